@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Profile } from '../shared/profile';
+
+/**
+ * Profiles and their secrets in extension-local storage (never storage.sync: secrets must not
+ * leave this browser, and profiles are exported explicitly instead). Everything is read from
+ * storage on each use because an MV3 worker can be stopped at any moment.
+ */
+export interface KeyValue {
+  get(keys: string[]): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string[]): Promise<void>;
+}
+
+export const Secret = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pat'), pat: z.string().min(1) }),
+  z.object({
+    kind: z.literal('oauth'),
+    accessToken: z.string(),
+    refreshToken: z.string().optional(),
+    expiresAt: z.number(),
+  }),
+]);
+export type Secret = z.infer<typeof Secret>;
+
+const PROFILES = 'profiles';
+const ACTIVE = 'activeProfileId';
+const secretKey = (id: string) => `secret:${id}`;
+
+export function createProfileStore(kv: KeyValue) {
+  async function list(): Promise<Profile[]> {
+    const raw = (await kv.get([PROFILES]))[PROFILES];
+    const parsed = z.array(Profile).safeParse(raw ?? []);
+    return parsed.success ? parsed.data : [];
+  }
+  return {
+    list,
+    async get(id: string): Promise<Profile | undefined> {
+      return (await list()).find((p) => p.id === id);
+    },
+    async activeId(): Promise<string | undefined> {
+      const all = await list();
+      const id = (await kv.get([ACTIVE]))[ACTIVE];
+      return all.find((p) => p.id === id)?.id ?? all[0]?.id;
+    },
+    async setActive(id: string): Promise<void> {
+      if (!(await list()).some((p) => p.id === id)) throw new Error(`No profile ${id}`);
+      await kv.set({ [ACTIVE]: id });
+    },
+    /** Saves the secret first, so a profile never exists without the credential it needs. */
+    async save(profile: Profile, secret?: Secret): Promise<void> {
+      if (secret) await kv.set({ [secretKey(profile.id)]: Secret.parse(secret) });
+      const others = (await list()).filter((p) => p.id !== profile.id);
+      await kv.set({ [PROFILES]: [...others, Profile.parse(profile)] });
+    },
+    async remove(id: string): Promise<void> {
+      await kv.set({ [PROFILES]: (await list()).filter((p) => p.id !== id) });
+      await kv.remove([secretKey(id)]);
+    },
+    async secret(id: string): Promise<Secret | undefined> {
+      const parsed = Secret.safeParse((await kv.get([secretKey(id)]))[secretKey(id)]);
+      return parsed.success ? parsed.data : undefined;
+    },
+    async setSecret(id: string, secret: Secret): Promise<void> {
+      await kv.set({ [secretKey(id)]: Secret.parse(secret) });
+    },
+  };
+}
+export type ProfileStore = ReturnType<typeof createProfileStore>;
+
+/** An in-memory KeyValue for tests and for browsers without storage (never in production paths). */
+export function memoryKeyValue(): KeyValue & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>();
+  return {
+    data,
+    async get(keys) {
+      return Object.fromEntries(keys.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]));
+    },
+    async set(items) {
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    },
+    async remove(keys) {
+      for (const k of keys) data.delete(k);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { AdoPage } from './ado/urls';
+
+/**
+ * A profile is one signed-in identity in one organization (or on-prem collection). Secrets are
+ * never part of it: the background keeps them apart, so a profile can be shown, exported and
+ * synced without leaking anything.
+ */
+export const Host = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cloud') }),
+  // The collection's base URL, e.g. https://tfs.fabrikam.test/tfs/DefaultCollection
+  z.object({ kind: z.literal('onprem'), collectionUrl: z.string().url() }),
+]);
+export type Host = z.infer<typeof Host>;
+
+export const Identity = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  uniqueName: z.string().optional(),
+});
+export type Identity = z.infer<typeof Identity>;
+
+export const Profile = z.object({
+  id: z.string(),
+  name: z.string().min(1),
+  host: Host,
+  organization: z.string().min(1),
+  auth: z.enum(['pat', 'oauth']),
+  identity: Identity.optional(),
+  /** connectionData.instanceId: the organization's (or collection's) id. */
+  instanceId: z.string().optional(),
+  cloneRoot: z.string().default('~/src'),
+  /** Where a clone goes below the root. */
+  layout: z.string().default('{org}/{project}/{repo}'),
+  protocol: z.enum(['https', 'ssh']).default('https'),
+  apiVersion: z.string().default('7.1'),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** The REST base of a profile: https://dev.azure.com/{org} or the on-prem collection URL. */
+export function orgBaseUrl(p: Pick<Profile, 'host' | 'organization'>): string {
+  return p.host.kind === 'cloud'
+    ? `https://dev.azure.com/${encodeURIComponent(p.organization)}`
+    : p.host.collectionUrl.replace(/\/+$/, '');
+}
+
+/** Origin patterns the extension needs permission for to serve this profile. */
+export function profileOrigins(p: Pick<Profile, 'host'>): string[] {
+  return p.host.kind === 'cloud' ? [] : [`${new URL(p.host.collectionUrl).origin}/*`];
+}
+
+/** Expands a layout such as `{org}/{project}/{repo}` into path segments, each safe as a folder name. */
+export function clonePathSegments(layout: string, names: { org: string; project: string; repo: string }): string[] {
+  return layout
+    .split('/')
+    .map((part) => part.replace(/\{(org|project|repo)\}/g, (_, key: keyof typeof names) => names[key]))
+    .map((seg) => seg.replace(/[<>:"\\|?*\u0000-\u001f]/g, '_').trim())
+    .filter((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+/** The profile to use on a page of this organization, if the user has one. */
+export function profileForPage(
+  profiles: Profile[],
+  page: Pick<AdoPage, 'hostKind' | 'organization' | 'orgBaseUrl'>,
+  activeId?: string,
+): Profile | undefined {
+  const same = (p: Profile) =>
+    page.hostKind === 'onprem'
+      ? p.host.kind === 'onprem' && orgBaseUrl(p).toLowerCase() === page.orgBaseUrl.toLowerCase()
+      : p.host.kind === 'cloud' && p.organization.toLowerCase() === page.organization.toLowerCase();
+  const matches = profiles.filter(same);
+  return matches.find((p) => p.id === activeId) ?? matches[0];
+}
+
+export const ProfilesExport = z.object({
+  format: z.literal('azure-devops-companion/profiles@1'),
+  profiles: z.array(Profile),
+});

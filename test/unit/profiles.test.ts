@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
+import { clonePathSegments, orgBaseUrl, Profile, profileForPage } from '../../src/shared/profile';
+import { parseAdoUrl } from '../../src/shared/ado/urls';
+
+const profile = (over: Partial<Profile> & Pick<Profile, 'id' | 'organization'>): Profile =>
+  Profile.parse({ name: over.organization, host: { kind: 'cloud' }, auth: 'pat', ...over });
+
+describe('profile model', () => {
+  it('derives the REST base for cloud and on-prem', () => {
+    expect(orgBaseUrl(profile({ id: 'a', organization: 'fabrikam' }))).toBe('https://dev.azure.com/fabrikam');
+    expect(
+      orgBaseUrl(profile({ id: 'b', organization: 'DefaultCollection', host: { kind: 'onprem', collectionUrl: 'https://tfs.fabrikam.test/tfs/DefaultCollection/' } })),
+    ).toBe('https://tfs.fabrikam.test/tfs/DefaultCollection');
+  });
+
+  it('expands the folder layout into safe segments', () => {
+    expect(clonePathSegments('{org}/{project}/{repo}', { org: 'fabrikam', project: 'Fabrikam Fiber', repo: 'web:app' })).toEqual([
+      'fabrikam',
+      'Fabrikam Fiber',
+      'web_app',
+    ]);
+    expect(clonePathSegments('{org}/../{repo}', { org: 'o', project: 'p', repo: '..' })).toEqual(['o']);
+  });
+
+  it('picks the profile of the page organization, preferring the active one', () => {
+    const all = [
+      profile({ id: 'f1', organization: 'fabrikam' }),
+      profile({ id: 'c1', organization: 'contoso' }),
+      profile({ id: 'f2', organization: 'Fabrikam' }),
+      profile({ id: 't', organization: 'DefaultCollection', host: { kind: 'onprem', collectionUrl: 'https://tfs.fabrikam.test/tfs/DefaultCollection' } }),
+    ];
+    const page = (u: string) => parseAdoUrl(u, { onPremHosts: ['tfs.fabrikam.test'] })!;
+    expect(profileForPage(all, page('https://dev.azure.com/contoso/Web/_git/site'))?.id).toBe('c1');
+    expect(profileForPage(all, page('https://fabrikam.visualstudio.com/Platform/_git/Platform'), 'f2')?.id).toBe('f2');
+    expect(profileForPage(all, page('https://tfs.fabrikam.test/tfs/DefaultCollection/Platform/_git/x'))?.id).toBe('t');
+    expect(profileForPage(all, page('https://dev.azure.com/northwind/x/_git/y'))).toBeUndefined();
+  });
+});
+
+describe('profile store', () => {
+  it('keeps secrets apart from profiles and removes both together', async () => {
+    const kv = memoryKeyValue();
+    const store = createProfileStore(kv);
+    await store.save(profile({ id: 'p1', organization: 'fabrikam' }), { kind: 'pat', pat: 'secret-pat' });
+    await store.save(profile({ id: 'p2', organization: 'contoso' }), { kind: 'pat', pat: 'other' });
+    expect(JSON.stringify(kv.data.get('profiles'))).not.toContain('secret-pat');
+    expect(await store.secret('p1')).toEqual({ kind: 'pat', pat: 'secret-pat' });
+    expect(await store.activeId()).toBe('p1');
+    await store.setActive('p2');
+    expect(await store.activeId()).toBe('p2');
+    await store.remove('p2');
+    expect(await store.activeId()).toBe('p1');
+    expect(await store.secret('p2')).toBeUndefined();
+    await expect(store.setActive('nope')).rejects.toThrow();
+  });
+});
