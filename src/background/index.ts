@@ -1,14 +1,38 @@
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
-import { handleMessage } from './gateway';
+import { createGateway } from './gateway';
+import { createProfileStore, type KeyValue } from './profile-store';
+import { oauthConfig } from './settings';
 
 // zod's JIT path uses `new Function`, which extension CSPs refuse.
 z.config({ jitless: true });
 
-const deps = {
+const kv = (area: browser.Storage.StorageArea): KeyValue => ({
+  get: (keys) => area.get(keys),
+  set: (items) => area.set(items),
+  remove: (keys) => area.remove(keys),
+});
+
+const local = kv(browser.storage.local);
+// storage.session keeps half-finished sign-ins across worker restarts but never on disk.
+const session = browser.storage.session ? kv(browser.storage.session) : local;
+const store = createProfileStore(local);
+
+const handleMessage = createGateway({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
   version: browser.runtime.getManifest().version,
-};
+  local,
+  session,
+  store,
+  fetch: (input, init) => fetch(input, init),
+  now: Date.now,
+  newId: () => crypto.randomUUID(),
+  oauthConfig: () => oauthConfig(local),
+  oauth: {
+    launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
+    redirectUrl: browser.identity.getRedirectURL(),
+  },
+});
 
-browser.runtime.onMessage.addListener((message, sender) => handleMessage(message, sender, deps));
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => handleMessage(message, sender));

@@ -54,7 +54,7 @@ export function clonePathSegments(layout: string, names: { org: string; project:
   return layout
     .split('/')
     .map((part) => part.replace(/\{(org|project|repo)\}/g, (_, key: keyof typeof names) => names[key]))
-    .map((seg) => seg.replace(/[<>:"\\|?*\u0000-\u001f]/g, '_').trim())
+    .map((seg) => [...seg].map((ch) => (ch < ' ' || '<>:"\\|?*'.includes(ch) ? '_' : ch)).join('').trim())
     .filter((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import { launch as launchChromium, type Browser, type Page, type WebWorker } from 'puppeteer-core';
 import { ADO_COMPANION_CHROME_ID } from '../../src/shared/extension-ids';
 import { findChromium } from './chromium';
 
@@ -36,7 +36,7 @@ export async function launch(sandbox: SandboxLike, opts: { env?: NodeJS.ProcessE
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
   const userDataDir = opts.userDataDir ?? (await mkdtemp(join(tmpdir(), 'adoc-profile-')));
-  const browser = await puppeteer.launch({
+  const browser = await launchChromium({
     executablePath,
     headless: true,
     pipe: true,

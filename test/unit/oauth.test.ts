@@ -5,6 +5,8 @@ import { needsRefresh, OAuthError, refresh, signIn, type OAuthConfig } from '../
 const config: OAuthConfig = { clientId: 'client-1', tenant: 'organizations', authority: 'https://login.microsoftonline.com' };
 const redirectUrl = 'https://abc.chromiumapp.org/';
 
+const json = (status: number, b: object) => new Response(JSON.stringify(b), { status });
+
 /** A token endpoint that really checks PKCE against the challenge sent to authorize. */
 function fakeEntra(opts: { redirectWith?: (u: URL) => Record<string, string> } = {}) {
   let challenge = '';
@@ -24,7 +26,6 @@ function fakeEntra(opts: { redirectWith?: (u: URL) => Record<string, string> } =
     fetch: (async (_url: string, init: RequestInit) => {
       const body = new URLSearchParams(String(init.body));
       calls.push(body);
-      const json = (status: number, b: object) => new Response(JSON.stringify(b), { status });
       if (body.get('grant_type') === 'refresh_token')
         return body.get('refresh_token') === 'rt-1'
           ? json(200, { access_token: 'at-2', refresh_token: 'rt-2', expires_in: 3600 })

@@ -6,6 +6,8 @@ import { parseAdoUrl } from '../../src/shared/ado/urls';
 const profile = (over: Partial<Profile> & Pick<Profile, 'id' | 'organization'>): Profile =>
   Profile.parse({ name: over.organization, host: { kind: 'cloud' }, auth: 'pat', ...over });
 
+const page = (u: string) => parseAdoUrl(u, { onPremHosts: ['tfs.fabrikam.test'] })!;
+
 describe('profile model', () => {
   it('derives the REST base for cloud and on-prem', () => {
     expect(orgBaseUrl(profile({ id: 'a', organization: 'fabrikam' }))).toBe('https://dev.azure.com/fabrikam');
@@ -30,7 +32,6 @@ describe('profile model', () => {
       profile({ id: 'f2', organization: 'Fabrikam' }),
       profile({ id: 't', organization: 'DefaultCollection', host: { kind: 'onprem', collectionUrl: 'https://tfs.fabrikam.test/tfs/DefaultCollection' } }),
     ];
-    const page = (u: string) => parseAdoUrl(u, { onPremHosts: ['tfs.fabrikam.test'] })!;
     expect(profileForPage(all, page('https://dev.azure.com/contoso/Web/_git/site'))?.id).toBe('c1');
     expect(profileForPage(all, page('https://fabrikam.visualstudio.com/Platform/_git/Platform'), 'f2')?.id).toBe('f2');
     expect(profileForPage(all, page('https://tfs.fabrikam.test/tfs/DefaultCollection/Platform/_git/x'))?.id).toBe('t');

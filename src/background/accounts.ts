@@ -1,0 +1,111 @@
+import { createAdoClient } from '../shared/ado/client';
+import { basicAuthHeader } from '../shared/ado/auth-header';
+import { AdoError } from '../shared/ado/errors';
+import { Profile, type Host } from '../shared/profile';
+import { signIn, type OAuthConfig, type OAuthDeps, type Tokens } from './oauth';
+import type { KeyValue, ProfileStore } from './profile-store';
+
+/**
+ * Adding accounts. A PAT is checked at once with connectionData, which works for
+ * organization-scoped tokens and on Azure DevOps Server alike (profiles/me and accounts do not).
+ * OAuth signs in first and then lets the user pick one of their organizations.
+ */
+export interface AccountDeps {
+  store: ProfileStore;
+  /** Short-lived state between sign-in and organization choice (storage.session). */
+  session: KeyValue;
+  fetch: typeof fetch;
+  now: () => number;
+  oauthConfig: () => Promise<OAuthConfig>;
+  oauth: Pick<OAuthDeps, 'launchWebAuthFlow' | 'redirectUrl'>;
+  newId: () => string;
+}
+
+export interface PatInput {
+  collectionUrl?: string | undefined;
+  organization: string;
+  pat: string;
+  name?: string | undefined;
+}
+
+/** API versions to try on a server, newest first (Server 2022 → 7.0, 2020 → 6.0, 2019 → 5.0). */
+const SERVER_VERSIONS = ['7.1', '7.0', '6.0', '5.0'];
+
+export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise<Profile> {
+  const host: Host = input.collectionUrl ? { kind: 'onprem', collectionUrl: input.collectionUrl.replace(/\/+$/, '') } : { kind: 'cloud' };
+  const organization = host.kind === 'onprem' ? decodeURIComponent(new URL(host.collectionUrl).pathname.split('/').filter(Boolean).pop() ?? input.organization) : input.organization.trim();
+  const orgBaseUrl = host.kind === 'onprem' ? host.collectionUrl : `https://dev.azure.com/${encodeURIComponent(organization)}`;
+  const header = basicAuthHeader(input.pat);
+
+  let apiVersion = '7.1';
+  let who;
+  for (const version of host.kind === 'onprem' ? SERVER_VERSIONS : ['7.1']) {
+    const client = createAdoClient({ orgBaseUrl, apiVersion: version, fetch: deps.fetch, now: deps.now, auth: async () => header });
+    try {
+      who = await client.connectionData();
+      apiVersion = version;
+      break;
+    } catch (e) {
+      // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
+      if (!(e instanceof AdoError && e.kind === 'badRequest' && /version/i.test(e.adoMessage ?? ''))) throw e;
+    }
+  }
+  if (!who) throw new Error('This server supports none of the API versions this extension speaks (5.0 or newer).');
+
+  const profile = Profile.parse({
+    id: deps.newId(),
+    name: input.name || (host.kind === 'onprem' ? `${new URL(orgBaseUrl).host} · ${organization}` : organization),
+    host,
+    organization,
+    auth: 'pat',
+    identity: { id: who.authenticatedUser.id, displayName: who.authenticatedUser.providerDisplayName ?? 'Unknown user' },
+    instanceId: who.instanceId,
+    apiVersion,
+  });
+  await deps.store.save(profile, { kind: 'pat', pat: input.pat.trim() });
+  return profile;
+}
+
+const pendingKey = (id: string) => `pendingSignIn:${id}`;
+
+/** Signs in with Microsoft and lists the organizations the user can pick from. */
+export async function startOAuth(deps: AccountDeps) {
+  const config = await deps.oauthConfig();
+  if (!config.clientId)
+    throw new Error('No Microsoft Entra app is configured for sign-in. Enter its client id under Options › Advanced, or use a personal access token.');
+  const tokens = await signIn(config, { ...deps.oauth, fetch: deps.fetch, now: deps.now });
+  const client = createAdoClient({ orgBaseUrl: 'https://dev.azure.com/_', fetch: deps.fetch, now: deps.now, auth: async () => ({ scheme: 'Bearer', value: tokens.accessToken }) });
+  const me = await client.profile();
+  const orgs = await client.accounts(me.id);
+  const pending = deps.newId();
+  await deps.session.set({ [pendingKey(pending)]: { tokens, me: { id: me.id, displayName: me.displayName, emailAddress: me.emailAddress } } });
+  return {
+    pending,
+    user: { displayName: me.displayName, ...(me.emailAddress ? { emailAddress: me.emailAddress } : {}) },
+    organizations: orgs.map((o) => ({ name: o.accountName, id: o.accountId })).toSorted((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** Makes a profile for the organization the user picked; checks the token works there first. */
+export async function finishOAuth(pending: string, organization: string, deps: AccountDeps): Promise<Profile> {
+  const saved = (await deps.session.get([pendingKey(pending)]))[pendingKey(pending)] as
+    | { tokens: Tokens; me: { id: string; displayName: string; emailAddress?: string } }
+    | undefined;
+  if (!saved) throw new Error('That sign-in has expired. Sign in again.');
+  const orgBaseUrl = `https://dev.azure.com/${encodeURIComponent(organization)}`;
+  const client = createAdoClient({ orgBaseUrl, fetch: deps.fetch, now: deps.now, auth: async () => ({ scheme: 'Bearer', value: saved.tokens.accessToken }) });
+  // TF400813 surfaces here, as an AdoError of kind oauthDisabled, before any profile is saved.
+  const who = await client.connectionData();
+  const profile = Profile.parse({
+    id: deps.newId(),
+    name: `${organization} (${saved.me.emailAddress ?? saved.me.displayName})`,
+    host: { kind: 'cloud' },
+    organization,
+    auth: 'oauth',
+    identity: { id: who.authenticatedUser.id, displayName: saved.me.displayName, ...(saved.me.emailAddress ? { uniqueName: saved.me.emailAddress } : {}) },
+    instanceId: who.instanceId,
+  });
+  await deps.store.save(profile, { kind: 'oauth', ...saved.tokens });
+  await deps.session.remove([pendingKey(pending)]);
+  return profile;
+}

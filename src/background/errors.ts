@@ -1,0 +1,23 @@
+import { AdoError } from '../shared/ado/errors';
+import { orgPolicyPageUrl, tokensPageUrl } from '../shared/ado/urls';
+import type { ReplyError } from '../shared/messages';
+import { orgBaseUrl, type Profile } from '../shared/profile';
+import { SignedOutError } from './connections';
+import { OAuthError } from './oauth';
+
+/** Turns anything a handler threw into words for a person, with a page that helps where one exists. */
+export function toReplyError(e: unknown, profile?: Profile): ReplyError {
+  if (e instanceof AdoError) {
+    const base = profile ? orgBaseUrl(profile) : undefined;
+    const helpUrl =
+      base && e.kind === 'oauthDisabled'
+        ? orgPolicyPageUrl(base)
+        : base && (e.kind === 'unauthorized' || e.kind === 'forbidden') && profile?.auth === 'pat'
+          ? tokensPageUrl(base)
+          : undefined;
+    return { code: e.kind, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}) };
+  }
+  if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
+  if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
+  return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
+}

@@ -1,0 +1,57 @@
+import type { AdoClient } from '../shared/ado/client';
+import type { Listing, ProjectSummary, RepoSummary } from '../shared/messages';
+import type { KeyValue } from './profile-store';
+
+/**
+ * Projects and repositories per profile, stale-while-revalidate: a cached list answers at once
+ * (and says when it is old), a refresh fetches and replaces it. The cache lives in storage so a
+ * restarted worker still draws the popup instantly.
+ */
+const FRESH_MS = 5 * 60_000;
+
+type Kind = 'projects' | 'repos';
+const cacheKey = (profileId: string, kind: Kind) => `cache:${profileId}:${kind}`;
+
+const fetchers = {
+  async projects(client: AdoClient): Promise<ProjectSummary[]> {
+    const all = await client.projects();
+    return all.map((p) => ({ id: p.id, name: p.name, ...(p.description ? { description: p.description } : {}) }));
+  },
+  async repos(client: AdoClient): Promise<RepoSummary[]> {
+    // One org-wide call: Azure DevOps answers every repository at once, unpaged.
+    const all = await client.repositories();
+    return all.map((r) => ({
+      id: r.id,
+      name: r.name,
+      project: { id: r.project.id, name: r.project.name },
+      ...(r.defaultBranch ? { defaultBranch: r.defaultBranch } : {}),
+      ...(r.remoteUrl ? { remoteUrl: r.remoteUrl } : {}),
+      ...(r.sshUrl ? { sshUrl: r.sshUrl } : {}),
+      ...(r.webUrl ? { webUrl: r.webUrl } : {}),
+      ...(r.isDisabled ? { isDisabled: true } : {}),
+      ...(r.isFork ? { isFork: true } : {}),
+      ...(typeof r.size === 'number' ? { size: r.size } : {}),
+    }));
+  },
+} satisfies Record<Kind, (c: AdoClient) => Promise<unknown[]>>;
+
+export async function listing<K extends Kind>(
+  kind: K,
+  profileId: string,
+  opts: { refresh?: boolean | undefined; kv: KeyValue; client: () => AdoClient; now: () => number },
+): Promise<Listing<Awaited<ReturnType<(typeof fetchers)[K]>>[number]>> {
+  type Item = Awaited<ReturnType<(typeof fetchers)[K]>>[number];
+  const key = cacheKey(profileId, kind);
+  if (!opts.refresh) {
+    const cached = (await opts.kv.get([key]))[key] as { items: Item[]; fetchedAt: number } | undefined;
+    if (cached) return { ...cached, profileId, stale: opts.now() - cached.fetchedAt > FRESH_MS };
+  }
+  const items = (await fetchers[kind](opts.client())) as Item[];
+  const fetchedAt = opts.now();
+  await opts.kv.set({ [key]: { items, fetchedAt } });
+  return { items, fetchedAt, profileId, stale: false };
+}
+
+export async function dropCaches(kv: KeyValue, profileId: string): Promise<void> {
+  await kv.remove([cacheKey(profileId, 'projects'), cacheKey(profileId, 'repos')]);
+}

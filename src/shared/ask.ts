@@ -1,0 +1,25 @@
+import type { Answers, Reply, ReplyError, Request } from './messages';
+
+/** A failed request, as the background explained it. */
+export class AskError extends Error {
+  constructor(readonly reply: ReplyError) {
+    super(reply.message);
+    this.name = 'AskError';
+  }
+  get code(): string {
+    return this.reply.code;
+  }
+}
+
+// Firefox has `browser`; Chrome MV3's `chrome.runtime.sendMessage` returns a promise. Using them
+// directly keeps the polyfill out of the content script, which must stay small.
+const runtime = (): typeof chrome.runtime =>
+  ((globalThis as { browser?: typeof chrome }).browser ?? globalThis.chrome).runtime;
+
+/** Sends a request to the background worker and unwraps its reply. */
+export async function ask<R extends Request>(request: R): Promise<Answers[R['type']]> {
+  const reply = (await runtime().sendMessage(request)) as Reply<Answers[R['type']]> | undefined;
+  if (!reply) throw new AskError({ code: 'NO_ANSWER', message: 'The extension did not answer. Reload the page and try again.' });
+  if (!reply.ok) throw new AskError(reply.error);
+  return reply.data;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { createGateway, type GatewayDeps } from '../../src/background/gateway';
+import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
+import { Request } from '../../src/shared/messages';
+import { Profile } from '../../src/shared/profile';
+
+const PAT = 'pat-secret-0123456789abcdef';
+const ACCESS = 'access-token-secret-xyz';
+const EXT = 'chrome-extension://abc/';
+
+/** Answers like Azure DevOps would for the calls the gateway makes; echoes nothing of the token. */
+const fakeAdo: typeof fetch = async (input) => {
+  const url = new URL(String(input));
+  const json = (b: unknown) => new Response(JSON.stringify(b), { status: 200, headers: { 'content-type': 'application/json' } });
+  if (url.pathname.endsWith('/_apis/connectionData'))
+    return json({ authenticatedUser: { id: 'u1', providerDisplayName: 'Ada Lovelace' }, instanceId: 'i1', deploymentType: 'hosted' });
+  if (url.pathname.endsWith('/_apis/projects')) return json({ count: 1, value: [{ id: 'p1', name: 'Platform' }] });
+  if (url.pathname.endsWith('/_apis/git/repositories'))
+    return json({ count: 1, value: [{ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://x', project: { id: 'p1', name: 'Platform' } }] });
+  return new Response('{}', { status: 404 });
+};
+
+async function setup() {
+  const local = memoryKeyValue();
+  const store = createProfileStore(local);
+  const base = { host: { kind: 'cloud' as const }, organization: 'fabrikam' };
+  await store.save(Profile.parse({ ...base, id: 'pat1', name: 'PAT', auth: 'pat' }), { kind: 'pat', pat: PAT });
+  await store.save(Profile.parse({ ...base, id: 'oa1', name: 'OAuth', auth: 'oauth' }), {
+    kind: 'oauth',
+    accessToken: ACCESS,
+    refreshToken: 'refresh-secret',
+    expiresAt: Date.now() + 3_600_000,
+  });
+  const deps: GatewayDeps = {
+    extensionId: 'abc',
+    extensionOrigin: EXT,
+    version: '1.0.0',
+    local,
+    session: memoryKeyValue(),
+    store,
+    fetch: fakeAdo,
+    now: Date.now,
+    newId: () => crypto.randomUUID(),
+    oauthConfig: async () => ({ clientId: 'c', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
+    oauth: { launchWebAuthFlow: async () => 'https://abc.chromiumapp.org/?error=access_denied', redirectUrl: 'https://abc.chromiumapp.org/' },
+  };
+  return { handle: createGateway(deps), local };
+}
+
+const fromPage = { id: 'abc', url: `${EXT}src/popup/index.html` };
+const fromContent = { id: 'abc', url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform', tab: { id: 1, url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' } };
+
+/** One valid example of every request type, so a new type cannot skip this test. */
+const everyRequest: Request[] = [
+  { type: 'ping' },
+  { type: 'profiles.list' },
+  { type: 'profiles.addPat', organization: 'fabrikam', pat: 'another-pat-value-123' },
+  { type: 'profiles.signIn' },
+  { type: 'profiles.finishSignIn', pending: 'x', organization: 'fabrikam' },
+  { type: 'profiles.update', id: 'pat1', patch: { name: 'Renamed' } },
+  { type: 'profiles.setActive', id: 'oa1' },
+  { type: 'profiles.export' },
+  { type: 'profiles.import', json: '{}' },
+  { type: 'settings.get' },
+  { type: 'settings.setOAuth', clientId: 'c', tenant: 'organizations' },
+  { type: 'projects.list' },
+  { type: 'repos.list', profileId: 'oa1' },
+  { type: 'page.context' },
+  { type: 'profiles.remove', id: 'pat1' },
+];
+
+describe('gateway', () => {
+  it('covers every request type in this test', () => {
+    const covered = new Set(everyRequest.map((r) => r.type));
+    const declared = Request.options.map((o) => o.shape.type.value);
+    expect([...covered].toSorted()).toEqual([...new Set(declared)].toSorted());
+  });
+
+  it.each([
+    ['an extension page', fromPage],
+    ['a content script', fromContent],
+  ])('never answers %s with a credential', async (_label, sender) => {
+    const { handle } = await setup();
+    for (const req of everyRequest) {
+      const reply = JSON.stringify(await handle(req, sender));
+      for (const secret of [PAT, ACCESS, 'refresh-secret']) expect(reply, req.type).not.toContain(secret);
+    }
+  });
+
+  it('refuses account management from content scripts', async () => {
+    const { handle } = await setup();
+    expect(await handle({ type: 'profiles.list' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handle({ type: 'profiles.list' }, fromPage)).toMatchObject({ ok: true });
+  });
+
+  it('refuses other extensions, other sites and malformed requests', async () => {
+    const { handle } = await setup();
+    expect(await handle({ type: 'ping' }, { id: 'other', url: `${EXT}x.html` })).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(await handle({ type: 'ping' }, { id: 'abc', url: 'https://evil.example/', tab: { id: 2, url: 'https://evil.example/' } } as never)).toMatchObject({
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await handle({ type: 'repos.list', profileId: 7 }, fromPage)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('tells a content script which profile serves its page, without secrets', async () => {
+    const { handle } = await setup();
+    const reply = await handle({ type: 'page.context' }, fromContent);
+    expect(reply).toMatchObject({ ok: true, data: { profile: { organization: 'fabrikam' } } });
+  });
+
+  it('serves repository lists from cache and refreshes on request', async () => {
+    const { handle, local } = await setup();
+    const first = await handle({ type: 'repos.list', profileId: 'pat1' }, fromPage);
+    expect(first).toMatchObject({ ok: true, data: { stale: false, items: [{ name: 'Platform' }] } });
+    const cached = local.data.get('cache:pat1:repos') as { fetchedAt: number };
+    cached.fetchedAt -= 10 * 60_000;
+    local.data.set('cache:pat1:repos', cached);
+    expect(await handle({ type: 'repos.list', profileId: 'pat1' }, fromPage)).toMatchObject({ data: { stale: true } });
+    expect(await handle({ type: 'repos.list', profileId: 'pat1', refresh: true }, fromPage)).toMatchObject({ data: { stale: false } });
+  });
+});
