@@ -2,6 +2,7 @@ import { AdoError } from '../shared/ado/errors';
 import { orgPolicyPageUrl, tokensPageUrl } from '../shared/ado/urls';
 import type { ReplyError } from '../shared/messages';
 import { orgBaseUrl, type Profile } from '../shared/profile';
+import { CompanionError } from './companion';
 import { SignedOutError } from './connections';
 import { OAuthError } from './oauth';
 
@@ -19,5 +20,6 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
+  if (e instanceof CompanionError) return { code: `companion.${e.code}`, message: e.message };
   return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
 }

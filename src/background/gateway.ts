@@ -1,22 +1,14 @@
 import type { Runtime } from 'webextension-polyfill';
-import { isAzureDevOps, parseAdoUrl } from '../shared/ado/urls';
-import { pagesOnly, Request, type Answers, type Reply } from '../shared/messages';
-import { Profile, profileForPage, ProfilesExport } from '../shared/profile';
-import { addPatProfile, finishOAuth, startOAuth, type AccountDeps } from './accounts';
-import { clientFor } from './connections';
+import { isAzureDevOps } from '../shared/ado/urls';
+import { pagesOnly, Request, type Reply } from '../shared/messages';
+import type { Profile } from '../shared/profile';
 import { toReplyError } from './errors';
-import { dropCaches, listing } from './lists';
-import type { KeyValue } from './profile-store';
-import { oauthConfig, setOAuthConfig } from './settings';
+import type { GatewayDeps, HandlerContext, Handlers, SenderKind } from './handlers/types';
+import { companionHandlers, type CompanionHandlerDeps } from './handlers/companion';
+import { listHandlers } from './handlers/lists';
+import { profileHandlers } from './handlers/profiles';
 
-export interface GatewayDeps extends AccountDeps {
-  extensionId: string;
-  extensionOrigin: string;
-  version: string;
-  local: KeyValue;
-}
-
-type SenderKind = 'extension' | 'content';
+export type { GatewayDeps } from './handlers/types';
 
 /**
  * Who is asking. Our own pages (popup, options) come from the extension origin; content scripts
@@ -29,76 +21,10 @@ export function classifySender(sender: Runtime.MessageSender, deps: Pick<Gateway
   return undefined;
 }
 
-type Handlers = { [T in Request['type']]: (req: Extract<Request, { type: T }>, ctx: { from: SenderKind; senderUrl?: string | undefined }) => Promise<Answers[T]> };
-
-function handlers(deps: GatewayDeps): Handlers {
-  const { store } = deps;
-  const listProfiles = async () => ({ profiles: await store.list(), activeId: await store.activeId() });
-  const profileOrThrow = async (id?: string): Promise<Profile> => {
-    const want = id ?? (await store.activeId());
-    const profile = want ? await store.get(want) : undefined;
-    if (!profile) throw Object.assign(new Error('No profile is connected yet. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
-    return profile;
-  };
-  const conn = (p: Profile) => () => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
-  const settings = async () => {
-    const c = await oauthConfig(deps.local);
-    return { oauth: { clientId: c.clientId, tenant: c.tenant, configured: c.clientId !== '' } };
-  };
-
-  return {
-    ping: async (_req, { from }) => ({ version: deps.version, sender: from }),
-    'profiles.list': listProfiles,
-    'profiles.addPat': (req) => addPatProfile(req, deps),
-    'profiles.signIn': () => startOAuth(deps),
-    'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
-    'profiles.update': async (req) => {
-      const next = Profile.parse({ ...(await profileOrThrow(req.id)), ...req.patch });
-      await store.save(next);
-      return next;
-    },
-    'profiles.remove': async (req) => {
-      await store.remove(req.id);
-      await dropCaches(deps.local, req.id);
-      return listProfiles();
-    },
-    'profiles.setActive': async (req) => {
-      await store.setActive(req.id);
-      return listProfiles();
-    },
-    'profiles.export': async () => JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: await store.list() }, null, 2),
-    'profiles.import': async (req) => {
-      const parsed = ProfilesExport.safeParse(JSON.parse(req.json));
-      if (!parsed.success) throw new Error('This file is not an Azure DevOps Companion profiles export.');
-      const existing = new Set((await store.list()).map((p) => p.id));
-      // Imported profiles carry no secret: they ask for sign-in on first use.
-      for (const p of parsed.data.profiles) if (!existing.has(p.id)) await store.save(p);
-      return listProfiles();
-    },
-    'settings.get': settings,
-    'settings.setOAuth': async (req) => {
-      await setOAuthConfig(deps.local, req);
-      return settings();
-    },
-    'projects.list': async (req) => {
-      const p = await profileOrThrow(req.profileId);
-      return listing('projects', p.id, { refresh: req.refresh, kv: deps.local, client: conn(p), now: deps.now });
-    },
-    'repos.list': async (req) => {
-      const p = await profileOrThrow(req.profileId);
-      return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: conn(p), now: deps.now });
-    },
-    'page.context': async (_req, { senderUrl }) => {
-      const page = senderUrl ? parseAdoUrl(senderUrl) : undefined;
-      const p = page ? profileForPage(await store.list(), page, await store.activeId()) : undefined;
-      return p ? { profile: { id: p.id, name: p.name, organization: p.organization, protocol: p.protocol, layout: p.layout, cloneRoot: p.cloneRoot } } : {};
-    },
-  };
-}
-
-export function createGateway(deps: GatewayDeps) {
-  const table = handlers(deps);
-  return async function handleMessage(message: unknown, sender: Runtime.MessageSender): Promise<Reply> {
+export function createGateway(deps: CompanionHandlerDeps) {
+  // Each area of the product brings its own handlers; together they must cover every request.
+  const table: Handlers = { ...profileHandlers(deps), ...listHandlers(deps), ...companionHandlers(deps) };
+  async function run(message: unknown, sender: Runtime.MessageSender, progress?: (event: unknown) => void): Promise<Reply> {
     const from = classifySender(sender, deps);
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };
     const parsed = Request.safeParse(message);
@@ -108,16 +34,32 @@ export function createGateway(deps: GatewayDeps) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Pages may not manage accounts.' } };
     let profile: Profile | undefined;
     try {
-      if ('profileId' in req || req.type === 'projects.list' || req.type === 'repos.list') {
-        const id = ('profileId' in req ? req.profileId : undefined) ?? (await deps.store.activeId());
-        profile = id ? await deps.store.get(id) : undefined;
-      }
-      const handler = table[req.type] as (r: Request, c: { from: SenderKind; senderUrl?: string | undefined }) => Promise<unknown>;
-      return { ok: true, data: await handler(req, { from, senderUrl: sender.tab?.url ?? sender.url }) };
+      const id = ('profileId' in req ? req.profileId : undefined) ?? (await deps.store.activeId());
+      profile = id ? await deps.store.get(id) : undefined;
+      const handler = table[req.type] as (r: Request, c: HandlerContext) => Promise<unknown>;
+      return { ok: true, data: await handler(req, { from, senderUrl: sender.tab?.url ?? sender.url, progress }) };
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (code === 'NO_PROFILE') return { ok: false, error: { code, message: (e as Error).message } };
       return { ok: false, error: toReplyError(e, profile) };
     }
+  }
+
+  return {
+    handleMessage: (message: unknown, sender: Runtime.MessageSender) => run(message, sender),
+    /** Long tasks (a clone) ask through a port: progress events flow back, then `{ reply }`. */
+    handlePort(port: Runtime.Port): void {
+      port.onMessage.addListener(async (message: unknown) => {
+        const post = (m: unknown) => {
+          try {
+            port.postMessage(m);
+          } catch {
+            // The asker went away (popup closed); the task itself goes on.
+          }
+        };
+        const reply = await run(message, port.sender ?? {}, (event) => post({ progress: event }));
+        post({ reply });
+      });
+    },
   };
 }

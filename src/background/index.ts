@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
+import { createCompanion } from './companion';
 import { createGateway } from './gateway';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
@@ -18,7 +19,7 @@ const local = kv(browser.storage.local);
 const session = browser.storage.session ? kv(browser.storage.session) : local;
 const store = createProfileStore(local);
 
-const handleMessage = createGateway({
+const gateway = createGateway({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
   version: browser.runtime.getManifest().version,
@@ -29,10 +30,19 @@ const handleMessage = createGateway({
   now: Date.now,
   newId: () => crypto.randomUUID(),
   oauthConfig: () => oauthConfig(local),
+  companion: createCompanion({
+    connect: (name) => browser.runtime.connectNative(name),
+    lastError: () => chrome.runtime.lastError?.message,
+    extensionVersion: browser.runtime.getManifest().version,
+  }),
+  userAgent: navigator.userAgent,
   oauth: {
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
     redirectUrl: browser.identity.getRedirectURL(),
   },
 });
 
-browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => handleMessage(message, sender));
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => gateway.handleMessage(message, sender));
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === 'task') gateway.handlePort(port);
+});

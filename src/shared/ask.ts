@@ -23,3 +23,24 @@ export async function ask<R extends Request>(request: R): Promise<Answers[R['typ
   if (!reply.ok) throw new AskError(reply.error);
   return reply.data;
 }
+
+/**
+ * For long tasks: asks through a port so the background can report progress while it works.
+ * Closing the asker (the popup) does not stop the task.
+ */
+export function askWithProgress<R extends Request>(request: R, onProgress: (event: unknown) => void): Promise<Answers[R['type']]> {
+  return new Promise((resolve, reject) => {
+    const port = runtime().connect({ name: 'task' });
+    port.onMessage.addListener((m: { progress?: unknown; reply?: Reply<Answers[R['type']]> }) => {
+      if (m.progress !== undefined) onProgress(m.progress);
+      if (!m.reply) return;
+      port.disconnect();
+      if (m.reply.ok) resolve(m.reply.data);
+      else reject(new AskError(m.reply.error));
+    });
+    port.onDisconnect.addListener(() =>
+      reject(new AskError({ code: 'NO_ANSWER', message: 'The extension stopped answering. Reload the page and try again.' })),
+    );
+    port.postMessage(request);
+  });
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CloneData, LocalClonesData, ProgressPhase, SshKeyData, SshTestData } from './host-protocol';
 import type { Profile } from './profile';
 
 /**
@@ -8,6 +9,14 @@ import type { Profile } from './profile';
  */
 const id = z.string().min(1).max(200);
 const profileId = id.optional();
+
+/** Names a repository of the profile's organization; the background looks up its URLs itself. */
+export const RepoKey = z.object({
+  id: z.string().min(1).max(100),
+  name: z.string().min(1).max(200),
+  project: z.string().min(1).max(200),
+});
+export type RepoKey = z.infer<typeof RepoKey>;
 
 export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
@@ -46,11 +55,44 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('repos.list'), profileId, refresh: z.boolean().optional() }),
   /** A content script asks which profile serves its page (if any); the page is the sender's tab. */
   z.object({ type: z.literal('page.context') }),
+
+  // ── The companion (native host): clones, local repositories, SSH ──────────────────────────
+  z.object({ type: z.literal('companion.status') }),
+  z.object({ type: z.literal('companion.setCloneRoot'), profileId, cloneRoot: z.string().trim().min(1).max(1000) }),
+  /** Where a clone of this repository would go and with which URL; also whether it is cloned already. */
+  z.object({ type: z.literal('clone.plan'), profileId, repo: RepoKey, branch: z.string().max(255).optional() }),
+  /** Ask through a port (askWithProgress) to receive progress events. */
+  z.object({
+    type: z.literal('clone.start'),
+    profileId,
+    repo: RepoKey,
+    branch: z.string().max(255).optional(),
+    protocol: z.enum(['https', 'ssh']).optional(),
+    partial: z.boolean().optional(),
+    /** Chosen by the asker so it can cancel: `clone.cancel` with the same id. */
+    taskId: id,
+  }),
+  z.object({ type: z.literal('clone.cancel'), taskId: id }),
+  z.object({ type: z.literal('local.clones') }),
+  z.object({ type: z.literal('local.open'), path: z.string().min(1).max(4096), target: z.enum(['folder', 'editor', 'terminal']) }),
+  z.object({ type: z.literal('local.fetch'), profileId, path: z.string().min(1).max(4096), remote: z.string().min(1).max(64) }),
+  z.object({
+    type: z.literal('local.addRemote'),
+    profileId,
+    path: z.string().min(1).max(4096),
+    name: z.string().min(1).max(64),
+    repo: RepoKey,
+  }),
+  z.object({ type: z.literal('ssh.key'), action: z.enum(['find', 'generate']) }),
+  z.object({ type: z.literal('ssh.test'), host: z.string().min(1).max(253).optional() }),
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
 
 export const pagesOnly: ReadonlySet<RequestType> = new Set([
+  'companion.setCloneRoot',
+  'ssh.key',
+  'ssh.test',
   'profiles.list',
   'profiles.addPat',
   'profiles.signIn',
@@ -143,4 +185,45 @@ export interface Answers {
   'projects.list': Listing<ProjectSummary>;
   'repos.list': Listing<RepoSummary>;
   'page.context': PageContextAnswer;
+  'companion.status': CompanionStatus;
+  'companion.setCloneRoot': CompanionStatus;
+  'clone.plan': ClonePlan;
+  'clone.start': CloneData;
+  'clone.cancel': { cancelled: boolean };
+  'local.clones': LocalClonesData;
+  'local.open': { opened: string; with: string };
+  'local.fetch': { path: string; remote: string };
+  'local.addRemote': { path: string; name: string; url: string };
+  'ssh.key': SshKeyData;
+  'ssh.test': SshTestData;
+}
+
+export interface CompanionStatus {
+  /** `ready`; `missing` (not installed); `outdated` (protocol mismatch); `failed` (crashed or refused). */
+  state: 'ready' | 'missing' | 'outdated' | 'failed';
+  message?: string;
+  version?: string;
+  git?: string | null;
+  cloneRoots?: string[];
+  logFile?: string;
+  /** The command that installs or updates the companion for this browser. */
+  installCommand: string;
+}
+
+export interface ClonePlan {
+  url: string;
+  protocol: 'https' | 'ssh';
+  root: string;
+  folder: string;
+  /** root + folder, as the companion will create it. */
+  path: string;
+  branch?: string;
+  /** A local clone of this repository, if the companion knows one. */
+  existing?: { path: string; branch: string | null; dirty: boolean | null };
+}
+
+/** A clone's progress, as the companion reports it. */
+export interface CloneProgress {
+  phase: ProgressPhase;
+  percent: number;
 }

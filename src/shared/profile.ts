@@ -29,7 +29,8 @@ export const Profile = z.object({
   identity: Identity.optional(),
   /** connectionData.instanceId: the organization's (or collection's) id. */
   instanceId: z.string().optional(),
-  cloneRoot: z.string().default('~/src'),
+  /** An absolute folder; absent: the companion's first clone root. */
+  cloneRoot: z.string().optional(),
   /** Where a clone goes below the root. */
   layout: z.string().default('{org}/{project}/{repo}'),
   protocol: z.enum(['https', 'ssh']).default('https'),

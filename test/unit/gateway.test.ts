@@ -1,5 +1,9 @@
+import type { Runtime } from 'webextension-polyfill';
 import { describe, expect, it } from 'vitest';
-import { createGateway, type GatewayDeps } from '../../src/background/gateway';
+import { createCompanion, type NativePort } from '../../src/background/companion';
+import { createGateway } from '../../src/background/gateway';
+import type { CompanionHandlerDeps } from '../../src/background/handlers/companion';
+import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
 import { Request } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
@@ -15,10 +19,43 @@ const fakeAdo: typeof fetch = async (input) => {
   if (url.pathname.endsWith('/_apis/connectionData'))
     return json({ authenticatedUser: { id: 'u1', providerDisplayName: 'Ada Lovelace' }, instanceId: 'i1', deploymentType: 'hosted' });
   if (url.pathname.endsWith('/_apis/projects')) return json({ count: 1, value: [{ id: 'p1', name: 'Platform' }] });
+  if (/\/_apis\/git\/repositories\/r1$/.test(url.pathname))
+    return json({ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/Platform', project: { id: 'p1', name: 'Platform' } });
   if (url.pathname.endsWith('/_apis/git/repositories'))
     return json({ count: 1, value: [{ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://x', project: { id: 'p1', name: 'Platform' } }] });
   return new Response('{}', { status: 404 });
 };
+
+/** A companion that answers every request plausibly, and remembers the credentials it was given. */
+const sentToHost: { type: string; [k: string]: unknown }[] = [];
+function fakeHost(): NativePort {
+  let listener: (m: unknown) => void = () => undefined;
+  const answers: Record<string, unknown> = {
+    hello: {
+      name: HOST_NAME, version: '1.0.0', protocolVersion: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], platform: 'linux',
+      node: '20', git: '2.39', sshKeygen: true, logFile: '/tmp/log', limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 },
+    },
+    configure: { cloneRoots: ['/home/ada/source/repos'], allowedHosts: [], cloudHosts: [], configFile: '/x' },
+    localClones: { clones: [], truncated: false },
+    clone: { path: '/home/ada/source/repos/x', branch: 'main', remoteUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' },
+    fetch: { path: '/x', remote: 'origin' },
+    addRemote: { path: '/x', name: 'fork', url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' },
+    sshKey: { key: null },
+    sshTest: { ok: true, summary: 'ok', detail: '' },
+    open: { opened: '/x', with: 'xdg-open' },
+    cancel: { cancelled: false },
+  };
+  return {
+    postMessage(m) {
+      const req = m as { id: string; type: string };
+      sentToHost.push(req);
+      queueMicrotask(() => listener({ id: req.id, ok: true, data: answers[req.type] }));
+    },
+    disconnect() {},
+    onMessage: { addListener: (cb) => void (listener = cb) },
+    onDisconnect: { addListener: () => undefined },
+  };
+}
 
 async function setup() {
   const local = memoryKeyValue();
@@ -31,7 +68,9 @@ async function setup() {
     refreshToken: 'refresh-secret',
     expiresAt: Date.now() + 3_600_000,
   });
-  const deps: GatewayDeps = {
+  const deps: CompanionHandlerDeps = {
+    companion: createCompanion({ connect: fakeHost, lastError: () => undefined, extensionVersion: '1.0.0' }),
+    userAgent: 'Chrome/150',
     extensionId: 'abc',
     extensionOrigin: EXT,
     version: '1.0.0',
@@ -44,11 +83,15 @@ async function setup() {
     oauthConfig: async () => ({ clientId: 'c', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
     oauth: { launchWebAuthFlow: async () => 'https://abc.chromiumapp.org/?error=access_denied', redirectUrl: 'https://abc.chromiumapp.org/' },
   };
-  return { handle: createGateway(deps), local };
+  return { handle: createGateway(deps).handleMessage, local };
 }
 
 const fromPage = { id: 'abc', url: `${EXT}src/popup/index.html` };
-const fromContent = { id: 'abc', url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform', tab: { id: 1, url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' } };
+const fromContent = {
+  id: 'abc',
+  url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform',
+  tab: { id: 1, url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' },
+} as Runtime.MessageSender;
 
 /** One valid example of every request type, so a new type cannot skip this test. */
 const everyRequest: Request[] = [
@@ -66,6 +109,17 @@ const everyRequest: Request[] = [
   { type: 'projects.list' },
   { type: 'repos.list', profileId: 'oa1' },
   { type: 'page.context' },
+  { type: 'companion.status' },
+  { type: 'companion.setCloneRoot', cloneRoot: '/home/ada/src' },
+  { type: 'clone.plan', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
+  { type: 'clone.start', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, taskId: 't1' },
+  { type: 'clone.cancel', taskId: 't1' },
+  { type: 'local.clones' },
+  { type: 'local.open', path: '/x', target: 'folder' },
+  { type: 'local.fetch', path: '/x', remote: 'origin' },
+  { type: 'local.addRemote', path: '/x', name: 'fork', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
+  { type: 'ssh.key', action: 'find' },
+  { type: 'ssh.test' },
   { type: 'profiles.remove', id: 'pat1' },
 ];
 
@@ -117,5 +171,23 @@ describe('gateway', () => {
     local.data.set('cache:pat1:repos', cached);
     expect(await handle({ type: 'repos.list', profileId: 'pat1' }, fromPage)).toMatchObject({ data: { stale: true } });
     expect(await handle({ type: 'repos.list', profileId: 'pat1', refresh: true }, fromPage)).toMatchObject({ data: { stale: false } });
+  });
+});
+
+describe('cloning through the companion', () => {
+  it('gives the credential to the companion alone, with a clean URL and the profile layout', async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    const reply = await handle({ type: 'clone.start', profileId: 'pat1', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, branch: 'feature/x', taskId: 't' }, fromPage);
+    expect(reply).toMatchObject({ ok: true, data: { branch: 'main' } });
+    const clone = sentToHost.find((m) => m.type === 'clone');
+    expect(clone).toMatchObject({
+      url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform',
+      root: '/home/ada/source/repos',
+      folder: 'fabrikam/Platform/Platform',
+      branch: 'feature/x',
+      auth: { kind: 'pat', token: PAT },
+    });
+    expect(JSON.stringify(reply)).not.toContain(PAT);
   });
 });

@@ -1,0 +1,159 @@
+import {
+  checkCompanion,
+  HelloDataSchema,
+  HostMessageSchema,
+  HOST_NAME,
+  PROTOCOL_VERSION,
+  RESPONSE_DATA_SCHEMAS,
+  type HelloData,
+  type HostRequestBody,
+  type ProgressEvent,
+  type RequestType,
+  type ResponseData,
+} from '../shared/host-protocol';
+
+/**
+ * The bridge to the companion host over native messaging. One port serves every request while
+ * any is in flight (so a clone can report progress and the worker stays alive meanwhile); it is
+ * closed when idle so the worker can sleep. A crash or a missing host fails the waiting requests
+ * with a CompanionError that says what to do.
+ */
+export interface NativePort {
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(cb: (message: unknown) => void): void };
+  /** Firefox passes the port with its `error`; Chrome sets runtime.lastError instead. */
+  onDisconnect: { addListener(cb: (port?: { error?: { message?: string } | null }) => void): void };
+}
+
+export type CompanionProblem = 'missing' | 'outdated' | 'failed';
+
+export class CompanionError extends Error {
+  constructor(
+    /** `missing`/`outdated`/`failed`, or the host's own error code such as `DEST_EXISTS`. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CompanionError';
+  }
+}
+
+export interface CompanionDeps {
+  connect: (name: string) => NativePort;
+  /** chrome.runtime.lastError's message after a disconnect. */
+  lastError: () => string | undefined;
+  extensionVersion: string;
+  idleMs?: number;
+}
+
+interface Waiting {
+  resolve(data: unknown): void;
+  reject(e: Error): void;
+  type: RequestType;
+  onProgress?: ((e: ProgressEvent) => void) | undefined;
+}
+
+export function createCompanion(deps: CompanionDeps) {
+  let port: NativePort | undefined;
+  let hello: Promise<HelloData> | undefined;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const waiting = new Map<string, Waiting>();
+  let seq = 0;
+
+  function open(): NativePort {
+    if (port) return port;
+    const p = deps.connect(HOST_NAME);
+    p.onMessage.addListener((raw) => {
+      const parsed = HostMessageSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const m = parsed.data;
+      const w = m.id === null ? undefined : waiting.get(m.id);
+      if (!w) return;
+      if ('event' in m) return w.onProgress?.(m);
+      waiting.delete(m.id!);
+      scheduleIdle();
+      if (m.ok) {
+        const data = RESPONSE_DATA_SCHEMAS[w.type].safeParse(m.data);
+        if (data.success) w.resolve(data.data);
+        else w.reject(new CompanionError('failed', 'The companion answered in a form this extension does not understand: update the companion.'));
+      } else {
+        w.reject(new CompanionError(m.error.code, m.error.message));
+      }
+    });
+    p.onDisconnect.addListener((gone) => {
+      const reason = gone?.error?.message ?? deps.lastError() ?? '';
+      if (port === p) {
+        port = undefined;
+        hello = undefined;
+      }
+      const err = /not found|not installed|forbidden/i.test(reason)
+        ? new CompanionError('missing', 'The desktop companion is not installed (or not allowed for this extension). Install it to clone and create SSH keys.')
+        : new CompanionError('failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    });
+    port = p;
+    return p;
+  }
+
+  function scheduleIdle() {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => {
+      if (waiting.size === 0 && port) {
+        const p = port;
+        port = undefined;
+        hello = undefined;
+        p.disconnect();
+      }
+    }, deps.idleMs ?? 30_000);
+  }
+
+  function send<T extends RequestType>(body: HostRequestBody & { type: T }, onProgress?: (e: ProgressEvent) => void): { id: string; done: Promise<ResponseData<T>> } {
+    const id = `r${Date.now().toString(36)}-${++seq}`;
+    const done = new Promise<ResponseData<T>>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress });
+    });
+    if (idle) clearTimeout(idle);
+    try {
+      open().postMessage({ ...body, id });
+    } catch (e) {
+      waiting.get(id)?.reject(new CompanionError('missing', `Could not start the desktop companion (${(e as Error).message}).`));
+      waiting.delete(id);
+    }
+    return { id, done };
+  }
+
+  /** Says hello once per connection and refuses a companion of another protocol version. */
+  function ready(): Promise<HelloData> {
+    hello ??= send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, extensionVersion: deps.extensionVersion }).done.then((h) => {
+      const data = HelloDataSchema.parse(h);
+      const fit = checkCompanion(data);
+      if (!fit.ok) throw new CompanionError('outdated', fit.reason);
+      return data;
+    });
+    hello.catch(() => (hello = undefined));
+    return hello;
+  }
+
+  return {
+    ready,
+    /** Sends a request after the hello check; `started` gets the host request id (to cancel it). */
+    async request<T extends RequestType>(
+      body: HostRequestBody & { type: T },
+      opts: { onProgress?: (e: ProgressEvent) => void; started?: (id: string) => void } = {},
+    ): Promise<ResponseData<T>> {
+      await ready();
+      const { id, done } = send<T>(body, opts.onProgress);
+      opts.started?.(id);
+      return done;
+    },
+  };
+}
+export type Companion = ReturnType<typeof createCompanion>;
+
+/** What a user runs to install (or update) the companion for this browser. */
+export function installCommand(extensionId: string, userAgent: string): string {
+  const browser = /Firefox\//.test(userAgent) ? 'firefox' : /Edg\//.test(userAgent) ? 'edge' : /Chromium\//.test(userAgent) ? 'chromium' : 'chrome';
+  return `node dist/host/ado-companion-host.mjs install --browser ${browser} --extension-id ${extensionId}`;
+}

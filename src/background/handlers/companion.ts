@@ -1,0 +1,156 @@
+import type { AdoClient } from '../../shared/ado/client';
+import type { GitAuth, LocalClone } from '../../shared/host-protocol';
+import type { ClonePlan, CompanionStatus, RepoKey } from '../../shared/messages';
+import { clonePathSegments, orgBaseUrl, type Profile } from '../../shared/profile';
+import { CompanionError, installCommand, type Companion } from '../companion';
+import { clientFor } from '../connections';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+export interface CompanionHandlerDeps extends GatewayDeps {
+  companion: Companion;
+  userAgent: string;
+}
+
+type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
+  | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test';
+
+/** A remote URL reduced to what identifies the repository: no user, no `.git`, one case, decoded. */
+export function remoteKey(url: string): string {
+  const ssh = /^(?:ssh:\/\/)?[^@/]+@([^:/]+)(?::\d+)?[:/](?:v3\/)?(.+)$/i.exec(url);
+  if (ssh && !/^https?:/i.test(url)) return `ssh:${ssh[1]!.toLowerCase()}/${decodeURIComponent(ssh[2]!.replace(/\/_git\//, '/')).replace(/\.git$/, '').toLowerCase()}`;
+  try {
+    const u = new URL(url);
+    return `https:${u.host.toLowerCase()}${decodeURIComponent(u.pathname).replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase()}`;
+  } catch {
+    return url.toLowerCase();
+  }
+}
+
+/** HTTPS clone URLs carry the organization as user name (`https://fabrikam@dev.azure.com/…`): drop it. */
+const withoutUser = (url: string) => {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+};
+
+export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, CompanionRequests> {
+  const { companion, store } = deps;
+  const client = (p: Profile): AdoClient => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  /** Host request ids of running clones, by the asker's task id; kept in memory only while the port lives. */
+  const running = new Map<string, string>();
+
+  async function gitAuth(p: Profile): Promise<GitAuth | undefined> {
+    const s = await store.secret(p.id);
+    if (!s) return undefined;
+    return s.kind === 'pat' ? { kind: 'pat', token: s.pat } : { kind: 'bearer', token: s.accessToken };
+  }
+
+  /** Tells the companion about this profile's clone root and on-prem host, once they change. */
+  async function configureFor(p: Profile, root: string): Promise<void> {
+    const config = await companion.request({ type: 'configure' });
+    const host = p.host.kind === 'onprem' ? new URL(p.host.collectionUrl).hostname : undefined;
+    const roots = config.cloneRoots.includes(root) ? undefined : [...config.cloneRoots, root];
+    const hosts = host && !config.allowedHosts.includes(host) ? [...config.allowedHosts, host] : undefined;
+    if (roots || hosts) await companion.request({ type: 'configure', ...(roots ? { cloneRoots: roots } : {}), ...(hosts ? { allowedHosts: hosts } : {}) });
+  }
+
+  async function findClone(urls: (string | undefined)[]): Promise<LocalClone | undefined> {
+    const keys = new Set(urls.filter((u): u is string => !!u).map(remoteKey));
+    const { clones } = await companion.request({ type: 'localClones' });
+    return clones.find((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
+  }
+
+  async function plan(p: Profile, key: RepoKey, branch?: string, protocol?: 'https' | 'ssh'): Promise<ClonePlan> {
+    // URLs come from Azure DevOps itself, never from the asking page.
+    const repo = await client(p).repository({ project: key.project, repositoryId: key.id });
+    const use = protocol ?? p.protocol;
+    const url = use === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
+    const config = await companion.request({ type: 'configure' });
+    const root = p.cloneRoot ?? config.cloneRoots[0];
+    if (!root) throw new CompanionError('BAD_REQUEST', 'No clone folder is set. Choose one in Options › Companion.');
+    const folder = clonePathSegments(p.layout, { org: p.organization, project: repo.project.name, repo: repo.name }).join('/');
+    const existing = await findClone([repo.remoteUrl, repo.sshUrl]);
+    const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
+    return {
+      url,
+      protocol: use === 'ssh' && repo.sshUrl ? 'ssh' : 'https',
+      root,
+      folder,
+      path: `${root.replace(/[\\/]+$/, '')}/${folder}`,
+      ...(b ? { branch: b } : {}),
+      ...(existing ? { existing: { path: existing.path, branch: existing.branch, dirty: existing.dirty } } : {}),
+    };
+  }
+
+  return {
+    'companion.status': async (): Promise<CompanionStatus> => {
+      const cmd = installCommand(deps.extensionId, deps.userAgent);
+      try {
+        const hello = await companion.ready();
+        const config = await companion.request({ type: 'configure' });
+        return { state: 'ready', version: hello.version, git: hello.git, cloneRoots: config.cloneRoots, logFile: hello.logFile, installCommand: cmd };
+      } catch (e) {
+        const code = e instanceof CompanionError ? e.code : 'failed';
+        const state = code === 'missing' || code === 'outdated' ? code : 'failed';
+        return { state, message: (e as Error).message, installCommand: cmd };
+      }
+    },
+    'companion.setCloneRoot': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      await configureFor(p, req.cloneRoot);
+      await store.save({ ...p, cloneRoot: req.cloneRoot });
+      const config = await companion.request({ type: 'configure' });
+      return { state: 'ready', cloneRoots: config.cloneRoots, installCommand: installCommand(deps.extensionId, deps.userAgent) };
+    },
+    'clone.plan': async (req) => plan(await profileOrThrow(deps, req.profileId), req.repo, req.branch),
+    'clone.start': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const target = await plan(p, req.repo, req.branch, req.protocol);
+      if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
+      await configureFor(p, target.root);
+      const auth = target.protocol === 'https' ? await gitAuth(p) : undefined;
+      try {
+        return await companion.request(
+          {
+            type: 'clone',
+            url: target.url,
+            root: target.root,
+            folder: target.folder,
+            ...(target.branch ? { branch: target.branch } : {}),
+            ...(req.partial ? { partial: true } : {}),
+            ...(auth ? { auth } : {}),
+          },
+          { onProgress: (e) => ctx.progress?.({ phase: e.phase, percent: e.percent }), started: (id) => running.set(req.taskId, id) },
+        );
+      } finally {
+        running.delete(req.taskId);
+      }
+    },
+    'clone.cancel': async (req) => {
+      const target = running.get(req.taskId);
+      if (!target) return { cancelled: false };
+      return companion.request({ type: 'cancel', target });
+    },
+    'local.clones': () => companion.request({ type: 'localClones' }),
+    'local.open': (req) => companion.request({ type: 'open', path: req.path, target: req.target }),
+    'local.fetch': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const auth = await gitAuth(p);
+      return companion.request({ type: 'fetch', path: req.path, remote: req.remote, ...(auth ? { auth } : {}) });
+    },
+    'local.addRemote': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
+      const url = p.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
+      return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });
+    },
+    'ssh.key': (req) => companion.request({ type: 'sshKey', action: req.action }),
+    'ssh.test': async (req) => {
+      const active = await store.activeId();
+      const p = active ? await store.get(active) : undefined;
+      const onprem = p?.host.kind === 'onprem' ? new URL(orgBaseUrl(p)).hostname : undefined;
+      return companion.request({ type: 'sshTest', host: req.host ?? onprem ?? 'ssh.dev.azure.com' });
+    },
+  };
+}

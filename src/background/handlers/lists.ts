@@ -1,0 +1,26 @@
+import { parseAdoUrl } from '../../shared/ado/urls';
+import { profileForPage } from '../../shared/profile';
+import { clientFor } from '../connections';
+import { listing } from '../lists';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projects.list' | 'repos.list' | 'page.context'> {
+  const { store } = deps;
+  const client = (p: Parameters<typeof clientFor>[0]) => () => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  return {
+    ping: async (_req, { from }) => ({ version: deps.version, sender: from }),
+    'projects.list': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      return listing('projects', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
+    },
+    'repos.list': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
+    },
+    'page.context': async (_req, { senderUrl }) => {
+      const page = senderUrl ? parseAdoUrl(senderUrl) : undefined;
+      const p = page ? profileForPage(await store.list(), page, await store.activeId()) : undefined;
+      return p ? { profile: { id: p.id, name: p.name, organization: p.organization, protocol: p.protocol, layout: p.layout, cloneRoot: p.cloneRoot } } : {};
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { Profile, ProfilesExport } from '../../shared/profile';
+import { addPatProfile, finishOAuth, startOAuth } from '../accounts';
+import { dropCaches } from '../lists';
+import { oauthConfig, setOAuthConfig } from '../settings';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.update'
+  | 'profiles.remove' | 'profiles.setActive' | 'profiles.export' | 'profiles.import' | 'settings.get' | 'settings.setOAuth';
+
+export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileRequests> {
+  const { store } = deps;
+  const listProfiles = async () => ({ profiles: await store.list(), activeId: await store.activeId() });
+  const settings = async () => {
+    const c = await oauthConfig(deps.local);
+    return { oauth: { clientId: c.clientId, tenant: c.tenant, configured: c.clientId !== '' } };
+  };
+  return {
+    'profiles.list': listProfiles,
+    'profiles.addPat': (req) => addPatProfile(req, deps),
+    'profiles.signIn': () => startOAuth(deps),
+    'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
+    'profiles.update': async (req) => {
+      const next = Profile.parse({ ...(await profileOrThrow(deps, req.id)), ...req.patch });
+      await store.save(next);
+      return next;
+    },
+    'profiles.remove': async (req) => {
+      await store.remove(req.id);
+      await dropCaches(deps.local, req.id);
+      return listProfiles();
+    },
+    'profiles.setActive': async (req) => {
+      await store.setActive(req.id);
+      return listProfiles();
+    },
+    'profiles.export': async () => JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: await store.list() }, null, 2),
+    'profiles.import': async (req) => {
+      const parsed = ProfilesExport.safeParse(JSON.parse(req.json));
+      if (!parsed.success) throw new Error('This file is not an Azure DevOps Companion profiles export.');
+      const existing = new Set((await store.list()).map((p) => p.id));
+      // Imported profiles carry no secret: they ask for sign-in on first use.
+      for (const p of parsed.data.profiles) if (!existing.has(p.id)) await store.save(p);
+      return listProfiles();
+    },
+    'settings.get': settings,
+    'settings.setOAuth': async (req) => {
+      await setOAuthConfig(deps.local, req);
+      return settings();
+    },
+  };
+}
