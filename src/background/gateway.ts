@@ -7,6 +7,9 @@ import type { GatewayDeps, HandlerContext, Handlers, SenderKind } from './handle
 import { companionHandlers, type CompanionHandlerDeps } from './handlers/companion';
 import { listHandlers } from './handlers/lists';
 import { profileHandlers } from './handlers/profiles';
+import { peopleHandlers } from './handlers/people';
+import { pullRequestHandlers } from './handlers/pull-requests';
+import { repoHandlers } from './handlers/repos';
 
 export type { GatewayDeps } from './handlers/types';
 
@@ -23,7 +26,14 @@ export function classifySender(sender: Runtime.MessageSender, deps: Pick<Gateway
 
 export function createGateway(deps: CompanionHandlerDeps) {
   // Each area of the product brings its own handlers; together they must cover every request.
-  const table: Handlers = { ...profileHandlers(deps), ...listHandlers(deps), ...companionHandlers(deps) };
+  const table: Handlers = {
+    ...profileHandlers(deps),
+    ...listHandlers(deps),
+    ...companionHandlers(deps),
+    ...repoHandlers(deps),
+    ...pullRequestHandlers(deps),
+    ...peopleHandlers(deps),
+  };
   async function run(message: unknown, sender: Runtime.MessageSender, progress?: (event: unknown) => void): Promise<Reply> {
     const from = classifySender(sender, deps);
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };

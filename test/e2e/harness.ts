@@ -3,6 +3,7 @@
  * fresh profile; Azure DevOps' hosts resolve to the sandbox and its certificate is trusted by pin
  * only, so pages keep their real origins (https://dev.azure.com) and content scripts match.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,23 @@ export interface SandboxLike {
   spki: string;
   hostResolverRules: string;
   gitConfig: string;
+  caFile: string;
 }
+
+/**
+ * The environment git needs to reach the sandbox. GIT_SSL_CAINFO, when the machine sets it,
+ * overrides the config file's http.sslCAInfo, so it is pointed at the sandbox's CA too.
+ */
+export const gitEnv = (sandbox: SandboxLike): NodeJS.ProcessEnv => ({ GIT_CONFIG_GLOBAL: sandbox.gitConfig, GIT_SSL_CAINFO: sandbox.caFile });
+
+/** git's environment with a PAT for one command, the way the companion passes it (never in a URL). */
+export const gitEnvWithPat = (sandbox: SandboxLike, pat: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...gitEnv(sandbox),
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'http.extraHeader',
+  GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`:${pat}`).toString('base64')}`,
+});
 
 export interface Session {
   browser: Browser;
@@ -42,7 +59,7 @@ export async function launch(sandbox: SandboxLike, opts: { env?: NodeJS.ProcessE
     pipe: true,
     enableExtensions: [chromeDist],
     userDataDir,
-    env: { ...process.env, GIT_CONFIG_GLOBAL: sandbox.gitConfig, ...opts.env },
+    env: { ...process.env, ...gitEnv(sandbox), ...opts.env },
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -95,4 +112,45 @@ export async function launch(sandbox: SandboxLike, opts: { env?: NodeJS.ProcessE
       if (!opts.userDataDir) await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A HOME of the test's own: the companion's config, ~/.ssh and clones never touch the real user's. */
+export async function privateHome(): Promise<{ home: string; env: NodeJS.ProcessEnv; cleanup(): Promise<void> }> {
+  const home = await mkdtemp(join(tmpdir(), 'adoc-home-'));
+  return {
+    home,
+    env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state') },
+    cleanup: () => rm(home, { recursive: true, force: true }),
+  };
+}
+
+/** Registers the built companion for one Chromium profile with its own installer, as a user would. */
+export function installCompanion(userDataDir: string, env: NodeJS.ProcessEnv): string {
+  return execFileSync(
+    process.execPath,
+    [join(repoRoot, 'dist/host/ado-companion-host.mjs'), 'install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--extension-id', ADO_COMPANION_CHROME_ID],
+    { env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+}
+
+/** Sends a request as an extension page would, and gives back the reply. */
+export function ask(page: Page, request: unknown): Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string } }> {
+  return page.evaluate((r) => chrome.runtime.sendMessage(r), request as object);
+}
+
+/** Sends a long request through a port, collecting progress events until the reply. */
+export function askWithProgress(page: Page, request: unknown): Promise<{ reply: { ok: boolean; data?: unknown; error?: { code: string; message: string } }; progress: unknown[] }> {
+  return page.evaluate(
+    (r) =>
+      new Promise<{ reply: { ok: boolean }; progress: unknown[] }>((resolve) => {
+        const progress: unknown[] = [];
+        const port = chrome.runtime.connect({ name: 'task' });
+        port.onMessage.addListener((m: { progress?: unknown; reply?: { ok: boolean } }) => {
+          if (m.progress) progress.push(m.progress);
+          if (m.reply) resolve({ reply: m.reply, progress });
+        });
+        port.postMessage(r);
+      }),
+    request as object,
+  ) as never;
 }

@@ -27,7 +27,8 @@ const marker = (page: import('puppeteer-core').Page) =>
 
 describe('extension smoke', () => {
   it('runs the content script on a dev.azure.com repository page', async () => {
-    const page = await session.open('https://dev.azure.com/fabrikam/Platform/_git/Platform');
+    // Pages need a signed-in session, as on the real site.
+    const page = await session.open('https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=%2Ffabrikam%2FPlatform%2F_git%2FPlatform');
     await page.waitForFunction(() => document.documentElement.dataset.adoCompanion, { timeout: 10_000 });
     expect(await marker(page)).toBe('repoHome');
     await page.close();

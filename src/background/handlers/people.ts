@@ -1,0 +1,81 @@
+import { identityMail, isAdoError, type AdoClient } from '../../shared/ado/client';
+import type { PickerIdentity } from '../../shared/ado/schemas';
+import { sshKeysPageUrl } from '../../shared/ado/urls';
+import type { Person } from '../../shared/messages';
+import { orgBaseUrl, type Profile } from '../../shared/profile';
+import { clientFor } from '../connections';
+import { listGroups, removeGroup, saveGroup } from '../reviewer-groups';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+/**
+ * People: finding colleagues (for reviewers), the user's reviewer groups, and registering the
+ * user's own SSH key with Azure DevOps.
+ */
+type PeopleRequests = 'people.search' | 'groups.list' | 'groups.save' | 'groups.remove' | 'ssh.addToAdo';
+
+const fromPicker = (i: PickerIdentity): Person | undefined =>
+  i.localId
+    ? { id: i.localId, displayName: i.displayName, ...(i.mail ? { mail: i.mail } : {}), ...(i.entityType.toLowerCase() === 'group' ? { isGroup: true } : {}) }
+    : undefined;
+
+/** People and groups matching `query`: the web UI's picker, or the documented identity search where that is missing. */
+export async function searchPeople(api: AdoClient, query: string): Promise<Person[]> {
+  try {
+    return (await api.searchPeople(query, { maxResults: 20 })).map(fromPicker).filter((p): p is Person => p !== undefined);
+  } catch (e) {
+    if (!isAdoError(e, 'notFound') && !isAdoError(e, 'badRequest')) throw e;
+  }
+  const found = await api.searchIdentities(query);
+  return found.map((i) => {
+    const mail = identityMail(i);
+    return { id: i.id, displayName: i.providerDisplayName, ...(mail ? { mail } : {}), ...(i.isContainer ? { isGroup: true } : {}) };
+  });
+}
+
+/** The organization's identity for a commit author (by e-mail, else by exact name). */
+export async function findPerson(api: AdoClient, author: { name: string; email?: string | undefined }): Promise<Person | undefined> {
+  const people = (await searchPeople(api, author.email ?? author.name)).filter((p) => !p.isGroup);
+  const email = author.email?.toLowerCase();
+  return (
+    (email ? people.find((p) => p.mail?.toLowerCase() === email) : undefined) ??
+    people.find((p) => p.displayName.toLowerCase() === author.name.toLowerCase())
+  );
+}
+
+/** Azure DevOps lets a public SSH key live at most a year; a day less leaves room for clock skew. */
+const SSH_KEY_DAYS = 364;
+
+export function peopleHandlers(deps: GatewayDeps): Pick<Handlers, PeopleRequests> {
+  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  return {
+    'people.search': async (req) => ({ people: await searchPeople(client(await profileOrThrow(deps, req.profileId)), req.query) }),
+
+    'groups.list': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      return { groups: await listGroups(deps.local, p.id, req.project) };
+    },
+    'groups.save': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      return saveGroup(deps.local, p.id, req.group, deps.newId);
+    },
+    'groups.remove': async (req) => ({ groups: await removeGroup(deps.local, req.id) }),
+
+    'ssh.addToAdo': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      if (p.auth !== 'oauth') {
+        throw new Error(
+          `Azure DevOps does not let a personal access token add SSH keys. Copy your public key and add it on ${sshKeysPageUrl(orgBaseUrl(p))}.`,
+        );
+      }
+      if (!p.instanceId) throw new Error(`“${p.name}” does not know its organization's id yet. Remove it and sign in again in Options.`);
+      const today = new Date(deps.now());
+      const key = await client(p).addSshKey({
+        displayName: `Azure DevOps Companion ${today.toISOString().slice(0, 10)}`,
+        publicKey: req.publicKey,
+        validTo: new Date(deps.now() + SSH_KEY_DAYS * 86_400_000),
+        instanceId: p.instanceId,
+      });
+      return { name: key.displayName, validTo: key.validTo };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { isAdoError, type AdoClient } from '../../shared/ado/client';
+import type { PullRequest } from '../../shared/ado/schemas';
+import { pullRequestWebUrl } from '../../shared/ado/urls';
+import type { PullRequestSummary } from '../../shared/messages';
+import { orgBaseUrl, type Profile } from '../../shared/profile';
+import { changedPaths } from '../branch-diff';
+import { clientFor } from '../connections';
+import { toReplyError } from '../errors';
+import { listing } from '../lists';
+import { suggestReviewers } from '../suggest-reviewers';
+import { findPerson } from './people';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+type PullRequestRequests = 'prs.mine' | 'prs.create' | 'prs.suggestReviewers';
+
+/** Per project and list: enough for a popup; the web UI has the rest. */
+const MAX_PER_PROJECT = 100;
+
+const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+
+export function summarize(pr: PullRequest, profile: Profile, project: string): PullRequestSummary {
+  const projectName = pr.repository.project?.name ?? project;
+  return {
+    id: pr.pullRequestId,
+    title: pr.title,
+    status: pr.status,
+    isDraft: pr.isDraft ?? false,
+    repo: { id: pr.repository.id, name: pr.repository.name, project: projectName },
+    sourceBranch: shortBranch(pr.sourceRefName),
+    targetBranch: shortBranch(pr.targetRefName),
+    createdBy: { id: pr.createdBy.id, displayName: pr.createdBy.displayName },
+    creationDate: pr.creationDate,
+    reviewers: pr.reviewers.map((r) => ({
+      id: r.id,
+      displayName: r.displayName,
+      vote: r.vote,
+      isRequired: r.isRequired ?? false,
+      isGroup: r.isContainer ?? false,
+    })),
+    webUrl: pullRequestWebUrl(orgBaseUrl(profile), projectName, pr.repository.name, pr.pullRequestId),
+  };
+}
+
+const newestFirst = (a: PullRequestSummary, b: PullRequestSummary) => Date.parse(b.creationDate) - Date.parse(a.creationDate);
+
+export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullRequestRequests> {
+  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  return {
+    'prs.mine': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const me = p.identity?.id;
+      if (!me) throw new Error(`“${p.name}” does not know who you are yet. Remove it and add it again in Options.`);
+      const api = client(p);
+      // Pull requests are listed per project; the project list is usually cached already.
+      const projects = (await listing('projects', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
+      const failed: { project: string; message: string; error: unknown }[] = [];
+      const lists = await Promise.all(
+        projects.map(async (project) => {
+          const scope = { project: project.name };
+          const opts = { limit: MAX_PER_PROJECT, pageSize: MAX_PER_PROJECT };
+          try {
+            const [created, reviewing] = await Promise.all([
+              api.allPullRequests(scope, { status: 'active', creatorId: me }, opts),
+              api.allPullRequests(scope, { status: 'active', reviewerId: me }, opts),
+            ]);
+            return { created: created.map((pr) => summarize(pr, p, project.name)), reviewing: reviewing.map((pr) => summarize(pr, p, project.name)) };
+          } catch (e) {
+            failed.push({ project: project.name, message: toReplyError(e, p).message, error: e });
+            return { created: [], reviewing: [] };
+          }
+        }),
+      );
+      // When every project failed the reason is the same everywhere (a token, the network): say it once.
+      if (projects.length > 0 && failed.length === projects.length) throw failed[0]!.error;
+      return {
+        created: lists.flatMap((l) => l.created).toSorted(newestFirst),
+        reviewing: lists.flatMap((l) => l.reviewing).toSorted(newestFirst),
+        failed: failed.map(({ project, message }) => ({ project, message })),
+      };
+    },
+
+    'prs.create': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const source = shortBranch(req.sourceBranch);
+      const target = shortBranch(req.targetBranch);
+      if (source === target) throw new Error('Choose two different branches: the source branch is merged into the target branch.');
+      const pr = await client(p).createPullRequest(
+        { project: req.repo.project, repositoryId: req.repo.id },
+        {
+          sourceRefName: source,
+          targetRefName: target,
+          title: req.title,
+          ...(req.description ? { description: req.description } : {}),
+          isDraft: req.isDraft ?? false,
+          reviewers: [...new Set(req.reviewerIds)].map((id) => ({ id })),
+        },
+      );
+      return summarize(pr, p, req.repo.project);
+    },
+
+    'prs.suggestReviewers': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const api = client(p);
+      const ref = { project: req.repo.project, repositoryId: req.repo.id };
+      // An ordinary call first: it checks the repository and refreshes an OAuth token if due.
+      await api.repository(ref);
+      const paths = await changedPaths(p, ref, req.sourceBranch, req.targetBranch, { store: deps.store, fetch: deps.fetch, now: deps.now });
+      const suggestions = await suggestReviewers(
+        paths,
+        { id: p.identity?.id ?? '', email: p.identity?.uniqueName },
+        {
+          now: deps.now(),
+          async commitsOf(path) {
+            try {
+              const commits = await api.commitsByPath(ref, path, 10, { branch: req.targetBranch });
+              return commits.map((c) => ({ path, author: { name: c.author.name, email: c.author.email }, date: c.author.date }));
+            } catch (e) {
+              // A file the source branch adds has no history on the target branch.
+              if (isAdoError(e, 'notFound')) return [];
+              throw e;
+            }
+          },
+          identityOf: (author) => findPerson(api, author),
+        },
+      );
+      return { suggestions, changedFiles: paths.length };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { builtInGitignore, GITIGNORE_FALLBACK } from '../../shared/ado/gitignore-templates';
+import { isAdoError, type AdoClient, type InitialPushInput } from '../../shared/ado/client';
+import { renderLicense } from '../../shared/ado/licenses';
+import type { RepoSummary } from '../../shared/messages';
+import type { Profile } from '../../shared/profile';
+import { clientFor } from '../connections';
+import { toReplyError } from '../errors';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+type RepoRequests = 'repos.gitignoreTemplates' | 'repos.create' | 'repos.branches';
+
+const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+
+export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
+  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  return {
+    'repos.gitignoreTemplates': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      try {
+        const names = await client(p).gitignoreTemplates(req.project);
+        if (names.length > 0) return { names: names.toSorted((a, b) => a.localeCompare(b)), builtIn: false };
+      } catch (e) {
+        // The list needs OAuth or a full-scope token; without it the built-in templates serve.
+        if (!isAdoError(e)) throw e;
+      }
+      return { names: GITIGNORE_FALLBACK.map((t) => t.name), builtIn: true };
+    },
+
+    'repos.create': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      // Everything the first commit needs is checked before the repository exists.
+      const license = req.license ? renderLicense(req.license.id, req.license) : undefined;
+      let gitignore: InitialPushInput['gitignore'];
+      if (req.gitignore?.builtIn) {
+        const content = builtInGitignore(req.gitignore.name);
+        if (content === undefined) throw new Error(`There is no built-in .gitignore template named “${req.gitignore.name}”.`);
+        gitignore = { content };
+      } else if (req.gitignore) {
+        gitignore = { template: req.gitignore.name };
+      }
+      const api = client(p);
+      const created = await api.createRepository({ projectId: req.projectId, name: req.name });
+      const repo: RepoSummary = {
+        id: created.id,
+        name: created.name,
+        project: { id: created.project.id, name: created.project.name },
+        remoteUrl: created.remoteUrl,
+        ...(created.sshUrl ? { sshUrl: created.sshUrl } : {}),
+        ...(created.webUrl ? { webUrl: created.webUrl } : {}),
+      };
+      const files = [req.readme ? '/README.md' : undefined, gitignore ? '/.gitignore' : undefined, license ? '/LICENSE' : undefined].filter(
+        (f): f is string => f !== undefined,
+      );
+      const branch = shortBranch(req.defaultBranch);
+      if (files.length === 0) return { repo, branch, files };
+      try {
+        const push = await api.initialPush({
+          project: created.project.id,
+          repositoryId: created.id,
+          branch,
+          ...(req.readme ? { readme: `# ${req.name}\n` } : {}),
+          ...(gitignore ? { gitignore } : {}),
+          ...(license ? { license } : {}),
+        });
+        const commitId = push.commits?.[0]?.commitId;
+        return { repo: { ...repo, defaultBranch: `refs/heads/${branch}` }, branch, files, ...(commitId ? { commitId } : {}) };
+      } catch (e) {
+        // The repository exists now: say so, and what went wrong with its first files.
+        const why = toReplyError(e, p).message;
+        return { repo, branch, files: [], warning: `The repository was created, but its first files could not be added. ${why}` };
+      }
+    },
+
+    'repos.branches': async (req) => {
+      const p = await profileOrThrow(deps, req.profileId);
+      const api = client(p);
+      const ref = { project: req.repo.project, repositoryId: req.repo.id };
+      const [repo, refs] = await Promise.all([api.repository(ref), api.branches(ref)]);
+      const branches = refs.map((r) => shortBranch(r.name)).toSorted((a, b) => a.localeCompare(b));
+      return { branches, ...(repo.defaultBranch ? { defaultBranch: shortBranch(repo.defaultBranch) } : {}) };
+    },
+  };
+}
