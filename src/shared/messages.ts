@@ -12,9 +12,15 @@ const profileId = id.optional();
 
 /** Names a repository of the profile's organization; the background looks up its URLs itself. */
 export const RepoKey = z.object({
-  id: z.string().min(1).max(100),
+  /** The repository id, or its name (Azure DevOps accepts either). */
+  id: z.string().min(1).max(200),
   name: z.string().min(1).max(200),
   project: z.string().min(1).max(200),
+  /**
+   * Only for pages without a profile: the clone URL the page read with its own session. It is
+   * checked against the page's organization, and git's own credential helper signs in.
+   */
+  remoteUrl: z.string().url().max(2048).optional(),
 });
 export type RepoKey = z.infer<typeof RepoKey>;
 
@@ -85,6 +91,49 @@ export const Request = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ssh.key'), action: z.enum(['find', 'generate']) }),
   z.object({ type: z.literal('ssh.test'), host: z.string().min(1).max(253).optional() }),
+
+  // ── Popup and options: new repositories, pull requests, people, reviewer groups (issue 7) ──
+  z.object({ type: z.literal('repos.gitignoreTemplates'), profileId, project: z.string().min(1).max(200) }),
+  z.object({
+    type: z.literal('repos.create'),
+    profileId,
+    projectId: id,
+    name: z.string().min(1).max(64),
+    readme: z.boolean(),
+    /** A template name; `builtIn`: from this extension's own list rather than Azure DevOps'. */
+    gitignore: z.object({ name: z.string().min(1).max(100), builtIn: z.boolean() }).optional(),
+    license: z.object({ id: z.string().min(1).max(40), year: z.string().max(20), holder: z.string().max(200) }).optional(),
+    defaultBranch: z.string().trim().min(1).max(255),
+  }),
+  z.object({ type: z.literal('repos.branches'), profileId, repo: RepoKey }),
+  z.object({ type: z.literal('prs.mine'), profileId }),
+  z.object({
+    type: z.literal('prs.create'),
+    profileId,
+    repo: RepoKey,
+    sourceBranch: z.string().min(1).max(255),
+    targetBranch: z.string().min(1).max(255),
+    title: z.string().trim().min(1).max(400),
+    description: z.string().max(4000).optional(),
+    isDraft: z.boolean().optional(),
+    reviewerIds: z.array(id).max(100),
+  }),
+  z.object({ type: z.literal('prs.suggestReviewers'), profileId, repo: RepoKey, sourceBranch: z.string().min(1).max(255), targetBranch: z.string().min(1).max(255) }),
+  z.object({ type: z.literal('people.search'), profileId, query: z.string().trim().min(1).max(200) }),
+  z.object({ type: z.literal('groups.list'), profileId, project: z.string().max(200).optional() }),
+  z.object({
+    type: z.literal('groups.save'),
+    profileId,
+    group: z.object({
+      id: id.optional(),
+      project: z.string().trim().min(1).max(200),
+      name: z.string().trim().min(1).max(100),
+      members: z.array(z.object({ id, displayName: z.string().max(300), mail: z.string().max(300).optional(), isGroup: z.boolean().optional() })).min(1).max(100),
+    }),
+  }),
+  z.object({ type: z.literal('groups.remove'), id }),
+  /** OAuth profiles only: Azure DevOps refuses this with a PAT (copy the key to its keys page instead). */
+  z.object({ type: z.literal('ssh.addToAdo'), profileId, publicKey: z.string().trim().min(1).max(16_000) }),
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -104,6 +153,10 @@ export const pagesOnly: ReadonlySet<RequestType> = new Set([
   'profiles.import',
   'settings.get',
   'settings.setOAuth',
+  // issue 7
+  'groups.save',
+  'groups.remove',
+  'ssh.addToAdo',
 ]);
 
 export interface ReplyError {
@@ -196,6 +249,18 @@ export interface Answers {
   'local.addRemote': { path: string; name: string; url: string };
   'ssh.key': SshKeyData;
   'ssh.test': SshTestData;
+  // issue 7
+  'repos.gitignoreTemplates': GitignoreTemplatesAnswer;
+  'repos.create': CreatedRepo;
+  'repos.branches': BranchesAnswer;
+  'prs.mine': MyPullRequests;
+  'prs.create': PullRequestSummary;
+  'prs.suggestReviewers': ReviewerSuggestions;
+  'people.search': { people: Person[] };
+  'groups.list': { groups: ReviewerGroup[] };
+  'groups.save': ReviewerGroup;
+  'groups.remove': { groups: ReviewerGroup[] };
+  'ssh.addToAdo': { name: string; validTo: string };
 }
 
 export interface CompanionStatus {
@@ -226,4 +291,75 @@ export interface ClonePlan {
 export interface CloneProgress {
   phase: ProgressPhase;
   percent: number;
+}
+
+// ── Answers for the popup and options (issue 7) ─────────────────────────────────────────────
+
+export interface GitignoreTemplatesAnswer {
+  names: string[];
+  /** True when Azure DevOps' list could not be read and this extension's own list is offered. */
+  builtIn: boolean;
+}
+
+export interface CreatedRepo {
+  repo: RepoSummary;
+  branch: string;
+  /** Paths of the files in the first commit, e.g. `/README.md`. */
+  files: string[];
+  commitId?: string;
+  /** The repository exists but its first commit failed: what went wrong. */
+  warning?: string;
+}
+
+export interface BranchesAnswer {
+  /** Short names (`main`, `feature/x`), sorted. */
+  branches: string[];
+  defaultBranch?: string;
+}
+
+export interface PullRequestSummary {
+  id: number;
+  title: string;
+  status: string;
+  isDraft: boolean;
+  repo: { id: string; name: string; project: string };
+  sourceBranch: string;
+  targetBranch: string;
+  createdBy: { id: string; displayName: string };
+  creationDate: string;
+  reviewers: { id: string; displayName: string; vote: number; isRequired: boolean; isGroup: boolean }[];
+  webUrl: string;
+}
+
+export interface MyPullRequests {
+  created: PullRequestSummary[];
+  reviewing: PullRequestSummary[];
+  /** Projects whose pull requests could not be read, with the reason. */
+  failed: { project: string; message: string }[];
+}
+
+export interface Person {
+  /** The id a reviewer needs (IdentityPicker `localId`). */
+  id: string;
+  displayName: string;
+  mail?: string;
+  isGroup?: boolean;
+}
+
+export interface ReviewerSuggestion extends Person {
+  /** Why: "changed src/api.ts 3 days ago". */
+  reason: string;
+}
+
+export interface ReviewerSuggestions {
+  suggestions: ReviewerSuggestion[];
+  changedFiles: number;
+}
+
+export interface ReviewerGroup {
+  id: string;
+  profileId: string;
+  project: string;
+  name: string;
+  members: Person[];
 }

@@ -1,10 +1,11 @@
 import type { AdoClient } from '../../shared/ado/client';
 import type { GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { ClonePlan, CompanionStatus, RepoKey } from '../../shared/messages';
-import { clonePathSegments, orgBaseUrl, type Profile } from '../../shared/profile';
+import { parseAdoUrl } from '../../shared/ado/urls';
+import { clonePathSegments, orgBaseUrl, Profile } from '../../shared/profile';
 import { CompanionError, installCommand, type Companion } from '../companion';
 import { clientFor } from '../connections';
-import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
 
 export interface CompanionHandlerDeps extends GatewayDeps {
   companion: Companion;
@@ -61,15 +62,28 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return clones.find((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
   }
 
-  async function plan(p: Profile, key: RepoKey, branch?: string, protocol?: 'https' | 'ssh'): Promise<ClonePlan> {
-    // URLs come from Azure DevOps itself, never from the asking page.
-    const repo = await client(p).repository({ project: key.project, repositoryId: key.id });
-    const use = protocol ?? p.protocol;
+  /** Where the repository's facts come from: Azure DevOps through the profile, or the page itself. */
+  async function lookup(p: Profile | undefined, key: RepoKey, ctx: HandlerContext) {
+    if (p) {
+      // With a profile, URLs come from Azure DevOps itself, never from the asking page.
+      const repo = await client(p).repository({ project: key.project, repositoryId: key.id });
+      return { org: p.organization, layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
+    }
+    const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl) : undefined;
+    const remote = key.remoteUrl ? parseAdoUrl(key.remoteUrl) : undefined;
+    if (!page || !remote || remote.orgBaseUrl.toLowerCase() !== page.orgBaseUrl.toLowerCase())
+      throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+    return { org: page.organization, layout: Profile.shape.layout.parse(undefined), cloneRoot: undefined, protocol: 'https' as const, project: key.project, name: key.name, remoteUrl: key.remoteUrl!, sshUrl: undefined, defaultBranch: undefined };
+  }
+
+  async function plan(p: Profile | undefined, key: RepoKey, ctx: HandlerContext, branch?: string, protocol?: 'https' | 'ssh'): Promise<ClonePlan> {
+    const repo = await lookup(p, key, ctx);
+    const use = protocol ?? repo.protocol;
     const url = use === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
     const config = await companion.request({ type: 'configure' });
-    const root = p.cloneRoot ?? config.cloneRoots[0];
+    const root = repo.cloneRoot ?? config.cloneRoots[0];
     if (!root) throw new CompanionError('BAD_REQUEST', 'No clone folder is set. Choose one in Options › Companion.');
-    const folder = clonePathSegments(p.layout, { org: p.organization, project: repo.project.name, repo: repo.name }).join('/');
+    const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
     const existing = await findClone([repo.remoteUrl, repo.sshUrl]);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
     return {
@@ -103,13 +117,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const config = await companion.request({ type: 'configure' });
       return { state: 'ready', cloneRoots: config.cloneRoots, installCommand: installCommand(deps.extensionId, deps.userAgent) };
     },
-    'clone.plan': async (req) => plan(await profileOrThrow(deps, req.profileId), req.repo, req.branch),
+    'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
     'clone.start': async (req, ctx) => {
-      const p = await profileOrThrow(deps, req.profileId);
-      const target = await plan(p, req.repo, req.branch, req.protocol);
+      const p = await requestProfile(deps, req.profileId, ctx);
+      const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
       if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
-      await configureFor(p, target.root);
-      const auth = target.protocol === 'https' ? await gitAuth(p) : undefined;
+      if (p) await configureFor(p, target.root);
+      // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
+      const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
       try {
         return await companion.request(
           {

@@ -1,5 +1,6 @@
 import type { Answers, Request } from '../../shared/messages';
-import type { Profile } from '../../shared/profile';
+import { parseAdoUrl } from '../../shared/ado/urls';
+import { profileForPage, type Profile } from '../../shared/profile';
 import type { AccountDeps } from '../accounts';
 import type { KeyValue } from '../profile-store';
 
@@ -23,6 +24,21 @@ export interface HandlerContext {
 export type Handlers = {
   [T in Request['type']]: (req: Extract<Request, { type: T }>, ctx: HandlerContext) => Promise<Answers[T]>;
 };
+
+/**
+ * The profile for a request: the one it names; for a content script, the one of its page's
+ * organization (never the active one, which may belong to another organization); for our own
+ * pages, the active one.
+ */
+export async function requestProfile(deps: Pick<GatewayDeps, 'store'>, id: string | undefined, ctx: HandlerContext): Promise<Profile | undefined> {
+  if (id) return deps.store.get(id);
+  if (ctx.from === 'content') {
+    const page = ctx.senderUrl ? parseAdoUrl(ctx.senderUrl) : undefined;
+    return page ? profileForPage(await deps.store.list(), page, await deps.store.activeId()) : undefined;
+  }
+  const active = await deps.store.activeId();
+  return active ? deps.store.get(active) : undefined;
+}
 
 /** The profile a request names, or the active one; a clear error when there is none. */
 export async function profileOrThrow(deps: Pick<GatewayDeps, 'store'>, id?: string): Promise<Profile> {
