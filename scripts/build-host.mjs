@@ -1,0 +1,45 @@
+// Builds the companion host: one ESM bundle (dist/host/ado-companion-host.mjs) plus launchers that
+// browsers can start (a .sh for Linux and macOS, a .cmd for Windows) naming node and the bundle by
+// absolute path. `install` writes its own launchers next to an installed copy; these let a
+// checkout be registered by hand and tried out directly.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const shQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
+const cmdQuote = (value) => `"${value.replace(/%/g, '%%')}"`;
+
+/** @param {string} [outDir] @returns {Promise<{ bundle: string, launchers: string[] }>} */
+export async function buildHost(outDir = join(root, 'dist', 'host')) {
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  const bundle = join(out, 'ado-companion-host.mjs');
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  await build({
+    entryPoints: [join(root, 'src', 'host', 'main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { ADO_COMPANION_BUILD_VERSION: JSON.stringify(version) },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  chmodSync(bundle, 0o755);
+  const sh = join(out, 'ado-companion-host.sh');
+  writeFileSync(sh, `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(bundle)} "$@"\n`);
+  chmodSync(sh, 0o755);
+  const cmd = join(out, 'ado-companion-host.cmd');
+  writeFileSync(cmd, `@echo off\r\n${cmdQuote(process.execPath)} ${cmdQuote(bundle)} %*\r\n`);
+  return { bundle, launchers: [sh, cmd] };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const { bundle } = await buildHost(process.argv[2]);
+  console.log(`built ${bundle}`);
+}

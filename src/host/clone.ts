@@ -1,0 +1,73 @@
+/**
+ * `clone`: checks the URL, the destination and the branch, takes the destination's lock, runs
+ * `git clone --progress` with credentials in its environment only, reports progress, and on
+ * failure or cancellation removes exactly what it created.
+ */
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CloneData, CloneRequest } from '../shared/host-protocol';
+import { checkBranchName } from './branch-name';
+import { addToRegistry } from './clone-registry';
+import { locksDir, registryFile } from './companion-dirs';
+import { findRoot } from './config';
+import { folderSegments, prepareDestination, removeCreated } from './destination';
+import { lockDestination } from './destination-lock';
+import { gitEnv } from './git-env';
+import { classifyGitFailure } from './git-failure';
+import { runGitWithProgress } from './git-with-progress';
+import { currentBranch } from './git-repo';
+import { checkGitUrl } from './git-url';
+import { HostError } from './host-error';
+import type { HostContext, RequestScope } from './host-context';
+
+export function cloneArgs(url: string, dest: string, options: { branch?: string; partial?: boolean; depth?: number }): string[] {
+  const args = ['clone', '--progress'];
+  if (options.branch !== undefined) args.push(`--branch=${options.branch}`);
+  if (options.partial) args.push('--filter=blob:none');
+  if (options.depth !== undefined) args.push(`--depth=${options.depth}`);
+  // Nothing after `--` can be read as an option, whatever it looks like.
+  args.push('--', url, dest);
+  return args;
+}
+
+export async function clone(request: CloneRequest, ctx: HostContext, scope: RequestScope): Promise<CloneData> {
+  const config = ctx.config();
+  const remote = checkGitUrl(request.url, config);
+  if (request.auth && remote.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// URLs');
+  const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
+  const root = findRoot(request.root, config);
+  const segments = folderSegments(request.folder);
+  mkdirSync(root, { recursive: true });
+  const lock = lockDestination(locksDir(ctx.dirs), join(realpathSync(root), ...segments));
+  try {
+    const prepared = prepareDestination(root, request.folder);
+    if (request.auth) ctx.redactor.addSecret(request.auth.token);
+    ctx.log.info(`${scope.id} clone ${remote.url} into ${prepared.path}${branch ? ` (branch ${branch})` : ''}${request.auth ? ' with a token' : ''}`);
+    let result;
+    try {
+      result = await runGitWithProgress(cloneArgs(remote.url, prepared.path, { branch, partial: request.partial, depth: request.depth }), {
+        env: gitEnv(ctx.env, request.auth),
+        scope,
+      });
+    } catch (error) {
+      removeCreated(prepared);
+      throw error;
+    }
+    if (result.cancelled || result.code !== 0) {
+      removeCreated(prepared);
+      if (result.cancelled) {
+        ctx.log.info(`${scope.id} clone cancelled; removed ${prepared.path}`);
+        throw new HostError('CANCELLED', 'The clone was cancelled; its folder was removed.');
+      }
+      const failure = classifyGitFailure(ctx.redactor.redact(result.stderr));
+      ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${result.stderr.slice(-2000)}`);
+      throw new HostError(failure.code, failure.message);
+    }
+    addToRegistry(registryFile(ctx.dirs), { path: prepared.path, url: remote.url, clonedAt: new Date().toISOString() });
+    const checkedOut = await currentBranch(prepared.path, ctx.env);
+    ctx.log.info(`${scope.id} cloned into ${prepared.path} on ${checkedOut ?? 'a detached HEAD'}`);
+    return { path: prepared.path, branch: checkedOut, remoteUrl: remote.url };
+  } finally {
+    lock.release();
+  }
+}

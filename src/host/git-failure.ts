@@ -1,0 +1,36 @@
+/** Reads why git failed from its stderr, as an error code and one plain sentence. */
+import type { ErrorCode } from '../shared/host-protocol';
+
+const RULES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
+  [/Remote branch .* not found/i, 'BRANCH_NOT_FOUND', 'The branch does not exist in the remote repository.'],
+  [/Host key verification failed/i, 'AUTH_FAILED', 'The server’s SSH host key is unknown or has changed; run the SSH test first.'],
+  [/Permission denied \(publickey/i, 'AUTH_FAILED', 'The server did not accept your SSH key. Add your public key to Azure DevOps (User settings › SSH public keys).'],
+  [
+    /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Access denied|returned error: 40[13]\b|TF400813/i,
+    'AUTH_FAILED',
+    'Azure DevOps did not accept the credentials. Check that the token is valid and has the Code (read) scope.',
+  ],
+  [/repository .* not found|TF401019|returned error: 404\b|does not appear to be a git repository/i, 'NOT_FOUND', 'The repository was not found, or you have no access to it.'],
+  [
+    /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Operation timed out|Network is unreachable|SSL certificate problem|Could not resolve hostname|early EOF|RPC failed/i,
+    'NETWORK_FAILED',
+    'The server could not be reached, or the connection broke off.',
+  ],
+];
+
+export function classifyGitFailure(stderr: string): { code: ErrorCode; message: string } {
+  const gitSays = lastFatalLine(stderr);
+  for (const [pattern, code, sentence] of RULES) {
+    if (pattern.test(stderr)) return { code, message: gitSays ? `${sentence} (git: ${gitSays})` : sentence };
+  }
+  return { code: 'GIT_FAILED', message: gitSays ? `git failed: ${gitSays}` : 'git failed without saying why.' };
+}
+
+function lastFatalLine(stderr: string): string | undefined {
+  const lines = stderr
+    .split(/[\r\n]+/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  const fatal = lines.filter((l) => /^(fatal|error):/i.test(l)).pop();
+  return (fatal ?? lines.pop())?.slice(0, 500);
+}

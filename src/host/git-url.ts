@@ -1,0 +1,71 @@
+/**
+ * Which remote URLs git may be given. Only https and ssh (URL or scp-like form) to an allowed
+ * Azure DevOps host pass; everything else (options in disguise like `-u...`, `ext::`, `file://`,
+ * local paths, other transports, embedded passwords) is refused before git sees it. The URL is
+ * read with one strict pattern and cross-checked with the WHATWG parser, so two parsers can never
+ * disagree about the host.
+ */
+import type { CompanionConfig } from './config';
+import { isAllowedHost } from './config';
+import { HostError } from './host-error';
+
+export interface CheckedGitUrl {
+  url: string;
+  transport: 'https' | 'ssh';
+  host: string;
+}
+
+/** RFC 3986 characters minus `?`, `#`, `[`, `]` and backslash: Azure DevOps clone URLs need no others. */
+const SAFE_CHARS = /^[A-Za-z0-9\-._~:/@%!$&'()*+,;=]+$/;
+const USER = '[A-Za-z0-9][A-Za-z0-9._~%-]*';
+const HOST = '[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?';
+const URL_FORM = new RegExp(`^(https|ssh)://(?:(${USER})@)?(${HOST})(?::(\\d{1,5}))?(/[^@]*)$`, 'i');
+const SCP_FORM = new RegExp(`^(?:(${USER})@)?(${HOST}):([^/@-][^@]*)$`);
+
+const refuse = (url: string, why: string): never => {
+  throw new HostError('URL_REFUSED', `refused remote URL ${JSON.stringify(url)}: ${why}`);
+};
+
+/** Parses without looking at the allowed hosts (shape and transport only). */
+export function parseGitUrl(url: string): CheckedGitUrl {
+  if (url.startsWith('-')) refuse(url, 'it starts with "-"');
+  if (url.includes('::')) refuse(url, 'transport::address forms (such as ext::) are not allowed');
+  if (!SAFE_CHARS.test(url)) refuse(url, 'it contains spaces, quotes, backslashes or other characters a clone URL does not need');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== undefined) {
+    if (scheme !== 'https' && scheme !== 'ssh') refuse(url, `${scheme}:// is not allowed; only https:// and ssh://`);
+    const match = URL_FORM.exec(url);
+    if (!match) refuse(url, 'it is not of the form https://host/path or ssh://[user@]host/path (no password, query or fragment)');
+    const host = match![3]!.toLowerCase();
+    const port = match![4];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) refuse(url, 'bad port');
+    let whatwg: URL;
+    try {
+      whatwg = new URL(url);
+    } catch {
+      return refuse(url, 'it is not a valid URL');
+    }
+    if (whatwg.hostname.toLowerCase() !== host || whatwg.password !== '') refuse(url, 'its host is ambiguous');
+    if (match![5] === '/') refuse(url, 'it names no repository');
+    return { url, transport: scheme as 'https' | 'ssh', host };
+  }
+  const scp = SCP_FORM.exec(url);
+  if (!scp) refuse(url, 'only https:// URLs and SSH addresses (user@host:path or ssh://) are allowed');
+  const host = scp![2]!.toLowerCase();
+  // git reads "C:path" as a Windows drive, not a host.
+  if (host.length === 1) refuse(url, 'a one-letter host is read as a drive letter');
+  return { url, transport: 'ssh', host };
+}
+
+/** A URL git may be given: right shape and transport, and a host that is Azure DevOps or configured. */
+export function checkGitUrl(url: string, config: CompanionConfig): CheckedGitUrl {
+  const parsed = parseGitUrl(url);
+  if (!isAllowedHost(parsed.host, config)) {
+    throw new HostError(
+      'HOST_NOT_ALLOWED',
+      `${parsed.host} is not an Azure DevOps host the companion knows; add it as a server in the extension's options first`,
+      { host: parsed.host },
+    );
+  }
+  return parsed;
+}

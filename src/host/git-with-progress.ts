@@ -1,0 +1,22 @@
+/** Runs a git command that reports `--progress`, forwarding throttled progress events. */
+import { PROGRESS_EVENTS_PER_SECOND } from '../shared/host-protocol';
+import { ProgressParser, ProgressThrottle } from './git-progress';
+import type { RequestScope } from './host-context';
+import { runProgram, type RunResult } from './run-program';
+
+export function runGitWithProgress(args: string[], options: { env: NodeJS.ProcessEnv; scope: RequestScope; cwd?: string }): Promise<RunResult> {
+  const parser = new ProgressParser();
+  const throttle = new ProgressThrottle(PROGRESS_EVENTS_PER_SECOND);
+  return runProgram('git', args, {
+    cwd: options.cwd,
+    env: options.env,
+    signal: options.scope.signal,
+    maxOutputBytes: 256 * 1024,
+    onStderr: (text) => {
+      for (const progress of parser.push(text)) {
+        const event = throttle.offer(progress);
+        if (event) options.scope.progress(event);
+      }
+    },
+  });
+}

@@ -1,0 +1,25 @@
+/** What every request handler gets: the companion's places, settings, log, and its own request scope. */
+import type { CompanionDirs } from './companion-dirs';
+import type { CompanionConfig } from './config';
+import type { GitProgress } from './git-progress';
+import type { Logger } from './log';
+import type { Redactor } from './redact';
+
+export interface HostContext {
+  dirs: CompanionDirs;
+  home: string;
+  /** The environment programs inherit (the browser's, so tests can pass GIT_CONFIG_GLOBAL). */
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  log: Logger;
+  redactor: Redactor;
+  /** Reads the configuration file afresh (another companion process may have changed it). */
+  config(): CompanionConfig;
+}
+
+export interface RequestScope {
+  id: string;
+  /** Aborted by a `cancel` request for this id, or when the browser disconnects. */
+  signal: AbortSignal;
+  progress(progress: GitProgress): void;
+}

@@ -1,0 +1,111 @@
+/** `doctor`: checks everything the companion needs and says what to fix, one line each. */
+import { existsSync, readFileSync } from 'node:fs';
+import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../shared/extension-ids';
+import { HOST_NAME } from '../../shared/host-protocol';
+import { configFile, logFile } from '../companion-dirs';
+import { loadConfig } from '../config';
+import { findProgram, isExecutableFile } from '../find-program';
+import { gitVersion } from '../git-repo';
+import { BROWSERS, isFirefox, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
+import type { HostManifest } from './host-manifest';
+import type { Machine } from './install';
+import { probeHost } from './probe-host';
+import { parseRegDefault, reg, regQueryArgs } from './windows-registry';
+
+export interface Check {
+  status: 'ok' | 'warn' | 'fail';
+  title: string;
+  fix?: string;
+}
+
+const MIN_NODE = [20, 19];
+/** GIT_CONFIG_COUNT (credentials through the environment) arrived in git 2.31. */
+const MIN_GIT = [2, 31];
+
+export function versionAtLeast(version: string, minimum: readonly number[]): boolean {
+  const parts = version.split(/[.-]/).map((p) => Number.parseInt(p, 10));
+  for (const [i, min] of minimum.entries()) {
+    const part = parts[i] ?? 0;
+    if (Number.isNaN(part)) return false;
+    if (part !== min) return part > min;
+  }
+  return true;
+}
+
+export async function doctor(named: readonly Browser[], userDataDir: string | undefined, machine: Machine, probe = true): Promise<Check[]> {
+  const checks: Check[] = [];
+  const node = process.versions.node;
+  checks.push(
+    versionAtLeast(node, MIN_NODE)
+      ? { status: 'ok', title: `Node ${node} (${machine.execPath})` }
+      : { status: 'fail', title: `Node ${node} is too old`, fix: `install Node ${MIN_NODE.join('.')} or newer, then run install again` },
+  );
+  const git = await gitVersion(machine.env);
+  if (git === null) checks.push({ status: 'fail', title: 'git was not found', fix: 'install Git (https://git-scm.com/downloads) and make sure it is on PATH' });
+  else if (!versionAtLeast(git, MIN_GIT)) checks.push({ status: 'fail', title: `git ${git} is too old`, fix: `update Git to ${MIN_GIT.join('.')} or newer` });
+  else checks.push({ status: 'ok', title: `git ${git}` });
+  for (const tool of ['ssh-keygen', 'ssh']) {
+    const found = findProgram(tool, machine.env, machine.platform);
+    checks.push(found ? { status: 'ok', title: `${tool} (${found})` } : { status: 'warn', title: `${tool} was not found`, fix: 'install OpenSSH to use SSH keys (HTTPS clones work without it)' });
+  }
+  try {
+    const config = loadConfig(configFile(machine.dirs), machine.home);
+    checks.push({ status: 'ok', title: `clone folders: ${config.cloneRoots.join(', ')}; extra hosts: ${config.allowedHosts.join(', ') || 'none'}` });
+  } catch (error) {
+    checks.push({ status: 'fail', title: (error as Error).message, fix: `delete ${configFile(machine.dirs)} and set the clone folders again in the extension` });
+  }
+  const browsers = named.length > 0 ? named : BROWSERS.filter((b) => userDataDir === undefined || !isFirefox(b));
+  let registered = 0;
+  for (const browser of browsers) {
+    const location = manifestLocation({ platform: machine.platform, browser, home: machine.home, env: machine.env, installDir: machine.dirs.install, userDataDir });
+    const found = existsSync(location.manifestPath);
+    if (!found && named.length === 0) continue;
+    registered += found ? 1 : 0;
+    checks.push(...(await checkBrowser(location, machine, probe)));
+  }
+  if (named.length === 0 && registered === 0) {
+    checks.push({ status: 'fail', title: 'the companion is not registered with any browser', fix: 'run: node ado-companion-host.mjs install' });
+  }
+  checks.push({ status: 'ok', title: `log file: ${logFile(machine.dirs)}` });
+  return checks;
+}
+
+async function checkBrowser(location: ManifestLocation, machine: Machine, probe: boolean): Promise<Check[]> {
+  const { browser, manifestPath } = location;
+  const reinstall = `run: node ado-companion-host.mjs install --browser ${browser}`;
+  if (!existsSync(manifestPath)) return [{ status: 'fail', title: `${browser}: no manifest at ${manifestPath}`, fix: reinstall }];
+  let manifest: Partial<HostManifest>;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<HostManifest>;
+  } catch {
+    return [{ status: 'fail', title: `${browser}: ${manifestPath} is not valid JSON`, fix: reinstall }];
+  }
+  const checks: Check[] = [];
+  if (manifest.name !== HOST_NAME || manifest.type !== 'stdio') checks.push({ status: 'fail', title: `${browser}: ${manifestPath} does not describe ${HOST_NAME}`, fix: reinstall });
+  if (location.registryKey) {
+    const query = await reg(regQueryArgs(location.registryKey));
+    const value = query.ok ? parseRegDefault(query.output) : undefined;
+    if (value?.toLowerCase() !== manifestPath.toLowerCase()) checks.push({ status: 'fail', title: `${browser}: registry key ${location.registryKey} does not point at ${manifestPath}`, fix: reinstall });
+  }
+  const path = manifest.path ?? '';
+  if (!isExecutableFile(path, machine.platform)) {
+    checks.push({ status: 'fail', title: `${browser}: the launcher ${path || '(none)'} is missing or not executable`, fix: reinstall });
+  } else if (probe && machine.platform !== 'win32') {
+    const origin = isFirefox(browser) ? manifestPath : `chrome-extension://${manifest.allowed_origins?.[0]?.replace(/^chrome-extension:\/\/|\/$/g, '') ?? 'x'}/`;
+    const answer = await probeHost(path, origin, machine.env);
+    checks.push(answer.ok ? { status: 'ok', title: `${browser}: the host starts and answers (version ${answer.version})` } : { status: 'fail', title: `${browser}: the host did not answer: ${answer.reason}`, fix: reinstall });
+  }
+  const ids = isFirefox(browser) ? (manifest.allowed_extensions ?? []) : (manifest.allowed_origins ?? []).map((o) => o.replace(/^chrome-extension:\/\/|\/$/g, ''));
+  const builtIn = isFirefox(browser) ? ADO_COMPANION_GECKO_ID : ADO_COMPANION_CHROME_ID;
+  checks.push(
+    ids.includes(builtIn)
+      ? { status: 'ok', title: `${browser}: ${manifestPath} allows ${ids.join(', ')}` }
+      : { status: 'warn', title: `${browser}: the extension's id ${builtIn} is not allowed (allowed: ${ids.join(', ') || 'none'})`, fix: reinstall },
+  );
+  return checks;
+}
+
+export function formatChecks(checks: readonly Check[]): string {
+  const mark = { ok: '[ok]  ', warn: '[warn]', fail: '[FAIL]' } as const;
+  return checks.map((c) => `${mark[c.status]} ${c.title}${c.fix ? `\n       fix: ${c.fix}` : ''}`).join('\n');
+}

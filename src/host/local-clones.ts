@@ -1,0 +1,118 @@
+/**
+ * The clones the companion knows (its registry) and the repositories found below the clone roots,
+ * each with its remotes, branch and whether it has changes. Also decides which folders count as
+ * "a known clone" for addRemote, fetch and open.
+ */
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData } from '../shared/host-protocol';
+import { readRegistry } from './clone-registry';
+import { registryFile } from './companion-dirs';
+import { isInside } from './destination';
+import { currentBranch, isDirty, remotes, workTreeTop } from './git-repo';
+import { HostError } from './host-error';
+import type { HostContext } from './host-context';
+
+/** root/org/project/repo: deep enough for the usual layouts, shallow enough to stay quick. */
+const MAX_DEPTH = 4;
+const MAX_DIRS_VISITED = 20_000;
+const SKIP = new Set(['node_modules', '$RECYCLE.BIN', 'System Volume Information']);
+
+/** Folders holding a `.git` below `root`; symlinks are not followed, hidden folders not entered. */
+export function findRepositories(root: string, limit: number): { found: string[]; truncated: boolean } {
+  const found: string[] = [];
+  let visited = 0;
+  let queue: Array<[string, number]> = [[root, 0]];
+  while (queue.length > 0) {
+    const next: Array<[string, number]> = [];
+    for (const [dir, depth] of queue) {
+      if (++visited > MAX_DIRS_VISITED) return { found, truncated: true };
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      if (entries.some((e) => e.name === '.git' && (e.isDirectory() || e.isFile()))) {
+        if (depth > 0) found.push(dir);
+        if (found.length >= limit) return { found, truncated: true };
+        if (depth > 0) continue;
+      }
+      if (depth >= MAX_DEPTH) continue;
+      for (const entry of entries) {
+        if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIP.has(entry.name)) next.push([join(dir, entry.name), depth + 1]);
+      }
+    }
+    queue = next;
+  }
+  return { found, truncated: false };
+}
+
+const realOrUndefined = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+};
+
+export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData> {
+  const config = ctx.config();
+  const paths = new Map<string, boolean>();
+  let truncated = false;
+  for (const entry of readRegistry(registryFile(ctx.dirs))) {
+    const real = realOrUndefined(entry.path);
+    if (real && existsSync(join(real, '.git'))) paths.set(real, true);
+  }
+  for (const root of config.cloneRoots) {
+    const realRoot = realOrUndefined(root);
+    if (!realRoot) continue;
+    const scan = findRepositories(realRoot, MAX_LOCAL_CLONES);
+    truncated ||= scan.truncated;
+    for (const repo of scan.found) if (!paths.has(repo)) paths.set(repo, false);
+  }
+  const selected = [...paths.entries()].slice(0, MAX_LOCAL_CLONES);
+  truncated ||= paths.size > MAX_LOCAL_CLONES;
+  const clones = await mapLimited(selected, 4, ([path, known]) => describe(path, known, ctx.env));
+  return { clones, truncated };
+}
+
+async function describe(path: string, known: boolean, env: NodeJS.ProcessEnv): Promise<LocalClone> {
+  try {
+    const [remoteList, branch, dirty] = await Promise.all([remotes(path, env), currentBranch(path, env), isDirty(path, env)]);
+    return { path, known, remotes: remoteList, branch, dirty };
+  } catch (error) {
+    return { path, known, remotes: [], branch: null, dirty: null, error: (error as Error).message };
+  }
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The real path of a work tree the companion may act on: one it cloned, or one below a clone
+ * root; and the top of that work tree, not a folder inside it. Otherwise NOT_FOUND.
+ */
+export async function resolveKnownClone(path: string, ctx: HostContext): Promise<string> {
+  const real = isAbsolute(path) ? realOrUndefined(path) : undefined;
+  if (!real) throw new HostError('NOT_FOUND', `${path} does not exist`);
+  const known = readRegistry(registryFile(ctx.dirs)).some((e) => realOrUndefined(e.path) === real);
+  const belowRoot = ctx.config().cloneRoots.some((root) => {
+    const realRoot = realOrUndefined(root);
+    return realRoot !== undefined && realRoot !== real && isInside(realRoot, real);
+  });
+  if (!known && !belowRoot) throw new HostError('NOT_FOUND', `${path} is not a clone the companion knows (nor below a clone folder)`);
+  const top = await workTreeTop(real, ctx.env);
+  if (top === null || realOrUndefined(top) !== real) throw new HostError('NOT_FOUND', `${path} is not the top folder of a git repository`);
+  return real;
+}

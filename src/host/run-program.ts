@@ -1,0 +1,100 @@
+/**
+ * Runs a program with an argument vector (never a shell), no standard input, captured output,
+ * and cancellation that ends the program together with the programs it started (git runs
+ * helpers such as git-remote-https and index-pack).
+ */
+import { spawn } from 'node:child_process';
+import { HostError } from './host-error';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onStderr?: (text: string) => void;
+  /** Captured output beyond this is dropped (stdout keeps its start, stderr its end). */
+  maxOutputBytes?: number;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  cancelled: boolean;
+  timedOut: boolean;
+}
+
+export function runProgram(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const max = options.maxOutputBytes ?? 4 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      resolve({ code: null, stdout: '', stderr: '', cancelled: true, timedOut: false });
+      return;
+    }
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+      // Its own process group, so cancelling reaches git's helpers too.
+      detached: process.platform !== 'win32',
+    });
+    let stdout = '';
+    let stderr = '';
+    let cancelled = false;
+    let timedOut = false;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      if (stdout.length < max) stdout += text.slice(0, max - stdout.length);
+    });
+    child.stderr.on('data', (text: string) => {
+      stderr = (stderr + text).slice(-max);
+      options.onStderr?.(text);
+    });
+    const stop = () => killTree(child.pid);
+    const onAbort = () => {
+      cancelled = true;
+      stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, options.timeoutMs);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      if (error.code === 'ENOENT') reject(new HostError('TOOL_MISSING', `${command} was not found; install it or add it to PATH`, { tool: command }));
+      else reject(error);
+    });
+    child.on('close', (code) => {
+      cleanup();
+      resolve({ code, stdout, stderr, cancelled, timedOut });
+    });
+    function cleanup() {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  });
+}
+
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => {});
+    return;
+  }
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  signalGroup('SIGTERM');
+  setTimeout(() => signalGroup('SIGKILL'), 3000).unref();
+}

@@ -1,0 +1,110 @@
+/**
+ * The companion's block in ~/.ssh/config, between two marker lines. Writing it again replaces it
+ * where it stands (idempotent); everything outside the markers stays byte for byte. A new block
+ * goes before the first Host/Match section, after the lines that apply to all hosts, so those
+ * keep applying to all hosts and the block is not swallowed by a section above it.
+ */
+import { HostError } from './host-error';
+
+export const BLOCK_START = '# >>> Azure DevOps Companion >>>';
+export const BLOCK_END = '# <<< Azure DevOps Companion <<<';
+
+export interface SshBlock {
+  hosts: string[];
+  /** As ssh reads it, e.g. `~/.ssh/id_rsa_azure_devops`. */
+  identityFile: string;
+}
+
+const quote = (value: string) => (/\s/.test(value) ? `"${value}"` : value);
+
+export function renderBlock(block: SshBlock): string[] {
+  return [
+    BLOCK_START,
+    '# Written by the Azure DevOps Companion: it replaces the lines between these markers.',
+    `Host ${block.hosts.join(' ')}`,
+    `  IdentityFile ${quote(block.identityFile)}`,
+    '  IdentitiesOnly yes',
+    BLOCK_END,
+  ];
+}
+
+interface Located {
+  lines: string[];
+  start: number;
+  end: number;
+}
+
+function locate(text: string): Located {
+  const lines = text.split(/\r?\n/);
+  const starts = lines.flatMap((l, i) => (l.trim() === BLOCK_START ? [i] : []));
+  const ends = lines.flatMap((l, i) => (l.trim() === BLOCK_END ? [i] : []));
+  if (starts.length === 0 && ends.length === 0) return { lines, start: -1, end: -1 };
+  const [start] = starts;
+  const [end] = ends;
+  if (starts.length !== 1 || ends.length !== 1 || start === undefined || end === undefined || end < start) {
+    throw new HostError(
+      'SSH_CONFIG_CONFLICT',
+      `~/.ssh/config has damaged "Azure DevOps Companion" markers; remove the lines between "${BLOCK_START}" and "${BLOCK_END}" (and the markers) and try again`,
+    );
+  }
+  return { lines, start, end };
+}
+
+/** Inserts or replaces the block; `changed` is false when the file already said exactly this. */
+export function upsertBlock(text: string, block: SshBlock): { text: string; changed: boolean } {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const { lines, start, end } = locate(text);
+  const rendered = renderBlock(block);
+  let out: string[];
+  if (start >= 0) {
+    out = [...lines.slice(0, start), ...rendered, ...lines.slice(end + 1)];
+  } else if (text.trim() === '') {
+    out = [...rendered, ''];
+  } else {
+    const firstSection = lines.findIndex((l) => /^\s*(host|match)(\s|=)/i.test(l));
+    if (firstSection >= 0) {
+      out = [...lines.slice(0, firstSection), ...rendered, '', ...lines.slice(firstSection)];
+    } else {
+      const body = lines.at(-1) === '' ? lines.slice(0, -1) : lines;
+      out = [...body, '', ...rendered, ''];
+    }
+  }
+  const result = out.join(eol);
+  return { text: result, changed: result !== text };
+}
+
+/** The block's contents, when the file has one. */
+export function readBlock(text: string): SshBlock | undefined {
+  let located: Located;
+  try {
+    located = locate(text);
+  } catch {
+    return undefined;
+  }
+  if (located.start < 0) return undefined;
+  const inside = located.lines.slice(located.start + 1, located.end);
+  const hosts = inside.map((l) => /^\s*host(?:\s*=\s*|\s+)(.+)$/i.exec(l)?.[1]).find((h) => h !== undefined);
+  const identity = inside.map((l) => /^\s*identityfile(?:\s*=\s*|\s+)(.+)$/i.exec(l)?.[1]).find((h) => h !== undefined);
+  if (hosts === undefined || identity === undefined) return undefined;
+  return { hosts: hosts.trim().split(/\s+/), identityFile: identity.trim().replace(/^"(.*)"$/, '$1') };
+}
+
+/**
+ * IdentityFile values of Host sections that name one of `hosts` (anywhere in the file, the
+ * block included), in file order. Patterns and Match sections are not interpreted.
+ */
+export function identityFilesFor(text: string, hosts: readonly string[]): string[] {
+  const wanted = new Set(hosts.map((h) => h.toLowerCase()));
+  const found: string[] = [];
+  let applies = false;
+  for (const line of text.split(/\r?\n/)) {
+    const section = /^\s*(host|match)(?:\s*=\s*|\s+)(.+)$/i.exec(line);
+    if (section) {
+      applies = section[1]!.toLowerCase() === 'host' && section[2]!.trim().split(/\s+/).some((h) => wanted.has(h.toLowerCase()));
+      continue;
+    }
+    const identity = /^\s*identityfile(?:\s*=\s*|\s+)(.+)$/i.exec(line);
+    if (applies && identity) found.push(identity[1]!.trim().replace(/^"(.*)"$/, '$1'));
+  }
+  return found;
+}

@@ -1,0 +1,186 @@
+/**
+ * `sshKey`: find an RSA key Azure DevOps can use, generate one (`ssh-keygen -t rsa -b 4096`;
+ * Azure DevOps refuses other key types) without ever replacing an existing file, and name it in
+ * the companion's block of ~/.ssh/config.
+ */
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CLOUD_SSH_HOSTS, type SshKeyData, type SshKeyInfo, type SshKeyRequest } from '../shared/host-protocol';
+import { isAllowedHost, normalizeHost } from './config';
+import { isInside } from './destination';
+import { HostError } from './host-error';
+import type { HostContext } from './host-context';
+import { runProgram } from './run-program';
+import { identityFilesFor, readBlock, upsertBlock } from './ssh-config-block';
+
+export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
+
+const sshDir = (home: string) => join(home, '.ssh');
+const sshConfigPath = (home: string) => join(sshDir(home), 'config');
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+const expandHome = (path: string, home: string) => (path === '~' || path.startsWith('~/') ? join(home, path.slice(2)) : path);
+
+/** `~/.ssh/name` when the key is in ~/.ssh (portable across OSes and profile moves). */
+const forConfig = (keyPath: string, home: string) =>
+  dirname(keyPath) === sshDir(home) ? `~/.ssh/${basename(keyPath)}` : keyPath;
+
+async function fingerprint(publicKeyPath: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  try {
+    const result = await runProgram('ssh-keygen', ['-l', '-f', publicKeyPath], { env, timeoutMs: 10_000 });
+    return result.code === 0 ? (result.stdout.split(/\s+/)[1] ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Key info for a private key whose `.pub` holds an RSA public key; undefined otherwise. */
+async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<SshKeyInfo | undefined> {
+  const publicKeyPath = `${privateKeyPath}.pub`;
+  const publicKey = readText(publicKeyPath)?.trim();
+  if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !existsSync(privateKeyPath)) return undefined;
+  return { privateKeyPath, publicKeyPath, publicKey, fingerprint: await fingerprint(publicKeyPath, env), configured };
+}
+
+export async function findKey(ctx: HostContext): Promise<SshKeyInfo | null> {
+  const config = readText(sshConfigPath(ctx.home)) ?? '';
+  const block = readBlock(config);
+  const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
+  const named = identityFilesFor(config, CLOUD_SSH_HOSTS).map((p) => expandHome(p, ctx.home));
+  const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named, join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
+  for (const candidate of candidates) {
+    const key = await describeKey(candidate, candidate === blockKey, ctx.env);
+    if (key) return key;
+  }
+  return null;
+}
+
+function checkHosts(hosts: readonly string[] | undefined, ctx: HostContext): string[] {
+  if (hosts === undefined) return [...CLOUD_SSH_HOSTS];
+  const config = ctx.config();
+  return [
+    ...new Set(
+      hosts.map((h) => {
+        const host = normalizeHost(h);
+        if (!isAllowedHost(host, config)) throw new HostError('HOST_NOT_ALLOWED', `${host} is not an Azure DevOps host the companion knows`, { host });
+        return host;
+      }),
+    ),
+  ];
+}
+
+/** Writes the companion's block; a symlinked config is updated where it really lives. */
+function writeSshConfig(home: string, keyPath: string, hosts: string[]): { path: string; changed: boolean; hosts: string[] } {
+  mkdirSync(sshDir(home), { recursive: true, mode: 0o700 });
+  const path = sshConfigPath(home);
+  const before = readText(path) ?? '';
+  const { text, changed } = upsertBlock(before, { hosts, identityFile: forConfig(keyPath, home) });
+  if (changed) {
+    const target = existsSync(path) ? realpathSync(path) : path;
+    const mode = existsSync(target) ? statSync(target).mode & 0o777 : 0o600;
+    const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    writeFileSync(temp, text, { mode });
+    chmodSync(temp, mode);
+    renameSync(temp, target);
+  }
+  return { path, changed, hosts };
+}
+
+async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>, ctx: HostContext): Promise<SshKeyData> {
+  const hosts = checkHosts(request.hosts, ctx);
+  const dir = sshDir(ctx.home);
+  const keyPath = join(dir, DEFAULT_KEY_NAME);
+  const refuseExisting = () => {
+    throw new HostError('KEY_EXISTS', `a key already exists at ${keyPath}; it was left as it is (use it, or remove it yourself first)`, {
+      path: keyPath,
+    });
+  };
+  if (lstatOrUndefined(keyPath) || lstatOrUndefined(`${keyPath}.pub`)) refuseExisting();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Generated under a temporary name, then hard-linked into place: a link never replaces a file,
+  // so even a key that appears meanwhile is safe.
+  const temp = join(dir, `.${DEFAULT_KEY_NAME}.${randomBytes(6).toString('hex')}.tmp`);
+  const comment = request.comment ?? `azure-devops-companion@${hostname()}`;
+  try {
+    ctx.log.info(`generating an RSA 4096 key at ${keyPath}`);
+    const result = await runProgram('ssh-keygen', ['-q', '-t', 'rsa', '-b', '4096', '-N', '', '-C', comment, '-f', temp], {
+      env: ctx.env,
+      timeoutMs: 120_000,
+    });
+    if (result.code !== 0) throw new HostError('INTERNAL', `ssh-keygen failed: ${result.stderr.trim().slice(0, 500)}`);
+    try {
+      linkSync(temp, keyPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseExisting();
+      throw error;
+    }
+    try {
+      linkSync(`${temp}.pub`, `${keyPath}.pub`);
+    } catch (error) {
+      unlinkSync(keyPath);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseExisting();
+      throw error;
+    }
+  } finally {
+    for (const file of [temp, `${temp}.pub`]) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // Not created.
+      }
+    }
+  }
+  const sshConfig = writeSshConfig(ctx.home, keyPath, hosts);
+  const key = await describeKey(keyPath, true, ctx.env);
+  if (!key) throw new HostError('INTERNAL', `ssh-keygen did not produce an RSA key at ${keyPath}`);
+  return { key, sshConfig, created: true };
+}
+
+async function configure(request: Extract<SshKeyRequest, { action: 'configure' }>, ctx: HostContext): Promise<SshKeyData> {
+  const hosts = checkHosts(request.hosts, ctx);
+  let keyPath: string;
+  if (request.keyPath === undefined) {
+    const found = await findKey(ctx);
+    if (!found) throw new HostError('NOT_FOUND', 'no RSA key for Azure DevOps was found; generate one');
+    keyPath = found.privateKeyPath;
+  } else {
+    keyPath = request.keyPath;
+    const real = existsSync(keyPath) ? realpathSync(keyPath) : undefined;
+    const realDir = existsSync(sshDir(ctx.home)) ? realpathSync(sshDir(ctx.home)) : undefined;
+    if (!real || !realDir || !isInside(realDir, real)) throw new HostError('NOT_FOUND', `${keyPath} is not a key file in ${sshDir(ctx.home)}`);
+  }
+  if (!(await describeKey(keyPath, false, ctx.env))) {
+    throw new HostError('BAD_REQUEST', `${keyPath} is not an RSA key with a .pub file beside it (Azure DevOps accepts RSA keys only)`);
+  }
+  const sshConfig = writeSshConfig(ctx.home, keyPath, hosts);
+  return { key: (await describeKey(keyPath, true, ctx.env)) ?? null, sshConfig };
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<SshKeyData> {
+  switch (request.action) {
+    case 'find':
+      return { key: await findKey(ctx) };
+    case 'generate':
+      return generate(request, ctx);
+    case 'configure':
+      return configure(request, ctx);
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * The companion host protocol: every request the extension may send over native messaging, every
+ * answer the host gives, and the limits both sides keep. Shared by the extension (background) and
+ * the host, so it imports nothing from Node. Schemas avoid anything that needs zod's JIT: the
+ * extension runs with `z.config({ jitless: true })`. Prose documentation: src/host/PROTOCOL.md.
+ */
+import { z } from 'zod';
+
+/** Native messaging host name (Chrome's rule: lowercase letters, digits, dots, underscores). */
+export const HOST_NAME = 'com.azure_devops_companion.host';
+
+/** Bumped when a request or response changes shape incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** Chrome and Firefox refuse host-to-browser messages above 1 MiB. */
+export const MAX_FRAME_TO_BROWSER = 1024 * 1024;
+/** Requests are small; anything larger is refused without being read into memory. */
+export const MAX_FRAME_FROM_BROWSER = 1024 * 1024;
+/** Progress events per second per request, at most. */
+export const PROGRESS_EVENTS_PER_SECOND = 10;
+/** `localClones` lists at most this many repositories (and says `truncated`). */
+export const MAX_LOCAL_CLONES = 500;
+
+/** Azure DevOps Services hosts: always allowed, need no configuration. */
+export const CLOUD_GIT_HOSTS = ['dev.azure.com', 'ssh.dev.azure.com', 'vs-ssh.visualstudio.com'] as const;
+/** `{org}.visualstudio.com` (legacy organization URLs). */
+export const CLOUD_HOST_SUFFIX = '.visualstudio.com';
+/** The hosts the SSH config block names unless a request lists others. */
+export const CLOUD_SSH_HOSTS = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'] as const;
+
+export const CAPABILITIES = [
+  'configure',
+  'clone',
+  'clone.progress',
+  'clone.cancel',
+  'clone.partial',
+  'clone.depth',
+  'localClones',
+  'addRemote',
+  'fetch',
+  'sshKey',
+  'sshTest',
+  'open',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ERROR_CODES = [
+  'BAD_FRAME',
+  'FRAME_TOO_LARGE',
+  'RESPONSE_TOO_LARGE',
+  'BAD_REQUEST',
+  'URL_REFUSED',
+  'HOST_NOT_ALLOWED',
+  'DEST_OUTSIDE_ROOT',
+  'DEST_EXISTS',
+  'BUSY',
+  'GIT_FAILED',
+  'AUTH_FAILED',
+  'NETWORK_FAILED',
+  'BRANCH_NOT_FOUND',
+  'NOT_FOUND',
+  'REMOTE_EXISTS',
+  'CANCELLED',
+  'KEY_EXISTS',
+  'SSH_CONFIG_CONFLICT',
+  'TOOL_MISSING',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Request ids are chosen by the extension and echoed in every answer and event. */
+export const RequestIdSchema = z.string().min(1).max(128);
+
+/** Length-limited, single-line text without control characters. */
+const line = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+/** An absolute path as the host's OS writes it; the host checks it further. */
+export const PathSchema = line(4096);
+
+/** Credentials for one HTTPS command; they reach git through its environment only. */
+export const GitAuthSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pat'), token: line(1024) }).strict(),
+  z.object({ kind: z.literal('bearer'), token: line(8192) }).strict(),
+]);
+export type GitAuth = z.infer<typeof GitAuthSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+const base = { id: RequestIdSchema };
+
+export const HelloRequestSchema = z
+  .object({ ...base, type: z.literal('hello'), protocolVersion: z.number().int().optional(), extensionVersion: line(64).optional() })
+  .strict();
+
+/** No fields: read the configuration. With fields: replace those settings. */
+export const ConfigureRequestSchema = z
+  .object({
+    ...base,
+    type: z.literal('configure'),
+    cloneRoots: z.array(PathSchema).max(32).optional(),
+    allowedHosts: z.array(line(253)).max(64).optional(),
+  })
+  .strict();
+
+export const CloneRequestSchema = z
+  .object({
+    ...base,
+    type: z.literal('clone'),
+    url: line(2048),
+    /** One of the configured clone roots. */
+    root: PathSchema,
+    /** Relative folder below the root: one or more segments separated by `/`. */
+    folder: line(1024),
+    /** The branch the user was viewing; `refs/heads/` is accepted and stripped. */
+    branch: line(255).optional(),
+    /** Partial clone: `--filter=blob:none`. */
+    partial: z.boolean().optional(),
+    depth: z.number().int().min(1).max(1_000_000).optional(),
+    auth: GitAuthSchema.optional(),
+  })
+  .strict();
+
+export const CancelRequestSchema = z.object({ ...base, type: z.literal('cancel'), target: RequestIdSchema }).strict();
+
+export const LocalClonesRequestSchema = z.object({ ...base, type: z.literal('localClones') }).strict();
+
+export const AddRemoteRequestSchema = z
+  .object({ ...base, type: z.literal('addRemote'), path: PathSchema, name: line(64), url: line(2048) })
+  .strict();
+
+export const FetchRequestSchema = z
+  .object({ ...base, type: z.literal('fetch'), path: PathSchema, remote: line(64), auth: GitAuthSchema.optional() })
+  .strict();
+
+export const SshKeyRequestSchema = z.discriminatedUnion('action', [
+  z.object({ ...base, type: z.literal('sshKey'), action: z.literal('find') }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('sshKey'),
+      action: z.literal('generate'),
+      comment: line(200).optional(),
+      /** Hosts for the ~/.ssh/config block; default: the Azure DevOps Services SSH hosts. */
+      hosts: z.array(line(253)).min(1).max(16).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('sshKey'),
+      action: z.literal('configure'),
+      /** An RSA private key in ~/.ssh; default: the key `find` reports. */
+      keyPath: PathSchema.optional(),
+      hosts: z.array(line(253)).min(1).max(16).optional(),
+    })
+    .strict(),
+]);
+
+export const SshTestRequestSchema = z.object({ ...base, type: z.literal('sshTest'), host: line(253) }).strict();
+
+export const OpenRequestSchema = z
+  .object({ ...base, type: z.literal('open'), path: PathSchema, target: z.enum(['folder', 'editor', 'terminal']) })
+  .strict();
+
+export const REQUEST_SCHEMAS = {
+  hello: HelloRequestSchema,
+  configure: ConfigureRequestSchema,
+  clone: CloneRequestSchema,
+  cancel: CancelRequestSchema,
+  localClones: LocalClonesRequestSchema,
+  addRemote: AddRemoteRequestSchema,
+  fetch: FetchRequestSchema,
+  sshKey: SshKeyRequestSchema,
+  sshTest: SshTestRequestSchema,
+  open: OpenRequestSchema,
+} as const;
+export type RequestType = keyof typeof REQUEST_SCHEMAS;
+export const REQUEST_TYPES = Object.keys(REQUEST_SCHEMAS) as RequestType[];
+
+export type HelloRequest = z.infer<typeof HelloRequestSchema>;
+export type ConfigureRequest = z.infer<typeof ConfigureRequestSchema>;
+export type CloneRequest = z.infer<typeof CloneRequestSchema>;
+export type CancelRequest = z.infer<typeof CancelRequestSchema>;
+export type LocalClonesRequest = z.infer<typeof LocalClonesRequestSchema>;
+export type AddRemoteRequest = z.infer<typeof AddRemoteRequestSchema>;
+export type FetchRequest = z.infer<typeof FetchRequestSchema>;
+export type SshKeyRequest = z.infer<typeof SshKeyRequestSchema>;
+export type SshTestRequest = z.infer<typeof SshTestRequestSchema>;
+export type OpenRequest = z.infer<typeof OpenRequestSchema>;
+export type HostRequest = {
+  [K in RequestType]: z.infer<(typeof REQUEST_SCHEMAS)[K]>;
+}[RequestType];
+
+/** Distributes `Omit` over a union, so each request type keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** What a caller passes to send a request; the bridge adds the id. */
+export type HostRequestBody = DistributiveOmit<HostRequest, 'id'>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+export const HelloDataSchema = z.object({
+  name: z.literal(HOST_NAME),
+  version: z.string(),
+  protocolVersion: z.number().int(),
+  capabilities: z.array(z.string()),
+  platform: z.string(),
+  node: z.string(),
+  git: z.string().nullable(),
+  sshKeygen: z.boolean(),
+  logFile: z.string(),
+  limits: z.object({ maxFrameToBrowser: z.number(), maxFrameFromBrowser: z.number() }),
+});
+export type HelloData = z.infer<typeof HelloDataSchema>;
+
+export const ConfigDataSchema = z.object({
+  cloneRoots: z.array(z.string()),
+  allowedHosts: z.array(z.string()),
+  /** Always allowed; not part of `allowedHosts`. */
+  cloudHosts: z.array(z.string()),
+  configFile: z.string(),
+});
+export type ConfigData = z.infer<typeof ConfigDataSchema>;
+
+export const CloneDataSchema = z.object({ path: z.string(), branch: z.string().nullable(), remoteUrl: z.string() });
+export type CloneData = z.infer<typeof CloneDataSchema>;
+
+export const CancelDataSchema = z.object({ cancelled: z.boolean() });
+
+export const RemoteSchema = z.object({ name: z.string(), fetchUrl: z.string(), pushUrl: z.string().optional() });
+export const LocalCloneSchema = z.object({
+  path: z.string(),
+  /** Cloned by the companion (rather than only found under a root). */
+  known: z.boolean(),
+  remotes: z.array(RemoteSchema),
+  /** null: detached HEAD or unreadable. */
+  branch: z.string().nullable(),
+  /** null: could not be determined (see `error`). */
+  dirty: z.boolean().nullable(),
+  error: z.string().optional(),
+});
+export type LocalClone = z.infer<typeof LocalCloneSchema>;
+export const LocalClonesDataSchema = z.object({ clones: z.array(LocalCloneSchema), truncated: z.boolean() });
+export type LocalClonesData = z.infer<typeof LocalClonesDataSchema>;
+
+export const AddRemoteDataSchema = z.object({ path: z.string(), name: z.string(), url: z.string() });
+export const FetchDataSchema = z.object({ path: z.string(), remote: z.string() });
+
+export const SshKeyInfoSchema = z.object({
+  privateKeyPath: z.string(),
+  publicKeyPath: z.string(),
+  publicKey: z.string(),
+  fingerprint: z.string().nullable(),
+  /** Named by the companion's block in ~/.ssh/config. */
+  configured: z.boolean(),
+});
+export type SshKeyInfo = z.infer<typeof SshKeyInfoSchema>;
+export const SshKeyDataSchema = z.object({
+  key: SshKeyInfoSchema.nullable(),
+  /** Set by `generate` and `configure`. */
+  sshConfig: z.object({ path: z.string(), changed: z.boolean(), hosts: z.array(z.string()) }).optional(),
+  /** Set by `generate`. */
+  created: z.boolean().optional(),
+});
+export type SshKeyData = z.infer<typeof SshKeyDataSchema>;
+
+export const SshTestDataSchema = z.object({
+  ok: z.boolean(),
+  /** One plain sentence for the user. */
+  summary: z.string(),
+  /** What ssh said (last lines), for the curious. */
+  detail: z.string(),
+});
+export type SshTestData = z.infer<typeof SshTestDataSchema>;
+
+export const OpenDataSchema = z.object({ opened: z.string(), with: z.string() });
+
+export const RESPONSE_DATA_SCHEMAS = {
+  hello: HelloDataSchema,
+  configure: ConfigDataSchema,
+  clone: CloneDataSchema,
+  cancel: CancelDataSchema,
+  localClones: LocalClonesDataSchema,
+  addRemote: AddRemoteDataSchema,
+  fetch: FetchDataSchema,
+  sshKey: SshKeyDataSchema,
+  sshTest: SshTestDataSchema,
+  open: OpenDataSchema,
+} as const satisfies Record<RequestType, z.ZodType>;
+export type ResponseData<T extends RequestType> = z.infer<(typeof RESPONSE_DATA_SCHEMAS)[T]>;
+
+export const HostErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type HostErrorBody = z.infer<typeof HostErrorSchema>;
+
+/** `id` is null when the frame that caused the error had no readable id. */
+export const ErrorResponseSchema = z.object({ id: RequestIdSchema.nullable(), ok: z.literal(false), error: HostErrorSchema });
+export const OkResponseSchema = z.object({ id: RequestIdSchema, ok: z.literal(true), data: z.unknown() });
+
+export const PROGRESS_PHASES = ['counting', 'compressing', 'receiving', 'resolving', 'checkout'] as const;
+export type ProgressPhase = (typeof PROGRESS_PHASES)[number];
+export const ProgressEventSchema = z.object({
+  id: RequestIdSchema,
+  event: z.literal('progress'),
+  phase: z.enum(PROGRESS_PHASES),
+  percent: z.number().min(0).max(100),
+  done: z.number().int().nonnegative().optional(),
+  total: z.number().int().nonnegative().optional(),
+});
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+
+export const HostMessageSchema = z.union([ProgressEventSchema, OkResponseSchema, ErrorResponseSchema]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for both sides
+
+/** Validates one request; the error names the first problem in plain words. */
+export function parseHostRequest(value: unknown): { ok: true; request: HostRequest } | { ok: false; message: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'a request must be a JSON object' };
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(REQUEST_SCHEMAS, type)) {
+    return { ok: false, message: `unknown request type ${JSON.stringify(type)}; known: ${REQUEST_TYPES.join(', ')}` };
+  }
+  const result = REQUEST_SCHEMAS[type as RequestType].safeParse(value);
+  if (result.success) return { ok: true, request: result.data as HostRequest };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') + ': ' : '';
+  return { ok: false, message: `invalid ${type} request: ${where}${issue?.message ?? 'invalid'}` };
+}
+
+/**
+ * Whether the extension can work with the companion that answered `hello`. When not, the reason
+ * is meant for a "please update the companion" notice.
+ */
+export function checkCompanion(
+  hello: HelloData,
+  needs: readonly Capability[] = CAPABILITIES,
+): { ok: true } | { ok: false; reason: string } {
+  if (hello.protocolVersion !== PROTOCOL_VERSION) {
+    const older = hello.protocolVersion < PROTOCOL_VERSION;
+    return {
+      ok: false,
+      reason: older
+        ? `The companion (version ${hello.version}) is older than this extension: please update the companion.`
+        : `The companion (version ${hello.version}) is newer than this extension: please update the extension.`,
+    };
+  }
+  const missing = needs.filter((c) => !hello.capabilities.includes(c));
+  if (missing.length > 0) {
+    return { ok: false, reason: `The companion (version ${hello.version}) lacks ${missing.join(', ')}: please update the companion.` };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,166 @@
+/**
+ * Real clones over HTTPS from the sandbox Azure DevOps, through the built host speaking native
+ * messaging: right branch, progress, no credential anywhere under .git, cancel, forks.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
+import type { CloneData, LocalClonesData } from '../../src/shared/host-protocol';
+import { HostProcess, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+
+let ado: AdoSandbox;
+let pat: string;
+let sandbox: Sandbox;
+let host: HostProcess;
+
+const PLATFORM = 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/Platform';
+const FORK = 'https://dev.azure.com/fabrikam/Security/_git/platform-fork';
+
+beforeAll(async () => {
+  ado = await startSandbox({ quiet: true });
+  pat = ado.pats.fabrikam!;
+}, 120_000);
+afterAll(async () => {
+  await ado?.close();
+  removeBuilds();
+});
+beforeEach(async () => {
+  ado.services.faults.clear();
+  sandbox = makeSandbox({ GIT_CONFIG_GLOBAL: ado.gitConfig });
+  host = await HostProcess.start(sandbox.env);
+  expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
+});
+afterEach(async () => {
+  await host.close();
+  sandbox.remove();
+});
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: sandbox.env, encoding: 'utf8' }).trim();
+
+/** Every file under `dir`, read as bytes, searched for each needle. */
+function filesContaining(dir: string, needles: string[]): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        const text = readFileSync(path).toString('latin1');
+        if (needles.some((n) => text.includes(n))) hits.push(path);
+      }
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+describe('clone over HTTPS with a PAT', () => {
+  it('lands on the branch being viewed, reports progress, and leaves no credential under .git', async () => {
+    const answer = await host.request<CloneData>(
+      { id: 'c1', type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'fabrikam/Platform', branch: 'refs/heads/feature/retry-policy', auth: { kind: 'pat', token: pat } },
+      60_000,
+    );
+    const path = join(sandbox.roots, 'fabrikam', 'Platform');
+    expect(answer).toEqual({ id: 'c1', ok: true, data: { path, branch: 'feature/retry-policy', remoteUrl: PLATFORM } });
+    expect(git(path, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
+    expect(existsSync(join(path, 'src', 'lib', 'retry.ts'))).toBe(true);
+    expect(git(path, 'config', '--get', 'remote.origin.url')).toBe(PLATFORM);
+
+    const progress = host.progressOf('c1');
+    expect(progress.length).toBeGreaterThan(0);
+    const phases = new Set(progress.map((p) => ('phase' in p ? p.phase : '')));
+    expect(phases.has('receiving')).toBe(true);
+    expect(progress.some((p) => 'percent' in p && p.percent === 100)).toBe(true);
+
+    const basic = Buffer.from(`:${pat}`).toString('base64');
+    expect(filesContaining(join(path, '.git'), [pat, basic, 'extraheader', 'extraHeader'])).toEqual([]);
+    expect(readFileSync(join(path, '.git', 'config'), 'utf8')).not.toMatch(/credential|password|authorization/i);
+    expect(filesContaining(join(sandbox.companionHome, 'logs'), [pat, basic])).toEqual([]);
+
+    // localClones knows it now.
+    const clones = await host.request<LocalClonesData>({ type: 'localClones' });
+    expect(clones.ok && clones.data.clones).toEqual([
+      { path, known: true, remotes: [{ name: 'origin', fetchUrl: expect.stringContaining('dev.azure.com') }], branch: 'feature/retry-policy', dirty: false },
+    ]);
+  });
+
+  it('partial and shallow clones', async () => {
+    const partial = await host.request<CloneData>({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'partial', partial: true, auth: { kind: 'pat', token: pat } }, 60_000);
+    expect(partial.ok).toBe(true);
+    expect(git(join(sandbox.roots, 'partial'), 'config', 'remote.origin.partialclonefilter')).toBe('blob:none');
+    const shallow = await host.request<CloneData>({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'shallow', depth: 1, auth: { kind: 'pat', token: pat } }, 60_000);
+    expect(shallow.ok).toBe(true);
+    expect(git(join(sandbox.roots, 'shallow'), 'rev-list', '--count', 'HEAD')).toBe('1');
+  });
+
+  it('a wrong PAT fails with AUTH_FAILED, even when a credential helper knows a good one', async () => {
+    const calls = join(sandbox.dir, 'helper-calls.txt');
+    const helper = `!f() { echo "$1" >> '${calls}'; echo username=ada; echo password=${pat}; }; f`;
+    const env = { ...sandbox.env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: helper };
+    const withHelper = await HostProcess.start(env);
+    try {
+      const wrong = await withHelper.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'wrong', auth: { kind: 'pat', token: 'not-a-valid-token' } }, 60_000);
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+      expect(existsSync(join(sandbox.roots, 'wrong'))).toBe(false);
+      // The helper was not even asked: with a token from the extension, helpers are off.
+      expect(existsSync(calls)).toBe(false);
+      // Without a token from the extension, git's own credential helper is asked.
+      const viaHelper = await withHelper.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'helper' }, 60_000);
+      expect(viaHelper).toMatchObject({ ok: true });
+      expect(readFileSync(calls, 'utf8')).toContain('get');
+    } finally {
+      await withHelper.close();
+    }
+  });
+
+  it('without any credential: AUTH_FAILED, no prompt, nothing left behind', async () => {
+    const answer = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'nocred' }, 60_000);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    expect(readdirSync(sandbox.roots)).toEqual([]);
+  });
+
+  it('a branch that does not exist: BRANCH_NOT_FOUND, folder removed', async () => {
+    const answer = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'nobranch', branch: 'no/such/branch', auth: { kind: 'pat', token: pat } }, 60_000);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'BRANCH_NOT_FOUND' } });
+    expect(readdirSync(sandbox.roots)).toEqual([]);
+  });
+
+  it('refuses an existing non-empty destination', async () => {
+    mkdirSync(join(sandbox.roots, 'Platform'));
+    writeFileSync(join(sandbox.roots, 'Platform', 'notes.txt'), 'mine');
+    const answer = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'Platform', auth: { kind: 'pat', token: pat } });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'DEST_EXISTS' } });
+    expect(readdirSync(join(sandbox.roots, 'Platform'))).toEqual(['notes.txt']);
+  });
+
+  it('cancel mid-clone stops git and removes the folder', async () => {
+    // The pack request waits, so the clone is caught after git has started writing.
+    ado.services.faults.add({ match: { pathRegex: 'git-upload-pack$', method: 'POST' }, latencyMs: 30_000, times: 1 });
+    host.send({ id: 'slow', type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'org/slow', auth: { kind: 'pat', token: pat } });
+    const gitDir = join(sandbox.roots, 'org', 'slow', '.git');
+    for (let i = 0; i < 400 && !existsSync(join(gitDir, 'config')); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(statSync(gitDir).isDirectory()).toBe(true);
+    const started = Date.now();
+    expect(await host.request({ type: 'cancel', target: 'slow' })).toMatchObject({ ok: true, data: { cancelled: true } });
+    expect(await host.waitFor((m) => m.id === 'slow' && 'ok' in m)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(readdirSync(sandbox.roots)).toEqual([]);
+  });
+});
+
+describe('forks: addRemote and fetch', () => {
+  it('adds the fork as a remote of a clone and fetches it with the PAT', async () => {
+    const clone = await host.request<CloneData>({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'Platform', auth: { kind: 'pat', token: pat } }, 60_000);
+    expect(clone.ok).toBe(true);
+    const path = join(sandbox.roots, 'Platform');
+    expect(await host.request({ type: 'addRemote', path, name: 'fork', url: FORK })).toMatchObject({ ok: true, data: { path, name: 'fork', url: FORK } });
+    expect(await host.request({ type: 'fetch', path, remote: 'fork' }, 60_000)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    const fetched = await host.request({ id: 'f1', type: 'fetch', path, remote: 'fork', auth: { kind: 'pat', token: pat } }, 60_000);
+    expect(fetched).toEqual({ id: 'f1', ok: true, data: { path, remote: 'fork' } });
+    expect(git(path, 'branch', '-r')).toContain('fork/main');
+    const basic = Buffer.from(`:${pat}`).toString('base64');
+    expect(filesContaining(join(path, '.git'), [pat, basic])).toEqual([]);
+  });
+});

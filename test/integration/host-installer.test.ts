@@ -1,0 +1,123 @@
+/** The installer CLI of the built host, into a private HOME and a custom Chromium profile. */
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
+import { HOST_NAME } from '../../src/shared/host-protocol';
+import { FrameDecoder, encodeFrame } from '../../src/host/frame-codec';
+import { hostBundle, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = makeSandbox();
+});
+afterEach(() => sandbox.remove());
+afterAll(removeBuilds);
+
+const TEST_ID = 'abcdefghijklmnopabcdefghijklmnop';
+
+async function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [await hostBundle(), ...args], { env: sandbox.env, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, out: result.stdout + result.stderr };
+}
+
+/** Starts a launcher exactly as Chromium would (absolute path, origin argument) and asks hello. */
+function helloThrough(launcher: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; data?: { name: string; logFile: string } }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(launcher, [`chrome-extension://${TEST_ID}/`], { env: { PATH: '/usr/bin:/bin', HOME: env.HOME }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const decoder = new FrameDecoder(1 << 20);
+    child.on('error', reject);
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const item of decoder.push(chunk)) {
+        if (item.kind === 'frame') {
+          resolve(JSON.parse(item.payload.toString()) as never);
+          child.stdin.end();
+        }
+      }
+    });
+    child.stdin.write(encodeFrame({ id: 'h', type: 'hello' }, 1 << 20));
+  });
+}
+
+describe('install, doctor, uninstall', () => {
+  it('registers with a custom Chromium profile, runs as the browser would, and unregisters', async () => {
+    const profile = join(sandbox.dir, 'profile');
+    const installed = await cli('install', '--browser', 'chromium', '--user-data-dir', profile, '--extension-id', TEST_ID);
+    expect(installed.code).toBe(0);
+    const manifestPath = join(profile, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+    expect(installed.out).toContain(manifestPath);
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+    const launcher = join(sandbox.companionHome, 'host', 'ado-companion-host.sh');
+    expect(manifest).toEqual({
+      name: HOST_NAME,
+      description: expect.any(String),
+      path: launcher,
+      type: 'stdio',
+      allowed_origins: [`chrome-extension://${ADO_COMPANION_CHROME_ID}/`, `chrome-extension://${TEST_ID}/`],
+    });
+    accessSync(launcher, constants.X_OK);
+    expect(readFileSync(launcher, 'utf8')).toContain(process.execPath);
+
+    // Started with a minimal PATH and no ADO_COMPANION_HOME, the launcher still finds node and the
+    // companion folder the installer used.
+    const hello = await helloThrough(launcher, sandbox.env);
+    expect(hello).toMatchObject({ ok: true, data: { name: HOST_NAME } });
+    expect(hello.data!.logFile.startsWith(sandbox.companionHome)).toBe(true);
+
+    const doctor = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(doctor.out).toMatch(/\[ok\] +Node /);
+    expect(doctor.out).toMatch(/\[ok\] +git 2\./);
+    expect(doctor.out).toMatch(/\[ok\] +ssh-keygen/);
+    expect(doctor.out).toContain('chromium: the host starts and answers');
+    expect(doctor.out).toContain(`allows ${ADO_COMPANION_CHROME_ID}, ${TEST_ID}`);
+    expect(doctor.code).toBe(0);
+
+    // Without --browser, a profile folder is checked for the Chromium family only.
+    const unnamed = await cli('doctor', '--user-data-dir', profile);
+    expect(unnamed.out).toContain('chromium: the host starts and answers');
+    expect(unnamed.code).toBe(0);
+
+    const json = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile, '--json');
+    expect((JSON.parse(json.out) as Array<{ status: string }>).every((c) => c.status !== 'fail')).toBe(true);
+
+    const removed = await cli('uninstall', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(removed.code).toBe(0);
+    expect(existsSync(manifestPath)).toBe(false);
+
+    const broken = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain(`[FAIL] chromium: no manifest at ${manifestPath}`);
+    expect(broken.out).toContain('fix: run: node ado-companion-host.mjs install --browser chromium');
+  });
+
+  it('installs for the browsers found in HOME, Firefox with its add-on id', async () => {
+    expect((await cli('install')).code).toBe(1);
+    mkdirSync(join(sandbox.home, '.config', 'chromium'), { recursive: true });
+    mkdirSync(join(sandbox.home, '.mozilla'), { recursive: true });
+    const installed = await cli('install', '--extension-id', 'tester@example.org');
+    expect(installed.code).toBe(0);
+    const chromium = JSON.parse(readFileSync(join(sandbox.home, '.config', 'chromium', 'NativeMessagingHosts', `${HOST_NAME}.json`), 'utf8')) as Record<string, unknown>;
+    expect(chromium.allowed_origins).toEqual([`chrome-extension://${ADO_COMPANION_CHROME_ID}/`]);
+    const firefox = JSON.parse(readFileSync(join(sandbox.home, '.mozilla', 'native-messaging-hosts', `${HOST_NAME}.json`), 'utf8')) as Record<string, unknown>;
+    expect(firefox.allowed_extensions).toEqual([ADO_COMPANION_GECKO_ID, 'tester@example.org']);
+    expect(firefox.allowed_origins).toBeUndefined();
+    expect(existsSync(join(sandbox.home, '.config', 'google-chrome'))).toBe(false);
+
+    const doctor = await cli('doctor');
+    expect(doctor.out).toContain('firefox: the host starts and answers');
+    expect(doctor.code).toBe(0);
+
+    expect((await cli('uninstall')).code).toBe(0);
+    expect(existsSync(join(sandbox.companionHome, 'host'))).toBe(false);
+    expect(existsSync(join(sandbox.home, '.mozilla', 'native-messaging-hosts', `${HOST_NAME}.json`))).toBe(false);
+  });
+
+  it('explains wrong arguments', async () => {
+    expect(await cli('install', '--browser', 'netscape')).toMatchObject({ code: 2, out: expect.stringContaining('unknown browser netscape') });
+    expect(await cli('install', '--extension-id', 'not-an-id', '--browser', 'chrome')).toMatchObject({ code: 1, out: expect.stringContaining('neither a Chrome extension id') });
+    expect(await cli('install', '--user-data-dir', '/tmp/x')).toMatchObject({ code: 1, out: expect.stringContaining('name the browser too') });
+    expect(await cli('install', '--browser', 'firefox', '--user-data-dir', '/tmp/x')).toMatchObject({ code: 1, out: expect.stringContaining('Chromium-based') });
+    expect(await cli('install', '--bogus')).toMatchObject({ code: 2 });
+  });
+});

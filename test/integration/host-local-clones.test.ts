@@ -1,0 +1,104 @@
+/** localClones, addRemote, fetch guards and open, on real repositories made with git in a temp folder. */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalClonesData } from '../../src/shared/host-protocol';
+import { HostProcess, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+
+let sandbox: Sandbox;
+let host: HostProcess;
+let bin: string;
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...sandbox.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' }, encoding: 'utf8' });
+const makeRepo = (path: string, branch = 'main') => {
+  mkdirSync(path, { recursive: true });
+  git(path, 'init', '-q', '-b', branch);
+  writeFileSync(join(path, 'README.md'), 'hello\n');
+  git(path, 'add', '.');
+  git(path, 'commit', '-q', '-m', 'first');
+  return path;
+};
+
+beforeEach(async () => {
+  sandbox = makeSandbox();
+  // A stand-in file manager that records what it was asked to open.
+  bin = join(sandbox.dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(sandbox.dir, 'opened.txt')}"\n`);
+  chmodSync(join(bin, 'xdg-open'), 0o755);
+  sandbox.env.PATH = `${bin}:${process.env.PATH}`;
+  host = await HostProcess.start(sandbox.env);
+  expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
+});
+afterEach(async () => {
+  await host.close();
+  sandbox.remove();
+});
+afterAll(removeBuilds);
+
+describe('localClones', () => {
+  it('lists repositories below the roots with remotes, branch and changes', async () => {
+    const api = makeRepo(join(sandbox.roots, 'fabrikam', 'Platform', 'api'));
+    git(api, 'remote', 'add', 'origin', 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/api');
+    const web = makeRepo(join(sandbox.roots, 'web'), 'develop');
+    writeFileSync(join(web, 'new.txt'), 'change');
+    makeRepo(join(sandbox.roots, 'node_modules', 'dep'));
+    makeRepo(join(sandbox.roots, '.hidden', 'x'));
+    makeRepo(join(sandbox.dir, 'elsewhere'));
+    const answer = await host.request<LocalClonesData>({ type: 'localClones' });
+    expect(answer.ok).toBe(true);
+    const { clones, truncated } = (answer as { data: LocalClonesData }).data;
+    expect(truncated).toBe(false);
+    expect(clones.map((c) => c.path).toSorted()).toEqual([api, web]);
+    expect(clones.find((c) => c.path === api)).toEqual({
+      path: api,
+      known: false,
+      remotes: [{ name: 'origin', fetchUrl: 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/api' }],
+      branch: 'main',
+      dirty: false,
+    });
+    expect(clones.find((c) => c.path === web)).toMatchObject({ branch: 'develop', dirty: true, remotes: [] });
+  });
+});
+
+describe('addRemote and fetch', () => {
+  it('adds a remote to a clone below a root, and refuses what it must', async () => {
+    const repo = makeRepo(join(sandbox.roots, 'api'));
+    const url = 'https://dev.azure.com/fabrikam/Platform/_git/api-fork';
+    expect(await host.request({ type: 'addRemote', path: repo, name: 'fork', url })).toMatchObject({ ok: true, data: { path: repo, name: 'fork', url } });
+    expect(git(repo, 'remote', 'get-url', 'fork').trim()).toBe(url);
+    expect(await host.request({ type: 'addRemote', path: repo, name: 'fork', url })).toMatchObject({ ok: false, error: { code: 'REMOTE_EXISTS' } });
+    expect(await host.request({ type: 'addRemote', path: repo, name: 'x', url: 'ext::sh -c id' })).toMatchObject({ ok: false, error: { code: 'URL_REFUSED' } });
+    expect(await host.request({ type: 'addRemote', path: repo, name: 'x', url: 'https://github.com/a/b' })).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED' } });
+    expect(await host.request({ type: 'addRemote', path: repo, name: '--mirror', url })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const outside = makeRepo(join(sandbox.dir, 'outside'));
+    expect(await host.request({ type: 'addRemote', path: outside, name: 'fork', url })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    mkdirSync(join(repo, 'sub'));
+    expect(await host.request({ type: 'addRemote', path: join(repo, 'sub'), name: 'fork2', url })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(git(outside, 'remote').trim()).toBe('');
+  });
+
+  it('refuses to fetch from a remote whose configured URL is not allowed, before git runs', async () => {
+    const repo = makeRepo(join(sandbox.roots, 'api'));
+    const source = makeRepo(join(sandbox.dir, 'source'));
+    git(repo, 'remote', 'add', 'local', source);
+    git(repo, 'remote', 'add', 'ext', 'ext::sh -c "touch pwned"');
+    expect(await host.request({ type: 'fetch', path: repo, remote: 'local' })).toMatchObject({ ok: false, error: { code: 'URL_REFUSED' } });
+    expect(await host.request({ type: 'fetch', path: repo, remote: 'ext' })).toMatchObject({ ok: false, error: { code: 'URL_REFUSED' } });
+    expect(await host.request({ type: 'fetch', path: repo, remote: 'missing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(git(repo, 'branch', '-r').trim()).toBe('');
+    expect(existsSync(join(repo, 'pwned'))).toBe(false);
+  });
+});
+
+describe('open', () => {
+  it('opens a known clone in the file manager, and nothing else', async () => {
+    const repo = makeRepo(join(sandbox.roots, 'api'));
+    expect(await host.request({ type: 'open', path: repo, target: 'folder' })).toMatchObject({ ok: true, data: { opened: repo, with: 'xdg-open' } });
+    for (let i = 0; i < 100 && !existsSync(join(sandbox.dir, 'opened.txt')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(join(sandbox.dir, 'opened.txt'), 'utf8')).toBe(`${repo}\n`);
+    expect(await host.request({ type: 'open', path: '/etc', target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await host.request({ type: 'open', path: sandbox.roots, target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});

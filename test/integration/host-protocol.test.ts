@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { decodeAll } from '../../src/host/frame-codec';
+import { HOST_NAME, MAX_FRAME_FROM_BROWSER, PROTOCOL_VERSION, HelloDataSchema } from '../../src/shared/host-protocol';
+import { HostProcess, hostBundle, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+
+let sandbox: Sandbox;
+const hosts: HostProcess[] = [];
+const start = async (args?: string[]) => {
+  sandbox = makeSandbox();
+  const host = await HostProcess.start(sandbox.env, args);
+  hosts.push(host);
+  return host;
+};
+afterEach(async () => {
+  for (const host of hosts.splice(0)) if (host.child.exitCode === null) await host.close();
+  sandbox?.remove();
+});
+afterAll(removeBuilds);
+
+const header = (length: number) => {
+  const h = Buffer.alloc(4);
+  h.writeUInt32LE(length, 0);
+  return h;
+};
+
+describe('companion host over native messaging', () => {
+  it('answers hello with its version, protocol and capabilities', async () => {
+    const host = await start();
+    const answer = await host.request({ type: 'hello' });
+    expect(answer.ok).toBe(true);
+    const data = HelloDataSchema.parse(answer.ok && answer.data);
+    expect(data.name).toBe(HOST_NAME);
+    expect(data.protocolVersion).toBe(PROTOCOL_VERSION);
+    expect(data.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(data.capabilities).toContain('clone');
+    expect(data.git).toMatch(/^2\./);
+    expect(data.logFile.startsWith(sandbox.companionHome)).toBe(true);
+  });
+
+  it('starts in native messaging mode for Firefox’s arguments too (manifest path, add-on id)', async () => {
+    const host = await start(['/home/x/.mozilla/native-messaging-hosts/com.azure_devops_companion.host.json', 'azure-devops-companion@adocompanion.dev']);
+    expect((await host.request({ type: 'hello' })).ok).toBe(true);
+  });
+
+  it('answers unreadable frames with BAD_FRAME and id null, and keeps going', async () => {
+    const host = await start();
+    const garbage = Buffer.from('{"id":"x", nope', 'utf8');
+    host.writeRaw(Buffer.concat([header(garbage.length), garbage]));
+    const invalidUtf8 = Buffer.from([0x22, 0xff, 0xfe, 0x22]);
+    host.writeRaw(Buffer.concat([header(invalidUtf8.length), invalidUtf8]));
+    host.writeRaw(header(0));
+    expect((await host.request({ type: 'hello' })).ok).toBe(true);
+    const errors = host.messages.filter((m) => 'ok' in m && !m.ok);
+    expect(errors).toHaveLength(3);
+    for (const error of errors) expect(error).toMatchObject({ id: null, ok: false, error: { code: 'BAD_FRAME' } });
+  });
+
+  it('answers invalid requests with BAD_REQUEST under their id', async () => {
+    const host = await start();
+    for (const [request, words] of [
+      [{ id: 'a', type: 'launchMissiles' }, 'unknown request type'],
+      [{ id: 'b', type: 'clone', url: 'https://dev.azure.com/o/p/_git/r' }, 'invalid clone request'],
+      [{ id: 'c', type: 'hello', extra: 1 }, 'invalid hello request'],
+    ] as const) {
+      host.send(request);
+      const answer = await host.waitFor((m) => m.id === request.id);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect('error' in answer && answer.error.message).toContain(words);
+    }
+    host.send({ type: 'hello' });
+    expect(await host.waitFor((m) => m.id === null)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('skips an oversized frame with FRAME_TOO_LARGE before reading it, then answers the next request', async () => {
+    const host = await start();
+    const size = MAX_FRAME_FROM_BROWSER + 10;
+    host.writeRaw(header(size));
+    expect(await host.waitFor((m) => m.id === null)).toMatchObject({ ok: false, error: { code: 'FRAME_TOO_LARGE' } });
+    host.writeRaw(Buffer.alloc(size, 0x7b));
+    expect((await host.request({ type: 'hello' })).ok).toBe(true);
+  });
+
+  it('reports a truncated frame when input ends, and exits cleanly', async () => {
+    const host = await start();
+    expect((await host.request({ type: 'hello' })).ok).toBe(true);
+    host.writeRaw(Buffer.concat([header(100), Buffer.from('{"id":"t","type":"hel')]));
+    const exit = await host.close();
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(host.messages.at(-1)).toMatchObject({ id: null, ok: false, error: { code: 'BAD_FRAME', message: expect.stringContaining('input ended') } });
+    // stdout carried frames and nothing else.
+    expect(decodeAll(Buffer.concat(host.stdout))).toHaveLength(host.messages.length);
+    expect(host.stderr).toBe('');
+  });
+
+  it('refuses a second running request with the same id, and cancel of an unknown id says so', async () => {
+    const host = await start();
+    host.send({ id: 'same', type: 'localClones' });
+    host.send({ id: 'same', type: 'localClones' });
+    const cancel = await host.request({ type: 'cancel', target: 'nothing-runs' });
+    expect(cancel).toMatchObject({ ok: true, data: { cancelled: false } });
+    await host.waitFor((m) => m.id === 'same' && 'ok' in m && m.ok);
+    const answers = host.messages.filter((m) => m.id === 'same');
+    expect(answers).toHaveLength(2);
+    expect(answers.some((m) => 'error' in m && m.error.code === 'BAD_REQUEST')).toBe(true);
+  });
+
+  it('keeps and reports its configuration, refusing bad values', async () => {
+    const host = await start();
+    const set = await host.request({ type: 'configure', cloneRoots: [sandbox.roots], allowedHosts: ['TFS.Contoso.com:8080'] });
+    expect(set).toMatchObject({ ok: true, data: { cloneRoots: [sandbox.roots], allowedHosts: ['tfs.contoso.com'], cloudHosts: expect.arrayContaining(['dev.azure.com']) } });
+    expect((await host.request({ type: 'configure' })).ok && true).toBe(true);
+    expect(await host.request({ type: 'configure', cloneRoots: ['relative/path'] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await host.request({ type: 'configure', cloneRoots: ['/'] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await host.request({ type: 'configure', allowedHosts: ['evil host'] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    // A new process (the browser starts one per connection) reads the same settings.
+    const again = await HostProcess.start(sandbox.env);
+    hosts.push(again);
+    expect(await again.request({ type: 'configure' })).toMatchObject({ ok: true, data: { cloneRoots: [sandbox.roots], allowedHosts: ['tfs.contoso.com'] } });
+  });
+
+  it('reports a damaged configuration file, and lets configure replace it', async () => {
+    const host = await start();
+    mkdirSync(sandbox.companionHome, { recursive: true });
+    writeFileSync(join(sandbox.companionHome, 'config.json'), '{ not json');
+    const read = await host.request({ type: 'configure' });
+    expect(read).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('config.json') } });
+    expect(await host.request({ type: 'localClones' })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).toMatchObject({ ok: true, data: { cloneRoots: [sandbox.roots] } });
+    expect((await host.request({ type: 'localClones' })).ok).toBe(true);
+  });
+
+  it('treats CLI verbs as commands, not as a caller', async () => {
+    const bundle = await hostBundle();
+    const version = spawnSync(process.execPath, [bundle, 'version'], { encoding: 'utf8' });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = spawnSync(process.execPath, [bundle, 'help'], { encoding: 'utf8' });
+    expect(help.stdout).toContain('install');
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_FRAME_TO_BROWSER } from '../../src/shared/host-protocol';
+import { companionDirs } from '../../src/host/companion-dirs';
+import { decodeAll, encodeFrame } from '../../src/host/frame-codec';
+import type { HostContext, RequestScope } from '../../src/host/host-context';
+import { fileLogger } from '../../src/host/log';
+import { Redactor } from '../../src/host/redact';
+import { Session } from '../../src/host/session';
+
+let dir: string;
+let ctx: HostContext;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'host-session-'));
+  const dirs = companionDirs('linux', { ADO_COMPANION_HOME: dir }, dir);
+  const redactor = new Redactor();
+  ctx = { dirs, home: dir, env: {}, platform: 'linux', log: fileLogger(join(dirs.logs, 'companion.log'), redactor), redactor, config: () => ({ cloneRoots: [], allowedHosts: [] }) };
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(handler: ConstructorParameters<typeof Session>[2]) {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (c: Buffer) => chunks.push(c));
+  const session = new Session(ctx, output, handler);
+  return { session, messages: () => decodeAll(Buffer.concat(chunks)) as Array<Record<string, unknown>> };
+}
+
+const frame = (message: unknown) => encodeFrame(message, 1 << 20)!;
+
+describe('session', () => {
+  it('replaces an answer above 1 MiB with RESPONSE_TOO_LARGE', async () => {
+    const { session, messages } = run(async () => ({ blob: 'x'.repeat(MAX_FRAME_TO_BROWSER) }));
+    session.push(frame({ id: 'big', type: 'localClones' }));
+    await session.settle();
+    expect(messages()).toEqual([{ id: 'big', ok: false, error: { code: 'RESPONSE_TOO_LARGE', message: expect.any(String) } }]);
+  });
+
+  it('cancel aborts the target’s signal; the end of input aborts everything', async () => {
+    const signals: AbortSignal[] = [];
+    const { session, messages } = run(
+      (_request, _ctx, scope: RequestScope) =>
+        new Promise((resolve) => {
+          signals.push(scope.signal);
+          scope.signal.addEventListener('abort', () => resolve({ stopped: true }));
+        }),
+    );
+    session.push(Buffer.concat([frame({ id: 'a', type: 'localClones' }), frame({ id: 'b', type: 'localClones' })]));
+    await Promise.resolve();
+    await Promise.resolve();
+    session.push(frame({ id: 'c', type: 'cancel', target: 'a' }));
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    session.end();
+    await session.settle();
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+    expect(messages()).toEqual([
+      { id: 'c', ok: true, data: { cancelled: true } },
+      { id: 'a', ok: true, data: { stopped: true } },
+      { id: 'b', ok: true, data: { stopped: true } },
+    ]);
+  });
+
+  it('turns unexpected exceptions into INTERNAL errors with secrets masked', async () => {
+    ctx.redactor.addSecret('top-secret-token');
+    const { session, messages } = run(async () => {
+      throw new Error('boom with top-secret-token inside');
+    });
+    session.push(frame({ id: 'x', type: 'hello' }));
+    await session.settle();
+    const [answer] = messages();
+    expect(answer).toMatchObject({ id: 'x', ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(answer)).not.toContain('top-secret-token');
+  });
+});
