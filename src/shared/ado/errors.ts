@@ -1,0 +1,169 @@
+/**
+ * The one error type the Azure DevOps client throws. `kind` says what went wrong in terms a caller
+ * can act on; `userMessage` says it to a person, with a next step. Neither ever contains a credential.
+ */
+
+export type AdoErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'oauthDisabled'
+  | 'notFound'
+  | 'conflict'
+  | 'badRequest'
+  | 'rateLimited'
+  | 'server'
+  | 'network'
+  | 'cancelled'
+  | 'invalidResponse'
+  | 'signInPage';
+
+export type AuthScheme = 'Basic' | 'Bearer';
+
+/** Token scopes the product asks for, as Azure DevOps' token page names them. */
+export const SCOPE_LABELS = {
+  'vso.code': 'Code (Read)',
+  'vso.code_write': 'Code (Read & write)',
+  'vso.code_manage': 'Code (Read, write, & manage)',
+  'vso.project': 'Project and Team (Read)',
+  'vso.graph': 'Graph (Read)',
+  'vso.identity': 'Identity (Read)',
+  'vso.profile': 'User Profile (Read)',
+  'vso.tokens': 'Tokens (Read & manage)',
+} as const;
+export type Scope = keyof typeof SCOPE_LABELS;
+
+export interface AdoErrorDetails {
+  kind: AdoErrorKind;
+  /** What the caller was doing, as a verb phrase: "list repositories". */
+  what: string;
+  status?: number;
+  /** Azure DevOps' own error class, e.g. `GitRepositoryNameAlreadyExistsException`. */
+  typeKey?: string;
+  /** Azure DevOps' own message, e.g. `TF400813: The user '…' is not authorized…`. */
+  adoMessage?: string;
+  retryAfterSeconds?: number;
+  /** For invalidResponse: the path of the field that did not fit, e.g. `value[0].id`. */
+  field?: string;
+  /** The scope the request needs, to name it when a token lacks it. */
+  scope?: Scope;
+  authScheme?: AuthScheme;
+  /** Host that could not be reached (network) or that redirected (signInPage). */
+  host?: string;
+  /** Overrides the generated `userMessage` when the caller knows better (local validation). */
+  userMessage?: string;
+  cause?: unknown;
+}
+
+const PAT_NEXT_STEP =
+  'Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options.';
+const OAUTH_NEXT_STEP = 'Sign in again from Options.';
+
+export class AdoError extends Error {
+  override readonly name = 'AdoError';
+  readonly kind: AdoErrorKind;
+  readonly what: string;
+  readonly status: number | undefined;
+  readonly typeKey: string | undefined;
+  readonly adoMessage: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly field: string | undefined;
+  /** The token scope the failed call needs (for a "create a token with…" link). */
+  readonly scope: Scope | undefined;
+  readonly userMessage: string;
+
+  constructor(d: AdoErrorDetails) {
+    super(technicalMessage(d), d.cause === undefined ? undefined : { cause: d.cause });
+    this.kind = d.kind;
+    this.what = d.what;
+    this.status = d.status;
+    this.typeKey = d.typeKey;
+    this.adoMessage = d.adoMessage;
+    this.retryAfterSeconds = d.retryAfterSeconds;
+    this.field = d.field;
+    this.scope = d.scope;
+    this.userMessage = d.userMessage ?? describe(d);
+  }
+}
+
+export const isAdoError = (e: unknown, kind?: AdoErrorKind): e is AdoError =>
+  e instanceof AdoError && (kind === undefined || e.kind === kind);
+
+function technicalMessage(d: AdoErrorDetails): string {
+  const status = d.status === undefined ? '' : ` (HTTP ${d.status})`;
+  const detail = d.adoMessage ?? d.field ?? '';
+  return `Could not ${d.what}: ${d.kind}${status}${detail ? `: ${detail}` : ''}`;
+}
+
+/** Reads a scope name (`vso.code_write`) out of Azure DevOps' message, when it names one. */
+export function scopeInMessage(message: string | undefined): Scope | undefined {
+  const found = message?.match(/\bvso\.[a-z_]+/i)?.[0]?.toLowerCase();
+  return found !== undefined && found in SCOPE_LABELS ? (found as Scope) : undefined;
+}
+
+function quote(msg: string | undefined): string {
+  return msg ? ` Azure DevOps said: “${msg}”` : '';
+}
+
+function seconds(s: number): string {
+  return s < 90 ? `${Math.max(1, Math.ceil(s))} seconds` : `${Math.ceil(s / 60)} minutes`;
+}
+
+function describe(d: AdoErrorDetails): string {
+  const pat = d.authScheme !== 'Bearer';
+  const signInAgain = pat ? PAT_NEXT_STEP : OAUTH_NEXT_STEP;
+  switch (d.kind) {
+    case 'unauthorized':
+      return pat
+        ? `Your personal access token was rejected: it may be expired or revoked. ${PAT_NEXT_STEP}`
+        : `Your Azure DevOps sign-in was rejected: it may have expired or been revoked. ${OAUTH_NEXT_STEP}`;
+    case 'signInPage':
+      return `Azure DevOps answered with a sign-in page instead of data, so it did not accept your ${
+        pat ? 'personal access token' : 'sign-in'
+      }. ${signInAgain}`;
+    case 'oauthDisabled':
+      return (
+        'This organization has turned off third-party application access via OAuth, so Azure DevOps ' +
+        'refuses this sign-in (TF400813). An organization administrator can turn it on under Organization ' +
+        'settings › Policies › Third-party application access via OAuth. Or use a personal access token ' +
+        'instead: create one under User settings › Personal access tokens and add it in Options.'
+      );
+    case 'forbidden':
+      return forbiddenMessage(d, pat);
+    case 'notFound':
+      return `Could not ${d.what}: Azure DevOps did not find it. It may have been deleted or renamed, or you may not have access to it.${quote(d.adoMessage)}`;
+    case 'conflict':
+      return /TF400948/.test(d.adoMessage ?? '') || /NameAlreadyExists/i.test(d.typeKey ?? '')
+        ? 'A repository with this name already exists in the project. Choose another name.'
+        : `Could not ${d.what}: it conflicts with something that already exists.${quote(d.adoMessage)}`;
+    case 'badRequest':
+      return `Azure DevOps refused to ${d.what}.${quote(d.adoMessage)}`;
+    case 'rateLimited':
+      return `Azure DevOps is limiting how many requests you can make right now (TF400733). ${
+        d.retryAfterSeconds === undefined ? 'Try again in a few minutes.' : `Try again in about ${seconds(d.retryAfterSeconds)}.`
+      }`;
+    case 'server':
+      return `Azure DevOps had a problem and could not ${d.what}${d.status ? ` (HTTP ${d.status})` : ''}. Try again in a moment; if it keeps happening, check the Azure DevOps service status.`;
+    case 'network':
+      return `Could not reach Azure DevOps${d.host ? ` at ${d.host}` : ''} to ${d.what}. Check your internet connection (or VPN, for a server on your company network) and try again.`;
+    case 'cancelled':
+      return `Stopped: the request to ${d.what} was cancelled.`;
+    case 'invalidResponse':
+      return `Azure DevOps answered the request to ${d.what} in a form this extension does not understand${
+        d.field ? ` (field ${d.field})` : ''
+      }. Azure DevOps may have changed; please report this.`;
+  }
+}
+
+function forbiddenMessage(d: AdoErrorDetails, pat: boolean): string {
+  const named = scopeInMessage(d.adoMessage);
+  // With a PAT, TF400813 ("not authorized to access this resource") is how Azure DevOps reports a
+  // scope the token was not given.
+  const scopeProblem = pat && (named !== undefined || /TF400813|\bscope/i.test(d.adoMessage ?? ''));
+  const scope = named ?? d.scope;
+  if (scopeProblem && scope) {
+    const label = SCOPE_LABELS[scope];
+    return `This token lacks the scope ${label} needed to ${d.what}. Create a token with ${label} on Azure DevOps (User settings › Personal access tokens) and paste it in Options.`;
+  }
+  const hint = pat && scope ? ` Check that your token has the scope ${SCOPE_LABELS[scope]}, and` : ' Check';
+  return `Azure DevOps did not allow you to ${d.what}.${quote(d.adoMessage)}${hint} that you have permission in this project (a project administrator can grant it).`;
+}

@@ -1,0 +1,168 @@
+import type { z } from 'zod';
+import { secretsOf, type AuthHeader } from './auth-header';
+import { backoffMs, type Sleep } from './backoff';
+import { createSemaphore } from './concurrency';
+import { AdoError, isAdoError, type Scope } from './errors';
+import { failureFor, parseSuccess, type CallContext } from './response-check';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestSpec<T> {
+  method: HttpMethod;
+  url: string;
+  /** What the call does, as a verb phrase for messages: "list repositories". */
+  what: string;
+  schema: z.ZodType<T>;
+  body?: unknown;
+  /** The token scope the call needs, named in the message when a token lacks it. */
+  scope?: Scope;
+  /** A PUT or DELETE whose repetition changes nothing, so a failed attempt may be retried. */
+  idempotent?: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+export interface Answer<T> {
+  data: T;
+  headers: Headers;
+  status: number;
+}
+
+export type Requester = <T>(spec: RequestSpec<T>) => Promise<Answer<T>>;
+
+export interface RequesterOptions {
+  auth: () => Promise<AuthHeader>;
+  onUnauthorized?: (() => Promise<boolean>) | undefined;
+  fetch: typeof fetch;
+  maxConcurrency: number;
+  sleep: Sleep;
+  now: () => number;
+  random: () => number;
+  /** One attempt may take this long before it counts as a network failure. */
+  timeoutMs: number;
+  /** A Retry-After longer than this is not waited for: the call fails with the wait in the error. */
+  maxRetryAfterSeconds: number;
+  maxAttempts: number;
+}
+
+type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError };
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+/**
+ * The core of the client: one function that sends a request with the credential, within the
+ * concurrency bound, retries what may safely be retried, and answers checked data or an AdoError.
+ */
+export function createRequester(o: RequesterOptions): Requester {
+  const slots = createSemaphore(o.maxConcurrency);
+
+  async function attempt<T>(spec: RequestSpec<T>): Promise<Outcome<T>> {
+    const release = await slots.acquire(spec.what, spec.signal);
+    const ctl = new AbortController();
+    const forward = () => ctl.abort(spec.signal?.reason);
+    spec.signal?.addEventListener('abort', forward, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, o.timeoutMs);
+    let header: AuthHeader | undefined;
+    try {
+      header = await o.auth();
+      const ctx: CallContext = {
+        what: spec.what,
+        scope: spec.scope,
+        authScheme: header.scheme,
+        url: spec.url,
+        secrets: secretsOf(header),
+        nowMs: o.now(),
+      };
+      const res = await o.fetch(spec.url, {
+        method: spec.method,
+        headers: requestHeaders(header, spec.body !== undefined),
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal: ctl.signal,
+        // Our credential is the header; cookies of a signed-in browser session must not hide a bad token.
+        credentials: 'omit',
+        // A redirect from the API means a sign-in page; following it could hand the header to another host.
+        redirect: 'manual',
+      });
+      const text = spec.method === 'HEAD' ? '' : await res.text();
+      const success = res.status >= 200 && res.status < 300 && res.status !== 203;
+      if (!success) return { ok: false, error: failureFor(res, text, ctx) };
+      return { ok: true, answer: { data: parseSuccess(res, text, spec.schema, ctx), headers: res.headers, status: res.status } };
+    } catch (e) {
+      if (spec.signal?.aborted) return { ok: false, error: new AdoError({ kind: 'cancelled', what: spec.what, cause: e }) };
+      if (isAdoError(e)) return { ok: false, error: e };
+      if (header === undefined) {
+        // auth() itself failed: no usable credential (or its refresh failed).
+        return { ok: false, error: new AdoError({ kind: 'unauthorized', what: spec.what, cause: e }) };
+      }
+      const host = safeHost(spec.url);
+      const cause = timedOut ? new Error(`No answer within ${Math.round(o.timeoutMs / 1000)} s`) : e;
+      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme }) };
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', forward);
+      release();
+    }
+  }
+
+  /** How long to wait before the next attempt, or undefined to give up with `error`. */
+  function retryDelayMs(error: AdoError, attemptNo: number, retrySafe: boolean): number | undefined {
+    if (attemptNo >= o.maxAttempts) return undefined;
+    const after = error.retryAfterSeconds;
+    if (after !== undefined && after > o.maxRetryAfterSeconds) return undefined;
+    const wait = after === undefined ? backoffMs(attemptNo, o.random) : after * 1000;
+    // A 429 means the request was not processed, so even a POST may be sent again.
+    if (error.kind === 'rateLimited') return wait;
+    if (!retrySafe) return undefined;
+    if (error.kind === 'server' && RETRYABLE_STATUS.has(error.status ?? 0)) return wait;
+    if (error.kind === 'network') return backoffMs(attemptNo, o.random);
+    return undefined;
+  }
+
+  return async function request<T>(spec: RequestSpec<T>): Promise<Answer<T>> {
+    const retrySafe = spec.method === 'GET' || spec.method === 'HEAD' || spec.idempotent === true;
+    let refreshed = false;
+    for (let attemptNo = 1; ; attemptNo++) {
+      const outcome = await attempt(spec);
+      if (outcome.ok) return outcome.answer;
+      const { error } = outcome;
+      if ((error.kind === 'unauthorized' || error.kind === 'signInPage') && o.onUnauthorized && !refreshed) {
+        refreshed = true;
+        // One refresh of the credential, then one more try that does not count as a retry.
+        if (await o.onUnauthorized().catch(() => false)) {
+          attemptNo--;
+          continue;
+        }
+        throw error;
+      }
+      const wait = retryDelayMs(error, attemptNo, retrySafe);
+      if (wait === undefined) throw error;
+      try {
+        await o.sleep(wait, spec.signal);
+      } catch (cause) {
+        throw new AdoError({ kind: 'cancelled', what: spec.what, cause });
+      }
+      if (spec.signal?.aborted) throw new AdoError({ kind: 'cancelled', what: spec.what });
+    }
+  };
+}
+
+function requestHeaders(auth: AuthHeader, hasBody: boolean): Record<string, string> {
+  return {
+    Accept: 'application/json',
+    Authorization: `${auth.scheme} ${auth.value}`,
+    // Ask for a plain 401 instead of a redirect to a sign-in page.
+    'X-TFS-FedAuthRedirect': 'Suppress',
+    ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+  };
+}
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

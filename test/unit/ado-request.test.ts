@@ -1,0 +1,389 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AdoError, basicAuthHeader, createAdoClient, type AdoClientOptions } from '../../src/shared/ado/client';
+import { adoError, hang, html, json, networkFailure, scriptedFetch, type Step } from './ado-fake-fetch';
+
+const PAT = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst';
+const ORG = 'https://dev.azure.com/fabrikam';
+const repo = { id: 'r1', name: 'Repo', url: `${ORG}/_apis/git/repositories/r1`, project: { id: 'p1', name: 'P' }, remoteUrl: `${ORG}/P/_git/Repo` };
+const pr = {
+  pullRequestId: 7,
+  status: 'active',
+  title: 'T',
+  sourceRefName: 'refs/heads/a',
+  targetRefName: 'refs/heads/main',
+  creationDate: '2026-01-01T00:00:00Z',
+  createdBy: { id: 'u1', displayName: 'U' },
+  repository: { id: 'r1', name: 'Repo' },
+};
+const prRef = { project: 'P', repositoryId: 'r1', pullRequestId: 7 };
+const newPr = { sourceRefName: 'a', targetRefName: 'main', title: 'T' };
+
+const page = (names: string[], token?: string) => () =>
+  json({ count: names.length, value: names.map((n) => ({ id: n, name: n })) }, 200, token ? { 'x-ms-continuationtoken': token } : {});
+const limited = () => adoError(429, 'TF400733', 'X', { 'Retry-After': '1' });
+const bad = () => new Response('', { status: 502 });
+const login = () => new Response(null, { status: 302, headers: { location: 'https://login.microsoftonline.com/common/oauth2/authorize?client_id=x' } });
+const signin = () => new Response(null, { status: 302, headers: { location: '/_signin?realm=dev.azure.com' } });
+const elsewhere = () => new Response(null, { status: 301, headers: { location: 'https://other.example/fabrikam' } });
+const opaque = () => ({ type: 'opaqueredirect', status: 0, headers: new Headers(), text: async () => '' }) as unknown as Response;
+
+function setup(steps: Step[], extra: Partial<AdoClientOptions> = {}) {
+  const f = scriptedFetch(...steps);
+  const waits: number[] = [];
+  const client = createAdoClient({
+    orgBaseUrl: ORG,
+    auth: async () => basicAuthHeader(PAT),
+    fetch: f.fetch,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    random: () => 0.5,
+    ...extra,
+  });
+  return { client, waits, ...f };
+}
+
+async function failure(p: Promise<unknown>): Promise<AdoError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AdoError);
+  return e as AdoError;
+}
+
+describe('request basics', () => {
+  it('sends the credential, JSON accept, FedAuth suppression; no cookies, no redirects followed', async () => {
+    const { client, sent } = setup([() => json({ count: 1, value: [repo] })]);
+    await client.repositories();
+    const h = sent[0]!.headers;
+    expect(h.get('authorization')).toBe(`Basic ${btoa(`:${PAT}`)}`);
+    expect(h.get('accept')).toBe('application/json');
+    expect(h.get('x-tfs-fedauthredirect')).toBe('Suppress');
+    expect(sent[0]!.init.redirect).toBe('manual');
+    expect(sent[0]!.init.credentials).toBe('omit');
+    expect(sent[0]!.url.searchParams.get('api-version')).toBe('7.1');
+  });
+
+  it('follows x-ms-continuationtoken across three pages', async () => {
+    const { client, sent } = setup([page(['a', 'b'], 'tok1'), page(['c', 'd'], 'tok2'), page(['e'])]);
+    const projects = await client.projects({ pageSize: 2 });
+    expect(projects.map((p) => p.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(sent.map((r) => r.url.searchParams.get('continuationToken'))).toEqual([null, 'tok1', 'tok2']);
+    expect(sent.every((r) => r.url.searchParams.get('$top') === '2')).toBe(true);
+  });
+});
+
+describe('rate limits and retries', () => {
+  it('waits the Retry-After of a 429 (TF400733), even for a POST, then succeeds', async () => {
+    const { client, waits, sent } = setup([
+      () => adoError(429, 'TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource', 'RequestBlockedException', { 'Retry-After': '7' }),
+      () => json(pr, 201),
+    ]);
+    const created = await client.createPullRequest({ project: 'P', repositoryId: 'r1' }, newPr);
+    expect(created.pullRequestId).toBe(7);
+    expect(waits).toEqual([7000]);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('gives up at once when Retry-After exceeds the cap, carrying the wait', async () => {
+    const { client, waits, sent } = setup([() => adoError(429, 'TF400733: blocked', 'RequestBlockedException', { 'Retry-After': '120' })]);
+    const e = await failure(client.repositories());
+    expect(e.kind).toBe('rateLimited');
+    expect(e.retryAfterSeconds).toBe(120);
+    expect(e.userMessage).toMatch(/TF400733.*about 2 minutes/);
+    expect(waits).toEqual([]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('reads an HTTP-date Retry-After against the injected clock', async () => {
+    const now = Date.parse('2026-03-01T10:00:00Z');
+    const { client, waits } = setup(
+      [() => adoError(429, 'TF400733', 'X', { 'Retry-After': 'Sun, 01 Mar 2026 10:00:05 GMT' }), () => json({ value: [] })],
+      { now: () => now },
+    );
+    await client.repositories();
+    expect(waits).toEqual([5000]);
+  });
+
+  it('stops after three attempts of 429', async () => {
+    const { client, waits, sent } = setup([limited, limited, limited]);
+    const e = await failure(client.repositories());
+    expect(e.kind).toBe('rateLimited');
+    expect(sent).toHaveLength(3);
+    expect(waits).toEqual([1000, 1000]);
+  });
+
+  it('retries a GET on 503 with backoff and honours Retry-After on 503', async () => {
+    const { client, waits, sent } = setup([
+      () => new Response('busy', { status: 503 }),
+      () => new Response('busy', { status: 503, headers: { 'Retry-After': '2' } }),
+      () => json({ value: [repo] }),
+    ]);
+    expect(await client.repositories()).toHaveLength(1);
+    expect(sent).toHaveLength(3);
+    // attempt 1: ceiling 500 ms, equal jitter with random 0.5 → 375 ms; then Retry-After 2 s.
+    expect(waits).toEqual([375, 2000]);
+  });
+
+  it('does not retry a POST on 503 (it may have been processed)', async () => {
+    const { client, sent, waits } = setup([() => new Response('', { status: 503 })]);
+    const e = await failure(client.createPullRequest({ project: 'P', repositoryId: 'r1' }, newPr));
+    expect(e.kind).toBe('server');
+    expect(e.status).toBe(503);
+    expect(sent).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('gives up a GET after three 5xx answers', async () => {
+    const { client, sent, waits } = setup([bad, bad, bad]);
+    const e = await failure(client.repositories());
+    expect(e.kind).toBe('server');
+    expect(sent).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    expect(waits[1]).toBeGreaterThan(waits[0]!);
+  });
+
+  it('does not retry 500s other than 500/502/503/504', async () => {
+    const { client, sent } = setup([() => new Response('', { status: 501 })]);
+    expect((await failure(client.repositories())).kind).toBe('server');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('retries a network error for GET, not for POST', async () => {
+    const get = setup([networkFailure, () => json({ value: [] })]);
+    expect(await get.client.repositories()).toEqual([]);
+    expect(get.sent).toHaveLength(2);
+
+    const post = setup([networkFailure]);
+    const e = await failure(post.client.createRepository({ projectId: 'p1', name: 'New' }));
+    expect(e.kind).toBe('network');
+    expect(e.userMessage).toContain('dev.azure.com');
+    expect(post.sent).toHaveLength(1);
+  });
+
+  it('retries the idempotent reviewer PUT on 503 but not the DELETE', async () => {
+    const reviewer = { id: 'u2', displayName: 'R', vote: 0 };
+    const put = setup([() => new Response('', { status: 503 }), () => json(reviewer)]);
+    expect((await put.client.addReviewer(prRef, 'u2')).vote).toBe(0);
+    expect(put.sent.map((r) => r.method)).toEqual(['PUT', 'PUT']);
+
+    const del = setup([() => new Response('', { status: 503 })]);
+    expect((await failure(del.client.removeReviewer(prRef, 'u2'))).kind).toBe('server');
+    expect(del.sent).toHaveLength(1);
+  });
+
+  it('counts an attempt that takes too long as a network failure and retries it', async () => {
+    const { client, sent } = setup([hang, () => json({ value: [] })], { timeoutMs: 30 });
+    expect(await client.repositories()).toEqual([]);
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe('sign-in pages and credentials', () => {
+  it('treats 203 with an HTML sign-in page as a sign-in page', async () => {
+    const e = await failure(setup([() => html(203)]).client.repositories());
+    expect(e.kind).toBe('signInPage');
+    expect(e.userMessage).toMatch(/sign-in page.*personal access token/);
+  });
+
+  it('treats an HTML body where JSON was expected as a sign-in page', async () => {
+    expect((await failure(setup([() => html(200)]).client.repositories())).kind).toBe('signInPage');
+  });
+
+  it('treats a 302 to a sign-in host as a sign-in page, and another redirect as unexpected', async () => {
+    expect((await failure(setup([login]).client.repositories())).kind).toBe('signInPage');
+    expect((await failure(setup([signin]).client.repositories())).kind).toBe('signInPage');
+    const e = await failure(setup([elsewhere]).client.repositories());
+    expect(e.kind).toBe('invalidResponse');
+    expect(e.userMessage).toContain('other.example');
+  });
+
+  it("treats a browser's opaque redirect as a sign-in page", async () => {
+    expect((await failure(setup([opaque]).client.repositories())).kind).toBe('signInPage');
+  });
+
+  it('on 401 asks onUnauthorized once, then retries with the new credential', async () => {
+    let token = 'old-token';
+    const onUnauthorized = vi.fn(async () => {
+      token = 'new-token';
+      return true;
+    });
+    const { client, sent, waits } = setup([() => new Response('', { status: 401 }), () => json({ value: [repo] })], {
+      auth: async () => ({ scheme: 'Bearer', value: token }),
+      onUnauthorized,
+    });
+    expect(await client.repositories()).toHaveLength(1);
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(sent.map((r) => r.headers.get('authorization'))).toEqual(['Bearer old-token', 'Bearer new-token']);
+    expect(waits).toEqual([]);
+  });
+
+  it('fails as unauthorized when the retry after refresh is refused too, or refresh says no', async () => {
+    const onUnauthorized = vi.fn(async () => true);
+    const twice = setup([() => new Response('', { status: 401 }), () => new Response('', { status: 401 })], { onUnauthorized });
+    const e = await failure(twice.client.repositories());
+    expect(e.kind).toBe('unauthorized');
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(e.userMessage).toBe(
+      'Your personal access token was rejected: it may be expired or revoked. Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options.',
+    );
+
+    const no = setup([() => new Response('', { status: 401 })], { onUnauthorized: async () => false });
+    expect((await failure(no.client.repositories())).kind).toBe('unauthorized');
+    expect(no.sent).toHaveLength(1);
+  });
+
+  it('recognises TF400813 with an OAuth token as third-party OAuth turned off (no refresh)', async () => {
+    const onUnauthorized = vi.fn(async () => true);
+    const { client } = setup(
+      [() => adoError(401, "TF400813: The user 'aad.abc' is not authorized to access this resource.", 'UnauthorizedRequestException')],
+      { auth: async () => ({ scheme: 'Bearer', value: 'eyJ0' }), onUnauthorized },
+    );
+    const e = await failure(client.repositories());
+    expect(e.kind).toBe('oauthDisabled');
+    expect(e.status).toBe(401);
+    expect(e.typeKey).toBe('UnauthorizedRequestException');
+    expect(e.adoMessage).toContain('TF400813');
+    expect(e.userMessage).toContain('Organization settings › Policies › Third-party application access via OAuth');
+    expect(e.userMessage).toContain('personal access token');
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('reads TF400813 with a PAT as a missing scope, naming the scope the call needs', async () => {
+    const { client } = setup([() => adoError(401, "TF400813: The user 'x' is not authorized to access this resource.", 'UnauthorizedRequestException')]);
+    const e = await failure(client.createPullRequest({ project: 'P', repositoryId: 'r1' }, newPr));
+    expect(e.kind).toBe('forbidden');
+    expect(e.userMessage).toMatch(/^This token lacks the scope Code \(Read & write\) needed to create the pull request\./);
+  });
+
+  it('names the scope Azure DevOps names in a 403', async () => {
+    const { client } = setup([
+      () => adoError(403, "Access denied: the personal access token used has expired or doesn't include the scope 'vso.code_manage'.", 'InvalidAccessException'),
+    ]);
+    const e = await failure(client.createRepository({ projectId: 'p1', name: 'New' }));
+    expect(e.kind).toBe('forbidden');
+    expect(e.userMessage).toContain('This token lacks the scope Code (Read, write, & manage)');
+  });
+
+  it('reports a permission 403 with Azure DevOps’ words', async () => {
+    const msg = "TF401027: You need the Git 'PullRequestContribute' permission to perform this action.";
+    const e = await failure(setup([() => adoError(403, msg, 'GitNeedsPermissionException')]).client.addReviewers(prRef, ['u2']));
+    expect(e.kind).toBe('forbidden');
+    expect(e.userMessage).toContain(msg);
+    expect(e.userMessage).toContain('permission');
+  });
+
+  it('fails as unauthorized when auth() cannot give a credential', async () => {
+    const { client, sent } = setup([], { auth: async () => Promise.reject(new Error('no token stored')) });
+    expect((await failure(client.repositories())).kind).toBe('unauthorized');
+    expect(sent).toHaveLength(0);
+  });
+
+  it('never lets the token into an error, even when Azure DevOps echoes it', async () => {
+    const encoded = btoa(`:${PAT}`);
+    const { client } = setup([() => adoError(400, `Bad value ${PAT} in header Basic ${encoded}`, 'ArgumentException')]);
+    const e = await failure(client.repositories());
+    expect(e.kind).toBe('badRequest');
+    const everything = JSON.stringify({ ...e, message: e.message, userMessage: e.userMessage, adoMessage: e.adoMessage });
+    expect(everything).not.toContain(PAT);
+    expect(everything).not.toContain(encoded);
+    expect(e.adoMessage).toContain('[redacted]');
+  });
+});
+
+describe('error kinds', () => {
+  it('maps 404, 409 and TF400948 answers', async () => {
+    expect((await failure(setup([() => adoError(404, 'TF401019: not found', 'GitRepositoryNotFoundException')]).client.repository({ project: 'P', repositoryId: 'x' }))).kind).toBe('notFound');
+    const exists = "TF400948: A Git repository with the name New already exists.";
+    const conflict = await failure(setup([() => adoError(409, exists, 'GitRepositoryNameAlreadyExistsException')]).client.createRepository({ projectId: 'p1', name: 'New' }));
+    expect(conflict.kind).toBe('conflict');
+    expect(conflict.userMessage).toBe('A repository with this name already exists in the project. Choose another name.');
+    expect((await failure(setup([() => adoError(400, exists, 'X')]).client.createRepository({ projectId: 'p1', name: 'New' }))).kind).toBe('conflict');
+  });
+
+  it('reads the message from X-TFS-ServiceError when the body has none', async () => {
+    const { client } = setup([() => new Response('', { status: 400, headers: { 'X-TFS-ServiceError': encodeURIComponent('TF200016: The project does not exist.') } })]);
+    const e = await failure(client.repositories('Nope'));
+    expect(e.kind).toBe('badRequest');
+    expect(e.adoMessage).toBe('TF200016: The project does not exist.');
+  });
+
+  it('rejects an answer that does not fit the schema, naming the field', async () => {
+    const broken = { value: [repo, { ...repo, id: undefined }] };
+    const e = await failure(setup([() => json(broken)]).client.repositories());
+    expect(e.kind).toBe('invalidResponse');
+    expect(e.field).toMatch(/^value\[1\]\.id: /);
+    expect(e.userMessage).toContain('value[1].id');
+
+    const notJson = await failure(setup([() => new Response('{oops', { status: 200, headers: { 'content-type': 'application/json' } })]).client.repositories());
+    expect(notJson.kind).toBe('invalidResponse');
+  });
+});
+
+describe('cancellation and concurrency', () => {
+  it('cancels during a Retry-After wait (real timer)', async () => {
+    const ctl = new AbortController();
+    const { client, sent } = setup(
+      [
+        () => {
+          setTimeout(() => ctl.abort(), 20);
+          return adoError(429, 'TF400733', 'X', { 'Retry-After': '30' });
+        },
+      ],
+      { sleep: undefined },
+    );
+    const started = Date.now();
+    const e = await failure(client.repositories(undefined, { signal: ctl.signal }));
+    expect(e.kind).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('cancels a fetch in flight', async () => {
+    const ctl = new AbortController();
+    const { client, sent } = setup([hang]);
+    const pending = failure(client.repositories(undefined, { signal: ctl.signal }));
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]!.init.signal?.aborted).toBe(false);
+    ctl.abort();
+    expect((await pending).kind).toBe('cancelled');
+    expect(sent[0]!.init.signal?.aborted).toBe(true);
+  });
+
+  it('does not send a request whose signal is already aborted', async () => {
+    const { client, sent } = setup([]);
+    expect((await failure(client.repositories(undefined, { signal: AbortSignal.abort() }))).kind).toBe('cancelled');
+    expect(sent).toHaveLength(0);
+  });
+
+  it('never has more than maxConcurrency requests in flight, and a queued one can be cancelled', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const gates: Array<() => void> = [];
+    const step: Step = () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      return new Promise<Response>((resolve) =>
+        gates.push(() => {
+          inFlight--;
+          resolve(json({ value: [] }));
+        }),
+      );
+    };
+    const { client, sent } = setup(Array.from({ length: 6 }, () => step), { maxConcurrency: 2 });
+    const ctl = new AbortController();
+    const calls = Array.from({ length: 6 }, () => client.repositories());
+    const queued = failure(client.repositories(undefined, { signal: ctl.signal }));
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    ctl.abort();
+    expect((await queued).kind).toBe('cancelled');
+    while (gates.length > 0 || sent.length < 6) {
+      await vi.waitFor(() => expect(gates.length).toBeGreaterThan(0));
+      gates.shift()!();
+    }
+    await Promise.all(calls);
+    expect(peak).toBe(2);
+    expect(sent).toHaveLength(6);
+  });
+});
