@@ -1,0 +1,102 @@
+import { currentGeneration, fetchPart, pageUrlOf } from './state';
+
+/**
+ * Callouts (the Clone panel, branch menus) render into `.bolt-portal-host` at the end of the body,
+ * fetched when opened; a click outside or Escape closes them.
+ */
+export function startCallouts(): void {
+  document.addEventListener('click', onClick);
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') closeCallouts();
+  });
+}
+
+function portal(): HTMLElement | null {
+  return document.querySelector<HTMLElement>('[data-sandbox-portal]');
+}
+
+export function closeCallouts(): void {
+  portal()?.replaceChildren();
+  for (const opener of document.querySelectorAll('[data-sandbox-action][aria-expanded="true"]')) opener.setAttribute('aria-expanded', 'false');
+}
+
+function onClick(e: MouseEvent): void {
+  const target = e.target instanceof Element ? e.target : null;
+  const action = target?.closest<HTMLElement>('[data-sandbox-action]');
+  if (!action) {
+    if (target && !target.closest('[data-sandbox-callout]')) closeCallouts();
+    return;
+  }
+  switch (action.dataset.sandboxAction) {
+    case 'clone':
+      void openCallout(action, 'clone-panel');
+      break;
+    case 'branch-menu':
+      void openCallout(action, 'branch-menu', { which: action.dataset.sandboxWhich ?? 'version' });
+      break;
+    case 'close-callout':
+      closeCallouts();
+      break;
+    case 'clone-protocol':
+      chooseProtocol(action);
+      break;
+    case 'copy-clone-url':
+      copyCloneUrl(action);
+      break;
+    case 'generate-credentials':
+      note(action, 'The sandbox does not issue Git credentials here: use a PAT from the sandbox seed.');
+      break;
+    default:
+      return;
+  }
+}
+
+async function openCallout(opener: HTMLElement, part: string, extra: Record<string, string> = {}): Promise<void> {
+  const wasOpen = opener.getAttribute('aria-expanded') === 'true';
+  closeCallouts();
+  if (wasOpen) return;
+  const generation = currentGeneration();
+  const html = await fetchPart(part, pageUrlOf(location.href), extra).catch(() => undefined);
+  const host = portal();
+  if (html === undefined || !host || generation !== currentGeneration() || !opener.isConnected) return;
+  host.innerHTML = html;
+  const callout = host.firstElementChild as HTMLElement | null;
+  if (!callout) return;
+  opener.setAttribute('aria-expanded', 'true');
+  const r = opener.getBoundingClientRect();
+  callout.style.top = `${Math.round(r.bottom + 4)}px`;
+  callout.style.left = `${Math.max(8, Math.round(Math.min(r.left, window.innerWidth - callout.offsetWidth - 8)))}px`;
+  callout.querySelector<HTMLElement>('input, a, button')?.focus();
+}
+
+function container(el: Element): Element {
+  return el.closest('[data-sandbox-callout], .bolt-card') ?? document.body;
+}
+
+function chooseProtocol(button: HTMLElement): void {
+  const box = container(button);
+  const input = box.querySelector<HTMLInputElement>('[data-sandbox-clone-url]');
+  const protocol = button.dataset.sandboxProtocol === 'ssh' ? 'ssh' : 'https';
+  if (!input) return;
+  input.value = (protocol === 'ssh' ? input.dataset.sandboxSsh : input.dataset.sandboxHttps) ?? '';
+  for (const b of box.querySelectorAll('[data-sandbox-action="clone-protocol"]')) b.setAttribute('aria-pressed', String(b === button));
+}
+
+function copyCloneUrl(button: HTMLElement): void {
+  const input = container(button).querySelector<HTMLInputElement>('[data-sandbox-clone-url]');
+  if (!input) return;
+  input.select();
+  void navigator.clipboard?.writeText(input.value).catch(() => undefined);
+}
+
+function note(anchor: Element, text: string): void {
+  const box = container(anchor);
+  let el = box.querySelector<HTMLElement>('[data-sandbox-note]');
+  if (!el) {
+    el = document.createElement('div');
+    el.dataset.sandboxNote = '';
+    el.className = 'secondary-text';
+    box.append(el);
+  }
+  el.textContent = text;
+}
