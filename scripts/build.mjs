@@ -38,5 +38,5 @@ await buildHost(join(dist, 'host'));
 // The development `key` pins the unpacked id; the Chrome Web Store assigns its own and refuses it.
 zip(join(dist, 'chrome'), join(dist, `azure-devops-companion-chrome-${version}.zip`), ({ key: _key, ...rest }) => rest);
 zip(join(dist, 'firefox'), join(dist, `azure-devops-companion-firefox-${version}.zip`));
-for (const f of readdirSync(dist).filter((f) => f.endsWith('.zip'))) console.log(`built dist/${f}`);
+for (const zipFile of readdirSync(dist).filter((f) => f.endsWith('.zip'))) console.log(`built dist/${zipFile}`);
 if (!existsSync(join(dist, 'host', 'ado-companion-host.mjs'))) throw new Error('host bundle missing');

@@ -58,10 +58,10 @@ describe('clone through the real companion (connectNative)', () => {
     const repo = repos.data.items.find((r) => r.name === platform.name && r.project.name === platform.project)!;
     // Asynchronous: the sandbox answers from this same process.
     const { stdout: branches } = await run('git', ['ls-remote', '--heads', `https://dev.azure.com/fabrikam/Platform/_git/Platform`], {
-      env: gitEnvWithPat(sandbox, sandbox.pats.fabrikam),
+      env: gitEnvWithPat(sandbox, sandbox.pats.fabrikam!),
     });
     const branch = branches.split('\n').map((l) => l.split('refs/heads/')[1]).find((b) => b && b !== 'main');
-    expect(branch).toBeTruthy();
+    if (!branch) throw new Error('the seeded Platform repository should have a branch besides main');
 
     const plan = await ask(options, { type: 'clone.plan', repo: { id: repo.id, name: repo.name, project: repo.project.name }, branch });
     expect(plan).toMatchObject({ ok: true, data: { root: cloneRoot, folder: 'fabrikam/Platform/Platform', branch } });
@@ -80,7 +80,7 @@ describe('clone through the real companion (connectNative)', () => {
     expect(execFileSync('git', ['-C', path, 'remote', 'get-url', 'origin'], { encoding: 'utf8' }).trim()).toBe('https://dev.azure.com/fabrikam/_git/Platform');
     for (const file of await filesUnder(join(path, '.git'))) {
       if ((await stat(file)).size > 5_000_000) continue;
-      expect(await readFile(file, 'latin1'), file).not.toContain(sandbox.pats.fabrikam);
+      expect(await readFile(file, "latin1"), file).not.toContain(sandbox.pats.fabrikam!);
     }
   });
 

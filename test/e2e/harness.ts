@@ -49,13 +49,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function launch(sandbox: SandboxLike, opts: { env?: NodeJS.ProcessEnv; userDataDir?: string } = {}): Promise<Session> {
+export async function launch(
+  sandbox: SandboxLike,
+  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean } = {},
+): Promise<Session> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
   const userDataDir = opts.userDataDir ?? (await mkdtemp(join(tmpdir(), 'adoc-profile-')));
   const browser = await launchChromium({
     executablePath,
-    headless: true,
+    headless: opts.headless ?? true,
+    defaultViewport: opts.headless === false ? null : { width: 1280, height: 800 },
     pipe: true,
     enableExtensions: [chromeDist],
     userDataDir,
@@ -142,12 +146,12 @@ export function ask(page: Page, request: unknown): Promise<{ ok: boolean; data?:
 export function askWithProgress(page: Page, request: unknown): Promise<{ reply: { ok: boolean; data?: unknown; error?: { code: string; message: string } }; progress: unknown[] }> {
   return page.evaluate(
     (r) =>
-      new Promise<{ reply: { ok: boolean }; progress: unknown[] }>((resolve) => {
+      new Promise<{ reply: { ok: boolean }; progress: unknown[] }>((done) => {
         const progress: unknown[] = [];
         const port = chrome.runtime.connect({ name: 'task' });
         port.onMessage.addListener((m: { progress?: unknown; reply?: { ok: boolean } }) => {
           if (m.progress) progress.push(m.progress);
-          if (m.reply) resolve({ reply: m.reply, progress });
+          if (m.reply) done({ reply: m.reply, progress });
         });
         port.postMessage(r);
       }),

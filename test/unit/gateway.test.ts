@@ -12,14 +12,15 @@ const PAT = 'pat-secret-0123456789abcdef';
 const ACCESS = 'access-token-secret-xyz';
 const EXT = 'chrome-extension://abc/';
 
+const json = (b: unknown) => new Response(JSON.stringify(b), { status: 200, headers: { 'content-type': 'application/json' } });
+
 /** Answers like Azure DevOps would for the calls the gateway makes; echoes nothing of the token. */
 const fakeAdo: typeof fetch = async (input) => {
   const url = new URL(String(input));
-  const json = (b: unknown) => new Response(JSON.stringify(b), { status: 200, headers: { 'content-type': 'application/json' } });
   if (url.pathname.endsWith('/_apis/connectionData'))
     return json({ authenticatedUser: { id: 'u1', providerDisplayName: 'Ada Lovelace' }, instanceId: 'i1', deploymentType: 'hosted' });
   if (url.pathname.endsWith('/_apis/projects')) return json({ count: 1, value: [{ id: 'p1', name: 'Platform' }] });
-  if (/\/_apis\/git\/repositories\/r1$/.test(url.pathname))
+  if (url.pathname.endsWith('/_apis/git/repositories/r1'))
     return json({ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/Platform', project: { id: 'p1', name: 'Platform' } });
   if (url.pathname.endsWith('/_apis/git/repositories'))
     return json({ count: 1, value: [{ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://x', project: { id: 'p1', name: 'Platform' } }] });
@@ -27,9 +28,10 @@ const fakeAdo: typeof fetch = async (input) => {
 };
 
 /** A companion that answers every request plausibly, and remembers the credentials it was given. */
+const ignore = () => undefined;
 const sentToHost: { type: string; [k: string]: unknown }[] = [];
 function fakeHost(): NativePort {
-  let listener: (m: unknown) => void = () => undefined;
+  let listener: (m: unknown) => void = ignore;
   const answers: Record<string, unknown> = {
     hello: {
       name: HOST_NAME, version: '1.0.0', protocolVersion: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], platform: 'linux',

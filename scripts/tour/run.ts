@@ -1,0 +1,62 @@
+/**
+ * The headless tour: the main flows done the way a person would, in the real extension on the
+ * sandbox. One line per step with its result and time; screenshots in the folder it names.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import type { Sandbox } from '../../sandbox/index';
+import { launch, type Session } from '../../test/e2e/harness';
+import { steps } from './steps';
+
+export interface TourContext {
+  sandbox: Sandbox;
+  session: Session;
+  home: { home: string; env: NodeJS.ProcessEnv };
+  cloneRoot: string;
+  /** Saves a screenshot named for the step; returns its path. */
+  shot(page: Page, name: string): Promise<string>;
+  /** What earlier steps learned (e.g. the clone's path), for later ones. */
+  memo: Map<string, unknown>;
+}
+
+export interface TourStep {
+  name: string;
+  /** Does the step; answers one sentence saying what happened, or throws. */
+  run(ctx: TourContext): Promise<string>;
+}
+
+export async function runTour(opts: { sandbox: Sandbox; home: TourContext['home']; userDataDir: string; screenshots: string }): Promise<boolean> {
+  await mkdir(opts.screenshots, { recursive: true });
+  const session = await launch(opts.sandbox, { userDataDir: opts.userDataDir, env: opts.home.env });
+  const ctx: TourContext = {
+    sandbox: opts.sandbox,
+    session,
+    home: opts.home,
+    cloneRoot: join(opts.home.home, 'src'),
+    memo: new Map(),
+    async shot(page, name) {
+      const file = join(opts.screenshots, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+  };
+  let failed = 0;
+  console.log(`Tour: ${steps.length} steps, screenshots in ${opts.screenshots}`);
+  try {
+    for (const [i, step] of steps.entries()) {
+      const started = performance.now();
+      try {
+        const result = await step.run(ctx);
+        console.log(`✓ ${i + 1}. ${step.name} — ${result} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        console.log(`✗ ${i + 1}. ${step.name} — ${e instanceof Error ? e.message : String(e)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  console.log(failed === 0 ? `Tour passed: ${steps.length} of ${steps.length} steps.` : `Tour failed: ${failed} of ${steps.length} steps did not work.`);
+  return failed === 0;
+}
