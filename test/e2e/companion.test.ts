@@ -80,7 +80,7 @@ describe('clone through the real companion (connectNative)', () => {
     expect(execFileSync('git', ['-C', path, 'remote', 'get-url', 'origin'], { encoding: 'utf8' }).trim()).toBe('https://dev.azure.com/fabrikam/_git/Platform');
     for (const file of await filesUnder(join(path, '.git'))) {
       if ((await stat(file)).size > 5_000_000) continue;
-      expect(await readFile(file, "latin1"), file).not.toContain(sandbox.pats.fabrikam!);
+      expect(await readFile(file, 'latin1'), file).not.toContain(sandbox.pats.fabrikam!);
     }
   });
 
