@@ -1,7 +1,7 @@
 import type { Runtime } from 'webextension-polyfill';
 import { isAzureDevOps } from '../shared/ado/urls';
 import { pagesOnly, Request, type Reply } from '../shared/messages';
-import type { Profile } from '../shared/profile';
+import { onPremServers, type Profile } from '../shared/profile';
 import { toReplyError } from './errors';
 import type { GatewayDeps, HandlerContext, Handlers, SenderKind } from './handlers/types';
 import { companionHandlers, type CompanionHandlerDeps } from './handlers/companion';
@@ -10,6 +10,9 @@ import { profileHandlers } from './handlers/profiles';
 import { peopleHandlers } from './handlers/people';
 import { pullRequestHandlers } from './handlers/pull-requests';
 import { repoHandlers } from './handlers/repos';
+import { featureHandlers } from './handlers/features';
+import { forkHandlers } from './handlers/forks';
+import { pullRequestReviewerHandlers } from './handlers/pull-request-reviewers';
 
 export type { GatewayDeps } from './handlers/types';
 
@@ -17,10 +20,14 @@ export type { GatewayDeps } from './handlers/types';
  * Who is asking. Our own pages (popup, options) come from the extension origin; content scripts
  * come from a tab whose URL must be an Azure DevOps page. Anything else is refused.
  */
-export function classifySender(sender: Runtime.MessageSender, deps: Pick<GatewayDeps, 'extensionId' | 'extensionOrigin'>): SenderKind | undefined {
+export function classifySender(
+  sender: Runtime.MessageSender,
+  deps: Pick<GatewayDeps, 'extensionId' | 'extensionOrigin'>,
+  onPremHosts: readonly string[] = [],
+): SenderKind | undefined {
   if (sender.id !== deps.extensionId) return undefined;
   if (sender.url?.startsWith(deps.extensionOrigin)) return 'extension';
-  if (sender.tab && sender.url && isAzureDevOps(sender.url)) return 'content';
+  if (sender.tab && sender.url && isAzureDevOps(sender.url, { onPremHosts })) return 'content';
   return undefined;
 }
 
@@ -33,9 +40,12 @@ export function createGateway(deps: CompanionHandlerDeps) {
     ...repoHandlers(deps),
     ...pullRequestHandlers(deps),
     ...peopleHandlers(deps),
+    ...featureHandlers(deps),
+    ...forkHandlers(deps),
+    ...pullRequestReviewerHandlers(deps),
   };
   async function run(message: unknown, sender: Runtime.MessageSender, progress?: (event: unknown) => void): Promise<Reply> {
-    const from = classifySender(sender, deps);
+    const from = classifySender(sender, deps, onPremServers(await deps.store.list()));
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };
     const parsed = Request.safeParse(message);
     if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'Invalid request.' } };

@@ -2,6 +2,7 @@ import browser from 'webextension-polyfill';
 import { z } from 'zod';
 import { createCompanion } from './companion';
 import { createGateway } from './gateway';
+import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
 
@@ -41,6 +42,20 @@ const gateway = createGateway({
     redirectUrl: browser.identity.getRedirectURL(),
   },
 });
+
+// Content scripts for the Azure DevOps Server hosts the user granted, kept in step with profiles.
+const syncOnPrem = async () =>
+  syncOnPremContentScripts(await store.list(), {
+    scripting: browser.scripting as unknown as ScriptingApi | undefined,
+    hasPermission: (origins) => browser.permissions.contains({ origins }),
+    contentScript: browser.runtime.getManifest().content_scripts?.[0]?.js?.[0] ?? 'src/content/index.js',
+  }).catch((e: unknown) => console.warn('Could not register content scripts for Azure DevOps Server hosts:', e));
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && 'profiles' in changes) void syncOnPrem();
+});
+browser.permissions.onAdded.addListener(() => void syncOnPrem());
+browser.permissions.onRemoved.addListener(() => void syncOnPrem());
+void syncOnPrem();
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => gateway.handleMessage(message, sender));
 browser.runtime.onConnect.addListener((port) => {

@@ -24,6 +24,10 @@ export const RepoKey = z.object({
 });
 export type RepoKey = z.infer<typeof RepoKey>;
 
+/** The injected features of the content script (issue 6); each can be switched off in Options. */
+export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers']);
+export type FeatureId = z.infer<typeof FeatureId>;
+
 export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
   z.object({ type: z.literal('profiles.list') }),
@@ -134,6 +138,31 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('groups.remove'), id }),
   /** OAuth profiles only: Azure DevOps refuses this with a PAT (copy the key to its keys page instead). */
   z.object({ type: z.literal('ssh.addToAdo'), profileId, publicKey: z.string().trim().min(1).max(16_000) }),
+
+  // ── Injected features on Azure DevOps pages (issue 6) ─────────────────────────────────────
+  /** Which features are on, and which page anchors were missing lately (for Options). */
+  z.object({ type: z.literal('features.settings') }),
+  z.object({ type: z.literal('features.setEnabled'), feature: FeatureId, enabled: z.boolean() }),
+  z.object({ type: z.literal('features.clearLog') }),
+  /** A content script found none of a feature's anchors in time and shows it floating instead. */
+  z.object({
+    type: z.literal('features.missingAnchor'),
+    feature: FeatureId,
+    page: z.string().min(1).max(40),
+    selectors: z.array(z.string().min(1).max(300)).min(1).max(30),
+  }),
+  /** The repository's parent and its forks in this organization. */
+  z.object({ type: z.literal('forks.list'), profileId, repo: RepoKey }),
+  z.object({ type: z.literal('forks.create'), profileId, repo: RepoKey, projectId: id, name: z.string().trim().min(1).max(64) }),
+  z.object({ type: z.literal('pullRequest.reviewers'), profileId, repo: RepoKey, pullRequestId: z.number().int().positive().max(2 ** 31) }),
+  /** People who are reviewers already keep their vote: they are left out, not added again. */
+  z.object({
+    type: z.literal('pullRequest.addReviewers'),
+    profileId,
+    repo: RepoKey,
+    pullRequestId: z.number().int().positive().max(2 ** 31),
+    reviewers: z.array(z.object({ id, isRequired: z.boolean() })).min(1).max(100),
+  }),
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -157,6 +186,9 @@ export const pagesOnly: ReadonlySet<RequestType> = new Set([
   'groups.save',
   'groups.remove',
   'ssh.addToAdo',
+  // issue 6
+  'features.setEnabled',
+  'features.clearLog',
 ]);
 
 export interface ReplyError {
@@ -219,6 +251,8 @@ export interface Listing<T> {
 
 export interface PageContextAnswer {
   profile?: Pick<Profile, 'id' | 'name' | 'organization' | 'protocol' | 'layout' | 'cloneRoot'>;
+  /** Azure DevOps Server hosts of the user's profiles, for `parseAdoUrl(url, { onPremHosts })`. */
+  onPremHosts: string[];
 }
 
 /** Typed view for senders: the answer each request type gets. */
@@ -261,6 +295,15 @@ export interface Answers {
   'groups.save': ReviewerGroup;
   'groups.remove': { groups: ReviewerGroup[] };
   'ssh.addToAdo': { name: string; validTo: string };
+  // issue 6
+  'features.settings': FeatureSettings;
+  'features.setEnabled': FeatureSettings;
+  'features.clearLog': FeatureSettings;
+  'features.missingAnchor': { recorded: boolean };
+  'forks.list': ForkList;
+  'forks.create': RepoSummary;
+  'pullRequest.reviewers': PullRequestSummary;
+  'pullRequest.addReviewers': PullRequestSummary & { added: string[]; alreadyReviewing: string[] };
 }
 
 export interface CompanionStatus {
@@ -362,4 +405,40 @@ export interface ReviewerGroup {
   project: string;
   name: string;
   members: Person[];
+}
+
+// ── Answers for the injected features (issue 6) ─────────────────────────────────────────────
+
+export interface FeatureInfo {
+  id: FeatureId;
+  title: string;
+  description: string;
+  enabled: boolean;
+}
+
+/** A feature whose page anchors were not found: Azure DevOps' markup changed under it. */
+export interface MissingAnchor {
+  feature: FeatureId;
+  /** The page kind (`repoFiles`, `pullRequest`, …), never the URL. */
+  page: string;
+  /** The selectors tried, newest markup first. */
+  selectors: string[];
+  /** The site's origin, e.g. `https://dev.azure.com`. */
+  origin: string;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface FeatureSettings {
+  features: FeatureInfo[];
+  /** Newest first. */
+  missingAnchors: MissingAnchor[];
+}
+
+export interface ForkList {
+  repo: RepoSummary;
+  /** The repository this one was forked from, if it is a fork. */
+  parent?: RepoSummary;
+  forks: RepoSummary[];
 }

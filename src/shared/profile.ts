@@ -50,6 +50,15 @@ export function profileOrigins(p: Pick<Profile, 'host'>): string[] {
   return p.host.kind === 'cloud' ? [] : [`${new URL(p.host.collectionUrl).origin}/*`];
 }
 
+/**
+ * The Azure DevOps Server hosts of these profiles, as `parseAdoUrl`'s `onPremHosts` wants them:
+ * each collection URL without its last segment (the collection).
+ */
+export function onPremServers(profiles: Pick<Profile, 'host'>[]): string[] {
+  const servers = profiles.flatMap((p) => (p.host.kind === 'onprem' ? [p.host.collectionUrl.replace(/\/+$/, '').replace(/\/[^/]*$/, '')] : []));
+  return [...new Set(servers)];
+}
+
 /** Expands a layout such as `{org}/{project}/{repo}` into path segments, each safe as a folder name. */
 export function clonePathSegments(layout: string, names: { org: string; project: string; repo: string }): string[] {
   return layout

@@ -1,5 +1,5 @@
 import { parseAdoUrl } from '../../shared/ado/urls';
-import { profileForPage } from '../../shared/profile';
+import { onPremServers, profileForPage } from '../../shared/profile';
 import { clientFor } from '../connections';
 import { listing } from '../lists';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
@@ -18,9 +18,12 @@ export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projec
       return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
     },
     'page.context': async (_req, { senderUrl }) => {
-      const page = senderUrl ? parseAdoUrl(senderUrl) : undefined;
-      const p = page ? profileForPage(await store.list(), page, await store.activeId()) : undefined;
-      return p ? { profile: { id: p.id, name: p.name, organization: p.organization, protocol: p.protocol, layout: p.layout, cloneRoot: p.cloneRoot } } : {};
+      const profiles = await store.list();
+      const onPremHosts = onPremServers(profiles);
+      const page = senderUrl ? parseAdoUrl(senderUrl, { onPremHosts }) : undefined;
+      const p = page ? profileForPage(profiles, page, await store.activeId()) : undefined;
+      const profile = p && { id: p.id, name: p.name, organization: p.organization, protocol: p.protocol, layout: p.layout, ...(p.cloneRoot ? { cloneRoot: p.cloneRoot } : {}) };
+      return { onPremHosts, ...(profile ? { profile } : {}) };
     },
   };
 }

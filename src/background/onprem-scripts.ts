@@ -1,0 +1,28 @@
+import { profileOrigins, type Profile } from '../shared/profile';
+
+/**
+ * Azure DevOps Server lives on hosts the manifest cannot name. Once the user grants an on-prem
+ * origin (optional host permission, asked from Options), the content script is registered for it,
+ * so the injected features work there as on dev.azure.com.
+ */
+export interface ScriptingApi {
+  getRegisteredContentScripts(): Promise<{ id: string }[]>;
+  registerContentScripts(scripts: { id: string; matches: string[]; js: string[]; runAt: 'document_idle'; persistAcrossSessions: boolean }[]): Promise<void>;
+  unregisterContentScripts(filter: { ids: string[] }): Promise<void>;
+}
+
+const ID = 'ado-companion-onprem';
+
+export async function syncOnPremContentScripts(
+  profiles: Profile[],
+  deps: { scripting: ScriptingApi | undefined; hasPermission: (origins: string[]) => Promise<boolean>; contentScript: string },
+): Promise<string[]> {
+  if (!deps.scripting) return [];
+  const wanted: string[] = [];
+  for (const origin of new Set(profiles.flatMap(profileOrigins))) if (await deps.hasPermission([origin])) wanted.push(origin);
+  const registered = await deps.scripting.getRegisteredContentScripts();
+  if (registered.some((s) => s.id === ID)) await deps.scripting.unregisterContentScripts({ ids: [ID] });
+  if (wanted.length > 0)
+    await deps.scripting.registerContentScripts([{ id: ID, matches: wanted, js: [deps.contentScript], runAt: 'document_idle', persistAcrossSessions: true }]);
+  return wanted;
+}

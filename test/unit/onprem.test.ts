@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { syncOnPremContentScripts, type ScriptingApi } from '../../src/background/onprem-scripts';
+import { isRepo } from '../../src/shared/ado/urls';
+import { onPremServers, Profile } from '../../src/shared/profile';
+
+const onprem = (id: string, collectionUrl: string) =>
+  Profile.parse({ id, name: id, host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' });
+const cloud = Profile.parse({ id: 'c', name: 'c', host: { kind: 'cloud' }, organization: 'fabrikam', auth: 'pat' });
+
+describe('Azure DevOps Server hosts', () => {
+  it('turns collection URLs into the server entries page detection needs', () => {
+    const servers = onPremServers([cloud, onprem('a', 'https://tfs.fabrikam.test/tfs/DefaultCollection/'), onprem('b', 'https://ado.corp.example:8080/Main')]);
+    expect(servers).toEqual(['https://tfs.fabrikam.test/tfs', 'https://ado.corp.example:8080']);
+    expect(isRepo('https://tfs.fabrikam.test/tfs/DefaultCollection/Platform/_git/Platform', { onPremHosts: servers })).toBe(true);
+    expect(isRepo('https://ado.corp.example:8080/Main/Web/_git/site', { onPremHosts: servers })).toBe(true);
+    expect(isRepo('https://tfs.fabrikam.test/tfs/DefaultCollection/Platform/_git/Platform')).toBe(false);
+  });
+
+  it('registers the content script only for granted origins, and replaces the old registration', async () => {
+    const calls: string[] = [];
+    let registered: { id: string }[] = [{ id: 'ado-companion-onprem' }];
+    const scripting: ScriptingApi = {
+      getRegisteredContentScripts: async () => registered,
+      registerContentScripts: async (s) => {
+        calls.push(`register ${s[0]!.matches.join(' ')}`);
+        registered = s;
+      },
+      unregisterContentScripts: async ({ ids }) => {
+        calls.push(`unregister ${ids.join(' ')}`);
+        registered = [];
+      },
+    };
+    const granted = new Set(['https://tfs.fabrikam.test/*']);
+    const profiles = [cloud, onprem('a', 'https://tfs.fabrikam.test/tfs/DefaultCollection'), onprem('b', 'https://other.example/tfs/X')];
+    const wanted = await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => granted.has(o!), contentScript: 'src/content/index.js' });
+    expect(wanted).toEqual(['https://tfs.fabrikam.test/*']);
+    expect(calls).toEqual(['unregister ado-companion-onprem', 'register https://tfs.fabrikam.test/*']);
+    calls.length = 0;
+    granted.clear();
+    expect(await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => granted.has(o!), contentScript: 'x' })).toEqual([]);
+    expect(calls).toEqual(['unregister ado-companion-onprem']);
+  });
+});
