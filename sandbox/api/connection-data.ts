@@ -1,0 +1,44 @@
+import type { RequestContext } from '../context';
+import type { Router } from '../router';
+import type { User } from '../store';
+
+/**
+ * `GET {collection}/_apis/connectionData`: who is calling and which organization / collection
+ * this is. Works with organization-scoped PATs, in the cloud and on-prem, so the product
+ * identifies PAT users with it. Clients call it without api-version.
+ */
+export function registerConnectionData(router: Router): void {
+  router.get('collection', '/_apis/connectionData', (ctx) => connectionData(ctx), { apiVersion: 'optional' });
+}
+
+function connectionData(ctx: RequestContext): void {
+  const org = ctx.organization();
+  const identity = identityOf(ctx, ctx.user());
+  ctx.reply({
+    authenticatedUser: identity,
+    authorizedUser: identity,
+    instanceId: org.id,
+    deploymentId: org.deploymentId,
+    deploymentType: org.hosting === 'cloud' ? 'hosted' : 'onPremises',
+    locationServiceData: {
+      serviceOwner: org.hosting === 'cloud' ? '00025394-6065-48ca-87d9-7f5672854ef7' : '00000000-0000-0000-0000-000000000000',
+      defaultAccessMappingMoniker: 'PublicAccessMapping',
+      lastChangeId: 26_473_211,
+      lastChangeId64: 26_473_211,
+    },
+  });
+}
+
+function identityOf(ctx: RequestContext, user: User): Record<string, unknown> {
+  const tenant = ctx.organization().tenantId ?? '00000000-0000-0000-0000-000000000000';
+  return {
+    id: user.id,
+    descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${tenant}\\${user.mail}`,
+    subjectDescriptor: user.descriptor,
+    providerDisplayName: user.displayName,
+    isActive: true,
+    properties: { Account: { $type: 'System.String', $value: user.mail } },
+    resourceVersion: 2,
+    metaTypeId: 0,
+  };
+}

@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { startSandbox } from './index';
+
+/**
+ * `npm run sandbox [-- --port N --data DIR --large]`: starts the sandbox and prints one JSON
+ * line `{url, port, caFile, spki, gitConfig, pats}` on stdout; request logs go to stderr.
+ * Stops on SIGINT / SIGTERM.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      large: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not '${values.port}'`);
+  const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet });
+  const { url, caFile, spki, gitConfig, pats } = sandbox;
+  process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats }) + '\n');
+  console.error(`[sandbox] listening on 127.0.0.1:${sandbox.port}; data in ${sandbox.dataDir}`);
+  console.error(`[sandbox] chromium: --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors-spki-list=${spki}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`[sandbox] ${signal}: stopping`);
+    sandbox.close().then(
+      () => {
+        console.error('[sandbox] stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error('[sandbox] failed to stop cleanly:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`[sandbox] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

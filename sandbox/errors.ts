@@ -1,0 +1,101 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * An error answered in Azure DevOps' JSON shape:
+ * `{"$id":"1","innerException":null,"message":...,"typeName":...,"typeKey":...,"errorCode":0,"eventId":3000}`.
+ * Throw it from a route handler; the server turns it into the response.
+ */
+export class AzdoError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly typeKey: string,
+    readonly typeName: string,
+    readonly headers: Record<string, string | string[]> = {},
+  ) {
+    super(message);
+  }
+
+  body(): Record<string, unknown> {
+    return {
+      $id: '1',
+      innerException: null,
+      message: this.message,
+      typeName: this.typeName,
+      typeKey: this.typeKey,
+      errorCode: 0,
+      eventId: 3000,
+    };
+  }
+}
+
+const WEBAPI = 'Microsoft.VisualStudio.Services.WebApi';
+const FRAMEWORK = 'Microsoft.TeamFoundation.Framework.Server';
+
+/** The most common errors, with the type names the real service uses. */
+export const azdoErrors = {
+  unauthorized(message: string, headers: Record<string, string | string[]> = {}): AzdoError {
+    return new AzdoError(401, message, 'UnauthorizedRequestException', `${FRAMEWORK}.UnauthorizedRequestException, ${FRAMEWORK}`, headers);
+  },
+  userNotAuthorized(userId: string, headers: Record<string, string | string[]> = {}): AzdoError {
+    return azdoErrors.unauthorized(`TF400813: The user '${userId}' is not authorized to access this resource.`, headers);
+  },
+  forbidden(message: string): AzdoError {
+    return new AzdoError(403, message, 'UnauthorizedRequestException', `${FRAMEWORK}.UnauthorizedRequestException, ${FRAMEWORK}`);
+  },
+  notFound(message: string): AzdoError {
+    return new AzdoError(404, message, 'NotFoundException', `${WEBAPI}.VssResourceNotFoundException, ${WEBAPI}`);
+  },
+  badRequest(message: string, typeKey = 'ArgumentException'): AzdoError {
+    return new AzdoError(400, message, typeKey, `System.${typeKey}, mscorlib`);
+  },
+  routeNotFound(path: string): AzdoError {
+    return new AzdoError(
+      404,
+      `The controller for path '${path}' was not found or does not implement IController.`,
+      'VssResourceNotFoundException',
+      `${WEBAPI}.VssResourceNotFoundException, ${WEBAPI}`,
+    );
+  },
+  methodNotAllowed(method: string, path: string): AzdoError {
+    return new AzdoError(
+      405,
+      `The requested resource does not support http method '${method}'. Path: '${path}'.`,
+      'VssHttpMethodNotAllowedException',
+      `${WEBAPI}.VssHttpMethodNotAllowedException, ${WEBAPI}`,
+    );
+  },
+  projectNotFound(nameOrId: string): AzdoError {
+    return new AzdoError(
+      404,
+      `TF200016: The following project does not exist: ${nameOrId}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
+      'ProjectDoesNotExistWithNameException',
+      'Microsoft.TeamFoundation.Core.WebApi.ProjectDoesNotExistWithNameException, Microsoft.TeamFoundation.Core.WebApi',
+    );
+  },
+  repositoryNotFound(nameOrId: string): AzdoError {
+    return new AzdoError(
+      404,
+      `TF401019: The Git repository with name or identifier ${nameOrId} does not exist or you do not have permissions for the operation you are attempting.`,
+      'GitRepositoryNotFoundException',
+      'Microsoft.TeamFoundation.Git.Server.GitRepositoryNotFoundException, Microsoft.TeamFoundation.Git.Server',
+    );
+  },
+  internal(message: string): AzdoError {
+    return new AzdoError(500, message, 'Exception', 'System.Exception, mscorlib');
+  },
+};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8; api-version=7.1',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendAzdoError(res: ServerResponse, err: AzdoError): void {
+  sendJson(res, err.status, err.body(), err.headers);
+}

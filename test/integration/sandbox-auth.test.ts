@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { entraSignIn, patAuthorization } from '../../sandbox/testing';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+});
+afterAll(() => sandbox?.close());
+
+async function call(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  const res = await sandbox.fetch(url, { headers });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
+const pat = (name: string) => ({ authorization: patAuthorization(sandbox.patsByName[name]!) });
+const PROJECTS = 'https://dev.azure.com/fabrikam/_apis/projects?api-version=7.1';
+const REPOS = 'https://dev.azure.com/fabrikam/_apis/git/repositories?api-version=7.1';
+const ME = 'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1';
+
+function azdoError(text: string): Record<string, unknown> {
+  const body = JSON.parse(text);
+  expect(Object.keys(body)).toEqual(['$id', 'innerException', 'message', 'typeName', 'typeKey', 'errorCode', 'eventId']);
+  return body;
+}
+
+describe('without credentials', () => {
+  it('answers 203 with a sign-in page, like the real service', async () => {
+    const res = await call(PROJECTS);
+    expect(res.status).toBe(203);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.text).toContain('Sign In');
+  });
+
+  it('answers a plain 401 with challenges when redirects are suppressed', async () => {
+    const res = await call(PROJECTS, { 'X-TFS-FedAuthRedirect': 'Suppress' });
+    expect(res.status).toBe(401);
+    const challenges = res.headers.get('www-authenticate')!;
+    expect(challenges).toContain('Basic realm=');
+    expect(challenges).toContain(`Bearer authorization_uri=https://login.microsoftonline.com/${sandbox.store.organization('fabrikam')!.tenantId}`);
+    expect(azdoError(res.text).message).toMatch(/^TF400813: Resource not available for anonymous access/);
+  });
+});
+
+describe('personal access tokens', () => {
+  it('accepts a PAT with any user name', async () => {
+    const res = await call(PROJECTS, { authorization: `Basic ${Buffer.from(`someone:${sandbox.pats.fabrikam}`).toString('base64')}` });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers 401 for an unknown, an expired and a revoked PAT', async () => {
+    const bad = await call(PROJECTS, { authorization: patAuthorization('not-a-real-token') });
+    expect(bad.status).toBe(401);
+    expect(azdoError(bad.text).typeKey).toBe('UnauthorizedRequestException');
+    expect((await call(PROJECTS, pat('ada-expired'))).text).toContain('has expired');
+    expect((await call(PROJECTS, pat('ada-revoked'))).text).toContain('has been revoked');
+    expect((await call(PROJECTS, pat('ada-expired'))).status).toBe(401);
+  });
+
+  it('answers 403 when the PAT lacks the scope', async () => {
+    expect((await call(REPOS, pat('ada-read-code'))).status).toBe(200);
+    const res = await call(PROJECTS, pat('ada-read-code'));
+    expect(res.status).toBe(403);
+    expect(azdoError(res.text).message).toContain('vso.project');
+  });
+
+  it('keeps an organization-scoped PAT to its organization and away from profiles/me and accounts', async () => {
+    expect((await call('https://dev.azure.com/fabrikam/_apis/connectionData', pat('ada-fabrikam-only'))).status).toBe(200);
+    const other = await call('https://dev.azure.com/contoso/_apis/connectionData', pat('ada-fabrikam-only'));
+    expect(other.status).toBe(401);
+    const me = await call(ME, pat('ada-fabrikam-only'));
+    expect(me.status).toBe(401);
+    expect(azdoError(me.text).message).toMatch(/^TF400813: The user '[0-9a-f-]{36}' is not authorized to access this resource\.$/);
+    const ada = sandbox.store.user('ada')!.id;
+    expect((await call(`https://app.vssps.visualstudio.com/_apis/accounts?memberId=${ada}&api-version=7.1`, pat('ada-fabrikam-only'))).status).toBe(401);
+    expect((await call(ME, pat('ada-full-fabrikam'))).status).toBe(200);
+  });
+
+  it('keeps cloud PATs off the on-prem server and its PAT off the cloud', async () => {
+    const onprem = 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/projects?api-version=7.0';
+    expect((await call(onprem, pat('ada-full-fabrikam'))).status).toBe(401);
+    expect((await call(onprem, pat('ada-onprem'))).status).toBe(200);
+    expect((await call(PROJECTS, pat('ada-onprem'))).status).toBe(401);
+  });
+
+  it('refuses users who are not members of the organization', async () => {
+    const edsger = sandbox.store.user('edsger')!;
+    expect(sandbox.store.organization('contoso')!.memberIds).not.toContain(edsger.id);
+    const token = sandbox.store.addPat({
+      name: 'edsger-test',
+      displayName: 'edsger-test',
+      token: 'edsgertesttokenedsgertesttokenedsgertesttokenedsger',
+      userId: edsger.id,
+      scopes: ['app_token'],
+      orgs: 'all',
+      validFrom: '2026-01-01T00:00:00Z',
+      validTo: '2099-01-01T00:00:00Z',
+      revoked: false,
+    }).token;
+    expect((await call('https://dev.azure.com/contoso/_apis/projects?api-version=7.1', { authorization: patAuthorization(token) })).status).toBe(401);
+    expect((await call(PROJECTS, { authorization: patAuthorization(token) })).status).toBe(200);
+  });
+
+  it('never writes credentials into the request log', async () => {
+    await call(PROJECTS, pat('ada-full-fabrikam'));
+    const log = (await (await sandbox.fetch('https://dev.azure.com/_sandbox/log')).text()).trim();
+    expect(log.length).toBeGreaterThan(0);
+    for (const value of Object.values(sandbox.patsByName)) expect(log).not.toContain(value);
+    expect(log).not.toContain(patAuthorization(sandbox.pats.fabrikam!));
+    const last = JSON.parse(log.split('\n').at(-2)!);
+    expect(last).toMatchObject({ method: 'GET', host: 'dev.azure.com', path: '/fabrikam/_apis/projects?api-version=7.1', status: 200, auth: 'pat' });
+  });
+});
+
+describe('OAuth bearer tokens', () => {
+  let accessToken: string;
+  beforeAll(async () => {
+    ({ accessToken } = await entraSignIn(sandbox, 'ada'));
+  });
+
+  it('work where third-party OAuth is allowed, and for profiles/me', async () => {
+    expect((await call(PROJECTS, { authorization: `Bearer ${accessToken}` })).status).toBe(200);
+    const me = await call(ME, { authorization: `Bearer ${accessToken}` });
+    expect(JSON.parse(me.text).displayName).toBe('Ada Lovelace');
+  });
+
+  it('answer TF400813 where the organization turned third-party OAuth off', async () => {
+    const res = await call('https://dev.azure.com/contoso/_apis/projects?api-version=7.1', { authorization: `Bearer ${accessToken}` });
+    expect(res.status).toBe(401);
+    const body = azdoError(res.text);
+    expect(body).toEqual({
+      $id: '1',
+      innerException: null,
+      message: `TF400813: The user '${sandbox.store.user('ada')!.id}' is not authorized to access this resource.`,
+      typeName: 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+      typeKey: 'UnauthorizedRequestException',
+      errorCode: 0,
+      eventId: 3000,
+    });
+  });
+
+  it('are refused on-prem and when forged', async () => {
+    const onprem = 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/projects?api-version=7.0';
+    expect((await call(onprem, { authorization: `Bearer ${accessToken}` })).status).toBe(401);
+    expect((await call(PROJECTS, { authorization: `Bearer ${accessToken.slice(0, -2)}xx` })).status).toBe(401);
+  });
+});
+
+describe('browser session', () => {
+  it('signs in with /_sandbox/signin and lets same-origin API calls through with the cookie', async () => {
+    const res = await sandbox.fetch('https://dev.azure.com/_sandbox/signin?user=grace&returnUrl=/fabrikam', { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/fabrikam');
+    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(cookie).toMatch(/^UserAuthentication=/);
+    const data = await call('https://dev.azure.com/fabrikam/_apis/connectionData', { cookie });
+    expect(JSON.parse(data.text).authenticatedUser.providerDisplayName).toBe('Grace Hopper');
+    expect((await call('https://dev.azure.com/fabrikam/_apis/connectionData', { cookie: 'UserAuthentication=forged' })).status).toBe(203);
+  });
+
+  it('refuses open redirects and unknown users', async () => {
+    const res = await sandbox.fetch('https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=//evil.example/', { redirect: 'manual' });
+    expect(res.status).toBe(200);
+    expect((await sandbox.fetch('https://dev.azure.com/_sandbox/signin?user=nobody')).status).toBe(400);
+  });
+});
