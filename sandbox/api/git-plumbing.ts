@@ -81,12 +81,11 @@ export async function updateRef(gitDir: string, ref: string, newId: string, oldI
   return r.code === 0;
 }
 
-export async function isValidRefName(ref: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn('git', ['check-ref-format', ref], { env: gitEnv(), stdio: 'ignore' });
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => resolve(code === 0));
-  });
+/** git's ref-name rules (`git check-ref-format`). */
+export function isValidRefName(ref: string): boolean {
+  if (ref === '@' || ref.startsWith('/') || ref.endsWith('/') || ref.endsWith('.') || !ref.includes('/')) return false;
+  if (ref.includes('..') || ref.includes('//') || ref.includes('@{') || /[\p{Cc} ~^:?*[\\]/u.test(ref)) return false;
+  return ref.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
 }
 
 export async function mergeBase(gitDir: string, a: string, b: string, opts: GitOptions = {}): Promise<string | undefined> {
@@ -107,7 +106,7 @@ export interface Person {
 }
 
 /** git's environment for author and committer. */
-export function identityEnv(author: Person, committer: Person = author): Record<string, string> {
+function identityEnv(author: Person, committer: Person = author): Record<string, string> {
   return {
     GIT_AUTHOR_NAME: author.name,
     GIT_AUTHOR_EMAIL: author.email,

@@ -52,7 +52,7 @@ function search(ctx: RequestContext): void {
   ctx.replyList(found.map((i) => identityJson(ctx.store, org, i, membership !== 'none')));
 }
 
-export function organizationIdentities(store: Store, org: Organization): Identity[] {
+function organizationIdentities(store: Store, org: Organization): Identity[] {
   const users = org.memberIds.flatMap((id) => {
     const user = store.user(id);
     return user ? [{ kind: 'user' as const, user }] : [];

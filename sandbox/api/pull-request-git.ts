@@ -53,6 +53,8 @@ export async function refreshIterations(repos: PullRequestRepos, pr: PullRequest
     list.push({ id: 1, sourceCommitId: tips.source, targetCommitId: tips.target, createdDate: pr.creationDate, reason: 'create' });
   } else if (pr.status === 'active' && last.sourceCommitId !== tips.source) {
     const forward = await isAncestor(repos.target.gitDir, last.sourceCommitId, tips.source, repos.opts);
+    // Another request may have recorded this version while git answered.
+    if (list.at(-1) !== last) return list;
     list.push({ id: last.id + 1, sourceCommitId: tips.source, targetCommitId: tips.target, createdDate: now, reason: forward ? 'push' : 'forcePush' });
   }
   return list;

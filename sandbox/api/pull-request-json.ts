@@ -13,14 +13,14 @@ export function pullRequestUrl(ctx: RequestContext, pr: PullRequest): string {
   return `${ctx.urls.repositoryUrl(ctx.projectOf(repo), repo)}/pullRequests/${pr.pullRequestId}`;
 }
 
-export function targetRepository(ctx: RequestContext, pr: PullRequest): Repository {
+function targetRepository(ctx: RequestContext, pr: PullRequest): Repository {
   const repo = ctx.store.repositories.get(pr.repositoryId);
   if (!repo) throw azdoErrors.internal(`Pull request ${pr.pullRequestId} has no repository.`);
   return repo;
 }
 
 /** GitRepository as pull request answers embed it. */
-export function repositoryRef(ctx: RequestContext, repo: Repository): Record<string, unknown> {
+function repositoryRef(ctx: RequestContext, repo: Repository): Record<string, unknown> {
   const project = ctx.projectOf(repo);
   return {
     id: repo.id,

@@ -7,6 +7,7 @@ import type { Organization, PullRequest, PullRequestStatus, Repository, Reviewer
 import { identityIn } from './identity-lookup';
 import { completeMerge, currentTips, deleteBranch, refreshIterations, reposOf } from './pull-request-git';
 import { pullRequestJson } from './pull-request-json';
+import { staleRef } from './pushes';
 import { atProjectAndOrg, bodyOf, intQuery, invalidArgument } from './route-helpers';
 
 /**
@@ -273,7 +274,7 @@ async function update(ctx: RequestContext): Promise<void> {
     if (activeTwin(ctx, next)) throw alreadyExists();
   }
 
-  if (body.status === 'completed') await complete(ctx, pr, body.lastMergeSourceCommit?.commitId, body.completionOptions ?? {});
+  if (body.status === 'completed') await complete(ctx, pr, body.isDraft ?? pr.isDraft, body.lastMergeSourceCommit?.commitId, body.completionOptions ?? {});
   if (body.title !== undefined) pr.title = body.title.trim();
   if (body.description !== undefined) pr.description = body.description;
   if (body.isDraft !== undefined) pr.isDraft = body.isDraft;
@@ -293,10 +294,11 @@ async function update(ctx: RequestContext): Promise<void> {
 async function complete(
   ctx: RequestContext,
   pr: PullRequest,
+  isDraft: boolean,
   expectedSource: string | undefined,
   options: { mergeStrategy?: string; squashMerge?: boolean; deleteSourceBranch?: boolean; mergeCommitMessage?: string },
 ): Promise<void> {
-  if (pr.isDraft) throw invalidArgument('Invalid argument value.\r\nParameter name: A draft pull request cannot be completed. Publish it first.');
+  if (isDraft) throw invalidArgument('Invalid argument value.\r\nParameter name: A draft pull request cannot be completed. Publish it first.');
   const repos = reposOf(ctx.store, pr)!;
   const tips = await currentTips(ctx.git, repos, pr);
   if (!tips.source || !tips.target) throw cannotActivate();
@@ -309,7 +311,7 @@ async function complete(
   const message = options.mergeCommitMessage?.trim() || `Merged PR ${pr.pullRequestId}: ${pr.title}`;
   const result = await completeMerge(repos, pr, { source: tips.source, target: tips.target }, { name: user.displayName, email: user.mail, date: new Date().toISOString() }, { squash, message });
   if (result === 'conflicts') throw stale(`The pull request ${pr.pullRequestId} has merge conflicts and cannot be completed. Resolve the conflicts and try again.`);
-  if (result === 'stale') throw stale(`TF401028: The reference '${pr.targetRefName}' has already been updated by another client, so you cannot update it. Please try again.`);
+  if (result === 'stale') throw staleRef(pr.targetRefName);
   pr.status = 'completed';
   pr.closedDate = new Date().toISOString();
   pr.closedById = user.id;

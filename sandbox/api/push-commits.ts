@@ -1,14 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { commitTree, gitText, type Person, ZERO_ID } from './git-plumbing';
+import { commitTree, gitText, type Person } from './git-plumbing';
 import { invalidArgument } from './route-helpers';
 
 /**
- * Turns the `changes` of one REST push commit into a real git commit: the parent's tree is
- * read into a temporary index, the changes are applied with `update-index --index-info`, new
- * contents are written with `hash-object -w`, and `write-tree` + `commit-tree` make the commit.
- * No ref moves here (the caller does that with an old-value check).
+ * Turns the `changes` of one REST push commit into a real git commit: the parent's files are
+ * listed (`ls-tree -r`), the changes applied to that list, new contents written with
+ * `hash-object -w`, the result loaded into a temporary index (`update-index --index-info`), and
+ * `write-tree` + `commit-tree` make the commit. No ref moves here (the caller does that with an
+ * old-value check).
  */
 
 export type PushChange =
@@ -22,7 +23,7 @@ interface Entry {
 }
 
 /** `/src/a.ts` → `src/a.ts`; refuses paths git or Azure DevOps would not store. */
-export function repoPath(p: string): string {
+function repoPath(p: string): string {
   const trimmed = p.replace(/^\/+/, '').replace(/\/+$/, '');
   const parts = trimmed.split('/');
   const bad =
@@ -44,10 +45,9 @@ export async function writePushCommit(
   const tmp = await mkdtemp(path.join(tmpdir(), 'ado-sandbox-push-'));
   try {
     const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
-    await gitText(gitDir, parent ? ['read-tree', parent] : ['read-tree', '--empty'], { env });
-    const files = await listIndex(gitDir, env);
+    const files = parent ? await listTree(gitDir, parent) : new Map<string, Entry>();
 
-    // Contents first (one hash-object for all of them), then the index lines in change order.
+    // New contents first, all with one hash-object.
     const contents: string[] = [];
     for (const [i, c] of changes.entries()) {
       if (c.changeType !== 'add' && c.changeType !== 'edit') continue;
@@ -59,7 +59,6 @@ export async function writePushCommit(
       ? (await gitText(gitDir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: contents.join('\n') + '\n' })).trim().split('\n')
       : [];
 
-    const lines: string[] = [];
     let nextBlob = 0;
     for (const c of changes) {
       const target = repoPath(c.path);
@@ -68,18 +67,13 @@ export async function writePushCommit(
         if (existing || [...files.keys()].some((f) => f.startsWith(`${target}/`))) {
           throw invalidArgument(`The path '${c.path}' specified in the add operation already exists. Please specify a new path.`);
         }
-        const entry = { mode: '100644', objectId: blobIds[nextBlob++]! };
-        files.set(target, entry);
-        lines.push(`${entry.mode} ${entry.objectId}\t${target}`);
+        files.set(target, { mode: '100644', objectId: blobIds[nextBlob++]! });
       } else if (c.changeType === 'edit') {
         if (!existing) throw invalidArgument(`The path '${c.path}' specified in the edit operation does not exist. Please specify a valid path.`);
-        const entry = { mode: existing.mode, objectId: blobIds[nextBlob++]! };
-        files.set(target, entry);
-        lines.push(`${entry.mode} ${entry.objectId}\t${target}`);
+        files.set(target, { mode: existing.mode, objectId: blobIds[nextBlob++]! });
       } else if (c.changeType === 'delete') {
         if (!existing) throw invalidArgument(`The path '${c.path}' specified in the delete operation does not exist. Please specify a valid path.`);
         files.delete(target);
-        lines.push(`0 ${ZERO_ID}\t${target}`);
       } else if (c.changeType === 'rename') {
         const source = repoPath(c.sourcePath);
         const moved = files.get(source);
@@ -87,14 +81,13 @@ export async function writePushCommit(
         if (existing) throw invalidArgument(`The path '${c.path}' specified in the rename operation already exists. Please specify a new path.`);
         files.delete(source);
         files.set(target, moved);
-        lines.push(`0 ${ZERO_ID}\t${source}`, `${moved.mode} ${moved.objectId}\t${target}`);
       }
     }
-    const applied = await gitText(gitDir, ['update-index', '-z', '--index-info'], { env, input: lines.map((l) => `${l}\0`).join('') }).then(
-      () => true,
-      () => false,
-    );
-    if (!applied) throw invalidArgument('Invalid argument value.\r\nParameter name: The changes conflict with the files and folders of the commit (a path is both a file and a folder).');
+    const clash = [...files.keys()].find((f) => ancestors(f).some((dir) => files.has(dir)));
+    if (clash) throw invalidArgument(`Invalid argument value.\r\nParameter name: '/${clash}' would be below a file of the same name as its folder.`);
+    // The whole new tree goes into an empty index.
+    const lines = [...files].map(([file, e]) => `${e.mode} ${e.objectId}\t${file}\0`);
+    await gitText(gitDir, ['update-index', '-z', '--index-info'], { env, input: lines.join('') });
     const treeId = (await gitText(gitDir, ['write-tree'], { env })).trim();
     const commitId = await commitTree(gitDir, treeId, parent ? [parent] : [], comment, who);
     return { commitId, treeId };
@@ -103,14 +96,20 @@ export async function writePushCommit(
   }
 }
 
-async function listIndex(gitDir: string, env: Record<string, string>): Promise<Map<string, Entry>> {
-  const out = await gitText(gitDir, ['ls-files', '-s', '-z'], { env });
+async function listTree(gitDir: string, commit: string): Promise<Map<string, Entry>> {
+  const out = await gitText(gitDir, ['ls-tree', '-r', '-z', '--full-tree', commit]);
   const files = new Map<string, Entry>();
   for (const rec of out.split('\0')) {
     const tab = rec.indexOf('\t');
     if (tab < 0) continue;
-    const [mode, objectId] = rec.slice(0, tab).split(' ');
+    const [mode, , objectId] = rec.slice(0, tab).split(' ');
     files.set(rec.slice(tab + 1), { mode: mode!, objectId: objectId! });
   }
   return files;
+}
+
+/** `a/b/c` → `a`, `a/b`. */
+function ancestors(file: string): string[] {
+  const parts = file.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }

@@ -58,7 +58,7 @@ async function createPush(ctx: RequestContext): Promise<void> {
   if (body.refUpdates.length !== 1) throw invalidArgument('Invalid argument value.\r\nParameter name: A push must update exactly one ref.');
   const refUpdate = body.refUpdates[0]!;
   const ref = refUpdate.name;
-  if (!ref.startsWith('refs/heads/') || !(await isValidRefName(ref))) {
+  if (!ref.startsWith('refs/heads/') || !isValidRefName(ref)) {
     throw new AzdoError(400, `The ref name '${ref}' is not a valid name for a Git branch.`, 'InvalidGitRefNameException', 'Microsoft.TeamFoundation.Git.Server.InvalidGitRefNameException, Microsoft.TeamFoundation.Git.Server');
   }
   if (!isObjectId(refUpdate.oldObjectId)) throw invalidArgument(`Invalid argument value.\r\nParameter name: oldObjectId '${refUpdate.oldObjectId}' is not an object id.`);

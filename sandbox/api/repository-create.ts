@@ -96,7 +96,7 @@ const RESERVED = new Set(
     .concat([1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`])),
 );
 
-export function isValidRepositoryName(name: string): boolean {
+function isValidRepositoryName(name: string): boolean {
   return (
     name.length > 0 &&
     name.length <= 64 &&

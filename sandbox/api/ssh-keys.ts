@@ -21,7 +21,7 @@ export function registerSshKeys(router: Router): void {
   router.get('collection', '/_apis/Token/SessionTokens', listTokens, { preview: true });
 }
 
-export const SESSION_TOKEN_PROVIDER = 'ms.vss-token-web.personal-access-token-issue-session-token-provider';
+const SESSION_TOKEN_PROVIDER = 'ms.vss-token-web.personal-access-token-issue-session-token-provider';
 const FRAMEWORK = 'Microsoft.TeamFoundation.Framework.Server';
 const ONE_YEAR_MS = 366 * 86_400_000;
 
@@ -104,7 +104,7 @@ function addKey(ctx: RequestContext, user: User, properties: Record<string, unkn
 }
 
 /** `ssh-rsa <base64>`, where the base64 blob itself starts with the key type `ssh-rsa`. */
-export function isRsaPublicKey(line: string): boolean {
+function isRsaPublicKey(line: string): boolean {
   const [type, data] = line.split(/\s+/);
   if (type !== 'ssh-rsa' || !data || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) return false;
   const blob = Buffer.from(data, 'base64');

@@ -162,6 +162,9 @@ describe('the first push', () => {
       commits: [{ comment: 'x', changes: [{ changeType: 'edit', item: { path: '/nope.md' }, newContent: { content: 'x', contentType: 'rawtext' } }] }],
     });
     expect(edit.status).toBe(400);
+    const below = await ada('POST', `${ORG}/Platform/_apis/git/repositories/${repoId}/pushes?${V}`, addFiles('refs/heads/main', tip, { '/README.md/inner.txt': 'x' }));
+    expect(below.status).toBe(400);
+    expect(below.body.message).toContain("'/README.md/inner.txt' would be below a file");
   });
 
   it('applies edit, delete and rename in a second push on top of the first', async () => {

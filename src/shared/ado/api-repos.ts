@@ -83,7 +83,8 @@ export async function forks(ctx: ApiContext, r: RepoRef, collectionId: string, o
 export async function gitignoreTemplates(ctx: ApiContext, project: string, o: CallOptions = {}): Promise<string[]> {
   const url = restUrl(projectBase(ctx.orgBaseUrl, project), '/_apis/git/templates', { type: 'gitignore', 'api-version': preview(ctx) });
   const what = 'list .gitignore templates';
-  const { data } = await ctx.request({ method: 'GET', url, what, schema: listOf(GitTemplate), scope: 'vso.code', signal: o.signal });
+  // No scope to name: only OAuth or a full-access PAT may read templates.
+  const { data } = await ctx.request({ method: 'GET', url, what, schema: listOf(GitTemplate), signal: o.signal });
   return data.map((t) => t.name.replace(/\.gitignore$/i, ''));
 }
 

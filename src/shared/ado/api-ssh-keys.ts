@@ -20,7 +20,8 @@ export async function sshKeys(ctx: ApiContext, o: CallOptions = {}): Promise<Ssh
     'api-version': '7.0-preview.1',
   });
   const what = 'list your SSH keys';
-  return (await ctx.request({ method: 'GET', url, what, schema: listOf(SshKey), scope: 'vso.tokens', signal: o.signal })).data;
+  // No scope to name: the token service refuses every PAT; only OAuth works here.
+  return (await ctx.request({ method: 'GET', url, what, schema: listOf(SshKey), signal: o.signal })).data;
 }
 
 export interface AddSshKeyInput {
@@ -69,7 +70,6 @@ export async function addSshKey(ctx: ApiContext, input: AddSshKeyInput, o: CallO
     },
     what,
     schema: AddAnswer,
-    scope: 'vso.tokens',
     signal: o.signal,
   });
   const created = data.dataProviders?.[PROVIDER];
