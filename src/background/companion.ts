@@ -16,7 +16,8 @@ import {
  * The bridge to the companion host over native messaging. One port serves every request while
  * any is in flight (so a clone can report progress and the worker stays alive meanwhile); it is
  * closed when idle so the worker can sleep. A crash or a missing host fails the waiting requests
- * with a CompanionError that says what to do.
+ * with a CompanionError that says what to do; after a crash a new companion is started at once so
+ * it can clean up what the dead one left (see PROTOCOL.md, "Crashes").
  */
 export interface NativePort {
   postMessage(message: unknown): void;
@@ -87,11 +88,17 @@ export function createCompanion(deps: CompanionDeps) {
         port = undefined;
         hello = undefined;
       }
-      const err = /not found|not installed|forbidden/i.test(reason)
+      const missing = /not found|not installed|forbidden/i.test(reason);
+      const err = missing
         ? new CompanionError('missing', 'The desktop companion is not installed (or not allowed for this extension). Install it to clone and create SSH keys.')
         : new CompanionError('failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
+      const interrupted = [...waiting.values()].some((w) => w.type !== 'hello');
       for (const w of waiting.values()) w.reject(err);
       waiting.clear();
+      // A companion that died mid-clone could not remove its half-written folder; a new one does
+      // at its start. Start one now rather than at the user's next request. Only after real work
+      // was cut short, so a companion that dies at once is not restarted over and over.
+      if (interrupted && !missing) ready().then(scheduleIdle, () => undefined);
     });
     port = p;
     return p;

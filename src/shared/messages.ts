@@ -155,6 +155,8 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('forks.list'), profileId, repo: RepoKey }),
   z.object({ type: z.literal('forks.create'), profileId, repo: RepoKey, projectId: id, name: z.string().trim().min(1).max(64) }),
   z.object({ type: z.literal('pullRequest.reviewers'), profileId, repo: RepoKey, pullRequestId: z.number().int().positive().max(2 ** 31) }),
+  /** People who recently changed the files this pull request touches (its author and current reviewers left out). */
+  z.object({ type: z.literal('pullRequest.suggestReviewers'), profileId, repo: RepoKey, pullRequestId: z.number().int().positive().max(2 ** 31) }),
   /** People who are reviewers already keep their vote: they are left out, not added again. */
   z.object({
     type: z.literal('pullRequest.addReviewers'),
@@ -303,6 +305,7 @@ export interface Answers {
   'forks.list': ForkList;
   'forks.create': RepoSummary;
   'pullRequest.reviewers': PullRequestSummary;
+  'pullRequest.suggestReviewers': ReviewerSuggestions;
   'pullRequest.addReviewers': PullRequestSummary & { added: string[]; alreadyReviewing: string[] };
 }
 

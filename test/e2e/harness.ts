@@ -105,11 +105,17 @@ export async function launch(
       return page;
     },
     async stopWorker() {
-      const page = await browser.newPage();
-      const cdp = await page.createCDPSession();
-      await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await page.close();
+      // Closing the worker target is how Chromium stops it for good; CDP stopAllWorkers leaves
+      // the restarted worker unanswering while puppeteer is attached. The old worker is marked
+      // first, so a test can tell the next one is new.
+      const worker = await findWorker();
+      await worker.evaluate(() => {
+        (globalThis as { beforeStop?: boolean }).beforeStop = true;
+      });
+      await worker.close();
+      for (let i = 0; i < 50 && browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(origin)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     async close() {
       await browser.close().catch(() => undefined);

@@ -1,0 +1,78 @@
+import type { FeatureId, FeatureInfo, FeatureSettings, MissingAnchor } from '../../shared/messages';
+import type { KeyValue } from '../profile-store';
+import type { GatewayDeps, Handlers } from './types';
+
+/**
+ * The injected features' switches (Options shows them) and the log of page anchors that were not
+ * found, which tells us when Azure DevOps changed its markup under a feature.
+ */
+type FeatureRequests = 'features.settings' | 'features.setEnabled' | 'features.clearLog' | 'features.missingAnchor';
+
+export const FEATURES: readonly Omit<FeatureInfo, 'enabled'>[] = [
+  { id: 'clone-to-desktop', title: 'Clone to desktop', description: 'A button next to Clone that clones the branch you are looking at into your folder layout.' },
+  { id: 'forks-as-remotes', title: 'Forks as remotes', description: 'Add the parent or a fork of a repository as a remote of your local clone; fork and clone in one step.' },
+  { id: 'pull-request-reviewers', title: 'Pull request reviewers', description: 'Suggested reviewers, your reviewer groups, a reviewer search and a summary of the votes.' },
+];
+
+const SWITCHES = 'featureSwitches';
+const LOG = 'featureMissingAnchors';
+/** Enough to see a pattern; old entries fall off. */
+const MAX_LOG = 50;
+
+async function read<T>(kv: KeyValue, key: string, fallback: T): Promise<T> {
+  const value = (await kv.get([key]))[key];
+  return value === undefined ? fallback : (value as T);
+}
+
+async function settings(kv: KeyValue): Promise<FeatureSettings> {
+  const switches = await read<Partial<Record<FeatureId, boolean>>>(kv, SWITCHES, {});
+  const log = await read<MissingAnchor[]>(kv, LOG, []);
+  return {
+    features: FEATURES.map((f) => ({ ...f, enabled: switches[f.id] !== false })),
+    missingAnchors: Array.isArray(log) ? log.toSorted((a, b) => b.lastAt - a.lastAt) : [],
+  };
+}
+
+const originOf = (url: string | undefined) => {
+  try {
+    return url ? new URL(url).origin : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureRequests> {
+  const kv = deps.local;
+  // Reports arrive together (every feature of a page at once): one read-modify-write at a time.
+  let last: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    'features.settings': () => settings(kv),
+    'features.setEnabled': (req) => inTurn(async () => {
+      const switches = await read<Partial<Record<FeatureId, boolean>>>(kv, SWITCHES, {});
+      await kv.set({ [SWITCHES]: { ...switches, [req.feature]: req.enabled } });
+      return settings(kv);
+    }),
+    'features.clearLog': () => inTurn(async () => {
+      await kv.remove([LOG]);
+      return settings(kv);
+    }),
+    'features.missingAnchor': (req, ctx) => inTurn(async () => {
+      const log = await read<MissingAnchor[]>(kv, LOG, []);
+      const origin = originOf(ctx.senderUrl);
+      const same = (e: MissingAnchor) => e.feature === req.feature && e.page === req.page && e.origin === origin && e.selectors.join('\n') === req.selectors.join('\n');
+      const now = deps.now();
+      const seen = log.find(same);
+      const entry: MissingAnchor = seen
+        ? { ...seen, count: seen.count + 1, lastAt: now }
+        : { feature: req.feature, page: req.page, selectors: req.selectors, origin, count: 1, firstAt: now, lastAt: now };
+      const next = [entry, ...log.filter((e) => !same(e))].slice(0, MAX_LOG);
+      await kv.set({ [LOG]: next });
+      return { recorded: true };
+    }),
+  };
+}

@@ -1,0 +1,71 @@
+import type { AdoClient, Repository, RepositoryRef } from '../../shared/ado/client';
+import type { RepoSummary } from '../../shared/messages';
+import type { Profile } from '../../shared/profile';
+import { clientFor } from '../connections';
+import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+
+/** Forks for the "Forks as remotes" feature: list a repository's parent and forks, create a fork. */
+type ForkRequests = 'forks.list' | 'forks.create';
+
+export function repoSummary(r: Repository): RepoSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    project: { id: r.project.id, name: r.project.name },
+    ...(r.defaultBranch ? { defaultBranch: r.defaultBranch } : {}),
+    remoteUrl: r.remoteUrl,
+    ...(r.sshUrl ? { sshUrl: r.sshUrl } : {}),
+    ...(r.webUrl ? { webUrl: r.webUrl } : {}),
+    ...(r.isFork ? { isFork: true } : {}),
+  };
+}
+
+const noProfile = () =>
+  Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+
+/** A fork as the forks call answers it lacks URLs (and sometimes its project): read it whole. */
+const full = (api: AdoClient, ref: RepositoryRef) =>
+  api.repository({ project: ref.project?.id ?? ref.project?.name ?? '', repositoryId: ref.id }).catch(() => undefined);
+
+export function forkHandlers(deps: GatewayDeps): Pick<Handlers, ForkRequests> {
+  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+
+  async function profileFor(id: string | undefined, ctx: HandlerContext): Promise<Profile> {
+    const p = await requestProfile(deps, id, ctx);
+    if (!p) throw noProfile();
+    return p;
+  }
+
+  return {
+    'forks.list': async (req, ctx) => {
+      const p = await profileFor(req.profileId, ctx);
+      const api = client(p);
+      const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
+      const collectionId = p.instanceId ?? (await api.connectionData()).instanceId;
+      const ref = { project: repo.project.id, repositoryId: repo.id };
+      const parentRef = repo.parentRepository;
+      const [forkRefs, parent] = await Promise.all([
+        api.forks(ref, collectionId),
+        parentRef ? api.repository({ project: parentRef.project?.id ?? repo.project.id, repositoryId: parentRef.id }) : undefined,
+      ]);
+      const forks = (await Promise.all(forkRefs.filter((f) => f.id !== repo.id).map((f) => full(api, f)))).filter((f): f is Repository => !!f);
+      return {
+        repo: repoSummary(repo),
+        ...(parent ? { parent: repoSummary(parent) } : {}),
+        forks: forks.map(repoSummary).toSorted((a, b) => a.project.name.localeCompare(b.project.name) || a.name.localeCompare(b.name)),
+      };
+    },
+    'forks.create': async (req, ctx) => {
+      const p = await profileFor(req.profileId, ctx);
+      const api = client(p);
+      const parent = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
+      const fork = await api.createFork({
+        projectId: req.projectId,
+        name: req.name,
+        parentRepositoryId: parent.id,
+        parentProjectId: parent.project.id,
+      });
+      return repoSummary(fork);
+    },
+  };
+}

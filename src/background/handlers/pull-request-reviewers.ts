@@ -1,0 +1,73 @@
+import { isAdoError, type AdoClient, type PullRequest } from '../../shared/ado/client';
+import type { RepoKey } from '../../shared/messages';
+import type { Profile } from '../../shared/profile';
+import { clientFor } from '../connections';
+import { suggestReviewers } from '../suggest-reviewers';
+import { findPerson } from './people';
+import { summarize } from './pull-requests';
+import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+
+/** The reviewers of one pull request, for the helpers injected into its page. */
+type ReviewerRequests = 'pullRequest.reviewers' | 'pullRequest.addReviewers' | 'pullRequest.suggestReviewers';
+
+const ref = (pr: PullRequest, project: string) => ({ project, repositoryId: pr.repository.id, pullRequestId: pr.pullRequestId });
+
+export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, ReviewerRequests> {
+  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+
+  /** The profile for the page's organization, and the pull request, checked to belong to the named repository. */
+  async function open(profileId: string | undefined, repo: RepoKey, pullRequestId: number, ctx: HandlerContext) {
+    const p = await requestProfile(deps, profileId, ctx);
+    if (!p) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+    const api = client(p);
+    const pr = await api.pullRequest(repo.project, pullRequestId);
+    const named = (s: string) => s.toLowerCase() === repo.id.toLowerCase() || s.toLowerCase() === repo.name.toLowerCase();
+    if (!named(pr.repository.id) && !named(pr.repository.name)) throw new Error(`Pull request ${pullRequestId} belongs to another repository.`);
+    return { p, api, pr };
+  }
+
+  return {
+    'pullRequest.reviewers': async (req, ctx) => {
+      const { p, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
+      return summarize(pr, p, req.repo.project);
+    },
+    'pullRequest.suggestReviewers': async (req, ctx) => {
+      const { api, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
+      const target = pr.targetRefName;
+      // The pull request's own list of changed files: right for forks too, where the source branch lives elsewhere.
+      const paths = [...new Set((await api.pullRequestChanges(ref(pr, req.repo.project))).filter((c) => !c.item.path.endsWith('/')).map((c) => c.originalPath ?? c.item.path))];
+      const reviewing = new Set(pr.reviewers.map((r) => r.id.toLowerCase()));
+      const suggestions = await suggestReviewers(
+        paths,
+        { id: pr.createdBy.id, email: pr.createdBy.uniqueName },
+        {
+          now: deps.now(),
+          async commitsOf(path) {
+            try {
+              const commits = await api.commitsByPath({ project: req.repo.project, repositoryId: pr.repository.id }, path, 10, { branch: target });
+              return commits.map((c) => ({ path, author: { name: c.author.name, email: c.author.email }, date: c.author.date }));
+            } catch (e) {
+              // A file the pull request adds has no history on the target branch.
+              if (isAdoError(e, 'notFound')) return [];
+              throw e;
+            }
+          },
+          identityOf: (author) => findPerson(api, author),
+        },
+        { limit: 8 },
+      );
+      return { suggestions: suggestions.filter((s) => !reviewing.has(s.id.toLowerCase())), changedFiles: paths.length };
+    },
+    'pullRequest.addReviewers': async (req, ctx) => {
+      const { p, api, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
+      const current = new Set(pr.reviewers.map((r) => r.id.toLowerCase()));
+      const wanted = [...new Map(req.reviewers.map((r) => [r.id.toLowerCase(), r])).values()];
+      // Adding someone again would reset their vote: people already reviewing are left as they are.
+      const fresh = wanted.filter((r) => !current.has(r.id.toLowerCase()));
+      const alreadyReviewing = wanted.filter((r) => current.has(r.id.toLowerCase())).map((r) => r.id);
+      for (const r of fresh) await api.addReviewer(ref(pr, req.repo.project), r.id, { isRequired: r.isRequired });
+      const after = fresh.length > 0 ? await api.pullRequest(req.repo.project, req.pullRequestId) : pr;
+      return { ...summarize(after, p, req.repo.project), added: fresh.map((r) => r.id), alreadyReviewing };
+    },
+  };
+}

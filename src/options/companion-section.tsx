@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { CompanionStatus, ReplyError } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { copyText } from '../shared/ui/clipboard';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { cloneRootProblem } from './folder-input';
+
+const STATE_TITLES: Record<CompanionStatus['state'], string> = {
+  ready: 'The desktop companion is ready',
+  missing: 'The desktop companion is not installed',
+  outdated: 'The desktop companion needs an update',
+  failed: 'The desktop companion did not answer',
+};
+
+/** The companion program that runs git and ssh-keygen: is it there, and where clones go. */
+export function CompanionSection(props: { profile?: Profile | undefined; onProfileChanged: () => void }) {
+  const [status, setStatus] = useState<CompanionStatus>();
+  const [checks, setChecks] = useState(0);
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    setStatus(undefined);
+    ask({ type: 'companion.status' })
+      .then((s) => live && setStatus(s))
+      .catch((e: unknown) => live && setStatus({ state: 'failed', message: toReplyError(e).message, installCommand: '' }));
+    return () => {
+      live = false;
+    };
+  }, [checks]);
+
+  return (
+    <section id="companion" aria-labelledby="companion-heading" class="card">
+      <h2 id="companion-heading">Desktop companion</h2>
+      <p class="muted small">A small program on this computer that clones repositories, opens them in your editor and manages SSH keys.</p>
+      {!status ? (
+        <p class="muted" aria-busy="true">
+          Looking for the companion…
+        </p>
+      ) : (
+        <div class={`note ${status.state === 'ready' ? 'success' : 'warning'}`} data-state={status.state} data-testid="companion-status">
+          <span class="title">{STATE_TITLES[status.state]}</span>
+          {status.state === 'ready' ? (
+            <dl class="key-value">
+              <dt>Version</dt>
+              <dd>{status.version}</dd>
+              <dt>git</dt>
+              <dd>{status.git ?? 'not found: install git to clone'}</dd>
+              <dt>Clone folders</dt>
+              <dd>{status.cloneRoots?.length ? status.cloneRoots.join(', ') : 'none yet'}</dd>
+              {status.logFile && (
+                <>
+                  <dt>Log file</dt>
+                  <dd>
+                    <code>{status.logFile}</code>
+                  </dd>
+                </>
+              )}
+            </dl>
+          ) : (
+            <>
+              {status.message && <p>{status.message}</p>}
+              {status.installCommand && (
+                <>
+                  <p>{status.state === 'missing' ? 'Install it by running this in a terminal:' : 'Update it by running this in a terminal:'}</p>
+                  <pre class="command">
+                    <code>{status.installCommand}</code>
+                  </pre>
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() =>
+                      void copyText(status.installCommand).then((ok) => {
+                        setCopied(ok);
+                        setTimeout(() => setCopied(false), 2000);
+                      })
+                    }
+                  >
+                    {copied ? 'Copied' : 'Copy the command'}
+                  </button>
+                </>
+              )}
+            </>
+          )}
+        </div>
+      )}
+      <div class="actions">
+        <button type="button" onClick={() => setChecks((n) => n + 1)}>
+          Check again
+        </button>
+      </div>
+      {props.profile && <CloneRoot key={props.profile.id} profile={props.profile} status={status} onSaved={(s) => {
+        setStatus(s);
+        props.onProfileChanged();
+      }} />}
+    </section>
+  );
+}
+
+function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefined; onSaved: (s: CompanionStatus) => void }) {
+  const [root, setRoot] = useState(props.profile.cloneRoot ?? '');
+  const [error, setError] = useState<ReplyError>();
+  const [saved, setSaved] = useState(false);
+  const problem = cloneRootProblem(root);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!root.trim() || problem) return;
+    setError(undefined);
+    setSaved(false);
+    try {
+      props.onSaved(await ask({ type: 'companion.setCloneRoot', profileId: props.profile.id, cloneRoot: root.trim() }));
+      setSaved(true);
+    } catch (err) {
+      setError(toReplyError(err));
+    }
+  };
+  return (
+    <form onSubmit={save} noValidate class="clone-root">
+      <div class="field">
+        <label for="clone-root">Clone folder for “{props.profile.name}”</label>
+        <div class="row">
+          <input
+            id="clone-root"
+            class="grow"
+            type="text"
+            value={root}
+            placeholder={props.status?.cloneRoots?.[0] ?? '/home/you/src'}
+            aria-invalid={!!problem}
+            onInput={(e) => {
+              setRoot(e.currentTarget.value);
+              setSaved(false);
+            }}
+          />
+          <button type="submit" disabled={!root.trim() || !!problem}>
+            Save
+          </button>
+        </div>
+        <div class="problem">{problem}</div>
+        {saved && <div class="hint">Saved: new clones of this profile go to {root.trim()}.</div>}
+      </div>
+      {error && <ErrorNote error={error} />}
+    </form>
+  );
+}

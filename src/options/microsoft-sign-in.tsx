@@ -1,0 +1,167 @@
+import { useState } from 'preact/hooks';
+import { orgPolicyPageUrl } from '../shared/ado/urls';
+import { ask } from '../shared/ask';
+import type { ReplyError, SignInAnswer } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+
+type Step =
+  | { step: 'start' }
+  | { step: 'signingIn' }
+  | { step: 'pick'; answer: SignInAnswer }
+  | { step: 'finishing'; answer: SignInAnswer; organization: string }
+  | { step: 'done'; profile: Profile };
+
+/**
+ * Sign in with Microsoft (Entra ID), then pick one of the user's organizations. An organization
+ * that turned off third-party OAuth access refuses the sign-in (TF400813): that gets its own
+ * explanation and a one-click way to add a token for the same organization instead.
+ */
+export function MicrosoftSignIn(props: { configured: boolean; onAdded: () => void; onUsePat: (organization: string) => void }) {
+  const [step, setStep] = useState<Step>({ step: 'start' });
+  const [error, setError] = useState<ReplyError & { organization?: string }>();
+  const [chosen, setChosen] = useState('');
+
+  const signIn = async () => {
+    setError(undefined);
+    setStep({ step: 'signingIn' });
+    try {
+      const answer = await ask({ type: 'profiles.signIn' });
+      setChosen(answer.organizations[0]?.name ?? '');
+      setStep({ step: 'pick', answer });
+    } catch (e) {
+      setError(toReplyError(e));
+      setStep({ step: 'start' });
+    }
+  };
+
+  const finish = async (answer: SignInAnswer, organization: string) => {
+    setError(undefined);
+    setStep({ step: 'finishing', answer, organization });
+    try {
+      const profile = await ask({ type: 'profiles.finishSignIn', pending: answer.pending, organization });
+      setStep({ step: 'done', profile });
+      props.onAdded();
+    } catch (e) {
+      setError({ ...toReplyError(e), organization });
+      setStep({ step: 'pick', answer });
+    }
+  };
+
+  return (
+    <section class="sign-in" aria-labelledby="signin-heading">
+      <h3 id="signin-heading">Sign in with Microsoft</h3>
+      <p class="muted small">
+        For Azure DevOps Services with a work or school account. Personal Microsoft accounts (outlook.com, hotmail.com) cannot sign in this way: use a
+        personal access token.
+      </p>
+      {!props.configured && (
+        <p class="small">
+          Sign-in needs the client id of a Microsoft Entra app: enter it under <a href="#advanced">Advanced</a>.
+        </p>
+      )}
+      {(step.step === 'start' || step.step === 'signingIn') && (
+        <button type="button" class="primary" id="signin-start" disabled={step.step === 'signingIn'} onClick={() => void signIn()}>
+          {step.step === 'signingIn' ? 'Waiting for Microsoft sign-in…' : 'Sign in with Microsoft'}
+        </button>
+      )}
+      {(step.step === 'pick' || step.step === 'finishing') && (
+        <OrganizationChoice
+          answer={step.answer}
+          chosen={chosen}
+          onChoose={setChosen}
+          busy={step.step === 'finishing'}
+          onFinish={() => void finish(step.answer, chosen)}
+          onCancel={() => {
+            setStep({ step: 'start' });
+            setError(undefined);
+          }}
+        />
+      )}
+      {step.step === 'done' && (
+        <div class="note success" data-testid="signin-added">
+          <span class="title">Added “{step.profile.name}”</span>
+          <p>Signed in as {step.profile.identity?.displayName}.</p>
+          <button type="button" onClick={() => setStep({ step: 'start' })}>
+            Add another organization
+          </button>
+        </div>
+      )}
+      {error && error.code === 'oauthDisabled' && error.organization ? (
+        <OAuthDisabled organization={error.organization} onUsePat={() => props.onUsePat(error.organization!)} />
+      ) : (
+        error && <ErrorNote error={error} title="Sign-in did not finish" />
+      )}
+    </section>
+  );
+}
+
+function OrganizationChoice(props: {
+  answer: SignInAnswer;
+  chosen: string;
+  onChoose: (org: string) => void;
+  busy: boolean;
+  onFinish: () => void;
+  onCancel: () => void;
+}) {
+  const { answer } = props;
+  const who = `${answer.user.displayName}${answer.user.emailAddress ? ` (${answer.user.emailAddress})` : ''}`;
+  if (answer.organizations.length === 0) {
+    return (
+      <div class="note warning">
+        <p>Signed in as {who}, but this account belongs to no Azure DevOps organization.</p>
+        <button type="button" onClick={props.onCancel}>
+          Start over
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      class="org-choice"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onFinish();
+      }}
+    >
+      <fieldset>
+        <legend>Signed in as {who}. Choose an organization:</legend>
+        {answer.organizations.map((o) => (
+          <label class="check" key={o.id}>
+            <input type="radio" name="signin-org" value={o.name} checked={props.chosen === o.name} onChange={() => props.onChoose(o.name)} /> {o.name}
+          </label>
+        ))}
+      </fieldset>
+      <div class="actions">
+        <button type="submit" class="primary" id="signin-finish" disabled={props.busy || !props.chosen}>
+          {props.busy ? 'Checking access…' : `Use ${props.chosen || 'this organization'}`}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function OAuthDisabled(props: { organization: string; onUsePat: () => void }) {
+  const policyUrl = orgPolicyPageUrl(`https://dev.azure.com/${encodeURIComponent(props.organization)}`);
+  return (
+    <div class="note error" role="alert" data-code="oauthDisabled">
+      <span class="title">{props.organization} does not allow sign-in from apps (TF400813)</span>
+      <p>
+        The organization has turned off <strong>Third-party application access via OAuth</strong>, so Azure DevOps refuses this sign-in even though
+        Microsoft accepted it. An organization administrator can turn it on under Organization settings › Policies. Or use a personal access token
+        instead: it works whatever this policy says.
+      </p>
+      <div class="actions">
+        <button type="button" class="primary" id="use-pat-instead" onClick={props.onUsePat}>
+          Use a personal access token instead
+        </button>
+        <a href={policyUrl} target="_blank" rel="noreferrer">
+          Open the organization policies
+        </a>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { SCOPE_LABELS } from '../shared/ado/errors';
+import { tokensPageUrl } from '../shared/ado/urls';
+import { ask } from '../shared/ask';
+import type { ReplyError } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import {
+  COLLECTION_EXAMPLE,
+  collectionName,
+  collectionUrlProblem,
+  normalizeCollectionUrl,
+  organizationFromInput,
+  organizationProblem,
+  originPattern,
+} from './pat-input';
+
+/** The scopes to tick on Azure DevOps' token page, by the names that page uses. */
+const SCOPES = (['vso.code_manage', 'vso.project', 'vso.graph', 'vso.identity', 'vso.profile'] as const).map((s) => SCOPE_LABELS[s]);
+
+type Check = { state: 'checking' } | { state: 'ok'; projects: number; repos: number } | { state: 'problem'; error: ReplyError };
+
+/**
+ * Adding an account with a personal access token. The token is checked at once (connectionData
+ * says whose it is), then used to list projects and repositories so a missing scope shows now,
+ * not at the first clone.
+ */
+export function PatForm(props: { organization?: string | undefined; onAdded: () => void }) {
+  const [host, setHost] = useState<'cloud' | 'onprem'>('cloud');
+  const [org, setOrg] = useState(props.organization ?? '');
+  const [collection, setCollection] = useState('');
+  const [pat, setPat] = useState('');
+  const [name, setName] = useState('');
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ReplyError>();
+  const [added, setAdded] = useState<Profile>();
+  const [check, setCheck] = useState<Check>();
+  const tokenInput = useRef<HTMLInputElement>(null);
+
+  // Arriving from "use a token instead": the organization is known, the token is what is missing.
+  useEffect(() => {
+    if (props.organization) tokenInput.current?.focus();
+  }, [props.organization]);
+
+  const organization = organizationFromInput(org);
+  const hostProblem = host === 'cloud' ? organizationProblem(organization) : collectionUrlProblem(collection);
+  const patProblem = pat.trim() === '' ? 'Paste the personal access token.' : /\s/.test(pat.trim()) ? 'A token has no spaces in it.' : undefined;
+  const base = hostProblem ? undefined : host === 'cloud' ? `https://dev.azure.com/${encodeURIComponent(organization)}` : normalizeCollectionUrl(collection);
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setTried(true);
+    if (hostProblem || patProblem || !base) return;
+    // Chrome grants host permissions only in direct answer to a click: ask before anything is awaited.
+    const permission = host === 'onprem' ? browser.permissions.request({ origins: [originPattern(base)] }) : Promise.resolve(true);
+    void add(permission, base);
+  };
+
+  async function add(permission: Promise<boolean>, collectionOrOrg: string) {
+    setBusy(true);
+    setFailure(undefined);
+    setAdded(undefined);
+    setCheck(undefined);
+    try {
+      let granted: boolean;
+      try {
+        granted = await permission;
+      } catch (e) {
+        throw new Error(`The browser did not allow access to ${new URL(collectionOrOrg).origin}: ${(e as Error).message}`, { cause: e });
+      }
+      if (!granted) {
+        throw new Error(`Access to ${new URL(collectionOrOrg).origin} was not granted. The extension can only talk to your server with that permission: add the account again and choose “Allow”.`);
+      }
+      const profile = await ask({
+        type: 'profiles.addPat',
+        pat: pat.trim(),
+        ...(host === 'onprem' ? { collectionUrl: collectionOrOrg, organization: collectionName(collectionOrOrg) } : { organization }),
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
+      // The secret has done its job here; it lives on in the background only.
+      setPat('');
+      setTried(false);
+      setAdded(profile);
+      props.onAdded();
+      setCheck({ state: 'checking' });
+      try {
+        const [projects, repos] = await Promise.all([
+          ask({ type: 'projects.list', profileId: profile.id, refresh: true }),
+          ask({ type: 'repos.list', profileId: profile.id, refresh: true }),
+        ]);
+        setCheck({ state: 'ok', projects: projects.items.length, repos: repos.items.length });
+      } catch (err) {
+        setCheck({ state: 'problem', error: toReplyError(err) });
+      }
+    } catch (err) {
+      const reply = toReplyError(err);
+      // The background names the help page of the active profile; this token is for another place.
+      const tokenTrouble = ['unauthorized', 'forbidden', 'signInPage'].includes(reply.code);
+      setFailure(tokenTrouble ? { ...reply, helpUrl: tokensPageUrl(collectionOrOrg) } : reply);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const removeAdded = async () => {
+    if (!added) return;
+    await ask({ type: 'profiles.remove', id: added.id }).catch(() => undefined);
+    setAdded(undefined);
+    setCheck(undefined);
+    props.onAdded();
+  };
+
+  return (
+    <form class="pat-form" onSubmit={submit} noValidate aria-labelledby="pat-heading">
+      <h3 id="pat-heading">Add with a personal access token</h3>
+      <fieldset>
+        <legend>Where is Azure DevOps?</legend>
+        <label class="check">
+          <input type="radio" name="pat-host" value="cloud" checked={host === 'cloud'} onChange={() => setHost('cloud')} /> Azure DevOps Services
+          (dev.azure.com)
+        </label>
+        <label class="check">
+          <input type="radio" name="pat-host" value="onprem" checked={host === 'onprem'} onChange={() => setHost('onprem')} /> Azure DevOps Server
+          (on your company’s network)
+        </label>
+      </fieldset>
+      {host === 'cloud' ? (
+        <div class="field">
+          <label for="pat-org">Organization</label>
+          <input
+            id="pat-org"
+            type="text"
+            value={org}
+            placeholder="fabrikam"
+            spellcheck={false}
+            aria-invalid={tried && !!hostProblem}
+            aria-describedby="pat-org-problem"
+            onInput={(e) => setOrg(e.currentTarget.value)}
+          />
+          <div class="problem" id="pat-org-problem">
+            {tried || org ? hostProblem : ''}
+          </div>
+        </div>
+      ) : (
+        <div class="field">
+          <label for="pat-collection">Collection URL</label>
+          <input
+            id="pat-collection"
+            type="url"
+            value={collection}
+            placeholder={COLLECTION_EXAMPLE}
+            spellcheck={false}
+            aria-invalid={tried && !!hostProblem}
+            aria-describedby="pat-collection-problem"
+            onInput={(e) => setCollection(e.currentTarget.value)}
+          />
+          <div class="problem" id="pat-collection-problem">
+            {tried || collection ? hostProblem : ''}
+          </div>
+          <div class="hint">Your browser will ask to let the extension reach this server.</div>
+        </div>
+      )}
+      <div class="note info token-help">
+        <p>
+          {base ? (
+            <a id="pat-generate" href={tokensPageUrl(base)} target="_blank" rel="noreferrer">
+              Generate a token on Azure DevOps
+            </a>
+          ) : (
+            <span class="muted">Generate a token on Azure DevOps (enter the {host === 'cloud' ? 'organization' : 'collection URL'} first)</span>
+          )}
+          , choose “Custom defined” scopes and tick:
+        </p>
+        <ul class="scopes">
+          {SCOPES.map((s) => (
+            <li key={s}>{s}</li>
+          ))}
+        </ul>
+      </div>
+      <div class="field">
+        <label for="pat-token">Personal access token</label>
+        <input
+          id="pat-token"
+          ref={tokenInput}
+          type="password"
+          autocomplete="off"
+          spellcheck={false}
+          value={pat}
+          aria-invalid={tried && !!patProblem}
+          aria-describedby="pat-token-problem"
+          onInput={(e) => setPat(e.currentTarget.value)}
+        />
+        <div class="problem" id="pat-token-problem">
+          {tried ? patProblem : ''}
+        </div>
+      </div>
+      <div class="field">
+        <label for="pat-name">Name in this extension (optional)</label>
+        <input id="pat-name" type="text" value={name} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy && !added ? 'Checking the token…' : 'Add account'}
+        </button>
+      </div>
+      <div aria-live="polite" class="pat-outcome">
+        {failure && <ErrorNote error={failure} title="The token was not added" />}
+        {added && (
+          <div class="note success" data-testid="pat-added">
+            <span class="title">Added “{added.name}”</span>
+            <p>The token belongs to {added.identity?.displayName ?? 'an unknown user'}.</p>
+            {check?.state === 'checking' && <p class="muted">Checking what the token may do…</p>}
+            {check?.state === 'ok' && (
+              <p>
+                It can see {check.projects} project{check.projects === 1 ? '' : 's'} and {check.repos} repositor{check.repos === 1 ? 'y' : 'ies'}.
+              </p>
+            )}
+          </div>
+        )}
+        {check?.state === 'problem' && (
+          <ErrorNote error={check.error} title="The token works, but not for everything this extension does">
+            <button type="button" onClick={() => void removeAdded()}>
+              Remove this account
+            </button>
+          </ErrorNote>
+        )}
+      </div>
+    </form>
+  );
+}

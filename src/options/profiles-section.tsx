@@ -1,0 +1,222 @@
+import { useRef, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { ProfilesAnswer, ReplyError } from '../shared/messages';
+import { clonePathSegments, orgBaseUrl, type Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { cloneRootProblem } from './folder-input';
+
+/** The connected accounts: which one is active, their clone settings, removal, export and import. */
+export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next: ProfilesAnswer) => void; reload: () => void }) {
+  const { activeId } = props.state;
+  // By name, so saving a profile does not move it.
+  const profiles = props.state.profiles.toSorted((a, b) => a.name.localeCompare(b.name));
+  const [error, setError] = useState<ReplyError>();
+  const [editing, setEditing] = useState<string>();
+  const [confirming, setConfirming] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const file = useRef<HTMLInputElement>(null);
+
+  const run = async (work: () => Promise<void>) => {
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      await work();
+    } catch (e) {
+      setError(toReplyError(e));
+    }
+  };
+  const exportProfiles = () =>
+    run(async () => {
+      const json = await ask({ type: 'profiles.export' });
+      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'azure-devops-companion-profiles.json';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setNotice(`Exported ${profiles.length} profile${profiles.length === 1 ? '' : 's'}. The file holds no tokens: sign in again after importing it elsewhere.`);
+    });
+  const importProfiles = (picked: File | undefined) =>
+    run(async () => {
+      if (!picked) return;
+      const before = new Set(profiles.map((p) => p.id));
+      const next = await ask({ type: 'profiles.import', json: await picked.text() });
+      const added = next.profiles.filter((p) => !before.has(p.id)).length;
+      props.onChange(next);
+      setNotice(
+        added === 0
+          ? 'Nothing new in that file: every profile in it is here already.'
+          : `Imported ${added} profile${added === 1 ? '' : 's'}. Each needs its token or a sign-in again before use.`,
+      );
+    });
+
+  return (
+    <section id="profiles" aria-labelledby="profiles-heading" class="card">
+      <h2 id="profiles-heading">Profiles</h2>
+      {profiles.length === 0 ? (
+        <p class="muted" data-testid="no-profiles">
+          No profile yet. <a href="#accounts">Add an account</a> for Azure DevOps Services or Azure DevOps Server.
+        </p>
+      ) : (
+        <ul class="profile-list">
+          {profiles.map((p) => (
+            <li key={p.id} class={p.id === activeId ? 'active' : ''} data-profile={p.name}>
+              <div class="row">
+                <div class="grow">
+                  <strong>{p.name}</strong> {p.id === activeId && <span class="badge accent">active</span>}
+                  <div class="small muted">
+                    {p.identity?.displayName ?? 'Unknown user'} · {orgBaseUrl(p)} · {p.auth === 'pat' ? 'personal access token' : 'Microsoft sign-in'} ·{' '}
+                    {p.protocol.toUpperCase()}
+                  </div>
+                </div>
+                {p.id !== activeId && (
+                  <button type="button" class="small" onClick={() => run(async () => props.onChange(await ask({ type: 'profiles.setActive', id: p.id })))}>
+                    Make active
+                  </button>
+                )}
+                <button type="button" class="small" aria-expanded={editing === p.id} onClick={() => setEditing(editing === p.id ? undefined : p.id)}>
+                  Edit
+                </button>
+                {confirming === p.id ? (
+                  <>
+                    <button
+                      type="button"
+                      class="small danger"
+                      onClick={() =>
+                        run(async () => {
+                          props.onChange(await ask({ type: 'profiles.remove', id: p.id }));
+                          setConfirming(undefined);
+                        })
+                      }
+                    >
+                      Remove “{p.name}” and its token
+                    </button>
+                    <button type="button" class="small" onClick={() => setConfirming(undefined)}>
+                      Keep
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" class="small" onClick={() => setConfirming(p.id)}>
+                    Remove
+                  </button>
+                )}
+              </div>
+              {editing === p.id && (
+                <ProfileEditor
+                  profile={p}
+                  onSaved={() => {
+                    setEditing(undefined);
+                    props.reload();
+                  }}
+                  onCancel={() => setEditing(undefined)}
+                />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="actions">
+        <button type="button" disabled={profiles.length === 0} onClick={() => void exportProfiles()}>
+          Export profiles…
+        </button>
+        <button type="button" onClick={() => file.current?.click()}>
+          Import profiles…
+        </button>
+        <input
+          ref={file}
+          id="profiles-import"
+          type="file"
+          accept="application/json,.json"
+          class="sr-only"
+          aria-label="Import profiles from a file"
+          onChange={(e) => {
+            void importProfiles(e.currentTarget.files?.[0]);
+            e.currentTarget.value = '';
+          }}
+        />
+      </div>
+      <div aria-live="polite">
+        {notice && <p class="note success">{notice}</p>}
+        {error && <ErrorNote error={error} />}
+      </div>
+    </section>
+  );
+}
+
+function ProfileEditor(props: { profile: Profile; onSaved: () => void; onCancel: () => void }) {
+  const p = props.profile;
+  const [name, setName] = useState(p.name);
+  const [cloneRoot, setCloneRoot] = useState(p.cloneRoot ?? '');
+  const [layout, setLayout] = useState(p.layout);
+  const [protocol, setProtocol] = useState(p.protocol);
+  const [error, setError] = useState<ReplyError>();
+  const [busy, setBusy] = useState(false);
+
+  const segments = clonePathSegments(layout, { org: p.organization, project: 'Fabrikam Fiber', repo: 'fabrikam-web' });
+  const layoutProblem = !layout.includes('{repo}') ? 'Include {repo}, or every repository of a project would go to the same folder.' : undefined;
+  const nameProblem = name.trim() === '' ? 'Enter a name.' : undefined;
+  const rootProblem = cloneRootProblem(cloneRoot);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (layoutProblem || nameProblem || rootProblem) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await ask({
+        type: 'profiles.update',
+        id: p.id,
+        patch: { name: name.trim(), layout: layout.trim(), protocol, ...(cloneRoot.trim() ? { cloneRoot: cloneRoot.trim() } : {}) },
+      });
+      props.onSaved();
+    } catch (err) {
+      setError(toReplyError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = (field: string) => `profile-${p.id}-${field}`;
+  return (
+    <form class="profile-editor" onSubmit={save} noValidate>
+      <div class="field">
+        <label for={id('name')}>Name</label>
+        <input id={id('name')} type="text" value={name} aria-invalid={!!nameProblem} onInput={(e) => setName(e.currentTarget.value)} />
+        <div class="problem">{nameProblem}</div>
+      </div>
+      <div class="field">
+        <label for={id('root')}>Clone folder</label>
+        <input id={id('root')} type="text" value={cloneRoot} placeholder="The companion’s first clone folder"
+          aria-invalid={!!rootProblem}
+          onInput={(e) => setCloneRoot(e.currentTarget.value)}
+        />
+        <div class="problem">{rootProblem}</div>
+      </div>
+      <div class="field">
+        <label for={id('layout')}>Folder layout</label>
+        <input id={id('layout')} type="text" value={layout} spellcheck={false} aria-invalid={!!layoutProblem} onInput={(e) => setLayout(e.currentTarget.value)} />
+        <div class="hint">
+          <code>{'{org}'}</code>, <code>{'{project}'}</code> and <code>{'{repo}'}</code> are filled in. Example: {cloneRoot.trim() || '…'}/{segments.join('/')}
+        </div>
+        <div class="problem">{layoutProblem}</div>
+      </div>
+      <fieldset>
+        <legend>Clone with</legend>
+        <label class="check">
+          <input type="radio" name={id('protocol')} checked={protocol === 'https'} onChange={() => setProtocol('https')} /> HTTPS (uses this profile’s token)
+        </label>
+        <label class="check">
+          <input type="radio" name={id('protocol')} checked={protocol === 'ssh'} onChange={() => setProtocol('ssh')} /> SSH (uses your SSH key)
+        </label>
+      </fieldset>
+      {error && <ErrorNote error={error} />}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          Save
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,194 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { Person, ProjectSummary, ReplyError, ReviewerGroup } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { PeoplePicker } from '../shared/ui/people-picker';
+
+/** Named sets of reviewers per project, added to a new pull request in one step. */
+export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: string | undefined }) {
+  const [profileId, setProfileId] = useState(props.activeId ?? props.profiles[0]?.id ?? '');
+  const profile = props.profiles.find((p) => p.id === profileId) ?? props.profiles[0];
+  const [groups, setGroups] = useState<ReviewerGroup[]>();
+  const [projects, setProjects] = useState<ProjectSummary[]>();
+  const [editing, setEditing] = useState<ReviewerGroup | 'new'>();
+  const [error, setError] = useState<ReplyError>();
+
+  useEffect(() => {
+    if (!profile) return;
+    let live = true;
+    setGroups(undefined);
+    setEditing(undefined);
+    ask({ type: 'groups.list', profileId: profile.id })
+      .then((a) => live && setGroups(a.groups))
+      .catch((e: unknown) => live && setError(toReplyError(e)));
+    ask({ type: 'projects.list', profileId: profile.id })
+      .then((a) => live && setProjects(a.items))
+      .catch((e: unknown) => live && setError(toReplyError(e)));
+    return () => {
+      live = false;
+    };
+  }, [profile?.id]);
+
+  if (!profile) {
+    return (
+      <section id="groups" aria-labelledby="groups-heading" class="card">
+        <h2 id="groups-heading">Reviewer groups</h2>
+        <p class="muted">Add an account first: groups are kept per organization and project.</p>
+      </section>
+    );
+  }
+  const remove = async (g: ReviewerGroup) => {
+    try {
+      setGroups((await ask({ type: 'groups.remove', id: g.id })).groups);
+    } catch (e) {
+      setError(toReplyError(e));
+    }
+  };
+  return (
+    <section id="groups" aria-labelledby="groups-heading" class="card">
+      <h2 id="groups-heading">Reviewer groups</h2>
+      <p class="muted small">Named sets of people per project, offered when you create a pull request from the toolbar popup.</p>
+      {props.profiles.length > 1 && (
+        <div class="field">
+          <label for="groups-profile">Profile</label>
+          <select id="groups-profile" value={profile.id} onChange={(e) => setProfileId(e.currentTarget.value)}>
+            {props.profiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {!groups ? (
+        <p class="muted" aria-busy="true">
+          Loading groups…
+        </p>
+      ) : groups.length === 0 && editing === undefined ? (
+        <p class="muted">No reviewer groups yet.</p>
+      ) : (
+        <ul class="group-list">
+          {groups.map((g) =>
+            editing !== 'new' && editing?.id === g.id ? null : (
+              <li key={g.id} data-group={g.name}>
+                <div class="row">
+                  <div class="grow">
+                    <strong>{g.name}</strong> <span class="muted small">in {g.project}</span>
+                    <div class="small muted">{g.members.map((m) => m.displayName).join(', ')}</div>
+                  </div>
+                  <button type="button" class="small" onClick={() => setEditing(g)}>
+                    Edit
+                  </button>
+                  <button type="button" class="small" onClick={() => void remove(g)}>
+                    Remove
+                  </button>
+                </div>
+              </li>
+            ),
+          )}
+        </ul>
+      )}
+      {editing ? (
+        <GroupEditor
+          key={editing === 'new' ? 'new' : editing.id}
+          profileId={profile.id}
+          projects={projects}
+          group={editing === 'new' ? undefined : editing}
+          onSaved={(g) => {
+            setGroups((all) => [...(all ?? []).filter((x) => x.id !== g.id), g].toSorted((a, b) => a.project.localeCompare(b.project) || a.name.localeCompare(b.name)));
+            setEditing(undefined);
+          }}
+          onCancel={() => setEditing(undefined)}
+        />
+      ) : (
+        <div class="actions">
+          <button type="button" id="group-new" onClick={() => setEditing('new')}>
+            New reviewer group
+          </button>
+        </div>
+      )}
+      {error && <ErrorNote error={error} />}
+    </section>
+  );
+}
+
+function GroupEditor(props: {
+  profileId: string;
+  projects?: ProjectSummary[] | undefined;
+  group?: ReviewerGroup | undefined;
+  onSaved: (g: ReviewerGroup) => void;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState(props.group?.name ?? '');
+  const [project, setProject] = useState(props.group?.project ?? props.projects?.[0]?.name ?? '');
+  const [members, setMembers] = useState<Person[]>(props.group?.members ?? []);
+  const [tried, setTried] = useState(false);
+  const [error, setError] = useState<ReplyError>();
+  const problem = !name.trim() ? 'Name the group.' : !project ? 'Choose a project.' : members.length === 0 ? 'Add at least one person.' : undefined;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setTried(true);
+    if (problem) return;
+    setError(undefined);
+    try {
+      props.onSaved(
+        await ask({
+          type: 'groups.save',
+          profileId: props.profileId,
+          group: { ...(props.group ? { id: props.group.id } : {}), name: name.trim(), project, members },
+        }),
+      );
+    } catch (err) {
+      setError(toReplyError(err));
+    }
+  };
+  return (
+    <form class="group-editor" onSubmit={save} noValidate aria-label={props.group ? `Edit ${props.group.name}` : 'New reviewer group'}>
+      <div class="row">
+        <div class="field grow">
+          <label for="group-name">Group name</label>
+          <input id="group-name" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </div>
+        <div class="field grow">
+          <label for="group-project">Project</label>
+          <select id="group-project" value={project} onChange={(e) => setProject(e.currentTarget.value)}>
+            {!props.projects && <option value={project}>{project || 'Loading…'}</option>}
+            {props.projects?.map((p) => (
+              <option key={p.id} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div class="field">
+        <span class="label">People</span>
+        {members.length > 0 && (
+          <ul class="chips" style={{ listStyle: 'none', padding: 0, margin: '0 0 6px' }} aria-label="Group members">
+            {members.map((m) => (
+              <li class="chip" key={m.id} data-member={m.displayName}>
+                {m.displayName}
+                <button type="button" aria-label={`Remove ${m.displayName}`} onClick={() => setMembers(members.filter((x) => x.id !== m.id))}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <PeoplePicker id="group-people" label="Add a person" profileId={props.profileId} exclude={members.map((m) => m.id)} onPick={(p) => setMembers([...members, p])} />
+      </div>
+      <div class="problem">{tried ? problem : ''}</div>
+      {error && <ErrorNote error={error} />}
+      <div class="actions">
+        <button type="submit" class="primary" id="group-save">
+          Save group
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

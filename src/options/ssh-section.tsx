@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'preact/hooks';
+import { sshKeysPageUrl } from '../shared/ado/urls';
+import { ask } from '../shared/ask';
+import type { SshKeyData, SshTestData } from '../shared/host-protocol';
+import type { ReplyError } from '../shared/messages';
+import { orgBaseUrl, type Profile } from '../shared/profile';
+import { copyText } from '../shared/ui/clipboard';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { openTab } from '../shared/ui/open';
+
+/**
+ * The SSH key for Azure DevOps: find or create one (RSA: the only kind Azure DevOps accepts),
+ * register it (by API with a Microsoft sign-in; by hand on the keys page with a token), test it.
+ */
+export function SshSection(props: { profiles: Profile[]; activeId?: string | undefined }) {
+  const [data, setData] = useState<SshKeyData>();
+  const [loadError, setLoadError] = useState<ReplyError>();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<ReplyError>();
+  const [outcome, setOutcome] = useState<string>();
+  const [test, setTest] = useState<SshTestData>();
+  const [profileId, setProfileId] = useState(props.activeId ?? props.profiles[0]?.id ?? '');
+  const profile = props.profiles.find((p) => p.id === profileId) ?? props.profiles[0];
+
+  const load = (action: 'find' | 'generate') => {
+    setBusy(action);
+    setError(undefined);
+    ask({ type: 'ssh.key', action })
+      .then((d) => {
+        setData(d);
+        setLoadError(undefined);
+      })
+      .catch((e: unknown) => (action === 'find' ? setLoadError(toReplyError(e)) : setError(toReplyError(e))))
+      .finally(() => setBusy(undefined));
+  };
+  useEffect(() => load('find'), []);
+
+  const key = data?.key;
+  const addToAdo = async () => {
+    if (!key || !profile) return;
+    setError(undefined);
+    setOutcome(undefined);
+    if (profile.auth === 'pat') {
+      // Azure DevOps takes new keys from a token only through its web page.
+      const copied = await copyText(key.publicKey);
+      openTab(sshKeysPageUrl(orgBaseUrl(profile)));
+      setOutcome(
+        copied
+          ? 'The public key is copied. On the page that opened, choose “New Key”, paste it, name it and save.'
+          : 'Copy the public key above, then on the page that opened choose “New Key”, paste it and save.',
+      );
+      return;
+    }
+    setBusy('add');
+    try {
+      const added = await ask({ type: 'ssh.addToAdo', profileId: profile.id, publicKey: key.publicKey });
+      setOutcome(`Added to ${profile.organization} as “${added.name}”, valid until ${new Date(added.validTo).toLocaleDateString()}.`);
+    } catch (e) {
+      setError(toReplyError(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const runTest = async () => {
+    setBusy('test');
+    setTest(undefined);
+    setError(undefined);
+    try {
+      const host = profile?.host.kind === 'onprem' ? new URL(orgBaseUrl(profile)).hostname : undefined;
+      setTest(await ask({ type: 'ssh.test', ...(host ? { host } : {}) }));
+    } catch (e) {
+      setError(toReplyError(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <section id="ssh" aria-labelledby="ssh-heading" class="card">
+      <h2 id="ssh-heading">SSH key</h2>
+      {loadError ? (
+        <ErrorNote error={loadError} title="Could not look for your SSH key">
+          <a href="#companion">Set up the companion</a>
+          <button type="button" onClick={() => load('find')}>
+            Try again
+          </button>
+        </ErrorNote>
+      ) : !data ? (
+        <p class="muted" aria-busy="true">
+          Looking for your SSH key…
+        </p>
+      ) : !key ? (
+        <div class="note info">
+          <p>No RSA key for Azure DevOps was found in ~/.ssh. Azure DevOps accepts RSA keys only (not ed25519).</p>
+          <button type="button" class="primary" id="ssh-generate" disabled={!!busy} onClick={() => load('generate')}>
+            {busy === 'generate' ? 'Creating a key…' : 'Create an RSA key'}
+          </button>
+        </div>
+      ) : (
+        <div class="ssh-key">
+          {data.created && <p class="note success">A new RSA key was created{data.sshConfig?.changed ? ' and ~/.ssh/config now uses it for Azure DevOps' : ''}.</p>}
+          <div class="field">
+            <label for="ssh-public-key">Public key</label>
+            <textarea id="ssh-public-key" class="mono" rows={3} readOnly value={key.publicKey} />
+          </div>
+          <dl class="key-value">
+            <dt>Fingerprint</dt>
+            <dd>
+              <code>{key.fingerprint ?? 'unknown'}</code>
+            </dd>
+            <dt>File</dt>
+            <dd>
+              <code>{key.publicKeyPath}</code>
+            </dd>
+            <dt>~/.ssh/config</dt>
+            <dd>{key.configured ? 'uses this key for Azure DevOps' : 'does not name this key for Azure DevOps yet'}</dd>
+          </dl>
+          <p class="small muted">Azure DevOps lets a public key live one year: when it expires, add it again.</p>
+          {props.profiles.length > 0 && (
+            <div class="row">
+              <label for="ssh-profile" class="small">
+                Add to
+              </label>
+              <select id="ssh-profile" style={{ width: 'auto' }} value={profile?.id} onChange={(e) => setProfileId(e.currentTarget.value)}>
+                {props.profiles.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+              <button type="button" class="primary" id="ssh-add" disabled={!!busy} onClick={() => void addToAdo()}>
+                {busy === 'add' ? 'Adding…' : profile?.auth === 'pat' ? 'Copy and open the keys page' : 'Add to Azure DevOps'}
+              </button>
+              <button type="button" id="ssh-test" disabled={!!busy} onClick={() => void runTest()}>
+                {busy === 'test' ? 'Testing…' : 'Test the connection'}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+      <div aria-live="polite">
+        {outcome && <p class="note success">{outcome}</p>}
+        {test && (
+          <div class={`note ${test.ok ? 'success' : 'warning'}`}>
+            <p>{test.summary}</p>
+            {test.detail && <pre class="small">{test.detail}</pre>}
+          </div>
+        )}
+        {error && <ErrorNote error={error} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,196 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { LocalClone } from '../shared/host-protocol';
+import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummary } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { defaultBranches, titleFromBranch } from './pr-defaults';
+import { RepoPicker } from './repo-picker';
+import { ReviewerPicker } from './reviewer-picker';
+import type { ReposState } from './use-repos';
+
+export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; cloned: Map<string, LocalClone>; initialRepo?: RepoSummary | undefined }) {
+  const { profile } = props;
+  const [repo, setRepo] = useState<RepoSummary | undefined>(props.initialRepo);
+  const [branches, setBranches] = useState<BranchesAnswer>();
+  const [branchesError, setBranchesError] = useState<ReplyError>();
+  const [source, setSource] = useState<string>();
+  const [target, setTarget] = useState<string>();
+  const [title, setTitle] = useState('');
+  const [titleEdited, setTitleEdited] = useState(false);
+  const [description, setDescription] = useState('');
+  const [draft, setDraft] = useState(false);
+  const [reviewers, setReviewers] = useState<Person[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ReplyError>();
+  const [created, setCreated] = useState<PullRequestSummary>();
+
+  useEffect(() => {
+    if (!repo) return;
+    let live = true;
+    setBranches(undefined);
+    setBranchesError(undefined);
+    ask({ type: 'repos.branches', profileId: profile.id, repo: { id: repo.id, name: repo.name, project: repo.project.name } })
+      .then((b) => {
+        if (!live) return;
+        setBranches(b);
+        const d = defaultBranches(b.branches, b.defaultBranch, props.cloned.get(repo.id)?.branch);
+        setSource(d.source);
+        setTarget(d.target);
+        if (!titleEdited) setTitle(d.source ? titleFromBranch(d.source) : '');
+      })
+      .catch((e: unknown) => live && setBranchesError(toReplyError(e)));
+    return () => {
+      live = false;
+    };
+  }, [repo?.id]);
+
+  const chooseSource = (b: string) => {
+    setSource(b);
+    if (!titleEdited) setTitle(titleFromBranch(b));
+  };
+  const sameBranch = !!source && source === target;
+  const problem = !repo
+    ? 'Choose a repository.'
+    : !branches
+      ? undefined
+      : branches.branches.length < 2
+        ? 'This repository needs at least two branches for a pull request.'
+        : sameBranch
+          ? 'Choose two different branches.'
+          : !title.trim()
+            ? 'Enter a title.'
+            : undefined;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!repo || !source || !target || problem) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const pr = await ask({
+        type: 'prs.create',
+        profileId: profile.id,
+        repo: { id: repo.id, name: repo.name, project: repo.project.name },
+        sourceBranch: source,
+        targetBranch: target,
+        title: title.trim(),
+        ...(description.trim() ? { description } : {}),
+        isDraft: draft,
+        reviewerIds: reviewers.map((r) => r.id),
+      });
+      setCreated(pr);
+    } catch (err) {
+      setFailure(toReplyError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) {
+    return (
+      <div class="note success" role="status" data-testid="pr-created">
+        <span class="title">
+          Pull request !{created.id} {created.isDraft ? 'created as a draft' : 'created'}
+        </span>
+        <p>
+          {created.title} · {created.sourceBranch} → {created.targetBranch}
+          {created.reviewers.length > 0 && ` · reviewers: ${created.reviewers.map((r) => r.displayName).join(', ')}`}
+        </p>
+        <div class="actions">
+          <a class="button primary" href={created.webUrl} target="_blank" rel="noreferrer">
+            Open pull request !{created.id}
+          </a>
+          <button
+            type="button"
+            onClick={() => {
+              setCreated(undefined);
+              setTitleEdited(false);
+              setTitle(source ? titleFromBranch(source) : '');
+              setDescription('');
+              setReviewers([]);
+            }}
+          >
+            Create another
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form class="new-pr" onSubmit={submit} noValidate>
+      <div class="field">
+        <label for="pr-repo">Repository</label>
+        <RepoPicker id="pr-repo" index={props.repos.index} value={repo} loading={!props.repos.listing} onChange={setRepo} />
+        <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
+      </div>
+      {branchesError && <ErrorNote error={branchesError} title="Could not list the branches" />}
+      <div class="row two">
+        <div class="field grow">
+          <label for="pr-source">From branch</label>
+          <select id="pr-source" value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
+            {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
+            {branches?.branches.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field grow">
+          <label for="pr-target">Into branch</label>
+          <select id="pr-target" value={target ?? ''} disabled={!branches} onChange={(e) => setTarget(e.currentTarget.value)}>
+            {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
+            {branches?.branches.map((b) => (
+              <option key={b} value={b}>
+                {b}
+                {b === branches.defaultBranch ? ' (default)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div class="field">
+        <label for="pr-title">Title</label>
+        <input
+          id="pr-title"
+          type="text"
+          value={title}
+          maxLength={400}
+          onInput={(e) => {
+            setTitle(e.currentTarget.value);
+            setTitleEdited(true);
+          }}
+        />
+      </div>
+      <div class="field">
+        <label for="pr-description">Description</label>
+        <textarea id="pr-description" rows={3} maxLength={4000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </div>
+      <label class="check">
+        <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.currentTarget.checked)} /> Create as a draft
+      </label>
+      {repo && (
+        <ReviewerPicker
+          profileId={profile.id}
+          project={repo.project.name}
+          repo={{ id: repo.id, name: repo.name, project: repo.project.name }}
+          source={source}
+          target={target}
+          value={reviewers}
+          onChange={setReviewers}
+        />
+      )}
+      {failure && <ErrorNote error={failure} title="The pull request was not created" />}
+      <div class="problem small" aria-live="polite">
+        {repo && branches ? problem : ''}
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy || !!problem || !branches}>
+          {busy ? 'Creating…' : 'Create pull request'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,242 @@
+import { useEffect, useState } from 'preact/hooks';
+import { branchNameProblem } from '../shared/ado/api-initial-push';
+import { LICENSES, renderLicense } from '../shared/ado/licenses';
+import { repoNameProblem } from '../shared/ado/repo-name';
+import { ask } from '../shared/ask';
+import type { CreatedRepo, GitignoreTemplatesAnswer, ProjectSummary, ReplyError } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import type { CloneTasks } from './clone-tasks';
+import { RepoActions } from './repo-actions';
+import type { ReposState } from './use-repos';
+
+const lastProjectKey = (profileId: string) => `newRepo.project:${profileId}`;
+
+function useProjects(profileId: string) {
+  const [projects, setProjects] = useState<ProjectSummary[]>();
+  const [error, setError] = useState<ReplyError>();
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      try {
+        const cached = await ask({ type: 'projects.list', profileId });
+        if (!live) return;
+        setProjects(cached.items);
+        if (!cached.stale) return;
+        const fresh = await ask({ type: 'projects.list', profileId, refresh: true });
+        if (live) setProjects(fresh.items);
+      } catch (e) {
+        if (live) setError(toReplyError(e));
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [profileId]);
+  return { projects, error };
+}
+
+export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: CloneTasks; onNewPullRequest: Parameters<typeof RepoActions>[0]['onNewPullRequest'] }) {
+  const { profile } = props;
+  const { projects, error: projectsError } = useProjects(profile.id);
+  const [projectId, setProjectId] = useState(() => localStorage.getItem(lastProjectKey(profile.id)) ?? '');
+  const [name, setName] = useState('');
+  const [readme, setReadme] = useState(true);
+  const [gitignore, setGitignore] = useState('');
+  const [templates, setTemplates] = useState<GitignoreTemplatesAnswer>();
+  const [license, setLicense] = useState('');
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  const [holder, setHolder] = useState(profile.identity?.displayName ?? '');
+  const [branch, setBranch] = useState('main');
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ReplyError>();
+  const [created, setCreated] = useState<CreatedRepo>();
+
+  const project = projects?.find((p) => p.id === projectId) ?? projects?.[0];
+  useEffect(() => {
+    if (!project) return;
+    let live = true;
+    setTemplates(undefined);
+    ask({ type: 'repos.gitignoreTemplates', profileId: profile.id, project: project.name })
+      .then((t) => live && setTemplates(t))
+      .catch(() => live && setTemplates({ names: [], builtIn: true }));
+    return () => {
+      live = false;
+    };
+  }, [project?.id]);
+
+  const info = LICENSES.find((l) => l.id === license);
+  const taken = project && props.repos.listing?.items.some((r) => r.project.id === project.id && r.name.toLowerCase() === name.toLowerCase());
+  const nameProblem = name || tried ? (repoNameProblem(name) ?? (taken ? `${project?.name} already has a repository named “${name}”.` : undefined)) : undefined;
+  const branchProblem = branchNameProblem(branch);
+  let licenseProblem: string | undefined;
+  if (info?.hasCopyrightLine) {
+    try {
+      renderLicense(info.id, { year, holder });
+    } catch (e) {
+      licenseProblem = (e as Error).message;
+    }
+  }
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setTried(true);
+    if (!project || repoNameProblem(name) || taken || branchProblem || licenseProblem) return;
+    setBusy(true);
+    setFailure(undefined);
+    localStorage.setItem(lastProjectKey(profile.id), project.id);
+    try {
+      const answer = await ask({
+        type: 'repos.create',
+        profileId: profile.id,
+        projectId: project.id,
+        name,
+        readme,
+        defaultBranch: branch,
+        ...(gitignore && templates ? { gitignore: { name: gitignore, builtIn: templates.builtIn } } : {}),
+        ...(info ? { license: { id: info.id, year, holder } } : {}),
+      });
+      setCreated(answer);
+      props.repos.refresh();
+    } catch (err) {
+      setFailure(toReplyError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) {
+    const files = created.files.map((f) => f.replace(/^\//, ''));
+    return (
+      <div class="new-repo-done">
+        <div class="note success" role="status">
+          <span class="title">
+            Created {created.repo.project.name} / {created.repo.name}
+          </span>
+          <p>{files.length ? `First commit on ${created.branch}: ${files.join(', ')}.` : 'The repository is empty.'}</p>
+        </div>
+        {created.warning && (
+          <div class="note warning" role="alert">
+            {created.warning}
+          </div>
+        )}
+        <RepoActions profile={profile} repo={created.repo} clonesProblem={false} tasks={props.tasks} onNewPullRequest={props.onNewPullRequest} />
+        <div class="actions">
+          <button
+            type="button"
+            onClick={() => {
+              setCreated(undefined);
+              setName('');
+              setTried(false);
+            }}
+          >
+            Create another
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  if (projectsError) return <ErrorNote error={projectsError} title="Could not list the projects" />;
+  return (
+    <form class="new-repo" onSubmit={submit} noValidate aria-busy={!projects}>
+      <div class="field">
+        <label for="new-repo-project">Project</label>
+        <select id="new-repo-project" value={project?.id ?? ''} disabled={!projects} onChange={(e) => setProjectId(e.currentTarget.value)}>
+          {!projects && <option value="">Loading projects…</option>}
+          {projects?.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="new-repo-name">Repository name</label>
+        <input
+          id="new-repo-name"
+          type="text"
+          value={name}
+          maxLength={64}
+          autocomplete="off"
+          spellcheck={false}
+          aria-invalid={!!nameProblem}
+          aria-describedby="new-repo-name-problem"
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <div class="problem" id="new-repo-name-problem" aria-live="polite">
+          {nameProblem}
+        </div>
+      </div>
+      <label class="check">
+        <input type="checkbox" checked={readme} onChange={(e) => setReadme(e.currentTarget.checked)} /> Add a README
+      </label>
+      <div class="row two">
+        <div class="field grow">
+          <label for="new-repo-gitignore">.gitignore</label>
+          <select id="new-repo-gitignore" value={gitignore} onChange={(e) => setGitignore(e.currentTarget.value)}>
+            <option value="">None</option>
+            {templates?.names.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field grow">
+          <label for="new-repo-license">License</label>
+          <select id="new-repo-license" value={license} onChange={(e) => setLicense(e.currentTarget.value)}>
+            <option value="">None</option>
+            {LICENSES.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {templates?.builtIn && templates.names.length > 0 && (
+        <p class="small muted">Azure DevOps' template list needs a broader token, so this extension's own templates are offered.</p>
+      )}
+      {info?.hasCopyrightLine && (
+        <div class="row two">
+          <div class="field" style={{ width: '90px' }}>
+            <label for="new-repo-year">Year</label>
+            <input id="new-repo-year" type="text" inputMode="numeric" value={year} onInput={(e) => setYear(e.currentTarget.value)} />
+          </div>
+          <div class="field grow">
+            <label for="new-repo-holder">Copyright holder</label>
+            <input id="new-repo-holder" type="text" value={holder} onInput={(e) => setHolder(e.currentTarget.value)} />
+          </div>
+        </div>
+      )}
+      {info && (
+        <div class="problem small" aria-live="polite">
+          {licenseProblem}
+        </div>
+      )}
+      <div class="field">
+        <label for="new-repo-branch">Default branch</label>
+        <input
+          id="new-repo-branch"
+          type="text"
+          value={branch}
+          spellcheck={false}
+          aria-invalid={!!branchProblem}
+          aria-describedby="new-repo-branch-problem"
+          onInput={(e) => setBranch(e.currentTarget.value)}
+        />
+        <div class="problem" id="new-repo-branch-problem" aria-live="polite">
+          {branchProblem}
+        </div>
+      </div>
+      {failure && <ErrorNote error={failure} title="The repository was not created" />}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy || !projects}>
+          {busy ? 'Creating…' : 'Create repository'}
+        </button>
+      </div>
+    </form>
+  );
+}

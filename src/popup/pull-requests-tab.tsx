@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { MyPullRequests, PullRequestSummary, ReplyError } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { relativeTime } from '../shared/ui/relative-time';
+import { SkeletonRows } from '../shared/ui/skeleton';
+import { myVote, voteLabel, voteSummary, voteTone } from './votes';
+
+/** Active pull requests the user created, and those waiting for their review, across the organization. */
+export function PullRequestsTab(props: { profile: Profile }) {
+  const { profile } = props;
+  const [mine, setMine] = useState<MyPullRequests>();
+  const [error, setError] = useState<ReplyError>();
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    ask({ type: 'prs.mine', profileId: profile.id })
+      .then((a) => live && setMine(a))
+      .catch((e: unknown) => live && setError(toReplyError(e)));
+    return () => {
+      live = false;
+    };
+  }, [profile.id, attempt]);
+
+  if (error) {
+    return (
+      <ErrorNote error={error} title="Could not list your pull requests">
+        <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+          Try again
+        </button>
+      </ErrorNote>
+    );
+  }
+  const me = profile.identity?.id;
+  return (
+    <div class="prs-tab">
+      <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} empty="You have no active pull requests." />
+      <PullRequestList
+        title="Waiting for my review"
+        id="prs-reviewing"
+        items={mine?.reviewing}
+        me={me}
+        empty="Nothing is waiting for your review."
+        showMyVote
+      />
+      {mine && mine.failed.length > 0 && (
+        <div class="note warning small" role="status">
+          Not included: {mine.failed.map((f) => `${f.project} (${f.message})`).join('; ')}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PullRequestList(props: { title: string; id: string; items?: PullRequestSummary[] | undefined; me?: string | undefined; empty: string; showMyVote?: boolean }) {
+  const { items } = props;
+  return (
+    <section aria-labelledby={`${props.id}-heading`} class="pr-section">
+      <h2 id={`${props.id}-heading`}>
+        {props.title} {items && <span class="badge">{items.length}</span>}
+      </h2>
+      {!items ? (
+        <SkeletonRows count={2} label={`Loading: ${props.title}`} />
+      ) : items.length === 0 ? (
+        <p class="muted small empty-line">{props.empty}</p>
+      ) : (
+        <ul class="list prs" id={props.id}>
+          {items.map((pr) => (
+            <PullRequestRow key={`${pr.repo.id}/${pr.id}`} pr={pr} me={props.me} showMyVote={props.showMyVote} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined; showMyVote?: boolean | undefined }) {
+  const { pr } = props;
+  const vote = props.showMyVote ? myVote(pr, props.me) : undefined;
+  return (
+    <li data-pr={pr.id}>
+      <span class="main">
+        <a class="name pr-title" href={pr.webUrl} target="_blank" rel="noreferrer" title={pr.title}>
+          {pr.title}
+        </a>
+        <span class="sub">
+          {pr.repo.name} · !{pr.id} · {pr.sourceBranch} → {pr.targetBranch} · {relativeTime(pr.creationDate, Date.now())}
+        </span>
+        <span class="sub votes" title={pr.reviewers.map((r) => `${r.displayName}: ${voteLabel(r.vote)}${r.isRequired ? ' (required)' : ''}`).join('\n')}>
+          {vote !== undefined ? `Your vote: ${voteLabel(vote).toLowerCase()} · ` : ''}
+          {voteSummary(pr.reviewers)}
+        </span>
+      </span>
+      <span class="pr-badges">
+        {pr.isDraft ? <span class="badge">draft</span> : <span class="badge accent">{pr.status}</span>}
+        {vote !== undefined && vote !== 0 && <span class={`badge ${voteTone(vote)}`}>{voteLabel(vote)}</span>}
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,164 @@
+import { useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import { repoWebUrl } from '../shared/ado/urls';
+import type { LocalClone } from '../shared/host-protocol';
+import type { ReplyError, RepoSummary } from '../shared/messages';
+import { orgBaseUrl, type Profile } from '../shared/profile';
+import { copyText } from '../shared/ui/clipboard';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { openOptions } from '../shared/ui/open';
+import type { CloneTask, CloneTasks } from './clone-tasks';
+
+export const repoWebUrlOf = (p: Profile, r: RepoSummary): string => r.webUrl ?? repoWebUrl(orgBaseUrl(p), r.project.name, r.name);
+
+const PHASES: Record<string, string> = {
+  counting: 'Counting objects',
+  compressing: 'Compressing',
+  receiving: 'Receiving',
+  resolving: 'Resolving',
+  checkout: 'Checking out files',
+};
+
+/**
+ * What can be done with the selected repository. It sits below the list with a fixed height, so
+ * moving through the list never shifts anything.
+ */
+export function RepoActions(props: {
+  profile: Profile;
+  repo?: RepoSummary | undefined;
+  clone?: LocalClone | undefined;
+  clonesProblem: boolean;
+  tasks: CloneTasks;
+  onNewPullRequest: (repo: RepoSummary) => void;
+}) {
+  const [copied, setCopied] = useState<string>();
+  const [problem, setProblem] = useState<ReplyError>();
+  const { repo } = props;
+  if (!repo) {
+    return (
+      <section class="repo-actions" aria-label="Repository actions">
+        <p class="muted small">Choose a repository to clone it, open it or copy its URL. ↑ ↓ move, Enter opens it in Azure DevOps.</p>
+      </section>
+    );
+  }
+  const task = props.tasks.tasks[repo.id];
+  const localPath = task?.result?.path ?? props.clone?.path;
+
+  const copy = async (label: string, url: string) => {
+    setCopied((await copyText(url)) ? label : `${label} (copy refused: select and copy it yourself: ${url})`);
+    setTimeout(() => setCopied(undefined), 2500);
+  };
+  const open = (target: 'folder' | 'editor') => {
+    if (!localPath) return;
+    setProblem(undefined);
+    ask({ type: 'local.open', path: localPath, target }).catch((e: unknown) => setProblem(toReplyError(e)));
+  };
+
+  return (
+    <section class="repo-actions" aria-label={`Actions for ${repo.name}`} data-testid="repo-actions">
+      <p class="selected-name">
+        <strong>{repo.name}</strong> <span class="muted">in {repo.project.name}</span>
+      </p>
+      {task?.state === 'running' ? (
+        <CloneProgress task={task} onCancel={() => void props.tasks.cancel(repo.id)} />
+      ) : (
+        <div class="actions">
+          {localPath ? (
+            <>
+              <button type="button" class="primary" onClick={() => open('folder')} title={localPath}>
+                Open folder
+              </button>
+              <button type="button" onClick={() => open('editor')}>
+                Open in editor
+              </button>
+            </>
+          ) : (
+            <button type="button" class="primary" disabled={repo.isDisabled} onClick={() => props.tasks.start(repo)}>
+              Clone
+            </button>
+          )}
+          <a class="button" href={repoWebUrlOf(props.profile, repo)} target="_blank" rel="noreferrer">
+            Open in Azure DevOps
+          </a>
+          {repo.remoteUrl && (
+            <button type="button" class="small" onClick={() => void copy('HTTPS URL copied', repo.remoteUrl!)}>
+              Copy HTTPS
+            </button>
+          )}
+          {repo.sshUrl && (
+            <button type="button" class="small" onClick={() => void copy('SSH URL copied', repo.sshUrl!)}>
+              Copy SSH
+            </button>
+          )}
+          {!repo.isDisabled && repo.defaultBranch && (
+            <button type="button" class="small" onClick={() => props.onNewPullRequest(repo)}>
+              New pull request
+            </button>
+          )}
+        </div>
+      )}
+      <p class="small muted feedback" aria-live="polite">
+        {copied ??
+          (task?.state === 'done' ? `Cloned to ${task.result?.path}` : task?.state === 'cancelled'
+              ? 'Clone cancelled.'
+              : localPath
+                ? `Cloned at ${localPath}`
+                : props.clonesProblem
+                  ? 'Cloning needs the desktop companion: see Options › Companion.'
+                  : '')}
+      </p>
+      {repo.isDisabled && <p class="small muted">This repository is disabled: it cannot be cloned until a project administrator enables it.</p>}
+      {task?.state === 'failed' && task.error && (
+        <CloneFailed error={task.error} onDismiss={() => props.tasks.dismiss(repo.id)} onRetry={() => props.tasks.start(repo)} />
+      )}
+      {problem && <ErrorNote error={problem} />}
+    </section>
+  );
+}
+
+function CloneProgress(props: { task: CloneTask; onCancel: () => void }) {
+  const { task } = props;
+  const label = task.phase ? `${PHASES[task.phase] ?? task.phase} ${Math.round(task.percent)}%` : 'Starting the clone…';
+  return (
+    <div class="clone-progress">
+      <div class="row">
+        <div class="grow">
+          <div
+            class="progress"
+            role="progressbar"
+            aria-label="Clone progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(task.percent)}
+          >
+            <div style={{ width: `${task.percent}%` }} />
+          </div>
+        </div>
+        <button type="button" class="small" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+      <p class="small muted">{label}</p>
+    </div>
+  );
+}
+
+function CloneFailed(props: { error: ReplyError; onDismiss: () => void; onRetry: () => void }) {
+  const companion = /^companion\.(missing|outdated|failed)$/.test(props.error.code);
+  return (
+    <ErrorNote error={props.error} title="The clone did not finish">
+      {companion ? (
+        <button type="button" onClick={() => openOptions('companion')}>
+          Set up the companion
+        </button>
+      ) : (
+        <button type="button" onClick={props.onRetry}>
+          Try again
+        </button>
+      )}
+      <button type="button" class="link" onClick={props.onDismiss}>
+        Dismiss
+      </button>
+    </ErrorNote>
+  );
+}

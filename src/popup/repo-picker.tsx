@@ -1,0 +1,88 @@
+import { useMemo, useState } from 'preact/hooks';
+import type { RepoSummary } from '../shared/messages';
+import { Highlighted } from '../shared/ui/highlighted';
+import { ProjectAvatar } from '../shared/ui/project-avatar';
+import { searchRepos, type RepoEntry } from './repo-search';
+
+/** Picks one repository by fuzzy search (a combobox: type, arrow keys, Enter). */
+export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: RepoSummary | undefined; onChange: (repo: RepoSummary) => void; loading: boolean }) {
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const results = useMemo(() => searchRepos(props.index, query, 8), [props.index, query]);
+  const listId = `${props.id}-results`;
+
+  const choose = (repo: RepoSummary) => {
+    props.onChange(repo);
+    setQuery('');
+    setOpen(false);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setOpen(true);
+      setActive((a) => Math.min(a + 1, results.hits.length - 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (e.key === 'Enter' && open) {
+      e.preventDefault();
+      const hit = results.hits[active];
+      if (hit) choose(hit.entry.repo);
+    } else if (e.key === 'Escape' && open) {
+      e.preventDefault();
+      e.stopPropagation();
+      setOpen(false);
+    }
+  };
+  const shown = open && results.hits.length > 0;
+  return (
+    <div class="picker">
+      <input
+        id={props.id}
+        type="text"
+        role="combobox"
+        autocomplete="off"
+        spellcheck={false}
+        aria-expanded={shown}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={shown ? `${listId}-${active}` : undefined}
+        placeholder={props.loading ? 'Loading repositories…' : props.value ? `${props.value.name} (${props.value.project.name}): type to change` : 'Type to find a repository'}
+        value={query}
+        onInput={(e) => {
+          setQuery(e.currentTarget.value);
+          setActive(0);
+          setOpen(true);
+        }}
+        onFocus={() => setOpen(query !== '')}
+        onBlur={() => setOpen(false)}
+        onKeyDown={onKeyDown}
+      />
+      {shown && (
+        <ul class="list results" id={listId} role="listbox" aria-label="Repositories">
+          {results.hits.map((hit, i) => (
+            <li
+              key={hit.entry.repo.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => choose(hit.entry.repo)}
+            >
+              <ProjectAvatar name={hit.entry.repo.project.name} />
+              <span class="main">
+                <span class="name">
+                  <Highlighted text={hit.entry.repo.name} positions={hit.namePositions} />
+                </span>
+                <span class="sub">
+                  <Highlighted text={hit.entry.repo.project.name} positions={hit.projectPositions} />
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

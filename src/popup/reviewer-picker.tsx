@@ -1,0 +1,117 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { Person, ReplyError, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
+import { toReplyError } from '../shared/ui/error-note';
+import { PeoplePicker } from '../shared/ui/people-picker';
+
+/**
+ * Reviewers for a new pull request: found by name, added a whole reviewer group at a time, or
+ * taken from suggestions (who recently changed the files this pull request changes).
+ */
+export function ReviewerPicker(props: {
+  profileId: string;
+  project: string;
+  repo: { id: string; name: string; project: string };
+  source?: string | undefined;
+  target?: string | undefined;
+  value: Person[];
+  onChange: (people: Person[]) => void;
+}) {
+  const [groups, setGroups] = useState<ReviewerGroup[]>([]);
+  const [suggested, setSuggested] = useState<ReviewerSuggestions>();
+  const [suggestError, setSuggestError] = useState<ReplyError>();
+  const chosen = new Set(props.value.map((p) => p.id));
+  const add = (people: Person[]) => props.onChange([...props.value, ...people.filter((p) => !chosen.has(p.id))]);
+
+  useEffect(() => {
+    let live = true;
+    ask({ type: 'groups.list', profileId: props.profileId, project: props.project })
+      .then((a) => live && setGroups(a.groups))
+      .catch(() => live && setGroups([]));
+    return () => {
+      live = false;
+    };
+  }, [props.profileId, props.project]);
+
+  useEffect(() => {
+    setSuggested(undefined);
+    setSuggestError(undefined);
+    if (!props.source || !props.target || props.source === props.target) return;
+    let live = true;
+    ask({ type: 'prs.suggestReviewers', profileId: props.profileId, repo: props.repo, sourceBranch: props.source, targetBranch: props.target })
+      .then((a) => live && setSuggested(a))
+      .catch((e: unknown) => live && setSuggestError(toReplyError(e)));
+    return () => {
+      live = false;
+    };
+  }, [props.profileId, props.repo.id, props.source, props.target]);
+
+  const suggestions = suggested?.suggestions.filter((s) => !chosen.has(s.id)) ?? [];
+  return (
+    <fieldset class="reviewers">
+      <legend>Reviewers</legend>
+      {props.value.length > 0 && (
+        <ul class="chips" aria-label="Chosen reviewers" style={{ listStyle: 'none', padding: 0, margin: '0 0 6px' }}>
+          {props.value.map((p) => (
+            <li class="chip" key={p.id} data-reviewer={p.displayName}>
+              {p.displayName}
+              <button type="button" aria-label={`Remove ${p.displayName}`} onClick={() => props.onChange(props.value.filter((v) => v.id !== p.id))}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="row">
+        <div class="grow">
+          <PeoplePicker id="pr-reviewer-search" label="Add a reviewer" profileId={props.profileId} exclude={[...chosen]} onPick={(p) => add([p])} />
+        </div>
+        {groups.length > 0 && (
+          <select
+            aria-label="Add a reviewer group"
+            value=""
+            style={{ width: '130px' }}
+            onChange={(e) => {
+              const g = groups.find((x) => x.id === e.currentTarget.value);
+              if (g) add(g.members);
+            }}
+          >
+            <option value="">Add a group…</option>
+            {groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name} ({g.members.length})
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      <div class="suggestions" aria-live="polite">
+        {!props.source || !props.target || props.source === props.target ? null : suggestError ? (
+          <p class="small muted" title={suggestError.message}>
+            No suggestions: {suggestError.code === 'notFound' ? 'Azure DevOps could not compare these branches.' : suggestError.message}
+          </p>
+        ) : !suggested ? (
+          <p class="small muted">Looking at who changed these files…</p>
+        ) : suggestions.length === 0 ? (
+          <p class="small muted">
+            {suggested.changedFiles === 0 ? 'The branches do not differ yet.' : 'No suggestions: nobody else changed these files recently.'}
+          </p>
+        ) : (
+          <ul class="list suggestion-list" aria-label="Suggested reviewers">
+            {suggestions.map((s) => (
+              <li key={s.id} data-suggestion={s.displayName}>
+                <span class="main">
+                  <span class="name">{s.displayName}</span>
+                  <span class="sub">{s.reason}</span>
+                </span>
+                <button type="button" class="small" aria-label={`Add ${s.displayName}`} onClick={() => add([s])}>
+                  Add
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </fieldset>
+  );
+}

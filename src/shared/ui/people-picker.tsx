@@ -1,0 +1,126 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ask } from '../ask';
+import type { Person, ReplyError } from '../messages';
+import { toReplyError } from './error-note';
+
+/**
+ * Finds people (and groups) of the organization as you type, like Azure DevOps' own picker:
+ * arrow keys choose, Enter adds, Escape closes.
+ */
+export function PeoplePicker(props: {
+  profileId: string;
+  onPick: (person: Person) => void;
+  /** Ids already chosen: not offered again. */
+  exclude?: readonly string[];
+  label: string;
+  id: string;
+  placeholder?: string;
+}) {
+  const [query, setQuery] = useState('');
+  const [people, setPeople] = useState<Person[]>([]);
+  const [state, setState] = useState<'idle' | 'searching' | 'done'>('idle');
+  const [error, setError] = useState<ReplyError>();
+  const [active, setActive] = useState(0);
+  const asked = useRef(0);
+  const exclude = new Set(props.exclude ?? []);
+  const shown = people.filter((p) => !exclude.has(p.id));
+  const open = query.trim().length >= 2 && state !== 'idle';
+
+  useEffect(() => {
+    const q = query.trim();
+    if (q.length < 2) {
+      setState('idle');
+      return;
+    }
+    const mine = ++asked.current;
+    setState('searching');
+    // A short pause so typing a name asks once, not once per letter.
+    const timer = setTimeout(() => {
+      ask({ type: 'people.search', profileId: props.profileId, query: q })
+        .then((a) => {
+          if (mine !== asked.current) return;
+          setPeople(a.people);
+          setError(undefined);
+          setActive(0);
+          setState('done');
+        })
+        .catch((e: unknown) => {
+          if (mine !== asked.current) return;
+          setPeople([]);
+          setError(toReplyError(e));
+          setState('done');
+        });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [query, props.profileId]);
+
+  const pick = (p: Person) => {
+    props.onPick(p);
+    setQuery('');
+    setPeople([]);
+    setState('idle');
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown' && shown.length > 0) {
+      e.preventDefault();
+      setActive((a) => Math.min(a + 1, shown.length - 1));
+    } else if (e.key === 'ArrowUp' && shown.length > 0) {
+      e.preventDefault();
+      setActive((a) => Math.max(a - 1, 0));
+    } else if (e.key === 'Enter' && open) {
+      e.preventDefault();
+      const p = shown[active];
+      if (p) pick(p);
+    } else if (e.key === 'Escape' && open) {
+      e.preventDefault();
+      e.stopPropagation();
+      setQuery('');
+    }
+  };
+  const listId = `${props.id}-results`;
+  return (
+    <div class="picker">
+      <label class="sr-only" for={props.id}>
+        {props.label}
+      </label>
+      <input
+        id={props.id}
+        type="text"
+        role="combobox"
+        autocomplete="off"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && shown[active] ? `${listId}-${active}` : undefined}
+        placeholder={props.placeholder ?? 'Search by name or e-mail'}
+        value={query}
+        onInput={(e) => setQuery(e.currentTarget.value)}
+        onKeyDown={onKeyDown}
+      />
+      {open && (
+        <ul class="list results" id={listId} role="listbox" aria-label={props.label}>
+          {state === 'searching' && shown.length === 0 && <li class="muted">Searching…</li>}
+          {state === 'done' && error && <li class="muted">{error.message}</li>}
+          {state === 'done' && !error && shown.length === 0 && <li class="muted">Nobody found for “{query.trim()}”.</li>}
+          {shown.map((p, i) => (
+            <li
+              key={p.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(p)}
+            >
+              <span class="main">
+                <span class="name">
+                  {p.displayName} {p.isGroup && <span class="badge">group</span>}
+                </span>
+                {p.mail && <span class="sub">{p.mail}</span>}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

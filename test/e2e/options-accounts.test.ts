@@ -1,0 +1,214 @@
+/**
+ * The options page against the sandbox Azure DevOps, in real Chromium: accounts added with tokens
+ * (cloud and on-prem) and with Microsoft sign-in through the Entra stand-in, the messages for bad
+ * tokens and for an organization that refuses OAuth, and profile management.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { launch, type Session } from './harness';
+import { grantHostAccess, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
+
+let sandbox: Sandbox;
+let session: Session;
+let options: Page;
+let downloads: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  session = await launch(sandbox);
+  downloads = await mkdtemp(join(tmpdir(), 'adoc-downloads-'));
+  options = await session.openExtensionPage('options');
+  await options.setViewport({ width: 1100, height: 900 });
+  const cdp = await options.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  await options.waitForSelector('#pat-org');
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  if (downloads) await rm(downloads, { recursive: true, force: true });
+});
+
+const counts = (orgName: string) => {
+  const org = sandbox.store.organization(orgName)!;
+  return { projects: sandbox.store.projectsOf(org).length, repos: sandbox.store.repositoriesOf(org).length };
+};
+
+const profileNames = () => options.$$eval('.profile-list > li', (rows) => rows.map((r) => (r as HTMLElement).dataset.profile));
+
+async function fillPat(fields: { org?: string; collection?: string; pat: string }): Promise<void> {
+  const set = async (selector: string, value: string) => {
+    await options.$eval(selector, (e) => ((e as HTMLInputElement).value = ''));
+    await options.type(selector, value);
+  };
+  await options.click(`input[name="pat-host"][value="${fields.collection ? 'onprem' : 'cloud'}"]`);
+  if (fields.collection) await set('#pat-collection', fields.collection);
+  if (fields.org !== undefined) await set('#pat-org', fields.org);
+  await set('#pat-token', fields.pat);
+  await options.click('.pat-form button[type="submit"]');
+}
+
+describe('options page: accounts', () => {
+  it('adds a token for fabrikam, checks it at once and says whose it is', async () => {
+    // A URL pasted from the address bar is read as the organization.
+    await options.type('#pat-org', 'https://dev.azure.com/fabrikam/');
+    expect(await options.$eval('#pat-generate', (a) => (a as HTMLAnchorElement).href)).toBe('https://dev.azure.com/fabrikam/_usersSettings/tokens');
+    const scopes = await options.$$eval('.scopes li', (li) => li.map((l) => l.textContent));
+    expect(scopes).toEqual(['Code (Read, write, & manage)', 'Project and Team (Read)', 'Graph (Read)', 'Identity (Read)', 'User Profile (Read)']);
+
+    await fillPat({ pat: sandbox.pats.fabrikam! });
+    const { projects, repos } = counts('fabrikam');
+    const added = await waitForText(options, '[data-testid="pat-added"]', `It can see ${projects} projects and ${repos} repositories.`);
+    expect(added).toContain('Added “fabrikam”');
+    expect(added).toContain('The token belongs to Ada Lovelace.');
+    expect(await options.$eval('#pat-token', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await options.content()).not.toContain(sandbox.pats.fabrikam);
+    await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] .badge');
+    expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"]')).toContain('active');
+  });
+
+  it('shows why a bad token was refused, with a link to make a new one', async () => {
+    await fillPat({ org: 'fabrikam', pat: 'x'.repeat(52) });
+    const note = await waitForText(options, '.pat-outcome [role="alert"]', 'rejected');
+    expect(note).toContain('The token was not added');
+    expect(note).toContain('Your personal access token was rejected: it may be expired or revoked.');
+    expect(await options.$eval('.pat-outcome [role="alert"] a', (a) => (a as HTMLAnchorElement).href)).toBe('https://dev.azure.com/fabrikam/_usersSettings/tokens');
+    expect(await profileNames()).toEqual(['fabrikam']);
+  });
+
+  it('names the missing scope of an under-scoped token and offers to remove it', async () => {
+    await fillPat({ org: 'fabrikam', pat: sandbox.patsByName['ada-read-code']! });
+    const problem = await waitForText(options, '.pat-outcome [role="alert"]', 'lacks the scope');
+    expect(problem).toContain('The token works, but not for everything this extension does');
+    expect(problem).toContain('This token lacks the scope Project and Team (Read) needed to list projects.');
+    expect(await profileNames()).toHaveLength(2);
+    await options.click('.pat-outcome [role="alert"] button');
+    await options.waitForFunction(() => document.querySelectorAll('.profile-list > li').length === 1);
+    expect(await profileNames()).toEqual(['fabrikam']);
+  });
+
+  it('adds a second token, for contoso', async () => {
+    await fillPat({ org: 'contoso', pat: sandbox.pats.contoso! });
+    const { projects, repos } = counts('contoso');
+    await waitForText(options, '[data-testid="pat-added"]', `It can see ${projects} projects and ${repos} repositories.`);
+    expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
+  });
+
+  it('adds Azure DevOps Server by its collection URL once the browser grants the host', async () => {
+    // Headless Chromium cannot answer the permission prompt: the grant is given on chrome://extensions.
+    await grantHostAccess(session, 'https://tfs.fabrikam.test/*');
+    await options.click('input[name="pat-host"][value="onprem"]');
+    await options.type('#pat-collection', 'https://tfs.fabrikam.test/tfs/DefaultCollection/');
+    expect(await options.$eval('#pat-generate', (a) => (a as HTMLAnchorElement).href)).toBe(
+      'https://tfs.fabrikam.test/tfs/DefaultCollection/_usersSettings/tokens',
+    );
+    await fillPat({ collection: 'https://tfs.fabrikam.test/tfs/DefaultCollection/', pat: sandbox.patsByName['ada-onprem']! });
+    const { projects, repos } = counts('DefaultCollection');
+    const added = await waitForText(options, '[data-testid="pat-added"]', `It can see ${projects} project and ${repos} repositories.`);
+    expect(added).toContain('Added “tfs.fabrikam.test · DefaultCollection”');
+    await options.click('input[name="pat-host"][value="cloud"]');
+  });
+
+  it('signs in with Microsoft through the Entra stand-in and adds fabrikam', async () => {
+    await options.type('#oauth-client-id', sandbox.entraClientId);
+    await options.click('#oauth-save');
+    await options.waitForSelector('#advanced [role="status"]');
+    await signInWithMicrosoft(session, options, 'ada');
+    const choice = await textOf(options, '.org-choice');
+    expect(choice).toContain('Signed in as Ada Lovelace (ada@fabrikam.test)');
+    expect(await options.$$eval('input[name="signin-org"]', (r) => r.map((x) => (x as HTMLInputElement).value))).toEqual(['contoso', 'fabrikam']);
+    await options.click('input[name="signin-org"][value="fabrikam"]');
+    await options.click('#signin-finish');
+    const added = await waitForText(options, '[data-testid="signin-added"]', 'Added');
+    expect(added).toContain('fabrikam (ada@fabrikam.test)');
+    await options.waitForFunction(() => document.querySelectorAll('.profile-list > li').length === 4);
+    expect(await textOf(options, '.profile-list > li[data-profile="fabrikam (ada@fabrikam.test)"]')).toContain('Microsoft sign-in');
+  });
+
+  it('explains TF400813 for contoso and opens the token form for it in one click', async () => {
+    await options.click('[data-testid="signin-added"] button');
+    await signInWithMicrosoft(session, options, 'ada');
+    await options.click('input[name="signin-org"][value="contoso"]');
+    await options.click('#signin-finish');
+    await options.waitForSelector('[data-code="oauthDisabled"]', { timeout: 15_000 });
+    const guidance = await textOf(options, '[data-code="oauthDisabled"]');
+    expect(guidance).toContain('contoso does not allow sign-in from apps (TF400813)');
+    expect(guidance).toContain('Third-party application access via OAuth');
+    expect(await options.$eval('[data-code="oauthDisabled"] a', (a) => (a as HTMLAnchorElement).href)).toBe(
+      'https://dev.azure.com/contoso/_settings/organizationPolicy',
+    );
+    await options.click('#use-pat-instead');
+    await options.waitForFunction(() => document.activeElement?.id === 'pat-token');
+    expect(await options.$eval('#pat-org', (e) => (e as HTMLInputElement).value)).toBe('contoso');
+    expect(await options.$eval('input[name="pat-host"][value="cloud"]', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await profileNames()).toHaveLength(4);
+  });
+
+  it('says that a personal Microsoft account cannot sign in', async () => {
+    await options.click('.org-choice button[type="button"]');
+    await signInWithMicrosoft(session, options, 'morgan');
+    const note = await waitForText(options, '.sign-in .note.error', 'Personal Microsoft accounts');
+    expect(note).toContain('Use a work or school account, or connect with a personal access token instead.');
+    expect(await options.$eval('.sign-in .note.error', (e) => (e as HTMLElement).dataset.code)).toBe('oauth.personalAccount');
+  });
+
+  it('makes a profile active, edits its clone settings, exports without secrets, imports and removes', async () => {
+    await options.click('.profile-list > li[data-profile="contoso"] .row button');
+    await options.waitForSelector('.profile-list > li[data-profile="contoso"].active');
+
+    await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+    const layout = await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] input[id$="-layout"]');
+    await layout!.click({ clickCount: 3 });
+    await layout!.type('{project}');
+    expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"] .profile-editor')).toContain('Include {repo}');
+    await layout!.type('/{repo}');
+    await options.type('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]', '/home/ada/code');
+    await options.click('.profile-list > li[data-profile="fabrikam"] input[type="radio"]:not(:checked)');
+    await options.click('.profile-list > li[data-profile="fabrikam"] .profile-editor button[type="submit"]');
+    await waitForText(options, '.profile-list > li[data-profile="fabrikam"]', 'SSH');
+    const saved = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as {
+      data: { profiles: { name: string; layout: string; cloneRoot?: string; protocol: string }[] };
+    };
+    expect(saved.data.profiles.find((p) => p.name === 'fabrikam')).toMatchObject({ layout: '{project}/{repo}', cloneRoot: '/home/ada/code', protocol: 'ssh' });
+
+    await options.click('.card#profiles .actions button');
+    await waitForText(options, '#profiles .note.success', 'Exported 4 profiles');
+    let file: string | undefined;
+    for (let i = 0; i < 50 && !file; i++) {
+      file = (await readdir(downloads)).find((f) => f.endsWith('.json'));
+      if (!file) await new Promise((r) => setTimeout(r, 100));
+    }
+    const exported = await readFile(join(downloads, file!), 'utf8');
+    expect(JSON.parse(exported).profiles).toHaveLength(4);
+    for (const secret of Object.values(sandbox.patsByName)) expect(exported).not.toContain(secret);
+
+    const parsed = JSON.parse(exported) as { format: string; profiles: { id: string; name: string }[] };
+    const copy = { ...parsed, profiles: [{ ...parsed.profiles[0]!, id: 'imported-profile', name: 'Imported copy' }] };
+    const importFile = join(downloads, 'import.json');
+    await writeFile(importFile, JSON.stringify(copy));
+    const input = await options.$('#profiles-import');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(importFile);
+    await waitForText(options, '#profiles .note.success', 'Imported 1 profile');
+    expect(await profileNames()).toContain('Imported copy');
+
+    const row = '.profile-list > li[data-profile="Imported copy"]';
+    await options.click(`${row} .row button:last-of-type`);
+    await waitForText(options, row, 'Remove “Imported copy” and its token');
+    await options.click(`${row} button.danger`);
+    await options.waitForFunction((sel: string) => !document.querySelector(sel), {}, row);
+    expect(await profileNames()).toHaveLength(4);
+  });
+
+  it('shows the companion section with the exact install command when it is missing', async () => {
+    const status = await options.waitForSelector('[data-testid="companion-status"]');
+    expect(await status!.evaluate((e) => (e as HTMLElement).dataset.state)).toBe('missing');
+    expect(await textOf(options, '#companion pre')).toMatch(new RegExp(`^node dist/host/ado-companion-host\\.mjs install --browser \\w+ --extension-id ${session.extensionId}$`));
+    await options.evaluate(() => window.scrollTo(0, 0));
+    await screenshots(options, 'options', { fullPage: true });
+  });
+});

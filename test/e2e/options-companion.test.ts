@@ -1,0 +1,141 @@
+/**
+ * The parts of the options page and popup that need the desktop companion, with the real
+ * companion installed by its own installer into a private HOME: its status and clone folder,
+ * cloning from the popup with progress, and the SSH key (create, show, add to Azure DevOps).
+ */
+import { access, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { installCompanion, launch, privateHome, type Session } from './harness';
+import { addPatProfile, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
+
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let options: Page;
+let cloneRoot: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  home = await privateHome();
+  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
+  installCompanion(userDataDir, home.env);
+  session = await launch(sandbox, { userDataDir, env: home.env });
+  cloneRoot = join(home.home, 'code');
+  options = await session.openExtensionPage('options');
+  await options.setViewport({ width: 1100, height: 900 });
+  await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+  await options.evaluate((id) => chrome.runtime.sendMessage({ type: 'settings.setOAuth', clientId: id, tenant: 'organizations' }), sandbox.entraClientId);
+  await options.reload();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+});
+
+describe('with the desktop companion installed', () => {
+  it('shows the companion ready and saves the clone folder', async () => {
+    await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
+    const status = await textOf(options, '[data-testid="companion-status"]');
+    expect(status).toContain('The desktop companion is ready');
+    expect(status).toMatch(/Version\d+\.\d+\.\d+/);
+    expect(status).toMatch(/git\d/);
+
+    await options.type('#clone-root', 'code');
+    expect(await textOf(options, '.clone-root .problem')).toMatch(/absolute folder/);
+    await options.$eval('#clone-root', (e) => ((e as HTMLInputElement).value = ''));
+    await options.type('#clone-root', cloneRoot);
+    await options.click('.clone-root button[type="submit"]');
+    await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${cloneRoot}.`);
+    expect(await textOf(options, '[data-testid="companion-status"]')).toContain(cloneRoot);
+  });
+
+  it('clones from the popup with a progress bar, then offers to open it and marks it cloned', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('#repo-list [data-repo="docs"]', { timeout: 20_000 });
+    await popup.click('#repo-list [data-repo="docs"]');
+    await popup.evaluate(() => {
+      // Cloning a small repository is quick: remember that the progress bar was there at all.
+      const seen = new MutationObserver(() => {
+        if (document.querySelector('[role="progressbar"]')) (window as unknown as { sawProgress: boolean }).sawProgress = true;
+      });
+      seen.observe(document.body, { childList: true, subtree: true });
+    });
+    await popup.click('[data-testid="repo-actions"] button.primary');
+    const done = await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Cloned to', 60_000);
+    const path = join(cloneRoot, 'fabrikam/Fabrikam Fiber/docs');
+    expect(done).toBe(`Cloned to ${path}`);
+    expect(await popup.evaluate(() => (window as unknown as { sawProgress?: boolean }).sawProgress)).toBe(true);
+    await access(join(path, '.git'));
+    expect(await popup.$$eval('[data-testid="repo-actions"] button', (b) => b.map((x) => x.textContent))).toEqual(
+      expect.arrayContaining(['Open folder', 'Open in editor']),
+    );
+    await popup.waitForSelector('#repo-list [data-repo="docs"] .badge.success');
+    await popup.close();
+
+    // A new popup learns it from the companion's list of clones.
+    const again = await openPopup(session);
+    await again.waitForSelector('#repo-list [data-repo="docs"] .badge.success', { timeout: 20_000 });
+    expect(await again.$$eval('#repo-list .badge.success', (b) => b.length)).toBe(1);
+    await again.click('#repo-list [data-repo="docs"]');
+    await waitForText(again, '[data-testid="repo-actions"] .feedback', `Cloned at ${path}`);
+    await again.close();
+  });
+
+  it('creates an RSA key and shows it with its fingerprint and expiry reminder', async () => {
+    await options.reload();
+    const create = await options.waitForSelector('#ssh-generate', { timeout: 20_000 });
+    await create!.click();
+    await options.waitForSelector('#ssh-public-key', { timeout: 60_000 });
+    const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
+    expect(publicKey).toMatch(/^ssh-rsa AAAA/);
+    const section = await textOf(options, '#ssh');
+    expect(section).toMatch(/FingerprintSHA256:/);
+    expect(section).toContain('Azure DevOps lets a public key live one year');
+    const keyFile = await textOf(options, '#ssh dd:nth-of-type(2) code');
+    expect(keyFile.startsWith(join(home.home, '.ssh'))).toBe(true);
+    expect((await readFile(keyFile, 'utf8')).trim()).toBe(publicKey.trim());
+    await screenshots(options, 'options-ssh', { fullPage: true });
+  });
+
+  it('adds the key to Azure DevOps for a Microsoft sign-in profile', async () => {
+    await signInWithMicrosoft(session, options, 'ada');
+    await options.click('input[name="signin-org"][value="fabrikam"]');
+    await options.click('#signin-finish');
+    await options.waitForSelector('[data-testid="signin-added"]', { timeout: 15_000 });
+    await options.waitForSelector('#ssh-profile', { timeout: 20_000 });
+    const oauthProfile = await options.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent?.includes('ada@fabrikam.test'))!.value);
+    await options.select('#ssh-profile', oauthProfile);
+    expect(await textOf(options, '#ssh-add')).toBe('Add to Azure DevOps');
+    const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value.trim());
+    await options.click('#ssh-add');
+    const outcome = await waitForText(options, '#ssh .note.success', 'Added to fabrikam as');
+    const keys = [...sandbox.store.sshKeys.values()];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.publicData).toBe(publicKey);
+    expect(keys[0]!.userId).toBe(sandbox.store.user('ada')!.id);
+    expect(outcome).toContain(keys[0]!.displayName);
+  });
+
+  it('with a token profile, copies the key and opens the SSH keys page', async () => {
+    const patProfile = await options.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent === 'fabrikam')!.value);
+    await options.select('#ssh-profile', patProfile);
+    expect(await textOf(options, '#ssh-add')).toBe('Copy and open the keys page');
+    await options.evaluate(() => {
+      const copied: string[] = [];
+      (window as unknown as { copied: string[] }).copied = copied;
+      navigator.clipboard.writeText = async (text: string) => void copied.push(text);
+    });
+    const opened = session.browser.waitForTarget((t) => t.url() === 'https://dev.azure.com/fabrikam/_usersSettings/keys', { timeout: 10_000 });
+    await options.click('#ssh-add');
+    await opened;
+    await waitForText(options, '#ssh .note.success', 'The public key is copied.');
+    const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
+    expect(await options.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([publicKey]);
+  });
+});

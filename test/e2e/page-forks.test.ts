@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { ask, askWithProgress, installCompanion, launch, privateHome, type Session } from './harness';
+import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+
+/**
+ * Forks as remotes on the sandbox's pages, with the real companion: a fork of the repository is
+ * added as a remote of the local clone and fetched; "Fork and clone" creates a fork in another
+ * project and clones it with `upstream` pointing at the original.
+ */
+const run = promisify(execFile);
+const FORKS = '.adoc-forks-as-remotes';
+const POPOVER = '.adoc-popover';
+
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let cloneRoot: string;
+let page: Page;
+let world: ContentWorld;
+
+/** `git remote -v` as {name: fetch URL}. Asynchronous: the sandbox serves git from this process. */
+async function remotes(path: string): Promise<Record<string, string>> {
+  const { stdout } = await run('git', ['-C', path, 'remote', '-v']);
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const [name, url, kind] = line.split(/\s+/);
+    if (name && url && kind === '(fetch)') out[name] = url;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  home = await privateHome();
+  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
+  installCompanion(userDataDir, home.env);
+  session = await launch(sandbox, { userDataDir, env: home.env });
+  const options = await session.openExtensionPage('options');
+  cloneRoot = join(home.home, 'code');
+  expect(await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam })).toMatchObject({ ok: true });
+  expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot })).toMatchObject({ ok: true });
+  // The local clone the remotes are added to.
+  const cloned = await askWithProgress(options, { type: 'clone.start', repo: { id: 'Platform', name: 'Platform', project: 'Platform' }, taskId: 'setup' });
+  expect(cloned.reply).toMatchObject({ ok: true });
+  await options.close();
+  page = await signedInPage(session, '/fabrikam/_git/Platform');
+  world = await ContentWorld.of(page, session.extensionId);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+});
+
+describe('Forks as remotes', () => {
+  it('adds a fork as a remote of the local clone and fetches it', async () => {
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.waitForSelector(FORKS);
+    await world.click(FORKS, 'button', 'Add remote…');
+    const panel = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    expect(panel[0]).toContain(clone);
+    await screenshot(page, 'forks-as-remotes-light');
+    await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added security and fetched it.'), 30_000);
+    const found = await remotes(clone);
+    expect(found.security).toBe('https://dev.azure.com/fabrikam/Security/_git/platform-fork');
+    expect(found.origin).toBe('https://dev.azure.com/fabrikam/_git/Platform');
+    // Fetched: the fork's branches are known locally.
+    const { stdout } = await run('git', ['-C', clone, 'branch', '-r']);
+    expect(stdout).toContain('security/');
+  });
+
+  it('forks into another project and clones the fork with upstream set to the original', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform/forks', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fork and clone'));
+    const mobile = sandbox.store.projectsOf(sandbox.store.organization('fabrikam')!).find((p) => p.name === 'Mobile')!;
+    // Choosing from a native <select> has no pointer path in headless Chromium: set it, as the keyboard would.
+    await world.run(
+      `(sel, id) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const s = r.querySelector('select'); s.value = id; s.dispatchEvent(new Event('change')); }`,
+      POPOVER,
+      mobile.id,
+    );
+    await world.click(POPOVER, 'button', 'Fork and clone');
+    const done = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Mobile / Platform'), 60_000);
+    const forkClone = join(cloneRoot, 'fabrikam/Mobile/Platform');
+    expect(done[0]).toContain(forkClone);
+    expect(await remotes(forkClone)).toEqual({
+      origin: 'https://dev.azure.com/fabrikam/Mobile/_git/Platform',
+      upstream: 'https://dev.azure.com/fabrikam/_git/Platform',
+    });
+    expect(sandbox.store.forksOf(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!).map((f) => f.name)).toContain('Platform');
+  });
+
+  it('looks like the page in the dark theme too', async () => {
+    await sandboxSwitch(page, 'theme', 'dark', '/fabrikam/_git/Platform');
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    await screenshot(page, 'forks-as-remotes-dark');
+    await sandboxSwitch(page, 'theme', 'light', '/fabrikam/_git/Platform');
+  });
+});

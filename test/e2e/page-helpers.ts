@@ -1,0 +1,139 @@
+/**
+ * Helpers for the tests of the injected features. Our UI lives in closed shadow roots, which the
+ * page (and puppeteer's selectors, which run in the page) cannot enter; these helpers look inside
+ * from the content script's own world (`chrome.dom.openOrClosedShadowRoot`) and click with real,
+ * trusted mouse events at the positions found there.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'puppeteer-core';
+import { repoRoot, type Session } from './harness';
+
+export const screenshotDir = join(repoRoot, 'artifacts/screenshots');
+
+/** Signs in to the sandbox as `user` and lands on `path` (of dev.azure.com). */
+export async function signedInPage(session: Session, path: string, user = 'ada'): Promise<Page> {
+  const page = await session.open(`https://dev.azure.com/_sandbox/signin?user=${user}&returnUrl=${encodeURIComponent(path)}`);
+  await page.waitForFunction(() => document.documentElement.dataset.adoCompanion, { timeout: 10_000 });
+  return page;
+}
+
+/** Sets a sandbox switch (theme, markup) for dev.azure.com and comes back to `path`. */
+export async function sandboxSwitch(page: Page, what: 'theme' | 'markup', value: string, path: string): Promise<void> {
+  const param = what === 'theme' ? 'mode' : 'variant';
+  await page.goto(`https://dev.azure.com/_sandbox/${what}?${param}=${value}&returnUrl=${encodeURIComponent(path)}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => document.documentElement.dataset.adoCompanion, { timeout: 10_000 });
+}
+
+/** Source of a function (for the content world) that finds `sel` in the page and inside our closed roots. */
+const DEEP = `(sel) => { const out = []; const walk = (root) => { out.push(...root.querySelectorAll(sel)); for (const h of root.querySelectorAll('[data-adoc]')) { const r = chrome.dom.openOrClosedShadowRoot(h); if (r) walk(r); } }; walk(document); return [...new Set(out)]; }`;
+
+interface ContextEvent {
+  context: { id: number; origin: string; name: string; auxData?: { type?: string; frameId?: string } };
+}
+
+/** Evaluates functions in the extension's content-script world of a page (main frame). */
+export class ContentWorld {
+  private contexts = new Map<number, ContextEvent['context']>();
+  private constructor(
+    private readonly cdp: CDPSession,
+    private readonly page: Page,
+    private readonly extensionId: string,
+  ) {}
+
+  static async of(page: Page, extensionId: string): Promise<ContentWorld> {
+    const cdp = await page.createCDPSession();
+    const world = new ContentWorld(cdp, page, extensionId);
+    cdp.on('Runtime.executionContextCreated', (e: ContextEvent) => world.contexts.set(e.context.id, e.context));
+    cdp.on('Runtime.executionContextDestroyed', (e: { executionContextId: number }) => world.contexts.delete(e.executionContextId));
+    cdp.on('Runtime.executionContextsCleared', () => world.contexts.clear());
+    await cdp.send('Runtime.enable');
+    return world;
+  }
+
+  private async contextId(): Promise<number> {
+    const { frameTree } = (await this.cdp.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
+    const frameId = frameTree.frame.id;
+    for (let i = 0; i < 100; i++) {
+      for (const c of this.contexts.values()) {
+        if (c.auxData?.type === 'isolated' && c.origin.includes(this.extensionId) && c.auxData.frameId === frameId) return c.id;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('The content script world did not appear');
+  }
+
+  /** Runs `fn(...args)` (as source text) in the content script's world and returns its JSON result. */
+  async run<T>(fn: string, ...args: unknown[]): Promise<T> {
+    const contextId = await this.contextId();
+    const expression = `(${fn})(...${JSON.stringify(args)})`;
+    const answer = (await this.cdp.send('Runtime.evaluate', { expression, contextId, returnByValue: true, awaitPromise: true })) as {
+      result: { value?: unknown };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    };
+    if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text);
+    return answer.result.value as T;
+  }
+
+  /** Text of every widget matching `host` (found in the page and in our own closed roots, such as the dock). */
+  texts(host: string): Promise<string[]> {
+    return this.run<string[]>(
+      `(sel) => (${DEEP})(sel).map((h) => { const r = chrome.dom.openOrClosedShadowRoot(h); return r ? [...r.children].filter((c) => c.tagName !== 'STYLE').map((c) => c.innerText ?? c.textContent).join('\\n') : ''; })`,
+      host,
+    );
+  }
+
+  /** The centre of the first element inside the widget `host` matching `inner` (optionally with this text). */
+  async centre(host: string, inner: string, text?: string): Promise<{ x: number; y: number } | null> {
+    return this.run<{ x: number; y: number } | null>(
+      `(sel, inner, text) => { for (const h of (${DEEP})(sel)) { const r = chrome.dom.openOrClosedShadowRoot(h); if (!r) continue; for (const el of r.querySelectorAll(inner)) { if (text && (el.textContent ?? '').trim() !== text) continue; el.scrollIntoView({ block: 'nearest' }); const b = el.getBoundingClientRect(); if (b.width === 0) continue; return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; } } return null; }`,
+      host,
+      inner,
+      text ?? null,
+    );
+  }
+
+  /** Waits until `centre` finds the element, then clicks it like a person. */
+  async click(host: string, inner: string, text?: string, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const at = await this.centre(host, inner, text);
+      if (at) return this.page.mouse.click(at.x, at.y);
+      if (Date.now() > until) throw new Error(`No ${inner}${text ? ` “${text}”` : ''} in ${host}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Types into the first matching input of a widget (focus by a real click, then real key presses). */
+  async type(host: string, inner: string, text: string): Promise<void> {
+    await this.click(host, inner);
+    await this.page.keyboard.type(text);
+  }
+
+  /** Waits until the text of the widgets matching `host` satisfies `test`. */
+  async waitForText(host: string, test: (texts: string[]) => boolean, timeoutMs = 20_000): Promise<string[]> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const texts = await this.texts(host).catch(() => []);
+      if (test(texts)) return texts;
+      if (Date.now() > until) throw new Error(`Timed out; widget text was: ${JSON.stringify(texts)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** Clicks a page link the way a person does, so the sandbox's single-page app navigates in-app. */
+export async function clickLink(page: Page, selector: string): Promise<void> {
+  const before = page.url();
+  await page.click(selector);
+  await page.waitForFunction((b) => location.href !== b, {}, before);
+}
+
+/** A screenshot of the viewport (with the element `show` scrolled into view), to artifacts/screenshots/. */
+export async function screenshot(page: Page, name: string, show?: string): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  if (show) await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'center' }), show);
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

@@ -1,0 +1,188 @@
+/**
+ * Pull requests in the toolbar popup against the sandbox Azure DevOps, in real Chromium: the
+ * user's active pull requests and those waiting for their review, creating one with reviewers
+ * found by search and from a reviewer group, and reviewer suggestions.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { launch, type Session } from './harness';
+import { addPatProfile, openPopup, sandboxHasRoute, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
+
+let sandbox: Sandbox;
+let session: Session;
+let helper: Page;
+const profiles: Record<string, { id: string; name: string }> = {};
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  session = await launch(sandbox);
+  helper = await session.openExtensionPage('options');
+  profiles.fabrikam = await addPatProfile(helper, 'fabrikam', sandbox.pats.fabrikam!);
+  profiles.contoso = await addPatProfile(helper, 'contoso', sandbox.pats.contoso!);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+});
+
+const userId = (alias: string) => sandbox.store.user(alias)!.id;
+
+/** Active pull requests of an organization that Ada created, and those she reviews, by title. */
+function sandboxPullRequests(orgName: string): { created: string[]; reviewing: string[] } {
+  const org = sandbox.store.organization(orgName)!;
+  const active = [...sandbox.store.pullRequests.values()].filter((p) => p.orgId === org.id && p.status === 'active');
+  const ada = userId('ada');
+  return {
+    created: active.filter((p) => p.createdById === ada).map((p) => p.title).toSorted(),
+    reviewing: active.filter((p) => p.reviewers.some((r) => r.id === ada)).map((p) => p.title).toSorted(),
+  };
+}
+
+const titles = (popup: Page, list: string) => popup.$$eval(`#${list} .pr-title`, (a) => a.map((x) => x.textContent ?? '').toSorted());
+
+async function openTab(popup: Page, tab: string): Promise<void> {
+  const button = await popup.waitForSelector(`#tab-${tab}`);
+  await button!.click();
+}
+
+/** Types into a people picker and takes the first person offered. */
+async function pickPerson(page: Page, input: string, query: string, expected: string): Promise<void> {
+  await page.type(input, query);
+  await page.waitForFunction(
+    (sel: string, name: string) => document.querySelector(`#${document.querySelector(sel)!.getAttribute('aria-controls')} [role="option"]`)?.textContent?.includes(name),
+    { timeout: 15_000 },
+    input,
+    expected,
+  );
+  await page.keyboard.press('Enter');
+}
+
+async function chooseRepo(popup: Page, name: string): Promise<void> {
+  await popup.type('#pr-repo', name);
+  await popup.waitForFunction((n: string) => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === n, {}, name);
+  await popup.keyboard.press('Enter');
+  await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
+}
+
+describe('popup: pull requests', () => {
+  it('lists my active pull requests and those waiting for my review, as Azure DevOps has them', async (ctx) => {
+    ctx.skip(!sandboxHasRoute(sandbox.router.list(), 'GET', /^\/\{project\}\/_apis\/git\/pullrequests$/i), 'the sandbox cannot list pull requests yet');
+    const popup = await openPopup(session);
+    await openTab(popup, 'prs');
+    await popup.waitForSelector('#prs-created-heading .badge, .prs-tab ~ [role="alert"], [role="tabpanel"] [role="alert"]', { timeout: 30_000 });
+    const expected = sandboxPullRequests('fabrikam');
+    expect(expected.created.length).toBeGreaterThan(0);
+    expect(expected.reviewing.length).toBeGreaterThan(0);
+    expect(await titles(popup, 'prs-created')).toEqual(expected.created);
+    expect(await titles(popup, 'prs-reviewing')).toEqual(expected.reviewing);
+
+    const draft = await popup.$eval('#prs-created li', (li) => li.textContent ?? '');
+    expect(draft).toContain('Refactor nested components');
+    expect(draft).toContain('draft');
+    const retry = sandbox.store.pullRequestsOf(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform')!).find((p) => p.title === 'Add a retry policy to the HTTP client')!;
+    const row = `#prs-reviewing li[data-pr="${retry.pullRequestId}"]`;
+    expect(await textOf(popup, row)).toContain('Your vote: no vote · 1 approved · 2 no vote');
+    expect(await popup.$eval(`${row} a`, (a) => (a as HTMLAnchorElement).href)).toBe(
+      `https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${retry.pullRequestId}`,
+    );
+    await screenshots(popup, 'popup-pull-requests');
+
+    // The other organization's list, after switching profile.
+    await popup.select('#profile-switcher', profiles.contoso!.id);
+    await popup.waitForSelector('#prs-reviewing-heading .badge', { timeout: 30_000 });
+    expect(await titles(popup, 'prs-reviewing')).toEqual(sandboxPullRequests('contoso').reviewing);
+    await popup.select('#profile-switcher', profiles.fabrikam!.id);
+    await popup.close();
+  });
+
+  it('keeps reviewer groups made on the options page', async (ctx) => {
+    ctx.skip(!sandboxHasRoute(sandbox.router.list(), 'POST', /IdentityPicker\/Identities$/i), 'the sandbox has no people picker yet');
+    const options = await session.openExtensionPage('options');
+    await options.setViewport({ width: 1100, height: 900 });
+    await (await options.waitForSelector('#group-new'))!.click();
+    await options.type('#group-name', 'Web reviewers');
+    await waitForOption(options, '#group-project', 'Platform');
+    await options.select('#group-project', 'Platform');
+    await pickPerson(options, '#group-people', 'barbara', 'Barbara Liskov');
+    await pickPerson(options, '#group-people', 'margaret', 'Margaret Hamilton');
+    await options.click('#group-save');
+    const saved = await waitForText(options, '.group-list li[data-group="Web reviewers"]', 'Margaret Hamilton');
+    expect(saved).toContain('in Platform');
+    expect(saved).toContain('Barbara Liskov, Margaret Hamilton');
+    await screenshots(options, 'options-reviewer-groups');
+    await options.close();
+  });
+
+  it('creates a pull request with two reviewers, and Azure DevOps records it', async (ctx) => {
+    const routes = sandbox.router.list();
+    ctx.skip(!sandboxHasRoute(routes, 'GET', /\/refs$/i), 'the sandbox cannot list branches yet');
+    ctx.skip(!sandboxHasRoute(routes, 'POST', /\/pullrequests$/i), 'the sandbox cannot create pull requests yet');
+    ctx.skip(!sandboxHasRoute(routes, 'POST', /IdentityPicker\/Identities$/i), 'the sandbox has no people picker yet');
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+
+    // A branch with no active pull request into main yet.
+    const org = sandbox.store.organization('fabrikam')!;
+    const platform = sandbox.store.repository(org, 'Platform')!;
+    const busy = new Set(sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active').map((p) => p.sourceRefName.replace('refs/heads/', '')));
+    const branches = await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    const source = branches.find((b) => b !== 'main' && !busy.has(b));
+    expect(source).toBeDefined();
+    expect(await popup.$eval('#pr-target', (s) => (s as HTMLSelectElement).value)).toBe('main');
+    await popup.select('#pr-source', source!);
+    const title = await popup.$eval('#pr-title', (e) => (e as HTMLInputElement).value);
+    expect(title.length).toBeGreaterThan(0);
+    await popup.type('#pr-description', 'Made in the popup.');
+
+    await pickPerson(popup, '#pr-reviewer-search', 'grace', 'Grace Hopper');
+    await pickPerson(popup, '#pr-reviewer-search', 'alan', 'Alan Turing');
+    expect(await popup.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer))).toEqual(['Grace Hopper', 'Alan Turing']);
+    // The group made on the options page (previous test), when it exists, adds its people.
+    if (await popup.$('select[aria-label="Add a reviewer group"]')) {
+      const [groupId] = await waitForOption(popup, 'select[aria-label="Add a reviewer group"]');
+      await popup.select('select[aria-label="Add a reviewer group"]', groupId!);
+      await popup.waitForFunction(() => document.querySelectorAll('.reviewers .chip').length === 4);
+      await popup.click('.reviewers .chip[data-reviewer="Barbara Liskov"] button');
+      await popup.click('.reviewers .chip[data-reviewer="Margaret Hamilton"] button');
+    }
+    await screenshots(popup, 'popup-new-pull-request', { fullPage: true });
+    await popup.click('.new-pr button[type="submit"]');
+    const created = await waitForText(popup, '[data-testid="pr-created"]', 'created', 30_000);
+    const id = Number(/Pull request !(\d+)/.exec(created)![1]);
+
+    const recorded = sandbox.store.pullRequest(org, id)!;
+    expect(recorded).toMatchObject({
+      repositoryId: platform.id,
+      title,
+      description: 'Made in the popup.',
+      sourceRefName: `refs/heads/${source}`,
+      targetRefName: 'refs/heads/main',
+      status: 'active',
+      isDraft: false,
+      createdById: userId('ada'),
+    });
+    expect(recorded.reviewers.map((r) => r.id).toSorted()).toEqual([userId('grace'), userId('alan')].toSorted());
+    expect(await popup.$eval('[data-testid="pr-created"] a', (a) => (a as HTMLAnchorElement).href)).toBe(
+      `https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${id}`,
+    );
+    await popup.close();
+  });
+
+  it('suggests reviewers: people who recently changed the files that differ', async (ctx) => {
+    const routes = sandbox.router.list();
+    ctx.skip(!sandboxHasRoute(routes, 'GET', /\/diffs\/commits$/i), 'the sandbox cannot compare branches (diffs/commits) yet');
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await popup.waitForSelector('.suggestion-list li', { timeout: 30_000 });
+    const first = await popup.$eval('.suggestion-list li', (li) => ({ name: (li as HTMLElement).dataset.suggestion, text: li.textContent ?? '' }));
+    expect(first.text).toMatch(/changed \S+ (just now|\d+ \w+ ago|yesterday)/);
+    expect(first.name).not.toBe('Ada Lovelace');
+    await popup.click('.suggestion-list li button');
+    await popup.waitForSelector(`.reviewers .chip[data-reviewer="${first.name}"]`);
+    await popup.close();
+  });
+});

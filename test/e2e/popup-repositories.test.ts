@@ -1,0 +1,256 @@
+/**
+ * The toolbar popup against the sandbox Azure DevOps, in real Chromium: the first-run state,
+ * repositories per profile with fuzzy search and the keyboard, profile switching, the cache across
+ * a stopped worker, and creating a repository with README, .gitignore and license.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { gitEnvFor } from '../../sandbox/testing';
+import { launch, type Session } from './harness';
+import { addPatProfile, grantHostAccess, isFreshWorker, listedRepos, openPopup, sandboxHasRoute, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
+
+let sandbox: Sandbox;
+let session: Session;
+let helper: Page;
+let work: string;
+const profiles: Record<string, { id: string; name: string }> = {};
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  session = await launch(sandbox);
+  work = await mkdtemp(join(tmpdir(), 'adoc-popup-'));
+  // An extension page to send requests from, as the options page would.
+  helper = await session.openExtensionPage('options');
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Repository names of an organization in the popup's order: by project, then name. */
+function sandboxRepos(orgName: string): string[] {
+  const org = sandbox.store.organization(orgName)!;
+  const projectOf = new Map(sandbox.store.projectsOf(org).map((p) => [p.id, p.name]));
+  return sandbox.store
+    .repositoriesOf(org)
+    .map((r) => ({ name: r.name, project: projectOf.get(r.projectId)! }))
+    .toSorted((a, b) => a.project.toLowerCase().localeCompare(b.project.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+    .map((r) => r.name);
+}
+
+const git = async (args: string[], env?: NodeJS.ProcessEnv) => (await promisify(execFile)('git', args, { env, timeout: 30_000 })).stdout;
+
+const waitForList = (popup: Page) => popup.waitForSelector('#repo-list [role="option"]', { timeout: 20_000 });
+
+describe('popup: repositories', () => {
+  it('offers to connect an account when there is none', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('#connect-heading');
+    expect(await textOf(popup, '.connect')).toContain('Connect an account');
+    await screenshots(popup, 'popup-no-profile');
+    await popup.click('.connect button');
+    const options = await session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#accounts'), { timeout: 10_000 });
+    await (await options.asPage())?.close();
+    await popup.close();
+  });
+
+  it('lists every repository of the organization, with project avatars', async () => {
+    profiles.fabrikam = await addPatProfile(helper, 'fabrikam', sandbox.pats.fabrikam!);
+    profiles.contoso = await addPatProfile(helper, 'contoso', sandbox.pats.contoso!);
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    const expected = sandboxRepos('fabrikam');
+    expect(await listedRepos(popup)).toEqual(expected);
+    await waitForText(popup, '.status', `${expected.length} repositories · updated`);
+    const avatar = await popup.$eval('#repo-list [data-repo="fabrikam-web"] .avatar', (a) => ({ text: a.textContent, bg: (a as HTMLElement).style.background }));
+    expect(avatar.text).toBe('FF');
+    expect(avatar.bg).not.toBe('');
+    expect(await textOf(popup, '#repo-list [data-repo="Legacy Portal"]')).toContain('disabled');
+    await screenshots(popup, 'popup-repositories');
+    await popup.close();
+  });
+
+  it('finds repositories by fuzzy search over repository and project names, and moves with the keyboard', async () => {
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    await popup.type('#repo-search', 'fabweb');
+    await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'fabrikam-web');
+    expect(await popup.$$eval('#repo-list [data-repo="fabrikam-web"] .name mark', (m) => m.map((x) => x.textContent).join(''))).toBe('fabweb');
+
+    // Words may name the project: "data sci" finds the Data Science repositories.
+    await popup.$eval('#repo-search', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('#repo-search', 'data sci');
+    await popup.waitForFunction(() => document.querySelectorAll('#repo-list [role="option"]').length === 3);
+    expect((await listedRepos(popup)).toSorted()).toEqual(['models', 'notebooks', 'pipelines']);
+
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('ArrowDown');
+    const selected = await popup.$eval('#repo-list [aria-selected="true"]', (e) => (e as HTMLElement).dataset.repo);
+    expect(selected).toBe((await listedRepos(popup))[2]);
+    expect(await popup.$eval('#repo-search', (e) => e.getAttribute('aria-activedescendant'))).toMatch(/^repo-/);
+    expect(await textOf(popup, '[data-testid="repo-actions"]')).toContain(`${selected} in Data Science`);
+
+    const opened = session.browser.waitForTarget((t) => t.url().startsWith('https://dev.azure.com/fabrikam/Data%20Science/_git/'), { timeout: 10_000 });
+    await popup.keyboard.press('Enter');
+    expect((await opened).url()).toBe(`https://dev.azure.com/fabrikam/Data%20Science/_git/${selected}`);
+    await (await (await opened).asPage())?.close();
+
+    await popup.focus('#repo-search');
+    await popup.keyboard.press('Escape');
+    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, sandboxRepos('fabrikam').length);
+
+    await popup.type('#repo-search', 'zzqx');
+    await waitForText(popup, '.list-frame', 'No repository or project matches “zzqx”');
+    await popup.close();
+  });
+
+  it('says cloning needs the companion, and copies clone URLs', async () => {
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    await popup.click('#repo-list [data-repo="Platform"]');
+    await waitForText(popup, '[data-testid="repo-actions"]', 'Cloning needs the desktop companion');
+    // Headless Chromium gives an extension page no clipboard: record what the popup copies instead.
+    await popup.evaluate(() => {
+      const copied: string[] = [];
+      (window as unknown as { copied: string[] }).copied = copied;
+      navigator.clipboard.writeText = async (text: string) => void copied.push(text);
+    });
+    const [https, ssh] = await popup.$$('[data-testid="repo-actions"] button.small');
+    await https!.click();
+    await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'HTTPS URL copied');
+    await ssh!.click();
+    await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'SSH URL copied');
+    // The URLs exactly as Azure DevOps gives them.
+    const listing = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'repos.list' }))) as {
+      data: { items: { name: string; remoteUrl: string; sshUrl: string }[] };
+    };
+    const platform = listing.data.items.find((r) => r.name === 'Platform')!;
+    expect(platform.remoteUrl).toMatch(/^https:\/\/fabrikam@dev\.azure\.com\/fabrikam\/.*Platform$/);
+    expect(await popup.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([platform.remoteUrl, platform.sshUrl]);
+
+    await popup.click('[data-testid="repo-actions"] button.primary');
+    await waitForText(popup, '[data-testid="repo-actions"] [role="alert"]', 'The clone did not finish');
+    expect(await textOf(popup, '[data-testid="repo-actions"] [role="alert"]')).toContain('not installed');
+    expect(await textOf(popup, '[data-testid="repo-actions"] [role="alert"] button')).toBe('Set up the companion');
+    await popup.close();
+  });
+
+  it('switching the profile switches the organization', async () => {
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    await popup.select('#profile-switcher', profiles.contoso!.id);
+    await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'contoso-api', { timeout: 20_000 });
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('contoso'));
+    const active = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
+    expect(active.data.activeId).toBe(profiles.contoso!.id);
+
+    // Azure DevOps Server, once the browser lets the extension reach it.
+    await grantHostAccess(session, 'https://tfs.fabrikam.test/*', { activate: true });
+    const onprem = await addPatProfile(helper, 'DefaultCollection', sandbox.patsByName['ada-onprem']!, 'https://tfs.fabrikam.test/tfs/DefaultCollection');
+    await popup.reload();
+    await popup.waitForFunction((id: string) => [...document.querySelectorAll('#profile-switcher option')].some((o) => (o as HTMLOptionElement).value === id), {}, onprem.id);
+    await popup.select('#profile-switcher', onprem.id);
+    await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="tfs-tools"]'), { timeout: 20_000 });
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('DefaultCollection'));
+
+    await popup.select('#profile-switcher', profiles.fabrikam!.id);
+    await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="fabrikam-web"]'), { timeout: 20_000 });
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    await popup.close();
+  });
+
+  it('keeps working after the worker stops: the cached list draws at once and a refresh runs behind it', async () => {
+    // Make the cached list old, and the refresh fail, to see both halves.
+    const worker = await session.worker();
+    await worker.evaluate(async (id: string) => {
+      const key = `cache:${id}:repos`;
+      const cached = (await chrome.storage.local.get(key))[key] as { fetchedAt: number };
+      await chrome.storage.local.set({ [key]: { ...cached, fetchedAt: 0 } });
+    }, profiles.fabrikam!.id);
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/_apis/git/repositories$' }, status: 503 });
+    await stopWorker(session);
+
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    await waitForText(popup, '.status', 'Could not refresh.', 30_000);
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+
+    sandbox.services.faults.clear();
+    await popup.click('.status button');
+    await waitForText(popup, '.status', 'updated just now', 30_000);
+    expect(await textOf(popup, '.status')).not.toContain('Could not refresh');
+    expect(await isFreshWorker(session)).toBe(true);
+    await popup.close();
+  });
+});
+
+describe('popup: new repository', () => {
+  it('checks the name as it is typed', async () => {
+    const popup = await openPopup(session);
+    await (await popup.waitForSelector('#tab-new-repo'))!.click();
+    const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
+    await waitForOption(popup, '#new-repo-project', platformId);
+    await popup.select('#new-repo-project', platformId);
+    await popup.type('#new-repo-name', 'bad/name');
+    await waitForText(popup, '#new-repo-name-problem', 'The name cannot contain “/”.');
+    await popup.$eval('#new-repo-name', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('#new-repo-name', 'platform-tools');
+    await waitForText(popup, '#new-repo-name-problem', 'Platform already has a repository named “platform-tools”.');
+    await popup.$eval('#new-repo-branch', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('#new-repo-branch', 'my branch');
+    await waitForText(popup, '#new-repo-branch-problem', 'cannot contain spaces');
+    await screenshots(popup, 'popup-new-repository');
+    await popup.close();
+  });
+
+  it('creates a repository with a README, a .gitignore template and the MIT license', async (ctx) => {
+    const routes = sandbox.router.list();
+    ctx.skip(!sandboxHasRoute(routes, 'POST', /^\/\{project\}\/_apis\/git\/repositories$/i), 'the sandbox cannot create repositories yet');
+    ctx.skip(!sandboxHasRoute(routes, 'POST', /\/pushes$/i), 'the sandbox has no pushes route yet');
+    const popup = await openPopup(session);
+    await (await popup.waitForSelector('#tab-new-repo'))!.click();
+    const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
+    await waitForOption(popup, '#new-repo-project', platformId);
+    await popup.select('#new-repo-project', platformId);
+    const template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v));
+    expect(template).toBeDefined();
+    await popup.type('#new-repo-name', 'made-in-the-popup');
+    await popup.select('#new-repo-gitignore', template!);
+    await popup.select('#new-repo-license', 'MIT');
+    await popup.waitForSelector('#new-repo-holder');
+    expect(await popup.$eval('#new-repo-holder', (e) => (e as HTMLInputElement).value)).toBe('Ada Lovelace');
+    await popup.$eval('#new-repo-year', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('#new-repo-year', '2025');
+    await popup.$eval('#new-repo-holder', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('#new-repo-holder', 'Fabrikam Fiber Ltd');
+    await popup.click('.new-repo button[type="submit"]');
+    const done = await waitForText(popup, '.new-repo-done .note.success', 'Created Platform / made-in-the-popup', 30_000);
+    expect(done).toContain('First commit on main: README.md, .gitignore, LICENSE.');
+    expect(await popup.$('.new-repo-done [data-testid="repo-actions"] button.primary')).not.toBeNull();
+
+    // What Azure DevOps holds now: exactly those three files, on main.
+    const dest = join(work, 'made-in-the-popup');
+    // Asynchronously: the sandbox answers git from this very process.
+    await git(['clone', '--quiet', 'https://dev.azure.com/fabrikam/Platform/_git/made-in-the-popup', dest], gitEnvFor(sandbox, { pat: sandbox.pats.fabrikam!, home: work }));
+    expect((await readdir(dest)).filter((f) => f !== '.git').toSorted()).toEqual(['.gitignore', 'LICENSE', 'README.md']);
+    expect((await git(['-C', dest, 'rev-parse', '--abbrev-ref', 'HEAD'])).trim()).toBe('main');
+    const license = await readFile(join(dest, 'LICENSE'), 'utf8');
+    expect(license.startsWith('MIT License\n\nCopyright (c) 2025 Fabrikam Fiber Ltd\n')).toBe(true);
+    expect(await readFile(join(dest, 'README.md'), 'utf8')).toBe('# made-in-the-popup\n');
+    expect((await readFile(join(dest, '.gitignore'), 'utf8')).length).toBeGreaterThan(20);
+
+    // The repositories tab knows it now.
+    await popup.click('#tab-repos');
+    await popup.waitForSelector('#repo-list [data-repo="made-in-the-popup"]', { timeout: 20_000 });
+    await popup.close();
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Steps the popup and options e2e tests share: adding profiles, granting an on-prem host,
+ * screenshots in light and dark, and reading what a page shows.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { repoRoot, type Session } from './harness';
+
+export const screenshotDir = join(repoRoot, 'artifacts/screenshots');
+
+/** Writes `{name}-light.png` and `{name}-dark.png`; leaves the page in the light scheme. */
+export async function screenshots(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  await mkdir(screenshotDir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+    await page.screenshot({ path: join(screenshotDir, `${name}-${scheme}.png`), fullPage: opts.fullPage ?? false });
+  }
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+}
+
+export const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (e) => e.textContent ?? '');
+
+/** Waits until the element's text contains `text` (or matches it), and answers the whole text. */
+export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 15_000): Promise<string> {
+  const source = typeof text === 'string' ? { s: text } : { r: text.source, f: text.flags };
+  await page.waitForFunction(
+    (sel: string, want: { s?: string; r?: string; f?: string }) => {
+      const t = document.querySelector(sel)?.textContent ?? '';
+      return want.s !== undefined ? t.includes(want.s) : new RegExp(want.r!, want.f).test(t);
+    },
+    { timeout },
+    selector,
+    source,
+  );
+  return textOf(page, selector);
+}
+
+/** Adds a PAT profile the way the options page does, without its form (for tests about other things). */
+export async function addPatProfile(page: Page, organization: string, pat: string, collectionUrl?: string): Promise<{ id: string; name: string }> {
+  const reply = (await page.evaluate(
+    (o, p, c) => chrome.runtime.sendMessage({ type: 'profiles.addPat', organization: o, pat: p, ...(c ? { collectionUrl: c } : {}) }),
+    organization,
+    pat,
+    collectionUrl ?? '',
+  )) as { ok: boolean; data?: { id: string; name: string }; error?: { message: string } };
+  if (!reply.ok || !reply.data) throw new Error(`adding ${organization} failed: ${reply.error?.message}`);
+  return reply.data;
+}
+
+/**
+ * Grants the extension an optional host permission the way a user does on chrome://extensions
+ * (Site access). Headless Chromium cannot answer the permission prompt that
+ * `chrome.permissions.request` opens; once granted there, that call answers true without a
+ * prompt. With `activate`, it is also made then (with a user gesture, as a click would), for
+ * tests that add an on-prem profile without the options page's form.
+ */
+export async function grantHostAccess(session: Session, pattern: string, opts: { activate?: boolean } = {}): Promise<void> {
+  const page = await session.browser.newPage();
+  try {
+    await page.goto('chrome://extensions/');
+    const outcome = await page.evaluate(
+      async (id, host) => {
+        const dp = (chrome as unknown as { developerPrivate?: { addHostPermission(id: string, host: string): Promise<void> } }).developerPrivate;
+        if (!dp) return 'chrome.developerPrivate is not available';
+        try {
+          await dp.addHostPermission(id, host);
+          return 'ok';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+      session.extensionId,
+      pattern,
+    );
+    if (outcome !== 'ok') throw new Error(`could not grant ${pattern}: ${outcome}`);
+  } finally {
+    await page.close();
+  }
+  if (!opts.activate) return;
+  const extensionPage = await session.openExtensionPage('options');
+  try {
+    const cdp = await extensionPage.createCDPSession();
+    const { result } = await cdp.send('Runtime.evaluate', {
+      expression: `chrome.permissions.request({ origins: [${JSON.stringify(pattern)}] })`,
+      userGesture: true,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    if (result.value !== true) throw new Error(`chrome.permissions.request(${pattern}) answered ${JSON.stringify(result.value)}`);
+  } finally {
+    await extensionPage.close();
+  }
+}
+
+/** Opens the popup as a tab of the popup's size. */
+export async function openPopup(session: Session): Promise<Page> {
+  const page = await session.openExtensionPage('popup');
+  await page.setViewport({ width: 380, height: 600 });
+  return page;
+}
+
+/** The names of the repositories the popup's list shows, in order. */
+export const listedRepos = (popup: Page): Promise<string[]> =>
+  popup.$$eval('#repo-list [role="option"]', (rows) => rows.map((r) => (r as HTMLElement).dataset.repo ?? ''));
+
+/** Whether the sandbox has a route (method + pattern, as sandbox/api registers it). */
+export function sandboxHasRoute(routes: { method: string; pattern: string }[], method: string, pattern: RegExp): boolean {
+  return routes.some((r) => r.method === method && pattern.test(r.pattern));
+}
+
+/** Stops the extension's service worker and waits until it is gone (see the harness). */
+export const stopWorker = (session: Session): Promise<void> => session.stopWorker();
+
+/** True when the running worker was started after the last `stopWorker`. */
+export async function isFreshWorker(session: Session): Promise<boolean> {
+  const worker = await session.worker();
+  return worker.evaluate(() => (globalThis as { beforeStop?: boolean }).beforeStop !== true);
+}
+
+/**
+ * Waits until a select offers `value` (or, without one, any non-empty value) and answers the
+ * values. Preact sets `value` as a property, so `option[value=…]` selectors do not see it.
+ */
+export async function waitForOption(page: Page, select: string, value?: string, timeout = 20_000): Promise<string[]> {
+  await page.waitForFunction(
+    (sel: string, want: string | null) =>
+      [...document.querySelectorAll(`${sel} option`)].some((o) => {
+        const v = (o as HTMLOptionElement).value;
+        return want === null ? v !== '' : v === want;
+      }),
+    { timeout },
+    select,
+    value ?? null,
+  );
+  return page.$$eval(`${select} option`, (o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => v !== ''));
+}
+
+/** Signs in through the Entra stand-in's page as `user` (an alias) from the options page; waits for the organization choice or an error. */
+export async function signInWithMicrosoft(session: Session, options: Page, user: string): Promise<void> {
+  await options.click('#signin-start');
+  const target = await session.browser.waitForTarget((t) => t.url().includes('/authorize'), { timeout: 15_000 });
+  const page = (await target.asPage())!;
+  await page.waitForSelector('#idSIButton9');
+  await page.click(`input[name="user"][value="${user}"]`);
+  await page.click('#idSIButton9');
+  await options.waitForSelector('.org-choice, .sign-in .note.error', { timeout: 15_000 });
+}

@@ -1,0 +1,285 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isBranches, isPullRequest, isRepoFiles, parseAdoUrl, type AdoPage } from '../../src/shared/ado/urls';
+import type { FeatureId } from '../../src/shared/messages';
+import type { Feature, MountContext } from '../../src/content/feature';
+import { startRegistry, type RegistryHost } from '../../src/content/registry';
+
+/**
+ * The feature registry against a fake page: URL changes are views, anchors appear and vanish as
+ * the test says. No DOM library: the registry needs only `isConnected` and `remove()` of nodes.
+ */
+
+class FakeNode {
+  isConnected = true;
+  constructor(readonly name: string) {}
+  remove(): void {
+    this.isConnected = false;
+  }
+}
+
+class FakePage implements RegistryHost {
+  href = 'https://dev.azure.com/fabrikam/Platform/_git/Platform?path=/src';
+  readonly anchors = new Map<string, FakeNode>();
+  readonly listeners = new Set<() => void>();
+  readonly missing: { feature: string; page: string }[] = [];
+  readonly views: (string | undefined)[] = [];
+  off = new Set<FeatureId>();
+  settingsAsked = 0;
+  queries = 0;
+
+  url = () => this.href;
+  watch(onChange: () => void, signal: AbortSignal): void {
+    this.listeners.add(onChange);
+    signal.addEventListener('abort', () => this.listeners.delete(onChange));
+  }
+  query(selectors: readonly string[]): Element | null {
+    this.queries += 1;
+    for (const s of selectors) {
+      const node = this.anchors.get(s);
+      if (node?.isConnected) return node as unknown as Element;
+    }
+    return null;
+  }
+  async enabled() {
+    this.settingsAsked += 1;
+    return (id: FeatureId) => !this.off.has(id);
+  }
+  floatingSlot(feature: Feature, signal: AbortSignal): Element {
+    const slot = new FakeNode(`dock:${feature.id}`);
+    signal.addEventListener('abort', () => slot.remove());
+    return slot as unknown as Element;
+  }
+  reportMissing(feature: Feature, page: AdoPage): void {
+    this.missing.push({ feature: feature.id, page: page.page });
+  }
+  onView(page: AdoPage | undefined): void {
+    this.views.push(page?.page);
+  }
+
+  /** What the DOM observer does after the page changed. */
+  changed(): void {
+    for (const l of this.listeners) l();
+  }
+  /** In-app navigation: the page's regions are replaced, so every old anchor goes. */
+  navigate(href: string): void {
+    this.href = href;
+    for (const node of this.anchors.values()) node.remove();
+    this.anchors.clear();
+    this.changed();
+  }
+  show(selector: string): FakeNode {
+    const node = new FakeNode(selector);
+    this.anchors.set(selector, node);
+    this.changed();
+    return node;
+  }
+}
+
+interface Mounted {
+  anchor: FakeNode;
+  ctx: MountContext;
+  root: FakeNode;
+}
+
+function fakeFeature(id: FeatureId, include: Feature['include'], anchors: string[]): Feature & { mounts: Mounted[] } {
+  const mounts: Mounted[] = [];
+  return {
+    id,
+    title: id,
+    include,
+    anchors,
+    mounts,
+    mount(anchor, ctx) {
+      const root = new FakeNode(`${id}-root`);
+      mounts.push({ anchor: anchor as unknown as FakeNode, ctx, root });
+      return root as unknown as Element;
+    },
+  };
+}
+
+const REPO = 'https://dev.azure.com/fabrikam/Platform/_git/Platform';
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+let page: FakePage;
+let clone: ReturnType<typeof fakeFeature>;
+let reviewers: ReturnType<typeof fakeFeature>;
+let stop: () => void;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  page = new FakePage();
+  clone = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p), (p) => isBranches(p)], ['#__bolt-clone', '.repos-files-header-commandbar']);
+  reviewers = fakeFeature('pull-request-reviewers', [(p, url) => isPullRequest(p) && url.searchParams.get('_a') !== 'files'], ['.repos-overview-right-pane']);
+  ({ stop } = startRegistry([clone, reviewers], page, { anchorTimeoutMs: 5000 }));
+});
+
+afterEach(() => {
+  stop();
+  vi.useRealTimers();
+});
+
+describe('feature registry', () => {
+  it('mounts a feature once when its anchor appears, and not again while the view stays', async () => {
+    await flush();
+    expect(clone.mounts).toHaveLength(0);
+    const anchor = page.show('#__bolt-clone');
+    await flush();
+    expect(clone.mounts).toHaveLength(1);
+    expect(clone.mounts[0]!.anchor).toBe(anchor);
+    expect(clone.mounts[0]!.ctx).toMatchObject({ floating: false, page: { page: 'repoFiles', repository: 'Platform' } });
+    for (let i = 0; i < 5; i++) page.changed();
+    page.show('.repos-files-header-commandbar');
+    await flush();
+    expect(clone.mounts).toHaveLength(1);
+    expect(reviewers.mounts).toHaveLength(0);
+  });
+
+  it('takes the first selector of its list that is present (newest markup first)', async () => {
+    page.anchors.set('.repos-files-header-commandbar', new FakeNode('bar'));
+    page.anchors.set('#__bolt-clone', new FakeNode('clone'));
+    page.changed();
+    await flush();
+    expect(clone.mounts[0]!.anchor.name).toBe('clone');
+  });
+
+  it('mounts once per view across in-app navigation, and aborts the mount of the view it leaves', async () => {
+    const urls = [`${REPO}?version=GBmain`, `${REPO}/branches`, `${REPO}/pullrequest/1`, `${REPO}?path=/docs`, `${REPO}/pullrequest/1?_a=files`];
+    const expected = { clone: 0, reviewers: 0 };
+    for (let round = 0; round < 10; round++) {
+      for (const url of urls) {
+        const before = [...clone.mounts, ...reviewers.mounts];
+        page.navigate(url);
+        await flush();
+        // Everything mounted in the previous view is gone with it.
+        for (const m of before) {
+          expect(m.ctx.signal.aborted).toBe(true);
+          expect(m.root.isConnected).toBe(false);
+        }
+        page.show('#__bolt-clone');
+        page.show('.repos-overview-right-pane');
+        await flush();
+        if (url.includes('/pullrequest/')) expected.reviewers += url.includes('_a=files') ? 0 : 1;
+        else expected.clone += 1;
+        expect({ clone: clone.mounts.length, reviewers: reviewers.mounts.length }).toEqual(expected);
+      }
+    }
+    expect(page.views.slice(-urls.length)).toEqual(['repoFiles', 'branches', 'pullRequest', 'repoFiles', 'pullRequest']);
+  });
+
+  it('treats a change of the fragment alone as the same view', async () => {
+    page.show('#__bolt-clone');
+    await flush();
+    page.href += '#L10';
+    page.changed();
+    await flush();
+    expect(clone.mounts).toHaveLength(1);
+    expect(clone.mounts[0]!.ctx.signal.aborted).toBe(false);
+  });
+
+  it('mounts again, in the same view, when the page re-renders the part it sat in', async () => {
+    const first = page.show('#__bolt-clone');
+    await flush();
+    // The page replaces its command bar: our node goes with it.
+    first.remove();
+    clone.mounts[0]!.root.remove();
+    page.anchors.delete('#__bolt-clone');
+    page.changed();
+    await flush();
+    expect(clone.mounts[0]!.ctx.signal.aborted).toBe(true);
+    expect(clone.mounts).toHaveLength(1);
+    page.show('#__bolt-clone');
+    await flush();
+    expect(clone.mounts).toHaveLength(2);
+    expect(clone.mounts[1]!.ctx.signal.aborted).toBe(false);
+  });
+
+  it('gives up re-mounting on a page that keeps re-rendering', async () => {
+    for (let i = 0; i < 50; i++) {
+      page.show('#__bolt-clone');
+      await flush();
+      clone.mounts.at(-1)?.root.remove();
+      page.changed();
+      await flush();
+    }
+    expect(clone.mounts.length).toBe(20);
+  });
+
+  it('shows a feature floating and reports the missing anchor when none appears in time', async () => {
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(clone.mounts).toHaveLength(0);
+    expect(page.missing).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(page.missing).toEqual([{ feature: 'clone-to-desktop', page: 'repoFiles' }]);
+    expect(clone.mounts).toHaveLength(1);
+    expect(clone.mounts[0]!.ctx.floating).toBe(true);
+    expect(clone.mounts[0]!.anchor.name).toBe('dock:clone-to-desktop');
+    // A late anchor wins over the dock.
+    page.show('.repos-files-header-commandbar');
+    await flush();
+    expect(clone.mounts[0]!.ctx.signal.aborted).toBe(true);
+    expect(clone.mounts[0]!.anchor.isConnected).toBe(false);
+    expect(clone.mounts).toHaveLength(2);
+    expect(clone.mounts[1]!.ctx.floating).toBe(false);
+    expect(page.missing).toHaveLength(1);
+  });
+
+  it('does not fall back after the view was left', async () => {
+    page.navigate('https://dev.azure.com/fabrikam/Platform');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(clone.mounts).toHaveLength(0);
+    expect(page.missing).toEqual([]);
+  });
+
+  it('costs nothing on pages where no feature applies: no settings asked, no anchor looked for', async () => {
+    page.navigate('https://dev.azure.com/fabrikam/Platform');
+    await flush();
+    const asked = page.settingsAsked;
+    const queries = page.queries;
+    for (let i = 0; i < 100; i++) page.changed();
+    page.navigate('https://dev.azure.com/fabrikam/_pulls');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(page.settingsAsked).toBe(asked);
+    expect(page.queries).toBe(queries);
+    page.navigate('https://example.com/fabrikam/Platform/_git/Platform');
+    await flush();
+    expect(page.views.at(-1)).toBeUndefined();
+    expect(page.queries).toBe(queries);
+  });
+
+  it('does not mount features the user switched off', async () => {
+    page.off.add('clone-to-desktop');
+    page.navigate(`${REPO}?version=GBdev`);
+    page.show('#__bolt-clone');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(clone.mounts).toHaveLength(0);
+    expect(page.missing).toEqual([]);
+  });
+
+  it('recognises Azure DevOps Server pages with the servers it is told', async () => {
+    stop();
+    const onprem = new FakePage();
+    onprem.href = 'https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools?version=GBmaster';
+    const other = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p)], ['#__bolt-clone']);
+    ({ stop } = startRegistry([other], onprem, { parse: (url) => parseAdoUrl(url, { onPremHosts: ['tfs.fabrikam.test'] }) }));
+    onprem.show('#__bolt-clone');
+    await flush();
+    expect(other.mounts.map((m) => m.ctx.page)).toMatchObject([{ hostKind: 'onprem', organization: 'DefaultCollection', repository: 'tfs-tools', branch: 'master' }]);
+    // Without them the page is not recognised, and nothing runs.
+    stop();
+    const blind = new FakePage();
+    blind.href = onprem.href;
+    ({ stop } = startRegistry([other], blind));
+    blind.show('#__bolt-clone');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(other.mounts).toHaveLength(1);
+    expect(blind.views).toEqual([undefined]);
+  });
+
+  it('stops everything when stopped', async () => {
+    page.show('#__bolt-clone');
+    await flush();
+    stop();
+    expect(clone.mounts[0]!.ctx.signal.aborted).toBe(true);
+    expect(page.listeners.size).toBe(0);
+  });
+});

@@ -1,0 +1,345 @@
+/**
+ * The background handlers behind the popup and options (repositories, pull requests, people,
+ * reviewer groups, SSH keys), through the real gateway with a scripted Azure DevOps.
+ */
+import type { Runtime } from 'webextension-polyfill';
+import { describe, expect, it } from 'vitest';
+import { createCompanion } from '../../src/background/companion';
+import { createGateway } from '../../src/background/gateway';
+import type { CompanionHandlerDeps } from '../../src/background/handlers/companion';
+import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
+import { builtInGitignore } from '../../src/shared/ado/gitignore-templates';
+import { renderLicense } from '../../src/shared/ado/licenses';
+import type { Request } from '../../src/shared/messages';
+import { Profile } from '../../src/shared/profile';
+
+const EXT = 'chrome-extension://abc/';
+const fromPage = { id: 'abc', url: `${EXT}src/popup/index.html` } as Runtime.MessageSender;
+const fromContent = { id: 'abc', url: 'https://dev.azure.com/fabrikam/Platform', tab: { id: 1, url: 'https://dev.azure.com/fabrikam/Platform' } } as Runtime.MessageSender;
+const NOW = Date.parse('2026-08-20T12:00:00Z');
+
+interface Seen {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  auth: string | null;
+}
+type Route = (req: Seen) => Response | undefined;
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const failure = (status: number, message: string, typeKey = 'Exception') => json({ message, typeKey, $id: '1' }, status);
+
+const project = (name: string) => ({ id: `p-${name}`, name });
+const repository = (name: string, projectName = 'Platform') => ({
+  id: `r-${name}`,
+  name,
+  url: `https://dev.azure.com/fabrikam/_apis/git/repositories/r-${name}`,
+  project: project(projectName),
+  remoteUrl: `https://fabrikam@dev.azure.com/fabrikam/${projectName}/_git/${name}`,
+  sshUrl: `git@ssh.dev.azure.com:v3/fabrikam/${projectName}/${name}`,
+  webUrl: `https://dev.azure.com/fabrikam/${projectName}/_git/${name}`,
+  defaultBranch: 'refs/heads/main',
+});
+const pullRequest = (id: number, title: string, repo = 'Platform', extra: object = {}) => ({
+  pullRequestId: id,
+  status: 'active',
+  title,
+  sourceRefName: 'refs/heads/feature/x',
+  targetRefName: 'refs/heads/main',
+  creationDate: `2026-08-1${id}T10:00:00Z`,
+  createdBy: { id: 'me', displayName: 'Ada Lovelace' },
+  repository: { id: `r-${repo}`, name: repo, project: project('Platform') },
+  reviewers: [{ id: 'g1', displayName: 'Grace Hopper', vote: 10 }],
+  ...extra,
+});
+
+async function setup(...routes: Route[]) {
+  const local = memoryKeyValue();
+  const store = createProfileStore(local);
+  const base = { host: { kind: 'cloud' as const }, organization: 'fabrikam', identity: { id: 'me', displayName: 'Ada Lovelace' }, instanceId: 'inst-1' };
+  await store.save(Profile.parse({ ...base, id: 'pat1', name: 'PAT', auth: 'pat' }), { kind: 'pat', pat: 'pat-secret-0123456789' });
+  await store.save(Profile.parse({ ...base, id: 'oa1', name: 'OAuth', auth: 'oauth' }), { kind: 'oauth', accessToken: 'access-secret', expiresAt: NOW + 3_600_000 });
+  const seen: Seen[] = [];
+  const fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input));
+    const req: Seen = {
+      method: init.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: Object.fromEntries(url.searchParams),
+      body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+      auth: new Headers(init.headers).get('authorization'),
+    };
+    seen.push(req);
+    for (const r of routes) {
+      const answer = r(req);
+      if (answer) return answer;
+    }
+    return failure(404, `No route for ${req.method} ${req.path}`, 'NotFoundException');
+  }) as typeof globalThis.fetch;
+  const deps: CompanionHandlerDeps = {
+    companion: createCompanion({
+      connect: () => {
+        throw new Error('no companion in these tests');
+      },
+      lastError: () => undefined,
+      extensionVersion: '1.0.0',
+    }),
+    userAgent: 'Chrome/150',
+    extensionId: 'abc',
+    extensionOrigin: EXT,
+    version: '1.0.0',
+    local,
+    session: memoryKeyValue(),
+    store,
+    fetch,
+    now: () => NOW,
+    newId: (() => {
+      let n = 0;
+      return () => `id-${++n}`;
+    })(),
+    oauthConfig: async () => ({ clientId: 'c', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
+    oauth: { launchWebAuthFlow: async () => '', redirectUrl: 'https://abc.chromiumapp.org/' },
+  };
+  const gateway = createGateway(deps);
+  const send = async <T = unknown>(req: Request, sender = fromPage) => (await gateway.handleMessage(req, sender)) as { ok: boolean; data: T; error: { code: string; message: string; helpUrl?: string } };
+  return { send, seen, local };
+}
+
+const on = (method: string, path: RegExp, answer: (req: Seen) => Response): Route => (req) => (req.method === method && path.test(req.path) ? answer(req) : undefined);
+
+const create = (extra: Partial<Extract<Request, { type: 'repos.create' }>> = {}): Request => ({
+  type: 'repos.create',
+  projectId: 'p-Platform',
+  name: 'new-repo',
+  readme: true,
+  defaultBranch: 'main',
+  gitignore: { name: 'VisualStudio', builtIn: false },
+  license: { id: 'MIT', year: '2026', holder: 'Fabrikam Ltd' },
+  ...extra,
+});
+
+describe('repos.create', () => {
+  const created = on('POST', /^\/fabrikam\/p-Platform\/_apis\/git\/repositories$/, (req) => json(repository((req.body as { name: string }).name), 201));
+  const pushed = on('POST', /\/_apis\/git\/repositories\/r-new-repo\/pushes$/, () => json({ pushId: 1, commits: [{ commitId: 'c0ffee' }] }, 201));
+
+  it('creates the repository, then its first commit with README, .gitignore template and license', async () => {
+    const { send, seen } = await setup(created, pushed);
+    const reply = await send<{ repo: { name: string; defaultBranch: string }; files: string[]; commitId: string; branch: string }>(create());
+    expect(reply.ok).toBe(true);
+    expect(reply.data).toMatchObject({ branch: 'main', files: ['/README.md', '/.gitignore', '/LICENSE'], commitId: 'c0ffee', repo: { name: 'new-repo', defaultBranch: 'refs/heads/main' } });
+    expect(seen.map((s) => s.method)).toEqual(['POST', 'POST']);
+    expect(seen[0]!.body).toEqual({ name: 'new-repo', project: { id: 'p-Platform' } });
+    const push = seen[1]!.body as { refUpdates: unknown[]; commits: { changes: unknown[] }[] };
+    expect(push.refUpdates).toEqual([{ name: 'refs/heads/main', oldObjectId: '0'.repeat(40) }]);
+    expect(push.commits[0]!.changes).toEqual([
+      { changeType: 'add', item: { path: '/README.md' }, newContent: { content: '# new-repo\n', contentType: 'rawtext' } },
+      { changeType: 'add', item: { path: '/.gitignore' }, newContentTemplate: { name: 'VisualStudio.gitignore', type: 'gitignore' } },
+      { changeType: 'add', item: { path: '/LICENSE' }, newContent: { content: renderLicense('MIT', { year: 2026, holder: 'Fabrikam Ltd' }), contentType: 'rawtext' } },
+    ]);
+  });
+
+  it('writes a built-in .gitignore as content, and makes no commit when no file is wanted', async () => {
+    const { send, seen } = await setup(created, pushed);
+    expect((await send(create({ readme: false, license: undefined, gitignore: { name: 'Node', builtIn: true } }))).ok).toBe(true);
+    expect((seen[1]!.body as { commits: { changes: unknown[] }[] }).commits[0]!.changes).toEqual([
+      { changeType: 'add', item: { path: '/.gitignore' }, newContent: { content: builtInGitignore('Node'), contentType: 'rawtext' } },
+    ]);
+    const empty = await setup(created, pushed);
+    const reply = await empty.send<{ files: string[] }>(create({ readme: false, license: undefined, gitignore: undefined }));
+    expect(reply.data.files).toEqual([]);
+    expect(empty.seen).toHaveLength(1);
+  });
+
+  it('checks the license and template before creating anything', async () => {
+    const { send, seen } = await setup(created, pushed);
+    const badYear = await send(create({ license: { id: 'MIT', year: 'last year', holder: 'X' } }));
+    expect(badYear.error.message).toMatch(/should look like 2026/);
+    const noHolder = await send(create({ license: { id: 'BSD-3-Clause', year: '2026', holder: ' ' } }));
+    expect(noHolder.error.message).toMatch(/copyright holder/);
+    const noTemplate = await send(create({ gitignore: { name: 'Cobol', builtIn: true } }));
+    expect(noTemplate.error.message).toMatch(/no built-in .gitignore template named “Cobol”/);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('says the repository exists when only its first commit failed', async () => {
+    const refused = on('POST', /\/pushes$/, () => failure(400, 'TF401028: The reference has already been updated by another client.'));
+    const { send } = await setup(created, refused);
+    const reply = await send<{ repo: { id: string }; files: string[]; warning: string }>(create());
+    expect(reply.ok).toBe(true);
+    expect(reply.data.repo.id).toBe('r-new-repo');
+    expect(reply.data.files).toEqual([]);
+    expect(reply.data.warning).toMatch(/^The repository was created, but its first files could not be added\. .*TF401028/);
+  });
+
+  it('reports a name Azure DevOps already has', async () => {
+    const exists = on('POST', /\/_apis\/git\/repositories$/, () => failure(409, "TF400948: A Git repository with the name new-repo already exists.", 'GitRepositoryNameAlreadyExistsException'));
+    const { send } = await setup(exists);
+    expect((await send(create())).error).toMatchObject({ code: 'conflict', message: 'A repository with this name already exists in the project. Choose another name.' });
+  });
+});
+
+describe('repos.gitignoreTemplates and repos.branches', () => {
+  it('offers Azure DevOps’ templates, sorted, or this extension’s own when they cannot be read', async () => {
+    const listed = on('GET', /\/Platform\/_apis\/git\/templates$/, () => json({ count: 2, value: [{ name: 'VisualStudio.gitignore' }, { name: 'Android.gitignore' }] }));
+    const ok = await setup(listed);
+    expect((await ok.send({ type: 'repos.gitignoreTemplates', project: 'Platform' })).data).toEqual({ names: ['Android', 'VisualStudio'], builtIn: false });
+    expect(ok.seen[0]!.query).toMatchObject({ type: 'gitignore' });
+
+    const denied = await setup(on('GET', /templates$/, () => failure(403, "Access Denied: The Personal Access Token used does not have the scope 'vso.code_full'.")));
+    const reply = await denied.send<{ names: string[]; builtIn: boolean }>({ type: 'repos.gitignoreTemplates', project: 'Platform' });
+    expect(reply.data.builtIn).toBe(true);
+    expect(reply.data.names).toContain('VisualStudio');
+    expect(reply.data.names).toContain('Node');
+  });
+
+  it('lists branches by short name with the default branch', async () => {
+    const { send } = await setup(
+      on('GET', /\/repositories\/r-Platform$/, () => json(repository('Platform'))),
+      on('GET', /\/repositories\/r-Platform\/refs$/, () => json({ count: 3, value: ['refs/heads/main', 'refs/heads/feature/b', 'refs/heads/develop'].map((name) => ({ name, objectId: 'a'.repeat(40) })) })),
+    );
+    const reply = await send({ type: 'repos.branches', repo: { id: 'r-Platform', name: 'Platform', project: 'Platform' } });
+    expect(reply.data).toEqual({ branches: ['develop', 'feature/b', 'main'], defaultBranch: 'main' });
+  });
+});
+
+describe('prs.mine', () => {
+  const projects = on('GET', /^\/fabrikam\/_apis\/projects$/, () => json({ count: 2, value: [project('Platform'), project('Mobile')] }));
+
+  it('collects my pull requests and those I review from every project, newest first', async () => {
+    const prs = on('GET', /^\/fabrikam\/Platform\/_apis\/git\/pullrequests$/, (req) =>
+      json({ value: req.query['searchCriteria.creatorId'] === 'me' ? [pullRequest(1, 'Mine, older'), pullRequest(3, 'Mine, newer', 'Platform', { isDraft: true })] : [pullRequest(2, 'For review')] }),
+    );
+    const mobile = on('GET', /^\/fabrikam\/Mobile\/_apis\/git\/pullrequests$/, () => failure(404, 'TF200016: The project does not exist.'));
+    const { send, seen } = await setup(projects, prs, mobile);
+    const reply = await send<{ created: { title: string; isDraft: boolean; webUrl: string }[]; reviewing: { title: string; reviewers: unknown[] }[]; failed: { project: string }[] }>({ type: 'prs.mine' });
+    expect(reply.data.created.map((p) => [p.title, p.isDraft])).toEqual([
+      ['Mine, newer', true],
+      ['Mine, older', false],
+    ]);
+    expect(reply.data.created[0]!.webUrl).toBe('https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/3');
+    expect(reply.data.reviewing.map((p) => p.title)).toEqual(['For review']);
+    expect(reply.data.reviewing[0]!.reviewers).toEqual([{ id: 'g1', displayName: 'Grace Hopper', vote: 10, isRequired: false, isGroup: false }]);
+    expect(reply.data.failed.map((f) => f.project)).toEqual(['Mobile']);
+    const asked = seen.filter((s) => s.path.endsWith('/pullrequests'));
+    expect(asked.every((s) => s.query['searchCriteria.status'] === 'active')).toBe(true);
+    expect(asked.filter((s) => s.query['searchCriteria.reviewerId'] === 'me')).toHaveLength(2);
+  });
+
+  it('fails with the reason when no project could be read', async () => {
+    const { send } = await setup(projects, on('GET', /pullrequests$/, () => failure(401, 'Access Denied: The Personal Access Token used has expired.')));
+    const reply = await send({ type: 'prs.mine' });
+    expect(reply.error.code).toBe('unauthorized');
+    expect(reply.error.helpUrl).toBe('https://dev.azure.com/fabrikam/_usersSettings/tokens');
+  });
+});
+
+describe('prs.create', () => {
+  const repo = { id: 'r-Platform', name: 'Platform', project: 'Platform' };
+
+  it('creates the pull request with its reviewers once each, and answers its page', async () => {
+    const { send, seen } = await setup(on('POST', /\/repositories\/r-Platform\/pullrequests$/, (req) => json(pullRequest(7, (req.body as { title: string }).title), 201)));
+    const reply = await send<{ id: number; webUrl: string }>({
+      type: 'prs.create',
+      repo,
+      sourceBranch: 'refs/heads/feature/x',
+      targetBranch: 'main',
+      title: 'Add retries',
+      description: 'Why and how.',
+      isDraft: true,
+      reviewerIds: ['g1', 'a1', 'g1'],
+    });
+    expect(reply.data).toMatchObject({ id: 7, webUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/7' });
+    expect(seen[0]!.body).toEqual({
+      sourceRefName: 'refs/heads/feature/x',
+      targetRefName: 'refs/heads/main',
+      title: 'Add retries',
+      description: 'Why and how.',
+      isDraft: true,
+      reviewers: [{ id: 'g1' }, { id: 'a1' }],
+    });
+  });
+
+  it('refuses a pull request from a branch into itself', async () => {
+    const { send, seen } = await setup();
+    const reply = await send({ type: 'prs.create', repo, sourceBranch: 'main', targetBranch: 'refs/heads/main', title: 'x', reviewerIds: [] });
+    expect(reply.error.message).toMatch(/two different branches/);
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe('people.search', () => {
+  it('offers the picker’s people and groups that belong to the organization', async () => {
+    const picker = on('POST', /\/_apis\/IdentityPicker\/Identities$/, () =>
+      json({
+        results: [
+          {
+            identities: [
+              { entityId: 'e1', entityType: 'User', localId: 'g1', displayName: 'Grace Hopper', mail: 'grace@fabrikam.test' },
+              { entityId: 'e2', entityType: 'Group', localId: 'grp', displayName: '[fabrikam]\\Release Approvers' },
+              { entityId: 'e3', entityType: 'User', localId: null, displayName: 'Not A Member' },
+            ],
+          },
+        ],
+      }),
+    );
+    const { send, seen } = await setup(picker);
+    expect((await send({ type: 'people.search', query: 'gr' })).data).toEqual({
+      people: [
+        { id: 'g1', displayName: 'Grace Hopper', mail: 'grace@fabrikam.test' },
+        { id: 'grp', displayName: '[fabrikam]\\Release Approvers', isGroup: true },
+      ],
+    });
+    expect(seen[0]!.body).toMatchObject({ query: 'gr', identityTypes: ['user', 'group'] });
+  });
+
+  it('falls back to the documented identity search where the picker is missing', async () => {
+    const identities = on('GET', /\/_apis\/identities$/, () =>
+      json({ value: [{ id: 'g1', providerDisplayName: 'Grace Hopper', properties: { Mail: { $type: 'System.String', $value: 'grace@fabrikam.test' } } }] }),
+    );
+    const { send } = await setup(identities);
+    expect((await send({ type: 'people.search', query: 'grace' })).data).toEqual({ people: [{ id: 'g1', displayName: 'Grace Hopper', mail: 'grace@fabrikam.test' }] });
+  });
+});
+
+describe('reviewer groups through the gateway', () => {
+  it('saves, lists and removes groups; pages cannot change them', async () => {
+    const { send } = await setup();
+    const group = { project: 'Platform', name: 'Web', members: [{ id: 'g1', displayName: 'Grace Hopper' }] };
+    const saved = await send<{ id: string; profileId: string }>({ type: 'groups.save', group });
+    expect(saved.data).toMatchObject({ id: 'id-1', profileId: 'pat1', name: 'Web' });
+    expect((await send<{ groups: unknown[] }>({ type: 'groups.list', project: 'Platform' })).data.groups).toHaveLength(1);
+    expect((await send<{ groups: unknown[] }>({ type: 'groups.list', profileId: 'oa1' })).data.groups).toHaveLength(0);
+    expect((await send({ type: 'groups.list' }, fromContent)).ok).toBe(true);
+    expect((await send({ type: 'groups.save', group }, fromContent)).error.code).toBe('FORBIDDEN');
+    expect((await send({ type: 'groups.remove', id: 'id-1' }, fromContent)).error.code).toBe('FORBIDDEN');
+    expect((await send({ type: 'groups.remove', id: 'id-1' })).data).toEqual({ groups: [] });
+  });
+});
+
+describe('ssh.addToAdo', () => {
+  const KEY = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 ada@laptop';
+
+  it('registers the key for the organization with a Microsoft sign-in, valid for just under a year', async () => {
+    const provider = 'ms.vss-token-web.personal-access-token-issue-session-token-provider';
+    const { send, seen } = await setup(
+      on('POST', /\/_apis\/Contribution\/HierarchyQuery$/, () =>
+        json({ dataProviders: { [provider]: { authorizationId: 'k1', displayName: 'Azure DevOps Companion 2026-08-20', validTo: '2027-08-19T12:00:00Z' } } }),
+      ),
+    );
+    const reply = await send({ type: 'ssh.addToAdo', profileId: 'oa1', publicKey: KEY });
+    expect(reply.data).toEqual({ name: 'Azure DevOps Companion 2026-08-20', validTo: '2027-08-19T12:00:00Z' });
+    expect(seen[0]!.auth).toBe('Bearer access-secret');
+    const props = (seen[0]!.body as { dataProviderContext: { properties: Record<string, unknown> } }).dataProviderContext.properties;
+    expect(props).toMatchObject({ publicData: KEY, targetAccounts: ['inst-1'], isPublic: true });
+    expect(Date.parse(props.validTo as string) - NOW).toBe(364 * 86_400_000);
+  });
+
+  it('explains that a token cannot add keys, naming the keys page, and sends nothing', async () => {
+    const { send, seen } = await setup();
+    const reply = await send({ type: 'ssh.addToAdo', profileId: 'pat1', publicKey: KEY });
+    expect(reply.error.message).toContain('https://dev.azure.com/fabrikam/_usersSettings/keys');
+    expect(seen).toHaveLength(0);
+    expect((await send({ type: 'ssh.addToAdo', profileId: 'oa1', publicKey: KEY }, fromContent)).error.code).toBe('FORBIDDEN');
+  });
+});
