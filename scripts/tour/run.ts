@@ -51,6 +51,8 @@ export async function runTour(opts: { sandbox: Sandbox; home: TourContext['home'
         console.log(`✓ ${i + 1}. ${step.name} — ${result} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       } catch (e) {
         failed++;
+        // What every open page showed when the step failed, for whoever investigates.
+        for (const [n, page] of (await session.browser.pages()).entries()) await ctx.shot(page, `failed-${i + 1}-${n}`).catch(() => undefined);
         console.log(`✗ ${i + 1}. ${step.name} — ${e instanceof Error ? e.message : String(e)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       }
     }

@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { launch, type Session } from './harness';
-import { addPatProfile, openPopup, sandboxHasRoute, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, openPopup, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -67,8 +67,7 @@ async function chooseRepo(popup: Page, name: string): Promise<void> {
 }
 
 describe('popup: pull requests', () => {
-  it('lists my active pull requests and those waiting for my review, as Azure DevOps has them', async (ctx) => {
-    ctx.skip(!sandboxHasRoute(sandbox.router.list(), 'GET', /^\/\{project\}\/_apis\/git\/pullrequests$/i), 'the sandbox cannot list pull requests yet');
+  it('lists my active pull requests and those waiting for my review, as Azure DevOps has them', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'prs');
     await popup.waitForSelector('#prs-created-heading .badge, .prs-tab ~ [role="alert"], [role="tabpanel"] [role="alert"]', { timeout: 30_000 });
@@ -97,8 +96,7 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
-  it('keeps reviewer groups made on the options page', async (ctx) => {
-    ctx.skip(!sandboxHasRoute(sandbox.router.list(), 'POST', /IdentityPicker\/Identities$/i), 'the sandbox has no people picker yet');
+  it('keeps reviewer groups made on the options page', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });
     await (await options.waitForSelector('#group-new'))!.click();
@@ -115,11 +113,7 @@ describe('popup: pull requests', () => {
     await options.close();
   });
 
-  it('creates a pull request with two reviewers, and Azure DevOps records it', async (ctx) => {
-    const routes = sandbox.router.list();
-    ctx.skip(!sandboxHasRoute(routes, 'GET', /\/refs$/i), 'the sandbox cannot list branches yet');
-    ctx.skip(!sandboxHasRoute(routes, 'POST', /\/pullrequests$/i), 'the sandbox cannot create pull requests yet');
-    ctx.skip(!sandboxHasRoute(routes, 'POST', /IdentityPicker\/Identities$/i), 'the sandbox has no people picker yet');
+  it('creates a pull request with two reviewers, and Azure DevOps records it', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
     await chooseRepo(popup, 'Platform');
@@ -171,9 +165,7 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
-  it('suggests reviewers: people who recently changed the files that differ', async (ctx) => {
-    const routes = sandbox.router.list();
-    ctx.skip(!sandboxHasRoute(routes, 'GET', /\/diffs\/commits$/i), 'the sandbox cannot compare branches (diffs/commits) yet');
+  it('suggests reviewers: people who recently changed the files that differ', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
     await chooseRepo(popup, 'Platform');

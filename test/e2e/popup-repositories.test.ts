@@ -212,10 +212,7 @@ describe('popup: new repository', () => {
     await popup.close();
   });
 
-  it('creates a repository with a README, a .gitignore template and the MIT license', async (ctx) => {
-    const routes = sandbox.router.list();
-    ctx.skip(!sandboxHasRoute(routes, 'POST', /^\/\{project\}\/_apis\/git\/repositories$/i), 'the sandbox cannot create repositories yet');
-    ctx.skip(!sandboxHasRoute(routes, 'POST', /\/pushes$/i), 'the sandbox has no pushes route yet');
+  it('creates a repository with a README, a .gitignore template and the MIT license', async () => {
     const popup = await openPopup(session);
     await (await popup.waitForSelector('#tab-new-repo'))!.click();
     const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
