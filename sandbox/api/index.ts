@@ -8,6 +8,7 @@ import { registerProfile } from './profile';
 import { registerProjects } from './projects';
 import { registerRepositories } from './repositories';
 import { registerCommits } from './commits';
+import { registerDiffs } from './diffs';
 import { registerGitTemplates } from './git-templates';
 import { registerIdentities } from './identities';
 import { registerIdentityPicker } from './identity-picker';
@@ -41,6 +42,7 @@ export function registerAll(router: Router): void {
   registerIdentityPicker(router);
   registerTeams(router);
   registerSshKeys(router);
+  registerDiffs(router);
   // Pages last: their patterns are the broadest.
   registerWebPages(router);
 }

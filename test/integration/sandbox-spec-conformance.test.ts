@@ -171,6 +171,30 @@ const CASES: Case[] = [
     status: 200,
     examples: ['GET__git_repositories__repositoryId__commits__skip-_skip___top-_top_.json', 'GET__git_repositories__repositoryId__commits_branch.json'],
   },
+  {
+    name: 'diff of two branches from their merge base',
+    method: 'GET',
+    url: () => `${ORG}/Platform/_apis/git/repositories/Platform/diffs/commits?baseVersion=main&targetVersion=feature/retry-policy&${V}`,
+    status: 200,
+    examples: ['GET__git_repositories__repositoryId__diffs_commits_targetVersion-_targetVersion__baseVersion-_baseVersion_.json'],
+  },
+  {
+    name: 'diff of a commit and a branch (no project)',
+    method: 'GET',
+    url: () => `${ORG}/_apis/git/repositories/${s.repoId}/diffs/commits?baseVersionType=commit&baseVersion=${s.mainTip}&targetVersion=feature/conformance&${V}`,
+    status: 200,
+    examples: ['GET__git_repositories__repositoryId__diffs_commits_baseVersionType-_baseVersionType_.json'],
+    ignore: [{ path: '$.changeCounts.Edit', reason: 'changeCounts maps change types to counts: this branch only adds a file, so it has no Edit key' }],
+  },
+  {
+    name: 'diff of two branches on-prem (Server 2022, 7.0), a page at a time',
+    method: 'GET',
+    url: () => `${ONPREM}/Legacy/_apis/git/repositories/Legacy/diffs/commits?baseVersion=master&targetVersion=feature/readme-update&$top=1&$skip=0&api-version=7.0`,
+    as: 'onprem',
+    status: 200,
+    examples: ['GET__git_repositories__repositoryId__diffs_commits_targetVersion-_targetVersion__baseVersion-_baseVersion_top-_top_skip-_skip_-onprem.json'],
+    ignore: [{ path: '$.changeCounts.Add', reason: 'changeCounts maps change types to counts: this branch only edits the README, so it has no Add key' }],
+  },
 
   // ---- pull requests ----
   {
