@@ -41,6 +41,8 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const lock = lockDestination(locksDir(ctx.dirs), join(realpathSync(root), ...segments));
   try {
     const prepared = prepareDestination(root, request.folder);
+    // From here until the lock is released, a successor can undo this clone if this process dies.
+    lock.record({ path: prepared.path, created: prepared.created, existedEmpty: prepared.existedEmpty });
     if (request.auth) ctx.redactor.addSecret(request.auth.token);
     ctx.log.info(`${scope.id} clone ${remote.url} into ${prepared.path}${branch ? ` (branch ${branch})` : ''}${request.auth ? ' with a token' : ''}`);
     let result;
@@ -48,6 +50,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
       result = await runGitWithProgress(cloneArgs(remote.url, prepared.path, { branch, partial: request.partial, depth: request.depth }), {
         env: gitEnv(ctx.env, request.auth),
         scope,
+        onSpawn: (pid) => lock.record({ git: pid }),
       });
     } catch (error) {
       removeCreated(prepared);
@@ -63,6 +66,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
       ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${result.stderr.slice(-2000)}`);
       throw new HostError(failure.code, failure.message);
     }
+    lock.record({ done: true });
     addToRegistry(registryFile(ctx.dirs), { path: prepared.path, url: remote.url, clonedAt: new Date().toISOString() });
     const checkedOut = await currentBranch(prepared.path, ctx.env);
     ctx.log.info(`${scope.id} cloned into ${prepared.path} on ${checkedOut ?? 'a detached HEAD'}`);

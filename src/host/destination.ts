@@ -92,14 +92,14 @@ export function prepareDestination(root: string, folder: string): PreparedDestin
 /** Undoes `prepareDestination` plus whatever git wrote into the destination. */
 export function removeCreated(prepared: PreparedDestination): void {
   if (prepared.existedEmpty) {
-    for (const name of readdirOrEmpty(prepared.path)) rmSync(join(prepared.path, name), { recursive: true, force: true });
+    for (const name of readdirOrEmpty(prepared.path)) rmSync(join(prepared.path, name), { recursive: true, force: true, maxRetries: 3 });
   }
   // Innermost first: the clone folder is ours entirely; a parent we made may meanwhile hold
   // another clone, so parents are removed only while empty.
   const created = prepared.created.toReversed();
   for (const [index, dir] of created.entries()) {
     if (index === 0 && dir === prepared.path) {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
       continue;
     }
     try {

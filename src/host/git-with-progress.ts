@@ -4,13 +4,14 @@ import { ProgressParser, ProgressThrottle } from './git-progress';
 import type { RequestScope } from './host-context';
 import { runProgram, type RunResult } from './run-program';
 
-export function runGitWithProgress(args: string[], options: { env: NodeJS.ProcessEnv; scope: RequestScope; cwd?: string }): Promise<RunResult> {
+export function runGitWithProgress(args: string[], options: { env: NodeJS.ProcessEnv; scope: RequestScope; cwd?: string; onSpawn?: (pid: number) => void }): Promise<RunResult> {
   const parser = new ProgressParser();
   const throttle = new ProgressThrottle(PROGRESS_EVENTS_PER_SECOND);
   return runProgram('git', args, {
     cwd: options.cwd,
     env: options.env,
     signal: options.scope.signal,
+    onSpawn: options.onSpawn,
     maxOutputBytes: 256 * 1024,
     onStderr: (text) => {
       for (const progress of parser.push(text)) {

@@ -7,7 +7,8 @@ import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isCliVerb, runCli, USAGE } from './cli';
-import { companionDirs, configFile, logFile } from './companion-dirs';
+import { companionDirs, configFile, locksDir, logFile } from './companion-dirs';
+import { sweepStaleLocks } from './destination-lock';
 import { loadConfig } from './config';
 import type { HostContext } from './host-context';
 import { fileLogger } from './log';
@@ -50,6 +51,15 @@ async function nativeMessaging(home: string, dirs: ReturnType<typeof companionDi
     config: () => loadConfig(configFile(dirs), home),
   };
   log.info(`started ${COMPANION_VERSION} (node ${process.versions.node}) for ${process.argv.slice(2).join(' ') || 'no caller'}`);
+  // A companion killed mid-clone (the browser crashed, the user ended it) could not clean up; do it
+  // now, before any request can ask for the same folder.
+  try {
+    for (const swept of sweepStaleLocks(locksDir(dirs))) {
+      log.info(`${swept.removed ? 'removed' : 'could not remove'} ${swept.path ?? 'a folder'} left by a companion that stopped mid-clone`);
+    }
+  } catch (error) {
+    log.warn(`sweeping clones of stopped companions failed: ${(error as Error).message}`);
+  }
   const session = new Session(ctx, process.stdout);
   const stop = (signal: string) => {
     log.info(`${signal}: cancelling running requests`);

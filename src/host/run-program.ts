@@ -12,6 +12,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onStderr?: (text: string) => void;
+  /** Called with the program's process id once it runs (on POSIX also the id of its process group). */
+  onSpawn?: (pid: number) => void;
   /** Captured output beyond this is dropped (stdout keeps its start, stderr its end). */
   maxOutputBytes?: number;
 }
@@ -40,6 +42,7 @@ export function runProgram(command: string, args: readonly string[], options: Ru
       // Its own process group, so cancelling reaches git's helpers too.
       detached: process.platform !== 'win32',
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     let cancelled = false;

@@ -67,7 +67,10 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   }, [project?.id]);
 
   const info = LICENSES.find((l) => l.id === license);
-  const taken = project && props.repos.listing?.items.some((r) => r.project.id === project.id && r.name.toLowerCase() === name.toLowerCase());
+  // An empty repository of that name (a create cut off before its first commit) is finished, not refused.
+  const taken =
+    project &&
+    props.repos.listing?.items.some((r) => r.project.id === project.id && r.name.toLowerCase() === name.toLowerCase() && (r.defaultBranch || (r.size ?? 0) > 0));
   const nameProblem = name || tried ? (repoNameProblem(name) ?? (taken ? `${project?.name} already has a repository named “${name}”.` : undefined)) : undefined;
   const branchProblem = branchNameProblem(branch);
   let licenseProblem: string | undefined;

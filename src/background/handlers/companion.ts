@@ -2,7 +2,7 @@ import type { AdoClient } from '../../shared/ado/client';
 import type { GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { ClonePlan, CompanionStatus, RepoKey } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
-import { clonePathSegments, orgBaseUrl, Profile } from '../../shared/profile';
+import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { CompanionError, installCommand, type Companion } from '../companion';
 import { clientFor } from '../connections';
 import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
@@ -40,6 +40,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   const client = (p: Profile): AdoClient => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
   /** Host request ids of running clones, by the asker's task id; kept in memory only while the port lives. */
   const running = new Map<string, string>();
+  /** Cancels that arrived before their clone reached git (while its place was being planned). */
+  const cancelledEarly = new Set<string>();
 
   async function gitAuth(p: Profile): Promise<GitAuth | undefined> {
     const s = await store.secret(p.id);
@@ -69,7 +71,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const repo = await client(p).repository({ project: key.project, repositoryId: key.id });
       return { org: p.organization, layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
-    const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl) : undefined;
+    const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await store.list()) }) : undefined;
     const remote = key.remoteUrl ? parseAdoUrl(key.remoteUrl) : undefined;
     if (!page || !remote || remote.orgBaseUrl.toLowerCase() !== page.orgBaseUrl.toLowerCase())
       throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
@@ -125,6 +127,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       if (p) await configureFor(p, target.root);
       // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
       const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
+      if (cancelledEarly.delete(req.taskId)) throw new CompanionError('CANCELLED', 'The clone was cancelled before it started.');
       try {
         return await companion.request(
           {
@@ -144,18 +147,23 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.cancel': async (req) => {
       const target = running.get(req.taskId);
-      if (!target) return { cancelled: false };
-      return companion.request({ type: 'cancel', target });
+      if (target) return companion.request({ type: 'cancel', target });
+      // Not started yet: clone.start sees this before it runs git. Forget it after a while.
+      cancelledEarly.add(req.taskId);
+      setTimeout(() => cancelledEarly.delete(req.taskId), 60_000);
+      return { cancelled: true };
     },
     'local.clones': () => companion.request({ type: 'localClones' }),
     'local.open': (req) => companion.request({ type: 'open', path: req.path, target: req.target }),
-    'local.fetch': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
-      const auth = await gitAuth(p);
+    'local.fetch': async (req, ctx) => {
+      // A page's own organization decides the credential, never whichever profile is active.
+      const p = await requestProfile(deps, req.profileId, ctx);
+      const auth = p ? await gitAuth(p) : undefined;
       return companion.request({ type: 'fetch', path: req.path, remote: req.remote, ...(auth ? { auth } : {}) });
     },
-    'local.addRemote': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'local.addRemote': async (req, ctx) => {
+      const p = await requestProfile(deps, req.profileId, ctx);
+      if (!p) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
       const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
       const url = p.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
       return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });

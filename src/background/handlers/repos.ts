@@ -39,7 +39,17 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         gitignore = { template: req.gitignore.name };
       }
       const api = client(p);
-      const created = await api.createRepository({ projectId: req.projectId, name: req.name });
+      let created;
+      try {
+        created = await api.createRepository({ projectId: req.projectId, name: req.name });
+      } catch (e) {
+        // An earlier create that was cut off (worker stopped) may have left the repository empty:
+        // finish that one instead of refusing its name.
+        if (!isAdoError(e) || e.kind !== 'conflict') throw e;
+        const existing = await api.repository({ project: req.projectId, repositoryId: req.name });
+        if (existing.defaultBranch || (existing.size ?? 0) > 0) throw e;
+        created = existing;
+      }
       const repo: RepoSummary = {
         id: created.id,
         name: created.name,

@@ -1,6 +1,6 @@
 import type { Answers, Request } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
-import { profileForPage, type Profile } from '../../shared/profile';
+import { onPremServers, profileForPage, type Profile } from '../../shared/profile';
 import type { AccountDeps } from '../accounts';
 import type { KeyValue } from '../profile-store';
 
@@ -33,8 +33,9 @@ export type Handlers = {
 export async function requestProfile(deps: Pick<GatewayDeps, 'store'>, id: string | undefined, ctx: HandlerContext): Promise<Profile | undefined> {
   if (id) return deps.store.get(id);
   if (ctx.from === 'content') {
-    const page = ctx.senderUrl ? parseAdoUrl(ctx.senderUrl) : undefined;
-    return page ? profileForPage(await deps.store.list(), page, await deps.store.activeId()) : undefined;
+    const profiles = await deps.store.list();
+    const page = ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(profiles) }) : undefined;
+    return page ? profileForPage(profiles, page, await deps.store.activeId()) : undefined;
   }
   const active = await deps.store.activeId();
   return active ? deps.store.get(active) : undefined;

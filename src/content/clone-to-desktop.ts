@@ -1,0 +1,233 @@
+import { ask } from '../shared/ask';
+import { isBranches, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
+import type { ClonePlan, CompanionStatus } from '../shared/messages';
+import { runningClone, startClone, progressText, type CloneTask } from './clone-task';
+import type { Feature } from './feature';
+import { localCloneActions } from './local-actions';
+import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
+import { companionStatus, pageContext, problemText } from './session';
+import { fill, h, icon, onActivate, placeFloating, shapeLike, steadyLabel, widget } from './ui/dom';
+import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
+import { openPopover, type Popover } from './ui/popover';
+
+/**
+ * Clone to desktop: a button next to Azure DevOps' Clone button that clones the branch being viewed
+ * through the companion, into the profile's folder layout, showing where before it starts and
+ * progress while it runs; "Open" and "Fetch" once the repository is on this computer.
+ */
+
+type Loaded =
+  | { kind: 'noCompanion'; status: CompanionStatus; urls: RemoteUrls | undefined }
+  | { kind: 'problem'; message: string }
+  | { kind: 'ready'; plan: ClonePlan; profileId: string | undefined; remoteUrl: string | undefined };
+
+async function load(page: AdoPage): Promise<Loaded> {
+  const repo = repoKeyOf(page)!;
+  try {
+    const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+    if (status.state !== 'ready') return { kind: 'noCompanion', status, urls: await readRemoteUrls(page) };
+    const profileId = context.profile?.id;
+    // Without a profile git signs in by itself, and the clone URL comes from the page's own session.
+    const remoteUrl = profileId ? undefined : (await readRemoteUrls(page))?.https;
+    if (!profileId && !remoteUrl) return { kind: 'problem', message: `No profile is connected for ${page.organization}, and this page's clone URL could not be read. Add a profile in the extension's Options.` };
+    const branch = viewedBranch(page);
+    const plan = await ask({
+      type: 'clone.plan',
+      ...(profileId ? { profileId } : {}),
+      repo: remoteUrl ? { ...repo, remoteUrl } : repo,
+      ...(branch ? { branch } : {}),
+    });
+    return { kind: 'ready', plan, profileId, remoteUrl };
+  } catch (e) {
+    return { kind: 'problem', message: problemText(e) };
+  }
+}
+
+const isClone = (el: Element) => el.textContent?.trim() === 'Clone';
+const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
+
+/** The place next to Clone, in whichever markup the anchor is; shaped like the buttons around it. */
+function place(anchor: Element, host: HTMLElement): void {
+  const clone = anchor.matches('button, a') ? anchor : [...anchor.querySelectorAll('button, a[role="menuitem"]')].find(isClone);
+  if (clone) {
+    clone.after(host);
+    return shapeLike(host, clone);
+  }
+  if (anchor.matches('.clone-with-application, .vc-clone-in-ide')) anchor.append(host);
+  else (anchor.querySelector('.bolt-header-commandbar-button-group, .ms-CommandBar-primaryCommands') ?? anchor).prepend(host);
+  shapeLike(host, anchor.querySelector('button'));
+}
+
+export const cloneToDesktop: Feature = {
+  id: 'clone-to-desktop',
+  title: 'Clone to desktop',
+  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isBranches(p)],
+  anchors: [
+    '#__bolt-clone',
+    '.repos-empty-repository .clone-with-application',
+    '.repos-branches-page .bolt-header-commandbar',
+    '.repos-files-header-commandbar',
+    '.repos-files-header .bolt-header-commandbar',
+    // Before "New Navigation".
+    '.vc-explorer-toolbar',
+    '.vc-emptyrepository .vc-clone-in-ide',
+    '.vc-branches-view .ms-CommandBar',
+  ],
+  mount(anchor, { signal, page, floating }) {
+    const repo = repoKeyOf(page)!;
+    const key = `${page.orgBaseUrl}|${repo.project}|${repo.name}`.toLowerCase();
+    const { host, root } = widget('clone-to-desktop');
+    const label = steadyLabel(['Clone to desktop', 'Cloned locally', 'Cloning… 100%']);
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-busy': 'true' }, icon('download'), label.el);
+    root.append(trigger);
+    if (floating) placeFloating(anchor, host);
+    else place(anchor, host);
+
+    let loaded: Loaded | undefined;
+    let task: CloneTask | undefined = runningClone(key);
+    let outcome: { path: string; branch: string | null } | { failed: string } | undefined;
+    let panel: Popover | undefined;
+    let bar: ReturnType<typeof progressBar> | undefined;
+
+    const cloned = () => (loaded?.kind === 'ready' ? loaded.plan.existing : undefined);
+    const showLabel = () => {
+      trigger.removeAttribute('aria-busy');
+      if (task) label.set(`Cloning… ${Math.round(task.progress?.percent ?? 0)}%`);
+      else if (cloned() || (outcome && 'path' in outcome)) label.set('Cloned locally');
+      else label.set('Clone to desktop');
+    };
+
+    const reload = async () => {
+      loaded = undefined;
+      outcome = undefined;
+      render();
+      loaded = await load(page);
+      if (signal.aborted) return;
+      showLabel();
+      render();
+    };
+
+    function follow(t: CloneTask): void {
+      task = t;
+      showLabel();
+      t.onProgress((p) => {
+        showLabel();
+        bar?.set(p.percent, progressText(p));
+      }, signal);
+      t.result.then(
+        (data) => (outcome = { path: data.path, branch: data.branch }),
+        (e: unknown) => (outcome = { failed: problemText(e) }),
+      ).finally(() => {
+        if (signal.aborted) return;
+        task = undefined;
+        showLabel();
+        render();
+      });
+    }
+
+    function clone(plan: ClonePlan, profileId: string | undefined, remoteUrl: string | undefined): void {
+      follow(startClone(key, {
+        ...(profileId ? { profileId } : {}),
+        repo: remoteUrl ? { ...repo, remoteUrl } : repo,
+        ...(plan.branch ? { branch: plan.branch } : {}),
+        protocol: plan.protocol,
+      }));
+      render();
+    }
+
+    function content(): (Node | false)[] {
+      if (task) {
+        bar = progressBar(`Cloning ${repo.name}`);
+        bar.set(task.progress?.percent ?? 0, progressText(task.progress));
+        const t = task;
+        const cancel = button('Cancel', () => {
+          cancel.disabled = true;
+          cancel.textContent = 'Cancelling…';
+          void t.cancel().catch(() => undefined);
+        }, signal);
+        return [title(`Cloning ${repo.name}…`), bar.el, actions(cancel)];
+      }
+      if (outcome && 'path' in outcome) {
+        return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, h('span', { class: 'adoc-mono' }, outcome.path)), localCloneActions(outcome.path, signal)];
+      }
+      if (outcome) return [title(`Clone ${repo.name}`), alertBox(outcome.failed), actions(button('Try again', () => void reload(), signal, { primary: true }))];
+      if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')];
+      if (loaded.kind === 'problem') return [title(`Clone ${repo.name}`), alertBox(loaded.message), actions(button('Try again', () => void reload(), signal))];
+      if (loaded.kind === 'noCompanion') {
+        const { status, urls } = loaded;
+        return [
+          title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
+          h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal, then check again:'),
+          copyField('Install command', status.installCommand, signal),
+          status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
+          urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,
+          urls ? copyField('HTTPS clone URL', urls.https, signal) : false,
+          urls?.ssh ? copyField('SSH clone URL', urls.ssh, signal) : false,
+          actions(button('Check again', () => {
+            companionStatus.forget();
+            void reload();
+          }, signal, { primary: true })),
+        ];
+      }
+      const { plan, profileId, remoteUrl } = loaded;
+      if (plan.existing) {
+        const state = plan.existing.dirty ? ' (uncommitted changes)' : '';
+        return [
+          title(`${repo.name} is on this computer`),
+          facts([
+            ['Folder', h('span', { class: 'adoc-mono' }, plan.existing.path)],
+            ['Branch', `${plan.existing.branch ?? 'detached'}${state}`],
+          ]),
+          localCloneActions(plan.existing.path, signal, { profileId }),
+        ];
+      }
+      return [
+        title(`Clone ${repo.name}`),
+        facts([
+          ['Branch', plan.branch ?? 'the default branch'],
+          ['Into', h('span', { class: 'adoc-mono' }, plan.path)],
+          ['Over', plan.protocol.toUpperCase()],
+        ]),
+        h('div', { class: 'adoc-mono adoc-muted' }, plan.url),
+        !profileId ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${page.organization}: git's own credential helper will sign you in.`) : false,
+        actions(button('Clone', () => clone(plan, profileId, remoteUrl), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+      ];
+    }
+
+    function render(): void {
+      if (!panel) return;
+      bar = undefined;
+      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
+      fill(panel.body, content());
+      // What was focused is gone: the new state's first action takes the focus.
+      if (hadFocus) panel.body.querySelector<HTMLElement>('button, input')?.focus();
+    }
+
+    onActivate(trigger, () => {
+      if (panel) return panel.close();
+      trigger.setAttribute('aria-expanded', 'true');
+      panel = openPopover(
+        {
+          trigger,
+          owner: host,
+          label: 'Clone to desktop',
+          signal,
+          onClose: () => {
+            panel = undefined;
+            trigger.setAttribute('aria-expanded', 'false');
+          },
+        },
+        (body) => fill(body, content()),
+      );
+    }, signal);
+
+    if (task) follow(task);
+    void load(page).then((l) => {
+      if (signal.aborted) return;
+      loaded = l;
+      showLabel();
+      render();
+    });
+    return host;
+  },
+};

@@ -1,0 +1,187 @@
+import { ask } from '../shared/ask';
+import { isForks, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
+import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
+import { progressText, startClone } from './clone-task';
+import type { Feature } from './feature';
+import { localCloneActions } from './local-actions';
+import { repoKeyOf } from './repo-on-page';
+import { companionStatus, pageContext, problemText } from './session';
+import { fill, h, icon, onActivate, placeFloating, shapeLike, widget } from './ui/dom';
+import { actions, alertBox, button, coin, progressBar } from './ui/parts';
+import { openPopover, type Popover } from './ui/popover';
+
+/**
+ * Forks as remotes: "Add remote…" lists the repository's parent and forks (owner project, avatar)
+ * and adds the chosen one as a remote of the local clone, then fetches it; "Fork and clone"
+ * creates a fork in a project the user picks and clones it with `upstream` set to the original.
+ */
+
+interface Loaded {
+  profileId: string;
+  forks: ForkList;
+  projects: ProjectSummary[];
+  /** The local clone of this repository, if there is one (and the companion runs). */
+  clonePath: string | undefined;
+  companionReady: boolean;
+}
+
+async function load(page: AdoPage, repo: RepoKey): Promise<Loaded | string> {
+  try {
+    const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+    const profileId = context.profile?.id;
+    if (!profileId) return `Forks need a profile for ${page.organization}: add one in the extension's Options.`;
+    const [forks, projects] = await Promise.all([ask({ type: 'forks.list', profileId, repo }), ask({ type: 'projects.list', profileId })]);
+    const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', profileId, repo }) : undefined;
+    return { profileId, forks, projects: projects.items, clonePath: plan?.existing?.path, companionReady: status.state === 'ready' };
+  } catch (e) {
+    return problemText(e);
+  }
+}
+
+const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r.project.name });
+/** A remote name from a project name: `Security Team` → `security-team`. */
+const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
+const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
+
+function place(anchor: Element, host: HTMLElement): void {
+  if (anchor.matches('button, a')) {
+    anchor.before(host);
+    return shapeLike(host, anchor);
+  }
+  const clone = [...anchor.querySelectorAll('button, a[role="menuitem"]')].find((b) => b.textContent?.trim() === 'Clone');
+  if (clone) clone.before(host);
+  else (anchor.querySelector('.bolt-header-commandbar-button-group, .ms-CommandBar-primaryCommands') ?? anchor).append(host);
+  shapeLike(host, clone ?? anchor.querySelector('button'));
+}
+
+export const forksAsRemotes: Feature = {
+  id: 'forks-as-remotes',
+  title: 'Forks as remotes',
+  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isForks(p)],
+  anchors: [
+    '#__bolt-clone',
+    '.repos-forks-page .bolt-header',
+    '.repos-empty-repository .clone-with-application',
+    '.repos-files-header-commandbar',
+    '.repos-files-header .bolt-header-commandbar',
+    '.vc-explorer-toolbar',
+    '.vc-forks-view .vss-HubHeader',
+    '.vc-emptyrepository .vc-clone-in-ide',
+  ],
+  mount(anchor, { signal, page, floating }) {
+    const repo = repoKeyOf(page)!;
+    const { host, root } = widget('forks-as-remotes');
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), 'Add remote…');
+    root.append(trigger);
+    if (floating) placeFloating(anchor, host);
+    else place(anchor, host);
+
+    let panel: Popover | undefined;
+    // Loaded when first opened: listing forks costs REST calls the page may never need.
+    let loaded: Promise<Loaded | string> | undefined;
+
+    function remoteRow(data: Loaded, r: RepoSummary, isParent: boolean): HTMLElement {
+      const name = h('input', { class: 'adoc-input adoc-mono', value: isParent ? 'upstream' : remoteName(r.project.name), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12 });
+      const status = h('span', { class: 'adoc-muted', role: 'status' });
+      const add = button('Add', () => {
+        const path = data.clonePath;
+        const remote = name.value.trim();
+        if (!path || !remote) return;
+        add.disabled = true;
+        status.className = 'adoc-muted';
+        status.textContent = 'Adding…';
+        ask({ type: 'local.addRemote', profileId: data.profileId, path, name: remote, repo: keyOf(r) })
+          .then(() => {
+            status.textContent = `Added; fetching ${remote}…`;
+            return ask({ type: 'local.fetch', profileId: data.profileId, path, remote });
+          })
+          .then(() => {
+            status.className = 'adoc-good';
+            status.textContent = `Added ${remote} and fetched it.`;
+            add.textContent = 'Added';
+          })
+          .catch((e: unknown) => {
+            add.disabled = false;
+            status.className = 'adoc-bad';
+            status.textContent = problemText(e);
+          });
+      }, signal, { small: true, ariaLabel: `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath });
+      return h(
+        'li',
+        { 'data-repo': r.id },
+        coin(r.project.name),
+        h('div', { class: 'adoc-grow' }, h('div', { class: 'adoc-ellipsis' }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false), status),
+        name,
+        add,
+      );
+    }
+
+    function forkAndClone(data: Loaded): HTMLElement {
+      const original = data.forks.repo;
+      const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
+      projects.value = original.project.id;
+      const suggested = () => (projects.value === original.project.id ? `${original.name}-fork` : original.name);
+      const name = h('input', { class: 'adoc-input adoc-grow', value: suggested(), 'aria-label': 'Name of the fork' });
+      let edited = false;
+      name.addEventListener('input', () => (edited = true), { signal });
+      projects.addEventListener('change', () => !edited && (name.value = suggested()), { signal });
+      const out = h('div', { class: 'adoc-col' });
+      const go = button('Fork and clone', () => {
+        go.disabled = true;
+        const bar = progressBar('Fork and clone');
+        fill(out, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
+        void (async () => {
+          try {
+            const fork = await ask({ type: 'forks.create', profileId: data.profileId, repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
+            fill(out, bar.el);
+            const task = startClone(`${page.orgBaseUrl}|${fork.project.name}|${fork.name}`.toLowerCase(), { profileId: data.profileId, repo: keyOf(fork) });
+            task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
+            const cloned = await task.result;
+            await ask({ type: 'local.addRemote', profileId: data.profileId, path: cloned.path, name: 'upstream', repo: keyOf(original) });
+            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { profileId: data.profileId }));
+          } catch (e) {
+            go.disabled = false;
+            fill(out, alertBox(problemText(e)));
+          }
+        })();
+      }, signal, { primary: true, disabled: !data.companionReady });
+      return h('div', { class: 'adoc-col' }, sub('Fork and clone'), h('div', { class: 'adoc-row' }, projects, name), actions(go), out);
+    }
+
+    function content(data: Loaded | string | undefined): (Node | false)[] {
+      const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
+      if (data === undefined) return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
+      if (typeof data === 'string') return [title, alertBox(data)];
+      const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...data.forks.forks.map((f) => remoteRow(data, f, false))];
+      return [
+        title,
+        sub('Add as a remote of your clone'),
+        !data.companionReady
+          ? h('p', { class: 'adoc-muted' }, 'Install the companion (see Clone to desktop) to add remotes on this computer.')
+          : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
+        data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', h('span', { class: 'adoc-mono' }, data.clonePath)) : false,
+        rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
+        forkAndClone(data),
+      ];
+    }
+
+    onActivate(trigger, () => {
+      if (panel) return panel.close();
+      trigger.setAttribute('aria-expanded', 'true');
+      const opened = openPopover(
+        { trigger, owner: host, label: `Remotes for ${repo.name}`, signal, onClose: () => ((panel = undefined), trigger.setAttribute('aria-expanded', 'false')) },
+        (body) => fill(body, content(undefined)),
+      );
+      panel = opened;
+      loaded ??= load(page, repo);
+      void loaded.then((data) => {
+        if (panel !== opened) return;
+        fill(opened.body, content(data));
+        opened.body.querySelector<HTMLElement>('button:not(:disabled), input')?.focus();
+        // A failure is not kept: opening again tries again.
+        if (typeof data === 'string') loaded = undefined;
+      });
+    }, signal);
+    return host;
+  },
+};

@@ -1,0 +1,190 @@
+import { ask } from '../shared/ask';
+import { isPullRequest, isPullRequestCreate, type AdoPage } from '../shared/ado/urls';
+import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
+import type { Feature } from './feature';
+import { repoKeyOf } from './repo-on-page';
+import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
+import { pageContext, problemText } from './session';
+import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
+import { alertBox, button, coin } from './ui/parts';
+import { openPopover, type Popover } from './ui/popover';
+
+/**
+ * Reviewer helpers on a pull request (and on the create page): the votes at a glance, people who
+ * recently changed the same files, the user's reviewer groups in one click, and a search to add
+ * anyone as required or optional. On the create page the choices wait until the pull request
+ * exists, then are added to it.
+ */
+
+/** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
+let pending: { repo: string; source: string; target: string; at: number; people: (Person & { isRequired: boolean })[] } | undefined;
+/** What the last addition said, shown again after the page re-rendered its Reviewers section (and us with it). */
+let note: { pr: string; text: string; at: number } | undefined;
+/** Suggestions and groups per pull request: they do not change while the page lives. */
+const cache = new Map<string, { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<ReviewerGroup[]> }>();
+
+const PENDING_MS = 10 * 60_000;
+const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
+const repoId = (page: AdoPage, repo: RepoKey) => `${page.orgBaseUrl}|${repo.project}|${repo.name}`.toLowerCase();
+
+/** The create page's branches: the URL, else its two branch pickers (source first). */
+function createBranches(page: AdoPage): { source: string; target: string } | undefined {
+  const labels = [...document.querySelectorAll('.repos-pr-create-header .bolt-dropdown-expandable-button-label, .vc-pullrequest-create-header .vc-branch-selector-label')].map((e) => e.textContent?.trim() ?? '');
+  const source = page.sourceRef ? shortBranch(page.sourceRef) : labels[0];
+  const target = page.targetRef ? shortBranch(page.targetRef) : labels[1];
+  return source && target ? { source, target } : undefined;
+}
+
+/**
+ * Asks the page to draw its Reviewers section again, as it does after back/forward: Azure DevOps
+ * (and the sandbox) re-render the current view on `popstate`. No history entry is added.
+ */
+const refreshPageReviewers = () => dispatchEvent(new PopStateEvent('popstate', { state: history.state as unknown }));
+
+export const pullRequestReviewers: Feature = {
+  id: 'pull-request-reviewers',
+  title: 'Reviewer helpers',
+  include: [(p, url) => isPullRequest(p) && ['', 'overview'].includes((url.searchParams.get('_a') ?? '').toLowerCase()), (p) => isPullRequestCreate(p)],
+  anchors: ['.repos-overview-right-pane', '.repos-pr-create-page .page-content', '.vc-pullrequest-sidebar', '.vc-pullrequest-create-view .page-content'],
+  mount(anchor, { signal, page, floating }) {
+    const repo = repoKeyOf(page)!;
+    const creating = page.page === 'pullRequestCreate';
+    const prKey = `${repoId(page, repo)}|${page.pullRequestId ?? 'new'}`;
+    const { host, root } = widget('pull-request-reviewers', 'div');
+    const status = h('div', { class: 'adoc-muted', role: 'status' });
+    const votes = h('div', { class: 'adoc-col' });
+    const suggested = h('div', { class: 'adoc-col' }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
+    const groups = h('div', { class: 'adoc-col' });
+    const search = h('div', { class: 'adoc-col' });
+    const queued = h('div', { class: 'adoc-col' });
+    const card = h(
+      'section',
+      { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },
+      h('div', { class: 'adoc-row' }, icon('people'), h('h2', { class: 'adoc-title adoc-grow' }, 'Reviewer helpers')),
+      status,
+      creating ? false : votes,
+      sub('Suggested'),
+      suggested,
+      sub('Your reviewer groups'),
+      groups,
+      sub('Add anyone'),
+      search,
+      queued,
+    );
+
+    if (floating) {
+      // No place on the page: a button in the dock opens the same card.
+      const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog' }, icon('people'), 'Reviewers…');
+      root.append(trigger);
+      let open: Popover | undefined;
+      onActivate(trigger, () => {
+        if (open) return open.close();
+        open = openPopover({ trigger, owner: host, label: 'Reviewer helpers', signal, onClose: () => (open = undefined) }, (body) => body.append(card));
+      }, signal);
+      placeFloating(anchor, host);
+    } else {
+      root.append(card);
+      // At the end of the column: nothing the page drew moves.
+      anchor.append(host);
+    }
+
+    const say = (text: string, tone = 'adoc-muted') => {
+      status.className = tone;
+      status.textContent = text;
+    };
+    if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
+
+    function showQueue(): void {
+      if (!creating || !pending?.people.length) return fill(queued);
+      const list = pending.people.map((p) =>
+        h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis' }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
+          button('Remove', () => {
+            if (pending) pending.people = pending.people.filter((x) => x.id !== p.id);
+            showQueue();
+          }, signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
+      );
+      fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
+    }
+
+    async function add(profileId: string, choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
+      say('Adding…');
+      try {
+        const answer = await ask({ type: 'pullRequest.addReviewers', profileId, repo, pullRequestId: pr, reviewers: choice.people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
+        const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
+        const text = [
+          answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
+          answer.alreadyReviewing.length ? `${names(answer.alreadyReviewing)} already review${answer.alreadyReviewing.length === 1 ? 's' : ''} this pull request.` : '',
+        ].join(' ').trim();
+        note = { pr: prKey, text, at: Date.now() };
+        say(text, 'adoc-good');
+        fill(votes, voteSummary(answer.reviewers));
+        if (answer.added.length) refreshPageReviewers();
+        return answer;
+      } catch (e) {
+        say(problemText(e), 'adoc-bad');
+        return undefined;
+      }
+    }
+
+    void (async () => {
+      const profileId = (await pageContext.get().catch(() => ({ profile: undefined }))).profile?.id;
+      if (signal.aborted) return;
+      if (!profileId) {
+        fill(card, alertBox(`The reviewer helpers need a profile for ${page.organization}: add one in the extension's Options.`));
+        return;
+      }
+      const branches = creating ? createBranches(page) : undefined;
+      const choose = (choice: Choice) => {
+        if (!creating) return void add(profileId, choice, page.pullRequestId!);
+        if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
+        if (pending?.repo !== repoId(page, repo) || pending.source !== branches.source || pending.target !== branches.target) {
+          pending = { repo: repoId(page, repo), ...branches, at: Date.now(), people: [] };
+        }
+        const known = new Set(pending.people.map((p) => p.id));
+        pending.people.push(...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired })));
+        pending.at = Date.now();
+        showQueue();
+      };
+      fill(search, peopleSearch(profileId, choose, signal));
+      showQueue();
+
+      const cached = cache.get(prKey) ?? {};
+      cache.set(prKey, cached);
+      cached.groups ??= ask({ type: 'groups.list', profileId, project: repo.project }).then((a) => a.groups);
+      if (creating) {
+        cached.suggestions ??= branches
+          ? ask({ type: 'prs.suggestReviewers', profileId, repo, sourceBranch: branches.source, targetBranch: branches.target })
+          : Promise.resolve({ suggestions: [], changedFiles: 0 });
+      } else {
+        cached.suggestions ??= ask({ type: 'pullRequest.suggestReviewers', profileId, repo, pullRequestId: page.pullRequestId! });
+        try {
+          const summary = await ask({ type: 'pullRequest.reviewers', profileId, repo, pullRequestId: page.pullRequestId! });
+          if (signal.aborted) return;
+          fill(votes, voteSummary(summary.reviewers));
+          // Choices made while creating this pull request.
+          const queue = pending;
+          if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {
+            pending = undefined;
+            for (const isRequired of [true, false]) {
+              const people = queue.people.filter((p) => p.isRequired === isRequired);
+              if (people.length) await add(profileId, { people, isRequired }, summary.id);
+            }
+          }
+        } catch (e) {
+          fill(votes, alertBox(problemText(e)));
+        }
+      }
+      const settle = <T>(p: Promise<T>, into: HTMLElement, draw: (v: T) => HTMLElement) =>
+        p.then((v) => !signal.aborted && fill(into, draw(v))).catch((e: unknown) => {
+          cache.delete(prKey);
+          if (!signal.aborted) fill(into, alertBox(problemText(e)));
+        });
+      await Promise.all([
+        settle(cached.groups, groups, (g) => groupButtons(g, repo.project, choose, signal)),
+        settle(cached.suggestions, suggested, (s) => suggestionList(s.suggestions, choose, signal)),
+      ]);
+    })();
+    return host;
+  },
+};

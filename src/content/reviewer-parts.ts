@@ -1,0 +1,107 @@
+import { ask } from '../shared/ask';
+import type { Person, PullRequestSummary, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
+import { problemText } from './session';
+import { h, onActivate } from './ui/dom';
+import { button, coin } from './ui/parts';
+
+/** The pieces of the reviewer helpers: the vote summary, suggestions, groups and the people search. */
+
+export interface Choice {
+  people: Person[];
+  isRequired: boolean;
+}
+export type Choose = (choice: Choice) => void;
+
+type Reviewers = PullRequestSummary['reviewers'];
+
+const voteName = (vote: number) =>
+  vote >= 10 ? 'Approved' : vote > 0 ? 'Approved with suggestions' : vote <= -10 ? 'Rejected' : vote < 0 ? 'Waiting for author' : 'No response';
+const voteTone = (vote: number) => (vote > 0 ? 'adoc-good' : vote <= -10 ? 'adoc-bad' : vote < 0 ? 'adoc-warn' : 'adoc-muted');
+
+/** "2 approved · 1 waiting for author · 1 rejected · 1 no response", then every reviewer, required ones first. */
+export function voteSummary(reviewers: Reviewers): HTMLElement {
+  const count = (test: (v: number) => boolean) => reviewers.filter((r) => test(r.vote)).length;
+  const parts = [
+    [count((v) => v > 0), 'approved'],
+    [count((v) => v < 0 && v > -10), 'waiting for author'],
+    [count((v) => v <= -10), 'rejected'],
+    [count((v) => v === 0), 'no response'],
+  ] as const;
+  const line = reviewers.length ? parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`).join(' · ') : 'No reviewers yet';
+  const sorted = reviewers.toSorted((a, b) => Number(b.isRequired) - Number(a.isRequired) || b.vote - a.vote || a.displayName.localeCompare(b.displayName));
+  return h(
+    'div',
+    { class: 'adoc-col' },
+    h('div', { 'data-part': 'vote-summary' }, line),
+    h(
+      'ul',
+      { class: 'adoc-list', 'aria-label': 'Votes' },
+      sorted.map((r) =>
+        h(
+          'li',
+          null,
+          coin(r.displayName),
+          h(
+            'div',
+            { class: 'adoc-grow' },
+            h('div', { class: 'adoc-ellipsis' }, r.displayName),
+            h('div', { class: 'adoc-muted' }, r.isRequired ? 'Required · ' : '', h('span', { class: voteTone(r.vote) }, voteName(r.vote))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function personRow(p: Person, detail: string | undefined, choose: Choose, signal: AbortSignal, both: boolean): HTMLElement {
+  return h(
+    'li',
+    { 'data-person': p.id },
+    coin(p.displayName),
+    h('div', { class: 'adoc-grow' }, h('div', { class: 'adoc-ellipsis' }, p.displayName), detail ? h('div', { class: 'adoc-muted' }, detail) : false),
+    button(both ? 'Optional' : 'Add', () => choose({ people: [p], isRequired: false }), signal, { small: true, ariaLabel: `Add ${p.displayName} as an optional reviewer` }),
+    both ? button('Required', () => choose({ people: [p], isRequired: true }), signal, { small: true, ariaLabel: `Add ${p.displayName} as a required reviewer` }) : false,
+  );
+}
+
+export function suggestionList(suggestions: ReviewerSuggestion[], choose: Choose, signal: AbortSignal): HTMLElement {
+  if (suggestions.length === 0) return h('p', { class: 'adoc-muted' }, 'Nobody else changed these files recently.');
+  return h('ul', { class: 'adoc-list', 'aria-label': 'Suggested reviewers' }, suggestions.map((s) => personRow(s, s.reason, choose, signal, false)));
+}
+
+export function groupButtons(groups: ReviewerGroup[], project: string, choose: Choose, signal: AbortSignal): HTMLElement {
+  if (groups.length === 0) return h('p', { class: 'adoc-muted' }, `No reviewer groups for ${project} yet: make them in the extension's Options.`);
+  return h(
+    'div',
+    { class: 'adoc-row adoc-wrap' },
+    groups.map((g) =>
+      button(`${g.name} (${g.members.length})`, () => choose({ people: g.members, isRequired: false }), signal, {
+        small: true,
+        ariaLabel: `Add the group ${g.name}: ${g.members.map((m) => m.displayName).join(', ')}`,
+      }),
+    ),
+  );
+}
+
+/** A search box for anyone in the organization, each result addable as optional or required. */
+export function peopleSearch(profileId: string, choose: Choose, signal: AbortSignal): HTMLElement {
+  const input = h('input', { class: 'adoc-input adoc-grow', type: 'search', placeholder: 'Search people and groups', 'aria-label': 'Search people and groups to add as reviewers' });
+  const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite' });
+  let asked = 0;
+  const search = () => {
+    const query = input.value.trim();
+    if (!query) return;
+    const mine = ++asked;
+    results.replaceChildren(h('li', { class: 'adoc-muted' }, 'Searching…'));
+    ask({ type: 'people.search', profileId, query })
+      .then(({ people }) => {
+        if (mine !== asked) return;
+        results.replaceChildren(...(people.length ? people.map((p) => personRow(p, p.mail, choose, signal, true)) : [h('li', { class: 'adoc-muted' }, `Nobody matches “${query}”.`)]));
+      })
+      .catch((e: unknown) => mine === asked && results.replaceChildren(h('li', { class: 'adoc-bad' }, problemText(e))));
+  };
+  input.addEventListener('keydown', (e) => e.key === 'Enter' && e.isTrusted && search(), { signal });
+  const go = h('button', { class: 'adoc-button small', type: 'button' }, 'Search');
+  onActivate(go, search, signal);
+  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row' }, input, go), results);
+}

@@ -1,0 +1,159 @@
+import { STYLES } from './styles';
+
+/**
+ * Plain DOM building for the injected UI (no framework: the content script must stay small), and
+ * the widget host every feature draws into: a closed shadow root, so the page's scripts cannot read
+ * what we show (local paths, clone URLs) or reach our buttons, and the page's CSS cannot bend it.
+ */
+type Child = Node | string | number | null | undefined | false;
+type Props = Record<string, string | number | boolean | null | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') el.className = String(value);
+    else if (key === 'value' || key === 'textContent') (el as unknown as Record<string, unknown>)[key] = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element | ShadowRoot, children: (Child | Child[])[]): void {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'number' ? String(c) : c);
+  }
+}
+
+/** Replaces an element's content. */
+export function fill(el: Element, ...children: (Child | Child[])[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/**
+ * Runs `action` for clicks a person made (mouse, touch, Enter or Space on the focused button).
+ * Clicks a script synthesised are ignored, so a page cannot start a clone or add a reviewer by itself.
+ */
+export function onActivate(el: Element, action: (e: MouseEvent) => void, signal: AbortSignal): void {
+  el.addEventListener(
+    'click',
+    (e) => {
+      if (!(e as MouseEvent).isTrusted) return;
+      action(e as MouseEvent);
+    },
+    { signal },
+  );
+}
+
+const hosts = new Set<HTMLElement>();
+let themeWatch: MutationObserver | undefined;
+
+const isDark = () => {
+  const body = document.body;
+  return !!body && (body.classList.contains('ms-vss-web-vsts-theme-dark') || /dark/i.test(body.dataset.theme ?? ''));
+};
+
+function applyTheme(): void {
+  const dark = isDark();
+  for (const host of hosts) {
+    if (!host.isConnected) hosts.delete(host);
+    else host.classList.toggle('adoc-dark', dark);
+  }
+  if (hosts.size === 0) {
+    themeWatch?.disconnect();
+    themeWatch = undefined;
+  }
+}
+
+export interface Widget {
+  /** The element to place in the page. */
+  host: HTMLElement;
+  /** Where the widget draws; closed to the page. */
+  root: ShadowRoot;
+}
+
+/** A host element with a closed shadow root carrying our styles; follows the page's light/dark theme. */
+export function widget(name: string, tag: 'span' | 'div' = 'span'): Widget {
+  const host = document.createElement(tag);
+  host.className = `adoc-host adoc-${name}`;
+  // Marks our nodes so anchors are never looked for inside them.
+  host.dataset.adoc = name;
+  const root = host.attachShadow({ mode: 'closed' });
+  root.append(h('style', null, STYLES));
+  for (const old of hosts) if (!old.isConnected) hosts.delete(old);
+  hosts.add(host);
+  host.classList.toggle('adoc-dark', isDark());
+  if (!themeWatch && document.body) {
+    themeWatch = new MutationObserver(applyTheme);
+    themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-theme'] });
+  }
+  return { host, root };
+}
+
+/**
+ * Gives our button the shape of the page's button next to it (weight, size, padding, corners), so
+ * it fits whatever markup Azure DevOps has today; colours still follow the theme variables.
+ */
+export function shapeLike(host: HTMLElement, neighbour: Element | null): void {
+  if (!neighbour) return;
+  const s = getComputedStyle(neighbour);
+  const set = (name: string, value: string) => value && host.style.setProperty(name, value);
+  set('--adoc-b-weight', s.fontWeight);
+  set('--adoc-b-size', s.fontSize);
+  set('--adoc-b-pad', s.padding);
+  set('--adoc-b-radius', s.borderRadius);
+  set('--adoc-b-height', s.height);
+}
+
+/**
+ * A button label that changes without changing the button's width (so nothing next to it moves):
+ * every text it can show takes the same cell, only the current one visible.
+ */
+export function steadyLabel(texts: readonly string[]): { el: HTMLElement; set(text: string): void } {
+  const spans = texts.map((t, i) => h('span', { 'aria-hidden': i === 0 ? null : 'true', style: i === 0 ? null : 'visibility:hidden' }, t));
+  const el = h('span', { class: 'adoc-steady' }, spans);
+  return {
+    el,
+    set(text) {
+      // The first text that starts like `text` takes it (`Cloning… 45%` uses the `Cloning… 100%` cell).
+      const at = Math.max(0, texts.findIndex((t) => t === text || t.split(' ')[0] === text.split(' ')[0]));
+      spans.forEach((s, i) => {
+        const shown = i === at;
+        s.style.visibility = shown ? '' : 'hidden';
+        if (shown) {
+          s.textContent = text;
+          s.removeAttribute('aria-hidden');
+        } else s.setAttribute('aria-hidden', 'true');
+      });
+    },
+  };
+}
+
+/** Puts a widget into the floating dock's slot. */
+export function placeFloating(slot: Element, host: HTMLElement): void {
+  host.classList.add('adoc-floating');
+  slot.append(host);
+}
+
+/** Small inline icons (Fluent-like strokes), so nothing is fetched from anywhere. */
+const ICONS = {
+  download: 'M8 2v8m0 0L5 7m3 3 3-3M3 13h10',
+  branch: 'M5 3v10M5 13a1.5 1.5 0 1 0 0-.01M11 3a1.5 1.5 0 1 0 0 .01M11 4.5c0 3-6 2.5-6 6',
+  people: 'M6 7a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Zm-4 7c0-2.5 2-4 4-4s4 1.5 4 4M11 3.5a2 2 0 0 1 0 4M12 10c1.5.5 2.5 1.8 2.5 4',
+  check: 'M3 8.5 6.5 12 13 4.5',
+} as const;
+
+export function icon(name: keyof typeof ICONS): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'adoc-icon');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', ICONS[name]);
+  svg.append(path);
+  return svg;
+}

@@ -1,0 +1,60 @@
+import { avatarColor, initials } from '../../shared/ui/avatar';
+import { copyText } from '../../shared/ui/clipboard';
+import { h, onActivate } from './dom';
+
+/** The small building blocks the features' panels share. */
+
+export function button(label: string, action: () => void, signal: AbortSignal, opts: { primary?: boolean; small?: boolean; ariaLabel?: string; disabled?: boolean } = {}): HTMLButtonElement {
+  const cls = `adoc-button${opts.primary ? ' primary' : ''}${opts.small ? ' small' : ''}`;
+  const b = h('button', { class: cls, type: 'button', 'aria-label': opts.ariaLabel, disabled: opts.disabled }, label);
+  onActivate(b, action, signal);
+  return b;
+}
+
+/** A read-only value with a Copy button (clone URLs, the install command). */
+export function copyField(label: string, value: string, signal: AbortSignal): HTMLElement {
+  const field = h('input', { class: 'adoc-input adoc-mono adoc-grow', readonly: true, value, 'aria-label': label });
+  const status = h('span', { class: 'adoc-sr', role: 'status' });
+  const copy = button('Copy', () => {
+    void copyText(value).then((ok) => {
+      copy.textContent = ok ? 'Copied' : 'Select and copy';
+      status.textContent = ok ? `${label} copied` : 'The browser refused to copy: select the text and copy it.';
+      if (!ok) field.select();
+    });
+  }, signal, { small: true, ariaLabel: `Copy ${label}` });
+  return h('div', { class: 'adoc-row' }, field, copy, status);
+}
+
+/** Label–value pairs. */
+export function facts(rows: [string, Node | string][]): HTMLElement {
+  return h('dl', { class: 'adoc-facts' }, rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+}
+
+export function alertBox(text: string): HTMLElement {
+  return h('div', { class: 'adoc-alert', role: 'alert' }, text);
+}
+
+/** A determinate progress bar with a spoken label; `set` moves it. */
+export function progressBar(label: string): { el: HTMLElement; set(percent: number, text: string): void } {
+  const fillEl = h('div', { style: 'width:0%' });
+  const bar = h('div', { class: 'adoc-progress', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, fillEl);
+  const text = h('div', { class: 'adoc-muted', 'aria-live': 'polite' }, 'Starting git…');
+  return {
+    el: h('div', { class: 'adoc-grow' }, bar, text),
+    set(percent, words) {
+      const p = Math.max(0, Math.min(100, Math.round(percent)));
+      fillEl.style.width = `${p}%`;
+      bar.setAttribute('aria-valuenow', String(p));
+      text.textContent = words;
+    },
+  };
+}
+
+/** Initials on a colour of their own, like Azure DevOps' avatars (drawn here, nothing is fetched). */
+export function coin(name: string): HTMLElement {
+  // Groups read `[fabrikam]\Release Approvers`: the scope is not part of the name.
+  const bare = name.replace(/^\[[^\]]*\]\\/, '');
+  return h('span', { class: 'adoc-coin', style: `background:${avatarColor(bare)}`, 'aria-hidden': 'true' }, initials(bare));
+}
+
+export const actions = (...buttons: (HTMLElement | false | undefined)[]) => h('div', { class: 'adoc-row adoc-wrap' }, buttons);

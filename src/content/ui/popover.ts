@@ -1,0 +1,82 @@
+import { h, widget } from './dom';
+
+export interface Popover {
+  /** Where the caller draws the panel's content. */
+  body: HTMLElement;
+  close(): void;
+}
+
+export interface PopoverOptions {
+  /** The button that opened it: focus returns there, and it is placed below it. */
+  trigger: HTMLElement;
+  /** The trigger's widget host (clicks on it are not "outside"). */
+  owner: Element;
+  label: string;
+  signal: AbortSignal;
+  onClose?: () => void;
+}
+
+const FOCUSABLE = 'button:not(:disabled),input:not(:disabled),select:not(:disabled),a[href],[tabindex="0"]';
+
+/**
+ * A panel like Azure DevOps' callouts, drawn at the end of <body> (command bars clip their
+ * content) and kept below its trigger while the page scrolls. Escape, a click outside, or the
+ * view going away closes it.
+ */
+export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) => void): Popover {
+  const { host, root } = widget('popover', 'div');
+  host.style.cssText = 'position:fixed;z-index:2147483000;top:0;left:0';
+  const body = h('div', { class: 'adoc-panel', role: 'dialog', 'aria-label': opts.label });
+  root.append(body);
+  const life = new AbortController();
+  const close = () => {
+    if (life.signal.aborted) return;
+    life.abort();
+    host.remove();
+    opts.onClose?.();
+  };
+  opts.signal.addEventListener('abort', close, { once: true, signal: life.signal });
+
+  const place = () => {
+    const r = opts.trigger.getBoundingClientRect();
+    const width = body.offsetWidth || 440;
+    const left = Math.max(8, Math.min(r.left, window.innerWidth - width - 12));
+    const height = body.offsetHeight;
+    // Below the trigger, or above it when there is no room below (the floating dock sits at the bottom).
+    const below = r.bottom + 4 + height <= window.innerHeight || r.top - 4 - height < 0;
+    host.style.left = `${left}px`;
+    host.style.top = `${below ? r.bottom + 4 : r.top - 4 - height}px`;
+  };
+  let frame = 0;
+  const later = () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(place);
+  };
+  addEventListener('scroll', later, { capture: true, passive: true, signal: life.signal });
+  addEventListener('resize', later, { signal: life.signal });
+  document.addEventListener(
+    'pointerdown',
+    (e) => {
+      const path = e.composedPath();
+      if (!path.includes(host) && !path.includes(opts.owner)) close();
+    },
+    { capture: true, signal: life.signal },
+  );
+  // Escape closes it wherever the focus is (a click on the page may have taken it away), like the site's callouts.
+  document.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key !== 'Escape' || !e.isTrusted) return;
+      if (e.composedPath().includes(host)) e.stopPropagation();
+      close();
+      opts.trigger.focus();
+    },
+    { capture: true, signal: life.signal },
+  );
+
+  document.body.append(host);
+  render(body);
+  place();
+  body.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+  return { body, close };
+}
