@@ -76,7 +76,8 @@ describe('Clone to desktop', () => {
         if (!seen.has(clone)) {
           seen.set(clone, performance.now());
           const channel = new MessageChannel();
-          channel.port1.onmessage = () => w.adocNextTask.push(ours(clone));
+          channel.port1.addEventListener('message', () => w.adocNextTask.push(ours(clone)), { once: true });
+          channel.port1.start();
           channel.port2.postMessage(null);
         }
         if (ours(clone)) {
@@ -159,6 +160,24 @@ describe('Clone to desktop', () => {
     expect(stdout.trim()).toBe(branch);
     expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
     await screenshot(page, 'clone-to-desktop-done-light');
+  });
+
+  it('cancels a clone that is running, leaving nothing behind', async () => {
+    // The server takes its time answering git, so the clone is still running when Cancel is pressed.
+    sandbox.services.faults.add({ match: { pathRegex: 'platform-infra/info/refs' }, latencyMs: 30_000, times: 1 });
+    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/platform-infra', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning platform-infra'));
+    expect((await world.texts(CLONE))[0]).toMatch(/^Cloning… \d+%$/);
+    await world.click(POPOVER, 'button', 'Cancel');
+    const [after] = await world.waitForText(POPOVER, (t) => /cancel/i.test(t[0] ?? '') && (t[0] ?? '').includes('Try again'), 20_000);
+    expect(after).not.toContain('Cloned ');
+    await expect(run('git', ['-C', join(cloneRoot, 'fabrikam/Platform/platform-infra'), 'rev-parse', 'HEAD'])).rejects.toThrow();
+    expect((await world.texts(CLONE))[0]).toBe('Clone to desktop');
+    sandbox.services.faults.clear();
   });
 
   it('knows the repository is cloned: offers Open and Fetch instead', async () => {

@@ -67,6 +67,8 @@ describe('Reviewer helpers', () => {
     await expect.poll(() => recorded().find((r) => r.id === suggestion!.id), { timeout: 15_000 }).toMatchObject({ isRequired: false, vote: 0 });
     await expect.poll(shown, { timeout: 15_000 }).toContain(suggestion!.id);
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${suggestion!.name} as optional.`));
+    // The page drew its view again; the helpers came back once.
+    expect(await page.$$eval(HELPER, (e) => e.length)).toBe(1);
   });
 
   it('adds a reviewer group in one click', async () => {

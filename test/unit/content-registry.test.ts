@@ -204,6 +204,19 @@ describe('feature registry', () => {
     expect(clone.mounts.length).toBe(20);
   });
 
+  it('keeps up with a page that re-renders now and then', async () => {
+    for (let i = 0; i < 50; i++) {
+      page.show('#__bolt-clone');
+      await flush();
+      clone.mounts.at(-1)?.root.remove();
+      page.changed();
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    page.show('#__bolt-clone');
+    await flush();
+    expect(clone.mounts.length).toBe(51);
+  });
+
   it('shows a feature floating and reports the missing anchor when none appears in time', async () => {
     await vi.advanceTimersByTimeAsync(4999);
     expect(clone.mounts).toHaveLength(0);
