@@ -51,7 +51,7 @@ export interface Session {
 
 export async function launch(
   sandbox: SandboxLike,
-  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean } = {},
+  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string } = {},
 ): Promise<Session> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
@@ -61,7 +61,7 @@ export async function launch(
     headless: opts.headless ?? true,
     defaultViewport: opts.headless === false ? null : { width: 1280, height: 800 },
     pipe: true,
-    enableExtensions: [chromeDist],
+    enableExtensions: [opts.extensionDir ?? chromeDist],
     userDataDir,
     env: { ...process.env, ...gitEnv(sandbox), ...opts.env },
     args: [

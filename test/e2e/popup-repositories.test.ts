@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { gitEnvFor } from '../../sandbox/testing';
 import { launch, type Session } from './harness';
-import { addPatProfile, grantHostAccess, isFreshWorker, listedRepos, openPopup, sandboxHasRoute, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;

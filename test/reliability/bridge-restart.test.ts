@@ -21,13 +21,15 @@ const HELLO = {
   limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 },
 };
 
+const nothing = () => undefined;
+
 /** Fake companions: each connection answers hello, keeps everything else waiting, and can die. */
 function fakeCompanions(opts: { helloAnswers?: boolean } = {}) {
   const connections: { sent: { type: string }[]; die(reason: string): void }[] = [];
   let lastError: string | undefined;
   const connect = (): NativePort => {
-    let onMessage: (m: unknown) => void = () => undefined;
-    let onDisconnect: () => void = () => undefined;
+    let onMessage: (m: unknown) => void = nothing;
+    let onDisconnect: () => void = nothing;
     const sent: { type: string }[] = [];
     connections.push({
       sent,

@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { launch as launchChromium, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import type { Sandbox } from '../../sandbox/index';
 import type { FaultSpec } from '../../sandbox/faults';
 import { ADO_COMPANION_CHROME_ID } from '../../src/shared/extension-ids';
-import { findChromium } from '../e2e/chromium';
-import { gitEnv, gitEnvWithPat, privateHome, repoRoot, type Session } from '../e2e/harness';
+import { gitEnvWithPat, launch, privateHome, repoRoot, type Session } from '../e2e/harness';
 
 export const distRoot = resolve(process.env.RELIABILITY_DIST ?? join(repoRoot, 'dist'));
 const run = promisify(execFile);
@@ -41,7 +40,7 @@ export async function startRig(sandbox: Sandbox, opts: { profile?: boolean } = {
     [join(distRoot, 'host/ado-companion-host.mjs'), 'install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--extension-id', ADO_COMPANION_CHROME_ID],
     { env: { ...process.env, ...home.env } },
   );
-  const session = await launchWith(sandbox, join(distRoot, 'chrome'), userDataDir, home.env);
+  const session = await launch(sandbox, { extensionDir: join(distRoot, 'chrome'), userDataDir, env: home.env });
   const page = await session.openExtensionPage('options');
   const cloneRoot = join(home.home, 'code');
   if (opts.profile !== false) {
@@ -55,71 +54,8 @@ export async function startRig(sandbox: Sandbox, opts: { profile?: boolean } = {
     cloneRoot,
     async close() {
       await session.close();
-      await home.cleanup();
-    },
-  };
-}
-
-/** test/e2e's `launch`, with the extension taken from `extensionDir`. */
-async function launchWith(sandbox: Sandbox, extensionDir: string, userDataDir: string, env: NodeJS.ProcessEnv): Promise<Session> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e` once, which finds or installs one.');
-  const browser = await launchChromium({
-    executablePath,
-    headless: true,
-    defaultViewport: { width: 1280, height: 800 },
-    pipe: true,
-    enableExtensions: [extensionDir],
-    userDataDir,
-    env: { ...process.env, ...gitEnv(sandbox), ...env },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      `--host-resolver-rules=${sandbox.hostResolverRules}`,
-      `--ignore-certificate-errors-spki-list=${sandbox.spki}`,
-    ],
-  });
-  const extensionId = ADO_COMPANION_CHROME_ID;
-  const origin = `chrome-extension://${extensionId}/`;
-  const worker = async () => {
-    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(origin), { timeout: 15_000 });
-    const w = await target.worker();
-    if (!w) throw new Error('service worker target has no worker');
-    return w;
-  };
-  await worker();
-  const gone = () => !browser.targets().some((t) => t.type() === 'service_worker' && t.url().startsWith(origin));
-  return {
-    browser,
-    extensionId,
-    userDataDir,
-    worker,
-    async open(url) {
-      const page = await browser.newPage();
-      await page.goto(url, { waitUntil: 'domcontentloaded' });
-      return page;
-    },
-    async openExtensionPage(name, query = '') {
-      const page = await browser.newPage();
-      await page.goto(`${origin}src/${name}/index.html${query}`, { waitUntil: 'domcontentloaded' });
-      return page;
-    },
-    // CDP ServiceWorker.stopAllWorkers leaves the restarted worker unanswering while puppeteer is
-    // attached; closing the worker's target stops it the way Chromium does when it idles.
-    async stopWorker() {
-      await (await worker()).close();
-      for (let i = 0; i < 100 && !gone(); i++) await new Promise((r) => setTimeout(r, 50));
-      if (!gone()) throw new Error('the service worker did not stop');
-    },
-    async close() {
-      await browser.close().catch(() => undefined);
       await rm(userDataDir, { recursive: true, force: true });
+      await home.cleanup();
     },
   };
 }
