@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedPaths } from '../../src/background/branch-diff';
-import { SignedOutError } from '../../src/background/connections';
+import { clientFor, SignedOutError } from '../../src/background/connections';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
 import { listGroups, removeGroup, saveGroup } from '../../src/background/reviewer-groups';
 import { rankAuthors, reasonFor, suggestReviewers, type FileChange } from '../../src/background/suggest-reviewers';
@@ -84,6 +83,9 @@ describe('suggestReviewers', () => {
 
 describe('changedPaths', () => {
   const profile = Profile.parse({ id: 'p1', name: 'fabrikam', host: { kind: 'cloud' }, organization: 'fabrikam', auth: 'pat' });
+  const oauthConfig = async () => ({ clientId: '', tenant: 'organizations', authority: 'https://login.microsoftonline.com' });
+  const changedPaths = (store: ReturnType<typeof createProfileStore>, fetch: typeof globalThis.fetch, source: string, target: string, project = 'P') =>
+    clientFor(profile, { store, fetch, now: () => now, oauthConfig }).changedPaths({ project, repositoryId: 'r1' }, source, target);
 
   it('asks for the diff since the merge base and answers the files (not folders) it lists', async () => {
     const op = findOperation([loadSpec('git/7.1/git.json')], 'GET', '/{organization}/{project}/_apis/git/repositories/{repositoryId}/diffs/commits')!;
@@ -91,7 +93,7 @@ describe('changedPaths', () => {
     const { fetch, sent } = scriptedFetch(() => new Response(JSON.stringify(example.body), { status: 200, headers: { 'content-type': 'application/json' } }));
     const store = createProfileStore(memoryKeyValue());
     await store.save(profile, { kind: 'pat', pat: 'secret-pat-0123456789' });
-    const paths = await changedPaths(profile, { project: 'My Project', repositoryId: 'r1' }, 'refs/heads/feature/x', 'main', { store, fetch, now: () => now });
+    const paths = await changedPaths(store, fetch, 'refs/heads/feature/x', 'main', 'My Project');
 
     const url = sent[0]!.url;
     expect(url.pathname).toBe('/fabrikam/My%20Project/_apis/git/repositories/r1/diffs/commits');
@@ -113,7 +115,7 @@ describe('changedPaths', () => {
   it('fails as unauthorized, sending nothing, when the profile has lost its credential', async () => {
     const { fetch, sent } = scriptedFetch();
     const store = createProfileStore(memoryKeyValue());
-    const failure = await changedPaths(profile, { project: 'P', repositoryId: 'r1' }, 'a', 'b', { store, fetch, now: () => now }).catch((e: unknown) => e);
+    const failure = await changedPaths(store, fetch, 'a', 'b').catch((e: unknown) => e);
     expect(failure).toMatchObject({ kind: 'unauthorized', what: 'compare the branches' });
     expect((failure as Error).cause).toBeInstanceOf(SignedOutError);
     expect(sent).toHaveLength(0);

@@ -3,7 +3,6 @@ import type { PullRequest } from '../../shared/ado/schemas';
 import { pullRequestWebUrl } from '../../shared/ado/urls';
 import type { PullRequestSummary } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
-import { changedPaths } from '../branch-diff';
 import { clientFor } from '../connections';
 import { toReplyError } from '../errors';
 import { listing } from '../lists';
@@ -102,9 +101,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       const p = await profileOrThrow(deps, req.profileId);
       const api = client(p);
       const ref = { project: req.repo.project, repositoryId: req.repo.id };
-      // An ordinary call first: it checks the repository and refreshes an OAuth token if due.
-      await api.repository(ref);
-      const paths = await changedPaths(p, ref, req.sourceBranch, req.targetBranch, { store: deps.store, fetch: deps.fetch, now: deps.now });
+      const paths = await api.changedPaths(ref, req.sourceBranch, req.targetBranch);
       const suggestions = await suggestReviewers(
         paths,
         { id: p.identity?.id ?? '', email: p.identity?.uniqueName },

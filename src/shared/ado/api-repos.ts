@@ -3,7 +3,7 @@ import { AdoError } from './errors';
 import { collectByContinuation } from './paging';
 import { repoNameProblem } from './repo-name';
 import { path, projectBase, repoPath, restUrl, type RepoRef } from './rest-url';
-import { Commit, GitRef, GitTemplate, Repository, RepositoryRef, listOf } from './schemas';
+import { Commit, CommitDiffs, GitRef, GitTemplate, Repository, RepositoryRef, listOf } from './schemas';
 
 
 /** All repositories of the organization in one call, or of one project. */
@@ -106,6 +106,25 @@ export function branches(ctx: ApiContext, r: RepoRef, o: CallOptions = {}): Prom
       signal: o.signal,
     }),
   );
+}
+
+/**
+ * The files (not folders) a pull request from `source` into `target` would change: Azure DevOps'
+ * commit diff since the merge base.
+ */
+export async function changedPaths(ctx: ApiContext, r: RepoRef, source: string, target: string, o: CallOptions = {}): Promise<string[]> {
+  const branch = (b: string) => b.replace(/^refs\/heads\//, '');
+  const url = restUrl(projectBase(ctx.orgBaseUrl, r.project), `${repoPath(r)}/diffs/commits`, {
+    baseVersion: branch(target),
+    baseVersionType: 'branch',
+    targetVersion: branch(source),
+    targetVersionType: 'branch',
+    diffCommonCommit: true,
+    $top: 2000,
+    'api-version': ctx.apiVersion,
+  });
+  const { data } = await ctx.request({ method: 'GET', url, what: 'compare the branches', schema: CommitDiffs, scope: 'vso.code', signal: o.signal });
+  return (data.changes ?? []).filter((c) => !c.item.isFolder && c.item.gitObjectType !== 'tree').map((c) => c.item.path);
 }
 
 /** The latest `top` commits that touched `itemPath` (who worked on this file recently). */

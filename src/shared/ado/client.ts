@@ -130,6 +130,7 @@ export function createAdoClient(opts: AdoClientOptions) {
     createFork: bind(repos.createFork),
     branches: bind(repos.branches),
     commitsByPath: bind(repos.commitsByPath),
+    changedPaths: bind(repos.changedPaths),
     // pull requests
     pullRequests: bind(prs.pullRequests),
     allPullRequests: bind(prs.allPullRequests),

@@ -116,6 +116,13 @@ export const Commit = z.looseObject({
 });
 export type Commit = z.infer<typeof Commit>;
 
+/** Diffs - Get: only what the product reads of it. */
+export const CommitDiffs = z.looseObject({
+  changes: z
+    .array(z.looseObject({ item: z.looseObject({ path: z.string(), isFolder: opt(z.boolean()), gitObjectType: opt(z.string()) }) }))
+    .nullish(),
+});
+
 export const Push = z.looseObject({
   pushId: z.number().int(),
   commits: opt(z.array(z.looseObject({ commitId: z.string() }))),
