@@ -172,10 +172,21 @@ describe('repos.create', () => {
     expect(reply.data.warning).toMatch(/^The repository was created, but its first files could not be added\. .*TF401028/);
   });
 
+  const exists = on('POST', /\/_apis\/git\/repositories$/, () => failure(409, 'TF400948: A Git repository with the name new-repo already exists.', 'GitRepositoryNameAlreadyExistsException'));
+  const existing = (repo: object) => on('GET', /\/_apis\/git\/repositories\/new-repo$/, () => json(repo));
+
   it('reports a name Azure DevOps already has', async () => {
-    const exists = on('POST', /\/_apis\/git\/repositories$/, () => failure(409, "TF400948: A Git repository with the name new-repo already exists.", 'GitRepositoryNameAlreadyExistsException'));
-    const { send } = await setup(exists);
+    const { send } = await setup(exists, existing({ ...repository('new-repo'), size: 2048 }));
     expect((await send(create())).error).toMatchObject({ code: 'conflict', message: 'A repository with this name already exists in the project. Choose another name.' });
+  });
+
+  it('finishes an empty repository of that name (a create cut off before its first commit)', async () => {
+    const { defaultBranch: _none, ...empty } = repository('new-repo') as { defaultBranch?: string };
+    const { send, seen } = await setup(exists, existing({ ...empty, size: 0 }), pushed);
+    const reply = await send<{ files: string[] }>(create());
+    expect(reply.ok).toBe(true);
+    expect(reply.data.files).toEqual(['/README.md', '/.gitignore', '/LICENSE']);
+    expect(seen.map((s) => s.method)).toEqual(['POST', 'GET', 'POST']);
   });
 });
 

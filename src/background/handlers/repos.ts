@@ -46,8 +46,8 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         // An earlier create that was cut off (worker stopped) may have left the repository empty:
         // finish that one instead of refusing its name.
         if (!isAdoError(e) || e.kind !== 'conflict') throw e;
-        const existing = await api.repository({ project: req.projectId, repositoryId: req.name });
-        if (existing.defaultBranch || (existing.size ?? 0) > 0) throw e;
+        const existing = await api.repository({ project: req.projectId, repositoryId: req.name }).catch(() => undefined);
+        if (!existing || existing.defaultBranch || (existing.size ?? 0) > 0) throw e;
         created = existing;
       }
       const repo: RepoSummary = {
