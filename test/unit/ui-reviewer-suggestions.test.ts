@@ -81,9 +81,10 @@ describe('suggestReviewers', () => {
   });
 });
 
+const oauthConfig = async () => ({ clientId: '', tenant: 'organizations', authority: 'https://login.microsoftonline.com' });
+
 describe('changedPaths', () => {
   const profile = Profile.parse({ id: 'p1', name: 'fabrikam', host: { kind: 'cloud' }, organization: 'fabrikam', auth: 'pat' });
-  const oauthConfig = async () => ({ clientId: '', tenant: 'organizations', authority: 'https://login.microsoftonline.com' });
   const changedPaths = (store: ReturnType<typeof createProfileStore>, fetch: typeof globalThis.fetch, source: string, target: string, project = 'P') =>
     clientFor(profile, { store, fetch, now: () => now, oauthConfig }).changedPaths({ project, repositoryId: 'r1' }, source, target);
 

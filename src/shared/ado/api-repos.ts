@@ -108,16 +108,17 @@ export function branches(ctx: ApiContext, r: RepoRef, o: CallOptions = {}): Prom
   );
 }
 
+const shortBranch = (b: string) => b.replace(/^refs\/heads\//, '');
+
 /**
  * The files (not folders) a pull request from `source` into `target` would change: Azure DevOps'
  * commit diff since the merge base.
  */
 export async function changedPaths(ctx: ApiContext, r: RepoRef, source: string, target: string, o: CallOptions = {}): Promise<string[]> {
-  const branch = (b: string) => b.replace(/^refs\/heads\//, '');
   const url = restUrl(projectBase(ctx.orgBaseUrl, r.project), `${repoPath(r)}/diffs/commits`, {
-    baseVersion: branch(target),
+    baseVersion: shortBranch(target),
     baseVersionType: 'branch',
-    targetVersion: branch(source),
+    targetVersion: shortBranch(source),
     targetVersionType: 'branch',
     diffCommonCommit: true,
     $top: 2000,

@@ -1,0 +1,119 @@
+// `npm run check:sizes [-- --dist DIR]`: the gzipped size of each shipped bundle against its budget.
+// Prints a table; exits 1 naming every bundle over budget (or missing).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const KB = 1024;
+
+/**
+ * Budgets in gzipped bytes. The content script's 25 KB is the product's target (it loads on every
+ * Azure DevOps page). The others sit about 20 % above their size when the budgets were set
+ * (worker 59.3, popup 54.3, options 45.4, host 140.4 KB), so a large accidental addition fails the
+ * build while ordinary growth does not; raise one on purpose, in the same change that needs it.
+ */
+export const BUDGETS = [
+  { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 25 * KB },
+  { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 72 * KB },
+  { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', budget: 66 * KB },
+  { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },
+  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 170 * KB },
+];
+
+/** gzip at level 9, what a store or a CDN would serve; the figure that matters is relative anyway. */
+export function gzipSize(bytes) {
+  return gzipSync(bytes, { level: 9 }).length;
+}
+
+/** Scripts an HTML page loads: `<script src>` and `<link rel="modulepreload" href>`. */
+export function pageScripts(html) {
+  const refs = [];
+  for (const tag of html.match(/<(script|link)\b[^>]*>/gi) ?? []) {
+    const attr = (name) => new RegExp(`\\b${name}\\s*=\\s*["']([^"']+)["']`, 'i').exec(tag)?.[1];
+    if (/^<script/i.test(tag) && attr('src')) refs.push(attr('src'));
+    else if (/^<link/i.test(tag) && attr('rel')?.toLowerCase() === 'modulepreload' && attr('href')) refs.push(attr('href'));
+  }
+  return refs;
+}
+
+/** Relative static imports of a built chunk (`import … from"./x.js"`, `import"./x.js"`). */
+export function staticImports(code) {
+  const out = [];
+  for (const m of code.matchAll(/\bimport\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'](\.{1,2}\/[^"']+)["']/g)) out.push(m[1]);
+  return out;
+}
+
+/**
+ * Every JS file a page runs before doing anything: what its HTML references, plus their static
+ * imports (in case a build stops emitting modulepreload links). Paths starting with `/` are
+ * relative to the extension's root, which is the directory above `src/`.
+ */
+export function pageChunks(distDir, htmlPath) {
+  const htmlFile = join(distDir, htmlPath);
+  const extensionRoot = join(distDir, htmlPath.split('/')[0]);
+  const seen = new Set();
+  const queue = pageScripts(readFileSync(htmlFile, 'utf8')).map((ref) =>
+    ref.startsWith('/') ? join(extensionRoot, ref) : resolve(dirname(htmlFile), ref),
+  );
+  while (queue.length) {
+    const file = normalize(queue.shift());
+    if (seen.has(file) || !file.endsWith('.js')) continue;
+    seen.add(file);
+    if (!existsSync(file)) throw new Error(`${relative(distDir, htmlFile)} refers to ${relative(distDir, file)}, which is not in the build`);
+    for (const ref of staticImports(readFileSync(file, 'utf8'))) queue.push(resolve(dirname(file), ref));
+  }
+  return [...seen];
+}
+
+/** Raw and gzipped bytes of each budgeted bundle; `missing` when a file is not there. */
+export function measureBundles(distDir, budgets = BUDGETS) {
+  return budgets.map(({ name, kind, path, budget }) => {
+    const target = join(distDir, path);
+    if (!existsSync(target)) return { name, path, budget, files: [], raw: 0, gzip: 0, missing: true };
+    const files = kind === 'page' ? pageChunks(distDir, path) : [target];
+    let raw = 0;
+    let gzip = 0;
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      raw += bytes.length;
+      gzip += gzipSize(bytes);
+    }
+    return { name, path, budget, files: files.map((f) => relative(distDir, f)), raw, gzip, missing: false };
+  });
+}
+
+export const overBudget = (m) => m.missing || m.gzip > m.budget;
+
+const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+
+export function formatSizeTable(measures) {
+  const rows = [
+    ['bundle', 'raw', 'gzipped', 'budget', 'used', 'status'],
+    ...measures.map((m) =>
+      m.missing
+        ? [m.name, '-', '-', kb(m.budget), '-', `MISSING (${m.path})`]
+        : [m.name, kb(m.raw), kb(m.gzip), kb(m.budget), `${Math.round((m.gzip / m.budget) * 100)} %`, overBudget(m) ? 'OVER BUDGET' : 'ok'],
+    ),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
+}
+
+/** Runs the check; returns the exit status. */
+export function checkSizes(distDir, log = console.log, budgets = BUDGETS) {
+  const measures = measureBundles(distDir, budgets);
+  log(formatSizeTable(measures));
+  const bad = measures.filter(overBudget);
+  if (bad.length === 0) return 0;
+  for (const m of bad) {
+    log(m.missing ? `check:sizes: ${m.name} is missing: ${m.path} (run npm run build)` : `check:sizes: ${m.name} is over budget: ${kb(m.gzip)} gzipped > ${kb(m.budget)} (${m.path})`);
+  }
+  return 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--dist');
+  const distDir = resolve(i > 0 && process.argv[i + 1] ? process.argv[i + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'dist'));
+  process.exitCode = checkSizes(distDir);
+}
