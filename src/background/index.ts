@@ -2,6 +2,8 @@ import browser from 'webextension-polyfill';
 import { z } from 'zod';
 import { createCompanion } from './companion';
 import { createGateway } from './gateway';
+import { isCacheKey } from './lists';
+import { memoizeCaches } from './memo-kv';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
@@ -19,12 +21,14 @@ const local = kv(browser.storage.local);
 // storage.session keeps half-finished sign-ins across worker restarts but never on disk.
 const session = browser.storage.session ? kv(browser.storage.session) : local;
 const store = createProfileStore(local);
+// Cached lists stay in memory while the worker lives: the popup opens without re-reading them.
+const cachedLocal = memoizeCaches(local, isCacheKey);
 
 const gateway = createGateway({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
   version: browser.runtime.getManifest().version,
-  local,
+  local: cachedLocal,
   session,
   store,
   fetch: (input, init) => fetch(input, init),
@@ -51,7 +55,9 @@ const syncOnPrem = async () =>
     contentScript: browser.runtime.getManifest().content_scripts?.[0]?.js?.[0] ?? 'src/content/index.js',
   }).catch((e: unknown) => console.warn('Could not register content scripts for Azure DevOps Server hosts:', e));
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && 'profiles' in changes) void syncOnPrem();
+  if (area !== 'local') return;
+  if ('profiles' in changes) void syncOnPrem();
+  for (const [key, change] of Object.entries(changes)) if (isCacheKey(key)) cachedLocal.changed(key, change.newValue);
 });
 browser.permissions.onAdded.addListener(() => void syncOnPrem());
 browser.permissions.onRemoved.addListener(() => void syncOnPrem());
