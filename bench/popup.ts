@@ -139,7 +139,6 @@ export async function runPopup(repoRoot: string): Promise<BenchResult> {
     const dcl = median(of('cache', 'domContentLoaded'));
     /** When the first `repos.list` was answered, per open. */
     const listAnswered = (kind: Sample['kind']) => samples.filter((s) => s.kind === kind).map((s) => s.messages.find((m) => m.type === 'repos.list')?.answered ?? NaN);
-    const cacheAnswer = median(listAnswered('cache'));
     const coldAnswer = median(listAnswered('cold'));
     return {
       name: 'popup',
@@ -147,18 +146,19 @@ export async function runPopup(repoRoot: string): Promise<BenchResult> {
       rows: [
         { measure: `from cache, median of ${ROUNDS}`, value: ms(cache), baseline: `${ms(dcl)} (page's DOMContentLoaded)`, ratio: times(cache / dcl), target: `< ${CACHE_TARGET_MS} ms`, met: cache < CACHE_TARGET_MS },
         { measure: 'from cache, p95', value: ms(p95(of('cache', 'drawn'))), target: `< ${CACHE_TARGET_MS} ms`, met: p95(of('cache', 'drawn')) < CACHE_TARGET_MS },
-        { measure: 'from cache: worker answered repos.list (median)', value: ms(cacheAnswer) },
-        { measure: 'from cache: answer → list drawn (median)', value: ms(median(samples.filter((s) => s.kind === 'cache').map((s) => s.drawn - (s.messages.find((m) => m.type === 'repos.list')?.answered ?? NaN)))) },
+        // The popup reads the cached list from storage itself (no worker message), so the breakdown is
+        // the page's own load, then reading, indexing and drawing the list.
+        { measure: 'from cache: DOMContentLoaded → list drawn (median)', value: ms(median(samples.filter((s) => s.kind === 'cache').map((s) => s.drawn - s.domContentLoaded))) },
         { measure: `cold (cache emptied; fetch from the sandbox), median of ${ROUNDS}`, value: ms(cold), baseline: `${ms(cache)} (from cache)`, ratio: times(cold / cache) },
         { measure: 'cold: worker answered repos.list (median)', value: ms(coldAnswer) },
       ],
       notes: [
         `Real Chromium (headless, the built extension, the companion installed in a private HOME), a PAT profile for '${ORG}' added through \`profiles.addPat\` from the options page. Each open is a new tab on chrome-extension://…/src/popup/index.html; a script installed before the page's own (evaluateOnNewDocument) timestamps, in ms since the navigation started, when the first \`${ROW}\` enters the DOM and the next animation frame (reported: the list is on screen). The run checks the popup says it has all ${expected} repositories. The same script wraps chrome.runtime.sendMessage to timestamp when each request to the worker is answered (the breakdown rows).`,
-        `From cache: the worker answers \`repos.list\` from extension storage; the cached list is marked as just fetched before each open so no background refresh overlaps the measurement (with an older cache the popup draws the same way and then refreshes behind it). Cold: the storage keys \`cache:{profileId}:*\` are removed first, so the worker fetches all repositories from the sandbox (one request, checked in the sandbox log) before the list draws.`,
+        `From cache: the popup reads the worker's cached list from extension storage itself (one JSON string) and asks the worker only to refresh a stale one; the cached list is marked as just fetched before each open so no background refresh overlaps the measurement (with an older cache the popup draws the same way and then refreshes behind it). Cold: the storage keys \`cache:{profileId}:*\` are removed first, so the worker fetches all repositories from the sandbox (one request, checked in the sandbox log) before the list draws.`,
         `${ROUNDS} rounds of one cold and one cached open, alternating order, after one untimed open of each; medians. Baseline: the popup page's own DOMContentLoaded (HTML and scripts, before any data), measured in the same opens.`,
         'Opening a tab by puppeteer stands in for clicking the toolbar button; the popup window itself adds the browser\'s own time to show a window, not measured here.',
       ],
-      data: { organization: ORG, repositories: expected, rounds: ROUNDS, cache, cold, domContentLoaded: dcl, cacheAnswer, coldAnswer, samples },
+      data: { organization: ORG, repositories: expected, rounds: ROUNDS, cache, cold, domContentLoaded: dcl, coldAnswer, samples },
     };
   } finally {
     await session.close();

@@ -95,8 +95,13 @@ export const steps: TourStep[] = [
       const platform = ctx.sandbox.store.project(ctx.sandbox.store.organization('fabrikam')!, 'Platform')!;
       await waitForOption(popup, '#new-repo-project', platform.id);
       await popup.select('#new-repo-project', platform.id);
-      const templates = await waitForOption(popup, '#new-repo-gitignore');
-      const template = templates.find((v) => /^(VisualStudio|Node)$/.test(v)) ?? templates[0]!;
+      // The first project's list may still be drawn until the chosen project's replaces it.
+      let template: string | undefined;
+      for (let tries = 0; !template && tries < 40; tries++) {
+        template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v));
+        if (!template) await new Promise((r) => setTimeout(r, 250));
+      }
+      if (!template) throw new Error('no .gitignore template offered');
       await popup.type('#new-repo-name', 'tour-service');
       await popup.select('#new-repo-gitignore', template);
       await popup.select('#new-repo-license', 'MIT');

@@ -1,5 +1,6 @@
 import type { AdoClient } from '../shared/ado/client';
 import type { Listing, ProjectSummary, RepoSummary } from '../shared/messages';
+import { cacheKey, fromCacheEntry, type CacheEntry, type CachedKind } from '../shared/list-cache';
 import type { KeyValue } from './profile-store';
 
 /**
@@ -7,19 +8,8 @@ import type { KeyValue } from './profile-store';
  * (and says when it is old), a refresh fetches and replaces it. The cache lives in storage so a
  * restarted worker still draws the popup instantly.
  */
-const FRESH_MS = 5 * 60_000;
 
-type Kind = 'projects' | 'repos';
-/**
- * Stored as one JSON string: extension storage copies one string far faster than thousands of
- * small objects (a large organization's list read in ~100 ms instead of up to a second).
- */
-export interface CacheEntry {
-  json: string;
-  fetchedAt: number;
-}
-export const isCacheKey = (key: string) => key.startsWith('cache:');
-const cacheKey = (profileId: string, kind: Kind) => `cache:${profileId}:${kind}`;
+type Kind = CachedKind;
 
 const fetchers = {
   async projects(client: AdoClient): Promise<ProjectSummary[]> {
@@ -52,8 +42,8 @@ export async function listing<K extends Kind>(
   type Item = Awaited<ReturnType<(typeof fetchers)[K]>>[number];
   const key = cacheKey(profileId, kind);
   if (!opts.refresh) {
-    const cached = (await opts.kv.get([key]))[key] as CacheEntry | undefined;
-    if (cached?.json) return { items: JSON.parse(cached.json) as Item[], fetchedAt: cached.fetchedAt, profileId, stale: opts.now() - cached.fetchedAt > FRESH_MS };
+    const cached = fromCacheEntry<Item>((await opts.kv.get([key]))[key] as CacheEntry | undefined, profileId, opts.now());
+    if (cached) return cached;
   }
   const items = (await fetchers[kind](opts.client())) as Item[];
   const fetchedAt = opts.now();

@@ -1,4 +1,4 @@
-import type { CacheEntry } from './lists';
+import type { CacheEntry } from '../shared/list-cache';
 import type { KeyValue } from './profile-store';
 
 /**

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
+import { cacheKey, fromCacheEntry, type CacheEntry } from '../shared/list-cache';
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 import { indexRepos, type RepoEntry } from './repo-search';
@@ -19,6 +20,17 @@ export interface ReposState {
   refresh: () => void;
 }
 
+/** The worker's cached list, read from extension storage directly (no secrets live there). */
+async function cachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> {
+  try {
+    const key = cacheKey(profileId, 'repos');
+    const storage = ((globalThis as { browser?: typeof chrome }).browser ?? chrome).storage.local;
+    return fromCacheEntry<RepoSummary>((await storage.get(key))[key] as CacheEntry | undefined, profileId, Date.now());
+  } catch {
+    return undefined;
+  }
+}
+
 /** The organization's repositories: the cached list at once, then a fresh one behind it. */
 export function useRepos(profileId: string): ReposState {
   const [listing, setListing] = useState<Listing<RepoSummary>>();
@@ -34,7 +46,7 @@ export function useRepos(profileId: string): ReposState {
       let shown: Listing<RepoSummary> | undefined;
       try {
         if (!forced) {
-          shown = await ask({ type: 'repos.list', profileId });
+          shown = (await cachedRepos(profileId)) ?? (await ask({ type: 'repos.list', profileId }));
           if (!live) return;
           setListing(shown);
           setError(undefined);

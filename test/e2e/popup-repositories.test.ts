@@ -218,8 +218,9 @@ describe('popup: new repository', () => {
     const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
     await waitForOption(popup, '#new-repo-project', platformId);
     await popup.select('#new-repo-project', platformId);
-    const template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v));
-    expect(template).toBeDefined();
+    // The first project's list may still be drawn until the chosen project's replaces it: ask again until it is there.
+    let template: string | undefined;
+    await expect.poll(async () => (template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v))), { timeout: 20_000 }).toBeDefined();
     await popup.type('#new-repo-name', 'made-in-the-popup');
     await popup.select('#new-repo-gitignore', template!);
     await popup.select('#new-repo-license', 'MIT');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCacheKey } from '../../src/background/lists';
+import { isCacheKey } from '../../src/shared/list-cache';
 import { memoizeCaches } from '../../src/background/memo-kv';
 import { memoryKeyValue } from '../../src/background/profile-store';
 
