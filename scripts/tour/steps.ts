@@ -187,7 +187,9 @@ export const steps: TourStep[] = [
       const oauthProfile = await page.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent?.includes('@'))?.value ?? '');
       await page.select('#ssh-profile', oauthProfile);
       await page.click('#ssh-add');
-      const added = await waitForText(page, '#ssh .note.success', 'Added to fabrikam as', 20_000);
+      // The section shows two notes by then: the key's creation and this outcome.
+      await page.waitForFunction(() => [...document.querySelectorAll('#ssh .note.success')].some((n) => n.textContent?.includes('Added to fabrikam as')), { timeout: 20_000 });
+      const added = await page.$$eval('#ssh .note.success', (notes) => notes.map((n) => n.textContent ?? '').find((t) => t.includes('Added to fabrikam as')) ?? '');
       await ctx.shot(page, '7-options-ssh');
       await page.close();
       const publicKey = (await readFile(join(ctx.home.home, '.ssh', 'id_rsa_azure_devops.pub'), 'utf8')).trim();
