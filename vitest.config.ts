@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites: `unit` is pure and fast; `integration` runs real servers, git and the built host;
-// `e2e` drives the built extension in real Chromium. Kept apart from vite's extension build so tests
-// never load vite-plugin-web-extension.
+// Four suites: `unit` is pure and fast; `integration` runs real servers, git and the built host;
+// `e2e` drives the built extension in real Chromium; `reliability` interrupts and attacks it. Kept
+// apart from vite's extension build so tests never load vite-plugin-web-extension.
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
