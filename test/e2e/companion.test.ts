@@ -1,12 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ask, askWithProgress, gitEnvWithPat, installCompanion, launch, privateHome, type Session } from './harness';
+import { ask, askWithProgress, gitEnvWithPat, launchWithCompanion, privateHome, type Session } from './harness';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -29,10 +28,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
-  home = await privateHome();
-  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
-  expect(installCompanion(userDataDir, home.env)).toContain('chromium');
-  session = await launch(sandbox, { userDataDir, env: home.env });
+  ({ session, home } = await launchWithCompanion(sandbox));
   options = await session.openExtensionPage('options');
   cloneRoot = join(home.home, 'code');
   const added = await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam });

@@ -164,3 +164,15 @@ export function askWithProgress(page: Page, request: unknown): Promise<{ reply: 
     request as object,
   ) as never;
 }
+
+/**
+ * Chromium with the extension and the companion, installed by its own installer for a fresh
+ * browser profile and a private HOME: what most end-to-end files start from.
+ */
+export async function launchWithCompanion(sandbox: SandboxLike): Promise<{ session: Session; home: Awaited<ReturnType<typeof privateHome>> }> {
+  const home = await privateHome();
+  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
+  const installed = installCompanion(userDataDir, home.env);
+  if (!installed.includes(join(userDataDir, 'NativeMessagingHosts'))) throw new Error(`the companion's installer did not register it for the profile:\n${installed}`);
+  return { session: await launch(sandbox, { userDataDir, env: home.env }), home };
+}

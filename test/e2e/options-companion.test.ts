@@ -3,13 +3,12 @@
  * companion installed by its own installer into a private HOME: its status and clone folder,
  * cloning from the popup with progress, and the SSH key (create, show, add to Azure DevOps).
  */
-import { access, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { installCompanion, launch, privateHome, type Session } from './harness';
+import { launchWithCompanion, privateHome, type Session } from './harness';
 import { addPatProfile, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -20,10 +19,7 @@ let cloneRoot: string;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
-  home = await privateHome();
-  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
-  installCompanion(userDataDir, home.env);
-  session = await launch(sandbox, { userDataDir, env: home.env });
+  ({ session, home } = await launchWithCompanion(sandbox));
   cloneRoot = join(home.home, 'code');
   options = await session.openExtensionPage('options');
   await options.setViewport({ width: 1100, height: 900 });

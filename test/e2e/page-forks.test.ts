@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ask, askWithProgress, installCompanion, launch, privateHome, type Session } from './harness';
+import { ask, askWithProgress, launchWithCompanion, privateHome, type Session } from './harness';
 import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
@@ -38,10 +36,7 @@ async function remotes(path: string): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
-  home = await privateHome();
-  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
-  installCompanion(userDataDir, home.env);
-  session = await launch(sandbox, { userDataDir, env: home.env });
+  ({ session, home } = await launchWithCompanion(sandbox));
   const options = await session.openExtensionPage('options');
   cloneRoot = join(home.home, 'code');
   expect(await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam })).toMatchObject({ ok: true });

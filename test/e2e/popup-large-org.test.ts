@@ -2,12 +2,11 @@
  * The popup with the large seeded organization (northwind: 300 projects, 3,000 repositories):
  * search finds one repository among them all and clones it through the real companion.
  */
-import { access, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ask, installCompanion, launch, privateHome, type Session } from './harness';
+import { ask, launchWithCompanion, privateHome, type Session } from './harness';
 import { listedRepos, openPopup, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -17,10 +16,7 @@ let cloneRoot: string;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true, large: true });
-  home = await privateHome();
-  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
-  installCompanion(userDataDir, home.env);
-  session = await launch(sandbox, { userDataDir, env: home.env });
+  ({ session, home } = await launchWithCompanion(sandbox));
   cloneRoot = join(home.home, 'code');
   const options = await session.openExtensionPage('options');
   // Ada's token for all accessible organizations reaches northwind too.
