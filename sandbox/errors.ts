@@ -34,6 +34,17 @@ const FRAMEWORK = 'Microsoft.TeamFoundation.Framework.Server';
 
 /** The most common errors, with the type names the real service uses. */
 export const azdoErrors = {
+  /** A branch, tag or commit that names nothing in the repository (commits, diffs). */
+  unresolvableVersion(type: 'branch' | 'tag' | 'commit', version: string, repoName: string): AzdoError {
+    const kind = type === 'commit' ? 'Commit' : type === 'tag' ? 'Tag' : 'Branch';
+    const git = 'Microsoft.TeamFoundation.Git.Server';
+    return new AzdoError(
+      404,
+      `TF401175:The version descriptor <${kind}: ${version} > could not be resolved to a version in the repository ${repoName}`,
+      'GitUnresolvableToCommitException',
+      `${git}.GitUnresolvableToCommitException, ${git}`,
+    );
+  },
   unauthorized(message: string, headers: Record<string, string | string[]> = {}): AzdoError {
     return new AzdoError(401, message, 'UnauthorizedRequestException', `${FRAMEWORK}.UnauthorizedRequestException, ${FRAMEWORK}`, headers);
   },

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context';
-import { AzdoError, azdoErrors } from '../errors';
+import { azdoErrors } from '../errors';
 import type { Router } from '../router';
 import { isObjectId, resolveCommit } from './git-plumbing';
 import { logCommits, type LogEntry } from './git-log';
@@ -13,7 +13,6 @@ export function registerCommits(router: Router): void {
   atProjectAndOrg(router, 'GET', '/_apis/git/repositories/{repositoryId}/commits', list, { scope: 'vso.code' });
 }
 
-const GIT = 'Microsoft.TeamFoundation.Git.Server';
 /** The list shows a commit message's first line; longer ones are flagged as truncated. */
 const MAX_COMMENT = 200;
 
@@ -27,15 +26,7 @@ async function list(ctx: RequestContext): Promise<void> {
     const rev = versionType === 'commit' ? version : versionType === 'tag' ? `refs/tags/${version}` : versionType === 'branch' ? `refs/heads/${version}` : undefined;
     if (!rev) throw azdoErrors.badRequest(`The value '${versionType}' is not valid for searchCriteria.itemVersion.versionType.`, 'InvalidArgumentValueException');
     const commit = (versionType !== 'commit' || isObjectId(version)) && (await resolveCommit(repo.gitDir, rev));
-    if (!commit) {
-      const kind = versionType === 'commit' ? 'Commit' : versionType === 'tag' ? 'Tag' : 'Branch';
-      throw new AzdoError(
-        404,
-        `TF401175:The version descriptor <${kind}: ${version} > could not be resolved to a version in the repository ${repo.name}`,
-        'GitUnresolvableToCommitException',
-        `${GIT}.GitUnresolvableToCommitException, ${GIT}`,
-      );
-    }
+    if (!commit) throw azdoErrors.unresolvableVersion(versionType as 'branch' | 'tag' | 'commit', version, repo.name);
     from = commit;
   }
   const itemPath = q.get('searchCriteria.itemPath') ?? undefined;

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context';
-import { AzdoError, azdoErrors } from '../errors';
+import { azdoErrors } from '../errors';
 import type { Router } from '../router';
 import type { Repository } from '../store';
 import { git, gitText, isValidRefName, mergeBase, resolveCommit } from './git-plumbing';
@@ -15,7 +15,6 @@ export function registerDiffs(router: Router): void {
   atProjectAndOrg(router, 'GET', '/_apis/git/repositories/{repositoryId}/diffs/commits', diff, { scope: 'vso.code' });
 }
 
-const GIT = 'Microsoft.TeamFoundation.Git.Server';
 const VERSION_TYPES = ['branch', 'tag', 'commit'] as const;
 type VersionType = (typeof VERSION_TYPES)[number];
 type ChangeType = 'add' | 'edit' | 'delete' | 'rename';
@@ -100,15 +99,7 @@ async function versionCommit(ctx: RequestContext, repo: Repository, side: 'base'
     rev = isValidRefName(ref) ? ref : undefined;
   }
   const commit = rev && (await resolveCommit(repo.gitDir, options === 'firstparent' ? `${rev}^1` : rev));
-  if (!commit) {
-    const kind = type === 'commit' ? 'Commit' : type === 'tag' ? 'Tag' : 'Branch';
-    throw new AzdoError(
-      404,
-      `TF401175:The version descriptor <${kind}: ${version} > could not be resolved to a version in the repository ${repo.name}`,
-      'GitUnresolvableToCommitException',
-      `${GIT}.GitUnresolvableToCommitException, ${GIT}`,
-    );
-  }
+  if (!commit) throw azdoErrors.unresolvableVersion(type, version, repo.name);
   return commit;
 }
 
