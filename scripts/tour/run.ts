@@ -26,6 +26,17 @@ export interface TourStep {
   run(ctx: TourContext): Promise<string>;
 }
 
+/** No step takes more than seconds when it works: a stuck one fails and the tour goes on. */
+const STEP_LIMIT_MS = 90_000;
+
+function withinLimit<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
 export async function runTour(opts: { sandbox: Sandbox; home: TourContext['home']; userDataDir: string; screenshots: string }): Promise<boolean> {
   await mkdir(opts.screenshots, { recursive: true });
   const session = await launch(opts.sandbox, { userDataDir: opts.userDataDir, env: opts.home.env });
@@ -47,7 +58,7 @@ export async function runTour(opts: { sandbox: Sandbox; home: TourContext['home'
     for (const [i, step] of steps.entries()) {
       const started = performance.now();
       try {
-        const result = await step.run(ctx);
+        const result = await withinLimit(step.run(ctx), STEP_LIMIT_MS);
         console.log(`✓ ${i + 1}. ${step.name} — ${result} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       } catch (e) {
         failed++;

@@ -91,7 +91,7 @@ export const steps: TourStep[] = [
     name: 'Create a repository with a .gitignore and the MIT license',
     async run(ctx) {
       const popup = await openPopup(ctx.session);
-      await (await popup.waitForSelector('#tab-new-repo'))!.click();
+      await popup.locator('#tab-new-repo').click();
       const platform = ctx.sandbox.store.project(ctx.sandbox.store.organization('fabrikam')!, 'Platform')!;
       await waitForOption(popup, '#new-repo-project', platform.id);
       await popup.select('#new-repo-project', platform.id);
@@ -144,7 +144,7 @@ export const steps: TourStep[] = [
     name: 'Open a pull request with a suggested reviewer',
     async run(ctx) {
       const popup = await openPopup(ctx.session);
-      await (await popup.waitForSelector('#tab-new-pr'))!.click();
+      await popup.locator('#tab-new-pr').click();
       await popup.type('#pr-repo', 'Platform');
       await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
       await popup.keyboard.press('Enter');
@@ -182,14 +182,13 @@ export const steps: TourStep[] = [
       await page.click('input[name="signin-org"][value="fabrikam"]');
       await page.click('#signin-finish');
       await page.waitForSelector('[data-testid="signin-added"]', { timeout: 15_000 });
-      await (await page.waitForSelector('#ssh-generate', { timeout: 20_000 }))!.click();
+      // The SSH section draws again once the new profile arrives: a locator finds the button anew.
+      await page.locator('#ssh-generate').setTimeout(20_000).click();
       await page.waitForSelector('#ssh-public-key', { timeout: 60_000 });
       const oauthProfile = await page.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent?.includes('@'))?.value ?? '');
       await page.select('#ssh-profile', oauthProfile);
       await page.click('#ssh-add');
-      // The section shows two notes by then: the key's creation and this outcome.
-      await page.waitForFunction(() => [...document.querySelectorAll('#ssh .note.success')].some((n) => n.textContent?.includes('Added to fabrikam as')), { timeout: 20_000 });
-      const added = await page.$$eval('#ssh .note.success', (notes) => notes.map((n) => n.textContent ?? '').find((t) => t.includes('Added to fabrikam as')) ?? '');
+      const added = await waitForText(page, '[data-testid="ssh-outcome"]', 'Added to fabrikam as', 20_000);
       await ctx.shot(page, '7-options-ssh');
       await page.close();
       const publicKey = (await readFile(join(ctx.home.home, '.ssh', 'id_rsa_azure_devops.pub'), 'utf8')).trim();

@@ -80,8 +80,8 @@ export function Options() {
             </div>
           </section>
           <CompanionSection profile={active} onProfileChanged={() => void reload()} />
-          {state && <SshSection key={`ssh-${state.profiles.length}`} profiles={state.profiles} activeId={state.activeId} />}
-          {state && <ReviewerGroupsSection key={`groups-${state.profiles.length}`} profiles={state.profiles} activeId={state.activeId} />}
+          {state && <SshSection profiles={state.profiles} activeId={state.activeId} />}
+          {state && <ReviewerGroupsSection profiles={state.profiles} activeId={state.activeId} />}
           <FeaturesSection />
           <AdvancedSection onSaved={(s) => setOauthConfigured(s.oauth.configured)} />
         </div>

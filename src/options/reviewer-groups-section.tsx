@@ -4,11 +4,11 @@ import type { Person, ProjectSummary, ReplyError, ReviewerGroup } from '../share
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { PeoplePicker } from '../shared/ui/people-picker';
+import { useChosenProfile } from './use-chosen-profile';
 
 /** Named sets of reviewers per project, added to a new pull request in one step. */
 export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: string | undefined }) {
-  const [profileId, setProfileId] = useState(props.activeId ?? props.profiles[0]?.id ?? '');
-  const profile = props.profiles.find((p) => p.id === profileId) ?? props.profiles[0];
+  const [profile, setProfileId] = useChosenProfile(props.profiles, props.activeId);
   const [groups, setGroups] = useState<ReviewerGroup[]>();
   const [projects, setProjects] = useState<ProjectSummary[]>();
   const [editing, setEditing] = useState<ReviewerGroup | 'new'>();

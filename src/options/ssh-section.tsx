@@ -7,6 +7,7 @@ import { orgBaseUrl, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { openTab } from '../shared/ui/open';
+import { useChosenProfile } from './use-chosen-profile';
 
 /**
  * The SSH key for Azure DevOps: find or create one (RSA: the only kind Azure DevOps accepts),
@@ -19,8 +20,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   const [error, setError] = useState<ReplyError>();
   const [outcome, setOutcome] = useState<string>();
   const [test, setTest] = useState<SshTestData>();
-  const [profileId, setProfileId] = useState(props.activeId ?? props.profiles[0]?.id ?? '');
-  const profile = props.profiles.find((p) => p.id === profileId) ?? props.profiles[0];
+  const [profile, setProfileId] = useChosenProfile(props.profiles, props.activeId);
 
   const load = (action: 'find' | 'generate') => {
     setBusy(action);
@@ -139,7 +139,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
         </div>
       )}
       <div aria-live="polite">
-        {outcome && <p class="note success">{outcome}</p>}
+        {outcome && <p class="note success" data-testid="ssh-outcome" role="status">{outcome}</p>}
         {test && (
           <div class={`note ${test.ok ? 'success' : 'warning'}`}>
             <p>{test.summary}</p>

@@ -61,6 +61,9 @@ export async function launch(
     headless: opts.headless ?? true,
     defaultViewport: opts.headless === false ? null : { width: 1280, height: 800 },
     pipe: true,
+    // Puppeteer's default lets one stuck DevTools call wait 3 minutes; above our longest wait (60 s)
+    // but well under it, so a stuck call fails while the test can still say which one.
+    protocolTimeout: 75_000,
     enableExtensions: [opts.extensionDir ?? chromeDist],
     userDataDir,
     env: { ...process.env, ...gitEnv(sandbox), ...opts.env },

@@ -85,8 +85,7 @@ describe('with the desktop companion installed', () => {
 
   it('creates an RSA key and shows it with its fingerprint and expiry reminder', async () => {
     await options.reload();
-    const create = await options.waitForSelector('#ssh-generate', { timeout: 20_000 });
-    await create!.click();
+    await options.locator('#ssh-generate').setTimeout(20_000).click();
     await options.waitForSelector('#ssh-public-key', { timeout: 60_000 });
     const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
     expect(publicKey).toMatch(/^ssh-rsa AAAA/);
@@ -100,17 +99,20 @@ describe('with the desktop companion installed', () => {
   });
 
   it('adds the key to Azure DevOps for a Microsoft sign-in profile', async () => {
+    // Adding an account must leave the SSH section as it is, not draw it again from nothing.
+    await options.$eval('#ssh-public-key', (t) => ((t as HTMLElement & { kept?: boolean }).kept = true));
     await signInWithMicrosoft(session, options, 'ada');
     await options.click('input[name="signin-org"][value="fabrikam"]');
     await options.click('#signin-finish');
     await options.waitForSelector('[data-testid="signin-added"]', { timeout: 15_000 });
-    await options.waitForSelector('#ssh-profile', { timeout: 20_000 });
+    await options.waitForFunction(() => document.querySelectorAll('#ssh-profile option').length === 2);
+    expect(await options.$eval('#ssh-public-key', (t) => (t as HTMLElement & { kept?: boolean }).kept)).toBe(true);
     const oauthProfile = await options.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent?.includes('ada@fabrikam.test'))!.value);
     await options.select('#ssh-profile', oauthProfile);
     expect(await textOf(options, '#ssh-add')).toBe('Add to Azure DevOps');
     const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value.trim());
     await options.click('#ssh-add');
-    const outcome = await waitForText(options, '#ssh .note.success', 'Added to fabrikam as');
+    const outcome = await waitForText(options, '[data-testid="ssh-outcome"]', 'Added to fabrikam as');
     const keys = [...sandbox.store.sshKeys.values()];
     expect(keys).toHaveLength(1);
     expect(keys[0]!.publicData).toBe(publicKey);
@@ -130,7 +132,7 @@ describe('with the desktop companion installed', () => {
     const opened = session.browser.waitForTarget((t) => t.url() === 'https://dev.azure.com/fabrikam/_usersSettings/keys', { timeout: 10_000 });
     await options.click('#ssh-add');
     await opened;
-    await waitForText(options, '#ssh .note.success', 'The public key is copied.');
+    await waitForText(options, '[data-testid="ssh-outcome"]', 'The public key is copied.');
     const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
     expect(await options.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([publicKey]);
   });

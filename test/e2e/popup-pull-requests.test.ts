@@ -106,7 +106,7 @@ describe('popup: pull requests', () => {
   it('keeps reviewer groups made on the options page', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });
-    await (await options.waitForSelector('#group-new'))!.click();
+    await options.locator('#group-new').click();
     await options.type('#group-name', 'Web reviewers');
     await waitForOption(options, '#group-project', 'Platform');
     await options.select('#group-project', 'Platform');

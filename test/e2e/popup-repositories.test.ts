@@ -196,7 +196,7 @@ describe('popup: repositories', () => {
 describe('popup: new repository', () => {
   it('checks the name as it is typed', async () => {
     const popup = await openPopup(session);
-    await (await popup.waitForSelector('#tab-new-repo'))!.click();
+    await popup.locator('#tab-new-repo').click();
     const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
     await waitForOption(popup, '#new-repo-project', platformId);
     await popup.select('#new-repo-project', platformId);
@@ -214,7 +214,7 @@ describe('popup: new repository', () => {
 
   it('creates a repository with a README, a .gitignore template and the MIT license', async () => {
     const popup = await openPopup(session);
-    await (await popup.waitForSelector('#tab-new-repo'))!.click();
+    await popup.locator('#tab-new-repo').click();
     const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
     await waitForOption(popup, '#new-repo-project', platformId);
     await popup.select('#new-repo-project', platformId);

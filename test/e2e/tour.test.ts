@@ -16,6 +16,9 @@ describe('npm start, headless', () => {
       cwd: repoRoot,
       env: { ...process.env, DISPLAY: '' },
       timeout: 240_000,
+    }).catch((e: { message: string; stdout?: string; stderr?: string }) => {
+      // The tour's own lines say which step failed and why; execFile's message alone does not.
+      throw new Error(`${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`);
     });
     const steps = stdout.split('\n').filter((l) => /^[✓✗] \d+\./.test(l));
     expect(steps.length).toBeGreaterThanOrEqual(7);
