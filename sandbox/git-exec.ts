@@ -19,11 +19,11 @@ export interface GitResult {
   code: number;
 }
 
-/** Runs git with an argument vector; rejects with git's stderr when it fails (unless `allowFailure`). */
-export function runGit(
+/** One git process: stdout as bytes (objects and diffs are binary), resolved whatever the exit code. */
+export function spawnGit(
   args: string[],
-  opts: { gitDir?: string; input?: string; env?: Record<string, string>; allowFailure?: boolean } = {},
-): Promise<GitResult> {
+  opts: { gitDir?: string; input?: Buffer | string; env?: Record<string, string> } = {},
+): Promise<{ stdout: Buffer; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     const env = gitEnv({ ...(opts.gitDir ? { GIT_DIR: opts.gitDir } : {}), ...opts.env });
     const child = spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -32,12 +32,20 @@ export function runGit(
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) => {
-      const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 };
-      if (result.code !== 0 && !opts.allowFailure) reject(new Error(`git ${args[0]} failed (${result.code}): ${result.stderr.trim()}`));
-      else resolve(result);
-    });
+    child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 }));
+    // git may exit before reading all of its input (e.g. a failed command): that is not our error.
     child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** Runs git with an argument vector; rejects with git's stderr when it fails (unless `allowFailure`). */
+export async function runGit(
+  args: string[],
+  opts: { gitDir?: string; input?: string; env?: Record<string, string>; allowFailure?: boolean } = {},
+): Promise<GitResult> {
+  const r = await spawnGit(args, opts);
+  const result = { stdout: r.stdout.toString('utf8'), stderr: r.stderr, code: r.code };
+  if (result.code !== 0 && !opts.allowFailure) throw new Error(`git ${args[0]} failed (${result.code}): ${result.stderr.trim()}`);
+  return result;
 }

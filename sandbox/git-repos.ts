@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { logCommits, type LogEntry } from './api/git-log';
 import { runGit } from './git-exec';
 import { fastImportStream, historySize, type HistorySpec } from './seed-history';
 import type { Repository } from './store';
@@ -9,14 +10,6 @@ import type { Repository } from './store';
 export interface GitRef {
   name: string;
   objectId: string;
-}
-
-export interface GitCommitInfo {
-  commitId: string;
-  parents: string[];
-  author: { name: string; email: string; date: string };
-  committer: { name: string; email: string; date: string };
-  comment: string;
 }
 
 type PushListener = (repo: Repository) => void | Promise<void>;
@@ -137,27 +130,9 @@ export class GitRepos {
   }
 
   /** Commits reachable from `ref` (default HEAD), newest first; `path` limits to commits touching it. */
-  async commits(repo: Repository, opts: { ref?: string; path?: string; top?: number; skip?: number } = {}): Promise<GitCommitInfo[]> {
+  async commits(repo: Repository, opts: { ref?: string; path?: string; top?: number; skip?: number } = {}): Promise<LogEntry[]> {
     await this.ensure(repo);
-    const fmt = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x1f') + '%x1e';
-    const args = ['log', `--format=${fmt}`, `--max-count=${opts.top ?? 100}`, `--skip=${opts.skip ?? 0}`, opts.ref ?? 'HEAD', '--'];
-    if (opts.path) args.push(opts.path.replace(/^\//, ''));
-    const res = await runGit(args, { gitDir: repo.gitDir, allowFailure: true });
-    if (res.code !== 0) return []; // empty repository or unknown ref
-    return res.stdout
-      .split('\x1e')
-      .map((s) => s.replace(/^\n/, ''))
-      .filter(Boolean)
-      .map((rec) => {
-        const [commitId, parents, an, ae, ad, cn, ce, cd, body] = rec.split('\x1f');
-        return {
-          commitId: commitId!,
-          parents: parents ? parents.split(' ') : [],
-          author: { name: an!, email: ae!, date: new Date(ad!).toISOString() },
-          committer: { name: cn!, email: ce!, date: new Date(cd!).toISOString() },
-          comment: (body ?? '').trimEnd(),
-        };
-      });
+    return logCommits(repo.gitDir, { from: opts.ref ?? 'HEAD', ...(opts.path ? { path: opts.path } : {}), top: opts.top ?? 100, skip: opts.skip ?? 0 });
   }
 
   /** Runs any git command in the repository (creating it first if needed). */

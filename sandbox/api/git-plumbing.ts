@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { gitEnv } from '../git-exec';
+import { spawnGit } from '../git-exec';
 
 /**
  * Small git plumbing helpers for the REST routes that read and write real repositories
@@ -29,22 +28,8 @@ export interface GitOptions {
 
 /** Runs git in `gitDir`; resolves with the exit code instead of throwing. */
 export function git(gitDir: string, args: string[], opts: GitOptions = {}): Promise<GitRun> {
-  return new Promise((resolve, reject) => {
-    const env = gitEnv({
-      GIT_DIR: gitDir,
-      ...(opts.alternates?.length ? { GIT_ALTERNATE_OBJECT_DIRECTORIES: opts.alternates.join(':') } : {}),
-      ...opts.env,
-    });
-    const child = spawn('git', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code: code ?? -1 }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
-  });
+  const alternates: Record<string, string> = opts.alternates?.length ? { GIT_ALTERNATE_OBJECT_DIRECTORIES: opts.alternates.join(':') } : {};
+  return spawnGit(args, { gitDir, ...(opts.input !== undefined ? { input: opts.input } : {}), env: { ...alternates, ...opts.env } });
 }
 
 /** Like git(), but a failure is an Error (a sandbox fault, answered as 500) and stdout is text. */

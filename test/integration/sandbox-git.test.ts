@@ -104,7 +104,7 @@ describe('git push', () => {
     const head = (await git(['rev-parse', 'HEAD'], env, dir)).stdout.trim();
     expect(refs).toContainEqual({ name: 'refs/heads/feature/pushed/from-test', objectId: head });
     const [latest] = await sandbox.services.git.commits(repo, { ref: 'refs/heads/feature/pushed/from-test', top: 1 });
-    expect(latest).toMatchObject({ commitId: head, comment: 'Pushed by the test', author: { name: 'Sandbox Test' } });
+    expect(latest).toMatchObject({ commitId: head, message: 'Pushed by the test\n', author: { name: 'Sandbox Test' } });
   });
 
   it('gives an empty repository its default branch and size on the first push', async () => {
