@@ -53,3 +53,9 @@ export async function removeGroup(kv: KeyValue, id: string): Promise<ReviewerGro
   return gone ? listGroups(kv, gone.profileId) : [];
 }
 
+
+/** A removed profile takes its groups along: they name people of an account no longer here. */
+export async function removeGroupsOf(kv: KeyValue, profileId: string): Promise<void> {
+  const groups = await all(kv);
+  if (groups.some((g) => g.profileId === profileId)) await kv.set({ [KEY]: groups.filter((g) => g.profileId !== profileId) });
+}

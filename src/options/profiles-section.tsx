@@ -89,7 +89,7 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
                         })
                       }
                     >
-                      Remove “{p.name}” and its token
+                      Remove “{p.name}”, its token and its reviewer groups
                     </button>
                     <button type="button" class="small" onClick={() => setConfirming(undefined)}>
                       Keep

@@ -198,7 +198,7 @@ describe('options page: accounts', () => {
 
     const row = '.profile-list > li[data-profile="Imported copy"]';
     await options.click(`${row} .row button:last-of-type`);
-    await waitForText(options, row, 'Remove “Imported copy” and its token');
+    await waitForText(options, row, 'Remove “Imported copy”, its token and its reviewer groups');
     await options.click(`${row} button.danger`);
     await options.waitForFunction((sel: string) => !document.querySelector(sel), {}, row);
     expect(await profileNames()).toHaveLength(4);

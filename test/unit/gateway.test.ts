@@ -196,6 +196,20 @@ describe('gateway', () => {
   });
 });
 
+describe('removing a profile', () => {
+  it('takes its reviewer groups along and leaves the other profiles\' groups', async () => {
+    const { handle } = await setup();
+    const group = { project: 'Platform', name: 'Web', members: [{ id: 'u1', displayName: 'Grace Hopper' }] };
+    expect(await handle({ type: 'groups.save', profileId: 'pat1', group }, fromPage)).toMatchObject({ ok: true });
+    expect(await handle({ type: 'groups.save', profileId: 'oa1', group }, fromPage)).toMatchObject({ ok: true });
+    await handle({ type: 'profiles.remove', id: 'pat1' }, fromPage);
+    expect(await handle({ type: 'groups.list', profileId: 'pat1' }, fromPage)).toMatchObject({ ok: false });
+    expect(await handle({ type: 'groups.list', profileId: 'oa1' }, fromPage)).toMatchObject({ ok: true, data: { groups: [{ name: 'Web' }] } });
+    await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [{ id: 'pat1', name: 'PAT', auth: 'pat', host: { kind: 'cloud' }, organization: 'fabrikam' }] }) }, fromPage);
+    expect(await handle({ type: 'groups.list', profileId: 'pat1' }, fromPage)).toMatchObject({ ok: true, data: { groups: [] } });
+  });
+});
+
 describe('cloning through the companion', () => {
   it('gives the credential to the companion alone, with a clean URL and the profile layout', async () => {
     const { handle } = await setup();

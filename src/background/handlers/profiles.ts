@@ -1,6 +1,7 @@
 import { Profile, ProfilesExport } from '../../shared/profile';
 import { addPatProfile, finishOAuth, startOAuth } from '../accounts';
 import { dropCaches } from '../lists';
+import { removeGroupsOf } from '../reviewer-groups';
 import { oauthConfig, setOAuthConfig } from '../settings';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
@@ -27,6 +28,7 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     'profiles.remove': async (req) => {
       await store.remove(req.id);
       await dropCaches(deps.local, req.id);
+      await removeGroupsOf(deps.local, req.id);
       return listProfiles();
     },
     'profiles.setActive': async (req) => {
