@@ -1,9 +1,9 @@
 import type { Runtime } from 'webextension-polyfill';
 import { isAzureDevOps } from '../shared/ado/urls';
 import { pagesOnly, Request, type Reply } from '../shared/messages';
-import { onPremServers, type Profile } from '../shared/profile';
+import { onPremServers } from '../shared/profile';
 import { toReplyError } from './errors';
-import type { GatewayDeps, HandlerContext, Handlers, SenderKind } from './handlers/types';
+import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers, type SenderKind } from './handlers/types';
 import { companionHandlers, type CompanionHandlerDeps } from './handlers/companion';
 import { listHandlers } from './handlers/lists';
 import { profileHandlers } from './handlers/profiles';
@@ -52,15 +52,16 @@ export function createGateway(deps: CompanionHandlerDeps) {
     const req = parsed.data;
     if (from === 'content' && pagesOnly.has(req.type))
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Pages may not manage accounts.' } };
-    let profile: Profile | undefined;
+    const ctx: HandlerContext = { from, senderUrl: sender.tab?.url ?? sender.url, progress };
     try {
-      const id = ('profileId' in req ? req.profileId : undefined) ?? (await deps.store.activeId());
-      profile = id ? await deps.store.get(id) : undefined;
       const handler = table[req.type] as (r: Request, c: HandlerContext) => Promise<unknown>;
-      return { ok: true, data: await handler(req, { from, senderUrl: sender.tab?.url ?? sender.url, progress }) };
+      return { ok: true, data: await handler(req, ctx) };
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (code === 'NO_PROFILE') return { ok: false, error: { code, message: (e as Error).message } };
+      // The help link (tokens page, policies) is for the profile the request used: on a page of
+      // another organization that is the page's profile, not the active one.
+      const profile = await requestProfile(deps, 'profileId' in req ? req.profileId : undefined, ctx).catch(() => undefined);
       return { ok: false, error: toReplyError(e, profile) };
     }
   }

@@ -59,7 +59,7 @@ function fakeHost(): NativePort {
   };
 }
 
-async function setup() {
+async function setup(fetch: typeof globalThis.fetch = fakeAdo) {
   const local = memoryKeyValue();
   const store = createProfileStore(local);
   const base = { host: { kind: 'cloud' as const }, organization: 'fabrikam' };
@@ -79,7 +79,7 @@ async function setup() {
     local,
     session: memoryKeyValue(),
     store,
-    fetch: fakeAdo,
+    fetch,
     now: Date.now,
     newId: () => crypto.randomUUID(),
     oauthConfig: async () => ({ clientId: 'c', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
@@ -193,6 +193,21 @@ describe('gateway', () => {
     local.data.set('cache:pat1:repos', cached);
     expect(await handle({ type: 'repos.list', profileId: 'pat1' }, fromPage)).toMatchObject({ data: { stale: true } });
     expect(await handle({ type: 'repos.list', profileId: 'pat1', refresh: true }, fromPage)).toMatchObject({ data: { stale: false } });
+  });
+});
+
+describe('errors', () => {
+  it('link the tokens page of the profile the page used, not the active one', async () => {
+    const unauthorized: typeof fetch = async (input) =>
+      new URL(String(input)).pathname.startsWith('/contoso/') ? new Response('', { status: 401 }) : fakeAdo(input);
+    const { handle, local } = await setup(unauthorized);
+    await createProfileStore(local).save(Profile.parse({ id: 'c1', name: 'Contoso', auth: 'pat', host: { kind: 'cloud' }, organization: 'contoso' }), {
+      kind: 'pat',
+      pat: 'contoso-pat-0123456789',
+    });
+    const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
+    const reply = await handle({ type: 'forks.list', repo: { id: 'r9', name: 'Web', project: 'Web' } }, onContoso);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unauthorized', helpUrl: 'https://dev.azure.com/contoso/_usersSettings/tokens' } });
   });
 });
 
