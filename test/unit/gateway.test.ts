@@ -196,10 +196,12 @@ describe('gateway', () => {
   });
 });
 
+/** Azure DevOps refusing the token of one organization (contoso) only. */
+const unauthorized: typeof fetch = async (input) =>
+  new URL(String(input)).pathname.startsWith('/contoso/') ? new Response('', { status: 401 }) : fakeAdo(input);
+
 describe('errors', () => {
   it('link the tokens page of the profile the page used, not the active one', async () => {
-    const unauthorized: typeof fetch = async (input) =>
-      new URL(String(input)).pathname.startsWith('/contoso/') ? new Response('', { status: 401 }) : fakeAdo(input);
     const { handle, local } = await setup(unauthorized);
     await createProfileStore(local).save(Profile.parse({ id: 'c1', name: 'Contoso', auth: 'pat', host: { kind: 'cloud' }, organization: 'contoso' }), {
       kind: 'pat',

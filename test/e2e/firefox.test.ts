@@ -1,0 +1,125 @@
+/**
+ * The Firefox build (dist/firefox) in real Firefox ESR, driven over WebDriver BiDi, against the
+ * sandbox Azure DevOps with the real companion: the content script on a repository page, the
+ * options page adding a token profile (the background's requests to the sandbox), and a clone
+ * started from the page through native messaging that lands on disk with the viewed branch.
+ *
+ * How Firefox is pointed at the sandbox (see firefox.ts): an HTTP CONNECT proxy of the test's own
+ * for the sandbox's host names, the test certificate accepted for the session (BiDi
+ * acceptInsecureCerts, which also covers the background's fetches), a fixed moz-extension UUID,
+ * `--remote-allow-system-access` so BiDi may open moz-extension:// pages, and a private HOME whose
+ * ~/.mozilla/native-messaging-hosts holds the companion's manifest. Our widgets live in closed
+ * shadow roots that BiDi cannot enter; the extension's own scripting.executeScript looks inside.
+ *
+ * Skipped (with a message) only when no Firefox is installed and CI is not set; in CI a missing
+ * Firefox fails.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
+import { findFirefox, firefoxDist, FirefoxContentWorld, installCompanionForFirefox, launchFirefox, type FirefoxSession } from './firefox';
+import { ask, privateHome } from './harness';
+import { textOf, waitForText } from './ui-steps';
+
+const run = promisify(execFile);
+const CLONE = '[data-adoc="clone-to-desktop"]';
+const POPOVER = '[data-adoc="popover"]';
+
+const skip = !findFirefox() && !process.env.CI;
+if (skip) console.warn('firefox.test.ts skipped: no Firefox found (apt-get install firefox-esr, or set FIREFOX_PATH). In CI this fails instead.');
+
+let sandbox: Sandbox;
+let session: FirefoxSession;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let extensionDir: string;
+let options: Page;
+
+/** A private copy of dist/firefox: other runs may rebuild dist/ while this one uses it. */
+async function copyOfDist(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(firefoxDist, 'manifest.json'), 'utf8').catch(() => '{}')) as {
+    browser_specific_settings?: { gecko?: { id?: string } };
+  };
+  if (manifest.browser_specific_settings?.gecko?.id !== ADO_COMPANION_GECKO_ID) throw new Error(`No Firefox build in ${firefoxDist}: run \`npm run build\` first.`);
+  const dir = await mkdtemp(join(tmpdir(), 'adoc-firefox-dist-'));
+  await cp(firefoxDist, dir, { recursive: true });
+  return dir;
+}
+
+describe.skipIf(skip)('in real Firefox', () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox({ quiet: true });
+    home = await privateHome();
+    installCompanionForFirefox({ ...home.env, HOME: home.home });
+    extensionDir = await copyOfDist();
+    session = await launchFirefox(sandbox, { env: home.env, extensionDir });
+    options = await session.openExtensionPage('options');
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await sandbox?.close();
+    await home?.cleanup();
+    if (extensionDir) await rm(extensionDir, { recursive: true, force: true });
+  });
+
+  it('runs the content script on a repository page and puts Clone to desktop next to Clone', async () => {
+    const page = await session.open('https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=%2Ffabrikam%2FPlatform%2F_git%2FPlatform');
+    await page.waitForFunction(() => document.documentElement.dataset.adoCompanion, { timeout: 15_000 });
+    expect(page.url()).toBe('https://dev.azure.com/fabrikam/Platform/_git/Platform');
+    expect(await page.evaluate(() => document.documentElement.dataset.adoCompanion)).toBe('repoHome');
+    await page.waitForSelector(`#__bolt-clone + ${CLONE}`, { timeout: 10_000 });
+    expect(await page.$$eval(CLONE, (all) => all.length)).toBe(1);
+    // Its content is in a closed root: the page sees the host and nothing inside.
+    expect(await page.$eval(CLONE, (h) => h.shadowRoot === null && h.getBoundingClientRect().width > 0)).toBe(true);
+    const world = await FirefoxContentWorld.of(options, page);
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await page.close();
+  });
+
+  it('renders the options page and adds a token profile for fabrikam (the background reaches the sandbox)', async () => {
+    expect(await options.$eval('h1', (h) => h.textContent)).toContain('Options');
+    await options.waitForSelector('#pat-org');
+    await options.click('input[name="pat-host"][value="cloud"]');
+    await options.type('#pat-org', 'fabrikam');
+    await options.type('#pat-token', sandbox.pats.fabrikam!);
+    await options.click('.pat-form button[type="submit"]');
+    const org = sandbox.store.organization('fabrikam')!;
+    const added = await waitForText(options, '[data-testid="pat-added"]', `It can see ${sandbox.store.projectsOf(org).length} projects`, 20_000).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}; the form says: ${await textOf(options, '.pat-form').catch(() => '?')}`);
+    });
+    expect(added).toContain('The token belongs to Ada Lovelace.');
+    await options.waitForSelector('.profile-list > li[data-profile="fabrikam"]');
+    expect(await options.$eval('#pat-token', (e) => (e as HTMLInputElement).value)).toBe('');
+  });
+
+  it('finds the companion through native messaging and clones the viewed branch from the page', async () => {
+    const status = await ask(options, { type: 'companion.status' });
+    expect(status, JSON.stringify(status)).toMatchObject({ ok: true, data: { state: 'ready' } });
+    const cloneRoot = join(home.home, 'code');
+    expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot })).toMatchObject({ ok: true });
+
+    const branch = 'feature/retry-policy';
+    const page = await session.open(`https://dev.azure.com/fabrikam/_git/Platform?version=GB${encodeURIComponent(branch)}`);
+    await page.waitForSelector(CLONE, { timeout: 15_000 });
+    const world = await FirefoxContentWorld.of(options, page);
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    const target = join(cloneRoot, 'fabrikam/Platform/Platform');
+    const plan = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    expect(plan[0]).toContain(branch);
+    expect(plan[0]).toContain(target);
+    await world.click(POPOVER, 'button', 'Clone');
+    const done = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000);
+    expect(done[0]).toContain(target);
+    const { stdout } = await run('git', ['-C', target, 'rev-parse', '--abbrev-ref', 'HEAD']);
+    expect(stdout.trim()).toBe(branch);
+    expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+    await page.close();
+  });
+});
