@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './index';
 
 /**
- * `npm run sandbox [-- --port N --data DIR --large]`: starts the sandbox and prints one JSON
- * line `{url, port, caFile, spki, gitConfig, pats}` on stdout; request logs go to stderr.
+ * `npm run sandbox [-- --port N --data DIR --large --ssh-port N --no-ssh]`: starts the sandbox and
+ * prints one JSON line `{url, port, caFile, spki, gitConfig, pats, ssh}` on stdout; request logs go to stderr.
  * Stops on SIGINT / SIGTERM.
  */
 async function main(): Promise<void> {
@@ -13,15 +13,21 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       large: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'ssh-port': { type: 'string' },
+      'no-ssh': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not '${values.port}'`);
-  const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet });
+  const sshPort = values['ssh-port'] === undefined ? 0 : Number(values['ssh-port']);
+  if (!Number.isInteger(sshPort) || sshPort < 0 || sshPort > 65535) throw new Error(`--ssh-port must be a port number, not '${values['ssh-port']}'`);
+  const ssh = values['no-ssh'] ? false : { port: sshPort };
+  const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet, ssh });
   const { url, caFile, spki, gitConfig, pats } = sandbox;
-  process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats }) + '\n');
+  process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats, ssh: sandbox.ssh }) + '\n');
   console.error(`[sandbox] listening on 127.0.0.1:${sandbox.port}; data in ${sandbox.dataDir}`);
+  if (sandbox.ssh) console.error(`[sandbox] ssh (ssh.dev.azure.com) on 127.0.0.1:${sandbox.ssh.port}, host key ${sandbox.ssh.fingerprint}`);
   console.error(`[sandbox] chromium: --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors-spki-list=${spki}`);
 
   let stopping = false;

@@ -17,6 +17,7 @@ import { sandboxFetch } from './sandbox-fetch';
 import { createSandboxServer } from './server';
 import type { Services } from './services';
 import { Sessions } from './sessions';
+import { startSshEndpoint, type SandboxSsh, type SshEndpointOptions } from './ssh/endpoint';
 import { Store } from './store';
 import { loadOrCreateTls } from './tls';
 
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   large?: boolean;
   /** No request lines on stderr. */
   quiet?: boolean;
+  /** The SSH endpoint (ssh.dev.azure.com stand-in, see README): on by default; `false` turns it off. */
+  ssh?: boolean | SshEndpointOptions;
 }
 
 export interface Sandbox {
@@ -60,6 +63,8 @@ export interface Sandbox {
   logFile: string;
   /** fetch() that reaches the sandbox for sandbox hosts (with the test CA) and behaves like global fetch. */
   fetch: typeof fetch;
+  /** The SSH endpoint; undefined with `ssh: false`. */
+  ssh?: SandboxSsh;
   close(): Promise<void>;
 }
 
@@ -94,6 +99,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     registerAll(router);
     const server = createSandboxServer({ services, router, tls, quiet: !!opts.quiet });
     const port = await listen(server, opts.port ?? 0);
+    const ssh = opts.ssh === false ? undefined : await startSshEndpoint(services, { ...(typeof opts.ssh === 'object' ? opts.ssh : {}), quiet: !!opts.quiet });
 
     const cloudOrgs = [...store.organizations.values()].filter((o) => o.hosting === 'cloud').map((o) => o.name);
     const gitConfig = path.join(dataDir, 'gitconfig');
@@ -117,8 +123,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       dataDir,
       logFile: services.log.file,
       fetch: sandboxFetch(port, tls.caPem, sandboxHosts(cloudOrgs)),
+      ssh: ssh?.info,
       close: async () => {
-        await closeServer(server);
+        await Promise.all([closeServer(server), ssh?.close()]);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       },
     };

@@ -17,7 +17,8 @@ export function describeSshTest(host: string, code: number | null, output: strin
   // Azure DevOps accepts the key, then refuses a shell (exit status 1).
   if (says(/shell access is not supported/i)) return result(true, `SSH works: ${host} accepted your key.`);
   if (timedOut) return result(false, `${host} did not answer in time. Check your network or proxy; port 22 may be blocked.`);
-  if (says(/permission denied \(publickey/i)) {
+  // ssh.dev.azure.com offers password too: "Permission denied (password,publickey)."
+  if (says(/permission denied \((?:[\w-]+,)*publickey/i)) {
     return result(false, `${host} did not accept any of your SSH keys. Add your public key in Azure DevOps under User settings › SSH public keys.`);
   }
   if (says(/host key verification failed|remote host identification has changed/i)) {

@@ -38,8 +38,18 @@ describe('npm run sandbox', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-test-'));
     const { child, closed, out, lines, firstLine } = start(TSX, ['sandbox/cli.ts', '--data', dataDir]);
     const first = await firstLine;
-    const info = JSON.parse(first) as { url: string; port: number; caFile: string; spki: string; gitConfig: string; pats: Record<string, string> };
-    expect(Object.keys(info)).toEqual(['url', 'port', 'caFile', 'spki', 'gitConfig', 'pats']);
+    const info = JSON.parse(first) as {
+      url: string;
+      port: number;
+      caFile: string;
+      spki: string;
+      gitConfig: string;
+      pats: Record<string, string>;
+      ssh: { port: number; knownHosts: string };
+    };
+    expect(Object.keys(info)).toEqual(['url', 'port', 'caFile', 'spki', 'gitConfig', 'pats', 'ssh']);
+    expect(info.ssh.port).toBeGreaterThan(0);
+    expect(info.ssh.knownHosts).toBe(`[127.0.0.1]:${info.ssh.port} ${info.ssh.knownHosts.split(' ').slice(1).join(' ')}`);
     expect(info.url).toBe('https://dev.azure.com');
     expect(info.port).toBeGreaterThan(0);
     expect(info.spki).toMatch(/^[A-Za-z0-9+/]{43}=$/);
