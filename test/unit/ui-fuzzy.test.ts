@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzyMatch, isSubsequence, prepare } from '../../src/popup/fuzzy';
-import { indexRepos, queryTokens, searchRepos } from '../../src/popup/repo-search';
+import { indexRepos, queryTokens, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
 import type { RepoSummary } from '../../src/shared/messages';
 
 const score = (q: string, name: string) => fuzzyMatch(q, prepare(name))?.score;
@@ -98,5 +98,212 @@ describe('searchRepos', () => {
     expect(hit.entry.repo.name).toBe('models');
     expect(hit.namePositions).toEqual([0, 1, 2]);
     expect(hit.projectPositions).toEqual([5, 6, 7]);
+  });
+});
+
+const isSeparator = (ch: string) => ' -_./\\:'.includes(ch);
+const isLower = (ch: string) => ch >= 'a' && ch <= 'z';
+const isUpper = (ch: string) => ch >= 'A' && ch <= 'Z';
+const isDigit = (ch: string) => ch >= '0' && ch <= '9';
+
+/** The scoring rules written out one placement at a time, for ASCII names: what the matcher must maximise. */
+function placementScore(query: string, name: string, positions: readonly number[]): number {
+  const bonus = (j: number) => {
+    const ch = name[j]!;
+    const prev = name[j - 1] ?? '';
+    if (j === 0) return 10;
+    if (isSeparator(prev) && !isSeparator(ch)) return 8;
+    if ((isLower(prev) && isUpper(ch)) || (!isDigit(prev) && isDigit(ch))) return 7;
+    return 0;
+  };
+  let total = 0;
+  positions.forEach((j, i) => {
+    total += 16 + bonus(j);
+    if (i === 0) total += bonus(j);
+    else total += j === positions[i - 1]! + 1 ? 5 : -3 - (j - positions[i - 1]! - 2);
+  });
+  const lower = name.toLowerCase();
+  return total + (lower === query ? 40 : lower.startsWith(query) ? 20 : 0);
+}
+
+/** The best score over every placement of the query's letters in order, by trying them all. */
+function bruteForceScore(query: string, name: string): number | undefined {
+  const lower = name.toLowerCase();
+  let best: number | undefined;
+  const walk = (placed: number[]) => {
+    if (placed.length === query.length) {
+      const placement = placementScore(query, name, placed);
+      if (best === undefined || placement > best) best = placement;
+      return;
+    }
+    for (let j = (placed.at(-1) ?? -1) + 1; j < lower.length; j++) if (lower[j] === query[placed.length]) walk([...placed, j]);
+  };
+  walk([]);
+  return best;
+}
+
+describe('fuzzyMatch against the rules written out', () => {
+  it('reads long names to their end', () => {
+    const long = `${'x'.repeat(300)}-web`;
+    expect(fuzzyMatch('web', prepare(long), true)).toEqual({ score: bruteForceScore('web', long), positions: [301, 302, 303] });
+    expect(fuzzyMatch('xw', prepare(long), true)!.positions).toEqual([299, 301]);
+    expect(fuzzyMatch('wx', prepare(long))).toBeUndefined();
+  });
+
+  it('finds the best placement of the letters, and reports a placement that scores it', () => {
+    // Few distinct letters: names repeat them, so there are many placements to choose from.
+    const cases = [
+      { name: fc.string({ unit: fc.constantFrom(...'aabbAB-. '), maxLength: 12 }), query: fc.string({ unit: fc.constantFrom(...'ab'), minLength: 1, maxLength: 4 }) },
+      { name: fc.string({ unit: fc.constantFrom(...'abcAB-_. 12'), maxLength: 11 }), query: fc.string({ unit: fc.constantFrom(...'abc-. 1'), minLength: 1, maxLength: 4 }) },
+    ];
+    for (const { name, query } of cases) {
+      fc.assert(
+        fc.property(query, name, (q, text) => {
+          const expected = bruteForceScore(q, text);
+          const m = fuzzyMatch(q, prepare(text), true);
+          expect(m?.score).toBe(expected);
+          if (m) expect(placementScore(q, text, m.positions)).toBe(expected);
+          expect(fuzzyMatch(q, prepare(text))?.score).toBe(expected);
+        }),
+        { numRuns: 1000 },
+      );
+    }
+  });
+});
+
+/** The search as plainly as it can be written: score every entry, sort them all, cut. */
+function plainSearch(index: readonly RepoEntry[], query: string, limit: number) {
+  const tokens = queryTokens(query);
+  if (tokens.length === 0) return { ids: index.slice(0, limit).map((e) => e.repo.id), scores: index.slice(0, limit).map(() => 0), total: index.length };
+  const scored: { e: RepoEntry; score: number }[] = [];
+  for (const e of index) {
+    let total = 0;
+    for (const t of tokens) {
+      const inName = fuzzyMatch(t, e.name)?.score ?? -Infinity;
+      const inProject = (fuzzyMatch(t, e.project)?.score ?? -Infinity) * 0.75;
+      total += Math.max(inName, inProject);
+    }
+    if (total > -Infinity) scored.push({ e, score: total });
+  }
+  scored.sort((a, b) => b.score - a.score || a.e.name.lower.length - b.e.name.lower.length || a.e.rank - b.e.rank);
+  const kept = scored.slice(0, limit);
+  return { ids: kept.map((s) => s.e.repo.id), scores: kept.map((s) => s.score), total: scored.length };
+}
+
+const outline = (r: RepoResults) => ({ ids: r.hits.map((h) => h.entry.repo.id), scores: r.hits.map((h) => h.score), total: r.total });
+const everything = (r: RepoResults) => ({ ...outline(r), positions: r.hits.map((h) => [h.namePositions, h.projectPositions]) });
+
+const repoLists = fc
+  .array(
+    fc.record({
+      name: fc.string({ unit: fc.constantFrom(...'abcdeAB-_.12'), minLength: 1, maxLength: 12 }),
+      project: fc.constantFrom('Alpha', 'alpha', 'Beta Core', 'cab', 'Data-Eng 2'),
+    }),
+    { minLength: 1, maxLength: 40 },
+  )
+  .map((rows) => rows.map((r, i) => ({ ...repo(r.name, r.project), id: `r${i}` })));
+
+type Edit = { type: 'type'; ch: string } | { type: 'back' } | { type: 'clear' } | { type: 'insert'; at: number; ch: string };
+const letters = fc.constantFrom(...'abcde1 -./AB');
+const edits = fc.array(
+  fc.oneof(
+    { weight: 6, arbitrary: letters.map((ch): Edit => ({ type: 'type', ch })) },
+    { weight: 3, arbitrary: fc.constant<Edit>({ type: 'back' }) },
+    { weight: 1, arbitrary: fc.constant<Edit>({ type: 'clear' }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('insert' as const), at: fc.nat(), ch: letters }) },
+  ),
+  { maxLength: 30 },
+);
+function applyEdit(query: string, edit: Edit): string {
+  if (edit.type === 'type') return query + edit.ch;
+  if (edit.type === 'back') return query.slice(0, -1);
+  if (edit.type === 'clear') return '';
+  const at = edit.at % (query.length + 1);
+  return query.slice(0, at) + edit.ch + query.slice(at);
+}
+
+describe('searchRepos while typing', () => {
+  it('gives, keystroke by keystroke, exactly what a fresh search of the same query gives', () => {
+    fc.assert(
+      fc.property(repoLists, edits, fc.constantFrom(1, 3, 100), (repos, steps, limit) => {
+        const index = indexRepos(repos);
+        let query = '';
+        for (const step of steps) {
+          query = applyEdit(query, step);
+          // A copy of the index has no history to narrow from.
+          expect(everything(searchRepos(index, query, limit))).toEqual(everything(searchRepos([...index], query, limit)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ranks and counts like scoring and sorting every entry', () => {
+    fc.assert(
+      fc.property(repoLists, edits, fc.constantFrom(1, 3, 100), (repos, steps, limit) => {
+        const index = indexRepos(repos);
+        let query = '';
+        for (const step of steps) {
+          query = applyEdit(query, step);
+          expect(outline(searchRepos(index, query, limit))).toEqual(plainSearch(index, query, limit));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps what it learned from one list away from another', () => {
+    const first = indexRepos([repo('alpha-api', 'Core'), repo('alpine', 'Core'), repo('beta', 'Core')]);
+    const second = indexRepos([repo('gamma', 'Core'), repo('alpha-web', 'Web'), repo('delta', 'Core')]);
+    expect(searchRepos(first, 'al').total).toBe(2);
+    expect(searchRepos(second, 'alp').hits.map((h) => h.entry.repo.name)).toEqual(['alpha-web']);
+    expect(searchRepos(first, 'alph').hits.map((h) => h.entry.repo.name)).toEqual(['alpha-api']);
+  });
+
+  it('finds again what a backspace or an edit in the middle brings back', () => {
+    const index = indexRepos(REPOS);
+    expect(names('fabw')).toEqual(['fabrikam-web']);
+    const typed = ['f', 'fa', 'fab', 'fabw', 'fab', 'fa', 'fabr', 'fibr', 'fiber m', 'fiber', 'fiber mob'];
+    for (const q of typed) expect(outline(searchRepos(index, q))).toEqual(outline(searchRepos([...index], q)));
+    expect(searchRepos(index, 'fab').total).toBe(3);
+    expect(searchRepos(index, 'fiber mob').hits.map((h) => h.entry.repo.name)).toEqual(['Fiber Mobile']);
+  });
+});
+
+const ranked = (q: string, repos: RepoSummary[], limit?: number) => searchRepos(indexRepos(repos), q, limit).hits.map((h) => h.entry.repo.name);
+
+describe('searchRepos ranking', () => {
+  it('puts the exact name, then prefixes, then word starts, then scattered letters', () => {
+    const repos = [repo('wide-eyed-bob', 'P'), repo('fabrikam-web', 'P'), repo('web-portal', 'P'), repo('web', 'P'), repo('webber', 'P')];
+    expect(ranked('web', repos)).toEqual(['web', 'webber', 'web-portal', 'fabrikam-web', 'wide-eyed-bob']);
+  });
+
+  it('ranks one letter by where it stands: first letter, then a word start, then a camel hump, then anywhere', () => {
+    const repos = ['api', 'tools-pipeline', 'DataPump', 'payments', 'p', 'zzp'].map((n) => repo(n, 'Core'));
+    expect(ranked('p', repos)).toEqual(['p', 'payments', 'tools-pipeline', 'DataPump', 'api', 'zzp']);
+  });
+
+  it('breaks ties by shorter name, then project and name order, also when the list is cut', () => {
+    const repos = ['alpha-2', 'alpha-10', 'alpha-1', 'alpha', 'alphas'].map((n) => repo(n, 'Core'));
+    expect(ranked('alp', repos)).toEqual(['alpha', 'alphas', 'alpha-1', 'alpha-2', 'alpha-10']);
+    expect(ranked('alp', repos, 3)).toEqual(['alpha', 'alphas', 'alpha-1']);
+  });
+
+  it('matches words against the project when the repository name lacks them, counting them a little less', () => {
+    const repos = [repo('billing-api', 'Contoso Retail'), repo('contoso-billing', 'Fabrikam'), repo('orders', 'Contoso Retail')];
+    expect(ranked('contoso bill', repos)).toEqual(['contoso-billing', 'billing-api']);
+    const hit = searchRepos(indexRepos(repos), 'contoso bill').hits[1]!;
+    expect(hit.namePositions).toEqual([0, 1, 2, 3]);
+    expect(hit.projectPositions).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('indexRepos', () => {
+  it('orders by project, then name, in natural order, without regard to case', () => {
+    const repos = [repo('web', 'beta'), repo('Api', 'Beta'), repo('repo10', 'alpha'), repo('repo2', 'alpha'), repo('api', 'beta'), repo('Zed', 'BETA')];
+    const order = indexRepos(repos).map((e) => `${e.repo.project.name}/${e.repo.name}`);
+    // Beta, beta and BETA are one project to the reader: their repositories sort together by name; equal names keep the list's order.
+    expect(order).toEqual(['alpha/repo2', 'alpha/repo10', 'Beta/Api', 'beta/api', 'beta/web', 'BETA/Zed']);
+    expect(indexRepos(repos).map((e) => e.rank)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
