@@ -1,15 +1,12 @@
 /** The installer's command line: `install`, `uninstall`, `doctor` (and `help`, `version`). */
 import { parseArgs } from 'node:util';
+import * as z from 'zod';
 import { HOST_NAME } from '../shared/host-protocol';
 import { resolve } from 'node:path';
 import { BROWSERS, isFirefox, type Browser } from './installer/browser-locations';
 import { doctor, formatChecks } from './installer/doctor';
 import { chooseBrowsers, install, uninstall, type Machine } from './installer/install';
 import { COMPANION_VERSION } from './version';
-
-export const CLI_VERBS = ['install', 'uninstall', 'doctor', 'help', '--help', '-h', 'version', '--version'] as const;
-
-export const isCliVerb = (arg: string | undefined) => arg !== undefined && (CLI_VERBS as readonly string[]).includes(arg);
 
 export const USAGE = `Azure DevOps Companion host ${COMPANION_VERSION} (${HOST_NAME})
 
@@ -24,6 +21,8 @@ Browsers start this program for native messaging. By hand:
 `;
 
 export async function runCli(argv: readonly string[], machine: Machine, print: (text: string) => void): Promise<number> {
+  // The same schemas run jitless in the extension; behave the same here.
+  z.config({ jitless: true });
   const [verb, ...rest] = argv;
   if (verb === 'version' || verb === '--version') {
     print(COMPANION_VERSION);

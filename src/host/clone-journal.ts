@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isInside, removeCreated } from './destination';
 import { stopOrphanedGroup } from './orphaned-group';
 

@@ -1,5 +1,5 @@
 /** The clones the companion made, so `localClones` can say "cloned at ..." even outside the roots scanned. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file';
 
 const EntrySchema = z.object({ path: z.string(), url: z.string(), clonedAt: z.string() });

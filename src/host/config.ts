@@ -4,7 +4,7 @@
  * request claims. Azure DevOps Services hosts are always allowed and need no entry.
  */
 import { isAbsolute, join, parse, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLOUD_GIT_HOSTS, CLOUD_HOST_SUFFIX } from '../shared/host-protocol';
 import { HostError } from './host-error';
 import { readJsonFile, writeJsonFile } from './json-file';

@@ -16,7 +16,6 @@ import { clone } from './clone';
 import { configFile } from './companion-dirs';
 import { defaultConfig, normalizeHost, normalizeRoot, saveConfig, type CompanionConfig } from './config';
 import { findProgram } from './find-program';
-import { gitVersion } from './git-repo';
 import type { HostContext, RequestScope } from './host-context';
 import { listLocalClones } from './local-clones';
 import { openClone } from './open-clone';
@@ -33,7 +32,7 @@ export async function hello(ctx: HostContext): Promise<HelloData> {
     capabilities: [...CAPABILITIES],
     platform: ctx.platform,
     node: process.versions.node,
-    git: await gitVersion(ctx.env),
+    git: await ctx.gitVersion(),
     sshKeygen: findProgram('ssh-keygen', ctx.env, ctx.platform) !== undefined,
     logFile: ctx.log.file,
     limits: { maxFrameToBrowser: MAX_FRAME_TO_BROWSER, maxFrameFromBrowser: MAX_FRAME_FROM_BROWSER },

@@ -15,6 +15,8 @@ export interface HostContext {
   redactor: Redactor;
   /** Reads the configuration file afresh (another companion process may have changed it). */
   config(): CompanionConfig;
+  /** git's version (null: no git), asked once per process. */
+  gitVersion(): Promise<string | null>;
 }
 
 export interface RequestScope {

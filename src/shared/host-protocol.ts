@@ -4,7 +4,7 @@
  * the host, so it imports nothing from Node. Schemas avoid anything that needs zod's JIT: the
  * extension runs with `z.config({ jitless: true })`. Prose documentation: src/host/PROTOCOL.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Native messaging host name (Chrome's rule: lowercase letters, digits, dots, underscores). */
 export const HOST_NAME = 'com.azure_devops_companion.host';

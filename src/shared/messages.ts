@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CloneData, LocalClonesData, ProgressPhase, SshKeyData, SshTestData } from './host-protocol';
 import type { Profile } from './profile';
 

@@ -90,6 +90,8 @@ describe('clone over HTTPS with a PAT', () => {
     const partial = await host.request<CloneData>({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'partial', partial: true, auth: { kind: 'pat', token: pat } }, 60_000);
     expect(partial.ok).toBe(true);
     expect(git(join(sandbox.roots, 'partial'), 'config', 'remote.origin.partialclonefilter')).toBe('blob:none');
+    // Without a branch asked for, the answer names the server's default branch, as git does.
+    expect(partial.ok && partial.data.branch).toBe(git(join(sandbox.roots, 'partial'), 'symbolic-ref', '--short', 'HEAD'));
     const shallow = await host.request<CloneData>({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'shallow', depth: 1, auth: { kind: 'pat', token: pat } }, 60_000);
     expect(shallow.ok).toBe(true);
     expect(git(join(sandbox.roots, 'shallow'), 'rev-list', '--count', 'HEAD')).toBe('1');

@@ -17,7 +17,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'host-session-'));
   const dirs = companionDirs('linux', { ADO_COMPANION_HOME: dir }, dir);
   const redactor = new Redactor();
-  ctx = { dirs, home: dir, env: {}, platform: 'linux', log: fileLogger(join(dirs.logs, 'companion.log'), redactor), redactor, config: () => ({ cloneRoots: [], allowedHosts: [] }) };
+  ctx = { dirs, home: dir, env: {}, platform: 'linux', log: fileLogger(join(dirs.logs, 'companion.log'), redactor), redactor, config: () => ({ cloneRoots: [], allowedHosts: [] }), gitVersion: () => Promise.resolve('2.39.5') };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

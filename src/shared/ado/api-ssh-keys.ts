@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiContext, CallOptions } from './api-context';
 import { AdoError } from './errors';
 import { restUrl } from './rest-url';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Shapes of Azure DevOps answers, checked at the boundary. Objects are loose (Azure DevOps adds
