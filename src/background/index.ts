@@ -1,9 +1,9 @@
 import browser from 'webextension-polyfill';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCompanion } from './companion';
 import { createGateway } from './gateway';
-import { memoizeCaches } from './memo-kv';
-import { isCacheKey } from '../shared/list-cache';
+import { withCachedListsIn } from './cached-lists';
+import { cacheKey, listStore } from '../shared/list-cache';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
@@ -21,14 +21,14 @@ const local = kv(browser.storage.local);
 // storage.session keeps half-finished sign-ins across worker restarts but never on disk.
 const session = browser.storage.session ? kv(browser.storage.session) : local;
 const store = createProfileStore(local);
-// Cached lists stay in memory while the worker lives: the popup opens without re-reading them.
-const cachedLocal = memoizeCaches(local, isCacheKey);
+// Cached lists live in IndexedDB, where the popup reads them too.
+const withLists = withCachedListsIn(listStore(), local);
 
 const gateway = createGateway({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
   version: browser.runtime.getManifest().version,
-  local: cachedLocal,
+  local: withLists,
   session,
   store,
   fetch: (input, init) => fetch(input, init),
@@ -57,7 +57,13 @@ const syncOnPrem = async () =>
 browser.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if ('profiles' in changes) void syncOnPrem();
-  for (const [key, change] of Object.entries(changes)) if (isCacheKey(key)) cachedLocal.changed(key, change.newValue);
+});
+// Lists were cached in storage.local until they moved to IndexedDB: free that space once.
+browser.runtime.onInstalled.addListener(() => {
+  store
+    .list()
+    .then((profiles) => local.remove(profiles.flatMap((p) => [cacheKey(p.id, 'projects'), cacheKey(p.id, 'repos')])))
+    .catch(() => undefined);
 });
 browser.permissions.onAdded.addListener(() => void syncOnPrem());
 browser.permissions.onRemoved.addListener(() => void syncOnPrem());

@@ -1,12 +1,13 @@
 import type { AdoClient } from '../shared/ado/client';
 import type { Listing, ProjectSummary, RepoSummary } from '../shared/messages';
-import { cacheKey, fromCacheEntry, type CacheEntry, type CachedKind } from '../shared/list-cache';
+import { cacheKey, fromCacheEntry, sortRepos, toCacheEntry, type CachedKind } from '../shared/list-cache';
 import type { KeyValue } from './profile-store';
 
 /**
  * Projects and repositories per profile, stale-while-revalidate: a cached list answers at once
- * (and says when it is old), a refresh fetches and replaces it. The cache lives in storage so a
- * restarted worker still draws the popup instantly.
+ * (and says when it is old), a refresh fetches and replaces it. The cache outlives the worker
+ * (src/shared/list-cache.ts), so a restarted worker still draws the popup instantly. Repositories come sorted as the popup lists
+ * them, so it draws the first rows as they are.
  */
 
 type Kind = CachedKind;
@@ -19,7 +20,7 @@ const fetchers = {
   async repos(client: AdoClient): Promise<RepoSummary[]> {
     // One org-wide call: Azure DevOps answers every repository at once, unpaged.
     const all = await client.repositories();
-    return all.map((r) => ({
+    return sortRepos(all).map((r) => ({
       id: r.id,
       name: r.name,
       project: { id: r.project.id, name: r.project.name },
@@ -42,13 +43,12 @@ export async function listing<K extends Kind>(
   type Item = Awaited<ReturnType<(typeof fetchers)[K]>>[number];
   const key = cacheKey(profileId, kind);
   if (!opts.refresh) {
-    const cached = fromCacheEntry<Item>((await opts.kv.get([key]))[key] as CacheEntry | undefined, profileId, opts.now());
+    const cached = fromCacheEntry<Item>(kind, (await opts.kv.get([key]))[key], profileId, opts.now());
     if (cached) return cached;
   }
   const items = (await fetchers[kind](opts.client())) as Item[];
   const fetchedAt = opts.now();
-  const entry: CacheEntry = { json: JSON.stringify(items), fetchedAt };
-  await opts.kv.set({ [key]: entry });
+  await opts.kv.set({ [key]: toCacheEntry(kind, items, fetchedAt) });
   return { items, fetchedAt, profileId, stale: false };
 }
 

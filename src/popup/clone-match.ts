@@ -79,7 +79,10 @@ export function clonesByRepo(clones: readonly LocalClone[], repos: readonly Repo
   }
   const found = new Map<string, LocalClone>();
   if (byKey.size === 0) return found;
+  // A key ends with the repository's name: parse the URLs of only the repositories that could match.
+  const names = new Set([...byKey.keys()].map((key) => key.slice(key.lastIndexOf('/') + 1)));
   for (const repo of repos) {
+    if (!names.has(repo.name.toLowerCase().replace(/\.git$/, ''))) continue;
     for (const url of [repo.remoteUrl, repo.sshUrl]) {
       const key = url ? repoUrlKey(url) : undefined;
       const clone = key ? byKey.get(key) : undefined;

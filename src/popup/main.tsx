@@ -1,4 +1,5 @@
 import { render } from 'preact';
 import { Popup } from './popup';
+import { startLoading } from './startup';
 
-render(<Popup />, document.getElementById('app')!);
+render(<Popup start={startLoading()} />, document.getElementById('app')!);

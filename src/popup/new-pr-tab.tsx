@@ -122,7 +122,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     <form class="new-pr" onSubmit={submit} noValidate>
       <div class="field">
         <label for="pr-repo">Repository</label>
-        <RepoPicker id="pr-repo" index={props.repos.index} value={repo} loading={!props.repos.listing} onChange={setRepo} />
+        <RepoPicker id="pr-repo" index={props.repos.index()} value={repo} loading={!props.repos.listing} onChange={setRepo} />
         <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
       </div>
       {branchesError && <ErrorNote error={branchesError} title="Could not list the branches" />}

@@ -1,33 +1,36 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { openOptions } from '../shared/ui/open';
 import { Shell } from '../shared/ui/shell';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { Tabs, type TabDef } from '../shared/ui/tabs';
 import { clonesByRepo } from './clone-match';
 import { useCloneTasks } from './clone-tasks';
-import { NewPullRequestTab } from './new-pr-tab';
-import { NewRepoTab } from './new-repo-tab';
+import { lazyComponent } from './lazy';
+import { openOptions } from './open';
 import { ProfileSwitcher } from './profile-switcher';
-import { PullRequestsTab } from './pull-requests-tab';
 import { RepositoriesTab } from './repositories-tab';
+import { rememberProfile, type Startup } from './startup';
 import { useLocalClones } from './use-local-clones';
 import { useRepos } from './use-repos';
 
 const TITLE = 'Azure DevOps Companion';
 
-export function Popup() {
+// The popup opens on the repository list: the other tabs load their code when first shown.
+const NewRepoTab = lazyComponent(() => import('./new-repo-tab').then((m) => m.NewRepoTab));
+const PullRequestsTab = lazyComponent(() => import('./pull-requests-tab').then((m) => m.PullRequestsTab));
+const NewPullRequestTab = lazyComponent(() => import('./new-pr-tab').then((m) => m.NewPullRequestTab));
+
+export function Popup(props: { start: Startup }) {
   const [state, setState] = useState<ProfilesAnswer>();
   const [error, setError] = useState<ReplyError>();
   const [switching, setSwitching] = useState(false);
 
-  useEffect(() => {
-    ask({ type: 'profiles.list' })
-      .then(setState)
-      .catch((e: unknown) => setError(toReplyError(e)));
+  // A layout effect: the answer is taken as soon as it comes, not a frame after the first paint.
+  useLayoutEffect(() => {
+    props.start.profiles.then(setState).catch((e: unknown) => setError(toReplyError(e)));
   }, []);
 
   const switchTo = async (id: string) => {
@@ -64,7 +67,7 @@ export function Popup() {
   return (
     <Shell title={TITLE} header={<ProfileSwitcher profiles={state.profiles} activeId={active.id} busy={switching} onChange={(id) => void switchTo(id)} />}>
       {/* Keyed by profile: switching starts every tab afresh for the new organization. */}
-      <Workspace key={active.id} profile={active} />
+      <Workspace key={active.id} profile={active} start={props.start} />
     </Shell>
   );
 }
@@ -92,18 +95,21 @@ const TABS: TabDef<TabId>[] = [
 ];
 const TAB_KEY = 'popup.tab';
 
-function Workspace(props: { profile: Profile }) {
+function Workspace(props: { profile: Profile; start: Startup }) {
   const { profile } = props;
+  const [cachedListing] = useState(() => props.start.takeCachedRepos(profile.id));
   const [tab, setTab] = useState<TabId>(() => {
     const saved = localStorage.getItem(TAB_KEY);
     return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'repos';
   });
   const [prRepo, setPrRepo] = useState<RepoSummary>();
-  const repos = useRepos(profile.id);
+  const repos = useRepos(profile.id, cachedListing);
   const tasks = useCloneTasks(profile.id);
   const finishedClones = Object.values(tasks.tasks).filter((t) => t.state === 'done').length;
   const local = useLocalClones(finishedClones);
   const cloned = useMemo(() => clonesByRepo(local.clones ?? [], repos.listing?.items ?? []), [local.clones, repos.listing]);
+  // The next popup starts reading this profile's list before it knows which profile is active.
+  useEffect(() => rememberProfile(profile.id), [profile.id]);
 
   const select = (id: TabId) => {
     setTab(id);

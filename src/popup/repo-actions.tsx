@@ -1,15 +1,12 @@
 import { useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import { repoWebUrl } from '../shared/ado/urls';
 import type { LocalClone } from '../shared/host-protocol';
 import type { ReplyError, RepoSummary } from '../shared/messages';
-import { orgBaseUrl, type Profile } from '../shared/profile';
+import type { Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { openOptions } from '../shared/ui/open';
+import { openOptions, openRepoPage } from './open';
 import type { CloneTask, CloneTasks } from './clone-tasks';
-
-export const repoWebUrlOf = (p: Profile, r: RepoSummary): string => r.webUrl ?? repoWebUrl(orgBaseUrl(p), r.project.name, r.name);
 
 const PHASES: Record<string, string> = {
   counting: 'Counting objects',
@@ -77,9 +74,15 @@ export function RepoActions(props: {
               Clone
             </button>
           )}
-          <a class="button" href={repoWebUrlOf(props.profile, repo)} target="_blank" rel="noreferrer">
-            Open in Azure DevOps
-          </a>
+          {repo.webUrl ? (
+            <a class="button" href={repo.webUrl} target="_blank" rel="noreferrer">
+              Open in Azure DevOps
+            </a>
+          ) : (
+            <button type="button" onClick={() => openRepoPage(props.profile, repo)}>
+              Open in Azure DevOps
+            </button>
+          )}
           {repo.remoteUrl && (
             <button type="button" class="small" onClick={() => void copy('HTTPS URL copied', repo.remoteUrl!)}>
               Copy HTTPS

@@ -4,17 +4,36 @@ import type { RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
 import { Highlighted } from '../shared/ui/highlighted';
-import { openTab } from '../shared/ui/open';
 import { ProjectAvatar } from '../shared/ui/project-avatar';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import type { CloneTasks } from './clone-tasks';
-import { RepoActions, repoWebUrlOf } from './repo-actions';
-import { searchRepos } from './repo-search';
+import { openRepoPage } from './open';
+import { RepoActions } from './repo-actions';
+import { queryTokens, searchRepos } from './repo-search';
 import type { ReposState } from './use-repos';
 
 /** Rows drawn at most: enough to scroll through, few enough to draw at once. */
 const MAX_ROWS = 100;
+
+interface Row {
+  repo: RepoSummary;
+  namePositions: number[];
+  projectPositions: number[];
+}
+
+/**
+ * The rows for a query. With none, the list's own first rows: it comes in the order the search
+ * index would give (project, then name), so the popup draws them without building the index.
+ */
+function rowsFor(repos: ReposState, query: string): { rows: Row[]; total: number } {
+  const items = repos.listing?.items ?? [];
+  if (queryTokens(query).length === 0) {
+    return { rows: items.slice(0, MAX_ROWS).map((repo) => ({ repo, namePositions: [], projectPositions: [] })), total: items.length };
+  }
+  const results = searchRepos(repos.index(), query, MAX_ROWS);
+  return { rows: results.hits.map((hit) => ({ repo: hit.entry.repo, namePositions: hit.namePositions, projectPositions: hit.projectPositions })), total: results.total };
+}
 
 export function RepositoriesTab(props: {
   profile: Profile;
@@ -28,15 +47,15 @@ export function RepositoriesTab(props: {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
-  const results = useMemo(() => searchRepos(repos.index, query, MAX_ROWS), [repos.index, query]);
-  const selected = results.hits[Math.min(active, results.hits.length - 1)]?.entry.repo;
+  const results = useMemo(() => rowsFor(repos, query), [repos.listing, repos.index, query]);
+  const selected = results.rows[Math.min(active, results.rows.length - 1)]?.repo;
 
   useEffect(() => setActive(0), [query]);
   useEffect(() => {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [active, results]);
 
-  const move = (delta: number) => setActive((a) => Math.max(0, Math.min(results.hits.length - 1, a + delta)));
+  const move = (delta: number) => setActive((a) => Math.max(0, Math.min(results.rows.length - 1, a + delta)));
   const onKeyDown = (e: KeyboardEvent) => {
     const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8 };
     if (e.key in steps) {
@@ -44,7 +63,7 @@ export function RepositoriesTab(props: {
       move(steps[e.key]!);
     } else if (e.key === 'Enter' && selected) {
       e.preventDefault();
-      openTab(repoWebUrlOf(props.profile, selected));
+      openRepoPage(props.profile, selected);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');
@@ -108,8 +127,8 @@ export function RepositoriesTab(props: {
           </div>
         ) : (
           <ul class="list" id="repo-list" role="listbox" aria-label="Repositories" ref={list}>
-            {results.hits.map((hit, i) => {
-              const r = hit.entry.repo;
+            {results.rows.map((row, i) => {
+              const r = row.repo;
               const isCloned = props.cloned.has(r.id) || props.tasks.tasks[r.id]?.state === 'done';
               return (
                 <li
@@ -119,15 +138,15 @@ export function RepositoriesTab(props: {
                   aria-selected={i === active}
                   data-repo={r.name}
                   onClick={() => setActive(i)}
-                  onDblClick={() => openTab(repoWebUrlOf(props.profile, r))}
+                  onDblClick={() => openRepoPage(props.profile, r)}
                 >
                   <ProjectAvatar name={r.project.name} />
                   <span class="main">
                     <span class="name">
-                      <Highlighted text={r.name} positions={hit.namePositions} />
+                      <Highlighted text={r.name} positions={row.namePositions} />
                     </span>
                     <span class="sub">
-                      <Highlighted text={r.project.name} positions={hit.projectPositions} />
+                      <Highlighted text={r.project.name} positions={row.projectPositions} />
                     </span>
                   </span>
                   {isCloned && <span class="badge success">cloned</span>}

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import { cacheKey, fromCacheEntry, type CacheEntry } from '../shared/list-cache';
+import { cacheKey, fromCacheEntry, listStore, type ListStore } from '../shared/list-cache';
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 import { indexRepos, type RepoEntry } from './repo-search';
@@ -9,8 +9,10 @@ import { indexRepos, type RepoEntry } from './repo-search';
 const RECENT_MS = 10_000;
 
 export interface ReposState {
+  /** The repositories in the order they are listed (by project, then name). */
   listing?: Listing<RepoSummary>;
-  index: RepoEntry[];
+  /** The search index of `listing`, built on first use (the list draws without it). */
+  index: () => RepoEntry[];
   /** Nothing to show: the first load failed. */
   error?: ReplyError;
   /** A cached list is shown, but refreshing it failed. */
@@ -20,33 +22,38 @@ export interface ReposState {
   refresh: () => void;
 }
 
-/** The worker's cached list, read from extension storage directly (no secrets live there). */
-async function cachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> {
+let lists: ListStore | undefined;
+
+/** The worker's cached list, read from the extension's IndexedDB directly (no secrets live there). */
+export async function cachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> {
   try {
     const key = cacheKey(profileId, 'repos');
-    const storage = ((globalThis as { browser?: typeof chrome }).browser ?? chrome).storage.local;
-    return fromCacheEntry<RepoSummary>((await storage.get(key))[key] as CacheEntry | undefined, profileId, Date.now());
+    return fromCacheEntry<RepoSummary>('repos', (await (lists ??= listStore()).get([key]))[key], profileId, Date.now());
   } catch {
     return undefined;
   }
 }
 
-/** The organization's repositories: the cached list at once, then a fresh one behind it. */
-export function useRepos(profileId: string): ReposState {
+/**
+ * The organization's repositories: the cached list at once, then a fresh one behind it. `early` is
+ * the cached list when the page already started reading it.
+ */
+export function useRepos(profileId: string, early?: Promise<Listing<RepoSummary> | undefined>): ReposState {
   const [listing, setListing] = useState<Listing<RepoSummary>>();
   const [error, setError] = useState<ReplyError>();
   const [refreshError, setRefreshError] = useState<ReplyError>();
   const [refreshing, setRefreshing] = useState(false);
   const [wanted, setWanted] = useState(0);
 
-  useEffect(() => {
+  // A layout effect: the list is asked for before the first paint, not a frame after it.
+  useLayoutEffect(() => {
     let live = true;
     const forced = wanted > 0;
     void (async () => {
       let shown: Listing<RepoSummary> | undefined;
       try {
         if (!forced) {
-          shown = (await cachedRepos(profileId)) ?? (await ask({ type: 'repos.list', profileId }));
+          shown = (await (early ?? cachedRepos(profileId))) ?? (await ask({ type: 'repos.list', profileId }));
           if (!live) return;
           setListing(shown);
           setError(undefined);
@@ -71,6 +78,16 @@ export function useRepos(profileId: string): ReposState {
     };
   }, [profileId, wanted]);
 
-  const index = useMemo(() => (listing ? indexRepos(listing.items) : []), [listing]);
+  const index = useMemo(() => {
+    let built: RepoEntry[] | undefined;
+    return () => (built ??= listing ? indexRepos(listing.items) : []);
+  }, [listing]);
+  // Built while nothing else happens, once the list is on screen: the first keystroke finds it ready.
+  useEffect(() => {
+    if (!listing) return;
+    const idle = requestIdleCallback(() => index());
+    return () => cancelIdleCallback(idle);
+  }, [index]);
+
   return { listing, index, error, refreshError, refreshing, refresh: () => setWanted((n) => n + 1) };
 }

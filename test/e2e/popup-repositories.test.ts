@@ -12,6 +12,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { gitEnvFor } from '../../sandbox/testing';
+import { CollectionUrls } from '../../sandbox/urls';
 import { launch, type Session } from './harness';
 import { addPatProfile, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
 
@@ -45,6 +46,35 @@ function sandboxRepos(orgName: string): string[] {
     .toSorted((a, b) => a.project.toLowerCase().localeCompare(b.project.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
     .map((r) => r.name);
 }
+
+/**
+ * Reads or writes one of the worker's cached lists where it keeps them (IndexedDB `cached-lists`,
+ * store `lists`; see src/shared/list-cache.ts), from any extension context.
+ */
+const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put', key: string, value?: unknown): Promise<unknown> =>
+  where.evaluate(
+    async (what, name, entry) => {
+      // oxlint-disable-next-line unicorn/consistent-function-scoping -- runs in the page, which sees nothing from out here
+      const done = <T>(req: IDBRequest<T>) =>
+        new Promise<T>((resolve, reject) => {
+          req.addEventListener('success', () => resolve(req.result));
+          req.addEventListener('error', () => reject(req.error));
+        });
+      const open = indexedDB.open('cached-lists');
+      // Opened first here, it is made as the extension makes it.
+      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
+      const db = await done(open);
+      try {
+        const lists = db.transaction('lists', 'readwrite').objectStore('lists');
+        return what === 'get' ? await done(lists.get(name)) : (await done(lists.put(entry, name)), undefined);
+      } finally {
+        db.close();
+      }
+    },
+    op,
+    key,
+    value,
+  );
 
 const git = async (args: string[], env?: NodeJS.ProcessEnv) => (await promisify(execFile)('git', args, { env, timeout: 30_000 })).stdout;
 
@@ -128,13 +158,12 @@ describe('popup: repositories', () => {
     await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'HTTPS URL copied');
     await ssh!.click();
     await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'SSH URL copied');
-    // The URLs exactly as Azure DevOps gives them.
-    const listing = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'repos.list' }))) as {
-      data: { items: { name: string; remoteUrl: string; sshUrl: string }[] };
-    };
-    const platform = listing.data.items.find((r) => r.name === 'Platform')!;
-    expect(platform.remoteUrl).toMatch(/^https:\/\/fabrikam@dev\.azure\.com\/fabrikam\/.*Platform$/);
-    expect(await popup.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([platform.remoteUrl, platform.sshUrl]);
+    // The URLs exactly as Azure DevOps gives them (the cache derives them from a stored form).
+    const fabrikam = sandbox.store.organization('fabrikam')!;
+    const platform = sandbox.store.repositoriesOf(fabrikam).find((r) => r.name === 'Platform')!;
+    const urls = new CollectionUrls(fabrikam, 'cloud');
+    const project = sandbox.store.project(fabrikam, platform.projectId)!;
+    expect(await popup.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([urls.remoteUrl(project, platform), urls.sshUrl(project, platform)]);
 
     await popup.click('[data-testid="repo-actions"] button.primary');
     await waitForText(popup, '[data-testid="repo-actions"] [role="alert"]', 'The clone did not finish');
@@ -160,6 +189,15 @@ describe('popup: repositories', () => {
     await popup.select('#profile-switcher', onprem.id);
     await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="tfs-tools"]'), { timeout: 20_000 });
     expect(await listedRepos(popup)).toEqual(sandboxRepos('DefaultCollection'));
+    // The cache derives web URLs from a stored form of them: on the server, and with the project left out, they still match.
+    const collection = sandbox.store.organization('DefaultCollection')!;
+    const server = new CollectionUrls(collection, 'onprem');
+    for (const name of ['tfs-tools', 'Legacy']) {
+      const repo = sandbox.store.repositoriesOf(collection).find((r) => r.name === name)!;
+      await popup.click(`#repo-list [data-repo="${name}"]`);
+      await waitForText(popup, '[data-testid="repo-actions"] .selected-name', name);
+      expect(await popup.$eval('[data-testid="repo-actions"] a.button', (a) => (a as HTMLAnchorElement).href)).toBe(server.webUrl(sandbox.store.project(collection, repo.projectId)!, repo));
+    }
 
     await popup.select('#profile-switcher', profiles.fabrikam!.id);
     await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="fabrikam-web"]'), { timeout: 20_000 });
@@ -169,12 +207,9 @@ describe('popup: repositories', () => {
 
   it('keeps working after the worker stops: the cached list draws at once and a refresh runs behind it', async () => {
     // Make the cached list old, and the refresh fail, to see both halves.
+    const key = `cache:${profiles.fabrikam!.id}:repos`;
     const worker = await session.worker();
-    await worker.evaluate(async (id: string) => {
-      const key = `cache:${id}:repos`;
-      const cached = (await chrome.storage.local.get(key))[key] as { fetchedAt: number };
-      await chrome.storage.local.set({ [key]: { ...cached, fetchedAt: 0 } });
-    }, profiles.fabrikam!.id);
+    await cachedList(worker, 'put', key, { ...((await cachedList(worker, 'get', key)) as object), fetchedAt: 0 });
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/_apis/git/repositories$' }, status: 503 });
     await stopWorker(session);
 
@@ -189,6 +224,20 @@ describe('popup: repositories', () => {
     await waitForText(popup, '.status', 'updated just now', 30_000);
     expect(await textOf(popup, '.status')).not.toContain('Could not refresh');
     expect(await isFreshWorker(session)).toBe(true);
+    await popup.close();
+  });
+
+  it('ignores a list cached in an older format and replaces it', async () => {
+    const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
+    // The first format: the plain list, with no format number, in IndexedDB and where it used to live.
+    const old = { json: JSON.stringify([{ id: 'old', name: 'left-over', project: { id: 'p', name: 'Old' } }]), fetchedAt: Date.now() };
+    await cachedList(helper, 'put', reposKey, old);
+    await helper.evaluate((entry, k) => chrome.storage.local.set({ [k]: entry }), old, reposKey);
+
+    const popup = await openPopup(session);
+    await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="fabrikam-web"]'), { timeout: 20_000 });
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    expect(await cachedList(helper, 'get', reposKey)).toMatchObject({ format: 2 });
     await popup.close();
   });
 });

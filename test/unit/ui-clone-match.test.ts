@@ -81,4 +81,35 @@ describe('clonesByRepo', () => {
   it('finds nothing when nothing is cloned', () => {
     expect(clonesByRepo([], repos).size).toBe(0);
   });
+
+  it('matches names written in another case, percent-encoded, or ending in .git', () => {
+    const odd = [repo('r4', 'Web Site', 'Fabrikam Fiber'), repo('r5', 'tools.git', 'Fabrikam Fiber'), ...repos];
+    const found = clonesByRepo(
+      [
+        clone('/src/site', ['https://dev.azure.com/fabrikam/fabrikam%20fiber/_git/WEB%20SITE']),
+        clone('/src/tools', ['git@ssh.dev.azure.com:v3/fabrikam/Fabrikam%20Fiber/tools.git']),
+      ],
+      odd,
+    );
+    expect([...found.entries()].map(([id, c]) => [id, c.path])).toEqual([
+      ['r4', '/src/site'],
+      ['r5', '/src/tools'],
+    ]);
+  });
+
+  it('looks at the URLs of only the repositories whose name a clone could match', () => {
+    // Thousands of repositories, one clone: the URLs of the others are never parsed.
+    const many = Array.from({ length: 3000 }, (_, i) => repo(`n${i}`, `service-${i}`, 'Platform'));
+    const read: string[] = [];
+    const watched = many.map((r) => ({
+      ...r,
+      get remoteUrl() {
+        read.push(r.name);
+        return r.remoteUrl;
+      },
+    }));
+    const found = clonesByRepo([clone('/src/s', ['https://dev.azure.com/fabrikam/Platform/_git/service-42'])], watched);
+    expect(found.get('n42')?.path).toBe('/src/s');
+    expect(read).toEqual(['service-42']);
+  });
 });

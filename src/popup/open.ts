@@ -1,0 +1,22 @@
+import type { RepoSummary } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+
+/**
+ * Opening tabs from the popup. The modules this needs (the browser API polyfill; the profile
+ * module, which brings zod) load on the first click instead of with the popup, whose first
+ * paint should carry only what draws the repository list.
+ */
+
+export function openTab(url: string): void {
+  void import('../shared/ui/open').then((m) => m.openTab(url));
+}
+
+export function openOptions(section?: string): void {
+  void import('../shared/ui/open').then((m) => m.openOptions(section));
+}
+
+/** The repository's page in Azure DevOps: the web URL it came with, else one built from the profile. */
+export function openRepoPage(profile: Profile, repo: RepoSummary): void {
+  if (repo.webUrl) return openTab(repo.webUrl);
+  void import('./repo-page-url').then((m) => openTab(m.builtRepoPageUrl(profile, repo)));
+}
