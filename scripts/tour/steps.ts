@@ -145,6 +145,7 @@ export const steps: TourStep[] = [
     async run(ctx) {
       const popup = await openPopup(ctx.session);
       await popup.locator('#tab-new-pr').click();
+      await popup.waitForSelector('#pr-repo'); // the tab's code loads on first use
       await popup.type('#pr-repo', 'Platform');
       await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
       await popup.keyboard.press('Enter');

@@ -43,8 +43,7 @@ function sandboxPullRequests(orgName: string): { created: string[]; reviewing: s
 const titles = (popup: Page, list: string) => popup.$$eval(`#${list} .pr-title`, (a) => a.map((x) => x.textContent ?? '').toSorted());
 
 async function openTab(popup: Page, tab: string): Promise<void> {
-  const button = await popup.waitForSelector(`#tab-${tab}`);
-  await button!.click();
+  await popup.locator(`#tab-${tab}`).click();
 }
 
 /** Types into a people picker and takes the first person offered. */
@@ -60,6 +59,8 @@ async function pickPerson(page: Page, input: string, query: string, expected: st
 }
 
 async function chooseRepo(popup: Page, name: string): Promise<void> {
+  // The tab's code loads on first use: wait for its field before typing.
+  await popup.waitForSelector('#pr-repo');
   await popup.type('#pr-repo', name);
   await popup.waitForFunction((n: string) => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === n, {}, name);
   await popup.keyboard.press('Enter');
