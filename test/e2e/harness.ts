@@ -179,3 +179,26 @@ export async function launchWithCompanion(sandbox: SandboxLike): Promise<{ sessi
   if (!installed.includes(join(userDataDir, 'NativeMessagingHosts'))) throw new Error(`the companion's installer did not register it for the profile:\n${installed}`);
   return { session: await launch(sandbox, { userDataDir, env: home.env }), home };
 }
+
+/**
+ * launchWithCompanion, then signed in to fabrikam with the sandbox's PAT and cloning into
+ * `{HOME}/code`: the state the page features start from. The options page stays open for more setup.
+ */
+export async function launchConnected(sandbox: SandboxLike & { pats: Record<string, string> }): Promise<{
+  session: Session;
+  home: Awaited<ReturnType<typeof privateHome>>;
+  cloneRoot: string;
+  options: Page;
+}> {
+  const { session, home } = await launchWithCompanion(sandbox);
+  const options = await session.openExtensionPage('options');
+  const cloneRoot = join(home.home, 'code');
+  for (const request of [
+    { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam },
+    { type: 'companion.setCloneRoot', cloneRoot },
+  ]) {
+    const reply = await ask(options, request);
+    if (!reply.ok) throw new Error(`${request.type} failed: ${reply.error?.message}`);
+  }
+  return { session, home, cloneRoot, options };
+}

@@ -5,7 +5,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
-import { ask, launchWithCompanion, privateHome, type Session } from './harness';
+import { launchConnected, privateHome, type Session } from './harness';
 import { clickLink, ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
@@ -26,11 +26,8 @@ let world: ContentWorld;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
-  ({ session, home } = await launchWithCompanion(sandbox));
-  const options = await session.openExtensionPage('options');
-  cloneRoot = join(home.home, 'code');
-  expect(await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam })).toMatchObject({ ok: true });
-  expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot })).toMatchObject({ ok: true });
+  let options: Page;
+  ({ session, home, cloneRoot, options } = await launchConnected(sandbox));
   await options.close();
   page = await signedInPage(session, '/fabrikam/Platform/_git/Platform');
   world = await ContentWorld.of(page, session.extensionId);

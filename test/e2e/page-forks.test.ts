@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ask, askWithProgress, launchWithCompanion, privateHome, type Session } from './harness';
+import { askWithProgress, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
@@ -36,11 +36,8 @@ async function remotes(path: string): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
-  ({ session, home } = await launchWithCompanion(sandbox));
-  const options = await session.openExtensionPage('options');
-  cloneRoot = join(home.home, 'code');
-  expect(await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam })).toMatchObject({ ok: true });
-  expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot })).toMatchObject({ ok: true });
+  let options: Page;
+  ({ session, home, cloneRoot, options } = await launchConnected(sandbox));
   // The local clone the remotes are added to.
   const cloned = await askWithProgress(options, { type: 'clone.start', repo: { id: 'Platform', name: 'Platform', project: 'Platform' }, taskId: 'setup' });
   expect(cloned.reply).toMatchObject({ ok: true });
