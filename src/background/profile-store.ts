@@ -28,20 +28,27 @@ const ACTIVE = 'activeProfileId';
 const secretKey = (id: string) => `secret:${id}`;
 
 export function createProfileStore(kv: KeyValue) {
-  async function list(): Promise<Profile[]> {
-    const raw = (await kv.get([PROFILES]))[PROFILES];
+  const parseProfiles = (raw: unknown): Profile[] => {
     const parsed = z.array(Profile).safeParse(raw ?? []);
     return parsed.success ? parsed.data : [];
+  };
+  async function list(): Promise<Profile[]> {
+    return parseProfiles((await kv.get([PROFILES]))[PROFILES]);
+  }
+  /** The profiles and the active one's id from one storage read (the active one may be gone: then the first). */
+  async function snapshot(): Promise<{ profiles: Profile[]; activeId: string | undefined }> {
+    const stored = await kv.get([PROFILES, ACTIVE]);
+    const profiles = parseProfiles(stored[PROFILES]);
+    return { profiles, activeId: profiles.find((p) => p.id === stored[ACTIVE])?.id ?? profiles[0]?.id };
   }
   return {
     list,
+    snapshot,
     async get(id: string): Promise<Profile | undefined> {
       return (await list()).find((p) => p.id === id);
     },
     async activeId(): Promise<string | undefined> {
-      const all = await list();
-      const id = (await kv.get([ACTIVE]))[ACTIVE];
-      return all.find((p) => p.id === id)?.id ?? all[0]?.id;
+      return (await snapshot()).activeId;
     },
     async setActive(id: string): Promise<void> {
       if (!(await list()).some((p) => p.id === id)) throw new Error(`No profile ${id}`);

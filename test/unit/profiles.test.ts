@@ -55,4 +55,19 @@ describe('profile store', () => {
     expect(await store.secret('p2')).toBeUndefined();
     await expect(store.setActive('nope')).rejects.toThrow();
   });
+
+  it('gives the profiles and the active one from one storage read', async () => {
+    const kv = memoryKeyValue();
+    const store = createProfileStore(kv);
+    await store.save(profile({ id: 'p1', organization: 'fabrikam' }));
+    await store.save(profile({ id: 'p2', organization: 'contoso' }));
+    await store.setActive('p2');
+    let reads = 0;
+    const get = kv.get.bind(kv);
+    kv.get = (keys) => (reads++, get(keys));
+    const { profiles, activeId } = await store.snapshot();
+    expect(profiles.map((p) => p.id)).toEqual(['p1', 'p2']);
+    expect(activeId).toBe('p2');
+    expect(reads).toBe(1);
+  });
 });

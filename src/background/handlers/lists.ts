@@ -18,10 +18,10 @@ export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projec
       return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
     },
     'page.context': async (_req, { senderUrl }) => {
-      const profiles = await store.list();
+      const { profiles, activeId } = await store.snapshot();
       const onPremHosts = onPremServers(profiles);
       const page = senderUrl ? parseAdoUrl(senderUrl, { onPremHosts }) : undefined;
-      const p = page ? profileForPage(profiles, page, await store.activeId()) : undefined;
+      const p = page ? profileForPage(profiles, page, activeId) : undefined;
       const profile = p && { id: p.id, name: p.name, organization: p.organization, protocol: p.protocol, layout: p.layout, ...(p.cloneRoot ? { cloneRoot: p.cloneRoot } : {}) };
       return { onPremHosts, ...(profile ? { profile } : {}) };
     },

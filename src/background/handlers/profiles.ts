@@ -10,7 +10,7 @@ type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.signIn' |
 
 export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileRequests> {
   const { store } = deps;
-  const listProfiles = async () => ({ profiles: await store.list(), activeId: await store.activeId() });
+  const listProfiles = () => store.snapshot();
   const settings = async () => {
     const c = await oauthConfig(deps.local);
     return { oauth: { clientId: c.clientId, tenant: c.tenant, configured: c.clientId !== '' } };

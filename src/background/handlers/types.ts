@@ -33,9 +33,9 @@ export type Handlers = {
 export async function requestProfile(deps: Pick<GatewayDeps, 'store'>, id: string | undefined, ctx: HandlerContext): Promise<Profile | undefined> {
   if (id) return deps.store.get(id);
   if (ctx.from === 'content') {
-    const profiles = await deps.store.list();
+    const { profiles, activeId } = await deps.store.snapshot();
     const page = ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(profiles) }) : undefined;
-    return page ? profileForPage(profiles, page, await deps.store.activeId()) : undefined;
+    return page ? profileForPage(profiles, page, activeId) : undefined;
   }
   const active = await deps.store.activeId();
   return active ? deps.store.get(active) : undefined;
