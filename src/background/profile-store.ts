@@ -27,11 +27,12 @@ const PROFILES = 'profiles';
 const ACTIVE = 'activeProfileId';
 const secretKey = (id: string) => `secret:${id}`;
 
+function parseProfiles(raw: unknown): Profile[] {
+  const parsed = z.array(Profile).safeParse(raw ?? []);
+  return parsed.success ? parsed.data : [];
+}
+
 export function createProfileStore(kv: KeyValue) {
-  const parseProfiles = (raw: unknown): Profile[] => {
-    const parsed = z.array(Profile).safeParse(raw ?? []);
-    return parsed.success ? parsed.data : [];
-  };
   async function list(): Promise<Profile[]> {
     return parseProfiles((await kv.get([PROFILES]))[PROFILES]);
   }
