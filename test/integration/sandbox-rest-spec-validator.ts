@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Holding sandbox answers to Microsoft's Swagger 2.0 specs (../shared/ado-rest-specs):
+ * Holding sandbox answers to Microsoft's Swagger 2.0 specs (test/fixtures/ado-rest-specs):
  * finding the operation for a method and path (paths and x-ms-paths), validating a JSON body
  * against the operation's response schema ($ref, allOf, enums, formats, undeclared fields), and
  * comparing it with the operation's recorded example answers (every field the example has must
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 export type Json = any;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SPECS_DIR = path.resolve(repoRoot, '../shared/ado-rest-specs');
+const SPECS_DIR = path.resolve(repoRoot, 'test/fixtures/ado-rest-specs');
 
 export type SpecSurface = 'collection' | 'vssps' | 'profile';
 

@@ -40,7 +40,7 @@ async function getJson(url: string, headers = auth): Promise<{ status: number; b
 }
 
 function specProperties(file: string, definition: string): string[] {
-  const spec = JSON.parse(readFileSync(new URL(`../../../shared/ado-rest-specs/${file}`, import.meta.url), 'utf8').replace(/^\uFEFF/, ''));
+  const spec = JSON.parse(readFileSync(new URL(`../fixtures/ado-rest-specs/${file}`, import.meta.url), 'utf8').replace(/^\uFEFF/, ''));
   return Object.keys(spec.definitions[definition].properties);
 }
 

@@ -1,5 +1,5 @@
 /**
- * Every REST route of the sandbox, held to Microsoft's specs (../shared/ado-rest-specs).
+ * Every REST route of the sandbox, held to Microsoft's specs (test/fixtures/ado-rest-specs).
  * The routes come from the router itself, so a new route cannot skip this: each needs a case.
  * (a) method + path template of each route = an operation in a spec, or an allow-listed
  *     undocumented API (sandbox-rest-undocumented.ts, with the reason);

@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url';
 export type Json = any;
 
 /**
- * Reading Microsoft's REST specs (../shared/ado-rest-specs, a sibling of the repository) so tests
+ * Reading Microsoft's REST specs (test/fixtures/ado-rest-specs, copied with their license) so tests
  * can hold the client to them: paths, api-versions, query names, body field names, example answers.
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SPECS_DIR = path.resolve(repoRoot, '../shared/ado-rest-specs');
+export const SPECS_DIR = path.resolve(repoRoot, 'test/fixtures/ado-rest-specs');
 if (!fs.existsSync(path.join(SPECS_DIR, 'git/7.1/git.json'))) {
-  throw new Error(`Azure DevOps REST specs not found at ${SPECS_DIR}: these tests need ../shared next to the repository.`);
+  throw new Error(`Azure DevOps REST specs not found at ${SPECS_DIR}: see test/fixtures/ado-rest-specs/README.md.`);
 }
 
 /** Every spec JSON file starts with a UTF-8 BOM. */
