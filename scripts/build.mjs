@@ -1,8 +1,10 @@
-// `npm run build`: the extension for each browser, the companion host, and store-ready zips.
+// `npm run build`: the extension for each browser, the companion host, store-ready zips, the
+// companion's npm package and its single executable for this machine (scripts/build-companion.mjs).
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
+import { buildCompanion } from './build-companion.mjs';
 import { buildHost } from './build-host.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -33,10 +35,11 @@ for (const browser of ['chrome', 'firefox']) {
   process.env.TARGET_BROWSER = browser;
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
 }
-await buildHost(join(dist, 'host'));
+const { bundle } = await buildHost(join(dist, 'host'));
 
 // The development `key` pins the unpacked id; the Chrome Web Store assigns its own and refuses it.
 zip(join(dist, 'chrome'), join(dist, `azure-devops-companion-chrome-${version}.zip`), ({ key: _key, ...rest }) => rest);
 zip(join(dist, 'firefox'), join(dist, `azure-devops-companion-firefox-${version}.zip`));
 for (const zipFile of readdirSync(dist).filter((f) => f.endsWith('.zip'))) console.log(`built dist/${zipFile}`);
 if (!existsSync(join(dist, 'host', 'ado-companion-host.mjs'))) throw new Error('host bundle missing');
+for (const file of await buildCompanion({ bundle, outDir: dist })) console.log(`built ${relative(root, file)}`);

@@ -10,10 +10,14 @@ import { COMPANION_VERSION } from './version';
 
 export const USAGE = `Azure DevOps Companion host ${COMPANION_VERSION} (${HOST_NAME})
 
-Browsers start this program for native messaging. By hand:
-  node ado-companion-host.mjs install   [--browser B]... [--extension-id ID]... [--user-data-dir DIR]
-  node ado-companion-host.mjs uninstall [--browser B]... [--user-data-dir DIR]
-  node ado-companion-host.mjs doctor    [--browser B]... [--user-data-dir DIR] [--json]
+Browsers start this program for native messaging. By hand (ado-companion is the downloaded
+executable, \`npx ado-companion\`, or \`node ado-companion-host.mjs\` in a checkout):
+  ado-companion install   [--browser B]... [--extension-id ID]... [--user-data-dir DIR]
+  ado-companion uninstall [--browser B]... [--user-data-dir DIR]
+  ado-companion doctor    [--browser B]... [--user-data-dir DIR] [--json]
+
+install copies this program into the companion's own folder and registers that copy, so the
+file you ran may be deleted afterwards.
 
   --browser B         ${BROWSERS.join(', ')} (repeatable; default: every browser found for this user)
   --extension-id ID   also allow this extension (Chrome id or Firefox add-on id; repeatable)
@@ -62,7 +66,7 @@ export async function runCli(argv: readonly string[], machine: Machine, print: (
   try {
     if (verb === 'install') {
       const result = await install({ browsers: chooseBrowsers(browsers, userDataDir, machine), userDataDir }, values['extension-id'] ?? [], machine);
-      print(`Installed the companion host ${COMPANION_VERSION}: ${result.launcher}`);
+      print(`Installed the companion host ${COMPANION_VERSION}: ${result.launcher} (runs ${result.program})`);
       for (const m of result.manifests) print(`  ${m.browser}: ${m.manifestPath}${m.registryKey ? ` (registry ${m.registryKey})` : ''}`);
       print(`Allowed extensions: ${[...result.ids.chrome, ...result.ids.gecko].join(', ')}`);
       print('Restart the browser if it was running; check with: doctor');

@@ -10,6 +10,7 @@
  * imports into lazily evaluated parts of the same bundle.)
  */
 import { homedir } from 'node:os';
+import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { isCliVerb } from './cli-verbs';
 import { companionDirs } from './companion-dirs';
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
   const arg = process.argv[2];
   if (isCliVerb(arg) || (arg === undefined && process.stdin.isTTY)) {
     const { runCli, USAGE } = await import('./cli');
-    const machine = { platform: process.platform, home, env: process.env, dirs, execPath: process.execPath, bundlePath: fileURLToPath(import.meta.url) };
+    // In a single executable the script is CommonJS (import.meta is empty) and the program is the executable itself.
+    const program = isSea() ? { kind: 'executable' as const, path: process.execPath } : { kind: 'bundle' as const, node: process.execPath, path: fileURLToPath(import.meta.url) };
+    const machine = { platform: process.platform, home, env: process.env, dirs, program };
     if (arg === undefined) console.log(USAGE);
     else process.exitCode = await runCli(process.argv.slice(2), machine, (t) => console.log(t));
     return;

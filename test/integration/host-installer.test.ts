@@ -88,7 +88,7 @@ describe('install, doctor, uninstall', () => {
     const broken = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(`[FAIL] chromium: no manifest at ${manifestPath}`);
-    expect(broken.out).toContain('fix: run: node ado-companion-host.mjs install --browser chromium');
+    expect(broken.out).toContain(`fix: run: node ${await hostBundle()} install --browser chromium`);
   });
 
   it('installs for the browsers found in HOME, Firefox with its add-on id', async () => {

@@ -112,12 +112,16 @@ describe('host manifest', () => {
 
 describe('launchers', () => {
   it('POSIX: absolute node and bundle, quoted, arguments passed on', () => {
-    expect(posixLauncher("/opt/node's/bin/node", '/a b/host.mjs')).toBe(`#!/bin/sh\n# Azure DevOps Companion: started by the browser for native messaging.\nexec '/opt/node'\\''s/bin/node' '/a b/host.mjs' "$@"\n`);
-    expect(posixLauncher('/n', '/h', '/tmp/home')).toContain("ADO_COMPANION_HOME='/tmp/home'\nexport ADO_COMPANION_HOME\n");
+    expect(posixLauncher(["/opt/node's/bin/node", '/a b/host.mjs'])).toBe(`#!/bin/sh\n# Azure DevOps Companion: started by the browser for native messaging.\nexec '/opt/node'\\''s/bin/node' '/a b/host.mjs' "$@"\n`);
+    expect(posixLauncher(['/n', '/h'], '/tmp/home')).toContain("ADO_COMPANION_HOME='/tmp/home'\nexport ADO_COMPANION_HOME\n");
   });
   it('Windows: CRLF, %% for percent signs, %* for arguments', () => {
-    const text = windowsLauncher('C:\\Program Files\\nodejs\\node.exe', 'C:\\Users\\a%b\\host.mjs');
+    const text = windowsLauncher(['C:\\Program Files\\nodejs\\node.exe', 'C:\\Users\\a%b\\host.mjs']);
     expect(text).toBe('@echo off\r\nrem Azure DevOps Companion: started by the browser for native messaging.\r\n"C:\\Program Files\\nodejs\\node.exe" "C:\\Users\\a%%b\\host.mjs" %*\r\n');
+  });
+  it('a single executable companion is started directly: no node in the command', () => {
+    expect(posixLauncher(['/home/a b/.local/share/ado-companion/host/ado-companion'])).toContain(`\nexec '/home/a b/.local/share/ado-companion/host/ado-companion' "$@"\n`);
+    expect(windowsLauncher(['C:\\Users\\a\\ado-companion.exe'])).toContain('\r\n"C:\\Users\\a\\ado-companion.exe" %*\r\n');
   });
 });
 

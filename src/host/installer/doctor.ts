@@ -8,7 +8,7 @@ import { findProgram, isExecutableFile } from '../find-program';
 import { gitVersion } from '../git-repo';
 import { BROWSERS, isFirefox, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
 import type { HostManifest } from './host-manifest';
-import type { Machine } from './install';
+import { programCommand, type Machine } from './install';
 import { probeHost } from './probe-host';
 import { parseRegDefault, reg, regQueryArgs } from './windows-registry';
 
@@ -35,10 +35,15 @@ export function versionAtLeast(version: string, minimum: readonly number[]): boo
 export async function doctor(named: readonly Browser[], userDataDir: string | undefined, machine: Machine, probe = true): Promise<Check[]> {
   const checks: Check[] = [];
   const node = process.versions.node;
+  const { program } = machine;
+  const self = programCommand(program);
+  // A single executable carries its own Node: nothing to install, nothing on PATH to check.
   checks.push(
-    versionAtLeast(node, MIN_NODE)
-      ? { status: 'ok', title: `Node ${node} (${machine.execPath})` }
-      : { status: 'fail', title: `Node ${node} is too old`, fix: `install Node ${MIN_NODE.join('.')} or newer, then run install again` },
+    program.kind === 'executable'
+      ? { status: 'ok', title: `Node ${node} built into ${program.path}` }
+      : versionAtLeast(node, MIN_NODE)
+        ? { status: 'ok', title: `Node ${node} (${program.node})` }
+        : { status: 'fail', title: `Node ${node} is too old`, fix: `install Node ${MIN_NODE.join('.')} or newer, then run install again` },
   );
   const git = await gitVersion(machine.env);
   if (git === null) checks.push({ status: 'fail', title: 'git was not found', fix: 'install Git (https://git-scm.com/downloads) and make sure it is on PATH' });
@@ -61,18 +66,18 @@ export async function doctor(named: readonly Browser[], userDataDir: string | un
     const found = existsSync(location.manifestPath);
     if (!found && named.length === 0) continue;
     registered += found ? 1 : 0;
-    checks.push(...(await checkBrowser(location, machine, probe)));
+    checks.push(...(await checkBrowser(location, machine, probe, self)));
   }
   if (named.length === 0 && registered === 0) {
-    checks.push({ status: 'fail', title: 'the companion is not registered with any browser', fix: 'run: node ado-companion-host.mjs install' });
+    checks.push({ status: 'fail', title: 'the companion is not registered with any browser', fix: `run: ${self} install` });
   }
   checks.push({ status: 'ok', title: `log file: ${logFile(machine.dirs)}` });
   return checks;
 }
 
-async function checkBrowser(location: ManifestLocation, machine: Machine, probe: boolean): Promise<Check[]> {
+async function checkBrowser(location: ManifestLocation, machine: Machine, probe: boolean, self: string): Promise<Check[]> {
   const { browser, manifestPath } = location;
-  const reinstall = `run: node ado-companion-host.mjs install --browser ${browser}`;
+  const reinstall = `run: ${self} install --browser ${browser}`;
   if (!existsSync(manifestPath)) return [{ status: 'fail', title: `${browser}: no manifest at ${manifestPath}`, fix: reinstall }];
   let manifest: Partial<HostManifest>;
   try {

@@ -1,14 +1,16 @@
 /**
- * `install` and `uninstall`: puts a copy of the host and its launcher in the companion's folder,
- * and registers it with each browser (a manifest file; on Windows also a registry value).
+ * `install` and `uninstall`: puts a copy of the host (the single executable, or the bundle) and its
+ * launcher in the companion's folder, and registers it with each browser (a manifest file; on
+ * Windows also a registry value). The copy is what browsers start, so the file the user ran (a
+ * download, or npx's temporary cache) may be moved or deleted afterwards.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOST_NAME } from '../../shared/host-protocol';
 import type { CompanionDirs } from '../companion-dirs';
 import { BROWSERS, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
 import { extensionIds, hostManifest } from './host-manifest';
-import { BUNDLE_NAME, launcherName, posixLauncher, windowsLauncher } from './launcher';
+import { BUNDLE_NAME, executableName, launcherName, posixLauncher, windowsLauncher } from './launcher';
 import { reg, regAddArgs, regDeleteArgs } from './windows-registry';
 
 export interface Machine {
@@ -16,10 +18,26 @@ export interface Machine {
   home: string;
   env: NodeJS.ProcessEnv;
   dirs: CompanionDirs;
-  /** The node that runs the installer: the launcher starts the host with it. */
-  execPath: string;
-  /** The built host (this very file, when run from dist/host). */
-  bundlePath: string;
+  /** What runs this installer; the installed launcher runs a copy of the same. */
+  program: CompanionProgram;
+}
+
+/**
+ * A single executable (Node built in: `node` need not exist on the machine), or the host bundle
+ * and the node that runs it (a checkout, or the npm package).
+ */
+export type CompanionProgram = { kind: 'executable'; path: string } | { kind: 'bundle'; node: string; path: string };
+
+/** The npm package of the companion (scripts/build-companion.mjs); its bin has the same name. */
+export const NPM_PACKAGE = 'ado-companion';
+
+const quoted = (path: string) => (/[\s'"]/.test(path) ? `"${path}"` : path);
+
+/** How the user runs this program again, for the fixes `doctor` suggests. */
+export function programCommand(program: CompanionProgram): string {
+  if (program.kind === 'executable') return quoted(program.path);
+  if (/[\\/]node_modules[\\/]/.test(program.path)) return `npx ${NPM_PACKAGE}`;
+  return `node ${quoted(program.path)}`;
 }
 
 export interface Selection {
@@ -48,7 +66,8 @@ export function chooseBrowsers(named: readonly Browser[], userDataDir: string | 
 
 export interface InstallResult {
   launcher: string;
-  bundle: string;
+  /** The installed copy of the executable or the bundle. */
+  program: string;
   manifests: ManifestLocation[];
   ids: { chrome: string[]; gecko: string[] };
 }
@@ -57,11 +76,16 @@ export async function install(selection: Selection, extraIds: readonly string[],
   const ids = extensionIds(extraIds);
   const locations = locationsFor(selection, machine);
   mkdirSync(machine.dirs.install, { recursive: true, mode: 0o755 });
-  const bundle = join(machine.dirs.install, BUNDLE_NAME);
-  if (!existsSync(bundle) || realpathSync(bundle) !== realpathSync(machine.bundlePath)) copyFileSync(machine.bundlePath, bundle);
-  const launcher = join(machine.dirs.install, launcherName(machine.platform));
+  const { program, platform } = machine;
+  const names = { executable: executableName(platform), bundle: BUNDLE_NAME };
+  const installed = join(machine.dirs.install, names[program.kind]);
+  copyInto(program.path, installed);
+  // A copy of the other kind, left by an earlier install, would only mislead.
+  rmSync(join(machine.dirs.install, names[program.kind === 'executable' ? 'bundle' : 'executable']), { force: true });
+  const command = program.kind === 'executable' ? [installed] : [program.node, installed];
+  const launcher = join(machine.dirs.install, launcherName(platform));
   const home = machine.env.ADO_COMPANION_HOME;
-  writeFileSync(launcher, machine.platform === 'win32' ? windowsLauncher(machine.execPath, bundle, home) : posixLauncher(machine.execPath, bundle, home));
+  writeFileSync(launcher, platform === 'win32' ? windowsLauncher(command, home) : posixLauncher(command, home));
   chmodSync(launcher, 0o755);
   for (const location of locations) {
     mkdirSync(join(location.manifestPath, '..'), { recursive: true });
@@ -71,7 +95,26 @@ export async function install(selection: Selection, extraIds: readonly string[],
       if (!result.ok) throw new Error(`reg.exe could not write ${location.registryKey}: ${result.output.trim()}`);
     }
   }
-  return { launcher, bundle, manifests: locations, ids };
+  return { launcher, program: installed, manifests: locations, ids };
+}
+
+/**
+ * Copies `source` to `target` unless they are the same file. Through a temporary name and a
+ * rename: writing over an executable that a browser is running fails on Linux (ETXTBSY), while
+ * replacing its name works, and the running process keeps the old file.
+ */
+function copyInto(source: string, target: string): void {
+  if (existsSync(target) && realpathSync(target) === realpathSync(source)) return;
+  const temporary = `${target}.${process.pid}.tmp`;
+  copyFileSync(source, temporary);
+  chmodSync(temporary, 0o755);
+  try {
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    // Windows keeps a running program's file locked.
+    throw new Error(`could not replace ${target} (${(error as NodeJS.ErrnoException).code}); close the browsers that use the companion and run install again`, { cause: error });
+  }
 }
 
 export interface UninstallResult {
