@@ -4,6 +4,7 @@
  * only, so pages keep their real origins (https://dev.azure.com) and content scripts match.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -137,13 +138,40 @@ export async function privateHome(): Promise<{ home: string; env: NodeJS.Process
   };
 }
 
-/** Registers the built companion for one Chromium profile with its own installer, as a user would. */
-export function installCompanion(userDataDir: string, env: NodeJS.ProcessEnv): string {
-  return execFileSync(
-    process.execPath,
-    [join(repoRoot, 'dist/host/ado-companion-host.mjs'), 'install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--extension-id', ADO_COMPANION_CHROME_ID],
-    { env: { ...process.env, ...env }, encoding: 'utf8' },
-  );
+/** The single executable companion `npm run build` makes for this machine. */
+export const companionExecutable = join(repoRoot, 'dist/companion/ado-companion-linux-x64');
+
+/**
+ * A PATH of one new folder (under `dir`) holding every program of the system's PATH except node
+ * (and npm, npx, corepack, which need it): what a user of the executable companion may have.
+ * Chromium's own start script needs the ordinary tools, so they stay.
+ */
+export function pathWithoutNode(dir: string): string {
+  const bin = join(dir, 'bin-without-node');
+  mkdirSync(bin, { recursive: true });
+  // Names taken: node's, and those an earlier PATH folder already gave (the first one wins).
+  const taken = new Set(['node', 'nodejs', 'npm', 'npx', 'corepack']);
+  for (const folder of (process.env.PATH ?? '').split(':')) {
+    if (!folder || !existsSync(folder)) continue;
+    for (const name of readdirSync(folder)) {
+      if (taken.has(name)) continue;
+      taken.add(name);
+      symlinkSync(join(folder, name), join(bin, name));
+    }
+  }
+  return bin;
+}
+
+/**
+ * Registers the built companion for one Chromium profile with its own installer, as a user would:
+ * `node dist/host/ado-companion-host.mjs install`, or with `executable` the single executable.
+ */
+export function installCompanion(userDataDir: string, env: NodeJS.ProcessEnv, opts: { executable?: boolean } = {}): string {
+  const [command, ...args] = opts.executable ? [companionExecutable] : [process.execPath, join(repoRoot, 'dist/host/ado-companion-host.mjs')];
+  return execFileSync(command!, [...args, 'install', '--browser', 'chromium', '--user-data-dir', userDataDir, '--extension-id', ADO_COMPANION_CHROME_ID], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
 }
 
 /** Sends a request as an extension page would, and gives back the reply. */
@@ -170,14 +198,20 @@ export function askWithProgress(page: Page, request: unknown): Promise<{ reply: 
 
 /**
  * Chromium with the extension and the companion, installed by its own installer for a fresh
- * browser profile and a private HOME: what most end-to-end files start from.
+ * browser profile and a private HOME: what most end-to-end files start from. With `executable`,
+ * the single executable companion is installed and run with no node on PATH (the installer's and
+ * the browser's, which the companion inherits).
  */
-export async function launchWithCompanion(sandbox: SandboxLike): Promise<{ session: Session; home: Awaited<ReturnType<typeof privateHome>> }> {
+export async function launchWithCompanion(
+  sandbox: SandboxLike,
+  opts: { executable?: boolean } = {},
+): Promise<{ session: Session; home: Awaited<ReturnType<typeof privateHome>> }> {
   const home = await privateHome();
   const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
-  const installed = installCompanion(userDataDir, home.env);
+  const env = opts.executable ? { ...home.env, PATH: pathWithoutNode(home.home) } : home.env;
+  const installed = installCompanion(userDataDir, env, opts);
   if (!installed.includes(join(userDataDir, 'NativeMessagingHosts'))) throw new Error(`the companion's installer did not register it for the profile:\n${installed}`);
-  return { session: await launch(sandbox, { userDataDir, env: home.env }), home };
+  return { session: await launch(sandbox, { userDataDir, env }), home };
 }
 
 /**
