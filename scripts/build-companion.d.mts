@@ -8,4 +8,4 @@ export function pinnedNode(target: keyof typeof TARGETS, cacheDir?: string): str
 export function buildExecutable(opts: { target: keyof typeof TARGETS; base: string; blobNode: string; script: string; out: string }): Promise<string[]>;
 export function buildNpmPackage(bundle: string, version: string, outDir: string): string;
 /** Returns the files built: the npm tarball first, then the executables. */
-export function buildCompanion(opts: { bundle: string; outDir?: string; release?: boolean; log?: (line: string) => void }): Promise<string[]>;
+export function buildCompanion(opts: { bundle: string; outDir?: string; release?: boolean; targets?: string[]; log?: (line: string) => void }): Promise<string[]>;

@@ -11,7 +11,7 @@
 // target on the pinned official binaries, published on npm as the packages below (fetched with
 // `npm pack` into node_modules/.cache and checked against the pinned integrity).
 //
-// Usage: node scripts/build-companion.mjs [--release] [--out DIR]   (after the host bundle is built)
+// Usage: node scripts/build-companion.mjs [--release [--targets a,b]] [--out DIR]   (after the host bundle is built)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,14 +96,15 @@ export function pinnedNode(target, cacheDir = join(root, 'node_modules', '.cache
 }
 
 /**
- * postject's ELF reader warns once per note section it cannot name (Node's Linux binaries have
- * hundreds); those lines say nothing about the result, so they are dropped. It binds console.warn
- * when it loads, inside inject().
+ * postject's reader warns once per ELF note section it cannot name (Node's Linux binaries have
+ * hundreds) and about the PE signature the injection invalidates (the build's own note says what
+ * to do); those lines are dropped. It binds console.warn when it loads, inside inject().
  */
+const POSTJECT_NOISE = ["warning: Can't find string offset for section name", 'warning: The signature seems corrupted'];
 async function quietly(task) {
   const warn = console.warn;
   console.warn = (...args) => {
-    if (!String(args[0]).startsWith("warning: Can't find string offset for section name")) warn(...args);
+    if (!POSTJECT_NOISE.some((noise) => String(args[0]).startsWith(noise))) warn(...args);
   };
   try {
     return await task();
@@ -188,10 +189,10 @@ export function buildNpmPackage(bundle, version, outDir) {
 
 /**
  * Builds the companion's user-facing forms into `outDir` (default dist/): the npm package, and
- * the executable for this machine or, with `release`, for every target. Returns the files and
- * the notes to print.
+ * the executable for this machine or, with `release`, for every target (or those named). Returns
+ * the files; prints what this machine could not do.
  */
-export async function buildCompanion({ bundle, outDir = join(root, 'dist'), release = false, log = console.log }) {
+export async function buildCompanion({ bundle, outDir = join(root, 'dist'), release = false, targets: named, log = console.log }) {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const files = [buildNpmPackage(bundle, version, outDir)];
   const exeDir = join(outDir, 'companion');
@@ -199,7 +200,9 @@ export async function buildCompanion({ bundle, outDir = join(root, 'dist'), rele
   try {
     const script = await buildSeaScript(join(work, 'ado-companion.cjs'), version);
     const host = hostTarget();
-    const targets = release ? Object.keys(TARGETS) : host ? [host] : [];
+    const unknown = (named ?? []).filter((t) => !(t in TARGETS));
+    if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}; known: ${Object.keys(TARGETS).join(', ')}`);
+    const targets = release ? (named ?? Object.keys(TARGETS)) : host ? [host] : [];
     if (targets.length === 0) log(`companion executable: none for ${process.platform}-${process.arch} (targets: ${Object.keys(TARGETS).join(', ')}); the npm package works there`);
     // The blob must come from a node of the base's version that runs here.
     const local = !release && host ? thisNodeAsBase(host) : undefined;
@@ -225,5 +228,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const outDir = i > 0 ? resolve(process.argv[i + 1]) : join(root, 'dist');
   const bundle = join(outDir, 'host', 'ado-companion-host.mjs');
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
-  for (const file of await buildCompanion({ bundle, outDir, release: process.argv.includes('--release') })) console.log(`built ${file}`);
+  const t = process.argv.indexOf('--targets');
+  const targets = t > 0 ? process.argv[t + 1].split(',') : undefined;
+  for (const file of await buildCompanion({ bundle, outDir, release: process.argv.includes('--release'), targets })) console.log(`built ${file}`);
 }
