@@ -18,9 +18,10 @@ const REAL_HELP = `Using Azure DevOps Companion with the real dev.azure.com
 1. Build it:            npm run build
 2. Load the extension:  Chrome/Edge/Brave → chrome://extensions → Developer mode → Load unpacked → dist/chrome
                         Firefox → about:debugging#/runtime/this-firefox → Load Temporary Add-on → dist/firefox/manifest.json
-3. Install the companion (it runs git and ssh-keygen for the extension):
-                        node dist/host/ado-companion-host.mjs install --browser chrome
-                        (chromium, edge, brave or firefox; then restart the browser; check with: ... doctor)
+3. Install the companion (it runs git and ssh-keygen for the extension), for every browser found:
+                        dist/companion/ado-companion-linux-x64 install     (Linux x64: Node built in)
+                        npx --package ./dist/ado-companion-*.tgz ado-companion install   (any system with Node 20.19+)
+                        (--browser chrome|chromium|edge|brave|firefox to choose; check with: ... doctor)
 4. Connect an account:  open the extension's Options →
                         • "Add with a personal access token": organization (or your Azure DevOps Server
                           collection URL) and a token with Code (Read, write & manage), Project and Team (Read),
