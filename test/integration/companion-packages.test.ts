@@ -110,6 +110,16 @@ describe('the single executable (Linux x64)', () => {
     const broken = runProgram(copy, ['doctor', '--browser', 'chromium', '--user-data-dir', profile], env);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(`fix: run: ${copy} install --browser chromium`);
+
+    // Without --browser: every browser found in HOME; uninstall then removes the copy too.
+    mkdirSync(join(sandbox.home, '.config', 'chromium'), { recursive: true });
+    mkdirSync(join(sandbox.home, '.mozilla'), { recursive: true });
+    expect(runProgram(copy, ['install'], env).code).toBe(0);
+    for (const manifest of [join(sandbox.home, '.config', 'chromium', 'NativeMessagingHosts'), join(sandbox.home, '.mozilla', 'native-messaging-hosts')]) {
+      expect(JSON.parse(readFileSync(join(manifest, `${HOST_NAME}.json`), 'utf8'))).toMatchObject({ path: launcher });
+    }
+    expect(runProgram(copy, ['uninstall'], env).code).toBe(0);
+    expect(existsSync(join(sandbox.companionHome, 'host'))).toBe(false);
   });
 });
 
