@@ -135,7 +135,13 @@ export async function uninstall(selection: Selection, everything: boolean, machi
     }
   }
   if (everything && existsSync(machine.dirs.install)) {
-    rmSync(machine.dirs.install, { recursive: true, force: true });
+    try {
+      rmSync(machine.dirs.install, { recursive: true, force: true });
+    } catch (error) {
+      // Windows keeps a running program's file locked, this one's too when it is the installed copy.
+      const done = removed.length > 0 ? `removed ${removed.join(', ')}, but ` : '';
+      throw new Error(`${done}could not remove ${machine.dirs.install} (${(error as NodeJS.ErrnoException).code}); close the browsers that use the companion and run uninstall again (on Windows, from the downloaded program, not the installed copy)`, { cause: error });
+    }
     removed.push(machine.dirs.install);
   }
   return { removed };
