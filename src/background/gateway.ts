@@ -1,6 +1,6 @@
 import type { Runtime } from 'webextension-polyfill';
 import { isAzureDevOps } from '../shared/ado/urls';
-import { pagesOnly, Request, type Reply } from '../shared/messages';
+import { parseRequest, type Reply, type Request } from '../shared/messages';
 import { onPremServers } from '../shared/profile';
 import { toReplyError } from './errors';
 import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers, type SenderKind } from './handlers/types';
@@ -18,7 +18,9 @@ export type { GatewayDeps } from './handlers/types';
 
 /**
  * Who is asking. Our own pages (popup, options) come from the extension origin; content scripts
- * come from a tab whose URL must be an Azure DevOps page. Anything else is refused.
+ * come from a tab whose URL must be an Azure DevOps page. Anything else is refused. What each may
+ * ask is the contract's (`REQUESTS` in src/shared/messages.ts): content scripts only what the
+ * injected features send, answered with their page's organization only.
  */
 export function classifySender(
   sender: Runtime.MessageSender,
@@ -47,12 +49,11 @@ export function createGateway(deps: CompanionHandlerDeps) {
   async function run(message: unknown, sender: Runtime.MessageSender, progress?: (event: unknown) => void): Promise<Reply> {
     const from = classifySender(sender, deps, onPremServers(await deps.store.list()));
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };
-    const parsed = Request.safeParse(message);
-    if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'Invalid request.' } };
-    const req = parsed.data;
-    if (from === 'content' && pagesOnly.has(req.type))
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'Pages may not manage accounts.' } };
-    const ctx: HandlerContext = { from, senderUrl: sender.tab?.url ?? sender.url, progress };
+    const parsed = parseRequest(message, from);
+    if (!parsed.ok) return parsed;
+    const req = parsed.request;
+    // The URL of the document that asked: for a content script, the page whose organization it gets.
+    const ctx: HandlerContext = { from, senderUrl: sender.url, progress };
     try {
       const handler = table[req.type] as (r: Request, c: HandlerContext) => Promise<unknown>;
       return { ok: true, data: await handler(req, ctx) };

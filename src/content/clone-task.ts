@@ -1,9 +1,9 @@
-import { ask, askWithProgress } from '../shared/ask';
+import { ask, askWithProgress } from './ask';
 import type { CloneData } from '../shared/host-protocol';
-import type { CloneProgress, Request } from '../shared/messages';
+import type { CloneProgress, PageRequest } from '../shared/messages';
 import { taskId } from './session';
 
-type CloneRequest = Omit<Extract<Request, { type: 'clone.start' }>, 'type' | 'taskId'>;
+type CloneRequest = Omit<Extract<PageRequest, { type: 'clone.start' }>, 'type' | 'taskId'>;
 
 /**
  * A clone started from a page. It outlives the view that started it (in-app navigation does not

@@ -1,4 +1,4 @@
-import { ask } from '../shared/ask';
+import { ask } from './ask';
 import { isBranches, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
 import type { ClonePlan, CompanionStatus } from '../shared/messages';
 import { runningClone, startClone, progressText, type CloneTask } from './clone-task';
@@ -19,25 +19,24 @@ import { openPopover, type Popover } from './ui/popover';
 type Loaded =
   | { kind: 'noCompanion'; status: CompanionStatus; urls: RemoteUrls | undefined }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; plan: ClonePlan; profileId: string | undefined; remoteUrl: string | undefined };
+  | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean; remoteUrl: string | undefined };
 
 async function load(page: AdoPage): Promise<Loaded> {
   const repo = repoKeyOf(page)!;
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') return { kind: 'noCompanion', status, urls: await readRemoteUrls(page) };
-    const profileId = context.profile?.id;
+    const hasProfile = !!context.profile;
     // Without a profile git signs in by itself, and the clone URL comes from the page's own session.
-    const remoteUrl = profileId ? undefined : (await readRemoteUrls(page))?.https;
-    if (!profileId && !remoteUrl) return { kind: 'problem', message: `No profile is connected for ${page.organization}, and this page's clone URL could not be read. Add a profile in the extension's Options.` };
+    const remoteUrl = hasProfile ? undefined : (await readRemoteUrls(page))?.https;
+    if (!hasProfile && !remoteUrl) return { kind: 'problem', message: `No profile is connected for ${page.organization}, and this page's clone URL could not be read. Add a profile in the extension's Options.` };
     const branch = viewedBranch(page);
     const plan = await ask({
       type: 'clone.plan',
-      ...(profileId ? { profileId } : {}),
       repo: remoteUrl ? { ...repo, remoteUrl } : repo,
       ...(branch ? { branch } : {}),
     });
-    return { kind: 'ready', plan, profileId, remoteUrl };
+    return { kind: 'ready', plan, hasProfile, remoteUrl };
   } catch (e) {
     return { kind: 'problem', message: problemText(e) };
   }
@@ -125,9 +124,8 @@ export const cloneToDesktop: Feature = {
       });
     }
 
-    function clone(plan: ClonePlan, profileId: string | undefined, remoteUrl: string | undefined): void {
+    function clone(plan: ClonePlan, remoteUrl: string | undefined): void {
       follow(startClone(key, {
-        ...(profileId ? { profileId } : {}),
         repo: remoteUrl ? { ...repo, remoteUrl } : repo,
         ...(plan.branch ? { branch: plan.branch } : {}),
         protocol: plan.protocol,
@@ -169,7 +167,7 @@ export const cloneToDesktop: Feature = {
           }, signal, { primary: true })),
         ];
       }
-      const { plan, profileId, remoteUrl } = loaded;
+      const { plan, hasProfile, remoteUrl } = loaded;
       if (plan.existing) {
         const state = plan.existing.dirty ? ' (uncommitted changes)' : '';
         return [
@@ -178,7 +176,7 @@ export const cloneToDesktop: Feature = {
             ['Folder', h('span', { class: 'adoc-mono' }, plan.existing.path)],
             ['Branch', `${plan.existing.branch ?? 'detached'}${state}`],
           ]),
-          localCloneActions(plan.existing.path, signal, { profileId }),
+          localCloneActions(plan.existing.path, signal, { canFetch: hasProfile }),
         ];
       }
       return [
@@ -189,8 +187,8 @@ export const cloneToDesktop: Feature = {
           ['Over', plan.protocol.toUpperCase()],
         ]),
         h('div', { class: 'adoc-mono adoc-muted' }, plan.url),
-        !profileId ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${page.organization}: git's own credential helper will sign you in.`) : false,
-        actions(button('Clone', () => clone(plan, profileId, remoteUrl), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+        !hasProfile ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${page.organization}: git's own credential helper will sign you in.`) : false,
+        actions(button('Clone', () => clone(plan, remoteUrl), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
       ];
     }
 

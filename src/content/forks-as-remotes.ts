@@ -1,4 +1,4 @@
-import { ask } from '../shared/ask';
+import { ask } from './ask';
 import { isForks, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
 import { progressText, startClone } from './clone-task';
@@ -17,7 +17,6 @@ import { openPopover, type Popover } from './ui/popover';
  */
 
 interface Loaded {
-  profileId: string;
   forks: ForkList;
   projects: ProjectSummary[];
   /** The local clone of this repository, if there is one (and the companion runs). */
@@ -28,11 +27,10 @@ interface Loaded {
 async function load(page: AdoPage, repo: RepoKey): Promise<Loaded | string> {
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-    const profileId = context.profile?.id;
-    if (!profileId) return `Forks need a profile for ${page.organization}: add one in the extension's Options.`;
-    const [forks, projects] = await Promise.all([ask({ type: 'forks.list', profileId, repo }), ask({ type: 'projects.list', profileId })]);
-    const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', profileId, repo }) : undefined;
-    return { profileId, forks, projects: projects.items, clonePath: plan?.existing?.path, companionReady: status.state === 'ready' };
+    if (!context.profile) return `Forks need a profile for ${page.organization}: add one in the extension's Options.`;
+    const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
+    const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', repo }) : undefined;
+    return { forks, projects: projects.items, clonePath: plan?.existing?.path, companionReady: status.state === 'ready' };
   } catch (e) {
     return problemText(e);
   }
@@ -90,10 +88,10 @@ export const forksAsRemotes: Feature = {
         add.disabled = true;
         status.className = 'adoc-muted';
         status.textContent = 'Adding…';
-        ask({ type: 'local.addRemote', profileId: data.profileId, path, name: remote, repo: keyOf(r) })
+        ask({ type: 'local.addRemote', path, name: remote, repo: keyOf(r) })
           .then(() => {
             status.textContent = `Added; fetching ${remote}…`;
-            return ask({ type: 'local.fetch', profileId: data.profileId, path, remote });
+            return ask({ type: 'local.fetch', path, remote });
           })
           .then(() => {
             status.className = 'adoc-good';
@@ -132,13 +130,13 @@ export const forksAsRemotes: Feature = {
         fill(out, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
         void (async () => {
           try {
-            const fork = await ask({ type: 'forks.create', profileId: data.profileId, repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
+            const fork = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
             fill(out, bar.el);
-            const task = startClone(`${page.orgBaseUrl}|${fork.project.name}|${fork.name}`.toLowerCase(), { profileId: data.profileId, repo: keyOf(fork) });
+            const task = startClone(`${page.orgBaseUrl}|${fork.project.name}|${fork.name}`.toLowerCase(), { repo: keyOf(fork) });
             task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
             const cloned = await task.result;
-            await ask({ type: 'local.addRemote', profileId: data.profileId, path: cloned.path, name: 'upstream', repo: keyOf(original) });
-            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { profileId: data.profileId }));
+            await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
+            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
           } catch (e) {
             go.disabled = false;
             fill(out, alertBox(problemText(e)));

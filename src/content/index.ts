@@ -1,4 +1,4 @@
-import { ask } from '../shared/ask';
+import { ask } from './ask';
 import { parseAdoUrl } from '../shared/ado/urls';
 import type { FeatureId } from '../shared/messages';
 import { FEATURES } from './features';

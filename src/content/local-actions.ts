@@ -1,4 +1,4 @@
-import { ask } from '../shared/ask';
+import { ask } from './ask';
 import { h } from './ui/dom';
 import { actions, button } from './ui/parts';
 import { problemText } from './session';
@@ -7,7 +7,7 @@ import { problemText } from './session';
  * "Open folder", "Open in editor" and (with a profile) "Fetch" for a clone on this computer, with
  * one status line for what happened.
  */
-export function localCloneActions(path: string, signal: AbortSignal, opts: { profileId?: string | undefined; fetchRemote?: string } = {}): HTMLElement {
+export function localCloneActions(path: string, signal: AbortSignal, opts: { canFetch?: boolean; fetchRemote?: string } = {}): HTMLElement {
   const status = h('div', { class: 'adoc-muted', role: 'status' });
   const run = async (what: string, work: () => Promise<string>) => {
     status.className = 'adoc-muted';
@@ -29,9 +29,9 @@ export function localCloneActions(path: string, signal: AbortSignal, opts: { pro
       button('Open folder', open('folder'), signal, { primary: true }),
       button('Open in editor', open('editor'), signal),
       // Fetching signs in with the page's profile; without one there is no credential to give git.
-      opts.profileId !== undefined &&
+      opts.canFetch === true &&
         button(`Fetch ${remote}`, () => void run(`Fetching ${remote}`, async () => {
-          await ask({ type: 'local.fetch', profileId: opts.profileId, path, remote });
+          await ask({ type: 'local.fetch', path, remote });
           return `Fetched ${remote}.`;
         }), signal),
     ),

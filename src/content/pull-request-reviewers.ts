@@ -1,4 +1,4 @@
-import { ask } from '../shared/ask';
+import { ask } from './ask';
 import { isPullRequest, isPullRequestCreate, type AdoPage } from '../shared/ado/urls';
 import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
 import type { Feature } from './feature';
@@ -107,10 +107,10 @@ export const pullRequestReviewers: Feature = {
       fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
     }
 
-    async function add(profileId: string, choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
+    async function add(choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
       say('Adding…');
       try {
-        const answer = await ask({ type: 'pullRequest.addReviewers', profileId, repo, pullRequestId: pr, reviewers: choice.people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
+        const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: choice.people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
         const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
         const text = [
           answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
@@ -128,15 +128,15 @@ export const pullRequestReviewers: Feature = {
     }
 
     void (async () => {
-      const profileId = (await pageContext.get().catch(() => ({ profile: undefined }))).profile?.id;
+      const { profile } = await pageContext.get().catch(() => ({ profile: undefined }));
       if (signal.aborted) return;
-      if (!profileId) {
+      if (!profile) {
         fill(card, alertBox(`The reviewer helpers need a profile for ${page.organization}: add one in the extension's Options.`));
         return;
       }
       const branches = creating ? createBranches(page) : undefined;
       const choose = (choice: Choice) => {
-        if (!creating) return void add(profileId, choice, page.pullRequestId!);
+        if (!creating) return void add(choice, page.pullRequestId!);
         if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
         if (pending?.repo !== repoId(page, repo) || pending.source !== branches.source || pending.target !== branches.target) {
           pending = { repo: repoId(page, repo), ...branches, at: Date.now(), people: [] };
@@ -146,20 +146,20 @@ export const pullRequestReviewers: Feature = {
         pending.at = Date.now();
         showQueue();
       };
-      fill(search, peopleSearch(profileId, choose, signal));
+      fill(search, peopleSearch(choose, signal));
       showQueue();
 
       const cached = cache.get(prKey) ?? {};
       cache.set(prKey, cached);
-      cached.groups ??= ask({ type: 'groups.list', profileId, project: repo.project }).then((a) => a.groups);
+      cached.groups ??= ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups);
       if (creating) {
         cached.suggestions ??= branches
-          ? ask({ type: 'prs.suggestReviewers', profileId, repo, sourceBranch: branches.source, targetBranch: branches.target })
+          ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
           : Promise.resolve({ suggestions: [], changedFiles: 0 });
       } else {
-        cached.suggestions ??= ask({ type: 'pullRequest.suggestReviewers', profileId, repo, pullRequestId: page.pullRequestId! });
+        cached.suggestions ??= ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! });
         try {
-          const summary = await ask({ type: 'pullRequest.reviewers', profileId, repo, pullRequestId: page.pullRequestId! });
+          const summary = await ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
           if (signal.aborted) return;
           fill(votes, voteSummary(summary.reviewers));
           // Choices made while creating this pull request.
@@ -168,7 +168,7 @@ export const pullRequestReviewers: Feature = {
             pending = undefined;
             for (const isRequired of [true, false]) {
               const people = queue.people.filter((p) => p.isRequired === isRequired);
-              if (people.length) await add(profileId, { people, isRequired }, summary.id);
+              if (people.length) await add({ people, isRequired }, summary.id);
             }
           }
         } catch (e) {

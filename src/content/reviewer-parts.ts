@@ -1,4 +1,4 @@
-import { ask } from '../shared/ask';
+import { ask } from './ask';
 import type { Person, PullRequestSummary, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
 import { problemText } from './session';
 import { h, onActivate } from './ui/dom';
@@ -84,7 +84,7 @@ export function groupButtons(groups: ReviewerGroup[], project: string, choose: C
 }
 
 /** A search box for anyone in the organization, each result addable as optional or required. */
-export function peopleSearch(profileId: string, choose: Choose, signal: AbortSignal): HTMLElement {
+export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
   const input = h('input', { class: 'adoc-input adoc-grow', type: 'search', placeholder: 'Search people and groups', 'aria-label': 'Search people and groups to add as reviewers' });
   const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite' });
   let asked = 0;
@@ -93,7 +93,7 @@ export function peopleSearch(profileId: string, choose: Choose, signal: AbortSig
     if (!query) return;
     const mine = ++asked;
     results.replaceChildren(h('li', { class: 'adoc-muted' }, 'Searching…'));
-    ask({ type: 'people.search', profileId, query })
+    ask({ type: 'people.search', query })
       .then(({ people }) => {
         if (mine !== asked) return;
         results.replaceChildren(...(people.length ? people.map((p) => personRow(p, p.mail, choose, signal, true)) : [h('li', { class: 'adoc-muted' }, `Nobody matches “${query}”.`)]));

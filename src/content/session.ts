@@ -1,4 +1,5 @@
-import { ask, AskError } from '../shared/ask';
+import { AskError } from '../shared/ask';
+import { ask } from './ask';
 import type { CompanionStatus, PageContextAnswer } from '../shared/messages';
 
 /**

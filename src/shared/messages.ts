@@ -1,11 +1,21 @@
 import * as z from 'zod';
-import type { CloneData, LocalClonesData, ProgressPhase, SshKeyData, SshTestData } from './host-protocol';
+import {
+  AddRemoteDataSchema,
+  CancelDataSchema,
+  CloneDataSchema,
+  FetchDataSchema,
+  LocalClonesDataSchema,
+  OpenDataSchema,
+  SshKeyDataSchema,
+  SshTestDataSchema,
+  type ProgressPhase,
+} from './host-protocol';
 import type { Profile } from './profile';
 
 /**
- * What the popup, the options page and content scripts may ask the background worker. Requests
- * are checked with these schemas on arrival; answers never carry credentials. Requests marked
- * `pagesOnly` are refused from content scripts: a web page must not manage accounts.
+ * What the popup, the options page and content scripts may ask the background worker: one record
+ * per request type (`REQUESTS`, at the end of this file) with its input schema, its answer and who
+ * may ask. Requests are checked against it on arrival; answers never carry credentials.
  */
 const id = z.string().min(1).max(200);
 const profileId = id.optional();
@@ -27,171 +37,6 @@ export type RepoKey = z.infer<typeof RepoKey>;
 /** The injected features of the content script (issue 6); each can be switched off in Options. */
 export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers']);
 export type FeatureId = z.infer<typeof FeatureId>;
-
-export const Request = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ping') }),
-  z.object({ type: z.literal('profiles.list') }),
-  z.object({
-    type: z.literal('profiles.addPat'),
-    /** Absent for Azure DevOps Services; the collection URL for Azure DevOps Server. */
-    collectionUrl: z.string().url().optional(),
-    organization: z.string().trim().min(1).max(200),
-    pat: z.string().trim().min(1).max(1000),
-    name: z.string().trim().max(100).optional(),
-  }),
-  z.object({ type: z.literal('profiles.signIn') }),
-  z.object({ type: z.literal('profiles.finishSignIn'), pending: id, organization: z.string().min(1).max(200) }),
-  z.object({
-    type: z.literal('profiles.update'),
-    id,
-    patch: z.object({
-      name: z.string().trim().min(1).max(100).optional(),
-      cloneRoot: z.string().trim().min(1).max(1000).optional(),
-      layout: z.string().trim().min(1).max(200).optional(),
-      protocol: z.enum(['https', 'ssh']).optional(),
-    }),
-  }),
-  z.object({ type: z.literal('profiles.remove'), id }),
-  z.object({ type: z.literal('profiles.setActive'), id }),
-  z.object({ type: z.literal('profiles.export') }),
-  z.object({ type: z.literal('profiles.import'), json: z.string().max(1_000_000) }),
-  z.object({ type: z.literal('settings.get') }),
-  z.object({
-    type: z.literal('settings.setOAuth'),
-    clientId: z.string().trim().max(100),
-    tenant: z.string().trim().max(100),
-  }),
-  z.object({ type: z.literal('projects.list'), profileId, refresh: z.boolean().optional() }),
-  z.object({ type: z.literal('repos.list'), profileId, refresh: z.boolean().optional() }),
-  /** A content script asks which profile serves its page (if any); the page is the sender's tab. */
-  z.object({ type: z.literal('page.context') }),
-
-  // ── The companion (native host): clones, local repositories, SSH ──────────────────────────
-  z.object({ type: z.literal('companion.status') }),
-  z.object({ type: z.literal('companion.setCloneRoot'), profileId, cloneRoot: z.string().trim().min(1).max(1000) }),
-  /** Where a clone of this repository would go and with which URL; also whether it is cloned already. */
-  z.object({ type: z.literal('clone.plan'), profileId, repo: RepoKey, branch: z.string().max(255).optional() }),
-  /** Ask through a port (askWithProgress) to receive progress events. */
-  z.object({
-    type: z.literal('clone.start'),
-    profileId,
-    repo: RepoKey,
-    branch: z.string().max(255).optional(),
-    protocol: z.enum(['https', 'ssh']).optional(),
-    partial: z.boolean().optional(),
-    /** Chosen by the asker so it can cancel: `clone.cancel` with the same id. */
-    taskId: id,
-  }),
-  z.object({ type: z.literal('clone.cancel'), taskId: id }),
-  z.object({ type: z.literal('local.clones') }),
-  z.object({ type: z.literal('local.open'), path: z.string().min(1).max(4096), target: z.enum(['folder', 'editor', 'terminal']) }),
-  z.object({ type: z.literal('local.fetch'), profileId, path: z.string().min(1).max(4096), remote: z.string().min(1).max(64) }),
-  z.object({
-    type: z.literal('local.addRemote'),
-    profileId,
-    path: z.string().min(1).max(4096),
-    name: z.string().min(1).max(64),
-    repo: RepoKey,
-  }),
-  z.object({ type: z.literal('ssh.key'), action: z.enum(['find', 'generate']) }),
-  z.object({ type: z.literal('ssh.test'), host: z.string().min(1).max(253).optional() }),
-
-  // ── Popup and options: new repositories, pull requests, people, reviewer groups (issue 7) ──
-  z.object({ type: z.literal('repos.gitignoreTemplates'), profileId, project: z.string().min(1).max(200) }),
-  z.object({
-    type: z.literal('repos.create'),
-    profileId,
-    projectId: id,
-    name: z.string().min(1).max(64),
-    readme: z.boolean(),
-    /** A template name; `builtIn`: from this extension's own list rather than Azure DevOps'. */
-    gitignore: z.object({ name: z.string().min(1).max(100), builtIn: z.boolean() }).optional(),
-    license: z.object({ id: z.string().min(1).max(40), year: z.string().max(20), holder: z.string().max(200) }).optional(),
-    defaultBranch: z.string().trim().min(1).max(255),
-  }),
-  z.object({ type: z.literal('repos.branches'), profileId, repo: RepoKey }),
-  z.object({ type: z.literal('prs.mine'), profileId }),
-  z.object({
-    type: z.literal('prs.create'),
-    profileId,
-    repo: RepoKey,
-    sourceBranch: z.string().min(1).max(255),
-    targetBranch: z.string().min(1).max(255),
-    title: z.string().trim().min(1).max(400),
-    description: z.string().max(4000).optional(),
-    isDraft: z.boolean().optional(),
-    reviewerIds: z.array(id).max(100),
-  }),
-  z.object({ type: z.literal('prs.suggestReviewers'), profileId, repo: RepoKey, sourceBranch: z.string().min(1).max(255), targetBranch: z.string().min(1).max(255) }),
-  z.object({ type: z.literal('people.search'), profileId, query: z.string().trim().min(1).max(200) }),
-  z.object({ type: z.literal('groups.list'), profileId, project: z.string().max(200).optional() }),
-  z.object({
-    type: z.literal('groups.save'),
-    profileId,
-    group: z.object({
-      id: id.optional(),
-      project: z.string().trim().min(1).max(200),
-      name: z.string().trim().min(1).max(100),
-      members: z.array(z.object({ id, displayName: z.string().max(300), mail: z.string().max(300).optional(), isGroup: z.boolean().optional() })).min(1).max(100),
-    }),
-  }),
-  z.object({ type: z.literal('groups.remove'), id }),
-  /** OAuth profiles only: Azure DevOps refuses this with a PAT (copy the key to its keys page instead). */
-  z.object({ type: z.literal('ssh.addToAdo'), profileId, publicKey: z.string().trim().min(1).max(16_000) }),
-
-  // ── Injected features on Azure DevOps pages (issue 6) ─────────────────────────────────────
-  /** Which features are on, and which page anchors were missing lately (for Options). */
-  z.object({ type: z.literal('features.settings') }),
-  z.object({ type: z.literal('features.setEnabled'), feature: FeatureId, enabled: z.boolean() }),
-  z.object({ type: z.literal('features.clearLog') }),
-  /** A content script found none of a feature's anchors in time and shows it floating instead. */
-  z.object({
-    type: z.literal('features.missingAnchor'),
-    feature: FeatureId,
-    page: z.string().min(1).max(40),
-    selectors: z.array(z.string().min(1).max(300)).min(1).max(30),
-  }),
-  /** The repository's parent and its forks in this organization. */
-  z.object({ type: z.literal('forks.list'), profileId, repo: RepoKey }),
-  z.object({ type: z.literal('forks.create'), profileId, repo: RepoKey, projectId: id, name: z.string().trim().min(1).max(64) }),
-  z.object({ type: z.literal('pullRequest.reviewers'), profileId, repo: RepoKey, pullRequestId: z.number().int().positive().max(2 ** 31) }),
-  /** People who recently changed the files this pull request touches (its author and current reviewers left out). */
-  z.object({ type: z.literal('pullRequest.suggestReviewers'), profileId, repo: RepoKey, pullRequestId: z.number().int().positive().max(2 ** 31) }),
-  /** People who are reviewers already keep their vote: they are left out, not added again. */
-  z.object({
-    type: z.literal('pullRequest.addReviewers'),
-    profileId,
-    repo: RepoKey,
-    pullRequestId: z.number().int().positive().max(2 ** 31),
-    reviewers: z.array(z.object({ id, isRequired: z.boolean() })).min(1).max(100),
-  }),
-]);
-export type Request = z.infer<typeof Request>;
-export type RequestType = Request['type'];
-
-export const pagesOnly: ReadonlySet<RequestType> = new Set([
-  'companion.setCloneRoot',
-  'ssh.key',
-  'ssh.test',
-  'profiles.list',
-  'profiles.addPat',
-  'profiles.signIn',
-  'profiles.finishSignIn',
-  'profiles.update',
-  'profiles.remove',
-  'profiles.setActive',
-  'profiles.export',
-  'profiles.import',
-  'settings.get',
-  'settings.setOAuth',
-  // issue 7
-  'groups.save',
-  'groups.remove',
-  'ssh.addToAdo',
-  // issue 6
-  'features.setEnabled',
-  'features.clearLog',
-]);
 
 export interface ReplyError {
   /** `BAD_REQUEST`, `FORBIDDEN`, `NO_PROFILE`, or an Azure DevOps failure kind such as `oauthDisabled`. */
@@ -255,58 +100,6 @@ export interface PageContextAnswer {
   profile?: Pick<Profile, 'id' | 'name' | 'organization' | 'protocol' | 'layout' | 'cloneRoot'>;
   /** Azure DevOps Server hosts of the user's profiles, for `parseAdoUrl(url, { onPremHosts })`. */
   onPremHosts: string[];
-}
-
-/** Typed view for senders: the answer each request type gets. */
-export interface Answers {
-  ping: PingAnswer;
-  'profiles.list': ProfilesAnswer;
-  'profiles.addPat': Profile;
-  'profiles.signIn': SignInAnswer;
-  'profiles.finishSignIn': Profile;
-  'profiles.update': Profile;
-  'profiles.remove': ProfilesAnswer;
-  'profiles.setActive': ProfilesAnswer;
-  'profiles.export': string;
-  'profiles.import': ProfilesAnswer;
-  'settings.get': SettingsAnswer;
-  'settings.setOAuth': SettingsAnswer;
-  'projects.list': Listing<ProjectSummary>;
-  'repos.list': Listing<RepoSummary>;
-  'page.context': PageContextAnswer;
-  'companion.status': CompanionStatus;
-  'companion.setCloneRoot': CompanionStatus;
-  'clone.plan': ClonePlan;
-  'clone.start': CloneData;
-  'clone.cancel': { cancelled: boolean };
-  'local.clones': LocalClonesData;
-  'local.open': { opened: string; with: string };
-  'local.fetch': { path: string; remote: string };
-  'local.addRemote': { path: string; name: string; url: string };
-  'ssh.key': SshKeyData;
-  'ssh.test': SshTestData;
-  // issue 7
-  'repos.gitignoreTemplates': GitignoreTemplatesAnswer;
-  'repos.create': CreatedRepo;
-  'repos.branches': BranchesAnswer;
-  'prs.mine': MyPullRequests;
-  'prs.create': PullRequestSummary;
-  'prs.suggestReviewers': ReviewerSuggestions;
-  'people.search': { people: Person[] };
-  'groups.list': { groups: ReviewerGroup[] };
-  'groups.save': ReviewerGroup;
-  'groups.remove': { groups: ReviewerGroup[] };
-  'ssh.addToAdo': { name: string; validTo: string };
-  // issue 6
-  'features.settings': FeatureSettings;
-  'features.setEnabled': FeatureSettings;
-  'features.clearLog': FeatureSettings;
-  'features.missingAnchor': { recorded: boolean };
-  'forks.list': ForkList;
-  'forks.create': RepoSummary;
-  'pullRequest.reviewers': PullRequestSummary;
-  'pullRequest.suggestReviewers': ReviewerSuggestions;
-  'pullRequest.addReviewers': PullRequestSummary & { added: string[]; alreadyReviewing: string[] };
 }
 
 export interface CompanionStatus {
@@ -444,4 +237,230 @@ export interface ForkList {
   /** The repository this one was forked from, if it is a fork. */
   parent?: RepoSummary;
   forks: RepoSummary[];
+}
+
+// ── The contract ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Who asks. `extension`: our own pages (popup, options). `content`: the content script of an Azure
+ * DevOps page, which a hostile page sits next to: it is answered with its own organization's
+ * profile only, never one it names (see src/background/gateway.ts and SECURITY.md).
+ */
+export type Sender = 'extension' | 'content';
+
+/** A request content scripts may not send: the default. */
+const OURS = ['extension'] as const satisfies readonly Sender[];
+/** A request the injected features in src/content send. */
+const PAGES = ['extension', 'content'] as const satisfies readonly Sender[];
+
+/** An answer built by our own code from types declared above: its type, checked at compile time only. */
+const answer = <T>() => z.custom<T>();
+
+interface Contract {
+  /** The request's fields besides `type`. */
+  input: z.ZodRawShape;
+  answer: z.ZodType;
+  /** Absent: our own pages only. */
+  senders?: readonly Sender[];
+}
+
+const repoRequest = { profileId, repo: RepoKey };
+const pullRequestId = z.number().int().positive().max(2 ** 31);
+
+/**
+ * Every request the background answers. A content script may send only what names `PAGES`: those
+ * the injected features send. A new request is closed to pages until it says otherwise.
+ */
+export const REQUESTS = {
+  ping: { input: {}, answer: answer<PingAnswer>() },
+
+  // ── Accounts and settings: our own pages only; a web page must not manage accounts ───────
+  'profiles.list': { input: {}, answer: answer<ProfilesAnswer>() },
+  'profiles.addPat': {
+    input: {
+      /** Absent for Azure DevOps Services; the collection URL for Azure DevOps Server. */
+      collectionUrl: z.string().url().optional(),
+      organization: z.string().trim().min(1).max(200),
+      pat: z.string().trim().min(1).max(1000),
+      name: z.string().trim().max(100).optional(),
+    },
+    answer: answer<Profile>(),
+  },
+  'profiles.signIn': { input: {}, answer: answer<SignInAnswer>() },
+  'profiles.finishSignIn': { input: { pending: id, organization: z.string().min(1).max(200) }, answer: answer<Profile>() },
+  'profiles.update': {
+    input: {
+      id,
+      patch: z.object({
+        name: z.string().trim().min(1).max(100).optional(),
+        cloneRoot: z.string().trim().min(1).max(1000).optional(),
+        layout: z.string().trim().min(1).max(200).optional(),
+        protocol: z.enum(['https', 'ssh']).optional(),
+      }),
+    },
+    answer: answer<Profile>(),
+  },
+  'profiles.remove': { input: { id }, answer: answer<ProfilesAnswer>() },
+  'profiles.setActive': { input: { id }, answer: answer<ProfilesAnswer>() },
+  'profiles.export': { input: {}, answer: z.string() },
+  'profiles.import': { input: { json: z.string().max(1_000_000) }, answer: answer<ProfilesAnswer>() },
+  'settings.get': { input: {}, answer: answer<SettingsAnswer>() },
+  'settings.setOAuth': { input: { clientId: z.string().trim().max(100), tenant: z.string().trim().max(100) }, answer: answer<SettingsAnswer>() },
+
+  // ── Lists ──────────────────────────────────────────────────────────────────────────────────
+  'projects.list': { input: { profileId, refresh: z.boolean().optional() }, answer: answer<Listing<ProjectSummary>>(), senders: PAGES },
+  'repos.list': { input: { profileId, refresh: z.boolean().optional() }, answer: answer<Listing<RepoSummary>>() },
+  /** A content script asks which profile serves its page (if any); the page is the sender's. */
+  'page.context': { input: {}, answer: answer<PageContextAnswer>(), senders: PAGES },
+
+  // ── The companion (native host): clones, local repositories, SSH ──────────────────────────
+  'companion.status': { input: {}, answer: answer<CompanionStatus>(), senders: PAGES },
+  'companion.setCloneRoot': { input: { profileId, cloneRoot: z.string().trim().min(1).max(1000) }, answer: answer<CompanionStatus>() },
+  /** Where a clone of this repository would go and with which URL; also whether it is cloned already. */
+  'clone.plan': { input: { ...repoRequest, branch: z.string().max(255).optional() }, answer: answer<ClonePlan>(), senders: PAGES },
+  /** Ask through a port (askWithProgress) to receive progress events. */
+  'clone.start': {
+    input: {
+      ...repoRequest,
+      branch: z.string().max(255).optional(),
+      protocol: z.enum(['https', 'ssh']).optional(),
+      partial: z.boolean().optional(),
+      /** Chosen by the asker so it can cancel: `clone.cancel` with the same id. */
+      taskId: id,
+    },
+    answer: CloneDataSchema,
+    senders: PAGES,
+  },
+  'clone.cancel': { input: { taskId: id }, answer: CancelDataSchema, senders: PAGES },
+  'local.clones': { input: {}, answer: LocalClonesDataSchema },
+  'local.open': { input: { path: z.string().min(1).max(4096), target: z.enum(['folder', 'editor', 'terminal']) }, answer: OpenDataSchema, senders: PAGES },
+  'local.fetch': { input: { profileId, path: z.string().min(1).max(4096), remote: z.string().min(1).max(64) }, answer: FetchDataSchema, senders: PAGES },
+  'local.addRemote': {
+    input: { ...repoRequest, path: z.string().min(1).max(4096), name: z.string().min(1).max(64) },
+    answer: AddRemoteDataSchema,
+    senders: PAGES,
+  },
+  'ssh.key': { input: { action: z.enum(['find', 'generate']) }, answer: SshKeyDataSchema },
+  'ssh.test': { input: { host: z.string().min(1).max(253).optional() }, answer: SshTestDataSchema },
+
+  // ── Popup and options: new repositories, pull requests, people, reviewer groups (issue 7) ──
+  'repos.gitignoreTemplates': { input: { profileId, project: z.string().min(1).max(200) }, answer: answer<GitignoreTemplatesAnswer>() },
+  'repos.create': {
+    input: {
+      profileId,
+      projectId: id,
+      name: z.string().min(1).max(64),
+      readme: z.boolean(),
+      /** A template name; `builtIn`: from this extension's own list rather than Azure DevOps'. */
+      gitignore: z.object({ name: z.string().min(1).max(100), builtIn: z.boolean() }).optional(),
+      license: z.object({ id: z.string().min(1).max(40), year: z.string().max(20), holder: z.string().max(200) }).optional(),
+      defaultBranch: z.string().trim().min(1).max(255),
+    },
+    answer: answer<CreatedRepo>(),
+  },
+  'repos.branches': { input: repoRequest, answer: answer<BranchesAnswer>() },
+  'prs.mine': { input: { profileId }, answer: answer<MyPullRequests>() },
+  'prs.create': {
+    input: {
+      ...repoRequest,
+      sourceBranch: z.string().min(1).max(255),
+      targetBranch: z.string().min(1).max(255),
+      title: z.string().trim().min(1).max(400),
+      description: z.string().max(4000).optional(),
+      isDraft: z.boolean().optional(),
+      reviewerIds: z.array(id).max(100),
+    },
+    answer: answer<PullRequestSummary>(),
+  },
+  /** Also asked by the reviewer helpers on a new pull request's page. */
+  'prs.suggestReviewers': {
+    input: { ...repoRequest, sourceBranch: z.string().min(1).max(255), targetBranch: z.string().min(1).max(255) },
+    answer: answer<ReviewerSuggestions>(),
+    senders: PAGES,
+  },
+  'people.search': { input: { profileId, query: z.string().trim().min(1).max(200) }, answer: answer<{ people: Person[] }>(), senders: PAGES },
+  'groups.list': { input: { profileId, project: z.string().max(200).optional() }, answer: answer<{ groups: ReviewerGroup[] }>(), senders: PAGES },
+  'groups.save': {
+    input: {
+      profileId,
+      group: z.object({
+        id: id.optional(),
+        project: z.string().trim().min(1).max(200),
+        name: z.string().trim().min(1).max(100),
+        members: z.array(z.object({ id, displayName: z.string().max(300), mail: z.string().max(300).optional(), isGroup: z.boolean().optional() })).min(1).max(100),
+      }),
+    },
+    answer: answer<ReviewerGroup>(),
+  },
+  'groups.remove': { input: { id }, answer: answer<{ groups: ReviewerGroup[] }>() },
+  /** OAuth profiles only: Azure DevOps refuses this with a PAT (copy the key to its keys page instead). */
+  'ssh.addToAdo': { input: { profileId, publicKey: z.string().trim().min(1).max(16_000) }, answer: answer<{ name: string; validTo: string }>() },
+
+  // ── Injected features on Azure DevOps pages (issue 6) ─────────────────────────────────────
+  /** Which features are on, and which page anchors were missing lately (for Options). */
+  'features.settings': { input: {}, answer: answer<FeatureSettings>(), senders: PAGES },
+  'features.setEnabled': { input: { feature: FeatureId, enabled: z.boolean() }, answer: answer<FeatureSettings>() },
+  'features.clearLog': { input: {}, answer: answer<FeatureSettings>() },
+  /** A content script found none of a feature's anchors in time and shows it floating instead. */
+  'features.missingAnchor': {
+    input: { feature: FeatureId, page: z.string().min(1).max(40), selectors: z.array(z.string().min(1).max(300)).min(1).max(30) },
+    answer: z.object({ recorded: z.boolean() }),
+    senders: PAGES,
+  },
+  /** The repository's parent and its forks in this organization. */
+  'forks.list': { input: repoRequest, answer: answer<ForkList>(), senders: PAGES },
+  'forks.create': { input: { ...repoRequest, projectId: id, name: z.string().trim().min(1).max(64) }, answer: answer<RepoSummary>(), senders: PAGES },
+  'pullRequest.reviewers': { input: { ...repoRequest, pullRequestId }, answer: answer<PullRequestSummary>(), senders: PAGES },
+  /** People who recently changed the files this pull request touches (its author and current reviewers left out). */
+  'pullRequest.suggestReviewers': { input: { ...repoRequest, pullRequestId }, answer: answer<ReviewerSuggestions>(), senders: PAGES },
+  /** People who are reviewers already keep their vote: they are left out, not added again. */
+  'pullRequest.addReviewers': {
+    input: { ...repoRequest, pullRequestId, reviewers: z.array(z.object({ id, isRequired: z.boolean() })).min(1).max(100) },
+    answer: answer<PullRequestSummary & { added: string[]; alreadyReviewing: string[] }>(),
+    senders: PAGES,
+  },
+} satisfies Record<string, Contract>;
+
+type Contracts = typeof REQUESTS;
+export type RequestType = keyof Contracts;
+export const REQUEST_TYPES = Object.keys(REQUESTS) as RequestType[];
+
+/** The schema of one request: its `type` and the contract's input. */
+type InputOf<T extends RequestType> = Contracts[T]['input'] extends infer S extends z.ZodRawShape ? S : never;
+type RequestSchema<T extends RequestType> = z.ZodObject<{ type: z.ZodLiteral<T> } & InputOf<T>>;
+const schemaOf = <T extends RequestType>(type: T): RequestSchema<T> => z.object({ type: z.literal(type), ...REQUESTS[type].input }) as RequestSchema<T>;
+
+/** Every request, by type: the union below and the gateway's checks come from here. */
+export const REQUEST_SCHEMAS = Object.fromEntries(REQUEST_TYPES.map((t) => [t, schemaOf(t)])) as { [T in RequestType]: RequestSchema<T> };
+
+export type Request = { [T in RequestType]: z.infer<RequestSchema<T>> }[RequestType];
+/** Typed view for senders: the answer each request type gets. */
+export type Answers = { [T in RequestType]: z.output<Contracts[T]['answer']> };
+
+/** Who may send a request of this type; content scripts only where the contract says so. */
+export const sendersOf = (type: RequestType): readonly Sender[] => (REQUESTS[type] as Contract).senders ?? OURS;
+
+/** The requests a content script may send. */
+export type PageRequestType = { [T in RequestType]: Contracts[T] extends { senders: readonly (infer S)[] } ? ('content' extends S ? T : never) : never }[RequestType];
+
+/** Distributes `Omit` over a union, so each request type keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/**
+ * What a content script may send: the page's own organization decides the profile, so it names
+ * none (the gateway refuses one that does).
+ */
+export type PageRequest = DistributiveOmit<Extract<Request, { type: PageRequestType }>, 'profileId'>;
+
+/** A request checked against the contract, or why it is refused. */
+export function parseRequest(message: unknown, from: Sender): { ok: true; request: Request } | { ok: false; error: ReplyError } {
+  const type = (message as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string' || !Object.hasOwn(REQUESTS, type)) return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown request type ${JSON.stringify(type)}.` } };
+  const t = type as RequestType;
+  if (!sendersOf(t).includes(from)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Pages may not ask for this.' } };
+  // A page reaches only its own organization: it may not choose another profile.
+  if (from === 'content' && (message as { profileId?: unknown }).profileId !== undefined)
+    return { ok: false, error: { code: 'FORBIDDEN', message: 'Pages may not choose a profile: each page is served by its own organization’s.' } };
+  const parsed = REQUEST_SCHEMAS[t].safeParse(message);
+  if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'Invalid request.' } };
+  return { ok: true, request: parsed.data as Request };
 }

@@ -5,7 +5,9 @@ import { createGateway } from '../../src/background/gateway';
 import type { CompanionHandlerDeps } from '../../src/background/handlers/companion';
 import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
-import { Request } from '../../src/shared/messages';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REQUEST_TYPES, REQUESTS, sendersOf, type Request } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
 
 const PAT = 'pat-secret-0123456789abcdef';
@@ -148,8 +150,7 @@ const everyRequest: Request[] = [
 describe('gateway', () => {
   it('covers every request type in this test', () => {
     const covered = new Set(everyRequest.map((r) => r.type));
-    const declared = Request.options.map((o) => o.shape.type.value);
-    expect([...covered].toSorted()).toEqual([...new Set(declared)].toSorted());
+    expect([...covered].toSorted()).toEqual([...REQUEST_TYPES].toSorted());
   });
 
   it.each([
@@ -242,5 +243,123 @@ describe('cloning through the companion', () => {
       auth: { kind: 'pat', token: PAT },
     });
     expect(JSON.stringify(reply)).not.toContain(PAT);
+  });
+});
+
+/** The request types the injected features send: every `type: 'area.name'` in src/content. */
+function typesTheFeaturesSend(): string[] {
+  const dir = join(import.meta.dirname, '../../src/content');
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const types = files.flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/\btype: '([a-zA-Z]+\.[a-zA-Z.]+)'/g)].map((m) => m[1]!));
+  return [...new Set(types)].toSorted();
+}
+
+describe('the contract', () => {
+  it('opens to content scripts exactly what the injected features send', () => {
+    const sent = typesTheFeaturesSend();
+    expect(sent.length).toBeGreaterThan(10);
+    expect(REQUEST_TYPES.filter((t) => sendersOf(t).includes('content')).toSorted()).toEqual(sent);
+  });
+
+  it('answers our own pages in the shape it declares', async () => {
+    const { handle } = await setup();
+    for (const req of everyRequest) {
+      const reply = await handle(req, fromPage);
+      if (reply.ok) expect(REQUESTS[req.type].answer.safeParse(reply.data).success, req.type).toBe(true);
+    }
+  });
+});
+
+/** Every call to Azure DevOps: which organization, and with which credential. */
+function recordingAdo(calls: { org: string; auth: string }[]): typeof fetch {
+  return async (input, init) => {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    calls.push({ org: new URL(String(input instanceof Request ? input.url : input)).pathname.split('/')[1] ?? '', auth: headers.get('authorization') ?? '' });
+    return fakeAdo(input, init);
+  };
+}
+
+const onPage = (url: string) => ({ id: 'abc', url, tab: { id: 4, url } }) as Runtime.MessageSender;
+const onFabrikam = onPage('https://dev.azure.com/fabrikam/Platform/_git/Platform');
+/** An organization the user has no profile for. */
+const onNorthwind = onPage('https://dev.azure.com/northwind/Web/_git/Web');
+const repo = { id: 'r1', name: 'Platform', project: 'Platform' };
+
+/** fabrikam's profiles (pat1, oa1) and contoso's, which is active. */
+async function withContosoActive() {
+  const calls: { org: string; auth: string }[] = [];
+  const s = await setup(recordingAdo(calls));
+  const store = createProfileStore(s.local);
+  await store.save(Profile.parse({ id: 'c1', name: 'Contoso', auth: 'pat', host: { kind: 'cloud' }, organization: 'contoso' }), { kind: 'pat', pat: CONTOSO_PAT });
+  await store.setActive('c1');
+  sentToHost.length = 0;
+  return { ...s, calls };
+}
+const CONTOSO_PAT = 'contoso-pat-0123456789';
+const contosoAuth = `Basic ${btoa(`:${CONTOSO_PAT}`)}`;
+
+describe('a page', () => {
+  it('may send only what the injected features send; everything else is refused unheard', async () => {
+    const { handle, calls } = await withContosoActive();
+    const closed = everyRequest.filter((r) => !sendersOf(r.type).includes('content'));
+    expect(closed.map((r) => r.type)).toEqual(expect.arrayContaining(['repos.create', 'repos.list', 'prs.create', 'prs.mine', 'local.clones', 'profiles.list', 'ping']));
+    for (const req of closed) expect(await handle(req, onFabrikam), req.type).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(calls).toEqual([]);
+    expect(sentToHost).toEqual([]);
+    // Our own pages still may.
+    expect(await handle({ type: 'repos.list' }, fromPage)).toMatchObject({ ok: true });
+  });
+
+  it('may not name a profile, not even its own organization’s', async () => {
+    const { handle, calls } = await withContosoActive();
+    for (const profileId of ['c1', 'pat1']) {
+      for (const req of [
+        { type: 'projects.list', profileId },
+        { type: 'forks.list', profileId, repo },
+        { type: 'local.fetch', profileId, path: '/x', remote: 'origin' },
+        { type: 'clone.start', profileId, repo, taskId: 't' },
+        { type: 'pullRequest.addReviewers', profileId, repo, pullRequestId: 1, reviewers: [{ id: 'u1', isRequired: false }] },
+      ]) {
+        expect(await handle(req, onFabrikam), `${req.type} ${profileId}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+    }
+    expect(calls).toEqual([]);
+    expect(sentToHost).toEqual([]);
+  });
+
+  it('is served by its own organization’s profile, not the active one of another', async () => {
+    const { handle, calls } = await withContosoActive();
+    expect(await handle({ type: 'page.context' }, onFabrikam)).toMatchObject({ ok: true, data: { profile: { organization: 'fabrikam' } } });
+    expect(await handle({ type: 'projects.list' }, onFabrikam)).toMatchObject({ ok: true, data: { profileId: expect.stringMatching(/^(pat1|oa1)$/) } });
+    expect(await handle({ type: 'local.fetch', path: '/x', remote: 'origin' }, onFabrikam)).toMatchObject({ ok: true });
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => c.org === 'fabrikam' && c.auth !== contosoAuth)).toBe(true);
+    expect(JSON.stringify(sentToHost)).not.toContain(CONTOSO_PAT);
+    expect(sentToHost.find((m) => m.type === 'fetch')).toMatchObject({ auth: { kind: expect.any(String) } });
+  });
+
+  it('of an organization without a profile gets NO_PROFILE, and nothing reaches the active one', async () => {
+    const { handle, calls } = await withContosoActive();
+    expect(await handle({ type: 'page.context' }, onNorthwind)).toMatchObject({ ok: true, data: { onPremHosts: [] } });
+    expect(((await handle({ type: 'page.context' }, onNorthwind)) as { data: { profile?: unknown } }).data.profile).toBeUndefined();
+    for (const req of [
+      { type: 'projects.list' },
+      { type: 'people.search', query: 'grace' },
+      { type: 'groups.list', project: 'Web' },
+      { type: 'prs.suggestReviewers', repo, sourceBranch: 'feature/x', targetBranch: 'main' },
+      { type: 'forks.list', repo },
+      { type: 'forks.create', repo, projectId: 'p1', name: 'Web-fork' },
+      { type: 'local.addRemote', path: '/x', name: 'fork', repo },
+      { type: 'pullRequest.reviewers', repo, pullRequestId: 1 },
+      { type: 'pullRequest.addReviewers', repo, pullRequestId: 1, reviewers: [{ id: 'u1', isRequired: false }] },
+      { type: 'clone.plan', repo },
+    ] satisfies Request[]) {
+      expect(await handle(req, onNorthwind), req.type).toMatchObject({ ok: false, error: { code: 'NO_PROFILE' } });
+    }
+    // Fetching without the organization's profile: git's own credentials, never contoso's token.
+    expect(await handle({ type: 'local.fetch', path: '/x', remote: 'origin' }, onNorthwind)).toMatchObject({ ok: true });
+    expect(sentToHost.find((m) => m.type === 'fetch')).not.toHaveProperty('auth');
+    expect(calls).toEqual([]);
+    expect(JSON.stringify(sentToHost)).not.toContain(CONTOSO_PAT);
   });
 });

@@ -112,8 +112,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         return { state, message: (e as Error).message, installCommand: cmd };
       }
     },
-    'companion.setCloneRoot': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'companion.setCloneRoot': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       await configureFor(p, req.cloneRoot);
       await store.save({ ...p, cloneRoot: req.cloneRoot });
       const config = await companion.request({ type: 'configure' });
@@ -162,8 +162,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return companion.request({ type: 'fetch', path: req.path, remote: req.remote, ...(auth ? { auth } : {}) });
     },
     'local.addRemote': async (req, ctx) => {
-      const p = await requestProfile(deps, req.profileId, ctx);
-      if (!p) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
       const url = p.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
       return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });

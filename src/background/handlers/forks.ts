@@ -2,7 +2,7 @@ import type { AdoClient, Repository, RepositoryRef } from '../../shared/ado/clie
 import type { RepoSummary } from '../../shared/messages';
 import type { Profile } from '../../shared/profile';
 import { clientFor } from '../connections';
-import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
 /** Forks for the "Forks as remotes" feature: list a repository's parent and forks, create a fork. */
 type ForkRequests = 'forks.list' | 'forks.create';
@@ -20,9 +20,6 @@ export function repoSummary(r: Repository): RepoSummary {
   };
 }
 
-const noProfile = () =>
-  Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
-
 /** A fork as the forks call answers it lacks URLs (and sometimes its project): read it whole. */
 const full = (api: AdoClient, ref: RepositoryRef) =>
   api.repository({ project: ref.project?.id ?? ref.project?.name ?? '', repositoryId: ref.id }).catch(() => undefined);
@@ -30,15 +27,9 @@ const full = (api: AdoClient, ref: RepositoryRef) =>
 export function forkHandlers(deps: GatewayDeps): Pick<Handlers, ForkRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
 
-  async function profileFor(id: string | undefined, ctx: HandlerContext): Promise<Profile> {
-    const p = await requestProfile(deps, id, ctx);
-    if (!p) throw noProfile();
-    return p;
-  }
-
   return {
     'forks.list': async (req, ctx) => {
-      const p = await profileFor(req.profileId, ctx);
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const api = client(p);
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const collectionId = p.instanceId ?? (await api.connectionData()).instanceId;
@@ -56,7 +47,7 @@ export function forkHandlers(deps: GatewayDeps): Pick<Handlers, ForkRequests> {
       };
     },
     'forks.create': async (req, ctx) => {
-      const p = await profileFor(req.profileId, ctx);
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const api = client(p);
       const parent = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const fork = await api.createFork({

@@ -1,27 +1,24 @@
-import { parseAdoUrl } from '../../shared/ado/urls';
-import { onPremServers, profileForPage } from '../../shared/profile';
+import { onPremServers } from '../../shared/profile';
 import { clientFor } from '../connections';
 import { listing } from '../lists';
-import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+import { pageProfile, profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
 export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projects.list' | 'repos.list' | 'page.context'> {
   const { store } = deps;
   const client = (p: Parameters<typeof clientFor>[0]) => () => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
   return {
     ping: async (_req, { from }) => ({ version: deps.version, sender: from }),
-    'projects.list': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'projects.list': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       return listing('projects', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
     },
-    'repos.list': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'repos.list': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
     },
     'page.context': async (_req, { senderUrl }) => {
-      const { profiles, activeId } = await store.snapshot();
+      const { profile: p, profiles } = await pageProfile(deps, senderUrl);
       const onPremHosts = onPremServers(profiles);
-      const page = senderUrl ? parseAdoUrl(senderUrl, { onPremHosts }) : undefined;
-      const p = page ? profileForPage(profiles, page, activeId) : undefined;
       const profile = p && { id: p.id, name: p.name, organization: p.organization, protocol: p.protocol, layout: p.layout, ...(p.cloneRoot ? { cloneRoot: p.cloneRoot } : {}) };
       return { onPremHosts, ...(profile ? { profile } : {}) };
     },

@@ -48,20 +48,20 @@ const SSH_KEY_DAYS = 364;
 export function peopleHandlers(deps: GatewayDeps): Pick<Handlers, PeopleRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
   return {
-    'people.search': async (req) => ({ people: await searchPeople(client(await profileOrThrow(deps, req.profileId)), req.query) }),
+    'people.search': async (req, ctx) => ({ people: await searchPeople(client(await profileOrThrow(deps, req.profileId, ctx)), req.query) }),
 
-    'groups.list': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'groups.list': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       return { groups: await listGroups(deps.local, p.id, req.project) };
     },
-    'groups.save': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'groups.save': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       return saveGroup(deps.local, p.id, req.group, deps.newId);
     },
     'groups.remove': async (req) => ({ groups: await removeGroup(deps.local, req.id) }),
 
-    'ssh.addToAdo': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'ssh.addToAdo': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       if (p.auth !== 'oauth') {
         throw new Error(
           `Azure DevOps does not let a personal access token add SSH keys. Copy your public key and add it on ${sshKeysPageUrl(orgBaseUrl(p))}.`,

@@ -20,8 +20,8 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     'profiles.addPat': (req) => addPatProfile(req, deps),
     'profiles.signIn': () => startOAuth(deps),
     'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
-    'profiles.update': async (req) => {
-      const next = Profile.parse({ ...(await profileOrThrow(deps, req.id)), ...req.patch });
+    'profiles.update': async (req, ctx) => {
+      const next = Profile.parse({ ...(await profileOrThrow(deps, req.id, ctx)), ...req.patch });
       await store.save(next);
       return next;
     },

@@ -5,7 +5,7 @@ import { clientFor } from '../connections';
 import { suggestReviewers } from '../suggest-reviewers';
 import { findPerson } from './people';
 import { summarize } from './pull-requests';
-import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
 
 /** The reviewers of one pull request, for the helpers injected into its page. */
 type ReviewerRequests = 'pullRequest.reviewers' | 'pullRequest.addReviewers' | 'pullRequest.suggestReviewers';
@@ -17,8 +17,7 @@ export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, R
 
   /** The profile for the page's organization, and the pull request, checked to belong to the named repository. */
   async function open(profileId: string | undefined, repo: RepoKey, pullRequestId: number, ctx: HandlerContext) {
-    const p = await requestProfile(deps, profileId, ctx);
-    if (!p) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+    const p = await profileOrThrow(deps, profileId, ctx);
     const api = client(p);
     const pr = await api.pullRequest(repo.project, pullRequestId);
     const named = (s: string) => s.toLowerCase() === repo.id.toLowerCase() || s.toLowerCase() === repo.name.toLowerCase();

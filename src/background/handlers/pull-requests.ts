@@ -45,8 +45,8 @@ const newestFirst = (a: PullRequestSummary, b: PullRequestSummary) => Date.parse
 export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullRequestRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
   return {
-    'prs.mine': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'prs.mine': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const me = p.identity?.id;
       if (!me) throw new Error(`“${p.name}” does not know who you are yet. Remove it and add it again in Options.`);
       const api = client(p);
@@ -78,8 +78,8 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       };
     },
 
-    'prs.create': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'prs.create': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const source = shortBranch(req.sourceBranch);
       const target = shortBranch(req.targetBranch);
       if (source === target) throw new Error('Choose two different branches: the source branch is merged into the target branch.');
@@ -97,8 +97,8 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       return summarize(pr, p, req.repo.project);
     },
 
-    'prs.suggestReviewers': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'prs.suggestReviewers': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const api = client(p);
       const ref = { project: req.repo.project, repositoryId: req.repo.id };
       const paths = await api.changedPaths(ref, req.sourceBranch, req.targetBranch);

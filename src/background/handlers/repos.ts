@@ -14,8 +14,8 @@ const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
   return {
-    'repos.gitignoreTemplates': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'repos.gitignoreTemplates': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       try {
         const names = await client(p).gitignoreTemplates(req.project);
         if (names.length > 0) return { names: names.toSorted((a, b) => a.localeCompare(b)), builtIn: false };
@@ -26,8 +26,8 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
       return { names: GITIGNORE_FALLBACK.map((t) => t.name), builtIn: true };
     },
 
-    'repos.create': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'repos.create': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       // Everything the first commit needs is checked before the repository exists.
       const license = req.license ? renderLicense(req.license.id, req.license) : undefined;
       let gitignore: InitialPushInput['gitignore'];
@@ -81,8 +81,8 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
       }
     },
 
-    'repos.branches': async (req) => {
-      const p = await profileOrThrow(deps, req.profileId);
+    'repos.branches': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
       const api = client(p);
       const ref = { project: req.repo.project, repositoryId: req.repo.id };
       const [repo, refs] = await Promise.all([api.repository(ref), api.branches(ref)]);

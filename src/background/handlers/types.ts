@@ -25,26 +25,30 @@ export type Handlers = {
   [T in Request['type']]: (req: Extract<Request, { type: T }>, ctx: HandlerContext) => Promise<Answers[T]>;
 };
 
-/**
- * The profile for a request: the one it names; for a content script, the one of its page's
- * organization (never the active one, which may belong to another organization); for our own
- * pages, the active one.
- */
-export async function requestProfile(deps: Pick<GatewayDeps, 'store'>, id: string | undefined, ctx: HandlerContext): Promise<Profile | undefined> {
-  if (id) return deps.store.get(id);
-  if (ctx.from === 'content') {
-    const { profiles, activeId } = await deps.store.snapshot();
-    const page = ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(profiles) }) : undefined;
-    return page ? profileForPage(profiles, page, activeId) : undefined;
-  }
-  const active = await deps.store.activeId();
-  return active ? deps.store.get(active) : undefined;
+/** The profile of the page's organization (or Azure DevOps Server collection), if the user has one. */
+export async function pageProfile(deps: Pick<GatewayDeps, 'store'>, pageUrl: string | undefined): Promise<{ profile: Profile | undefined; profiles: Profile[] }> {
+  const { profiles, activeId } = await deps.store.snapshot();
+  const page = pageUrl ? parseAdoUrl(pageUrl, { onPremHosts: onPremServers(profiles) }) : undefined;
+  return { profile: page ? profileForPage(profiles, page, activeId) : undefined, profiles };
 }
 
-/** The profile a request names, or the active one; a clear error when there is none. */
-export async function profileOrThrow(deps: Pick<GatewayDeps, 'store'>, id?: string): Promise<Profile> {
+/**
+ * The profile for a request. For a content script, the one of its page's organization, whatever
+ * the request names and whichever profile is active (a page reaches only its own organization);
+ * for our own pages, the one the request names, else the active one.
+ */
+export async function requestProfile(deps: Pick<GatewayDeps, 'store'>, id: string | undefined, ctx: Pick<HandlerContext, 'from' | 'senderUrl'>): Promise<Profile | undefined> {
+  if (ctx.from === 'content') return (await pageProfile(deps, ctx.senderUrl)).profile;
   const want = id ?? (await deps.store.activeId());
-  const profile = want ? await deps.store.get(want) : undefined;
-  if (!profile) throw Object.assign(new Error('No profile is connected yet. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
-  return profile;
+  return want ? deps.store.get(want) : undefined;
+}
+
+/** requestProfile, or a clear `NO_PROFILE` error when there is none. */
+export async function profileOrThrow(deps: Pick<GatewayDeps, 'store'>, id: string | undefined, ctx: Pick<HandlerContext, 'from' | 'senderUrl'>): Promise<Profile> {
+  const profile = await requestProfile(deps, id, ctx);
+  if (profile) return profile;
+  const message = ctx.from === 'content'
+    ? 'No profile is connected for this organization. Open Options to sign in or add a token.'
+    : 'No profile is connected yet. Open Options to sign in or add a token.';
+  throw Object.assign(new Error(message), { code: 'NO_PROFILE' });
 }
