@@ -268,8 +268,9 @@ const repoRequest = { profileId, repo: RepoKey };
 const pullRequestId = z.number().int().positive().max(2 ** 31);
 
 /**
- * Every request the background answers. A content script may send only what names `PAGES`: those
- * the injected features send. A new request is closed to pages until it says otherwise.
+ * Every request the background answers. A content script may send only the types whose record says
+ * `senders: PAGES`: those the injected features send. A new request is closed to pages until its
+ * record says otherwise.
  */
 export const REQUESTS = {
   ping: { input: {}, answer: answer<PingAnswer>() },

@@ -1,4 +1,4 @@
-import type { Answers, Request } from '../../shared/messages';
+import type { Answers, Request, Sender } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { onPremServers, profileForPage, type Profile } from '../../shared/profile';
 import type { AccountDeps } from '../accounts';
@@ -11,7 +11,8 @@ export interface GatewayDeps extends AccountDeps {
   local: KeyValue;
 }
 
-export type SenderKind = 'extension' | 'content';
+/** Who asks; what each may ask is the contract's (`REQUESTS`). */
+export type SenderKind = Sender;
 
 export interface HandlerContext {
   from: SenderKind;
