@@ -138,23 +138,29 @@ const HARMLESS_HTTP = new Set(['postbuffer', 'lowspeedlimit', 'lowspeedtime', 'm
  * Settings of the repository that would change where git connects or how much it checks, which
  * environment configuration cannot override for certain: refused before git runs.
  */
-export function unsafeForNetwork(entries: readonly ConfigEntry[], remote: string, auth: GitAuth | undefined): string[] {
+export function unsafeForNetwork(entries: readonly ConfigEntry[]): string[] {
   const unsafe = new Set<string>();
-  for (const entry of entries) {
+  for (const entry of entries.filter(isRepoScope)) {
     const key = entry.key.toLowerCase();
-    if (isRepoScope(entry)) {
-      if (key.startsWith('http.') && !HARMLESS_HTTP.has(key.slice(key.lastIndexOf('.') + 1))) unsafe.add(entry.key);
-      if (/^remote\..+\.(proxy|proxyauthmethod)$/.test(key)) unsafe.add(entry.key);
-    }
-    // A partial clone fetches missing objects from its promisor remote, with the same environment
-    // (and so the same token) as the fetch that needed them: only the remote being checked may be one.
-    if (auth) {
-      if (key === 'extensions.partialclone' && entry.value !== remote) unsafe.add(entry.key);
-      const promisor = /^remote\.(.+)\.promisor$/i.exec(entry.key);
-      if (promisor && promisor[1] !== remote && !FALSE.has((entry.value ?? 'true').toLowerCase())) unsafe.add(entry.key);
-    }
+    if (key.startsWith('http.') && !HARMLESS_HTTP.has(key.slice(key.lastIndexOf('.') + 1))) unsafe.add(entry.key);
+    if (/^remote\..+\.(proxy|proxyauthmethod)$/.test(key)) unsafe.add(entry.key);
   }
   return [...unsafe];
+}
+
+/**
+ * The remotes other than `remote` that a partial clone fetches missing objects from, in a git
+ * started by this fetch with the same environment (and so the same token).
+ */
+export function otherPromisorRemotes(entries: readonly ConfigEntry[], remote: string): string[] {
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (entry.key.toLowerCase() === 'extensions.partialclone' && entry.value) names.add(entry.value);
+    const promisor = /^remote\.(.+)\.promisor$/i.exec(entry.key);
+    if (promisor && !FALSE.has((entry.value ?? 'true').toLowerCase())) names.add(promisor[1]!);
+  }
+  names.delete(remote);
+  return [...names];
 }
 
 export function refuseUnsafe(keys: string[], path: string): void {

@@ -12,8 +12,9 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
 import { loadOrCreateTls, type TlsMaterial } from '../../sandbox/tls';
-import type { LocalClonesData } from '../../src/shared/host-protocol';
+import type { CloneData, LocalClonesData } from '../../src/shared/host-protocol';
 import { HostProcess, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
 
 let tls: TlsMaterial;
@@ -125,7 +126,7 @@ describe('fetch: where the token goes', () => {
     expect(requests[0]).toEqual({ host: `127.0.0.1:${port}`, authorization: `Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}` });
   });
 
-  it('refuses settings that weaken or redirect the connection: http.sslVerify, http.<url>.proxy, remote.<name>.proxy, a foreign promisor remote', async () => {
+  it('refuses settings that weaken or redirect the connection: http.sslVerify, http.<url>.proxy, remote.<name>.proxy, a promisor remote elsewhere', async () => {
     // The user trusts no CA for this listener now: only the repository's sslVerify=false would let git in.
     writeFileSync(globalConfig, '');
     const noVerify = makeRepo('noverify', allowedUrl());
@@ -145,6 +146,9 @@ describe('fetch: where the token goes', () => {
     const promisor = makeRepo('promisor', allowedUrl());
     git(promisor, 'remote', 'add', 'evil', `https://localhost:${port}/x`);
     git(promisor, 'config', 'remote.evil.promisor', 'true');
+    expect(await fetch(promisor)).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED', details: { host: 'localhost' } } });
+    git(promisor, 'config', 'extensions.partialClone', '-evil');
+    git(promisor, 'config', 'remote.evil.promisor', 'false');
     expect(await fetch(promisor)).toMatchObject({ ok: false, error: { code: 'UNSAFE_REPOSITORY' } });
     expect(requests).toEqual([]);
   });
@@ -173,6 +177,34 @@ describe('fetch: programs the repository names do not run', () => {
     writeFileSync(file, `[core]\n\tsshCommand = ${markerScript('ssh-included')} #\n`);
     git(included, 'config', 'include.path', file);
     expect((await fetch(included, false)).ok).toBe(false);
+    expect(ranMarkers()).toEqual([]);
+  });
+});
+
+describe('a fetch that works', () => {
+  let ado: AdoSandbox;
+  beforeAll(async () => {
+    ado = await startSandbox({ quiet: true });
+  }, 120_000);
+  afterAll(async () => ado?.close());
+
+  it("fetches with the token and runs none of the repository's hooks or programs", async () => {
+    writeFileSync(globalConfig, `[include]\n\tpath = ${ado.gitConfig}\n`);
+    const pat = ado.pats.fabrikam!;
+    const url = 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/Platform';
+    expect(await host.request<CloneData>({ type: 'clone', url, root: sandbox.roots, folder: 'Platform', auth: { kind: 'pat', token: pat } }, 60_000)).toMatchObject({ ok: true });
+    const repo = join(sandbox.roots, 'Platform');
+    for (const hook of ['reference-transaction', 'post-index-change', 'pre-auto-gc', 'post-checkout', 'post-merge']) {
+      writeFileSync(join(repo, '.git', 'hooks', hook), `#!/bin/sh\ntouch '${join(markers, hook)}'\n`);
+      chmodSync(join(repo, '.git', 'hooks', hook), 0o755);
+    }
+    git(repo, 'config', 'core.fsmonitor', markerScript('fsmonitor'));
+    git(repo, 'config', 'core.askPass', markerScript('askpass'));
+    git(repo, 'config', 'credential.helper', markerScript('helper'));
+    git(repo, 'remote', 'add', 'fork', 'https://dev.azure.com/fabrikam/Security/_git/platform-fork');
+    const fetched = await host.request({ type: 'fetch', path: repo, remote: 'fork', auth: { kind: 'pat', token: pat } }, 60_000);
+    expect(fetched).toMatchObject({ ok: true, data: { path: repo, remote: 'fork' } });
+    expect(git(repo, 'branch', '-r')).toContain('fork/main');
     expect(ranMarkers()).toEqual([]);
   });
 });
