@@ -144,6 +144,8 @@ export function unsafeForNetwork(entries: readonly ConfigEntry[]): string[] {
     const key = entry.key.toLowerCase();
     if (key.startsWith('http.') && !HARMLESS_HTTP.has(key.slice(key.lastIndexOf('.') + 1))) unsafe.add(entry.key);
     if (/^remote\..+\.(proxy|proxyauthmethod)$/.test(key)) unsafe.add(entry.key);
+    // Newer git (2.42+) downloads bundles from these before fetching, with the token's header.
+    if (key === 'fetch.bundleuri' || key.startsWith('bundle.')) unsafe.add(entry.key);
   }
   return [...unsafe];
 }

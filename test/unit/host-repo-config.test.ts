@@ -92,8 +92,10 @@ describe('unsafeForNetwork and otherPromisorRemotes', () => {
       entry('local', 'http.postbuffer', '524288000'),
       entry('global', 'http.sslverify', 'false'),
       entry('local', 'url.https://evil/.insteadof', 'https://dev.azure.com/'),
+      entry('local', 'fetch.bundleuri', 'https://evil/bundles'),
+      entry('local', 'bundle.one.uri', 'https://evil/one.bundle'),
     ];
-    expect(unsafeForNetwork(entries)).toEqual(['http.sslverify', 'http.https://dev.azure.com/.proxy', 'remote.origin.proxy']);
+    expect(unsafeForNetwork(entries)).toEqual(['http.sslverify', 'http.https://dev.azure.com/.proxy', 'remote.origin.proxy', 'fetch.bundleuri', 'bundle.one.uri']);
   });
 
   it('names the promisor remotes other than the one fetched', () => {
