@@ -45,7 +45,7 @@ export function remotesOf(entries: readonly ConfigEntry[]): RemoteInfo[] {
   return parseRemoteConfig(lines.join('\n'));
 }
 
-/** The repository's configuration (null when git cannot read it), its remotes and whether it has changes. */
+/** The repository's remotes and whether it has changes (none and null when git cannot read its configuration). */
 export async function repositoryState(path: string, env: NodeJS.ProcessEnv): Promise<{ remotes: RemoteInfo[]; dirty: boolean | null }> {
   let entries: ConfigEntry[];
   try {
