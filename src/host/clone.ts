@@ -3,14 +3,13 @@
  * `git clone --progress` with credentials in its environment only, reports progress, and on
  * failure or cancellation removes exactly what it created.
  */
-import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloneData, CloneRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, prepareDestination, removeCreated } from './destination';
+import { folderSegments, makeRoot, prepareDestination, removeCreated } from './destination';
 import { lockDestination } from './destination-lock';
 import { gitEnv } from './git-env';
 import { classifyGitFailure } from './git-failure';
@@ -38,8 +37,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
-  mkdirSync(root, { recursive: true });
-  const lock = lockDestination(locksDir(ctx.dirs), join(realpathSync(root), ...segments));
+  const lock = lockDestination(locksDir(ctx.dirs), join(makeRoot(root), ...segments));
   try {
     const prepared = prepareDestination(root, request.folder);
     // From here until the lock is released, a successor can undo this clone if this process dies.

@@ -52,8 +52,7 @@ export interface PreparedDestination {
  */
 export function prepareDestination(root: string, folder: string): PreparedDestination {
   const segments = folderSegments(folder);
-  mkdirSync(root, { recursive: true });
-  const realRoot = realpathSync(root);
+  const realRoot = makeRoot(root);
   const created: string[] = [];
   try {
     let current = realRoot;
@@ -69,7 +68,7 @@ export function prepareDestination(root: string, folder: string): PreparedDestin
       }
       if (stat.isSymbolicLink()) {
         if (last) throw new HostError('DEST_EXISTS', `${next} exists (a symbolic link); choose another folder name`, { path: next });
-        const target = realpathSync(next);
+        const target = followLink(next);
         if (!isInside(realRoot, target)) throw new HostError('DEST_OUTSIDE_ROOT', `${next} is a link that leads outside the clone folder ${realRoot}`);
         current = target;
         continue;
@@ -88,6 +87,35 @@ export function prepareDestination(root: string, folder: string): PreparedDestin
     throw error;
   }
 }
+
+/**
+ * The real path of a clone root, created when missing. A root that cannot be a folder (a file, a
+ * link in a loop or to nowhere, below a file) is DEST_EXISTS, like such a thing inside the root.
+ */
+export function makeRoot(root: string): string {
+  let real: string | undefined;
+  try {
+    mkdirSync(root, { recursive: true });
+    real = realpathSync(root);
+  } catch (error) {
+    if (!isOddPath(error)) throw error;
+  }
+  if (real === undefined || !lstatSync(real).isDirectory()) {
+    throw new HostError('DEST_EXISTS', `the clone folder ${root} cannot be used: it is a file, or a link in a loop or to nothing`, { path: root });
+  }
+  return real;
+}
+
+function followLink(link: string): string {
+  try {
+    return realpathSync(link);
+  } catch (error) {
+    if (isOddPath(error)) throw new HostError('DEST_EXISTS', `${link} is a link that cannot be followed (a loop, or its target is missing)`, { path: link });
+    throw error;
+  }
+}
+
+const isOddPath = (error: unknown) => ['EEXIST', 'ELOOP', 'ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 /** Undoes `prepareDestination` plus whatever git wrote into the destination. */
 export function removeCreated(prepared: PreparedDestination): void {

@@ -11,7 +11,8 @@ export function authorizationHeader(auth: GitAuth): string {
     : `Authorization: Bearer ${auth.token}`;
 }
 
-export function gitEnv(base: NodeJS.ProcessEnv, auth?: GitAuth): NodeJS.ProcessEnv {
+/** `config`: more entries, after the credentials' (the last value of a key wins). */
+export function gitEnv(base: NodeJS.ProcessEnv, auth?: GitAuth, config: ReadonlyArray<readonly [string, string]> = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
     // Only these transports, for the clone and anything it leads to (submodules, redirects).
@@ -22,7 +23,7 @@ export function gitEnv(base: NodeJS.ProcessEnv, auth?: GitAuth): NodeJS.ProcessE
     LC_ALL: 'C',
     LANGUAGE: 'C',
   };
-  const extra: Array<[string, string]> = [];
+  const extra: Array<readonly [string, string]> = [];
   if (auth) {
     extra.push(['http.extraHeader', authorizationHeader(auth)]);
     // With a token from the extension: no helper may answer instead (or store it), and no
@@ -30,6 +31,7 @@ export function gitEnv(base: NodeJS.ProcessEnv, auth?: GitAuth): NodeJS.ProcessE
     extra.push(['credential.helper', '']);
     extra.push(['http.followRedirects', 'false']);
   }
+  extra.push(...config);
   if (extra.length > 0) {
     // Keep configuration the caller's environment already passes this way (tests do).
     const existing = Number.parseInt(base.GIT_CONFIG_COUNT ?? '0', 10);

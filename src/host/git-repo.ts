@@ -1,15 +1,13 @@
-/** Reading facts about a local repository with git (read-only commands). */
-import { runProgram } from './run-program';
-import { gitEnv } from './git-env';
-
 /**
- * Repositories found on disk may carry configuration that runs commands (core.fsmonitor); the
- * companion only reads them, so it switches that off.
+ * Reading facts about a local repository with git. Repositories found on disk carry configuration
+ * that names programs (hooks, fsmonitor, filter drivers, a pager): reading runs none of them and
+ * writes nothing (see repo-config.ts).
  */
-const SAFE = ['-c', 'core.fsmonitor=false'];
+import { runProgram } from './run-program';
+import { filterOverrides, readConfig, repoGitEnv, type ConfigEntry } from './repo-config';
 
-async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000) {
-  return runProgram('git', [...SAFE, ...args], { cwd, env: gitEnv(env), timeoutMs, maxOutputBytes: 2 * 1024 * 1024 });
+async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv, config: Array<[string, string]> = []) {
+  return runProgram('git', args, { cwd, env: repoGitEnv(env, { readOnly: true, config }), timeoutMs: 20_000, maxOutputBytes: 2 * 1024 * 1024 });
 }
 
 export async function gitVersion(env: NodeJS.ProcessEnv): Promise<string | null> {
@@ -42,10 +40,20 @@ export interface RemoteInfo {
  * Remotes as written in the repository's config. Not `git remote -v`, which applies the user's
  * `url.*.insteadOf` rewrites: the extension matches clones by the URL Azure DevOps gave.
  */
-export async function remotes(path: string, env: NodeJS.ProcessEnv): Promise<RemoteInfo[]> {
-  const result = await git(path, ['config', '--local', '--get-regexp', '^remote\\..*\\.(url|pushurl)$'], env);
-  if (result.code !== 0) return [];
-  return parseRemoteConfig(result.stdout);
+export function remotesOf(entries: readonly ConfigEntry[]): RemoteInfo[] {
+  const lines = entries.filter((e) => (e.scope === 'local' || e.scope === 'worktree') && e.value !== null).map((e) => `${e.key} ${e.value}`);
+  return parseRemoteConfig(lines.join('\n'));
+}
+
+/** The repository's remotes and whether it has changes (none and null when git cannot read its configuration). */
+export async function repositoryState(path: string, env: NodeJS.ProcessEnv): Promise<{ remotes: RemoteInfo[]; dirty: boolean | null }> {
+  let entries: ConfigEntry[];
+  try {
+    entries = await readConfig(path, env);
+  } catch {
+    return { remotes: [], dirty: null };
+  }
+  return { remotes: remotesOf(entries), dirty: await isDirty(path, env, entries) };
 }
 
 /** `git config --get-regexp` lines: `remote.<name>.url <url>` or `remote.<name>.pushurl <url>`. */
@@ -69,8 +77,12 @@ export async function remoteUrls(path: string, name: string, env: NodeJS.Process
   return result.code === 0 ? result.stdout.split('\n').filter((l) => l.length > 0) : [];
 }
 
-/** Whether the work tree has changes (tracked or untracked); null when git could not tell. */
-export async function isDirty(path: string, env: NodeJS.ProcessEnv): Promise<boolean | null> {
-  const result = await git(path, ['status', '--porcelain', '--untracked-files=normal'], env);
+/**
+ * Whether the work tree has changes (tracked or untracked); null when git could not tell.
+ * Submodules are not looked into: each is a repository with a configuration of its own, whose
+ * filter drivers this one's listing does not show.
+ */
+export async function isDirty(path: string, env: NodeJS.ProcessEnv, entries: readonly ConfigEntry[]): Promise<boolean | null> {
+  const result = await git(path, ['status', '--porcelain', '--untracked-files=normal', '--ignore-submodules=all'], env, filterOverrides(entries));
   return result.code === 0 ? result.stdout.trim().length > 0 : null;
 }

@@ -3,13 +3,13 @@
  * each with its remotes, branch and whether it has changes. Also decides which folders count as
  * "a known clone" for addRemote, fetch and open.
  */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData } from '../shared/host-protocol';
 import { readRegistry } from './clone-registry';
 import { registryFile } from './companion-dirs';
 import { isInside } from './destination';
-import { currentBranch, isDirty, remotes, workTreeTop } from './git-repo';
+import { currentBranch, repositoryState, workTreeTop } from './git-repo';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 
@@ -48,6 +48,14 @@ export function findRepositories(root: string, limit: number): { found: string[]
   return { found, truncated: false };
 }
 
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 const realOrUndefined = (path: string) => {
   try {
     return realpathSync(path);
@@ -79,8 +87,8 @@ export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData
 
 async function describe(path: string, known: boolean, env: NodeJS.ProcessEnv): Promise<LocalClone> {
   try {
-    const [remoteList, branch, dirty] = await Promise.all([remotes(path, env), currentBranch(path, env), isDirty(path, env)]);
-    return { path, known, remotes: remoteList, branch, dirty };
+    const [state, branch] = await Promise.all([repositoryState(path, env), currentBranch(path, env)]);
+    return { path, known, remotes: state.remotes, branch, dirty: state.dirty };
   } catch (error) {
     return { path, known, remotes: [], branch: null, dirty: null, error: (error as Error).message };
   }
@@ -105,13 +113,14 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
  */
 export async function resolveKnownClone(path: string, ctx: HostContext): Promise<string> {
   const real = isAbsolute(path) ? realOrUndefined(path) : undefined;
-  if (!real) throw new HostError('NOT_FOUND', `${path} does not exist`);
+  if (!real) throw new HostError('NOT_FOUND', `${path} does not exist (or is a link that leads nowhere)`);
   const known = readRegistry(registryFile(ctx.dirs)).some((e) => realOrUndefined(e.path) === real);
   const belowRoot = ctx.config().cloneRoots.some((root) => {
     const realRoot = realOrUndefined(root);
     return realRoot !== undefined && realRoot !== real && isInside(realRoot, real);
   });
   if (!known && !belowRoot) throw new HostError('NOT_FOUND', `${path} is not a clone the companion knows (nor below a clone folder)`);
+  if (!isDirectory(real)) throw new HostError('NOT_FOUND', `${path} is not a folder`);
   const top = await workTreeTop(real, ctx.env);
   if (top === null || realOrUndefined(top) !== real) throw new HostError('NOT_FOUND', `${path} is not the top folder of a git repository`);
   return real;

@@ -1,6 +1,5 @@
 /** `addRemote` and `fetch` on a known clone (forks: add the fork or upstream, then fetch it). */
 import type { AddRemoteRequest, FetchRequest } from '../shared/host-protocol';
-import { gitEnv } from './git-env';
 import { classifyGitFailure } from './git-failure';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
@@ -8,10 +7,13 @@ import { checkGitUrl } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import { resolveKnownClone } from './local-clones';
+import { credentialOverrides, otherPromisorRemotes, programOverrides, readConfig, refuseUnsafe, repoGitEnv, unsafeForNetwork } from './repo-config';
 import { runProgram } from './run-program';
 
+const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export function checkRemoteName(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.endsWith('.lock') || name.includes('..')) {
+  if (!REMOTE_NAME.test(name) || name.endsWith('.lock') || name.includes('..')) {
     throw new HostError('BAD_REQUEST', `"${name}" is not a valid remote name (letters, digits, . _ -)`);
   }
   return name;
@@ -24,28 +26,44 @@ export async function addRemote(request: AddRemoteRequest, ctx: HostContext) {
   if ((await remoteUrls(path, name, ctx.env)).length > 0) {
     throw new HostError('REMOTE_EXISTS', `the clone already has a remote named "${name}"`, { name });
   }
-  const result = await runProgram('git', ['remote', 'add', '--', name, remote.url], { cwd: path, env: gitEnv(ctx.env), timeoutMs: 20_000 });
+  const result = await runProgram('git', ['remote', 'add', '--', name, remote.url], { cwd: path, env: repoGitEnv(ctx.env), timeoutMs: 20_000 });
   if (result.code !== 0) throw new HostError('GIT_FAILED', `git remote add failed: ${ctx.redactor.redact(result.stderr.trim()).slice(0, 500)}`);
   ctx.log.info(`added remote ${name} ${remote.url} to ${path}`);
   return { path, name, url: remote.url };
 }
 
+/**
+ * Where git really goes for a remote: its first URL after every `url.*.insteadOf` rewrite (the
+ * repository's own and included ones too), exactly as fetch reads it; checked like a request's URL.
+ */
+async function checkEffectiveUrl(path: string, name: string, ctx: HostContext) {
+  const result = await runProgram('git', ['remote', 'get-url', name], { cwd: path, env: repoGitEnv(ctx.env, { readOnly: true }), timeoutMs: 20_000 });
+  if (result.code === 2) throw new HostError('NOT_FOUND', `the clone has no remote named "${name}"`);
+  if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not read the remote "${name}": ${ctx.redactor.redact(result.stderr.trim()).slice(0, 500)}`);
+  return checkGitUrl(result.stdout.split('\n')[0]!.trim(), ctx.config());
+}
+
 export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope: RequestScope) {
   const name = checkRemoteName(request.remote);
   const path = await resolveKnownClone(request.path, ctx);
-  const urls = await remoteUrls(path, name, ctx.env);
-  if (urls.length === 0) throw new HostError('NOT_FOUND', `the clone has no remote named "${name}"`);
-  // The repository's own configuration says where git goes: check it like a URL from a request,
-  // above all before a token is handed to git.
-  const checked = urls.map((url) => checkGitUrl(url, ctx.config()));
-  if (request.auth && checked.some((c) => c.transport !== 'https')) {
-    throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
+  const entries = await readConfig(path, ctx.env);
+  refuseUnsafe(unsafeForNetwork(entries), path);
+  const checked = await checkEffectiveUrl(path, name, ctx);
+  if (request.auth) {
+    if (checked.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
+    // A partial clone's missing objects come from its promisor remote, fetched by a git this one
+    // starts, with the same token: that remote's host must be allowed too.
+    for (const promisor of otherPromisorRemotes(entries, name)) {
+      if (!REMOTE_NAME.test(promisor)) refuseUnsafe([`remote.${promisor}.promisor`], path);
+      await checkEffectiveUrl(path, promisor, ctx);
+    }
   }
   if (request.auth) ctx.redactor.addSecret(request.auth.token);
-  ctx.log.info(`${scope.id} fetch ${name} in ${path}${request.auth ? ' with a token' : ''}`);
-  const result = await runGitWithProgress(['-c', 'core.fsmonitor=false', 'fetch', '--progress', '--', name], {
+  ctx.log.info(`${scope.id} fetch ${name} (${checked.url}) in ${path}${request.auth ? ' with a token' : ''}`);
+  // Submodules are repositories with configurations of their own: not fetched from here.
+  const result = await runGitWithProgress(['fetch', '--progress', '--no-recurse-submodules', '--', name], {
     cwd: path,
-    env: gitEnv(ctx.env, request.auth),
+    env: repoGitEnv(ctx.env, { auth: request.auth, config: [...credentialOverrides(entries, request.auth), ...programOverrides(entries, ctx.env)] }),
     scope,
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');

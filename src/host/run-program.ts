@@ -4,6 +4,7 @@
  * helpers such as git-remote-https and index-pack).
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { HostError } from './host-error';
 
 export interface RunOptions {
@@ -71,7 +72,9 @@ export function runProgram(command: string, args: readonly string[], options: Ru
           }, options.timeoutMs);
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      if (error.code === 'ENOENT') reject(new HostError('TOOL_MISSING', `${command} was not found; install it or add it to PATH`, { tool: command }));
+      // spawn says ENOENT for a missing working folder too: not a missing program then.
+      if (options.cwd !== undefined && !isDirectory(options.cwd)) reject(new HostError('NOT_FOUND', `${options.cwd} is not a folder (any more)`));
+      else if (error.code === 'ENOENT') reject(new HostError('TOOL_MISSING', `${command} was not found; install it or add it to PATH`, { tool: command }));
       else reject(error);
     });
     child.on('close', (code) => {
@@ -83,6 +86,14 @@ export function runProgram(command: string, args: readonly string[], options: Ru
       options.signal?.removeEventListener('abort', onAbort);
     }
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function killTree(pid: number | undefined): void {
