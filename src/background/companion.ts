@@ -62,12 +62,26 @@ export function createCompanion(deps: CompanionDeps) {
   const waiting = new Map<string, Waiting>();
   let seq = 0;
 
+  /**
+   * A newer companion may answer with an error code or a shape this extension does not know: the
+   * request still ends, with the companion's own sentence, instead of waiting forever.
+   */
+  function notUnderstood(raw: unknown): void {
+    const frame = (typeof raw === 'object' && raw !== null ? raw : {}) as { id?: unknown; event?: unknown; error?: { message?: unknown } };
+    const w = typeof frame.id === 'string' && frame.event === undefined ? waiting.get(frame.id) : undefined;
+    if (!w) return;
+    waiting.delete(frame.id as string);
+    scheduleIdle();
+    const said = typeof frame.error?.message === 'string' ? `${frame.error.message.slice(0, 500)} ` : '';
+    w.reject(new CompanionError('failed', `${said}(The companion answered in a form this extension does not understand: update the extension or the companion.)`.trim()));
+  }
+
   function open(): NativePort {
     if (port) return port;
     const p = deps.connect(HOST_NAME);
     p.onMessage.addListener((raw) => {
       const parsed = HostMessageSchema.safeParse(raw);
-      if (!parsed.success) return;
+      if (!parsed.success) return notUnderstood(raw);
       const m = parsed.data;
       const w = m.id === null ? undefined : waiting.get(m.id);
       if (!w) return;

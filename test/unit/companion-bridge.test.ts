@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createCompanion, type NativePort } from '../../src/background/companion';
+import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
+
+/** A host that says hello properly and answers everything else with the frame `answer` makes. */
+function hostAnswering(answer: (id: string) => unknown) {
+  return (): NativePort => {
+    const listeners: ((m: unknown) => void)[] = [];
+    return {
+      postMessage(m) {
+        const { id, type } = m as { id: string; type: string };
+        const data = { name: HOST_NAME, version: '9.9.9', protocolVersion: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], platform: 'linux', node: '20.19.0', git: '2.39.5', sshKeygen: true, logFile: '/l', limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 } };
+        queueMicrotask(() => listeners.forEach((l) => l(type === 'hello' ? { id, ok: true, data } : answer(id))));
+      },
+      disconnect() {},
+      onMessage: { addListener: (cb) => listeners.push(cb) },
+      onDisconnect: { addListener() {} },
+    };
+  };
+}
+
+describe('the companion bridge', () => {
+  it('ends a request whose answer it cannot read, keeping the companion sentence (a newer companion’s error code)', async () => {
+    const companion = createCompanion({
+      connect: hostAnswering((id) => ({ id, ok: false, error: { code: 'SOMETHING_NEW', message: 'The repository sets http.proxy.' } })),
+      lastError: () => undefined,
+      extensionVersion: '1.0.0',
+      idleMs: 10,
+    });
+    const outcome = companion.request({ type: 'localClones' }).then(
+      () => 'resolved',
+      (e: Error & { code: string }) => `${e.code}: ${e.message}`,
+    );
+    const timeout = new Promise((r) => setTimeout(() => r('still waiting'), 1000));
+    const result = await Promise.race([outcome, timeout]);
+    expect(result).toMatch(/^failed: The repository sets http\.proxy\. \(.*update the extension or the companion/);
+  });
+
+  it('still takes known errors as they are', async () => {
+    const companion = createCompanion({
+      connect: hostAnswering((id) => ({ id, ok: false, error: { code: 'NOT_FOUND', message: 'No such folder.' } })),
+      lastError: () => undefined,
+      extensionVersion: '1.0.0',
+      idleMs: 10,
+    });
+    await expect(companion.request({ type: 'localClones' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No such folder.' });
+  });
+});
