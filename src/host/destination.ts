@@ -1,8 +1,8 @@
 /**
  * Where a clone may land: a folder below one of the configured clone roots, reached without
  * leaving the root (no `..`, no symlink that points elsewhere), that does not exist yet or is
- * empty. `prepareDestination` creates the missing folders and remembers exactly which, so a
- * failed clone can remove what it made and nothing else.
+ * empty. `prepareDestination` creates the missing folders and remembers exactly which (by path and
+ * identity), so a failed clone can remove what it made and nothing else.
  */
 import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
 import { join, relative, isAbsolute, sep } from 'node:path';
@@ -41,8 +41,31 @@ export interface PreparedDestination {
   path: string;
   /** Folders this preparation created, outermost first. */
   created: string[];
+  /** `folderIdentity` of each folder in `created`; when given, only folders that still have it are removed. */
+  ids?: string[];
   /** The clone folder existed already (empty): on failure only its contents are removed. */
   existedEmpty: boolean;
+  /** `folderIdentity` of the clone folder that existed empty; when given, it is emptied only while it has it. */
+  emptyId?: string;
+}
+
+/**
+ * Device, inode and birth time of a folder (its change time where the file system keeps no birth
+ * time): a folder deleted and made again has another identity even when the file system hands out
+ * the same inode number again, which ext4 does at once. Undefined when it is not a folder.
+ */
+export function folderIdentity(path: string): string | undefined {
+  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!stat?.isDirectory()) return undefined;
+  const time = stat.birthtimeNs > 0n ? `b${stat.birthtimeNs}` : `c${stat.ctimeNs}`;
+  return `${stat.dev}:${stat.ino}:${time}`;
+}
+
+/** Identities are taken once every folder exists, so a change time (where used) no longer moves because of us. */
+function withIdentities(prepared: PreparedDestination): PreparedDestination {
+  const ids = prepared.created.map((dir) => folderIdentity(dir) ?? '');
+  const emptyId = prepared.existedEmpty ? folderIdentity(prepared.path) : undefined;
+  return { ...prepared, ids, ...(emptyId === undefined ? {} : { emptyId }) };
 }
 
 /**
@@ -76,11 +99,11 @@ export function prepareDestination(root: string, folder: string): PreparedDestin
       if (!stat.isDirectory()) throw new HostError('DEST_EXISTS', `${next} exists and is not a folder`, { path: next });
       if (last) {
         if (readdirSync(next).length > 0) throw new HostError('DEST_EXISTS', `${next} exists and is not empty`, { path: next });
-        return { path: next, created, existedEmpty: true };
+        return withIdentities({ path: next, created, existedEmpty: true });
       }
       current = next;
     }
-    return { path: current, created, existedEmpty: false };
+    return withIdentities({ path: current, created, existedEmpty: false });
   } catch (error) {
     removeCreated({ path: '', created, existedEmpty: false });
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new HostError('DEST_EXISTS', `${folder} appeared while preparing the clone`);
@@ -117,16 +140,24 @@ function followLink(link: string): string {
 
 const isOddPath = (error: unknown) => ['EEXIST', 'ELOOP', 'ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
 
-/** Undoes `prepareDestination` plus whatever git wrote into the destination. */
-export function removeCreated(prepared: PreparedDestination): void {
+/**
+ * Undoes `prepareDestination` plus whatever git wrote into the destination. Answers the folders
+ * it left because they are no longer the ones this clone made (another identity: deleted and made
+ * again, or replaced by a link); whatever contains such a folder is left too.
+ */
+export function removeCreated(prepared: PreparedDestination): string[] {
+  const isOurs = (dir: string, id: string | undefined) => prepared.ids === undefined || (id !== undefined && id !== '' && folderIdentity(dir) === id);
   if (prepared.existedEmpty) {
+    if (!isOurs(prepared.path, prepared.emptyId)) return lstatSync(prepared.path, { throwIfNoEntry: false }) ? [prepared.path] : [];
     for (const name of readdirOrEmpty(prepared.path)) rmSync(join(prepared.path, name), { recursive: true, force: true, maxRetries: 3 });
   }
   // Innermost first: the clone folder is ours entirely; a parent we made may meanwhile hold
   // another clone, so parents are removed only while empty.
-  const created = prepared.created.toReversed();
-  for (const [index, dir] of created.entries()) {
-    if (index === 0 && dir === prepared.path) {
+  for (let index = prepared.created.length - 1; index >= 0; index--) {
+    const dir = prepared.created[index]!;
+    if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) continue;
+    if (!isOurs(dir, prepared.ids?.[index])) return [dir];
+    if (index === prepared.created.length - 1 && dir === prepared.path) {
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
       continue;
     }
@@ -136,6 +167,7 @@ export function removeCreated(prepared: PreparedDestination): void {
       break;
     }
   }
+  return [];
 }
 
 function lstatOrUndefined(path: string) {
