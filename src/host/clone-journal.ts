@@ -136,7 +136,8 @@ export function undoDeadClone(journal: CloneJournal, roots: readonly string[]): 
       return [];
     }
   });
-  if (!existing.every((dir) => realRoots.some((root) => isInside(root, dir)))) {
+  // Strictly inside: a clone root is the user's, even when it is a folder a clone once made.
+  if (!existing.every((dir) => realRoots.some((root) => dir !== root && isInside(root, dir)))) {
     return { removed: true, kept: [{ path: existing.at(-1)!, reason: 'it is not inside a configured clone folder' }] };
   }
   if (created.some((entry) => entry.id === undefined) || (existedEmpty && journal.emptyId === undefined)) {

@@ -61,6 +61,16 @@ export function folderIdentity(path: string): string | undefined {
   return `${stat.dev}:${stat.ino}:${time}`;
 }
 
+/**
+ * A change time moves whenever git writes into the folder: the clone that is still running, and
+ * knows it wrote there, goes by device and inode alone; after a crash such a folder is left.
+ */
+function sameFolder(current: string | undefined, recorded: string, running: boolean): boolean {
+  if (current === recorded) return true;
+  const changeTime = /^(.*):c\d+$/.exec(recorded);
+  return running && changeTime !== null && current?.replace(/:[bc]\d+$/, '') === changeTime[1];
+}
+
 /** Identities are taken once every folder exists, so a change time (where used) no longer moves because of us. */
 function withIdentities(prepared: PreparedDestination): PreparedDestination {
   const ids = prepared.created.map((dir) => folderIdentity(dir) ?? '');
@@ -145,8 +155,8 @@ const isOddPath = (error: unknown) => ['EEXIST', 'ELOOP', 'ENOENT', 'ENOTDIR'].i
  * it left because they are no longer the ones this clone made (another identity: deleted and made
  * again, or replaced by a link); whatever contains such a folder is left too.
  */
-export function removeCreated(prepared: PreparedDestination): string[] {
-  const isOurs = (dir: string, id: string | undefined) => prepared.ids === undefined || (id !== undefined && id !== '' && folderIdentity(dir) === id);
+export function removeCreated(prepared: PreparedDestination, options: { running?: boolean } = {}): string[] {
+  const isOurs = (dir: string, id: string | undefined) => prepared.ids === undefined || (id !== undefined && id !== '' && sameFolder(folderIdentity(dir), id, options.running === true));
   if (prepared.existedEmpty) {
     if (!isOurs(prepared.path, prepared.emptyId)) return lstatSync(prepared.path, { throwIfNoEntry: false }) ? [prepared.path] : [];
     for (const name of readdirOrEmpty(prepared.path)) rmSync(join(prepared.path, name), { recursive: true, force: true, maxRetries: 3 });

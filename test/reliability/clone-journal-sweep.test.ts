@@ -159,6 +159,10 @@ describe('sweeping the journals of dead companions', () => {
     const swept = sweepStaleLocks(locks, [join(base, 'another-root')]);
     expect(swept).toEqual([{ path: repo, removed: true, kept: [{ path: repo, reason: 'it is not inside a configured clone folder' }] }]);
     expect(existsSync(join(repo, '.git', 'config'))).toBe(true);
+    // A clone root is the user's own, even when a clone once made that folder.
+    writeLock('b', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    expect(sweepStaleLocks(locks, [org])[0]!.kept).toEqual([{ path: repo, reason: 'it is not inside a configured clone folder' }]);
+    expect(existsSync(join(repo, '.git', 'config'))).toBe(true);
   });
 
   it('undoes the journal of a dead companion whose pid a later process has taken', () => {

@@ -91,6 +91,17 @@ describe('prepareDestination', () => {
     expect(readdirSync(join(root, 'empty'))).toEqual(['work.txt']);
   });
 
+  it('where a change time stands in for the birth time, only the running clone goes by device and inode alone', () => {
+    const made = prepareDestination(root, 'org/repo');
+    // As on a file system without birth times: identities carry a change time.
+    const prepared = { ...made, ids: made.ids!.map((id) => id.replace(/:b\d+$/, ':c1')) };
+    writeFileSync(join(prepared.path, 'partial'), 'x');
+    // After a crash the folder git wrote into cannot be told from one made again: it stays.
+    expect(removeCreated(prepared)).toEqual([join(root, 'org/repo')]);
+    expect(removeCreated(prepared, { running: true })).toEqual([]);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it('uses an existing empty folder and on failure only empties it', () => {
     mkdirSync(join(root, 'empty'));
     const prepared = prepareDestination(root, 'empty');
