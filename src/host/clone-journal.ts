@@ -144,7 +144,7 @@ export function undoDeadClone(journal: CloneJournal, roots: readonly string[]): 
     return { removed: true, kept: [{ path: existing.at(-1)!, reason: 'an older companion did not record which folders it made' }] };
   }
   const kept = removeCreated({ path, created: paths, ids: created.map((entry) => entry.id!), existedEmpty, emptyId: journal.emptyId });
-  if (kept.length > 0) return { removed: true, kept: kept.map((dir) => ({ path: dir, reason: 'it was made again or replaced since' })) };
+  if (kept.length > 0) return { removed: true, kept };
   const cloneFolderOurs = paths.at(-1) === path;
   return { removed: cloneFolderOurs ? statSync(path, { throwIfNoEntry: false }) === undefined : true, kept: [] };
 }

@@ -87,5 +87,5 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
 }
 
 function undo(prepared: PreparedDestination, ctx: HostContext, scope: RequestScope): void {
-  for (const path of removeCreated(prepared, { running: true })) ctx.log.warn(`${scope.id} left ${path}: it was made again or replaced while the clone ran`);
+  for (const kept of removeCreated(prepared, { running: true })) ctx.log.warn(`${scope.id} left ${kept.path}: ${kept.reason}`);
 }

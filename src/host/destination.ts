@@ -4,7 +4,7 @@
  * empty. `prepareDestination` creates the missing folders and remembers exactly which (by path and
  * identity), so a failed clone can remove what it made and nothing else.
  */
-import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync, type Dirent } from 'node:fs';
 import { join, relative, isAbsolute, sep } from 'node:path';
 import { HostError } from './host-error';
 
@@ -121,6 +121,13 @@ export function prepareDestination(root: string, folder: string): PreparedDestin
   }
 }
 
+export interface KeptFolder {
+  path: string;
+  reason: string;
+}
+
+const REMADE = 'it was made again or replaced since';
+
 /**
  * The real path of a clone root, created when missing. A root that cannot be a folder (a file, a
  * link in a loop or to nowhere, below a file) is DEST_EXISTS, like such a thing inside the root.
@@ -152,23 +159,26 @@ const isOddPath = (error: unknown) => ['EEXIST', 'ELOOP', 'ENOENT', 'ENOTDIR'].i
 
 /**
  * Undoes `prepareDestination` plus whatever git wrote into the destination. Answers the folders
- * it left because they are no longer the ones this clone made (another identity: deleted and made
- * again, or replaced by a link); whatever contains such a folder is left too.
+ * it left: those that are no longer the ones this clone made (another identity: deleted and made
+ * again, or replaced by a link), and repositories made inside the clone folder meanwhile; whatever
+ * contains such a folder is left too.
  */
-export function removeCreated(prepared: PreparedDestination, options: { running?: boolean } = {}): string[] {
+export function removeCreated(prepared: PreparedDestination, options: { running?: boolean } = {}): KeptFolder[] {
   const isOurs = (dir: string, id: string | undefined) => prepared.ids === undefined || (id !== undefined && id !== '' && sameFolder(folderIdentity(dir), id, options.running === true));
   if (prepared.existedEmpty) {
-    if (!isOurs(prepared.path, prepared.emptyId)) return lstatSync(prepared.path, { throwIfNoEntry: false }) ? [prepared.path] : [];
-    for (const name of readdirOrEmpty(prepared.path)) rmSync(join(prepared.path, name), { recursive: true, force: true, maxRetries: 3 });
+    if (!isOurs(prepared.path, prepared.emptyId)) return lstatSync(prepared.path, { throwIfNoEntry: false }) ? [{ path: prepared.path, reason: REMADE }] : [];
+    const nested = removeTree(prepared.path, true);
+    if (nested.length > 0) return nested;
   }
   // Innermost first: the clone folder is ours entirely; a parent we made may meanwhile hold
   // another clone, so parents are removed only while empty.
   for (let index = prepared.created.length - 1; index >= 0; index--) {
     const dir = prepared.created[index]!;
     if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) continue;
-    if (!isOurs(dir, prepared.ids?.[index])) return [dir];
+    if (!isOurs(dir, prepared.ids?.[index])) return [{ path: dir, reason: REMADE }];
     if (index === prepared.created.length - 1 && dir === prepared.path) {
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      const nested = removeTree(dir, false);
+      if (nested.length > 0) return nested;
       continue;
     }
     try {
@@ -178,6 +188,51 @@ export function removeCreated(prepared: PreparedDestination, options: { running?
     }
   }
   return [];
+}
+
+/**
+ * Removes `dir` (only what is in it, with `keepDir`), except repositories made inside it by
+ * someone else (a folder below it that holds a `.git`: git never writes one into a work tree) and
+ * the folders leading to them. Answers those repositories.
+ */
+function removeTree(dir: string, keepDir: boolean): KeptFolder[] {
+  const nested = nestedRepositories(dir);
+  if (nested.length === 0 && !keepDir) {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    return [];
+  }
+  removeAround(dir, nested);
+  return nested.map((path) => ({ path, reason: 'it is a repository made inside the clone folder since' }));
+}
+
+function nestedRepositories(top: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (dir !== top && entries.some((entry) => entry.name === '.git')) {
+      found.push(dir);
+      return;
+    }
+    // The clone's own .git holds no work tree to look into.
+    for (const entry of entries) if (entry.isDirectory() && !(dir === top && entry.name === '.git')) walk(join(dir, entry.name));
+  };
+  walk(top);
+  return found;
+}
+
+/** Removes every entry of `dir` that neither is nor holds one of `keep`. */
+function removeAround(dir: string, keep: string[]): void {
+  for (const name of readdirOrEmpty(dir)) {
+    const path = join(dir, name);
+    if (keep.includes(path)) continue;
+    if (keep.some((kept) => isInside(path, kept))) removeAround(path, keep);
+    else rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+  }
 }
 
 function lstatOrUndefined(path: string) {

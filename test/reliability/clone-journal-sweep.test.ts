@@ -145,6 +145,18 @@ describe('sweeping the journals of dead companions', () => {
     expect(readdirSync(repo)).toEqual(['work.txt']);
   });
 
+  it('keeps a repository made inside the half-written clone since the crash, removing the rest', () => {
+    const { org, repo } = halfClone();
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    const inner = join(repo, 'tools', 'inner');
+    expect(spawnSync('git', ['init', '-q', inner]).status).toBe(0);
+    writeFileSync(join(inner, 'work.txt'), 'mine');
+    expect(sweep()).toEqual([{ path: repo, removed: true, kept: [{ path: inner, reason: 'it is a repository made inside the clone folder since' }] }]);
+    expect(readdirSync(repo)).toEqual(['tools']);
+    expect(readFileSync(join(inner, 'work.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(inner, '.git', 'HEAD'))).toBe(true);
+  });
+
   it('deletes nothing for a journal of an older companion (folders without identities), and reports it', () => {
     const { org, repo } = halfClone();
     writeLock('a', { pid: deadPid(), path: repo, created: [org, repo] });

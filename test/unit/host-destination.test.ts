@@ -79,7 +79,7 @@ describe('prepareDestination', () => {
     rmSync(join(root, 'org'), { recursive: true });
     mkdirSync(join(root, 'org/repo'), { recursive: true });
     writeFileSync(join(root, 'org/repo/work.txt'), 'mine');
-    expect(removeCreated(prepared)).toEqual([join(root, 'org/repo')]);
+    expect(removeCreated(prepared)).toEqual([{ path: join(root, 'org/repo'), reason: 'it was made again or replaced since' }]);
     expect(readdirSync(join(root, 'org/repo'))).toEqual(['work.txt']);
 
     mkdirSync(join(root, 'empty'));
@@ -87,7 +87,7 @@ describe('prepareDestination', () => {
     rmSync(join(root, 'empty'), { recursive: true });
     mkdirSync(join(root, 'empty'));
     writeFileSync(join(root, 'empty/work.txt'), 'mine');
-    expect(removeCreated(emptied)).toEqual([join(root, 'empty')]);
+    expect(removeCreated(emptied)).toEqual([{ path: join(root, 'empty'), reason: 'it was made again or replaced since' }]);
     expect(readdirSync(join(root, 'empty'))).toEqual(['work.txt']);
   });
 
@@ -97,9 +97,31 @@ describe('prepareDestination', () => {
     const prepared = { ...made, ids: made.ids!.map((id) => id.replace(/:b\d+$/, ':c1')) };
     writeFileSync(join(prepared.path, 'partial'), 'x');
     // After a crash the folder git wrote into cannot be told from one made again: it stays.
-    expect(removeCreated(prepared)).toEqual([join(root, 'org/repo')]);
+    expect(removeCreated(prepared)).toEqual([{ path: join(root, 'org/repo'), reason: 'it was made again or replaced since' }]);
     expect(removeCreated(prepared, { running: true })).toEqual([]);
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('never removes a repository made inside the clone folder meanwhile, nor the folders leading to it', () => {
+    const prepared = prepareDestination(root, 'org/outer');
+    mkdirSync(join(prepared.path, '.git/objects'), { recursive: true });
+    writeFileSync(join(prepared.path, 'partial'), 'x');
+    // A clone someone finished inside it (by hand, or a companion too old to know nesting).
+    mkdirSync(join(prepared.path, 'deep/inner/.git'), { recursive: true });
+    writeFileSync(join(prepared.path, 'deep/inner/work.txt'), 'mine');
+    mkdirSync(join(prepared.path, 'deep/other'));
+    const reason = 'it is a repository made inside the clone folder since';
+    expect(removeCreated(prepared)).toEqual([{ path: join(prepared.path, 'deep/inner'), reason }]);
+    expect(readdirSync(prepared.path)).toEqual(['deep']);
+    expect(readdirSync(join(prepared.path, 'deep'))).toEqual(['inner']);
+    expect(readdirSync(join(prepared.path, 'deep/inner')).toSorted()).toEqual(['.git', 'work.txt']);
+
+    mkdirSync(join(root, 'empty'));
+    const emptied = prepareDestination(root, 'empty');
+    mkdirSync(join(root, 'empty/.git'));
+    mkdirSync(join(root, 'empty/inner/.git'), { recursive: true });
+    expect(removeCreated(emptied)).toEqual([{ path: join(root, 'empty/inner'), reason }]);
+    expect(readdirSync(join(root, 'empty'))).toEqual(['inner']);
   });
 
   it('uses an existing empty folder and on failure only empties it', () => {
