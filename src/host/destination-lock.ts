@@ -7,6 +7,8 @@
  * is taken over after undoing what that process made; `sweepStaleLocks` does the same for every
  * such lock when a companion starts. Taking over happens under a claim file (O_EXCL as well), so
  * two processes never undo or replace the same dead lock at once, and a live lock is never touched.
+ * A lock's process counts as running only while its pid runs with the start time it recorded.
+ * Locks also exclude each other across nesting: a clone into `a` and one into `a/b` never run at once.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
