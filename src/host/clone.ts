@@ -9,7 +9,7 @@ import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, makeRoot, prepareDestination, removeCreated, type PreparedDestination } from './destination';
+import { folderSegments, makeRoot, prepareDestination, removeCreated, resolveExisting, type PreparedDestination } from './destination';
 import { lockDestination } from './destination-lock';
 import { gitEnv } from './git-env';
 import { classifyGitFailure } from './git-failure';
@@ -37,7 +37,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
-  const lock = lockDestination(locksDir(ctx.dirs), join(makeRoot(root), ...segments), {
+  const lock = lockDestination(locksDir(ctx.dirs), resolveExisting(join(makeRoot(root), ...segments)), {
     roots: config.cloneRoots,
     onKept: (path, reason) => ctx.log.warn(`${scope.id} left ${path}, which a clone that stopped unexpectedly had made: ${reason}`),
   });

@@ -5,7 +5,7 @@
  * identity), so a failed clone can remove what it made and nothing else.
  */
 import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync, type Dirent } from 'node:fs';
-import { join, relative, isAbsolute, sep } from 'node:path';
+import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { HostError } from './host-error';
 
 // oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
@@ -34,6 +34,24 @@ export function folderSegments(folder: string): string[] {
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+/**
+ * `path` with links resolved as far as it exists yet, so that one folder reached through a link
+ * and directly gets one lock (and folders inside one another are seen to be).
+ */
+export function resolveExisting(path: string): string {
+  const rest: string[] = [];
+  for (let current = path; ; ) {
+    try {
+      return join(realpathSync(current), ...rest.toReversed());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      rest.push(basename(current));
+      current = parent;
+    }
+  }
 }
 
 export interface PreparedDestination {

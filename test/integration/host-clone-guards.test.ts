@@ -194,13 +194,15 @@ describe('while a clone runs', () => {
     expect(await host.waitFor((m) => m.id === 'outer' && 'ok' in m)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(readdirSync(join(sandbox.roots, 'org'))).toEqual(['notes.txt']);
 
-    // The other way round: a clone into a folder around a running one.
+    // The other way round: a clone into a folder around a running one, also when reached through a link.
+    symlinkSync(join(sandbox.roots, 'org'), join(sandbox.roots, 'alias'));
     host.send({ id: 'inner', type: 'clone', url: slowUrl(), root: sandbox.roots, folder: 'org/x/inner' });
     await waitForFolder(join(sandbox.roots, 'org', 'x', 'inner', '.git'));
     const third = await HostProcess.start(sandbox.env);
     try {
-      expect(await third.request({ type: 'clone', url: slowUrl(), root: sandbox.roots, folder: 'org/x' })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
-      expect(await third.request({ type: 'clone', url: slowUrl(), root: sandbox.roots, folder: 'org' })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+      for (const folder of ['org/x', 'org', 'alias/x', 'alias/x/inner/deeper']) {
+        expect(await third.request({ type: 'clone', url: slowUrl(), root: sandbox.roots, folder })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+      }
     } finally {
       await third.close();
     }
