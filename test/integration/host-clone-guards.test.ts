@@ -4,7 +4,8 @@
  * A TCP server that accepts and never answers keeps git busy for as long as a test needs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -228,6 +229,30 @@ describe('while a clone runs', () => {
     expect(log).toContain(`left ${folder}, which a companion that stopped mid-clone had made: it was made again or replaced since`);
     // Its journal is settled: nothing stays locked.
     expect(await clone({ url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, folder: 'org/other' })).toMatchObject({ ok: false, error: { code: 'NETWORK_FAILED' } });
+  });
+
+  it("a lock whose pid now belongs to a later process is taken over, and the dead clone's folder undone", async () => {
+    const folder = join(sandbox.roots, 'org', 'reused');
+    mkdirSync(join(folder, '.git'), { recursive: true });
+    const locks = join(sandbox.companionHome, 'state', 'locks');
+    mkdirSync(locks, { recursive: true });
+    const lockFile = join(locks, `${createHash('sha256').update(folder).digest('hex').slice(0, 32)}.lock`);
+    const identity = (dir: string) => {
+      const stat = lstatSync(dir, { bigint: true });
+      return `${stat.dev}:${stat.ino}:b${stat.birthtimeNs}`;
+    };
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    // Written by a companion that died; its pid now runs this test, which started at another time.
+    const journal = { pid: process.pid, dest: folder, path: folder, created: [{ path: join(sandbox.roots, 'org'), id: identity(join(sandbox.roots, 'org')) }, { path: folder, id: identity(folder) }] };
+    writeFileSync(lockFile, JSON.stringify({ ...journal, started: `linux:${bootId}:1` }));
+    expect(await clone({ url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, folder: 'org/reused' })).toMatchObject({ ok: false, error: { code: 'NETWORK_FAILED' } });
+    expect(rootListing()).toEqual([]);
+    // With its own start time the same pid is a companion that runs: its lock holds.
+    const started = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[19];
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(lockFile, JSON.stringify({ ...journal, started: `linux:${bootId}:${started}` }));
+    expect(await clone({ url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, folder: 'org/reused' })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    expect(existsSync(folder)).toBe(true);
   });
 
   it('ending the connection cancels the clone and cleans up before the host exits', async () => {
