@@ -9,7 +9,7 @@ import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, makeRoot, prepareDestination, removeCreated } from './destination';
+import { folderSegments, makeRoot, prepareDestination, removeCreated, resolveExisting, type PreparedDestination } from './destination';
 import { lockDestination } from './destination-lock';
 import { gitEnv } from './git-env';
 import { classifyGitFailure } from './git-failure';
@@ -37,11 +37,19 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
-  const lock = lockDestination(locksDir(ctx.dirs), join(makeRoot(root), ...segments));
+  const lock = lockDestination(locksDir(ctx.dirs), resolveExisting(join(makeRoot(root), ...segments)), {
+    roots: config.cloneRoots,
+    onKept: (path, reason) => ctx.log.warn(`${scope.id} left ${path}, which a clone that stopped unexpectedly had made: ${reason}`),
+  });
   try {
     const prepared = prepareDestination(root, request.folder);
     // From here until the lock is released, a successor can undo this clone if this process dies.
-    lock.record({ path: prepared.path, created: prepared.created, existedEmpty: prepared.existedEmpty });
+    lock.record({
+      path: prepared.path,
+      created: prepared.created.map((path, i) => (prepared.ids?.[i] ? { path, id: prepared.ids[i] } : path)),
+      existedEmpty: prepared.existedEmpty,
+      ...(prepared.emptyId === undefined ? {} : { emptyId: prepared.emptyId }),
+    });
     if (request.auth) ctx.redactor.addSecret(request.auth.token);
     ctx.log.info(`${scope.id} clone ${remote.url} into ${prepared.path}${branch ? ` (branch ${branch})` : ''}${request.auth ? ' with a token' : ''}`);
     let result;
@@ -52,11 +60,11 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
         onSpawn: (pid) => lock.record({ git: pid }),
       });
     } catch (error) {
-      removeCreated(prepared);
+      undo(prepared, ctx, scope);
       throw error;
     }
     if (result.cancelled || result.code !== 0) {
-      removeCreated(prepared);
+      undo(prepared, ctx, scope);
       if (result.cancelled) {
         ctx.log.info(`${scope.id} clone cancelled; removed ${prepared.path}`);
         throw new HostError('CANCELLED', 'The clone was cancelled; its folder was removed.');
@@ -76,4 +84,8 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   } finally {
     lock.release();
   }
+}
+
+function undo(prepared: PreparedDestination, ctx: HostContext, scope: RequestScope): void {
+  for (const kept of removeCreated(prepared, { running: true })) ctx.log.warn(`${scope.id} left ${kept.path}: ${kept.reason}`);
 }

@@ -1,11 +1,11 @@
 /**
  * Where a clone may land: a folder below one of the configured clone roots, reached without
  * leaving the root (no `..`, no symlink that points elsewhere), that does not exist yet or is
- * empty. `prepareDestination` creates the missing folders and remembers exactly which, so a
- * failed clone can remove what it made and nothing else.
+ * empty. `prepareDestination` creates the missing folders and remembers exactly which (by path and
+ * identity), so a failed clone can remove what it made and nothing else.
  */
-import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync } from 'node:fs';
-import { join, relative, isAbsolute, sep } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync, type Dirent } from 'node:fs';
+import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { HostError } from './host-error';
 
 // oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
@@ -36,13 +36,64 @@ export function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
+/**
+ * `path` with links resolved as far as it exists yet, so that one folder reached through a link
+ * and directly gets one lock (and folders inside one another are seen to be).
+ */
+export function resolveExisting(path: string): string {
+  const rest: string[] = [];
+  for (let current = path; ; ) {
+    try {
+      return join(realpathSync(current), ...rest.toReversed());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      rest.push(basename(current));
+      current = parent;
+    }
+  }
+}
+
 export interface PreparedDestination {
   /** Absolute path of the clone, below the real path of the root. */
   path: string;
   /** Folders this preparation created, outermost first. */
   created: string[];
+  /** `folderIdentity` of each folder in `created`; when given, only folders that still have it are removed. */
+  ids?: string[];
   /** The clone folder existed already (empty): on failure only its contents are removed. */
   existedEmpty: boolean;
+  /** `folderIdentity` of the clone folder that existed empty; when given, it is emptied only while it has it. */
+  emptyId?: string;
+}
+
+/**
+ * Device, inode and birth time of a folder (its change time where the file system keeps no birth
+ * time): a folder deleted and made again has another identity even when the file system hands out
+ * the same inode number again, which ext4 does at once. Undefined when it is not a folder.
+ */
+export function folderIdentity(path: string): string | undefined {
+  const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!stat?.isDirectory()) return undefined;
+  const time = stat.birthtimeNs > 0n ? `b${stat.birthtimeNs}` : `c${stat.ctimeNs}`;
+  return `${stat.dev}:${stat.ino}:${time}`;
+}
+
+/**
+ * A change time moves whenever git writes into the folder: the clone that is still running, and
+ * knows it wrote there, goes by device and inode alone; after a crash such a folder is left.
+ */
+function sameFolder(current: string | undefined, recorded: string, running: boolean): boolean {
+  if (current === recorded) return true;
+  const changeTime = /^(.*):c\d+$/.exec(recorded);
+  return running && changeTime !== null && current?.replace(/:[bc]\d+$/, '') === changeTime[1];
+}
+
+/** Identities are taken once every folder exists, so a change time (where used) no longer moves because of us. */
+function withIdentities(prepared: PreparedDestination): PreparedDestination {
+  const ids = prepared.created.map((dir) => folderIdentity(dir) ?? '');
+  const emptyId = prepared.existedEmpty ? folderIdentity(prepared.path) : undefined;
+  return { ...prepared, ids, ...(emptyId === undefined ? {} : { emptyId }) };
 }
 
 /**
@@ -76,17 +127,24 @@ export function prepareDestination(root: string, folder: string): PreparedDestin
       if (!stat.isDirectory()) throw new HostError('DEST_EXISTS', `${next} exists and is not a folder`, { path: next });
       if (last) {
         if (readdirSync(next).length > 0) throw new HostError('DEST_EXISTS', `${next} exists and is not empty`, { path: next });
-        return { path: next, created, existedEmpty: true };
+        return withIdentities({ path: next, created, existedEmpty: true });
       }
       current = next;
     }
-    return { path: current, created, existedEmpty: false };
+    return withIdentities({ path: current, created, existedEmpty: false });
   } catch (error) {
     removeCreated({ path: '', created, existedEmpty: false });
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new HostError('DEST_EXISTS', `${folder} appeared while preparing the clone`);
     throw error;
   }
 }
+
+export interface KeptFolder {
+  path: string;
+  reason: string;
+}
+
+const REMADE = 'it was made again or replaced since';
 
 /**
  * The real path of a clone root, created when missing. A root that cannot be a folder (a file, a
@@ -117,17 +175,28 @@ function followLink(link: string): string {
 
 const isOddPath = (error: unknown) => ['EEXIST', 'ELOOP', 'ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
 
-/** Undoes `prepareDestination` plus whatever git wrote into the destination. */
-export function removeCreated(prepared: PreparedDestination): void {
+/**
+ * Undoes `prepareDestination` plus whatever git wrote into the destination. Answers the folders
+ * it left: those that are no longer the ones this clone made (another identity: deleted and made
+ * again, or replaced by a link), and repositories made inside the clone folder meanwhile; whatever
+ * contains such a folder is left too.
+ */
+export function removeCreated(prepared: PreparedDestination, options: { running?: boolean } = {}): KeptFolder[] {
+  const isOurs = (dir: string, id: string | undefined) => prepared.ids === undefined || (id !== undefined && id !== '' && sameFolder(folderIdentity(dir), id, options.running === true));
   if (prepared.existedEmpty) {
-    for (const name of readdirOrEmpty(prepared.path)) rmSync(join(prepared.path, name), { recursive: true, force: true, maxRetries: 3 });
+    if (!isOurs(prepared.path, prepared.emptyId)) return lstatSync(prepared.path, { throwIfNoEntry: false }) ? [{ path: prepared.path, reason: REMADE }] : [];
+    const nested = removeTree(prepared.path, true);
+    if (nested.length > 0) return nested;
   }
   // Innermost first: the clone folder is ours entirely; a parent we made may meanwhile hold
   // another clone, so parents are removed only while empty.
-  const created = prepared.created.toReversed();
-  for (const [index, dir] of created.entries()) {
-    if (index === 0 && dir === prepared.path) {
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  for (let index = prepared.created.length - 1; index >= 0; index--) {
+    const dir = prepared.created[index]!;
+    if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) continue;
+    if (!isOurs(dir, prepared.ids?.[index])) return [{ path: dir, reason: REMADE }];
+    if (index === prepared.created.length - 1 && dir === prepared.path) {
+      const nested = removeTree(dir, false);
+      if (nested.length > 0) return nested;
       continue;
     }
     try {
@@ -135,6 +204,52 @@ export function removeCreated(prepared: PreparedDestination): void {
     } catch {
       break;
     }
+  }
+  return [];
+}
+
+/**
+ * Removes `dir` (only what is in it, with `keepDir`), except repositories made inside it by
+ * someone else (a folder below it that holds a `.git`: git never writes one into a work tree) and
+ * the folders leading to them. Answers those repositories.
+ */
+function removeTree(dir: string, keepDir: boolean): KeptFolder[] {
+  const nested = nestedRepositories(dir);
+  if (nested.length === 0 && !keepDir) {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    return [];
+  }
+  removeAround(dir, nested);
+  return nested.map((path) => ({ path, reason: 'it is a repository made inside the clone folder since' }));
+}
+
+function nestedRepositories(top: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (dir !== top && entries.some((entry) => entry.name === '.git')) {
+      found.push(dir);
+      return;
+    }
+    // The clone's own .git holds no work tree to look into.
+    for (const entry of entries) if (entry.isDirectory() && !(dir === top && entry.name === '.git')) walk(join(dir, entry.name));
+  };
+  walk(top);
+  return found;
+}
+
+/** Removes every entry of `dir` that neither is nor holds one of `keep`. */
+function removeAround(dir: string, keep: string[]): void {
+  for (const name of readdirOrEmpty(dir)) {
+    const path = join(dir, name);
+    if (keep.includes(path)) continue;
+    if (keep.some((kept) => isInside(path, kept))) removeAround(path, keep);
+    else rmSync(path, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 

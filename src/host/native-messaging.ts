@@ -45,8 +45,9 @@ export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagin
   // A companion killed mid-clone (the browser crashed, the user ended it) could not clean up; do it
   // now, before any request can ask for the same folder.
   try {
-    for (const swept of sweepStaleLocks(locksDir(dirs))) {
-      log.info(`${swept.removed ? 'removed' : 'could not remove'} ${swept.path ?? 'a folder'} left by a companion that stopped mid-clone`);
+    for (const swept of sweepStaleLocks(locksDir(dirs), ctx.config().cloneRoots)) {
+      for (const kept of swept.kept) log.warn(`left ${kept.path}, which a companion that stopped mid-clone had made: ${kept.reason}`);
+      if (swept.kept.length === 0) log.info(`${swept.removed ? 'removed' : 'could not remove'} ${swept.path ?? 'a folder'} left by a companion that stopped mid-clone`);
     }
   } catch (error) {
     log.warn(`sweeping clones of stopped companions failed: ${(error as Error).message}`);

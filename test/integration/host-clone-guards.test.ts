@@ -4,7 +4,8 @@
  * A TCP server that accepts and never answers keeps git busy for as long as a test needs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +170,89 @@ describe('while a clone runs', () => {
     expect(log).toContain('with a token');
     expect(log).not.toContain(token);
     expect(log).not.toContain(basic);
+  });
+
+  it('a clone into a folder inside it, or around it, is BUSY in every companion; cancelling it removes only its own folder', async () => {
+    mkdirSync(join(sandbox.roots, 'org'));
+    writeFileSync(join(sandbox.roots, 'org', 'notes.txt'), 'mine');
+    host.send({ id: 'outer', type: 'clone', url: slowUrl(), root: sandbox.roots, folder: 'org/outer' });
+    await waitForFolder(join(sandbox.roots, 'org', 'outer', '.git'));
+    const other = await HostProcess.start(sandbox.env);
+    try {
+      for (const folder of ['org/outer/inner', 'org/outer/a/b']) {
+        expect(await other.request({ type: 'clone', url: slowUrl(), root: sandbox.roots, folder })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+        expect(await clone({ url: slowUrl(), folder })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+      }
+      // Beside it is free.
+      expect(await other.request({ type: 'clone', url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, root: sandbox.roots, folder: 'org/beside' })).toMatchObject({
+        ok: false,
+        error: { code: 'NETWORK_FAILED' },
+      });
+    } finally {
+      await other.close();
+    }
+    expect(await host.request({ type: 'cancel', target: 'outer' })).toMatchObject({ ok: true, data: { cancelled: true } });
+    expect(await host.waitFor((m) => m.id === 'outer' && 'ok' in m)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(readdirSync(join(sandbox.roots, 'org'))).toEqual(['notes.txt']);
+
+    // The other way round: a clone into a folder around a running one, also when reached through a link.
+    symlinkSync(join(sandbox.roots, 'org'), join(sandbox.roots, 'alias'));
+    host.send({ id: 'inner', type: 'clone', url: slowUrl(), root: sandbox.roots, folder: 'org/x/inner' });
+    await waitForFolder(join(sandbox.roots, 'org', 'x', 'inner', '.git'));
+    const third = await HostProcess.start(sandbox.env);
+    try {
+      for (const folder of ['org/x', 'org', 'alias/x', 'alias/x/inner/deeper']) {
+        expect(await third.request({ type: 'clone', url: slowUrl(), root: sandbox.roots, folder })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+      }
+    } finally {
+      await third.close();
+    }
+    expect(await host.request({ type: 'cancel', target: 'inner' })).toMatchObject({ ok: true, data: { cancelled: true } });
+    await host.waitFor((m) => m.id === 'inner' && 'ok' in m);
+    expect(readdirSync(join(sandbox.roots, 'org'))).toEqual(['notes.txt']);
+  });
+
+  it('a companion killed mid-clone: the next one leaves the folder when the user has made it again, and says so in its log', async () => {
+    host.send({ id: 'killed', type: 'clone', url: slowUrl(), root: sandbox.roots, folder: 'org/killed' });
+    const folder = join(sandbox.roots, 'org', 'killed');
+    await waitForFolder(join(folder, '.git'));
+    host.child.kill('SIGKILL');
+    await host.exited;
+    // The user removes the half-written clone and makes the folder again, with work in it.
+    rmSync(join(sandbox.roots, 'org'), { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'work.txt'), 'mine');
+    host = await HostProcess.start(sandbox.env);
+    expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true });
+    expect(readFileSync(join(folder, 'work.txt'), 'utf8')).toBe('mine');
+    const log = readFileSync(join(sandbox.companionHome, 'logs', 'companion.log'), 'utf8');
+    expect(log).toContain(`left ${folder}, which a companion that stopped mid-clone had made: it was made again or replaced since`);
+    // Its journal is settled: nothing stays locked.
+    expect(await clone({ url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, folder: 'org/other' })).toMatchObject({ ok: false, error: { code: 'NETWORK_FAILED' } });
+  });
+
+  it("a lock whose pid now belongs to a later process is taken over, and the dead clone's folder undone", async () => {
+    const folder = join(sandbox.roots, 'org', 'reused');
+    mkdirSync(join(folder, '.git'), { recursive: true });
+    const locks = join(sandbox.companionHome, 'state', 'locks');
+    mkdirSync(locks, { recursive: true });
+    const lockFile = join(locks, `${createHash('sha256').update(folder).digest('hex').slice(0, 32)}.lock`);
+    const identity = (dir: string) => {
+      const stat = lstatSync(dir, { bigint: true });
+      return `${stat.dev}:${stat.ino}:b${stat.birthtimeNs}`;
+    };
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    // Written by a companion that died; its pid now runs this test, which started at another time.
+    const journal = { pid: process.pid, dest: folder, path: folder, created: [{ path: join(sandbox.roots, 'org'), id: identity(join(sandbox.roots, 'org')) }, { path: folder, id: identity(folder) }] };
+    writeFileSync(lockFile, JSON.stringify({ ...journal, started: `linux:${bootId}:1` }));
+    expect(await clone({ url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, folder: 'org/reused' })).toMatchObject({ ok: false, error: { code: 'NETWORK_FAILED' } });
+    expect(rootListing()).toEqual([]);
+    // With its own start time the same pid is a companion that runs: its lock holds.
+    const started = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[19];
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(lockFile, JSON.stringify({ ...journal, started: `linux:${bootId}:${started}` }));
+    expect(await clone({ url: `https://127.0.0.1:${closedPort}/o/p/_git/r`, folder: 'org/reused' })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+    expect(existsSync(folder)).toBe(true);
   });
 
   it('ending the connection cancels the clone and cleans up before the host exits', async () => {

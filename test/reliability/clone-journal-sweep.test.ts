@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloneJournal } from '../../src/host/clone-journal';
+import { folderIdentity } from '../../src/host/destination';
 import { lockDestination, sweepStaleLocks } from '../../src/host/destination-lock';
 
 let base: string;
@@ -55,6 +56,11 @@ function alive(pid: number): boolean {
 const writeLock = (name: string, journal: CloneJournal | string) =>
   writeFileSync(join(locks, `${name}.lock`), typeof journal === 'string' ? journal : JSON.stringify(journal));
 
+/** A folder as a clone records it: its path with its identity. */
+const made = (dir: string) => ({ path: dir, id: folderIdentity(dir)! });
+const sweep = () => sweepStaleLocks(locks, [root]);
+const lock = (path: string) => lockDestination(locks, path, { roots: [root] });
+
 /** A half-written clone at root/org/repo, as git leaves it: the folder, .git, a few objects. */
 function halfClone(): { org: string; repo: string } {
   const org = join(root, 'org');
@@ -68,8 +74,8 @@ function halfClone(): { org: string; repo: string } {
 describe('sweeping the journals of dead companions', () => {
   it('removes the clone folder and the parents the dead process created, and its journal', () => {
     const { org, repo } = halfClone();
-    writeLock('a', { pid: deadPid(), path: repo, created: [org, repo], existedEmpty: false });
-    expect(sweepStaleLocks(locks)).toEqual([{ path: repo, removed: true }]);
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)], existedEmpty: false });
+    expect(sweep()).toEqual([{ path: repo, removed: true, kept: [] }]);
     expect(readdirSync(root)).toEqual([]);
     expect(readdirSync(locks)).toEqual([]);
   });
@@ -78,16 +84,16 @@ describe('sweeping the journals of dead companions', () => {
     const { org, repo } = halfClone();
     mkdirSync(join(org, 'another-clone'));
     writeFileSync(join(root, 'notes.txt'), 'mine');
-    writeLock('a', { pid: deadPid(), path: repo, created: [org, repo] });
-    sweepStaleLocks(locks);
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    sweep();
     expect(readdirSync(org)).toEqual(['another-clone']);
     expect(readFileSync(join(root, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   it('empties, but keeps, a clone folder that existed empty before the clone', () => {
     const { repo } = halfClone();
-    writeLock('a', { pid: deadPid(), path: repo, created: [], existedEmpty: true });
-    sweepStaleLocks(locks);
+    writeLock('a', { pid: deadPid(), path: repo, created: [], existedEmpty: true, emptyId: folderIdentity(repo)! });
+    sweep();
     expect(existsSync(repo)).toBe(true);
     expect(readdirSync(repo)).toEqual([]);
     expect(existsSync(join(root, 'org'))).toBe(true);
@@ -101,41 +107,110 @@ describe('sweeping the journals of dead companions', () => {
     // Died before it recorded what it made: nothing is known to be its own.
     writeLock('a', { pid: deadPid(), path: repo });
     // Journals that do not fit together are not trusted with any deletion.
-    writeLock('b', { pid: deadPid(), path: repo, created: [elsewhere] });
-    writeLock('c', { pid: deadPid(), path: repo, created: [repo, org] });
-    writeLock('d', { pid: deadPid(), path: `${org}/../org/repo`, created: [`${org}/../org/repo`] });
-    writeLock('e', { pid: deadPid(), path: 'org/repo', created: ['org/repo'] });
-    writeLock('f', { pid: deadPid(), path: repo, created: [repo], existedEmpty: true });
+    writeLock('b', { pid: deadPid(), path: repo, created: [made(elsewhere)] });
+    writeLock('c', { pid: deadPid(), path: repo, created: [made(repo), made(org)] });
+    writeLock('d', { pid: deadPid(), path: `${org}/../org/repo`, created: [{ path: `${org}/../org/repo`, id: made(repo).id }] });
+    writeLock('e', { pid: deadPid(), path: 'org/repo', created: [{ path: 'org/repo', id: made(repo).id }] });
+    writeLock('f', { pid: deadPid(), path: repo, created: [made(repo)], existedEmpty: true, emptyId: made(repo).id });
     // The old format: a pid alone.
     writeLock('g', String(deadPid()));
     // git had finished: the folder is a complete clone.
-    writeLock('h', { pid: deadPid(), path: repo, created: [org, repo], done: true });
-    sweepStaleLocks(locks);
+    writeLock('h', { pid: deadPid(), path: repo, created: [made(org), made(repo)], done: true });
+    sweep();
     expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).toBe('[core]\n');
     expect(readFileSync(join(elsewhere, 'keep.txt'), 'utf8')).toBe('keep');
     // Their locks are gone all the same: nothing of theirs remains to be undone.
     expect(readdirSync(locks)).toEqual([]);
   });
 
+  it('leaves a folder deleted and made again since (the same path, even the same inode), and reports it', () => {
+    const { org, repo } = halfClone();
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    // The user removes the half-written clone and makes the folder again, by hand, with work in it.
+    rmSync(org, { recursive: true });
+    mkdirSync(repo, { recursive: true });
+    writeFileSync(join(repo, 'work.txt'), 'mine');
+    expect(sweep()).toEqual([{ path: repo, removed: true, kept: [{ path: repo, reason: 'it was made again or replaced since' }] }]);
+    expect(readFileSync(join(repo, 'work.txt'), 'utf8')).toBe('mine');
+    expect(readdirSync(locks)).toEqual([]);
+  });
+
+  it('leaves a clone folder that existed empty, and was made again since, with what is in it', () => {
+    const { repo } = halfClone();
+    writeLock('a', { pid: deadPid(), path: repo, created: [], existedEmpty: true, emptyId: made(repo).id });
+    rmSync(repo, { recursive: true });
+    mkdirSync(repo);
+    writeFileSync(join(repo, 'work.txt'), 'mine');
+    sweep();
+    expect(readdirSync(repo)).toEqual(['work.txt']);
+  });
+
+  it('keeps a repository made inside the half-written clone since the crash, removing the rest', () => {
+    const { org, repo } = halfClone();
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    const inner = join(repo, 'tools', 'inner');
+    expect(spawnSync('git', ['init', '-q', inner]).status).toBe(0);
+    writeFileSync(join(inner, 'work.txt'), 'mine');
+    expect(sweep()).toEqual([{ path: repo, removed: true, kept: [{ path: inner, reason: 'it is a repository made inside the clone folder since' }] }]);
+    expect(readdirSync(repo)).toEqual(['tools']);
+    expect(readFileSync(join(inner, 'work.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(inner, '.git', 'HEAD'))).toBe(true);
+  });
+
+  it('deletes nothing for a journal of an older companion (folders without identities), and reports it', () => {
+    const { org, repo } = halfClone();
+    writeLock('a', { pid: deadPid(), path: repo, created: [org, repo] });
+    expect(sweep()).toEqual([{ path: repo, removed: true, kept: [{ path: repo, reason: 'an older companion did not record which folders it made' }] }]);
+    expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).toBe('[core]\n');
+    expect(readdirSync(locks)).toEqual([]);
+  });
+
+  it('deletes nothing outside the configured clone roots', () => {
+    const { org, repo } = halfClone();
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    const swept = sweepStaleLocks(locks, [join(base, 'another-root')]);
+    expect(swept).toEqual([{ path: repo, removed: true, kept: [{ path: repo, reason: 'it is not inside a configured clone folder' }] }]);
+    expect(existsSync(join(repo, '.git', 'config'))).toBe(true);
+    // A clone root is the user's own, even when a clone once made that folder.
+    writeLock('b', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
+    expect(sweepStaleLocks(locks, [org])[0]!.kept).toEqual([{ path: repo, reason: 'it is not inside a configured clone folder' }]);
+    expect(existsSync(join(repo, '.git', 'config'))).toBe(true);
+  });
+
+  it('undoes the journal of a dead companion whose pid a later process has taken', () => {
+    const { org, repo } = halfClone();
+    // This test's own pid is alive, but it did not start at this time: its journal writer is gone.
+    const reused = `linux:${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}:1`;
+    writeLock('a', { pid: process.pid, started: reused, path: repo, created: [made(org), made(repo)] });
+    // A claim left by a dead companion whose pid was reused as well.
+    writeFileSync(join(locks, 'a.lock.claim'), JSON.stringify({ pid: process.ppid, started: reused }));
+    expect(sweep()).toEqual([{ path: repo, removed: true, kept: [] }]);
+    expect(readdirSync(root)).toEqual([]);
+    expect(readdirSync(locks)).toEqual([]);
+  });
+
   it('leaves the journal and folders of a companion that still runs alone', () => {
     const { org, repo } = halfClone();
-    writeLock('mine', { pid: process.pid, path: repo, created: [org, repo] });
+    writeLock('mine', { pid: process.pid, path: repo, created: [made(org), made(repo)] });
     const other = running('sleep', ['30']);
-    writeLock('other', { pid: other, path: repo, created: [org, repo] });
-    expect(sweepStaleLocks(locks)).toEqual([]);
+    writeLock('other', { pid: other, path: repo, created: [made(org), made(repo)] });
+    // Its start time as recorded matches the process that runs under the pid.
+    const started = `linux:${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}:${readFileSync(`/proc/${other}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]}`;
+    writeLock('timed', { pid: other, started, path: repo, created: [made(org), made(repo)] });
+    expect(sweep()).toEqual([]);
     expect(existsSync(join(repo, '.git', 'config'))).toBe(true);
-    expect(readdirSync(locks).toSorted()).toEqual(['mine.lock', 'other.lock']);
+    expect(readdirSync(locks).toSorted()).toEqual(['mine.lock', 'other.lock', 'timed.lock']);
   });
 
   it('leaves a dead journal alone while a live process holds its claim (it is being undone there)', () => {
     const { org, repo } = halfClone();
-    writeLock('a', { pid: deadPid(), path: repo, created: [org, repo] });
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)] });
     writeFileSync(join(locks, 'a.lock.claim'), JSON.stringify({ pid: process.ppid }));
-    sweepStaleLocks(locks);
+    sweep();
     expect(existsSync(repo)).toBe(true);
     // A claim whose holder died is taken over.
     writeFileSync(join(locks, 'a.lock.claim'), JSON.stringify({ pid: deadPid() }));
-    sweepStaleLocks(locks);
+    sweep();
     expect(existsSync(repo)).toBe(false);
     expect(readdirSync(locks)).toEqual([]);
   });
@@ -143,7 +218,7 @@ describe('sweeping the journals of dead companions', () => {
   it('removes journal updates cut short by a dead writer, not those of a live one', () => {
     writeFileSync(join(locks, `a.lock.${deadPid()}.tmp`), '{');
     writeFileSync(join(locks, `b.lock.${process.pid}.tmp`), '{');
-    sweepStaleLocks(locks);
+    sweep();
     expect(readdirSync(locks)).toEqual([`b.lock.${process.pid}.tmp`]);
   });
 
@@ -155,26 +230,28 @@ describe('sweeping the journals of dead companions', () => {
     const git = running(fakeGit, ['30']);
     const notGit = running('sleep', ['30']);
     const { org, repo } = halfClone();
-    writeLock('a', { pid: deadPid(), path: repo, created: [org, repo], git });
+    writeLock('a', { pid: deadPid(), path: repo, created: [made(org), made(repo)], git });
     // An id now used by another program: the journal's git is long gone.
     writeLock('b', { pid: deadPid(), git: notGit });
-    sweepStaleLocks(locks);
+    sweep();
     expect(alive(git)).toBe(false);
     expect(alive(notGit)).toBe(true);
     expect(existsSync(repo)).toBe(false);
   });
 
   it('the next clone into the same place undoes the dead clone before it takes the lock over', () => {
-    const first = lockDestination(locks, join(root, 'org', 'repo'));
+    const first = lock(join(root, 'org', 'repo'));
     const [file] = readdirSync(locks);
     first.release();
     const { org, repo } = halfClone();
-    writeFileSync(join(locks, file!), JSON.stringify({ pid: deadPid(), path: repo, created: [org, repo] }));
-    const next = lockDestination(locks, join(root, 'org', 'repo'));
+    writeFileSync(join(locks, file!), JSON.stringify({ pid: deadPid(), path: repo, created: [made(org), made(repo)] }));
+    const next = lock(join(root, 'org', 'repo'));
     expect(existsSync(org)).toBe(false);
-    expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toEqual({ pid: process.pid });
-    next.record({ path: repo, created: [org, repo], existedEmpty: false });
-    expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toEqual({ pid: process.pid, path: repo, created: [org, repo], existedEmpty: false });
+    const started = `linux:${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}:${readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[19]}`;
+    const own = { pid: process.pid, started, dest: repo };
+    expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toEqual(own);
+    next.record({ path: repo, created: [{ path: org, id: 'x' }], existedEmpty: false });
+    expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toEqual({ ...own, path: repo, created: [{ path: org, id: 'x' }], existedEmpty: false });
     next.release();
     expect(readdirSync(locks)).toEqual([]);
   });

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { folderSegments, prepareDestination, removeCreated } from '../../src/host/destination';
+import { folderIdentity, folderSegments, prepareDestination, removeCreated } from '../../src/host/destination';
 import { lockDestination } from '../../src/host/destination-lock';
 import { HostError } from '../../src/host/host-error';
 
@@ -74,6 +74,56 @@ describe('prepareDestination', () => {
     expect(readdirSync(join(root, 'org'))).toEqual(['keep.txt']);
   });
 
+  it('leaves folders made again while the clone ran (another identity, even on the same inode), and says so', () => {
+    const prepared = prepareDestination(root, 'org/repo');
+    rmSync(join(root, 'org'), { recursive: true });
+    mkdirSync(join(root, 'org/repo'), { recursive: true });
+    writeFileSync(join(root, 'org/repo/work.txt'), 'mine');
+    expect(removeCreated(prepared)).toEqual([{ path: join(root, 'org/repo'), reason: 'it was made again or replaced since' }]);
+    expect(readdirSync(join(root, 'org/repo'))).toEqual(['work.txt']);
+
+    mkdirSync(join(root, 'empty'));
+    const emptied = prepareDestination(root, 'empty');
+    rmSync(join(root, 'empty'), { recursive: true });
+    mkdirSync(join(root, 'empty'));
+    writeFileSync(join(root, 'empty/work.txt'), 'mine');
+    expect(removeCreated(emptied)).toEqual([{ path: join(root, 'empty'), reason: 'it was made again or replaced since' }]);
+    expect(readdirSync(join(root, 'empty'))).toEqual(['work.txt']);
+  });
+
+  it('where a change time stands in for the birth time, only the running clone goes by device and inode alone', () => {
+    const made = prepareDestination(root, 'org/repo');
+    // As on a file system without birth times: identities carry a change time.
+    const prepared = { ...made, ids: made.ids!.map((id) => id.replace(/:b\d+$/, ':c1')) };
+    writeFileSync(join(prepared.path, 'partial'), 'x');
+    // After a crash the folder git wrote into cannot be told from one made again: it stays.
+    expect(removeCreated(prepared)).toEqual([{ path: join(root, 'org/repo'), reason: 'it was made again or replaced since' }]);
+    expect(removeCreated(prepared, { running: true })).toEqual([]);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('never removes a repository made inside the clone folder meanwhile, nor the folders leading to it', () => {
+    const prepared = prepareDestination(root, 'org/outer');
+    mkdirSync(join(prepared.path, '.git/objects'), { recursive: true });
+    writeFileSync(join(prepared.path, 'partial'), 'x');
+    // A clone someone finished inside it (by hand, or a companion too old to know nesting).
+    mkdirSync(join(prepared.path, 'deep/inner/.git'), { recursive: true });
+    writeFileSync(join(prepared.path, 'deep/inner/work.txt'), 'mine');
+    mkdirSync(join(prepared.path, 'deep/other'));
+    const reason = 'it is a repository made inside the clone folder since';
+    expect(removeCreated(prepared)).toEqual([{ path: join(prepared.path, 'deep/inner'), reason }]);
+    expect(readdirSync(prepared.path)).toEqual(['deep']);
+    expect(readdirSync(join(prepared.path, 'deep'))).toEqual(['inner']);
+    expect(readdirSync(join(prepared.path, 'deep/inner')).toSorted()).toEqual(['.git', 'work.txt']);
+
+    mkdirSync(join(root, 'empty'));
+    const emptied = prepareDestination(root, 'empty');
+    mkdirSync(join(root, 'empty/.git'));
+    mkdirSync(join(root, 'empty/inner/.git'), { recursive: true });
+    expect(removeCreated(emptied)).toEqual([{ path: join(root, 'empty/inner'), reason }]);
+    expect(readdirSync(join(root, 'empty'))).toEqual(['inner']);
+  });
+
   it('uses an existing empty folder and on failure only empties it', () => {
     mkdirSync(join(root, 'empty'));
     const prepared = prepareDestination(root, 'empty');
@@ -118,24 +168,88 @@ describe('prepareDestination', () => {
   });
 });
 
+const bootId = () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+/** What a lock of another companion process looks like: that process runs, its start time as recorded. */
+const otherCompanion = (dest: string, extra: Record<string, unknown> = {}) => {
+  const ticks = readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
+  return JSON.stringify({ pid: process.ppid, started: `linux:${bootId()}:${ticks}`, dest, ...extra });
+};
+
 describe('destination lock', () => {
+  let locks: string;
+  let roots: { roots: string[] };
+  beforeEach(() => {
+    locks = join(base, 'locks');
+    roots = { roots: [root] };
+  });
+  const lockFileOf = (path: string) => {
+    const lock = lockDestination(locks, path, roots);
+    const [file] = readdirSync(locks);
+    lock.release();
+    return join(locks, file!);
+  };
+
   it('lets one holder in at a time and frees the place on release', () => {
-    const locks = join(base, 'locks');
-    const first = lockDestination(locks, join(root, 'repo'));
-    expect(codeOf(() => lockDestination(locks, join(root, 'repo')))).toBe('BUSY');
-    expect(codeOf(() => lockDestination(locks, join(root, 'other')).release())).toBe('accepted');
+    const first = lockDestination(locks, join(root, 'repo'), roots);
+    expect(codeOf(() => lockDestination(locks, join(root, 'repo'), roots))).toBe('BUSY');
+    expect(codeOf(() => lockDestination(locks, join(root, 'other'), roots).release())).toBe('accepted');
     first.release();
-    lockDestination(locks, join(root, 'repo')).release();
+    lockDestination(locks, join(root, 'repo'), roots).release();
   });
 
   it('takes over a lock file left by a process that is gone', () => {
-    const locks = join(base, 'locks');
-    const lock = lockDestination(locks, join(root, 'repo'));
-    const [file] = readdirSync(locks);
-    lock.release();
-    writeFileSync(join(locks, file!), '999999999');
-    expect(codeOf(() => lockDestination(locks, join(root, 'repo')).release())).toBe('accepted');
-    writeFileSync(join(locks, file!), String(process.ppid));
-    expect(codeOf(() => lockDestination(locks, join(root, 'repo')))).toBe('BUSY');
+    const file = lockFileOf(join(root, 'repo'));
+    writeFileSync(file, '999999999');
+    expect(codeOf(() => lockDestination(locks, join(root, 'repo'), roots).release())).toBe('accepted');
+    writeFileSync(file, String(process.ppid));
+    expect(codeOf(() => lockDestination(locks, join(root, 'repo'), roots))).toBe('BUSY');
+  });
+
+  it('takes over a lock whose pid runs but started at another time (the pid was reused), not one whose start time matches', () => {
+    const file = lockFileOf(join(root, 'repo'));
+    writeFileSync(file, JSON.stringify({ pid: process.pid, started: `linux:${bootId()}:1` }));
+    expect(codeOf(() => lockDestination(locks, join(root, 'repo'), roots).release())).toBe('accepted');
+    // A start time from another boot: the process that wrote it cannot run any more.
+    writeFileSync(file, otherCompanion(join(root, 'repo')).replace(bootId(), '00000000-0000-0000-0000-000000000000'));
+    expect(codeOf(() => lockDestination(locks, join(root, 'repo'), roots).release())).toBe('accepted');
+    writeFileSync(file, otherCompanion(join(root, 'repo')));
+    expect(codeOf(() => lockDestination(locks, join(root, 'repo'), roots))).toBe('BUSY');
+  });
+
+  it('refuses a clone into a folder inside, or around, one that another companion is cloning into', () => {
+    const outer = join(root, 'a');
+    const inner = join(root, 'a', 'b', 'c');
+    writeFileSync(lockFileOf(outer), otherCompanion(outer));
+    expect(codeOf(() => lockDestination(locks, inner, roots))).toBe('BUSY');
+    expect(codeOf(() => lockDestination(locks, join(root, 'a', 'b'), roots))).toBe('BUSY');
+    // Beside it is fine; and a refused clone leaves no lock of its own behind.
+    lockDestination(locks, join(root, 'ab'), roots).release();
+    expect(readdirSync(locks)).toHaveLength(1);
+    rmSync(locks, { recursive: true });
+
+    writeFileSync(lockFileOf(inner), otherCompanion(inner));
+    expect(codeOf(() => lockDestination(locks, outer, roots))).toBe('BUSY');
+    expect(codeOf(() => lockDestination(locks, root, roots))).toBe('BUSY');
+    lockDestination(locks, join(root, 'a', 'x'), roots).release();
+  });
+
+  it('refuses nested clones within one process too', () => {
+    const outer = lockDestination(locks, join(root, 'a'), roots);
+    expect(codeOf(() => lockDestination(locks, join(root, 'a', 'b'), roots))).toBe('BUSY');
+    outer.release();
+    const inner = lockDestination(locks, join(root, 'a', 'b'), roots);
+    expect(codeOf(() => lockDestination(locks, join(root, 'a'), roots))).toBe('BUSY');
+    inner.release();
+  });
+
+  it('undoes a dead clone around the new destination before taking it, so a later sweep cannot remove the new clone', () => {
+    const outer = join(root, 'a');
+    mkdirSync(join(outer, '.git'), { recursive: true });
+    const journal = { pid: 999999999, dest: outer, path: outer, created: [{ path: outer, id: folderIdentity(outer) }] };
+    writeFileSync(lockFileOf(outer), JSON.stringify(journal));
+    const inner = lockDestination(locks, join(outer, 'b'), roots);
+    expect(existsSync(outer)).toBe(false);
+    expect(readdirSync(locks)).toHaveLength(1);
+    inner.release();
   });
 });
