@@ -96,8 +96,11 @@ async function checkBrowser(location: ManifestLocation, machine: Machine, probe:
   if (!isExecutableFile(path, machine.platform)) {
     checks.push({ status: 'fail', title: `${browser}: the launcher ${path || '(none)'} is missing or not executable`, fix: reinstall });
   } else if (probe && machine.platform !== 'win32') {
-    const origin = isFirefox(browser) ? manifestPath : `chrome-extension://${manifest.allowed_origins?.[0]?.replace(/^chrome-extension:\/\/|\/$/g, '') ?? 'x'}/`;
-    const answer = await probeHost(path, origin, machine.env);
+    // Started as the browser starts it, for an extension the manifest allows.
+    const caller = isFirefox(browser)
+      ? [manifestPath, manifest.allowed_extensions?.[0] ?? ADO_COMPANION_GECKO_ID]
+      : [`chrome-extension://${manifest.allowed_origins?.[0]?.replace(/^chrome-extension:\/\/|\/$/g, '') ?? ADO_COMPANION_CHROME_ID}/`];
+    const answer = await probeHost(path, caller, machine.env);
     checks.push(answer.ok ? { status: 'ok', title: `${browser}: the host starts and answers (version ${answer.version})` } : { status: 'fail', title: `${browser}: the host did not answer: ${answer.reason}`, fix: reinstall });
   }
   const ids = isFirefox(browser) ? (manifest.allowed_extensions ?? []) : (manifest.allowed_origins ?? []).map((o) => o.replace(/^chrome-extension:\/\/|\/$/g, ''));
