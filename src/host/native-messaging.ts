@@ -51,7 +51,7 @@ export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagin
   const caller = callerOf(args);
   if (!caller || !isAllowedCaller(caller, dirs.install)) {
     const message = caller
-      ? `the extension ${caller.id} is not one the companion was installed for (install the companion with --extension-id ${caller.id} to allow it)`
+      ? `${caller.id} is not an extension the companion was installed for; install the companion again with --extension-id ${caller.id} to allow it`
       : 'the companion serves only a browser extension it was installed for; it was started without one';
     log.warn(`refused the caller: ${message}`);
     process.stdout.write(encodeFrame({ id: null, ok: false, error: { code: 'FORBIDDEN_CALLER', message } }, MAX_FRAME_TO_BROWSER)!, () => process.exit(3));
