@@ -39,7 +39,7 @@ const expandHome = (path: string, home: string) => (path === '~' || path.startsW
 function resolveKey(keyPath: string, home: string): { real: string; forConfig: string } {
   const real = realpathOrUndefined(keyPath);
   const realDir = realpathOrUndefined(sshDir(home));
-  if (!real || !realDir || real === realDir || !isInside(realDir, real)) throw new HostError('NOT_FOUND', `${keyPath} is not a key file in ${sshDir(home)}`);
+  if (!real || !realDir || !isInside(realDir, real) || !statSync(real).isFile()) throw new HostError('NOT_FOUND', `${keyPath} is not a key file in ${sshDir(home)}`);
   return { real, forConfig: `~/.ssh/${relative(realDir, real).split(sep).join('/')}` };
 }
 
@@ -147,7 +147,9 @@ async function sshRefuses(configPath: string, hosts: readonly string[], identity
       const last = result.stderr.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('Pseudo-terminal')).slice(-2).join(' ');
       return `ssh -G ${host} failed (${last.replaceAll(configPath, 'the file') || `status ${result.code}`})`;
     }
-    if (!result.stdout.split(/\r?\n/).includes(`identityfile ${identityFile}`)) return `ssh -G ${host} does not name the key ${identityFile}`;
+    // ssh prints the value as written; accept it expanded too, as other ssh versions may print it.
+    const named = new Set([identityFile, expandHome(identityFile, ctx.home)].map((path) => `identityfile ${path}`));
+    if (!result.stdout.split(/\r?\n/).some((line) => named.has(line))) return `ssh -G ${host} does not name the key ${identityFile}`;
   }
   return undefined;
 }
