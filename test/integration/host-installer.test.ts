@@ -1,6 +1,6 @@
 /** The installer CLI of the built host, into a private HOME and a custom Chromium profile. */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
@@ -93,6 +93,12 @@ describe('install, doctor, uninstall', () => {
 
     const json = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile, '--json');
     expect((JSON.parse(json.out) as Array<{ status: string }>).every((c) => c.status !== 'fail')).toBe(true);
+
+    // A manifest that allows more than install recorded (edited by hand): doctor says what the host refuses.
+    rmSync(join(sandbox.companionHome, 'host', 'callers.json'));
+    const unrecorded = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(unrecorded.out).toContain(`[warn] chromium: the companion refuses ${TEST_ID}, which ${manifestPath} allows`);
+    expect(unrecorded.out).toMatch(new RegExp(`fix: run: .* install --browser chromium --extension-id ${TEST_ID}\n`));
 
     const removed = await cli('uninstall', '--browser', 'chromium', '--user-data-dir', profile);
     expect(removed.code).toBe(0);

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../shared/extension-ids';
 import { HOST_NAME } from '../../shared/host-protocol';
+import { isAllowedCaller } from '../caller';
 import { configFile, logFile } from '../companion-dirs';
 import { loadConfig } from '../config';
 import { findProgram, isExecutableFile } from '../find-program';
@@ -110,6 +111,15 @@ async function checkBrowser(location: ManifestLocation, machine: Machine, probe:
       ? { status: 'ok', title: `${browser}: ${manifestPath} allows ${ids.join(', ')}` }
       : { status: 'warn', title: `${browser}: the extension's id ${builtIn} is not allowed (allowed: ${ids.join(', ') || 'none'})`, fix: reinstall },
   );
+  // The host checks its caller against what install recorded, not against the manifest.
+  const refused = ids.filter((id) => !isAllowedCaller({ browser: isFirefox(browser) ? 'firefox' : 'chromium', id }, machine.dirs.install));
+  if (refused.length > 0) {
+    checks.push({
+      status: 'warn',
+      title: `${browser}: the companion refuses ${refused.join(', ')}, which ${manifestPath} allows (its install did not record ${refused.length > 1 ? 'them' : 'it'})`,
+      fix: `${reinstall} ${refused.map((id) => `--extension-id ${id}`).join(' ')}`,
+    });
+  }
   return checks;
 }
 
