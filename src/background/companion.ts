@@ -79,10 +79,13 @@ export function createCompanion(deps: CompanionDeps) {
   function open(): NativePort {
     if (port) return port;
     const p = deps.connect(HOST_NAME);
+    // Set when the host refuses this extension (installed for other ids); it exits right after.
+    let refused: string | undefined;
     p.onMessage.addListener((raw) => {
       const parsed = HostMessageSchema.safeParse(raw);
       if (!parsed.success) return notUnderstood(raw);
       const m = parsed.data;
+      if (m.id === null && 'ok' in m && !m.ok && m.error.code === 'FORBIDDEN_CALLER') refused = m.error.message;
       const w = m.id === null ? undefined : waiting.get(m.id);
       if (!w) return;
       if ('event' in m) return w.onProgress?.(m);
@@ -102,10 +105,12 @@ export function createCompanion(deps: CompanionDeps) {
         port = undefined;
         hello = undefined;
       }
-      const missing = /not found|not installed|forbidden/i.test(reason);
-      const err = missing
-        ? new CompanionError('missing', 'The desktop companion is not installed (or not allowed for this extension). Install it to clone and create SSH keys.')
-        : new CompanionError('failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
+      const missing = refused !== undefined || /not found|not installed|forbidden/i.test(reason);
+      const err = refused
+        ? new CompanionError('missing', `The desktop companion refused this extension: ${refused}.`)
+        : missing
+          ? new CompanionError('missing', 'The desktop companion is not installed (or not allowed for this extension). Install it to clone and create SSH keys.')
+          : new CompanionError('failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
       const interrupted = [...waiting.values()].some((w) => w.type !== 'hello');
       for (const w of waiting.values()) w.reject(err);
       waiting.clear();

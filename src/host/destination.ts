@@ -10,7 +10,11 @@ import { HostError } from './host-error';
 
 // oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const BAD_CHARS = /[\u0000-\u001f<>:"|?*\\]/;
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+// Device names Windows opens instead of a folder, with any extension (spaces before it too).
+// Superscript digits count: Windows reserves COM¹-COM³ and LPT¹-LPT³ as well.
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]) *(\..*)?$/i;
+// An 8.3 short name (GIT~1, SSH~1, LONGNA~1.TXT) reaches the long name it stands for, hidden ones too.
+const SHORT_NAME = /~\d+(\.|$)/;
 
 /** Splits a relative folder (`a/b/c`) into checked segments, or throws DEST_OUTSIDE_ROOT / BAD_REQUEST. */
 export function folderSegments(folder: string): string[] {
@@ -25,7 +29,9 @@ export function folderSegments(folder: string): string[] {
     if (BAD_CHARS.test(segment)) throw new HostError('BAD_REQUEST', `folder name "${segment}" contains a character folders cannot have (< > : " | ? * \\ or control characters)`);
     // Leading dots would reach .git, .ssh and the like below a root that is a home folder.
     if (segment.startsWith('-') || segment.startsWith('.')) throw new HostError('BAD_REQUEST', `folder name "${segment}" must not start with "-" or "."`);
+    // Windows drops trailing dots and spaces, so "repo." would be "repo".
     if (/[. ]$/.test(segment) || WINDOWS_RESERVED.test(segment)) throw new HostError('BAD_REQUEST', `"${segment}" is not a portable folder name`);
+    if (SHORT_NAME.test(segment)) throw new HostError('BAD_REQUEST', `"${segment}" looks like a Windows short name (NAME~1), which can stand for another folder`);
   }
   return segments;
 }

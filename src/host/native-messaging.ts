@@ -1,11 +1,15 @@
 /**
- * The host as a browser starts it: frames on stdin and stdout, a log file, crash cleanup of
- * earlier companions, and a clean exit when the browser closes the port or asks it to stop.
+ * The host as a browser starts it: for an extension it was installed for only, frames on stdin
+ * and stdout, a log file, crash cleanup of earlier companions, and a clean exit when the browser
+ * closes the port or asks it to stop.
  */
 import * as z from 'zod';
+import { MAX_FRAME_TO_BROWSER } from '../shared/host-protocol';
+import { callerOf, isAllowedCaller } from './caller';
 import { configFile, locksDir, logFile, type CompanionDirs } from './companion-dirs';
 import { loadConfig } from './config';
 import { sweepStaleLocks } from './destination-lock';
+import { encodeFrame } from './frame-codec';
 import type { HostContext } from './host-context';
 import { fileLogger } from './log';
 import { Redactor } from './redact';
@@ -41,7 +45,18 @@ export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagin
     config: () => loadConfig(configFile(dirs), home),
     gitVersion: () => gitVersion,
   };
-  log.info(`started ${COMPANION_VERSION} (node ${process.versions.node}) for ${process.argv.slice(2).join(' ') || 'no caller'}`);
+  const args = process.argv.slice(2);
+  log.info(`started ${COMPANION_VERSION} (node ${process.versions.node}) for ${args.join(' ') || 'no caller'}`);
+  // Checked before anything else runs (even the sweep below writes): one error frame, then exit.
+  const caller = callerOf(args);
+  if (!caller || !isAllowedCaller(caller, dirs.install)) {
+    const message = caller
+      ? `${caller.id} is not an extension the companion was installed for; install the companion again with --extension-id ${caller.id} to allow it`
+      : 'the companion serves only a browser extension it was installed for; it was started without one';
+    log.warn(`refused the caller: ${message}`);
+    process.stdout.write(encodeFrame({ id: null, ok: false, error: { code: 'FORBIDDEN_CALLER', message } }, MAX_FRAME_TO_BROWSER)!, () => process.exit(3));
+    return;
+  }
   // A companion killed mid-clone (the browser crashed, the user ended it) could not clean up; do it
   // now, before any request can ask for the same folder.
   try {

@@ -15,9 +15,24 @@ export interface SshBlock {
   identityFile: string;
 }
 
-const quote = (value: string) => (/\s/.test(value) ? `"${value}"` : value);
+// ssh has no way to write these in a config value: a `"` ends the quotes, a backslash escapes,
+// `%` is a token and `${` an environment variable ssh expands, a line break starts a new setting.
+// oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const UNQUOTABLE = /["\\%$\u0000-\u001f\u007f]/;
+
+/** Why ssh could not be told `value` as an IdentityFile exactly, or undefined when it can. */
+export function identityFileProblem(value: string): string | undefined {
+  if (UNQUOTABLE.test(value)) return 'it contains a character ssh would read differently (" \\ % $ or a control character)';
+  if (value.trim() !== value) return 'it starts or ends with a space';
+  return undefined;
+}
+
+// Quoted when a space, `#` (a comment) or `'` (a quote) would otherwise split or cut the value.
+const quote = (value: string) => (/[\s#']/.test(value) ? `"${value}"` : value);
 
 export function renderBlock(block: SshBlock): string[] {
+  const problem = identityFileProblem(block.identityFile);
+  if (problem) throw new HostError('BAD_REQUEST', `the key path ${JSON.stringify(block.identityFile)} cannot be named in ~/.ssh/config: ${problem}`);
   return [
     BLOCK_START,
     '# Written by the Azure DevOps Companion: it replaces the lines between these markers.',

@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CLOUD_SSH_HOSTS, type SshKeyData, type SshKeyInfo, type SshKeyRequest } from '../shared/host-protocol';
 import { isAllowedHost, normalizeHost } from './config';
@@ -31,9 +31,25 @@ function readText(path: string): string | undefined {
 
 const expandHome = (path: string, home: string) => (path === '~' || path.startsWith('~/') ? join(home, path.slice(2)) : path);
 
-/** `~/.ssh/name` when the key is in ~/.ssh (portable across OSes and profile moves). */
-const forConfig = (keyPath: string, home: string) =>
-  dirname(keyPath) === sshDir(home) ? `~/.ssh/${basename(keyPath)}` : keyPath;
+/**
+ * The key as the config names it: its real path (no symlink is followed later by ssh, so it
+ * cannot be re-pointed after the check), which must be inside ~/.ssh, as `~/.ssh/...` (portable
+ * across OSes and profile moves). NOT_FOUND when there is no such file inside ~/.ssh.
+ */
+function resolveKey(keyPath: string, home: string): { real: string; forConfig: string } {
+  const real = realpathOrUndefined(keyPath);
+  const realDir = realpathOrUndefined(sshDir(home));
+  if (!real || !realDir || !isInside(realDir, real) || !statSync(real).isFile()) throw new HostError('NOT_FOUND', `${keyPath} is not a key file in ${sshDir(home)}`);
+  return { real, forConfig: `~/.ssh/${relative(realDir, real).split(sep).join('/')}` };
+}
+
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 async function fingerprint(publicKeyPath: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   try {
@@ -79,21 +95,63 @@ function checkHosts(hosts: readonly string[] | undefined, ctx: HostContext): str
   ];
 }
 
-/** Writes the companion's block; a symlinked config is updated where it really lives. */
-function writeSshConfig(home: string, keyPath: string, hosts: string[]): { path: string; changed: boolean; hosts: string[] } {
+/**
+ * Writes the companion's block; a symlinked config is updated where it really lives. The new
+ * file replaces the old one only after ssh has read it and found the block's key for each host,
+ * so a file ssh cannot read is never left behind.
+ */
+async function writeSshConfig(ctx: HostContext, identityFile: string, hosts: string[]): Promise<{ path: string; changed: boolean; hosts: string[] }> {
+  const home = ctx.home;
   mkdirSync(sshDir(home), { recursive: true, mode: 0o700 });
   const path = sshConfigPath(home);
   const before = readText(path) ?? '';
-  const { text, changed } = upsertBlock(before, { hosts, identityFile: forConfig(keyPath, home) });
+  const { text, changed } = upsertBlock(before, { hosts, identityFile });
   if (changed) {
     const target = existsSync(path) ? realpathSync(path) : path;
     const mode = existsSync(target) ? statSync(target).mode & 0o777 : 0o600;
     const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     writeFileSync(temp, text, { mode });
-    chmodSync(temp, mode);
-    renameSync(temp, target);
+    try {
+      chmodSync(temp, mode);
+      const problem = await sshRefuses(temp, hosts, identityFile, ctx);
+      if (problem) {
+        throw new HostError('SSH_CONFIG_CONFLICT', `ssh would not read ${path} with the companion's block, so it was left as it was: ${problem}`, { path });
+      }
+      renameSync(temp, target);
+    } finally {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Renamed into place.
+      }
+    }
   }
   return { path, changed, hosts };
+}
+
+/** What is wrong when ssh (`ssh -G`) reads `configPath`: a parse error, or a host without the block's key. */
+async function sshRefuses(configPath: string, hosts: readonly string[], identityFile: string, ctx: HostContext): Promise<string | undefined> {
+  for (const host of hosts) {
+    let result;
+    try {
+      result = await runProgram('ssh', ['-G', '-F', configPath, '--', host], { env: ctx.env, timeoutMs: 10_000 });
+    } catch (error) {
+      // Without ssh nothing reads the file yet; the block is still what ssh will need.
+      if (error instanceof HostError && error.code === 'TOOL_MISSING') {
+        ctx.log.warn('ssh was not found: the SSH configuration was written without checking it with ssh -G');
+        return undefined;
+      }
+      throw error;
+    }
+    if (result.code !== 0) {
+      const last = result.stderr.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('Pseudo-terminal')).slice(-2).join(' ');
+      return `ssh -G ${host} failed (${last.replaceAll(configPath, 'the file') || `status ${result.code}`})`;
+    }
+    // ssh prints the value as written; accept it expanded too, as other ssh versions may print it.
+    const named = new Set([identityFile, expandHome(identityFile, ctx.home)].map((path) => `identityfile ${path}`));
+    if (!result.stdout.split(/\r?\n/).some((line) => named.has(line))) return `ssh -G ${host} does not name the key ${identityFile}`;
+  }
+  return undefined;
 }
 
 async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>, ctx: HostContext): Promise<SshKeyData> {
@@ -140,7 +198,7 @@ async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>,
       }
     }
   }
-  const sshConfig = writeSshConfig(ctx.home, keyPath, hosts);
+  const sshConfig = await writeSshConfig(ctx, resolveKey(keyPath, ctx.home).forConfig, hosts);
   const key = await describeKey(keyPath, true, ctx.env);
   if (!key) throw new HostError('INTERNAL', `ssh-keygen did not produce an RSA key at ${keyPath}`);
   return { key, sshConfig, created: true };
@@ -148,21 +206,18 @@ async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>,
 
 async function configure(request: Extract<SshKeyRequest, { action: 'configure' }>, ctx: HostContext): Promise<SshKeyData> {
   const hosts = checkHosts(request.hosts, ctx);
-  let keyPath: string;
-  if (request.keyPath === undefined) {
+  let requested = request.keyPath;
+  if (requested === undefined) {
     const found = await findKey(ctx);
     if (!found) throw new HostError('NOT_FOUND', 'no RSA key for Azure DevOps was found; generate one');
-    keyPath = found.privateKeyPath;
-  } else {
-    keyPath = request.keyPath;
-    const real = existsSync(keyPath) ? realpathSync(keyPath) : undefined;
-    const realDir = existsSync(sshDir(ctx.home)) ? realpathSync(sshDir(ctx.home)) : undefined;
-    if (!real || !realDir || !isInside(realDir, real)) throw new HostError('NOT_FOUND', `${keyPath} is not a key file in ${sshDir(ctx.home)}`);
+    requested = found.privateKeyPath;
   }
+  // Checked and named as the file it really is: a link in ~/.ssh is resolved once, here.
+  const { real: keyPath, forConfig } = resolveKey(requested, ctx.home);
   if (!(await describeKey(keyPath, false, ctx.env))) {
-    throw new HostError('BAD_REQUEST', `${keyPath} is not an RSA key with a .pub file beside it (Azure DevOps accepts RSA keys only)`);
+    throw new HostError('BAD_REQUEST', `${requested} is not an RSA key with a .pub file beside it (Azure DevOps accepts RSA keys only)`);
   }
-  const sshConfig = writeSshConfig(ctx.home, keyPath, hosts);
+  const sshConfig = await writeSshConfig(ctx, forConfig, hosts);
   return { key: (await describeKey(keyPath, true, ctx.env)) ?? null, sshConfig };
 }
 

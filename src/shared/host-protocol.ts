@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'KEY_EXISTS',
   'SSH_CONFIG_CONFLICT',
   'TOOL_MISSING',
+  'FORBIDDEN_CALLER',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

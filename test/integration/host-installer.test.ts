@@ -1,12 +1,12 @@
 /** The installer CLI of the built host, into a private HOME and a custom Chromium profile. */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
 import { HOST_NAME } from '../../src/shared/host-protocol';
 import { FrameDecoder, encodeFrame } from '../../src/host/frame-codec';
-import { hostBundle, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+import { HostProcess, hostBundle, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -40,9 +40,22 @@ function helloThrough(launcher: string, env: NodeJS.ProcessEnv): Promise<{ ok: b
   });
 }
 
+/** The first frame of the built host started with `args` (what the browser passes) and sent hello. */
+async function firstFrame(args: string[]): Promise<Record<string, unknown>> {
+  const host = await HostProcess.start(sandbox.env, args);
+  try {
+    host.send({ id: 'h', type: 'hello' });
+    return (await host.waitFor(() => true)) as never;
+  } finally {
+    await host.close();
+  }
+}
+
 describe('install, doctor, uninstall', () => {
   it('registers with a custom Chromium profile, runs as the browser would, and unregisters', async () => {
     const profile = join(sandbox.dir, 'profile');
+    // Before install the host serves only the extension's own id.
+    expect(await firstFrame([`chrome-extension://${TEST_ID}/`])).toMatchObject({ id: null, ok: false, error: { code: 'FORBIDDEN_CALLER' } });
     const installed = await cli('install', '--browser', 'chromium', '--user-data-dir', profile, '--extension-id', TEST_ID);
     expect(installed.code).toBe(0);
     const manifestPath = join(profile, 'NativeMessagingHosts', `${HOST_NAME}.json`);
@@ -81,9 +94,18 @@ describe('install, doctor, uninstall', () => {
     const json = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile, '--json');
     expect((JSON.parse(json.out) as Array<{ status: string }>).every((c) => c.status !== 'fail')).toBe(true);
 
+    // A manifest that allows more than install recorded (edited by hand): doctor says what the host refuses.
+    rmSync(join(sandbox.companionHome, 'host', 'callers.json'));
+    const unrecorded = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(unrecorded.out).toContain(`[warn] chromium: the companion refuses ${TEST_ID}, which ${manifestPath} allows`);
+    expect(unrecorded.out).toMatch(new RegExp(`fix: run: .* install --browser chromium --extension-id ${TEST_ID}\n`));
+
     const removed = await cli('uninstall', '--browser', 'chromium', '--user-data-dir', profile);
     expect(removed.code).toBe(0);
     expect(existsSync(manifestPath)).toBe(false);
+    // Unregistered, the extra id is no longer served.
+    expect(await firstFrame([`chrome-extension://${TEST_ID}/`])).toMatchObject({ error: { code: 'FORBIDDEN_CALLER' } });
+    expect(await firstFrame([`chrome-extension://${ADO_COMPANION_CHROME_ID}/`])).toMatchObject({ ok: true });
 
     const broken = await cli('doctor', '--browser', 'chromium', '--user-data-dir', profile);
     expect(broken.code).toBe(1);
@@ -107,6 +129,11 @@ describe('install, doctor, uninstall', () => {
     const doctor = await cli('doctor');
     expect(doctor.out).toContain('firefox: the host starts and answers');
     expect(doctor.code).toBe(0);
+
+    // Firefox passes the manifest path and the add-on id: the added one is served, others are not.
+    const firefoxManifest = join(sandbox.home, '.mozilla', 'native-messaging-hosts', `${HOST_NAME}.json`);
+    expect(await firstFrame([firefoxManifest, 'tester@example.org'])).toMatchObject({ ok: true });
+    expect(await firstFrame([firefoxManifest, 'other@example.org'])).toMatchObject({ error: { code: 'FORBIDDEN_CALLER' } });
 
     expect((await cli('uninstall')).code).toBe(0);
     expect(existsSync(join(sandbox.companionHome, 'host'))).toBe(false);

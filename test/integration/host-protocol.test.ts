@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { decodeAll } from '../../src/host/frame-codec';
 import { HOST_NAME, MAX_FRAME_FROM_BROWSER, PROTOCOL_VERSION, HelloDataSchema } from '../../src/shared/host-protocol';
-import { HostProcess, hostBundle, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+import { ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
+import { CALLER, HostProcess, hostBundle, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
 
 let sandbox: Sandbox;
 const hosts: HostProcess[] = [];
@@ -138,5 +139,33 @@ describe('companion host over native messaging', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const help = spawnSync(process.execPath, [bundle, 'help'], { encoding: 'utf8' });
     expect(help.stdout).toContain('install');
+  });
+});
+
+describe('the caller check', () => {
+  const FIREFOX_MANIFEST = '/home/x/.mozilla/native-messaging-hosts/com.azure_devops_companion.host.json';
+
+  it.each([
+    ['another Chrome extension', ['chrome-extension://abcdefghijklmnopabcdefghijklmnop/']],
+    ['another Firefox add-on', [FIREFOX_MANIFEST, 'evil@example.org']],
+    ['a web origin', ['https://evil.example.org/']],
+    ['our origin with arguments a browser does not pass', [CALLER, '--remote-debugging-port=9222']],
+    ['no caller at all', []],
+  ])('answers %s with one FORBIDDEN_CALLER frame and exits without serving', async (_, args) => {
+    const host = await start(args);
+    host.send({ id: 'h', type: 'hello' });
+    expect(await host.waitFor(() => true, 15_000)).toMatchObject({ id: null, ok: false, error: { code: 'FORBIDDEN_CALLER' } });
+    const exit = await host.exited;
+    expect(exit.code).not.toBe(0);
+    expect(host.messages).toEqual([{ id: null, ok: false, error: { code: 'FORBIDDEN_CALLER', message: expect.any(String) } }]);
+    expect(decodeAll(Buffer.concat(host.stdout))).toHaveLength(1);
+  });
+
+  it('serves the extension’s own ids, also with the parent window Chrome passes on Windows', async () => {
+    const chrome = await start([CALLER, '--parent-window=0']);
+    expect((await chrome.request({ type: 'hello' })).ok).toBe(true);
+    const firefox = await HostProcess.start(sandbox.env, [FIREFOX_MANIFEST, ADO_COMPANION_GECKO_ID]);
+    hosts.push(firefox);
+    expect((await firefox.request({ type: 'hello' })).ok).toBe(true);
   });
 });

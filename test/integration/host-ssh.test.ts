@@ -1,5 +1,6 @@
 /** SSH keys with the real ssh-keygen in a private HOME, the ~/.ssh/config block, and the SSH test. */
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SshKeyData } from '../../src/shared/host-protocol';
@@ -38,7 +39,6 @@ describe('sshKey', () => {
     expect(readFileSync(`${privateKeyPath}.pub`, 'utf8').trim()).toBe(data.key!.publicKey);
     expect(statSync(privateKeyPath).mode & 0o077).toBe(0);
     // ssh-keygen agrees it is a 4096-bit RSA key.
-    const { execFileSync } = await import('node:child_process');
     expect(execFileSync('ssh-keygen', ['-l', '-f', privateKeyPath], { encoding: 'utf8' })).toMatch(/^4096 SHA256:\S+ test@companion \(RSA\)/);
 
     const config = readFileSync(join(ssh, 'config'), 'utf8');
@@ -79,7 +79,6 @@ describe('sshKey', () => {
   it('finds an existing RSA key, ignores non-RSA keys, and configures hosts only when allowed', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);
-    const { execFileSync } = await import('node:child_process');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(ssh, 'id_ed25519')]);
     writeFileSync(join(ssh, 'config'), 'Host ssh.dev.azure.com\n  IdentityFile ~/.ssh/id_ed25519\n');
     expect(await host.request({ type: 'sshKey', action: 'find' })).toMatchObject({ ok: true, data: { key: null } });
@@ -105,12 +104,99 @@ describe('sshKey', () => {
     mkdirSync(dotfiles);
     writeFileSync(join(dotfiles, 'ssh_config'), USER_CONFIG);
     symlinkSync(join(dotfiles, 'ssh_config'), join(ssh, 'config'));
-    const { execFileSync } = await import('node:child_process');
     execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(ssh, 'id_rsa')]);
     expect((await host.request({ type: 'sshKey', action: 'configure' })).ok).toBe(true);
-    const { lstatSync } = await import('node:fs');
     expect(lstatSync(join(ssh, 'config')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dotfiles, 'ssh_config'), 'utf8')).toContain('IdentityFile ~/.ssh/id_rsa');
+  });
+});
+
+/** The settings ssh itself resolves for `name` from the sandbox's ~/.ssh/config. */
+const sshG = (name = 'ssh.dev.azure.com') =>
+  execFileSync('ssh', ['-G', '-F', join(sandbox.home, '.ssh', 'config'), name], { encoding: 'utf8', env: sandbox.env, stdio: ['ignore', 'pipe', 'ignore'] });
+
+describe('sshKey configure: the config names the checked file, in words ssh reads as meant', () => {
+  /** An RSA pair at `path` (copied from one generated key: ssh-keygen takes seconds). */
+  let pair: { key: string; pub: string } | undefined;
+  async function rsaPair(path: string) {
+    if (!pair) {
+      const temp = join(sandbox.dir, 'template');
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', temp]);
+      pair = { key: readFileSync(temp, 'utf8'), pub: readFileSync(`${temp}.pub`, 'utf8') };
+    }
+    writeFileSync(path, pair.key, { mode: 0o600 });
+    writeFileSync(`${path}.pub`, pair.pub);
+  }
+
+  it('names the real file a link in ~/.ssh leads to, and refuses a link that leads out of ~/.ssh', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(join(ssh, 'keys'), { recursive: true });
+    await rsaPair(join(ssh, 'keys', 'azure'));
+    symlinkSync(join(ssh, 'keys', 'azure'), join(ssh, 'current'));
+    const configured = await host.request<SshKeyData>({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'current') });
+    expect(configured).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'keys', 'azure') } } });
+    // Re-pointing the link later does not change which key ssh uses.
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toContain('  IdentityFile ~/.ssh/keys/azure\n');
+    expect(sshG()).toContain('identityfile ~/.ssh/keys/azure\n');
+
+    // ~/.ssh/id_rsa is a link to a key outside ~/.ssh: neither named nor found-and-configured.
+    const outside = join(sandbox.dir, 'outside');
+    mkdirSync(outside);
+    await rsaPair(join(outside, 'id_rsa'));
+    symlinkSync(join(outside, 'id_rsa'), join(ssh, 'id_rsa'));
+    symlinkSync(join(outside, 'id_rsa.pub'), join(ssh, 'id_rsa.pub'));
+    const before = readFileSync(join(ssh, 'config'), 'utf8');
+    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'id_rsa') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    rmSync(join(ssh, 'config'));
+    rmSync(join(ssh, 'keys'), { recursive: true });
+    rmSync(join(ssh, 'current'));
+    expect(await host.request({ type: 'sshKey', action: 'configure' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(existsSync(join(ssh, 'config'))).toBe(false);
+    expect(before).not.toContain('id_rsa');
+  });
+
+  it.each([
+    ['a double quote', 'id"rsa'],
+    ['a line break that would add a setting', 'id\n  ProxyCommand touch pwned'],
+    ['a % token ssh expands', 'id_%d'],
+    ['an environment variable ssh expands', 'id_${HOME}'],
+    ['a backslash', 'id\\rsa'],
+    ['a control character', 'id\trsa'],
+    ['a trailing space', 'id_rsa '],
+  ])('refuses a key whose real path has %s, and leaves the config alone', async (_, name) => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    writeFileSync(join(ssh, 'config'), USER_CONFIG);
+    await rsaPair(join(ssh, name));
+    // Asked for through a plainly named link: what counts is the file the config would name.
+    symlinkSync(join(ssh, name), join(ssh, 'azure'));
+    const answer = await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'azure') });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('cannot be named in ~/.ssh/config') } });
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toBe(USER_CONFIG);
+  });
+
+  it('quotes a path ssh can read quoted (spaces, #, an apostrophe), and ssh names the key', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    for (const name of ['my azure key', "ann's#key", ' leading']) {
+      await rsaPair(join(ssh, name));
+      expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, name) })).toMatchObject({ ok: true, data: { sshConfig: { changed: true } } });
+      expect(readFileSync(join(ssh, 'config'), 'utf8')).toContain(`  IdentityFile "~/.ssh/${name}"\n`);
+      expect(sshG('vs-ssh.visualstudio.com')).toContain(`identityfile ~/.ssh/${name}\n`);
+    }
+  });
+
+  it('leaves a config ssh cannot read with the block as it was, and says what ssh said', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    await rsaPair(join(ssh, 'id_rsa'));
+    const broken = 'Host github.com\n  NoSuchOption yes\n';
+    writeFileSync(join(ssh, 'config'), broken, { mode: 0o600 });
+    const answer = await host.request({ type: 'sshKey', action: 'configure' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'SSH_CONFIG_CONFLICT', message: expect.stringMatching(/ssh -G ssh\.dev\.azure\.com failed \(.*Bad configuration option: nosuchoption/i) } });
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toBe(broken);
+    // No temporary file is left beside it.
+    expect(readdirSync(ssh).toSorted()).toEqual(['config', 'id_rsa', 'id_rsa.pub']);
   });
 });
 

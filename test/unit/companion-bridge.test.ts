@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCompanion, type NativePort } from '../../src/background/companion';
+import { CompanionError, createCompanion, type NativePort } from '../../src/background/companion';
 import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 
 /** A host that says hello properly and answers everything else with the frame `answer` makes. */
@@ -44,5 +44,44 @@ describe('the companion bridge', () => {
       idleMs: 10,
     });
     await expect(companion.request({ type: 'localClones' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No such folder.' });
+  });
+});
+
+/** A port whose host answers every frame with `frames` and then exits, as a refusing host does. */
+function exitingHost(frames: unknown[], exitReason: string): { connect: () => NativePort; lastError: () => string | undefined } {
+  let lastError: string | undefined;
+  return {
+    lastError: () => lastError,
+    connect() {
+      const onMessage: Array<(m: unknown) => void> = [];
+      const onDisconnect: Array<() => void> = [];
+      return {
+        postMessage() {
+          queueMicrotask(() => {
+            for (const frame of frames) for (const cb of onMessage) cb(frame);
+            lastError = exitReason;
+            for (const cb of onDisconnect) cb();
+          });
+        },
+        disconnect() {},
+        onMessage: { addListener: (cb) => void onMessage.push(cb) },
+        onDisconnect: { addListener: (cb) => void onDisconnect.push(cb) },
+      };
+    },
+  };
+}
+
+describe('the companion bridge when the host refuses this extension', () => {
+  it('reports the refusal as a companion to install for this extension, with the host’s reason', async () => {
+    const refusal = { id: null, ok: false, error: { code: 'FORBIDDEN_CALLER', message: 'abc is not an extension the companion was installed for' } };
+    const companion = createCompanion({ ...exitingHost([refusal], 'Native host has exited.'), extensionVersion: '1.0.0' });
+    const error = await companion.ready().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CompanionError);
+    expect(error).toMatchObject({ code: 'missing', message: 'The desktop companion refused this extension: abc is not an extension the companion was installed for.' });
+  });
+
+  it('still calls a host that just exits a failure', async () => {
+    const companion = createCompanion({ ...exitingHost([], 'Native host has exited.'), extensionVersion: '1.0.0' });
+    expect(await companion.ready().catch((e: unknown) => e)).toMatchObject({ code: 'failed' });
   });
 });

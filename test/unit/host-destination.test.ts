@@ -47,6 +47,24 @@ describe('folder names', () => {
   ])('refuses %s', (folder, code) => {
     expect(codeOf(() => folderSegments(folder))).toBe(code);
   });
+  // Windows opens a device for these, whatever the case or extension (spaces before the dot too).
+  it.each(['COM1', 'com\u00b9', 'COM\u00b2', 'com\u00b3.txt', 'LPT\u00b9', 'lpt\u00b2.tar.gz', 'LPT\u00b3', 'CONIN$', 'conout$', 'Conin$.log', 'CONOUT$.txt', 'nul .txt', 'AUX', 'org/prn.md'])(
+    'refuses the Windows device name %s',
+    (folder) => {
+      expect(codeOf(() => folderSegments(folder))).toBe('BAD_REQUEST');
+    },
+  );
+  // Windows drops trailing dots and spaces: "repo." and "repo " would be "repo", ".git." would be ".git".
+  it.each(['repo.', 'repo ', 'a/b. ', 'x..', 'y  '])('refuses %j, which ends in a dot or space', (folder) => {
+    expect(codeOf(() => folderSegments(folder))).toBe('BAD_REQUEST');
+  });
+  // An 8.3 short name reaches the long one it stands for: GIT~1 is .git, SSH~1 is .ssh.
+  it.each(['GIT~1', 'git~1', 'repo/GIT~1/hooks', 'SSH~1', 'ssh~2', 'CONFIG~1', 'LONGNA~12.TXT'])('refuses the short name %s', (folder) => {
+    expect(codeOf(() => folderSegments(folder))).toBe('BAD_REQUEST');
+  });
+  it.each(['com10', 'lpt', 'console', 'nullable', 'auxiliary', 'conin', 'con$', 'a~b', '~1x', 'v~1a'])('accepts %s, which Windows does not reserve', (folder) => {
+    expect(folderSegments(folder)).toEqual([folder]);
+  });
 });
 
 describe('prepareDestination', () => {

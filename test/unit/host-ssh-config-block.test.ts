@@ -57,6 +57,17 @@ describe('ssh config block', () => {
     expect(readBlock(second.text)).toEqual({ hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], identityFile: '~/.ssh/other key' });
   });
 
+  it("quotes what ssh would split or cut, reads it back, and refuses what ssh cannot be told", () => {
+    for (const identityFile of ['~/.ssh/a#b', "~/.ssh/ann's", '~/.ssh/ lead']) {
+      const { text } = upsertBlock('', { ...block, identityFile });
+      expect(text).toContain(`  IdentityFile "${identityFile}"\n`);
+      expect(readBlock(text)?.identityFile).toBe(identityFile);
+    }
+    for (const identityFile of ['~/.ssh/a"b', '~/.ssh/a\nHost *', '~/.ssh/%d', '~/.ssh/${HOME}', '~/.ssh/a\\b', '~/.ssh/a\u007f', '~/.ssh/key ']) {
+      expect(() => upsertBlock('', { ...block, identityFile })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    }
+  });
+
   it('keeps Windows line endings', () => {
     const { text } = upsertBlock('Host a\r\n  User x\r\n', block);
     expect(text.replace(/\r\n/g, '')).not.toContain('\n');

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../shared/extension-ids';
 import { HOST_NAME } from '../../shared/host-protocol';
+import { isAllowedCaller } from '../caller';
 import { configFile, logFile } from '../companion-dirs';
 import { loadConfig } from '../config';
 import { findProgram, isExecutableFile } from '../find-program';
@@ -96,8 +97,11 @@ async function checkBrowser(location: ManifestLocation, machine: Machine, probe:
   if (!isExecutableFile(path, machine.platform)) {
     checks.push({ status: 'fail', title: `${browser}: the launcher ${path || '(none)'} is missing or not executable`, fix: reinstall });
   } else if (probe && machine.platform !== 'win32') {
-    const origin = isFirefox(browser) ? manifestPath : `chrome-extension://${manifest.allowed_origins?.[0]?.replace(/^chrome-extension:\/\/|\/$/g, '') ?? 'x'}/`;
-    const answer = await probeHost(path, origin, machine.env);
+    // Started as the browser starts it, for an extension the manifest allows.
+    const caller = isFirefox(browser)
+      ? [manifestPath, manifest.allowed_extensions?.[0] ?? ADO_COMPANION_GECKO_ID]
+      : [`chrome-extension://${manifest.allowed_origins?.[0]?.replace(/^chrome-extension:\/\/|\/$/g, '') ?? ADO_COMPANION_CHROME_ID}/`];
+    const answer = await probeHost(path, caller, machine.env);
     checks.push(answer.ok ? { status: 'ok', title: `${browser}: the host starts and answers (version ${answer.version})` } : { status: 'fail', title: `${browser}: the host did not answer: ${answer.reason}`, fix: reinstall });
   }
   const ids = isFirefox(browser) ? (manifest.allowed_extensions ?? []) : (manifest.allowed_origins ?? []).map((o) => o.replace(/^chrome-extension:\/\/|\/$/g, ''));
@@ -107,6 +111,15 @@ async function checkBrowser(location: ManifestLocation, machine: Machine, probe:
       ? { status: 'ok', title: `${browser}: ${manifestPath} allows ${ids.join(', ')}` }
       : { status: 'warn', title: `${browser}: the extension's id ${builtIn} is not allowed (allowed: ${ids.join(', ') || 'none'})`, fix: reinstall },
   );
+  // The host checks its caller against what install recorded, not against the manifest.
+  const refused = ids.filter((id) => !isAllowedCaller({ browser: isFirefox(browser) ? 'firefox' : 'chromium', id }, machine.dirs.install));
+  if (refused.length > 0) {
+    checks.push({
+      status: 'warn',
+      title: `${browser}: the companion refuses ${refused.join(', ')}, which ${manifestPath} allows (its install did not record ${refused.length > 1 ? 'them' : 'it'})`,
+      fix: `${reinstall} ${refused.map((id) => `--extension-id ${id}`).join(' ')}`,
+    });
+  }
   return checks;
 }
 

@@ -1,10 +1,7 @@
 /** The native messaging manifest for one browser, and which extension ids it lets in. */
-import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../shared/extension-ids';
+import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID, CHROME_ID, GECKO_ID } from '../../shared/extension-ids';
 import { HOST_NAME } from '../../shared/host-protocol';
 import { isFirefox, type Browser } from './browser-locations';
-
-const CHROME_ID = /^[a-p]{32}$/;
-const GECKO_ID = /^(?:[A-Za-z0-9._+-]*@[A-Za-z0-9._-]+|\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\})$/;
 
 export interface ExtensionIds {
   chrome: string[];

@@ -8,7 +8,9 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathS
 import { join } from 'node:path';
 import { HOST_NAME } from '../../shared/host-protocol';
 import type { CompanionDirs } from '../companion-dirs';
-import { BROWSERS, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
+import { callersFile, readCallerRecord } from '../caller';
+import { writeJsonFile } from '../json-file';
+import { BROWSERS, isFirefox, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
 import { extensionIds, hostManifest } from './host-manifest';
 import { BUNDLE_NAME, executableName, launcherName, posixLauncher, windowsLauncher } from './launcher';
 import { reg, regAddArgs, regDeleteArgs } from './windows-registry';
@@ -87,6 +89,10 @@ export async function install(selection: Selection, extraIds: readonly string[],
   const home = machine.env.ADO_COMPANION_HOME;
   writeFileSync(launcher, platform === 'win32' ? windowsLauncher(command, home) : posixLauncher(command, home));
   chmodSync(launcher, 0o755);
+  // The host serves only the extensions its manifests allow; it reads them from this record.
+  const record = readCallerRecord(machine.dirs.install);
+  for (const location of locations) record[location.manifestPath] = isFirefox(location.browser) ? ids.gecko : ids.chrome;
+  writeJsonFile(callersFile(machine.dirs.install), record);
   for (const location of locations) {
     mkdirSync(join(location.manifestPath, '..'), { recursive: true });
     writeFileSync(location.manifestPath, JSON.stringify(hostManifest(location.browser, launcher, ids), null, 2) + '\n');
@@ -124,7 +130,13 @@ export interface UninstallResult {
 /** Removes the manifests (only files naming this host) and, when no browser was named, the installed copy. */
 export async function uninstall(selection: Selection, everything: boolean, machine: Machine): Promise<UninstallResult> {
   const removed: string[] = [];
-  for (const location of locationsFor(selection, machine)) {
+  const locations = locationsFor(selection, machine);
+  const record = readCallerRecord(machine.dirs.install);
+  if (!everything && locations.some((l) => l.manifestPath in record)) {
+    for (const location of locations) delete record[location.manifestPath];
+    writeJsonFile(callersFile(machine.dirs.install), record);
+  }
+  for (const location of locations) {
     if (existsSync(location.manifestPath) && namesThisHost(location.manifestPath)) {
       unlinkSync(location.manifestPath);
       removed.push(location.manifestPath);

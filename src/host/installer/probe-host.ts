@@ -3,9 +3,10 @@ import { spawn } from 'node:child_process';
 import { HOST_NAME, MAX_FRAME_TO_BROWSER } from '../../shared/host-protocol';
 import { FrameDecoder, encodeFrame } from '../frame-codec';
 
-export function probeHost(launcher: string, callerOrigin: string, env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+/** `callerArgs`: what the browser passes (`chrome-extension://ID/`, or Firefox's manifest path and add-on id). */
+export function probeHost(launcher: string, callerArgs: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
   return new Promise((resolve) => {
-    const child = spawn(launcher, [callerOrigin], { env, stdio: ['pipe', 'pipe', 'ignore'], shell: false, windowsHide: true });
+    const child = spawn(launcher, [...callerArgs], { env, stdio: ['pipe', 'pipe', 'ignore'], shell: false, windowsHide: true });
     const decoder = new FrameDecoder(MAX_FRAME_TO_BROWSER);
     const finish = (result: { ok: true; version: string } | { ok: false; reason: string }) => {
       clearTimeout(timer);
