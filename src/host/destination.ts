@@ -16,6 +16,11 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2
 // An 8.3 short name (GIT~1, SSH~1, LONGNA~1.TXT) reaches the long name it stands for, hidden ones too.
 const SHORT_NAME = /~\d+(\.|$)/;
 
+/** A name Windows would not keep as written: a device name, or a trailing dot or space it drops. */
+export function windowsAltersName(name: string): boolean {
+  return /[. ]$/.test(name) || WINDOWS_RESERVED.test(name);
+}
+
 /** Splits a relative folder (`a/b/c`) into checked segments, or throws DEST_OUTSIDE_ROOT / BAD_REQUEST. */
 export function folderSegments(folder: string): string[] {
   if (isAbsolute(folder) || folder.startsWith('/') || /^[A-Za-z]:/.test(folder)) {
@@ -30,7 +35,7 @@ export function folderSegments(folder: string): string[] {
     // Leading dots would reach .git, .ssh and the like below a root that is a home folder.
     if (segment.startsWith('-') || segment.startsWith('.')) throw new HostError('BAD_REQUEST', `folder name "${segment}" must not start with "-" or "."`);
     // Windows drops trailing dots and spaces, so "repo." would be "repo".
-    if (/[. ]$/.test(segment) || WINDOWS_RESERVED.test(segment)) throw new HostError('BAD_REQUEST', `"${segment}" is not a portable folder name`);
+    if (windowsAltersName(segment)) throw new HostError('BAD_REQUEST', `"${segment}" is not a portable folder name`);
     if (SHORT_NAME.test(segment)) throw new HostError('BAD_REQUEST', `"${segment}" looks like a Windows short name (NAME~1), which can stand for another folder`);
   }
   return segments;

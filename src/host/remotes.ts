@@ -6,14 +6,16 @@ import { runGitWithProgress } from './git-with-progress';
 import { checkGitUrl } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
+import { windowsAltersName } from './destination';
 import { resolveKnownClone } from './local-clones';
 import { credentialOverrides, otherPromisorRemotes, programOverrides, readConfig, refuseUnsafe, repoGitEnv, unsafeForNetwork } from './repo-config';
 import { runProgram } from './run-program';
 
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** Remote names become folders (`.git/refs/remotes/NAME`), so Windows' name rules apply too. */
 export function checkRemoteName(name: string): string {
-  if (!REMOTE_NAME.test(name) || name.endsWith('.lock') || name.includes('..')) {
+  if (!REMOTE_NAME.test(name) || name.endsWith('.lock') || name.includes('..') || windowsAltersName(name)) {
     throw new HostError('BAD_REQUEST', `"${name}" is not a valid remote name (letters, digits, . _ -)`);
   }
   return name;

@@ -57,7 +57,7 @@ describe('names', () => {
   it.each(['-f', '--upload-pack=x', 'a..b', 'a b', 'a~1', 'a^', 'a:b', 'x.lock', 'a/', '/a', '.hidden', 'a/.b', 'a@{1}', '@', 'a\\b', 'a*'])('branch %s is refused', (name) => {
     expect(() => checkBranchName(name)).toThrow(/not a valid branch name/);
   });
-  it.each(['-x', 'a b', 'a/b', 'x.lock', '..', ''])('remote name %j is refused', (name) => {
+  it.each(['-x', 'a b', 'a/b', 'x.lock', '..', '', 'CON', 'nul.txt', 'com\u00b9', 'fork.'])('remote name %j is refused', (name) => {
     expect(() => checkRemoteName(name)).toThrow(/not a valid remote name/);
   });
 });
