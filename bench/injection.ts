@@ -111,7 +111,7 @@ export async function runInjection(repoRoot: string): Promise<BenchResult> {
 
     const views = viewUrls(sandbox);
     const page = await session.browser.newPage();
-    await page.evaluateOnNewDocument(observerScript(FEATURES.map((f) => ({ id: f.id, anchors: f.anchors }))));
+    await page.evaluateOnNewDocument(observerScript(FEATURES.map((f) => ({ id: f.id, anchors: f.anchors.map((a) => a.selector) }))));
     const first = views[0]!;
     await page.goto(`${sandbox.url}/_sandbox/signin?user=ada&returnUrl=${encodeURIComponent(new URL(first.url).pathname)}`, { waitUntil: 'domcontentloaded' });
 

@@ -6,12 +6,14 @@ import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
-import { fill, h, icon, onActivate, placeFloating, shapeLike, steadyLabel, widget } from './ui/dom';
+import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
+import { BRANCHES_COMMANDBAR, EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, placeInHeader } from './anchors';
 import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
- * Clone to desktop: a button next to Azure DevOps' Clone button that clones the branch being viewed
+ * Clone to desktop: a button beside the Files page's command bar (and in the empty repository's
+ * "Clone in VS Code" area, and beside the Branches page's command bar) that clones the branch being viewed
  * through the companion, into the profile's folder layout, showing where before it starts and
  * progress while it runs; "Open" and "Fetch" once the repository is on this computer.
  */
@@ -42,45 +44,24 @@ async function load(page: AdoPage): Promise<Loaded> {
   }
 }
 
-const isClone = (el: Element) => el.textContent?.trim() === 'Clone';
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
-/** The place next to Clone, in whichever markup the anchor is; shaped like the buttons around it. */
-function place(anchor: Element, host: HTMLElement): void {
-  const clone = anchor.matches('button, a') ? anchor : [...anchor.querySelectorAll('button, a[role="menuitem"]')].find(isClone);
-  if (clone) {
-    clone.after(host);
-    return shapeLike(host, clone);
-  }
-  if (anchor.matches('.clone-with-application, .vc-clone-in-ide')) anchor.append(host);
-  else (anchor.querySelector('.bolt-header-commandbar-button-group, .ms-CommandBar-primaryCommands') ?? anchor).prepend(host);
-  shapeLike(host, anchor.querySelector('button'));
-}
+const ANCHORS = [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, BRANCHES_COMMANDBAR];
 
 export const cloneToDesktop: Feature = {
   id: 'clone-to-desktop',
   title: 'Clone to desktop',
   include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isBranches(p)],
-  anchors: [
-    '#__bolt-clone',
-    '.repos-empty-repository .clone-with-application',
-    '.repos-branches-page .bolt-header-commandbar',
-    '.repos-files-header-commandbar',
-    '.repos-files-header .bolt-header-commandbar',
-    // Before "New Navigation".
-    '.vc-explorer-toolbar',
-    '.vc-emptyrepository .vc-clone-in-ide',
-    '.vc-branches-view .ms-CommandBar',
-  ],
+  anchors: ANCHORS,
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const key = `${page.orgBaseUrl}|${repo.project}|${repo.name}`.toLowerCase();
     const { host, root } = widget('clone-to-desktop');
     const label = steadyLabel(['Clone to desktop', 'Cloned locally', 'Cloning… 100%']);
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-busy': 'true' }, icon('download'), label.el);
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'aria-busy': 'true' }, icon('download'), h('span', { class: 'adoc-label' }, label.el));
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
-    else place(anchor, host);
+    else placeInHeader(ANCHORS, anchor, host, trigger, () => 'Clone to desktop', signal);
 
     let loaded: Loaded | undefined;
     let task: CloneTask | undefined = runningClone(key);

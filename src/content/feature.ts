@@ -1,5 +1,6 @@
 import type { AdoPage } from '../shared/ado/urls';
 import type { FeatureId } from '../shared/messages';
+import type { Anchor } from './anchors';
 
 /** Says whether a feature applies to a page; `url` carries what AdoPage does not (such as `_a`). */
 export type PagePredicate = (page: AdoPage, url: URL) => boolean;
@@ -21,7 +22,8 @@ export interface Feature {
   /** Short name for the floating dock and for people using screen readers. */
   title: string;
   include: readonly PagePredicate[];
-  anchors: readonly string[];
+  /** Where it goes, from `anchors.ts`; only those listed for the page's kind are looked for. */
+  anchors: readonly Anchor[];
   /** Draws the feature at `anchor` and returns the node it added; the registry removes that node on abort. */
   mount(anchor: Element, ctx: MountContext): Element;
 }

@@ -1,12 +1,13 @@
 import { ask } from './ask';
-import { isForks, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
+import { isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
+import { EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, placeInHeader } from './anchors';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
 import { progressText, startClone } from './clone-task';
 import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
-import { fill, h, icon, onActivate, placeFloating, shapeLike, widget } from './ui/dom';
+import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
 import { actions, alertBox, button, coin, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
@@ -41,38 +42,22 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 
-function place(anchor: Element, host: HTMLElement): void {
-  if (anchor.matches('button, a')) {
-    anchor.before(host);
-    return shapeLike(host, anchor);
-  }
-  const clone = [...anchor.querySelectorAll('button, a[role="menuitem"]')].find((b) => b.textContent?.trim() === 'Clone');
-  if (clone) clone.before(host);
-  else (anchor.querySelector('.bolt-header-commandbar-button-group, .ms-CommandBar-primaryCommands') ?? anchor).append(host);
-  shapeLike(host, clone ?? anchor.querySelector('button'));
-}
+const ANCHORS = [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE];
 
 export const forksAsRemotes: Feature = {
   id: 'forks-as-remotes',
   title: 'Forks as remotes',
-  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isForks(p)],
-  anchors: [
-    '#__bolt-clone',
-    '.repos-forks-page .bolt-header',
-    '.repos-empty-repository .clone-with-application',
-    '.repos-files-header-commandbar',
-    '.repos-files-header .bolt-header-commandbar',
-    '.vc-explorer-toolbar',
-    '.vc-forks-view .vss-HubHeader',
-    '.vc-emptyrepository .vc-clone-in-ide',
-  ],
+  // Where forks are for a user: the repository's Files page (Azure DevOps forks from its ⋮ menu);
+  // no public source shows a web page listing forks.
+  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p)],
+  anchors: ANCHORS,
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const { host, root } = widget('forks-as-remotes');
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), 'Add remote…');
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), h('span', { class: 'adoc-label' }, 'Add remote…'));
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
-    else place(anchor, host);
+    else placeInHeader(ANCHORS, anchor, host, trigger, () => 'Forks: add as remote, fork and clone', signal);
 
     let panel: Popover | undefined;
     // Loaded when first opened: listing forks costs REST calls the page may never need.

@@ -41,8 +41,8 @@ void onPremHosts().then((hosts) =>
       url: () => location.href,
       enabled: switches(),
       floatingSlot: floatingDock(),
-      reportMissing(feature, page) {
-        ask({ type: 'features.missingAnchor', feature: feature.id, page: page.page, selectors: [...feature.anchors] }).catch(() => undefined);
+      reportMissing(feature, page, selectors) {
+        if (selectors.length) ask({ type: 'features.missingAnchor', feature: feature.id, page: page.page, selectors }).catch(() => undefined);
       },
       onView: (page) => mark(page ? page.page : 'inactive'),
     },

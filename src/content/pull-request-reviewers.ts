@@ -1,6 +1,7 @@
 import { ask } from './ask';
 import { isPullRequest, isPullRequestCreate, type AdoPage } from '../shared/ado/urls';
 import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
+import { anchorOf, CREATE_BRANCH_LABELS, placeAt, PR_CREATE_HEADER, PR_RIGHT_PANE, REVIEWERS_SECTIONS } from './anchors';
 import type { Feature } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
@@ -30,23 +31,68 @@ const repoId = (page: AdoPage, repo: RepoKey) => `${page.orgBaseUrl}|${repo.proj
 
 /** The create page's branches: the URL, else its two branch pickers (source first). */
 function createBranches(page: AdoPage): { source: string; target: string } | undefined {
-  const labels = [...document.querySelectorAll('.repos-pr-create-header .bolt-dropdown-expandable-button-label, .vc-pullrequest-create-header .vc-branch-selector-label')].map((e) => e.textContent?.trim() ?? '');
+  const labels = [...document.querySelectorAll(CREATE_BRANCH_LABELS)].map((e) => e.textContent?.trim() ?? '');
   const source = page.sourceRef ? shortBranch(page.sourceRef) : labels[0];
   const target = page.targetRef ? shortBranch(page.targetRef) : labels[1];
   return source && target ? { source, target } : undefined;
 }
 
+/** Where the page was scrolled before the refresh we offered, put back after it (Azure DevOps scrolls an inner region). */
+const SCROLL_KEY = 'adoc-reviewers-scroll';
+
+function scroller(el: Element): Element {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    if (p.scrollHeight > p.clientHeight && /auto|scroll/.test(getComputedStyle(p).overflowY)) return p;
+  }
+  return document.scrollingElement ?? document.documentElement;
+}
+
 /**
- * Asks the page to draw its Reviewers section again, as it does after back/forward: Azure DevOps
- * (and the sandbox) re-render the current view on `popstate`. No history entry is added.
+ * Azure DevOps draws its Reviewers list from its own data: it shows reviewers added through the
+ * REST API after a reload (its router ignores synthetic history events). A real reload, keeping
+ * the scroll position.
  */
-const refreshPageReviewers = () => dispatchEvent(new PopStateEvent('popstate', { state: history.state as unknown }));
+function reloadKeepingScroll(at: Element): void {
+  sessionStorage.setItem(SCROLL_KEY, JSON.stringify({ href: location.href, top: scroller(at).scrollTop, at: Date.now() }));
+  location.reload();
+}
+
+function restoreScroll(at: Element): void {
+  const raw = sessionStorage.getItem(SCROLL_KEY);
+  if (!raw) return;
+  sessionStorage.removeItem(SCROLL_KEY);
+  try {
+    const saved = JSON.parse(raw) as { href?: string; top?: number; at?: number };
+    if (saved.href !== location.href || typeof saved.top !== 'number' || Date.now() - (saved.at ?? 0) > 60_000) return;
+    const top = saved.top;
+    // Again once the page has drawn the parts that make it that tall.
+    const put = () => (scroller(at).scrollTop = top);
+    put();
+    setTimeout(put, 400);
+    setTimeout(put, 1200);
+  } catch {
+    // Not ours: ignore.
+  }
+}
+
+/** The card goes right after the section holding the Reviewers lists (the page draws it late), else last in the column. */
+function besideReviewers(pane: Element, host: Element, signal: AbortSignal): void {
+  const settle = () => {
+    const section = [...pane.children].find((c) => c !== host && c.querySelector(REVIEWERS_SECTIONS));
+    if (section && section.nextElementSibling !== host) section.after(host);
+    else if (!section && host.parentElement !== pane) pane.append(host);
+  };
+  settle();
+  const watch = new MutationObserver(settle);
+  watch.observe(pane, { childList: true });
+  signal.addEventListener('abort', () => watch.disconnect(), { once: true });
+}
 
 export const pullRequestReviewers: Feature = {
   id: 'pull-request-reviewers',
   title: 'Reviewer helpers',
   include: [(p, url) => isPullRequest(p) && ['', 'overview'].includes((url.searchParams.get('_a') ?? '').toLowerCase()), (p) => isPullRequestCreate(p)],
-  anchors: ['.repos-overview-right-pane', '.repos-pr-create-page .page-content', '.vc-pullrequest-sidebar', '.vc-pullrequest-create-view .page-content'],
+  anchors: [PR_RIGHT_PANE, PR_CREATE_HEADER],
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const creating = page.page === 'pullRequestCreate';
@@ -58,11 +104,13 @@ export const pullRequestReviewers: Feature = {
     const groups = h('div', { class: 'adoc-col' });
     const search = h('div', { class: 'adoc-col' });
     const queued = h('div', { class: 'adoc-col' });
+    const refresh = h('div', { class: 'adoc-col' });
     const card = h(
       'section',
       { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },
       h('div', { class: 'adoc-row' }, icon('people'), h('h2', { class: 'adoc-title adoc-grow' }, 'Reviewer helpers')),
       status,
+      refresh,
       creating ? false : votes,
       sub('Suggested'),
       suggested,
@@ -85,8 +133,9 @@ export const pullRequestReviewers: Feature = {
       placeFloating(anchor, host);
     } else {
       root.append(card);
-      // At the end of the column: nothing the page drew moves.
-      anchor.append(host);
+      if (anchor.matches(PR_RIGHT_PANE.selector)) besideReviewers(anchor, host, signal);
+      else placeAt(anchorOf([PR_CREATE_HEADER], anchor), anchor, host);
+      restoreScroll(anchor);
     }
 
     const say = (text: string, tone = 'adoc-muted') => {
@@ -94,6 +143,17 @@ export const pullRequestReviewers: Feature = {
       status.textContent = text;
     };
     if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
+
+    function offerRefresh(): void {
+      if (floating) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
+      fill(
+        refresh,
+        h('div', { class: 'adoc-row adoc-wrap' },
+          h('span', { class: 'adoc-muted adoc-grow' }, "Azure DevOps updates its own Reviewers list when the page reloads."),
+          button('Refresh the page', () => reloadKeepingScroll(anchor), signal, { small: true, ariaLabel: "Reload the page to update Azure DevOps' Reviewers list" }),
+        ),
+      );
+    }
 
     function showQueue(): void {
       if (!creating || !pending?.people.length) return fill(queued);
@@ -118,8 +178,8 @@ export const pullRequestReviewers: Feature = {
         ].join(' ').trim();
         note = { pr: prKey, text, at: Date.now() };
         say(text, 'adoc-good');
-        fill(votes, voteSummary(answer.reviewers));
-        if (answer.added.length) refreshPageReviewers();
+        fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
+        if (answer.added.length) offerRefresh();
         return answer;
       } catch (e) {
         say(problemText(e), 'adoc-bad');

@@ -1,5 +1,6 @@
 import { parseAdoUrl, type AdoPage } from '../shared/ado/urls';
 import type { FeatureId } from '../shared/messages';
+import { selectorsFor } from './anchors';
 import type { Feature } from './feature';
 import { waitForAnchor, type AnchorSource } from './observe';
 
@@ -10,8 +11,8 @@ export interface RegistryHost extends AnchorSource {
   enabled(): Promise<(id: FeatureId) => boolean>;
   /** A place in the floating dock, removed when `signal` aborts. */
   floatingSlot(feature: Feature, signal: AbortSignal): Element;
-  /** Tells the background which anchors were missing. */
-  reportMissing(feature: Feature, page: AdoPage): void;
+  /** Tells the background which anchors were missing: the page kind and the selectors tried there. */
+  reportMissing(feature: Feature, page: AdoPage, selectors: string[]): void;
   /** Each new view, with its page (undefined: not an Azure DevOps page we know). */
   onView?(page: AdoPage | undefined): void;
 }
@@ -72,14 +73,15 @@ export function startRegistry(features: readonly Feature[], host: RegistryHost, 
     item.mounts.push(Date.now());
     if (item.mounts.length > maxMounts) item.mounts.shift();
     const control = child(item.control.signal);
+    const selectors = selectorsFor(item.feature.anchors, page.page);
     let floating: AbortController | undefined;
     const timer = setTimeout(() => {
-      host.reportMissing(item.feature, page);
+      host.reportMissing(item.feature, page, selectors);
       floating = child(control.signal);
       mount(item, host.floatingSlot(item.feature, floating.signal), page, true, floating.signal);
     }, timeoutMs);
     control.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-    const anchor = await waitForAnchor(host, item.feature.anchors, control.signal);
+    const anchor = await waitForAnchor(host, selectors, control.signal);
     clearTimeout(timer);
     if (!anchor) return;
     // A late anchor is better than the dock.

@@ -1,13 +1,12 @@
 import type { AdoPage } from '../shared/ado/urls';
 import type { RepoKey } from '../shared/messages';
+import { BRANCH_LABELS } from './anchors';
 
 /** Facts about the repository a page shows, read from the URL first and from the page where the URL is silent. */
 
 export const repoKeyOf = (page: AdoPage): RepoKey | undefined =>
   page.repository && page.project ? { id: page.repository, name: page.repository, project: page.project } : undefined;
 
-/** The branch picker's label, newest markup first. */
-const BRANCH_LABELS = ['.version-dropdown .bolt-dropdown-expandable-button-label', '.version-dropdown .text-ellipsis', '.vc-branch-selector-label'];
 
 /** The branch being viewed: `version=GB…` in the URL, else the branch picker; undefined means the default branch. */
 export function viewedBranch(page: AdoPage): string | undefined {
@@ -25,12 +24,10 @@ export interface RemoteUrls {
   ssh?: string;
 }
 
-const same = (a: string | undefined, b: string | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
-
 /**
- * The clone URLs, read with the page's own session (same origin, its cookies), for pages without a
- * profile. Falls back to the page's data providers (only when they still describe this repository:
- * they go stale on in-app navigation) and then to a clone URL field on the page.
+ * The clone URLs, read with the page's own session (same origin, its cookies) from the REST API,
+ * for pages without a profile. Not from the page's data providers: no public source shows clone
+ * URLs there, and they go stale after in-app navigation.
  */
 export async function readRemoteUrls(page: AdoPage, signal?: AbortSignal): Promise<RemoteUrls | undefined> {
   if (!page.project || !page.repository) return undefined;
@@ -44,24 +41,12 @@ export async function readRemoteUrls(page: AdoPage, signal?: AbortSignal): Promi
         ...(signal ? { signal } : {}),
       });
       if (res.status === 400) continue;
-      if (!res.ok) break;
+      if (!res.ok) return undefined;
       const repo = (await res.json()) as { remoteUrl?: unknown; sshUrl?: unknown };
-      if (typeof repo.remoteUrl === 'string') return { https: repo.remoteUrl, ...(typeof repo.sshUrl === 'string' ? { ssh: repo.sshUrl } : {}) };
-      break;
+      return typeof repo.remoteUrl === 'string' ? { https: repo.remoteUrl, ...(typeof repo.sshUrl === 'string' ? { ssh: repo.sshUrl } : {}) } : undefined;
     } catch {
-      break;
+      return undefined;
     }
   }
-  try {
-    const data = JSON.parse(document.getElementById('dataProviders')?.textContent ?? '{}') as { data?: Record<string, { gitRepository?: Record<string, unknown> }> };
-    const repo = data.data?.['ms.vss-code-web.versioncontrol-viewmodel-data-provider']?.gitRepository;
-    const project = (repo?.project as { name?: string } | undefined)?.name;
-    if (repo && same(String(repo.name), page.repository) && same(project, page.project) && typeof repo.remoteUrl === 'string') {
-      return { https: repo.remoteUrl, ...(typeof repo.sshUrl === 'string' ? { ssh: repo.sshUrl } : {}) };
-    }
-  } catch {
-    // Not JSON: fall through.
-  }
-  const field = document.querySelector<HTMLInputElement>('input.repos-clone-url, input.vc-clone-url');
-  return field?.value.startsWith('https://') ? { https: field.value } : undefined;
+  return undefined;
 }

@@ -19,7 +19,7 @@ const voteName = (vote: number) =>
 const voteTone = (vote: number) => (vote > 0 ? 'adoc-good' : vote <= -10 ? 'adoc-bad' : vote < 0 ? 'adoc-warn' : 'adoc-muted');
 
 /** "2 approved · 1 waiting for author · 1 rejected · 1 no response", then every reviewer, required ones first. */
-export function voteSummary(reviewers: Reviewers): HTMLElement {
+export function voteSummary(reviewers: Reviewers, added: ReadonlySet<string> = new Set()): HTMLElement {
   const count = (test: (v: number) => boolean) => reviewers.filter((r) => test(r.vote)).length;
   const parts = [
     [count((v) => v > 0), 'approved'],
@@ -39,12 +39,12 @@ export function voteSummary(reviewers: Reviewers): HTMLElement {
       sorted.map((r) =>
         h(
           'li',
-          null,
+          { 'data-reviewer': r.id },
           coin(r.displayName),
           h(
             'div',
             { class: 'adoc-grow' },
-            h('div', { class: 'adoc-ellipsis' }, r.displayName),
+            h('div', { class: 'adoc-ellipsis' }, r.displayName, added.has(r.id) ? h('span', { class: 'adoc-pill' }, 'added') : false),
             h('div', { class: 'adoc-muted' }, r.isRequired ? 'Required · ' : '', h('span', { class: voteTone(r.vote) }, voteName(r.vote))),
           ),
         ),

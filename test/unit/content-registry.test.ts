@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isBranches, isPullRequest, isRepoFiles, parseAdoUrl, type AdoPage } from '../../src/shared/ado/urls';
+import { isBranches, isPullRequest, isRepoFiles, parseAdoUrl, type AdoPage, type AdoPageKind } from '../../src/shared/ado/urls';
+import type { Anchor } from '../../src/content/anchors';
 import type { FeatureId } from '../../src/shared/messages';
 import type { Feature, MountContext } from '../../src/content/feature';
 import { startRegistry, type RegistryHost } from '../../src/content/registry';
@@ -21,7 +22,7 @@ class FakePage implements RegistryHost {
   href = 'https://dev.azure.com/fabrikam/Platform/_git/Platform?path=/src';
   readonly anchors = new Map<string, FakeNode>();
   readonly listeners = new Set<() => void>();
-  readonly missing: { feature: string; page: string }[] = [];
+  readonly missing: { feature: string; page: string; selectors: string[] }[] = [];
   readonly views: (string | undefined)[] = [];
   off = new Set<FeatureId>();
   settingsAsked = 0;
@@ -49,8 +50,8 @@ class FakePage implements RegistryHost {
     signal.addEventListener('abort', () => slot.remove());
     return slot as unknown as Element;
   }
-  reportMissing(feature: Feature, page: AdoPage): void {
-    this.missing.push({ feature: feature.id, page: page.page });
+  reportMissing(feature: Feature, page: AdoPage, selectors: string[]): void {
+    this.missing.push({ feature: feature.id, page: page.page, selectors });
   }
   onView(page: AdoPage | undefined): void {
     this.views.push(page?.page);
@@ -81,13 +82,16 @@ interface Mounted {
   root: FakeNode;
 }
 
-function fakeFeature(id: FeatureId, include: Feature['include'], anchors: string[]): Feature & { mounts: Mounted[] } {
+const EVERY_PAGE: AdoPageKind[] = ['repoFiles', 'repoHome', 'branches', 'pullRequest', 'pullRequestCreate'];
+const anchorFor = (selector: string, pages = EVERY_PAGE): Anchor => ({ selector, pages, place: 'inside', source: 'test', confidence: 'high' });
+
+function fakeFeature(id: FeatureId, include: Feature['include'], anchors: (string | Anchor)[]): Feature & { mounts: Mounted[] } {
   const mounts: Mounted[] = [];
   return {
     id,
     title: id,
     include,
-    anchors,
+    anchors: anchors.map((a) => (typeof a === 'string' ? anchorFor(a) : a)),
     mounts,
     mount(anchor, ctx) {
       const root = new FakeNode(`${id}-root`);
@@ -108,7 +112,7 @@ let stop: () => void;
 beforeEach(() => {
   vi.useFakeTimers();
   page = new FakePage();
-  clone = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p), (p) => isBranches(p)], ['#__bolt-clone', '.repos-files-header-commandbar']);
+  clone = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p), (p) => isBranches(p)], ['.preferred-anchor', '.repos-files-header-commandbar']);
   reviewers = fakeFeature('pull-request-reviewers', [(p, url) => isPullRequest(p) && url.searchParams.get('_a') !== 'files'], ['.repos-overview-right-pane']);
   ({ stop } = startRegistry([clone, reviewers], page, { anchorTimeoutMs: 5000 }));
 });
@@ -122,7 +126,7 @@ describe('feature registry', () => {
   it('mounts a feature once when its anchor appears, and not again while the view stays', async () => {
     await flush();
     expect(clone.mounts).toHaveLength(0);
-    const anchor = page.show('#__bolt-clone');
+    const anchor = page.show('.preferred-anchor');
     await flush();
     expect(clone.mounts).toHaveLength(1);
     expect(clone.mounts[0]!.anchor).toBe(anchor);
@@ -136,7 +140,7 @@ describe('feature registry', () => {
 
   it('takes the first selector of its list that is present (newest markup first)', async () => {
     page.anchors.set('.repos-files-header-commandbar', new FakeNode('bar'));
-    page.anchors.set('#__bolt-clone', new FakeNode('clone'));
+    page.anchors.set('.preferred-anchor', new FakeNode('clone'));
     page.changed();
     await flush();
     expect(clone.mounts[0]!.anchor.name).toBe('clone');
@@ -155,7 +159,7 @@ describe('feature registry', () => {
           expect(m.ctx.signal.aborted).toBe(true);
           expect(m.root.isConnected).toBe(false);
         }
-        page.show('#__bolt-clone');
+        page.show('.preferred-anchor');
         page.show('.repos-overview-right-pane');
         await flush();
         if (url.includes('/pullrequest/')) expected.reviewers += url.includes('_a=files') ? 0 : 1;
@@ -167,7 +171,7 @@ describe('feature registry', () => {
   });
 
   it('treats a change of the fragment alone as the same view', async () => {
-    page.show('#__bolt-clone');
+    page.show('.preferred-anchor');
     await flush();
     page.href += '#L10';
     page.changed();
@@ -177,17 +181,17 @@ describe('feature registry', () => {
   });
 
   it('mounts again, in the same view, when the page re-renders the part it sat in', async () => {
-    const first = page.show('#__bolt-clone');
+    const first = page.show('.preferred-anchor');
     await flush();
     // The page replaces its command bar: our node goes with it.
     first.remove();
     clone.mounts[0]!.root.remove();
-    page.anchors.delete('#__bolt-clone');
+    page.anchors.delete('.preferred-anchor');
     page.changed();
     await flush();
     expect(clone.mounts[0]!.ctx.signal.aborted).toBe(true);
     expect(clone.mounts).toHaveLength(1);
-    page.show('#__bolt-clone');
+    page.show('.preferred-anchor');
     await flush();
     expect(clone.mounts).toHaveLength(2);
     expect(clone.mounts[1]!.ctx.signal.aborted).toBe(false);
@@ -195,7 +199,7 @@ describe('feature registry', () => {
 
   it('gives up re-mounting on a page that keeps re-rendering', async () => {
     for (let i = 0; i < 50; i++) {
-      page.show('#__bolt-clone');
+      page.show('.preferred-anchor');
       await flush();
       clone.mounts.at(-1)?.root.remove();
       page.changed();
@@ -206,13 +210,13 @@ describe('feature registry', () => {
 
   it('keeps up with a page that re-renders now and then', async () => {
     for (let i = 0; i < 50; i++) {
-      page.show('#__bolt-clone');
+      page.show('.preferred-anchor');
       await flush();
       clone.mounts.at(-1)?.root.remove();
       page.changed();
       await vi.advanceTimersByTimeAsync(500);
     }
-    page.show('#__bolt-clone');
+    page.show('.preferred-anchor');
     await flush();
     expect(clone.mounts.length).toBe(51);
   });
@@ -222,7 +226,7 @@ describe('feature registry', () => {
     expect(clone.mounts).toHaveLength(0);
     expect(page.missing).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(page.missing).toEqual([{ feature: 'clone-to-desktop', page: 'repoFiles' }]);
+    expect(page.missing).toEqual([{ feature: 'clone-to-desktop', page: 'repoFiles', selectors: ['.preferred-anchor', '.repos-files-header-commandbar'] }]);
     expect(clone.mounts).toHaveLength(1);
     expect(clone.mounts[0]!.ctx.floating).toBe(true);
     expect(clone.mounts[0]!.anchor.name).toBe('dock:clone-to-desktop');
@@ -234,6 +238,22 @@ describe('feature registry', () => {
     expect(clone.mounts).toHaveLength(2);
     expect(clone.mounts[1]!.ctx.floating).toBe(false);
     expect(page.missing).toHaveLength(1);
+  });
+
+  it("looks only for the anchors listed for the page's kind, and reports those", async () => {
+    stop();
+    const kinds = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p), (p) => isBranches(p)], [anchorFor('.files-bar', ['repoFiles']), anchorFor('.branches-bar', ['branches'])]);
+    ({ stop } = startRegistry([kinds], page, { anchorTimeoutMs: 5000 }));
+    // The Branches page's place appears on a files page: not ours to take.
+    page.show('.branches-bar');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(kinds.mounts.map((m) => m.anchor.name)).toEqual(['dock:clone-to-desktop']);
+    expect(page.missing).toEqual([{ feature: 'clone-to-desktop', page: 'repoFiles', selectors: ['.files-bar'] }]);
+    page.navigate(`${REPO}/branches`);
+    page.show('.branches-bar');
+    await flush();
+    expect(kinds.mounts.at(-1)!.anchor.name).toBe('.branches-bar');
+    expect(kinds.mounts.at(-1)!.ctx.floating).toBe(false);
   });
 
   it('does not fall back after the view was left', async () => {
@@ -262,7 +282,7 @@ describe('feature registry', () => {
   it('does not mount features the user switched off', async () => {
     page.off.add('clone-to-desktop');
     page.navigate(`${REPO}?version=GBdev`);
-    page.show('#__bolt-clone');
+    page.show('.preferred-anchor');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(clone.mounts).toHaveLength(0);
     expect(page.missing).toEqual([]);
@@ -272,9 +292,9 @@ describe('feature registry', () => {
     stop();
     const onprem = new FakePage();
     onprem.href = 'https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools?version=GBmaster';
-    const other = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p)], ['#__bolt-clone']);
+    const other = fakeFeature('clone-to-desktop', [(p) => isRepoFiles(p)], ['.preferred-anchor']);
     ({ stop } = startRegistry([other], onprem, { parse: (url) => parseAdoUrl(url, { onPremHosts: ['tfs.fabrikam.test'] }) }));
-    onprem.show('#__bolt-clone');
+    onprem.show('.preferred-anchor');
     await flush();
     expect(other.mounts.map((m) => m.ctx.page)).toMatchObject([{ hostKind: 'onprem', organization: 'DefaultCollection', repository: 'tfs-tools', branch: 'master' }]);
     // Without them the page is not recognised, and nothing runs.
@@ -282,14 +302,14 @@ describe('feature registry', () => {
     const blind = new FakePage();
     blind.href = onprem.href;
     ({ stop } = startRegistry([other], blind));
-    blind.show('#__bolt-clone');
+    blind.show('.preferred-anchor');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(other.mounts).toHaveLength(1);
     expect(blind.views).toEqual([undefined]);
   });
 
   it('stops everything when stopped', async () => {
-    page.show('#__bolt-clone');
+    page.show('.preferred-anchor');
     await flush();
     stop();
     expect(clone.mounts[0]!.ctx.signal.aborted).toBe(true);

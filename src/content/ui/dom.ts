@@ -132,6 +132,29 @@ export function steadyLabel(texts: readonly string[]): { el: HTMLElement; set(te
   };
 }
 
+/** Below this header width our header buttons show their icon only. */
+export const COMPACT_BELOW_PX = 1000;
+
+/**
+ * A header button that shows only its icon while the page header is narrower than
+ * `COMPACT_BELOW_PX` (the label stays in the button for screen readers, and as a tooltip), so it
+ * never pushes Azure DevOps' own commands into ⋮ sooner than need be, nor over the title.
+ */
+export function compactWhenNarrow(host: HTMLElement, button: HTMLElement, label: () => string, signal: AbortSignal): void {
+  const header = host.closest('.bolt-header') ?? host.parentElement;
+  if (!header || signal.aborted) return;
+  const apply = () => {
+    const compact = header.clientWidth < COMPACT_BELOW_PX;
+    button.classList.toggle('adoc-compact', compact);
+    if (compact) button.title = label();
+    else button.removeAttribute('title');
+  };
+  const watch = new ResizeObserver(apply);
+  watch.observe(header);
+  signal.addEventListener('abort', () => watch.disconnect(), { once: true });
+  apply();
+}
+
 /** Puts a widget into the floating dock's slot. */
 export function placeFloating(slot: Element, host: HTMLElement): void {
   host.classList.add('adoc-floating');

@@ -1,0 +1,118 @@
+import type { AdoPageKind } from '../shared/ado/urls';
+import { compactWhenNarrow, shapeLike } from './ui/dom';
+
+/**
+ * Every place on an Azure DevOps page a feature anchors to, in one list, each with the public
+ * evidence for it (keys as in `sandbox/web/MARKUP.md`: G Gitpod's extension, A azdo-userscripts,
+ * U unfuck-ado (checked live 2026-08), UI the azure-devops-ui library, D Microsoft's docs).
+ * Newest markup first. Only class names and structure: no place is found by its (translated) text.
+ * A name no public source shows does not belong here; when none of a feature's anchors appears,
+ * the feature shows in the floating dock and the miss is logged (Options shows it).
+ */
+export type Confidence = 'high' | 'medium-high' | 'medium';
+
+export interface Anchor {
+  selector: string;
+  /** The page kinds the anchor is looked for on. */
+  pages: readonly AdoPageKind[];
+  /** How a feature sits there. */
+  place: Placement;
+  source: string;
+  confidence: Confidence;
+}
+
+/**
+ * - `beside`: before the element, in its parent (for a header command bar: outside the
+ *   ResponsiveLayout whose children azure-devops-ui measures by DOM index, so none of Azure
+ *   DevOps' own commands changes index or overflow order);
+ * - `inside`: appended to the element;
+ * - `after`: after the element, in its parent.
+ */
+export type Placement = 'beside' | 'inside' | 'after';
+
+const REPO: readonly AdoPageKind[] = ['repoFiles', 'repoHome'];
+
+/** The Files page's header command bar (its outer `[role=menubar]` element carries both classes). */
+export const FILES_COMMANDBAR: Anchor = {
+  selector: '.repos-files-header-commandbar.bolt-header-commandbar',
+  pages: REPO,
+  place: 'beside',
+  source: 'G + UI (class on the outer menubar and the inner button group)',
+  confidence: 'high',
+};
+/** The same bar found through the header (before the class reached the outer element). */
+export const FILES_HEADER_COMMANDBAR: Anchor = {
+  selector: '.repos-files-header .bolt-header-commandbar',
+  pages: REPO,
+  place: 'beside',
+  source: 'A (.repos-files-header since 2021-11) + UI (.bolt-header-commandbar)',
+  confidence: 'medium',
+};
+/** The empty repository's "Clone in VS Code" area, served at the repository's own URL. */
+export const EMPTY_REPO_CLONE: Anchor = {
+  selector: 'div.clone-with-application',
+  pages: REPO,
+  place: 'inside',
+  source: 'G (Gitpod appends its button here)',
+  confidence: 'medium-high',
+};
+/**
+ * The Branches page's header command bar ("New branch"; the page has no Clone): any page header's
+ * command bar, the URL says it is the Branches page.
+ */
+export const BRANCHES_COMMANDBAR: Anchor = {
+  selector: '.bolt-header .bolt-header-commandbar',
+  pages: ['branches'],
+  place: 'beside',
+  source: 'D create-branch.md ("New branch" in the command bar) + UI (.bolt-header-commandbar)',
+  confidence: 'medium',
+};
+/** The pull request's right column; its direct children are the sections (Reviewers, Tags, Work items). */
+export const PR_RIGHT_PANE: Anchor = {
+  selector: '.repos-overview-right-pane',
+  pages: ['pullRequest'],
+  place: 'inside',
+  source: 'A, U (checked live 2026-08)',
+  confidence: 'high',
+};
+/** The pull request create page's header with its two branch pickers. */
+export const PR_CREATE_HEADER: Anchor = {
+  selector: '.repos-pr-create-header',
+  pages: ['pullRequestCreate'],
+  place: 'after',
+  source: 'idx 2458466425, 26267680582, 9014991163 (PR-create helpers)',
+  confidence: 'medium-high',
+};
+
+/** The Reviewers sections inside the right pane; the helper card goes right after the section holding them. */
+export const REVIEWERS_SECTIONS = '.pr-required-reviewers-section, .pr-optional-reviewers-section, .repos-pr-no-items-well';
+/** The create page's branch labels, source first (a div with the branch in an inner `.text-ellipsis`). */
+export const CREATE_BRANCH_LABELS = '.repos-pr-create-header .version-dropdown .bolt-dropdown-expandable-button-label';
+/** The Files page's branch picker label. */
+export const BRANCH_LABELS = ['.version-dropdown .bolt-dropdown-expandable-button-label', '.version-dropdown .text-ellipsis'];
+
+/** The selectors of `anchors` that apply to a page kind, in order. */
+export const selectorsFor = (anchors: readonly Anchor[], page: AdoPageKind): string[] => anchors.filter((a) => a.pages.includes(page)).map((a) => a.selector);
+
+/** The anchor an element was found by (the first whose selector it matches). */
+export const anchorOf = (anchors: readonly Anchor[], el: Element): Anchor | undefined => anchors.find((a) => el.matches(a.selector));
+
+/** Puts `host` at `el` the way its anchor says. */
+export function placeAt(anchor: Anchor | undefined, el: Element, host: Element): void {
+  if (anchor?.place === 'beside') el.before(host);
+  else if (anchor?.place === 'after') el.after(host);
+  else el.append(host);
+}
+
+/**
+ * Puts a header feature at the anchor it was found by: beside a command bar (shaped like its
+ * commands, icon-only while the header is narrow), or inside the empty repository's clone area.
+ */
+export function placeInHeader(anchors: readonly Anchor[], el: Element, host: HTMLElement, button: HTMLElement, label: () => string, signal: AbortSignal): void {
+  const anchor = anchorOf(anchors, el);
+  placeAt(anchor, el, host);
+  if (anchor?.place !== 'beside') return shapeLike(host, el.querySelector('button, a'));
+  host.classList.add('adoc-beside');
+  shapeLike(host, el.querySelector('button.bolt-header-command-item-button'));
+  compactWhenNarrow(host, button, label, signal);
+}
