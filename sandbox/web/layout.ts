@@ -120,7 +120,6 @@ ${repo &&
   html`<div class="navigation-group-title">Repos</div>
 ${link(req.links.repo(repo), 'Files', kind === 'repo')}
 ${link(req.links.repo(repo, 'branches'), 'Branches', kind === 'branches')}
-${link(req.links.repo(repo, 'forks'), 'Forks', kind === 'forks')}
 ${link(req.links.repo(repo, 'pullrequests'), 'Pull requests', kind === 'pullRequests' || kind === 'pullRequest' || kind === 'pullRequestCreate')}`}
 <div class="navigation-group-title">${req.org.name}</div>
 ${link(req.links.home(), 'Projects', false)}

@@ -38,12 +38,9 @@ const LEGACY_CLASSES: Record<string, string> = {
   'repos-files-hub-page': 'vc-explorer-view',
   'repos-files-header': 'vc-explorer-header',
   'repos-files-header-commandbar': 'vc-explorer-toolbar',
-  'repos-empty-repository': 'vc-emptyrepository',
   'clone-with-application': 'vc-clone-in-ide',
   'repos-clone-panel': 'vc-clone-popup',
   'repos-clone-url': 'vc-clone-url',
-  'repos-branches-page': 'vc-branches-view',
-  'repos-forks-page': 'vc-forks-view',
   'repos-pr-list-page': 'vc-pullrequests-view',
   'repos-pr-create-page': 'vc-pullrequest-create-view',
   'repos-pr-create-header': 'vc-pullrequest-create-header',
@@ -55,16 +52,13 @@ const LEGACY_CLASSES: Record<string, string> = {
   'pr-header-branches': 'vc-pullrequest-branches',
   'repos-pr-details-page-tabbar': 'vc-pullrequest-tabs',
   'repos-overview-right-pane': 'vc-pullrequest-sidebar',
-  'repos-pr-reviewers': 'vc-pullrequest-reviewers',
   'pr-required-reviewers-section': 'vc-pullrequest-required-reviewers',
   'pr-optional-reviewers-section': 'vc-pullrequest-optional-reviewers',
   'repos-reviewer': 'vc-pullrequest-reviewer',
   'repos-pr-no-items-well': 'vc-pullrequest-no-reviewers',
 };
 
-const LEGACY_IDS: Record<string, string> = {
-  '__bolt-vote-button': 'pull-request-vote-button',
-};
+const LEGACY_IDS: Record<string, string> = {};
 
 /** Class prefixes a content script could anchor on; `broken` hides all of them. */
 const ANCHOR_PREFIX = /^(bolt|repos|pr|vc|vss|ms|version|clone|region|page|hub|vote|reviewer)-/;

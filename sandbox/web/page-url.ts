@@ -2,7 +2,7 @@ import { ONPREM_PREFIX, type HostInfo } from '../hosts';
 import type { HostForm } from '../urls';
 
 /** The web pages the sandbox draws. */
-export type PageKind = 'org' | 'repo' | 'branches' | 'forks' | 'pullRequest' | 'pullRequests' | 'pullRequestCreate' | 'project' | 'orgPulls';
+export type PageKind = 'org' | 'repo' | 'branches' | 'pullRequest' | 'pullRequests' | 'pullRequestCreate' | 'project' | 'orgPulls';
 
 export interface PagePath {
   form: HostForm;
@@ -16,7 +16,6 @@ export interface PagePath {
 
 const REPO_SUBPAGES: Record<string, PageKind> = {
   branches: 'branches',
-  forks: 'forks',
   pullrequests: 'pullRequests',
   pullrequestcreate: 'pullRequestCreate',
 };
@@ -25,7 +24,8 @@ const REPO_SUBPAGES: Record<string, PageKind> = {
  * Which page a URL path names, for every host form:
  * `dev.azure.com/{org}/...`, `{org}.visualstudio.com[/DefaultCollection]/...`,
  * `tfs.fabrikam.test/tfs/{collection}/...`. Below the organization:
- * `/` (the projects), `/{project}`, `/_pulls`, `[/{project}]/_git/{repo}[/branches|/forks|/pullrequests|/pullrequestcreate|/pullrequest/{id}]`.
+ * `/` (the projects), `/{project}`, `/_pulls`, `[/{project}]/_git/{repo}[/branches|/pullrequests|/pullrequestcreate|/pullrequest/{id}]`.
+ * No `/forks`: no public source shows such a page (forks are made from the Files page's ⋮ → Fork).
  * Undefined for anything else (including broken percent-encoding).
  */
 export function parsePagePath(host: HostInfo, pathname: string): PagePath | undefined {

@@ -3,6 +3,7 @@ import { readCookie } from '../sessions';
 import type { Router } from '../router';
 import { html } from './html';
 import { documentShell, regions, renderDocument } from './layout';
+import { isLanguage, LANGUAGE_COOKIE, localize, type Language } from './language';
 import { applyVariantToHtml, isMarkupVariant, MARKUP_COOKIE, type MarkupVariant } from './markup-variant';
 import { isFailure, resolvePage, type PageFailure, type PageRequest } from './page-request';
 import { parsePagePath } from './page-url';
@@ -18,8 +19,8 @@ import { renderPart, renderView } from './views/index';
  * - `/_sandbox/web/view?url=` (the regions of a page, for in-app navigation) and
  *   `/_sandbox/web/part?slot=&url=` (late parts and callouts), same-origin with the cookie;
  * - `/_sandbox/web/app.js`, `/_sandbox/web/app.css?variant=`;
- * - `/_sandbox/theme?mode=light|dark|auto` and `/_sandbox/markup?variant=modern|legacy|broken`
- *   (cookie setters, optional `returnUrl`).
+ * - `/_sandbox/theme?mode=light|dark|auto`, `/_sandbox/markup?variant=modern|legacy|broken` and
+ *   `/_sandbox/lang?lang=en|de` (cookie setters, optional `returnUrl`).
  * Register last: the page patterns are the broadest.
  */
 export function registerWebPages(router: Router): void {
@@ -34,6 +35,7 @@ export function registerWebPages(router: Router): void {
   );
   router.get('admin', '/theme', (ctx) => setPreference(ctx, THEME_COOKIE, ctx.query.get('mode'), isThemePref, 'mode', 'light, dark, auto'));
   router.get('admin', '/markup', (ctx) => setPreference(ctx, MARKUP_COOKIE, ctx.query.get('variant'), isMarkupVariant, 'variant', 'modern, legacy, broken'));
+  router.get('admin', '/lang', (ctx) => setPreference(ctx, LANGUAGE_COOKIE, ctx.query.get('lang'), isLanguage, 'lang', 'en, de'));
 }
 
 function themeOf(ctx: RequestContext): ThemePref {
@@ -46,6 +48,16 @@ function variantOf(ctx: RequestContext, explicit?: string | null): MarkupVariant
   return isMarkupVariant(v) ? v : 'modern';
 }
 
+function languageOf(ctx: RequestContext): Language {
+  const v = readCookie(ctx.req.headers.cookie, LANGUAGE_COOKIE);
+  return isLanguage(v) ? v : 'en';
+}
+
+/** A page's HTML in the markup variant and the language the browser chose. */
+function finish(ctx: RequestContext, text: string): string {
+  return localize(applyVariantToHtml(text, variantOf(ctx)), languageOf(ctx));
+}
+
 function resolveFor(ctx: RequestContext, url: URL): PageRequest | PageFailure {
   return resolvePage({ store: ctx.store, git: ctx.git, user: ctx.user(), host: ctx.host, url, theme: themeOf(ctx), variant: variantOf(ctx) });
 }
@@ -56,11 +68,11 @@ async function fullPage(ctx: RequestContext): Promise<void> {
   const req = resolveFor(ctx, ctx.url);
   const variant = variantOf(ctx);
   if (isFailure(req)) {
-    ctx.html(applyVariantToHtml(documentShell({ title: `${req.title} - Azure DevOps`, theme: themeOf(ctx), variant, main: failureMain(req) }), variant), req.status, NO_STORE);
+    ctx.html(finish(ctx, documentShell({ title: `${req.title} - Azure DevOps`, theme: themeOf(ctx), variant, main: failureMain(req) })), req.status, NO_STORE);
     return;
   }
   const doc = await renderDocument(req, await renderView(req));
-  ctx.html(applyVariantToHtml(doc, variant), 200, NO_STORE);
+  ctx.html(finish(ctx, doc), 200, NO_STORE);
 }
 
 function failureMain(f: PageFailure) {
@@ -84,9 +96,8 @@ async function viewRegions(ctx: RequestContext): Promise<void> {
   const url = pageUrl(ctx);
   if (!signedIn(ctx)) return ctx.reply({ signIn: `/_sandbox/signin?returnUrl=${encodeURIComponent(url ? url.pathname + url.search : '/')}` }, 401, NO_STORE);
   if (!url || !parsePagePath(ctx.host, url.pathname)) return ctx.reply({ notPage: true }, 404, NO_STORE);
-  const variant = variantOf(ctx);
   const req = resolveFor(ctx, url);
-  const v = (text: string) => applyVariantToHtml(text, variant);
+  const v = (text: string) => finish(ctx, text);
   if (isFailure(req)) return ctx.reply({ title: `${req.title} - Azure DevOps`, breadcrumb: '', nav: '', main: v(failureMain(req).text) }, req.status, NO_STORE);
   const r = regions(req, await renderView(req));
   ctx.reply({ title: r.title, breadcrumb: v(r.breadcrumb), nav: v(r.nav), main: v(r.main) }, 200, NO_STORE);
@@ -98,7 +109,7 @@ async function pagePart(ctx: RequestContext): Promise<void> {
   const req = url && resolveFor(ctx, url);
   const part = req && !isFailure(req) ? await renderPart(req, ctx.query.get('slot') ?? '', ctx.query.get('which')) : undefined;
   if (!part) return ctx.send(404, '', NO_STORE);
-  ctx.html(applyVariantToHtml(part.text, variantOf(ctx)), 200, NO_STORE);
+  ctx.html(finish(ctx, part.text), 200, NO_STORE);
 }
 
 function setPreference(ctx: RequestContext, cookie: string, value: string | null, valid: (v: string | null) => boolean, param: string, allowed: string): void {

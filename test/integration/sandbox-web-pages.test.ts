@@ -16,7 +16,8 @@ describe('parsePagePath', () => {
     ['https://dev.azure.com/fabrikam/_pulls', { form: 'cloud', org: 'fabrikam', kind: 'orgPulls' }],
     ['https://dev.azure.com/fabrikam/Platform/_git/Caf%C3%A9%20Service', { form: 'cloud', org: 'fabrikam', kind: 'repo', project: 'Platform', repo: 'Café Service' }],
     ['https://dev.azure.com/fabrikam/_git/Platform/branches', { form: 'cloud', org: 'fabrikam', kind: 'branches', project: undefined, repo: 'Platform' }],
-    ['https://dev.azure.com/fabrikam/_git/Platform/Forks', { form: 'cloud', org: 'fabrikam', kind: 'forks', project: undefined, repo: 'Platform' }],
+    // No public source shows a forks page: forks are made from the Files page's ⋮ menu.
+    ['https://dev.azure.com/fabrikam/_git/Platform/Forks', undefined],
     ['https://dev.azure.com/fabrikam/_git/Platform/pullrequests', { form: 'cloud', org: 'fabrikam', kind: 'pullRequests', project: undefined, repo: 'Platform' }],
     ['https://dev.azure.com/fabrikam/P/_git/R/pullrequestcreate', { form: 'cloud', org: 'fabrikam', kind: 'pullRequestCreate', project: 'P', repo: 'R' }],
     ['https://dev.azure.com/fabrikam/P/_git/R/pullrequest/12', { form: 'cloud', org: 'fabrikam', kind: 'pullRequest', project: 'P', repo: 'R', pullRequestId: 12 }],
@@ -81,7 +82,7 @@ describe('sandbox web pages over HTTP', () => {
     return { status: res.status, location: res.headers.get('location'), body: await res.text() };
   };
   const view = (host: string, path: string, headers?: Record<string, string>) => get(`https://${host}/_sandbox/web/view?url=${encodeURIComponent(path)}`, headers);
-  const part = (slot: string, path: string) => get(`https://dev.azure.com/_sandbox/web/part?slot=${slot}&url=${encodeURIComponent(path)}`);
+  const part = (slot: string, path: string, withCookie = cookie) => get(`https://dev.azure.com/_sandbox/web/part?slot=${slot}&url=${encodeURIComponent(path)}`, { cookie: withCookie });
 
   beforeAll(async () => {
     sandbox = await startSandbox({ quiet: true });
@@ -212,5 +213,16 @@ describe('sandbox web pages over HTTP', () => {
     expect(dark.body).toContain('<body class="ms-vss-web-vsts-theme-dark fluent-icons-enabled" data-theme="ms.vss-web.vsts-theme-dark"');
     expect(dark.body).toContain('vc-explorer-view');
     expect(dark.body).not.toContain('repos-files-hub-page');
+  });
+
+  it('draws the pages in German with /_sandbox/lang, keeping the markup', async () => {
+    expect((await get('https://dev.azure.com/_sandbox/lang?lang=xx')).status).toBe(400);
+    const de = await part('files-commandbar', '/fabrikam/_git/Platform', `${cookie}; sandbox-lang=de`);
+    expect(de.body).toContain('<span class="bolt-button-text body-m">Klonen</span>');
+    expect(de.body).toContain('aria-label="Weitere Aktionen"');
+    expect(de.body).not.toMatch(/>Clone</);
+    expect(de.body).toContain('repos-files-header-commandbar');
+    const page = await get('https://dev.azure.com/fabrikam/_git/Platform', { cookie: `${cookie}; sandbox-lang=de` });
+    expect(page.body).toContain('<html lang="de"');
   });
 });

@@ -19,6 +19,9 @@ let profileDir: string;
 
 const ORIGIN = 'https://dev.azure.com';
 const PLATFORM = `${ORIGIN}/fabrikam/_git/Platform`;
+/** The Files page's Clone command (no id: no public source shows one). */
+const CLONE = 'button.bolt-header-command-item-button[aria-haspopup="dialog"]';
+const GROUP = '.bolt-header-commandbar.repos-files-header-commandbar > .bolt-header-commandbar-button-group';
 
 beforeAll(async () => {
   const executablePath = findChromium();
@@ -42,6 +45,7 @@ beforeAll(async () => {
     ],
   });
   page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
   // When the command bar first appears, relative to DOMContentLoaded (to prove it renders late).
   await page.evaluateOnNewDocument(() => {
     document.addEventListener('DOMContentLoaded', () => {
@@ -82,7 +86,7 @@ describe('sandbox web pages in Chromium', () => {
     expect(await text('.repos-files-header .version-dropdown .bolt-dropdown-expandable-button-label')).toBe('main');
     const providers = JSON.parse(await dataProviders()) as { data: Record<string, { user?: { uniqueName: string } }> };
     expect(providers.data['ms.vss-web.page-data']?.user?.uniqueName).toBe('ada@fabrikam.test');
-    await page.waitForSelector('.bolt-header-commandbar .repos-files-header-commandbar #__bolt-clone');
+    await page.waitForSelector(`${GROUP} > ${CLONE}`);
     const late = await page.evaluate(() => {
       const w = window as unknown as { sandboxDcl: number; sandboxCommandbarAt?: number };
       return (w.sandboxCommandbarAt ?? 0) - w.sandboxDcl;
@@ -92,7 +96,7 @@ describe('sandbox web pages in Chromium', () => {
   });
 
   it('opens the Clone panel with the HTTPS and SSH URLs', async () => {
-    await page.click('#__bolt-clone');
+    await page.click(CLONE);
     const input = '.bolt-portal-host .repos-clone-panel input.repos-clone-url';
     await page.waitForSelector(input);
     expect(await page.$eval(input, (e) => (e as HTMLInputElement).value)).toBe('https://fabrikam@dev.azure.com/fabrikam/_git/Platform');
@@ -109,7 +113,7 @@ describe('sandbox web pages in Chromium', () => {
     const marker = () => page.evaluate(() => (window as unknown as { marker?: number }).marker);
 
     await page.click('a.navigation-link[href="/fabrikam/_git/Platform/branches"]');
-    await page.waitForSelector('.repos-branches-page a[href*="version=GBfeature"]');
+    await page.waitForSelector('table.bolt-table a[href*="version=GBfeature"]');
     expect(new URL(page.url()).pathname).toBe('/fabrikam/_git/Platform/branches');
     expect(await page.title()).toBe('Branches - Platform - Repos');
 
@@ -120,9 +124,9 @@ describe('sandbox web pages in Chromium', () => {
     await page.waitForSelector('.repos-pr-details-page');
     expect(await text('.repos-pr-header .bolt-header-title')).toBe('Add a retry policy to the HTTP client');
     expect(await texts('.pr-header-branches a.bolt-link')).toEqual(['feature/retry-policy', 'main']);
-    expect(await page.$('.repos-pr-reviewers')).toBeNull();
-    await page.waitForSelector('.repos-overview-right-pane .repos-pr-reviewers .repos-reviewer');
-    expect(await texts('.pr-required-reviewers-section .repos-reviewer .reviewer-name')).toEqual(['Ada Lovelace']);
+    expect(await page.$('.repos-reviewer')).toBeNull();
+    await page.waitForSelector('.repos-overview-right-pane > .flex-column .repos-reviewer');
+    expect(await texts('.pr-required-reviewers-section .repos-reviewer .body-m')).toEqual(['Ada Lovelace']);
     expect(await page.$$eval('.pr-optional-reviewers-section .repos-reviewer', (rows) => rows.map((r) => r.getAttribute('aria-label')))).toEqual([
       'Alan Turing, Approved, Optional',
       '[fabrikam]\\Release Approvers, No response, Optional',
@@ -137,7 +141,7 @@ describe('sandbox web pages in Chromium', () => {
     await page.waitForSelector('.repos-pr-list-page');
     expect(new URL(page.url()).pathname).toBe('/fabrikam/_git/Platform/pullrequests');
     await page.goBack();
-    await page.waitForSelector('.repos-branches-page');
+    await page.waitForSelector('a.navigation-link.selected[href$="/branches"]');
     await page.goForward();
     await page.waitForSelector('.repos-pr-list-page');
     expect(await marker()).toBe(42);
@@ -151,23 +155,21 @@ describe('sandbox web pages in Chromium', () => {
     pr.reviewers.push(reviewer('grace', -5, true), reviewer('edsger', -10, false), reviewer('barbara', 5, false));
 
     await page.click('a.bolt-list-row[href="/fabrikam/_git/Platform/pullrequest/1"]');
-    await page.waitForSelector('.repos-pr-reviewers .repos-reviewer[data-reviewer-id="' + id('barbara') + '"]');
+    await page.waitForSelector('.repos-reviewer[aria-label$=", Approved with suggestions, Optional"]');
     expect(await texts('.pr-required-reviewers-section .repos-pr-reviewer-vote')).toEqual(['No response', 'Waiting for author']);
     expect(await texts('.pr-optional-reviewers-section .repos-pr-reviewer-vote')).toEqual(['Approved', 'No response', 'Rejected', 'Approved with suggestions']);
   });
 
-  it('draws the empty repository page, branches link targets, forks and the create form', async () => {
+  it('draws the empty repository page, no forks page, and the create form', async () => {
     await page.click('a.bolt-breadcrumb-item[href="/fabrikam/Platform"]');
     await page.waitForSelector('.project-overview-page');
     await page.click('a.bolt-list-row[href="/fabrikam/Platform/_git/platform-tools"]');
     await page.waitForSelector('.repos-files-hub-page');
-    await page.click('a.navigation-link[href$="/forks"]');
-    await page.waitForSelector('.repos-forks-page');
-    expect(await text('.repos-forks-page .page-content')).toContain('There are no forks of platform-tools yet.');
+    expect(await page.$('a.navigation-link[href$="/forks"]')).toBeNull();
 
     await page.goto(`${ORIGIN}/fabrikam/Fabrikam%20Fiber/_git/Empty`, { waitUntil: 'domcontentloaded' });
-    expect(await text('.repos-empty-repository .bolt-header-title')).toBe('Empty is empty. Add some code!');
-    await page.waitForSelector('.repos-empty-repository .clone-with-application');
+    expect(await text('.bolt-header-title')).toBe('Empty is empty. Add some code!');
+    await page.waitForSelector('.page-content div.clone-with-application');
     expect(await page.$eval('.repos-empty-clone input.repos-clone-url', (e) => (e as HTMLInputElement).value)).toBe(
       'https://fabrikam@dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/Empty',
     );
@@ -189,6 +191,71 @@ describe('sandbox web pages in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('targetRef')).toBe('feature/retry-policy');
   });
 
+  it("lays the command bar out like azure-devops-ui's ResponsiveLayout: by DOM index, overflowing into ⋮", async () => {
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.goto(PLATFORM, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(CLONE);
+    const items = () => page.$$eval(`${GROUP} > *`, (kids) => kids.map((k) => (k.classList.contains('responsive-placeholder') ? 'placeholder' : (k.querySelector('[aria-label]')?.getAttribute('aria-label') ?? (k.textContent ?? '').trim()))));
+    expect(await items()).toEqual(['Set up build', 'Clone', 'More actions']);
+    const menu = async () => {
+      await page.click(`${GROUP} button[aria-label="More actions"]`);
+      await page.waitForSelector('.bolt-portal-host [role="menu"]');
+      const entries = await texts('.bolt-portal-host [role="menu"] [role="menuitem"]');
+      return entries;
+    };
+    expect(await menu()).toEqual(['Download as Zip', 'Fork']);
+    await page.keyboard.press('Escape');
+
+    // Narrow: the last commands go into ⋮ first, in their order, leaving placeholders at their indices.
+    await page.setViewport({ width: 640, height: 800 });
+    await page.waitForFunction((g) => document.querySelectorAll(`${g} > .responsive-placeholder`).length > 0, {}, GROUP);
+    const narrow = await items();
+    expect(narrow).toHaveLength(3);
+    expect(narrow[2]).toBe('More actions');
+    expect(narrow[1]).toBe('placeholder');
+    const inMenu = await menu();
+    expect(inMenu.slice(-2)).toEqual(['Download as Zip', 'Fork']);
+    expect(inMenu[inMenu.length - 3]).toBe('Clone');
+    // Clone from ⋮ opens the Clone panel.
+    await page.click('.bolt-portal-host [role="menu"] [data-sandbox-action="menu-item"]:nth-last-child(3)');
+    await page.waitForSelector('.bolt-portal-host .repos-clone-panel');
+    await page.keyboard.press('Escape');
+
+    // Wide again: everything back in place.
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.waitForFunction((g) => document.querySelectorAll(`${g} > .responsive-placeholder`).length === 0, {}, GROUP);
+    expect(await items()).toEqual(['Set up build', 'Clone', 'More actions']);
+    expect(errors.filter((e) => e.includes('ResponsiveLayout'))).toEqual([]);
+
+    // A command with display:none is dropped into ⋮.
+    await page.$eval(`${GROUP} > :first-child`, (e) => ((e as HTMLElement).style.display = 'none'));
+    await page.setViewport({ width: 1270, height: 800 });
+    await page.waitForFunction((g) => document.querySelector(`${g} > :first-child`)?.classList.contains('responsive-placeholder'), {}, GROUP);
+    expect(await menu()).toEqual(['Set up build', 'Download as Zip', 'Fork']);
+    await page.keyboard.press('Escape');
+
+    // A node inserted among the items shifts their indices: the layout says so.
+    await page.$eval(GROUP, (g) => g.prepend(Object.assign(document.createElement('button'), { textContent: 'Not Azure DevOps' })));
+    await page.setViewport({ width: 1200, height: 800 });
+    await expect.poll(() => errors.filter((e) => e.includes('ResponsiveLayout')).length, { timeout: 5000 }).toBeGreaterThan(0);
+    await page.setViewport({ width: 1280, height: 800 });
+  });
+
+  it('ignores a popstate a script dispatched, as Azure DevOps does (back and forward still work)', async () => {
+    await page.goto(PLATFORM, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(CLONE);
+    await page.evaluate(() => {
+      document.querySelector('main')!.append(Object.assign(document.createElement('div'), { id: 'still-here' }));
+      history.pushState({}, '', '/fabrikam/_git/Platform/branches');
+      dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.$('#still-here')).not.toBeNull();
+    expect(await page.$('table.bolt-table a[href*="version=GBfeature"]')).toBeNull();
+  });
+
   it('applies the dark theme, and follows the system in auto', async () => {
     await page.goto(`${ORIGIN}/_sandbox/theme?mode=dark&returnUrl=${encodeURIComponent('/fabrikam/_git/Platform')}`, { waitUntil: 'domcontentloaded' });
     expect(page.url()).toBe(PLATFORM);
@@ -207,8 +274,8 @@ describe('sandbox web pages in Chromium', () => {
 
   it('changes the anchors with the legacy and broken markup variants', async () => {
     await page.goto(`${ORIGIN}/_sandbox/markup?variant=legacy&returnUrl=${encodeURIComponent('/fabrikam/_git/Platform/pullrequest/1')}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('.vc-pullrequest-details-view .vc-pullrequest-reviewers .vc-pullrequest-reviewer');
-    await page.waitForSelector('.vote-control-container #pull-request-vote-button');
+    await page.waitForSelector('.vc-pullrequest-details-view .vc-pullrequest-reviewer');
+    await page.waitForSelector('.vote-control-container .ms-SplitButton-main');
     expect(await page.$$('.repos-pr-details-page, .repos-reviewer, .repos-pr-header-vote-button')).toHaveLength(0);
 
     await page.goto(`${ORIGIN}/_sandbox/markup?variant=broken&returnUrl=${encodeURIComponent('/fabrikam/_git/Platform')}`, { waitUntil: 'domcontentloaded' });

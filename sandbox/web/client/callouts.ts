@@ -1,3 +1,4 @@
+import { overflowed } from './responsive-layout';
 import { currentGeneration, fetchPart, pageUrlOf } from './state';
 
 /**
@@ -31,6 +32,12 @@ function onClick(e: MouseEvent): void {
     case 'clone':
       void openCallout(action, 'clone-panel');
       break;
+    case 'more':
+      openMore(action);
+      break;
+    case 'menu-item':
+      chooseFromMore(action);
+      break;
     case 'branch-menu':
       void openCallout(action, 'branch-menu', { which: action.dataset.sandboxWhich ?? 'version' });
       break;
@@ -57,8 +64,14 @@ async function openCallout(opener: HTMLElement, part: string, extra: Record<stri
   if (wasOpen) return;
   const generation = currentGeneration();
   const html = await fetchPart(part, pageUrlOf(location.href), extra).catch(() => undefined);
+  if (html === undefined || generation !== currentGeneration()) return;
+  present(opener, html);
+}
+
+/** Shows a callout's HTML below its opener. */
+function present(opener: HTMLElement, html: string): void {
   const host = portal();
-  if (html === undefined || !host || generation !== currentGeneration() || !opener.isConnected) return;
+  if (!host || !opener.isConnected) return;
   host.innerHTML = html;
   const callout = host.firstElementChild as HTMLElement | null;
   if (!callout) return;
@@ -67,6 +80,30 @@ async function openCallout(opener: HTMLElement, part: string, extra: Record<stri
   callout.style.top = `${Math.round(r.bottom + 4)}px`;
   callout.style.left = `${Math.max(8, Math.round(Math.min(r.left, window.innerWidth - callout.offsetWidth - 8)))}px`;
   callout.querySelector<HTMLElement>('input, a, button')?.focus();
+}
+
+const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The ⋮ menu: the commands that did not fit, in their order, then the menu's own entries. */
+function openMore(button: HTMLElement): void {
+  const wasOpen = button.getAttribute('aria-expanded') === 'true';
+  closeCallouts();
+  if (wasOpen) return;
+  const commands = overflowed(button).map((item, i) => {
+    const label = item.querySelector('.bolt-button-text')?.textContent ?? item.textContent ?? '';
+    return `<button class="bolt-list-row bolt-button subtle" role="menuitem" type="button" data-sandbox-action="menu-item" data-sandbox-index="${i}">${escape(label.trim())}</button>`;
+  });
+  const own = (button.dataset.sandboxEntries ?? '').split('|').filter(Boolean).map((e) => `<button class="bolt-list-row bolt-button subtle" role="menuitem" type="button">${escape(e)}</button>`);
+  present(button, `<div class="bolt-callout bolt-callout-auto-position" role="menu" aria-label="More actions" data-sandbox-callout="more"><div class="bolt-callout-content bolt-callout-shadow bolt-menu flex-column">${[...commands, ...own].join('')}</div></div>`);
+}
+
+/** A command chosen from ⋮ does what its button does, opening below ⋮. */
+function chooseFromMore(entry: HTMLElement): void {
+  const more = document.querySelector<HTMLElement>('[data-sandbox-action="more"][aria-expanded="true"]');
+  const item = more && overflowed(more)[Number(entry.dataset.sandboxIndex)];
+  closeCallouts();
+  const action = item?.matches('[data-sandbox-action]') ? item.dataset.sandboxAction : item?.querySelector<HTMLElement>('[data-sandbox-action]')?.dataset.sandboxAction;
+  if (more && action === 'clone') void openCallout(more, 'clone-panel');
 }
 
 function container(el: Element): Element {

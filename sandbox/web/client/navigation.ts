@@ -12,11 +12,15 @@ interface ViewAnswer {
 /**
  * In-app navigation like Azure DevOps' single-page app: same-origin page links are followed with
  * `history.pushState` and only the page's regions are replaced (the document, its scripts and
- * `#dataProviders` stay); back and forward re-render from `popstate`.
+ * `#dataProviders` stay); back and forward re-render from `popstate` (the browser's own only).
  */
 export function startNavigation(): void {
   document.addEventListener('click', onLinkClick);
-  window.addEventListener('popstate', () => void showView(location.href));
+  // Back and forward only: like Azure DevOps' router (U, checked live), a popstate a script
+  // dispatched does nothing.
+  window.addEventListener('popstate', (e) => {
+    if (e.isTrusted) void showView(location.href);
+  });
 }
 
 function onLinkClick(e: MouseEvent): void {

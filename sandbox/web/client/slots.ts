@@ -1,3 +1,4 @@
+import { adoptCommandBars } from './responsive-layout';
 import { currentGeneration, fetchPart, sleep } from './state';
 
 /**
@@ -17,13 +18,19 @@ async function fillSlot(el: HTMLElement, pageUrl: string, generation: number): P
   const wait = min + Math.random() * (max - min) - (performance.now() - started);
   if (wait > 0) await sleep(wait);
   if (generation !== currentGeneration() || !el.isConnected) return;
-  if (html === undefined) el.remove();
-  else el.outerHTML = html;
+  if (html === undefined) return el.remove();
+  const parent = el.parentElement;
+  el.outerHTML = html;
+  // In the same task: the layout knows its items before any other script sees them.
+  if (parent) adoptCommandBars(parent);
 }
 
 /** Renders one named part again (after an action changed its data), keeping its place. */
 export async function refreshPart(current: Element, name: string, pageUrl: string): Promise<void> {
   const generation = currentGeneration();
   const html = await fetchPart(name, pageUrl).catch(() => undefined);
-  if (html !== undefined && generation === currentGeneration() && current.isConnected) current.outerHTML = html;
+  if (html === undefined || generation !== currentGeneration() || !current.isConnected) return;
+  const parent = current.parentElement;
+  current.outerHTML = html;
+  if (parent) adoptCommandBars(parent);
 }

@@ -27,7 +27,7 @@ export async function branchesView(req: PageRequest): Promise<View> {
 <td>${pr && html`<a class="bolt-link" href="${req.links.pullRequest(pr)}">!${pr.pullRequestId}</a>`}</td>
 </tr>`;
   });
-  const main = html`<div class="bolt-page repos-branches-page flex-column">
+  const main = html`<div class="bolt-page flex-column">
 ${pageHeader({ title: 'Branches', commandbar: slot('branches-commandbar', 100, 400) })}
 ${tabBar([
   { id: 'mine', label: 'Mine', href: req.links.repo(repo, 'branches', { _a: 'mine' }), selected: false },
@@ -46,5 +46,5 @@ ${tabBar([
 }
 
 export function branchesCommandBar(): Html {
-  return commandBar([commandButton({ id: 'new-branch', label: 'New branch', icon: 'ms-Icon--Add', primary: true }), moreButton('__bolt-menu-button-branches')]);
+  return commandBar([commandButton({ label: 'New branch', icon: 'ms-Icon--Add', primary: true }), moreButton('__bolt-header-command-bar-menu-button')]);
 }

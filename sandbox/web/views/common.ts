@@ -6,29 +6,37 @@ export function pageHeader(opts: { title: string; extraClass?: string; before?: 
 <div class="bolt-header-title-area flex-row flex-center rhythm-horizontal-8">
 ${opts.before}<div role="heading" aria-level="1" class="bolt-header-title title-m l text-ellipsis">${opts.title}</div>${opts.after}
 </div>
-<div class="flex-row flex-noshrink">${opts.commandbar}</div>
+<div class="sandbox-header-commands flex-row">${opts.commandbar}</div>
 </div>`;
 }
 
-/** The command bar shape every header shares (see MARKUP.md). */
-export function commandBar(items: Html[], extraGroupClass = ''): Html {
-  return html`<div class="flex-self-start bolt-header-commandbar bolt-button-group flex-row" role="menubar">
-<div class="flex-self-start bolt-header-commandbar-button-group flex-row flex-center flex-grow scroll-hidden rhythm-horizontal-8${extraGroupClass ? ` ${extraGroupClass}` : ''}">
+/**
+ * The command bar shape every header shares (see MARKUP.md): azure-devops-ui's HeaderCommandBar, a
+ * ResponsiveLayout whose button group's children are its items by DOM index, ⋮ last (the page
+ * script lays it out: client/responsive-layout.ts). `extraClass` goes on both the outer menubar and
+ * the inner group, as Azure DevOps does with `repos-files-header-commandbar`.
+ */
+export function commandBar(items: Html[], extraClass = ''): Html {
+  const extra = extraClass ? ` ${extraClass}` : '';
+  return html`<div class="flex-self-start bolt-header-commandbar bolt-button-group flex-row${extra}" role="menubar">
+<div class="flex-self-start bolt-header-commandbar-button-group flex-row flex-center flex-grow scroll-hidden rhythm-horizontal-8${extra}" data-sandbox-responsive>
 ${items}
 </div>
 </div>`;
 }
 
-export function commandButton(opts: { id: string; label: string; icon?: string; primary?: boolean; attrs?: Html; href?: string }): Html {
+/** A command; `id` only where a public source shows the command's id (`__bolt-` + the item's id). */
+export function commandButton(opts: { id?: string; label: string; icon?: string; primary?: boolean; attrs?: Html; href?: string }): Html {
   const cls = `bolt-header-command-item-button bolt-button bolt-icon-button enabled${opts.primary ? ' primary' : ''} bolt-focus-treatment`;
+  const id = opts.id ? html` id="__bolt-${opts.id}"` : '';
   const inner = html`${opts.icon && html`<span class="left-icon flex-noshrink fabric-icon ${opts.icon} medium" aria-hidden="true"></span>`}<span class="bolt-button-text body-m">${opts.label}</span>`;
-  if (opts.href) return html`<a id="__bolt-${opts.id}" class="${cls}" role="menuitem" href="${opts.href}">${inner}</a>`;
-  return html`<button id="__bolt-${opts.id}" class="${cls}" role="menuitem" type="button"${opts.attrs ?? ''}>${inner}</button>`;
+  if (opts.href) return html`<a${id} class="${cls}" role="menuitem" aria-roledescription="button" href="${opts.href}">${inner}</a>`;
+  return html`<button${id} class="${cls}" role="menuitem" aria-roledescription="button" type="button"${opts.attrs ?? ''}>${inner}</button>`;
 }
 
-/** The ⋮ item at the end of a command bar. */
-export function moreButton(id: string): Html {
-  return html`<div class="bolt-header-command-item-button"><button id="${id}" class="bolt-button bolt-icon-button enabled subtle icon-only bolt-focus-treatment" role="menuitem" type="button" aria-label="More actions" aria-haspopup="true">${raw('&#8942;')}</button></div>`;
+/** The ⋮ item at the end of a command bar; `entries` are its menu's own entries (overflowed commands come first). */
+export function moreButton(id: string, entries: string[] = []): Html {
+  return html`<div class="bolt-header-command-item-button"><button id="${id}" class="bolt-button bolt-icon-button enabled subtle icon-only bolt-focus-treatment" role="menuitem" type="button" aria-label="More actions" aria-haspopup="true" data-sandbox-action="more" data-sandbox-entries="${entries.join('|')}">${raw('&#8942;')}</button></div>`;
 }
 
 /** A branch picker button (`.version-dropdown`); `which` says which URL query it changes. */

@@ -8,7 +8,7 @@ import { cloneUrls } from './clone';
 export function emptyRepoView(req: PageRequest): View {
   const repo = req.repo!;
   const urls = cloneUrls(req);
-  const main = html`<div class="bolt-page repos-empty-repository flex-column">
+  const main = html`<div class="bolt-page flex-column">
 <div class="bolt-header flex-row"><div class="bolt-header-title-area"><div role="heading" aria-level="1" class="bolt-header-title title-m l">${repo.name} is empty. Add some code!</div></div></div>
 <div class="page-content flex-column">
 ${slot('empty-clone', 100, 400)}

@@ -5,7 +5,6 @@ import { queryString } from '../links';
 import type { View } from '../view';
 import { branchesCommandBar, branchesView } from './branches';
 import { clonePanel, emptyRepoClone } from './clone';
-import { forksView } from './forks';
 import { orgPullsView } from './org-pulls';
 import { organizationView, projectView } from './project';
 import { pullRequestCommandBar, pullRequestView, reviewersSection } from './pull-request';
@@ -25,8 +24,6 @@ export async function renderView(req: PageRequest): Promise<View> {
       return repoFilesView(req);
     case 'branches':
       return branchesView(req);
-    case 'forks':
-      return forksView(req);
     case 'pullRequests':
       return pullRequestListView(req);
     case 'pullRequest':

@@ -49,5 +49,5 @@ function voteIcon(req: PageRequest, r: Reviewer): Html {
 }
 
 export function pullRequestListCommandBar(req: PageRequest): Html {
-  return commandBar([commandButton({ id: 'new-pull-request', label: 'New pull request', icon: 'ms-Icon--Add', primary: true, href: req.links.repo(req.repo!, 'pullrequestcreate') }), moreButton('__bolt-menu-button-pull-requests')]);
+  return commandBar([commandButton({ label: 'New pull request', icon: 'ms-Icon--Add', primary: true, href: req.links.repo(req.repo!, 'pullrequestcreate') }), moreButton('__bolt-menu-button-pull-requests')]);
 }

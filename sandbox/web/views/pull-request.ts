@@ -97,7 +97,7 @@ export function pullRequestCommandBar(req: PageRequest): Html {
   const mine = pr.reviewers.find((r) => r.id === req.user.id);
   const voteApi = new URL(`${req.urls.repositoryUrl(req.project!, req.repo!)}/pullRequests/${pr.pullRequestId}/reviewers/${req.user.id}?api-version=7.1`);
   return commandBar([
-    html`<div class="repos-pr-header-vote-button bolt-split-button flex-stretch inline-flex-row"><button id="__bolt-vote-button" class="bolt-split-button-main bolt-button enabled bolt-focus-treatment" type="button" data-sandbox-action="vote" data-sandbox-vote="10" data-sandbox-vote-url="${voteApi.pathname}${voteApi.search}">${mine?.vote === 10 ? 'Approved' : 'Approve'}</button><button class="bolt-split-button-option bolt-button enabled bolt-focus-treatment" type="button" aria-label="More vote options" aria-haspopup="true">${raw('&#9662;')}</button></div>`,
+    html`<div class="repos-pr-header-vote-button bolt-split-button flex-stretch inline-flex-row"><button class="bolt-split-button-main bolt-button enabled bolt-focus-treatment" type="button" data-sandbox-action="vote" data-sandbox-vote="10" data-sandbox-vote-url="${voteApi.pathname}${voteApi.search}">${mine?.vote === 10 ? 'Approved' : 'Approve'}</button><button class="bolt-split-button-option bolt-button enabled bolt-focus-treatment" type="button" aria-label="More vote options" aria-haspopup="true">${raw('&#9662;')}</button></div>`,
     html`<div class="repos-pr-header-complete-button bolt-split-button flex-stretch inline-flex-row"><button class="bolt-split-button-main bolt-button enabled primary bolt-focus-treatment" type="button">${pr.isDraft ? 'Publish' : 'Set auto-complete'}</button><button class="bolt-split-button-option bolt-button enabled primary bolt-focus-treatment" type="button" aria-label="More completion options" aria-haspopup="true">${raw('&#9662;')}</button></div>`,
     moreButton(`__bolt-menu-button-pr-${pr.pullRequestId}`),
   ]);
@@ -113,7 +113,7 @@ export function reviewersSection(req: PageRequest): Html {
   const optional = pr.reviewers.filter((r) => !r.isRequired);
   const group = (cls: string, title: string, list: Reviewer[]) =>
     list.length ? html`<div class="${cls} flex-column"><div class="body-s secondary-text font-weight-semibold">${title}</div>${list.map((r) => reviewerRow(req, r))}</div>` : '';
-  return html`<div class="flex-column repos-pr-reviewers" aria-label="Reviewers" data-sandbox-reviewers>
+  return html`<div class="flex-column" aria-label="Reviewers" data-sandbox-reviewers>
 <div class="flex-row flex-center"><div role="heading" aria-level="2" class="font-weight-semibold flex-grow">Reviewers</div><button class="bolt-button subtle enabled" type="button" aria-label="Add reviewer">Add</button></div>
 ${pr.reviewers.length === 0 ? html`<div class="repos-pr-no-items-well secondary-text">No reviewers</div>` : ''}
 ${group('pr-required-reviewers-section', 'Required', required)}
@@ -125,8 +125,8 @@ function reviewerRow(req: PageRequest, r: Reviewer): Html {
   const name = identityName(req.store, r.id);
   const vote = VOTE_LABELS[r.vote];
   const kind = r.isRequired ? 'Required' : 'Optional';
-  return html`<div class="repos-reviewer flex-row flex-center" data-reviewer-id="${r.id}" data-vote="${r.vote}" aria-label="${name}, ${vote}, ${kind}">
+  return html`<div class="repos-reviewer flex-row flex-center" aria-label="${name}, ${vote}, ${kind}">
 <span class="bolt-coin flex-noshrink"><img class="bolt-coin-content" alt="" width="28" height="28" src="${avatarDataUri(name)}"></span>
-<div class="flex-column"><span class="reviewer-name text-ellipsis">${name}</span><span class="body-s secondary-text repos-pr-reviewer-vote ${voteClass(r.vote)}">${vote}</span></div>
+<div class="flex-column"><span class="body-m text-ellipsis">${name}</span><span class="body-s secondary-text repos-pr-reviewer-vote ${voteClass(r.vote)}">${vote}</span></div>
 </div>`;
 }

@@ -65,13 +65,16 @@ function fileContent(item: Extract<ItemAt, { kind: 'file' }>): Html {
   return html`<pre class="repos-file-content monospaced-text">${item.text}</pre>`;
 }
 
-/** The late command bar with Clone (the anchor Clone-to-desktop features look for). */
+/**
+ * The late command bar with Clone (no id: no public source shows it). The ⋮ menu holds Fork, as
+ * on the real page (forks are made from there).
+ */
 export function filesCommandBar(): Html {
   return commandBar(
     [
-      commandButton({ id: 'set-up-build', label: 'Set up build', icon: 'ms-Icon--Rocket' }),
-      commandButton({ id: 'clone', label: 'Clone', icon: 'ms-Icon--Download', attrs: html` aria-haspopup="dialog" data-sandbox-action="clone"` }),
-      moreButton('__bolt-header-command-bar-menu-button'),
+      commandButton({ label: 'Set up build', icon: 'ms-Icon--Rocket' }),
+      commandButton({ label: 'Clone', icon: 'ms-Icon--Download', attrs: html` aria-haspopup="dialog" data-sandbox-action="clone"` }),
+      moreButton('__bolt-header-command-bar-menu-button', ['Download as Zip', 'Fork']),
     ],
     'repos-files-header-commandbar',
   );
