@@ -50,7 +50,7 @@ describe('markup variants', () => {
   it('renames to older names in legacy, keeping structure and unknown names', () => {
     const legacy = applyVariantToHtml(page, 'legacy');
     expect(legacy).toContain('class="ms-CommandBar flex-row"');
-    expect(legacy).toContain('id="pull-request-vote-button"');
+    expect(legacy).toContain('id="vote-button"');
     expect(legacy).toContain('class="ms-Button repos-x"');
     expect(applyVariantToCss('.bolt-button:hover{x:1}', 'legacy')).toBe('.ms-Button:hover{x:1}');
   });
