@@ -18,9 +18,9 @@ export async function signedInPage(session: Session, path: string, user = 'ada')
   return page;
 }
 
-/** Sets a sandbox switch (theme, markup) for dev.azure.com and comes back to `path`. */
-export async function sandboxSwitch(page: Page, what: 'theme' | 'markup', value: string, path: string): Promise<void> {
-  const param = what === 'theme' ? 'mode' : 'variant';
+/** Sets a sandbox switch (theme, markup, language) for dev.azure.com and comes back to `path`. */
+export async function sandboxSwitch(page: Page, what: 'theme' | 'markup' | 'lang', value: string, path: string): Promise<void> {
+  const param = what === 'theme' ? 'mode' : what === 'lang' ? 'lang' : 'variant';
   await page.goto(`https://dev.azure.com/_sandbox/${what}?${param}=${value}&returnUrl=${encodeURIComponent(path)}`, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => document.documentElement.dataset.adoCompanion, { timeout: 10_000 });
 }

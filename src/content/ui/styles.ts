@@ -57,5 +57,5 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-steady{display:inline-grid}.adoc-steady>span{grid-area:1/1;text-align:center}
 .adoc-sr,.adoc-compact .adoc-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .adoc-compact{padding:var(--adoc-b-pad-compact,6px 8px)}
-:host(.adoc-beside){margin-right:8px;align-self:center;flex:none}
+:host(.adoc-beside){margin:0 8px;align-self:center;flex:none}
 `;
