@@ -1,8 +1,23 @@
+import browser from 'webextension-polyfill';
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import type { FeatureSettings, ReplyError } from '../shared/messages';
+import type { FeatureSettings, MissingAnchor, ReplyError } from '../shared/messages';
+import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
+
+/**
+ * A plain-text report of the missing anchors for a bug report: page kinds and origins, never a
+ * page's URL (it names projects and repositories).
+ */
+export function missingAnchorsReport(missing: MissingAnchor[], version: string, agent: string): string {
+  const lines = [`Azure DevOps Companion ${version} — page parts not found`, agent, ''];
+  for (const m of missing) {
+    lines.push(`${m.feature} on ${m.page} pages of ${m.origin}: ${m.count} time(s), ${new Date(m.firstAt).toISOString()} .. ${new Date(m.lastAt).toISOString()}`);
+    for (const s of m.selectors) lines.push(`  tried ${s}`);
+  }
+  return lines.join('\n');
+}
 
 /**
  * The features injected into Azure DevOps pages and the page anchors they could not find lately.
@@ -11,6 +26,7 @@ import { relativeTime } from '../shared/ui/relative-time';
 export function FeaturesSection() {
   const [settings, setSettings] = useState<FeatureSettings>();
   const [error, setError] = useState<ReplyError>();
+  const [copied, setCopied] = useState<boolean>();
   useEffect(() => {
     ask({ type: 'features.settings' })
       .then(setSettings)
@@ -35,13 +51,33 @@ export function FeaturesSection() {
           {settings.missingAnchors.length === 0 ? (
             <p class="small muted">None lately: every feature found its place on the page.</p>
           ) : (
-            <ul class="small">
-              {settings.missingAnchors.map((m) => (
-                <li key={`${m.feature}:${m.page}:${m.origin}`}>
-                  {m.feature} on {m.page} pages of {m.origin}, {relativeTime(m.lastAt, Date.now())}: none of <code>{m.selectors.join(', ')}</code>
-                </li>
-              ))}
-            </ul>
+            <>
+              <p class="small muted">These features sat in the floating box at the bottom right instead, because Azure DevOps' page looked different from what they know.</p>
+              <ul class="small missing-anchors">
+                {settings.missingAnchors.map((m) => (
+                  <li key={`${m.feature}:${m.page}:${m.origin}`} data-page={m.page}>
+                    <strong>{m.feature}</strong> on <strong>{m.page}</strong> pages of {m.origin}, {m.count}×, last {relativeTime(m.lastAt, Date.now())}. Tried:{' '}
+                    {m.selectors.map((sel, i) => (
+                      <span key={sel}>
+                        {i > 0 && ', '}
+                        <code>{sel}</code>
+                      </span>
+                    ))}
+                  </li>
+                ))}
+              </ul>
+              <button
+                type="button"
+                onClick={() =>
+                  void copyText(missingAnchorsReport(settings.missingAnchors, browser.runtime.getManifest().version, navigator.userAgent)).then((ok) => {
+                    setCopied(ok);
+                    setTimeout(() => setCopied(undefined), 2000);
+                  })
+                }
+              >
+                {copied === undefined ? 'Copy report' : copied ? 'Copied' : 'Could not copy: select the list above instead'}
+              </button>
+            </>
           )}
         </>
       )}

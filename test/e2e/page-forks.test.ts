@@ -71,7 +71,8 @@ describe('Forks as remotes', () => {
   });
 
   it('forks into another project and clones the fork with upstream set to the original', async () => {
-    await page.goto('https://dev.azure.com/fabrikam/_git/Platform/forks', { waitUntil: 'domcontentloaded' });
+    // Where Azure DevOps forks too: the Files page (its ⋮ → Fork); there is no forks page.
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform?path=/src', { waitUntil: 'domcontentloaded' });
     await world.click(FORKS, 'button', 'Add remote…');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fork and clone'));
     const mobile = sandbox.store.projectsOf(sandbox.store.organization('fabrikam')!).find((p) => p.name === 'Mobile')!;

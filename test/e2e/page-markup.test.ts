@@ -2,13 +2,14 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import type { FeatureSettings } from '../../src/shared/messages';
+import { EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR } from '../../src/content/anchors';
 import { ask, launch, type Session } from './harness';
 import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
- * The features against Azure DevOps markup they were not written for: older class names still
- * anchor them; markup with no recognisable anchor shows them in the floating dock, and the
- * background records which anchors were missing. Switched-off features stay away.
+ * The features against Azure DevOps markup they were not written for: older (invented) class
+ * names and markup with no recognisable anchor show them in the floating dock, and the background
+ * records the page kind and the anchors tried. Switched-off features stay away.
  */
 const CLONE = '.adoc-clone-to-desktop';
 const DOCK = '.adoc-dock';
@@ -37,16 +38,13 @@ afterAll(async () => {
 });
 
 describe('markup variants', () => {
-  it('anchors next to Clone in the legacy markup, and in its pull request sidebar', async () => {
+  it('does not anchor to older names no public source shows: in the legacy markup the features wait in the dock', async () => {
     await sandboxSwitch(page, 'markup', 'legacy', FILES);
-    await page.waitForSelector(`#clone + ${CLONE}`, { timeout: 10_000 });
-    await page.waitForSelector('.adoc-forks-as-remotes + #clone');
-    const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!;
-    const pr = sandbox.store.pullRequestsOf(platform).find((p) => p.status === 'active')!;
-    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('.vc-pullrequest-sidebar > .adoc-pull-request-reviewers', { timeout: 10_000 });
-    expect(await page.$(DOCK)).toBeNull();
-    expect((await settings()).missingAnchors).toEqual([]);
+    await page.waitForSelector(DOCK, { timeout: 10_000 });
+    expect(await page.$(CLONE)).toBeNull();
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await expect.poll(async () => (await settings()).missingAnchors.map((m) => `${m.feature} ${m.page}`).toSorted()).toEqual(['clone-to-desktop repoHome', 'forks-as-remotes repoHome']);
+    expect(await ask(options, { type: 'features.clearLog' })).toMatchObject({ ok: true });
   });
 
   it('shows the features floating when no anchor appears, and records what was missing', async () => {
@@ -65,7 +63,26 @@ describe('markup variants', () => {
       'forks-as-remotes repoHome',
     ]);
     const entry = (await settings()).missingAnchors.find((m) => m.feature === 'clone-to-desktop')!;
-    expect(entry).toMatchObject({ origin: 'https://dev.azure.com', count: 1, selectors: expect.arrayContaining(['#__bolt-clone', '.vc-explorer-toolbar']) });
+    // The page kind and the anchors tried there, from src/content/anchors.ts (the Branches page's are not among them).
+    expect(entry).toMatchObject({ origin: 'https://dev.azure.com', count: 1, page: 'repoHome', selectors: [FILES_COMMANDBAR.selector, FILES_HEADER_COMMANDBAR.selector, EMPTY_REPO_CLONE.selector] });
+    // Options names the page kind and the anchors tried, and copies a report for a bug report.
+    await options.reload({ waitUntil: 'domcontentloaded' });
+    await options.waitForSelector('#features .missing-anchors li[data-page="repoHome"]');
+    const listed = await options.$$eval('#features .missing-anchors li', (li) => li.map((l) => l.textContent ?? ''));
+    expect(listed.find((l) => l.startsWith('clone-to-desktop'))).toContain(`on repoHome pages of https://dev.azure.com`);
+    expect(listed.find((l) => l.startsWith('clone-to-desktop'))).toContain(FILES_COMMANDBAR.selector);
+    await options.evaluate(() => {
+      const copied: string[] = [];
+      (window as unknown as { copied: string[] }).copied = copied;
+      navigator.clipboard.writeText = async (text: string) => void copied.push(text);
+    });
+    // A background tab: clicked from its own script (a real click would wait for it to be shown).
+    await options.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('#features button')].find((b) => b.textContent === 'Copy report')!.click());
+    await options.waitForFunction(() => (window as unknown as { copied: string[] }).copied.length > 0);
+    const [report] = await options.evaluate(() => (window as unknown as { copied: string[] }).copied);
+    expect(report).toContain('clone-to-desktop on repoHome pages of https://dev.azure.com');
+    expect(report).toContain(`  tried ${EMPTY_REPO_CLONE.selector}`);
+    expect(report).not.toContain('/_git/');
     // The floating button works like the anchored one.
     await world.click(CLONE, 'button');
     await world.waitForText('.adoc-popover', (t) => /Clone Platform|companion/.test(t[0] ?? ''));
@@ -87,6 +104,6 @@ describe('markup variants', () => {
     expect(await page.$(CLONE)).toBeNull();
     expect(await ask(options, { type: 'features.setEnabled', feature: 'clone-to-desktop', enabled: true })).toMatchObject({ ok: true });
     await page.goto(`https://dev.azure.com${FILES}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector(`#__bolt-clone + ${CLONE}`, { timeout: 10_000 });
+    await page.waitForSelector(`${CLONE} ~ .bolt-header-commandbar`, { timeout: 10_000 });
   });
 });
