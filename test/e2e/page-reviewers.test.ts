@@ -7,8 +7,9 @@ import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-he
 
 /**
  * Reviewer helpers on the sandbox's pull request pages: the vote summary, a suggested reviewer,
- * a reviewer group and a searched person added through the REST API, recorded by the sandbox and
- * shown by the page's own Reviewers section.
+ * a reviewer group and a searched person added through the REST API, recorded by the sandbox,
+ * shown in the helper card at once and in the page's own Reviewers section after the reload the
+ * card offers (no synthetic history events: Azure DevOps' router ignores them).
  */
 const HELPER = '.adoc-pull-request-reviewers';
 
@@ -21,8 +22,20 @@ const user = (alias: string) => [...sandbox.store.users.values()].find((u) => u.
 const org = () => sandbox.store.organization('fabrikam')!;
 /** The reviewers the sandbox has recorded for the pull request. */
 const recorded = () => sandbox.store.pullRequest(org(), pr.pullRequestId)!.reviewers;
-/** The reviewers the page's own Reviewers section shows. */
-const shown = () => page.$$eval('[data-sandbox-reviewers] .repos-reviewer', (rows) => rows.map((r) => r.getAttribute('data-reviewer-id')));
+/** The names the page's own Reviewers section shows. */
+const shown = (section = '.repos-overview-right-pane') => page.$$eval(`${section} .repos-reviewer .body-m`, (rows) => rows.map((r) => (r.textContent ?? '').trim()));
+const nameOf = (alias: string) => user(alias).displayName;
+
+/** Reloads the page with our card's "Refresh the page" (a real click), and waits for the new document's Reviewers section. */
+async function refreshFromCard(): Promise<void> {
+  const before = await page.evaluate(() => ((window as unknown as { adocDoc?: number }).adocDoc = Math.random()));
+  const loaded = page.waitForNavigation({ waitUntil: 'domcontentloaded' });
+  await world.click(HELPER, 'button', 'Refresh the page');
+  await loaded;
+  world = await ContentWorld.of(page, session.extensionId);
+  expect(await page.evaluate(() => (window as unknown as { adocDoc?: number }).adocDoc)).not.toBe(before);
+  await page.waitForSelector('.repos-overview-right-pane .repos-reviewer', { timeout: 15_000 });
+}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
@@ -52,7 +65,14 @@ describe('Reviewer helpers', () => {
     expect(votes.indexOf('Ada Lovelace')).toBeLessThan(votes.indexOf('Alan Turing'));
   });
 
-  it('adds a suggested reviewer, with the reason shown, and the page shows it', async () => {
+  it('sits right after the Reviewers section, not at the end of the column', async () => {
+    await page.waitForSelector(HELPER);
+    await page.waitForSelector('.repos-overview-right-pane .pr-required-reviewers-section');
+    const place = await page.$eval(HELPER, (h) => ({ before: !!h.previousElementSibling?.querySelector('.pr-required-reviewers-section'), last: !h.nextElementSibling }));
+    expect(place).toEqual({ before: true, last: false });
+  });
+
+  it('adds a suggested reviewer, shows it in its own card, and offers a real reload for the page list', async () => {
     const [text] = await world.waitForText(HELPER, (t) => /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
     expect(text).toMatch(/changed \S+ (just now|.* ago|yesterday)/);
     await screenshot(page, 'pull-request-reviewers-light', HELPER);
@@ -63,20 +83,44 @@ describe('Reviewer helpers', () => {
     expect(suggestion).not.toBeNull();
     // The author and the current reviewers are never suggested.
     expect([pr.createdById, ...pr.reviewers.map((r) => r.id)]).not.toContain(suggestion!.id);
+    // No synthetic history events: Azure DevOps' router ignores them.
+    await page.evaluate(() => {
+      const w = window as unknown as { adocPops: number };
+      w.adocPops = 0;
+      addEventListener('popstate', () => (w.adocPops += 1));
+    });
     await world.click(HELPER, `[data-person="${suggestion!.id}"] button`, 'Add');
     await expect.poll(() => recorded().find((r) => r.id === suggestion!.id), { timeout: 15_000 }).toMatchObject({ isRequired: false, vote: 0 });
-    await expect.poll(shown, { timeout: 15_000 }).toContain(suggestion!.id);
-    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${suggestion!.name} as optional.`));
-    // The page drew its view again; the helpers came back once.
+    const [card] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${suggestion!.name} as optional.`));
+    // Our card lists the new reviewer with its state; the page's list does not know it yet.
+    expect(card).toMatch(new RegExp(`${suggestion!.name}\\s*added\\s*No response`));
+    expect(card).toContain('Azure DevOps updates its own Reviewers list when the page reloads.');
+    expect(await page.evaluate(() => (window as unknown as { adocPops: number }).adocPops)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await shown()).not.toContain(suggestion!.name);
+    await screenshot(page, 'pull-request-reviewers-added-light', HELPER);
+
+    // The offered refresh reloads the page where it was scrolled to; the page's list then shows the reviewer.
+    await page.setViewport({ width: 1280, height: 500 });
+    const scrolled = await page.evaluate(() => {
+      const region = document.querySelector('main')!;
+      region.scrollTop = 120;
+      return region.scrollTop;
+    });
+    expect(scrolled).toBeGreaterThan(0);
+    await refreshFromCard();
+    await expect.poll(shown, { timeout: 15_000 }).toContain(suggestion!.name);
+    await expect.poll(() => page.evaluate(() => document.querySelector('main')!.scrollTop), { timeout: 5000 }).toBe(scrolled);
     expect(await page.$$eval(HELPER, (e) => e.length)).toBe(1);
+    await page.setViewport({ width: 1280, height: 800 });
   });
 
   it('adds a reviewer group in one click', async () => {
     await world.click(HELPER, 'button', 'Core team (2)');
-    for (const alias of ['ken', 'margaret']) {
-      await expect.poll(() => recorded().some((r) => r.id === user(alias).id), { timeout: 15_000 }).toBe(true);
-      await expect.poll(shown, { timeout: 15_000 }).toContain(user(alias).id);
-    }
+    for (const alias of ['ken', 'margaret']) await expect.poll(() => recorded().some((r) => r.id === user(alias).id), { timeout: 15_000 }).toBe(true);
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('ken')}, ${nameOf('margaret')} as optional.`));
+    await refreshFromCard();
+    await expect.poll(shown, { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
   });
 
   it('finds anyone and adds them as required', async () => {
@@ -85,9 +129,8 @@ describe('Reviewer helpers', () => {
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('barbara@'));
     await world.click(HELPER, `[data-person="${user('barbara').id}"] button`, 'Required');
     await expect.poll(() => recorded().find((r) => r.id === user('barbara').id), { timeout: 15_000 }).toMatchObject({ isRequired: true });
-    await expect.poll(() => page.$$eval('.pr-required-reviewers-section .repos-reviewer', (rows) => rows.map((r) => r.getAttribute('data-reviewer-id'))), { timeout: 15_000 }).toContain(
-      user('barbara').id,
-    );
+    await refreshFromCard();
+    await expect.poll(() => shown('.pr-required-reviewers-section'), { timeout: 15_000 }).toContain(nameOf('barbara'));
   });
 
   it('on the create page, keeps the choices until the pull request exists, then adds them', async () => {
@@ -103,7 +146,9 @@ describe('Reviewer helpers', () => {
     const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
     const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
     await expect.poll(created, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
-    await expect.poll(shown, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
+    // The new pull request's page draws its list after the reviewers were added.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect.poll(() => shown(), { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
   });
 
   it('looks like the page in the dark theme too', async () => {
