@@ -74,7 +74,7 @@ function viewUrls(sandbox: Sandbox): { url: string; features: string[] }[] {
     if (repo.isDisabled) continue;
     const project = store.projects.get(repo.projectId)!;
     const base = `${sandbox.url}/${ORG}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repo.name)}`;
-    urls.push(base, `${base}/branches`, `${base}/forks`);
+    urls.push(base, `${base}/branches`);
     for (const pr of store.pullRequestsOf(repo)) urls.push(`${base}/pullrequest/${pr.pullRequestId}`);
   }
   const byKind = new Map<string, { url: string; features: string[] }[]>();
@@ -185,7 +185,7 @@ export async function runInjection(repoRoot: string): Promise<BenchResult> {
         { measure: 'features that should have shown but did not (anchor seen / floated)', value: `${missed.length} (${missed.filter((m) => m.anchor).length} / ${missed.filter((m) => m.docked).length})`, target: '0', met: missed.length === 0 },
       ],
       notes: [
-        `Real Chromium with the built extension (PAT profile for ${ORG}, companion installed in a private HOME) on the sandbox's Azure DevOps pages, which draw their command bars 100-400 ms and the Reviewers section 150-600 ms after the view (like the real site). After one full page load, ${NAVIGATIONS} in-app navigations: a click on a same-origin link that the page's app turns into pushState and a redrawn view, cycling through the organization's repository, branches, forks and pull request pages (${views.length} distinct views).`,
+        `Real Chromium with the built extension (PAT profile for ${ORG}, companion installed in a private HOME) on the sandbox's Azure DevOps pages, which draw their command bars 100-400 ms and the Reviewers section 150-600 ms after the view (like the real site). After one full page load, ${NAVIGATIONS} in-app navigations: a click on a same-origin link that the page's app turns into pushState and a redrawn view, cycling through the organization's repository, branches and pull request pages (${views.length} distinct views).`,
         'A MutationObserver installed before the page\'s own scripts (puppeteer evaluateOnNewDocument, page\'s main world) timestamps, per view and per feature that applies to it (the features\' own `include` predicates, src/content/features.ts), the first mutation after which one of the feature\'s `anchors` matches (outside our own nodes, as the registry looks) and the first after which `[data-adoc="{feature}"]` is in the page. Latency = the difference; p50 and p95 over all injections.',
         'A feature that floated (no anchor in 5 s) or never appeared counts as a miss and fails the target.',
       ],

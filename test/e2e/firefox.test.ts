@@ -68,12 +68,12 @@ describe.skipIf(skip)('in real Firefox', () => {
     if (extensionDir) await rm(extensionDir, { recursive: true, force: true });
   });
 
-  it('runs the content script on a repository page and puts Clone to desktop next to Clone', async () => {
+  it('runs the content script on a repository page and puts Clone to desktop beside the header command bar', async () => {
     const page = await session.open('https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=%2Ffabrikam%2FPlatform%2F_git%2FPlatform');
     await page.waitForFunction(() => document.documentElement.dataset.adoCompanion, { timeout: 15_000 });
     expect(page.url()).toBe('https://dev.azure.com/fabrikam/Platform/_git/Platform');
     expect(await page.evaluate(() => document.documentElement.dataset.adoCompanion)).toBe('repoHome');
-    await page.waitForSelector(`#__bolt-clone + ${CLONE}`, { timeout: 10_000 });
+    await page.waitForSelector(`${CLONE} ~ .bolt-header-commandbar`, { timeout: 10_000 });
     expect(await page.$$eval(CLONE, (all) => all.length)).toBe(1);
     // Its content is in a closed root: the page sees the host and nothing inside.
     expect(await page.$eval(CLONE, (h) => h.shadowRoot === null && h.getBoundingClientRect().width > 0)).toBe(true);
