@@ -75,6 +75,17 @@ export const PR_RIGHT_PANE: Anchor = {
   source: 'A, U (checked live 2026-08)',
   confidence: 'high',
 };
+/**
+ * The pull request header's actions (vote, complete, ⋮), on every tab: the helpers' "Reviewers…"
+ * entry goes before the container holding the vote button, not among its items.
+ */
+export const PR_HEADER_ACTIONS: Anchor = {
+  selector: '.repos-pr-header :has(> .repos-pr-header-vote-button)',
+  pages: ['pullRequest'],
+  place: 'beside',
+  source: 'A, U (checked live), G (.repos-pr-header-vote-button; G inserts into the actions container)',
+  confidence: 'high',
+};
 /** The pull request create page's header with its two branch pickers. */
 export const PR_CREATE_HEADER: Anchor = {
   selector: '.repos-pr-create-header',

@@ -1,7 +1,7 @@
 import { ask } from './ask';
 import { isPullRequest, isPullRequestCreate, type AdoPage } from '../shared/ado/urls';
 import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
-import { anchorOf, CREATE_BRANCH_LABELS, placeAt, PR_CREATE_HEADER, PR_RIGHT_PANE, REVIEWERS_SECTIONS } from './anchors';
+import { anchorOf, CREATE_BRANCH_LABELS, placeAt, placeInHeader, PR_CREATE_HEADER, PR_HEADER_ACTIONS, PR_RIGHT_PANE, REVIEWERS_SECTIONS } from './anchors';
 import type { Feature } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
@@ -91,8 +91,9 @@ function besideReviewers(pane: Element, host: Element, signal: AbortSignal): voi
 export const pullRequestReviewers: Feature = {
   id: 'pull-request-reviewers',
   title: 'Reviewer helpers',
-  include: [(p, url) => isPullRequest(p) && ['', 'overview'].includes((url.searchParams.get('_a') ?? '').toLowerCase()), (p) => isPullRequestCreate(p)],
-  anchors: [PR_RIGHT_PANE, PR_CREATE_HEADER],
+  // The card on the Overview tab; a "Reviewers…" entry in the header's actions on the other tabs.
+  include: [(p) => isPullRequest(p), (p) => isPullRequestCreate(p)],
+  anchors: [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const creating = page.page === 'pullRequestCreate';
@@ -121,16 +122,18 @@ export const pullRequestReviewers: Feature = {
       queued,
     );
 
-    if (floating) {
-      // No place on the page: a button in the dock opens the same card.
-      const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog' }, icon('people'), 'Reviewers…');
+    const entry = floating || anchor.matches(PR_HEADER_ACTIONS.selector);
+    if (entry) {
+      // In the dock or the header: a button opens the same card.
+      const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog' }, icon('people'), h('span', { class: 'adoc-label' }, 'Reviewers…'));
       root.append(trigger);
       let open: Popover | undefined;
       onActivate(trigger, () => {
         if (open) return open.close();
         open = openPopover({ trigger, owner: host, label: 'Reviewer helpers', signal, onClose: () => (open = undefined) }, (body) => body.append(card));
       }, signal);
-      placeFloating(anchor, host);
+      if (floating) placeFloating(anchor, host);
+      else placeInHeader([PR_HEADER_ACTIONS], anchor, host, trigger, () => 'Reviewers…', signal);
     } else {
       root.append(card);
       if (anchor.matches(PR_RIGHT_PANE.selector)) besideReviewers(anchor, host, signal);
@@ -145,7 +148,7 @@ export const pullRequestReviewers: Feature = {
     if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
 
     function offerRefresh(): void {
-      if (floating) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
+      if (entry) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
       fill(
         refresh,
         h('div', { class: 'adoc-row adoc-wrap' },

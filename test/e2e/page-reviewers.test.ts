@@ -151,6 +151,18 @@ describe('Reviewer helpers', () => {
     await expect.poll(() => shown(), { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
   });
 
+  it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
+    const actions = '.repos-pr-header .bolt-header-commandbar-button-group';
+    await page.waitForSelector(`.repos-pr-header ${HELPER} + .bolt-header-commandbar-button-group`, { timeout: 10_000 });
+    // Azure DevOps' own actions keep their items: vote, complete, ⋮.
+    expect(await page.$$eval(`${actions} > *`, (kids) => kids.map((k) => k.className.split(' ')[0]))).toEqual(['repos-pr-header-vote-button', 'repos-pr-header-complete-button', 'bolt-header-command-item-button']);
+    await world.click(HELPER, 'button', 'Reviewers…');
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Core team (2)'));
+    await screenshot(page, 'pull-request-reviewers-entry-light');
+    await page.keyboard.press('Escape');
+  });
+
   it('looks like the page in the dark theme too', async () => {
     await sandboxSwitch(page, 'theme', 'dark', `/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`);
     await world.waitForText(HELPER, (t) => /Core team/.test(t[0] ?? ''), 30_000);
