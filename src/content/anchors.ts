@@ -76,11 +76,12 @@ export const PR_RIGHT_PANE: Anchor = {
   confidence: 'high',
 };
 /**
- * The pull request header's actions (vote, complete, ⋮), on every tab: the helpers' "Reviewers…"
- * entry goes before the container holding the vote button, not among its items.
+ * The pull request header's actions (vote, complete, ⋮), on every tab: our entries go before the
+ * header's child that holds them (`.repos-pr-header > div:nth-child(2)`), outside anything that
+ * lays the actions out.
  */
 export const PR_HEADER_ACTIONS: Anchor = {
-  selector: '.repos-pr-header :has(> .repos-pr-header-vote-button)',
+  selector: '.repos-pr-header > :has(.repos-pr-header-vote-button)',
   pages: ['pullRequest'],
   place: 'beside',
   source: 'A, U (checked live), G (.repos-pr-header-vote-button; G inserts into the actions container)',
@@ -97,6 +98,8 @@ export const PR_CREATE_HEADER: Anchor = {
 
 /** The Reviewers sections inside the right pane; the helper card goes right after the section holding them. */
 export const REVIEWERS_SECTIONS = '.pr-required-reviewers-section, .pr-optional-reviewers-section, .repos-pr-no-items-well';
+/** The pull request's source and target branch links (source first); their `href` names the repository, a fork's for a PR from a fork. */
+export const PR_BRANCH_LINKS = '.pr-header-branches a.bolt-link';
 /** The create page's branch labels, source first (a div with the branch in an inner `.text-ellipsis`). */
 export const CREATE_BRANCH_LABELS = '.repos-pr-create-header .version-dropdown .bolt-dropdown-expandable-button-label';
 /** The Files page's branch picker label. */

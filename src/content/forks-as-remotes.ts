@@ -1,6 +1,6 @@
 import { ask } from './ask';
-import { isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
-import { EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, placeInHeader } from './anchors';
+import { isPullRequest, isRepoFiles, isRepoHome, parseAdoUrl, type AdoPage } from '../shared/ado/urls';
+import { EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, placeInHeader, PR_BRANCH_LINKS, PR_HEADER_ACTIONS } from './anchors';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
 import { progressText, startClone } from './clone-task';
 import type { Feature } from './feature';
@@ -42,26 +42,44 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 
-const ANCHORS = [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE];
+const ANCHORS = [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, PR_HEADER_ACTIONS];
+
+/** The fork a pull request comes from: its source branch link points into another repository. */
+function pullRequestFork(page: AdoPage): { project: string; name: string } | undefined {
+  const href = document.querySelector<HTMLAnchorElement>(PR_BRANCH_LINKS)?.href;
+  const source = href ? parseAdoUrl(href) : undefined;
+  if (!source?.repository || !source.project || !page.repository) return undefined;
+  const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  return same(source.repository, page.repository) && same(source.project, page.project ?? page.repository) ? undefined : { project: source.project, name: source.repository };
+}
 
 export const forksAsRemotes: Feature = {
   id: 'forks-as-remotes',
   title: 'Forks as remotes',
   // Where forks are for a user: the repository's Files page (Azure DevOps forks from its ⋮ menu);
   // no public source shows a web page listing forks.
-  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p)],
+  // and the pull request page when the pull request comes from a fork.
+  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isPullRequest(p)],
   anchors: ANCHORS,
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const { host, root } = widget('forks-as-remotes');
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), h('span', { class: 'adoc-label' }, 'Add remote…'));
+    const fork = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
+    if (page.page === 'pullRequest' && !fork) {
+      // Not from a fork: nothing to add here.
+      host.hidden = true;
+      return host;
+    }
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), h('span', { class: 'adoc-label' }, fork ? 'Fork remote…' : 'Add remote…'));
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
-    else placeInHeader(ANCHORS, anchor, host, trigger, () => 'Forks: add as remote, fork and clone', signal);
+    else placeInHeader(ANCHORS, anchor, host, trigger, () => (fork ? `Add the fork ${fork.project}/${fork.name} as a remote` : 'Forks: add as remote, fork and clone'), signal);
 
     let panel: Popover | undefined;
     // Loaded when first opened: listing forks costs REST calls the page may never need.
     let loaded: Promise<Loaded | string> | undefined;
+
+    const isSource = (r: RepoSummary) => !!fork && r.name.toLowerCase() === fork.name.toLowerCase() && r.project.name.toLowerCase() === fork.project.toLowerCase();
 
     function remoteRow(data: Loaded, r: RepoSummary, isParent: boolean): HTMLElement {
       const name = h('input', { class: 'adoc-input adoc-mono', value: isParent ? 'upstream' : remoteName(r.project.name), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12 });
@@ -93,7 +111,12 @@ export const forksAsRemotes: Feature = {
         'li',
         { 'data-repo': r.id },
         coin(r.project.name),
-        h('div', { class: 'adoc-grow' }, h('div', { class: 'adoc-ellipsis' }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false), status),
+        h(
+          'div',
+          { class: 'adoc-grow' },
+          h('div', { class: 'adoc-ellipsis' }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
+          status,
+        ),
         name,
         add,
       );
@@ -135,7 +158,9 @@ export const forksAsRemotes: Feature = {
       const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
       if (data === undefined) return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
       if (typeof data === 'string') return [title, alertBox(data)];
-      const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...data.forks.forks.map((f) => remoteRow(data, f, false))];
+      // The pull request's own fork first.
+      const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b)) - Number(isSource(a)));
+      const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(data, f, false))];
       return [
         title,
         sub('Add as a remote of your clone'),

@@ -93,6 +93,28 @@ describe('Forks as remotes', () => {
     expect(sandbox.store.forksOf(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!).map((f) => f.name)).toContain('Platform');
   });
 
+  it('offers the fork on a pull request that comes from it, and nothing on one that does not', async () => {
+    const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!;
+    const prs = sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active');
+    const fromFork = prs.find((p) => p.forkSourceRepositoryId)!;
+    const own = prs.find((p) => !p.forkSourceRepositoryId)!;
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${fromFork.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(`.repos-pr-header > ${FORKS} ~ .bolt-header-commandbar`, { timeout: 10_000 });
+    // Ours give way (icon-only) once Azure DevOps had to move a command into ⋮, so its vote button stays.
+    await page.waitForFunction(() => !!document.querySelector('.repos-pr-header .repos-pr-header-vote-button'), { timeout: 5000 });
+    const compact = await world.run<boolean[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button').classList.contains('adoc-compact'))`);
+    expect(compact).toEqual([true, true]);
+    await world.click(FORKS, 'button', 'Fork remote…');
+    const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    expect(panel).toMatch(/Security \/ platform-fork\s*this pull request/);
+    await screenshot(page, 'forks-pull-request-light');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${own.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('.repos-pr-header .adoc-pull-request-reviewers', { timeout: 10_000 });
+    expect(await page.$$eval(FORKS, (hosts) => hosts.every((h) => (h as HTMLElement).hidden))).toBe(true);
+  });
+
   it('looks like the page in the dark theme too', async () => {
     await sandboxSwitch(page, 'theme', 'dark', '/fabrikam/_git/Platform');
     await world.click(FORKS, 'button', 'Add remote…');

@@ -134,24 +134,35 @@ export function steadyLabel(texts: readonly string[]): { el: HTMLElement; set(te
 
 /** Below this header width our header buttons show their icon only. */
 export const COMPACT_BELOW_PX = 1000;
+/** How much wider the header must grow before a button made compact by a crowded bar shows its label again. */
+const REGROW_PX = 240;
 
 /**
  * A header button that shows only its icon while the page header is narrower than
- * `COMPACT_BELOW_PX` (the label stays in the button for screen readers, and as a tooltip), so it
- * never pushes Azure DevOps' own commands into ⋮ sooner than need be, nor over the title.
+ * `COMPACT_BELOW_PX`, or once Azure DevOps' command bar beside it had to move a command into ⋮
+ * (azure-devops-ui leaves a `.responsive-placeholder` where it was), so ours never crowd theirs.
+ * It shows its label again only when the header has grown well past that width (no flip-flop).
+ * The label stays in the button for screen readers, and as a tooltip.
  */
 export function compactWhenNarrow(host: HTMLElement, button: HTMLElement, label: () => string, signal: AbortSignal): void {
   const header = host.closest('.bolt-header') ?? host.parentElement;
   if (!header || signal.aborted) return;
+  let crowdedAt: number | undefined;
   const apply = () => {
-    const compact = header.clientWidth < COMPACT_BELOW_PX;
+    const width = header.clientWidth;
+    if (crowdedAt !== undefined && width > crowdedAt + REGROW_PX) crowdedAt = undefined;
+    if (crowdedAt === undefined && header.querySelector('.responsive-placeholder') && !button.classList.contains('adoc-compact')) crowdedAt = width;
+    const compact = width < COMPACT_BELOW_PX || crowdedAt !== undefined;
+    if (compact === button.classList.contains('adoc-compact')) return;
     button.classList.toggle('adoc-compact', compact);
     if (compact) button.title = label();
     else button.removeAttribute('title');
   };
-  const watch = new ResizeObserver(apply);
-  watch.observe(header);
-  signal.addEventListener('abort', () => watch.disconnect(), { once: true });
+  const sized = new ResizeObserver(apply);
+  sized.observe(header);
+  const changed = new MutationObserver(apply);
+  changed.observe(header, { childList: true, subtree: true });
+  signal.addEventListener('abort', () => (sized.disconnect(), changed.disconnect()), { once: true });
   apply();
 }
 
