@@ -1,4 +1,5 @@
 import type { AdoPageKind } from '../shared/ado/urls';
+import type { FeatureId } from '../shared/messages';
 import { compactWhenNarrow, shapeLike } from './ui/dom';
 
 /**
@@ -94,6 +95,13 @@ export const PR_CREATE_HEADER: Anchor = {
   place: 'after',
   source: 'idx 2458466425, 26267680582, 9014991163 (PR-create helpers)',
   confidence: 'medium-high',
+};
+
+/** Each feature's places, in the order they are looked for (the live check reports on each). */
+export const FEATURE_ANCHORS: Record<FeatureId, readonly Anchor[]> = {
+  'clone-to-desktop': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, BRANCHES_COMMANDBAR],
+  'forks-as-remotes': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, PR_HEADER_ACTIONS],
+  'pull-request-reviewers': [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
 };
 
 /** The Reviewers sections inside the right pane; the helper card goes right after the section holding them. */

@@ -7,7 +7,7 @@ import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
-import { BRANCHES_COMMANDBAR, EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, placeInHeader } from './anchors';
+import { FEATURE_ANCHORS, placeInHeader } from './anchors';
 import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
@@ -46,7 +46,7 @@ async function load(page: AdoPage): Promise<Loaded> {
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
-const ANCHORS = [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, BRANCHES_COMMANDBAR];
+const ANCHORS = FEATURE_ANCHORS['clone-to-desktop'];
 
 export const cloneToDesktop: Feature = {
   id: 'clone-to-desktop',

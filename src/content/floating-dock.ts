@@ -23,10 +23,14 @@ export function floatingDock(): (feature: Feature, signal: AbortSignal) => Eleme
     const current = dock;
     const slot = h('div', { class: 'adoc-row', 'data-feature': feature.id });
     current.list.append(slot);
+    // Which features float, visible to the page (the live check reads it; nothing private).
+    const mark = () => (current.host.dataset.features = [...current.list.querySelectorAll<HTMLElement>('[data-feature]')].map((s) => s.dataset.feature).join(' '));
+    mark();
     signal.addEventListener(
       'abort',
       () => {
         slot.remove();
+        mark();
         if (!current.list.querySelector('[data-feature]')) {
           current.host.remove();
           if (dock === current) dock = undefined;

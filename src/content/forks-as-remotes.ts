@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import { isPullRequest, isRepoFiles, isRepoHome, parseAdoUrl, type AdoPage } from '../shared/ado/urls';
-import { EMPTY_REPO_CLONE, FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, placeInHeader, PR_BRANCH_LINKS, PR_HEADER_ACTIONS } from './anchors';
+import { FEATURE_ANCHORS, placeInHeader, PR_BRANCH_LINKS, PR_HEADER_ACTIONS } from './anchors';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
 import { progressText, startClone } from './clone-task';
 import type { Feature } from './feature';
@@ -42,7 +42,7 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 
-const ANCHORS = [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, PR_HEADER_ACTIONS];
+const ANCHORS = FEATURE_ANCHORS['forks-as-remotes'];
 
 /** The fork a pull request comes from: its source branch link points into another repository. */
 function pullRequestFork(page: AdoPage): { project: string; name: string } | undefined {

@@ -1,7 +1,7 @@
 import { ask } from './ask';
 import { isPullRequest, isPullRequestCreate, type AdoPage } from '../shared/ado/urls';
 import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
-import { anchorOf, CREATE_BRANCH_LABELS, placeAt, placeInHeader, PR_CREATE_HEADER, PR_HEADER_ACTIONS, PR_RIGHT_PANE, REVIEWERS_SECTIONS } from './anchors';
+import { anchorOf, CREATE_BRANCH_LABELS, FEATURE_ANCHORS, placeAt, placeInHeader, PR_CREATE_HEADER, PR_HEADER_ACTIONS, PR_RIGHT_PANE, REVIEWERS_SECTIONS } from './anchors';
 import type { Feature } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
@@ -93,7 +93,7 @@ export const pullRequestReviewers: Feature = {
   title: 'Reviewer helpers',
   // The card on the Overview tab; a "Reviewers…" entry in the header's actions on the other tabs.
   include: [(p) => isPullRequest(p), (p) => isPullRequestCreate(p)],
-  anchors: [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
+  anchors: FEATURE_ANCHORS['pull-request-reviewers'],
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const creating = page.page === 'pullRequestCreate';
