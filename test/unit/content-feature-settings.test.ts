@@ -26,7 +26,7 @@ function setup() {
   return { handle: createGateway(deps).handleMessage, local, tick: (ms: number) => (now += ms) };
 }
 
-const missing = (selectors = ['#__bolt-clone', '.repos-files-header-commandbar']) => ({ type: 'features.missingAnchor', feature: 'clone-to-desktop', page: 'repoFiles', selectors });
+const missing = (selectors = ['.repos-files-header-commandbar.bolt-header-commandbar', '.repos-files-header .bolt-header-commandbar']) => ({ type: 'features.missingAnchor', feature: 'clone-to-desktop', page: 'repoFiles', selectors });
 
 describe('feature settings', () => {
   it('lists every feature, switched on until the user switches it off', async () => {
@@ -58,7 +58,7 @@ describe('feature settings', () => {
     const { data } = (await handle({ type: 'features.settings' }, fromOptions)) as { data: { missingAnchors: Record<string, unknown>[] } };
     expect(data.missingAnchors).toEqual([
       { feature: 'clone-to-desktop', page: 'repoFiles', selectors: ['.vc-explorer-toolbar'], origin: 'https://dev.azure.com', count: 1, firstAt: 2000, lastAt: 2000 },
-      { feature: 'clone-to-desktop', page: 'repoFiles', selectors: ['#__bolt-clone', '.repos-files-header-commandbar'], origin: 'https://dev.azure.com', count: 2, firstAt: 1000, lastAt: 1500 },
+      { feature: 'clone-to-desktop', page: 'repoFiles', selectors: ['.repos-files-header-commandbar.bolt-header-commandbar', '.repos-files-header .bolt-header-commandbar'], origin: 'https://dev.azure.com', count: 2, firstAt: 1000, lastAt: 1500 },
     ]);
     expect(JSON.stringify([...local.data.values()])).not.toContain('secret-plans');
     expect(await handle({ type: 'features.clearLog' }, fromOptions)).toMatchObject({ ok: true, data: { missingAnchors: [] } });
