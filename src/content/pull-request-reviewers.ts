@@ -183,6 +183,8 @@ export const pullRequestReviewers: Feature = {
         say(text, 'adoc-good');
         fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
         if (answer.added.length) offerRefresh();
+        // Reviewers now: no longer suggestions.
+        for (const id of [...answer.added, ...answer.alreadyReviewing]) suggested.querySelector(`[data-person="${CSS.escape(id)}"]`)?.remove();
         return answer;
       } catch (e) {
         say(problemText(e), 'adoc-bad');

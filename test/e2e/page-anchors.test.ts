@@ -154,6 +154,11 @@ describe('Files page header', () => {
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform/branches', { waitUntil: 'domcontentloaded' });
     await page.waitForSelector(`${CLONE} + .bolt-header-commandbar`, { timeout: 10_000 });
     expect(await page.$(DOCK)).toBeNull();
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform/pullrequest/1', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('.repos-overview-right-pane > .adoc-pull-request-reviewers', { timeout: 10_000 });
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform/pullrequest/1?_a=files', { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('.repos-pr-header > .adoc-pull-request-reviewers', { timeout: 10_000 });
+    expect(await page.$(DOCK)).toBeNull();
     await sandboxSwitch(page, 'lang', 'en', FILES);
   });
 

@@ -95,6 +95,8 @@ describe('Reviewer helpers', () => {
     // Our card lists the new reviewer with its state; the page's list does not know it yet.
     expect(card).toMatch(new RegExp(`${suggestion!.name}\\s*added\\s*No response`));
     expect(card).toContain('Azure DevOps updates its own Reviewers list when the page reloads.');
+    // No longer offered as a suggestion.
+    expect(await world.centre(HELPER, `[aria-label="Suggested reviewers"] [data-person="${suggestion!.id}"]`)).toBeNull();
     expect(await page.evaluate(() => (window as unknown as { adocPops: number }).adocPops)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(await shown()).not.toContain(suggestion!.name);
