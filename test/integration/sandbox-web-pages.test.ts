@@ -3,6 +3,7 @@
  * variants, and the HTTP behaviour of the pages and their endpoints (sign-in, who may see what,
  * escaping, clone URLs per host form, render-time data).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyHost } from '../../sandbox/hosts';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
@@ -37,6 +38,17 @@ describe('parsePagePath', () => {
   it.each(cases)('%s', (href, expected) => {
     const url = new URL(href);
     expect(parsePagePath(classifyHost(url.host)!, url.pathname)).toEqual(expected);
+  });
+});
+
+describe('MARKUP.md', () => {
+  it('names every Azure DevOps-style class the sandbox pages draw (with its source, or marked invented)', () => {
+    const dir = new URL('../../sandbox/web/', import.meta.url);
+    const markup = readFileSync(new URL('MARKUP.md', dir), 'utf8');
+    const files = [...readdirSync(new URL('views/', dir)).map((f) => new URL(`views/${f}`, dir)), new URL('layout.ts', dir), new URL('routes.ts', dir)];
+    const classes = new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/class="([^"$]*)/g)].flatMap((m) => m[1]!.split(/\s+/))));
+    const unnamed = [...classes].filter((c) => /^(bolt|repos|pr|clone|version|region|navigation|project)-/.test(c) && !markup.includes(c));
+    expect(unnamed).toEqual([]);
   });
 });
 
