@@ -219,7 +219,8 @@ describe('sandbox web pages in Chromium', () => {
     expect(inMenu.slice(-2)).toEqual(['Download as Zip', 'Fork']);
     expect(inMenu[inMenu.length - 3]).toBe('Clone');
     // Clone from ⋮ opens the Clone panel.
-    await page.click('.bolt-portal-host [role="menu"] [data-sandbox-action="menu-item"]:nth-last-child(3)');
+    const entries = await page.$$('.bolt-portal-host [role="menu"] [role="menuitem"]');
+    await entries[entries.length - 3]!.click();
     await page.waitForSelector('.bolt-portal-host .repos-clone-panel');
     await page.keyboard.press('Escape');
 
