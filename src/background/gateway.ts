@@ -53,13 +53,14 @@ export function createGateway(deps: CompanionHandlerDeps) {
     if (!parsed.ok) return parsed;
     const req = parsed.request;
     // The URL of the document that asked: for a content script, the page whose organization it gets.
-    const ctx: HandlerContext = { from, senderUrl: sender.url, progress };
+    const tab = from === 'content' && sender.tab?.id !== undefined ? { tabId: sender.tab.id, frameId: sender.frameId ?? 0 } : undefined;
+    const ctx: HandlerContext = { from, senderUrl: sender.url, tab, progress };
     try {
       const handler = table[req.type] as (r: Request, c: HandlerContext) => Promise<unknown>;
       return { ok: true, data: await handler(req, ctx) };
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      if (code === 'NO_PROFILE') return { ok: false, error: { code, message: (e as Error).message } };
+      if (code === 'NO_PROFILE' || code === 'FORBIDDEN') return { ok: false, error: { code, message: (e as Error).message } };
       // The help link (tokens page, policies) is for the profile the request used: on a page of
       // another organization that is the page's profile, not the active one.
       const profile = await requestProfile(deps, 'profileId' in req ? req.profileId : undefined, ctx).catch(() => undefined);

@@ -35,6 +35,8 @@ const gateway = createGateway({
   now: Date.now,
   newId: () => crypto.randomUUID(),
   oauthConfig: () => oauthConfig(local),
+  openOptions: async (section) => void (await browser.tabs.create({ url: browser.runtime.getURL(`src/options/index.html#${section}`) })),
+  tabMessage: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
   companion: createCompanion({
     connect: (name) => browser.runtime.connectNative(name),
     lastError: () => chrome.runtime.lastError?.message,

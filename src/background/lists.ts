@@ -12,7 +12,7 @@ import type { KeyValue } from './profile-store';
 
 type Kind = CachedKind;
 
-const fetchers = {
+export const fetchers = {
   async projects(client: AdoClient): Promise<ProjectSummary[]> {
     const all = await client.projects();
     return all.map((p) => ({ id: p.id, name: p.name, ...(p.description ? { description: p.description } : {}) }));

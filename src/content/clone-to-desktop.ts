@@ -8,7 +8,7 @@ import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
 import { FEATURE_ANCHORS, placeInHeader } from './anchors';
-import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
+import { actions, alertBox, button, copyField, facts, problemBox, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -65,7 +65,7 @@ export const cloneToDesktop: Feature = {
 
     let loaded: Loaded | undefined;
     let task: CloneTask | undefined = runningClone(key);
-    let outcome: { path: string; branch: string | null } | { failed: string } | undefined;
+    let outcome: { path: string; branch: string | null } | { failed: unknown } | undefined;
     let panel: Popover | undefined;
     let bar: ReturnType<typeof progressBar> | undefined;
 
@@ -96,7 +96,7 @@ export const cloneToDesktop: Feature = {
       }, signal);
       t.result.then(
         (data) => (outcome = { path: data.path, branch: data.branch }),
-        (e: unknown) => (outcome = { failed: problemText(e) }),
+        (e: unknown) => (outcome = { failed: e }),
       ).finally(() => {
         if (signal.aborted) return;
         task = undefined;
@@ -129,7 +129,7 @@ export const cloneToDesktop: Feature = {
       if (outcome && 'path' in outcome) {
         return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, h('span', { class: 'adoc-mono' }, outcome.path)), localCloneActions(outcome.path, signal)];
       }
-      if (outcome) return [title(`Clone ${repo.name}`), alertBox(outcome.failed), actions(button('Try again', () => void reload(), signal, { primary: true }))];
+      if (outcome) return [title(`Clone ${repo.name}`), problemBox(outcome.failed, signal), actions(button('Try again', () => void reload(), signal, { primary: true }))];
       if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')];
       if (loaded.kind === 'problem') return [title(`Clone ${repo.name}`), alertBox(loaded.message), actions(button('Try again', () => void reload(), signal))];
       if (loaded.kind === 'noCompanion') {
@@ -157,7 +157,7 @@ export const cloneToDesktop: Feature = {
             ['Folder', h('span', { class: 'adoc-mono' }, plan.existing.path)],
             ['Branch', `${plan.existing.branch ?? 'detached'}${state}`],
           ]),
-          localCloneActions(plan.existing.path, signal, { canFetch: hasProfile }),
+          localCloneActions(plan.existing.path, signal, { canFetch: true }),
         ];
       }
       return [

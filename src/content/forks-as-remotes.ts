@@ -6,9 +6,9 @@ import { progressText, startClone } from './clone-task';
 import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
-import { companionStatus, pageContext, problemText } from './session';
+import { companionStatus, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
-import { actions, alertBox, button, coin, progressBar } from './ui/parts';
+import { actions, alertBox, button, coin, problemBox, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -25,10 +25,10 @@ interface Loaded {
   companionReady: boolean;
 }
 
-async function load(page: AdoPage, repo: RepoKey): Promise<Loaded | string> {
+async function load(repo: RepoKey): Promise<Loaded | string> {
   try {
-    const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-    if (!context.profile) return `Forks need a profile for ${page.organization}: add one in the extension's Options.`;
+    // Without a profile for the page's organization, the page's own session answers (through the background).
+    const status = await companionStatus.get();
     const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
     const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', repo }) : undefined;
     return { forks, projects: projects.items, clonePath: plan?.existing?.path, companionReady: status.state === 'ready' };
@@ -147,7 +147,7 @@ export const forksAsRemotes: Feature = {
             fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
           } catch (e) {
             go.disabled = false;
-            fill(out, alertBox(problemText(e)));
+            fill(out, problemBox(e, signal));
           }
         })();
       }, signal, { primary: true, disabled: !data.companionReady });
@@ -181,7 +181,7 @@ export const forksAsRemotes: Feature = {
         (body) => fill(body, content(undefined)),
       );
       panel = opened;
-      loaded ??= load(page, repo);
+      loaded ??= load(repo);
       void loaded.then((data) => {
         if (panel !== opened) return;
         fill(opened.body, content(data));

@@ -4,6 +4,7 @@ import type { FeatureId } from '../shared/messages';
 import { FEATURES } from './features';
 import { floatingDock } from './floating-dock';
 import { documentSource } from './observe';
+import { answerPageFetches } from './page-fetch';
 import { startRegistry } from './registry';
 import { pageContext } from './session';
 
@@ -32,6 +33,9 @@ async function onPremHosts(): Promise<string[]> {
   if (parseAdoUrl(location.href)) return [];
   return (await pageContext.get().catch(() => ({ onPremHosts: [] }))).onPremHosts;
 }
+
+// A page of an organization without a profile: the background's REST calls go out from here, with the page's session.
+answerPageFetches(((globalThis as { browser?: typeof chrome }).browser ?? globalThis.chrome).runtime);
 
 void onPremHosts().then((hosts) =>
   startRegistry(

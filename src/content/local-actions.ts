@@ -4,7 +4,7 @@ import { actions, button } from './ui/parts';
 import { problemText } from './session';
 
 /**
- * "Open folder", "Open in editor" and (with a profile) "Fetch" for a clone on this computer, with
+ * "Open folder", "Open in editor" and "Fetch" for a clone on this computer, with
  * one status line for what happened.
  */
 export function localCloneActions(path: string, signal: AbortSignal, opts: { canFetch?: boolean; fetchRemote?: string } = {}): HTMLElement {
@@ -28,7 +28,7 @@ export function localCloneActions(path: string, signal: AbortSignal, opts: { can
     actions(
       button('Open folder', open('folder'), signal, { primary: true }),
       button('Open in editor', open('editor'), signal),
-      // Fetching signs in with the page's profile; without one there is no credential to give git.
+      // Fetching signs in with the page's profile; without one, with git's own credential helper.
       opts.canFetch === true &&
         button(`Fetch ${remote}`, () => void run(`Fetching ${remote}`, async () => {
           await ask({ type: 'local.fetch', path, remote });

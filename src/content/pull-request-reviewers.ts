@@ -7,7 +7,7 @@ import { repoKeyOf } from './repo-on-page';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
 import { pageContext, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
-import { alertBox, button, coin } from './ui/parts';
+import { actions, alertBox, button, coin, optionsButton } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -195,10 +195,7 @@ export const pullRequestReviewers: Feature = {
     void (async () => {
       const { profile } = await pageContext.get().catch(() => ({ profile: undefined }));
       if (signal.aborted) return;
-      if (!profile) {
-        fill(card, alertBox(`The reviewer helpers need a profile for ${page.organization}: add one in the extension's Options.`));
-        return;
-      }
+      // Without a profile for this organization everything but the groups works through the page's own session.
       const branches = creating ? createBranches(page) : undefined;
       const choose = (choice: Choice) => {
         if (!creating) return void add(choice, page.pullRequestId!);
@@ -216,7 +213,9 @@ export const pullRequestReviewers: Feature = {
 
       const cached = cache.get(prKey) ?? {};
       cache.set(prKey, cached);
-      cached.groups ??= ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups);
+      // Reviewer groups are saved with a profile: without one there are none to offer.
+      if (profile) cached.groups ??= ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups);
+      else fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
       if (creating) {
         cached.suggestions ??= branches
           ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
@@ -246,7 +245,7 @@ export const pullRequestReviewers: Feature = {
           if (!signal.aborted) fill(into, alertBox(problemText(e)));
         });
       await Promise.all([
-        settle(cached.groups, groups, (g) => groupButtons(g, repo.project, choose, signal)),
+        cached.groups && settle(cached.groups, groups, (g) => groupButtons(g, repo.project, choose, signal)),
         settle(cached.suggestions, suggested, (s) => suggestionList(s.suggestions, choose, signal)),
       ]);
     })();

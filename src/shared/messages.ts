@@ -38,6 +38,10 @@ export type RepoKey = z.infer<typeof RepoKey>;
 export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers']);
 export type FeatureId = z.infer<typeof FeatureId>;
 
+/** The sections of the options page, which buttons elsewhere open directly (`options.html#accounts`). */
+export const OptionsSection = z.enum(['welcome', 'profiles', 'accounts', 'companion', 'ssh', 'groups', 'features', 'advanced']);
+export type OptionsSection = z.infer<typeof OptionsSection>;
+
 export interface ReplyError {
   /** `BAD_REQUEST`, `FORBIDDEN`, `NO_PROFILE`, or an Azure DevOps failure kind such as `oauthDisabled`. */
   code: string;
@@ -402,6 +406,8 @@ export const REQUESTS = {
   'features.settings': { input: {}, answer: answer<FeatureSettings>(), senders: PAGES },
   'features.setEnabled': { input: { feature: FeatureId, enabled: z.boolean() }, answer: answer<FeatureSettings>() },
   'features.clearLog': { input: {}, answer: answer<FeatureSettings>() },
+  /** A page's panel opens Options at a section (content scripts cannot open extension pages themselves). */
+  'options.open': { input: { section: OptionsSection }, answer: z.object({ opened: z.boolean() }), senders: PAGES },
   /** A content script found none of a feature's anchors in time and shows it floating instead. */
   'features.missingAnchor': {
     input: { feature: FeatureId, page: z.string().min(1).max(40), selectors: z.array(z.string().min(1).max(300)).min(1).max(30) },

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REQUEST_TYPES, REQUESTS, sendersOf, type Request } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
+import type { PageFetchAnswer, PageFetchRequest } from '../../src/shared/page-fetch';
 
 const PAT = 'pat-secret-0123456789abcdef';
 const ACCESS = 'access-token-secret-xyz';
@@ -61,7 +62,7 @@ function fakeHost(): NativePort {
   };
 }
 
-async function setup(fetch: typeof globalThis.fetch = fakeAdo) {
+async function setup(fetch: typeof globalThis.fetch = fakeAdo, extra: Partial<CompanionHandlerDeps> = {}) {
   const local = memoryKeyValue();
   const store = createProfileStore(local);
   const base = { host: { kind: 'cloud' as const }, organization: 'fabrikam' };
@@ -86,6 +87,7 @@ async function setup(fetch: typeof globalThis.fetch = fakeAdo) {
     newId: () => crypto.randomUUID(),
     oauthConfig: async () => ({ clientId: 'c', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
     oauth: { launchWebAuthFlow: async () => 'https://abc.chromiumapp.org/?error=access_denied', redirectUrl: 'https://abc.chromiumapp.org/' },
+    ...extra,
   };
   return { handle: createGateway(deps).handleMessage, local };
 }
@@ -138,6 +140,7 @@ const everyRequest: Request[] = [
   { type: 'features.settings' },
   { type: 'features.setEnabled', feature: 'clone-to-desktop', enabled: false },
   { type: 'features.missingAnchor', feature: 'clone-to-desktop', page: 'repoHome', selectors: ['.repos-files-header-commandbar'] },
+  { type: 'options.open', section: 'accounts' },
   { type: 'features.clearLog' },
   { type: 'forks.list', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
   { type: 'forks.create', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, projectId: 'p1', name: 'Platform-fork' },
@@ -243,6 +246,69 @@ describe('cloning through the companion', () => {
       auth: { kind: 'pat', token: PAT },
     });
     expect(JSON.stringify(reply)).not.toContain(PAT);
+  });
+});
+
+const repoJson = (id: string, project: string, remoteUrl: string) => ({ id, name: 'Web', url: 'https://x', remoteUrl, project: { id: project, name: project } });
+
+describe('a page of an organization without a profile', () => {
+  const NORTHWIND = 'https://dev.azure.com/northwind';
+  const onNorthwind = { id: 'abc', url: `${NORTHWIND}/Web/_git/Web`, frameId: 0, tab: { id: 5, url: `${NORTHWIND}/Web/_git/Web` } } as Runtime.MessageSender;
+  const web = { id: 'r1', name: 'Web', project: 'Web' };
+
+  /** The content script of tab 5: makes each call with the page's session (here: a fake Azure DevOps) and records it. */
+  function pageTab(remoteUrl = `https://northwind@dev.azure.com/northwind/Web/_git/Web`) {
+    const calls: { tabId: number; frameId: number; url: string; method: string; headers: Record<string, string> }[] = [];
+    const answer = (url: URL) => {
+      if (url.pathname.endsWith('/_apis/connectionData')) return { authenticatedUser: { id: 'me' }, instanceId: 'nw' };
+      if (url.pathname.endsWith('/forks/nw')) return { count: 1, value: [{ id: 'f1', name: 'Web', project: { id: 'Mobile', name: 'Mobile' } }] };
+      if (url.pathname.endsWith('/_apis/git/repositories/f1')) return repoJson('f1', 'Mobile', `${NORTHWIND}/Mobile/_git/Web`);
+      if (url.pathname.endsWith('/_apis/git/repositories/r1')) return repoJson('r1', 'Web', remoteUrl);
+      if (url.pathname.endsWith('/_apis/projects')) return { count: 1, value: [{ id: 'Web', name: 'Web' }] };
+      return undefined;
+    };
+    const tabMessage = async (tabId: number, frameId: number, m: PageFetchRequest): Promise<PageFetchAnswer> => {
+      calls.push({ tabId, frameId, url: m.url, method: m.method, headers: m.headers });
+      const body = answer(new URL(m.url));
+      return body ? { status: 200, headers: [['content-type', 'application/json']], text: JSON.stringify(body) } : { status: 404, headers: [], text: '{}' };
+    };
+    return { calls, tabMessage };
+  }
+
+  it('reads forks and projects with the page’s own session: through its tab, its organization only, no credential', async () => {
+    const tab = pageTab();
+    const { handle } = await setup(fakeAdo, { tabMessage: tab.tabMessage });
+    const forks = await handle({ type: 'forks.list', repo: web }, onNorthwind);
+    expect(forks).toMatchObject({ ok: true, data: { repo: { id: 'r1' }, forks: [{ id: 'f1', project: { name: 'Mobile' } }] } });
+    expect(await handle({ type: 'projects.list' }, onNorthwind)).toMatchObject({ ok: true, data: { items: [{ name: 'Web' }] } });
+    expect(tab.calls.length).toBeGreaterThan(3);
+    for (const c of tab.calls) {
+      expect(c).toMatchObject({ tabId: 5, frameId: 0 });
+      expect(c.url.startsWith(`${NORTHWIND}/`)).toBe(true);
+      expect(Object.keys(c.headers).map((k) => k.toLowerCase())).not.toContain('authorization');
+    }
+  });
+
+  it('adds a remote with the URL the session read, for the page’s organization only', async () => {
+    const tab = pageTab();
+    const { handle } = await setup(fakeAdo, { tabMessage: tab.tabMessage });
+    sentToHost.length = 0;
+    expect(await handle({ type: 'local.addRemote', repo: web, path: '/home/ada/x', name: 'web' }, onNorthwind)).toMatchObject({ ok: true });
+    expect(sentToHost.find((m) => m.type === 'addRemote')).toMatchObject({ url: `${NORTHWIND}/Web/_git/Web`, name: 'web' });
+    // A page whose answers name another organization's repository gets nothing added.
+    const lying = pageTab('https://dev.azure.com/fabrikam/Platform/_git/Platform');
+    const other = await setup(fakeAdo, { tabMessage: lying.tabMessage });
+    sentToHost.length = 0;
+    expect(await other.handle({ type: 'local.addRemote', repo: web, path: '/home/ada/x', name: 'web' }, onNorthwind)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(sentToHost.some((m) => m.type === 'addRemote')).toBe(false);
+  });
+
+  it('answers NO_PROFILE when no tab can make the calls, and keeps reviewer groups for profiles', async () => {
+    const { handle } = await setup();
+    expect(await handle({ type: 'forks.list', repo: web }, onNorthwind)).toMatchObject({ ok: false, error: { code: 'NO_PROFILE' } });
+    const tab = pageTab();
+    const withTab = await setup(fakeAdo, { tabMessage: tab.tabMessage });
+    expect(await withTab.handle({ type: 'groups.list', project: 'Web' }, onNorthwind)).toMatchObject({ ok: false, error: { code: 'NO_PROFILE' } });
   });
 });
 

@@ -5,6 +5,7 @@ import { parseAdoUrl } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { CompanionError, installCommand, type Companion } from '../companion';
 import { clientFor } from '../connections';
+import { pageSessionApi } from '../page-session';
 import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
 
 export interface CompanionHandlerDeps extends GatewayDeps {
@@ -64,18 +65,36 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return clones.find((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
   }
 
-  /** Where the repository's facts come from: Azure DevOps through the profile, or the page itself. */
+  /**
+   * Where the repository's facts come from: Azure DevOps through the profile; without one, the
+   * page: the clone URL it read, or the repository read now with its own session. Either way the
+   * URL must belong to the page's organization, and git's own credential helper signs in.
+   */
   async function lookup(p: Profile | undefined, key: RepoKey, ctx: HandlerContext) {
     if (p) {
       // With a profile, URLs come from Azure DevOps itself, never from the asking page.
       const repo = await client(p).repository({ project: key.project, repositoryId: key.id });
       return { org: p.organization, layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
-    const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await store.list()) }) : undefined;
-    const remote = key.remoteUrl ? parseAdoUrl(key.remoteUrl) : undefined;
-    if (!page || !remote || remote.orgBaseUrl.toLowerCase() !== page.orgBaseUrl.toLowerCase())
-      throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
-    return { org: page.organization, layout: Profile.shape.layout.parse(undefined), cloneRoot: undefined, protocol: 'https' as const, project: key.project, name: key.name, remoteUrl: key.remoteUrl!, sshUrl: undefined, defaultBranch: undefined };
+    const onPremHosts = onPremServers(await store.list());
+    const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts }) : undefined;
+    if (!page) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+    const read = key.remoteUrl ? undefined : await (await pageSessionApi(deps, ctx)).api.repository({ project: key.project, repositoryId: key.id });
+    const remoteUrl = key.remoteUrl ?? read!.remoteUrl;
+    const remote = parseAdoUrl(remoteUrl, { onPremHosts });
+    if (!remote || remote.orgBaseUrl.toLowerCase() !== page.orgBaseUrl.toLowerCase())
+      throw Object.assign(new Error(`The repository's clone URL is not one of ${page.organization}.`), { code: 'FORBIDDEN' });
+    return {
+      org: page.organization,
+      layout: Profile.shape.layout.parse(undefined),
+      cloneRoot: undefined,
+      protocol: 'https' as const,
+      project: read?.project.name ?? key.project,
+      name: read?.name ?? key.name,
+      remoteUrl,
+      sshUrl: undefined,
+      defaultBranch: read?.defaultBranch,
+    };
   }
 
   async function plan(p: Profile | undefined, key: RepoKey, ctx: HandlerContext, branch?: string, protocol?: 'https' | 'ssh'): Promise<ClonePlan> {
@@ -162,9 +181,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return companion.request({ type: 'fetch', path: req.path, remote: req.remote, ...(auth ? { auth } : {}) });
     },
     'local.addRemote': async (req, ctx) => {
-      const p = await profileOrThrow(deps, req.profileId, ctx);
-      const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
-      const url = p.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
+      const p = await requestProfile(deps, req.profileId, ctx);
+      const repo = await lookup(p, req.repo, ctx);
+      const url = repo.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
       return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });
     },
     'ssh.key': (req) => companion.request({ type: 'sshKey', action: req.action }),

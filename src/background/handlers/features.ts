@@ -6,7 +6,7 @@ import type { GatewayDeps, Handlers } from './types';
  * The injected features' switches (Options shows them) and the log of page anchors that were not
  * found, which tells us when Azure DevOps changed its markup under a feature.
  */
-type FeatureRequests = 'features.settings' | 'features.setEnabled' | 'features.clearLog' | 'features.missingAnchor';
+type FeatureRequests = 'features.settings' | 'features.setEnabled' | 'features.clearLog' | 'features.missingAnchor' | 'options.open';
 
 export const FEATURES: readonly Omit<FeatureInfo, 'enabled'>[] = [
   { id: 'clone-to-desktop', title: 'Clone to desktop', description: 'A button next to Clone that clones the branch you are looking at into your folder layout.' },
@@ -61,6 +61,11 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
       await kv.remove([LOG]);
       return settings(kv);
     }),
+    'options.open': async (req) => {
+      if (!deps.openOptions) return { opened: false };
+      await deps.openOptions(req.section);
+      return { opened: true };
+    },
     'features.missingAnchor': (req, ctx) => inTurn(async () => {
       const log = await read<MissingAnchor[]>(kv, LOG, []);
       const origin = originOf(ctx.senderUrl);

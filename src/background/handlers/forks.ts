@@ -1,8 +1,7 @@
 import type { AdoClient, Repository, RepositoryRef } from '../../shared/ado/client';
 import type { RepoSummary } from '../../shared/messages';
-import type { Profile } from '../../shared/profile';
-import { clientFor } from '../connections';
-import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+import { apiFor } from '../page-session';
+import type { GatewayDeps, Handlers } from './types';
 
 /** Forks for the "Forks as remotes" feature: list a repository's parent and forks, create a fork. */
 type ForkRequests = 'forks.list' | 'forks.create';
@@ -25,14 +24,12 @@ const full = (api: AdoClient, ref: RepositoryRef) =>
   api.repository({ project: ref.project?.id ?? ref.project?.name ?? '', repositoryId: ref.id }).catch(() => undefined);
 
 export function forkHandlers(deps: GatewayDeps): Pick<Handlers, ForkRequests> {
-  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
-
   return {
     'forks.list': async (req, ctx) => {
-      const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p);
+      // The page's own session serves a page of an organization without a profile.
+      const { api, profile: p } = await apiFor(deps, req.profileId, ctx);
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
-      const collectionId = p.instanceId ?? (await api.connectionData()).instanceId;
+      const collectionId = p?.instanceId ?? (await api.connectionData()).instanceId;
       const ref = { project: repo.project.id, repositoryId: repo.id };
       const parentRef = repo.parentRepository;
       const [forkRefs, parent] = await Promise.all([
@@ -47,8 +44,7 @@ export function forkHandlers(deps: GatewayDeps): Pick<Handlers, ForkRequests> {
       };
     },
     'forks.create': async (req, ctx) => {
-      const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p);
+      const { api } = await apiFor(deps, req.profileId, ctx);
       const parent = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const fork = await api.createFork({
         projectId: req.projectId,

@@ -1,7 +1,8 @@
 import { onPremServers } from '../../shared/profile';
 import { clientFor } from '../connections';
-import { listing } from '../lists';
-import { pageProfile, profileOrThrow, type GatewayDeps, type Handlers } from './types';
+import { fetchers, listing } from '../lists';
+import { pageSessionApi } from '../page-session';
+import { pageProfile, profileOrThrow, requestProfile, type GatewayDeps, type Handlers } from './types';
 
 export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projects.list' | 'repos.list' | 'page.context'> {
   const { store } = deps;
@@ -9,7 +10,12 @@ export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projec
   return {
     ping: async (_req, { from }) => ({ version: deps.version, sender: from }),
     'projects.list': async (req, ctx) => {
-      const p = await profileOrThrow(deps, req.profileId, ctx);
+      const p = await requestProfile(deps, req.profileId, ctx);
+      if (!p) {
+        // A page of an organization without a profile: read with the page's own session, kept nowhere.
+        const items = await fetchers.projects((await pageSessionApi(deps, ctx)).api);
+        return { items, fetchedAt: deps.now(), stale: false, profileId: '' };
+      }
       return listing('projects', p.id, { refresh: req.refresh, kv: deps.local, client: client(p), now: deps.now });
     },
     'repos.list': async (req, ctx) => {

@@ -4,6 +4,7 @@ import { sshKeysPageUrl } from '../../shared/ado/urls';
 import type { Person } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
 import { clientFor } from '../connections';
+import { apiFor } from '../page-session';
 import { listGroups, removeGroup, saveGroup } from '../reviewer-groups';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
@@ -48,7 +49,7 @@ const SSH_KEY_DAYS = 364;
 export function peopleHandlers(deps: GatewayDeps): Pick<Handlers, PeopleRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
   return {
-    'people.search': async (req, ctx) => ({ people: await searchPeople(client(await profileOrThrow(deps, req.profileId, ctx)), req.query) }),
+    'people.search': async (req, ctx) => ({ people: await searchPeople((await apiFor(deps, req.profileId, ctx)).api, req.query) }),
 
     'groups.list': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);

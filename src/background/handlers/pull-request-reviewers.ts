@@ -1,11 +1,10 @@
-import { isAdoError, type AdoClient, type PullRequest } from '../../shared/ado/client';
+import { isAdoError, type PullRequest } from '../../shared/ado/client';
 import type { RepoKey } from '../../shared/messages';
-import type { Profile } from '../../shared/profile';
-import { clientFor } from '../connections';
+import { apiFor } from '../page-session';
 import { suggestReviewers } from '../suggest-reviewers';
 import { findPerson } from './people';
 import { summarize } from './pull-requests';
-import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import type { GatewayDeps, HandlerContext, Handlers } from './types';
 
 /** The reviewers of one pull request, for the helpers injected into its page. */
 type ReviewerRequests = 'pullRequest.reviewers' | 'pullRequest.addReviewers' | 'pullRequest.suggestReviewers';
@@ -13,22 +12,22 @@ type ReviewerRequests = 'pullRequest.reviewers' | 'pullRequest.addReviewers' | '
 const ref = (pr: PullRequest, project: string) => ({ project, repositoryId: pr.repository.id, pullRequestId: pr.pullRequestId });
 
 export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, ReviewerRequests> {
-  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
-
-  /** The profile for the page's organization, and the pull request, checked to belong to the named repository. */
+  /**
+   * The client for the page's organization (its profile, or the page's own session), and the pull
+   * request, checked to belong to the named repository.
+   */
   async function open(profileId: string | undefined, repo: RepoKey, pullRequestId: number, ctx: HandlerContext) {
-    const p = await profileOrThrow(deps, profileId, ctx);
-    const api = client(p);
+    const { api, orgBaseUrl: base } = await apiFor(deps, profileId, ctx);
     const pr = await api.pullRequest(repo.project, pullRequestId);
     const named = (s: string) => s.toLowerCase() === repo.id.toLowerCase() || s.toLowerCase() === repo.name.toLowerCase();
     if (!named(pr.repository.id) && !named(pr.repository.name)) throw new Error(`Pull request ${pullRequestId} belongs to another repository.`);
-    return { p, api, pr };
+    return { base, api, pr };
   }
 
   return {
     'pullRequest.reviewers': async (req, ctx) => {
-      const { p, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
-      return summarize(pr, p, req.repo.project);
+      const { base, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
+      return summarize(pr, base, req.repo.project);
     },
     'pullRequest.suggestReviewers': async (req, ctx) => {
       const { api, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
@@ -58,7 +57,7 @@ export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, R
       return { suggestions: suggestions.filter((s) => !reviewing.has(s.id.toLowerCase())), changedFiles: paths.length };
     },
     'pullRequest.addReviewers': async (req, ctx) => {
-      const { p, api, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
+      const { base, api, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
       const current = new Set(pr.reviewers.map((r) => r.id.toLowerCase()));
       const wanted = [...new Map(req.reviewers.map((r) => [r.id.toLowerCase(), r])).values()];
       // Adding someone again would reset their vote: people already reviewing are left as they are.
@@ -66,7 +65,7 @@ export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, R
       const alreadyReviewing = wanted.filter((r) => current.has(r.id.toLowerCase())).map((r) => r.id);
       for (const r of fresh) await api.addReviewer(ref(pr, req.repo.project), r.id, { isRequired: r.isRequired });
       const after = fresh.length > 0 ? await api.pullRequest(req.repo.project, req.pullRequestId) : pr;
-      return { ...summarize(after, p, req.repo.project), added: fresh.map((r) => r.id), alreadyReviewing };
+      return { ...summarize(after, base, req.repo.project), added: fresh.map((r) => r.id), alreadyReviewing };
     },
   };
 }

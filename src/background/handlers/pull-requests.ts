@@ -8,6 +8,7 @@ import { toReplyError } from '../errors';
 import { listing } from '../lists';
 import { suggestReviewers } from '../suggest-reviewers';
 import { findPerson } from './people';
+import { apiFor } from '../page-session';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
 type PullRequestRequests = 'prs.mine' | 'prs.create' | 'prs.suggestReviewers';
@@ -17,7 +18,8 @@ const MAX_PER_PROJECT = 100;
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
-export function summarize(pr: PullRequest, profile: Profile, project: string): PullRequestSummary {
+/** `base`: the organization's URL (orgBaseUrl), for the pull request's web link. */
+export function summarize(pr: PullRequest, base: string, project: string): PullRequestSummary {
   const projectName = pr.repository.project?.name ?? project;
   return {
     id: pr.pullRequestId,
@@ -36,7 +38,7 @@ export function summarize(pr: PullRequest, profile: Profile, project: string): P
       isRequired: r.isRequired ?? false,
       isGroup: r.isContainer ?? false,
     })),
-    webUrl: pullRequestWebUrl(orgBaseUrl(profile), projectName, pr.repository.name, pr.pullRequestId),
+    webUrl: pullRequestWebUrl(base, projectName, pr.repository.name, pr.pullRequestId),
   };
 }
 
@@ -62,7 +64,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
               api.allPullRequests(scope, { status: 'active', creatorId: me }, opts),
               api.allPullRequests(scope, { status: 'active', reviewerId: me }, opts),
             ]);
-            return { created: created.map((pr) => summarize(pr, p, project.name)), reviewing: reviewing.map((pr) => summarize(pr, p, project.name)) };
+            return { created: created.map((pr) => summarize(pr, orgBaseUrl(p), project.name)), reviewing: reviewing.map((pr) => summarize(pr, orgBaseUrl(p), project.name)) };
           } catch (e) {
             failed.push({ project: project.name, message: toReplyError(e, p).message, error: e });
             return { created: [], reviewing: [] };
@@ -94,17 +96,18 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
           reviewers: [...new Set(req.reviewerIds)].map((id) => ({ id })),
         },
       );
-      return summarize(pr, p, req.repo.project);
+      return summarize(pr, orgBaseUrl(p), req.repo.project);
     },
 
     'prs.suggestReviewers': async (req, ctx) => {
-      const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p);
+      const { api, profile: p } = await apiFor(deps, req.profileId, ctx);
       const ref = { project: req.repo.project, repositoryId: req.repo.id };
       const paths = await api.changedPaths(ref, req.sourceBranch, req.targetBranch);
+      // The author is left out: the profile's identity, or whoever the page's session is.
+      const me = p ? { id: p.identity?.id ?? '', email: p.identity?.uniqueName } : { id: (await api.connectionData()).authenticatedUser.id };
       const suggestions = await suggestReviewers(
         paths,
-        { id: p.identity?.id ?? '', email: p.identity?.uniqueName },
+        me,
         {
           now: deps.now(),
           async commitsOf(path) {

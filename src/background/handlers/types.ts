@@ -1,14 +1,23 @@
-import type { Answers, Request, Sender } from '../../shared/messages';
+import type { Answers, OptionsSection, Request, Sender } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { onPremServers, profileForPage, type Profile } from '../../shared/profile';
 import type { AccountDeps } from '../accounts';
 import type { KeyValue } from '../profile-store';
+import type { PageFetchRequest } from '../../shared/page-fetch';
 
 export interface GatewayDeps extends AccountDeps {
   extensionId: string;
   extensionOrigin: string;
   version: string;
   local: KeyValue;
+  /** Opens the options page at a section (absent where there is no browser, as in unit tests). */
+  openOptions?: (section: OptionsSection) => Promise<void>;
+  /**
+   * Sends a message to the content script in one frame of a tab (browser.tabs.sendMessage): how a
+   * page without a profile makes REST calls with its own session (src/background/page-session.ts).
+   * Absent, such pages get NO_PROFILE.
+   */
+  tabMessage?: (tabId: number, frameId: number, message: PageFetchRequest) => Promise<unknown>;
 }
 
 /** Who asks; what each may ask is the contract's (`REQUESTS`). */
@@ -18,6 +27,8 @@ export interface HandlerContext {
   from: SenderKind;
   /** The page (content scripts) or extension page that asked. */
   senderUrl?: string | undefined;
+  /** The tab and frame of a content script that asked. */
+  tab?: { tabId: number; frameId: number } | undefined;
   /** For long tasks asked through a port: report progress to the asker. */
   progress?: ((event: unknown) => void) | undefined;
 }

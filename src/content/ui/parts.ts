@@ -1,5 +1,8 @@
 import { avatarColor, initials } from '../../shared/ui/avatar';
 import { copyText } from '../../shared/ui/clipboard';
+import type { OptionsSection } from '../../shared/messages';
+import { ask } from '../ask';
+import { problemText } from '../session';
 import { h, onActivate } from './dom';
 
 /** The small building blocks the features' panels share. */
@@ -32,6 +35,29 @@ export function facts(rows: [string, Node | string][]): HTMLElement {
 
 export function alertBox(text: string): HTMLElement {
   return h('div', { class: 'adoc-alert', role: 'alert' }, text);
+}
+
+/** How to give git a way to sign in: Git Credential Manager's install guide. */
+export const GCM_INSTALL_URL = 'https://github.com/git-ecosystem/git-credential-manager/blob/release/docs/install.md';
+
+/**
+ * A failure, said for a person. When git had no way to sign in (no profile, so no token, and no
+ * credential helper configured), it also says exactly what to do, with the button for the token route.
+ */
+export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
+  const box = alertBox(problemText(e));
+  if ((e as { code?: unknown } | null)?.code === 'companion.NO_CREDENTIAL_HELPER') {
+    box.append(
+      h('p', null, 'Install ', h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'Git Credential Manager'), ' (it signs you in through your browser) and try again, or add a personal access token for this organization.'),
+      actions(optionsButton('Add a token', 'accounts', signal, { primary: true })),
+    );
+  }
+  return box;
+}
+
+/** A button that opens the extension's Options at a section. */
+export function optionsButton(label: string, section: OptionsSection, signal: AbortSignal, opts: { primary?: boolean } = {}): HTMLButtonElement {
+  return button(label, () => void ask({ type: 'options.open', section }).catch(() => undefined), signal, opts);
 }
 
 /** A determinate progress bar with a spoken label; `set` moves it. */

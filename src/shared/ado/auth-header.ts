@@ -1,8 +1,15 @@
-/** An `Authorization` header value split in two, so the client can tell a PAT from an OAuth token. */
+/**
+ * An `Authorization` header value split in two, so the client can tell a PAT from an OAuth token.
+ * `Session` sends no header at all: the browser's signed-in session for the page's own origin
+ * (its cookies) is the credential, as in the web UI's own REST calls.
+ */
 export interface AuthHeader {
-  scheme: 'Basic' | 'Bearer';
+  scheme: 'Basic' | 'Bearer' | 'Session';
   value: string;
 }
+
+/** The page's own signed-in session: no header of ours. */
+export const PAGE_SESSION: AuthHeader = { scheme: 'Session', value: '' };
 
 /** Azure DevOps takes a PAT as Basic auth with an empty user name: base64(":" + pat). */
 export function basicAuthHeader(pat: string): AuthHeader {

@@ -17,7 +17,7 @@ export type AdoErrorKind =
   | 'invalidResponse'
   | 'signInPage';
 
-export type AuthScheme = 'Basic' | 'Bearer';
+export type AuthScheme = 'Basic' | 'Bearer' | 'Session';
 
 /** Token scopes the product asks for, as Azure DevOps' token page names them. */
 export const SCOPE_LABELS = {
@@ -57,6 +57,7 @@ export interface AdoErrorDetails {
 const PAT_NEXT_STEP =
   'Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options.';
 const OAUTH_NEXT_STEP = 'Sign in again from Options.';
+const SESSION_NEXT_STEP = 'Reload the page to sign in to Azure DevOps again, or add an account for this organization in Options.';
 
 export class AdoError extends Error {
   override readonly name = 'AdoError';
@@ -109,17 +110,21 @@ function seconds(s: number): string {
 }
 
 function describe(d: AdoErrorDetails): string {
-  const pat = d.authScheme !== 'Bearer';
+  const session = d.authScheme === 'Session';
+  const pat = d.authScheme !== 'Bearer' && !session;
   const signInAgain = pat ? PAT_NEXT_STEP : OAUTH_NEXT_STEP;
   switch (d.kind) {
     case 'unauthorized':
+    case 'signInPage':
+      if (session) return `Azure DevOps did not accept this page's sign-in: it may have expired. ${SESSION_NEXT_STEP}`;
+      if (d.kind === 'signInPage') {
+        return `Azure DevOps answered with a sign-in page instead of data, so it did not accept your ${
+          pat ? 'personal access token' : 'sign-in'
+        }. ${signInAgain}`;
+      }
       return pat
         ? `Your personal access token was rejected: it may be expired or revoked. ${PAT_NEXT_STEP}`
         : `Your Azure DevOps sign-in was rejected: it may have expired or been revoked. ${OAUTH_NEXT_STEP}`;
-    case 'signInPage':
-      return `Azure DevOps answered with a sign-in page instead of data, so it did not accept your ${
-        pat ? 'personal access token' : 'sign-in'
-      }. ${signInAgain}`;
     case 'oauthDisabled':
       return (
         'This organization has turned off third-party application access via OAuth, so Azure DevOps ' +

@@ -78,11 +78,12 @@ export function createRequester(o: RequesterOptions): Requester {
       };
       const res = await o.fetch(spec.url, {
         method: spec.method,
-        headers: requestHeaders(header, spec.body !== undefined),
+        headers: requestHeaders(header, spec.body !== undefined, spec.url),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal: ctl.signal,
-        // Our credential is the header; cookies of a signed-in browser session must not hide a bad token.
-        credentials: 'omit',
+        // Our credential is the header; cookies of a signed-in browser session must not hide a bad
+        // token. A page-session call has no header: the session's cookies are its credential.
+        credentials: header.scheme === 'Session' ? 'include' : 'omit',
         // A redirect from the API means a sign-in page; following it could hand the header to another host.
         redirect: 'manual',
       });
@@ -149,10 +150,13 @@ export function createRequester(o: RequesterOptions): Requester {
   };
 }
 
-function requestHeaders(auth: AuthHeader, hasBody: boolean): Record<string, string> {
+function requestHeaders(auth: AuthHeader, hasBody: boolean, url: string): Record<string, string> {
+  const session = auth.scheme === 'Session';
+  // The web UI's own calls name the version in Accept too.
+  const version = session ? new URL(url).searchParams.get('api-version') : null;
   return {
-    Accept: 'application/json',
-    Authorization: `${auth.scheme} ${auth.value}`,
+    Accept: version ? `application/json;api-version=${version}` : 'application/json',
+    ...(session ? {} : { Authorization: `${auth.scheme} ${auth.value}` }),
     // Ask for a plain 401 instead of a redirect to a sign-in page.
     'X-TFS-FedAuthRedirect': 'Suppress',
     ...(hasBody ? { 'Content-Type': 'application/json' } : {}),

@@ -56,9 +56,11 @@ export function redact(text: string, secrets: string[]): string {
   return secrets.reduce((out, s) => out.split(s).join('[redacted]'), text);
 }
 
-function kindForStatus(status: number, adoMessage: string, typeKey: string, bearer: boolean): AdoErrorKind {
+function kindForStatus(status: number, adoMessage: string, typeKey: string, scheme: CallContext['authScheme']): AdoErrorKind {
   const tf400813 = /TF400813/.test(adoMessage);
-  if (status === 401) return tf400813 ? (bearer ? 'oauthDisabled' : 'forbidden') : 'unauthorized';
+  const bearer = scheme === 'Bearer';
+  // A page's session that is not accepted (anonymous, TF400813 included) is signed out, never a scope.
+  if (status === 401) return tf400813 && scheme !== 'Session' ? (bearer ? 'oauthDisabled' : 'forbidden') : 'unauthorized';
   if (status === 403) return tf400813 && bearer ? 'oauthDisabled' : 'forbidden';
   if (status === 404) return 'notFound';
   if (status === 409 || /TF400948/.test(adoMessage) || /AlreadyExists/i.test(typeKey)) return 'conflict';
@@ -88,7 +90,7 @@ export function failureFor(res: Response, text: string, ctx: CallContext): AdoEr
   const found = readServiceError(text, res.headers);
   const adoMessage = found.message === undefined ? undefined : redact(found.message, ctx.secrets);
   const typeKey = found.typeKey === undefined ? undefined : redact(found.typeKey, ctx.secrets);
-  const kind = kindForStatus(res.status, adoMessage ?? '', typeKey ?? '', ctx.authScheme === 'Bearer');
+  const kind = kindForStatus(res.status, adoMessage ?? '', typeKey ?? '', ctx.authScheme);
   const retryAfterSeconds = parseRetryAfter(res.headers.get('retry-after'), ctx.nowMs);
   return new AdoError({ ...base, kind, adoMessage, typeKey, retryAfterSeconds });
 }

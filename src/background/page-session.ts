@@ -1,0 +1,76 @@
+import { createAdoClient, type AdoClient } from '../shared/ado/client';
+import { PAGE_SESSION } from '../shared/ado/auth-header';
+import { parseAdoUrl } from '../shared/ado/urls';
+import { PAGE_FETCH, type PageFetchAnswer, type PageFetchRequest } from '../shared/page-fetch';
+import { onPremServers, orgBaseUrl, type Profile } from '../shared/profile';
+import { clientFor } from './connections';
+import { requestProfile, type GatewayDeps, type HandlerContext } from './handlers/types';
+
+/**
+ * Where the REST calls of a request go. With a profile for the page's organization (or, for our
+ * own pages, the named or active one), through that profile's credential. For a page of an
+ * organization without one, through the page's own signed-in session: the same client and
+ * endpoints, but each call is made by the content script of the tab that asked, same origin, with
+ * the page's cookies, as the web UI makes its own calls. Nothing of that session is stored.
+ */
+
+/** A `fetch` whose requests the content script of one tab makes. */
+export function relayFetch(send: (m: PageFetchRequest) => Promise<unknown>): typeof fetch {
+  return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const signal = init.signal;
+    const message: PageFetchRequest = {
+      type: PAGE_FETCH,
+      url: String(input),
+      method: init.method ?? 'GET',
+      headers: Object.fromEntries(new Headers(init.headers)),
+      ...(typeof init.body === 'string' ? { body: init.body } : {}),
+    };
+    const sent = send(message) as Promise<PageFetchAnswer | undefined>;
+    // The requester's timeout and cancel end the wait; the page's answer is then dropped.
+    const answer = await (signal
+      ? Promise.race([sent, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }))])
+      : sent);
+    if (!answer || 'error' in answer) throw new TypeError(answer?.error ?? 'The page did not answer: reload it and try again.');
+    const empty = answer.status === 204 || answer.status === 205 || answer.status === 304;
+    return new Response(empty ? null : answer.text, { status: answer.status, headers: answer.headers });
+  }) as typeof fetch;
+}
+
+export interface Api {
+  api: AdoClient;
+  /** Where the organization's pages and APIs live. */
+  orgBaseUrl: string;
+  /** Absent when the page's own session signs in. */
+  profile?: Profile;
+}
+
+const noProfile = () =>
+  Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+
+/** The client for a page of an organization without a profile, through that page's session. */
+export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab'>): Promise<Api> {
+  const { tabMessage } = deps;
+  const tab = ctx.tab;
+  if (ctx.from !== 'content' || !ctx.senderUrl || !tab || !tabMessage) throw noProfile();
+  const page = parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await deps.store.list()) });
+  if (!page) throw noProfile();
+  const api = createAdoClient({
+    orgBaseUrl: page.orgBaseUrl,
+    // Identity calls stay on the page's origin: the session reaches nothing else.
+    vsspsBaseUrl: page.orgBaseUrl,
+    // Azure DevOps Server 2019 and later all accept 5.0; the cloud speaks 7.1.
+    apiVersion: page.hostKind === 'onprem' ? '5.0' : '7.1',
+    auth: async () => PAGE_SESSION,
+    fetch: relayFetch((m) => tabMessage(tab.tabId, tab.frameId, m)),
+    now: deps.now,
+  });
+  return { api, orgBaseUrl: page.orgBaseUrl };
+}
+
+/** The profile's client, else the page's session, else `NO_PROFILE`. */
+export async function apiFor(deps: GatewayDeps, profileId: string | undefined, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab'>): Promise<Api> {
+  const profile = await requestProfile(deps, profileId, ctx);
+  if (!profile) return pageSessionApi(deps, ctx);
+  const api = clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  return { api, orgBaseUrl: orgBaseUrl(profile), profile };
+}
