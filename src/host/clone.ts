@@ -12,6 +12,7 @@ import { findRoot } from './config';
 import { folderSegments, makeRoot, prepareDestination, removeCreated, resolveExisting, type PreparedDestination } from './destination';
 import { lockDestination } from './destination-lock';
 import { gitEnv } from './git-env';
+import { signInFailure } from './credential-helper';
 import { classifyGitFailure } from './git-failure';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
@@ -69,7 +70,9 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
         ctx.log.info(`${scope.id} clone cancelled; removed ${prepared.path}`);
         throw new HostError('CANCELLED', 'The clone was cancelled; its folder was removed.');
       }
-      const failure = classifyGitFailure(ctx.redactor.redact(result.stderr));
+      const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
+      // Without a token, git signs in with the user's credential helper, if there is one.
+      const failure = !request.auth && remote.transport === 'https' ? await signInFailure(classified, remote.host, ctx.env) : classified;
       ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${result.stderr.slice(-2000)}`);
       throw new HostError(failure.code, failure.message);
     }

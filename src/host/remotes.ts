@@ -1,5 +1,6 @@
 /** `addRemote` and `fetch` on a known clone (forks: add the fork or upstream, then fetch it). */
 import type { AddRemoteRequest, FetchRequest } from '../shared/host-protocol';
+import { signInFailure } from './credential-helper';
 import { classifyGitFailure } from './git-failure';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
@@ -70,7 +71,9 @@ export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');
   if (result.code !== 0) {
-    const failure = classifyGitFailure(ctx.redactor.redact(result.stderr));
+    const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
+    // Without a token, git signs in with the user's credential helper, if there is one.
+    const failure = !request.auth && checked.transport === 'https' ? await signInFailure(classified, checked.host, ctx.env, entries) : classified;
     ctx.log.warn(`${scope.id} fetch failed (${failure.code}): ${result.stderr.slice(-2000)}`);
     throw new HostError(failure.code, failure.message);
   }

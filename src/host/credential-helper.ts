@@ -1,0 +1,47 @@
+/**
+ * Whether git has a way to sign in without a token of ours. Pages of an organization without a
+ * profile clone and fetch with git's own credential helper; when the user has none, git can only
+ * fail ("terminal prompts disabled"), and the extension says what to do instead (NO_CREDENTIAL_HELPER).
+ */
+import { tmpdir } from 'node:os';
+import type { ErrorCode } from '../shared/host-protocol';
+import { readConfig, type ConfigEntry } from './repo-config';
+
+/** Where to install Git Credential Manager, named in the error. */
+export const GCM_INSTALL_URL = 'https://github.com/git-ecosystem/git-credential-manager/blob/release/docs/install.md';
+
+/**
+ * A helper the user configured (system, global, environment): an empty `credential.helper` clears
+ * the list before it, as git reads it. A repository's own helpers do not count: the companion
+ * never lets them answer.
+ */
+export function hasCredentialHelper(entries: readonly ConfigEntry[]): boolean {
+  let helpers = 0;
+  for (const e of entries) {
+    if (e.scope === 'local' || e.scope === 'worktree') continue;
+    if (/^credential\.helper$/i.test(e.key)) helpers = e.value ? helpers + 1 : 0;
+    else if (/^credential\..+\.helper$/i.test(e.key) && e.value) helpers++;
+  }
+  return helpers > 0;
+}
+
+/**
+ * The failure to report for git's AUTH_FAILED without a token: NO_CREDENTIAL_HELPER when the user
+ * has no helper, else the failure as it was. `entries`: the configuration git used; read outside
+ * any repository when absent (a clone).
+ */
+export async function signInFailure(
+  failure: { code: ErrorCode; message: string },
+  host: string,
+  env: NodeJS.ProcessEnv,
+  entries?: readonly ConfigEntry[],
+): Promise<{ code: ErrorCode; message: string }> {
+  if (failure.code !== 'AUTH_FAILED') return failure;
+  const config = entries ?? (await readConfig(tmpdir(), env).catch(() => undefined));
+  if (!config || hasCredentialHelper(config)) return failure;
+  const gitSays = /\(git: .*\)$/.exec(failure.message)?.[0];
+  return {
+    code: 'NO_CREDENTIAL_HELPER',
+    message: `git has no credential helper to sign you in to ${host}. Install Git Credential Manager (${GCM_INSTALL_URL}), which signs in through your browser, or add a personal access token for this organization in the extension's Options.${gitSays ? ` ${gitSays}` : ''}`,
+  };
+}
