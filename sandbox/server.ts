@@ -183,6 +183,10 @@ function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: str
   const cred = authenticate(ctx.req, ctx.services);
   if (cred.kind === 'ok') {
     noteVia(cred.principal.via);
+    if (cred.principal.via === 'cookie' && mode !== 'page' && isForgeableWrite(ctx)) {
+      ctx.error(azdoErrors.forbidden('A request signed in by the browser session must come from this site’s own pages: same origin, with the X-TFS-FedAuthRedirect header.'));
+      return false;
+    }
     const denied = authorize(cred.principal, ctx.org, route.options.scope);
     if (denied) {
       if (mode === 'git') gitRefusal(ctx, denied);
@@ -215,6 +219,27 @@ function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: str
     ctx.html(signInRequiredPage(), 203, { 'x-tfs-fedauthredirect': `https://${CLOUD_HOST}/_sandbox/signin` });
   }
   return false;
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A write that rides on the session cookie but may come from another site: the cookie is
+ * SameSite=None, so the browser sends it with a cross-site form's POST too. The web UI's own calls
+ * are same-origin and carry `X-TFS-FedAuthRedirect`, a header a cross-site page cannot add without
+ * a CORS preflight the service does not grant. That is the rule here (an assumption about the
+ * real service, sandbox/README.md): a cookie write needs the header, and an `Origin` that is this host.
+ */
+function isForgeableWrite(ctx: RequestContext): boolean {
+  if (!WRITES.has(ctx.method)) return false;
+  if (ctx.req.headers['x-tfs-fedauthredirect'] === undefined) return true;
+  const origin = ctx.req.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).hostname.toLowerCase() !== ctx.host.hostname;
+  } catch {
+    return true;
+  }
 }
 
 /** git understands status codes and WWW-Authenticate, not JSON. */

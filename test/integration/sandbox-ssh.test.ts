@@ -66,7 +66,7 @@ async function register(base: string, publicKeyFile: string, auth: Record<string
   const publicData = (await readFile(publicKeyFile, 'utf8')).trim();
   const res = await sandbox.fetch(`${base}/_apis/Contribution/HierarchyQuery?api-version=5.0-preview.1`, {
     method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
+    headers: { ...auth, 'content-type': 'application/json', 'x-tfs-fedauthredirect': 'Suppress' },
     body: JSON.stringify({
       contributionIds: [PROVIDER],
       dataProviderContext: {

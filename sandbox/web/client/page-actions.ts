@@ -30,7 +30,7 @@ async function createPullRequest(form: HTMLFormElement): Promise<void> {
   const res = await fetch(form.dataset.sandboxCreatePr!, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-tfs-fedauthredirect': 'Suppress' },
     body: JSON.stringify(body),
   }).catch(() => undefined);
   const json = (await res?.json().catch(() => undefined)) as { pullRequestId?: number; message?: string } | undefined;
@@ -47,7 +47,7 @@ async function vote(button: HTMLElement): Promise<void> {
   const res = await fetch(url, {
     method: 'PUT',
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-tfs-fedauthredirect': 'Suppress' },
     body: JSON.stringify({ vote: Number(button.dataset.sandboxVote ?? 10) }),
   }).catch(() => undefined);
   const reviewers = document.querySelector('[data-sandbox-reviewers]');
