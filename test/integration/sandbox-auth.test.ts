@@ -158,6 +158,27 @@ describe('browser session', () => {
     expect((await call('https://dev.azure.com/fabrikam/_apis/connectionData', { cookie: 'UserAuthentication=forged' })).status).toBe(203);
   });
 
+  it('takes a write on the cookie alone only as the web UI sends it: X-TFS-FedAuthRedirect, from its own origin', async () => {
+    const res = await sandbox.fetch('https://dev.azure.com/_sandbox/signin?user=ada', { redirect: 'manual' });
+    const cookie = res.headers.getSetCookie()[0]!.split(';')[0]!;
+    const create = (name: string, headers: Record<string, string>) =>
+      sandbox.fetch('https://dev.azure.com/fabrikam/Platform/_apis/git/repositories?api-version=7.1', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name }),
+      });
+    // What a cross-site form or a simple request could send: refused, and nothing is created.
+    const forged = await create('csrf-1', {});
+    expect(forged.status).toBe(403);
+    expect(azdoError(await forged.text()).message).toContain('must come from this site’s own pages');
+    expect((await create('csrf-2', { 'x-tfs-fedauthredirect': 'Suppress', origin: 'https://evil.example' })).status).toBe(403);
+    const repos = JSON.parse((await call(REPOS, { cookie })).text) as { value: { name: string }[] };
+    expect(repos.value.map((r) => r.name)).not.toContain('csrf-1');
+    // The page's own call, and a token's (no cookie), go through.
+    expect((await create('same-origin', { 'x-tfs-fedauthredirect': 'Suppress', origin: 'https://dev.azure.com' })).status).toBe(201);
+    expect((await call(PROJECTS, { cookie })).status).toBe(200);
+  });
+
   it('refuses open redirects and unknown users', async () => {
     const res = await sandbox.fetch('https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=//evil.example/', { redirect: 'manual' });
     expect(res.status).toBe(200);
