@@ -72,7 +72,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
       }
       const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
       // Without a token, git signs in with the user's credential helper, if there is one.
-      const failure = !request.auth && remote.transport === 'https' ? await signInFailure(classified, remote.host, ctx.env) : classified;
+      const failure = !request.auth && remote.transport === 'https' ? await signInFailure(classified, remote.url, ctx.env) : classified;
       ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${result.stderr.slice(-2000)}`);
       throw new HostError(failure.code, failure.message);
     }

@@ -73,7 +73,7 @@ export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope
   if (result.code !== 0) {
     const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
     // Without a token, git signs in with the user's credential helper, if there is one.
-    const failure = !request.auth && checked.transport === 'https' ? await signInFailure(classified, checked.host, ctx.env, entries) : classified;
+    const failure = !request.auth && checked.transport === 'https' ? await signInFailure(classified, checked.url, ctx.env, entries) : classified;
     ctx.log.warn(`${scope.id} fetch failed (${failure.code}): ${result.stderr.slice(-2000)}`);
     throw new HostError(failure.code, failure.message);
   }

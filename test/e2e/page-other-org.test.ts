@@ -73,8 +73,8 @@ const reachedAnotherOrganization = () =>
     .filter((e) => /^\/contoso(\/|$)/i.test(e.path) || e.host.startsWith('contoso.') || (e.auth !== undefined && !['none', 'cookie'].includes(e.auth)));
 
 describe('A page of another organization than the active profile’s', () => {
-  it('shows the features without a profile, and nothing of the active organization', async () => {
-    const [text] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('need a profile for fabrikam'));
+  it('shows the features with the page’s own session, and nothing of the active organization', async () => {
+    const [text] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Reviewer groups are saved with an account, and fabrikam has none'));
     expect(text).not.toMatch(/contoso/i);
   });
 
@@ -101,18 +101,25 @@ describe('A page of another organization than the active profile’s', () => {
     expect(codes).toEqual(Object.fromEntries(Object.keys(codes).map((what) => [what, 'FORBIDDEN'])));
   });
 
-  it('gets NO_PROFILE where it used to get the active profile', async () => {
+  it('is answered with its own organization through its own session where it used to get the active profile', async () => {
+    const projects = (await fromContentScript({ type: 'projects.list' })) as { ok: boolean; data?: { items: { name: string }[] } };
+    expect(projects.ok).toBe(true);
+    const fabrikamProjects = sandbox.store.projectsOf(sandbox.store.organization('fabrikam')!).map((p) => p.name);
+    expect(projects.data!.items.map((p) => p.name).toSorted()).toEqual(fabrikamProjects.toSorted());
+    // Reviewer groups live with a profile: none here.
+    expect((await fromContentScript({ type: 'groups.list', project: 'Platform' })).error?.code).toBe('NO_PROFILE');
+    // contoso's repository and pull request, asked for by id, are looked for in fabrikam only.
     const codes: Record<string, string | undefined> = {};
     for (const request of [
-      { type: 'projects.list' },
-      { type: 'people.search', query: 'grace' },
-      { type: 'groups.list', project: 'Platform' },
       { type: 'forks.list', repo: contosoRepo },
       { type: 'pullRequest.reviewers', repo: contosoRepo, pullRequestId: contosoPr },
+      { type: 'pullRequest.addReviewers', repo: contosoRepo, pullRequestId: contosoPr, reviewers: [{ id: grace().id, isRequired: true }] },
     ]) {
-      codes[request.type] = (await fromContentScript(request)).error?.code;
+      const reply = await fromContentScript(request);
+      expect(reply.ok, request.type).toBe(false);
+      codes[request.type] = reply.error?.code;
     }
-    expect(codes).toEqual(Object.fromEntries(Object.keys(codes).map((type) => [type, 'NO_PROFILE'])));
+    expect(Object.values(codes).every((c) => c !== 'FORBIDDEN' && c !== undefined)).toBe(true);
   });
 
   it('left no trace in the other organization', () => {

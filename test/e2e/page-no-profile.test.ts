@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import type { PullRequest } from '../../sandbox/store';
+import { writeEnvCredentialHelper } from '../../sandbox/testing';
+import { installCompanion, launch, privateHome, type Session } from './harness';
+import { ContentWorld, signedInPage } from './page-helpers';
+
+/**
+ * No setup at all: no profile, only the companion, and a browser signed in to Azure DevOps (the
+ * sandbox's session cookie). Every injected feature works through the page's own session: clone
+ * and fetch with git's own credential helper (here a helper answering with a PAT, as Git
+ * Credential Manager would), forks listed and added as a remote, reviewers suggested and added.
+ * Without a credential helper the clone's failure says what to do, with a button to Options.
+ * The sandbox's request log shows every REST call signed in by the cookie alone.
+ */
+const run = promisify(execFile);
+const CLONE = '.adoc-clone-to-desktop';
+const FORKS = '.adoc-forks-as-remotes';
+const HELPER = '.adoc-pull-request-reviewers';
+const POPOVER = '.adoc-popover';
+
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let page: Page;
+let world: ContentWorld;
+let gitConfig: string;
+let helper: string;
+/** Where the request log stood when the browser started. */
+let mark: number;
+
+const org = () => sandbox.store.organization('fabrikam')!;
+const user = (alias: string) => [...sandbox.store.users.values()].find((u) => u.alias === alias)!;
+
+/** The user's global git configuration: the sandbox's (hosts, CA), with or without a credential helper. */
+const writeGitConfig = (withHelper: boolean) =>
+  writeFile(gitConfig, `[include]\n\tpath = ${sandbox.gitConfig}\n${withHelper ? `[credential]\n\thelper = ${helper}\n` : ''}`);
+
+async function remotes(path: string): Promise<Record<string, string>> {
+  const { stdout } = await run('git', ['-C', path, 'remote', '-v']);
+  return Object.fromEntries(stdout.split('\n').map((l) => l.split(/\s+/)).filter(([n, u, k]) => n && u && k === '(fetch)').map(([n, u]) => [n!, u!]));
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  home = await privateHome();
+  helper = await writeEnvCredentialHelper(home.home);
+  gitConfig = join(home.home, 'gitconfig');
+  await writeGitConfig(true);
+  const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
+  installCompanion(userDataDir, home.env);
+  mark = sandbox.services.log.entries().length;
+  session = await launch(sandbox, { userDataDir, env: { ...home.env, GIT_CONFIG_GLOBAL: gitConfig, SANDBOX_GIT_PAT: sandbox.pats.fabrikam } });
+  page = await signedInPage(session, '/fabrikam/_git/Platform');
+  world = await ContentWorld.of(page, session.extensionId);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+});
+
+describe('Azure DevOps pages with no setup', () => {
+  let clone: string;
+
+  it('clones with git’s own credential helper, then fetches', async () => {
+    await world.click(CLONE, 'button');
+    const [plan] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    clone = /Into\n(.+)/.exec(plan!)?.[1] ?? '';
+    expect(clone.endsWith('/fabrikam/Platform/Platform')).toBe(true);
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000);
+    expect((await remotes(clone)).origin).toBe('https://dev.azure.com/fabrikam/_git/Platform');
+    await page.goto(page.url(), { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally');
+    await world.click(CLONE, 'button');
+    await world.click(POPOVER, 'button', 'Fetch origin');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fetched origin.'), 30_000);
+  });
+
+  it('lists the forks with the page’s session and adds one as a remote of the clone', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'), 30_000);
+    expect(panel).toContain(clone);
+    await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added security and fetched it.'), 30_000);
+    expect((await remotes(clone)).security).toBe('https://dev.azure.com/fabrikam/Security/_git/platform-fork');
+    const { stdout } = await run('git', ['-C', clone, 'branch', '-r']);
+    expect(stdout).toContain('security/');
+  });
+
+  it('suggests reviewers and adds one to the pull request; groups need an account, and say so with a button', async () => {
+    const platform = sandbox.store.repository(org(), 'Platform', sandbox.store.project(org(), 'Platform'))!;
+    const pr: PullRequest = sandbox.store.pullRequestsOf(platform).find((p) => p.title === 'Add a retry policy to the HTTP client')!;
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
+    const [text] = await world.waitForText(HELPER, (t) => /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
+    expect(text).toContain('1 approved · 2 no response');
+    expect(text).toContain('Reviewer groups are saved with an account');
+    const suggestion = await world.run<{ id: string; name: string } | null>(
+      `(sel) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const li = r.querySelector('[aria-label="Suggested reviewers"] li'); return li ? { id: li.dataset.person, name: li.querySelector('.adoc-ellipsis').textContent } : null; }`,
+      HELPER,
+    );
+    expect(suggestion).not.toBeNull();
+    expect([pr.createdById, ...pr.reviewers.map((r) => r.id)]).not.toContain(suggestion!.id);
+    await world.click(HELPER, `[data-person="${suggestion!.id}"] button`, 'Add');
+    const recorded = () => sandbox.store.pullRequest(org(), pr.pullRequestId)!.reviewers;
+    await expect.poll(() => recorded().find((r) => r.id === suggestion!.id), { timeout: 15_000 }).toMatchObject({ isRequired: false, vote: 0 });
+    // The page's own Reviewers section shows it once it drew its view again (and the helpers with it).
+    const shown = () => page.$$eval('[data-sandbox-reviewers] .repos-reviewer', (rows) => rows.map((r) => r.getAttribute('data-reviewer-id')));
+    await expect.poll(shown, { timeout: 15_000 }).toContain(suggestion!.id);
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${suggestion!.name} as optional.`));
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Add an account'));
+    // Anyone, found with the page's session, as required.
+    await world.type(HELPER, 'input[type=search]', 'Barbara');
+    await page.keyboard.press('Enter');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('barbara@'));
+    await world.click(HELPER, `[data-person="${user('barbara').id}"] button`, 'Required');
+    await expect.poll(() => recorded().find((r) => r.id === user('barbara').id), { timeout: 15_000 }).toMatchObject({ isRequired: true });
+    // The groups' button opens Options where an account is added.
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#accounts'), { timeout: 10_000 });
+    await world.click(HELPER, 'button', 'Add an account');
+    await opened;
+  });
+
+  it('made every REST call with the page’s session alone', () => {
+    const calls = sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/'));
+    expect(calls.length).toBeGreaterThan(5);
+    expect(calls.filter((e) => e.auth !== 'cookie')).toEqual([]);
+    expect(calls.some((e) => e.method === 'PUT' && /\/reviewers\//i.test(e.path) && e.status < 300)).toBe(true);
+  });
+
+  it('says what to do when git has no credential helper, with a button to add a token', async () => {
+    await writeGitConfig(false);
+    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/design-system?version=GBmain', { waitUntil: 'domcontentloaded' });
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('no credential helper'), 60_000);
+    expect(failed).toContain('git has no credential helper to sign you in to dev.azure.com');
+    expect(failed).toContain('Install Git Credential Manager');
+    const link = await world.run<string | null>(
+      `(sel) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); return r.querySelector('a[href*="git-credential-manager"]')?.href ?? null; }`,
+      POPOVER,
+    );
+    expect(link).toContain('github.com/git-ecosystem/git-credential-manager');
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#accounts'), { timeout: 10_000 });
+    await world.click(POPOVER, 'button', 'Add a token');
+    await opened;
+  });
+});
