@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { relayFetch } from '../../src/background/page-session';
-import { pageFetch } from '../../src/content/page-fetch';
+import { answerPageFetches, pageFetch } from '../../src/content/page-fetch';
 import { PAGE_SESSION } from '../../src/shared/ado/auth-header';
 import { AdoError, createAdoClient } from '../../src/shared/ado/client';
 import { PAGE_FETCH, type PageFetchAnswer, type PageFetchRequest } from '../../src/shared/page-fetch';
@@ -141,5 +141,27 @@ describe('the content script’s side', () => {
     expect(await pageFetch(ask(`${ORG}/_apis/projects`))).toEqual({ status: 302, headers: [], text: '' });
     vi.stubGlobal('fetch', async () => Promise.reject(new TypeError('Failed to fetch')));
     expect(await pageFetch(ask(`${ORG}/_apis/projects`))).toEqual({ error: 'Failed to fetch' });
+  });
+
+  it('answers only its own extension’s background, never another extension or a content script', async () => {
+    vi.stubGlobal('location', new URL('https://dev.azure.com/northwind/'));
+    let calls = 0;
+    vi.stubGlobal('fetch', async () => {
+      calls++;
+      return json({});
+    });
+    type Listener = (m: unknown, sender: chrome.runtime.MessageSender, reply: (a: unknown) => void) => boolean;
+    let listener: Listener | undefined;
+    const runtime = { id: 'ours', onMessage: { addListener: (l: Listener) => (listener = l) } } as unknown as typeof chrome.runtime;
+    answerPageFetches(runtime);
+    const message = ask(`${ORG}/_apis/projects`);
+    const ignored = () => undefined;
+    expect(listener!(message, { id: 'other' }, ignored)).toBe(false);
+    expect(listener!(message, { id: 'ours', tab: { id: 2 } as chrome.tabs.Tab }, ignored)).toBe(false);
+    expect(listener!({ type: 'something.else' }, { id: 'ours' }, ignored)).toBe(false);
+    expect(calls).toBe(0);
+    const answered = new Promise((resolve) => expect(listener!(message, { id: 'ours' }, resolve)).toBe(true));
+    expect(await answered).toMatchObject({ status: 200 });
+    expect(calls).toBe(1);
   });
 });
