@@ -7,13 +7,13 @@ import type { ConfigEntry } from '../../src/host/repo-config';
 
 /** Without a token git signs in with the user's credential helper; with none, the failure says what to do. */
 
-const URL_ = 'https://dev.azure.com/fabrikam/Platform/_git/Platform';
+const REMOTE = 'https://dev.azure.com/fabrikam/Platform/_git/Platform';
 const entry = (scope: string, key: string, value: string | null): ConfigEntry => ({ scope, key, value });
 const authFailed = { code: 'AUTH_FAILED' as const, message: 'Azure DevOps did not accept the credentials. (git: fatal: could not read Username for \'https://dev.azure.com\': terminal prompts disabled)' };
 
-describe('hasCredentialHelper', () => {
-  const has = (entries: ConfigEntry[]) => hasCredentialHelper(entries, URL_);
+const has = (entries: ConfigEntry[]) => hasCredentialHelper(entries, REMOTE);
 
+describe('hasCredentialHelper', () => {
   it('counts the user’s helpers, as git reads the list (an empty value clears it)', () => {
     expect(has([])).toBe(false);
     expect(has([entry('global', 'credential.helper', 'manager')])).toBe(true);
@@ -44,7 +44,7 @@ describe('signInFailure', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('says NO_CREDENTIAL_HELPER, what to install and the token route, keeping git’s line', async () => {
-    const failure = await signInFailure(authFailed, URL_, {}, []);
+    const failure = await signInFailure(authFailed, REMOTE, {}, []);
     expect(failure.code).toBe('NO_CREDENTIAL_HELPER');
     expect(failure.message).toContain('git has no credential helper to sign you in to dev.azure.com');
     expect(failure.message).toContain(GCM_INSTALL_URL);
@@ -53,17 +53,17 @@ describe('signInFailure', () => {
   });
 
   it('leaves other failures, and users who have a helper, as they were', async () => {
-    expect(await signInFailure(authFailed, URL_, {}, [entry('global', 'credential.helper', 'manager')])).toBe(authFailed);
+    expect(await signInFailure(authFailed, REMOTE, {}, [entry('global', 'credential.helper', 'manager')])).toBe(authFailed);
     const network = { code: 'NETWORK_FAILED' as const, message: 'The server could not be reached.' };
-    expect(await signInFailure(network, URL_, {}, [])).toBe(network);
+    expect(await signInFailure(network, REMOTE, {}, [])).toBe(network);
   });
 
   it('reads the user’s configuration with git itself when it is not given (a clone)', async () => {
     const global = join(dir, 'gitconfig');
     const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: global, GIT_CONFIG_COUNT: '0', HOME: dir };
     await writeFile(global, '[user]\n\tname = Ada\n[credential "https://source.developers.google.com"]\n\thelper = gcloud.sh\n');
-    expect((await signInFailure(authFailed, URL_, env)).code).toBe('NO_CREDENTIAL_HELPER');
+    expect((await signInFailure(authFailed, REMOTE, env)).code).toBe('NO_CREDENTIAL_HELPER');
     await writeFile(global, '[credential]\n\thelper = cache\n');
-    expect((await signInFailure(authFailed, URL_, env)).code).toBe('AUTH_FAILED');
+    expect((await signInFailure(authFailed, REMOTE, env)).code).toBe('AUTH_FAILED');
   });
 });

@@ -35,6 +35,8 @@ function relay(answer: (m: PageFetchRequest) => PageFetchAnswer | Promise<PageFe
 
 const ask = (url: string, method = 'GET'): PageFetchRequest => ({ type: PAGE_FETCH, url, method, headers: { accept: 'application/json' } });
 
+const ignored = () => undefined;
+
 async function failure(p: Promise<unknown>): Promise<AdoError> {
   const e = await p.then(() => undefined, (err: unknown) => err);
   expect(e).toBeInstanceOf(AdoError);
@@ -155,7 +157,6 @@ describe('the content script’s side', () => {
     const runtime = { id: 'ours', onMessage: { addListener: (l: Listener) => (listener = l) } } as unknown as typeof chrome.runtime;
     answerPageFetches(runtime);
     const message = ask(`${ORG}/_apis/projects`);
-    const ignored = () => undefined;
     expect(listener!(message, { id: 'other' }, ignored)).toBe(false);
     expect(listener!(message, { id: 'ours', tab: { id: 2 } as chrome.tabs.Tab }, ignored)).toBe(false);
     expect(listener!({ type: 'something.else' }, { id: 'ours' }, ignored)).toBe(false);
