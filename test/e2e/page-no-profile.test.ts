@@ -118,16 +118,16 @@ describe('Azure DevOps pages with no setup', () => {
     await expect.poll(shown, { timeout: 15_000 }).toContain(suggestion!.id);
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${suggestion!.name} as optional.`));
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Add an account'));
+    // The groups' button opens Options where an account is added.
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#accounts'), { timeout: 10_000 });
+    await world.click(HELPER, 'button', 'Add an account');
+    await opened;
     // Anyone, found with the page's session, as required.
     await world.type(HELPER, 'input[type=search]', 'Barbara');
     await page.keyboard.press('Enter');
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('barbara@'));
     await world.click(HELPER, `[data-person="${user('barbara').id}"] button`, 'Required');
     await expect.poll(() => recorded().find((r) => r.id === user('barbara').id), { timeout: 15_000 }).toMatchObject({ isRequired: true });
-    // The groups' button opens Options where an account is added.
-    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#accounts'), { timeout: 10_000 });
-    await world.click(HELPER, 'button', 'Add an account');
-    await opened;
   });
 
   it('made every REST call with the page’s session alone', () => {
