@@ -30,6 +30,7 @@ import { textOf, waitForText } from './ui-steps';
 const run = promisify(execFile);
 const CLONE = '[data-adoc="clone-to-desktop"]';
 const POPOVER = '[data-adoc="popover"]';
+const FORKS = '[data-adoc="forks-as-remotes"]';
 
 const skip = !findFirefox() && !process.env.CI;
 if (skip) console.warn('firefox.test.ts skipped: no Firefox found (apt-get install firefox-esr, or set FIREFOX_PATH). In CI this fails instead.');
@@ -79,6 +80,14 @@ describe.skipIf(skip)('in real Firefox', () => {
     expect(await page.$eval(CLONE, (h) => h.shadowRoot === null && h.getBoundingClientRect().width > 0)).toBe(true);
     const world = await FirefoxContentWorld.of(options, page);
     await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    // No profile yet: the forks come through the page's own session, which in Firefox is the
+    // page's `content.fetch` (the content script's own `fetch` acts as the extension, not the page).
+    const mark = sandbox.services.log.entries().length;
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'), 30_000);
+    const calls = sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.filter((e) => e.auth !== 'cookie')).toEqual([]);
     await page.close();
   });
 
