@@ -97,6 +97,26 @@ describe('Azure DevOps pages with no setup', () => {
     expect(stdout).toContain('security/');
   });
 
+  it('forks into another project with the page’s session and clones the fork with upstream set', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fork and clone'), 30_000);
+    const mobile = sandbox.store.projectsOf(org()).find((p) => p.name === 'Mobile')!;
+    await world.run(
+      `(sel, id) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const s = r.querySelector('select'); s.value = id; s.dispatchEvent(new Event('change')); }`,
+      POPOVER,
+      mobile.id,
+    );
+    await world.click(POPOVER, 'button', 'Fork and clone');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Mobile / Platform'), 60_000);
+    const forkClone = clone.replace('/fabrikam/Platform/Platform', '/fabrikam/Mobile/Platform');
+    expect(done).toContain(forkClone);
+    expect(await remotes(forkClone)).toEqual({
+      origin: 'https://dev.azure.com/fabrikam/Mobile/_git/Platform',
+      upstream: 'https://dev.azure.com/fabrikam/_git/Platform',
+    });
+  });
+
   it('suggests reviewers and adds one to the pull request; groups need an account, and say so with a button', async () => {
     const platform = sandbox.store.repository(org(), 'Platform', sandbox.store.project(org(), 'Platform'))!;
     const pr: PullRequest = sandbox.store.pullRequestsOf(platform).find((p) => p.title === 'Add a retry policy to the HTTP client')!;
@@ -135,6 +155,7 @@ describe('Azure DevOps pages with no setup', () => {
     expect(calls.length).toBeGreaterThan(5);
     expect(calls.filter((e) => e.auth !== 'cookie')).toEqual([]);
     expect(calls.some((e) => e.method === 'PUT' && /\/reviewers\//i.test(e.path) && e.status < 300)).toBe(true);
+    expect(calls.some((e) => e.method === 'POST' && /\/_apis\/git\/repositories(\?|$)/i.test(e.path) && e.status < 300)).toBe(true);
   });
 
   it('says what to do when git has no credential helper, with a button to add a token', async () => {
