@@ -4,11 +4,9 @@
  * fail ("terminal prompts disabled"), and the extension says what to do instead (NO_CREDENTIAL_HELPER).
  */
 import { tmpdir } from 'node:os';
+import { GCM_INSTALL_URL } from '../shared/git-help';
 import type { ErrorCode } from '../shared/host-protocol';
 import { readConfig, type ConfigEntry } from './repo-config';
-
-/** Where to install Git Credential Manager, named in the error. */
-export const GCM_INSTALL_URL = 'https://github.com/git-ecosystem/git-credential-manager/blob/release/docs/install.md';
 
 /**
  * Does a `credential.<pattern>.helper` apply to `url`? As git matches it: the same scheme, the

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GCM_INSTALL_URL, hasCredentialHelper, signInFailure } from '../../src/host/credential-helper';
+import { hasCredentialHelper, signInFailure } from '../../src/host/credential-helper';
+import { GCM_INSTALL_URL } from '../../src/shared/git-help';
 import type { ConfigEntry } from '../../src/host/repo-config';
 
 /** Without a token git signs in with the user's credential helper; with none, the failure says what to do. */

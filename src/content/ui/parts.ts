@@ -1,5 +1,6 @@
 import { avatarColor, initials } from '../../shared/ui/avatar';
 import { copyText } from '../../shared/ui/clipboard';
+import { GCM_INSTALL_URL } from '../../shared/git-help';
 import type { OptionsSection } from '../../shared/messages';
 import { ask } from '../ask';
 import { problemText } from '../session';
@@ -36,9 +37,6 @@ export function facts(rows: [string, Node | string][]): HTMLElement {
 export function alertBox(text: string): HTMLElement {
   return h('div', { class: 'adoc-alert', role: 'alert' }, text);
 }
-
-/** How to give git a way to sign in: Git Credential Manager's install guide. */
-export const GCM_INSTALL_URL = 'https://github.com/git-ecosystem/git-credential-manager/blob/release/docs/install.md';
 
 /**
  * A failure, said for a person. When git had no way to sign in (no profile, so no token, and no
