@@ -150,6 +150,12 @@ describe('Azure DevOps pages with no setup', () => {
     await expect.poll(() => recorded().find((r) => r.id === user('barbara').id), { timeout: 15_000 }).toMatchObject({ isRequired: true });
   });
 
+  it('suggests reviewers on the create page too, from the branches’ changes', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=feature/retry-policy&targetRef=main', { waitUntil: 'domcontentloaded' });
+    const [text] = await world.waitForText(HELPER, (t) => /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
+    expect(text).toMatch(/changed \S+ (just now|.* ago|yesterday)/);
+  });
+
   it('made every REST call with the page’s session alone', () => {
     const calls = sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/'));
     expect(calls.length).toBeGreaterThan(5);
