@@ -117,9 +117,9 @@ describe('clone over HTTPS with a PAT', () => {
     }
   });
 
-  it('without any credential: AUTH_FAILED, no prompt, nothing left behind', async () => {
+  it('without any credential and no credential helper: NO_CREDENTIAL_HELPER saying what to do, no prompt, nothing left behind', async () => {
     const answer = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'nocred' }, 60_000);
-    expect(answer).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIAL_HELPER', message: expect.stringMatching(/^git has no credential helper .*Git Credential Manager .*personal access token.*\(git: .*terminal prompts disabled\)$/) } });
     expect(readdirSync(sandbox.roots)).toEqual([]);
   });
 
@@ -158,7 +158,7 @@ describe('forks: addRemote and fetch', () => {
     expect(clone.ok).toBe(true);
     const path = join(sandbox.roots, 'Platform');
     expect(await host.request({ type: 'addRemote', path, name: 'fork', url: FORK })).toMatchObject({ ok: true, data: { path, name: 'fork', url: FORK } });
-    expect(await host.request({ type: 'fetch', path, remote: 'fork' }, 60_000)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    expect(await host.request({ type: 'fetch', path, remote: 'fork' }, 60_000)).toMatchObject({ ok: false, error: { code: 'NO_CREDENTIAL_HELPER' } });
     const fetched = await host.request({ id: 'f1', type: 'fetch', path, remote: 'fork', auth: { kind: 'pat', token: pat } }, 60_000);
     expect(fetched).toEqual({ id: 'f1', ok: true, data: { path, remote: 'fork' } });
     expect(git(path, 'branch', '-r')).toContain('fork/main');
