@@ -21,24 +21,19 @@ import { openPopover, type Popover } from './ui/popover';
 type Loaded =
   | { kind: 'noCompanion'; status: CompanionStatus; urls: RemoteUrls | undefined }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean; remoteUrl: string | undefined };
+  | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean };
 
 async function load(page: AdoPage): Promise<Loaded> {
   const repo = repoKeyOf(page)!;
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') return { kind: 'noCompanion', status, urls: await readRemoteUrls(page) };
+    // Without a profile the background reads the clone URL with the page's own session, and git
+    // signs in by itself.
     const hasProfile = !!context.profile;
-    // Without a profile git signs in by itself, and the clone URL comes from the page's own session.
-    const remoteUrl = hasProfile ? undefined : (await readRemoteUrls(page))?.https;
-    if (!hasProfile && !remoteUrl) return { kind: 'problem', message: `No profile is connected for ${page.organization}, and this page's clone URL could not be read. Add a profile in the extension's Options.` };
     const branch = viewedBranch(page);
-    const plan = await ask({
-      type: 'clone.plan',
-      repo: remoteUrl ? { ...repo, remoteUrl } : repo,
-      ...(branch ? { branch } : {}),
-    });
-    return { kind: 'ready', plan, hasProfile, remoteUrl };
+    const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
+    return { kind: 'ready', plan, hasProfile };
   } catch (e) {
     return { kind: 'problem', message: problemText(e) };
   }
@@ -105,9 +100,9 @@ export const cloneToDesktop: Feature = {
       });
     }
 
-    function clone(plan: ClonePlan, remoteUrl: string | undefined): void {
+    function clone(plan: ClonePlan): void {
       follow(startClone(key, {
-        repo: remoteUrl ? { ...repo, remoteUrl } : repo,
+        repo,
         ...(plan.branch ? { branch: plan.branch } : {}),
         protocol: plan.protocol,
       }));
@@ -148,7 +143,7 @@ export const cloneToDesktop: Feature = {
           }, signal, { primary: true })),
         ];
       }
-      const { plan, hasProfile, remoteUrl } = loaded;
+      const { plan, hasProfile } = loaded;
       if (plan.existing) {
         const state = plan.existing.dirty ? ' (uncommitted changes)' : '';
         return [
@@ -169,7 +164,7 @@ export const cloneToDesktop: Feature = {
         ]),
         h('div', { class: 'adoc-mono adoc-muted' }, plan.url),
         !hasProfile ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${page.organization}: git's own credential helper will sign you in.`) : false,
-        actions(button('Clone', () => clone(plan, remoteUrl), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+        actions(button('Clone', () => clone(plan), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
       ];
     }
 

@@ -26,11 +26,6 @@ export const RepoKey = z.object({
   id: z.string().min(1).max(200),
   name: z.string().min(1).max(200),
   project: z.string().min(1).max(200),
-  /**
-   * Only for pages without a profile: the clone URL the page read with its own session. It is
-   * checked against the page's organization, and git's own credential helper signs in.
-   */
-  remoteUrl: z.string().url().max(2048).optional(),
 });
 export type RepoKey = z.infer<typeof RepoKey>;
 

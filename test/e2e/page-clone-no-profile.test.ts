@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('Clone to desktop without a profile for the organization', () => {
-  it('clones with the URL the page read and git’s own credentials', async () => {
+  it('clones with the URL read with the page’s session and git’s own credentials', async () => {
     await world.click(CLONE, 'button');
     const [plan] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
     expect(plan).toContain('No profile is connected for fabrikam');

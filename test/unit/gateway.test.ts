@@ -303,6 +303,17 @@ describe('a page of an organization without a profile', () => {
     expect(sentToHost.some((m) => m.type === 'addRemote')).toBe(false);
   });
 
+  it('clones the URL the session read, with no token, whatever URL the page names', async () => {
+    const tab = pageTab();
+    const { handle } = await setup(fakeAdo, { tabMessage: tab.tabMessage });
+    sentToHost.length = 0;
+    const planted = { ...web, remoteUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' };
+    expect(await handle({ type: 'clone.start', repo: planted, taskId: 'nw' }, onNorthwind)).toMatchObject({ ok: true });
+    const clone = sentToHost.find((m) => m.type === 'clone')!;
+    expect(clone).toMatchObject({ url: `${NORTHWIND}/Web/_git/Web`, folder: 'northwind/Web/Web' });
+    expect(clone).not.toHaveProperty('auth');
+  });
+
   it('answers NO_PROFILE when no tab can make the calls, and keeps reviewer groups for profiles', async () => {
     const { handle } = await setup();
     expect(await handle({ type: 'forks.list', repo: web }, onNorthwind)).toMatchObject({ ok: false, error: { code: 'NO_PROFILE' } });

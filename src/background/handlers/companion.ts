@@ -66,9 +66,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   }
 
   /**
-   * Where the repository's facts come from: Azure DevOps through the profile; without one, the
-   * page: the clone URL it read, or the repository read now with its own session. Either way the
-   * URL must belong to the page's organization, and git's own credential helper signs in.
+   * Where the repository's facts come from: Azure DevOps through the profile; without one, Azure
+   * DevOps through the page's own session. Then the URL must belong to the page's organization,
+   * and git's own credential helper signs in.
    */
   async function lookup(p: Profile | undefined, key: RepoKey, ctx: HandlerContext) {
     if (p) {
@@ -79,8 +79,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const onPremHosts = onPremServers(await store.list());
     const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts }) : undefined;
     if (!page) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
-    const read = key.remoteUrl ? undefined : await (await pageSessionApi(deps, ctx)).api.repository({ project: key.project, repositoryId: key.id });
-    const remoteUrl = key.remoteUrl ?? read!.remoteUrl;
+    const read = await (await pageSessionApi(deps, ctx)).api.repository({ project: key.project, repositoryId: key.id });
+    const remoteUrl = read.remoteUrl;
     const remote = parseAdoUrl(remoteUrl, { onPremHosts });
     if (!remote || remote.orgBaseUrl.toLowerCase() !== page.orgBaseUrl.toLowerCase())
       throw Object.assign(new Error(`The repository's clone URL is not one of ${page.organization}.`), { code: 'FORBIDDEN' });
@@ -89,11 +89,11 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       layout: Profile.shape.layout.parse(undefined),
       cloneRoot: undefined,
       protocol: 'https' as const,
-      project: read?.project.name ?? key.project,
-      name: read?.name ?? key.name,
+      project: read.project.name,
+      name: read.name,
       remoteUrl,
       sshUrl: undefined,
-      defaultBranch: read?.defaultBranch,
+      defaultBranch: read.defaultBranch,
     };
   }
 
