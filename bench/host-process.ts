@@ -43,6 +43,11 @@ export class HostProcess {
     return new HostProcess(spawn(process.execPath, [bundle, CALLER], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
+  /** The single executable, started directly (as its launcher does). */
+  static startExecutable(executable: string, env: NodeJS.ProcessEnv): HostProcess {
+    return new HostProcess(spawn(executable, [CALLER], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+  }
+
   /** Sends one request and resolves with its answer; rejects on an error answer or when the host dies. */
   request(id: string, body: Record<string, unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {

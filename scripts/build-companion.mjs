@@ -123,7 +123,10 @@ export async function buildExecutable({ target, base, blobNode, script, out }) {
   try {
     const blob = join(work, 'sea.blob');
     const config = join(work, 'sea-config.json');
-    writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false }));
+    // V8's code cache spares the executable compiling its script at every start, but it is only
+    // valid for the V8 and CPU that made it: only a blob made on the target's own system gets one.
+    const useCodeCache = target === hostTarget();
+    writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache }));
     run(blobNode, ['--experimental-sea-config', config], { cwd: work });
     mkdirSync(dirname(out), { recursive: true });
     rmSync(out, { force: true });

@@ -1,19 +1,20 @@
 /**
  * The host as a browser starts it: for an extension it was installed for only, frames on stdin
- * and stdout, a log file, crash cleanup of earlier companions, and a clean exit when the browser
- * closes the port or asks it to stop.
+ * and stdout, a log file, and a clean exit when the browser closes the port or asks it to stop.
+ *
+ * A browser starts the host for every connection and sends `hello` first, waiting for its answer.
+ * Evaluating zod and the protocol's schemas is most of the host's own start, so this part loads
+ * neither: it checks the caller, answers a plain `hello` by hand, and only then loads the rest
+ * (serve.ts), which handles every other frame, including a `hello` this part did not take.
  */
-import * as z from 'zod';
-import { MAX_FRAME_TO_BROWSER } from '../shared/host-protocol';
+import type { Readable } from 'node:stream';
+import { MAX_FRAME_FROM_BROWSER, MAX_FRAME_TO_BROWSER } from '../shared/host-constants';
 import { callerOf, isAllowedCaller } from './caller';
-import { configFile, locksDir, logFile, type CompanionDirs } from './companion-dirs';
-import { loadConfig } from './config';
-import { sweepStaleLocks } from './destination-lock';
+import { logFile, type CompanionDirs } from './companion-dirs';
 import { encodeFrame } from './frame-codec';
-import type { HostContext } from './host-context';
+import { helloData, isPlainHello } from './hello';
 import { fileLogger } from './log';
 import { Redactor } from './redact';
-import { Session } from './session';
 import { COMPANION_VERSION } from './version';
 
 export interface NativeMessagingStart {
@@ -24,8 +25,6 @@ export interface NativeMessagingStart {
 }
 
 export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagingStart): Promise<void> {
-  // The same schemas run jitless in the extension; behave the same here.
-  z.config({ jitless: true });
   const redactor = new Redactor();
   const log = fileLogger(logFile(dirs), redactor);
   // stdout carries frames only: anything printed by accident goes to the log.
@@ -35,19 +34,9 @@ export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagin
     process.exit(70);
   });
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
-  const ctx: HostContext = {
-    dirs,
-    home,
-    env: process.env,
-    platform: process.platform,
-    log,
-    redactor,
-    config: () => loadConfig(configFile(dirs), home),
-    gitVersion: () => gitVersion,
-  };
   const args = process.argv.slice(2);
   log.info(`started ${COMPANION_VERSION} (node ${process.versions.node}) for ${args.join(' ') || 'no caller'}`);
-  // Checked before anything else runs (even the sweep below writes): one error frame, then exit.
+  // Checked before anything else runs (even the sweep in serve.ts writes): one error frame, then exit.
   const caller = callerOf(args);
   if (!caller || !isAllowedCaller(caller, dirs.install)) {
     const message = caller
@@ -57,25 +46,53 @@ export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagin
     process.stdout.write(encodeFrame({ id: null, ok: false, error: { code: 'FORBIDDEN_CALLER', message } }, MAX_FRAME_TO_BROWSER)!, () => process.exit(3));
     return;
   }
-  // A companion killed mid-clone (the browser crashed, the user ended it) could not clean up; do it
-  // now, before any request can ask for the same folder.
-  try {
-    for (const swept of sweepStaleLocks(locksDir(dirs), ctx.config().cloneRoots)) {
-      for (const kept of swept.kept) log.warn(`left ${kept.path}, which a companion that stopped mid-clone had made: ${kept.reason}`);
-      if (swept.kept.length === 0) log.info(`${swept.removed ? 'removed' : 'could not remove'} ${swept.path ?? 'a folder'} left by a companion that stopped mid-clone`);
-    }
-  } catch (error) {
-    log.warn(`sweeping clones of stopped companions failed: ${(error as Error).message}`);
+  let pending = await firstFrame(process.stdin);
+  const hello = plainHello(pending);
+  if (hello) {
+    log.info(`${hello.id} hello`);
+    const data = await helloData({ platform: process.platform, env: process.env, log, gitVersion: () => gitVersion });
+    process.stdout.write(encodeFrame({ id: hello.id, ok: true, data }, MAX_FRAME_TO_BROWSER)!);
+    pending = pending.subarray(hello.length);
   }
-  const session = new Session(ctx, process.stdout);
-  const stop = (signal: string) => {
-    log.info(`${signal}: cancelling running requests`);
-    session.cancelAll();
-    void session.settle().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  await session.run(process.stdin);
-  log.info('input ended; exiting');
-  process.stdout.write('', () => process.exit(0));
+  const { serve } = await import('./serve');
+  await serve({ home, dirs, log, redactor, gitVersion, pending });
+}
+
+/** Reads stdin until it holds one whole frame (or a header too large to wait for, or input ended); leaves it paused. */
+function firstFrame(input: Readable): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const done = () => {
+      input.off('data', onData);
+      input.off('end', done);
+      input.off('error', done);
+      input.pause();
+      resolve(Buffer.concat(chunks));
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length < 4) return;
+      const size = (chunks.length === 1 ? chunk : Buffer.concat(chunks)).readUInt32LE(0);
+      if (size > MAX_FRAME_FROM_BROWSER || length >= 4 + size) done();
+    };
+    input.on('data', onData);
+    input.once('end', done);
+    input.once('error', done);
+  });
+}
+
+/** The first frame of `bytes` when it is a plain `hello` (see isPlainHello), with its length in bytes. */
+function plainHello(bytes: Buffer): { id: string; length: number } | undefined {
+  if (bytes.length < 4) return undefined;
+  const size = bytes.readUInt32LE(0);
+  if (size > MAX_FRAME_FROM_BROWSER || bytes.length < 4 + size) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + size)));
+  } catch {
+    return undefined;
+  }
+  return isPlainHello(value) ? { id: value.id, length: 4 + size } : undefined;
 }

@@ -26,6 +26,10 @@ const header = (length: number) => {
   h.writeUInt32LE(length, 0);
   return h;
 };
+const frame = (message: unknown) => {
+  const payload = Buffer.from(JSON.stringify(message), 'utf8');
+  return Buffer.concat([header(payload.length), payload]);
+};
 
 describe('companion host over native messaging', () => {
   it('answers hello with its version, protocol and capabilities', async () => {
@@ -39,6 +43,24 @@ describe('companion host over native messaging', () => {
     expect(data.capabilities).toContain('clone');
     expect(data.git).toMatch(/^2\./);
     expect(data.logFile.startsWith(sandbox.companionHome)).toBe(true);
+  });
+
+  it('answers a hello sent with other requests in one write, and one sent a byte at a time, then the rest', async () => {
+    const host = await start();
+    host.writeRaw(Buffer.concat([frame({ id: 'h', type: 'hello', protocolVersion: PROTOCOL_VERSION, extensionVersion: '1.2.3' }), frame({ id: 'c', type: 'configure' }), frame({ id: 'x', type: 'nope' })]));
+    await host.waitFor((m) => m.id === 'c');
+    await host.waitFor((m) => m.id === 'x');
+    expect(host.messages[0]).toMatchObject({ id: 'h', ok: true });
+    expect(host.messages.map((m) => [m.id, 'ok' in m && m.ok]).toSorted()).toEqual([['c', true], ['h', true], ['x', false]]);
+
+    const slow = await HostProcess.start(sandbox.env);
+    hosts.push(slow);
+    for (const byte of frame({ id: 'h2', type: 'hello' })) {
+      slow.writeRaw(Buffer.from([byte]));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(await slow.waitFor((m) => m.id === 'h2')).toMatchObject({ ok: true });
+    expect((await slow.request({ type: 'configure' })).ok).toBe(true);
   });
 
   it('starts in native messaging mode for Firefox’s arguments too (manifest path, add-on id)', async () => {

@@ -1,0 +1,60 @@
+/**
+ * The host after its caller check and first answer (native-messaging.ts): zod and the schemas,
+ * crash cleanup of earlier companions, then the session until the browser closes the port or
+ * asks it to stop.
+ */
+import * as z from 'zod';
+import { configFile, locksDir, type CompanionDirs } from './companion-dirs';
+import { loadConfig } from './config';
+import { sweepStaleLocks } from './destination-lock';
+import type { HostContext } from './host-context';
+import type { Logger } from './log';
+import type { Redactor } from './redact';
+import { Session } from './session';
+
+export interface Serve {
+  home: string;
+  dirs: CompanionDirs;
+  log: Logger;
+  redactor: Redactor;
+  gitVersion: Promise<string | null>;
+  /** Bytes already read from stdin and not answered yet. */
+  pending: Buffer;
+}
+
+export async function serve({ home, dirs, log, redactor, gitVersion, pending }: Serve): Promise<void> {
+  // The same schemas run jitless in the extension; behave the same here.
+  z.config({ jitless: true });
+  const ctx: HostContext = {
+    dirs,
+    home,
+    env: process.env,
+    platform: process.platform,
+    log,
+    redactor,
+    config: () => loadConfig(configFile(dirs), home),
+    gitVersion: () => gitVersion,
+  };
+  // A companion killed mid-clone (the browser crashed, the user ended it) could not clean up; do it
+  // now, before any request but the first `hello` can ask for the same folder.
+  try {
+    for (const swept of sweepStaleLocks(locksDir(dirs), ctx.config().cloneRoots)) {
+      for (const kept of swept.kept) log.warn(`left ${kept.path}, which a companion that stopped mid-clone had made: ${kept.reason}`);
+      if (swept.kept.length === 0) log.info(`${swept.removed ? 'removed' : 'could not remove'} ${swept.path ?? 'a folder'} left by a companion that stopped mid-clone`);
+    }
+  } catch (error) {
+    log.warn(`sweeping clones of stopped companions failed: ${(error as Error).message}`);
+  }
+  const session = new Session(ctx, process.stdout);
+  const stop = (signal: string) => {
+    log.info(`${signal}: cancelling running requests`);
+    session.cancelAll();
+    void session.settle().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  if (pending.length > 0) session.push(pending);
+  await session.run(process.stdin);
+  log.info('input ended; exiting');
+  process.stdout.write('', () => process.exit(0));
+}
