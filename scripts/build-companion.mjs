@@ -3,8 +3,9 @@
 // An executable is a copy of a Node binary with the host injected into it (Node's single
 // executable applications, injected with postject): users need no Node, and browsers start it
 // directly. Its script is the host bundled once more as CommonJS, because Node 20 and 22 run only
-// CommonJS as a single executable's main script. The blob is made without a code cache or
-// snapshot, which keeps it the same for every system, so one machine can build all of them.
+// CommonJS as a single executable's main script. The blob is made without a snapshot, and with
+// V8's code cache only for the system the build runs on (a cache is tied to the V8 and CPU that
+// made it), so one machine can build all of them.
 //
 // `npm run build` builds the executable for this machine (Linux x64 here) on the node running the
 // build when it has the SEA fuse, else on the pinned official binary; `--release` builds every
