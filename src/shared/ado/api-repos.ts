@@ -3,7 +3,7 @@ import { AdoError } from './errors';
 import { collectByContinuation } from './paging';
 import { repoNameProblem } from './repo-name';
 import { path, projectBase, repoPath, restUrl, type RepoRef } from './rest-url';
-import { Commit, CommitDiffs, GitRef, GitTemplate, Repository, RepositoryRef, listOf } from './schemas';
+import { Commit, CommitDiffs, GitRef, GitTemplate, Repository, RepositoryList, RepositoryRef, listOf } from './schemas';
 
 
 /** All repositories of the organization in one call, or of one project. */
@@ -11,7 +11,7 @@ export async function repositories(ctx: ApiContext, project?: string, o: CallOpt
   const base = project === undefined ? ctx.orgBaseUrl : projectBase(ctx.orgBaseUrl, project);
   const url = restUrl(base, '/_apis/git/repositories', { 'api-version': ctx.apiVersion });
   const what = 'list repositories';
-  return (await ctx.request({ method: 'GET', url, what, schema: listOf(Repository), scope: 'vso.code', signal: o.signal })).data;
+  return (await ctx.request({ method: 'GET', url, what, schema: RepositoryList, scope: 'vso.code', signal: o.signal })).data;
 }
 
 export async function repository(ctx: ApiContext, r: RepoRef, o: CallOptions = {}): Promise<Repository> {

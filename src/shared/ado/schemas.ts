@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { conformingList, type Shape } from './quick-check';
 
 /**
  * Shapes of Azure DevOps answers, checked at the boundary. Objects are loose (Azure DevOps adds
@@ -68,6 +69,34 @@ export const Repository = z.looseObject({
   parentRepository: opt(RepositoryRef),
 });
 export type Repository = z.infer<typeof Repository>;
+
+const projectRefShape: Shape = {
+  required: { id: 'string', name: 'string' },
+  optional: { description: 'string', url: 'string', state: 'string', visibility: 'string', lastUpdateTime: 'string' },
+};
+const repositoryRefShape: Shape = {
+  required: { id: 'string', name: 'string' },
+  optional: { url: 'string', project: projectRefShape, remoteUrl: 'string', sshUrl: 'string', isFork: 'boolean' },
+};
+/** `Repository`'s fields, for quick-check.ts (a unit test holds the two to the same answers). */
+const repositoryShape: Shape = {
+  required: { id: 'string', name: 'string', url: 'string', project: projectRefShape, remoteUrl: 'string' },
+  optional: { defaultBranch: 'string', sshUrl: 'string', webUrl: 'string', size: 'number', isDisabled: 'boolean', isFork: 'boolean', isInMaintenance: 'boolean', parentRepository: repositoryRefShape },
+};
+const repositoryListSchema = listOf(Repository);
+
+/**
+ * Every repository of an organization (thousands): checked by hand (quick-check.ts), and only an
+ * answer that does not fit goes through `listOf(Repository)`, whose issue becomes the error.
+ */
+export const RepositoryList: z.ZodType<Repository[]> = z.unknown().transform((body, ctx) => {
+  const quick = conformingList(body, repositoryShape);
+  if (quick) return quick as Repository[];
+  const checked = repositoryListSchema.safeParse(body);
+  if (checked.success) return checked.data;
+  for (const issue of checked.error.issues) ctx.issues.push({ ...issue, input: undefined } as never);
+  return z.NEVER;
+});
 
 export const ConnectionData = z.looseObject({
   authenticatedUser: z.looseObject({
