@@ -1,14 +1,14 @@
 /**
  * One side of the API benchmark, in a process of its own so each starts cold (new connections,
  * no cache) and trusts the sandbox CA through NODE_EXTRA_CA_CERTS. bench/api.ts bundles it and runs
- *   node api-child.cjs ours|peer|peer-per-project|bare-fetch
+ *   node api-child.cjs ours|peer|peer-per-project|bare-fetch|bare-fetch-zod
  * with ADO_BENCH_PORT, ADO_BENCH_ORG_URL and ADO_BENCH_PAT in the environment (the PAT never in
  * argv). Prints one JSON line: `{ ms, repositories }`, ms from creating the client to having
  * every repository as objects (answers parsed and checked the way each library does it).
  */
 import { routeSandboxHostsTo } from './route-to-sandbox';
 
-export type ApiSide = 'ours' | 'peer' | 'peer-per-project' | 'bare-fetch';
+export type ApiSide = 'ours' | 'peer' | 'peer-per-project' | 'bare-fetch' | 'bare-fetch-zod';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -62,10 +62,20 @@ async function bareFetch(orgUrl: string, pat: string): Promise<number> {
   return ((await res.json()) as { value: unknown[] }).value.length;
 }
 
+/** A bare fetch + JSON.parse, then every repository through the zod schema (jitless): what our client checked before quick-check.ts. */
+async function bareFetchZod(orgUrl: string, pat: string): Promise<number> {
+  const { listOf, Repository } = await import('../src/shared/ado/schemas');
+  const { z } = await import('zod');
+  z.config({ jitless: true });
+  const res = await fetch(`${orgUrl}/_apis/git/repositories?api-version=7.1`, { headers: { authorization: `Basic ${Buffer.from(`:${pat}`).toString('base64')}` } });
+  if (!res.ok) throw new Error(`bare fetch: HTTP ${res.status}`);
+  return listOf(Repository).parse(await res.json()).length;
+}
+
 async function main(): Promise<void> {
   const side = process.argv[2] as ApiSide;
-  const run = { ours, peer, 'peer-per-project': peerPerProject, 'bare-fetch': bareFetch }[side];
-  if (!run) throw new Error(`usage: api-child.ts ours|peer|peer-per-project|bare-fetch (got ${String(side)})`);
+  const run = { ours, peer, 'peer-per-project': peerPerProject, 'bare-fetch': bareFetch, 'bare-fetch-zod': bareFetchZod }[side];
+  if (!run) throw new Error(`usage: api-child.ts ours|peer|peer-per-project|bare-fetch|bare-fetch-zod (got ${String(side)})`);
   routeSandboxHostsTo(Number(env('ADO_BENCH_PORT')));
   const orgUrl = env('ADO_BENCH_ORG_URL');
   const pat = env('ADO_BENCH_PAT');

@@ -68,3 +68,23 @@ export function markdownTable(rows: readonly Row[]): string {
   for (const r of rows) lines.push(`| ${[r.measure, r.value, r.baseline ?? '', r.ratio ?? '', r.target ?? '', status(r)].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
   return lines.join('\n');
 }
+
+/**
+ * A distribution-free 95 % confidence interval for the median (the sign test's order statistics):
+ * the ranks k and n+1−k with P(Binomial(n, ½) < k) ≤ 2.5 %. Undefined below 6 values, where no
+ * such interval exists.
+ */
+export function medianInterval(values: readonly number[]): [number, number] | undefined {
+  const n = values.length;
+  let below = 0;
+  let k = 0;
+  let term = 0.5 ** n; // P(X = 0)
+  while (k < n && below + term <= 0.025) {
+    below += term;
+    term = (term * (n - k)) / (k + 1);
+    k++;
+  }
+  if (k === 0) return undefined;
+  const sorted = values.toSorted((a, b) => a - b);
+  return [sorted[k - 1]!, sorted[n - k]!];
+}
