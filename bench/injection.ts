@@ -10,7 +10,9 @@ import { type BenchResult, median, ms, p95 } from './stats';
 
 const ORG = 'fabrikam';
 const NAVIGATIONS = 60;
-const TARGET_P95_MS = 50;
+const TARGET_P95_MS = 16;
+/** DevTools' CPU throttling of the page's renderer (our content script runs there too): a slower laptop. */
+const CPU_SLOWDOWN = 4;
 /** The registry floats a feature after 5 s without an anchor; a view gets a little more. */
 const VIEW_TIMEOUT_MS = 7000;
 
@@ -111,6 +113,7 @@ export async function runInjection(repoRoot: string): Promise<BenchResult> {
 
     const views = viewUrls(sandbox);
     const page = await session.browser.newPage();
+    await (await page.createCDPSession()).send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
     await page.evaluateOnNewDocument(observerScript(FEATURES.map((f) => ({ id: f.id, anchors: f.anchors.map((a) => a.selector) }))));
     const first = views[0]!;
     await page.goto(`${sandbox.url}/_sandbox/signin?user=ada&returnUrl=${encodeURIComponent(new URL(first.url).pathname)}`, { waitUntil: 'domcontentloaded' });
@@ -173,10 +176,10 @@ export async function runInjection(repoRoot: string): Promise<BenchResult> {
     const perFeature = FEATURES.map((f) => f.id).filter((id) => samples.some((s) => s.feature === id));
     return {
       name: 'injection',
-      title: `Injection latency: anchor in the page → our element in the page (${NAVIGATIONS} in-app navigations)`,
+      title: `Injection latency: anchor in the page → our element in the page (${NAVIGATIONS} in-app navigations, CPU ${CPU_SLOWDOWN}× throttled)`,
       rows: [
         { measure: `all features, p50 (${samples.length} injections)`, value: ms(all50) },
-        { measure: 'all features, p95', value: ms(all95), target: `< ${TARGET_P95_MS} ms`, met: all95 < TARGET_P95_MS && missed.length === 0 },
+        { measure: 'all features, p95', value: ms(all95), target: `≤ ${TARGET_P95_MS} ms at ${CPU_SLOWDOWN}× CPU`, met: all95 <= TARGET_P95_MS && missed.length === 0 },
         ...perFeature.map((id) => {
           const l = samples.filter((s) => s.feature === id).map((s) => s.latency);
           return { measure: `${id}: p50 / p95 (${l.length})`, value: `${ms(median(l))} / ${ms(p95(l))}` };
@@ -188,8 +191,9 @@ export async function runInjection(repoRoot: string): Promise<BenchResult> {
         `Real Chromium with the built extension (PAT profile for ${ORG}, companion installed in a private HOME) on the sandbox's Azure DevOps pages, which draw their command bars 100-400 ms and the Reviewers section 150-600 ms after the view (like the real site). After one full page load, ${NAVIGATIONS} in-app navigations: a click on a same-origin link that the page's app turns into pushState and a redrawn view, cycling through the organization's repository, branches and pull request pages (${views.length} distinct views).`,
         'A MutationObserver installed before the page\'s own scripts (puppeteer evaluateOnNewDocument, page\'s main world) timestamps, per view and per feature that applies to it (the features\' own `include` predicates, src/content/features.ts), the first mutation after which one of the feature\'s `anchors` matches (outside our own nodes, as the registry looks) and the first after which `[data-adoc="{feature}"]` is in the page. Latency = the difference; p50 and p95 over all injections.',
         'A feature that floated (no anchor in 5 s) or never appeared counts as a miss and fails the target.',
+        `The page's renderer runs with DevTools' CPU throttling at ${CPU_SLOWDOWN}× (Emulation.setCPUThrottlingRate, set once on the tab before the first load): the page's own scripts, the observer and our content script all run ${CPU_SLOWDOWN}× slower, as on a slow laptop.`,
       ],
-      data: { organization: ORG, navigations: NAVIGATIONS, distinctViews: views.length, samples, missed },
+      data: { organization: ORG, cpuSlowdown: CPU_SLOWDOWN, navigations: NAVIGATIONS, distinctViews: views.length, samples, missed },
     };
   } finally {
     await session.close();
