@@ -5,16 +5,17 @@
  *
  * A browser starts the host for every connection and waits for its `hello`. Evaluating zod and
  * the protocol's schemas is most of the host's own start, so this file decides the mode with
- * nothing of that loaded, starts `git --version` (which `hello` reports), and only then imports
- * the mode's code: git runs while the rest loads. (The build keeps one file: esbuild turns these
- * imports into lazily evaluated parts of the same bundle.)
+ * nothing of that loaded, starts `git --version` (which `hello` reports; remembered per git
+ * program, see git-version-cache.ts), and only then imports the mode's code: git runs while the
+ * rest loads. (The build keeps one file: esbuild turns these imports into lazily evaluated parts
+ * of the same bundle.)
  */
 import { homedir } from 'node:os';
 import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { isCliVerb } from './cli-verbs';
 import { companionDirs } from './companion-dirs';
-import { gitVersion } from './git-repo';
+import { lookUpGitVersion } from './git-version-cache';
 
 async function main(): Promise<void> {
   const home = homedir();
@@ -29,9 +30,9 @@ async function main(): Promise<void> {
     else process.exitCode = await runCli(process.argv.slice(2), machine, (t) => console.log(t));
     return;
   }
-  const git = gitVersion(process.env);
+  const git = lookUpGitVersion(process.env, process.platform, dirs.state);
   const { nativeMessaging } = await import('./native-messaging');
-  await nativeMessaging({ home, dirs, gitVersion: git });
+  await nativeMessaging({ home, dirs, git });
 }
 
 void main();

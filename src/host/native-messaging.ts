@@ -12,6 +12,7 @@ import { MAX_FRAME_FROM_BROWSER, MAX_FRAME_TO_BROWSER } from '../shared/host-con
 import { callerOf, isAllowedCaller } from './caller';
 import { logFile, type CompanionDirs } from './companion-dirs';
 import { encodeFrame } from './frame-codec';
+import type { GitVersionLookup } from './git-version-cache';
 import { helloData, isPlainHello } from './hello';
 import { fileLogger } from './log';
 import { Redactor } from './redact';
@@ -20,11 +21,12 @@ import { COMPANION_VERSION } from './version';
 export interface NativeMessagingStart {
   home: string;
   dirs: CompanionDirs;
-  /** `git --version`, already asked (see main.ts). */
-  gitVersion: Promise<string | null>;
+  /** `git --version`, already asked or remembered (see main.ts). */
+  git: GitVersionLookup;
 }
 
-export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagingStart): Promise<void> {
+export async function nativeMessaging({ home, dirs, git }: NativeMessagingStart): Promise<void> {
+  const gitVersion = git.version;
   const redactor = new Redactor();
   const log = fileLogger(logFile(dirs), redactor);
   // stdout carries frames only: anything printed by accident goes to the log.
@@ -54,6 +56,8 @@ export async function nativeMessaging({ home, dirs, gitVersion }: NativeMessagin
     process.stdout.write(encodeFrame({ id: hello.id, ok: true, data }, MAX_FRAME_TO_BROWSER)!);
     pending = pending.subarray(hello.length);
   }
+  // A remembered version is checked with git itself now that nothing waits for it.
+  void git.refresh().catch((error: unknown) => log.warn(`checking git's version failed: ${(error as Error).message}`));
   const { serve } = await import('./serve');
   await serve({ home, dirs, log, redactor, gitVersion, pending });
 }
