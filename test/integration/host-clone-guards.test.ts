@@ -224,6 +224,8 @@ describe('while a clone runs', () => {
     writeFileSync(join(folder, 'work.txt'), 'mine');
     host = await HostProcess.start(sandbox.env);
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true });
+    // The sweep runs right after the first hello is answered, before any other request.
+    expect(await host.request({ type: 'configure' })).toMatchObject({ ok: true });
     expect(readFileSync(join(folder, 'work.txt'), 'utf8')).toBe('mine');
     const log = readFileSync(join(sandbox.companionHome, 'logs', 'companion.log'), 'utf8');
     expect(log).toContain(`left ${folder}, which a companion that stopped mid-clone had made: it was made again or replaced since`);
