@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import { isPullRequest, isRepoFiles, isRepoHome, parseAdoUrl, type AdoPage } from '../shared/ado/urls';
-import { FEATURE_ANCHORS, placeInHeader, PR_BRANCH_LINKS, PR_HEADER_ACTIONS } from './anchors';
+import { FEATURE_ANCHORS, placeInHeader, PR_BRANCH_LINKS } from './anchors';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
 import { progressText, startClone } from './clone-task';
 import type { Feature } from './feature';
@@ -44,21 +44,22 @@ const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 
 const ANCHORS = FEATURE_ANCHORS['forks-as-remotes'];
 
+const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+
 /** The fork a pull request comes from: its source branch link points into another repository. */
 function pullRequestFork(page: AdoPage): { project: string; name: string } | undefined {
   const href = document.querySelector<HTMLAnchorElement>(PR_BRANCH_LINKS)?.href;
   const source = href ? parseAdoUrl(href) : undefined;
   if (!source?.repository || !source.project || !page.repository) return undefined;
-  const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
   return same(source.repository, page.repository) && same(source.project, page.project ?? page.repository) ? undefined : { project: source.project, name: source.repository };
 }
 
 export const forksAsRemotes: Feature = {
   id: 'forks-as-remotes',
   title: 'Forks as remotes',
-  // Where forks are for a user: the repository's Files page (Azure DevOps forks from its ⋮ menu);
-  // no public source shows a web page listing forks.
-  // and the pull request page when the pull request comes from a fork.
+  // Where forks are for a user: the repository's Files page (Azure DevOps forks from its ⋮ menu)
+  // and the pull request page when the pull request comes from a fork. No public source shows a
+  // web page listing forks.
   include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isPullRequest(p)],
   anchors: ANCHORS,
   mount(anchor, { signal, page, floating }) {
@@ -138,13 +139,13 @@ export const forksAsRemotes: Feature = {
         fill(out, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
         void (async () => {
           try {
-            const fork = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
+            const created = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
             fill(out, bar.el);
-            const task = startClone(`${page.orgBaseUrl}|${fork.project.name}|${fork.name}`.toLowerCase(), { repo: keyOf(fork) });
+            const task = startClone(`${page.orgBaseUrl}|${created.project.name}|${created.name}`.toLowerCase(), { repo: keyOf(created) });
             task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
             const cloned = await task.result;
             await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
-            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
+            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${created.project.name} / ${created.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
           } catch (e) {
             go.disabled = false;
             fill(out, problemBox(e, signal));

@@ -53,6 +53,12 @@ const clone = (fields: Record<string, unknown>) =>
   host.request({ type: 'clone', url: 'https://dev.azure.com/fabrikam/Platform/_git/api', root: sandbox.roots, folder: 'api', ...fields });
 const rootListing = () => readdirSync(sandbox.roots).toSorted();
 
+/** A folder's identity as the companion's journal records it. */
+function identity(dir: string): string {
+  const stat = lstatSync(dir, { bigint: true });
+  return `${stat.dev}:${stat.ino}:b${stat.birthtimeNs}`;
+}
+
 describe('clone refuses', () => {
   it.each([
     ['-uhttps://dev.azure.com/o/p/_git/r', 'URL_REFUSED'],
@@ -239,10 +245,6 @@ describe('while a clone runs', () => {
     const locks = join(sandbox.companionHome, 'state', 'locks');
     mkdirSync(locks, { recursive: true });
     const lockFile = join(locks, `${createHash('sha256').update(folder).digest('hex').slice(0, 32)}.lock`);
-    const identity = (dir: string) => {
-      const stat = lstatSync(dir, { bigint: true });
-      return `${stat.dev}:${stat.ino}:b${stat.birthtimeNs}`;
-    };
     const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     // Written by a companion that died; its pid now runs this test, which started at another time.
     const journal = { pid: process.pid, dest: folder, path: folder, created: [{ path: join(sandbox.roots, 'org'), id: identity(join(sandbox.roots, 'org')) }, { path: folder, id: identity(folder) }] };
