@@ -126,7 +126,17 @@ export function RepositoriesTab(props: {
             <p class="muted small">Letters are matched in order, so “fabweb” finds “fabrikam-web”. Press Escape to clear.</p>
           </div>
         ) : (
-          <ul class="list" id="repo-list" role="listbox" aria-label="Repositories" ref={list}>
+          // Focusable itself (a scrolling region must be reachable by Tab), with the search field's keys.
+          <ul
+            class="list"
+            id="repo-list"
+            role="listbox"
+            aria-label="Repositories"
+            ref={list}
+            tabIndex={0}
+            aria-activedescendant={selected ? `repo-${selected.id}` : undefined}
+            onKeyDown={onKeyDown}
+          >
             {results.rows.map((row, i) => {
               const r = row.repo;
               const isCloned = props.cloned.has(r.id) || props.tasks.tasks[r.id]?.state === 'done';
