@@ -8,7 +8,7 @@ import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
 import { FEATURE_ANCHORS, placeInHeader } from './anchors';
-import { actions, alertBox, button, copyField, facts, problemBox, progressBar } from './ui/parts';
+import { actions, alertBox, button, copyField, facts, pathText, problemBox, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -122,7 +122,7 @@ export const cloneToDesktop: Feature = {
         return [title(`Cloning ${repo.name}…`), bar.el, actions(cancel)];
       }
       if (outcome && 'path' in outcome) {
-        return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, h('span', { class: 'adoc-mono' }, outcome.path)), localCloneActions(outcome.path, signal)];
+        return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, pathText(outcome.path)), localCloneActions(outcome.path, signal)];
       }
       if (outcome) return [title(`Clone ${repo.name}`), problemBox(outcome.failed, signal), actions(button('Try again', () => void reload(), signal, { primary: true }))];
       if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')];
@@ -149,7 +149,7 @@ export const cloneToDesktop: Feature = {
         return [
           title(`${repo.name} is on this computer`),
           facts([
-            ['Folder', h('span', { class: 'adoc-mono' }, plan.existing.path)],
+            ['Folder', pathText(plan.existing.path)],
             ['Branch', `${plan.existing.branch ?? 'detached'}${state}`],
           ]),
           localCloneActions(plan.existing.path, signal, { canFetch: true }),
@@ -159,7 +159,7 @@ export const cloneToDesktop: Feature = {
         title(`Clone ${repo.name}`),
         facts([
           ['Branch', plan.branch ?? 'the default branch'],
-          ['Into', h('span', { class: 'adoc-mono' }, plan.path)],
+          ['Into', pathText(plan.path)],
           ['Over', plan.protocol.toUpperCase()],
         ]),
         h('div', { class: 'adoc-mono adoc-muted' }, plan.url),

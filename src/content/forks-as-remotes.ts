@@ -8,7 +8,7 @@ import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
-import { actions, alertBox, button, coin, problemBox, progressBar } from './ui/parts';
+import { actions, alertBox, button, coin, pathText, problemBox, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -115,7 +115,7 @@ export const forksAsRemotes: Feature = {
         h(
           'div',
           { class: 'adoc-grow' },
-          h('div', { class: 'adoc-ellipsis' }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
+          h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
           status,
         ),
         name,
@@ -145,7 +145,7 @@ export const forksAsRemotes: Feature = {
             task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
             const cloned = await task.result;
             await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
-            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${created.project.name} / ${created.name}, cloned to `, h('span', { class: 'adoc-mono' }, cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
+            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${created.project.name} / ${created.name}, cloned to `, pathText(cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
           } catch (e) {
             go.disabled = false;
             fill(out, problemBox(e, signal));
@@ -168,7 +168,7 @@ export const forksAsRemotes: Feature = {
         !data.companionReady
           ? h('p', { class: 'adoc-muted' }, 'Install the companion (see Clone to desktop) to add remotes on this computer.')
           : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
-        data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', h('span', { class: 'adoc-mono' }, data.clonePath)) : false,
+        data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
         rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
         forkAndClone(data),
       ];

@@ -161,7 +161,7 @@ export const pullRequestReviewers: Feature = {
     function showQueue(): void {
       if (!creating || !pending?.people.length) return fill(queued);
       const list = pending.people.map((p) =>
-        h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis' }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
+        h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
           button('Remove', () => {
             if (pending) pending.people = pending.people.filter((x) => x.id !== p.id);
             showQueue();

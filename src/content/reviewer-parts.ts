@@ -44,7 +44,7 @@ export function voteSummary(reviewers: Reviewers, added: ReadonlySet<string> = n
           h(
             'div',
             { class: 'adoc-grow' },
-            h('div', { class: 'adoc-ellipsis' }, r.displayName, added.has(r.id) ? h('span', { class: 'adoc-pill' }, 'added') : false),
+            h('div', { class: 'adoc-ellipsis', title: r.displayName }, r.displayName, added.has(r.id) ? h('span', { class: 'adoc-pill' }, 'added') : false),
             h('div', { class: 'adoc-muted' }, r.isRequired ? 'Required · ' : '', h('span', { class: voteTone(r.vote) }, voteName(r.vote))),
           ),
         ),
@@ -58,7 +58,7 @@ function personRow(p: Person, detail: string | undefined, choose: Choose, signal
     'li',
     { 'data-person': p.id },
     coin(p.displayName),
-    h('div', { class: 'adoc-grow' }, h('div', { class: 'adoc-ellipsis' }, p.displayName), detail ? h('div', { class: 'adoc-muted' }, detail) : false),
+    h('div', { class: 'adoc-grow' }, h('div', { class: 'adoc-ellipsis', title: p.displayName }, p.displayName), detail ? h('div', { class: 'adoc-muted' }, detail) : false),
     button(both ? 'Optional' : 'Add', () => choose({ people: [p], isRequired: false }), signal, { small: true, ariaLabel: `Add ${p.displayName} as an optional reviewer` }),
     both ? button('Required', () => choose({ people: [p], isRequired: true }), signal, { small: true, ariaLabel: `Add ${p.displayName} as a required reviewer` }) : false,
   );

@@ -4,6 +4,7 @@ import type { CompanionStatus, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { Path } from '../shared/ui/path';
 import { cloneRootProblem } from './folder-input';
 
 const STATE_TITLES: Record<CompanionStatus['state'], string> = {
@@ -48,12 +49,12 @@ export function CompanionSection(props: { profile?: Profile | undefined; onProfi
               <dt>git</dt>
               <dd>{status.git ?? 'not found: install git to clone'}</dd>
               <dt>Clone folders</dt>
-              <dd>{status.cloneRoots?.length ? status.cloneRoots.join(', ') : 'none yet'}</dd>
+              <dd>{status.cloneRoots?.length ? status.cloneRoots.map((r, i) => <span key={r}>{i > 0 && ', '}<Path value={r} /></span>) : 'none yet'}</dd>
               {status.logFile && (
                 <>
                   <dt>Log file</dt>
                   <dd>
-                    <code>{status.logFile}</code>
+                    <Path value={status.logFile} />
                   </dd>
                 </>
               )}

@@ -7,6 +7,7 @@ import { orgBaseUrl, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { openTab } from '../shared/ui/open';
+import { Path } from '../shared/ui/path';
 import { useChosenProfile } from './use-chosen-profile';
 
 /**
@@ -110,7 +111,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
             </dd>
             <dt>File</dt>
             <dd>
-              <code>{key.publicKeyPath}</code>
+              <Path value={key.publicKeyPath} />
             </dd>
             <dt>~/.ssh/config</dt>
             <dd>{key.configured ? 'uses this key for Azure DevOps' : 'does not name this key for Azure DevOps yet'}</dd>

@@ -53,7 +53,7 @@ export function RepoActions(props: {
 
   return (
     <section class="repo-actions" aria-label={`Actions for ${repo.name}`} data-testid="repo-actions">
-      <p class="selected-name">
+      <p class="selected-name" title={`${repo.name} in ${repo.project.name}`}>
         <strong>{repo.name}</strong> <span class="muted">in {repo.project.name}</span>
       </p>
       {task?.state === 'running' ? (

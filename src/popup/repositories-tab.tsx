@@ -152,10 +152,10 @@ export function RepositoriesTab(props: {
                 >
                   <ProjectAvatar name={r.project.name} />
                   <span class="main">
-                    <span class="name">
+                    <span class="name" title={r.name}>
                       <Highlighted text={r.name} positions={row.namePositions} />
                     </span>
-                    <span class="sub">
+                    <span class="sub" title={r.project.name}>
                       <Highlighted text={r.project.name} positions={row.projectPositions} />
                     </span>
                   </span>

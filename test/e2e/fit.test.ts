@@ -56,6 +56,15 @@ describe('the popup', () => {
     await popup.close();
   });
 
+  it('gives names that may be cut short their whole text as a tooltip', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('#repo-list [data-repo]', { timeout: 20_000 });
+    const rows = await popup.$$eval('#repo-list [role="option"]', (rs) => rs.map((r) => [r.querySelector('.name')!, r.querySelector('.sub')!].map((e) => [e.textContent, e.getAttribute('title')])));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const cells of rows) for (const [text, title] of cells) expect(title).toBe(text);
+    await popup.close();
+  });
+
   it('has no serious or critical accessibility finding on any tab, light or dark', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#repo-list [data-repo]', { timeout: 20_000 });
@@ -84,6 +93,10 @@ describe('the options page', () => {
     await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
     const sizes = await fontSizes(options, ['body', '.options-nav a', '#profiles p, #profiles li', '#accounts label']);
     for (const [selector, size] of Object.entries(sizes)) expect(size, selector).toBeGreaterThanOrEqual(13);
+    // Paths wrap after their separators, not in the middle of a folder's name.
+    const root = await options.$eval('[data-testid="companion-status"] code.path', (c) => ({ text: c.textContent, breaks: c.querySelectorAll('wbr').length, title: c.getAttribute('title') }));
+    expect(root.title).toBe(root.text);
+    expect(root.breaks).toBe(root.text!.split('/').length);
     await screenshots(options, 'fit-options', { fullPage: true });
     await options.close();
   });
@@ -116,6 +129,10 @@ describe.each(SCHEMES)('the injected widgets in the %s theme', (theme) => {
     await widgetFindings(world, '.adoc-clone-to-desktop, .adoc-forks-as-remotes', 'page buttons');
     await world.click('.adoc-clone-to-desktop', 'button');
     await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Into'));
+    const into = await world.run<{ text: string; breaks: number }>(
+      `() => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector('.adoc-popover')); const p = r.querySelector('dd .adoc-mono[title]'); return { text: p.textContent, breaks: p.querySelectorAll('wbr').length }; }`,
+    );
+    expect(into.breaks).toBe(into.text.split('/').length);
     await widgetFindings(world, '.adoc-popover', 'clone panel');
     await screenshot(page, `fit-clone-panel-${theme}`);
     await page.keyboard.press('Escape');

@@ -5,6 +5,7 @@ import { defaultBranches, titleFromBranch } from '../../src/popup/pr-defaults';
 import { myVote, voteLabel, voteSummary, voteTone } from '../../src/popup/votes';
 import type { PullRequestSummary } from '../../src/shared/messages';
 import { avatarColor, initials } from '../../src/shared/ui/avatar';
+import { pathParts } from '../../src/shared/ui/path-parts';
 import { relativeTime } from '../../src/shared/ui/relative-time';
 
 describe('project avatars', () => {
@@ -114,5 +115,16 @@ describe('what people type when adding a token', () => {
     expect(cloneRootProblem('\\\\server\\share')).toBeUndefined();
     expect(cloneRootProblem('~/src')).toMatch(/absolute/);
     expect(cloneRootProblem('src')).toMatch(/absolute/);
+  });
+});
+
+describe('pathParts', () => {
+  it('cuts after each separator, and joined gives the path back', () => {
+    expect(pathParts('/home/ada/src')).toEqual(['/', 'home/', 'ada/', 'src']);
+    expect(pathParts('C:\\Users\\Ada\\source\\repos')).toEqual(['C:\\', 'Users\\', 'Ada\\', 'source\\', 'repos']);
+    expect(pathParts('/srv//code/')).toEqual(['/', 'srv//', 'code/']);
+    expect(pathParts('plain')).toEqual(['plain']);
+    expect(pathParts('')).toEqual([]);
+    for (const p of ['/a/b c/d', 'C:\\x\\y', 'rel/a\\b']) expect(pathParts(p).join('')).toBe(p);
   });
 });

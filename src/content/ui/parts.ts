@@ -4,6 +4,7 @@ import { GCM_INSTALL_URL } from '../../shared/git-help';
 import type { OptionsSection } from '../../shared/messages';
 import { ask } from '../ask';
 import { problemText } from '../session';
+import { pathParts } from '../../shared/ui/path-parts';
 import { h, onActivate } from './dom';
 
 /** The small building blocks the features' panels share. */
@@ -27,6 +28,11 @@ export function copyField(label: string, value: string, signal: AbortSignal): HT
     });
   }, signal, { small: true, ariaLabel: `Copy ${label}` });
   return h('div', { class: 'adoc-row' }, field, copy, status);
+}
+
+/** A path in code type that wraps after its separators, with the whole path as a tooltip. */
+export function pathText(path: string): HTMLElement {
+  return h('span', { class: 'adoc-mono', title: path }, pathParts(path).flatMap((part) => [part, h('wbr')]));
 }
 
 /** Label–value pairs. */

@@ -38,7 +38,7 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-grow{flex:1;min-width:0}
 .adoc-wrap{flex-wrap:wrap}
 .adoc-ellipsis{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.adoc-mono{font-family:Consolas,"Cascadia Code",Menlo,monospace;font-size:12px;word-break:break-all}
+.adoc-mono{font-family:Consolas,"Cascadia Code",Menlo,monospace;font-size:12px;overflow-wrap:anywhere}
 .adoc-input{font:inherit;color:var(--adoc-fg);background:var(--background-color,transparent);border:1px solid rgba(var(--adoc-n2),1);border-radius:2px;padding:4px 8px;min-height:30px;min-width:0}
 .adoc-facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}
 .adoc-facts dt{color:var(--adoc-fg2)}.adoc-facts dd{margin:0;min-width:0}

@@ -7,7 +7,7 @@ export function Shell(props: { title: string; profile?: string; header?: Compone
       <header class="shell-header">
         <img src="/icons/icon-32.png" alt="" />
         <h1>{props.title}</h1>
-        <span class="profile muted" data-testid="active-profile">
+        <span class="profile muted" data-testid="active-profile" title={props.header ? undefined : props.profile}>
           {props.header ?? props.profile ?? 'No profile connected'}
         </span>
       </header>
