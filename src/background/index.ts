@@ -7,6 +7,7 @@ import { cacheKey, listStore } from '../shared/list-cache';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
+import { optionsUrl } from '../shared/ui/open';
 
 // zod's JIT path uses `new Function`, which extension CSPs refuse.
 z.config({ jitless: true });
@@ -59,6 +60,10 @@ const syncOnPrem = async () =>
 browser.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if ('profiles' in changes) void syncOnPrem();
+});
+// A new user is led through the first steps: connect, the companion, a first clone.
+browser.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason === 'install') void browser.tabs.create({ url: optionsUrl('welcome') });
 });
 // Lists were cached in storage.local until they moved to IndexedDB: free that space once.
 browser.runtime.onInstalled.addListener(() => {

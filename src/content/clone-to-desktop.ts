@@ -1,6 +1,10 @@
 import { ask } from './ask';
 import { isBranches, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
-import type { ClonePlan, CompanionStatus } from '../shared/messages';
+import { AskError } from '../shared/ask';
+import { COMPANION_POLL_MS } from '../shared/companion-poll';
+import { explainCloneFailure } from '../shared/clone-failure';
+import { GCM_INSTALL_URL } from '../shared/git-help';
+import type { ClonePlan, CompanionStatus, ReplyError } from '../shared/messages';
 import { runningClone, startClone, progressText, type CloneTask } from './clone-task';
 import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
@@ -8,7 +12,7 @@ import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
 import { FEATURE_ANCHORS, placeInHeader } from './anchors';
-import { actions, alertBox, button, copyField, facts, pathText, problemBox, progressBar } from './ui/parts';
+import { actions, alertBox, button, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -60,7 +64,7 @@ export const cloneToDesktop: Feature = {
 
     let loaded: Loaded | undefined;
     let task: CloneTask | undefined = runningClone(key);
-    let outcome: { path: string; branch: string | null } | { failed: unknown } | undefined;
+    let outcome: { path: string; branch: string | null } | { failed: ReplyError; profile: boolean } | undefined;
     let panel: Popover | undefined;
     let bar: ReturnType<typeof progressBar> | undefined;
 
@@ -91,7 +95,7 @@ export const cloneToDesktop: Feature = {
       }, signal);
       t.result.then(
         (data) => (outcome = { path: data.path, branch: data.branch }),
-        (e: unknown) => (outcome = { failed: e }),
+        (e: unknown) => (outcome = { failed: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, profile: loaded?.kind === 'ready' ? loaded.hasProfile : true }),
       ).finally(() => {
         if (signal.aborted) return;
         task = undefined;
@@ -124,23 +128,21 @@ export const cloneToDesktop: Feature = {
       if (outcome && 'path' in outcome) {
         return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, pathText(outcome.path)), localCloneActions(outcome.path, signal)];
       }
-      if (outcome) return [title(`Clone ${repo.name}`), problemBox(outcome.failed, signal), actions(button('Try again', () => void reload(), signal, { primary: true }))];
+      if (outcome) return [title(`Clone ${repo.name}`), failure(outcome.failed, outcome.profile)];
       if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')];
       if (loaded.kind === 'problem') return [title(`Clone ${repo.name}`), alertBox(loaded.message), actions(button('Try again', () => void reload(), signal))];
       if (loaded.kind === 'noCompanion') {
         const { status, urls } = loaded;
         return [
           title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
-          h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal, then check again:'),
+          h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal:'),
           copyField('Install command', status.installCommand, signal),
           status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
+          h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
           urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,
           urls ? copyField('HTTPS clone URL', urls.https, signal) : false,
           urls?.ssh ? copyField('SSH clone URL', urls.ssh, signal) : false,
-          actions(button('Check again', () => {
-            companionStatus.forget();
-            void reload();
-          }, signal, { primary: true })),
+          actions(optionsButton('Open the setup steps', 'companion', signal)),
         ];
       }
       const { plan, hasProfile } = loaded;
@@ -168,7 +170,45 @@ export const cloneToDesktop: Feature = {
       ];
     }
 
+    /** A failed clone: the cause, the next step with its button, and git's own line under "Details". */
+    function failure(error: ReplyError, profile: boolean): HTMLElement {
+      const help = explainCloneFailure(error, { profile });
+      const retry = button('Try again', () => void reload(), signal, { primary: help.action === 'retry' || help.action === 'none' });
+      const fix =
+        help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', 'accounts', signal, { primary: true })
+        : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
+        : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
+        : false;
+      return alertBox(
+        help.cause,
+        h('p', null, help.next),
+        error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
+        !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
+        actions(fix, help.action !== 'companion' && retry),
+      );
+    }
+
+    // While the companion is missing and the panel shows it, ask again every few seconds: the
+    // panel moves on by itself once it is installed.
+    let watching: ReturnType<typeof setInterval> | undefined;
+    const watchCompanion = () => {
+      const wanted = !!panel && loaded?.kind === 'noCompanion' && !signal.aborted;
+      if (!wanted) {
+        clearInterval(watching);
+        watching = undefined;
+      } else if (!watching) {
+        watching = setInterval(() => {
+          companionStatus.forget();
+          void companionStatus.get().then((s) => {
+            if (s.state === 'ready' && loaded?.kind === 'noCompanion') void reload();
+          }, () => undefined);
+        }, COMPANION_POLL_MS);
+      }
+    };
+    signal.addEventListener('abort', () => clearInterval(watching), { once: true });
+
     function render(): void {
+      watchCompanion();
       if (!panel) return;
       bar = undefined;
       const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
@@ -188,11 +228,13 @@ export const cloneToDesktop: Feature = {
           signal,
           onClose: () => {
             panel = undefined;
+            watchCompanion();
             trigger.setAttribute('aria-expanded', 'false');
           },
         },
         (body) => fill(body, content()),
       );
+      watchCompanion();
     }, signal);
 
     if (task) follow(task);

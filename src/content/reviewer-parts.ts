@@ -2,7 +2,7 @@ import { ask } from './ask';
 import type { Person, PullRequestSummary, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
 import { problemText } from './session';
 import { h, onActivate } from './ui/dom';
-import { button, coin } from './ui/parts';
+import { button, coin, optionsButton } from './ui/parts';
 
 /** The pieces of the reviewer helpers: the vote summary, suggestions, groups and the people search. */
 
@@ -70,7 +70,7 @@ export function suggestionList(suggestions: ReviewerSuggestion[], choose: Choose
 }
 
 export function groupButtons(groups: ReviewerGroup[], project: string, choose: Choose, signal: AbortSignal): HTMLElement {
-  if (groups.length === 0) return h('p', { class: 'adoc-muted' }, `No reviewer groups for ${project} yet: make them in the extension's Options.`);
+  if (groups.length === 0) return h('p', { class: 'adoc-muted' }, `No reviewer groups for ${project} yet. `, optionsButton('Make a group', 'groups', signal, {}));
   return h(
     'div',
     { class: 'adoc-row adoc-wrap' },

@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
-import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
+import { InstallSteps } from '../shared/ui/install-steps';
 import { Path } from '../shared/ui/path';
+import type { CompanionState } from '../shared/ui/use-companion';
 import { cloneRootProblem } from './folder-input';
 
 const STATE_TITLES: Record<CompanionStatus['state'], string> = {
@@ -14,40 +16,40 @@ const STATE_TITLES: Record<CompanionStatus['state'], string> = {
   failed: 'The desktop companion did not answer',
 };
 
-/** The companion program that runs git and ssh-keygen: is it there, and where clones go. */
-export function CompanionSection(props: { profile?: Profile | undefined; onProfileChanged: () => void }) {
-  const [status, setStatus] = useState<CompanionStatus>();
-  const [checks, setChecks] = useState(0);
-  const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    setStatus(undefined);
-    ask({ type: 'companion.status' })
-      .then((s) => live && setStatus(s))
-      .catch((e: unknown) => live && setStatus({ state: 'failed', message: toReplyError(e).message, installCommand: '' }));
-    return () => {
-      live = false;
-    };
-  }, [checks]);
-
+/**
+ * The companion program that runs git and ssh-keygen: is it there, and where clones go. The status
+ * is the page's one status (`companion`), which notices an install by itself.
+ */
+export function CompanionSection(props: { companion: CompanionState; profile?: Profile | undefined; onProfileChanged: () => void }) {
+  const { status } = props.companion;
+  const box = useFocusOnChange<HTMLDivElement>(status?.state);
   return (
-    <section id="companion" aria-labelledby="companion-heading" class="card">
-      <h2 id="companion-heading">Desktop companion</h2>
+    <section id="companion" aria-labelledby="companion-heading" class="card" ref={box}>
+      <h2 id="companion-heading" tabIndex={-1}>
+        Desktop companion
+      </h2>
       <p class="muted small">A small program on this computer that clones repositories, opens them in your editor and manages SSH keys.</p>
       {!status ? (
         <p class="muted" aria-busy="true">
           Looking for the companion…
         </p>
       ) : (
-        <div class={`note ${status.state === 'ready' ? 'success' : 'warning'}`} data-state={status.state} data-testid="companion-status">
+        <div class={`note ${status.state === 'ready' ? 'success' : 'warning'}`} data-state={status.state} data-testid="companion-status" role="status">
           <span class="title">{STATE_TITLES[status.state]}</span>
           {status.state === 'ready' ? (
             <dl class="key-value">
-              <dt>Version</dt>
-              <dd>{status.version}</dd>
-              <dt>git</dt>
-              <dd>{status.git ?? 'not found: install git to clone'}</dd>
+              {status.version && (
+                <>
+                  <dt>Version</dt>
+                  <dd>{status.version}</dd>
+                </>
+              )}
+              {status.git !== undefined && (
+                <>
+                  <dt>git</dt>
+                  <dd>{status.git ?? 'not found: install git to clone'}</dd>
+                </>
+              )}
               <dt>Clone folders</dt>
               <dd>{status.cloneRoots?.length ? status.cloneRoots.map((r, i) => <span key={r}>{i > 0 && ', '}<Path value={r} /></span>) : 'none yet'}</dd>
               {status.logFile && (
@@ -61,40 +63,25 @@ export function CompanionSection(props: { profile?: Profile | undefined; onProfi
             </dl>
           ) : (
             <>
-              {status.message && <p>{status.message}</p>}
-              {status.installCommand && (
-                <>
-                  <p>{status.state === 'missing' ? 'Install it by running this in a terminal:' : 'Update it by running this in a terminal:'}</p>
-                  <pre class="command">
-                    <code>{status.installCommand}</code>
-                  </pre>
-                  <button
-                    type="button"
-                    class="small"
-                    onClick={() =>
-                      void copyText(status.installCommand).then((ok) => {
-                        setCopied(ok);
-                        setTimeout(() => setCopied(false), 2000);
-                      })
-                    }
-                  >
-                    {copied ? 'Copied' : 'Copy the command'}
-                  </button>
-                </>
-              )}
+              {status.state !== 'missing' && status.message && <p>{status.message}</p>}
+              <InstallSteps update={status.state === 'outdated'} />
+              <p class="small muted">This page notices the companion by itself once it is installed.</p>
             </>
           )}
         </div>
       )}
-      <div class="actions">
-        <button type="button" onClick={() => setChecks((n) => n + 1)}>
-          Check again
-        </button>
-      </div>
-      {props.profile && <CloneRoot key={props.profile.id} profile={props.profile} status={status} onSaved={(s) => {
-        setStatus(s);
-        props.onProfileChanged();
-      }} />}
+      {props.profile && (
+        <CloneRoot
+          key={props.profile.id}
+          profile={props.profile}
+          status={status}
+          onSaved={(s) => {
+            // The answer names the clone folders only: the rest of the status stays as it was.
+            props.companion.update({ cloneRoots: s.cloneRoots });
+            props.onProfileChanged();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -123,6 +110,7 @@ function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefin
         <div class="row">
           <input
             id="clone-root"
+            data-main
             class="grow"
             type="text"
             value={root}

@@ -1,7 +1,7 @@
 import browser from 'webextension-polyfill';
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import type { FeatureSettings, MissingAnchor, ReplyError } from '../shared/messages';
+import type { FeatureId, FeatureSettings, MissingAnchor, ReplyError } from '../shared/messages';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -20,18 +20,30 @@ export function missingAnchorsReport(missing: MissingAnchor[], version: string, 
 }
 
 /**
- * The features injected into Azure DevOps pages and the page anchors they could not find lately.
- * A first, read-only view: switching features on and off comes with the features' own work.
+ * The features injected into Azure DevOps pages, each with its switch (it counts from the page's
+ * next view), and the page anchors they could not find lately.
  */
 export function FeaturesSection() {
   const [settings, setSettings] = useState<FeatureSettings>();
   const [error, setError] = useState<ReplyError>();
   const [copied, setCopied] = useState<boolean>();
+  const [saving, setSaving] = useState<FeatureId>();
   useEffect(() => {
     ask({ type: 'features.settings' })
       .then(setSettings)
       .catch((e: unknown) => setError(toReplyError(e)));
   }, []);
+  const toggle = async (feature: FeatureId, enabled: boolean) => {
+    setSaving(feature);
+    setError(undefined);
+    try {
+      setSettings(await ask({ type: 'features.setEnabled', feature, enabled }));
+    } catch (e) {
+      setError(toReplyError(e));
+    } finally {
+      setSaving(undefined);
+    }
+  };
   return (
     <section id="features" aria-labelledby="features-heading" class="card">
       <h2 id="features-heading">Features on Azure DevOps pages</h2>
@@ -39,11 +51,24 @@ export function FeaturesSection() {
       {!settings && !error && <p class="muted">Loading…</p>}
       {settings && (
         <>
+          <p class="small muted">A change counts on the next Azure DevOps page you open (or reload).</p>
           <ul class="feature-list">
             {settings.features.map((f) => (
               <li key={f.id} data-feature={f.id}>
-                <strong>{f.title}</strong> <span class={`badge ${f.enabled ? 'success' : ''}`}>{f.enabled ? 'on' : 'off'}</span>
-                <div class="small muted">{f.description}</div>
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    id={`feature-${f.id}`}
+                    checked={f.enabled}
+                    disabled={saving === f.id}
+                    aria-describedby={`feature-${f.id}-about`}
+                    onChange={(e) => void toggle(f.id, e.currentTarget.checked)}
+                  />
+                  <strong>{f.title}</strong>
+                </label>
+                <div class="small muted" id={`feature-${f.id}-about`}>
+                  {f.description}
+                </div>
               </li>
             ))}
           </ul>

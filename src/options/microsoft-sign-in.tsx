@@ -4,6 +4,7 @@ import { ask } from '../shared/ask';
 import type { ReplyError, SignInAnswer } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
 
 type Step =
   | { step: 'start' }
@@ -17,10 +18,11 @@ type Step =
  * that turned off third-party OAuth access refuses the sign-in (TF400813): that gets its own
  * explanation and a one-click way to add a token for the same organization instead.
  */
-export function MicrosoftSignIn(props: { configured: boolean; onAdded: () => void; onUsePat: (organization: string) => void }) {
+export function MicrosoftSignIn(props: { onAdded: () => void; onUsePat: (organization: string) => void }) {
   const [step, setStep] = useState<Step>({ step: 'start' });
   const [error, setError] = useState<ReplyError & { organization?: string }>();
   const [chosen, setChosen] = useState('');
+  const box = useFocusOnChange<HTMLElement>(`${step.step}|${error?.code ?? ''}`);
 
   const signIn = async () => {
     setError(undefined);
@@ -49,19 +51,14 @@ export function MicrosoftSignIn(props: { configured: boolean; onAdded: () => voi
   };
 
   return (
-    <section class="sign-in" aria-labelledby="signin-heading">
+    <section class="sign-in" aria-labelledby="signin-heading" ref={box}>
       <h3 id="signin-heading">Sign in with Microsoft</h3>
       <p class="muted small">
         For Azure DevOps Services with a work or school account. Personal Microsoft accounts (outlook.com, hotmail.com) cannot sign in this way: use a
         personal access token.
       </p>
-      {!props.configured && (
-        <p class="small">
-          Sign-in needs the client id of a Microsoft Entra app: enter it under <a href="#advanced">Advanced</a>.
-        </p>
-      )}
       {(step.step === 'start' || step.step === 'signingIn') && (
-        <button type="button" class="primary" id="signin-start" disabled={step.step === 'signingIn'} onClick={() => void signIn()}>
+        <button type="button" class="primary" id="signin-start" data-main disabled={step.step === 'signingIn'} onClick={() => void signIn()}>
           {step.step === 'signingIn' ? 'Waiting for Microsoft sign-in…' : 'Sign in with Microsoft'}
         </button>
       )}
@@ -79,7 +76,7 @@ export function MicrosoftSignIn(props: { configured: boolean; onAdded: () => voi
         />
       )}
       {step.step === 'done' && (
-        <div class="note success" data-testid="signin-added">
+        <div class="note success" data-testid="signin-added" tabIndex={-1} data-main>
           <span class="title">Added “{step.profile.name}”</span>
           <p>Signed in as {step.profile.identity?.displayName}.</p>
           <button type="button" onClick={() => setStep({ step: 'start' })}>
@@ -133,7 +130,7 @@ function OrganizationChoice(props: {
         ))}
       </fieldset>
       <div class="actions">
-        <button type="submit" class="primary" id="signin-finish" disabled={props.busy || !props.chosen}>
+        <button type="submit" class="primary" id="signin-finish" data-main disabled={props.busy || !props.chosen}>
           {props.busy ? 'Checking access…' : `Use ${props.chosen || 'this organization'}`}
         </button>
         <button type="button" onClick={props.onCancel}>

@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import type { ProfilesAnswer, ReplyError } from '../shared/messages';
+import type { OptionsSection, ProfilesAnswer, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { mainActionIn } from '../shared/ui/focus';
 import { Shell } from '../shared/ui/shell';
+import { useCompanionStatus } from '../shared/ui/use-companion';
 import { AdvancedSection } from './advanced-section';
 import { CompanionSection } from './companion-section';
 import { FeaturesSection } from './features-section';
@@ -11,8 +13,9 @@ import { PatForm } from './pat-form';
 import { ProfilesSection } from './profiles-section';
 import { ReviewerGroupsSection } from './reviewer-groups-section';
 import { SshSection } from './ssh-section';
+import { WelcomeSection } from './welcome-section';
 
-const SECTIONS = [
+const SECTIONS: readonly (readonly [OptionsSection, string])[] = [
   ['profiles', 'Profiles'],
   ['accounts', 'Add an account'],
   ['companion', 'Companion'],
@@ -20,14 +23,31 @@ const SECTIONS = [
   ['groups', 'Reviewer groups'],
   ['features', 'Page features'],
   ['advanced', 'Advanced'],
-] as const;
+];
+
+/** Brings a section into view and puts the focus on its main action (or its heading). */
+function showSection(id: string): void {
+  const section = document.getElementById(id);
+  if (!section) return;
+  section.scrollIntoView({ block: 'start' });
+  (section.querySelector<HTMLElement>('[data-main]:not(:disabled)') ?? section.querySelector<HTMLElement>('h2[tabindex]') ?? mainActionIn(section))?.focus({ preventScroll: true });
+}
+
+/** Goes to a section; the address says where, so going back returns. */
+function goTo(section: OptionsSection): void {
+  if (location.hash === `#${section}`) showSection(section);
+  else location.hash = section;
+}
 
 export function Options() {
   const [state, setState] = useState<ProfilesAnswer>();
   const [error, setError] = useState<ReplyError>();
-  const [oauthConfigured, setOauthConfigured] = useState(true);
+  // Unknown until the settings are read: "Sign in with Microsoft" is offered only once a client id is known to exist.
+  const [oauthConfigured, setOauthConfigured] = useState<boolean>();
   // Set by "use a token instead": the PAT form opens for that organization.
   const [patFor, setPatFor] = useState<{ organization: string; at: number }>();
+  const [hash, setHash] = useState(() => location.hash.slice(1));
+  const companion = useCompanionStatus();
 
   const reload = () =>
     ask({ type: 'profiles.list' })
@@ -38,32 +58,43 @@ export function Options() {
       .catch((e: unknown) => setError(toReplyError(e)));
   useEffect(() => {
     void reload();
+    const onHash = () => setHash(location.hash.slice(1));
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
   }, []);
   // Sections render after data arrives, so a link to one (options.html#companion) is followed then.
   useEffect(() => {
-    if (state && location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
-  }, [!!state]);
+    if (state && hash) requestAnimationFrame(() => showSection(hash));
+  }, [!!state, hash]);
 
   const active = state?.profiles.find((p) => p.id === state.activeId) ?? state?.profiles[0];
   const usePat = (organization: string) => {
     setPatFor({ organization, at: Date.now() });
     requestAnimationFrame(() => document.getElementById('pat-heading')?.scrollIntoView({ behavior: 'smooth' }));
   };
+  // The welcome walks a new user through: shown when asked for or while nothing is connected, it
+  // then stays for this visit, so the steps after connecting are still there to follow.
+  const welcomeShown = useRef(false);
+  welcomeShown.current ||= !!state && (hash === 'welcome' || state.profiles.length === 0);
+  const welcome = !!state && welcomeShown.current;
 
   return (
     <Shell title="Azure DevOps Companion — Options" profile={active ? `Active: ${active.name}` : undefined}>
       <div class="options-layout">
         <nav aria-label="Sections" class="options-nav">
           <ul>
-            {SECTIONS.map(([id, label]) => (
+            {(welcome ? [['welcome', 'Welcome'] as const, ...SECTIONS] : SECTIONS).map(([id, label]) => (
               <li key={id}>
-                <a href={`#${id}`}>{label}</a>
+                <a href={`#${id}`} aria-current={hash === id ? 'location' : undefined}>
+                  {label}
+                </a>
               </li>
             ))}
           </ul>
         </nav>
         <div class="options-content">
           {error && <ErrorNote error={error} title="Could not read your profiles" />}
+          {welcome && <WelcomeSection profiles={state.profiles} companion={companion} goTo={goTo} />}
           {!state ? (
             <section id="profiles" aria-labelledby="profiles-heading" class="card" aria-busy="true">
               <h2 id="profiles-heading">Profiles</h2>
@@ -73,14 +104,25 @@ export function Options() {
             <ProfilesSection state={state} onChange={setState} reload={() => void reload()} />
           )}
           <section id="accounts" aria-labelledby="accounts-heading" class="card">
-            <h2 id="accounts-heading">Add an account</h2>
+            <h2 id="accounts-heading" tabIndex={-1}>
+              Add an account
+            </h2>
             <div class="account-ways">
-              <MicrosoftSignIn configured={oauthConfigured} onAdded={() => void reload()} onUsePat={usePat} />
+              {oauthConfigured && <MicrosoftSignIn onAdded={() => void reload()} onUsePat={usePat} />}
               <PatForm key={patFor?.at ?? 0} organization={patFor?.organization} onAdded={() => void reload()} />
+              {oauthConfigured === false && (
+                <p class="small muted">
+                  Work or school accounts can also sign in with Microsoft once this extension knows an Entra app’s client id:{' '}
+                  <button type="button" class="link" onClick={() => goTo('advanced')}>
+                    set it under Advanced
+                  </button>
+                  .
+                </p>
+              )}
             </div>
           </section>
-          <CompanionSection profile={active} onProfileChanged={() => void reload()} />
-          {state && <SshSection profiles={state.profiles} activeId={state.activeId} />}
+          <CompanionSection companion={companion} profile={active} onProfileChanged={() => void reload()} />
+          {state && <SshSection profiles={state.profiles} activeId={state.activeId} companionReady={companion.status && companion.status.state === 'ready'} />}
           {state && <ReviewerGroupsSection profiles={state.profiles} activeId={state.activeId} />}
           <FeaturesSection />
           <AdvancedSection onSaved={(s) => setOauthConfigured(s.oauth.configured)} />

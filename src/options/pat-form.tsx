@@ -44,6 +44,11 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
     if (props.organization) tokenInput.current?.focus();
   }, [props.organization]);
 
+  // A refused token: the focus goes back to the token, the field to change.
+  useEffect(() => {
+    if (failure) tokenInput.current?.focus();
+  }, [failure]);
+
   const organization = organizationFromInput(org);
   const hostProblem = host === 'cloud' ? organizationProblem(organization) : collectionUrlProblem(collection);
   const patProblem = pat.trim() === '' ? 'Paste the personal access token.' : /\s/.test(pat.trim()) ? 'A token has no spaces in it.' : undefined;
@@ -131,6 +136,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
           <label for="pat-org">Organization</label>
           <input
             id="pat-org"
+            data-main
             type="text"
             value={org}
             placeholder="fabrikam"

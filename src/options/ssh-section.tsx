@@ -6,6 +6,7 @@ import type { ReplyError } from '../shared/messages';
 import { orgBaseUrl, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
 import { openTab } from '../shared/ui/open';
 import { Path } from '../shared/ui/path';
 import { useChosenProfile } from './use-chosen-profile';
@@ -14,7 +15,7 @@ import { useChosenProfile } from './use-chosen-profile';
  * The SSH key for Azure DevOps: find or create one (RSA: the only kind Azure DevOps accepts),
  * register it (by API with a Microsoft sign-in; by hand on the keys page with a token), test it.
  */
-export function SshSection(props: { profiles: Profile[]; activeId?: string | undefined }) {
+export function SshSection(props: { profiles: Profile[]; activeId?: string | undefined; companionReady: boolean | undefined }) {
   const [data, setData] = useState<SshKeyData>();
   const [loadError, setLoadError] = useState<ReplyError>();
   const [busy, setBusy] = useState<string>();
@@ -34,7 +35,11 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       .catch((e: unknown) => (action === 'find' ? setLoadError(toReplyError(e)) : setError(toReplyError(e))))
       .finally(() => setBusy(undefined));
   };
-  useEffect(() => load('find'), []);
+  // The key is looked for through the companion: as soon as it is there (installed while this page was open, too).
+  useEffect(() => {
+    if (props.companionReady) load('find');
+  }, [props.companionReady]);
+  const box = useFocusOnChange<HTMLElement>(props.companionReady === false ? 'no companion' : data ? `${busy ?? ''}|${!!data.key}` : undefined);
 
   const key = data?.key;
   const addToAdo = async () => {
@@ -77,11 +82,22 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   };
 
   return (
-    <section id="ssh" aria-labelledby="ssh-heading" class="card">
-      <h2 id="ssh-heading">SSH key</h2>
-      {loadError ? (
+    <section id="ssh" aria-labelledby="ssh-heading" class="card" ref={box}>
+      <h2 id="ssh-heading" tabIndex={-1}>
+        SSH key
+      </h2>
+      {props.companionReady === false ? (
+        <div class="note info">
+          <p>The SSH key is found and created by the desktop companion.</p>
+          <a class="button" href="#companion" data-main>
+            Set up the companion
+          </a>
+        </div>
+      ) : loadError ? (
         <ErrorNote error={loadError} title="Could not look for your SSH key">
-          <a href="#companion">Set up the companion</a>
+          <a class="button" href="#companion">
+            Set up the companion
+          </a>
           <button type="button" onClick={() => load('find')}>
             Try again
           </button>
@@ -93,7 +109,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       ) : !key ? (
         <div class="note info">
           <p>No RSA key for Azure DevOps was found in ~/.ssh. Azure DevOps accepts RSA keys only (not ed25519).</p>
-          <button type="button" class="primary" id="ssh-generate" disabled={!!busy} onClick={() => load('generate')}>
+          <button type="button" class="primary" id="ssh-generate" data-main disabled={!!busy} onClick={() => load('generate')}>
             {busy === 'generate' ? 'Creating a key…' : 'Create an RSA key'}
           </button>
         </div>
@@ -129,7 +145,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
                   </option>
                 ))}
               </select>
-              <button type="button" class="primary" id="ssh-add" disabled={!!busy} onClick={() => void addToAdo()}>
+              <button type="button" class="primary" id="ssh-add" data-main disabled={!!busy} onClick={() => void addToAdo()}>
                 {busy === 'add' ? 'Adding…' : profile?.auth === 'pat' ? 'Copy and open the keys page' : 'Add to Azure DevOps'}
               </button>
               <button type="button" id="ssh-test" disabled={!!busy} onClick={() => void runTest()}>

@@ -1,4 +1,4 @@
-import type { RepoSummary } from '../shared/messages';
+import type { OptionsSection, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 
 /**
@@ -11,7 +11,7 @@ export function openTab(url: string): void {
   void import('../shared/ui/open').then((m) => m.openTab(url));
 }
 
-export function openOptions(section?: string): void {
+export function openOptions(section?: OptionsSection): void {
   void import('../shared/ui/open').then((m) => m.openOptions(section));
 }
 

@@ -6,6 +6,7 @@ import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { Shell } from '../shared/ui/shell';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { Tabs, type TabDef } from '../shared/ui/tabs';
+import { useCompanionStatus } from '../shared/ui/use-companion';
 import { clonesByRepo } from './clone-match';
 import { useCloneTasks } from './clone-tasks';
 import { lazyComponent } from './lazy';
@@ -72,15 +73,38 @@ export function Popup(props: { start: Startup }) {
   );
 }
 
+/** Without a profile: the same first steps as the options page's welcome, each a button to its place. */
 function ConnectAccount() {
+  const companion = useCompanionStatus();
+  const ready = companion.status?.state === 'ready';
   return (
     <Shell title={TITLE}>
-      <section aria-labelledby="connect-heading" class="connect">
-        <h2 id="connect-heading">Connect an account</h2>
-        <p class="muted">Sign in with Microsoft or add a personal access token to find, clone and create repositories and pull requests from here.</p>
-        <button class="primary" type="button" onClick={() => openOptions('accounts')}>
-          Connect an account
-        </button>
+      <section aria-labelledby="connect-heading" class="connect" data-testid="popup-welcome">
+        <h2 id="connect-heading">Three steps to your first clone</h2>
+        <ol class="steps">
+          <li data-state="current">
+            <h3>1. Connect to Azure DevOps</h3>
+            <p class="muted small">Add your organization to find, clone and create repositories and pull requests from here.</p>
+            {/* oxlint-disable-next-line jsx-a11y/no-autofocus -- the one thing to do here */}
+            <button class="primary" type="button" autoFocus onClick={() => openOptions('accounts')}>
+              Connect an account
+            </button>
+          </li>
+          <li data-state={ready ? 'done' : 'todo'}>
+            <h3>2. Install the desktop companion {ready && <span class="badge success">done</span>}</h3>
+            {ready ? (
+              <p class="muted small">The companion is ready.</p>
+            ) : (
+              <button type="button" onClick={() => openOptions('companion')}>
+                Set up the companion
+              </button>
+            )}
+          </li>
+          <li data-state="todo">
+            <h3>3. Clone a repository</h3>
+            <p class="muted small">Pick one here, or choose “Clone to desktop” on its page in Azure DevOps.</p>
+          </li>
+        </ol>
       </section>
     </Shell>
   );
@@ -93,15 +117,13 @@ const TABS: TabDef<TabId>[] = [
   { id: 'prs', label: 'Pull requests' },
   { id: 'new-pr', label: 'New PR' },
 ];
-const TAB_KEY = 'popup.tab';
 
 function Workspace(props: { profile: Profile; start: Startup }) {
   const { profile } = props;
   const [cachedListing] = useState(() => props.start.takeCachedRepos(profile.id));
-  const [tab, setTab] = useState<TabId>(() => {
-    const saved = localStorage.getItem(TAB_KEY);
-    return TABS.some((t) => t.id === saved) ? (saved as TabId) : 'repos';
-  });
+  // Always the repository search first, with the focus in it: the popup exists to find a repository.
+  const [tab, setTab] = useState<TabId>('repos');
+  const companion = useCompanionStatus();
   const [prRepo, setPrRepo] = useState<RepoSummary>();
   const repos = useRepos(profile.id, cachedListing);
   const tasks = useCloneTasks(profile.id);
@@ -111,10 +133,7 @@ function Workspace(props: { profile: Profile; start: Startup }) {
   // The next popup starts reading this profile's list before it knows which profile is active.
   useEffect(() => rememberProfile(profile.id), [profile.id]);
 
-  const select = (id: TabId) => {
-    setTab(id);
-    localStorage.setItem(TAB_KEY, id);
-  };
+  const select = setTab;
   const newPullRequest = (repo: RepoSummary) => {
     setPrRepo(repo);
     select('new-pr');
@@ -124,7 +143,15 @@ function Workspace(props: { profile: Profile; start: Startup }) {
       <Tabs tabs={TABS} selected={tab} onSelect={select} label="Popup sections" />
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
         {tab === 'repos' && (
-          <RepositoriesTab profile={profile} repos={repos} cloned={cloned} clonesProblem={!!local.problem} tasks={tasks} onNewPullRequest={newPullRequest} />
+          <RepositoriesTab
+            profile={profile}
+            repos={repos}
+            cloned={cloned}
+            clonesProblem={!!local.problem}
+            companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}
+            tasks={tasks}
+            onNewPullRequest={newPullRequest}
+          />
         )}
         {tab === 'new-repo' && <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />}
         {tab === 'prs' && <PullRequestsTab profile={profile} />}

@@ -5,6 +5,9 @@ import type { ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { explainCloneFailure } from '../shared/clone-failure';
+import { useFocusOnChange } from '../shared/ui/focus';
+import { Path } from '../shared/ui/path';
 import { openOptions, openRepoPage } from './open';
 import type { CloneTask, CloneTasks } from './clone-tasks';
 
@@ -25,12 +28,17 @@ export function RepoActions(props: {
   repo?: RepoSummary | undefined;
   clone?: LocalClone | undefined;
   clonesProblem: boolean;
+  /** The companion is not installed (or not answering): cloning starts with setting it up. */
+  companionMissing?: boolean;
   tasks: CloneTasks;
   onNewPullRequest: (repo: RepoSummary) => void;
 }) {
   const [copied, setCopied] = useState<string>();
   const [problem, setProblem] = useState<ReplyError>();
   const { repo } = props;
+  const task = repo ? props.tasks.tasks[repo.id] : undefined;
+  // Clone → progress (Cancel) → Open folder, or a failure's next step: the focus follows the main action.
+  const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionMissing}` : undefined);
   if (!repo) {
     return (
       <section class="repo-actions" aria-label="Repository actions">
@@ -38,7 +46,6 @@ export function RepoActions(props: {
       </section>
     );
   }
-  const task = props.tasks.tasks[repo.id];
   const localPath = task?.result?.path ?? props.clone?.path;
 
   const copy = async (label: string, url: string) => {
@@ -52,7 +59,7 @@ export function RepoActions(props: {
   };
 
   return (
-    <section class="repo-actions" aria-label={`Actions for ${repo.name}`} data-testid="repo-actions">
+    <section class="repo-actions" aria-label={`Actions for ${repo.name}`} data-testid="repo-actions" ref={box}>
       <p class="selected-name" title={`${repo.name} in ${repo.project.name}`}>
         <strong>{repo.name}</strong> <span class="muted">in {repo.project.name}</span>
       </p>
@@ -62,13 +69,17 @@ export function RepoActions(props: {
         <div class="actions">
           {localPath ? (
             <>
-              <button type="button" class="primary" onClick={() => open('folder')} title={localPath}>
+              <button type="button" class="primary" data-main onClick={() => open('folder')} title={localPath}>
                 Open folder
               </button>
               <button type="button" onClick={() => open('editor')}>
                 Open in editor
               </button>
             </>
+          ) : props.companionMissing ? (
+            <button type="button" class="primary" onClick={() => openOptions('companion')}>
+              Set up the companion
+            </button>
           ) : (
             <button type="button" class="primary" disabled={repo.isDisabled} onClick={() => props.tasks.start(repo)}>
               Clone
@@ -102,13 +113,21 @@ export function RepoActions(props: {
       )}
       <p class="small muted feedback" aria-live="polite">
         {copied ??
-          (task?.state === 'done' ? `Cloned to ${task.result?.path}` : task?.state === 'cancelled'
-              ? 'Clone cancelled.'
-              : localPath
-                ? `Cloned at ${localPath}`
-                : props.clonesProblem
-                  ? 'Cloning needs the desktop companion: see Options › Companion.'
-                  : '')}
+          (task?.state === 'done' && task.result ? (
+            <>
+              Cloned to <Path value={task.result.path} />
+            </>
+          ) : task?.state === 'cancelled' ? (
+            'Clone cancelled.'
+          ) : localPath ? (
+            <>
+              Cloned at <Path value={localPath} />
+            </>
+          ) : props.companionMissing ? (
+            'Cloning needs the desktop companion, a small program that runs git on this computer.'
+          ) : (
+            ''
+          ))}
       </p>
       {repo.isDisabled && <p class="small muted">This repository is disabled: it cannot be cloned until a project administrator enables it.</p>}
       {task?.state === 'failed' && task.error && (
@@ -137,7 +156,7 @@ function CloneProgress(props: { task: CloneTask; onCancel: () => void }) {
             <div style={{ width: `${task.percent}%` }} />
           </div>
         </div>
-        <button type="button" class="small" onClick={props.onCancel}>
+        <button type="button" class="small" data-main onClick={props.onCancel}>
           Cancel
         </button>
       </div>
@@ -146,22 +165,42 @@ function CloneProgress(props: { task: CloneTask; onCancel: () => void }) {
   );
 }
 
+const FAILURE_BUTTONS = {
+  token: ['Update the token', 'accounts'],
+  companion: ['Set up the companion', 'companion'],
+  ssh: ['Open the SSH key settings', 'ssh'],
+} as const;
+
+/** A failed clone: the cause, the next step with its button, and git's own line under "Details". */
 function CloneFailed(props: { error: ReplyError; onDismiss: () => void; onRetry: () => void }) {
-  const companion = /^companion\.(missing|outdated|failed)$/.test(props.error.code);
+  const help = explainCloneFailure(props.error, { profile: true });
+  const fix = help.action === 'token' || help.action === 'companion' || help.action === 'ssh' ? FAILURE_BUTTONS[help.action] : undefined;
   return (
-    <ErrorNote error={props.error} title="The clone did not finish">
-      {companion ? (
-        <button type="button" onClick={() => openOptions('companion')}>
-          Set up the companion
-        </button>
-      ) : (
-        <button type="button" onClick={props.onRetry}>
-          Try again
-        </button>
+    <div class="note error" role="alert" data-code={props.error.code} data-testid="clone-failed">
+      <span class="title">The clone did not finish</span>
+      <p>{help.cause}</p>
+      <p>{help.next}</p>
+      {help.details && (
+        <details>
+          <summary>Details</summary>
+          <code class="path">{help.details}</code>
+        </details>
       )}
-      <button type="button" class="link" onClick={props.onDismiss}>
-        Dismiss
-      </button>
-    </ErrorNote>
+      <div class="actions">
+        {fix && (
+          <button type="button" data-main onClick={() => openOptions(fix[1])}>
+            {fix[0]}
+          </button>
+        )}
+        {help.action !== 'companion' && (
+          <button type="button" data-main={fix ? undefined : true} onClick={props.onRetry}>
+            Try again
+          </button>
+        )}
+        <button type="button" class="link" onClick={props.onDismiss}>
+          Dismiss
+        </button>
+      </div>
+    </div>
   );
 }

@@ -40,6 +40,7 @@ export function RepositoriesTab(props: {
   repos: ReposState;
   cloned: Map<string, LocalClone>;
   clonesProblem: boolean;
+  companionMissing: boolean;
   tasks: CloneTasks;
   onNewPullRequest: (repo: RepoSummary) => void;
 }) {
@@ -173,6 +174,7 @@ export function RepositoriesTab(props: {
         repo={repos.listing && !repos.error ? selected : undefined}
         clone={selected ? props.cloned.get(selected.id) : undefined}
         clonesProblem={props.clonesProblem}
+        companionMissing={props.companionMissing}
         tasks={props.tasks}
         onNewPullRequest={props.onNewPullRequest}
       />

@@ -142,6 +142,7 @@ const everyRequest: Request[] = [
   { type: 'features.missingAnchor', feature: 'clone-to-desktop', page: 'repoHome', selectors: ['.repos-files-header-commandbar'] },
   { type: 'options.open', section: 'accounts' },
   { type: 'features.clearLog' },
+  { type: 'options.open', section: 'companion' },
   { type: 'forks.list', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
   { type: 'forks.create', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, projectId: 'p1', name: 'Platform-fork' },
   { type: 'pullRequest.reviewers', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1 },

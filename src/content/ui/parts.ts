@@ -1,8 +1,8 @@
+import { ask } from '../ask';
+import type { OptionsSection } from '../../shared/messages';
 import { avatarColor, initials } from '../../shared/ui/avatar';
 import { copyText } from '../../shared/ui/clipboard';
 import { GCM_INSTALL_URL } from '../../shared/git-help';
-import type { OptionsSection } from '../../shared/messages';
-import { ask } from '../ask';
 import { problemText } from '../session';
 import { pathParts } from '../../shared/ui/path-parts';
 import { h, onActivate } from './dom';
@@ -40,8 +40,8 @@ export function facts(rows: [string, Node | string][]): HTMLElement {
   return h('dl', { class: 'adoc-facts' }, rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 
-export function alertBox(text: string): HTMLElement {
-  return h('div', { class: 'adoc-alert', role: 'alert' }, text);
+export function alertBox(text: string, ...more: (Node | false)[]): HTMLElement {
+  return h('div', { class: 'adoc-alert', role: 'alert' }, h('p', null, text), more);
 }
 
 /**

@@ -1,0 +1,76 @@
+import type { ReplyError } from './messages';
+
+/**
+ * Why a clone failed, for a person: the cause in one sentence, the next step, and git's own line
+ * kept for "Details". The companion classifies git's stderr coarsely (AUTH_FAILED covers 401 and
+ * 403, NETWORK_FAILED covers TLS and 5xx); git's line, which it quotes, tells those apart.
+ */
+export interface CloneFailureHelp {
+  cause: string;
+  next: string;
+  /** The button that helps: a token in Options, the companion's setup, the SSH key, or trying again. */
+  action: 'token' | 'companion' | 'ssh' | 'retry' | 'none';
+  /** git's own words, when it said any. */
+  details?: string;
+}
+
+/** git's line, as the companion quotes it: "… (git: fatal: …)" or "git failed: …". */
+export function gitLine(message: string): string | undefined {
+  return /\(git: ([\s\S]*)\)\s*$/.exec(message)?.[1] ?? /^git failed: ([\s\S]*)$/.exec(message)?.[1];
+}
+
+export function explainCloneFailure(error: ReplyError, opts: { profile: boolean }): CloneFailureHelp {
+  const code = error.code.replace(/^companion\./, '');
+  const details = gitLine(error.message);
+  const said = `${details ?? ''}\n${error.message}`;
+  const withDetails = (h: Omit<CloneFailureHelp, 'details'>): CloneFailureHelp => (details ? { ...h, details } : h);
+
+  if (code === 'missing' || code === 'outdated' || code === 'failed') {
+    return { cause: error.message, next: code === 'outdated' ? 'Update the companion, then try again.' : 'Set up the companion, then try again.', action: 'companion' };
+  }
+  if (code === 'NO_CREDENTIAL_HELPER' || (/terminal prompts disabled|could not read (Username|Password)/i.test(said) && !opts.profile)) {
+    return withDetails({
+      cause: 'git has no credential helper to sign you in to Azure DevOps.',
+      next: 'Install Git Credential Manager (it signs in through your browser), or add a personal access token in Options.',
+      action: 'token',
+    });
+  }
+  if (/Host key verification failed|Permission denied \(|publickey/i.test(said)) {
+    return withDetails({ cause: 'The server did not accept your SSH key.', next: 'Add your public key to Azure DevOps, or test the connection, under Options › SSH key.', action: 'ssh' });
+  }
+  if (/\b401\b|Authentication failed|could not read (Username|Password)|terminal prompts disabled/i.test(said)) {
+    return withDetails({
+      cause: 'Azure DevOps did not accept the sign-in: the token may have expired or been revoked.',
+      next: 'Create a new token with the Code (Read) scope and add it again in Options.',
+      action: 'token',
+    });
+  }
+  if (/\b403\b|TF400813|Access denied/i.test(said)) {
+    return withDetails({
+      cause: 'You are signed in, but not allowed to read this repository’s code.',
+      next: 'Give the token the Code (Read) scope, or ask a project administrator for access.',
+      action: 'token',
+    });
+  }
+  if (code === 'NOT_FOUND' || /\b404\b|TF401019|not found/i.test(said)) {
+    return withDetails({ cause: 'The repository was not found: it may have been renamed or deleted, or your account cannot see it.', next: 'Open it in Azure DevOps to check, then try again.', action: 'retry' });
+  }
+  if (/SSL certificate|certificate verify|unable to get local issuer|self[- ]signed certificate/i.test(said)) {
+    return withDetails({
+      cause: 'git does not trust the server’s certificate.',
+      next: 'If your network inspects HTTPS, give git your organization’s certificate (git config --global http.sslCAInfo FILE), or ask your IT department.',
+      action: 'none',
+    });
+  }
+  if (/\b5\d\d\b/.test(details ?? '') || /returned error: 5\d\d/i.test(said)) {
+    return withDetails({ cause: 'Azure DevOps had a problem on its side.', next: 'Try again in a few minutes; status.dev.azure.com says whether there is an outage.', action: 'retry' });
+  }
+  if (code === 'NETWORK_FAILED') {
+    return withDetails({ cause: 'The server could not be reached, or the connection broke off.', next: 'Check your network or proxy, then try again.', action: 'retry' });
+  }
+  if (code === 'BRANCH_NOT_FOUND') {
+    return withDetails({ cause: 'The branch no longer exists in the repository.', next: 'Switch to another branch in Azure DevOps, then clone again.', action: 'retry' });
+  }
+  // Not from git: the message is already a sentence for a person.
+  return withDetails({ cause: details ? 'git could not clone the repository.' : error.message, next: 'Try again.', action: 'retry' });
+}

@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+const MAIN = '[data-main]:not(:disabled)';
+const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), a[href], [tabindex="-1"], [tabindex="0"]';
+
+/** The element a state's main action is: marked `data-main`, else the first thing that takes focus. */
+export function mainActionIn(root: ParentNode): HTMLElement | null {
+  return root.querySelector<HTMLElement>(MAIN) ?? root.querySelector<HTMLElement>(FOCUSABLE);
+}
+
+/**
+ * After each change of `state`, the focus moves to the new state's main action inside the returned
+ * ref's element, so keyboard and screen-reader users land where the next step is instead of on a
+ * button that just went away. `undefined` means "still loading": the changes into and out of it
+ * move nothing, so data arriving never takes the focus. And only when the focus was inside, or
+ * nowhere, or inside `alsoFrom` (where the action that changed the state lives), so a change
+ * elsewhere on the page never takes the focus from where the user is.
+ */
+export function useFocusOnChange<T extends HTMLElement>(state: string | undefined, opts: { alsoFrom?: string } = {}) {
+  const ref = useRef<T>(null);
+  const previous = useRef(state);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = state;
+    if (before === undefined || state === undefined || before === state) return;
+    const root = ref.current;
+    if (!root) return;
+    const active = document.activeElement;
+    const here = !active || active === document.body || root.contains(active) || (!!opts.alsoFrom && !!active.closest(opts.alsoFrom));
+    if (here) mainActionIn(root)?.focus();
+  }, [state]);
+  return ref;
+}

@@ -1,0 +1,161 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { installCompanion, launch, privateHome, type Session } from './harness';
+import { ContentWorld, signedInPage } from './page-helpers';
+import { openPopup, screenshots, textOf, waitForText } from './ui-steps';
+
+/**
+ * A new user's first run, in a fresh browser: Options opens at the welcome on install, leads
+ * through connecting and the companion, notices the companion once it is installed (no "Check
+ * again"), and every card that depends on it follows; the popup leads the same way.
+ */
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let userDataDir: string;
+let welcome: Page;
+
+/** What has the focus: its id, or its text. */
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim() || document.activeElement?.tagName);
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  home = await privateHome();
+  userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
+  // The companion is not installed yet: the user installs it in the middle of the run.
+  session = await launch(sandbox, { userDataDir, env: home.env });
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+});
+
+describe('the first run', () => {
+  it('opens Options at the welcome when the extension is installed', async () => {
+    const target = await session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#welcome'), { timeout: 15_000 });
+    welcome = (await target.asPage())!;
+    await welcome.setViewport({ width: 1100, height: 900 });
+    await welcome.waitForSelector('#welcome[data-step="connect"]', { timeout: 15_000 });
+    const text = await textOf(welcome, '#welcome');
+    expect(text).toContain('1. Connect to Azure DevOps');
+    expect(text).toContain('2. Install the desktop companion');
+    expect(text).toContain('3. Clone your first repository');
+    // The one thing to do first has the focus.
+    await welcome.waitForFunction(() => document.activeElement?.textContent === 'Connect an account');
+    // The companion is missing: its install command, on several lines, with what it does.
+    const install = await textOf(welcome, '#welcome [data-testid="install-steps"]');
+    expect(install).toMatch(/install/);
+    expect(install).toContain('It registers the companion');
+    // No client id in this build: only the token way is offered.
+    expect(await welcome.$('#signin-start')).toBeNull();
+    expect(await textOf(welcome, '#accounts')).toContain('set it under Advanced');
+    await screenshots(welcome, 'first-run-welcome');
+  });
+
+  it('the popup without a profile offers the same steps, each a button to its place', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('[data-testid="popup-welcome"]');
+    expect(await focused(popup)).toBe('Connect an account');
+    await screenshots(popup, 'first-run-popup');
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
+    await popup.click('[data-testid="popup-welcome"] li:nth-child(2) button');
+    const companionPage = (await (await opened).asPage())!;
+    await companionPage.bringToFront();
+    // Opened at its section, with the focus there.
+    await companionPage.waitForFunction(() => document.activeElement?.closest('#companion') !== null, { timeout: 10_000 });
+    await companionPage.close();
+    await popup.close();
+  });
+
+  it('connects with a token, and the focus moves on to the next step', async () => {
+    // Pages in background tabs draw no frames: the user's page is the one in front.
+    await welcome.bringToFront();
+    await welcome.click('#welcome button.primary');
+    await welcome.waitForFunction(() => location.hash === '#accounts' && document.activeElement?.id === 'pat-org');
+    await welcome.keyboard.type('fabrikam');
+    await welcome.type('#pat-token', sandbox.pats.fabrikam!);
+    await welcome.keyboard.press('Enter');
+    await waitForText(welcome, '[data-testid="pat-added"]', 'Added “fabrikam”', 20_000);
+    await welcome.waitForSelector('#welcome[data-step="companion"]');
+    // The form's button went away while the token was checked: the focus went to the next step's action.
+    await welcome.waitForFunction(() => document.activeElement?.textContent === 'Copy the command', { timeout: 10_000 });
+  });
+
+  it('notices the companion once it is installed, and the SSH card follows, without a reload', async () => {
+    await welcome.waitForSelector('[data-testid="companion-status"][data-state="missing"]');
+    expect(await textOf(welcome, '#ssh')).toContain('found and created by the desktop companion');
+    const before = await welcome.evaluate(() => performance.timeOrigin);
+    installCompanion(userDataDir, home.env);
+    await welcome.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 15_000 });
+    await welcome.waitForSelector('#welcome[data-step="clone"]');
+    await welcome.waitForSelector('#ssh-generate', { timeout: 20_000 });
+    expect(await welcome.evaluate(() => performance.timeOrigin)).toBe(before);
+  });
+
+  it('keeps the companion panel whole after saving a clone folder', async () => {
+    const status = () => textOf(welcome, '[data-testid="companion-status"]');
+    const before = await status();
+    expect(before).toMatch(/Version\d+\.\d+\.\d+/);
+    expect(before).toMatch(/git\d/);
+    const root = join(home.home, 'code');
+    await welcome.type('#clone-root', root);
+    await welcome.click('.clone-root button[type="submit"]');
+    await waitForText(welcome, '.clone-root .hint', `Saved: new clones of this profile go to ${root}.`);
+    const after = await status();
+    expect(after).toContain(root);
+    expect(after).toMatch(/Version\d+\.\d+\.\d+/);
+    expect(after).toMatch(/git\d/);
+    expect(after).not.toContain('not found');
+    await screenshots(welcome, 'first-run-ready', { fullPage: true });
+  });
+
+  it('a button in a page panel opens Options at the right section', async () => {
+    // contoso has no profile: the forks panel says so, with a button instead of "see Options".
+    const page = await signedInPage(session, '/contoso/Contoso%20Web/_git/contoso-web');
+    const world = await ContentWorld.of(page, session.extensionId);
+    await world.click('.adoc-forks-as-remotes', 'button', 'Add remote…');
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Forks need a profile for contoso'));
+    // A new tab: the welcome tab's address ends with #accounts too by now.
+    const known = new Set(session.browser.targets());
+    const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().endsWith('src/options/index.html#accounts'), { timeout: 10_000 });
+    await world.click('.adoc-popover', 'button', 'Add a profile');
+    const options = (await (await opened).asPage())!;
+    await options.bringToFront();
+    await options.waitForFunction(() => document.activeElement?.id === 'pat-org', { timeout: 10_000 });
+    await options.close();
+    await page.close();
+  });
+});
+
+describe('the popup once connected', () => {
+  it('opens on the repository search with the focus in it', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('#repo-list [data-repo]', { timeout: 20_000 });
+    expect(await focused(popup)).toBe('repo-search');
+    // Another tab chosen, then a new popup: still the search.
+    await popup.click('#tab-prs');
+    await popup.close();
+    const again = await openPopup(session);
+    await again.waitForSelector('#repo-search');
+    expect(await focused(again)).toBe('repo-search');
+    await again.close();
+  });
+
+  it('moves the focus from Clone to the progress and then to Open folder', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('#repo-list [data-repo="docs"]', { timeout: 20_000 });
+    await popup.click('#repo-list [data-repo="docs"]');
+    await popup.focus('[data-testid="repo-actions"] button.primary');
+    expect(await focused(popup)).toBe('Clone');
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Cloned to', 60_000);
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Open folder', { timeout: 5000 });
+    await popup.close();
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { classifyGitFailure } from '../../src/host/git-failure';
+import { explainCloneFailure, gitLine } from '../../src/shared/clone-failure';
+
+/** The error the popup and the page receive for a clone whose git wrote `stderr`. */
+const failure = (stderr: string) => {
+  const { code, message } = classifyGitFailure(stderr);
+  return { code: `companion.${code}`, message };
+};
+const help = (stderr: string, profile = true) => explainCloneFailure(failure(stderr), { profile });
+
+describe('explainCloneFailure', () => {
+  it('tells a rejected token (401) from missing access (403), each with its next step and git’s line', () => {
+    const expired = help("remote: TF401444: ...\nfatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 401");
+    expect(expired.cause).toMatch(/did not accept the sign-in/);
+    expect(expired.action).toBe('token');
+    expect(expired.details).toBe("fatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 401");
+    const forbidden = help("fatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 403");
+    expect(forbidden.cause).toMatch(/not allowed to read/);
+    expect(forbidden.next).toMatch(/Code \(Read\)/);
+  });
+
+  it('without a profile, a prompt git could not show means no credential helper', () => {
+    const none = help("fatal: could not read Username for 'https://dev.azure.com': terminal prompts disabled", false);
+    expect(none.cause).toMatch(/no credential helper/);
+    expect(none.next).toMatch(/Git Credential Manager/);
+    expect(help("fatal: could not read Username for 'https://dev.azure.com': terminal prompts disabled", true).cause).toMatch(/did not accept/);
+    expect(explainCloneFailure({ code: 'companion.NO_CREDENTIAL_HELPER', message: 'git has no credential helper.' }, { profile: false })).toMatchObject({ action: 'token', next: expect.stringMatching(/Git Credential Manager/) });
+  });
+
+  it('explains 404, TLS, 5xx and network failures', () => {
+    expect(help('remote: TF401019: The Git repository with name or identifier r does not exist\nfatal: repository not found').cause).toMatch(/not found/);
+    expect(help("fatal: unable to access 'https://x/': SSL certificate problem: unable to get local issuer certificate").cause).toMatch(/certificate/);
+    const outage = help("fatal: unable to access 'https://x/': The requested URL returned error: 503");
+    expect(outage.cause).toMatch(/on its side/);
+    expect(outage.action).toBe('retry');
+    expect(help("fatal: unable to access 'https://x/': Could not resolve host: dev.azure.com").cause).toMatch(/could not be reached/);
+  });
+
+  it('sends a missing companion to its setup, and keeps sentences that are not from git', () => {
+    expect(explainCloneFailure({ code: 'companion.missing', message: 'The desktop companion is not installed.' }, { profile: true })).toMatchObject({ action: 'companion' });
+    const other = explainCloneFailure({ code: 'companion.BAD_REQUEST', message: 'No clone folder is set.' }, { profile: true });
+    expect(other).toEqual({ cause: 'No clone folder is set.', next: 'Try again.', action: 'retry' });
+  });
+
+  it('finds git’s line in both forms the companion writes', () => {
+    expect(gitLine('Sentence. (git: fatal: x (y))')).toBe('fatal: x (y)');
+    expect(gitLine('git failed: error: z')).toBe('error: z');
+    expect(gitLine('A plain sentence.')).toBeUndefined();
+  });
+});
