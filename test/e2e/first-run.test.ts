@@ -27,7 +27,7 @@ beforeAll(async () => {
   home = await privateHome();
   userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
   // The companion is not installed yet: the user installs it in the middle of the run.
-  session = await launch(sandbox, { userDataDir, env: home.env });
+  session = await launch(sandbox, { userDataDir, env: home.env, keepWelcome: true });
 });
 
 afterAll(async () => {

@@ -52,7 +52,7 @@ export interface Session {
 
 export async function launch(
   sandbox: SandboxLike,
-  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string; keepWelcome?: boolean } = {},
 ): Promise<Session> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
@@ -92,6 +92,12 @@ export async function launch(
     return worker;
   };
   await findWorker();
+  // Installing the extension opens Options at its welcome (first-run.test.ts follows it); other
+  // tests start from a quiet browser, where the pages they open are the ones in front.
+  if (!opts.keepWelcome) {
+    const welcome = await browser.waitForTarget((t) => t.url().endsWith('#welcome'), { timeout: 5000 }).catch(() => undefined);
+    await (await welcome?.asPage())?.close();
+  }
 
   return {
     browser,

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+// Switches to src/shared/companion-install.ts once it lands.
+import { installInstructions } from '../../src/shared/companion-install-standin';
 import { launch, type Session } from './harness';
 import { grantHostAccess, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
@@ -204,10 +206,14 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toHaveLength(4);
   });
 
-  it('shows the companion section with the exact install command when it is missing', async () => {
+  it('shows the companion section with the install command for this computer when it is missing', async () => {
     const status = await options.waitForSelector('[data-testid="companion-status"]');
     expect(await status!.evaluate((e) => (e as HTMLElement).dataset.state)).toBe('missing');
-    expect(await textOf(options, '#companion pre')).toMatch(new RegExp(`^node dist/host/ado-companion-host\\.mjs install --browser \\w+ --extension-id ${session.extensionId}$`));
+    // The browser's platform picks the instructions; on this machine Linux on x86-64.
+    const platform = await options.evaluate(() => chrome.runtime.getPlatformInfo());
+    const steps = installInstructions(platform.os, platform.arch);
+    expect(await textOf(options, '#companion pre')).toBe(steps.lines.join('\n'));
+    expect(await textOf(options, '#companion [data-testid="install-steps"]')).toContain(steps.explain);
     await options.evaluate(() => window.scrollTo(0, 0));
     await screenshots(options, 'options', { fullPage: true });
   });
