@@ -1,6 +1,7 @@
 import { ask } from './ask';
 import { isBranches, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
+import { installInstructions, type InstallInstructions } from '../shared/companion-install-standin';
 import { COMPANION_POLL_MS } from '../shared/companion-poll';
 import { explainCloneFailure } from '../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../shared/git-help';
@@ -8,11 +9,12 @@ import type { ClonePlan, CompanionStatus, ReplyError } from '../shared/messages'
 import { runningClone, startClone, progressText, type CloneTask } from './clone-task';
 import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
+import { platformInfo } from './platform';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
 import { FEATURE_ANCHORS, placeInHeader } from './anchors';
-import { actions, alertBox, button, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
+import { actions, alertBox, button, copyBlock, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -23,7 +25,7 @@ import { openPopover, type Popover } from './ui/popover';
  */
 
 type Loaded =
-  | { kind: 'noCompanion'; status: CompanionStatus; urls: RemoteUrls | undefined }
+  | { kind: 'noCompanion'; status: CompanionStatus; install: InstallInstructions; urls: RemoteUrls | undefined }
   | { kind: 'problem'; message: string }
   | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean };
 
@@ -31,7 +33,10 @@ async function load(page: AdoPage): Promise<Loaded> {
   const repo = repoKeyOf(page)!;
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-    if (status.state !== 'ready') return { kind: 'noCompanion', status, urls: await readRemoteUrls(page) };
+    if (status.state !== 'ready') {
+      const { os, arch } = await platformInfo();
+      return { kind: 'noCompanion', status, install: installInstructions(os, arch), urls: await readRemoteUrls(page) };
+    }
     // Without a profile the background reads the clone URL with the page's own session, and git
     // signs in by itself.
     const hasProfile = !!context.profile;
@@ -132,11 +137,13 @@ export const cloneToDesktop: Feature = {
       if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')];
       if (loaded.kind === 'problem') return [title(`Clone ${repo.name}`), alertBox(loaded.message), actions(button('Try again', () => void reload(), signal))];
       if (loaded.kind === 'noCompanion') {
-        const { status, urls } = loaded;
+        const { status, install, urls } = loaded;
         return [
           title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
-          h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal:'),
-          copyField('Install command', status.installCommand, signal),
+          h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download it, then run this in a terminal:' : ' Run this in a terminal:'),
+          install.download ? h('a', { class: 'adoc-link', href: install.download, download: '' }, 'Download the companion') : false,
+          copyBlock('Install command', install.lines.join('\n'), signal),
+          h('p', { class: 'adoc-muted' }, install.explain),
           status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
           h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
           urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,

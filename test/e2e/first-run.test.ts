@@ -90,9 +90,19 @@ describe('the first run', () => {
   it('notices the companion once it is installed, and the SSH card follows, without a reload', async () => {
     await welcome.waitForSelector('[data-testid="companion-status"][data-state="missing"]');
     expect(await textOf(welcome, '#ssh')).toContain('found and created by the desktop companion');
+    // A page's clone panel, open while the companion is missing, moves on by itself too.
+    const page = await signedInPage(session, '/fabrikam/Platform/_git/Platform');
+    const world = await ContentWorld.of(page, session.extensionId);
+    await world.click('.adoc-clone-to-desktop', 'button');
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Clone to desktop needs the companion'));
+    await welcome.bringToFront();
     const before = await welcome.evaluate(() => performance.timeOrigin);
     installCompanion(userDataDir, home.env);
     await welcome.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 15_000 });
+    await page.bringToFront();
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Into'), 15_000);
+    await page.close();
+    await welcome.bringToFront();
     await welcome.waitForSelector('#welcome[data-step="clone"]');
     await welcome.waitForSelector('#ssh-generate', { timeout: 20_000 });
     expect(await welcome.evaluate(() => performance.timeOrigin)).toBe(before);

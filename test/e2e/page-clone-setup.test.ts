@@ -1,6 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+// Switches to src/shared/companion-install.ts once it lands.
+import { installInstructions } from '../../src/shared/companion-install-standin';
 import { launch, type Session } from './harness';
 import { clickLink, ContentWorld, screenshot, signedInPage } from './page-helpers';
 
@@ -17,8 +19,12 @@ let session: Session;
 let page: Page;
 let world: ContentWorld;
 
-/** The values of the read-only fields in our panel. */
-const fields = () => world.run<string[]>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('input')].map((i) => i.value)`, POPOVER);
+/** The install command our panel shows, then the values of its read-only fields. */
+const fields = () =>
+  world.run<string[]>(
+    `(sel) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); return [r.querySelector('pre').textContent, ...[...r.querySelectorAll('input')].map((i) => i.value)]; }`,
+    POPOVER,
+  );
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
@@ -41,8 +47,11 @@ describe('Clone to desktop without the companion or a profile', () => {
     const [text] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Or clone it yourself'));
     expect(text).toContain('Clone to desktop needs the companion');
     const [install, https, ssh] = await fields();
-    expect(install).toContain(' install');
-    expect(install).toContain(session.extensionId);
+    // The command for this computer (Linux on x86-64 here), on its several lines, with what it does.
+    expect(install).toBe(installInstructions('linux', 'x86-64').lines.join('\n'));
+    expect(text).toContain(installInstructions('linux', 'x86-64').explain);
+    // No "Check again": the panel watches for the companion by itself.
+    expect(text).not.toContain('Check again');
     expect(https).toBe('https://fabrikam@dev.azure.com/fabrikam/Platform/_git/platform-tools');
     expect(ssh).toBe('git@ssh.dev.azure.com:v3/fabrikam/Platform/platform-tools');
     await screenshot(page, 'clone-to-desktop-no-companion-light');

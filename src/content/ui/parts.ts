@@ -35,6 +35,19 @@ export function pathText(path: string): HTMLElement {
   return h('span', { class: 'adoc-mono', title: path }, pathParts(path).flatMap((part) => [part, h('wbr')]));
 }
 
+/** A command of several lines, kept as written, with a Copy button. */
+export function copyBlock(label: string, text: string, signal: AbortSignal): HTMLElement {
+  const block = h('pre', { class: 'adoc-mono adoc-command', 'aria-label': label, tabindex: 0 }, text);
+  const status = h('span', { class: 'adoc-sr', role: 'status' });
+  const copy = button('Copy', () => {
+    void copyText(text).then((ok) => {
+      copy.textContent = ok ? 'Copied' : 'Select and copy';
+      status.textContent = ok ? `${label} copied` : 'The browser refused to copy: select the text and copy it.';
+    });
+  }, signal, { small: true, ariaLabel: `Copy ${label}` });
+  return h('div', { class: 'adoc-col' }, block, h('div', { class: 'adoc-row' }, copy, status));
+}
+
 /** Label–value pairs. */
 export function facts(rows: [string, Node | string][]): HTMLElement {
   return h('dl', { class: 'adoc-facts' }, rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));

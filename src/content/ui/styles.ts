@@ -40,6 +40,7 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-ellipsis{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .adoc-mono{font-family:Consolas,"Cascadia Code",Menlo,monospace;font-size:12px;overflow-wrap:anywhere}
 .adoc-input{font:inherit;color:var(--adoc-fg);background:var(--background-color,transparent);border:1px solid rgba(var(--adoc-n2),1);border-radius:2px;padding:4px 8px;min-height:30px;min-width:0}
+.adoc-command{margin:0;padding:8px;white-space:pre-wrap;background:rgba(var(--adoc-n1),1);border:1px solid rgba(var(--adoc-n),1);border-radius:2px;color:var(--adoc-fg)}
 .adoc-facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}
 .adoc-facts dt{color:var(--adoc-fg2)}.adoc-facts dd{margin:0;min-width:0}
 .adoc-progress{height:4px;background:rgba(var(--adoc-n),1);border-radius:2px;overflow:hidden}
