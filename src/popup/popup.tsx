@@ -28,6 +28,8 @@ export function Popup(props: { start: Startup }) {
   const [state, setState] = useState<ProfilesAnswer>();
   const [error, setError] = useState<ReplyError>();
   const [switching, setSwitching] = useState(false);
+  // Every popup opens on the repository search (focus in it); switching profile keeps the tab.
+  const [tab, setTab] = useState<TabId>('repos');
 
   // A layout effect: the answer is taken as soon as it comes, not a frame after the first paint.
   useLayoutEffect(() => {
@@ -68,7 +70,7 @@ export function Popup(props: { start: Startup }) {
   return (
     <Shell title={TITLE} header={<ProfileSwitcher profiles={state.profiles} activeId={active.id} busy={switching} onChange={(id) => void switchTo(id)} />}>
       {/* Keyed by profile: switching starts every tab afresh for the new organization. */}
-      <Workspace key={active.id} profile={active} start={props.start} />
+      <Workspace key={active.id} profile={active} start={props.start} tab={tab} onTab={setTab} />
     </Shell>
   );
 }
@@ -118,11 +120,10 @@ const TABS: TabDef<TabId>[] = [
   { id: 'new-pr', label: 'New PR' },
 ];
 
-function Workspace(props: { profile: Profile; start: Startup }) {
+function Workspace(props: { profile: Profile; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
   const { profile } = props;
   const [cachedListing] = useState(() => props.start.takeCachedRepos(profile.id));
-  // Always the repository search first, with the focus in it: the popup exists to find a repository.
-  const [tab, setTab] = useState<TabId>('repos');
+  const { tab, onTab: select } = props;
   const companion = useCompanionStatus();
   const [prRepo, setPrRepo] = useState<RepoSummary>();
   const repos = useRepos(profile.id, cachedListing);
@@ -133,7 +134,6 @@ function Workspace(props: { profile: Profile; start: Startup }) {
   // The next popup starts reading this profile's list before it knows which profile is active.
   useEffect(() => rememberProfile(profile.id), [profile.id]);
 
-  const select = setTab;
   const newPullRequest = (repo: RepoSummary) => {
     setPrRepo(repo);
     select('new-pr');
