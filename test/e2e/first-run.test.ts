@@ -170,18 +170,18 @@ describe('the popup once connected', () => {
   });
 });
 
-describe('feature switches', () => {
-  /** Which of our page buttons a repository page shows once its features have started. */
-  async function pageButtons(): Promise<{ clone: boolean; forks: boolean }> {
-    const page = await signedInPage(session, '/fabrikam/Platform/_git/Platform');
-    await page.waitForSelector('.adoc-forks-as-remotes', { timeout: 15_000 });
-    // Both features start in the same view: once one is there, the other has had its chance.
-    await new Promise((r) => setTimeout(r, 300));
-    const shown = await page.evaluate(() => ({ clone: !!document.querySelector('.adoc-clone-to-desktop'), forks: !!document.querySelector('.adoc-forks-as-remotes') }));
-    await page.close();
-    return shown;
-  }
+/** Which of our page buttons a repository page shows once its features have started. */
+async function pageButtons(): Promise<{ clone: boolean; forks: boolean }> {
+  const page = await signedInPage(session, '/fabrikam/Platform/_git/Platform');
+  await page.waitForSelector('.adoc-forks-as-remotes', { timeout: 15_000 });
+  // Both features start in the same view: once one is there, the other has had its chance.
+  await new Promise((r) => setTimeout(r, 300));
+  const shown = await page.evaluate(() => ({ clone: !!document.querySelector('.adoc-clone-to-desktop'), forks: !!document.querySelector('.adoc-forks-as-remotes') }));
+  await page.close();
+  return shown;
+}
 
+describe('feature switches', () => {
   it('turning a feature off in Options takes it off the pages, and on again brings it back', async () => {
     expect(await pageButtons()).toEqual({ clone: true, forks: true });
     const options = await session.openExtensionPage('options', '#features');

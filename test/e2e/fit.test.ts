@@ -135,6 +135,17 @@ describe.each(SCHEMES)('the injected widgets in the %s theme', (theme) => {
     expect(into.breaks).toBe(into.text.split('/').length);
     await widgetFindings(world, '.adoc-popover', 'clone panel');
     await screenshot(page, `fit-clone-panel-${theme}`);
+    // Tab past the panel's last control goes on after its button in the page, not to the page's end.
+    for (let i = 0; i < 6 && (await page.$('.adoc-popover')); i++) await page.keyboard.press('Tab');
+    expect(await page.$('.adoc-popover')).toBeNull();
+    const after = await page.evaluate(() => {
+      const host = document.querySelector('.adoc-clone-to-desktop')!;
+      const at = document.activeElement!;
+      return { follows: !!(host.compareDocumentPosition(at) & Node.DOCUMENT_POSITION_FOLLOWING), body: at === document.body };
+    });
+    expect(after).toEqual({ follows: true, body: false });
+    await world.click('.adoc-clone-to-desktop', 'button');
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Into'));
     await page.keyboard.press('Escape');
     await world.click('.adoc-forks-as-remotes', 'button', 'Add remote…');
     await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Fork and clone'));

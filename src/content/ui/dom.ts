@@ -49,6 +49,9 @@ export function onActivate(el: Element, action: (e: MouseEvent) => void, signal:
 }
 
 const hosts = new Set<HTMLElement>();
+/** Each widget's closed root, for our own code only (the popover moves the focus into the next widget). */
+const roots = new WeakMap<Element, ShadowRoot>();
+export const widgetRoot = (host: Element): ShadowRoot | undefined => roots.get(host);
 let themeWatch: MutationObserver | undefined;
 
 const isDark = () => {
@@ -82,6 +85,7 @@ export function widget(name: string, tag: 'span' | 'div' = 'span'): Widget {
   // Marks our nodes so anchors are never looked for inside them.
   host.dataset.adoc = name;
   const root = host.attachShadow({ mode: 'closed' });
+  roots.set(host, root);
   root.append(h('style', null, STYLES));
   for (const old of hosts) if (!old.isConnected) hosts.delete(old);
   hosts.add(host);

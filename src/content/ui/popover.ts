@@ -1,4 +1,4 @@
-import { h, widget } from './dom';
+import { h, widget, widgetRoot } from './dom';
 
 export interface Popover {
   /** Where the caller draws the panel's content. */
@@ -17,6 +17,21 @@ export interface PopoverOptions {
 }
 
 const FOCUSABLE = 'button:not(:disabled),input:not(:disabled),select:not(:disabled),a[href],[tabindex="0"]';
+const PAGE_TABBABLE = 'a[href],button,input,select,textarea,[tabindex],[contenteditable="true"],[data-adoc]';
+
+/**
+ * The element Tab reaches after `owner` in the page: the panel is drawn at the end of <body>, but
+ * for the keyboard it belongs right after its button. Our own widgets count as one stop each.
+ */
+function nextInPage(owner: Element): HTMLElement | undefined {
+  for (const el of document.querySelectorAll<HTMLElement>(PAGE_TABBABLE)) {
+    if (!(owner.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) || owner.contains(el)) continue;
+    if (el.matches('.adoc-popover')) continue;
+    if (el.tabIndex < 0 || (el as HTMLButtonElement).disabled || el.getClientRects().length === 0) continue;
+    return el;
+  }
+  return undefined;
+}
 
 /**
  * A panel like Azure DevOps' callouts, drawn at the end of <body> (command bars clip their
@@ -72,6 +87,28 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
       opts.trigger.focus();
     },
     { capture: true, signal: life.signal },
+  );
+
+  // Tab past the panel's last control goes on to what follows its button in the page (the panel
+  // closes); Shift+Tab before its first goes back to the button.
+  body.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.key !== 'Tab') return;
+      const controls = [...body.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((c) => c.getClientRects().length > 0);
+      const at = root.activeElement;
+      if (!e.shiftKey && at === controls[controls.length - 1]) {
+        e.preventDefault();
+        const next = nextInPage(opts.owner);
+        close();
+        if (next?.dataset.adoc) (widgetRoot(next)?.querySelector<HTMLElement>(FOCUSABLE) ?? next).focus();
+        else (next ?? opts.trigger).focus();
+      } else if (e.shiftKey && at === controls[0]) {
+        e.preventDefault();
+        opts.trigger.focus();
+      }
+    },
+    { signal: life.signal },
   );
 
   document.body.append(host);
