@@ -1,7 +1,7 @@
 import { ask } from './ask';
 import { isBranches, isRepoFiles, isRepoHome, type AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
-import { installInstructions, type InstallInstructions } from '../shared/companion-install-standin';
+import { companionOs, installInstructions, type InstallInstructions } from '../shared/companion-install';
 import { COMPANION_POLL_MS } from '../shared/companion-poll';
 import { explainCloneFailure } from '../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../shared/git-help';
@@ -35,7 +35,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') {
       const { os, arch } = await platformInfo();
-      return { kind: 'noCompanion', status, install: installInstructions(os, arch), urls: await readRemoteUrls(page) };
+      return { kind: 'noCompanion', status, install: installInstructions(companionOs(os), arch), urls: await readRemoteUrls(page) };
     }
     // Without a profile the background reads the clone URL with the page's own session, and git
     // signs in by itself.
@@ -140,10 +140,9 @@ export const cloneToDesktop: Feature = {
         const { status, install, urls } = loaded;
         return [
           title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
-          h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download it, then run this in a terminal:' : ' Run this in a terminal:'),
-          install.download ? h('a', { class: 'adoc-link', href: install.download, download: '' }, 'Download the companion') : false,
-          copyBlock('Install command', install.lines.join('\n'), signal),
-          h('p', { class: 'adoc-muted' }, install.explain),
+          h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
+          copyBlock('Install command', install.commands.join('\n'), signal),
+          h('p', { class: 'adoc-muted' }, install.explanation),
           status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
           h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
           urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,

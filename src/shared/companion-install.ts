@@ -38,6 +38,11 @@ function normalArch(arch: string): 'x64' | 'arm64' | 'other' {
   return 'other';
 }
 
+/** getPlatformInfo's os as one of ours: ChromeOS (Linux apps) and the rest run the Linux companion. */
+export function companionOs(os: string): CompanionOs {
+  return os === 'win' || os === 'mac' ? os : 'linux';
+}
+
 export function installInstructions(os: CompanionOs, arch: string): InstallInstructions {
   const npx = [`npx ${COMPANION_NPM_PACKAGE} install`];
   const cpu = normalArch(arch);

@@ -51,7 +51,7 @@ describe('the first run', () => {
     // The companion is missing: its install command, on several lines, with what it does.
     const install = await textOf(welcome, '#welcome [data-testid="install-steps"]');
     expect(install).toMatch(/install/);
-    expect(install).toContain('It registers the companion');
+    expect(install).toContain('registers there with every browser it finds');
     // No client id in this build: only the token way is offered.
     expect(await welcome.$('#signin-start')).toBeNull();
     expect(await textOf(welcome, '#accounts')).toContain('set it under Advanced');

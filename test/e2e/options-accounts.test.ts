@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-// Switches to src/shared/companion-install.ts once it lands.
-import { installInstructions } from '../../src/shared/companion-install-standin';
+import { companionOs, installInstructions } from '../../src/shared/companion-install';
 import { launch, type Session } from './harness';
 import { grantHostAccess, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
@@ -211,9 +210,9 @@ describe('options page: accounts', () => {
     expect(await status!.evaluate((e) => (e as HTMLElement).dataset.state)).toBe('missing');
     // The browser's platform picks the instructions; on this machine Linux on x86-64.
     const platform = await options.evaluate(() => chrome.runtime.getPlatformInfo());
-    const steps = installInstructions(platform.os, platform.arch);
-    expect(await textOf(options, '#companion pre')).toBe(steps.lines.join('\n'));
-    expect(await textOf(options, '#companion [data-testid="install-steps"]')).toContain(steps.explain);
+    const steps = installInstructions(companionOs(platform.os), platform.arch);
+    expect(await textOf(options, '#companion pre')).toBe(steps.commands.join('\n'));
+    expect(await textOf(options, '#companion [data-testid="install-steps"]')).toContain(steps.explanation);
     await options.evaluate(() => window.scrollTo(0, 0));
     await screenshots(options, 'options', { fullPage: true });
   });

@@ -1,8 +1,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-// Switches to src/shared/companion-install.ts once it lands.
-import { installInstructions } from '../../src/shared/companion-install-standin';
+import { installInstructions } from '../../src/shared/companion-install';
 import { launch, type Session } from './harness';
 import { clickLink, ContentWorld, screenshot, signedInPage } from './page-helpers';
 
@@ -48,8 +47,8 @@ describe('Clone to desktop without the companion or a profile', () => {
     expect(text).toContain('Clone to desktop needs the companion');
     const [install, https, ssh] = await fields();
     // The command for this computer (Linux on x86-64 here), on its several lines, with what it does.
-    expect(install).toBe(installInstructions('linux', 'x86-64').lines.join('\n'));
-    expect(text).toContain(installInstructions('linux', 'x86-64').explain);
+    expect(install).toBe(installInstructions('linux', 'x86-64').commands.join('\n'));
+    expect(text).toContain(installInstructions('linux', 'x86-64').explanation);
     // No "Check again": the panel watches for the companion by itself.
     expect(text).not.toContain('Check again');
     expect(https).toBe('https://fabrikam@dev.azure.com/fabrikam/Platform/_git/platform-tools');

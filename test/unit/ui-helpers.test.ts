@@ -5,6 +5,7 @@ import { defaultBranches, titleFromBranch } from '../../src/popup/pr-defaults';
 import { myVote, voteLabel, voteSummary, voteTone } from '../../src/popup/votes';
 import type { PullRequestSummary } from '../../src/shared/messages';
 import { avatarColor, initials } from '../../src/shared/ui/avatar';
+import { companionOs } from '../../src/shared/companion-install';
 import { pathParts } from '../../src/shared/ui/path-parts';
 import { relativeTime } from '../../src/shared/ui/relative-time';
 
@@ -126,5 +127,11 @@ describe('pathParts', () => {
     expect(pathParts('plain')).toEqual(['plain']);
     expect(pathParts('')).toEqual([]);
     for (const p of ['/a/b c/d', 'C:\\x\\y', 'rel/a\\b']) expect(pathParts(p).join('')).toBe(p);
+  });
+});
+
+describe('companionOs', () => {
+  it('names the companion for each system getPlatformInfo reports', () => {
+    expect(['win', 'mac', 'linux', 'cros', 'openbsd'].map(companionOs)).toEqual(['win', 'mac', 'linux', 'linux', 'linux']);
   });
 });

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { installInstructions, type InstallInstructions } from '../companion-install-standin';
+import { companionOs, installInstructions, type InstallInstructions } from '../companion-install';
 import { copyText } from './clipboard';
 
 /**
- * How to install the companion on this computer: the one command (or download) for the browser's
- * operating system, on several lines, with a Copy button and one sentence of what it does.
+ * How to install the companion on this computer: the download and the commands for the browser's
+ * operating system, on several lines, with a Copy button and one sentence of what they do; the npm
+ * way for people with Node.
  */
 export function InstallSteps(props: { update?: boolean; main?: boolean }) {
   const [steps, setSteps] = useState<InstallInstructions>();
@@ -13,25 +14,23 @@ export function InstallSteps(props: { update?: boolean; main?: boolean }) {
   useEffect(() => {
     browser.runtime
       .getPlatformInfo()
-      .then((p) => setSteps(installInstructions(p.os, p.arch)))
+      .then((p) => setSteps(installInstructions(companionOs(p.os), p.arch)))
       .catch(() => setSteps(installInstructions('linux', 'x86-64')));
   }, []);
   if (!steps) return null;
-  const command = steps.lines.join('\n');
+  const command = steps.commands.join('\n');
   return (
     <div class="install-steps" data-testid="install-steps">
       {steps.download && (
         <p>
-          <a class="button" href={steps.download} download>
-            Download the companion
-          </a>
+          Download <code>{steps.download}</code> from the companion’s release page into your Downloads folder, then
         </p>
       )}
-      <p>{props.update ? 'Update it by running this in a terminal:' : steps.download ? 'Then run this in a terminal:' : 'Run this in a terminal:'}</p>
+      <p>{props.update ? 'update it by running this in a terminal:' : steps.download ? 'run this in a terminal:' : 'Run this in a terminal:'}</p>
       <pre class="command">
         <code>{command}</code>
       </pre>
-      <p class="small muted">{steps.explain}</p>
+      <p class="small muted">{steps.explanation}</p>
       <div class="actions">
         <button
           type="button"
@@ -50,6 +49,11 @@ export function InstallSteps(props: { update?: boolean; main?: boolean }) {
           {copied === false ? 'The browser refused to copy: select the command and copy it.' : ''}
         </span>
       </div>
+      {steps.download && (
+        <p class="small muted">
+          With Node 20.19 or newer, instead: <code>{steps.npx.join(' && ')}</code>
+        </p>
+      )}
     </div>
   );
 }
