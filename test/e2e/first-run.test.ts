@@ -95,6 +95,14 @@ describe('the first run', () => {
     const world = await ContentWorld.of(page, session.extensionId);
     await world.click('.adoc-clone-to-desktop', 'button');
     await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Clone to desktop needs the companion'));
+    // Its "Open the setup steps" opens Options at the companion's section, in a new tab.
+    const known = new Set(session.browser.targets());
+    const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
+    await world.click('.adoc-popover', 'button', 'Open the setup steps');
+    const setup = (await (await opened).asPage())!;
+    await setup.bringToFront();
+    await setup.waitForFunction(() => document.activeElement?.closest('#companion') !== null, { timeout: 10_000 });
+    await setup.close();
     await welcome.bringToFront();
     const before = await welcome.evaluate(() => performance.timeOrigin);
     installCompanion(userDataDir, home.env);
@@ -125,22 +133,6 @@ describe('the first run', () => {
     await screenshots(welcome, 'first-run-ready', { fullPage: true });
   });
 
-  it('a button in a page panel opens Options at the right section', async () => {
-    // contoso has no profile: the forks panel says so, with a button instead of "see Options".
-    const page = await signedInPage(session, '/contoso/Contoso%20Web/_git/contoso-web');
-    const world = await ContentWorld.of(page, session.extensionId);
-    await world.click('.adoc-forks-as-remotes', 'button', 'Add remote…');
-    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Forks need a profile for contoso'));
-    // A new tab: the welcome tab's address ends with #accounts too by now.
-    const known = new Set(session.browser.targets());
-    const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().endsWith('src/options/index.html#accounts'), { timeout: 10_000 });
-    await world.click('.adoc-popover', 'button', 'Add a profile');
-    const options = (await (await opened).asPage())!;
-    await options.bringToFront();
-    await options.waitForFunction(() => document.activeElement?.id === 'pat-org', { timeout: 10_000 });
-    await options.close();
-    await page.close();
-  });
 });
 
 describe('the popup once connected', () => {
