@@ -30,7 +30,8 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean 
   }
   if (code === 'NO_CREDENTIAL_HELPER' || (/terminal prompts disabled|could not read (Username|Password)/i.test(said) && !opts.profile)) {
     return withDetails({
-      cause: 'git has no credential helper to sign you in to Azure DevOps.',
+      // The companion's own sentence names the server.
+      cause: code === 'NO_CREDENTIAL_HELPER' ? error.message : 'git has no credential helper to sign you in to Azure DevOps.',
       next: 'Install Git Credential Manager (it signs in through your browser), or add a personal access token in Options.',
       action: 'token',
     });
