@@ -21,12 +21,14 @@ export function InstallSteps(props: { update?: boolean; main?: boolean }) {
   const command = steps.commands.join('\n');
   return (
     <div class="install-steps" data-testid="install-steps">
-      {steps.download && (
-        <p>
-          Download <code>{steps.download}</code> from the companion’s release page into your Downloads folder, then
-        </p>
-      )}
-      <p>{props.update ? 'update it by running this in a terminal:' : steps.download ? 'run this in a terminal:' : 'Run this in a terminal:'}</p>
+      <p>
+        {steps.download && (
+          <>
+            Download <code>{steps.download}</code> from the companion’s release page into your Downloads folder, then{' '}
+          </>
+        )}
+        {props.update ? 'update it by running this in a terminal:' : steps.download ? 'run this in a terminal:' : 'Run this in a terminal:'}
+      </p>
       <pre class="command">
         <code>{command}</code>
       </pre>
