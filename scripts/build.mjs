@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
 import { buildCompanion } from './build-companion.mjs';
+import { buildAdoExtension } from './build-ado-extension.mjs';
 import { buildHost } from './build-host.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -43,3 +44,5 @@ zip(join(dist, 'firefox'), join(dist, `azure-devops-companion-firefox-${version}
 for (const zipFile of readdirSync(dist).filter((f) => f.endsWith('.zip'))) console.log(`built dist/${zipFile}`);
 if (!existsSync(join(dist, 'host', 'ado-companion-host.mjs'))) throw new Error('host bundle missing');
 for (const file of await buildCompanion({ bundle, outDir: dist })) console.log(`built ${relative(root, file)}`);
+const { vsix } = await buildAdoExtension(dist);
+console.log(`built ${relative(root, vsix)}`);
