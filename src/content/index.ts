@@ -1,3 +1,4 @@
+import { listenForHandoffs } from './ado-extension-handoff';
 import { ask } from './ask';
 import { parseAdoUrl } from '../shared/ado/urls';
 import type { FeatureId } from '../shared/messages';
@@ -37,8 +38,21 @@ async function onPremHosts(): Promise<string[]> {
 // A page of an organization without a profile: the background's REST calls go out from here, with the page's session.
 answerPageFetches(((globalThis as { browser?: typeof chrome }).browser ?? globalThis.chrome).runtime);
 
-void onPremHosts().then((hosts) =>
-  startRegistry(
+void onPremHosts().then((hosts) => {
+  const thisPage = () => parseAdoUrl(location.href, { onPremHosts: hosts }) ?? undefined;
+  // Menu items of the Azure DevOps extension (ado-extension/) hand their choice to us here.
+  listenForHandoffs(
+    {
+      page: thisPage,
+      serverOrigins: () => {
+        const p = thisPage();
+        return p?.hostKind === 'onprem' ? [p.origin] : [];
+      },
+      features: FEATURES,
+    },
+    new AbortController().signal,
+  );
+  return startRegistry(
     FEATURES,
     {
       ...documentSource,
@@ -51,5 +65,5 @@ void onPremHosts().then((hosts) =>
       onView: (page) => mark(page ? page.page : 'inactive'),
     },
     { parse: (url) => parseAdoUrl(url, { onPremHosts: hosts }) },
-  ),
-);
+  );
+});

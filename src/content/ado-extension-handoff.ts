@@ -1,0 +1,85 @@
+import type { AdoPage } from '../shared/ado/urls';
+import { HANDOFF_CHANNEL, isContributionMessage, parseHandoff, type Handoff, type HandoffAck } from '../shared/ado-extension';
+import type { Feature } from './feature';
+import { h, widget } from './ui/dom';
+import { actions, button } from './ui/parts';
+
+/**
+ * The browser extension's end of the Azure DevOps extension's menus (ado-extension/). A menu item's
+ * hidden iframe posts what the user chose; this script accepts it only from a frame of this page
+ * served by our contribution's origin, for this page's organization (src/shared/ado-extension.ts),
+ * answers so the iframe does not open its fallback dialog, and shows the matching feature's own
+ * button in a small panel. Nothing starts until the user clicks there (trusted clicks only, as
+ * everywhere), so a forged message can at most show a panel for the page's own organization.
+ */
+
+/** The feature that does each action (those of other branches join by id when they land). */
+const FEATURE_OF: Record<Handoff['action'], string> = { clone: 'clone-to-desktop', checkout: 'pull-request-checkout', startWork: 'start-work' };
+
+const VERB: Record<Handoff['action'], string> = { clone: 'Clone to desktop', checkout: 'Check out locally', startWork: 'Start work' };
+
+/** The page the feature would be mounted on had the user opened it: what the menu named, in this page's organization. */
+function pageFor(page: AdoPage, m: Handoff): AdoPage {
+  const base = { ...page, project: m.project, repository: m.repository, branch: m.branch };
+  if (m.action === 'checkout') return { ...base, page: 'pullRequest', pullRequestId: m.pullRequestId };
+  if (m.action === 'startWork') return { ...base, page: 'other', workItemId: m.workItemId } as AdoPage;
+  return { ...base, page: 'repoFiles' };
+}
+
+function describe(m: Handoff): string {
+  if (m.action === 'startWork') return `Work item ${m.workItemId} in ${m.project}`;
+  if (m.action === 'checkout') return `Pull request ${m.pullRequestId} of ${m.repository}`;
+  return `${m.repository}${m.branch ? `, branch ${m.branch}` : ''}`;
+}
+
+export interface HandoffOptions {
+  page: () => AdoPage | undefined;
+  /** Azure DevOps Server origins the user granted: a Server serves our contribution from itself. */
+  serverOrigins: () => readonly string[];
+  features: readonly Feature[];
+}
+
+/** Listens for hand-offs until `signal` aborts. */
+export function listenForHandoffs({ page, serverOrigins, features }: HandoffOptions, signal: AbortSignal): void {
+  let shown: AbortController | undefined;
+
+  function show(current: AdoPage, m: Handoff): void {
+    shown?.abort();
+    const life = new AbortController();
+    shown = life;
+    signal.addEventListener('abort', () => life.abort(), { once: true, signal: life.signal });
+    const { host, root } = widget('handoff', 'div');
+    host.style.cssText = 'position:fixed;z-index:2147483000;right:16px;bottom:16px';
+    const feature = features.find((f) => (f.id as string) === FEATURE_OF[m.action]);
+    const slot = h('div', { class: 'adoc-row' });
+    const panel = h(
+      'div',
+      { class: 'adoc-panel', role: 'dialog', 'aria-label': `Azure DevOps Companion: ${VERB[m.action]}` },
+      h('h2', { class: 'adoc-title' }, VERB[m.action]),
+      h('p', null, describe(m)),
+      feature ? slot : h('p', { class: 'adoc-muted' }, 'This version of the browser extension cannot do that yet.'),
+      actions(button('Dismiss', () => life.abort(), life.signal)),
+    );
+    root.append(panel);
+    document.body.append(host);
+    life.signal.addEventListener('abort', () => host.remove(), { once: true });
+    // The feature draws its own button, which opens its own panel (plan, companion checks, progress).
+    if (feature) slot.append(feature.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true }));
+  }
+
+  window.addEventListener(
+    'message',
+    (event) => {
+      const current = page();
+      if (!current) return;
+      const frames = Array.from(document.querySelectorAll('iframe'), (f) => f.contentWindow);
+      if (!isContributionMessage(event, frames, serverOrigins())) return;
+      const m = parseHandoff(event.data, current.organization);
+      if (!m) return;
+      const ack: HandoffAck = { channel: HANDOFF_CHANNEL, ack: m.id };
+      (event.source as Window).postMessage(ack, event.origin);
+      show(current, m);
+    },
+    { signal },
+  );
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { branchName, readChoice, vscodeCloneLink } from '../../ado-extension/src/context';
+import { HANDOFF_CHANNEL, isContributionMessage, isHandoffAck, marketplaceOrigins, parseHandoff } from '../../src/shared/ado-extension';
+
+const frame = { name: 'our contribution' };
+const other = { name: 'another frame' };
+const cdn = 'https://adocompanion.gallerycdn.vsassets.io';
+const clone = { channel: HANDOFF_CHANNEL, id: 'abcdef0123456789', action: 'clone', organization: 'contoso', project: 'Web', repository: 'site', branch: 'main' };
+
+describe('who may hand off', () => {
+  it("accepts a child frame of the page served by our publisher's Marketplace origins", () => {
+    expect(marketplaceOrigins()).toEqual([cdn, 'https://adocompanion.gallery.vsassets.io']);
+    for (const origin of marketplaceOrigins()) expect(isContributionMessage({ origin, source: frame }, [other, frame], [])).toBe(true);
+  });
+
+  it('accepts a granted Azure DevOps Server origin (a Server serves extension files itself)', () => {
+    expect(isContributionMessage({ origin: 'https://tfs.fabrikam.test', source: frame }, [frame], ['https://tfs.fabrikam.test'])).toBe(true);
+  });
+
+  it('refuses other publishers, look-alike origins, the page itself and windows that are not its frames', () => {
+    const refused = [
+      { origin: 'https://evil.gallerycdn.vsassets.io', source: frame },
+      { origin: 'https://adocompanion.gallerycdn.vsassets.io.evil.test', source: frame },
+      { origin: 'http://adocompanion.gallerycdn.vsassets.io', source: frame },
+      { origin: 'https://adocompanion.gallerycdn.vsassets.io:444', source: frame },
+      { origin: 'https://dev.azure.com', source: frame },
+      { origin: 'null', source: frame },
+      { origin: cdn, source: other },
+      { origin: cdn, source: null },
+      { origin: 'https://tfs.fabrikam.test', source: frame },
+    ];
+    for (const event of refused) expect(isContributionMessage(event, [frame], []), JSON.stringify(event)).toBe(false);
+  });
+});
+
+describe('what a hand-off may say', () => {
+  it("is read for the page's own organization only, whatever the case", () => {
+    expect(parseHandoff(clone, 'Contoso')).toEqual(clone);
+    expect(parseHandoff(clone, 'fabrikam')).toBeUndefined();
+  });
+
+  it('refuses extra keys, bad ids, control characters and what an action lacks', () => {
+    const bad = [
+      { ...clone, extra: 1 },
+      { ...clone, channel: 'other' },
+      { ...clone, id: 'short' },
+      { ...clone, action: 'delete' },
+      { ...clone, repository: undefined },
+      { ...clone, branch: 'a\nb' },
+      { ...clone, project: 'x'.repeat(257) },
+      { ...clone, action: 'checkout' },
+      { ...clone, action: 'checkout', pullRequestId: -1 },
+      { ...clone, action: 'startWork' },
+      { ...clone, action: 'startWork', workItemId: 1.5 },
+      'clone',
+      null,
+      [clone],
+    ];
+    for (const data of bad) expect(parseHandoff(data, 'contoso'), JSON.stringify(data)).toBeUndefined();
+    expect(parseHandoff({ ...clone, action: 'checkout', pullRequestId: 7 }, 'contoso')).toBeDefined();
+    expect(parseHandoff({ channel: HANDOFF_CHANNEL, id: clone.id, action: 'startWork', organization: 'contoso', project: 'Web', workItemId: 42 }, 'contoso')).toBeDefined();
+  });
+
+  it('an acknowledgement names the hand-off it answers', () => {
+    expect(isHandoffAck({ channel: HANDOFF_CHANNEL, ack: 'abc' }, 'abc')).toBe(true);
+    expect(isHandoffAck({ channel: HANDOFF_CHANNEL, ack: 'abd' }, 'abc')).toBe(false);
+  });
+});
+
+describe("reading a menu's context", () => {
+  const repository = { name: 'site', project: { name: 'Web' }, remoteUrl: 'https://dev.azure.com/contoso/Web/_git/site', sshUrl: 'git@ssh.dev.azure.com:v3/contoso/Web/site' };
+
+  it('a branch row clones that branch', () => {
+    expect(readChoice('clone', { item: { fullName: 'refs/heads/feature/x' }, repository }, undefined)).toEqual({
+      action: 'clone', project: 'Web', repository: 'site', branch: 'feature/x', httpsUrl: repository.remoteUrl, sshUrl: repository.sshUrl,
+    });
+  });
+
+  it("a Files item clones the version shown; a commit or tag is no branch", () => {
+    expect(readChoice('clone', { gitRepository: repository, version: 'GBrelease' }, undefined).branch).toBe('release');
+    expect(readChoice('clone', { gitRepository: repository, version: 'GCabc123' }, undefined).branch).toBeUndefined();
+    expect(branchName('refs/tags/v1')).toBeUndefined();
+  });
+
+  it('a pull request and work items', () => {
+    expect(readChoice('checkout', { pullRequest: { pullRequestId: 12, repository } }, undefined)).toMatchObject({ repository: 'site', pullRequestId: 12 });
+    expect(readChoice('startWork', { workItemIds: [42, 43] }, 'Web')).toEqual({ action: 'startWork', project: 'Web', workItemId: 42 });
+    expect(readChoice('startWork', { id: 7 }, 'Web').workItemId).toBe(7);
+  });
+
+  it('says clearly what a menu did not give', () => {
+    expect(() => readChoice('clone', {}, 'Web')).toThrow(/which repository/);
+    expect(() => readChoice('checkout', { repository }, undefined)).toThrow(/which pull request/);
+    expect(() => readChoice('startWork', {}, undefined)).toThrow(/which project/);
+  });
+
+  it('builds the VS Code clone link with the URL encoded', () => {
+    expect(vscodeCloneLink('https://dev.azure.com/contoso/My%20Web/_git/site')).toBe('vscode://vscode.git/clone?url=https%3A%2F%2Fdev.azure.com%2Fcontoso%2FMy%2520Web%2F_git%2Fsite');
+  });
+});
