@@ -1,0 +1,24 @@
+import { hostExtension, type HostedExtension, type HostPage } from './xdm-host';
+
+/** The sandbox page's script: draws each configured menu with the extension's items for its target. */
+interface PageConfig {
+  extension: HostedExtension;
+  page: HostPage;
+  menus: { target: string; label: string; context: unknown }[];
+}
+
+export function start(): void {
+  const config = JSON.parse(document.getElementById('extension-host-config')!.textContent!) as PageConfig;
+  const host = hostExtension(config.extension, config.page, new AbortController().signal);
+  (window as unknown as { extensionHostLog: string[] }).extensionHostLog = host.log;
+  for (const menu of config.menus) {
+    const box = document.createElement('div');
+    box.setAttribute('role', 'menu');
+    box.setAttribute('aria-label', menu.label);
+    box.dataset.target = menu.target;
+    box.append(...host.menuItems(menu.target, () => menu.context));
+    document.getElementById('menus')!.append(box);
+  }
+}
+
+start();
