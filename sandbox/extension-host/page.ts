@@ -8,7 +8,7 @@ interface PageConfig {
 }
 
 export function start(): void {
-  const config = JSON.parse(document.getElementById('extension-host-config')!.textContent!) as PageConfig;
+  const config = (window as unknown as { extensionHostConfig: PageConfig }).extensionHostConfig;
   const host = hostExtension(config.extension, config.page, new AbortController().signal);
   (window as unknown as { extensionHostLog: string[] }).extensionHostLog = host.log;
   for (const menu of config.menus) {
@@ -17,7 +17,8 @@ export function start(): void {
     box.setAttribute('aria-label', menu.label);
     box.dataset.target = menu.target;
     box.append(...host.menuItems(menu.target, () => menu.context));
-    document.getElementById('menus')!.append(box);
+    box.style.cssText = 'position:fixed;left:8px;top:8px;z-index:2147483600;background:#fff;padding:4px';
+    document.body.append(box);
   }
 }
 

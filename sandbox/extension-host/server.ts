@@ -1,9 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { build } from 'esbuild';
 import { strFromU8, unzipSync } from 'fflate';
-import type { Contribution, HostPage } from './xdm-host';
+import type { Contribution, HostedExtension, HostPage } from './xdm-host';
 
 /**
  * The sandbox's extension hosting: reads a built .vsix as Azure DevOps does, serves its files from
@@ -30,31 +31,49 @@ export interface Menu {
   context: unknown;
 }
 
-export async function startExtensionHost(vsix: Uint8Array, page: HostPage, menus: Menu[]): Promise<ExtensionHost> {
+export interface ExtensionPackage {
+  files: Record<string, Uint8Array>;
+  extension: Omit<HostedExtension, 'baseUrl'>;
+  /** The files the package marks addressable: the only ones the CDN serves. */
+  addressable: Set<string>;
+}
+
+/** Reads a .vsix as Azure DevOps does: its identity, its contributions and its addressable files. */
+export function readVsix(vsix: Uint8Array): ExtensionPackage {
   const files = unzipSync(vsix);
   const vsixManifest = strFromU8(files['extension.vsixmanifest']!);
   const identity = /<Identity [^>]*Id="([^"]+)" Version="([^"]+)" Publisher="([^"]+)"/.exec(vsixManifest);
   if (!identity) throw new Error('The .vsix has no identity');
   const { contributions } = JSON.parse(strFromU8(files['extension.vsomanifest']!)) as { contributions: Contribution[] };
-
-  // Only the files the package marks addressable are served, as the CDN does.
   const addressable = new Set([...vsixManifest.matchAll(/Path="([^"]+)" Addressable="true"/g)].map((m) => m[1]!));
-  const cdn = createServer((req, res) => {
+  return { files, addressable, extension: { extensionId: identity[1]!, version: identity[2]!, publisherId: identity[3]!, contributions } };
+}
+
+/** Serves a package's addressable files, over HTTPS when given a certificate (for the CDN's own name). */
+export async function serveContribution(pkg: ExtensionPackage, host: string, tls?: { cert: string; key: string }): Promise<{ origin: string; server: Server }> {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
-    const body = addressable.has(path) ? files[path] : undefined;
+    const body = pkg.addressable.has(path) ? pkg.files[path] : undefined;
     if (!body) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
-  });
-  // localhost and 127.0.0.1 are different origins: the contribution is cross-origin to the page.
-  const contributionOrigin = await listen(cdn, 'localhost');
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
+  const origin = await listen(server, host);
+  return { origin: tls ? origin.replace(/^http:/, 'https:') : origin, server };
+}
 
-  const script = (await build({ entryPoints: [join(import.meta.dirname, 'page.ts')], bundle: true, format: 'esm', write: false, logLevel: 'warning' })).outputFiles[0]!.text;
-  const config = JSON.stringify({
-    extension: { baseUrl: `${contributionOrigin}/`, extensionId: identity[1], version: identity[2], publisherId: identity[3], contributions },
-    page,
-    menus,
-  }).replace(/</g, '\\u003c');
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${page.project} - Sandbox Azure DevOps</title></head><body><div id="menus"></div><script type="application/json" id="extension-host-config">${config}</script><script type="module" src="/host.js"></script></body></html>`;
+/** The page script that hosts the extension (xdm-host.ts) with its configuration, as one bundle. */
+export async function hostScript(config: { extension: HostedExtension; page: HostPage; menus: Menu[] }): Promise<string> {
+  const script = (await build({ entryPoints: [join(import.meta.dirname, 'page.ts')], bundle: true, format: 'iife', write: false, logLevel: 'warning' })).outputFiles[0]!.text;
+  return `window.extensionHostConfig = ${JSON.stringify(config)};\n${script}`;
+}
+
+/** A page on its own origin hosting the package served from another (localhost and 127.0.0.1 differ). */
+export async function startExtensionHost(vsix: Uint8Array, page: HostPage, menus: Menu[]): Promise<ExtensionHost> {
+  const pkg = readVsix(vsix);
+  const cdn = await serveContribution(pkg, 'localhost');
+  const script = await hostScript({ extension: { ...pkg.extension, baseUrl: `${cdn.origin}/` }, page, menus });
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Sandbox Azure DevOps</title></head><body><div id="menus"></div><script src="/host.js"></script></body></html>`;
   const site = createServer((req, res) => {
     if (req.url === '/host.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     res.writeHead(200, { 'content-type': 'text/html' }).end(html);
@@ -62,9 +81,9 @@ export async function startExtensionHost(vsix: Uint8Array, page: HostPage, menus
   const pageUrl = `${await listen(site, '127.0.0.1')}/${encodeURIComponent(page.organization)}/${encodeURIComponent(page.project)}/_git/site/branches`;
   return {
     pageUrl,
-    contributionOrigin,
+    contributionOrigin: cdn.origin,
     close: async () => {
-      await Promise.all([cdn, site].map((s) => new Promise((r) => s.close(r))));
+      await Promise.all([cdn.server, site].map((s) => new Promise((r) => s.close(r))));
     },
   };
 }
