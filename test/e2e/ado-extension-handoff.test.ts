@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ let page: Page;
 let world: ContentWorld;
 let tmp: string;
 const servers: Server[] = [];
+const port = (s: Server) => (s.address() as AddressInfo).port;
 let script: string;
 const forged = { channel: HANDOFF_CHANNEL, id: 'forged0123456789', action: 'clone', organization: 'fabrikam', project: 'Platform', repository: 'platform-tools' };
 
@@ -55,7 +57,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   servers.push(evil);
-  const port = (s: Server) => (s.address() as AddressInfo).port;
   script = await hostScript({
     extension: { ...pkg.extension, baseUrl: `https://${CDN}/` },
     page: { organization: 'fabrikam', project: 'Platform', user: 'Ada' },
