@@ -3,6 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { authorize } from '../auth';
 import type { RequestContext } from '../context';
 import { gitEnv } from '../git-exec';
+import { syncPullRequestRefs } from './pull-request-git';
 import type { Router } from '../router';
 import type { Repository } from '../store';
 
@@ -45,6 +46,8 @@ async function serve(ctx: RequestContext, action: 'info/refs' | 'git-upload-pack
     return;
   }
   await ctx.git.ensure(repo);
+  // Before the refs are read (the advertisement; protocol v2 lists them in the next request).
+  if (service === 'git-upload-pack' && action === 'info/refs') await syncPullRequestRefs(ctx.store, ctx.git, repo);
   await runBackend(ctx, repo, action, service === 'git-receive-pack' && action !== 'info/refs');
 }
 

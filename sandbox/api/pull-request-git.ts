@@ -142,3 +142,32 @@ export async function completeMerge(
 export async function deleteBranch(repo: Repository, ref: string, expected: string): Promise<void> {
   await git(repo.gitDir, ['update-ref', '-d', '--end-of-options', ref, expected]);
 }
+
+/**
+ * The refs Azure DevOps keeps in a target repository for its pull requests: `refs/pull/{id}/merge`,
+ * the merge preview, while the pull request is active and merges cleanly; gone otherwise. Brought
+ * up to date before git reads the repository's refs. A fork's source objects are fetched into the
+ * target first, so the merge commit can be served whole.
+ */
+export async function syncPullRequestRefs(store: Store, repositories: GitRepos, repo: Repository): Promise<void> {
+  const existing = await refTips(repo.gitDir, ['refs/pull/']);
+  const wanted = new Map<string, string>();
+  for (const pr of store.pullRequests.values()) {
+    if (pr.repositoryId !== repo.id || pr.status !== 'active') continue;
+    const repos = reposOf(store, pr);
+    const creator = store.user(pr.createdById);
+    if (!repos || !creator) continue;
+    const tips = await currentTips(repositories, repos, pr);
+    if (!tips.source || !tips.target) continue;
+    const iterations = await refreshIterations(repos, pr, tips, new Date().toISOString());
+    const merge = await testMerge(repos, pr, tips.source, tips.target, creator, iterations.at(-1)?.createdDate ?? pr.creationDate);
+    if (merge.status !== 'succeeded') continue;
+    if (repos.source.id !== repo.id && !(await resolveCommit(repo.gitDir, tips.source))) {
+      const fetched = await git(repo.gitDir, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', repos.source.gitDir, pr.sourceRefName]);
+      if (fetched.code !== 0) throw new Error(`fetching the fork's source failed: ${fetched.stderr.trim()}`);
+    }
+    wanted.set(`refs/pull/${pr.pullRequestId}/merge`, merge.commit.commitId);
+  }
+  for (const [ref, id] of existing) if (!wanted.has(ref)) await git(repo.gitDir, ['update-ref', '-d', '--end-of-options', ref, id]);
+  for (const [ref, id] of wanted) if (existing.get(ref) !== id) await git(repo.gitDir, ['update-ref', '--end-of-options', ref, id]);
+}
