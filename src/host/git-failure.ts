@@ -2,7 +2,7 @@
 import type { ErrorCode } from '../shared/host-protocol';
 
 const RULES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
-  [/Remote branch .* not found/i, 'BRANCH_NOT_FOUND', 'The branch does not exist in the remote repository.'],
+  [/Remote branch .* not found|couldn't find remote ref/i, 'BRANCH_NOT_FOUND', 'The branch does not exist in the remote repository.'],
   [/Host key verification failed/i, 'AUTH_FAILED', 'The server’s SSH host key is unknown or has changed; run the SSH test first.'],
   [/Permission denied \((?:[\w-]+,)*publickey/i, 'AUTH_FAILED', 'The server did not accept your SSH key. Add your public key to Azure DevOps (User settings › SSH public keys).'],
   [

@@ -6,6 +6,7 @@ import {
   type ConfigureRequest,
   type HostRequest,
 } from '../shared/host-protocol';
+import { checkout, status, worktree } from './checkout';
 import { clone } from './clone';
 import { configFile } from './companion-dirs';
 import { defaultConfig, normalizeHost, normalizeRoot, saveConfig, type CompanionConfig } from './config';
@@ -60,5 +61,11 @@ export function handle(request: Exclude<HostRequest, { type: 'cancel' }>, ctx: H
       return sshTest(request, ctx);
     case 'open':
       return openClone(request, ctx);
+    case 'status':
+      return status(request, ctx);
+    case 'checkout':
+      return checkout(request, ctx, scope);
+    case 'worktree':
+      return worktree(request, ctx, scope);
   }
 }

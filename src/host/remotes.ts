@@ -1,5 +1,5 @@
 /** `addRemote` and `fetch` on a known clone (forks: add the fork or upstream, then fetch it). */
-import type { AddRemoteRequest, FetchRequest } from '../shared/host-protocol';
+import type { AddRemoteRequest, FetchRequest, GitAuth } from '../shared/host-protocol';
 import { signInFailure } from './credential-helper';
 import { classifyGitFailure } from './git-failure';
 import { remoteUrls } from './git-repo';
@@ -49,10 +49,21 @@ async function checkEffectiveUrl(path: string, name: string, ctx: HostContext) {
 export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope: RequestScope) {
   const name = checkRemoteName(request.remote);
   const path = await resolveKnownClone(request.path, ctx);
+  await fetchFrom(path, name, [], request.auth, ctx, scope);
+  return { path, remote: name };
+}
+
+/**
+ * `git fetch` of `refspecs` (all the remote's when empty) from remote `name` of the known clone
+ * at `path`, under every rule of *A repository's own configuration*: its connection settings
+ * refused, the URL git really uses checked, no program of its own run. Throws CANCELLED or what
+ * git's failure means.
+ */
+export async function fetchFrom(path: string, name: string, refspecs: readonly string[], auth: GitAuth | undefined, ctx: HostContext, scope: RequestScope): Promise<void> {
   const entries = await readConfig(path, ctx.env);
   refuseUnsafe(unsafeForNetwork(entries), path);
   const checked = await checkEffectiveUrl(path, name, ctx);
-  if (request.auth) {
+  if (auth) {
     if (checked.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
     // A partial clone's missing objects come from its promisor remote, fetched by a git this one
     // starts, with the same token: that remote's host must be allowed too.
@@ -61,21 +72,20 @@ export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope
       await checkEffectiveUrl(path, promisor, ctx);
     }
   }
-  if (request.auth) ctx.redactor.addSecret(request.auth.token);
-  ctx.log.info(`${scope.id} fetch ${name} (${checked.url}) in ${path}${request.auth ? ' with a token' : ''}`);
+  if (auth) ctx.redactor.addSecret(auth.token);
+  ctx.log.info(`${scope.id} fetch ${name} ${refspecs.join(' ')} (${checked.url}) in ${path}${auth ? ' with a token' : ''}`);
   // Submodules are repositories with configurations of their own: not fetched from here.
-  const result = await runGitWithProgress(['fetch', '--progress', '--no-recurse-submodules', '--', name], {
+  const result = await runGitWithProgress(['fetch', '--progress', '--no-recurse-submodules', '--', name, ...refspecs], {
     cwd: path,
-    env: repoGitEnv(ctx.env, { auth: request.auth, config: [...credentialOverrides(entries, request.auth), ...programOverrides(entries, ctx.env)] }),
+    env: repoGitEnv(ctx.env, { auth, config: [...credentialOverrides(entries, auth), ...programOverrides(entries, ctx.env)] }),
     scope,
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');
   if (result.code !== 0) {
     const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
     // Without a token, git signs in with the user's credential helper, if there is one.
-    const failure = !request.auth && checked.transport === 'https' ? await signInFailure(classified, checked.url, ctx.env, entries) : classified;
+    const failure = !auth && checked.transport === 'https' ? await signInFailure(classified, checked.url, ctx.env, entries) : classified;
     ctx.log.warn(`${scope.id} fetch failed (${failure.code}): ${result.stderr.slice(-2000)}`);
     throw new HostError(failure.code, failure.message);
   }
-  return { path, remote: name };
 }

@@ -39,4 +39,8 @@ export const CAPABILITIES = [
   'sshKey',
   'sshTest',
   'open',
+  'open.file',
+  'status',
+  'checkout',
+  'worktree',
 ] as const;

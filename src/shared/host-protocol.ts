@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'REMOTE_EXISTS',
   'UNSAFE_REPOSITORY',
+  'WORKTREE_DIRTY',
+  'BRANCH_EXISTS',
   'CANCELLED',
   'KEY_EXISTS',
   'SSH_CONFIG_CONFLICT',
@@ -149,8 +151,60 @@ export const SshKeyRequestSchema = z.discriminatedUnion('action', [
 
 export const SshTestRequestSchema = z.object({ ...base, type: z.literal('sshTest'), host: line(253) }).strict();
 
+export const EDITORS = ['vscode', 'visualstudio', 'jetbrains', 'default'] as const;
+export type Editor = (typeof EDITORS)[number];
+
 export const OpenRequestSchema = z
-  .object({ ...base, type: z.literal('open'), path: PathSchema, target: z.enum(['folder', 'editor', 'terminal']) })
+  .object({
+    ...base,
+    type: z.literal('open'),
+    path: PathSchema,
+    target: z.enum(['folder', 'editor', 'terminal']),
+    /** `editor` only: a file of the work tree, relative to its top (`/src/a.ts` as Azure DevOps writes it, or `src/a.ts`). */
+    file: line(4096).optional(),
+    /** With `file`: the line to show (1-based). */
+    line: z.number().int().min(1).max(10_000_000).optional(),
+    /** `editor` only; default `vscode`. */
+    editor: z.enum(EDITORS).optional(),
+  })
+  .strict();
+
+export const StatusRequestSchema = z.object({ ...base, type: z.literal('status'), path: PathSchema }).strict();
+
+/** What `checkout` and `worktree` fetch: a branch of the remote, or a pull request's merge preview. */
+const checkoutSource = {
+  path: PathSchema,
+  /** A remote of the clone (a fork is added with `addRemote` first). */
+  remote: line(64),
+  /** A branch of the remote (`refs/heads/` is stripped); exclusive with `pullRequest`. */
+  branch: line(255).optional(),
+  /** A pull request id: its merge preview `refs/pull/{id}/merge`, always detached; exclusive with `branch`. */
+  pullRequest: z.number().int().min(1).max(2_147_483_647).optional(),
+  /** The local branch to make for `branch`; default: the same name. */
+  newBranch: line(255).optional(),
+  /** Leave HEAD detached at the fetched commit instead of making a local branch. */
+  detach: z.boolean().optional(),
+  auth: GitAuthSchema.optional(),
+};
+
+export const CheckoutRequestSchema = z
+  .object({
+    ...base,
+    type: z.literal('checkout'),
+    ...checkoutSource,
+    /** The new local branch tracks the remote's (default true). */
+    track: z.boolean().optional(),
+  })
+  .strict();
+
+export const WorktreeRequestSchema = z
+  .object({
+    ...base,
+    type: z.literal('worktree'),
+    ...checkoutSource,
+    /** The new work tree's folder name, made next to the clone (in the same parent folder). */
+    folder: line(255),
+  })
   .strict();
 
 export const REQUEST_SCHEMAS = {
@@ -164,6 +218,9 @@ export const REQUEST_SCHEMAS = {
   sshKey: SshKeyRequestSchema,
   sshTest: SshTestRequestSchema,
   open: OpenRequestSchema,
+  status: StatusRequestSchema,
+  checkout: CheckoutRequestSchema,
+  worktree: WorktreeRequestSchema,
 } as const;
 export type RequestType = keyof typeof REQUEST_SCHEMAS;
 export const REQUEST_TYPES = Object.keys(REQUEST_SCHEMAS) as RequestType[];
@@ -178,6 +235,9 @@ export type FetchRequest = z.infer<typeof FetchRequestSchema>;
 export type SshKeyRequest = z.infer<typeof SshKeyRequestSchema>;
 export type SshTestRequest = z.infer<typeof SshTestRequestSchema>;
 export type OpenRequest = z.infer<typeof OpenRequestSchema>;
+export type StatusRequest = z.infer<typeof StatusRequestSchema>;
+export type CheckoutRequest = z.infer<typeof CheckoutRequestSchema>;
+export type WorktreeRequest = z.infer<typeof WorktreeRequestSchema>;
 export type HostRequest = {
   [K in RequestType]: z.infer<(typeof REQUEST_SCHEMAS)[K]>;
 }[RequestType];
@@ -266,6 +326,36 @@ export type SshTestData = z.infer<typeof SshTestDataSchema>;
 
 export const OpenDataSchema = z.object({ opened: z.string(), with: z.string() });
 
+export const StatusDataSchema = z.object({
+  path: z.string(),
+  /** null: detached HEAD. */
+  branch: z.string().nullable(),
+  /** The commit checked out; null in a repository without commits. */
+  head: z.string().nullable(),
+  /** `remote/branch` the branch tracks, or null. */
+  upstream: z.string().nullable(),
+  /** Commits ahead of and behind the upstream (0 without one). */
+  ahead: z.number().int().nonnegative(),
+  behind: z.number().int().nonnegative(),
+  dirty: z.boolean(),
+});
+export type StatusData = z.infer<typeof StatusDataSchema>;
+
+export const CheckoutDataSchema = z.object({
+  path: z.string(),
+  /** The local branch now checked out; null when detached. */
+  branch: z.string().nullable(),
+  head: z.string(),
+  upstream: z.string().nullable(),
+  /**
+   * `created`: a new local branch; `updated`: an existing one fast-forwarded; `unchanged`: it was
+   * up to date; `diverged`: it has commits of its own, so it was switched to but not moved;
+   * `detached`: HEAD at the fetched commit.
+   */
+  result: z.enum(['created', 'updated', 'unchanged', 'diverged', 'detached']),
+});
+export type CheckoutData = z.infer<typeof CheckoutDataSchema>;
+
 export const RESPONSE_DATA_SCHEMAS = {
   hello: HelloDataSchema,
   configure: ConfigDataSchema,
@@ -277,6 +367,9 @@ export const RESPONSE_DATA_SCHEMAS = {
   sshKey: SshKeyDataSchema,
   sshTest: SshTestDataSchema,
   open: OpenDataSchema,
+  status: StatusDataSchema,
+  checkout: CheckoutDataSchema,
+  worktree: CheckoutDataSchema,
 } as const satisfies Record<RequestType, z.ZodType>;
 export type ResponseData<T extends RequestType> = z.infer<(typeof RESPONSE_DATA_SCHEMAS)[T]>;
 

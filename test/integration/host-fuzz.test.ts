@@ -18,7 +18,7 @@ const json = (value: unknown) => framed(Buffer.from(JSON.stringify(value) ?? 'nu
 
 // Request types that reach the network or the desktop are left out of random valid-looking
 // requests; their validation is fuzzed through the other shapes.
-const safeTypes = REQUEST_TYPES.filter((t) => t !== 'sshTest' && t !== 'open' && t !== 'clone' && t !== 'fetch');
+const safeTypes = REQUEST_TYPES.filter((t) => !['sshTest', 'open', 'clone', 'fetch', 'checkout', 'worktree'].includes(t));
 
 const frameArb = fc.oneof(
   { weight: 3, arbitrary: fc.uint8Array({ maxLength: 2000 }).map(framed) },
@@ -38,13 +38,15 @@ const frameArb = fc.oneof(
     // Valid-looking requests with hostile field values.
     arbitrary: fc
       .record({
-        type: fc.constantFrom('clone', 'addRemote', 'fetch', 'open', 'sshTest'),
+        type: fc.constantFrom('clone', 'addRemote', 'fetch', 'open', 'sshTest', 'status', 'checkout', 'worktree'),
         url: fc.oneof(fc.constantFrom('-oProxyCommand=x', 'ext::sh -c x', 'file:///etc', 'https://evil.test/x', '../../x'), fc.string()),
         root: fc.oneof(fc.constant('/'), fc.string()),
         folder: fc.oneof(fc.constantFrom('..', '../x', '/abs', 'a/../../b'), fc.string()),
         path: fc.oneof(fc.constant('/etc'), fc.string()),
         name: fc.string(),
         remote: fc.string(),
+        branch: fc.oneof(fc.constantFrom('--upload-pack=x', '../x', 'a b'), fc.string()),
+        file: fc.oneof(fc.constantFrom('../../etc/passwd', '/etc/passwd', '--help'), fc.string()),
         host: fc.oneof(fc.constantFrom('evil.test', '-oProxyCommand=x'), fc.string()),
         target: fc.constantFrom('folder', 'editor', 'terminal', 'x'),
       })

@@ -1,6 +1,6 @@
 /** localClones, addRemote, fetch guards and open, on real repositories made with git in a temp folder. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalClonesData } from '../../src/shared/host-protocol';
@@ -27,6 +27,11 @@ beforeEach(async () => {
   mkdirSync(bin);
   writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(sandbox.dir, 'opened.txt')}"\n`);
   chmodSync(join(bin, 'xdg-open'), 0o755);
+  // Stand-in editors: each records its arguments.
+  for (const editor of ['code', 'idea']) {
+    writeFileSync(join(bin, editor), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(sandbox.dir, `${editor}.txt`)}"\n`);
+    chmodSync(join(bin, editor), 0o755);
+  }
   sandbox.env.PATH = `${bin}:${process.env.PATH}`;
   host = await HostProcess.start(sandbox.env);
   expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
@@ -100,5 +105,63 @@ describe('open', () => {
     expect(readFileSync(join(sandbox.dir, 'opened.txt'), 'utf8')).toBe(`${repo}\n`);
     expect(await host.request({ type: 'open', path: '/etc', target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await host.request({ type: 'open', path: sandbox.roots, target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+/** What a stand-in program was started with, once it has written it. */
+async function argsOf(name: string): Promise<string[]> {
+  const file = join(sandbox.dir, `${name}.txt`);
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+  const text = readFileSync(file, 'utf8');
+  rmSync(file);
+  return text.split('\n').slice(0, -1);
+}
+
+describe('open a file at a line', () => {
+  it('opens a file of the clone at a line in the chosen editor', async () => {
+    const repo = makeRepo(join(sandbox.roots, 'api'));
+    mkdirSync(join(repo, 'src dir'));
+    writeFileSync(join(repo, 'src dir', 'app.ts'), 'x\n');
+    const file = join(repo, 'src dir', 'app.ts');
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', file: '/src dir/app.ts', line: 42 })).toMatchObject({ ok: true, data: { opened: file, with: 'code' } });
+    expect(await argsOf('code')).toEqual([repo, '--goto', `${file}:42`]);
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'vscode', file: 'README.md' })).toMatchObject({ ok: true });
+    expect(await argsOf('code')).toEqual([repo, join(repo, 'README.md')]);
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'jetbrains', file: '/src dir/app.ts', line: 7 })).toMatchObject({ ok: true, data: { with: 'idea' } });
+    expect(await argsOf('idea')).toEqual(['--line', '7', file]);
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'default', file: '/README.md', line: 3 })).toMatchObject({ ok: true, data: { with: 'xdg-open' } });
+    for (let i = 0; i < 100 && !existsSync(join(sandbox.dir, 'opened.txt')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(join(sandbox.dir, 'opened.txt'), 'utf8')).toBe(`${join(repo, 'README.md')}\n`);
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'visualstudio', file: '/README.md' })).toMatchObject({ ok: false, error: { code: 'TOOL_MISSING' } });
+  });
+
+  it('refuses files outside the clone, missing files and odd requests, starting nothing', async () => {
+    const repo = makeRepo(join(sandbox.roots, 'api'));
+    writeFileSync(join(sandbox.dir, 'secret.txt'), 'secret\n');
+    symlinkSync(join(sandbox.dir, 'secret.txt'), join(repo, 'link.txt'));
+    symlinkSync(sandbox.dir, join(repo, 'linkdir'));
+    const refused: Array<[Record<string, unknown>, string]> = [
+      [{ file: '../../secret.txt' }, 'BAD_REQUEST'],
+      [{ file: '/src/../../secret.txt' }, 'BAD_REQUEST'],
+      [{ file: 'C:\\Windows\\win.ini' }, 'BAD_REQUEST'],
+      [{ file: '--help' }, 'NOT_FOUND'],
+      [{ file: 'link.txt' }, 'NOT_FOUND'],
+      [{ file: 'linkdir/secret.txt' }, 'NOT_FOUND'],
+      [{ file: 'missing.ts', line: 1 }, 'NOT_FOUND'],
+      [{ file: '.git' }, 'NOT_FOUND'],
+      [{ file: '/' }, 'BAD_REQUEST'],
+      [{ line: 3 }, 'BAD_REQUEST'],
+      [{ file: 'README.md', line: 0 }, 'BAD_REQUEST'],
+      [{ file: 'README.md', editor: 'vim' }, 'BAD_REQUEST'],
+      [{ target: 'folder', file: 'README.md' }, 'BAD_REQUEST'],
+      [{ target: 'terminal', editor: 'vscode' }, 'BAD_REQUEST'],
+      [{ path: sandbox.dir, file: 'secret.txt' }, 'NOT_FOUND'],
+    ];
+    for (const [fields, code] of refused) {
+      expect(await host.request({ type: 'open', path: repo, target: 'editor', ...fields }), JSON.stringify(fields)).toMatchObject({ ok: false, error: { code } });
+    }
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', file: 'missing.ts' })).toMatchObject({ ok: false, error: { details: { file: 'missing.ts' } } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(join(sandbox.dir, 'code.txt'))).toBe(false);
   });
 });

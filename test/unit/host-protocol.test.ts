@@ -26,13 +26,16 @@ describe('host protocol schemas', () => {
     { id: '1', type: 'sshKey', action: 'configure' },
     { id: '1', type: 'sshTest', host: 'ssh.dev.azure.com' },
     { id: '1', type: 'open', path: '/r/x', target: 'editor' },
+    { id: '1', type: 'status', path: '/r/x' },
+    { id: '1', type: 'checkout', path: '/r/x', remote: 'origin', branch: 'feature/x', newBranch: 'fork/feature/x', track: true, auth: { kind: 'pat', token: 'x' } },
+    { id: '1', type: 'worktree', path: '/r/x', remote: 'origin', pullRequest: 12, folder: 'x-pr-12' },
   ])('accepts $type', (request) => {
     const parsed = parseHostRequest(request);
     expect(parsed.ok).toBe(true);
   });
 
   it('has one example above for every request type', () => {
-    expect(REQUEST_TYPES).toHaveLength(10);
+    expect(REQUEST_TYPES).toHaveLength(13);
   });
 
   it.each([
@@ -50,6 +53,10 @@ describe('host protocol schemas', () => {
     [{ id: '1', type: 'clone', url: 'x', root: '/r', folder: 'a', auth: { kind: 'pat', token: 'x', user: 'u' } }, 'auth'],
     [{ id: '1', type: 'sshKey', action: 'delete' }, 'action'],
     [{ id: '1', type: 'open', path: '/x', target: 'shell' }, 'target'],
+    [{ id: '1', type: 'open', path: '/x', target: 'editor', file: 'a.ts', line: 0 }, 'line'],
+    [{ id: '1', type: 'open', path: '/x', target: 'editor', editor: 'emacs' }, 'editor'],
+    [{ id: '1', type: 'checkout', path: '/x', remote: 'origin', pullRequest: 0 }, 'pullRequest'],
+    [{ id: '1', type: 'worktree', path: '/x', remote: 'origin', branch: 'b' }, 'folder'],
   ])('refuses %j with a message naming the problem', (request, words) => {
     const parsed = parseHostRequest(request);
     expect(parsed.ok).toBe(false);

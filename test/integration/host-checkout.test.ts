@@ -1,0 +1,218 @@
+/**
+ * status, checkout and worktree on real clones of the sandbox Azure DevOps, through the built host:
+ * a pull request's branch (same repository and from a fork), its merge preview, a dirty tree that
+ * is never touched, and hostile names, paths and repository configuration.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
+import type { CheckoutData, StatusData } from '../../src/shared/host-protocol';
+import { HostProcess, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
+
+let ado: AdoSandbox;
+let pat: string;
+let sandbox: Sandbox;
+let host: HostProcess;
+let clone: string;
+
+const PLATFORM = 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/Platform';
+const FORK = 'https://dev.azure.com/fabrikam/Security/_git/platform-fork';
+
+beforeAll(async () => {
+  ado = await startSandbox({ quiet: true });
+  pat = ado.pats.fabrikam!;
+}, 120_000);
+afterAll(async () => {
+  await ado?.close();
+  removeBuilds();
+});
+beforeEach(async () => {
+  sandbox = makeSandbox({ GIT_CONFIG_GLOBAL: ado.gitConfig });
+  host = await HostProcess.start(sandbox.env);
+  expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
+  const cloned = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'fabrikam/Platform', auth: { kind: 'pat', token: pat } }, 60_000);
+  expect(cloned.ok).toBe(true);
+  clone = join(sandbox.roots, 'fabrikam', 'Platform');
+}, 90_000);
+afterEach(async () => {
+  await host.close();
+  sandbox.remove();
+});
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: sandbox.env, encoding: 'utf8' }).trim();
+const auth = () => ({ kind: 'pat', token: pat });
+const checkout = (fields: Record<string, unknown>) => host.request<CheckoutData>({ type: 'checkout', path: clone, remote: 'origin', auth: auth(), ...fields }, 60_000);
+const worktree = (fields: Record<string, unknown>) => host.request<CheckoutData>({ type: 'worktree', path: clone, remote: 'origin', auth: auth(), ...fields }, 60_000);
+const refs = (path: string) => git(path, 'for-each-ref', '--format=%(refname) %(objectname)');
+
+describe('status', () => {
+  it('says which branch, which commit, what it tracks and whether there are changes', async () => {
+    const head = git(clone, 'rev-parse', 'HEAD');
+    expect(await host.request({ type: 'status', path: clone })).toMatchObject({
+      ok: true,
+      data: { path: clone, branch: 'main', head, upstream: 'origin/main', ahead: 0, behind: 0, dirty: false } satisfies StatusData,
+    });
+    writeFileSync(join(clone, 'scratch.txt'), 'x');
+    expect(await host.request({ type: 'status', path: clone })).toMatchObject({ ok: true, data: { dirty: true } });
+    expect(await host.request({ type: 'status', path: sandbox.roots })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('checkout', () => {
+  it("switches to a pull request's source branch, tracking it, and updates it the next time", async () => {
+    const answer = await checkout({ branch: 'refs/heads/feature/retry-policy' });
+    const tip = git(clone, 'rev-parse', 'origin/feature/retry-policy');
+    expect(answer).toMatchObject({ ok: true, data: { path: clone, branch: 'feature/retry-policy', head: tip, upstream: 'origin/feature/retry-policy', result: 'created' } });
+    expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
+    expect(git(clone, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/retry-policy');
+    expect(existsSync(join(clone, 'src', 'lib', 'retry.ts'))).toBe(true);
+
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { result: 'unchanged' } });
+    // Behind its upstream: moved forward.
+    git(clone, 'switch', '-q', 'main');
+    git(clone, 'branch', '-f', 'feature/retry-policy', `${tip}~1`);
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { result: 'updated', head: tip } });
+    // With a commit of its own: switched to, never moved.
+    git(clone, '-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '-q', '--allow-empty', '-m', 'mine');
+    const mine = git(clone, 'rev-parse', 'HEAD');
+    git(clone, 'switch', '-q', 'main');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { result: 'diverged', head: mine } });
+  });
+
+  it('checks out a branch of a fork added as a remote, under a local name of its own', async () => {
+    expect((await host.request({ type: 'addRemote', path: clone, name: 'Security-platform-fork', url: FORK })).ok).toBe(true);
+    const answer = await checkout({ remote: 'Security-platform-fork', branch: 'feature/deep/nested/refactor', newBranch: 'Security-platform-fork/feature/deep/nested/refactor' });
+    expect(answer).toMatchObject({
+      ok: true,
+      data: { branch: 'Security-platform-fork/feature/deep/nested/refactor', upstream: 'Security-platform-fork/feature/deep/nested/refactor', result: 'created' },
+    });
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(git(clone, 'rev-parse', 'refs/remotes/Security-platform-fork/feature/deep/nested/refactor'));
+  });
+
+  it("checks out a pull request's merge preview detached, read from refs/pull/{id}/merge", async () => {
+    const pr = [...ado.services.store.pullRequests.values()].find((p) => p.title === 'Add a retry policy to the HTTP client')!;
+    const answer = await checkout({ pullRequest: pr.pullRequestId });
+    expect(answer).toMatchObject({ ok: true, data: { branch: null, upstream: null, result: 'detached' } });
+    const head = git(clone, 'rev-parse', 'HEAD');
+    expect((answer as { data: CheckoutData }).data.head).toBe(head);
+    // A merge of the source into the target, and no branch was made for it.
+    expect(git(clone, 'rev-list', '--parents', '-n', '1', 'HEAD').split(' ')).toHaveLength(3);
+    expect(() => git(clone, 'symbolic-ref', '-q', 'HEAD')).toThrow();
+    expect(existsSync(join(clone, 'src', 'lib', 'retry.ts'))).toBe(true);
+    expect(await checkout({ pullRequest: 999_999 })).toMatchObject({ ok: false, error: { code: 'BRANCH_NOT_FOUND' } });
+    // Only active pull requests have one; a fork's has the fork's commits in it.
+    const completed = [...ado.services.store.pullRequests.values()].find((p) => p.title === 'Guard against a missing configuration at start')!;
+    expect(await checkout({ pullRequest: completed.pullRequestId })).toMatchObject({ ok: false, error: { code: 'BRANCH_NOT_FOUND' } });
+    const fromFork = [...ado.services.store.pullRequests.values()].find((p) => p.title.includes('from the security fork'))!;
+    expect(await checkout({ pullRequest: fromFork.pullRequestId })).toMatchObject({ ok: true, data: { result: 'detached' } });
+    expect(git(clone, 'log', '-1', '--format=%s')).toContain(`Merge pull request ${fromFork.pullRequestId}`);
+    expect(git(clone, 'status', '--porcelain')).toBe('');
+  });
+
+  it('never touches a tree with changes, and fetches nothing for it', async () => {
+    writeFileSync(join(clone, 'README.md'), 'my edit\n');
+    writeFileSync(join(clone, 'new file.txt'), 'untracked\n');
+    const before = refs(clone);
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'WORKTREE_DIRTY', details: { path: clone, branch: 'main' } } });
+    expect(await checkout({ pullRequest: 1 })).toMatchObject({ ok: false, error: { code: 'WORKTREE_DIRTY' } });
+    expect(refs(clone)).toBe(before);
+    expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(readFileSync(join(clone, 'README.md'), 'utf8')).toBe('my edit\n');
+    expect(readFileSync(join(clone, 'new file.txt'), 'utf8')).toBe('untracked\n');
+  });
+
+  it('refuses hostile names and paths with documented errors, before git runs', async () => {
+    const before = refs(clone);
+    const refused: Array<[Record<string, unknown>, string]> = [
+      [{ branch: '--upload-pack=touch /tmp/pwned' }, 'BAD_REQUEST'],
+      [{ remote: '--upload-pack=x', branch: 'main' }, 'BAD_REQUEST'],
+      [{ branch: 'feature/../main' }, 'BAD_REQUEST'],
+      [{ branch: 'with space' }, 'BAD_REQUEST'],
+      [{ branch: 'main', newBranch: '-D' }, 'BAD_REQUEST'],
+      [{ branch: 'main', newBranch: 'a b' }, 'BAD_REQUEST'],
+      [{ branch: 'main', pullRequest: 1 }, 'BAD_REQUEST'],
+      [{}, 'BAD_REQUEST'],
+      [{ pullRequest: 1, newBranch: 'x' }, 'BAD_REQUEST'],
+      [{ branch: 'main', detach: true, newBranch: 'x' }, 'BAD_REQUEST'],
+      [{ pullRequest: -1 }, 'BAD_REQUEST'],
+      [{ remote: 'nosuch', branch: 'main' }, 'NOT_FOUND'],
+      [{ branch: 'no/such/branch' }, 'BRANCH_NOT_FOUND'],
+      [{ path: sandbox.dir, branch: 'main' }, 'NOT_FOUND'],
+      [{ path: join(clone, 'src'), branch: 'main' }, 'NOT_FOUND'],
+      [{ path: join(clone, '..', '..', '..'), branch: 'main' }, 'NOT_FOUND'],
+    ];
+    for (const [fields, code] of refused) expect(await checkout(fields), JSON.stringify(fields)).toMatchObject({ ok: false, error: { code } });
+    expect(existsSync('/tmp/pwned')).toBe(false);
+    expect(refs(clone)).toBe(before);
+  });
+
+  it('does not reuse a local branch of the same name that tracks something else', async () => {
+    git(clone, 'branch', '--no-track', 'feature/retry-policy', 'main');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { branch: 'feature/retry-policy', upstream: null } } });
+    expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(git(clone, 'rev-parse', 'feature/retry-policy')).toBe(git(clone, 'rev-parse', 'main'));
+  });
+
+  it("runs none of the repository's own programs: hooks, filter drivers, submodule recursion", async () => {
+    const markers = join(sandbox.dir, 'markers');
+    mkdirSync(markers);
+    const script = (name: string) => {
+      const file = join(sandbox.dir, `${name}.sh`);
+      writeFileSync(file, `#!/bin/sh\ntouch '${join(markers, name)}'\ncat\n`);
+      chmodSync(file, 0o755);
+      return file;
+    };
+    writeFileSync(join(clone, '.git', 'hooks', 'post-checkout'), `#!/bin/sh\ntouch '${join(markers, 'hook')}'\n`);
+    chmodSync(join(clone, '.git', 'hooks', 'post-checkout'), 0o755);
+    git(clone, 'config', 'filter.evil.smudge', script('smudge'));
+    git(clone, 'config', 'filter.evil.clean', script('clean'));
+    writeFileSync(join(clone, '.git', 'info', 'attributes'), '* filter=evil\n');
+    git(clone, 'config', 'submodule.recurse', 'true');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { result: 'created' } });
+    expect(await worktree({ branch: 'feature/deep/nested/refactor', folder: 'Platform-refactor' })).toMatchObject({ ok: true });
+    expect(readdirSync(markers)).toEqual([]);
+  });
+});
+
+describe('worktree', () => {
+  it('checks a pull request out next to a clone with changes, leaving the clone as it was', async () => {
+    writeFileSync(join(clone, 'README.md'), 'my edit\n');
+    const head = git(clone, 'rev-parse', 'HEAD');
+    const answer = await worktree({ branch: 'feature/retry-policy', folder: 'Platform-retry-policy' });
+    const path = join(sandbox.roots, 'fabrikam', 'Platform-retry-policy');
+    expect(answer).toMatchObject({ ok: true, data: { path, branch: 'feature/retry-policy', upstream: 'origin/feature/retry-policy', result: 'created' } });
+    expect(git(path, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
+    expect(git(path, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/retry-policy');
+    expect(existsSync(join(path, 'src', 'lib', 'retry.ts'))).toBe(true);
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
+    expect(readFileSync(join(clone, 'README.md'), 'utf8')).toBe('my edit\n');
+    // The new folder is a clone the companion knows: it can be opened, checked out again, listed.
+    expect(await host.request({ type: 'status', path })).toMatchObject({ ok: true, data: { branch: 'feature/retry-policy', dirty: false } });
+
+    const preview = await worktree({ pullRequest: 1, folder: 'Platform-pr-1' });
+    expect(preview).toMatchObject({ ok: true, data: { branch: null, result: 'detached' } });
+  });
+
+  it('refuses folders that are not one new name next to the clone, making nothing', async () => {
+    mkdirSync(join(sandbox.roots, 'fabrikam', 'taken'));
+    writeFileSync(join(sandbox.roots, 'fabrikam', 'taken', 'f'), 'x');
+    const refused: Array<[Record<string, unknown>, string]> = [
+      [{ folder: '../escape' }, 'DEST_OUTSIDE_ROOT'],
+      [{ folder: '/tmp/x' }, 'DEST_OUTSIDE_ROOT'],
+      [{ folder: 'a/b' }, 'BAD_REQUEST'],
+      [{ folder: '.git' }, 'BAD_REQUEST'],
+      [{ folder: '--detach' }, 'BAD_REQUEST'],
+      [{ folder: 'taken' }, 'DEST_EXISTS'],
+      [{ folder: 'Platform' }, 'DEST_EXISTS'],
+      [{ folder: 'x', branch: '--upload-pack=x' }, 'BAD_REQUEST'],
+      [{ folder: 'y', branch: 'no/such/branch' }, 'BRANCH_NOT_FOUND'],
+    ];
+    const before = readdirSync(join(sandbox.roots, 'fabrikam')).toSorted();
+    for (const [fields, code] of refused) expect(await worktree({ branch: 'main', ...fields }), JSON.stringify(fields)).toMatchObject({ ok: false, error: { code } });
+    expect(readdirSync(join(sandbox.roots, 'fabrikam')).toSorted()).toEqual(before);
+    expect(readdirSync(sandbox.dir).includes('escape')).toBe(false);
+    expect(git(clone, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { openCommand } from '../../src/host/open-clone';
+
+/** A PATH lookup that finds exactly these programs. */
+const only = (found: Record<string, string>) => (name: string) => found[name];
+
+describe('openCommand for a file at a line', () => {
+  const file = '/r/api/src/app.ts';
+
+  it('gives each editor the line its own way', () => {
+    const lookup = only({ code: '/usr/bin/code', webstorm: '/opt/bin/webstorm', 'xdg-open': '/usr/bin/xdg-open' });
+    expect(openCommand('linux', 'editor', '/r/api', lookup, {}, { editor: 'vscode', file, line: 12 })).toEqual({ command: '/usr/bin/code', args: ['/r/api', '--goto', `${file}:12`] });
+    expect(openCommand('linux', 'editor', '/r/api', lookup, {}, { editor: 'jetbrains', file, line: 12 })).toEqual({ command: '/opt/bin/webstorm', args: ['--line', '12', file] });
+    expect(openCommand('linux', 'editor', '/r/api', lookup, {}, { editor: 'default', file, line: 12 })).toEqual({ command: 'xdg-open', args: [file] });
+    expect(openCommand('linux', 'editor', '/r/api', lookup, {}, { editor: 'visualstudio', file, line: 12 })).toBeUndefined();
+  });
+
+  it('starts Visual Studio and JetBrains IDEs on Windows without a shell', () => {
+    const lookup = only({ devenv: 'C:\\VS\\devenv.exe', idea: 'C:\\bin\\idea.cmd', rider64: 'C:\\Rider\\bin\\rider64.exe' });
+    expect(openCommand('win32', 'editor', 'C:\\r\\api', lookup, {}, { editor: 'visualstudio', file: 'C:\\r\\api\\a.cs', line: 3 })).toEqual({
+      command: 'C:\\VS\\devenv.exe',
+      args: ['/Edit', 'C:\\r\\api\\a.cs', '/Command', 'Edit.GoTo 3'],
+    });
+    // idea.cmd would need cmd.exe, which reads its arguments as commands: the next IDE is used.
+    expect(openCommand('win32', 'editor', 'C:\\r\\api', lookup, {}, { editor: 'jetbrains', file: 'C:\\r\\api\\a.cs' })?.command).toBe('C:\\Rider\\bin\\rider64.exe');
+    expect(openCommand('win32', 'editor', 'C:\\r\\api', only({ idea: 'C:\\bin\\idea.cmd' }), {}, { editor: 'jetbrains' })).toBeUndefined();
+  });
+});
