@@ -7,6 +7,7 @@ import { Shell } from '../shared/ui/shell';
 import { useCompanionStatus } from '../shared/ui/use-companion';
 import { AdvancedSection } from './advanced-section';
 import { CompanionSection } from './companion-section';
+import { EditorSection } from './editor-section';
 import { FeaturesSection } from './features-section';
 import { MicrosoftSignIn } from './microsoft-sign-in';
 import { PatForm } from './pat-form';
@@ -19,6 +20,7 @@ const SECTIONS: readonly (readonly [OptionsSection, string])[] = [
   ['profiles', 'Profiles'],
   ['accounts', 'Add an account'],
   ['companion', 'Companion'],
+  ['editor', 'Editor'],
   ['ssh', 'SSH key'],
   ['groups', 'Reviewer groups'],
   ['features', 'Page features'],
@@ -122,6 +124,7 @@ export function Options() {
             </div>
           </section>
           <CompanionSection companion={companion} profile={active} onProfileChanged={() => void reload()} />
+          <EditorSection />
           {state && <SshSection profiles={state.profiles} activeId={state.activeId} companionReady={companion.status && companion.status.state === 'ready'} />}
           {state && <ReviewerGroupsSection profiles={state.profiles} activeId={state.activeId} />}
           <FeaturesSection />

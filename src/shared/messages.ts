@@ -3,11 +3,14 @@ import {
   AddRemoteDataSchema,
   CancelDataSchema,
   CloneDataSchema,
+  EDITORS,
   FetchDataSchema,
   LocalClonesDataSchema,
   OpenDataSchema,
   SshKeyDataSchema,
   SshTestDataSchema,
+  type CheckoutData,
+  type Editor,
   type ProgressPhase,
 } from './host-protocol';
 import type { Profile } from './profile';
@@ -30,11 +33,11 @@ export const RepoKey = z.object({
 export type RepoKey = z.infer<typeof RepoKey>;
 
 /** The injected features of the content script (issue 6); each can be switched off in Options. */
-export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers']);
+export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers', 'pull-request-checkout', 'open-in-editor']);
 export type FeatureId = z.infer<typeof FeatureId>;
 
 /** The sections of the options page, which buttons elsewhere open directly (`options.html#accounts`). */
-export const OptionsSection = z.enum(['welcome', 'profiles', 'accounts', 'companion', 'ssh', 'groups', 'features', 'advanced']);
+export const OptionsSection = z.enum(['welcome', 'profiles', 'accounts', 'companion', 'editor', 'ssh', 'groups', 'features', 'advanced']);
 export type OptionsSection = z.infer<typeof OptionsSection>;
 
 export interface ReplyError {
@@ -129,6 +132,24 @@ export interface ClonePlan {
 export interface CloneProgress {
   phase: ProgressPhase;
   percent: number;
+}
+
+/** A pull request checked out on this computer. */
+export interface PullRequestCheckout extends Omit<CheckoutData, 'path'> {
+  /** Where it is checked out: the clone, or the new worktree. */
+  path: string;
+  /** The clone of the target repository (the same as `path` unless a worktree was made). */
+  clonePath: string;
+  /** The remote it was fetched from: the target's, or the fork's (added when it was missing). */
+  remote: string;
+  /** The repository was cloned first. */
+  cloned: boolean;
+  worktree: boolean;
+}
+
+/** The editor "Open in editor" uses (Options › Editor). */
+export interface EditorSetting {
+  editor: Editor;
 }
 
 // ── Answers for the popup and options (issue 7) ─────────────────────────────────────────────
@@ -333,7 +354,31 @@ export const REQUESTS = {
   },
   'clone.cancel': { input: { taskId: id }, answer: CancelDataSchema, senders: PAGES },
   'local.clones': { input: {}, answer: LocalClonesDataSchema },
-  'local.open': { input: { path: z.string().min(1).max(4096), target: z.enum(['folder', 'editor', 'terminal']) }, answer: OpenDataSchema, senders: PAGES },
+  /** `file` and `line` (editor only) open one file of the clone; the editor is the one chosen in Options. */
+  'local.open': {
+    input: {
+      path: z.string().min(1).max(4096),
+      target: z.enum(['folder', 'editor', 'terminal']),
+      file: z.string().min(1).max(4096).optional(),
+      line: z.number().int().min(1).max(10_000_000).optional(),
+    },
+    answer: OpenDataSchema,
+    senders: PAGES,
+  },
+  'settings.editor': { input: {}, answer: answer<EditorSetting>() },
+  'settings.setEditor': { input: { editor: z.enum(EDITORS) }, answer: answer<EditorSetting>() },
+  /**
+   * Checks a pull request out on this computer: its source branch (from the fork when it comes
+   * from one), or its merge preview (`mode: 'merge'`, detached). Clones first when there is no
+   * clone; `worktree` checks out into a new worktree next to the clone (a clone with changes is
+   * never touched: that answers `companion.WORKTREE_DIRTY`). Ask through a port for progress;
+   * cancel with `clone.cancel` and the same task id.
+   */
+  'pullRequest.checkout': {
+    input: { ...repoRequest, pullRequestId, mode: z.enum(['branch', 'merge']), worktree: z.boolean().optional(), taskId: id },
+    answer: answer<PullRequestCheckout>(),
+    senders: PAGES,
+  },
   'local.fetch': { input: { profileId, path: z.string().min(1).max(4096), remote: z.string().min(1).max(64) }, answer: FetchDataSchema, senders: PAGES },
   'local.addRemote': {
     input: { ...repoRequest, path: z.string().min(1).max(4096), name: z.string().min(1).max(64) },

@@ -36,13 +36,15 @@ describe('feature settings', () => {
       ['clone-to-desktop', true],
       ['forks-as-remotes', true],
       ['pull-request-reviewers', true],
+      ['pull-request-checkout', true],
+      ['open-in-editor', true],
     ]);
     expect(await handle({ type: 'features.setEnabled', feature: 'forks-as-remotes', enabled: false }, fromOptions)).toMatchObject({
       ok: true,
-      data: { features: [{ enabled: true }, { id: 'forks-as-remotes', enabled: false }, { enabled: true }] },
+      data: { features: [{ enabled: true }, { id: 'forks-as-remotes', enabled: false }, { enabled: true }, { enabled: true }, { enabled: true }] },
     });
     // A page reads the switches, and may not change them.
-    expect(await handle({ type: 'features.settings' }, FILES)).toMatchObject({ data: { features: [{}, { enabled: false }, {}] } });
+    expect(await handle({ type: 'features.settings' }, FILES)).toMatchObject({ data: { features: [{}, { enabled: false }, {}, {}, {}] } });
     expect(await handle({ type: 'features.setEnabled', feature: 'forks-as-remotes', enabled: true }, FILES)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handle({ type: 'features.clearLog' }, FILES)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handle({ type: 'features.setEnabled', feature: 'no-such-feature', enabled: false }, fromOptions)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

@@ -25,14 +25,27 @@ const fakeAdo: typeof fetch = async (input) => {
   if (url.pathname.endsWith('/_apis/projects')) return json({ count: 1, value: [{ id: 'p1', name: 'Platform' }] });
   if (url.pathname.endsWith('/_apis/git/repositories/r1'))
     return json({ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/Platform', project: { id: 'p1', name: 'Platform' } });
+  if (url.pathname.endsWith('/_apis/git/repositories/r2'))
+    return json({ id: 'r2', name: 'platform-fork', url: 'https://x', remoteUrl: 'https://fabrikam@dev.azure.com/fabrikam/Security%20Team/_git/platform-fork', project: { id: 'p2', name: 'Security Team' } });
   if (url.pathname.endsWith('/_apis/git/repositories'))
     return json({ count: 1, value: [{ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://x', project: { id: 'p1', name: 'Platform' } }] });
+  const pr = /\/pullrequests\/(\d+)$/i.exec(url.pathname);
+  if (pr) {
+    const fromFork = pr[1] === '2';
+    return json({
+      pullRequestId: Number(pr[1]), status: 'active', title: 'T', sourceRefName: 'refs/heads/feature/x', targetRefName: 'refs/heads/main', creationDate: '2026-01-01T00:00:00Z',
+      createdBy: { id: 'u1', displayName: 'Ada' }, repository: { id: 'r1', name: 'Platform', project: { id: 'p1', name: 'Platform' } },
+      ...(fromFork ? { forkSource: { repository: { id: 'r2', name: 'platform-fork', project: { id: 'p2', name: 'Security Team' } } } } : {}),
+    });
+  }
   return new Response('{}', { status: 404 });
 };
 
 /** A companion that answers every request plausibly, and remembers the credentials it was given. */
 const ignore = () => undefined;
 const sentToHost: { type: string; [k: string]: unknown }[] = [];
+/** Answers a test puts in place of the usual ones: an error `{ code, message }` or data. */
+const hostOverrides = new Map<string, (req: Record<string, unknown>) => { error: { code: string; message: string } } | { data: unknown }>();
 function fakeHost(): NativePort {
   let listener: (m: unknown) => void = ignore;
   const answers: Record<string, unknown> = {
@@ -49,12 +62,18 @@ function fakeHost(): NativePort {
     sshTest: { ok: true, summary: 'ok', detail: '' },
     open: { opened: '/x', with: 'xdg-open' },
     cancel: { cancelled: false },
+    status: { path: '/x', branch: 'main', head: 'a'.repeat(40), upstream: 'origin/main', ahead: 0, behind: 0, dirty: false },
+    checkout: { path: '/x', branch: 'feature/x', head: 'a'.repeat(40), upstream: 'origin/feature/x', result: 'created' },
+    worktree: { path: '/x-pr-1', branch: 'feature/x', head: 'a'.repeat(40), upstream: 'origin/feature/x', result: 'created' },
   };
   return {
     postMessage(m) {
       const req = m as { id: string; type: string };
       sentToHost.push(req);
-      queueMicrotask(() => listener({ id: req.id, ok: true, data: answers[req.type] }));
+      const override = hostOverrides.get(req.type)?.(req as never);
+      queueMicrotask(() =>
+        listener(override && 'error' in override ? { id: req.id, ok: false, error: override.error } : { id: req.id, ok: true, data: override ? override.data : answers[req.type] }),
+      );
     },
     disconnect() {},
     onMessage: { addListener: (cb) => void (listener = cb) },
@@ -148,6 +167,9 @@ const everyRequest: Request[] = [
   { type: 'pullRequest.reviewers', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1 },
   { type: 'pullRequest.suggestReviewers', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1 },
   { type: 'pullRequest.addReviewers', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1, reviewers: [{ id: 'u1', isRequired: false }] },
+  { type: 'settings.editor' },
+  { type: 'settings.setEditor', editor: 'jetbrains' },
+  { type: 'pullRequest.checkout', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1, mode: 'branch', taskId: 't2' },
   { type: 'profiles.remove', id: 'pat1' },
 ];
 
@@ -321,6 +343,71 @@ describe('a page of an organization without a profile', () => {
     const tab = pageTab();
     const withTab = await setup(fakeAdo, { tabMessage: tab.tabMessage });
     expect(await withTab.handle({ type: 'groups.list', project: 'Web' }, onNorthwind)).toMatchObject({ ok: false, error: { code: 'NO_PROFILE' } });
+  });
+});
+
+describe('checking out a pull request through the companion', () => {
+  const repo = { id: 'r1', name: 'Platform', project: 'Platform' };
+  const clone = {
+    path: '/home/ada/source/repos/fabrikam/Platform/Platform',
+    known: true,
+    remotes: [{ name: 'origin', fetchUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' }],
+    branch: 'main',
+    dirty: false,
+  };
+
+  it('clones a pull request of the repository itself on its branch when there is no clone', async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    hostOverrides.clear();
+    const reply = await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'branch', taskId: 't' }, fromPage);
+    expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true, data: { cloned: true, worktree: false, branch: 'main', remote: 'origin' } });
+    expect(sentToHost.find((m) => m.type === 'clone')).toMatchObject({ branch: 'feature/x', auth: { kind: 'pat', token: PAT } });
+    expect(sentToHost.some((m) => m.type === 'checkout')).toBe(false);
+  });
+
+  it("adds a fork as a remote named after its project, fetches its branch with the profile's credential, and names the branch apart when one is taken", async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    hostOverrides.clear();
+    hostOverrides.set('localClones', () => ({ data: { clones: [clone], truncated: false } }));
+    hostOverrides.set('checkout', (req) =>
+      req.newBranch ? { data: { path: clone.path, branch: req.newBranch, head: 'b'.repeat(40), upstream: 'security-team/feature/x', result: 'created' } } : { error: { code: 'BRANCH_EXISTS', message: 'taken' } },
+    );
+    const reply = await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 2, mode: 'branch', taskId: 't' }, fromPage);
+    expect(reply).toMatchObject({ ok: true, data: { cloned: false, remote: 'security-team', branch: 'pr/2/feature/x', clonePath: clone.path } });
+    expect(sentToHost.find((m) => m.type === 'addRemote')).toMatchObject({ path: clone.path, name: 'security-team', url: 'https://dev.azure.com/fabrikam/Security%20Team/_git/platform-fork' });
+    const checkouts = sentToHost.filter((m) => m.type === 'checkout');
+    expect(checkouts).toHaveLength(2);
+    expect(checkouts[0]).toMatchObject({ remote: 'security-team', branch: 'feature/x', auth: { kind: 'pat', token: PAT } });
+    expect(checkouts[1]).toMatchObject({ newBranch: 'pr/2/feature/x' });
+    expect(JSON.stringify(reply)).not.toContain(PAT);
+    hostOverrides.clear();
+  });
+
+  it('passes a dirty clone on as WORKTREE_DIRTY, and makes the worktree next to the clone when asked', async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    hostOverrides.clear();
+    hostOverrides.set('localClones', () => ({ data: { clones: [{ ...clone, dirty: true }], truncated: false } }));
+    hostOverrides.set('checkout', () => ({ error: { code: 'WORKTREE_DIRTY', message: `${clone.path} has uncommitted changes; nothing was changed.` } }));
+    expect(await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'merge', taskId: 't' }, fromPage)).toMatchObject({
+      ok: false,
+      error: { code: 'companion.WORKTREE_DIRTY' },
+    });
+    const reply = await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'merge', worktree: true, taskId: 't' }, fromPage);
+    expect(reply).toMatchObject({ ok: true, data: { worktree: true, clonePath: clone.path } });
+    expect(sentToHost.find((m) => m.type === 'worktree')).toMatchObject({ path: clone.path, remote: 'origin', pullRequest: 1, folder: 'Platform-pr-1-merge' });
+    hostOverrides.clear();
+  });
+
+  it("opens with the editor chosen in Options, a file at its line", async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    expect(await handle({ type: 'settings.setEditor', editor: 'jetbrains' }, fromPage)).toMatchObject({ ok: true, data: { editor: 'jetbrains' } });
+    await handle({ type: 'local.open', path: '/x', target: 'editor', file: '/src/a.ts', line: 7 }, fromContent);
+    expect(sentToHost.find((m) => m.type === 'open')).toMatchObject({ editor: 'jetbrains', file: '/src/a.ts', line: 7 });
+    expect(await handle({ type: 'settings.setEditor', editor: 'jetbrains' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
 

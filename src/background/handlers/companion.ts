@@ -1,6 +1,6 @@
 import type { AdoClient } from '../../shared/ado/client';
-import type { GitAuth, LocalClone } from '../../shared/host-protocol';
-import type { ClonePlan, CompanionStatus, RepoKey } from '../../shared/messages';
+import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
+import type { ClonePlan, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { CompanionError, installCommand, type Companion } from '../companion';
@@ -14,7 +14,20 @@ export interface CompanionHandlerDeps extends GatewayDeps {
 }
 
 type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
-  | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test';
+  | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test'
+  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout';
+
+const EDITOR_KEY = 'settings:editor';
+const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
+
+/** A remote name from a project name, as forks as remotes names them: `Security Team` → `security-team`. */
+export const remoteNameFor = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
+
+/** The folder name of a pull request's worktree, next to the clone: `api-pr-42` (`api-pr-42-merge`). */
+export function worktreeFolder(clonePath: string, pullRequestId: number, mode: 'branch' | 'merge'): string {
+  const base = clonePath.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
+  return `${base}-pr-${pullRequestId}${mode === 'merge' ? '-merge' : ''}`;
+}
 
 /** A remote URL reduced to what identifies the repository: no user, no `.git`, one case, decoded. */
 export function remoteKey(url: string): string {
@@ -118,7 +131,108 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     };
   }
 
+  async function editor(): Promise<Editor> {
+    const saved = (await deps.local.get([EDITOR_KEY]))[EDITOR_KEY];
+    return saved === 'visualstudio' || saved === 'jetbrains' || saved === 'default' ? saved : 'vscode';
+  }
+
+  /** One companion step of a page's task: refused when it was cancelled before, cancellable while it runs. */
+  async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>): Promise<T> {
+    if (cancelledEarly.delete(taskId)) throw new CompanionError('CANCELLED', 'Cancelled.');
+    try {
+      return await work((id) => running.set(taskId, id));
+    } finally {
+      running.delete(taskId);
+    }
+  }
+
+  /**
+   * `pullRequest.checkout`: the pull request's source branch (or merge preview) in the clone of
+   * its target repository, cloning that first when there is none, adding a fork as a remote when
+   * the pull request comes from one.
+   */
+  async function checkoutPullRequest(
+    req: { profileId?: string | undefined; repo: RepoKey; pullRequestId: number; mode: 'branch' | 'merge'; worktree?: boolean | undefined; taskId: string },
+    ctx: HandlerContext,
+  ): Promise<PullRequestCheckout> {
+    const p = await profileOrThrow(deps, req.profileId, ctx);
+    const api = client(p);
+    const pr = await api.pullRequest(req.repo.project, req.pullRequestId);
+    const named = (s: string) => s.toLowerCase() === req.repo.id.toLowerCase() || s.toLowerCase() === req.repo.name.toLowerCase();
+    if (!named(pr.repository.id) && !named(pr.repository.name)) throw new Error(`Pull request ${req.pullRequestId} belongs to another repository.`);
+    const target = await api.repository({ project: req.repo.project, repositoryId: pr.repository.id });
+    const forkRef = pr.forkSource?.repository;
+    const fork = forkRef && forkRef.id !== target.id ? await api.repository({ project: forkRef.project?.name ?? forkRef.project?.id ?? req.repo.project, repositoryId: forkRef.id }) : undefined;
+    const branch = shortBranch(pr.sourceRefName);
+    const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
+    const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
+
+    const targetKeys = new Set([target.remoteUrl, target.sshUrl].filter((u): u is string => !!u).map(remoteKey));
+    let clone = await findClone([target.remoteUrl, target.sshUrl]);
+    let cloned = false;
+    if (!clone) {
+      // Cloned as clone.start does; a pull request from this repository is cloned on its branch directly.
+      const direct = req.mode === 'branch' && !fork;
+      const planned = await plan(p, { id: target.id, name: target.name, project: target.project.name }, ctx, direct ? branch : undefined);
+      await configureFor(p, planned.root);
+      const auth = await authFor(planned.url);
+      const data = await step(req.taskId, (started) =>
+        companion.request(
+          { type: 'clone', url: planned.url, root: planned.root, folder: planned.folder, ...(planned.branch ? { branch: planned.branch } : {}), ...(auth ? { auth } : {}) },
+          { onProgress, started },
+        ),
+      );
+      cloned = true;
+      if (direct) {
+        const head = await companion.request({ type: 'status', path: data.path });
+        return { path: data.path, clonePath: data.path, branch: data.branch, head: head.head ?? '', upstream: head.upstream, result: 'created', remote: 'origin', cloned, worktree: false };
+      }
+      clone = { path: data.path, known: true, remotes: [{ name: 'origin', fetchUrl: planned.url }], branch: data.branch, dirty: false };
+    }
+    const origin = clone.remotes.find((r) => targetKeys.has(remoteKey(r.fetchUrl))) ?? clone.remotes[0];
+    if (!origin) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${target.name}.`);
+    let remote = origin;
+    if (req.mode === 'branch' && fork) {
+      const forkKeys = new Set([fork.remoteUrl, fork.sshUrl].filter((u): u is string => !!u).map(remoteKey));
+      const known = clone.remotes.find((r) => forkKeys.has(remoteKey(r.fetchUrl)));
+      if (known) remote = known;
+      else {
+        const url = p.protocol === 'ssh' && fork.sshUrl ? fork.sshUrl : withoutUser(fork.remoteUrl);
+        const names = [remoteNameFor(fork.project.name), remoteNameFor(`${fork.project.name}-${fork.name}`)];
+        const free = names.find((n) => !clone!.remotes.some((r) => r.name === n)) ?? `${names[1]}-${req.pullRequestId}`;
+        await companion.request({ type: 'addRemote', path: clone.path, name: free, url });
+        remote = { name: free, fetchUrl: url };
+      }
+    }
+    const auth = await authFor(remote.fetchUrl);
+    const source = req.mode === 'merge' ? { pullRequest: req.pullRequestId } : { branch };
+    const run = (newBranch?: string) =>
+      step(req.taskId, (started) =>
+        req.worktree
+          ? companion.request(
+              { type: 'worktree', path: clone!.path, remote: remote.name, ...source, ...(newBranch ? { newBranch } : {}), folder: worktreeFolder(clone!.path, req.pullRequestId, req.mode), ...(auth ? { auth } : {}) },
+              { onProgress, started },
+            )
+          : companion.request({ type: 'checkout', path: clone!.path, remote: remote.name, ...source, ...(newBranch ? { newBranch } : {}), ...(auth ? { auth } : {}) }, { onProgress, started }),
+      );
+    let data;
+    try {
+      data = await run();
+    } catch (e) {
+      // A local branch of that name is someone else's: the pull request gets a name of its own.
+      if (!(e instanceof CompanionError && e.code === 'BRANCH_EXISTS') || req.mode !== 'branch') throw e;
+      data = await run(`pr/${req.pullRequestId}/${branch}`);
+    }
+    return { ...data, clonePath: clone.path, remote: remote.name, cloned, worktree: req.worktree === true };
+  }
+
   return {
+    'settings.editor': async () => ({ editor: await editor() }),
+    'settings.setEditor': async (req) => {
+      await deps.local.set({ [EDITOR_KEY]: req.editor });
+      return { editor: req.editor };
+    },
+    'pullRequest.checkout': (req, ctx) => checkoutPullRequest(req, ctx),
     'companion.status': async (): Promise<CompanionStatus> => {
       const cmd = installCommand(deps.extensionId, deps.userAgent);
       try {
@@ -173,7 +287,15 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { cancelled: true };
     },
     'local.clones': () => companion.request({ type: 'localClones' }),
-    'local.open': (req) => companion.request({ type: 'open', path: req.path, target: req.target }),
+    'local.open': async (req) =>
+      companion.request({
+        type: 'open',
+        path: req.path,
+        target: req.target,
+        ...(req.target === 'editor' ? { editor: await editor() } : {}),
+        ...(req.file !== undefined ? { file: req.file } : {}),
+        ...(req.line !== undefined ? { line: req.line } : {}),
+      }),
     'local.fetch': async (req, ctx) => {
       // A page's own organization decides the credential, never whichever profile is active.
       const p = await requestProfile(deps, req.profileId, ctx);

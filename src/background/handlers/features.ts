@@ -12,6 +12,8 @@ export const FEATURES: readonly Omit<FeatureInfo, 'enabled'>[] = [
   { id: 'clone-to-desktop', title: 'Clone to desktop', description: 'A button next to Clone that clones the branch you are looking at into your folder layout.' },
   { id: 'forks-as-remotes', title: 'Forks as remotes', description: 'Add the parent or a fork of a repository as a remote of your local clone; fork and clone in one step.' },
   { id: 'pull-request-reviewers', title: 'Pull request reviewers', description: 'Suggested reviewers, your reviewer groups, a reviewer search and a summary of the votes.' },
+  { id: 'pull-request-checkout', title: 'Check out pull requests', description: "Check a pull request's branch (or its merge preview) out in your local clone, from a fork too; a new worktree when your clone has changes." },
+  { id: 'open-in-editor', title: 'Open in editor', description: 'Open the file you are reading, at its line, in your editor (Options › Editor).' },
 ];
 
 const SWITCHES = 'featureSwitches';

@@ -182,6 +182,7 @@ const ICONS = {
   branch: 'M5 3v10M5 13a1.5 1.5 0 1 0 0-.01M11 3a1.5 1.5 0 1 0 0 .01M11 4.5c0 3-6 2.5-6 6',
   people: 'M6 7a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Zm-4 7c0-2.5 2-4 4-4s4 1.5 4 4M11 3.5a2 2 0 0 1 0 4M12 10c1.5.5 2.5 1.8 2.5 4',
   check: 'M3 8.5 6.5 12 13 4.5',
+  open: 'M9 3h4v4M13 3 7 9M11 9v4H3V5h4',
 } as const;
 
 export function icon(name: keyof typeof ICONS): SVGSVGElement {

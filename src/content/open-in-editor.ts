@@ -1,0 +1,106 @@
+import { ask } from './ask';
+import { isRepoFiles } from '../shared/ado/urls';
+import type { ClonePlan } from '../shared/messages';
+import type { Feature } from './feature';
+import { readRemoteUrls, repoKeyOf, viewedBranch } from './repo-on-page';
+import { companionStatus, pageContext, problemText } from './session';
+import { fill, h, icon, onActivate, placeFloating, shapeLike, widget } from './ui/dom';
+import { actions, alertBox, button } from './ui/parts';
+import { openPopover, type Popover } from './ui/popover';
+
+/**
+ * Open in editor: on a file view (`?path=…&line=…`), opens that file at that line in the local
+ * clone, in the editor chosen in Options; warns first when the clone has another branch checked
+ * out than the one viewed. On a folder view it opens the clone.
+ */
+
+const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
+
+export const openInEditor: Feature = {
+  id: 'open-in-editor',
+  title: 'Open in editor',
+  include: [(p) => isRepoFiles(p) && !!p.path && p.path !== '/'],
+  // Edit is on file views only; the files command bar on folder views.
+  anchors: ['#__bolt-edit', '.repos-files-header-commandbar'],
+  mount(anchor, { signal, page, floating }) {
+    const repo = repoKeyOf(page)!;
+    const isFile = anchor.matches('#__bolt-edit');
+    const line = Number.parseInt(new URL(location.href).searchParams.get('line') ?? '', 10);
+    const file = isFile ? page.path : undefined;
+    const { host, root } = widget('open-in-editor');
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('open'), 'Open in editor');
+    root.append(trigger);
+    if (floating) placeFloating(anchor, host);
+    else if (isFile) {
+      anchor.after(host);
+      shapeLike(host, anchor);
+    } else {
+      (anchor.querySelector('.bolt-header-commandbar-button-group') ?? anchor).prepend(host);
+      shapeLike(host, anchor.querySelector('button'));
+    }
+
+    let panel: Popover | undefined;
+    let body: (Node | false)[] = [];
+    const show = (content: (Node | false)[]) => {
+      body = content;
+      if (panel) fill(panel.body, body);
+    };
+
+    const what = file ? `${file.split('/').pop()}${Number.isInteger(line) && line > 0 ? ` at line ${line}` : ''}` : repo.name;
+
+    async function open(path: string): Promise<void> {
+      show([h('p', { class: 'adoc-muted', role: 'status' }, `Opening ${what}…`)]);
+      try {
+        const opened = await ask({ type: 'local.open', path, target: 'editor', ...(file ? { file } : {}), ...(file && Number.isInteger(line) && line > 0 ? { line } : {}) });
+        show([h('p', { class: 'adoc-good', role: 'status' }, `Opened ${what} with ${opened.with}.`)]);
+      } catch (e) {
+        show([title('Open in editor'), alertBox(problemText(e))]);
+      }
+    }
+
+    async function start(): Promise<void> {
+      show([h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')]);
+      let plan: ClonePlan;
+      try {
+        const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+        if (status.state !== 'ready') return show([title('Open in editor needs the companion'), h('p', null, "Install it from the extension's Options (Companion), then try again.")]);
+        // Without a profile, the page's own session tells which repository this is.
+        const remoteUrl = context.profile ? undefined : (await readRemoteUrls(page))?.https;
+        const branch = viewedBranch(page);
+        plan = await ask({ type: 'clone.plan', repo: remoteUrl ? { ...repo, remoteUrl } : repo, ...(branch ? { branch } : {}) });
+      } catch (e) {
+        return show([title('Open in editor'), alertBox(problemText(e))]);
+      }
+      const existing = plan.existing;
+      if (!existing) return show([title('Open in editor'), h('p', null, `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`)]);
+      if (plan.branch && existing.branch !== plan.branch) {
+        return show([
+          title('Open in editor'),
+          alertBox(`You are viewing ${plan.branch}, but your clone has ${existing.branch ?? 'a detached HEAD'} checked out: the file may differ.`),
+          actions(button('Open anyway', () => void open(existing.path), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+        ]);
+      }
+      await open(existing.path);
+    }
+
+    onActivate(trigger, () => {
+      if (panel) return panel.close();
+      trigger.setAttribute('aria-expanded', 'true');
+      panel = openPopover(
+        {
+          trigger,
+          owner: host,
+          label: 'Open in editor',
+          signal,
+          onClose: () => {
+            panel = undefined;
+            trigger.setAttribute('aria-expanded', 'false');
+          },
+        },
+        (b) => fill(b, body),
+      );
+      void start();
+    }, signal);
+    return host;
+  },
+};

@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask';
+import type { Editor } from '../shared/host-protocol';
+import type { ReplyError } from '../shared/messages';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+
+const CHOICES: [Editor, string, string][] = [
+  ['vscode', 'Visual Studio Code', 'code or codium on your PATH'],
+  ['visualstudio', 'Visual Studio', 'Windows only'],
+  ['jetbrains', 'JetBrains IDE', 'the command-line launcher (idea, webstorm, rider, …) on your PATH'],
+  ['default', 'System default', 'whatever opens the file type on this computer; no line'],
+];
+
+/** Which editor "Open in editor" starts, for clones and for the file you are reading. */
+export function EditorSection() {
+  const [editor, setEditor] = useState<Editor>();
+  const [error, setError] = useState<ReplyError>();
+  useEffect(() => {
+    ask({ type: 'settings.editor' })
+      .then((s) => setEditor(s.editor))
+      .catch((e: unknown) => setError(toReplyError(e)));
+  }, []);
+  const choose = (next: Editor) => {
+    setEditor(next);
+    ask({ type: 'settings.setEditor', editor: next }).catch((e: unknown) => setError(toReplyError(e)));
+  };
+  return (
+    <section id="editor" aria-labelledby="editor-heading" class="card">
+      <h2 id="editor-heading">Editor</h2>
+      <fieldset class="field" disabled={!editor}>
+        <legend class="small muted">“Open in editor” opens clones, and files at their line, with:</legend>
+        {CHOICES.map(([value, label, hint]) => (
+          <label key={value} class="radio">
+            <input type="radio" name="editor" value={value} checked={editor === value} onChange={() => choose(value)} /> {label} <span class="small muted">({hint})</span>
+          </label>
+        ))}
+      </fieldset>
+      {error && <ErrorNote error={error} />}
+    </section>
+  );
+}
