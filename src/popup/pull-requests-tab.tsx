@@ -5,6 +5,7 @@ import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
+import { PullRequestCheckoutAction } from './pr-checkout';
 import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 
 /** Active pull requests the user created, and those waiting for their review, across the organization. */
@@ -37,12 +38,13 @@ export function PullRequestsTab(props: { profile: Profile }) {
   const me = profile.identity?.id;
   return (
     <div class="prs-tab">
-      <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} empty="You have no active pull requests." />
+      <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} profileId={profile.id} empty="You have no active pull requests." />
       <PullRequestList
         title="Waiting for my review"
         id="prs-reviewing"
         items={mine?.reviewing}
         me={me}
+        profileId={profile.id}
         empty="Nothing is waiting for your review."
         showMyVote
       />
@@ -55,7 +57,7 @@ export function PullRequestsTab(props: { profile: Profile }) {
   );
 }
 
-function PullRequestList(props: { title: string; id: string; items?: PullRequestSummary[] | undefined; me?: string | undefined; empty: string; showMyVote?: boolean }) {
+function PullRequestList(props: { title: string; id: string; items?: PullRequestSummary[] | undefined; me?: string | undefined; profileId: string; empty: string; showMyVote?: boolean }) {
   const { items } = props;
   return (
     <section aria-labelledby={`${props.id}-heading`} class="pr-section">
@@ -69,7 +71,7 @@ function PullRequestList(props: { title: string; id: string; items?: PullRequest
       ) : (
         <ul class="list prs" id={props.id}>
           {items.map((pr) => (
-            <PullRequestRow key={`${pr.repo.id}/${pr.id}`} pr={pr} me={props.me} showMyVote={props.showMyVote} />
+            <PullRequestRow key={`${pr.repo.id}/${pr.id}`} pr={pr} me={props.me} profileId={props.profileId} showMyVote={props.showMyVote} />
           ))}
         </ul>
       )}
@@ -77,7 +79,7 @@ function PullRequestList(props: { title: string; id: string; items?: PullRequest
   );
 }
 
-function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined; showMyVote?: boolean | undefined }) {
+function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined; profileId: string; showMyVote?: boolean | undefined }) {
   const { pr } = props;
   const vote = props.showMyVote ? myVote(pr, props.me) : undefined;
   return (
@@ -93,6 +95,7 @@ function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined
           {vote !== undefined ? `Your vote: ${voteLabel(vote).toLowerCase()} · ` : ''}
           {voteSummary(pr.reviewers)}
         </span>
+        <PullRequestCheckoutAction pr={pr} profileId={props.profileId} />
       </span>
       <span class="pr-badges">
         {pr.isDraft ? <span class="badge">draft</span> : <span class="badge accent">{pr.status}</span>}

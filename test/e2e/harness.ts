@@ -210,11 +210,11 @@ export function askWithProgress(page: Page, request: unknown): Promise<{ reply: 
  */
 export async function launchWithCompanion(
   sandbox: SandboxLike,
-  opts: { executable?: boolean } = {},
+  opts: { executable?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ session: Session; home: Awaited<ReturnType<typeof privateHome>> }> {
   const home = await privateHome();
   const userDataDir = await mkdtemp(join(tmpdir(), 'adoc-profile-'));
-  const env = opts.executable ? { ...home.env, PATH: pathWithoutNode(home.home) } : home.env;
+  const env = { ...(opts.executable ? { ...home.env, PATH: pathWithoutNode(home.home) } : home.env), ...opts.env };
   const installed = installCompanion(userDataDir, env, opts);
   if (!installed.includes(join(userDataDir, 'NativeMessagingHosts'))) throw new Error(`the companion's installer did not register it for the profile:\n${installed}`);
   return { session: await launch(sandbox, { userDataDir, env }), home };
@@ -224,13 +224,13 @@ export async function launchWithCompanion(
  * launchWithCompanion, then signed in to fabrikam with the sandbox's PAT and cloning into
  * `{HOME}/code`: the state the page features start from. The options page stays open for more setup.
  */
-export async function launchConnected(sandbox: SandboxLike & { pats: Record<string, string> }): Promise<{
+export async function launchConnected(sandbox: SandboxLike & { pats: Record<string, string> }, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<{
   session: Session;
   home: Awaited<ReturnType<typeof privateHome>>;
   cloneRoot: string;
   options: Page;
 }> {
-  const { session, home } = await launchWithCompanion(sandbox);
+  const { session, home } = await launchWithCompanion(sandbox, opts);
   const options = await session.openExtensionPage('options');
   const cloneRoot = join(home.home, 'code');
   for (const request of [

@@ -39,7 +39,7 @@ export async function renderPart(req: PageRequest, name: string, which: string |
   const repoPage = !!req.repo;
   switch (name) {
     case 'files-commandbar':
-      return kind === 'repo' ? filesCommandBar() : undefined;
+      return kind === 'repo' && req.repo ? filesCommandBar(req) : undefined;
     case 'clone-panel':
       return repoPage ? clonePanel(req) : undefined;
     case 'empty-clone':

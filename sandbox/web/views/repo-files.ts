@@ -67,11 +67,16 @@ function fileContent(item: Extract<ItemAt, { kind: 'file' }>): Html {
 
 /**
  * The late command bar with Clone (no id: no public source shows it). The ⋮ menu holds Fork, as
- * on the real page (forks are made from there).
+ * on the real page (forks are made from there). Edit (`#__bolt-edit`) comes first while a file is shown.
  */
-export function filesCommandBar(): Html {
+export async function filesCommandBar(req: PageRequest): Promise<Html> {
+  const path = req.url.searchParams.get('path');
+  const version = req.url.searchParams.get('version');
+  const branch = version?.startsWith('GB') ? version.slice(2) : await defaultBranch(req.git, req.repo!);
+  const isFile = !!path && path !== '/' && !!branch && (await itemAt(req.git, req.repo!, `refs/heads/${branch}`, path).catch(() => undefined))?.kind === 'file';
   return commandBar(
     [
+      ...(isFile ? [commandButton({ id: 'edit', label: 'Edit', icon: 'ms-Icon--Edit' })] : []),
       commandButton({ label: 'Set up build', icon: 'ms-Icon--Rocket' }),
       commandButton({ label: 'Clone', icon: 'ms-Icon--Download', attrs: html` aria-haspopup="dialog" data-sandbox-action="clone"` }),
       moreButton('__bolt-header-command-bar-menu-button', ['Download as Zip', 'Fork']),

@@ -1,0 +1,103 @@
+import { useState } from 'preact/hooks';
+import { ask, askWithProgress } from '../shared/ask';
+import type { CloneProgress, PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
+import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running'; taskId: string; percent: number; phase?: string | undefined }
+  | { kind: 'done'; result: PullRequestCheckout }
+  | { kind: 'dirty'; message: string; mode: 'branch' | 'merge' }
+  | { kind: 'failed'; error: ReplyError };
+
+const isProgress = (e: unknown): e is CloneProgress => typeof e === 'object' && e !== null && typeof (e as CloneProgress).percent === 'number';
+
+/**
+ * "Check out" for one pull request of the popup's lists: its branch (or merge preview) in the
+ * local clone, cloning first when needed, a new worktree when the clone has changes.
+ */
+export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profileId: string }) {
+  const { pr } = props;
+  const [state, setState] = useState<State>({ kind: 'idle' });
+  const [problem, setProblem] = useState<ReplyError>();
+
+  const run = (mode: 'branch' | 'merge', worktree = false) => {
+    const taskId = crypto.randomUUID();
+    setState({ kind: 'running', taskId, percent: 0 });
+    askWithProgress(
+      { type: 'pullRequest.checkout', profileId: props.profileId, repo: { id: pr.repo.id, name: pr.repo.name, project: pr.repo.project }, pullRequestId: pr.id, mode, taskId, ...(worktree ? { worktree: true } : {}) },
+      (e) => isProgress(e) && setState((s) => (s.kind === 'running' ? { ...s, percent: e.percent, phase: e.phase } : s)),
+    )
+      .then((result) => setState({ kind: 'done', result }))
+      .catch((e: unknown) => {
+        const error = toReplyError(e);
+        if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
+        else if (error.code === 'companion.CANCELLED') setState({ kind: 'idle' });
+        else setState({ kind: 'failed', error });
+      });
+  };
+  const open = (path: string, target: 'folder' | 'editor') => {
+    setProblem(undefined);
+    ask({ type: 'local.open', path, target }).catch((e: unknown) => setProblem(toReplyError(e)));
+  };
+
+  return (
+    <span class="pr-checkout" data-pr-checkout={pr.id}>
+      {state.kind === 'idle' && (
+        <div class="actions">
+          <button type="button" class="small" onClick={() => run('branch')} title={`Check out ${pr.sourceBranch} locally`}>
+            Check out
+          </button>
+          <button type="button" class="small" onClick={() => run('merge')} title="The merge preview: read-only, detached">
+            Merge preview
+          </button>
+        </div>
+      )}
+      {state.kind === 'running' && (
+        <div class="row">
+          <div class="grow">
+            <div class="progress" role="progressbar" aria-label={`Checking out pull request ${pr.id}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(state.percent)}>
+              <div style={{ width: `${state.percent}%` }} />
+            </div>
+          </div>
+          <button type="button" class="small" onClick={() => void ask({ type: 'clone.cancel', taskId: state.taskId }).catch(() => undefined)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {state.kind === 'done' && (
+        <>
+          <p class="small" role="status">
+            Checked out {state.result.branch ?? 'the merge preview (detached)'}
+            {state.result.worktree ? ' in a new worktree at ' : state.result.cloned ? ' in a new clone at ' : ' in '}
+            <code>{state.result.path}</code>.
+          </p>
+          <div class="actions">
+            <button type="button" class="small primary" onClick={() => open(state.result.path, 'folder')}>
+              Open folder
+            </button>
+            <button type="button" class="small" onClick={() => open(state.result.path, 'editor')}>
+              Open in editor
+            </button>
+          </div>
+        </>
+      )}
+      {state.kind === 'dirty' && (
+        <div class="note warning small" role="status">
+          {state.message}: nothing was touched.{' '}
+          <button type="button" class="small" onClick={() => run(state.mode, true)}>
+            Check out into a new worktree
+          </button>
+        </div>
+      )}
+      {state.kind === 'failed' && (
+        <ErrorNote error={state.error} title="The checkout did not finish">
+          <button type="button" onClick={() => setState({ kind: 'idle' })}>
+            Dismiss
+          </button>
+        </ErrorNote>
+      )}
+      {problem && <ErrorNote error={problem} />}
+    </span>
+  );
+}
