@@ -87,7 +87,7 @@ export const pullRequestCheckout: Feature = {
     const id = page.pullRequestId!;
     const key = `${page.orgBaseUrl}|${repo.project}|${repo.name}|${id}`.toLowerCase();
     const { host, root } = widget('pull-request-checkout');
-    const label = steadyLabel(['Check out', 'Checked out', 'Checking out… 100%']);
+    const label = steadyLabel(['Check out', 'Checked out', 'Checking… 100%']);
     const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), label.el);
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
@@ -100,7 +100,7 @@ export const pullRequestCheckout: Feature = {
     let bar: ReturnType<typeof progressBar> | undefined;
 
     const showLabel = () => {
-      if (task) label.set(`Checking out… ${Math.round(task.progress?.percent ?? 0)}%`);
+      if (task) label.set(`Checking… ${Math.round(task.progress?.percent ?? 0)}%`);
       else if (outcome && 'done' in outcome) label.set('Checked out');
       else label.set('Check out');
     };

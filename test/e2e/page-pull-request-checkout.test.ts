@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { launchConnected, privateHome, type Session } from './harness';
+import { ContentWorld, screenshot, signedInPage } from './page-helpers';
+import { openPopup } from './ui-steps';
+
+/**
+ * Starting work from Azure DevOps with the real companion: a pull request checked out from its
+ * page (of the repository itself, cloning first; from a fork, added as a remote), a clone with
+ * changes that is left alone while the pull request goes into a worktree, the same from the
+ * popup, and the file being read opened at its line in the editor (a stand-in `code` on PATH
+ * that records what it was asked).
+ */
+const run = promisify(execFile);
+const CHECKOUT = '.adoc-pull-request-checkout';
+const OPEN = '.adoc-open-in-editor';
+const POPOVER = '.adoc-popover';
+
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let cloneRoot: string;
+let clone: string;
+let bin: string;
+let page: Page;
+let world: ContentWorld;
+
+const git = async (cwd: string, ...args: string[]) => (await run('git', ['-C', cwd, ...args])).stdout.trim();
+const prId = (title: string) => [...sandbox.store.pullRequests.values()].find((p) => p.title.includes(title))!.pullRequestId;
+const prPage = (id: number, tab = '') => `https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${id}${tab ? `?_a=${tab}` : ''}`;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  // The editor the companion finds first on PATH: it writes down its arguments.
+  const tools = await privateHome();
+  bin = join(tools.home, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, 'code-args.txt')}"\n`);
+  chmodSync(join(bin, 'code'), 0o755);
+  let options: Page;
+  ({ session, home, cloneRoot, options } = await launchConnected(sandbox, { env: { PATH: `${bin}:${process.env.PATH}` } }));
+  await options.close();
+  clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+  page = await signedInPage(session, '/fabrikam/Platform/_git/Platform/pullrequests');
+  world = await ContentWorld.of(page, session.extensionId);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+  if (bin) rmSync(join(bin, '..'), { recursive: true, force: true });
+});
+
+/** Opens the pull request's page and its Check out panel. */
+async function openPanel(id: number, tab = ''): Promise<string> {
+  await page.goto(prPage(id, tab), { waitUntil: 'domcontentloaded' });
+  await world.waitForText(CHECKOUT, (t) => t[0] === 'Check out');
+  await world.click(CHECKOUT, 'button');
+  return (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000))[0]!;
+}
+
+describe('Check out a pull request from its page', () => {
+  it('sits in the header actions on every tab, and clones the repository on the branch when there is no clone', async () => {
+    const id = prId('Add a retry policy');
+    for (const tab of ['files', 'commits', '']) {
+      await page.goto(prPage(id, tab), { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector(`${CHECKOUT} + .repos-pr-header-vote-button`, { timeout: 10_000 });
+    }
+    const plan = await openPanel(id, 'files');
+    expect(plan).toContain('feature/retry-policy into main');
+    expect(plan).toContain(`none yet: cloned first into ${clone}`);
+    await screenshot(page, 'pull-request-checkout-plan-light');
+    await world.click(POPOVER, 'button', 'Check out branch');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 90_000))[0]!;
+    expect(done).toContain('Checked out the branch feature/retry-policy, tracking origin/feature/retry-policy, in a new clone at');
+    expect(done).toContain(clone);
+    expect(done).toContain('Open folder');
+    expect(done).toContain('Open in editor');
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/retry-policy');
+    expect((await world.texts(CHECKOUT))[0]).toBe('Checked out');
+  }, 150_000);
+
+  it('checks out a pull request from a fork: the fork becomes a remote named after its project', async () => {
+    const id = prId('from the security fork');
+    const plan = await openPanel(id);
+    expect(plan).toContain(`${clone} (on feature/retry-policy)`);
+    await world.click(POPOVER, 'button', 'Check out branch');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 90_000))[0]!;
+    expect(done).toContain('Checked out the branch feature/deep/nested/refactor, tracking security/feature/deep/nested/refactor');
+    expect(await git(clone, 'remote', 'get-url', 'security')).toBe('https://dev.azure.com/fabrikam/Security/_git/platform-fork');
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('security/feature/deep/nested/refactor');
+    expect(await git(clone, 'rev-parse', 'HEAD')).toBe(await git(clone, 'rev-parse', 'security/feature/deep/nested/refactor'));
+  }, 120_000);
+
+  it('never touches a clone with changes: the pull request goes into a new worktree next to it', async () => {
+    writeFileSync(join(clone, 'work in progress.txt'), 'mine\n');
+    const head = await git(clone, 'rev-parse', 'HEAD');
+    const id = prId('Refactor nested components');
+    const plan = await openPanel(id);
+    expect(plan).toContain('uncommitted changes');
+    expect(plan).toContain('it will not be touched');
+    await screenshot(page, 'pull-request-checkout-dirty-light');
+    await world.click(POPOVER, 'button', 'Check out in a new worktree');
+    const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`);
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 90_000))[0]!;
+    expect(done).toContain(`a new worktree at ${worktree}`);
+    // The clone's branch of that name tracks the fork's: the pull request's gets a name of its own.
+    expect(await git(worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(`pr/${id}/feature/deep/nested/refactor`);
+    expect(await git(worktree, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/deep/nested/refactor');
+    expect(await git(clone, 'rev-parse', 'HEAD')).toBe(head);
+    expect(readFileSync(join(clone, 'work in progress.txt'), 'utf8')).toBe('mine\n');
+    expect((await git(clone, 'status', '--porcelain')).split('\n')).toEqual([expect.stringContaining('work in progress.txt')]);
+  }, 120_000);
+});
+
+describe('Check out a pull request from the popup', () => {
+  it("checks out a pull request's merge preview into a worktree when the clone has changes", async () => {
+    const id = prId('Add a retry policy');
+    const popup = await openPopup(session);
+    await popup.locator('#tab-prs').click();
+    const row = `#prs-reviewing li[data-pr="${id}"]`;
+    await popup.waitForSelector(`${row} .pr-checkout button`, { timeout: 30_000 });
+    await popup.locator(`${row} .pr-checkout button[title^="The merge preview"]`).click();
+    await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('nothing was touched'), { timeout: 60_000 }, row);
+    await popup.locator(`${row} .pr-checkout .note button`).click();
+    await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('Checked out the merge preview'), { timeout: 90_000 }, row);
+    const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}-merge`);
+    expect(await popup.$eval(row, (li) => li.textContent)).toContain(worktree);
+    expect(await git(worktree, 'log', '-1', '--format=%s')).toBe(`Merge pull request ${id} from feature/retry-policy into main`);
+    await expect(git(worktree, 'symbolic-ref', '-q', 'HEAD')).rejects.toThrow();
+    await popup.close();
+  }, 120_000);
+});
+
+describe('Open the file you are reading in the editor', () => {
+  const argsFile = () => join(bin, 'code-args.txt');
+  async function recorded(): Promise<string[]> {
+    for (let i = 0; i < 100 && !existsSync(argsFile()); i++) await new Promise((r) => setTimeout(r, 50));
+    const args = readFileSync(argsFile(), 'utf8').split('\n').slice(0, -1);
+    rmSync(argsFile());
+    return args;
+  }
+
+  it('opens the file at its line in the local clone, warning first when another branch is checked out there', async () => {
+    const file = '/src/deep/nested/module/component.ts';
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform?path=${encodeURIComponent(file)}&version=GBfeature/deep/nested/refactor&line=1&lineEnd=1&_a=contents`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(`#__bolt-edit + ${OPEN}`, { timeout: 10_000 });
+    await world.click(OPEN, 'button', 'Open in editor');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Opened component.ts at line 1 with code.'), 30_000);
+    expect(await recorded()).toEqual([clone, '--goto', `${clone}${file}:1`]);
+
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform?path=%2FREADME.md&version=GBmain&line=3`, { waitUntil: 'domcontentloaded' });
+    await world.click(OPEN, 'button', 'Open in editor');
+    const warning = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Open anyway'), 30_000))[0]!;
+    expect(warning).toContain('You are viewing main, but your clone has feature/deep/nested/refactor checked out');
+    expect(existsSync(argsFile())).toBe(false);
+    await screenshot(page, 'open-in-editor-other-branch-light');
+    await world.click(POPOVER, 'button', 'Open anyway');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Opened README.md at line 3 with code.'), 30_000);
+    expect(await recorded()).toEqual([clone, '--goto', `${clone}/README.md:3`]);
+  }, 90_000);
+});
