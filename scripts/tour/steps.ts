@@ -14,6 +14,8 @@ import type { TourContext, TourStep } from './run';
 const run = promisify(execFile);
 const CLONE = '.adoc-clone-to-desktop';
 const FORKS = '.adoc-forks-as-remotes';
+const CHECKOUT = '.adoc-pull-request-checkout';
+const OPEN = '.adoc-open-in-editor';
 const POPOVER = '.adoc-popover';
 
 async function options(ctx: TourContext): Promise<Page> {
@@ -141,6 +143,41 @@ export const steps: TourStep[] = [
     },
   },
   {
+    name: "Check out a fork's pull request locally",
+    async run(ctx) {
+      const page = ctx.memo.get('page') as Page;
+      const world = ctx.memo.get('world') as ContentWorld;
+      const pr = [...ctx.sandbox.store.pullRequests.values()].find((p) => p.forkSourceRepositoryId && p.status === 'active')!;
+      await page.goto(`https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${pr.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
+      await world.waitForText(CHECKOUT, (t) => t[0] === 'Check out', 15_000);
+      await world.click(CHECKOUT, 'button');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000);
+      await world.click(POPOVER, 'button', 'Check out branch');
+      const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${pr.pullRequestId}`), 60_000);
+      await ctx.shot(page, '6-page-pull-request-checked-out');
+      const dir = join(ctx.cloneRoot, 'fabrikam/Platform/Platform');
+      const branch = pr.sourceRefName.replace('refs/heads/', '');
+      const upstream = (await run('git', ['-C', dir, 'rev-parse', '--abbrev-ref', '@{upstream}'])).stdout.trim();
+      if ((await branchOf(dir)) !== branch || upstream !== `security/${branch}`) throw new Error(`the clone is on ${await branchOf(dir)} tracking ${upstream}`);
+      return (done ?? '').match(/Checked out the branch [^\n]*?, tracking [^,\s]+/)?.[0] ?? `${branch} tracking ${upstream}`;
+    },
+  },
+  {
+    name: 'Open the file being read in the editor, at its line',
+    async run(ctx) {
+      const page = ctx.memo.get('page') as Page;
+      const world = ctx.memo.get('world') as ContentWorld;
+      const file = '/src/deep/nested/module/component.ts';
+      await page.goto(`https://dev.azure.com/fabrikam/_git/Platform?path=${encodeURIComponent(file)}&version=GBfeature/deep/nested/refactor&line=1`, { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector(OPEN, { timeout: 15_000 });
+      await world.click(OPEN, 'button', 'Open in editor');
+      // The tour runs on machines with and without VS Code: the companion opens the file, or says the editor is missing.
+      const [said] = await world.waitForText(POPOVER, (t) => /Opened component\.ts at line 1 with|was not found on this computer/.test(t[0] ?? ''), 30_000);
+      await ctx.shot(page, '7-page-open-in-editor');
+      return (said ?? '').trim().split('\n').pop() ?? '';
+    },
+  },
+  {
     name: 'Open a pull request with a suggested reviewer',
     async run(ctx) {
       const popup = await openPopup(ctx.session);
@@ -163,7 +200,7 @@ export const steps: TourStep[] = [
       await popup.waitForSelector(`.reviewers .chip[data-reviewer="${suggested.name}"]`);
       await popup.click('.new-pr button[type="submit"]');
       const created = await waitForText(popup, '[data-testid="pr-created"]', 'created', 30_000);
-      await ctx.shot(popup, '6-popup-pull-request');
+      await ctx.shot(popup, '8-popup-pull-request');
       await popup.close();
       const id = Number(/!(\d+)/.exec(created)?.[1]);
       const recorded = ctx.sandbox.store.pullRequest(org, id);
@@ -190,7 +227,7 @@ export const steps: TourStep[] = [
       await page.select('#ssh-profile', oauthProfile);
       await page.click('#ssh-add');
       const added = await waitForText(page, '[data-testid="ssh-outcome"]', 'Added to fabrikam as', 20_000);
-      await ctx.shot(page, '7-options-ssh');
+      await ctx.shot(page, '9-options-ssh');
       await page.close();
       const publicKey = (await readFile(join(ctx.home.home, '.ssh', 'id_rsa_azure_devops.pub'), 'utf8')).trim();
       const stored = [...ctx.sandbox.store.sshKeys.values()];
