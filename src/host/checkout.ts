@@ -134,9 +134,40 @@ async function localBranch(path: string, name: string, ctx: HostContext): Promis
   return line === undefined ? undefined : line.slice(ref.length + 1);
 }
 
-/** An existing local branch of the same name is only reused when it tracks the same remote branch. */
-function refuseForeignBranch(local: string, upstream: string, source: Source): void {
-  if (upstream === source.target) return;
+/** Where `branch` is checked out, other than in the work tree `except` (`git worktree list`). */
+async function checkedOutElsewhere(path: string, branch: string, except: string, ctx: HostContext): Promise<string | undefined> {
+  const result = await git(path, ['worktree', 'list', '--porcelain'], ctx, { readOnly: true });
+  if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not list the work trees of ${path}`);
+  let current: string | undefined;
+  for (const line of result.stdout.split('\n')) {
+    if (line.startsWith('worktree ')) current = line.slice('worktree '.length);
+    else if (line === `branch refs/heads/${branch}` && current !== undefined && current !== except) {
+      let real = current;
+      try {
+        real = realpathSync(current);
+      } catch {
+        // A work tree whose folder is gone still holds its branch until pruned.
+      }
+      if (real !== except) return current;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An existing local branch of the same name is only reused when it tracks the same remote branch,
+ * and is not checked out in another work tree (moving it would change that tree under its files).
+ */
+async function refuseForeignBranch(path: string, local: string, upstream: string, source: Source, except: string, ctx: HostContext, track = true): Promise<void> {
+  const elsewhere = await checkedOutElsewhere(path, local, except, ctx);
+  if (elsewhere !== undefined) {
+    throw new HostError('BRANCH_EXISTS', `The local branch "${local}" is checked out in ${elsewhere}; choose another name for the local branch.`, {
+      branch: local,
+      upstream: upstream ? upstream.replace(/^refs\/remotes\//, '') : null,
+      checkedOutAt: elsewhere,
+    });
+  }
+  if (!track || upstream === source.target) return;
   throw new HostError(
     'BRANCH_EXISTS',
     `A local branch "${local}" exists already and ${upstream ? `tracks ${upstream.replace(/^refs\/remotes\//, '')}` : 'tracks nothing'}, not ${source.remote}/${source.branch}; choose another name for the local branch.`,
@@ -172,7 +203,7 @@ export async function checkout(request: CheckoutRequest, ctx: HostContext, scope
     await gitOrFail(path, ['switch', '--no-guess', track ? '--track' : '--no-track', '-c', source.local, source.target], ctx, `creating the branch ${source.local}`, config);
     result = 'created';
   } else {
-    if (track) refuseForeignBranch(source.local, existing, source);
+    await refuseForeignBranch(path, source.local, existing, source, path, ctx, track);
     await gitOrFail(path, ['switch', '--no-guess', source.local], ctx, `switching to ${source.local}`, config);
     const next = await gitOrFail(path, ['rev-parse', '--verify', `${source.target}^{commit}`], ctx, 'reading the fetched branch');
     const behind = await git(path, ['merge-base', '--is-ancestor', 'HEAD', next], ctx, { readOnly: true });
@@ -232,7 +263,8 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
         branchArgs = ['--track', '-b', source.local];
         result = 'created';
       } else {
-        refuseForeignBranch(source.local, existing, source);
+        // Checked out anywhere (the clone included), it cannot be checked out again, nor moved.
+        await refuseForeignBranch(path, source.local, existing, source, '', ctx);
         branchArgs = [];
         result = await fastForwardBranch(path, source.local, source.target, ctx);
       }

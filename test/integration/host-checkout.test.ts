@@ -29,6 +29,7 @@ afterAll(async () => {
   removeBuilds();
 });
 beforeEach(async () => {
+  ado.services.faults.clear();
   sandbox = makeSandbox({ GIT_CONFIG_GLOBAL: ado.gitConfig });
   host = await HostProcess.start(sandbox.env);
   expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
@@ -148,6 +149,22 @@ describe('checkout', () => {
     expect(refs(clone)).toBe(before);
   });
 
+  it('checks a branch out detached, and can be cancelled while it fetches, changing nothing', async () => {
+    expect(await checkout({ branch: 'feature/retry-policy', detach: true })).toMatchObject({ ok: true, data: { branch: null, upstream: null, result: 'detached' } });
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(git(clone, 'rev-parse', 'origin/feature/retry-policy'));
+    expect(() => git(clone, 'rev-parse', '--verify', '-q', 'refs/heads/feature/retry-policy')).toThrow();
+    git(clone, 'switch', '-q', 'main');
+    // The server takes its time answering git, so the fetch is still running when cancel comes.
+    ado.services.faults.add({ match: { pathRegex: 'Platform/info/refs' }, latencyMs: 30_000, times: 1 });
+    host.send({ id: 'slow', type: 'checkout', path: clone, remote: 'origin', branch: 'feature/deep/nested/refactor', auth: auth() });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await host.request({ type: 'cancel', target: 'slow' })).toMatchObject({ ok: true, data: { cancelled: true } });
+    expect(await host.waitFor((m) => m.id === 'slow' && 'ok' in m, 20_000)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    ado.services.faults.clear();
+    expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(() => git(clone, 'rev-parse', '--verify', '-q', 'refs/heads/feature/deep/nested/refactor')).toThrow();
+  });
+
   it('does not reuse a local branch of the same name that tracks something else', async () => {
     git(clone, 'branch', '--no-track', 'feature/retry-policy', 'main');
     expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { branch: 'feature/retry-policy', upstream: null } } });
@@ -193,6 +210,29 @@ describe('worktree', () => {
 
     const preview = await worktree({ pullRequest: 1, folder: 'Platform-pr-1' });
     expect(preview).toMatchObject({ ok: true, data: { branch: null, result: 'detached' } });
+  });
+
+  it('never moves a branch that the clone (with changes) has checked out: BRANCH_EXISTS, so another name is chosen', async () => {
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true });
+    // Behind its upstream, and with changes in the tree.
+    git(clone, 'reset', '-q', '--hard', 'HEAD~1');
+    writeFileSync(join(clone, 'README.md'), 'my edit\n');
+    const head = git(clone, 'rev-parse', 'HEAD');
+    expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-again' })).toMatchObject({
+      ok: false,
+      error: { code: 'BRANCH_EXISTS', details: { branch: 'feature/retry-policy', checkedOutAt: clone } },
+    });
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
+    expect(readFileSync(join(clone, 'README.md'), 'utf8')).toBe('my edit\n');
+    expect(existsSync(join(sandbox.roots, 'fabrikam', 'Platform-again'))).toBe(false);
+    const renamed = await worktree({ branch: 'feature/retry-policy', newBranch: 'pr/1/feature/retry-policy', folder: 'Platform-again' });
+    expect(renamed).toMatchObject({ ok: true, data: { branch: 'pr/1/feature/retry-policy', result: 'created' } });
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
+    // And the clone cannot switch to the branch the worktree has.
+    git(clone, 'checkout', '-q', '--', 'README.md');
+    git(clone, 'switch', '-q', 'main');
+    expect(await checkout({ branch: 'feature/retry-policy', newBranch: 'pr/1/feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { checkedOutAt: join(sandbox.roots, 'fabrikam', 'Platform-again') } } });
+    expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
   });
 
   it('refuses folders that are not one new name next to the clone, making nothing', async () => {
