@@ -91,8 +91,19 @@ function editorCommand(platform: NodeJS.Platform, path: string, target: EditorTa
       return { command: devenv, args: line === undefined ? ['/Edit', file] : ['/Edit', file, '/Command', `Edit.GoTo ${line}`] };
     }
     case 'default':
+      // `open -t`: the default text editor, whatever the file's type says.
+      if (platform === 'darwin' && file !== undefined) return { command: 'open', args: ['-t', file] };
       return systemOpen(platform, file ?? path, lookup);
   }
+}
+
+/** What Windows, a desktop or a file manager runs instead of opening: never handed to them. */
+const RUNNABLE = /\.(exe|com|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|wsh|msc|msi|msp|scr|pif|cpl|hta|lnk|url|reg|inf|appref-ms|jar|desktop|app|command|tool|terminal|workflow|scpt)$/i;
+
+/** Whether the system's "open" could run `file` rather than show it. */
+export function isRunnable(file: string, platform: NodeJS.Platform, mode: number): boolean {
+  if (RUNNABLE.test(file)) return true;
+  return platform !== 'win32' && (mode & 0o111) !== 0;
 }
 
 /** The program that opens `path` as `target` on `platform`, or undefined when none is installed. */
@@ -163,6 +174,10 @@ export async function openClone(request: OpenRequest, ctx: HostContext): Promise
   const path = await resolveKnownClone(request.path, ctx);
   const editor: EditorTarget = { editor: request.editor ?? 'vscode', line: request.line };
   if (request.file !== undefined) editor.file = fileInClone(path, request.file);
+  // A repository can hold programs: the system's own "open" would run them, not show them.
+  if (editor.editor === 'default' && editor.file !== undefined && ctx.platform !== 'darwin' && isRunnable(editor.file, ctx.platform, statSync(editor.file).mode)) {
+    throw new HostError('BAD_REQUEST', `${request.file} is a program or shortcut the system would run rather than open; choose an editor in Options to open it`, { file: request.file });
+  }
   const command = openCommand(ctx.platform, request.target, path, (name) => findProgram(name, ctx.env, ctx.platform), ctx.env, editor);
   if (!command) {
     throw new HostError('TOOL_MISSING', `${request.target === 'editor' ? EDITOR_NAMES[editor.editor] : FOLDER_TOOLS[request.target]} was not found on this computer`);

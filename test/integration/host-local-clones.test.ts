@@ -132,7 +132,18 @@ describe('open a file at a line', () => {
     expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'default', file: '/README.md', line: 3 })).toMatchObject({ ok: true, data: { with: 'xdg-open' } });
     for (let i = 0; i < 100 && !existsSync(join(sandbox.dir, 'opened.txt')); i++) await new Promise((r) => setTimeout(r, 20));
     expect(readFileSync(join(sandbox.dir, 'opened.txt'), 'utf8')).toBe(`${join(repo, 'README.md')}\n`);
+    rmSync(join(sandbox.dir, 'opened.txt'));
     expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'visualstudio', file: '/README.md' })).toMatchObject({ ok: false, error: { code: 'TOOL_MISSING' } });
+    // The system's "open" would run these rather than show them.
+    writeFileSync(join(repo, 'run me.desktop'), '[Desktop Entry]\nExec=sh -c id\n');
+    writeFileSync(join(repo, 'tool.sh'), '#!/bin/sh\nid\n');
+    chmodSync(join(repo, 'tool.sh'), 0o755);
+    for (const file of ['run me.desktop', 'tool.sh']) {
+      expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'default', file })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { file } } });
+    }
+    expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'vscode', file: 'tool.sh', line: 2 })).toMatchObject({ ok: true });
+    expect(await argsOf('code')).toEqual([repo, '--goto', `${join(repo, 'tool.sh')}:2`]);
+    expect(existsSync(join(sandbox.dir, 'opened.txt'))).toBe(false);
   });
 
   it('refuses files outside the clone, missing files and odd requests, starting nothing', async () => {

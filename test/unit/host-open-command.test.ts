@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openCommand } from '../../src/host/open-clone';
+import { isRunnable, openCommand } from '../../src/host/open-clone';
 
 /** A PATH lookup that finds exactly these programs. */
 const only = (found: Record<string, string>) => (name: string) => found[name];
@@ -24,5 +24,18 @@ describe('openCommand for a file at a line', () => {
     // idea.cmd would need cmd.exe, which reads its arguments as commands: the next IDE is used.
     expect(openCommand('win32', 'editor', 'C:\\r\\api', lookup, {}, { editor: 'jetbrains', file: 'C:\\r\\api\\a.cs' })?.command).toBe('C:\\Rider\\bin\\rider64.exe');
     expect(openCommand('win32', 'editor', 'C:\\r\\api', only({ idea: 'C:\\bin\\idea.cmd' }), {}, { editor: 'jetbrains' })).toBeUndefined();
+  });
+});
+
+describe('files the system would run rather than open', () => {
+  it('are programs, scripts and shortcuts by name on every system, and executables by mode outside Windows', () => {
+    for (const name of ['a.exe', 'b.CMD', 'c.lnk', 'd.desktop', 'e.ps1', 'f.url', 'g.app', 'h.command']) expect(isRunnable(name, 'win32', 0o644), name).toBe(true);
+    expect(isRunnable('/r/tool.sh', 'linux', 0o755)).toBe(true);
+    expect(isRunnable('/r/readme.md', 'linux', 0o644)).toBe(false);
+    expect(isRunnable('C:\\r\\readme.md', 'win32', 0o755)).toBe(false);
+  });
+
+  it('opens with the text editor on macOS', () => {
+    expect(openCommand('darwin', 'editor', '/r', () => undefined, {}, { editor: 'default', file: '/r/a.command' })).toEqual({ command: 'open', args: ['-t', '/r/a.command'] });
   });
 });
