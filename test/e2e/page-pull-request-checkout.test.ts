@@ -40,7 +40,8 @@ beforeAll(async () => {
   const tools = await privateHome();
   bin = join(tools.home, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, 'code-args.txt')}"\n`);
+  // Written aside and moved into place: the test never reads it half-written.
+  writeFileSync(join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, 'code-args.tmp')}" && mv "${join(bin, 'code-args.tmp')}" "${join(bin, 'code-args.txt')}"\n`);
   chmodSync(join(bin, 'code'), 0o755);
   let options: Page;
   ({ session, home, cloneRoot, options } = await launchConnected(sandbox, { env: { PATH: `${bin}:${process.env.PATH}` } }));

@@ -42,6 +42,16 @@ afterEach(async () => {
 });
 afterAll(removeBuilds);
 
+/** What a stand-in program wrote to `file`, once it has finished writing (its output ends with a newline). */
+async function written(file: string): Promise<string> {
+  for (let i = 0; i < 250; i++) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (text.endsWith('\n')) return text;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
 describe('localClones', () => {
   it('lists repositories below the roots with remotes, branch and changes', async () => {
     const api = makeRepo(join(sandbox.roots, 'fabrikam', 'Platform', 'api'));
@@ -101,8 +111,7 @@ describe('open', () => {
   it('opens a known clone in the file manager, and nothing else', async () => {
     const repo = makeRepo(join(sandbox.roots, 'api'));
     expect(await host.request({ type: 'open', path: repo, target: 'folder' })).toMatchObject({ ok: true, data: { opened: repo, with: 'xdg-open' } });
-    for (let i = 0; i < 100 && !existsSync(join(sandbox.dir, 'opened.txt')); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(readFileSync(join(sandbox.dir, 'opened.txt'), 'utf8')).toBe(`${repo}\n`);
+    expect(await written(join(sandbox.dir, 'opened.txt'))).toBe(`${repo}\n`);
     expect(await host.request({ type: 'open', path: '/etc', target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await host.request({ type: 'open', path: sandbox.roots, target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
@@ -111,8 +120,7 @@ describe('open', () => {
 /** What a stand-in program was started with, once it has written it. */
 async function argsOf(name: string): Promise<string[]> {
   const file = join(sandbox.dir, `${name}.txt`);
-  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
-  const text = readFileSync(file, 'utf8');
+  const text = await written(file);
   rmSync(file);
   return text.split('\n').slice(0, -1);
 }
@@ -130,8 +138,7 @@ describe('open a file at a line', () => {
     expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'jetbrains', file: '/src dir/app.ts', line: 7 })).toMatchObject({ ok: true, data: { with: 'idea' } });
     expect(await argsOf('idea')).toEqual(['--line', '7', file]);
     expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'default', file: '/README.md', line: 3 })).toMatchObject({ ok: true, data: { with: 'xdg-open' } });
-    for (let i = 0; i < 100 && !existsSync(join(sandbox.dir, 'opened.txt')); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(readFileSync(join(sandbox.dir, 'opened.txt'), 'utf8')).toBe(`${join(repo, 'README.md')}\n`);
+    expect(await written(join(sandbox.dir, 'opened.txt'))).toBe(`${join(repo, 'README.md')}\n`);
     rmSync(join(sandbox.dir, 'opened.txt'));
     expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'visualstudio', file: '/README.md' })).toMatchObject({ ok: false, error: { code: 'TOOL_MISSING' } });
     // The system's "open" would run these rather than show them.
