@@ -102,6 +102,8 @@ export const FEATURE_ANCHORS: Record<FeatureId, readonly Anchor[]> = {
   'clone-to-desktop': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, BRANCHES_COMMANDBAR],
   'forks-as-remotes': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, PR_HEADER_ACTIONS],
   'pull-request-reviewers': [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
+  'pull-request-checkout': [PR_HEADER_ACTIONS],
+  'open-in-editor': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR],
 };
 
 /** The Reviewers sections inside the right pane; the helper card goes right after the section holding them. */
@@ -110,6 +112,8 @@ export const REVIEWERS_SECTIONS = '.pr-required-reviewers-section, .pr-optional-
 export const PR_BRANCH_LINKS = '.pr-header-branches a.bolt-link';
 /** The create page's branch labels, source first (a div with the branch in an inner `.text-ellipsis`). */
 export const CREATE_BRANCH_LABELS = '.repos-pr-create-header .version-dropdown .bolt-dropdown-expandable-button-label';
+/** Edit in the Files page's command bar: there while a file (not a folder) is shown. U, X, UI (`__bolt-` + the item's id). */
+export const FILE_EDIT_COMMAND = '#__bolt-edit';
 /** The Files page's branch picker label. */
 export const BRANCH_LABELS = ['.version-dropdown .bolt-dropdown-expandable-button-label', '.version-dropdown .text-ellipsis'];
 

@@ -4,7 +4,8 @@ import type { ClonePlan } from '../shared/messages';
 import type { Feature } from './feature';
 import { readRemoteUrls, repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
-import { fill, h, icon, onActivate, placeFloating, shapeLike, widget } from './ui/dom';
+import { FEATURE_ANCHORS, FILE_EDIT_COMMAND, placeInHeader } from './anchors';
+import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
 import { actions, alertBox, button } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
@@ -16,28 +17,24 @@ import { openPopover, type Popover } from './ui/popover';
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
+const ANCHORS = FEATURE_ANCHORS['open-in-editor'];
+
 export const openInEditor: Feature = {
   id: 'open-in-editor',
   title: 'Open in editor',
   include: [(p) => isRepoFiles(p) && !!p.path && p.path !== '/'],
-  // Edit is on file views only; the files command bar on folder views.
-  anchors: ['#__bolt-edit', '.repos-files-header-commandbar'],
+  anchors: ANCHORS,
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
-    const isFile = anchor.matches('#__bolt-edit');
+    // The command bar holds Edit while a file is shown; a folder opens as the clone.
+    const isFile = !floating && anchor.querySelector(FILE_EDIT_COMMAND) !== null;
     const line = Number.parseInt(new URL(location.href).searchParams.get('line') ?? '', 10);
     const file = isFile ? page.path : undefined;
     const { host, root } = widget('open-in-editor');
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('open'), 'Open in editor');
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('open'), h('span', { class: 'adoc-label' }, 'Open in editor'));
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
-    else if (isFile) {
-      anchor.after(host);
-      shapeLike(host, anchor);
-    } else {
-      (anchor.querySelector('.bolt-header-commandbar-button-group') ?? anchor).prepend(host);
-      shapeLike(host, anchor.querySelector('button'));
-    }
+    else placeInHeader(ANCHORS, anchor, host, trigger, () => 'Open in editor', signal);
 
     let panel: Popover | undefined;
     let body: (Node | false)[] = [];

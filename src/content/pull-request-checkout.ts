@@ -7,7 +7,8 @@ import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemText, taskId } from './session';
-import { fill, h, icon, onActivate, placeFloating, shapeLike, steadyLabel, widget } from './ui/dom';
+import { FEATURE_ANCHORS, placeInHeader, PR_BRANCH_LINKS } from './anchors';
+import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
 import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
@@ -66,32 +67,27 @@ type Loaded =
   | { kind: 'ready'; plan: ClonePlan };
 
 /** The pull request's source and target branch links in the header (`.pr-header-branches`). */
-const headerBranches = () => [...document.querySelectorAll('.pr-header-branches a')].map((a) => a.textContent?.trim() ?? '');
+const headerBranches = () => [...document.querySelectorAll(PR_BRANCH_LINKS)].map((a) => a.textContent?.trim() ?? '');
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
-/** Next to the vote button (the first of the header's actions), or first in the actions row. */
-function place(anchor: Element, host: HTMLElement): void {
-  if (anchor.matches('.repos-pr-header-vote-button')) anchor.before(host);
-  else anchor.prepend(host);
-  shapeLike(host, anchor.querySelector('button') ?? (anchor.matches('button') ? anchor : null));
-}
+const ANCHORS = FEATURE_ANCHORS['pull-request-checkout'];
 
 export const pullRequestCheckout: Feature = {
   id: 'pull-request-checkout',
   title: 'Check out locally',
   include: [(p) => isPullRequest(p)],
-  anchors: ['.repos-pr-header-vote-button', '.repos-pr-header > div:nth-child(2) > div:nth-child(1)'],
+  anchors: ANCHORS,
   mount(anchor, { signal, page, floating }) {
     const repo = repoKeyOf(page)!;
     const id = page.pullRequestId!;
     const key = `${page.orgBaseUrl}|${repo.project}|${repo.name}|${id}`.toLowerCase();
     const { host, root } = widget('pull-request-checkout');
     const label = steadyLabel(['Check out', 'Checked out', 'Checking… 100%']);
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), label.el);
+    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), h('span', { class: 'adoc-label' }, label.el));
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
-    else place(anchor, host);
+    else placeInHeader(ANCHORS, anchor, host, trigger, () => `Check out pull request ${id} locally`, signal);
 
     let loaded: Loaded | undefined;
     let task = running.get(key);

@@ -71,7 +71,7 @@ describe('Check out a pull request from its page', () => {
     const id = prId('Add a retry policy');
     for (const tab of ['files', 'commits', '']) {
       await page.goto(prPage(id, tab), { waitUntil: 'domcontentloaded' });
-      await page.waitForSelector(`${CHECKOUT} + .repos-pr-header-vote-button`, { timeout: 10_000 });
+      await page.waitForSelector(`.repos-pr-header > ${CHECKOUT}`, { timeout: 10_000 });
     }
     const plan = await openPanel(id, 'files');
     expect(plan).toContain('feature/retry-policy into main');
@@ -140,19 +140,23 @@ describe('Check out a pull request from the popup', () => {
   }, 120_000);
 });
 
-describe('Open the file you are reading in the editor', () => {
-  const argsFile = () => join(bin, 'code-args.txt');
-  async function recorded(): Promise<string[]> {
-    for (let i = 0; i < 100 && !existsSync(argsFile()); i++) await new Promise((r) => setTimeout(r, 50));
-    const args = readFileSync(argsFile(), 'utf8').split('\n').slice(0, -1);
-    rmSync(argsFile());
-    return args;
-  }
+/** Where the stand-in editor writes its arguments. */
+const argsFile = () => join(bin, 'code-args.txt');
 
+/** The arguments the stand-in editor was started with (then forgotten, for the next start). */
+async function recorded(): Promise<string[]> {
+  for (let i = 0; i < 100 && !existsSync(argsFile()); i++) await new Promise((r) => setTimeout(r, 50));
+  const args = readFileSync(argsFile(), 'utf8').split('\n').slice(0, -1);
+  rmSync(argsFile());
+  return args;
+}
+
+describe('Open the file you are reading in the editor', () => {
   it('opens the file at its line in the local clone, warning first when another branch is checked out there', async () => {
     const file = '/src/deep/nested/module/component.ts';
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform?path=${encodeURIComponent(file)}&version=GBfeature/deep/nested/refactor&line=1&lineEnd=1&_a=contents`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector(`#__bolt-edit + ${OPEN}`, { timeout: 10_000 });
+    // Beside the files command bar, outside it, as the other header features.
+    await page.waitForSelector(`${OPEN} + .repos-files-header-commandbar`, { timeout: 10_000 });
     await world.click(OPEN, 'button', 'Open in editor');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Opened component.ts at line 1 with code.'), 30_000);
     expect(await recorded()).toEqual([clone, '--goto', `${clone}${file}:1`]);

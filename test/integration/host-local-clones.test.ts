@@ -145,8 +145,8 @@ describe('open a file at a line', () => {
     writeFileSync(join(repo, 'run me.desktop'), '[Desktop Entry]\nExec=sh -c id\n');
     writeFileSync(join(repo, 'tool.sh'), '#!/bin/sh\nid\n');
     chmodSync(join(repo, 'tool.sh'), 0o755);
-    for (const file of ['run me.desktop', 'tool.sh']) {
-      expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'default', file })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { file } } });
+    for (const runnable of ['run me.desktop', 'tool.sh']) {
+      expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'default', file: runnable })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { file: runnable } } });
     }
     expect(await host.request({ type: 'open', path: repo, target: 'editor', editor: 'vscode', file: 'tool.sh', line: 2 })).toMatchObject({ ok: true });
     expect(await argsOf('code')).toEqual([repo, '--goto', `${join(repo, 'tool.sh')}:2`]);
