@@ -49,6 +49,9 @@ export const FILES_HEADER_COMMANDBAR: Anchor = {
   source: 'A (.repos-files-header since 2021-11) + UI (.bolt-header-commandbar)',
   confidence: 'medium',
 };
+/** The Files page's command bars while a file or a folder below the top is shown (`?path=…`). */
+export const FILE_VIEW_COMMANDBAR: Anchor = { ...FILES_COMMANDBAR, pages: ['repoFiles'] };
+export const FILE_VIEW_HEADER_COMMANDBAR: Anchor = { ...FILES_HEADER_COMMANDBAR, pages: ['repoFiles'] };
 /** The empty repository's "Clone in VS Code" area, served at the repository's own URL. */
 export const EMPTY_REPO_CLONE: Anchor = {
   selector: 'div.clone-with-application',
@@ -103,7 +106,7 @@ export const FEATURE_ANCHORS: Record<FeatureId, readonly Anchor[]> = {
   'forks-as-remotes': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, PR_HEADER_ACTIONS],
   'pull-request-reviewers': [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
   'pull-request-checkout': [PR_HEADER_ACTIONS],
-  'open-in-editor': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR],
+  'open-in-editor': [FILE_VIEW_COMMANDBAR, FILE_VIEW_HEADER_COMMANDBAR],
 };
 
 /** The Reviewers sections inside the right pane; the helper card goes right after the section holding them. */

@@ -49,6 +49,7 @@ describe('npm run check:live, against the sandbox', () => {
     expect(byName(reports, 'empty-repository').anchors.find((a) => a.selector === EMPTY_REPO_CLONE.selector)?.matched).toBe(true);
     expect(byName(reports, 'branches').features).toEqual({ 'clone-to-desktop': 'anchored' });
     expect(byName(reports, 'pull-request').features['pull-request-reviewers']).toBe('anchored');
+    expect(byName(reports, 'pull-request').features['pull-request-checkout']).toBe('anchored');
     expect(['anchored', 'not here']).toContain(byName(reports, 'pull-request').features['forks-as-remotes']);
     expect(byName(reports, 'pull-request').anchors.find((a) => a.selector === PR_RIGHT_PANE.selector)?.matched).toBe(true);
     expect(byName(reports, 'pull-request-create').features).toEqual({ 'pull-request-reviewers': 'anchored' });
