@@ -3,7 +3,7 @@
  * each with its remotes, branch and whether it has changes. Also decides which folders count as
  * "a known clone" for addRemote, fetch and open.
  */
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData } from '../shared/host-protocol';
 import { readRegistry } from './clone-registry';
@@ -85,10 +85,19 @@ export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData
   return { clones, truncated };
 }
 
+/** A linked work tree (`git worktree add`) has a `.git` file; its main work tree a `.git` folder. */
+const isLinkedWorktree = (path: string) => {
+  try {
+    return lstatSync(join(path, '.git')).isFile();
+  } catch {
+    return false;
+  }
+};
+
 async function describe(path: string, known: boolean, env: NodeJS.ProcessEnv): Promise<LocalClone> {
   try {
     const [state, branch] = await Promise.all([repositoryState(path, env), currentBranch(path, env)]);
-    return { path, known, remotes: state.remotes, branch, dirty: state.dirty };
+    return { path, known, remotes: state.remotes, branch, dirty: state.dirty, ...(isLinkedWorktree(path) ? { worktree: true } : {}) };
   } catch (error) {
     return { path, known, remotes: [], branch: null, dirty: null, error: (error as Error).message };
   }

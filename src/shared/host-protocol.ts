@@ -288,6 +288,8 @@ export const LocalCloneSchema = z.object({
   branch: z.string().nullable(),
   /** null: could not be determined (see `error`). */
   dirty: z.boolean().nullable(),
+  /** A linked work tree (`git worktree add`) of another clone, rather than a clone of its own. */
+  worktree: z.boolean().optional(),
   error: z.string().optional(),
 });
 export type LocalClone = z.infer<typeof LocalCloneSchema>;

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
-import type { CheckoutData, StatusData } from '../../src/shared/host-protocol';
+import type { CheckoutData, LocalClonesData, StatusData } from '../../src/shared/host-protocol';
 import { HostProcess, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
 
 let ado: AdoSandbox;
@@ -207,6 +207,9 @@ describe('worktree', () => {
     expect(readFileSync(join(clone, 'README.md'), 'utf8')).toBe('my edit\n');
     // The new folder is a clone the companion knows: it can be opened, checked out again, listed.
     expect(await host.request({ type: 'status', path })).toMatchObject({ ok: true, data: { branch: 'feature/retry-policy', dirty: false } });
+    const listed = (await host.request<LocalClonesData>({ type: 'localClones' })) as { data: LocalClonesData };
+    expect(listed.data.clones.find((c) => c.path === path)).toMatchObject({ worktree: true, branch: 'feature/retry-policy', remotes: [{ name: 'origin' }] });
+    expect(listed.data.clones.find((c) => c.path === clone)).not.toHaveProperty('worktree');
 
     const preview = await worktree({ pullRequest: 1, folder: 'Platform-pr-1' });
     expect(preview).toMatchObject({ ok: true, data: { branch: null, result: 'detached' } });

@@ -389,7 +389,8 @@ describe('checking out a pull request through the companion', () => {
     const { handle } = await setup();
     sentToHost.length = 0;
     hostOverrides.clear();
-    hostOverrides.set('localClones', () => ({ data: { clones: [{ ...clone, dirty: true }], truncated: false } }));
+    // A worktree of the clone shares its remotes, and may be listed first: the clone is the one used.
+    hostOverrides.set('localClones', () => ({ data: { clones: [{ ...clone, path: `${clone.path}-pr-9`, worktree: true }, { ...clone, dirty: true }], truncated: false } }));
     hostOverrides.set('checkout', () => ({ error: { code: 'WORKTREE_DIRTY', message: `${clone.path} has uncommitted changes; nothing was changed.` } }));
     expect(await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'merge', taskId: 't' }, fromPage)).toMatchObject({
       ok: false,

@@ -75,7 +75,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function findClone(urls: (string | undefined)[]): Promise<LocalClone | undefined> {
     const keys = new Set(urls.filter((u): u is string => !!u).map(remoteKey));
     const { clones } = await companion.request({ type: 'localClones' });
-    return clones.find((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
+    const matching = clones.filter((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
+    // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
+    return matching.find((c) => !c.worktree) ?? matching[0];
   }
 
   /**
