@@ -103,7 +103,7 @@ describe('Forks as remotes', () => {
     // Ours give way (icon-only) once Azure DevOps had to move a command into ⋮, so its vote button stays.
     await page.waitForFunction(() => !!document.querySelector('.repos-pr-header .repos-pr-header-vote-button'), { timeout: 5000 });
     const compact = await world.run<boolean[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button').classList.contains('adoc-compact'))`);
-    expect(compact).toEqual([true, true]);
+    expect(compact).toEqual([true, true, true]);
     await world.click(FORKS, 'button', 'Fork remote…');
     const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     expect(panel).toMatch(/Security \/ platform-fork\s*this pull request/);
