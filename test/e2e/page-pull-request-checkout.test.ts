@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { launchConnected, privateHome, type Session } from './harness';
+import { ask, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, screenshot, signedInPage } from './page-helpers';
 import { openPopup } from './ui-steps';
 
@@ -41,8 +41,10 @@ beforeAll(async () => {
   bin = join(tools.home, 'bin');
   mkdirSync(bin);
   // Written aside and moved into place: the test never reads it half-written.
-  writeFileSync(join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, 'code-args.tmp')}" && mv "${join(bin, 'code-args.tmp')}" "${join(bin, 'code-args.txt')}"\n`);
-  chmodSync(join(bin, 'code'), 0o755);
+  for (const editor of ['code', 'idea']) {
+    writeFileSync(join(bin, editor), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, `${editor}-args.tmp`)}" && mv "${join(bin, `${editor}-args.tmp`)}" "${join(bin, `${editor}-args.txt`)}"\n`);
+    chmodSync(join(bin, editor), 0o755);
+  }
   let options: Page;
   ({ session, home, cloneRoot, options } = await launchConnected(sandbox, { env: { PATH: `${bin}:${process.env.PATH}` } }));
   await options.close();
@@ -140,14 +142,14 @@ describe('Check out a pull request from the popup', () => {
   }, 120_000);
 });
 
-/** Where the stand-in editor writes its arguments. */
-const argsFile = () => join(bin, 'code-args.txt');
+/** Where a stand-in editor writes its arguments. */
+const argsFile = (editor = 'code') => join(bin, `${editor}-args.txt`);
 
 /** The arguments the stand-in editor was started with (then forgotten, for the next start). */
-async function recorded(): Promise<string[]> {
-  for (let i = 0; i < 100 && !existsSync(argsFile()); i++) await new Promise((r) => setTimeout(r, 50));
-  const args = readFileSync(argsFile(), 'utf8').split('\n').slice(0, -1);
-  rmSync(argsFile());
+async function recorded(editor = 'code'): Promise<string[]> {
+  for (let i = 0; i < 100 && !existsSync(argsFile(editor)); i++) await new Promise((r) => setTimeout(r, 50));
+  const args = readFileSync(argsFile(editor), 'utf8').split('\n').slice(0, -1);
+  rmSync(argsFile(editor));
   return args;
 }
 
@@ -171,4 +173,18 @@ describe('Open the file you are reading in the editor', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Opened README.md at line 3 with code.'), 30_000);
     expect(await recorded()).toEqual([clone, '--goto', `${clone}/README.md:3`]);
   }, 90_000);
+
+  it('uses the editor chosen in Options', async () => {
+    const options = await session.openExtensionPage('options');
+    await options.waitForSelector('#editor input[value="vscode"]:checked', { timeout: 10_000 });
+    await options.click('#editor input[value="jetbrains"]');
+    await expect.poll(async () => (await ask(options, { type: 'settings.editor' })).data).toEqual({ editor: 'jetbrains' });
+    await options.close();
+    const file = '/src/deep/nested/module/component.ts';
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform?path=${encodeURIComponent(file)}&version=GBfeature/deep/nested/refactor&line=1`, { waitUntil: 'domcontentloaded' });
+    await world.click(OPEN, 'button', 'Open in editor');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Opened component.ts at line 1 with idea.'), 30_000);
+    expect(await recorded('idea')).toEqual(['--line', '1', `${clone}${file}`]);
+    expect(existsSync(argsFile('code'))).toBe(false);
+  }, 60_000);
 });
