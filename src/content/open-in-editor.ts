@@ -2,8 +2,8 @@ import { ask } from './ask';
 import { isRepoFiles } from '../shared/ado/urls';
 import type { ClonePlan } from '../shared/messages';
 import type { Feature } from './feature';
-import { readRemoteUrls, repoKeyOf, viewedBranch } from './repo-on-page';
-import { companionStatus, pageContext, problemText } from './session';
+import { repoKeyOf, viewedBranch } from './repo-on-page';
+import { companionStatus, problemText } from './session';
 import { FEATURE_ANCHORS, FILE_EDIT_COMMAND, placeInHeader } from './anchors';
 import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
 import { actions, alertBox, button } from './ui/parts';
@@ -59,12 +59,11 @@ export const openInEditor: Feature = {
       show([h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')]);
       let plan: ClonePlan;
       try {
-        const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+        const status = await companionStatus.get();
         if (status.state !== 'ready') return show([title('Open in editor needs the companion'), h('p', null, "Install it from the extension's Options (Companion), then try again.")]);
-        // Without a profile, the page's own session tells which repository this is.
-        const remoteUrl = context.profile ? undefined : (await readRemoteUrls(page))?.https;
+        // Without a profile, the background reads which repository this is through the page's session.
         const branch = viewedBranch(page);
-        plan = await ask({ type: 'clone.plan', repo: remoteUrl ? { ...repo, remoteUrl } : repo, ...(branch ? { branch } : {}) });
+        plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
       } catch (e) {
         return show([title('Open in editor'), alertBox(problemText(e))]);
       }
