@@ -7,6 +7,8 @@ const IMPLIES: Record<string, string[]> = {
   'vso.code_manage': ['vso.code_write'],
   'vso.code_write': ['vso.code'],
   'vso.code_status': ['vso.code'],
+  'vso.work_full': ['vso.work_write'],
+  'vso.work_write': ['vso.work'],
   'vso.project_manage': ['vso.project_write'],
   'vso.project_write': ['vso.project'],
   'vso.graph_manage': ['vso.graph'],

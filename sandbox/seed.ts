@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { HistoryKind, HistorySpec, Person } from './seed-history';
 import { stableGuid } from './ids';
 import type { Organization, Pat, PatOrgs, Repository, Store, User, Vote } from './store';
+import { branchArtifactUri, type WorkItemRelation } from './work-items';
 
 /**
  * The fixed data every sandbox starts with (documented in sandbox/README.md). Ids are derived
@@ -193,6 +194,7 @@ export function seedStore(store: Store, reposRoot: string, opts: { large?: boole
   store.addGroup(contoso, { name: 'Release Approvers', description: 'Approve releases', memberIds: ids(['grace']) });
 
   seedPullRequests(store, fabrikam, contoso, users);
+  seedWorkItems(store, fabrikam, contoso, users);
 
   if (opts.large) {
     const northwind = store.addOrganization({ name: LARGE_ORG.name, hosting: 'cloud', oauthAllowed: true, tenantId, maxApiVersion: 7.1, memberIds: ids(['ada', 'grace']) });
@@ -304,6 +306,55 @@ function seedPullRequests(store: Store, fabrikam: Organization, contoso: Organiz
     creationDate: '2026-08-18T09:00:00.000Z',
     reviewers: [reviewer(u('ada'), 0)],
   });
+}
+
+/**
+ * Work items: Fabrikam Fiber uses the Agile process, Platform Scrum, Mobile Basic (each names its
+ * "in progress" state differently). Ada has active ones in three projects, a closed one, and one
+ * already linked to a branch of Platform (so starting work on it picks that repository).
+ */
+function seedWorkItems(store: Store, fabrikam: Organization, contoso: Organization, users: Map<string, User>): void {
+  const u = (alias: string) => users.get(alias)!.id;
+  const wi = store.workItems;
+  const project = (org: Organization, name: string) => store.project(org, name)!;
+  wi.setProcess(project(fabrikam, 'Platform').id, 'Scrum');
+  wi.setProcess(project(fabrikam, 'Mobile').id, 'Basic');
+  let day = 0;
+  const add = (org: Organization, projectName: string, type: string, title: string, state: string, assignee: string | undefined, by: string, relations: WorkItemRelation[] = []) => {
+    const p = project(org, projectName);
+    const date = new Date(Date.UTC(2026, 7, 3, 9) + day++ * 86_400_000).toISOString();
+    const fields: Record<string, string | number> = {
+      'System.AreaPath': p.name,
+      'System.TeamProject': p.name,
+      'System.IterationPath': `${p.name}\\Sprint 1`,
+      'System.WorkItemType': type,
+      'System.State': state,
+      'System.Reason': state === 'New' || state === 'To Do' ? 'New' : 'Moved to state ' + state,
+      'System.CreatedDate': date,
+      'System.CreatedBy': u(by),
+      'System.ChangedDate': date,
+      'System.ChangedBy': u(by),
+      'System.Title': title,
+      'Microsoft.VSTS.Common.Priority': 2,
+    };
+    if (assignee) fields['System.AssignedTo'] = u(assignee);
+    return wi.add({ orgId: org.id, projectId: p.id, fields, relations });
+  };
+  const platform = project(fabrikam, 'Platform');
+  const platformRepo = store.repository(fabrikam, 'Platform', platform)!;
+  const linked: WorkItemRelation = {
+    rel: 'ArtifactLink',
+    url: branchArtifactUri(platform.id, platformRepo.id, 'feature/retry-policy'),
+    attributes: { name: 'Branch', authorizedDate: '2026-08-17T09:00:00.000Z', id: 1, resourceCreatedDate: '2026-08-17T09:00:00.000Z', resourceModifiedDate: '2026-08-17T09:00:00.000Z', revisedDate: '9999-01-01T00:00:00Z' },
+  };
+  add(fabrikam, 'Fabrikam Fiber', 'User Story', 'Show the delivery date in the order summary', 'New', 'ada', 'grace');
+  add(fabrikam, 'Fabrikam Fiber', 'Bug', 'Crash when the cart is empty', 'Active', 'ada', 'barbara');
+  add(fabrikam, 'Fabrikam Fiber', 'Task', 'Update the privacy notice', 'Closed', 'ada', 'ada');
+  add(fabrikam, 'Fabrikam Fiber', 'User Story', 'Gift cards at checkout', 'New', 'grace', 'grace');
+  add(fabrikam, 'Platform', 'Product Backlog Item', 'Plugin layout: load plugins from a folder', 'Approved', 'ada', 'alan');
+  add(fabrikam, 'Platform', 'Product Backlog Item', 'Retry policy for the HTTP client', 'Committed', 'ada', 'grace', [linked]);
+  add(fabrikam, 'Mobile', 'Issue', 'Dark mode on the settings screen', 'To Do', 'ada', 'ken');
+  add(contoso, 'Contoso Web', 'User Story', 'Wish list for signed-in shoppers', 'New', 'ada', 'grace');
 }
 
 function seedPats(store: Store, users: Map<string, User>, orgs: Record<'fabrikam' | 'contoso' | 'onprem', Organization>): Record<string, string> {

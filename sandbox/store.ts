@@ -1,4 +1,5 @@
 import { isGuid, stableGuid } from './ids';
+import { WorkItems } from './work-items';
 
 /**
  * The sandbox's in-memory model of Azure DevOps. Git data (branches, commits, files) is not
@@ -169,6 +170,8 @@ export class Store {
   readonly teams = new Map<string, Team>();
   readonly pullRequests = new Map<string, PullRequest>();
   readonly pats = new Map<string, Pat>();
+  /** Azure Boards: work items and each project's process (work-items.ts). */
+  readonly workItems = new WorkItems();
   private readonly nextPullRequestId = new Map<string, number>();
 
   // ---- organizations -------------------------------------------------------------------

@@ -20,6 +20,7 @@ import { registerRefs } from './refs';
 import { registerRepositoryCreation } from './repository-create';
 import { registerSshKeys } from './ssh-keys';
 import { registerTeams } from './teams';
+import { registerWorkItems } from './work-items';
 
 /** Every route of the sandbox. New areas: add a file under sandbox/api/ and one line here. */
 export function registerAll(router: Router): void {
@@ -43,6 +44,7 @@ export function registerAll(router: Router): void {
   registerTeams(router);
   registerSshKeys(router);
   registerDiffs(router);
+  registerWorkItems(router);
   // Pages last: their patterns are the broadest.
   registerWebPages(router);
 }

@@ -1,8 +1,9 @@
+import * as z from 'zod';
 import type { RequestContext } from '../context';
 import { azdoErrors } from '../errors';
 import type { Router } from '../router';
-import { gitText } from './git-plumbing';
-import { atProjectAndOrg, gitRepository, intQuery } from './route-helpers';
+import { git, gitText, isObjectId, isValidRefName, resolveCommit, ZERO_ID } from './git-plumbing';
+import { atProjectAndOrg, bodyOf, gitRepository, intQuery, invalidArgument } from './route-helpers';
 import { identityRef } from './shapes';
 
 /**
@@ -12,6 +13,53 @@ import { identityRef } from './shapes';
  */
 export function registerRefs(router: Router): void {
   atProjectAndOrg(router, 'GET', '/_apis/git/repositories/{repositoryId}/refs', list, { scope: 'vso.code' });
+  atProjectAndOrg(router, 'POST', '/_apis/git/repositories/{repositoryId}/refs', update, { scope: 'vso.code_write' });
+}
+
+const RefUpdates = z
+  .array(z.object({ name: z.string().min(1).max(1000), oldObjectId: z.string(), newObjectId: z.string() }))
+  .min(1)
+  .max(100);
+
+/**
+ * `POST .../refs`: creates, moves or deletes refs (`oldObjectId` zero = create, `newObjectId`
+ * zero = delete). Like the service it answers 200 with one result per ref, each with its own
+ * `success` and `updateStatus`; one ref failing does not stop the others (not atomic by default).
+ */
+async function update(ctx: RequestContext): Promise<void> {
+  const repo = await gitRepository(ctx);
+  const updates = await bodyOf(ctx, RefUpdates);
+  const results = [];
+  let moved = false;
+  for (const u of updates) {
+    if (!isObjectId(u.oldObjectId) || !isObjectId(u.newObjectId)) throw invalidArgument(`Invalid argument value.\r\nParameter name: ${u.name}: oldObjectId and newObjectId must be 40 hex digits.`);
+    const status = await applyRefUpdate(repo.gitDir, u.name, u.oldObjectId, u.newObjectId);
+    if (status === 'succeeded') moved = true;
+    results.push({
+      repositoryId: repo.id,
+      name: u.name,
+      oldObjectId: u.oldObjectId,
+      newObjectId: u.newObjectId,
+      isLocked: false,
+      updateStatus: status,
+      success: status === 'succeeded',
+    });
+  }
+  if (moved) await ctx.git.afterPush(repo);
+  ctx.replyList(results);
+}
+
+async function applyRefUpdate(gitDir: string, name: string, oldId: string, newId: string): Promise<string> {
+  if (!name.startsWith('refs/') || !isValidRefName(name)) return 'invalidRefName';
+  const current = await resolveCommit(gitDir, name);
+  if ((current ?? ZERO_ID) !== oldId) return 'staleOldObjectId';
+  if (newId === ZERO_ID) {
+    const r = await git(gitDir, ['update-ref', '-d', '--end-of-options', name, oldId]);
+    return r.code === 0 ? 'succeeded' : 'staleOldObjectId';
+  }
+  if (!(await resolveCommit(gitDir, newId))) return 'unresolvableToCommit';
+  const r = await git(gitDir, ['update-ref', '--end-of-options', name, newId, oldId]);
+  return r.code === 0 ? 'succeeded' : 'staleOldObjectId';
 }
 
 async function list(ctx: RequestContext): Promise<void> {

@@ -35,6 +35,7 @@ const DOCS: Omit<SpecDoc, 'json' | 'file'>[] = [
   { name: 'git/7.1/git.json', surface: 'collection', hosting: 'cloud' },
   { name: 'git/azure-devops-server-7.0/git-onprem.json', surface: 'collection', hosting: 'onprem' },
   { name: 'core/7.1/core.json', surface: 'collection', hosting: 'any' },
+  { name: 'wit/7.1/workItemTracking.json', surface: 'collection', hosting: 'any' },
   { name: 'graph/7.1/graph.json', surface: 'vssps', hosting: 'any' },
   { name: 'ims/7.1/identities.json', surface: 'vssps', hosting: 'any' },
   { name: 'tokens/7.1/tokens.json', surface: 'vssps', hosting: 'any' },
@@ -87,7 +88,7 @@ export function operations(specs: SpecDoc[]): SpecOperation[] {
 
 const isParam = (s: string) => /^\{.+\}$/.test(s);
 
-/** Literal segments equal (any case), parameters line up; the spec's `{project}` may be left out. */
+/** Literal segments equal (any case), parameters line up; the spec's `{project}` (and wit's `{project}/{team}`) may be left out. */
 function segmentsMatch(actual: string[], template: string[], actualIsPattern: boolean): boolean {
   const attempt = (tpl: string[]) =>
     tpl.length === actual.length &&
@@ -96,7 +97,9 @@ function segmentsMatch(actual: string[], template: string[], actualIsPattern: bo
       if (isParam(t)) return actualIsPattern ? isParam(a) : !a.startsWith('_');
       return !isParam(a) && a.toLowerCase() === t.toLowerCase();
     });
-  return attempt(template) || (template[0] === '{project}' && attempt(template.slice(1)));
+  if (attempt(template)) return true;
+  if (template[0] !== '{project}') return false;
+  return attempt(template.slice(1)) || (template[1] === '{team}' && (attempt([template[0], ...template.slice(2)]) || attempt(template.slice(2))));
 }
 
 /** (a) Operations whose method and path template fit a sandbox route pattern. */
@@ -190,9 +193,15 @@ const QUIRKS: Record<string, { schema: Json; reason: string }> = {
   },
 };
 
-/** Properties the spec types wrongly because they are generic in C# (Change<T>.item is a GitItem in git). */
+/**
+ * Properties the spec types wrongly because they are generic in C# (Change<T>.item is a GitItem in
+ * git) or `object` in C# (a work item's fields hold strings, numbers and IdentityRefs).
+ */
 const PROPERTY_QUIRKS: Record<string, Record<string, Json>> = {
   Change: { item: { $ref: '#/definitions/GitItem' } },
+  WorkItem: { fields: { type: 'object', additionalProperties: {} } },
+  Link: { attributes: { type: 'object', additionalProperties: {} } },
+  WorkItemRelation: { attributes: { type: 'object', additionalProperties: {} } },
 };
 
 interface Ctx {
@@ -331,11 +340,14 @@ export function exampleErrors(ours: Json, example: Json, at = '$'): string[] {
   return jsonType(ours) === jsonType(example) ? [] : [`${at}: the example has a ${jsonType(example)}, ours is ${jsonType(ours)}`];
 }
 
-/** A copy of `example` without the fields at `paths` (`$._links.forkSyncOperation`, `$.value[].x`). */
+/**
+ * A copy of `example` without the fields at `paths` (`$._links.forkSyncOperation`, `$.value[].x`;
+ * a name with dots in brackets: `$.fields["System.Tags"]`).
+ */
 export function withoutFields(example: Json, paths: string[]): Json {
   const copy = structuredClone(example);
   for (const p of paths) {
-    const parts = p.replace(/^\$\.?/, '').split('.').filter(Boolean);
+    const parts = [...p.replace(/^\$/, '').matchAll(/\.([^.[\]"]+(?:\[\])?)|\["([^"]+)"\](\[\])?/g)].map((m) => m[1] ?? `${m[2]}${m[3] ?? ''}`);
     const drop = (node: Json, i: number): void => {
       if (node === null || typeof node !== 'object') return;
       const part = parts[i]!;
