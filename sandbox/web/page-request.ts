@@ -6,6 +6,7 @@ import { WebLinks } from './links';
 import type { MarkupVariant } from './markup-variant';
 import { parsePagePath, type PagePath } from './page-url';
 import type { ThemePref } from './theme';
+import type { WorkItem } from '../work-items';
 
 /** Everything a page renderer needs, resolved from the page URL and the signed-in user. */
 export interface PageRequest {
@@ -23,6 +24,7 @@ export interface PageRequest {
   project?: Project;
   repo?: Repository;
   pullRequest?: PullRequest;
+  workItem?: WorkItem;
   theme: ThemePref;
   variant: MarkupVariant;
 }
@@ -85,6 +87,14 @@ export function resolvePage(inputs: PageInputs): PageRequest | PageFailure {
       return { status: 404, title: 'Pull request not found', message: `TF401180: The requested pull request was not found.` };
     }
     req.pullRequest = pr;
+  }
+  const workItemId = page.kind === 'board' ? Number(url.searchParams.get('workitem') ?? '') || undefined : page.workItemId;
+  if (page.kind === 'workItem' || page.kind === 'board') {
+    if (!req.project) return projectMissing(page.project!);
+    req.workItem = workItemId === undefined ? undefined : store.workItems.get(org.id, workItemId);
+    if (workItemId !== undefined && req.workItem?.projectId !== req.project.id) {
+      return { status: 404, title: 'Work item not found', message: `TF401232: Work item ${workItemId} does not exist, or you do not have permissions to read it.` };
+    }
   }
   return req;
 }

@@ -11,6 +11,7 @@ import { pullRequestCommandBar, pullRequestView, reviewersSection } from './pull
 import { pullRequestCreateView } from './pull-request-create';
 import { pullRequestListCommandBar, pullRequestListView } from './pull-request-list';
 import { filesCommandBar, repoFilesView } from './repo-files';
+import { boardView, workItemView } from './work-item';
 
 export async function renderView(req: PageRequest): Promise<View> {
   switch (req.page.kind) {
@@ -30,6 +31,10 @@ export async function renderView(req: PageRequest): Promise<View> {
       return pullRequestView(req);
     case 'pullRequestCreate':
       return pullRequestCreateView(req);
+    case 'workItem':
+      return workItemView(req);
+    case 'board':
+      return boardView(req);
   }
 }
 
