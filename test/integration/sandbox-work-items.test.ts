@@ -55,7 +55,7 @@ describe('WIQL', () => {
     expect(found).not.toContain(ids.closed);
     const items = await call('GET', `${ORG}/_apis/wit/workitems?ids=${found.join(',')}&fields=System.TeamProject,System.ChangedDate,System.AssignedTo&${V}`);
     const projects = new Set(items.body.value.map((w: Json) => w.fields['System.TeamProject']));
-    expect([...projects].sort()).toEqual(['Fabrikam Fiber', 'Mobile', 'Platform']);
+    expect([...projects].toSorted()).toEqual(['Fabrikam Fiber', 'Mobile', 'Platform']);
     const dates = items.body.value.map((w: Json) => w.fields['System.ChangedDate']);
     expect(dates).toEqual(dates.toSorted().toReversed());
     expect(items.body.value.every((w: Json) => w.fields['System.AssignedTo'].uniqueName === 'ada@fabrikam.test')).toBe(true);
@@ -92,12 +92,14 @@ describe('work item types and states', () => {
   });
 });
 
+const storyUrl = () => `${ORG}/Fabrikam%20Fiber/_apis/wit/workitems/${ids.story}?${V}`;
+const link = (branch: string) => ({ op: 'add', path: '/relations/-', value: { rel: 'ArtifactLink', url: branchArtifactUri(ids.platform, ids.platformRepo, branch), attributes: { name: 'Branch' } } });
+const refs = (body: unknown) => call('POST', `${ORG}/Platform/_apis/git/repositories/Platform/refs?${V}`, body);
+
 describe('linking a branch and changing the state', () => {
-  const url = () => `${ORG}/Fabrikam%20Fiber/_apis/wit/workitems/${ids.story}?${V}`;
-  const link = (branch: string) => ({ op: 'add', path: '/relations/-', value: { rel: 'ArtifactLink', url: branchArtifactUri(ids.platform, ids.platformRepo, branch), attributes: { name: 'Branch' } } });
 
   it('adds the ArtifactLink, which GET ?$expand=relations and the form page show; a second identical link is refused', async () => {
-    const r = await patch(url(), [link('users/ada/1-delivery-date'), { op: 'add', path: '/fields/System.State', value: 'active' }]);
+    const r = await patch(storyUrl(), [link('users/ada/1-delivery-date'), { op: 'add', path: '/fields/System.State', value: 'active' }]);
     expect(r.status).toBe(200);
     expect(r.body.fields['System.State']).toBe('Active');
     const got = await call('GET', `${ORG}/_apis/wit/workitems/${ids.story}?$expand=relations&${V}`);
@@ -107,7 +109,7 @@ describe('linking a branch and changing the state', () => {
     expect(got.body.rev).toBe(2);
     expect((await call('GET', `${ORG}/_apis/wit/workitems/${ids.story}?${V}`)).body.relations).toBeUndefined();
 
-    const again = await patch(url(), [link('users/ada/1-delivery-date')]);
+    const again = await patch(storyUrl(), [link('users/ada/1-delivery-date')]);
     expect(again.status).toBe(400);
     expect(again.body.message).toMatch(/already exists/);
 
@@ -123,14 +125,14 @@ describe('linking a branch and changing the state', () => {
 
   it('refuses a wrong content type, an unknown state, a stale revision and a malformed link, changing nothing', async () => {
     const before = (await call('GET', `${ORG}/_apis/wit/workitems/${ids.story}?$expand=relations&${V}`)).body;
-    expect((await patch(url(), [link('x')], 'application/json')).status).toBe(415);
-    const state = await patch(url(), [link('y'), { op: 'add', path: '/fields/System.State', value: 'Doing' }]);
+    expect((await patch(storyUrl(), [link('x')], 'application/json')).status).toBe(415);
+    const state = await patch(storyUrl(), [link('y'), { op: 'add', path: '/fields/System.State', value: 'Doing' }]);
     expect(state.status).toBe(400);
     expect(state.body.message).toMatch(/State/);
-    expect((await patch(url(), [{ op: 'test', path: '/rev', value: 1 }, link('z')])).status).toBe(412);
-    expect((await patch(url(), [{ op: 'add', path: '/relations/-', value: { rel: 'ArtifactLink', url: 'https://example.test/x', attributes: { name: 'Branch' } } }])).status).toBe(400);
-    expect((await patch(url(), [{ op: 'add', path: '/fields/System.Id', value: 3 }])).status).toBe(400);
-    expect((await patch(url(), [])).status).toBe(400);
+    expect((await patch(storyUrl(), [{ op: 'test', path: '/rev', value: 1 }, link('z')])).status).toBe(412);
+    expect((await patch(storyUrl(), [{ op: 'add', path: '/relations/-', value: { rel: 'ArtifactLink', url: 'https://example.test/x', attributes: { name: 'Branch' } } }])).status).toBe(400);
+    expect((await patch(storyUrl(), [{ op: 'add', path: '/fields/System.Id', value: 3 }])).status).toBe(400);
+    expect((await patch(storyUrl(), [])).status).toBe(400);
     const after = (await call('GET', `${ORG}/_apis/wit/workitems/${ids.story}?$expand=relations&${V}`)).body;
     expect(after).toEqual(before);
   });
@@ -155,7 +157,6 @@ describe('branch artifact URIs', () => {
 });
 
 describe('creating branches (POST refs)', () => {
-  const refs = (body: unknown) => call('POST', `${ORG}/Platform/_apis/git/repositories/Platform/refs?${V}`, body);
 
   it('creates a branch at a commit, which git then sees; reports each failing ref without stopping the others', async () => {
     const main = (await call('GET', `${ORG}/Platform/_apis/git/repositories/Platform/refs?filter=heads/main&${V}`)).body.value[0].objectId;
