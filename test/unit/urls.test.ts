@@ -4,6 +4,7 @@ import {
   exampleOptions,
   examples,
   isAzureDevOps,
+  isBoardWorkItem,
   isBranches,
   isCommit,
   isCompare,
@@ -15,6 +16,7 @@ import {
   isRepo,
   isRepoFiles,
   isRepoHome,
+  isWorkItem,
   orgPolicyPageUrl,
   parseAdoUrl,
   pullRequestCreateWebUrl,
@@ -22,6 +24,7 @@ import {
   repoWebUrl,
   sshKeysPageUrl,
   tokensPageUrl,
+  workItemWebUrl,
   type AdoPage,
   type PageInput,
   type ParseOptions,
@@ -38,6 +41,8 @@ const predicates: Record<keyof typeof examples, (input: PageInput, options?: Par
   isCommit,
   isCompare,
   isOrgPullRequests,
+  isWorkItem,
+  isBoardWorkItem,
 };
 const names = Object.keys(predicates) as (keyof typeof examples)[];
 const allExamples = names.flatMap((name) => examples[name].map((url) => [name, url] as const));
@@ -61,7 +66,7 @@ describe('example URLs, as a cross product', () => {
       expect(predicates[name]({ href: url }, exampleOptions)).toBe(expected);
     }
     expect(isAzureDevOps(url, exampleOptions)).toBe(true);
-    expect(isRepo(url, exampleOptions)).toBe(own !== 'isOrgPullRequests');
+    expect(isRepo(url, exampleOptions)).toBe(own !== 'isOrgPullRequests' && own !== 'isWorkItem' && own !== 'isBoardWorkItem');
   });
 
   it('recognises on-prem examples only when their host is configured', () => {
@@ -479,5 +484,20 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('work item pages', () => {
+  it('reads the work item of the form and of a board\'s dialog, and builds the form\'s URL', () => {
+    expect(parseAdoUrl('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_workitems/edit/7')).toMatchObject({ page: 'workItem', project: 'Fabrikam Fiber', workItemId: 7 });
+    expect(parseAdoUrl('https://dev.azure.com/fabrikam/P/_boards/board/t/T/Stories?workitem=12')).toMatchObject({ page: 'boards', project: 'P', workItemId: 12 });
+    const board = parseAdoUrl('https://dev.azure.com/fabrikam/P/_boards/board/t/T/Stories');
+    expect(board?.page).toBe('boards');
+    expect(board?.workItemId).toBeUndefined();
+    for (const bad of ['_workitems/edit/0', '_workitems/edit/x', '_workitems/edit/1/2', '_boards/board/t/T/S?workitem=-1', '_boards/board/t/T/S?workitem=1e3']) {
+      const page = parseAdoUrl(`https://dev.azure.com/fabrikam/P/${bad}`);
+      expect(page?.workItemId, bad).toBeUndefined();
+    }
+    expect(workItemWebUrl('https://dev.azure.com/fabrikam/', 'Fabrikam Fiber', 7)).toBe('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_workitems/edit/7');
   });
 });

@@ -22,6 +22,8 @@ export type AdoPageKind =
   | 'commit'
   | 'compare'
   | 'orgPullRequests'
+  | 'workItem'
+  | 'boards'
   | 'project'
   | 'organization'
   | 'other';
@@ -54,6 +56,8 @@ export interface AdoPage {
   /** Compare page: the raw `baseVersion` / `targetVersion` queries, such as `GBmain`. */
   readonly baseVersion?: string;
   readonly targetVersion?: string;
+  /** The work item of the form (`/_workitems/edit/{id}`), or the one a board or backlog shows as a dialog (`?workitem={id}`). */
+  readonly workItemId?: number;
 }
 
 export interface ParseOptions {
@@ -229,6 +233,20 @@ function repoPage(project: string, repository: string, tail: readonly string[], 
   return fields;
 }
 
+const BOARD_ROUTES = new Set(['_boards', '_backlogs', '_sprints', '_workitems', '_queries']);
+const WORK_ITEM_ID = /^[1-9]\d{0,9}$/;
+
+/** `{project}/_workitems/edit/{id}` (the form), or a board, backlog, sprint or query page, with the dialog's `?workitem={id}`. */
+function boardsPage(project: string, tail: readonly string[], query: URLSearchParams): PageFields | undefined {
+  const route = tail[0]!.toLowerCase();
+  if (!BOARD_ROUTES.has(route)) return undefined;
+  if (route === '_workitems' && tail[1]?.toLowerCase() === 'edit' && tail.length === 3 && WORK_ITEM_ID.test(tail[2]!)) {
+    return { project, page: 'workItem', workItemId: Number(tail[2]) };
+  }
+  const dialog = query.get('workitem');
+  return { project, page: 'boards', ...(dialog !== null && WORK_ITEM_ID.test(dialog) ? { workItemId: Number(dialog) } : {}) };
+}
+
 function pageOf(rest: readonly string[], query: URLSearchParams): PageFields {
   const [first, second, third] = rest;
   if (first === undefined) return { page: 'organization' };
@@ -241,7 +259,7 @@ function pageOf(rest: readonly string[], query: URLSearchParams): PageFields {
   }
   if (second === undefined) return { project: first, page: 'project' };
   if (second.toLowerCase() === '_git' && third !== undefined) return repoPage(first, third, rest.slice(3), query);
-  return { project: first, page: 'other' };
+  return boardsPage(first, rest.slice(1), query) ?? { project: first, page: 'other' };
 }
 
 /**
@@ -394,6 +412,22 @@ export const examples = {
     'https://tfs.fabrikam.test/tfs/DefaultCollection/_pulls',
     'https://ado.corp.example:8080/Projects/_pulls',
   ],
+  isWorkItem: [
+    `${CLOUD}/FabrikamFiber/_workitems/edit/42`,
+    `${CLOUD}/Fabrikam%20Fiber/_workitems/edit/7/`,
+    `${CLOUD}/Fabrikam%20Fiber/_workitems/Edit/7?fullScreen=true`,
+    'https://fabrikam.visualstudio.com/FabrikamFiber/_workitems/edit/1',
+    'https://fabrikam.visualstudio.com/DefaultCollection/FabrikamFiber/_workitems/edit/9000',
+    'https://tfs.fabrikam.test/tfs/DefaultCollection/FabrikamFiber/_workitems/edit/12',
+  ],
+  isBoardWorkItem: [
+    `${CLOUD}/FabrikamFiber/_boards/board/t/FabrikamFiber%20Team/Stories?workitem=42`,
+    `${CLOUD}/Fabrikam%20Fiber/_backlogs/backlog/Fabrikam%20Fiber%20Team/Stories?workitem=7`,
+    `${CLOUD}/FabrikamFiber/_sprints/taskboard/FabrikamFiber%20Team/FabrikamFiber/Sprint%201?workitem=3`,
+    `${CLOUD}/FabrikamFiber/_workitems/recentlyupdated/?workitem=5`,
+    'https://fabrikam.visualstudio.com/FabrikamFiber/_boards/board/t/Team/Issues?workitem=11',
+    'https://tfs.fabrikam.test/tfs/DefaultCollection/FabrikamFiber/_boards/board/t/Team/Backlog%20items?workitem=12',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export const isAzureDevOps = (input: PageInput, options?: ParseOptions): boolean =>
@@ -411,6 +445,15 @@ export const isForks = pageIs('forks');
 export const isCommit = pageIs('commit');
 export const isCompare = pageIs('compare');
 export const isOrgPullRequests = pageIs('orgPullRequests');
+export const isWorkItem = pageIs('workItem');
+/** A board, backlog, sprint or query page showing a work item's form as a dialog. */
+export const isBoardWorkItem = (input: PageInput, options?: ParseOptions): boolean => {
+  const page = pageFrom(input, options);
+  return page?.page === 'boards' && page.workItemId !== undefined;
+};
+/** `{org}/{project}/_workitems/edit/{id}`. */
+export const workItemWebUrl = (orgBaseUrl: string, project: string, id: number): string =>
+  `${baseOf(orgBaseUrl)}/${encodeName(project, 'project')}/_workitems/edit/${id}`;
 
 // ---------------------------------------------------------------------------------------------
 // Builders. They throw on bad input (parsing never does).
