@@ -1,0 +1,78 @@
+/**
+ * Branch names for work items, from a template the user may change in Options:
+ * `{alias}` (the user's sign-in name before the @), `{id}`, `{title-slug}`, `{type}` (the work
+ * item type as a slug). The result must be a valid git branch name (git check-ref-format).
+ */
+
+export const DEFAULT_BRANCH_TEMPLATE = 'users/{alias}/{id}-{title-slug}';
+export const BRANCH_PLACEHOLDERS = ['alias', 'id', 'title-slug', 'type'] as const;
+export type BranchPlaceholder = (typeof BRANCH_PLACEHOLDERS)[number];
+
+/** A title's words cut at this length (at a word boundary): long enough to say what, short enough to type. */
+const SLUG_MAX = 48;
+
+/** `Crash when the cart is empty!` → `crash-when-the-cart-is-empty`; letters lose their accents, other scripts stay. */
+export function slugify(text: string, max = SLUG_MAX): string {
+  const words = text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  let out = '';
+  for (const w of words) {
+    const next = out ? `${out}-${w}` : w;
+    if (next.length > max) {
+      if (!out) out = w.slice(0, max);
+      break;
+    }
+    out = next;
+  }
+  return out;
+}
+
+/** What is wrong with a branch name by git's rules, for a person; undefined when it is fine. */
+export function gitBranchNameProblem(name: string): string | undefined {
+  if (name === '') return 'The branch name is empty.';
+  if (name.length > 250) return 'The branch name is longer than 250 characters.';
+  if (/[\s\p{Cc}~^:?*[\\]/u.test(name)) return 'A branch name cannot contain spaces or any of ~ ^ : ? * [ \\';
+  if (name.includes('..') || name.includes('@{') || name.includes('//')) return 'A branch name cannot contain “..”, “@{” or “//”.';
+  if (name === '@' || name.startsWith('-') || name.startsWith('/') || name.endsWith('/') || name.endsWith('.')) return 'A branch name cannot be “@”, start with - or /, or end with / or a dot.';
+  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'No part of a branch name may start with a dot or end with “.lock”.';
+  return undefined;
+}
+
+/** What is wrong with a template (unknown placeholders, characters git refuses); undefined when it is fine. */
+export function branchTemplateProblem(template: string): string | undefined {
+  if (!template.trim()) return 'Enter a template, for example users/{alias}/{id}-{title-slug}.';
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((p) => !(BRANCH_PLACEHOLDERS as readonly string[]).includes(p));
+  if (unknown.length) return `Unknown placeholder {${unknown[0]}}: use ${BRANCH_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`;
+  if (/[{}]/.test(template.replace(/\{[^{}]*\}/g, ''))) return 'A brace without its pair: placeholders are written {id}.';
+  if (!template.includes('{id}') && !template.includes('{title-slug}')) return 'Include {id} or {title-slug}, so each work item gets its own branch.';
+  // Try it with a plain sample: what git refuses comes from the template's own characters.
+  const problem = gitBranchNameProblem(expandBranchTemplate(template, { alias: 'ada', id: 1, title: 'Sample title', type: 'Task' }));
+  return problem && `With this template: ${problem}`;
+}
+
+export interface BranchNameInput {
+  alias: string;
+  id: number;
+  title: string;
+  type: string;
+}
+
+export function expandBranchTemplate(template: string, input: BranchNameInput): string {
+  const values: Record<BranchPlaceholder, string> = {
+    alias: slugify(input.alias, 40) || 'me',
+    id: String(input.id),
+    'title-slug': slugify(input.title) || 'work',
+    type: slugify(input.type, 30) || 'item',
+  };
+  return template.replace(/\{(alias|id|title-slug|type)\}/g, (_, name: BranchPlaceholder) => values[name]);
+}
+
+/** The alias of a sign-in name: `ada@fabrikam.test` → `ada`, `FABRIKAM\ada` → `ada`. */
+export function aliasOf(uniqueName: string | undefined, displayName = ''): string {
+  const name = uniqueName?.split('@')[0]?.split('\\').pop() ?? '';
+  return name || displayName;
+}
