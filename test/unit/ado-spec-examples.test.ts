@@ -22,7 +22,7 @@ import {
  * schemas must accept.
  */
 
-const orgSpecs = [loadSpec('git/7.1/git.json'), loadSpec('core/7.1/core.json')];
+const orgSpecs = [loadSpec('git/7.1/git.json'), loadSpec('core/7.1/core.json'), loadSpec('wit/7.1/workItemTracking.json')];
 const vsspsSpecs = [loadSpec('ims/7.1/identities.json')];
 const appSpecs = [loadSpec('profile/7.1/profile.json'), loadSpec('account/7.1/accounts.json')];
 
@@ -46,6 +46,10 @@ const answers: Record<string, (body: unknown) => string | { status: number; body
   [`GET ${GIT}/{repositoryNameOrId}/forks/{collectionId}`]: () => './httpExamples/repositories/GET__git_repositories.json',
   // The spec has no example for iterations: a minimal GitPullRequestIteration[] answer.
   [`GET ${PR}/iterations`]: () => ({ status: 200, body: { count: 2, value: [{ id: 1 }, { id: 2 }] } }),
+  // Creating a branch: the refs update example (the spec lists the PATCH example first).
+  [`POST ${GIT}/{repositoryId}/refs`]: () => './httpExamples/refs/POST__git_repositories__repositoryId__refs.json',
+  ['GET /{organization}/{project}/_apis/wit/workitems']: () => './httpExamples/workItems/GET__wit_WorkItems_ids-_ids__fields-_columns_.json',
+  ['PATCH /{organization}/{project}/_apis/wit/workitems/{id}']: () => './httpExamples/workItems/PATCH__wit_workitems__taskId_3.json',
   ['GET /{organization}/_apis/identities']: () => './httpExamples/Identities/SearchIdentityByEmail.json',
   ['GET /_apis/accounts']: () => './httpExamples/accounts/GET__Accounts_memberId-_userId_.json',
 };
@@ -173,6 +177,15 @@ const scenarios: Array<[string, (c: AdoClient) => Promise<unknown>, (result: nev
   ['add a reviewer', (c) => c.addReviewer(prRef, '19d9411e-9a34-45bb-b985-d24d9d87c0c9', { isRequired: true }), (r: { displayName: string }) =>
     expect(r.displayName).toBe('Normal Paulk')],
   ['add reviewers', (c) => c.addReviewers(prRef, ['19d9411e-9a34-45bb-b985-d24d9d87c0c9']), (r: unknown[]) => expect(r).toHaveLength(1)],
+  ['work items assigned to me (WIQL)', (c) => c.queryWorkItemIds('SELECT [System.Id] FROM WorkItems', 50), (ids: number[]) => expect(ids).toContain(300)],
+  ['work items by id', (c) => c.workItemsByIds([297, 299, 300], ['System.Id', 'System.Title']), (w: Array<{ id: number }>) => expect(w.map((x) => x.id)).toEqual([297, 299, 300])],
+  ['one work item with its links', (c) => c.workItem('Fabrikam-Fiber-Git', 12), (w: { id: number; fields: Record<string, unknown> }) => expect(w.fields['System.Title']).toBe('Epic 2')],
+  ['link a branch to a work item', (c) => c.updateWorkItem('Fabrikam-Fiber-Git', 299, [{ op: 'add', path: '/relations/-', value: { rel: 'ArtifactLink', url: 'vstfs:///Git/Ref/p%2Fr%2FGBmain', attributes: { name: 'Branch' } } }]),
+    (w: { relations?: unknown[] }) => expect(w.relations?.length).toBeGreaterThan(0)],
+  ['states of a work item type', (c) => c.workItemTypeStates('Fabrikam-Fiber-Git', 'Bug'), (s: Array<{ name: string; category: string }>) =>
+    expect(s.find((x) => x.category === 'InProgress')?.name).toBe('Active')],
+  ['the tip of a branch', (c) => c.branchTip(repoRef, 'master'), (id: string | undefined) => expect(id).toMatch(/^[0-9a-f]{40}$/)],
+  ['create a branch', (c) => c.createBranch(repoRef, 'vsts-api-sample/answer-woman-flame', 'ffe9cba521f00d7f60e322845072238635edb451'), (r: undefined) => expect(r).toBeUndefined()],
   ['remove a reviewer', (c) => c.removeReviewer(prRef, '19d9411e-9a34-45bb-b985-d24d9d87c0c9'), (r: undefined) => expect(r).toBeUndefined()],
 ];
 

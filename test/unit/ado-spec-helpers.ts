@@ -57,8 +57,8 @@ function templateRegex(template: string): { re: RegExp; names: string[]; literal
       continue;
     }
     names.push(m[1]!);
-    // The project segment is optional in the real service (org-wide lists); no parameter is ever `_apis`.
-    source += m[1] === 'project' ? '(?:/((?!_apis(?:/|$))[^/]+))?' : '/((?!_apis(?:/|$))[^/]+)';
+    // The project (and wit's team) segment is optional in the real service (org-wide lists); no parameter is ever `_apis`.
+    source += m[1] === 'project' || m[1] === 'team' ? '(?:/((?!_apis(?:/|$))[^/]+))?' : '/((?!_apis(?:/|$))[^/]+)';
   }
   return { re: new RegExp(`^${source}/?$`), names, literal: template.replace(/\{[^}]+\}/g, '').length };
 }

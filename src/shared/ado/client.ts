@@ -6,6 +6,7 @@ import * as prs from './api-pull-requests';
 import * as repos from './api-repos';
 import * as reviewers from './api-reviewers';
 import * as ssh from './api-ssh-keys';
+import * as wit from './api-work-items';
 import type { AuthHeader } from './auth-header';
 import { abortableSleep, type Sleep } from './backoff';
 import { createRequester } from './request';
@@ -32,7 +33,10 @@ export type {
   SshKey,
   Team,
   TeamMember,
+  WorkItem,
+  WorkItemState,
 } from './schemas';
+export { branchArtifactUri, branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactUri, WORK_ITEM_LIST_FIELDS, type PatchOperation } from './api-work-items';
 export { repoNameProblem } from './repo-name';
 export { branchNameProblem, type InitialPushInput } from './api-initial-push';
 export { identityMail } from './api-people';
@@ -150,6 +154,14 @@ export function createAdoClient(opts: AdoClientOptions) {
     // SSH keys
     sshKeys: bind(ssh.sshKeys),
     addSshKey: bind(ssh.addSshKey),
+    // work items and new branches
+    queryWorkItemIds: bind(wit.queryWorkItemIds),
+    workItemsByIds: bind(wit.workItemsByIds),
+    workItem: bind(wit.workItem),
+    updateWorkItem: bind(wit.updateWorkItem),
+    workItemTypeStates: bind(wit.workItemTypeStates),
+    branchTip: bind(wit.branchTip),
+    createBranch: bind(wit.createBranch),
   };
 }
 

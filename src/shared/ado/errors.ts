@@ -25,6 +25,8 @@ export const SCOPE_LABELS = {
   'vso.code_write': 'Code (Read & write)',
   'vso.code_manage': 'Code (Read, write, & manage)',
   'vso.project': 'Project and Team (Read)',
+  'vso.work': 'Work Items (Read)',
+  'vso.work_write': 'Work Items (Read & write)',
   'vso.graph': 'Graph (Read)',
   'vso.identity': 'Identity (Read)',
   'vso.profile': 'User Profile (Read)',

@@ -16,6 +16,8 @@ export interface RequestSpec<T> {
   body?: unknown;
   /** The token scope the call needs, named in the message when a token lacks it. */
   scope?: Scope;
+  /** The body's media type when it is not `application/json` (work item updates are `application/json-patch+json`). */
+  contentType?: string;
   /** A PUT or DELETE whose repetition changes nothing, so a failed attempt may be retried. */
   idempotent?: boolean;
   signal?: AbortSignal | undefined;
@@ -78,7 +80,7 @@ export function createRequester(o: RequesterOptions): Requester {
       };
       const res = await o.fetch(spec.url, {
         method: spec.method,
-        headers: requestHeaders(header, spec.body !== undefined, spec.url),
+        headers: requestHeaders(header, spec.body === undefined ? undefined : (spec.contentType ?? 'application/json'), spec.url),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal: ctl.signal,
         // Our credential is the header; cookies of a signed-in browser session must not hide a bad
@@ -150,7 +152,7 @@ export function createRequester(o: RequesterOptions): Requester {
   };
 }
 
-function requestHeaders(auth: AuthHeader, hasBody: boolean, url: string): Record<string, string> {
+function requestHeaders(auth: AuthHeader, contentType: string | undefined, url: string): Record<string, string> {
   const session = auth.scheme === 'Session';
   // The web UI's own calls name the version in Accept too.
   const version = session ? new URL(url).searchParams.get('api-version') : null;
@@ -159,7 +161,7 @@ function requestHeaders(auth: AuthHeader, hasBody: boolean, url: string): Record
     ...(session ? {} : { Authorization: `${auth.scheme} ${auth.value}` }),
     // Ask for a plain 401 instead of a redirect to a sign-in page.
     'X-TFS-FedAuthRedirect': 'Suppress',
-    ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+    ...(contentType ? { 'Content-Type': contentType } : {}),
   };
 }
 

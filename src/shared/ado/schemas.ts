@@ -265,3 +265,41 @@ export const HierarchyQueryAnswer = z.looseObject({
 
 /** For answers whose body the caller does not use (DELETE). */
 export const Ignored = z.unknown();
+
+// ── Work items (wit) ───────────────────────────────────────────────────────────────────────
+
+export const WorkItemRelation = z.looseObject({
+  rel: z.string(),
+  url: z.string(),
+  attributes: opt(z.record(z.string(), z.unknown())),
+});
+
+/** Field values are strings, numbers, or IdentityRefs (`System.AssignedTo`). */
+export const WorkItem = z.looseObject({
+  id: z.number(),
+  rev: opt(z.number()),
+  fields: z.record(z.string(), z.unknown()),
+  relations: opt(z.array(WorkItemRelation)),
+  url: opt(z.string()),
+});
+export type WorkItem = z.infer<typeof WorkItem>;
+
+export const WiqlResult = z.looseObject({
+  workItems: z.array(z.looseObject({ id: z.number() })),
+});
+
+export const WorkItemState = z.looseObject({
+  name: z.string(),
+  color: opt(z.string()),
+  category: z.string(),
+});
+export type WorkItemState = z.infer<typeof WorkItemState>;
+
+export const RefUpdateResult = z.looseObject({
+  name: z.string(),
+  newObjectId: opt(z.string()),
+  success: z.boolean(),
+  updateStatus: z.string(),
+  customMessage: opt(z.string()),
+});
+export type RefUpdateResult = z.infer<typeof RefUpdateResult>;
