@@ -12,6 +12,7 @@ import { pullRequestHandlers } from './handlers/pull-requests';
 import { repoHandlers } from './handlers/repos';
 import { featureHandlers } from './handlers/features';
 import { forkHandlers } from './handlers/forks';
+import { workItemHandlers } from './handlers/work-items';
 import { pullRequestReviewerHandlers } from './handlers/pull-request-reviewers';
 
 export type { GatewayDeps } from './handlers/types';
@@ -44,6 +45,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
     ...peopleHandlers(deps),
     ...featureHandlers(deps),
     ...forkHandlers(deps),
+    ...workItemHandlers(deps),
     ...pullRequestReviewerHandlers(deps),
   };
   async function run(message: unknown, sender: Runtime.MessageSender, progress?: (event: unknown) => void): Promise<Reply> {

@@ -33,7 +33,7 @@ export const RepoKey = z.object({
 export type RepoKey = z.infer<typeof RepoKey>;
 
 /** The injected features of the content script (issue 6); each can be switched off in Options. */
-export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers', 'pull-request-checkout', 'open-in-editor']);
+export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-request-reviewers', 'pull-request-checkout', 'open-in-editor', 'start-work']);
 export type FeatureId = z.infer<typeof FeatureId>;
 
 /** The sections of the options page, which buttons elsewhere open directly (`options.html#accounts`). */
@@ -259,6 +259,74 @@ export interface ForkList {
   forks: RepoSummary[];
 }
 
+// ── Work items: start work on a new branch (issue 14) ──────────────────────────────────────
+
+export interface WorkItemSummary {
+  id: number;
+  title: string;
+  state: string;
+  type: string;
+  project: string;
+  changedDate?: string;
+  webUrl: string;
+}
+
+export interface MyWorkItems {
+  items: WorkItemSummary[];
+}
+
+/** A branch a work item links to (its Development section). */
+export interface LinkedBranch {
+  repo: { id: string; name: string; project: string };
+  branch: string;
+}
+
+/** What "Start work" offers before it does anything. */
+export interface StartWorkPlan {
+  workItem: WorkItemSummary & { projectId: string };
+  /** The branches the work item links to already. */
+  linked: LinkedBranch[];
+  /** The repository to suggest: the one the item links to, else the last one used in its project. */
+  suggested?: { id: string; name: string; project: string; reason: 'linked' | 'lastUsed' };
+  /** The project's repositories, to choose another. */
+  repos: { id: string; name: string; project: string; defaultBranch?: string }[];
+  /** The template's name for this item (Options › Branch names). */
+  branch: string;
+  template: string;
+  /** The type's "in progress" state (category InProgress: Active, Committed, Doing…), if it has one. */
+  activeState?: string;
+  /** The item is in that state, or later, already. */
+  alreadyActive: boolean;
+}
+
+/** What the server side of "Start work" did: the branch exists; linking and the state may have failed. */
+export interface StartWorkResult {
+  branch: string;
+  commitId: string;
+  repo: { id: string; name: string; project: string };
+  linked: boolean;
+  /** Why the link failed: the branch exists on the server but the work item does not show it. */
+  linkError?: ReplyError;
+  state?: string;
+  stateError?: ReplyError;
+  branchWebUrl: string;
+}
+
+/** A branch checked out on this computer (cloned first when there was no clone). */
+export interface BranchCheckout {
+  path: string;
+  clonePath: string;
+  branch: string | null;
+  result: string;
+  cloned: boolean;
+  worktree: boolean;
+}
+
+export interface BranchTemplateSetting {
+  template: string;
+  isDefault: boolean;
+}
+
 // ── The contract ─────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -286,6 +354,7 @@ interface Contract {
 
 const repoRequest = { profileId, repo: RepoKey };
 const pullRequestId = z.number().int().positive().max(2 ** 31);
+const workItemId = z.number().int().positive().max(2 ** 31);
 
 /**
  * Every request the background answers. A content script may send only the types whose record says
@@ -466,6 +535,37 @@ export const REQUESTS = {
     answer: answer<PullRequestSummary & { added: string[]; alreadyReviewing: string[] }>(),
     senders: PAGES,
   },
+
+  // ── Work items: start work on a new branch (issue 14) ──────────────────────────────────────
+  /** Active work items assigned to the user, across the organization's projects (WIQL). */
+  'workItems.mine': { input: { profileId }, answer: answer<MyWorkItems>() },
+  /** What starting work on a work item would do: repository, branch name, base, "active" state. */
+  'workItem.plan': { input: { profileId, project: z.string().min(1).max(200), id: workItemId }, answer: answer<StartWorkPlan>(), senders: PAGES },
+  /**
+   * Creates the branch on the server from `base` (the repository's default branch when absent),
+   * links it to the work item, and sets the item's in-progress state when `setActive`. The branch
+   * is made first: when linking or the state fails, the answer says so and nothing is undone.
+   */
+  'workItem.startWork': {
+    input: { ...repoRequest, workItemProject: z.string().min(1).max(200), id: workItemId, branch: z.string().min(1).max(250), base: z.string().min(1).max(250).optional(), setActive: z.boolean() },
+    answer: answer<StartWorkResult>(),
+    senders: PAGES,
+  },
+  /** Links an existing branch to the work item (the retry after a failed link). */
+  'workItem.linkBranch': {
+    input: { ...repoRequest, workItemProject: z.string().min(1).max(200), id: workItemId, branch: z.string().min(1).max(250) },
+    answer: z.object({ linked: z.boolean() }),
+    senders: PAGES,
+  },
+  /**
+   * Checks a branch of the repository out on this computer: fetched and switched to in its clone,
+   * or cloned on that branch when there is no clone; `worktree` puts it in a new worktree next to
+   * the clone (a clone with changes answers `companion.WORKTREE_DIRTY`). Progress through a port;
+   * cancel with `clone.cancel` and the same task id.
+   */
+  'local.checkoutBranch': { input: { ...repoRequest, branch: z.string().min(1).max(250), worktree: z.boolean().optional(), taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
+  'settings.branchTemplate': { input: {}, answer: answer<BranchTemplateSetting>() },
+  'settings.setBranchTemplate': { input: { template: z.string().max(200) }, answer: answer<BranchTemplateSetting>() },
 } satisfies Record<string, Contract>;
 
 type Contracts = typeof REQUESTS;

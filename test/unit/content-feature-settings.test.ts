@@ -38,13 +38,14 @@ describe('feature settings', () => {
       ['pull-request-reviewers', true],
       ['pull-request-checkout', true],
       ['open-in-editor', true],
+      ['start-work', true],
     ]);
     expect(await handle({ type: 'features.setEnabled', feature: 'forks-as-remotes', enabled: false }, fromOptions)).toMatchObject({
       ok: true,
-      data: { features: [{ enabled: true }, { id: 'forks-as-remotes', enabled: false }, { enabled: true }, { enabled: true }, { enabled: true }] },
+      data: { features: [{ enabled: true }, { id: 'forks-as-remotes', enabled: false }, { enabled: true }, { enabled: true }, { enabled: true }, { enabled: true }] },
     });
     // A page reads the switches, and may not change them.
-    expect(await handle({ type: 'features.settings' }, FILES)).toMatchObject({ data: { features: [{}, { enabled: false }, {}, {}, {}] } });
+    expect(await handle({ type: 'features.settings' }, FILES)).toMatchObject({ data: { features: [{}, { enabled: false }, {}, {}, {}, {}] } });
     expect(await handle({ type: 'features.setEnabled', feature: 'forks-as-remotes', enabled: true }, FILES)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handle({ type: 'features.clearLog' }, FILES)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handle({ type: 'features.setEnabled', feature: 'no-such-feature', enabled: false }, fromOptions)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

@@ -170,6 +170,13 @@ const everyRequest: Request[] = [
   { type: 'settings.editor' },
   { type: 'settings.setEditor', editor: 'jetbrains' },
   { type: 'pullRequest.checkout', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1, mode: 'branch', taskId: 't2' },
+  { type: 'workItems.mine' },
+  { type: 'workItem.plan', project: 'Platform', id: 5 },
+  { type: 'workItem.startWork', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, workItemProject: 'Platform', id: 5, branch: 'users/ada/5-x', setActive: true },
+  { type: 'workItem.linkBranch', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, workItemProject: 'Platform', id: 5, branch: 'users/ada/5-x' },
+  { type: 'local.checkoutBranch', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, branch: 'users/ada/5-x', taskId: 't3' },
+  { type: 'settings.branchTemplate' },
+  { type: 'settings.setBranchTemplate', template: 'feature/{id}-{title-slug}' },
   { type: 'profiles.remove', id: 'pat1' },
 ];
 

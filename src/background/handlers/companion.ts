@@ -1,6 +1,6 @@
 import type { AdoClient } from '../../shared/ado/client';
 import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
-import type { ClonePlan, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
+import type { BranchCheckout, ClonePlan, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { CompanionError, installCommand, type Companion } from '../companion';
@@ -15,7 +15,7 @@ export interface CompanionHandlerDeps extends GatewayDeps {
 
 type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
   | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test'
-  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout';
+  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'local.checkoutBranch';
 
 const EDITOR_KEY = 'settings:editor';
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
@@ -149,6 +149,44 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   }
 
   /**
+   * `local.checkoutBranch`: a branch of the repository in its clone (fetched, switched to, tracking
+   * it), or a new clone on that branch when there is none; `worktree` puts it next to the clone.
+   */
+  async function checkoutBranch(
+    req: { profileId?: string | undefined; repo: RepoKey; branch: string; worktree?: boolean | undefined; taskId: string },
+    ctx: HandlerContext,
+  ): Promise<BranchCheckout> {
+    const p = await profileOrThrow(deps, req.profileId, ctx);
+    const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
+    const branch = shortBranch(req.branch);
+    const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
+    const clone = await findClone([repo.remoteUrl, repo.sshUrl]);
+    if (!clone) {
+      const planned = await plan(p, { id: repo.id, name: repo.name, project: repo.project.name }, ctx, branch);
+      await configureFor(p, planned.root);
+      const auth = /^https:/i.test(planned.url) ? await gitAuth(p) : undefined;
+      const data = await step(req.taskId, (started) =>
+        companion.request({ type: 'clone', url: planned.url, root: planned.root, folder: planned.folder, branch, ...(auth ? { auth } : {}) }, { onProgress, started }),
+      );
+      return { path: data.path, clonePath: data.path, branch: data.branch, result: 'cloned', cloned: true, worktree: false };
+    }
+    const keys = new Set([repo.remoteUrl, repo.sshUrl].filter((u): u is string => !!u).map(remoteKey));
+    const remote = clone.remotes.find((r) => keys.has(remoteKey(r.fetchUrl))) ?? clone.remotes[0];
+    if (!remote) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${repo.name}.`);
+    const auth = /^https:/i.test(remote.fetchUrl) ? await gitAuth(p) : undefined;
+    const base = clone.path.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
+    const data = await step(req.taskId, (started) =>
+      req.worktree
+        ? companion.request(
+            { type: 'worktree', path: clone.path, remote: remote.name, branch, folder: `${base}-${branch.replace(/[^A-Za-z0-9._-]+/g, '-')}`.slice(0, 120), ...(auth ? { auth } : {}) },
+            { onProgress, started },
+          )
+        : companion.request({ type: 'checkout', path: clone.path, remote: remote.name, branch, ...(auth ? { auth } : {}) }, { onProgress, started }),
+    );
+    return { path: data.path, clonePath: clone.path, branch: data.branch, result: data.result, cloned: false, worktree: req.worktree === true };
+  }
+
+  /**
    * `pullRequest.checkout`: the pull request's source branch (or merge preview) in the clone of
    * its target repository, cloning that first when there is none, adding a fork as a remote when
    * the pull request comes from one.
@@ -235,6 +273,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { editor: req.editor };
     },
     'pullRequest.checkout': (req, ctx) => checkoutPullRequest(req, ctx),
+    'local.checkoutBranch': (req, ctx) => checkoutBranch(req, ctx),
     'companion.status': async (): Promise<CompanionStatus> => {
       const cmd = installCommand(deps.extensionId, deps.userAgent);
       try {

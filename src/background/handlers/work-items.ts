@@ -1,0 +1,185 @@
+import { branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactUri, WORK_ITEM_LIST_FIELDS, type AdoClient, type WorkItem } from '../../shared/ado/client';
+import { repoWebUrl, workItemWebUrl } from '../../shared/ado/urls';
+import { aliasOf, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTemplate, gitBranchNameProblem } from '../../shared/branch-name';
+import type { BranchTemplateSetting, LinkedBranch, RepoKey, StartWorkPlan, WorkItemSummary } from '../../shared/messages';
+import { orgBaseUrl, type Profile } from '../../shared/profile';
+import { clientFor } from '../connections';
+import { toReplyError } from '../errors';
+import { listing } from '../lists';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+
+/**
+ * Start work on a work item (issue 14): the user's active work items (WIQL), what starting would
+ * do, and its server side: a branch from the base, linked to the item (the `ArtifactLink` its
+ * Development section shows), the item set to its in-progress state. The local checkout is
+ * `local.checkoutBranch` (handlers/companion.ts).
+ */
+type WorkItemRequests = 'workItems.mine' | 'workItem.plan' | 'workItem.startWork' | 'workItem.linkBranch' | 'settings.branchTemplate' | 'settings.setBranchTemplate';
+
+const TEMPLATE_KEY = 'settings:branchTemplate';
+/** Enough for a popup list; the web UI has the rest. */
+const MAX_MINE = 100;
+const lastRepoKey = (profileId: string, projectId: string) => `startWork:lastRepo:${profileId}:${projectId.toLowerCase()}`;
+const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+export function summarizeWorkItem(w: WorkItem, profile: Profile, project?: string): WorkItemSummary {
+  const p = project ?? text(w.fields['System.TeamProject']);
+  const changed = text(w.fields['System.ChangedDate']);
+  return {
+    id: w.id,
+    title: text(w.fields['System.Title']),
+    state: text(w.fields['System.State']),
+    type: text(w.fields['System.WorkItemType']),
+    project: p,
+    ...(changed ? { changedDate: changed } : {}),
+    webUrl: workItemWebUrl(orgBaseUrl(profile), p, w.id),
+  };
+}
+
+/** The in-progress state of the item's type, and whether the item is there or later already. */
+async function activeState(api: AdoClient, project: string, w: WorkItem): Promise<{ activeState?: string; alreadyActive: boolean }> {
+  const states = await api.workItemTypeStates(project, text(w.fields['System.WorkItemType']));
+  const active = states.find((s) => s.category === 'InProgress');
+  const current = states.find((s) => s.name === text(w.fields['System.State']));
+  const later = ['InProgress', 'Resolved', 'Completed', 'Removed'].includes(current?.category ?? '');
+  return { ...(active ? { activeState: active.name } : {}), alreadyActive: later };
+}
+
+async function link(api: AdoClient, project: string, id: number, repo: { id: string; projectId: string }, branch: string): Promise<void> {
+  const w = await api.workItem(project, id);
+  const already = (w.relations ?? []).some((r) => {
+    const l = r.rel === 'ArtifactLink' ? parseBranchArtifactUri(r.url) : undefined;
+    return l?.repositoryId.toLowerCase() === repo.id.toLowerCase() && l.branch === branch;
+  });
+  if (already) return;
+  // `test /rev` makes the update fail instead of overwriting a change made in between.
+  await api.updateWorkItem(project, id, [{ op: 'test', path: '/rev', value: w.rev }, branchLinkOperation(repo.projectId, repo.id, branch)], 'link the branch to the work item');
+}
+
+export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequests> {
+  const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+
+  async function template(): Promise<BranchTemplateSetting> {
+    const saved = (await deps.local.get([TEMPLATE_KEY]))[TEMPLATE_KEY];
+    return typeof saved === 'string' && !branchTemplateProblem(saved) ? { template: saved, isDefault: false } : { template: DEFAULT_BRANCH_TEMPLATE, isDefault: true };
+  }
+
+  /** Links to branches, resolved to repositories the profile can see (others are left out). */
+  async function linkedBranches(api: AdoClient, p: Profile, w: WorkItem): Promise<LinkedBranch[]> {
+    const links = (w.relations ?? []).map((r) => (r.rel === 'ArtifactLink' ? parseBranchArtifactUri(r.url) : undefined)).filter((l) => l !== undefined);
+    if (!links.length) return [];
+    const repos = (await listing('repos', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
+    return links.flatMap((l) => {
+      const repo = repos.find((r) => r.id.toLowerCase() === l.repositoryId.toLowerCase());
+      return repo ? [{ repo: { id: repo.id, name: repo.name, project: repo.project.name }, branch: l.branch }] : [];
+    });
+  }
+
+  return {
+    'workItems.mine': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
+      const api = client(p);
+      const ids = await api.queryWorkItemIds(MY_WORK_ITEMS_WIQL, MAX_MINE);
+      const items = await api.workItemsByIds(ids, WORK_ITEM_LIST_FIELDS);
+      return { items: items.map((w) => summarizeWorkItem(w, p)) };
+    },
+
+    'workItem.plan': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
+      const api = client(p);
+      const w = await api.workItem(req.project, req.id);
+      const project = text(w.fields['System.TeamProject']) || req.project;
+      const projects = (await listing('projects', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
+      const projectId = projects.find((x) => x.name.toLowerCase() === project.toLowerCase())?.id ?? project;
+      const [linked, state, repos, t] = await Promise.all([
+        linkedBranches(api, p, w),
+        activeState(api, project, w),
+        api.repositories(project),
+        template(),
+      ]);
+      const usable = repos.filter((r) => !r.isDisabled).map((r) => ({ id: r.id, name: r.name, project: r.project.name, ...(r.defaultBranch ? { defaultBranch: r.defaultBranch.replace(/^refs\/heads\//, '') } : {}) }));
+      const last = (await deps.local.get([lastRepoKey(p.id, projectId)]))[lastRepoKey(p.id, projectId)] as RepoKey | undefined;
+      const lastRepo = last && usable.find((r) => r.id === last.id);
+      const first = linked[0];
+      const suggested = first ? { ...first.repo, reason: 'linked' as const } : lastRepo ? { id: lastRepo.id, name: lastRepo.name, project: lastRepo.project, reason: 'lastUsed' as const } : undefined;
+      const branch = expandBranchTemplate(t.template, {
+        alias: aliasOf(p.identity?.uniqueName, p.identity?.displayName),
+        id: w.id,
+        title: text(w.fields['System.Title']),
+        type: text(w.fields['System.WorkItemType']),
+      });
+      return {
+        workItem: { ...summarizeWorkItem(w, p, project), projectId },
+        linked,
+        ...(suggested ? { suggested } : {}),
+        repos: usable,
+        branch,
+        template: t.template,
+        ...state,
+      } satisfies StartWorkPlan;
+    },
+
+    'workItem.startWork': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
+      const branch = req.branch.replace(/^refs\/heads\//, '');
+      const problem = gitBranchNameProblem(branch);
+      if (problem) throw Object.assign(new Error(problem), { code: 'BAD_REQUEST' });
+      const api = client(p);
+      const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
+      const base = (req.base ?? repo.defaultBranch ?? '').replace(/^refs\/heads\//, '');
+      if (!base) throw Object.assign(new Error(`${repo.name} has no branches yet: push a first commit, then start work.`), { code: 'BAD_REQUEST' });
+      const ref = { project: repo.project.name, repositoryId: repo.id };
+      const tip = await api.branchTip(ref, base);
+      if (!tip) throw Object.assign(new Error(`${repo.name} has no branch ${base}. Choose another base branch.`), { code: 'BAD_REQUEST' });
+      // The branch first: what follows may fail, and is then reported with a way to finish it.
+      await api.createBranch(ref, branch, tip);
+      await deps.local.set({ [lastRepoKey(p.id, repo.project.id)]: { id: repo.id, name: repo.name, project: repo.project.name } });
+      const result = {
+        branch,
+        commitId: tip,
+        repo: { id: repo.id, name: repo.name, project: repo.project.name },
+        branchWebUrl: `${repoWebUrl(orgBaseUrl(p), repo.project.name, repo.name)}?version=GB${encodeURIComponent(branch)}`,
+      };
+      try {
+        await link(api, req.workItemProject, req.id, { id: repo.id, projectId: repo.project.id }, branch);
+      } catch (e) {
+        return { ...result, linked: false, linkError: toReplyError(e, p) };
+      }
+      if (!req.setActive) return { ...result, linked: true };
+      try {
+        const w = await api.workItem(req.workItemProject, req.id);
+        const { activeState: state, alreadyActive } = await activeState(api, req.workItemProject, w);
+        if (!state || alreadyActive) return { ...result, linked: true, state: text(w.fields['System.State']) };
+        const updated = await api.updateWorkItem(req.workItemProject, req.id, [{ op: 'add', path: '/fields/System.State', value: state }], 'set the work item to active');
+        return { ...result, linked: true, state: text(updated.fields['System.State']) };
+      } catch (e) {
+        return { ...result, linked: true, stateError: toReplyError(e, p) };
+      }
+    },
+
+    'workItem.linkBranch': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
+      const api = client(p);
+      const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
+      const branch = req.branch.replace(/^refs\/heads\//, '');
+      if (!(await api.branchTip({ project: repo.project.name, repositoryId: repo.id }, branch))) {
+        throw Object.assign(new Error(`${repo.name} has no branch ${branch} to link.`), { code: 'BAD_REQUEST' });
+      }
+      await link(api, req.workItemProject, req.id, { id: repo.id, projectId: repo.project.id }, branch);
+      return { linked: true };
+    },
+
+    'settings.branchTemplate': () => template(),
+    'settings.setBranchTemplate': async (req) => {
+      const value = req.template.trim();
+      if (value === '' || value === DEFAULT_BRANCH_TEMPLATE) {
+        await deps.local.remove([TEMPLATE_KEY]);
+        return { template: DEFAULT_BRANCH_TEMPLATE, isDefault: true };
+      }
+      const problem = branchTemplateProblem(value);
+      if (problem) throw Object.assign(new Error(problem), { code: 'BAD_REQUEST' });
+      await deps.local.set({ [TEMPLATE_KEY]: value });
+      return { template: value, isDefault: false };
+    },
+  };
+}
