@@ -1,4 +1,4 @@
-import { html, type Html } from '../html';
+import { html, raw, type Html } from '../html';
 import type { PageRequest } from '../page-request';
 import type { View } from '../view';
 import { parseBranchArtifactUri, type WorkItem } from '../../work-items';
@@ -14,6 +14,21 @@ import { pageHeader } from './common';
  */
 
 const field = (w: WorkItem, name: string) => String(w.fields[name] ?? '');
+
+/** The look of these pages (kept here, beside their markup, rather than in the shared app.css). */
+const STYLE = raw(`<style>
+.witform-layout { background: var(--background-color, #fff); padding: 12px 16px; }
+.work-item-form-main-header { padding: 4px 12px; margin-bottom: 8px; }
+.work-item-form-headerContent { display: flex; align-items: center; gap: 8px; padding: 4px 0; }
+.work-item-form-id { font-weight: 600; }
+.work-item-form-title input { font: inherit; font-size: 1.25em; width: 100%; border: 1px solid transparent; background: transparent; color: inherit; }
+.work-item-form-header-controls-container { display: flex; align-items: center; gap: 12px; }
+.work-item-form-coreContent-row1 { display: flex; gap: 24px; }
+.form-body { padding-top: 12px; }
+.sandbox-board-column { min-width: 180px; }
+.sandbox-board-card { display: block; padding: 8px; border: 1px solid rgba(0,0,0,.15); border-radius: 4px; text-decoration: none; }
+.work-item-form-dialog { position: fixed; inset: 48px 64px; box-shadow: 0 8px 32px rgba(0,0,0,.35); border-radius: 6px; overflow: auto; z-index: 10; background: var(--background-color, #fff); }
+</style>`);
 
 export function workItemForm(req: PageRequest, w: WorkItem): Html {
   const assignee = w.fields['System.AssignedTo'] ? req.store.users.get(String(w.fields['System.AssignedTo'])) : undefined;
@@ -69,7 +84,7 @@ export function workItemView(req: PageRequest): View {
   const w = req.workItem!;
   return {
     title: `${field(w, 'System.WorkItemType')} ${w.id}: ${field(w, 'System.Title')} - Boards`,
-    main: html`<div class="bolt-page work-item-form-page flex-column">${workItemForm(req, w)}</div>`,
+    main: html`${STYLE}<div class="bolt-page work-item-form-page flex-column">${workItemForm(req, w)}</div>`,
   };
 }
 
@@ -87,7 +102,7 @@ export function boardView(req: PageRequest): View {
     u.searchParams.set('workitem', String(w.id));
     return `${u.pathname}${u.search}`;
   };
-  const main = html`<div class="bolt-page sandbox-board-page flex-column">
+  const main = html`${STYLE}<div class="bolt-page sandbox-board-page flex-column">
 ${pageHeader({ title: `${req.page.team ?? project.name} board` })}
 <div class="page-content flex-row rhythm-horizontal-16">${states.map(
     (s) => html`<div class="sandbox-board-column flex-column rhythm-vertical-8" aria-label="${s.name}"><div class="font-weight-semibold">${s.name}</div>${items

@@ -35,7 +35,9 @@ export function remoteKey(url: string): string {
   if (ssh && !/^https?:/i.test(url)) return `ssh:${ssh[1]!.toLowerCase()}/${decodeURIComponent(ssh[2]!.replace(/\/_git\//, '/')).replace(/\.git$/, '').toLowerCase()}`;
   try {
     const u = new URL(url);
-    return `https:${u.host.toLowerCase()}${decodeURIComponent(u.pathname).replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase()}`;
+    const path = decodeURIComponent(u.pathname).replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+    // `/{org}/{project}/_git/{repo}` and `/{org}/_git/{repo}` name the same repository when it is named like its project.
+    return `https:${u.host.toLowerCase()}${path.replace(/^(.*)\/([^/]+)\/_git\/\2$/, '$1/_git/$2')}`;
   } catch {
     return url.toLowerCase();
   }

@@ -91,11 +91,13 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
       const project = text(w.fields['System.TeamProject']) || req.project;
       const projects = (await listing('projects', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
       const projectId = projects.find((x) => x.name.toLowerCase() === project.toLowerCase())?.id ?? project;
-      const [linked, state, repos, t] = await Promise.all([
+      const [linked, state, repos, t, signInName] = await Promise.all([
         linkedBranches(api, p, w),
         activeState(api, project, w),
         api.repositories(project),
         template(),
+        // Token profiles do not keep the sign-in name the alias comes from.
+        p.identity?.uniqueName ?? api.connectionData().then((c) => c.authenticatedUser.properties?.Account?.$value),
       ]);
       const usable = repos.filter((r) => !r.isDisabled).map((r) => ({ id: r.id, name: r.name, project: r.project.name, ...(r.defaultBranch ? { defaultBranch: r.defaultBranch.replace(/^refs\/heads\//, '') } : {}) }));
       const last = (await deps.local.get([lastRepoKey(p.id, projectId)]))[lastRepoKey(p.id, projectId)] as RepoKey | undefined;
@@ -103,7 +105,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
       const first = linked[0];
       const suggested = first ? { ...first.repo, reason: 'linked' as const } : lastRepo ? { id: lastRepo.id, name: lastRepo.name, project: lastRepo.project, reason: 'lastUsed' as const } : undefined;
       const branch = expandBranchTemplate(t.template, {
-        alias: aliasOf(p.identity?.uniqueName, p.identity?.displayName),
+        alias: aliasOf(signInName, p.identity?.displayName),
         id: w.id,
         title: text(w.fields['System.Title']),
         type: text(w.fields['System.WorkItemType']),

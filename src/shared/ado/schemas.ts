@@ -103,6 +103,8 @@ export const ConnectionData = z.looseObject({
     id: z.string(),
     providerDisplayName: opt(z.string()),
     subjectDescriptor: opt(z.string()),
+    /** `Account.$value`: the sign-in name (`ada@fabrikam.test`). */
+    properties: opt(z.looseObject({ Account: opt(z.looseObject({ $value: opt(z.string()) })) })),
   }),
   /** The organization's (collection's) id. */
   instanceId: z.string(),

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { patAuthorization } from '../../sandbox/testing';
+import { gitEnvWithPat, launchConnected, privateHome, type Session } from './harness';
+import { ContentWorld, screenshot, signedInPage } from './page-helpers';
+
+/**
+ * Start work on a work item, in real Chromium with the real companion: from the work item form
+ * (a repository found by search, cloned on the new branch) and from the dialog a board opens (the
+ * repository the item links to, already cloned: fetched and switched to). The branch is on the
+ * server, in the item's relations (what its Development section shows) and checked out on disk;
+ * a link that fails is reported and linked again with one click.
+ */
+const run = promisify(execFile);
+const BUTTON = '.adoc-start-work';
+const POPOVER = '.adoc-popover';
+const ORG = 'https://dev.azure.com/fabrikam';
+
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let cloneRoot: string;
+let page: Page;
+let world: ContentWorld;
+
+const itemId = (title: string) => {
+  const org = sandbox.store.organization('fabrikam')!;
+  return sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === title)!.id;
+};
+
+/** The work item as the REST API answers it, with its links. */
+async function restItem(project: string, id: number): Promise<{ fields: Record<string, unknown>; relations?: { rel: string; url: string; attributes: { name?: string } }[] }> {
+  const res = await sandbox.fetch(`${ORG}/${encodeURIComponent(project)}/_apis/wit/workitems/${id}?$expand=relations&api-version=7.1`, {
+    headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json' },
+  });
+  return (await res.json()) as never;
+}
+
+const branchLinks = async (project: string, id: number) =>
+  ((await restItem(project, id)).relations ?? []).filter((r) => r.rel === 'ArtifactLink' && r.attributes.name === 'Branch').map((r) => decodeURIComponent(r.url.replace(/^vstfs:\/\/\/Git\/Ref\//, '')));
+
+const headOf = async (dir: string) => (await run('git', ['-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim();
+
+/** Opens the feature's panel and waits for its form. */
+async function openForm(): Promise<string> {
+  await page.waitForSelector(BUTTON, { timeout: 15_000 });
+  await world.waitForText(BUTTON, (t) => t[0] === 'Start work');
+  await world.click(BUTTON, 'button');
+  return (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch')))[0]!;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  let options: Page;
+  ({ session, home, cloneRoot, options } = await launchConnected(sandbox));
+  await options.close();
+  page = await signedInPage(session, '/fabrikam/Fabrikam%20Fiber');
+  world = await ContentWorld.of(page, session.extensionId);
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+});
+
+describe('Start work', () => {
+  it('from the work item form: finds the repository, creates and links the branch, sets the item Active, clones it on that branch', async () => {
+    const id = itemId('Show the delivery date in the order summary');
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    // Our button sits at the end of the form header's controls.
+    await page.waitForSelector(`.work-item-form-header-controls-container > ${BUTTON}`, { timeout: 15_000 });
+    const form = await openForm();
+    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
+    expect(form).toContain(`Start work on User Story ${id}`);
+    expect(form).toContain('Set the user story to Active');
+    expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('input[aria-label="Branch name"]').value`, POPOVER)).toBe(branch);
+
+    // No link and no history in this project: the repository is found by search.
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    const chosen = await world.run<{ repo: string; base: string }>(
+      `(sel) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const s = r.querySelector('select'); return { repo: s.selectedOptions[0].text, base: r.querySelector('input[aria-label="Base branch"]').value }; }`,
+      POPOVER,
+    );
+    expect(chosen).toEqual({ repo: 'fabrikam-web', base: 'main' });
+    await screenshot(page, 'start-work-form');
+    await world.click(POPOVER, 'button', 'Create branch');
+
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
+    expect(done).toContain(`Created the branch ${branch}`);
+    expect(done).toContain('Linked it to the work item');
+    expect(done).toContain('The work item is Active.');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    expect(done).toContain(clone);
+    expect(done).toContain('Open folder');
+    await screenshot(page, 'start-work-done');
+
+    // On the server: the link the Development section shows, and the state.
+    const repoId = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'fabrikam-web', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Fabrikam Fiber'))!.id;
+    expect(await branchLinks('Fabrikam Fiber', id)).toContainEqual(expect.stringMatching(new RegExp(`/${repoId}/GB${branch}$`)));
+    expect((await restItem('Fabrikam Fiber', id)).fields['System.State']).toBe('Active');
+    // On disk: a clone on the new branch, tracking it.
+    expect(await headOf(clone)).toBe(branch);
+    expect((await run('git', ['-C', clone, 'rev-parse', '--abbrev-ref', '@{upstream}'])).stdout.trim()).toBe(`origin/${branch}`);
+    // The page (reloaded) lists the branch under Development.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    expect(await page.$eval('[aria-label="Development"]', (el) => el.textContent)).toContain(branch);
+  }, 150_000);
+
+  it('from the board dialog: suggests the linked repository, fetches the new branch into the existing clone and switches to it', async () => {
+    const id = itemId('Retry policy for the HTTP client');
+    // A clone of Platform made earlier, outside the extension, with the project in its URL (the API leaves it out).
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await mkdir(dirname(clone), { recursive: true });
+    await run('git', ['clone', '--quiet', `${ORG}/Platform/_git/Platform`, clone], { env: { ...process.env, ...gitEnvWithPat(sandbox, sandbox.pats.fabrikam!) } });
+
+    await page.goto(`${ORG}/Platform/_boards/board/t/Platform%20Team/Backlog%20items`, { waitUntil: 'domcontentloaded' });
+    expect(await page.$(BUTTON)).toBeNull();
+    // The card opens the form as a dialog over the board (?workitem= in the URL).
+    await page.click(`[data-sandbox-card="${id}"]`);
+    await page.waitForSelector(`.work-item-form-dialog .work-item-form-header-controls-container > ${BUTTON}`, { timeout: 15_000 });
+    expect(page.url()).toContain(`workitem=${id}`);
+    const form = await openForm();
+    expect(form).toContain('Repository (linked to this item)');
+    expect(form).toContain('It is Committed already');
+    expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('select').selectedOptions[0].text`, POPOVER)).toBe('Platform');
+    await world.click(POPOVER, 'button', 'Create branch');
+
+    const branch = `users/ada/${id}-retry-policy-for-the-http-client`;
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
+    expect(done).toContain('Linked it to the work item');
+    expect(done).toContain(`Checked out ${branch} in ${clone}`);
+    await screenshot(page, 'start-work-board-dialog');
+    expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    expect(await headOf(clone)).toBe(branch);
+  }, 150_000);
+
+  it('reports a branch made but not linked, and links it with one click', async () => {
+    const id = itemId('Plugin layout: load plugins from a folder');
+    await page.goto(`${ORG}/Platform/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    const form = await openForm();
+    // Platform was used in this project just before.
+    expect(form).toContain('Repository (last used in this project)');
+    expect(form).toContain('Set the product backlog item to Committed');
+    sandbox.services.faults.add({ match: { method: 'PATCH', pathRegex: `/_apis/wit/workitems/${id}$` }, status: 500, times: 1 });
+    await world.click(POPOVER, 'button', 'Create branch');
+
+    const branch = `users/ada/${id}-plugin-layout-load-plugins-from-a-folder`;
+    const failed = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Link the branch again'), 60_000))[0]!;
+    expect(failed).toContain(`Created the branch ${branch}`);
+    expect(failed).toContain('The branch exists, but linking it to the work item failed');
+    expect(await branchLinks('Platform', id)).toEqual([]);
+    await screenshot(page, 'start-work-link-failed');
+
+    await world.click(POPOVER, 'button', 'Link the branch again');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Linked it to the work item'), 30_000);
+    expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
+    expect(await headOf(join(cloneRoot, 'fabrikam/Platform/Platform'))).toBe(branch);
+    sandbox.services.faults.clear();
+  }, 150_000);
+});
