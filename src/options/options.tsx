@@ -6,6 +6,7 @@ import { mainActionIn } from '../shared/ui/focus';
 import { Shell } from '../shared/ui/shell';
 import { useCompanionStatus } from '../shared/ui/use-companion';
 import { AdvancedSection } from './advanced-section';
+import { BranchNamesSection } from './branch-names-section';
 import { CompanionSection } from './companion-section';
 import { EditorSection } from './editor-section';
 import { FeaturesSection } from './features-section';
@@ -21,6 +22,7 @@ const SECTIONS: readonly (readonly [OptionsSection, string])[] = [
   ['accounts', 'Add an account'],
   ['companion', 'Companion'],
   ['editor', 'Editor'],
+  ['branch-names', 'Branch names'],
   ['ssh', 'SSH key'],
   ['groups', 'Reviewer groups'],
   ['features', 'Page features'],
@@ -125,6 +127,7 @@ export function Options() {
           </section>
           <CompanionSection companion={companion} profile={active} onProfileChanged={() => void reload()} />
           <EditorSection />
+          <BranchNamesSection />
           {state && <SshSection profiles={state.profiles} activeId={state.activeId} companionReady={companion.status && companion.status.state === 'ready'} />}
           {state && <ReviewerGroupsSection profiles={state.profiles} activeId={state.activeId} />}
           <FeaturesSection />
