@@ -57,7 +57,7 @@ export function BranchNamesSection() {
           <button type="submit" id="branch-template-save" disabled={!!problem || template === undefined}>
             Save
           </button>
-          <button type="button" class="secondary" onClick={() => setTemplate(DEFAULT_BRANCH_TEMPLATE)}>
+          <button type="button" onClick={() => setTemplate(DEFAULT_BRANCH_TEMPLATE)}>
             Default
           </button>
           {saved && <span class="small muted" role="status">Saved.</span>}
