@@ -23,6 +23,7 @@ const TITLE = 'Azure DevOps Companion';
 const NewRepoTab = lazyComponent(() => import('./new-repo-tab').then((m) => m.NewRepoTab));
 const PullRequestsTab = lazyComponent(() => import('./pull-requests-tab').then((m) => m.PullRequestsTab));
 const NewPullRequestTab = lazyComponent(() => import('./new-pr-tab').then((m) => m.NewPullRequestTab));
+const WorkItemsTab = lazyComponent(() => import('./work-items-tab').then((m) => m.WorkItemsTab));
 
 export function Popup(props: { start: Startup }) {
   const [state, setState] = useState<ProfilesAnswer>();
@@ -112,12 +113,13 @@ function ConnectAccount() {
   );
 }
 
-type TabId = 'repos' | 'new-repo' | 'prs' | 'new-pr';
+type TabId = 'repos' | 'new-repo' | 'prs' | 'new-pr' | 'work';
 const TABS: TabDef<TabId>[] = [
   { id: 'repos', label: 'Repositories' },
   { id: 'new-repo', label: 'New repository' },
   { id: 'prs', label: 'Pull requests' },
   { id: 'new-pr', label: 'New PR' },
+  { id: 'work', label: 'Work' },
 ];
 
 function Workspace(props: { profile: Profile; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
@@ -155,6 +157,7 @@ function Workspace(props: { profile: Profile; start: Startup; tab: TabId; onTab:
         )}
         {tab === 'new-repo' && <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />}
         {tab === 'prs' && <PullRequestsTab profile={profile} />}
+        {tab === 'work' && <WorkItemsTab profile={profile} />}
         {tab === 'new-pr' && <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={cloned} initialRepo={prRepo} />}
       </div>
     </>

@@ -8,6 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { gitEnvWithPat, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, screenshot, signedInPage } from './page-helpers';
+import { openPopup } from './ui-steps';
 
 /**
  * Start work on a work item, in real Chromium with the real companion: from the work item form
@@ -163,5 +164,30 @@ describe('Start work', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
     expect(await headOf(join(cloneRoot, 'fabrikam/Platform/Platform'))).toBe(branch);
     sandbox.services.faults.clear();
+  }, 150_000);
+
+  it('from the popup: lists my active work items across projects and starts work on one', async () => {
+    const popup = await openPopup(session);
+    await popup.locator('#tab-work').click();
+    await popup.waitForSelector('#work-items li', { timeout: 20_000 });
+    const titles = await popup.$$eval('#work-items .name', (a) => a.map((x) => x.textContent ?? ''));
+    expect(titles).toEqual(expect.arrayContaining(['Dark mode on the settings screen', 'Crash when the cart is empty']));
+    expect(titles).not.toContain('Update the privacy notice');
+    expect(titles).not.toContain('Gift cards at checkout');
+
+    const id = itemId('Dark mode on the settings screen');
+    await popup.click(`[data-work-item="${id}"] button`);
+    await popup.waitForSelector(`[data-work-item="${id}"] form select`, { timeout: 20_000 });
+    expect(await popup.$eval(`[data-work-item="${id}"] form`, (f) => f.textContent)).toContain('Set to Doing');
+    await screenshot(popup, 'start-work-popup');
+    await popup.click(`[data-work-item="${id}"] form button[type="submit"]`);
+    await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Checked out in'), { timeout: 90_000 }, `[data-work-item="${id}"] .start-work-result`);
+    const text = await popup.$eval(`[data-work-item="${id}"] .start-work-result`, (el) => el.textContent ?? '');
+    expect(text).toContain('Linked to the work item.');
+    expect(text).toContain('The work item is Doing.');
+    const branch = `users/ada/${id}-dark-mode-on-the-settings-screen`;
+    expect(await branchLinks('Mobile', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    expect(await headOf(join(cloneRoot, 'fabrikam/Mobile/mobile-android'))).toBe(branch);
+    await popup.close();
   }, 150_000);
 });
