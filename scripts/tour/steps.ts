@@ -17,6 +17,7 @@ const FORKS = '.adoc-forks-as-remotes';
 const CHECKOUT = '.adoc-pull-request-checkout';
 const OPEN = '.adoc-open-in-editor';
 const POPOVER = '.adoc-popover';
+const START_WORK = '.adoc-start-work';
 
 async function options(ctx: TourContext): Promise<Page> {
   const page = await ctx.session.openExtensionPage('options');
@@ -210,6 +211,30 @@ export const steps: TourStep[] = [
     },
   },
   {
+    name: 'Start work on a work item: a linked branch, checked out',
+    async run(ctx) {
+      const org = ctx.sandbox.store.organization('fabrikam')!;
+      const item = ctx.sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Plugin layout: load plugins from a folder')!;
+      const page = await signedInPage(ctx.session, `/fabrikam/Platform/_workitems/edit/${item.id}`);
+      const world = await ContentWorld.of(page, ctx.session.extensionId);
+      await page.waitForSelector(START_WORK, { timeout: 15_000 });
+      await world.click(START_WORK, 'button');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch'));
+      await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'Platform');
+      await world.click(POPOVER, 'button', 'Create branch');
+      const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out') || (t[0] ?? '').includes('failed'), 60_000);
+      await ctx.shot(page, '9-page-start-work');
+      await page.close();
+      const branch = `users/ada/${item.id}-plugin-layout-load-plugins-from-a-folder`;
+      const linked = item.relations.some((r) => r.rel === 'ArtifactLink' && decodeURIComponent(r.url).endsWith(`GB${branch}`));
+      if (!linked) throw new Error(`work item ${item.id} does not link ${branch}: ${done}`);
+      const dir = join(ctx.cloneRoot, 'fabrikam/Platform/Platform');
+      const onDisk = await branchOf(dir);
+      if (onDisk !== branch) throw new Error(`the clone is on ${onDisk}, not ${branch}`);
+      return `${branch}, linked to ${item.fields['System.WorkItemType']} ${item.id} (now ${item.fields['System.State']}), checked out in ${dir}`;
+    },
+  },
+  {
     name: 'Generate an SSH key and add it to Azure DevOps',
     async run(ctx) {
       const page = await options(ctx);
@@ -227,7 +252,7 @@ export const steps: TourStep[] = [
       await page.select('#ssh-profile', oauthProfile);
       await page.click('#ssh-add');
       const added = await waitForText(page, '[data-testid="ssh-outcome"]', 'Added to fabrikam as', 20_000);
-      await ctx.shot(page, '9-options-ssh');
+      await ctx.shot(page, '10-options-ssh');
       await page.close();
       const publicKey = (await readFile(join(ctx.home.home, '.ssh', 'id_rsa_azure_devops.pub'), 'utf8')).trim();
       const stored = [...ctx.sandbox.store.sshKeys.values()];
