@@ -100,6 +100,35 @@ export const PR_CREATE_HEADER: Anchor = {
   confidence: 'medium-high',
 };
 
+/**
+ * The work item form's header controls (Assigned To, discussion, tags), on the full page and in the
+ * dialog over boards and backlogs: userscripts append their buttons here. The evidence is the
+ * 2017–2023 form (MARKUP.md W1–W3); the newer React form may have renamed it, hence the fallbacks.
+ */
+export const WORK_ITEM_HEADER_CONTROLS: Anchor = {
+  selector: '.work-item-form-header-controls-container',
+  pages: ['workItem', 'boards'],
+  place: 'inside',
+  source: 'W1 (the form renderer builds it), W2, W3 (userscripts and time trackers append here)',
+  confidence: 'medium',
+};
+/** The form's whole header (id, title, controls). */
+export const WORK_ITEM_MAIN_HEADER: Anchor = {
+  selector: '.work-item-form-main-header',
+  pages: ['workItem', 'boards'],
+  place: 'inside',
+  source: 'W1, W3',
+  confidence: 'medium',
+};
+/** One of the header's two rows (id and title; controls and toolbar). */
+export const WORK_ITEM_HEADER_CONTENT: Anchor = {
+  selector: '.work-item-form-headerContent',
+  pages: ['workItem', 'boards'],
+  place: 'inside',
+  source: 'W1, W3, W4',
+  confidence: 'medium',
+};
+
 /** Each feature's places, in the order they are looked for (the live check reports on each). */
 export const FEATURE_ANCHORS: Record<FeatureId, readonly Anchor[]> = {
   'clone-to-desktop': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, BRANCHES_COMMANDBAR],
@@ -107,6 +136,7 @@ export const FEATURE_ANCHORS: Record<FeatureId, readonly Anchor[]> = {
   'pull-request-reviewers': [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
   'pull-request-checkout': [PR_HEADER_ACTIONS],
   'open-in-editor': [FILE_VIEW_COMMANDBAR, FILE_VIEW_HEADER_COMMANDBAR],
+  'start-work': [WORK_ITEM_HEADER_CONTROLS, WORK_ITEM_MAIN_HEADER, WORK_ITEM_HEADER_CONTENT],
 };
 
 /** The Reviewers sections inside the right pane; the helper card goes right after the section holding them. */

@@ -1,3 +1,4 @@
+import { anchorOf, FEATURE_ANCHORS, placeAt } from './anchors';
 import { ask, askWithProgress } from './ask';
 import { isBoardWorkItem, isWorkItem } from '../shared/ado/urls';
 import { gitBranchNameProblem } from '../shared/branch-name';
@@ -40,16 +41,12 @@ interface Checkout {
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
 
-/** At the end of the header's controls (where public userscripts add theirs), else in the header. */
-function place(anchor: Element, host: HTMLElement): void {
-  anchor.append(host);
-}
 
 export const startWork: Feature = {
   id: 'start-work',
   title: 'Start work',
   include: [(p) => isWorkItem(p), (p) => isBoardWorkItem(p)],
-  anchors: ['.work-item-form-header-controls-container', '.work-item-form-main-header', '.work-item-form-headerContent'],
+  anchors: FEATURE_ANCHORS['start-work'],
   mount(anchor, { signal, page, floating }) {
     const project = page.project!;
     const id = page.workItemId!;
@@ -58,7 +55,8 @@ export const startWork: Feature = {
     const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), label.el);
     root.append(trigger);
     if (floating) placeFloating(anchor, host);
-    else place(anchor, host);
+    // At the end of the header's controls, where public userscripts add theirs.
+    else placeAt(anchorOf(FEATURE_ANCHORS['start-work'], anchor), anchor, host);
 
     let state: State = { kind: 'loading' };
     let panel: Popover | undefined;
