@@ -1,4 +1,4 @@
-import { branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactUri, WORK_ITEM_LIST_FIELDS, type AdoClient, type WorkItem } from '../../shared/ado/client';
+import { AdoError, branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactUri, WORK_ITEM_LIST_FIELDS, type AdoClient, type WorkItem } from '../../shared/ado/client';
 import { repoWebUrl, workItemWebUrl } from '../../shared/ado/urls';
 import { aliasOf, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTemplate, gitBranchNameProblem } from '../../shared/branch-name';
 import type { BranchTemplateSetting, LinkedBranch, RepoKey, StartWorkPlan, WorkItemSummary } from '../../shared/messages';
@@ -17,6 +17,8 @@ import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 type WorkItemRequests = 'workItems.mine' | 'workItem.plan' | 'workItem.startWork' | 'workItem.linkBranch' | 'settings.branchTemplate' | 'settings.setBranchTemplate';
 
 const TEMPLATE_KEY = 'settings:branchTemplate';
+/** Input this code refuses before asking Azure DevOps anything (answered as `badRequest`). */
+const refused = (message: string) => new AdoError({ kind: 'badRequest', what: 'start work', userMessage: message, adoMessage: message });
 /** Enough for a popup list; the web UI has the rest. */
 const MAX_MINE = 100;
 const lastRepoKey = (profileId: string, projectId: string) => `startWork:lastRepo:${profileId}:${projectId.toLowerCase()}`;
@@ -125,14 +127,14 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
       const p = await profileOrThrow(deps, req.profileId, ctx);
       const branch = req.branch.replace(/^refs\/heads\//, '');
       const problem = gitBranchNameProblem(branch);
-      if (problem) throw Object.assign(new Error(problem), { code: 'BAD_REQUEST' });
+      if (problem) throw refused(problem);
       const api = client(p);
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const base = (req.base ?? repo.defaultBranch ?? '').replace(/^refs\/heads\//, '');
-      if (!base) throw Object.assign(new Error(`${repo.name} has no branches yet: push a first commit, then start work.`), { code: 'BAD_REQUEST' });
+      if (!base) throw refused(`${repo.name} has no branches yet: push a first commit, then start work.`);
       const ref = { project: repo.project.name, repositoryId: repo.id };
       const tip = await api.branchTip(ref, base);
-      if (!tip) throw Object.assign(new Error(`${repo.name} has no branch ${base}. Choose another base branch.`), { code: 'BAD_REQUEST' });
+      if (!tip) throw refused(`${repo.name} has no branch ${base}. Choose another base branch.`);
       // The branch first: what follows may fail, and is then reported with a way to finish it.
       await api.createBranch(ref, branch, tip);
       await deps.local.set({ [lastRepoKey(p.id, repo.project.id)]: { id: repo.id, name: repo.name, project: repo.project.name } });
@@ -165,7 +167,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const branch = req.branch.replace(/^refs\/heads\//, '');
       if (!(await api.branchTip({ project: repo.project.name, repositoryId: repo.id }, branch))) {
-        throw Object.assign(new Error(`${repo.name} has no branch ${branch} to link.`), { code: 'BAD_REQUEST' });
+        throw refused(`${repo.name} has no branch ${branch} to link.`);
       }
       await link(api, req.workItemProject, req.id, { id: repo.id, projectId: repo.project.id }, branch);
       return { linked: true };
@@ -179,7 +181,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
         return { template: DEFAULT_BRANCH_TEMPLATE, isDefault: true };
       }
       const problem = branchTemplateProblem(value);
-      if (problem) throw Object.assign(new Error(problem), { code: 'BAD_REQUEST' });
+      if (problem) throw refused(problem);
       await deps.local.set({ [TEMPLATE_KEY]: value });
       return { template: value, isDefault: false };
     },
