@@ -7,18 +7,18 @@ import { formatReport, runLiveCheck } from './live-check';
 
 /**
  * npm run check:live -- --profile DIR --url https://dev.azure.com/{org}/{project}/_git/{repo}
- *   [--empty-url URL] [--out DIR] [--headless]
+ *   [--empty-url URL] [--work-item-url URL] [--out DIR] [--headless]
  *
  * Opens Chromium with your own browser profile (signed in to Azure DevOps; close Chrome first, a
  * profile is used by one browser at a time) and the built extension (`npm run build`), visits the
  * repository's pages and says, per feature, whether it sits in place. Run it before each release.
  * Exit code 1 when a feature is not in place.
  */
-const USAGE = 'usage: npm run check:live -- --profile DIR --url https://dev.azure.com/{org}/{project}/_git/{repo} [--empty-url URL] [--out DIR] [--headless]';
+const USAGE = 'usage: npm run check:live -- --profile DIR --url https://dev.azure.com/{org}/{project}/_git/{repo} [--empty-url URL] [--work-item-url URL] [--out DIR] [--headless]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { profile: { type: 'string' }, url: { type: 'string' }, 'empty-url': { type: 'string' }, out: { type: 'string' }, headless: { type: 'boolean' } },
+    options: { profile: { type: 'string' }, url: { type: 'string' }, 'empty-url': { type: 'string' }, 'work-item-url': { type: 'string' }, out: { type: 'string' }, headless: { type: 'boolean' } },
   });
   if (!values.profile || !values.url) {
     console.error(USAGE);
@@ -48,6 +48,7 @@ async function main(): Promise<number> {
       browser,
       repoUrl: values.url,
       ...(values['empty-url'] ? { emptyRepoUrl: values['empty-url'] } : {}),
+      ...(values['work-item-url'] ? { workItemUrl: values['work-item-url'] } : {}),
       outDir: resolve(values.out ?? join(root, 'artifacts/live-check')),
     });
     console.log(formatReport(reports));

@@ -31,6 +31,8 @@ export interface LiveCheckOptions {
   repoUrl: string;
   /** An empty repository's URL, if the organization has one to look at. */
   emptyRepoUrl?: string;
+  /** A work item's form (`…/{project}/_workitems/edit/{id}`), for Start work. */
+  workItemUrl?: string;
   outDir: string;
   /** How long a feature may take to appear (the extension floats it after 5 s). */
   settleMs?: number;
@@ -99,6 +101,7 @@ export async function runLiveCheck(opts: LiveCheckOptions): Promise<PageReport[]
     const pr = await firstPullRequest(page, repoUrl);
     if (pr) pages.push(['pull-request', pr]);
     pages.push(['pull-request-create', `${repoUrl}/pullrequestcreate`]);
+    if (opts.workItemUrl) pages.push(['work-item', opts.workItemUrl]);
     const reports: PageReport[] = [];
     for (const [name, url] of pages) reports.push(await checkPage(page, name, url, opts.outDir, settleMs));
     await writeFile(join(opts.outDir, 'report.json'), JSON.stringify(reports, null, 2));

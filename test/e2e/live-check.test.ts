@@ -39,9 +39,12 @@ describe('npm run check:live, against the sandbox', () => {
       browser: session.browser,
       repoUrl: 'https://dev.azure.com/fabrikam/_git/Platform',
       emptyRepoUrl: 'https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/Empty',
+      workItemUrl: 'https://dev.azure.com/fabrikam/Platform/_workitems/edit/5',
       outDir,
     });
-    expect(reports.map((r) => `${r.name} ${r.kind}`)).toEqual(['files repoHome', 'empty-repository repoHome', 'branches branches', 'pull-request pullRequest', 'pull-request-create pullRequestCreate']);
+    expect(reports.map((r) => `${r.name} ${r.kind}`)).toEqual(['files repoHome', 'empty-repository repoHome', 'branches branches', 'pull-request pullRequest', 'pull-request-create pullRequestCreate', 'work-item workItem']);
+    expect(byName(reports, 'work-item').features).toEqual({ 'start-work': 'anchored' });
+    expect(byName(reports, 'work-item').anchors.find((a) => a.selector === '.work-item-form-header-controls-container')?.matched).toBe(true);
     expect(byName(reports, 'files').features).toEqual({ 'clone-to-desktop': 'anchored', 'forks-as-remotes': 'anchored' });
     expect(byName(reports, 'files').anchors.find((a) => a.selector === FILES_COMMANDBAR.selector)?.matched).toBe(true);
     expect(byName(reports, 'files').anchors.find((a) => a.selector === EMPTY_REPO_CLONE.selector)?.matched).toBe(false);
