@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -164,6 +164,26 @@ describe('Start work', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
     expect(await headOf(join(cloneRoot, 'fabrikam/Platform/Platform'))).toBe(branch);
     sandbox.services.faults.clear();
+  }, 150_000);
+
+  it('leaves a clone with changes alone and checks the new branch out into a worktree next to it', async () => {
+    const id = itemId('Crash when the cart is empty');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    await writeFile(join(clone, 'notes.txt'), 'work in progress\n');
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    await world.click(POPOVER, 'button', 'Create branch');
+    const dirty = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Check out into a new worktree'), 60_000))[0]!;
+    expect(dirty).toContain('nothing was touched');
+    const branch = `users/ada/${id}-crash-when-the-cart-is-empty`;
+    expect(await headOf(clone)).not.toBe(branch);
+    await world.click(POPOVER, 'button', 'Check out into a new worktree');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000))[0]!;
+    const worktree = join(dirname(clone), `fabrikam-web-${branch.replace(/\//g, '-')}`);
+    expect(done).toContain(`a new worktree at ${worktree}`);
+    expect(await headOf(worktree)).toBe(branch);
+    expect(await readFile(join(clone, 'notes.txt'), 'utf8')).toBe('work in progress\n');
   }, 150_000);
 
   it('from the popup: lists my active work items across projects and starts work on one', async () => {
