@@ -27,7 +27,7 @@ type State =
   | { kind: 'problem'; message: string }
   | { kind: 'ready'; plan: StartWorkPlan; companion: boolean; installCommand: string }
   | { kind: 'creating' }
-  | { kind: 'created'; result: StartWorkResult; checkout?: Checkout; linkRetry?: 'running' | string }
+  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string }
   | { kind: 'failed'; message: string };
 
 interface Checkout {
@@ -108,7 +108,7 @@ export const startWork: Feature = {
       ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(
         (result) => {
           if (signal.aborted) return;
-          set({ kind: 'created', result });
+          set({ kind: 'created', result, setActive });
           if (companion) checkout(result, false);
         },
         (e: unknown) => !signal.aborted && set({ kind: 'failed', message: problemText(e) }),
@@ -118,8 +118,8 @@ export const startWork: Feature = {
     function retryLink(result: StartWorkResult): void {
       if (state.kind !== 'created') return;
       set({ ...state, linkRetry: 'running' });
-      ask({ type: 'workItem.linkBranch', repo: result.repo, workItemProject: project, id, branch: result.branch }).then(
-        () => state.kind === 'created' && set({ ...state, result: { ...state.result, linked: true }, linkRetry: undefined }),
+      ask({ type: 'workItem.linkBranch', repo: result.repo, workItemProject: project, id, branch: result.branch, setActive: state.setActive }).then(
+        (done) => state.kind === 'created' && set({ ...state, result: { ...state.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) }, linkRetry: undefined }),
         (e: unknown) => state.kind === 'created' && set({ ...state, linkRetry: problemText(e) }),
       );
     }

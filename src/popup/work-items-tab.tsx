@@ -134,7 +134,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
         <div>Created {result.branch} in {result.repo.name}.</div>
         <div>{result.linked ? 'Linked to the work item.' : `Not linked: ${result.linkError?.message ?? ''}`}</div>
         {!result.linked && (
-          <button type="button" class="small" onClick={() => void ask({ type: 'workItem.linkBranch', profileId: profile.id, repo: result.repo, workItemProject: item.project, id: item.id, branch: result.branch }).then(() => setStep({ ...step, result: { ...result, linked: true } }), (e: unknown) => setError(toReplyError(e)))}>
+          <button type="button" class="small" onClick={() => void ask({ type: 'workItem.linkBranch', profileId: profile.id, repo: result.repo, workItemProject: item.project, id: item.id, branch: result.branch, setActive: active }).then((done) => setStep({ ...step, result: { ...result, linked: true, ...(done.state ? { state: done.state } : {}) } }), (e: unknown) => setError(toReplyError(e)))}>
             Link the branch again
           </button>
         )}

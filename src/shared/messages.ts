@@ -551,10 +551,10 @@ export const REQUESTS = {
     answer: answer<StartWorkResult>(),
     senders: PAGES,
   },
-  /** Links an existing branch to the work item (the retry after a failed link). */
+  /** Links an existing branch to the work item (the retry after a failed link), then sets the in-progress state when `setActive`. */
   'workItem.linkBranch': {
-    input: { ...repoRequest, workItemProject: z.string().min(1).max(200), id: workItemId, branch: z.string().min(1).max(250) },
-    answer: z.object({ linked: z.boolean() }),
+    input: { ...repoRequest, workItemProject: z.string().min(1).max(200), id: workItemId, branch: z.string().min(1).max(250), setActive: z.boolean().optional() },
+    answer: answer<{ linked: boolean; state?: string; stateError?: ReplyError }>(),
     senders: PAGES,
   },
   /**

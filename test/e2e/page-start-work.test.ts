@@ -159,7 +159,8 @@ describe('Start work', () => {
     await screenshot(page, 'start-work-link-failed');
 
     await world.click(POPOVER, 'button', 'Link the branch again');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Linked it to the work item'), 30_000);
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Linked it to the work item') && (t[0] ?? '').includes('The work item is Committed.'), 30_000);
+    expect((await restItem('Platform', id)).fields['System.State']).toBe('Committed');
     expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
     expect(await headOf(join(cloneRoot, 'fabrikam/Platform/Platform'))).toBe(branch);

@@ -135,7 +135,7 @@ describe('starting work', () => {
     expect(r.state).toBeUndefined();
     expect(w.relations).toEqual([]);
     expect(await ask({ type: 'workItem.linkBranch', repo: repoKey('Fabrikam Fiber', 'docs'), workItemProject: 'Fabrikam Fiber', id: w.id, branch: 'users/ada/nope' })).toMatchObject({ ok: false, error: { code: 'badRequest' } });
-    expect(await data({ type: 'workItem.linkBranch', repo: repoKey('Fabrikam Fiber', 'docs'), workItemProject: 'Fabrikam Fiber', id: w.id, branch: 'users/ada/cart' })).toEqual({ linked: true });
+    expect(await data({ type: 'workItem.linkBranch', repo: repoKey('Fabrikam Fiber', 'docs'), workItemProject: 'Fabrikam Fiber', id: w.id, branch: 'users/ada/cart', setActive: true })).toEqual({ linked: true, state: 'Active' });
     expect(w.relations).toHaveLength(1);
   });
 });

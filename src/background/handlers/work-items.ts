@@ -1,7 +1,7 @@
 import { AdoError, branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactUri, WORK_ITEM_LIST_FIELDS, type AdoClient, type WorkItem } from '../../shared/ado/client';
 import { repoWebUrl, workItemWebUrl } from '../../shared/ado/urls';
 import { aliasOf, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTemplate, gitBranchNameProblem } from '../../shared/branch-name';
-import type { BranchTemplateSetting, LinkedBranch, RepoKey, StartWorkPlan, WorkItemSummary } from '../../shared/messages';
+import type { BranchTemplateSetting, LinkedBranch, ReplyError, RepoKey, StartWorkPlan, WorkItemSummary } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
 import { clientFor } from '../connections';
 import { toReplyError } from '../errors';
@@ -45,6 +45,19 @@ async function activeState(api: AdoClient, project: string, w: WorkItem): Promis
   const current = states.find((s) => s.name === text(w.fields['System.State']));
   const later = ['InProgress', 'Resolved', 'Completed', 'Removed'].includes(current?.category ?? '');
   return { ...(active ? { activeState: active.name } : {}), alreadyActive: later };
+}
+
+/** Sets the item to its type's in-progress state unless it is there or later; says how it went. */
+async function setInProgress(api: AdoClient, p: Profile, project: string, id: number): Promise<{ state?: string; stateError?: ReplyError }> {
+  try {
+    const w = await api.workItem(project, id);
+    const { activeState: state, alreadyActive } = await activeState(api, project, w);
+    if (!state || alreadyActive) return { state: text(w.fields['System.State']) };
+    const updated = await api.updateWorkItem(project, id, [{ op: 'add', path: '/fields/System.State', value: state }], 'set the work item to active');
+    return { state: text(updated.fields['System.State']) };
+  } catch (e) {
+    return { stateError: toReplyError(e, p) };
+  }
 }
 
 async function link(api: AdoClient, project: string, id: number, repo: { id: string; projectId: string }, branch: string): Promise<void> {
@@ -149,16 +162,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
       } catch (e) {
         return { ...result, linked: false, linkError: toReplyError(e, p) };
       }
-      if (!req.setActive) return { ...result, linked: true };
-      try {
-        const w = await api.workItem(req.workItemProject, req.id);
-        const { activeState: state, alreadyActive } = await activeState(api, req.workItemProject, w);
-        if (!state || alreadyActive) return { ...result, linked: true, state: text(w.fields['System.State']) };
-        const updated = await api.updateWorkItem(req.workItemProject, req.id, [{ op: 'add', path: '/fields/System.State', value: state }], 'set the work item to active');
-        return { ...result, linked: true, state: text(updated.fields['System.State']) };
-      } catch (e) {
-        return { ...result, linked: true, stateError: toReplyError(e, p) };
-      }
+      return { ...result, linked: true, ...(req.setActive ? await setInProgress(api, p, req.workItemProject, req.id) : {}) };
     },
 
     'workItem.linkBranch': async (req, ctx) => {
@@ -170,7 +174,8 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
         throw refused(`${repo.name} has no branch ${branch} to link.`);
       }
       await link(api, req.workItemProject, req.id, { id: repo.id, projectId: repo.project.id }, branch);
-      return { linked: true };
+      // The state change waits for the link: after a retry it is made here.
+      return { linked: true, ...(req.setActive ? await setInProgress(api, p, req.workItemProject, req.id) : {}) };
     },
 
     'settings.branchTemplate': () => template(),
