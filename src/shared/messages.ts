@@ -37,7 +37,7 @@ export const FeatureId = z.enum(['clone-to-desktop', 'forks-as-remotes', 'pull-r
 export type FeatureId = z.infer<typeof FeatureId>;
 
 /** The sections of the options page, which buttons elsewhere open directly (`options.html#accounts`). */
-export const OptionsSection = z.enum(['welcome', 'profiles', 'accounts', 'companion', 'editor', 'ssh', 'groups', 'features', 'advanced']);
+export const OptionsSection = z.enum(['welcome', 'profiles', 'accounts', 'companion', 'editor', 'branch-names', 'ssh', 'groups', 'features', 'advanced']);
 export type OptionsSection = z.infer<typeof OptionsSection>;
 
 export interface ReplyError {
