@@ -8,8 +8,11 @@ import { gzipSync } from 'node:zlib';
 const KB = 1024;
 
 /**
- * Budgets in gzipped bytes. The content script's 15 KB is the product's target (it loads on every
- * Azure DevOps page; 13.8 KB when it was lowered from 25 KB, to hold it while features grow). The others sit about 20 % above their size when the budgets were set
+ * Budgets in gzipped bytes. The content script loads on every Azure DevOps page: the product's
+ * target is 15 KB (13.8 KB when it was lowered from 25 KB). Checking out pull requests, starting
+ * work items, opening files, pages served by their own session and the Azure DevOps extension's
+ * hand-off took it to 23 KB; the budget holds that until the features load on first use (issue 16
+ * stays open for it). The others sit about 20 % above their size when the budgets were set
  * (worker 59.3, options 45.4 KB; popup 17.4 KB once its other tabs loaded on first use; host
  * 71.6 KB once zod was imported as a namespace, which lets esbuild drop what it does not use), so a large accidental addition fails the
  * build while ordinary growth does not; raise one on purpose, in the same change that needs it.
@@ -17,7 +20,7 @@ const KB = 1024;
  * of it Node itself) and its npm package (the host bundle measured here) are not budgeted.
  */
 export const BUDGETS = [
-  { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 15 * KB },
+  { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 24 * KB },
   { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 72 * KB },
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', budget: 21 * KB },
   { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },
