@@ -4,6 +4,7 @@
  * only, so pages keep their real origins (https://dev.azure.com) and content scripts match.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,7 @@ export interface Session {
 
 export async function launch(
   sandbox: SandboxLike,
-  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string; keepWelcome?: boolean } = {},
+  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string; extensionId?: string; keepWelcome?: boolean } = {},
 ): Promise<Session> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
@@ -81,7 +82,8 @@ export async function launch(
       `--ignore-certificate-errors-spki-list=${sandbox.spki}`,
     ],
   });
-  const extensionId = ADO_COMPANION_CHROME_ID;
+  // A build without the manifest's key (the store zip) gets an id from its folder: see unpackedId.
+  const extensionId = opts.extensionId ?? ADO_COMPANION_CHROME_ID;
   const origin = `chrome-extension://${extensionId}/`;
   const findWorker = async () => {
     const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(origin), {
@@ -142,6 +144,15 @@ export async function privateHome(): Promise<{ home: string; env: NodeJS.Process
     env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state') },
     cleanup: () => rm(home, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The id Chromium gives an unpacked extension whose manifest has no key: the first 32 hex digits
+ * of sha256 of its absolute folder path, mapped 0-f → a-p.
+ */
+export function unpackedId(dir: string): string {
+  const hex = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode('a'.charCodeAt(0) + Number.parseInt(c, 16))).join('');
 }
 
 /** The single executable companion `npm run build` makes for this machine. */
