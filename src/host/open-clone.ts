@@ -57,7 +57,9 @@ function visualStudio(platform: NodeJS.Platform, lookup: Lookup, env: NodeJS.Pro
 /** The file manager, or the program the system opens a file with. */
 function systemOpen(platform: NodeJS.Platform, path: string, lookup: Lookup): OpenCommand | undefined {
   if (platform === 'win32') return { command: 'explorer.exe', args: [path] };
-  if (platform === 'darwin') return { command: 'open', args: [path] };
+  // A folder named like a bundle (`Tools.app`, `x.workflow`) is launched by `open`, not shown:
+  // a repository can be named so and carry the program. Finder shows such a folder selected instead.
+  if (platform === 'darwin') return { command: 'open', args: /\.[^./]+$/.test(basename(path)) ? ['-R', path] : [path] };
   return lookup('xdg-open') ? { command: 'xdg-open', args: [path] } : undefined;
 }
 
@@ -100,10 +102,18 @@ function editorCommand(platform: NodeJS.Platform, path: string, target: EditorTa
 /** What Windows, a desktop or a file manager runs instead of opening: never handed to them. */
 const RUNNABLE = /\.(exe|com|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|wsh|msc|msi|msp|scr|pif|cpl|hta|lnk|url|reg|inf|appref-ms|jar|desktop|app|command|tool|terminal|workflow|scpt)$/i;
 
+/**
+ * What Windows opens with its associated program, safely: text and source files. Windows runs too
+ * many kinds (scripts of installed interpreters, ClickOnce, installers, help files) for a list of
+ * those to be complete, so there only these are handed to explorer.exe.
+ */
+const WINDOWS_TEXT = /\.(txt|md|markdown|rst|adoc|json|jsonc|ya?ml|toml|ini|cfg|conf|xml|csv|tsv|log|ts|tsx|mts|cts|jsx|css|scss|less|html?|c|h|cc|cpp|hpp|cs|fs|vb|java|kt|go|rs|rb|php|swift|sql|gradle|properties|tf|bicep|dockerfile|gitignore|gitattributes|editorconfig)$/i;
+
 /** Whether the system's "open" could run `file` rather than show it. */
 export function isRunnable(file: string, platform: NodeJS.Platform, mode: number): boolean {
   if (RUNNABLE.test(file)) return true;
-  return platform !== 'win32' && (mode & 0o111) !== 0;
+  if (platform === 'win32') return !WINDOWS_TEXT.test(file);
+  return (mode & 0o111) !== 0;
 }
 
 /** The program that opens `path` as `target` on `platform`, or undefined when none is installed. */

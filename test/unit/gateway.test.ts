@@ -203,6 +203,13 @@ describe('gateway', () => {
     expect(await handle({ type: 'profiles.list' }, fromPage)).toMatchObject({ ok: true });
   });
 
+  it('opens a folder or the editor for a page, never a terminal', async () => {
+    const { handle } = await setup();
+    expect(await handle({ type: 'local.open', path: '/x', target: 'terminal' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handle({ type: 'local.open', path: '/x', target: 'folder' }, fromContent)).toMatchObject({ ok: true });
+    expect(await handle({ type: 'local.open', path: '/x', target: 'terminal' }, fromPage)).toMatchObject({ ok: true });
+  });
+
   it('refuses other extensions, other sites and malformed requests', async () => {
     const { handle } = await setup();
     expect(await handle({ type: 'ping' }, { id: 'other', url: `${EXT}x.html` })).toMatchObject({ error: { code: 'FORBIDDEN' } });

@@ -35,6 +35,19 @@ describe('files the system would run rather than open', () => {
     expect(isRunnable('C:\\r\\readme.md', 'win32', 0o755)).toBe(false);
   });
 
+  it('on Windows are everything but text and source files (interpreters, ClickOnce, installers, help files run)', () => {
+    for (const name of ['setup.py', 'tool.pyw', 'app.application', 'x.jnlp', 'help.chm', 'pkg.msix', 'a.appinstaller', 'c.rdp', 'noext']) {
+      expect(isRunnable(`C:\\r\\${name}`, 'win32', 0o644), name).toBe(true);
+    }
+    for (const name of ['readme.md', 'src.ts', 'App.cs', 'config.yml', 'index.html']) expect(isRunnable(`C:\\r\\${name}`, 'win32', 0o644), name).toBe(false);
+  });
+
+  it('a folder named like a macOS bundle is shown in Finder, never launched', () => {
+    expect(openCommand('darwin', 'folder', '/r/Tools.app', () => undefined, {})).toEqual({ command: 'open', args: ['-R', '/r/Tools.app'] });
+    expect(openCommand('darwin', 'editor', '/r/x.workflow', () => undefined, {}, { editor: 'default' })).toEqual({ command: 'open', args: ['-R', '/r/x.workflow'] });
+    expect(openCommand('darwin', 'folder', '/r/api', () => undefined, {})).toEqual({ command: 'open', args: ['/r/api'] });
+  });
+
   it('opens with the text editor on macOS', () => {
     expect(openCommand('darwin', 'editor', '/r', () => undefined, {}, { editor: 'default', file: '/r/a.command' })).toEqual({ command: 'open', args: ['-t', '/r/a.command'] });
   });

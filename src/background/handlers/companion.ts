@@ -330,15 +330,18 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { cancelled: true };
     },
     'local.clones': () => companion.request({ type: 'localClones' }),
-    'local.open': async (req) =>
-      companion.request({
+    'local.open': async (req, ctx) => {
+      // Pages open a clone's folder or a file in the editor; a terminal is our own pages' offer.
+      if (ctx.from === 'content' && req.target === 'terminal') throw Object.assign(new Error('Pages may not open a terminal.'), { code: 'FORBIDDEN' });
+      return companion.request({
         type: 'open',
         path: req.path,
         target: req.target,
         ...(req.target === 'editor' ? { editor: await editor() } : {}),
         ...(req.file !== undefined ? { file: req.file } : {}),
         ...(req.line !== undefined ? { line: req.line } : {}),
-      }),
+      });
+    },
     'local.fetch': async (req, ctx) => {
       // A page's own organization decides the credential, never whichever profile is active.
       const p = await requestProfile(deps, req.profileId, ctx);
