@@ -12,10 +12,10 @@ import { localCloneActions } from './local-actions';
 import { platformInfo } from './platform';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
-import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
+import { fill, h, icon, placeFloating, steadyLabel, widget } from './ui/dom';
 import { FEATURE_ANCHORS, placeInHeader } from './anchors';
 import { actions, alertBox, button, copyBlock, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
-import { openPopover, type Popover } from './ui/popover';
+import { popoverToggle } from './ui/popover';
 
 /**
  * Clone to desktop: a button beside the Files page's command bar (and in the empty repository's
@@ -70,7 +70,15 @@ export const cloneToDesktop: Feature = {
     let loaded: Loaded | undefined;
     let task: CloneTask | undefined = runningClone(key);
     let outcome: { path: string; branch: string | null } | { failed: ReplyError; profile: boolean } | undefined;
-    let panel: Popover | undefined;
+    const panel = popoverToggle({
+      trigger,
+      owner: host,
+      label: 'Clone to desktop',
+      signal,
+      draw: (body) => fill(body, content()),
+      onOpen: () => watchCompanion(),
+      onClose: () => watchCompanion(),
+    });
     let bar: ReturnType<typeof progressBar> | undefined;
 
     const cloned = () => (loaded?.kind === 'ready' ? loaded.plan.existing : undefined);
@@ -172,7 +180,7 @@ export const cloneToDesktop: Feature = {
         ]),
         h('div', { class: 'adoc-mono adoc-muted' }, plan.url),
         !hasProfile ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${page.organization}: git's own credential helper will sign you in.`) : false,
-        actions(button('Clone', () => clone(plan), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+        actions(button('Clone', () => clone(plan), signal, { primary: true }), button('Close', () => panel.close(), signal)),
       ];
     }
 
@@ -198,7 +206,7 @@ export const cloneToDesktop: Feature = {
     // panel moves on by itself once it is installed.
     let watching: ReturnType<typeof setInterval> | undefined;
     const watchCompanion = () => {
-      const wanted = !!panel && loaded?.kind === 'noCompanion' && !signal.aborted;
+      const wanted = !!panel.current && loaded?.kind === 'noCompanion' && !signal.aborted;
       if (!wanted) {
         clearInterval(watching);
         watching = undefined;
@@ -215,33 +223,11 @@ export const cloneToDesktop: Feature = {
 
     function render(): void {
       watchCompanion();
-      if (!panel) return;
+      if (!panel.current) return;
       bar = undefined;
-      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
-      fill(panel.body, content());
       // What was focused is gone: the new state's first action takes the focus.
-      if (hadFocus) panel.body.querySelector<HTMLElement>('button, input')?.focus();
+      panel.redraw(content());
     }
-
-    onActivate(trigger, () => {
-      if (panel) return panel.close();
-      trigger.setAttribute('aria-expanded', 'true');
-      panel = openPopover(
-        {
-          trigger,
-          owner: host,
-          label: 'Clone to desktop',
-          signal,
-          onClose: () => {
-            panel = undefined;
-            watchCompanion();
-            trigger.setAttribute('aria-expanded', 'false');
-          },
-        },
-        (body) => fill(body, content()),
-      );
-      watchCompanion();
-    }, signal);
 
     if (task) follow(task);
     void load(page).then((l) => {

@@ -5,9 +5,9 @@ import type { Feature } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus, problemText } from './session';
 import { FEATURE_ANCHORS, FILE_EDIT_COMMAND, placeInHeader } from './anchors';
-import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
+import { fill, h, icon, placeFloating, widget } from './ui/dom';
 import { actions, alertBox, button } from './ui/parts';
-import { openPopover, type Popover } from './ui/popover';
+import { popoverToggle } from './ui/popover';
 
 /**
  * Open in editor: on a file view (`?path=…&line=…`), opens that file at that line in the local
@@ -36,11 +36,18 @@ export const openInEditor: Feature = {
     if (floating) placeFloating(anchor, host);
     else placeInHeader(ANCHORS, anchor, host, trigger, () => 'Open in editor', signal);
 
-    let panel: Popover | undefined;
     let body: (Node | false)[] = [];
+    const panel = popoverToggle({
+      trigger,
+      owner: host,
+      label: 'Open in editor',
+      signal,
+      draw: (b) => fill(b, body),
+      onOpen: () => void start(),
+    });
     const show = (content: (Node | false)[]) => {
       body = content;
-      if (panel) fill(panel.body, body);
+      if (panel.current) fill(panel.current.body, body);
     };
 
     const what = file ? `${file.split('/').pop()}${Number.isInteger(line) && line > 0 ? ` at line ${line}` : ''}` : repo.name;
@@ -73,30 +80,12 @@ export const openInEditor: Feature = {
         return show([
           title('Open in editor'),
           alertBox(`You are viewing ${plan.branch}, but your clone has ${existing.branch ?? 'a detached HEAD'} checked out: the file may differ.`),
-          actions(button('Open anyway', () => void open(existing.path), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+          actions(button('Open anyway', () => void open(existing.path), signal, { primary: true }), button('Close', () => panel.close(), signal)),
         ]);
       }
       await open(existing.path);
     }
 
-    onActivate(trigger, () => {
-      if (panel) return panel.close();
-      trigger.setAttribute('aria-expanded', 'true');
-      panel = openPopover(
-        {
-          trigger,
-          owner: host,
-          label: 'Open in editor',
-          signal,
-          onClose: () => {
-            panel = undefined;
-            trigger.setAttribute('aria-expanded', 'false');
-          },
-        },
-        (b) => fill(b, body),
-      );
-      void start();
-    }, signal);
     return host;
   },
 };

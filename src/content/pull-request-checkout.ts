@@ -8,9 +8,9 @@ import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemText, taskId } from './session';
 import { FEATURE_ANCHORS, placeInHeader, PR_BRANCH_LINKS } from './anchors';
-import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
+import { fill, h, icon, placeFloating, steadyLabel, widget } from './ui/dom';
 import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
-import { openPopover, type Popover } from './ui/popover';
+import { popoverToggle } from './ui/popover';
 
 /**
  * Check out a pull request on this computer: a button among the pull request's header actions
@@ -92,7 +92,16 @@ export const pullRequestCheckout: Feature = {
     let loaded: Loaded | undefined;
     let task = running.get(key);
     let outcome: { done: PullRequestCheckout } | { dirty: string; mode: Mode } | { failed: string } | undefined;
-    let panel: Popover | undefined;
+    const panel = popoverToggle({
+      trigger,
+      owner: host,
+      label: 'Check out pull request',
+      signal,
+      draw: (body) => fill(body, content()),
+      onOpen: () => {
+        if (!loaded && !task) void reload();
+      },
+    });
     let bar: ReturnType<typeof progressBar> | undefined;
 
     const showLabel = () => {
@@ -177,7 +186,7 @@ export const pullRequestCheckout: Feature = {
           title(`Pull request ${id}`),
           alertBox(`${outcome.dirty.replace(/;.*$/, '')}: nothing was touched.`),
           h('p', null, 'Check the pull request out into a new worktree next to your clone instead; your changes stay where they are.'),
-          actions(button('Check out into a new worktree', () => run(mode, true), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+          actions(button('Check out into a new worktree', () => run(mode, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
         ];
       }
       if (outcome) return [title(`Pull request ${id}`), alertBox(outcome.failed), actions(button('Try again', () => void reload(), signal, { primary: true }))];
@@ -209,18 +218,16 @@ export const pullRequestCheckout: Feature = {
         actions(
           button(existing?.dirty ? 'Check out in a new worktree' : 'Check out branch', () => run('branch', !!existing?.dirty), signal, { primary: true }),
           button('Merge preview', () => run('merge', !!existing?.dirty), signal, { ariaLabel: 'Check out the merge preview (read-only, detached)' }),
-          button('Close', () => panel?.close(), signal),
+          button('Close', () => panel.close(), signal),
         ),
         h('p', { class: 'adoc-muted' }, 'The merge preview is the result of merging the pull request, as Azure DevOps keeps it: read-only, checked out detached.'),
       ];
     }
 
     function render(): void {
-      if (!panel) return;
+      if (!panel.current) return;
       bar = undefined;
-      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
-      fill(panel.body, content());
-      if (hadFocus) panel.body.querySelector<HTMLElement>('button, input')?.focus();
+      panel.redraw(content());
     }
 
     async function reload(): Promise<void> {
@@ -231,24 +238,6 @@ export const pullRequestCheckout: Feature = {
       if (!signal.aborted) render();
     }
 
-    onActivate(trigger, () => {
-      if (panel) return panel.close();
-      trigger.setAttribute('aria-expanded', 'true');
-      panel = openPopover(
-        {
-          trigger,
-          owner: host,
-          label: 'Check out pull request',
-          signal,
-          onClose: () => {
-            panel = undefined;
-            trigger.setAttribute('aria-expanded', 'false');
-          },
-        },
-        (body) => fill(body, content()),
-      );
-      if (!loaded && !task) void reload();
-    }, signal);
 
     if (task) follow(task);
     showLabel();

@@ -8,9 +8,9 @@ import { progressText } from './clone-task';
 import type { Feature } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemText, taskId } from './session';
-import { fill, h, icon, onActivate, placeFloating, steadyLabel, widget } from './ui/dom';
+import { fill, h, icon, placeFloating, steadyLabel, widget } from './ui/dom';
 import { actions, alertBox, button, copyField, progressBar } from './ui/parts';
-import { openPopover, type Popover } from './ui/popover';
+import { popoverToggle } from './ui/popover';
 
 /**
  * Start work on a work item, from its form (the full page and the dialog over boards and
@@ -59,7 +59,16 @@ export const startWork: Feature = {
     else placeAt(anchorOf(FEATURE_ANCHORS['start-work'], anchor), anchor, host);
 
     let state: State = { kind: 'loading' };
-    let panel: Popover | undefined;
+    const panel = popoverToggle({
+      trigger,
+      owner: host,
+      label: 'Start work',
+      signal,
+      draw: (body) => fill(body, content()),
+      onOpen: () => {
+        if (state.kind === 'loading' || state.kind === 'problem') void load();
+      },
+    });
     let bar: ReturnType<typeof progressBar> | undefined;
     let checkoutTask = '';
 
@@ -168,7 +177,7 @@ export const startWork: Feature = {
             ),
         !companion ? h('p', { class: 'adoc-muted' }, 'The companion is not installed: the branch is made on Azure DevOps, and you check it out yourself.') : false,
         !companion ? copyField('Install command', installCommand, signal) : false,
-        actions(plan.repos.length ? go : false, button('Close', () => panel?.close(), signal)),
+        actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
       ];
     }
 
@@ -187,7 +196,7 @@ export const startWork: Feature = {
       }
       if (result.stateError) steps.push(alertBox(`The state was not changed: ${result.stateError.message}`));
       else if (result.state) steps.push(good(`The work item is ${result.state}.`));
-      if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(button('Close', () => panel?.close(), signal))];
+      if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(button('Close', () => panel.close(), signal))];
       if (co.running) {
         bar = progressBar(`Checking out ${result.branch}`);
         bar.set(co.progress?.percent ?? 0, progressText(co.progress));
@@ -205,7 +214,7 @@ export const startWork: Feature = {
         return [
           ...steps,
           alertBox(`${co.dirty.replace(/;.*$/, '')}: nothing was touched.`),
-          actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel?.close(), signal)),
+          actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
         ];
       }
       return [...steps, alertBox(`Checking it out failed: ${co.failed ?? 'unknown reason'}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
@@ -229,31 +238,11 @@ export const startWork: Feature = {
     }
 
     function render(): void {
-      if (!panel) return;
+      if (!panel.current) return;
       bar = undefined;
-      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
-      fill(panel.body, content());
-      if (hadFocus) panel.body.querySelector<HTMLElement>('button, input, select')?.focus();
+      panel.redraw(content());
     }
 
-    onActivate(trigger, () => {
-      if (panel) return panel.close();
-      trigger.setAttribute('aria-expanded', 'true');
-      panel = openPopover(
-        {
-          trigger,
-          owner: host,
-          label: 'Start work',
-          signal,
-          onClose: () => {
-            panel = undefined;
-            trigger.setAttribute('aria-expanded', 'false');
-          },
-        },
-        (body) => fill(body, content()),
-      );
-      if (state.kind === 'loading' || state.kind === 'problem') void load();
-    }, signal);
 
     return host;
   },

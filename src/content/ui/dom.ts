@@ -5,7 +5,7 @@ import { STYLES } from './styles';
  * the widget host every feature draws into: a closed shadow root, so the page's scripts cannot read
  * what we show (local paths, clone URLs) or reach our buttons, and the page's CSS cannot bend it.
  */
-type Child = Node | string | number | null | undefined | false;
+export type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, string | number | boolean | null | undefined>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {

@@ -1,4 +1,4 @@
-import { h, widget, widgetRoot } from './dom';
+import { fill, h, onActivate, widget, widgetRoot, type Child } from './dom';
 
 export interface Popover {
   /** Where the caller draws the panel's content. */
@@ -116,4 +116,55 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
   place();
   body.querySelector<HTMLElement>(FOCUSABLE)?.focus();
   return { body, close };
+}
+
+/** One popover a trigger opens and closes, for features that redraw it as their state changes. */
+export interface PopoverToggle {
+  /** The open panel, if any. */
+  readonly current: Popover | undefined;
+  close(): void;
+  /** Draws `content` in the open panel; focus that was inside it moves to its first control. */
+  redraw(content: (Child | Child[])[]): void;
+}
+
+/**
+ * Clicking `trigger` opens the popover (drawn by `draw`), clicking it again closes it;
+ * `aria-expanded` follows. `onOpen` runs after each opening, `onClose` after each closing.
+ */
+export function popoverToggle(
+  opts: Omit<PopoverOptions, 'onClose'> & { draw: (body: HTMLElement) => void; onOpen?: () => void; onClose?: () => void },
+): PopoverToggle {
+  let panel: Popover | undefined;
+  onActivate(
+    opts.trigger,
+    () => {
+      if (panel) return panel.close();
+      opts.trigger.setAttribute('aria-expanded', 'true');
+      panel = openPopover(
+        {
+          ...opts,
+          onClose: () => {
+            panel = undefined;
+            opts.trigger.setAttribute('aria-expanded', 'false');
+            opts.onClose?.();
+          },
+        },
+        opts.draw,
+      );
+      opts.onOpen?.();
+    },
+    opts.signal,
+  );
+  return {
+    get current() {
+      return panel;
+    },
+    close: () => panel?.close(),
+    redraw(content) {
+      if (!panel) return;
+      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
+      fill(panel.body, ...content);
+      if (hadFocus) panel.body.querySelector<HTMLElement>('button, input, select')?.focus();
+    },
+  };
 }
