@@ -1,35 +1,22 @@
-import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import type { MyPullRequests, PullRequestSummary, ReplyError } from '../shared/messages';
+import type { PullRequestSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
-import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { ErrorNote } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
+import { useAnswer } from './use-answer';
 import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 
 /** Active pull requests the user created, and those waiting for their review, across the organization. */
 export function PullRequestsTab(props: { profile: Profile }) {
   const { profile } = props;
-  const [mine, setMine] = useState<MyPullRequests>();
-  const [error, setError] = useState<ReplyError>();
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setError(undefined);
-    ask({ type: 'prs.mine', profileId: profile.id })
-      .then((a) => live && setMine(a))
-      .catch((e: unknown) => live && setError(toReplyError(e)));
-    return () => {
-      live = false;
-    };
-  }, [profile.id, attempt]);
+  const { data: mine, error, retry } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
 
   if (error) {
     return (
       <ErrorNote error={error} title="Could not list your pull requests">
-        <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" onClick={retry}>
           Try again
         </button>
       </ErrorNote>

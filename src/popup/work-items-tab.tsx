@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask, askWithProgress } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { BranchCheckout, MyWorkItems, ReplyError, StartWorkPlan, StartWorkResult, WorkItemSummary } from '../shared/messages';
+import type { BranchCheckout, ReplyError, StartWorkPlan, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { openTab } from './open';
+import { useAnswer } from './use-answer';
 
 /**
  * My work items: active ones assigned to the user across the organization's projects (WIQL), each
@@ -15,26 +16,13 @@ import { openTab } from './open';
  */
 export function WorkItemsTab(props: { profile: Profile }) {
   const { profile } = props;
-  const [mine, setMine] = useState<MyWorkItems>();
-  const [error, setError] = useState<ReplyError>();
-  const [attempt, setAttempt] = useState(0);
+  const { data: mine, error, retry } = useAnswer(() => ask({ type: 'workItems.mine', profileId: profile.id }), [profile.id]);
   const [open, setOpen] = useState<number>();
-
-  useEffect(() => {
-    let live = true;
-    setError(undefined);
-    ask({ type: 'workItems.mine', profileId: profile.id })
-      .then((a) => live && setMine(a))
-      .catch((e: unknown) => live && setError(toReplyError(e)));
-    return () => {
-      live = false;
-    };
-  }, [profile.id, attempt]);
 
   if (error) {
     return (
       <ErrorNote error={error} title="Could not list your work items">
-        <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" onClick={retry}>
           Try again
         </button>
       </ErrorNote>
