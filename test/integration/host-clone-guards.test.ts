@@ -224,8 +224,18 @@ describe('while a clone runs', () => {
     await waitForFolder(join(folder, '.git'));
     host.child.kill('SIGKILL');
     await host.exited;
-    // The user removes the half-written clone and makes the folder again, with work in it.
-    rmSync(join(sandbox.roots, 'org'), { recursive: true, force: true });
+    // The git it started runs on in its own process group and keeps writing: the user waits for
+    // it to end (here: ends it), then removes the half-written clone and makes the folder again,
+    // with work in it.
+    const lock = join(sandbox.companionHome, 'state', 'locks', `${createHash('sha256').update(folder).digest('hex').slice(0, 32)}.lock`);
+    const { git } = JSON.parse(readFileSync(lock, 'utf8')) as { git?: number };
+    expect(git).toBeGreaterThan(0);
+    try {
+      process.kill(-git!, 'SIGKILL');
+    } catch {
+      // It had ended already.
+    }
+    rmSync(join(sandbox.roots, 'org'), { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'work.txt'), 'mine');
     host = await HostProcess.start(sandbox.env);
