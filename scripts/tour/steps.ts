@@ -242,15 +242,17 @@ export const steps: TourStep[] = [
       await page.reload();
       // Adding a key by API needs a Microsoft sign-in (Azure DevOps refuses PATs there).
       await signInWithMicrosoft(ctx.session, page, 'ada');
-      await page.click('input[name="signin-org"][value="fabrikam"]');
-      await page.click('#signin-finish');
+      // The sign-in panel draws again as the companion's status and the profiles arrive: locators
+      // find each control anew and wait until it can take the click.
+      await page.locator('input[name="signin-org"][value="fabrikam"]').setTimeout(20_000).click();
+      await page.locator('#signin-finish').setTimeout(20_000).click();
       await page.waitForSelector('[data-testid="signin-added"]', { timeout: 15_000 });
       // The SSH section draws again once the new profile arrives: a locator finds the button anew.
       await page.locator('#ssh-generate').setTimeout(20_000).click();
       await page.waitForSelector('#ssh-public-key', { timeout: 60_000 });
       const oauthProfile = await page.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent?.includes('@'))?.value ?? '');
       await page.select('#ssh-profile', oauthProfile);
-      await page.click('#ssh-add');
+      await page.locator('#ssh-add').setTimeout(20_000).click();
       const added = await waitForText(page, '[data-testid="ssh-outcome"]', 'Added to fabrikam as', 20_000);
       await ctx.shot(page, '10-options-ssh');
       await page.close();
