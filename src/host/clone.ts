@@ -17,7 +17,7 @@ import { classifyGitFailure } from './git-failure';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
 import { branchFromHeadFile } from './head-file';
-import { checkGitUrl } from './git-url';
+import { checkGitUrl, checkTokenDestination } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 
@@ -35,6 +35,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const config = ctx.config();
   const remote = checkGitUrl(request.url, config);
   if (request.auth && remote.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// URLs');
+  checkTokenDestination(remote.url, request.auth);
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);

@@ -61,3 +61,13 @@ export const configFile = (dirs: CompanionDirs): string => join(dirs.config, 'co
 export const logFile = (dirs: CompanionDirs): string => join(dirs.logs, 'companion.log');
 export const registryFile = (dirs: CompanionDirs): string => join(dirs.state, 'clones.json');
 export const locksDir = (dirs: CompanionDirs): string => join(dirs.state, 'locks');
+
+/**
+ * The hooks folder git is given in a folder the companion did not just create: one that can hold
+ * no hooks. On POSIX that is `/dev/null` (`/dev/null/pre-commit` cannot exist). Git for Windows
+ * reads `/dev/null/…` as `\dev\null\…` on the current drive, a folder any local user may create,
+ * so there it is a folder below the user's own state folder that the companion never creates.
+ */
+export function noHooksDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
+  return platform === 'win32' ? win32.join(companionDirs(platform, env, home).state, 'no-hooks') : '/dev/null';
+}

@@ -69,3 +69,52 @@ export function checkGitUrl(url: string, config: CompanionConfig): CheckedGitUrl
   }
   return parsed;
 }
+
+/** A URL path's segments, decoded and in lower case (Azure DevOps names ignore case). */
+function segments(pathname: string): string[] {
+  return pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s).toLowerCase();
+      } catch {
+        return s.toLowerCase();
+      }
+    });
+}
+
+/** The Azure DevOps Services organization a URL names, at either of its addresses. */
+const cloudName = (u: URL, path: string[]) =>
+  u.hostname.toLowerCase() === 'dev.azure.com' ? path[0] : /^([^.]+)\.visualstudio\.com$/i.exec(u.hostname)?.[1]?.toLowerCase();
+
+/**
+ * Whether the https `url` is a remote of the organization (or collection) at `orgUrl`: the same
+ * server, under its path. The port is not compared, as the allowed hosts are not: a user's
+ * `insteadOf` may add one (`https://dev.azure.com:8443/…` is still Microsoft's server). An Azure DevOps Services organization also answers at its
+ * former address, `https://{org}.visualstudio.com/`, which older clones still use.
+ */
+export function withinOrganization(url: string, orgUrl: string): boolean {
+  let remote: URL;
+  let org: URL;
+  try {
+    remote = new URL(url);
+    org = new URL(orgUrl);
+  } catch {
+    return false;
+  }
+  if (remote.protocol !== 'https:' || org.protocol !== 'https:') return false;
+  const orgPath = segments(org.pathname);
+  const remotePath = segments(remote.pathname);
+  const orgName = cloudName(org, orgPath);
+  if (orgName !== undefined && (org.hostname.toLowerCase() === 'dev.azure.com' ? orgPath.length === 1 : orgPath.length === 0)) {
+    return cloudName(remote, remotePath) === orgName;
+  }
+  return remote.hostname.toLowerCase() === org.hostname.toLowerCase() && orgPath.every((s, i) => remotePath[i] === s);
+}
+
+/** Refuses to send a token bound to an organization (`auth.orgUrl`) to a URL outside it. */
+export function checkTokenDestination(url: string, auth: { orgUrl?: string | undefined } | undefined): void {
+  if (auth?.orgUrl === undefined || withinOrganization(url, auth.orgUrl)) return;
+  throw new HostError('URL_REFUSED', `refused to send ${auth.orgUrl}'s token to ${JSON.stringify(url)}: that remote belongs to another organization or server`);
+}

@@ -4,7 +4,7 @@ import { signInFailure } from './credential-helper';
 import { classifyGitFailure } from './git-failure';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
-import { checkGitUrl } from './git-url';
+import { checkGitUrl, checkTokenDestination } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import { windowsAltersName } from './destination';
@@ -65,11 +65,14 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
   const checked = await checkEffectiveUrl(path, name, ctx);
   if (auth) {
     if (checked.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
+    checkTokenDestination(checked.url, auth);
     // A partial clone's missing objects come from its promisor remote, fetched by a git this one
     // starts, with the same token: that remote's host must be allowed too.
     for (const promisor of otherPromisorRemotes(entries, name)) {
       if (!REMOTE_NAME.test(promisor)) refuseUnsafe([`remote.${promisor}.promisor`], path);
-      await checkEffectiveUrl(path, promisor, ctx);
+      const other = await checkEffectiveUrl(path, promisor, ctx);
+      // The header travels over https only.
+      if (other.transport === 'https') checkTokenDestination(other.url, auth);
     }
   }
   if (auth) ctx.redactor.addSecret(auth.token);

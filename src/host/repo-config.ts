@@ -10,6 +10,8 @@
  * helpers) are reset with an empty value. What environment configuration cannot override (the
  * `http.<url>.*` keys, where the most specific URL wins whatever its scope) is refused instead.
  */
+import { homedir } from 'node:os';
+import { noHooksDir } from './companion-dirs';
 import { gitEnv } from './git-env';
 import { HostError } from './host-error';
 import type { GitAuth } from '../shared/host-protocol';
@@ -30,14 +32,14 @@ type ConfigPairs = Array<[string, string]>;
  * Every git command in an existing folder: no hooks (a hooks path that cannot hold any, instead
  * of `.git/hooks` or the repository's `core.hooksPath`), no fsmonitor, no pager, no editor.
  */
-const ALWAYS: ConfigPairs = [
-  ['core.hooksPath', '/dev/null'],
+const always = (base: NodeJS.ProcessEnv): ConfigPairs => [
+  ['core.hooksPath', noHooksDir(process.platform, base, homedir())],
   ['core.fsmonitor', 'false'],
 ];
 
 /** The environment for git in an existing folder, with `config` added after the fixed entries. */
 export function repoGitEnv(base: NodeJS.ProcessEnv, options: { auth?: GitAuth; config?: ConfigPairs; readOnly?: boolean } = {}): NodeJS.ProcessEnv {
-  const env = gitEnv({ ...base, GIT_PAGER: 'cat', GIT_EDITOR: ':' }, options.auth, [...ALWAYS, ...(options.config ?? [])]);
+  const env = gitEnv({ ...base, GIT_PAGER: 'cat', GIT_EDITOR: ':' }, options.auth, [...always(base), ...(options.config ?? [])]);
   // Reading takes no optional locks, so `status` never rewrites the index (nor fires the hooks
   // and filters that a write brings).
   if (options.readOnly) env.GIT_OPTIONAL_LOCKS = '0';

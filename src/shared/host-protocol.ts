@@ -70,9 +70,15 @@ const line = (max: number) =>
 export const PathSchema = line(4096);
 
 /** Credentials for one HTTPS command; they reach git through its environment only. */
+/**
+ * `orgUrl`: the organization (or collection) the token belongs to. When it is given, the host
+ * sends the token only to a remote under it (`URL_REFUSED` otherwise); the extension always gives
+ * it, so a page naming another remote of a clone cannot carry its organization's token elsewhere.
+ */
+const orgUrl = line(2048).optional();
 export const GitAuthSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pat'), token: line(1024) }).strict(),
-  z.object({ kind: z.literal('bearer'), token: line(8192) }).strict(),
+  z.object({ kind: z.literal('pat'), token: line(1024), orgUrl }).strict(),
+  z.object({ kind: z.literal('bearer'), token: line(8192), orgUrl }).strict(),
 ]);
 export type GitAuth = z.infer<typeof GitAuthSchema>;
 

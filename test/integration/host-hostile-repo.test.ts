@@ -126,6 +126,21 @@ describe('fetch: where the token goes', () => {
     expect(requests[0]).toEqual({ host: `127.0.0.1:${port}`, authorization: `Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}` });
   });
 
+  it("never to another organization's remote: the token is bound to the organization it belongs to (auth.orgUrl)", async () => {
+    const repo = makeRepo('bound', allowedUrl());
+    git(repo, 'remote', 'add', 'other', `https://127.0.0.1:${port}/elsewhere/p/_git/r`);
+    const bound = (remote: string, orgUrl: string) => host.request({ type: 'fetch', path: repo, remote, auth: { kind: 'pat', token: TOKEN, orgUrl } });
+    // Another organization on the same (allowed) server: refused before git runs.
+    expect(await bound('other', `https://127.0.0.1:${port}/org`)).toMatchObject({ ok: false, error: { code: 'URL_REFUSED' } });
+    // A name that only starts like the organization's is another organization too.
+    expect(await bound('origin', `https://127.0.0.1:${port}/or`)).toMatchObject({ ok: false, error: { code: 'URL_REFUSED' } });
+    expect(requests).toEqual([]);
+    // The organization's own remote: git runs, with the token (the listener answers 401).
+    expect(await bound('origin', `https://127.0.0.1:${port}/ORG/`)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => r.authorization !== undefined)).toBe(true);
+  });
+
   it('refuses settings that weaken or redirect the connection: http.sslVerify, http.<url>.proxy, remote.<name>.proxy, a promisor remote elsewhere', async () => {
     // The user trusts no CA for this listener now: only the repository's sslVerify=false would let git in.
     writeFileSync(globalConfig, '');

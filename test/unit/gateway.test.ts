@@ -515,7 +515,8 @@ describe('a page', () => {
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => c.org === 'fabrikam' && c.auth !== contosoAuth)).toBe(true);
     expect(JSON.stringify(sentToHost)).not.toContain(CONTOSO_PAT);
-    expect(sentToHost.find((m) => m.type === 'fetch')).toMatchObject({ auth: { kind: expect.any(String) } });
+    // Bound to the page's organization: the companion sends it to no other remote.
+    expect(sentToHost.find((m) => m.type === 'fetch')).toMatchObject({ auth: { kind: expect.any(String), orgUrl: 'https://dev.azure.com/fabrikam' } });
   });
 
   it('of an organization without a profile gets NO_PROFILE, and nothing reaches the active one', async () => {

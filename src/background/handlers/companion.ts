@@ -62,7 +62,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function gitAuth(p: Profile): Promise<GitAuth | undefined> {
     const s = await store.secret(p.id);
     if (!s) return undefined;
-    return s.kind === 'pat' ? { kind: 'pat', token: s.pat } : { kind: 'bearer', token: s.accessToken };
+    // Bound to the profile's organization: the companion sends it nowhere else.
+    return s.kind === 'pat' ? { kind: 'pat', token: s.pat, orgUrl: orgBaseUrl(p) } : { kind: 'bearer', token: s.accessToken, orgUrl: orgBaseUrl(p) };
   }
 
   /** Tells the companion about this profile's clone root and on-prem host, once they change. */
