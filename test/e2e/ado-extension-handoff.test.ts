@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdoExtension } from '../../scripts/build-ado-extension.mjs';
 import { hostScript, readVsix, serveContribution } from '../../sandbox/extension-host/server';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { patAuthorization } from '../../sandbox/testing';
 import { spkiPin } from '../../sandbox/tls';
 import { HANDOFF_CHANNEL } from '../../src/shared/ado-extension';
 import { launchConnected, type Session, type privateHome } from './harness';
@@ -29,6 +30,8 @@ const EVIL = 'evil.gallerycdn.vsassets.io';
 const HANDOFF = '.adoc-handoff';
 const CLONE = '.adoc-clone-to-desktop';
 const POPOVER = '.adoc-popover';
+const CHECKOUT = '.adoc-pull-request-checkout';
+const START = '.adoc-start-work';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -66,6 +69,13 @@ beforeAll(async () => {
         label: 'Branch feature/readme-update',
         context: { item: { fullName: 'refs/heads/feature/readme-update' }, repository: { id: 'x', name: 'build-scripts', project: { id: 'p', name: 'Platform' }, remoteUrl: 'https://dev.azure.com/fabrikam/Platform/_git/build-scripts' } },
       },
+      {
+        target: 'ms.vss-code-web.pull-request-action-menu',
+        label: 'Pull request actions',
+        context: { pullRequest: { pullRequestId: prId('Add a retry policy'), repository: { id: 'r', name: 'Platform', project: { id: 'p', name: 'Platform' } } } },
+      },
+      { target: 'ms.vss-work-web.work-item-toolbar-menu', label: 'Work item toolbar', context: { workItemId: itemId('Retry policy for the HTTP client') } },
+      { target: 'ms.vss-work-web.work-item-context-menu', label: 'Work item context menu', context: { workItemIds: [itemId('Plugin layout: load plugins from a folder')] } },
     ],
   });
   ({ session, home, cloneRoot } = await launchConnected({
@@ -76,6 +86,7 @@ beforeAll(async () => {
   page = await signedInPage(session, '/fabrikam/Platform');
   world = await ContentWorld.of(page, session.extensionId);
   await page.waitForFunction(() => document.documentElement.dataset.adoCompanion !== undefined, { timeout: 15_000 });
+  await page.addScriptTag({ content: script });
 }, 120_000);
 
 afterAll(async () => {
@@ -87,6 +98,29 @@ afterAll(async () => {
 });
 
 const handoffPanels = () => world.texts(HANDOFF);
+const prId = (title: string) => [...sandbox.store.pullRequests.values()].find((p) => p.title.includes(title))!.pullRequestId;
+const itemId = (title: string) => sandbox.store.workItems.ofOrganization(sandbox.store.organization('fabrikam')!.id).find((w) => w.fields['System.Title'] === title)!.id;
+const hostLog = () => page.evaluate(() => (window as unknown as { extensionHostLog: string[] }).extensionHostLog);
+const git = async (cwd: string, ...args: string[]) => (await run('git', ['-C', cwd, ...args])).stdout.trim();
+
+/** The work item's branch links, as its Development section lists them. */
+async function branchLinks(project: string, id: number): Promise<string[]> {
+  const res = await sandbox.fetch(`https://dev.azure.com/fabrikam/${encodeURIComponent(project)}/_apis/wit/workitems/${id}?$expand=relations&api-version=7.1`, {
+    headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json' },
+  });
+  const item = (await res.json()) as { relations?: { rel: string; url: string; attributes: { name?: string } }[] };
+  return (item.relations ?? []).filter((r) => r.rel === 'ArtifactLink' && r.attributes.name === 'Branch').map((r) => decodeURIComponent(r.url.replace(/^vstfs:\/\/\/Git\/Ref\//, '')));
+}
+
+/** Chooses a menu item of the extension; its panel appears and no fallback dialog opens. */
+async function choose(contribution: string, panelText: string): Promise<string> {
+  const before = (await hostLog()).filter((l) => l.startsWith('executed ')).length;
+  await page.click(`[role="menuitem"][data-contribution="adocompanion.azure-devops-companion.${contribution}"]`);
+  const [panel] = await world.waitForText(HANDOFF, (t) => (t[0] ?? '').includes(panelText));
+  await page.waitForFunction((n) => (window as unknown as { extensionHostLog: string[] }).extensionHostLog.filter((l) => l.startsWith('executed ')).length > n, { timeout: 10_000 }, before);
+  expect((await hostLog()).filter((l) => l.startsWith('dialog'))).toEqual([]);
+  return panel!;
+}
 
 describe('menus of the Azure DevOps extension, with the browser extension', () => {
   it('a forged hand-off from another publisher’s frame or from the page itself shows and starts nothing', async () => {
@@ -109,7 +143,6 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
   }, 30_000);
 
   it("Clone to desktop on a branch row opens the browser extension's panel, and clones that branch only on the user's clicks", async () => {
-    await page.addScriptTag({ content: script });
     await page.click('[role="menuitem"][data-contribution="adocompanion.azure-devops-companion.clone-branch"]');
     const [panel] = await world.waitForText(HANDOFF, (t) => (t[0] ?? '').includes('build-scripts, branch feature/readme-update'));
     expect(panel).toContain('Clone to desktop');
@@ -119,18 +152,62 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     // Nothing was cloned by the message alone.
     await expect(run('git', ['-C', join(cloneRoot, 'fabrikam/Platform/build-scripts'), 'rev-parse', 'HEAD'])).rejects.toThrow();
 
-    // The feature's own panel opens above its trigger and may still move while its plan arrives; a
-    // click that lands beside it closes it (as a person's would): open it again and click again.
-    for (let attempt = 1; ; attempt++) {
-      await world.click(CLONE, 'button');
-      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('feature/readme-update'));
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      await world.click(POPOVER, 'button', 'Clone');
-      const label = await world.waitForText(CLONE, (t) => t[0] !== 'Clone to desktop', 2_000).catch(() => undefined);
-      if (label || attempt === 3) break;
-    }
+    // One click each: the feature's panel keeps its place while its plan arrives.
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('feature/readme-update'));
+    await world.click(POPOVER, 'button', 'Clone');
     await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally', 60_000);
     const { stdout } = await run('git', ['-C', join(cloneRoot, 'fabrikam/Platform/build-scripts'), 'rev-parse', '--abbrev-ref', 'HEAD']);
     expect(stdout.trim()).toBe('feature/readme-update');
   }, 90_000);
+
+  it("Check out locally on a pull request's ⋮ menu opens the panel, and checks the pull request out only on the user's click", async () => {
+    const id = prId('Add a retry policy');
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    const panel = await choose('checkout-pull-request', `Pull request ${id} of Platform`);
+    expect(panel).toContain('Check out locally');
+    await expect(git(clone, 'rev-parse', 'HEAD')).rejects.toThrow();
+
+    await world.click(CHECKOUT, 'button');
+    const plan = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000))[0]!;
+    expect(plan).toContain(`none yet: cloned first into ${clone}`);
+    await world.click(POPOVER, 'button', 'Check out branch');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 90_000))[0]!;
+    expect(done).toContain('Checked out the branch feature/retry-policy, tracking origin/feature/retry-policy');
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/retry-policy');
+  }, 150_000);
+
+  it("Start work on the work item form's toolbar opens the panel, and creates, links and checks out the branch only on the user's click", async () => {
+    const id = itemId('Retry policy for the HTTP client');
+    const branch = `users/ada/${id}-retry-policy-for-the-http-client`;
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    const panel = await choose('start-work-item', `Work item ${id} in Platform`);
+    expect(panel).toContain('Start work');
+    expect(await branchLinks('Platform', id)).not.toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+
+    await world.click(START, 'button');
+    const form = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch'), 30_000))[0]!;
+    expect(form).toContain(`Start work on Product Backlog Item ${id}`);
+    await world.click(POPOVER, 'button', 'Create branch');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
+    expect(done).toContain(`Created the branch ${branch}`);
+    expect(done).toContain('Linked it to the work item');
+    expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
+  }, 150_000);
+
+  it("Start work on a work item's context menu does the same for that item", async () => {
+    const id = itemId('Plugin layout: load plugins from a folder');
+    const branch = `users/ada/${id}-plugin-layout-load-plugins-from-a-folder`;
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await choose('start-work-items', `Work item ${id} in Platform`);
+    await world.click(START, 'button');
+    const form = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch'), 30_000))[0]!;
+    expect(form).toContain(`Start work on Product Backlog Item ${id}`);
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000);
+    expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    expect(await git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
+  }, 150_000);
 });

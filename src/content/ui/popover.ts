@@ -52,15 +52,28 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
   };
   opts.signal.addEventListener('abort', close, { once: true, signal: life.signal });
 
+  // The side is chosen once, for the panel's largest size (its CSS max-height), not for what it
+  // shows first: content that arrives later (a plan, a result) makes it grow away from its trigger
+  // within the room on that side, so nothing in it moves under a pointer on its way to a button.
+  let below: boolean | undefined;
   const place = () => {
     const r = opts.trigger.getBoundingClientRect();
     const width = body.offsetWidth || 440;
     const left = Math.max(8, Math.min(r.left, window.innerWidth - width - 12));
-    const height = body.offsetHeight;
-    // Below the trigger, or above it when there is no room below (the floating dock sits at the bottom).
-    const below = r.bottom + 4 + height <= window.innerHeight || r.top - 4 - height < 0;
+    const largest = window.innerHeight * 0.7;
+    const roomBelow = window.innerHeight - r.bottom - 12;
+    const roomAbove = r.top - 12;
+    // Below the trigger, or above it when there is not room enough below (the floating dock sits at the bottom).
+    below ??= roomBelow >= largest || roomBelow >= roomAbove;
     host.style.left = `${left}px`;
-    host.style.top = `${below ? r.bottom + 4 : r.top - 4 - height}px`;
+    if (below) {
+      host.style.top = `${r.bottom + 4}px`;
+      host.style.bottom = '';
+    } else {
+      host.style.top = 'auto';
+      host.style.bottom = `${window.innerHeight - r.top + 4}px`;
+    }
+    body.style.maxHeight = `${Math.max(120, Math.min(largest, below ? roomBelow : roomAbove))}px`;
   };
   let frame = 0;
   const later = () => {
