@@ -69,6 +69,3 @@ export function readChoice(action: ActionKind, context: unknown, fallbackProject
   const branch = branchName(item?.fullName) ?? branchName(item?.name) ?? branchName(c.version) ?? branchName(c.branch);
   return { action, project, repository, ...(branch ? { branch } : {}), ...urls };
 }
-
-/** `vscode://vscode.git/clone?url=…` opens VS Code's own clone for the URL. */
-export const vscodeCloneLink = (url: string) => `vscode://vscode.git/clone?url=${encodeURIComponent(url)}`;

@@ -1,6 +1,6 @@
 import * as SDK from 'azure-devops-extension-sdk';
 import type { ActionChoice } from './context';
-import { vscodeCloneLink } from './context';
+import { INSTALL_GUIDE_URL, RELEASES_URL, vscodeCloneLink } from '../../src/shared/project-links';
 
 /**
  * The dialog shown when no browser extension answered: the clone URLs to copy, "Clone in VS Code",
@@ -42,9 +42,16 @@ export function render(root: HTMLElement, config: { choice?: ActionChoice; error
     el(
       'p',
       { className: 'get' },
-      'To clone, check out and start work in one click, install the Azure DevOps Companion browser extension (Chrome Web Store, Edge Add-ons or Firefox Add-ons) and its companion program (',
+      'To clone, check out and start work in one click, install the Azure DevOps Companion browser extension and its companion program (',
       el('code', {}, 'npx ado-companion install'),
       '), then choose this menu item again.',
+    ),
+    el(
+      'p',
+      { className: 'get links' },
+      el('a', { href: RELEASES_URL, className: 'releases', target: '_blank', rel: 'noopener noreferrer' }, 'Download the browser extension and the companion'),
+      ' · ',
+      el('a', { href: INSTALL_GUIDE_URL, className: 'guide', target: '_blank', rel: 'noopener noreferrer' }, 'How to install them'),
     ),
   );
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script in plain JavaScript
 import { buildAdoExtension } from '../../scripts/build-ado-extension.mjs';
 import { startExtensionHost, type ExtensionHost } from '../../sandbox/extension-host/server';
+import { INSTALL_GUIDE_URL, RELEASES_URL } from '../../src/shared/project-links';
 import { findChromium } from './chromium';
 
 // The built .vsix hosted by the sandbox in real Chromium, without the browser extension: the real
@@ -67,6 +68,11 @@ describe('the Azure DevOps extension hosted by the sandbox', () => {
     expect(await frame.$$eval('input.url', (els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([remoteUrl, sshUrl]);
     expect(await frame.$eval('code', (e) => e.textContent)).toBe('feature/x');
     expect(await frame.$eval('a.vscode', (a) => a.getAttribute('href'))).toBe(`vscode://vscode.git/clone?url=${encodeURIComponent(remoteUrl)}`);
+    // Where to get the browser extension and the companion: the project's release and README.
+    expect(await frame.$$eval('a.releases, a.guide', (links) => links.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
+      ['Download the browser extension and the companion', RELEASES_URL],
+      ['How to install them', INSTALL_GUIDE_URL],
+    ]);
     const log = await hostLog();
     // In causal order; the dialog's own handshake and execute's answer may come either way round.
     expect(log.slice(0, 3)).toEqual([

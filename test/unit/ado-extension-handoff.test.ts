@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { branchName, readChoice, vscodeCloneLink } from '../../ado-extension/src/context';
+import { branchName, readChoice } from '../../ado-extension/src/context';
+import { INSTALL_GUIDE_URL, PROJECT_URL, RELEASES_URL, vscodeCloneLink } from '../../src/shared/project-links';
 import { HANDOFF_CHANNEL, isContributionMessage, isHandoffAck, marketplaceOrigins, parseHandoff } from '../../src/shared/ado-extension';
 
 const frame = { name: 'our contribution' };
@@ -96,5 +98,20 @@ describe("reading a menu's context", () => {
 
   it('builds the VS Code clone link with the URL encoded', () => {
     expect(vscodeCloneLink('https://dev.azure.com/contoso/My%20Web/_git/site')).toBe('vscode://vscode.git/clone?url=https%3A%2F%2Fdev.azure.com%2Fcontoso%2FMy%2520Web%2F_git%2Fsite');
+  });
+});
+
+describe('where people get the project', () => {
+  it("is package.json's project: its homepage and repository name the same one", () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { homepage: string; repository: { url: string } };
+    expect(pkg.homepage).toBe(`${PROJECT_URL}#readme`);
+    expect(pkg.repository.url).toBe(`git+${PROJECT_URL}.git`);
+    expect(RELEASES_URL).toBe(`${PROJECT_URL}/releases/latest`);
+  });
+
+  it("points at README's install section, which exists", () => {
+    const anchor = new URL(INSTALL_GUIDE_URL).hash.slice(1);
+    const headings = [...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
+    expect(headings).toContain(anchor);
   });
 });
