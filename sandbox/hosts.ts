@@ -8,6 +8,8 @@ export const ONPREM_HOST = 'tfs.fabrikam.test';
 /** The on-prem server's virtual directory: collections live at `/tfs/{collection}`. */
 export const ONPREM_PREFIX = '/tfs';
 const LEGACY_SUFFIX = '.visualstudio.com';
+/** The Marketplace serves a publisher's extension files from `{publisher}.gallerycdn.vsassets.io`. */
+export const MARKETPLACE_CDN_SUFFIX = 'gallerycdn.vsassets.io';
 
 /**
  * cloud   dev.azure.com/{org}/...
@@ -60,7 +62,7 @@ export function legacyHost(org: string): string {
 
 /** Names the leaf certificate must carry. */
 export function certificateDnsNames(): string[] {
-  return [CLOUD_HOST, `*.${CLOUD_HOST}`, `*${LEGACY_SUFFIX}`, PROFILE_HOST, LOGIN_HOST, ONPREM_HOST, 'localhost'];
+  return [CLOUD_HOST, `*.${CLOUD_HOST}`, `*${LEGACY_SUFFIX}`, PROFILE_HOST, LOGIN_HOST, ONPREM_HOST, `*.${MARKETPLACE_CDN_SUFFIX}`, 'localhost'];
 }
 
 /** Every host a client may need to map to the sandbox, given the organizations that exist. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,8 @@ import { EntraTokens } from './entra/tokens';
 import { Faults } from './faults';
 import { writeGitConfig } from './git-config';
 import { GitRepos } from './git-repos';
-import { certificateDnsNames, hostResolverRules, sandboxHosts } from './hosts';
+import { readVsix, serveContribution } from './extension-host/server';
+import { certificateDnsNames, hostResolverRules, MARKETPLACE_CDN_SUFFIX, sandboxHosts } from './hosts';
 import { RequestLog } from './request-log';
 import { Router } from './router';
 import { LARGE_ORG, seedStore } from './seed';
@@ -32,6 +33,13 @@ export interface SandboxOptions {
   quiet?: boolean;
   /** The SSH endpoint (ssh.dev.azure.com stand-in, see README): on by default; `false` turns it off. */
   ssh?: boolean | SshEndpointOptions;
+  /**
+   * An Azure DevOps extension installed in these organizations (names): the built `.vsix` is read
+   * as Azure DevOps reads it, its files are served from its publisher's Marketplace CDN host name
+   * (`{publisher}.gallerycdn.vsassets.io`, in `hostResolverRules`), and its menu items show in
+   * those organizations' pages (sandbox/web/views/extension-menus.ts).
+   */
+  adoExtension?: { vsix: string; organizations: string[] };
 }
 
 export interface Sandbox {
@@ -65,6 +73,8 @@ export interface Sandbox {
   fetch: typeof fetch;
   /** The SSH endpoint; undefined with `ssh: false`. */
   ssh?: SandboxSsh;
+  /** With `adoExtension`: the origin its files are served from (the Marketplace CDN's, mapped to the sandbox). */
+  extensionOrigin?: string;
   close(): Promise<void>;
 }
 
@@ -100,6 +110,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const server = createSandboxServer({ services, router, tls, quiet: !!opts.quiet });
     const port = await listen(server, opts.port ?? 0);
     const ssh = opts.ssh === false ? undefined : await startSshEndpoint(services, { ...(typeof opts.ssh === 'object' ? opts.ssh : {}), quiet: !!opts.quiet });
+    const cdn = opts.adoExtension ? await installExtension(store, opts.adoExtension, tls) : undefined;
 
     const cloudOrgs = [...store.organizations.values()].filter((o) => o.hosting === 'cloud').map((o) => o.name);
     const gitConfig = path.join(dataDir, 'gitconfig');
@@ -115,7 +126,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       pats: seed.pats,
       patsByName: seed.patsByName,
       entraClientId: DEFAULT_APP.clientId,
-      hostResolverRules: hostResolverRules(port),
+      hostResolverRules: cdn ? `MAP ${cdn.host} 127.0.0.1:${cdn.port}, ${hostResolverRules(port)}` : hostResolverRules(port),
       hosts: sandboxHosts(cloudOrgs),
       store,
       services,
@@ -124,8 +135,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       logFile: services.log.file,
       fetch: sandboxFetch(port, tls.caPem, sandboxHosts(cloudOrgs)),
       ssh: ssh?.info,
+      extensionOrigin: cdn && `https://${cdn.host}`,
       close: async () => {
-        await Promise.all([closeServer(server), ssh?.close()]);
+        await Promise.all([closeServer(server), ssh?.close(), cdn && closeServer(cdn.server)]);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       },
     };
@@ -133,6 +145,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Reads the .vsix, serves its files on their own port (the CDN's host name) and installs it in the organizations named. */
+async function installExtension(store: Store, opts: NonNullable<SandboxOptions['adoExtension']>, tls: { certPem: string; keyPem: string }) {
+  const pkg = readVsix(await readFile(opts.vsix));
+  const host = `${pkg.extension.publisherId.toLowerCase()}.${MARKETPLACE_CDN_SUFFIX}`;
+  const { server } = await serveContribution(pkg, '127.0.0.1', { cert: tls.certPem, key: tls.keyPem });
+  for (const name of opts.organizations) {
+    const org = store.organization(name);
+    if (!org) throw new Error(`adoExtension: no organization ${name}`);
+    store.extensions.set(org.id, { ...pkg.extension, baseUrl: `https://${host}/` });
+  }
+  return { host, port: (server.address() as AddressInfo).port, server };
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -145,7 +170,7 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: { close(done: () => void): unknown; closeAllConnections(): void }): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

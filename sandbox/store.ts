@@ -1,3 +1,4 @@
+import type { HostedExtension } from './extension-host/xdm-host';
 import { isGuid, stableGuid } from './ids';
 import { WorkItems } from './work-items';
 
@@ -172,6 +173,8 @@ export class Store {
   readonly pats = new Map<string, Pat>();
   /** Azure Boards: work items and each project's process (work-items.ts). */
   readonly workItems = new WorkItems();
+  /** Azure DevOps extensions installed in an organization, by its id: their menu items show on its pages (index.ts `adoExtension`). */
+  readonly extensions = new Map<string, HostedExtension>();
   private readonly nextPullRequestId = new Map<string, number>();
 
   // ---- organizations -------------------------------------------------------------------

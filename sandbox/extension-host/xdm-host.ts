@@ -179,33 +179,44 @@ export function hostExtension(ext: HostedExtension, page: HostPage, signal: Abor
     },
   };
 
-  /** Menu items for `target`; choosing one runs its action with `context`. */
-  function menuItems(target: string, context: () => unknown): HTMLElement[] {
-    return ext.contributions
-      .filter((c) => c.type === 'ms.vss-web.action' && c.targets?.includes(target))
-      .map((c) => {
-        const item = document.createElement('button');
-        item.type = 'button';
-        item.setAttribute('role', 'menuitem');
-        item.dataset.contribution = fullId(c.id);
-        item.textContent = c.properties.text ?? c.id;
-        item.addEventListener('click', () => {
-          let channel = actionFrames.get(c.properties.uri!);
-          if (!channel) {
-            channel = frameFor(c, false, {});
-            actionFrames.set(c.properties.uri!, channel);
-            document.body.append(channel.frame);
-          }
-          const ch = channel;
-          log.push(`execute ${fullId(c.id)}`);
-          void ch.ready.then(() => ch.invoke(c.properties.registeredObjectId ?? fullId(c.id), 'execute', [context()])).then(
-            () => log.push(`executed ${fullId(c.id)}`),
-            (e: unknown) => log.push(`failed ${fullId(c.id)}: ${JSON.stringify(e)}`),
-          );
-        });
-        return item;
-      });
+  /** Runs an action contribution (by its full id) with the context its menu passes, in its hidden iframe. */
+  function run(contributionId: string, context: unknown): void {
+    const c = ext.contributions.find((x) => fullId(x.id) === contributionId && x.type === 'ms.vss-web.action');
+    if (!c) {
+      log.push(`unknown ${contributionId}`);
+      return;
+    }
+    let channel = actionFrames.get(c.properties.uri!);
+    if (!channel) {
+      channel = frameFor(c, false, {});
+      actionFrames.set(c.properties.uri!, channel);
+      document.body.append(channel.frame);
+    }
+    const ch = channel;
+    log.push(`execute ${fullId(c.id)}`);
+    void ch.ready.then(() => ch.invoke(c.properties.registeredObjectId ?? fullId(c.id), 'execute', [context])).then(
+      () => log.push(`executed ${fullId(c.id)}`),
+      (e: unknown) => log.push(`failed ${fullId(c.id)}: ${JSON.stringify(e)}`),
+    );
   }
 
-  return { log, menuItems };
+  /** Menu items for `target`; choosing one runs its action with `context`. */
+  function menuItems(target: string, context: () => unknown): HTMLElement[] {
+    return actionsFor(ext, target).map((c) => {
+      const item = document.createElement('button');
+      item.type = 'button';
+      item.setAttribute('role', 'menuitem');
+      item.dataset.contribution = fullId(c.id);
+      item.textContent = c.properties.text ?? c.id;
+      item.addEventListener('click', () => run(fullId(c.id), context()));
+      return item;
+    });
+  }
+
+  return { log, menuItems, run };
+}
+
+/** The action contributions an extension adds to the menu `target`, in the manifest's order. */
+export function actionsFor(ext: Pick<HostedExtension, 'contributions'>, target: string): Contribution[] {
+  return ext.contributions.filter((c) => c.type === 'ms.vss-web.action' && c.targets?.includes(target));
 }

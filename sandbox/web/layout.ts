@@ -4,6 +4,7 @@ import type { PageRequest } from './page-request';
 import { defaultBranch } from './repo-content';
 import { requestedThemeId, themeMarkup, type ThemePref } from './theme';
 import type { View } from './view';
+import { extensionHostConfig } from './views/extension-menus';
 
 export const STATIC_BASE = '/_sandbox/web';
 
@@ -14,7 +15,7 @@ export async function renderDocument(req: PageRequest, view: View): Promise<stri
     title: view.title,
     theme: req.theme,
     variant: req.variant,
-    providers: html`<script id="dataProviders" type="application/json">${jsonForScript(providers)}</script>`,
+    providers: html`<script id="dataProviders" type="application/json">${jsonForScript(providers)}</script>${extensionHostConfig(req)}`,
     header: header(req),
     nav: navigation(req),
     main: view.main,

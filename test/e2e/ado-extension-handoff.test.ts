@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,6 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script in plain JavaScript
 import { buildAdoExtension } from '../../scripts/build-ado-extension.mjs';
-import { hostScript, readVsix, serveContribution } from '../../sandbox/extension-host/server';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { spkiPin } from '../../sandbox/tls';
@@ -19,19 +17,25 @@ import { launchConnected, type Session, type privateHome } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
 
 /**
- * The Azure DevOps extension's menu item on a sandbox page, with the browser extension installed:
- * the contribution is served from our publisher's real CDN host name (mapped to a local server),
- * the sandbox's host side runs its action, the content script shows its panel, and only the
- * user's clicks there clone, through the companion. Forged messages show and start nothing.
+ * The Azure DevOps extension installed in the sandbox's fabrikam organization, with the browser
+ * extension: the sandbox reads the built .vsix, serves its files from our publisher's Marketplace
+ * CDN host name and draws its items in its own menus (Files ⋮, a branch row's ⋮, the pull
+ * request's ⋮, the work item form's toolbar ⋮, a board card's context menu). Choosing one runs
+ * the contribution (the real SDK) against the sandbox's host side; the content script shows its
+ * panel, and only the user's clicks there clone, check out or start work, through the real
+ * companion. Forged messages show and start nothing.
  */
 const run = promisify(execFile);
-const CDN = 'adocompanion.gallerycdn.vsassets.io';
 const EVIL = 'evil.gallerycdn.vsassets.io';
+const ORG = 'https://dev.azure.com/fabrikam';
 const HANDOFF = '.adoc-handoff';
-const CLONE = '.adoc-clone-to-desktop';
+/** A feature's widget inside the hand-off panel (the page shows the same feature in its header too). */
+const inPanel = (widget: string) => `.adoc-panel[aria-label^="Azure DevOps Companion"] ${widget}`;
+const CLONE = inPanel('.adoc-clone-to-desktop');
+const CHECKOUT = inPanel('.adoc-pull-request-checkout');
+const START = inPanel('.adoc-start-work');
 const POPOVER = '.adoc-popover';
-const CHECKOUT = '.adoc-pull-request-checkout';
-const START = '.adoc-start-work';
+const ITEM = (id: string) => `[data-sandbox-callout="more"] [data-sandbox-contribution="adocompanion.azure-devops-companion.${id}"]`;
 
 let sandbox: Sandbox;
 let session: Session;
@@ -40,67 +44,54 @@ let cloneRoot: string;
 let page: Page;
 let world: ContentWorld;
 let tmp: string;
-const servers: Server[] = [];
-const port = (s: Server) => (s.address() as AddressInfo).port;
-let script: string;
+let evil: ReturnType<typeof createServer>;
 const forged = { channel: HANDOFF_CHANNEL, id: 'forged0123456789', action: 'clone', organization: 'fabrikam', project: 'Platform', repository: 'platform-tools' };
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ quiet: true });
   tmp = mkdtempSync(join(tmpdir(), 'adoc-handoff-'));
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${CDN}`, '-addext', `subjectAltName=DNS:${CDN},DNS:${EVIL}`, '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')]);
-  const tls = { cert: readFileSync(join(tmp, 'cert.pem'), 'utf8'), key: readFileSync(join(tmp, 'key.pem'), 'utf8') };
   const { vsix } = (await buildAdoExtension(tmp)) as { vsix: string };
-  const pkg = readVsix(readFileSync(vsix));
-  const cdn = await serveContribution(pkg, '127.0.0.1', tls);
-  servers.push(cdn.server);
+  sandbox = await startSandbox({ quiet: true, adoExtension: { vsix, organizations: ['fabrikam'] } });
   // Another publisher's frame posting exactly what ours posts.
-  const evil = createServer(tls, (_req, res) => {
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${EVIL}`, '-addext', `subjectAltName=DNS:${EVIL}`, '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')]);
+  const tls = { cert: readFileSync(join(tmp, 'cert.pem'), 'utf8'), key: readFileSync(join(tmp, 'key.pem'), 'utf8') };
+  evil = createServer(tls, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script>top.postMessage(${JSON.stringify(forged)}, '*')</script>`);
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
-  servers.push(evil);
-  script = await hostScript({
-    extension: { ...pkg.extension, baseUrl: `https://${CDN}/` },
-    page: { organization: 'fabrikam', project: 'Platform', user: 'Ada' },
-    menus: [
-      {
-        target: 'ms.vss-code-web.git-branches-tree-menu',
-        label: 'Branch feature/readme-update',
-        context: { item: { fullName: 'refs/heads/feature/readme-update' }, repository: { id: 'x', name: 'build-scripts', project: { id: 'p', name: 'Platform' }, remoteUrl: 'https://dev.azure.com/fabrikam/Platform/_git/build-scripts' } },
-      },
-      {
-        target: 'ms.vss-code-web.pull-request-action-menu',
-        label: 'Pull request actions',
-        context: { pullRequest: { pullRequestId: prId('Add a retry policy'), repository: { id: 'r', name: 'Platform', project: { id: 'p', name: 'Platform' } } } },
-      },
-      { target: 'ms.vss-work-web.work-item-toolbar-menu', label: 'Work item toolbar', context: { workItemId: itemId('Retry policy for the HTTP client') } },
-      { target: 'ms.vss-work-web.work-item-context-menu', label: 'Work item context menu', context: { workItemIds: [itemId('Plugin layout: load plugins from a folder')] } },
-    ],
-  });
   ({ session, home, cloneRoot } = await launchConnected({
     ...sandbox,
     spki: `${sandbox.spki},${spkiPin(tls.cert)}`,
-    hostResolverRules: `MAP ${CDN} 127.0.0.1:${port(cdn.server)}, MAP ${EVIL} 127.0.0.1:${port(evil)}, ${sandbox.hostResolverRules}`,
+    hostResolverRules: `MAP ${EVIL} 127.0.0.1:${(evil.address() as AddressInfo).port}, ${sandbox.hostResolverRules}`,
   }));
   page = await signedInPage(session, '/fabrikam/Platform');
   world = await ContentWorld.of(page, session.extensionId);
-  await page.waitForFunction(() => document.documentElement.dataset.adoCompanion !== undefined, { timeout: 15_000 });
-  await page.addScriptTag({ content: script });
 }, 120_000);
 
 afterAll(async () => {
   await session?.close();
   await sandbox?.close();
   await home?.cleanup();
-  for (const s of servers) s.close();
+  evil?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Opens a page of fabrikam (a full load, as from the address bar) and waits for the content script. */
+async function open(path: string): Promise<void> {
+  await page.goto(`${ORG}${path}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => document.documentElement.dataset.adoCompanion !== undefined, { timeout: 15_000 });
+}
+
+/** Opens a ⋮ menu of the page and returns its entries. */
+async function openMenu(button: string): Promise<string[]> {
+  await page.waitForSelector(button, { timeout: 15_000 });
+  await page.click(button);
+  await page.waitForSelector('[data-sandbox-callout="more"]', { timeout: 5_000 });
+  return page.$$eval('[data-sandbox-callout="more"] [role="menuitem"]', (items) => items.map((i) => i.textContent ?? ''));
+}
 const handoffPanels = () => world.texts(HANDOFF);
 const prId = (title: string) => [...sandbox.store.pullRequests.values()].find((p) => p.title.includes(title))!.pullRequestId;
 const itemId = (title: string) => sandbox.store.workItems.ofOrganization(sandbox.store.organization('fabrikam')!.id).find((w) => w.fields['System.Title'] === title)!.id;
-const hostLog = () => page.evaluate(() => (window as unknown as { extensionHostLog: string[] }).extensionHostLog);
+const hostLog = async () => (await page.evaluate(() => (window as unknown as { extensionHostLog?: string[] }).extensionHostLog)) ?? [];
 const git = async (cwd: string, ...args: string[]) => (await run('git', ['-C', cwd, ...args])).stdout.trim();
 
 /** The work item's branch links, as its Development section lists them. */
@@ -115,7 +106,7 @@ async function branchLinks(project: string, id: number): Promise<string[]> {
 /** Chooses a menu item of the extension; its panel appears and no fallback dialog opens. */
 async function choose(contribution: string, panelText: string): Promise<string> {
   const before = (await hostLog()).filter((l) => l.startsWith('executed ')).length;
-  await page.click(`[role="menuitem"][data-contribution="adocompanion.azure-devops-companion.${contribution}"]`);
+  await page.click(ITEM(contribution));
   const [panel] = await world.waitForText(HANDOFF, (t) => (t[0] ?? '').includes(panelText));
   await page.waitForFunction((n) => (window as unknown as { extensionHostLog: string[] }).extensionHostLog.filter((l) => l.startsWith('executed ')).length > n, { timeout: 10_000 }, before);
   expect((await hostLog()).filter((l) => l.startsWith('dialog'))).toEqual([]);
@@ -142,13 +133,27 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     expect(await handoffPanels()).toEqual([]);
   }, 30_000);
 
+  it("draws the extension's items in the organization's own menus, and none where it is not installed", async () => {
+    await open('/Platform/_git/Platform');
+    expect(await openMenu('#__bolt-header-command-bar-menu-button')).toEqual(['Download as Zip', 'Fork', 'Clone to desktop']);
+    await page.keyboard.press('Escape');
+    await open('/Platform/_git/Platform/branches');
+    expect(await openMenu('tr[data-sandbox-branch="main"] [data-sandbox-action="more"]')).toEqual(['New branch', 'New pull request', 'Delete branch', 'Clone to desktop']);
+    await page.keyboard.press('Escape');
+    await open(`/Platform/_workitems/edit/${itemId('Retry policy for the HTTP client')}`);
+    expect(await openMenu('.work-item-form-toolbar-container [data-sandbox-action="more"]')).toEqual(['Copy link', 'Templates', 'Delete', 'Start work']);
+    await page.keyboard.press('Escape');
+    // contoso has not installed it.
+    await page.goto('https://dev.azure.com/contoso/Contoso%20Web/_git/contoso-web/branches', { waitUntil: 'domcontentloaded' });
+    expect(await openMenu('tr[data-sandbox-branch="main"] [data-sandbox-action="more"]')).toEqual(['New branch', 'New pull request', 'Delete branch']);
+    expect(await page.$('#sandbox-extension-host')).toBeNull();
+  }, 60_000);
+
   it("Clone to desktop on a branch row opens the browser extension's panel, and clones that branch only on the user's clicks", async () => {
-    await page.click('[role="menuitem"][data-contribution="adocompanion.azure-devops-companion.clone-branch"]');
-    const [panel] = await world.waitForText(HANDOFF, (t) => (t[0] ?? '').includes('build-scripts, branch feature/readme-update'));
+    await open('/Platform/_git/build-scripts/branches');
+    await openMenu('tr[data-sandbox-branch="feature/readme-update"] [data-sandbox-action="more"]');
+    const panel = await choose('clone-branch', 'build-scripts, branch feature/readme-update');
     expect(panel).toContain('Clone to desktop');
-    // The contribution heard the acknowledgement: no fallback dialog.
-    await page.waitForFunction(() => (window as unknown as { extensionHostLog: string[] }).extensionHostLog.some((l) => l.startsWith('executed ')), { timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { extensionHostLog: string[] }).extensionHostLog.filter((l) => l.startsWith('dialog')))).toEqual([]);
     // Nothing was cloned by the message alone.
     await expect(run('git', ['-C', join(cloneRoot, 'fabrikam/Platform/build-scripts'), 'rev-parse', 'HEAD'])).rejects.toThrow();
 
@@ -164,6 +169,8 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
   it("Check out locally on a pull request's ⋮ menu opens the panel, and checks the pull request out only on the user's click", async () => {
     const id = prId('Add a retry policy');
     const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await open(`/Platform/_git/Platform/pullrequest/${id}`);
+    await openMenu(`#__bolt-menu-button-pr-${id}`);
     const panel = await choose('checkout-pull-request', `Pull request ${id} of Platform`);
     expect(panel).toContain('Check out locally');
     await expect(git(clone, 'rev-parse', 'HEAD')).rejects.toThrow();
@@ -182,6 +189,8 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     const id = itemId('Retry policy for the HTTP client');
     const branch = `users/ada/${id}-retry-policy-for-the-http-client`;
     const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await open(`/Platform/_workitems/edit/${id}`);
+    await openMenu('.work-item-form-toolbar-container [data-sandbox-action="more"]');
     const panel = await choose('start-work-item', `Work item ${id} in Platform`);
     expect(panel).toContain('Start work');
     expect(await branchLinks('Platform', id)).not.toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
@@ -201,6 +210,9 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     const id = itemId('Plugin layout: load plugins from a folder');
     const branch = `users/ada/${id}-plugin-layout-load-plugins-from-a-folder`;
     const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await open('/Platform/_boards/board/t/Platform%20Team/Backlog%20items');
+    await page.click(`[data-sandbox-card="${id}"]`, { button: 'right' });
+    await page.waitForSelector('[data-sandbox-callout="more"]', { timeout: 5_000 });
     await choose('start-work-items', `Work item ${id} in Platform`);
     await world.click(START, 'button');
     const form = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch'), 30_000))[0]!;

@@ -1,3 +1,4 @@
+import { runExtensionAction } from './extensions';
 import { overflowed } from './responsive-layout';
 import { currentGeneration, fetchPart, pageUrlOf } from './state';
 
@@ -7,6 +8,7 @@ import { currentGeneration, fetchPart, pageUrlOf } from './state';
  */
 export function startCallouts(): void {
   document.addEventListener('click', onClick);
+  document.addEventListener('contextmenu', onContextMenu);
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') closeCallouts();
   });
@@ -40,6 +42,10 @@ function onClick(e: MouseEvent): void {
       break;
     case 'branch-menu':
       void openCallout(action, 'branch-menu', { which: action.dataset.sandboxWhich ?? 'version' });
+      break;
+    case 'extension-action':
+      closeCallouts();
+      runExtensionAction(action);
       break;
     case 'close-callout':
       closeCallouts();
@@ -94,7 +100,33 @@ function openMore(button: HTMLElement): void {
     return `<button class="bolt-list-row bolt-button subtle" role="menuitem" type="button" data-sandbox-action="menu-item" data-sandbox-index="${i}">${escape(label.trim())}</button>`;
   });
   const own = (button.dataset.sandboxEntries ?? '').split('|').filter(Boolean).map((e) => `<button class="bolt-list-row bolt-button subtle" role="menuitem" type="button">${escape(e)}</button>`);
-  present(button, `<div class="bolt-callout bolt-callout-auto-position" role="menu" aria-label="More actions" data-sandbox-callout="more"><div class="bolt-callout-content bolt-callout-shadow bolt-menu flex-column">${[...commands, ...own].join('')}</div></div>`);
+  const label = button.getAttribute('aria-label') ?? 'More actions';
+  present(button, menu(label, [...commands, ...own, contributed(button.parentElement)].join('')));
+}
+
+function menu(label: string, items: string): string {
+  return `<div class="bolt-callout bolt-callout-auto-position" role="menu" aria-label="${escape(label)}" data-sandbox-callout="more"><div class="bolt-callout-content bolt-callout-shadow bolt-menu flex-column">${items}</div></div>`;
+}
+
+/** The installed extensions' items for a menu: the server put them, inert, beside its button (views/extension-menus.ts). */
+function contributed(owner: Element | null): string {
+  const template = owner?.querySelector<HTMLTemplateElement>(':scope > template[data-sandbox-extension-items]');
+  return template?.innerHTML ?? '';
+}
+
+/** A work item card's context menu (right click): the extensions' items for it, at the pointer. */
+function onContextMenu(e: MouseEvent): void {
+  const card = e.target instanceof Element ? e.target.closest<HTMLElement>('[data-sandbox-context-menu]') : null;
+  if (!card) return;
+  e.preventDefault();
+  closeCallouts();
+  const host = portal();
+  if (!host) return;
+  host.innerHTML = menu(`Actions for ${card.dataset.sandboxCard ?? 'this item'}`, contributed(card) || '<div class="bolt-list-row secondary-text">No actions</div>');
+  const callout = host.firstElementChild as HTMLElement;
+  callout.style.top = `${Math.round(e.clientY)}px`;
+  callout.style.left = `${Math.round(Math.min(e.clientX, window.innerWidth - callout.offsetWidth - 8))}px`;
+  callout.querySelector<HTMLElement>('button')?.focus();
 }
 
 /** A command chosen from ⋮ does what its button does, opening below ⋮. */

@@ -4,7 +4,8 @@ import type { PageRequest } from '../page-request';
 import { aheadBehind, branches, defaultBranch } from '../repo-content';
 import { slot } from '../slot';
 import type { View } from '../view';
-import { commandBar, commandButton, moreButton, pageHeader, relativeDay, tabBar } from './common';
+import { commandBar, commandButton, moreButton, pageHeader, relativeDay, rowMoreButton, tabBar } from './common';
+import { EXTENSION_MENUS, extensionItems, gitRepository } from './extension-menus';
 
 /** `/_git/{repo}/branches`: every branch with its last commit and ahead/behind the default. */
 export async function branchesView(req: PageRequest): Promise<View> {
@@ -13,6 +14,7 @@ export async function branchesView(req: PageRequest): Promise<View> {
   const def = await defaultBranch(req.git, repo);
   const counts = new Map<string, { behind: number; ahead: number }>();
   if (def) for (const b of all) if (b.name !== def) counts.set(b.name, await aheadBehind(req.git, repo, `refs/heads/${def}`, `refs/heads/${b.name}`));
+  const repository = gitRepository(req, req.project!, repo);
   const prs = req.store.pullRequestsOf(repo).filter((p) => p.status === 'active');
   const rows = all.map((b) => {
     const pr = prs.find((p) => shortBranch(p.sourceRefName) === b.name);
@@ -25,6 +27,7 @@ export async function branchesView(req: PageRequest): Promise<View> {
 <td>${relativeDay(b.date)}</td>
 <td>${c ? `${c.behind} | ${c.ahead}` : ''}</td>
 <td>${pr && html`<a class="bolt-link" href="${req.links.pullRequest(pr)}">!${pr.pullRequestId}</a>`}</td>
+<td>${rowMoreButton(`More options for ${b.name}`, ['New branch', 'New pull request', 'Delete branch'], extensionItems(req, EXTENSION_MENUS.branchRow, { item: { name: b.name, fullName: `refs/heads/${b.name}`, objectId: b.objectId }, repository }))}</td>
 </tr>`;
   });
   const main = html`<div class="bolt-page flex-column">
@@ -37,7 +40,7 @@ ${tabBar([
 <div class="page-content">${
     all.length
       ? html`<table class="bolt-table repos-branches-table" aria-label="Branches">
-<thead><tr><th>Branch</th><th>Commit</th><th>Message</th><th>Author</th><th>Authored date</th><th>Behind | Ahead</th><th>Pull request</th></tr></thead>
+<thead><tr><th>Branch</th><th>Commit</th><th>Message</th><th>Author</th><th>Authored date</th><th>Behind | Ahead</th><th>Pull request</th><th><span class="visually-hidden">More options</span></th></tr></thead>
 <tbody>${rows}</tbody></table>`
       : html`<div class="secondary-text">This repository has no branches.</div>`
   }</div>

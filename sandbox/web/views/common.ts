@@ -34,9 +34,17 @@ export function commandButton(opts: { id?: string; label: string; icon?: string;
   return html`<button${id} class="${cls}" role="menuitem" aria-roledescription="button" type="button"${opts.attrs ?? ''}>${inner}</button>`;
 }
 
-/** The ⋮ item at the end of a command bar; `entries` are its menu's own entries (overflowed commands come first). */
-export function moreButton(id: string, entries: string[] = []): Html {
-  return html`<div class="bolt-header-command-item-button"><button id="${id}" class="bolt-button bolt-icon-button enabled subtle icon-only bolt-focus-treatment" role="menuitem" type="button" aria-label="More actions" aria-haspopup="true" data-sandbox-action="more" data-sandbox-entries="${entries.join('|')}">${raw('&#8942;')}</button></div>`;
+/**
+ * The ⋮ item at the end of a command bar; `entries` are its menu's own entries (overflowed commands
+ * come first), `contributed` the installed extensions' items (views/extension-menus.ts), last.
+ */
+export function moreButton(id: string, entries: string[] = [], contributed?: Html): Html {
+  return html`<div class="bolt-header-command-item-button"><button id="${id}" class="bolt-button bolt-icon-button enabled subtle icon-only bolt-focus-treatment" role="menuitem" type="button" aria-label="More actions" aria-haspopup="true" data-sandbox-action="more" data-sandbox-entries="${entries.join('|')}">${raw('&#8942;')}</button>${contributed}</div>`;
+}
+
+/** A ⋮ of a list row or a toolbar (not a command bar's): its own entries, then the extensions' items. */
+export function rowMoreButton(label: string, entries: string[], contributed?: Html): Html {
+  return html`<span class="sandbox-row-more"><button class="bolt-button bolt-icon-button enabled subtle icon-only bolt-focus-treatment" type="button" aria-label="${label}" aria-haspopup="true" data-sandbox-action="more" data-sandbox-entries="${entries.join('|')}">${raw('&#8942;')}</button>${contributed}</span>`;
 }
 
 /** A branch picker button (`.version-dropdown`); `which` says which URL query it changes. */

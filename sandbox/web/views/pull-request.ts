@@ -7,6 +7,7 @@ import { changedFiles, commitsBetween } from '../repo-content';
 import { slot } from '../slot';
 import type { View } from '../view';
 import { commandBar, moreButton, relativeDay, tabBar } from './common';
+import { EXTENSION_MENUS, extensionItems, gitRepository } from './extension-menus';
 
 const TABS = ['overview', 'files', 'updates', 'commits'] as const;
 type Tab = (typeof TABS)[number];
@@ -93,13 +94,20 @@ async function commitsTab(req: PageRequest, pr: PullRequest, tab: Tab): Promise<
 /** The late command bar: vote and complete (active pull requests only), then ⋮. */
 export function pullRequestCommandBar(req: PageRequest): Html {
   const pr = req.pullRequest!;
-  if (pr.status !== 'active') return commandBar([moreButton(`__bolt-menu-button-pr-${pr.pullRequestId}`)]);
+  const more = moreButton(
+    `__bolt-menu-button-pr-${pr.pullRequestId}`,
+    [],
+    extensionItems(req, EXTENSION_MENUS.pullRequest, {
+      pullRequest: { pullRequestId: pr.pullRequestId, title: pr.title, status: pr.status, sourceRefName: pr.sourceRefName, targetRefName: pr.targetRefName, repository: gitRepository(req, req.project!, req.repo!) },
+    }),
+  );
+  if (pr.status !== 'active') return commandBar([more]);
   const mine = pr.reviewers.find((r) => r.id === req.user.id);
   const voteApi = new URL(`${req.urls.repositoryUrl(req.project!, req.repo!)}/pullRequests/${pr.pullRequestId}/reviewers/${req.user.id}?api-version=7.1`);
   return commandBar([
     html`<div class="repos-pr-header-vote-button bolt-split-button flex-stretch inline-flex-row"><button class="bolt-split-button-main bolt-button enabled bolt-focus-treatment" type="button" data-sandbox-action="vote" data-sandbox-vote="10" data-sandbox-vote-url="${voteApi.pathname}${voteApi.search}">${mine?.vote === 10 ? 'Approved' : 'Approve'}</button><button class="bolt-split-button-option bolt-button enabled bolt-focus-treatment" type="button" aria-label="More vote options" aria-haspopup="true">${raw('&#9662;')}</button></div>`,
     html`<div class="repos-pr-header-complete-button bolt-split-button flex-stretch inline-flex-row"><button class="bolt-split-button-main bolt-button enabled primary bolt-focus-treatment" type="button">${pr.isDraft ? 'Publish' : 'Set auto-complete'}</button><button class="bolt-split-button-option bolt-button enabled primary bolt-focus-treatment" type="button" aria-label="More completion options" aria-haspopup="true">${raw('&#9662;')}</button></div>`,
-    moreButton(`__bolt-menu-button-pr-${pr.pullRequestId}`),
+    more,
   ]);
 }
 

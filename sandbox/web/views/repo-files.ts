@@ -3,6 +3,7 @@ import type { PageRequest } from '../page-request';
 import { branches, defaultBranch, itemAt, type ItemAt } from '../repo-content';
 import { slot } from '../slot';
 import type { View } from '../view';
+import { EXTENSION_MENUS, extensionItems, gitRepository } from './extension-menus';
 import { commandBar, commandButton, messageBar, moreButton, pageHeader, tabBar, versionDropdown } from './common';
 import { emptyRepoView } from './empty-repo';
 
@@ -79,7 +80,11 @@ export async function filesCommandBar(req: PageRequest): Promise<Html> {
       ...(isFile ? [commandButton({ id: 'edit', label: 'Edit', icon: 'ms-Icon--Edit' })] : []),
       commandButton({ label: 'Set up build', icon: 'ms-Icon--Rocket' }),
       commandButton({ label: 'Clone', icon: 'ms-Icon--Download', attrs: html` aria-haspopup="dialog" data-sandbox-action="clone"` }),
-      moreButton('__bolt-header-command-bar-menu-button', ['Download as Zip', 'Fork']),
+      moreButton(
+        '__bolt-header-command-bar-menu-button',
+        ['Download as Zip', 'Fork'],
+        extensionItems(req, EXTENSION_MENUS.filesItem, { gitRepository: gitRepository(req, req.project!, req.repo!), version: branch ? `GB${branch}` : undefined, item: { path: path || '/', isFolder: !isFile } }),
+      ),
     ],
     'repos-files-header-commandbar',
   );

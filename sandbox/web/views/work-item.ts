@@ -2,7 +2,8 @@ import { html, raw, type Html } from '../html';
 import type { PageRequest } from '../page-request';
 import type { View } from '../view';
 import { parseBranchArtifactUri, type WorkItem } from '../../work-items';
-import { pageHeader } from './common';
+import { pageHeader, rowMoreButton } from './common';
+import { EXTENSION_MENUS, extensionItems } from './extension-menus';
 
 /**
  * Azure Boards pages (see MARKUP.md, "Work items"): the work item form as a full page
@@ -47,7 +48,7 @@ export function workItemForm(req: PageRequest, w: WorkItem): Html {
 <div class="discussion-adornment-container"></div>
 <div class="work-item-form-tags"></div>
 </div>
-<div class="work-item-form-toolbar-container"></div>
+<div class="work-item-form-toolbar-container">${rowMoreButton('More actions', ['Copy link', 'Templates', 'Delete'], extensionItems(req, EXTENSION_MENUS.workItemToolbar, { workItemId: w.id, id: w.id, workItemTypeName: type }))}</div>
 </div>
 </div>
 <div class="work-item-form-main-core"><div class="work-item-form-coreContent"><div class="work-item-form-coreContent-row1 flex-row rhythm-horizontal-16">
@@ -107,7 +108,10 @@ ${pageHeader({ title: `${req.page.team ?? project.name} board` })}
 <div class="page-content flex-row rhythm-horizontal-16">${states.map(
     (s) => html`<div class="sandbox-board-column flex-column rhythm-vertical-8" aria-label="${s.name}"><div class="font-weight-semibold">${s.name}</div>${items
       .filter((w) => w.fields['System.State'] === s.name)
-      .map((w) => html`<a class="sandbox-board-card bolt-card" href="${cardLink(w)}" data-sandbox-card="${w.id}">${w.id} ${field(w, 'System.Title')}</a>`)}</div>`,
+      .map(
+        (w) =>
+          html`<a class="sandbox-board-card bolt-card" href="${cardLink(w)}" data-sandbox-card="${w.id}" data-sandbox-context-menu>${w.id} ${field(w, 'System.Title')}${extensionItems(req, EXTENSION_MENUS.workItemContext, { workItemIds: [w.id], ids: [w.id], workItemTypeNames: [field(w, 'System.WorkItemType')] })}</a>`,
+      )}</div>`,
   )}</div>
 ${open && html`<div class="bolt-dialog-root work-item-form-dialog" role="dialog" aria-modal="true" aria-label="${field(open, 'System.WorkItemType')} ${open.id}">${workItemForm(req, open)}</div>`}
 </div>`;
