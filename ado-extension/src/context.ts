@@ -57,7 +57,9 @@ export function readChoice(action: ActionKind, context: unknown, fallbackProject
     if (!workItemId) throw new Error('This menu did not say which work item it is for.');
     return { action, project, workItemId };
   }
-  const repository = str(repo?.name);
+  // The pull request's ⋮ menu passes Azure DevOps' view model of the pull request, which names the
+  // repository in `repositoryName` instead of a `repository` object (MARKUP.md, "Extension menus").
+  const repository = str(repo?.name) ?? str(obj(c.pullRequest)?.repositoryName);
   if (!repository) throw new Error('This menu did not say which repository it is for.');
   if (action === 'checkout') {
     const pr = obj(c.pullRequest) ?? c;

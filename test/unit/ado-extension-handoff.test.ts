@@ -86,6 +86,14 @@ describe("reading a menu's context", () => {
 
   it('a pull request and work items', () => {
     expect(readChoice('checkout', { pullRequest: { pullRequestId: 12, repository } }, undefined)).toMatchObject({ repository: 'site', pullRequestId: 12 });
+    // What the pull request's ⋮ menu passes: Azure DevOps' own view model of the pull request, which
+    // names its repository in `repositoryName` (its project only by id: the page's project is used).
+    expect(readChoice('checkout', { pullRequest: { pullRequestId: 12, codeReviewId: 12, repositoryId: 'r1', repositoryName: 'site', projectGuid: 'p1' } }, 'Web')).toEqual({
+      action: 'checkout',
+      project: 'Web',
+      repository: 'site',
+      pullRequestId: 12,
+    });
     expect(readChoice('startWork', { workItemIds: [42, 43] }, 'Web')).toEqual({ action: 'startWork', project: 'Web', workItemId: 42 });
     expect(readChoice('startWork', { id: 7 }, 'Web').workItemId).toBe(7);
   });

@@ -43,6 +43,32 @@ export function extensionHostConfig(req: PageRequest): Html | undefined {
   return html`<script id="sandbox-extension-host" type="application/json">${jsonForScript({ extension: ext, page })}</script>`;
 }
 
+/**
+ * What Azure DevOps' pull request page passes its ⋮ menu's contributions: its own view model of the
+ * pull request (`IPullRequest` of `PullRequestDetailStore`), with the repository only as
+ * `repositoryId` / `repositoryName` and the project as `projectGuid`, not the REST API's object.
+ */
+export function pullRequestViewModel(req: PageRequest) {
+  const pr = req.pullRequest!;
+  const friendly = (ref: string) => ref.replace(/^refs\/heads\//, '');
+  return {
+    pullRequestId: pr.pullRequestId,
+    codeReviewId: pr.pullRequestId,
+    repositoryId: req.repo!.id,
+    repositoryName: req.repo!.name,
+    projectGuid: req.project!.id,
+    title: pr.title,
+    description: pr.description,
+    status: pr.status,
+    isDraft: pr.isDraft,
+    isFork: !!pr.forkSourceRepositoryId,
+    sourceRefName: pr.sourceRefName,
+    sourceFriendlyName: friendly(pr.sourceRefName),
+    targetRefName: pr.targetRefName,
+    targetFriendlyName: friendly(pr.targetRefName),
+  };
+}
+
 /** A repository as the Git REST API describes it: the shape menus pass (`GitRepository`). */
 export function gitRepository(req: PageRequest, project: Project, repo: Repository) {
   return {

@@ -7,7 +7,7 @@ import { changedFiles, commitsBetween } from '../repo-content';
 import { slot } from '../slot';
 import type { View } from '../view';
 import { commandBar, moreButton, relativeDay, tabBar } from './common';
-import { EXTENSION_MENUS, extensionItems, gitRepository } from './extension-menus';
+import { EXTENSION_MENUS, extensionItems, pullRequestViewModel } from './extension-menus';
 
 const TABS = ['overview', 'files', 'updates', 'commits'] as const;
 type Tab = (typeof TABS)[number];
@@ -97,9 +97,7 @@ export function pullRequestCommandBar(req: PageRequest): Html {
   const more = moreButton(
     `__bolt-menu-button-pr-${pr.pullRequestId}`,
     [],
-    extensionItems(req, EXTENSION_MENUS.pullRequest, {
-      pullRequest: { pullRequestId: pr.pullRequestId, title: pr.title, status: pr.status, sourceRefName: pr.sourceRefName, targetRefName: pr.targetRefName, repository: gitRepository(req, req.project!, req.repo!) },
-    }),
+    extensionItems(req, EXTENSION_MENUS.pullRequest, { pullRequest: pullRequestViewModel(req) }),
   );
   if (pr.status !== 'active') return commandBar([more]);
   const mine = pr.reviewers.find((r) => r.id === req.user.id);
