@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './index';
 
 /**
- * `npm run sandbox [-- --port N --data DIR --large --ssh-port N --no-ssh]`: starts the sandbox and
+ * `npm run sandbox [-- --port N --data DIR --large --ssh-port N --no-ssh --ado-extension VSIX --ado-extension-orgs a,b]`:
+ * starts the sandbox and
  * prints one JSON line `{url, port, caFile, spki, gitConfig, pats, ssh}` on stdout; request logs go to stderr.
  * Stops on SIGINT / SIGTERM.
  */
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean', default: false },
       'ssh-port': { type: 'string' },
       'no-ssh': { type: 'boolean', default: false },
+      'ado-extension': { type: 'string' },
+      'ado-extension-orgs': { type: 'string', default: 'fabrikam' },
     },
     strict: true,
   });
@@ -23,7 +26,9 @@ async function main(): Promise<void> {
   const sshPort = values['ssh-port'] === undefined ? 0 : Number(values['ssh-port']);
   if (!Number.isInteger(sshPort) || sshPort < 0 || sshPort > 65535) throw new Error(`--ssh-port must be a port number, not '${values['ssh-port']}'`);
   const ssh = values['no-ssh'] ? false : { port: sshPort };
-  const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet, ssh });
+  const vsix = values['ado-extension'];
+  const adoExtension = vsix ? { vsix, organizations: values['ado-extension-orgs'].split(',').filter(Boolean) } : undefined;
+  const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet, ssh, adoExtension });
   const { url, caFile, spki, gitConfig, pats } = sandbox;
   process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats, ssh: sandbox.ssh }) + '\n');
   console.error(`[sandbox] listening on 127.0.0.1:${sandbox.port}; data in ${sandbox.dataDir}`);
