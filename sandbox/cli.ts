@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './index';
 
 /**
- * `npm run sandbox [-- --port N --data DIR --large --ssh-port N --no-ssh --ado-extension VSIX --ado-extension-orgs a,b]`:
+ * `npm run sandbox [-- --port N --data DIR --large --ssh-port N --no-ssh --ado-extension VSIX|DIR --ado-extension-orgs a,b]`:
  * starts the sandbox and
  * prints one JSON line `{url, port, caFile, spki, gitConfig, pats, ssh}` on stdout; request logs go to stderr.
  * Stops on SIGINT / SIGTERM.
@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   const sshPort = values['ssh-port'] === undefined ? 0 : Number(values['ssh-port']);
   if (!Number.isInteger(sshPort) || sshPort < 0 || sshPort > 65535) throw new Error(`--ssh-port must be a port number, not '${values['ssh-port']}'`);
   const ssh = values['no-ssh'] ? false : { port: sshPort };
-  const vsix = values['ado-extension'];
-  const adoExtension = vsix ? { vsix, organizations: values['ado-extension-orgs'].split(',').filter(Boolean) } : undefined;
+  const pkg = values['ado-extension'];
+  const adoExtension = pkg ? { path: pkg, organizations: values['ado-extension-orgs'].split(',').filter(Boolean) } : undefined;
   const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet, ssh, adoExtension });
   const { url, caFile, spki, gitConfig, pats } = sandbox;
   process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats, ssh: sandbox.ssh }) + '\n');

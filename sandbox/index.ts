@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { EntraTokens } from './entra/tokens';
 import { Faults } from './faults';
 import { writeGitConfig } from './git-config';
 import { GitRepos } from './git-repos';
-import { readVsix, serveContribution } from './extension-host/server';
+import { readExtensionPackage, serveContribution } from './extension-host/server';
 import { certificateDnsNames, hostResolverRules, MARKETPLACE_CDN_SUFFIX, sandboxHosts } from './hosts';
 import { RequestLog } from './request-log';
 import { Router } from './router';
@@ -34,12 +34,13 @@ export interface SandboxOptions {
   /** The SSH endpoint (ssh.dev.azure.com stand-in, see README): on by default; `false` turns it off. */
   ssh?: boolean | SshEndpointOptions;
   /**
-   * An Azure DevOps extension installed in these organizations (names): the built `.vsix` is read
+   * An Azure DevOps extension installed in these organizations (names): the built `.vsix` (or the
+   * folder it was packed from, `dist/ado-extension/`) is read
    * as Azure DevOps reads it, its files are served from its publisher's Marketplace CDN host name
    * (`{publisher}.gallerycdn.vsassets.io`, in `hostResolverRules`), and its menu items show in
    * those organizations' pages (sandbox/web/views/extension-menus.ts).
    */
-  adoExtension?: { vsix: string; organizations: string[] };
+  adoExtension?: { path: string; organizations: string[] };
 }
 
 export interface Sandbox {
@@ -149,7 +150,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
 /** Reads the .vsix, serves its files on their own port (the CDN's host name) and installs it in the organizations named. */
 async function installExtension(store: Store, opts: NonNullable<SandboxOptions['adoExtension']>, tls: { certPem: string; keyPem: string }) {
-  const pkg = readVsix(await readFile(opts.vsix));
+  const pkg = await readExtensionPackage(opts.path);
   const host = `${pkg.extension.publisherId.toLowerCase()}.${MARKETPLACE_CDN_SUFFIX}`;
   const { server } = await serveContribution(pkg, '127.0.0.1', { cert: tls.certPem, key: tls.keyPem });
   for (const name of opts.organizations) {

@@ -89,6 +89,9 @@ export async function buildAdoExtension(outDir) {
     'extension.vsomanifest': Buffer.from(JSON.stringify(vso, null, 2)),
   };
   for (const { p } of declared) entries[p] = readFileSync(join(stage, p));
+  // The unpacked package holds the same manifests, so it can be read like the .vsix (the sandbox does).
+  writeFileSync(join(stage, 'extension.vsixmanifest'), entries['extension.vsixmanifest']);
+  writeFileSync(join(stage, 'extension.vsomanifest'), entries['extension.vsomanifest']);
   const extensions = [...new Set(Object.keys(entries).map((p) => extname(p)))].toSorted();
   const unknown = extensions.filter((e) => !CONTENT_TYPES[e]);
   if (unknown.length) throw new Error(`no content type for ${unknown.join(', ')}`);

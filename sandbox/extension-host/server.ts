@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Contribution, HostedExtension, HostPage } from './xdm-host';
@@ -40,7 +41,18 @@ export interface ExtensionPackage {
 
 /** Reads a .vsix as Azure DevOps does: its identity, its contributions and its addressable files. */
 export function readVsix(vsix: Uint8Array): ExtensionPackage {
-  const files = unzipSync(vsix);
+  return readPackageFiles(unzipSync(vsix));
+}
+
+/** Reads a built package: the .vsix, or the folder it was packed from (`dist/ado-extension/`). */
+export async function readExtensionPackage(path: string): Promise<ExtensionPackage> {
+  if (!(await stat(path)).isDirectory()) return readVsix(await readFile(path));
+  const names = (await readdir(path, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => relative(path, join(e.parentPath, e.name)).split(sep).join('/'));
+  return readPackageFiles(Object.fromEntries(await Promise.all(names.map(async (n) => [n, new Uint8Array(await readFile(join(path, n)))] as const))));
+}
+
+function readPackageFiles(files: Record<string, Uint8Array>): ExtensionPackage {
+  if (!files['extension.vsixmanifest'] || !files['extension.vsomanifest']) throw new Error('Not an extension package: no extension.vsixmanifest and extension.vsomanifest');
   const vsixManifest = strFromU8(files['extension.vsixmanifest']!);
   const identity = /<Identity [^>]*Id="([^"]+)" Version="([^"]+)" Publisher="([^"]+)"/.exec(vsixManifest);
   if (!identity) throw new Error('The .vsix has no identity');

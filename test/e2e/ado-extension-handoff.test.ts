@@ -50,7 +50,7 @@ const forged = { channel: HANDOFF_CHANNEL, id: 'forged0123456789', action: 'clon
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'adoc-handoff-'));
   const { vsix } = (await buildAdoExtension(tmp)) as { vsix: string };
-  sandbox = await startSandbox({ quiet: true, adoExtension: { vsix, organizations: ['fabrikam'] } });
+  sandbox = await startSandbox({ quiet: true, adoExtension: { path: vsix, organizations: ['fabrikam'] } });
   // Another publisher's frame posting exactly what ours posts.
   await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${EVIL}`, '-addext', `subjectAltName=DNS:${EVIL}`, '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')]);
   const tls = { cert: readFileSync(join(tmp, 'cert.pem'), 'utf8'), key: readFileSync(join(tmp, 'key.pem'), 'utf8') };

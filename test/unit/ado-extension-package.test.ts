@@ -5,6 +5,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script in plain JavaScript
 import { buildAdoExtension } from '../../scripts/build-ado-extension.mjs';
+import { readExtensionPackage } from '../../sandbox/extension-host/server';
 import { ADO_EXTENSION_PUBLISHER } from '../../src/shared/ado-extension';
 
 // The .vsix that `npm run build` writes, built into a temporary folder and unpacked as Azure
@@ -21,10 +22,13 @@ interface Contribution {
   properties: Record<string, string>;
 }
 let vso: { scopes: string[]; contributions: Contribution[] };
+let vsixPath: string;
+let unpacked: string;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'adoc-vsix-'));
-  const { vsix } = (await buildAdoExtension(out)) as { vsix: string };
+  const { vsix, dir } = (await buildAdoExtension(out)) as { vsix: string; dir: string };
+  [vsixPath, unpacked] = [vsix, dir];
   files = unzipSync(readFileSync(vsix));
   vso = JSON.parse(text('extension.vsomanifest'));
 }, 60_000);
@@ -88,5 +92,14 @@ describe('the Azure DevOps extension package', () => {
       // The bundles load nothing at run time either (no import of another URL).
       for (const script of refs.filter((r) => r.endsWith('.js'))) expect(text(script)).not.toMatch(/\bimport\s*\(|from\s*["']https?:/);
     }
+  });
+
+  it('reads the same from the .vsix and from the folder it was packed from (as the sandbox hosts it)', async () => {
+    const [packed, folder] = await Promise.all([readExtensionPackage(vsixPath), readExtensionPackage(unpacked)]);
+    expect(folder.extension).toEqual(packed.extension);
+    expect([...folder.addressable].toSorted()).toEqual([...packed.addressable].toSorted());
+    for (const path of packed.addressable) expect(folder.files[path], path).toEqual(packed.files[path]);
+    expect(packed.extension).toMatchObject({ publisherId: ADO_EXTENSION_PUBLISHER, extensionId: 'azure-devops-companion' });
+    await expect(readExtensionPackage(join(unpacked, 'img'))).rejects.toThrow(/Not an extension package/);
   });
 });
