@@ -31,7 +31,7 @@ export function extensionItems(req: PageRequest, target: string, context: unknow
   if (!ext || actions.length === 0) return undefined;
   return html`<template data-sandbox-extension-items>${actions.map(
     (c) =>
-      html`<button class="bolt-list-row bolt-button subtle" role="menuitem" type="button" title="${c.properties.title ?? ''}" data-sandbox-action="extension-action" data-sandbox-contribution="${ext.publisherId}.${ext.extensionId}.${c.id}" data-sandbox-context="${JSON.stringify(context)}">${c.properties.text ?? c.id}</button>`,
+      html`<button class="bolt-list-row bolt-button subtle" role="menuitem" type="button" title="${c.properties.title ?? ''}" data-sandbox-action="extension-action" data-sandbox-contribution="${ext.publisherId}.${ext.extensionId}.${c.id}" data-sandbox-project="${req.project?.name ?? ''}" data-sandbox-context="${JSON.stringify(context)}">${c.properties.text ?? c.id}</button>`,
   )}</template>`;
 }
 
