@@ -149,6 +149,15 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     expect(await page.$('#sandbox-extension-host')).toBeNull();
   }, 60_000);
 
+  it('Clone to desktop on the Files ⋮ hands off the repository and the branch shown', async () => {
+    await open('/Platform/_git/platform-tools?version=GBmain');
+    await openMenu('#__bolt-header-command-bar-menu-button');
+    const panel = await choose('clone-repository', 'platform-tools, branch main');
+    expect(panel).toContain('Clone to desktop');
+    await world.click(HANDOFF, 'button', 'Dismiss');
+    await world.waitForText(HANDOFF, (t) => t.length === 0);
+  }, 60_000);
+
   it("Clone to desktop on a branch row opens the browser extension's panel, and clones that branch only on the user's clicks", async () => {
     await open('/Platform/_git/build-scripts/branches');
     await openMenu('tr[data-sandbox-branch="feature/readme-update"] [data-sandbox-action="more"]');
