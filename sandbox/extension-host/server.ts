@@ -3,34 +3,20 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { build } from 'esbuild';
 import { strFromU8, unzipSync } from 'fflate';
-import type { Contribution, HostedExtension, HostPage } from './xdm-host';
+import type { Contribution, HostedExtension } from './xdm-host';
 
 /**
- * The sandbox's extension hosting: reads a built .vsix as Azure DevOps does, serves its files from
- * their own origin (standing in for the Marketplace CDN) and a page on another origin that draws
- * the contributed menu items and speaks the host side of the SDK (xdm-host.ts).
+ * The sandbox's extension hosting, server side: reads a built .vsix as Azure DevOps does and serves
+ * its files from their own origin (standing in for the Marketplace CDN). The pages draw the
+ * contributed menu items (web/views/extension-menus.ts) and speak the host side of the SDK
+ * (xdm-host.ts, run by the page script).
  */
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.json': 'application/json' };
 
 const listen = (server: Server, host: string) =>
   new Promise<string>((resolve) => server.listen(0, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`)));
-
-export interface ExtensionHost {
-  /** The page's URL (its origin is the "Azure DevOps" one). */
-  pageUrl: string;
-  /** The origin the contribution is served from. */
-  contributionOrigin: string;
-  close(): Promise<void>;
-}
-
-export interface Menu {
-  target: string;
-  label: string;
-  context: unknown;
-}
 
 export interface ExtensionPackage {
   files: Record<string, Uint8Array>;
@@ -40,7 +26,7 @@ export interface ExtensionPackage {
 }
 
 /** Reads a .vsix as Azure DevOps does: its identity, its contributions and its addressable files. */
-export function readVsix(vsix: Uint8Array): ExtensionPackage {
+function readVsix(vsix: Uint8Array): ExtensionPackage {
   return readPackageFiles(unzipSync(vsix));
 }
 
@@ -72,30 +58,4 @@ export async function serveContribution(pkg: ExtensionPackage, host: string, tls
   const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   const origin = await listen(server, host);
   return { origin: tls ? origin.replace(/^http:/, 'https:') : origin, server };
-}
-
-/** The page script that hosts the extension (xdm-host.ts) with its configuration, as one bundle. */
-export async function hostScript(config: { extension: HostedExtension; page: HostPage; menus: Menu[] }): Promise<string> {
-  const script = (await build({ entryPoints: [join(import.meta.dirname, 'page.ts')], bundle: true, format: 'iife', write: false, logLevel: 'warning' })).outputFiles[0]!.text;
-  return `window.extensionHostConfig = ${JSON.stringify(config)};\n${script}`;
-}
-
-/** A page on its own origin hosting the package served from another (localhost and 127.0.0.1 differ). */
-export async function startExtensionHost(vsix: Uint8Array, page: HostPage, menus: Menu[]): Promise<ExtensionHost> {
-  const pkg = readVsix(vsix);
-  const cdn = await serveContribution(pkg, 'localhost');
-  const script = await hostScript({ extension: { ...pkg.extension, baseUrl: `${cdn.origin}/` }, page, menus });
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Sandbox Azure DevOps</title></head><body><div id="menus"></div><script src="/host.js"></script></body></html>`;
-  const site = createServer((req, res) => {
-    if (req.url === '/host.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-  });
-  const pageUrl = `${await listen(site, '127.0.0.1')}/${encodeURIComponent(page.organization)}/${encodeURIComponent(page.project)}/_git/site/branches`;
-  return {
-    pageUrl,
-    contributionOrigin: cdn.origin,
-    close: async () => {
-      await Promise.all([cdn.server, site].map((s) => new Promise((r) => s.close(r))));
-    },
-  };
 }

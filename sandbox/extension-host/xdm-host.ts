@@ -125,9 +125,9 @@ class Channel {
 }
 
 /**
- * Hosts one extension on a sandbox page: its action contributions for `target` as menu items in
- * `menu`, each run in a hidden iframe of the extension's origin with `context`, and its custom
- * dialogs in a visible one. Returns the log of what happened, for tests.
+ * Hosts one extension on a sandbox page: runs its action contributions, each in a hidden iframe of
+ * the extension's origin with the context its menu passes, and its custom dialogs in a visible
+ * one. Returns the log of what happened, for tests.
  */
 export function hostExtension(ext: HostedExtension, page: HostPage, signal: AbortSignal) {
   const origin = new URL(ext.baseUrl).origin;
@@ -200,20 +200,7 @@ export function hostExtension(ext: HostedExtension, page: HostPage, signal: Abor
     );
   }
 
-  /** Menu items for `target`; choosing one runs its action with `context`. */
-  function menuItems(target: string, context: () => unknown): HTMLElement[] {
-    return actionsFor(ext, target).map((c) => {
-      const item = document.createElement('button');
-      item.type = 'button';
-      item.setAttribute('role', 'menuitem');
-      item.dataset.contribution = fullId(c.id);
-      item.textContent = c.properties.text ?? c.id;
-      item.addEventListener('click', () => run(fullId(c.id), context()));
-      return item;
-    });
-  }
-
-  return { log, menuItems, run };
+  return { log, run };
 }
 
 /** The action contributions an extension adds to the menu `target`, in the manifest's order. */

@@ -1,47 +1,53 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script in plain JavaScript
 import { buildAdoExtension } from '../../scripts/build-ado-extension.mjs';
-import { startExtensionHost, type ExtensionHost } from '../../sandbox/extension-host/server';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { INSTALL_GUIDE_URL, RELEASES_URL } from '../../src/shared/project-links';
 import { findChromium } from './chromium';
 
-// The built .vsix hosted by the sandbox in real Chromium, without the browser extension: the real
-// azure-devops-extension-sdk in the contribution completes its handshake with the sandbox's host
-// side, receives the branch row's context through execute(), hears no acknowledgement and opens
-// its dialog through the host's layout service, with the branch's clone URLs and a VS Code link.
+// The built .vsix installed in the sandbox's fabrikam organization, in real Chromium without the
+// browser extension: a branch row's ⋮ shows its item; the real azure-devops-extension-sdk in the
+// contribution (served from our publisher's CDN name) completes its handshake with the sandbox's
+// host side, receives the row's context through execute(), hears no acknowledgement and opens its
+// dialog through the host's layout service, with the branch's clone URLs, a VS Code link and
+// where to get the browser extension and the companion.
 
-const remoteUrl = 'https://dev.azure.com/contoso/Web/_git/site';
-const sshUrl = 'git@ssh.dev.azure.com:v3/contoso/Web/site';
-const repository = { id: 'r1', name: 'site', project: { id: 'p1', name: 'Web' }, remoteUrl, sshUrl };
+const remoteUrl = 'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/build-scripts';
+const sshUrl = 'git@ssh.dev.azure.com:v3/fabrikam/Platform/build-scripts';
+const ID = 'adocompanion.azure-devops-companion';
 
 let out: string;
-let host: ExtensionHost;
+let sandbox: Sandbox;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'adoc-vsix-host-'));
   const { vsix } = (await buildAdoExtension(out)) as { vsix: string };
-  host = await startExtensionHost(readFileSync(vsix), { organization: 'contoso', project: 'Web', user: 'Sandbox User' }, [
-    { target: 'ms.vss-code-web.git-branches-tree-menu', label: 'Branch feature/x', context: { item: { fullName: 'refs/heads/feature/x' }, repository } },
-  ]);
+  sandbox = await startSandbox({ quiet: true, ssh: false, adoExtension: { path: vsix, organizations: ['fabrikam'] } });
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
-  browser = await launch({ executablePath, headless: true, pipe: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launch({
+    executablePath,
+    headless: true,
+    pipe: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', `--host-resolver-rules=${sandbox.hostResolverRules}`, `--ignore-certificate-errors-spki-list=${sandbox.spki}`],
+  });
   page = await browser.newPage();
-  for (const origin of [host.contributionOrigin, new URL(host.pageUrl).origin]) {
+  for (const origin of [sandbox.extensionOrigin!, sandbox.url]) {
     await browser.defaultBrowserContext().overridePermissions(origin, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
   }
-  await page.goto(host.pageUrl);
+  await page.goto(`${sandbox.url}/_sandbox/signin?user=ada&returnUrl=${encodeURIComponent('/fabrikam/Platform/_git/build-scripts/branches')}`);
+  await page.waitForSelector('tr[data-sandbox-branch="feature/readme-update"]', { timeout: 15_000 });
 }, 90_000);
 
 afterAll(async () => {
   await browser?.close();
-  await host?.close();
+  await sandbox?.close();
   rmSync(out, { recursive: true, force: true });
 });
 
@@ -56,17 +62,18 @@ async function dialogFrame(): Promise<Frame> {
 
 describe('the Azure DevOps extension hosted by the sandbox', () => {
   it("draws the branch row's menu item from the package", async () => {
-    const items = await page.$$eval('[role="menu"][data-target="ms.vss-code-web.git-branches-tree-menu"] [role="menuitem"]', (els) => els.map((e) => e.textContent));
-    expect(items).toEqual(['Clone to desktop']);
+    await page.click('tr[data-sandbox-branch="feature/readme-update"] [data-sandbox-action="more"]');
+    const items = await page.$$eval('[data-sandbox-callout="more"] [data-sandbox-contribution]', (els) => els.map((e) => [e.textContent, e.getAttribute('data-sandbox-contribution')]));
+    expect(items).toEqual([['Clone to desktop', `${ID}.clone-branch`]]);
   });
 
   it('without the browser extension, the action completes the SDK handshake and opens the dialog with the clone URLs and the VS Code link', async () => {
-    await page.click('[role="menuitem"][data-contribution="adocompanion.azure-devops-companion.clone-branch"]');
+    await page.click(`[data-sandbox-callout="more"] [data-sandbox-contribution="${ID}.clone-branch"]`);
     const frame = await dialogFrame();
-    expect(new URL(frame.url()).origin).toBe(host.contributionOrigin);
+    expect(new URL(frame.url()).origin).toBe(sandbox.extensionOrigin);
     expect(await page.$eval('[role="dialog"]', (d) => d.getAttribute('aria-label'))).toBe('Clone to desktop');
     expect(await frame.$$eval('input.url', (els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([remoteUrl, sshUrl]);
-    expect(await frame.$eval('code', (e) => e.textContent)).toBe('feature/x');
+    expect(await frame.$eval('code', (e) => e.textContent)).toBe('feature/readme-update');
     expect(await frame.$eval('a.vscode', (a) => a.getAttribute('href'))).toBe(`vscode://vscode.git/clone?url=${encodeURIComponent(remoteUrl)}`);
     // Where to get the browser extension and the companion: the project's release and README.
     expect(await frame.$$eval('a.releases, a.guide', (links) => links.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([
@@ -75,12 +82,8 @@ describe('the Azure DevOps extension hosted by the sandbox', () => {
     ]);
     const log = await hostLog();
     // In causal order; the dialog's own handshake and execute's answer may come either way round.
-    expect(log.slice(0, 3)).toEqual([
-      'execute adocompanion.azure-devops-companion.clone-branch',
-      'handshake adocompanion.azure-devops-companion.clone-branch',
-      'dialog adocompanion.azure-devops-companion.companion-dialog',
-    ]);
-    expect(log.slice(3).toSorted()).toEqual(['executed adocompanion.azure-devops-companion.clone-branch', 'handshake adocompanion.azure-devops-companion.companion-dialog']);
+    expect(log.slice(0, 3)).toEqual([`execute ${ID}.clone-branch`, `handshake ${ID}.clone-branch`, `dialog ${ID}.companion-dialog`]);
+    expect(log.slice(3).toSorted()).toEqual([`executed ${ID}.clone-branch`, `handshake ${ID}.companion-dialog`]);
   }, 60_000);
 
   it("the dialog's copy button puts the URL on the clipboard", async () => {

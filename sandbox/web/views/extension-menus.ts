@@ -43,6 +43,8 @@ export function extensionHostConfig(req: PageRequest): Html | undefined {
   return html`<script id="sandbox-extension-host" type="application/json">${jsonForScript({ extension: ext, page })}</script>`;
 }
 
+const friendly = (ref: string) => ref.replace(/^refs\/heads\//, '');
+
 /**
  * What Azure DevOps' pull request page passes its ⋮ menu's contributions: its own view model of the
  * pull request (`IPullRequest` of `PullRequestDetailStore`), with the repository only as
@@ -50,7 +52,6 @@ export function extensionHostConfig(req: PageRequest): Html | undefined {
  */
 export function pullRequestViewModel(req: PageRequest) {
   const pr = req.pullRequest!;
-  const friendly = (ref: string) => ref.replace(/^refs\/heads\//, '');
   return {
     pullRequestId: pr.pullRequestId,
     codeReviewId: pr.pullRequestId,
