@@ -24,6 +24,8 @@ export default defineConfig({
       skipManifestValidation: true,
       disableAutoLaunch: true,
       printSummary: false,
+      // The injected features' own code, which the background runs in a page on first use (src/content/lazy.ts).
+      additionalInputs: ['src/content/panels.ts'],
     }),
   ],
 });

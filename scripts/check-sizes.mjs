@@ -9,18 +9,22 @@ const KB = 1024;
 
 /**
  * Budgets in gzipped bytes. The content script loads on every Azure DevOps page: the product's
- * target is 15 KB (13.8 KB when it was lowered from 25 KB). Checking out pull requests, starting
- * work items, opening files, pages served by their own session and the Azure DevOps extension's
- * hand-off took it to 23 KB; the budget holds that until the features load on first use (issue 16
- * stays open for it). The others sit about 20 % above their size when the budgets were set
- * (worker 59.3, options 45.4 KB; popup 17.4 KB once its other tabs loaded on first use; host
- * 71.6 KB once zod was imported as a namespace, which lets esbuild drop what it does not use), so a large accidental addition fails the
- * build while ordinary growth does not; raise one on purpose, in the same change that needs it.
- * Only these files are read: the companion's executables in dist/companion/ (~100 MB, nearly all
- * of it Node itself) and its npm package (the host bundle measured here) are not budgeted.
+ * target is 15 KB (13.8 KB when it was lowered from 25 KB; the features of issue 6 took it to 23 KB
+ * until they loaded on first use, issue 16). It holds what every page needs at once: the URL
+ * predicates, the registry, the anchor observer and each feature's button; each feature's panel and
+ * logic is in `content panels` (src/content/panels.ts), which the background runs in a page only
+ * when a feature is first used (src/content/lazy.ts), so it is budgeted on its own, like the
+ * others. Those sit about 20 % above their size when the budgets were set (panels 19.4 KB; worker
+ * 59.3, options 45.4 KB; popup 17.4 KB once its other tabs loaded on first use; host 71.6 KB once
+ * zod was imported as a namespace, which lets esbuild drop what it does not use), so a large
+ * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
+ * same change that needs it. Only these files are read: the companion's executables in
+ * dist/companion/ (~100 MB, nearly all of it Node itself) and its npm package (the host bundle
+ * measured here) are not budgeted.
  */
 export const BUDGETS = [
-  { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 24 * KB },
+  { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 15 * KB },
+  { name: 'content panels', kind: 'file', path: 'chrome/src/content/panels.js', budget: 23 * KB },
   { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 72 * KB },
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', budget: 21 * KB },
   { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },

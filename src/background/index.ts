@@ -9,6 +9,9 @@ import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
 import { optionsUrl } from '../shared/ui/open';
 
+/** The injected features' own code, loaded on first use (src/content/lazy.ts); vite.config.ts builds it. */
+const FEATURES_SCRIPT = 'src/content/panels.js';
+
 // zod's JIT path uses `new Function`, which extension CSPs refuse.
 z.config({ jitless: true });
 
@@ -38,6 +41,7 @@ const gateway = createGateway({
   oauthConfig: () => oauthConfig(local),
   openOptions: async (section) => void (await browser.tabs.create({ url: browser.runtime.getURL(`src/options/index.html#${section}`) })),
   tabMessage: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
+  injectFeatures: async (tabId, frameId) => void (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [FEATURES_SCRIPT] })),
   companion: createCompanion({
     connect: (name) => browser.runtime.connectNative(name),
     lastError: () => chrome.runtime.lastError?.message,

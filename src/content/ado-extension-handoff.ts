@@ -1,8 +1,7 @@
 import type { AdoPage } from '../shared/ado/urls';
 import { HANDOFF_CHANNEL, isContributionMessage, parseHandoff, type Handoff, type HandoffAck } from '../shared/ado-extension';
 import type { Feature } from './feature';
-import { h, widget } from './ui/dom';
-import { actions, button } from './ui/parts';
+import { h, onActivate, widget } from './ui/dom';
 
 /**
  * The browser extension's end of the Azure DevOps extension's menus (ado-extension/). A menu item's
@@ -52,19 +51,22 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     host.style.cssText = 'position:fixed;z-index:2147483000;right:16px;bottom:16px';
     const feature = features.find((f) => (f.id as string) === FEATURE_OF[m.action]);
     const slot = h('div', { class: 'adoc-row' });
+    const dismiss = h('button', { class: 'adoc-button', type: 'button' }, 'Dismiss');
+    onActivate(dismiss, () => life.abort(), life.signal);
     const panel = h(
       'div',
       { class: 'adoc-panel', role: 'dialog', 'aria-label': `Azure DevOps Companion: ${VERB[m.action]}` },
       h('h2', { class: 'adoc-title' }, VERB[m.action]),
       h('p', null, describe(m)),
       feature ? slot : h('p', { class: 'adoc-muted' }, 'This version of the browser extension cannot do that yet.'),
-      actions(button('Dismiss', () => life.abort(), life.signal)),
+      h('div', { class: 'adoc-row adoc-wrap' }, dismiss),
     );
     root.append(panel);
     document.body.append(host);
     life.signal.addEventListener('abort', () => host.remove(), { once: true });
     // The feature draws its own button, which opens its own panel (plan, companion checks, progress).
-    if (feature) slot.append(feature.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true }));
+    const drawn = feature?.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true });
+    if (drawn) slot.append(drawn);
   }
 
   window.addEventListener(

@@ -91,6 +91,20 @@ export const PR_HEADER_ACTIONS: Anchor = {
   source: 'A, U (checked live), G (.repos-pr-header-vote-button; G inserts into the actions container)',
   confidence: 'high',
 };
+/**
+ * The same place on a pull request whose header has no vote button (the sandbox draws none once
+ * it is completed or abandoned): the header's child holding its command bar. Without it the
+ * features of such a pull request sat in the floating dock.
+ */
+export const PR_HEADER_COMMANDBAR: Anchor = {
+  selector: '.repos-pr-header > :is(.bolt-header-commandbar, :has(.bolt-header-commandbar))',
+  pages: ['pullRequest'],
+  place: 'beside',
+  source: 'UI (.bolt-header-commandbar, a bolt header\'s commands) + G (the actions are the header\'s second child); for a header without a vote button',
+  confidence: 'medium',
+};
+/** The pull request header's actions, with and without a vote button. */
+export const PR_HEADER_ANCHORS: readonly Anchor[] = [PR_HEADER_ACTIONS, PR_HEADER_COMMANDBAR];
 /** The pull request create page's header with its two branch pickers. */
 export const PR_CREATE_HEADER: Anchor = {
   selector: '.repos-pr-create-header',
@@ -132,9 +146,9 @@ export const WORK_ITEM_HEADER_CONTENT: Anchor = {
 /** Each feature's places, in the order they are looked for (the live check reports on each). */
 export const FEATURE_ANCHORS: Record<FeatureId, readonly Anchor[]> = {
   'clone-to-desktop': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, BRANCHES_COMMANDBAR],
-  'forks-as-remotes': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, PR_HEADER_ACTIONS],
-  'pull-request-reviewers': [PR_RIGHT_PANE, PR_HEADER_ACTIONS, PR_CREATE_HEADER],
-  'pull-request-checkout': [PR_HEADER_ACTIONS],
+  'forks-as-remotes': [FILES_COMMANDBAR, FILES_HEADER_COMMANDBAR, EMPTY_REPO_CLONE, ...PR_HEADER_ANCHORS],
+  'pull-request-reviewers': [PR_RIGHT_PANE, ...PR_HEADER_ANCHORS, PR_CREATE_HEADER],
+  'pull-request-checkout': PR_HEADER_ANCHORS,
   'open-in-editor': [FILE_VIEW_COMMANDBAR, FILE_VIEW_HEADER_COMMANDBAR],
   'start-work': [WORK_ITEM_HEADER_CONTROLS, WORK_ITEM_MAIN_HEADER, WORK_ITEM_HEADER_CONTENT],
 };

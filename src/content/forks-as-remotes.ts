@@ -1,13 +1,11 @@
 import { ask } from './ask';
-import { isPullRequest, isRepoFiles, isRepoHome, parseAdoUrl, type AdoPage } from '../shared/ado/urls';
-import { FEATURE_ANCHORS, placeInHeader, PR_BRANCH_LINKS } from './anchors';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
 import { progressText, startClone } from './clone-task';
-import type { Feature } from './feature';
+import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { repoKeyOf } from './repo-on-page';
+import { pullRequestFork, repoKeyOf } from './repo-on-page';
 import { companionStatus, problemText } from './session';
-import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
+import { fill, h, onActivate } from './ui/dom';
 import { actions, alertBox, button, coin, pathText, problemBox, progressBar } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
@@ -42,155 +40,127 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 
-const ANCHORS = FEATURE_ANCHORS['forks-as-remotes'];
+/** Takes over the button features.ts drew. */
+export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }) => {
+  const trigger = drawnTrigger!;
+  const repo = repoKeyOf(page)!;
+  const fork = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
 
-const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  let panel: Popover | undefined;
+  // Loaded when first opened: listing forks costs REST calls the page may never need.
+  let loaded: Promise<Loaded | string> | undefined;
 
-/** The fork a pull request comes from: its source branch link points into another repository. */
-function pullRequestFork(page: AdoPage): { project: string; name: string } | undefined {
-  const href = document.querySelector<HTMLAnchorElement>(PR_BRANCH_LINKS)?.href;
-  const source = href ? parseAdoUrl(href) : undefined;
-  if (!source?.repository || !source.project || !page.repository) return undefined;
-  return same(source.repository, page.repository) && same(source.project, page.project ?? page.repository) ? undefined : { project: source.project, name: source.repository };
-}
+  const isSource = (r: RepoSummary) => !!fork && r.name.toLowerCase() === fork.name.toLowerCase() && r.project.name.toLowerCase() === fork.project.toLowerCase();
 
-export const forksAsRemotes: Feature = {
-  id: 'forks-as-remotes',
-  title: 'Forks as remotes',
-  // Where forks are for a user: the repository's Files page (Azure DevOps forks from its ⋮ menu)
-  // and the pull request page when the pull request comes from a fork. No public source shows a
-  // web page listing forks.
-  include: [(p) => isRepoFiles(p), (p) => isRepoHome(p), (p) => isPullRequest(p)],
-  anchors: ANCHORS,
-  mount(anchor, { signal, page, floating }) {
-    const repo = repoKeyOf(page)!;
-    const { host, root } = widget('forks-as-remotes');
-    const fork = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
-    if (page.page === 'pullRequest' && !fork) {
-      // Not from a fork: nothing to add here.
-      host.hidden = true;
-      return host;
-    }
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), h('span', { class: 'adoc-label' }, fork ? 'Fork remote…' : 'Add remote…'));
-    root.append(trigger);
-    if (floating) placeFloating(anchor, host);
-    else placeInHeader(ANCHORS, anchor, host, trigger, () => (fork ? `Add the fork ${fork.project}/${fork.name} as a remote` : 'Forks: add as remote, fork and clone'), signal);
+  function remoteRow(data: Loaded, r: RepoSummary, isParent: boolean): HTMLElement {
+    const name = h('input', { class: 'adoc-input adoc-mono', value: isParent ? 'upstream' : remoteName(r.project.name), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12 });
+    const status = h('span', { class: 'adoc-muted', role: 'status' });
+    const add = button('Add', () => {
+      const path = data.clonePath;
+      const remote = name.value.trim();
+      if (!path || !remote) return;
+      add.disabled = true;
+      status.className = 'adoc-muted';
+      status.textContent = 'Adding…';
+      ask({ type: 'local.addRemote', path, name: remote, repo: keyOf(r) })
+        .then(() => {
+          status.textContent = `Added; fetching ${remote}…`;
+          return ask({ type: 'local.fetch', path, remote });
+        })
+        .then(() => {
+          status.className = 'adoc-good';
+          status.textContent = `Added ${remote} and fetched it.`;
+          add.textContent = 'Added';
+        })
+        .catch((e: unknown) => {
+          add.disabled = false;
+          status.className = 'adoc-bad';
+          status.textContent = problemText(e);
+        });
+    }, signal, { small: true, ariaLabel: `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath });
+    return h(
+      'li',
+      { 'data-repo': r.id },
+      coin(r.project.name),
+      h(
+        'div',
+        { class: 'adoc-grow' },
+        h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
+        status,
+      ),
+      name,
+      add,
+    );
+  }
 
-    let panel: Popover | undefined;
-    // Loaded when first opened: listing forks costs REST calls the page may never need.
-    let loaded: Promise<Loaded | string> | undefined;
+  function forkAndClone(data: Loaded): HTMLElement {
+    const original = data.forks.repo;
+    const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
+    projects.value = original.project.id;
+    const suggested = () => (projects.value === original.project.id ? `${original.name}-fork` : original.name);
+    const name = h('input', { class: 'adoc-input adoc-grow', value: suggested(), 'aria-label': 'Name of the fork' });
+    let edited = false;
+    name.addEventListener('input', () => (edited = true), { signal });
+    projects.addEventListener('change', () => !edited && (name.value = suggested()), { signal });
+    const out = h('div', { class: 'adoc-col' });
+    const go = button('Fork and clone', () => {
+      go.disabled = true;
+      const bar = progressBar('Fork and clone');
+      fill(out, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
+      void (async () => {
+        try {
+          const created = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
+          fill(out, bar.el);
+          const task = startClone(`${page.orgBaseUrl}|${created.project.name}|${created.name}`.toLowerCase(), { repo: keyOf(created) });
+          task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
+          const cloned = await task.result;
+          await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
+          fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${created.project.name} / ${created.name}, cloned to `, pathText(cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
+        } catch (e) {
+          go.disabled = false;
+          fill(out, problemBox(e, signal));
+        }
+      })();
+    }, signal, { primary: true, disabled: !data.companionReady });
+    return h('div', { class: 'adoc-col' }, sub('Fork and clone'), h('div', { class: 'adoc-row' }, projects, name), actions(go), out);
+  }
 
-    const isSource = (r: RepoSummary) => !!fork && r.name.toLowerCase() === fork.name.toLowerCase() && r.project.name.toLowerCase() === fork.project.toLowerCase();
+  function content(data: Loaded | string | undefined): (Node | false)[] {
+    const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
+    if (data === undefined) return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
+    if (typeof data === 'string') return [title, alertBox(data)];
+    // The pull request's own fork first.
+    const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b)) - Number(isSource(a)));
+    const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(data, f, false))];
+    return [
+      title,
+      sub('Add as a remote of your clone'),
+      !data.companionReady
+        ? h('p', { class: 'adoc-muted' }, 'Install the companion (see Clone to desktop) to add remotes on this computer.')
+        : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
+      data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
+      rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
+      forkAndClone(data),
+    ];
+  }
 
-    function remoteRow(data: Loaded, r: RepoSummary, isParent: boolean): HTMLElement {
-      const name = h('input', { class: 'adoc-input adoc-mono', value: isParent ? 'upstream' : remoteName(r.project.name), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12 });
-      const status = h('span', { class: 'adoc-muted', role: 'status' });
-      const add = button('Add', () => {
-        const path = data.clonePath;
-        const remote = name.value.trim();
-        if (!path || !remote) return;
-        add.disabled = true;
-        status.className = 'adoc-muted';
-        status.textContent = 'Adding…';
-        ask({ type: 'local.addRemote', path, name: remote, repo: keyOf(r) })
-          .then(() => {
-            status.textContent = `Added; fetching ${remote}…`;
-            return ask({ type: 'local.fetch', path, remote });
-          })
-          .then(() => {
-            status.className = 'adoc-good';
-            status.textContent = `Added ${remote} and fetched it.`;
-            add.textContent = 'Added';
-          })
-          .catch((e: unknown) => {
-            add.disabled = false;
-            status.className = 'adoc-bad';
-            status.textContent = problemText(e);
-          });
-      }, signal, { small: true, ariaLabel: `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath });
-      return h(
-        'li',
-        { 'data-repo': r.id },
-        coin(r.project.name),
-        h(
-          'div',
-          { class: 'adoc-grow' },
-          h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
-          status,
-        ),
-        name,
-        add,
-      );
-    }
-
-    function forkAndClone(data: Loaded): HTMLElement {
-      const original = data.forks.repo;
-      const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
-      projects.value = original.project.id;
-      const suggested = () => (projects.value === original.project.id ? `${original.name}-fork` : original.name);
-      const name = h('input', { class: 'adoc-input adoc-grow', value: suggested(), 'aria-label': 'Name of the fork' });
-      let edited = false;
-      name.addEventListener('input', () => (edited = true), { signal });
-      projects.addEventListener('change', () => !edited && (name.value = suggested()), { signal });
-      const out = h('div', { class: 'adoc-col' });
-      const go = button('Fork and clone', () => {
-        go.disabled = true;
-        const bar = progressBar('Fork and clone');
-        fill(out, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
-        void (async () => {
-          try {
-            const created = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
-            fill(out, bar.el);
-            const task = startClone(`${page.orgBaseUrl}|${created.project.name}|${created.name}`.toLowerCase(), { repo: keyOf(created) });
-            task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
-            const cloned = await task.result;
-            await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
-            fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${created.project.name} / ${created.name}, cloned to `, pathText(cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
-          } catch (e) {
-            go.disabled = false;
-            fill(out, problemBox(e, signal));
-          }
-        })();
-      }, signal, { primary: true, disabled: !data.companionReady });
-      return h('div', { class: 'adoc-col' }, sub('Fork and clone'), h('div', { class: 'adoc-row' }, projects, name), actions(go), out);
-    }
-
-    function content(data: Loaded | string | undefined): (Node | false)[] {
-      const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
-      if (data === undefined) return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
-      if (typeof data === 'string') return [title, alertBox(data)];
-      // The pull request's own fork first.
-      const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b)) - Number(isSource(a)));
-      const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(data, f, false))];
-      return [
-        title,
-        sub('Add as a remote of your clone'),
-        !data.companionReady
-          ? h('p', { class: 'adoc-muted' }, 'Install the companion (see Clone to desktop) to add remotes on this computer.')
-          : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
-        data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
-        rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
-        forkAndClone(data),
-      ];
-    }
-
-    onActivate(trigger, () => {
-      if (panel) return panel.close();
-      trigger.setAttribute('aria-expanded', 'true');
-      const opened = openPopover(
-        { trigger, owner: host, label: `Remotes for ${repo.name}`, signal, onClose: () => ((panel = undefined), trigger.setAttribute('aria-expanded', 'false')) },
-        (body) => fill(body, content(undefined)),
-      );
-      panel = opened;
-      loaded ??= load(repo);
-      void loaded.then((data) => {
-        if (panel !== opened) return;
-        fill(opened.body, content(data));
-        opened.body.querySelector<HTMLElement>('button:not(:disabled), input')?.focus();
-        // A failure is not kept: opening again tries again.
-        if (typeof data === 'string') loaded = undefined;
-      });
-    }, signal);
-    return host;
-  },
+  const open = () => {
+    if (panel || signal.aborted) return;
+    trigger.setAttribute('aria-expanded', 'true');
+    const opened = openPopover(
+      { trigger, owner: host, label: `Remotes for ${repo.name}`, signal, onClose: () => ((panel = undefined), trigger.setAttribute('aria-expanded', 'false')) },
+      (body) => fill(body, content(undefined)),
+    );
+    panel = opened;
+    loaded ??= load(repo);
+    void loaded.then((data) => {
+      if (panel !== opened) return;
+      fill(opened.body, content(data));
+      opened.body.querySelector<HTMLElement>('button:not(:disabled), input')?.focus();
+      // A failure is not kept: opening again tries again.
+      if (typeof data === 'string') loaded = undefined;
+    });
+  };
+  onActivate(trigger, () => (panel ? panel.close() : open()), signal);
+  return { open };
 };

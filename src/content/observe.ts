@@ -63,6 +63,11 @@ export const documentSource: AnchorSource = {
   },
   query(selectors) {
     for (const selector of selectors) {
+      // The first match is nearly always the page's own (our nodes have closed roots): one
+      // querySelector, and the whole list only when the first is ours.
+      const first = document.querySelector(selector);
+      if (!first) continue;
+      if (!first.closest(OURS)) return first;
       for (const el of document.querySelectorAll(selector)) if (!el.closest(OURS)) return el;
     }
     return null;

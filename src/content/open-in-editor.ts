@@ -1,11 +1,10 @@
 import { ask } from './ask';
-import { isRepoFiles } from '../shared/ado/urls';
 import type { ClonePlan } from '../shared/messages';
-import type { Feature } from './feature';
+import type { Attach } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus, problemText } from './session';
-import { FEATURE_ANCHORS, FILE_EDIT_COMMAND, placeInHeader } from './anchors';
-import { fill, h, icon, placeFloating, widget } from './ui/dom';
+import { FILE_EDIT_COMMAND } from './anchors';
+import { fill, h } from './ui/dom';
 import { actions, alertBox, button } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
@@ -17,75 +16,63 @@ import { popoverToggle } from './ui/popover';
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
-const ANCHORS = FEATURE_ANCHORS['open-in-editor'];
+/** Takes over the button features.ts drew. */
+export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floating }) => {
+  const repo = repoKeyOf(page)!;
+  // The command bar holds Edit while a file is shown; a folder opens as the clone.
+  const isFile = !floating && anchor.querySelector(FILE_EDIT_COMMAND) !== null;
+  const line = Number.parseInt(new URL(location.href).searchParams.get('line') ?? '', 10);
+  const file = isFile ? page.path : undefined;
 
-export const openInEditor: Feature = {
-  id: 'open-in-editor',
-  title: 'Open in editor',
-  include: [(p) => isRepoFiles(p) && !!p.path && p.path !== '/'],
-  anchors: ANCHORS,
-  mount(anchor, { signal, page, floating }) {
-    const repo = repoKeyOf(page)!;
-    // The command bar holds Edit while a file is shown; a folder opens as the clone.
-    const isFile = !floating && anchor.querySelector(FILE_EDIT_COMMAND) !== null;
-    const line = Number.parseInt(new URL(location.href).searchParams.get('line') ?? '', 10);
-    const file = isFile ? page.path : undefined;
-    const { host, root } = widget('open-in-editor');
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('open'), h('span', { class: 'adoc-label' }, 'Open in editor'));
-    root.append(trigger);
-    if (floating) placeFloating(anchor, host);
-    else placeInHeader(ANCHORS, anchor, host, trigger, () => 'Open in editor', signal);
+  let body: (Node | false)[] = [];
+  const panel = popoverToggle({
+    trigger: trigger!,
+    owner: host,
+    label: 'Open in editor',
+    signal,
+    draw: (b) => fill(b, body),
+    onOpen: () => void start(),
+  });
+  const show = (content: (Node | false)[]) => {
+    body = content;
+    if (panel.current) fill(panel.current.body, body);
+  };
 
-    let body: (Node | false)[] = [];
-    const panel = popoverToggle({
-      trigger,
-      owner: host,
-      label: 'Open in editor',
-      signal,
-      draw: (b) => fill(b, body),
-      onOpen: () => void start(),
-    });
-    const show = (content: (Node | false)[]) => {
-      body = content;
-      if (panel.current) fill(panel.current.body, body);
-    };
+  const what = file ? `${file.split('/').pop()}${Number.isInteger(line) && line > 0 ? ` at line ${line}` : ''}` : repo.name;
 
-    const what = file ? `${file.split('/').pop()}${Number.isInteger(line) && line > 0 ? ` at line ${line}` : ''}` : repo.name;
-
-    async function open(path: string): Promise<void> {
-      show([h('p', { class: 'adoc-muted', role: 'status' }, `Opening ${what}…`)]);
-      try {
-        const opened = await ask({ type: 'local.open', path, target: 'editor', ...(file ? { file } : {}), ...(file && Number.isInteger(line) && line > 0 ? { line } : {}) });
-        show([h('p', { class: 'adoc-good', role: 'status' }, `Opened ${what} with ${opened.with}.`)]);
-      } catch (e) {
-        show([title('Open in editor'), alertBox(problemText(e))]);
-      }
+  async function open(path: string): Promise<void> {
+    show([h('p', { class: 'adoc-muted', role: 'status' }, `Opening ${what}…`)]);
+    try {
+      const opened = await ask({ type: 'local.open', path, target: 'editor', ...(file ? { file } : {}), ...(file && Number.isInteger(line) && line > 0 ? { line } : {}) });
+      show([h('p', { class: 'adoc-good', role: 'status' }, `Opened ${what} with ${opened.with}.`)]);
+    } catch (e) {
+      show([title('Open in editor'), alertBox(problemText(e))]);
     }
+  }
 
-    async function start(): Promise<void> {
-      show([h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')]);
-      let plan: ClonePlan;
-      try {
-        const status = await companionStatus.get();
-        if (status.state !== 'ready') return show([title('Open in editor needs the companion'), h('p', null, "Install it from the extension's Options (Companion), then try again.")]);
-        // Without a profile, the background reads which repository this is through the page's session.
-        const branch = viewedBranch(page);
-        plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
-      } catch (e) {
-        return show([title('Open in editor'), alertBox(problemText(e))]);
-      }
-      const existing = plan.existing;
-      if (!existing) return show([title('Open in editor'), h('p', null, `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`)]);
-      if (plan.branch && existing.branch !== plan.branch) {
-        return show([
-          title('Open in editor'),
-          alertBox(`You are viewing ${plan.branch}, but your clone has ${existing.branch ?? 'a detached HEAD'} checked out: the file may differ.`),
-          actions(button('Open anyway', () => void open(existing.path), signal, { primary: true }), button('Close', () => panel.close(), signal)),
-        ]);
-      }
-      await open(existing.path);
+  async function start(): Promise<void> {
+    show([h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')]);
+    let plan: ClonePlan;
+    try {
+      const status = await companionStatus.get();
+      if (status.state !== 'ready') return show([title('Open in editor needs the companion'), h('p', null, "Install it from the extension's Options (Companion), then try again.")]);
+      // Without a profile, the background reads which repository this is through the page's session.
+      const branch = viewedBranch(page);
+      plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
+    } catch (e) {
+      return show([title('Open in editor'), alertBox(problemText(e))]);
     }
+    const existing = plan.existing;
+    if (!existing) return show([title('Open in editor'), h('p', null, `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`)]);
+    if (plan.branch && existing.branch !== plan.branch) {
+      return show([
+        title('Open in editor'),
+        alertBox(`You are viewing ${plan.branch}, but your clone has ${existing.branch ?? 'a detached HEAD'} checked out: the file may differ.`),
+        actions(button('Open anyway', () => void open(existing.path), signal, { primary: true }), button('Close', () => panel.close(), signal)),
+      ]);
+    }
+    await open(existing.path);
+  }
 
-    return host;
-  },
+  return panel;
 };

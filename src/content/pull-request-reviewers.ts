@@ -1,12 +1,12 @@
 import { ask } from './ask';
-import { isPullRequest, isPullRequestCreate, type AdoPage } from '../shared/ado/urls';
+import type { AdoPage } from '../shared/ado/urls';
 import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
-import { anchorOf, CREATE_BRANCH_LABELS, FEATURE_ANCHORS, placeAt, placeInHeader, PR_CREATE_HEADER, PR_HEADER_ACTIONS, PR_RIGHT_PANE, REVIEWERS_SECTIONS } from './anchors';
-import type { Feature } from './feature';
+import { CREATE_BRANCH_LABELS } from './anchors';
+import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
 import { pageContext, problemText } from './session';
-import { fill, h, icon, onActivate, placeFloating, widget } from './ui/dom';
+import { fill, h, icon, onActivate } from './ui/dom';
 import { actions, alertBox, button, coin, optionsButton } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
@@ -75,180 +75,156 @@ function restoreScroll(at: Element): void {
   }
 }
 
-/** The card goes right after the section holding the Reviewers lists (the page draws it late), else last in the column. */
-function besideReviewers(pane: Element, host: Element, signal: AbortSignal): void {
-  const settle = () => {
-    const section = [...pane.children].find((c) => c !== host && c.querySelector(REVIEWERS_SECTIONS));
-    if (section && section.nextElementSibling !== host) section.after(host);
-    else if (!section && host.parentElement !== pane) pane.append(host);
+/**
+ * Takes over what features.ts drew: the card's shell in the page (filled here), or the
+ * "Reviewers…" button in the header or the dock (it opens the card).
+ */
+export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal, page }) => {
+  const repo = repoKeyOf(page)!;
+  const creating = page.page === 'pullRequestCreate';
+  const prKey = `${repoId(page, repo)}|${page.pullRequestId ?? 'new'}`;
+  const status = h('div', { class: 'adoc-muted', role: 'status' });
+  const votes = h('div', { class: 'adoc-col' });
+  const suggested = h('div', { class: 'adoc-col' }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
+  const groups = h('div', { class: 'adoc-col' });
+  const search = h('div', { class: 'adoc-col' });
+  const queued = h('div', { class: 'adoc-col' });
+  const refresh = h('div', { class: 'adoc-col' });
+  const card = h(
+    'section',
+    { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },
+    h('div', { class: 'adoc-row' }, icon('people'), h('h2', { class: 'adoc-title adoc-grow' }, 'Reviewer helpers')),
+    status,
+    refresh,
+    creating ? false : votes,
+    sub('Suggested'),
+    suggested,
+    sub('Your reviewer groups'),
+    groups,
+    sub('Add anyone'),
+    search,
+    queued,
+  );
+
+  const entry = !!trigger;
+  let open: Popover | undefined;
+  const openCard = () => {
+    if (open || !trigger || signal.aborted) return;
+    open = openPopover({ trigger, owner: host, label: 'Reviewer helpers', signal, onClose: () => (open = undefined) }, (body) => body.append(card));
   };
-  settle();
-  const watch = new MutationObserver(settle);
-  watch.observe(pane, { childList: true });
-  signal.addEventListener('abort', () => watch.disconnect(), { once: true });
-}
+  if (trigger) onActivate(trigger, () => (open ? open.close() : openCard()), signal);
+  else {
+    shell?.replaceWith(card);
+    restoreScroll(anchor);
+  }
 
-export const pullRequestReviewers: Feature = {
-  id: 'pull-request-reviewers',
-  title: 'Reviewer helpers',
-  // The card on the Overview tab; a "Reviewers…" entry in the header's actions on the other tabs.
-  include: [(p) => isPullRequest(p), (p) => isPullRequestCreate(p)],
-  anchors: FEATURE_ANCHORS['pull-request-reviewers'],
-  mount(anchor, { signal, page, floating }) {
-    const repo = repoKeyOf(page)!;
-    const creating = page.page === 'pullRequestCreate';
-    const prKey = `${repoId(page, repo)}|${page.pullRequestId ?? 'new'}`;
-    const { host, root } = widget('pull-request-reviewers', 'div');
-    const status = h('div', { class: 'adoc-muted', role: 'status' });
-    const votes = h('div', { class: 'adoc-col' });
-    const suggested = h('div', { class: 'adoc-col' }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
-    const groups = h('div', { class: 'adoc-col' });
-    const search = h('div', { class: 'adoc-col' });
-    const queued = h('div', { class: 'adoc-col' });
-    const refresh = h('div', { class: 'adoc-col' });
-    const card = h(
-      'section',
-      { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },
-      h('div', { class: 'adoc-row' }, icon('people'), h('h2', { class: 'adoc-title adoc-grow' }, 'Reviewer helpers')),
-      status,
+  const say = (text: string, tone = 'adoc-muted') => {
+    status.className = tone;
+    status.textContent = text;
+  };
+  if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
+
+  function offerRefresh(): void {
+    if (entry) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
+    fill(
       refresh,
-      creating ? false : votes,
-      sub('Suggested'),
-      suggested,
-      sub('Your reviewer groups'),
-      groups,
-      sub('Add anyone'),
-      search,
-      queued,
+      h('div', { class: 'adoc-row adoc-wrap' },
+        h('span', { class: 'adoc-muted adoc-grow' }, "Azure DevOps updates its own Reviewers list when the page reloads."),
+        button('Refresh the page', () => reloadKeepingScroll(anchor), signal, { small: true, ariaLabel: "Reload the page to update Azure DevOps' Reviewers list" }),
+      ),
     );
+  }
 
-    const entry = floating || anchor.matches(PR_HEADER_ACTIONS.selector);
-    if (entry) {
-      // In the dock or the header: a button opens the same card.
-      const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog' }, icon('people'), h('span', { class: 'adoc-label' }, 'Reviewers…'));
-      root.append(trigger);
-      let open: Popover | undefined;
-      onActivate(trigger, () => {
-        if (open) return open.close();
-        open = openPopover({ trigger, owner: host, label: 'Reviewer helpers', signal, onClose: () => (open = undefined) }, (body) => body.append(card));
-      }, signal);
-      if (floating) placeFloating(anchor, host);
-      else placeInHeader([PR_HEADER_ACTIONS], anchor, host, trigger, () => 'Reviewers…', signal);
-    } else {
-      root.append(card);
-      if (anchor.matches(PR_RIGHT_PANE.selector)) besideReviewers(anchor, host, signal);
-      else placeAt(anchorOf([PR_CREATE_HEADER], anchor), anchor, host);
-      restoreScroll(anchor);
+  function showQueue(): void {
+    if (!creating || !pending?.people.length) return fill(queued);
+    const list = pending.people.map((p) =>
+      h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
+        button('Remove', () => {
+          if (pending) pending.people = pending.people.filter((x) => x.id !== p.id);
+          showQueue();
+        }, signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
+    );
+    fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
+  }
+
+  async function add(choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
+    say('Adding…');
+    try {
+      const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: choice.people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
+      const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
+      const text = [
+        answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
+        answer.alreadyReviewing.length ? `${names(answer.alreadyReviewing)} already review${answer.alreadyReviewing.length === 1 ? 's' : ''} this pull request.` : '',
+      ].join(' ').trim();
+      note = { pr: prKey, text, at: Date.now() };
+      say(text, 'adoc-good');
+      fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
+      if (answer.added.length) offerRefresh();
+      // Reviewers now: no longer suggestions.
+      for (const id of [...answer.added, ...answer.alreadyReviewing]) suggested.querySelector(`[data-person="${CSS.escape(id)}"]`)?.remove();
+      return answer;
+    } catch (e) {
+      say(problemText(e), 'adoc-bad');
+      return undefined;
     }
+  }
 
-    const say = (text: string, tone = 'adoc-muted') => {
-      status.className = tone;
-      status.textContent = text;
-    };
-    if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
-
-    function offerRefresh(): void {
-      if (entry) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
-      fill(
-        refresh,
-        h('div', { class: 'adoc-row adoc-wrap' },
-          h('span', { class: 'adoc-muted adoc-grow' }, "Azure DevOps updates its own Reviewers list when the page reloads."),
-          button('Refresh the page', () => reloadKeepingScroll(anchor), signal, { small: true, ariaLabel: "Reload the page to update Azure DevOps' Reviewers list" }),
-        ),
-      );
-    }
-
-    function showQueue(): void {
-      if (!creating || !pending?.people.length) return fill(queued);
-      const list = pending.people.map((p) =>
-        h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
-          button('Remove', () => {
-            if (pending) pending.people = pending.people.filter((x) => x.id !== p.id);
-            showQueue();
-          }, signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
-      );
-      fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
-    }
-
-    async function add(choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
-      say('Adding…');
-      try {
-        const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: choice.people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
-        const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
-        const text = [
-          answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
-          answer.alreadyReviewing.length ? `${names(answer.alreadyReviewing)} already review${answer.alreadyReviewing.length === 1 ? 's' : ''} this pull request.` : '',
-        ].join(' ').trim();
-        note = { pr: prKey, text, at: Date.now() };
-        say(text, 'adoc-good');
-        fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
-        if (answer.added.length) offerRefresh();
-        // Reviewers now: no longer suggestions.
-        for (const id of [...answer.added, ...answer.alreadyReviewing]) suggested.querySelector(`[data-person="${CSS.escape(id)}"]`)?.remove();
-        return answer;
-      } catch (e) {
-        say(problemText(e), 'adoc-bad');
-        return undefined;
+  void (async () => {
+    const { profile } = await pageContext.get().catch(() => ({ profile: undefined }));
+    if (signal.aborted) return;
+    // Without a profile for this organization everything but the groups works through the page's own session.
+    const branches = creating ? createBranches(page) : undefined;
+    const choose = (choice: Choice) => {
+      if (!creating) return void add(choice, page.pullRequestId!);
+      if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
+      if (pending?.repo !== repoId(page, repo) || pending.source !== branches.source || pending.target !== branches.target) {
+        pending = { repo: repoId(page, repo), ...branches, at: Date.now(), people: [] };
       }
-    }
-
-    void (async () => {
-      const { profile } = await pageContext.get().catch(() => ({ profile: undefined }));
-      if (signal.aborted) return;
-      // Without a profile for this organization everything but the groups works through the page's own session.
-      const branches = creating ? createBranches(page) : undefined;
-      const choose = (choice: Choice) => {
-        if (!creating) return void add(choice, page.pullRequestId!);
-        if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
-        if (pending?.repo !== repoId(page, repo) || pending.source !== branches.source || pending.target !== branches.target) {
-          pending = { repo: repoId(page, repo), ...branches, at: Date.now(), people: [] };
-        }
-        const known = new Set(pending.people.map((p) => p.id));
-        pending.people.push(...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired })));
-        pending.at = Date.now();
-        showQueue();
-      };
-      fill(search, peopleSearch(choose, signal));
+      const known = new Set(pending.people.map((p) => p.id));
+      pending.people.push(...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired })));
+      pending.at = Date.now();
       showQueue();
+    };
+    fill(search, peopleSearch(choose, signal));
+    showQueue();
 
-      const cached = cache.get(prKey) ?? {};
-      cache.set(prKey, cached);
-      // Reviewer groups are saved with a profile: without one there are none to offer.
-      if (profile) cached.groups ??= ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups);
-      else fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
-      if (creating) {
-        cached.suggestions ??= branches
-          ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
-          : Promise.resolve({ suggestions: [], changedFiles: 0 });
-      } else {
-        cached.suggestions ??= ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! });
-        try {
-          const summary = await ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
-          if (signal.aborted) return;
-          fill(votes, voteSummary(summary.reviewers));
-          // Choices made while creating this pull request.
-          const queue = pending;
-          if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {
-            pending = undefined;
-            for (const isRequired of [true, false]) {
-              const people = queue.people.filter((p) => p.isRequired === isRequired);
-              if (people.length) await add({ people, isRequired }, summary.id);
-            }
+    const cached = cache.get(prKey) ?? {};
+    cache.set(prKey, cached);
+    // Reviewer groups are saved with a profile: without one there are none to offer.
+    if (profile) cached.groups ??= ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups);
+    else fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
+    if (creating) {
+      cached.suggestions ??= branches
+        ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
+        : Promise.resolve({ suggestions: [], changedFiles: 0 });
+    } else {
+      cached.suggestions ??= ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! });
+      try {
+        const summary = await ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
+        if (signal.aborted) return;
+        fill(votes, voteSummary(summary.reviewers));
+        // Choices made while creating this pull request.
+        const queue = pending;
+        if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {
+          pending = undefined;
+          for (const isRequired of [true, false]) {
+            const people = queue.people.filter((p) => p.isRequired === isRequired);
+            if (people.length) await add({ people, isRequired }, summary.id);
           }
-        } catch (e) {
-          fill(votes, alertBox(problemText(e)));
         }
+      } catch (e) {
+        fill(votes, alertBox(problemText(e)));
       }
-      const settle = <T>(p: Promise<T>, into: HTMLElement, draw: (v: T) => HTMLElement) =>
-        p.then((v) => !signal.aborted && fill(into, draw(v))).catch((e: unknown) => {
-          cache.delete(prKey);
-          if (!signal.aborted) fill(into, alertBox(problemText(e)));
-        });
-      await Promise.all([
-        cached.groups && settle(cached.groups, groups, (g) => groupButtons(g, repo.project, choose, signal)),
-        settle(cached.suggestions, suggested, (s) => suggestionList(s.suggestions, choose, signal)),
-      ]);
-    })();
-    return host;
-  },
+    }
+    const settle = <T>(p: Promise<T>, into: HTMLElement, draw: (v: T) => HTMLElement) =>
+      p.then((v) => !signal.aborted && fill(into, draw(v))).catch((e: unknown) => {
+        cache.delete(prKey);
+        if (!signal.aborted) fill(into, alertBox(problemText(e)));
+      });
+    await Promise.all([
+      cached.groups && settle(cached.groups, groups, (g) => groupButtons(g, repo.project, choose, signal)),
+      settle(cached.suggestions, suggested, (s) => suggestionList(s.suggestions, choose, signal)),
+    ]);
+  })();
+  return { open: openCard };
 };

@@ -59,13 +59,18 @@ export function startRegistry(features: readonly Feature[], host: RegistryHost, 
   const life = new AbortController();
   let view: { key: string; control: AbortController; running: Running[] } | undefined;
 
-  function mount(item: Running, anchor: Element, page: AdoPage, floating: boolean, signal: AbortSignal): void {
+  /** False when the feature drew nothing (it has nothing for this page, or failed). */
+  function mount(item: Running, anchor: Element, page: AdoPage, floating: boolean, signal: AbortSignal): boolean {
     try {
+      // Nothing drawn: not mounted again in this view (`root` stays unset, so `check` leaves it).
       const root = item.feature.mount(anchor, { signal, page, floating });
+      if (!root) return false;
       item.root = root;
       signal.addEventListener('abort', () => root.remove(), { once: true });
+      return true;
     } catch (e) {
       console.warn(`Azure DevOps Companion: ${item.feature.id} failed to start`, e);
+      return false;
     }
   }
 
@@ -78,7 +83,7 @@ export function startRegistry(features: readonly Feature[], host: RegistryHost, 
     const timer = setTimeout(() => {
       host.reportMissing(item.feature, page, selectors);
       floating = child(control.signal);
-      mount(item, host.floatingSlot(item.feature, floating.signal), page, true, floating.signal);
+      if (!mount(item, host.floatingSlot(item.feature, floating.signal), page, true, floating.signal)) floating.abort();
     }, timeoutMs);
     control.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     const anchor = await waitForAnchor(host, selectors, control.signal);

@@ -1,6 +1,6 @@
-import type { AdoPage } from '../shared/ado/urls';
+import { parseAdoUrl, type AdoPage } from '../shared/ado/urls';
 import type { RepoKey } from '../shared/messages';
-import { BRANCH_LABELS } from './anchors';
+import { BRANCH_LABELS, PR_BRANCH_LINKS } from './anchors';
 
 /** Facts about the repository a page shows, read from the URL first and from the page where the URL is silent. */
 
@@ -17,6 +17,16 @@ export function viewedBranch(page: AdoPage): string | undefined {
     if (text) return text;
   }
   return undefined;
+}
+
+const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+
+/** The fork a pull request comes from: its source branch link points into another repository. */
+export function pullRequestFork(page: AdoPage): { project: string; name: string } | undefined {
+  const href = document.querySelector<HTMLAnchorElement>(PR_BRANCH_LINKS)?.href;
+  const source = href ? parseAdoUrl(href) : undefined;
+  if (!source?.repository || !source.project || !page.repository) return undefined;
+  return same(source.repository, page.repository) && same(source.project, page.project ?? page.repository) ? undefined : { project: source.project, name: source.repository };
 }
 
 export interface RemoteUrls {

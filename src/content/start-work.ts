@@ -1,14 +1,12 @@
-import { anchorOf, FEATURE_ANCHORS, placeAt } from './anchors';
 import { ask, askWithProgress } from './ask';
-import { isBoardWorkItem, isWorkItem } from '../shared/ado/urls';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, CloneProgress, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { AskError } from '../shared/ask';
 import { progressText } from './clone-task';
-import type { Feature } from './feature';
+import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemText, taskId } from './session';
-import { fill, h, icon, placeFloating, steadyLabel, widget } from './ui/dom';
+import { fill, h } from './ui/dom';
 import { actions, alertBox, button, copyField, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
@@ -42,208 +40,195 @@ const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
 
 
-export const startWork: Feature = {
-  id: 'start-work',
-  title: 'Start work',
-  include: [(p) => isWorkItem(p), (p) => isBoardWorkItem(p)],
-  anchors: FEATURE_ANCHORS['start-work'],
-  mount(anchor, { signal, page, floating }) {
-    const project = page.project!;
-    const id = page.workItemId!;
-    const { host, root } = widget('start-work');
-    const label = steadyLabel(['Start work', 'Working on it…', 'Branch created']);
-    const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), label.el);
-    root.append(trigger);
-    if (floating) placeFloating(anchor, host);
-    // At the end of the header's controls, where public userscripts add theirs.
-    else placeAt(anchorOf(FEATURE_ANCHORS['start-work'], anchor), anchor, host);
+/** Takes over the button features.ts drew. */
+export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
+  const project = page.project!;
+  const id = page.workItemId!;
 
-    let state: State = { kind: 'loading' };
-    const panel = popoverToggle({
-      trigger,
-      owner: host,
-      label: 'Start work',
-      signal,
-      draw: (body) => fill(body, content()),
-      onOpen: () => {
-        if (state.kind === 'loading' || state.kind === 'problem') void load();
+  let state: State = { kind: 'loading' };
+  const panel = popoverToggle({
+    trigger: trigger!,
+    owner: host,
+    label: 'Start work',
+    signal,
+    draw: (body) => fill(body, content()),
+    onOpen: () => {
+      if (state.kind === 'loading' || state.kind === 'problem') void load();
+    },
+  });
+  let bar: ReturnType<typeof progressBar> | undefined;
+  let checkoutTask = '';
+
+  const set = (next: State) => {
+    state = next;
+    label!.set(state.kind === 'creating' || (state.kind === 'created' && state.checkout?.running) ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
+    render();
+  };
+
+  async function load(): Promise<void> {
+    set({ kind: 'loading' });
+    try {
+      const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+      if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to start work from here.` });
+      const plan = await ask({ type: 'workItem.plan', project, id });
+      if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state === 'ready', installCommand: status.installCommand });
+    } catch (e) {
+      if (!signal.aborted) set({ kind: 'problem', message: problemText(e) });
+    }
+  }
+
+  function checkout(result: StartWorkResult, worktree: boolean): void {
+    if (state.kind !== 'created') return;
+    const co: Checkout = { running: true };
+    checkoutTask = taskId();
+    set({ ...state, checkout: co });
+    askWithProgress({ type: 'local.checkoutBranch', repo: result.repo, branch: result.branch, ...(worktree ? { worktree: true } : {}), taskId: checkoutTask }, (e) => {
+      const p = e as CloneProgress;
+      if (typeof p?.percent !== 'number') return;
+      co.progress = p;
+      bar?.set(p.percent, progressText(p));
+    }).then(
+      (done) => (co.done = done),
+      (e: unknown) => {
+        if (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY') co.dirty = problemText(e);
+        else co.failed = problemText(e);
       },
+    ).finally(() => {
+      co.running = false;
+      if (!signal.aborted && state.kind === 'created') set({ ...state });
     });
-    let bar: ReturnType<typeof progressBar> | undefined;
-    let checkoutTask = '';
+  }
 
-    const set = (next: State) => {
-      state = next;
-      label.set(state.kind === 'creating' || (state.kind === 'created' && state.checkout?.running) ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
-      render();
-    };
+  function start(plan: StartWorkPlan, repo: Repo, branch: string, base: string, setActive: boolean, companion: boolean): void {
+    set({ kind: 'creating' });
+    ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(
+      (result) => {
+        if (signal.aborted) return;
+        set({ kind: 'created', result, setActive });
+        if (companion) checkout(result, false);
+      },
+      (e: unknown) => !signal.aborted && set({ kind: 'failed', message: problemText(e) }),
+    );
+  }
 
-    async function load(): Promise<void> {
-      set({ kind: 'loading' });
-      try {
-        const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-        if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to start work from here.` });
-        const plan = await ask({ type: 'workItem.plan', project, id });
-        if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state === 'ready', installCommand: status.installCommand });
-      } catch (e) {
-        if (!signal.aborted) set({ kind: 'problem', message: problemText(e) });
+  function retryLink(result: StartWorkResult): void {
+    if (state.kind !== 'created') return;
+    set({ ...state, linkRetry: 'running' });
+    ask({ type: 'workItem.linkBranch', repo: result.repo, workItemProject: project, id, branch: result.branch, setActive: state.setActive }).then(
+      (done) => state.kind === 'created' && set({ ...state, result: { ...state.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) }, linkRetry: undefined }),
+      (e: unknown) => state.kind === 'created' && set({ ...state, linkRetry: problemText(e) }),
+    );
+  }
+
+  function form(plan: StartWorkPlan, companion: boolean, installCommand: string): (Node | false)[] {
+    const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
+    const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
+    const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
+    const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: plan.branch, 'aria-label': 'Branch name', spellcheck: false });
+    const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
+    const active = h('input', { type: 'checkbox', checked: !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
+    const problem = h('div', { class: 'adoc-bad', role: 'alert' });
+    const chosen = () => ordered.find((r) => r.id === select.value);
+    const showBase = () => (base.value = chosen() && 'defaultBranch' in chosen()! ? ((chosen() as Repo).defaultBranch ?? '') : '');
+    showBase();
+    select.addEventListener('change', showBase, { signal });
+    search.addEventListener('input', () => {
+      const q = search.value.trim().toLowerCase();
+      for (const o of select.options) o.hidden = !!q && !o.text.toLowerCase().includes(q);
+      const first = [...select.options].find((o) => !o.hidden);
+      if (first && select.selectedOptions[0]?.hidden) {
+        select.value = first.value;
+        showBase();
       }
-    }
+    }, { signal });
+    const go = button('Create branch', () => {
+      const repo = chosen();
+      const name = branch.value.trim();
+      const why = !repo ? 'Choose a repository.' : gitBranchNameProblem(name) ?? (base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined);
+      problem.textContent = why ?? '';
+      if (why || !repo) return;
+      start(plan, { id: repo.id, name: repo.name, project: repo.project }, name, base.value.trim(), active.checked, companion);
+    }, signal, { primary: true });
+    const why = plan.suggested?.reason === 'linked' ? ' (linked to this item)' : plan.suggested?.reason === 'lastUsed' ? ' (last used in this project)' : '';
+    return [
+      title(`Start work on ${plan.workItem.type} ${plan.workItem.id}`),
+      h('p', { class: 'adoc-muted' }, plan.workItem.title),
+      plan.repos.length === 0
+        ? alertBox(`${plan.workItem.project} has no repository to make a branch in.`)
+        : h('div', { class: 'adoc-col' },
+            h('label', { class: 'adoc-col' }, `Repository${why}`, h('div', { class: 'adoc-row' }, select, search)),
+            h('label', { class: 'adoc-col' }, 'Branch name', branch),
+            h('label', { class: 'adoc-col' }, 'Based on', base),
+            plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
+            problem,
+          ),
+      !companion ? h('p', { class: 'adoc-muted' }, 'The companion is not installed: the branch is made on Azure DevOps, and you check it out yourself.') : false,
+      !companion ? copyField('Install command', installCommand, signal) : false,
+      actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
+    ];
+  }
 
-    function checkout(result: StartWorkResult, worktree: boolean): void {
-      if (state.kind !== 'created') return;
-      const co: Checkout = { running: true };
-      checkoutTask = taskId();
-      set({ ...state, checkout: co });
-      askWithProgress({ type: 'local.checkoutBranch', repo: result.repo, branch: result.branch, ...(worktree ? { worktree: true } : {}), taskId: checkoutTask }, (e) => {
-        const p = e as CloneProgress;
-        if (typeof p?.percent !== 'number') return;
-        co.progress = p;
-        bar?.set(p.percent, progressText(p));
-      }).then(
-        (done) => (co.done = done),
-        (e: unknown) => {
-          if (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY') co.dirty = problemText(e);
-          else co.failed = problemText(e);
-        },
-      ).finally(() => {
-        co.running = false;
-        if (!signal.aborted && state.kind === 'created') set({ ...state });
-      });
-    }
-
-    function start(plan: StartWorkPlan, repo: Repo, branch: string, base: string, setActive: boolean, companion: boolean): void {
-      set({ kind: 'creating' });
-      ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(
-        (result) => {
-          if (signal.aborted) return;
-          set({ kind: 'created', result, setActive });
-          if (companion) checkout(result, false);
-        },
-        (e: unknown) => !signal.aborted && set({ kind: 'failed', message: problemText(e) }),
+  function created(s: Extract<State, { kind: 'created' }>): (Node | false)[] {
+    const { result, checkout: co } = s;
+    const steps: (Node | false)[] = [
+      title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
+      good('Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` from ${result.commitId.slice(0, 8)}.`),
+    ];
+    if (result.linked) steps.push(good('Linked it to the work item: its Development section shows it.'));
+    else {
+      steps.push(
+        alertBox(`The branch exists, but linking it to the work item failed: ${s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry : (result.linkError?.message ?? 'unknown reason')}`),
+        actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' })),
       );
     }
-
-    function retryLink(result: StartWorkResult): void {
-      if (state.kind !== 'created') return;
-      set({ ...state, linkRetry: 'running' });
-      ask({ type: 'workItem.linkBranch', repo: result.repo, workItemProject: project, id, branch: result.branch, setActive: state.setActive }).then(
-        (done) => state.kind === 'created' && set({ ...state, result: { ...state.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) }, linkRetry: undefined }),
-        (e: unknown) => state.kind === 'created' && set({ ...state, linkRetry: problemText(e) }),
-      );
+    if (result.stateError) steps.push(alertBox(`The state was not changed: ${result.stateError.message}`));
+    else if (result.state) steps.push(good(`The work item is ${result.state}.`));
+    if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(button('Close', () => panel.close(), signal))];
+    if (co.running) {
+      bar = progressBar(`Checking out ${result.branch}`);
+      bar.set(co.progress?.percent ?? 0, progressText(co.progress));
+      const cancel = button('Cancel', () => {
+        cancel.disabled = true;
+        void ask({ type: 'clone.cancel', taskId: checkoutTask }).catch(() => undefined);
+      }, signal);
+      return [...steps, bar.el, actions(cancel)];
     }
-
-    function form(plan: StartWorkPlan, companion: boolean, installCommand: string): (Node | false)[] {
-      const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
-      const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
-      const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
-      const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: plan.branch, 'aria-label': 'Branch name', spellcheck: false });
-      const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
-      const active = h('input', { type: 'checkbox', checked: !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-      const problem = h('div', { class: 'adoc-bad', role: 'alert' });
-      const chosen = () => ordered.find((r) => r.id === select.value);
-      const showBase = () => (base.value = chosen() && 'defaultBranch' in chosen()! ? ((chosen() as Repo).defaultBranch ?? '') : '');
-      showBase();
-      select.addEventListener('change', showBase, { signal });
-      search.addEventListener('input', () => {
-        const q = search.value.trim().toLowerCase();
-        for (const o of select.options) o.hidden = !!q && !o.text.toLowerCase().includes(q);
-        const first = [...select.options].find((o) => !o.hidden);
-        if (first && select.selectedOptions[0]?.hidden) {
-          select.value = first.value;
-          showBase();
-        }
-      }, { signal });
-      const go = button('Create branch', () => {
-        const repo = chosen();
-        const name = branch.value.trim();
-        const why = !repo ? 'Choose a repository.' : gitBranchNameProblem(name) ?? (base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined);
-        problem.textContent = why ?? '';
-        if (why || !repo) return;
-        start(plan, { id: repo.id, name: repo.name, project: repo.project }, name, base.value.trim(), active.checked, companion);
-      }, signal, { primary: true });
-      const why = plan.suggested?.reason === 'linked' ? ' (linked to this item)' : plan.suggested?.reason === 'lastUsed' ? ' (last used in this project)' : '';
+    if (co.done) {
+      const where = co.done.worktree ? 'a new worktree at ' : co.done.cloned ? 'a new clone at ' : '';
+      return [...steps, good(`Checked out ${co.done.branch ?? result.branch} in ${where}`, h('span', { class: 'adoc-mono' }, co.done.path), '.'), localCloneActions(co.done.path, signal)];
+    }
+    if (co.dirty) {
       return [
-        title(`Start work on ${plan.workItem.type} ${plan.workItem.id}`),
-        h('p', { class: 'adoc-muted' }, plan.workItem.title),
-        plan.repos.length === 0
-          ? alertBox(`${plan.workItem.project} has no repository to make a branch in.`)
-          : h('div', { class: 'adoc-col' },
-              h('label', { class: 'adoc-col' }, `Repository${why}`, h('div', { class: 'adoc-row' }, select, search)),
-              h('label', { class: 'adoc-col' }, 'Branch name', branch),
-              h('label', { class: 'adoc-col' }, 'Based on', base),
-              plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
-              problem,
-            ),
-        !companion ? h('p', { class: 'adoc-muted' }, 'The companion is not installed: the branch is made on Azure DevOps, and you check it out yourself.') : false,
-        !companion ? copyField('Install command', installCommand, signal) : false,
-        actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
+        ...steps,
+        alertBox(`${co.dirty.replace(/;.*$/, '')}: nothing was touched.`),
+        actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
       ];
     }
+    return [...steps, alertBox(`Checking it out failed: ${co.failed ?? 'unknown reason'}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
+  }
 
-    function created(s: Extract<State, { kind: 'created' }>): (Node | false)[] {
-      const { result, checkout: co } = s;
-      const steps: (Node | false)[] = [
-        title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
-        good('Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` from ${result.commitId.slice(0, 8)}.`),
-      ];
-      if (result.linked) steps.push(good('Linked it to the work item: its Development section shows it.'));
-      else {
-        steps.push(
-          alertBox(`The branch exists, but linking it to the work item failed: ${s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry : (result.linkError?.message ?? 'unknown reason')}`),
-          actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' })),
-        );
-      }
-      if (result.stateError) steps.push(alertBox(`The state was not changed: ${result.stateError.message}`));
-      else if (result.state) steps.push(good(`The work item is ${result.state}.`));
-      if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(button('Close', () => panel.close(), signal))];
-      if (co.running) {
-        bar = progressBar(`Checking out ${result.branch}`);
-        bar.set(co.progress?.percent ?? 0, progressText(co.progress));
-        const cancel = button('Cancel', () => {
-          cancel.disabled = true;
-          void ask({ type: 'clone.cancel', taskId: checkoutTask }).catch(() => undefined);
-        }, signal);
-        return [...steps, bar.el, actions(cancel)];
-      }
-      if (co.done) {
-        const where = co.done.worktree ? 'a new worktree at ' : co.done.cloned ? 'a new clone at ' : '';
-        return [...steps, good(`Checked out ${co.done.branch ?? result.branch} in ${where}`, h('span', { class: 'adoc-mono' }, co.done.path), '.'), localCloneActions(co.done.path, signal)];
-      }
-      if (co.dirty) {
-        return [
-          ...steps,
-          alertBox(`${co.dirty.replace(/;.*$/, '')}: nothing was touched.`),
-          actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
-        ];
-      }
-      return [...steps, alertBox(`Checking it out failed: ${co.failed ?? 'unknown reason'}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
+  function content(): (Node | false)[] {
+    switch (state.kind) {
+      case 'loading':
+        return [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')];
+      case 'problem':
+        return [title('Start work'), alertBox(state.message), actions(button('Try again', () => void load(), signal))];
+      case 'ready':
+        return form(state.plan, state.companion, state.installCommand);
+      case 'creating':
+        return [title('Start work'), h('p', { class: 'adoc-muted', role: 'status' }, 'Creating the branch and linking it…')];
+      case 'failed':
+        return [title('Start work'), alertBox(`Nothing was created: ${state.message}`), actions(button('Back', () => void load(), signal, { primary: true }))];
+      case 'created':
+        return created(state);
     }
+  }
 
-    function content(): (Node | false)[] {
-      switch (state.kind) {
-        case 'loading':
-          return [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')];
-        case 'problem':
-          return [title('Start work'), alertBox(state.message), actions(button('Try again', () => void load(), signal))];
-        case 'ready':
-          return form(state.plan, state.companion, state.installCommand);
-        case 'creating':
-          return [title('Start work'), h('p', { class: 'adoc-muted', role: 'status' }, 'Creating the branch and linking it…')];
-        case 'failed':
-          return [title('Start work'), alertBox(`Nothing was created: ${state.message}`), actions(button('Back', () => void load(), signal, { primary: true }))];
-        case 'created':
-          return created(state);
-      }
-    }
+  function render(): void {
+    if (!panel.current) return;
+    bar = undefined;
+    panel.redraw(content());
+  }
 
-    function render(): void {
-      if (!panel.current) return;
-      bar = undefined;
-      panel.redraw(content());
-    }
-
-
-    return host;
-  },
+  return panel;
 };

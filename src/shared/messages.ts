@@ -517,6 +517,12 @@ export const REQUESTS = {
   'features.clearLog': { input: {}, answer: answer<FeatureSettings>() },
   /** A page's panel opens Options at a section (content scripts cannot open extension pages themselves). */
   'options.open': { input: { section: OptionsSection }, answer: z.object({ opened: z.boolean() }), senders: PAGES },
+  /**
+   * A page's first use of an injected feature: the features' own code (`src/content/panels.js`)
+   * is run in the asking frame, next to the content script (src/content/lazy.ts). Only that file,
+   * only there.
+   */
+  'features.load': { input: {}, answer: z.object({ loaded: z.boolean() }), senders: PAGES },
   /** A content script found none of a feature's anchors in time and shows it floating instead. */
   'features.missingAnchor': {
     input: { feature: FeatureId, page: z.string().min(1).max(40), selectors: z.array(z.string().min(1).max(300)).min(1).max(30) },

@@ -80,7 +80,7 @@ const dangerous = (h: Heard) =>
   h.via === 'external' ||
   h.via === 'connectExternal' ||
   (!h.url?.startsWith('chrome-extension://') &&
-    (h.via !== 'message' || !['features.settings', 'page.context', 'companion.status', 'clone.plan', 'features.missingAnchor'].includes(h.type ?? '')));
+    (h.via !== 'message' || !['features.settings', 'page.context', 'companion.status', 'clone.plan', 'features.missingAnchor', 'features.load'].includes(h.type ?? '')));
 
 /** Requests the companion was sent (its log names each request's type). */
 const companionRequests = (): string[] => {

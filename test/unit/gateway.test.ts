@@ -157,6 +157,7 @@ const everyRequest: Request[] = [
   { type: 'groups.remove', id: 'g1' },
   { type: 'ssh.addToAdo', profileId: 'oa1', publicKey: 'ssh-rsa AAAAB3NzaC1yc2E ada@laptop' },
   { type: 'features.settings' },
+  { type: 'features.load' },
   { type: 'features.setEnabled', feature: 'clone-to-desktop', enabled: false },
   { type: 'features.missingAnchor', feature: 'clone-to-desktop', page: 'repoHome', selectors: ['.repos-files-header-commandbar'] },
   { type: 'options.open', section: 'accounts' },

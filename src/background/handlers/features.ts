@@ -6,7 +6,7 @@ import type { GatewayDeps, Handlers } from './types';
  * The injected features' switches (Options shows them) and the log of page anchors that were not
  * found, which tells us when Azure DevOps changed its markup under a feature.
  */
-type FeatureRequests = 'features.settings' | 'features.setEnabled' | 'features.clearLog' | 'features.missingAnchor' | 'options.open';
+type FeatureRequests = 'features.settings' | 'features.setEnabled' | 'features.clearLog' | 'features.missingAnchor' | 'features.load' | 'options.open';
 
 export const FEATURES: readonly Omit<FeatureInfo, 'enabled'>[] = [
   { id: 'clone-to-desktop', title: 'Clone to desktop', description: 'A button next to Clone that clones the branch you are looking at into your folder layout.' },
@@ -68,6 +68,12 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
       if (!deps.openOptions) return { opened: false };
       await deps.openOptions(req.section);
       return { opened: true };
+    },
+    'features.load': async (_req, ctx) => {
+      // Only into the frame that asked, and only our own file: a page gains nothing it did not have.
+      if (!ctx.tab || !deps.injectFeatures) throw new Error("The extension's features can load only into an Azure DevOps page. Reload the page and try again.");
+      await deps.injectFeatures(ctx.tab.tabId, ctx.tab.frameId);
+      return { loaded: true };
     },
     'features.missingAnchor': (req, ctx) => inTurn(async () => {
       const log = await read<MissingAnchor[]>(kv, LOG, []);

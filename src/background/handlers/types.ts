@@ -18,6 +18,12 @@ export interface GatewayDeps extends AccountDeps {
    * Absent, such pages get NO_PROFILE.
    */
   tabMessage?: (tabId: number, frameId: number, message: PageFetchRequest) => Promise<unknown>;
+  /**
+   * Runs the injected features' own code in one frame of a tab (browser.scripting.executeScript
+   * of `src/content/panels.js`), the first time the page uses a feature. Absent, `features.load`
+   * fails with a clear message.
+   */
+  injectFeatures?: (tabId: number, frameId: number) => Promise<void>;
 }
 
 /** Who asks; what each may ask is the contract's (`REQUESTS`). */

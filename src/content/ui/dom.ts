@@ -49,9 +49,14 @@ export function onActivate(el: Element, action: (e: MouseEvent) => void, signal:
 }
 
 const hosts = new Set<HTMLElement>();
-/** Each widget's closed root, for our own code only (the popover moves the focus into the next widget). */
-const roots = new WeakMap<Element, ShadowRoot>();
-export const widgetRoot = (host: Element): ShadowRoot | undefined => roots.get(host);
+/**
+ * Each widget's closed root, for our own code only (the popover moves the focus into the next
+ * widget). Kept on the content scripts' global (their own world: pages cannot see it) because the
+ * buttons are drawn by the script every page loads and the panels by the one loaded on first use.
+ */
+const ROOTS = Symbol.for('azure-devops-companion.roots');
+const roots = (): WeakMap<Element, ShadowRoot> => ((globalThis as Record<symbol, WeakMap<Element, ShadowRoot> | undefined>)[ROOTS] ??= new WeakMap());
+export const widgetRoot = (host: Element): ShadowRoot | undefined => roots().get(host);
 let themeWatch: MutationObserver | undefined;
 
 const isDark = () => {
@@ -71,6 +76,30 @@ function applyTheme(): void {
   }
 }
 
+let sheet: CSSStyleSheet | false | undefined;
+
+/**
+ * Our styles in a widget's root: one constructed sheet that every root adopts (parsed once, not
+ * once per button), or a `<style>` where a browser refuses a sheet made by a content script.
+ */
+function styleRoot(root: ShadowRoot): void {
+  if (sheet === undefined) {
+    try {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLES);
+      root.adoptedStyleSheets = [sheet];
+      if (root.adoptedStyleSheets.length === 1) return;
+    } catch {
+      // Below.
+    }
+    sheet = false;
+  } else if (sheet) {
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  root.append(h('style', null, STYLES));
+}
+
 export interface Widget {
   /** The element to place in the page. */
   host: HTMLElement;
@@ -85,8 +114,8 @@ export function widget(name: string, tag: 'span' | 'div' = 'span'): Widget {
   // Marks our nodes so anchors are never looked for inside them.
   host.dataset.adoc = name;
   const root = host.attachShadow({ mode: 'closed' });
-  roots.set(host, root);
-  root.append(h('style', null, STYLES));
+  roots().set(host, root);
+  styleRoot(root);
   for (const old of hosts) if (!old.isConnected) hosts.delete(old);
   hosts.add(host);
   host.classList.toggle('adoc-dark', isDark());
@@ -99,17 +128,34 @@ export function widget(name: string, tag: 'span' | 'div' = 'span'): Widget {
 
 /**
  * Gives our button the shape of the page's button next to it (weight, size, padding, corners), so
- * it fits whatever markup Azure DevOps has today; colours still follow the theme variables.
+ * it fits whatever markup Azure DevOps has today; colours still follow the theme variables. Read
+ * once the browser has laid the page out anyway (before it paints): reading a size right after the
+ * page changed would make it lay out the whole page just for us.
  */
 export function shapeLike(host: HTMLElement, neighbour: Element | null): void {
   if (!neighbour) return;
-  const s = getComputedStyle(neighbour);
   const set = (name: string, value: string) => value && host.style.setProperty(name, value);
-  set('--adoc-b-weight', s.fontWeight);
-  set('--adoc-b-size', s.fontSize);
-  set('--adoc-b-pad', s.padding);
-  set('--adoc-b-radius', s.borderRadius);
-  set('--adoc-b-height', s.height);
+  afterLayout(neighbour, () => {
+    const s = getComputedStyle(neighbour);
+    set('--adoc-b-weight', s.fontWeight);
+    set('--adoc-b-size', s.fontSize);
+    set('--adoc-b-pad', s.padding);
+    set('--adoc-b-radius', s.borderRadius);
+    set('--adoc-b-height', s.height);
+  });
+}
+
+/**
+ * Runs `work` once, right after the browser's next layout and before that frame is painted (a
+ * ResizeObserver reports there), so sizes read in it cost no layout of their own. Not at all for
+ * an element that is not rendered.
+ */
+export function afterLayout(el: Element, work: () => void): void {
+  const once = new ResizeObserver(() => {
+    once.disconnect();
+    work();
+  });
+  once.observe(el);
 }
 
 /**
@@ -162,12 +208,18 @@ export function compactWhenNarrow(host: HTMLElement, button: HTMLElement, label:
     if (compact) button.title = label();
     else button.removeAttribute('title');
   };
+  // Sizes are read where the browser reports them (after its layout, and first right after the
+  // button went in, before it is painted), never right after a change: that would lay the page out
+  // again just for us. The header's changes (a command moved into ⋮) are looked at once a frame.
   const sized = new ResizeObserver(apply);
   sized.observe(header);
-  const changed = new MutationObserver(apply);
+  let frame = 0;
+  const changed = new MutationObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(apply);
+  });
   changed.observe(header, { childList: true, subtree: true });
-  signal.addEventListener('abort', () => (sized.disconnect(), changed.disconnect()), { once: true });
-  apply();
+  signal.addEventListener('abort', () => (sized.disconnect(), changed.disconnect(), cancelAnimationFrame(frame)), { once: true });
 }
 
 /** Puts a widget into the floating dock's slot. */

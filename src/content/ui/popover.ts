@@ -135,6 +135,8 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
 export interface PopoverToggle {
   /** The open panel, if any. */
   readonly current: Popover | undefined;
+  /** Opens it as a click on the trigger would (the first click, taken while the feature's code loaded). */
+  open(): void;
   close(): void;
   /** Draws `content` in the open panel; focus that was inside it moves to its first control. */
   redraw(content: (Child | Child[])[]): void;
@@ -148,30 +150,28 @@ export function popoverToggle(
   opts: Omit<PopoverOptions, 'onClose'> & { draw: (body: HTMLElement) => void; onOpen?: () => void; onClose?: () => void },
 ): PopoverToggle {
   let panel: Popover | undefined;
-  onActivate(
-    opts.trigger,
-    () => {
-      if (panel) return panel.close();
-      opts.trigger.setAttribute('aria-expanded', 'true');
-      panel = openPopover(
-        {
-          ...opts,
-          onClose: () => {
-            panel = undefined;
-            opts.trigger.setAttribute('aria-expanded', 'false');
-            opts.onClose?.();
-          },
+  const open = () => {
+    if (panel || opts.signal.aborted) return;
+    opts.trigger.setAttribute('aria-expanded', 'true');
+    panel = openPopover(
+      {
+        ...opts,
+        onClose: () => {
+          panel = undefined;
+          opts.trigger.setAttribute('aria-expanded', 'false');
+          opts.onClose?.();
         },
-        opts.draw,
-      );
-      opts.onOpen?.();
-    },
-    opts.signal,
-  );
+      },
+      opts.draw,
+    );
+    opts.onOpen?.();
+  };
+  onActivate(opts.trigger, () => (panel ? panel.close() : open()), opts.signal);
   return {
     get current() {
       return panel;
     },
+    open,
     close: () => panel?.close(),
     redraw(content) {
       if (!panel) return;

@@ -1,0 +1,119 @@
+import type { FeatureId } from '../shared/messages';
+import { ask } from './ask';
+import type { Attach, Drawn, MountContext } from './feature';
+import { problemText } from './session';
+import { fill, h, onActivate, widget } from './ui/dom';
+
+/**
+ * The features' own code (panels and what they do) loads on first use, so the script every Azure
+ * DevOps page loads holds only what draws the buttons. The background injects `panels.js` into the
+ * asking frame (`features.load`): unlike an `import()` of a web-accessible file, that works on the
+ * Azure DevOps Server origins the user added, exposes no file to pages, and behaves the same in
+ * Chrome and Firefox. The script runs in the content scripts' own world and leaves its features
+ * under `PANELS_KEY` there (pages cannot see it).
+ */
+export type Panels = Record<FeatureId, Attach>;
+
+export const PANELS_KEY = Symbol.for('azure-devops-companion.panels');
+
+type Global = Record<symbol, Panels | undefined>;
+
+export const loadedPanels = (): Panels | undefined => (globalThis as Global)[PANELS_KEY];
+
+let loading: Promise<Panels> | undefined;
+/** Features drawn before the code arrived, taken over all at once when it does (their labels follow their state from then on). */
+const waiting = new Set<() => void>();
+
+/** Loads the features' code once; a failure is not kept (the next click tries again). */
+export function loadPanels(): Promise<Panels> {
+  const have = loadedPanels();
+  if (have) return Promise.resolve(have);
+  if (!loading) {
+    const attempt = ask({ type: 'features.load' }).then(() => {
+      const panels = loadedPanels();
+      if (!panels) throw new Error("The extension's features did not load.");
+      // Each removes itself from the set as it runs (fine while iterating a Set).
+      for (const take of waiting) take();
+      return panels;
+    });
+    loading = attempt;
+    attempt.catch(() => {
+      if (loading === attempt) loading = undefined;
+    });
+  }
+  return loading;
+}
+
+/** Starts loading when a person comes near a button (not for events a script made). */
+const preload = (e: Event) => e.isTrusted && void loadPanels().catch(() => undefined);
+
+/** What to tell a person when the code did not load, with the next step. */
+export function loadProblem(e: unknown, what: string): string {
+  const text = problemText(e);
+  if (/reload the page/i.test(text)) return `${what} could not open: ${text}`;
+  return `${what} could not open: ${text.replace(/\.?$/, '.')} Reload the page to try again (the extension may have been updated since it opened).`;
+}
+
+/** The message and a "Reload the page" button, in the card or in a small panel under the button. */
+function failure(drawn: Drawn, e: unknown, what: string, signal: AbortSignal): void {
+  const reload = h('button', { class: 'adoc-button primary', type: 'button' }, 'Reload the page');
+  onActivate(reload, () => location.reload(), signal);
+  const text = h('p', null, loadProblem(e, what));
+  if (drawn.card) return fill(drawn.card, h('div', { class: 'adoc-alert', role: 'alert' }, text), h('div', { class: 'adoc-row' }, reload));
+  const { host, root } = widget('load-failed', 'div');
+  const r = drawn.trigger!.getBoundingClientRect();
+  host.style.cssText = `position:fixed;z-index:2147483000;left:${Math.max(8, Math.min(r.left, innerWidth - 460))}px;top:${Math.min(r.bottom + 4, innerHeight - 160)}px`;
+  const close = h('button', { class: 'adoc-button', type: 'button' }, 'Close');
+  const life = new AbortController();
+  const remove = () => (life.abort(), host.remove());
+  onActivate(close, remove, life.signal);
+  signal.addEventListener('abort', remove, { once: true, signal: life.signal });
+  document.addEventListener('keydown', (k) => k.key === 'Escape' && remove(), { signal: life.signal });
+  root.append(h('div', { class: 'adoc-panel', role: 'alertdialog', 'aria-label': what }, h('div', { class: 'adoc-alert' }, text), h('div', { class: 'adoc-row' }, reload, close)));
+  document.body.append(host);
+  reload.focus();
+}
+
+/**
+ * Hands what a feature drew to its own code: at once when that has loaded; otherwise a card asks
+ * for it now, and a button when the pointer or the focus comes to it (so the first click rarely
+ * waits) and at the latest on its first click, which then opens the panel.
+ */
+export function lazyFeature(id: FeatureId, what: string, drawn: Drawn, ctx: MountContext): void {
+  const { signal } = ctx;
+  let attached: { open(): void } | undefined;
+  const take = () => {
+    const panels = loadedPanels();
+    waiting.delete(take);
+    if (!attached && panels && !signal.aborted) attached = panels[id](drawn, ctx);
+    return attached;
+  };
+  if (take()) return;
+  waiting.add(take);
+  signal.addEventListener('abort', () => waiting.delete(take), { once: true });
+  const { trigger } = drawn;
+  if (!trigger) {
+    loadPanels().then(take, (e: unknown) => !signal.aborted && failure(drawn, e, what, signal));
+    return;
+  }
+  for (const type of ['pointerenter', 'focus', 'touchstart']) trigger.addEventListener(type, preload, { once: true, passive: true, signal });
+  onActivate(
+    trigger,
+    () => {
+      // Once taken over, the feature's own handler opens and closes its panel.
+      if (attached) return;
+      trigger.setAttribute('aria-busy', 'true');
+      loadPanels().then(
+        () => {
+          trigger.removeAttribute('aria-busy');
+          take()?.open();
+        },
+        (e: unknown) => {
+          trigger.removeAttribute('aria-busy');
+          if (!signal.aborted) failure(drawn, e, what, signal);
+        },
+      );
+    },
+    signal,
+  );
+}
