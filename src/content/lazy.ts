@@ -93,7 +93,9 @@ export function lazyFeature(id: FeatureId, what: string, drawn: Drawn, ctx: Moun
   signal.addEventListener('abort', () => waiting.delete(take), { once: true });
   const { trigger } = drawn;
   if (!trigger) {
-    loadPanels().then(take, (e: unknown) => !signal.aborted && failure(drawn, e, what, signal));
+    // Once the page is idle: running the features' code competes with the page drawing itself.
+    const idle = requestIdleCallback(() => loadPanels().then(take, (e: unknown) => !signal.aborted && failure(drawn, e, what, signal)), { timeout: 300 });
+    signal.addEventListener('abort', () => cancelIdleCallback(idle), { once: true });
     return;
   }
   for (const type of ['pointerenter', 'focus', 'touchstart']) trigger.addEventListener(type, preload, { once: true, passive: true, signal });

@@ -80,6 +80,9 @@ describe.skipIf(skip)('in real Firefox', () => {
     expect(await page.$eval(CLONE, (h) => h.shadowRoot === null && h.getBoundingClientRect().width > 0)).toBe(true);
     const world = await FirefoxContentWorld.of(options, page);
     await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    // Styled by our sheet (adopted by the root, or a <style> where Firefox refuses one made by a
+    // content script): an inline-flex button, blockified in the flex host (unstyled: block).
+    expect(await world.run<string>(`(sel) => getComputedStyle(document.querySelector(sel).openOrClosedShadowRoot.querySelector('button')).display`, CLONE)).toBe('flex');
     // No profile yet: the forks come through the page's own session, which in Firefox is the
     // page's `content.fetch` (the content script's own `fetch` acts as the extension, not the page).
     const mark = sandbox.services.log.entries().length;
