@@ -94,7 +94,6 @@ const pullRequestReviewers: Feature = {
     if (ctx.floating || header) {
       // In the dock or the header: a button opens the card.
       const drawn = headerButton('pull-request-reviewers', anchor, ctx, { icon: 'people', text: 'Reviewers…', anchors: PR_HEADER_ANCHORS, tooltip: () => 'Reviewers…' });
-      drawn.host.dataset.adocEntry = '';
       lazyFeature('pull-request-reviewers', 'Reviewer helpers', drawn, ctx);
       return drawn.host;
     }

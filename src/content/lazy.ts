@@ -54,18 +54,24 @@ export function loadProblem(e: unknown, what: string): string {
   return `${what} could not open: ${text.replace(/\.?$/, '.')} Reload the page to try again (the extension may have been updated since it opened).`;
 }
 
+/** The one failure panel shown (a second click replaces it). */
+let shownFailure: AbortController | undefined;
+
 /** The message and a "Reload the page" button, in the card or in a small panel under the button. */
 function failure(drawn: Drawn, e: unknown, what: string, signal: AbortSignal): void {
   const reload = h('button', { class: 'adoc-button primary', type: 'button' }, 'Reload the page');
   onActivate(reload, () => location.reload(), signal);
   const text = h('p', null, loadProblem(e, what));
   if (drawn.card) return fill(drawn.card, h('div', { class: 'adoc-alert', role: 'alert' }, text), h('div', { class: 'adoc-row' }, reload));
+  shownFailure?.abort();
   const { host, root } = widget('load-failed', 'div');
   const r = drawn.trigger!.getBoundingClientRect();
   host.style.cssText = `position:fixed;z-index:2147483000;left:${Math.max(8, Math.min(r.left, innerWidth - 460))}px;top:${Math.min(r.bottom + 4, innerHeight - 160)}px`;
   const close = h('button', { class: 'adoc-button', type: 'button' }, 'Close');
   const life = new AbortController();
-  const remove = () => (life.abort(), host.remove());
+  shownFailure = life;
+  const remove = () => life.abort();
+  life.signal.addEventListener('abort', () => host.remove(), { once: true });
   onActivate(close, remove, life.signal);
   signal.addEventListener('abort', remove, { once: true, signal: life.signal });
   document.addEventListener('keydown', (k) => k.key === 'Escape' && remove(), { signal: life.signal });

@@ -110,7 +110,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   let open: Popover | undefined;
   const openCard = () => {
     if (open || !trigger || signal.aborted) return;
-    open = openPopover({ trigger, owner: host, label: 'Reviewer helpers', signal, onClose: () => (open = undefined) }, (body) => body.append(card));
+    trigger.setAttribute('aria-expanded', 'true');
+    open = openPopover({ trigger, owner: host, label: 'Reviewer helpers', signal, onClose: () => ((open = undefined), trigger.setAttribute('aria-expanded', 'false')) }, (body) => body.append(card));
   };
   if (trigger) onActivate(trigger, () => (open ? open.close() : openCard()), signal);
   else {

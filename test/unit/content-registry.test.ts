@@ -45,8 +45,10 @@ class FakePage implements RegistryHost {
     this.settingsAsked += 1;
     return (id: FeatureId) => !this.off.has(id);
   }
+  readonly slots: FakeNode[] = [];
   floatingSlot(feature: Feature, signal: AbortSignal): Element {
     const slot = new FakeNode(`dock:${feature.id}`);
+    this.slots.push(slot);
     signal.addEventListener('abort', () => slot.remove());
     return slot as unknown as Element;
   }
@@ -123,6 +125,29 @@ afterEach(() => {
 });
 
 describe('feature registry', () => {
+  it('leaves a feature that has nothing for the page alone until the view changes, and frees its place in the dock', async () => {
+    let calls = 0;
+    const nothing: Feature = { id: 'forks-as-remotes', title: 'forks', include: [(p) => isRepoFiles(p)], anchors: [anchorFor('.nothing-anchor')], mount: () => (calls++, undefined) };
+    stop();
+    page = new FakePage();
+    ({ stop } = startRegistry([nothing], page, { anchorTimeoutMs: 5000 }));
+    await flush();
+    // No anchor in time: it is offered a place in the dock, draws nothing there, and the place goes.
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toBe(1);
+    expect(page.slots.map((s) => s.isConnected)).toEqual([false]);
+    // A late anchor is tried once; page changes after that cost nothing.
+    page.show('.nothing-anchor');
+    await flush();
+    for (let i = 0; i < 5; i++) page.changed();
+    await flush();
+    expect(calls).toBe(2);
+    page.navigate(`${REPO}?path=/other`);
+    page.show('.nothing-anchor');
+    await flush();
+    expect(calls).toBe(3);
+  });
+
   it('mounts a feature once when its anchor appears, and not again while the view stays', async () => {
     await flush();
     expect(clone.mounts).toHaveLength(0);
