@@ -150,6 +150,8 @@ export function popoverToggle(
   opts: Omit<PopoverOptions, 'onClose'> & { draw: (body: HTMLElement) => void; onOpen?: () => void; onClose?: () => void },
 ): PopoverToggle {
   let panel: Popover | undefined;
+  /** Opened while it had nothing to focus yet (still loading): its first control takes the focus once drawn. */
+  let focusLater = false;
   const open = () => {
     if (panel || opts.signal.aborted) return;
     opts.trigger.setAttribute('aria-expanded', 'true');
@@ -164,6 +166,7 @@ export function popoverToggle(
       },
       opts.draw,
     );
+    focusLater = (panel.body.getRootNode() as ShadowRoot).activeElement === null;
     opts.onOpen?.();
   };
   onActivate(opts.trigger, () => (panel ? panel.close() : open()), opts.signal);
@@ -175,9 +178,12 @@ export function popoverToggle(
     close: () => panel?.close(),
     redraw(content) {
       if (!panel) return;
-      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
+      // Unless the person has gone elsewhere meanwhile (the focus is still on the button).
+      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null || (focusLater && document.activeElement === opts.owner);
       fill(panel.body, ...content);
-      if (hadFocus) panel.body.querySelector<HTMLElement>('button, input, select')?.focus();
+      const first = panel.body.querySelector<HTMLElement>('button, input, select');
+      if (hadFocus) first?.focus();
+      if (first) focusLater = false;
     },
   };
 }
