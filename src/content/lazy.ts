@@ -32,8 +32,15 @@ export function loadPanels(): Promise<Panels> {
     const attempt = ask({ type: 'features.load' }).then(() => {
       const panels = loadedPanels();
       if (!panels) throw new Error("The extension's features did not load.");
-      // Each removes itself from the set as it runs (fine while iterating a Set).
-      for (const take of waiting) take();
+      // Each removes itself from the set as it runs (fine while iterating a Set); one that fails
+      // to start does not keep the others from theirs.
+      for (const take of waiting) {
+        try {
+          take();
+        } catch (e) {
+          console.warn('Azure DevOps Companion: a feature failed to start', e);
+        }
+      }
       return panels;
     });
     loading = attempt;
