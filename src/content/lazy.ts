@@ -88,9 +88,11 @@ function failure(drawn: Drawn, e: unknown, what: string, signal: AbortSignal): v
 }
 
 /**
- * Hands what a feature drew to its own code: at once when that has loaded; otherwise a card asks
- * for it now, and a button when the pointer or the focus comes to it (so the first click rarely
- * waits) and at the latest on its first click, which then opens the panel.
+ * Hands what a feature drew to its own code. Never while drawing: a card asks for it once the page
+ * is idle, and a button when the pointer or the focus comes to it (so the first click rarely
+ * waits) and at the latest on its first click, which then opens the panel; once the code is there,
+ * features drawn later are handed over when the page is idle (their first draw stays as cheap as
+ * the button).
  */
 export function lazyFeature(id: FeatureId, what: string, drawn: Drawn, ctx: MountContext): void {
   const { signal } = ctx;
@@ -101,14 +103,17 @@ export function lazyFeature(id: FeatureId, what: string, drawn: Drawn, ctx: Moun
     if (!attached && panels && !signal.aborted) attached = panels[id](drawn, ctx);
     return attached;
   };
-  if (take()) return;
   waiting.add(take);
   signal.addEventListener('abort', () => waiting.delete(take), { once: true });
   const { trigger } = drawn;
-  if (!trigger) {
-    // Once the page is idle: running the features' code competes with the page drawing itself.
-    const idle = requestIdleCallback(() => loadPanels().then(take, (e: unknown) => !signal.aborted && failure(drawn, e, what, signal)), { timeout: 300 });
+  // Once the page is idle: running the features' code competes with the page drawing itself.
+  const later = (work: () => void) => {
+    const idle = requestIdleCallback(work, { timeout: 300 });
     signal.addEventListener('abort', () => cancelIdleCallback(idle), { once: true });
+  };
+  if (loadedPanels()) later(take);
+  if (!trigger) {
+    if (!loadedPanels()) later(() => void loadPanels().then(take, (e: unknown) => !signal.aborted && failure(drawn, e, what, signal)));
     return;
   }
   for (const type of ['pointerenter', 'focus', 'touchstart']) trigger.addEventListener(type, preload, { once: true, passive: true, signal });
