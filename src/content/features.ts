@@ -45,15 +45,21 @@ const cloneToDesktop: Feature = {
     drawn.label = label;
     drawn.trigger!.setAttribute('aria-busy', 'true');
     if (!loadedPanels()) {
-      void clonedHere(ctx.page).then(
-        (cloned) => {
-          // Once its code has taken over, the label is its business.
-          if (ctx.signal.aborted || loadedPanels()) return;
-          drawn.trigger!.removeAttribute('aria-busy');
-          if (cloned) label.set('Cloned locally');
-        },
-        () => drawn.trigger!.removeAttribute('aria-busy'),
+      // Asked once the page is idle: two messages to the background are not part of drawing.
+      const idle = requestIdleCallback(
+        () =>
+          void clonedHere(ctx.page).then(
+            (cloned) => {
+              // Once its code has taken over, the label is its business.
+              if (ctx.signal.aborted || loadedPanels()) return;
+              drawn.trigger!.removeAttribute('aria-busy');
+              if (cloned) label.set('Cloned locally');
+            },
+            () => drawn.trigger!.removeAttribute('aria-busy'),
+          ),
+        { timeout: 300 },
       );
+      ctx.signal.addEventListener('abort', () => cancelIdleCallback(idle), { once: true });
     }
     lazyFeature('clone-to-desktop', 'Clone to desktop', drawn, ctx);
     return drawn.host;
