@@ -135,25 +135,41 @@ export function widget(name: string, tag: 'span' | 'div' = 'span'): Widget {
 export function shapeLike(host: HTMLElement, neighbour: Element | null): void {
   if (!neighbour) return;
   const set = (name: string, value: string) => value && host.style.setProperty(name, value);
-  afterLayout(neighbour, () => {
-    const s = getComputedStyle(neighbour);
-    set('--adoc-b-weight', s.fontWeight);
-    set('--adoc-b-size', s.fontSize);
-    set('--adoc-b-pad', s.padding);
-    set('--adoc-b-radius', s.borderRadius);
-    set('--adoc-b-height', s.height);
+  afterLayout(neighbour, (size) => {
+    // Only properties that need no layout (the height is the one the browser just reported), read
+    // once per neighbour: the buttons beside the same bar share it, and each one's writes would
+    // make the next read recompute the page's styles.
+    let shape = shapes.get(neighbour);
+    if (!shape) {
+      const s = getComputedStyle(neighbour);
+      shape = { weight: s.fontWeight, size: s.fontSize, pad: s.padding, radius: s.borderRadius, height: `${size.height}px` };
+      shapes.set(neighbour, shape);
+    }
+    set('--adoc-b-weight', shape.weight);
+    set('--adoc-b-size', shape.size);
+    set('--adoc-b-pad', shape.pad);
+    set('--adoc-b-radius', shape.radius);
+    set('--adoc-b-height', shape.height);
   });
 }
+
+const shapes = new WeakMap<Element, { weight: string; size: string; pad: string; radius: string; height: string }>();
+
+/** An element's border-box size as a ResizeObserver reports it (no layout of its own). */
+const borderBox = (entry: ResizeObserverEntry) => ({
+  width: entry.borderBoxSize?.[0]?.inlineSize ?? entry.contentRect.width,
+  height: entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height,
+});
 
 /**
  * Runs `work` once, right after the browser's next layout and before that frame is painted (a
  * ResizeObserver reports there), so sizes read in it cost no layout of their own. Not at all for
  * an element that is not rendered.
  */
-export function afterLayout(el: Element, work: () => void): void {
-  const once = new ResizeObserver(() => {
+export function afterLayout(el: Element, work: (size: { width: number; height: number }) => void): void {
+  const once = new ResizeObserver(([entry]) => {
     once.disconnect();
-    work();
+    if (entry) work(borderBox(entry));
   });
   once.observe(el);
 }
@@ -198,8 +214,11 @@ export function compactWhenNarrow(host: HTMLElement, button: HTMLElement, label:
   const header = host.closest('.bolt-header') ?? host.parentElement;
   if (!header || signal.aborted) return;
   let crowdedAt: number | undefined;
+  // The header's width as the browser last reported it: never read here, which would lay the page out.
+  let width = 0;
   const apply = () => {
-    const width = header.clientWidth;
+    // Not before the browser has reported the header once.
+    if (!width) return;
     if (crowdedAt !== undefined && width > crowdedAt + REGROW_PX) crowdedAt = undefined;
     if (crowdedAt === undefined && header.querySelector('.responsive-placeholder') && !button.classList.contains('adoc-compact')) crowdedAt = width;
     const compact = width < COMPACT_BELOW_PX || crowdedAt !== undefined;
@@ -211,7 +230,10 @@ export function compactWhenNarrow(host: HTMLElement, button: HTMLElement, label:
   // Sizes are read where the browser reports them (after its layout, and first right after the
   // button went in, before it is painted), never right after a change: that would lay the page out
   // again just for us. The header's changes (a command moved into ⋮) are looked at once a frame.
-  const sized = new ResizeObserver(apply);
+  const sized = new ResizeObserver(([entry]) => {
+    if (entry) width = borderBox(entry).width;
+    apply();
+  });
   sized.observe(header);
   let frame = 0;
   const changed = new MutationObserver(() => {
