@@ -1,6 +1,5 @@
 /** The installer's command line: `install`, `uninstall`, `doctor` (and `help`, `version`). */
 import { parseArgs } from 'node:util';
-import * as z from 'zod';
 import { HOST_NAME } from '../shared/host-protocol';
 import { resolve } from 'node:path';
 import { BROWSERS, isFirefox, type Browser } from './installer/browser-locations';
@@ -25,8 +24,6 @@ file you ran may be deleted afterwards.
 `;
 
 export async function runCli(argv: readonly string[], machine: Machine, print: (text: string) => void): Promise<number> {
-  // The same schemas run jitless in the extension; behave the same here.
-  z.config({ jitless: true });
   const [verb, ...rest] = argv;
   if (verb === 'version' || verb === '--version') {
     print(COMPANION_VERSION);

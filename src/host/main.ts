@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const dirs = companionDirs(process.platform, process.env, home);
   const arg = process.argv[2];
   if (isCliVerb(arg) || (arg === undefined && process.stdin.isTTY)) {
+    // Before cli.ts and the schemas it imports are evaluated (see zod-setup.ts).
+    (await import('./zod-setup')).useJitlessZod();
     const { runCli, USAGE } = await import('./cli');
     // In a single executable the script is CommonJS (import.meta is empty) and the program is the executable itself.
     const program = isSea() ? { kind: 'executable' as const, path: process.execPath } : { kind: 'bundle' as const, node: process.execPath, path: fileURLToPath(import.meta.url) };

@@ -58,6 +58,8 @@ export async function nativeMessaging({ home, dirs, git }: NativeMessagingStart)
   }
   // A remembered version is checked with git itself now that nothing waits for it.
   void git.refresh().catch((error: unknown) => log.warn(`checking git's version failed: ${(error as Error).message}`));
+  // Before serve.ts and the schemas it imports are evaluated (see zod-setup.ts).
+  (await import('./zod-setup')).useJitlessZod();
   const { serve } = await import('./serve');
   await serve({ home, dirs, log, redactor, gitVersion, pending });
 }

@@ -3,7 +3,6 @@
  * crash cleanup of earlier companions, then the session until the browser closes the port or
  * asks it to stop.
  */
-import * as z from 'zod';
 import { configFile, locksDir, type CompanionDirs } from './companion-dirs';
 import { loadConfig } from './config';
 import { sweepStaleLocks } from './destination-lock';
@@ -23,8 +22,6 @@ export interface Serve {
 }
 
 export async function serve({ home, dirs, log, redactor, gitVersion, pending }: Serve): Promise<void> {
-  // The same schemas run jitless in the extension; behave the same here.
-  z.config({ jitless: true });
   const ctx: HostContext = {
     dirs,
     home,

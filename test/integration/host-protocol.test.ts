@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { decodeAll } from '../../src/host/frame-codec';
 import { HOST_NAME, MAX_FRAME_FROM_BROWSER, PROTOCOL_VERSION, HelloDataSchema } from '../../src/shared/host-protocol';
@@ -153,6 +154,30 @@ describe('companion host over native messaging', () => {
     expect(await host.request({ type: 'localClones' })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).toMatchObject({ ok: true, data: { cloneRoots: [sandbox.roots] } });
     expect((await host.request({ type: 'localClones' })).ok).toBe(true);
+  });
+
+  it('parses requests and its own files without generating code from strings (zod jitless, as in the extension)', async () => {
+    sandbox = makeSandbox();
+    // Counts what zod's JIT would do: build a parser with `new Function` (its probe for whether it may, too).
+    const preload = join(sandbox.dir, 'count-code-from-strings.mjs');
+    writeFileSync(
+      preload,
+      `const F = globalThis.Function;
+globalThis.Function = new Proxy(F, { construct(target, args, newTarget) { process.stderr.write('CODE FROM A STRING\\n'); return Reflect.construct(target, args, newTarget); } });
+`,
+    );
+    const env = { ...sandbox.env, NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` };
+    const host = await HostProcess.start(env);
+    hosts.push(host);
+    expect((await host.request({ type: 'hello' })).ok).toBe(true);
+    expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
+    expect((await host.request({ type: 'localClones' })).ok).toBe(true);
+    const refused = await host.request({ type: 'clone', url: 'https://example.com/o/p/_git/r', root: sandbox.roots, folder: 'r', auth: { kind: 'pat', token: 'x'.repeat(20) } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED' } });
+    await host.close();
+    const doctor = spawnSync(process.execPath, [await hostBundle(), 'doctor', '--json'], { env, encoding: 'utf8' });
+    expect(doctor.stdout).toContain('{');
+    expect(host.stderr + doctor.stderr).not.toContain('CODE FROM A STRING');
   });
 
   it('treats CLI verbs as commands, not as a caller', async () => {
