@@ -77,13 +77,17 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
       ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${result.stderr.slice(-2000)}`);
       throw new HostError(failure.code, failure.message);
     }
-    lock.record({ done: true });
-    addToRegistry(registryFile(ctx.dirs), { path: prepared.path, url: remote.url, clonedAt: new Date().toISOString() });
+    // Complete: from here nothing of it may be undone, not even after a crash.
+    lock.finish();
     // The file git just wrote answers without starting git again (a process start is a few
     // percent of a small clone).
     const fromFile = branchFromHeadFile(prepared.path);
     const checkedOut = fromFile === undefined ? await currentBranch(prepared.path, ctx.env) : fromFile;
-    ctx.log.info(`${scope.id} cloned into ${prepared.path} on ${checkedOut ?? 'a detached HEAD'}`);
+    // The user waits for the answer, not for this; the next request sees it all the same.
+    scope.afterAnswer(() => {
+      addToRegistry(registryFile(ctx.dirs), { path: prepared.path, url: remote.url, clonedAt: new Date().toISOString() });
+      ctx.log.info(`${scope.id} cloned into ${prepared.path} on ${checkedOut ?? 'a detached HEAD'}`);
+    });
     return { path: prepared.path, branch: checkedOut, remoteUrl: remote.url };
   } finally {
     lock.release();

@@ -10,7 +10,7 @@
  * A lock's process counts as running only while its pid runs with the start time it recorded.
  * Locks also exclude each other across nesting: a clone into `a` and one into `a/b` never run at once.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { inspectLock, isProcessAlive, parseJournal, undoDeadClone, unlinkQuiet, writeJournal, type CloneJournal, type Undone } from './clone-journal';
@@ -23,6 +23,12 @@ const held = new Set<string>();
 export interface DestinationLock {
   /** Adds what the clone has made so far to its journal (best effort: the journal only matters after a crash). */
   record(progress: Omit<CloneJournal, 'pid' | 'started' | 'dest'>): void;
+  /**
+   * The clone is complete: releases the lock and with it the journal, so nothing of the clone is
+   * undone after a crash (one unlink instead of recording `done` and unlinking later). Where the
+   * file cannot be removed, the journal says `done` instead.
+   */
+  finish(): void;
   release(): void;
 }
 
@@ -78,6 +84,15 @@ export function lockDestination(locksDir: string, path: string, options: LockOpt
       } catch {
         // Without the journal only a crash would leave the folder behind; the clone itself goes on.
       }
+    },
+    finish() {
+      if (released) return;
+      try {
+        unlinkSync(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.record({ done: true });
+      }
+      this.release();
     },
     release() {
       if (released) return;

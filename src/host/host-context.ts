@@ -24,4 +24,11 @@ export interface RequestScope {
   /** Aborted by a `cancel` request for this id, or when the browser disconnects. */
   signal: AbortSignal;
   progress(progress: GitProgress): void;
+  /**
+   * Runs `work` right after the request's answer is written, in the same turn of the event loop:
+   * bookkeeping the answer does not depend on stays off the user's wait, and no later request
+   * (which needs another turn to be read) can see the state before it. Not run when the request
+   * fails.
+   */
+  afterAnswer(work: () => void): void;
 }

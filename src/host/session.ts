@@ -97,17 +97,22 @@ export class Session {
     }
     const controller = new AbortController();
     this.inflight.set(request.id, controller);
+    const after: Array<() => void> = [];
     const scope = {
       id: request.id,
       signal: controller.signal,
       progress: (p: GitProgress) => this.send({ id: request.id, event: 'progress', ...p }),
+      afterAnswer: (work: () => void) => void after.push(work),
     };
     // Started in arrival order, each after the previous one's synchronous part (a `configure`
     // finishes before a `clone` sent after it reads the configuration).
     const work = Promise.resolve()
       .then(() => this.handler(request, this.ctx, scope))
       .then(
-        (data) => this.send({ id: request.id, ok: true, data }),
+        (data) => {
+          this.send({ id: request.id, ok: true, data });
+          for (const task of after) this.runAfter(request.id, task);
+        },
         (error: unknown) => this.sendFailure(request.id, error),
       )
       .finally(() => {
@@ -115,6 +120,15 @@ export class Session {
         this.running.delete(work);
       });
     this.running.add(work);
+  }
+
+  private runAfter(id: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      // The answer is out: what failed after it can only be logged.
+      this.ctx.log.warn(`${id} after answering: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private sendFailure(id: string, error: unknown): void {

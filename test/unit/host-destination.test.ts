@@ -215,6 +215,19 @@ describe('destination lock', () => {
     lockDestination(locks, join(root, 'repo'), roots).release();
   });
 
+  it('drops the journal of a complete clone at once (finish): a successor finds nothing to undo', () => {
+    const dest = join(root, 'done');
+    const lock = lockDestination(locks, dest, roots);
+    mkdirSync(dest);
+    lock.record({ path: dest, created: [{ path: dest, id: folderIdentity(dest)! }], existedEmpty: false, git: 999999999 });
+    expect(readdirSync(locks)).toHaveLength(1);
+    lock.finish();
+    expect(readdirSync(locks)).toEqual([]);
+    // Released too: the next holder gets in, and finding no journal removes nothing.
+    lockDestination(locks, dest, roots).release();
+    expect(existsSync(dest)).toBe(true);
+  });
+
   it('takes over a lock file left by a process that is gone', () => {
     const file = lockFileOf(join(root, 'repo'));
     writeFileSync(file, '999999999');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -61,6 +61,27 @@ describe('session', () => {
       { id: 'a', ok: true, data: { stopped: true } },
       { id: 'b', ok: true, data: { stopped: true } },
     ]);
+  });
+
+  it('runs after-answer work right after the answer is written, not for a failed request, and logs its failures', async () => {
+    const seen: string[] = [];
+    const { session, messages } = run(async (request, _ctx, scope: RequestScope) => {
+      scope.afterAnswer(() => seen.push(`${scope.id} after ${messages().map((m) => m.id).join(',')}`));
+      if (request.type === 'localClones') throw new Error('failed');
+      if (scope.id === 'c') scope.afterAnswer(() => {
+        throw new Error('bookkeeping failed');
+      });
+      return { answered: scope.id };
+    });
+    session.push(frame({ id: 'a', type: 'hello' }));
+    session.push(frame({ id: 'b', type: 'localClones' }));
+    await session.settle();
+    session.push(frame({ id: 'c', type: 'hello' }));
+    await session.settle();
+    // The work of `c` that threw is logged; the answers stand.
+    expect(seen).toEqual(['a after a', 'c after a,b,c']);
+    expect(messages().map((m) => [m.id, m.ok])).toEqual([['a', true], ['b', false], ['c', true]]);
+    expect(readFileSync(ctx.log.file, 'utf8')).toContain('c after answering: bookkeeping failed');
   });
 
   it('turns unexpected exceptions into INTERNAL errors with secrets masked', async () => {
