@@ -412,8 +412,36 @@ export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 // Helpers for both sides
 
 /** Validates one request; the error names the first problem in plain words. */
+const CLONE_KEYS = new Set(['id', 'type', 'url', 'root', 'folder', 'branch', 'partial', 'depth', 'auth']);
+const AUTH_KEYS = new Set(['kind', 'token']);
+// oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const isLine = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max && !CONTROL.test(v);
+const onlyKeys = (v: object, keys: ReadonlySet<string>) => Object.keys(v).every((key) => keys.has(key));
+
+/**
+ * A clone request that CloneRequestSchema certainly accepts, checked by hand: the schema's first
+ * parse in a companion process costs about a millisecond (jitless zod), on the way to every
+ * clone's git. It errs on the side of no: anything else goes through the schema, whose issue
+ * names what is wrong.
+ */
+export function isPlainClone(value: Record<string, unknown>): boolean {
+  const { id, type, url, root, folder, branch, partial, depth, auth } = value;
+  if (type !== 'clone' || !onlyKeys(value, CLONE_KEYS)) return false;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 128) return false;
+  if (!isLine(url, 2048) || !isLine(root, 4096) || !isLine(folder, 1024)) return false;
+  if (branch !== undefined && !isLine(branch, 255)) return false;
+  if (partial !== undefined && typeof partial !== 'boolean') return false;
+  if (depth !== undefined && !(Number.isSafeInteger(depth) && (depth as number) >= 1 && (depth as number) <= 1_000_000)) return false;
+  if (auth === undefined) return true;
+  if (typeof auth !== 'object' || auth === null || Array.isArray(auth) || !onlyKeys(auth, AUTH_KEYS)) return false;
+  const { kind, token } = auth as Record<string, unknown>;
+  return (kind === 'pat' && isLine(token, 1024)) || (kind === 'bearer' && isLine(token, 8192));
+}
+
 export function parseHostRequest(value: unknown): { ok: true; request: HostRequest } | { ok: false; message: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'a request must be a JSON object' };
+  if (isPlainClone(value as Record<string, unknown>)) return { ok: true, request: value as CloneRequest };
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.hasOwn(REQUEST_SCHEMAS, type)) {
     return { ok: false, message: `unknown request type ${JSON.stringify(type)}; known: ${REQUEST_TYPES.join(', ')}` };

@@ -1,11 +1,14 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   CAPABILITIES,
+  CloneRequestSchema,
   HostMessageSchema,
   PROTOCOL_VERSION,
   REQUEST_TYPES,
   checkCompanion,
+  isPlainClone,
   parseHostRequest,
   type HelloData,
 } from '../../src/shared/host-protocol';
@@ -68,6 +71,73 @@ describe('host protocol schemas', () => {
     expect(HostMessageSchema.safeParse({ id: null, ok: false, error: { code: 'BAD_FRAME', message: 'x' } }).success).toBe(true);
     expect(HostMessageSchema.safeParse({ id: 'a', ok: true, data: {} }).success).toBe(true);
     expect(HostMessageSchema.safeParse({ id: 'a', ok: false, error: { code: 'NOPE', message: 'x' } }).success).toBe(false);
+  });
+});
+
+const x = (n: number) => 'x'.repeat(n);
+const text = (max: number) => fc.string({ minLength: 1, maxLength: Math.min(max, 12) });
+
+describe('clone requests checked by hand', () => {
+  const clone = { id: 'c1', type: 'clone', url: 'https://fabrikam@dev.azure.com/fabrikam/P/_git/R', root: '/home/a/source/repos', folder: 'fabrikam/P/R' };
+
+  it('takes the requests the extension sends without the schema', () => {
+    expect(isPlainClone(clone)).toBe(true);
+    expect(isPlainClone({ ...clone, branch: 'feature/x', partial: true, auth: { kind: 'pat', token: 'x'.repeat(52) } })).toBe(true);
+    expect(isPlainClone({ ...clone, depth: 1, auth: { kind: 'bearer', token: 'eyJ'.repeat(900) } })).toBe(true);
+  });
+
+  it('agrees with the schema at every limit', () => {
+    const edges: Record<string, unknown>[] = [];
+    for (const [field, max] of [['url', 2048], ['root', 4096], ['folder', 1024], ['branch', 255]] as const) edges.push({ ...clone, [field]: x(max) }, { ...clone, [field]: x(max + 1) }, { ...clone, [field]: '' });
+    for (const [kind, max] of [['pat', 1024], ['bearer', 8192]] as const) edges.push({ ...clone, auth: { kind, token: x(max) } }, { ...clone, auth: { kind, token: x(max + 1) } });
+    edges.push({ ...clone, id: x(128) }, { ...clone, id: x(129) }, { ...clone, depth: 1_000_000 }, { ...clone, depth: 1_000_001 }, { ...clone, depth: 0 });
+    for (const edge of edges) expect([Object.keys(edge), isPlainClone(edge)]).toEqual([Object.keys(edge), CloneRequestSchema.safeParse(edge).success]);
+  });
+
+  it('takes only what CloneRequestSchema accepts, as the schema gives it back', () => {
+    // A request the extension could send, then up to three fields changed to something at or past
+    // its limits, of another type, or removed, or a field added.
+    const good = fc.record(
+      {
+        id: fc.string({ minLength: 1, maxLength: 128 }),
+        type: fc.constant('clone'),
+        url: text(2048),
+        root: text(4096),
+        folder: text(1024),
+        branch: text(255),
+        partial: fc.boolean(),
+        depth: fc.integer({ min: 1, max: 1_000_000 }),
+        auth: fc.oneof(fc.record({ kind: fc.constant('pat'), token: text(1024) }), fc.record({ kind: fc.constant('bearer'), token: text(8192) })),
+      },
+      { requiredKeys: ['id', 'type', 'url', 'root', 'folder'] },
+    );
+    const odd = fc.oneof(
+      fc.constantFrom('', 'a\nb', 'a\u007f', 'tab\there', 'x'.repeat(129), 'x'.repeat(256), 'x'.repeat(1025), 'x'.repeat(2049), 'x'.repeat(4097), 'x'.repeat(8193), 'hello', 'basic'),
+      fc.constantFrom(0, -1, 1.5, 1_000_001, 2 ** 60, null, true, undefined),
+      fc.record({ kind: fc.constantFrom('pat', 'bearer', 'basic'), token: fc.constantFrom('t', '', 'a\nb', 'x'.repeat(1024), 'x'.repeat(1025), 'x'.repeat(8192), 'x'.repeat(8193)), user: fc.constant('u') }, { requiredKeys: ['kind', 'token'] }),
+      fc.constantFrom({ kind: 'pat' }, { token: 't' }, []),
+      fc.anything(),
+    );
+    const key = fc.constantFrom('id', 'type', 'url', 'root', 'folder', 'branch', 'partial', 'depth', 'auth', 'extra', '__proto__');
+    const request = fc.tuple(good, fc.array(fc.tuple(key, odd), { maxLength: 3 })).map(([base, changes]) => {
+      const value: Record<string, unknown> = { ...base };
+      for (const [k, v] of changes) Object.defineProperty(value, k, { value: v, enumerable: true, configurable: true, writable: true });
+      return value;
+    });
+    let taken = 0;
+    fc.assert(
+      fc.property(request, (generated) => {
+        const value = JSON.parse(JSON.stringify(generated)) as Record<string, unknown>;
+        if (!isPlainClone(value)) return;
+        taken++;
+        const parsed = CloneRequestSchema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(value);
+      }),
+      { numRuns: 3000 },
+    );
+    // The property above says something only if the hand check takes many of them.
+    expect(taken).toBeGreaterThan(300);
   });
 });
 
