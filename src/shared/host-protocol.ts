@@ -413,7 +413,7 @@ export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
 /** Validates one request; the error names the first problem in plain words. */
 const CLONE_KEYS = new Set(['id', 'type', 'url', 'root', 'folder', 'branch', 'partial', 'depth', 'auth']);
-const AUTH_KEYS = new Set(['kind', 'token']);
+const AUTH_KEYS = new Set(['kind', 'token', 'orgUrl']);
 // oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const isLine = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max && !CONTROL.test(v);
@@ -435,7 +435,8 @@ export function isPlainClone(value: Record<string, unknown>): boolean {
   if (depth !== undefined && !(Number.isSafeInteger(depth) && (depth as number) >= 1 && (depth as number) <= 1_000_000)) return false;
   if (auth === undefined) return true;
   if (typeof auth !== 'object' || auth === null || Array.isArray(auth) || !onlyKeys(auth, AUTH_KEYS)) return false;
-  const { kind, token } = auth as Record<string, unknown>;
+  const { kind, token, orgUrl: org } = auth as Record<string, unknown>;
+  if (org !== undefined && !isLine(org, 2048)) return false;
   return (kind === 'pat' && isLine(token, 1024)) || (kind === 'bearer' && isLine(token, 8192));
 }
 

@@ -82,7 +82,7 @@ describe('clone requests checked by hand', () => {
 
   it('takes the requests the extension sends without the schema', () => {
     expect(isPlainClone(clone)).toBe(true);
-    expect(isPlainClone({ ...clone, branch: 'feature/x', partial: true, auth: { kind: 'pat', token: 'x'.repeat(52) } })).toBe(true);
+    expect(isPlainClone({ ...clone, branch: 'feature/x', partial: true, auth: { kind: 'pat', token: 'x'.repeat(52), orgUrl: 'https://dev.azure.com/fabrikam' } })).toBe(true);
     expect(isPlainClone({ ...clone, depth: 1, auth: { kind: 'bearer', token: 'eyJ'.repeat(900) } })).toBe(true);
   });
 
@@ -90,6 +90,7 @@ describe('clone requests checked by hand', () => {
     const edges: Record<string, unknown>[] = [];
     for (const [field, max] of [['url', 2048], ['root', 4096], ['folder', 1024], ['branch', 255]] as const) edges.push({ ...clone, [field]: x(max) }, { ...clone, [field]: x(max + 1) }, { ...clone, [field]: '' });
     for (const [kind, max] of [['pat', 1024], ['bearer', 8192]] as const) edges.push({ ...clone, auth: { kind, token: x(max) } }, { ...clone, auth: { kind, token: x(max + 1) } });
+    edges.push({ ...clone, auth: { kind: 'pat', token: 't', orgUrl: x(2048) } }, { ...clone, auth: { kind: 'pat', token: 't', orgUrl: x(2049) } }, { ...clone, auth: { kind: 'bearer', token: 't', orgUrl: '' } });
     edges.push({ ...clone, id: x(128) }, { ...clone, id: x(129) }, { ...clone, depth: 1_000_000 }, { ...clone, depth: 1_000_001 }, { ...clone, depth: 0 });
     for (const edge of edges) expect([Object.keys(edge), isPlainClone(edge)]).toEqual([Object.keys(edge), CloneRequestSchema.safeParse(edge).success]);
   });
@@ -107,14 +108,14 @@ describe('clone requests checked by hand', () => {
         branch: text(255),
         partial: fc.boolean(),
         depth: fc.integer({ min: 1, max: 1_000_000 }),
-        auth: fc.oneof(fc.record({ kind: fc.constant('pat'), token: text(1024) }), fc.record({ kind: fc.constant('bearer'), token: text(8192) })),
+        auth: fc.oneof(fc.record({ kind: fc.constant('pat'), token: text(1024), orgUrl: text(2048) }, { requiredKeys: ['kind', 'token'] }), fc.record({ kind: fc.constant('bearer'), token: text(8192), orgUrl: text(2048) }, { requiredKeys: ['kind', 'token'] })),
       },
       { requiredKeys: ['id', 'type', 'url', 'root', 'folder'] },
     );
     const odd = fc.oneof(
       fc.constantFrom('', 'a\nb', 'a\u007f', 'tab\there', 'x'.repeat(129), 'x'.repeat(256), 'x'.repeat(1025), 'x'.repeat(2049), 'x'.repeat(4097), 'x'.repeat(8193), 'hello', 'basic'),
       fc.constantFrom(0, -1, 1.5, 1_000_001, 2 ** 60, null, true, undefined),
-      fc.record({ kind: fc.constantFrom('pat', 'bearer', 'basic'), token: fc.constantFrom('t', '', 'a\nb', 'x'.repeat(1024), 'x'.repeat(1025), 'x'.repeat(8192), 'x'.repeat(8193)), user: fc.constant('u') }, { requiredKeys: ['kind', 'token'] }),
+      fc.record({ kind: fc.constantFrom('pat', 'bearer', 'basic'), token: fc.constantFrom('t', '', 'a\nb', 'x'.repeat(1024), 'x'.repeat(1025), 'x'.repeat(8192), 'x'.repeat(8193)), orgUrl: fc.constantFrom('', 'a\nb', 'x'.repeat(2049), 1), user: fc.constant('u') }, { requiredKeys: ['kind', 'token'] }),
       fc.constantFrom({ kind: 'pat' }, { token: 't' }, []),
       fc.anything(),
     );
