@@ -32,9 +32,10 @@ export function lookUpGitVersion(env: NodeJS.ProcessEnv, platform: NodeJS.Platfo
   const file = gitVersionFile(stateDir);
   const program = findProgram('git', env, platform);
   const key = program === undefined ? undefined : identity(program);
-  const ask = async (): Promise<string | null> => {
+  /** Asks git, and remembers its answer unless it is `known` (the file already says so: no write on every start). */
+  const ask = async (known?: string): Promise<string | null> => {
     const version = await gitVersion(env);
-    if (program !== undefined && key !== undefined && version !== null) {
+    if (program !== undefined && key !== undefined && version !== null && version !== known) {
       try {
         writeJsonFile(file, { path: program, ...key, version } satisfies Remembered);
       } catch {
@@ -48,7 +49,7 @@ export function lookUpGitVersion(env: NodeJS.ProcessEnv, platform: NodeJS.Platfo
     const version = ask();
     return { version, refresh: async () => void (await version) };
   }
-  return { version: Promise.resolve(known), refresh: async () => void (await ask()) };
+  return { version: Promise.resolve(known), refresh: async () => void (await ask(known)) };
 }
 
 function identity(path: string): Omit<Remembered, 'path' | 'version'> | undefined {

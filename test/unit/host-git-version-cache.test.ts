@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,9 +41,12 @@ describe.skipIf(process.platform === 'win32')('git version for hello', () => {
     const second = lookUpGitVersion(env, process.platform, state);
     expect(await second.version).toBe('2.40.1');
     expect(runs()).toBe(1);
-    // Checked with git itself once nothing waits for it.
+    // Checked with git itself once nothing waits for it; the same answer leaves the file as it is.
+    const written = statSync(gitVersionFile(state), { bigint: true });
     await second.refresh();
     expect(runs()).toBe(2);
+    const after = statSync(gitVersionFile(state), { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([written.ino, written.mtimeNs]);
 
     fakeGit('2.45.0 (a longer build)');
     expect(await lookUpGitVersion(env, process.platform, state).version).toBe('2.45.0 (a longer build)');
