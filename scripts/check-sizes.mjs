@@ -16,7 +16,8 @@ const KB = 1024;
  * when a feature is first used (src/content/lazy.ts), so it is budgeted on its own, like the
  * others. Those sit about 20 % above their size when the budgets were set (panels 19.1 KB; worker
  * 59.3, options 45.4 KB; popup 17.4 KB once its other tabs loaded on first use; host 71.6 KB once
- * zod was imported as a namespace, which lets esbuild drop what it does not use), so a large
+ * zod was imported as a namespace, which lets esbuild drop what it does not use; 86 → 88 KB for
+ * binding a token to its organization and the hand check of a plain clone request), so a large
  * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
  * same change that needs it. Only these files are read: the companion's executables in
  * dist/companion/ (~100 MB, nearly all of it Node itself) and its npm package (the host bundle
@@ -28,7 +29,7 @@ export const BUDGETS = [
   { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 72 * KB },
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', budget: 21 * KB },
   { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },
-  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 86 * KB },
+  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 88 * KB },
 ];
 
 /** gzip at level 9, what a store or a CDN would serve; the figure that matters is relative anyway. */
