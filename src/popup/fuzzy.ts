@@ -298,20 +298,64 @@ function ruledOut(query: FuzzyQuery, cols: NameColumns, i: number): boolean {
   return n === 0 || n > cols.length[i]! || (cols.mask[i]! & query.mask) !== query.mask || (query.surrogates && !isSubsequence(query.text, cols.names[i]!.lower));
 }
 
+/** One letter a–z, which the mask says occurs: its best place is the start, else a word start, else a hump, else anywhere. */
+function letterScore(letter: number, cols: NameColumns, i: number): number {
+  const bit = 1 << (letter - 97);
+  if (cols.codes[cols.start[i]!] === letter) return SCORE_MATCH + BONUS_START * FIRST_LETTER_MULTIPLIER + (cols.length[i] === 1 ? BONUS_EXACT : BONUS_PREFIX);
+  const bonus = cols.wordStarts[i]! & bit ? BONUS_BOUNDARY : cols.humps[i]! & bit ? BONUS_CAMEL : 0;
+  return SCORE_MATCH + bonus * FIRST_LETTER_MULTIPLIER;
+}
+
 /** The score of `query` against name `i` of `cols`, or NO_MATCH; allocates nothing. */
 export function scoreAt(query: FuzzyQuery, cols: NameColumns, i: number): number {
   if (ruledOut(query, cols, i)) return NO_MATCH;
   const m = cols.length[i]!;
   const start = cols.start[i]!;
-  if (query.letter >= 0) {
-    // One letter a–z, which the mask says occurs: its best place is the start, else a word start, else a hump, else anywhere.
-    const bit = 1 << (query.letter - 97);
-    if (cols.codes[start] === query.letter) return SCORE_MATCH + BONUS_START * FIRST_LETTER_MULTIPLIER + (m === 1 ? BONUS_EXACT : BONUS_PREFIX);
-    const bonus = cols.wordStarts[i]! & bit ? BONUS_BOUNDARY : cols.humps[i]! & bit ? BONUS_CAMEL : 0;
-    return SCORE_MATCH + bonus * FIRST_LETTER_MULTIPLIER;
-  }
+  if (query.letter >= 0) return letterScore(query.letter, cols, i);
   const end = bestEnd(query.text, cols, i);
   return end < 0 ? NO_MATCH : cellScore[end]! + wholeBonus(query.text, cols.codes, start, m);
+}
+
+/**
+ * At least `scoreAt`'s score (an upper bound, cheap to compute), or NO_MATCH exactly when
+ * `scoreAt` has none. A search computes this for every candidate and the exact score only for
+ * those that could still make the best few. One letter a–z: the exact score.
+ */
+export function scoreBound(query: FuzzyQuery, cols: NameColumns, i: number): number {
+  if (ruledOut(query, cols, i)) return NO_MATCH;
+  if (query.letter >= 0) return letterScore(query.letter, cols, i);
+  const { codes } = cols;
+  const m = cols.length[i]!;
+  const start = cols.start[i]!;
+  const text = query.text;
+  const head = codes[start]!;
+  const wordStarts = cols.wordStarts[i]!;
+  const humps = cols.humps[i]!;
+  const spanned = m <= MAX_SPAN;
+  const spans = i * 52;
+  let j = 0;
+  let bound = 0;
+  for (let k = 0; k < text.length; k++) {
+    const q = text.charCodeAt(k);
+    // Matching is a subsequence of code units (bestEnd finds a placement exactly when there is one):
+    // the earliest place for each letter, read from the letter's span where it has one.
+    if (spanned && q >= 97 && q <= 122) {
+      const first = cols.spans[spans + 2 * (q - 97)]!;
+      const last = cols.spans[spans + 2 * (q - 97) + 1]!;
+      if (first === 255 || last < j) return NO_MATCH;
+      if (first >= j) j = first;
+      else while (codes[start + j] !== q) j++;
+    } else {
+      while (j < m && codes[start + j] !== q) j++;
+      if (j === m) return NO_MATCH;
+    }
+    j++;
+    // The best bonus this letter can have anywhere in the name; digits and other characters: the highest there is.
+    const bit = letterBit(q);
+    const best = head === q || bit === 0 ? BONUS_START : wordStarts & bit ? BONUS_BOUNDARY : humps & bit ? BONUS_CAMEL : 0;
+    bound += k === 0 ? SCORE_MATCH + best * FIRST_LETTER_MULTIPLIER : SCORE_MATCH + best + BONUS_CONSECUTIVE;
+  }
+  return bound + wholeBonus(text, codes, start, m);
 }
 
 /** `scoreAt` with the matched letters' positions in the name (for highlighting), or undefined. */

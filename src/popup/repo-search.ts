@@ -1,12 +1,14 @@
 import type { RepoSummary } from '../shared/messages';
-import { fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
+import { fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
 
 /**
- * Searching an organization's repositories by repository and project name. The index is built
- * once per list. A search rejects most entries by a letter mask before scoring them, scores each
- * project once, and keeps only the best `limit` without sorting every match. Typing keystroke by
- * keystroke, a longer query only searches among the matches of a recent shorter one (kept per
- * index), so typing stays instant with ten thousand repositories.
+ * Searching organizations' repositories by repository and project name. The index is built once
+ * per list (one per organization); a search can cover several at once (`searchLists`). A search
+ * starts from the entries holding the query's rarest letter, or from the matches of a recent
+ * shorter query (kept per index) when typing on, scores each project and each distinct name once,
+ * computes an exact score only where a cheap upper bound could still make the best `limit`, and
+ * keeps those in a bounded heap without sorting every match: typing stays under a millisecond a
+ * keystroke with fifty thousand repositories.
  */
 
 export interface RepoEntry {
@@ -19,6 +21,8 @@ export interface RepoEntry {
 
 export interface RepoHit {
   entry: RepoEntry;
+  /** Which of `searchLists`' indexes it is from (0 for `searchRepos`). */
+  list: number;
   score: number;
   /** Matched letters in the repository name and in the project name. */
   namePositions: number[];
@@ -84,12 +88,24 @@ interface Narrowed {
 /** What a search reads per entry, in flat arrays, plus the recent queries to narrow from. */
 interface Table {
   size: number;
+  /** The distinct repository names (several projects and organizations reuse names): each is scored once per search. */
   names: NameColumns;
-  rank: Float64Array;
+  /** Each entry's name, as an index into `names`. */
+  nameOf: Int32Array;
+  rank: Int32Array;
   /** Each entry's project, as an index into `projects`. */
   projectOf: Int32Array;
   projects: NameColumns;
+  /**
+   * Per letter a–z, the entries (ascending) whose name or project contains it: a query with that
+   * letter, in any word, can only match among them.
+   */
+  withLetter: Int32Array[];
   recent: Narrowed[];
+  /** Per search: each project's score, each name's upper bound, each name's exact score. */
+  projectScores: Memo;
+  nameBounds: Memo;
+  nameScores: Memo;
 }
 
 /** One table per index. An index is read-only once built; a different list is a new index. */
@@ -99,10 +115,13 @@ function tableOf(index: readonly RepoEntry[]): Table {
   const known = tables.get(index);
   if (known && known.size === index.length) return known;
   const size = index.length;
-  const rank = new Float64Array(size);
+  const rank = new Int32Array(size);
   const projectOf = new Int32Array(size);
+  const nameOf = new Int32Array(size);
   const projects: Prepared[] = [];
   const projectIds = new Map<Prepared, number>();
+  const names: Prepared[] = [];
+  const nameIds = new Map<string, number>();
   index.forEach((e, i) => {
     rank[i] = e.rank;
     let id = projectIds.get(e.project);
@@ -111,10 +130,48 @@ function tableOf(index: readonly RepoEntry[]): Table {
       projectIds.set(e.project, id);
     }
     projectOf[i] = id;
+    let name = nameIds.get(e.name.text);
+    if (name === undefined) {
+      name = names.push(e.name) - 1;
+      nameIds.set(e.name.text, name);
+    }
+    nameOf[i] = name;
   });
-  const table: Table = { size, names: nameColumns(index.map((e) => e.name)), rank, projectOf, projects: nameColumns(projects), recent: [] };
+  const nameColumnsOf = nameColumns(names);
+  const projectColumns = nameColumns(projects);
+  const table: Table = {
+    size,
+    names: nameColumnsOf,
+    nameOf,
+    rank,
+    projectOf,
+    projects: projectColumns,
+    withLetter: postings(nameColumnsOf, nameOf, projectColumns, projectOf),
+    recent: [],
+    projectScores: new Memo(projects.length),
+    nameBounds: new Memo(names.length),
+    nameScores: new Memo(names.length),
+  };
   tables.set(index, table);
   return table;
+}
+
+function postings(names: NameColumns, nameOf: Int32Array, projects: NameColumns, projectOf: Int32Array): Int32Array[] {
+  const size = projectOf.length;
+  const counts = new Int32Array(26);
+  const both = new Int32Array(size);
+  for (let i = 0; i < size; i++) {
+    const mask = names.mask[nameOf[i]!]! | projects.mask[projectOf[i]!]!;
+    both[i] = mask;
+    for (let letter = 0; letter < 26; letter++) if (mask & (1 << letter)) counts[letter] = counts[letter]! + 1;
+  }
+  const lists = Array.from(counts, (n) => new Int32Array(n));
+  const filled = new Int32Array(26);
+  for (let i = 0; i < size; i++) {
+    const mask = both[i]!;
+    for (let letter = 0; letter < 26; letter++) if (mask & (1 << letter)) lists[letter]![filled[letter]!++] = i;
+  }
+  return lists;
 }
 
 /**
@@ -127,9 +184,20 @@ function narrows(narrower: readonly string[], wider: readonly string[]): boolean
 
 const sameTokens = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 
-/** The smallest remembered match set that contains every match of `tokens`; undefined: search everything. */
+/**
+ * The fewest entries known to contain every match of `tokens`: a recent query's matches, or the
+ * entries with the query's rarest letter. Undefined: search everything.
+ */
 function candidatesFor(table: Table, tokens: readonly string[]): Int32Array | undefined {
   let best: Int32Array | undefined;
+  for (const token of tokens) {
+    for (let k = 0; k < token.length; k++) {
+      const letter = token.charCodeAt(k) - 97;
+      if (letter < 0 || letter >= 26) continue;
+      const list = table.withLetter[letter]!;
+      if (!best || list.length < best.length) best = list;
+    }
+  }
   for (const past of table.recent) {
     if ((!best || past.matches.length < best.length) && narrows(tokens, past.tokens)) best = past.matches;
   }
@@ -142,120 +210,218 @@ function remember(table: Table, tokens: string[], matches: Int32Array): void {
   table.recent = recent.slice(0, RECENT_QUERIES);
 }
 
-// Scratch for one search's matches and their scores, reused: a keystroke allocates little.
-let matchScratch = new Int32Array(1024);
-let scoreScratch = new Float64Array(1024);
+/**
+ * The best `keep` hits so far, over several tables, its worst on top: most matches cost one
+ * comparison with the worst, and only `keep` are ever sorted. Ties: shorter names first (closer
+ * to what was typed), then the tables' order, then each index's project/name order.
+ */
+class Best {
+  readonly score: Float64Array;
+  readonly length: Int32Array;
+  readonly from: Int32Array;
+  readonly rank: Int32Array;
+  readonly at: Int32Array;
+  size = 0;
 
-/** Each query word must match the repository or its project name; scores add up. */
-function scoreAll(table: Table, queries: FuzzyQuery[], candidates: Int32Array | undefined) {
-  const count = candidates ? candidates.length : table.size;
-  if (matchScratch.length < count) {
-    matchScratch = new Int32Array(count);
-    scoreScratch = new Float64Array(count);
+  constructor(readonly keep: number) {
+    this.score = new Float64Array(keep);
+    this.length = new Int32Array(keep);
+    this.from = new Int32Array(keep);
+    this.rank = new Int32Array(keep);
+    this.at = new Int32Array(keep);
   }
+
+  /** Whether a hit with this score (or, given an upper bound, any lower score) is worse than slot `x`. */
+  worse(score: number, length: number, from: number, rank: number, x: number): boolean {
+    const s = this.score[x]!;
+    if (score !== s) return score < s;
+    const l = this.length[x]!;
+    if (length !== l) return length > l;
+    const f = this.from[x]!;
+    return from !== f ? from > f : rank > this.rank[x]!;
+  }
+
+  /** A score below this cannot be kept. */
+  worstScore(): number {
+    return this.size < this.keep ? -Infinity : this.keep === 0 ? Infinity : this.score[0]!;
+  }
+
+  /** Whether a hit scoring at most `bound` could still be kept: worth computing its exact score. */
+  mightTake(bound: number, length: number, from: number, rank: number): boolean {
+    return this.size < this.keep || (this.keep > 0 && !this.worse(bound, length, from, rank, 0));
+  }
+
+  offer(score: number, length: number, from: number, rank: number, at: number): void {
+    if (!this.mightTake(score, length, from, rank)) return;
+    let x: number;
+    if (this.size < this.keep) {
+      // Sift up: a worse hit rises to the top.
+      x = this.size++;
+      while (x > 0) {
+        const parent = (x - 1) >> 1;
+        if (!this.worse(score, length, from, rank, parent)) break;
+        this.move(parent, x);
+        x = parent;
+      }
+    } else {
+      // Replace the worst kept, then sift it down: the worst of it and its two children goes up.
+      x = 0;
+      for (;;) {
+        const left = x * 2 + 1;
+        const right = left + 1;
+        let worst = -1;
+        if (left < this.size && !this.worse(score, length, from, rank, left)) worst = left;
+        if (right < this.size && (worst < 0 ? !this.worse(score, length, from, rank, right) : this.worse(this.score[right]!, this.length[right]!, this.from[right]!, this.rank[right]!, worst))) worst = right;
+        if (worst < 0) break;
+        this.move(worst, x);
+        x = worst;
+      }
+    }
+    this.score[x] = score;
+    this.length[x] = length;
+    this.from[x] = from;
+    this.rank[x] = rank;
+    this.at[x] = at;
+  }
+
+  private move(source: number, target: number): void {
+    this.score[target] = this.score[source]!;
+    this.length[target] = this.length[source]!;
+    this.from[target] = this.from[source]!;
+    this.rank[target] = this.rank[source]!;
+    this.at[target] = this.at[source]!;
+  }
+
+  /** Slots, best first. */
+  sorted(): number[] {
+    return Array.from({ length: this.size }, (_, x) => x).toSorted((a, b) => (a === b ? 0 : this.worse(this.score[a]!, this.length[a]!, this.from[a]!, this.rank[a]!, b) ? 1 : -1));
+  }
+}
+
+// Scratch for one table's matches, reused: a keystroke allocates little.
+let matchScratch = new Int32Array(1024);
+
+/**
+ * One search's scores in one table, per query word and project or distinct name (slot `word ×
+ * count + item`), each computed the first time an entry needs it. A slot holds a score of this
+ * search only when its stamp is the search's: nothing is cleared or allocated between keystrokes.
+ */
+class Memo {
+  value = new Float64Array(0);
+  stamp = new Int32Array(0);
+
+  constructor(readonly count: number) {}
+
+  /** Room for `words` words. */
+  ready(words: number): this {
+    if (this.value.length < words * this.count) {
+      this.value = new Float64Array(words * this.count);
+      this.stamp = new Int32Array(words * this.count);
+    }
+    return this;
+  }
+}
+
+/** Each search's stamp. */
+let searches = 0;
+
+/**
+ * Every entry of `table` (among `candidates`) where each query word matches the repository or its
+ * project name, offered to `best` by score (scores add up over the words). An entry is scored
+ * exactly only when an upper bound of its score could still make `best`. Answers the matches.
+ */
+function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, best: Best): Int32Array {
+  const count = candidates ? candidates.length : table.size;
+  if (matchScratch.length < count) matchScratch = new Int32Array(count);
   const ids = matchScratch;
-  const scores = scoreScratch;
-  // Per word, each project's score, computed the first time an entry of that project needs it (NaN: not yet).
-  const projectScores = queries.map(() => new Float64Array(table.projects.names.length).fill(Number.NaN));
-  const { names, projectOf, projects } = table;
+  const { names, nameOf, projectOf, projects, rank } = table;
+  const lengths = names.length;
+  const words = queries.length;
+  const projectMemo = table.projectScores.ready(words);
+  const boundMemo = table.nameBounds.ready(words);
+  table.nameScores.ready(words);
+  const { value: projectScore, stamp: projectStamp } = projectMemo;
+  const { value: nameBound, stamp: boundStamp } = boundMemo;
+  const projectCount = projectMemo.count;
+  const nameCount = boundMemo.count;
+  // Single letters are scored exactly by their bound.
+  const exact = queries.every((q) => q.letter >= 0);
+  let worst = best.worstScore();
   let found = 0;
   for (let c = 0; c < count; c++) {
     const i = candidates ? candidates[c]! : c;
     const p = projectOf[i]!;
-    let total = 0;
+    const n = nameOf[i]!;
+    let bound = 0;
     let t = 0;
-    for (; t < queries.length; t++) {
-      const query = queries[t]!;
-      const seen = projectScores[t]!;
-      let inProject = seen[p]!;
-      if (Number.isNaN(inProject)) inProject = seen[p] = scoreAt(query, projects, p);
-      const inName = scoreAt(query, names, i);
+    for (; t < words; t++) {
+      const ps = t * projectCount + p;
+      let inProject: number;
+      if (projectStamp[ps] === stamp) inProject = projectScore[ps]!;
+      else {
+        inProject = projectScore[ps] = scoreAt(queries[t]!, projects, p);
+        projectStamp[ps] = stamp;
+      }
+      const ns = t * nameCount + n;
+      let inName: number;
+      if (boundStamp[ns] === stamp) inName = nameBound[ns]!;
+      else {
+        inName = nameBound[ns] = scoreBound(queries[t]!, names, n);
+        boundStamp[ns] = stamp;
+      }
       if (inProject === NO_MATCH) {
         if (inName === NO_MATCH) break;
-        total += inName;
+        bound += inName;
       } else {
-        total += inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+        bound += inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
       }
     }
-    if (t < queries.length) continue;
-    ids[found] = i;
-    scores[found] = total;
-    found++;
+    if (t < words) continue;
+    ids[found++] = i;
+    // Most matches stop here, below the worst kept (the start of `best.mightTake`, spelled out for speed).
+    if (bound < worst) continue;
+    const length = lengths[n]!;
+    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+    best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+    worst = best.worstScore();
   }
   // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
-  const matches = candidates && found === count ? candidates : ids.slice(0, found);
-  return { matches, scores: scores.subarray(0, found), projectScores };
+  return candidates && found === count ? candidates : ids.slice(0, found);
 }
 
-/**
- * Positions (into `matches`) of the best `keep` matches, best first. Ties: shorter names first
- * (closer to what was typed), then the index's project/name order. Only `keep` are ever sorted: a
- * heap holds the best so far, its worst on top, so most matches cost one comparison.
- */
-function topHits(table: Table, matches: Int32Array, scores: Float64Array, keep: number): number[] {
-  const { rank } = table;
-  const nameLength = table.names.length;
-  const before = (a: number, b: number) => {
-    const ia = matches[a]!;
-    const ib = matches[b]!;
-    return scores[a]! !== scores[b]! ? scores[a]! > scores[b]! : nameLength[ia] !== nameLength[ib] ? nameLength[ia]! < nameLength[ib]! : rank[ia]! < rank[ib]!;
-  };
-  const byRank = (a: number, b: number) => (before(a, b) ? -1 : before(b, a) ? 1 : 0);
-  const count = matches.length;
-  const kept: number[] = [];
-  if (count <= keep) {
-    for (let x = 0; x < count; x++) kept.push(x);
-    return kept.toSorted(byRank);
-  }
-  if (keep <= 0) return kept;
-  const heap = new Int32Array(keep);
-  let size = 0;
-  for (let x = 0; x < count; x++) {
-    if (size < keep) {
-      // Sift up: a worse match rises to the top.
-      let at = size++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (!before(heap[parent]!, x)) break;
-        heap[at] = heap[parent]!;
-        at = parent;
-      }
-      heap[at] = x;
-    } else if (before(x, heap[0]!)) {
-      // Replace the worst kept, then sift it down below any worse child.
-      let at = 0;
-      for (;;) {
-        const left = at * 2 + 1;
-        const right = left + 1;
-        let worst = x;
-        let to = at;
-        if (left < size && before(worst, heap[left]!)) {
-          worst = heap[left]!;
-          to = left;
-        }
-        if (right < size && before(worst, heap[right]!)) {
-          worst = heap[right]!;
-          to = right;
-        }
-        if (to === at) break;
-        heap[at] = worst;
-        at = to;
-      }
-      heap[at] = x;
+/** The project's score for word `t` in this search (known for every entry that matched). */
+const projectScoreOf = (table: Table, t: number, p: number) => table.projectScores.value[t * table.projectScores.count + p]!;
+
+/** The exact score of entry `i`, which matches every word. */
+function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number): number {
+  const p = table.projectOf[i]!;
+  const n = table.nameOf[i]!;
+  const memo = table.nameScores;
+  let total = 0;
+  for (let t = 0; t < queries.length; t++) {
+    const inProject = projectScoreOf(table, t, p);
+    const ns = t * memo.count + n;
+    let inName: number;
+    if (memo.stamp[ns] === stamp) inName = memo.value[ns]!;
+    else {
+      inName = memo.value[ns] = scoreAt(queries[t]!, table.names, n);
+      memo.stamp[ns] = stamp;
     }
+    if (inProject === NO_MATCH) total += inName;
+    else total += inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
   }
-  for (const x of heap) kept.push(x);
-  return kept.toSorted(byRank);
+  return total;
 }
 
 /** Highlight positions for one shown hit (computed only for what is drawn): each word where it scored best. */
-function positionsFor(table: Table, queries: FuzzyQuery[], i: number, projectScores: Float64Array[]): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
+function positionsFor(table: Table, queries: FuzzyQuery[], i: number): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
+  const n = table.nameOf[i]!;
   let name: number[] = [];
   let project: number[] = [];
   const p = table.projectOf[i]!;
   for (let t = 0; t < queries.length; t++) {
-    const inName = matchAt(queries[t]!, table.names, i);
-    const inProject = projectScores[t]![p]!;
+    const inName = matchAt(queries[t]!, table.names, n);
+    const inProject = projectScoreOf(table, t, p);
     if (inName && (inProject === NO_MATCH || inName.score >= inProject * PROJECT_WEIGHT)) name = union(name, inName.positions);
     else project = union(project, matchAt(queries[t]!, table.projects, p)?.positions ?? []);
   }
@@ -282,19 +448,39 @@ function union(a: number[], b: number[]): number[] {
  * one letter more (or fewer) than a recent query is what makes it fast.
  */
 export function searchRepos(index: readonly RepoEntry[], query: string, limit = 100): RepoResults {
+  return searchLists([index], query, limit);
+}
+
+/**
+ * `searchRepos` over several indexes at once (one per organization), as if they were one list in
+ * this order; each hit says which index it came from (`list`). Each index keeps its own history
+ * of recent queries, so one organization's list can be replaced without rebuilding the others'.
+ */
+export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: string, limit = 100): RepoResults {
   const keep = limit > 0 ? Math.floor(limit) : 0;
   const tokens = queryTokens(query);
   if (tokens.length === 0) {
-    return { hits: index.slice(0, keep).map((entry) => ({ entry, score: 0, namePositions: [], projectPositions: [] })), total: index.length };
+    const hits: RepoHit[] = [];
+    indexes.forEach((index, list) => {
+      for (let i = 0; i < index.length && hits.length < keep; i++) hits.push({ entry: index[i]!, list, score: 0, namePositions: [], projectPositions: [] });
+    });
+    return { hits, total: indexes.reduce((n, index) => n + index.length, 0) };
   }
-  const table = tableOf(index);
   const queries = tokens.map(fuzzyQuery);
-  const { matches, scores, projectScores } = scoreAll(table, queries, candidatesFor(table, tokens));
-  remember(table, tokens, matches);
-  const hits = topHits(table, matches, scores, keep).map((x) => {
-    const i = matches[x]!;
-    const { namePositions, projectPositions } = positionsFor(table, queries, i, projectScores);
-    return { entry: index[i]!, score: scores[x]!, namePositions, projectPositions };
+  const best = new Best(keep);
+  let total = 0;
+  const stamp = ++searches;
+  const searched = indexes.map((index, list) => {
+    const table = tableOf(index);
+    const matches = scan(table, list, queries, stamp, candidatesFor(table, tokens), best);
+    remember(table, tokens, matches);
+    total += matches.length;
+    return table;
   });
-  return { hits, total: matches.length };
+  const hits = best.sorted().map((x): RepoHit => {
+    const list = best.from[x]!;
+    const i = best.at[x]!;
+    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, i) };
+  });
+  return { hits, total };
 }

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzyMatch, isSubsequence, prepare } from '../../src/popup/fuzzy';
-import { indexRepos, queryTokens, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
+import { fuzzyMatch, fuzzyQuery, isSubsequence, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
+import { indexRepos, queryTokens, searchLists, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
 import type { RepoSummary } from '../../src/shared/messages';
 
 const score = (q: string, name: string) => fuzzyMatch(q, prepare(name))?.score;
@@ -305,5 +305,70 @@ describe('indexRepos', () => {
     // Beta, beta and BETA are one project to the reader: their repositories sort together by name; equal names keep the list's order.
     expect(order).toEqual(['alpha/repo2', 'alpha/repo10', 'Beta/Api', 'beta/api', 'beta/web', 'BETA/Zed']);
     expect(indexRepos(repos).map((e) => e.rank)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('scoreBound', () => {
+  it('is never below the score, and says no match exactly when there is none', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'abcAB-_. 1é'), minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(text, text, (q, name) => {
+        const query = fuzzyQuery(q.toLowerCase());
+        const cols = nameColumns([prepare(name)]);
+        const exact = scoreAt(query, cols, 0);
+        const bound = scoreBound(query, cols, 0);
+        expect(bound === NO_MATCH).toBe(exact === NO_MATCH);
+        expect(bound).toBeGreaterThanOrEqual(exact);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('searchLists: several organizations at once', () => {
+  /** Every entry of every list scored and sorted, as `plainSearch`, ties by list then rank. */
+  function plainAcross(indexes: RepoEntry[][], query: string, limit: number) {
+    const each = indexes.map((index) => plainSearch(index, query, Number.MAX_SAFE_INTEGER));
+    const all = each.flatMap((found, list) => found.ids.map((id, k) => ({ id, list, score: found.scores[k]!, entry: indexes[list]!.find((e) => e.repo.id === id)! })));
+    all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
+    const kept = all.slice(0, limit);
+    return { ids: kept.map((h) => `${h.list}:${h.id}`), scores: kept.map((h) => h.score), total: each.reduce((n, found) => n + found.total, 0) };
+  }
+  const across = (r: RepoResults) => ({ ids: r.hits.map((h) => `${h.list}:${h.entry.repo.id}`), scores: r.hits.map((h) => h.score), total: r.total });
+
+  it('ranks and counts like scoring every entry of every list, and says which list each hit is from', () => {
+    fc.assert(
+      fc.property(fc.array(repoLists, { minLength: 1, maxLength: 3 }), edits, fc.constantFrom(1, 3, 100), (lists, steps, limit) => {
+        const indexes = lists.map((repos) => indexRepos(repos));
+        let query = '';
+        for (const step of steps) {
+          query = applyEdit(query, step);
+          expect(across(searchLists(indexes, query, limit))).toEqual(plainAcross(indexes, query, limit));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('lists the organizations in the order given, and ties go to the earlier one', () => {
+    const contoso = indexRepos([repo('web', 'Shop'), repo('api', 'Shop')]);
+    const fabrikam = indexRepos([repo('web', 'Fiber'), repo('website', 'Fiber')]);
+    const empty = searchLists([contoso, fabrikam], '', 3);
+    expect(empty.total).toBe(4);
+    expect(empty.hits.map((h) => [h.list, h.entry.repo.name])).toEqual([
+      [0, 'api'],
+      [0, 'web'],
+      [1, 'web'],
+    ]);
+    expect(searchLists([contoso, fabrikam], 'web').hits.map((h) => [h.list, h.entry.repo.name])).toEqual([
+      [0, 'web'],
+      [1, 'web'],
+      [1, 'website'],
+    ]);
+    expect(searchLists([fabrikam, contoso], 'web').hits.map((h) => [h.list, h.entry.repo.name])).toEqual([
+      [0, 'web'],
+      [1, 'web'],
+      [0, 'website'],
+    ]);
   });
 });
