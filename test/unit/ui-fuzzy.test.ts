@@ -330,7 +330,8 @@ describe('searchLists: several organizations at once', () => {
   function plainAcross(indexes: RepoEntry[][], query: string, limit: number) {
     const each = indexes.map((index) => plainSearch(index, query, Number.MAX_SAFE_INTEGER));
     const all = each.flatMap((found, list) => found.ids.map((id, k) => ({ id, list, score: found.scores[k]!, entry: indexes[list]!.find((e) => e.repo.id === id)! })));
-    all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
+    // An empty query lists every index in its order.
+    if (queryTokens(query).length > 0) all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
     const kept = all.slice(0, limit);
     return { ids: kept.map((h) => `${h.list}:${h.id}`), scores: kept.map((h) => h.score), total: each.reduce((n, found) => n + found.total, 0) };
   }
