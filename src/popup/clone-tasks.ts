@@ -16,13 +16,13 @@ export interface CloneTask {
 const isProgress = (e: unknown): e is CloneProgress =>
   typeof e === 'object' && e !== null && typeof (e as CloneProgress).percent === 'number' && typeof (e as CloneProgress).phase === 'string';
 
-/** Clones started from the popup, by repository id, with their progress. */
-export function useCloneTasks(profileId: string) {
+/** Clones started from the popup, by repository id, with their progress; each through its repository's profile. */
+export function useCloneTasks() {
   const [tasks, setTasks] = useState<Record<string, CloneTask>>({});
   const update = (repoId: string, patch: Partial<CloneTask>) =>
     setTasks((all) => (all[repoId] ? { ...all, [repoId]: { ...all[repoId], ...patch } } : all));
 
-  function start(repo: RepoSummary, protocol?: 'https' | 'ssh') {
+  function start(profileId: string, repo: RepoSummary, protocol?: 'https' | 'ssh') {
     const taskId = crypto.randomUUID();
     setTasks((all) => ({ ...all, [repo.id]: { taskId, state: 'running', percent: 0 } }));
     askWithProgress(

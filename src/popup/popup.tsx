@@ -12,10 +12,11 @@ import { useCloneTasks } from './clone-tasks';
 import { lazyComponent } from './lazy';
 import { openOptions } from './open';
 import { ProfileSwitcher } from './profile-switcher';
-import { RepositoriesTab } from './repositories-tab';
+import { RepositoriesTab, snapshotOf } from './repositories-tab';
+import { writeSnapshot } from './snapshot';
 import { rememberProfile, type Startup } from './startup';
 import { useLocalClones } from './use-local-clones';
-import { useRepos } from './use-repos';
+import { listedProfiles, useOrgRepos } from './use-repos';
 
 const TITLE = 'Azure DevOps Companion';
 
@@ -59,7 +60,16 @@ export function Popup(props: { start: Startup }) {
       </Shell>
     );
   }
+  const { snapshot } = props.start;
   if (!state) {
+    // The last popup's first screen, drawn in this popup's first frame; the same elements take the live data.
+    if (snapshot) {
+      return (
+        <Shell title={TITLE} header={<ProfileSwitcher profiles={snapshot.profiles} activeId={snapshot.activeId} busy onChange={() => undefined} />}>
+          <Workspace key={snapshot.activeId} start={props.start} tab={tab} onTab={setTab} />
+        </Shell>
+      );
+    }
     return (
       <Shell title={TITLE} header={<span aria-hidden="true" class="skeleton line" style={{ display: 'inline-block', width: '110px' }} />}>
         <SkeletonRows count={7} label="Loading" />
@@ -71,7 +81,7 @@ export function Popup(props: { start: Startup }) {
   return (
     <Shell title={TITLE} header={<ProfileSwitcher profiles={state.profiles} activeId={active.id} busy={switching} onChange={(id) => void switchTo(id)} />}>
       {/* Keyed by profile: switching starts every tab afresh for the new organization. */}
-      <Workspace key={active.id} profile={active} start={props.start} tab={tab} onTab={setTab} />
+      <Workspace key={active.id} profiles={state.profiles} profile={active} start={props.start} tab={tab} onTab={setTab} />
     </Shell>
   );
 }
@@ -122,19 +132,29 @@ const TABS: TabDef<TabId>[] = [
   { id: 'work', label: 'Work' },
 ];
 
-function Workspace(props: { profile: Profile; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
-  const { profile } = props;
-  const [cachedListing] = useState(() => props.start.takeCachedRepos(profile.id));
-  const { tab, onTab: select } = props;
+/** The tabs. Without `profile` (the first frame, from the snapshot) only the repository list draws. */
+function Workspace(props: { profiles?: Profile[]; profile?: Profile; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
+  const { profile, tab, onTab: select } = props;
+  const listed = useMemo(() => (profile && props.profiles ? listedProfiles(props.profiles, profile.id) : []), [profile, props.profiles]);
+  const orgs = useOrgRepos(listed, props.start.takeCachedRepos);
+  const repos = orgs.find((o) => o.profile.id === profile?.id)?.repos;
   const companion = useCompanionStatus();
   const [prRepo, setPrRepo] = useState<RepoSummary>();
-  const repos = useRepos(profile.id, cachedListing);
-  const tasks = useCloneTasks(profile.id);
+  const tasks = useCloneTasks();
   const finishedClones = Object.values(tasks.tasks).filter((t) => t.state === 'done').length;
   const local = useLocalClones(finishedClones);
-  const cloned = useMemo(() => clonesByRepo(local.clones ?? [], repos.listing?.items ?? []), [local.clones, repos.listing]);
+  const items = useMemo(() => orgs.flatMap((o) => o.repos.listing?.items ?? []), [orgs]);
+  const cloned = useMemo(() => clonesByRepo(local.clones ?? [], items), [local.clones, items]);
   // The next popup starts reading this profile's list before it knows which profile is active.
-  useEffect(() => rememberProfile(profile.id), [profile.id]);
+  useEffect(() => {
+    if (profile) rememberProfile(profile.id);
+  }, [profile?.id]);
+  // The next popup's first frame: this list's first screen, whenever every list is read or refreshed.
+  useEffect(() => {
+    if (!profile || !props.profiles || orgs.length === 0 || !orgs.every((o) => o.repos.listing || o.repos.error)) return;
+    const snapshot = snapshotOf(props.profiles, profile.id, orgs);
+    if (snapshot) writeSnapshot(localStorage, snapshot);
+  }, [orgs]);
 
   const newPullRequest = (repo: RepoSummary) => {
     setPrRepo(repo);
@@ -146,19 +166,24 @@ function Workspace(props: { profile: Profile; start: Startup; tab: TabId; onTab:
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="panel">
         {tab === 'repos' && (
           <RepositoriesTab
-            profile={profile}
-            repos={repos}
+            orgs={orgs}
+            snapshot={props.start.snapshot}
             cloned={cloned}
             clonesProblem={!!local.problem}
             companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}
             tasks={tasks}
+            activeId={profile?.id}
             onNewPullRequest={newPullRequest}
           />
         )}
-        {tab === 'new-repo' && <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />}
-        {tab === 'prs' && <PullRequestsTab profile={profile} />}
-        {tab === 'work' && <WorkItemsTab profile={profile} />}
-        {tab === 'new-pr' && <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={cloned} initialRepo={prRepo} />}
+        {profile && repos && (
+          <>
+            {tab === 'new-repo' && <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />}
+            {tab === 'prs' && <PullRequestsTab profile={profile} />}
+            {tab === 'work' && <WorkItemsTab profile={profile} />}
+            {tab === 'new-pr' && <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={cloned} initialRepo={prRepo} />}
+          </>
+        )}
       </div>
     </>
   );

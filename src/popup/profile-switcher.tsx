@@ -1,7 +1,7 @@
 import type { Profile } from '../shared/profile';
 
-/** Which profile (identity and organization) the popup works with. */
-export function ProfileSwitcher(props: { profiles: Profile[]; activeId: string; onChange: (id: string) => void; busy: boolean }) {
+/** Which profile (identity and organization) the popup works with; the first frame's snapshot has only names. */
+export function ProfileSwitcher(props: { profiles: (Pick<Profile, 'id' | 'name'> & Partial<Pick<Profile, 'identity'>>)[]; activeId: string; onChange: (id: string) => void; busy: boolean }) {
   if (props.profiles.length === 1) return <span title={props.profiles[0]!.identity?.displayName}>{props.profiles[0]!.name}</span>;
   return (
     <select

@@ -24,18 +24,22 @@ const PHASES: Record<string, string> = {
  * moving through the list never shifts anything.
  */
 export function RepoActions(props: {
-  profile: Profile;
+  /** The selected repository's profile (each row has its own): clones and links go through it. */
+  profile?: Profile | undefined;
   repo?: RepoSummary | undefined;
   clone?: LocalClone | undefined;
   clonesProblem: boolean;
   /** The companion is not installed (or not answering): cloning starts with setting it up. */
   companionMissing?: boolean;
   tasks: CloneTasks;
-  onNewPullRequest: (repo: RepoSummary) => void;
+  /** Absent: no pull request from here (the popup's other tabs work in the active profile's organization only). */
+  onNewPullRequest?: ((repo: RepoSummary) => void) | undefined;
 }) {
   const [copied, setCopied] = useState<string>();
   const [problem, setProblem] = useState<ReplyError>();
-  const { repo } = props;
+  const { profile } = props;
+  // Nothing to act on without the repository's profile (the first frame's snapshot has none yet).
+  const repo = profile ? props.repo : undefined;
   const task = repo ? props.tasks.tasks[repo.id] : undefined;
   // Clone → progress (Cancel) → Open folder, or a failure's next step: the focus follows the main action.
   const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionMissing}` : undefined);
@@ -81,7 +85,7 @@ export function RepoActions(props: {
               Set up the companion
             </button>
           ) : (
-            <button type="button" class="primary" disabled={repo.isDisabled} onClick={() => props.tasks.start(repo)}>
+            <button type="button" class="primary" disabled={repo.isDisabled} onClick={() => props.tasks.start(profile!.id, repo)}>
               Clone
             </button>
           )}
@@ -90,7 +94,7 @@ export function RepoActions(props: {
               Open in Azure DevOps
             </a>
           ) : (
-            <button type="button" onClick={() => openRepoPage(props.profile, repo)}>
+            <button type="button" onClick={() => openRepoPage(profile!, repo)}>
               Open in Azure DevOps
             </button>
           )}
@@ -104,8 +108,8 @@ export function RepoActions(props: {
               Copy SSH
             </button>
           )}
-          {!repo.isDisabled && repo.defaultBranch && (
-            <button type="button" class="small" onClick={() => props.onNewPullRequest(repo)}>
+          {!repo.isDisabled && repo.defaultBranch && props.onNewPullRequest && (
+            <button type="button" class="small" onClick={() => props.onNewPullRequest?.(repo)}>
               New pull request
             </button>
           )}
@@ -131,7 +135,7 @@ export function RepoActions(props: {
       </p>
       {repo.isDisabled && <p class="small muted">This repository is disabled: it cannot be cloned until a project administrator enables it.</p>}
       {task?.state === 'failed' && task.error && (
-        <CloneFailed error={task.error} onDismiss={() => props.tasks.dismiss(repo.id)} onRetry={() => props.tasks.start(repo)} />
+        <CloneFailed error={task.error} onDismiss={() => props.tasks.dismiss(repo.id)} onRetry={() => props.tasks.start(profile!.id, repo)} />
       )}
       {problem && <ErrorNote error={problem} />}
     </section>

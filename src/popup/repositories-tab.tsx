@@ -10,48 +10,133 @@ import { SkeletonRows } from '../shared/ui/skeleton';
 import type { CloneTasks } from './clone-tasks';
 import { openRepoPage } from './open';
 import { RepoActions } from './repo-actions';
-import { queryTokens, searchRepos } from './repo-search';
-import type { ReposState } from './use-repos';
+import { queryTokens, searchLists } from './repo-search';
+import { SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
+import type { OrgRepos, ReposState } from './use-repos';
 
 /** Rows drawn at most: enough to scroll through, few enough to draw at once. */
 const MAX_ROWS = 100;
 
-interface Row {
+/** An organization the list covers: its profile once the profiles are known (a snapshot has only names). */
+export interface ListedOrg {
+  id: string;
+  organization: string;
+  profile?: Profile;
+}
+
+export interface Row {
   repo: RepoSummary;
+  org: ListedOrg;
   namePositions: number[];
   projectPositions: number[];
 }
 
 /**
- * The rows for a query. With none, the list's own first rows: it comes in the order the search
- * index would give (project, then name), so the popup draws them without building the index.
+ * The rows for a query over these organizations' lists. With none, the lists' own first rows, one
+ * organization after another: each comes in the order the search index would give (project, then
+ * name), so the popup draws them without building an index.
  */
-function rowsFor(repos: ReposState, query: string): { rows: Row[]; total: number } {
-  const items = repos.listing?.items ?? [];
+export function listRows(orgs: readonly { org: ListedOrg; repos: ReposState }[], query: string, limit = MAX_ROWS): { rows: Row[]; total: number } {
+  const shown = orgs.filter((o) => o.repos.listing);
   if (queryTokens(query).length === 0) {
-    return { rows: items.slice(0, MAX_ROWS).map((repo) => ({ repo, namePositions: [], projectPositions: [] })), total: items.length };
+    const rows: Row[] = [];
+    let total = 0;
+    for (const { org, repos } of shown) {
+      const items = repos.listing!.items;
+      total += items.length;
+      for (let i = 0; i < items.length && rows.length < limit; i++) rows.push({ repo: items[i]!, org, namePositions: [], projectPositions: [] });
+    }
+    return { rows, total };
   }
-  const results = searchRepos(repos.index(), query, MAX_ROWS);
-  return { rows: results.hits.map((hit) => ({ repo: hit.entry.repo, namePositions: hit.namePositions, projectPositions: hit.projectPositions })), total: results.total };
+  const results = searchLists(
+    shown.map((o) => o.repos.index()),
+    query,
+    limit,
+  );
+  return {
+    rows: results.hits.map((hit) => ({ repo: hit.entry.repo, org: shown[hit.list]!.org, namePositions: hit.namePositions, projectPositions: hit.projectPositions })),
+    total: results.total,
+  };
 }
 
+/**
+ * What the next popup draws in its first frame: the first rows of these lists with nothing typed
+ * and no filter, exactly as `listRows` gives them, and the status line's figures. Undefined while
+ * no list is read.
+ */
+export function snapshotOf(profiles: readonly Profile[], activeId: string, orgs: readonly OrgRepos[]): Snapshot | undefined {
+  const shown = orgs.filter((o) => o.repos.listing);
+  if (shown.length === 0) return undefined;
+  const { rows, total } = listRows(
+    shown.map((o) => ({ org: { id: o.profile.id, organization: o.profile.organization }, repos: o.repos })),
+    '',
+    SNAPSHOT_ROWS,
+  );
+  return {
+    format: 1,
+    profiles: profiles.map(snapshotProfile),
+    activeId,
+    listed: shown.map((o) => o.profile.id),
+    rows: rows.map((r) => ({ list: shown.findIndex((o) => o.profile.id === r.org.id), repo: snapshotRepo(r.repo) })),
+    total,
+    fetchedAt: Math.min(...shown.map((o) => o.repos.listing!.fetchedAt)),
+  };
+}
+
+/** A row's repository page in Azure DevOps, through the row's own profile. */
+function open(row: Row | undefined): void {
+  if (row?.org.profile) openRepoPage(row.org.profile, row.repo);
+}
+
+/** The snapshot's rows, as the live list will draw them. */
+function snapshotRows(snapshot: Snapshot, orgs: ListedOrg[], only: string): Row[] {
+  return snapshot.rows.filter((r) => !only || orgs[r.list]?.id === only).map((r) => ({ repo: r.repo, org: orgs[r.list]!, namePositions: [], projectPositions: [] }));
+}
+
+/**
+ * The repositories of every listed organization, searched together, with a filter to one. Until
+ * the lists are read it draws the snapshot of the last popup's first screen, which the lists then
+ * replace row for row; the search field is the same element throughout, so what the user typed
+ * and the focus stay.
+ */
 export function RepositoriesTab(props: {
-  profile: Profile;
-  repos: ReposState;
+  orgs: OrgRepos[];
+  snapshot?: Snapshot | undefined;
   cloned: Map<string, LocalClone>;
   clonesProblem: boolean;
   companionMissing: boolean;
   tasks: CloneTasks;
+  /** The active profile: the other tabs (a new pull request) work in its organization only. */
+  activeId?: string | undefined;
   onNewPullRequest: (repo: RepoSummary) => void;
 }) {
-  const { repos } = props;
+  const { snapshot } = props;
   const [query, setQuery] = useState('');
+  const [only, setOnly] = useState('');
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
-  const results = useMemo(() => rowsFor(repos, query), [repos.listing, repos.index, query]);
-  const selected = results.rows[Math.min(active, results.rows.length - 1)]?.repo;
+  // Live once every organization's list is read (or failed): until then the snapshot, if any, stands in.
+  const live = props.orgs.length > 0 && props.orgs.every((o) => o.repos.listing || o.repos.error);
+  const fromSnapshot = !live && !!snapshot;
+  const orgs: ListedOrg[] = useMemo(
+    () =>
+      props.orgs.length > 0 || !snapshot
+        ? props.orgs.map((o) => ({ id: o.profile.id, organization: o.profile.organization, profile: o.profile }))
+        : snapshot.listed.map((id) => ({ id, organization: snapshot.profiles.find((p) => p.id === id)!.organization })),
+    [props.orgs.map((o) => o.profile.id).join('\n'), snapshot],
+  );
+  const shownOrgs = useMemo(
+    () => props.orgs.map((o, i) => ({ org: orgs[i]!, repos: o.repos })).filter((o) => !only || o.org.id === only),
+    [props.orgs, orgs, only],
+  );
+  const results = useMemo(() => {
+    if (!live) return fromSnapshot && !queryTokens(query).length ? { rows: snapshotRows(snapshot, orgs, only), total: only ? 0 : snapshot.total } : { rows: [], total: 0 };
+    return listRows(shownOrgs, query);
+  }, [live, shownOrgs, query, snapshot]);
+  const selectedRow = results.rows[Math.min(active, results.rows.length - 1)];
+  const selected = selectedRow?.repo;
 
-  useEffect(() => setActive(0), [query]);
+  useEffect(() => setActive(0), [query, only]);
   useEffect(() => {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [active, results]);
@@ -62,66 +147,104 @@ export function RepositoriesTab(props: {
     if (e.key in steps) {
       e.preventDefault();
       move(steps[e.key]!);
-    } else if (e.key === 'Enter' && selected) {
+    } else if (e.key === 'Enter' && selectedRow) {
       e.preventDefault();
-      openRepoPage(props.profile, selected);
+      open(selectedRow);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');
     }
   };
 
-  const count = repos.listing?.items.length ?? 0;
+  const shownLists = shownOrgs.filter((o) => o.repos.listing);
+  const failed = shownOrgs.filter((o) => o.repos.error);
+  const count = fromSnapshot ? (only ? results.rows.length : snapshot.total) : shownLists.reduce((n, o) => n + o.repos.listing!.items.length, 0);
+  const many = orgs.length > 1;
+  const status: Status = fromSnapshot
+    ? { count, fetchedAt: snapshot.fetchedAt, refreshing: false, organizations: only ? 1 : orgs.length }
+    : {
+        count,
+        fetchedAt: shownLists.length ? Math.min(...shownLists.map((o) => o.repos.listing!.fetchedAt)) : undefined,
+        refreshing: shownOrgs.some((o) => o.repos.refreshing),
+        organizations: shownLists.length,
+      };
+  const refreshError = shownOrgs.find((o) => o.repos.refreshError)?.repos.refreshError;
+  const retry = () => {
+    for (const o of shownOrgs) if (o.repos.error || o.repos.refreshError) o.repos.refresh();
+  };
   return (
-    <div class="repos-tab">
-      <label class="sr-only" for="repo-search">
-        Search repositories
-      </label>
-      <input
-        id="repo-search"
-        type="text"
-        role="combobox"
-        aria-expanded="true"
-        aria-controls="repo-list"
-        aria-activedescendant={selected ? `repo-${selected.id}` : undefined}
-        autocomplete="off"
-        spellcheck={false}
-        placeholder={count ? `Search ${count.toLocaleString()} repositories and projects` : 'Search repositories and projects'}
-        value={query}
-        // oxlint-disable-next-line jsx-a11y/no-autofocus -- the popup exists to search: typing starts at once
-        autoFocus
-        onInput={(e) => setQuery(e.currentTarget.value)}
-        onKeyDown={onKeyDown}
-      />
+    <div class="repos-tab" data-snapshot={fromSnapshot ? '' : undefined}>
+      <div class={many ? 'search-row' : undefined}>
+        <label class="sr-only" for="repo-search">
+          Search repositories
+        </label>
+        <input
+          id="repo-search"
+          type="text"
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="repo-list"
+          aria-activedescendant={selected ? `repo-${selected.id}` : undefined}
+          autocomplete="off"
+          spellcheck={false}
+          placeholder={count ? `Search ${count.toLocaleString()} repositories and projects` : 'Search repositories and projects'}
+          value={query}
+          // oxlint-disable-next-line jsx-a11y/no-autofocus -- the popup exists to search: typing starts at once
+          autoFocus
+          onInput={(e) => setQuery(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+        />
+        {many && (
+          <select id="repo-org" class="org-filter" aria-label="Organization" value={only} onChange={(e) => setOnly(e.currentTarget.value)}>
+            <option value="">All organizations</option>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.organization}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
       <p class="status small muted" aria-live="polite">
-        {statusLine(repos, results.total, query)}
-        {repos.refreshError && (
+        {live || fromSnapshot ? statusLine(status, results.total, query) : failed.length ? '' : 'Loading repositories…'}
+        {live && failed.length > 0 && shownLists.length > 0 && (
           <>
             {' '}
-            <span class="problem" title={repos.refreshError.message}>
+            <span class="problem" title={failed[0]!.repos.error!.message}>
+              Could not list {failed.map((o) => o.org.organization).join(', ')}.
+            </span>{' '}
+            <button type="button" class="link small" onClick={retry}>
+              Try again
+            </button>
+          </>
+        )}
+        {refreshError && (
+          <>
+            {' '}
+            <span class="problem" title={refreshError.message}>
               Could not refresh.
             </span>{' '}
-            <button type="button" class="link small" onClick={repos.refresh}>
+            <button type="button" class="link small" onClick={retry}>
               Try again
             </button>
           </>
         )}
       </p>
       <div class="list-frame">
-        {repos.error ? (
-          <ErrorNote error={repos.error} title="Could not list repositories">
-            <button type="button" onClick={repos.refresh}>
+        {live && shownLists.length === 0 && failed.length > 0 ? (
+          <ErrorNote error={failed[0]!.repos.error!} title="Could not list repositories">
+            <button type="button" onClick={retry}>
               Try again
             </button>
           </ErrorNote>
-        ) : !repos.listing ? (
+        ) : !live && !fromSnapshot ? (
           <SkeletonRows count={7} label="Loading repositories" />
-        ) : count === 0 ? (
+        ) : count === 0 && !query ? (
           <div class="empty">
-            <p>This organization has no repositories yet.</p>
+            <p>{many && !only ? 'These organizations have no repositories yet.' : 'This organization has no repositories yet.'}</p>
             <p class="muted small">Create one in the “New repository” tab.</p>
           </div>
-        ) : results.total === 0 ? (
+        ) : results.rows.length === 0 && live ? (
           <div class="empty">
             <p>No repository or project matches “{query}”.</p>
             <p class="muted small">Letters are matched in order, so “fabweb” finds “fabrikam-web”. Press Escape to clear.</p>
@@ -143,21 +266,23 @@ export function RepositoriesTab(props: {
               const isCloned = props.cloned.has(r.id) || props.tasks.tasks[r.id]?.state === 'done';
               return (
                 <li
-                  key={r.id}
+                  key={`${row.org.id}:${r.id}`}
                   id={`repo-${r.id}`}
                   role="option"
                   aria-selected={i === active}
                   data-repo={r.name}
+                  data-org={row.org.organization}
                   onClick={() => setActive(i)}
-                  onDblClick={() => openRepoPage(props.profile, r)}
+                  onDblClick={() => open(row)}
                 >
                   <ProjectAvatar name={r.project.name} />
                   <span class="main">
                     <span class="name" title={r.name}>
                       <Highlighted text={r.name} positions={row.namePositions} />
                     </span>
-                    <span class="sub" title={r.project.name}>
+                    <span class="sub" title={many ? `${r.project.name} · ${row.org.organization}` : r.project.name}>
                       <Highlighted text={r.project.name} positions={row.projectPositions} />
+                      {many && <span class="org"> · {row.org.organization}</span>}
                     </span>
                   </span>
                   {isCloned && <span class="badge success">cloned</span>}
@@ -170,23 +295,30 @@ export function RepositoriesTab(props: {
         )}
       </div>
       <RepoActions
-        profile={props.profile}
-        repo={repos.listing && !repos.error ? selected : undefined}
+        profile={selectedRow?.org.profile}
+        repo={live && selectedRow?.org.profile ? selected : undefined}
         clone={selected ? props.cloned.get(selected.id) : undefined}
         clonesProblem={props.clonesProblem}
         companionMissing={props.companionMissing}
         tasks={props.tasks}
-        onNewPullRequest={props.onNewPullRequest}
+        onNewPullRequest={selectedRow?.org.id === props.activeId ? props.onNewPullRequest : undefined}
       />
     </div>
   );
 }
 
-function statusLine(repos: ReposState, total: number, query: string): string {
-  if (!repos.listing) return repos.error ? '' : 'Loading repositories…';
-  const count = repos.listing.items.length;
-  const shown = query.trim() ? `${total.toLocaleString()} of ${count.toLocaleString()} match` : `${count.toLocaleString()} repositories`;
+interface Status {
+  count: number;
+  fetchedAt: number | undefined;
+  refreshing: boolean;
+  organizations: number;
+}
+
+function statusLine(status: Status, total: number, query: string): string {
+  const count = status.count.toLocaleString();
+  const orgs = status.organizations > 1 ? ` in ${status.organizations} organizations` : '';
+  const shown = query.trim() ? `${total.toLocaleString()} of ${count} match` : `${count} repositories${orgs}`;
   const cut = total > MAX_ROWS ? ` (first ${MAX_ROWS} shown)` : '';
-  const when = repos.refreshing ? ' · refreshing…' : ` · updated ${relativeTime(repos.listing.fetchedAt, Date.now())}`;
+  const when = status.refreshing ? ' · refreshing…' : status.fetchedAt === undefined ? '' : ` · updated ${relativeTime(status.fetchedAt, Date.now())}`;
   return `${shown}${cut}${when}`;
 }

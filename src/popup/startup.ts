@@ -1,29 +1,38 @@
 import { ask } from '../shared/ask';
 import type { Listing, ProfilesAnswer, RepoSummary } from '../shared/messages';
+import { readSnapshot, type Snapshot } from './snapshot';
 import { cachedRepos } from './use-repos';
 
 /**
  * What the popup needs before it can draw anything, asked for as the page starts rather than once
- * each part has drawn and asked in turn: the profiles, and the cached repository list of the
- * profile the popup showed last time (nearly always the active one; if not, it is read again).
+ * each part has drawn and asked in turn: the snapshot of the last list's first screen (read
+ * synchronously: the first frame draws it), the profiles, and the cached repository lists of the
+ * organizations the popup listed last time (nearly always the same; any other is read when asked).
  */
 export interface Startup {
+  snapshot: Snapshot | undefined;
   profiles: Promise<ProfilesAnswer>;
-  /** The list read at startup, if it was this profile's; once only, so a later visit reads it afresh. */
+  /** The list read at startup for this profile, if any; once only, so a later visit reads it afresh. */
   takeCachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> | undefined;
 }
 
 const LAST_PROFILE = 'popup.profile';
 
-export function startLoading(): Startup {
+export function startLoading(storage: Storage = localStorage): Startup {
   const profiles = ask({ type: 'profiles.list' });
-  const last = localStorage.getItem(LAST_PROFILE);
-  let early = last ? cachedRepos(last) : undefined;
+  const snapshot = readSnapshot(storage);
+  const last = storage.getItem(LAST_PROFILE);
+  // With a snapshot to draw, the lists are read once it is on screen: unpacking thousands of
+  // repositories in between would hold back the very frame the snapshot is for.
+  const drawn = snapshot ? new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve))) : Promise.resolve();
+  const early = new Map<string, Promise<Listing<RepoSummary> | undefined>>();
+  for (const id of snapshot ? snapshot.listed : last ? [last] : []) early.set(id, drawn.then(() => cachedRepos(id)));
   return {
+    snapshot,
     profiles,
     takeCachedRepos(profileId) {
-      const taken = profileId === last ? early : undefined;
-      early = undefined;
+      const taken = early.get(profileId);
+      early.delete(profileId);
       return taken;
     },
   };

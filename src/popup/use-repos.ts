@@ -1,7 +1,8 @@
-import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import { cacheKey, fromCacheEntry, listStore, type ListStore } from '../shared/list-cache';
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
+import type { Profile } from '../shared/profile';
 import { toReplyError } from '../shared/ui/error-note';
 import { indexRepos, type RepoEntry } from './repo-search';
 
@@ -34,60 +35,110 @@ export async function cachedRepos(profileId: string): Promise<Listing<RepoSummar
   }
 }
 
+/** The search index of a list, built once whoever asks first (the tab, or idle time). */
+const indexes = new WeakMap<Listing<RepoSummary>, RepoEntry[]>();
+function indexOf(listing: Listing<RepoSummary>): RepoEntry[] {
+  let index = indexes.get(listing);
+  if (!index) indexes.set(listing, (index = indexRepos(listing.items)));
+  return index;
+}
+
+/** Which organization (or on-premises collection) a profile works in. */
+const orgKey = (p: Profile) => (p.host.kind === 'cloud' ? `cloud:${p.organization}` : `onprem:${p.host.collectionUrl.replace(/\/+$/, '')}`).toLowerCase();
+
 /**
- * The organization's repositories: the cached list at once, then a fresh one behind it. `early` is
- * the cached list when the page already started reading it.
+ * The profiles whose organizations the popup lists: one per organization (two profiles of one
+ * organization list the same repositories), the active profile first and for its own organization,
+ * then the others in the switcher's order.
  */
-export function useRepos(profileId: string, early?: Promise<Listing<RepoSummary> | undefined>): ReposState {
-  const [listing, setListing] = useState<Listing<RepoSummary>>();
-  const [error, setError] = useState<ReplyError>();
-  const [refreshError, setRefreshError] = useState<ReplyError>();
-  const [refreshing, setRefreshing] = useState(false);
-  const [wanted, setWanted] = useState(0);
+export function listedProfiles(profiles: readonly Profile[], activeId: string): Profile[] {
+  const active = profiles.find((p) => p.id === activeId);
+  const seen = new Set<string>();
+  const listed: Profile[] = [];
+  for (const p of active ? [active, ...profiles] : profiles) {
+    if (seen.has(orgKey(p))) continue;
+    seen.add(orgKey(p));
+    listed.push(p);
+  }
+  return listed;
+}
 
-  // A layout effect: the list is asked for before the first paint, not a frame after it.
-  useLayoutEffect(() => {
-    let live = true;
-    const forced = wanted > 0;
-    void (async () => {
-      let shown: Listing<RepoSummary> | undefined;
-      try {
-        if (!forced) {
-          shown = (await (early ?? cachedRepos(profileId))) ?? (await ask({ type: 'repos.list', profileId }));
-          if (!live) return;
-          setListing(shown);
-          setError(undefined);
-          if (Date.now() - shown.fetchedAt < RECENT_MS) return;
-        }
-        setRefreshing(true);
-        const fresh = await ask({ type: 'repos.list', profileId, refresh: true });
-        if (!live) return;
-        setListing(fresh);
-        setError(undefined);
-        setRefreshError(undefined);
-      } catch (e) {
-        if (!live) return;
-        if (shown || forced) setRefreshError(toReplyError(e));
-        else setError(toReplyError(e));
-      } finally {
-        if (live) setRefreshing(false);
+/** One organization's list as the popup shows it. */
+export interface OrgRepos {
+  profile: Profile;
+  repos: ReposState;
+}
+
+interface Loaded {
+  listing?: Listing<RepoSummary>;
+  error?: ReplyError;
+  refreshError?: ReplyError;
+  refreshing: boolean;
+}
+
+/**
+ * Every listed profile's repositories: each cached list at once (`early` hands over the ones the
+ * page started reading as it loaded), then a fresh one behind each that is not recent. Each list
+ * loads, fails and refreshes on its own.
+ */
+export function useOrgRepos(profiles: readonly Profile[], early?: (profileId: string) => Promise<Listing<RepoSummary> | undefined> | undefined): OrgRepos[] {
+  const [loaded, setLoaded] = useState<Record<string, Loaded>>({});
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
+  const patch = (profileId: string, change: Partial<Loaded>) => {
+    if (alive.current) setLoaded((all) => ({ ...all, [profileId]: { refreshing: false, ...all[profileId], ...change } }));
+  };
+
+  const load = async (profileId: string, forced: boolean) => {
+    let shown: Listing<RepoSummary> | undefined;
+    try {
+      if (!forced) {
+        shown = (await (early?.(profileId) ?? cachedRepos(profileId))) ?? (await ask({ type: 'repos.list', profileId }));
+        patch(profileId, { listing: shown, error: undefined });
+        if (Date.now() - shown.fetchedAt < RECENT_MS) return;
       }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [profileId, wanted]);
+      patch(profileId, { refreshing: true });
+      const fresh = await ask({ type: 'repos.list', profileId, refresh: true });
+      patch(profileId, { listing: fresh, error: undefined, refreshError: undefined, refreshing: false });
+    } catch (e) {
+      patch(profileId, shown || forced ? { refreshError: toReplyError(e), refreshing: false } : { error: toReplyError(e), refreshing: false });
+    }
+  };
 
-  const index = useMemo(() => {
-    let built: RepoEntry[] | undefined;
-    return () => (built ??= listing ? indexRepos(listing.items) : []);
-  }, [listing]);
-  // Built while nothing else happens, once the list is on screen: the first keystroke finds it ready.
+  const ids = profiles.map((p) => p.id).join('\n');
+  // A layout effect: the lists are asked for before the first paint, not a frame after it.
+  useLayoutEffect(() => {
+    for (const p of profiles) if (!loaded[p.id]) void load(p.id, false);
+  }, [ids]);
+
+  const listings = profiles.map((p) => loaded[p.id]?.listing);
+  // Built while nothing else happens, once the lists are on screen, one per idle moment: the first keystroke finds them ready.
   useEffect(() => {
-    if (!listing) return;
-    const idle = requestIdleCallback(() => index());
+    const waiting = listings.filter((l): l is Listing<RepoSummary> => !!l && !indexes.has(l));
+    if (waiting.length === 0) return;
+    let idle = 0;
+    const next = () => {
+      const listing = waiting.shift();
+      if (!listing) return;
+      indexOf(listing);
+      idle = requestIdleCallback(next);
+    };
+    idle = requestIdleCallback(next);
     return () => cancelIdleCallback(idle);
-  }, [index]);
+  }, [loaded]);
 
-  return { listing, index, error, refreshError, refreshing, refresh: () => setWanted((n) => n + 1) };
+  return useMemo(
+    () =>
+      profiles.map((profile) => {
+        const state = loaded[profile.id] ?? { refreshing: false };
+        const { listing } = state;
+        return { profile, repos: { ...state, index: () => (listing ? indexOf(listing) : []), refresh: () => void load(profile.id, true) } };
+      }),
+    [ids, loaded],
+  );
 }

@@ -325,18 +325,18 @@ describe('scoreBound', () => {
   });
 });
 
-describe('searchLists: several organizations at once', () => {
-  /** Every entry of every list scored and sorted, as `plainSearch`, ties by list then rank. */
-  function plainAcross(indexes: RepoEntry[][], query: string, limit: number) {
-    const each = indexes.map((index) => plainSearch(index, query, Number.MAX_SAFE_INTEGER));
-    const all = each.flatMap((found, list) => found.ids.map((id, k) => ({ id, list, score: found.scores[k]!, entry: indexes[list]!.find((e) => e.repo.id === id)! })));
-    // An empty query lists every index in its order.
-    if (queryTokens(query).length > 0) all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
-    const kept = all.slice(0, limit);
-    return { ids: kept.map((h) => `${h.list}:${h.id}`), scores: kept.map((h) => h.score), total: each.reduce((n, found) => n + found.total, 0) };
-  }
-  const across = (r: RepoResults) => ({ ids: r.hits.map((h) => `${h.list}:${h.entry.repo.id}`), scores: r.hits.map((h) => h.score), total: r.total });
+/** Every entry of every list scored and sorted, as `plainSearch`, ties by list then rank. */
+function plainAcross(indexes: RepoEntry[][], query: string, limit: number) {
+  const each = indexes.map((index) => plainSearch(index, query, Number.MAX_SAFE_INTEGER));
+  const all = each.flatMap((found, list) => found.ids.map((id, k) => ({ id, list, score: found.scores[k]!, entry: indexes[list]!.find((e) => e.repo.id === id)! })));
+  // An empty query lists every index in its order.
+  if (queryTokens(query).length > 0) all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
+  const kept = all.slice(0, limit);
+  return { ids: kept.map((h) => `${h.list}:${h.id}`), scores: kept.map((h) => h.score), total: each.reduce((n, found) => n + found.total, 0) };
+}
+const across = (r: RepoResults) => ({ ids: r.hits.map((h) => `${h.list}:${h.entry.repo.id}`), scores: r.hits.map((h) => h.score), total: r.total });
 
+describe('searchLists: several organizations at once', () => {
   it('ranks and counts like scoring every entry of every list, and says which list each hit is from', () => {
     fc.assert(
       fc.property(fc.array(repoLists, { minLength: 1, maxLength: 3 }), edits, fc.constantFrom(1, 3, 100), (lists, steps, limit) => {

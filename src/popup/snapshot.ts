@@ -1,0 +1,104 @@
+import type { RepoSummary } from '../shared/messages';
+import type { Profile } from '../shared/profile';
+
+/**
+ * The first screen of the popup's list, kept in the popup's own localStorage: the next popup reads
+ * it synchronously as its script starts and draws it in its first frame, before IndexedDB or the
+ * worker answer; the full lists replace it as they come, row for row (the same first rows, the
+ * same status line), so nothing on screen moves. Written whenever the list is drawn from fresh
+ * data. It holds what a row shows and what opening the popup on it needs: profile and
+ * organization names, project and repository names, their URLs. Never a token (profiles hold none).
+ */
+
+/** Bumped when what `Snapshot` holds changes: another format reads as none. */
+const FORMAT = 1;
+const KEY = 'popup.snapshot';
+/** Rows kept: more than the list shows before scrolling. */
+export const SNAPSHOT_ROWS = 12;
+
+/** What the first frame needs of a profile: its name in the switcher, its organization per row. */
+export type SnapshotProfile = Pick<Profile, 'id' | 'name' | 'organization'>;
+
+export type SnapshotRepo = Pick<RepoSummary, 'id' | 'name' | 'project' | 'webUrl' | 'isFork' | 'isDisabled'>;
+
+export interface Snapshot {
+  format: typeof FORMAT;
+  /** Every profile, in the switcher's order, and the active one. */
+  profiles: SnapshotProfile[];
+  activeId: string;
+  /** The profiles whose organizations the list covers, in the list's order (ids). */
+  listed: string[];
+  /** The first rows of the list with nothing typed, each with its profile (index into `listed`). */
+  rows: { list: number; repo: SnapshotRepo }[];
+  /** How many repositories the whole list has, and when the oldest of its lists was fetched. */
+  total: number;
+  fetchedAt: number;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Only what a snapshot may hold: a row's fields are copied one by one, so nothing else is ever kept. */
+export function snapshotRepo(repo: RepoSummary): SnapshotRepo {
+  const kept: SnapshotRepo = { id: repo.id, name: repo.name, project: { id: repo.project.id, name: repo.project.name } };
+  if (repo.webUrl) kept.webUrl = repo.webUrl;
+  if (repo.isFork) kept.isFork = true;
+  if (repo.isDisabled) kept.isDisabled = true;
+  return kept;
+}
+
+export function snapshotProfile(p: SnapshotProfile): SnapshotProfile {
+  return { id: p.id, name: p.name, organization: p.organization };
+}
+
+/** The snapshot in `storage`, or undefined when there is none or it cannot be read. */
+export function readSnapshot(storage: Pick<Storage, 'getItem'>): Snapshot | undefined {
+  let parsed: unknown;
+  try {
+    const text = storage.getItem(KEY);
+    if (!text) return undefined;
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isSnapshot(parsed) ? parsed : undefined;
+}
+
+function isSnapshot(v: unknown): v is Snapshot {
+  if (!isObject(v) || v.format !== FORMAT || !isString(v.activeId) || typeof v.total !== 'number' || typeof v.fetchedAt !== 'number') return false;
+  const { profiles, listed, rows } = v;
+  if (!Array.isArray(profiles) || !Array.isArray(listed) || !Array.isArray(rows)) return false;
+  if (!profiles.every((p) => isObject(p) && isString(p.id) && isString(p.name) && isString(p.organization))) return false;
+  const ids = new Set(profiles.map((p: SnapshotProfile) => p.id));
+  if (!ids.has(v.activeId) || !listed.every((id) => isString(id) && ids.has(id))) return false;
+  return rows.every(
+    (r) =>
+      isObject(r) &&
+      Number.isInteger(r.list) &&
+      (r.list as number) >= 0 &&
+      (r.list as number) < listed.length &&
+      isObject(r.repo) &&
+      isString(r.repo.id) &&
+      isString(r.repo.name) &&
+      isObject(r.repo.project) &&
+      isString(r.repo.project.id) &&
+      isString(r.repo.project.name),
+  );
+}
+
+/** Keeps `snapshot` for the next popup; a full or refused storage only loses the head start. */
+export function writeSnapshot(storage: Pick<Storage, 'setItem'>, snapshot: Snapshot): void {
+  try {
+    storage.setItem(KEY, JSON.stringify(snapshot));
+  } catch {
+    // The next popup draws from IndexedDB instead.
+  }
+}
+
+export function forgetSnapshot(storage: Pick<Storage, 'removeItem'>): void {
+  try {
+    storage.removeItem(KEY);
+  } catch {
+    // Nothing kept, nothing to forget.
+  }
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { indexRepos } from '../../src/popup/repo-search';
+import { listRows, snapshotOf } from '../../src/popup/repositories-tab';
+import { readSnapshot, SNAPSHOT_ROWS, writeSnapshot, type Snapshot } from '../../src/popup/snapshot';
+import { listedProfiles, type OrgRepos } from '../../src/popup/use-repos';
+import type { RepoSummary } from '../../src/shared/messages';
+import { Profile } from '../../src/shared/profile';
+
+const profile = (id: string, organization: string, extra: Partial<Profile> = {}): Profile =>
+  Profile.parse({ id, name: `${id} (${organization})`, host: { kind: 'cloud' }, organization, auth: 'pat', ...extra });
+
+const repo = (org: string, name: string, project = 'Core'): RepoSummary => ({
+  id: `${org}-${name}`,
+  name,
+  project: { id: `${org}-${project}`, name: project },
+  webUrl: `https://dev.azure.com/${org}/${project}/_git/${name}`,
+  remoteUrl: `https://${org}@dev.azure.com/${org}/${project}/_git/${name}`,
+  sshUrl: `git@ssh.dev.azure.com:v3/${org}/${project}/${name}`,
+  defaultBranch: 'refs/heads/main',
+  size: 1234,
+});
+
+/** An organization's list as `useOrgRepos` gives it (the index built at once). */
+function orgRepos(p: Profile, items: RepoSummary[], fetchedAt = 1_000): OrgRepos {
+  const listing = { items, fetchedAt, stale: false, profileId: p.id };
+  const index = indexRepos(items);
+  return { profile: p, repos: { listing, index: () => index, refreshing: false, refresh: () => undefined } };
+}
+const asRows = (orgs: OrgRepos[]) => orgs.map((o) => ({ org: { id: o.profile.id, organization: o.profile.organization, profile: o.profile }, repos: o.repos }));
+
+class MemoryStorage {
+  items = new Map<string, string>();
+  getItem = (k: string) => this.items.get(k) ?? null;
+  setItem = (k: string, v: string) => void this.items.set(k, v);
+  removeItem = (k: string) => void this.items.delete(k);
+}
+
+const ada = profile('ada', 'contoso');
+const bob = profile('bob', 'fabrikam');
+const adaAgain = profile('ada-2', 'Contoso');
+const server = profile('srv', 'DefaultCollection', { host: { kind: 'onprem', collectionUrl: 'https://tfs.example.test/tfs/DefaultCollection' } });
+
+describe('the organizations the popup lists', () => {
+  it('lists each organization once, the active profile first and for its own organization', () => {
+    expect(listedProfiles([ada, bob, adaAgain], 'bob').map((p) => p.id)).toEqual(['bob', 'ada']);
+    expect(listedProfiles([ada, bob, adaAgain], 'ada-2').map((p) => p.id)).toEqual(['ada-2', 'bob']);
+    expect(listedProfiles([ada, server, bob], 'ada').map((p) => p.id)).toEqual(['ada', 'srv', 'bob']);
+  });
+});
+
+describe('rows over several organizations', () => {
+  const contoso = orgRepos(ada, [repo('contoso', 'api'), repo('contoso', 'web')]);
+  const fabrikam = orgRepos(bob, [repo('fabrikam', 'fiber-web', 'Fiber'), repo('fabrikam', 'mobile', 'Fiber')]);
+
+  it('lists one organization after the other with nothing typed, each row with its organization and profile', () => {
+    const { rows, total } = listRows(asRows([contoso, fabrikam]), '');
+    expect(total).toBe(4);
+    expect(rows.map((r) => [r.org.organization, r.repo.name])).toEqual([
+      ['contoso', 'api'],
+      ['contoso', 'web'],
+      ['fabrikam', 'fiber-web'],
+      ['fabrikam', 'mobile'],
+    ]);
+    expect(rows[2]!.org.profile).toBe(bob);
+  });
+
+  it('searches every organization at once, and a row chosen to clone carries the profile of its organization', () => {
+    const { rows, total } = listRows(asRows([contoso, fabrikam]), 'web');
+    expect(total).toBe(2);
+    expect(rows.map((r) => [r.repo.name, r.org.profile?.id])).toEqual([
+      ['web', 'ada'],
+      ['fiber-web', 'bob'],
+    ]);
+  });
+
+  it('filtered to one organization, shows and counts only its repositories', () => {
+    const only = asRows([contoso, fabrikam]).filter((o) => o.org.id === 'bob');
+    expect(listRows(only, 'web').rows.map((r) => r.repo.name)).toEqual(['fiber-web']);
+    expect(listRows(only, '').total).toBe(2);
+  });
+
+  it('skips an organization whose list is not read (or failed) and lists the others', () => {
+    const failed: OrgRepos = { profile: bob, repos: { index: () => [], refreshing: false, refresh: () => undefined } };
+    expect(listRows(asRows([failed, contoso]), '').rows.map((r) => r.repo.name)).toEqual(['api', 'web']);
+  });
+});
+
+const many = (org: string, n: number) => Array.from({ length: n }, (_, i) => repo(org, `repo-${String(i).padStart(2, '0')}`));
+
+describe('the first frame snapshot', () => {
+  const lists = [orgRepos(ada, many('contoso', 5), 2_000), orgRepos(bob, many('fabrikam', 30), 1_500)];
+
+  it('holds the first rows as the full lists draw them, and the status line figures', () => {
+    const snapshot = snapshotOf([ada, bob], 'ada', lists)!;
+    expect(snapshot.rows).toHaveLength(SNAPSHOT_ROWS);
+    expect(snapshot.total).toBe(35);
+    // The oldest list's time, as the status line says of the full lists.
+    expect(snapshot.fetchedAt).toBe(1_500);
+    const live = listRows(asRows(lists), '').rows.slice(0, SNAPSHOT_ROWS);
+    // The reconcile: the live list's first screen is the snapshot, row for row, organization for organization.
+    expect(snapshot.rows.map((r) => [snapshot.listed[r.list], r.repo.id])).toEqual(live.map((r) => [r.org.id, r.repo.id]));
+  });
+
+  it('keeps names, projects, organizations and web URLs only: no clone URLs, identities or anything else', () => {
+    const withIdentity = { ...ada, identity: { id: 'i', displayName: 'Ada Lovelace', uniqueName: 'ada@contoso.test' } };
+    const snapshot = snapshotOf([withIdentity, bob], 'ada', lists)!;
+    const text = JSON.stringify(snapshot);
+    expect(text).not.toContain('ada@contoso.test');
+    expect(text).not.toContain('ssh.dev.azure.com');
+    expect(text).not.toContain('contoso@dev.azure.com');
+    expect(Object.keys(snapshot.rows[0]!.repo).toSorted()).toEqual(['id', 'name', 'project', 'webUrl']);
+    expect(snapshot.profiles[0]).toEqual({ id: 'ada', name: 'ada (contoso)', organization: 'contoso' });
+  });
+
+  it('is read back as written, synchronously, and anything else reads as none', () => {
+    const storage = new MemoryStorage();
+    expect(readSnapshot(storage)).toBeUndefined();
+    const snapshot = snapshotOf([ada, bob], 'bob', lists)!;
+    writeSnapshot(storage, snapshot);
+    expect(readSnapshot(storage)).toEqual(snapshot);
+
+    const broken = (change: (s: Snapshot) => unknown) => {
+      storage.setItem('popup.snapshot', JSON.stringify(change(structuredClone(snapshot))));
+      return readSnapshot(storage);
+    };
+    expect(broken((s) => ({ ...s, format: 2 }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, activeId: 'nobody' }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, listed: ['ada', 'nobody'] }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, rows: [{ list: 5, repo: s.rows[0]!.repo }] }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, rows: [{ list: 0, repo: { id: 'x' } }] }))).toBeUndefined();
+    storage.setItem('popup.snapshot', '{not json');
+    expect(readSnapshot(storage)).toBeUndefined();
+  });
+
+  it('a storage that refuses loses only the head start', () => {
+    const refusing = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('quota');
+      },
+    };
+    expect(readSnapshot(refusing)).toBeUndefined();
+    expect(() => writeSnapshot(refusing, snapshotOf([ada], 'ada', [lists[0]!])!)).not.toThrow();
+  });
+
+  it('has nothing to keep before any list is read', () => {
+    const unread: OrgRepos = { profile: ada, repos: { index: () => [], refreshing: false, refresh: () => undefined } };
+    expect(snapshotOf([ada], 'ada', [unread])).toBeUndefined();
+  });
+});
