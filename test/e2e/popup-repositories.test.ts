@@ -1,6 +1,6 @@
 /**
  * The toolbar popup against the sandbox Azure DevOps, in real Chromium: the first-run state,
- * repositories per profile with fuzzy search and the keyboard, profile switching, the cache across
+ * every profile's repositories with fuzzy search and the keyboard, profile switching, the cache across
  * a stopped worker, and creating a repository with README, .gitignore and license.
  */
 import { execFile } from 'node:child_process';
@@ -46,6 +46,9 @@ function sandboxRepos(orgName: string): string[] {
     .toSorted((a, b) => a.project.toLowerCase().localeCompare(b.project.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
     .map((r) => r.name);
 }
+
+/** What the popup lists: every organization's repositories, the active profile's organization first. */
+const listedFor = (...orgs: string[]) => orgs.flatMap(sandboxRepos);
 
 /**
  * Reads or writes one of the worker's cached lists where it keeps them (IndexedDB `cached-lists`,
@@ -97,9 +100,10 @@ describe('popup: repositories', () => {
     profiles.contoso = await addPatProfile(helper, 'contoso', sandbox.pats.contoso!);
     const popup = await openPopup(session);
     await waitForList(popup);
-    const expected = sandboxRepos('fabrikam');
+    // Both profiles' organizations, the active one's (the first added) first.
+    const expected = listedFor('fabrikam', 'contoso');
     expect(await listedRepos(popup)).toEqual(expected);
-    await waitForText(popup, '.status', `${expected.length} repositories · updated`);
+    await waitForText(popup, '.status', `${expected.length} repositories in 2 organizations · updated`);
     const avatar = await popup.$eval('#repo-list [data-repo="fabrikam-web"] .avatar', (a) => ({ text: a.textContent, bg: (a as HTMLElement).style.background }));
     expect(avatar.text).toBe('FF');
     expect(avatar.bg).not.toBe('');
@@ -135,7 +139,7 @@ describe('popup: repositories', () => {
 
     await popup.focus('#repo-search');
     await popup.keyboard.press('Escape');
-    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, sandboxRepos('fabrikam').length);
+    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, listedFor('fabrikam', 'contoso').length);
 
     await popup.type('#repo-search', 'zzqx');
     await waitForText(popup, '.list-frame', 'No repository or project matches “zzqx”');
@@ -178,7 +182,7 @@ describe('popup: repositories', () => {
     await waitForList(popup);
     await popup.select('#profile-switcher', profiles.contoso!.id);
     await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'contoso-api', { timeout: 20_000 });
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('contoso'));
+    expect(await listedRepos(popup)).toEqual(listedFor('contoso', 'fabrikam'));
     const active = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
     expect(active.data.activeId).toBe(profiles.contoso!.id);
 
@@ -189,7 +193,7 @@ describe('popup: repositories', () => {
     await popup.waitForFunction((id: string) => [...document.querySelectorAll('#profile-switcher option')].some((o) => (o as HTMLOptionElement).value === id), {}, onprem.id);
     await popup.select('#profile-switcher', onprem.id);
     await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="tfs-tools"]'), { timeout: 20_000 });
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('DefaultCollection'));
+    expect(await listedRepos(popup)).toEqual(listedFor('DefaultCollection', 'fabrikam', 'contoso'));
     // The cache derives web URLs from a stored form of them: on the server, and with the project left out, they still match.
     const collection = sandbox.store.organization('DefaultCollection')!;
     const server = new CollectionUrls(collection, 'onprem');
@@ -201,8 +205,8 @@ describe('popup: repositories', () => {
     }
 
     await popup.select('#profile-switcher', profiles.fabrikam!.id);
-    await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="fabrikam-web"]'), { timeout: 20_000 });
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    await popup.waitForFunction((first: string) => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === first, { timeout: 20_000 }, sandboxRepos('fabrikam')[0]!);
+    expect(await listedRepos(popup)).toEqual(listedFor('fabrikam', 'contoso', 'DefaultCollection'));
     await popup.close();
   });
 
@@ -216,14 +220,16 @@ describe('popup: repositories', () => {
 
     const popup = await openPopup(session);
     await waitForList(popup);
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    const all = listedFor('fabrikam', 'contoso', 'DefaultCollection');
+    expect(await listedRepos(popup)).toEqual(all);
     await waitForText(popup, '.status', 'Could not refresh.', 30_000);
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    expect(await listedRepos(popup)).toEqual(all);
 
     sandbox.services.faults.clear();
     await popup.click('.status button');
-    await waitForText(popup, '.status', 'updated just now', 30_000);
-    expect(await textOf(popup, '.status')).not.toContain('Could not refresh');
+    await popup.waitForFunction(() => !/Could not refresh|refreshing/.test(document.querySelector('.status')?.textContent ?? ''), { timeout: 30_000 });
+    // Fabrikam's list was fetched again (the others' stand as they were).
+    expect(((await cachedList(helper, 'get', key)) as { fetchedAt: number }).fetchedAt).toBeGreaterThan(Date.now() - 30_000);
     expect(await isFreshWorker(session)).toBe(true);
     await popup.close();
   });
@@ -237,7 +243,7 @@ describe('popup: repositories', () => {
 
     const popup = await openPopup(session);
     await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="fabrikam-web"]'), { timeout: 20_000 });
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('fabrikam'));
+    expect(await listedRepos(popup)).toEqual(listedFor('fabrikam', 'contoso', 'DefaultCollection'));
     expect(await cachedList(helper, 'get', reposKey)).toMatchObject({ format: 2 });
     await popup.close();
   });

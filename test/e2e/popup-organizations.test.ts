@@ -1,0 +1,162 @@
+/**
+ * The popup over several organizations, in real Chromium with the companion: two PAT profiles on
+ * two sandbox organizations listed and searched at once, the organization on each row, a filter to
+ * one by keyboard, a clone that goes through the row's own profile; and the first frame drawn from
+ * the snapshot of the last list before any data arrives, then reconciled without losing what was typed.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { ask, launchWithCompanion, privateHome, type Session } from './harness';
+import { addPatProfile, listedRepos, openPopup, textOf, waitForText } from './ui-steps';
+
+let sandbox: Sandbox;
+let session: Session;
+let home: Awaited<ReturnType<typeof privateHome>>;
+let options: Page;
+let cloneRoot: string;
+const profiles: Record<string, { id: string; name: string }> = {};
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  ({ session, home } = await launchWithCompanion(sandbox));
+  cloneRoot = join(home.home, 'code');
+  options = await session.openExtensionPage('options');
+  profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+  profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
+  expect(await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam.id })).toMatchObject({ ok: true });
+  expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot })).toMatchObject({ ok: true });
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+  await home?.cleanup();
+});
+
+/** An organization's repository names in the popup's order: by project, then name. */
+function sandboxRepos(orgName: string): string[] {
+  const org = sandbox.store.organization(orgName)!;
+  const projectOf = new Map(sandbox.store.projectsOf(org).map((p) => [p.id, p.name]));
+  return sandbox.store
+    .repositoriesOf(org)
+    .map((r) => ({ name: r.name, project: projectOf.get(r.projectId)! }))
+    .toSorted((a, b) => a.project.toLowerCase().localeCompare(b.project.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+    .map((r) => r.name);
+}
+
+const rowsOf = (popup: Page) => popup.$$eval('#repo-list [role="option"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
+const live = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
+
+describe('popup: every organization at once', () => {
+  it('lists and searches both organizations, shows each row’s organization, and filters to one by keyboard', async () => {
+    const popup = await openPopup(session);
+    await live(popup);
+    const both = [...sandboxRepos('fabrikam').map((n) => `fabrikam/${n}`), ...sandboxRepos('contoso').map((n) => `contoso/${n}`)];
+    // The active profile's organization first, then the other's.
+    expect(await rowsOf(popup)).toEqual(both);
+    await waitForText(popup, '.status', `${both.length} repositories in 2 organizations · updated`);
+    expect(await textOf(popup, '#repo-list [data-repo="contoso-api"] .sub')).toBe('Contoso Web · contoso');
+
+    // One search over both: "web" finds fabrikam-web and contoso-web.
+    await popup.type('#repo-search', 'web');
+    await popup.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('match'));
+    const found = await rowsOf(popup);
+    expect(found).toContain('fabrikam/fabrikam-web');
+    expect(found).toContain('contoso/contoso-web');
+
+    // The filter is the next stop after the search field; arrows choose an organization.
+    await popup.keyboard.press('Tab');
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-org');
+    await popup.keyboard.press('ArrowDown');
+    await popup.keyboard.press('ArrowDown');
+    await popup.waitForFunction((id: string) => (document.querySelector('#repo-org') as HTMLSelectElement).value === id, {}, profiles.contoso!.id);
+    await popup.waitForFunction(() => [...document.querySelectorAll('#repo-list [role="option"]')].every((r) => (r as HTMLElement).dataset.org === 'contoso'));
+    expect(await rowsOf(popup)).toEqual(['contoso/contoso-web']);
+    await popup.focus('#repo-search');
+    await popup.keyboard.press('Escape');
+    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, sandboxRepos('contoso').length);
+    expect(await listedRepos(popup)).toEqual(sandboxRepos('contoso'));
+    await waitForText(popup, '.status', `${sandboxRepos('contoso').length} repositories · updated`);
+    await popup.close();
+  });
+
+  it('clones a repository of the other organization through its own profile', async () => {
+    const popup = await openPopup(session);
+    await live(popup);
+    await popup.type('#repo-search', 'contoso-api');
+    await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'contoso-api');
+    await popup.click('#repo-list [data-repo="contoso-api"]');
+    await waitForText(popup, '[data-testid="repo-actions"] .selected-name', 'contoso-api');
+    await popup.click('[data-testid="repo-actions"] button.primary');
+    const done = await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Cloned to', 60_000);
+    // The layout is {org}/{project}/{repo}: contoso's, with contoso's token (fabrikam's cannot read it).
+    const path = join(cloneRoot, 'contoso', 'Contoso Web', 'contoso-api');
+    expect(done).toContain(path);
+    await access(join(path, '.git'));
+    // Nothing was switched: the active profile is still fabrikam's.
+    const listed = (await ask(options, { type: 'profiles.list' })) as { data: { activeId: string } };
+    expect(listed.data.activeId).toBe(profiles.fabrikam!.id);
+    await popup.close();
+  });
+});
+
+describe('popup: the first frame', () => {
+  it('draws the last list’s first rows before any data arrives, keeping no secret, then reconciles keeping what was typed', async () => {
+    // The popups above left a snapshot of their first screen in the popup's localStorage (the options page shares it).
+    const kept = await options.evaluate(() => localStorage.getItem('popup.snapshot'));
+    expect(kept).toBeTruthy();
+    for (const secret of Object.values(sandbox.patsByName)) expect(kept).not.toContain(secret);
+    expect(kept).not.toContain('@dev.azure.com');
+
+    const popup = await session.browser.newPage();
+    await popup.setViewport({ width: 380, height: 600 });
+    // Holds back the worker's answer about profiles (so every list too) until released, and notes
+    // what the first row drawn came from.
+    await popup.evaluateOnNewDocument(() => {
+      const w = window as unknown as { release: () => void; first?: { snapshot: boolean; rows: string[]; at: number } };
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+      const held = new Promise<void>((resolve) => (w.release = resolve));
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) =>
+        (args[0] as { type?: string } | undefined)?.type === 'profiles.list' ? held.then(() => send(...args)) : send(...args);
+      new MutationObserver((_, observer) => {
+        const rows = [...document.querySelectorAll('#repo-list [role="option"]')];
+        if (rows.length === 0) return;
+        observer.disconnect();
+        w.first = { snapshot: !!document.querySelector('.repos-tab[data-snapshot]'), rows: rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`), at: performance.now() };
+        (document.querySelector('#repo-search') as HTMLElement & { marked?: boolean }).marked = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
+    await popup.waitForFunction(() => !!(window as unknown as { first?: unknown }).first);
+    const first = await popup.evaluate(() => (window as unknown as { first: { snapshot: boolean; rows: string[] } }).first);
+    expect(first.snapshot).toBe(true);
+    const snapshotRows = first.rows;
+    expect(snapshotRows.slice(0, 3)).toEqual(sandboxRepos('fabrikam').slice(0, 3).map((n) => `fabrikam/${n}`));
+    // Still no data: the snapshot stands, the status line as the full list will say it, the search field focused.
+    expect(await popup.$('.repos-tab[data-snapshot]')).not.toBeNull();
+    const total = sandboxRepos('fabrikam').length + sandboxRepos('contoso').length;
+    expect(await textOf(popup, '.status')).toContain(`${total} repositories in 2 organizations`);
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
+
+    // Typed before the data arrives: kept, in the same field, and searched once the lists are read.
+    await popup.keyboard.type('api');
+    await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+    await popup.waitForSelector('.repos-tab:not([data-snapshot])', { timeout: 20_000 });
+    await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo')?.includes('api'), { timeout: 20_000 });
+    expect(await popup.evaluate(() => ({ value: (document.querySelector('#repo-search') as HTMLInputElement).value, same: (document.querySelector('#repo-search') as HTMLElement & { marked?: boolean }).marked, focused: document.activeElement?.id }))).toEqual({
+      value: 'api',
+      same: true,
+      focused: 'repo-search',
+    });
+    expect(await rowsOf(popup)).toContain('contoso/contoso-api');
+
+    // Cleared: the full list's first rows are the snapshot's, row for row.
+    await popup.keyboard.press('Escape');
+    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, total);
+    expect((await rowsOf(popup)).slice(0, snapshotRows.length)).toEqual(snapshotRows);
+    await popup.close();
+  });
+});
