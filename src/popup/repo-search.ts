@@ -348,6 +348,43 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
   const exact = queries.every((q) => q.letter >= 0);
   let worst = best.worstScore();
   let found = 0;
+  if (words === 1) {
+    // The usual one word, with its arrays at hand; a single letter is scored directly (cheaper than remembering it).
+    const query = queries[0]!;
+    const letter = query.letter >= 0;
+    for (let c = 0; c < count; c++) {
+      const i = candidates ? candidates[c]! : c;
+      const p = projectOf[i]!;
+      const n = nameOf[i]!;
+      let inProject: number;
+      if (projectStamp[p] === stamp) inProject = projectScore[p]!;
+      else {
+        inProject = projectScore[p] = scoreAt(query, projects, p);
+        projectStamp[p] = stamp;
+      }
+      let inName: number;
+      if (letter) inName = scoreBound(query, names, n);
+      else if (boundStamp[n] === stamp) inName = nameBound[n]!;
+      else {
+        inName = nameBound[n] = scoreBound(query, names, n);
+        boundStamp[n] = stamp;
+      }
+      let bound: number;
+      if (inProject === NO_MATCH) {
+        if (inName === NO_MATCH) continue;
+        bound = inName;
+      } else {
+        bound = inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+      }
+      ids[found++] = i;
+      if (bound < worst) continue;
+      const length = lengths[n]!;
+      if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+      best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+      worst = best.worstScore();
+    }
+    return candidates && found === count ? candidates : ids.slice(0, found);
+  }
   for (let c = 0; c < count; c++) {
     const i = candidates ? candidates[c]! : c;
     const p = projectOf[i]!;
