@@ -27,7 +27,10 @@ beforeAll(async () => {
   profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
   profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
   expect(await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam.id })).toMatchObject({ ok: true });
-  expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot })).toMatchObject({ ok: true });
+  // Each profile its own clone folder: where a clone lands says whose profile cloned it.
+  for (const [org, p] of Object.entries(profiles)) {
+    expect(await ask(options, { type: 'companion.setCloneRoot', profileId: p.id, cloneRoot: join(cloneRoot, `${org}-root`) })).toMatchObject({ ok: true });
+  }
 });
 
 afterAll(async () => {
@@ -74,7 +77,8 @@ describe('popup: every organization at once', () => {
     await popup.keyboard.press('ArrowDown');
     await popup.waitForFunction((id: string) => (document.querySelector('#repo-org') as HTMLSelectElement).value === id, {}, profiles.contoso!.id);
     await popup.waitForFunction(() => [...document.querySelectorAll('#repo-list [role="option"]')].every((r) => (r as HTMLElement).dataset.org === 'contoso'));
-    expect(await rowsOf(popup)).toEqual(['contoso/contoso-web']);
+    // Contoso's only: contoso-web by name, contoso-api by its project (Contoso Web).
+    expect(await rowsOf(popup)).toEqual(['contoso/contoso-web', 'contoso/contoso-api']);
     await popup.focus('#repo-search');
     await popup.keyboard.press('Escape');
     await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, sandboxRepos('contoso').length);
@@ -92,8 +96,8 @@ describe('popup: every organization at once', () => {
     await waitForText(popup, '[data-testid="repo-actions"] .selected-name', 'contoso-api');
     await popup.click('[data-testid="repo-actions"] button.primary');
     const done = await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Cloned to', 60_000);
-    // The layout is {org}/{project}/{repo}: contoso's, with contoso's token (fabrikam's cannot read it).
-    const path = join(cloneRoot, 'contoso', 'Contoso Web', 'contoso-api');
+    // Contoso's profile: its clone folder and its layout ({org}/{project}/{repo}), not the active fabrikam's.
+    const path = join(cloneRoot, 'contoso-root', 'contoso', 'Contoso Web', 'contoso-api');
     expect(done).toContain(path);
     await access(join(path, '.git'));
     // Nothing was switched: the active profile is still fabrikam's.
