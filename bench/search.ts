@@ -1,4 +1,5 @@
 import { indexRepos, queryTokens, searchLists, type RepoEntry } from '../src/popup/repo-search';
+import { sortRepos } from '../src/shared/list-cache';
 import type { RepoSummary } from '../src/shared/messages';
 import { type BenchResult, median, ms, p95, since, times } from './stats';
 
@@ -74,8 +75,8 @@ function timeEach(queries: string[], search: (q: string) => unknown): number[] {
  * every organization at once: one index per organization, searched together as the popup does.
  */
 export function runSearch(): Promise<BenchResult> {
-  // Each organization its own names (its own seed), 400 projects each.
-  const lists = ORGS.map((_, o) => syntheticRepos(PER_ORG, 20_261_124 + o));
+  // Each organization its own names (its own seed), 400 projects each, in the order the worker caches a list (sortRepos).
+  const lists = ORGS.map((_, o) => sortRepos(syntheticRepos(PER_ORG, 20_261_124 + o)));
   const indexMs: number[] = [];
   let indexes: RepoEntry[][] = [];
   for (let i = 0; i < PASSES; i++) {
@@ -117,16 +118,16 @@ export function runSearch(): Promise<BenchResult> {
     name: 'search',
     title: `Repository search per keystroke, ${REPOS.toLocaleString('en')} repositories in ${ORGS.length} organizations`,
     rows: [
-      { measure: `fuzzy search per keystroke, median (${queries.length} keystrokes × ${PASSES})`, value: ms(f50, 3), baseline: `${ms(s50, 3)} (substring filter)`, ratio: times(f50 / s50), target: `< ${TARGET_MS} ms`, met: f50 < TARGET_MS },
-      { measure: 'fuzzy search per keystroke, p95', value: ms(f95, 3), baseline: `${ms(p95(substring), 3)} (substring filter)`, ratio: times(f95 / p95(substring)), target: `< ${TARGET_MS} ms`, met: f95 < TARGET_MS },
+      { measure: `fuzzy search per keystroke, median (${queries.length} keystrokes × ${PASSES})`, value: ms(f50, 3), baseline: `${ms(s50, 3)} (substring filter)`, ratio: times(f50 / s50), target: `≤ ${TARGET_MS} ms`, met: f50 <= TARGET_MS },
+      { measure: 'fuzzy search per keystroke, p95', value: ms(f95, 3), baseline: `${ms(p95(substring), 3)} (substring filter)`, ratio: times(f95 / p95(substring)), target: `≤ ${TARGET_MS} ms`, met: f95 <= TARGET_MS },
       { measure: 'fuzzy search per keystroke, worst', value: ms(Math.max(...fuzzy), 3) },
       { measure: 'fuzzy, median of 1-letter queries', value: ms(median(byLength((n) => n === 1)), 3) },
       { measure: 'fuzzy, median of 2-letter queries', value: ms(median(byLength((n) => n === 2)), 3) },
       { measure: 'fuzzy, median of queries of 3+ letters', value: ms(median(byLength((n) => n >= 3)), 3) },
-      { measure: `building the search index once per organization's list (${PER_ORG.toLocaleString('en')}, median)`, value: ms(median(indexMs)) },
+      { measure: `building the search index once per organization's list (${PER_ORG.toLocaleString('en')}, as cached, median)`, value: ms(median(indexMs)) },
     ],
     notes: [
-      `The popup's own code: \`indexRepos\` per organization, then \`searchLists(indexes, query, ${LIMIT})\` over all of them at once, from src/popup/repo-search.ts (fuzzy.ts underneath), in Node (the same V8 as Chromium), without drawing. ${ORGS.length} organizations of ${PER_ORG.toLocaleString('en')} synthetic repositories in 400 projects each (${distinctNames.toLocaleString('en')} distinct names in all), named in the usual styles (kebab, snake, dotted, CamelCase, with spaces and numbers).`,
+      `The popup's own code: \`indexRepos\` per organization, then \`searchLists(indexes, query, ${LIMIT})\` over all of them at once, from src/popup/repo-search.ts (fuzzy.ts underneath), in Node (the same V8 as Chromium), without drawing. ${ORGS.length} organizations of ${PER_ORG.toLocaleString('en')} synthetic repositories in 400 projects each (${distinctNames.toLocaleString('en')} distinct names in all), named in the usual styles (kebab, snake, dotted, CamelCase, with spaces and numbers), each list in the order the worker caches it (project, then name).`,
       `Keystrokes: every prefix of ${TYPED.map((q) => `“${q}”`).join(', ')}. One untimed pass, then ${PASSES} timed passes; each keystroke timed alone. One-letter queries match nearly everything and are the slowest.`,
       'Baseline: a plain substring filter (String.includes on the same lower-cased names, sorted by length, first 100) over the same entries in the same run, the two alternating which goes first each pass — the least work any search can do, so the ratio is what fuzzy scoring costs.',
       'The target is checked on the median and on p95.',

@@ -40,7 +40,9 @@ const PROJECT_WEIGHT = 0.75;
 /** Recent queries remembered per index, to narrow from: enough to type and backspace a few words. */
 const RECENT_QUERIES = 8;
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+/** Made on first use: creating a collator costs milliseconds, which the popup's first frame should not pay. */
+let collatorMade: Intl.Collator | undefined;
+const collator = () => (collatorMade ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }));
 
 /**
  * Entries sorted by project, then name (collator order, ties in list order). Projects are few: they
@@ -48,6 +50,7 @@ const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: tr
  * sorting all entries by both.
  */
 export function indexRepos(repos: readonly RepoSummary[]): RepoEntry[] {
+  const order = collator();
   // One prepared name per project: a search scores each project once, not once per repository.
   const byProject = new Map<string, { project: Prepared; entries: RepoEntry[] }>();
   repos.forEach((repo, position) => {
@@ -56,19 +59,37 @@ export function indexRepos(repos: readonly RepoSummary[]): RepoEntry[] {
     // `rank` holds the list position until the entries are sorted.
     group.entries.push({ repo, name: prepare(repo.name), project: group.project, rank: position });
   });
-  const groups = [...byProject.values()].toSorted((a, b) => collator.compare(a.project.text, b.project.text));
+  // A cached list comes in this order already (list-cache.ts sorts it so): checked in one pass, not sorted again.
+  if (inOrder(repos, order)) {
+    const entries: RepoEntry[] = Array.from({ length: repos.length });
+    for (const group of byProject.values()) for (const e of group.entries) entries[e.rank] = e;
+    tableOf(entries);
+    return entries;
+  }
+  const groups = [...byProject.values()].toSorted((a, b) => order.compare(a.project.text, b.project.text));
   const entries: RepoEntry[] = [];
   for (let g = 0; g < groups.length; ) {
     // Project names equal to the collator (`Web` and `web`) sort as one project, their repositories interleaved by name.
     let end = g + 1;
-    while (end < groups.length && collator.compare(groups[g]!.project.text, groups[end]!.project.text) === 0) end++;
+    while (end < groups.length && order.compare(groups[g]!.project.text, groups[end]!.project.text) === 0) end++;
     const members = end - g === 1 ? groups[g]!.entries : groups.slice(g, end).flatMap((group) => group.entries).toSorted((a, b) => a.rank - b.rank);
-    entries.push(...members.toSorted((a, b) => collator.compare(a.name.text, b.name.text)));
+    entries.push(...members.toSorted((a, b) => order.compare(a.name.text, b.name.text)));
     g = end;
   }
   entries.forEach((e, rank) => (e.rank = rank));
   tableOf(entries);
   return entries;
+}
+
+/** Whether the list is sorted by project, then name, in the index's order (equal projects as one). */
+function inOrder(repos: readonly RepoSummary[], order: Intl.Collator): boolean {
+  for (let i = 1; i < repos.length; i++) {
+    const a = repos[i - 1]!;
+    const b = repos[i]!;
+    const byProject = a.project.name === b.project.name ? 0 : order.compare(a.project.name, b.project.name);
+    if (byProject > 0 || (byProject === 0 && a.name !== b.name && order.compare(a.name, b.name) > 0)) return false;
+  }
+  return true;
 }
 
 /** Query words: split on spaces and `/` (which no project or repository name contains), lower case. */

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzzyMatch, fuzzyQuery, isSubsequence, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
 import { indexRepos, queryTokens, searchLists, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
+import { sortRepos } from '../../src/shared/list-cache';
 import type { RepoSummary } from '../../src/shared/messages';
 
 const score = (q: string, name: string) => fuzzyMatch(q, prepare(name))?.score;
@@ -299,6 +300,20 @@ describe('searchRepos ranking', () => {
 });
 
 describe('indexRepos', () => {
+  it('takes a list already in its order (a cached list) as it is, and orders any other the same', () => {
+    fc.assert(
+      fc.property(repoLists, (repos) => {
+        const sorted = sortRepos(repos);
+        const ids = (list: RepoSummary[]) => indexRepos(list).map((e) => e.repo.id);
+        expect(ids(sorted)).toEqual(sorted.map((r) => r.id));
+        expect(ids(repos)).toEqual(ids(sorted));
+        expect(indexRepos(sorted).map((e) => e.rank)).toEqual(sorted.map((_, i) => i));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+
   it('orders by project, then name, in natural order, without regard to case', () => {
     const repos = [repo('web', 'beta'), repo('Api', 'Beta'), repo('repo10', 'alpha'), repo('repo2', 'alpha'), repo('api', 'beta'), repo('Zed', 'BETA')];
     const order = indexRepos(repos).map((e) => `${e.repo.project.name}/${e.repo.name}`);
