@@ -299,14 +299,15 @@ describe('searchRepos ranking', () => {
   });
 });
 
+const indexedIds = (list: RepoSummary[]) => indexRepos(list).map((e) => e.repo.id);
+
 describe('indexRepos', () => {
   it('takes a list already in its order (a cached list) as it is, and orders any other the same', () => {
     fc.assert(
       fc.property(repoLists, (repos) => {
         const sorted = sortRepos(repos);
-        const ids = (list: RepoSummary[]) => indexRepos(list).map((e) => e.repo.id);
-        expect(ids(sorted)).toEqual(sorted.map((r) => r.id));
-        expect(ids(repos)).toEqual(ids(sorted));
+        expect(indexedIds(sorted)).toEqual(sorted.map((r) => r.id));
+        expect(indexedIds(repos)).toEqual(indexedIds(sorted));
         expect(indexRepos(sorted).map((e) => e.rank)).toEqual(sorted.map((_, i) => i));
       }),
       { numRuns: 300 },
