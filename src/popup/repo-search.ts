@@ -122,6 +122,8 @@ interface Table {
    * letter, in any word, can only match among them.
    */
   withLetter: Int32Array[];
+  /** Per letter a–z, the entries whose name starts with it (made when first asked for). */
+  starting: (Int32Array | undefined)[];
   recent: Narrowed[];
   /** Per search: each project's score, each name's upper bound, each name's exact score. */
   projectScores: Memo;
@@ -168,6 +170,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
     projectOf,
     projects: projectColumns,
     withLetter: postings(nameColumnsOf, nameOf, projectColumns, projectOf),
+    starting: [],
     recent: [],
     projectScores: new Memo(projects.length),
     nameBounds: new Memo(names.length),
@@ -447,8 +450,16 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
   return candidates && found === count ? candidates : ids.slice(0, found);
 }
 
-/** The project's score for word `t` in this search (known for every entry that matched). */
-const projectScoreOf = (table: Table, t: number, p: number) => table.projectScores.value[t * table.projectScores.count + p]!;
+/** The project's score for word `t` in this search, computed if the scan did not need it. */
+function projectScoreOf(table: Table, queries: FuzzyQuery[], stamp: number, t: number, p: number): number {
+  const memo = table.projectScores.ready(queries.length);
+  const slot = t * memo.count + p;
+  if (memo.stamp[slot] !== stamp) {
+    memo.value[slot] = scoreAt(queries[t]!, table.projects, p);
+    memo.stamp[slot] = stamp;
+  }
+  return memo.value[slot]!;
+}
 
 /** The exact score of entry `i`, which matches every word. */
 function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number): number {
@@ -457,7 +468,7 @@ function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number):
   const memo = table.nameScores;
   let total = 0;
   for (let t = 0; t < queries.length; t++) {
-    const inProject = projectScoreOf(table, t, p);
+    const inProject = projectScoreOf(table, queries, stamp, t, p);
     const ns = t * memo.count + n;
     let inName: number;
     if (memo.stamp[ns] === stamp) inName = memo.value[ns]!;
@@ -472,14 +483,14 @@ function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number):
 }
 
 /** Highlight positions for one shown hit (computed only for what is drawn): each word where it scored best. */
-function positionsFor(table: Table, queries: FuzzyQuery[], i: number): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
+function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: number): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
   const n = table.nameOf[i]!;
   let name: number[] = [];
   let project: number[] = [];
   const p = table.projectOf[i]!;
   for (let t = 0; t < queries.length; t++) {
     const inName = matchAt(queries[t]!, table.names, n);
-    const inProject = projectScoreOf(table, t, p);
+    const inProject = projectScoreOf(table, queries, stamp, t, p);
     if (inName && (inProject === NO_MATCH || inName.score >= inProject * PROJECT_WEIGHT)) name = union(name, inName.positions);
     else project = union(project, matchAt(queries[t]!, table.projects, p)?.positions ?? []);
   }
@@ -498,6 +509,34 @@ function union(a: number[], b: number[]): number[] {
     if (out.length === 0 || out[out.length - 1] !== next) out.push(next);
   }
   return out;
+}
+
+/**
+ * The letter (its code) when the query is one letter a–z that starts at least `keep` names and is
+ * no project's whole name; else -1. Then a name starting with it scores at least 56, anything else
+ * at most 42 (a project starting with it, × 0.75), so the best `keep` all start with it and need
+ * no scan; and the entries with the letter anywhere are exactly the matches.
+ */
+function oneLetter(tables: Table[], queries: FuzzyQuery[], keep: number): number {
+  const letter = queries.length === 1 ? queries[0]!.letter : -1;
+  if (letter < 0) return -1;
+  let starting = 0;
+  for (const table of tables) {
+    const { projects } = table;
+    for (let p = 0; p < projects.start.length; p++) if (projects.length[p] === 1 && projects.codes[projects.start[p]!] === letter) return -1;
+    starting += startingWith(table, letter).length;
+  }
+  return starting >= keep ? letter : -1;
+}
+
+/** The entries whose name starts with the letter a–z `letter`, in index order; made once per table and letter. */
+function startingWith(table: Table, letter: number): Int32Array {
+  const known = table.starting[letter - 97];
+  if (known) return known;
+  const { names, nameOf } = table;
+  const found: number[] = [];
+  for (let i = 0; i < table.size; i++) if (names.codes[names.start[nameOf[i]!]!] === letter && names.length[nameOf[i]!]! > 0) found.push(i);
+  return (table.starting[letter - 97] = Int32Array.from(found));
 }
 
 /**
@@ -528,8 +567,20 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
   const best = new Best(keep);
   let total = 0;
   const stamp = ++searches;
-  const searched = indexes.map((index, list) => {
-    const table = tableOf(index);
+  const tables = indexes.map(tableOf);
+  const letter = oneLetter(tables, queries, keep);
+  const searched = tables.map((table, list) => {
+    if (letter >= 0) {
+      // Every entry with the letter matches; the best are among those whose name starts with it.
+      for (const i of startingWith(table, letter)) {
+        const n = table.nameOf[i]!;
+        best.offer(scoreBound(queries[0]!, table.names, n), table.names.length[n]!, list, table.rank[i]!, i);
+      }
+      const matches = table.withLetter[letter - 97]!;
+      remember(table, tokens, matches);
+      total += matches.length;
+      return table;
+    }
     const matches = scan(table, list, queries, stamp, candidatesFor(table, tokens), best);
     remember(table, tokens, matches);
     total += matches.length;
@@ -538,7 +589,7 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
   const hits = best.sorted().map((x): RepoHit => {
     const list = best.from[x]!;
     const i = best.at[x]!;
-    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, i) };
+    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, stamp, i) };
   });
   return { hits, total };
 }
