@@ -132,10 +132,10 @@ interface Table {
 }
 
 /** One table per index. An index is read-only once built; a different list is a new index. */
-const tables = new WeakMap<readonly RepoEntry[], Table>();
+const tableCache = new WeakMap<readonly RepoEntry[], Table>();
 
 function tableOf(index: readonly RepoEntry[]): Table {
-  const known = tables.get(index);
+  const known = tableCache.get(index);
   if (known && known.size === index.length) return known;
   const size = index.length;
   const rank = new Int32Array(size);
@@ -176,7 +176,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
     nameBounds: new Memo(names.length),
     nameScores: new Memo(names.length),
   };
-  tables.set(index, table);
+  tableCache.set(index, table);
   return table;
 }
 
