@@ -122,6 +122,8 @@ interface Table {
    * letter, in any word, can only match among them.
    */
   withLetter: Int32Array[];
+  /** Per entry, the letter mask (`charMask`) of its name and project together: a word needs all its bits to match either. */
+  letters: Int32Array;
   /** Per letter a–z, the entries whose name starts with it (made when first asked for). */
   starting: (Int32Array | undefined)[];
   recent: Narrowed[];
@@ -169,7 +171,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
     rank,
     projectOf,
     projects: projectColumns,
-    withLetter: postings(nameColumnsOf, nameOf, projectColumns, projectOf),
+    ...postings(nameColumnsOf, nameOf, projectColumns, projectOf),
     starting: [],
     recent: [],
     projectScores: new Memo(projects.length),
@@ -180,7 +182,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
   return table;
 }
 
-function postings(names: NameColumns, nameOf: Int32Array, projects: NameColumns, projectOf: Int32Array): Int32Array[] {
+function postings(names: NameColumns, nameOf: Int32Array, projects: NameColumns, projectOf: Int32Array): Pick<Table, 'withLetter' | 'letters'> {
   const size = projectOf.length;
   const counts = new Int32Array(26);
   const both = new Int32Array(size);
@@ -195,7 +197,7 @@ function postings(names: NameColumns, nameOf: Int32Array, projects: NameColumns,
     const mask = both[i]!;
     for (let letter = 0; letter < 26; letter++) if (mask & (1 << letter)) lists[letter]![filled[letter]!++] = i;
   }
-  return lists;
+  return { withLetter: lists, letters: both };
 }
 
 /**
@@ -376,8 +378,12 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
     // The usual one word, with its arrays at hand; a single letter is scored directly (cheaper than remembering it).
     const query = queries[0]!;
     const letter = query.letter >= 0;
+    const need = query.mask;
+    const { letters } = table;
     for (let c = 0; c < count; c++) {
       const i = candidates ? candidates[c]! : c;
+      // Most entries that cannot match stop here, on one number.
+      if ((letters[i]! & need) !== need) continue;
       const p = projectOf[i]!;
       const n = nameOf[i]!;
       let inProject: number;
