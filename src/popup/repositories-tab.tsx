@@ -196,7 +196,7 @@ export function RepositoriesTab(props: {
         />
         {many && (
           <select id="repo-org" class="org-filter" aria-label="Organization" value={only} onChange={(e) => setOnly(e.currentTarget.value)}>
-            <option value="">All organizations</option>
+            <option value="">All</option>
             {orgs.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.organization}

@@ -10,7 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ask, launchWithCompanion, privateHome, type Session } from './harness';
-import { addPatProfile, listedRepos, openPopup, textOf, waitForText } from './ui-steps';
+import { addPatProfile, listedRepos, openPopup, screenshots, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -62,6 +62,7 @@ describe('popup: every organization at once', () => {
     expect(await rowsOf(popup)).toEqual(both);
     await waitForText(popup, '.status', `${both.length} repositories in 2 organizations · updated`);
     expect(await textOf(popup, '#repo-list [data-repo="contoso-api"] .sub')).toBe('Contoso Web · contoso');
+    await screenshots(popup, 'popup-organizations');
 
     // One search over both: "web" finds fabrikam-web and contoso-web.
     await popup.type('#repo-search', 'web');
