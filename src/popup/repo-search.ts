@@ -1,4 +1,5 @@
 import type { RepoSummary } from '../shared/messages';
+import { queryTokens } from './query';
 import { fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
 
 /**
@@ -10,6 +11,8 @@ import { fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, sco
  * keeps those in a bounded heap without sorting every match: typing stays under a millisecond a
  * keystroke with fifty thousand repositories.
  */
+
+export { queryTokens };
 
 export interface RepoEntry {
   repo: RepoSummary;
@@ -90,14 +93,6 @@ function inOrder(repos: readonly RepoSummary[], order: Intl.Collator): boolean {
     if (byProject > 0 || (byProject === 0 && a.name !== b.name && order.compare(a.name, b.name) > 0)) return false;
   }
   return true;
-}
-
-/** Query words: split on spaces and `/` (which no project or repository name contains), lower case. */
-export function queryTokens(query: string): string[] {
-  return query
-    .toLowerCase()
-    .split(/[\s/]+/u)
-    .filter((t) => t !== '');
 }
 
 /** A past query and every entry (index position, ascending) that matched it. */

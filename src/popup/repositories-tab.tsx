@@ -10,7 +10,8 @@ import { SkeletonRows } from '../shared/ui/skeleton';
 import type { CloneTasks } from './clone-tasks';
 import { openRepoPage } from './open';
 import { RepoActions } from './repo-actions';
-import { queryTokens, searchLists } from './repo-search';
+import { queryTokens } from './query';
+import { loadedSearch } from './search-loader';
 import { SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
 import type { OrgRepos, ReposState } from './use-repos';
 
@@ -36,7 +37,7 @@ export interface Row {
  * organization after another: each comes in the order the search index would give (project, then
  * name), so the popup draws them without building an index.
  */
-export function listRows(orgs: readonly { org: ListedOrg; repos: ReposState }[], query: string, limit = MAX_ROWS): { rows: Row[]; total: number } {
+export function listRows(orgs: readonly { org: ListedOrg; repos: ReposState }[], query: string, limit = MAX_ROWS): { rows: Row[]; total: number; searching?: boolean } {
   const shown = orgs.filter((o) => o.repos.listing);
   if (queryTokens(query).length === 0) {
     const rows: Row[] = [];
@@ -48,7 +49,10 @@ export function listRows(orgs: readonly { org: ListedOrg; repos: ReposState }[],
     }
     return { rows, total };
   }
-  const results = searchLists(
+  // Typed before the search code arrived (a few milliseconds after the first frame): the results follow it.
+  const search = loadedSearch();
+  if (!search) return { rows: [], total: 0, searching: true };
+  const results = search.searchLists(
     shown.map((o) => o.repos.index()),
     query,
     limit,
@@ -129,7 +133,7 @@ export function RepositoriesTab(props: {
     () => props.orgs.map((o, i) => ({ org: orgs[i]!, repos: o.repos })).filter((o) => !only || o.org.id === only),
     [props.orgs, orgs, only],
   );
-  const results = useMemo(() => {
+  const results = useMemo((): ReturnType<typeof listRows> => {
     if (!live) return fromSnapshot && !queryTokens(query).length ? { rows: snapshotRows(snapshot, orgs, only), total: only ? 0 : snapshot.total } : { rows: [], total: 0 };
     return listRows(shownOrgs, query);
   }, [live, shownOrgs, query, snapshot]);
@@ -206,7 +210,7 @@ export function RepositoriesTab(props: {
         )}
       </div>
       <p class="status small muted" aria-live="polite">
-        {live || fromSnapshot ? statusLine(status, results.total, query) : failed.length ? '' : 'Loading repositories…'}
+        {results.searching ? 'Searching…' : live || fromSnapshot ? statusLine(status, results.total, query) : failed.length ? '' : 'Loading repositories…'}
         {live && failed.length > 0 && shownLists.length > 0 && (
           <>
             {' '}
@@ -244,7 +248,7 @@ export function RepositoriesTab(props: {
             <p>{many && !only ? 'These organizations have no repositories yet.' : 'This organization has no repositories yet.'}</p>
             <p class="muted small">Create one in the “New repository” tab.</p>
           </div>
-        ) : results.rows.length === 0 && live ? (
+        ) : results.rows.length === 0 && live && !results.searching ? (
           <div class="empty">
             <p>No repository or project matches “{query}”.</p>
             <p class="muted small">Letters are matched in order, so “fabweb” finds “fabrikam-web”. Press Escape to clear.</p>

@@ -4,7 +4,8 @@ import { cacheKey, fromCacheEntry, listStore, type ListStore } from '../shared/l
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { toReplyError } from '../shared/ui/error-note';
-import { indexRepos, type RepoEntry } from './repo-search';
+import type { RepoEntry } from './repo-search';
+import { loadedSearch, loadSearch } from './search-loader';
 
 /** A list this recent is not fetched again right after drawing it. */
 const RECENT_MS = 10_000;
@@ -35,12 +36,13 @@ export async function cachedRepos(profileId: string): Promise<Listing<RepoSummar
   }
 }
 
-/** The search index of a list, built once whoever asks first (the tab, or idle time). */
+/** The search index of a list, built once whoever asks first (the tab, or idle time); none before the search code is loaded. */
 const indexes = new WeakMap<Listing<RepoSummary>, RepoEntry[]>();
 function indexOf(listing: Listing<RepoSummary>): RepoEntry[] {
   let index = indexes.get(listing);
-  if (!index) indexes.set(listing, (index = indexRepos(listing.items)));
-  return index;
+  const search = loadedSearch();
+  if (!index && search) indexes.set(listing, (index = search.indexRepos(listing.items)));
+  return index ?? [];
 }
 
 /** Which organization (or on-premises collection) a profile works in. */
@@ -83,13 +85,15 @@ interface Loaded {
  */
 export function useOrgRepos(profiles: readonly Profile[], early?: (profileId: string) => Promise<Listing<RepoSummary> | undefined> | undefined): OrgRepos[] {
   const [loaded, setLoaded] = useState<Record<string, Loaded>>({});
+  // The search code loads after the first frame (an effect runs after the paint); its arrival draws the tabs again.
+  const [searchReady, setSearchReady] = useState(() => !!loadedSearch());
   const alive = useRef(true);
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    if (!searchReady) void loadSearch().then(() => alive.current && setSearchReady(true));
+    return () => {
       alive.current = false;
-    },
-    [],
-  );
+    };
+  }, []);
   const patch = (profileId: string, change: Partial<Loaded>) => {
     if (alive.current) setLoaded((all) => ({ ...all, [profileId]: { refreshing: false, ...all[profileId], ...change } }));
   };
@@ -120,7 +124,7 @@ export function useOrgRepos(profiles: readonly Profile[], early?: (profileId: st
   // Built while nothing else happens, once the lists are on screen, one per idle moment: the first keystroke finds them ready.
   useEffect(() => {
     const waiting = listings.filter((l): l is Listing<RepoSummary> => !!l && !indexes.has(l));
-    if (waiting.length === 0) return;
+    if (!searchReady || waiting.length === 0) return;
     let idle = 0;
     const next = () => {
       const listing = waiting.shift();
@@ -130,7 +134,7 @@ export function useOrgRepos(profiles: readonly Profile[], early?: (profileId: st
     };
     idle = requestIdleCallback(next);
     return () => cancelIdleCallback(idle);
-  }, [loaded]);
+  }, [loaded, searchReady]);
 
   return useMemo(
     () =>
@@ -139,6 +143,6 @@ export function useOrgRepos(profiles: readonly Profile[], early?: (profileId: st
         const { listing } = state;
         return { profile, repos: { ...state, index: () => (listing ? indexOf(listing) : []), refresh: () => void load(profile.id, true) } };
       }),
-    [ids, loaded],
+    [ids, loaded, searchReady],
   );
 }

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { indexRepos } from '../../src/popup/repo-search';
 import { listRows, snapshotOf } from '../../src/popup/repositories-tab';
+import { loadSearch } from '../../src/popup/search-loader';
 import { readSnapshot, SNAPSHOT_ROWS, writeSnapshot, type Snapshot } from '../../src/popup/snapshot';
 import { listedProfiles, type OrgRepos } from '../../src/popup/use-repos';
 import type { RepoSummary } from '../../src/shared/messages';
@@ -48,9 +49,22 @@ describe('the organizations the popup lists', () => {
   });
 });
 
+describe('rows before the search code has loaded (it loads after the first frame)', () => {
+  it('says it is searching instead of finding nothing, and lists with nothing typed', () => {
+    const contoso = orgRepos(ada, [repo('contoso', 'api')]);
+    expect(listRows(asRows([contoso]), 'api')).toEqual({ rows: [], total: 0, searching: true });
+    expect(listRows(asRows([contoso]), '').rows).toHaveLength(1);
+  });
+});
+
 describe('rows over several organizations', () => {
+
   const contoso = orgRepos(ada, [repo('contoso', 'api'), repo('contoso', 'web')]);
   const fabrikam = orgRepos(bob, [repo('fabrikam', 'fiber-web', 'Fiber'), repo('fabrikam', 'mobile', 'Fiber')]);
+
+  beforeAll(async () => {
+    await loadSearch();
+  });
 
   it('lists one organization after the other with nothing typed, each row with its organization and profile', () => {
     const { rows, total } = listRows(asRows([contoso, fabrikam]), '');
