@@ -13,7 +13,7 @@ import { lazyComponent } from './lazy';
 import { openOptions } from './open';
 import { ProfileSwitcher } from './profile-switcher';
 import { RepositoriesTab, snapshotOf } from './repositories-tab';
-import { writeSnapshot } from './snapshot';
+import { writeSnapshot, type Snapshot } from './snapshot';
 import { rememberProfile, type Startup } from './startup';
 import { useLocalClones } from './use-local-clones';
 import { listedProfiles, useOrgRepos } from './use-repos';
@@ -38,7 +38,10 @@ export function Popup(props: { start: Startup }) {
     props.start.profiles.then(setState).catch((e: unknown) => setError(toReplyError(e)));
   }, []);
 
+  // The snapshot is of the list this popup opened on: after a switch it would show another profile's rows.
+  const [switched, setSwitched] = useState(false);
   const switchTo = async (id: string) => {
+    setSwitched(true);
     setSwitching(true);
     try {
       setState(await ask({ type: 'profiles.setActive', id }));
@@ -66,7 +69,7 @@ export function Popup(props: { start: Startup }) {
     if (snapshot) {
       return (
         <Shell title={TITLE} header={<ProfileSwitcher profiles={snapshot.profiles} activeId={snapshot.activeId} busy onChange={() => undefined} />}>
-          <Workspace key={snapshot.activeId} start={props.start} tab={tab} onTab={setTab} />
+          <Workspace key={snapshot.activeId} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} />
         </Shell>
       );
     }
@@ -81,7 +84,15 @@ export function Popup(props: { start: Startup }) {
   return (
     <Shell title={TITLE} header={<ProfileSwitcher profiles={state.profiles} activeId={active.id} busy={switching} onChange={(id) => void switchTo(id)} />}>
       {/* Keyed by profile: switching starts every tab afresh for the new organization. */}
-      <Workspace key={active.id} profiles={state.profiles} profile={active} start={props.start} tab={tab} onTab={setTab} />
+      <Workspace
+        key={active.id}
+        profiles={state.profiles}
+        profile={active}
+        snapshot={!switched && snapshot?.activeId === active.id ? snapshot : undefined}
+        start={props.start}
+        tab={tab}
+        onTab={setTab}
+      />
     </Shell>
   );
 }
@@ -133,7 +144,7 @@ const TABS: TabDef<TabId>[] = [
 ];
 
 /** The tabs. Without `profile` (the first frame, from the snapshot) only the repository list draws. */
-function Workspace(props: { profiles?: Profile[]; profile?: Profile; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
+function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: Snapshot | undefined; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
   const { profile, tab, onTab: select } = props;
   const listed = useMemo(() => (profile && props.profiles ? listedProfiles(props.profiles, profile.id) : []), [profile, props.profiles]);
   const orgs = useOrgRepos(listed, props.start.takeCachedRepos);
@@ -167,7 +178,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; start: Star
         {tab === 'repos' && (
           <RepositoriesTab
             orgs={orgs}
-            snapshot={props.start.snapshot}
+            snapshot={props.snapshot}
             cloned={cloned}
             clonesProblem={!!local.problem}
             companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}
