@@ -193,7 +193,8 @@ describe('popup: repositories', () => {
     await popup.reload();
     await popup.waitForFunction((id: string) => [...document.querySelectorAll('#profile-switcher option')].some((o) => (o as HTMLOptionElement).value === id), {}, onprem.id);
     await popup.select('#profile-switcher', onprem.id);
-    await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="tfs-tools"]'), { timeout: 20_000 });
+    // The server's repositories are listed already (every profile's are); first, once its profile is the active one.
+    await popup.waitForFunction(() => document.querySelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]')?.getAttribute('data-repo') === 'Legacy', { timeout: 20_000 });
     expect(await listedRepos(popup)).toEqual(listedFor('DefaultCollection', 'fabrikam', 'contoso'));
     // The cache derives web URLs from a stored form of them: on the server, and with the project left out, they still match.
     const collection = sandbox.store.organization('DefaultCollection')!;
