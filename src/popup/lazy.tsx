@@ -5,9 +5,10 @@ import { SkeletonRows } from '../shared/ui/skeleton';
 
 /**
  * A component whose code loads the first time it is drawn. The popup opens on the repository list;
- * the other tabs' code (forms, licenses, schemas) would only slow that first paint.
+ * the other tabs' code (forms, licenses, schemas) would only slow that first paint. It loads after
+ * the frame it is first drawn in (an effect), showing `Placeholder` (or skeleton rows) until then.
  */
-export function lazyComponent<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+export function lazyComponent<P extends object>(load: () => Promise<ComponentType<P>>, Placeholder?: ComponentType): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
   return function Lazy(props: P) {
@@ -27,7 +28,7 @@ export function lazyComponent<P extends object>(load: () => Promise<ComponentTyp
       };
     }, []);
     if (error) return <ErrorNote error={toReplyError(error)} title="This part of the popup did not load. Close the popup and open it again." />;
-    if (!loaded) return <SkeletonRows count={5} label="Loading" />;
+    if (!loaded) return Placeholder ? <Placeholder /> : <SkeletonRows count={5} label="Loading" />;
     const Loaded = loaded;
     return <Loaded {...props} />;
   };

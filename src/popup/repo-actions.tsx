@@ -10,6 +10,7 @@ import { useFocusOnChange } from '../shared/ui/focus';
 import { Path } from '../shared/ui/path';
 import { openOptions, openRepoPage } from './open';
 import type { CloneTask, CloneTasks } from './clone-tasks';
+import { RepoActionsHint } from './repo-actions-hint';
 
 const PHASES: Record<string, string> = {
   counting: 'Counting objects',
@@ -44,11 +45,7 @@ export function RepoActions(props: {
   // Clone → progress (Cancel) → Open folder, or a failure's next step: the focus follows the main action.
   const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionMissing}` : undefined);
   if (!repo) {
-    return (
-      <section class="repo-actions" aria-label="Repository actions">
-        <p class="muted small">Choose a repository to clone it, open it or copy its URL. ↑ ↓ move, Enter opens it in Azure DevOps.</p>
-      </section>
-    );
+    return <RepoActionsHint />;
   }
   const localPath = task?.result?.path ?? props.clone?.path;
 

@@ -9,11 +9,16 @@ import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import type { CloneTasks } from './clone-tasks';
 import { openRepoPage } from './open';
-import { RepoActions } from './repo-actions';
+import { lazyComponent } from './lazy';
+import { RepoActionsHint } from './repo-actions-hint';
 import { queryTokens } from './query';
 import { loadedSearch } from './search-loader';
 import { SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
 import type { OrgRepos, ReposState } from './use-repos';
+
+// The first frame (from the snapshot) has no repository to act on: the actions' code (clone,
+// progress, failures) loads right after it, in place of the hint it would draw anyway.
+const RepoActions = lazyComponent(() => import('./repo-actions').then((m) => m.RepoActions), RepoActionsHint);
 
 /** Rows drawn at most: enough to scroll through, few enough to draw at once. */
 const MAX_ROWS = 100;
