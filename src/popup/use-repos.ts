@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import { cacheKey, fromCacheEntry, listStore, type ListStore } from '../shared/list-cache';
+import type { ListStore } from '../shared/list-cache';
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { toReplyError } from '../shared/ui/error-note';
@@ -29,6 +29,8 @@ let lists: ListStore | undefined;
 /** The worker's cached list, read from the extension's IndexedDB directly (no secrets live there). */
 export async function cachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> {
   try {
+    // Its code loads with the first read, after the first frame: the snapshot draws without it.
+    const { cacheKey, fromCacheEntry, listStore } = await import('../shared/list-cache');
     const key = cacheKey(profileId, 'repos');
     return fromCacheEntry<RepoSummary>('repos', (await (lists ??= listStore()).get([key]))[key], profileId, Date.now());
   } catch {
