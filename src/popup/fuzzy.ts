@@ -358,6 +358,28 @@ export function scoreBound(query: FuzzyQuery, cols: NameColumns, i: number): num
   return bound + wholeBonus(text, codes, start, m);
 }
 
+/** The most a name not starting with a two-letter query's first letter can score (`scoreBound`'s terms at their highest). */
+const HEADLESS_PAIR = SCORE_MATCH + BONUS_BOUNDARY * FIRST_LETTER_MULTIPLIER + SCORE_MATCH + BONUS_START + BONUS_CONSECUTIVE;
+
+/**
+ * `scoreBound`, or looser where that is cheaper: two letters a–z against a name not starting with
+ * the first only need a match test, and then bound at HEADLESS_PAIR, below the score of any name
+ * starting with both, which fill the best few when typing a word's start. NO_MATCH exactly when
+ * `scoreAt` has none.
+ */
+export function looseBound(query: FuzzyQuery, cols: NameColumns, i: number): number {
+  const text = query.text;
+  if (text.length !== 2 || query.letter >= 0) return scoreBound(query, cols, i);
+  const a = text.charCodeAt(0);
+  const b = text.charCodeAt(1);
+  const start = cols.start[i]!;
+  if (a < 97 || a > 122 || b < 97 || b > 122 || cols.codes[start] === a || cols.length[i]! > MAX_SPAN) return scoreBound(query, cols, i);
+  if ((cols.mask[i]! & query.mask) !== query.mask) return NO_MATCH;
+  const spans = i * 52;
+  // The first `a` before the last `b`.
+  return cols.spans[spans + 2 * (a - 97)]! < cols.spans[spans + 2 * (b - 97) + 1]! ? HEADLESS_PAIR : NO_MATCH;
+}
+
 /** `scoreAt` with the matched letters' positions in the name (for highlighting), or undefined. */
 export function matchAt(query: FuzzyQuery, cols: NameColumns, i: number): Match | undefined {
   if (ruledOut(query, cols, i)) return undefined;

@@ -1,6 +1,6 @@
 import type { RepoSummary } from '../shared/messages';
 import { queryTokens } from './query';
-import { fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
+import { fuzzyQuery, isSubsequence, looseBound, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
 
 /**
  * Searching organizations' repositories by repository and project name. The index is built once
@@ -322,6 +322,19 @@ class Best {
 // Scratch for one table's matches, reused: a keystroke allocates little.
 let matchScratch = new Int32Array(1024);
 
+// Scratch for a one-word search's bounds per project, then per distinct name (`denseBounds`), reused.
+let boundScratch = new Float64Array(1024);
+
+/** `size` slots of the bound scratch from `offset`, grown as needed; what lies below `offset` is kept. */
+function denseBounds(size: number, offset: number): Float64Array {
+  if (boundScratch.length < offset + size) {
+    const grown = new Float64Array((offset + size) * 2);
+    grown.set(boundScratch.subarray(0, offset));
+    boundScratch = grown;
+  }
+  return boundScratch.subarray(offset, offset + size);
+}
+
 /**
  * One search's scores in one table, per query word and project or distinct name (slot `word ×
  * count + item`), each computed the first time an entry needs it. A slot holds a score of this
@@ -353,6 +366,11 @@ let searches = 0;
  */
 function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, best: Best): Int32Array {
   const count = candidates ? candidates.length : table.size;
+  // Imports read once: the bench's loader (tsx, CommonJS) turns every read of an import into a getter call, which the bundled popup does not pay.
+  const none = NO_MATCH;
+  const boundOf = scoreBound;
+  const loose = looseBound;
+  const exactOf = scoreAt;
   if (matchScratch.length < count) matchScratch = new Int32Array(count);
   const ids = matchScratch;
   const { names, nameOf, projectOf, projects, rank } = table;
@@ -375,6 +393,34 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
     const letter = query.letter >= 0;
     const need = query.mask;
     const { letters } = table;
+    if (!letter && count >= nameCount) {
+      // Most of the table is searched (a short query): every distinct name and project is bounded
+      // in one pass first, so the pass over the entries reads two numbers each and calls nothing.
+      const projectBound = denseBounds(projectCount, 0);
+      for (let p = 0; p < projectCount; p++) {
+        const score = exactOf(query, projects, p);
+        projectScore[p] = score;
+        projectStamp[p] = stamp;
+        projectBound[p] = score === none ? none : score * PROJECT_WEIGHT;
+      }
+      const dense = denseBounds(nameCount, projectCount);
+      for (let n = 0; n < nameCount; n++) dense[n] = loose(query, names, n);
+      for (let c = 0; c < count; c++) {
+        const i = candidates ? candidates[c]! : c;
+        const n = nameOf[i]!;
+        const inName = dense[n]!;
+        const inProject = projectBound[projectOf[i]!]!;
+        const bound = inName > inProject ? inName : inProject;
+        if (bound === none) continue;
+        ids[found++] = i;
+        if (bound < worst) continue;
+        const length = lengths[n]!;
+        if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+        best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+        worst = best.worstScore();
+      }
+      return candidates && found === count ? candidates : ids.slice(0, found);
+    }
     for (let c = 0; c < count; c++) {
       const i = candidates ? candidates[c]! : c;
       // Most entries that cannot match stop here, on one number.
@@ -384,22 +430,22 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
       let inProject: number;
       if (projectStamp[p] === stamp) inProject = projectScore[p]!;
       else {
-        inProject = projectScore[p] = scoreAt(query, projects, p);
+        inProject = projectScore[p] = exactOf(query, projects, p);
         projectStamp[p] = stamp;
       }
       let inName: number;
-      if (letter) inName = scoreBound(query, names, n);
+      if (letter) inName = boundOf(query, names, n);
       else if (boundStamp[n] === stamp) inName = nameBound[n]!;
       else {
-        inName = nameBound[n] = scoreBound(query, names, n);
+        inName = nameBound[n] = boundOf(query, names, n);
         boundStamp[n] = stamp;
       }
       let bound: number;
-      if (inProject === NO_MATCH) {
-        if (inName === NO_MATCH) continue;
+      if (inProject === none) {
+        if (inName === none) continue;
         bound = inName;
       } else {
-        bound = inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+        bound = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
       }
       ids[found++] = i;
       if (bound < worst) continue;
@@ -421,21 +467,21 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
       let inProject: number;
       if (projectStamp[ps] === stamp) inProject = projectScore[ps]!;
       else {
-        inProject = projectScore[ps] = scoreAt(queries[t]!, projects, p);
+        inProject = projectScore[ps] = exactOf(queries[t]!, projects, p);
         projectStamp[ps] = stamp;
       }
       const ns = t * nameCount + n;
       let inName: number;
       if (boundStamp[ns] === stamp) inName = nameBound[ns]!;
       else {
-        inName = nameBound[ns] = scoreBound(queries[t]!, names, n);
+        inName = nameBound[ns] = boundOf(queries[t]!, names, n);
         boundStamp[ns] = stamp;
       }
-      if (inProject === NO_MATCH) {
-        if (inName === NO_MATCH) break;
+      if (inProject === none) {
+        if (inName === none) break;
         bound += inName;
       } else {
-        bound += inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+        bound += inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
       }
     }
     if (t < words) continue;

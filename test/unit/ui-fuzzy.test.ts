@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzyMatch, fuzzyQuery, isSubsequence, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
+import { fuzzyMatch, fuzzyQuery, isSubsequence, looseBound, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
 import { indexRepos, queryTokens, searchLists, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
 import { sortRepos } from '../../src/shared/list-cache';
 import type { RepoSummary } from '../../src/shared/messages';
@@ -169,6 +169,27 @@ describe('fuzzyMatch against the rules written out', () => {
         { numRuns: 1000 },
       );
     }
+  });
+
+  it('bounds the score from above, loosely or not, and has no bound exactly where there is no match', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'abcz'), minLength: 1, maxLength: 3 }), fc.array(fc.string({ unit: fc.constantFrom(...'abczAB-. 1'), maxLength: 12 }), { minLength: 1, maxLength: 8 }), (q, texts) => {
+        const query = fuzzyQuery(q);
+        const cols = nameColumns(texts.map(prepare));
+        texts.forEach((_, i) => {
+          const exact = scoreAt(query, cols, i);
+          for (const bound of [scoreBound(query, cols, i), looseBound(query, cols, i)]) {
+            if (exact === NO_MATCH) expect(bound).toBe(NO_MATCH);
+            else expect(bound).toBeGreaterThanOrEqual(exact);
+          }
+        });
+      }),
+      { numRuns: 1000 },
+    );
+    // Below any name starting with the two letters: such names make the best few without being scored.
+    const cols = nameColumns(['ab', 'xab', 'x-a-b', 'xAb', 'xa'].map(prepare));
+    expect(looseBound(fuzzyQuery('ab'), cols, 1)).toBeLessThan(scoreAt(fuzzyQuery('ab'), nameColumns([prepare('ab-very-long-name-x')]), 0));
+    expect([0, 1, 2, 3, 4].map((i) => looseBound(fuzzyQuery('ab'), cols, i) === NO_MATCH)).toEqual([false, false, false, false, true]);
   });
 });
 
