@@ -404,7 +404,28 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
         projectBound[p] = score === none ? none : score * PROJECT_WEIGHT;
       }
       const dense = denseBounds(nameCount, projectCount);
-      for (let n = 0; n < nameCount; n++) dense[n] = loose(query, names, n);
+      // Most names lack a letter: told by their mask here, without a call.
+      const nameMask = names.mask;
+      for (let n = 0; n < nameCount; n++) dense[n] = (nameMask[n]! & need) === need ? loose(query, names, n) : none;
+      // Names starting with the query's first letter usually score highest: offered first, they fill
+      // the best few early, and the pass below (which skips them) mostly stops at `worst`. Any of
+      // them that is no candidate does not match, so has no bound.
+      const head = query.text.charCodeAt(0);
+      const first = head >= 97 && head <= 122 ? startingWith(table, head) : undefined;
+      if (first) {
+        for (const i of first) {
+          const n = nameOf[i]!;
+          const inName = dense[n]!;
+          const inProject = projectBound[projectOf[i]!]!;
+          const bound = inName > inProject ? inName : inProject;
+          if (bound === none || bound < worst) continue;
+          const length = lengths[n]!;
+          if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+          best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+          worst = best.worstScore();
+        }
+      }
+      const { codes, start } = names;
       for (let c = 0; c < count; c++) {
         const i = candidates ? candidates[c]! : c;
         const n = nameOf[i]!;
@@ -413,7 +434,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
         const bound = inName > inProject ? inName : inProject;
         if (bound === none) continue;
         ids[found++] = i;
-        if (bound < worst) continue;
+        if (bound < worst || (first && codes[start[n]!] === head)) continue;
         const length = lengths[n]!;
         if (!best.mightTake(bound, length, from, rank[i]!)) continue;
         best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
