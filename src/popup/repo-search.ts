@@ -432,9 +432,10 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
         const inName = dense[n]!;
         const inProject = projectBound[projectOf[i]!]!;
         const bound = inName > inProject ? inName : inProject;
-        if (bound === none) continue;
-        ids[found++] = i;
-        if (bound < worst || (first && codes[start[n]!] === head)) continue;
+        // Counted without a branch: whether an entry matches is as good as random, which a branch mispredicts.
+        ids[found] = i;
+        found += bound === none ? 0 : 1;
+        if (bound < worst || bound === none || (first && codes[start[n]!] === head)) continue;
         const length = lengths[n]!;
         if (!best.mightTake(bound, length, from, rank[i]!)) continue;
         best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
