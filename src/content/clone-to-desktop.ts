@@ -13,7 +13,7 @@ import { platformInfo } from './platform';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, copyBlock, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, copyBlock, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -121,12 +121,7 @@ export const attach: Attach = (drawn, { signal, page }) => {
       bar = progressBar(`Cloning ${repo.name}`);
       bar.set(task.progress?.percent ?? 0, progressText(task.progress));
       const t = task;
-      const cancel = button('Cancel', () => {
-        cancel.disabled = true;
-        cancel.textContent = 'Cancelling…';
-        void t.cancel().catch(() => undefined);
-      }, signal);
-      return [title(`Cloning ${repo.name}…`), bar.el, actions(cancel)];
+      return [title(`Cloning ${repo.name}…`), bar.el, actions(cancelButton(() => t.cancel(), signal))];
     }
     if (outcome && 'path' in outcome) {
       return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, pathText(outcome.path)), localCloneActions(outcome.path, signal)];

@@ -8,7 +8,7 @@ import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemText, taskId } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, copyField, facts, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, copyField, facts, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -159,12 +159,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       bar = progressBar(`Checking out pull request ${id}`);
       bar.set(task.progress?.percent ?? 0, progressText(task.progress));
       const t = task;
-      const cancel = button('Cancel', () => {
-        cancel.disabled = true;
-        cancel.textContent = 'Cancelling…';
-        void t.cancel().catch(() => undefined);
-      }, signal);
-      return [title(`Checking out pull request ${id}…`), bar.el, actions(cancel)];
+      return [title(`Checking out pull request ${id}…`), bar.el, actions(cancelButton(() => t.cancel(), signal))];
     }
     if (outcome && 'done' in outcome) return done(outcome.done);
     if (outcome && 'dirty' in outcome) {
