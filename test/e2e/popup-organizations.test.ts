@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { sandboxRepos } from './sandbox-lists';
 import { ask, launchWithCompanion, privateHome, type Session } from './harness';
 import { addPatProfile, listedRepos, openPopup, screenshots, textOf, waitForText } from './ui-steps';
 
@@ -39,16 +40,6 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
-/** An organization's repository names in the popup's order: by project, then name. */
-function sandboxRepos(orgName: string): string[] {
-  const org = sandbox.store.organization(orgName)!;
-  const projectOf = new Map(sandbox.store.projectsOf(org).map((p) => [p.id, p.name]));
-  return sandbox.store
-    .repositoriesOf(org)
-    .map((r) => ({ name: r.name, project: projectOf.get(r.projectId)! }))
-    .toSorted((a, b) => a.project.toLowerCase().localeCompare(b.project.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
-    .map((r) => r.name);
-}
 
 const rowsOf = (popup: Page) => popup.$$eval('#repo-list [role="option"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
 const live = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
@@ -57,7 +48,7 @@ describe('popup: every organization at once', () => {
   it('lists and searches both organizations, shows each row’s organization, and filters to one by keyboard', async () => {
     const popup = await openPopup(session);
     await live(popup);
-    const both = [...sandboxRepos('fabrikam').map((n) => `fabrikam/${n}`), ...sandboxRepos('contoso').map((n) => `contoso/${n}`)];
+    const both = [...sandboxRepos(sandbox, 'fabrikam').map((n) => `fabrikam/${n}`), ...sandboxRepos(sandbox, 'contoso').map((n) => `contoso/${n}`)];
     // The active profile's organization first, then the other's.
     expect(await rowsOf(popup)).toEqual(both);
     await waitForText(popup, '.status', `${both.length} repositories in 2 organizations · updated`);
@@ -82,9 +73,9 @@ describe('popup: every organization at once', () => {
     expect(await rowsOf(popup)).toEqual(['contoso/contoso-web', 'contoso/contoso-api']);
     await popup.focus('#repo-search');
     await popup.keyboard.press('Escape');
-    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, sandboxRepos('contoso').length);
-    expect(await listedRepos(popup)).toEqual(sandboxRepos('contoso'));
-    await waitForText(popup, '.status', `${sandboxRepos('contoso').length} repositories · updated`);
+    await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, sandboxRepos(sandbox, 'contoso').length);
+    expect(await listedRepos(popup)).toEqual(sandboxRepos(sandbox, 'contoso'));
+    await waitForText(popup, '.status', `${sandboxRepos(sandbox, 'contoso').length} repositories · updated`);
     await popup.close();
   });
 
@@ -139,10 +130,10 @@ describe('popup: the first frame', () => {
     const first = await popup.evaluate(() => (window as unknown as { first: { snapshot: boolean; rows: string[] } }).first);
     expect(first.snapshot).toBe(true);
     const snapshotRows = first.rows;
-    expect(snapshotRows.slice(0, 3)).toEqual(sandboxRepos('fabrikam').slice(0, 3).map((n) => `fabrikam/${n}`));
+    expect(snapshotRows.slice(0, 3)).toEqual(sandboxRepos(sandbox, 'fabrikam').slice(0, 3).map((n) => `fabrikam/${n}`));
     // Still no data: the snapshot stands, the status line as the full list will say it, the search field focused.
     expect(await popup.$('.repos-tab[data-snapshot]')).not.toBeNull();
-    const total = sandboxRepos('fabrikam').length + sandboxRepos('contoso').length;
+    const total = sandboxRepos(sandbox, 'fabrikam').length + sandboxRepos(sandbox, 'contoso').length;
     expect(await textOf(popup, '.status')).toContain(`${total} repositories in 2 organizations`);
     expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
 

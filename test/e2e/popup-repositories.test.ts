@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { sandboxRepos } from './sandbox-lists';
 import { gitEnvFor } from '../../sandbox/testing';
 import { CollectionUrls } from '../../sandbox/urls';
 import { launch, type Session } from './harness';
@@ -36,19 +37,9 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** Repository names of an organization in the popup's order: by project, then name. */
-function sandboxRepos(orgName: string): string[] {
-  const org = sandbox.store.organization(orgName)!;
-  const projectOf = new Map(sandbox.store.projectsOf(org).map((p) => [p.id, p.name]));
-  return sandbox.store
-    .repositoriesOf(org)
-    .map((r) => ({ name: r.name, project: projectOf.get(r.projectId)! }))
-    .toSorted((a, b) => a.project.toLowerCase().localeCompare(b.project.toLowerCase()) || a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
-    .map((r) => r.name);
-}
 
 /** What the popup lists: every organization's repositories, the active profile's organization first. */
-const listedFor = (...orgs: string[]) => orgs.flatMap(sandboxRepos);
+const listedFor = (...orgs: string[]) => orgs.flatMap((org) => sandboxRepos(sandbox, org));
 
 /**
  * Reads or writes one of the worker's cached lists where it keeps them (IndexedDB `cached-lists`,
@@ -207,7 +198,7 @@ describe('popup: repositories', () => {
     }
 
     await popup.select('#profile-switcher', profiles.fabrikam!.id);
-    await popup.waitForFunction((first: string) => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === first, { timeout: 20_000 }, sandboxRepos('fabrikam')[0]!);
+    await popup.waitForFunction((first: string) => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === first, { timeout: 20_000 }, sandboxRepos(sandbox, 'fabrikam')[0]!);
     expect(await listedRepos(popup)).toEqual(listedFor('fabrikam', 'contoso', 'DefaultCollection'));
     await popup.close();
   });
