@@ -13,7 +13,7 @@ import { lazyComponent } from './lazy';
 import { openOptions } from './open';
 import { ProfileSwitcher } from './profile-switcher';
 import { RepositoriesTab, snapshotOf } from './repositories-tab';
-import { writeSnapshot, type Snapshot } from './snapshot';
+import type { Snapshot } from './snapshot';
 import { rememberProfile, type Startup } from './startup';
 import { useLocalClones } from './use-local-clones';
 import { listedProfiles, useOrgRepos } from './use-repos';
@@ -164,7 +164,8 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
   useEffect(() => {
     if (!profile || !props.profiles || orgs.length === 0 || !orgs.every((o) => o.repos.listing || o.repos.error)) return;
     const snapshot = snapshotOf(props.profiles, profile.id, orgs);
-    if (snapshot) writeSnapshot(localStorage, snapshot);
+    // Its renderer loads only now: the first frame does not need it. Without it, no head start.
+    if (snapshot) import('./first-screen').then((m) => m.keepSnapshot(snapshot), () => undefined);
   }, [orgs]);
 
   const newPullRequest = (repo: RepoSummary) => {
@@ -179,6 +180,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
           <RepositoriesTab
             orgs={orgs}
             snapshot={props.snapshot}
+            typed={props.snapshot ? props.start.typed : ''}
             cloned={cloned}
             clonesProblem={!!local.problem}
             companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}

@@ -13,7 +13,7 @@ import { lazyComponent } from './lazy';
 import { RepoActionsHint } from './repo-actions-hint';
 import { queryTokens } from './query';
 import { loadedSearch } from './search-loader';
-import { SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
+import { SNAPSHOT_FORMAT, SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
 import type { OrgRepos, ReposState } from './use-repos';
 
 // The first frame (from the snapshot) has no repository to act on: the actions' code (clone,
@@ -82,13 +82,12 @@ export function snapshotOf(profiles: readonly Profile[], activeId: string, orgs:
     SNAPSHOT_ROWS,
   );
   return {
-    format: 1,
+    format: SNAPSHOT_FORMAT,
     profiles: profiles.map(snapshotProfile),
     activeId,
     listed: shown.map((o) => o.profile.id),
     rows: rows.map((r) => ({ list: shown.findIndex((o) => o.profile.id === r.org.id), repo: snapshotRepo(r.repo) })),
     total,
-    fetchedAt: Math.min(...shown.map((o) => o.repos.listing!.fetchedAt)),
   };
 }
 
@@ -111,6 +110,8 @@ function snapshotRows(snapshot: Snapshot, orgs: ListedOrg[], only: string): Row[
 export function RepositoriesTab(props: {
   orgs: OrgRepos[];
   snapshot?: Snapshot | undefined;
+  /** Typed into the first frame's search field before the app took it over. */
+  typed?: string;
   cloned: Map<string, LocalClone>;
   clonesProblem: boolean;
   companionMissing: boolean;
@@ -120,7 +121,7 @@ export function RepositoriesTab(props: {
   onNewPullRequest: (repo: RepoSummary) => void;
 }) {
   const { snapshot } = props;
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useState(props.typed ?? '');
   const [only, setOnly] = useState('');
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
@@ -170,7 +171,8 @@ export function RepositoriesTab(props: {
   const count = fromSnapshot ? (only ? results.rows.length : snapshot.total) : shownLists.reduce((n, o) => n + o.repos.listing!.items.length, 0);
   const many = orgs.length > 1;
   const status: Status = fromSnapshot
-    ? { count, fetchedAt: snapshot.fetchedAt, refreshing: false, organizations: only ? 1 : orgs.length }
+    ? // Not when it was fetched: drawn before the app runs, "updated 2 minutes ago" would be as old as the snapshot.
+      { count, fetchedAt: undefined, refreshing: false, organizations: only ? 1 : orgs.length }
     : {
         count,
         fetchedAt: shownLists.length ? Math.min(...shownLists.map((o) => o.repos.listing!.fetchedAt)) : undefined,

@@ -3,15 +3,16 @@ import type { Profile } from '../shared/profile';
 
 /**
  * The first screen of the popup's list, kept in the popup's own localStorage: the next popup reads
- * it synchronously as its script starts and draws it in its first frame, before IndexedDB or the
- * worker answer; the full lists replace it as they come, row for row (the same first rows, the
- * same status line), so nothing on screen moves. Written whenever the list is drawn from fresh
- * data. It holds what a row shows and what opening the popup on it needs: profile and
- * organization names, project and repository names, their URLs. Never a token (profiles hold none).
+ * it synchronously as its script starts and draws it in its first frame, before the app's code,
+ * IndexedDB or the worker answer; the full lists replace it as they come, row for row (the same
+ * first rows, the same status line), so nothing on screen moves. Written whenever the list is drawn
+ * from fresh data. It holds what a row shows and what opening the popup on it needs: profile and
+ * organization names, project and repository names, their URLs, and the markup the app draws for
+ * exactly that (`html`). Never a token (profiles hold none).
  */
 
 /** Bumped when what `Snapshot` holds changes: another format reads as none. */
-const FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 const KEY = 'popup.snapshot';
 /** Rows kept: more than the list shows before scrolling. */
 export const SNAPSHOT_ROWS = 12;
@@ -22,7 +23,7 @@ export type SnapshotProfile = Pick<Profile, 'id' | 'name' | 'organization'>;
 export type SnapshotRepo = Pick<RepoSummary, 'id' | 'name' | 'project' | 'webUrl' | 'isFork' | 'isDisabled'>;
 
 export interface Snapshot {
-  format: typeof FORMAT;
+  format: typeof SNAPSHOT_FORMAT;
   /** Every profile, in the switcher's order, and the active one. */
   profiles: SnapshotProfile[];
   activeId: string;
@@ -30,9 +31,14 @@ export interface Snapshot {
   listed: string[];
   /** The first rows of the list with nothing typed, each with its profile (index into `listed`). */
   rows: { list: number; repo: SnapshotRepo }[];
-  /** How many repositories the whole list has, and when the oldest of its lists was fetched. */
+  /** How many repositories the whole list has. */
   total: number;
-  fetchedAt: number;
+  /**
+   * The app's own markup for this snapshot (first-screen.tsx), drawn before the app's code has
+   * loaded, and the extension version that drew it: another version's markup is not drawn.
+   */
+  html?: string;
+  version?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -65,7 +71,8 @@ export function readSnapshot(storage: Pick<Storage, 'getItem'>): Snapshot | unde
 }
 
 function isSnapshot(v: unknown): v is Snapshot {
-  if (!isObject(v) || v.format !== FORMAT || !isString(v.activeId) || typeof v.total !== 'number' || typeof v.fetchedAt !== 'number') return false;
+  if (!isObject(v) || v.format !== SNAPSHOT_FORMAT || !isString(v.activeId) || typeof v.total !== 'number') return false;
+  if ((v.html !== undefined && !isString(v.html)) || (v.version !== undefined && !isString(v.version))) return false;
   const { profiles, listed, rows } = v;
   if (!Array.isArray(profiles) || !Array.isArray(listed) || !Array.isArray(rows)) return false;
   if (!profiles.every((p) => isObject(p) && isString(p.id) && isString(p.name) && isString(p.organization))) return false;
@@ -84,6 +91,11 @@ function isSnapshot(v: unknown): v is Snapshot {
       isString(r.repo.project.id) &&
       isString(r.repo.project.name),
   );
+}
+
+/** The snapshot's markup, if this version of the extension drew it. */
+export function firstScreenHtml(snapshot: Snapshot | undefined, version: string): string | undefined {
+  return snapshot?.version === version ? snapshot.html : undefined;
 }
 
 /** Keeps `snapshot` for the next popup; a full or refused storage only loses the head start. */

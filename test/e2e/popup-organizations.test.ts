@@ -4,13 +4,14 @@
  * one by keyboard, a clone that goes through the row's own profile; and the first frame drawn from
  * the snapshot of the last list before any data arrives, then reconciled without losing what was typed.
  */
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { sandboxRepos } from './sandbox-lists';
-import { ask, launchWithCompanion, privateHome, type Session } from './harness';
+import { pageScripts } from '../../scripts/check-sizes.mjs';
+import { ask, chromeDist, launchWithCompanion, privateHome, type Session } from './harness';
 import { addPatProfile, listedRepos, openPopup, screenshots, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -100,6 +101,13 @@ describe('popup: every organization at once', () => {
 });
 
 describe('popup: the first frame', () => {
+  it('waits for one small script and no stylesheet file: the page carries its styles, and the app loads after', async () => {
+    const html = await readFile(join(chromeDist, 'src/popup/index.html'), 'utf8');
+    expect(pageScripts(html)).toEqual(['/src/popup/index.js']);
+    expect(html).not.toMatch(/<link[^>]*rel="stylesheet"/);
+    expect(html).toMatch(/<style>[^<]*--accent:/);
+  });
+
   it('draws the last list’s first rows before any data arrives, keeping no secret, then reconciles keeping what was typed', async () => {
     // The popups above left a snapshot of their first screen in the popup's localStorage (the options page shares it).
     const kept = await options.evaluate(() => localStorage.getItem('popup.snapshot'));
@@ -112,23 +120,32 @@ describe('popup: the first frame', () => {
     // Holds back the worker's answer about profiles (so every list too) until released, and notes
     // what the first row drawn came from.
     await popup.evaluateOnNewDocument(() => {
-      const w = window as unknown as { release: () => void; first?: { snapshot: boolean; rows: string[]; at: number } };
+      const w = window as unknown as { release: () => void; appStarted?: boolean; takenOver?: boolean[]; first?: { snapshot: boolean; beforeApp: boolean; rows: string[]; elements: number; at: number } };
       const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
       const held = new Promise<void>((resolve) => (w.release = resolve));
-      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) =>
-        (args[0] as { type?: string } | undefined)?.type === 'profiles.list' ? held.then(() => send(...args)) : send(...args);
+      // The app's first request: it has started, and draws in the same task. Right after that
+      // draw (before any effect or later code), which elements are the first frame's.
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+        if ((args[0] as { type?: string } | undefined)?.type !== 'profiles.list') return send(...args);
+        w.appStarted = true;
+        queueMicrotask(() => (w.takenOver = [...document.querySelectorAll('#app *')].map((el) => (el as Element & { firstFrame?: boolean }).firstFrame === true)));
+        return held.then(() => send(...args));
+      };
       new MutationObserver((_, observer) => {
         const rows = [...document.querySelectorAll('#repo-list [role="option"]')];
         if (rows.length === 0) return;
         observer.disconnect();
-        w.first = { snapshot: !!document.querySelector('.repos-tab[data-snapshot]'), rows: rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`), at: performance.now() };
-        (document.querySelector('#repo-search') as HTMLElement & { marked?: boolean }).marked = true;
+        // Every element of the first frame, marked: the app must take these over, not draw its own.
+        const elements = document.querySelectorAll('#app *');
+        for (const el of elements) (el as Element & { firstFrame?: boolean }).firstFrame = true;
+        w.first = { snapshot: !!document.querySelector('.repos-tab[data-snapshot]'), beforeApp: !w.appStarted, rows: rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`), elements: elements.length, at: performance.now() };
       }).observe(document, { childList: true, subtree: true });
     });
     await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
     await popup.waitForFunction(() => !!(window as unknown as { first?: unknown }).first);
-    const first = await popup.evaluate(() => (window as unknown as { first: { snapshot: boolean; rows: string[] } }).first);
+    const first = await popup.evaluate(() => (window as unknown as { first: { snapshot: boolean; beforeApp: boolean; rows: string[] } }).first);
     expect(first.snapshot).toBe(true);
+    expect(first.beforeApp).toBe(true);
     const snapshotRows = first.rows;
     expect(snapshotRows.slice(0, 3)).toEqual(sandboxRepos(sandbox, 'fabrikam').slice(0, 3).map((n) => `fabrikam/${n}`));
     // Still no data: the snapshot stands, the status line as the full list will say it, the search field focused.
@@ -136,13 +153,21 @@ describe('popup: the first frame', () => {
     const total = sandboxRepos(sandbox, 'fabrikam').length + sandboxRepos(sandbox, 'contoso').length;
     expect(await textOf(popup, '.status')).toContain(`${total} repositories in 2 organizations`);
     expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
+    // The first frame was the markup the popup's entry drew before the app's code loaded; the app
+    // took every one of those elements over and drew none of its own.
+    await popup.waitForFunction(() => (window as unknown as { takenOver?: boolean[] }).takenOver);
+    const { takenOver, elements } = await popup.evaluate(() => {
+      const w = window as unknown as { takenOver: boolean[]; first: { elements: number } };
+      return { takenOver: w.takenOver, elements: w.first.elements };
+    });
+    expect(takenOver).toEqual(Array.from({ length: elements }, () => true));
 
     // Typed before the data arrives: kept, in the same field, and searched once the lists are read.
     await popup.keyboard.type('api');
     await popup.evaluate(() => (window as unknown as { release: () => void }).release());
     await popup.waitForSelector('.repos-tab:not([data-snapshot])', { timeout: 20_000 });
     await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo')?.includes('api'), { timeout: 20_000 });
-    expect(await popup.evaluate(() => ({ value: (document.querySelector('#repo-search') as HTMLInputElement).value, same: (document.querySelector('#repo-search') as HTMLElement & { marked?: boolean }).marked, focused: document.activeElement?.id }))).toEqual({
+    expect(await popup.evaluate(() => ({ value: (document.querySelector('#repo-search') as HTMLInputElement).value, same: (document.querySelector('#repo-search') as HTMLElement & { firstFrame?: boolean }).firstFrame, focused: document.activeElement?.id }))).toEqual({
       value: 'api',
       same: true,
       focused: 'repo-search',

@@ -108,8 +108,6 @@ describe('the first frame snapshot', () => {
     const snapshot = snapshotOf([ada, bob], 'ada', lists)!;
     expect(snapshot.rows).toHaveLength(SNAPSHOT_ROWS);
     expect(snapshot.total).toBe(35);
-    // The oldest list's time, as the status line says of the full lists.
-    expect(snapshot.fetchedAt).toBe(1_500);
     const live = listRows(asRows(lists), '').rows.slice(0, SNAPSHOT_ROWS);
     // The reconcile: the live list's first screen is the snapshot, row for row, organization for organization.
     expect(snapshot.rows.map((r) => [snapshot.listed[r.list], r.repo.id])).toEqual(live.map((r) => [r.org.id, r.repo.id]));
@@ -137,7 +135,8 @@ describe('the first frame snapshot', () => {
       storage.setItem('popup.snapshot', JSON.stringify(change(structuredClone(snapshot))));
       return readSnapshot(storage);
     };
-    expect(broken((s) => ({ ...s, format: 2 }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, format: 1 }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, html: 5 }))).toBeUndefined();
     expect(broken((s) => ({ ...s, activeId: 'nobody' }))).toBeUndefined();
     expect(broken((s) => ({ ...s, listed: ['ada', 'nobody'] }))).toBeUndefined();
     expect(broken((s) => ({ ...s, rows: [{ list: 5, repo: s.rows[0]!.repo }] }))).toBeUndefined();
