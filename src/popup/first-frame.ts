@@ -17,4 +17,14 @@ const html = firstScreenHtml(snapshot, chrome.runtime.getManifest().version);
 if (html !== undefined) app.replaceChildren(...new DOMParser().parseFromString(html, 'text/html').body.childNodes);
 // The app loads once this frame is on screen: even starting to load its files takes a few ms.
 const drawn = html === undefined ? Promise.resolve() : new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
-void drawn.then(() => import('./main')).then((m) => m.start(app, snapshot));
+drawn
+  .then(() => import('./main'))
+  .then((m) => m.start(app, snapshot))
+  .catch((error: unknown) => {
+    // Its files changed under it (an update) or are damaged: a stale first frame must not stand in for the popup.
+    const note = document.createElement('p');
+    note.className = 'problem';
+    note.setAttribute('role', 'alert');
+    note.textContent = `The popup could not start (${String(error)}). Close it and open it again; if this keeps happening, reload the extension on the browser's extensions page.`;
+    app.replaceChildren(note);
+  });
