@@ -5,7 +5,7 @@ export interface Budget {
   /** Relative to the dist directory. */
   path: string;
   /** A page only: a chunk it loads at once after its first frame, counted with it (relative to the dist directory). */
-  then?: string;
+  next?: string;
   /** Gzipped bytes. */
   budget: number;
 }
@@ -25,7 +25,7 @@ export const BUDGETS: Budget[];
 export function gzipSize(bytes: Uint8Array): number;
 export function pageScripts(html: string): string[];
 export function staticImports(code: string): string[];
-export function pageChunks(distDir: string, htmlPath: string, then?: string): string[];
+export function pageChunks(distDir: string, htmlPath: string, next?: string): string[];
 export function measureBundles(distDir: string, budgets?: Budget[]): BundleSize[];
 export function overBudget(m: BundleSize): boolean;
 export function formatSizeTable(measures: BundleSize[]): string;
