@@ -45,6 +45,9 @@ const LOWER = 2;
 const UPPER = 3;
 const DIGIT = 4;
 
+/** Whether a code is one of the separators `charClass` knows (space - . / : \ _). */
+const isSeparatorCode = (c: number) => c === 32 || c === 45 || c === 46 || c === 47 || c === 58 || c === 92 || c === 95;
+
 /** The class of `text[at]` for word starts: ASCII by code, the rest by case mapping. */
 function charClass(text: string, at: number): number {
   const c = text.charCodeAt(at);
@@ -52,8 +55,7 @@ function charClass(text: string, at: number): number {
     if (c >= 97 && c <= 122) return LOWER;
     if (c >= 65 && c <= 90) return UPPER;
     if (c >= 48 && c <= 57) return DIGIT;
-    // space - . / : \ _
-    return c === 32 || c === 45 || c === 46 || c === 47 || c === 58 || c === 92 || c === 95 ? SEPARATOR : OTHER;
+    return isSeparatorCode(c) ? SEPARATOR : OTHER;
   }
   const ch = text[at]!;
   if (ch !== ch.toUpperCase() && ch === ch.toLowerCase()) return LOWER;
@@ -350,10 +352,21 @@ export function scoreBound(query: FuzzyQuery, cols: NameColumns, i: number): num
       if (j === m) return NO_MATCH;
     }
     j++;
-    // The best bonus this letter can have anywhere in the name; digits and other characters: the highest there is.
     const bit = letterBit(q);
-    const best = head === q || bit === 0 ? BONUS_START : wordStarts & bit ? BONUS_BOUNDARY : humps & bit ? BONUS_CAMEL : 0;
-    bound += k === 0 ? SCORE_MATCH + best * FIRST_LETTER_MULTIPLIER : SCORE_MATCH + best + BONUS_CONSECUTIVE;
+    if (k === 0) {
+      // The best bonus this letter can have anywhere in the name; digits and other characters: the highest there is.
+      const best = head === q || bit === 0 ? BONUS_START : wordStarts & bit ? BONUS_BOUNDARY : humps & bit ? BONUS_CAMEL : 0;
+      bound += SCORE_MATCH + best * FIRST_LETTER_MULTIPLIER;
+    } else if (bit !== 0 && !isSeparatorCode(text.charCodeAt(k - 1))) {
+      // A later letter is never at the name's start, and is at a word start right after the letter
+      // before it only if that one is the separator: otherwise a word start comes after a gap
+      // (BONUS_BOUNDARY + GAP_START, no more than BONUS_CONSECUTIVE alone), and only a camel hump
+      // adds to the run. So most names that start with the query are bounded at their exact score.
+      bound += SCORE_MATCH + (humps & bit ? BONUS_CAMEL : 0) + BONUS_CONSECUTIVE;
+    } else {
+      const best = bit === 0 ? BONUS_START : wordStarts & bit ? BONUS_BOUNDARY : humps & bit ? BONUS_CAMEL : 0;
+      bound += SCORE_MATCH + best + BONUS_CONSECUTIVE;
+    }
   }
   return bound + wholeBonus(text, codes, start, m);
 }

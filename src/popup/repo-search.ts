@@ -366,118 +366,175 @@ let searches = 0;
  */
 function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, best: Best): Int32Array {
   const count = candidates ? candidates.length : table.size;
+  if (matchScratch.length < count) matchScratch = new Int32Array(count);
+  table.projectScores.ready(queries.length);
+  table.nameBounds.ready(queries.length);
+  table.nameScores.ready(queries.length);
+  // Each kind of query has a function of its own: V8 optimises a function for the paths it has
+  // seen run, and one function for all of them was sent back to slow code whenever a keystroke took
+  // a path the last ones had not (dozens of times in the bench's first passes).
+  let found: number;
+  if (queries.length > 1) found = scanWords(table, from, queries, stamp, candidates, count, best);
+  else if (queries[0]!.letter < 0 && count >= table.nameBounds.count) found = scanShort(table, from, queries, stamp, candidates, count, best);
+  else found = scanWord(table, from, queries, stamp, candidates, count, best);
+  // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
+  return candidates && found === count ? candidates : matchScratch.slice(0, found);
+}
+
+/**
+ * One word (not one letter) whose candidates are most of the table, as a short query's are: every
+ * distinct name and project is bounded in one pass first, so the pass over the entries reads two
+ * numbers each and calls nothing. Answers how many matched (in `matchScratch`).
+ */
+function scanShort(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
   // Imports read once: the bench's loader (tsx, CommonJS) turns every read of an import into a getter call, which the bundled popup does not pay.
   const none = NO_MATCH;
-  const boundOf = scoreBound;
   const loose = looseBound;
   const exactOf = scoreAt;
-  if (matchScratch.length < count) matchScratch = new Int32Array(count);
+  const query = queries[0]!;
+  const need = query.mask;
+  const { names, projects } = table;
+  const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores;
+  const nameCount = table.nameBounds.count;
+  const projectBound = denseBounds(projectCount, 0);
+  for (let p = 0; p < projectCount; p++) {
+    const score = exactOf(query, projects, p);
+    projectScore[p] = score;
+    projectStamp[p] = stamp;
+    projectBound[p] = score === none ? none : score * PROJECT_WEIGHT;
+  }
+  const nameBound = denseBounds(nameCount, projectCount);
+  // Most names lack a letter: told by their mask here, without a call.
+  const nameMask = names.mask;
+  for (let n = 0; n < nameCount; n++) nameBound[n] = (nameMask[n]! & need) === need ? loose(query, names, n) : none;
+  // Names starting with the query's first letter usually score highest: offered first, they fill
+  // the best few early, and the pass over the rest mostly stops at the worst kept.
+  const head = query.text.charCodeAt(0);
+  const first = head >= 97 && head <= 122 ? startingWith(table, head) : undefined;
+  if (first) offerEntries(table, from, queries, stamp, first, nameBound, projectBound, best);
+  return countAndOffer(table, from, queries, stamp, candidates, count, nameBound, projectBound, first ? head : -1, best);
+}
+
+/**
+ * Offers `entries` by the bounds of their names and projects. Any of them that is no candidate
+ * does not match, so has no bound.
+ */
+function offerEntries(table: Table, from: number, queries: FuzzyQuery[], stamp: number, entries: Int32Array, nameBound: Float64Array, projectBound: Float64Array, best: Best): void {
+  const none = NO_MATCH;
+  const { nameOf, projectOf, rank } = table;
+  const lengths = table.names.length;
+  let worst = best.worstScore();
+  for (let k = 0; k < entries.length; k++) {
+    const i = entries[k]!;
+    const n = nameOf[i]!;
+    const inName = nameBound[n]!;
+    const inProject = projectBound[projectOf[i]!]!;
+    const bound = inName > inProject ? inName : inProject;
+    if (bound === none || bound < worst) continue;
+    const length = lengths[n]!;
+    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+    best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+    worst = best.worstScore();
+  }
+}
+
+/**
+ * Counts the candidates that match, by the bounds of their names and projects (kept in
+ * `matchScratch`), and offers those whose name does not start with `offered` (-1: offers all).
+ */
+function countAndOffer(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, nameBound: Float64Array, projectBound: Float64Array, offered: number, best: Best): number {
+  const none = NO_MATCH;
+  const ids = matchScratch;
+  const { nameOf, projectOf, rank } = table;
+  const { codes, start, length: lengths } = table.names;
+  let worst = best.worstScore();
+  let found = 0;
+  for (let c = 0; c < count; c++) {
+    const i = candidates ? candidates[c]! : c;
+    const n = nameOf[i]!;
+    const inName = nameBound[n]!;
+    const inProject = projectBound[projectOf[i]!]!;
+    const bound = inName > inProject ? inName : inProject;
+    // Counted without a branch: whether an entry matches is as good as random, which a branch mispredicts.
+    ids[found] = i;
+    found += bound === none ? 0 : 1;
+    if (bound < worst || bound === none) continue;
+    const length = lengths[n]!;
+    if (length > 0 && codes[start[n]!] === offered) continue;
+    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+    best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+    worst = best.worstScore();
+  }
+  return found;
+}
+
+/** One word, scored entry by entry among few candidates: each project and distinct name once. */
+function scanWord(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+  const none = NO_MATCH;
+  const boundOf = scoreBound;
+  const exactOf = scoreAt;
+  const ids = matchScratch;
+  const query = queries[0]!;
+  // A single letter is scored exactly by its bound, and directly (cheaper than remembering it).
+  const letter = query.letter >= 0;
+  const need = query.mask;
+  const { letters, names, nameOf, projectOf, projects, rank } = table;
+  const lengths = names.length;
+  const { value: projectScore, stamp: projectStamp } = table.projectScores;
+  const { value: nameBound, stamp: boundStamp } = table.nameBounds;
+  let worst = best.worstScore();
+  let found = 0;
+  for (let c = 0; c < count; c++) {
+    const i = candidates ? candidates[c]! : c;
+    // Most entries that cannot match stop here, on one number.
+    if ((letters[i]! & need) !== need) continue;
+    const p = projectOf[i]!;
+    const n = nameOf[i]!;
+    let inProject: number;
+    if (projectStamp[p] === stamp) inProject = projectScore[p]!;
+    else {
+      inProject = projectScore[p] = exactOf(query, projects, p);
+      projectStamp[p] = stamp;
+    }
+    let inName: number;
+    if (letter) inName = boundOf(query, names, n);
+    else if (boundStamp[n] === stamp) inName = nameBound[n]!;
+    else {
+      inName = nameBound[n] = boundOf(query, names, n);
+      boundStamp[n] = stamp;
+    }
+    let bound: number;
+    if (inProject === none) {
+      if (inName === none) continue;
+      bound = inName;
+    } else {
+      bound = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+    }
+    ids[found++] = i;
+    if (bound < worst) continue;
+    const length = lengths[n]!;
+    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
+    best.offer(letter ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+    worst = best.worstScore();
+  }
+  return found;
+}
+
+/** Several words: an entry's bound adds up each word's, stopping at the first word it lacks. */
+function scanWords(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+  const none = NO_MATCH;
+  const boundOf = scoreBound;
+  const exactOf = scoreAt;
   const ids = matchScratch;
   const { names, nameOf, projectOf, projects, rank } = table;
   const lengths = names.length;
   const words = queries.length;
-  const projectMemo = table.projectScores.ready(words);
-  const boundMemo = table.nameBounds.ready(words);
-  table.nameScores.ready(words);
-  const { value: projectScore, stamp: projectStamp } = projectMemo;
-  const { value: nameBound, stamp: boundStamp } = boundMemo;
-  const projectCount = projectMemo.count;
-  const nameCount = boundMemo.count;
+  const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores;
+  const { value: nameBound, stamp: boundStamp, count: nameCount } = table.nameBounds;
   // Single letters are scored exactly by their bound.
   const exact = queries.every((q) => q.letter >= 0);
   let worst = best.worstScore();
   let found = 0;
-  if (words === 1) {
-    // The usual one word, with its arrays at hand; a single letter is scored directly (cheaper than remembering it).
-    const query = queries[0]!;
-    const letter = query.letter >= 0;
-    const need = query.mask;
-    const { letters } = table;
-    if (!letter && count >= nameCount) {
-      // Most of the table is searched (a short query): every distinct name and project is bounded
-      // in one pass first, so the pass over the entries reads two numbers each and calls nothing.
-      const projectBound = denseBounds(projectCount, 0);
-      for (let p = 0; p < projectCount; p++) {
-        const score = exactOf(query, projects, p);
-        projectScore[p] = score;
-        projectStamp[p] = stamp;
-        projectBound[p] = score === none ? none : score * PROJECT_WEIGHT;
-      }
-      const dense = denseBounds(nameCount, projectCount);
-      // Most names lack a letter: told by their mask here, without a call.
-      const nameMask = names.mask;
-      for (let n = 0; n < nameCount; n++) dense[n] = (nameMask[n]! & need) === need ? loose(query, names, n) : none;
-      // Names starting with the query's first letter usually score highest: offered first, they fill
-      // the best few early, and the pass below (which skips them) mostly stops at `worst`. Any of
-      // them that is no candidate does not match, so has no bound.
-      const head = query.text.charCodeAt(0);
-      const first = head >= 97 && head <= 122 ? startingWith(table, head) : undefined;
-      if (first) {
-        for (const i of first) {
-          const n = nameOf[i]!;
-          const inName = dense[n]!;
-          const inProject = projectBound[projectOf[i]!]!;
-          const bound = inName > inProject ? inName : inProject;
-          if (bound === none || bound < worst) continue;
-          const length = lengths[n]!;
-          if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-          best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-          worst = best.worstScore();
-        }
-      }
-      const { codes, start } = names;
-      for (let c = 0; c < count; c++) {
-        const i = candidates ? candidates[c]! : c;
-        const n = nameOf[i]!;
-        const inName = dense[n]!;
-        const inProject = projectBound[projectOf[i]!]!;
-        const bound = inName > inProject ? inName : inProject;
-        // Counted without a branch: whether an entry matches is as good as random, which a branch mispredicts.
-        ids[found] = i;
-        found += bound === none ? 0 : 1;
-        if (bound < worst || bound === none || (first && codes[start[n]!] === head)) continue;
-        const length = lengths[n]!;
-        if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-        best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-        worst = best.worstScore();
-      }
-      return candidates && found === count ? candidates : ids.slice(0, found);
-    }
-    for (let c = 0; c < count; c++) {
-      const i = candidates ? candidates[c]! : c;
-      // Most entries that cannot match stop here, on one number.
-      if ((letters[i]! & need) !== need) continue;
-      const p = projectOf[i]!;
-      const n = nameOf[i]!;
-      let inProject: number;
-      if (projectStamp[p] === stamp) inProject = projectScore[p]!;
-      else {
-        inProject = projectScore[p] = exactOf(query, projects, p);
-        projectStamp[p] = stamp;
-      }
-      let inName: number;
-      if (letter) inName = boundOf(query, names, n);
-      else if (boundStamp[n] === stamp) inName = nameBound[n]!;
-      else {
-        inName = nameBound[n] = boundOf(query, names, n);
-        boundStamp[n] = stamp;
-      }
-      let bound: number;
-      if (inProject === none) {
-        if (inName === none) continue;
-        bound = inName;
-      } else {
-        bound = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
-      }
-      ids[found++] = i;
-      if (bound < worst) continue;
-      const length = lengths[n]!;
-      if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-      best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-      worst = best.worstScore();
-    }
-    return candidates && found === count ? candidates : ids.slice(0, found);
-  }
   for (let c = 0; c < count; c++) {
     const i = candidates ? candidates[c]! : c;
     const p = projectOf[i]!;
@@ -515,8 +572,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
     best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
     worst = best.worstScore();
   }
-  // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
-  return candidates && found === count ? candidates : ids.slice(0, found);
+  return found;
 }
 
 /** The project's score for word `t` in this search, computed if the scan did not need it. */
