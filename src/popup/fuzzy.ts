@@ -393,6 +393,34 @@ export function looseBound(query: FuzzyQuery, cols: NameColumns, i: number): num
   return cols.spans[spans + 2 * (a - 97)]! < cols.spans[spans + 2 * (b - 97) + 1]! ? HEADLESS_PAIR : NO_MATCH;
 }
 
+/**
+ * `looseBound` for many names at once, in one loop: each name `ids[0 .. count]` that `query` can
+ * match gets its bound in `out[name]` and is listed in `matched` (in `ids`' order); answers how
+ * many. Names it cannot match are skipped, `out` left as it was. A search over tens of thousands
+ * of names spends most of its time here, on names a call per name made slower than their test.
+ */
+export function boundNames(query: FuzzyQuery, cols: NameColumns, ids: Int32Array, count: number, out: Float64Array, matched: Int32Array): number {
+  const need = query.mask;
+  const { mask, spans, codes, start, length } = cols;
+  const text = query.text;
+  const a = text.charCodeAt(0);
+  const b = text.charCodeAt(1);
+  const pair = text.length === 2 && a >= 97 && a <= 122 && b >= 97 && b <= 122;
+  const first = 2 * (a - 97);
+  const last = 2 * (b - 97) + 1;
+  let found = 0;
+  for (let k = 0; k < count; k++) {
+    const n = ids[k]!;
+    if ((mask[n]! & need) !== need) continue;
+    // As looseBound: two letters a–z against a name not starting with the first need the first `a` before the last `b`.
+    const bound = pair && codes[start[n]!] !== a && length[n]! <= MAX_SPAN ? (spans[n * 52 + first]! < spans[n * 52 + last]! ? HEADLESS_PAIR : NO_MATCH) : scoreBound(query, cols, n);
+    if (bound === NO_MATCH) continue;
+    out[n] = bound;
+    matched[found++] = n;
+  }
+  return found;
+}
+
 /** `scoreAt` with the matched letters' positions in the name (for highlighting), or undefined. */
 export function matchAt(query: FuzzyQuery, cols: NameColumns, i: number): Match | undefined {
   if (ruledOut(query, cols, i)) return undefined;

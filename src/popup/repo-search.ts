@@ -1,6 +1,6 @@
 import type { RepoSummary } from '../shared/messages';
 import { queryTokens } from './query';
-import { fuzzyQuery, isSubsequence, looseBound, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
+import { boundNames, fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
 
 /**
  * Searching organizations' repositories by repository and project name. The index is built once
@@ -95,16 +95,28 @@ function inOrder(repos: readonly RepoSummary[], order: Intl.Collator): boolean {
   return true;
 }
 
-/** A past query and every entry (index position, ascending) that matched it. */
+/** A past query and what matched it. */
 interface Narrowed {
   tokens: string[];
-  matches: Int32Array;
+  /** How many entries matched. */
+  total: number;
+  /** Every entry that matched (index positions); a one-word search's, made from `names` and `projects` when first asked for. */
+  matches?: Int32Array;
+  /** A one-word search's: the distinct names and the projects it matched (an entry matches when either does). */
+  names?: Int32Array;
+  projects?: Int32Array;
+}
+
+/** Entries grouped by some key: group `k`'s are `entries[start[k] .. start[k + 1]]`, ascending. */
+interface Groups {
+  start: Int32Array;
+  entries: Int32Array;
 }
 
 /** What a search reads per entry, in flat arrays, plus the recent queries to narrow from. */
 interface Table {
   size: number;
-  /** The distinct repository names (several projects and organizations reuse names): each is scored once per search. */
+  /** The distinct repository names (several projects and organizations reuse names), shortest first: each is scored once per search. */
   names: NameColumns;
   /** Each entry's name, as an index into `names`. */
   nameOf: Int32Array;
@@ -112,6 +124,11 @@ interface Table {
   /** Each entry's project, as an index into `projects`. */
   projectOf: Int32Array;
   projects: NameColumns;
+  /** 0, 1, … for every distinct name. */
+  allNames: Int32Array;
+  /** The entries of each distinct name, and of each project: a one-word search walks matching names and projects, not entries. */
+  byName: Groups;
+  byProject: Groups;
   /**
    * Per letter a–z, the entries (ascending) whose name or project contains it: a query with that
    * letter, in any word, can only match among them.
@@ -121,6 +138,8 @@ interface Table {
   letters: Int32Array;
   /** Per letter a–z, the entries whose name starts with it (made when first asked for). */
   starting: (Int32Array | undefined)[];
+  /** Per letter a–z, the distinct names and the projects that contain it (made when first asked for). */
+  containing: ({ names: Int32Array; projects: Int32Array } | undefined)[];
   recent: Narrowed[];
   /** Per search: each project's score, each name's upper bound, each name's exact score. */
   projectScores: Memo;
@@ -140,7 +159,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
   const nameOf = new Int32Array(size);
   const projects: Prepared[] = [];
   const projectIds = new Map<Prepared, number>();
-  const names: Prepared[] = [];
+  const firstSeen: Prepared[] = [];
   const nameIds = new Map<string, number>();
   index.forEach((e, i) => {
     rank[i] = e.rank;
@@ -152,11 +171,18 @@ function tableOf(index: readonly RepoEntry[]): Table {
     projectOf[i] = id;
     let name = nameIds.get(e.name.text);
     if (name === undefined) {
-      name = names.push(e.name) - 1;
+      name = firstSeen.push(e.name) - 1;
       nameIds.set(e.name.text, name);
     }
     nameOf[i] = name;
   });
+  // Distinct names numbered shortest first: of equal scores the shorter ranks first, so a search
+  // that walks names in this order fills the best few early, reading every array front to back.
+  const byLength = Array.from(firstSeen.keys()).toSorted((a, b) => firstSeen[a]!.lower.length - firstSeen[b]!.lower.length || a - b);
+  const names = byLength.map((id) => firstSeen[id]!);
+  const renumbered = new Int32Array(names.length);
+  byLength.forEach((id, n) => (renumbered[id] = n));
+  for (let i = 0; i < size; i++) nameOf[i] = renumbered[nameOf[i]!]!;
   const nameColumnsOf = nameColumns(names);
   const projectColumns = nameColumns(projects);
   const table: Table = {
@@ -166,8 +192,12 @@ function tableOf(index: readonly RepoEntry[]): Table {
     rank,
     projectOf,
     projects: projectColumns,
+    allNames: Int32Array.from(names.keys()),
+    byName: groupBy(nameOf, names.length),
+    byProject: groupBy(projectOf, projects.length),
     ...postings(nameColumnsOf, nameOf, projectColumns, projectOf),
     starting: [],
+    containing: [],
     recent: [],
     projectScores: new Memo(projects.length),
     nameBounds: new Memo(names.length),
@@ -175,6 +205,16 @@ function tableOf(index: readonly RepoEntry[]): Table {
   };
   tableCache.set(index, table);
   return table;
+}
+
+function groupBy(keyOf: Int32Array, keys: number): Groups {
+  const start = new Int32Array(keys + 1);
+  for (let i = 0; i < keyOf.length; i++) start[keyOf[i]! + 1]!++;
+  for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+  const filled = start.slice(0, keys);
+  const entries = new Int32Array(keyOf.length);
+  for (let i = 0; i < keyOf.length; i++) entries[filled[keyOf[i]!]!++] = i;
+  return { start, entries };
 }
 
 function postings(names: NameColumns, nameOf: Int32Array, projects: NameColumns, projectOf: Int32Array): Pick<Table, 'withLetter' | 'letters'> {
@@ -219,15 +259,45 @@ function candidatesFor(table: Table, tokens: readonly string[]): Int32Array | un
       if (!best || list.length < best.length) best = list;
     }
   }
+  let narrowest: Narrowed | undefined;
   for (const past of table.recent) {
-    if ((!best || past.matches.length < best.length) && narrows(tokens, past.tokens)) best = past.matches;
+    if (past.total < (narrowest?.total ?? best?.length ?? Infinity) && narrows(tokens, past.tokens)) narrowest = past;
   }
-  return best;
+  return narrowest ? matchesOf(table, narrowest) : best;
 }
 
-function remember(table: Table, tokens: string[], matches: Int32Array): void {
+/** A recent one-word query's matching names and projects, the fewest names, that contain every match of one word. */
+function namesFor(table: Table, word: string): Narrowed | undefined {
+  let narrowest: Narrowed | undefined;
+  for (const past of table.recent) {
+    if (past.names && (!narrowest || past.names.length < narrowest.names!.length) && narrows([word], past.tokens)) narrowest = past;
+  }
+  return narrowest;
+}
+
+/** The entries a past query matched, in no particular order (the best few are chosen by a total order). */
+function matchesOf(table: Table, past: Narrowed): Int32Array {
+  if (past.matches) return past.matches;
+  const { byName, byProject, projectOf } = table;
+  const inProject = new Uint8Array(byProject.start.length - 1);
+  const matches = new Int32Array(past.total);
+  let found = 0;
+  for (const p of past.projects!) {
+    inProject[p] = 1;
+    for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) matches[found++] = byProject.entries[k]!;
+  }
+  for (const n of past.names!) {
+    for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
+      const i = byName.entries[k]!;
+      if (!inProject[projectOf[i]!]) matches[found++] = i;
+    }
+  }
+  return (past.matches = matches);
+}
+
+function remember(table: Table, tokens: string[], found: Omit<Narrowed, 'tokens'>): void {
   const recent = table.recent.filter((past) => !sameTokens(past.tokens, tokens));
-  recent.unshift({ tokens, matches });
+  recent.unshift({ tokens, ...found });
   table.recent = recent.slice(0, RECENT_QUERIES);
 }
 
@@ -319,8 +389,9 @@ class Best {
   }
 }
 
-// Scratch for one table's matches, reused: a keystroke allocates little.
+// Scratch for one table's matching entries, and a one-word search's matching names, reused: a keystroke allocates little.
 let matchScratch = new Int32Array(1024);
+let nameScratch = new Int32Array(1024);
 
 // Scratch for a one-word search's bounds per project, then per distinct name (`denseBounds`), reused.
 let boundScratch = new Float64Array(1024);
@@ -373,99 +444,102 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
   // Each kind of query has a function of its own: V8 optimises a function for the paths it has
   // seen run, and one function for all of them was sent back to slow code whenever a keystroke took
   // a path the last ones had not (dozens of times in the bench's first passes).
-  let found: number;
-  if (queries.length > 1) found = scanWords(table, from, queries, stamp, candidates, count, best);
-  else if (queries[0]!.letter < 0 && count >= table.nameBounds.count) found = scanShort(table, from, queries, stamp, candidates, count, best);
-  else found = scanWord(table, from, queries, stamp, candidates, count, best);
+  const found = queries.length > 1 ? scanWords(table, from, queries, stamp, candidates, count, best) : scanWord(table, from, queries, stamp, candidates, count, best);
   // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
   return candidates && found === count ? candidates : matchScratch.slice(0, found);
 }
 
 /**
- * One word (not one letter) whose candidates are most of the table, as a short query's are: every
- * distinct name and project is bounded in one pass first, so the pass over the entries reads two
- * numbers each and calls nothing. Answers how many matched (in `matchScratch`).
+ * One word (not one letter letter a–z): every distinct name and project it could match is
+ * bounded, then only the entries of matching names and projects are visited, a name's at all only
+ * when its bound could still make `best`. A short word matches most entries, and a pass over them
+ * all cost more than the rest of the search; walking names instead, the count is their sizes added
+ * up. Answers the matching names and projects.
  */
-function scanShort(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: number, best: Best): Omit<Narrowed, 'tokens'> {
   // Imports read once: the bench's loader (tsx, CommonJS) turns every read of an import into a getter call, which the bundled popup does not pay.
   const none = NO_MATCH;
-  const loose = looseBound;
   const exactOf = scoreAt;
   const query = queries[0]!;
   const need = query.mask;
-  const { names, projects } = table;
-  const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores;
-  const nameCount = table.nameBounds.count;
-  const projectBound = denseBounds(projectCount, 0);
-  for (let p = 0; p < projectCount; p++) {
-    const score = exactOf(query, projects, p);
+  const { names, projects, byName, byProject, nameOf, rank } = table;
+  table.nameScores.ready(1);
+  const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores.ready(1);
+  const nameCount = names.start.length;
+  // A recent shorter word's matches hold every match of this one.
+  const past = namesFor(table, query.text);
+  const projectBound = denseBounds(projectCount, 0).fill(none);
+  const matchedProjects: number[] = [];
+  const projectCandidates = past ? past.projects!.length : projectCount;
+  for (let k = 0; k < projectCandidates; k++) {
+    const p = past ? past.projects![k]! : k;
+    const score = (projects.mask[p]! & need) === need ? exactOf(query, projects, p) : none;
     projectScore[p] = score;
     projectStamp[p] = stamp;
-    projectBound[p] = score === none ? none : score * PROJECT_WEIGHT;
+    if (score === none) continue;
+    projectBound[p] = score * PROJECT_WEIGHT;
+    matchedProjects.push(p);
   }
-  const nameBound = denseBounds(nameCount, projectCount);
-  // Most names lack a letter: told by their mask here, without a call.
-  const nameMask = names.mask;
-  for (let n = 0; n < nameCount; n++) nameBound[n] = (nameMask[n]! & need) === need ? loose(query, names, n) : none;
-  // Names starting with the query's first letter usually score highest: offered first, they fill
-  // the best few early, and the pass over the rest mostly stops at the worst kept.
+  const nameBound = denseBounds(nameCount, projectCount).fill(none);
+  if (nameScratch.length < nameCount) nameScratch = new Int32Array(nameCount);
+  const matchedNames = nameScratch;
+  const candidates = past ? past.names! : table.allNames;
+  const matched = boundNames(query, names, candidates, candidates.length, nameBound, matchedNames);
+  let total = 0;
+  for (let k = 0; k < matched; k++) total += byName.start[matchedNames[k]! + 1]! - byName.start[matchedNames[k]!]!;
+  // Names starting with the word's first letter usually score highest: offered first, they fill the
+  // best few early, and most other names stop at the worst kept.
   const head = query.text.charCodeAt(0);
-  const first = head >= 97 && head <= 122 ? startingWith(table, head) : undefined;
-  if (first) offerEntries(table, from, queries, stamp, first, nameBound, projectBound, best);
-  return countAndOffer(table, from, queries, stamp, candidates, count, nameBound, projectBound, first ? head : -1, best);
+  const { codes, start, length: lengths } = names;
+  const starts = (n: number) => lengths[n]! > 0 && codes[start[n]!] === head;
+  for (let k = 0; k < matched; k++) if (starts(matchedNames[k]!)) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  // An entry whose project matches is counted and offered here, by the better of its name and project.
+  let worst = best.worstScore();
+  for (const p of matchedProjects) {
+    const inProject = projectBound[p]!;
+    for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) {
+      const i = byProject.entries[k]!;
+      const n = nameOf[i]!;
+      const inName = nameBound[n]!;
+      if (inName === none) total++;
+      const bound = inName > inProject ? inName : inProject;
+      if (bound < worst || !best.mightTake(bound, lengths[n]!, from, rank[i]!)) continue;
+      // Without the name, the project's score is the entry's.
+      best.offer(inName === none ? inProject : scoreOf(table, queries, stamp, i), lengths[n]!, from, rank[i]!, i);
+      worst = best.worstScore();
+    }
+  }
+  for (let k = 0; k < matched; k++) if (!starts(matchedNames[k]!)) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  return { total, names: matchedNames.slice(0, matched), projects: Int32Array.from(matchedProjects) };
 }
 
 /**
- * Offers `entries` by the bounds of their names and projects. Any of them that is no candidate
- * does not match, so has no bound.
+ * Offers the entries of name `n` whose project does not match (the project pass offers the
+ * others): their score is the name's, computed once and only if one of them could make `best`.
  */
-function offerEntries(table: Table, from: number, queries: FuzzyQuery[], stamp: number, entries: Int32Array, nameBound: Float64Array, projectBound: Float64Array, best: Best): void {
+function offerName(table: Table, from: number, query: FuzzyQuery, stamp: number, n: number, nameBound: Float64Array, projectBound: Float64Array, best: Best): void {
+  const bound = nameBound[n]!;
+  if (bound < best.worstScore()) return;
   const none = NO_MATCH;
-  const { nameOf, projectOf, rank } = table;
-  const lengths = table.names.length;
-  let worst = best.worstScore();
-  for (let k = 0; k < entries.length; k++) {
-    const i = entries[k]!;
-    const n = nameOf[i]!;
-    const inName = nameBound[n]!;
-    const inProject = projectBound[projectOf[i]!]!;
-    const bound = inName > inProject ? inName : inProject;
-    if (bound === none || bound < worst) continue;
-    const length = lengths[n]!;
-    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-    best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-    worst = best.worstScore();
+  const { byName, projectOf, rank } = table;
+  const length = table.names.length[n]!;
+  let score: number | undefined;
+  for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
+    const i = byName.entries[k]!;
+    if (projectBound[projectOf[i]!] !== none || !best.mightTake(score ?? bound, length, from, rank[i]!)) continue;
+    score ??= nameScoreOf(table, query, stamp, n);
+    best.offer(score, length, from, rank[i]!, i);
   }
 }
 
-/**
- * Counts the candidates that match, by the bounds of their names and projects (kept in
- * `matchScratch`), and offers those whose name does not start with `offered` (-1: offers all).
- */
-function countAndOffer(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, nameBound: Float64Array, projectBound: Float64Array, offered: number, best: Best): number {
-  const none = NO_MATCH;
-  const ids = matchScratch;
-  const { nameOf, projectOf, rank } = table;
-  const { codes, start, length: lengths } = table.names;
-  let worst = best.worstScore();
-  let found = 0;
-  for (let c = 0; c < count; c++) {
-    const i = candidates ? candidates[c]! : c;
-    const n = nameOf[i]!;
-    const inName = nameBound[n]!;
-    const inProject = projectBound[projectOf[i]!]!;
-    const bound = inName > inProject ? inName : inProject;
-    // Counted without a branch: whether an entry matches is as good as random, which a branch mispredicts.
-    ids[found] = i;
-    found += bound === none ? 0 : 1;
-    if (bound < worst || bound === none) continue;
-    const length = lengths[n]!;
-    if (length > 0 && codes[start[n]!] === offered) continue;
-    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-    best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-    worst = best.worstScore();
+/** Name `n`'s exact score for a one-word search. */
+function nameScoreOf(table: Table, query: FuzzyQuery, stamp: number, n: number): number {
+  const memo = table.nameScores;
+  if (memo.stamp[n] !== stamp) {
+    memo.value[n] = scoreAt(query, table.names, n);
+    memo.stamp[n] = stamp;
   }
-  return found;
+  return memo.value[n]!;
 }
 
 /** One word, scored entry by entry among few candidates: each project and distinct name once. */
@@ -664,6 +738,13 @@ function startingWith(table: Table, letter: number): Int32Array {
   return (table.starting[letter - 97] = Int32Array.from(found));
 }
 
+/** The distinct names and the projects that contain the letter a–z `letter`; made once per table and letter. */
+function containing(table: Table, letter: number): { names: Int32Array; projects: Int32Array } {
+  const bit = 1 << (letter - 97);
+  const having = (cols: NameColumns, ids: Int32Array) => ids.filter((k) => (cols.mask[k]! & bit) !== 0);
+  return (table.containing[letter - 97] ??= { names: having(table.names, table.allNames), projects: having(table.projects, Int32Array.from(table.projects.mask.keys())) });
+}
+
 /**
  * The best `limit` repositories for `query`, best first, and how many matched in all. An empty
  * query lists the index in its order. Safe to call with any index and query in any order; typing
@@ -702,12 +783,18 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
         best.offer(scoreBound(queries[0]!, table.names, n), table.names.length[n]!, list, table.rank[i]!, i);
       }
       const matches = table.withLetter[letter - 97]!;
-      remember(table, tokens, matches);
+      remember(table, tokens, { total: matches.length, matches, ...containing(table, letter) });
       total += matches.length;
       return table;
     }
+    if (queries.length === 1 && queries[0]!.letter < 0) {
+      const found = searchWord(table, list, queries, stamp, best);
+      remember(table, tokens, found);
+      total += found.total;
+      return table;
+    }
     const matches = scan(table, list, queries, stamp, candidatesFor(table, tokens), best);
-    remember(table, tokens, matches);
+    remember(table, tokens, { total: matches.length, matches });
     total += matches.length;
     return table;
   });
