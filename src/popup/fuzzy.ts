@@ -412,8 +412,12 @@ export function boundNames(query: FuzzyQuery, cols: NameColumns, ids: Int32Array
   for (let k = 0; k < count; k++) {
     const n = ids[k]!;
     if ((mask[n]! & need) !== need) continue;
+    let bound: number;
+    // One letter a–z that the mask says is there: its score, as scoreBound gives it.
+    if (query.letter >= 0) bound = letterScore(query.letter, cols, n);
     // As looseBound: two letters a–z against a name not starting with the first need the first `a` before the last `b`.
-    const bound = pair && codes[start[n]!] !== a && length[n]! <= MAX_SPAN ? (spans[n * 52 + first]! < spans[n * 52 + last]! ? HEADLESS_PAIR : NO_MATCH) : scoreBound(query, cols, n);
+    else if (pair && codes[start[n]!] !== a && length[n]! <= MAX_SPAN) bound = spans[n * 52 + first]! < spans[n * 52 + last]! ? HEADLESS_PAIR : NO_MATCH;
+    else bound = scoreBound(query, cols, n);
     if (bound === NO_MATCH) continue;
     out[n] = bound;
     matched[found++] = n;

@@ -141,7 +141,7 @@ interface Table {
   /** Per letter a–z, the distinct names and the projects that contain it (made when first asked for). */
   containing: ({ names: Int32Array; projects: Int32Array } | undefined)[];
   recent: Narrowed[];
-  /** Per search: each project's score, each name's upper bound, each name's exact score. */
+  /** Per search: each project's score, each name's upper bound (several words), each name's exact score. */
   projectScores: Memo;
   nameBounds: Memo;
   nameScores: Memo;
@@ -275,21 +275,24 @@ function namesFor(table: Table, word: string): Narrowed | undefined {
   return narrowest;
 }
 
-/** The entries a past query matched, in no particular order (the best few are chosen by a total order). */
+/**
+ * The entries a past query matched: those of its names, shortest name first (their order makes
+ * the best few fill early), then those matched only by their project.
+ */
 function matchesOf(table: Table, past: Narrowed): Int32Array {
   if (past.matches) return past.matches;
-  const { byName, byProject, projectOf } = table;
-  const inProject = new Uint8Array(byProject.start.length - 1);
+  const { byName, byProject, nameOf } = table;
+  const named = new Uint8Array(byName.start.length - 1);
   const matches = new Int32Array(past.total);
   let found = 0;
-  for (const p of past.projects!) {
-    inProject[p] = 1;
-    for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) matches[found++] = byProject.entries[k]!;
-  }
   for (const n of past.names!) {
-    for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
-      const i = byName.entries[k]!;
-      if (!inProject[projectOf[i]!]) matches[found++] = i;
+    named[n] = 1;
+    for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) matches[found++] = byName.entries[k]!;
+  }
+  for (const p of past.projects!) {
+    for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) {
+      const i = byProject.entries[k]!;
+      if (!named[nameOf[i]!]) matches[found++] = i;
     }
   }
   return (past.matches = matches);
@@ -444,7 +447,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
   // Each kind of query has a function of its own: V8 optimises a function for the paths it has
   // seen run, and one function for all of them was sent back to slow code whenever a keystroke took
   // a path the last ones had not (dozens of times in the bench's first passes).
-  const found = queries.length > 1 ? scanWords(table, from, queries, stamp, candidates, count, best) : scanWord(table, from, queries, stamp, candidates, count, best);
+  const found = queries.length > 1 ? scanWords(table, from, queries, stamp, candidates, count, best) : scanLetter(table, from, queries, stamp, candidates, count, best);
   // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
   return candidates && found === count ? candidates : matchScratch.slice(0, found);
 }
@@ -542,20 +545,20 @@ function nameScoreOf(table: Table, query: FuzzyQuery, stamp: number, n: number):
   return memo.value[n]!;
 }
 
-/** One word, scored entry by entry among few candidates: each project and distinct name once. */
-function scanWord(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+/**
+ * One letter, when `oneLetter` cannot answer it: entry by entry, each project once; a name's
+ * bound is its exact score.
+ */
+function scanLetter(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
   const none = NO_MATCH;
   const boundOf = scoreBound;
   const exactOf = scoreAt;
   const ids = matchScratch;
   const query = queries[0]!;
-  // A single letter is scored exactly by its bound, and directly (cheaper than remembering it).
-  const letter = query.letter >= 0;
   const need = query.mask;
   const { letters, names, nameOf, projectOf, projects, rank } = table;
   const lengths = names.length;
   const { value: projectScore, stamp: projectStamp } = table.projectScores;
-  const { value: nameBound, stamp: boundStamp } = table.nameBounds;
   let worst = best.worstScore();
   let found = 0;
   for (let c = 0; c < count; c++) {
@@ -570,25 +573,17 @@ function scanWord(table: Table, from: number, queries: FuzzyQuery[], stamp: numb
       inProject = projectScore[p] = exactOf(query, projects, p);
       projectStamp[p] = stamp;
     }
-    let inName: number;
-    if (letter) inName = boundOf(query, names, n);
-    else if (boundStamp[n] === stamp) inName = nameBound[n]!;
-    else {
-      inName = nameBound[n] = boundOf(query, names, n);
-      boundStamp[n] = stamp;
-    }
-    let bound: number;
+    const inName = boundOf(query, names, n);
+    let score: number;
     if (inProject === none) {
       if (inName === none) continue;
-      bound = inName;
+      score = inName;
     } else {
-      bound = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+      score = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
     }
     ids[found++] = i;
-    if (bound < worst) continue;
-    const length = lengths[n]!;
-    if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-    best.offer(letter ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+    if (score < worst) continue;
+    best.offer(score, lengths[n]!, from, rank[i]!, i);
     worst = best.worstScore();
   }
   return found;
