@@ -107,7 +107,7 @@ interface Narrowed {
   projects?: Int32Array;
 }
 
-/** Entries grouped by some key: group `k`'s are `entries[start[k] .. start[k + 1]]`, ascending. */
+/** Entries grouped by some key: group `k`'s are `entries[start[k] .. start[k + 1]]`. */
 interface Groups {
   start: Int32Array;
   entries: Int32Array;
@@ -126,7 +126,11 @@ interface Table {
   projects: NameColumns;
   /** 0, 1, … for every distinct name. */
   allNames: Int32Array;
-  /** The entries of each distinct name, and of each project: a one-word search walks matching names and projects, not entries. */
+  /**
+   * The entries of each distinct name, and of each project (shortest name first), each by rank
+   * (an index's rank is its position): a one-word search walks matching names and projects, not
+   * entries, and what `best` turns down tells it to skip the rest of a name's or project's.
+   */
   byName: Groups;
   byProject: Groups;
   /**
@@ -183,6 +187,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
   const renumbered = new Int32Array(names.length);
   byLength.forEach((id, n) => (renumbered[id] = n));
   for (let i = 0; i < size; i++) nameOf[i] = renumbered[nameOf[i]!]!;
+  const byName = groupBy(nameOf, names.length);
   const nameColumnsOf = nameColumns(names);
   const projectColumns = nameColumns(projects);
   const table: Table = {
@@ -193,8 +198,8 @@ function tableOf(index: readonly RepoEntry[]): Table {
     projectOf,
     projects: projectColumns,
     allNames: Int32Array.from(names.keys()),
-    byName: groupBy(nameOf, names.length),
-    byProject: groupBy(projectOf, projects.length),
+    byName,
+    byProject: groupBy(projectOf, projects.length, byNameLength(nameColumnsOf.length, nameOf)),
     ...postings(nameColumnsOf, nameOf, projectColumns, projectOf),
     starting: [],
     containing: [],
@@ -207,13 +212,29 @@ function tableOf(index: readonly RepoEntry[]): Table {
   return table;
 }
 
-function groupBy(keyOf: Int32Array, keys: number): Groups {
+/** The entries by the length of their names, then by position (a counting sort). */
+function byNameLength(lengths: Int32Array, nameOf: Int32Array): Int32Array {
+  let longest = 0;
+  for (const length of lengths) longest = Math.max(longest, length);
+  const start = new Int32Array(longest + 2);
+  for (let i = 0; i < nameOf.length; i++) start[lengths[nameOf[i]!]! + 1]!++;
+  for (let l = 0; l <= longest; l++) start[l + 1]! += start[l]!;
+  const order = new Int32Array(nameOf.length);
+  for (let i = 0; i < nameOf.length; i++) order[start[lengths[nameOf[i]!]!]!++] = i;
+  return order;
+}
+
+/** The entries grouped by `keyOf`, each group in the order `visit` lists them (else ascending). */
+function groupBy(keyOf: Int32Array, keys: number, visit?: Int32Array): Groups {
   const start = new Int32Array(keys + 1);
   for (let i = 0; i < keyOf.length; i++) start[keyOf[i]! + 1]!++;
   for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
   const filled = start.slice(0, keys);
   const entries = new Int32Array(keyOf.length);
-  for (let i = 0; i < keyOf.length; i++) entries[filled[keyOf[i]!]!++] = i;
+  for (let k = 0; k < keyOf.length; k++) {
+    const i = visit ? visit[k]! : k;
+    entries[filled[keyOf[i]!]!++] = i;
+  }
   return { start, entries };
 }
 
@@ -500,15 +521,26 @@ function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
   let worst = best.worstScore();
   for (const p of matchedProjects) {
     const inProject = projectBound[p]!;
+    // Entries matched by the project alone score the project's score; once one is turned down, the
+    // later ones (no shorter names, later ranks) would be too.
+    let projectOnly = inProject >= worst;
     for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) {
       const i = byProject.entries[k]!;
       const n = nameOf[i]!;
       const inName = nameBound[n]!;
-      if (inName === none) total++;
-      const bound = inName > inProject ? inName : inProject;
-      if (bound < worst || !best.mightTake(bound, lengths[n]!, from, rank[i]!)) continue;
-      // Without the name, the project's score is the entry's.
-      best.offer(inName === none ? inProject : scoreOf(table, queries, stamp, i), lengths[n]!, from, rank[i]!, i);
+      if (inName === none) {
+        total++;
+        if (!projectOnly) continue;
+        if (!best.mightTake(inProject, lengths[n]!, from, rank[i]!)) {
+          projectOnly = false;
+          continue;
+        }
+        best.offer(inProject, lengths[n]!, from, rank[i]!, i);
+      } else {
+        const bound = inName > inProject ? inName : inProject;
+        if (bound < worst || !best.mightTake(bound, lengths[n]!, from, rank[i]!)) continue;
+        best.offer(scoreOf(table, queries, stamp, i), lengths[n]!, from, rank[i]!, i);
+      }
       worst = best.worstScore();
     }
   }
@@ -519,6 +551,8 @@ function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
 /**
  * Offers the entries of name `n` whose project does not match (the project pass offers the
  * others): their score is the name's, computed once and only if one of them could make `best`.
+ * They come by rank (an index's rank is its position), so the first one turned down says the rest
+ * would be too.
  */
 function offerName(table: Table, from: number, query: FuzzyQuery, stamp: number, n: number, nameBound: Float64Array, projectBound: Float64Array, best: Best): void {
   const bound = nameBound[n]!;
@@ -529,7 +563,8 @@ function offerName(table: Table, from: number, query: FuzzyQuery, stamp: number,
   let score: number | undefined;
   for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
     const i = byName.entries[k]!;
-    if (projectBound[projectOf[i]!] !== none || !best.mightTake(score ?? bound, length, from, rank[i]!)) continue;
+    if (projectBound[projectOf[i]!] !== none) continue;
+    if (!best.mightTake(score ?? bound, length, from, rank[i]!)) return;
     score ??= nameScoreOf(table, query, stamp, n);
     best.offer(score, length, from, rank[i]!, i);
   }
