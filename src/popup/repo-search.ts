@@ -124,8 +124,9 @@ interface Table {
   /** Each entry's project, as an index into `projects`. */
   projectOf: Int32Array;
   projects: NameColumns;
-  /** 0, 1, … for every distinct name. */
+  /** 0, 1, … for every distinct name, and for every project. */
   allNames: Int32Array;
+  allProjects: Int32Array;
   /**
    * The entries of each distinct name, and of each project (shortest name first), each by rank
    * (an index's rank is its position): a one-word search walks matching names and projects, not
@@ -198,6 +199,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
     projectOf,
     projects: projectColumns,
     allNames: Int32Array.from(names.keys()),
+    allProjects: Int32Array.from(projects.keys()),
     byName,
     byProject: groupBy(projectOf, projects.length, byNameLength(nameColumnsOf.length, nameOf)),
     ...postings(nameColumnsOf, nameOf, projectColumns, projectOf),
@@ -481,30 +483,16 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
  * up. Answers the matching names and projects.
  */
 function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: number, best: Best): Omit<Narrowed, 'tokens'> {
-  // Imports read once: the bench's loader (tsx, CommonJS) turns every read of an import into a getter call, which the bundled popup does not pay.
-  const none = NO_MATCH;
-  const exactOf = scoreAt;
   const query = queries[0]!;
-  const need = query.mask;
-  const { names, projects, byName, byProject, nameOf, rank } = table;
+  const { names, byName } = table;
   table.nameScores.ready(1);
-  const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores.ready(1);
+  const projectCount = table.projectScores.ready(1).count;
   const nameCount = names.start.length;
   // A recent shorter word's matches hold every match of this one.
   const past = namesFor(table, query.text);
-  const projectBound = denseBounds(projectCount, 0).fill(none);
-  const matchedProjects: number[] = [];
-  const projectCandidates = past ? past.projects!.length : projectCount;
-  for (let k = 0; k < projectCandidates; k++) {
-    const p = past ? past.projects![k]! : k;
-    const score = (projects.mask[p]! & need) === need ? exactOf(query, projects, p) : none;
-    projectScore[p] = score;
-    projectStamp[p] = stamp;
-    if (score === none) continue;
-    projectBound[p] = score * PROJECT_WEIGHT;
-    matchedProjects.push(p);
-  }
-  const nameBound = denseBounds(nameCount, projectCount).fill(none);
+  const projectBound = denseBounds(projectCount, 0).fill(NO_MATCH);
+  const matchedProjects = scoreProjects(table, query, stamp, past ? past.projects! : table.allProjects, projectBound);
+  const nameBound = denseBounds(nameCount, projectCount).fill(NO_MATCH);
   if (nameScratch.length < nameCount) nameScratch = new Int32Array(nameCount);
   const matchedNames = nameScratch;
   const candidates = past ? past.names! : table.allNames;
@@ -514,25 +502,55 @@ function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
   // Names starting with the word's first letter usually score highest: offered first, they fill the
   // best few early, and most other names stop at the worst kept.
   const head = query.text.charCodeAt(0);
-  const { codes, start, length: lengths } = names;
-  const starts = (n: number) => lengths[n]! > 0 && codes[start[n]!] === head;
-  for (let k = 0; k < matched; k++) if (starts(matchedNames[k]!)) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
-  // An entry whose project matches is counted and offered here, by the better of its name and project.
+  const heads = names.heads;
+  for (let k = 0; k < matched; k++) if (heads[matchedNames[k]!] === head) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  total += offerProjects(table, from, queries, stamp, matchedProjects, nameBound, projectBound, best);
+  for (let k = 0; k < matched; k++) if (heads[matchedNames[k]!] !== head) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  return { total, names: matchedNames.slice(0, matched), projects: matchedProjects };
+}
+
+/** Scores the word against projects `ids` (their bounds into `projectBound`); answers those it matches. */
+function scoreProjects(table: Table, query: FuzzyQuery, stamp: number, ids: Int32Array, projectBound: Float64Array): Int32Array {
+  const none = NO_MATCH;
+  const exactOf = scoreAt;
+  const { projects } = table;
+  const { value: projectScore, stamp: projectStamp } = table.projectScores;
+  const matched: number[] = [];
+  for (const p of ids) {
+    const score = (projects.mask[p]! & query.mask) === query.mask ? exactOf(query, projects, p) : none;
+    projectScore[p] = score;
+    projectStamp[p] = stamp;
+    if (score === none) continue;
+    projectBound[p] = score * PROJECT_WEIGHT;
+    matched.push(p);
+  }
+  return Int32Array.from(matched);
+}
+
+/**
+ * Offers the entries of the matching projects, by the better of their names' and their project's
+ * bounds; answers how many of them only the project matches (the names' sizes count the others).
+ */
+function offerProjects(table: Table, from: number, queries: FuzzyQuery[], stamp: number, matchedProjects: Int32Array, nameBound: Float64Array, projectBound: Float64Array, best: Best): number {
+  const none = NO_MATCH;
+  const { byProject, nameOf, rank } = table;
+  const lengths = table.names.length;
   let worst = best.worstScore();
+  let projectOnly = 0;
   for (const p of matchedProjects) {
     const inProject = projectBound[p]!;
     // Entries matched by the project alone score the project's score; once one is turned down, the
     // later ones (no shorter names, later ranks) would be too.
-    let projectOnly = inProject >= worst;
+    let offering = inProject >= worst;
     for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) {
       const i = byProject.entries[k]!;
       const n = nameOf[i]!;
       const inName = nameBound[n]!;
       if (inName === none) {
-        total++;
-        if (!projectOnly) continue;
+        projectOnly++;
+        if (!offering) continue;
         if (!best.mightTake(inProject, lengths[n]!, from, rank[i]!)) {
-          projectOnly = false;
+          offering = false;
           continue;
         }
         best.offer(inProject, lengths[n]!, from, rank[i]!, i);
@@ -544,8 +562,7 @@ function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
       worst = best.worstScore();
     }
   }
-  for (let k = 0; k < matched; k++) if (!starts(matchedNames[k]!)) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
-  return { total, names: matchedNames.slice(0, matched), projects: Int32Array.from(matchedProjects) };
+  return projectOnly;
 }
 
 /**
@@ -772,7 +789,7 @@ function startingWith(table: Table, letter: number): Int32Array {
 function containing(table: Table, letter: number): { names: Int32Array; projects: Int32Array } {
   const bit = 1 << (letter - 97);
   const having = (cols: NameColumns, ids: Int32Array) => ids.filter((k) => (cols.mask[k]! & bit) !== 0);
-  return (table.containing[letter - 97] ??= { names: having(table.names, table.allNames), projects: having(table.projects, Int32Array.from(table.projects.mask.keys())) });
+  return (table.containing[letter - 97] ??= { names: having(table.names, table.allNames), projects: having(table.projects, table.allProjects) });
 }
 
 /**
