@@ -1,6 +1,6 @@
 import type { RepoSummary } from '../shared/messages';
 import { queryTokens } from './query';
-import { boundNames, fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
+import { boundNames, fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type Match, type NameColumns, type Prepared } from './fuzzy';
 
 /**
  * Searching organizations' repositories by repository and project name. The index is built once
@@ -729,18 +729,21 @@ function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number):
 }
 
 /** Highlight positions for one shown hit (computed only for what is drawn): each word where it scored best. */
-function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: number): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
+function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: number, matched: Map<number, Match | undefined>): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
   const n = table.nameOf[i]!;
   let name: number[] = [];
   let project: number[] = [];
   const p = table.projectOf[i]!;
   for (let t = 0; t < queries.length; t++) {
-    const inName = matchAt(queries[t]!, table.names, n);
+    // The best few often share a name (in several projects): matched once.
+    const key = t * table.names.start.length + n;
+    if (!matched.has(key)) matched.set(key, matchAt(queries[t]!, table.names, n));
+    const inName = matched.get(key);
     const inProject = projectScoreOf(table, queries, stamp, t, p);
     if (inName && (inProject === NO_MATCH || inName.score >= inProject * PROJECT_WEIGHT)) name = union(name, inName.positions);
     else project = union(project, matchAt(queries[t]!, table.projects, p)?.positions ?? []);
   }
-  return { namePositions: name, projectPositions: project };
+  return { namePositions: [...name], projectPositions: project };
 }
 
 /** Two ascending lists of positions as one, without repeats (two words can match the same letter). */
@@ -845,10 +848,11 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
     total += matches.length;
     return table;
   });
+  const matched = tables.map(() => new Map<number, Match | undefined>());
   const hits = best.sorted().map((x): RepoHit => {
     const list = best.from[x]!;
     const i = best.at[x]!;
-    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, stamp, i) };
+    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, stamp, i, matched[list]!) };
   });
   return { hits, total };
 }
