@@ -5,11 +5,12 @@ import { boundNames, fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, 
 /**
  * Searching organizations' repositories by repository and project name. The index is built once
  * per list (one per organization); a search can cover several at once (`searchLists`). A search
- * starts from the entries holding the query's rarest letter, or from the matches of a recent
- * shorter query (kept per index) when typing on, scores each project and each distinct name once,
- * computes an exact score only where a cheap upper bound could still make the best `limit`, and
- * keeps those in a bounded heap without sorting every match: typing stays under a millisecond a
- * keystroke with fifty thousand repositories.
+ * starts from the matches of a recent shorter query (kept per index) when typing on, or from the
+ * entries holding the query's rarest letter; one word is searched by distinct name and project
+ * rather than entry by entry. Each project and each distinct name is scored once, exactly only
+ * where a cheap upper bound could still make the best `limit`, and those are kept in a bounded
+ * heap without sorting every match: typing stays around a millisecond a keystroke with fifty
+ * thousand repositories.
  */
 
 export { queryTokens };
@@ -476,7 +477,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
 }
 
 /**
- * One word (not one letter letter a–z): every distinct name and project it could match is
+ * One word (not one letter a–z): every distinct name and project it could match is
  * bounded, then only the entries of matching names and projects are visited, a name's at all only
  * when its bound could still make `best`. A short word matches most entries, and a pass over them
  * all cost more than the rest of the search; walking names instead, the count is their sizes added
