@@ -1,15 +1,16 @@
 import type { RepoSummary } from '../shared/messages';
 import { queryTokens } from './query';
-import { fuzzyQuery, isSubsequence, looseBound, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type NameColumns, type Prepared } from './fuzzy';
+import { boundNames, fuzzyQuery, isSubsequence, matchAt, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound, type FuzzyQuery, type Match, type NameColumns, type Prepared } from './fuzzy';
 
 /**
  * Searching organizations' repositories by repository and project name. The index is built once
  * per list (one per organization); a search can cover several at once (`searchLists`). A search
- * starts from the entries holding the query's rarest letter, or from the matches of a recent
- * shorter query (kept per index) when typing on, scores each project and each distinct name once,
- * computes an exact score only where a cheap upper bound could still make the best `limit`, and
- * keeps those in a bounded heap without sorting every match: typing stays under a millisecond a
- * keystroke with fifty thousand repositories.
+ * starts from the matches of a recent shorter query (kept per index) when typing on, or from the
+ * entries holding the query's rarest letter; one word is searched by distinct name and project
+ * rather than entry by entry. Each project and each distinct name is scored once, exactly only
+ * where a cheap upper bound could still make the best `limit`, and those are kept in a bounded
+ * heap without sorting every match: typing stays around a millisecond a keystroke with fifty
+ * thousand repositories.
  */
 
 export { queryTokens };
@@ -95,16 +96,28 @@ function inOrder(repos: readonly RepoSummary[], order: Intl.Collator): boolean {
   return true;
 }
 
-/** A past query and every entry (index position, ascending) that matched it. */
+/** A past query and what matched it. */
 interface Narrowed {
   tokens: string[];
-  matches: Int32Array;
+  /** How many entries matched. */
+  total: number;
+  /** Every entry that matched (index positions); a one-word search's, made from `names` and `projects` when first asked for. */
+  matches?: Int32Array;
+  /** A one-word search's: the distinct names and the projects it matched (an entry matches when either does). */
+  names?: Int32Array;
+  projects?: Int32Array;
+}
+
+/** Entries grouped by some key: group `k`'s are `entries[start[k] .. start[k + 1]]`. */
+interface Groups {
+  start: Int32Array;
+  entries: Int32Array;
 }
 
 /** What a search reads per entry, in flat arrays, plus the recent queries to narrow from. */
 interface Table {
   size: number;
-  /** The distinct repository names (several projects and organizations reuse names): each is scored once per search. */
+  /** The distinct repository names (several projects and organizations reuse names), shortest first: each is scored once per search. */
   names: NameColumns;
   /** Each entry's name, as an index into `names`. */
   nameOf: Int32Array;
@@ -112,6 +125,16 @@ interface Table {
   /** Each entry's project, as an index into `projects`. */
   projectOf: Int32Array;
   projects: NameColumns;
+  /** 0, 1, … for every distinct name, and for every project. */
+  allNames: Int32Array;
+  allProjects: Int32Array;
+  /**
+   * The entries of each distinct name, and of each project (shortest name first), each by rank
+   * (an index's rank is its position): a one-word search walks matching names and projects, not
+   * entries, and what `best` turns down tells it to skip the rest of a name's or project's.
+   */
+  byName: Groups;
+  byProject: Groups;
   /**
    * Per letter a–z, the entries (ascending) whose name or project contains it: a query with that
    * letter, in any word, can only match among them.
@@ -121,8 +144,10 @@ interface Table {
   letters: Int32Array;
   /** Per letter a–z, the entries whose name starts with it (made when first asked for). */
   starting: (Int32Array | undefined)[];
+  /** Per letter a–z, the distinct names and the projects that contain it (made when first asked for). */
+  containing: ({ names: Int32Array; projects: Int32Array } | undefined)[];
   recent: Narrowed[];
-  /** Per search: each project's score, each name's upper bound, each name's exact score. */
+  /** Per search: each project's score, each name's upper bound (several words), each name's exact score. */
   projectScores: Memo;
   nameBounds: Memo;
   nameScores: Memo;
@@ -140,7 +165,7 @@ function tableOf(index: readonly RepoEntry[]): Table {
   const nameOf = new Int32Array(size);
   const projects: Prepared[] = [];
   const projectIds = new Map<Prepared, number>();
-  const names: Prepared[] = [];
+  const firstSeen: Prepared[] = [];
   const nameIds = new Map<string, number>();
   index.forEach((e, i) => {
     rank[i] = e.rank;
@@ -152,11 +177,19 @@ function tableOf(index: readonly RepoEntry[]): Table {
     projectOf[i] = id;
     let name = nameIds.get(e.name.text);
     if (name === undefined) {
-      name = names.push(e.name) - 1;
+      name = firstSeen.push(e.name) - 1;
       nameIds.set(e.name.text, name);
     }
     nameOf[i] = name;
   });
+  // Distinct names numbered shortest first: of equal scores the shorter ranks first, so a search
+  // that walks names in this order fills the best few early, reading every array front to back.
+  const byLength = Array.from(firstSeen.keys()).toSorted((a, b) => firstSeen[a]!.lower.length - firstSeen[b]!.lower.length || a - b);
+  const names = byLength.map((id) => firstSeen[id]!);
+  const renumbered = new Int32Array(names.length);
+  byLength.forEach((id, n) => (renumbered[id] = n));
+  for (let i = 0; i < size; i++) nameOf[i] = renumbered[nameOf[i]!]!;
+  const byName = groupBy(nameOf, names.length);
   const nameColumnsOf = nameColumns(names);
   const projectColumns = nameColumns(projects);
   const table: Table = {
@@ -166,8 +199,13 @@ function tableOf(index: readonly RepoEntry[]): Table {
     rank,
     projectOf,
     projects: projectColumns,
+    allNames: Int32Array.from(names.keys()),
+    allProjects: Int32Array.from(projects.keys()),
+    byName,
+    byProject: groupBy(projectOf, projects.length, byNameLength(nameColumnsOf.length, nameOf)),
     ...postings(nameColumnsOf, nameOf, projectColumns, projectOf),
     starting: [],
+    containing: [],
     recent: [],
     projectScores: new Memo(projects.length),
     nameBounds: new Memo(names.length),
@@ -175,6 +213,32 @@ function tableOf(index: readonly RepoEntry[]): Table {
   };
   tableCache.set(index, table);
   return table;
+}
+
+/** The entries by the length of their names, then by position (a counting sort). */
+function byNameLength(lengths: Int32Array, nameOf: Int32Array): Int32Array {
+  let longest = 0;
+  for (const length of lengths) longest = Math.max(longest, length);
+  const start = new Int32Array(longest + 2);
+  for (let i = 0; i < nameOf.length; i++) start[lengths[nameOf[i]!]! + 1]!++;
+  for (let l = 0; l <= longest; l++) start[l + 1]! += start[l]!;
+  const order = new Int32Array(nameOf.length);
+  for (let i = 0; i < nameOf.length; i++) order[start[lengths[nameOf[i]!]!]!++] = i;
+  return order;
+}
+
+/** The entries grouped by `keyOf`, each group in the order `visit` lists them (else ascending). */
+function groupBy(keyOf: Int32Array, keys: number, visit?: Int32Array): Groups {
+  const start = new Int32Array(keys + 1);
+  for (let i = 0; i < keyOf.length; i++) start[keyOf[i]! + 1]!++;
+  for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+  const filled = start.slice(0, keys);
+  const entries = new Int32Array(keyOf.length);
+  for (let k = 0; k < keyOf.length; k++) {
+    const i = visit ? visit[k]! : k;
+    entries[filled[keyOf[i]!]!++] = i;
+  }
+  return { start, entries };
 }
 
 function postings(names: NameColumns, nameOf: Int32Array, projects: NameColumns, projectOf: Int32Array): Pick<Table, 'withLetter' | 'letters'> {
@@ -219,15 +283,48 @@ function candidatesFor(table: Table, tokens: readonly string[]): Int32Array | un
       if (!best || list.length < best.length) best = list;
     }
   }
+  let narrowest: Narrowed | undefined;
   for (const past of table.recent) {
-    if ((!best || past.matches.length < best.length) && narrows(tokens, past.tokens)) best = past.matches;
+    if (past.total < (narrowest?.total ?? best?.length ?? Infinity) && narrows(tokens, past.tokens)) narrowest = past;
   }
-  return best;
+  return narrowest ? matchesOf(table, narrowest) : best;
 }
 
-function remember(table: Table, tokens: string[], matches: Int32Array): void {
+/** A recent one-word query's matching names and projects, the fewest names, that contain every match of one word. */
+function namesFor(table: Table, word: string): Narrowed | undefined {
+  let narrowest: Narrowed | undefined;
+  for (const past of table.recent) {
+    if (past.names && (!narrowest || past.names.length < narrowest.names!.length) && narrows([word], past.tokens)) narrowest = past;
+  }
+  return narrowest;
+}
+
+/**
+ * The entries a past query matched: those of its names, shortest name first (their order makes
+ * the best few fill early), then those matched only by their project.
+ */
+function matchesOf(table: Table, past: Narrowed): Int32Array {
+  if (past.matches) return past.matches;
+  const { byName, byProject, nameOf } = table;
+  const named = new Uint8Array(byName.start.length - 1);
+  const matches = new Int32Array(past.total);
+  let found = 0;
+  for (const n of past.names!) {
+    named[n] = 1;
+    for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) matches[found++] = byName.entries[k]!;
+  }
+  for (const p of past.projects!) {
+    for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) {
+      const i = byProject.entries[k]!;
+      if (!named[nameOf[i]!]) matches[found++] = i;
+    }
+  }
+  return (past.matches = matches);
+}
+
+function remember(table: Table, tokens: string[], found: Omit<Narrowed, 'tokens'>): void {
   const recent = table.recent.filter((past) => !sameTokens(past.tokens, tokens));
-  recent.unshift({ tokens, matches });
+  recent.unshift({ tokens, ...found });
   table.recent = recent.slice(0, RECENT_QUERIES);
 }
 
@@ -319,8 +416,9 @@ class Best {
   }
 }
 
-// Scratch for one table's matches, reused: a keystroke allocates little.
+// Scratch for one table's matching entries, and a one-word search's matching names, reused: a keystroke allocates little.
 let matchScratch = new Int32Array(1024);
+let nameScratch = new Int32Array(1024);
 
 // Scratch for a one-word search's bounds per project, then per distinct name (`denseBounds`), reused.
 let boundScratch = new Float64Array(1024);
@@ -366,118 +464,199 @@ let searches = 0;
  */
 function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, best: Best): Int32Array {
   const count = candidates ? candidates.length : table.size;
-  // Imports read once: the bench's loader (tsx, CommonJS) turns every read of an import into a getter call, which the bundled popup does not pay.
+  if (matchScratch.length < count) matchScratch = new Int32Array(count);
+  table.projectScores.ready(queries.length);
+  table.nameBounds.ready(queries.length);
+  table.nameScores.ready(queries.length);
+  // Each kind of query has a function of its own: V8 optimises a function for the paths it has
+  // seen run, and one function for all of them was sent back to slow code whenever a keystroke took
+  // a path the last ones had not (dozens of times in the bench's first passes).
+  const found = queries.length > 1 ? scanWords(table, from, queries, stamp, candidates, count, best) : scanLetter(table, from, queries, stamp, candidates, count, best);
+  // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
+  return candidates && found === count ? candidates : matchScratch.slice(0, found);
+}
+
+/**
+ * One word (not one letter a–z): every distinct name and project it could match is
+ * bounded, then only the entries of matching names and projects are visited, a name's at all only
+ * when its bound could still make `best`. A short word matches most entries, and a pass over them
+ * all cost more than the rest of the search; walking names instead, the count is their sizes added
+ * up. Answers the matching names and projects.
+ */
+function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: number, best: Best): Omit<Narrowed, 'tokens'> {
+  const query = queries[0]!;
+  const { names, byName } = table;
+  table.nameScores.ready(1);
+  const projectCount = table.projectScores.ready(1).count;
+  const nameCount = names.start.length;
+  // A recent shorter word's matches hold every match of this one.
+  const past = namesFor(table, query.text);
+  const projectBound = denseBounds(projectCount, 0).fill(NO_MATCH);
+  const matchedProjects = scoreProjects(table, query, stamp, past ? past.projects! : table.allProjects, projectBound);
+  const nameBound = denseBounds(nameCount, projectCount).fill(NO_MATCH);
+  if (nameScratch.length < nameCount) nameScratch = new Int32Array(nameCount);
+  const matchedNames = nameScratch;
+  const candidates = past ? past.names! : table.allNames;
+  const matched = boundNames(query, names, candidates, candidates.length, nameBound, matchedNames);
+  let total = 0;
+  for (let k = 0; k < matched; k++) total += byName.start[matchedNames[k]! + 1]! - byName.start[matchedNames[k]!]!;
+  // Names starting with the word's first letter usually score highest: offered first, they fill the
+  // best few early, and most other names stop at the worst kept.
+  const head = query.text.charCodeAt(0);
+  const heads = names.heads;
+  for (let k = 0; k < matched; k++) if (heads[matchedNames[k]!] === head) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  total += offerProjects(table, from, queries, stamp, matchedProjects, nameBound, projectBound, best);
+  for (let k = 0; k < matched; k++) if (heads[matchedNames[k]!] !== head) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  return { total, names: matchedNames.slice(0, matched), projects: matchedProjects };
+}
+
+/** Scores the word against projects `ids` (their bounds into `projectBound`); answers those it matches. */
+function scoreProjects(table: Table, query: FuzzyQuery, stamp: number, ids: Int32Array, projectBound: Float64Array): Int32Array {
+  const none = NO_MATCH;
+  const exactOf = scoreAt;
+  const { projects } = table;
+  const { value: projectScore, stamp: projectStamp } = table.projectScores;
+  const matched: number[] = [];
+  for (const p of ids) {
+    const score = (projects.mask[p]! & query.mask) === query.mask ? exactOf(query, projects, p) : none;
+    projectScore[p] = score;
+    projectStamp[p] = stamp;
+    if (score === none) continue;
+    projectBound[p] = score * PROJECT_WEIGHT;
+    matched.push(p);
+  }
+  return Int32Array.from(matched);
+}
+
+/**
+ * Offers the entries of the matching projects, by the better of their names' and their project's
+ * bounds; answers how many of them only the project matches (the names' sizes count the others).
+ */
+function offerProjects(table: Table, from: number, queries: FuzzyQuery[], stamp: number, matchedProjects: Int32Array, nameBound: Float64Array, projectBound: Float64Array, best: Best): number {
+  const none = NO_MATCH;
+  const { byProject, nameOf, rank } = table;
+  const lengths = table.names.length;
+  let worst = best.worstScore();
+  let projectOnly = 0;
+  for (const p of matchedProjects) {
+    const inProject = projectBound[p]!;
+    // Entries matched by the project alone score the project's score; once one is turned down, the
+    // later ones (no shorter names, later ranks) would be too.
+    let offering = inProject >= worst;
+    for (let k = byProject.start[p]!; k < byProject.start[p + 1]!; k++) {
+      const i = byProject.entries[k]!;
+      const n = nameOf[i]!;
+      const inName = nameBound[n]!;
+      if (inName === none) {
+        projectOnly++;
+        if (!offering) continue;
+        if (!best.mightTake(inProject, lengths[n]!, from, rank[i]!)) {
+          offering = false;
+          continue;
+        }
+        best.offer(inProject, lengths[n]!, from, rank[i]!, i);
+      } else {
+        const bound = inName > inProject ? inName : inProject;
+        if (bound < worst || !best.mightTake(bound, lengths[n]!, from, rank[i]!)) continue;
+        best.offer(scoreOf(table, queries, stamp, i), lengths[n]!, from, rank[i]!, i);
+      }
+      worst = best.worstScore();
+    }
+  }
+  return projectOnly;
+}
+
+/**
+ * Offers the entries of name `n` whose project does not match (the project pass offers the
+ * others): their score is the name's, computed once and only if one of them could make `best`.
+ * They come by rank (an index's rank is its position), so the first one turned down says the rest
+ * would be too.
+ */
+function offerName(table: Table, from: number, query: FuzzyQuery, stamp: number, n: number, nameBound: Float64Array, projectBound: Float64Array, best: Best): void {
+  const bound = nameBound[n]!;
+  if (bound < best.worstScore()) return;
+  const none = NO_MATCH;
+  const { byName, projectOf, rank } = table;
+  const length = table.names.length[n]!;
+  let score: number | undefined;
+  for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
+    const i = byName.entries[k]!;
+    if (projectBound[projectOf[i]!] !== none) continue;
+    if (!best.mightTake(score ?? bound, length, from, rank[i]!)) return;
+    score ??= nameScoreOf(table, query, stamp, n);
+    best.offer(score, length, from, rank[i]!, i);
+  }
+}
+
+/** Name `n`'s exact score for a one-word search. */
+function nameScoreOf(table: Table, query: FuzzyQuery, stamp: number, n: number): number {
+  const memo = table.nameScores;
+  if (memo.stamp[n] !== stamp) {
+    memo.value[n] = scoreAt(query, table.names, n);
+    memo.stamp[n] = stamp;
+  }
+  return memo.value[n]!;
+}
+
+/**
+ * One letter, when `oneLetter` cannot answer it: entry by entry, each project once; a name's
+ * bound is its exact score.
+ */
+function scanLetter(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
   const none = NO_MATCH;
   const boundOf = scoreBound;
-  const loose = looseBound;
   const exactOf = scoreAt;
-  if (matchScratch.length < count) matchScratch = new Int32Array(count);
+  const ids = matchScratch;
+  const query = queries[0]!;
+  const need = query.mask;
+  const { letters, names, nameOf, projectOf, projects, rank } = table;
+  const lengths = names.length;
+  const { value: projectScore, stamp: projectStamp } = table.projectScores;
+  let worst = best.worstScore();
+  let found = 0;
+  for (let c = 0; c < count; c++) {
+    const i = candidates ? candidates[c]! : c;
+    // Most entries that cannot match stop here, on one number.
+    if ((letters[i]! & need) !== need) continue;
+    const p = projectOf[i]!;
+    const n = nameOf[i]!;
+    let inProject: number;
+    if (projectStamp[p] === stamp) inProject = projectScore[p]!;
+    else {
+      inProject = projectScore[p] = exactOf(query, projects, p);
+      projectStamp[p] = stamp;
+    }
+    const inName = boundOf(query, names, n);
+    let score: number;
+    if (inProject === none) {
+      if (inName === none) continue;
+      score = inName;
+    } else {
+      score = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
+    }
+    ids[found++] = i;
+    if (score < worst) continue;
+    best.offer(score, lengths[n]!, from, rank[i]!, i);
+    worst = best.worstScore();
+  }
+  return found;
+}
+
+/** Several words: an entry's bound adds up each word's, stopping at the first word it lacks. */
+function scanWords(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+  const none = NO_MATCH;
+  const boundOf = scoreBound;
+  const exactOf = scoreAt;
   const ids = matchScratch;
   const { names, nameOf, projectOf, projects, rank } = table;
   const lengths = names.length;
   const words = queries.length;
-  const projectMemo = table.projectScores.ready(words);
-  const boundMemo = table.nameBounds.ready(words);
-  table.nameScores.ready(words);
-  const { value: projectScore, stamp: projectStamp } = projectMemo;
-  const { value: nameBound, stamp: boundStamp } = boundMemo;
-  const projectCount = projectMemo.count;
-  const nameCount = boundMemo.count;
+  const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores;
+  const { value: nameBound, stamp: boundStamp, count: nameCount } = table.nameBounds;
   // Single letters are scored exactly by their bound.
   const exact = queries.every((q) => q.letter >= 0);
   let worst = best.worstScore();
   let found = 0;
-  if (words === 1) {
-    // The usual one word, with its arrays at hand; a single letter is scored directly (cheaper than remembering it).
-    const query = queries[0]!;
-    const letter = query.letter >= 0;
-    const need = query.mask;
-    const { letters } = table;
-    if (!letter && count >= nameCount) {
-      // Most of the table is searched (a short query): every distinct name and project is bounded
-      // in one pass first, so the pass over the entries reads two numbers each and calls nothing.
-      const projectBound = denseBounds(projectCount, 0);
-      for (let p = 0; p < projectCount; p++) {
-        const score = exactOf(query, projects, p);
-        projectScore[p] = score;
-        projectStamp[p] = stamp;
-        projectBound[p] = score === none ? none : score * PROJECT_WEIGHT;
-      }
-      const dense = denseBounds(nameCount, projectCount);
-      // Most names lack a letter: told by their mask here, without a call.
-      const nameMask = names.mask;
-      for (let n = 0; n < nameCount; n++) dense[n] = (nameMask[n]! & need) === need ? loose(query, names, n) : none;
-      // Names starting with the query's first letter usually score highest: offered first, they fill
-      // the best few early, and the pass below (which skips them) mostly stops at `worst`. Any of
-      // them that is no candidate does not match, so has no bound.
-      const head = query.text.charCodeAt(0);
-      const first = head >= 97 && head <= 122 ? startingWith(table, head) : undefined;
-      if (first) {
-        for (const i of first) {
-          const n = nameOf[i]!;
-          const inName = dense[n]!;
-          const inProject = projectBound[projectOf[i]!]!;
-          const bound = inName > inProject ? inName : inProject;
-          if (bound === none || bound < worst) continue;
-          const length = lengths[n]!;
-          if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-          best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-          worst = best.worstScore();
-        }
-      }
-      const { codes, start } = names;
-      for (let c = 0; c < count; c++) {
-        const i = candidates ? candidates[c]! : c;
-        const n = nameOf[i]!;
-        const inName = dense[n]!;
-        const inProject = projectBound[projectOf[i]!]!;
-        const bound = inName > inProject ? inName : inProject;
-        // Counted without a branch: whether an entry matches is as good as random, which a branch mispredicts.
-        ids[found] = i;
-        found += bound === none ? 0 : 1;
-        if (bound < worst || bound === none || (first && codes[start[n]!] === head)) continue;
-        const length = lengths[n]!;
-        if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-        best.offer(scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-        worst = best.worstScore();
-      }
-      return candidates && found === count ? candidates : ids.slice(0, found);
-    }
-    for (let c = 0; c < count; c++) {
-      const i = candidates ? candidates[c]! : c;
-      // Most entries that cannot match stop here, on one number.
-      if ((letters[i]! & need) !== need) continue;
-      const p = projectOf[i]!;
-      const n = nameOf[i]!;
-      let inProject: number;
-      if (projectStamp[p] === stamp) inProject = projectScore[p]!;
-      else {
-        inProject = projectScore[p] = exactOf(query, projects, p);
-        projectStamp[p] = stamp;
-      }
-      let inName: number;
-      if (letter) inName = boundOf(query, names, n);
-      else if (boundStamp[n] === stamp) inName = nameBound[n]!;
-      else {
-        inName = nameBound[n] = boundOf(query, names, n);
-        boundStamp[n] = stamp;
-      }
-      let bound: number;
-      if (inProject === none) {
-        if (inName === none) continue;
-        bound = inName;
-      } else {
-        bound = inName === none ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
-      }
-      ids[found++] = i;
-      if (bound < worst) continue;
-      const length = lengths[n]!;
-      if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-      best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
-      worst = best.worstScore();
-    }
-    return candidates && found === count ? candidates : ids.slice(0, found);
-  }
   for (let c = 0; c < count; c++) {
     const i = candidates ? candidates[c]! : c;
     const p = projectOf[i]!;
@@ -515,8 +694,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
     best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
     worst = best.worstScore();
   }
-  // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
-  return candidates && found === count ? candidates : ids.slice(0, found);
+  return found;
 }
 
 /** The project's score for word `t` in this search, computed if the scan did not need it. */
@@ -552,18 +730,21 @@ function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number):
 }
 
 /** Highlight positions for one shown hit (computed only for what is drawn): each word where it scored best. */
-function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: number): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
+function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: number, matched: Map<number, Match | undefined>): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
   const n = table.nameOf[i]!;
   let name: number[] = [];
   let project: number[] = [];
   const p = table.projectOf[i]!;
   for (let t = 0; t < queries.length; t++) {
-    const inName = matchAt(queries[t]!, table.names, n);
+    // The best few often share a name (in several projects): matched once.
+    const key = t * table.names.start.length + n;
+    if (!matched.has(key)) matched.set(key, matchAt(queries[t]!, table.names, n));
+    const inName = matched.get(key);
     const inProject = projectScoreOf(table, queries, stamp, t, p);
     if (inName && (inProject === NO_MATCH || inName.score >= inProject * PROJECT_WEIGHT)) name = union(name, inName.positions);
     else project = union(project, matchAt(queries[t]!, table.projects, p)?.positions ?? []);
   }
-  return { namePositions: name, projectPositions: project };
+  return { namePositions: [...name], projectPositions: project };
 }
 
 /** Two ascending lists of positions as one, without repeats (two words can match the same letter). */
@@ -608,6 +789,13 @@ function startingWith(table: Table, letter: number): Int32Array {
   return (table.starting[letter - 97] = Int32Array.from(found));
 }
 
+/** The distinct names and the projects that contain the letter a–z `letter`; made once per table and letter. */
+function containing(table: Table, letter: number): { names: Int32Array; projects: Int32Array } {
+  const bit = 1 << (letter - 97);
+  const having = (cols: NameColumns, ids: Int32Array) => ids.filter((k) => (cols.mask[k]! & bit) !== 0);
+  return (table.containing[letter - 97] ??= { names: having(table.names, table.allNames), projects: having(table.projects, table.allProjects) });
+}
+
 /**
  * The best `limit` repositories for `query`, best first, and how many matched in all. An empty
  * query lists the index in its order. Safe to call with any index and query in any order; typing
@@ -646,19 +834,26 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
         best.offer(scoreBound(queries[0]!, table.names, n), table.names.length[n]!, list, table.rank[i]!, i);
       }
       const matches = table.withLetter[letter - 97]!;
-      remember(table, tokens, matches);
+      remember(table, tokens, { total: matches.length, matches, ...containing(table, letter) });
       total += matches.length;
       return table;
     }
+    if (queries.length === 1 && queries[0]!.letter < 0) {
+      const found = searchWord(table, list, queries, stamp, best);
+      remember(table, tokens, found);
+      total += found.total;
+      return table;
+    }
     const matches = scan(table, list, queries, stamp, candidatesFor(table, tokens), best);
-    remember(table, tokens, matches);
+    remember(table, tokens, { total: matches.length, matches });
     total += matches.length;
     return table;
   });
+  const matched = tables.map(() => new Map<number, Match | undefined>());
   const hits = best.sorted().map((x): RepoHit => {
     const list = best.from[x]!;
     const i = best.at[x]!;
-    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, stamp, i) };
+    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, stamp, i, matched[list]!) };
   });
   return { hits, total };
 }

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzyMatch, fuzzyQuery, isSubsequence, looseBound, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
+import { boundNames, fuzzyMatch, fuzzyQuery, isSubsequence, looseBound, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
 import { indexRepos, queryTokens, searchLists, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
 import { sortRepos } from '../../src/shared/list-cache';
 import type { RepoSummary } from '../../src/shared/messages';
@@ -311,6 +311,13 @@ describe('searchRepos ranking', () => {
     expect(ranked('alp', repos, 3)).toEqual(['alpha', 'alphas', 'alpha-1']);
   });
 
+  it('ranks repositories that only their project matches by name length too, wherever they stand in the list', () => {
+    const repos = [repo('a1', 'Cab Core'), repo('ab', 'Cab Core'), repo('b', 'Cab Core'), repo('abc', 'Other')];
+    expect(ranked('cc', repos, 1)).toEqual(['b']);
+    expect(ranked('cc', repos, 2)).toEqual(['b', 'a1']);
+    expect(searchRepos(indexRepos(repos), 'cc', 1).total).toBe(3);
+  });
+
   it('matches words against the project when the repository name lacks them, counting them a little less', () => {
     const repos = [repo('billing-api', 'Contoso Retail'), repo('contoso-billing', 'Fabrikam'), repo('orders', 'Contoso Retail')];
     expect(ranked('contoso bill', repos)).toEqual(['contoso-billing', 'billing-api']);
@@ -345,7 +352,17 @@ describe('indexRepos', () => {
   });
 });
 
+const exactOne = (q: string, name: string) => scoreAt(fuzzyQuery(q), nameColumns([prepare(name)]), 0);
+const boundOne = (q: string, name: string) => scoreBound(fuzzyQuery(q), nameColumns([prepare(name)]), 0);
+
 describe('scoreBound', () => {
+  it('is the exact score of a name that starts with the query (letters a–z), whatever else the name has at its word starts', () => {
+    // Later letters that also stand at word starts elsewhere in the name (o, t, s) or at its start (c) no longer raise the bound.
+    for (const [q, name] of [['contoso', 'Contoso.Orders.Tools'], ['co', 'Contoso.Catalog'], ['cac', 'cache-cache'], ['web', 'web-eyes-bob']]) expect(boundOne(q!, name!)).toBe(exactOne(q!, name!));
+    // A camel hump right after the letter before counts both.
+    expect(boundOne('ab', 'aBc')).toBe(exactOne('ab', 'aBc'));
+  });
+
   it('is never below the score, and says no match exactly when there is none', () => {
     const text = fc.string({ unit: fc.constantFrom(...'abcAB-_. 1é'), minLength: 1, maxLength: 30 });
     fc.assert(
@@ -357,7 +374,29 @@ describe('scoreBound', () => {
         expect(bound === NO_MATCH).toBe(exact === NO_MATCH);
         expect(bound).toBeGreaterThanOrEqual(exact);
       }),
-      { numRuns: 2000 },
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('boundNames', () => {
+  it('gives each name looseBound, and lists exactly the names it can match, in the order asked', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'abcAB-_. 1é'), maxLength: 14 });
+    const long = fc.constantFrom(`${'x'.repeat(260)}ab`, `a${'b'.repeat(300)}`, `${'c'.repeat(255)}-ba`);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'abcz-1'), minLength: 1, maxLength: 3 }), fc.array(fc.oneof({ weight: 9, arbitrary: text }, { weight: 1, arbitrary: long }), { minLength: 1, maxLength: 12 }), fc.boolean(), (q, texts, reversed) => {
+        const query = fuzzyQuery(q);
+        const cols = nameColumns(texts.map(prepare));
+        const ids = Int32Array.from(texts.keys());
+        if (reversed) ids.reverse();
+        const out = new Float64Array(texts.length).fill(-1);
+        const matched = new Int32Array(texts.length);
+        const count = boundNames(query, cols, ids, ids.length, out, matched);
+        const expected = [...ids].filter((i) => looseBound(query, cols, i) !== NO_MATCH);
+        expect(Array.from(matched.subarray(0, count))).toEqual(expected);
+        for (const i of ids) expect(out[i]).toBe(expected.includes(i) ? looseBound(query, cols, i) : -1);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
@@ -385,6 +424,36 @@ describe('searchLists: several organizations at once', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('ranks and counts like scoring every entry when names repeat across projects and scores tie, typing on and back', () => {
+    // Few name parts: the same names in many projects, many equal scores and lengths, projects that
+    // match alone, and long names; what the search skips (names, projects, the rest of a name's or a
+    // project's entries once the best few turn one down) must never change what it answers.
+    const part = fc.constantFrom('ab', 'Ab', 'abc', 'b', 'ca', 'cab', 'a1', 'x'.repeat(250));
+    const name = fc.oneof({ weight: 2, arbitrary: part }, { weight: 1, arbitrary: fc.tuple(part, fc.constantFrom('', '-', '.'), part).map(([x, sep, y]) => `${x}${sep}${y}`) });
+    const project = fc.constantFrom('Alpha', 'ab', 'Cab Core', 'b-a', 'BA', 'Other');
+    const list = fc.array(fc.record({ name, project }), { minLength: 1, maxLength: 100 }).map((rows) => sortRepos(rows.map((r, i) => ({ ...repo(r.name, r.project), id: `r${i}` }))));
+    const typing = fc.array(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...'abc').map((ch): Edit => ({ type: 'type', ch })) },
+        { weight: 1, arbitrary: fc.constantFrom(...'1-. ').map((ch): Edit => ({ type: 'type', ch })) },
+        { weight: 2, arbitrary: fc.constant<Edit>({ type: 'back' }) },
+        { weight: 1, arbitrary: fc.constant<Edit>({ type: 'clear' }) },
+      ),
+      { maxLength: 10 },
+    );
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), typing, fc.constantFrom(1, 4, 20), (lists, steps, limit) => {
+        const indexes = lists.map((repos) => indexRepos(repos));
+        let query = '';
+        for (const step of steps) {
+          query = applyEdit(query, step);
+          expect(across(searchLists(indexes, query, limit))).toEqual(plainAcross(indexes, query, limit));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
