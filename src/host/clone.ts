@@ -4,19 +4,20 @@
  * failure or cancellation removes exactly what it created.
  */
 import { join } from 'node:path';
-import type { CloneData, CloneRequest } from '../shared/host-protocol';
+import { parseHostRequest, type CloneData, type CloneRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, makeRoot, prepareDestination, removeCreated, resolveExisting, type PreparedDestination } from './destination';
-import { lockDestination } from './destination-lock';
+import { folderSegments, makeRoot, prepareIn, removeCreated, resolveExisting, type PreparedDestination } from './destination';
+import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
 import { signInFailure } from './credential-helper';
 import { classifyGitFailure } from './git-failure';
+import { ProgressParser } from './git-progress';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
-import { branchFromHeadFile } from './head-file';
+import { branchFromHeadFile, parseHeadFile } from './head-file';
 import { checkGitUrl, checkTokenDestination } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
@@ -39,12 +40,13 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
-  const lock = lockDestination(locksDir(ctx.dirs), resolveExisting(join(makeRoot(root), ...segments)), {
+  const realRoot = makeRoot(root);
+  const lock = lockDestination(locksDir(ctx.dirs), resolveExisting(join(realRoot, ...segments)), {
     roots: config.cloneRoots,
     onKept: (path, reason) => ctx.log.warn(`${scope.id} left ${path}, which a clone that stopped unexpectedly had made: ${reason}`),
   });
   try {
-    const prepared = prepareDestination(root, request.folder);
+    const prepared = prepareIn(realRoot, request.folder);
     // From here until the lock is released, a successor can undo this clone if this process dies.
     lock.record({
       path: prepared.path,
@@ -53,14 +55,16 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
       ...(prepared.emptyId === undefined ? {} : { emptyId: prepared.emptyId }),
     });
     if (request.auth) ctx.redactor.addSecret(request.auth.token);
-    ctx.log.info(`${scope.id} clone ${remote.url} into ${prepared.path}${branch ? ` (branch ${branch})` : ''}${request.auth ? ' with a token' : ''}`);
     let result;
     try {
-      result = await runGitWithProgress(cloneArgs(remote.url, prepared.path, { branch, partial: request.partial, depth: request.depth }), {
+      const git = runGitWithProgress(cloneArgs(remote.url, prepared.path, { branch, partial: request.partial, depth: request.depth }), {
         env: gitEnv(ctx.env, request.auth),
         scope,
         onSpawn: (pid) => lock.record({ git: pid }),
       });
+      // Logged once git runs: the line is not on the way to git (a failed start is logged too).
+      ctx.log.info(`${scope.id} clone ${remote.url} into ${prepared.path}${branch ? ` (branch ${branch})` : ''}${request.auth ? ' with a token' : ''}`);
+      result = await git;
     } catch (error) {
       undo(prepared, ctx, scope);
       throw error;
@@ -92,6 +96,27 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Run once when the host starts serving (serve.ts), before it reads a request. V8 compiles each
+ * function on its first call: a fresh host's first clone compiled its checks, the git environment
+ * and the progress parser between the request and git's start (~1 ms), and took the lock's
+ * per-process costs there too. Here they run on a made-up request, touching nothing; every
+ * clone still does all of them itself.
+ */
+export function prepareCloning(): void {
+  prepareLocking();
+  const url = 'https://dev.azure.com/org/project/_git/repo';
+  const auth = { kind: 'pat' as const, token: 'token', orgUrl: 'https://dev.azure.com/org' };
+  parseHostRequest({ id: 'prepare', type: 'clone', url, root: '/repos', folder: 'repo', auth });
+  checkTokenDestination(checkGitUrl(url, { cloneRoots: [], allowedHosts: [] }).url, auth);
+  checkBranchName('main');
+  folderSegments('org/repo');
+  cloneArgs(url, '/repo', {});
+  gitEnv({}, auth);
+  new ProgressParser().push('Receiving objects:  50% (1/2)\r');
+  parseHeadFile('ref: refs/heads/main\n');
 }
 
 function undo(prepared: PreparedDestination, ctx: HostContext, scope: RequestScope): void {

@@ -92,8 +92,12 @@ export function lockDestination(locksDir: string, path: string, options: LockOpt
         unlinkSync(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.record({ done: true });
+        this.release();
+        return;
       }
-      this.release();
+      // Removed: no second unlink (its ENOENT is an exception, ~0.2 ms on the user's wait).
+      released = true;
+      held.delete(key);
     },
     release() {
       if (released) return;
@@ -102,6 +106,16 @@ export function lockDestination(locksDir: string, path: string, options: LockOpt
       unlinkQuiet(file);
     },
   };
+}
+
+/**
+ * What the first lock of a process would pay for once, paid when the host starts serving
+ * (serve.ts) instead of between a clone request and its git: this process's start token (two
+ * reads in /proc) and OpenSSL's first fetch of SHA-256 (~0.7 ms in the host).
+ */
+export function prepareLocking(): void {
+  ownStartToken();
+  lockName('');
 }
 
 function startedField(): { started?: string } {

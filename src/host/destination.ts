@@ -113,8 +113,12 @@ function withIdentities(prepared: PreparedDestination): PreparedDestination {
  * when the destination is not acceptable.
  */
 export function prepareDestination(root: string, folder: string): PreparedDestination {
+  return prepareIn(makeRoot(root), folder);
+}
+
+/** `prepareDestination` below `realRoot`, a root `makeRoot` has just answered (a clone needs it for its lock first). */
+export function prepareIn(realRoot: string, folder: string): PreparedDestination {
   const segments = folderSegments(folder);
-  const realRoot = makeRoot(root);
   const created: string[] = [];
   try {
     let current = realRoot;

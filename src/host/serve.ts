@@ -5,6 +5,7 @@
  */
 import { configFile, locksDir, type CompanionDirs } from './companion-dirs';
 import { loadConfig } from './config';
+import { prepareCloning } from './clone';
 import { sweepStaleLocks } from './destination-lock';
 import type { HostContext } from './host-context';
 import type { Logger } from './log';
@@ -42,6 +43,7 @@ export async function serve({ home, dirs, log, redactor, gitVersion, pending }: 
   } catch (error) {
     log.warn(`sweeping clones of stopped companions failed: ${(error as Error).message}`);
   }
+  prepareCloning();
   const session = new Session(ctx, process.stdout);
   const stop = (signal: string) => {
     log.info(`${signal}: cancelling running requests`);

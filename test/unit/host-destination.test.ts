@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { folderIdentity, folderSegments, prepareDestination, removeCreated } from '../../src/host/destination';
-import { lockDestination } from '../../src/host/destination-lock';
+import { prepareCloning } from '../../src/host/clone';
+import { folderIdentity, folderSegments, makeRoot, prepareDestination, prepareIn, removeCreated } from '../../src/host/destination';
+import { lockDestination, prepareLocking } from '../../src/host/destination-lock';
+import { ownStartToken } from '../../src/host/process-start';
 import { HostError } from '../../src/host/host-error';
 
 let base: string;
@@ -192,6 +194,34 @@ const otherCompanion = (dest: string, extra: Record<string, unknown> = {}) => {
   const ticks = readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
   return JSON.stringify({ pid: process.ppid, started: `linux:${bootId()}:${ticks}`, dest, ...extra });
 };
+
+describe('prepareIn (a clone makes its root once, for the lock, and prepares below it)', () => {
+  it('creates below the real root makeRoot answered, as prepareDestination does, and refuses what it refuses', () => {
+    const real = makeRoot(join(base, 'made', 'root'));
+    const prepared = prepareIn(real, 'org/repo');
+    expect(prepared).toMatchObject({ path: join(real, 'org', 'repo'), created: [join(real, 'org'), join(real, 'org', 'repo')], existedEmpty: false });
+    expect(prepared.ids).toEqual(prepared.created.map((dir) => folderIdentity(dir)));
+    expect(codeOf(() => prepareIn(real, '../out'))).toBe('DEST_OUTSIDE_ROOT');
+    writeFileSync(join(real, 'file'), 'x');
+    expect(codeOf(() => prepareIn(real, 'file/repo'))).toBe('DEST_EXISTS');
+    expect(readdirSync(real).toSorted()).toEqual(['file', 'org']);
+  });
+});
+
+describe('preparing a host for clones (serve.ts, before the first request)', () => {
+  it('writes nothing anywhere, and the locks taken after it still carry this process\'s start token', () => {
+    const locks = join(base, 'locks');
+    const before = readdirSync(base);
+    prepareLocking();
+    prepareCloning();
+    expect(readdirSync(base)).toEqual(before);
+    const lock = lockDestination(locks, join(root, 'repo'), { roots: [root] });
+    const [file] = readdirSync(locks);
+    expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toMatchObject({ pid: process.pid, started: ownStartToken() });
+    lock.release();
+    expect(readdirSync(locks)).toEqual([]);
+  });
+});
 
 describe('destination lock', () => {
   let locks: string;
