@@ -3,13 +3,12 @@
  * `git clone --progress` with credentials in its environment only, reports progress, and on
  * failure or cancellation removes exactly what it created.
  */
-import { join } from 'node:path';
 import { parseHostRequest, type CloneData, type CloneRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, makeRoot, prepareIn, removeCreated, resolveExisting, type PreparedDestination } from './destination';
+import { folderSegments, makeRoot, prepareIn, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
 import { signInFailure } from './credential-helper';
@@ -41,7 +40,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
   const realRoot = makeRoot(root);
-  const lock = lockDestination(locksDir(ctx.dirs), resolveExisting(join(realRoot, ...segments)), {
+  const lock = lockDestination(locksDir(ctx.dirs), resolveBelow(realRoot, segments), {
     roots: config.cloneRoots,
     onKept: (path, reason) => ctx.log.warn(`${scope.id} left ${path}, which a clone that stopped unexpectedly had made: ${reason}`),
   });

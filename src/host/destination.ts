@@ -65,6 +65,28 @@ export function resolveExisting(path: string): string {
   }
 }
 
+/**
+ * `resolveExisting(join(realRoot, ...segments))` for a root that is a real path already: only the
+ * segments are looked at, and a missing one ends the walk without an exception (a new clone's
+ * folder usually does not exist: realpath of it failed, then resolved the whole root again).
+ */
+export function resolveBelow(realRoot: string, segments: readonly string[]): string {
+  let current = realRoot;
+  for (const [index, segment] of segments.entries()) {
+    const next = join(current, segment);
+    let stat;
+    try {
+      stat = lstatSync(next, { throwIfNoEntry: false });
+    } catch {
+      // Below a file, say: whatever resolveExisting makes of it.
+      return resolveExisting(join(realRoot, ...segments));
+    }
+    if (stat === undefined) return join(next, ...segments.slice(index + 1));
+    current = stat.isSymbolicLink() ? resolveExisting(next) : next;
+  }
+  return current;
+}
+
 export interface PreparedDestination {
   /** Absolute path of the clone, below the real path of the root. */
   path: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareCloning } from '../../src/host/clone';
-import { folderIdentity, folderSegments, makeRoot, prepareDestination, prepareIn, removeCreated } from '../../src/host/destination';
+import { folderIdentity, folderSegments, makeRoot, prepareDestination, prepareIn, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
 import { lockDestination, prepareLocking } from '../../src/host/destination-lock';
 import { ownStartToken } from '../../src/host/process-start';
 import { HostError } from '../../src/host/host-error';
@@ -205,6 +205,24 @@ describe('prepareIn (a clone makes its root once, for the lock, and prepares bel
     writeFileSync(join(real, 'file'), 'x');
     expect(codeOf(() => prepareIn(real, 'file/repo'))).toBe('DEST_EXISTS');
     expect(readdirSync(real).toSorted()).toEqual(['file', 'org']);
+  });
+});
+
+describe('resolveBelow (the lock\'s path of a clone, looking only below its real root)', () => {
+  it('answers what resolveExisting answers: missing, existing, linked inside and outside, a broken link, below a file', () => {
+    mkdirSync(join(root, 'org', 'team'), { recursive: true });
+    mkdirSync(join(base, 'elsewhere'));
+    symlinkSync(join(root, 'org'), join(root, 'alias'));
+    symlinkSync(join(base, 'elsewhere'), join(root, 'out'));
+    symlinkSync(join(base, 'nothing'), join(root, 'broken'));
+    writeFileSync(join(root, 'file'), 'x');
+    const cases = ['repo', 'new/deeper/repo', 'org', 'org/repo', 'org/team/repo', 'alias/repo', 'alias/team/repo', 'out/repo', 'broken/repo', 'file/repo'];
+    for (const folder of cases) {
+      const segments = folder.split('/');
+      expect([folder, resolveBelow(root, segments)]).toEqual([folder, resolveExisting(join(root, ...segments))]);
+    }
+    expect(resolveBelow(root, ['alias', 'repo'])).toBe(join(root, 'org', 'repo'));
+    expect(resolveBelow(root, ['repo'])).toBe(join(root, 'repo'));
   });
 });
 
