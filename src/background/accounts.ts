@@ -4,6 +4,7 @@ import { AdoError } from '../shared/ado/errors';
 import { Profile, type Host } from '../shared/profile';
 import { signIn, type OAuthConfig, type OAuthDeps, type Tokens } from './oauth';
 import type { KeyValue, ProfileStore } from './profile-store';
+import { PENDING_SIGN_IN } from '../shared/storage-keys';
 
 /**
  * Adding accounts. A PAT is checked at once with connectionData, which works for
@@ -66,8 +67,6 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
   return profile;
 }
 
-const pendingKey = (id: string) => `pendingSignIn:${id}`;
-
 /** Signs in with Microsoft and lists the organizations the user can pick from. */
 export async function startOAuth(deps: AccountDeps) {
   const config = await deps.oauthConfig();
@@ -78,7 +77,7 @@ export async function startOAuth(deps: AccountDeps) {
   const me = await client.profile();
   const orgs = await client.accounts(me.id);
   const pending = deps.newId();
-  await deps.session.set({ [pendingKey(pending)]: { tokens, me: { id: me.id, displayName: me.displayName, emailAddress: me.emailAddress } } });
+  await deps.session.set({ [PENDING_SIGN_IN.key(pending)]: { tokens, me: { id: me.id, displayName: me.displayName, emailAddress: me.emailAddress } } });
   return {
     pending,
     user: { displayName: me.displayName, ...(me.emailAddress ? { emailAddress: me.emailAddress } : {}) },
@@ -88,7 +87,7 @@ export async function startOAuth(deps: AccountDeps) {
 
 /** Makes a profile for the organization the user picked; checks the token works there first. */
 export async function finishOAuth(pending: string, organization: string, deps: AccountDeps): Promise<Profile> {
-  const saved = (await deps.session.get([pendingKey(pending)]))[pendingKey(pending)] as
+  const saved = (await deps.session.get([PENDING_SIGN_IN.key(pending)]))[PENDING_SIGN_IN.key(pending)] as
     | { tokens: Tokens; me: { id: string; displayName: string; emailAddress?: string } }
     | undefined;
   if (!saved) throw new Error('That sign-in has expired. Sign in again.');
@@ -106,6 +105,6 @@ export async function finishOAuth(pending: string, organization: string, deps: A
     instanceId: who.instanceId,
   });
   await deps.store.save(profile, { kind: 'oauth', ...saved.tokens });
-  await deps.session.remove([pendingKey(pending)]);
+  await deps.session.remove([PENDING_SIGN_IN.key(pending)]);
   return profile;
 }

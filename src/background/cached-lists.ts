@@ -1,4 +1,4 @@
-import { isCacheKey } from '../shared/list-cache';
+import { isCachedListKey } from '../shared/storage-keys';
 import type { KeyValue } from './profile-store';
 
 /**
@@ -9,8 +9,8 @@ import type { KeyValue } from './profile-store';
 export function withCachedListsIn(lists: KeyValue, kv: KeyValue): KeyValue {
   /** `op` on `lists` for the cached lists' keys and on `kv` for the others, each only when it has any. */
   const split = <T>(keys: string[], op: (area: KeyValue, keys: string[]) => Promise<T>): Promise<(T | undefined)[]> => {
-    const cached = keys.filter(isCacheKey);
-    const other = keys.filter((k) => !isCacheKey(k));
+    const cached = keys.filter(isCachedListKey);
+    const other = keys.filter((k) => !isCachedListKey(k));
     return Promise.all([cached.length ? op(lists, cached) : undefined, other.length ? op(kv, other) : undefined]);
   };
   return {

@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { createCompanion } from './companion';
 import { createGateway } from './gateway';
 import { withCachedListsIn } from './cached-lists';
-import { cacheKey, listStore } from '../shared/list-cache';
+import { listStore } from '../shared/list-cache';
+import { CACHED_LIST, PROFILES } from '../shared/storage-keys';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
@@ -63,7 +64,7 @@ const syncOnPrem = async () =>
   }).catch((e: unknown) => console.warn('Could not register content scripts for Azure DevOps Server hosts:', e));
 browser.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
-  if ('profiles' in changes) void syncOnPrem();
+  if (PROFILES.key in changes) void syncOnPrem();
 });
 // A new user is led through the first steps: connect, the companion, a first clone.
 browser.runtime.onInstalled.addListener(({ reason }) => {
@@ -73,7 +74,7 @@ browser.runtime.onInstalled.addListener(({ reason }) => {
 browser.runtime.onInstalled.addListener(() => {
   store
     .list()
-    .then((profiles) => local.remove(profiles.flatMap((p) => [cacheKey(p.id, 'projects'), cacheKey(p.id, 'repos')])))
+    .then((profiles) => local.remove(profiles.flatMap((p) => [CACHED_LIST.key(p.id, 'projects'), CACHED_LIST.key(p.id, 'repos')])))
     .catch(() => undefined);
 });
 browser.permissions.onAdded.addListener(() => void syncOnPrem());

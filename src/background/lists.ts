@@ -1,6 +1,7 @@
 import type { AdoClient } from '../shared/ado/client';
 import type { Listing, ProjectSummary, RepoSummary } from '../shared/messages';
-import { cacheKey, fromCacheEntry, sortRepos, toCacheEntry, type CachedKind } from '../shared/list-cache';
+import { fromCacheEntry, sortRepos, toCacheEntry, type CachedKind } from '../shared/list-cache';
+import { CACHED_LIST } from '../shared/storage-keys';
 import type { KeyValue } from './profile-store';
 
 /**
@@ -41,7 +42,7 @@ export async function listing<K extends Kind>(
   opts: { refresh?: boolean | undefined; kv: KeyValue; client: () => AdoClient; now: () => number },
 ): Promise<Listing<Awaited<ReturnType<(typeof fetchers)[K]>>[number]>> {
   type Item = Awaited<ReturnType<(typeof fetchers)[K]>>[number];
-  const key = cacheKey(profileId, kind);
+  const key = CACHED_LIST.key(profileId, kind);
   if (!opts.refresh) {
     const cached = fromCacheEntry<Item>(kind, (await opts.kv.get([key]))[key], profileId, opts.now());
     if (cached) return cached;
@@ -53,5 +54,5 @@ export async function listing<K extends Kind>(
 }
 
 export async function dropCaches(kv: KeyValue, profileId: string): Promise<void> {
-  await kv.remove([cacheKey(profileId, 'projects'), cacheKey(profileId, 'repos')]);
+  await kv.remove([CACHED_LIST.key(profileId, 'projects'), CACHED_LIST.key(profileId, 'repos')]);
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Profile } from '../shared/profile';
+import { ACTIVE_PROFILE, PROFILE_SECRET, PROFILES } from '../shared/storage-keys';
 
 /**
  * Profiles and their secrets in extension-local storage (never storage.sync: secrets must not
@@ -23,9 +24,6 @@ export const Secret = z.discriminatedUnion('kind', [
 ]);
 export type Secret = z.infer<typeof Secret>;
 
-const PROFILES = 'profiles';
-const ACTIVE = 'activeProfileId';
-const secretKey = (id: string) => `secret:${id}`;
 
 function parseProfiles(raw: unknown): Profile[] {
   const parsed = z.array(Profile).safeParse(raw ?? []);
@@ -34,13 +32,13 @@ function parseProfiles(raw: unknown): Profile[] {
 
 export function createProfileStore(kv: KeyValue) {
   async function list(): Promise<Profile[]> {
-    return parseProfiles((await kv.get([PROFILES]))[PROFILES]);
+    return parseProfiles((await kv.get([PROFILES.key]))[PROFILES.key]);
   }
   /** The profiles and the active one's id from one storage read (the active one may be gone: then the first). */
   async function snapshot(): Promise<{ profiles: Profile[]; activeId: string | undefined }> {
-    const stored = await kv.get([PROFILES, ACTIVE]);
-    const profiles = parseProfiles(stored[PROFILES]);
-    return { profiles, activeId: profiles.find((p) => p.id === stored[ACTIVE])?.id ?? profiles[0]?.id };
+    const stored = await kv.get([PROFILES.key, ACTIVE_PROFILE.key]);
+    const profiles = parseProfiles(stored[PROFILES.key]);
+    return { profiles, activeId: profiles.find((p) => p.id === stored[ACTIVE_PROFILE.key])?.id ?? profiles[0]?.id };
   }
   return {
     list,
@@ -53,24 +51,24 @@ export function createProfileStore(kv: KeyValue) {
     },
     async setActive(id: string): Promise<void> {
       if (!(await list()).some((p) => p.id === id)) throw new Error(`No profile ${id}`);
-      await kv.set({ [ACTIVE]: id });
+      await kv.set({ [ACTIVE_PROFILE.key]: id });
     },
     /** Saves the secret first, so a profile never exists without the credential it needs. */
     async save(profile: Profile, secret?: Secret): Promise<void> {
-      if (secret) await kv.set({ [secretKey(profile.id)]: Secret.parse(secret) });
+      if (secret) await kv.set({ [PROFILE_SECRET.key(profile.id)]: Secret.parse(secret) });
       const others = (await list()).filter((p) => p.id !== profile.id);
-      await kv.set({ [PROFILES]: [...others, Profile.parse(profile)] });
+      await kv.set({ [PROFILES.key]: [...others, Profile.parse(profile)] });
     },
     async remove(id: string): Promise<void> {
-      await kv.set({ [PROFILES]: (await list()).filter((p) => p.id !== id) });
-      await kv.remove([secretKey(id)]);
+      await kv.set({ [PROFILES.key]: (await list()).filter((p) => p.id !== id) });
+      await kv.remove([PROFILE_SECRET.key(id)]);
     },
     async secret(id: string): Promise<Secret | undefined> {
-      const parsed = Secret.safeParse((await kv.get([secretKey(id)]))[secretKey(id)]);
+      const parsed = Secret.safeParse((await kv.get([PROFILE_SECRET.key(id)]))[PROFILE_SECRET.key(id)]);
       return parsed.success ? parsed.data : undefined;
     },
     async setSecret(id: string, secret: Secret): Promise<void> {
-      await kv.set({ [secretKey(id)]: Secret.parse(secret) });
+      await kv.set({ [PROFILE_SECRET.key(id)]: Secret.parse(secret) });
     },
   };
 }

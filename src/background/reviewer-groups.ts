@@ -1,12 +1,11 @@
 import type { Person, ReviewerGroup } from '../shared/messages';
+import { REVIEWER_GROUPS } from '../shared/storage-keys';
 import type { KeyValue } from './profile-store';
 
 /**
  * Reviewer groups: named sets of people per profile and project, kept in extension-local storage
- * (they name colleagues, so they stay on this computer like the profiles do).
+ * (they name colleagues, so they stay on this computer like the profiles do): REVIEWER_GROUPS.
  */
-const KEY = 'reviewerGroups';
-
 export interface GroupInput {
   id?: string | undefined;
   project: string;
@@ -15,7 +14,7 @@ export interface GroupInput {
 }
 
 async function all(kv: KeyValue): Promise<ReviewerGroup[]> {
-  const raw = (await kv.get([KEY]))[KEY];
+  const raw = (await kv.get([REVIEWER_GROUPS.key]))[REVIEWER_GROUPS.key];
   return Array.isArray(raw) ? (raw as ReviewerGroup[]) : [];
 }
 
@@ -41,7 +40,7 @@ export async function saveGroup(kv: KeyValue, profileId: string, input: GroupInp
   // One entry per person, in the order they were added.
   const members = [...new Map(input.members.map((m) => [m.id, m])).values()];
   const group: ReviewerGroup = { id: input.id ?? newId(), profileId, project: input.project, name: input.name, members };
-  await kv.set({ [KEY]: [...groups.filter((g) => g.id !== group.id), group] });
+  await kv.set({ [REVIEWER_GROUPS.key]: [...groups.filter((g) => g.id !== group.id), group] });
   return group;
 }
 
@@ -49,7 +48,7 @@ export async function saveGroup(kv: KeyValue, profileId: string, input: GroupInp
 export async function removeGroup(kv: KeyValue, id: string): Promise<ReviewerGroup[]> {
   const groups = await all(kv);
   const gone = groups.find((g) => g.id === id);
-  await kv.set({ [KEY]: groups.filter((g) => g.id !== id) });
+  await kv.set({ [REVIEWER_GROUPS.key]: groups.filter((g) => g.id !== id) });
   return gone ? listGroups(kv, gone.profileId) : [];
 }
 
@@ -57,5 +56,5 @@ export async function removeGroup(kv: KeyValue, id: string): Promise<ReviewerGro
 /** A removed profile takes its groups along: they name people of an account no longer here. */
 export async function removeGroupsOf(kv: KeyValue, profileId: string): Promise<void> {
   const groups = await all(kv);
-  if (groups.some((g) => g.profileId === profileId)) await kv.set({ [KEY]: groups.filter((g) => g.profileId !== profileId) });
+  if (groups.some((g) => g.profileId === profileId)) await kv.set({ [REVIEWER_GROUPS.key]: groups.filter((g) => g.profileId !== profileId) });
 }

@@ -4,6 +4,7 @@ import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSugges
 import { CREATE_BRANCH_LABELS } from './anchors';
 import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
+import { REVIEWERS_SCROLL } from '../shared/storage-keys';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
 import { pageContext, problemText } from './session';
 import { fill, h, icon, onActivate } from './ui/dom';
@@ -37,9 +38,7 @@ function createBranches(page: AdoPage): { source: string; target: string } | und
   return source && target ? { source, target } : undefined;
 }
 
-/** Where the page was scrolled before the refresh we offered, put back after it (Azure DevOps scrolls an inner region). */
-const SCROLL_KEY = 'adoc-reviewers-scroll';
-
+/** The region Azure DevOps scrolls (an inner one), whose position the refresh we offer keeps. */
 function scroller(el: Element): Element {
   for (let p = el.parentElement; p; p = p.parentElement) {
     if (p.scrollHeight > p.clientHeight && /auto|scroll/.test(getComputedStyle(p).overflowY)) return p;
@@ -53,14 +52,14 @@ function scroller(el: Element): Element {
  * the scroll position.
  */
 function reloadKeepingScroll(at: Element): void {
-  sessionStorage.setItem(SCROLL_KEY, JSON.stringify({ href: location.href, top: scroller(at).scrollTop, at: Date.now() }));
+  sessionStorage.setItem(REVIEWERS_SCROLL.key, JSON.stringify({ href: location.href, top: scroller(at).scrollTop, at: Date.now() }));
   location.reload();
 }
 
 function restoreScroll(at: Element): void {
-  const raw = sessionStorage.getItem(SCROLL_KEY);
+  const raw = sessionStorage.getItem(REVIEWERS_SCROLL.key);
   if (!raw) return;
-  sessionStorage.removeItem(SCROLL_KEY);
+  sessionStorage.removeItem(REVIEWERS_SCROLL.key);
   try {
     const saved = JSON.parse(raw) as { href?: string; top?: number; at?: number };
     if (saved.href !== location.href || typeof saved.top !== 'number' || Date.now() - (saved.at ?? 0) > 60_000) return;

@@ -5,12 +5,12 @@ import { repoNameProblem } from '../shared/ado/repo-name';
 import { ask } from '../shared/ask';
 import type { CreatedRepo, GitignoreTemplatesAnswer, ProjectSummary, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import type { CloneTasks } from './clone-tasks';
 import { RepoActions } from './repo-actions';
 import type { ReposState } from './use-repos';
 
-const lastProjectKey = (profileId: string) => `newRepo.project:${profileId}`;
 
 function useProjects(profileId: string) {
   const [projects, setProjects] = useState<ProjectSummary[]>();
@@ -39,7 +39,7 @@ function useProjects(profileId: string) {
 export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: CloneTasks; onNewPullRequest: Parameters<typeof RepoActions>[0]['onNewPullRequest'] }) {
   const { profile } = props;
   const { projects, error: projectsError } = useProjects(profile.id);
-  const [projectId, setProjectId] = useState(() => localStorage.getItem(lastProjectKey(profile.id)) ?? '');
+  const [projectId, setProjectId] = useState(() => localStorage.getItem(NEW_REPO_PROJECT.key(profile.id)) ?? '');
   const [name, setName] = useState('');
   const [readme, setReadme] = useState(true);
   const [gitignore, setGitignore] = useState('');
@@ -88,7 +88,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     if (!project || repoNameProblem(name) || taken || branchProblem || licenseProblem) return;
     setBusy(true);
     setFailure(undefined);
-    localStorage.setItem(lastProjectKey(profile.id), project.id);
+    localStorage.setItem(NEW_REPO_PROJECT.key(profile.id), project.id);
     try {
       const answer = await ask({
         type: 'repos.create',

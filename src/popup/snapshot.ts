@@ -1,5 +1,6 @@
 import type { RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { POPUP_SNAPSHOT } from '../shared/storage-keys';
 
 /**
  * The first screen of the popup's list, kept in the popup's own localStorage: the next popup reads
@@ -13,7 +14,6 @@ import type { Profile } from '../shared/profile';
 
 /** Bumped when what `Snapshot` holds changes: another format reads as none. */
 export const SNAPSHOT_FORMAT = 2;
-const KEY = 'popup.snapshot';
 /** Rows kept: more than the list shows before scrolling. */
 export const SNAPSHOT_ROWS = 12;
 
@@ -61,7 +61,7 @@ export function snapshotProfile(p: SnapshotProfile): SnapshotProfile {
 export function readSnapshot(storage: Pick<Storage, 'getItem'>): Snapshot | undefined {
   let parsed: unknown;
   try {
-    const text = storage.getItem(KEY);
+    const text = storage.getItem(POPUP_SNAPSHOT.key);
     if (!text) return undefined;
     parsed = JSON.parse(text);
   } catch {
@@ -101,7 +101,7 @@ export function firstScreenHtml(snapshot: Snapshot | undefined, version: string)
 /** Keeps `snapshot` for the next popup; a full or refused storage only loses the head start. */
 export function writeSnapshot(storage: Pick<Storage, 'setItem'>, snapshot: Snapshot): void {
   try {
-    storage.setItem(KEY, JSON.stringify(snapshot));
+    storage.setItem(POPUP_SNAPSHOT.key, JSON.stringify(snapshot));
   } catch {
     // The next popup draws from IndexedDB instead.
   }
@@ -109,7 +109,7 @@ export function writeSnapshot(storage: Pick<Storage, 'setItem'>, snapshot: Snaps
 
 export function forgetSnapshot(storage: Pick<Storage, 'removeItem'>): void {
   try {
-    storage.removeItem(KEY);
+    storage.removeItem(POPUP_SNAPSHOT.key);
   } catch {
     // Nothing kept, nothing to forget.
   }

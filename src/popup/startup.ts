@@ -1,5 +1,6 @@
 import { ask } from '../shared/ask';
 import type { Listing, ProfilesAnswer, RepoSummary } from '../shared/messages';
+import { POPUP_PROFILE } from '../shared/storage-keys';
 import type { Snapshot } from './snapshot';
 import { cachedRepos } from './use-repos';
 
@@ -18,11 +19,10 @@ export interface Startup {
   takeCachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> | undefined;
 }
 
-const LAST_PROFILE = 'popup.profile';
 
 export function startLoading(snapshot: Snapshot | undefined, typed = '', storage: Storage = localStorage): Startup {
   const profiles = ask({ type: 'profiles.list' });
-  const last = storage.getItem(LAST_PROFILE);
+  const last = storage.getItem(POPUP_PROFILE.key);
   const early = new Map<string, Promise<Listing<RepoSummary> | undefined>>();
   for (const id of snapshot ? snapshot.listed : last ? [last] : []) early.set(id, cachedRepos(id));
   return {
@@ -38,5 +38,5 @@ export function startLoading(snapshot: Snapshot | undefined, typed = '', storage
 }
 
 export function rememberProfile(profileId: string): void {
-  localStorage.setItem(LAST_PROFILE, profileId);
+  localStorage.setItem(POPUP_PROFILE.key, profileId);
 }

@@ -3,6 +3,7 @@ import { ask } from '../shared/ask';
 import type { ListStore } from '../shared/list-cache';
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { CACHED_LIST } from '../shared/storage-keys';
 import { toReplyError } from '../shared/ui/error-note';
 import type { RepoEntry } from './repo-search';
 import { loadedSearch, loadSearch } from './search-loader';
@@ -30,8 +31,8 @@ let lists: ListStore | undefined;
 export async function cachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> {
   try {
     // Its code loads with the first read, after the first frame: the snapshot draws without it.
-    const { cacheKey, fromCacheEntry, listStore } = await import('../shared/list-cache');
-    const key = cacheKey(profileId, 'repos');
+    const { fromCacheEntry, listStore } = await import('../shared/list-cache');
+    const key = CACHED_LIST.key(profileId, 'repos');
     return fromCacheEntry<RepoSummary>('repos', (await (lists ??= listStore()).get([key]))[key], profileId, Date.now());
   } catch {
     return undefined;

@@ -2,9 +2,10 @@ import type { Listing, RepoSummary } from './messages';
 
 /**
  * The background's cached lists, kept in the extension's IndexedDB (`listStore()`), one JSON string
- * per list: for a large organization IndexedDB reads it in a fraction of the time `storage.local`
- * took (see BENCHMARKS.md, popup). The popup reads the repository list straight from here, so it
- * draws without a round trip through the worker. Lists never hold secrets.
+ * per list under `CACHED_LIST`'s keys (storage-keys.ts): for a large organization IndexedDB reads it
+ * in a fraction of the time `storage.local` took (see BENCHMARKS.md, popup). The popup reads the
+ * repository list straight from here, so it draws without a round trip through the worker. Lists
+ * never hold secrets.
  *
  * Repository lists are stored packed (`packRepos`: a fifth of the size), in the order the popup
  * shows them (project, then name): the popup draws the first rows without sorting or indexing.
@@ -25,9 +26,6 @@ export interface CacheEntry {
 
 /** A list older than this is drawn, then refreshed. */
 export const FRESH_MS = 5 * 60_000;
-
-export const cacheKey = (profileId: string, kind: CachedKind) => `cache:${profileId}:${kind}`;
-export const isCacheKey = (key: string) => key.startsWith('cache:');
 
 export function toCacheEntry(kind: CachedKind, items: readonly unknown[], fetchedAt: number): CacheEntry {
   const json = JSON.stringify(kind === 'repos' ? packRepos(items as RepoSummary[]) : items);

@@ -6,6 +6,7 @@ import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../sha
 import { CompanionError, installCommand, type Companion } from '../companion';
 import { clientFor } from '../connections';
 import { pageSessionApi } from '../page-session';
+import { EDITOR_SETTING } from '../../shared/storage-keys';
 import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
 
 export interface CompanionHandlerDeps extends GatewayDeps {
@@ -17,7 +18,6 @@ type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.
   | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test'
   | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'local.checkoutBranch';
 
-const EDITOR_KEY = 'settings:editor';
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
 /** A remote name from a project name, as forks as remotes names them: `Security Team` → `security-team`. */
@@ -137,7 +137,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   }
 
   async function editor(): Promise<Editor> {
-    const saved = (await deps.local.get([EDITOR_KEY]))[EDITOR_KEY];
+    const saved = (await deps.local.get([EDITOR_SETTING.key]))[EDITOR_SETTING.key];
     return saved === 'visualstudio' || saved === 'jetbrains' || saved === 'default' ? saved : 'vscode';
   }
 
@@ -272,7 +272,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   return {
     'settings.editor': async () => ({ editor: await editor() }),
     'settings.setEditor': async (req) => {
-      await deps.local.set({ [EDITOR_KEY]: req.editor });
+      await deps.local.set({ [EDITOR_SETTING.key]: req.editor });
       return { editor: req.editor };
     },
     'pullRequest.checkout': (req, ctx) => checkoutPullRequest(req, ctx),

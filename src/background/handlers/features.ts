@@ -1,4 +1,5 @@
 import type { FeatureId, FeatureInfo, FeatureSettings, MissingAnchor } from '../../shared/messages';
+import { FEATURE_SWITCHES, MISSING_ANCHORS } from '../../shared/storage-keys';
 import type { KeyValue } from '../profile-store';
 import type { GatewayDeps, Handlers } from './types';
 
@@ -17,8 +18,6 @@ export const FEATURES: readonly Omit<FeatureInfo, 'enabled'>[] = [
   { id: 'start-work', title: 'Start work', description: 'On a work item: a new branch named from Options › Branch names, linked to the item, the item set to active, checked out on your computer.' },
 ];
 
-const SWITCHES = 'featureSwitches';
-const LOG = 'featureMissingAnchors';
 /** Enough to see a pattern; old entries fall off. */
 const MAX_LOG = 50;
 
@@ -28,8 +27,8 @@ async function read<T>(kv: KeyValue, key: string, fallback: T): Promise<T> {
 }
 
 async function settings(kv: KeyValue): Promise<FeatureSettings> {
-  const switches = await read<Partial<Record<FeatureId, boolean>>>(kv, SWITCHES, {});
-  const log = await read<MissingAnchor[]>(kv, LOG, []);
+  const switches = await read<Partial<Record<FeatureId, boolean>>>(kv, FEATURE_SWITCHES.key, {});
+  const log = await read<MissingAnchor[]>(kv, MISSING_ANCHORS.key, []);
   return {
     features: FEATURES.map((f) => ({ ...f, enabled: switches[f.id] !== false })),
     missingAnchors: Array.isArray(log) ? log.toSorted((a, b) => b.lastAt - a.lastAt) : [],
@@ -56,12 +55,12 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
   return {
     'features.settings': () => settings(kv),
     'features.setEnabled': (req) => inTurn(async () => {
-      const switches = await read<Partial<Record<FeatureId, boolean>>>(kv, SWITCHES, {});
-      await kv.set({ [SWITCHES]: { ...switches, [req.feature]: req.enabled } });
+      const switches = await read<Partial<Record<FeatureId, boolean>>>(kv, FEATURE_SWITCHES.key, {});
+      await kv.set({ [FEATURE_SWITCHES.key]: { ...switches, [req.feature]: req.enabled } });
       return settings(kv);
     }),
     'features.clearLog': () => inTurn(async () => {
-      await kv.remove([LOG]);
+      await kv.remove([MISSING_ANCHORS.key]);
       return settings(kv);
     }),
     'options.open': async (req) => {
@@ -76,7 +75,7 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
       return { loaded: true };
     },
     'features.missingAnchor': (req, ctx) => inTurn(async () => {
-      const log = await read<MissingAnchor[]>(kv, LOG, []);
+      const log = await read<MissingAnchor[]>(kv, MISSING_ANCHORS.key, []);
       const origin = originOf(ctx.senderUrl);
       const same = (e: MissingAnchor) => e.feature === req.feature && e.page === req.page && e.origin === origin && e.selectors.join('\n') === req.selectors.join('\n');
       const now = deps.now();
@@ -85,7 +84,7 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
         ? { ...seen, count: seen.count + 1, lastAt: now }
         : { feature: req.feature, page: req.page, selectors: req.selectors, origin, count: 1, firstAt: now, lastAt: now };
       const next = [entry, ...log.filter((e) => !same(e))].slice(0, MAX_LOG);
-      await kv.set({ [LOG]: next });
+      await kv.set({ [MISSING_ANCHORS.key]: next });
       return { recorded: true };
     }),
   };

@@ -1,6 +1,7 @@
 import { AdoError, branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactUri, WORK_ITEM_LIST_FIELDS, type AdoClient, type WorkItem } from '../../shared/ado/client';
 import { repoWebUrl, workItemWebUrl } from '../../shared/ado/urls';
 import { aliasOf, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTemplate, gitBranchNameProblem } from '../../shared/branch-name';
+import { BRANCH_TEMPLATE_SETTING, START_WORK_REPO } from '../../shared/storage-keys';
 import type { BranchTemplateSetting, LinkedBranch, ReplyError, RepoKey, StartWorkPlan, WorkItemSummary } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
 import { clientFor } from '../connections';
@@ -16,12 +17,10 @@ import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
  */
 type WorkItemRequests = 'workItems.mine' | 'workItem.plan' | 'workItem.startWork' | 'workItem.linkBranch' | 'settings.branchTemplate' | 'settings.setBranchTemplate';
 
-const TEMPLATE_KEY = 'settings:branchTemplate';
 /** Input this code refuses before asking Azure DevOps anything (answered as `badRequest`). */
 const refused = (message: string) => new AdoError({ kind: 'badRequest', what: 'start work', userMessage: message, adoMessage: message });
 /** Enough for a popup list; the web UI has the rest. */
 const MAX_MINE = 100;
-const lastRepoKey = (profileId: string, projectId: string) => `startWork:lastRepo:${profileId}:${projectId.toLowerCase()}`;
 const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 export function summarizeWorkItem(w: WorkItem, profile: Profile, project?: string): WorkItemSummary {
@@ -75,7 +74,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
 
   async function template(): Promise<BranchTemplateSetting> {
-    const saved = (await deps.local.get([TEMPLATE_KEY]))[TEMPLATE_KEY];
+    const saved = (await deps.local.get([BRANCH_TEMPLATE_SETTING.key]))[BRANCH_TEMPLATE_SETTING.key];
     return typeof saved === 'string' && !branchTemplateProblem(saved) ? { template: saved, isDefault: false } : { template: DEFAULT_BRANCH_TEMPLATE, isDefault: true };
   }
 
@@ -115,7 +114,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
         p.identity?.uniqueName ?? api.connectionData().then((c) => c.authenticatedUser.properties?.Account?.$value),
       ]);
       const usable = repos.filter((r) => !r.isDisabled).map((r) => ({ id: r.id, name: r.name, project: r.project.name, ...(r.defaultBranch ? { defaultBranch: r.defaultBranch.replace(/^refs\/heads\//, '') } : {}) }));
-      const last = (await deps.local.get([lastRepoKey(p.id, projectId)]))[lastRepoKey(p.id, projectId)] as RepoKey | undefined;
+      const last = (await deps.local.get([START_WORK_REPO.key(p.id, projectId)]))[START_WORK_REPO.key(p.id, projectId)] as RepoKey | undefined;
       const lastRepo = last && usable.find((r) => r.id === last.id);
       const first = linked[0];
       const suggested = first ? { ...first.repo, reason: 'linked' as const } : lastRepo ? { id: lastRepo.id, name: lastRepo.name, project: lastRepo.project, reason: 'lastUsed' as const } : undefined;
@@ -150,7 +149,7 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
       if (!tip) throw refused(`${repo.name} has no branch ${base}. Choose another base branch.`);
       // The branch first: what follows may fail, and is then reported with a way to finish it.
       await api.createBranch(ref, branch, tip);
-      await deps.local.set({ [lastRepoKey(p.id, repo.project.id)]: { id: repo.id, name: repo.name, project: repo.project.name } });
+      await deps.local.set({ [START_WORK_REPO.key(p.id, repo.project.id)]: { id: repo.id, name: repo.name, project: repo.project.name } });
       const result = {
         branch,
         commitId: tip,
@@ -182,12 +181,12 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
     'settings.setBranchTemplate': async (req) => {
       const value = req.template.trim();
       if (value === '' || value === DEFAULT_BRANCH_TEMPLATE) {
-        await deps.local.remove([TEMPLATE_KEY]);
+        await deps.local.remove([BRANCH_TEMPLATE_SETTING.key]);
         return { template: DEFAULT_BRANCH_TEMPLATE, isDefault: true };
       }
       const problem = branchTemplateProblem(value);
       if (problem) throw refused(problem);
-      await deps.local.set({ [TEMPLATE_KEY]: value });
+      await deps.local.set({ [BRANCH_TEMPLATE_SETTING.key]: value });
       return { template: value, isDefault: false };
     },
   };

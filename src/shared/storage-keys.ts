@@ -1,0 +1,105 @@
+import type { CachedKind } from './list-cache';
+
+/**
+ * Every key the extension keeps in browser storage: where it lives, who reads and writes it, what
+ * it holds and whether that is a secret. Code names a stored key only through these entries
+ * (test/unit/storage-keys.test.ts fails on one named anywhere else), so this file is the whole list.
+ *
+ * The key strings must never change: users' data is stored under them. The content script and the
+ * popup's first-frame script import this file, so an entry is only its key, area and secrecy (what
+ * it holds and who uses it are comments, which the bundles leave out).
+ */
+export type StorageArea =
+  /** The worker's `browser.storage.local`: on disk, this browser profile only, never synced. */
+  | 'storage.local'
+  /** `browser.storage.session`: in memory until the browser quits (storage.local where a browser has none). */
+  | 'storage.session'
+  /** The extension's IndexedDB database `cached-lists` (src/shared/list-cache.ts): the worker and the popup. */
+  | 'IndexedDB cached-lists'
+  /** `localStorage` of the extension's origin: only the extension's own pages can read it. */
+  | 'popup localStorage'
+  /** `sessionStorage` of the Azure DevOps page: the page can read it too, so it holds nothing private. */
+  | 'page sessionStorage';
+
+export interface StoredKey {
+  /** The key, or a function making the keys of a family (one per profile, …). */
+  key: string | ((...args: never[]) => string);
+  area: StorageArea;
+  /** Only entries marked secret may hold a token (test/unit/storage-keys.test.ts). */
+  secret: boolean;
+}
+
+// storage.local (the worker: src/background/index.ts)
+
+/** The profiles: name, organization, host, identity, auth kind; never a token. background/profile-store.ts (index.ts watches it). */
+export const PROFILES = { key: 'profiles', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/** The active profile's id. background/profile-store.ts. */
+export const ACTIVE_PROFILE = { key: 'activeProfileId', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/** A profile's personal access token, or its OAuth access and refresh tokens. background/profile-store.ts. */
+export const PROFILE_SECRET = { key: (profileId: string) => `secret:${profileId}`, area: 'storage.local', secret: true } as const satisfies StoredKey;
+
+/** Named groups of colleagues per profile and project. background/reviewer-groups.ts. */
+export const REVIEWER_GROUPS = { key: 'reviewerGroups', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/** The Entra app's client id and tenant (Options › Advanced; a public client: no client secret). background/settings.ts. */
+export const OAUTH_SETTINGS = { key: 'settings:oauth', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/** The editor files open in (Options › Editor). background/handlers/companion.ts. */
+export const EDITOR_SETTING = { key: 'settings:editor', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/** Start work's branch name template (Options › Branch names). background/handlers/work-items.ts. */
+export const BRANCH_TEMPLATE_SETTING = { key: 'settings:branchTemplate', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/**
+ * The repository Start work last used in a project. background/handlers/work-items.ts. The project
+ * id in lower case: one project is one key whichever case its id arrives in.
+ */
+export const START_WORK_REPO = {
+  key: (profileId: string, projectId: string) => `startWork:lastRepo:${profileId}:${projectId.toLowerCase()}`,
+  area: 'storage.local',
+  secret: false,
+} as const satisfies StoredKey;
+
+/** Which injected features are switched off (Options › Features). background/handlers/features.ts. */
+export const FEATURE_SWITCHES = { key: 'featureSwitches', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+/** The page anchors features did not find: feature, page, selectors, origin, counts. background/handlers/features.ts. */
+export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'storage.local', secret: false } as const satisfies StoredKey;
+
+// storage.session
+
+/**
+ * A Microsoft sign-in's tokens and the user's name, until the user picks an organization and they
+ * move to a profile's secret. background/accounts.ts.
+ */
+export const PENDING_SIGN_IN = { key: (pendingId: string) => `pendingSignIn:${pendingId}`, area: 'storage.session', secret: true } as const satisfies StoredKey;
+
+// IndexedDB
+
+/**
+ * A profile's projects or repositories as Azure DevOps listed them, and when. background/lists.ts
+ * (through cached-lists.ts); popup/use-repos.ts reads them. They were kept in storage.local until
+ * they moved here: background/index.ts removes those once.
+ */
+export const CACHED_LIST = { key: (profileId: string, kind: CachedKind) => `cache:${profileId}:${kind}`, area: 'IndexedDB cached-lists', secret: false } as const satisfies StoredKey;
+
+/** The worker keeps these keys in IndexedDB and the others in storage.local (background/cached-lists.ts). */
+export const isCachedListKey = (key: string) => key.startsWith('cache:');
+
+// The popup's localStorage
+
+/** The last list's first screen: profile, organization, project and repository names, URLs, its markup. popup/snapshot.ts. */
+export const POPUP_SNAPSHOT = { key: 'popup.snapshot', area: 'popup localStorage', secret: false } as const satisfies StoredKey;
+
+/** The id of the profile the popup showed last. popup/startup.ts. */
+export const POPUP_PROFILE = { key: 'popup.profile', area: 'popup localStorage', secret: false } as const satisfies StoredKey;
+
+/** The project a repository was last created in. popup/new-repo-tab.tsx. */
+export const NEW_REPO_PROJECT = { key: (profileId: string) => `newRepo.project:${profileId}`, area: 'popup localStorage', secret: false } as const satisfies StoredKey;
+
+// The Azure DevOps page's sessionStorage
+
+/** The page's URL and scroll position across the reload the reviewer panel offers (for a minute). content/pull-request-reviewers.ts. */
+export const REVIEWERS_SCROLL = { key: 'adoc-reviewers-scroll', area: 'page sessionStorage', secret: false } as const satisfies StoredKey;
