@@ -412,17 +412,20 @@ function plainAcross(indexes: RepoEntry[][], query: string, limit: number) {
 }
 const across = (r: RepoResults) => ({ ids: r.hits.map((h) => `${h.list}:${h.entry.repo.id}`), scores: r.hits.map((h) => h.score), total: r.total });
 
+/** Types `steps` into a search of `lists`, checking each keystroke against scoring every entry. */
+function searchesLikeScoringAll(lists: Parameters<typeof indexRepos>[0][], steps: Edit[], limit: number): void {
+  const indexes = lists.map((repos) => indexRepos(repos));
+  let query = '';
+  for (const step of steps) {
+    query = applyEdit(query, step);
+    expect(across(searchLists(indexes, query, limit))).toEqual(plainAcross(indexes, query, limit));
+  }
+}
+
 describe('searchLists: several organizations at once', () => {
   it('ranks and counts like scoring every entry of every list, and says which list each hit is from', () => {
     fc.assert(
-      fc.property(fc.array(repoLists, { minLength: 1, maxLength: 3 }), edits, fc.constantFrom(1, 3, 100), (lists, steps, limit) => {
-        const indexes = lists.map((repos) => indexRepos(repos));
-        let query = '';
-        for (const step of steps) {
-          query = applyEdit(query, step);
-          expect(across(searchLists(indexes, query, limit))).toEqual(plainAcross(indexes, query, limit));
-        }
-      }),
+      fc.property(fc.array(repoLists, { minLength: 1, maxLength: 3 }), edits, fc.constantFrom(1, 3, 100), (lists, steps, limit) => searchesLikeScoringAll(lists, steps, limit)),
       { numRuns: 200 },
     );
   });
@@ -445,14 +448,7 @@ describe('searchLists: several organizations at once', () => {
       { maxLength: 10 },
     );
     fc.assert(
-      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), typing, fc.constantFrom(1, 4, 20), (lists, steps, limit) => {
-        const indexes = lists.map((repos) => indexRepos(repos));
-        let query = '';
-        for (const step of steps) {
-          query = applyEdit(query, step);
-          expect(across(searchLists(indexes, query, limit))).toEqual(plainAcross(indexes, query, limit));
-        }
-      }),
+      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), typing, fc.constantFrom(1, 4, 20), (lists, steps, limit) => searchesLikeScoringAll(lists, steps, limit)),
       { numRuns: 300 },
     );
   });
