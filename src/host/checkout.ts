@@ -5,10 +5,10 @@
  * (repo-config.ts): no hooks, no filter or merge program of the repository's, no submodules.
  */
 import { realpathSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import type { CheckoutData, CheckoutRequest, StatusData, StatusRequest, WorktreeRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
-import { folderSegments, isInside, makeRoot, prepareDestination, removeCreated, resolveExisting, type PreparedDestination } from './destination';
+import { folderSegments, isInside, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination } from './destination-lock';
 import { locksDir } from './companion-dirs';
 import { HostError } from './host-error';
@@ -240,7 +240,8 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
   const path = await resolveKnownClone(request.path, ctx);
   const { root, relativeParent } = rootHolding(dirname(path), ctx);
   const folder = relativeParent === '' ? segments[0]! : `${relativeParent}/${segments[0]}`;
-  const lock = lockDestination(locksDir(ctx.dirs), resolveExisting(join(makeRoot(root), ...folder.split('/'))), {
+  const realRoot = makeRoot(root);
+  const lock = lockDestination(locksDir(ctx.dirs), resolveBelow(realRoot, folderSegments(folder)), {
     roots: ctx.config().cloneRoots,
     onKept: (kept, reason) => ctx.log.warn(`${scope.id} left ${kept}, which a clone that stopped unexpectedly had made: ${reason}`),
   });
@@ -249,7 +250,7 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
   };
   try {
     // Checked before fetching: nothing is fetched for a folder that cannot be made.
-    undo(prepareDestination(root, folder));
+    undo(prepareDestination(realRoot, folder));
     const entries = await readConfig(path, ctx.env);
     const source = await fetchSource(path, request, ctx, scope);
     let result: CheckoutData['result'];
@@ -269,7 +270,7 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
         result = await fastForwardBranch(path, source.local, source.target, ctx);
       }
     }
-    const prepared = prepareDestination(root, folder);
+    const prepared = prepareDestination(realRoot, folder);
     // From here until the lock is released, a successor can undo this if the process dies.
     lock.record({
       path: prepared.path,

@@ -8,7 +8,7 @@ import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, makeRoot, prepareIn, removeCreated, resolveBelow, type PreparedDestination } from './destination';
+import { folderSegments, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
 import { signInFailure } from './credential-helper';
@@ -45,7 +45,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
     onKept: (path, reason) => ctx.log.warn(`${scope.id} left ${path}, which a clone that stopped unexpectedly had made: ${reason}`),
   });
   try {
-    const prepared = prepareIn(realRoot, request.folder);
+    const prepared = prepareDestination(realRoot, request.folder);
     // From here until the lock is released, a successor can undo this clone if this process dies.
     lock.record({
       path: prepared.path,

@@ -130,16 +130,11 @@ function withIdentities(prepared: PreparedDestination): PreparedDestination {
 }
 
 /**
- * Checks the way from `root` to `folder` and creates the folders that are missing (the root itself
- * too, since the user chose it). Throws DEST_OUTSIDE_ROOT or DEST_EXISTS without creating anything
- * when the destination is not acceptable.
+ * Checks the way from `realRoot` (what `makeRoot` answered for the clone root: a clone needs it for
+ * its lock first) to `folder` and creates the folders that are missing. Throws DEST_OUTSIDE_ROOT or
+ * DEST_EXISTS without creating anything when the destination is not acceptable.
  */
-export function prepareDestination(root: string, folder: string): PreparedDestination {
-  return prepareIn(makeRoot(root), folder);
-}
-
-/** `prepareDestination` below `realRoot`, a root `makeRoot` has just answered (a clone needs it for its lock first). */
-export function prepareIn(realRoot: string, folder: string): PreparedDestination {
+export function prepareDestination(realRoot: string, folder: string): PreparedDestination {
   const segments = folderSegments(folder);
   const created: string[] = [];
   try {

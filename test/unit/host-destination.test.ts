@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareCloning } from '../../src/host/clone';
-import { folderIdentity, folderSegments, makeRoot, prepareDestination, prepareIn, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
+import { folderIdentity, folderSegments, makeRoot, prepareDestination, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
 import { lockDestination, prepareLocking } from '../../src/host/destination-lock';
 import { ownStartToken } from '../../src/host/process-start';
 import { HostError } from '../../src/host/host-error';
@@ -71,7 +71,7 @@ describe('folder names', () => {
 
 describe('prepareDestination', () => {
   it('creates the missing folders and removes exactly those on failure', () => {
-    const prepared = prepareDestination(root, 'org/project/repo');
+    const prepared = prepareDestination(makeRoot(root), 'org/project/repo');
     expect(prepared.path).toBe(join(root, 'org/project/repo'));
     expect(prepared.created).toEqual([join(root, 'org'), join(root, 'org/project'), join(root, 'org/project/repo')]);
     writeFileSync(join(prepared.path, 'partial'), 'x');
@@ -80,7 +80,7 @@ describe('prepareDestination', () => {
   });
 
   it('keeps a parent it made when another clone lives there now', () => {
-    const prepared = prepareDestination(root, 'org/repo1');
+    const prepared = prepareDestination(makeRoot(root), 'org/repo1');
     mkdirSync(join(root, 'org/repo2'));
     removeCreated(prepared);
     expect(readdirSync(join(root, 'org'))).toEqual(['repo2']);
@@ -89,13 +89,13 @@ describe('prepareDestination', () => {
   it('never removes folders that existed before', () => {
     mkdirSync(join(root, 'org'));
     writeFileSync(join(root, 'org', 'keep.txt'), 'mine');
-    const prepared = prepareDestination(root, 'org/repo');
+    const prepared = prepareDestination(makeRoot(root), 'org/repo');
     removeCreated(prepared);
     expect(readdirSync(join(root, 'org'))).toEqual(['keep.txt']);
   });
 
   it('leaves folders made again while the clone ran (another identity, even on the same inode), and says so', () => {
-    const prepared = prepareDestination(root, 'org/repo');
+    const prepared = prepareDestination(makeRoot(root), 'org/repo');
     rmSync(join(root, 'org'), { recursive: true });
     mkdirSync(join(root, 'org/repo'), { recursive: true });
     writeFileSync(join(root, 'org/repo/work.txt'), 'mine');
@@ -103,7 +103,7 @@ describe('prepareDestination', () => {
     expect(readdirSync(join(root, 'org/repo'))).toEqual(['work.txt']);
 
     mkdirSync(join(root, 'empty'));
-    const emptied = prepareDestination(root, 'empty');
+    const emptied = prepareDestination(makeRoot(root), 'empty');
     rmSync(join(root, 'empty'), { recursive: true });
     mkdirSync(join(root, 'empty'));
     writeFileSync(join(root, 'empty/work.txt'), 'mine');
@@ -112,7 +112,7 @@ describe('prepareDestination', () => {
   });
 
   it('where a change time stands in for the birth time, only the running clone goes by device and inode alone', () => {
-    const made = prepareDestination(root, 'org/repo');
+    const made = prepareDestination(makeRoot(root), 'org/repo');
     // As on a file system without birth times: identities carry a change time.
     const prepared = { ...made, ids: made.ids!.map((id) => id.replace(/:b\d+$/, ':c1')) };
     writeFileSync(join(prepared.path, 'partial'), 'x');
@@ -123,7 +123,7 @@ describe('prepareDestination', () => {
   });
 
   it('never removes a repository made inside the clone folder meanwhile, nor the folders leading to it', () => {
-    const prepared = prepareDestination(root, 'org/outer');
+    const prepared = prepareDestination(makeRoot(root), 'org/outer');
     mkdirSync(join(prepared.path, '.git/objects'), { recursive: true });
     writeFileSync(join(prepared.path, 'partial'), 'x');
     // A clone someone finished inside it (by hand, or a companion too old to know nesting).
@@ -137,7 +137,7 @@ describe('prepareDestination', () => {
     expect(readdirSync(join(prepared.path, 'deep/inner')).toSorted()).toEqual(['.git', 'work.txt']);
 
     mkdirSync(join(root, 'empty'));
-    const emptied = prepareDestination(root, 'empty');
+    const emptied = prepareDestination(makeRoot(root), 'empty');
     mkdirSync(join(root, 'empty/.git'));
     mkdirSync(join(root, 'empty/inner/.git'), { recursive: true });
     expect(removeCreated(emptied)).toEqual([{ path: join(root, 'empty/inner'), reason }]);
@@ -146,7 +146,7 @@ describe('prepareDestination', () => {
 
   it('uses an existing empty folder and on failure only empties it', () => {
     mkdirSync(join(root, 'empty'));
-    const prepared = prepareDestination(root, 'empty');
+    const prepared = prepareDestination(makeRoot(root), 'empty');
     expect(prepared.existedEmpty).toBe(true);
     writeFileSync(join(prepared.path, 'partial'), 'x');
     removeCreated(prepared);
@@ -159,31 +159,31 @@ describe('prepareDestination', () => {
     writeFileSync(join(root, 'full', 'x'), 'x');
     writeFileSync(join(root, 'file'), 'x');
     symlinkSync(join(root, 'full'), join(root, 'link'));
-    expect(codeOf(() => prepareDestination(root, 'full'))).toBe('DEST_EXISTS');
-    expect(codeOf(() => prepareDestination(root, 'file'))).toBe('DEST_EXISTS');
-    expect(codeOf(() => prepareDestination(root, 'link'))).toBe('DEST_EXISTS');
+    expect(codeOf(() => prepareDestination(makeRoot(root), 'full'))).toBe('DEST_EXISTS');
+    expect(codeOf(() => prepareDestination(makeRoot(root), 'file'))).toBe('DEST_EXISTS');
+    expect(codeOf(() => prepareDestination(makeRoot(root), 'link'))).toBe('DEST_EXISTS');
   });
 
   it('refuses a path through a symlink that leads out of the root, creating nothing', () => {
     const outside = join(base, 'outside');
     mkdirSync(outside);
     symlinkSync(outside, join(root, 'escape'));
-    expect(codeOf(() => prepareDestination(root, 'escape/repo'))).toBe('DEST_OUTSIDE_ROOT');
+    expect(codeOf(() => prepareDestination(makeRoot(root), 'escape/repo'))).toBe('DEST_OUTSIDE_ROOT');
     expect(readdirSync(outside)).toEqual([]);
   });
 
   it('follows a symlink that stays inside the root', () => {
     mkdirSync(join(root, 'real'));
     symlinkSync(join(root, 'real'), join(root, 'alias'));
-    const prepared = prepareDestination(root, 'alias/repo');
+    const prepared = prepareDestination(makeRoot(root), 'alias/repo');
     expect(prepared.path).toBe(join(root, 'real', 'repo'));
   });
 
   it('cleans up intermediate folders when a later segment is refused', () => {
     writeFileSync(join(root, 'afile'), 'x');
     mkdirSync(join(root, 'a'));
-    expect(codeOf(() => prepareDestination(root, 'new/deeper/../x'))).toBe('DEST_OUTSIDE_ROOT');
-    expect(codeOf(() => prepareDestination(root, 'afile/repo'))).toBe('DEST_EXISTS');
+    expect(codeOf(() => prepareDestination(makeRoot(root), 'new/deeper/../x'))).toBe('DEST_OUTSIDE_ROOT');
+    expect(codeOf(() => prepareDestination(makeRoot(root), 'afile/repo'))).toBe('DEST_EXISTS');
     expect(readdirSync(root).toSorted()).toEqual(['a', 'afile']);
   });
 });
@@ -195,15 +195,15 @@ const otherCompanion = (dest: string, extra: Record<string, unknown> = {}) => {
   return JSON.stringify({ pid: process.ppid, started: `linux:${bootId()}:${ticks}`, dest, ...extra });
 };
 
-describe('prepareIn (a clone makes its root once, for the lock, and prepares below it)', () => {
-  it('creates below the real root makeRoot answered, as prepareDestination does, and refuses what it refuses', () => {
+describe('prepareDestination below a root made beforehand (a clone makes its root once, for the lock)', () => {
+  it('creates below the real root makeRoot answered, and refuses what it refuses', () => {
     const real = makeRoot(join(base, 'made', 'root'));
-    const prepared = prepareIn(real, 'org/repo');
+    const prepared = prepareDestination(real, 'org/repo');
     expect(prepared).toMatchObject({ path: join(real, 'org', 'repo'), created: [join(real, 'org'), join(real, 'org', 'repo')], existedEmpty: false });
     expect(prepared.ids).toEqual(prepared.created.map((dir) => folderIdentity(dir)));
-    expect(codeOf(() => prepareIn(real, '../out'))).toBe('DEST_OUTSIDE_ROOT');
+    expect(codeOf(() => prepareDestination(real, '../out'))).toBe('DEST_OUTSIDE_ROOT');
     writeFileSync(join(real, 'file'), 'x');
-    expect(codeOf(() => prepareIn(real, 'file/repo'))).toBe('DEST_EXISTS');
+    expect(codeOf(() => prepareDestination(real, 'file/repo'))).toBe('DEST_EXISTS');
     expect(readdirSync(real).toSorted()).toEqual(['file', 'org']);
   });
 });
