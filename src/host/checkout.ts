@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import type { CheckoutData, CheckoutRequest, StatusData, StatusRequest, WorktreeRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
-import { folderSegments, isInside, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
+import { folderSegments, isInside, journalOf, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination } from './destination-lock';
 import { locksDir } from './companion-dirs';
 import { HostError } from './host-error';
@@ -272,12 +272,7 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
     }
     const prepared = prepareDestination(realRoot, folder);
     // From here until the lock is released, a successor can undo this if the process dies.
-    lock.record({
-      path: prepared.path,
-      created: prepared.created.map((made, i) => (prepared.ids?.[i] ? { path: made, id: prepared.ids[i] } : made)),
-      existedEmpty: prepared.existedEmpty,
-      ...(prepared.emptyId === undefined ? {} : { emptyId: prepared.emptyId }),
-    });
+    lock.record(journalOf(prepared));
     const args = ['worktree', 'add', ...branchArgs, '--', prepared.path, source.local !== undefined && result !== 'created' ? source.local : source.target];
     const added = await git(path, args, ctx, { config: writeConfig(entries) });
     if (added.code !== 0) {

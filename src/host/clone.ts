@@ -8,7 +8,7 @@ import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
+import { folderSegments, journalOf, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
 import { signInFailure } from './credential-helper';
@@ -47,12 +47,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   try {
     const prepared = prepareDestination(realRoot, request.folder);
     // From here until the lock is released, a successor can undo this clone if this process dies.
-    lock.record({
-      path: prepared.path,
-      created: prepared.created.map((path, i) => (prepared.ids?.[i] ? { path, id: prepared.ids[i] } : path)),
-      existedEmpty: prepared.existedEmpty,
-      ...(prepared.emptyId === undefined ? {} : { emptyId: prepared.emptyId }),
-    });
+    lock.record(journalOf(prepared));
     if (request.auth) ctx.redactor.addSecret(request.auth.token);
     let result;
     try {

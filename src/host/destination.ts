@@ -6,6 +6,7 @@
  */
 import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
+import type { CloneJournal } from './clone-journal';
 import { HostError } from './host-error';
 
 // oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
@@ -120,6 +121,16 @@ function sameFolder(current: string | undefined, recorded: string, running: bool
   if (current === recorded) return true;
   const changeTime = /^(.*):c\d+$/.exec(recorded);
   return running && changeTime !== null && current?.replace(/:[bc]\d+$/, '') === changeTime[1];
+}
+
+/** What a clone's journal records of its prepared destination: a successor undoes exactly this after a crash. */
+export function journalOf(prepared: PreparedDestination): Pick<CloneJournal, 'path' | 'created' | 'existedEmpty' | 'emptyId'> {
+  return {
+    path: prepared.path,
+    created: prepared.created.map((path, i) => (prepared.ids?.[i] ? { path, id: prepared.ids[i] } : path)),
+    existedEmpty: prepared.existedEmpty,
+    ...(prepared.emptyId === undefined ? {} : { emptyId: prepared.emptyId }),
+  };
 }
 
 /** Identities are taken once every folder exists, so a change time (where used) no longer moves because of us. */
