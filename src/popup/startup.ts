@@ -19,7 +19,6 @@ export interface Startup {
   takeCachedRepos(profileId: string): Promise<Listing<RepoSummary> | undefined> | undefined;
 }
 
-
 export function startLoading(snapshot: Snapshot | undefined, typed = '', storage: Storage = localStorage): Startup {
   const profiles = ask({ type: 'profiles.list' });
   const last = storage.getItem(POPUP_PROFILE.key);
