@@ -15,7 +15,7 @@ const signed = (n: number) => `${n >= 0 ? '+' : '−'}${ms(Math.abs(n))}`;
 const run = promisify(execFile);
 const START_RUNS = 30;
 /** Enough paired rounds for the 95 % interval of the median to be a few points wide on this machine. */
-const CLONE_RUNS = 40;
+const CLONE_RUNS = 60;
 /** The companion's own start: spawn → hello answered, at most this much above `node -e 0`. */
 const START_OVER_NODE_TARGET_MS = 10;
 const CLONE_OVERHEAD_TARGET = 0.02;

@@ -3,6 +3,8 @@
  * `git clone --progress` with credentials in its environment only, reports progress, and on
  * failure or cancellation removes exactly what it created.
  */
+import { rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseHostRequest, type CloneData, type CloneRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
@@ -55,6 +57,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
         env: gitEnv(ctx.env, request.auth),
         scope,
         onSpawn: (pid) => lock.record({ git: pid }),
+        ready: ctx.readyGit,
       });
       // Logged once git runs: the line is not on the way to git (a failed start is logged too).
       ctx.log.info(`${scope.id} clone ${remote.url} into ${prepared.path}${branch ? ` (branch ${branch})` : ''}${request.auth ? ' with a token' : ''}`);
@@ -94,13 +97,13 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
 
 /**
  * Run once when the host starts serving (serve.ts), before it reads a request. V8 compiles each
- * function on its first call: a fresh host's first clone compiled its checks, the git environment
- * and the progress parser between the request and git's start (~1 ms), and took the lock's
- * per-process costs there too. Here they run on a made-up request, touching nothing; every
- * clone still does all of them itself.
+ * function on its first call, and Node's file functions cost more on their first call too: a
+ * fresh host's first clone paid for that between the request and git's start. Here they run on a
+ * made-up request and on scratch files and folders in the locks folder, which are removed again;
+ * every clone still does all of it itself.
  */
-export function prepareCloning(): void {
-  prepareLocking();
+export function prepareCloning(locks: string): void {
+  prepareLocking(locks);
   const url = 'https://dev.azure.com/org/project/_git/repo';
   const auth = { kind: 'pat' as const, token: 'token', orgUrl: 'https://dev.azure.com/org' };
   parseHostRequest({ id: 'prepare', type: 'clone', url, root: '/repos', folder: 'repo', auth });
@@ -111,6 +114,13 @@ export function prepareCloning(): void {
   gitEnv({}, auth);
   new ProgressParser().push('Receiving objects:  50% (1/2)\r');
   parseHeadFile('ref: refs/heads/main\n');
+  try {
+    const scratch = makeRoot(join(locks, `prepare.${process.pid}.d`));
+    removeCreated(prepareDestination(scratch, 'repo'), { running: true });
+    rmdirSync(scratch);
+  } catch {
+    // Only a warm-up: a clone reports what fails.
+  }
   // Node's first removal of an event listener took 0.3 ms when git ended (run-program.ts).
   const signal = new AbortController().signal;
   signal.addEventListener('abort', ignore, { once: true });

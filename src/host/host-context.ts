@@ -3,6 +3,7 @@ import type { CompanionDirs } from './companion-dirs';
 import type { CompanionConfig } from './config';
 import type { GitProgress } from './git-progress';
 import type { Logger } from './log';
+import type { ReadyProcess } from './ready-process';
 import type { Redactor } from './redact';
 
 export interface HostContext {
@@ -17,6 +18,8 @@ export interface HostContext {
   config(): CompanionConfig;
   /** git's version (null: no git), asked once per process. */
   gitVersion(): Promise<string | null>;
+  /** A git started ahead for the next clone, where starting one costs a fork of the host (ready-process.ts). */
+  readyGit?: ReadyProcess;
 }
 
 export interface RequestScope {

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { HostError } from './host-error';
+import type { ReadyProcess } from './ready-process';
 
 export interface RunOptions {
   cwd?: string;
@@ -17,6 +18,8 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
   /** Captured output beyond this is dropped (stdout keeps its start, stderr its end). */
   maxOutputBytes?: number;
+  /** A process of `command` started ahead (ready-process.ts), used when it can take this run. */
+  ready?: ReadyProcess;
 }
 
 export interface RunResult {
@@ -34,15 +37,18 @@ export function runProgram(command: string, args: readonly string[], options: Ru
       resolve({ code: null, stdout: '', stderr: '', cancelled: true, timedOut: false });
       return;
     }
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      shell: false,
-      windowsHide: true,
-      // Its own process group, so cancelling reaches git's helpers too.
-      detached: process.platform !== 'win32',
-    });
+    const env = options.env ?? process.env;
+    const child =
+      (options.cwd === undefined ? options.ready?.take(args, env) : undefined) ??
+      spawn(command, args, {
+        cwd: options.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: true,
+        // Its own process group, so cancelling reaches git's helpers too (a ready process has one too).
+        detached: process.platform !== 'win32',
+      });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';

@@ -7,9 +7,13 @@ import { configFile, locksDir, type CompanionDirs } from './companion-dirs';
 import { loadConfig } from './config';
 import { prepareCloning } from './clone';
 import { sweepStaleLocks } from './destination-lock';
+import { findProgram } from './find-program';
+import { gitEnv } from './git-env';
 import type { HostContext } from './host-context';
 import type { Logger } from './log';
+import { ReadyProcess } from './ready-process';
 import type { Redactor } from './redact';
+import { handle } from './handlers';
 import { Session } from './session';
 
 export interface Serve {
@@ -23,6 +27,8 @@ export interface Serve {
 }
 
 export async function serve({ home, dirs, log, redactor, gitVersion, pending }: Serve): Promise<void> {
+  // Only where starting a program forks the whole host (ready-process.ts).
+  const git = process.platform === 'linux' ? findProgram('git', process.env) : undefined;
   const ctx: HostContext = {
     dirs,
     home,
@@ -32,6 +38,7 @@ export async function serve({ home, dirs, log, redactor, gitVersion, pending }: 
     redactor,
     config: () => loadConfig(configFile(dirs), home),
     gitVersion: () => gitVersion,
+    readyGit: git === undefined ? undefined : new ReadyProcess(git, gitEnv(process.env)),
   };
   // A companion killed mid-clone (the browser crashed, the user ended it) could not clean up; do it
   // now, before any request but the first `hello` can ask for the same folder.
@@ -43,14 +50,17 @@ export async function serve({ home, dirs, log, redactor, gitVersion, pending }: 
   } catch (error) {
     log.warn(`sweeping clones of stopped companions failed: ${(error as Error).message}`);
   }
-  prepareCloning();
   // V8 runs a young-generation collection as an idle task once that generation is 80 % full. A
   // host is idle mainly while git runs for it, so that task landed in nearly every clone (5–15 ms
   // of collector threads, against git, on a two-core machine); now the collection runs only when
   // the generation is full. node:v8 is loaded here, not imported: at the bundle's top it would
   // load before `hello` is answered.
   process.getBuiltinModule('node:v8').setFlagsFromString('--no-minor-gc-task');
-  const session = new Session(ctx, process.stdout);
+  prepareCloning(locksDir(dirs));
+  // The next clone's git, started before any request but hello is read (the fork blocks the host
+  // for a few ms); once a clone took it, the next one is started when the host is idle again.
+  ctx.readyGit?.prepare();
+  const session = new Session(ctx, process.stdout, handle, () => ctx.readyGit?.prepare());
   const stop = (signal: string) => {
     log.info(`${signal}: cancelling running requests`);
     session.cancelAll();
@@ -59,6 +69,7 @@ export async function serve({ home, dirs, log, redactor, gitVersion, pending }: 
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   if (pending.length > 0) session.push(pending);
+  session.waitForIdle();
   await session.run(process.stdin);
   log.info('input ended; exiting');
   process.stdout.write('', () => process.exit(0));

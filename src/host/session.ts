@@ -19,16 +19,25 @@ import { handle } from './handlers';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 
+/** How long no request may run before the host counts as idle (`onIdle`). */
+export const IDLE_MS = 100;
+
 export class Session {
   private readonly inflight = new Map<string, AbortController>();
   private readonly running = new Set<Promise<void>>();
   private readonly decoder = new FrameDecoder(MAX_FRAME_FROM_BROWSER);
   private closed = false;
+  private idle: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * `onIdle`: work that blocks the host (a fork, say), run once no request has run for IDLE_MS,
+   * so never between requests that come back to back; again after every later request.
+   */
   constructor(
     private readonly ctx: HostContext,
     private readonly output: Writable,
     private readonly handler: typeof handle = handle,
+    private readonly onIdle?: () => void,
   ) {
     output.on('error', (error) => {
       this.ctx.log.warn(`output closed: ${error.message}`);
@@ -64,11 +73,20 @@ export class Session {
     for (const controller of this.inflight.values()) controller.abort();
   }
 
+  /** (Re)starts the wait for idleness; a request that arrives meanwhile stops it. */
+  waitForIdle(): void {
+    clearTimeout(this.idle);
+    if (!this.onIdle || this.closed || this.running.size > 0) return;
+    this.idle = setTimeout(this.onIdle, IDLE_MS);
+    this.idle.unref();
+  }
+
   async settle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled(this.running);
   }
 
   private onFrame(payload: Buffer): void {
+    clearTimeout(this.idle);
     let value: unknown;
     try {
       value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
@@ -88,8 +106,8 @@ export class Session {
       this.sendError(request.id, 'BAD_REQUEST', `request id ${request.id} is already in use by a running request`);
       return;
     }
-    this.ctx.log.info(`${request.id} ${request.type}`);
     if (request.type === 'cancel') {
+      this.ctx.log.info(`${request.id} cancel`);
       const target = this.inflight.get(request.target);
       target?.abort();
       this.send({ id: request.id, ok: true, data: { cancelled: target !== undefined } });
@@ -118,8 +136,12 @@ export class Session {
       .finally(() => {
         this.inflight.delete(request.id);
         this.running.delete(work);
+        this.waitForIdle();
       });
     this.running.add(work);
+    // Written once the handler's synchronous part ran (a clone's git runs by then): a log line is
+    // a stat and an append, not worth holding a request for.
+    queueMicrotask(() => this.ctx.log.info(`${request.id} ${request.type}`));
   }
 
   private runAfter(id: string, work: () => void): void {

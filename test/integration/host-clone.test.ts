@@ -56,6 +56,30 @@ function filesContaining(dir: string, needles: string[]): string[] {
   return hits;
 }
 
+/** The pid of the shell a host keeps waiting to become its next git (ready-process.ts), if any. */
+function waitingShellOf(hostPid: number): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === hostPid && readFileSync(`/proc/${name}/cmdline`, 'utf8').startsWith('/bin/sh\0-c\0')) return Number(name);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+async function until<T>(find: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const found = find();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out waiting');
+}
+
 describe('clone over HTTPS with a PAT', () => {
   it('lands on the branch being viewed, reports progress, and leaves no credential under .git', async () => {
     const answer = await host.request<CloneData>(
@@ -84,6 +108,32 @@ describe('clone over HTTPS with a PAT', () => {
     expect(clones.ok && clones.data.clones).toEqual([
       { path, known: true, remotes: [{ name: 'origin', fetchUrl: expect.stringContaining('dev.azure.com') }], branch: 'feature/retry-policy', dirty: false },
     ]);
+  });
+
+  it.runIf(process.platform === 'linux')('runs git in the process it started ahead, not in a fork of itself, and starts the next one once idle', async () => {
+    const trace = join(sandbox.dir, 'trace2.json');
+    const traced = await HostProcess.start({ ...sandbox.env, GIT_TRACE2_EVENT: trace });
+    try {
+      // The host starts serving once a browser's first message arrives.
+      expect((await traced.request({ type: 'configure' })).ok).toBe(true);
+      const waiting = await until(() => waitingShellOf(traced.child.pid!));
+      const answer = await traced.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'ahead', auth: { kind: 'pat', token: pat } }, 60_000);
+      expect(answer.ok).toBe(true);
+      // git's trace2 session id ends in its process id (in hex).
+      const clones = readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { event: string; sid: string; argv?: string[] })
+        .filter((e) => e.event === 'start' && e.argv?.includes('clone'));
+      expect(clones.map((e) => Number.parseInt(/-P([0-9a-f]+)$/.exec(e.sid)![1]!, 16))).toEqual([waiting]);
+      const next = await until(() => {
+        const pid = waitingShellOf(traced.child.pid!);
+        return pid !== waiting ? pid : undefined;
+      });
+      expect(next).toBeGreaterThan(0);
+    } finally {
+      await traced.close();
+    }
   });
 
   it('partial and shallow clones', async () => {

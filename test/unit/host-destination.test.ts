@@ -227,12 +227,13 @@ describe('resolveBelow (the lock\'s path of a clone, looking only below its real
 });
 
 describe('preparing a host for clones (serve.ts, before the first request)', () => {
-  it('writes nothing anywhere, and the locks taken after it still carry this process\'s start token', () => {
+  it('leaves nothing behind but the locks folder, and the locks taken after it still carry this process\'s start token', () => {
     const locks = join(base, 'locks');
     const before = readdirSync(base);
-    prepareLocking();
-    prepareCloning();
-    expect(readdirSync(base)).toEqual(before);
+    prepareLocking(locks);
+    prepareCloning(locks);
+    expect(readdirSync(base).toSorted()).toEqual([...before, 'locks'].toSorted());
+    expect(readdirSync(locks)).toEqual([]);
     const lock = lockDestination(locks, join(root, 'repo'), { roots: [root] });
     const [file] = readdirSync(locks);
     expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toMatchObject({ pid: process.pid, started: ownStartToken() });

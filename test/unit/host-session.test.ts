@@ -9,7 +9,7 @@ import { decodeAll, encodeFrame } from '../../src/host/frame-codec';
 import type { HostContext, RequestScope } from '../../src/host/host-context';
 import { fileLogger } from '../../src/host/log';
 import { Redactor } from '../../src/host/redact';
-import { Session } from '../../src/host/session';
+import { IDLE_MS, Session } from '../../src/host/session';
 
 let dir: string;
 let ctx: HostContext;
@@ -94,5 +94,33 @@ describe('session', () => {
     const [answer] = messages();
     expect(answer).toMatchObject({ id: 'x', ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(answer)).not.toContain('top-secret-token');
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('session idleness (work that blocks the host waits for it)', () => {
+  it('runs onIdle once no request has run for IDLE_MS, never while one runs or between requests that come back to back', async () => {
+    const idle: number[] = [];
+    const output = new PassThrough();
+    output.resume();
+    let finish: (() => void) | undefined;
+    const session = new Session(ctx, output, () => new Promise((resolve) => (finish = () => resolve({}))), () => idle.push(Date.now()));
+    session.waitForIdle();
+    session.push(frame({ id: 'a', type: 'localClones' }));
+    await sleep(IDLE_MS * 2);
+    expect(idle).toEqual([]);
+    finish!();
+    await session.settle();
+    // Another request before the wait is over starts it again.
+    await sleep(IDLE_MS / 2);
+    session.push(frame({ id: 'b', type: 'localClones' }));
+    await Promise.resolve();
+    finish!();
+    await session.settle();
+    const answered = Date.now();
+    await sleep(IDLE_MS * 2);
+    expect(idle).toHaveLength(1);
+    expect(idle[0]! - answered).toBeGreaterThanOrEqual(IDLE_MS - 5);
   });
 });
