@@ -17,7 +17,8 @@ const KB = 1024;
  * others. Those sit about 20 % above their size when the budgets were set (panels 19.1 KB; worker
  * 59.3, options 45.4 KB; popup 17.4 KB once its other tabs loaded on first use; host 71.6 KB once
  * zod was imported as a namespace, which lets esbuild drop what it does not use; 86 → 88 KB for
- * binding a token to its organization and the hand check of a plain clone request), so a large
+ * binding a token to its organization and the hand check of a plain clone request, → 90 KB for
+ * the clone's git started ahead, src/host/ready-process.ts), so a large
  * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
  * same change that needs it. Only these files are read: the companion's executables in
  * dist/companion/ (~100 MB, nearly all of it Node itself) and its npm package (the host bundle
@@ -30,7 +31,7 @@ export const BUDGETS = [
   // The popup's page script draws the first frame, then loads the app (src/popup/first-frame.ts): both count.
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', next: 'chrome/main.js', budget: 21 * KB },
   { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },
-  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 88 * KB },
+  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 90 * KB },
 ];
 
 /** gzip at level 9, what a store or a CDN would serve; the figure that matters is relative anyway. */
