@@ -46,7 +46,13 @@ export class ReadyProcess {
     if (this.waiting && isWaiting(this.waiting)) return;
     this.waiting = undefined;
     if (SHELL_HOOKS.some((name) => this.env[name] !== undefined)) return;
-    const child = spawn(this.shell, ['-c', SCRIPT], { env: this.env, stdio: 'pipe', detached: true });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(this.shell, ['-c', SCRIPT], { env: this.env, stdio: 'pipe', detached: true });
+    } catch {
+      // Not startable now (out of memory, say): clones spawn git as before.
+      return;
+    }
     // A shell that could not start (or died) is simply not used; its pipe must not throw.
     child.on('error', () => {
       if (this.waiting === child) this.waiting = undefined;

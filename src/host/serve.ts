@@ -9,11 +9,11 @@ import { prepareCloning } from './clone';
 import { sweepStaleLocks } from './destination-lock';
 import { findProgram } from './find-program';
 import { gitEnv } from './git-env';
+import { handle } from './handlers';
 import type { HostContext } from './host-context';
 import type { Logger } from './log';
 import { ReadyProcess } from './ready-process';
 import type { Redactor } from './redact';
-import { handle } from './handlers';
 import { Session } from './session';
 
 export interface Serve {
@@ -69,7 +69,6 @@ export async function serve({ home, dirs, log, redactor, gitVersion, pending }: 
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   if (pending.length > 0) session.push(pending);
-  session.waitForIdle();
   await session.run(process.stdin);
   log.info('input ended; exiting');
   process.stdout.write('', () => process.exit(0));

@@ -74,7 +74,7 @@ export class Session {
   }
 
   /** (Re)starts the wait for idleness; a request that arrives meanwhile stops it. */
-  waitForIdle(): void {
+  private waitForIdle(): void {
     clearTimeout(this.idle);
     if (!this.onIdle || this.closed || this.running.size > 0) return;
     this.idle = setTimeout(this.onIdle, IDLE_MS);

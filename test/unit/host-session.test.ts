@@ -106,7 +106,6 @@ describe('session idleness (work that blocks the host waits for it)', () => {
     output.resume();
     let finish: (() => void) | undefined;
     const session = new Session(ctx, output, () => new Promise((resolve) => (finish = () => resolve({}))), () => idle.push(Date.now()));
-    session.waitForIdle();
     session.push(frame({ id: 'a', type: 'localClones' }));
     await sleep(IDLE_MS * 2);
     expect(idle).toEqual([]);
