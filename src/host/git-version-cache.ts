@@ -21,6 +21,8 @@ interface Remembered {
 }
 
 export interface GitVersionLookup {
+  /** The git program found on PATH (undefined: none). */
+  program: string | undefined;
   version: Promise<string | null>;
   /** Asks git itself when the version came from the file, and corrects the file if it differs. */
   refresh(): Promise<void>;
@@ -47,9 +49,9 @@ export function lookUpGitVersion(env: NodeJS.ProcessEnv, platform: NodeJS.Platfo
   const known = key === undefined ? undefined : remembered(file, program!, key);
   if (known === undefined) {
     const version = ask();
-    return { version, refresh: async () => void (await version) };
+    return { program, version, refresh: async () => void (await version) };
   }
-  return { version: Promise.resolve(known), refresh: async () => void (await ask(known)) };
+  return { program, version: Promise.resolve(known), refresh: async () => void (await ask(known)) };
 }
 
 function identity(path: string): Omit<Remembered, 'path' | 'version'> | undefined {

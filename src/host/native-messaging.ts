@@ -61,7 +61,7 @@ export async function nativeMessaging({ home, dirs, git }: NativeMessagingStart)
   // Before serve.ts and the schemas it imports are evaluated (see zod-setup.ts).
   (await import('./zod-setup')).useJitlessZod();
   const { serve } = await import('./serve');
-  await serve({ home, dirs, log, redactor, gitVersion, pending });
+  await serve({ home, dirs, log, redactor, gitVersion, gitProgram: git.program, pending });
 }
 
 /** Reads stdin until it holds one whole frame (or a header too large to wait for, or input ended); leaves it paused. */

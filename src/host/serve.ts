@@ -7,7 +7,6 @@ import { configFile, locksDir, type CompanionDirs } from './companion-dirs';
 import { loadConfig } from './config';
 import { prepareCloning } from './clone';
 import { sweepStaleLocks } from './destination-lock';
-import { findProgram } from './find-program';
 import { gitEnv } from './git-env';
 import { handle } from './handlers';
 import type { HostContext } from './host-context';
@@ -22,13 +21,15 @@ export interface Serve {
   log: Logger;
   redactor: Redactor;
   gitVersion: Promise<string | null>;
+  /** The git program main.ts found on PATH (undefined: none). */
+  gitProgram: string | undefined;
   /** Bytes already read from stdin and not answered yet. */
   pending: Buffer;
 }
 
-export async function serve({ home, dirs, log, redactor, gitVersion, pending }: Serve): Promise<void> {
+export async function serve({ home, dirs, log, redactor, gitVersion, gitProgram, pending }: Serve): Promise<void> {
   // Only where starting a program forks the whole host (ready-process.ts).
-  const git = process.platform === 'linux' ? findProgram('git', process.env) : undefined;
+  const git = process.platform === 'linux' ? gitProgram : undefined;
   const ctx: HostContext = {
     dirs,
     home,
