@@ -4,7 +4,8 @@ import { createCompanion } from './companion';
 import { createGateway } from './gateway';
 import { withCachedListsIn } from './cached-lists';
 import { listStore } from '../shared/list-cache';
-import { CACHED_LIST, PROFILES } from '../shared/storage-keys';
+import { PROFILES } from '../shared/storage-keys';
+import { dropCaches } from './lists';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { oauthConfig } from './settings';
@@ -74,7 +75,7 @@ browser.runtime.onInstalled.addListener(({ reason }) => {
 browser.runtime.onInstalled.addListener(() => {
   store
     .list()
-    .then((profiles) => local.remove(profiles.flatMap((p) => [CACHED_LIST.key(p.id, 'projects'), CACHED_LIST.key(p.id, 'repos')])))
+    .then((profiles) => dropCaches(local, profiles.map((p) => p.id)))
     .catch(() => undefined);
 });
 browser.permissions.onAdded.addListener(() => void syncOnPrem());

@@ -53,6 +53,7 @@ export async function listing<K extends Kind>(
   return { items, fetchedAt, profileId, stale: false };
 }
 
-export async function dropCaches(kv: KeyValue, profileId: string): Promise<void> {
-  await kv.remove([CACHED_LIST.key(profileId, 'projects'), CACHED_LIST.key(profileId, 'repos')]);
+/** Removes the cached lists of these profiles from `kv`. */
+export async function dropCaches(kv: KeyValue, profileIds: readonly string[]): Promise<void> {
+  await kv.remove(profileIds.flatMap((id) => [CACHED_LIST.key(id, 'projects'), CACHED_LIST.key(id, 'repos')]));
 }

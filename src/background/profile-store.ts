@@ -24,7 +24,6 @@ export const Secret = z.discriminatedUnion('kind', [
 ]);
 export type Secret = z.infer<typeof Secret>;
 
-
 function parseProfiles(raw: unknown): Profile[] {
   const parsed = z.array(Profile).safeParse(raw ?? []);
   return parsed.success ? parsed.data : [];

@@ -27,7 +27,7 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     },
     'profiles.remove': async (req) => {
       await store.remove(req.id);
-      await dropCaches(deps.local, req.id);
+      await dropCaches(deps.local, [req.id]);
       await removeGroupsOf(deps.local, req.id);
       return listProfiles();
     },
