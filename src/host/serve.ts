@@ -9,6 +9,7 @@ import { prepareCloning } from './clone';
 import { sweepStaleLocks } from './destination-lock';
 import { gitEnv } from './git-env';
 import { handle } from './handlers';
+import { collectYoungGeneration } from './idle-gc';
 import type { HostContext } from './host-context';
 import type { Logger } from './log';
 import { ReadyProcess } from './ready-process';
@@ -61,7 +62,12 @@ export async function serve({ home, dirs, log, redactor, gitVersion, gitProgram,
   // The next clone's git, started before any request but hello is read (the fork blocks the host
   // for a few ms); once a clone took it, the next one is started when the host is idle again.
   ctx.readyGit?.prepare();
-  const session = new Session(ctx, process.stdout, handle, () => ctx.readyGit?.prepare());
+  // Emptied now and whenever the host turns idle, so that a clone does not pause to do it.
+  collectYoungGeneration();
+  const session = new Session(ctx, process.stdout, handle, () => {
+    ctx.readyGit?.prepare();
+    collectYoungGeneration();
+  });
   const stop = (signal: string) => {
     log.info(`${signal}: cancelling running requests`);
     session.cancelAll();
