@@ -10,7 +10,7 @@
  * A lock's process counts as running only while its pid runs with the start time it recorded.
  * Locks also exclude each other across nesting: a clone into `a` and one into `a/b` never run at once.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { inspectLock, isProcessAlive, parseJournal, undoDeadClone, unlinkQuiet, writeJournal, type CloneJournal, type Undone } from './clone-journal';
@@ -113,7 +113,9 @@ export function lockDestination(locksDir: string, path: string, options: LockOpt
  * (serve.ts) instead of between a clone request and its git: this process's start token (two
  * reads in /proc), OpenSSL's first fetch of SHA-256 (~0.7 ms in the host), and Node's first call
  * of each file function a lock makes (0.1–0.4 ms more than later calls, BENCHMARKS.md), made on
- * a scratch file that no sweep reads (its name does not end in .lock) and removed again.
+ * a scratch file that no sweep reads (its name does not end in .lock) and removed again. What a
+ * companion that died during these warm-ups left (`prepare.PID…`, here and in prepareCloning) is
+ * removed first.
  */
 export function prepareLocking(locksDir: string): void {
   ownStartToken();
@@ -124,11 +126,20 @@ export function prepareLocking(locksDir: string): void {
     tryCreate(scratch, { pid: process.pid });
     writeJournal(scratch, { pid: process.pid });
     readSettled(scratch);
-    readdirSync(locksDir);
+    sweepScratch(locksDir);
   } catch {
     // Only a warm-up: the lock itself reports what fails.
   } finally {
     unlinkQuiet(scratch);
+  }
+}
+
+/** Scratch files and folders of warm-ups whose process no longer runs (a pid reused since keeps them). */
+function sweepScratch(locksDir: string): void {
+  for (const name of readdirSync(locksDir)) {
+    const pid = Number(/^prepare\.(\d+)(?:\.|$)/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isProcessAlive(pid)) continue;
+    rmSync(join(locksDir, name), { recursive: true, force: true });
   }
 }
 

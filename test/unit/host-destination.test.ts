@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -239,6 +240,21 @@ describe('preparing a host for clones (serve.ts, before the first request)', () 
     expect(JSON.parse(readFileSync(join(locks, file!), 'utf8'))).toMatchObject({ pid: process.pid, started: ownStartToken() });
     lock.release();
     expect(readdirSync(locks)).toEqual([]);
+  });
+
+  it('removes what the warm-ups of a companion that died during them left, and nothing else', () => {
+    const locks = join(base, 'locks');
+    mkdirSync(locks);
+    // A process that has ended: its pid runs nothing now.
+    const dead = spawnSync('true').pid!;
+    const alive = process.ppid;
+    const left = [`prepare.${dead}`, `prepare.${dead}.${dead}.tmp`, `prepare.${dead}.d`];
+    for (const name of left.slice(0, 2)) writeFileSync(join(locks, name), '{}');
+    mkdirSync(join(locks, `prepare.${dead}.d`, 'repo'), { recursive: true });
+    const kept = [`prepare.${alive}`, `prepare.${alive}.d`, 'prepare.x', `${dead}.lock`];
+    for (const name of kept) writeFileSync(join(locks, name), '{}');
+    prepareLocking(locks);
+    expect(readdirSync(locks).toSorted()).toEqual(kept.toSorted());
   });
 });
 
