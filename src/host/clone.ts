@@ -15,7 +15,7 @@ import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
 import { signInFailure } from './credential-helper';
 import { classifyGitFailure } from './git-failure';
-import { ProgressParser } from './git-progress';
+import { ProgressParser, ProgressThrottle } from './git-progress';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
 import { branchFromHeadFile, parseHeadFile } from './head-file';
@@ -112,7 +112,9 @@ export function prepareCloning(locks: string): void {
   folderSegments('org/repo');
   cloneArgs(url, '/repo', {});
   gitEnv({}, auth);
-  new ProgressParser().push('Receiving objects:  50% (1/2)\r');
+  const throttle = new ProgressThrottle(10, ignore);
+  for (const progress of new ProgressParser().push('Receiving objects:  50% (1/2)\rReceiving objects: 100% (2/2)\r')) throttle.offer(progress);
+  throttle.stop();
   parseHeadFile('ref: refs/heads/main\n');
   try {
     const scratch = makeRoot(join(locks, `prepare.${process.pid}.d`));

@@ -7,8 +7,8 @@ import { runProgram, type RunResult } from './run-program';
 
 export function runGitWithProgress(args: string[], options: { env: NodeJS.ProcessEnv; scope: RequestScope; cwd?: string; onSpawn?: (pid: number) => void; ready?: ReadyProcess }): Promise<RunResult> {
   const parser = new ProgressParser();
-  const throttle = new ProgressThrottle(PROGRESS_EVENTS_PER_SECOND);
-  return runProgram('git', args, {
+  const throttle = new ProgressThrottle(PROGRESS_EVENTS_PER_SECOND, (event) => options.scope.progress(event));
+  const running = runProgram('git', args, {
     cwd: options.cwd,
     env: options.env,
     signal: options.scope.signal,
@@ -16,10 +16,8 @@ export function runGitWithProgress(args: string[], options: { env: NodeJS.Proces
     ready: options.ready,
     maxOutputBytes: 256 * 1024,
     onStderr: (text) => {
-      for (const progress of parser.push(text)) {
-        const event = throttle.offer(progress);
-        if (event) options.scope.progress(event);
-      }
+      for (const progress of parser.push(text)) throttle.offer(progress);
     },
   });
+  return running.finally(() => throttle.stop());
 }

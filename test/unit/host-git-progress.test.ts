@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProgressParser, ProgressThrottle, parseProgressLine } from '../../src/host/git-progress';
 
 describe('git progress parsing', () => {
@@ -29,34 +29,67 @@ describe('git progress parsing', () => {
   });
 });
 
+const throttled = () => {
+  const sent: string[] = [];
+  const throttle = new ProgressThrottle(10, (p) => sent.push(`${p.phase} ${p.percent}`));
+  const offer = (phase: 'receiving' | 'resolving' | 'checkout', percent: number) => throttle.offer({ phase, percent });
+  return { sent, throttle, offer };
+};
+
 describe('progress throttle', () => {
-  it('passes phase changes and completions, limits the rest', () => {
-    let now = 0;
-    const throttle = new ProgressThrottle(10, () => now);
-    const offer = (phase: 'receiving' | 'resolving', percent: number) => throttle.offer({ phase, percent }) !== undefined;
-    expect(offer('receiving', 1)).toBe(true);
-    now = 50;
-    expect(offer('receiving', 2)).toBe(false);
-    now = 99;
-    expect(offer('receiving', 3)).toBe(false);
-    now = 100;
-    expect(offer('receiving', 4)).toBe(true);
-    now = 101;
-    expect(offer('receiving', 100)).toBe(true);
-    expect(offer('receiving', 100)).toBe(false);
-    now = 102;
-    expect(offer('resolving', 0)).toBe(true);
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('sends the first update at once and holds the next ones until 100 ms have passed, sending only the latest', () => {
+    const { sent, offer } = throttled();
+    offer('receiving', 1);
+    expect(sent).toEqual(['receiving 1']);
+    vi.advanceTimersByTime(50);
+    offer('receiving', 2);
+    offer('receiving', 100);
+    // A new phase and 100 % wait their turn too.
+    offer('resolving', 0);
+    expect(sent).toEqual(['receiving 1']);
+    vi.advanceTimersByTime(49);
+    expect(sent).toEqual(['receiving 1']);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual(['receiving 1', 'resolving 0']);
+    // Nothing held, nothing more sent.
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual(['receiving 1', 'resolving 0']);
+    // After a quiet spell an update goes out at once.
+    offer('resolving', 40);
+    expect(sent).toEqual(['receiving 1', 'resolving 0', 'resolving 40']);
   });
 
-  it('sends at most perSecond events a second for a flood of updates', () => {
-    let now = 0;
-    const throttle = new ProgressThrottle(10, () => now);
-    let sent = 0;
+  it('drops repeats of the latest state', () => {
+    const { sent, offer } = throttled();
+    offer('receiving', 5);
+    vi.advanceTimersByTime(200);
+    offer('receiving', 5);
+    expect(sent).toEqual(['receiving 5']);
+  });
+
+  it('sends nothing after stop(), not even what it held', () => {
+    const { sent, throttle, offer } = throttled();
+    offer('receiving', 1);
+    offer('checkout', 100);
+    throttle.stop();
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual(['receiving 1']);
+  });
+
+  it('sends at most perSecond events a second for a flood of updates, the last state included', () => {
+    const { sent, offer } = throttled();
+    const phases = ['receiving', 'resolving', 'checkout'] as const;
     for (let i = 0; i < 1000; i++) {
-      now = i; // one update per millisecond for one second
-      if (throttle.offer({ phase: 'receiving', percent: i % 99 })) sent++;
+      // One update a millisecond for one second, a new phase every few.
+      offer(phases[i % 3]!, i % 101);
+      vi.advanceTimersByTime(1);
     }
-    expect(sent).toBeLessThanOrEqual(11);
-    expect(sent).toBeGreaterThanOrEqual(9);
+    vi.advanceTimersByTime(100);
+    expect(sent.length).toBeLessThanOrEqual(11);
+    expect(sent.length).toBeGreaterThanOrEqual(9);
+    expect(sent.at(-1)).toBe(`${phases[999 % 3]} ${999 % 101}`);
   });
 });
