@@ -315,7 +315,8 @@ function ruledOut(query: FuzzyQuery, cols: NameColumns, i: number): boolean {
 /** One letter a–z, which the mask says occurs: its best place is the start, else a word start, else a hump, else anywhere. */
 function letterScore(letter: number, cols: NameColumns, i: number): number {
   const bit = 1 << (letter - 97);
-  if (cols.codes[cols.start[i]!] === letter) return SCORE_MATCH + BONUS_START * FIRST_LETTER_MULTIPLIER + (cols.length[i] === 1 ? BONUS_EXACT : BONUS_PREFIX);
+  // `heads`, not `codes`: two bytes a name, close together, where a scan over scattered names reads it.
+  if (cols.heads[i] === letter) return SCORE_MATCH + BONUS_START * FIRST_LETTER_MULTIPLIER + (cols.length[i] === 1 ? BONUS_EXACT : BONUS_PREFIX);
   const bonus = cols.wordStarts[i]! & bit ? BONUS_BOUNDARY : cols.humps[i]! & bit ? BONUS_CAMEL : 0;
   return SCORE_MATCH + bonus * FIRST_LETTER_MULTIPLIER;
 }
@@ -385,6 +386,8 @@ export function scoreBound(query: FuzzyQuery, cols: NameColumns, i: number): num
 
 /** The most a name not starting with a two-letter query's first letter can score (`scoreBound`'s terms at their highest). */
 const HEADLESS_PAIR = SCORE_MATCH + BONUS_BOUNDARY * FIRST_LETTER_MULTIPLIER + SCORE_MATCH + BONUS_START + BONUS_CONSECUTIVE;
+/** `scoreBound` of two letters a–z against a name starting with the first, before its hump and whole-name terms. */
+const HEADED_PAIR = SCORE_MATCH + BONUS_START * FIRST_LETTER_MULTIPLIER + SCORE_MATCH + BONUS_CONSECUTIVE;
 
 /**
  * `scoreBound`, or looser where that is cheaper: two letters a–z against a name not starting with
@@ -413,13 +416,14 @@ export function looseBound(query: FuzzyQuery, cols: NameColumns, i: number): num
  */
 export function boundNames(query: FuzzyQuery, cols: NameColumns, ids: Int32Array, count: number, out: Float64Array, matched: Int32Array): number {
   const need = query.mask;
-  const { mask, firsts, lasts, heads, length } = cols;
+  const { mask, firsts, lasts, heads, length, humps, codes, start } = cols;
   const text = query.text;
   const a = text.charCodeAt(0);
   const b = text.charCodeAt(1);
   const pair = text.length === 2 && a >= 97 && a <= 122 && b >= 97 && b <= 122;
   const first = (a - 97) * length.length;
   const last = (b - 97) * length.length;
+  const bBit = letterBit(b);
   let found = 0;
   for (let k = 0; k < count; k++) {
     const n = ids[k]!;
@@ -427,9 +431,15 @@ export function boundNames(query: FuzzyQuery, cols: NameColumns, ids: Int32Array
     let bound: number;
     // One letter a–z that the mask says is there: its score, as scoreBound gives it.
     if (query.letter >= 0) bound = letterScore(query.letter, cols, n);
-    // As looseBound: two letters a–z against a name not starting with the first need the first `a` before the last `b`.
-    else if (pair && heads[n] !== a && length[n]! <= MAX_SPAN) bound = firsts[first + n]! < lasts[last + n]! ? HEADLESS_PAIR : NO_MATCH;
-    else bound = scoreBound(query, cols, n);
+    else if (pair && length[n]! <= MAX_SPAN) {
+      // As looseBound: two letters a–z against a name not starting with the first need the first `a` before the last `b`.
+      if (heads[n] !== a) bound = firsts[first + n]! < lasts[last + n]! ? HEADLESS_PAIR : NO_MATCH;
+      // Starting with `a`: scoreBound's terms written out for two letters (reading the same few
+      // bytes as the test above rather than a name's whole row of spans), as these names are the
+      // ones a two-letter word mostly matches. `b` must come after position 0 (`lasts` is 0 when absent).
+      else if (lasts[last + n] === 0) bound = NO_MATCH;
+      else bound = HEADED_PAIR + (humps[n]! & bBit ? BONUS_CAMEL : 0) + (codes[start[n]! + 1] === b ? (length[n] === 2 ? BONUS_EXACT : BONUS_PREFIX) : 0);
+    } else bound = scoreBound(query, cols, n);
     if (bound === NO_MATCH) continue;
     out[n] = bound;
     matched[found++] = n;
@@ -445,8 +455,9 @@ export function matchAt(query: FuzzyQuery, cols: NameColumns, i: number): Match 
   const end = bestEnd(query.text, cols, i);
   if (end < 0) return undefined;
   // One cell per query letter, walked back from the last.
-  const positions = Array.from({ length: query.text.length }, () => 0);
-  for (let cell = end, letter = positions.length - 1; cell >= 0; cell = cellFrom[cell]!, letter--) positions[letter] = cellAt[cell]!;
+  const positions: number[] = [];
+  for (let cell = end; cell >= 0; cell = cellFrom[cell]!) positions.push(cellAt[cell]!);
+  positions.reverse();
   return { score: cellScore[end]! + wholeBonus(query.text, cols.codes, start, m), positions };
 }
 

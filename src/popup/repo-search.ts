@@ -142,12 +142,12 @@ interface Table {
   withLetter: Int32Array[];
   /** Per entry, the letter mask (`charMask`) of its name and project together: a word needs all its bits to match either. */
   letters: Int32Array;
-  /** Per letter a–z, the entries whose name starts with it (made when first asked for). */
-  starting: (Int32Array | undefined)[];
+  /** Per letter a–z, the distinct names starting with it (shortest first) and how many entries have them (made when first asked for). */
+  starting: ({ names: Int32Array; entries: number } | undefined)[];
   /** Per letter a–z, the distinct names and the projects that contain it (made when first asked for). */
   containing: ({ names: Int32Array; projects: Int32Array } | undefined)[];
   recent: Narrowed[];
-  /** Per search: each project's score, each name's upper bound (several words), each name's exact score. */
+  /** Per query word: each project's score, each name's upper bound, each name's exact score (kept while typing on). */
   projectScores: Memo;
   nameBounds: Memo;
   nameScores: Memo;
@@ -412,7 +412,9 @@ class Best {
 
   /** Slots, best first. */
   sorted(): number[] {
-    return Array.from({ length: this.size }, (_, x) => x).toSorted((a, b) => (a === b ? 0 : this.worse(this.score[a]!, this.length[a]!, this.from[a]!, this.rank[a]!, b) ? 1 : -1));
+    const slots: number[] = [];
+    for (let x = 0; x < this.size; x++) slots.push(x);
+    return slots.toSorted((a, b) => (a === b ? 0 : this.worse(this.score[a]!, this.length[a]!, this.from[a]!, this.rank[a]!, b) ? 1 : -1));
   }
 }
 
@@ -420,23 +422,14 @@ class Best {
 let matchScratch = new Int32Array(1024);
 let nameScratch = new Int32Array(1024);
 
-// Scratch for a one-word search's bounds per project, then per distinct name (`denseBounds`), reused.
-let boundScratch = new Float64Array(1024);
-
-/** `size` slots of the bound scratch from `offset`, grown as needed; what lies below `offset` is kept. */
-function denseBounds(size: number, offset: number): Float64Array {
-  if (boundScratch.length < offset + size) {
-    const grown = new Float64Array((offset + size) * 2);
-    grown.set(boundScratch.subarray(0, offset));
-    boundScratch = grown;
-  }
-  return boundScratch.subarray(offset, offset + size);
-}
+// Scratch for a one-word search's bounds per project, reused.
+let projectScratch = new Float64Array(1024);
 
 /**
- * One search's scores in one table, per query word and project or distinct name (slot `word ×
- * count + item`), each computed the first time an entry needs it. A slot holds a score of this
- * search only when its stamp is the search's: nothing is cleared or allocated between keystrokes.
+ * Scores in one table, per query word and project or distinct name (slot `word × count + item`),
+ * each computed the first time an entry needs it. A slot holds a score of the word in that place
+ * only when its stamp is the word's (`stampOf`): nothing is cleared or allocated between
+ * keystrokes, and typing on after a word keeps its scores.
  */
 class Memo {
   value = new Float64Array(0);
@@ -454,15 +447,26 @@ class Memo {
   }
 }
 
-/** Each search's stamp. */
-let searches = 0;
+/** Each word's stamp, the same for the same word in later searches (until there are too many to keep). */
+const wordStamps = new Map<string, number>();
+let lastStamp = 0;
+const KEPT_STAMPS = 1000;
+
+function stampOf(word: string): number {
+  let stamp = wordStamps.get(word);
+  if (stamp === undefined) {
+    if (wordStamps.size >= KEPT_STAMPS) wordStamps.clear();
+    wordStamps.set(word, (stamp = ++lastStamp));
+  }
+  return stamp;
+}
 
 /**
  * Every entry of `table` (among `candidates`) where each query word matches the repository or its
  * project name, offered to `best` by score (scores add up over the words). An entry is scored
  * exactly only when an upper bound of its score could still make `best`. Answers the matches.
  */
-function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, best: Best): Int32Array {
+function scan(table: Table, from: number, queries: FuzzyQuery[], stamps: readonly number[], candidates: Int32Array | undefined, best: Best): Int32Array {
   const count = candidates ? candidates.length : table.size;
   if (matchScratch.length < count) matchScratch = new Int32Array(count);
   table.projectScores.ready(queries.length);
@@ -471,7 +475,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
   // Each kind of query has a function of its own: V8 optimises a function for the paths it has
   // seen run, and one function for all of them was sent back to slow code whenever a keystroke took
   // a path the last ones had not (dozens of times in the bench's first passes).
-  const found = queries.length > 1 ? scanWords(table, from, queries, stamp, candidates, count, best) : scanLetter(table, from, queries, stamp, candidates, count, best);
+  const found = queries.length > 1 ? scanWords(table, from, queries, stamps, candidates, count, best) : scanLetter(table, from, queries, stamps, candidates, count, best);
   // Every candidate matched (the same words again, or a space typed): the candidates are the matches.
   return candidates && found === count ? candidates : matchScratch.slice(0, found);
 }
@@ -483,7 +487,7 @@ function scan(table: Table, from: number, queries: FuzzyQuery[], stamp: number, 
  * all cost more than the rest of the search; walking names instead, the count is their sizes added
  * up. Answers the matching names and projects.
  */
-function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: number, best: Best): Omit<Narrowed, 'tokens'> {
+function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamps: readonly number[], best: Best): Omit<Narrowed, 'tokens'> {
   const query = queries[0]!;
   const { names, byName } = table;
   table.nameScores.ready(1);
@@ -491,22 +495,60 @@ function searchWord(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
   const nameCount = names.start.length;
   // A recent shorter word's matches hold every match of this one.
   const past = namesFor(table, query.text);
-  const projectBound = denseBounds(projectCount, 0).fill(NO_MATCH);
-  const matchedProjects = scoreProjects(table, query, stamp, past ? past.projects! : table.allProjects, projectBound);
-  const nameBound = denseBounds(nameCount, projectCount).fill(NO_MATCH);
+  if (projectScratch.length < projectCount) projectScratch = new Float64Array(projectCount);
+  const projectBound = projectScratch.subarray(0, projectCount).fill(NO_MATCH);
+  const matchedProjects = scoreProjects(table, query, stamps[0]!, past ? past.projects! : table.allProjects, projectBound);
+  // Into the several-word search's memo, for every name (those not among the candidates cannot
+  // match): typing a space and a second word, the scan after this finds the first word's bounds.
+  const memo = table.nameBounds.ready(1);
+  const nameBound = memo.value.fill(NO_MATCH, 0, nameCount);
   if (nameScratch.length < nameCount) nameScratch = new Int32Array(nameCount);
   const matchedNames = nameScratch;
   const candidates = past ? past.names! : table.allNames;
   const matched = boundNames(query, names, candidates, candidates.length, nameBound, matchedNames);
-  let total = 0;
-  for (let k = 0; k < matched; k++) total += byName.start[matchedNames[k]! + 1]! - byName.start[matchedNames[k]!]!;
-  // Names starting with the word's first letter usually score highest: offered first, they fill the
-  // best few early, and most other names stop at the worst kept.
+  memo.stamp.fill(stamps[0]!, 0, nameCount);
   const head = query.text.charCodeAt(0);
   const heads = names.heads;
-  for (let k = 0; k < matched; k++) if (heads[matchedNames[k]!] === head) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
-  total += offerProjects(table, from, queries, stamp, matchedProjects, nameBound, projectBound, best);
-  for (let k = 0; k < matched; k++) if (heads[matchedNames[k]!] !== head) offerName(table, from, query, stamp, matchedNames[k]!, nameBound, projectBound, best);
+  let total = 0;
+  // The highest bound of the names starting with the word's first letter, and of the others.
+  let headTop = NO_MATCH;
+  let restTop = NO_MATCH;
+  for (let k = 0; k < matched; k++) {
+    const n = matchedNames[k]!;
+    total += byName.start[n + 1]! - byName.start[n]!;
+    const bound = nameBound[n]!;
+    if (heads[n] === head) headTop = bound > headTop ? bound : headTop;
+    else restTop = bound > restTop ? bound : restTop;
+  }
+  // Names starting with the word's first letter usually score highest, and those with the top bound
+  // (most often the names the word begins) highest of all: offered first, they fill the best few
+  // with hits that stay (shorter names with a lower bound would be taken, each scored exactly, and
+  // then pushed out), and most other names then stop at the worst kept. The top ones share their
+  // bound and come shortest first (names are numbered so, and every list of them keeps that order):
+  // once one is turned down, so would the rest be, whatever is offered after.
+  for (let k = 0; k < matched; k++) {
+    const n = matchedNames[k]!;
+    if (heads[n] === head && nameBound[n] === headTop && !offerName(table, from, query, stamps[0]!, n, nameBound, projectBound, best)) break;
+  }
+  let worst = best.worstScore();
+  for (let k = 0; k < matched; k++) {
+    const n = matchedNames[k]!;
+    if (heads[n] !== head || nameBound[n] === headTop || nameBound[n]! < worst) continue;
+    offerName(table, from, query, stamps[0]!, n, nameBound, projectBound, best);
+    worst = best.worstScore();
+  }
+  total += offerProjects(table, from, queries, stamps, matchedProjects, nameBound, projectBound, best);
+  // Typing a word's start, the best few are full by now of scores above every other name's bound:
+  // a pass over them would turn each down.
+  worst = best.worstScore();
+  if (restTop >= worst) {
+    for (let k = 0; k < matched; k++) {
+      const n = matchedNames[k]!;
+      if (heads[n] === head || nameBound[n]! < worst) continue;
+      offerName(table, from, query, stamps[0]!, n, nameBound, projectBound, best);
+      worst = best.worstScore();
+    }
+  }
   return { total, names: matchedNames.slice(0, matched), projects: matchedProjects };
 }
 
@@ -532,7 +574,7 @@ function scoreProjects(table: Table, query: FuzzyQuery, stamp: number, ids: Int3
  * Offers the entries of the matching projects, by the better of their names' and their project's
  * bounds; answers how many of them only the project matches (the names' sizes count the others).
  */
-function offerProjects(table: Table, from: number, queries: FuzzyQuery[], stamp: number, matchedProjects: Int32Array, nameBound: Float64Array, projectBound: Float64Array, best: Best): number {
+function offerProjects(table: Table, from: number, queries: FuzzyQuery[], stamps: readonly number[], matchedProjects: Int32Array, nameBound: Float64Array, projectBound: Float64Array, best: Best): number {
   const none = NO_MATCH;
   const { byProject, nameOf, rank } = table;
   const lengths = table.names.length;
@@ -558,7 +600,7 @@ function offerProjects(table: Table, from: number, queries: FuzzyQuery[], stamp:
       } else {
         const bound = inName > inProject ? inName : inProject;
         if (bound < worst || !best.mightTake(bound, lengths[n]!, from, rank[i]!)) continue;
-        best.offer(scoreOf(table, queries, stamp, i), lengths[n]!, from, rank[i]!, i);
+        best.offer(scoreOf(table, queries, stamps, i), lengths[n]!, from, rank[i]!, i);
       }
       worst = best.worstScore();
     }
@@ -570,22 +612,24 @@ function offerProjects(table: Table, from: number, queries: FuzzyQuery[], stamp:
  * Offers the entries of name `n` whose project does not match (the project pass offers the
  * others): their score is the name's, computed once and only if one of them could make `best`.
  * They come by rank (an index's rank is its position), so the first one turned down says the rest
- * would be too.
+ * would be too. Answers false when the name's bound alone is turned down.
  */
-function offerName(table: Table, from: number, query: FuzzyQuery, stamp: number, n: number, nameBound: Float64Array, projectBound: Float64Array, best: Best): void {
+function offerName(table: Table, from: number, query: FuzzyQuery, stamp: number, n: number, nameBound: Float64Array, projectBound: Float64Array, best: Best): boolean {
   const bound = nameBound[n]!;
-  if (bound < best.worstScore()) return;
+  const length = table.names.length[n]!;
+  // Whether any of them could be kept (rank -1: before every entry), without reading them.
+  if (!best.mightTake(bound, length, from, -1)) return false;
   const none = NO_MATCH;
   const { byName, projectOf, rank } = table;
-  const length = table.names.length[n]!;
   let score: number | undefined;
   for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
     const i = byName.entries[k]!;
     if (projectBound[projectOf[i]!] !== none) continue;
-    if (!best.mightTake(score ?? bound, length, from, rank[i]!)) return;
+    if (!best.mightTake(score ?? bound, length, from, rank[i]!)) break;
     score ??= nameScoreOf(table, query, stamp, n);
     best.offer(score, length, from, rank[i]!, i);
   }
+  return true;
 }
 
 /** Name `n`'s exact score for a one-word search. */
@@ -602,7 +646,7 @@ function nameScoreOf(table: Table, query: FuzzyQuery, stamp: number, n: number):
  * One letter, when `oneLetter` cannot answer it: entry by entry, each project once; a name's
  * bound is its exact score.
  */
-function scanLetter(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+function scanLetter(table: Table, from: number, queries: FuzzyQuery[], stamps: readonly number[], candidates: Int32Array | undefined, count: number, best: Best): number {
   const none = NO_MATCH;
   const boundOf = scoreBound;
   const exactOf = scoreAt;
@@ -612,6 +656,7 @@ function scanLetter(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
   const { letters, names, nameOf, projectOf, projects, rank } = table;
   const lengths = names.length;
   const { value: projectScore, stamp: projectStamp } = table.projectScores;
+  const stamp = stamps[0]!;
   let worst = best.worstScore();
   let found = 0;
   for (let c = 0; c < count; c++) {
@@ -643,14 +688,16 @@ function scanLetter(table: Table, from: number, queries: FuzzyQuery[], stamp: nu
 }
 
 /** Several words: an entry's bound adds up each word's, stopping at the first word it lacks. */
-function scanWords(table: Table, from: number, queries: FuzzyQuery[], stamp: number, candidates: Int32Array | undefined, count: number, best: Best): number {
+function scanWords(table: Table, from: number, queries: FuzzyQuery[], stamps: readonly number[], candidates: Int32Array | undefined, count: number, best: Best): number {
   const none = NO_MATCH;
   const boundOf = scoreBound;
   const exactOf = scoreAt;
   const ids = matchScratch;
-  const { names, nameOf, projectOf, projects, rank } = table;
+  const { letters, names, nameOf, projectOf, projects, rank } = table;
   const lengths = names.length;
   const words = queries.length;
+  let need = 0;
+  for (const query of queries) need |= query.mask;
   const { value: projectScore, stamp: projectStamp, count: projectCount } = table.projectScores;
   const { value: nameBound, stamp: boundStamp, count: nameCount } = table.nameBounds;
   // Single letters are scored exactly by their bound.
@@ -659,11 +706,14 @@ function scanWords(table: Table, from: number, queries: FuzzyQuery[], stamp: num
   let found = 0;
   for (let c = 0; c < count; c++) {
     const i = candidates ? candidates[c]! : c;
+    // Most entries without every word's letters stop here, on one number, before any word's scores.
+    if ((letters[i]! & need) !== need) continue;
     const p = projectOf[i]!;
     const n = nameOf[i]!;
     let bound = 0;
     let t = 0;
     for (; t < words; t++) {
+      const stamp = stamps[t]!;
       const ps = t * projectCount + p;
       let inProject: number;
       if (projectStamp[ps] === stamp) inProject = projectScore[ps]!;
@@ -691,37 +741,37 @@ function scanWords(table: Table, from: number, queries: FuzzyQuery[], stamp: num
     if (bound < worst) continue;
     const length = lengths[n]!;
     if (!best.mightTake(bound, length, from, rank[i]!)) continue;
-    best.offer(exact ? bound : scoreOf(table, queries, stamp, i), length, from, rank[i]!, i);
+    best.offer(exact ? bound : scoreOf(table, queries, stamps, i), length, from, rank[i]!, i);
     worst = best.worstScore();
   }
   return found;
 }
 
 /** The project's score for word `t` in this search, computed if the scan did not need it. */
-function projectScoreOf(table: Table, queries: FuzzyQuery[], stamp: number, t: number, p: number): number {
+function projectScoreOf(table: Table, queries: FuzzyQuery[], stamps: readonly number[], t: number, p: number): number {
   const memo = table.projectScores.ready(queries.length);
   const slot = t * memo.count + p;
-  if (memo.stamp[slot] !== stamp) {
+  if (memo.stamp[slot] !== stamps[t]) {
     memo.value[slot] = scoreAt(queries[t]!, table.projects, p);
-    memo.stamp[slot] = stamp;
+    memo.stamp[slot] = stamps[t]!;
   }
   return memo.value[slot]!;
 }
 
 /** The exact score of entry `i`, which matches every word. */
-function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number): number {
+function scoreOf(table: Table, queries: FuzzyQuery[], stamps: readonly number[], i: number): number {
   const p = table.projectOf[i]!;
   const n = table.nameOf[i]!;
   const memo = table.nameScores;
   let total = 0;
   for (let t = 0; t < queries.length; t++) {
-    const inProject = projectScoreOf(table, queries, stamp, t, p);
+    const inProject = projectScoreOf(table, queries, stamps, t, p);
     const ns = t * memo.count + n;
     let inName: number;
-    if (memo.stamp[ns] === stamp) inName = memo.value[ns]!;
+    if (memo.stamp[ns] === stamps[t]) inName = memo.value[ns]!;
     else {
       inName = memo.value[ns] = scoreAt(queries[t]!, table.names, n);
-      memo.stamp[ns] = stamp;
+      memo.stamp[ns] = stamps[t]!;
     }
     if (inProject === NO_MATCH) total += inName;
     else total += inName === NO_MATCH ? inProject * PROJECT_WEIGHT : Math.max(inName, inProject * PROJECT_WEIGHT);
@@ -730,7 +780,7 @@ function scoreOf(table: Table, queries: FuzzyQuery[], stamp: number, i: number):
 }
 
 /** Highlight positions for one shown hit (computed only for what is drawn): each word where it scored best. */
-function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: number, matched: Map<number, Match | undefined>): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
+function positionsFor(table: Table, queries: FuzzyQuery[], stamps: readonly number[], i: number, matched: Map<number, Match | undefined>): Pick<RepoHit, 'namePositions' | 'projectPositions'> {
   const n = table.nameOf[i]!;
   let name: number[] = [];
   let project: number[] = [];
@@ -740,11 +790,17 @@ function positionsFor(table: Table, queries: FuzzyQuery[], stamp: number, i: num
     const key = t * table.names.start.length + n;
     if (!matched.has(key)) matched.set(key, matchAt(queries[t]!, table.names, n));
     const inName = matched.get(key);
-    const inProject = projectScoreOf(table, queries, stamp, t, p);
+    const inProject = projectScoreOf(table, queries, stamps, t, p);
     if (inName && (inProject === NO_MATCH || inName.score >= inProject * PROJECT_WEIGHT)) name = union(name, inName.positions);
-    else project = union(project, matchAt(queries[t]!, table.projects, p)?.positions ?? []);
+    else {
+      // And a project (keys below zero): when a word matched only projects, every hit is highlighted there.
+      const projectKey = -1 - (t * table.projects.start.length + p);
+      if (!matched.has(projectKey)) matched.set(projectKey, matchAt(queries[t]!, table.projects, p));
+      project = union(project, matched.get(projectKey)?.positions ?? []);
+    }
   }
-  return { namePositions: [...name], projectPositions: project };
+  // Copies: a match's positions are shared by every hit with its name or project.
+  return { namePositions: [...name], projectPositions: [...project] };
 }
 
 /** Two ascending lists of positions as one, without repeats (two words can match the same letter). */
@@ -774,19 +830,25 @@ function oneLetter(tables: Table[], queries: FuzzyQuery[], keep: number): number
   for (const table of tables) {
     const { projects } = table;
     for (let p = 0; p < projects.start.length; p++) if (projects.length[p] === 1 && projects.codes[projects.start[p]!] === letter) return -1;
-    starting += startingWith(table, letter).length;
+    starting += startingWith(table, letter).entries;
   }
   return starting >= keep ? letter : -1;
 }
 
-/** The entries whose name starts with the letter a–z `letter`, in index order; made once per table and letter. */
-function startingWith(table: Table, letter: number): Int32Array {
+/** The distinct names starting with the letter a–z `letter` (shortest first), and their entries' count; made once per table and letter. */
+function startingWith(table: Table, letter: number): { names: Int32Array; entries: number } {
   const known = table.starting[letter - 97];
   if (known) return known;
-  const { names, nameOf } = table;
+  const { names, byName } = table;
   const found: number[] = [];
-  for (let i = 0; i < table.size; i++) if (names.codes[names.start[nameOf[i]!]!] === letter && names.length[nameOf[i]!]! > 0) found.push(i);
-  return (table.starting[letter - 97] = Int32Array.from(found));
+  let entries = 0;
+  // `heads` is 0 for an empty name, never a letter.
+  for (let n = 0; n < names.heads.length; n++) {
+    if (names.heads[n] !== letter) continue;
+    found.push(n);
+    entries += byName.start[n + 1]! - byName.start[n]!;
+  }
+  return (table.starting[letter - 97] = { names: Int32Array.from(found), entries });
 }
 
 /** The distinct names and the projects that contain the letter a–z `letter`; made once per table and letter. */
@@ -823,15 +885,24 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
   const queries = tokens.map(fuzzyQuery);
   const best = new Best(keep);
   let total = 0;
-  const stamp = ++searches;
+  const stamps = tokens.map(stampOf);
   const tables = indexes.map(tableOf);
   const letter = oneLetter(tables, queries, keep);
   const searched = tables.map((table, list) => {
     if (letter >= 0) {
       // Every entry with the letter matches; the best are among those whose name starts with it.
-      for (const i of startingWith(table, letter)) {
-        const n = table.nameOf[i]!;
-        best.offer(scoreBound(queries[0]!, table.names, n), table.names.length[n]!, list, table.rank[i]!, i);
+      // Those are thousands of entries of a few hundred names, which score alike: walked by name,
+      // the shortest first, a name's entries by rank, so the first entry `best` turns down ends its
+      // name, and most names end at their first entry.
+      const { byName, names, rank } = table;
+      for (const n of startingWith(table, letter).names) {
+        const score = scoreBound(queries[0]!, names, n);
+        const length = names.length[n]!;
+        for (let k = byName.start[n]!; k < byName.start[n + 1]!; k++) {
+          const i = byName.entries[k]!;
+          if (!best.mightTake(score, length, list, rank[i]!)) break;
+          best.offer(score, length, list, rank[i]!, i);
+        }
       }
       const matches = table.withLetter[letter - 97]!;
       remember(table, tokens, { total: matches.length, matches, ...containing(table, letter) });
@@ -839,12 +910,12 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
       return table;
     }
     if (queries.length === 1 && queries[0]!.letter < 0) {
-      const found = searchWord(table, list, queries, stamp, best);
+      const found = searchWord(table, list, queries, stamps, best);
       remember(table, tokens, found);
       total += found.total;
       return table;
     }
-    const matches = scan(table, list, queries, stamp, candidatesFor(table, tokens), best);
+    const matches = scan(table, list, queries, stamps, candidatesFor(table, tokens), best);
     remember(table, tokens, { total: matches.length, matches });
     total += matches.length;
     return table;
@@ -853,7 +924,8 @@ export function searchLists(indexes: readonly (readonly RepoEntry[])[], query: s
   const hits = best.sorted().map((x): RepoHit => {
     const list = best.from[x]!;
     const i = best.at[x]!;
-    return { entry: indexes[list]![i]!, list, score: best.score[x]!, ...positionsFor(searched[list]!, queries, stamp, i, matched[list]!) };
+    const { namePositions, projectPositions } = positionsFor(searched[list]!, queries, stamps, i, matched[list]!);
+    return { entry: indexes[list]![i]!, list, score: best.score[x]!, namePositions, projectPositions };
   });
   return { hits, total };
 }

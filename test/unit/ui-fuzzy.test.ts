@@ -475,3 +475,118 @@ describe('searchLists: several organizations at once', () => {
     ]);
   });
 });
+
+/**
+ * One word scored as plainly as it can be: every entry of every list, its score the better of the
+ * name's and (× 0.75) the project's, its highlights where that score is; sorted, cut.
+ */
+function plainWord(indexes: RepoEntry[][], word: string, limit: number) {
+  const all = indexes.flatMap((index, list) =>
+    index.flatMap((entry) => {
+      const inName = fuzzyMatch(word, entry.name, true);
+      const inProject = fuzzyMatch(word, entry.project, true);
+      if (!inName && !inProject) return [];
+      const byName = inName !== undefined && (inProject === undefined || inName.score >= inProject.score * 0.75);
+      return [{ list, entry, score: byName ? inName.score : inProject!.score * 0.75, namePositions: byName ? inName.positions : [], projectPositions: byName ? [] : inProject!.positions }];
+    }),
+  );
+  all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
+  return { hits: all.slice(0, limit).map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: all.length };
+}
+const withPositions = (r: RepoResults) => ({ hits: r.hits.map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: r.total });
+
+describe('searchLists: one- and two-letter words', () => {
+  it('ranks, counts and highlights like scoring every entry, when many names start with the letters and tie', () => {
+    // The shortcuts of short words: one letter walked by the names it starts, two letters bounded
+    // without scoring, names with the top bound offered first and the rest cut off at the worst
+    // kept. Names that start with the letters (as a prefix, a hump, after a separator), tie in
+    // score and length, repeat across projects and lists, and names too long for the letter spans.
+    const part = fc.constantFrom('ab', 'Ab', 'aB', 'a-b', 'a', 'b', 'ba', 'abc', 'Cab', 'ca', 'a1b', 'bb', `a${'x'.repeat(260)}b`);
+    const name = fc.oneof({ weight: 5, arbitrary: part }, { weight: 1, arbitrary: fc.tuple(part, fc.constantFrom('', '-', '.', ' '), part).map(([x, sep, y]) => `${x}${sep}${y}`) });
+    const project = fc.constantFrom('Alpha', 'ab', 'a', 'Cab Core', 'b-a', 'BA', 'Other');
+    const list = fc.array(fc.record({ name, project }), { minLength: 1, maxLength: 60 }).map((rows) => sortRepos(rows.map((r, i) => ({ ...repo(r.name, r.project), id: `r${i}` }))));
+    const word = fc.string({ unit: fc.constantFrom(...'abcx'), minLength: 1, maxLength: 2 });
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), fc.array(word, { minLength: 1, maxLength: 6 }), fc.constantFrom(1, 2, 4, 20, 100), (lists, words, limit) => {
+        const indexes = lists.map((repos) => indexRepos(repos));
+        for (const w of words) {
+          // Typed: the first letter, then the word (which narrows from it); and afresh, with no history.
+          for (const q of [w.slice(0, 1), w]) expect(withPositions(searchLists(indexes, q, limit))).toEqual(plainWord(indexes, q, limit));
+          expect(withPositions(searchLists(lists.map((repos) => indexRepos(repos)), w, limit))).toEqual(plainWord(indexes, w, limit));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes a later name's earlier entry over an earlier name's later one, at equal score and length", () => {
+    // `ab` (in two projects) and `Ab` score alike and are as long: the second `ab` ranks after `Ab`.
+    const index = indexRepos(sortRepos([repo('ab', 'Alpha'), repo('Ab', 'Alpha'), repo('ab', 'Other'), repo('ax', 'Other')]));
+    for (const q of ['a', 'ab']) expect(withPositions(searchLists([index], q, 2))).toEqual(plainWord([index], q, 2));
+    expect(searchLists([index], 'ab', 2).hits.map((h) => h.entry.repo.id)).toEqual(['Alpha/ab', 'Alpha/Ab']);
+  });
+});
+
+const sortedUnion = (a: number[], b: number[]) => [...new Set([...a, ...b])].toSorted((x, y) => x - y);
+
+/** `plainWord` for several words: each scores in the name or (× 0.75) the project, whichever is better, and is highlighted there. */
+function plainWords(indexes: RepoEntry[][], query: string, limit: number) {
+  const words = queryTokens(query);
+  const all = indexes.flatMap((index, list) =>
+    index.flatMap((entry) => {
+      let total = 0;
+      let namePositions: number[] = [];
+      let projectPositions: number[] = [];
+      for (const word of words) {
+        const inName = fuzzyMatch(word, entry.name, true);
+        const inProject = fuzzyMatch(word, entry.project, true);
+        if (!inName && !inProject) return [];
+        if (inName && (!inProject || inName.score >= inProject.score * 0.75)) {
+          total += inName.score;
+          namePositions = sortedUnion(namePositions, inName.positions);
+        } else {
+          total += inProject!.score * 0.75;
+          projectPositions = sortedUnion(projectPositions, inProject!.positions);
+        }
+      }
+      return [{ list, entry, score: total, namePositions, projectPositions }];
+    }),
+  );
+  all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
+  return { hits: all.slice(0, limit).map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: all.length };
+}
+
+describe('searchLists: several words', () => {
+  it('ranks, counts and highlights like scoring every entry, while a second word is typed after a first', () => {
+    // A project's word, then the start of a name's (as "contoso w"): entries matched by their project
+    // alone, by their name alone, or by each in part; many hits sharing a project, highlighted there.
+    const part = fc.constantFrom('web', 'Web', 'api', 'contoso', 'Contoso', 'north', 'wind', 'in', 'inv', 'w', 'ab', 'x');
+    const name = fc.tuple(part, fc.constantFrom('', '-', '.', ' ', '_'), part).map(([x, sep, y]) => `${x}${sep}${y}`);
+    const project = fc.constantFrom('Contoso Retail', 'Northwind', 'Northwind Web', 'Web', 'ab', 'Other');
+    const list = fc.array(fc.record({ name, project }), { minLength: 1, maxLength: 50 }).map((rows) => sortRepos(rows.map((r, i) => ({ ...repo(r.name, r.project), id: `r${i}` }))));
+    const first = fc.constantFrom('contoso', 'northwind', 'north', 'web', 'w', 'in', 'ab');
+    const next = fc.string({ unit: fc.constantFrom(...'winvebaco'), minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), first, fc.array(next, { minLength: 1, maxLength: 2 }), fc.constantFrom(1, 3, 10, 100), (lists, word, more, limit) => {
+        const indexes = lists.map((repos) => indexRepos(repos));
+        const typed = [word, ...more].join(' ');
+        for (let end = 1; end <= typed.length; end++) {
+          const query = typed.slice(0, end);
+          expect(withPositions(searchLists(indexes, query, limit))).toEqual(plainWords(indexes, query, limit));
+        }
+        // Back to the first word, the words in another order (a word's scores are kept by its place), and afresh.
+        for (const query of [word, [...more, word].join(' '), typed]) expect(withPositions(searchLists(indexes, query, limit))).toEqual(plainWords(indexes, query, limit));
+        expect(withPositions(searchLists(lists.map((repos) => indexRepos(repos)), typed, limit))).toEqual(plainWords(indexes, typed, limit));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('scores alike after it has seen too many words to keep their scores', () => {
+    const index = indexRepos(sortRepos([repo('Contoso.Web', 'Contoso Retail'), repo('web-api', 'Contoso Retail'), repo('contoso-wiki', 'Other'), repo('x-web', 'Web')]));
+    const queries = ['contoso', 'contoso w', 'contoso we', 'web contoso'];
+    for (const q of queries) searchLists([index], q, 3);
+    for (let k = 0; k < 1500; k++) searchLists([index], `w${k}`, 3);
+    for (const q of queries) expect(withPositions(searchLists([index], q, 3))).toEqual(plainWords([index], q, 3));
+  });
+});
