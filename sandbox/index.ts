@@ -52,6 +52,8 @@ export interface Sandbox {
   caPem: string;
   /** base64 sha256 of the leaf certificate's SubjectPublicKeyInfo (`--ignore-certificate-errors-spki-list`). */
   spki: string;
+  /** The server certificate (every sandbox host name) and its key, for a stand-in server of a test's own. */
+  leaf: { certPem: string; keyPem: string };
   /** A git config file for `GIT_CONFIG_GLOBAL` (host mapping + CA; no credentials). */
   gitConfig: string;
   /** Ada's full-scope PATs: `{fabrikam, contoso}`. */
@@ -123,6 +125,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       caFile: tls.caFile,
       caPem: tls.caPem,
       spki: tls.spki,
+      leaf: { certPem: tls.certPem, keyPem: tls.keyPem },
       gitConfig,
       pats: seed.pats,
       patsByName: seed.patsByName,
