@@ -452,7 +452,8 @@ const wordStamps = new Map<string, number>();
 let lastStamp = 0;
 const KEPT_STAMPS = 1000;
 
-function stampOf(word: string): number {
+/** A slot's stamp names the word that wrote it, so a stamp is never given to another word, also after forgetting. */
+export function stampOf(word: string): number {
   let stamp = wordStamps.get(word);
   if (stamp === undefined) {
     if (wordStamps.size >= KEPT_STAMPS) wordStamps.clear();

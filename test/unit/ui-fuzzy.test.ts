@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { boundNames, fuzzyMatch, fuzzyQuery, isSubsequence, looseBound, nameColumns, NO_MATCH, prepare, scoreAt, scoreBound } from '../../src/popup/fuzzy';
-import { indexRepos, queryTokens, searchLists, searchRepos, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
+import { indexRepos, queryTokens, searchLists, searchRepos, stampOf, type RepoEntry, type RepoResults } from '../../src/popup/repo-search';
 import { sortRepos } from '../../src/shared/list-cache';
 import type { RepoSummary } from '../../src/shared/messages';
 
@@ -476,60 +476,12 @@ describe('searchLists: several organizations at once', () => {
   });
 });
 
-/**
- * One word scored as plainly as it can be: every entry of every list, its score the better of the
- * name's and (× 0.75) the project's, its highlights where that score is; sorted, cut.
- */
-function plainWord(indexes: RepoEntry[][], word: string, limit: number) {
-  const all = indexes.flatMap((index, list) =>
-    index.flatMap((entry) => {
-      const inName = fuzzyMatch(word, entry.name, true);
-      const inProject = fuzzyMatch(word, entry.project, true);
-      if (!inName && !inProject) return [];
-      const byName = inName !== undefined && (inProject === undefined || inName.score >= inProject.score * 0.75);
-      return [{ list, entry, score: byName ? inName.score : inProject!.score * 0.75, namePositions: byName ? inName.positions : [], projectPositions: byName ? [] : inProject!.positions }];
-    }),
-  );
-  all.sort((a, b) => b.score - a.score || a.entry.name.lower.length - b.entry.name.lower.length || a.list - b.list || a.entry.rank - b.entry.rank);
-  return { hits: all.slice(0, limit).map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: all.length };
-}
-const withPositions = (r: RepoResults) => ({ hits: r.hits.map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: r.total });
-
-describe('searchLists: one- and two-letter words', () => {
-  it('ranks, counts and highlights like scoring every entry, when many names start with the letters and tie', () => {
-    // The shortcuts of short words: one letter walked by the names it starts, two letters bounded
-    // without scoring, names with the top bound offered first and the rest cut off at the worst
-    // kept. Names that start with the letters (as a prefix, a hump, after a separator), tie in
-    // score and length, repeat across projects and lists, and names too long for the letter spans.
-    const part = fc.constantFrom('ab', 'Ab', 'aB', 'a-b', 'a', 'b', 'ba', 'abc', 'Cab', 'ca', 'a1b', 'bb', `a${'x'.repeat(260)}b`);
-    const name = fc.oneof({ weight: 5, arbitrary: part }, { weight: 1, arbitrary: fc.tuple(part, fc.constantFrom('', '-', '.', ' '), part).map(([x, sep, y]) => `${x}${sep}${y}`) });
-    const project = fc.constantFrom('Alpha', 'ab', 'a', 'Cab Core', 'b-a', 'BA', 'Other');
-    const list = fc.array(fc.record({ name, project }), { minLength: 1, maxLength: 60 }).map((rows) => sortRepos(rows.map((r, i) => ({ ...repo(r.name, r.project), id: `r${i}` }))));
-    const word = fc.string({ unit: fc.constantFrom(...'abcx'), minLength: 1, maxLength: 2 });
-    fc.assert(
-      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), fc.array(word, { minLength: 1, maxLength: 6 }), fc.constantFrom(1, 2, 4, 20, 100), (lists, words, limit) => {
-        const indexes = lists.map((repos) => indexRepos(repos));
-        for (const w of words) {
-          // Typed: the first letter, then the word (which narrows from it); and afresh, with no history.
-          for (const q of [w.slice(0, 1), w]) expect(withPositions(searchLists(indexes, q, limit))).toEqual(plainWord(indexes, q, limit));
-          expect(withPositions(searchLists(lists.map((repos) => indexRepos(repos)), w, limit))).toEqual(plainWord(indexes, w, limit));
-        }
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it("takes a later name's earlier entry over an earlier name's later one, at equal score and length", () => {
-    // `ab` (in two projects) and `Ab` score alike and are as long: the second `ab` ranks after `Ab`.
-    const index = indexRepos(sortRepos([repo('ab', 'Alpha'), repo('Ab', 'Alpha'), repo('ab', 'Other'), repo('ax', 'Other')]));
-    for (const q of ['a', 'ab']) expect(withPositions(searchLists([index], q, 2))).toEqual(plainWord([index], q, 2));
-    expect(searchLists([index], 'ab', 2).hits.map((h) => h.entry.repo.id)).toEqual(['Alpha/ab', 'Alpha/Ab']);
-  });
-});
-
 const sortedUnion = (a: number[], b: number[]) => [...new Set([...a, ...b])].toSorted((x, y) => x - y);
 
-/** `plainWord` for several words: each scores in the name or (× 0.75) the project, whichever is better, and is highlighted there. */
+/**
+ * The words scored as plainly as they can be: every entry of every list, each word scoring in the
+ * name or (× 0.75) the project, whichever is better, and highlighted there; sorted, cut.
+ */
 function plainWords(indexes: RepoEntry[][], query: string, limit: number) {
   const words = queryTokens(query);
   const all = indexes.flatMap((index, list) =>
@@ -556,6 +508,40 @@ function plainWords(indexes: RepoEntry[][], query: string, limit: number) {
   return { hits: all.slice(0, limit).map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: all.length };
 }
 
+const withPositions = (r: RepoResults) => ({ hits: r.hits.map((h) => ({ id: `${h.list}:${h.entry.repo.id}`, score: h.score, namePositions: h.namePositions, projectPositions: h.projectPositions })), total: r.total });
+
+describe('searchLists: one- and two-letter words', () => {
+  it('ranks, counts and highlights like scoring every entry, when many names start with the letters and tie', () => {
+    // The shortcuts of short words: one letter walked by the names it starts, two letters bounded
+    // without scoring, names with the top bound offered first and the rest cut off at the worst
+    // kept. Names that start with the letters (as a prefix, a hump, after a separator), tie in
+    // score and length, repeat across projects and lists, and names too long for the letter spans.
+    const part = fc.constantFrom('ab', 'Ab', 'aB', 'a-b', 'a', 'b', 'ba', 'abc', 'Cab', 'ca', 'a1b', 'bb', `a${'x'.repeat(260)}b`);
+    const name = fc.oneof({ weight: 5, arbitrary: part }, { weight: 1, arbitrary: fc.tuple(part, fc.constantFrom('', '-', '.', ' '), part).map(([x, sep, y]) => `${x}${sep}${y}`) });
+    const project = fc.constantFrom('Alpha', 'ab', 'a', 'Cab Core', 'b-a', 'BA', 'Other');
+    const list = fc.array(fc.record({ name, project }), { minLength: 1, maxLength: 60 }).map((rows) => sortRepos(rows.map((r, i) => ({ ...repo(r.name, r.project), id: `r${i}` }))));
+    const word = fc.string({ unit: fc.constantFrom(...'abcx'), minLength: 1, maxLength: 2 });
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), fc.array(word, { minLength: 1, maxLength: 6 }), fc.constantFrom(1, 2, 4, 20, 100), (lists, words, limit) => {
+        const indexes = lists.map((repos) => indexRepos(repos));
+        for (const w of words) {
+          // Typed: the first letter, then the word (which narrows from it); and afresh, with no history.
+          for (const q of [w.slice(0, 1), w]) expect(withPositions(searchLists(indexes, q, limit))).toEqual(plainWords(indexes, q, limit));
+          expect(withPositions(searchLists(lists.map((repos) => indexRepos(repos)), w, limit))).toEqual(plainWords(indexes, w, limit));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes a later name's earlier entry over an earlier name's later one, at equal score and length", () => {
+    // `ab` (in two projects) and `Ab` score alike and are as long: the second `ab` ranks after `Ab`.
+    const index = indexRepos(sortRepos([repo('ab', 'Alpha'), repo('Ab', 'Alpha'), repo('ab', 'Other'), repo('ax', 'Other')]));
+    for (const q of ['a', 'ab']) expect(withPositions(searchLists([index], q, 2))).toEqual(plainWords([index], q, 2));
+    expect(searchLists([index], 'ab', 2).hits.map((h) => h.entry.repo.id)).toEqual(['Alpha/ab', 'Alpha/Ab']);
+  });
+});
+
 describe('searchLists: several words', () => {
   it('ranks, counts and highlights like scoring every entry, while a second word is typed after a first', () => {
     // A project's word, then the start of a name's (as "contoso w"): entries matched by their project
@@ -580,6 +566,18 @@ describe('searchLists: several words', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("gives each word a stamp of its own, the same while it is remembered and never another word's after forgetting", () => {
+    // More words than are remembered: a stamp given again to another word would read the first one's scores.
+    const owner = new Map<number, string>();
+    for (let k = 0; k < 2500; k++) {
+      const word = `stamp${k}`;
+      const stamp = stampOf(word);
+      expect(owner.get(stamp) ?? word).toBe(word);
+      owner.set(stamp, word);
+      expect(stampOf(word)).toBe(stamp);
+    }
   });
 
   it('scores alike after it has seen too many words to keep their scores', () => {
