@@ -186,8 +186,9 @@ export async function runCompanion(repoRoot: string): Promise<BenchResult> {
     // The target counts as met only when the whole 95 % interval of the paired median is within it.
     const warmInterval = medianInterval(clones.map((c) => c.companionMs / c.gitMs - 1));
     // The same difference in ms: what the companion adds whatever the clone's size.
-    const warmOverMs = median(clones.map((c) => c.companionMs - c.gitMs));
-    const warmOverInterval = medianInterval(clones.map((c) => c.companionMs - c.gitMs));
+    const warmOver = clones.map((c) => c.companionMs - c.gitMs);
+    const warmOverMs = median(warmOver);
+    const warmOverInterval = medianInterval(warmOver);
     const startInterval = medianInterval(hellos.map((h, i) => h - nodeStarts[i]!));
     const exeInterval = exeHellos && medianInterval(exeHellos.map((h, i) => h - nodeStarts[i]!));
 
