@@ -75,6 +75,8 @@ describe('progress throttle', () => {
     offer('receiving', 1);
     offer('checkout', 100);
     throttle.stop();
+    // No timer is left behind either.
+    expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(1000);
     expect(sent).toEqual(['receiving 1']);
   });
