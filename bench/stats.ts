@@ -47,7 +47,8 @@ export function quantile(values: readonly number[], q: number): number {
 
 export const ms = (n: number, digits = n < 10 ? 2 : n < 100 ? 1 : 0) => `${n.toFixed(digits)} ms`;
 export const times = (n: number) => `${n.toFixed(2)}×`;
-export const percent = (n: number) => `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)} %`;
+/** Signed, with a minus sign like the ms differences (`−1.0 %`, not `-1.0 %`). */
+export const percent = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n * 100).toFixed(1)} %`;
 
 /** Milliseconds since `start` (a performance.now() reading). */
 export const since = (start: number) => performance.now() - start;
