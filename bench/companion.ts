@@ -24,7 +24,7 @@ const CLONE_OVERHEAD_TARGET = 0.02;
 const ORG = 'fabrikam';
 /** The seeded repository with the richest history (branches, many commits, a few dozen small files): the target. */
 const SMALL_REPO = { project: 'Platform', name: 'Platform' };
-/** Made by the benchmark, of a working project's size (bench/sized-repository.ts): the same overhead on a clone ~4× as long, no target. */
+/** Made by the benchmark, of a working project's size (bench/sized-repository.ts): how the overhead grows on a clone ~4× as long; no target. */
 const SIZED_REPO = { project: 'Platform', name: 'sized-service' };
 
 /** Spawn to exit of a program that does nothing: Node's own start on this machine. */

@@ -1,8 +1,9 @@
 /**
  * A repository of a working project's size for the clone benchmark: 1,500 source files in 60
  * folders (~9 MB) and 400 commits that edit a few files each (~9 MB packed), where the sandbox's
- * seeded repositories hold a few dozen small files. The companion's cost is fixed per clone, so
- * only a clone of real size says what share of a user's clone it takes.
+ * seeded repositories hold a few dozen small files. Whether the companion's cost is fixed per
+ * clone or grows with it, and so what share of a user's clone it takes, only a clone of real size
+ * says (BENCHMARKS.md, *Sixth pass*: it grows).
  *
  * The history is generated (the same bytes, and so the same commit ids, on every run), imported
  * with `git fast-import`, then created and pushed the way a user would: the REST API's
