@@ -180,6 +180,31 @@ describe('Clone to desktop', () => {
     sandbox.services.faults.clear();
   });
 
+  it('keeps a clone running across in-app navigation: the button drawn again shows its progress, then its outcome', async () => {
+    // The server takes its time answering git, so the clone outlives the view that started it.
+    sandbox.services.faults.add({ match: { pathRegex: 'platform-tools/info/refs' }, latencyMs: 8000, times: 1 });
+    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/platform-tools', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning platform-tools'));
+    await page.evaluate((sel) => ((document.querySelector(sel) as unknown as { adocOld: boolean }).adocOld = true), CLONE);
+
+    await clickLink(page, '.region-navigation a.navigation-link[href$="/branches"]');
+    await page.waitForFunction((sel) => location.pathname.endsWith('/branches') && !!document.querySelector(sel) && !(document.querySelector(sel) as unknown as { adocOld?: boolean }).adocOld, { timeout: 10_000 }, CLONE);
+    const [label] = await world.waitForText(CLONE, (t) => (t[0] ?? '').startsWith('Cloning'));
+    expect(label).toMatch(/^Cloning… \d+%$/);
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning platform-tools'));
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000);
+    const target = join(cloneRoot, 'fabrikam/Platform/platform-tools');
+    expect(done).toContain(target);
+    expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+    await run('git', ['-C', target, 'rev-parse', 'HEAD']);
+    sandbox.services.faults.clear();
+  });
+
   it('knows the repository is cloned: offers Open and Fetch instead', async () => {
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
     await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally');
