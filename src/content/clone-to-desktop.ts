@@ -14,6 +14,8 @@ import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, cancelButton, copyBlock, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
+
+type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -23,10 +25,18 @@ import { popoverToggle } from './ui/popover';
  * progress while it runs; "Open" and "Fetch" once the repository is on this computer.
  */
 
-type Loaded =
-  | { kind: 'noCompanion'; status: CompanionStatus; install: InstallInstructions; urls: RemoteUrls | undefined }
+/** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
+type State =
+  | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean };
+  | { kind: 'noCompanion'; status: CompanionStatus; install: InstallInstructions; urls: RemoteUrls | undefined }
+  | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean }
+  /** `hasProfile`: known once the plan is (a clone from an earlier view may run before it is). */
+  | { kind: 'cloning'; task: CloneTask; hasProfile?: boolean }
+  | { kind: 'cloned'; path: string; branch: string | null }
+  | { kind: 'failed'; error: ReplyError; hasProfile: boolean };
+
+type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
 
 async function load(page: AdoPage): Promise<Loaded> {
   const repo = repoKeyOf(page)!;
@@ -47,151 +57,173 @@ async function load(page: AdoPage): Promise<Loaded> {
   }
 }
 
+/** The button's words for a state. */
+function labelOf(state: State): string {
+  if (state.kind === 'cloning') return `Cloning… ${Math.round(state.task.progress?.percent ?? 0)}%`;
+  if (state.kind === 'cloned' || (state.kind === 'ready' && state.plan.existing)) return 'Cloned locally';
+  return 'Clone to desktop';
+}
+
+interface Actions {
+  clone(plan: ClonePlan): void;
+  reload(): void;
+  close(): void;
+}
+
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
+
+/** The panel's content for a state, and its progress bar while cloning (progress moves it without a redraw). */
+function view(state: State, where: { repo: string; organization: string }, act: Actions, signal: AbortSignal): { nodes: (Node | false)[]; bar?: ProgressBar } {
+  const { repo } = where;
+  switch (state.kind) {
+    case 'loading':
+      return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')] };
+    case 'problem':
+      return { nodes: [title(`Clone ${repo}`), alertBox(state.message), actions(button('Try again', act.reload, signal))] };
+    case 'cloning': {
+      const { task } = state;
+      const bar = progressBar(`Cloning ${repo}`);
+      bar.set(task.progress?.percent ?? 0, progressText(task.progress));
+      return { nodes: [title(`Cloning ${repo}…`), bar.el, actions(cancelButton(() => task.cancel(), signal))], bar };
+    }
+    case 'cloned':
+      return { nodes: [title(`Cloned ${repo}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${state.branch ?? 'the default branch'} into `, pathText(state.path)), localCloneActions(state.path, signal)] };
+    case 'failed':
+      return { nodes: [title(`Clone ${repo}`), failure(state.error, state.hasProfile, act, signal)] };
+    case 'noCompanion': {
+      const { status, install, urls } = state;
+      return {
+        nodes: [
+          title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
+          h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
+          copyBlock('Install command', install.commands.join('\n'), signal),
+          h('p', { class: 'adoc-muted' }, install.explanation),
+          status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
+          h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
+          urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,
+          urls ? copyField('HTTPS clone URL', urls.https, signal) : false,
+          urls?.ssh ? copyField('SSH clone URL', urls.ssh, signal) : false,
+          actions(optionsButton('Open the setup steps', 'companion', signal)),
+        ],
+      };
+    }
+    case 'ready': {
+      const { plan, hasProfile } = state;
+      if (plan.existing) {
+        const dirty = plan.existing.dirty ? ' (uncommitted changes)' : '';
+        return {
+          nodes: [
+            title(`${repo} is on this computer`),
+            facts([
+              ['Folder', pathText(plan.existing.path)],
+              ['Branch', `${plan.existing.branch ?? 'detached'}${dirty}`],
+            ]),
+            localCloneActions(plan.existing.path, signal, { canFetch: true }),
+          ],
+        };
+      }
+      return {
+        nodes: [
+          title(`Clone ${repo}`),
+          facts([
+            ['Branch', plan.branch ?? 'the default branch'],
+            ['Into', pathText(plan.path)],
+            ['Over', plan.protocol.toUpperCase()],
+          ]),
+          h('div', { class: 'adoc-mono adoc-muted' }, plan.url),
+          !hasProfile ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${where.organization}: git's own credential helper will sign you in.`) : false,
+          actions(button('Clone', () => act.clone(plan), signal, { primary: true }), button('Close', act.close, signal)),
+        ],
+      };
+    }
+  }
+}
+
+/** A failed clone: the cause, the next step with its button, and git's own line under "Details". */
+function failure(error: ReplyError, profile: boolean, act: Actions, signal: AbortSignal): HTMLElement {
+  const help = explainCloneFailure(error, { profile });
+  const retry = button('Try again', act.reload, signal, { primary: help.action === 'retry' || help.action === 'none' });
+  const fix =
+    help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', 'accounts', signal, { primary: true })
+    : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
+    : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
+    : false;
+  return alertBox(
+    help.cause,
+    h('p', null, help.next),
+    error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
+    !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
+    actions(fix, help.action !== 'companion' && retry),
+  );
+}
 
 /** Takes over the button features.ts drew. */
 export const attach: Attach = (drawn, { signal, page }) => {
   const trigger = drawn.trigger!;
   const label = drawn.label!;
-  const host = drawn.host;
   const repo = repoKeyOf(page)!;
   const key = `${page.orgBaseUrl}|${repo.project}|${repo.name}`.toLowerCase();
+  const where = { repo: repo.name, organization: page.organization };
 
-  let loaded: Loaded | undefined;
-  let task: CloneTask | undefined = runningClone(key);
-  let outcome: { path: string; branch: string | null } | { failed: ReplyError; profile: boolean } | undefined;
+  let state: State = { kind: 'loading' };
+  let bar: ProgressBar | undefined;
+  const act: Actions = {
+    clone: (plan) => follow(startClone(key, { repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }), state.kind === 'ready' ? state.hasProfile : undefined),
+    reload: () => void reload(),
+    close: () => panel.close(),
+  };
+  const draw = () => {
+    const shown = view(state, where, act, signal);
+    bar = shown.bar;
+    return shown.nodes;
+  };
   const panel = popoverToggle({
     trigger,
-    owner: host,
+    owner: drawn.host,
     label: 'Clone to desktop',
     signal,
-    draw: (body) => fill(body, content()),
+    draw: (body) => fill(body, draw()),
     onOpen: () => watchCompanion(),
     onClose: () => watchCompanion(),
   });
-  let bar: ReturnType<typeof progressBar> | undefined;
 
-  const cloned = () => (loaded?.kind === 'ready' ? loaded.plan.existing : undefined);
-  const showLabel = () => {
-    trigger.removeAttribute('aria-busy');
-    if (task) label.set(`Cloning… ${Math.round(task.progress?.percent ?? 0)}%`);
-    else if (cloned() || (outcome && 'path' in outcome)) label.set('Cloned locally');
-    else label.set('Clone to desktop');
-  };
+  /** Moves to `next`: the label follows (not while loading, which keeps the last words) and an open panel is redrawn. */
+  function set(next: State): void {
+    state = next;
+    if (next.kind !== 'loading') {
+      trigger.removeAttribute('aria-busy');
+      label.set(labelOf(next));
+    }
+    watchCompanion();
+    // What was focused is gone: the new state's first action takes the focus.
+    if (panel.current) panel.redraw(draw());
+  }
 
-  const reload = async () => {
-    loaded = undefined;
-    outcome = undefined;
-    render();
-    loaded = await load(page);
-    if (signal.aborted) return;
-    showLabel();
-    render();
-  };
+  async function reload(): Promise<void> {
+    set({ kind: 'loading' });
+    const loaded = await load(page);
+    if (!signal.aborted) set(loaded);
+  }
 
-  function follow(t: CloneTask): void {
-    task = t;
-    showLabel();
-    t.onProgress((p) => {
-      showLabel();
+  function follow(task: CloneTask, hasProfile: boolean | undefined): void {
+    set({ kind: 'cloning', task, hasProfile });
+    task.onProgress((p) => {
+      label.set(labelOf(state));
       bar?.set(p.percent, progressText(p));
     }, signal);
-    t.result.then(
-      (data) => (outcome = { path: data.path, branch: data.branch }),
-      (e: unknown) => (outcome = { failed: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, profile: loaded?.kind === 'ready' ? loaded.hasProfile : true }),
-    ).finally(() => {
-      if (signal.aborted) return;
-      task = undefined;
-      showLabel();
-      render();
+    task.result.then(
+      (data): State => ({ kind: 'cloned', path: data.path, branch: data.branch }),
+      (e: unknown): State => ({ kind: 'failed', error: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, hasProfile: state.kind === 'cloning' ? (state.hasProfile ?? true) : true }),
+    ).then((next) => {
+      if (!signal.aborted) set(next);
     });
-  }
-
-  function clone(plan: ClonePlan): void {
-    follow(startClone(key, {
-      repo,
-      ...(plan.branch ? { branch: plan.branch } : {}),
-      protocol: plan.protocol,
-    }));
-    render();
-  }
-
-  function content(): (Node | false)[] {
-    if (task) {
-      bar = progressBar(`Cloning ${repo.name}`);
-      bar.set(task.progress?.percent ?? 0, progressText(task.progress));
-      const t = task;
-      return [title(`Cloning ${repo.name}…`), bar.el, actions(cancelButton(() => t.cancel(), signal))];
-    }
-    if (outcome && 'path' in outcome) {
-      return [title(`Cloned ${repo.name}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${outcome.branch ?? 'the default branch'} into `, pathText(outcome.path)), localCloneActions(outcome.path, signal)];
-    }
-    if (outcome) return [title(`Clone ${repo.name}`), failure(outcome.failed, outcome.profile)];
-    if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')];
-    if (loaded.kind === 'problem') return [title(`Clone ${repo.name}`), alertBox(loaded.message), actions(button('Try again', () => void reload(), signal))];
-    if (loaded.kind === 'noCompanion') {
-      const { status, install, urls } = loaded;
-      return [
-        title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
-        h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
-        copyBlock('Install command', install.commands.join('\n'), signal),
-        h('p', { class: 'adoc-muted' }, install.explanation),
-        status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
-        h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
-        urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,
-        urls ? copyField('HTTPS clone URL', urls.https, signal) : false,
-        urls?.ssh ? copyField('SSH clone URL', urls.ssh, signal) : false,
-        actions(optionsButton('Open the setup steps', 'companion', signal)),
-      ];
-    }
-    const { plan, hasProfile } = loaded;
-    if (plan.existing) {
-      const state = plan.existing.dirty ? ' (uncommitted changes)' : '';
-      return [
-        title(`${repo.name} is on this computer`),
-        facts([
-          ['Folder', pathText(plan.existing.path)],
-          ['Branch', `${plan.existing.branch ?? 'detached'}${state}`],
-        ]),
-        localCloneActions(plan.existing.path, signal, { canFetch: true }),
-      ];
-    }
-    return [
-      title(`Clone ${repo.name}`),
-      facts([
-        ['Branch', plan.branch ?? 'the default branch'],
-        ['Into', pathText(plan.path)],
-        ['Over', plan.protocol.toUpperCase()],
-      ]),
-      h('div', { class: 'adoc-mono adoc-muted' }, plan.url),
-      !hasProfile ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${page.organization}: git's own credential helper will sign you in.`) : false,
-      actions(button('Clone', () => clone(plan), signal, { primary: true }), button('Close', () => panel.close(), signal)),
-    ];
-  }
-
-  /** A failed clone: the cause, the next step with its button, and git's own line under "Details". */
-  function failure(error: ReplyError, profile: boolean): HTMLElement {
-    const help = explainCloneFailure(error, { profile });
-    const retry = button('Try again', () => void reload(), signal, { primary: help.action === 'retry' || help.action === 'none' });
-    const fix =
-      help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', 'accounts', signal, { primary: true })
-      : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
-      : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
-      : false;
-    return alertBox(
-      help.cause,
-      h('p', null, help.next),
-      error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
-      !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
-      actions(fix, help.action !== 'companion' && retry),
-    );
   }
 
   // While the companion is missing and the panel shows it, ask again every few seconds: the
   // panel moves on by itself once it is installed.
   let watching: ReturnType<typeof setInterval> | undefined;
-  const watchCompanion = () => {
-    const wanted = !!panel.current && loaded?.kind === 'noCompanion' && !signal.aborted;
+  function watchCompanion(): void {
+    const wanted = !!panel.current && state.kind === 'noCompanion' && !signal.aborted;
     if (!wanted) {
       clearInterval(watching);
       watching = undefined;
@@ -199,27 +231,20 @@ export const attach: Attach = (drawn, { signal, page }) => {
       watching = setInterval(() => {
         companionStatus.forget();
         void companionStatus.get().then((s) => {
-          if (s.state === 'ready' && loaded?.kind === 'noCompanion') void reload();
+          if (s.state === 'ready' && state.kind === 'noCompanion') void reload();
         }, () => undefined);
       }, COMPANION_POLL_MS);
     }
-  };
+  }
   signal.addEventListener('abort', () => clearInterval(watching), { once: true });
 
-  function render(): void {
-    watchCompanion();
-    if (!panel.current) return;
-    bar = undefined;
-    // What was focused is gone: the new state's first action takes the focus.
-    panel.redraw(content());
-  }
-
-  if (task) follow(task);
-  void load(page).then((l) => {
+  const running = runningClone(key);
+  if (running) follow(running, undefined);
+  void load(page).then((loaded) => {
     if (signal.aborted) return;
-    loaded = l;
-    showLabel();
-    render();
+    // A clone under way keeps the panel; what it learned (the profile) is kept for its outcome.
+    if (state.kind === 'cloning') state = { ...state, hasProfile: loaded.kind === 'ready' ? loaded.hasProfile : state.hasProfile };
+    else set(loaded);
   });
   return panel;
 };
