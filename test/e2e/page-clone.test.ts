@@ -58,6 +58,17 @@ async function settle(expectButton: boolean): Promise<{ count: number; nextToClo
   return cloneButtons();
 }
 
+/** Opens a Platform repository's page and starts its clone, with the server taking `latencyMs` to answer git's first request. */
+async function startSlowClone(repo: string, latencyMs: number): Promise<void> {
+  sandbox.services.faults.add({ match: { pathRegex: `${repo}/info/refs` }, latencyMs, times: 1 });
+  await page.goto(`https://dev.azure.com/fabrikam/Platform/_git/${repo}`, { waitUntil: 'domcontentloaded' });
+  await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+  await world.click(CLONE, 'button');
+  await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+  await world.click(POPOVER, 'button', 'Clone');
+  await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Cloning ${repo}`));
+}
+
 describe('Clone to desktop', () => {
   it("appears exactly once, beside the header's command bar, after each of 50 in-app navigations", async () => {
     const repos = ['platform-infra', 'platform-tools', 'design-system', 'build-scripts', 'Café Service', 'Platform'];
@@ -163,14 +174,8 @@ describe('Clone to desktop', () => {
   });
 
   it('cancels a clone that is running, leaving nothing behind', async () => {
-    // The server takes its time answering git, so the clone is still running when Cancel is pressed.
-    sandbox.services.faults.add({ match: { pathRegex: 'platform-infra/info/refs' }, latencyMs: 30_000, times: 1 });
-    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/platform-infra', { waitUntil: 'domcontentloaded' });
-    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
-    await world.click(CLONE, 'button');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
-    await world.click(POPOVER, 'button', 'Clone');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning platform-infra'));
+    // The clone is still running when Cancel is pressed.
+    await startSlowClone('platform-infra', 30_000);
     expect((await world.texts(CLONE))[0]).toMatch(/^Cloning… \d+%$/);
     await world.click(POPOVER, 'button', 'Cancel');
     const [after] = await world.waitForText(POPOVER, (t) => /cancel/i.test(t[0] ?? '') && (t[0] ?? '').includes('Try again'), 20_000);
@@ -181,14 +186,8 @@ describe('Clone to desktop', () => {
   });
 
   it('keeps a clone running across in-app navigation: the button drawn again shows its progress, then its outcome', async () => {
-    // The server takes its time answering git, so the clone outlives the view that started it.
-    sandbox.services.faults.add({ match: { pathRegex: 'platform-tools/info/refs' }, latencyMs: 8000, times: 1 });
-    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/platform-tools', { waitUntil: 'domcontentloaded' });
-    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
-    await world.click(CLONE, 'button');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
-    await world.click(POPOVER, 'button', 'Clone');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning platform-tools'));
+    // The clone outlives the view that started it.
+    await startSlowClone('platform-tools', 8000);
     await page.evaluate((sel) => ((document.querySelector(sel) as unknown as { adocOld: boolean }).adocOld = true), CLONE);
 
     await clickLink(page, '.region-navigation a.navigation-link[href$="/branches"]');
