@@ -68,7 +68,7 @@ function cloneFigures(samples: readonly CloneSample[]) {
     // The target counts as met only when the whole 95 % interval of the paired median is within it.
     interval: medianInterval(ratios),
     pairedCold: median(samples.map((c) => c.companionColdMs / c.gitMs)) - 1,
-    // The same difference in ms: what the companion adds to a clone whatever its size.
+    // The same difference in ms (it grows with the clone: BENCHMARKS.md, *Sixth pass*).
     overMs: median(over),
     overInterval: medianInterval(over),
   };

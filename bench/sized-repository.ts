@@ -9,9 +9,10 @@
  * with `git fast-import`, then created and pushed the way a user would: the REST API's
  * repository creation and `git push` over HTTPS, so the sandbox serves it as it serves any push.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runGit } from '../sandbox/git-exec';
 
 const run = promisify(execFile);
 
@@ -78,13 +79,8 @@ export async function pushSizedRepository(o: { sandboxFetch: typeof fetch; org: 
   });
   if (created.status !== 201) throw new Error(`creating ${o.name} in the sandbox: HTTP ${created.status} ${await created.text()}`);
   const source = join(o.workDir, `${o.name}.git`);
-  await run('git', ['init', '--bare', '--quiet', '--initial-branch=main', source]);
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('git', ['fast-import', '--quiet'], { env: { ...process.env, GIT_DIR: source }, stdio: ['pipe', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`))));
-    child.stdin.end(sizedHistory());
-  });
+  await runGit(['init', '--bare', '--quiet', '--initial-branch=main', source]);
+  await runGit(['fast-import', '--quiet'], { gitDir: source, input: sizedHistory() });
   const url = `https://${o.org}@dev.azure.com/${o.org}/${encodeURIComponent(o.project)}/_git/${encodeURIComponent(o.name)}`;
   await run('git', ['--git-dir', source, 'push', '--quiet', url, 'main'], { env: o.gitEnv });
   return url;
