@@ -6,7 +6,7 @@ import { COMPANION_POLL_MS } from '../shared/companion-poll';
 import { explainCloneFailure } from '../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../shared/git-help';
 import type { ClonePlan, CompanionStatus, ReplyError } from '../shared/messages';
-import { runningClone, startClone, progressText, type CloneTask } from './clone-task';
+import { progressText, runningTask, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { platformInfo } from './platform';
@@ -168,7 +168,7 @@ export const attach: Attach = (drawn, { signal, page }) => {
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
   const act: Actions = {
-    clone: (plan) => follow(startClone(key, { repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }), state.kind === 'ready' ? state.hasProfile : undefined),
+    clone: (plan) => follow(startTask({ type: 'clone.start', repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }, key), state.kind === 'ready' ? state.hasProfile : undefined),
     reload: () => void reload(),
     close: () => panel.close(),
   };
@@ -238,7 +238,7 @@ export const attach: Attach = (drawn, { signal, page }) => {
   }
   signal.addEventListener('abort', () => clearInterval(watching), { once: true });
 
-  const running = runningClone(key);
+  const running = runningTask('clone.start', key);
   if (running) follow(running, undefined);
   void load(page).then((loaded) => {
     if (signal.aborted) return;

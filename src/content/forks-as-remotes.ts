@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
-import { progressText, startClone } from './clone-task';
+import { progressText, startTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
@@ -111,7 +111,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
         try {
           const created = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
           fill(out, bar.el);
-          const task = startClone(`${page.orgBaseUrl}|${created.project.name}|${created.name}`.toLowerCase(), { repo: keyOf(created) });
+          const task = startTask({ type: 'clone.start', repo: keyOf(created) }, `${page.orgBaseUrl}|${created.project.name}|${created.name}`.toLowerCase());
           task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
           const cloned = await task.result;
           await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });

@@ -1,11 +1,12 @@
-import { ask, askWithProgress } from './ask';
-import type { CloneProgress, ClonePlan, PageRequest, PullRequestCheckout } from '../shared/messages';
+import { ask } from './ask';
+import type { AdoPage } from '../shared/ado/urls';
+import type { ClonePlan, PullRequestCheckout } from '../shared/messages';
 import { AskError } from '../shared/ask';
-import { progressText } from './clone-task';
+import { progressText, runningTask, startTask, type GitTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
-import { companionStatus, pageContext, problemText, taskId } from './session';
+import { companionStatus, pageContext, problemText } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, cancelButton, copyField, facts, progressBar } from './ui/parts';
@@ -19,209 +20,199 @@ import { popoverToggle } from './ui/popover';
  */
 
 type Mode = 'branch' | 'merge';
+type CheckoutTask = GitTask<'pullRequest.checkout'>;
+type ProgressBar = ReturnType<typeof progressBar>;
 
-interface Task {
-  mode: Mode;
-  progress: CloneProgress | undefined;
-  result: Promise<PullRequestCheckout>;
-  listeners: Set<(p: CloneProgress) => void>;
-  cancel(): Promise<void>;
-}
-
-/** Running checkouts by pull request: they outlive the view (in-app navigation does not stop git). */
-const running = new Map<string, Task>();
-
-type CheckoutRequest = Omit<Extract<PageRequest, { type: 'pullRequest.checkout' }>, 'type' | 'taskId'>;
-
-function start(key: string, request: CheckoutRequest): Task {
-  const id = taskId();
-  const listeners = new Set<(p: CloneProgress) => void>();
-  const task: Task = {
-    mode: request.mode,
-    progress: undefined,
-    listeners,
-    result: askWithProgress({ type: 'pullRequest.checkout', ...request, taskId: id }, (e) => {
-      const p = e as CloneProgress;
-      if (typeof p?.percent !== 'number') return;
-      task.progress = p;
-      for (const l of listeners) l(p);
-    }),
-    async cancel() {
-      // Between two steps (clone, then checkout) nothing runs for a moment: repeat until it lands.
-      for (let attempt = 0; attempt < 40 && running.get(key) === task; attempt++) {
-        if ((await ask({ type: 'clone.cancel', taskId: id })).cancelled) return;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    },
-  };
-  running.set(key, task);
-  const forget = () => running.get(key) === task && running.delete(key);
-  task.result.then(forget, forget);
-  return task;
-}
-
-type Loaded =
-  | { kind: 'noCompanion'; installCommand: string; outdated: boolean }
+/** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
+type State =
+  /** Nothing asked yet: the panel loads when first opened. */
+  | { kind: 'idle' }
+  | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; plan: ClonePlan };
+  | { kind: 'noCompanion'; installCommand: string; outdated: boolean }
+  | { kind: 'ready'; plan: ClonePlan }
+  | { kind: 'running'; task: CheckoutTask }
+  | { kind: 'done'; result: PullRequestCheckout }
+  /** The clone has uncommitted changes: nothing was touched, a worktree is offered. */
+  | { kind: 'dirty'; message: string; mode: Mode }
+  | { kind: 'failed'; message: string };
+
+type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
+
+async function load(page: AdoPage): Promise<Loaded> {
+  try {
+    const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+    if (status.state !== 'ready') return { kind: 'noCompanion', installCommand: status.installCommand, outdated: status.state === 'outdated' };
+    if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to check pull requests out.` };
+    return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }) };
+  } catch (e) {
+    return { kind: 'problem', message: problemText(e) };
+  }
+}
+
+/** How a finished task leaves the panel. */
+const outcomeOf = (task: CheckoutTask): Promise<State> =>
+  task.result.then(
+    (result): State => ({ kind: 'done', result }),
+    (e: unknown): State =>
+      e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY' ? { kind: 'dirty', message: problemText(e), mode: task.request.mode } : { kind: 'failed', message: problemText(e) },
+  );
+
+/** The button's words for a state. */
+function labelOf(state: State): string {
+  if (state.kind === 'running') return `Checking… ${Math.round(state.task.progress?.percent ?? 0)}%`;
+  return state.kind === 'done' ? 'Checked out' : 'Check out';
+}
+
+interface Actions {
+  run(mode: Mode, worktree: boolean): void;
+  reload(): void;
+  recheckCompanion(): void;
+  close(): void;
+}
 
 /** The pull request's source and target branch links in the header (`.pr-header-branches`). */
 const headerBranches = () => [...document.querySelectorAll(PR_BRANCH_LINKS)].map((a) => a.textContent?.trim() ?? '');
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
+/** The panel's content for a state, and its progress bar while running (progress moves it without a redraw). */
+function view(state: State, id: number, act: Actions, signal: AbortSignal): { nodes: (Node | false)[]; bar?: ProgressBar } {
+  switch (state.kind) {
+    case 'idle':
+    case 'loading':
+      return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')] };
+    case 'problem':
+      return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal))] };
+    case 'noCompanion':
+      return {
+        nodes: [
+          title(state.outdated ? 'Please update the companion' : 'Checking out needs the companion'),
+          h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal, then check again:'),
+          copyField('Install command', state.installCommand, signal),
+          actions(button('Check again', act.recheckCompanion, signal, { primary: true })),
+        ],
+      };
+    case 'running': {
+      const { task } = state;
+      const bar = progressBar(`Checking out pull request ${id}`);
+      bar.set(task.progress?.percent ?? 0, progressText(task.progress));
+      return { nodes: [title(`Checking out pull request ${id}…`), bar.el, actions(cancelButton(() => task.cancel(), signal))], bar };
+    }
+    case 'done':
+      return { nodes: done(state.result, id, signal) };
+    case 'dirty': {
+      const { mode } = state;
+      return {
+        nodes: [
+          title(`Pull request ${id}`),
+          alertBox(`${state.message.replace(/;.*$/, '')}: nothing was touched.`),
+          h('p', null, 'Check the pull request out into a new worktree next to your clone instead; your changes stay where they are.'),
+          actions(button('Check out into a new worktree', () => act.run(mode, true), signal, { primary: true }), button('Close', act.close, signal)),
+        ],
+      };
+    }
+    case 'failed':
+      return { nodes: [title(`Pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal, { primary: true }))] };
+    case 'ready': {
+      const { plan } = state;
+      const [source, target] = headerBranches();
+      const existing = plan.existing;
+      const worktree = !!existing?.dirty;
+      return {
+        nodes: [
+          title(`Check out pull request ${id}`),
+          facts([
+            ['Branch', source ? `${source}${target ? ` into ${target}` : ''}` : 'its source branch'],
+            existing
+              ? ['Clone', h('span', null, h('span', { class: 'adoc-mono' }, existing.path), ` (on ${existing.branch ?? 'a detached HEAD'}${existing.dirty ? ', uncommitted changes' : ''})`)]
+              : ['Clone', h('span', null, 'none yet: cloned first into ', h('span', { class: 'adoc-mono' }, plan.path))],
+          ]),
+          worktree ? h('p', { class: 'adoc-muted' }, 'Your clone has uncommitted changes: it will not be touched. The pull request goes into a new worktree next to it.') : false,
+          actions(
+            button(worktree ? 'Check out in a new worktree' : 'Check out branch', () => act.run('branch', worktree), signal, { primary: true }),
+            button('Merge preview', () => act.run('merge', worktree), signal, { ariaLabel: 'Check out the merge preview (read-only, detached)' }),
+            button('Close', act.close, signal),
+          ),
+          h('p', { class: 'adoc-muted' }, 'The merge preview is the result of merging the pull request, as Azure DevOps keeps it: read-only, checked out detached.'),
+        ],
+      };
+    }
+  }
+}
+
+function done(result: PullRequestCheckout, id: number, signal: AbortSignal): (Node | false)[] {
+  const what = result.branch ? `the branch ${result.branch}` : 'the merge preview (detached, read-only)';
+  const where = result.worktree ? `a new worktree at ` : result.cloned ? 'a new clone at ' : '';
+  return [
+    title(`Checked out pull request ${id}`),
+    h('p', { class: 'adoc-good', role: 'status' }, `Checked out ${what}${result.upstream ? `, tracking ${result.upstream}` : ''}, in ${where}`, h('span', { class: 'adoc-mono' }, result.path), '.'),
+    result.result === 'diverged' && h('p', { class: 'adoc-muted' }, `Your local ${result.branch} has commits of its own, so it was left where it is; pull or rebase it yourself.`),
+    localCloneActions(result.path, signal),
+  ];
+}
+
 /** Takes over the button features.ts drew. */
-export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
+export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel }, { signal, page }) => {
+  const trigger = drawnTrigger!;
+  const label = drawnLabel!;
   const repo = repoKeyOf(page)!;
   const id = page.pullRequestId!;
   const key = `${page.orgBaseUrl}|${repo.project}|${repo.name}|${id}`.toLowerCase();
 
-  let loaded: Loaded | undefined;
-  let task = running.get(key);
-  let outcome: { done: PullRequestCheckout } | { dirty: string; mode: Mode } | { failed: string } | undefined;
+  let state: State = { kind: 'idle' };
+  let bar: ProgressBar | undefined;
+  const act: Actions = {
+    run: (mode, worktree) => follow(startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key)),
+    reload: () => void reload(),
+    recheckCompanion: () => {
+      companionStatus.forget();
+      void reload();
+    },
+    close: () => panel.close(),
+  };
+  const draw = () => {
+    const shown = view(state, id, act, signal);
+    bar = shown.bar;
+    return shown.nodes;
+  };
   const panel = popoverToggle({
-    trigger: trigger!,
+    trigger,
     owner: host,
     label: 'Check out pull request',
     signal,
-    draw: (body) => fill(body, content()),
+    draw: (body) => fill(body, draw()),
     onOpen: () => {
-      if (!loaded && !task) void reload();
+      if (state.kind === 'idle') void reload();
     },
   });
-  let bar: ReturnType<typeof progressBar> | undefined;
 
-  const showLabel = () => {
-    if (task) label!.set(`Checking… ${Math.round(task.progress?.percent ?? 0)}%`);
-    else if (outcome && 'done' in outcome) label!.set('Checked out');
-    else label!.set('Check out');
-  };
-
-  async function load(): Promise<Loaded> {
-    try {
-      const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-      if (status.state !== 'ready') return { kind: 'noCompanion', installCommand: status.installCommand, outdated: status.state === 'outdated' };
-      if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to check pull requests out.` };
-      return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo }) };
-    } catch (e) {
-      return { kind: 'problem', message: problemText(e) };
-    }
-  }
-
-  function follow(t: Task): void {
-    task = t;
-    showLabel();
-    const listener = (p: CloneProgress) => {
-      showLabel();
-      bar?.set(p.percent, progressText(p));
-    };
-    t.listeners.add(listener);
-    signal.addEventListener('abort', () => t.listeners.delete(listener), { once: true });
-    t.result
-      .then(
-        (result) => (outcome = { done: result }),
-        (e: unknown) => {
-          const code = e instanceof AskError ? e.code : '';
-          outcome = code === 'companion.WORKTREE_DIRTY' ? { dirty: problemText(e), mode: t.mode } : { failed: problemText(e) };
-        },
-      )
-      .finally(() => {
-        if (signal.aborted) return;
-        task = undefined;
-        showLabel();
-        render();
-      });
-  }
-
-  function run(mode: Mode, worktree = false): void {
-    outcome = undefined;
-    follow(start(key, { repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }));
-    render();
-  }
-
-  function done(result: PullRequestCheckout): (Node | false)[] {
-    const what = result.branch ? `the branch ${result.branch}` : 'the merge preview (detached, read-only)';
-    const where = result.worktree ? `a new worktree at ` : result.cloned ? 'a new clone at ' : '';
-    const extra =
-      result.result === 'diverged'
-        ? h('p', { class: 'adoc-muted' }, `Your local ${result.branch} has commits of its own, so it was left where it is; pull or rebase it yourself.`)
-        : false;
-    return [
-      title(`Checked out pull request ${id}`),
-      h('p', { class: 'adoc-good', role: 'status' }, `Checked out ${what}${result.upstream ? `, tracking ${result.upstream}` : ''}, in ${where}`, h('span', { class: 'adoc-mono' }, result.path), '.'),
-      extra,
-      localCloneActions(result.path, signal),
-    ];
-  }
-
-  function content(): (Node | false)[] {
-    if (task) {
-      bar = progressBar(`Checking out pull request ${id}`);
-      bar.set(task.progress?.percent ?? 0, progressText(task.progress));
-      const t = task;
-      return [title(`Checking out pull request ${id}…`), bar.el, actions(cancelButton(() => t.cancel(), signal))];
-    }
-    if (outcome && 'done' in outcome) return done(outcome.done);
-    if (outcome && 'dirty' in outcome) {
-      const mode = outcome.mode;
-      return [
-        title(`Pull request ${id}`),
-        alertBox(`${outcome.dirty.replace(/;.*$/, '')}: nothing was touched.`),
-        h('p', null, 'Check the pull request out into a new worktree next to your clone instead; your changes stay where they are.'),
-        actions(button('Check out into a new worktree', () => run(mode, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
-      ];
-    }
-    if (outcome) return [title(`Pull request ${id}`), alertBox(outcome.failed), actions(button('Try again', () => void reload(), signal, { primary: true }))];
-    if (!loaded) return [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')];
-    if (loaded.kind === 'problem') return [title(`Check out pull request ${id}`), alertBox(loaded.message), actions(button('Try again', () => void reload(), signal))];
-    if (loaded.kind === 'noCompanion') {
-      return [
-        title(loaded.outdated ? 'Please update the companion' : 'Checking out needs the companion'),
-        h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal, then check again:'),
-        copyField('Install command', loaded.installCommand, signal),
-        actions(button('Check again', () => {
-          companionStatus.forget();
-          void reload();
-        }, signal, { primary: true })),
-      ];
-    }
-    const { plan } = loaded;
-    const [source, target] = headerBranches();
-    const existing = plan.existing;
-    return [
-      title(`Check out pull request ${id}`),
-      facts([
-        ['Branch', source ? `${source}${target ? ` into ${target}` : ''}` : 'its source branch'],
-        existing
-          ? ['Clone', h('span', null, h('span', { class: 'adoc-mono' }, existing.path), ` (on ${existing.branch ?? 'a detached HEAD'}${existing.dirty ? ', uncommitted changes' : ''})`)]
-          : ['Clone', h('span', null, 'none yet: cloned first into ', h('span', { class: 'adoc-mono' }, plan.path))],
-      ]),
-      existing?.dirty ? h('p', { class: 'adoc-muted' }, 'Your clone has uncommitted changes: it will not be touched. The pull request goes into a new worktree next to it.') : false,
-      actions(
-        button(existing?.dirty ? 'Check out in a new worktree' : 'Check out branch', () => run('branch', !!existing?.dirty), signal, { primary: true }),
-        button('Merge preview', () => run('merge', !!existing?.dirty), signal, { ariaLabel: 'Check out the merge preview (read-only, detached)' }),
-        button('Close', () => panel.close(), signal),
-      ),
-      h('p', { class: 'adoc-muted' }, 'The merge preview is the result of merging the pull request, as Azure DevOps keeps it: read-only, checked out detached.'),
-    ];
-  }
-
-  function render(): void {
-    if (!panel.current) return;
-    bar = undefined;
-    panel.redraw(content());
+  /** Moves to `next`: the label follows and an open panel is redrawn. */
+  function set(next: State): void {
+    state = next;
+    label.set(labelOf(next));
+    if (panel.current) panel.redraw(draw());
   }
 
   async function reload(): Promise<void> {
-    loaded = undefined;
-    outcome = undefined;
-    render();
-    loaded = await load();
-    if (!signal.aborted) render();
+    set({ kind: 'loading' });
+    const loaded = await load(page);
+    if (!signal.aborted) set(loaded);
   }
 
+  function follow(task: CheckoutTask): void {
+    set({ kind: 'running', task });
+    task.onProgress((p) => {
+      label.set(labelOf(state));
+      bar?.set(p.percent, progressText(p));
+    }, signal);
+    void outcomeOf(task).then((next) => {
+      if (!signal.aborted) set(next);
+    });
+  }
 
-  if (task) follow(task);
-  showLabel();
+  const running = runningTask('pullRequest.checkout', key);
+  if (running) follow(running);
+  else label.set(labelOf(state));
   return panel;
 };

@@ -2,7 +2,7 @@ import { ask, askWithProgress } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, CloneProgress, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { AskError } from '../shared/ask';
-import { progressText } from './clone-task';
+import { progressText } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemText, taskId } from './session';

@@ -6,7 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ask, launchConnected, privateHome, type Session } from './harness';
-import { ContentWorld, screenshot, signedInPage } from './page-helpers';
+import { clickLink, ContentWorld, screenshot, signedInPage } from './page-helpers';
 import { openPopup } from './ui-steps';
 
 /**
@@ -68,6 +68,14 @@ async function openPanel(id: number, tab = ''): Promise<string> {
   return (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000))[0]!;
 }
 
+/** Opens the pull request's panel on a clone with changes and starts its checkout into a worktree, git's first request held for `latencyMs`. */
+async function startSlowCheckout(id: number, latencyMs: number): Promise<void> {
+  sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, latencyMs, times: 1 });
+  await openPanel(id);
+  await world.click(POPOVER, 'button', 'Check out in a new worktree');
+  await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checking out pull request ${id}…`));
+}
+
 describe('Check out a pull request from its page', () => {
   it('sits in the header actions on every tab, and clones the repository on the branch when there is no clone', async () => {
     const id = prId('Add a retry policy');
@@ -121,6 +129,37 @@ describe('Check out a pull request from its page', () => {
     expect(readFileSync(join(clone, 'work in progress.txt'), 'utf8')).toBe('mine\n');
     expect((await git(clone, 'status', '--porcelain')).split('\n')).toEqual([expect.stringContaining('work in progress.txt')]);
   }, 120_000);
+
+  it('cancels a checkout under way: nothing is made, and the button offers it again', async () => {
+    const id = prId('Add a retry policy');
+    await startSlowCheckout(id, 30_000);
+    expect((await world.texts(CHECKOUT))[0]).toMatch(/^Checking… \d+%$/);
+    await world.click(POPOVER, 'button', 'Cancel');
+    const [after] = await world.waitForText(POPOVER, (t) => /cancel/i.test(t[0] ?? '') && (t[0] ?? '').includes('Try again'), 20_000);
+    expect(after).not.toContain('Checked out');
+    expect(existsSync(join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`))).toBe(false);
+    expect((await world.texts(CHECKOUT))[0]).toBe('Check out');
+    sandbox.services.faults.clear();
+  }, 60_000);
+
+  it('keeps a checkout running across in-app navigation: the button drawn again shows its progress, then its outcome', async () => {
+    const id = prId('Add a retry policy');
+    await startSlowCheckout(id, 8000);
+    await page.evaluate((sel) => ((document.querySelector(sel) as unknown as { adocOld: boolean }).adocOld = true), CHECKOUT);
+
+    await clickLink(page, '#__bolt-tab-commits');
+    await page.waitForFunction((sel) => location.search.includes('_a=commits') && !!document.querySelector(sel) && !(document.querySelector(sel) as unknown as { adocOld?: boolean }).adocOld, { timeout: 10_000 }, CHECKOUT);
+    const [label] = await world.waitForText(CHECKOUT, (t) => (t[0] ?? '').startsWith('Checking'));
+    expect(label).toMatch(/^Checking… \d+%$/);
+    await world.click(CHECKOUT, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checking out pull request ${id}`));
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 60_000);
+    const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`);
+    expect(done).toContain(`a new worktree at ${worktree}`);
+    expect((await world.texts(CHECKOUT))[0]).toBe('Checked out');
+    expect(await git(worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
+    sandbox.services.faults.clear();
+  }, 90_000);
 });
 
 describe('Check out a pull request from the popup', () => {

@@ -1,0 +1,85 @@
+import { ask, askWithProgress } from './ask';
+import type { Answers, CloneProgress, PageRequest } from '../shared/messages';
+import { taskId } from './session';
+
+/** The page's requests that run git for a while, with progress, and can be cancelled. */
+type TaskType = 'clone.start' | 'pullRequest.checkout' | 'local.checkoutBranch';
+/** Such a request as a feature makes it: the task id is this module's. */
+export type TaskRequest<T extends TaskType> = Omit<Extract<PageRequest, { type: T }>, 'taskId'>;
+
+/**
+ * git running for a page: a clone, a pull request's checkout. A task started under a key outlives
+ * the view that started it (in-app navigation does not stop git), so a button drawn again for the
+ * same repository or pull request shows the same progress.
+ */
+export interface GitTask<T extends TaskType> {
+  readonly request: TaskRequest<T>;
+  readonly progress: CloneProgress | undefined;
+  readonly result: Promise<Answers[T]>;
+  onProgress(listener: (p: CloneProgress) => void, signal: AbortSignal): void;
+  cancel(): Promise<boolean>;
+}
+
+export type CloneTask = GitTask<'clone.start'>;
+
+const running = new Map<string, GitTask<TaskType>>();
+
+/** The task of this type running under `key`, if one is. */
+export const runningTask = <T extends TaskType>(type: T, key: string): GitTask<T> | undefined => running.get(`${type}|${key}`) as GitTask<T> | undefined;
+
+// host-protocol's PROGRESS_PHASES, written out: importing it would bring zod into the page.
+const PHASES = new Set(['counting', 'compressing', 'receiving', 'resolving', 'checkout']);
+const isProgress = (e: unknown): e is CloneProgress =>
+  typeof e === 'object' && e !== null && PHASES.has(String((e as CloneProgress).phase)) && typeof (e as CloneProgress).percent === 'number';
+
+/** Starts `request`; with a `key`, the task is kept under it until it ends. */
+export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: T }, key?: string): GitTask<T> {
+  const id = taskId();
+  const listeners = new Set<(p: CloneProgress) => void>();
+  let progress: CloneProgress | undefined;
+  const result = askWithProgress<T>({ ...request, taskId: id } as PageRequest & { type: T }, (e) => {
+    if (!isProgress(e)) return;
+    progress = e;
+    for (const l of listeners) l(e);
+  });
+  const task: GitTask<T> & { ended: boolean } = {
+    request,
+    ended: false,
+    get progress() {
+      return progress;
+    },
+    result,
+    onProgress(listener, signal) {
+      listeners.add(listener);
+      signal.addEventListener('abort', () => listeners.delete(listener), { once: true });
+    },
+    async cancel() {
+      // The background knows the task only once git starts (after looking the repository up),
+      // and between two steps (clone, then checkout) nothing runs for a moment: a cancel that
+      // does not land is repeated until it does or the task ends.
+      for (let attempt = 0; attempt < 40 && !task.ended; attempt++) {
+        if ((await ask({ type: 'clone.cancel', taskId: id })).cancelled) return true;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return false;
+    },
+  };
+  const slot = key === undefined ? undefined : `${request.type}|${key}`;
+  if (slot) running.set(slot, task as GitTask<TaskType>);
+  const end = () => {
+    task.ended = true;
+    if (slot && running.get(slot) === task) running.delete(slot);
+  };
+  result.then(end, end);
+  return task;
+}
+
+const PHASE_WORDS: Record<string, string> = {
+  counting: 'Counting objects',
+  compressing: 'Compressing objects',
+  receiving: 'Receiving objects',
+  resolving: 'Resolving deltas',
+  checkout: 'Checking out files',
+};
+
+export const progressText = (p: CloneProgress | undefined) => (p ? `${PHASE_WORDS[p.phase] ?? p.phase}… ${Math.round(p.percent)}%` : 'Starting git…');
