@@ -1,13 +1,13 @@
-import { ask, askWithProgress } from './ask';
+import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { BranchCheckout, CloneProgress, StartWorkPlan, StartWorkResult } from '../shared/messages';
+import type { BranchCheckout, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { AskError } from '../shared/ask';
-import { progressText } from './git-task';
+import { progressText, startTask, type GitTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { companionStatus, pageContext, problemText, taskId } from './session';
+import { companionStatus, pageContext, problemText } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, copyField, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, copyField, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -28,13 +28,13 @@ type State =
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string }
   | { kind: 'failed'; message: string };
 
-interface Checkout {
-  progress?: CloneProgress;
-  done?: BranchCheckout;
-  dirty?: string;
-  failed?: string;
-  running: boolean;
-}
+/** The new branch's checkout on this computer. */
+type Checkout =
+  | { kind: 'running'; task: GitTask<'local.checkoutBranch'> }
+  | { kind: 'done'; done: BranchCheckout }
+  /** The clone has uncommitted changes: nothing was touched, a worktree is offered. */
+  | { kind: 'dirty'; message: string }
+  | { kind: 'failed'; message: string };
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
@@ -57,11 +57,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     },
   });
   let bar: ReturnType<typeof progressBar> | undefined;
-  let checkoutTask = '';
 
   const set = (next: State) => {
     state = next;
-    label!.set(state.kind === 'creating' || (state.kind === 'created' && state.checkout?.running) ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
+    label!.set(state.kind === 'creating' || (state.kind === 'created' && state.checkout?.kind === 'running') ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
     render();
   };
 
@@ -79,24 +78,17 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
 
   function checkout(result: StartWorkResult, worktree: boolean): void {
     if (state.kind !== 'created') return;
-    const co: Checkout = { running: true };
-    checkoutTask = taskId();
-    set({ ...state, checkout: co });
-    askWithProgress({ type: 'local.checkoutBranch', repo: result.repo, branch: result.branch, ...(worktree ? { worktree: true } : {}), taskId: checkoutTask }, (e) => {
-      const p = e as CloneProgress;
-      if (typeof p?.percent !== 'number') return;
-      co.progress = p;
-      bar?.set(p.percent, progressText(p));
-    }).then(
-      (done) => (co.done = done),
-      (e: unknown) => {
-        if (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY') co.dirty = problemText(e);
-        else co.failed = problemText(e);
-      },
-    ).finally(() => {
-      co.running = false;
-      if (!signal.aborted && state.kind === 'created') set({ ...state });
-    });
+    const task = startTask({ type: 'local.checkoutBranch', repo: result.repo, branch: result.branch, ...(worktree ? { worktree: true } : {}) });
+    set({ ...state, checkout: { kind: 'running', task } });
+    task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
+    void task.result
+      .then(
+        (done): Checkout => ({ kind: 'done', done }),
+        (e: unknown): Checkout => (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY' ? { kind: 'dirty', message: problemText(e) } : { kind: 'failed', message: problemText(e) }),
+      )
+      .then((next) => {
+        if (!signal.aborted && state.kind === 'created') set({ ...state, checkout: next });
+      });
   }
 
   function start(plan: StartWorkPlan, repo: Repo, branch: string, base: string, setActive: boolean, companion: boolean): void {
@@ -184,27 +176,27 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     if (result.stateError) steps.push(alertBox(`The state was not changed: ${result.stateError.message}`));
     else if (result.state) steps.push(good(`The work item is ${result.state}.`));
     if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(button('Close', () => panel.close(), signal))];
-    if (co.running) {
-      bar = progressBar(`Checking out ${result.branch}`);
-      bar.set(co.progress?.percent ?? 0, progressText(co.progress));
-      const cancel = button('Cancel', () => {
-        cancel.disabled = true;
-        void ask({ type: 'clone.cancel', taskId: checkoutTask }).catch(() => undefined);
-      }, signal);
-      return [...steps, bar.el, actions(cancel)];
+    switch (co.kind) {
+      case 'running': {
+        const { task } = co;
+        bar = progressBar(`Checking out ${result.branch}`);
+        bar.set(task.progress?.percent ?? 0, progressText(task.progress));
+        return [...steps, bar.el, actions(cancelButton(() => task.cancel(), signal))];
+      }
+      case 'done': {
+        const { done } = co;
+        const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
+        return [...steps, good(`Checked out ${done.branch ?? result.branch} in ${where}`, h('span', { class: 'adoc-mono' }, done.path), '.'), localCloneActions(done.path, signal)];
+      }
+      case 'dirty':
+        return [
+          ...steps,
+          alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`),
+          actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
+        ];
+      case 'failed':
+        return [...steps, alertBox(`Checking it out failed: ${co.message}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
     }
-    if (co.done) {
-      const where = co.done.worktree ? 'a new worktree at ' : co.done.cloned ? 'a new clone at ' : '';
-      return [...steps, good(`Checked out ${co.done.branch ?? result.branch} in ${where}`, h('span', { class: 'adoc-mono' }, co.done.path), '.'), localCloneActions(co.done.path, signal)];
-    }
-    if (co.dirty) {
-      return [
-        ...steps,
-        alertBox(`${co.dirty.replace(/;.*$/, '')}: nothing was touched.`),
-        actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
-      ];
-    }
-    return [...steps, alertBox(`Checking it out failed: ${co.failed ?? 'unknown reason'}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
   }
 
   function content(): (Node | false)[] {

@@ -167,6 +167,37 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 150_000);
 
+  it('cancels the checkout under way: the branch stays on the server, the clone is untouched, and Try again checks it out', async () => {
+    const id = itemId('Show the delivery date in the order summary');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    const before = await headOf(clone);
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    // The first test made the suggested branch: this one gets a name of its own.
+    await world.click(POPOVER, 'input[aria-label="Branch name"]');
+    await page.keyboard.press('End');
+    await page.keyboard.type('-again');
+    // git's first request of the fetch waits: long enough to cancel it.
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+    expect((await world.texts(BUTTON))[0]).toBe('Working on it…');
+    await world.click(POPOVER, 'button', 'Cancel');
+    const failed = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checking it out failed'), 20_000))[0]!;
+    expect(failed).toMatch(/cancel/i);
+    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary-again`;
+    expect(failed).toContain(`Created the branch ${branch}`);
+    expect(await headOf(clone)).toBe(before);
+    sandbox.services.faults.clear();
+
+    await world.click(POPOVER, 'button', 'Try again');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000))[0]!;
+    expect(done).toContain(`Checked out ${branch} in ${clone}`);
+    expect(await headOf(clone)).toBe(branch);
+    expect((await world.texts(BUTTON))[0]).toBe('Branch created');
+  }, 150_000);
+
   it('leaves a clone with changes alone and checks the new branch out into a worktree next to it', async () => {
     const id = itemId('Crash when the cart is empty');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
