@@ -5,9 +5,9 @@ import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
 import { companionStatus, problemText } from './session';
-import { fill, h, onActivate } from './ui/dom';
+import { fill, h } from './ui/dom';
 import { actions, alertBox, button, coin, pathText, problemBox, progressBar } from './ui/parts';
-import { openPopover, type Popover } from './ui/popover';
+import { popoverToggle } from './ui/popover';
 
 /**
  * Forks as remotes: "Add remote…" lists the repository's parent and forks (owner project, avatar)
@@ -22,6 +22,14 @@ interface Loaded {
   clonePath: string | undefined;
   companionReady: boolean;
 }
+
+/** What the panel shows: `content` draws it. */
+type State =
+  /** Nothing asked yet: listing forks costs REST calls the page may never need, so it waits for the first opening. */
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'problem'; message: string }
+  | { kind: 'ready'; data: Loaded };
 
 async function load(repo: RepoKey): Promise<Loaded | string> {
   try {
@@ -45,10 +53,6 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
   const trigger = drawnTrigger!;
   const repo = repoKeyOf(page)!;
   const fork = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
-
-  let panel: Popover | undefined;
-  // Loaded when first opened: listing forks costs REST calls the page may never need.
-  let loaded: Promise<Loaded | string> | undefined;
 
   const isSource = (r: RepoSummary) => !!fork && r.name.toLowerCase() === fork.name.toLowerCase() && r.project.name.toLowerCase() === fork.project.toLowerCase();
 
@@ -125,10 +129,11 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     return h('div', { class: 'adoc-col' }, sub('Fork and clone'), h('div', { class: 'adoc-row' }, projects, name), actions(go), out);
   }
 
-  function content(data: Loaded | string | undefined): (Node | false)[] {
+  function content(state: State): (Node | false)[] {
     const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
-    if (data === undefined) return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
-    if (typeof data === 'string') return [title, alertBox(data)];
+    if (state.kind === 'problem') return [title, alertBox(state.message), actions(button('Try again', () => void reload(), signal, { primary: true }))];
+    if (state.kind !== 'ready') return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
+    const { data } = state;
     // The pull request's own fork first.
     const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b)) - Number(isSource(a)));
     const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(data, f, false))];
@@ -144,23 +149,26 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     ];
   }
 
-  const open = () => {
-    if (panel || signal.aborted) return;
-    trigger.setAttribute('aria-expanded', 'true');
-    const opened = openPopover(
-      { trigger, owner: host, label: `Remotes for ${repo.name}`, signal, onClose: () => ((panel = undefined), trigger.setAttribute('aria-expanded', 'false')) },
-      (body) => fill(body, content(undefined)),
-    );
-    panel = opened;
-    loaded ??= load(repo);
-    void loaded.then((data) => {
-      if (panel !== opened) return;
-      fill(opened.body, content(data));
-      opened.body.querySelector<HTMLElement>('button:not(:disabled), input')?.focus();
-      // A failure is not kept: opening again tries again.
-      if (typeof data === 'string') loaded = undefined;
-    });
-  };
-  onActivate(trigger, () => (panel ? panel.close() : open()), signal);
-  return { open };
+  let state: State = { kind: 'idle' };
+  const panel = popoverToggle({
+    trigger,
+    owner: host,
+    label: `Remotes for ${repo.name}`,
+    signal,
+    draw: (body) => fill(body, content(state)),
+    // A failure is not kept: opening again tries again.
+    onOpen: () => {
+      if (state.kind === 'idle' || state.kind === 'problem') void reload();
+    },
+  });
+
+  async function reload(): Promise<void> {
+    state = { kind: 'loading' };
+    if (panel.current) panel.redraw(content(state));
+    const data = await load(repo);
+    if (signal.aborted) return;
+    state = typeof data === 'string' ? { kind: 'problem', message: data } : { kind: 'ready', data };
+    if (panel.current) panel.redraw(content(state));
+  }
+  return panel;
 };

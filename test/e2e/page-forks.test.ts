@@ -115,6 +115,18 @@ describe('Forks as remotes', () => {
     expect(await page.$$eval(FORKS, (hosts) => hosts.every((h) => (h as HTMLElement).hidden))).toBe(true);
   });
 
+  it('says why the forks could not be listed, and lists them once Try again works', async () => {
+    sandbox.services.faults.add({ match: { pathRegex: '/forks/' }, status: 503 });
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('could not list forks (HTTP 503)'), 60_000);
+    expect(failed).not.toContain('Security / platform-fork');
+    sandbox.services.faults.clear();
+    await world.click(POPOVER, 'button', 'Try again');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    await page.keyboard.press('Escape');
+  }, 90_000);
+
   it('looks like the page in the dark theme too', async () => {
     await sandboxSwitch(page, 'theme', 'dark', '/fabrikam/_git/Platform');
     await world.click(FORKS, 'button', 'Add remote…');
