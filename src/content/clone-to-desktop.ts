@@ -1,19 +1,17 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
-import { companionOs, installInstructions, type InstallInstructions } from '../shared/companion-install';
-import { COMPANION_POLL_MS } from '../shared/companion-poll';
 import { explainCloneFailure } from '../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../shared/git-help';
-import type { ClonePlan, CompanionStatus, ReplyError } from '../shared/messages';
+import type { ClonePlan, ReplyError } from '../shared/messages';
 import { progressText, runningTask, startTask, type CloneTask } from './git-task';
+import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { platformInfo } from './platform';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, cancelButton, copyBlock, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
 
 type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
@@ -29,7 +27,7 @@ import { popoverToggle } from './ui/popover';
 type State =
   | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'noCompanion'; status: CompanionStatus; install: InstallInstructions; urls: RemoteUrls | undefined }
+  | { kind: 'noCompanion'; setup: CompanionSetup; urls: RemoteUrls | undefined }
   | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean }
   /** `hasProfile`: known once the plan is (a clone from an earlier view may run before it is). */
   | { kind: 'cloning'; task: CloneTask; hasProfile?: boolean }
@@ -42,10 +40,7 @@ async function load(page: AdoPage): Promise<Loaded> {
   const repo = repoKeyOf(page)!;
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-    if (status.state !== 'ready') {
-      const { os, arch } = await platformInfo();
-      return { kind: 'noCompanion', status, install: installInstructions(companionOs(os), arch), urls: await readRemoteUrls(page) };
-    }
+    if (status.state !== 'ready') return { kind: 'noCompanion', setup: await companionSetup(status), urls: await readRemoteUrls(page) };
     // Without a profile the background reads the clone URL with the page's own session, and git
     // signs in by itself.
     const hasProfile = !!context.profile;
@@ -91,15 +86,11 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'failed':
       return { nodes: [title(`Clone ${repo}`), failure(state.error, state.hasProfile, act, signal)] };
     case 'noCompanion': {
-      const { status, install, urls } = state;
+      const { setup, urls } = state;
       return {
         nodes: [
-          title(status.state === 'outdated' ? 'Please update the companion' : 'Clone to desktop needs the companion'),
-          h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
-          copyBlock('Install command', install.commands.join('\n'), signal),
-          h('p', { class: 'adoc-muted' }, install.explanation),
-          status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
-          h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
+          setupTitle(setup, 'Clone to desktop'),
+          ...installSteps(setup, signal),
           urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,
           urls ? copyField('HTTPS clone URL', urls.https, signal) : false,
           urls?.ssh ? copyField('SSH clone URL', urls.ssh, signal) : false,
@@ -186,6 +177,9 @@ export const attach: Attach = (drawn, { signal, page }) => {
     onOpen: () => watchCompanion(),
     onClose: () => watchCompanion(),
   });
+  // The panel moves on by itself once the companion is installed.
+  const watchCompanion = watchForCompanion(() => !!panel.current && state.kind === 'noCompanion', () => void reload(), signal);
+
 
   /** Moves to `next`: the label follows (not while loading, which keeps the last words) and an open panel is redrawn. */
   function set(next: State): void {
@@ -218,25 +212,6 @@ export const attach: Attach = (drawn, { signal, page }) => {
       if (!signal.aborted) set(next);
     });
   }
-
-  // While the companion is missing and the panel shows it, ask again every few seconds: the
-  // panel moves on by itself once it is installed.
-  let watching: ReturnType<typeof setInterval> | undefined;
-  function watchCompanion(): void {
-    const wanted = !!panel.current && state.kind === 'noCompanion' && !signal.aborted;
-    if (!wanted) {
-      clearInterval(watching);
-      watching = undefined;
-    } else if (!watching) {
-      watching = setInterval(() => {
-        companionStatus.forget();
-        void companionStatus.get().then((s) => {
-          if (s.state === 'ready' && state.kind === 'noCompanion') void reload();
-        }, () => undefined);
-      }, COMPANION_POLL_MS);
-    }
-  }
-  signal.addEventListener('abort', () => clearInterval(watching), { once: true });
 
   const running = runningTask('clone.start', key);
   if (running) follow(running, undefined);

@@ -3,13 +3,14 @@ import type { AdoPage } from '../shared/ado/urls';
 import type { ClonePlan, PullRequestCheckout } from '../shared/messages';
 import { AskError } from '../shared/ask';
 import { progressText, runningTask, startTask, type GitTask } from './git-task';
+import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemText } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, cancelButton, copyField, facts, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, facts, optionsButton, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -29,7 +30,7 @@ type State =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'noCompanion'; installCommand: string; outdated: boolean }
+  | { kind: 'noCompanion'; setup: CompanionSetup }
   | { kind: 'ready'; plan: ClonePlan }
   | { kind: 'running'; task: CheckoutTask }
   | { kind: 'done'; result: PullRequestCheckout }
@@ -42,7 +43,7 @@ type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
 async function load(page: AdoPage): Promise<Loaded> {
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-    if (status.state !== 'ready') return { kind: 'noCompanion', installCommand: status.installCommand, outdated: status.state === 'outdated' };
+    if (status.state !== 'ready') return { kind: 'noCompanion', setup: await companionSetup(status) };
     if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to check pull requests out.` };
     return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }) };
   } catch (e) {
@@ -67,7 +68,6 @@ function labelOf(state: State): string {
 interface Actions {
   run(mode: Mode, worktree: boolean): void;
   reload(): void;
-  recheckCompanion(): void;
   close(): void;
 }
 
@@ -85,14 +85,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'problem':
       return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal))] };
     case 'noCompanion':
-      return {
-        nodes: [
-          title(state.outdated ? 'Please update the companion' : 'Checking out needs the companion'),
-          h('p', null, 'A small program on this computer runs git for the extension. Run this in a terminal, then check again:'),
-          copyField('Install command', state.installCommand, signal),
-          actions(button('Check again', act.recheckCompanion, signal, { primary: true })),
-        ],
-      };
+      return { nodes: [setupTitle(state.setup, 'Checking out a pull request'), ...installSteps(state.setup, signal), actions(optionsButton('Open the setup steps', 'companion', signal))] };
     case 'running': {
       const { task } = state;
       const bar = progressBar(`Checking out pull request ${id}`);
@@ -165,10 +158,6 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
   const act: Actions = {
     run: (mode, worktree) => follow(startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key)),
     reload: () => void reload(),
-    recheckCompanion: () => {
-      companionStatus.forget();
-      void reload();
-    },
     close: () => panel.close(),
   };
   const draw = () => {
@@ -184,13 +173,18 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
     draw: (body) => fill(body, draw()),
     onOpen: () => {
       if (state.kind === 'idle') void reload();
+      watchCompanion();
     },
+    onClose: () => watchCompanion(),
   });
+  // The panel moves on by itself once the companion is installed.
+  const watchCompanion = watchForCompanion(() => !!panel.current && state.kind === 'noCompanion', () => void reload(), signal);
 
   /** Moves to `next`: the label follows and an open panel is redrawn. */
   function set(next: State): void {
     state = next;
     label.set(labelOf(next));
+    watchCompanion();
     if (panel.current) panel.redraw(draw());
   }
 

@@ -7,7 +7,7 @@ import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemText } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, cancelButton, copyField, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, optionsButton, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -23,7 +23,7 @@ type Repo = StartWorkPlan['repos'][number];
 type State =
   | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; plan: StartWorkPlan; companion: boolean; installCommand: string }
+  | { kind: 'ready'; plan: StartWorkPlan; companion: boolean }
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string }
   | { kind: 'failed'; message: string };
@@ -70,7 +70,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
       if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to start work from here.` });
       const plan = await ask({ type: 'workItem.plan', project, id });
-      if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state === 'ready', installCommand: status.installCommand });
+      if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state === 'ready' });
     } catch (e) {
       if (!signal.aborted) set({ kind: 'problem', message: problemText(e) });
     }
@@ -112,7 +112,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     );
   }
 
-  function form(plan: StartWorkPlan, companion: boolean, installCommand: string): (Node | false)[] {
+  function form(plan: StartWorkPlan, companion: boolean): (Node | false)[] {
     const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
     const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
     const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
@@ -155,8 +155,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
             problem,
           ),
       !companion ? h('p', { class: 'adoc-muted' }, 'The companion is not installed: the branch is made on Azure DevOps, and you check it out yourself.') : false,
-      !companion ? copyField('Install command', installCommand, signal) : false,
-      actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
+      actions(plan.repos.length ? go : false, !companion && optionsButton('Set up the companion', 'companion', signal), button('Close', () => panel.close(), signal)),
     ];
   }
 
@@ -206,7 +205,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'problem':
         return [title('Start work'), alertBox(state.message), actions(button('Try again', () => void load(), signal))];
       case 'ready':
-        return form(state.plan, state.companion, state.installCommand);
+        return form(state.plan, state.companion);
       case 'creating':
         return [title('Start work'), h('p', { class: 'adoc-muted', role: 'status' }, 'Creating the branch and linking it…')];
       case 'failed':

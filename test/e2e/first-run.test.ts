@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { installInstructions } from '../../src/shared/companion-install';
 import { installCompanion, launch, privateHome, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
 import { openPopup, screenshots, textOf, waitForText } from './ui-steps';
@@ -95,6 +96,27 @@ describe('the first run', () => {
     const world = await ContentWorld.of(page, session.extensionId);
     await world.click('.adoc-clone-to-desktop', 'button');
     await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Clone to desktop needs the companion'));
+    // So do a pull request's Check out panel, with the same steps for this computer (Linux, x86-64
+    // here), and Start work, which makes the branch all the same and points to the steps.
+    const steps = installInstructions('linux', 'x86-64');
+    const pullRequest = [...sandbox.store.pullRequests.values()].find((p) => p.title.includes('Add a retry policy'))!.pullRequestId;
+    const prPage = await signedInPage(session, `/fabrikam/Platform/_git/Platform/pullrequest/${pullRequest}`);
+    const prWorld = await ContentWorld.of(prPage, session.extensionId);
+    await prWorld.click('.adoc-pull-request-checkout', 'button');
+    const [checkout] = await prWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Checking out a pull request needs the companion'));
+    expect(checkout).toContain(steps.explanation);
+    expect(checkout).toContain('Open the setup steps');
+    expect(await prWorld.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('pre').textContent`, '.adoc-popover')).toBe(steps.commands.join('\n'));
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Show the delivery date in the order summary')!.id;
+    const itemPage = await signedInPage(session, `/fabrikam/Fabrikam%20Fiber/_workitems/edit/${item}`);
+    const itemWorld = await ContentWorld.of(itemPage, session.extensionId);
+    await itemWorld.click('.adoc-start-work', 'button');
+    const [form] = await itemWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Create branch'));
+    expect(form).toContain('The companion is not installed');
+    expect(form).toContain('Set up the companion');
+    await itemPage.close();
+    await page.bringToFront();
     // Its "Open the setup steps" opens Options at the companion's section, in a new tab.
     const known = new Set(session.browser.targets());
     const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
@@ -110,6 +132,9 @@ describe('the first run', () => {
     await page.bringToFront();
     await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Into'), 15_000);
     await page.close();
+    await prPage.bringToFront();
+    await prWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Merge preview'), 15_000);
+    await prPage.close();
     await welcome.bringToFront();
     await welcome.waitForSelector('#welcome[data-step="clone"]');
     await welcome.waitForSelector('#ssh-generate', { timeout: 20_000 });
