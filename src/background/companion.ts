@@ -177,9 +177,3 @@ export function createCompanion(deps: CompanionDeps) {
   };
 }
 export type Companion = ReturnType<typeof createCompanion>;
-
-/** What a user runs to install (or update) the companion for this browser. */
-export function installCommand(extensionId: string, userAgent: string): string {
-  const browser = /Firefox\//.test(userAgent) ? 'firefox' : /Edg\//.test(userAgent) ? 'edge' : /Chromium\//.test(userAgent) ? 'chromium' : 'chrome';
-  return `node dist/host/ado-companion-host.mjs install --browser ${browser} --extension-id ${extensionId}`;
-}

@@ -49,7 +49,6 @@ const gateway = createGateway({
     lastError: () => chrome.runtime.lastError?.message,
     extensionVersion: browser.runtime.getManifest().version,
   }),
-  userAgent: navigator.userAgent,
   oauth: {
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
     redirectUrl: browser.identity.getRedirectURL(),

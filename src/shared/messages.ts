@@ -112,8 +112,6 @@ export interface CompanionStatus {
   git?: string | null;
   cloneRoots?: string[];
   logFile?: string;
-  /** The command that installs or updates the companion for this browser. */
-  installCommand: string;
 }
 
 export interface ClonePlan {

@@ -45,7 +45,6 @@ beforeAll(async () => {
   await store.setActive('p1');
   const deps = {
     companion: {},
-    userAgent: 'Chrome/150',
     extensionId: 'abc',
     extensionOrigin: EXT,
     version: '1.0.0',

@@ -94,7 +94,6 @@ async function setup(fetch: typeof globalThis.fetch = fakeAdo, extra: Partial<Co
   });
   const deps: CompanionHandlerDeps = {
     companion: createCompanion({ connect: fakeHost, lastError: () => undefined, extensionVersion: '1.0.0' }),
-    userAgent: 'Chrome/150',
     extensionId: 'abc',
     extensionOrigin: EXT,
     version: '1.0.0',

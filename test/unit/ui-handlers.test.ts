@@ -85,7 +85,6 @@ async function setup(...routes: Route[]) {
       lastError: () => undefined,
       extensionVersion: '1.0.0',
     }),
-    userAgent: 'Chrome/150',
     extensionId: 'abc',
     extensionOrigin: EXT,
     version: '1.0.0',

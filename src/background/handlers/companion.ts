@@ -3,7 +3,7 @@ import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { BranchCheckout, ClonePlan, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
-import { CompanionError, installCommand, type Companion } from '../companion';
+import { CompanionError, type Companion } from '../companion';
 import { clientFor } from '../connections';
 import { pageSessionApi } from '../page-session';
 import { EDITOR_SETTING } from '../../shared/storage-keys';
@@ -11,7 +11,6 @@ import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, 
 
 export interface CompanionHandlerDeps extends GatewayDeps {
   companion: Companion;
-  userAgent: string;
 }
 
 type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
@@ -278,15 +277,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'pullRequest.checkout': (req, ctx) => checkoutPullRequest(req, ctx),
     'local.checkoutBranch': (req, ctx) => checkoutBranch(req, ctx),
     'companion.status': async (): Promise<CompanionStatus> => {
-      const cmd = installCommand(deps.extensionId, deps.userAgent);
       try {
         const hello = await companion.ready();
         const config = await companion.request({ type: 'configure' });
-        return { state: 'ready', version: hello.version, git: hello.git, cloneRoots: config.cloneRoots, logFile: hello.logFile, installCommand: cmd };
+        return { state: 'ready', version: hello.version, git: hello.git, cloneRoots: config.cloneRoots, logFile: hello.logFile };
       } catch (e) {
         const code = e instanceof CompanionError ? e.code : 'failed';
         const state = code === 'missing' || code === 'outdated' ? code : 'failed';
-        return { state, message: (e as Error).message, installCommand: cmd };
+        return { state, message: (e as Error).message };
       }
     },
     'companion.setCloneRoot': async (req, ctx) => {
@@ -294,7 +292,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       await configureFor(p, req.cloneRoot);
       await store.save({ ...p, cloneRoot: req.cloneRoot });
       const config = await companion.request({ type: 'configure' });
-      return { state: 'ready', cloneRoots: config.cloneRoots, installCommand: installCommand(deps.extensionId, deps.userAgent) };
+      return { state: 'ready', cloneRoots: config.cloneRoots };
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
     'clone.start': async (req, ctx) => {

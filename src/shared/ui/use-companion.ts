@@ -23,7 +23,7 @@ export function useCompanionStatus(pollMs = COMPANION_POLL_MS): CompanionState {
     let live = true;
     ask({ type: 'companion.status' })
       .then((s) => live && setStatus(s))
-      .catch((e: unknown) => live && setStatus({ state: 'failed', message: toReplyError(e).message, installCommand: '' }));
+      .catch((e: unknown) => live && setStatus({ state: 'failed', message: toReplyError(e).message }));
     return () => {
       live = false;
     };
