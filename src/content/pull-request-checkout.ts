@@ -31,7 +31,8 @@ type State =
   | { kind: 'loading' }
   | { kind: 'problem'; message: string }
   | { kind: 'noCompanion'; setup: CompanionSetup }
-  | { kind: 'ready'; plan: ClonePlan }
+  /** `branches`: the header's source and target, as the page shows them. */
+  | { kind: 'ready'; plan: ClonePlan; branches: string[] }
   | { kind: 'running'; task: CheckoutTask }
   | { kind: 'done'; result: PullRequestCheckout }
   /** The clone has uncommitted changes: nothing was touched, a worktree is offered. */
@@ -40,12 +41,15 @@ type State =
 
 type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
 
+/** The pull request's source and target branch links in the header (`.pr-header-branches`). */
+const headerBranches = () => [...document.querySelectorAll(PR_BRANCH_LINKS)].map((a) => a.textContent?.trim() ?? '');
+
 async function load(page: AdoPage): Promise<Loaded> {
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') return { kind: 'noCompanion', setup: await companionSetup(status) };
     if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to check pull requests out.` };
-    return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }) };
+    return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }), branches: headerBranches() };
   } catch (e) {
     return { kind: 'problem', message: problemText(e) };
   }
@@ -70,9 +74,6 @@ interface Actions {
   reload(): void;
   close(): void;
 }
-
-/** The pull request's source and target branch links in the header (`.pr-header-branches`). */
-const headerBranches = () => [...document.querySelectorAll(PR_BRANCH_LINKS)].map((a) => a.textContent?.trim() ?? '');
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 
@@ -109,7 +110,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
       return { nodes: [title(`Pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal, { primary: true }))] };
     case 'ready': {
       const { plan } = state;
-      const [source, target] = headerBranches();
+      const [source, target] = state.branches;
       const existing = plan.existing;
       const worktree = !!existing?.dirty;
       return {
