@@ -1,6 +1,7 @@
 import { ask, askWithProgress } from './ask';
+import { AskError } from '../shared/ask';
 import type { Answers, CloneProgress, PageRequest } from '../shared/messages';
-import { taskId } from './session';
+import { problemText, taskId } from './session';
 
 /** The page's requests that run git for a while, with progress, and can be cancelled. */
 type TaskType = 'clone.start' | 'pullRequest.checkout' | 'local.checkoutBranch';
@@ -73,6 +74,15 @@ export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: 
   result.then(end, end);
   return task;
 }
+
+/** How a task ended, as a panel shows it: a clone with uncommitted changes is not a failure but a choice (a worktree). */
+export type TaskOutcome<T extends TaskType> = { kind: 'done'; result: Answers[T] } | { kind: 'dirty'; message: string } | { kind: 'failed'; message: string };
+
+export const outcomeOf = <T extends TaskType>(task: GitTask<T>): Promise<TaskOutcome<T>> =>
+  task.result.then(
+    (result): TaskOutcome<T> => ({ kind: 'done', result }),
+    (e: unknown): TaskOutcome<T> => (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY' ? { kind: 'dirty', message: problemText(e) } : { kind: 'failed', message: problemText(e) }),
+  );
 
 const PHASE_WORDS: Record<string, string> = {
   counting: 'Counting objects',

@@ -1,8 +1,7 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import type { ClonePlan, PullRequestCheckout } from '../shared/messages';
-import { AskError } from '../shared/ask';
-import { progressText, runningTask, startTask, type GitTask } from './git-task';
+import { outcomeOf, progressText, runningTask, startTask, type GitTask } from './git-task';
 import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -54,14 +53,6 @@ async function load(page: AdoPage): Promise<Loaded> {
     return { kind: 'problem', message: problemText(e) };
   }
 }
-
-/** How a finished task leaves the panel. */
-const outcomeOf = (task: CheckoutTask): Promise<State> =>
-  task.result.then(
-    (result): State => ({ kind: 'done', result }),
-    (e: unknown): State =>
-      e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY' ? { kind: 'dirty', message: problemText(e), mode: task.request.mode } : { kind: 'failed', message: problemText(e) },
-  );
 
 /** The button's words for a state. */
 function labelOf(state: State): string {
@@ -201,8 +192,9 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
       label.set(labelOf(state));
       bar?.set(p.percent, progressText(p));
     }, signal);
-    void outcomeOf(task).then((next) => {
-      if (!signal.aborted) set(next);
+    void outcomeOf(task).then((outcome) => {
+      // A worktree is offered in the same mode.
+      if (!signal.aborted) set(outcome.kind === 'dirty' ? { ...outcome, mode: task.request.mode } : outcome);
     });
   }
 

@@ -1,8 +1,7 @@
 import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { BranchCheckout, StartWorkPlan, StartWorkResult } from '../shared/messages';
-import { AskError } from '../shared/ask';
-import { progressText, startTask, type GitTask } from './git-task';
+import type { StartWorkPlan, StartWorkResult } from '../shared/messages';
+import { outcomeOf, progressText, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemText } from './session';
@@ -29,12 +28,7 @@ type State =
   | { kind: 'failed'; message: string };
 
 /** The new branch's checkout on this computer. */
-type Checkout =
-  | { kind: 'running'; task: GitTask<'local.checkoutBranch'> }
-  | { kind: 'done'; done: BranchCheckout }
-  /** The clone has uncommitted changes: nothing was touched, a worktree is offered. */
-  | { kind: 'dirty'; message: string }
-  | { kind: 'failed'; message: string };
+type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | TaskOutcome<'local.checkoutBranch'>;
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
@@ -81,14 +75,9 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     const task = startTask({ type: 'local.checkoutBranch', repo: result.repo, branch: result.branch, ...(worktree ? { worktree: true } : {}) });
     set({ ...state, checkout: { kind: 'running', task } });
     task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
-    void task.result
-      .then(
-        (done): Checkout => ({ kind: 'done', done }),
-        (e: unknown): Checkout => (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY' ? { kind: 'dirty', message: problemText(e) } : { kind: 'failed', message: problemText(e) }),
-      )
-      .then((next) => {
-        if (!signal.aborted && state.kind === 'created') set({ ...state, checkout: next });
-      });
+    void outcomeOf(task).then((next) => {
+      if (!signal.aborted && state.kind === 'created') set({ ...state, checkout: next });
+    });
   }
 
   function start(plan: StartWorkPlan, repo: Repo, branch: string, base: string, setActive: boolean, companion: boolean): void {
@@ -183,7 +172,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
         return [...steps, bar.el, actions(cancelButton(() => task.cancel(), signal))];
       }
       case 'done': {
-        const { done } = co;
+        const done = co.result;
         const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
         return [...steps, good(`Checked out ${done.branch ?? result.branch} in ${where}`, h('span', { class: 'adoc-mono' }, done.path), '.'), localCloneActions(done.path, signal)];
       }
