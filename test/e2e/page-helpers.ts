@@ -104,10 +104,32 @@ export class ContentWorld {
     }
   }
 
-  /** Types into the first matching input of a widget (focus by a real click, then real key presses). */
-  async type(host: string, inner: string, text: string): Promise<void> {
-    await this.click(host, inner);
-    await this.page.keyboard.type(text);
+  /**
+   * Types into the first matching input of a widget (focus by a real click, then real key presses).
+   * A card still filling in moves its input between finding and clicking, so the click is repeated
+   * until the input has the focus, and the typing until the input holds exactly `text`.
+   */
+  async type(host: string, inner: string, text: string, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const input = (what: 'focused' | 'value') =>
+      this.run<boolean | string | null>(
+        `(sel, inner, what) => { for (const h of (${DEEP})(sel)) { const r = chrome.dom.openOrClosedShadowRoot(h); const el = r && r.querySelector(inner); if (!el) continue; return what === 'focused' ? r.activeElement === el : el.value; } return null; }`,
+        host,
+        inner,
+        what,
+      );
+    for (;;) {
+      await this.click(host, inner, undefined, Math.max(0, until - Date.now()));
+      if (await input('focused')) {
+        await this.page.keyboard.down('Control');
+        await this.page.keyboard.press('KeyA');
+        await this.page.keyboard.up('Control');
+        await this.page.keyboard.type(text);
+        if ((await input('focused')) && (await input('value')) === text) return;
+      }
+      if (Date.now() > until) throw new Error(`Could not type “${text}” into ${inner} in ${host}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Waits until the text of the widgets matching `host` satisfies `test`. */
