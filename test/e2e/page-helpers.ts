@@ -83,23 +83,32 @@ export class ContentWorld {
     );
   }
 
-  /** The centre of the first element inside the widget `host` matching `inner` (optionally with this text). */
-  async centre(host: string, inner: string, text?: string): Promise<{ x: number; y: number } | null> {
+  /**
+   * The centre of the first element inside the widget `host` matching `inner` (optionally with this
+   * text). With `hittable`, null unless a click there now would reach that element (nothing drawn
+   * over it).
+   */
+  async centre(host: string, inner: string, text?: string, hittable = false): Promise<{ x: number; y: number } | null> {
     return this.run<{ x: number; y: number } | null>(
-      `(sel, inner, text) => { for (const h of (${DEEP})(sel)) { const r = chrome.dom.openOrClosedShadowRoot(h); if (!r) continue; for (const el of r.querySelectorAll(inner)) { if (text && (el.textContent ?? '').trim() !== text) continue; el.scrollIntoView({ block: 'nearest' }); const b = el.getBoundingClientRect(); if (b.width === 0) continue; return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; } } return null; }`,
+      `(sel, inner, text, hittable) => { for (const h of (${DEEP})(sel)) { const r = chrome.dom.openOrClosedShadowRoot(h); if (!r) continue; for (const el of r.querySelectorAll(inner)) { if (text && (el.textContent ?? '').trim() !== text) continue; el.scrollIntoView({ block: 'nearest' }); const b = el.getBoundingClientRect(); if (b.width === 0) continue; const at = { x: b.x + b.width / 2, y: b.y + b.height / 2 }; if (!hittable) return at; const hit = r.elementFromPoint(at.x, at.y); return hit && el.contains(hit) ? at : null; } } return null; }`,
       host,
       inner,
       text ?? null,
+      hittable,
     );
   }
 
-  /** Waits until `centre` finds the element, then clicks it like a person. */
+  /**
+   * Waits until the element can be clicked and stays put (found at the same place twice: a card
+   * still filling in above it moves it), then clicks it like a person.
+   */
   async click(host: string, inner: string, text?: string, timeoutMs = 15_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const at = await this.centre(host, inner, text);
-      if (at) return this.page.mouse.click(at.x, at.y);
-      if (Date.now() > until) throw new Error(`No ${inner}${text ? ` “${text}”` : ''} in ${host}`);
+      const at = await this.centre(host, inner, text, true);
+      const again = at && (await this.centre(host, inner, text, true));
+      if (at && again && at.x === again.x && at.y === again.y) return this.page.mouse.click(at.x, at.y);
+      if (Date.now() > until) throw new Error(`No ${inner}${text ? ` “${text}”` : ''} to click in ${host}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
