@@ -1,9 +1,10 @@
 import { createAdoClient } from '../shared/ado/client';
 import { basicAuthHeader } from '../shared/ado/auth-header';
 import { AdoError } from '../shared/ado/errors';
-import { Profile, type Host } from '../shared/profile';
+import type { AddedProfile } from '../shared/messages';
+import { orgBaseUrl as baseUrlOf, Profile, type Host } from '../shared/profile';
 import { signIn, type OAuthConfig, type OAuthDeps, type Tokens } from './oauth';
-import type { KeyValue, ProfileStore } from './profile-store';
+import type { KeyValue, ProfileStore, Secret } from './profile-store';
 import { PENDING_SIGN_IN } from '../shared/storage-keys';
 
 /**
@@ -27,12 +28,42 @@ export interface PatInput {
   organization: string;
   pat: string;
   name?: string | undefined;
+  profileId?: string | undefined;
+}
+
+/** The same user in the same organization, signed in the same way: one profile, not two. */
+const sameAccount = (a: Profile, b: Profile) =>
+  a.auth === b.auth && baseUrlOf(a).toLowerCase() === baseUrlOf(b).toLowerCase() && !!a.identity && a.identity.id === b.identity?.id;
+
+/**
+ * Saves a signed-in account, as a new profile or as the new credential of `existing` (an expired
+ * token replaced, a signed-out profile signed in again), which keeps its settings and reviewer groups.
+ */
+async function saveAccount(candidate: Profile, secret: Secret, deps: AccountDeps, existing: Profile | undefined): Promise<AddedProfile> {
+  if (!existing) {
+    await deps.store.save(candidate, secret);
+    return { profile: candidate, replaced: false };
+  }
+  const profile = Profile.parse({ ...existing, identity: candidate.identity, instanceId: candidate.instanceId, apiVersion: candidate.apiVersion });
+  await deps.store.save(profile, secret);
+  return { profile, replaced: true };
+}
+
+/** The profile a new token is meant for: only the same user's token may replace its own. */
+async function profileToReplace(id: string, candidate: Profile, deps: AccountDeps): Promise<Profile> {
+  const meant = (await deps.store.list()).find((p) => p.id === id);
+  if (!meant) throw new Error('That profile no longer exists. Add the token as a new account instead.');
+  if (!sameAccount(meant, candidate))
+    throw new Error(
+      `This token is ${candidate.identity?.displayName ?? 'another user'}’s for ${baseUrlOf(candidate)}, not ${meant.identity?.displayName ?? 'this profile’s user'}’s for ${baseUrlOf(meant)}. Nothing was changed; add it as a new account if you meant to.`,
+    );
+  return meant;
 }
 
 /** API versions to try on a server, newest first (Server 2022 → 7.0, 2020 → 6.0, 2019 → 5.0). */
 const SERVER_VERSIONS = ['7.1', '7.0', '6.0', '5.0'];
 
-export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise<Profile> {
+export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise<AddedProfile> {
   const host: Host = input.collectionUrl ? { kind: 'onprem', collectionUrl: input.collectionUrl.replace(/\/+$/, '') } : { kind: 'cloud' };
   const organization = host.kind === 'onprem' ? decodeURIComponent(new URL(host.collectionUrl).pathname.split('/').filter(Boolean).pop() ?? input.organization) : input.organization.trim();
   const orgBaseUrl = host.kind === 'onprem' ? host.collectionUrl : `https://dev.azure.com/${encodeURIComponent(organization)}`;
@@ -63,8 +94,10 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
     instanceId: who.instanceId,
     apiVersion,
   });
-  await deps.store.save(profile, { kind: 'pat', pat: input.pat.trim() });
-  return profile;
+  // Another token of the same user is a new profile unless the user asked to replace one: it may be
+  // scoped differently on purpose, and must not quietly take a working token's place.
+  const existing = input.profileId ? await profileToReplace(input.profileId, profile, deps) : undefined;
+  return saveAccount(profile, { kind: 'pat', pat: input.pat.trim() }, deps, existing);
 }
 
 /** Signs in with Microsoft and lists the organizations the user can pick from. */
@@ -86,7 +119,7 @@ export async function startOAuth(deps: AccountDeps) {
 }
 
 /** Makes a profile for the organization the user picked; checks the token works there first. */
-export async function finishOAuth(pending: string, organization: string, deps: AccountDeps): Promise<Profile> {
+export async function finishOAuth(pending: string, organization: string, deps: AccountDeps): Promise<AddedProfile> {
   const saved = (await deps.session.get([PENDING_SIGN_IN.key(pending)]))[PENDING_SIGN_IN.key(pending)] as
     | { tokens: Tokens; me: { id: string; displayName: string; emailAddress?: string } }
     | undefined;
@@ -104,7 +137,9 @@ export async function finishOAuth(pending: string, organization: string, deps: A
     identity: { id: who.authenticatedUser.id, displayName: saved.me.displayName, ...(saved.me.emailAddress ? { uniqueName: saved.me.emailAddress } : {}) },
     instanceId: who.instanceId,
   });
-  await deps.store.save(profile, { kind: 'oauth', ...saved.tokens });
+  // Signing in again as the same user to the same organization renews that profile's sign-in.
+  const existing = (await deps.store.list()).find((p) => sameAccount(p, profile));
+  const added = await saveAccount(profile, { kind: 'oauth', ...saved.tokens }, deps, existing);
   await deps.session.remove([PENDING_SIGN_IN.key(pending)]);
-  return profile;
+  return added;
 }

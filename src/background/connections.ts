@@ -14,7 +14,7 @@ export interface ConnectionDeps {
 /** Thrown when a profile has lost its credential (removed, or a refresh token that expired). */
 export class SignedOutError extends Error {
   constructor(readonly profile: Profile) {
-    super(`“${profile.name}” is signed out. Sign in again in Options.`);
+    super(`“${profile.name}” is signed out. Sign in again in Options (a token goes in Profiles › Edit).`);
     this.name = 'SignedOutError';
   }
 }

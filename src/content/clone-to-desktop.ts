@@ -135,7 +135,7 @@ function failure(error: ReplyError, profile: boolean, act: Actions, signal: Abor
   const help = explainCloneFailure(error, { profile });
   const retry = button('Try again', act.reload, signal, { primary: help.action === 'retry' || help.action === 'none' });
   const fix =
-    help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', 'accounts', signal, { primary: true })
+    help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', profile ? 'profiles' : 'accounts', signal, { primary: true })
     : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
     : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
     : false;

@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
 import { orgPolicyPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
-import type { ReplyError, SignInAnswer } from '../shared/messages';
-import type { Profile } from '../shared/profile';
+import type { AddedProfile, ReplyError, SignInAnswer } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 
@@ -11,7 +10,7 @@ type Step =
   | { step: 'signingIn' }
   | { step: 'pick'; answer: SignInAnswer }
   | { step: 'finishing'; answer: SignInAnswer; organization: string }
-  | { step: 'done'; profile: Profile };
+  | { step: 'done'; added: AddedProfile };
 
 /**
  * Sign in with Microsoft (Entra ID), then pick one of the user's organizations. An organization
@@ -41,8 +40,8 @@ export function MicrosoftSignIn(props: { onAdded: () => void; onUsePat: (organiz
     setError(undefined);
     setStep({ step: 'finishing', answer, organization });
     try {
-      const profile = await ask({ type: 'profiles.finishSignIn', pending: answer.pending, organization });
-      setStep({ step: 'done', profile });
+      const added = await ask({ type: 'profiles.finishSignIn', pending: answer.pending, organization });
+      setStep({ step: 'done', added });
       props.onAdded();
     } catch (e) {
       setError({ ...toReplyError(e), organization });
@@ -77,8 +76,8 @@ export function MicrosoftSignIn(props: { onAdded: () => void; onUsePat: (organiz
       )}
       {step.step === 'done' && (
         <div class="note success" data-testid="signin-added" tabIndex={-1} data-main>
-          <span class="title">Added “{step.profile.name}”</span>
-          <p>Signed in as {step.profile.identity?.displayName}.</p>
+          <span class="title">{step.added.replaced ? `Signed “${step.added.profile.name}” in again` : `Added “${step.added.profile.name}”`}</span>
+          <p>Signed in as {step.added.profile.identity?.displayName}.</p>
           <button type="button" onClick={() => setStep({ step: 'start' })}>
             Add another organization
           </button>

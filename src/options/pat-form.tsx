@@ -3,8 +3,7 @@ import browser from 'webextension-polyfill';
 import { SCOPE_LABELS } from '../shared/ado/errors';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
-import type { ReplyError } from '../shared/messages';
-import type { Profile } from '../shared/profile';
+import type { AddedProfile, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import {
   COLLECTION_EXAMPLE,
@@ -35,7 +34,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
-  const [added, setAdded] = useState<Profile>();
+  const [added, setAdded] = useState<AddedProfile>();
   const [check, setCheck] = useState<Check>();
   const tokenInput = useRef<HTMLInputElement>(null);
 
@@ -78,7 +77,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
       if (!granted) {
         throw new Error(`Access to ${new URL(collectionOrOrg).origin} was not granted. The extension can only talk to your server with that permission: add the account again and choose “Allow”.`);
       }
-      const profile = await ask({
+      const answer = await ask({
         type: 'profiles.addPat',
         pat: pat.trim(),
         ...(host === 'onprem' ? { collectionUrl: collectionOrOrg, organization: collectionName(collectionOrOrg) } : { organization }),
@@ -87,8 +86,9 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
       // The secret has done its job here; it lives on in the background only.
       setPat('');
       setTried(false);
-      setAdded(profile);
+      setAdded(answer);
       props.onAdded();
+      const { profile } = answer;
       setCheck({ state: 'checking' });
       try {
         const [projects, repos] = await Promise.all([
@@ -111,7 +111,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
 
   const removeAdded = async () => {
     if (!added) return;
-    await ask({ type: 'profiles.remove', id: added.id }).catch(() => undefined);
+    await ask({ type: 'profiles.remove', id: added.profile.id }).catch(() => undefined);
     setAdded(undefined);
     setCheck(undefined);
     props.onAdded();
@@ -215,8 +215,11 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
         {failure && <ErrorNote error={failure} title="The token was not added" />}
         {added && (
           <div class="note success" data-testid="pat-added">
-            <span class="title">Added “{added.name}”</span>
-            <p>The token belongs to {added.identity?.displayName ?? 'an unknown user'}.</p>
+            <span class="title">{added.replaced ? `Updated the token of “${added.profile.name}”` : `Added “${added.profile.name}”`}</span>
+            <p>
+              The token belongs to {added.profile.identity?.displayName ?? 'an unknown user'}.
+              {added.replaced && ' The profile keeps its settings and reviewer groups.'}
+            </p>
             {check?.state === 'checking' && <p class="muted">Checking what the token may do…</p>}
             {check?.state === 'ok' && (
               <p>
@@ -227,9 +230,11 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
         )}
         {check?.state === 'problem' && (
           <ErrorNote error={check.error} title="The token works, but not for everything this extension does">
-            <button type="button" onClick={() => void removeAdded()}>
-              Remove this account
-            </button>
+            {!added?.replaced && (
+              <button type="button" onClick={() => void removeAdded()}>
+                Remove this account
+              </button>
+            )}
           </ErrorNote>
         )}
       </div>

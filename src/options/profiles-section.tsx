@@ -1,4 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
+import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
 import { clonePathSegments, orgBaseUrl, type Profile } from '../shared/profile';
@@ -104,8 +105,9 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
               {editing === p.id && (
                 <ProfileEditor
                   profile={p}
-                  onSaved={() => {
+                  onSaved={(saved) => {
                     setEditing(undefined);
+                    setNotice(saved);
                     props.reload();
                   }}
                   onCancel={() => setEditing(undefined)}
@@ -143,12 +145,13 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
   );
 }
 
-function ProfileEditor(props: { profile: Profile; onSaved: () => void; onCancel: () => void }) {
+function ProfileEditor(props: { profile: Profile; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
   const [name, setName] = useState(p.name);
   const [cloneRoot, setCloneRoot] = useState(p.cloneRoot ?? '');
   const [layout, setLayout] = useState(p.layout);
   const [protocol, setProtocol] = useState(p.protocol);
+  const [token, setToken] = useState('');
   const [error, setError] = useState<ReplyError>();
   const [busy, setBusy] = useState(false);
 
@@ -156,19 +159,31 @@ function ProfileEditor(props: { profile: Profile; onSaved: () => void; onCancel:
   const layoutProblem = !layout.includes('{repo}') ? 'Include {repo}, or every repository of a project would go to the same folder.' : undefined;
   const nameProblem = name.trim() === '' ? 'Enter a name.' : undefined;
   const rootProblem = cloneRootProblem(cloneRoot);
+  const tokenProblem = /\s/.test(token.trim()) ? 'A token has no spaces in it.' : undefined;
 
   const save = async (e: Event) => {
     e.preventDefault();
-    if (layoutProblem || nameProblem || rootProblem) return;
+    if (layoutProblem || nameProblem || rootProblem || tokenProblem) return;
     setBusy(true);
     setError(undefined);
     try {
+      // The token first: it is checked with Azure DevOps, and a refused one leaves everything as it was.
+      const replacing = token.trim() !== '';
+      if (replacing) {
+        await ask({
+          type: 'profiles.addPat',
+          profileId: p.id,
+          pat: token.trim(),
+          ...(p.host.kind === 'onprem' ? { collectionUrl: p.host.collectionUrl, organization: p.organization } : { organization: p.organization }),
+        });
+        setToken('');
+      }
       await ask({
         type: 'profiles.update',
         id: p.id,
         patch: { name: name.trim(), layout: layout.trim(), protocol, ...(cloneRoot.trim() ? { cloneRoot: cloneRoot.trim() } : {}) },
       });
-      props.onSaved();
+      props.onSaved(replacing ? `“${name.trim()}” has its new token, and Azure DevOps accepts it.` : undefined);
     } catch (err) {
       setError(toReplyError(err));
     } finally {
@@ -199,6 +214,26 @@ function ProfileEditor(props: { profile: Profile; onSaved: () => void; onCancel:
         </div>
         <div class="problem">{layoutProblem}</div>
       </div>
+      {p.auth === 'pat' ? (
+        <div class="field">
+          <label for={id('token')}>New personal access token</label>
+          <input id={id('token')} type="password" autocomplete="off" spellcheck={false} value={token} aria-invalid={!!tokenProblem}
+            aria-describedby={id('token-hint')} onInput={(e) => setToken(e.currentTarget.value)}
+          />
+          <div class="hint" id={id('token-hint')}>
+            Leave empty to keep the current one. A token that expired or was revoked is replaced here; it must be {p.identity?.displayName ?? 'the same user'}’s.{' '}
+            <a href={tokensPageUrl(orgBaseUrl(p))} target="_blank" rel="noreferrer">
+              Make a new token
+            </a>
+          </div>
+          <div class="problem">{tokenProblem}</div>
+        </div>
+      ) : (
+        <p class="hint">
+          To renew this sign-in, <a href="#accounts">sign in with Microsoft</a> again as {p.identity?.displayName ?? 'the same user'} and choose {p.organization}: this
+          profile keeps its settings.
+        </p>
+      )}
       <fieldset>
         <legend>Clone with</legend>
         <label class="check">

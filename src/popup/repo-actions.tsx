@@ -167,7 +167,7 @@ function CloneProgress(props: { task: CloneTask; onCancel: () => void }) {
 }
 
 const FAILURE_BUTTONS = {
-  token: ['Update the token', 'accounts'],
+  token: ['Update the token', 'profiles'],
   companion: ['Set up the companion', 'companion'],
   ssh: ['Open the SSH key settings', 'ssh'],
 } as const;

@@ -61,6 +61,12 @@ export interface ProfilesAnswer {
   activeId?: string;
 }
 
+/** An account added, or an existing profile of the same user and organization given the new token. */
+export interface AddedProfile {
+  profile: Profile;
+  replaced: boolean;
+}
+
 export interface SignInAnswer {
   pending: string;
   user: { displayName: string; emailAddress?: string };
@@ -371,11 +377,13 @@ export const REQUESTS = {
       organization: z.string().trim().min(1).max(200),
       pat: z.string().trim().min(1).max(1000),
       name: z.string().trim().max(100).optional(),
+      /** The profile whose token this replaces: the token must be the same user's, or nothing changes. */
+      profileId: id.optional(),
     },
-    answer: answer<Profile>(),
+    answer: answer<AddedProfile>(),
   },
   'profiles.signIn': { input: {}, answer: answer<SignInAnswer>() },
-  'profiles.finishSignIn': { input: { pending: id, organization: z.string().min(1).max(200) }, answer: answer<Profile>() },
+  'profiles.finishSignIn': { input: { pending: id, organization: z.string().min(1).max(200) }, answer: answer<AddedProfile>() },
   'profiles.update': {
     input: {
       id,

@@ -100,6 +100,55 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
   });
 
+  it('replaces a revoked token in the profile itself: another user’s is refused, the same user’s keeps the profile', async () => {
+    const row = '.profile-list > li[data-profile="fabrikam"]';
+    const profiles = async () =>
+      ((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { profiles: { id: string; name: string }[] } }).data.profiles;
+    const listRepos = (id: string) =>
+      options.evaluate((profileId) => chrome.runtime.sendMessage({ type: 'repos.list', profileId, refresh: true }), id) as Promise<{ ok: boolean; error?: { code: string; message: string } }>;
+    const id = (await profiles()).find((p) => p.name === 'fabrikam')!.id;
+    const pat = sandbox.store.pats.get(sandbox.pats.fabrikam!)!;
+    pat.revoked = true;
+    try {
+      const refusedBefore = await listRepos(id);
+      expect(refusedBefore).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+      expect(refusedBefore.error!.message).toContain('paste it in Options › Profiles › Edit');
+
+      await options.click(`${row} button[aria-expanded]`);
+      const token = `${row} input[id$="-token"]`;
+      await options.waitForSelector(token);
+      await options.type(`${row} input[id$="-name"]`, ' (work)');
+      await options.type(token, sandbox.patsByName['grace-full']!);
+      await options.click(`${row} .profile-editor button[type="submit"]`);
+      const refused = await waitForText(options, `${row} .profile-editor [role="alert"]`, 'Grace Hopper');
+      expect(refused).toContain('not Ada Lovelace’s');
+      expect(refused).toContain('Nothing was changed');
+      // Nothing typed is lost, and nothing was saved.
+      expect(await options.$eval(`${row} input[id$="-name"]`, (e) => (e as HTMLInputElement).value)).toBe('fabrikam (work)');
+      expect(await listRepos(id)).toMatchObject({ ok: false });
+
+      await options.$eval(token, (e) => ((e as HTMLInputElement).value = ''));
+      await options.type(token, sandbox.patsByName['ada-fabrikam-only']!);
+      await options.click(`${row} .profile-editor button[type="submit"]`);
+      await waitForText(options, '#profiles .note.success', '“fabrikam (work)” has its new token, and Azure DevOps accepts it.');
+      // The same profile (its settings and reviewer groups hang on its id), with the new token.
+      expect((await profiles()).map((p) => [p.id === id, p.name])).toEqual(expect.arrayContaining([[true, 'fabrikam (work)']]));
+      expect(await profiles()).toHaveLength(2);
+      expect(await listRepos(id)).toMatchObject({ ok: true });
+      expect(await options.content()).not.toContain(sandbox.patsByName['ada-fabrikam-only']);
+    } finally {
+      pat.revoked = false;
+    }
+    // Back to the name the later steps use.
+    const renamed = '.profile-list > li[data-profile="fabrikam (work)"]';
+    await options.click(`${renamed} button[aria-expanded]`);
+    const name = await options.waitForSelector(`${renamed} input[id$="-name"]`);
+    await name!.click({ clickCount: 3 });
+    await name!.type('fabrikam');
+    await options.click(`${renamed} .profile-editor button[type="submit"]`);
+    await options.waitForSelector(row);
+  });
+
   it('adds Azure DevOps Server by its collection URL once the browser grants the host', async () => {
     // Headless Chromium cannot answer the permission prompt: the grant is given on chrome://extensions.
     await grantHostAccess(session, 'https://tfs.fabrikam.test/*');

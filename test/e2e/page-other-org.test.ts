@@ -33,7 +33,7 @@ beforeAll(async () => {
   const options = await session.openExtensionPage('options');
   const added = await ask(options, { type: 'profiles.addPat', organization: 'contoso', pat: sandbox.pats.contoso });
   expect(added).toMatchObject({ ok: true });
-  contosoId = (added.data as { id: string }).id;
+  contosoId = (added.data as { profile: { id: string } }).profile.id;
   expect(await ask(options, { type: 'companion.setCloneRoot', cloneRoot: join(home.home, 'code') })).toMatchObject({ ok: true });
   const repos = (await ask(options, { type: 'repos.list' })).data as { items: { id: string; name: string; project: { name: string } }[] };
   const web = repos.items.find((r) => r.name === 'contoso-web')!;

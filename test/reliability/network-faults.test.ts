@@ -16,7 +16,7 @@ let profileId: string | undefined;
 async function profile(): Promise<string> {
   if (!profileId) {
     const added = await ask(rig.page, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam });
-    profileId = (added.data as { id: string }).id;
+    profileId = (added.data as { profile: { id: string } }).profile.id;
   }
   return profileId;
 }
@@ -57,8 +57,8 @@ describe('Azure DevOps failing for a while', () => {
     const since = sandbox.services.log.entries().length;
     await addFault(sandbox, { match: { method: 'GET', pathRegex: '/_apis/connectionData$' }, status: 503, times: 2 });
     const { reply } = await timed({ type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam });
-    expect(reply).toMatchObject({ ok: true, data: { organization: 'fabrikam', auth: 'pat' } });
-    profileId = (reply.data as { id: string }).id;
+    expect(reply).toMatchObject({ ok: true, data: { profile: { organization: 'fabrikam', auth: 'pat' } } });
+    profileId = (reply.data as { profile: { id: string } }).profile.id;
     expect(answersTo('/_apis/connectionData$', since)).toEqual(['503', '503', '200']);
   });
 

@@ -226,7 +226,7 @@ describe('sign-in pages and credentials', () => {
     expect(e.kind).toBe('unauthorized');
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
     expect(e.userMessage).toBe(
-      'Your personal access token was rejected: it may be expired or revoked. Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options.',
+      'Your personal access token was rejected: it may be expired or revoked. Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options › Profiles › Edit.',
     );
 
     const no = setup([() => new Response('', { status: 401 })], { onUnauthorized: async () => false });

@@ -232,7 +232,7 @@ describe('secrets are stored only under keys the registry marks secret', () => {
     };
     const started = await startOAuth(deps);
     expect(keysHoldingTokens(session)).toEqual([`pendingSignIn:${started.pending}`]);
-    const profile = await finishOAuth(started.pending, 'fabrikam', deps);
+    const { profile } = await finishOAuth(started.pending, 'fabrikam', deps);
     expect(keysHoldingTokens(session)).toEqual([]);
     expect(keysHoldingTokens(local)).toEqual([`secret:${profile.id}`]);
   });

@@ -57,8 +57,8 @@ export interface AdoErrorDetails {
 }
 
 const PAT_NEXT_STEP =
-  'Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options.';
-const OAUTH_NEXT_STEP = 'Sign in again from Options.';
+  'Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options › Profiles › Edit.';
+const OAUTH_NEXT_STEP = 'Sign in with Microsoft again from Options: the profile keeps its settings.';
 const SESSION_NEXT_STEP = 'Reload the page to sign in to Azure DevOps again, or add an account for this organization in Options.';
 
 export class AdoError extends Error {
@@ -169,7 +169,7 @@ function forbiddenMessage(d: AdoErrorDetails, pat: boolean): string {
   const scope = named ?? d.scope;
   if (scopeProblem && scope) {
     const label = SCOPE_LABELS[scope];
-    return `This token lacks the scope ${label} needed to ${d.what}. Create a token with ${label} on Azure DevOps (User settings › Personal access tokens) and paste it in Options.`;
+    return `This token lacks the scope ${label} needed to ${d.what}. Create a token with ${label} on Azure DevOps (User settings › Personal access tokens) and paste it in Options › Profiles › Edit.`;
   }
   const hint = pat && scope ? ` Check that your token has the scope ${SCOPE_LABELS[scope]}, and` : ' Check';
   return `Azure DevOps did not allow you to ${d.what}.${quote(d.adoMessage)}${hint} that you have permission in this project (a project administrator can grant it).`;

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { addPatProfile, finishOAuth, startOAuth, type AccountDeps } from '../../src/background/accounts';
+import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
+import { PROFILE_SECRET } from '../../src/shared/storage-keys';
+
+/**
+ * A new token or sign-in for an account that already has a profile: an expired token is replaced
+ * in place (settings and reviewer groups keep the profile's id), never by another user's token.
+ */
+const json = (body: object) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+
+/** Tokens and whose they are: `ada-*` are Ada's, `grace-*` Grace's; anything else is refused. */
+const USERS: Record<string, { id: string; name: string }> = { ada: { id: 'u-ada', name: 'Ada Lovelace' }, grace: { id: 'u-grace', name: 'Grace Hopper' } };
+const userOf = (authorization: string | null) => {
+  const [scheme, value = ''] = (authorization ?? '').split(' ');
+  const token = scheme === 'Basic' ? atob(value).split(':')[1]! : value;
+  return USERS[token.split('-')[0]!];
+};
+
+function rig() {
+  const local = memoryKeyValue();
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const user = userOf(new Headers(init?.headers).get('authorization'));
+    if (url.pathname.endsWith('/oauth2/v2.0/token')) return json({ access_token: 'ada-access', refresh_token: 'ada-refresh', expires_in: 3600 });
+    if (!user) return new Response('', { status: 401 });
+    if (url.pathname.endsWith('/_apis/profile/profiles/me')) return json({ id: user.id, displayName: user.name, emailAddress: 'ada@fabrikam.test' });
+    if (url.pathname.endsWith('/_apis/accounts')) return json({ count: 1, value: [{ accountId: 'a1', accountName: 'fabrikam' }] });
+    if (url.pathname.endsWith('/_apis/connectionData')) return json({ authenticatedUser: { id: user.id, providerDisplayName: user.name }, instanceId: 'i1' });
+    throw new Error(`unexpected ${url}`);
+  }) as typeof globalThis.fetch;
+  let ids = 0;
+  const deps: AccountDeps = {
+    store: createProfileStore(local),
+    session: memoryKeyValue(),
+    fetch,
+    now: () => 1_000,
+    newId: () => `id${++ids}`,
+    oauthConfig: async () => ({ clientId: 'client-1', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
+    oauth: {
+      redirectUrl: 'https://abc.chromiumapp.org/',
+      launchWebAuthFlow: async ({ url }) => {
+        const asked = new URL(url).searchParams;
+        return `${asked.get('redirect_uri')}?${new URLSearchParams({ code: 'code-1', state: asked.get('state') ?? '' })}`;
+      },
+    },
+  };
+  return { deps, store: deps.store, local };
+}
+
+describe('a new token for a profile', () => {
+  it('replaces the token of the profile it is meant for, which keeps its id and settings', async () => {
+    const { deps, store } = rig();
+    const { profile: first } = await addPatProfile({ organization: 'fabrikam', pat: 'ada-old' }, deps);
+    await store.save({ ...first, name: 'Work', layout: '{repo}', protocol: 'ssh' });
+
+    const answer = await addPatProfile({ organization: 'fabrikam', pat: 'ada-new', profileId: first.id }, deps);
+
+    expect(answer.replaced).toBe(true);
+    expect(answer.profile).toMatchObject({ id: first.id, name: 'Work', layout: '{repo}', protocol: 'ssh' });
+    expect(await store.list()).toHaveLength(1);
+    expect(await store.secret(first.id)).toEqual({ kind: 'pat', pat: 'ada-new' });
+  });
+
+  it('refuses another user’s token for it, and changes nothing', async () => {
+    const { deps, store } = rig();
+    const { profile: first } = await addPatProfile({ organization: 'fabrikam', pat: 'ada-old' }, deps);
+
+    await expect(addPatProfile({ organization: 'fabrikam', pat: 'grace-1', profileId: first.id }, deps)).rejects.toThrow(
+      /This token is Grace Hopper’s for https:\/\/dev\.azure\.com\/fabrikam, not Ada Lovelace’s .*Nothing was changed/,
+    );
+    expect(await store.secret(first.id)).toEqual({ kind: 'pat', pat: 'ada-old' });
+    expect(await store.list()).toHaveLength(1);
+  });
+
+  it('refuses a token for another organization, and a profile that is gone', async () => {
+    const { deps, store } = rig();
+    const { profile: first } = await addPatProfile({ organization: 'fabrikam', pat: 'ada-old' }, deps);
+    await expect(addPatProfile({ organization: 'contoso', pat: 'ada-1', profileId: first.id }, deps)).rejects.toThrow(/not Ada Lovelace’s for https:\/\/dev\.azure\.com\/fabrikam/);
+    await expect(addPatProfile({ organization: 'fabrikam', pat: 'ada-1', profileId: 'gone' }, deps)).rejects.toThrow(/no longer exists/);
+    expect(await store.secret(first.id)).toEqual({ kind: 'pat', pat: 'ada-old' });
+  });
+
+  it('without one named, is a profile of its own even for the same user (it may be scoped differently on purpose)', async () => {
+    const { deps, store } = rig();
+    await addPatProfile({ organization: 'fabrikam', pat: 'ada-full' }, deps);
+    const second = await addPatProfile({ organization: 'fabrikam', pat: 'ada-read' }, deps);
+    expect(second.replaced).toBe(false);
+    expect(await store.list()).toHaveLength(2);
+  });
+
+  it('that Azure DevOps refuses leaves the profile as it was', async () => {
+    const { deps, store } = rig();
+    const { profile: first } = await addPatProfile({ organization: 'fabrikam', pat: 'ada-old' }, deps);
+    await expect(addPatProfile({ organization: 'fabrikam', pat: 'nobody-1', profileId: first.id }, deps)).rejects.toThrow();
+    expect(await store.secret(first.id)).toEqual({ kind: 'pat', pat: 'ada-old' });
+  });
+});
+
+describe('signing in with Microsoft again', () => {
+  it('renews the same user’s profile for that organization instead of adding a second one', async () => {
+    const { deps, store, local } = rig();
+    const started = await startOAuth(deps);
+    const { profile: first, replaced } = await finishOAuth(started.pending, 'fabrikam', deps);
+    expect(replaced).toBe(false);
+    await store.save({ ...first, cloneRoot: '/home/ada/work' });
+    // Signed out: its refresh token expired and was dropped.
+    await local.remove([PROFILE_SECRET.key(first.id)]);
+
+    const again = await finishOAuth((await startOAuth(deps)).pending, 'fabrikam', deps);
+
+    expect(again).toMatchObject({ replaced: true, profile: { id: first.id, cloneRoot: '/home/ada/work' } });
+    expect(await store.list()).toHaveLength(1);
+    expect(await store.secret(first.id)).toMatchObject({ kind: 'oauth', accessToken: 'ada-access' });
+  });
+});
