@@ -19,13 +19,15 @@ import { popoverToggle } from './ui/popover';
 
 type Repo = StartWorkPlan['repos'][number];
 
+/** What the person chose in the form, kept when creating fails so they change one thing and go again. */
+type Draft = { repoId: string; branch: string; base: string; setActive: boolean };
+
 type State =
   | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; plan: StartWorkPlan; companion: boolean }
+  | { kind: 'ready'; plan: StartWorkPlan; companion: boolean; draft?: Draft; failed?: string }
   | { kind: 'creating' }
-  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string }
-  | { kind: 'failed'; message: string };
+  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
 
 /** The new branch's checkout on this computer. */
 type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | TaskOutcome<'local.checkoutBranch'>;
@@ -80,15 +82,16 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     });
   }
 
-  function start(plan: StartWorkPlan, repo: Repo, branch: string, base: string, setActive: boolean, companion: boolean): void {
+  function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: boolean): void {
     set({ kind: 'creating' });
+    const { branch, base, setActive } = draft;
     ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(
       (result) => {
         if (signal.aborted) return;
         set({ kind: 'created', result, setActive });
         if (companion) checkout(result, false);
       },
-      (e: unknown) => !signal.aborted && set({ kind: 'failed', message: problemText(e) }),
+      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: problemText(e) }),
     );
   }
 
@@ -101,17 +104,21 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     );
   }
 
-  function form(plan: StartWorkPlan, companion: boolean): (Node | false)[] {
+  function form({ plan, companion, draft, failed }: Extract<State, { kind: 'ready' }>): (Node | false)[] {
     const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
     const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
     const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
-    const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: plan.branch, 'aria-label': 'Branch name', spellcheck: false });
+    // After a failure the person's own choices come back, and the branch name takes the focus: most
+    // failures are a name that exists already.
+    const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
     const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
-    const active = h('input', { type: 'checkbox', checked: !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-    const problem = h('div', { class: 'adoc-bad', role: 'alert' });
+    const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
+    const problem = h('div', { class: 'adoc-bad', role: 'alert' }, failed ? `Nothing was created: ${failed}` : '');
     const chosen = () => ordered.find((r) => r.id === select.value);
     const showBase = () => (base.value = chosen() && 'defaultBranch' in chosen()! ? ((chosen() as Repo).defaultBranch ?? '') : '');
+    if (draft && ordered.some((r) => r.id === draft.repoId)) select.value = draft.repoId;
     showBase();
+    if (draft) base.value = draft.base;
     select.addEventListener('change', showBase, { signal });
     search.addEventListener('input', () => {
       const q = search.value.trim().toLowerCase();
@@ -128,7 +135,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       const why = !repo ? 'Choose a repository.' : gitBranchNameProblem(name) ?? (base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined);
       problem.textContent = why ?? '';
       if (why || !repo) return;
-      start(plan, { id: repo.id, name: repo.name, project: repo.project }, name, base.value.trim(), active.checked, companion);
+      start(plan, { id: repo.id, name: repo.name, project: repo.project }, { repoId: repo.id, branch: name, base: base.value.trim(), setActive: active.checked }, companion);
     }, signal, { primary: true });
     const why = plan.suggested?.reason === 'linked' ? ' (linked to this item)' : plan.suggested?.reason === 'lastUsed' ? ' (last used in this project)' : '';
     return [
@@ -194,11 +201,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'problem':
         return [title('Start work'), alertBox(state.message), actions(button('Try again', () => void load(), signal))];
       case 'ready':
-        return form(state.plan, state.companion);
+        return form(state);
       case 'creating':
-        return [title('Start work'), h('p', { class: 'adoc-muted', role: 'status' }, 'Creating the branch and linking it…')];
-      case 'failed':
-        return [title('Start work'), alertBox(`Nothing was created: ${state.message}`), actions(button('Back', () => void load(), signal, { primary: true }))];
+        // Holds the focus Create branch had, so what comes next (the result, or the form again) gets it.
+        return [title('Start work'), h('p', { class: 'adoc-muted', role: 'status', tabindex: -1, 'data-focus': true }, 'Creating the branch and linking it…')];
       case 'created':
         return created(state);
     }

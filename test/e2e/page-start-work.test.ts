@@ -167,6 +167,39 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 150_000);
 
+  it('keeps what was typed when creating fails (a name that exists already), so one change and Create branch again does it', async () => {
+    const id = itemId('Gift cards at checkout');
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    await world.type(POPOVER, 'input[aria-label="Branch name"]', 'main');
+    await world.type(POPOVER, 'input[aria-label="Base branch"]', 'main');
+    await world.click(POPOVER, 'input[type=checkbox]');
+    const form = () =>
+      world.run<{ repo: string; branch: string; base: string; active: boolean; focused: string | null }>(
+        `(sel) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const v = (l) => r.querySelector('input[aria-label="' + l + '"]').value; return { repo: r.querySelector('select').selectedOptions[0].text, branch: v('Branch name'), base: v('Base branch'), active: r.querySelector('input[type=checkbox]').checked, focused: r.activeElement && r.activeElement.getAttribute('aria-label') }; }`,
+        POPOVER,
+      );
+    const typed = await form();
+    expect(typed).toMatchObject({ repo: 'fabrikam-web', branch: 'main', base: 'main', active: false });
+    await world.click(POPOVER, 'button', 'Create branch');
+
+    const failed = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Nothing was created'), 30_000))[0]!;
+    expect(failed).toContain('A branch named main exists already. Choose another name.');
+    // The form as it was, with the name to change in focus.
+    expect(await form()).toEqual({ ...typed, focused: 'Branch name' });
+    await screenshot(page, 'start-work-create-failed');
+
+    const branch = `users/ada/${id}-gift-cards`;
+    await world.type(POPOVER, 'input[aria-label="Branch name"]', branch);
+    await world.click(POPOVER, 'button', 'Create branch');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
+    expect(done).toContain(`Created the branch ${branch}`);
+    // Left as chosen: not set to Active.
+    expect((await restItem('Fabrikam Fiber', id)).fields['System.State']).toBe('New');
+    expect(await headOf(join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web'))).toBe(branch);
+  }, 150_000);
+
   it('cancels the checkout under way: the branch stays on the server, the clone is untouched, and Try again checks it out', async () => {
     const id = itemId('Show the delivery date in the order summary');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');

@@ -138,7 +138,7 @@ export interface PopoverToggle {
   /** Opens it as a click on the trigger would (the first click, taken while the feature's code loaded). */
   open(): void;
   close(): void;
-  /** Draws `content` in the open panel; focus that was inside it moves to its first control. */
+  /** Draws `content` in the open panel; focus that was inside it moves to its `data-focus` or first control. */
   redraw(content: (Child | Child[])[]): void;
 }
 
@@ -181,7 +181,7 @@ export function popoverToggle(
       // Unless the person has gone elsewhere meanwhile (the focus is still on the button).
       const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null || (focusLater && document.activeElement === opts.owner);
       fill(panel.body, ...content);
-      const first = panel.body.querySelector<HTMLElement>('button, input, select');
+      const first = panel.body.querySelector<HTMLElement>('[data-focus]') ?? panel.body.querySelector<HTMLElement>('button, input, select');
       if (hadFocus) first?.focus();
       if (first) focusLater = false;
     },
