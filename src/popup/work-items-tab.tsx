@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ask, askWithProgress } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { BranchCheckout, ReplyError, StartWorkPlan, StartWorkResult, WorkItemSummary } from '../shared/messages';
+import type { BranchCheckout, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -72,63 +72,108 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
   );
 }
 
-type Step = { kind: 'form' } | { kind: 'working' } | { kind: 'created'; result: StartWorkResult; checkout?: BranchCheckout | ReplyError | 'running' };
+/** The branch's checkout on this computer: under way (with git's percentage), done, or failed. */
+type Checkout = { kind: 'running'; percent?: number } | { kind: 'done'; result: BranchCheckout } | { kind: 'failed'; error: ReplyError };
+type Step =
+  | { kind: 'form'; failed?: ReplyError }
+  | { kind: 'working' }
+  | { kind: 'created'; result: StartWorkResult; checkout: Checkout; linking?: 'running' | ReplyError };
+
+const percentOf = (e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { percent?: unknown }).percent === 'number' ? (e as { percent: number }).percent : undefined);
 
 function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const { item, profile } = props;
-  const [plan, setPlan] = useState<StartWorkPlan>();
-  const [error, setError] = useState<ReplyError>();
-  const [repoId, setRepoId] = useState('');
-  const [branch, setBranch] = useState('');
-  const [active, setActive] = useState(true);
+  const plan = useAnswer(() => ask({ type: 'workItem.plan', profileId: profile.id, project: item.project, id: item.id }), [item.id]);
+  const [repoId, setRepoId] = useState<string>();
+  const [branch, setBranch] = useState<string>();
+  const [active, setActive] = useState<boolean>();
   const [step, setStep] = useState<Step>({ kind: 'form' });
 
-  useEffect(() => {
-    ask({ type: 'workItem.plan', profileId: profile.id, project: item.project, id: item.id })
-      .then((p) => {
-        setPlan(p);
-        setRepoId(p.suggested?.id ?? p.repos[0]?.id ?? '');
-        setBranch(p.branch);
-        setActive(!!p.activeState && !p.alreadyActive);
-      })
-      .catch((e: unknown) => setError(toReplyError(e)));
-  }, [item.id]);
+  if (plan.error) {
+    return (
+      <ErrorNote error={plan.error} title="Cannot start work">
+        <button type="button" class="small" onClick={plan.retry}>
+          Try again
+        </button>
+      </ErrorNote>
+    );
+  }
+  if (!plan.data) return <SkeletonRows count={2} label="Reading the work item" />;
+  const p = plan.data;
+  // What the person chose, else the plan's suggestion: a failed attempt keeps their choices.
+  const chosenId = repoId ?? p.suggested?.id ?? p.repos[0]?.id ?? '';
+  const name = branch ?? p.branch;
+  const setToActive = active ?? (!!p.activeState && !p.alreadyActive);
+  const repo = p.repos.find((r) => r.id === chosenId);
+  const problem = gitBranchNameProblem(name.trim());
 
-  if (error) return <ErrorNote error={error} title="Cannot start work" />;
-  if (!plan) return <SkeletonRows count={2} label="Reading the work item" />;
-  const repo = plan.repos.find((r) => r.id === repoId);
-  const problem = gitBranchNameProblem(branch.trim());
+  const update = (checkout: Checkout) => setStep((s) => (s.kind === 'created' ? { ...s, checkout } : s));
+  const checkOut = async (result: StartWorkResult) => {
+    update({ kind: 'running' });
+    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}` } as const;
+    await askWithProgress(request, (e) => update({ kind: 'running', percent: percentOf(e) })).then(
+      (done) => update({ kind: 'done', result: done }),
+      (e: unknown) => update({ kind: 'failed', error: toReplyError(e) }),
+    );
+  };
 
   const start = async () => {
     if (!repo || problem) return;
     setStep({ kind: 'working' });
     try {
-      const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: branch.trim(), setActive: active });
-      setStep({ kind: 'created', result, checkout: 'running' });
-      const checkout = await askWithProgress({ type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}` }, () => undefined).catch(
-        (e: unknown) => toReplyError(e),
-      );
-      setStep({ kind: 'created', result, checkout });
+      const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive });
+      setStep({ kind: 'created', result, checkout: { kind: 'running' } });
+      await checkOut(result);
     } catch (e) {
-      setError(toReplyError(e));
+      setStep({ kind: 'form', failed: toReplyError(e) });
     }
+  };
+
+  const linkAgain = (result: StartWorkResult) => {
+    setStep((s) => (s.kind === 'created' ? { ...s, linking: 'running' } : s));
+    ask({ type: 'workItem.linkBranch', profileId: profile.id, repo: result.repo, workItemProject: item.project, id: item.id, branch: result.branch, setActive: setToActive }).then(
+      (done) =>
+        setStep((s) =>
+          s.kind === 'created'
+            ? { ...s, linking: undefined, result: { ...s.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) } }
+            : s,
+        ),
+      (e: unknown) => setStep((s) => (s.kind === 'created' ? { ...s, linking: toReplyError(e) } : s)),
+    );
   };
 
   if (step.kind === 'working') return <p class="small muted" role="status">Creating the branch…</p>;
   if (step.kind === 'created') {
-    const { result, checkout } = step;
+    const { result, checkout, linking } = step;
     return (
-      <div class="small start-work-result" role="status" style={{ marginTop: '6px' }}>
-        <div>Created {result.branch} in {result.repo.name}.</div>
-        <div>{result.linked ? 'Linked to the work item.' : `Not linked: ${result.linkError?.message ?? ''}`}</div>
+      <div class="small start-work-result" style={{ marginTop: '6px' }}>
+        <div role="status">
+          <div>Created {result.branch} in {result.repo.name}.</div>
+          {result.linked && <div>Linked to the work item.</div>}
+          {result.state && <div>The work item is {result.state}.</div>}
+          {result.stateError && <div>The state was not changed: {result.stateError.message}</div>}
+          <div>
+            {checkout.kind === 'running'
+              ? `Checking it out…${checkout.percent !== undefined ? ` ${Math.round(checkout.percent)} %` : ''}`
+              : checkout.kind === 'done'
+                ? `Checked out in ${checkout.result.path}.`
+                : ''}
+          </div>
+        </div>
         {!result.linked && (
-          <button type="button" class="small" onClick={() => void ask({ type: 'workItem.linkBranch', profileId: profile.id, repo: result.repo, workItemProject: item.project, id: item.id, branch: result.branch, setActive: active }).then((done) => setStep({ ...step, result: { ...result, linked: true, ...(done.state ? { state: done.state } : {}) } }), (e: unknown) => setError(toReplyError(e)))}>
-            Link the branch again
-          </button>
+          <ErrorNote error={linking && linking !== 'running' ? linking : (result.linkError ?? { code: 'unknown', message: 'The reason is unknown.' })} title="The branch exists, but it is not linked to the work item">
+            <button type="button" class="small" disabled={linking === 'running'} onClick={() => linkAgain(result)}>
+              {linking === 'running' ? 'Linking…' : 'Link the branch again'}
+            </button>
+          </ErrorNote>
         )}
-        {result.state && <div>The work item is {result.state}.</div>}
-        {result.stateError && <div>The state was not changed: {result.stateError.message}</div>}
-        <div>{checkout === 'running' ? 'Checking it out…' : checkout && 'path' in checkout ? `Checked out in ${checkout.path}.` : `Not checked out: ${checkout?.message ?? ''}`}</div>
+        {checkout.kind === 'failed' && (
+          <ErrorNote error={checkout.error} title="Not checked out">
+            <button type="button" class="small" onClick={() => void checkOut(result)}>
+              Try again
+            </button>
+          </ErrorNote>
+        )}
       </div>
     );
   }
@@ -143,25 +188,26 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
     >
       <label class="small">
         Repository
-        <select value={repoId} onChange={(e) => setRepoId(e.currentTarget.value)}>
-          {plan.repos.map((r) => (
+        <select value={chosenId} onChange={(e) => setRepoId(e.currentTarget.value)}>
+          {p.repos.map((r) => (
             <option key={r.id} value={r.id}>
               {r.name}
-              {plan.suggested?.id === r.id ? (plan.suggested.reason === 'linked' ? ' (linked)' : ' (last used)') : ''}
+              {p.suggested?.id === r.id ? (p.suggested.reason === 'linked' ? ' (linked)' : ' (last used)') : ''}
             </option>
           ))}
         </select>
       </label>
       <label class="small">
         Branch
-        <input type="text" spellcheck={false} value={branch} aria-invalid={!!problem} onInput={(e) => setBranch(e.currentTarget.value)} />
+        <input type="text" spellcheck={false} value={name} aria-invalid={!!problem} onInput={(e) => setBranch(e.currentTarget.value)} />
       </label>
       {problem && <div class="problem small">{problem}</div>}
-      {plan.activeState && !plan.alreadyActive && (
+      {p.activeState && !p.alreadyActive && (
         <label class="small">
-          <input type="checkbox" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} /> Set to {plan.activeState}
+          <input type="checkbox" checked={setToActive} onChange={(e) => setActive(e.currentTarget.checked)} /> Set to {p.activeState}
         </label>
       )}
+      {step.failed && <ErrorNote error={step.failed} title="Nothing was created" />}
       <button type="submit" class="primary small" disabled={!repo || !!problem}>
         Create branch and check out
       </button>

@@ -265,12 +265,27 @@ describe('Start work', () => {
     await popup.waitForSelector(`[data-work-item="${id}"] form select`, { timeout: 20_000 });
     expect(await popup.$eval(`[data-work-item="${id}"] form`, (f) => f.textContent)).toContain('Set to Doing');
     await screenshot(popup, 'start-work-popup');
+    const branch = `users/ada/${id}-dark-mode-on-the-settings-screen`;
+    const nameInput = `[data-work-item="${id}"] form input[type="text"]`;
+    const rename = async (to: string) => {
+      await popup.click(nameInput, { clickCount: 3 });
+      await popup.type(nameInput, to);
+    };
+    // A name that exists already: nothing is made, and the form keeps what was typed and chosen.
+    await rename('main');
+    await popup.click(`[data-work-item="${id}"] form input[type="checkbox"]`);
+    await popup.click(`[data-work-item="${id}"] form button[type="submit"]`);
+    await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Nothing was created'), { timeout: 30_000 }, `[data-work-item="${id}"] form`);
+    expect(await popup.$eval(`[data-work-item="${id}"] form`, (f) => f.textContent)).toContain('A branch named main exists already.');
+    expect(await popup.$eval(nameInput, (i) => (i as HTMLInputElement).value)).toBe('main');
+    expect(await popup.$eval(`[data-work-item="${id}"] form input[type="checkbox"]`, (i) => (i as HTMLInputElement).checked)).toBe(false);
+    await popup.click(`[data-work-item="${id}"] form input[type="checkbox"]`);
+    await rename(branch);
     await popup.click(`[data-work-item="${id}"] form button[type="submit"]`);
     await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Checked out in'), { timeout: 90_000 }, `[data-work-item="${id}"] .start-work-result`);
     const text = await popup.$eval(`[data-work-item="${id}"] .start-work-result`, (el) => el.textContent ?? '');
     expect(text).toContain('Linked to the work item.');
     expect(text).toContain('The work item is Doing.');
-    const branch = `users/ada/${id}-dark-mode-on-the-settings-screen`;
     expect(await branchLinks('Mobile', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     expect(await headOf(join(cloneRoot, 'fabrikam/Mobile/mobile-android'))).toBe(branch);
     await popup.close();
