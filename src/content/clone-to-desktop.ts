@@ -9,7 +9,7 @@ import { companionSetup, installSteps, setupTitle, watchForCompanion, type Compa
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
-import { companionStatus, pageContext, problemText } from './session';
+import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
 
@@ -26,7 +26,7 @@ import { popoverToggle } from './ui/popover';
 /** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
 type State =
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string }
+  | { kind: 'problem'; message: string; next?: NextStep | undefined }
   | { kind: 'noCompanion'; setup: CompanionSetup; urls: RemoteUrls | undefined }
   | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean }
   /** `hasProfile`: known once the plan is (a clone from an earlier view may run before it is). */
@@ -48,7 +48,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
     return { kind: 'ready', plan, hasProfile };
   } catch (e) {
-    return { kind: 'problem', message: problemText(e) };
+    return { kind: 'problem', message: problemText(e), next: nextStepOf(e) };
   }
 }
 
@@ -74,7 +74,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')] };
     case 'problem':
-      return { nodes: [title(`Clone ${repo}`), alertBox(state.message), actions(button('Try again', act.reload, signal))] };
+      return { nodes: [title(`Clone ${repo}`), alertBox(state.message), actions(state.next && optionsButton(...state.next, signal, { primary: true }), button('Try again', act.reload, signal))] };
     case 'cloning': {
       const { task } = state;
       const bar = progressBar(`Cloning ${repo}`);

@@ -6,7 +6,7 @@ import { companionSetup, installSteps, setupTitle, watchForCompanion, type Compa
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
-import { companionStatus, pageContext, problemText } from './session';
+import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, cancelButton, facts, optionsButton, progressBar } from './ui/parts';
@@ -28,7 +28,7 @@ type State =
   /** Nothing asked yet: the panel loads when first opened. */
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string }
+  | { kind: 'problem'; message: string; next?: NextStep | undefined }
   | { kind: 'noCompanion'; setup: CompanionSetup }
   /** `branches`: the header's source and target, as the page shows them. */
   | { kind: 'ready'; plan: ClonePlan; branches: string[] }
@@ -47,10 +47,10 @@ async function load(page: AdoPage): Promise<Loaded> {
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') return { kind: 'noCompanion', setup: await companionSetup(status) };
-    if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to check pull requests out.` };
+    if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to check pull requests out.`, next: ['Add an account', 'accounts'] };
     return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }), branches: headerBranches() };
   } catch (e) {
-    return { kind: 'problem', message: problemText(e) };
+    return { kind: 'problem', message: problemText(e), next: nextStepOf(e) };
   }
 }
 
@@ -75,7 +75,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')] };
     case 'problem':
-      return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal))] };
+      return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), actions(state.next && optionsButton(...state.next, signal, { primary: true }), button('Try again', act.reload, signal))] };
     case 'noCompanion':
       return { nodes: [setupTitle(state.setup, 'Checking out a pull request'), ...installSteps(state.setup, signal), actions(optionsButton('Open the setup steps', 'companion', signal))] };
     case 'running': {

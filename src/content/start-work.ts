@@ -4,7 +4,7 @@ import type { StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { outcomeOf, progressText, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { companionStatus, pageContext, problemText } from './session';
+import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, cancelButton, optionsButton, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
@@ -24,7 +24,7 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 
 type State =
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string }
+  | { kind: 'problem'; message: string; next?: NextStep | undefined }
   | { kind: 'ready'; plan: StartWorkPlan; companion: boolean; draft?: Draft; failed?: string }
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
@@ -64,11 +64,11 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     set({ kind: 'loading' });
     try {
       const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
-      if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add one in the extension's Options to start work from here.` });
+      if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to start work from here.`, next: ['Add an account', 'accounts'] });
       const plan = await ask({ type: 'workItem.plan', project, id });
       if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state === 'ready' });
     } catch (e) {
-      if (!signal.aborted) set({ kind: 'problem', message: problemText(e) });
+      if (!signal.aborted) set({ kind: 'problem', message: problemText(e), next: nextStepOf(e) });
     }
   }
 
@@ -199,7 +199,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'loading':
         return [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')];
       case 'problem':
-        return [title('Start work'), alertBox(state.message), actions(button('Try again', () => void load(), signal))];
+        return [title('Start work'), alertBox(state.message), actions(state.next && optionsButton(...state.next, signal, { primary: true }), button('Try again', () => void load(), signal))];
       case 'ready':
         return form(state);
       case 'creating':

@@ -28,6 +28,7 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean 
   if (code === 'missing' || code === 'outdated' || code === 'failed') {
     return { cause: error.message, next: code === 'outdated' ? 'Update the companion, then try again.' : 'Set up the companion, then try again.', action: 'companion' };
   }
+  if (code === 'NO_CLONE_ROOT') return { cause: error.message, next: 'Choose the folder clones go to, then try again.', action: 'companion' };
   if (code === 'NO_CREDENTIAL_HELPER' || (/terminal prompts disabled|could not read (Username|Password)/i.test(said) && !opts.profile)) {
     return withDetails({
       // The companion's own sentence names the server.

@@ -73,4 +73,14 @@ describe('Clone to desktop without a profile for the organization', () => {
     await world.click(POPOVER, 'button', 'Fetch origin');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fetched origin.'), 30_000);
   });
+
+  it('checking out a pull request needs an account: the panel says so and opens Options where one is added', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/3', { waitUntil: 'domcontentloaded' });
+    await world.click('.adoc-pull-request-checkout', 'button');
+    const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('No profile is connected'));
+    expect(panel).toContain('No profile is connected for fabrikam: add an account for it to check pull requests out.');
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#accounts'), { timeout: 10_000 });
+    await world.click(POPOVER, 'button', 'Add an account');
+    await opened;
+  });
 });

@@ -39,8 +39,10 @@ describe('explainCloneFailure', () => {
 
   it('sends a missing companion to its setup, and keeps sentences that are not from git', () => {
     expect(explainCloneFailure({ code: 'companion.missing', message: 'The desktop companion is not installed.' }, { profile: true })).toMatchObject({ action: 'companion' });
-    const other = explainCloneFailure({ code: 'companion.BAD_REQUEST', message: 'No clone folder is set.' }, { profile: true });
-    expect(other).toEqual({ cause: 'No clone folder is set.', next: 'Try again.', action: 'retry' });
+    const other = explainCloneFailure({ code: 'companion.BAD_REQUEST', message: 'That request was not understood.' }, { profile: true });
+    expect(other).toEqual({ cause: 'That request was not understood.', next: 'Try again.', action: 'retry' });
+    const noRoot = explainCloneFailure({ code: 'companion.NO_CLONE_ROOT', message: 'No clone folder is set.' }, { profile: true });
+    expect(noRoot).toEqual({ cause: 'No clone folder is set.', next: 'Choose the folder clones go to, then try again.', action: 'companion' });
   });
 
   it('finds git’s line in both forms the companion writes', () => {

@@ -120,7 +120,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const url = use === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
     const config = await companion.request({ type: 'configure' });
     const root = repo.cloneRoot ?? config.cloneRoots[0];
-    if (!root) throw new CompanionError('BAD_REQUEST', 'No clone folder is set. Choose one in Options › Companion.');
+    if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set. Choose one in Options › Companion.');
     const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
     const existing = await findClone([repo.remoteUrl, repo.sshUrl]);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
