@@ -2,10 +2,10 @@ import { ask } from './ask';
 import type { ClonePlan } from '../shared/messages';
 import type { Attach } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
-import { companionStatus, problemText } from './session';
+import { companionStatus, nextStepOf, problemText } from './session';
 import { FILE_EDIT_COMMAND } from './anchors';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button } from './ui/parts';
+import { actions, alertBox, button, optionsButton } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -33,9 +33,15 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     draw: (b) => fill(b, body),
     onOpen: () => void start(),
   });
+  // Through redraw, so the focus moves to the panel's buttons as in the other features.
   const show = (content: (Node | false)[]) => {
     body = content;
-    if (panel.current) fill(panel.current.body, body);
+    panel.redraw(body);
+  };
+  /** A failure, with the Options button that fixes it where trying again cannot, and Try again. */
+  const failed = (e: unknown, retry: () => void) => {
+    const next = nextStepOf(e);
+    show([title('Open in editor'), alertBox(problemText(e)), actions(next && optionsButton(...next, signal, { primary: true }), button('Try again', retry, signal))]);
   };
 
   const what = file ? `${file.split('/').pop()}${Number.isInteger(line) && line > 0 ? ` at line ${line}` : ''}` : repo.name;
@@ -46,7 +52,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
       const opened = await ask({ type: 'local.open', path, target: 'editor', ...(file ? { file } : {}), ...(file && Number.isInteger(line) && line > 0 ? { line } : {}) });
       show([h('p', { class: 'adoc-good', role: 'status' }, `Opened ${what} with ${opened.with}.`)]);
     } catch (e) {
-      show([title('Open in editor'), alertBox(problemText(e))]);
+      failed(e, () => void open(path));
     }
   }
 
@@ -55,12 +61,14 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     let plan: ClonePlan;
     try {
       const status = await companionStatus.get();
-      if (status.state !== 'ready') return show([title('Open in editor needs the companion'), h('p', null, "Install it from the extension's Options (Companion), then try again.")]);
+      if (status.state !== 'ready') {
+        return show([title('Open in editor needs the companion'), h('p', null, 'It opens files from your clone in your editor. Set it up, then try again.'), actions(optionsButton('Set up the companion', 'companion', signal, { primary: true }), button('Try again', () => (companionStatus.forget(), void start()), signal))]);
+      }
       // Without a profile, the background reads which repository this is through the page's session.
       const branch = viewedBranch(page);
       plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
     } catch (e) {
-      return show([title('Open in editor'), alertBox(problemText(e))]);
+      return failed(e, () => void start());
     }
     const existing = plan.existing;
     if (!existing) return show([title('Open in editor'), h('p', null, `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`)]);

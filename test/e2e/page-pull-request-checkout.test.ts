@@ -208,7 +208,8 @@ describe('Open the file you are reading in the editor', () => {
     expect(warning).toContain('You are viewing main, but your clone has feature/deep/nested/refactor checked out');
     expect(existsSync(argsFile())).toBe(false);
     await screenshot(page, 'open-in-editor-other-branch-light');
-    await world.click(POPOVER, 'button', 'Open anyway');
+    // The focus moved to the panel's first button, as in the other features: Enter opens anyway.
+    await page.keyboard.press('Enter');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Opened README.md at line 3 with code.'), 30_000);
     expect(await recorded()).toEqual([clone, '--goto', `${clone}/README.md:3`]);
   }, 90_000);
