@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { startSandbox } from '../sandbox/index';
-import type { Profile } from '../src/shared/profile';
+import type { AddedProfile } from '../src/shared/messages';
 import { ask, installCompanion, launch, privateHome } from '../test/e2e/harness';
 import { type BenchResult, median, ms, p95, times } from './stats';
 
@@ -92,7 +92,7 @@ export async function runPopup(repoRoot: string): Promise<BenchResult> {
     const options = await session.openExtensionPage('options');
     const added = await ask(options, { type: 'profiles.addPat', organization: ORG, pat: sandbox.pats.fabrikam });
     if (!added.ok) throw new Error(`adding the ${ORG} profile failed: ${added.error?.message}`);
-    const profileId = (added.data as Profile).id;
+    const profileId = (added.data as AddedProfile).profile.id;
     const expected = sandbox.store.repositoriesOf(sandbox.store.organization(ORG)!).length;
 
     /**

@@ -122,9 +122,16 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     <form class="new-pr" onSubmit={submit} noValidate>
       <div class="field">
         <label for="pr-repo">Repository</label>
-        <RepoPicker id="pr-repo" index={props.repos.index()} value={repo} loading={!props.repos.listing} onChange={setRepo} />
+        <RepoPicker id="pr-repo" index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
         <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
       </div>
+      {!props.repos.listing && props.repos.error && (
+        <ErrorNote error={props.repos.error} title="Could not list the repositories">
+          <button type="button" class="small" onClick={props.repos.refresh}>
+            Try again
+          </button>
+        </ErrorNote>
+      )}
       {branchesError && <ErrorNote error={branchesError} title="Could not list the branches" />}
       <div class="row two">
         <div class="field grow">

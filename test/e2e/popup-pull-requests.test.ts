@@ -68,6 +68,23 @@ async function chooseRepo(popup: Page, name: string): Promise<void> {
 }
 
 describe('popup: pull requests', () => {
+  it('says why the repository field is empty when the list failed, and fills it on Try again', async () => {
+    sandbox.services.faults.add({ match: { pathRegex: '^/fabrikam/_apis/git/repositories$' }, status: 500 });
+    const popup = await openPopup(session);
+    try {
+      await openTab(popup, 'new-pr');
+      const note = await waitForText(popup, '.new-pr [role="alert"]', 'Could not list the repositories', 30_000);
+      expect(note).not.toContain('Loading repositories');
+      expect(await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).placeholder)).toBe('Type to find a repository');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await popup.click('.new-pr [role="alert"] button');
+    await popup.waitForFunction(() => !document.querySelector('.new-pr [role="alert"]'), { timeout: 20_000 });
+    await chooseRepo(popup, 'Platform');
+    await popup.close();
+  });
+
   it('lists my active pull requests and those waiting for my review, as Azure DevOps has them', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'prs');

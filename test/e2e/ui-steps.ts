@@ -43,9 +43,9 @@ export async function addPatProfile(page: Page, organization: string, pat: strin
     organization,
     pat,
     collectionUrl ?? '',
-  )) as { ok: boolean; data?: { id: string; name: string }; error?: { message: string } };
+  )) as { ok: boolean; data?: { profile: { id: string; name: string } }; error?: { message: string } };
   if (!reply.ok || !reply.data) throw new Error(`adding ${organization} failed: ${reply.error?.message}`);
-  return reply.data;
+  return reply.data.profile;
 }
 
 /**
