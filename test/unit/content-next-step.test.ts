@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { AskError } from '../../src/shared/ask';
 import { nextStepOf } from '../../src/content/session';
 
+const failure = (code: string) => new AskError({ code, message: 'x' });
+
 /** The Options button an in-page panel offers beside Try again, for failures trying again cannot fix. */
 describe('nextStepOf', () => {
-  const failure = (code: string) => new AskError({ code, message: 'x' });
   it.each([
     ['NO_PROFILE', ['Add an account', 'accounts']],
     ['signInPage', ['Add an account', 'accounts']],
