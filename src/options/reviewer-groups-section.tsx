@@ -13,12 +13,15 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
   const [projects, setProjects] = useState<ProjectSummary[]>();
   const [editing, setEditing] = useState<ReviewerGroup | 'new'>();
   const [error, setError] = useState<ReplyError>();
+  const [confirming, setConfirming] = useState<string>();
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     if (!profile) return;
     let live = true;
     setGroups(undefined);
     setEditing(undefined);
+    setError(undefined);
     ask({ type: 'groups.list', profileId: profile.id })
       .then((a) => live && setGroups(a.groups))
       .catch((e: unknown) => live && setError(toReplyError(e)));
@@ -28,7 +31,7 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
     return () => {
       live = false;
     };
-  }, [profile?.id]);
+  }, [profile?.id, attempt]);
 
   if (!profile) {
     return (
@@ -39,8 +42,10 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
     );
   }
   const remove = async (g: ReviewerGroup) => {
+    setError(undefined);
     try {
       setGroups((await ask({ type: 'groups.remove', id: g.id })).groups);
+      setConfirming(undefined);
     } catch (e) {
       setError(toReplyError(e));
     }
@@ -61,7 +66,13 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
           </select>
         </div>
       )}
-      {!groups ? (
+      {!groups && error ? (
+        <ErrorNote error={error} title="Could not load the reviewer groups">
+          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
+        </ErrorNote>
+      ) : !groups ? (
         <p class="muted" aria-busy="true">
           Loading groups…
         </p>
@@ -80,9 +91,20 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
                   <button type="button" class="small" onClick={() => setEditing(g)}>
                     Edit
                   </button>
-                  <button type="button" class="small" onClick={() => void remove(g)}>
-                    Remove
-                  </button>
+                  {confirming === g.id ? (
+                    <>
+                      <button type="button" class="small danger" onClick={() => void remove(g)}>
+                        Remove “{g.name}”
+                      </button>
+                      <button type="button" class="small" onClick={() => setConfirming(undefined)}>
+                        Keep
+                      </button>
+                    </>
+                  ) : (
+                    <button type="button" class="small" onClick={() => setConfirming(g.id)}>
+                      Remove
+                    </button>
+                  )}
                 </div>
               </li>
             ),
@@ -108,7 +130,15 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
           </button>
         </div>
       )}
-      {error && <ErrorNote error={error} />}
+      {error && groups && (
+        <ErrorNote error={error}>
+          {!projects && (
+            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </button>
+          )}
+        </ErrorNote>
+      )}
     </section>
   );
 }
@@ -125,13 +155,15 @@ function GroupEditor(props: {
   const [members, setMembers] = useState<Person[]>(props.group?.members ?? []);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<ReplyError>();
+  const [busy, setBusy] = useState(false);
   const problem = !name.trim() ? 'Name the group.' : !project ? 'Choose a project.' : members.length === 0 ? 'Add at least one person.' : undefined;
 
   const save = async (e: Event) => {
     e.preventDefault();
     setTried(true);
-    if (problem) return;
+    if (problem || busy) return;
     setError(undefined);
+    setBusy(true);
     try {
       props.onSaved(
         await ask({
@@ -142,6 +174,8 @@ function GroupEditor(props: {
       );
     } catch (err) {
       setError(toReplyError(err));
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -182,8 +216,8 @@ function GroupEditor(props: {
       <div class="problem">{tried ? problem : ''}</div>
       {error && <ErrorNote error={error} />}
       <div class="actions">
-        <button type="submit" class="primary" id="group-save">
-          Save group
+        <button type="submit" class="primary" id="group-save" disabled={busy}>
+          {busy ? 'Saving…' : 'Save group'}
         </button>
         <button type="button" onClick={props.onCancel}>
           Cancel

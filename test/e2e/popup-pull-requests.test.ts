@@ -202,4 +202,22 @@ describe('popup: pull requests', () => {
     await popup.waitForSelector(`.reviewers .chip[data-reviewer="${first.name}"]`);
     await popup.close();
   });
+
+  it('removes a reviewer group only once confirmed, and Keep leaves it', async () => {
+    const options = await session.openExtensionPage('options');
+    const row = '.group-list li[data-group="Web reviewers"]';
+    await options.waitForSelector(row, { timeout: 10_000 });
+    const press = async (text: string) => {
+      const [button] = await options.$$(`xpath/.//li[@data-group="Web reviewers"]//button[normalize-space()="${text}"]`);
+      await (button as unknown as { click(): Promise<void> }).click();
+    };
+    await press('Remove');
+    await press('Keep');
+    expect(await options.$(row)).not.toBeNull();
+    await press('Remove');
+    await press('Remove “Web reviewers”');
+    await options.waitForFunction((sel: string) => !document.querySelector(sel), { timeout: 10_000 }, row);
+    expect((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'groups.list' }))) as unknown).toMatchObject({ ok: true, data: { groups: [] } });
+    await options.close();
+  });
 });
