@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
-import { progressText, startTask } from './git-task';
+import { progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
@@ -23,13 +23,23 @@ interface Loaded {
   companionReady: boolean;
 }
 
+/** One remote being added and fetched; `added` says the remote exists even when its fetch failed. */
+type RemoteStep = { kind: 'adding' } | { kind: 'fetching' } | { kind: 'done' } | { kind: 'failed'; error: unknown; added: boolean };
+
+/** Fork and clone, kept in the state so closing the panel loses nothing; a fork made stays made. */
+type ForkJob =
+  | { kind: 'creating' }
+  | { kind: 'cloning'; fork: RepoSummary; task: CloneTask }
+  | { kind: 'done'; fork: RepoSummary; path: string }
+  | { kind: 'failed'; error: unknown; fork?: RepoSummary };
+
 /** What the panel shows: `content` draws it. */
 type State =
   /** Nothing asked yet: listing forks costs REST calls the page may never need, so it waits for the first opening. */
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'problem'; message: string }
-  | { kind: 'ready'; data: Loaded };
+  | { kind: 'ready'; data: Loaded; remotes: ReadonlyMap<string, { name: string; step: RemoteStep }>; job?: ForkJob };
 
 async function load(repo: RepoKey): Promise<Loaded | string> {
   try {
@@ -52,36 +62,59 @@ const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }) => {
   const trigger = drawnTrigger!;
   const repo = repoKeyOf(page)!;
-  const fork = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
+  const prSource = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
 
-  const isSource = (r: RepoSummary) => !!fork && r.name.toLowerCase() === fork.name.toLowerCase() && r.project.name.toLowerCase() === fork.project.toLowerCase();
+  const isSource = (r: RepoSummary) => !!prSource && r.name.toLowerCase() === prSource.name.toLowerCase() && r.project.name.toLowerCase() === prSource.project.toLowerCase();
 
-  function remoteRow(data: Loaded, r: RepoSummary, isParent: boolean): HTMLElement {
-    const name = h('input', { class: 'adoc-input adoc-mono', value: isParent ? 'upstream' : remoteName(r.project.name), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12 });
-    const status = h('span', { class: 'adoc-muted', role: 'status' });
-    const add = button('Add', () => {
-      const path = data.clonePath;
-      const remote = name.value.trim();
-      if (!path || !remote) return;
-      add.disabled = true;
-      status.className = 'adoc-muted';
-      status.textContent = 'Adding…';
-      ask({ type: 'local.addRemote', path, name: remote, repo: keyOf(r) })
-        .then(() => {
-          status.textContent = `Added; fetching ${remote}…`;
-          return ask({ type: 'local.fetch', path, remote });
-        })
-        .then(() => {
-          status.className = 'adoc-good';
-          status.textContent = `Added ${remote} and fetched it.`;
-          add.textContent = 'Added';
-        })
-        .catch((e: unknown) => {
-          add.disabled = false;
-          status.className = 'adoc-bad';
-          status.textContent = problemText(e);
-        });
-    }, signal, { small: true, ariaLabel: `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath });
+  let state: State = { kind: 'idle' };
+  let bar: ReturnType<typeof progressBar> | undefined;
+  /** What was typed, kept across redraws: the fork form's fields and each row's remote name. */
+  const draft = { projectId: '', name: '', edited: false };
+  const typedNames = new Map<string, string>();
+  const set = (next: State) => {
+    state = next;
+    if (panel.current) panel.redraw(content(state));
+  };
+  /** Changes the ready state, if the panel is still on it. */
+  const update = (change: (s: Extract<State, { kind: 'ready' }>) => Partial<Extract<State, { kind: 'ready' }>>) => {
+    if (state.kind === 'ready' && !signal.aborted) set({ ...state, ...change(state) });
+  };
+  const setRemote = (id: string, name: string, step: RemoteStep) => update((s) => ({ remotes: new Map(s.remotes).set(id, { name, step }) }));
+
+  /** Adds the remote unless it is there already (a fetch that failed before), then fetches it. */
+  async function addRemote(path: string, r: RepoSummary, remote: string, added: boolean): Promise<void> {
+    try {
+      if (!added) {
+        setRemote(r.id, remote, { kind: 'adding' });
+        await ask({ type: 'local.addRemote', path, name: remote, repo: keyOf(r) });
+        added = true;
+      }
+      setRemote(r.id, remote, { kind: 'fetching' });
+      await ask({ type: 'local.fetch', path, remote });
+      setRemote(r.id, remote, { kind: 'done' });
+    } catch (error) {
+      setRemote(r.id, remote, { kind: 'failed', error, added });
+    }
+  }
+
+  function remoteRow(s: Extract<State, { kind: 'ready' }>, r: RepoSummary, isParent: boolean): HTMLElement {
+    const { data } = s;
+    const current = s.remotes.get(r.id);
+    const step = current?.step;
+    const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typedNames.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed' });
+    const status =
+      !step ? h('span', { class: 'adoc-muted', role: 'status' })
+      : step.kind === 'adding' ? h('span', { class: 'adoc-muted', role: 'status' }, 'Adding…')
+      : step.kind === 'fetching' ? h('span', { class: 'adoc-muted', role: 'status' }, `Added; fetching ${current.name}…`)
+      : step.kind === 'done' ? h('span', { class: 'adoc-good', role: 'status' }, `Added ${current.name} and fetched it.`)
+      : h('span', { class: 'adoc-bad', role: 'status' }, step.added ? `Added ${current.name}, but fetching it failed: ${problemText(step.error)}` : problemText(step.error));
+    name.addEventListener('input', () => typedNames.set(r.id, name.value), { signal });
+    const retryFetch = step?.kind === 'failed' && step.added;
+    const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';
+    const add = button(label, () => {
+      const remote = retryFetch ? current!.name : name.value.trim();
+      if (data.clonePath && remote) void addRemote(data.clonePath, r, remote, retryFetch);
+    }, signal, { small: true, ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath || (!!step && step.kind !== 'failed') });
     return h(
       'li',
       { 'data-repo': r.id },
@@ -97,46 +130,74 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     );
   }
 
-  function forkAndClone(data: Loaded): HTMLElement {
-    const original = data.forks.repo;
-    const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
-    projects.value = original.project.id;
-    const suggested = () => (projects.value === original.project.id ? `${original.name}-fork` : original.name);
-    const name = h('input', { class: 'adoc-input adoc-grow', value: suggested(), 'aria-label': 'Name of the fork' });
-    let edited = false;
-    name.addEventListener('input', () => (edited = true), { signal });
-    projects.addEventListener('change', () => !edited && (name.value = suggested()), { signal });
-    const out = h('div', { class: 'adoc-col' });
-    const go = button('Fork and clone', () => {
-      go.disabled = true;
-      const bar = progressBar('Fork and clone');
-      fill(out, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
-      void (async () => {
-        try {
-          const created = await ask({ type: 'forks.create', repo: keyOf(original), projectId: projects.value, name: name.value.trim() });
-          fill(out, bar.el);
-          const task = startTask({ type: 'clone.start', repo: keyOf(created) }, `${page.orgBaseUrl}|${created.project.name}|${created.name}`.toLowerCase());
-          task.onProgress((p) => bar.set(p.percent, progressText(p)), signal);
-          const cloned = await task.result;
-          await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
-          fill(out, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${created.project.name} / ${created.name}, cloned to `, pathText(cloned.path), ' with upstream pointing at the original.'), localCloneActions(cloned.path, signal, { canFetch: true }));
-        } catch (e) {
-          go.disabled = false;
-          fill(out, problemBox(e, signal));
-        }
-      })();
-    }, signal, { primary: true, disabled: !data.companionReady });
-    return h('div', { class: 'adoc-col' }, sub('Fork and clone'), h('div', { class: 'adoc-row' }, projects, name), actions(go), out);
+  /** Clones the fork (made before, or just now) with `upstream` set to the original. */
+  async function cloneFork(original: RepoSummary, fork: RepoSummary): Promise<void> {
+    const task = startTask({ type: 'clone.start', repo: keyOf(fork) }, `${page.orgBaseUrl}|${fork.project.name}|${fork.name}`.toLowerCase());
+    update(() => ({ job: { kind: 'cloning', fork, task } }));
+    task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
+    try {
+      const cloned = await task.result;
+      await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
+      update(() => ({ job: { kind: 'done', fork, path: cloned.path } }));
+    } catch (error) {
+      update(() => ({ job: { kind: 'failed', error, fork } }));
+    }
   }
 
-  function content(state: State): (Node | false)[] {
+  async function forkAndClone(original: RepoSummary): Promise<void> {
+    update(() => ({ job: { kind: 'creating' } }));
+    let fork: RepoSummary;
+    try {
+      fork = await ask({ type: 'forks.create', repo: keyOf(original), projectId: draft.projectId, name: draft.name.trim() });
+    } catch (error) {
+      return update(() => ({ job: { kind: 'failed', error } }));
+    }
+    await cloneFork(original, fork);
+  }
+
+  function forkView(s: Extract<State, { kind: 'ready' }>): HTMLElement {
+    const { data, job } = s;
+    const original = data.forks.repo;
+    const head = sub('Fork and clone');
+    if (job?.kind === 'creating') return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
+    if (job?.kind === 'cloning') {
+      bar = progressBar('Fork and clone');
+      bar.set(job.task.progress?.percent ?? 0, progressText(job.task.progress));
+      return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-muted' }, `Forked into ${job.fork.project.name} / ${job.fork.name}; cloning it…`), bar.el);
+    }
+    if (job?.kind === 'done') {
+      return h('div', { class: 'adoc-col' }, head, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${job.fork.project.name} / ${job.fork.name}, cloned to `, pathText(job.path), ' with upstream pointing at the original.'), localCloneActions(job.path, signal, { canFetch: true }));
+    }
+    if (job?.kind === 'failed' && job.fork) {
+      // The fork exists: trying again clones it, it does not fork a second time.
+      const made = job.fork;
+      return h('div', { class: 'adoc-col' }, head, h('p', { class: 'adoc-good' }, `Forked into ${made.project.name} / ${made.name}.`), problemBox(job.error, signal), actions(button('Clone it', () => void cloneFork(original, made), signal, { primary: true })));
+    }
+    if (!draft.projectId) {
+      draft.projectId = original.project.id;
+      draft.name = `${original.name}-fork`;
+    }
+    const suggested = () => (draft.projectId === original.project.id ? `${original.name}-fork` : original.name);
+    const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
+    projects.value = draft.projectId;
+    const name = h('input', { class: 'adoc-input adoc-grow', value: draft.name, 'aria-label': 'Name of the fork' });
+    name.addEventListener('input', () => ((draft.name = name.value), (draft.edited = true)), { signal });
+    projects.addEventListener('change', () => {
+      draft.projectId = projects.value;
+      if (!draft.edited) name.value = draft.name = suggested();
+    }, { signal });
+    const go = button('Fork and clone', () => void forkAndClone(original), signal, { primary: true, disabled: !data.companionReady });
+    return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-row' }, projects, name), actions(go), job?.kind === 'failed' ? problemBox(job.error, signal) : false);
+  }
+
+  function content(shown: State): (Node | false)[] {
     const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
-    if (state.kind === 'problem') return [title, alertBox(state.message), actions(button('Try again', () => void reload(), signal, { primary: true }))];
-    if (state.kind !== 'ready') return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
-    const { data } = state;
+    if (shown.kind === 'problem') return [title, alertBox(shown.message), actions(button('Try again', () => void reload(), signal, { primary: true }))];
+    if (shown.kind !== 'ready') return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
+    const { data } = shown;
     // The pull request's own fork first.
     const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b)) - Number(isSource(a)));
-    const rows = [...(data.forks.parent ? [remoteRow(data, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(data, f, false))];
+    const rows = [...(data.forks.parent ? [remoteRow(shown, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(shown, f, false))];
     return [
       title,
       sub('Add as a remote of your clone'),
@@ -145,11 +206,10 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
         : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
       rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
-      forkAndClone(data),
+      forkView(shown),
     ];
   }
 
-  let state: State = { kind: 'idle' };
   const panel = popoverToggle({
     trigger,
     owner: host,
@@ -163,12 +223,10 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
   });
 
   async function reload(): Promise<void> {
-    state = { kind: 'loading' };
-    if (panel.current) panel.redraw(content(state));
+    set({ kind: 'loading' });
     const data = await load(repo);
     if (signal.aborted) return;
-    state = typeof data === 'string' ? { kind: 'problem', message: data } : { kind: 'ready', data };
-    if (panel.current) panel.redraw(content(state));
+    set(typeof data === 'string' ? { kind: 'problem', message: data } : { kind: 'ready', data, remotes: new Map() });
   }
   return panel;
 };

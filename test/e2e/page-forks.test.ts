@@ -83,7 +83,7 @@ describe('Forks as remotes', () => {
       mobile.id,
     );
     await world.click(POPOVER, 'button', 'Fork and clone');
-    const done = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Mobile / Platform'), 60_000);
+    const done = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Mobile / Platform, cloned to'), 60_000);
     const forkClone = join(cloneRoot, 'fabrikam/Mobile/Platform');
     expect(done[0]).toContain(forkClone);
     expect(await remotes(forkClone)).toEqual({
@@ -126,6 +126,55 @@ describe('Forks as remotes', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     await page.keyboard.press('Escape');
   }, 90_000);
+
+  it('a fetch that fails after the remote was added offers Fetch again, which does not add the remote twice', async () => {
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Mobile / Platform'));
+    sandbox.services.faults.add({ match: { pathRegex: '/Mobile/_git/Platform/info/refs' }, status: 503, times: 1 });
+    await world.click(POPOVER, 'button[aria-label="Add Mobile/Platform as a remote"]');
+    const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added mobile, but fetching it failed'), 30_000);
+    expect(failed).toContain('Fetch again');
+    expect((await remotes(clone)).mobile).toBe('https://dev.azure.com/fabrikam/Mobile/_git/Platform');
+    await world.click(POPOVER, 'button[aria-label="Fetch mobile again"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added mobile and fetched it.'), 30_000);
+    const { stdout } = await run('git', ['-C', clone, 'branch', '-r']);
+    expect(stdout).toContain('mobile/');
+    await page.keyboard.press('Escape');
+  }, 90_000);
+
+  it('keeps Fork and clone when the panel closes, and a clone that fails after the fork clones it again without forking twice', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const platform = sandbox.store.repository(org, 'Platform', sandbox.store.project(org, 'Platform'))!;
+    const forksBefore = sandbox.store.forksOf(platform).length;
+    const fiber = sandbox.store.projectsOf(org).find((p) => p.name === 'Fabrikam Fiber')!;
+    // The fork's first clone waits, then fails as a server would.
+    sandbox.services.faults.add({ match: { pathRegex: 'Fiber/_git/Platform/info/refs' }, latencyMs: 2500, status: 503, times: 1 });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fork and clone'));
+    await world.run(
+      `(sel, id) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const s = r.querySelector('select'); s.value = id; s.dispatchEvent(new Event('change')); }`,
+      POPOVER,
+      fiber.id,
+    );
+    await world.click(POPOVER, 'button', 'Fork and clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Fabrikam Fiber / Platform; cloning it…'), 30_000);
+    await page.keyboard.press('Escape');
+    await world.click(FORKS, 'button', 'Add remote…');
+    const [reopened] = await world.waitForText(POPOVER, (t) => /cloning it…|Clone it/.test(t[0] ?? ''), 30_000);
+    expect(reopened).toContain('Forked into Fabrikam Fiber / Platform');
+    expect(reopened).not.toContain('Fork and clone\nFork and clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone it'), 30_000);
+    expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
+    await world.click(POPOVER, 'button', 'Clone it');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('cloned to'), 60_000);
+    const forkClone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/Platform');
+    expect(done).toContain(forkClone);
+    expect((await remotes(forkClone)).upstream).toBe('https://dev.azure.com/fabrikam/_git/Platform');
+    expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
+    await page.keyboard.press('Escape');
+  }, 120_000);
 
   it('looks like the page in the dark theme too', async () => {
     await sandboxSwitch(page, 'theme', 'dark', '/fabrikam/_git/Platform');
