@@ -32,6 +32,8 @@ type State =
   /** `hasProfile`: known once the plan is (a clone from an earlier view may run before it is). */
   | { kind: 'cloning'; task: CloneTask; hasProfile?: boolean }
   | { kind: 'cloned'; path: string; branch: string | null }
+  /** The person's own Cancel: not a failure. */
+  | { kind: 'cancelled' }
   | { kind: 'failed'; error: ReplyError; hasProfile: boolean };
 
 type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
@@ -83,6 +85,8 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     }
     case 'cloned':
       return { nodes: [title(`Cloned ${repo}`), h('p', { class: 'adoc-good', role: 'status' }, `Cloned ${state.branch ?? 'the default branch'} into `, pathText(state.path)), localCloneActions(state.path, signal)] };
+    case 'cancelled':
+      return { nodes: [title(`Clone ${repo}`), h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled: nothing was left behind.'), actions(button('Clone again', act.reload, signal, { primary: true }), button('Close', act.close, signal))] };
     case 'failed':
       return { nodes: [title(`Clone ${repo}`), failure(state.error, state.hasProfile, act, signal)] };
     case 'noCompanion': {
@@ -207,7 +211,10 @@ export const attach: Attach = (drawn, { signal, page }) => {
     }, signal);
     task.result.then(
       (data): State => ({ kind: 'cloned', path: data.path, branch: data.branch }),
-      (e: unknown): State => ({ kind: 'failed', error: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, hasProfile: state.kind === 'cloning' ? (state.hasProfile ?? true) : true }),
+      (e: unknown): State =>
+        e instanceof AskError && e.code === 'companion.CANCELLED'
+          ? { kind: 'cancelled' }
+          : { kind: 'failed', error: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, hasProfile: state.kind === 'cloning' ? (state.hasProfile ?? true) : true },
     ).then((next) => {
       if (!signal.aborted) set(next);
     });

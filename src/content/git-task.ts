@@ -75,13 +75,20 @@ export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: 
   return task;
 }
 
-/** How a task ended, as a panel shows it: a clone with uncommitted changes is not a failure but a choice (a worktree). */
-export type TaskOutcome<T extends TaskType> = { kind: 'done'; result: Answers[T] } | { kind: 'dirty'; message: string } | { kind: 'failed'; message: string };
+/**
+ * How a task ended, as a panel shows it: a clone with uncommitted changes is not a failure but a
+ * choice (a worktree), and the person's own Cancel is not a failure either.
+ */
+export type TaskOutcome<T extends TaskType> = { kind: 'done'; result: Answers[T] } | { kind: 'dirty'; message: string } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
 
 export const outcomeOf = <T extends TaskType>(task: GitTask<T>): Promise<TaskOutcome<T>> =>
   task.result.then(
     (result): TaskOutcome<T> => ({ kind: 'done', result }),
-    (e: unknown): TaskOutcome<T> => (e instanceof AskError && e.code === 'companion.WORKTREE_DIRTY' ? { kind: 'dirty', message: problemText(e) } : { kind: 'failed', message: problemText(e) }),
+    (e: unknown): TaskOutcome<T> => {
+      const code = e instanceof AskError ? e.code : undefined;
+      if (code === 'companion.WORKTREE_DIRTY') return { kind: 'dirty', message: problemText(e) };
+      return code === 'companion.CANCELLED' ? { kind: 'cancelled' } : { kind: 'failed', message: problemText(e) };
+    },
   );
 
 const PHASE_WORDS: Record<string, string> = {

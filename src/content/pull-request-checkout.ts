@@ -36,6 +36,7 @@ type State =
   | { kind: 'done'; result: PullRequestCheckout }
   /** The clone has uncommitted changes: nothing was touched, a worktree is offered. */
   | { kind: 'dirty'; message: string; mode: Mode }
+  | { kind: 'cancelled' }
   | { kind: 'failed'; message: string };
 
 type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
@@ -97,6 +98,8 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
         ],
       };
     }
+    case 'cancelled':
+      return { nodes: [title(`Pull request ${id}`), h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled: nothing was made, and your clone is as it was.'), actions(button('Check it out', act.reload, signal, { primary: true }), button('Close', act.close, signal))] };
     case 'failed':
       return { nodes: [title(`Pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal, { primary: true }))] };
     case 'ready': {

@@ -189,6 +189,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
           alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`),
           actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
         ];
+      case 'cancelled':
+        return [...steps, h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => checkout(result, false), signal, { primary: true }), button('Close', () => panel.close(), signal))];
       case 'failed':
         return [...steps, alertBox(`Checking it out failed: ${co.message}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
     }
