@@ -55,7 +55,7 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     onActivate(dismiss, () => life.abort(), life.signal);
     const panel = h(
       'div',
-      { class: 'adoc-panel', role: 'dialog', 'aria-label': `Azure DevOps Companion: ${VERB[m.action]}` },
+      { class: 'adoc-panel', role: 'dialog', tabindex: -1, 'aria-label': `Azure DevOps Companion: ${VERB[m.action]}` },
       h('h2', { class: 'adoc-title' }, VERB[m.action]),
       h('p', null, describe(m)),
       feature ? slot : h('p', { class: 'adoc-muted' }, 'This version of the browser extension cannot do that yet.'),
@@ -67,6 +67,10 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     // The feature draws its own button, which opens its own panel (plan, companion checks, progress).
     const drawn = feature?.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true });
     if (drawn) slot.append(drawn);
+    // The person chose this in Azure DevOps' menu: the focus comes along, and Escape dismisses it.
+    host.addEventListener('keydown', (e) => e.key === 'Escape' && life.abort(), { signal: life.signal });
+    // The dialog itself takes it (the feature's button sits in a closed root of its own): Tab goes on to that button.
+    panel.focus();
   }
 
   window.addEventListener(

@@ -154,7 +154,10 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     await openMenu('#__bolt-header-command-bar-menu-button');
     const panel = await choose('clone-repository', 'platform-tools, branch main');
     expect(panel).toContain('Clone to desktop');
-    await world.click(HANDOFF, 'button', 'Dismiss');
+    // The dialog has the focus the menu had, and Escape dismisses it.
+    const focused = await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.getAttribute('role') ?? null`, HANDOFF);
+    expect(focused).toBe('dialog');
+    await page.keyboard.press('Escape');
     await world.waitForText(HANDOFF, (t) => t.length === 0);
   }, 60_000);
 
