@@ -1,6 +1,7 @@
 import { AskError } from '../shared/ask';
 import { ask } from './ask';
-import type { CompanionStatus, OptionsSection, PageContextAnswer } from '../shared/messages';
+import type { CompanionStatus, PageContextAnswer } from '../shared/messages';
+import { nextStepFor, type NextStep } from '../shared/next-step';
 
 /**
  * What the features ask the background about the page over and over: which profile serves it and
@@ -39,22 +40,10 @@ export function problemText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Where in Options a failure is fixed, and the button's words for it. */
-export type NextStep = readonly [label: string, section: OptionsSection];
+export type { NextStep };
 
-/**
- * The Options button for a failure that trying again cannot fix: no account for this organization,
- * a token refused or lacking a scope, a Microsoft sign-in that lapsed, or no clone folder.
- */
-export function nextStepOf(e: unknown): NextStep | undefined {
-  const code = e instanceof AskError ? e.code : undefined;
-  if (code === 'NO_PROFILE' || code === 'signInPage') return ['Add an account', 'accounts'];
-  if (code === 'unauthorized' || code === 'forbidden') return ['Update the token', 'profiles'];
-  if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
-  if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
-  if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
-  return undefined;
-}
+/** The Options button for a failure trying again cannot fix (see nextStepFor). */
+export const nextStepOf = (e: unknown): NextStep | undefined => nextStepFor(e instanceof AskError ? e.code : undefined);
 
 /** A random id for a task the page can cancel. */
 export const taskId = () => crypto.randomUUID();

@@ -2,6 +2,7 @@ import { ask } from '../shared/ask';
 import type { PullRequestSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
+import { FixButton } from './fix-button';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
@@ -16,6 +17,7 @@ export function PullRequestsTab(props: { profile: Profile }) {
   if (error) {
     return (
       <ErrorNote error={error} title="Could not list your pull requests">
+        <FixButton error={error} />
         <button type="button" onClick={retry}>
           Try again
         </button>

@@ -3,6 +3,7 @@ import type { LocalClone } from '../shared/host-protocol';
 import type { RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
+import { FixButton } from './fix-button';
 import { Highlighted } from '../shared/ui/highlighted';
 import { ProjectAvatar } from '../shared/ui/project-avatar';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -221,8 +222,8 @@ export function RepositoriesTab(props: {
         {live && failed.length > 0 && shownLists.length > 0 && (
           <>
             {' '}
-            <span class="problem" title={failed[0]!.repos.error!.message}>
-              Could not list {failed.map((o) => o.org.organization).join(', ')}.
+            <span class="problem">
+              Could not list {failed.map((o) => o.org.organization).join(', ')}: {failed[0]!.repos.error!.message}
             </span>{' '}
             <button type="button" class="link small" onClick={retry}>
               Try again
@@ -232,9 +233,7 @@ export function RepositoriesTab(props: {
         {refreshError && (
           <>
             {' '}
-            <span class="problem" title={refreshError.message}>
-              Could not refresh.
-            </span>{' '}
+            <span class="problem">Could not refresh: {refreshError.message}</span>{' '}
             <button type="button" class="link small" onClick={retry}>
               Try again
             </button>
@@ -244,6 +243,7 @@ export function RepositoriesTab(props: {
       <div class="list-frame">
         {live && shownLists.length === 0 && failed.length > 0 ? (
           <ErrorNote error={failed[0]!.repos.error!} title="Could not list repositories">
+            <FixButton error={failed[0]!.repos.error} />
             <button type="button" onClick={retry}>
               Try again
             </button>

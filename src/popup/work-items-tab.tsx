@@ -4,6 +4,7 @@ import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { FixButton } from './fix-button';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { openTab } from './open';
@@ -22,6 +23,7 @@ export function WorkItemsTab(props: { profile: Profile }) {
   if (error) {
     return (
       <ErrorNote error={error} title="Could not list your work items">
+        <FixButton error={error} />
         <button type="button" onClick={retry}>
           Try again
         </button>
@@ -92,6 +94,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   if (plan.error) {
     return (
       <ErrorNote error={plan.error} title="Cannot start work">
+        <FixButton error={plan.error} />
         <button type="button" class="small" onClick={plan.retry}>
           Try again
         </button>
@@ -207,7 +210,11 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
           <input type="checkbox" checked={setToActive} onChange={(e) => setActive(e.currentTarget.checked)} /> Set to {p.activeState}
         </label>
       )}
-      {step.failed && <ErrorNote error={step.failed} title="Nothing was created" />}
+      {step.failed && (
+        <ErrorNote error={step.failed} title="Nothing was created">
+          <FixButton error={step.failed} />
+        </ErrorNote>
+      )}
       <button type="submit" class="primary small" disabled={!repo || !!problem}>
         Create branch and check out
       </button>

@@ -220,4 +220,20 @@ describe('popup: pull requests', () => {
     expect((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'groups.list' }))) as unknown).toMatchObject({ ok: true, data: { groups: [] } });
     await options.close();
   });
+
+  it('a revoked token: the tab says so and its button opens the profile in Options, where the token is replaced', async () => {
+    const pat = sandbox.store.pats.get(sandbox.pats.fabrikam!)!;
+    pat.revoked = true;
+    try {
+      const popup = await openPopup(session);
+      await openTab(popup, 'prs');
+      const note = await waitForText(popup, '[role="alert"]', 'Could not list your pull requests', 30_000);
+      expect(note).toContain('rejected');
+      const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#profiles'), { timeout: 10_000 });
+      await popup.locator('::-p-text(Update the token)').click();
+      await opened;
+    } finally {
+      pat.revoked = false;
+    }
+  });
 });

@@ -215,7 +215,8 @@ describe('popup: repositories', () => {
     await waitForList(popup);
     const all = listedFor('fabrikam', 'contoso', 'DefaultCollection');
     expect(await listedRepos(popup)).toEqual(all);
-    await waitForText(popup, '.status', 'Could not refresh.', 30_000);
+    // The reason is on screen, not only in a tooltip.
+    expect(await waitForText(popup, '.status', 'Could not refresh: ', 30_000)).toContain('HTTP 503');
     expect(await listedRepos(popup)).toEqual(all);
 
     sandbox.services.faults.clear();

@@ -1,0 +1,17 @@
+import type { OptionsSection } from './messages';
+
+/** Where in Options a failure is fixed, and the button's words for it. */
+export type NextStep = readonly [label: string, section: OptionsSection];
+
+/**
+ * The Options button for a failure that trying again cannot fix: no account for this organization,
+ * a token refused or lacking a scope, a Microsoft sign-in that lapsed, or no clone folder.
+ */
+export function nextStepFor(code: string | undefined): NextStep | undefined {
+  if (code === 'NO_PROFILE' || code === 'signInPage') return ['Add an account', 'accounts'];
+  if (code === 'unauthorized' || code === 'forbidden') return ['Update the token', 'profiles'];
+  if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
+  if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
+  if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
+  return undefined;
+}
