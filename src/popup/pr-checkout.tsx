@@ -2,13 +2,14 @@ import { useState } from 'preact/hooks';
 import { ask, askWithProgress } from '../shared/ask';
 import type { CloneProgress, PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { FixButton } from './fix-button';
 
 type State =
   | { kind: 'idle' }
   | { kind: 'running'; taskId: string; percent: number; phase?: string | undefined }
   | { kind: 'done'; result: PullRequestCheckout }
   | { kind: 'dirty'; message: string; mode: 'branch' | 'merge' }
-  | { kind: 'failed'; error: ReplyError };
+  | { kind: 'failed'; error: ReplyError; mode: 'branch' | 'merge'; worktree: boolean };
 
 const isProgress = (e: unknown): e is CloneProgress => typeof e === 'object' && e !== null && typeof (e as CloneProgress).percent === 'number';
 
@@ -33,7 +34,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
         const error = toReplyError(e);
         if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
         else if (error.code === 'companion.CANCELLED') setState({ kind: 'idle' });
-        else setState({ kind: 'failed', error });
+        else setState({ kind: 'failed', error, mode, worktree });
       });
   };
   const open = (path: string, target: 'folder' | 'editor') => {
@@ -92,6 +93,10 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
       )}
       {state.kind === 'failed' && (
         <ErrorNote error={state.error} title="The checkout did not finish">
+          <FixButton error={state.error} />
+          <button type="button" onClick={() => run(state.mode, state.worktree)}>
+            Try again
+          </button>
           <button type="button" onClick={() => setState({ kind: 'idle' })}>
             Dismiss
           </button>

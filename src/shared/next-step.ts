@@ -5,11 +5,14 @@ export type NextStep = readonly [label: string, section: OptionsSection];
 
 /**
  * The Options button for a failure that trying again cannot fix: no account for this organization,
- * a token refused or lacking a scope, a Microsoft sign-in that lapsed, or no clone folder.
+ * a token refused or lacking a scope (by Azure DevOps, or by git), a Microsoft sign-in that lapsed,
+ * no companion, or no clone folder.
  */
 export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'NO_PROFILE' || code === 'signInPage') return ['Add an account', 'accounts'];
-  if (code === 'unauthorized' || code === 'forbidden') return ['Update the token', 'profiles'];
+  if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED') return ['Update the token', 'profiles'];
+  if (code === 'companion.NO_CREDENTIAL_HELPER') return ['Add a token', 'accounts'];
+  if (code === 'companion.missing' || code === 'companion.outdated') return ['Set up the companion', 'companion'];
   if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
   if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];

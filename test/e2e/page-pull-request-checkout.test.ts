@@ -174,7 +174,12 @@ describe('Check out a pull request from the popup', () => {
     await popup.waitForSelector(`${row} .pr-checkout button`, { timeout: 30_000 });
     await popup.locator(`${row} .pr-checkout button[title^="The merge preview"]`).click();
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('nothing was touched'), { timeout: 60_000 }, row);
+    // A server error first: the failure offers Try again, which runs the same checkout (into a worktree).
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, status: 500, times: 1 });
     await popup.locator(`${row} .pr-checkout .note button`).click();
+    await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('The checkout did not finish'), { timeout: 60_000 }, row);
+    sandbox.services.faults.clear();
+    await popup.locator(`${row} .pr-checkout .note ::-p-text(Try again)`).click();
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('Checked out the merge preview'), { timeout: 90_000 }, row);
     const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}-merge`);
     expect(await popup.$eval(row, (li) => li.textContent)).toContain(worktree);

@@ -15,6 +15,10 @@ describe('nextStepOf', () => {
     ['oauth.invalidGrant', ['Sign in again', 'accounts']],
     ['oauthDisabled', ['Add a token', 'accounts']],
     ['companion.NO_CLONE_ROOT', ['Choose a clone folder', 'companion']],
+    ['companion.AUTH_FAILED', ['Update the token', 'profiles']],
+    ['companion.NO_CREDENTIAL_HELPER', ['Add a token', 'accounts']],
+    ['companion.missing', ['Set up the companion', 'companion']],
+    ['companion.outdated', ['Set up the companion', 'companion']],
   ])('%s → %j', (code, step) => expect(nextStepOf(failure(code))).toEqual(step));
 
   it('offers nothing where trying again is the step (a network fault, a 429, a server error, anything thrown)', () => {
