@@ -30,6 +30,8 @@ export function Popup(props: { start: Startup }) {
   const [state, setState] = useState<ProfilesAnswer>();
   const [error, setError] = useState<ReplyError>();
   const [switching, setSwitching] = useState(false);
+  /** A switch that failed: the popup stays on the profile it had, with the reason above it. */
+  const [switchError, setSwitchError] = useState<ReplyError>();
   // Every popup opens on the repository search (focus in it); switching profile keeps the tab.
   const [tab, setTab] = useState<TabId>('repos');
 
@@ -43,10 +45,11 @@ export function Popup(props: { start: Startup }) {
   const switchTo = async (id: string) => {
     setSwitched(true);
     setSwitching(true);
+    setSwitchError(undefined);
     try {
       setState(await ask({ type: 'profiles.setActive', id }));
     } catch (e) {
-      setError(toReplyError(e));
+      setSwitchError(toReplyError(e));
     } finally {
       setSwitching(false);
     }
@@ -83,6 +86,13 @@ export function Popup(props: { start: Startup }) {
   if (!active) return <ConnectAccount />;
   return (
     <Shell title={TITLE} header={<ProfileSwitcher profiles={state.profiles} activeId={active.id} busy={switching} onChange={(id) => void switchTo(id)} />}>
+      {switchError && (
+        <ErrorNote error={switchError} title="Could not switch the profile">
+          <button type="button" onClick={() => setSwitchError(undefined)}>
+            Dismiss
+          </button>
+        </ErrorNote>
+      )}
       {/* Keyed by profile: switching starts every tab afresh for the new organization. */}
       <Workspace
         key={active.id}

@@ -236,4 +236,16 @@ describe('popup: pull requests', () => {
       pat.revoked = false;
     }
   });
+
+  it('a profile switch that fails keeps the popup on its profile, with the reason above it', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('#profile-switcher');
+    // Removed in Options while this popup was open.
+    await helper.evaluate((id) => chrome.runtime.sendMessage({ type: 'profiles.remove', id }), profiles.contoso!.id);
+    await popup.select('#profile-switcher', profiles.contoso!.id);
+    const note = await waitForText(popup, '[role="alert"]', 'Could not switch the profile', 15_000);
+    expect(note).not.toContain('could not start');
+    expect(await popup.$('#tab-repos')).not.toBeNull();
+    await popup.close();
+  });
 });
