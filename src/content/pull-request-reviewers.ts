@@ -169,6 +169,23 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     }
   }
 
+  /** The choices made on the create page, added now; those that failed stay offered, not dropped. */
+  async function addQueued(people: (Person & { isRequired: boolean })[], pr: number): Promise<void> {
+    const left: typeof people = [];
+    for (const isRequired of [true, false]) {
+      const some = people.filter((p) => p.isRequired === isRequired);
+      if (some.length && !(await add({ people: some, isRequired }, pr))) left.push(...some);
+    }
+    if (signal.aborted) return;
+    if (!left.length) return fill(queued);
+    fill(
+      queued,
+      sub('Chosen before the pull request existed, not added yet'),
+      h('ul', { class: 'adoc-list' }, left.map((p) => h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false))),
+      actions(button('Add them again', () => void addQueued(left, pr), signal, { primary: true })),
+    );
+  }
+
   void (async () => {
     const { profile } = await pageContext.get().catch(() => ({ profile: undefined }));
     if (signal.aborted) return;
@@ -207,10 +224,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
         const queue = pending;
         if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {
           pending = undefined;
-          for (const isRequired of [true, false]) {
-            const people = queue.people.filter((p) => p.isRequired === isRequired);
-            if (people.length) await add({ people, isRequired }, summary.id);
-          }
+          await addQueued(queue.people, summary.id);
         }
       } catch (e) {
         fill(votes, alertBox(problemText(e)));

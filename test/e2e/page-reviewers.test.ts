@@ -4,6 +4,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import type { PullRequest } from '../../sandbox/store';
 import { ask, launch, type Session } from './harness';
 import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { patAuthorization } from '../../sandbox/testing';
 
 /**
  * Reviewer helpers on the sandbox's pull request pages: the vote summary, a suggested reviewer,
@@ -151,6 +152,38 @@ describe('Reviewer helpers', () => {
     // The new pull request's page draws its list after the reviewers were added.
     await page.reload({ waitUntil: 'domcontentloaded' });
     await expect.poll(() => shown(), { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
+  });
+
+  it('on the create page, keeps the choices that could not be added once the pull request exists, and adds them again', async () => {
+    // A branch of its own, made with the REST API as a push would.
+    const source = 'users/ada/reviewers-again';
+    const rest = (path: string, init: RequestInit = {}) =>
+      sandbox.fetch(`https://dev.azure.com/fabrikam/Platform/_apis/git/repositories/Platform${path}`, {
+        ...init,
+        headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json', 'content-type': 'application/json' },
+      });
+    const heads = (await (await rest('/refs?filter=heads/main&api-version=7.1')).json()) as { value: { name: string; objectId: string }[] };
+    const tip = heads.value.find((r) => r.name === 'refs/heads/main')!.objectId;
+    const made = await rest('/refs?api-version=7.1', { method: 'POST', body: JSON.stringify([{ name: `refs/heads/${source}`, oldObjectId: '0'.repeat(40), newObjectId: tip }]) });
+    expect(made.status).toBe(200);
+
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=${source}&targetRef=main`, { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    // Azure DevOps fails the first attempt to add them.
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, status: 500 });
+    await page.click('.repos-pr-create-form button[type=submit]');
+    await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+    const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+    const [left] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('not added yet'), 20_000);
+    expect(left).toContain('Ken Thompson');
+    expect(left).toContain('Margaret Hamilton');
+    expect(sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id)).not.toContain(user('ken').id);
+    sandbox.services.faults.clear();
+    await world.click(HELPER, 'button', 'Add them again');
+    const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
+    await expect.poll(created, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
+    await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('not added yet'));
   });
 
   it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
