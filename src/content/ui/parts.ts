@@ -16,7 +16,6 @@ export function button(label: string, action: () => void, signal: AbortSignal, o
   return b;
 }
 
-/** A read-only value with a Copy button (clone URLs, the install command). */
 /** Cancel for a running task: it says so at once and cannot be pressed twice. */
 export function cancelButton(cancel: () => Promise<unknown>, signal: AbortSignal): HTMLButtonElement {
   const b = button('Cancel', () => {
@@ -27,6 +26,7 @@ export function cancelButton(cancel: () => Promise<unknown>, signal: AbortSignal
   return b;
 }
 
+/** A read-only value with a Copy button (clone URLs, the install command). */
 export function copyField(label: string, value: string, signal: AbortSignal): HTMLElement {
   const field = h('input', { class: 'adoc-input adoc-mono adoc-grow', readonly: true, value, 'aria-label': label });
   const status = h('span', { class: 'adoc-sr', role: 'status' });
