@@ -182,6 +182,12 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
     setPrRepo(repo);
     select('new-pr');
   };
+  // The two forms stay mounted, hidden, once opened: another tab and back keeps what was written.
+  const [opened, setOpened] = useState<readonly TabId[]>([]);
+  useEffect(() => {
+    if ((tab === 'new-repo' || tab === 'new-pr') && !opened.includes(tab)) setOpened([...opened, tab]);
+  }, [tab]);
+  const form = (id: TabId) => tab === id || opened.includes(id);
   return (
     <>
       <Tabs tabs={TABS} selected={tab} onSelect={select} label="Popup sections" />
@@ -201,10 +207,18 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
         )}
         {profile && repos && (
           <>
-            {tab === 'new-repo' && <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />}
+            {form('new-repo') && (
+              <div hidden={tab !== 'new-repo'}>
+                <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />
+              </div>
+            )}
             {tab === 'prs' && <PullRequestsTab profile={profile} />}
             {tab === 'work' && <WorkItemsTab profile={profile} />}
-            {tab === 'new-pr' && <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={cloned} initialRepo={prRepo} />}
+            {form('new-pr') && (
+              <div hidden={tab !== 'new-pr'}>
+                <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={cloned} initialRepo={prRepo} />
+              </div>
+            )}
           </>
         )}
       </div>

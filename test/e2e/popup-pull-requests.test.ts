@@ -237,6 +237,24 @@ describe('popup: pull requests', () => {
     }
   });
 
+  it('keeps a half-written pull request and repository while another tab is open', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await popup.type('#pr-description', 'Why this change: the retry policy.');
+    await openTab(popup, 'new-repo');
+    await popup.waitForSelector('#new-repo-name');
+    await popup.type('#new-repo-name', 'half-written');
+    await openTab(popup, 'prs');
+    await popup.waitForSelector('#prs-created-heading');
+    await openTab(popup, 'new-pr');
+    expect(await popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value)).toBe('Why this change: the retry policy.');
+    expect(await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).placeholder)).toContain('Platform');
+    await openTab(popup, 'new-repo');
+    expect(await popup.$eval('#new-repo-name', (i) => (i as HTMLInputElement).value)).toBe('half-written');
+    await popup.close();
+  });
+
   it('a profile switch that fails keeps the popup on its profile, with the reason above it', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#profile-switcher');
