@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addPatProfile, finishOAuth, startOAuth, type AccountDeps } from '../../src/background/accounts';
-import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
+import { addPatProfile, finishOAuth, startOAuth } from '../../src/background/accounts';
+import { memoryKeyValue } from '../../src/background/profile-store';
+import { accountDeps } from './account-deps';
 import { PROFILE_SECRET } from '../../src/shared/storage-keys';
 
 /**
@@ -29,22 +30,7 @@ function rig() {
     if (url.pathname.endsWith('/_apis/connectionData')) return json({ authenticatedUser: { id: user.id, providerDisplayName: user.name }, instanceId: 'i1' });
     throw new Error(`unexpected ${url}`);
   }) as typeof globalThis.fetch;
-  let ids = 0;
-  const deps: AccountDeps = {
-    store: createProfileStore(local),
-    session: memoryKeyValue(),
-    fetch,
-    now: () => 1_000,
-    newId: () => `id${++ids}`,
-    oauthConfig: async () => ({ clientId: 'client-1', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
-    oauth: {
-      redirectUrl: 'https://abc.chromiumapp.org/',
-      launchWebAuthFlow: async ({ url }) => {
-        const asked = new URL(url).searchParams;
-        return `${asked.get('redirect_uri')}?${new URLSearchParams({ code: 'code-1', state: asked.get('state') ?? '' })}`;
-      },
-    },
-  };
+  const deps = accountDeps(fetch, { local });
   return { deps, store: deps.store, local };
 }
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finishOAuth, startOAuth, type AccountDeps } from '../../src/background/accounts';
+import { finishOAuth, startOAuth } from '../../src/background/accounts';
+import { accountDeps } from './account-deps';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
 import { Profile } from '../../src/shared/profile';
 import * as registry from '../../src/shared/storage-keys';
@@ -214,22 +215,7 @@ describe('secrets are stored only under keys the registry marks secret', () => {
       if (url.pathname.endsWith('/_apis/connectionData')) return json({ authenticatedUser: { id: 'u1' }, instanceId: 'i1' });
       throw new Error(`unexpected ${url}`);
     }) as typeof globalThis.fetch;
-    let ids = 0;
-    const deps: AccountDeps = {
-      store: createProfileStore(local),
-      session,
-      fetch,
-      now: () => 1_000,
-      newId: () => `id${++ids}`,
-      oauthConfig: async () => ({ clientId: 'client-1', tenant: 'organizations', authority: 'https://login.microsoftonline.com' }),
-      oauth: {
-        redirectUrl: 'https://abc.chromiumapp.org/',
-        launchWebAuthFlow: async ({ url }) => {
-          const asked = new URL(url).searchParams;
-          return `${asked.get('redirect_uri')}?${new URLSearchParams({ code: 'code-1', state: asked.get('state') ?? '' })}`;
-        },
-      },
-    };
+    const deps = accountDeps(fetch, { local, session });
     const started = await startOAuth(deps);
     expect(keysHoldingTokens(session)).toEqual([`pendingSignIn:${started.pending}`]);
     const { profile } = await finishOAuth(started.pending, 'fabrikam', deps);
