@@ -108,7 +108,7 @@ describe('Azure DevOps pages with no setup', () => {
       mobile.id,
     );
     await world.click(POPOVER, 'button', 'Fork and clone');
-    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Mobile / Platform'), 60_000);
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Mobile / Platform, cloned to'), 60_000);
     const forkClone = clone.replace('/fabrikam/Platform/Platform', '/fabrikam/Mobile/Platform');
     expect(done).toContain(forkClone);
     expect(await remotes(forkClone)).toEqual({
