@@ -1,5 +1,5 @@
 import { ask, askWithProgress } from './ask';
-import { AskError } from '../shared/ask';
+import { AskError, isProgress } from '../shared/ask';
 import type { Answers, CloneProgress, PageRequest } from '../shared/messages';
 import { problemText, taskId } from './session';
 
@@ -27,11 +27,6 @@ const running = new Map<string, GitTask<TaskType>>();
 
 /** The task of this type running under `key`, if one is. */
 export const runningTask = <T extends TaskType>(type: T, key: string): GitTask<T> | undefined => running.get(`${type}|${key}`) as GitTask<T> | undefined;
-
-// host-protocol's PROGRESS_PHASES, written out: importing it would bring zod into the page.
-const PHASES = new Set(['counting', 'compressing', 'receiving', 'resolving', 'checkout']);
-const isProgress = (e: unknown): e is CloneProgress =>
-  typeof e === 'object' && e !== null && PHASES.has(String((e as CloneProgress).phase)) && typeof (e as CloneProgress).percent === 'number';
 
 /** Starts `request`; with a `key`, the task is kept under it until it ends. */
 export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: T }, key?: string): GitTask<T> {

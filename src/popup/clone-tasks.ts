@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ask, askWithProgress } from '../shared/ask';
+import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { CloneData } from '../shared/host-protocol';
-import type { CloneProgress, ReplyError, RepoSummary } from '../shared/messages';
+import type { ReplyError, RepoSummary } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 
 export interface CloneTask {
@@ -12,9 +12,6 @@ export interface CloneTask {
   result?: CloneData;
   error?: ReplyError;
 }
-
-const isProgress = (e: unknown): e is CloneProgress =>
-  typeof e === 'object' && e !== null && typeof (e as CloneProgress).percent === 'number' && typeof (e as CloneProgress).phase === 'string';
 
 /** Clones started from the popup, by repository id, with their progress; each through its repository's profile. */
 export function useCloneTasks() {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ask, askWithProgress } from '../shared/ask';
-import type { CloneProgress, PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
+import { ask, askWithProgress, isProgress } from '../shared/ask';
+import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
 
@@ -10,8 +10,6 @@ type State =
   | { kind: 'done'; result: PullRequestCheckout }
   | { kind: 'dirty'; message: string; mode: 'branch' | 'merge' }
   | { kind: 'failed'; error: ReplyError; mode: 'branch' | 'merge'; worktree: boolean };
-
-const isProgress = (e: unknown): e is CloneProgress => typeof e === 'object' && e !== null && typeof (e as CloneProgress).percent === 'number';
 
 /**
  * "Check out" for one pull request of the popup's lists: its branch (or merge preview) in the

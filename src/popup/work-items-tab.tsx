@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ask, askWithProgress } from '../shared/ask';
+import { ask, askWithProgress, isProgress } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
@@ -81,7 +81,6 @@ type Step =
   | { kind: 'working' }
   | { kind: 'created'; result: StartWorkResult; checkout: Checkout; linking?: 'running' | ReplyError };
 
-const percentOf = (e: unknown) => (typeof e === 'object' && e !== null && typeof (e as { percent?: unknown }).percent === 'number' ? (e as { percent: number }).percent : undefined);
 
 function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const { item, profile } = props;
@@ -114,7 +113,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const checkOut = async (result: StartWorkResult) => {
     update({ kind: 'running' });
     const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}` } as const;
-    await askWithProgress(request, (e) => update({ kind: 'running', percent: percentOf(e) })).then(
+    await askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent })).then(
       (done) => update({ kind: 'done', result: done }),
       (e: unknown) => update({ kind: 'failed', error: toReplyError(e) }),
     );

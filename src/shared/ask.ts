@@ -1,4 +1,4 @@
-import type { Answers, Reply, ReplyError, Request } from './messages';
+import type { Answers, CloneProgress, Reply, ReplyError, Request } from './messages';
 
 /** A failed request, as the background explained it. */
 export class AskError extends Error {
@@ -23,6 +23,13 @@ export async function ask<R extends Request>(request: R): Promise<Answers[R['typ
   if (!reply.ok) throw new AskError(reply.error);
   return reply.data;
 }
+
+// host-protocol's PROGRESS_PHASES, written out: importing it would bring zod into the page and the popup.
+const PHASES = new Set(['counting', 'compressing', 'receiving', 'resolving', 'checkout']);
+
+/** A progress event of git's (what askWithProgress reports for clones and checkouts). */
+export const isProgress = (e: unknown): e is CloneProgress =>
+  typeof e === 'object' && e !== null && PHASES.has(String((e as CloneProgress).phase)) && typeof (e as CloneProgress).percent === 'number';
 
 /**
  * For long tasks: asks through a port so the background can report progress while it works.
