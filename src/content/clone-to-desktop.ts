@@ -11,7 +11,7 @@ import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, progressBar, retryActions } from './ui/parts';
 
 type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
@@ -76,7 +76,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')] };
     case 'problem':
-      return { nodes: [title(`Clone ${repo}`), alertBox(state.message), actions(state.next && optionsButton(...state.next, signal, { primary: true }), button('Try again', act.reload, signal))] };
+      return { nodes: [title(`Clone ${repo}`), alertBox(state.message), retryActions(state.next, act.reload, signal)] };
     case 'cloning': {
       const { task } = state;
       const bar = progressBar(`Cloning ${repo}`);

@@ -9,7 +9,7 @@ import { repoKeyOf } from './repo-on-page';
 import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, cancelButton, facts, optionsButton, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, facts, optionsButton, progressBar, retryActions } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -76,7 +76,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')] };
     case 'problem':
-      return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), actions(state.next && optionsButton(...state.next, signal, { primary: true }), button('Try again', act.reload, signal))] };
+      return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), retryActions(state.next, act.reload, signal)] };
     case 'noCompanion':
       return { nodes: [setupTitle(state.setup, 'Checking out a pull request'), ...installSteps(state.setup, signal), actions(optionsButton('Open the setup steps', 'companion', signal))] };
     case 'running': {

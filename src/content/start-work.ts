@@ -6,7 +6,7 @@ import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, cancelButton, optionsButton, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, optionsButton, progressBar, retryActions } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -201,7 +201,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'loading':
         return [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')];
       case 'problem':
-        return [title('Start work'), alertBox(state.message), actions(state.next && optionsButton(...state.next, signal, { primary: true }), button('Try again', () => void load(), signal))];
+        return [title('Start work'), alertBox(state.message), retryActions(state.next, () => void load(), signal)];
       case 'ready':
         return form(state);
       case 'creating':

@@ -1,5 +1,6 @@
 import { ask } from '../ask';
 import type { OptionsSection } from '../../shared/messages';
+import type { NextStep } from '../../shared/next-step';
 import { avatarColor, initials } from '../../shared/ui/avatar';
 import { copyText } from '../../shared/ui/clipboard';
 import { GCM_INSTALL_URL } from '../../shared/git-help';
@@ -80,6 +81,11 @@ export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
     );
   }
   return box;
+}
+
+/** After a failure: the Options button that fixes it where trying again cannot (`next`), then Try again. */
+export function retryActions(next: NextStep | undefined, retry: () => void, signal: AbortSignal): HTMLElement {
+  return actions(next && optionsButton(...next, signal, { primary: true }), button('Try again', retry, signal));
 }
 
 /** A button that opens the extension's Options at a section. */
