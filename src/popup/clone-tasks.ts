@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { CloneData } from '../shared/host-protocol';
-import type { ReplyError, RepoSummary } from '../shared/messages';
+import type { CloneTaskView, ReplyError, RepoSummary } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 
 export interface CloneTask {
@@ -13,26 +13,61 @@ export interface CloneTask {
   error?: ReplyError;
 }
 
-/** Clones started from the popup, by repository id, with their progress; each through its repository's profile. */
+const fromBoard = (t: CloneTaskView): CloneTask => ({
+  taskId: t.taskId,
+  state: t.state,
+  percent: t.state === 'done' ? 100 : (t.progress?.percent ?? 0),
+  ...(t.progress ? { phase: t.progress.phase } : {}),
+  ...(t.result ? { result: t.result } : {}),
+  ...(t.error ? { error: t.error } : {}),
+});
+
+/**
+ * Clones by repository id, with their progress; each through its repository's profile. A clone
+ * runs in the background, not in the popup: one opened again shows the clones still running
+ * (from an earlier popup or a page) and those that failed since, from the background's board.
+ */
 export function useCloneTasks() {
   const [tasks, setTasks] = useState<Record<string, CloneTask>>({});
-  const update = (repoId: string, patch: Partial<CloneTask>) =>
-    setTasks((all) => (all[repoId] ? { ...all, [repoId]: { ...all[repoId], ...patch } } : all));
+  // Only the clone a row shows: a late answer of one dismissed or started again changes nothing.
+  const update = (repoId: string, taskId: string, patch: Partial<CloneTask>) =>
+    setTasks((all) => (all[repoId]?.taskId === taskId ? { ...all, [repoId]: { ...all[repoId], ...patch } } : all));
+
+  /** Shows a clone's progress, then how it ended. */
+  function follow(repoId: string, taskId: string, answer: (onProgress: (e: unknown) => void) => Promise<CloneData>) {
+    answer((e) => {
+      if (isProgress(e)) update(repoId, taskId, { phase: e.phase, percent: e.percent });
+    })
+      .then((result) => update(repoId, taskId, { state: 'done', percent: 100, result }))
+      .catch((e: unknown) => {
+        const error = toReplyError(e);
+        update(repoId, taskId, error.code === 'companion.CANCELLED' ? { state: 'cancelled' } : { state: 'failed', error });
+      });
+  }
+
+  useEffect(() => {
+    ask({ type: 'clone.tasks' }).then(
+      ({ tasks: board }) => {
+        // What this popup started meanwhile is newer than the board's answer.
+        setTasks((all) => Object.fromEntries([...board.map((t) => [t.repo.id, fromBoard(t)] as const), ...Object.entries(all)]));
+        for (const t of board) {
+          if (t.state === 'running') follow(t.repo.id, t.taskId, (onProgress) => askWithProgress({ type: 'clone.follow', taskId: t.taskId }, onProgress));
+        }
+      },
+      // Without the board the popup only misses clones it did not start.
+      () => undefined,
+    );
+  }, []);
 
   function start(profileId: string, repo: RepoSummary, protocol?: 'https' | 'ssh') {
     const taskId = crypto.randomUUID();
     setTasks((all) => ({ ...all, [repo.id]: { taskId, state: 'running', percent: 0 } }));
-    askWithProgress(
-      { type: 'clone.start', profileId, taskId, repo: { id: repo.id, name: repo.name, project: repo.project.name }, ...(protocol ? { protocol } : {}) },
-      (e) => {
-        if (isProgress(e)) update(repo.id, { phase: e.phase, percent: e.percent });
-      },
-    )
-      .then((result) => update(repo.id, { state: 'done', percent: 100, result }))
-      .catch((e: unknown) => {
-        const error = toReplyError(e);
-        update(repo.id, error.code === 'companion.CANCELLED' ? { state: 'cancelled' } : { state: 'failed', error });
-      });
+    follow(repo.id, taskId, (onProgress) =>
+      askWithProgress(
+        { type: 'clone.start', profileId, taskId, repo: { id: repo.id, name: repo.name, project: repo.project.name }, ...(protocol ? { protocol } : {}) },
+        onProgress,
+      ),
+    );
   }
 
   async function cancel(repoId: string) {
@@ -41,11 +76,15 @@ export function useCloneTasks() {
     await ask({ type: 'clone.cancel', taskId: task.taskId }).catch(() => undefined);
   }
 
-  const dismiss = (repoId: string) =>
+  function dismiss(repoId: string) {
+    const task = tasks[repoId];
+    // Off the board too, or the next popup would show the failure again.
+    if (task) void ask({ type: 'clone.forget', taskId: task.taskId }).catch(() => undefined);
     setTasks((all) => {
       const { [repoId]: _gone, ...rest } = all;
       return rest;
     });
+  }
 
   return { tasks, start, cancel, dismiss };
 }

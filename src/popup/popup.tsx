@@ -162,8 +162,9 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
   const companion = useCompanionStatus();
   const [prRepo, setPrRepo] = useState<RepoSummary>();
   const tasks = useCloneTasks();
-  const finishedClones = Object.values(tasks.tasks).filter((t) => t.state === 'done').length;
-  const local = useLocalClones(finishedClones);
+  // Read again whenever a clone ends: a clone that ran was in the list already, half made.
+  const endedClones = Object.values(tasks.tasks).filter((t) => t.state !== 'running').length;
+  const local = useLocalClones(endedClones);
   const items = useMemo(() => orgs.flatMap((o) => o.repos.listing?.items ?? []), [orgs]);
   const cloned = useMemo(() => clonesByRepo(local.clones ?? [], items), [local.clones, items]);
   // The next popup starts reading this profile's list before it knows which profile is active.

@@ -47,7 +47,8 @@ export function RepoActions(props: {
   if (!repo) {
     return <RepoActionsHint />;
   }
-  const localPath = task?.result?.path ?? props.clone?.path;
+  // While a clone runs, its folder is in the companion's list already: not a clone to open yet.
+  const localPath = task?.state === 'running' ? undefined : (task?.result?.path ?? props.clone?.path);
 
   const copy = async (label: string, url: string) => {
     setCopied((await copyText(url)) ? label : `${label} (copy refused: select and copy it yourself: ${url})`);

@@ -274,7 +274,9 @@ export function RepositoriesTab(props: {
           >
             {results.rows.map((row, i) => {
               const r = row.repo;
-              const isCloned = props.cloned.has(r.id) || props.tasks.tasks[r.id]?.state === 'done';
+              const task = props.tasks.tasks[r.id];
+              // A clone that runs is in the companion's list already (its folder has a .git): not cloned yet.
+              const isCloned = task?.state !== 'running' && (props.cloned.has(r.id) || task?.state === 'done');
               return (
                 <li
                   key={`${row.org.id}:${r.id}`}
@@ -297,6 +299,8 @@ export function RepositoriesTab(props: {
                     </span>
                   </span>
                   {isCloned && <span class="badge success">cloned</span>}
+                  {task?.state === 'running' && <span class="badge">cloning {task.percent}%</span>}
+                  {task?.state === 'failed' && <span class="badge danger">clone failed</span>}
                   {r.isFork && <span class="badge">fork</span>}
                   {r.isDisabled && <span class="badge danger">disabled</span>}
                 </li>

@@ -138,6 +138,17 @@ export interface CloneProgress {
   percent: number;
 }
 
+/** A clone the background runs or ran lately, for a popup opened again (`clone.tasks`). */
+export interface CloneTaskView {
+  taskId: string;
+  profileId?: string;
+  repo: RepoKey;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress?: CloneProgress;
+  result?: z.infer<typeof CloneDataSchema>;
+  error?: ReplyError;
+}
+
 /** A pull request checked out on this computer. */
 export interface PullRequestCheckout extends Omit<CheckoutData, 'path'> {
   /** Where it is checked out: the clone, or the new worktree. */
@@ -428,6 +439,12 @@ export const REQUESTS = {
     senders: PAGES,
   },
   'clone.cancel': { input: { taskId: id }, answer: CancelDataSchema, senders: PAGES },
+  /** Clones running, and those that failed or were cancelled lately: a popup opened again shows them. */
+  'clone.tasks': { input: {}, answer: answer<{ tasks: CloneTaskView[] }>() },
+  /** Ask through a port: the clone's progress, then its answer, as `clone.start` would have given them. */
+  'clone.follow': { input: { taskId: id }, answer: CloneDataSchema },
+  /** Takes a finished clone off the list (dismissed); a running one stays. */
+  'clone.forget': { input: { taskId: id }, answer: answer<{ forgotten: boolean }>() },
   'local.clones': { input: {}, answer: LocalClonesDataSchema },
   /** `file` and `line` (editor only) open one file of the clone; the editor is the one chosen in Options. */
   'local.open': {

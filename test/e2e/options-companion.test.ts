@@ -34,6 +34,16 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
+/** A new popup with `name` found and selected. */
+async function popupOn(name: string): Promise<Page> {
+  const popup = await openPopup(session);
+  await popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
+  await popup.type('#repo-search', name);
+  await popup.waitForFunction((n) => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === n, {}, name);
+  await popup.click(`#repo-list [data-repo="${name}"]`);
+  return popup;
+}
+
 describe('with the desktop companion installed', () => {
   it('shows the companion ready and saves the clone folder', async () => {
     await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
@@ -81,6 +91,52 @@ describe('with the desktop companion installed', () => {
     await again.click('#repo-list [data-repo="docs"]');
     await waitForText(again, '[data-testid="repo-actions"] .feedback', `Cloned at ${path}`);
     await again.close();
+  });
+
+  it('keeps a clone going when the popup closes: the popup opened again shows its progress, then how it ended', async () => {
+    // Held at the ref listing, so the clone is still running when the popup closes.
+    sandbox.services.faults.add({ match: { pathRegex: 'platform-tools/info/refs' }, latencyMs: 12_000, times: 1 });
+    const first = await popupOn('platform-tools');
+    await first.click('[data-testid="repo-actions"] button.primary');
+    await first.waitForSelector('[data-testid="repo-actions"] [role="progressbar"]');
+    await first.close();
+
+    const again = await popupOn('platform-tools');
+    // The row says so, and the actions show the progress with Cancel, not Clone.
+    await again.waitForSelector('#repo-list [data-repo="platform-tools"] .badge');
+    expect(await textOf(again, '#repo-list [data-repo="platform-tools"] .badge')).toMatch(/^cloning \d+%$/);
+    await again.waitForSelector('[data-testid="repo-actions"] [role="progressbar"]');
+    expect(await again.$$eval('[data-testid="repo-actions"] button', (b) => b.map((x) => x.textContent))).toContain('Cancel');
+    // Its folder exists already, but it is not a clone to open until git is done.
+    expect(await textOf(again, '[data-testid="repo-actions"] .feedback')).toBe('');
+    const path = join(cloneRoot, 'fabrikam/Platform/platform-tools');
+    expect(await waitForText(again, '[data-testid="repo-actions"] .feedback', 'Cloned to', 60_000)).toBe(`Cloned to ${path}`);
+    await access(join(path, '.git'));
+    await again.close();
+
+    // A clone that fails after its popup closed: the next popup says why, until it is dismissed.
+    sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 2000, status: 500, times: 1 });
+    const third = await popupOn('build-scripts');
+    await third.click('[data-testid="repo-actions"] button.primary');
+    await third.waitForSelector('[data-testid="repo-actions"] [role="progressbar"]');
+    await third.close();
+    const fourth = await popupOn('build-scripts');
+    await fourth.waitForSelector('[data-testid="clone-failed"]', { timeout: 30_000 });
+    // The companion listed its folder while git ran; read again once the clone ended, it is gone.
+    await fourth.waitForFunction(() => [...document.querySelectorAll('#repo-list [data-repo="build-scripts"] .badge')].map((b) => b.textContent).join() === 'clone failed', { timeout: 10_000 });
+    expect(await fourth.$$eval('[data-testid="clone-failed"] button', (b) => b.map((x) => x.textContent))).toContain('Try again');
+    await fourth.$$eval('[data-testid="clone-failed"] button.link', (b) => (b.at(-1) as HTMLButtonElement).click());
+    await fourth.waitForSelector('[data-testid="clone-failed"]', { hidden: true });
+    await fourth.close();
+    const fifth = await popupOn('build-scripts');
+    expect(await fifth.$$eval('[data-testid="repo-actions"] button', (b) => b.map((x) => x.textContent))).toContain('Clone');
+    expect(await fifth.$('[data-testid="clone-failed"]')).toBeNull();
+    // Not only not drawn yet: the background no longer lists it.
+    const board = await fifth.evaluate(() => chrome.runtime.sendMessage({ type: 'clone.tasks' }));
+    expect(board).toMatchObject({ ok: true });
+    expect((board as { data: { tasks: { repo: { name: string } }[] } }).data.tasks.map((t) => t.repo.name)).not.toContain('build-scripts');
+    await fifth.close();
+    sandbox.services.faults.clear();
   });
 
   it('creates an RSA key and shows it with its fingerprint and expiry reminder', async () => {

@@ -138,6 +138,9 @@ const everyRequest: Request[] = [
   { type: 'clone.plan', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
   { type: 'clone.start', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, taskId: 't1' },
   { type: 'clone.cancel', taskId: 't1' },
+  { type: 'clone.tasks' },
+  { type: 'clone.follow', taskId: 't1' },
+  { type: 'clone.forget', taskId: 't1' },
   { type: 'local.clones' },
   { type: 'local.open', path: '/x', target: 'folder' },
   { type: 'local.fetch', path: '/x', remote: 'origin' },
@@ -283,6 +286,32 @@ describe('cloning through the companion', () => {
       auth: { kind: 'pat', token: PAT },
     });
     expect(JSON.stringify(reply)).not.toContain(PAT);
+  });
+});
+
+describe('clones outlive the popup that started them', () => {
+  it('lists them for the next popup, which follows one to the same answer and dismisses it', async () => {
+    const { handle } = await setup();
+    const repo = { id: 'r1', name: 'Platform', project: 'Platform' };
+    const done = await handle({ type: 'clone.start', profileId: 'pat1', repo, taskId: 'ok' }, fromPage);
+    hostOverrides.set('clone', () => ({ error: { code: 'AUTH_FAILED', message: 'Azure DevOps refused the token.' } }));
+    const failed = await handle({ type: 'clone.start', profileId: 'pat1', repo, taskId: 'bad' }, fromPage);
+    hostOverrides.clear();
+    expect(failed).toMatchObject({ ok: false, error: { code: 'companion.AUTH_FAILED' } });
+
+    const listed = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string }[] } };
+    // The finished one is in the companion's list of clones now.
+    expect(listed.data.tasks).toEqual([expect.objectContaining({ taskId: 'bad', profileId: 'pat1', repo, state: 'failed', error: (failed as { error: unknown }).error })]);
+    // Following a clone that ended answers as the clone did.
+    expect(await handle({ type: 'clone.follow', taskId: 'ok' }, fromPage)).toEqual(done);
+    expect(await handle({ type: 'clone.follow', taskId: 'bad' }, fromPage)).toEqual(failed);
+    expect(await handle({ type: 'clone.follow', taskId: 'never' }, fromPage)).toMatchObject({ ok: false, error: { code: 'FAILED' } });
+
+    await handle({ type: 'clone.forget', taskId: 'bad' }, fromPage);
+    const after = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string }[] } };
+    expect(after.data.tasks).toEqual([]);
+    // A page sees no clone list: it names other organizations' repositories.
+    expect(await handle({ type: 'clone.tasks' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
 

@@ -3,7 +3,9 @@ import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { BranchCheckout, ClonePlan, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
+import { createCloneBoard } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
+import { toReplyError } from '../errors';
 import { clientFor } from '../connections';
 import { pageSessionApi } from '../page-session';
 import { EDITOR_SETTING } from '../../shared/storage-keys';
@@ -14,6 +16,7 @@ export interface CompanionHandlerDeps extends GatewayDeps {
 }
 
 type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
+  | 'clone.tasks' | 'clone.follow' | 'clone.forget'
   | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test'
   | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'local.checkoutBranch';
 
@@ -57,6 +60,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   const running = new Map<string, string>();
   /** Cancels that arrived before their clone reached git (while its place was being planned). */
   const cancelledEarly = new Set<string>();
+  /** Every clone.start, running or lately ended, for a popup opened again. */
+  const board = createCloneBoard(deps.now);
 
   async function gitAuth(p: Profile): Promise<GitAuth | undefined> {
     const s = await store.secret(p.id);
@@ -295,30 +300,52 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { state: 'ready', cloneRoots: config.cloneRoots };
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
-    'clone.start': async (req, ctx) => {
-      const p = await requestProfile(deps, req.profileId, ctx);
-      const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
-      if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
-      if (p) await configureFor(p, target.root);
-      // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
-      const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
-      if (cancelledEarly.delete(req.taskId)) throw new CompanionError('CANCELLED', 'The clone was cancelled before it started.');
-      try {
-        return await companion.request(
-          {
-            type: 'clone',
-            url: target.url,
-            root: target.root,
-            folder: target.folder,
-            ...(target.branch ? { branch: target.branch } : {}),
-            ...(req.partial ? { partial: true } : {}),
-            ...(auth ? { auth } : {}),
-          },
-          { onProgress: (e) => ctx.progress?.({ phase: e.phase, percent: e.percent }), started: (id) => running.set(req.taskId, id) },
-        );
-      } finally {
-        running.delete(req.taskId);
-      }
+    'clone.start': (req, ctx) =>
+      board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo }, async (progress) => {
+        const p = await requestProfile(deps, req.profileId, ctx);
+        const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
+        if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
+        if (p) await configureFor(p, target.root);
+        // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
+        const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
+        if (cancelledEarly.delete(req.taskId)) throw new CompanionError('CANCELLED', 'The clone was cancelled before it started.');
+        try {
+          return await companion.request(
+            {
+              type: 'clone',
+              url: target.url,
+              root: target.root,
+              folder: target.folder,
+              ...(target.branch ? { branch: target.branch } : {}),
+              ...(req.partial ? { partial: true } : {}),
+              ...(auth ? { auth } : {}),
+            },
+            {
+              onProgress: (e) => {
+                progress({ phase: e.phase, percent: e.percent });
+                ctx.progress?.({ phase: e.phase, percent: e.percent });
+              },
+              started: (id) => running.set(req.taskId, id),
+            },
+          );
+        } finally {
+          running.delete(req.taskId);
+        }
+      }),
+    'clone.tasks': async () => {
+      const profiles = new Map((await store.list()).map((p) => [p.id, p]));
+      return {
+        // A finished clone is in the companion's list of clones (local.clones) from now on.
+        tasks: board.list().filter((e) => e.state !== 'done').map(({ error, finishedAt: _f, ...entry }) => ({
+          ...entry,
+          ...(entry.state === 'failed' ? { error: toReplyError(error, entry.profileId ? profiles.get(entry.profileId) : undefined) } : {}),
+        })),
+      };
+    },
+    'clone.follow': (req, ctx) => board.follow(req.taskId, (p) => ctx.progress?.(p)),
+    'clone.forget': async (req) => {
+      board.forget(req.taskId);
+      return { forgotten: true };
     },
     'clone.cancel': async (req) => {
       const target = running.get(req.taskId);

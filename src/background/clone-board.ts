@@ -1,0 +1,91 @@
+import type { CloneData } from '../shared/host-protocol';
+import type { CloneProgress, RepoKey } from '../shared/messages';
+
+/** How long a finished clone stays on the board, for a popup opened again after it ended. */
+export const FINISHED_KEPT_MS = 15 * 60_000;
+
+export interface BoardEntry {
+  taskId: string;
+  /** The profile it clones through; absent for a page's clone with git's own credentials. */
+  profileId?: string | undefined;
+  repo: RepoKey;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress?: CloneProgress;
+  result?: CloneData;
+  /** What the clone threw, as thrown: the asker turns it into words as it would any failure. */
+  error?: unknown;
+  finishedAt?: number;
+}
+
+/**
+ * The clones the background runs, by task id. A clone outlives the popup that started it (the
+ * companion's port keeps the worker alive), so a popup opened again finds it here: still running,
+ * with its progress to follow, or how it ended. In memory only: a worker that stops has no clones.
+ */
+export function createCloneBoard(now: () => number = Date.now) {
+  const entries = new Map<string, BoardEntry>();
+  const followers = new Map<string, Set<() => void>>();
+  const tell = (taskId: string) => followers.get(taskId)?.forEach((f) => f());
+
+  function sweep(): void {
+    for (const [taskId, e] of entries) if (e.finishedAt !== undefined && now() - e.finishedAt > FINISHED_KEPT_MS) entries.delete(taskId);
+  }
+
+  return {
+    /** Runs a clone on the board: its progress and its outcome are kept for whoever follows it. */
+    async run(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo'>, work: (progress: (p: CloneProgress) => void) => Promise<CloneData>): Promise<CloneData> {
+      sweep();
+      const entry: BoardEntry = { ...start, state: 'running' };
+      entries.set(start.taskId, entry);
+      try {
+        entry.result = await work((p) => {
+          entry.progress = p;
+          tell(start.taskId);
+        });
+        entry.state = 'done';
+        return entry.result;
+      } catch (e) {
+        entry.error = e;
+        entry.state = (e as { code?: unknown }).code === 'CANCELLED' ? 'cancelled' : 'failed';
+        throw e;
+      } finally {
+        entry.finishedAt = now();
+        tell(start.taskId);
+      }
+    },
+
+    /** Every clone running, and those that ended in the last minutes, oldest first. */
+    list(): BoardEntry[] {
+      sweep();
+      return [...entries.values()];
+    },
+
+    /** Reports a clone's progress until it ends, then answers as its own request would have. */
+    follow(taskId: string, onProgress: (p: CloneProgress) => void): Promise<CloneData> {
+      const entry = entries.get(taskId);
+      if (!entry) return Promise.reject(Object.assign(new Error('That clone is no longer known: it ended a while ago, or the browser restarted the extension.'), { code: 'NOT_FOUND' }));
+      return new Promise((resolve, reject) => {
+        const settle = () => {
+          if (entry.state === 'running') {
+            if (entry.progress) onProgress(entry.progress);
+            return;
+          }
+          const watching = followers.get(taskId);
+          watching?.delete(settle);
+          if (watching?.size === 0) followers.delete(taskId);
+          if (entry.state === 'done') resolve(entry.result!);
+          else reject(entry.error);
+        };
+        if (!followers.has(taskId)) followers.set(taskId, new Set());
+        followers.get(taskId)!.add(settle);
+        settle();
+      });
+    },
+
+    /** Takes a finished clone off the board (the person dismissed it); a running one stays. */
+    forget(taskId: string): void {
+      if (entries.get(taskId)?.state !== 'running') entries.delete(taskId);
+    },
+  };
+}
+export type CloneBoard = ReturnType<typeof createCloneBoard>;
