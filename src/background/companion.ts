@@ -46,7 +46,25 @@ export interface CompanionDeps {
   lastError: () => string | undefined;
   extensionVersion: string;
   idleMs?: number;
+  /** Tests shorten ANSWER_WITHIN_MS. */
+  answerWithinMs?: (type: RequestType) => number | undefined;
 }
+
+/**
+ * How long the companion may take to answer each request before it is taken for hung (stopped by
+ * a debugger, stuck on a frozen network drive). The rest have no limit here: they report progress
+ * and can be cancelled, and the companion bounds the programs they run (PROTOCOL.md, Limits).
+ * localClones runs git in every clone it finds (up to 500), so it gets minutes.
+ */
+export const ANSWER_WITHIN_MS: Partial<Record<RequestType, number>> = {
+  hello: 30_000,
+  configure: 30_000,
+  cancel: 30_000,
+  open: 30_000,
+  addRemote: 60_000,
+  status: 60_000,
+  localClones: 180_000,
+};
 
 interface Waiting {
   resolve(data: unknown): void;
@@ -141,6 +159,14 @@ export function createCompanion(deps: CompanionDeps) {
       waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress });
     });
     if (idle) clearTimeout(idle);
+    const limit = (deps.answerWithinMs ?? ((t) => ANSWER_WITHIN_MS[t]))(body.type);
+    if (limit !== undefined) {
+      const timer = setTimeout(() => hung(id, limit), limit);
+      void done.then(
+        () => clearTimeout(timer),
+        () => clearTimeout(timer),
+      );
+    }
     try {
       open().postMessage({ ...body, id });
     } catch (e) {
@@ -148,6 +174,24 @@ export function createCompanion(deps: CompanionDeps) {
       waiting.delete(id);
     }
     return { id, done };
+  }
+
+  /**
+   * Ends a request the companion did not answer in time. With nothing else running on it, the
+   * connection goes too, so that the next request starts a new companion instead of asking the
+   * hung one again; a clone that still runs keeps it.
+   */
+  function hung(id: string, limit: number): void {
+    const w = waiting.get(id);
+    if (!w) return;
+    waiting.delete(id);
+    if (waiting.size === 0 && port) {
+      const p = port;
+      port = undefined;
+      hello = undefined;
+      p.disconnect();
+    }
+    w.reject(new CompanionError('failed', `The desktop companion did not answer within ${limit / 1000} seconds. Try again: a new one starts. If it keeps happening, run the companion's "doctor" command.`));
   }
 
   /** Says hello once per connection and refuses a companion of another protocol version. */

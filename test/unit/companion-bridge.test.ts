@@ -47,6 +47,52 @@ describe('the companion bridge', () => {
   });
 });
 
+/** A host that says hello and then never answers: hung, or stopped in a debugger. */
+function silentHost() {
+  const ports: { disconnected: boolean; sent: string[] }[] = [];
+  const connect = (): NativePort => {
+    const listeners: ((m: unknown) => void)[] = [];
+    const state = { disconnected: false, sent: [] as string[] };
+    ports.push(state);
+    return {
+      postMessage(m) {
+        const { id, type } = m as { id: string; type: string };
+        state.sent.push(type);
+        const data = { name: HOST_NAME, version: '9.9.9', protocolVersion: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], platform: 'linux', node: '20.19.0', git: '2.39.5', sshKeygen: true, logFile: '/l', limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 } };
+        if (type === 'hello') queueMicrotask(() => listeners.forEach((l) => l({ id, ok: true, data })));
+      },
+      disconnect: () => void (state.disconnected = true),
+      onMessage: { addListener: (cb) => listeners.push(cb) },
+      onDisconnect: { addListener() {} },
+    };
+  };
+  return { connect, ports };
+}
+
+/** 50 ms for everything but a clone, which has no limit. */
+const limits = (type: string) => (type === 'clone' ? undefined : 50);
+
+describe('a companion that does not answer', () => {
+  it('ends the request with what to do, and the next request starts a new companion', async () => {
+    const host = silentHost();
+    const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits });
+    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'failed', message: expect.stringMatching(/did not answer within 0\.05 seconds\. Try again: a new one starts/) });
+    expect(host.ports[0]!.disconnected).toBe(true);
+    await expect(companion.request({ type: 'localClones' })).rejects.toBeInstanceOf(CompanionError);
+    expect(host.ports).toHaveLength(2);
+    expect(host.ports[1]!.sent).toEqual(['hello', 'localClones']);
+  });
+
+  it('keeps the connection while a clone still runs on it', async () => {
+    const host = silentHost();
+    const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits });
+    void companion.request({ type: 'clone', url: 'https://dev.azure.com/o/p/_git/r', root: '/r', folder: 'r' }).catch(() => undefined);
+    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'failed' });
+    expect(host.ports).toHaveLength(1);
+    expect(host.ports[0]!.disconnected).toBe(false);
+  });
+});
+
 /** A port whose host answers every frame with `frames` and then exits, as a refusing host does. */
 function exitingHost(frames: unknown[], exitReason: string): { connect: () => NativePort; lastError: () => string | undefined } {
   let lastError: string | undefined;
