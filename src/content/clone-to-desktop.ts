@@ -1,8 +1,6 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
-import { explainCloneFailure } from '../shared/clone-failure';
-import { GCM_INSTALL_URL } from '../shared/git-help';
 import type { ClonePlan, ReplyError } from '../shared/messages';
 import { progressText, runningTask, startTask, type CloneTask } from './git-task';
 import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
@@ -11,6 +9,7 @@ import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { fill, h } from './ui/dom';
+import { gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, progressBar, retryActions } from './ui/parts';
 
 type ProgressBar = ReturnType<typeof progressBar>;
@@ -88,7 +87,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'cancelled':
       return { nodes: [title(`Clone ${repo}`), h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled: nothing was left behind.'), actions(button('Clone again', act.reload, signal, { primary: true }), button('Close', act.close, signal))] };
     case 'failed':
-      return { nodes: [title(`Clone ${repo}`), failure(state.error, state.hasProfile, act, signal)] };
+      return { nodes: [title(`Clone ${repo}`), gitFailure(state.error, { profile: state.hasProfile, task: 'clone', retry: act.reload }, signal)] };
     case 'noCompanion': {
       const { setup, urls } = state;
       return {
@@ -132,24 +131,6 @@ function view(state: State, where: { repo: string; organization: string }, act: 
       };
     }
   }
-}
-
-/** A failed clone: the cause, the next step with its button, and git's own line under "Details". */
-function failure(error: ReplyError, profile: boolean, act: Actions, signal: AbortSignal): HTMLElement {
-  const help = explainCloneFailure(error, { profile });
-  const retry = button('Try again', act.reload, signal, { primary: help.action === 'retry' || help.action === 'none' });
-  const fix =
-    help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', profile ? 'profiles' : 'accounts', signal, { primary: true })
-    : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
-    : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
-    : false;
-  return alertBox(
-    help.cause,
-    h('p', null, help.next),
-    error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
-    !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
-    actions(fix, help.action !== 'companion' && retry),
-  );
 }
 
 /** Takes over the button features.ts drew. */

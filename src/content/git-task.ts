@@ -1,6 +1,6 @@
 import { ask, askWithProgress } from './ask';
 import { AskError, isProgress } from '../shared/ask';
-import type { Answers, CloneProgress, PageRequest } from '../shared/messages';
+import type { Answers, CloneProgress, PageRequest, ReplyError } from '../shared/messages';
 import { problemText, taskId } from './session';
 
 /** The page's requests that run git for a while, with progress, and can be cancelled. */
@@ -74,7 +74,7 @@ export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: 
  * How a task ended, as a panel shows it: a clone with uncommitted changes is not a failure but a
  * choice (a worktree), and the person's own Cancel is not a failure either.
  */
-export type TaskOutcome<T extends TaskType> = { kind: 'done'; result: Answers[T] } | { kind: 'dirty'; message: string } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
+export type TaskOutcome<T extends TaskType> = { kind: 'done'; result: Answers[T] } | { kind: 'dirty'; message: string } | { kind: 'cancelled' } | { kind: 'failed'; error: ReplyError };
 
 export const outcomeOf = <T extends TaskType>(task: GitTask<T>): Promise<TaskOutcome<T>> =>
   task.result.then(
@@ -82,7 +82,7 @@ export const outcomeOf = <T extends TaskType>(task: GitTask<T>): Promise<TaskOut
     (e: unknown): TaskOutcome<T> => {
       const code = e instanceof AskError ? e.code : undefined;
       if (code === 'companion.WORKTREE_DIRTY') return { kind: 'dirty', message: problemText(e) };
-      return code === 'companion.CANCELLED' ? { kind: 'cancelled' } : { kind: 'failed', message: problemText(e) };
+      return code === 'companion.CANCELLED' ? { kind: 'cancelled' } : { kind: 'failed', error: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) } };
     },
   );
 

@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
-import type { ClonePlan, PullRequestCheckout } from '../shared/messages';
+import type { ClonePlan, PullRequestCheckout, ReplyError } from '../shared/messages';
 import { outcomeOf, progressText, runningTask, startTask, type GitTask } from './git-task';
 import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
@@ -9,6 +9,7 @@ import { repoKeyOf } from './repo-on-page';
 import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
+import { gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, facts, optionsButton, progressBar, retryActions } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
@@ -37,7 +38,7 @@ type State =
   /** The clone has uncommitted changes: nothing was touched, a worktree is offered. */
   | { kind: 'dirty'; message: string; mode: Mode }
   | { kind: 'cancelled' }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; error: ReplyError; mode: Mode; worktree: boolean };
 
 type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
 
@@ -101,7 +102,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'cancelled':
       return { nodes: [title(`Pull request ${id}`), h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled: nothing was made, and your clone is as it was.'), actions(button('Check it out', act.reload, signal, { primary: true }), button('Close', act.close, signal))] };
     case 'failed':
-      return { nodes: [title(`Pull request ${id}`), alertBox(state.message), actions(button('Try again', act.reload, signal, { primary: true }))] };
+      return { nodes: [title(`Pull request ${id}`), gitFailure(state.error, { profile: true, task: 'checkout', retry: () => act.run(state.mode, state.worktree) }, signal)] };
     case 'ready': {
       const { plan } = state;
       const [source, target] = state.branches;
@@ -196,8 +197,10 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
       bar?.set(p.percent, progressText(p));
     }, signal);
     void outcomeOf(task).then((outcome) => {
-      // A worktree is offered in the same mode.
-      if (!signal.aborted) set(outcome.kind === 'dirty' ? { ...outcome, mode: task.request.mode } : outcome);
+      // A worktree is offered in the same mode; Try again runs the same checkout.
+      const { mode } = task.request;
+      if (signal.aborted) return;
+      set(outcome.kind === 'dirty' ? { ...outcome, mode } : outcome.kind === 'failed' ? { ...outcome, mode, worktree: task.request.worktree === true } : outcome);
     });
   }
 

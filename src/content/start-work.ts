@@ -6,6 +6,7 @@ import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
 import { fill, h } from './ui/dom';
+import { gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, optionsButton, progressBar, retryActions } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
@@ -192,7 +193,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'cancelled':
         return [...steps, h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => checkout(result, false), signal, { primary: true }), button('Close', () => panel.close(), signal))];
       case 'failed':
-        return [...steps, alertBox(`Checking it out failed: ${co.message}`), actions(button('Try again', () => checkout(result, false), signal, { primary: true }))];
+        return [...steps, gitFailure(co.error, { profile: true, task: 'checkout', retry: () => checkout(result, false) }, signal)];
     }
   }
 

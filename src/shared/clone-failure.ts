@@ -19,7 +19,9 @@ export function gitLine(message: string): string | undefined {
   return /\(git: ([\s\S]*)\)\s*$/.exec(message)?.[1] ?? /^git failed: ([\s\S]*)$/.exec(message)?.[1];
 }
 
-export function explainCloneFailure(error: ReplyError, opts: { profile: boolean }): CloneFailureHelp {
+/** `task`: what git was doing, for the words (a clone unless said). */
+export function explainCloneFailure(error: ReplyError, opts: { profile: boolean; task?: 'clone' | 'checkout' }): CloneFailureHelp {
+  const checkout = opts.task === 'checkout';
   const code = error.code.replace(/^companion\./, '');
   const details = gitLine(error.message);
   const said = `${details ?? ''}\n${error.message}`;
@@ -71,8 +73,12 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean 
     return withDetails({ cause: 'The server could not be reached, or the connection broke off.', next: 'Check your network or proxy, then try again.', action: 'retry' });
   }
   if (code === 'BRANCH_NOT_FOUND') {
-    return withDetails({ cause: 'The branch no longer exists in the repository.', next: 'Switch to another branch in Azure DevOps, then clone again.', action: 'retry' });
+    return withDetails({
+      cause: 'The branch no longer exists in the repository.',
+      next: checkout ? 'It may have been deleted or renamed: look for it in Azure DevOps.' : 'Switch to another branch in Azure DevOps, then clone again.',
+      action: 'retry',
+    });
   }
   // Not from git: the message is already a sentence for a person.
-  return withDetails({ cause: details ? 'git could not clone the repository.' : error.message, next: 'Try again.', action: 'retry' });
+  return withDetails({ cause: details ? `git could not ${checkout ? 'check the branch out' : 'clone the repository'}.` : error.message, next: 'Try again.', action: 'retry' });
 }

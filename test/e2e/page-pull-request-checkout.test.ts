@@ -145,6 +145,25 @@ describe('Check out a pull request from its page', () => {
     sandbox.services.faults.clear();
   }, 60_000);
 
+  it("says why a checkout failed, with git's own line under Details, and Try again checks it out", async () => {
+    const id = prId('Add a retry policy');
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, status: 500, times: 1 });
+    await openPanel(id);
+    await world.click(POPOVER, 'button', 'Check out in a new worktree');
+    // The same words as a clone that fails this way, not git's raw message.
+    const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Azure DevOps had a problem on its side.'), 60_000);
+    expect(failed).toContain('status.dev.azure.com');
+    expect(failed).toContain('Details');
+    const details = await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('details').textContent`, POPOVER);
+    expect(details).toMatch(/returned error: 500/);
+    expect(failed).toContain('Try again');
+    await world.click(POPOVER, 'button', 'Try again');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 60_000);
+    expect(await git(join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`), 'rev-parse', '--abbrev-ref', 'HEAD')).toMatch(/feature\/retry-policy$/);
+    rmSync(join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`), { recursive: true, force: true });
+    await git(clone, 'worktree', 'prune');
+  }, 120_000);
+
   it('keeps a checkout running across in-app navigation: the button drawn again shows its progress, then its outcome', async () => {
     const id = prId('Add a retry policy');
     await startSlowCheckout(id, 8000);

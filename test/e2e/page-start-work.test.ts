@@ -130,7 +130,13 @@ describe('Start work', () => {
     expect(form).toContain('Repository (linked to this item)');
     expect(form).toContain('It is Committed already');
     expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('select').selectedOptions[0].text`, POPOVER)).toBe('Platform');
+    // The fetch fails once: the panel says why in the words a failed clone gets, and Try again checks it out.
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, status: 500, times: 1 });
     await world.click(POPOVER, 'button', 'Create branch');
+    const failed = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Azure DevOps had a problem on its side.'), 90_000))[0]!;
+    expect(failed).toContain('Linked it to the work item');
+    expect(failed).toContain('Details');
+    await world.click(POPOVER, 'button', 'Try again');
 
     const branch = `users/ada/${id}-retry-policy-for-the-http-client`;
     const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;

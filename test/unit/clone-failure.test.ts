@@ -45,6 +45,15 @@ describe('explainCloneFailure', () => {
     expect(noRoot).toEqual({ cause: 'No clone folder is set.', next: 'Choose the folder clones go to, then try again.', action: 'companion' });
   });
 
+  it('words a checkout as a checkout, not a clone', () => {
+    const unknown = { code: 'companion.GIT_FAILED', message: 'git failed: error: pathspec did not match' };
+    expect(explainCloneFailure(unknown, { profile: true }).cause).toBe('git could not clone the repository.');
+    expect(explainCloneFailure(unknown, { profile: true, task: 'checkout' })).toEqual({ cause: 'git could not check the branch out.', next: 'Try again.', action: 'retry', details: 'error: pathspec did not match' });
+    const gone = { code: 'companion.BRANCH_NOT_FOUND', message: 'That branch is not in the repository.' };
+    expect(explainCloneFailure(gone, { profile: true }).next).toMatch(/clone again/);
+    expect(explainCloneFailure(gone, { profile: true, task: 'checkout' }).next).not.toMatch(/clone/);
+  });
+
   it('finds git’s line in both forms the companion writes', () => {
     expect(gitLine('Sentence. (git: fatal: x (y))')).toBe('fatal: x (y)');
     expect(gitLine('git failed: error: z')).toBe('error: z');

@@ -1,0 +1,28 @@
+import { explainCloneFailure } from '../../shared/clone-failure';
+import { GCM_INSTALL_URL } from '../../shared/git-help';
+import type { ReplyError } from '../../shared/messages';
+import { h } from './dom';
+import { actions, alertBox, button, optionsButton } from './parts';
+
+/**
+ * git failed for a panel (a clone, a checkout): the cause, the next step with the button that
+ * takes it, and git's own line under "Details". `profile`: the page's organization has one (so a
+ * refused sign-in is its token's, not git's credential helper's).
+ */
+export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'clone' | 'checkout'; retry: () => void }, signal: AbortSignal): HTMLElement {
+  const { profile } = opts;
+  const help = explainCloneFailure(error, { profile, task: opts.task });
+  const retry = button('Try again', opts.retry, signal, { primary: help.action === 'retry' || help.action === 'none' });
+  const fix =
+    help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', profile ? 'profiles' : 'accounts', signal, { primary: true })
+    : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
+    : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
+    : false;
+  return alertBox(
+    help.cause,
+    h('p', null, help.next),
+    error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
+    !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
+    actions(fix, help.action !== 'companion' && retry),
+  );
+}
