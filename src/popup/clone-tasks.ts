@@ -11,6 +11,10 @@ export interface CloneTask {
   percent: number;
   result?: CloneData;
   error?: ReplyError;
+  /** Cancel was pressed and has not landed yet. */
+  cancelling?: boolean;
+  /** Why the last Cancel did not land. */
+  cancelFailed?: string;
 }
 
 const fromBoard = (t: CloneTaskView): CloneTask => ({
@@ -72,8 +76,15 @@ export function useCloneTasks() {
 
   async function cancel(repoId: string) {
     const task = tasks[repoId];
-    if (task?.state !== 'running') return;
-    await ask({ type: 'clone.cancel', taskId: task.taskId }).catch(() => undefined);
+    if (task?.state !== 'running' || task.cancelling) return;
+    const { taskId } = task;
+    update(repoId, taskId, { cancelling: true, cancelFailed: undefined });
+    // Landed: the clone ends as cancelled, and its answer says so. Not landed: it was finishing.
+    const said = await ask({ type: 'clone.cancel', taskId }).then(
+      (a) => (a.cancelled ? undefined : 'It could not be cancelled: git was finishing.'),
+      (e: unknown) => `It could not be cancelled: ${toReplyError(e).message}`,
+    );
+    if (said) update(repoId, taskId, { cancelling: false, cancelFailed: said });
   }
 
   function dismiss(repoId: string) {

@@ -158,11 +158,13 @@ function CloneProgress(props: { task: CloneTask; onCancel: () => void }) {
             <div style={{ width: `${task.percent}%` }} />
           </div>
         </div>
-        <button type="button" class="small" data-main onClick={props.onCancel}>
-          Cancel
+        <button type="button" class="small" data-main aria-disabled={task.cancelling} onClick={props.onCancel}>
+          {task.cancelling ? 'Cancelling…' : 'Cancel'}
         </button>
       </div>
-      <p class="small muted">{label}</p>
+      <p class="small muted" aria-live="polite">
+        {task.cancelFailed ?? label}
+      </p>
     </div>
   );
 }

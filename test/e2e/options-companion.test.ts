@@ -3,6 +3,7 @@
  * companion installed by its own installer into a private HOME: its status and clone folder,
  * cloning from the popup with progress, and the SSH key (create, show, add to Azure DevOps).
  */
+import { existsSync } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -136,6 +137,27 @@ describe('with the desktop companion installed', () => {
     expect(board).toMatchObject({ ok: true });
     expect((board as { data: { tasks: { repo: { name: string } }[] } }).data.tasks.map((t) => t.repo.name)).not.toContain('build-scripts');
     await fifth.close();
+    sandbox.services.faults.clear();
+  });
+
+  it('cancels a clone from the popup: the button says Cancelling… until git has stopped, and nothing is left', async () => {
+    sandbox.services.faults.add({ match: { pathRegex: 'design-system/info/refs' }, latencyMs: 20_000, times: 1 });
+    const popup = await popupOn('design-system');
+    await popup.click('[data-testid="repo-actions"] button.primary');
+    await popup.waitForSelector('[data-testid="repo-actions"] [role="progressbar"]');
+    await popup.evaluate(() => {
+      const w = window as unknown as { seen: string[] };
+      w.seen = [];
+      new MutationObserver(() => {
+        const b = document.querySelector('[data-testid="repo-actions"] .clone-progress button');
+        if (b) w.seen.push(`${b.textContent} ${b.getAttribute('aria-disabled')}`);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await popup.click('[data-testid="repo-actions"] .clone-progress button');
+    expect(await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Clone cancelled.', 30_000)).toBe('Clone cancelled.');
+    expect(await popup.evaluate(() => (window as unknown as { seen: string[] }).seen)).toContain('Cancelling… true');
+    expect(existsSync(join(cloneRoot, 'fabrikam/Platform/design-system'))).toBe(false);
+    await popup.close();
     sandbox.services.faults.clear();
   });
 
