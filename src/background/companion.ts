@@ -71,6 +71,8 @@ interface Waiting {
   reject(e: Error): void;
   type: RequestType;
   onProgress?: ((e: ProgressEvent) => void) | undefined;
+  /** The connection it was sent on (a hung one is left to finish what it runs, or not). */
+  port?: NativePort;
 }
 
 export function createCompanion(deps: CompanionDeps) {
@@ -108,7 +110,8 @@ export function createCompanion(deps: CompanionDeps) {
       if (!w) return;
       if ('event' in m) return w.onProgress?.(m);
       waiting.delete(m.id!);
-      scheduleIdle();
+      if (p === port) scheduleIdle();
+      else retireIfDone(p);
       if (m.ok) {
         const data = RESPONSE_DATA_SCHEMAS[w.type].safeParse(m.data);
         if (data.success) w.resolve(data.data);
@@ -129,9 +132,12 @@ export function createCompanion(deps: CompanionDeps) {
         : missing
           ? new CompanionError('missing', 'The desktop companion is not installed (or not allowed for this extension). Install it to clone and create SSH keys.')
           : new CompanionError('failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
-      const interrupted = [...waiting.values()].some((w) => w.type !== 'hello');
-      for (const w of waiting.values()) w.reject(err);
-      waiting.clear();
+      const cut = [...waiting].filter(([, w]) => w.port === p);
+      const interrupted = cut.some(([, w]) => w.type !== 'hello');
+      for (const [id, w] of cut) {
+        waiting.delete(id);
+        w.reject(err);
+      }
       // A companion that died mid-clone could not remove its half-written folder; a new one does
       // at its start. Start one now rather than at the user's next request. Only after real work
       // was cut short, so a companion that dies at once is not restarted over and over.
@@ -168,7 +174,9 @@ export function createCompanion(deps: CompanionDeps) {
       );
     }
     try {
-      open().postMessage({ ...body, id });
+      const p = open();
+      waiting.get(id)!.port = p;
+      p.postMessage({ ...body, id });
     } catch (e) {
       waiting.get(id)?.reject(new CompanionError('missing', `Could not start the desktop companion (${(e as Error).message}).`));
       waiting.delete(id);
@@ -177,21 +185,25 @@ export function createCompanion(deps: CompanionDeps) {
   }
 
   /**
-   * Ends a request the companion did not answer in time. With nothing else running on it, the
-   * connection goes too, so that the next request starts a new companion instead of asking the
-   * hung one again; a clone that still runs keeps it.
+   * Ends a request the companion did not answer in time. The next request starts a new companion
+   * instead of asking the hung one again; the hung one keeps what still runs on it (a clone ends
+   * by itself if the companion wakes up) and is closed once that is done.
    */
   function hung(id: string, limit: number): void {
     const w = waiting.get(id);
     if (!w) return;
     waiting.delete(id);
-    if (waiting.size === 0 && port) {
-      const p = port;
+    if (w.port && w.port === port) {
       port = undefined;
       hello = undefined;
-      p.disconnect();
     }
+    if (w.port) retireIfDone(w.port);
     w.reject(new CompanionError('failed', `The desktop companion did not answer within ${limit / 1000} seconds. Try again: a new one starts. If it keeps happening, run the companion's "doctor" command.`));
+  }
+
+  /** Closes a connection that no longer takes requests once nothing waits on it. */
+  function retireIfDone(p: NativePort): void {
+    if (p !== port && ![...waiting.values()].some((w) => w.port === p)) p.disconnect();
   }
 
   /** Says hello once per connection and refuses a companion of another protocol version. */

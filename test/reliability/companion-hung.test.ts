@@ -36,7 +36,12 @@ describe('a companion that stops answering', () => {
     process.kill(frozen[0]!, 'SIGSTOP');
 
     const started = Date.now();
-    const status = await ask(rig.page, { type: 'companion.status' });
+    const asked = ask(rig.page, { type: 'companion.status' });
+    // Another request reaches the hung companion meanwhile (Options checks the status every few
+    // seconds): it must not keep the next request on the hung companion once the first gave up.
+    await new Promise((r) => setTimeout(r, 10_000));
+    const later = ask(rig.page, { type: 'companion.status' });
+    const status = await asked;
     const waited = Date.now() - started;
     expect(status).toMatchObject({ ok: true, data: { state: 'failed', message: expect.stringMatching(/did not answer within 30 seconds\. Try again: a new one starts/) } });
     // configure's limit, not some other wait.
@@ -45,6 +50,7 @@ describe('a companion that stops answering', () => {
 
     const again = await ask(rig.page, { type: 'companion.status' });
     expect(again).toMatchObject({ ok: true, data: { state: 'ready' } });
+    expect(await later).toMatchObject({ ok: true, data: { state: 'failed' } });
     const fresh = await waitUntil('a new companion', () => companionPids(rig.home.home).find((pid) => !frozen.includes(pid)));
     expect(fresh).toBeGreaterThan(0);
   });

@@ -83,13 +83,17 @@ describe('a companion that does not answer', () => {
     expect(host.ports[1]!.sent).toEqual(['hello', 'localClones']);
   });
 
-  it('keeps the connection while a clone still runs on it', async () => {
+  it('leaves a clone running on the hung connection, and sends new requests to a new companion', async () => {
     const host = silentHost();
     const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits });
     void companion.request({ type: 'clone', url: 'https://dev.azure.com/o/p/_git/r', root: '/r', folder: 'r' }).catch(() => undefined);
-    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'failed' });
-    expect(host.ports).toHaveLength(1);
+    // Two requests at once, as Options' status check and a panel's make them.
+    const [a, b] = await Promise.allSettled([companion.request({ type: 'configure' }), companion.request({ type: 'localClones' })]);
+    expect([a.status, b.status]).toEqual(['rejected', 'rejected']);
     expect(host.ports[0]!.disconnected).toBe(false);
+    await expect(companion.request({ type: 'status', path: '/r/r' })).rejects.toMatchObject({ code: 'failed' });
+    expect(host.ports).toHaveLength(2);
+    expect(host.ports[1]!.sent).toEqual(['hello', 'status']);
   });
 });
 
