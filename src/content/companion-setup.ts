@@ -36,6 +36,15 @@ export function installSteps({ status, install }: CompanionSetup, signal: AbortS
 }
 
 /**
+ * For a panel that works without the companion but does more with it: why it is not there, then
+ * what the panel does without it; and the button to Options.
+ */
+export function withoutCompanion(state: CompanionStatus['state'], without: string): { line: string; fix: string } {
+  const why = state === 'outdated' ? 'The companion needs an update' : state === 'failed' ? 'The companion did not start' : 'The companion is not installed';
+  return { line: `${why}: ${without}`, fix: state === 'outdated' ? 'Update the companion' : 'Set up the companion' };
+}
+
+/**
  * While `waiting()` (the panel is open on the install steps), asks every few seconds whether the
  * companion runs, and calls `ready` once it does. Call the function it returns whenever
  * `waiting()` may have changed.

@@ -1,12 +1,13 @@
 import { ask } from './ask';
-import type { ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
+import type { CompanionStatus, ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
+import { withoutCompanion } from './companion-setup';
 import { progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
 import { companionStatus, problemText } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, coin, pathText, problemBox, progressBar } from './ui/parts';
+import { actions, alertBox, button, coin, optionsButton, pathText, problemBox, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -20,7 +21,7 @@ interface Loaded {
   projects: ProjectSummary[];
   /** The local clone of this repository, if there is one (and the companion runs). */
   clonePath: string | undefined;
-  companionReady: boolean;
+  companion: CompanionStatus['state'];
 }
 
 /** One remote being added and fetched; `added` says the remote exists even when its fetch failed. */
@@ -47,7 +48,7 @@ async function load(repo: RepoKey): Promise<Loaded | string> {
     const status = await companionStatus.get();
     const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
     const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', repo }) : undefined;
-    return { forks, projects: projects.items, clonePath: plan?.existing?.path, companionReady: status.state === 'ready' };
+    return { forks, projects: projects.items, clonePath: plan?.existing?.path, companion: status.state };
   } catch (e) {
     return problemText(e);
   }
@@ -57,6 +58,12 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 /** A remote name from a project name: `Security Team` → `security-team`. */
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
+
+/** Why remotes cannot be added on this computer yet, with the button that fixes it. */
+function companionNeeded(state: CompanionStatus['state'], signal: AbortSignal): HTMLElement {
+  const absent = withoutCompanion(state, 'it adds remotes to your clone on this computer.');
+  return h('div', null, h('p', { class: 'adoc-muted' }, absent.line), actions(optionsButton(absent.fix, 'companion', signal)));
+}
 
 /** Takes over the button features.ts drew. */
 export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }) => {
@@ -186,7 +193,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
       draft.projectId = projects.value;
       if (!draft.edited) name.value = draft.name = suggested();
     }, { signal });
-    const go = button('Fork and clone', () => void forkAndClone(original), signal, { primary: true, disabled: !data.companionReady });
+    const go = button('Fork and clone', () => void forkAndClone(original), signal, { primary: true, disabled: data.companion !== 'ready' });
     return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-row' }, projects, name), actions(go), job?.kind === 'failed' ? problemBox(job.error, signal) : false);
   }
 
@@ -201,8 +208,8 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     return [
       title,
       sub('Add as a remote of your clone'),
-      !data.companionReady
-        ? h('p', { class: 'adoc-muted' }, 'Install the companion (see Clone to desktop) to add remotes on this computer.')
+      data.companion !== 'ready'
+        ? companionNeeded(data.companion, signal)
         : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
       rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),

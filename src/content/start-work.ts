@@ -1,6 +1,7 @@
 import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { StartWorkPlan, StartWorkResult } from '../shared/messages';
+import type { CompanionStatus, StartWorkPlan, StartWorkResult } from '../shared/messages';
+import { withoutCompanion } from './companion-setup';
 import { outcomeOf, progressText, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -26,7 +27,7 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 type State =
   | { kind: 'loading' }
   | { kind: 'problem'; message: string; next?: NextStep | undefined }
-  | { kind: 'ready'; plan: StartWorkPlan; companion: boolean; draft?: Draft; failed?: string }
+  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: string }
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
 
@@ -67,7 +68,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
       if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to start work from here.`, next: ['Add an account', 'accounts'] });
       const plan = await ask({ type: 'workItem.plan', project, id });
-      if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state === 'ready' });
+      if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state });
     } catch (e) {
       if (!signal.aborted) set({ kind: 'problem', message: problemText(e), next: nextStepOf(e) });
     }
@@ -83,14 +84,14 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     });
   }
 
-  function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: boolean): void {
+  function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: CompanionStatus['state']): void {
     set({ kind: 'creating' });
     const { branch, base, setActive } = draft;
     ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(
       (result) => {
         if (signal.aborted) return;
         set({ kind: 'created', result, setActive });
-        if (companion) checkout(result, false);
+        if (companion === 'ready') checkout(result, false);
       },
       (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: problemText(e) }),
     );
@@ -106,6 +107,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
   }
 
   function form({ plan, companion, draft, failed }: Extract<State, { kind: 'ready' }>): (Node | false)[] {
+    const absent = companion !== 'ready' && withoutCompanion(companion, 'the branch is made on Azure DevOps, and you check it out yourself.');
     const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
     const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
     const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
@@ -151,8 +153,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
             plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
             problem,
           ),
-      !companion ? h('p', { class: 'adoc-muted' }, 'The companion is not installed: the branch is made on Azure DevOps, and you check it out yourself.') : false,
-      actions(plan.repos.length ? go : false, !companion && optionsButton('Set up the companion', 'companion', signal), button('Close', () => panel.close(), signal)),
+      absent ? h('p', { class: 'adoc-muted' }, absent.line) : false,
+      actions(plan.repos.length ? go : false, absent && optionsButton(absent.fix, 'companion', signal), button('Close', () => panel.close(), signal)),
     ];
   }
 

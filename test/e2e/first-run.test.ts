@@ -116,6 +116,13 @@ describe('the first run', () => {
     expect(form).toContain('The companion is not installed');
     expect(form).toContain('Set up the companion');
     await itemPage.close();
+    // Forks as remotes says so too, with the same button (it used to point to Clone to desktop).
+    const forksPage = await signedInPage(session, '/fabrikam/Platform/_git/Platform?path=/src');
+    const forksWorld = await ContentWorld.of(forksPage, session.extensionId);
+    await forksWorld.click('.adoc-forks-as-remotes', 'button', 'Add remote…');
+    const [forks] = await forksWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('The companion is not installed: it adds remotes'), 15_000);
+    expect(forks).toContain('Set up the companion');
+    await forksPage.close();
     await page.bringToFront();
     // Its "Open the setup steps" opens Options at the companion's section, in a new tab.
     const known = new Set(session.browser.targets());
