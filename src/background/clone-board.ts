@@ -1,5 +1,5 @@
 import type { CloneData } from '../shared/host-protocol';
-import type { CloneProgress, RepoKey } from '../shared/messages';
+import type { CloneProgress, CloneState, RepoKey } from '../shared/messages';
 
 /** How long a finished clone stays on the board, for a popup opened again after it ended. */
 export const FINISHED_KEPT_MS = 15 * 60_000;
@@ -9,7 +9,7 @@ export interface BoardEntry {
   /** The profile it clones through; absent for a page's clone with git's own credentials. */
   profileId?: string | undefined;
   repo: RepoKey;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
+  state: CloneState;
   progress?: CloneProgress;
   result?: CloneData;
   /** What the clone threw, as thrown: the asker turns it into words as it would any failure. */

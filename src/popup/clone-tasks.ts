@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { CloneData } from '../shared/host-protocol';
-import type { CloneTaskView, ReplyError, RepoSummary } from '../shared/messages';
+import type { CloneState, CloneTaskView, ReplyError, RepoSummary } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 
 export interface CloneTask {
   taskId: string;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
+  state: CloneState;
   phase?: string;
   percent: number;
   result?: CloneData;
@@ -20,9 +20,8 @@ export interface CloneTask {
 const fromBoard = (t: CloneTaskView): CloneTask => ({
   taskId: t.taskId,
   state: t.state,
-  percent: t.state === 'done' ? 100 : (t.progress?.percent ?? 0),
+  percent: t.progress?.percent ?? 0,
   ...(t.progress ? { phase: t.progress.phase } : {}),
-  ...(t.result ? { result: t.result } : {}),
   ...(t.error ? { error: t.error } : {}),
 });
 

@@ -81,7 +81,6 @@ type Step =
   | { kind: 'working' }
   | { kind: 'created'; result: StartWorkResult; checkout: Checkout; linking?: 'running' | ReplyError };
 
-
 function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const { item, profile } = props;
   const plan = useAnswer(() => ask({ type: 'workItem.plan', profileId: profile.id, project: item.project, id: item.id }), [item.id]);

@@ -138,14 +138,17 @@ export interface CloneProgress {
   percent: number;
 }
 
-/** A clone the background runs or ran lately, for a popup opened again (`clone.tasks`). */
+/** Where a clone the extension started is. */
+export type CloneState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A clone running, or one that failed or was cancelled lately, for a popup opened again (`clone.tasks`). */
 export interface CloneTaskView {
   taskId: string;
   profileId?: string;
   repo: RepoKey;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** A finished clone is in the companion's list of clones instead. */
+  state: Exclude<CloneState, 'done'>;
   progress?: CloneProgress;
-  result?: z.infer<typeof CloneDataSchema>;
   error?: ReplyError;
 }
 

@@ -1,6 +1,6 @@
 import type { AdoClient } from '../../shared/ado/client';
 import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
-import type { BranchCheckout, ClonePlan, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
+import type { BranchCheckout, ClonePlan, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { parseAdoUrl } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { createCloneBoard } from '../clone-board';
@@ -321,9 +321,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
               ...(auth ? { auth } : {}),
             },
             {
-              onProgress: (e) => {
-                progress({ phase: e.phase, percent: e.percent });
-                ctx.progress?.({ phase: e.phase, percent: e.percent });
+              onProgress: ({ phase, percent }) => {
+                progress({ phase, percent });
+                ctx.progress?.({ phase, percent });
               },
               started: (id) => running.set(req.taskId, id),
             },
@@ -336,10 +336,20 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const profiles = new Map((await store.list()).map((p) => [p.id, p]));
       return {
         // A finished clone is in the companion's list of clones (local.clones) from now on.
-        tasks: board.list().filter((e) => e.state !== 'done').map(({ error, finishedAt: _f, ...entry }) => ({
-          ...entry,
-          ...(entry.state === 'failed' ? { error: toReplyError(error, entry.profileId ? profiles.get(entry.profileId) : undefined) } : {}),
-        })),
+        tasks: board.list().flatMap(({ taskId, profileId, repo, state, progress, error }): CloneTaskView[] =>
+          state === 'done'
+            ? []
+            : [
+                {
+                  taskId,
+                  repo,
+                  state,
+                  ...(profileId ? { profileId } : {}),
+                  ...(progress ? { progress } : {}),
+                  ...(state === 'failed' ? { error: toReplyError(error, profileId ? profiles.get(profileId) : undefined) } : {}),
+                },
+              ],
+        ),
       };
     },
     'clone.follow': (req, ctx) => board.follow(req.taskId, (p) => ctx.progress?.(p)),
