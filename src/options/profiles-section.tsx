@@ -5,6 +5,7 @@ import type { ProfilesAnswer, ReplyError } from '../shared/messages';
 import { clonePathSegments, orgBaseUrl, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cloneRootProblem } from './folder-input';
+import { RemoveButton } from './remove-button';
 
 /** The connected accounts: which one is active, their clone settings, removal, export and import. */
 export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next: ProfilesAnswer) => void; reload: () => void }) {
@@ -78,29 +79,18 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
                 <button type="button" class="small" aria-expanded={editing === p.id} onClick={() => setEditing(editing === p.id ? undefined : p.id)}>
                   Edit
                 </button>
-                {confirming === p.id ? (
-                  <>
-                    <button
-                      type="button"
-                      class="small danger"
-                      onClick={() =>
-                        run(async () => {
-                          props.onChange(await ask({ type: 'profiles.remove', id: p.id }));
-                          setConfirming(undefined);
-                        })
-                      }
-                    >
-                      Remove “{p.name}”, its token and its reviewer groups
-                    </button>
-                    <button type="button" class="small" onClick={() => setConfirming(undefined)}>
-                      Keep
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" class="small" onClick={() => setConfirming(p.id)}>
-                    Remove
-                  </button>
-                )}
+                <RemoveButton
+                  asking={confirming === p.id}
+                  onAsk={(asking) => setConfirming(asking ? p.id : undefined)}
+                  onRemove={() =>
+                    run(async () => {
+                      props.onChange(await ask({ type: 'profiles.remove', id: p.id }));
+                      setConfirming(undefined);
+                    })
+                  }
+                >
+                  Remove “{p.name}”, its token and its reviewer groups
+                </RemoveButton>
               </div>
               {editing === p.id && (
                 <ProfileEditor

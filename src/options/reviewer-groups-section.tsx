@@ -5,6 +5,7 @@ import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { PeoplePicker } from '../shared/ui/people-picker';
 import { useChosenProfile } from './use-chosen-profile';
+import { RemoveButton } from './remove-button';
 
 /** Named sets of reviewers per project, added to a new pull request in one step. */
 export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: string | undefined }) {
@@ -91,20 +92,9 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
                   <button type="button" class="small" onClick={() => setEditing(g)}>
                     Edit
                   </button>
-                  {confirming === g.id ? (
-                    <>
-                      <button type="button" class="small danger" onClick={() => void remove(g)}>
-                        Remove “{g.name}”
-                      </button>
-                      <button type="button" class="small" onClick={() => setConfirming(undefined)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button type="button" class="small" onClick={() => setConfirming(g.id)}>
-                      Remove
-                    </button>
-                  )}
+                  <RemoveButton asking={confirming === g.id} onAsk={(asking) => setConfirming(asking ? g.id : undefined)} onRemove={() => void remove(g)}>
+                    Remove “{g.name}”
+                  </RemoveButton>
                 </div>
               </li>
             ),
