@@ -167,6 +167,9 @@ export function hostExtension(ext: HostedExtension, page: HostPage, signal: Abor
       box.setAttribute('role', 'dialog');
       box.setAttribute('aria-label', options?.title ?? '');
       box.className = 'sandbox-extension-dialog';
+      // Modal over the page, as Azure DevOps draws it: at the end of a long page it would sit below
+      // the fold, and a click there races the page's scroll across the frame's process.
+      box.style.cssText = 'position:fixed;top:50%;left:50%;transform:translate(-50%,-50%);z-index:1000;padding:16px;background:Canvas;box-shadow:0 8px 32px rgb(0 0 0 / 40%)';
       const heading = document.createElement('h2');
       heading.textContent = options?.title ?? '';
       const { frame } = frameFor(contribution, true, options?.configuration ?? {});
