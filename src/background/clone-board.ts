@@ -9,6 +9,10 @@ export interface BoardEntry {
   /** The profile it clones through; absent for a page's clone with git's own credentials. */
   profileId?: string | undefined;
   repo: RepoKey;
+  /** Once its place is planned: the organization it clones from (`orgScope`), for a page that asks to follow it. */
+  org?: string;
+  /** Once its place is planned: its clone URL as `remoteKey` reduces it, so a plan of the same repository finds it. */
+  remote?: string;
   state: CloneState;
   progress?: CloneProgress;
   result?: CloneData;
@@ -53,6 +57,19 @@ export function createCloneBoard(now: () => number = Date.now) {
         tell(start.taskId);
       }
     },
+
+    /** Records where a running clone goes, once it knows. */
+    place(taskId: string, where: Pick<BoardEntry, 'org' | 'remote'>): void {
+      const entry = entries.get(taskId);
+      if (entry) Object.assign(entry, where);
+    },
+
+    /** The clone running from `remote` (a `remoteKey`), if one is. */
+    runningFrom(remotes: ReadonlySet<string>): BoardEntry | undefined {
+      return [...entries.values()].find((e) => e.state === 'running' && e.remote !== undefined && remotes.has(e.remote));
+    },
+
+    get: (taskId: string): BoardEntry | undefined => entries.get(taskId),
 
     /** Every clone running, and those that ended in the last minutes, oldest first. */
     list(): BoardEntry[] {

@@ -2,7 +2,7 @@ import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
 import type { ClonePlan, ReplyError } from '../shared/messages';
-import { progressText, runningTask, startTask, type CloneTask } from './git-task';
+import { followClone, progressText, runningTask, startTask, type CloneTask } from './git-task';
 import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -56,6 +56,7 @@ async function load(page: AdoPage): Promise<Loaded> {
 /** The button's words for a state. */
 function labelOf(state: State): string {
   if (state.kind === 'cloning') return `Cloning… ${Math.round(state.task.progress?.percent ?? 0)}%`;
+  if (state.kind === 'ready' && state.plan.cloning) return 'Cloning…';
   if (state.kind === 'cloned' || (state.kind === 'ready' && state.plan.existing)) return 'Cloned locally';
   return 'Clone to desktop';
 }
@@ -103,6 +104,16 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     }
     case 'ready': {
       const { plan, hasProfile } = state;
+      if (plan.cloning) {
+        // Run by another browser or program (this one's clones are followed): nothing to show but where.
+        return {
+          nodes: [
+            title(`${repo} is being cloned`),
+            h('p', { role: 'status' }, 'Another window or program is cloning it', ...(plan.cloning.path ? [' into ', pathText(plan.cloning.path)] : []), '. Check again once it is done.'),
+            actions(button('Check again', act.reload, signal, { primary: true }), button('Close', act.close, signal)),
+          ],
+        };
+      }
       if (plan.existing) {
         const dirty = plan.existing.dirty ? ' (uncommitted changes)' : '';
         return {
@@ -181,7 +192,14 @@ export const attach: Attach = (drawn, { signal, page }) => {
   async function reload(): Promise<void> {
     set({ kind: 'loading' });
     const loaded = await load(page);
-    if (!signal.aborted) set(loaded);
+    if (!signal.aborted) arrive(loaded);
+  }
+
+  /** Shows what was loaded; a clone the background runs for this repository is followed instead. */
+  function arrive(loaded: Loaded): void {
+    const taskId = loaded.kind === 'ready' ? loaded.plan.cloning?.taskId : undefined;
+    if (loaded.kind === 'ready' && taskId) follow(runningTask('clone.start', key) ?? followClone(taskId, { type: 'clone.start', repo }, key), loaded.hasProfile);
+    else set(loaded);
   }
 
   function follow(task: CloneTask, hasProfile: boolean | undefined): void {
@@ -207,7 +225,7 @@ export const attach: Attach = (drawn, { signal, page }) => {
     if (signal.aborted) return;
     // A clone under way keeps the panel; what it learned (the profile) is kept for its outcome.
     if (state.kind === 'cloning') state = { ...state, hasProfile: loaded.kind === 'ready' ? loaded.hasProfile : state.hasProfile };
-    else set(loaded);
+    else arrive(loaded);
   });
   return panel;
 };

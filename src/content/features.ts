@@ -3,7 +3,7 @@ import type { FeatureId } from '../shared/messages';
 import { ask } from './ask';
 import { anchorOf, FEATURE_ANCHORS, placeAt, placeInHeader, PR_CREATE_HEADER, PR_HEADER_ANCHORS, PR_RIGHT_PANE, REVIEWERS_SECTIONS, type Anchor } from './anchors';
 import type { Drawn, Feature, MountContext } from './feature';
-import { lazyFeature, loadedPanels } from './lazy';
+import { lazyFeature, loadedPanels, loadPanels } from './lazy';
 import { pullRequestFork, repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus } from './session';
 import { h, icon, placeFloating, steadyLabel, widget } from './ui/dom';
@@ -26,12 +26,13 @@ function headerButton(id: FeatureId, anchor: Element, ctx: MountContext, opts: {
   return { host, root, anchor, trigger };
 }
 
-/** Whether this repository (at the branch viewed) is cloned here: the button says so before it is opened. */
-async function clonedHere(page: AdoPage): Promise<boolean> {
+/** Whether this repository (at the branch viewed) is cloned here, or being cloned: the button says so before it is opened. */
+async function cloneState(page: AdoPage): Promise<'cloned' | 'cloning' | undefined> {
   const repo = repoKeyOf(page);
-  if (!repo || (await companionStatus.get()).state !== 'ready') return false;
+  if (!repo || (await companionStatus.get()).state !== 'ready') return undefined;
   const branch = viewedBranch(page);
-  return !!(await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) })).existing;
+  const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
+  return plan.existing ? 'cloned' : plan.cloning ? 'cloning' : undefined;
 }
 
 const cloneToDesktop: Feature = {
@@ -48,12 +49,17 @@ const cloneToDesktop: Feature = {
       // Asked once the page is idle: two messages to the background are not part of drawing.
       const idle = requestIdleCallback(
         () =>
-          void clonedHere(ctx.page).then(
-            (cloned) => {
+          void cloneState(ctx.page).then(
+            (state) => {
               // Once its code has taken over, the label is its business.
               if (ctx.signal.aborted || loadedPanels()) return;
               drawn.trigger!.removeAttribute('aria-busy');
-              if (cloned) label.set('Cloned locally');
+              if (state === 'cloned') label.set('Cloned locally');
+              if (state === 'cloning') {
+                label.set('Cloning…');
+                // Its code follows the clone (progress, then how it ended), which the label shows.
+                void loadPanels().catch(() => undefined);
+              }
             },
             () => drawn.trigger!.removeAttribute('aria-busy'),
           ),

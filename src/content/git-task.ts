@@ -31,9 +31,21 @@ export const runningTask = <T extends TaskType>(type: T, key: string): GitTask<T
 /** Starts `request`; with a `key`, the task is kept under it until it ends. */
 export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: T }, key?: string): GitTask<T> {
   const id = taskId();
+  return track(id, request, (onEvent) => askWithProgress<T>({ ...request, taskId: id } as PageRequest & { type: T }, onEvent), key);
+}
+
+/**
+ * Follows a clone the background already runs (its plan named it: started before this page was
+ * loaded, or from the popup), as if this page had started it.
+ */
+export function followClone(id: string, request: TaskRequest<'clone.start'> & { type: 'clone.start' }, key: string): CloneTask {
+  return track(id, request, (onEvent) => askWithProgress({ type: 'clone.follow', taskId: id }, onEvent), key);
+}
+
+function track<T extends TaskType>(id: string, request: TaskRequest<T> & { type: T }, run: (onEvent: (e: unknown) => void) => Promise<Answers[T]>, key?: string): GitTask<T> {
   const listeners = new Set<(p: CloneProgress) => void>();
   let progress: CloneProgress | undefined;
-  const result = askWithProgress<T>({ ...request, taskId: id } as PageRequest & { type: T }, (e) => {
+  const result = run((e) => {
     if (!isProgress(e)) return;
     progress = e;
     for (const l of listeners) l(e);

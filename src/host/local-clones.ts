@@ -6,8 +6,9 @@
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData } from '../shared/host-protocol';
+import { inspectLock } from './clone-journal';
 import { readRegistry } from './clone-registry';
-import { registryFile } from './companion-dirs';
+import { locksDir, registryFile } from './companion-dirs';
 import { isInside } from './destination';
 import { currentBranch, repositoryState, workTreeTop } from './git-repo';
 import { HostError } from './host-error';
@@ -64,6 +65,28 @@ const realOrUndefined = (path: string) => {
   }
 };
 
+/**
+ * The folders a clone or checkout is being made in right now, by any companion process: git made
+ * their `.git` first, so they look like clones, but they are not usable (nor kept, if it fails).
+ */
+function foldersBeingCloned(dir: string): Set<string> {
+  const folders = new Set<string>();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return folders;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.lock')) continue;
+    const state = inspectLock(join(dir, name));
+    const folder = state.kind === 'live' ? (state.journal?.path ?? state.journal?.dest) : undefined;
+    const real = folder && realOrUndefined(folder);
+    if (real) folders.add(real);
+  }
+  return folders;
+}
+
 export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData> {
   const config = ctx.config();
   const paths = new Map<string, boolean>();
@@ -81,7 +104,8 @@ export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData
   }
   const selected = [...paths.entries()].slice(0, MAX_LOCAL_CLONES);
   truncated ||= paths.size > MAX_LOCAL_CLONES;
-  const clones = await mapLimited(selected, 4, ([path, known]) => describe(path, known, ctx.env));
+  const cloning = foldersBeingCloned(locksDir(ctx.dirs));
+  const clones = await mapLimited(selected, 4, async ([path, known]) => ({ ...(await describe(path, known, ctx.env)), ...(cloning.has(path) ? { cloning: true } : {}) }));
   return { clones, truncated };
 }
 

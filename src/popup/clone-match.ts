@@ -71,6 +71,8 @@ function cloudKey(parts: string[]): string | undefined {
 export function clonesByRepo(clones: readonly LocalClone[], repos: readonly RepoSummary[]): Map<string, LocalClone> {
   const byKey = new Map<string, LocalClone>();
   for (const clone of clones) {
+    // git makes the folder first: a clone still under way is not one to open.
+    if (clone.cloning) continue;
     for (const remote of clone.remotes) {
       const key = repoUrlKey(remote.fetchUrl);
       // The companion's own clones win over folders it merely found.

@@ -130,6 +130,11 @@ export interface ClonePlan {
   branch?: string;
   /** A local clone of this repository, if the companion knows one. */
   existing?: { path: string; branch: string | null; dirty: boolean | null };
+  /**
+   * A clone of this repository still under way: `taskId` when this extension runs it (follow it
+   * with `clone.follow`), `path` once git has made its folder (also when another browser runs it).
+   */
+  cloning?: { path?: string; taskId?: string };
 }
 
 /** A clone's progress, as the companion reports it. */
@@ -445,7 +450,7 @@ export const REQUESTS = {
   /** Clones running, and those that failed or were cancelled lately: a popup opened again shows them. */
   'clone.tasks': { input: {}, answer: answer<{ tasks: CloneTaskView[] }>() },
   /** Ask through a port: the clone's progress, then its answer, as `clone.start` would have given them. */
-  'clone.follow': { input: { taskId: id }, answer: CloneDataSchema },
+  'clone.follow': { input: { taskId: id }, answer: CloneDataSchema, senders: PAGES },
   /** Takes a finished clone off the list (dismissed); a running one stays. */
   'clone.forget': { input: { taskId: id }, answer: answer<{ forgotten: boolean }>() },
   'local.clones': { input: {}, answer: LocalClonesDataSchema },

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
-import { launchConnected, privateHome, type Session } from './harness';
+import { HostProcess, removeBuilds } from '../integration/host-harness';
+import { gitEnv, launchConnected, privateHome, type Session } from './harness';
 import { clickLink, ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
@@ -34,6 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeBuilds();
   await session?.close();
   await sandbox?.close();
   await home?.cleanup();
@@ -67,6 +70,14 @@ async function startSlowClone(repo: string, latencyMs: number): Promise<void> {
   await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
   await world.click(POPOVER, 'button', 'Clone');
   await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Cloning ${repo}`));
+}
+
+async function waitForPath(path: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (existsSync(path)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${path} did not appear`);
 }
 
 describe('Clone to desktop', () => {
@@ -204,6 +215,48 @@ describe('Clone to desktop', () => {
     expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
     await run('git', ['-C', target, 'rev-parse', 'HEAD']);
     sandbox.services.faults.clear();
+  });
+
+  it('finds its clone still running after the page is reloaded: progress with Cancel, then the outcome, never "Cloned locally" before', async () => {
+    await startSlowClone('design-system', 8000);
+    // git has made the folder (and its .git) before it reaches the server.
+    const target = join(cloneRoot, 'fabrikam/Platform/design-system');
+    await waitForPath(join(target, '.git'));
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    // The button's code loads by itself to follow the clone: the label counts.
+    const [label] = await world.waitForText(CLONE, (t) => /^Cloning… \d+%$/.test(t[0] ?? '') || t[0] === 'Cloned locally');
+    expect(label).toMatch(/^Cloning… \d+%$/);
+    await world.click(CLONE, 'button');
+    const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning design-system'));
+    expect(panel).toContain('Cancel');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000);
+    expect(done).toContain(target);
+    expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+    sandbox.services.faults.clear();
+  });
+
+  it('says when another program is cloning the repository, and finds the clone once it is done', async () => {
+    // A second companion, as another browser would start it, sharing this HOME's configuration and locks.
+    sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 8000, times: 1 });
+    const other = await HostProcess.start({ PATH: process.env.PATH, ...home.env, ...gitEnv(sandbox) });
+    try {
+      other.send({ id: 'other', type: 'clone', url: 'https://dev.azure.com/fabrikam/Platform/_git/build-scripts', root: cloneRoot, folder: 'fabrikam/Platform/build-scripts', auth: { kind: 'pat', token: sandbox.pats.fabrikam, orgUrl: 'https://dev.azure.com/fabrikam' } });
+      const target = join(cloneRoot, 'fabrikam/Platform/build-scripts');
+      await waitForPath(join(target, '.git'));
+      await page.goto('https://dev.azure.com/fabrikam/Platform/_git/build-scripts', { waitUntil: 'domcontentloaded' });
+      const [label] = await world.waitForText(CLONE, (t) => t[0] === 'Cloning…' || t[0] === 'Cloned locally');
+      expect(label).toBe('Cloning…');
+      await world.click(CLONE, 'button');
+      const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('is being cloned'));
+      expect(panel).toContain(`Another window or program is cloning it into ${target}`);
+      expect(await other.waitFor((m) => m.id === 'other' && 'ok' in m, 60_000)).toMatchObject({ ok: true });
+      await world.click(POPOVER, 'button', 'Check again');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('build-scripts is on this computer'));
+      expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+    } finally {
+      await other.close();
+      sandbox.services.faults.clear();
+    }
   });
 
   it('knows the repository is cloned: offers Open and Fetch instead', async () => {

@@ -186,6 +186,25 @@ describe('clone over HTTPS with a PAT', () => {
     expect(readdirSync(join(sandbox.roots, 'Platform'))).toEqual(['notes.txt']);
   });
 
+  it('a folder still being cloned is listed as cloning, by every companion process, until the clone ends', async () => {
+    ado.services.faults.add({ match: { pathRegex: 'git-upload-pack$', method: 'POST' }, latencyMs: 3_000, times: 1 });
+    host.send({ id: 'held', type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'org/held', auth: { kind: 'pat', token: pat } });
+    const path = join(sandbox.roots, 'org', 'held');
+    for (let i = 0; i < 400 && !existsSync(join(path, '.git', 'config')); i++) await new Promise((r) => setTimeout(r, 25));
+    // A browser starts one companion per connection: another one sees the clone through its lock.
+    const other = await HostProcess.start(sandbox.env);
+    try {
+      const listed = async (h: HostProcess) => ((await h.request<LocalClonesData>({ type: 'localClones' })) as { data: LocalClonesData }).data.clones.find((c) => c.path === path);
+      for (const h of [host, other]) expect(await listed(h)).toMatchObject({ path, cloning: true });
+      expect(await host.waitFor((m) => m.id === 'held' && 'ok' in m, 60_000)).toMatchObject({ ok: true });
+      const clone = await listed(other);
+      expect(clone).toMatchObject({ path, known: true, branch: 'main' });
+      expect(clone).not.toHaveProperty('cloning');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('cancel mid-clone stops git and removes the folder', async () => {
     // The pack request waits, so the clone is caught after git has started writing.
     ado.services.faults.add({ match: { pathRegex: 'git-upload-pack$', method: 'POST' }, latencyMs: 30_000, times: 1 });

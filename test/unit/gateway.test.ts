@@ -1,5 +1,5 @@
 import type { Runtime } from 'webextension-polyfill';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCompanion, type NativePort } from '../../src/background/companion';
 import { createGateway } from '../../src/background/gateway';
 import type { CompanionHandlerDeps } from '../../src/background/handlers/companion';
@@ -44,8 +44,9 @@ const fakeAdo: typeof fetch = async (input) => {
 /** A companion that answers every request plausibly, and remembers the credentials it was given. */
 const ignore = () => undefined;
 const sentToHost: { type: string; [k: string]: unknown }[] = [];
-/** Answers a test puts in place of the usual ones: an error `{ code, message }` or data. */
-const hostOverrides = new Map<string, (req: Record<string, unknown>) => { error: { code: string; message: string } } | { data: unknown }>();
+type HostAnswer = { error: { code: string; message: string } } | { data: unknown };
+/** Answers a test puts in place of the usual ones (a promise holds the request until it settles). */
+const hostOverrides = new Map<string, (req: Record<string, unknown>) => HostAnswer | Promise<HostAnswer>>();
 function fakeHost(): NativePort {
   let listener: (m: unknown) => void = ignore;
   const answers: Record<string, unknown> = {
@@ -70,8 +71,7 @@ function fakeHost(): NativePort {
     postMessage(m) {
       const req = m as { id: string; type: string };
       sentToHost.push(req);
-      const override = hostOverrides.get(req.type)?.(req as never);
-      queueMicrotask(() =>
+      void Promise.resolve(hostOverrides.get(req.type)?.(req as never)).then((override) =>
         listener(override && 'error' in override ? { id: req.id, ok: false, error: override.error } : { id: req.id, ok: true, data: override ? override.data : answers[req.type] }),
       );
     },
@@ -312,6 +312,44 @@ describe('clones outlive the popup that started them', () => {
     expect(after.data.tasks).toEqual([]);
     // A page sees no clone list: it names other organizations' repositories.
     expect(await handle({ type: 'clone.tasks' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('a page finds a clone of its repository that is still under way', () => {
+  const repo = { id: 'r1', name: 'Platform', project: 'Platform' };
+  const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
+  afterEach(() => hostOverrides.clear());
+
+  it('its plan names the task, which the page follows to the answer; another organization cannot', async () => {
+    const { handle } = await setup();
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'main', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    // Started in the popup; the page is loaded (or reloaded) while it runs.
+    const started = handle({ type: 'clone.start', profileId: 'pat1', repo, taskId: 'held' }, fromPage);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    const plan = await handle({ type: 'clone.plan', repo }, fromContent);
+    expect(plan).toMatchObject({ ok: true, data: { cloning: { taskId: 'held' } } });
+    expect((plan as { data: object }).data).not.toHaveProperty('existing');
+    // A second clone of it is refused before it reaches the companion.
+    expect(await handle({ type: 'clone.start', repo, taskId: 'again' }, fromContent)).toMatchObject({ ok: false, error: { code: 'companion.BUSY' } });
+    expect(await handle({ type: 'clone.follow', taskId: 'held' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const followed = handle({ type: 'clone.follow', taskId: 'held' }, fromContent);
+    finish();
+    expect(await followed).toEqual(await started);
+    expect(await followed).toMatchObject({ ok: true, data: { branch: 'main' } });
+  });
+
+  it("a folder the companion says is still being cloned is not the repository's clone", async () => {
+    const { handle } = await setup();
+    const path = '/home/ada/source/repos/fabrikam/Platform/Platform';
+    const folder = { path, known: false, remotes: [{ name: 'origin', fetchUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' }], branch: 'main', dirty: false };
+    hostOverrides.set('localClones', () => ({ data: { clones: [{ ...folder, cloning: true }], truncated: false } }));
+    const plan = await handle({ type: 'clone.plan', repo }, fromContent);
+    expect(plan).toMatchObject({ ok: true, data: { cloning: { path } } });
+    expect((plan as { data: object }).data).not.toHaveProperty('existing');
+    hostOverrides.set('localClones', () => ({ data: { clones: [folder], truncated: false } }));
+    expect(await handle({ type: 'clone.plan', repo }, fromContent)).toMatchObject({ ok: true, data: { existing: { path } } });
   });
 });
 

@@ -78,6 +78,12 @@ describe('clonesByRepo', () => {
     expect(clonesByRepo([clone('/found', [url], false), clone('/made', [url], true)], repos).get('r3')?.path).toBe('/made');
   });
 
+  it('does not count a folder that a clone is still making (another window or browser runs it)', () => {
+    const url = 'https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/docs';
+    expect(clonesByRepo([{ ...clone('/making', [url], true), cloning: true }], repos).size).toBe(0);
+    expect(clonesByRepo([{ ...clone('/making', [url], true), cloning: true }, clone('/found', [url], false)], repos).get('r3')?.path).toBe('/found');
+  });
+
   it('finds nothing when nothing is cloned', () => {
     expect(clonesByRepo([], repos).size).toBe(0);
   });

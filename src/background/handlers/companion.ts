@@ -1,7 +1,7 @@
 import type { AdoClient } from '../../shared/ado/client';
 import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { BranchCheckout, ClonePlan, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
-import { parseAdoUrl } from '../../shared/ado/urls';
+import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { createCloneBoard } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
@@ -30,6 +30,10 @@ export function worktreeFolder(clonePath: string, pullRequestId: number, mode: '
   const base = clonePath.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
   return `${base}-pr-${pullRequestId}${mode === 'merge' ? '-merge' : ''}`;
 }
+
+/** One name for an organization, whether a page or a profile names it (as `profileForPage` matches them). */
+export const orgScope = (o: { hostKind: AdoHostKind; organization: string; orgBaseUrl: string }) =>
+  o.hostKind === 'onprem' ? `onprem:${o.orgBaseUrl.toLowerCase()}` : `cloud:${o.organization.toLowerCase()}`;
 
 /** A remote URL reduced to what identifies the repository: no user, no `.git`, one case, decoded. */
 export function remoteKey(url: string): string {
@@ -79,12 +83,26 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (roots || hosts) await companion.request({ type: 'configure', ...(roots ? { cloneRoots: roots } : {}), ...(hosts ? { allowedHosts: hosts } : {}) });
   }
 
-  async function findClone(urls: (string | undefined)[]): Promise<LocalClone | undefined> {
+  /** The repository's clone on this computer, and a clone of it still under way (ours or another program's). */
+  /** The organization of the page that asks, as `orgScope` names it; undefined for our own pages. */
+  async function senderOrg(ctx: HandlerContext): Promise<string | undefined> {
+    if (ctx.from !== 'content' || !ctx.senderUrl) return undefined;
+    const page = parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await store.list()) });
+    return page ? orgScope(page) : undefined;
+  }
+
+  async function findClone(urls: (string | undefined)[]): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
     const keys = new Set(urls.filter((u): u is string => !!u).map(remoteKey));
     const { clones } = await companion.request({ type: 'localClones' });
     const matching = clones.filter((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
     // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
-    return matching.find((c) => !c.worktree) ?? matching[0];
+    const done = matching.filter((c) => !c.cloning);
+    const existing = done.find((c) => !c.worktree) ?? done[0];
+    const task = board.runningFrom(keys);
+    const folder = matching.find((c) => c.cloning)?.path;
+    // Before git has made the folder, only the board knows; a clone by another browser, only the companion.
+    const cloning = task || folder ? { ...(folder ? { path: folder } : {}), ...(task ? { taskId: task.taskId } : {}) } : undefined;
+    return { ...(existing ? { existing } : {}), ...(cloning ? { cloning } : {}) };
   }
 
   /**
@@ -127,7 +145,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const root = repo.cloneRoot ?? config.cloneRoots[0];
     if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set. Choose one in Options › Companion.');
     const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
-    const existing = await findClone([repo.remoteUrl, repo.sshUrl]);
+    const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl]);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
     return {
       url,
@@ -137,6 +155,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       path: `${root.replace(/[\\/]+$/, '')}/${folder}`,
       ...(b ? { branch: b } : {}),
       ...(existing ? { existing: { path: existing.path, branch: existing.branch, dirty: existing.dirty } } : {}),
+      ...(cloning && !existing ? { cloning } : {}),
     };
   }
 
@@ -167,7 +186,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
     const branch = shortBranch(req.branch);
     const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
-    const clone = await findClone([repo.remoteUrl, repo.sshUrl]);
+    const clone = (await findClone([repo.remoteUrl, repo.sshUrl])).existing;
     if (!clone) {
       const planned = await plan(p, { id: repo.id, name: repo.name, project: repo.project.name }, ctx, branch);
       await configureFor(p, planned.root);
@@ -215,7 +234,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
 
     const targetKeys = new Set([target.remoteUrl, target.sshUrl].filter((u): u is string => !!u).map(remoteKey));
-    let clone = await findClone([target.remoteUrl, target.sshUrl]);
+    let clone = (await findClone([target.remoteUrl, target.sshUrl])).existing;
     let cloned = false;
     if (!clone) {
       // Cloned as clone.start does; a pull request from this repository is cloned on its branch directly.
@@ -305,6 +324,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         const p = await requestProfile(deps, req.profileId, ctx);
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
+        if (target.cloning) throw new CompanionError('BUSY', `This repository is being cloned already${target.cloning.path ? ` into ${target.cloning.path}` : ''}. Wait for that clone to end.`);
+        board.place(req.taskId, { org: p ? orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) : await senderOrg(ctx), remote: remoteKey(target.url) });
         if (p) await configureFor(p, target.root);
         // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
         const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
@@ -352,7 +373,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         ),
       };
     },
-    'clone.follow': (req, ctx) => board.follow(req.taskId, (p) => ctx.progress?.(p)),
+    'clone.follow': async (req, ctx) => {
+      // A page follows only a clone from its own organization (its plan named the task).
+      const org = board.get(req.taskId)?.org;
+      if (ctx.from === 'content' && (org === undefined || org !== (await senderOrg(ctx)))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
+      return board.follow(req.taskId, (p) => ctx.progress?.(p));
+    },
     'clone.forget': async (req) => {
       board.forget(req.taskId);
       return { forgotten: true };
