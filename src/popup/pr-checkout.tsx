@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { FixButton } from './fix-button';
+import { GitFailed } from './git-failed';
 
 type State =
   | { kind: 'idle' }
@@ -90,15 +90,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
         </div>
       )}
       {state.kind === 'failed' && (
-        <ErrorNote error={state.error} title="The checkout did not finish">
-          <FixButton error={state.error} />
-          <button type="button" onClick={() => run(state.mode, state.worktree)}>
-            Try again
-          </button>
-          <button type="button" onClick={() => setState({ kind: 'idle' })}>
-            Dismiss
-          </button>
-        </ErrorNote>
+        <GitFailed error={state.error} task="checkout" title="The checkout did not finish" onRetry={() => run(state.mode, state.worktree)} onDismiss={() => setState({ kind: 'idle' })} />
       )}
       {problem && <ErrorNote error={problem} />}
     </span>

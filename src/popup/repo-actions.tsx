@@ -5,11 +5,11 @@ import type { ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { explainCloneFailure } from '../shared/clone-failure';
 import { useFocusOnChange } from '../shared/ui/focus';
 import { Path } from '../shared/ui/path';
 import { openOptions, openRepoPage } from './open';
 import type { CloneTask, CloneTasks } from './clone-tasks';
+import { GitFailed } from './git-failed';
 import { RepoActionsHint } from './repo-actions-hint';
 
 const PHASES: Record<string, string> = {
@@ -133,7 +133,7 @@ export function RepoActions(props: {
       </p>
       {repo.isDisabled && <p class="small muted">This repository is disabled: it cannot be cloned until a project administrator enables it.</p>}
       {task?.state === 'failed' && task.error && (
-        <CloneFailed error={task.error} onDismiss={() => props.tasks.dismiss(repo.id)} onRetry={() => props.tasks.start(profile!.id, repo)} />
+        <GitFailed error={task.error} task="clone" title="The clone did not finish" onDismiss={() => props.tasks.dismiss(repo.id)} onRetry={() => props.tasks.start(profile!.id, repo)} />
       )}
       {problem && <ErrorNote error={problem} />}
     </section>
@@ -169,42 +169,3 @@ function CloneProgress(props: { task: CloneTask; onCancel: () => void }) {
   );
 }
 
-const FAILURE_BUTTONS = {
-  token: ['Update the token', 'profiles'],
-  companion: ['Set up the companion', 'companion'],
-  ssh: ['Open the SSH key settings', 'ssh'],
-} as const;
-
-/** A failed clone: the cause, the next step with its button, and git's own line under "Details". */
-function CloneFailed(props: { error: ReplyError; onDismiss: () => void; onRetry: () => void }) {
-  const help = explainCloneFailure(props.error, { profile: true });
-  const fix = help.action === 'token' || help.action === 'companion' || help.action === 'ssh' ? FAILURE_BUTTONS[help.action] : undefined;
-  return (
-    <div class="note error" role="alert" data-code={props.error.code} data-testid="clone-failed">
-      <span class="title">The clone did not finish</span>
-      <p>{help.cause}</p>
-      <p>{help.next}</p>
-      {help.details && (
-        <details>
-          <summary>Details</summary>
-          <code class="path">{help.details}</code>
-        </details>
-      )}
-      <div class="actions">
-        {fix && (
-          <button type="button" data-main onClick={() => openOptions(fix[1])}>
-            {fix[0]}
-          </button>
-        )}
-        {help.action !== 'companion' && (
-          <button type="button" data-main={fix ? undefined : true} onClick={props.onRetry}>
-            Try again
-          </button>
-        )}
-        <button type="button" class="link" onClick={props.onDismiss}>
-          Dismiss
-        </button>
-      </div>
-    </div>
-  );
-}

@@ -5,6 +5,7 @@ import type { BranchCheckout, ReplyError, StartWorkResult, WorkItemSummary } fro
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
+import { GitFailed } from './git-failed';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { openTab } from './open';
@@ -169,11 +170,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
           </ErrorNote>
         )}
         {checkout.kind === 'failed' && (
-          <ErrorNote error={checkout.error} title="Not checked out">
-            <button type="button" class="small" onClick={() => void checkOut(result)}>
-              Try again
-            </button>
-          </ErrorNote>
+          <GitFailed error={checkout.error} task="checkout" title="Not checked out" onRetry={() => void checkOut(result)} />
         )}
       </div>
     );

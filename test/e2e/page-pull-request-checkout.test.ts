@@ -197,8 +197,12 @@ describe('Check out a pull request from the popup', () => {
     sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, status: 500, times: 1 });
     await popup.locator(`${row} .pr-checkout .note button`).click();
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('The checkout did not finish'), { timeout: 60_000 }, row);
+    // Said as the page panels say it: the cause, and git's own line under Details.
+    expect(await popup.$eval(`${row} [data-testid="checkout-failed"]`, (el) => el.textContent)).toContain('Azure DevOps had a problem on its side.');
+    expect(await popup.$eval(`${row} [data-testid="checkout-failed"] details`, (el) => el.textContent)).toMatch(/Details.*500/);
     sandbox.services.faults.clear();
-    await popup.locator(`${row} .pr-checkout .note ::-p-text(Try again)`).click();
+    // The button, not the sentence that says to try again in a few minutes.
+    await popup.$$eval(`${row} [data-testid="checkout-failed"] button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('Checked out the merge preview'), { timeout: 90_000 }, row);
     const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}-merge`);
     expect(await popup.$eval(row, (li) => li.textContent)).toContain(worktree);

@@ -288,7 +288,15 @@ describe('Start work', () => {
     expect(await popup.$eval(`[data-work-item="${id}"] form input[type="checkbox"]`, (i) => (i as HTMLInputElement).checked)).toBe(false);
     await popup.click(`[data-work-item="${id}"] form input[type="checkbox"]`);
     await rename(branch);
+    // The clone fails once on the server's side: said as the page panels say it, then Try again.
+    sandbox.services.faults.add({ match: { pathRegex: 'mobile-android/info/refs' }, status: 500, times: 1 });
     await popup.click(`[data-work-item="${id}"] form button[type="submit"]`);
+    const failed = `[data-work-item="${id}"] [data-testid="checkout-failed"]`;
+    await popup.waitForSelector(failed, { timeout: 90_000 });
+    expect(await popup.$eval(failed, (el) => el.textContent)).toContain('Azure DevOps had a problem on its side.');
+    expect(await popup.$eval(`${failed} details`, (el) => el.textContent)).toMatch(/Details.*500/);
+    sandbox.services.faults.clear();
+    await popup.$$eval(`${failed} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
     await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Checked out in'), { timeout: 90_000 }, `[data-work-item="${id}"] .start-work-result`);
     const text = await popup.$eval(`[data-work-item="${id}"] .start-work-result`, (el) => el.textContent ?? '');
     expect(text).toContain('Linked to the work item.');

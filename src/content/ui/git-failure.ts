@@ -1,6 +1,7 @@
 import { explainCloneFailure } from '../../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../../shared/git-help';
 import type { ReplyError } from '../../shared/messages';
+import { nextStepFor } from '../../shared/next-step';
 import { h } from './dom';
 import { actions, alertBox, button, optionsButton } from './parts';
 
@@ -13,10 +14,13 @@ export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'c
   const { profile } = opts;
   const help = explainCloneFailure(error, { profile, task: opts.task });
   const retry = button('Try again', opts.retry, signal, { primary: help.action === 'retry' || help.action === 'none' });
+  // A failure before git (a refused token, no account) keeps the Options button that fixes it.
+  const step = nextStepFor(error.code);
   const fix =
     help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', profile ? 'profiles' : 'accounts', signal, { primary: true })
     : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
     : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
+    : step ? optionsButton(...step, signal, { primary: true })
     : false;
   return alertBox(
     help.cause,

@@ -27,7 +27,8 @@ export function toReplyError(e: unknown): ReplyError {
   return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
 }
 
-function helpLabel(e: ReplyError): string {
+/** The words of a help page's link. */
+export function helpLabel(e: ReplyError): string {
   if (/_usersSettings\/tokens/.test(e.helpUrl ?? '')) return 'Open the personal access tokens page';
   if (/organizationPolicy/.test(e.helpUrl ?? '')) return 'Open the organization policies';
   if (/_usersSettings\/keys/.test(e.helpUrl ?? '')) return 'Open the SSH keys page';

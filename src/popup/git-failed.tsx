@@ -1,0 +1,59 @@
+import { explainCloneFailure } from '../shared/clone-failure';
+import type { ReplyError } from '../shared/messages';
+import { nextStepFor, type NextStep } from '../shared/next-step';
+import { helpLabel } from '../shared/ui/error-note';
+import { openOptions } from './open';
+
+const FIX: Partial<Record<ReturnType<typeof explainCloneFailure>['action'], NextStep>> = {
+  token: ['Update the token', 'profiles'],
+  companion: ['Set up the companion', 'companion'],
+  ssh: ['Open the SSH key settings', 'ssh'],
+};
+
+/**
+ * git failed for the popup (a clone, a checkout), as the page panels say it: the cause, the next
+ * step with the button that takes it, and git's own line under "Details". A failure before git (a
+ * refused token, no account) keeps its Options button and help page.
+ */
+export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'; title: string; onRetry: () => void; onDismiss?: () => void }) {
+  const { error } = props;
+  const help = explainCloneFailure(error, { profile: true, task: props.task });
+  const fix = FIX[help.action] ?? nextStepFor(error.code);
+  return (
+    <div class="note error" role="alert" data-code={error.code} data-testid={`${props.task}-failed`}>
+      <span class="title">{props.title}</span>
+      <p>{help.cause}</p>
+      <p>{help.next}</p>
+      {help.details && (
+        <details>
+          <summary>Details</summary>
+          <code class="path">{help.details}</code>
+        </details>
+      )}
+      {error.helpUrl && (
+        <p>
+          <a href={error.helpUrl} target="_blank" rel="noreferrer">
+            {helpLabel(error)}
+          </a>
+        </p>
+      )}
+      <div class="actions">
+        {fix && (
+          <button type="button" data-main onClick={() => openOptions(fix[1])}>
+            {fix[0]}
+          </button>
+        )}
+        {help.action !== 'companion' && (
+          <button type="button" data-main={fix ? undefined : true} onClick={props.onRetry}>
+            Try again
+          </button>
+        )}
+        {props.onDismiss && (
+          <button type="button" class="link" onClick={props.onDismiss}>
+            Dismiss
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
