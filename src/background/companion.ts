@@ -150,7 +150,8 @@ export function createCompanion(deps: CompanionDeps) {
   function scheduleIdle() {
     if (idle) clearTimeout(idle);
     idle = setTimeout(() => {
-      if (waiting.size === 0 && port) {
+      // Only this connection's requests keep it: one given up on (hung) keeps only its own.
+      if (port && ![...waiting.values()].some((w) => w.port === port)) {
         const p = port;
         port = undefined;
         hello = undefined;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CompanionError, createCompanion, type NativePort } from '../../src/background/companion';
 import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 
@@ -47,8 +47,8 @@ describe('the companion bridge', () => {
   });
 });
 
-/** A host that says hello and then never answers: hung, or stopped in a debugger. */
-function silentHost() {
+/** A host that says hello and then never answers: hung, or stopped in a debugger. With `wakes`, the companions started after the first answer `configure`. */
+function silentHost(opts: { wakes?: boolean } = {}) {
   const ports: { disconnected: boolean; sent: string[] }[] = [];
   const connect = (): NativePort => {
     const listeners: ((m: unknown) => void)[] = [];
@@ -60,6 +60,8 @@ function silentHost() {
         state.sent.push(type);
         const data = { name: HOST_NAME, version: '9.9.9', protocolVersion: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], platform: 'linux', node: '20.19.0', git: '2.39.5', sshKeygen: true, logFile: '/l', limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 } };
         if (type === 'hello') queueMicrotask(() => listeners.forEach((l) => l({ id, ok: true, data })));
+        const config = { cloneRoots: [], allowedHosts: [], cloudHosts: [], configFile: '/c' };
+        if (type === 'configure' && opts.wakes && ports.indexOf(state) > 0) queueMicrotask(() => listeners.forEach((l) => l({ id, ok: true, data: config })));
       },
       disconnect: () => void (state.disconnected = true),
       onMessage: { addListener: (cb) => listeners.push(cb) },
@@ -94,6 +96,19 @@ describe('a companion that does not answer', () => {
     await expect(companion.request({ type: 'status', path: '/r/r' })).rejects.toMatchObject({ code: 'failed' });
     expect(host.ports).toHaveLength(2);
     expect(host.ports[1]!.sent).toEqual(['hello', 'status']);
+  });
+});
+
+describe('an idle companion', () => {
+  it('is closed even while a request still runs on a connection given up on', async () => {
+    const host = silentHost({ wakes: true });
+    const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits, idleMs: 20 });
+    void companion.request({ type: 'clone', url: 'https://dev.azure.com/o/p/_git/r', root: '/r', folder: 'r' }).catch(() => undefined);
+    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'failed' });
+    await expect(companion.request({ type: 'configure' })).resolves.toMatchObject({ configFile: '/c' });
+    await vi.waitFor(() => expect(host.ports[1]!.disconnected).toBe(true), { timeout: 1000 });
+    // The clone's connection stays until the clone ends.
+    expect(host.ports[0]!.disconnected).toBe(false);
   });
 });
 
