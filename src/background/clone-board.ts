@@ -9,7 +9,7 @@ export interface BoardEntry {
   /** The profile it clones through; absent for a page's clone with git's own credentials. */
   profileId?: string | undefined;
   repo: RepoKey;
-  /** Once its place is planned: the organization it clones from (`orgScope`), for a page that asks to follow it. */
+  /** The organization it clones from (`orgScope`): a page's from the start, a profile's once planned; for a page that asks to follow or cancel it. */
   org?: string;
   /** Once its place is planned: its clone URL as `remoteKey` reduces it, so a plan of the same repository finds it. */
   remote?: string;
@@ -37,7 +37,7 @@ export function createCloneBoard(now: () => number = Date.now) {
 
   return {
     /** Runs a clone on the board: its progress and its outcome are kept for whoever follows it. */
-    async run(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo'>, work: (progress: (p: CloneProgress) => void) => Promise<CloneData>): Promise<CloneData> {
+    async run(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org'>, work: (progress: (p: CloneProgress) => void) => Promise<CloneData>): Promise<CloneData> {
       sweep();
       const entry: BoardEntry = { ...start, state: 'running' };
       entries.set(start.taskId, entry);

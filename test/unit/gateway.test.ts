@@ -334,6 +334,9 @@ describe('a page finds a clone of its repository that is still under way', () =>
     // A second clone of it is refused before it reaches the companion.
     expect(await handle({ type: 'clone.start', repo, taskId: 'again' }, fromContent)).toMatchObject({ ok: false, error: { code: 'companion.BUSY' } });
     expect(await handle({ type: 'clone.follow', taskId: 'held' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handle({ type: 'clone.cancel', taskId: 'held' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // A page's own task that is not on the board (a checkout) is its to cancel.
+    expect(await handle({ type: 'clone.cancel', taskId: 'a-checkout' }, onContoso)).toMatchObject({ ok: true });
     const followed = handle({ type: 'clone.follow', taskId: 'held' }, fromContent);
     finish();
     expect(await followed).toEqual(await started);

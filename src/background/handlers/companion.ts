@@ -91,6 +91,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return page ? orgScope(page) : undefined;
   }
 
+  /** Refuses a page a clone on the board from another organization (with `known`, also one not on the board). */
+  async function ownClone(taskId: string, ctx: HandlerContext, opts: { known: boolean }): Promise<void> {
+    if (ctx.from !== 'content') return;
+    const entry = board.get(taskId);
+    if (!entry && !opts.known) return;
+    if (entry?.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
+  }
+
   async function findClone(urls: (string | undefined)[]): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
     const keys = new Set(urls.filter((u): u is string => !!u).map(remoteKey));
     const { clones } = await companion.request({ type: 'localClones' });
@@ -319,8 +327,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { state: 'ready', cloneRoots: config.cloneRoots };
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
-    'clone.start': (req, ctx) =>
-      board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo }, async (progress) => {
+    'clone.start': async (req, ctx) =>
+      board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx) }, async (progress) => {
         const p = await requestProfile(deps, req.profileId, ctx);
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
@@ -375,15 +383,16 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.follow': async (req, ctx) => {
       // A page follows only a clone from its own organization (its plan named the task).
-      const org = board.get(req.taskId)?.org;
-      if (ctx.from === 'content' && (org === undefined || org !== (await senderOrg(ctx)))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
+      await ownClone(req.taskId, ctx, { known: true });
       return board.follow(req.taskId, (p) => ctx.progress?.(p));
     },
     'clone.forget': async (req) => {
       board.forget(req.taskId);
       return { forgotten: true };
     },
-    'clone.cancel': async (req) => {
+    'clone.cancel': async (req, ctx) => {
+      // A page's own checkouts are not on the board; a clone that is, a page cancels only if it is its organization's.
+      await ownClone(req.taskId, ctx, { known: false });
       const target = running.get(req.taskId);
       if (target) return companion.request({ type: 'cancel', target });
       // Not started yet: clone.start sees this before it runs git. Forget it after a while.
