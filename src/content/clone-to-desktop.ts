@@ -105,11 +105,11 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'ready': {
       const { plan, hasProfile } = state;
       if (plan.cloning) {
-        // Run by another browser or program (this one's clones are followed): nothing to show but where.
+        // Not one this panel can follow (another browser's, a checkout's): nothing to show but where.
         return {
           nodes: [
             title(`${repo} is being cloned`),
-            h('p', { role: 'status' }, 'Another window or program is cloning it', ...(plan.cloning.path ? [' into ', pathText(plan.cloning.path)] : []), '. Check again once it is done.'),
+            h('p', { role: 'status' }, 'It is being cloned elsewhere (another window, a checkout, or another program)', ...(plan.cloning.path ? [' into ', pathText(plan.cloning.path)] : []), '. Check again once it is done.'),
             actions(button('Check again', act.reload, signal, { primary: true }), button('Close', act.close, signal)),
           ],
         };

@@ -68,7 +68,10 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
       return failed(e, () => void start());
     }
     const existing = plan.existing;
-    if (!existing) return show([title('Open in editor'), h('p', null, `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`)]);
+    if (!existing) {
+      const said = plan.cloning ? `${repo.name} is still being cloned. Open the file once the clone is done.` : `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`;
+      return show([title('Open in editor'), h('p', null, said), actions(button('Try again', () => void start(), signal, { primary: !!plan.cloning }), button('Close', () => panel.close(), signal))]);
+    }
     if (plan.branch && existing.branch !== plan.branch) {
       return show([
         title('Open in editor'),

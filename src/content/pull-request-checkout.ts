@@ -108,6 +108,15 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
       const [source, target] = state.branches;
       const existing = plan.existing;
       const worktree = !!existing?.dirty;
+      if (plan.cloning) {
+        return {
+          nodes: [
+            title(`Check out pull request ${id}`),
+            h('p', { role: 'status' }, 'The repository is still being cloned', ...(plan.cloning.path ? [' into ', h('span', { class: 'adoc-mono' }, plan.cloning.path)] : []), '. Check the pull request out once the clone is done.'),
+            actions(button('Check again', act.reload, signal, { primary: true }), button('Close', act.close, signal)),
+          ],
+        };
+      }
       return {
         nodes: [
           title(`Check out pull request ${id}`),

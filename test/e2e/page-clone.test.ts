@@ -237,7 +237,7 @@ describe('Clone to desktop', () => {
 
   it('says when another program is cloning the repository, and finds the clone once it is done', async () => {
     // A second companion, as another browser would start it, sharing this HOME's configuration and locks.
-    sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 8000, times: 1 });
+    sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 15_000, times: 1 });
     const other = await HostProcess.start({ PATH: process.env.PATH, ...home.env, ...gitEnv(sandbox) });
     try {
       other.send({ id: 'other', type: 'clone', url: 'https://dev.azure.com/fabrikam/Platform/_git/build-scripts', root: cloneRoot, folder: 'fabrikam/Platform/build-scripts', auth: { kind: 'pat', token: sandbox.pats.fabrikam, orgUrl: 'https://dev.azure.com/fabrikam' } });
@@ -248,7 +248,14 @@ describe('Clone to desktop', () => {
       expect(label).toBe('Cloning…');
       await world.click(CLONE, 'button');
       const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('is being cloned'));
-      expect(panel).toContain(`Another window or program is cloning it into ${target}`);
+      expect(panel).toContain(`It is being cloned elsewhere (another window, a checkout, or another program) into ${target}`);
+      // Open in editor does not open a file of the half-made folder either.
+      await page.goto('https://dev.azure.com/fabrikam/Platform/_git/build-scripts?path=%2FREADME.md&version=GBmain', { waitUntil: 'domcontentloaded' });
+      await world.click('.adoc-open-in-editor', 'button', 'Open in editor');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('build-scripts is still being cloned. Open the file once the clone is done.'));
+      await page.goto('https://dev.azure.com/fabrikam/Platform/_git/build-scripts', { waitUntil: 'domcontentloaded' });
+      await world.click(CLONE, 'button');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('is being cloned'));
       expect(await other.waitFor((m) => m.id === 'other' && 'ok' in m, 60_000)).toMatchObject({ ok: true });
       await world.click(POPOVER, 'button', 'Check again');
       await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('build-scripts is on this computer'));

@@ -182,6 +182,41 @@ describe('Check out a pull request from its page', () => {
     expect(await git(worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('feature/retry-policy');
     sandbox.services.faults.clear();
   }, 90_000);
+
+  it('waits for a clone of the repository still under way, then checks out into it', async () => {
+    // Clone to desktop on the repository's Files page, git's first request held.
+    sandbox.services.faults.add({ match: { pathRegex: 'Fabrikam%20Fiber/info/refs|Fabrikam Fiber/info/refs' }, latencyMs: 10_000, times: 1 });
+    await page.goto('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/Fabrikam%20Fiber', { waitUntil: 'domcontentloaded' });
+    await world.click('.adoc-clone-to-desktop', 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning Fabrikam Fiber'));
+    const target = join(cloneRoot, 'fabrikam/Fabrikam Fiber/Fabrikam Fiber');
+    for (let i = 0; i < 400 && !existsSync(join(target, '.git')); i++) await new Promise((r) => setTimeout(r, 25));
+
+    const id = prId('Retry policy for Fabrikam Fiber');
+    await page.goto(`https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/Fabrikam%20Fiber/pullrequest/${id}`, { waitUntil: 'domcontentloaded' });
+    await world.click(CHECKOUT, 'button');
+    const [waiting] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('still being cloned'), 30_000);
+    expect(waiting).toContain(`The repository is still being cloned into ${target}. Check the pull request out once the clone is done.`);
+    expect(waiting).not.toContain('Check out branch');
+    // Once the clone is done (the companion no longer lists it as being cloned), Check again offers the checkout into it.
+    const options = await session.openExtensionPage('options');
+    await options.waitForFunction(
+      async (path: string) => {
+        const reply = (await chrome.runtime.sendMessage({ type: 'local.clones' })) as { data?: { clones: { path: string; cloning?: boolean }[] } };
+        return reply.data?.clones.some((c) => c.path === path && !c.cloning) ?? false;
+      },
+      { timeout: 60_000, polling: 500 },
+      target,
+    );
+    await options.close();
+    await world.click(POPOVER, 'button', 'Check again');
+    const [plan = ''] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000);
+    expect(plan).toContain(target);
+    expect(plan).not.toContain('none yet');
+    sandbox.services.faults.clear();
+  }, 120_000);
 });
 
 describe('Check out a pull request from the popup', () => {
