@@ -170,7 +170,11 @@ export const attach: Attach = (drawn, { signal, page }) => {
     label: 'Clone to desktop',
     signal,
     draw: (body) => fill(body, draw()),
-    onOpen: () => watchCompanion(),
+    onOpen: () => {
+      // A clone this panel cannot follow may have ended since: look again rather than say it runs.
+      if (state.kind === 'ready' && state.plan.cloning) void reload();
+      watchCompanion();
+    },
     onClose: () => watchCompanion(),
   });
   // The panel moves on by itself once the companion is installed.

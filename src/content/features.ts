@@ -58,7 +58,7 @@ const cloneToDesktop: Feature = {
               if (state === 'cloning') {
                 label.set('Cloning…');
                 // Its code follows the clone (progress, then how it ended), which the label shows.
-                void loadPanels().catch(() => undefined);
+                void loadPanels().catch(() => label.set('Clone to desktop'));
               }
             },
             () => drawn.trigger!.removeAttribute('aria-busy'),

@@ -66,7 +66,7 @@ const realOrUndefined = (path: string) => {
 };
 
 /**
- * The folders a clone or checkout is being made in right now, by any companion process: git made
+ * The folders a clone or a new worktree is being made in right now, by any companion process: git made
  * their `.git` first, so they look like clones, but they are not usable (nor kept, if it fails).
  */
 function foldersBeingCloned(dir: string): Set<string> {

@@ -19,6 +19,8 @@ export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'
   const { error } = props;
   const help = explainCloneFailure(error, { profile: true, task: props.task });
   const fix = FIX[help.action] ?? nextStepFor(error.code);
+  // A companion that crashed or hung is started afresh by trying again; a missing one is not.
+  const retryable = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';
   return (
     <div class="note error" role="alert" data-code={error.code} data-testid={`${props.task}-failed`}>
       <span class="title">{props.title}</span>
@@ -43,7 +45,7 @@ export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'
             {fix[0]}
           </button>
         )}
-        {help.action !== 'companion' && (
+        {retryable && (
           <button type="button" data-main={fix ? undefined : true} onClick={props.onRetry}>
             Try again
           </button>

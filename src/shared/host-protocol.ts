@@ -296,7 +296,7 @@ export const LocalCloneSchema = z.object({
   dirty: z.boolean().nullable(),
   /** A linked work tree (`git worktree add`) of another clone, rather than a clone of its own. */
   worktree: z.boolean().optional(),
-  /** A clone or checkout is still making this folder (its git runs): not a clone to use yet. */
+  /** A clone or a new worktree is still being made in this folder (its git runs): not a clone to use yet. */
   cloning: z.boolean().optional(),
   error: z.string().optional(),
 });

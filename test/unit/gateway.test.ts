@@ -331,8 +331,12 @@ describe('a page finds a clone of its repository that is still under way', () =>
     const plan = await handle({ type: 'clone.plan', repo }, fromContent);
     expect(plan).toMatchObject({ ok: true, data: { cloning: { taskId: 'held' } } });
     expect((plan as { data: object }).data).not.toHaveProperty('existing');
-    // A second clone of it is refused before it reaches the companion.
+    // A second clone of it is refused before it reaches the companion, and so is a checkout that would clone it.
     expect(await handle({ type: 'clone.start', repo, taskId: 'again' }, fromContent)).toMatchObject({ ok: false, error: { code: 'companion.BUSY' } });
+    expect(await handle({ type: 'pullRequest.checkout', repo, pullRequestId: 1, mode: 'branch', taskId: 'pr' }, fromContent)).toMatchObject({ ok: false, error: { code: 'companion.BUSY', message: expect.stringContaining('being cloned already') } });
+    // Its task id is its own: a request reusing it does not take the clone's place (nor its Cancel).
+    expect(await handle({ type: 'clone.start', repo: { id: 'r2', name: 'Web', project: 'Web' }, taskId: 'held' }, fromContent)).toMatchObject({ ok: false, error: { code: 'companion.BUSY' } });
+    expect(sentToHost.filter((m) => m.type === 'clone')).toHaveLength(1);
     expect(await handle({ type: 'clone.follow', taskId: 'held' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handle({ type: 'clone.cancel', taskId: 'held' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     // A page's own task that is not on the board (a checkout) is its to cancel.

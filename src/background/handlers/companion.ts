@@ -31,6 +31,9 @@ export function worktreeFolder(clonePath: string, pullRequestId: number, mode: '
   return `${base}-pr-${pullRequestId}${mode === 'merge' ? '-merge' : ''}`;
 }
 
+const taskIdInUse = () => new CompanionError('BUSY', 'A task with this id is already running.');
+const beingCloned = (path: string | undefined) => new CompanionError('BUSY', `This repository is being cloned already${path ? ` into ${path}` : ''}. Wait for that clone to end, then try again.`);
+
 /** One name for an organization, whether a page or a profile names it (as `profileForPage` matches them). */
 export const orgScope = (o: { hostKind: AdoHostKind; organization: string; orgBaseUrl: string }) =>
   o.hostKind === 'onprem' ? `onprem:${o.orgBaseUrl.toLowerCase()}` : `cloud:${o.organization.toLowerCase()}`;
@@ -83,7 +86,6 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (roots || hosts) await companion.request({ type: 'configure', ...(roots ? { cloneRoots: roots } : {}), ...(hosts ? { allowedHosts: hosts } : {}) });
   }
 
-  /** The repository's clone on this computer, and a clone of it still under way (ours or another program's). */
   /** The organization of the page that asks, as `orgScope` names it; undefined for our own pages. */
   async function senderOrg(ctx: HandlerContext): Promise<string | undefined> {
     if (ctx.from !== 'content' || !ctx.senderUrl) return undefined;
@@ -91,26 +93,38 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return page ? orgScope(page) : undefined;
   }
 
-  /** Refuses a page a clone on the board from another organization (with `known`, also one not on the board). */
-  async function ownClone(taskId: string, ctx: HandlerContext, opts: { known: boolean }): Promise<void> {
+  /** Refuses a page a clone on the board from another organization (with `refuseUnknown`, also one not on the board). */
+  async function ownClone(taskId: string, ctx: HandlerContext, opts: { refuseUnknown: boolean }): Promise<void> {
     if (ctx.from !== 'content') return;
     const entry = board.get(taskId);
-    if (!entry && !opts.known) return;
+    if (!entry && !opts.refuseUnknown) return;
     if (entry?.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
   }
 
-  async function findClone(urls: (string | undefined)[]): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
+  /**
+   * The repository's clone on this computer, and a clone of it still under way (ours or another
+   * program's). `asker`: the asking page's organization; a board clone of it is named (to follow)
+   * only when it is that organization's, else it is only a folder being made.
+   */
+  async function findClone(urls: (string | undefined)[], asker?: { org: string | undefined }): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
     const keys = new Set(urls.filter((u): u is string => !!u).map(remoteKey));
     const { clones } = await companion.request({ type: 'localClones' });
     const matching = clones.filter((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
     // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
     const done = matching.filter((c) => !c.cloning);
     const existing = done.find((c) => !c.worktree) ?? done[0];
-    const task = board.runningFrom(keys);
+    const onBoard = board.runningFrom(keys);
+    const task = onBoard && (!asker || onBoard.org === asker.org) ? onBoard : undefined;
     const folder = matching.find((c) => c.cloning)?.path;
     // Before git has made the folder, only the board knows; a clone by another browser, only the companion.
     const cloning = task || folder ? { ...(folder ? { path: folder } : {}), ...(task ? { taskId: task.taskId } : {}) } : undefined;
     return { ...(existing ? { existing } : {}), ...(cloning ? { cloning } : {}) };
+  }
+
+  /** The clone to check out in; BUSY while the repository is still being cloned (a second clone would race it). */
+  function notBeingCloned(found: Awaited<ReturnType<typeof findClone>>): LocalClone | undefined {
+    if (found.cloning && !found.existing) throw beingCloned(found.cloning.path);
+    return found.existing;
   }
 
   /**
@@ -153,7 +167,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const root = repo.cloneRoot ?? config.cloneRoots[0];
     if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set. Choose one in Options › Companion.');
     const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
-    const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl]);
+    const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl], ctx.from === 'content' ? { org: await senderOrg(ctx) } : undefined);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
     return {
       url,
@@ -174,6 +188,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
 
   /** One companion step of a page's task: refused when it was cancelled before, cancellable while it runs. */
   async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>): Promise<T> {
+    if (running.has(taskId) || board.get(taskId)?.state === 'running') throw taskIdInUse();
     if (cancelledEarly.delete(taskId)) throw new CompanionError('CANCELLED', 'Cancelled.');
     try {
       return await work((id) => running.set(taskId, id));
@@ -194,7 +209,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
     const branch = shortBranch(req.branch);
     const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
-    const clone = (await findClone([repo.remoteUrl, repo.sshUrl])).existing;
+    const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl]));
     if (!clone) {
       const planned = await plan(p, { id: repo.id, name: repo.name, project: repo.project.name }, ctx, branch);
       await configureFor(p, planned.root);
@@ -242,7 +257,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
 
     const targetKeys = new Set([target.remoteUrl, target.sshUrl].filter((u): u is string => !!u).map(remoteKey));
-    let clone = (await findClone([target.remoteUrl, target.sshUrl])).existing;
+    let clone = notBeingCloned(await findClone([target.remoteUrl, target.sshUrl]));
     let cloned = false;
     if (!clone) {
       // Cloned as clone.start does; a pull request from this repository is cloned on its branch directly.
@@ -327,12 +342,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { state: 'ready', cloneRoots: config.cloneRoots };
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
-    'clone.start': async (req, ctx) =>
-      board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx) }, async (progress) => {
+    'clone.start': async (req, ctx) => {
+      // A task id names one task: reusing a running one would take over its Cancel.
+      if (running.has(req.taskId) || board.get(req.taskId)?.state === 'running') throw taskIdInUse();
+      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx) }, async (progress) => {
         const p = await requestProfile(deps, req.profileId, ctx);
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
-        if (target.cloning) throw new CompanionError('BUSY', `This repository is being cloned already${target.cloning.path ? ` into ${target.cloning.path}` : ''}. Wait for that clone to end.`);
+        if (target.cloning) throw beingCloned(target.cloning.path);
         board.place(req.taskId, { org: p ? orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) : await senderOrg(ctx), remote: remoteKey(target.url) });
         if (p) await configureFor(p, target.root);
         // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
@@ -360,7 +377,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         } finally {
           running.delete(req.taskId);
         }
-      }),
+      });
+    },
     'clone.tasks': async () => {
       const profiles = new Map((await store.list()).map((p) => [p.id, p]));
       return {
@@ -383,7 +401,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.follow': async (req, ctx) => {
       // A page follows only a clone from its own organization (its plan named the task).
-      await ownClone(req.taskId, ctx, { known: true });
+      await ownClone(req.taskId, ctx, { refuseUnknown: true });
       return board.follow(req.taskId, (p) => ctx.progress?.(p));
     },
     'clone.forget': async (req) => {
@@ -392,7 +410,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.cancel': async (req, ctx) => {
       // A page's own checkouts are not on the board; a clone that is, a page cancels only if it is its organization's.
-      await ownClone(req.taskId, ctx, { known: false });
+      await ownClone(req.taskId, ctx, { refuseUnknown: false });
       const target = running.get(req.taskId);
       if (target) return companion.request({ type: 'cancel', target });
       // Not started yet: clone.start sees this before it runs git. Forget it after a while.

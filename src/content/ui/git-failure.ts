@@ -27,6 +27,7 @@ export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'c
     h('p', null, help.next),
     error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
     !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
-    actions(fix, help.action !== 'companion' && retry),
+    // A companion that crashed or hung is started afresh by trying again; a missing one is not.
+    actions(fix, (help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed') && retry),
   );
 }
