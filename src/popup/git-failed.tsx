@@ -1,14 +1,7 @@
-import { explainCloneFailure } from '../shared/clone-failure';
+import { explainCloneFailure, failureActions } from '../shared/clone-failure';
 import type { ReplyError } from '../shared/messages';
-import { nextStepFor, type NextStep } from '../shared/next-step';
 import { helpLabel } from '../shared/ui/error-note';
 import { openOptions } from './open';
-
-const FIX: Partial<Record<ReturnType<typeof explainCloneFailure>['action'], NextStep>> = {
-  token: ['Update the token', 'profiles'],
-  companion: ['Set up the companion', 'companion'],
-  ssh: ['Open the SSH key settings', 'ssh'],
-};
 
 /**
  * git failed for the popup (a clone, a checkout), as the page panels say it: the cause, the next
@@ -18,9 +11,7 @@ const FIX: Partial<Record<ReturnType<typeof explainCloneFailure>['action'], Next
 export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'; title: string; onRetry: () => void; onDismiss?: () => void }) {
   const { error } = props;
   const help = explainCloneFailure(error, { profile: true, task: props.task });
-  const fix = FIX[help.action] ?? nextStepFor(error.code);
-  // A companion that crashed or hung is started afresh by trying again; a missing one is not.
-  const retryable = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';
+  const { fix, retry } = failureActions(error, help, { profile: true });
   return (
     <div class="note error" role="alert" data-code={error.code} data-testid={`${props.task}-failed`}>
       <span class="title">{props.title}</span>
@@ -45,7 +36,7 @@ export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'
             {fix[0]}
           </button>
         )}
-        {retryable && (
+        {retry && (
           <button type="button" data-main={fix ? undefined : true} onClick={props.onRetry}>
             Try again
           </button>

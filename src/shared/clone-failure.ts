@@ -1,4 +1,5 @@
 import type { ReplyError } from './messages';
+import { nextStepFor, type NextStep } from './next-step';
 
 /**
  * Why a clone failed, for a person: the cause in one sentence, the next step, and git's own line
@@ -81,4 +82,20 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   }
   // Not from git: the message is already a sentence for a person.
   return withDetails({ cause: details ? `git could not ${checkout ? 'check the branch out' : 'clone the repository'}.` : error.message, next: 'Try again.', action: 'retry' });
+}
+
+/**
+ * The buttons a failure explained by `explainCloneFailure` gets: the Options section that fixes it
+ * (the explanation's, else a failure before git's: a refused token, no account), and whether
+ * trying again can help. A companion that crashed or hung is started afresh by trying again; a
+ * missing one is not.
+ */
+export function failureActions(error: ReplyError, help: CloneFailureHelp, opts: { profile: boolean }): { fix?: NextStep; retry: boolean } {
+  const fix: NextStep | undefined =
+    help.action === 'token' ? (opts.profile ? ['Update the token', 'profiles'] : ['Add a token', 'accounts'])
+    : help.action === 'companion' ? ['Set up the companion', 'companion']
+    : help.action === 'ssh' ? ['Open the SSH key settings', 'ssh']
+    : nextStepFor(error.code);
+  const retry = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';
+  return fix ? { fix, retry } : { retry };
 }

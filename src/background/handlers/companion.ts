@@ -186,9 +186,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return saved === 'visualstudio' || saved === 'jetbrains' || saved === 'default' ? saved : 'vscode';
   }
 
+  /** A task id names one task: one still running (on the board, or in git) is not taken again. */
+  const taskTaken = (taskId: string) => running.has(taskId) || board.get(taskId)?.state === 'running';
+
   /** One companion step of a page's task: refused when it was cancelled before, cancellable while it runs. */
   async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>): Promise<T> {
-    if (running.has(taskId) || board.get(taskId)?.state === 'running') throw taskIdInUse();
+    if (taskTaken(taskId)) throw taskIdInUse();
     if (cancelledEarly.delete(taskId)) throw new CompanionError('CANCELLED', 'Cancelled.');
     try {
       return await work((id) => running.set(taskId, id));
@@ -343,8 +346,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
     'clone.start': async (req, ctx) => {
-      // A task id names one task: reusing a running one would take over its Cancel.
-      if (running.has(req.taskId) || board.get(req.taskId)?.state === 'running') throw taskIdInUse();
+      // Reusing a running task's id would take over its Cancel.
+      if (taskTaken(req.taskId)) throw taskIdInUse();
       return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx) }, async (progress) => {
         const p = await requestProfile(deps, req.profileId, ctx);
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);

@@ -1,7 +1,6 @@
-import { explainCloneFailure } from '../../shared/clone-failure';
+import { explainCloneFailure, failureActions } from '../../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../../shared/git-help';
 import type { ReplyError } from '../../shared/messages';
-import { nextStepFor } from '../../shared/next-step';
 import { h } from './dom';
 import { actions, alertBox, button, optionsButton } from './parts';
 
@@ -14,20 +13,12 @@ export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'c
   const { profile } = opts;
   const help = explainCloneFailure(error, { profile, task: opts.task });
   const retry = button('Try again', opts.retry, signal, { primary: help.action === 'retry' || help.action === 'none' });
-  // A failure before git (a refused token, no account) keeps the Options button that fixes it.
-  const step = nextStepFor(error.code);
-  const fix =
-    help.action === 'token' ? optionsButton(profile ? 'Update the token' : 'Add a token', profile ? 'profiles' : 'accounts', signal, { primary: true })
-    : help.action === 'companion' ? optionsButton('Set up the companion', 'companion', signal, { primary: true })
-    : help.action === 'ssh' ? optionsButton('Open the SSH key settings', 'ssh', signal, { primary: true })
-    : step ? optionsButton(...step, signal, { primary: true })
-    : false;
+  const next = failureActions(error, help, { profile });
   return alertBox(
     help.cause,
     h('p', null, help.next),
     error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
     !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
-    // A companion that crashed or hung is started afresh by trying again; a missing one is not.
-    actions(fix, (help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed') && retry),
+    actions(next.fix ? optionsButton(...next.fix, signal, { primary: true }) : false, next.retry && retry),
   );
 }
