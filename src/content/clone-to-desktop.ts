@@ -7,10 +7,10 @@ import { companionSetup, installSteps, setupTitle, watchForCompanion, type Compa
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
-import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
+import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, progressBar, retryActions } from './ui/parts';
+import { actions, button, cancelButton, copyField, facts, optionsButton, pathText, problemView, progressBar } from './ui/parts';
 
 type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
@@ -25,7 +25,7 @@ import { popoverToggle } from './ui/popover';
 /** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
 type State =
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string; next?: NextStep | undefined }
+  | ({ kind: 'problem' } & Problem)
   | { kind: 'noCompanion'; setup: CompanionSetup; urls: RemoteUrls | undefined }
   | { kind: 'ready'; plan: ClonePlan; hasProfile: boolean }
   /** `hasProfile`: known once the plan is (a clone from an earlier view may run before it is). */
@@ -49,7 +49,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
     return { kind: 'ready', plan, hasProfile };
   } catch (e) {
-    return { kind: 'problem', message: problemText(e), next: nextStepOf(e) };
+    return { kind: 'problem', ...problemOf(e) };
   }
 }
 
@@ -76,7 +76,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')] };
     case 'problem':
-      return { nodes: [title(`Clone ${repo}`), alertBox(state.message), retryActions(state.next, act.reload, signal)] };
+      return { nodes: [title(`Clone ${repo}`), ...problemView(state, act.reload, signal)] };
     case 'cloning': {
       const { task } = state;
       const bar = progressBar(`Cloning ${repo}`);
@@ -214,12 +214,17 @@ export const attach: Attach = (drawn, { signal, page }) => {
     }, signal);
     task.result.then(
       (data): State => ({ kind: 'cloned', path: data.path, branch: data.branch }),
-      (e: unknown): State =>
+      (e: unknown): State | 'gone' =>
         e instanceof AskError && e.code === 'companion.CANCELLED'
           ? { kind: 'cancelled' }
-          : { kind: 'failed', error: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, hasProfile: state.kind === 'cloning' ? (state.hasProfile ?? true) : true },
+          : e instanceof AskError && e.code === 'TASK_GONE'
+            ? 'gone'
+            : { kind: 'failed', error: e instanceof AskError ? e.reply : { code: 'FAILED', message: problemText(e) }, hasProfile: state.kind === 'cloning' ? (state.hasProfile ?? true) : true },
     ).then((next) => {
-      if (!signal.aborted) set(next);
+      if (signal.aborted) return;
+      // The clone its plan named has ended and gone from the board (or the worker restarted): look again.
+      if (next === 'gone') void reload();
+      else set(next);
     });
   }
 

@@ -5,9 +5,9 @@ import { progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
-import { companionStatus, problemText } from './session';
+import { companionStatus, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, coin, optionsButton, pathText, problemBox, progressBar } from './ui/parts';
+import { actions, button, coin, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -21,6 +21,8 @@ interface Loaded {
   projects: ProjectSummary[];
   /** The local clone of this repository, if there is one (and the companion runs). */
   clonePath: string | undefined;
+  /** Where the repository is still being cloned, when it is: remotes wait for that clone. */
+  cloning: { path?: string } | undefined;
   companion: CompanionStatus['state'];
 }
 
@@ -39,18 +41,18 @@ type State =
   /** Nothing asked yet: listing forks costs REST calls the page may never need, so it waits for the first opening. */
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string }
+  | ({ kind: 'problem' } & Problem)
   | { kind: 'ready'; data: Loaded; remotes: ReadonlyMap<string, { name: string; step: RemoteStep }>; job?: ForkJob };
 
-async function load(repo: RepoKey): Promise<Loaded | string> {
+async function load(repo: RepoKey): Promise<{ data: Loaded } | { problem: Problem }> {
   try {
     // Without a profile for the page's organization, the page's own session answers (through the background).
     const status = await companionStatus.get();
     const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
     const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', repo }) : undefined;
-    return { forks, projects: projects.items, clonePath: plan?.existing?.path, companion: status.state };
+    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, companion: status.state } };
   } catch (e) {
-    return problemText(e);
+    return { problem: problemOf(e) };
   }
 }
 
@@ -199,7 +201,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
 
   function content(shown: State): (Node | false)[] {
     const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
-    if (shown.kind === 'problem') return [title, alertBox(shown.message), actions(button('Try again', () => void reload(), signal, { primary: true }))];
+    if (shown.kind === 'problem') return [title, ...problemView(shown, () => void reload(), signal)];
     if (shown.kind !== 'ready') return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
     const { data } = shown;
     // The pull request's own fork first.
@@ -210,7 +212,9 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
       sub('Add as a remote of your clone'),
       data.companion !== 'ready'
         ? companionNeeded(data.companion, signal)
-        : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
+        : data.cloning
+          ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${repo.name} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', () => void reload(), signal)))
+          : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
       rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
       forkView(shown),
@@ -233,7 +237,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     set({ kind: 'loading' });
     const data = await load(repo);
     if (signal.aborted) return;
-    set(typeof data === 'string' ? { kind: 'problem', message: data } : { kind: 'ready', data, remotes: new Map() });
+    set('problem' in data ? { kind: 'problem', ...data.problem } : { kind: 'ready', data: data.data, remotes: new Map() });
   }
   return panel;
 };

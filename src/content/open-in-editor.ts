@@ -2,10 +2,10 @@ import { ask } from './ask';
 import type { ClonePlan } from '../shared/messages';
 import type { Attach } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
-import { companionStatus, nextStepOf, problemText } from './session';
+import { companionStatus, problemOf } from './session';
 import { FILE_EDIT_COMMAND } from './anchors';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, optionsButton, retryActions } from './ui/parts';
+import { actions, alertBox, button, optionsButton, problemView } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -39,7 +39,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     panel.redraw(body);
   };
   /** A failure, with the Options button that fixes it where trying again cannot, and Try again. */
-  const failed = (e: unknown, retry: () => void) => show([title('Open in editor'), alertBox(problemText(e)), retryActions(nextStepOf(e), retry, signal)]);
+  const failed = (e: unknown, retry: () => void) => show([title('Open in editor'), ...problemView(problemOf(e), retry, signal)]);
 
   const what = file ? `${file.split('/').pop()}${Number.isInteger(line) && line > 0 ? ` at line ${line}` : ''}` : repo.name;
 

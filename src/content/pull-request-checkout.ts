@@ -6,11 +6,11 @@ import { companionSetup, installSteps, setupTitle, watchForCompanion, type Compa
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
-import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
+import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, facts, optionsButton, progressBar, retryActions } from './ui/parts';
+import { actions, alertBox, button, cancelButton, facts, optionsButton, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -29,7 +29,7 @@ type State =
   /** Nothing asked yet: the panel loads when first opened. */
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string; next?: NextStep | undefined }
+  | ({ kind: 'problem' } & Problem)
   | { kind: 'noCompanion'; setup: CompanionSetup }
   /** `branches`: the header's source and target, as the page shows them. */
   | { kind: 'ready'; plan: ClonePlan; branches: string[] }
@@ -52,7 +52,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to check pull requests out.`, next: ['Add an account', 'accounts'] };
     return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }), branches: headerBranches() };
   } catch (e) {
-    return { kind: 'problem', message: problemText(e), next: nextStepOf(e) };
+    return { kind: 'problem', ...problemOf(e) };
   }
 }
 
@@ -77,7 +77,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')] };
     case 'problem':
-      return { nodes: [title(`Check out pull request ${id}`), alertBox(state.message), retryActions(state.next, act.reload, signal)] };
+      return { nodes: [title(`Check out pull request ${id}`), ...problemView(state, act.reload, signal)] };
     case 'noCompanion':
       return { nodes: [setupTitle(state.setup, 'Checking out a pull request'), ...installSteps(state.setup, signal), actions(optionsButton('Open the setup steps', 'companion', signal))] };
     case 'running': {

@@ -42,8 +42,16 @@ export function problemText(e: unknown): string {
 
 export type { NextStep };
 
-/** The Options button for a failure trying again cannot fix (see nextStepFor). */
-export const nextStepOf = (e: unknown): NextStep | undefined => nextStepFor(e instanceof AskError ? e.code : undefined);
+/** A failure as a panel shows it: the sentence, the Options button that fixes it, the help page it names. */
+export interface Problem {
+  message: string;
+  next?: NextStep | undefined;
+  helpUrl?: string | undefined;
+}
+
+export function problemOf(e: unknown): Problem {
+  return { message: problemText(e), next: nextStepFor(e instanceof AskError ? e.code : undefined), helpUrl: e instanceof AskError ? e.reply.helpUrl : undefined };
+}
 
 /** A random id for a task the page can cancel. */
 export const taskId = () => crypto.randomUUID();

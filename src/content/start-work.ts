@@ -5,10 +5,10 @@ import { withoutCompanion } from './companion-setup';
 import { outcomeOf, progressText, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { companionStatus, nextStepOf, pageContext, problemText, type NextStep } from './session';
+import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, optionsButton, progressBar, retryActions } from './ui/parts';
+import { actions, alertBox, button, cancelButton, optionsButton, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -26,7 +26,7 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 
 type State =
   | { kind: 'loading' }
-  | { kind: 'problem'; message: string; next?: NextStep | undefined }
+  | ({ kind: 'problem' } & Problem)
   | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: string }
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
@@ -70,7 +70,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       const plan = await ask({ type: 'workItem.plan', project, id });
       if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state });
     } catch (e) {
-      if (!signal.aborted) set({ kind: 'problem', message: problemText(e), next: nextStepOf(e) });
+      if (!signal.aborted) set({ kind: 'problem', ...problemOf(e) });
     }
   }
 
@@ -204,7 +204,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'loading':
         return [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')];
       case 'problem':
-        return [title('Start work'), alertBox(state.message), retryActions(state.next, () => void load(), signal)];
+        return [title('Start work'), ...problemView(state, () => void load(), signal)];
       case 'ready':
         return form(state);
       case 'creating':

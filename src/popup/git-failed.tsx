@@ -1,6 +1,6 @@
 import { explainCloneFailure, failureActions } from '../shared/clone-failure';
 import type { ReplyError } from '../shared/messages';
-import { helpLabel } from '../shared/ui/error-note';
+import { helpLabel } from '../shared/next-step';
 import { openOptions } from './open';
 
 /**
@@ -26,7 +26,7 @@ export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'
       {error.helpUrl && (
         <p>
           <a href={error.helpUrl} target="_blank" rel="noreferrer">
-            {helpLabel(error)}
+            {helpLabel(error.helpUrl)}
           </a>
         </p>
       )}

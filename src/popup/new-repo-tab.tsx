@@ -124,7 +124,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
             {created.warning}
           </div>
         )}
-        <RepoActions profile={profile} repo={created.repo} clonesProblem={false} tasks={props.tasks} onNewPullRequest={props.onNewPullRequest} />
+        <RepoActions profile={profile} repo={created.repo} tasks={props.tasks} onNewPullRequest={props.onNewPullRequest} />
         <div class="actions">
           <button
             type="button"

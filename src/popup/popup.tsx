@@ -166,7 +166,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
   const endedClones = Object.values(tasks.tasks).filter((t) => t.state !== 'running').length;
   const local = useLocalClones(endedClones);
   const items = useMemo(() => orgs.flatMap((o) => o.repos.listing?.items ?? []), [orgs]);
-  const cloned = useMemo(() => clonesByRepo(local.clones ?? [], items), [local.clones, items]);
+  const clones = useMemo(() => clonesByRepo(local.clones ?? [], items), [local.clones, items]);
   // The next popup starts reading this profile's list before it knows which profile is active.
   useEffect(() => {
     if (profile) rememberProfile(profile.id);
@@ -198,8 +198,8 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
             orgs={orgs}
             snapshot={props.snapshot}
             typed={props.snapshot ? props.start.typed : ''}
-            cloned={cloned}
-            clonesProblem={!!local.problem}
+            clones={clones}
+            onCheckClones={local.refresh}
             companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}
             tasks={tasks}
             activeId={profile?.id}
@@ -217,7 +217,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
             {tab === 'work' && <WorkItemsTab profile={profile} />}
             {form('new-pr') && (
               <div hidden={tab !== 'new-pr'}>
-                <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={cloned} initialRepo={prRepo} />
+                <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={clones.cloned} initialRepo={prRepo} />
               </div>
             )}
           </>

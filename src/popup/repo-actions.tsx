@@ -28,8 +28,10 @@ export function RepoActions(props: {
   /** The selected repository's profile (each row has its own): clones and links go through it. */
   profile?: Profile | undefined;
   repo?: RepoSummary | undefined;
+  /** Its local clone, or (`cloning`) the folder a clone another window or program runs is making. */
   clone?: LocalClone | undefined;
-  clonesProblem: boolean;
+  /** Reads the companion's clones again. */
+  onCheckClones?: () => void;
   /** The companion is not installed (or not answering): cloning starts with setting it up. */
   companionMissing?: boolean;
   tasks: CloneTasks;
@@ -48,7 +50,9 @@ export function RepoActions(props: {
     return <RepoActionsHint />;
   }
   // While a clone runs, its folder is in the companion's list already: not a clone to open yet.
-  const localPath = task?.state === 'running' ? undefined : (task?.result?.path ?? props.clone?.path);
+  const localPath = task?.state === 'running' ? undefined : (task?.result?.path ?? (props.clone?.cloning ? undefined : props.clone?.path));
+  // A clone this extension does not run (another browser, another program): a second one would fail BUSY.
+  const elsewhere = !task && props.clone?.cloning ? props.clone : undefined;
 
   const copy = async (label: string, url: string) => {
     setCopied((await copyText(url)) ? label : `${label} (copy refused: select and copy it yourself: ${url})`);
@@ -78,6 +82,10 @@ export function RepoActions(props: {
                 Open in editor
               </button>
             </>
+          ) : elsewhere ? (
+            <button type="button" class="primary" data-main onClick={() => props.onCheckClones?.()}>
+              Check again
+            </button>
           ) : props.companionMissing ? (
             <button type="button" class="primary" onClick={() => openOptions('companion')}>
               Set up the companion
@@ -124,6 +132,10 @@ export function RepoActions(props: {
           ) : localPath ? (
             <>
               Cloned at <Path value={localPath} />
+            </>
+          ) : elsewhere ? (
+            <>
+              Being cloned elsewhere (another window or program) into <Path value={elsewhere.path} />. Check again once it is done.
             </>
           ) : props.companionMissing ? (
             'Cloning needs the desktop companion, a small program that runs git on this computer.'

@@ -113,8 +113,9 @@ export function RepositoriesTab(props: {
   snapshot?: Snapshot | undefined;
   /** Typed into the first frame's search field before the app took it over. */
   typed?: string;
-  cloned: Map<string, LocalClone>;
-  clonesProblem: boolean;
+  clones: { cloned: Map<string, LocalClone>; cloning: Map<string, LocalClone> };
+  /** Reads the companion's clones again (one another program was making may be done). */
+  onCheckClones: () => void;
   companionMissing: boolean;
   tasks: CloneTasks;
   /** The active profile: the other tabs (a new pull request) work in its organization only. */
@@ -276,7 +277,8 @@ export function RepositoriesTab(props: {
               const r = row.repo;
               const task = props.tasks.tasks[r.id];
               // A clone that runs is in the companion's list already (its folder has a .git): not cloned yet.
-              const isCloned = task?.state !== 'running' && (props.cloned.has(r.id) || task?.state === 'done');
+              const isCloned = task?.state !== 'running' && (props.clones.cloned.has(r.id) || task?.state === 'done');
+              const elsewhere = !task && !isCloned && props.clones.cloning.has(r.id);
               return (
                 <li
                   key={`${row.org.id}:${r.id}`}
@@ -300,6 +302,7 @@ export function RepositoriesTab(props: {
                   </span>
                   {isCloned && <span class="badge success">cloned</span>}
                   {task?.state === 'running' && <span class="badge">cloning {task.percent}%</span>}
+                  {elsewhere && <span class="badge">being cloned</span>}
                   {task?.state === 'failed' && <span class="badge danger">clone failed</span>}
                   {r.isFork && <span class="badge">fork</span>}
                   {r.isDisabled && <span class="badge danger">disabled</span>}
@@ -312,8 +315,8 @@ export function RepositoriesTab(props: {
       <RepoActions
         profile={selectedRow?.org.profile}
         repo={live && selectedRow?.org.profile ? selected : undefined}
-        clone={selected ? props.cloned.get(selected.id) : undefined}
-        clonesProblem={props.clonesProblem}
+        clone={selected ? (props.clones.cloned.get(selected.id) ?? props.clones.cloning.get(selected.id)) : undefined}
+        onCheckClones={props.onCheckClones}
         companionMissing={props.companionMissing}
         tasks={props.tasks}
         onNewPullRequest={selectedRow?.org.id === props.activeId ? props.onNewPullRequest : undefined}

@@ -4,9 +4,14 @@ import type { LocalClone } from '../shared/host-protocol';
 import type { ReplyError } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 
-/** Repositories cloned on this computer, as the companion knows them; a problem when it cannot say. */
-export function useLocalClones(version = 0): { clones?: LocalClone[]; problem?: ReplyError } {
+/**
+ * Repositories cloned on this computer, as the companion knows them; a problem when it cannot say.
+ * Read again when `version` changes, or when `refresh` is called (a clone another program runs ends
+ * without telling the popup).
+ */
+export function useLocalClones(version = 0): { clones?: LocalClone[]; problem?: ReplyError; refresh: () => void } {
   const [state, setState] = useState<{ clones?: LocalClone[]; problem?: ReplyError }>({});
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     let live = true;
     ask({ type: 'local.clones' })
@@ -15,6 +20,6 @@ export function useLocalClones(version = 0): { clones?: LocalClone[]; problem?: 
     return () => {
       live = false;
     };
-  }, [version]);
-  return state;
+  }, [version, asked]);
+  return { ...state, refresh: () => setAsked((n) => n + 1) };
 }

@@ -18,3 +18,11 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
   return undefined;
 }
+
+/** The words of the link to a help page a failure names (the background adds the page's URL). */
+export function helpLabel(url: string): string {
+  if (/_usersSettings\/tokens/.test(url)) return 'Open the personal access tokens page';
+  if (/organizationPolicy/.test(url)) return 'Open the organization policies';
+  if (/_usersSettings\/keys/.test(url)) return 'Open the SSH keys page';
+  return 'Learn more';
+}

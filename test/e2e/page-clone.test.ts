@@ -9,6 +9,7 @@ import { parseAdoUrl } from '../../src/shared/ado/urls';
 import { HostProcess, removeBuilds } from '../integration/host-harness';
 import { gitEnv, launchConnected, privateHome, type Session } from './harness';
 import { clickLink, ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { openPopup, textOf, waitForText } from './ui-steps';
 
 /**
  * Clone to desktop on the sandbox's Azure DevOps pages, with the real companion: the button's
@@ -18,6 +19,7 @@ import { clickLink, ContentWorld, sandboxSwitch, screenshot, signedInPage } from
 const run = promisify(execFile);
 const CLONE = '.adoc-clone-to-desktop';
 const POPOVER = '.adoc-popover';
+const FORKS = '.adoc-forks-as-remotes';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -237,12 +239,22 @@ describe('Clone to desktop', () => {
 
   it('says when another program is cloning the repository, and finds the clone once it is done', async () => {
     // A second companion, as another browser would start it, sharing this HOME's configuration and locks.
-    sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 15_000, times: 1 });
+    sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 20_000, times: 1 });
     const other = await HostProcess.start({ PATH: process.env.PATH, ...home.env, ...gitEnv(sandbox) });
     try {
       other.send({ id: 'other', type: 'clone', url: 'https://dev.azure.com/fabrikam/Platform/_git/build-scripts', root: cloneRoot, folder: 'fabrikam/Platform/build-scripts', auth: { kind: 'pat', token: sandbox.pats.fabrikam, orgUrl: 'https://dev.azure.com/fabrikam' } });
       const target = join(cloneRoot, 'fabrikam/Platform/build-scripts');
       await waitForPath(join(target, '.git'));
+      // The popup does not offer a second clone, which would fail: it says where the first one runs.
+      const popup = await openPopup(session);
+      await popup.type('#repo-search', 'build-scripts');
+      await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'build-scripts');
+      // The companion's list of clones arrives after the repositories.
+      await waitForText(popup, '#repo-list [data-repo="build-scripts"]', 'being cloned');
+      const actions = await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Being cloned elsewhere');
+      expect(actions).toBe(`Being cloned elsewhere (another window or program) into ${target}. Check again once it is done.`);
+      expect(await textOf(popup, '[data-testid="repo-actions"] button.primary')).toBe('Check again');
+      await page.bringToFront();
       await page.goto('https://dev.azure.com/fabrikam/Platform/_git/build-scripts', { waitUntil: 'domcontentloaded' });
       const [label] = await world.waitForText(CLONE, (t) => t[0] === 'Cloning…' || t[0] === 'Cloned locally');
       expect(label).toBe('Cloning…');
@@ -254,16 +266,55 @@ describe('Clone to desktop', () => {
       await world.click('.adoc-open-in-editor', 'button', 'Open in editor');
       await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('build-scripts is still being cloned. Open the file once the clone is done.'));
       await page.goto('https://dev.azure.com/fabrikam/Platform/_git/build-scripts', { waitUntil: 'domcontentloaded' });
+      // Nor does Forks as remotes ask for a clone that is on its way, or add remotes to it.
+      await world.click(FORKS, 'button', 'Add remote…');
+      const [forks] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('is still being cloned'));
+      expect(forks).toContain(`build-scripts is still being cloned into ${target}. Add remotes once the clone is done.`);
+      expect(forks).not.toContain('Clone build-scripts to this computer first');
       await world.click(CLONE, 'button');
       await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('is being cloned'));
       expect(await other.waitFor((m) => m.id === 'other' && 'ok' in m, 60_000)).toMatchObject({ ok: true });
       await world.click(POPOVER, 'button', 'Check again');
       await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('build-scripts is on this computer'));
       expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+      // And the popup, asked again, finds the clone.
+      await popup.bringToFront();
+      await popup.click('[data-testid="repo-actions"] button.primary');
+      await waitForText(popup, '[data-testid="repo-actions"] .feedback', `Cloned at ${target}`);
+      const row = await textOf(popup, '#repo-list [data-repo="build-scripts"]');
+      expect(row).toMatch(/cloned$/);
+      expect(row).not.toContain('being cloned');
+      await popup.close();
+      await page.bringToFront();
+      await world.click(FORKS, 'button', 'Add remote…');
+      await world.click(POPOVER, 'button', 'Check again');
+      const [found] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Clone: ${target}`));
+      expect(found).not.toContain('still being cloned');
     } finally {
       await other.close();
       sandbox.services.faults.clear();
     }
+  });
+
+  it('says when Azure DevOps refuses the token, with its tokens page and the Options button that updates it', async () => {
+    const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
+    pat.revoked = true;
+    try {
+      await page.goto('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/docs', { waitUntil: 'domcontentloaded' });
+      await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+      await world.click(CLONE, 'button');
+      const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Update the token'));
+      expect(panel).toContain('Open the personal access tokens page');
+      const link = await world.run<{ href: string; text: string } | null>(
+        `(sel) => { for (const h of document.querySelectorAll(sel)) { const r = chrome.dom.openOrClosedShadowRoot(h); const a = r && r.querySelector('a[target="_blank"]'); if (a) return { href: a.href, text: a.textContent }; } return null; }`,
+        POPOVER,
+      );
+      expect(link).toEqual({ href: 'https://dev.azure.com/fabrikam/_usersSettings/tokens', text: 'Open the personal access tokens page' });
+    } finally {
+      pat.revoked = false;
+    }
+    await world.click(POPOVER, 'button', 'Try again');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone docs') && !(t[0] ?? '').includes('Update the token'));
   });
 
   it('knows the repository is cloned: offers Open and Fetch instead', async () => {

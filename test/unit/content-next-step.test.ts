@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AskError } from '../../src/shared/ask';
-import { nextStepOf } from '../../src/content/session';
+import { problemOf } from '../../src/content/session';
 
 const failure = (code: string) => new AskError({ code, message: 'x' });
+const nextStepOf = (e: unknown) => problemOf(e).next;
 
 /** The Options button an in-page panel offers beside Try again, for failures trying again cannot fix. */
-describe('nextStepOf', () => {
+describe('problemOf: the next step', () => {
   it.each([
     ['NO_PROFILE', ['Add an account', 'accounts']],
     ['signInPage', ['Add an account', 'accounts']],
@@ -24,5 +25,13 @@ describe('nextStepOf', () => {
   it('offers nothing where trying again is the step (a network fault, a 429, a server error, anything thrown)', () => {
     for (const code of ['network', 'rateLimited', 'server', 'companion.failed', 'BAD_REQUEST']) expect(nextStepOf(failure(code))).toBeUndefined();
     expect(nextStepOf(new Error('unauthorized'))).toBeUndefined();
+  });
+});
+
+describe('problemOf: the help page', () => {
+  it('keeps the page the background names (a refused token: its tokens page) with the sentence', () => {
+    const helpUrl = 'https://dev.azure.com/fabrikam/_usersSettings/tokens';
+    expect(problemOf(new AskError({ code: 'unauthorized', message: 'The token was refused.', helpUrl }))).toEqual({ message: 'The token was refused.', next: ['Update the token', 'profiles'], helpUrl });
+    expect(problemOf(new Error('boom'))).toEqual({ message: 'boom', next: undefined, helpUrl: undefined });
   });
 });

@@ -2,7 +2,7 @@ import { explainCloneFailure, failureActions } from '../../shared/clone-failure'
 import { GCM_INSTALL_URL } from '../../shared/git-help';
 import type { ReplyError } from '../../shared/messages';
 import { h } from './dom';
-import { actions, alertBox, button, optionsButton } from './parts';
+import { actions, alertBox, button, helpLink, optionsButton } from './parts';
 
 /**
  * git failed for a panel (a clone, a checkout): the cause, the next step with the button that
@@ -17,6 +17,7 @@ export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'c
   return alertBox(
     help.cause,
     h('p', null, help.next),
+    helpLink(error.helpUrl),
     error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
     !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
     actions(next.fix ? optionsButton(...next.fix, signal, { primary: true }) : false, next.retry && retry),

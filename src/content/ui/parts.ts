@@ -1,10 +1,10 @@
 import { ask } from '../ask';
 import type { OptionsSection } from '../../shared/messages';
-import type { NextStep } from '../../shared/next-step';
+import { helpLabel, type NextStep } from '../../shared/next-step';
 import { avatarColor, initials } from '../../shared/ui/avatar';
 import { copyText } from '../../shared/ui/clipboard';
 import { GCM_INSTALL_URL } from '../../shared/git-help';
-import { problemText } from '../session';
+import { problemOf, type Problem } from '../session';
 import { pathParts } from '../../shared/ui/path-parts';
 import { h, onActivate } from './dom';
 
@@ -73,7 +73,8 @@ export function alertBox(text: string, ...more: (Node | false)[]): HTMLElement {
  * credential helper configured), it also says exactly what to do, with the button for the token route.
  */
 export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
-  const box = alertBox(problemText(e));
+  const problem = problemOf(e);
+  const box = alertBox(problem.message, helpLink(problem.helpUrl));
   if ((e as { code?: unknown } | null)?.code === 'companion.NO_CREDENTIAL_HELPER') {
     box.append(
       h('p', null, 'Install ', h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'Git Credential Manager'), ' (it signs you in through your browser) and try again, or add a personal access token for this organization.'),
@@ -81,6 +82,16 @@ export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
     );
   }
   return box;
+}
+
+/** The link to the help page a failure names (the background adds it: a refused token's page, say). */
+export function helpLink(url: string | undefined): HTMLElement | false {
+  return !!url && url.startsWith('https://') && h('p', null, h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, helpLabel(url)));
+}
+
+/** A panel's failure: what went wrong, its help page, the Options button that fixes it, and Try again. */
+export function problemView(problem: Problem, retry: () => void, signal: AbortSignal): HTMLElement[] {
+  return [alertBox(problem.message, helpLink(problem.helpUrl)), retryActions(problem.next, retry, signal)];
 }
 
 /** After a failure: the Options button that fixes it where trying again cannot (`next`), then Try again. */

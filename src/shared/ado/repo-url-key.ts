@@ -1,0 +1,66 @@
+/**
+ * One key per Azure DevOps repository, from any of its URLs: a local clone's remotes are compared
+ * with a repository's clone URLs this way (the popup, the background's plans). Azure DevOps writes
+ * one repository's URL in several forms (HTTPS with the organization as user name, SSH `v3/…`, the
+ * legacy `{org}.visualstudio.com` host, the project left out when it equals the repository name),
+ * so each URL is first reduced to a key.
+ */
+
+const CLOUD_HOSTS = new Set(['dev.azure.com', 'ssh.dev.azure.com', 'vs-ssh.visualstudio.com']);
+
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** `org/project/repo` for Azure DevOps Services, `host/path/project/repo` for a server; lower case, decoded. */
+export function repoUrlKey(url: string): string | undefined {
+  const trimmed = url.trim();
+  // scp-like SSH: git@ssh.dev.azure.com:v3/org/project/repo, org@vs-ssh.visualstudio.com:v3/…
+  const scp = /^[^@/\s]+@([^:/\s]+):(.+)$/.exec(trimmed);
+  let host: string;
+  let path: string;
+  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    host = scp[1]!.toLowerCase();
+    path = scp[2]!;
+  } else {
+    let u: URL;
+    try {
+      u = new URL(trimmed);
+    } catch {
+      return undefined;
+    }
+    if (!['https:', 'http:', 'ssh:'].includes(u.protocol)) return undefined;
+    host = u.hostname.toLowerCase();
+    path = u.pathname;
+  }
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => decode(p).toLowerCase());
+  const last = parts.length - 1;
+  if (last >= 0) parts[last] = parts[last]!.replace(/\.git$/, '');
+
+  if (CLOUD_HOSTS.has(host) && parts[0] === 'v3') return cloudKey(parts.slice(1));
+  if (host === 'dev.azure.com') return cloudKey(parts);
+  const legacy = /^([a-z0-9][a-z0-9-]*)\.visualstudio\.com$/.exec(host);
+  if (legacy) {
+    const rest = parts[0] === 'defaultcollection' ? parts.slice(1) : parts;
+    return cloudKey([legacy[1]!, ...rest]);
+  }
+  // A server: everything up to `_git` names the collection and project.
+  const git = parts.indexOf('_git');
+  if (git < 1 || git !== parts.length - 2) return undefined;
+  return `${host}/${[...parts.slice(0, git), parts[git + 1]].join('/')}`;
+}
+
+/** [org, project, repo] (SSH form) or [org, project, _git, repo] / [org, _git, repo] (HTTPS form). */
+function cloudKey(parts: string[]): string | undefined {
+  const withoutGit = parts.filter((p) => p !== '_git');
+  if (parts.length === 3 && parts[1] === '_git') return `${parts[0]}/${parts[2]}/${parts[2]}`;
+  if (withoutGit.length !== 3) return undefined;
+  return withoutGit.join('/');
+}

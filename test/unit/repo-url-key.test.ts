@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { repoUrlKey } from '../../src/shared/ado/repo-url-key';
+
+/** The popup and the background find a repository's clone by any of its remotes' URLs through this one key. */
+describe('repoUrlKey', () => {
+  it('gives every form of one Azure DevOps Services URL the same key', () => {
+    const forms = [
+      'https://fabrikam@dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/fabrikam-web',
+      'https://dev.azure.com/fabrikam/Fabrikam Fiber/_git/fabrikam-web',
+      'https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/fabrikam-web.git',
+      'https://fabrikam.visualstudio.com/Fabrikam%20Fiber/_git/fabrikam-web',
+      'https://fabrikam.visualstudio.com/DefaultCollection/Fabrikam%20Fiber/_git/fabrikam-web/',
+      'git@ssh.dev.azure.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
+      'ssh://git@ssh.dev.azure.com/v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
+      'fabrikam@vs-ssh.visualstudio.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
+    ];
+    for (const url of forms) expect(repoUrlKey(url), url).toBe('fabrikam/fabrikam fiber/fabrikam-web');
+  });
+
+  it('reads a URL without the project (repository named like its project) as that project', () => {
+    expect(repoUrlKey('https://fabrikam@dev.azure.com/fabrikam/_git/Platform')).toBe('fabrikam/platform/platform');
+    expect(repoUrlKey('git@ssh.dev.azure.com:v3/fabrikam/Platform/Platform')).toBe('fabrikam/platform/platform');
+  });
+
+  it('keeps the host for Azure DevOps Server, over HTTPS and SSH alike', () => {
+    expect(repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools')).toBe('tfs.fabrikam.test/tfs/defaultcollection/legacy/tfs-tools');
+    expect(repoUrlKey('ssh://tfs.fabrikam.test:22/tfs/DefaultCollection/Legacy/_git/tfs-tools')).toBe('tfs.fabrikam.test/tfs/defaultcollection/legacy/tfs-tools');
+    expect(repoUrlKey('https://other.example/tfs/DefaultCollection/Legacy/_git/tfs-tools')).not.toBe(
+      repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools'),
+    );
+  });
+
+  it('answers nothing for what is not an Azure DevOps repository URL', () => {
+    expect(repoUrlKey('https://github.com/fabrikam/web')).toBeUndefined();
+    expect(repoUrlKey('file:///home/ada/src/web')).toBeUndefined();
+    expect(repoUrlKey('not a url')).toBeUndefined();
+    expect(repoUrlKey('https://dev.azure.com/fabrikam')).toBeUndefined();
+  });
+
+  it('keeps repositories apart whose project differs from their name', () => {
+    expect(repoUrlKey('https://dev.azure.com/fabrikam/Security/_git/Platform')).not.toBe(repoUrlKey('https://dev.azure.com/fabrikam/_git/Platform'));
+    expect(repoUrlKey('https://dev.azure.com/fabrikam/Platform/_git/platform-infra')).not.toBe(repoUrlKey('https://dev.azure.com/fabrikam/_git/platform-infra'));
+  });
+});
