@@ -80,7 +80,7 @@ export function createCloneBoard(now: () => number = Date.now) {
     /** Reports a clone's progress until it ends, then answers as its own request would have. */
     follow(taskId: string, onProgress: (p: CloneProgress) => void): Promise<CloneData> {
       const entry = entries.get(taskId);
-      if (!entry) return Promise.reject(Object.assign(new Error('That clone is no longer known: it ended a while ago, or the browser restarted the extension.'), { code: 'NOT_FOUND' }));
+      if (!entry) return Promise.reject(Object.assign(new Error('That clone is no longer known: it ended a while ago, or the browser restarted the extension.'), { code: 'TASK_GONE' }));
       return new Promise((resolve, reject) => {
         const settle = () => {
           if (entry.state === 'running') {

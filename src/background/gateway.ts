@@ -62,7 +62,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
       return { ok: true, data: await handler(req, ctx) };
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      if (code === 'NO_PROFILE' || code === 'FORBIDDEN') return { ok: false, error: { code, message: (e as Error).message } };
+      if (code === 'NO_PROFILE' || code === 'FORBIDDEN' || code === 'TASK_GONE') return { ok: false, error: { code, message: (e as Error).message } };
       // The help link (tokens page, policies) is for the profile the request used: on a page of
       // another organization that is the page's profile, not the active one.
       const profile = await requestProfile(deps, 'profileId' in req ? req.profileId : undefined, ctx).catch(() => undefined);

@@ -69,6 +69,6 @@ describe('the clone board', () => {
     expect(board.list().map((e) => e.taskId)).toEqual(['running', 'early']);
     now += FINISHED_KEPT_MS + 1;
     expect(board.list().map((e) => e.taskId)).toEqual(['running']);
-    await expect(board.follow('early', ignore)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(board.follow('early', ignore)).rejects.toMatchObject({ code: 'TASK_GONE' });
   });
 });

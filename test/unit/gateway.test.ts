@@ -305,7 +305,7 @@ describe('clones outlive the popup that started them', () => {
     // Following a clone that ended answers as the clone did.
     expect(await handle({ type: 'clone.follow', taskId: 'ok' }, fromPage)).toEqual(done);
     expect(await handle({ type: 'clone.follow', taskId: 'bad' }, fromPage)).toEqual(failed);
-    expect(await handle({ type: 'clone.follow', taskId: 'never' }, fromPage)).toMatchObject({ ok: false, error: { code: 'FAILED' } });
+    expect(await handle({ type: 'clone.follow', taskId: 'never' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
 
     await handle({ type: 'clone.forget', taskId: 'bad' }, fromPage);
     const after = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string }[] } };
@@ -347,6 +347,25 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect(await followed).toMatchObject({ ok: true, data: { branch: 'main' } });
   });
 
+  it('a page at the organization’s legacy address follows and cancels its clone; one gone from the board is said gone, not refused', async () => {
+    const { handle } = await setup();
+    const onLegacy = { id: 'abc', url: 'https://fabrikam.visualstudio.com/Platform/_git/Platform', tab: { id: 4, url: 'https://fabrikam.visualstudio.com/Platform/_git/Platform' } } as Runtime.MessageSender;
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'main', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    const started = handle({ type: 'clone.start', profileId: 'pat1', repo, taskId: 'held' }, fromPage);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    expect(await handle({ type: 'clone.plan', repo }, onLegacy)).toMatchObject({ ok: true, data: { cloning: { taskId: 'held' } } });
+    expect(await handle({ type: 'clone.cancel', taskId: 'held' }, onLegacy)).toMatchObject({ ok: true });
+    expect(sentToHost.filter((m) => m.type === 'cancel')).toHaveLength(1);
+    const followed = handle({ type: 'clone.follow', taskId: 'held' }, onLegacy);
+    finish();
+    expect(await followed).toEqual(await started);
+    // Dismissed in the popup (or the worker restarted): the page is told the clone has gone, so it looks again.
+    await handle({ type: 'clone.forget', taskId: 'held' }, fromPage);
+    expect(await handle({ type: 'clone.follow', taskId: 'held' }, fromContent)).toMatchObject({ ok: false, error: { code: 'TASK_GONE', message: expect.stringContaining('no longer known') } });
+  });
+
   it("a folder the companion says is still being cloned is not the repository's clone", async () => {
     const { handle } = await setup();
     const path = '/home/ada/source/repos/fabrikam/Platform/Platform';
@@ -357,6 +376,15 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect((plan as { data: object }).data).not.toHaveProperty('existing');
     hostOverrides.set('localClones', () => ({ data: { clones: [folder], truncated: false } }));
     expect(await handle({ type: 'clone.plan', repo }, fromContent)).toMatchObject({ ok: true, data: { existing: { path } } });
+  });
+
+  it('finds a clone by any form of its remote: the legacy {org}.visualstudio.com address, SSH', async () => {
+    const { handle } = await setup();
+    const path = '/home/ada/src/platform';
+    for (const fetchUrl of ['https://fabrikam.visualstudio.com/DefaultCollection/Platform/_git/Platform', 'git@ssh.dev.azure.com:v3/fabrikam/Platform/Platform']) {
+      hostOverrides.set('localClones', () => ({ data: { clones: [{ path, known: false, remotes: [{ name: 'origin', fetchUrl }], branch: 'main', dirty: false }], truncated: false } }));
+      expect(await handle({ type: 'clone.plan', repo }, fromContent), fetchUrl).toMatchObject({ ok: true, data: { existing: { path } } });
+    }
   });
 });
 

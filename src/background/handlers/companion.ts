@@ -1,6 +1,7 @@
 import type { AdoClient } from '../../shared/ado/client';
 import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { BranchCheckout, ClonePlan, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
+import { repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
 import { createCloneBoard } from '../clone-board';
@@ -38,19 +39,9 @@ const beingCloned = (path: string | undefined) => new CompanionError('BUSY', `Th
 export const orgScope = (o: { hostKind: AdoHostKind; organization: string; orgBaseUrl: string }) =>
   o.hostKind === 'onprem' ? `onprem:${o.orgBaseUrl.toLowerCase()}` : `cloud:${o.organization.toLowerCase()}`;
 
-/** A remote URL reduced to what identifies the repository: no user, no `.git`, one case, decoded. */
-export function remoteKey(url: string): string {
-  const ssh = /^(?:ssh:\/\/)?[^@/]+@([^:/]+)(?::\d+)?[:/](?:v3\/)?(.+)$/i.exec(url);
-  if (ssh && !/^https?:/i.test(url)) return `ssh:${ssh[1]!.toLowerCase()}/${decodeURIComponent(ssh[2]!.replace(/\/_git\//, '/')).replace(/\.git$/, '').toLowerCase()}`;
-  try {
-    const u = new URL(url);
-    const path = decodeURIComponent(u.pathname).replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
-    // `/{org}/{project}/_git/{repo}` and `/{org}/_git/{repo}` name the same repository when it is named like its project.
-    return `https:${u.host.toLowerCase()}${path.replace(/^(.*)\/([^/]+)\/_git\/\2$/, '$1/_git/$2')}`;
-  } catch {
-    return url.toLowerCase();
-  }
-}
+/** The keys (`repoUrlKey`) of a repository's URLs, for finding its clone by any of its remotes. */
+const keysOf = (urls: readonly (string | undefined)[]): Set<string> => new Set(urls.flatMap((u) => (u && repoUrlKey(u)) || []));
+const hasKey = (keys: ReadonlySet<string>, url: string) => keys.has(repoUrlKey(url) ?? '');
 
 /** HTTPS clone URLs carry the organization as user name (`https://fabrikam@dev.azure.com/…`): drop it. */
 const withoutUser = (url: string) => {
@@ -93,12 +84,13 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return page ? orgScope(page) : undefined;
   }
 
-  /** Refuses a page a clone on the board from another organization (with `refuseUnknown`, also one not on the board). */
-  async function ownClone(taskId: string, ctx: HandlerContext, opts: { refuseUnknown: boolean }): Promise<void> {
+  /** Refuses a page a clone on the board from another organization. */
+  async function ownClone(taskId: string, ctx: HandlerContext): Promise<void> {
     if (ctx.from !== 'content') return;
     const entry = board.get(taskId);
-    if (!entry && !opts.refuseUnknown) return;
-    if (entry?.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
+    // Not on the board: a page's own checkout, or a clone that has gone (the board says so).
+    if (!entry) return;
+    if (entry.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
   }
 
   /**
@@ -107,9 +99,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
    * only when it is that organization's, else it is only a folder being made.
    */
   async function findClone(urls: (string | undefined)[], asker?: { org: string | undefined }): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
-    const keys = new Set(urls.filter((u): u is string => !!u).map(remoteKey));
+    const keys = keysOf(urls);
     const { clones } = await companion.request({ type: 'localClones' });
-    const matching = clones.filter((c) => c.remotes.some((r) => keys.has(remoteKey(r.fetchUrl))));
+    const matching = clones.filter((c) => c.remotes.some((r) => hasKey(keys, r.fetchUrl)));
     // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
     const done = matching.filter((c) => !c.cloning);
     const existing = done.find((c) => !c.worktree) ?? done[0];
@@ -222,8 +214,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       );
       return { path: data.path, clonePath: data.path, branch: data.branch, result: 'cloned', cloned: true, worktree: false };
     }
-    const keys = new Set([repo.remoteUrl, repo.sshUrl].filter((u): u is string => !!u).map(remoteKey));
-    const remote = clone.remotes.find((r) => keys.has(remoteKey(r.fetchUrl))) ?? clone.remotes[0];
+    const keys = keysOf([repo.remoteUrl, repo.sshUrl]);
+    const remote = clone.remotes.find((r) => hasKey(keys, r.fetchUrl)) ?? clone.remotes[0];
     if (!remote) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${repo.name}.`);
     const auth = /^https:/i.test(remote.fetchUrl) ? await gitAuth(p) : undefined;
     const base = clone.path.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
@@ -259,7 +251,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
     const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
 
-    const targetKeys = new Set([target.remoteUrl, target.sshUrl].filter((u): u is string => !!u).map(remoteKey));
+    const targetKeys = keysOf([target.remoteUrl, target.sshUrl]);
     let clone = notBeingCloned(await findClone([target.remoteUrl, target.sshUrl]));
     let cloned = false;
     if (!clone) {
@@ -281,12 +273,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       }
       clone = { path: data.path, known: true, remotes: [{ name: 'origin', fetchUrl: planned.url }], branch: data.branch, dirty: false };
     }
-    const origin = clone.remotes.find((r) => targetKeys.has(remoteKey(r.fetchUrl))) ?? clone.remotes[0];
+    const origin = clone.remotes.find((r) => hasKey(targetKeys, r.fetchUrl)) ?? clone.remotes[0];
     if (!origin) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${target.name}.`);
     let remote = origin;
     if (req.mode === 'branch' && fork) {
-      const forkKeys = new Set([fork.remoteUrl, fork.sshUrl].filter((u): u is string => !!u).map(remoteKey));
-      const known = clone.remotes.find((r) => forkKeys.has(remoteKey(r.fetchUrl)));
+      const forkKeys = keysOf([fork.remoteUrl, fork.sshUrl]);
+      const known = clone.remotes.find((r) => hasKey(forkKeys, r.fetchUrl));
       if (known) remote = known;
       else {
         const url = p.protocol === 'ssh' && fork.sshUrl ? fork.sshUrl : withoutUser(fork.remoteUrl);
@@ -353,7 +345,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
         if (target.cloning) throw beingCloned(target.cloning.path);
-        board.place(req.taskId, { org: p ? orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) : await senderOrg(ctx), remote: remoteKey(target.url) });
+        board.place(req.taskId, { org: p ? orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) : await senderOrg(ctx), remote: repoUrlKey(target.url) });
         if (p) await configureFor(p, target.root);
         // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
         const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
@@ -404,7 +396,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.follow': async (req, ctx) => {
       // A page follows only a clone from its own organization (its plan named the task).
-      await ownClone(req.taskId, ctx, { refuseUnknown: true });
+      await ownClone(req.taskId, ctx);
       return board.follow(req.taskId, (p) => ctx.progress?.(p));
     },
     'clone.forget': async (req) => {
@@ -413,7 +405,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.cancel': async (req, ctx) => {
       // A page's own checkouts are not on the board; a clone that is, a page cancels only if it is its organization's.
-      await ownClone(req.taskId, ctx, { refuseUnknown: false });
+      await ownClone(req.taskId, ctx);
       const target = running.get(req.taskId);
       if (target) return companion.request({ type: 'cancel', target });
       // Not started yet: clone.start sees this before it runs git. Forget it after a while.
