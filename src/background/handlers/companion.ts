@@ -77,8 +77,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (roots || hosts) await companion.request({ type: 'configure', ...(roots ? { cloneRoots: roots } : {}), ...(hosts ? { allowedHosts: hosts } : {}) });
   }
 
-  /** The organization of the page that asks, as `orgScope` names it; undefined for our own pages. */
-  async function senderOrg(ctx: HandlerContext): Promise<string | undefined> {
+  /** The organization of the page that asks, as `orgScope` names it; undefined for our own pages. Read once per request. */
+  const sendersOrgs = new WeakMap<HandlerContext, Promise<string | undefined>>();
+  function senderOrg(ctx: HandlerContext): Promise<string | undefined> {
+    let org = sendersOrgs.get(ctx);
+    if (!org) sendersOrgs.set(ctx, (org = readSenderOrg(ctx)));
+    return org;
+  }
+  async function readSenderOrg(ctx: HandlerContext): Promise<string | undefined> {
     if (ctx.from !== 'content' || !ctx.senderUrl) return undefined;
     const page = parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await store.list()) });
     return page ? orgScope(page) : undefined;
@@ -345,7 +351,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
         if (target.cloning) throw beingCloned(target.cloning.path);
-        board.place(req.taskId, { org: p ? orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) : await senderOrg(ctx), remote: repoUrlKey(target.url) });
+        // A page's clone without a profile has its organization from the start.
+        board.place(req.taskId, { ...(p ? { org: orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) } : {}), remote: repoUrlKey(target.url) });
         if (p) await configureFor(p, target.root);
         // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
         const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
