@@ -1,5 +1,5 @@
 import type { CloneData } from '../shared/host-protocol';
-import type { CloneProgress, CloneState, RepoKey } from '../shared/messages';
+import type { CloneProgress, CloneState, PullRequestCheckout, RepoKey } from '../shared/messages';
 
 /** How long a finished clone stays on the board, for a popup opened again after it ended. */
 export const FINISHED_KEPT_MS = 15 * 60_000;
@@ -11,20 +11,23 @@ export interface BoardEntry {
   repo: RepoKey;
   /** The organization it clones from (`orgScope`): a page's from the start, a profile's once planned; for a page that asks to follow or cancel it. */
   org?: string;
-  /** Once its place is planned: its clone URL as `remoteKey` reduces it, so a plan of the same repository finds it. */
-  remote?: string;
+  /** Once its place is planned: its clone URL as `repoUrlKey` reduces it, so a plan of the same repository finds it. */
+  remote?: string | undefined;
+  /** A pull request's checkout (`pullRequest.checkout`), not a clone: which one, and how it was asked for. */
+  checkout?: { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean };
   state: CloneState;
   progress?: CloneProgress;
-  result?: CloneData;
+  result?: CloneData | PullRequestCheckout;
   /** What the clone threw, as thrown: the asker turns it into words as it would any failure. */
   error?: unknown;
   finishedAt?: number;
 }
 
 /**
- * The clones the background runs, by task id. A clone outlives the popup that started it (the
- * companion's port keeps the worker alive), so a popup opened again finds it here: still running,
- * with its progress to follow, or how it ended. In memory only: a worker that stops has no clones.
+ * The clones (and pull request checkouts) the background runs, by task id. A clone outlives the
+ * popup that started it (the companion's port keeps the worker alive; a popup closes as soon as
+ * the user clicks elsewhere), so a popup opened again finds it here: still running, with its
+ * progress to follow, or how it ended. In memory only: a worker that stops has no clones.
  */
 export function createCloneBoard(now: () => number = Date.now) {
   const entries = new Map<string, BoardEntry>();
@@ -37,17 +40,18 @@ export function createCloneBoard(now: () => number = Date.now) {
 
   return {
     /** Runs a clone on the board: its progress and its outcome are kept for whoever follows it. */
-    async run(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org'>, work: (progress: (p: CloneProgress) => void) => Promise<CloneData>): Promise<CloneData> {
+    async run<T extends CloneData | PullRequestCheckout>(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org' | 'checkout'>, work: (progress: (p: CloneProgress) => void) => Promise<T>): Promise<T> {
       sweep();
       const entry: BoardEntry = { ...start, state: 'running' };
       entries.set(start.taskId, entry);
       try {
-        entry.result = await work((p) => {
+        const result = await work((p) => {
           entry.progress = p;
           tell(start.taskId);
         });
+        entry.result = result;
         entry.state = 'done';
-        return entry.result;
+        return result;
       } catch (e) {
         entry.error = e;
         entry.state = (e as { code?: unknown }).code === 'CANCELLED' ? 'cancelled' : 'failed';
@@ -77,11 +81,14 @@ export function createCloneBoard(now: () => number = Date.now) {
       return [...entries.values()];
     },
 
-    /** Reports a clone's progress until it ends, then answers as its own request would have. */
-    follow(taskId: string, onProgress: (p: CloneProgress) => void): Promise<CloneData> {
+    /** Reports a clone's (or a checkout's) progress until it ends, then answers as its own request would have. */
+    follow<K extends 'clone' | 'checkout'>(taskId: string, kind: K, onProgress: (p: CloneProgress) => void): Promise<K extends 'clone' ? CloneData : PullRequestCheckout> {
       const entry = entries.get(taskId);
-      if (!entry) return Promise.reject(Object.assign(new Error('That clone is no longer known: it ended a while ago, or the browser restarted the extension.'), { code: 'TASK_GONE' }));
-      return new Promise((resolve, reject) => {
+      if (!entry || (entry.checkout ? 'checkout' : 'clone') !== kind) {
+        return Promise.reject(Object.assign(new Error(`That ${kind} is no longer known: it ended a while ago, or the browser restarted the extension.`), { code: 'TASK_GONE' }));
+      }
+      type Answer = K extends 'clone' ? CloneData : PullRequestCheckout;
+      return new Promise<Answer>((resolve, reject) => {
         const settle = () => {
           if (entry.state === 'running') {
             if (entry.progress) onProgress(entry.progress);
@@ -90,7 +97,8 @@ export function createCloneBoard(now: () => number = Date.now) {
           const watching = followers.get(taskId);
           watching?.delete(settle);
           if (watching?.size === 0) followers.delete(taskId);
-          if (entry.state === 'done') resolve(entry.result!);
+          // `run` stored what its work answered, and the entry's kind says which it was.
+          if (entry.state === 'done') resolve(entry.result as Answer);
           else reject(entry.error);
         };
         if (!followers.has(taskId)) followers.set(taskId, new Set());

@@ -17,6 +17,17 @@ export interface CloneTask {
   cancelFailed?: string;
 }
 
+let listed: Promise<CloneTaskView[]> | undefined;
+/** What the background's board runs or ran lately (clones, pull request checkouts), asked once per popup. */
+export function boardTasks(): Promise<CloneTaskView[]> {
+  listed ??= ask({ type: 'clone.tasks' }).then(
+    (a) => a.tasks,
+    // Without the board the popup only misses tasks it did not start.
+    () => [],
+  );
+  return listed;
+}
+
 const fromBoard = (t: CloneTaskView): CloneTask => ({
   taskId: t.taskId,
   state: t.state,
@@ -49,17 +60,15 @@ export function useCloneTasks() {
   }
 
   useEffect(() => {
-    ask({ type: 'clone.tasks' }).then(
-      ({ tasks: board }) => {
-        // What this popup started meanwhile is newer than the board's answer.
-        setTasks((all) => Object.fromEntries([...board.map((t) => [t.repo.id, fromBoard(t)] as const), ...Object.entries(all)]));
-        for (const t of board) {
-          if (t.state === 'running') follow(t.repo.id, t.taskId, (onProgress) => askWithProgress({ type: 'clone.follow', taskId: t.taskId }, onProgress));
-        }
-      },
-      // Without the board the popup only misses clones it did not start.
-      () => undefined,
-    );
+    void boardTasks().then((listing) => {
+      // A pull request's checkout is its row's (pr-checkout.tsx).
+      const board = listing.filter((t) => !t.checkout && t.state !== 'done');
+      // What this popup started meanwhile is newer than the board's answer.
+      setTasks((all) => Object.fromEntries([...board.map((t) => [t.repo.id, fromBoard(t)] as const), ...Object.entries(all)]));
+      for (const t of board) {
+        if (t.state === 'running') follow(t.repo.id, t.taskId, (onProgress) => askWithProgress({ type: 'clone.follow', taskId: t.taskId }, onProgress));
+      }
+    });
   }, []);
 
   function start(profileId: string, repo: RepoSummary, protocol?: 'https' | 'ssh') {

@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { boardTasks } from './clone-tasks';
 import { GitFailed } from './git-failed';
 
 type State =
@@ -9,31 +10,53 @@ type State =
   | { kind: 'running'; taskId: string; percent: number; phase?: string | undefined }
   | { kind: 'done'; result: PullRequestCheckout }
   | { kind: 'dirty'; message: string; mode: 'branch' | 'merge' }
-  | { kind: 'failed'; error: ReplyError; mode: 'branch' | 'merge'; worktree: boolean };
+  | { kind: 'failed'; taskId: string; error: ReplyError; mode: 'branch' | 'merge'; worktree: boolean };
 
 /**
  * "Check out" for one pull request of the popup's lists: its branch (or merge preview) in the
- * local clone, cloning first when needed, a new worktree when the clone has changes.
+ * local clone, cloning first when needed, a new worktree when the clone has changes. The checkout
+ * runs in the background: a popup opened again shows it still running, or how it ended.
  */
 export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profileId: string }) {
   const { pr } = props;
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [problem, setProblem] = useState<ReplyError>();
 
-  const run = (mode: 'branch' | 'merge', worktree = false) => {
-    const taskId = crypto.randomUUID();
+  /** Shows a checkout's progress (of this popup's, or of an earlier popup's), then how it ended. */
+  const followed = useRef(false);
+  const follow = (taskId: string, mode: 'branch' | 'merge', worktree: boolean, answer: (onProgress: (e: unknown) => void) => Promise<PullRequestCheckout>) => {
+    followed.current = true;
     setState({ kind: 'running', taskId, percent: 0 });
-    askWithProgress(
-      { type: 'pullRequest.checkout', profileId: props.profileId, repo: { id: pr.repo.id, name: pr.repo.name, project: pr.repo.project }, pullRequestId: pr.id, mode, taskId, ...(worktree ? { worktree: true } : {}) },
-      (e) => isProgress(e) && setState((s) => (s.kind === 'running' ? { ...s, percent: e.percent, phase: e.phase } : s)),
-    )
+    answer((e) => isProgress(e) && setState((s) => (s.kind === 'running' && s.taskId === taskId ? { ...s, percent: e.percent, phase: e.phase } : s)))
       .then((result) => setState({ kind: 'done', result }))
       .catch((e: unknown) => {
         const error = toReplyError(e);
+        // Said once: the next popup does not say it again.
+        if (error.code === 'companion.WORKTREE_DIRTY' || error.code === 'companion.CANCELLED') void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
         if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
-        else if (error.code === 'companion.CANCELLED') setState({ kind: 'idle' });
-        else setState({ kind: 'failed', error, mode, worktree });
+        else if (error.code === 'companion.CANCELLED' || error.code === 'TASK_GONE') setState({ kind: 'idle' });
+        else setState({ kind: 'failed', taskId, error, mode, worktree });
       });
+  };
+  const run = (mode: 'branch' | 'merge', worktree = false) => {
+    const taskId = crypto.randomUUID();
+    const request = { type: 'pullRequest.checkout', profileId: props.profileId, repo: { id: pr.repo.id, name: pr.repo.name, project: pr.repo.project }, pullRequestId: pr.id, mode, taskId, ...(worktree ? { worktree: true } : {}) } as const;
+    follow(taskId, mode, worktree, (onProgress) => askWithProgress(request, onProgress));
+  };
+  // The latest checkout of this pull request the background ran for this profile, if any.
+  useEffect(() => {
+    void boardTasks().then((tasks) => {
+      const last = tasks.findLast((t) => t.checkout?.pullRequestId === pr.id && t.repo.id === pr.repo.id && t.profileId === props.profileId);
+      // Not when this popup has started one meanwhile.
+      if (!last?.checkout || followed.current) return;
+      const { mode, worktree } = last.checkout;
+      follow(last.taskId, mode, worktree, (onProgress) => askWithProgress({ type: 'pullRequest.follow', taskId: last.taskId }, onProgress));
+    });
+  }, []);
+  const dismiss = () => {
+    // Off the board too, or the next popup would show it again.
+    if (state.kind === 'failed') void ask({ type: 'clone.forget', taskId: state.taskId }).catch(() => undefined);
+    setState({ kind: 'idle' });
   };
   const open = (path: string, target: 'folder' | 'editor') => {
     setProblem(undefined);
@@ -90,7 +113,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
         </div>
       )}
       {state.kind === 'failed' && (
-        <GitFailed error={state.error} task="checkout" title="The checkout did not finish" onRetry={() => run(state.mode, state.worktree)} onDismiss={() => setState({ kind: 'idle' })} />
+        <GitFailed error={state.error} task="checkout" title="The checkout did not finish" onRetry={() => run(state.mode, state.worktree)} onDismiss={dismiss} />
       )}
       {problem && <ErrorNote error={problem} />}
     </span>

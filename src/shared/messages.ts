@@ -146,13 +146,18 @@ export interface CloneProgress {
 /** Where a clone the extension started is. */
 export type CloneState = 'running' | 'done' | 'failed' | 'cancelled';
 
-/** A clone running, or one that failed or was cancelled lately, for a popup opened again (`clone.tasks`). */
+/**
+ * A clone running, or one that failed or was cancelled lately, for a popup opened again
+ * (`clone.tasks`); with `checkout`, a pull request's checkout, listed however it ended (follow it
+ * with `pullRequest.follow` for its answer).
+ */
 export interface CloneTaskView {
   taskId: string;
   profileId?: string;
   repo: RepoKey;
-  /** A finished clone is in the companion's list of clones instead. */
-  state: Exclude<CloneState, 'done'>;
+  /** A finished clone is in the companion's list of clones instead; a finished checkout is listed. */
+  state: CloneState;
+  checkout?: { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean };
   progress?: CloneProgress;
   error?: ReplyError;
 }
@@ -479,6 +484,8 @@ export const REQUESTS = {
     answer: answer<PullRequestCheckout>(),
     senders: PAGES,
   },
+  /** Ask through a port: a pull request checkout's progress, then its answer (`clone.tasks` lists them). */
+  'pullRequest.follow': { input: { taskId: id }, answer: answer<PullRequestCheckout>() },
   'local.fetch': { input: { profileId, path: z.string().min(1).max(4096), remote: z.string().min(1).max(64) }, answer: FetchDataSchema, senders: PAGES },
   'local.addRemote': {
     input: { ...repoRequest, path: z.string().min(1).max(4096), name: z.string().min(1).max(64) },

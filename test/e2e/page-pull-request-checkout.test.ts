@@ -222,7 +222,7 @@ describe('Check out a pull request from its page', () => {
 describe('Check out a pull request from the popup', () => {
   it("checks out a pull request's merge preview into a worktree when the clone has changes", async () => {
     const id = prId('Add a retry policy');
-    const popup = await openPopup(session);
+    let popup = await openPopup(session);
     await popup.locator('#tab-prs').click();
     const row = `#prs-reviewing li[data-pr="${id}"]`;
     await popup.waitForSelector(`${row} .pr-checkout button`, { timeout: 30_000 });
@@ -236,8 +236,16 @@ describe('Check out a pull request from the popup', () => {
     expect(await popup.$eval(`${row} [data-testid="checkout-failed"]`, (el) => el.textContent)).toContain('Azure DevOps had a problem on its side.');
     expect(await popup.$eval(`${row} [data-testid="checkout-failed"] details`, (el) => el.textContent)).toMatch(/Details.*500/);
     sandbox.services.faults.clear();
+    // The server is slow this time, and the popup closes (as it does when the user clicks elsewhere) while git waits.
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, latencyMs: 8000, times: 1 });
     // The button, not the sentence that says to try again in a few minutes.
     await popup.$$eval(`${row} [data-testid="checkout-failed"] button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await popup.waitForSelector(`${row} .pr-checkout [role="progressbar"]`);
+    await popup.close();
+    // Opened again: the checkout is still running there, then says how it ended.
+    popup = await openPopup(session);
+    await popup.locator('#tab-prs').click();
+    await popup.waitForSelector(`${row} .pr-checkout [role="progressbar"]`, { timeout: 30_000 });
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('Checked out the merge preview'), { timeout: 90_000 }, row);
     const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}-merge`);
     expect(await popup.$eval(row, (li) => li.textContent)).toContain(worktree);

@@ -31,7 +31,7 @@ describe('the clone board', () => {
     expect(board.list()).toEqual([expect.objectContaining({ taskId: 't', profileId: 'p', repo, state: 'running', progress: { phase: 'receiving', percent: 40 } })]);
 
     const seen: CloneProgress[] = [];
-    const followed = board.follow('t', (p) => seen.push(p));
+    const followed = board.follow('t', 'clone', (p) => seen.push(p));
     clone.progress({ phase: 'resolving', percent: 80 });
     clone.finish(data);
     expect(await followed).toEqual(data);
@@ -54,7 +54,7 @@ describe('the clone board', () => {
     await expect(b).rejects.toThrow('Cancelled.');
     expect(board.list().map((e) => [e.taskId, e.state])).toEqual([['a', 'failed'], ['b', 'cancelled']]);
     // A popup opened later is told the same failure.
-    await expect(board.follow('a', ignore)).rejects.toBe(error);
+    await expect(board.follow('a', 'clone', ignore)).rejects.toBe(error);
   });
 
   it('forgets a finished clone when dismissed or after a while, never a running one', async () => {
@@ -69,6 +69,6 @@ describe('the clone board', () => {
     expect(board.list().map((e) => e.taskId)).toEqual(['running', 'early']);
     now += FINISHED_KEPT_MS + 1;
     expect(board.list().map((e) => e.taskId)).toEqual(['running']);
-    await expect(board.follow('early', ignore)).rejects.toMatchObject({ code: 'TASK_GONE' });
+    await expect(board.follow('early', 'clone', ignore)).rejects.toMatchObject({ code: 'TASK_GONE' });
   });
 });

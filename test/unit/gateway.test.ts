@@ -173,6 +173,7 @@ const everyRequest: Request[] = [
   { type: 'settings.editor' },
   { type: 'settings.setEditor', editor: 'jetbrains' },
   { type: 'pullRequest.checkout', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1, mode: 'branch', taskId: 't2' },
+  { type: 'pullRequest.follow', taskId: 't2' },
   { type: 'workItems.mine' },
   { type: 'workItem.plan', project: 'Platform', id: 5 },
   { type: 'workItem.startWork', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, workItemProject: 'Platform', id: 5, branch: 'users/ada/5-x', setActive: true },
@@ -480,6 +481,38 @@ describe('checking out a pull request through the companion', () => {
     expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true, data: { cloned: true, worktree: false, branch: 'main', remote: 'origin' } });
     expect(sentToHost.find((m) => m.type === 'clone')).toMatchObject({ branch: 'feature/x', auth: { kind: 'pat', token: PAT } });
     expect(sentToHost.some((m) => m.type === 'checkout')).toBe(false);
+  });
+
+  it('keeps the checkout on the board: a popup opened again finds it running, follows it to its answer, and can dismiss a failed one', async () => {
+    const { handle } = await setup();
+    hostOverrides.clear();
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'feature/x', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    // The popup that asked closes: its answer is lost, the checkout goes on.
+    const asked = handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'branch', taskId: 'co' }, fromPage);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    const listed = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: object[] } };
+    expect(listed.data.tasks).toEqual([expect.objectContaining({ taskId: 'co', profileId: 'pat1', repo, state: 'running', checkout: { pullRequestId: 1, mode: 'branch', worktree: false } })]);
+    // Its id stays its own, and it is not a clone to follow.
+    expect(await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'branch', taskId: 'co' }, fromPage)).toMatchObject({ ok: false, error: { code: 'companion.BUSY' } });
+    expect(await handle({ type: 'clone.follow', taskId: 'co' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
+    const followed = handle({ type: 'pullRequest.follow', taskId: 'co' }, fromPage);
+    finish();
+    expect(await followed).toEqual(await asked);
+    expect(await followed).toMatchObject({ ok: true, data: { cloned: true, branch: 'feature/x' } });
+    // Done, it is still listed (with its answer to follow), unlike a finished clone.
+    const after = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: object[] } };
+    expect(after.data.tasks).toEqual([expect.objectContaining({ taskId: 'co', state: 'done' })]);
+
+    hostOverrides.set('localClones', () => ({ data: { clones: [clone], truncated: false } }));
+    hostOverrides.set('checkout', () => ({ error: { code: 'FAILED', message: 'fatal: unable to access' } }));
+    const failed = await handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'merge', taskId: 'co2' }, fromPage);
+    expect(failed).toMatchObject({ ok: false });
+    expect(await handle({ type: 'pullRequest.follow', taskId: 'co2' }, fromPage)).toEqual(failed);
+    await handle({ type: 'clone.forget', taskId: 'co2' }, fromPage);
+    expect(await handle({ type: 'pullRequest.follow', taskId: 'co2' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
+    hostOverrides.clear();
   });
 
   it("adds a fork as a remote named after its project, fetches its branch with the profile's credential, and names the branch apart when one is taken", async () => {

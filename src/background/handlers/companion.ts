@@ -1,6 +1,6 @@
 import type { AdoClient } from '../../shared/ado/client';
 import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
-import type { BranchCheckout, ClonePlan, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
+import type { BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
@@ -19,7 +19,7 @@ export interface CompanionHandlerDeps extends GatewayDeps {
 type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
   | 'clone.tasks' | 'clone.follow' | 'clone.forget'
   | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test'
-  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'local.checkoutBranch';
+  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'pullRequest.follow' | 'local.checkoutBranch';
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
@@ -189,7 +189,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
 
   /** One companion step of a page's task: refused when it was cancelled before, cancellable while it runs. */
   async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>): Promise<T> {
-    if (taskTaken(taskId)) throw taskIdInUse();
+    // A checkout's own board entry runs under its id: only another step may not.
+    if (running.has(taskId) || (taskTaken(taskId) && !board.get(taskId)?.checkout)) throw taskIdInUse();
     if (cancelledEarly.delete(taskId)) throw new CompanionError('CANCELLED', 'Cancelled.');
     try {
       return await work((id) => running.set(taskId, id));
@@ -322,7 +323,16 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       await deps.local.set({ [EDITOR_SETTING.key]: req.editor });
       return { editor: req.editor };
     },
-    'pullRequest.checkout': (req, ctx) => checkoutPullRequest(req, ctx),
+    'pullRequest.checkout': async (req, ctx) => {
+      if (taskTaken(req.taskId)) throw taskIdInUse();
+      // On the board, so a popup closed meanwhile (it closes as soon as the user clicks elsewhere) finds it again.
+      const checkout = { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true };
+      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx), checkout }, (progress) =>
+        // checkoutPullRequest reports only { phase, percent }.
+        checkoutPullRequest(req, { ...ctx, progress: (p) => (progress(p as CloneProgress), ctx.progress?.(p)) }),
+      );
+    },
+    'pullRequest.follow': (req, ctx) => board.follow(req.taskId, 'checkout', (p) => ctx.progress?.(p)),
     'local.checkoutBranch': (req, ctx) => checkoutBranch(req, ctx),
     'companion.status': async (): Promise<CompanionStatus> => {
       try {
@@ -385,14 +395,15 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const profiles = new Map((await store.list()).map((p) => [p.id, p]));
       return {
         // A finished clone is in the companion's list of clones (local.clones) from now on.
-        tasks: board.list().flatMap(({ taskId, profileId, repo, state, progress, error }): CloneTaskView[] =>
-          state === 'done'
+        tasks: board.list().flatMap(({ taskId, profileId, repo, state, progress, error, checkout }): CloneTaskView[] =>
+          state === 'done' && !checkout
             ? []
             : [
                 {
                   taskId,
                   repo,
                   state,
+                  ...(checkout ? { checkout } : {}),
                   ...(profileId ? { profileId } : {}),
                   ...(progress ? { progress } : {}),
                   ...(state === 'failed' ? { error: toReplyError(error, profileId ? profiles.get(profileId) : undefined) } : {}),
@@ -404,7 +415,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'clone.follow': async (req, ctx) => {
       // A page follows only a clone from its own organization (its plan named the task).
       await ownClone(req.taskId, ctx);
-      return board.follow(req.taskId, (p) => ctx.progress?.(p));
+      return board.follow(req.taskId, 'clone', (p) => ctx.progress?.(p));
     },
     'clone.forget': async (req) => {
       board.forget(req.taskId);
