@@ -198,7 +198,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
             orgs={orgs}
             snapshot={props.snapshot}
             typed={props.snapshot ? props.start.typed : ''}
-            clones={clones}
+            clones={{ ...clones, problem: local.problem }}
             onCheckClones={local.refresh}
             companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}
             tasks={tasks}

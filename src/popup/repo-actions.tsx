@@ -32,6 +32,8 @@ export function RepoActions(props: {
   clone?: LocalClone | undefined;
   /** Reads the companion's clones again. */
   onCheckClones?: () => void;
+  /** Why the companion could not say which repositories are cloned here. */
+  clonesProblem?: ReplyError | undefined;
   /** The companion is not installed (or not answering): cloning starts with setting it up. */
   companionMissing?: boolean;
   tasks: CloneTasks;
@@ -39,7 +41,8 @@ export function RepoActions(props: {
   onNewPullRequest?: ((repo: RepoSummary) => void) | undefined;
 }) {
   const [copied, setCopied] = useState<string>();
-  const [problem, setProblem] = useState<ReplyError>();
+  // An Open that failed, for the repository it was about (not for the next one selected).
+  const [opening, setOpening] = useState<{ repoId: string; error: ReplyError }>();
   const { profile } = props;
   // Nothing to act on without the repository's profile (the first frame's snapshot has none yet).
   const repo = profile ? props.repo : undefined;
@@ -60,8 +63,9 @@ export function RepoActions(props: {
   };
   const open = (target: 'folder' | 'editor') => {
     if (!localPath) return;
-    setProblem(undefined);
-    ask({ type: 'local.open', path: localPath, target }).catch((e: unknown) => setProblem(toReplyError(e)));
+    setOpening(undefined);
+    const repoId = repo.id;
+    ask({ type: 'local.open', path: localPath, target }).catch((e: unknown) => setOpening({ repoId, error: toReplyError(e) }));
   };
 
   return (
@@ -139,6 +143,8 @@ export function RepoActions(props: {
             </>
           ) : props.companionMissing ? (
             'Cloning needs the desktop companion, a small program that runs git on this computer.'
+          ) : props.clonesProblem ? (
+            `Could not tell whether it is cloned here: ${props.clonesProblem.message}`
           ) : (
             ''
           ))}
@@ -147,7 +153,7 @@ export function RepoActions(props: {
       {task?.state === 'failed' && task.error && (
         <GitFailed error={task.error} task="clone" title="The clone did not finish" onDismiss={() => props.tasks.dismiss(repo.id)} onRetry={() => props.tasks.start(profile!.id, repo)} />
       )}
-      {problem && <ErrorNote error={problem} />}
+      {opening?.repoId === repo.id && <ErrorNote error={opening.error} />}
     </section>
   );
 }

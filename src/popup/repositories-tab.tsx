@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalClone } from '../shared/host-protocol';
-import type { RepoSummary } from '../shared/messages';
+import type { ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
@@ -113,7 +113,8 @@ export function RepositoriesTab(props: {
   snapshot?: Snapshot | undefined;
   /** Typed into the first frame's search field before the app took it over. */
   typed?: string;
-  clones: { cloned: Map<string, LocalClone>; cloning: Map<string, LocalClone> };
+  /** The companion's clones matched to repositories; `problem`: it could not list them. */
+  clones: { cloned: Map<string, LocalClone>; cloning: Map<string, LocalClone>; problem?: ReplyError | undefined };
   /** Reads the companion's clones again (one another program was making may be done). */
   onCheckClones: () => void;
   companionMissing: boolean;
@@ -317,6 +318,7 @@ export function RepositoriesTab(props: {
         repo={live && selectedRow?.org.profile ? selected : undefined}
         clone={selected ? (props.clones.cloned.get(selected.id) ?? props.clones.cloning.get(selected.id)) : undefined}
         onCheckClones={props.onCheckClones}
+        clonesProblem={props.clones.problem}
         companionMissing={props.companionMissing}
         tasks={props.tasks}
         onNewPullRequest={selectedRow?.org.id === props.activeId ? props.onNewPullRequest : undefined}

@@ -284,6 +284,13 @@ describe('Clone to desktop', () => {
       const row = await textOf(popup, '#repo-list [data-repo="build-scripts"]');
       expect(row).toMatch(/cloned$/);
       expect(row).not.toContain('being cloned');
+      // An Open that fails (no VS Code here) is said under its repository, and not under the next one selected.
+      await popup.$$eval('[data-testid="repo-actions"] button', (bs) => bs.find((b) => b.textContent === 'Open in editor')!.click());
+      await waitForText(popup, '[data-testid="repo-actions"]', 'VS Code was not found');
+      await popup.$eval('#repo-search', (e) => ((e as HTMLInputElement).value = ''));
+      await popup.type('#repo-search', 'design-system');
+      await waitForText(popup, '[data-testid="repo-actions"] .selected-name', 'design-system');
+      expect(await textOf(popup, '[data-testid="repo-actions"]')).not.toContain('was not found');
       await popup.close();
       await page.bringToFront();
       await world.click(FORKS, 'button', 'Add remote…');
