@@ -17,15 +17,21 @@ export interface CloneTask {
   cancelFailed?: string;
 }
 
-let listed: Promise<CloneTaskView[]> | undefined;
-/** What the background's board runs or ran lately (clones, pull request checkouts), asked once per popup. */
+let asking: Promise<CloneTaskView[]> | undefined;
+/**
+ * What the background's board runs or ran lately (clones, pull request checkouts). Asked afresh by
+ * whatever mounts (a tab shown again, another profile); the rows of one list mounting together
+ * share one question.
+ */
 export function boardTasks(): Promise<CloneTaskView[]> {
-  listed ??= ask({ type: 'clone.tasks' }).then(
-    (a) => a.tasks,
-    // Without the board the popup only misses tasks it did not start.
-    () => [],
-  );
-  return listed;
+  asking ??= ask({ type: 'clone.tasks' })
+    .then(
+      (a) => a.tasks,
+      // Without the board the popup only misses tasks it did not start.
+      () => [],
+    )
+    .finally(() => (asking = undefined));
+  return asking;
 }
 
 const fromBoard = (t: CloneTaskView): CloneTask => ({

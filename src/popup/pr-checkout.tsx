@@ -5,6 +5,9 @@ import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { boardTasks } from './clone-tasks';
 import { GitFailed } from './git-failed';
 
+/** Takes a checkout off the background's board: the next popup does not show it again. */
+const forget = (taskId: string) => void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
+
 type State =
   | { kind: 'idle' }
   | { kind: 'running'; taskId: string; percent: number; phase?: string | undefined }
@@ -28,11 +31,14 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
     followed.current = true;
     setState({ kind: 'running', taskId, percent: 0 });
     answer((e) => isProgress(e) && setState((s) => (s.kind === 'running' && s.taskId === taskId ? { ...s, percent: e.percent, phase: e.phase } : s)))
-      .then((result) => setState({ kind: 'done', result }))
+      .then((result) => {
+        setState({ kind: 'done', result });
+        // Said once: the next popup offers Check out again.
+        forget(taskId);
+      })
       .catch((e: unknown) => {
         const error = toReplyError(e);
-        // Said once: the next popup does not say it again.
-        if (error.code === 'companion.WORKTREE_DIRTY' || error.code === 'companion.CANCELLED') void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
+        if (error.code === 'companion.WORKTREE_DIRTY' || error.code === 'companion.CANCELLED') forget(taskId);
         if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
         else if (error.code === 'companion.CANCELLED' || error.code === 'TASK_GONE') setState({ kind: 'idle' });
         else setState({ kind: 'failed', taskId, error, mode, worktree });
@@ -55,8 +61,12 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
   }, []);
   const dismiss = () => {
     // Off the board too, or the next popup would show it again.
-    if (state.kind === 'failed') void ask({ type: 'clone.forget', taskId: state.taskId }).catch(() => undefined);
+    if (state.kind === 'failed') forget(state.taskId);
     setState({ kind: 'idle' });
+  };
+  const retry = (failed: Extract<State, { kind: 'failed' }>) => {
+    forget(failed.taskId);
+    run(failed.mode, failed.worktree);
   };
   const open = (path: string, target: 'folder' | 'editor') => {
     setProblem(undefined);
@@ -113,7 +123,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
         </div>
       )}
       {state.kind === 'failed' && (
-        <GitFailed error={state.error} task="checkout" title="The checkout did not finish" onRetry={() => run(state.mode, state.worktree)} onDismiss={dismiss} />
+        <GitFailed error={state.error} task="checkout" title="The checkout did not finish" onRetry={() => retry(state)} onDismiss={dismiss} />
       )}
       {problem && <ErrorNote error={problem} />}
     </span>

@@ -16,7 +16,8 @@ export function useLocalClones(version = 0): { clones?: LocalClone[]; problem?: 
     let live = true;
     ask({ type: 'local.clones' })
       .then((a) => live && setState({ clones: a.clones }))
-      .catch((e: unknown) => live && setState({ problem: toReplyError(e) }));
+      // What was read before stays: a failed second look does not make every repository look not cloned.
+      .catch((e: unknown) => live && setState((s) => ({ ...(s.clones ? { clones: s.clones } : {}), problem: toReplyError(e) })));
     return () => {
       live = false;
     };

@@ -246,11 +246,23 @@ describe('Check out a pull request from the popup', () => {
     popup = await openPopup(session);
     await popup.locator('#tab-prs').click();
     await popup.waitForSelector(`${row} .pr-checkout [role="progressbar"]`, { timeout: 30_000 });
+    // Another tab and back: the row, drawn again, asks the board again.
+    await popup.locator('#tab-repos').click();
+    await popup.locator('#tab-prs').click();
+    await popup.waitForSelector(`${row} .pr-checkout [role="progressbar"]`, { timeout: 30_000 });
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('Checked out the merge preview'), { timeout: 90_000 }, row);
     const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}-merge`);
     expect(await popup.$eval(row, (li) => li.textContent)).toContain(worktree);
     expect(await git(worktree, 'log', '-1', '--format=%s')).toBe(`Merge pull request ${id} from feature/retry-policy into main`);
     await expect(git(worktree, 'symbolic-ref', '-q', 'HEAD')).rejects.toThrow();
+    await popup.close();
+    // Said once: the next popup offers the checkout again rather than the old outcome.
+    popup = await openPopup(session);
+    await popup.locator('#tab-prs').click();
+    await popup.waitForSelector(`${row} .pr-checkout button[title^="The merge preview"]`, { timeout: 30_000 });
+    // Time for the board's answer, which would replace the buttons.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await popup.$eval(row, (li) => li.textContent)).not.toContain('Checked out');
     await popup.close();
   }, 120_000);
 });

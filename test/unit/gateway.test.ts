@@ -515,6 +515,23 @@ describe('checking out a pull request through the companion', () => {
     hostOverrides.clear();
   });
 
+  it("refuses another request under a running checkout's id, also between its steps (it would take over its Cancel)", async () => {
+    const { handle } = await setup();
+    hostOverrides.clear();
+    hostOverrides.set('localClones', () => ({ data: { clones: [clone], truncated: false } }));
+    let added!: () => void;
+    // Between steps: the fork's remote is being added, no git step runs under the id.
+    hostOverrides.set('addRemote', () => new Promise((resolve) => (added = () => resolve({ data: { path: clone.path, name: 'security-team', url: 'https://dev.azure.com/fabrikam/Security%20Team/_git/platform-fork' } }))));
+    sentToHost.length = 0;
+    const checkout = handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 2, mode: 'branch', taskId: 'co3' }, fromPage);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'addRemote')).toBe(true));
+    expect(await handle({ type: 'local.checkoutBranch', profileId: 'pat1', repo, branch: 'main', taskId: 'co3' }, fromPage)).toMatchObject({ ok: false, error: { code: 'companion.BUSY' } });
+    added();
+    const done = await checkout;
+    expect(done, JSON.stringify(done)).toMatchObject({ ok: true, data: { remote: 'security-team' } });
+    hostOverrides.clear();
+  });
+
   it("adds a fork as a remote named after its project, fetches its branch with the profile's credential, and names the branch apart when one is taken", async () => {
     const { handle } = await setup();
     sentToHost.length = 0;

@@ -23,11 +23,19 @@ describe('repoUrlKey', () => {
   });
 
   it('keeps the host for Azure DevOps Server, over HTTPS and SSH alike', () => {
-    expect(repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools')).toBe('tfs.fabrikam.test/tfs/defaultcollection/legacy/tfs-tools');
-    expect(repoUrlKey('ssh://tfs.fabrikam.test:22/tfs/DefaultCollection/Legacy/_git/tfs-tools')).toBe('tfs.fabrikam.test/tfs/defaultcollection/legacy/tfs-tools');
+    expect(repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools')).toBe('//tfs.fabrikam.test/tfs/defaultcollection/legacy/tfs-tools');
+    expect(repoUrlKey('ssh://tfs.fabrikam.test:22/tfs/DefaultCollection/Legacy/_git/tfs-tools')).toBe('//tfs.fabrikam.test/tfs/defaultcollection/legacy/tfs-tools');
     expect(repoUrlKey('https://other.example/tfs/DefaultCollection/Legacy/_git/tfs-tools')).not.toBe(
       repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools'),
     );
+  });
+
+  it('reads a server URL without the project (repository named like its project) as that project', () => {
+    const key = repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/Legacy');
+    expect(repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/_git/Legacy')).toBe(key);
+    expect(repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools')).not.toBe(repoUrlKey('https://tfs.fabrikam.test/tfs/DefaultCollection/_git/tfs-tools'));
+    // A server named like an organization is not that organization.
+    expect(repoUrlKey('https://devops/DefaultCollection/_git/web')).not.toBe(repoUrlKey('https://dev.azure.com/devops/DefaultCollection/_git/web'));
   });
 
   it('answers nothing for what is not an Azure DevOps repository URL', () => {

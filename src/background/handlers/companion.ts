@@ -187,10 +187,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   /** A task id names one task: one still running (on the board, or in git) is not taken again. */
   const taskTaken = (taskId: string) => running.has(taskId) || board.get(taskId)?.state === 'running';
 
-  /** One companion step of a page's task: refused when it was cancelled before, cancellable while it runs. */
-  async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>): Promise<T> {
-    // A checkout's own board entry runs under its id: only another step may not.
-    if (running.has(taskId) || (taskTaken(taskId) && !board.get(taskId)?.checkout)) throw taskIdInUse();
+  /**
+   * One companion step of a page's task: refused when it was cancelled before, cancellable while it
+   * runs. `onBoard`: the step is of the board entry under the same id (a pull request's checkout).
+   */
+  async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>, opts: { onBoard?: boolean } = {}): Promise<T> {
+    if (opts.onBoard ? running.has(taskId) : taskTaken(taskId)) throw taskIdInUse();
     if (cancelledEarly.delete(taskId)) throw new CompanionError('CANCELLED', 'Cancelled.');
     try {
       return await work((id) => running.set(taskId, id));
@@ -245,6 +247,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function checkoutPullRequest(
     req: { profileId?: string | undefined; repo: RepoKey; pullRequestId: number; mode: 'branch' | 'merge'; worktree?: boolean | undefined; taskId: string },
     ctx: HandlerContext,
+    report: (p: CloneProgress) => void,
   ): Promise<PullRequestCheckout> {
     const p = await profileOrThrow(deps, req.profileId, ctx);
     const api = client(p);
@@ -255,7 +258,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const forkRef = pr.forkSource?.repository;
     const fork = forkRef && forkRef.id !== target.id ? await api.repository({ project: forkRef.project?.name ?? forkRef.project?.id ?? req.repo.project, repositoryId: forkRef.id }) : undefined;
     const branch = shortBranch(pr.sourceRefName);
-    const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
+    const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
     const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
 
     const targetKeys = keysOf([target.remoteUrl, target.sshUrl]);
@@ -272,6 +275,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
           { type: 'clone', url: planned.url, root: planned.root, folder: planned.folder, ...(planned.branch ? { branch: planned.branch } : {}), ...(auth ? { auth } : {}) },
           { onProgress, started },
         ),
+        { onBoard: true },
       );
       cloned = true;
       if (direct) {
@@ -305,6 +309,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
               { onProgress, started },
             )
           : companion.request({ type: 'checkout', path: clone!.path, remote: remote.name, ...source, ...(newBranch ? { newBranch } : {}), ...(auth ? { auth } : {}) }, { onProgress, started }),
+        { onBoard: true },
       );
     let data;
     try {
@@ -324,12 +329,16 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { editor: req.editor };
     },
     'pullRequest.checkout': async (req, ctx) => {
+      const org = await senderOrg(ctx);
+      // Checked and put on the board with nothing awaited in between: two requests cannot share an id.
       if (taskTaken(req.taskId)) throw taskIdInUse();
       // On the board, so a popup closed meanwhile (it closes as soon as the user clicks elsewhere) finds it again.
       const checkout = { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true };
-      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx), checkout }, (progress) =>
-        // checkoutPullRequest reports only { phase, percent }.
-        checkoutPullRequest(req, { ...ctx, progress: (p) => (progress(p as CloneProgress), ctx.progress?.(p)) }),
+      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, checkout }, (progress) =>
+        checkoutPullRequest(req, ctx, (p) => {
+          progress(p);
+          ctx.progress?.(p);
+        }),
       );
     },
     'pullRequest.follow': (req, ctx) => board.follow(req.taskId, 'checkout', (p) => ctx.progress?.(p)),
@@ -354,9 +363,10 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
     'clone.start': async (req, ctx) => {
-      // Reusing a running task's id would take over its Cancel.
+      const org = await senderOrg(ctx);
+      // Reusing a running task's id would take over its Cancel; checked and put on the board with nothing awaited in between.
       if (taskTaken(req.taskId)) throw taskIdInUse();
-      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org: await senderOrg(ctx) }, async (progress) => {
+      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org }, async (progress) => {
         const p = await requestProfile(deps, req.profileId, ctx);
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);

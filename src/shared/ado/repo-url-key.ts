@@ -16,7 +16,7 @@ const decode = (s: string) => {
   }
 };
 
-/** `org/project/repo` for Azure DevOps Services, `host/path/project/repo` for a server; lower case, decoded. */
+/** `org/project/repo` for Azure DevOps Services, `//host/path/project/repo` for a server; lower case, decoded. */
 export function repoUrlKey(url: string): string | undefined {
   const trimmed = url.trim();
   // scp-like SSH: git@ssh.dev.azure.com:v3/org/project/repo, org@vs-ssh.visualstudio.com:v3/…
@@ -51,10 +51,15 @@ export function repoUrlKey(url: string): string | undefined {
     const rest = parts[0] === 'defaultcollection' ? parts.slice(1) : parts;
     return cloudKey([legacy[1]!, ...rest]);
   }
-  // A server: everything up to `_git` names the collection and project.
+  // A server: everything up to `_git` names the collection and project, and the project may be left
+  // out when the repository is named like it (`…/Collection/_git/Tools` is `…/Collection/Tools/_git/Tools`).
+  // `//` keeps a server's keys apart from the cloud's `org/project/repo`.
   const git = parts.indexOf('_git');
   if (git < 1 || git !== parts.length - 2) return undefined;
-  return `${host}/${[...parts.slice(0, git), parts[git + 1]].join('/')}`;
+  const repo = parts[git + 1]!;
+  const scope = parts.slice(0, git);
+  if (scope.length >= 2 && scope.at(-1) === repo) scope.pop();
+  return `//${host}/${[...scope, repo].join('/')}`;
 }
 
 /** [org, project, repo] (SSH form) or [org, project, _git, repo] / [org, _git, repo] (HTTPS form). */
