@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { CompanionStatus, StartWorkPlan, StartWorkResult } from '../shared/messages';
+import type { CompanionStatus, LinkedBranch, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { withoutCompanion } from './companion-setup';
 import { outcomeOf, progressText, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
@@ -17,6 +17,7 @@ import { popoverToggle } from './ui/popover';
  * template in Options, linked to the item (its Development section shows it), the item set to
  * its in-progress state, then fetched and checked out on this computer (cloned first when there
  * is no clone). Each step says how it went; a branch that was made but not linked gets a retry.
+ * A branch the item links to already (started before, here or elsewhere) is offered to check out.
  */
 
 type Repo = StartWorkPlan['repos'][number];
@@ -27,7 +28,7 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 type State =
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
-  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: string }
+  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: string; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
 
@@ -58,7 +59,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
 
   const set = (next: State) => {
     state = next;
-    label!.set(state.kind === 'creating' || (state.kind === 'created' && state.checkout?.kind === 'running') ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
+    const running = state.kind === 'creating' || (state.kind === 'created' && state.checkout?.kind === 'running') || (state.kind === 'ready' && state.linked?.checkout.kind === 'running');
+    label!.set(running ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
     render();
   };
 
@@ -74,14 +76,22 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     }
   }
 
-  function checkout(result: StartWorkResult, worktree: boolean): void {
-    if (state.kind !== 'created') return;
-    const task = startTask({ type: 'local.checkoutBranch', repo: result.repo, branch: result.branch, ...(worktree ? { worktree: true } : {}) });
-    set({ ...state, checkout: { kind: 'running', task } });
+  /** Checks a branch out on this computer; `put` keeps each step in the state that shows it. */
+  function checkOut(target: LinkedBranch, worktree: boolean, put: (co: Checkout) => void): void {
+    const task = startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) });
+    put({ kind: 'running', task });
     task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
-    void outcomeOf(task).then((next) => {
-      if (!signal.aborted && state.kind === 'created') set({ ...state, checkout: next });
-    });
+    void outcomeOf(task).then((next) => !signal.aborted && put(next));
+  }
+
+  /** The branch just created. */
+  function checkout(result: StartWorkResult, worktree: boolean): void {
+    if (state.kind === 'created') checkOut(result, worktree, (co) => state.kind === 'created' && set({ ...state, checkout: co }));
+  }
+
+  /** A branch the item links to already. */
+  function checkoutLinked(target: LinkedBranch, worktree: boolean): void {
+    if (state.kind === 'ready') checkOut(target, worktree, (co) => state.kind === 'ready' && set({ ...state, linked: { target, checkout: co } }));
   }
 
   function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: CompanionStatus['state']): void {
@@ -106,7 +116,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     );
   }
 
-  function form({ plan, companion, draft, failed }: Extract<State, { kind: 'ready' }>): (Node | false)[] {
+  function form(s: Extract<State, { kind: 'ready' }>): (Node | false)[] {
+    const { plan, companion, draft, failed } = s;
     const absent = companion !== 'ready' && withoutCompanion(companion, 'the branch is made on Azure DevOps, and you check it out yourself.');
     const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
     const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
@@ -144,6 +155,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     return [
       title(`Start work on ${plan.workItem.type} ${plan.workItem.id}`),
       h('p', { class: 'adoc-muted' }, plan.workItem.title),
+      linkedBranches(s),
+      plan.linked.length > 0 && companion === 'ready' && h('h3', { class: 'adoc-sub' }, 'Or a new branch'),
       plan.repos.length === 0
         ? alertBox(`${plan.workItem.project} has no repository to make a branch in.`)
         : h('div', { class: 'adoc-col' },
@@ -173,30 +186,49 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     }
     if (result.stateError) steps.push(alertBox(`The state was not changed: ${result.stateError.message}`));
     else if (result.state) steps.push(good(`The work item is ${result.state}.`));
-    if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(button('Close', () => panel.close(), signal))];
+    const close = button('Close', () => panel.close(), signal);
+    if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close)];
+    return [...steps, ...checkoutSteps(co, result.branch, (worktree) => checkout(result, worktree), close)];
+  }
+
+  /** A checkout's progress or outcome, and what can be done next (`again`: check it out again; `close`: the panel's Close, if it has none). */
+  function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) => void, close?: HTMLElement): (Node | false)[] {
     switch (co.kind) {
       case 'running': {
         const { task } = co;
-        bar = progressBar(`Checking out ${result.branch}`);
+        bar = progressBar(`Checking out ${branch}`);
         bar.set(task.progress?.percent ?? 0, progressText(task.progress));
-        return [...steps, bar.el, actions(cancelButton(() => task.cancel(), signal))];
+        return [bar.el, actions(cancelButton(() => task.cancel(), signal))];
       }
       case 'done': {
         const done = co.result;
         const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
-        return [...steps, good(`Checked out ${done.branch ?? result.branch} in ${where}`, h('span', { class: 'adoc-mono' }, done.path), '.'), localCloneActions(done.path, signal)];
+        return [good(`Checked out ${done.branch ?? branch} in ${where}`, h('span', { class: 'adoc-mono' }, done.path), '.'), localCloneActions(done.path, signal)];
       }
       case 'dirty':
-        return [
-          ...steps,
-          alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`),
-          actions(button('Check out into a new worktree', () => checkout(result, true), signal, { primary: true }), button('Close', () => panel.close(), signal)),
-        ];
+        return [alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`), actions(button('Check out into a new worktree', () => again(true), signal, { primary: true }), close ?? false)];
       case 'cancelled':
-        return [...steps, h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => checkout(result, false), signal, { primary: true }), button('Close', () => panel.close(), signal))];
+        return [h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => again(false), signal, { primary: true }), close ?? false)];
       case 'failed':
-        return [...steps, gitFailure(co.error, { profile: true, task: 'checkout', retry: () => checkout(result, false) }, signal)];
+        return [gitFailure(co.error, { profile: true, task: 'checkout', retry: () => again(false) }, signal)];
     }
+  }
+
+  /** The branches the item links to already, each to check out here (one at a time). */
+  function linkedBranches(s: Extract<State, { kind: 'ready' }>): HTMLElement | false {
+    if (s.plan.linked.length === 0 || s.companion !== 'ready') return false;
+    const busy = s.linked?.checkout.kind === 'running';
+    const rows = s.plan.linked.map((l) =>
+      h('li', null, h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`), button('Check out', () => checkoutLinked(l, false), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` })),
+    );
+    const shown = s.linked;
+    return h(
+      'div',
+      { class: 'adoc-col' },
+      h('h3', { class: 'adoc-sub' }, 'Linked to this item already'),
+      h('ul', { class: 'adoc-list', 'aria-label': 'Branches linked to this item' }, rows),
+      ...(shown ? checkoutSteps(shown.checkout, shown.target.branch, (worktree) => checkoutLinked(shown.target, worktree)) : []),
+    );
   }
 
   function content(): (Node | false)[] {

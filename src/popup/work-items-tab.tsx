@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { BranchCheckout, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
+import type { BranchCheckout, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
@@ -176,43 +176,89 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
     );
   }
   return (
-    <form
-      class="start-work-form"
-      style={{ display: 'flex', flexDirection: 'column', gap: '4px', marginTop: '6px' }}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void start();
-      }}
-    >
-      <label class="small">
-        Repository
-        <select value={chosenId} onChange={(e) => setRepoId(e.currentTarget.value)}>
-          {p.repos.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-              {p.suggested?.id === r.id ? (p.suggested.reason === 'linked' ? ' (linked)' : ' (last used)') : ''}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="small">
-        Branch
-        <input type="text" spellcheck={false} value={name} aria-invalid={!!problem} onInput={(e) => setBranch(e.currentTarget.value)} />
-      </label>
-      {problem && <div class="problem small">{problem}</div>}
-      {p.activeState && !p.alreadyActive && (
+    <>
+      {p.linked.length > 0 && <LinkedBranches profile={profile} linked={p.linked} />}
+      <form
+        class="start-work-form"
+        style={{ display: 'flex', flexDirection: 'column', gap: '4px', marginTop: '6px' }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start();
+        }}
+      >
         <label class="small">
-          <input type="checkbox" checked={setToActive} onChange={(e) => setActive(e.currentTarget.checked)} /> Set to {p.activeState}
+          Repository
+          <select value={chosenId} onChange={(e) => setRepoId(e.currentTarget.value)}>
+            {p.repos.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+                {p.suggested?.id === r.id ? (p.suggested.reason === 'linked' ? ' (linked)' : ' (last used)') : ''}
+              </option>
+            ))}
+          </select>
         </label>
+        <label class="small">
+          Branch
+          <input type="text" spellcheck={false} value={name} aria-invalid={!!problem} onInput={(e) => setBranch(e.currentTarget.value)} />
+        </label>
+        {problem && <div class="problem small">{problem}</div>}
+        {p.activeState && !p.alreadyActive && (
+          <label class="small">
+            <input type="checkbox" checked={setToActive} onChange={(e) => setActive(e.currentTarget.checked)} /> Set to {p.activeState}
+          </label>
+        )}
+        {step.failed && (
+          <ErrorNote error={step.failed} title="Nothing was created">
+            <FixButton error={step.failed} />
+          </ErrorNote>
+        )}
+        <button type="submit" class="primary small" disabled={!repo || !!problem}>
+          Create branch and check out
+        </button>
+      </form>
+    </>
+  );
+}
+
+/** The branches the item links to already (started before, here or elsewhere), each to check out here. */
+function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
+  const [shown, setShown] = useState<{ target: LinkedBranch; checkout: Checkout }>();
+  const checkOut = (target: LinkedBranch) => {
+    setShown({ target, checkout: { kind: 'running' } });
+    const put = (checkout: Checkout) => setShown((s) => (s?.target === target ? { target, checkout } : s));
+    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId: crypto.randomUUID() } as const;
+    askWithProgress(request, (e) => isProgress(e) && put({ kind: 'running', percent: e.percent })).then(
+      (result) => put({ kind: 'done', result }),
+      (e: unknown) => put({ kind: 'failed', error: toReplyError(e) }),
+    );
+  };
+  const busy = shown?.checkout.kind === 'running';
+  return (
+    <div class="small linked-branches" style={{ marginTop: '6px' }}>
+      <div class="muted">Linked to this item already</div>
+      <ul class="plain">
+        {props.linked.map((l) => (
+          <li key={`${l.repo.id}:${l.branch}`} class="row">
+            <code class="grow" title={`${l.repo.project}/${l.repo.name}: ${l.branch}`}>
+              {l.repo.name} / {l.branch}
+            </code>
+            <button type="button" class="small" disabled={busy} aria-label={`Check out ${l.branch} of ${l.repo.name}`} onClick={() => checkOut(l)}>
+              Check out
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shown && (
+        <div role="status">
+          {shown.checkout.kind === 'running'
+            ? `Checking out ${shown.target.branch}…${shown.checkout.percent !== undefined ? ` ${Math.round(shown.checkout.percent)} %` : ''}`
+            : shown.checkout.kind === 'done'
+              ? `Checked out ${shown.checkout.result.branch ?? shown.target.branch} in ${shown.checkout.result.path}.`
+              : ''}
+        </div>
       )}
-      {step.failed && (
-        <ErrorNote error={step.failed} title="Nothing was created">
-          <FixButton error={step.failed} />
-        </ErrorNote>
-      )}
-      <button type="submit" class="primary small" disabled={!repo || !!problem}>
-        Create branch and check out
-      </button>
-    </form>
+      {shown?.checkout.kind === 'failed' && <GitFailed error={shown.checkout.error} task="checkout" title="Not checked out" onRetry={() => checkOut(shown.target)} />}
+      <div class="muted">Or a new branch:</div>
+    </div>
   );
 }

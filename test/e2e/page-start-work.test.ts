@@ -147,6 +147,24 @@ describe('Start work', () => {
     expect(await headOf(clone)).toBe(branch);
   }, 150_000);
 
+  it('offers the branches the item links to already, and checks one out into the clone', async () => {
+    // Linked before (the seed links the item to feature/retry-policy; the test above added another).
+    const id = itemId('Retry policy for the HTTP client');
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.goto(`${ORG}/Platform/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    const form = await openForm();
+    expect(form).toContain('Linked to this item already');
+    expect(form).toContain('Platform / feature/retry-policy');
+    expect(form).toContain('Or a new branch');
+    await screenshot(page, 'start-work-linked');
+    await world.click(POPOVER, 'button[aria-label="Check out feature/retry-policy of Platform"]');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
+    expect(done).toContain(`Checked out feature/retry-policy in ${clone}`);
+    expect(await headOf(clone)).toBe('feature/retry-policy');
+    // Nothing new on the server: no branch was created, no link added.
+    expect((await branchLinks('Platform', id)).filter((l) => l.endsWith('GBfeature/retry-policy'))).toHaveLength(1);
+  }, 150_000);
+
   it('reports a branch made but not linked, and links it with one click', async () => {
     const id = itemId('Plugin layout: load plugins from a folder');
     await page.goto(`${ORG}/Platform/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
@@ -302,7 +320,23 @@ describe('Start work', () => {
     expect(text).toContain('Linked to the work item.');
     expect(text).toContain('The work item is Doing.');
     expect(await branchLinks('Mobile', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
-    expect(await headOf(join(cloneRoot, 'fabrikam/Mobile/mobile-android'))).toBe(branch);
+    const clone = join(cloneRoot, 'fabrikam/Mobile/mobile-android');
+    expect(await headOf(clone)).toBe(branch);
     await popup.close();
+
+    // Back on main, the next popup offers the branch the item is linked to now, and checks it out.
+    await run('git', ['-C', clone, 'switch', '--quiet', 'main']);
+    const again = await openPopup(session);
+    await again.locator('#tab-work').click();
+    await again.waitForSelector(`[data-work-item="${id}"] button`, { timeout: 20_000 });
+    await again.click(`[data-work-item="${id}"] button`);
+    const linked = `[data-work-item="${id}"] .linked-branches`;
+    await again.waitForSelector(linked, { timeout: 20_000 });
+    expect(await again.$eval(linked, (el) => el.textContent)).toContain(`mobile-android / ${branch}`);
+    await screenshot(again, 'start-work-popup-linked');
+    await again.click(`${linked} button[aria-label="Check out ${branch} of mobile-android"]`);
+    await again.waitForFunction((sel, b) => document.querySelector(sel)?.textContent?.includes(`Checked out ${b} in`), { timeout: 90_000 }, linked, branch);
+    expect(await headOf(clone)).toBe(branch);
+    await again.close();
   }, 150_000);
 });
