@@ -143,6 +143,12 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
         showBase();
       }
     }, { signal });
+    // What is typed is kept in the state, without a redraw: one that comes (a linked branch's checkout ending) keeps it.
+    const keep = () => {
+      if (state.kind === 'ready') state = { ...state, draft: { repoId: select.value, branch: branch.value, base: base.value, setActive: active.checked } };
+    };
+    for (const field of [select, branch, base, active]) field.addEventListener('change', keep, { signal });
+    for (const field of [branch, base]) field.addEventListener('input', keep, { signal });
     const go = button('Create branch', () => {
       const repo = chosen();
       const name = branch.value.trim();

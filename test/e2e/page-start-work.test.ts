@@ -157,9 +157,12 @@ describe('Start work', () => {
     expect(form).toContain('Platform / feature/retry-policy');
     expect(form).toContain('Or a new branch');
     await screenshot(page, 'start-work-linked');
+    // A name typed for a new branch meanwhile is still there when the checkout's outcome is drawn.
+    await world.type(POPOVER, 'input[aria-label="Branch name"]', 'users/ada/next-try');
     await world.click(POPOVER, 'button[aria-label="Check out feature/retry-policy of Platform"]');
     const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
     expect(done).toContain(`Checked out feature/retry-policy in ${clone}`);
+    expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('input[aria-label="Branch name"]').value`, POPOVER)).toBe('users/ada/next-try');
     expect(await headOf(clone)).toBe('feature/retry-policy');
     // Nothing new on the server: no branch was created, no link added.
     expect((await branchLinks('Platform', id)).filter((l) => l.endsWith('GBfeature/retry-policy'))).toHaveLength(1);

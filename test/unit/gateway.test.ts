@@ -367,6 +367,26 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect(await handle({ type: 'clone.follow', taskId: 'held' }, fromContent)).toMatchObject({ ok: false, error: { code: 'TASK_GONE', message: expect.stringContaining('no longer known') } });
   });
 
+  it('on a server: its page follows and cancels a clone of its collection; a cloud page of the same name cannot', async () => {
+    const { handle, local } = await setup();
+    const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
+    await createProfileStore(local).save(Profile.parse({ id: 'srv', name: 'Server', host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' }), { kind: 'pat', pat: PAT });
+    const onServer = { id: 'abc', url: `${collectionUrl}/Platform/_git/Platform`, tab: { id: 6, url: `${collectionUrl}/Platform/_git/Platform` } } as Runtime.MessageSender;
+    const onCloud = { id: 'abc', url: 'https://dev.azure.com/DefaultCollection/Platform/_git/Platform', tab: { id: 7, url: 'https://dev.azure.com/DefaultCollection/Platform/_git/Platform' } } as Runtime.MessageSender;
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/tfs/Platform/Platform', branch: 'main', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    const started = handle({ type: 'clone.start', profileId: 'srv', repo, taskId: 'on-server' }, fromPage);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    expect(await handle({ type: 'clone.plan', repo }, onServer)).toMatchObject({ ok: true, data: { cloning: { taskId: 'on-server' } } });
+    expect(await handle({ type: 'clone.follow', taskId: 'on-server' }, onCloud)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handle({ type: 'clone.cancel', taskId: 'on-server' }, onCloud)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handle({ type: 'clone.cancel', taskId: 'on-server' }, onServer)).toMatchObject({ ok: true });
+    const followed = handle({ type: 'clone.follow', taskId: 'on-server' }, onServer);
+    finish();
+    expect(await followed).toEqual(await started);
+  });
+
   it("a folder the companion says is still being cloned is not the repository's clone", async () => {
     const { handle } = await setup();
     const path = '/home/ada/source/repos/fabrikam/Platform/Platform';
