@@ -1,5 +1,5 @@
 import type { CloneData } from '../shared/host-protocol';
-import type { CloneProgress, CloneState, PullRequestCheckout, RepoKey } from '../shared/messages';
+import type { BoardCheckout, BranchCheckout, CloneProgress, CloneState, PullRequestCheckout, RepoKey } from '../shared/messages';
 
 /** How long a finished clone stays on the board, for a popup opened again after it ended. */
 export const FINISHED_KEPT_MS = 15 * 60_000;
@@ -13,18 +13,26 @@ export interface BoardEntry {
   org?: string;
   /** Once its place is planned: its clone URL as `repoUrlKey` reduces it, so a plan of the same repository finds it. */
   remote?: string | undefined;
-  /** A pull request's checkout (`pullRequest.checkout`), not a clone: which one, and how it was asked for. */
-  checkout?: { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean };
+  /** A checkout (`pullRequest.checkout`, `local.checkoutBranch`), not a clone: of what, and how it was asked for. */
+  checkout?: BoardCheckout;
   state: CloneState;
   progress?: CloneProgress;
-  result?: CloneData | PullRequestCheckout;
+  result?: CloneData | PullRequestCheckout | BranchCheckout;
   /** What the clone threw, as thrown: the asker turns it into words as it would any failure. */
   error?: unknown;
   finishedAt?: number;
 }
 
+/** What following each kind of task answers. */
+interface Answers {
+  clone: CloneData;
+  pullRequest: PullRequestCheckout;
+  branch: BranchCheckout;
+}
+const kindOf = (e: BoardEntry): keyof Answers => (!e.checkout ? 'clone' : 'pullRequestId' in e.checkout ? 'pullRequest' : 'branch');
+
 /**
- * The clones (and pull request checkouts) the background runs, by task id. A clone outlives the
+ * The clones (and checkouts) the background runs, by task id. A clone outlives the
  * popup that started it (the companion's port keeps the worker alive; a popup closes as soon as
  * the user clicks elsewhere), so a popup opened again finds it here: still running, with its
  * progress to follow, or how it ended. In memory only: a worker that stops has no clones.
@@ -40,7 +48,7 @@ export function createCloneBoard(now: () => number = Date.now) {
 
   return {
     /** Runs a clone on the board: its progress and its outcome are kept for whoever follows it. */
-    async run<T extends CloneData | PullRequestCheckout>(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org' | 'checkout'>, work: (progress: (p: CloneProgress) => void) => Promise<T>): Promise<T> {
+    async run<T extends CloneData | PullRequestCheckout | BranchCheckout>(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org' | 'checkout'>, work: (progress: (p: CloneProgress) => void) => Promise<T>): Promise<T> {
       sweep();
       const entry: BoardEntry = { ...start, state: 'running' };
       entries.set(start.taskId, entry);
@@ -82,12 +90,12 @@ export function createCloneBoard(now: () => number = Date.now) {
     },
 
     /** Reports a clone's (or a checkout's) progress until it ends, then answers as its own request would have. */
-    follow<K extends 'clone' | 'checkout'>(taskId: string, kind: K, onProgress: (p: CloneProgress) => void): Promise<K extends 'clone' ? CloneData : PullRequestCheckout> {
+    follow<K extends keyof Answers>(taskId: string, kind: K, onProgress: (p: CloneProgress) => void): Promise<Answers[K]> {
       const entry = entries.get(taskId);
-      if (!entry || (entry.checkout ? 'checkout' : 'clone') !== kind) {
-        return Promise.reject(Object.assign(new Error(`That ${kind} is no longer known: it ended a while ago, or the browser restarted the extension.`), { code: 'TASK_GONE' }));
+      if (!entry || kindOf(entry) !== kind) {
+        return Promise.reject(Object.assign(new Error(`That ${kind === 'clone' ? 'clone' : 'checkout'} is no longer known: it ended a while ago, or the browser restarted the extension.`), { code: 'TASK_GONE' }));
       }
-      type Answer = K extends 'clone' ? CloneData : PullRequestCheckout;
+      type Answer = Answers[K];
       return new Promise<Answer>((resolve, reject) => {
         const settle = () => {
           if (entry.state === 'running') {

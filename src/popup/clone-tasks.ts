@@ -34,6 +34,9 @@ export function boardTasks(): Promise<CloneTaskView[]> {
   return asking;
 }
 
+/** Takes a finished task off the background's board: the next popup does not show it again. */
+export const forgetTask = (taskId: string) => void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
+
 const fromBoard = (t: CloneTaskView): CloneTask => ({
   taskId: t.taskId,
   state: t.state,

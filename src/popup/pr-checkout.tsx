@@ -2,11 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { boardTasks } from './clone-tasks';
+import { boardTasks, forgetTask as forget } from './clone-tasks';
 import { GitFailed } from './git-failed';
-
-/** Takes a checkout off the background's board: the next popup does not show it again. */
-const forget = (taskId: string) => void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
 
 type State =
   | { kind: 'idle' }
@@ -52,9 +49,9 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
   // The latest checkout of this pull request the background ran for this profile, if any.
   useEffect(() => {
     void boardTasks().then((tasks) => {
-      const last = tasks.findLast((t) => t.checkout?.pullRequestId === pr.id && t.repo.id === pr.repo.id && t.profileId === props.profileId);
+      const last = tasks.findLast((t) => t.checkout && 'pullRequestId' in t.checkout && t.checkout.pullRequestId === pr.id && t.repo.id === pr.repo.id && t.profileId === props.profileId);
       // Not when this popup has started one meanwhile.
-      if (!last?.checkout || followed.current) return;
+      if (!last?.checkout || !('mode' in last.checkout) || followed.current) return;
       const { mode, worktree } = last.checkout;
       follow(last.taskId, mode, worktree, (onProgress) => askWithProgress({ type: 'pullRequest.follow', taskId: last.taskId }, onProgress));
     });

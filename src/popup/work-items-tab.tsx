@@ -1,10 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
+import { boardTasks, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
@@ -114,7 +115,11 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
     update({ kind: 'running' });
     const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}` } as const;
     await askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent })).then(
-      (done) => update({ kind: 'done', result: done }),
+      (done) => {
+        update({ kind: 'done', result: done });
+        // Seen here: the next popup does not say it again (a checkout this popup did not see, it does).
+        forgetTask(request.taskId);
+      },
       (e: unknown) => update({ kind: 'failed', error: toReplyError(e) }),
     );
   };
@@ -220,18 +225,45 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   );
 }
 
-/** The branches the item links to already (started before, here or elsewhere), each to check out here. */
+/**
+ * The branches the item links to already (started before, here or elsewhere), each to check out
+ * here. A checkout of one that an earlier popup started (Start work's, or this list's) is followed.
+ */
 function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
-  const [shown, setShown] = useState<{ target: LinkedBranch; checkout: Checkout }>();
-  const checkOut = (target: LinkedBranch) => {
-    setShown({ target, checkout: { kind: 'running' } });
-    const put = (checkout: Checkout) => setShown((s) => (s?.target === target ? { target, checkout } : s));
-    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId: crypto.randomUUID() } as const;
-    askWithProgress(request, (e) => isProgress(e) && put({ kind: 'running', percent: e.percent })).then(
-      (result) => put({ kind: 'done', result }),
-      (e: unknown) => put({ kind: 'failed', error: toReplyError(e) }),
+  const [shown, setShown] = useState<{ target: LinkedBranch; taskId: string; checkout: Checkout }>();
+  const followed = useRef(false);
+  const follow = (target: LinkedBranch, taskId: string, answer: (onProgress: (e: unknown) => void) => Promise<BranchCheckout>) => {
+    followed.current = true;
+    setShown({ target, taskId, checkout: { kind: 'running' } });
+    const put = (checkout: Checkout) => setShown((s) => (s?.taskId === taskId ? { target, taskId, checkout } : s));
+    answer((e) => isProgress(e) && put({ kind: 'running', percent: e.percent })).then(
+      (result) => {
+        put({ kind: 'done', result });
+        // Said once: the next popup offers Check out again.
+        forgetTask(taskId);
+      },
+      (e: unknown) => {
+        const error = toReplyError(e);
+        if (error.code === 'TASK_GONE') return setShown((s) => (s?.taskId === taskId ? undefined : s));
+        put({ kind: 'failed', error });
+      },
     );
   };
+  const checkOut = (target: LinkedBranch, replacing?: string) => {
+    if (replacing) forgetTask(replacing);
+    const taskId = crypto.randomUUID();
+    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId } as const;
+    follow(target, taskId, (onProgress) => askWithProgress(request, onProgress));
+  };
+  useEffect(() => {
+    void boardTasks().then((tasks) => {
+      const linkedTo = (t: (typeof tasks)[number]) => props.linked.find((l) => t.checkout && 'branch' in t.checkout && t.checkout.branch === l.branch && t.repo.id === l.repo.id);
+      const last = tasks.findLast((t) => t.profileId === props.profile.id && !!linkedTo(t));
+      // Not when this popup has started one meanwhile.
+      if (!last || followed.current) return;
+      follow(linkedTo(last)!, last.taskId, (onProgress) => askWithProgress({ type: 'local.followCheckout', taskId: last.taskId }, onProgress));
+    });
+  }, []);
   const busy = shown?.checkout.kind === 'running';
   return (
     <div class="small linked-branches" style={{ marginTop: '6px' }}>
@@ -257,7 +289,7 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
               : ''}
         </div>
       )}
-      {shown?.checkout.kind === 'failed' && <GitFailed error={shown.checkout.error} task="checkout" title="Not checked out" onRetry={() => checkOut(shown.target)} />}
+      {shown?.checkout.kind === 'failed' && <GitFailed error={shown.checkout.error} task="checkout" title="Not checked out" onRetry={() => checkOut(shown.target, shown.taskId)} onDismiss={() => (forgetTask(shown.taskId), setShown(undefined))} />}
       <div class="muted">Or a new branch:</div>
     </div>
   );

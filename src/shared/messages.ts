@@ -157,10 +157,13 @@ export interface CloneTaskView {
   repo: RepoKey;
   /** A finished clone is in the companion's list of clones instead; a finished checkout is listed. */
   state: CloneState;
-  checkout?: { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean };
+  checkout?: BoardCheckout;
   progress?: CloneProgress;
   error?: ReplyError;
 }
+
+/** A checkout on the background's board: a pull request's, or a branch's (Start work). */
+export type BoardCheckout = { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean } | { branch: string; worktree: boolean };
 
 /** A pull request checked out on this computer. */
 export interface PullRequestCheckout extends Omit<CheckoutData, 'path'> {
@@ -608,6 +611,8 @@ export const REQUESTS = {
    * cancel with `clone.cancel` and the same task id.
    */
   'local.checkoutBranch': { input: { ...repoRequest, branch: z.string().min(1).max(250), worktree: z.boolean().optional(), taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
+  /** Ask through a port: a branch checkout's progress, then its answer (`clone.tasks` lists them). */
+  'local.followCheckout': { input: { taskId: id }, answer: answer<BranchCheckout>() },
   'settings.branchTemplate': { input: {}, answer: answer<BranchTemplateSetting>() },
   'settings.setBranchTemplate': { input: { template: z.string().max(200) }, answer: answer<BranchTemplateSetting>() },
 } satisfies Record<string, Contract>;

@@ -8,7 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { gitEnvWithPat, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, screenshot, signedInPage } from './page-helpers';
-import { openPopup } from './ui-steps';
+import { openPopup, waitForText } from './ui-steps';
 
 /**
  * Start work on a work item, in real Chromium with the real companion: from the work item form
@@ -317,15 +317,26 @@ describe('Start work', () => {
     expect(await popup.$eval(failed, (el) => el.textContent)).toContain('Azure DevOps had a problem on its side.');
     expect(await popup.$eval(`${failed} details`, (el) => el.textContent)).toMatch(/Details.*500/);
     sandbox.services.faults.clear();
-    await popup.$$eval(`${failed} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
-    await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Checked out in'), { timeout: 90_000 }, `[data-work-item="${id}"] .start-work-result`);
     const text = await popup.$eval(`[data-work-item="${id}"] .start-work-result`, (el) => el.textContent ?? '');
     expect(text).toContain('Linked to the work item.');
     expect(text).toContain('The work item is Doing.');
+    // Slow this time, and the popup closes (a click elsewhere) while the checkout runs.
+    sandbox.services.faults.add({ match: { pathRegex: 'mobile-android/info/refs' }, latencyMs: 8000, times: 1 });
+    await popup.$$eval(`${failed} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Checking it out'), { timeout: 30_000 }, `[data-work-item="${id}"] .start-work-result`);
+    await popup.close();
+    // Opened again, the item's linked branch shows that checkout, then how it ended.
+    const reopened = await openPopup(session);
+    await reopened.locator('#tab-work').click();
+    await reopened.waitForSelector(`[data-work-item="${id}"] button`, { timeout: 20_000 });
+    await reopened.click(`[data-work-item="${id}"] button`);
+    const linkedBox = `[data-work-item="${id}"] .linked-branches`;
+    await waitForText(reopened, linkedBox, `Checking out ${branch}`, 30_000);
+    await waitForText(reopened, linkedBox, `Checked out ${branch} in`, 90_000);
+    await reopened.close();
     expect(await branchLinks('Mobile', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     const clone = join(cloneRoot, 'fabrikam/Mobile/mobile-android');
     expect(await headOf(clone)).toBe(branch);
-    await popup.close();
 
     // Back on main, the next popup offers the branch the item is linked to now, and checks it out.
     await run('git', ['-C', clone, 'switch', '--quiet', 'main']);

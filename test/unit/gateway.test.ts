@@ -174,6 +174,7 @@ const everyRequest: Request[] = [
   { type: 'settings.setEditor', editor: 'jetbrains' },
   { type: 'pullRequest.checkout', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, pullRequestId: 1, mode: 'branch', taskId: 't2' },
   { type: 'pullRequest.follow', taskId: 't2' },
+  { type: 'local.followCheckout', taskId: 't3' },
   { type: 'workItems.mine' },
   { type: 'workItem.plan', project: 'Platform', id: 5 },
   { type: 'workItem.startWork', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, workItemProject: 'Platform', id: 5, branch: 'users/ada/5-x', setActive: true },
@@ -532,6 +533,21 @@ describe('checking out a pull request through the companion', () => {
     expect(await handle({ type: 'pullRequest.follow', taskId: 'co2' }, fromPage)).toEqual(failed);
     await handle({ type: 'clone.forget', taskId: 'co2' }, fromPage);
     expect(await handle({ type: 'pullRequest.follow', taskId: 'co2' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
+    hostOverrides.clear();
+  });
+
+  it('keeps a branch checkout (Start work) on the board too, followed with local.followCheckout', async () => {
+    const { handle } = await setup();
+    hostOverrides.clear();
+    hostOverrides.set('localClones', () => ({ data: { clones: [clone], truncated: false } }));
+    const done = await handle({ type: 'local.checkoutBranch', profileId: 'pat1', repo, branch: 'refs/heads/feature/x', taskId: 'b1' }, fromPage);
+    expect(done).toMatchObject({ ok: true, data: { clonePath: clone.path } });
+    const listed = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: object[] } };
+    expect(listed.data.tasks).toEqual([expect.objectContaining({ taskId: 'b1', profileId: 'pat1', repo, state: 'done', checkout: { branch: 'feature/x', worktree: false } })]);
+    expect(await handle({ type: 'local.followCheckout', taskId: 'b1' }, fromPage)).toEqual(done);
+    // Each kind is followed by its own request.
+    expect(await handle({ type: 'pullRequest.follow', taskId: 'b1' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
+    expect(await handle({ type: 'clone.follow', taskId: 'b1' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
     hostOverrides.clear();
   });
 

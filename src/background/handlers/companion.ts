@@ -19,7 +19,7 @@ export interface CompanionHandlerDeps extends GatewayDeps {
 type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.plan' | 'clone.start' | 'clone.cancel'
   | 'clone.tasks' | 'clone.follow' | 'clone.forget'
   | 'local.clones' | 'local.open' | 'local.fetch' | 'local.addRemote' | 'ssh.key' | 'ssh.test'
-  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'pullRequest.follow' | 'local.checkoutBranch';
+  | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'pullRequest.follow' | 'local.checkoutBranch' | 'local.followCheckout';
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
@@ -208,18 +208,21 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function checkoutBranch(
     req: { profileId?: string | undefined; repo: RepoKey; branch: string; worktree?: boolean | undefined; taskId: string },
     ctx: HandlerContext,
+    report: (p: CloneProgress) => void,
   ): Promise<BranchCheckout> {
     const p = await profileOrThrow(deps, req.profileId, ctx);
     const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
     const branch = shortBranch(req.branch);
-    const onProgress = (e: { phase: string; percent: number }) => ctx.progress?.({ phase: e.phase, percent: e.percent });
+    const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
     const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl]));
     if (!clone) {
       const planned = await plan(p, { id: repo.id, name: repo.name, project: repo.project.name }, ctx, branch);
       await configureFor(p, planned.root);
       const auth = /^https:/i.test(planned.url) ? await gitAuth(p) : undefined;
-      const data = await step(req.taskId, (started) =>
-        companion.request({ type: 'clone', url: planned.url, root: planned.root, folder: planned.folder, branch, ...(auth ? { auth } : {}) }, { onProgress, started }),
+      const data = await step(
+        req.taskId,
+        (started) => companion.request({ type: 'clone', url: planned.url, root: planned.root, folder: planned.folder, branch, ...(auth ? { auth } : {}) }, { onProgress, started }),
+        { onBoard: true },
       );
       return { path: data.path, clonePath: data.path, branch: data.branch, result: 'cloned', cloned: true, worktree: false };
     }
@@ -235,6 +238,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
             { onProgress, started },
           )
         : companion.request({ type: 'checkout', path: clone.path, remote: remote.name, branch, ...(auth ? { auth } : {}) }, { onProgress, started }),
+      { onBoard: true },
     );
     return { path: data.path, clonePath: clone.path, branch: data.branch, result: data.result, cloned: false, worktree: req.worktree === true };
   }
@@ -341,8 +345,20 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         }),
       );
     },
-    'pullRequest.follow': (req, ctx) => board.follow(req.taskId, 'checkout', (p) => ctx.progress?.(p)),
-    'local.checkoutBranch': (req, ctx) => checkoutBranch(req, ctx),
+    'pullRequest.follow': (req, ctx) => board.follow(req.taskId, 'pullRequest', (p) => ctx.progress?.(p)),
+    'local.checkoutBranch': async (req, ctx) => {
+      const org = await senderOrg(ctx);
+      if (taskTaken(req.taskId)) throw taskIdInUse();
+      // On the board like a pull request's: Start work's checkout outlives the popup that asked for it.
+      const checkout = { branch: shortBranch(req.branch), worktree: req.worktree === true };
+      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, checkout }, (progress) =>
+        checkoutBranch(req, ctx, (p) => {
+          progress(p);
+          ctx.progress?.(p);
+        }),
+      );
+    },
+    'local.followCheckout': (req, ctx) => board.follow(req.taskId, 'branch', (p) => ctx.progress?.(p)),
     'companion.status': async (): Promise<CompanionStatus> => {
       try {
         const hello = await companion.ready();
