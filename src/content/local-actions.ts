@@ -9,7 +9,11 @@ import { problemText } from './session';
  */
 export function localCloneActions(path: string, signal: AbortSignal, opts: { canFetch?: boolean; fetchRemote?: string } = {}): HTMLElement {
   const status = h('div', { class: 'adoc-muted', role: 'status' });
+  // One at a time: a second press while one runs would send the request twice.
+  let busy = false;
   const run = async (what: string, work: () => Promise<string>) => {
+    if (busy) return;
+    busy = true;
     status.className = 'adoc-muted';
     status.textContent = `${what}…`;
     try {
@@ -17,6 +21,8 @@ export function localCloneActions(path: string, signal: AbortSignal, opts: { can
     } catch (e) {
       status.className = 'adoc-bad';
       status.textContent = problemText(e);
+    } finally {
+      busy = false;
     }
   };
   const open = (target: 'folder' | 'editor') => () =>

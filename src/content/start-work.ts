@@ -138,8 +138,13 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       const q = search.value.trim().toLowerCase();
       for (const o of select.options) o.hidden = !!q && !o.text.toLowerCase().includes(q);
       const first = [...select.options].find((o) => !o.hidden);
-      if (first && select.selectedOptions[0]?.hidden) {
+      // Nothing chosen (an earlier filter matched nothing) counts as hidden.
+      if (first && (select.selectedOptions[0]?.hidden ?? true)) {
         select.value = first.value;
+        showBase();
+      } else if (!first) {
+        // Nothing matches: no hidden repository may be the one Create branch uses.
+        select.value = '';
         showBase();
       }
     }, { signal });

@@ -157,6 +157,13 @@ describe('Start work', () => {
     expect(form).toContain('Platform / feature/retry-policy');
     expect(form).toContain('Or a new branch');
     await screenshot(page, 'start-work-linked');
+    // A repository filter that matches nothing leaves no hidden repository chosen.
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'zzqx');
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Choose a repository.'));
+    // Matching again chooses the first match.
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'Platfo');
+    expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('select').selectedOptions[0]?.text ?? ''`, POPOVER)).toBe('Platform');
     // A name typed for a new branch meanwhile is still there when the checkout's outcome is drawn.
     await world.type(POPOVER, 'input[aria-label="Branch name"]', 'users/ada/next-try');
     await world.click(POPOVER, 'button[aria-label="Check out feature/retry-policy of Platform"]');

@@ -17,12 +17,24 @@ export function button(label: string, action: () => void, signal: AbortSignal, o
   return b;
 }
 
-/** Cancel for a running task: it says so at once and cannot be pressed twice. */
+/**
+ * Cancel for a running task: it says so at once and cannot be pressed twice. A cancel that did not
+ * land (`cancel` answers false, or fails) gives the button back, saying why.
+ */
 export function cancelButton(cancel: () => Promise<unknown>, signal: AbortSignal): HTMLButtonElement {
+  const again = (why: string) => {
+    b.disabled = false;
+    b.textContent = 'Cancel';
+    b.title = why;
+    b.setAttribute('aria-description', why);
+  };
   const b = button('Cancel', () => {
     b.disabled = true;
     b.textContent = 'Cancelling…';
-    void cancel().catch(() => undefined);
+    void cancel().then(
+      (landed) => landed === false && again('The last Cancel did not land: the task was finishing, or did not answer.'),
+      (e: unknown) => again(`The last Cancel failed: ${problemOf(e).message}`),
+    );
   }, signal);
   return b;
 }
