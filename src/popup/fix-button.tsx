@@ -3,11 +3,11 @@ import { nextStepFor } from '../shared/next-step';
 import { openOptions } from './open';
 
 /** The Options button that fixes `error` where trying again cannot (an account, a token, a sign-in). */
-export function FixButton(props: { error: ReplyError | undefined }) {
+export function FixButton(props: { error: ReplyError | undefined; class?: string }) {
   const step = nextStepFor(props.error?.code);
   if (!step) return null;
   return (
-    <button type="button" class="primary" onClick={() => openOptions(step[1])}>
+    <button type="button" class={props.class ?? 'primary'} onClick={() => openOptions(step[1])}>
       {step[0]}
     </button>
   );

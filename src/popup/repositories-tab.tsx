@@ -227,6 +227,8 @@ export function RepositoriesTab(props: {
             <span class="problem">
               Could not list {failed.map((o) => o.org.organization).join(', ')}: {failed[0]!.repos.error!.message}
             </span>{' '}
+            {/* A refused token is not fixed by trying again. */}
+            <FixButton error={failed[0]!.repos.error} class="link small" />{' '}
             <button type="button" class="link small" onClick={retry}>
               Try again
             </button>
@@ -236,6 +238,7 @@ export function RepositoriesTab(props: {
           <>
             {' '}
             <span class="problem">Could not refresh: {refreshError.message}</span>{' '}
+            <FixButton error={refreshError} class="link small" />{' '}
             <button type="button" class="link small" onClick={retry}>
               Try again
             </button>

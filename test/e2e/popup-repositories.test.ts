@@ -228,6 +228,23 @@ describe('popup: repositories', () => {
     await popup.close();
   });
 
+  it('a refresh Azure DevOps refuses (a revoked token) offers the Options button that fixes it, beside Try again', async () => {
+    const key = `cache:${profiles.fabrikam!.id}:repos`;
+    const worker = await session.worker();
+    await cachedList(worker, 'put', key, { ...((await cachedList(worker, 'get', key)) as object), fetchedAt: 0 });
+    const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
+    pat.revoked = true;
+    try {
+      const popup = await openPopup(session);
+      await waitForList(popup);
+      await waitForText(popup, '.status', 'Could not refresh: ', 30_000);
+      expect(await popup.$$eval('.status button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
+      await popup.close();
+    } finally {
+      pat.revoked = false;
+    }
+  });
+
   it('ignores a list cached in an older format and replaces it', async () => {
     const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
     // The first format: the plain list, with no format number, in IndexedDB and where it used to live.
