@@ -53,6 +53,11 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     draw: (body) => fill(body, content()),
     onOpen: () => {
       if (state.kind === 'loading' || state.kind === 'problem') void load();
+      // Installed since the form was read: ask again, so the form stops saying it is missing.
+      else if (state.kind === 'ready' && state.companion !== 'ready') {
+        companionStatus.forget();
+        void load();
+      }
     },
   });
   let bar: ReturnType<typeof progressBar> | undefined;

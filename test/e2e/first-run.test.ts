@@ -115,7 +115,7 @@ describe('the first run', () => {
     const [form] = await itemWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Create branch'));
     expect(form).toContain('The companion is not installed');
     expect(form).toContain('Set up the companion');
-    await itemPage.close();
+    await itemWorld.click('.adoc-popover', 'button', 'Close');
     // Forks as remotes says so too, with the same button (it used to point to Clone to desktop).
     const forksPage = await signedInPage(session, '/fabrikam/Platform/_git/Platform?path=/src');
     const forksWorld = await ContentWorld.of(forksPage, session.extensionId);
@@ -142,6 +142,11 @@ describe('the first run', () => {
     await prPage.bringToFront();
     await prWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Merge preview'), 15_000);
     await prPage.close();
+    // Start work, opened again, no longer says the companion is missing.
+    await itemPage.bringToFront();
+    await itemWorld.click('.adoc-start-work', 'button');
+    await itemWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Create branch') && !(t[0] ?? '').includes('The companion is not installed'), 15_000);
+    await itemPage.close();
     await welcome.bringToFront();
     await welcome.waitForSelector('#welcome[data-step="clone"]');
     await welcome.waitForSelector('#ssh-generate', { timeout: 20_000 });
