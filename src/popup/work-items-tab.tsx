@@ -111,9 +111,9 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const problem = gitBranchNameProblem(name.trim());
 
   const update = (checkout: Checkout) => setStep((s) => (s.kind === 'created' ? { ...s, checkout } : s));
-  const checkOut = async (result: StartWorkResult) => {
+  const checkOut = async (result: StartWorkResult, worktree = false) => {
     update({ kind: 'running' });
-    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}` } as const;
+    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}`, ...(worktree ? { worktree } : {}) } as const;
     await askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent })).then(
       (done) => {
         update({ kind: 'done', result: done });
@@ -175,7 +175,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
           </ErrorNote>
         )}
         {checkout.kind === 'failed' && (
-          <GitFailed error={checkout.error} task="checkout" title="Not checked out" onRetry={() => void checkOut(result)} />
+          <CheckoutFailed error={checkout.error} onRetry={() => void checkOut(result)} onWorktree={() => void checkOut(result, true)} />
         )}
       </div>
     );
@@ -249,10 +249,10 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
       },
     );
   };
-  const checkOut = (target: LinkedBranch, replacing?: string) => {
+  const checkOut = (target: LinkedBranch, replacing?: string, worktree = false) => {
     if (replacing) forgetTask(replacing);
     const taskId = crypto.randomUUID();
-    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId } as const;
+    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId, ...(worktree ? { worktree } : {}) } as const;
     follow(target, taskId, (onProgress) => askWithProgress(request, onProgress));
   };
   useEffect(() => {
@@ -289,8 +289,33 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
               : ''}
         </div>
       )}
-      {shown?.checkout.kind === 'failed' && <GitFailed error={shown.checkout.error} task="checkout" title="Not checked out" onRetry={() => checkOut(shown.target, shown.taskId)} onDismiss={() => (forgetTask(shown.taskId), setShown(undefined))} />}
+      {shown?.checkout.kind === 'failed' && (
+        <CheckoutFailed
+          error={shown.checkout.error}
+          onRetry={() => checkOut(shown.target, shown.taskId)}
+          onWorktree={() => checkOut(shown.target, shown.taskId, true)}
+          onDismiss={() => (forgetTask(shown.taskId), setShown(undefined))}
+        />
+      )}
       <div class="muted">Or a new branch:</div>
+    </div>
+  );
+}
+
+/**
+ * A checkout that did not happen. A clone with changes is not a failure but a choice: it was left
+ * alone, and the branch can go into a new worktree next to it (trying again would fail the same way).
+ */
+function CheckoutFailed(props: { error: ReplyError; onRetry: () => void; onWorktree: () => void; onDismiss?: () => void }) {
+  if (props.error.code !== 'companion.WORKTREE_DIRTY') {
+    return <GitFailed error={props.error} task="checkout" title="Not checked out" onRetry={props.onRetry} {...(props.onDismiss ? { onDismiss: props.onDismiss } : {})} />;
+  }
+  return (
+    <div class="note warning small" role="status" data-testid="checkout-dirty">
+      {props.error.message.replace(/;.*$/, '')}: nothing was touched.{' '}
+      <button type="button" class="small" onClick={props.onWorktree}>
+        Check out into a new worktree
+      </button>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -347,6 +347,9 @@ describe('Start work', () => {
 
     // Back on main, the next popup offers the branch the item is linked to now, and checks it out.
     await run('git', ['-C', clone, 'switch', '--quiet', 'main']);
+    // With a change in the clone first: left alone, and the branch goes into a worktree next to it.
+    const tracked = (await run('git', ['-C', clone, 'ls-files'])).stdout.split('\n')[0]!;
+    await appendFile(join(clone, tracked), '\nwork in progress\n');
     const again = await openPopup(session);
     await again.locator('#tab-work').click();
     await again.waitForSelector(`[data-work-item="${id}"] button`, { timeout: 20_000 });
@@ -356,8 +359,14 @@ describe('Start work', () => {
     expect(await again.$eval(linked, (el) => el.textContent)).toContain(`mobile-android / ${branch}`);
     await screenshot(again, 'start-work-popup-linked');
     await again.click(`${linked} button[aria-label="Check out ${branch} of mobile-android"]`);
-    await again.waitForFunction((sel, b) => document.querySelector(sel)?.textContent?.includes(`Checked out ${b} in`), { timeout: 90_000 }, linked, branch);
-    expect(await headOf(clone)).toBe(branch);
+    await waitForText(again, `${linked} [data-testid="checkout-dirty"]`, 'nothing was touched', 90_000);
+    expect(await headOf(clone)).toBe('main');
+    await again.$$eval(`${linked} [data-testid="checkout-dirty"] button`, (bs) => bs.find((b) => b.textContent === 'Check out into a new worktree')!.click());
+    const worked = await waitForText(again, `${linked} [role="status"]`, `Checked out ${branch} in`, 90_000);
+    const worktree = worked.replace(`Checked out ${branch} in `, '').replace(/\.$/, '');
+    expect(worktree.startsWith(`${clone}-`)).toBe(true);
+    expect(await headOf(worktree)).toBe(branch);
+    expect(await headOf(clone)).toBe('main');
     await again.close();
   }, 150_000);
 });
