@@ -3,6 +3,7 @@ import { ask } from '../shared/ask';
 import type { LocalClone } from '../shared/host-protocol';
 import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { FixButton } from './fix-button';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { defaultBranches, titleFromBranch } from './pr-defaults';
 import { RepoPicker } from './repo-picker';
@@ -25,6 +26,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
 
+  // Asked again by Try again after a failure (the same repository, chosen again, changes nothing).
+  const [branchesAsked, setBranchesAsked] = useState(0);
   useEffect(() => {
     if (!repo) return;
     let live = true;
@@ -43,7 +46,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     return () => {
       live = false;
     };
-  }, [repo?.id]);
+  }, [repo?.id, branchesAsked]);
 
   const chooseSource = (b: string) => {
     setSource(b);
@@ -132,7 +135,14 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
           </button>
         </ErrorNote>
       )}
-      {branchesError && <ErrorNote error={branchesError} title="Could not list the branches" />}
+      {branchesError && (
+        <ErrorNote error={branchesError} title="Could not list the branches">
+          <FixButton error={branchesError} />
+          <button type="button" class="small" onClick={() => setBranchesAsked((n) => n + 1)}>
+            Try again
+          </button>
+        </ErrorNote>
+      )}
       <div class="row two">
         <div class="field grow">
           <label for="pr-source">From branch</label>

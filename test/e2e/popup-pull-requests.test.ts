@@ -81,7 +81,17 @@ describe('popup: pull requests', () => {
     }
     await popup.click('.new-pr [role="alert"] button');
     await popup.waitForFunction(() => !document.querySelector('.new-pr [role="alert"]'), { timeout: 20_000 });
-    await chooseRepo(popup, 'Platform');
+    // The branches fail once too: Try again reads them (choosing the same repository again would not).
+    sandbox.services.faults.add({ match: { pathRegex: '/_apis/git/repositories/[^/]+/refs$' }, status: 503 });
+    await popup.waitForSelector('#pr-repo');
+    await popup.type('#pr-repo', 'Platform');
+    await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '.new-pr [role="alert"]', 'Could not list the branches', 30_000);
+    sandbox.services.faults.clear();
+    await popup.$$eval('.new-pr [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
+    expect(await popup.$('.new-pr [role="alert"]')).toBeNull();
     await popup.close();
   });
 
