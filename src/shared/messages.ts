@@ -148,8 +148,8 @@ export type CloneState = 'running' | 'done' | 'failed' | 'cancelled';
 
 /**
  * A clone running, or one that failed or was cancelled lately, for a popup opened again
- * (`clone.tasks`); with `checkout`, a pull request's checkout, listed however it ended (follow it
- * with `pullRequest.follow` for its answer).
+ * (`clone.tasks`); with `checkout`, a checkout, listed however it ended (follow a pull request's
+ * with `pullRequest.follow`, a branch's with `local.followCheckout`, for its answer).
  */
 export interface CloneTaskView {
   taskId: string;

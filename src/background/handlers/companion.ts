@@ -1,6 +1,6 @@
 import type { AdoClient } from '../../shared/ado/client';
-import type { Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
-import type { BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
+import type { CloneData, Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
+import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
@@ -188,8 +188,30 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   const taskTaken = (taskId: string) => running.has(taskId) || board.get(taskId)?.state === 'running';
 
   /**
+   * Runs a clone or a checkout on the board under its task id, so a popup closed meanwhile (it
+   * closes as soon as the user clicks elsewhere) finds it again; `report` tells the board and the
+   * asker its progress. The id is checked and put on the board with nothing awaited in between:
+   * two requests cannot share it (a reused id would take over the first one's Cancel).
+   */
+  async function runOnBoard<T extends CloneData | PullRequestCheckout | BranchCheckout>(
+    req: { taskId: string; profileId?: string | undefined; repo: RepoKey },
+    ctx: HandlerContext,
+    checkout: BoardCheckout | undefined,
+    work: (report: (p: CloneProgress) => void) => Promise<T>,
+  ): Promise<T> {
+    const org = await senderOrg(ctx);
+    if (taskTaken(req.taskId)) throw taskIdInUse();
+    return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, ...(checkout ? { checkout } : {}) }, (progress) =>
+      work((p) => {
+        progress(p);
+        ctx.progress?.(p);
+      }),
+    );
+  }
+
+  /**
    * One companion step of a page's task: refused when it was cancelled before, cancellable while it
-   * runs. `onBoard`: the step is of the board entry under the same id (a pull request's checkout).
+   * runs. `onBoard`: the step is of the board entry under the same id (a checkout's, `runOnBoard`).
    */
   async function step<T>(taskId: string, work: (started: (id: string) => void) => Promise<T>, opts: { onBoard?: boolean } = {}): Promise<T> {
     if (opts.onBoard ? running.has(taskId) : taskTaken(taskId)) throw taskIdInUse();
@@ -332,32 +354,10 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       await deps.local.set({ [EDITOR_SETTING.key]: req.editor });
       return { editor: req.editor };
     },
-    'pullRequest.checkout': async (req, ctx) => {
-      const org = await senderOrg(ctx);
-      // Checked and put on the board with nothing awaited in between: two requests cannot share an id.
-      if (taskTaken(req.taskId)) throw taskIdInUse();
-      // On the board, so a popup closed meanwhile (it closes as soon as the user clicks elsewhere) finds it again.
-      const checkout = { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true };
-      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, checkout }, (progress) =>
-        checkoutPullRequest(req, ctx, (p) => {
-          progress(p);
-          ctx.progress?.(p);
-        }),
-      );
-    },
+    'pullRequest.checkout': (req, ctx) =>
+      runOnBoard(req, ctx, { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true }, (report) => checkoutPullRequest(req, ctx, report)),
     'pullRequest.follow': (req, ctx) => board.follow(req.taskId, 'pullRequest', (p) => ctx.progress?.(p)),
-    'local.checkoutBranch': async (req, ctx) => {
-      const org = await senderOrg(ctx);
-      if (taskTaken(req.taskId)) throw taskIdInUse();
-      // On the board like a pull request's: Start work's checkout outlives the popup that asked for it.
-      const checkout = { branch: shortBranch(req.branch), worktree: req.worktree === true };
-      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, checkout }, (progress) =>
-        checkoutBranch(req, ctx, (p) => {
-          progress(p);
-          ctx.progress?.(p);
-        }),
-      );
-    },
+    'local.checkoutBranch': (req, ctx) => runOnBoard(req, ctx, { branch: shortBranch(req.branch), worktree: req.worktree === true }, (report) => checkoutBranch(req, ctx, report)),
     'local.followCheckout': (req, ctx) => board.follow(req.taskId, 'branch', (p) => ctx.progress?.(p)),
     'companion.status': async (): Promise<CompanionStatus> => {
       try {
@@ -378,11 +378,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       return { state: 'ready', cloneRoots: config.cloneRoots };
     },
     'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
-    'clone.start': async (req, ctx) => {
-      const org = await senderOrg(ctx);
-      // Reusing a running task's id would take over its Cancel; checked and put on the board with nothing awaited in between.
-      if (taskTaken(req.taskId)) throw taskIdInUse();
-      return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org }, async (progress) => {
+    'clone.start': (req, ctx) =>
+      runOnBoard(req, ctx, undefined, async (report) => {
         const p = await requestProfile(deps, req.profileId, ctx);
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
@@ -405,18 +402,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
               ...(auth ? { auth } : {}),
             },
             {
-              onProgress: ({ phase, percent }) => {
-                progress({ phase, percent });
-                ctx.progress?.({ phase, percent });
-              },
+              onProgress: ({ phase, percent }) => report({ phase, percent }),
               started: (id) => running.set(req.taskId, id),
             },
           );
         } finally {
           running.delete(req.taskId);
         }
-      });
-    },
+      }),
     'clone.tasks': async () => {
       const profiles = new Map((await store.list()).map((p) => [p.id, p]));
       return {
