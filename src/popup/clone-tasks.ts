@@ -37,6 +37,23 @@ export function boardTasks(): Promise<CloneTaskView[]> {
 /** Takes a finished task off the background's board: the next popup does not show it again. */
 export const forgetTask = (taskId: string) => void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
 
+/**
+ * How a checkout the popup follows ended (its own request's answer, or one followed on the board).
+ * An outcome said once is taken off the board (done, cancelled, or a clone with changes left
+ * alone), so the next popup offers the checkout again; a failure stays until dismissed or tried again.
+ */
+export async function checkoutOutcome<T>(taskId: string, answer: Promise<T>): Promise<{ kind: 'done'; result: T } | { kind: 'failed'; error: ReplyError }> {
+  try {
+    const result = await answer;
+    forgetTask(taskId);
+    return { kind: 'done', result };
+  } catch (e) {
+    const error = toReplyError(e);
+    if (error.code === 'companion.WORKTREE_DIRTY' || error.code === 'companion.CANCELLED') forgetTask(taskId);
+    return { kind: 'failed', error };
+  }
+}
+
 const fromBoard = (t: CloneTaskView): CloneTask => ({
   taskId: t.taskId,
   state: t.state,

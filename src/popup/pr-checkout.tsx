@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { boardTasks, forgetTask as forget } from './clone-tasks';
+import { boardTasks, checkoutOutcome, forgetTask as forget } from './clone-tasks';
 import { GitFailed } from './git-failed';
 
 type State =
@@ -27,19 +27,14 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
   const follow = (taskId: string, mode: 'branch' | 'merge', worktree: boolean, answer: (onProgress: (e: unknown) => void) => Promise<PullRequestCheckout>) => {
     followed.current = true;
     setState({ kind: 'running', taskId, percent: 0 });
-    answer((e) => isProgress(e) && setState((s) => (s.kind === 'running' && s.taskId === taskId ? { ...s, percent: e.percent, phase: e.phase } : s)))
-      .then((result) => {
-        setState({ kind: 'done', result });
-        // Said once: the next popup offers Check out again.
-        forget(taskId);
-      })
-      .catch((e: unknown) => {
-        const error = toReplyError(e);
-        if (error.code === 'companion.WORKTREE_DIRTY' || error.code === 'companion.CANCELLED') forget(taskId);
-        if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
-        else if (error.code === 'companion.CANCELLED' || error.code === 'TASK_GONE') setState({ kind: 'idle' });
-        else setState({ kind: 'failed', taskId, error, mode, worktree });
-      });
+    const answered = answer((e) => isProgress(e) && setState((s) => (s.kind === 'running' && s.taskId === taskId ? { ...s, percent: e.percent, phase: e.phase } : s)));
+    void checkoutOutcome(taskId, answered).then((outcome) => {
+      if (outcome.kind === 'done') return setState({ kind: 'done', result: outcome.result });
+      const { error } = outcome;
+      if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
+      else if (error.code === 'companion.CANCELLED' || error.code === 'TASK_GONE') setState({ kind: 'idle' });
+      else setState({ kind: 'failed', taskId, error, mode, worktree });
+    });
   };
   const run = (mode: 'branch' | 'merge', worktree = false) => {
     const taskId = crypto.randomUUID();

@@ -5,7 +5,7 @@ import type { BranchCheckout, LinkedBranch, ReplyError, StartWorkResult, WorkIte
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
-import { boardTasks, forgetTask } from './clone-tasks';
+import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
@@ -114,14 +114,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const checkOut = async (result: StartWorkResult, worktree = false) => {
     update({ kind: 'running' });
     const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}`, ...(worktree ? { worktree } : {}) } as const;
-    await askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent })).then(
-      (done) => {
-        update({ kind: 'done', result: done });
-        // Seen here: the next popup does not say it again (a checkout this popup did not see, it does).
-        forgetTask(request.taskId);
-      },
-      (e: unknown) => update({ kind: 'failed', error: toReplyError(e) }),
-    );
+    update(await checkoutOutcome(request.taskId, askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent }))));
   };
 
   const start = async () => {
@@ -236,17 +229,8 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
     followed.current = true;
     setShown({ target, taskId, checkout: { kind: 'running' } });
     const put = (checkout: Checkout) => setShown((s) => (s?.taskId === taskId ? { target, taskId, checkout } : s));
-    answer((e) => isProgress(e) && put({ kind: 'running', percent: e.percent })).then(
-      (result) => {
-        put({ kind: 'done', result });
-        // Said once: the next popup offers Check out again.
-        forgetTask(taskId);
-      },
-      (e: unknown) => {
-        const error = toReplyError(e);
-        if (error.code === 'TASK_GONE') return setShown((s) => (s?.taskId === taskId ? undefined : s));
-        put({ kind: 'failed', error });
-      },
+    void checkoutOutcome(taskId, answer((e) => isProgress(e) && put({ kind: 'running', percent: e.percent }))).then((outcome) =>
+      outcome.kind === 'failed' && outcome.error.code === 'TASK_GONE' ? setShown((s) => (s?.taskId === taskId ? undefined : s)) : put(outcome),
     );
   };
   const checkOut = (target: LinkedBranch, replacing?: string, worktree = false) => {
