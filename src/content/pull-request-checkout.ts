@@ -10,7 +10,7 @@ import { companionStatus, pageContext, problemOf, type Problem } from './session
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, facts, optionsButton, problemView, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, facts, optionsButton, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -112,7 +112,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
         return {
           nodes: [
             title(`Check out pull request ${id}`),
-            h('p', { role: 'status' }, 'The repository is still being cloned', ...(plan.cloning.path ? [' into ', h('span', { class: 'adoc-mono' }, plan.cloning.path)] : []), '. Check the pull request out once the clone is done.'),
+            h('p', { role: 'status' }, 'The repository is still being cloned', ...(plan.cloning.path ? [' into ', pathText(plan.cloning.path)] : []), '. Check the pull request out once the clone is done.'),
             actions(button('Check again', act.reload, signal, { primary: true }), button('Close', act.close, signal)),
           ],
         };

@@ -8,7 +8,7 @@ import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, optionsButton, problemView, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, optionsButton, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -219,7 +219,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'done': {
         const done = co.result;
         const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
-        return [good(`Checked out ${done.branch ?? branch} in ${where}`, h('span', { class: 'adoc-mono' }, done.path), '.'), localCloneActions(done.path, signal)];
+        return [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), localCloneActions(done.path, signal)];
       }
       case 'dirty':
         return [alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`), actions(button('Check out into a new worktree', () => again(true), signal, { primary: true }), close ?? false)];
