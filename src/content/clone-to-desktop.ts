@@ -2,7 +2,7 @@ import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
 import type { ClonePlan, ReplyError } from '../shared/messages';
-import { followClone, progressText, runningTask, startTask, type CloneTask } from './git-task';
+import { followTask, progressText, runningTask, startTask, type CloneTask } from './git-task';
 import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -202,7 +202,7 @@ export const attach: Attach = (drawn, { signal, page }) => {
   /** Shows what was loaded; a clone the background runs for this repository is followed instead. */
   function arrive(loaded: Loaded): void {
     const taskId = loaded.kind === 'ready' ? loaded.plan.cloning?.taskId : undefined;
-    if (loaded.kind === 'ready' && taskId) follow(runningTask('clone.start', key) ?? followClone(taskId, { type: 'clone.start', repo }, key), loaded.hasProfile);
+    if (loaded.kind === 'ready' && taskId) follow(runningTask('clone.start', key) ?? followTask(taskId, { type: 'clone.start', repo }, key), loaded.hasProfile);
     else set(loaded);
   }
 

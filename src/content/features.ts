@@ -1,5 +1,5 @@
 import { isBoardWorkItem, isBranches, isPullRequest, isPullRequestCreate, isRepoFiles, isRepoHome, isWorkItem, type AdoPage } from '../shared/ado/urls';
-import type { FeatureId } from '../shared/messages';
+import type { BoardCheckout, FeatureId } from '../shared/messages';
 import { ask } from './ask';
 import { anchorOf, FEATURE_ANCHORS, placeAt, placeInHeader, PR_CREATE_HEADER, PR_HEADER_ANCHORS, PR_RIGHT_PANE, REVIEWERS_SECTIONS, type Anchor } from './anchors';
 import type { Drawn, Feature, MountContext } from './feature';
@@ -33,6 +33,23 @@ async function cloneState(page: AdoPage): Promise<'cloned' | 'cloning' | undefin
   const branch = viewedBranch(page);
   const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
   return plan.existing ? 'cloned' : plan.cloning ? 'cloning' : undefined;
+}
+
+/**
+ * A checkout of this page's the background runs already (the page was reloaded during it): the
+ * feature's code is loaded at once, so its button follows the checkout before it is clicked.
+ */
+function loadIfCheckingOut(ctx: MountContext, ours: (c: BoardCheckout) => boolean): void {
+  if (loadedPanels()) return;
+  const idle = requestIdleCallback(
+    () =>
+      void ask({ type: 'clone.tasks' }).then(
+        ({ tasks }) => !ctx.signal.aborted && tasks.some((t) => t.checkout && ours(t.checkout)) && void loadPanels().catch(() => undefined),
+        () => undefined,
+      ),
+    { timeout: 300 },
+  );
+  ctx.signal.addEventListener('abort', () => cancelIdleCallback(idle), { once: true });
 }
 
 const cloneToDesktop: Feature = {
@@ -142,6 +159,7 @@ const pullRequestCheckout: Feature = {
     const id = ctx.page.pullRequestId;
     const drawn = headerButton('pull-request-checkout', anchor, ctx, { icon: 'branch', text: label.el, anchors: this.anchors, tooltip: () => `Check out pull request ${id} locally` });
     drawn.label = label;
+    loadIfCheckingOut(ctx, (c) => 'pullRequestId' in c && c.pullRequestId === id);
     lazyFeature('pull-request-checkout', 'Check out locally', drawn, ctx);
     return drawn.host;
   },
@@ -172,6 +190,7 @@ const startWork: Feature = {
     if (ctx.floating) placeFloating(anchor, host);
     // At the end of the header's controls, where public userscripts add theirs.
     else placeAt(anchorOf(this.anchors, anchor), anchor, host);
+    loadIfCheckingOut(ctx, (c) => 'branch' in c);
     lazyFeature('start-work', 'Start work', { host, root, anchor, trigger, label }, ctx);
     return host;
   },

@@ -34,13 +34,23 @@ export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: 
   return track(id, request, (onEvent) => askWithProgress<T>({ ...request, taskId: id } as PageRequest & { type: T }, onEvent), key);
 }
 
+/** The request that follows each kind of task the background runs. */
+const FOLLOW = { 'clone.start': { type: 'clone.follow' }, 'pullRequest.checkout': { type: 'pullRequest.follow' }, 'local.checkoutBranch': { type: 'local.followCheckout' } } as const;
+
 /**
- * Follows a clone the background already runs (its plan named it: started before this page was
- * loaded, or from the popup), as if this page had started it.
+ * Follows a task the background already runs (started before this page was loaded, or from the
+ * popup), as if this page had started it.
  */
-export function followClone(id: string, request: TaskRequest<'clone.start'> & { type: 'clone.start' }, key: string): CloneTask {
-  return track(id, request, (onEvent) => askWithProgress({ type: 'clone.follow', taskId: id }, onEvent), key);
+export function followTask<T extends TaskType>(id: string, request: TaskRequest<T> & { type: T }, key?: string): GitTask<T> {
+  const follow = { ...FOLLOW[request.type as TaskType], taskId: id } as PageRequest & (typeof FOLLOW)[TaskType];
+  return track(id, request, (onEvent) => askWithProgress(follow, onEvent) as Promise<Answers[T]>, key);
 }
+
+/** This organization's checkouts running in the background (`clone.tasks` answers a page only those). */
+export const runningCheckouts = async () => (await ask({ type: 'clone.tasks' })).tasks.filter((t) => t.checkout);
+
+/** The same repository, as a page and the background may each spell it. */
+export const sameRepo = (a: { name: string; project: string }, b: { name: string; project: string }) => a.name.toLowerCase() === b.name.toLowerCase() && a.project.toLowerCase() === b.project.toLowerCase();
 
 function track<T extends TaskType>(id: string, request: TaskRequest<T> & { type: T }, run: (onEvent: (e: unknown) => void) => Promise<Answers[T]>, key?: string): GitTask<T> {
   const listeners = new Set<(p: CloneProgress) => void>();

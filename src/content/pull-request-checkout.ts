@@ -1,7 +1,7 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import type { ClonePlan, PullRequestCheckout, ReplyError } from '../shared/messages';
-import { outcomeOf, progressText, runningTask, startTask, type GitTask } from './git-task';
+import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask } from './git-task';
 import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -195,8 +195,21 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
 
   async function reload(): Promise<void> {
     set({ kind: 'loading' });
-    const loaded = await load(page);
-    if (!signal.aborted) set(loaded);
+    const [loaded, elsewhere] = await Promise.all([load(page), runningElsewhere()]);
+    if (signal.aborted) return;
+    if (elsewhere) follow(elsewhere);
+    else set(loaded);
+  }
+
+  /** This pull request's checkout the background runs already: started before the page was (re)loaded, or from the popup. */
+  async function runningElsewhere(): Promise<CheckoutTask | undefined> {
+    const found = await runningCheckouts().then(
+      (tasks) => tasks.find((t) => t.checkout && 'pullRequestId' in t.checkout && t.checkout.pullRequestId === id && sameRepo(t.repo, repo)),
+      () => undefined,
+    );
+    if (!found?.checkout || !('pullRequestId' in found.checkout)) return undefined;
+    const { mode, worktree } = found.checkout;
+    return runningTask('pullRequest.checkout', key) ?? followTask(found.taskId, { type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key);
   }
 
   function follow(task: CheckoutTask): void {
@@ -215,6 +228,9 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
 
   const running = runningTask('pullRequest.checkout', key);
   if (running) follow(running);
-  else label.set(labelOf(state));
+  else {
+    label.set(labelOf(state));
+    void runningElsewhere().then((task) => task && !signal.aborted && state.kind === 'idle' && follow(task));
+  }
   return panel;
 };

@@ -2,7 +2,7 @@ import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { CompanionStatus, LinkedBranch, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { withoutCompanion } from './companion-setup';
-import { outcomeOf, progressText, startTask, type GitTask, type TaskOutcome } from './git-task';
+import { followTask, outcomeOf, progressText, runningCheckouts, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
@@ -34,6 +34,9 @@ type State =
 
 /** The new branch's checkout on this computer. */
 type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | TaskOutcome<'local.checkoutBranch'>;
+
+/** Checks a branch out on this computer. */
+const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) });
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
@@ -74,16 +77,21 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     try {
       const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
       if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to start work from here.`, next: ['Add an account', 'accounts'] });
-      const plan = await ask({ type: 'workItem.plan', project, id });
-      if (!signal.aborted) set({ kind: 'ready', plan, companion: status.state });
+      const [plan, checkouts] = await Promise.all([ask({ type: 'workItem.plan', project, id }), runningCheckouts().catch(() => [])]);
+      if (signal.aborted) return;
+      set({ kind: 'ready', plan, companion: status.state });
+      // A linked branch's checkout that runs already (started before the page was reloaded, or from the popup) is followed.
+      for (const { taskId, repo, checkout: c } of checkouts) {
+        const target = c && 'branch' in c ? plan.linked.find((l) => l.branch === c.branch && sameRepo(l.repo, repo)) : undefined;
+        if (target) return checkoutLinked(target, followTask(taskId, { type: 'local.checkoutBranch', repo: target.repo, branch: target.branch }));
+      }
     } catch (e) {
       if (!signal.aborted) set({ kind: 'problem', ...problemOf(e) });
     }
   }
 
-  /** Checks a branch out on this computer; `put` keeps each step in the state that shows it. */
-  function checkOut(target: LinkedBranch, worktree: boolean, put: (co: Checkout) => void): void {
-    const task = startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) });
+  /** A branch's checkout on this computer; `put` keeps each step in the state that shows it. */
+  function watch(task: GitTask<'local.checkoutBranch'>, put: (co: Checkout) => void): void {
     put({ kind: 'running', task });
     task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
     void outcomeOf(task).then((next) => !signal.aborted && put(next));
@@ -91,12 +99,12 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
 
   /** The branch just created. */
   function checkout(result: StartWorkResult, worktree: boolean): void {
-    if (state.kind === 'created') checkOut(result, worktree, (co) => state.kind === 'created' && set({ ...state, checkout: co }));
+    if (state.kind === 'created') watch(checkOut(result, worktree), (co) => state.kind === 'created' && set({ ...state, checkout: co }));
   }
 
-  /** A branch the item links to already. */
-  function checkoutLinked(target: LinkedBranch, worktree: boolean): void {
-    if (state.kind === 'ready') checkOut(target, worktree, (co) => state.kind === 'ready' && set({ ...state, linked: { target, checkout: co } }));
+  /** A branch the item links to already, and its checkout (started here, or found running). */
+  function checkoutLinked(target: LinkedBranch, task: GitTask<'local.checkoutBranch'>): void {
+    watch(task, (co) => state.kind === 'ready' && set({ ...state, linked: { target, checkout: co } }));
   }
 
   function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: CompanionStatus['state']): void {
@@ -235,7 +243,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     if (s.plan.linked.length === 0 || s.companion !== 'ready') return false;
     const busy = s.linked?.checkout.kind === 'running';
     const rows = s.plan.linked.map((l) =>
-      h('li', null, h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`), button('Check out', () => checkoutLinked(l, false), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` })),
+      h('li', null, h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`), button('Check out', () => checkoutLinked(l, checkOut(l, false)), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` })),
     );
     const shown = s.linked;
     return h(
@@ -243,7 +251,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       { class: 'adoc-col' },
       h('h3', { class: 'adoc-sub' }, 'Linked to this item already'),
       h('ul', { class: 'adoc-list', 'aria-label': 'Branches linked to this item' }, rows),
-      ...(shown ? checkoutSteps(shown.checkout, shown.target.branch, (worktree) => checkoutLinked(shown.target, worktree)) : []),
+      ...(shown ? checkoutSteps(shown.checkout, shown.target.branch, (worktree) => checkoutLinked(shown.target, checkOut(shown.target, worktree))) : []),
     );
   }
 
@@ -269,5 +277,9 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     panel.redraw(content());
   }
 
+  // A branch's checkout that runs already (the page was reloaded during it) is on the button before the panel is opened.
+  void runningCheckouts().then((tasks) => {
+    if (!signal.aborted && !panel.current && tasks.some((t) => t.checkout && 'branch' in t.checkout)) void load();
+  }, () => undefined);
   return panel;
 };

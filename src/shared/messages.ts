@@ -455,8 +455,11 @@ export const REQUESTS = {
     senders: PAGES,
   },
   'clone.cancel': { input: { taskId: id }, answer: CancelDataSchema, senders: PAGES },
-  /** Clones running, and those that failed or were cancelled lately: a popup opened again shows them. */
-  'clone.tasks': { input: {}, answer: answer<{ tasks: CloneTaskView[] }>() },
+  /**
+   * Clones running, and those that failed or were cancelled lately: a popup opened again shows them.
+   * A page gets only its own organization's tasks that are still running (a page reloaded during its checkout follows it again).
+   */
+  'clone.tasks': { input: {}, answer: answer<{ tasks: CloneTaskView[] }>(), senders: PAGES },
   /** Ask through a port: the clone's progress, then its answer, as `clone.start` would have given them. */
   'clone.follow': { input: { taskId: id }, answer: CloneDataSchema, senders: PAGES },
   /** Takes a finished clone off the list (dismissed); a running one stays. */
@@ -488,7 +491,7 @@ export const REQUESTS = {
     senders: PAGES,
   },
   /** Ask through a port: a pull request checkout's progress, then its answer (`clone.tasks` lists them). */
-  'pullRequest.follow': { input: { taskId: id }, answer: answer<PullRequestCheckout>() },
+  'pullRequest.follow': { input: { taskId: id }, answer: answer<PullRequestCheckout>(), senders: PAGES },
   'local.fetch': { input: { profileId, path: z.string().min(1).max(4096), remote: z.string().min(1).max(64) }, answer: FetchDataSchema, senders: PAGES },
   'local.addRemote': {
     input: { ...repoRequest, path: z.string().min(1).max(4096), name: z.string().min(1).max(64) },
@@ -612,7 +615,7 @@ export const REQUESTS = {
    */
   'local.checkoutBranch': { input: { ...repoRequest, branch: z.string().min(1).max(250), worktree: z.boolean().optional(), taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
   /** Ask through a port: a branch checkout's progress, then its answer (`clone.tasks` lists them). */
-  'local.followCheckout': { input: { taskId: id }, answer: answer<BranchCheckout>() },
+  'local.followCheckout': { input: { taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
   'settings.branchTemplate': { input: {}, answer: answer<BranchTemplateSetting>() },
   'settings.setBranchTemplate': { input: { template: z.string().max(200) }, answer: answer<BranchTemplateSetting>() },
 } satisfies Record<string, Contract>;

@@ -183,6 +183,27 @@ describe('Check out a pull request from its page', () => {
     sandbox.services.faults.clear();
   }, 90_000);
 
+  it('follows a checkout again after the page is reloaded: the button shows its progress, Cancel stops it', async () => {
+    const id = prId('Add a retry policy');
+    const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`);
+    rmSync(worktree, { recursive: true, force: true });
+    await git(clone, 'worktree', 'prune');
+    await startSlowCheckout(id, 30_000);
+
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    // Before the panel is opened, the button drawn again says the checkout runs.
+    const [label] = await world.waitForText(CHECKOUT, (t) => (t[0] ?? '').startsWith('Checking'), 15_000);
+    expect(label).toMatch(/^Checking… \d+%$/);
+    await world.click(CHECKOUT, 'button');
+    const [running] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checking out pull request ${id}…`));
+    expect(running).toContain('Cancel');
+    // Its Cancel reaches the checkout this page did not start.
+    await world.click(POPOVER, 'button', 'Cancel');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancelled: nothing was made'), 30_000);
+    expect(existsSync(worktree)).toBe(false);
+    sandbox.services.faults.clear();
+  }, 90_000);
+
   it('waits for a clone of the repository still under way, then checks out into it', async () => {
     // Clone to desktop on the repository's Files page, git's first request held.
     sandbox.services.faults.add({ match: { pathRegex: 'Fabrikam%20Fiber/info/refs|Fabrikam Fiber/info/refs' }, latencyMs: 10_000, times: 1 });

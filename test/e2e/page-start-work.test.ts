@@ -266,6 +266,30 @@ describe('Start work', () => {
     expect((await world.texts(BUTTON))[0]).toBe('Branch created');
   }, 150_000);
 
+  it('follows a linked branch’s checkout again after the page is reloaded, and cancels it from there', async () => {
+    const id = itemId('Show the delivery date in the order summary');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
+    const before = await headOf(clone);
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+    await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    // Before the panel is opened, the button drawn again says the checkout runs.
+    await world.waitForText(BUTTON, (t) => t[0] === 'Working on it…', 20_000);
+    await world.click(BUTTON, 'button');
+    const [running] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 20_000);
+    expect(running).toContain('Linked to this item already');
+    await world.click(POPOVER, 'button', 'Cancel');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout: your clone is as it was.'), 20_000);
+    expect(await headOf(clone)).toBe(before);
+    expect((await world.texts(BUTTON))[0]).toBe('Start work');
+    sandbox.services.faults.clear();
+  }, 120_000);
+
   it('leaves a clone with changes alone and checks the new branch out into a worktree next to it', async () => {
     const id = itemId('Crash when the cart is empty');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');

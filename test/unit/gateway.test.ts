@@ -312,8 +312,8 @@ describe('clones outlive the popup that started them', () => {
     await handle({ type: 'clone.forget', taskId: 'bad' }, fromPage);
     const after = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string }[] } };
     expect(after.data.tasks).toEqual([]);
-    // A page sees no clone list: it names other organizations' repositories.
-    expect(await handle({ type: 'clone.tasks' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // A page sees only its own organization's tasks still running: none here.
+    expect(await handle({ type: 'clone.tasks' }, fromContent)).toEqual({ ok: true, data: { tasks: [] } });
   });
 });
 
@@ -548,6 +548,42 @@ describe('checking out a pull request through the companion', () => {
     // Each kind is followed by its own request.
     expect(await handle({ type: 'pullRequest.follow', taskId: 'b1' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
     expect(await handle({ type: 'clone.follow', taskId: 'b1' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
+    hostOverrides.clear();
+  });
+
+  it("lets a page reloaded during a checkout find it and follow it again; another organization's page sees nothing of it", async () => {
+    const { handle } = await setup();
+    hostOverrides.clear();
+    const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'feature/x', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    // Started from the popup: the task is of the profile's organization, so fabrikam's pages find it.
+    const asked = handle({ type: 'pullRequest.checkout', profileId: 'pat1', repo, pullRequestId: 1, mode: 'branch', taskId: 'co4' }, fromPage);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    const listed = (await handle({ type: 'clone.tasks' }, fromContent)) as { ok: true; data: { tasks: object[] } };
+    // Only what a page would have known of its own task: no profile, no error.
+    expect(listed.data.tasks).toEqual([{ taskId: 'co4', repo, state: 'running', checkout: { pullRequestId: 1, mode: 'branch', worktree: false } }]);
+    expect(await handle({ type: 'clone.tasks' }, onContoso)).toEqual({ ok: true, data: { tasks: [] } });
+    expect(await handle({ type: 'pullRequest.follow', taskId: 'co4' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const followed = handle({ type: 'pullRequest.follow', taskId: 'co4' }, fromContent);
+    finish();
+    expect(await followed).toEqual(await asked);
+    // Ended, it is no longer a page's to find (its outcome was the asker's).
+    expect(await handle({ type: 'clone.tasks' }, fromContent)).toEqual({ ok: true, data: { tasks: [] } });
+
+    // A branch checkout a page started: the page's organization's, followed with local.followCheckout.
+    hostOverrides.set('localClones', () => ({ data: { clones: [clone], truncated: false } }));
+    let switched!: () => void;
+    hostOverrides.set('checkout', () => new Promise((resolve) => (switched = () => resolve({ data: { path: clone.path, branch: 'feature/x', result: 'switched' } }))));
+    sentToHost.length = 0;
+    const branch = handle({ type: 'local.checkoutBranch', repo, branch: 'feature/x', taskId: 'b2' }, fromContent);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'checkout')).toBe(true));
+    expect(((await handle({ type: 'clone.tasks' }, fromContent)) as { data: { tasks: object[] } }).data.tasks).toEqual([expect.objectContaining({ taskId: 'b2', checkout: { branch: 'feature/x', worktree: false } })]);
+    expect(await handle({ type: 'local.followCheckout', taskId: 'b2' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const again = handle({ type: 'local.followCheckout', taskId: 'b2' }, fromContent);
+    switched();
+    expect(await again).toEqual(await branch);
     hostOverrides.clear();
   });
 

@@ -90,13 +90,21 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return page ? orgScope(page) : undefined;
   }
 
-  /** Refuses a page a clone on the board from another organization. */
-  async function ownClone(taskId: string, ctx: HandlerContext): Promise<void> {
+  /** Refuses a page a clone or checkout on the board from another organization. */
+  async function ownTask(taskId: string, ctx: HandlerContext): Promise<void> {
     if (ctx.from !== 'content') return;
     const entry = board.get(taskId);
-    // Not on the board: a page's own checkout, or a clone that has gone (the board says so).
+    // Not on the board: a task that has gone (following it says so), or one not started yet (a cancel that comes early).
     if (!entry) return;
-    if (entry.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That clone is not one of this organization’s.'), { code: 'FORBIDDEN' });
+    if (entry.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That task is not one of this organization’s.'), { code: 'FORBIDDEN' });
+  }
+
+  /** The organization a task is of: the asking page's, else its profile's (a popup's), so a page of that organization finds it. */
+  async function taskOrg(profileId: string | undefined, ctx: HandlerContext): Promise<string | undefined> {
+    const fromPage = await senderOrg(ctx);
+    if (fromPage || ctx.from === 'content' || !profileId) return fromPage;
+    const p = (await store.list()).find((q) => q.id === profileId);
+    return p && orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) });
   }
 
   /**
@@ -199,7 +207,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     checkout: BoardCheckout | undefined,
     work: (report: (p: CloneProgress) => void) => Promise<T>,
   ): Promise<T> {
-    const org = await senderOrg(ctx);
+    const org = await taskOrg(req.profileId, ctx);
     if (taskTaken(req.taskId)) throw taskIdInUse();
     return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, ...(checkout ? { checkout } : {}) }, (progress) =>
       work((p) => {
@@ -356,9 +364,15 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'pullRequest.checkout': (req, ctx) =>
       runOnBoard(req, ctx, { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true }, (report) => checkoutPullRequest(req, ctx, report)),
-    'pullRequest.follow': (req, ctx) => board.follow(req.taskId, 'pullRequest', (p) => ctx.progress?.(p)),
+    'pullRequest.follow': async (req, ctx) => {
+      await ownTask(req.taskId, ctx);
+      return board.follow(req.taskId, 'pullRequest', (p) => ctx.progress?.(p));
+    },
     'local.checkoutBranch': (req, ctx) => runOnBoard(req, ctx, { branch: shortBranch(req.branch), worktree: req.worktree === true }, (report) => checkoutBranch(req, ctx, report)),
-    'local.followCheckout': (req, ctx) => board.follow(req.taskId, 'branch', (p) => ctx.progress?.(p)),
+    'local.followCheckout': async (req, ctx) => {
+      await ownTask(req.taskId, ctx);
+      return board.follow(req.taskId, 'branch', (p) => ctx.progress?.(p));
+    },
     'companion.status': async (): Promise<CompanionStatus> => {
       try {
         const hello = await companion.ready();
@@ -410,8 +424,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
           running.delete(req.taskId);
         }
       }),
-    'clone.tasks': async () => {
+    'clone.tasks': async (_req, ctx) => {
       const profiles = new Map((await store.list()).map((p) => [p.id, p]));
+      // A page (reloaded while its checkout runs) sees only its organization's tasks still running, as a page would have started them.
+      const org = ctx.from === 'content' ? await senderOrg(ctx) : undefined;
+      if (ctx.from === 'content')
+        return { tasks: board.list().flatMap(({ taskId, repo, state, progress, checkout, org: of }): CloneTaskView[] => (state === 'running' && of !== undefined && of === org ? [{ taskId, repo, state, ...(checkout ? { checkout } : {}), ...(progress ? { progress } : {}) }] : [])) };
       return {
         // A finished clone is in the companion's list of clones (local.clones) from now on.
         tasks: board.list().flatMap(({ taskId, profileId, repo, state, progress, error, checkout }): CloneTaskView[] =>
@@ -433,7 +451,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.follow': async (req, ctx) => {
       // A page follows only a clone from its own organization (its plan named the task).
-      await ownClone(req.taskId, ctx);
+      await ownTask(req.taskId, ctx);
       return board.follow(req.taskId, 'clone', (p) => ctx.progress?.(p));
     },
     'clone.forget': async (req) => {
@@ -442,7 +460,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.cancel': async (req, ctx) => {
       // A page's own checkouts are not on the board; a clone that is, a page cancels only if it is its organization's.
-      await ownClone(req.taskId, ctx);
+      await ownTask(req.taskId, ctx);
       const target = running.get(req.taskId);
       if (target) return companion.request({ type: 'cancel', target });
       // Not started yet: clone.start sees this before it runs git. Forget it after a while.
