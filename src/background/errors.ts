@@ -16,10 +16,10 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
         : base && (e.kind === 'unauthorized' || e.kind === 'forbidden') && profile?.auth === 'pat'
           ? tokensPageUrl(base)
           : undefined;
-    return { code: e.kind, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}) };
+    return { code: e.kind, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(profile && (e.kind === 'unauthorized' || e.kind === 'forbidden') ? { profileId: profile.id } : {}) };
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
-  if (e instanceof CompanionError) return { code: `companion.${e.code}`, message: e.message };
+  if (e instanceof CompanionError) return { code: `companion.${e.code}`, message: e.message, ...(profile && e.code === 'AUTH_FAILED' ? { profileId: profile.id } : {}) };
   return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
 }

@@ -41,7 +41,7 @@ const gateway = createGateway({
   now: Date.now,
   newId: () => crypto.randomUUID(),
   oauthConfig: () => oauthConfig(local),
-  openOptions: async (section) => void (await browser.tabs.create({ url: browser.runtime.getURL(`src/options/index.html#${section}`) })),
+  openOptions: async (section, profileId) => void (await browser.tabs.create({ url: optionsUrl(section, profileId) })),
   tabMessage: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
   injectFeatures: async (tabId, frameId) => void (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [FEATURES_SCRIPT] })),
   companion: createCompanion({

@@ -66,9 +66,12 @@ export function Options() {
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
+  // `profiles/ID`: that profile's editor, opened where its token is replaced (a refused token's Update button).
+  const [section, profilePart] = hash.split('/');
+  const editProfile = profilePart && state?.profiles.some((p) => p.id === decodeURIComponent(profilePart)) ? decodeURIComponent(profilePart) : undefined;
   // Sections render after data arrives, so a link to one (options.html#companion) is followed then.
   useEffect(() => {
-    if (state && hash) requestAnimationFrame(() => showSection(hash));
+    if (state && section && !editProfile) requestAnimationFrame(() => showSection(section));
   }, [!!state, hash]);
 
   const active = state?.profiles.find((p) => p.id === state.activeId) ?? state?.profiles[0];
@@ -89,7 +92,7 @@ export function Options() {
           <ul>
             {(welcome ? [['welcome', 'Welcome'] as const, ...SECTIONS] : SECTIONS).map(([id, label]) => (
               <li key={id}>
-                <a href={`#${id}`} aria-current={hash === id ? 'location' : undefined}>
+                <a href={`#${id}`} aria-current={section === id ? 'location' : undefined}>
                   {label}
                 </a>
               </li>
@@ -105,7 +108,7 @@ export function Options() {
               <p class="muted">Loading…</p>
             </section>
           ) : (
-            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} />
+            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} />
           )}
           <section id="accounts" aria-labelledby="accounts-heading" class="card">
             <h2 id="accounts-heading" tabIndex={-1}>

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
@@ -7,13 +7,19 @@ import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cloneRootProblem } from './folder-input';
 import { RemoveButton } from './remove-button';
 
-/** The connected accounts: which one is active, their clone settings, removal, export and import. */
-export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next: ProfilesAnswer) => void; reload: () => void }) {
+/**
+ * The connected accounts: which one is active, their clone settings, removal, export and import.
+ * `edit`: a profile whose editor opens at once, at its token (Options was opened to replace it).
+ */
+export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next: ProfilesAnswer) => void; reload: () => void; edit?: string | undefined }) {
   const { activeId } = props.state;
   // By name, so saving a profile does not move it.
   const profiles = props.state.profiles.toSorted((a, b) => a.name.localeCompare(b.name));
   const [error, setError] = useState<ReplyError>();
-  const [editing, setEditing] = useState<string>();
+  const [editing, setEditing] = useState<string | undefined>(props.edit);
+  useEffect(() => {
+    if (props.edit) setEditing(props.edit);
+  }, [props.edit]);
   const [confirming, setConfirming] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const file = useRef<HTMLInputElement>(null);
@@ -95,6 +101,7 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
               {editing === p.id && (
                 <ProfileEditor
                   profile={p}
+                  toToken={p.id === props.edit}
                   onSaved={(saved) => {
                     setEditing(undefined);
                     setNotice(saved);
@@ -135,8 +142,15 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
   );
 }
 
-function ProfileEditor(props: { profile: Profile; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
+function ProfileEditor(props: { profile: Profile; toToken: boolean; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
+  const form = useRef<HTMLFormElement>(null);
+  // Opened to replace a refused token: the token field (or, for a Microsoft sign-in, the way to renew it) comes first.
+  useEffect(() => {
+    const renew = props.toToken ? form.current?.querySelector<HTMLElement>('[data-renew]') : undefined;
+    renew?.scrollIntoView({ block: 'center' });
+    renew?.focus({ preventScroll: true });
+  }, [props.toToken]);
   const [name, setName] = useState(p.name);
   const [cloneRoot, setCloneRoot] = useState(p.cloneRoot ?? '');
   const [layout, setLayout] = useState(p.layout);
@@ -182,7 +196,7 @@ function ProfileEditor(props: { profile: Profile; onSaved: (notice: string | und
   };
   const id = (field: string) => `profile-${p.id}-${field}`;
   return (
-    <form class="profile-editor" onSubmit={save} noValidate>
+    <form ref={form} class="profile-editor" onSubmit={save} noValidate>
       <div class="field">
         <label for={id('name')}>Name</label>
         <input id={id('name')} type="text" value={name} aria-invalid={!!nameProblem} onInput={(e) => setName(e.currentTarget.value)} />
@@ -207,7 +221,7 @@ function ProfileEditor(props: { profile: Profile; onSaved: (notice: string | und
       {p.auth === 'pat' ? (
         <div class="field">
           <label for={id('token')}>New personal access token</label>
-          <input id={id('token')} type="password" autocomplete="off" spellcheck={false} value={token} aria-invalid={!!tokenProblem}
+          <input data-renew id={id('token')} type="password" autocomplete="off" spellcheck={false} value={token} aria-invalid={!!tokenProblem}
             aria-describedby={id('token-hint')} onInput={(e) => setToken(e.currentTarget.value)}
           />
           <div class="hint" id={id('token-hint')}>
@@ -220,7 +234,7 @@ function ProfileEditor(props: { profile: Profile; onSaved: (notice: string | und
         </div>
       ) : (
         <p class="hint">
-          To renew this sign-in, <a href="#accounts">sign in with Microsoft</a> again as {p.identity?.displayName ?? 'the same user'} and choose {p.organization}: this
+          To renew this sign-in, <a data-renew href="#accounts">sign in with Microsoft</a> again as {p.identity?.displayName ?? 'the same user'} and choose {p.organization}: this
           profile keeps its settings.
         </p>
       )}

@@ -7,7 +7,7 @@ export function FixButton(props: { error: ReplyError | undefined; class?: string
   const step = nextStepFor(props.error?.code);
   if (!step) return null;
   return (
-    <button type="button" class={props.class ?? 'primary'} onClick={() => openOptions(step[1])}>
+    <button type="button" class={props.class ?? 'primary'} onClick={() => openOptions(step[1], props.error?.profileId)}>
       {step[0]}
     </button>
   );

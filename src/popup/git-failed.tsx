@@ -32,7 +32,7 @@ export function GitFailed(props: { error: ReplyError; task: 'clone' | 'checkout'
       )}
       <div class="actions">
         {fix && (
-          <button type="button" data-main onClick={() => openOptions(fix[1])}>
+          <button type="button" data-main onClick={() => openOptions(fix[1], error.profileId)}>
             {fix[0]}
           </button>
         )}

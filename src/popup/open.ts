@@ -11,8 +11,9 @@ export function openTab(url: string): void {
   void import('../shared/ui/open').then((m) => m.openTab(url));
 }
 
-export function openOptions(section?: OptionsSection): void {
-  void import('../shared/ui/open').then((m) => m.openOptions(section));
+/** `profileId`: with `profiles`, that profile's editor (a refused token names its profile). */
+export function openOptions(section?: OptionsSection, profileId?: string): void {
+  void import('../shared/ui/open').then((m) => m.openOptions(section, profileId));
 }
 
 /** The repository's page in Azure DevOps: the web URL it came with, else one built from the profile. */

@@ -47,6 +47,8 @@ export interface ReplyError {
   message: string;
   /** A page that helps: the tokens page, the organization policy page. */
   helpUrl?: string;
+  /** The profile whose token was refused: Options opens its editor, where the token is replaced. */
+  profileId?: string;
 }
 export type Reply<T = unknown> = { ok: true; data: T } | { ok: false; error: ReplyError };
 

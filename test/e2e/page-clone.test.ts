@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
 import { HostProcess, removeBuilds } from '../integration/host-harness';
-import { gitEnv, launchConnected, privateHome, type Session } from './harness';
+import { ask, gitEnv, launchConnected, privateHome, type Session } from './harness';
 import { clickLink, ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 import { openPopup, textOf, waitForText } from './ui-steps';
 
@@ -317,6 +317,16 @@ describe('Clone to desktop', () => {
         POPOVER,
       );
       expect(link).toEqual({ href: 'https://dev.azure.com/fabrikam/_usersSettings/tokens', text: 'Open the personal access tokens page' });
+      // Its button opens the editor of the page's own profile, where the token is replaced.
+      const popup = await openPopup(session);
+      const { data } = (await ask(popup, { type: 'profiles.list' })) as { data: { profiles: { id: string; organization: string }[] } };
+      await popup.close();
+      const fabrikam = data.profiles.find((p) => p.organization === 'fabrikam')!.id;
+      await page.bringToFront();
+      const opened = session.browser.waitForTarget((t) => t.url().endsWith(`/src/options/index.html#profiles/${fabrikam}`), { timeout: 10_000 });
+      await world.click(POPOVER, 'button', 'Update the token');
+      await (await (await opened).page())!.close();
+      await page.bringToFront();
     } finally {
       pat.revoked = false;
     }

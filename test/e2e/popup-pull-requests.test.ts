@@ -231,7 +231,7 @@ describe('popup: pull requests', () => {
     await options.close();
   });
 
-  it('a revoked token: the tab says so and its button opens the profile in Options, where the token is replaced', async () => {
+  it("a revoked token: the tab says so, and its button opens that profile's editor at its token field, where a new one is saved", async () => {
     const pat = sandbox.store.pats.get(sandbox.pats.fabrikam!)!;
     pat.revoked = true;
     try {
@@ -239,9 +239,24 @@ describe('popup: pull requests', () => {
       await openTab(popup, 'prs');
       const note = await waitForText(popup, '[role="alert"]', 'Could not list your pull requests', 30_000);
       expect(note).toContain('rejected');
-      const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#profiles'), { timeout: 10_000 });
+      const { data } = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
+      // Not the list of profiles: the editor of the one whose token was refused, at its token field.
+      const opened = session.browser.waitForTarget((t) => t.url().endsWith(`/src/options/index.html#profiles/${data.activeId}`), { timeout: 10_000 });
       await popup.locator('::-p-text(Update the token)').click();
-      await opened;
+      const options = (await (await opened).page())!;
+      const field = `#profile-${data.activeId}-token`;
+      await options.waitForFunction((id: string) => document.activeElement?.id === id, { timeout: 10_000 }, field.slice(1));
+      await options.type(field, sandbox.patsByName['ada-fabrikam-only']!);
+      await options.keyboard.press('Enter');
+      await waitForText(options, '#profiles .note.success', 'has its new token, and Azure DevOps accepts it.');
+      await options.close();
+      await popup.close();
+      // The popup lists with the new token at once: the old one is still revoked.
+      const again = await openPopup(session);
+      await openTab(again, 'prs');
+      await again.waitForSelector('#prs-created-heading', { timeout: 30_000 });
+      expect(await again.$('[role="alert"]')).toBeNull();
+      await again.close();
     } finally {
       pat.revoked = false;
     }

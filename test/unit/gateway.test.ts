@@ -255,7 +255,19 @@ describe('errors', () => {
     });
     const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
     const reply = await handle({ type: 'forks.list', repo: { id: 'r9', name: 'Web', project: 'Web' } }, onContoso);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'unauthorized', helpUrl: 'https://dev.azure.com/contoso/_usersSettings/tokens' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unauthorized', helpUrl: 'https://dev.azure.com/contoso/_usersSettings/tokens', profileId: 'c1' } });
+  });
+
+  it("name the profile whose token was refused, and its page's Update the token opens that profile's editor", async () => {
+    const opened: [string, string | undefined][] = [];
+    const { handle, local } = await setup(unauthorized, { openOptions: async (section, profileId) => void opened.push([section, profileId]) });
+    await createProfileStore(local).save(Profile.parse({ id: 'c1', name: 'Contoso', auth: 'pat', host: { kind: 'cloud' }, organization: 'contoso' }), { kind: 'pat', pat: 'contoso-pat-0123456789' });
+    expect(await handle({ type: 'repos.list', profileId: 'c1', refresh: true }, fromPage)).toMatchObject({ ok: false, error: { code: 'unauthorized', profileId: 'c1' } });
+    // A failure that is not the token's names no profile.
+    expect(await handle({ type: 'groups.list', profileId: 'nobody' }, fromPage)).not.toMatchObject({ error: { profileId: expect.anything() } });
+    const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
+    await handle({ type: 'options.open', section: 'profiles' }, onContoso);
+    expect(opened).toEqual([['profiles', 'c1']]);
   });
 });
 

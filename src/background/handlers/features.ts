@@ -1,7 +1,7 @@
 import type { FeatureId, FeatureInfo, FeatureSettings, MissingAnchor } from '../../shared/messages';
 import { FEATURE_SWITCHES, MISSING_ANCHORS } from '../../shared/storage-keys';
 import type { KeyValue } from '../profile-store';
-import type { GatewayDeps, Handlers } from './types';
+import { requestProfile, type GatewayDeps, type Handlers } from './types';
 
 /**
  * The injected features' switches (Options shows them) and the log of page anchors that were not
@@ -63,9 +63,11 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
       await kv.remove([MISSING_ANCHORS.key]);
       return settings(kv);
     }),
-    'options.open': async (req) => {
+    'options.open': async (req, ctx) => {
       if (!deps.openOptions) return { opened: false };
-      await deps.openOptions(req.section);
+      // A page's token is its own organization's profile's: Profiles opens at that profile's editor, where it is replaced.
+      const profile = await requestProfile(deps, undefined, ctx).catch(() => undefined);
+      await deps.openOptions(req.section, profile?.id);
       return { opened: true };
     },
     'features.load': async (_req, ctx) => {

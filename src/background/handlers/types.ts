@@ -11,7 +11,8 @@ export interface GatewayDeps extends AccountDeps {
   version: string;
   local: KeyValue;
   /** Opens the options page at a section (absent where there is no browser, as in unit tests). */
-  openOptions?: (section: OptionsSection) => Promise<void>;
+  /** `profileId`: the profile whose editor `profiles` opens at (other sections ignore it). */
+  openOptions?: (section: OptionsSection, profileId?: string) => Promise<void>;
   /**
    * Sends a message to the content script in one frame of a tab (browser.tabs.sendMessage): how a
    * page without a profile makes REST calls with its own session (src/background/page-session.ts).

@@ -6,17 +6,20 @@ export function openTab(url: string): void {
   void browser.tabs.create({ url });
 }
 
+/** Where in Options: a section (`#companion`), or one profile's editor (`#profiles/ID`, where its token is replaced). */
+export const optionsHash = (section: OptionsSection, profileId?: string) => (section === 'profiles' && profileId ? `profiles/${encodeURIComponent(profileId)}` : section);
+
 /** The options page's address, at a section when given (`…/index.html#companion`). */
-export function optionsUrl(section?: OptionsSection): string {
+export function optionsUrl(section?: OptionsSection, profileId?: string): string {
   const page = browser.runtime.getManifest().options_ui?.page ?? 'src/options/index.html';
-  return browser.runtime.getURL(section ? `${page}#${section}` : page);
+  return browser.runtime.getURL(section ? `${page}#${optionsHash(section, profileId)}` : page);
 }
 
-/** Opens the options page, at a section when given. */
-export function openOptions(section?: OptionsSection): void {
+/** Opens the options page, at a section (or a profile's editor) when given. */
+export function openOptions(section?: OptionsSection, profileId?: string): void {
   if (!section) {
     void browser.runtime.openOptionsPage();
     return;
   }
-  void browser.tabs.create({ url: optionsUrl(section) });
+  void browser.tabs.create({ url: optionsUrl(section, profileId) });
 }
