@@ -116,7 +116,7 @@ export function Options() {
             </h2>
             <div class="account-ways">
               {oauthConfigured && <MicrosoftSignIn onAdded={() => void reload()} onUsePat={usePat} />}
-              <PatForm key={patFor?.at ?? 0} organization={patFor?.organization} onAdded={() => void reload()} />
+              <PatForm key={patFor?.at ?? 0} organization={patFor?.organization} profiles={state?.profiles ?? []} onAdded={() => void reload()} />
               {oauthConfigured === false && (
                 <p class="small muted">
                   Work or school accounts can also sign in with Microsoft once this extension knows an Entra app’s client id:{' '}

@@ -4,6 +4,7 @@ import { SCOPE_LABELS } from '../shared/ado/errors';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
+import { orgBaseUrl, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import {
   COLLECTION_EXAMPLE,
@@ -23,9 +24,11 @@ type Check = { state: 'checking' } | { state: 'ok'; projects: number; repos: num
 /**
  * Adding an account with a personal access token. The token is checked at once (connectionData
  * says whose it is), then used to list projects and repositories so a missing scope shows now,
- * not at the first clone.
+ * not at the first clone. For an organization that has a token profile already, the new token
+ * can replace that profile's (an expired one) instead of making a second profile; not by
+ * default, since a working token it replaced would be gone.
  */
-export function PatForm(props: { organization?: string | undefined; onAdded: () => void }) {
+export function PatForm(props: { organization?: string | undefined; profiles: readonly Profile[]; onAdded: () => void }) {
   const [host, setHost] = useState<'cloud' | 'onprem'>('cloud');
   const [org, setOrg] = useState(props.organization ?? '');
   const [collection, setCollection] = useState('');
@@ -36,6 +39,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
   const [failure, setFailure] = useState<ReplyError>();
   const [added, setAdded] = useState<AddedProfile>();
   const [check, setCheck] = useState<Check>();
+  const [replace, setReplace] = useState(false);
   const tokenInput = useRef<HTMLInputElement>(null);
 
   // Arriving from "use a token instead": the organization is known, the token is what is missing.
@@ -52,6 +56,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
   const hostProblem = host === 'cloud' ? organizationProblem(organization) : collectionUrlProblem(collection);
   const patProblem = pat.trim() === '' ? 'Paste the personal access token.' : /\s/.test(pat.trim()) ? 'A token has no spaces in it.' : undefined;
   const base = hostProblem ? undefined : host === 'cloud' ? `https://dev.azure.com/${encodeURIComponent(organization)}` : normalizeCollectionUrl(collection);
+  const existing = base ? props.profiles.find((p) => p.auth === 'pat' && orgBaseUrl(p).toLowerCase() === base.toLowerCase()) : undefined;
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -82,6 +87,7 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
         pat: pat.trim(),
         ...(host === 'onprem' ? { collectionUrl: collectionOrOrg, organization: collectionName(collectionOrOrg) } : { organization }),
         ...(name.trim() ? { name: name.trim() } : {}),
+        ...(existing && replace ? { profileId: existing.id } : {}),
       });
       // The secret has done its job here; it lives on in the background only.
       setPat('');
@@ -202,9 +208,15 @@ export function PatForm(props: { organization?: string | undefined; onAdded: () 
           {tried ? patProblem : ''}
         </div>
       </div>
+      {existing && (
+        <label class="check">
+          <input type="checkbox" id="pat-replace" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} /> Replace the token of “{existing.name}”,
+          which keeps its settings and reviewer groups, instead of adding a second profile for {organization || collectionName(base!)}
+        </label>
+      )}
       <div class="field">
         <label for="pat-name">Name in this extension (optional)</label>
-        <input id="pat-name" type="text" value={name} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
+        <input id="pat-name" type="text" value={name} disabled={!!existing && replace} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
       </div>
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>

@@ -100,6 +100,24 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
   });
 
+  it('offers to replace the token of the profile an organization has, instead of adding a second one', async () => {
+    await options.$eval('#pat-org', (e) => ((e as HTMLInputElement).value = ''));
+    await options.type('#pat-org', 'fabrikam');
+    const offer = await textOf(options, 'label:has(#pat-replace)');
+    expect(offer).toContain('Replace the token of “fabrikam”');
+    // Not by default: a working token it replaced would be gone.
+    expect(await options.$eval('#pat-replace', (e) => (e as HTMLInputElement).checked)).toBe(false);
+    await options.click('#pat-replace');
+    await fillPat({ org: 'fabrikam', pat: sandbox.pats.fabrikam! });
+    const outcome = await waitForText(options, '[data-testid="pat-added"]', 'Updated the token of “fabrikam”');
+    expect(outcome).toContain('The profile keeps its settings and reviewer groups.');
+    expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
+    // An organization without a profile is not offered one to replace.
+    await options.$eval('#pat-org', (e) => ((e as HTMLInputElement).value = ''));
+    await options.type('#pat-org', 'northwind');
+    expect(await options.$('#pat-replace')).toBeNull();
+  });
+
   it('replaces a revoked token in the profile itself: another user’s is refused, the same user’s keeps the profile', async () => {
     const row = '.profile-list > li[data-profile="fabrikam"]';
     const profiles = async () =>
