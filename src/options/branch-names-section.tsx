@@ -11,11 +11,13 @@ export function BranchNamesSection() {
   const [template, setTemplate] = useState<string>();
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ReplyError>();
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
+    setError(undefined);
     ask({ type: 'settings.branchTemplate' })
       .then((s) => setTemplate(s.template))
       .catch((e: unknown) => setError(toReplyError(e)));
-  }, []);
+  }, [attempt]);
   const problem = template === undefined ? undefined : branchTemplateProblem(template);
   const save = (e: Event) => {
     e.preventDefault();
@@ -57,13 +59,28 @@ export function BranchNamesSection() {
           <button type="submit" id="branch-template-save" disabled={!!problem || template === undefined}>
             Save
           </button>
-          <button type="button" onClick={() => setTemplate(DEFAULT_BRANCH_TEMPLATE)}>
+          <button
+            type="button"
+            disabled={template === undefined}
+            onClick={() => {
+              setTemplate(DEFAULT_BRANCH_TEMPLATE);
+              setSaved(false);
+            }}
+          >
             Default
           </button>
           {saved && <span class="small muted" role="status">Saved.</span>}
         </div>
       </form>
-      {error && <ErrorNote error={error} />}
+      {error && (
+        <ErrorNote error={error} title={template === undefined ? 'Could not read the branch name template' : 'The template was not saved'}>
+          {template === undefined && (
+            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </button>
+          )}
+        </ErrorNote>
+      )}
     </section>
   );
 }

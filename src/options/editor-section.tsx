@@ -15,14 +15,22 @@ const CHOICES: [Editor, string, string][] = [
 export function EditorSection() {
   const [editor, setEditor] = useState<Editor>();
   const [error, setError] = useState<ReplyError>();
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
+    setError(undefined);
     ask({ type: 'settings.editor' })
       .then((s) => setEditor(s.editor))
       .catch((e: unknown) => setError(toReplyError(e)));
-  }, []);
+  }, [attempt]);
   const choose = (next: Editor) => {
+    const before = editor;
     setEditor(next);
-    ask({ type: 'settings.setEditor', editor: next }).catch((e: unknown) => setError(toReplyError(e)));
+    setError(undefined);
+    // Not saved: the choice shown goes back to the one that is.
+    ask({ type: 'settings.setEditor', editor: next }).catch((e: unknown) => {
+      setEditor(before);
+      setError(toReplyError(e));
+    });
   };
   return (
     <section id="editor" aria-labelledby="editor-heading" class="card">
@@ -35,7 +43,15 @@ export function EditorSection() {
           </label>
         ))}
       </fieldset>
-      {error && <ErrorNote error={error} />}
+      {error && (
+        <ErrorNote error={error} title={editor ? 'The editor was not changed' : 'Could not read the editor setting'}>
+          {!editor && (
+            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+              Try again
+            </button>
+          )}
+        </ErrorNote>
+      )}
     </section>
   );
 }

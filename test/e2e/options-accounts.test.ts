@@ -272,6 +272,27 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toHaveLength(4);
   });
 
+  it('saves a branch name template; Default puts the default back, which is not saved until Save', async () => {
+    await options.waitForSelector('#branch-template:not(:disabled)');
+    await options.$eval('#branch-template', (e) => ((e as HTMLInputElement).value = ''));
+    await options.type('#branch-template', 'work/{id}..{title-slug}');
+    expect(await textOf(options, '#branch-names .problem')).not.toBe('');
+    expect(await options.$eval('#branch-template-save', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await options.$eval('#branch-template', (e) => ((e as HTMLInputElement).value = ''));
+    await options.type('#branch-template', 'work/{id}-{title-slug}');
+    await options.click('#branch-template-save');
+    await waitForText(options, '#branch-names [role="status"]', 'Saved.');
+    expect((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'settings.branchTemplate' }))) as unknown).toMatchObject({ data: { template: 'work/{id}-{title-slug}' } });
+
+    await options.click('#branch-names button:not([type="submit"])');
+    expect(await options.$eval('#branch-template', (e) => (e as HTMLInputElement).value)).toBe('users/{alias}/{id}-{title-slug}');
+    // "Saved." is not left beside a value that is not.
+    expect(await options.$('#branch-names [role="status"]')).toBeNull();
+    expect((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'settings.branchTemplate' }))) as unknown).toMatchObject({ data: { template: 'work/{id}-{title-slug}' } });
+    await options.click('#branch-template-save');
+    await waitForText(options, '#branch-names [role="status"]', 'Saved.');
+  });
+
   it('shows the companion section with the install command for this computer when it is missing', async () => {
     const status = await options.waitForSelector('[data-testid="companion-status"]');
     expect(await status!.evaluate((e) => (e as HTMLElement).dataset.state)).toBe('missing');
