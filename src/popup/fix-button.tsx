@@ -12,3 +12,18 @@ export function FixButton(props: { error: ReplyError | undefined; class?: string
     </button>
   );
 }
+
+/** One line for a failure beside what still works (a list kept, a form still usable): what failed, why, and the way on. */
+export function FailedLine(props: { what: string; error: ReplyError; onRetry: () => void }) {
+  return (
+    <p class="small failed-line" role="alert">
+      <span class="problem">
+        {props.what}: {props.error.message}
+      </span>{' '}
+      <FixButton error={props.error} class="link small" />{' '}
+      <button type="button" class="link small" onClick={props.onRetry}>
+        Try again
+      </button>
+    </p>
+  );
+}

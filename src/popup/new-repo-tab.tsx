@@ -8,15 +8,20 @@ import type { Profile } from '../shared/profile';
 import { NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import type { CloneTasks } from './clone-tasks';
+import { FailedLine, FixButton } from './fix-button';
 import { RepoActions } from './repo-actions';
+import { useAnswer } from './use-answer';
 import type { ReposState } from './use-repos';
 
 
+/** The profile's projects: the cached list at once, then a refresh when it is old; a failed refresh keeps the list it had. */
 function useProjects(profileId: string) {
   const [projects, setProjects] = useState<ProjectSummary[]>();
   const [error, setError] = useState<ReplyError>();
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     let live = true;
+    setError(undefined);
     void (async () => {
       try {
         const cached = await ask({ type: 'projects.list', profileId });
@@ -32,18 +37,17 @@ function useProjects(profileId: string) {
     return () => {
       live = false;
     };
-  }, [profileId]);
-  return { projects, error };
+  }, [profileId, asked]);
+  return { projects, error, retry: () => setAsked((n) => n + 1) };
 }
 
 export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: CloneTasks; onNewPullRequest: Parameters<typeof RepoActions>[0]['onNewPullRequest'] }) {
   const { profile } = props;
-  const { projects, error: projectsError } = useProjects(profile.id);
+  const { projects, error: projectsError, retry: retryProjects } = useProjects(profile.id);
   const [projectId, setProjectId] = useState(() => localStorage.getItem(NEW_REPO_PROJECT.key(profile.id)) ?? '');
   const [name, setName] = useState('');
   const [readme, setReadme] = useState(true);
   const [gitignore, setGitignore] = useState('');
-  const [templates, setTemplates] = useState<GitignoreTemplatesAnswer>();
   const [license, setLicense] = useState('');
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [holder, setHolder] = useState(profile.identity?.displayName ?? '');
@@ -54,17 +58,11 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   const [created, setCreated] = useState<CreatedRepo>();
 
   const project = projects?.find((p) => p.id === projectId) ?? projects?.[0];
-  useEffect(() => {
-    if (!project) return;
-    let live = true;
-    setTemplates(undefined);
-    ask({ type: 'repos.gitignoreTemplates', profileId: profile.id, project: project.name })
-      .then((t) => live && setTemplates(t))
-      .catch(() => live && setTemplates({ names: [], builtIn: true }));
-    return () => {
-      live = false;
-    };
-  }, [project?.id]);
+  const gitignores = useAnswer(
+    (): Promise<GitignoreTemplatesAnswer | undefined> => (project ? ask({ type: 'repos.gitignoreTemplates', profileId: profile.id, project: project.name }) : Promise.resolve(undefined)),
+    [project?.id],
+  );
+  const templates = gitignores.data;
 
   const info = LICENSES.find((l) => l.id === license);
   // An empty repository of that name (a create cut off before its first commit) is finished, not refused.
@@ -141,9 +139,19 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     );
   }
 
-  if (projectsError) return <ErrorNote error={projectsError} title="Could not list the projects" />;
+  if (projectsError && !projects) {
+    return (
+      <ErrorNote error={projectsError} title="Could not list the projects">
+        <FixButton error={projectsError} />
+        <button type="button" onClick={retryProjects}>
+          Try again
+        </button>
+      </ErrorNote>
+    );
+  }
   return (
     <form class="new-repo" onSubmit={submit} noValidate aria-busy={!projects}>
+      {projectsError && <FailedLine what="Could not refresh the projects" error={projectsError} onRetry={retryProjects} />}
       <div class="field">
         <label for="new-repo-project">Project</label>
         <select id="new-repo-project" value={project?.id ?? ''} disabled={!projects} onChange={(e) => setProjectId(e.currentTarget.value)}>
@@ -199,6 +207,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
           </select>
         </div>
       </div>
+      {gitignores.error && <FailedLine what="Could not list the .gitignore templates" error={gitignores.error} onRetry={gitignores.retry} />}
       {templates?.builtIn && templates.names.length > 0 && (
         <p class="small muted">Azure DevOps' template list needs a broader token, so this extension's own templates are offered.</p>
       )}

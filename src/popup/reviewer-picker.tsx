@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import type { Person, ReplyError, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
+import type { Person, ReplyError, ReviewerSuggestions } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
 import { PeoplePicker } from '../shared/ui/people-picker';
+import { FailedLine } from './fix-button';
+import { useAnswer } from './use-answer';
 
 /**
  * Reviewers for a new pull request: found by name, added a whole reviewer group at a time, or
@@ -17,21 +19,13 @@ export function ReviewerPicker(props: {
   value: Person[];
   onChange: (people: Person[]) => void;
 }) {
-  const [groups, setGroups] = useState<ReviewerGroup[]>([]);
   const [suggested, setSuggested] = useState<ReviewerSuggestions>();
   const [suggestError, setSuggestError] = useState<ReplyError>();
   const chosen = new Set(props.value.map((p) => p.id));
   const add = (people: Person[]) => props.onChange([...props.value, ...people.filter((p) => !chosen.has(p.id))]);
 
-  useEffect(() => {
-    let live = true;
-    ask({ type: 'groups.list', profileId: props.profileId, project: props.project })
-      .then((a) => live && setGroups(a.groups))
-      .catch(() => live && setGroups([]));
-    return () => {
-      live = false;
-    };
-  }, [props.profileId, props.project]);
+  const listed = useAnswer(() => ask({ type: 'groups.list', profileId: props.profileId, project: props.project }), [props.profileId, props.project]);
+  const groups = listed.data?.groups ?? [];
 
   useEffect(() => {
     setSuggested(undefined);
@@ -85,6 +79,7 @@ export function ReviewerPicker(props: {
           </select>
         )}
       </div>
+      {listed.error && <FailedLine what="Could not read your reviewer groups" error={listed.error} onRetry={listed.retry} />}
       <div class="suggestions" aria-live="polite">
         {!props.source || !props.target || props.source === props.target ? null : suggestError ? (
           <p class="small muted" title={suggestError.message}>

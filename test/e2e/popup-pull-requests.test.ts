@@ -231,6 +231,26 @@ describe('popup: pull requests', () => {
     await options.close();
   });
 
+  it('says when the reviewer groups cannot be read, rather than offering none, and Try again reads them', async () => {
+    const kept = (await helper.evaluate(() => chrome.storage.local.get('reviewerGroups'))) as { reviewerGroups?: unknown };
+    const store = (groups: unknown) => helper.evaluate((g) => chrome.storage.local.set({ reviewerGroups: g }), groups);
+    // A stored group the list cannot read (no project): the read fails.
+    await store([{ id: 'unreadable', profileId: profiles.fabrikam!.id, project: null, name: 'Unreadable', members: [] }]);
+    const popup = await openPopup(session);
+    try {
+      await openTab(popup, 'new-pr');
+      await chooseRepo(popup, 'Platform');
+      await waitForText(popup, '.reviewers .failed-line', 'Could not read your reviewer groups', 30_000);
+      await store([{ id: 'web', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Web', members: [{ id: userId('grace'), displayName: 'Grace Hopper' }] }]);
+      await popup.$$eval('.reviewers .failed-line button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+      expect(await waitForOption(popup, 'select[aria-label="Add a reviewer group"]')).toEqual(['web']);
+      expect(await popup.$('.reviewers .failed-line')).toBeNull();
+    } finally {
+      await store(kept.reviewerGroups ?? []);
+    }
+    await popup.close();
+  });
+
   it("a revoked token: the tab says so, and its button opens that profile's editor at its token field, where a new one is saved", async () => {
     const pat = sandbox.store.pats.get(sandbox.pats.fabrikam!)!;
     pat.revoked = true;

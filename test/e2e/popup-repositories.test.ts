@@ -72,6 +72,9 @@ const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put', key: strin
 
 const git = async (args: string[], env?: NodeJS.ProcessEnv) => (await promisify(execFile)('git', args, { env, timeout: 30_000 })).stdout;
 
+/** Presses the Try again button within `within`. */
+const retry = (popup: Page, within: string) => popup.$$eval(`${within} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+
 /** The full lists drawn: not the first frame's snapshot of the last list's first rows. */
 const waitForList = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
 
@@ -262,6 +265,46 @@ describe('popup: repositories', () => {
 });
 
 describe('popup: new repository', () => {
+  it('says when the projects or the .gitignore templates cannot be listed, with Try again; a failed refresh keeps the projects it had', async () => {
+    const key = `cache:${profiles.fabrikam!.id}:projects`;
+    const projectsFail = () => sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/_apis/projects$' }, status: 503 });
+    const templatesFail = () => sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/templates$' }, status: 503 });
+    // No list yet, and Azure DevOps fails.
+    await cachedList(helper, 'put', key, null);
+    projectsFail();
+    templatesFail();
+    let popup = await openPopup(session);
+    await popup.locator('#tab-new-repo').click();
+    await waitForText(popup, '#panel-new-repo [role="alert"]', 'Could not list the projects', 30_000);
+    sandbox.services.faults.clear();
+    templatesFail();
+    await retry(popup, '#panel-new-repo [role="alert"]');
+    await waitForOption(popup, '#new-repo-project');
+    // The template list failed: said so, rather than a .gitignore list of only "None".
+    const line = await waitForText(popup, '.new-repo .failed-line', 'Could not list the .gitignore templates', 30_000);
+    expect(line).toContain('503');
+    expect(await popup.$$eval('#new-repo-gitignore option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['']);
+    sandbox.services.faults.clear();
+    await retry(popup, '.new-repo .failed-line');
+    await waitForOption(popup, '#new-repo-gitignore');
+    expect(await popup.$('.new-repo .failed-line')).toBeNull();
+    await popup.close();
+
+    // An old list, and its refresh fails: the list stays, with the reason and Try again.
+    await cachedList(helper, 'put', key, { ...((await cachedList(helper, 'get', key)) as object), fetchedAt: 0 });
+    projectsFail();
+    popup = await openPopup(session);
+    await popup.locator('#tab-new-repo').click();
+    await waitForText(popup, '.new-repo .failed-line', 'Could not refresh the projects', 30_000);
+    expect((await waitForOption(popup, '#new-repo-project')).length).toBeGreaterThan(1);
+    sandbox.services.faults.clear();
+    await retry(popup, '.new-repo .failed-line');
+    // Read again from Azure DevOps, and said no more.
+    await expect.poll(async () => ((await cachedList(helper, 'get', key)) as { fetchedAt: number }).fetchedAt, { timeout: 30_000 }).toBeGreaterThan(Date.now() - 30_000);
+    expect(await popup.$('.new-repo .failed-line')).toBeNull();
+    await popup.close();
+  });
+
   it('checks the name as it is typed', async () => {
     const popup = await openPopup(session);
     await popup.locator('#tab-new-repo').click();

@@ -201,6 +201,10 @@ describe('repos.gitignoreTemplates and repos.branches', () => {
     expect(reply.data.builtIn).toBe(true);
     expect(reply.data.names).toContain('VisualStudio');
     expect(reply.data.names).toContain('Node');
+
+    // A server that fails is not a token that cannot read the list: the failure is said.
+    const down = await setup(on('GET', /templates$/, () => failure(503, 'The service is temporarily unavailable.')));
+    expect((await down.send({ type: 'repos.gitignoreTemplates', project: 'Platform' })).ok).toBe(false);
   });
 
   it('lists branches by short name with the default branch', async () => {

@@ -20,8 +20,9 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         const names = await client(p).gitignoreTemplates(req.project);
         if (names.length > 0) return { names: names.toSorted((a, b) => a.localeCompare(b)), builtIn: false };
       } catch (e) {
-        // The list needs OAuth or a full-scope token; without it the built-in templates serve.
-        if (!isAdoError(e)) throw e;
+        // The list needs OAuth or a full-scope token; without it the built-in templates serve. A server
+        // that failed or could not be reached is said as such (the popup offers Try again).
+        if (!isAdoError(e) || e.kind === 'server' || e.kind === 'network' || e.kind === 'rateLimited') throw e;
       }
       return { names: GITIGNORE_FALLBACK.map((t) => t.name), builtIn: true };
     },
