@@ -244,8 +244,13 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
         </div>
       </div>
       {failure && <ErrorNote error={failure} title="The repository was not created" />}
+      {projects?.length === 0 && (
+        <p class="note info small" role="status">
+          This organization has no project you can create repositories in.
+        </p>
+      )}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy || !projects}>
+        <button type="submit" class="primary" disabled={busy || !project}>
           {busy ? 'Creating…' : 'Create repository'}
         </button>
       </div>

@@ -362,4 +362,19 @@ describe('popup: new repository', () => {
     await popup.waitForSelector('#repo-list [data-repo="made-in-the-popup"]', { timeout: 20_000 });
     await popup.close();
   });
+
+  it('in an organization with no project, says so and offers no Create', async () => {
+    const ada = sandbox.store.user('ada')!.id;
+    sandbox.store.addOrganization({ name: 'tailspin', hosting: 'cloud', oauthAllowed: true, maxApiVersion: 7.1, memberIds: [ada] });
+    const tailspin = await addPatProfile(helper, 'tailspin', sandbox.pats.fabrikam!);
+    const popup = await openPopup(session);
+    await popup.waitForFunction((id: string) => [...document.querySelectorAll('#profile-switcher option')].some((o) => (o as HTMLOptionElement).value === id), {}, tailspin.id);
+    await popup.select('#profile-switcher', tailspin.id);
+    await popup.locator('#tab-new-repo').click();
+    await waitForText(popup, '.new-repo [role="status"]', 'This organization has no project you can create repositories in.', 30_000);
+    await popup.type('#new-repo-name', 'nowhere-to-go');
+    expect(await popup.$eval('.new-repo button[type="submit"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await popup.select('#profile-switcher', profiles.fabrikam!.id);
+    await popup.close();
+  });
 });
