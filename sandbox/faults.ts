@@ -12,7 +12,7 @@ export const faultSchema = z
       .strict()
       .default({}),
     latencyMs: z.number().int().min(0).max(120_000).optional(),
-    status: z.union([z.literal(429), z.literal(500), z.literal(503)]).optional(),
+    status: z.union([z.literal(403), z.literal(429), z.literal(500), z.literal(503)]).optional(),
     retryAfter: z.number().int().min(0).max(3600).optional(),
     drop: z.literal(true).optional(),
     times: z.number().int().min(1).optional(),

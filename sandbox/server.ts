@@ -268,6 +268,8 @@ function faultError(f: Fault): AzdoError {
       headers,
     );
   }
+  // A refusal only part of the organization gives (one project's permissions, a scope one area needs).
+  if (f.status === 403) return azdoErrors.forbidden('Access Denied: you do not have permission for the operation you are attempting.');
   if (f.status === 503) {
     return new AzdoError(503, 'The service is temporarily unavailable. Please try again later.', 'ServiceUnavailableException', 'Microsoft.VisualStudio.Services.WebApi.ServiceUnavailableException, Microsoft.VisualStudio.Services.WebApi', headers);
   }

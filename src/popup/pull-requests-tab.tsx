@@ -1,5 +1,6 @@
 import { ask } from '../shared/ask';
 import type { PullRequestSummary } from '../shared/messages';
+import { nextStepFor } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
@@ -40,6 +41,12 @@ export function PullRequestsTab(props: { profile: Profile }) {
       {mine && mine.failed.length > 0 && (
         <div class="note warning small" role="status">
           Not included: {mine.failed.map((f) => `${f.project} (${f.message})`).join('; ')}
+          <div class="actions">
+            <FixButton error={mine.failed.find((f) => nextStepFor(f.code))} class="small" />
+            <button type="button" class="small" onClick={retry}>
+              Try again
+            </button>
+          </div>
         </div>
       )}
     </div>

@@ -226,8 +226,8 @@ export interface PullRequestSummary {
 export interface MyPullRequests {
   created: PullRequestSummary[];
   reviewing: PullRequestSummary[];
-  /** Projects whose pull requests could not be read, with the reason. */
-  failed: { project: string; message: string }[];
+  /** Projects whose pull requests could not be read, with the reason (its `code` names a next step, see next-step.ts). */
+  failed: { project: string; code: string; message: string }[];
 }
 
 export interface Person {

@@ -131,6 +131,23 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('names a project whose pull requests could not be read, with Try again and the Options button that fixes a refusal', async () => {
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/Mobile/_apis/git/pullrequests$' }, status: 403 });
+    const popup = await openPopup(session);
+    const note = '.prs-tab .note.warning';
+    try {
+      await openTab(popup, 'prs');
+      await waitForText(popup, note, 'Not included: Mobile (', 30_000);
+      expect(await popup.$$eval(`${note} button`, (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await popup.$$eval(`${note} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await popup.waitForFunction((sel: string) => !document.querySelector(sel), { timeout: 30_000 }, note);
+    expect(await titles(popup, 'prs-created')).toEqual(sandboxPullRequests('fabrikam').created);
+    await popup.close();
+  });
+
   it('keeps reviewer groups made on the options page', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });

@@ -48,6 +48,10 @@ describe('faults on demand', () => {
     expect((await sandbox.fetch(PROJECTS, { headers: auth })).status).toBe(200);
     await addFault({ match: { pathRegex: 'projects' }, status: 500, times: 1 });
     expect((await sandbox.fetch(PROJECTS, { headers: auth })).status).toBe(500);
+    await addFault({ match: { pathRegex: 'projects' }, status: 403, times: 1 });
+    const refused = await sandbox.fetch(PROJECTS, { headers: auth });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/^Access Denied/);
   });
 
   it('drops the connection', async () => {

@@ -226,7 +226,7 @@ describe('prs.mine', () => {
     );
     const mobile = on('GET', /^\/fabrikam\/Mobile\/_apis\/git\/pullrequests$/, () => failure(404, 'TF200016: The project does not exist.'));
     const { send, seen } = await setup(projects, prs, mobile);
-    const reply = await send<{ created: { title: string; isDraft: boolean; webUrl: string }[]; reviewing: { title: string; reviewers: unknown[] }[]; failed: { project: string }[] }>({ type: 'prs.mine' });
+    const reply = await send<{ created: { title: string; isDraft: boolean; webUrl: string }[]; reviewing: { title: string; reviewers: unknown[] }[]; failed: { project: string; code: string }[] }>({ type: 'prs.mine' });
     expect(reply.data.created.map((p) => [p.title, p.isDraft])).toEqual([
       ['Mine, newer', true],
       ['Mine, older', false],
@@ -234,7 +234,8 @@ describe('prs.mine', () => {
     expect(reply.data.created[0]!.webUrl).toBe('https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/3');
     expect(reply.data.reviewing.map((p) => p.title)).toEqual(['For review']);
     expect(reply.data.reviewing[0]!.reviewers).toEqual([{ id: 'g1', displayName: 'Grace Hopper', vote: 10, isRequired: false, isGroup: false }]);
-    expect(reply.data.failed.map((f) => f.project)).toEqual(['Mobile']);
+    // With its code, for the popup's Options button when the failure has a next step.
+    expect(reply.data.failed.map((f) => [f.project, f.code])).toEqual([['Mobile', 'notFound']]);
     const asked = seen.filter((s) => s.path.endsWith('/pullrequests'));
     expect(asked.every((s) => s.query['searchCriteria.status'] === 'active')).toBe(true);
     expect(asked.filter((s) => s.query['searchCriteria.reviewerId'] === 'me')).toHaveLength(2);

@@ -54,7 +54,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       const api = client(p);
       // Pull requests are listed per project; the project list is usually cached already.
       const projects = (await listing('projects', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
-      const failed: { project: string; message: string; error: unknown }[] = [];
+      const failed: { project: string; code: string; message: string; error: unknown }[] = [];
       const lists = await Promise.all(
         projects.map(async (project) => {
           const scope = { project: project.name };
@@ -66,7 +66,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
             ]);
             return { created: created.map((pr) => summarize(pr, orgBaseUrl(p), project.name)), reviewing: reviewing.map((pr) => summarize(pr, orgBaseUrl(p), project.name)) };
           } catch (e) {
-            failed.push({ project: project.name, message: toReplyError(e, p).message, error: e });
+            failed.push({ project: project.name, ...toReplyError(e, p), error: e });
             return { created: [], reviewing: [] };
           }
         }),
@@ -76,7 +76,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       return {
         created: lists.flatMap((l) => l.created).toSorted(newestFirst),
         reviewing: lists.flatMap((l) => l.reviewing).toSorted(newestFirst),
-        failed: failed.map(({ project, message }) => ({ project, message })),
+        failed: failed.map(({ project, code, message }) => ({ project, code, message })),
       };
     },
 
