@@ -34,6 +34,16 @@ export function boardTasks(): Promise<CloneTaskView[]> {
   return asking;
 }
 
+/**
+ * Asks the background to cancel a clone or checkout. Landed, the task ends as cancelled and its own
+ * answer says so; the answer here is why it did not land (git was finishing, or the ask failed).
+ */
+export const cancelTask = (taskId: string): Promise<string | undefined> =>
+  ask({ type: 'clone.cancel', taskId }).then(
+    (a) => (a.cancelled ? undefined : 'It could not be cancelled: git was finishing.'),
+    (e: unknown) => `It could not be cancelled: ${toReplyError(e).message}`,
+  );
+
 /** Takes a finished task off the background's board: the next popup does not show it again. */
 export const forgetTask = (taskId: string) => void ask({ type: 'clone.forget', taskId }).catch(() => undefined);
 
@@ -113,11 +123,7 @@ export function useCloneTasks() {
     if (task?.state !== 'running' || task.cancelling) return;
     const { taskId } = task;
     update(repoId, taskId, { cancelling: true, cancelFailed: undefined });
-    // Landed: the clone ends as cancelled, and its answer says so. Not landed: it was finishing.
-    const said = await ask({ type: 'clone.cancel', taskId }).then(
-      (a) => (a.cancelled ? undefined : 'It could not be cancelled: git was finishing.'),
-      (e: unknown) => `It could not be cancelled: ${toReplyError(e).message}`,
-    );
+    const said = await cancelTask(taskId);
     if (said) update(repoId, taskId, { cancelling: false, cancelFailed: said });
   }
 

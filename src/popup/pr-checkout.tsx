@@ -2,12 +2,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { boardTasks, checkoutOutcome, forgetTask as forget } from './clone-tasks';
+import { useFocusOnChange } from '../shared/ui/focus';
+import { boardTasks, cancelTask, checkoutOutcome, forgetTask as forget } from './clone-tasks';
 import { GitFailed } from './git-failed';
 
 type State =
-  | { kind: 'idle' }
-  | { kind: 'running'; taskId: string; percent: number; phase?: string | undefined }
+  | { kind: 'idle'; cancelled?: true }
+  | { kind: 'running'; taskId: string; percent: number; phase?: string | undefined; cancelling?: boolean; cancelFailed?: string | undefined }
   | { kind: 'done'; result: PullRequestCheckout }
   | { kind: 'dirty'; message: string; mode: 'branch' | 'merge' }
   | { kind: 'failed'; taskId: string; error: ReplyError; mode: 'branch' | 'merge'; worktree: boolean };
@@ -32,7 +33,8 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
       if (outcome.kind === 'done') return setState({ kind: 'done', result: outcome.result });
       const { error } = outcome;
       if (error.code === 'companion.WORKTREE_DIRTY') setState({ kind: 'dirty', message: error.message.replace(/;.*$/, ''), mode });
-      else if (error.code === 'companion.CANCELLED' || error.code === 'TASK_GONE') setState({ kind: 'idle' });
+      else if (error.code === 'companion.CANCELLED') setState({ kind: 'idle', cancelled: true });
+      else if (error.code === 'TASK_GONE') setState({ kind: 'idle' });
       else setState({ kind: 'failed', taskId, error, mode, worktree });
     });
   };
@@ -51,6 +53,15 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
       follow(last.taskId, mode, worktree, (onProgress) => askWithProgress({ type: 'pullRequest.follow', taskId: last.taskId }, onProgress));
     });
   }, []);
+  /** This running checkout's state changed by `patch`; a checkout ended or started again meanwhile is left alone. */
+  const patchRunning = (taskId: string, patch: Partial<Extract<State, { kind: 'running' }>>) =>
+    setState((s) => (s.kind === 'running' && s.taskId === taskId ? { ...s, ...patch } : s));
+  const cancel = async (running: Extract<State, { kind: 'running' }>) => {
+    if (running.cancelling) return;
+    patchRunning(running.taskId, { cancelling: true, cancelFailed: undefined });
+    const said = await cancelTask(running.taskId);
+    if (said) patchRunning(running.taskId, { cancelling: false, cancelFailed: said });
+  };
   const dismiss = () => {
     // Off the board too, or the next popup would show it again.
     if (state.kind === 'failed') forget(state.taskId);
@@ -60,13 +71,20 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
     forget(failed.taskId);
     run(failed.mode, failed.worktree);
   };
+  // Check out → Cancel → how it ended, or Dismiss → Check out: the focus follows the row's next step.
+  const box = useFocusOnChange<HTMLSpanElement>(state.kind);
   const open = (path: string, target: 'folder' | 'editor') => {
     setProblem(undefined);
     ask({ type: 'local.open', path, target }).catch((e: unknown) => setProblem(toReplyError(e)));
   };
 
   return (
-    <span class="pr-checkout" data-pr-checkout={pr.id}>
+    <span class="pr-checkout" data-pr-checkout={pr.id} ref={box}>
+      {state.kind === 'idle' && state.cancelled && (
+        <p class="small muted" role="status">
+          Checkout cancelled.
+        </p>
+      )}
       {state.kind === 'idle' && (
         <div class="actions">
           <button type="button" class="small" onClick={() => run('branch')} title={`Check out ${pr.sourceBranch} locally`}>
@@ -84,10 +102,15 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
               <div style={{ width: `${state.percent}%` }} />
             </div>
           </div>
-          <button type="button" class="small" onClick={() => void ask({ type: 'clone.cancel', taskId: state.taskId }).catch(() => undefined)}>
-            Cancel
+          <button type="button" class="small" aria-disabled={state.cancelling} onClick={() => void cancel(state)}>
+            {state.cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         </div>
+      )}
+      {state.kind === 'running' && state.cancelFailed && (
+        <p class="small muted" role="status">
+          {state.cancelFailed}
+        </p>
       )}
       {state.kind === 'done' && (
         <>
@@ -111,6 +134,9 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
           {state.message}: nothing was touched.{' '}
           <button type="button" class="small" onClick={() => run(state.mode, true)}>
             Check out into a new worktree
+          </button>{' '}
+          <button type="button" class="small" onClick={dismiss}>
+            Dismiss
           </button>
         </div>
       )}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ask, launchConnected, privateHome, type Session } from './harness';
 import { clickLink, ContentWorld, screenshot, signedInPage } from './page-helpers';
-import { openPopup } from './ui-steps';
+import { openPopup, waitForText } from './ui-steps';
 
 /**
  * Starting work from Azure DevOps with the real companion: a pull request checked out from its
@@ -249,9 +249,15 @@ describe('Check out a pull request from the popup', () => {
     await popup.waitForSelector(`${row} .pr-checkout button`, { timeout: 30_000 });
     await popup.locator(`${row} .pr-checkout button[title^="The merge preview"]`).click();
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('nothing was touched'), { timeout: 60_000 }, row);
+    // Dismiss goes back to the row's actions, with the focus on the first.
+    await press(popup, `${row} .pr-checkout .note`, 'Dismiss');
+    await popup.waitForSelector(`${row} .pr-checkout button[title^="The merge preview"]`);
+    expect(await popup.evaluate(() => document.activeElement?.getAttribute('title'))).toMatch(/^Check out /);
+    await popup.locator(`${row} .pr-checkout button[title^="The merge preview"]`).click();
+    await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('nothing was touched'), { timeout: 60_000 }, row);
     // A server error first: the failure offers Try again, which runs the same checkout (into a worktree).
     sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, status: 500, times: 1 });
-    await popup.locator(`${row} .pr-checkout .note button`).click();
+    await press(popup, `${row} .pr-checkout .note`, 'Check out into a new worktree');
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('The checkout did not finish'), { timeout: 60_000 }, row);
     // Said as the page panels say it: the cause, and git's own line under Details.
     expect(await popup.$eval(`${row} [data-testid="checkout-failed"]`, (el) => el.textContent)).toContain('Azure DevOps had a problem on its side.');
@@ -286,7 +292,38 @@ describe('Check out a pull request from the popup', () => {
     expect(await popup.$eval(row, (li) => li.textContent)).not.toContain('Checked out');
     await popup.close();
   }, 120_000);
+
+  it('cancels a checkout: Cancelling… at once, then says it was cancelled and offers the checkout again', async () => {
+    const id = prId('Add a retry policy');
+    const popup = await openPopup(session);
+    await popup.locator('#tab-prs').click();
+    const row = `#prs-reviewing li[data-pr="${id}"]`;
+    await popup.waitForSelector(`${row} .pr-checkout button[title^="Check out "]`, { timeout: 30_000 });
+    await popup.locator(`${row} .pr-checkout button[title^="Check out "]`).click();
+    await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('nothing was touched'), { timeout: 60_000 }, row);
+    // git waits on the server long enough to be cancelled.
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/Platform/info/refs' }, latencyMs: 8000, times: 1 });
+    await press(popup, `${row} .pr-checkout .note`, 'Check out into a new worktree');
+    await popup.waitForSelector(`${row} .pr-checkout [role="progressbar"]`, { timeout: 30_000 });
+    // Watched from before the press: the cancel may land quickly.
+    const cancelling = popup.waitForFunction((r: string) => document.querySelector(`${r} .pr-checkout button`)?.textContent === 'Cancelling…', { polling: 'mutation', timeout: 30_000 }, row);
+    await press(popup, `${row} .pr-checkout`, 'Cancel');
+    await cancelling;
+    await waitForText(popup, `${row} .pr-checkout [role="status"]`, 'Checkout cancelled.', 30_000);
+    expect(await popup.$(`${row} .pr-checkout button[title^="Check out "]`)).not.toBeNull();
+    sandbox.services.faults.clear();
+    await popup.close();
+  }, 90_000);
 });
+
+/** Clicks, as a person does (the focus moves to it), the button inside `scope` whose words are `text`. */
+async function press(popup: Page, scope: string, text: string): Promise<void> {
+  const buttons = await popup.$$(`${scope} button`);
+  for (const b of buttons) {
+    if ((await b.evaluate((e) => e.textContent)) === text) return b.click();
+  }
+  throw new Error(`no button “${text}” in ${scope}`);
+}
 
 /** Where a stand-in editor writes its arguments. */
 const argsFile = (editor = 'code') => join(bin, `${editor}-args.txt`);
