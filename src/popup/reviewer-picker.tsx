@@ -6,6 +6,8 @@ import { PeoplePicker } from '../shared/ui/people-picker';
 import { FailedLine } from './fix-button';
 import { useAnswer } from './use-answer';
 
+const SEARCH = 'pr-reviewer-search';
+
 /**
  * Reviewers for a new pull request: found by name, added a whole reviewer group at a time, or
  * taken from suggestions (who recently changed the files this pull request changes).
@@ -23,6 +25,13 @@ export function ReviewerPicker(props: {
   const [suggestError, setSuggestError] = useState<ReplyError>();
   const chosen = new Set(props.value.map((p) => p.id));
   const add = (people: Person[]) => props.onChange([...props.value, ...people.filter((p) => !chosen.has(p.id))]);
+  /** Removes a chosen reviewer; the focus moves first (so it never falls to the page) to the next chip's ×, else the previous one's, else the search field. */
+  const remove = (person: Person, button: HTMLElement) => {
+    const chip = button.closest('li');
+    const to = (chip?.nextElementSibling ?? chip?.previousElementSibling)?.querySelector('button') ?? document.getElementById(SEARCH);
+    to?.focus();
+    props.onChange(props.value.filter((v) => v.id !== person.id));
+  };
 
   const listed = useAnswer(() => ask({ type: 'groups.list', profileId: props.profileId, project: props.project }), [props.profileId, props.project]);
   const groups = listed.data?.groups ?? [];
@@ -49,7 +58,7 @@ export function ReviewerPicker(props: {
           {props.value.map((p) => (
             <li class="chip" key={p.id} data-reviewer={p.displayName}>
               {p.displayName}
-              <button type="button" aria-label={`Remove ${p.displayName}`} onClick={() => props.onChange(props.value.filter((v) => v.id !== p.id))}>
+              <button type="button" aria-label={`Remove ${p.displayName}`} onClick={(e) => remove(p, e.currentTarget)}>
                 ×
               </button>
             </li>
@@ -58,7 +67,7 @@ export function ReviewerPicker(props: {
       )}
       <div class="row">
         <div class="grow">
-          <PeoplePicker id="pr-reviewer-search" label="Add a reviewer" profileId={props.profileId} exclude={[...chosen]} onPick={(p) => add([p])} />
+          <PeoplePicker id={SEARCH} label="Add a reviewer" profileId={props.profileId} exclude={[...chosen]} onPick={(p) => add([p])} />
         </div>
         {groups.length > 0 && (
           <select

@@ -230,6 +230,27 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('moves the focus, when a chosen reviewer is removed, to the next reviewer, else the previous one, else the search field', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await pickPerson(popup, '#pr-reviewer-search', 'grace', 'Grace Hopper');
+    await pickPerson(popup, '#pr-reviewer-search', 'alan', 'Alan Turing');
+    await pickPerson(popup, '#pr-reviewer-search', 'barbara', 'Barbara Liskov');
+    await popup.waitForFunction(() => document.querySelectorAll('.reviewers .chip').length === 3);
+    /** Removes the focused chip by keyboard; answers where the focus is then. */
+    const removeFocused = async (left: number) => {
+      await popup.keyboard.press('Enter');
+      await popup.waitForFunction((n: number) => document.querySelectorAll('.reviewers .chip').length === n, {}, left);
+      return popup.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id);
+    };
+    await popup.focus('.reviewers .chip[data-reviewer="Alan Turing"] button');
+    expect(await removeFocused(2)).toBe('Remove Barbara Liskov');
+    expect(await removeFocused(1)).toBe('Remove Grace Hopper');
+    expect(await removeFocused(0)).toBe('pr-reviewer-search');
+    await popup.close();
+  });
+
   it('removes a reviewer group only once confirmed, and Keep leaves it', async () => {
     const options = await session.openExtensionPage('options');
     const row = '.group-list li[data-group="Web reviewers"]';
