@@ -140,7 +140,16 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
     const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
     const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-    const problem = h('div', { class: 'adoc-bad', role: 'alert' }, failed ? `Nothing was created: ${failed}` : '');
+    const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `Nothing was created: ${failed}` : '');
+    /** Marks the field the problem is about (none: the form is fine) and takes the focus there. */
+    const blame = (field: HTMLElement | undefined) => {
+      for (const f of [search, branch, base]) {
+        f.setAttribute('aria-invalid', String(f === field));
+        if (f === field) f.setAttribute('aria-describedby', problem.id);
+        else f.removeAttribute('aria-describedby');
+      }
+      field?.focus();
+    };
     const chosen = () => ordered.find((r) => r.id === select.value);
     const showBase = () => (base.value = chosen() && 'defaultBranch' in chosen()! ? ((chosen() as Repo).defaultBranch ?? '') : '');
     if (draft && ordered.some((r) => r.id === draft.repoId)) select.value = draft.repoId;
@@ -167,11 +176,18 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     };
     for (const field of [select, branch, base, active]) field.addEventListener('change', keep, { signal });
     for (const field of [branch, base]) field.addEventListener('input', keep, { signal });
+    if (failed) blame(branch);
     const go = button('Create branch', () => {
       const repo = chosen();
       const name = branch.value.trim();
-      const why = !repo ? 'Choose a repository.' : gitBranchNameProblem(name) ?? (base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined);
+      const checks: [string | undefined, HTMLElement][] = [
+        [repo ? undefined : 'Choose a repository.', search],
+        [gitBranchNameProblem(name), branch],
+        [base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined, base],
+      ];
+      const [why, field] = checks.find(([w]) => w) ?? [];
       problem.textContent = why ?? '';
+      blame(field);
       if (why || !repo) return;
       start(plan, { id: repo.id, name: repo.name, project: repo.project }, { repoId: repo.id, branch: name, base: base.value.trim(), setActive: active.checked }, companion);
     }, signal, { primary: true });
@@ -265,7 +281,11 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
         return form(state);
       case 'creating':
         // Holds the focus Create branch had, so what comes next (the result, or the form again) gets it.
-        return [title('Start work'), h('p', { class: 'adoc-muted', role: 'status', tabindex: -1, 'data-focus': true }, 'Creating the branch and linking it…')];
+        return [
+          title('Start work'),
+          h('p', { class: 'adoc-muted', role: 'status', tabindex: -1, 'data-focus': true }, 'Creating the branch and linking it… This goes on if you close the panel.'),
+          actions(button('Close', () => panel.close(), signal)),
+        ];
       case 'created':
         return created(state);
     }

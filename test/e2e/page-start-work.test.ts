@@ -161,9 +161,19 @@ describe('Start work', () => {
     await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'zzqx');
     await world.click(POPOVER, 'button', 'Create branch');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Choose a repository.'));
+    // The field the problem is about is marked, described by it and focused.
+    const invalidField = () =>
+      world.run<{ label: string | null; describedBy: string | null; said: string } | null>(
+        `(sel) => { const root = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const f = root.activeElement; return f && f.getAttribute('aria-invalid') === 'true' ? { label: f.getAttribute('aria-label'), describedBy: f.getAttribute('aria-describedby'), said: root.getElementById(f.getAttribute('aria-describedby')).textContent } : null; }`,
+        POPOVER,
+      );
+    expect(await invalidField()).toEqual({ label: 'Find a repository', describedBy: 'adoc-start-work-problem', said: 'Choose a repository.' });
     // Matching again chooses the first match.
     await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'Platfo');
     expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('select').selectedOptions[0]?.text ?? ''`, POPOVER)).toBe('Platform');
+    await world.type(POPOVER, 'input[aria-label="Branch name"]', 'users/ada/next..try');
+    await world.click(POPOVER, 'button', 'Create branch');
+    expect(await invalidField()).toMatchObject({ label: 'Branch name', describedBy: 'adoc-start-work-problem', said: expect.stringContaining('..') });
     // A name typed for a new branch meanwhile is still there when the checkout's outcome is drawn.
     await world.type(POPOVER, 'input[aria-label="Branch name"]', 'users/ada/next-try');
     await world.click(POPOVER, 'button[aria-label="Check out feature/retry-policy of Platform"]');
@@ -309,6 +319,23 @@ describe('Start work', () => {
     expect(await headOf(worktree)).toBe(branch);
     expect(await readFile(join(clone, 'notes.txt'), 'utf8')).toBe('work in progress\n');
   }, 150_000);
+
+  it('lets the panel be closed while the branch is being made, and shows how it went when opened again', async () => {
+    const id = itemId('Gift cards at checkout');
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+    await world.click(POPOVER, 'button', 'Close');
+    await page.waitForFunction((sel) => !document.querySelector(sel), { timeout: 10_000 }, POPOVER);
+    await world.waitForText(BUTTON, (t) => t[0] === 'Branch created', 30_000);
+    await world.click(BUTTON, 'button');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Created the branch'));
+    expect(done).toContain(`users/ada/${id}-gift-cards-at-checkout`);
+    sandbox.services.faults.clear();
+  }, 120_000);
 
   it('from the popup: lists my active work items across projects and starts work on one', async () => {
     const popup = await openPopup(session);
