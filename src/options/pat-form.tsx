@@ -61,7 +61,11 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const submit = (e: Event) => {
     e.preventDefault();
     setTried(true);
-    if (hostProblem || patProblem || !base) return;
+    if (hostProblem || patProblem || !base) {
+      // The first field to fix takes the focus; its problem is its description, so it is heard.
+      (hostProblem ? document.getElementById(host === 'cloud' ? 'pat-org' : 'pat-collection') : tokenInput.current)?.focus();
+      return;
+    }
     // Chrome grants host permissions only in direct answer to a click: ask before anything is awaited.
     const permission = host === 'onprem' ? browser.permissions.request({ origins: [originPattern(base)] }) : Promise.resolve(true);
     void add(permission, base);

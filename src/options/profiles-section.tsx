@@ -60,7 +60,9 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
 
   return (
     <section id="profiles" aria-labelledby="profiles-heading" class="card">
-      <h2 id="profiles-heading">Profiles</h2>
+      <h2 id="profiles-heading" tabIndex={-1}>
+        Profiles
+      </h2>
       {profiles.length === 0 ? (
         <p class="muted" data-testid="no-profiles">
           No profile yet. <a href="#accounts">Add an account</a> for Azure DevOps Services or Azure DevOps Server.
@@ -92,6 +94,8 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
                     run(async () => {
                       props.onChange(await ask({ type: 'profiles.remove', id: p.id }));
                       setConfirming(undefined);
+                      // Its row, and the focused button in it, are gone: the list's heading takes the focus.
+                      document.getElementById('profiles-heading')?.focus();
                     })
                   }
                 >

@@ -73,6 +73,18 @@ describe('options page: accounts', () => {
     expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"]')).toContain('active');
   });
 
+  it('moves the focus to the first field to fix when Add account is pressed too soon', async () => {
+    await options.$eval('#pat-org', (e) => ((e as HTMLInputElement).value = ''));
+    await options.$eval('#pat-org', (e) => e.dispatchEvent(new Event('input', { bubbles: true })));
+    await options.click('.pat-form button[type="submit"]');
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('pat-org');
+    expect(await options.$eval('#pat-org', (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    await options.type('#pat-org', 'fabrikam');
+    await options.click('.pat-form button[type="submit"]');
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('pat-token');
+    expect(await textOf(options, '#pat-token-problem')).toBe('Paste the personal access token.');
+  });
+
   it('shows why a bad token was refused, with a link to make a new one', async () => {
     await fillPat({ org: 'fabrikam', pat: 'x'.repeat(52) });
     const note = await waitForText(options, '.pat-outcome [role="alert"]', 'rejected');
@@ -265,11 +277,19 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toContain('Imported copy');
 
     const row = '.profile-list > li[data-profile="Imported copy"]';
+    const focused = () => options.evaluate(() => document.activeElement?.textContent ?? '');
     await options.click(`${row} .row button:last-of-type`);
     await waitForText(options, row, 'Remove “Imported copy”, its token and its reviewer groups');
+    // The focus follows the buttons that replace the one clicked: Keep, then Remove again, then the list.
+    expect(await focused()).toBe('Keep');
+    await options.keyboard.press('Enter');
+    await options.waitForFunction(() => document.activeElement?.textContent === 'Remove', { timeout: 5000 });
+    await options.keyboard.press('Enter');
+    await options.waitForFunction(() => document.activeElement?.textContent === 'Keep', { timeout: 5000 });
     await options.click(`${row} button.danger`);
     await options.waitForFunction((sel: string) => !document.querySelector(sel), {}, row);
     expect(await profileNames()).toHaveLength(4);
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('profiles-heading');
   });
 
   it('saves a branch name template; Default puts the default back, which is not saved until Save', async () => {
