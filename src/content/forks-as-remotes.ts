@@ -110,7 +110,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     const { data } = s;
     const current = s.remotes.get(r.id);
     const step = current?.step;
-    const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typedNames.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed' });
+    const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typedNames.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed', 'data-focus': step?.kind === 'failed' && !current?.name });
     const status =
       !step ? h('span', { class: 'adoc-muted', role: 'status' })
       : step.kind === 'adding' ? h('span', { class: 'adoc-muted', role: 'status' }, 'Adding…')
@@ -122,7 +122,9 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';
     const add = button(label, () => {
       const remote = retryFetch ? current!.name : name.value.trim();
-      if (data.clonePath && remote) void addRemote(data.clonePath, r, remote, retryFetch);
+      if (!data.clonePath) return;
+      if (remote) void addRemote(data.clonePath, r, remote, retryFetch);
+      else setRemote(r.id, '', { kind: 'failed', error: new Error('Enter a remote name.'), added: false });
     }, signal, { small: true, ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath || (!!step && step.kind !== 'failed') });
     return h(
       'li',

@@ -70,6 +70,26 @@ describe('Forks as remotes', () => {
     expect(stdout).toContain('security/');
   });
 
+  it('Add with the remote name cleared says so in that row, and adds nothing', async () => {
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    const before = await remotes(clone);
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    // Cleared as a person would: select the name and delete it.
+    await world.click(POPOVER, 'input[aria-label="Remote name for Security/platform-fork"]');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('KeyA');
+    await page.keyboard.up('Control');
+    await page.keyboard.press('Backspace');
+    await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Enter a remote name.'), 5_000);
+    const row = await world.run<string>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((li) => li.innerText.includes('Security / platform-fork'))?.innerText ?? ''`, POPOVER);
+    expect(row).toContain('Enter a remote name.');
+    expect(await remotes(clone)).toEqual(before);
+    await page.keyboard.press('Escape');
+  });
+
   it('forks into another project and clones the fork with upstream set to the original', async () => {
     // Where Azure DevOps forks too: the Files page (its ⋮ → Fork); there is no forks page.
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform?path=/src', { waitUntil: 'domcontentloaded' });
