@@ -23,7 +23,8 @@ let pending: { repo: string; source: string; target: string; at: number; people:
 /** What the last addition said, shown again after the page re-rendered its Reviewers section (and us with it). */
 let note: { pr: string; text: string; at: number } | undefined;
 /** Suggestions and groups per pull request: they do not change while the page lives. */
-const cache = new Map<string, { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<ReviewerGroup[]> }>();
+type Lists = { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<ReviewerGroup[]> };
+const cache = new Map<string, Lists>();
 
 const PENDING_MS = 10 * 60_000;
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
@@ -123,6 +124,9 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     status.textContent = text;
   };
   if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
+  /** A section that could not load: why, and a small Try again that loads that section only. */
+  const failedSection = (into: HTMLElement, e: unknown, again: () => void) =>
+    fill(into, alertBox(problemText(e), actions(button('Try again', () => (fill(into, h('p', { class: 'adoc-muted', role: 'status' }, 'Loading…')), again()), signal, { small: true }))));
 
   function offerRefresh(): void {
     if (entry) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
@@ -207,15 +211,18 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
 
     const cached = cache.get(prKey) ?? {};
     cache.set(prKey, cached);
-    // Reviewer groups are saved with a profile: without one there are none to offer.
-    if (profile) cached.groups ??= ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups);
-    else fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
-    if (creating) {
-      cached.suggestions ??= branches
-        ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
-        : Promise.resolve({ suggestions: [], changedFiles: 0 });
-    } else {
-      cached.suggestions ??= ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! });
+    /** Draws a section once its list arrives (asked once per pull request); a failure is not kept, and offers Try again. */
+    const section = <K extends keyof Lists>(key: K, into: HTMLElement, load: () => NonNullable<Lists[K]>, draw: (v: Awaited<NonNullable<Lists[K]>>) => HTMLElement): Promise<void> => {
+      const asked = (cached[key] ??= load()) as Promise<Awaited<NonNullable<Lists[K]>>>;
+      return asked.then(
+        (v) => void (!signal.aborted && fill(into, draw(v))),
+        (e: unknown) => {
+          if (cached[key] === asked) delete cached[key];
+          if (!signal.aborted) failedSection(into, e, () => void section(key, into, load, draw));
+        },
+      );
+    };
+    const votesNow = async (): Promise<void> => {
       try {
         const summary = await ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
         if (signal.aborted) return;
@@ -227,17 +234,23 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
           await addQueued(queue.people, summary.id);
         }
       } catch (e) {
-        fill(votes, alertBox(problemText(e)));
+        if (!signal.aborted) failedSection(votes, e, () => void votesNow());
       }
-    }
-    const settle = <T>(p: Promise<T>, into: HTMLElement, draw: (v: T) => HTMLElement) =>
-      p.then((v) => !signal.aborted && fill(into, draw(v))).catch((e: unknown) => {
-        cache.delete(prKey);
-        if (!signal.aborted) fill(into, alertBox(problemText(e)));
-      });
+    };
+    // Reviewer groups are saved with a profile: without one there are none to offer.
+    if (!profile) fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
     await Promise.all([
-      cached.groups && settle(cached.groups, groups, (g) => groupButtons(g, repo.project, choose, signal)),
-      settle(cached.suggestions, suggested, (s) => suggestionList(s.suggestions, choose, signal)),
+      profile && section('groups', groups, () => ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups), (g) => groupButtons(g, repo.project, choose, signal)),
+      section(
+        'suggestions',
+        suggested,
+        () =>
+          !creating ? ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! })
+          : branches ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
+          : Promise.resolve({ suggestions: [], changedFiles: 0 }),
+        (s) => suggestionList(s.suggestions, choose, signal),
+      ),
+      !creating && votesNow(),
     ]);
   })();
   return { open: openCard };

@@ -198,6 +198,24 @@ describe('Reviewer helpers', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('a section that could not load says why, with its own Try again that loads it', async () => {
+    // The votes and the suggestions both read the pull request; the page draws itself without that call.
+    sandbox.services.faults.add({ match: { pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503 });
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
+    world = await ContentWorld.of(page, session.extensionId);
+    const retries = () => world.run<number>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('.adoc-alert button')].filter((b) => b.textContent === 'Try again').length`, HELPER);
+    await expect.poll(retries, { timeout: 60_000 }).toBe(2);
+    const [failed] = await world.texts(HELPER);
+    expect(failed).toContain('could not read pull request');
+    expect(failed).not.toContain('no response');
+    sandbox.services.faults.clear();
+    await world.click(HELPER, '.adoc-alert button', 'Try again');
+    await world.click(HELPER, '.adoc-alert button', 'Try again');
+    const [loaded] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('no response') && /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
+    expect(loaded).not.toContain('could not read pull request');
+    expect(await retries()).toBe(0);
+  }, 120_000);
+
   it('looks like the page in the dark theme too', async () => {
     await sandboxSwitch(page, 'theme', 'dark', `/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`);
     await world.waitForText(HELPER, (t) => /Core team/.test(t[0] ?? ''), 30_000);
