@@ -1,13 +1,14 @@
 import { ask } from './ask';
-import type { CompanionStatus, ForkList, ProjectSummary, RepoKey, RepoSummary } from '../shared/messages';
+import type { CompanionStatus, ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
 import { withoutCompanion } from './companion-setup';
-import { progressText, startTask, type CloneTask } from './git-task';
+import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
-import { companionStatus, problemOf, problemText, type Problem } from './session';
+import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
-import { actions, button, coin, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
+import { gitFailure } from './ui/git-failure';
+import { actions, button, cancelButton, coin, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -24,6 +25,8 @@ interface Loaded {
   /** Where the repository is still being cloned, when it is: remotes wait for that clone. */
   cloning: { path?: string } | undefined;
   companion: CompanionStatus['state'];
+  /** The page's organization has a profile: a refused sign-in is its token's, not git's credential helper's. */
+  profile: boolean;
 }
 
 /** One remote being added and fetched; `added` says the remote exists even when its fetch failed. */
@@ -34,6 +37,9 @@ type ForkJob =
   | { kind: 'creating' }
   | { kind: 'cloning'; fork: RepoSummary; task: CloneTask }
   | { kind: 'done'; fork: RepoSummary; path: string }
+  /** The fork exists but its clone was cancelled (no `error`) or failed: Clone it clones it, it does not fork twice. */
+  | { kind: 'notCloned'; fork: RepoSummary; error?: ReplyError }
+  /** Forking failed, or adding `upstream` to the new clone did. */
   | { kind: 'failed'; error: unknown; fork?: RepoSummary };
 
 /** What the panel shows: `content` draws it. */
@@ -47,10 +53,10 @@ type State =
 async function load(repo: RepoKey): Promise<{ data: Loaded } | { problem: Problem }> {
   try {
     // Without a profile for the page's organization, the page's own session answers (through the background).
-    const status = await companionStatus.get();
+    const [status, context] = await Promise.all([companionStatus.get(), pageContext.get()]);
     const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
     const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', repo }) : undefined;
-    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, companion: status.state } };
+    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, companion: status.state, profile: !!context.profile } };
   } catch (e) {
     return { problem: problemOf(e) };
   }
@@ -146,10 +152,13 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     const task = startTask({ type: 'clone.start', repo: keyOf(fork) }, `${page.orgBaseUrl}|${fork.project.name}|${fork.name}`.toLowerCase());
     update(() => ({ job: { kind: 'cloning', fork, task } }));
     task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
+    const outcome = await outcomeOf(task);
+    if (outcome.kind === 'cancelled') return update(() => ({ job: { kind: 'notCloned', fork } }));
+    // A fresh clone has no changes: `dirty` cannot happen, but would be said as git said it.
+    if (outcome.kind !== 'done') return update(() => ({ job: { kind: 'notCloned', fork, error: outcome.kind === 'failed' ? outcome.error : { code: 'FAILED', message: outcome.message } } }));
     try {
-      const cloned = await task.result;
-      await ask({ type: 'local.addRemote', path: cloned.path, name: 'upstream', repo: keyOf(original) });
-      update(() => ({ job: { kind: 'done', fork, path: cloned.path } }));
+      await ask({ type: 'local.addRemote', path: outcome.result.path, name: 'upstream', repo: keyOf(original) });
+      update(() => ({ job: { kind: 'done', fork, path: outcome.result.path } }));
     } catch (error) {
       update(() => ({ job: { kind: 'failed', error, fork } }));
     }
@@ -174,10 +183,23 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     if (job?.kind === 'cloning') {
       bar = progressBar('Fork and clone');
       bar.set(job.task.progress?.percent ?? 0, progressText(job.task.progress));
-      return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-muted' }, `Forked into ${job.fork.project.name} / ${job.fork.name}; cloning it…`), bar.el);
+      return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-muted' }, `Forked into ${job.fork.project.name} / ${job.fork.name}; cloning it…`), bar.el, actions(cancelButton(() => job.task.cancel(), signal)));
     }
     if (job?.kind === 'done') {
       return h('div', { class: 'adoc-col' }, head, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${job.fork.project.name} / ${job.fork.name}, cloned to `, pathText(job.path), ' with upstream pointing at the original.'), localCloneActions(job.path, signal, { canFetch: true }));
+    }
+    if (job?.kind === 'notCloned') {
+      const made = job.fork;
+      const cloneIt = () => void cloneFork(original, made);
+      return h(
+        'div',
+        { class: 'adoc-col' },
+        head,
+        h('p', { class: 'adoc-good' }, `Forked into ${made.project.name} / ${made.name}.`),
+        job.error
+          ? gitFailure(job.error, { profile: data.profile, task: 'clone', retry: cloneIt, retryLabel: 'Clone it' }, signal)
+          : [h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled the clone: nothing was left behind.'), actions(button('Clone it', cloneIt, signal, { primary: true }))],
+      );
     }
     if (job?.kind === 'failed' && job.fork) {
       // The fork exists: trying again clones it, it does not fork a second time.

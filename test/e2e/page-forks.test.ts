@@ -185,13 +185,48 @@ describe('Forks as remotes', () => {
     const [reopened] = await world.waitForText(POPOVER, (t) => /cloning it…|Clone it/.test(t[0] ?? ''), 30_000);
     expect(reopened).toContain('Forked into Fabrikam Fiber / Platform');
     expect(reopened).not.toContain('Fork and clone\nFork and clone');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone it'), 30_000);
+    const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone it'), 30_000);
+    // Explained as Clone to desktop explains a clone's failure, git's own line under Details.
+    expect(failed).toContain('Azure DevOps had a problem on its side.');
+    expect(failed).toContain('Details');
     expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
     await world.click(POPOVER, 'button', 'Clone it');
     const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('cloned to'), 60_000);
     const forkClone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/Platform');
     expect(done).toContain(forkClone);
     expect((await remotes(forkClone)).upstream).toBe('https://dev.azure.com/fabrikam/_git/Platform');
+    expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
+    await page.keyboard.press('Escape');
+  }, 120_000);
+
+  it('cancels the clone of a fork it made: nothing is left behind, and Clone it clones the fork without forking twice', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const platform = sandbox.store.repository(org, 'Platform', sandbox.store.project(org, 'Platform'))!;
+    const forksBefore = sandbox.store.forksOf(platform).length;
+    const operations = sandbox.store.projectsOf(org).find((p) => p.name === 'Operations')!;
+    const forkClone = join(cloneRoot, 'fabrikam/Operations/Platform');
+    // The fork's clone is still running when Cancel is pressed.
+    sandbox.services.faults.add({ match: { pathRegex: 'Operations/_git/Platform/info/refs' }, latencyMs: 30_000, times: 1 });
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fork and clone'));
+    await world.run(
+      `(sel, id) => { const r = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)); const s = r.querySelector('select'); s.value = id; s.dispatchEvent(new Event('change')); }`,
+      POPOVER,
+      operations.id,
+    );
+    await world.click(POPOVER, 'button', 'Fork and clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Operations / Platform; cloning it…'), 30_000);
+    await world.click(POPOVER, 'button', 'Cancel');
+    const [cancelled] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancelled the clone: nothing was left behind.'), 30_000);
+    expect(cancelled).toContain('Forked into Operations / Platform.');
+    expect(cancelled).toContain('Clone it');
+    expect(await world.run<number>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('[role=alert]').length`, POPOVER)).toBe(0);
+    await expect(run('git', ['-C', forkClone, 'rev-parse', 'HEAD'])).rejects.toThrow();
+    sandbox.services.faults.clear();
+    await world.click(POPOVER, 'button', 'Clone it');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('cloned to'), 60_000);
+    expect(done).toContain(forkClone);
     expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
     await page.keyboard.press('Escape');
   }, 120_000);

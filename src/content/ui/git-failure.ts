@@ -7,12 +7,13 @@ import { actions, alertBox, button, helpLink, optionsButton } from './parts';
 /**
  * git failed for a panel (a clone, a checkout): the cause, the next step with the button that
  * takes it, and git's own line under "Details". `profile`: the page's organization has one (so a
- * refused sign-in is its token's, not git's credential helper's).
+ * refused sign-in is its token's, not git's credential helper's). `retryLabel`: what trying again
+ * does, where "Try again" would say less (Clone it).
  */
-export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'clone' | 'checkout'; retry: () => void }, signal: AbortSignal): HTMLElement {
+export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'clone' | 'checkout'; retry: () => void; retryLabel?: string }, signal: AbortSignal): HTMLElement {
   const { profile } = opts;
   const help = explainCloneFailure(error, { profile, task: opts.task });
-  const retry = button('Try again', opts.retry, signal, { primary: help.action === 'retry' || help.action === 'none' });
+  const retry = button(opts.retryLabel ?? 'Try again', opts.retry, signal, { primary: help.action === 'retry' || help.action === 'none' });
   const next = failureActions(error, help, { profile });
   return alertBox(
     help.cause,
