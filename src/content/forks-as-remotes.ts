@@ -4,6 +4,7 @@ import { withoutCompanion } from './companion-setup';
 import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
+import { featureOpener } from './open-feature';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
@@ -223,6 +224,13 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-row' }, projects, name), actions(go), job?.kind === 'failed' ? problemBox(job.error, signal) : false);
   }
 
+  /** No clone yet: Clone to desktop's own panel, when the page shows its button (not on a pull request, or switched off). */
+  function cloneFirst(): HTMLElement {
+    const cloneIt = featureOpener('clone-to-desktop');
+    if (!cloneIt) return h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`);
+    return h('div', null, h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first to add remotes to it.`), actions(button('Clone to desktop', () => (panel.close(), cloneIt()), signal)));
+  }
+
   function content(shown: State): (Node | false)[] {
     const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
     if (shown.kind === 'problem') return [title, ...problemView(shown, () => void reload(), signal)];
@@ -238,7 +246,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
         ? companionNeeded(data.companion, signal)
         : data.cloning
           ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${repo.name} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', () => void reload(), signal)))
-          : !data.clonePath && h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`),
+          : !data.clonePath && cloneFirst(),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
       rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
       forkView(shown),
@@ -251,9 +259,9 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     label: `Remotes for ${repo.name}`,
     signal,
     draw: (body) => fill(body, content(state)),
-    // A failure is not kept: opening again tries again.
+    // A failure is not kept: opening again tries again; nor is "no clone yet" (it may have been cloned since).
     onOpen: () => {
-      if (state.kind === 'idle' || state.kind === 'problem') void reload();
+      if (state.kind === 'idle' || state.kind === 'problem' || (state.kind === 'ready' && !state.data.clonePath && !state.job)) void reload();
     },
   });
 

@@ -1,6 +1,7 @@
 import type { FeatureId } from '../shared/messages';
 import { ask } from './ask';
 import type { Attach, Drawn, MountContext } from './feature';
+import { setOpener } from './open-feature';
 import { problemText } from './session';
 import { fill, h, onActivate, widget } from './ui/dom';
 
@@ -117,23 +118,21 @@ export function lazyFeature(id: FeatureId, what: string, drawn: Drawn, ctx: Moun
     return;
   }
   for (const type of ['pointerenter', 'focus', 'touchstart']) trigger.addEventListener(type, preload, { once: true, passive: true, signal });
-  onActivate(
-    trigger,
-    () => {
-      // Once taken over, the feature's own handler opens and closes its panel.
-      if (attached) return;
-      trigger.setAttribute('aria-busy', 'true');
-      loadPanels().then(
-        () => {
-          trigger.removeAttribute('aria-busy');
-          take()?.open();
-        },
-        (e: unknown) => {
-          trigger.removeAttribute('aria-busy');
-          if (!signal.aborted) failure(drawn, e, what, signal);
-        },
-      );
-    },
-    signal,
-  );
+  const open = () => {
+    trigger.setAttribute('aria-busy', 'true');
+    loadPanels().then(
+      () => {
+        trigger.removeAttribute('aria-busy');
+        take()?.open();
+      },
+      (e: unknown) => {
+        trigger.removeAttribute('aria-busy');
+        if (!signal.aborted) failure(drawn, e, what, signal);
+      },
+    );
+  };
+  // Once taken over, the feature's own handler opens and closes its panel.
+  onActivate(trigger, () => !attached && open(), signal);
+  // Another feature's panel may send the person here: the focus comes to this button, as after a click on it.
+  setOpener(drawn.host, () => (trigger.focus(), open()), signal);
 }

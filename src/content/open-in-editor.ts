@@ -4,6 +4,7 @@ import type { Attach } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus, problemOf } from './session';
 import { FILE_EDIT_COMMAND } from './anchors';
+import { featureOpener } from './open-feature';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, optionsButton, problemView } from './ui/parts';
 import { popoverToggle } from './ui/popover';
@@ -69,8 +70,14 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     }
     const existing = plan.existing;
     if (!existing) {
-      const said = plan.cloning ? `${repo.name} is still being cloned. Open the file once the clone is done.` : `${repo.name} is not cloned on this computer yet. Clone it first (Clone to desktop), then open the file.`;
-      return show([title('Open in editor'), h('p', null, said), actions(button('Try again', () => void start(), signal, { primary: !!plan.cloning }), button('Close', () => panel.close(), signal))]);
+      // Clone to desktop's own panel, when the page shows its button (it may be switched off).
+      const cloneIt = plan.cloning ? undefined : featureOpener('clone-to-desktop');
+      const said = plan.cloning ? `${repo.name} is still being cloned. Open the file once the clone is done.` : `${repo.name} is not cloned on this computer yet. Clone it first${cloneIt ? '' : ' (Clone to desktop)'}, then open the file.`;
+      return show([
+        title('Open in editor'),
+        h('p', null, said),
+        actions(cloneIt && button('Clone to desktop', () => (panel.close(), cloneIt()), signal, { primary: true }), button('Try again', () => void start(), signal, { primary: !!plan.cloning }), button('Close', () => panel.close(), signal)),
+      ]);
     }
     if (plan.branch && existing.branch !== plan.branch) {
       return show([

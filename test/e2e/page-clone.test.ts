@@ -293,8 +293,8 @@ describe('Clone to desktop', () => {
       expect(await textOf(popup, '[data-testid="repo-actions"]')).not.toContain('was not found');
       await popup.close();
       await page.bringToFront();
+      // Opened again, Forks as remotes looks again by itself (no clone yet is not kept).
       await world.click(FORKS, 'button', 'Add remote…');
-      await world.click(POPOVER, 'button', 'Check again');
       const [found] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Clone: ${target}`));
       expect(found).not.toContain('still being cloned');
     } finally {
@@ -332,6 +332,28 @@ describe('Clone to desktop', () => {
     }
     await world.click(POPOVER, 'button', 'Try again');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone docs') && !(t[0] ?? '').includes('Update the token'));
+  });
+
+  it("without a clone, Open in editor and Forks as remotes open Clone to desktop's own panel", async () => {
+    const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel))?.activeElement?.textContent ?? null`, POPOVER);
+    await page.goto('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/docs?path=%2FREADME.md&version=GBmain', { waitUntil: 'domcontentloaded' });
+    await world.click('.adoc-open-in-editor', 'button', 'Open in editor');
+    const [said] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('docs is not cloned on this computer yet'));
+    expect(said).toContain('Clone it first, then open the file.');
+    await world.click(POPOVER, 'button', 'Clone to desktop');
+    // Its panel replaces this one, with the focus on its first action, as after a click on its button.
+    const [plan] = await world.waitForText(POPOVER, (t) => t.length === 1 && (t[0] ?? '').includes('Clone docs') && (t[0] ?? '').includes('Into'));
+    expect(plan).toContain(join(cloneRoot, 'fabrikam/Fabrikam Fiber/docs'));
+    await expect.poll(focused).toBe('Clone');
+    await page.keyboard.press('Escape');
+
+    await page.goto('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/docs', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone docs to this computer first to add remotes to it.'));
+    await world.click(POPOVER, 'button', 'Clone to desktop');
+    await world.waitForText(POPOVER, (t) => t.length === 1 && (t[0] ?? '').includes('Clone docs') && (t[0] ?? '').includes('Into'));
+    await expect.poll(focused).toBe('Clone');
+    await page.keyboard.press('Escape');
   });
 
   it('knows the repository is cloned: offers Open and Fetch instead', async () => {
