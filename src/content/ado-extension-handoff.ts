@@ -1,7 +1,8 @@
 import type { AdoPage } from '../shared/ado/urls';
 import { HANDOFF_CHANNEL, isContributionMessage, parseHandoff, type Handoff, type HandoffAck } from '../shared/ado-extension';
 import type { Feature } from './feature';
-import { h, onActivate, widget } from './ui/dom';
+import { tasksRunning } from './tasks-running';
+import { h, onActivate, widget, widgetRoot } from './ui/dom';
 
 /**
  * The browser extension's end of the Azure DevOps extension's menus (ado-extension/). A menu item's
@@ -47,18 +48,41 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     const life = new AbortController();
     shown = life;
     signal.addEventListener('abort', () => life.abort(), { once: true, signal: life.signal });
+    // Where the person was (Azure DevOps' menu gives it back to its ⋮ button): the focus returns there.
+    const before = document.activeElement;
+    const back = () => before instanceof HTMLElement && before.isConnected && before.focus();
+    /** Tasks already running are not this dialog's: it waits only for those started from it. */
+    const earlier = new Set(tasksRunning());
     const { host, root } = widget('handoff', 'div');
     host.style.cssText = 'position:fixed;z-index:2147483000;right:16px;bottom:16px';
     const feature = features.find((f) => (f.id as string) === FEATURE_OF[m.action]);
     const slot = h('div', { class: 'adoc-row' });
     const dismiss = h('button', { class: 'adoc-button', type: 'button' }, 'Dismiss');
-    onActivate(dismiss, () => life.abort(), life.signal);
+    const ended = h('p', { class: 'adoc-muted', role: 'status' });
+    /**
+     * Dismiss, or Escape. A task started here (a clone, with its progress and Cancel) goes on, and
+     * dismissing the dialog must not lose it: the dialog steps aside without ending the feature,
+     * and comes back once the task has ended, its button saying how (its panel has the outcome).
+     */
+    const close = () => {
+      const started = [...tasksRunning()].filter((t) => !earlier.has(t));
+      back();
+      if (!started.length) return life.abort();
+      host.style.display = 'none';
+      void Promise.allSettled(started).then(() => {
+        if (life.signal.aborted) return;
+        host.style.display = '';
+        ended.textContent = 'It has ended: open it to see how it went.';
+      });
+    };
+    onActivate(dismiss, close, life.signal);
     const panel = h(
       'div',
       { class: 'adoc-panel', role: 'dialog', tabindex: -1, 'aria-label': `Azure DevOps Companion: ${VERB[m.action]}` },
       h('h2', { class: 'adoc-title' }, VERB[m.action]),
       h('p', null, describe(m)),
       feature ? slot : h('p', { class: 'adoc-muted' }, 'This version of the browser extension cannot do that yet.'),
+      ended,
       h('div', { class: 'adoc-row adoc-wrap' }, dismiss),
     );
     root.append(panel);
@@ -67,10 +91,16 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     // The feature draws its own button, which opens its own panel (plan, companion checks, progress).
     const drawn = feature?.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true });
     if (drawn) slot.append(drawn);
-    // The person chose this in Azure DevOps' menu: the focus comes along, and Escape dismisses it.
-    host.addEventListener('keydown', (e) => e.key === 'Escape' && life.abort(), { signal: life.signal });
-    // The dialog itself takes it (the feature's button sits in a closed root of its own): Tab goes on to that button.
-    panel.focus();
+    // The person chose this in Azure DevOps' menu: the focus comes along, to the first button (the
+    // feature's, in a closed root of its own), and Escape dismisses the dialog; while the feature's
+    // panel is open, Escape closes that panel first (its own handler, which runs after this one).
+    const trigger = drawn && widgetRoot(drawn)?.querySelector('button');
+    addEventListener(
+      'keydown',
+      (e) => e.key === 'Escape' && e.isTrusted && e.composedPath().includes(host) && trigger?.getAttribute('aria-expanded') !== 'true' && close(),
+      { capture: true, signal: life.signal },
+    );
+    (trigger ?? dismiss).focus();
   }
 
   window.addEventListener(

@@ -89,6 +89,12 @@ async function openMenu(button: string): Promise<string[]> {
   return page.$$eval('[data-sandbox-callout="more"] [role="menuitem"]', (items) => items.map((i) => i.textContent ?? ''));
 }
 const handoffPanels = () => world.texts(HANDOFF);
+/** The text of the button that has the focus inside the hand-off dialog (the feature's sits in a closed root of its own). */
+const focusedInPanel = () =>
+  world.run<string | null>(
+    `(sel) => { let at = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement; while (at && chrome.dom.openOrClosedShadowRoot(at)?.activeElement) at = chrome.dom.openOrClosedShadowRoot(at).activeElement; return at?.tagName === 'BUTTON' ? at.innerText.trim() : null; }`,
+    HANDOFF,
+  );
 const prId = (title: string) => [...sandbox.store.pullRequests.values()].find((p) => p.title.includes(title))!.pullRequestId;
 const itemId = (title: string) => sandbox.store.workItems.ofOrganization(sandbox.store.organization('fabrikam')!.id).find((w) => w.fields['System.Title'] === title)!.id;
 const hostLog = async () => (await page.evaluate(() => (window as unknown as { extensionHostLog?: string[] }).extensionHostLog)) ?? [];
@@ -154,12 +160,44 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     await openMenu('#__bolt-header-command-bar-menu-button');
     const panel = await choose('clone-repository', 'platform-tools, branch main');
     expect(panel).toContain('Clone to desktop');
-    // The dialog has the focus the menu had, and Escape dismisses it.
-    const focused = await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.getAttribute('role') ?? null`, HANDOFF);
-    expect(focused).toBe('dialog');
+    // The focus the menu had comes to the dialog's first button (the feature's), and Escape dismisses it, giving the focus back to ⋮.
+    expect(await focusedInPanel()).toBe('Clone to desktop');
     await page.keyboard.press('Escape');
     await world.waitForText(HANDOFF, (t) => t.length === 0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('__bolt-header-command-bar-menu-button');
   }, 60_000);
+
+  it('Dismiss while its clone runs steps aside without stopping it, and the dialog comes back once the clone has ended', async () => {
+    const target = join(cloneRoot, 'fabrikam/Platform/platform-infra');
+    sandbox.services.faults.add({ match: { pathRegex: 'platform-infra/info/refs' }, latencyMs: 6000, times: 1 });
+    await open('/Platform/_git/platform-infra?version=GBmain');
+    await openMenu('#__bolt-header-command-bar-menu-button');
+    await choose('clone-repository', 'platform-infra, branch main');
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning platform-infra'));
+    // Back on the feature's button (Shift+Tab from its panel), Escape closes its panel only, not the dialog.
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    expect(await focusedInPanel()).toMatch(/^Cloning… \d+%$/);
+    await page.keyboard.press('Escape');
+    await world.waitForText(POPOVER, (t) => t.length === 0);
+    const shown = () => page.$eval(HANDOFF, (h) => h.getClientRects().length > 0).catch(() => false);
+    expect(await shown()).toBe(true);
+    await world.click(HANDOFF, 'button', 'Dismiss');
+    await expect.poll(shown).toBe(false);
+    // Still running, and still the dialog's: it comes back with the outcome on its button.
+    await expect.poll(shown, { timeout: 60_000 }).toBe(true);
+    const [back] = await world.texts(HANDOFF);
+    expect(back).toContain('It has ended: open it to see how it went.');
+    expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+    expect(await git(target, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    await world.click(HANDOFF, 'button', 'Dismiss');
+    await world.waitForText(HANDOFF, (t) => t.length === 0);
+    sandbox.services.faults.clear();
+  }, 90_000);
 
   it("Clone to desktop on a branch row opens the browser extension's panel, and clones that branch only on the user's clicks", async () => {
     await open('/Platform/_git/build-scripts/branches');

@@ -44,6 +44,8 @@ function onClick(e: MouseEvent): void {
       void openCallout(action, 'branch-menu', { which: action.dataset.sandboxWhich ?? 'version' });
       break;
     case 'extension-action':
+      // As Azure DevOps' menus do, the focus goes back to the menu's button.
+      document.querySelector<HTMLElement>('[data-sandbox-action][aria-expanded="true"]')?.focus();
       closeCallouts();
       runExtensionAction(action);
       break;
