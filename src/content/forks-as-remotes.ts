@@ -40,8 +40,9 @@ type ForkJob =
   | { kind: 'done'; fork: RepoSummary; path: string }
   /** The fork exists but its clone was cancelled (no `error`) or failed: Clone it clones it, it does not fork twice. */
   | { kind: 'notCloned'; fork: RepoSummary; error?: ReplyError }
-  /** Forking failed, or adding `upstream` to the new clone did. */
-  | { kind: 'failed'; error: unknown; fork?: RepoSummary };
+  /** Cloned, but adding `upstream` failed: trying again adds only that, it does not clone twice. */
+  | { kind: 'noUpstream'; fork: RepoSummary; path: string; error: unknown }
+  | { kind: 'failed'; error: unknown };
 
 /** What the panel shows: `content` draws it. */
 type State =
@@ -157,11 +158,15 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     if (outcome.kind === 'cancelled') return update(() => ({ job: { kind: 'notCloned', fork } }));
     // A fresh clone has no changes: `dirty` cannot happen, but would be said as git said it.
     if (outcome.kind !== 'done') return update(() => ({ job: { kind: 'notCloned', fork, error: outcome.kind === 'failed' ? outcome.error : { code: 'FAILED', message: outcome.message } } }));
+    await addUpstream(original, fork, outcome.result.path);
+  }
+
+  async function addUpstream(original: RepoSummary, fork: RepoSummary, path: string): Promise<void> {
     try {
-      await ask({ type: 'local.addRemote', path: outcome.result.path, name: 'upstream', repo: keyOf(original) });
-      update(() => ({ job: { kind: 'done', fork, path: outcome.result.path } }));
+      await ask({ type: 'local.addRemote', path, name: 'upstream', repo: keyOf(original) });
+      update(() => ({ job: { kind: 'done', fork, path } }));
     } catch (error) {
-      update(() => ({ job: { kind: 'failed', error, fork } }));
+      update(() => ({ job: { kind: 'noUpstream', fork, path, error } }));
     }
   }
 
@@ -202,10 +207,17 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
           : [h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled the clone: nothing was left behind.'), actions(button('Clone it', cloneIt, signal, { primary: true }))],
       );
     }
-    if (job?.kind === 'failed' && job.fork) {
-      // The fork exists: trying again clones it, it does not fork a second time.
-      const made = job.fork;
-      return h('div', { class: 'adoc-col' }, head, h('p', { class: 'adoc-good' }, `Forked into ${made.project.name} / ${made.name}.`), problemBox(job.error, signal), actions(button('Clone it', () => void cloneFork(original, made), signal, { primary: true })));
+    if (job?.kind === 'noUpstream') {
+      const { fork, path } = job;
+      return h(
+        'div',
+        { class: 'adoc-col' },
+        head,
+        h('p', { class: 'adoc-good' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, pathText(path), '.'),
+        h('p', null, 'Adding upstream (the original) as a remote of the clone failed:'),
+        problemBox(job.error, signal),
+        actions(button('Add upstream again', () => void addUpstream(original, fork, path), signal, { primary: true })),
+      );
     }
     if (!draft.projectId) {
       draft.projectId = original.project.id;

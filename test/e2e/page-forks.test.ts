@@ -199,7 +199,7 @@ describe('Forks as remotes', () => {
     await page.keyboard.press('Escape');
   }, 120_000);
 
-  it('cancels the clone of a fork it made: nothing is left behind, and Clone it clones the fork without forking twice', async () => {
+  it('cancels the clone of a fork it made: nothing is left behind, Clone it clones the fork without forking twice, and a missing upstream is added without cloning twice', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const platform = sandbox.store.repository(org, 'Platform', sandbox.store.project(org, 'Platform'))!;
     const forksBefore = sandbox.store.forksOf(platform).length;
@@ -224,9 +224,19 @@ describe('Forks as remotes', () => {
     expect(await world.run<number>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('[role=alert]').length`, POPOVER)).toBe(0);
     await expect(run('git', ['-C', forkClone, 'rev-parse', 'HEAD'])).rejects.toThrow();
     sandbox.services.faults.clear();
+    // The original cannot be looked up when its remote is added: the clone stands, upstream is missing.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/repositories/${platform.id}$` }, status: 503 });
     await world.click(POPOVER, 'button', 'Clone it');
-    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('cloned to'), 60_000);
+    const [partial] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Add upstream again'), 60_000);
+    expect(partial).toContain(`cloned to ${forkClone}.`);
+    expect(partial).toContain('Adding upstream (the original) as a remote of the clone failed');
+    expect(Object.keys(await remotes(forkClone))).toEqual(['origin']);
+    sandbox.services.faults.clear();
+    // Trying again adds the remote to the same clone: nothing is cloned a second time.
+    await world.click(POPOVER, 'button', 'Add upstream again');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('with upstream pointing at the original'), 60_000);
     expect(done).toContain(forkClone);
+    expect(await remotes(forkClone)).toMatchObject({ upstream: 'https://dev.azure.com/fabrikam/_git/Platform' });
     expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
     await page.keyboard.press('Escape');
   }, 120_000);
