@@ -191,8 +191,6 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   }
 
   void (async () => {
-    const { profile } = await pageContext.get().catch(() => ({ profile: undefined }));
-    if (signal.aborted) return;
     // Without a profile for this organization everything but the groups works through the page's own session.
     const branches = creating ? createBranches(page) : undefined;
     const choose = (choice: Choice) => {
@@ -237,10 +235,22 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
         if (!signal.aborted) failedSection(votes, e, () => void votesNow());
       }
     };
-    // Reviewer groups are saved with a profile: without one there are none to offer.
-    if (!profile) fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
+    // Reviewer groups are saved with a profile: without one there are none to offer. Not knowing
+    // (the extension was updated under the page, say) is said as such, not as having none.
+    const groupsNow = async (): Promise<void> => {
+      let context;
+      try {
+        context = await pageContext.get();
+      } catch (e) {
+        if (!signal.aborted) failedSection(groups, e, () => void groupsNow());
+        return;
+      }
+      if (signal.aborted) return;
+      if (!context.profile) return void fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
+      await section('groups', groups, () => ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups), (g) => groupButtons(g, repo.project, choose, signal));
+    };
     await Promise.all([
-      profile && section('groups', groups, () => ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups), (g) => groupButtons(g, repo.project, choose, signal)),
+      groupsNow(),
       section(
         'suggestions',
         suggested,
