@@ -151,10 +151,16 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
   }
 
+  /** People being added now: a second click (a double click, the group after one of its members) does not ask twice. */
+  const adding = new Set<string>();
+
   async function add(choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
+    const people = choice.people.filter((p) => !adding.has(p.id));
+    if (people.length === 0) return undefined;
+    for (const p of people) adding.add(p.id);
     say('Adding…');
     try {
-      const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: choice.people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
+      const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
       const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
       const text = [
         answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
@@ -170,6 +176,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     } catch (e) {
       say(problemText(e), 'adoc-bad');
       return undefined;
+    } finally {
+      for (const p of people) adding.delete(p.id);
     }
   }
 

@@ -118,10 +118,18 @@ describe('Reviewer helpers', () => {
     await page.setViewport({ width: 1280, height: 800 });
   });
 
-  it('adds a reviewer group in one click', async () => {
+  it('adds a reviewer group in one click, and a second click while it is added asks nothing more', async () => {
+    const mark = sandbox.services.log.entries().length;
+    // The first click's requests are slow, so the second comes while they run.
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, latencyMs: 1500 });
+    await world.click(HELPER, 'button', 'Core team (2)');
     await world.click(HELPER, 'button', 'Core team (2)');
     for (const alias of ['ken', 'margaret']) await expect.poll(() => recorded().some((r) => r.id === user(alias).id), { timeout: 15_000 }).toBe(true);
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('ken')}, ${nameOf('margaret')} as optional.`));
+    const writes = sandbox.services.log.entries().slice(mark).filter((e) => e.method !== 'GET' && /\/reviewers/.test(e.path));
+    // One request per member of the group, not two.
+    expect(writes.map((e) => e.method)).toEqual(['PUT', 'PUT']);
+    sandbox.services.faults.clear();
     await refreshFromCard();
     await expect.poll(shown, { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
   });
