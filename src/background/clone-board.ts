@@ -9,7 +9,7 @@ export interface BoardEntry {
   /** The profile it clones through; absent for a page's clone with git's own credentials. */
   profileId?: string | undefined;
   repo: RepoKey;
-  /** The organization it clones from (`orgScope`): a page's from the start, a profile's once planned; for a page that asks to follow or cancel it. */
+  /** The organization it is of (`orgScope`): the asking page's, else its profile's; for a page that asks to see, follow or cancel it. */
   org?: string;
   /** Once its place is planned: its clone URL as `repoUrlKey` reduces it, so a plan of the same repository finds it. */
   remote?: string | undefined;
@@ -71,7 +71,7 @@ export function createCloneBoard(now: () => number = Date.now) {
     },
 
     /** Records where a running clone goes, once it knows. */
-    place(taskId: string, where: Pick<BoardEntry, 'org' | 'remote'>): void {
+    place(taskId: string, where: Pick<BoardEntry, 'remote'>): void {
       const entry = entries.get(taskId);
       if (entry) Object.assign(entry, where);
     },

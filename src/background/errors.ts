@@ -10,13 +10,10 @@ import { OAuthError } from './oauth';
 export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   if (e instanceof AdoError) {
     const base = profile ? orgBaseUrl(profile) : undefined;
-    const helpUrl =
-      base && e.kind === 'oauthDisabled'
-        ? orgPolicyPageUrl(base)
-        : base && (e.kind === 'unauthorized' || e.kind === 'forbidden') && profile?.auth === 'pat'
-          ? tokensPageUrl(base)
-          : undefined;
-    return { code: e.kind, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(profile && (e.kind === 'unauthorized' || e.kind === 'forbidden') ? { profileId: profile.id } : {}) };
+    // The profile's token was refused: its tokens page helps, and its editor in Options replaces it.
+    const refused = !!profile && (e.kind === 'unauthorized' || e.kind === 'forbidden');
+    const helpUrl = base && e.kind === 'oauthDisabled' ? orgPolicyPageUrl(base) : base && refused && profile.auth === 'pat' ? tokensPageUrl(base) : undefined;
+    return { code: e.kind, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(refused ? { profileId: profile.id } : {}) };
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };

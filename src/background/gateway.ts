@@ -66,7 +66,10 @@ export function createGateway(deps: CompanionHandlerDeps) {
       // The help link (tokens page, policies) is for the profile the request used: on a page of
       // another organization that is the page's profile, not the active one.
       const profile = await requestProfile(deps, 'profileId' in req ? req.profileId : undefined, ctx).catch(() => undefined);
-      return { ok: false, error: toReplyError(e, profile) };
+      const error = toReplyError(e, profile);
+      // Which profile is the extension's business: a page's Update the token is resolved here again (options.open).
+      if (from === 'content') delete error.profileId;
+      return { ok: false, error };
     }
   }
 

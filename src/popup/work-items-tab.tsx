@@ -113,7 +113,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const update = (checkout: Checkout) => setStep((s) => (s.kind === 'created' ? { ...s, checkout } : s));
   const checkOut = async (result: StartWorkResult, worktree = false) => {
     update({ kind: 'running' });
-    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: `popup-${item.id}-${Date.now()}`, ...(worktree ? { worktree } : {}) } as const;
+    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: crypto.randomUUID(), ...(worktree ? { worktree } : {}) } as const;
     update(await checkoutOutcome(request.taskId, askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent }))));
   };
 

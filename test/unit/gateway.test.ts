@@ -245,6 +245,8 @@ describe('gateway', () => {
 /** Azure DevOps refusing the token of one organization (contoso) only. */
 const unauthorized: typeof fetch = async (input) =>
   new URL(String(input)).pathname.startsWith('/contoso/') ? new Response('', { status: 401 }) : fakeAdo(input);
+/** That, and fabrikam's projects failing on the server's side. */
+const failing: typeof fetch = async (input) => (new URL(String(input)).pathname.startsWith('/fabrikam/_apis/projects') ? new Response('', { status: 500 }) : unauthorized(input));
 
 describe('errors', () => {
   it('link the tokens page of the profile the page used, not the active one', async () => {
@@ -255,19 +257,26 @@ describe('errors', () => {
     });
     const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
     const reply = await handle({ type: 'forks.list', repo: { id: 'r9', name: 'Web', project: 'Web' } }, onContoso);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'unauthorized', helpUrl: 'https://dev.azure.com/contoso/_usersSettings/tokens', profileId: 'c1' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unauthorized', helpUrl: 'https://dev.azure.com/contoso/_usersSettings/tokens' } });
+    // Which profile it was is not the page's to know (its Update the token is resolved in the background).
+    expect((reply as { error: object }).error).not.toHaveProperty('profileId');
   });
 
   it("name the profile whose token was refused, and its page's Update the token opens that profile's editor", async () => {
     const opened: [string, string | undefined][] = [];
-    const { handle, local } = await setup(unauthorized, { openOptions: async (section, profileId) => void opened.push([section, profileId]) });
+    const { handle, local } = await setup(failing, { openOptions: async (section, profileId) => void opened.push([section, profileId]) });
     await createProfileStore(local).save(Profile.parse({ id: 'c1', name: 'Contoso', auth: 'pat', host: { kind: 'cloud' }, organization: 'contoso' }), { kind: 'pat', pat: 'contoso-pat-0123456789' });
     expect(await handle({ type: 'repos.list', profileId: 'c1', refresh: true }, fromPage)).toMatchObject({ ok: false, error: { code: 'unauthorized', profileId: 'c1' } });
     // A failure that is not the token's names no profile.
-    expect(await handle({ type: 'groups.list', profileId: 'nobody' }, fromPage)).not.toMatchObject({ error: { profileId: expect.anything() } });
+    const server = (await handle({ type: 'projects.list', profileId: 'pat1', refresh: true }, fromPage)) as { ok: false; error: object };
+    expect(server).toMatchObject({ ok: false, error: { code: 'server' } });
+    expect(server.error).not.toHaveProperty('profileId');
     const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
+    const onNorthwind = { id: 'abc', url: 'https://dev.azure.com/northwind/Web/_git/Web', tab: { id: 5, url: 'https://dev.azure.com/northwind/Web/_git/Web' } } as Runtime.MessageSender;
     await handle({ type: 'options.open', section: 'profiles' }, onContoso);
-    expect(opened).toEqual([['profiles', 'c1']]);
+    // A page of an organization without a profile opens the list; our own pages name a profile themselves.
+    await handle({ type: 'options.open', section: 'profiles' }, onNorthwind);
+    expect(opened).toEqual([['profiles', 'c1'], ['profiles', undefined]]);
   });
 });
 
@@ -321,11 +330,11 @@ describe('clones outlive the popup that started them', () => {
     expect(await handle({ type: 'clone.follow', taskId: 'bad' }, fromPage)).toEqual(failed);
     expect(await handle({ type: 'clone.follow', taskId: 'never' }, fromPage)).toMatchObject({ ok: false, error: { code: 'TASK_GONE' } });
 
+    // A page sees only its own organization's tasks still running: not the failed one, nor its error.
+    expect(await handle({ type: 'clone.tasks' }, fromContent)).toEqual({ ok: true, data: { tasks: [] } });
     await handle({ type: 'clone.forget', taskId: 'bad' }, fromPage);
     const after = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string }[] } };
     expect(after.data.tasks).toEqual([]);
-    // A page sees only its own organization's tasks still running: none here.
-    expect(await handle({ type: 'clone.tasks' }, fromContent)).toEqual({ ok: true, data: { tasks: [] } });
   });
 });
 

@@ -38,6 +38,7 @@ const beingCloned = (path: string | undefined) => new CompanionError('BUSY', `Th
 /** One name for an organization, whether a page or a profile names it (as `profileForPage` matches them). */
 export const orgScope = (o: { hostKind: AdoHostKind; organization: string; orgBaseUrl: string }) =>
   o.hostKind === 'onprem' ? `onprem:${o.orgBaseUrl.toLowerCase()}` : `cloud:${o.organization.toLowerCase()}`;
+const profileScope = (p: Profile) => orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) });
 
 /** The keys (`repoUrlKey`) of a repository's URLs, for finding its clone by any of its remotes. */
 const keysOf = (urls: readonly (string | undefined)[]): Set<string> => new Set(urls.flatMap((u) => (u && repoUrlKey(u)) || []));
@@ -90,21 +91,37 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return page ? orgScope(page) : undefined;
   }
 
-  /** Refuses a page a clone or checkout on the board from another organization. */
-  async function ownTask(taskId: string, ctx: HandlerContext): Promise<void> {
+  /**
+   * Refuses a page a clone or checkout on the board from another organization. `org`: the page's,
+   * read before; the board is looked at with nothing awaited after, so what is followed or cancelled
+   * next is what was checked.
+   */
+  function ownTask(taskId: string, ctx: HandlerContext, org: string | undefined): void {
     if (ctx.from !== 'content') return;
     const entry = board.get(taskId);
     // Not on the board: a task that has gone (following it says so), or one not started yet (a cancel that comes early).
     if (!entry) return;
-    if (entry.org === undefined || entry.org !== (await senderOrg(ctx))) throw Object.assign(new Error('That task is not one of this organization’s.'), { code: 'FORBIDDEN' });
+    if (entry.org === undefined || entry.org !== org) throw Object.assign(new Error('That task is not one of this organization’s.'), { code: 'FORBIDDEN' });
+  }
+
+  /** Follows a task on the board, as its own request would have answered: a page only its organization's. */
+  async function followOwn<K extends 'clone' | 'pullRequest' | 'branch'>(taskId: string, kind: K, ctx: HandlerContext) {
+    ownTask(taskId, ctx, await senderOrg(ctx));
+    return board.follow(taskId, kind, (p) => ctx.progress?.(p));
   }
 
   /** The organization a task is of: the asking page's, else its profile's (a popup's), so a page of that organization finds it. */
   async function taskOrg(profileId: string | undefined, ctx: HandlerContext): Promise<string | undefined> {
-    const fromPage = await senderOrg(ctx);
-    if (fromPage || ctx.from === 'content' || !profileId) return fromPage;
-    const p = (await store.list()).find((q) => q.id === profileId);
-    return p && orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) });
+    if (ctx.from === 'content') return senderOrg(ctx);
+    const p = profileId ? await requestProfile(deps, profileId, ctx).catch(() => undefined) : undefined;
+    return p && profileScope(p);
+  }
+
+  /** What a page may know of the board: its organization's tasks still running, as if it had started them (no profile, no error). */
+  function pageTasks(org: string | undefined): CloneTaskView[] {
+    return board.list().flatMap(({ taskId, repo, state, progress, checkout, org: of }): CloneTaskView[] =>
+      state === 'running' && of !== undefined && of === org ? [{ taskId, repo, state, ...(checkout ? { checkout } : {}), ...(progress ? { progress } : {}) }] : [],
+    );
   }
 
   /**
@@ -364,15 +381,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'pullRequest.checkout': (req, ctx) =>
       runOnBoard(req, ctx, { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true }, (report) => checkoutPullRequest(req, ctx, report)),
-    'pullRequest.follow': async (req, ctx) => {
-      await ownTask(req.taskId, ctx);
-      return board.follow(req.taskId, 'pullRequest', (p) => ctx.progress?.(p));
-    },
+    'pullRequest.follow': (req, ctx) => followOwn(req.taskId, 'pullRequest', ctx),
     'local.checkoutBranch': (req, ctx) => runOnBoard(req, ctx, { branch: shortBranch(req.branch), worktree: req.worktree === true }, (report) => checkoutBranch(req, ctx, report)),
-    'local.followCheckout': async (req, ctx) => {
-      await ownTask(req.taskId, ctx);
-      return board.follow(req.taskId, 'branch', (p) => ctx.progress?.(p));
-    },
+    'local.followCheckout': (req, ctx) => followOwn(req.taskId, 'branch', ctx),
     'companion.status': async (): Promise<CompanionStatus> => {
       try {
         const hello = await companion.ready();
@@ -398,8 +409,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
         if (target.cloning) throw beingCloned(target.cloning.path);
-        // A page's clone without a profile has its organization from the start.
-        board.place(req.taskId, { ...(p ? { org: orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) }) } : {}), remote: repoUrlKey(target.url) });
+        // Its organization is known from the start (runOnBoard); its clone URL from now, for a plan of the same repository.
+        board.place(req.taskId, { remote: repoUrlKey(target.url) });
         if (p) await configureFor(p, target.root);
         // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
         const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
@@ -425,11 +436,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         }
       }),
     'clone.tasks': async (_req, ctx) => {
+      // A page reloaded while its checkout runs follows it again.
+      if (ctx.from === 'content') return { tasks: pageTasks(await senderOrg(ctx)) };
       const profiles = new Map((await store.list()).map((p) => [p.id, p]));
-      // A page (reloaded while its checkout runs) sees only its organization's tasks still running, as a page would have started them.
-      const org = ctx.from === 'content' ? await senderOrg(ctx) : undefined;
-      if (ctx.from === 'content')
-        return { tasks: board.list().flatMap(({ taskId, repo, state, progress, checkout, org: of }): CloneTaskView[] => (state === 'running' && of !== undefined && of === org ? [{ taskId, repo, state, ...(checkout ? { checkout } : {}), ...(progress ? { progress } : {}) }] : [])) };
       return {
         // A finished clone is in the companion's list of clones (local.clones) from now on.
         tasks: board.list().flatMap(({ taskId, profileId, repo, state, progress, error, checkout }): CloneTaskView[] =>
@@ -449,18 +458,15 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         ),
       };
     },
-    'clone.follow': async (req, ctx) => {
-      // A page follows only a clone from its own organization (its plan named the task).
-      await ownTask(req.taskId, ctx);
-      return board.follow(req.taskId, 'clone', (p) => ctx.progress?.(p));
-    },
+    // A page follows only a clone from its own organization (its plan named the task).
+    'clone.follow': (req, ctx) => followOwn(req.taskId, 'clone', ctx),
     'clone.forget': async (req) => {
       board.forget(req.taskId);
       return { forgotten: true };
     },
     'clone.cancel': async (req, ctx) => {
-      // A page's own checkouts are not on the board; a clone that is, a page cancels only if it is its organization's.
-      await ownTask(req.taskId, ctx);
+      // A task on the board, a page cancels only if it is its organization's.
+      ownTask(req.taskId, ctx, await senderOrg(ctx));
       const target = running.get(req.taskId);
       if (target) return companion.request({ type: 'cancel', target });
       // Not started yet: clone.start sees this before it runs git. Forget it after a while.

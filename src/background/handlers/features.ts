@@ -66,7 +66,7 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
     'options.open': async (req, ctx) => {
       if (!deps.openOptions) return { opened: false };
       // A page's token is its own organization's profile's: Profiles opens at that profile's editor, where it is replaced.
-      const profile = await requestProfile(deps, undefined, ctx).catch(() => undefined);
+      const profile = ctx.from === 'content' ? await requestProfile(deps, undefined, ctx).catch(() => undefined) : undefined;
       await deps.openOptions(req.section, profile?.id);
       return { opened: true };
     },

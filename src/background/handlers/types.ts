@@ -10,8 +10,10 @@ export interface GatewayDeps extends AccountDeps {
   extensionOrigin: string;
   version: string;
   local: KeyValue;
-  /** Opens the options page at a section (absent where there is no browser, as in unit tests). */
-  /** `profileId`: the profile whose editor `profiles` opens at (other sections ignore it). */
+  /**
+   * Opens the options page at a section (absent where there is no browser, as in unit tests);
+   * `profileId`: the profile whose editor `profiles` opens at (other sections ignore it).
+   */
   openOptions?: (section: OptionsSection, profileId?: string) => Promise<void>;
   /**
    * Sends a message to the content script in one frame of a tab (browser.tabs.sendMessage): how a
