@@ -1,7 +1,7 @@
 import type { AdoPage } from '../shared/ado/urls';
 import { HANDOFF_CHANNEL, isContributionMessage, parseHandoff, type Handoff, type HandoffAck } from '../shared/ado-extension';
 import type { Feature } from './feature';
-import { tasksRunning } from './tasks-running';
+import { isRunning, onTaskStarted } from './tasks-running';
 import { h, onActivate, widget, widgetRoot } from './ui/dom';
 
 /**
@@ -51,8 +51,9 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     // Where the person was (Azure DevOps' menu gives it back to its ⋮ button): the focus returns there.
     const before = document.activeElement;
     const back = () => before instanceof HTMLElement && before.isConnected && before.focus();
-    /** Tasks already running are not this dialog's: it waits only for those started from it. */
-    const earlier = new Set(tasksRunning());
+    /** The tasks started from this dialog's feature (its panel open when they start), which Dismiss does not drop. */
+    const mine = new Set<Promise<unknown>>();
+    onTaskStarted((task) => trigger?.getAttribute('aria-expanded') === 'true' && mine.add(task), life.signal);
     const { host, root } = widget('handoff', 'div');
     host.style.cssText = 'position:fixed;z-index:2147483000;right:16px;bottom:16px';
     const feature = features.find((f) => (f.id as string) === FEATURE_OF[m.action]);
@@ -65,7 +66,7 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
      * and comes back once the task has ended, its button saying how (its panel has the outcome).
      */
     const close = () => {
-      const started = [...tasksRunning()].filter((t) => !earlier.has(t));
+      const started = [...mine].filter(isRunning);
       back();
       if (!started.length) return life.abort();
       host.style.display = 'none';

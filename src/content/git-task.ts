@@ -2,7 +2,7 @@ import { ask, askWithProgress } from './ask';
 import { AskError, isProgress } from '../shared/ask';
 import type { Answers, CloneProgress, PageRequest, ReplyError } from '../shared/messages';
 import { problemText, taskId } from './session';
-import { tasksRunning } from './tasks-running';
+import { taskStarted } from './tasks-running';
 
 /** The page's requests that run git for a while, with progress, and can be cancelled. */
 type TaskType = 'clone.start' | 'pullRequest.checkout' | 'local.checkoutBranch';
@@ -85,10 +85,9 @@ function track<T extends TaskType>(id: string, request: TaskRequest<T> & { type:
   };
   const slot = key === undefined ? undefined : `${request.type}|${key}`;
   if (slot) running.set(slot, task as GitTask<TaskType>);
-  tasksRunning().add(result);
+  taskStarted(result);
   const end = () => {
     task.ended = true;
-    tasksRunning().delete(result);
     if (slot && running.get(slot) === task) running.delete(slot);
   };
   result.then(end, end);

@@ -222,6 +222,8 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
       // A worktree is offered in the same mode; Try again runs the same checkout.
       const { mode } = task.request;
       if (signal.aborted) return;
+      // A checkout followed from the board that has gone meanwhile (the worker restarted): look again.
+      if (outcome.kind === 'failed' && outcome.error.code === 'TASK_GONE') return void (panel.current ? reload() : set({ kind: 'idle' }));
       set(outcome.kind === 'dirty' ? { ...outcome, mode } : outcome.kind === 'failed' ? { ...outcome, mode, worktree: task.request.worktree === true } : outcome);
     });
   }

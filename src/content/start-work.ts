@@ -2,7 +2,7 @@ import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { CompanionStatus, LinkedBranch, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { withoutCompanion } from './companion-setup';
-import { followTask, outcomeOf, progressText, runningCheckouts, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
+import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
@@ -35,8 +35,6 @@ type State =
 /** The new branch's checkout on this computer. */
 type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | TaskOutcome<'local.checkoutBranch'>;
 
-/** Checks a branch out on this computer. */
-const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) });
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
@@ -72,42 +70,57 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     render();
   };
 
+  /** Counts loads and what supersedes them (a newer load, Create branch): only the latest load draws. */
+  let generation = 0;
+
   async function load(): Promise<void> {
+    const mine = ++generation;
+    const current = () => !signal.aborted && mine === generation;
     set({ kind: 'loading' });
     try {
       const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
+      if (!current()) return;
       if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to start work from here.`, next: ['Add an account', 'accounts'] });
       const [plan, checkouts] = await Promise.all([ask({ type: 'workItem.plan', project, id }), runningCheckouts().catch(() => [])]);
-      if (signal.aborted) return;
+      if (!current()) return;
       set({ kind: 'ready', plan, companion: status.state });
       // A linked branch's checkout that runs already (started before the page was reloaded, or from the popup) is followed.
       for (const { taskId, repo, checkout: c } of checkouts) {
         const target = c && 'branch' in c ? plan.linked.find((l) => l.branch === c.branch && sameRepo(l.repo, repo)) : undefined;
-        if (target) return checkoutLinked(target, followTask(taskId, { type: 'local.checkoutBranch', repo: target.repo, branch: target.branch }));
+        if (target && c && 'branch' in c) {
+          const request = { type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(c.worktree ? { worktree: true } : {}) } as const;
+          return checkoutLinked(target, runningTask('local.checkoutBranch', keyOf(target)) ?? followTask(taskId, request, keyOf(target)));
+        }
       }
     } catch (e) {
-      if (!signal.aborted) set({ kind: 'problem', ...problemOf(e) });
+      if (current()) set({ kind: 'problem', ...problemOf(e) });
     }
   }
 
-  /** A branch's checkout on this computer; `put` keeps each step in the state that shows it. */
-  function watch(task: GitTask<'local.checkoutBranch'>, put: (co: Checkout) => void): void {
+  /** A branch's checkout is kept under this key while it runs, so the same task is never followed twice. */
+  const keyOf = (target: LinkedBranch) => `${page.orgBaseUrl}|${target.repo.project}|${target.repo.name}|${target.branch}`.toLowerCase();
+  /** Checks a branch out on this computer. */
+  const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) }, keyOf(target));
+
+  /** A branch's checkout on this computer; `put` keeps each step in the state that shows it (`undefined`: a followed task that has gone). */
+  function watch(task: GitTask<'local.checkoutBranch'>, put: (co: Checkout | undefined) => void): void {
     put({ kind: 'running', task });
     task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
-    void outcomeOf(task).then((next) => !signal.aborted && put(next));
+    void outcomeOf(task).then((next) => !signal.aborted && put(next.kind === 'failed' && next.error.code === 'TASK_GONE' ? undefined : next));
   }
 
   /** The branch just created. */
   function checkout(result: StartWorkResult, worktree: boolean): void {
-    if (state.kind === 'created') watch(checkOut(result, worktree), (co) => state.kind === 'created' && set({ ...state, checkout: co }));
+    if (state.kind === 'created') watch(checkOut(result, worktree), (co) => state.kind === 'created' && set({ ...state, ...(co ? { checkout: co } : {}) }));
   }
 
   /** A branch the item links to already, and its checkout (started here, or found running). */
   function checkoutLinked(target: LinkedBranch, task: GitTask<'local.checkoutBranch'>): void {
-    watch(task, (co) => state.kind === 'ready' && set({ ...state, linked: { target, checkout: co } }));
+    watch(task, (co) => state.kind === 'ready' && set({ ...state, linked: co && { target, checkout: co } }));
   }
 
   function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: CompanionStatus['state']): void {
+    generation++;
     set({ kind: 'creating' });
     const { branch, base, setActive } = draft;
     ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(

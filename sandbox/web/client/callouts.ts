@@ -44,7 +44,7 @@ function onClick(e: MouseEvent): void {
       void openCallout(action, 'branch-menu', { which: action.dataset.sandboxWhich ?? 'version' });
       break;
     case 'extension-action':
-      // As Azure DevOps' menus do, the focus goes back to the menu's button.
+      // As the WAI-ARIA menu button pattern asks (MARKUP.md, Extension menus), the focus goes back to the menu's button.
       document.querySelector<HTMLElement>('[data-sandbox-action][aria-expanded="true"]')?.focus();
       closeCallouts();
       runExtensionAction(action);
