@@ -26,9 +26,9 @@ export function EditorSection() {
     const before = editor;
     setEditor(next);
     setError(undefined);
-    // Not saved: the choice shown goes back to the one that is.
+    // Not saved: the choice shown goes back to the one that is, unless another was chosen since.
     ask({ type: 'settings.setEditor', editor: next }).catch((e: unknown) => {
-      setEditor(before);
+      setEditor((shown) => (shown === next ? before : shown));
       setError(toReplyError(e));
     });
   };

@@ -68,7 +68,8 @@ export function Options() {
   }, []);
   // `profiles/ID`: that profile's editor, opened where its token is replaced (a refused token's Update button).
   const [section, profilePart] = hash.split('/');
-  const editProfile = profilePart && state?.profiles.some((p) => p.id === decodeURIComponent(profilePart)) ? decodeURIComponent(profilePart) : undefined;
+  // Compared encoded: a hash typed by hand may not decode.
+  const editProfile = profilePart ? state?.profiles.find((p) => encodeURIComponent(p.id) === profilePart)?.id : undefined;
   // Sections render after data arrives, so a link to one (options.html#companion) is followed then.
   useEffect(() => {
     if (state && section && !editProfile) requestAnimationFrame(() => showSection(section));

@@ -39,7 +39,8 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const [failure, setFailure] = useState<ReplyError>();
   const [added, setAdded] = useState<AddedProfile>();
   const [check, setCheck] = useState<Check>();
-  const [replace, setReplace] = useState(false);
+  /** The profile whose token the person chose to replace: only while the form is for its organization. */
+  const [replaceId, setReplaceId] = useState<string>();
   const tokenInput = useRef<HTMLInputElement>(null);
 
   // Arriving from "use a token instead": the organization is known, the token is what is missing.
@@ -57,6 +58,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const patProblem = pat.trim() === '' ? 'Paste the personal access token.' : /\s/.test(pat.trim()) ? 'A token has no spaces in it.' : undefined;
   const base = hostProblem ? undefined : host === 'cloud' ? `https://dev.azure.com/${encodeURIComponent(organization)}` : normalizeCollectionUrl(collection);
   const existing = base ? props.profiles.find((p) => p.auth === 'pat' && orgBaseUrl(p).toLowerCase() === base.toLowerCase()) : undefined;
+  const replace = !!existing && existing.id === replaceId;
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -91,7 +93,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
         pat: pat.trim(),
         ...(host === 'onprem' ? { collectionUrl: collectionOrOrg, organization: collectionName(collectionOrOrg) } : { organization }),
         ...(name.trim() ? { name: name.trim() } : {}),
-        ...(existing && replace ? { profileId: existing.id } : {}),
+        ...(replace ? { profileId: existing.id } : {}),
       });
       // The secret has done its job here; it lives on in the background only.
       setPat('');
@@ -214,13 +216,13 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
       </div>
       {existing && (
         <label class="check">
-          <input type="checkbox" id="pat-replace" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} /> Replace the token of “{existing.name}”,
+          <input type="checkbox" id="pat-replace" checked={replace} onChange={(e) => setReplaceId(e.currentTarget.checked ? existing.id : undefined)} /> Replace the token of “{existing.name}”,
           which keeps its settings and reviewer groups, instead of adding a second profile for {organization || collectionName(base!)}
         </label>
       )}
       <div class="field">
         <label for="pat-name">Name in this extension (optional)</label>
-        <input id="pat-name" type="text" value={name} disabled={!!existing && replace} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
+        <input id="pat-name" type="text" value={name} disabled={replace} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
       </div>
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>

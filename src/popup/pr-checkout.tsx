@@ -25,6 +25,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
 
   /** Shows a checkout's progress (of this popup's, or of an earlier popup's), then how it ended. */
   const followed = useRef(false);
+  const acted = useRef(false);
   const follow = (taskId: string, mode: 'branch' | 'merge', worktree: boolean, answer: (onProgress: (e: unknown) => void) => Promise<PullRequestCheckout>) => {
     followed.current = true;
     setState({ kind: 'running', taskId, percent: 0 });
@@ -39,6 +40,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
     });
   };
   const run = (mode: 'branch' | 'merge', worktree = false) => {
+    acted.current = true;
     const taskId = crypto.randomUUID();
     const request = { type: 'pullRequest.checkout', profileId: props.profileId, repo: { id: pr.repo.id, name: pr.repo.name, project: pr.repo.project }, pullRequestId: pr.id, mode, taskId, ...(worktree ? { worktree: true } : {}) } as const;
     follow(taskId, mode, worktree, (onProgress) => askWithProgress(request, onProgress));
@@ -58,11 +60,13 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
     setState((s) => (s.kind === 'running' && s.taskId === taskId ? { ...s, ...patch } : s));
   const cancel = async (running: Extract<State, { kind: 'running' }>) => {
     if (running.cancelling) return;
+    acted.current = true;
     patchRunning(running.taskId, { cancelling: true, cancelFailed: undefined });
     const said = await cancelTask(running.taskId);
     if (said) patchRunning(running.taskId, { cancelling: false, cancelFailed: said });
   };
   const dismiss = () => {
+    acted.current = true;
     // Off the board too, or the next popup would show it again.
     if (state.kind === 'failed') forget(state.taskId);
     setState({ kind: 'idle' });
@@ -71,8 +75,9 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
     forget(failed.taskId);
     run(failed.mode, failed.worktree);
   };
-  // Check out → Cancel → how it ended, or Dismiss → Check out: the focus follows the row's next step.
-  const box = useFocusOnChange<HTMLSpanElement>(state.kind);
+  // Check out → Cancel → how it ended, or Dismiss → Check out: the focus follows the row's next step,
+  // once the person has acted here (`acted`); an earlier popup's checkout arriving does not take the focus.
+  const box = useFocusOnChange<HTMLSpanElement>(acted.current ? state.kind : 'idle');
   const open = (path: string, target: 'folder' | 'editor') => {
     setProblem(undefined);
     ask({ type: 'local.open', path, target }).catch((e: unknown) => setProblem(toReplyError(e)));

@@ -26,6 +26,8 @@ export function PullRequestsTab(props: { profile: Profile }) {
     );
   }
   const me = profile.identity?.id;
+  // A project left out for a reason Options fixes (a refused token: this profile's).
+  const fixable = mine?.failed.find((f) => nextStepFor(f.code));
   return (
     <div class="prs-tab">
       <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} profileId={profile.id} empty="You have no active pull requests." />
@@ -42,7 +44,7 @@ export function PullRequestsTab(props: { profile: Profile }) {
         <div class="note warning small" role="status">
           Not included: {mine.failed.map((f) => `${f.project} (${f.message})`).join('; ')}
           <div class="actions">
-            <FixButton error={mine.failed.find((f) => nextStepFor(f.code))} class="small" />
+            <FixButton error={fixable && { ...fixable, profileId: profile.id }} class="small" />
             <button type="button" class="small" onClick={retry}>
               Try again
             </button>
