@@ -173,6 +173,8 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
       </div>
     );
   }
+  // Nothing to make a branch in: said, instead of an empty list and a button that does nothing.
+  if (p.repos.length === 0) return <p class="small muted">{p.workItem.project} has no repository to make a branch in.</p>;
   return (
     <>
       {p.linked.length > 0 && <LinkedBranches profile={profile} linked={p.linked} />}

@@ -337,6 +337,25 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 120_000);
 
+  it('from the popup: a work item of a project with no repository says so, instead of an empty form', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const research = sandbox.store.addProject(org, { name: 'Research' });
+    const ada = sandbox.store.user('ada')!.id;
+    const item = sandbox.store.workItems.add({
+      orgId: org.id,
+      projectId: research.id,
+      relations: [],
+      fields: { 'System.TeamProject': 'Research', 'System.AreaPath': 'Research', 'System.IterationPath': 'Research', 'System.WorkItemType': 'Task', 'System.State': 'New', 'System.Reason': 'New', 'System.Title': 'Read the papers', 'System.AssignedTo': ada, 'System.CreatedBy': ada, 'System.ChangedBy': ada, 'System.CreatedDate': '2026-12-01T09:00:00.000Z', 'System.ChangedDate': '2026-12-01T09:00:00.000Z' },
+    });
+    const popup = await openPopup(session);
+    await popup.locator('#tab-work').click();
+    await popup.waitForSelector(`[data-work-item="${item.id}"] button`, { timeout: 20_000 });
+    await popup.click(`[data-work-item="${item.id}"] button`);
+    await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Research has no repository to make a branch in.'), { timeout: 20_000 }, `[data-work-item="${item.id}"]`);
+    expect(await popup.$(`[data-work-item="${item.id}"] form`)).toBeNull();
+    await popup.close();
+  });
+
   it('from the popup: lists my active work items across projects and starts work on one', async () => {
     const popup = await openPopup(session);
     await popup.locator('#tab-work').click();
