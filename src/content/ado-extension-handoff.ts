@@ -1,7 +1,6 @@
 import type { AdoPage } from '../shared/ado/urls';
 import { HANDOFF_CHANNEL, isContributionMessage, parseHandoff, type Handoff, type HandoffAck } from '../shared/ado-extension';
 import type { Feature } from './feature';
-import { isRunning, onTaskStarted } from './tasks-running';
 import { h, onActivate, widget, widgetRoot } from './ui/dom';
 
 /**
@@ -51,9 +50,13 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     // Where the person was (Azure DevOps' menu gives it back to its ⋮ button): the focus returns there.
     const before = document.activeElement;
     const back = () => before instanceof HTMLElement && before.isConnected && before.focus();
-    /** The tasks started from this dialog's feature (its panel open when they start), which Dismiss does not drop. */
+    /** Work this dialog's feature started at the person's click, still going: Dismiss does not drop it. */
     const mine = new Set<Promise<unknown>>();
-    onTaskStarted((task) => trigger?.getAttribute('aria-expanded') === 'true' && mine.add(task), life.signal);
+    const onWork = (work: Promise<unknown>) => {
+      mine.add(work);
+      const done = () => void mine.delete(work);
+      work.then(done, done);
+    };
     const { host, root } = widget('handoff', 'div');
     host.style.cssText = 'position:fixed;z-index:2147483000;right:16px;bottom:16px';
     const feature = features.find((f) => (f.id as string) === FEATURE_OF[m.action]);
@@ -66,11 +69,13 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
      * and comes back once the task has ended, its button saying how (its panel has the outcome).
      */
     const close = () => {
-      const started = [...mine].filter(isRunning);
       back();
-      if (!started.length) return life.abort();
+      if (mine.size === 0) return life.abort();
       host.style.display = 'none';
-      void Promise.allSettled(started).then(() => {
+      // Until all of it has ended, including what one part starts when it ends (creating a branch, then its checkout).
+      void (async () => {
+        while (mine.size > 0) await Promise.allSettled(mine);
+      })().then(() => {
         if (life.signal.aborted) return;
         host.style.display = '';
         ended.textContent = 'It has ended: open it to see how it went.';
@@ -90,7 +95,7 @@ export function listenForHandoffs({ page, serverOrigins, features }: HandoffOpti
     document.body.append(host);
     life.signal.addEventListener('abort', () => host.remove(), { once: true });
     // The feature draws its own button, which opens its own panel (plan, companion checks, progress).
-    const drawn = feature?.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true });
+    const drawn = feature?.mount(slot, { signal: life.signal, page: pageFor(current, m), floating: true, onWork });
     if (drawn) slot.append(drawn);
     // The person chose this in Azure DevOps' menu: the focus comes along, to the first button (the
     // feature's, in a closed root of its own), and Escape dismisses the dialog; while the feature's

@@ -145,7 +145,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
 }
 
 /** Takes over the button features.ts drew. */
-export const attach: Attach = (drawn, { signal, page }) => {
+export const attach: Attach = (drawn, { signal, page, onWork }) => {
   const trigger = drawn.trigger!;
   const label = drawn.label!;
   const repo = repoKeyOf(page)!;
@@ -155,7 +155,11 @@ export const attach: Attach = (drawn, { signal, page }) => {
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
   const act: Actions = {
-    clone: (plan) => follow(startTask({ type: 'clone.start', repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }, key), state.kind === 'ready' ? state.hasProfile : undefined),
+    clone: (plan) => {
+      const task = startTask({ type: 'clone.start', repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }, key);
+      onWork?.(task.result);
+      follow(task, state.kind === 'ready' ? state.hasProfile : undefined);
+    },
     reload: () => void reload(),
     close: () => panel.close(),
   };

@@ -11,6 +11,11 @@ export interface MountContext {
   page: AdoPage;
   /** True when none of the anchors appeared in time and the feature sits in the floating dock instead. */
   floating: boolean;
+  /**
+   * Set by the hand-off dialog: work the feature starts at the person's click (a clone, a
+   * checkout, creating a branch), which dismissing the dialog must not drop.
+   */
+  onWork?: (work: Promise<unknown>) => void;
 }
 
 /**

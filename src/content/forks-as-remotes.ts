@@ -238,7 +238,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
 
   /** No clone yet: Clone to desktop's own panel, when the page shows its button (not on a pull request, or switched off). */
   function cloneFirst(): HTMLElement {
-    const cloneIt = featureOpener('clone-to-desktop');
+    const cloneIt = featureOpener('clone-to-desktop', page);
     if (!cloneIt) return h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`);
     return h('div', null, h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first to add remotes to it.`), actions(button('Clone to desktop', () => (panel.close(), cloneIt()), signal)));
   }

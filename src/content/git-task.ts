@@ -2,7 +2,6 @@ import { ask, askWithProgress } from './ask';
 import { AskError, isProgress } from '../shared/ask';
 import type { Answers, CloneProgress, PageRequest, ReplyError } from '../shared/messages';
 import { problemText, taskId } from './session';
-import { taskStarted } from './tasks-running';
 
 /** The page's requests that run git for a while, with progress, and can be cancelled. */
 type TaskType = 'clone.start' | 'pullRequest.checkout' | 'local.checkoutBranch';
@@ -85,7 +84,6 @@ function track<T extends TaskType>(id: string, request: TaskRequest<T> & { type:
   };
   const slot = key === undefined ? undefined : `${request.type}|${key}`;
   if (slot) running.set(slot, task as GitTask<TaskType>);
-  taskStarted(result);
   const end = () => {
     task.ended = true;
     if (slot && running.get(slot) === task) running.delete(slot);

@@ -134,5 +134,5 @@ export function lazyFeature(id: FeatureId, what: string, drawn: Drawn, ctx: Moun
   // Once taken over, the feature's own handler opens and closes its panel.
   onActivate(trigger, () => !attached && open(), signal);
   // Another feature's panel may send the person here: the focus comes to this button, as after a click on it.
-  setOpener(drawn.host, () => (trigger.focus(), open()), signal);
+  setOpener(drawn.host, ctx.page, () => (trigger.focus(), open()), signal);
 }

@@ -71,7 +71,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     const existing = plan.existing;
     if (!existing) {
       // Clone to desktop's own panel, when the page shows its button (it may be switched off).
-      const cloneIt = plan.cloning ? undefined : featureOpener('clone-to-desktop');
+      const cloneIt = plan.cloning ? undefined : featureOpener('clone-to-desktop', page);
       const said = plan.cloning ? `${repo.name} is still being cloned. Open the file once the clone is done.` : `${repo.name} is not cloned on this computer yet. Clone it first${cloneIt ? '' : ' (Clone to desktop)'}, then open the file.`;
       return show([
         title('Open in editor'),

@@ -151,7 +151,7 @@ function done(result: PullRequestCheckout, id: number, signal: AbortSignal): (No
 }
 
 /** Takes over the button features.ts drew. */
-export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel }, { signal, page }) => {
+export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel }, { signal, page, onWork }) => {
   const trigger = drawnTrigger!;
   const label = drawnLabel!;
   const repo = repoKeyOf(page)!;
@@ -161,7 +161,11 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
   let state: State = { kind: 'idle' };
   let bar: ProgressBar | undefined;
   const act: Actions = {
-    run: (mode, worktree) => follow(startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key)),
+    run: (mode, worktree) => {
+      const task = startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key);
+      onWork?.(task.result);
+      follow(task);
+    },
     reload: () => void reload(),
     close: () => panel.close(),
   };

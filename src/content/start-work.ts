@@ -32,8 +32,8 @@ type State =
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
 
-/** The new branch's checkout on this computer. */
-type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | TaskOutcome<'local.checkoutBranch'>;
+/** The new branch's checkout on this computer; a failed one remembers whether it was into a worktree, for Try again. */
+type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | Exclude<TaskOutcome<'local.checkoutBranch'>, { kind: 'failed' }> | (Extract<TaskOutcome<'local.checkoutBranch'>, { kind: 'failed' }> & { worktree: boolean });
 
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
@@ -41,7 +41,7 @@ const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', ro
 
 
 /** Takes over the button features.ts drew. */
-export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
+export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork }) => {
   const project = page.project!;
   const id = page.workItemId!;
 
@@ -100,13 +100,21 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
   /** A branch's checkout is kept under this key while it runs, so the same task is never followed twice. */
   const keyOf = (target: LinkedBranch) => `${page.orgBaseUrl}|${target.repo.project}|${target.repo.name}|${target.branch}`.toLowerCase();
   /** Checks a branch out on this computer. */
-  const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) }, keyOf(target));
+  const checkOut = (target: LinkedBranch, worktree: boolean) => {
+    const task = startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) }, keyOf(target));
+    onWork?.(task.result);
+    return task;
+  };
 
   /** A branch's checkout on this computer; `put` keeps each step in the state that shows it (`undefined`: a followed task that has gone). */
   function watch(task: GitTask<'local.checkoutBranch'>, put: (co: Checkout | undefined) => void): void {
     put({ kind: 'running', task });
     task.onProgress((p) => bar?.set(p.percent, progressText(p)), signal);
-    void outcomeOf(task).then((next) => !signal.aborted && put(next.kind === 'failed' && next.error.code === 'TASK_GONE' ? undefined : next));
+    void outcomeOf(task).then((next) => {
+      if (signal.aborted) return;
+      if (next.kind !== 'failed') return put(next);
+      put(next.error.code === 'TASK_GONE' ? undefined : { ...next, worktree: task.request.worktree === true });
+    });
   }
 
   /** The branch just created. */
@@ -123,7 +131,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
     generation++;
     set({ kind: 'creating' });
     const { branch, base, setActive } = draft;
-    ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive }).then(
+    const creating = ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive });
+    // The checkout that follows is reported too, as soon as this settles: the hand-off dialog waits for both.
+    onWork?.(creating);
+    creating.then(
       (result) => {
         if (signal.aborted) return;
         set({ kind: 'created', result, setActive });
@@ -263,7 +274,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page }) => {
       case 'cancelled':
         return [h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => again(false), signal, { primary: true }), close ?? false)];
       case 'failed':
-        return [gitFailure(co.error, { profile: true, task: 'checkout', retry: () => again(false) }, signal)];
+        return [gitFailure(co.error, { profile: true, task: 'checkout', retry: () => again(co.worktree) }, signal)];
     }
   }
 

@@ -173,11 +173,19 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
       </div>
     );
   }
-  // Nothing to make a branch in: said, instead of an empty list and a button that does nothing.
-  if (p.repos.length === 0) return <p class="small muted">{p.workItem.project} has no repository to make a branch in.</p>;
+  const linked = p.linked.length > 0 && <LinkedBranches profile={profile} linked={p.linked} />;
+  // Nothing to make a branch in: said, instead of an empty list and a button that does nothing (branches linked elsewhere stay offered).
+  if (p.repos.length === 0) {
+    return (
+      <>
+        {linked}
+        <p class="small muted">{p.workItem.project} has no repository to make a branch in.</p>
+      </>
+    );
+  }
   return (
     <>
-      {p.linked.length > 0 && <LinkedBranches profile={profile} linked={p.linked} />}
+      {linked}
       <form
         class="start-work-form"
         style={{ display: 'flex', flexDirection: 'column', gap: '4px', marginTop: '6px' }}

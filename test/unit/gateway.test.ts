@@ -245,8 +245,8 @@ describe('gateway', () => {
 /** Azure DevOps refusing the token of one organization (contoso) only. */
 const unauthorized: typeof fetch = async (input) =>
   new URL(String(input)).pathname.startsWith('/contoso/') ? new Response('', { status: 401 }) : fakeAdo(input);
-/** That, and fabrikam's projects failing on the server's side. */
-const failing: typeof fetch = async (input) => (new URL(String(input)).pathname.startsWith('/fabrikam/_apis/projects') ? new Response('', { status: 500 }) : unauthorized(input));
+/** That, and fabrikam's projects not found (a failure that is not the token's, and not retried). */
+const failing: typeof fetch = async (input) => (new URL(String(input)).pathname.startsWith('/fabrikam/_apis/projects') ? new Response('', { status: 404 }) : unauthorized(input));
 
 describe('errors', () => {
   it('link the tokens page of the profile the page used, not the active one', async () => {
@@ -269,14 +269,15 @@ describe('errors', () => {
     expect(await handle({ type: 'repos.list', profileId: 'c1', refresh: true }, fromPage)).toMatchObject({ ok: false, error: { code: 'unauthorized', profileId: 'c1' } });
     // A failure that is not the token's names no profile.
     const server = (await handle({ type: 'projects.list', profileId: 'pat1', refresh: true }, fromPage)) as { ok: false; error: object };
-    expect(server).toMatchObject({ ok: false, error: { code: 'server' } });
+    expect(server).toMatchObject({ ok: false, error: { code: 'notFound' } });
     expect(server.error).not.toHaveProperty('profileId');
     const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
     const onNorthwind = { id: 'abc', url: 'https://dev.azure.com/northwind/Web/_git/Web', tab: { id: 5, url: 'https://dev.azure.com/northwind/Web/_git/Web' } } as Runtime.MessageSender;
     await handle({ type: 'options.open', section: 'profiles' }, onContoso);
     // A page of an organization without a profile opens the list; our own pages name a profile themselves.
     await handle({ type: 'options.open', section: 'profiles' }, onNorthwind);
-    expect(opened).toEqual([['profiles', 'c1'], ['profiles', undefined]]);
+    await handle({ type: 'options.open', section: 'profiles' }, fromPage);
+    expect(opened).toEqual([['profiles', 'c1'], ['profiles', undefined], ['profiles', undefined]]);
   });
 });
 

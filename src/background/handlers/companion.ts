@@ -113,7 +113,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   /** The organization a task is of: the asking page's, else its profile's (a popup's), so a page of that organization finds it. */
   async function taskOrg(profileId: string | undefined, ctx: HandlerContext): Promise<string | undefined> {
     if (ctx.from === 'content') return senderOrg(ctx);
-    const p = profileId ? await requestProfile(deps, profileId, ctx).catch(() => undefined) : undefined;
+    const p = await requestProfile(deps, profileId, ctx).catch(() => undefined);
     return p && profileScope(p);
   }
 
