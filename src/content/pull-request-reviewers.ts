@@ -141,11 +141,14 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
 
   function showQueue(): void {
     if (!creating || !pending?.people.length) return fill(queued);
-    const list = pending.people.map((p) =>
+    const list = pending.people.map((p, i) =>
       h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
         button('Remove', () => {
           if (pending) pending.people = pending.people.filter((x) => x.id !== p.id);
           showQueue();
+          // The clicked button is gone: the focus goes to the next person's Remove, else the previous one's, else the search.
+          const left = [...queued.querySelectorAll<HTMLElement>('button')];
+          (left[i] ?? left[i - 1] ?? search.querySelector<HTMLElement>('input'))?.focus();
         }, signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
     );
     fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));

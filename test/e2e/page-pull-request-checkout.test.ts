@@ -253,7 +253,7 @@ describe('Check out a pull request from the popup', () => {
     await press(popup, `${row} .pr-checkout .note`, 'Dismiss');
     await popup.waitForSelector(`${row} .pr-checkout button[title^="The merge preview"]`);
     // The focus moves once the row has redrawn (an effect): waited for, not read at once.
-    await popup.waitForFunction(() => /^Check out /.test(document.activeElement?.getAttribute('title') ?? ''), { timeout: 5000 });
+    await popup.waitForFunction(() => (document.activeElement?.getAttribute('title') ?? '').startsWith('Check out '), { timeout: 5000 });
     await popup.locator(`${row} .pr-checkout button[title^="The merge preview"]`).click();
     await popup.waitForFunction((r: string) => document.querySelector(r)?.textContent?.includes('nothing was touched'), { timeout: 60_000 }, row);
     // A server error first: the failure offers Try again, which runs the same checkout (into a worktree).

@@ -152,6 +152,14 @@ describe('Reviewer helpers', () => {
     expect(queued).toContain('Ken Thompson');
     expect(queued).toContain('Margaret Hamilton');
     await screenshot(page, 'pull-request-create-reviewers-light', HELPER);
+    // Removing one from the queue leaves the focus on the next one's Remove, not on the page.
+    await world.click(HELPER, 'button[aria-label="Do not add Ken Thompson"]');
+    const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.getAttribute('aria-label') ?? null`, HELPER);
+    expect(await focused()).toBe('Do not add Margaret Hamilton');
+    await world.click(HELPER, 'button[aria-label="Do not add Margaret Hamilton"]');
+    expect(await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.getAttribute('type') ?? null`, HELPER)).toBe('search');
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Margaret Hamilton'));
     await page.click('.repos-pr-create-form button[type=submit]');
     await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
     const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
