@@ -155,11 +155,7 @@ export const attach: Attach = (drawn, { signal, page, onWork }) => {
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
   const act: Actions = {
-    clone: (plan) => {
-      const task = startTask({ type: 'clone.start', repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }, key);
-      onWork?.(task.result);
-      follow(task, state.kind === 'ready' ? state.hasProfile : undefined);
-    },
+    clone: (plan) => follow(startTask({ type: 'clone.start', repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }, key, onWork), state.kind === 'ready' ? state.hasProfile : undefined),
     reload: () => void reload(),
     close: () => panel.close(),
   };

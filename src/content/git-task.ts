@@ -1,6 +1,6 @@
 import { ask, askWithProgress } from './ask';
 import { AskError, isProgress } from '../shared/ask';
-import type { Answers, CloneProgress, PageRequest, ReplyError } from '../shared/messages';
+import type { Answers, BoardCheckout, CloneProgress, CloneTaskView, PageRequest, ReplyError } from '../shared/messages';
 import { problemText, taskId } from './session';
 
 /** The page's requests that run git for a while, with progress, and can be cancelled. */
@@ -28,10 +28,16 @@ const running = new Map<string, GitTask<TaskType>>();
 /** The task of this type running under `key`, if one is. */
 export const runningTask = <T extends TaskType>(type: T, key: string): GitTask<T> | undefined => running.get(`${type}|${key}`) as GitTask<T> | undefined;
 
-/** Starts `request`; with a `key`, the task is kept under it until it ends. */
-export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: T }, key?: string): GitTask<T> {
+/**
+ * Starts `request`; with a `key`, the task is kept under it until it ends. `onWork` (the feature's
+ * MountContext's, in a hand-off dialog) learns of it: a task started is always the person's doing,
+ * unlike one followed.
+ */
+export function startTask<T extends TaskType>(request: TaskRequest<T> & { type: T }, key?: string, onWork?: (work: Promise<unknown>) => void): GitTask<T> {
   const id = taskId();
-  return track(id, request, (onEvent) => askWithProgress<T>({ ...request, taskId: id } as PageRequest & { type: T }, onEvent), key);
+  const task = track(id, request, (onEvent) => askWithProgress<T>({ ...request, taskId: id } as PageRequest & { type: T }, onEvent), key);
+  onWork?.(task.result);
+  return task;
 }
 
 /** The request that follows each kind of task the background runs. */
@@ -47,7 +53,7 @@ export function followTask<T extends TaskType>(id: string, request: TaskRequest<
 }
 
 /** This organization's checkouts running in the background (`clone.tasks` answers a page only those). */
-export const runningCheckouts = async () => (await ask({ type: 'clone.tasks' })).tasks.filter((t) => t.checkout);
+export const runningCheckouts = async () => (await ask({ type: 'clone.tasks' })).tasks.filter((t): t is CloneTaskView & { checkout: BoardCheckout } => !!t.checkout);
 
 /** The same repository, as a page and the background may each spell it. */
 export const sameRepo = (a: { name: string; project: string }, b: { name: string; project: string }) => a.name.toLowerCase() === b.name.toLowerCase() && a.project.toLowerCase() === b.project.toLowerCase();

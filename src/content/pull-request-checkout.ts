@@ -161,11 +161,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
   let state: State = { kind: 'idle' };
   let bar: ProgressBar | undefined;
   const act: Actions = {
-    run: (mode, worktree) => {
-      const task = startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key);
-      onWork?.(task.result);
-      follow(task);
-    },
+    run: (mode, worktree) => follow(startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key, onWork)),
     reload: () => void reload(),
     close: () => panel.close(),
   };
@@ -207,13 +203,12 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
 
   /** This pull request's checkout the background runs already: started before the page was (re)loaded, or from the popup. */
   async function runningElsewhere(): Promise<CheckoutTask | undefined> {
-    const found = await runningCheckouts().then(
-      (tasks) => tasks.find((t) => t.checkout && 'pullRequestId' in t.checkout && t.checkout.pullRequestId === id && sameRepo(t.repo, repo)),
-      () => undefined,
-    );
-    if (!found?.checkout || !('pullRequestId' in found.checkout)) return undefined;
-    const { mode, worktree } = found.checkout;
-    return runningTask('pullRequest.checkout', key) ?? followTask(found.taskId, { type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key);
+    for (const { taskId, repo: of, checkout: c } of await runningCheckouts().catch(() => [])) {
+      if ('pullRequestId' in c && c.pullRequestId === id && sameRepo(of, repo)) {
+        return runningTask('pullRequest.checkout', key) ?? followTask(taskId, { type: 'pullRequest.checkout', repo, pullRequestId: id, mode: c.mode, ...(c.worktree ? { worktree: true } : {}) }, key);
+      }
+    }
+    return undefined;
   }
 
   function follow(task: CheckoutTask): void {

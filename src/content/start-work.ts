@@ -86,11 +86,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
       set({ kind: 'ready', plan, companion: status.state });
       // A linked branch's checkout that runs already (started before the page was reloaded, or from the popup) is followed.
       for (const { taskId, repo, checkout: c } of checkouts) {
-        const target = c && 'branch' in c ? plan.linked.find((l) => l.branch === c.branch && sameRepo(l.repo, repo)) : undefined;
-        if (target && c && 'branch' in c) {
-          const request = { type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(c.worktree ? { worktree: true } : {}) } as const;
-          return checkoutLinked(target, runningTask('local.checkoutBranch', keyOf(target)) ?? followTask(taskId, request, keyOf(target)));
-        }
+        const target = 'branch' in c ? plan.linked.find((l) => l.branch === c.branch && sameRepo(l.repo, repo)) : undefined;
+        if (!target) continue;
+        const request = { type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(c.worktree ? { worktree: true } : {}) } as const;
+        return checkoutLinked(target, runningTask('local.checkoutBranch', keyOf(target)) ?? followTask(taskId, request, keyOf(target)));
       }
     } catch (e) {
       if (current()) set({ kind: 'problem', ...problemOf(e) });
@@ -100,11 +99,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
   /** A branch's checkout is kept under this key while it runs, so the same task is never followed twice. */
   const keyOf = (target: LinkedBranch) => `${page.orgBaseUrl}|${target.repo.project}|${target.repo.name}|${target.branch}`.toLowerCase();
   /** Checks a branch out on this computer. */
-  const checkOut = (target: LinkedBranch, worktree: boolean) => {
-    const task = startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) }, keyOf(target));
-    onWork?.(task.result);
-    return task;
-  };
+  const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) }, keyOf(target), onWork);
 
   /** A branch's checkout on this computer; `put` keeps each step in the state that shows it (`undefined`: a followed task that has gone). */
   function watch(task: GitTask<'local.checkoutBranch'>, put: (co: Checkout | undefined) => void): void {
