@@ -175,7 +175,7 @@ export const steps: TourStep[] = [
       // The tour runs on machines with and without VS Code: the companion opens the file, or says the editor is missing.
       const [said] = await world.waitForText(POPOVER, (t) => /Opened component\.ts at line 1 with|was not found on this computer/.test(t[0] ?? ''), 30_000);
       await ctx.shot(page, '7-page-open-in-editor');
-      return (said ?? '').trim().split('\n').pop() ?? '';
+      return (said ?? '').split('\n').find((l) => /Opened component\.ts|was not found/.test(l)) ?? '';
     },
   },
   {

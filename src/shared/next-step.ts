@@ -6,7 +6,7 @@ export type NextStep = readonly [label: string, section: OptionsSection];
 /**
  * The Options button for a failure that trying again cannot fix: no account for this organization,
  * a token refused or lacking a scope (by Azure DevOps, or by git), a Microsoft sign-in that lapsed,
- * no companion, or no clone folder.
+ * no companion, no clone folder, or no editor.
  */
 export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'NO_PROFILE' || code === 'signInPage') return ['Add an account', 'accounts'];
@@ -16,6 +16,7 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
   if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
+  if (code === 'companion.EDITOR_MISSING') return ['Choose another editor', 'editor'];
   return undefined;
 }
 

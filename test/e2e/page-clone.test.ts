@@ -374,4 +374,17 @@ describe('Clone to desktop', () => {
     await screenshot(page, 'clone-to-desktop-cloned-dark');
     await sandboxSwitch(page, 'theme', 'light', '/fabrikam/_git/Platform');
   });
+
+  it('says a missing editor is fixed by installing it or choosing another, and opens Options › Editor', async () => {
+    // No VS Code on these machines (the popup's test above relies on it too).
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform?path=%2FREADME.md&version=GBfeature%2Fretry-policy&line=1', { waitUntil: 'domcontentloaded' });
+    await world.click('.adoc-open-in-editor', 'button', 'Open in editor');
+    const [said] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('was not found'));
+    expect(said).toContain('VS Code was not found on this computer. Install it, or choose another editor in Options › Editor.');
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#editor'), { timeout: 10_000 });
+    await world.click(POPOVER, 'button', 'Choose another editor');
+    await (await (await opened).page())!.close();
+    await page.bringToFront();
+    await page.keyboard.press('Escape');
+  });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { REQUEST_TYPES, REQUESTS, sendersOf, type Request } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
 import type { PageFetchAnswer, PageFetchRequest } from '../../src/shared/page-fetch';
+import { nextStepFor } from '../../src/shared/next-step';
 
 const PAT = 'pat-secret-0123456789abcdef';
 const ACCESS = 'access-token-secret-xyz';
@@ -669,6 +670,20 @@ describe('checking out a pull request through the companion', () => {
     await handle({ type: 'local.open', path: '/x', target: 'editor', file: '/src/a.ts', line: 7 }, fromContent);
     expect(sentToHost.find((m) => m.type === 'open')).toMatchObject({ editor: 'jetbrains', file: '/src/a.ts', line: 7 });
     expect(await handle({ type: 'settings.setEditor', editor: 'jetbrains' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('says that a missing editor is fixed in Options, and only for the editor', async () => {
+    const { handle } = await setup();
+    hostOverrides.set('open', () => ({ error: { code: 'TOOL_MISSING', message: 'VS Code was not found on this computer' } }));
+    try {
+      const editorMissing = await handle({ type: 'local.open', path: '/x', target: 'editor' }, fromContent);
+      expect(editorMissing).toMatchObject({ ok: false, error: { code: 'companion.EDITOR_MISSING', message: 'VS Code was not found on this computer. Install it, or choose another editor in Options › Editor.' } });
+      expect(nextStepFor((editorMissing as { error: { code: string } }).error.code)).toEqual(['Choose another editor', 'editor']);
+      // No file manager is not a matter of the editor setting.
+      expect(await handle({ type: 'local.open', path: '/x', target: 'folder' }, fromContent)).toMatchObject({ ok: false, error: { code: 'companion.TOOL_MISSING' } });
+    } finally {
+      hostOverrides.clear();
+    }
   });
 });
 

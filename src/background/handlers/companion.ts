@@ -478,14 +478,22 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'local.open': async (req, ctx) => {
       // Pages open a clone's folder or a file in the editor; a terminal is our own pages' offer.
       if (ctx.from === 'content' && req.target === 'terminal') throw Object.assign(new Error('Pages may not open a terminal.'), { code: 'FORBIDDEN' });
-      return companion.request({
-        type: 'open',
-        path: req.path,
-        target: req.target,
-        ...(req.target === 'editor' ? { editor: await editor() } : {}),
-        ...(req.file !== undefined ? { file: req.file } : {}),
-        ...(req.line !== undefined ? { line: req.line } : {}),
-      });
+      try {
+        return await companion.request({
+          type: 'open',
+          path: req.path,
+          target: req.target,
+          ...(req.target === 'editor' ? { editor: await editor() } : {}),
+          ...(req.file !== undefined ? { file: req.file } : {}),
+          ...(req.line !== undefined ? { line: req.line } : {}),
+        });
+      } catch (e) {
+        // Trying again cannot fix a missing editor: installing it, or choosing another, does.
+        if (req.target === 'editor' && e instanceof CompanionError && e.code === 'TOOL_MISSING') {
+          throw new CompanionError('EDITOR_MISSING', `${e.message}. Install it, or choose another editor in Options › Editor.`);
+        }
+        throw e;
+      }
     },
     'local.fetch': async (req, ctx) => {
       // A page's own organization decides the credential, never whichever profile is active.
