@@ -102,7 +102,7 @@ const forksAsRemotes: Feature = {
     // A pull request that does not come from a fork: nothing to add here.
     if (ctx.page.page === 'pullRequest' && !fork) return undefined;
     const drawn = headerButton('forks-as-remotes', anchor, ctx, {
-      icon: 'branch',
+      icon: 'fork',
       text: fork ? 'Fork remote…' : 'Add remote…',
       anchors: this.anchors,
       tooltip: () => (fork ? `Add the fork ${fork.project}/${fork.name} as a remote` : 'Forks: add as remote, fork and clone'),

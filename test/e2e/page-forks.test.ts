@@ -124,6 +124,9 @@ describe('Forks as remotes', () => {
     await page.waitForFunction(() => !!document.querySelector('.repos-pr-header .repos-pr-header-vote-button'), { timeout: 5000 });
     const compact = await world.run<boolean[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button').classList.contains('adoc-compact'))`);
     expect(compact).toEqual([true, true, true]);
+    // Icon-only, each must be told apart by its icon: no two alike.
+    const icons = await world.run<string[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button svg path').getAttribute('d'))`);
+    expect(new Set(icons).size).toBe(3);
     await world.click(FORKS, 'button', 'Fork remote…');
     const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     expect(panel).toMatch(/Security \/ platform-fork\s*this pull request/);

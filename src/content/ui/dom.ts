@@ -254,6 +254,8 @@ export function placeFloating(slot: Element, host: HTMLElement): void {
 const ICONS = {
   download: 'M8 2v8m0 0L5 7m3 3 3-3M3 13h10',
   branch: 'M5 3v10M5 13a1.5 1.5 0 1 0 0-.01M11 3a1.5 1.5 0 1 0 0 .01M11 4.5c0 3-6 2.5-6 6',
+  // Forks: two branches joining, apart from a branch's own icon (a pull request page can show both).
+  fork: 'M2.5 3a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M10.5 3a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M6.5 13a1.5 1.5 0 1 0 3 0a1.5 1.5 0 1 0-3 0M4 4.5v1c0 2.5 4 2 4 4.5v1.5M12 4.5v1c0 2.5-4 2-4 4.5',
   people: 'M6 7a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Zm-4 7c0-2.5 2-4 4-4s4 1.5 4 4M11 3.5a2 2 0 0 1 0 4M12 10c1.5.5 2.5 1.8 2.5 4',
   check: 'M3 8.5 6.5 12 13 4.5',
   open: 'M9 3h4v4M13 3 7 9M11 9v4H3V5h4',
