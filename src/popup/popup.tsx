@@ -147,7 +147,8 @@ function ConnectAccount() {
 type TabId = 'repos' | 'new-repo' | 'prs' | 'new-pr' | 'work';
 const TABS: TabDef<TabId>[] = [
   { id: 'repos', label: 'Repositories' },
-  { id: 'new-repo', label: 'New repository' },
+  // Short, as "New PR": the five tabs fit the popup's 380 px only so.
+  { id: 'new-repo', label: 'New repo' },
   { id: 'prs', label: 'Pull requests' },
   { id: 'new-pr', label: 'New PR' },
   { id: 'work', label: 'Work' },
