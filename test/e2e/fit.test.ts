@@ -56,6 +56,14 @@ describe('the popup', () => {
     await popup.close();
   });
 
+  it('shows every tab whole at its width: none is cut off at the edge', async () => {
+    const popup = await openPopup(session);
+    await popup.waitForSelector('[role="tab"]', { timeout: 20_000 });
+    const cut = await popup.$$eval('[role="tab"]', (tabs) => tabs.filter((t) => t.getBoundingClientRect().right > document.documentElement.clientWidth || t.scrollWidth > t.clientWidth).map((t) => t.textContent));
+    expect(cut).toEqual([]);
+    await popup.close();
+  });
+
   it('gives names that may be cut short their whole text as a tooltip', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#repo-list [data-repo]', { timeout: 20_000 });
