@@ -186,6 +186,9 @@ export function placeInHeader(anchors: readonly Anchor[], el: Element, host: HTM
   placeAt(anchor, el, host);
   if (anchor?.place !== 'beside') return shapeLike(host, el.querySelector('button, a'));
   host.classList.add('adoc-beside');
+  // Level with the bar's commands: Azure DevOps' bar keeps to the top of a header whose title
+  // runs to two lines (a pull request's), where the header's middle would be lower.
+  if (el.classList.contains('flex-self-start')) host.classList.add('adoc-top');
   shapeLike(host, el.querySelector('button.bolt-header-command-item-button'));
   compactWhenNarrow(host, button, label, signal);
 }

@@ -127,6 +127,10 @@ describe('Forks as remotes', () => {
     // Icon-only, each must be told apart by its icon: no two alike.
     const icons = await world.run<string[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button svg path').getAttribute('d'))`);
     expect(new Set(icons).size).toBe(3);
+    // Level with Azure DevOps' own commands, though the header's title and its line below make it two lines tall.
+    const tops = await world.run<number[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => Math.round(chrome.dom.openOrClosedShadowRoot(h).querySelector('button').getBoundingClientRect().top))`);
+    const theirs = await page.$eval('.repos-pr-header .bolt-header-commandbar button', (b) => Math.round(b.getBoundingClientRect().top));
+    expect(tops).toEqual([theirs, theirs, theirs]);
     await world.click(FORKS, 'button', 'Fork remote…');
     const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     expect(panel).toMatch(/Security \/ platform-fork\s*this pull request/);

@@ -59,4 +59,5 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-sr,.adoc-compact .adoc-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .adoc-compact{padding:var(--adoc-b-pad-compact,6px 8px)}
 :host(.adoc-beside){margin:0 8px;align-self:center;flex:none}
+:host(.adoc-top){align-self:flex-start}
 `;
