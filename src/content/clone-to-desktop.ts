@@ -3,14 +3,14 @@ import type { AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
 import type { ClonePlan, ReplyError } from '../shared/messages';
 import { followTask, progressText, runningTask, startTask, type CloneTask } from './git-task';
-import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
+import { companionNeeded, companionSetup, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, button, cancelButton, copyField, facts, optionsButton, pathText, problemView, progressBar } from './ui/parts';
+import { actions, button, cancelButton, copyField, facts, pathText, problemView, progressBar } from './ui/parts';
 
 type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
@@ -93,12 +93,10 @@ function view(state: State, where: { repo: string; organization: string }, act: 
       const { setup, urls } = state;
       return {
         nodes: [
-          setupTitle(setup, 'Clone to desktop'),
-          ...installSteps(setup, signal),
+          ...companionNeeded(setup.status, 'Clone to desktop clones through it.', signal, setup),
           urls ? h('h3', { class: 'adoc-sub' }, 'Or clone it yourself') : false,
           urls ? copyField('HTTPS clone URL', urls.https, signal) : false,
           urls?.ssh ? copyField('SSH clone URL', urls.ssh, signal) : false,
-          actions(optionsButton('Open the setup steps', 'companion', signal)),
         ],
       };
     }

@@ -4,11 +4,12 @@ import type { CompanionStatus } from '../shared/messages';
 import { platformInfo } from './platform';
 import { companionStatus } from './session';
 import { h } from './ui/dom';
-import { copyBlock } from './ui/parts';
+import { companionNeed } from '../shared/next-step';
+import { actions, button, copyBlock, optionsButton } from './ui/parts';
 
 /**
- * What a panel shows when the companion is missing or outdated: how to install it on this
- * computer (the steps Options and README give), and a watch that notices once it runs.
+ * What a panel shows when the companion is missing, outdated or did not start: how to install it
+ * on this computer (the steps Options and README give), and a watch that notices once it runs.
  */
 
 export interface CompanionSetup {
@@ -21,27 +22,30 @@ export async function companionSetup(status: CompanionStatus): Promise<Companion
   return { status, install: installInstructions(companionOs(os), arch) };
 }
 
-/** "Clone to desktop needs the companion", or that it needs updating. */
-export const setupTitle = ({ status }: CompanionSetup, feature: string) => h('h2', { class: 'adoc-title' }, status.state === 'outdated' ? 'Please update the companion' : `${feature} needs the companion`);
-
-/** The steps for this computer, and why the companion did not answer when that is not just its absence. */
-export function installSteps({ status, install }: CompanionSetup, signal: AbortSignal): (Node | false)[] {
-  return [
-    h('p', null, 'A small program on this computer runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
-    copyBlock('Install command', install.commands.join('\n'), signal),
-    h('p', { class: 'adoc-muted' }, install.explanation),
-    status.state !== 'missing' && status.message ? h('p', { class: 'adoc-muted' }, status.message) : false,
-    h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it is installed.'),
-  ];
-}
-
 /**
- * For a panel that works without the companion but does more with it: why it is not there, then
- * what the panel does without it; and the button to Options.
+ * The one block every panel shows while the companion is not there (or outdated, or did not
+ * start): a title by its state, what the feature does with it or without it (`uses`), the install
+ * steps for this computer when given (`install`: the panel then notices the companion by itself),
+ * and the Options button that sets it up or updates it. `sub`: inside a panel that works without
+ * it. `retry`: Try again beside the button.
  */
-export function withoutCompanion(state: CompanionStatus['state'], without: string): { line: string; fix: string } {
-  const why = state === 'outdated' ? 'The companion needs an update' : state === 'failed' ? 'The companion did not start' : 'The companion is not installed';
-  return { line: `${why}: ${without}`, fix: state === 'outdated' ? 'Update the companion' : 'Set up the companion' };
+export function companionNeeded(status: CompanionStatus, uses: string, signal: AbortSignal, opts: { install?: InstallInstructions; sub?: boolean; retry?: () => void } = {}): (Node | false)[] {
+  const { title, fix } = companionNeed(status.state);
+  const { install } = opts;
+  return [
+    h(opts.sub ? 'h3' : 'h2', { class: opts.sub ? 'adoc-sub' : 'adoc-title' }, title),
+    h('p', opts.sub ? { class: 'adoc-muted' } : null, uses),
+    status.state !== 'missing' && !!status.message && h('p', { class: 'adoc-muted' }, status.message),
+    ...(install
+      ? [
+          h('p', null, 'It is a small program on this computer that runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
+          copyBlock('Install command', install.commands.join('\n'), signal),
+          h('p', { class: 'adoc-muted' }, install.explanation),
+          h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it runs.'),
+        ]
+      : []),
+    actions(optionsButton(...fix, signal, { primary: true }), !!opts.retry && button('Try again', opts.retry, signal)),
+  ];
 }
 
 /**

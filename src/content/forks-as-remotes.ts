@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import type { CompanionStatus, ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
-import { withoutCompanion } from './companion-setup';
+import { companionNeeded } from './companion-setup';
 import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -9,7 +9,7 @@ import { pullRequestFork, repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, button, cancelButton, coin, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
+import { actions, button, cancelButton, coin, pathText, problemBox, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -68,12 +68,6 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 /** A remote name from a project name: `Security Team` → `security-team`. */
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
-
-/** Why remotes cannot be added on this computer yet, with the button that fixes it. */
-function companionNeeded(state: CompanionStatus['state'], signal: AbortSignal): HTMLElement {
-  const absent = withoutCompanion(state, 'it adds remotes to your clone on this computer.');
-  return h('div', null, h('p', { class: 'adoc-muted' }, absent.line), actions(optionsButton(absent.fix, 'companion', signal)));
-}
 
 /** Takes over the button features.ts drew. */
 export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }) => {
@@ -253,12 +247,11 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     const rows = [...(data.forks.parent ? [remoteRow(shown, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(shown, f, false))];
     return [
       title,
-      sub('Add as a remote of your clone'),
-      data.companion !== 'ready'
-        ? companionNeeded(data.companion, signal)
-        : data.cloning
+      ...(data.companion !== 'ready' ? companionNeeded({ state: data.companion }, 'Remotes are added to your clone, and forks cloned, through it.', signal, { sub: true }) : [sub('Add as a remote of your clone')]),
+      data.companion === 'ready' &&
+        (data.cloning
           ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${repo.name} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', () => void reload(), signal)))
-          : !data.clonePath && cloneFirst(),
+          : !data.clonePath && cloneFirst()),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
       rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
       forkView(shown),

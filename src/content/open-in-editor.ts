@@ -4,9 +4,10 @@ import type { Attach } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus, problemOf } from './session';
 import { FILE_EDIT_COMMAND } from './anchors';
+import { companionNeeded } from './companion-setup';
 import { featureOpener } from './open-feature';
 import { fill, h } from './ui/dom';
-import { actions, alertBox, button, optionsButton, problemView } from './ui/parts';
+import { actions, alertBox, button, problemView } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -60,7 +61,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     try {
       const status = await companionStatus.get();
       if (status.state !== 'ready') {
-        return show([title('Open in editor needs the companion'), h('p', null, 'It opens files from your clone in your editor. Set it up, then try again.'), actions(optionsButton('Set up the companion', 'companion', signal, { primary: true }), button('Try again', () => (companionStatus.forget(), void start()), signal))]);
+        return show(companionNeeded(status, 'Open in editor opens your clone’s files through it.', signal, { retry: () => (companionStatus.forget(), void start()) }));
       }
       // Without a profile, the background reads which repository this is through the page's session.
       const branch = viewedBranch(page);

@@ -2,7 +2,7 @@ import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import type { ClonePlan, PullRequestCheckout, ReplyError } from '../shared/messages';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask } from './git-task';
-import { companionSetup, installSteps, setupTitle, watchForCompanion, type CompanionSetup } from './companion-setup';
+import { companionNeeded, companionSetup, watchForCompanion, type CompanionSetup } from './companion-setup';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { repoKeyOf } from './repo-on-page';
@@ -10,7 +10,7 @@ import { companionStatus, pageContext, problemOf, type Problem } from './session
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, facts, optionsButton, pathText, problemView, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, facts, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -79,7 +79,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'problem':
       return { nodes: [title(`Check out pull request ${id}`), ...problemView(state, act.reload, signal)] };
     case 'noCompanion':
-      return { nodes: [setupTitle(state.setup, 'Checking out a pull request'), ...installSteps(state.setup, signal), actions(optionsButton('Open the setup steps', 'companion', signal))] };
+      return { nodes: companionNeeded(state.setup.status, 'Checking out a pull request runs git through it.', signal, state.setup) };
     case 'running': {
       const { task } = state;
       const bar = progressBar(`Checking out pull request ${id}`);

@@ -1,14 +1,14 @@
 import { ask } from './ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { CompanionStatus, LinkedBranch, StartWorkPlan, StartWorkResult } from '../shared/messages';
-import { withoutCompanion } from './companion-setup';
+import { companionNeeded } from './companion-setup';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, optionsButton, pathText, problemView, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -150,7 +150,6 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
 
   function form(s: Extract<State, { kind: 'ready' }>): (Node | false)[] {
     const { plan, companion, draft, failed } = s;
-    const absent = companion !== 'ready' && withoutCompanion(companion, 'the branch is made on Azure DevOps, and you check it out yourself.');
     const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
     const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
     const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
@@ -225,8 +224,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
             plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
             problem,
           ),
-      absent ? h('p', { class: 'adoc-muted' }, absent.line) : false,
-      actions(plan.repos.length ? go : false, absent && optionsButton(absent.fix, 'companion', signal), button('Close', () => panel.close(), signal)),
+      actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
+      ...(companion !== 'ready' ? companionNeeded({ state: companion }, 'Start work still makes the branch on Azure DevOps and links it; you check it out yourself.', signal, { sub: true }) : []),
     ];
   }
 

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { companionNeed } from '../shared/next-step';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { Shell } from '../shared/ui/shell';
 import { SkeletonRows } from '../shared/ui/skeleton';
@@ -130,7 +131,7 @@ function ConnectAccount() {
               <p class="muted small">The companion is ready.</p>
             ) : (
               <button type="button" onClick={() => openOptions('companion')}>
-                Set up the companion
+                {companionNeed(companion.status?.state ?? 'missing').fix[0]}
               </button>
             )}
           </li>
@@ -201,7 +202,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
             typed={props.snapshot ? props.start.typed : ''}
             clones={{ ...clones, problem: local.problem }}
             onCheckClones={local.refresh}
-            companionMissing={companion.status !== undefined && companion.status.state !== 'ready'}
+            companionNeeded={companion.status?.state === 'ready' ? undefined : companion.status?.state}
             tasks={tasks}
             activeId={profile?.id}
             onNewPullRequest={newPullRequest}

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { LocalClone } from '../shared/host-protocol';
-import type { ReplyError, RepoSummary } from '../shared/messages';
+import type { CompanionStatus, ReplyError, RepoSummary } from '../shared/messages';
+import { companionNeed } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -34,8 +35,8 @@ export function RepoActions(props: {
   onCheckClones?: () => void;
   /** Why the companion could not say which repositories are cloned here. */
   clonesProblem?: ReplyError | undefined;
-  /** The companion is not installed (or not answering): cloning starts with setting it up. */
-  companionMissing?: boolean;
+  /** The companion's state when it is not ready (not installed, outdated, did not start): cloning starts with setting it up or updating it. */
+  companionNeeded?: Exclude<CompanionStatus['state'], 'ready'> | undefined;
   tasks: CloneTasks;
   /** Absent: no pull request from here (the popup's other tabs work in the active profile's organization only). */
   onNewPullRequest?: ((repo: RepoSummary) => void) | undefined;
@@ -48,7 +49,8 @@ export function RepoActions(props: {
   const repo = profile ? props.repo : undefined;
   const task = repo ? props.tasks.tasks[repo.id] : undefined;
   // Clone → progress (Cancel) → Open folder, or a failure's next step: the focus follows the main action.
-  const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionMissing}` : undefined);
+  const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionNeeded}` : undefined);
+  const need = props.companionNeeded && companionNeed(props.companionNeeded);
   if (!repo) {
     return <RepoActionsHint />;
   }
@@ -90,9 +92,9 @@ export function RepoActions(props: {
             <button type="button" class="primary" data-main onClick={() => props.onCheckClones?.()}>
               Check again
             </button>
-          ) : props.companionMissing ? (
-            <button type="button" class="primary" onClick={() => openOptions('companion')}>
-              Set up the companion
+          ) : need ? (
+            <button type="button" class="primary" onClick={() => openOptions(need.fix[1])}>
+              {need.fix[0]}
             </button>
           ) : (
             <button type="button" class="primary" disabled={repo.isDisabled} onClick={() => props.tasks.start(profile!.id, repo)}>
@@ -141,8 +143,8 @@ export function RepoActions(props: {
             <>
               Being cloned elsewhere (another window or program) into <Path value={elsewhere.path} />. Check again once it is done.
             </>
-          ) : props.companionMissing ? (
-            'Cloning needs the desktop companion, a small program that runs git on this computer.'
+          ) : need ? (
+            `${need.title}: cloning runs git through it, a small program on this computer.`
           ) : props.clonesProblem ? (
             `Could not tell whether it is cloned here: ${props.clonesProblem.message}`
           ) : (

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalClone } from '../shared/host-protocol';
-import type { ReplyError, RepoSummary } from '../shared/messages';
+import type { CompanionStatus, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
 import { FixButton } from './fix-button';
@@ -117,7 +117,8 @@ export function RepositoriesTab(props: {
   clones: { cloned: Map<string, LocalClone>; cloning: Map<string, LocalClone>; problem?: ReplyError | undefined };
   /** Reads the companion's clones again (one another program was making may be done). */
   onCheckClones: () => void;
-  companionMissing: boolean;
+  /** The companion's state when it is not ready. */
+  companionNeeded: Exclude<CompanionStatus['state'], 'ready'> | undefined;
   tasks: CloneTasks;
   /** The active profile: the other tabs (a new pull request) work in its organization only. */
   activeId?: string | undefined;
@@ -322,7 +323,7 @@ export function RepositoriesTab(props: {
         clone={selected ? (props.clones.cloned.get(selected.id) ?? props.clones.cloning.get(selected.id)) : undefined}
         onCheckClones={props.onCheckClones}
         clonesProblem={props.clones.problem}
-        companionMissing={props.companionMissing}
+        companionNeeded={props.companionNeeded}
         tasks={props.tasks}
         onNewPullRequest={selectedRow?.org.id === props.activeId ? props.onNewPullRequest : undefined}
       />

@@ -1,5 +1,5 @@
 import type { ReplyError } from './messages';
-import { nextStepFor, type NextStep } from './next-step';
+import { companionNeed, nextStepFor, type NextStep } from './next-step';
 
 /**
  * Why a clone failed, for a person: the cause in one sentence, the next step, and git's own line
@@ -93,7 +93,7 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
 export function failureActions(error: ReplyError, help: CloneFailureHelp, opts: { profile: boolean }): { fix?: NextStep; retry: boolean } {
   const fix: NextStep | undefined =
     help.action === 'token' ? (opts.profile ? ['Update the token', 'profiles'] : ['Add a token', 'accounts'])
-    : help.action === 'companion' ? ['Set up the companion', 'companion']
+    : help.action === 'companion' ? (nextStepFor(error.code) ?? companionNeed('failed').fix)
     : help.action === 'ssh' ? ['Open the SSH key settings', 'ssh']
     : nextStepFor(error.code);
   const retry = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';

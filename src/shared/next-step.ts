@@ -1,4 +1,4 @@
-import type { OptionsSection } from './messages';
+import type { CompanionStatus, OptionsSection } from './messages';
 
 /** Where in Options a failure is fixed, and the button's words for it. */
 export type NextStep = readonly [label: string, section: OptionsSection];
@@ -12,12 +12,23 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'NO_PROFILE' || code === 'signInPage') return ['Add an account', 'accounts'];
   if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED') return ['Update the token', 'profiles'];
   if (code === 'companion.NO_CREDENTIAL_HELPER') return ['Add a token', 'accounts'];
-  if (code === 'companion.missing' || code === 'companion.outdated') return ['Set up the companion', 'companion'];
+  if (code === 'companion.missing' || code === 'companion.outdated') return companionNeed(code.slice(10) as CompanionStatus['state']).fix;
   if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
   if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
   if (code === 'companion.EDITOR_MISSING') return ['Choose another editor', 'editor'];
   return undefined;
+}
+
+/**
+ * What every page and the popup say while the companion is not there, by its state: an outdated one
+ * needs an update (it is installed), one that did not start is named so, and the button matches.
+ */
+export function companionNeed(state: CompanionStatus['state']): { title: string; fix: NextStep } {
+  return {
+    title: state === 'outdated' ? 'The companion needs an update' : state === 'failed' ? 'The companion did not start' : 'The companion is not installed',
+    fix: [state === 'outdated' ? 'Update the companion' : 'Set up the companion', 'companion'],
+  };
 }
 
 /** The words of the link to a help page a failure names (the background adds the page's URL). */

@@ -95,7 +95,7 @@ describe('the first run', () => {
     const page = await signedInPage(session, '/fabrikam/Platform/_git/Platform');
     const world = await ContentWorld.of(page, session.extensionId);
     await world.click('.adoc-clone-to-desktop', 'button');
-    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Clone to desktop needs the companion'));
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('The companion is not installed') && (t[0] ?? '').includes('Clone to desktop clones through it'));
     // So do a pull request's Check out panel, with the same steps for this computer (Linux, x86-64
     // here), and Start work, which makes the branch all the same and points to the steps.
     const steps = installInstructions('linux', 'x86-64');
@@ -103,9 +103,10 @@ describe('the first run', () => {
     const prPage = await signedInPage(session, `/fabrikam/Platform/_git/Platform/pullrequest/${pullRequest}`);
     const prWorld = await ContentWorld.of(prPage, session.extensionId);
     await prWorld.click('.adoc-pull-request-checkout', 'button');
-    const [checkout] = await prWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Checking out a pull request needs the companion'));
+    const [checkout] = await prWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Checking out a pull request runs git through it'));
+    expect(checkout).toContain('The companion is not installed');
     expect(checkout).toContain(steps.explanation);
-    expect(checkout).toContain('Open the setup steps');
+    expect(checkout).toContain('Set up the companion');
     expect(await prWorld.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('pre').textContent`, '.adoc-popover')).toBe(steps.commands.join('\n'));
     const org = sandbox.store.organization('fabrikam')!;
     const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Show the delivery date in the order summary')!.id;
@@ -120,14 +121,14 @@ describe('the first run', () => {
     const forksPage = await signedInPage(session, '/fabrikam/Platform/_git/Platform?path=/src');
     const forksWorld = await ContentWorld.of(forksPage, session.extensionId);
     await forksWorld.click('.adoc-forks-as-remotes', 'button', 'Add remote…');
-    const [forks] = await forksWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('The companion is not installed: it adds remotes'), 15_000);
+    const [forks] = await forksWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('The companion is not installed') && (t[0] ?? '').includes('Remotes are added'), 15_000);
     expect(forks).toContain('Set up the companion');
     await forksPage.close();
     await page.bringToFront();
-    // Its "Open the setup steps" opens Options at the companion's section, in a new tab.
+    // Its "Set up the companion" opens Options at the companion's section, in a new tab.
     const known = new Set(session.browser.targets());
     const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
-    await world.click('.adoc-popover', 'button', 'Open the setup steps');
+    await world.click('.adoc-popover', 'button', 'Set up the companion');
     const setup = (await (await opened).asPage())!;
     await setup.bringToFront();
     await setup.waitForFunction(() => document.activeElement?.closest('#companion') !== null, { timeout: 10_000 });

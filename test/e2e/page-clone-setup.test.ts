@@ -44,7 +44,8 @@ describe('Clone to desktop without the companion or a profile', () => {
     await page.waitForSelector(CLONE, { timeout: 10_000 });
     await world.click(CLONE, 'button');
     const [text] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Or clone it yourself'));
-    expect(text).toContain('Clone to desktop needs the companion');
+    expect(text).toContain('The companion is not installed');
+    expect(text).toContain('Set up the companion');
     const [install, https, ssh] = await fields();
     // The command for this computer (Linux on x86-64 here), on its several lines, with what it does.
     expect(install).toBe(installInstructions('linux', 'x86-64').commands.join('\n'));
@@ -63,7 +64,7 @@ describe('Clone to desktop without the companion or a profile', () => {
       return { shadowRoot: host?.shadowRoot ?? null, html: document.documentElement.outerHTML, text: document.body.innerText };
     }, CLONE);
     expect(seen.shadowRoot).toBeNull();
-    for (const secret of [install!, https!, 'needs the companion']) {
+    for (const secret of [install!, https!, 'Clone to desktop clones through it']) {
       expect(seen.html).not.toContain(secret);
       expect(seen.text).not.toContain(secret);
     }

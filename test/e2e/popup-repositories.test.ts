@@ -145,7 +145,7 @@ describe('popup: repositories', () => {
     const popup = await openPopup(session);
     await waitForList(popup);
     await popup.click('#repo-list [data-repo="Platform"]');
-    await waitForText(popup, '[data-testid="repo-actions"]', 'Cloning needs the desktop companion');
+    await waitForText(popup, '[data-testid="repo-actions"]', 'The companion is not installed: cloning runs git through it');
     // While the companion is missing, the main action is setting it up.
     expect(await textOf(popup, '[data-testid="repo-actions"] button.primary')).toBe('Set up the companion');
     // Headless Chromium gives an extension page no clipboard: record what the popup copies instead.

@@ -19,7 +19,7 @@ describe('problemOf: the next step', () => {
     ['companion.AUTH_FAILED', ['Update the token', 'profiles']],
     ['companion.NO_CREDENTIAL_HELPER', ['Add a token', 'accounts']],
     ['companion.missing', ['Set up the companion', 'companion']],
-    ['companion.outdated', ['Set up the companion', 'companion']],
+    ['companion.outdated', ['Update the companion', 'companion']],
   ])('%s → %j', (code, step) => expect(nextStepOf(failure(code))).toEqual(step));
 
   it('offers nothing where trying again is the step (a network fault, a 429, a server error, anything thrown)', () => {

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { explainCloneFailure, failureActions } from '../../src/shared/clone-failure';
+import { companionNeed } from '../../src/shared/next-step';
+
+/** The Options button a failed clone or checkout offers. */
+function fixOf(code: string) {
+  const error = { code, message: 'x' };
+  return failureActions(error, explainCloneFailure(error, { profile: true }), { profile: true }).fix;
+}
+
+describe('without the companion', () => {
+  it('says which state it is in, with the button that fixes it', () => {
+    expect(companionNeed('missing')).toEqual({ title: 'The companion is not installed', fix: ['Set up the companion', 'companion'] });
+    // An installed companion is not called missing.
+    expect(companionNeed('outdated')).toEqual({ title: 'The companion needs an update', fix: ['Update the companion', 'companion'] });
+    expect(companionNeed('failed')).toEqual({ title: 'The companion did not start', fix: ['Set up the companion', 'companion'] });
+  });
+
+  it('gives a failed clone the same button as the panels: an update for an outdated companion, the folder for no clone folder', () => {
+    expect(fixOf('companion.outdated')).toEqual(['Update the companion', 'companion']);
+    expect(fixOf('companion.missing')).toEqual(['Set up the companion', 'companion']);
+    expect(fixOf('companion.failed')).toEqual(['Set up the companion', 'companion']);
+    expect(fixOf('companion.NO_CLONE_ROOT')).toEqual(['Choose a clone folder', 'companion']);
+  });
+});
