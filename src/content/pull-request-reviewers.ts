@@ -6,9 +6,9 @@ import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { REVIEWERS_SCROLL } from '../shared/storage-keys';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
-import { pageContext, problemText } from './session';
+import { pageContext, problemOf, problemText } from './session';
 import { fill, h, icon, onActivate } from './ui/dom';
-import { actions, alertBox, button, coin, optionsButton } from './ui/parts';
+import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
 
 /**
@@ -124,9 +124,11 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     status.textContent = text;
   };
   if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
-  /** A section that could not load: why, and a small Try again that loads that section only. */
-  const failedSection = (into: HTMLElement, e: unknown, again: () => void) =>
-    fill(into, alertBox(problemText(e), actions(button('Try again', () => (fill(into, h('p', { class: 'adoc-muted', role: 'status' }, 'Loading…')), again()), signal, { small: true }))));
+  /** A section that could not load: why, the Options button that fixes it, and a small Try again that loads that section only. */
+  const failedSection = (into: HTMLElement, e: unknown, again: () => void) => {
+    const { message, next, helpUrl } = problemOf(e);
+    fill(into, alertBox(message, helpLink(helpUrl), actions(!!next && optionsButton(...next, signal, { small: true }), button('Try again', () => (fill(into, h('p', { class: 'adoc-muted', role: 'status' }, 'Loading…')), again()), signal, { small: true }))));
+  };
 
   function offerRefresh(): void {
     if (entry) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));

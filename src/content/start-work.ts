@@ -8,7 +8,7 @@ import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, pathText, problemView, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, helpLink, optionsButton, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -28,7 +28,7 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 type State =
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
-  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: string; linked?: { target: LinkedBranch; checkout: Checkout } }
+  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
 
@@ -135,7 +135,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
         set({ kind: 'created', result, setActive });
         if (companion === 'ready') checkout(result, false);
       },
-      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: problemText(e) }),
+      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: problemOf(e) }),
     );
   }
 
@@ -158,7 +158,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
     const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
     const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-    const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `Nothing was created: ${failed}` : '');
+    const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `Nothing was created: ${failed.message}` : '');
     /** Marks the field the problem is about (none: the form is fine) and takes the focus there. */
     const blame = (field: HTMLElement | undefined) => {
       for (const f of [search, branch, base]) {
@@ -223,6 +223,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
             h('label', { class: 'adoc-col' }, 'Based on', base),
             plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
             problem,
+            !!failed && helpLink(failed.helpUrl),
+            !!failed?.next && actions(optionsButton(...failed.next, signal)),
           ),
       actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
       ...(companion !== 'ready' ? companionNeeded({ state: companion }, 'Start work still makes the branch on Azure DevOps and links it; you check it out yourself.', signal, { sub: true }) : []),

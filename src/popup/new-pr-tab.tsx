@@ -130,6 +130,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
       </div>
       {!props.repos.listing && props.repos.error && (
         <ErrorNote error={props.repos.error} title="Could not list the repositories">
+          <FixButton error={props.repos.error} />
           <button type="button" class="small" onClick={props.repos.refresh}>
             Try again
           </button>
@@ -199,7 +200,11 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
           onChange={setReviewers}
         />
       )}
-      {failure && <ErrorNote error={failure} title="The pull request was not created" />}
+      {failure && (
+        <ErrorNote error={failure} title="The pull request was not created">
+          <FixButton error={failure} />
+        </ErrorNote>
+      )}
       <div class="problem small" aria-live="polite">
         {repo && branches ? problem : ''}
       </div>

@@ -162,6 +162,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
         </div>
         {!result.linked && (
           <ErrorNote error={linking && linking !== 'running' ? linking : (result.linkError ?? { code: 'unknown', message: 'The reason is unknown.' })} title="The branch exists, but it is not linked to the work item">
+            <FixButton error={linking && linking !== 'running' ? linking : result.linkError} />
             <button type="button" class="small" disabled={linking === 'running'} onClick={() => linkAgain(result)}>
               {linking === 'running' ? 'Linking…' : 'Link the branch again'}
             </button>

@@ -232,6 +232,22 @@ describe('Reviewer helpers', () => {
     expect(await retries()).toBe(0);
   }, 120_000);
 
+  it('a section Azure DevOps refuses (a token without access) offers Update the token beside its Try again', async () => {
+    sandbox.services.faults.add({ match: { pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 403 });
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
+    world = await ContentWorld.of(page, session.extensionId);
+    const fixes = () => world.run<number>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('.adoc-alert button')].filter((b) => b.textContent === 'Update the token').length`, HELPER);
+    try {
+      await expect.poll(fixes, { timeout: 60_000 }).toBe(2);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await world.click(HELPER, '.adoc-alert button', 'Try again');
+    await world.click(HELPER, '.adoc-alert button', 'Try again');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('no response'), 30_000);
+    expect(await fixes()).toBe(0);
+  }, 120_000);
+
   it('looks like the page in the dark theme too', async () => {
     await sandboxSwitch(page, 'theme', 'dark', `/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`);
     await world.waitForText(HELPER, (t) => /Core team/.test(t[0] ?? ''), 30_000);

@@ -81,19 +81,19 @@ export function alertBox(text: string, ...more: (Node | false)[]): HTMLElement {
 }
 
 /**
- * A failure, said for a person. When git had no way to sign in (no profile, so no token, and no
- * credential helper configured), it also says exactly what to do, with the button for the token route.
+ * A failure, said for a person, with the Options button that fixes it where trying again cannot
+ * (a refused token, no account). When git had no way to sign in (no profile, so no token, and no
+ * credential helper configured), it also says how to give it one.
  */
 export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
   const problem = problemOf(e);
-  const box = alertBox(problem.message, helpLink(problem.helpUrl));
-  if ((e as { code?: unknown } | null)?.code === 'companion.NO_CREDENTIAL_HELPER') {
-    box.append(
+  return alertBox(
+    problem.message,
+    helpLink(problem.helpUrl),
+    (e as { code?: unknown } | null)?.code === 'companion.NO_CREDENTIAL_HELPER' &&
       h('p', null, 'Install ', h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'Git Credential Manager'), ' (it signs you in through your browser) and try again, or add a personal access token for this organization.'),
-      actions(optionsButton('Add a token', 'accounts', signal, { primary: true })),
-    );
-  }
-  return box;
+    !!problem.next && actions(optionsButton(...problem.next, signal, { primary: true })),
+  );
 }
 
 /** The link to the help page a failure names (the background adds it: a refused token's page, say). */
@@ -112,7 +112,7 @@ export function retryActions(next: NextStep | undefined, retry: () => void, sign
 }
 
 /** A button that opens the extension's Options at a section. */
-export function optionsButton(label: string, section: OptionsSection, signal: AbortSignal, opts: { primary?: boolean } = {}): HTMLButtonElement {
+export function optionsButton(label: string, section: OptionsSection, signal: AbortSignal, opts: { primary?: boolean; small?: boolean } = {}): HTMLButtonElement {
   return button(label, () => void ask({ type: 'options.open', section }).catch(() => undefined), signal, opts);
 }
 

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { ask, launch, type Session } from './harness';
+import { ContentWorld, signedInPage } from './page-helpers';
+
+/**
+ * A failure on a page whose fix is in Options (here a token Azure DevOps refuses to let create a
+ * branch) offers the button that opens Options where it is fixed (the profile's token), not only
+ * words saying so.
+ */
+const POPOVER = '.adoc-popover';
+
+let sandbox: Sandbox;
+let session: Session;
+let profileId: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quiet: true });
+  session = await launch(sandbox);
+  const options = await session.openExtensionPage('options');
+  const added = await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam });
+  if (!added.ok) throw new Error(added.error?.message);
+  profileId = (added.data as { profile: { id: string } }).profile.id;
+  await options.close();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await sandbox?.close();
+});
+
+describe('a failure fixed in Options', () => {
+  it('Start work: a refused Create branch keeps the form and offers Update the token, which opens the profile', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Show the delivery date in the order summary')!;
+    const page = await signedInPage(session, `/fabrikam/Fabrikam%20Fiber/_workitems/edit/${item.id}`);
+    const world = await ContentWorld.of(page, session.extensionId);
+    await page.waitForSelector('.adoc-start-work', { timeout: 15_000 });
+    await world.click('.adoc-start-work', 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch'));
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/refs' }, status: 403 });
+    try {
+      await world.click(POPOVER, 'button', 'Create branch');
+      const [text] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Nothing was created'));
+      expect(text).toContain('Update the token');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    const known = new Set(session.browser.targets());
+    const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().includes('src/options/index.html#profiles'), { timeout: 10_000 });
+    await world.click(POPOVER, 'button', 'Update the token');
+    expect((await opened).url()).toContain(`#profiles/${encodeURIComponent(profileId)}`);
+    await page.close();
+  });
+});
