@@ -45,7 +45,7 @@ export interface Api {
 }
 
 const noProfile = () =>
-  Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+  Object.assign(new Error('No profile is connected for this organization: add an account in Options.'), { code: 'NO_PROFILE' });
 
 /** The client for a page of an organization without a profile, through that page's session. */
 export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab'>): Promise<Api> {

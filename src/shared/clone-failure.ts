@@ -36,7 +36,7 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
     return withDetails({
       // The companion's own sentence names the server.
       cause: code === 'NO_CREDENTIAL_HELPER' ? error.message : 'git has no credential helper to sign you in to Azure DevOps.',
-      next: 'Install Git Credential Manager (it signs in through your browser), or add a personal access token in Options.',
+      next: 'Install Git Credential Manager (it signs in through your browser), or add a token in Options.',
       action: 'token',
     });
   }
@@ -46,7 +46,7 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   if (/\b401\b|Authentication failed|could not read (Username|Password)|terminal prompts disabled/i.test(said)) {
     return withDetails({
       cause: 'Azure DevOps did not accept the sign-in: the token may have expired or been revoked.',
-      next: 'Create a new token with the Code (Read) scope and add it again in Options.',
+      next: `Create a new token with the Code (Read) scope, then ${opts.profile ? 'update the token' : 'add a token'} in Options.`,
       action: 'token',
     });
   }

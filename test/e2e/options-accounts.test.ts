@@ -142,7 +142,7 @@ describe('options page: accounts', () => {
     try {
       const refusedBefore = await listRepos(id);
       expect(refusedBefore).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-      expect(refusedBefore.error!.message).toContain('paste it in Options › Profiles › Edit');
+      expect(refusedBefore.error!.message).toContain('then update the token in Options');
 
       await options.click(`${row} button[aria-expanded]`);
       const token = `${row} input[id$="-token"]`;

@@ -226,7 +226,7 @@ describe('sign-in pages and credentials', () => {
     expect(e.kind).toBe('unauthorized');
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
     expect(e.userMessage).toBe(
-      'Your personal access token was rejected: it may be expired or revoked. Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options › Profiles › Edit.',
+      'Your personal access token was rejected: it may be expired or revoked. Create a new one on Azure DevOps (User settings › Personal access tokens), then update the token in Options.',
     );
 
     const no = setup([() => new Response('', { status: 401 })], { onUnauthorized: async () => false });

@@ -163,7 +163,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     }
     const onPremHosts = onPremServers(await store.list());
     const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts }) : undefined;
-    if (!page) throw Object.assign(new Error('No profile is connected for this organization. Open Options to sign in or add a token.'), { code: 'NO_PROFILE' });
+    if (!page) throw Object.assign(new Error('No profile is connected for this organization: add an account in Options.'), { code: 'NO_PROFILE' });
     const read = await (await pageSessionApi(deps, ctx)).api.repository({ project: key.project, repositoryId: key.id });
     const remoteUrl = read.remoteUrl;
     const remote = parseAdoUrl(remoteUrl, { onPremHosts });
@@ -188,7 +188,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const url = use === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
     const config = await companion.request({ type: 'configure' });
     const root = repo.cloneRoot ?? config.cloneRoots[0];
-    if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set. Choose one in Options › Companion.');
+    if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set: choose a clone folder in Options.');
     const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
     const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl], ctx.from === 'content' ? { org: await senderOrg(ctx) } : undefined);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');

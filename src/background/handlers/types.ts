@@ -69,7 +69,7 @@ export async function profileOrThrow(deps: Pick<GatewayDeps, 'store'>, id: strin
   const profile = await requestProfile(deps, id, ctx);
   if (profile) return profile;
   const message = ctx.from === 'content'
-    ? 'No profile is connected for this organization. Open Options to sign in or add a token.'
-    : 'No profile is connected yet. Open Options to sign in or add a token.';
+    ? 'No profile is connected for this organization: add an account in Options.'
+    : 'No profile is connected yet: add an account in Options.';
   throw Object.assign(new Error(message), { code: 'NO_PROFILE' });
 }

@@ -57,7 +57,7 @@ export interface AdoErrorDetails {
 }
 
 const PAT_NEXT_STEP =
-  'Create a new one on Azure DevOps (User settings › Personal access tokens) and paste it in Options › Profiles › Edit.';
+  'Create a new one on Azure DevOps (User settings › Personal access tokens), then update the token in Options.';
 const OAUTH_NEXT_STEP = 'Sign in with Microsoft again from Options: the profile keeps its settings.';
 const SESSION_NEXT_STEP = 'Reload the page to sign in to Azure DevOps again, or add an account for this organization in Options.';
 
@@ -132,7 +132,7 @@ function describe(d: AdoErrorDetails): string {
         'This organization has turned off third-party application access via OAuth, so Azure DevOps ' +
         'refuses this sign-in (TF400813). An organization administrator can turn it on under Organization ' +
         'settings › Policies › Third-party application access via OAuth. Or use a personal access token ' +
-        'instead: create one under User settings › Personal access tokens and add it in Options.'
+        'instead: create one under User settings › Personal access tokens, then add a token in Options.'
       );
     case 'forbidden':
       return forbiddenMessage(d, pat);
@@ -169,7 +169,7 @@ function forbiddenMessage(d: AdoErrorDetails, pat: boolean): string {
   const scope = named ?? d.scope;
   if (scopeProblem && scope) {
     const label = SCOPE_LABELS[scope];
-    return `This token lacks the scope ${label} needed to ${d.what}. Create a token with ${label} on Azure DevOps (User settings › Personal access tokens) and paste it in Options › Profiles › Edit.`;
+    return `This token lacks the scope ${label} needed to ${d.what}. Create a token with ${label} on Azure DevOps (User settings › Personal access tokens), then update the token in Options.`;
   }
   const hint = pat && scope ? ` Check that your token has the scope ${SCOPE_LABELS[scope]}, and` : ' Check';
   return `Azure DevOps did not allow you to ${d.what}.${quote(d.adoMessage)}${hint} that you have permission in this project (a project administrator can grant it).`;
