@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
-import type { Person, PullRequestSummary, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
+import type { Person, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
 import { CREATE_BRANCH_LABELS } from './anchors';
 import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
@@ -159,9 +159,10 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   /** People being added now: a second click (a double click, the group after one of its members) does not ask twice. */
   const adding = new Set<string>();
 
-  async function add(choice: Choice, pr: number): Promise<PullRequestSummary | undefined> {
+  /** Adds the choice's people not being added already; answers the ids of those it could not add. */
+  async function add(choice: Choice, pr: number): Promise<string[]> {
     const people = choice.people.filter((p) => !adding.has(p.id));
-    if (people.length === 0) return undefined;
+    if (people.length === 0) return [];
     for (const p of people) adding.add(p.id);
     say('Adding…');
     try {
@@ -177,21 +178,25 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       if (answer.added.length) offerRefresh();
       // Reviewers now: no longer suggestions.
       for (const id of [...answer.added, ...answer.alreadyReviewing]) suggested.querySelector(`[data-person="${CSS.escape(id)}"]`)?.remove();
-      return answer;
+      return [];
     } catch (e) {
       say(problemText(e), 'adoc-bad');
-      return undefined;
+      return people.map((p) => p.id);
     } finally {
       for (const p of people) adding.delete(p.id);
     }
   }
 
-  /** The choices made on the create page, added now; those that failed stay offered, not dropped. */
+  /**
+   * The choices made on the create page, added now; those that failed stay offered, not dropped.
+   * People a click is adding meanwhile are left to that click, which says how it went.
+   */
   async function addQueued(people: (Person & { isRequired: boolean })[], pr: number): Promise<void> {
     const left: typeof people = [];
     for (const isRequired of [true, false]) {
       const some = people.filter((p) => p.isRequired === isRequired);
-      if (some.length && !(await add({ people: some, isRequired }, pr))) left.push(...some);
+      const failed = some.length ? await add({ people: some, isRequired }, pr) : [];
+      left.push(...some.filter((p) => failed.includes(p.id)));
     }
     if (signal.aborted) return;
     if (!left.length) return fill(queued);

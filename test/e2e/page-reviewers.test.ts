@@ -38,6 +38,21 @@ async function refreshFromCard(): Promise<void> {
   await page.waitForSelector('.repos-overview-right-pane .repos-reviewer', { timeout: 15_000 });
 }
 
+const rest = (path: string, init: RequestInit = {}) =>
+  sandbox.fetch(`https://dev.azure.com/fabrikam/Platform/_apis/git/repositories/Platform${path}`, {
+    ...init,
+    headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json', 'content-type': 'application/json' },
+  });
+
+/** A branch of its own for a new pull request, made with the REST API as a push would. */
+async function newBranch(source: string): Promise<string> {
+  const heads = (await (await rest('/refs?filter=heads/main&api-version=7.1')).json()) as { value: { name: string; objectId: string }[] };
+  const tip = heads.value.find((r) => r.name === 'refs/heads/main')!.objectId;
+  const made = await rest('/refs?api-version=7.1', { method: 'POST', body: JSON.stringify([{ name: `refs/heads/${source}`, oldObjectId: '0'.repeat(40), newObjectId: tip }]) });
+  expect(made.status).toBe(200);
+  return source;
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox);
@@ -171,18 +186,7 @@ describe('Reviewer helpers', () => {
   });
 
   it('on the create page, keeps the choices that could not be added once the pull request exists, and adds them again', async () => {
-    // A branch of its own, made with the REST API as a push would.
-    const source = 'users/ada/reviewers-again';
-    const rest = (path: string, init: RequestInit = {}) =>
-      sandbox.fetch(`https://dev.azure.com/fabrikam/Platform/_apis/git/repositories/Platform${path}`, {
-        ...init,
-        headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json', 'content-type': 'application/json' },
-      });
-    const heads = (await (await rest('/refs?filter=heads/main&api-version=7.1')).json()) as { value: { name: string; objectId: string }[] };
-    const tip = heads.value.find((r) => r.name === 'refs/heads/main')!.objectId;
-    const made = await rest('/refs?api-version=7.1', { method: 'POST', body: JSON.stringify([{ name: `refs/heads/${source}`, oldObjectId: '0'.repeat(40), newObjectId: tip }]) });
-    expect(made.status).toBe(200);
-
+    const source = await newBranch('users/ada/reviewers-again');
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=${source}&targetRef=main`, { waitUntil: 'domcontentloaded' });
     await world.click(HELPER, 'button', 'Core team (2)');
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
@@ -200,6 +204,26 @@ describe('Reviewer helpers', () => {
     const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
     await expect.poll(created, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
     await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('not added yet'));
+  });
+
+  it('on the create page, choices a click on the new pull request is already adding are not listed as not added', async () => {
+    const source = await newBranch('users/ada/reviewers-clicked');
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=${source}&targetRef=main`, { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    // Reading the new pull request is slow, so the click below starts adding the group before the queue is added.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/pullrequests/\\d+$' }, latencyMs: 2500 });
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, latencyMs: 1500 });
+    await page.click('.repos-pr-create-form button[type=submit]');
+    await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+    const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+    await world.click(HELPER, 'button', 'Core team (2)');
+    const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
+    await expect.poll(created, { timeout: 20_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
+    const [done] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('ken')}, ${nameOf('margaret')} as optional.`), 20_000);
+    sandbox.services.faults.clear();
+    expect(done).not.toContain('not added yet');
+    expect(done).not.toContain('Add them again');
   });
 
   it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
