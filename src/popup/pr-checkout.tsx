@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
-import type { PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
+import type { BoardCheckout, CloneTaskView, PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import { boardTasks, cancelTask, checkoutOutcome, forgetTask as forget } from './clone-tasks';
@@ -48,9 +48,12 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
   // The latest checkout of this pull request the background ran for this profile, if any.
   useEffect(() => {
     void boardTasks().then((tasks) => {
-      const last = tasks.findLast((t) => t.checkout && 'pullRequestId' in t.checkout && t.checkout.pullRequestId === pr.id && t.repo.id === pr.repo.id && t.profileId === props.profileId);
+      const last = tasks.findLast(
+        (t): t is CloneTaskView & { checkout: Extract<BoardCheckout, { pullRequestId: number }> } =>
+          !!t.checkout && 'pullRequestId' in t.checkout && t.checkout.pullRequestId === pr.id && t.repo.id === pr.repo.id && t.profileId === props.profileId,
+      );
       // Not when this popup has started one meanwhile.
-      if (!last?.checkout || !('mode' in last.checkout) || followed.current) return;
+      if (!last || followed.current) return;
       const { mode, worktree } = last.checkout;
       follow(last.taskId, mode, worktree, (onProgress) => askWithProgress({ type: 'pullRequest.follow', taskId: last.taskId }, onProgress));
     });
