@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { orgPolicyPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { AddedProfile, ReplyError, SignInAnswer } from '../shared/messages';
@@ -15,26 +15,36 @@ type Step =
 /**
  * Sign in with Microsoft (Entra ID), then pick one of the user's organizations. An organization
  * that turned off third-party OAuth access refuses the sign-in (TF400813): that gets its own
- * explanation and a one-click way to add a token for the same organization instead.
+ * explanation and a one-click way to add a token for the same organization instead. With
+ * `organization`, a profile's sign-in is renewed: it starts at once, with that organization chosen.
  */
-export function MicrosoftSignIn(props: { onAdded: () => void; onUsePat: (organization: string) => void }) {
+export function MicrosoftSignIn(props: { organization?: string | undefined; onAdded: () => void; onUsePat: (organization: string) => void }) {
   const [step, setStep] = useState<Step>({ step: 'start' });
   const [error, setError] = useState<ReplyError & { organization?: string }>();
   const [chosen, setChosen] = useState('');
-  const box = useFocusOnChange<HTMLElement>(`${step.step}|${error?.code ?? ''}`);
+  // Started from a profile's editor, the next steps take the focus from there.
+  const box = useFocusOnChange<HTMLElement>(`${step.step}|${error?.code ?? ''}`, props.organization ? { alsoFrom: '.profile-editor' } : {});
 
   const signIn = async () => {
     setError(undefined);
     setStep({ step: 'signingIn' });
     try {
       const answer = await ask({ type: 'profiles.signIn' });
-      setChosen(answer.organizations[0]?.name ?? '');
+      const again = answer.organizations.find((o) => o.name.toLowerCase() === props.organization?.toLowerCase());
+      setChosen((again ?? answer.organizations[0])?.name ?? '');
       setStep({ step: 'pick', answer });
     } catch (e) {
       setError(toReplyError(e));
       setStep({ step: 'start' });
     }
   };
+
+  // A profile's "Sign in with Microsoft again": the sign-in starts at once, and its organization is offered first.
+  useEffect(() => {
+    if (!props.organization) return;
+    box.current?.scrollIntoView({ block: 'center' });
+    void signIn();
+  }, []);
 
   const finish = async (answer: SignInAnswer, organization: string) => {
     setError(undefined);

@@ -50,6 +50,8 @@ export function Options() {
   const [oauthConfigured, setOauthConfigured] = useState<boolean>();
   // Set by "use a token instead": the PAT form opens for that organization.
   const [patFor, setPatFor] = useState<{ organization: string; at: number }>();
+  // Set by a Microsoft sign-in profile's "Sign in with Microsoft again": the sign-in starts for that organization.
+  const [signInFor, setSignInFor] = useState<{ organization: string; at: number }>();
   const [hash, setHash] = useState(() => location.hash.slice(1));
   const companion = useCompanionStatus();
 
@@ -80,6 +82,8 @@ export function Options() {
     setPatFor({ organization, at: Date.now() });
     requestAnimationFrame(() => document.getElementById('pat-heading')?.scrollIntoView({ behavior: 'smooth' }));
   };
+  // Without a client id there is no sign-in to start: Add an account says where to set it.
+  const signInAgain = (organization: string) => (oauthConfigured ? setSignInFor({ organization, at: Date.now() }) : goTo('accounts'));
   // The welcome walks a new user through: shown when asked for or while nothing is connected, it
   // then stays for this visit, so the steps after connecting are still there to follow.
   const welcomeShown = useRef(false);
@@ -109,14 +113,14 @@ export function Options() {
               <p class="muted">Loading…</p>
             </section>
           ) : (
-            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} />
+            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} onSignIn={signInAgain} />
           )}
           <section id="accounts" aria-labelledby="accounts-heading" class="card">
             <h2 id="accounts-heading" tabIndex={-1}>
               Add an account
             </h2>
             <div class="account-ways">
-              {oauthConfigured && <MicrosoftSignIn onAdded={() => void reload()} onUsePat={usePat} />}
+              {oauthConfigured && <MicrosoftSignIn key={signInFor?.at ?? 0} organization={signInFor?.organization} onAdded={() => void reload()} onUsePat={usePat} />}
               <PatForm key={patFor?.at ?? 0} organization={patFor?.organization} profiles={state?.profiles ?? []} onAdded={() => void reload()} />
               {oauthConfigured === false && (
                 <p class="small muted">

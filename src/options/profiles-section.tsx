@@ -11,7 +11,14 @@ import { RemoveButton } from './remove-button';
  * The connected accounts: which one is active, their clone settings, removal, export and import.
  * `edit`: a profile whose editor opens at once, at its token (Options was opened to replace it).
  */
-export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next: ProfilesAnswer) => void; reload: () => void; edit?: string | undefined }) {
+export function ProfilesSection(props: {
+  state: ProfilesAnswer;
+  onChange: (next: ProfilesAnswer) => void;
+  reload: () => void;
+  edit?: string | undefined;
+  /** Renews a Microsoft sign-in: Add an account's sign-in, started for this organization. */
+  onSignIn: (organization: string) => void;
+}) {
   const { activeId } = props.state;
   // By name, so saving a profile does not move it.
   const profiles = props.state.profiles.toSorted((a, b) => a.name.localeCompare(b.name));
@@ -106,6 +113,7 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
                 <ProfileEditor
                   profile={p}
                   toToken={p.id === props.edit}
+                  onSignIn={props.onSignIn}
                   onSaved={(saved) => {
                     setEditing(undefined);
                     setNotice(saved);
@@ -146,10 +154,10 @@ export function ProfilesSection(props: { state: ProfilesAnswer; onChange: (next:
   );
 }
 
-function ProfileEditor(props: { profile: Profile; toToken: boolean; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
+function ProfileEditor(props: { profile: Profile; toToken: boolean; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
   const form = useRef<HTMLFormElement>(null);
-  // Opened to replace a refused token: the token field (or, for a Microsoft sign-in, the way to renew it) comes first.
+  // Opened to replace a refused token: the token field (or, for a Microsoft sign-in, its Sign in again) comes first.
   useEffect(() => {
     const renew = props.toToken ? form.current?.querySelector<HTMLElement>('[data-renew]') : undefined;
     renew?.scrollIntoView({ block: 'center' });
@@ -237,10 +245,14 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; onSaved: (no
           <div class="problem">{tokenProblem}</div>
         </div>
       ) : (
-        <p class="hint">
-          To renew this sign-in, <a data-renew href="#accounts">sign in with Microsoft</a> again as {p.identity?.displayName ?? 'the same user'} and choose {p.organization}: this
-          profile keeps its settings.
-        </p>
+        <div class="field">
+          <button type="button" data-renew aria-describedby={id('renew-hint')} onClick={() => props.onSignIn(p.organization)}>
+            Sign in with Microsoft again
+          </button>
+          <div class="hint" id={id('renew-hint')}>
+            Renews this sign-in: sign in as {p.identity?.displayName ?? 'the same user'} and choose {p.organization}. This profile keeps its settings.
+          </div>
+        </div>
       )}
       <fieldset>
         <legend>Clone with</legend>

@@ -237,6 +237,25 @@ describe('options page: accounts', () => {
     expect(await options.$eval('.sign-in .note.error', (e) => (e as HTMLElement).dataset.code)).toBe('oauth.personalAccount');
   });
 
+  it("opens a Microsoft sign-in profile's editor at Sign in with Microsoft again, which renews it for its organization", async () => {
+    const name = 'fabrikam (ada@fabrikam.test)';
+    const listed = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { profiles: { id: string; name: string }[] } };
+    const id = listed.data.profiles.find((p) => p.name === name)!.id;
+    // Where a refused sign-in's "Update the token" leads.
+    await options.evaluate((hash) => (location.hash = hash), `profiles/${encodeURIComponent(id)}`);
+    const row = `.profile-list > li[data-profile="${name}"]`;
+    await options.waitForFunction((sel) => document.activeElement?.closest(sel) && document.activeElement.textContent === 'Sign in with Microsoft again', { timeout: 10_000 }, `${row} .profile-editor`);
+    // The sign-in starts at once, with the profile's organization chosen (contoso comes first otherwise).
+    await signInWithMicrosoft(session, options, 'ada', `${row} .profile-editor button[data-renew]`);
+    expect(await options.$eval('input[name="signin-org"]:checked', (r) => (r as HTMLInputElement).value)).toBe('fabrikam');
+    await options.waitForFunction(() => document.activeElement?.id === 'signin-finish');
+    await options.keyboard.press('Enter');
+    const renewed = await waitForText(options, '[data-testid="signin-added"]', 'in again');
+    expect(renewed).toContain(`Signed “${name}” in again`);
+    expect(await profileNames()).toHaveLength(4);
+    await options.evaluate(() => (location.hash = 'profiles'));
+  });
+
   it('makes a profile active, edits its clone settings, exports without secrets, imports and removes', async () => {
     await options.click('.profile-list > li[data-profile="contoso"] .row button');
     await options.waitForSelector('.profile-list > li[data-profile="contoso"].active');

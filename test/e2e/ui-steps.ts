@@ -137,9 +137,9 @@ export async function waitForOption(page: Page, select: string, value?: string, 
 }
 
 /** Signs in through the Entra stand-in's page as `user` (an alias) from the options page; waits for the organization choice or an error. */
-export async function signInWithMicrosoft(session: Session, options: Page, user: string): Promise<void> {
+export async function signInWithMicrosoft(session: Session, options: Page, user: string, start = '#signin-start'): Promise<void> {
   // The button appears once the options page has read the sign-in settings: wait until it can take the click.
-  await options.locator('#signin-start').setTimeout(15_000).click();
+  await options.locator(start).setTimeout(15_000).click();
   const target = await session.browser.waitForTarget((t) => t.url().includes('/authorize'), { timeout: 15_000 });
   const page = (await target.asPage())!;
   await page.waitForSelector('#idSIButton9');
