@@ -3,6 +3,8 @@ import type { BoardCheckout, BranchCheckout, CloneProgress, CloneState, PullRequ
 
 /** How long a finished clone stays on the board, for a popup opened again after it ended. */
 export const FINISHED_KEPT_MS = 15 * 60_000;
+/** How long a page may still learn how a checkout ended that nobody heard end (`unheard`). */
+export const UNHEARD_TOLD_MS = 5 * 60_000;
 
 export interface BoardEntry {
   taskId: string;
@@ -21,6 +23,11 @@ export interface BoardEntry {
   /** What the clone threw, as thrown: the asker turns it into words as it would any failure. */
   error?: unknown;
   finishedAt?: number;
+  /**
+   * It ended while whoever asked for it, or followed it, had gone (a page reloaded or left, a
+   * popup closed), and nobody has followed it since: a page of its organization may be told once.
+   */
+  unheard?: true;
 }
 
 /** What following each kind of task answers. */
@@ -47,8 +54,15 @@ export function createCloneBoard(now: () => number = Date.now) {
   }
 
   return {
-    /** Runs a clone on the board: its progress and its outcome are kept for whoever follows it. */
-    async run<T extends CloneData | PullRequestCheckout | BranchCheckout>(start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org' | 'checkout'>, work: (progress: (p: CloneProgress) => void) => Promise<T>): Promise<T> {
+    /**
+     * Runs a clone on the board: its progress and its outcome are kept for whoever follows it.
+     * `askerGone`: whether its asker has gone, so the outcome reaches nobody (a port closed).
+     */
+    async run<T extends CloneData | PullRequestCheckout | BranchCheckout>(
+      start: Pick<BoardEntry, 'taskId' | 'profileId' | 'repo' | 'org' | 'checkout'>,
+      work: (progress: (p: CloneProgress) => void) => Promise<T>,
+      askerGone?: () => boolean,
+    ): Promise<T> {
       sweep();
       const entry: BoardEntry = { ...start, state: 'running' };
       entries.set(start.taskId, entry);
@@ -66,6 +80,7 @@ export function createCloneBoard(now: () => number = Date.now) {
         throw e;
       } finally {
         entry.finishedAt = now();
+        if (askerGone?.()) entry.unheard = true;
         tell(start.taskId);
       }
     },
@@ -89,8 +104,8 @@ export function createCloneBoard(now: () => number = Date.now) {
       return [...entries.values()];
     },
 
-    /** Reports a clone's (or a checkout's) progress until it ends, then answers as its own request would have. */
-    follow<K extends keyof Answers>(taskId: string, kind: K, onProgress: (p: CloneProgress) => void): Promise<Answers[K]> {
+    /** Reports a clone's (or a checkout's) progress until it ends, then answers as its own request would have (`askerGone`: as `run`'s). */
+    follow<K extends keyof Answers>(taskId: string, kind: K, onProgress: (p: CloneProgress) => void, askerGone?: () => boolean): Promise<Answers[K]> {
       const entry = entries.get(taskId);
       if (!entry || kindOf(entry) !== kind) {
         return Promise.reject(Object.assign(new Error(`That ${kind === 'clone' ? 'clone' : 'checkout'} is no longer known: it ended a while ago, or the browser restarted the extension.`), { code: 'TASK_GONE' }));
@@ -105,6 +120,7 @@ export function createCloneBoard(now: () => number = Date.now) {
           const watching = followers.get(taskId);
           watching?.delete(settle);
           if (watching?.size === 0) followers.delete(taskId);
+          if (!askerGone?.()) delete entry.unheard;
           // `run` stored what its work answered, and the entry's kind says which it was.
           if (entry.state === 'done') resolve(entry.result as Answer);
           else reject(entry.error);

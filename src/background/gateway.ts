@@ -48,7 +48,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
     ...workItemHandlers(deps),
     ...pullRequestReviewerHandlers(deps),
   };
-  async function run(message: unknown, sender: Runtime.MessageSender, progress?: (event: unknown) => void): Promise<Reply> {
+  async function run(message: unknown, sender: Runtime.MessageSender, port?: Pick<HandlerContext, 'progress' | 'askerGone'>): Promise<Reply> {
     const from = classifySender(sender, deps, onPremServers(await deps.store.list()));
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };
     const parsed = parseRequest(message, from);
@@ -56,7 +56,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
     const req = parsed.request;
     // The URL of the document that asked: for a content script, the page whose organization it gets.
     const tab = from === 'content' && sender.tab?.id !== undefined ? { tabId: sender.tab.id, frameId: sender.frameId ?? 0 } : undefined;
-    const ctx: HandlerContext = { from, senderUrl: sender.url, tab, progress };
+    const ctx: HandlerContext = { from, senderUrl: sender.url, tab, ...port };
     try {
       const handler = table[req.type] as (r: Request, c: HandlerContext) => Promise<unknown>;
       return { ok: true, data: await handler(req, ctx) };
@@ -77,6 +77,8 @@ export function createGateway(deps: CompanionHandlerDeps) {
     handleMessage: (message: unknown, sender: Runtime.MessageSender) => run(message, sender),
     /** Long tasks (a clone) ask through a port: progress events flow back, then `{ reply }`. */
     handlePort(port: Runtime.Port): void {
+      let gone = false;
+      port.onDisconnect.addListener(() => (gone = true));
       port.onMessage.addListener(async (message: unknown) => {
         const post = (m: unknown) => {
           try {
@@ -85,7 +87,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
             // The asker went away (popup closed); the task itself goes on.
           }
         };
-        const reply = await run(message, port.sender ?? {}, (event) => post({ progress: event }));
+        const reply = await run(message, port.sender ?? {}, { progress: (event) => post({ progress: event }), askerGone: () => gone });
         post({ reply });
       });
     },

@@ -36,8 +36,9 @@ async function cloneState(page: AdoPage): Promise<'cloned' | 'cloning' | undefin
 }
 
 /**
- * A checkout of this page's the background runs already (the page was reloaded during it): the
- * feature's code is loaded at once, so its button follows the checkout before it is clicked.
+ * A checkout of this page's the background runs already (the page was reloaded during it), or that
+ * ended unheard as the page reloaded: the feature's code is loaded at once, so its button follows
+ * the checkout, or says how it ended, before it is clicked.
  */
 function loadIfCheckingOut(ctx: MountContext, ours: (c: BoardCheckout) => boolean): void {
   if (loadedPanels()) return;

@@ -52,7 +52,7 @@ export function followTask<T extends TaskType>(id: string, request: TaskRequest<
   return track(id, request, (onEvent) => askWithProgress(follow, onEvent) as Promise<Answers[T]>, key);
 }
 
-/** This organization's checkouts running in the background (`clone.tasks` answers a page only those). */
+/** This organization's checkouts running in the background, then those that ended unheard as the page reloaded (`clone.tasks` answers a page only those). */
 export const runningCheckouts = async () => (await ask({ type: 'clone.tasks' })).tasks.filter((t): t is CloneTaskView & { checkout: BoardCheckout } => !!t.checkout);
 
 /** The same repository, as a page and the background may each spell it. */

@@ -459,7 +459,8 @@ export const REQUESTS = {
   'clone.cancel': { input: { taskId: id }, answer: CancelDataSchema, senders: PAGES },
   /**
    * Clones running, and those that failed or were cancelled lately: a popup opened again shows them.
-   * A page gets only its own organization's tasks that are still running (a page reloaded during its checkout follows it again).
+   * A page gets only its own organization's tasks that are still running, then its checkouts that ended
+   * lately with nobody to hear it, once (a page reloaded during its checkout follows it again, or learns how it ended).
    */
   'clone.tasks': { input: {}, answer: answer<{ tasks: CloneTaskView[] }>(), senders: PAGES },
   /** Ask through a port: the clone's progress, then its answer, as `clone.start` would have given them. */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from 'puppeteer-core';
+import type { HTTPRequest, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ask, launchConnected, privateHome, type Session } from './harness';
@@ -201,6 +201,43 @@ describe('Check out a pull request from its page', () => {
     await world.click(POPOVER, 'button', 'Cancel');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancelled: nothing was made'), 30_000);
     expect(existsSync(worktree)).toBe(false);
+    sandbox.services.faults.clear();
+  }, 90_000);
+
+  it('tells a page reloaded as its checkout ended how it ended: the button says Checked out, the panel where', async () => {
+    const id = prId('Add a retry policy');
+    const worktree = join(cloneRoot, `fabrikam/Platform/Platform-pr-${id}`);
+    rmSync(worktree, { recursive: true, force: true });
+    await git(clone, 'worktree', 'prune');
+    await startSlowCheckout(id, 3000);
+
+    // The reloaded page's script is held, so it draws (and asks about checkouts) only once the checkout has ended.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const hold = (request: HTTPRequest) => void (request.url().endsWith('/app.js') ? held.then(() => request.continue()) : request.continue());
+    await page.setRequestInterception(true);
+    page.on('request', hold);
+    const options = await session.openExtensionPage('options');
+    try {
+      const reloaded = page.reload({ waitUntil: 'domcontentloaded' });
+      const checkouts = async () => ((await ask(options, { type: 'clone.tasks' })).data as { tasks: { state: string; checkout?: { pullRequestId?: number } }[] }).tasks.filter((t) => t.checkout?.pullRequestId === id);
+      // The latest of this pull request's checkouts on the board is the one started above.
+      await expect.poll(async () => (await checkouts()).at(-1)?.state, { timeout: 60_000 }).toBe('done');
+      release();
+      await reloaded;
+    } finally {
+      release();
+      page.off('request', hold);
+      await page.setRequestInterception(false);
+      await options.close();
+    }
+    const [label] = await world.waitForText(CHECKOUT, (t) => t[0] === 'Checked out', 15_000);
+    expect(label).toBe('Checked out');
+    await world.click(CHECKOUT, 'button');
+    const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 15_000);
+    expect(done).toContain(`a new worktree at ${worktree}`);
+    rmSync(worktree, { recursive: true, force: true });
+    await git(clone, 'worktree', 'prune');
     sandbox.services.faults.clear();
   }, 90_000);
 

@@ -108,7 +108,17 @@ async function setup(fetch: typeof globalThis.fetch = fakeAdo, extra: Partial<Co
     oauth: { launchWebAuthFlow: async () => 'https://abc.chromiumapp.org/?error=access_denied', redirectUrl: 'https://abc.chromiumapp.org/' },
     ...extra,
   };
-  return { handle: createGateway(deps).handleMessage, local };
+  const gateway = createGateway(deps);
+  return { handle: gateway.handleMessage, handlePort: gateway.handlePort, local };
+}
+
+/** A port to the gateway, as a page's long request opens one; `leave` is its page reloading. */
+function portFrom(handlePort: (port: Runtime.Port) => void, sender: Runtime.MessageSender) {
+  const posted: unknown[] = [];
+  let onMessage!: (m: unknown) => void;
+  let onDisconnect!: () => void;
+  handlePort({ sender, postMessage: (m: unknown) => posted.push(m), onMessage: { addListener: (cb: typeof onMessage) => (onMessage = cb) }, onDisconnect: { addListener: (cb: typeof onDisconnect) => (onDisconnect = cb) } } as unknown as Runtime.Port);
+  return { ask: (m: unknown) => onMessage(m), leave: () => onDisconnect(), posted };
 }
 
 const fromPage = { id: 'abc', url: `${EXT}src/popup/index.html` };
@@ -607,6 +617,56 @@ describe('checking out a pull request through the companion', () => {
     const again = handle({ type: 'local.followCheckout', taskId: 'b2' }, fromContent);
     switched();
     expect(await again).toEqual(await branch);
+    hostOverrides.clear();
+  });
+
+  it("tells a page reloaded as its checkout ended how it ended, once, and for minutes only; another organization's page sees nothing of it", async () => {
+    let now = Date.now();
+    const { handle, handlePort } = await setup(fakeAdo, { now: () => now });
+    hostOverrides.clear();
+    const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'feature/x', remoteUrl: 'x' } }))));
+    const checkout = (taskId: string) => {
+      sentToHost.length = 0;
+      const page = portFrom(handlePort, fromContent);
+      page.ask({ type: 'pullRequest.checkout', repo, pullRequestId: 1, mode: 'branch', taskId });
+      return page;
+    };
+    const ended = (taskId: string) => vi.waitFor(async () => expect(((await handle({ type: 'clone.tasks' }, fromPage)) as { data: { tasks: { taskId: string; state: string }[] } }).data.tasks.find((t) => t.taskId === taskId)?.state).toBe('done'));
+    const pageTasks = async (sender: Runtime.MessageSender) => ((await handle({ type: 'clone.tasks' }, sender)) as { data: { tasks: object[] } }).data.tasks;
+
+    // The page that asked is reloading when the checkout ends: nobody hears its answer.
+    const reloaded = checkout('co6');
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    reloaded.leave();
+    finish();
+    await ended('co6');
+    // Only what the page would have known of its own task: no profile, no error.
+    expect(await pageTasks(fromContent)).toEqual([{ taskId: 'co6', repo, state: 'done', checkout: { pullRequestId: 1, mode: 'branch', worktree: false } }]);
+    expect(await pageTasks(onContoso)).toEqual([]);
+    expect(await handle({ type: 'pullRequest.follow', taskId: 'co6' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The reloaded page follows it to its answer; then no page is told it again.
+    expect(await handle({ type: 'pullRequest.follow', taskId: 'co6' }, fromContent)).toMatchObject({ ok: true, data: { cloned: true, branch: 'feature/x' } });
+    expect(await pageTasks(fromContent)).toEqual([]);
+
+    // A page still there when its checkout ends had its answer: nothing to tell.
+    const stayed = checkout('co7');
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    finish();
+    await ended('co7');
+    expect(stayed.posted.at(-1)).toMatchObject({ reply: { ok: true } });
+    expect(await pageTasks(fromContent)).toEqual([]);
+
+    // Unheard, but minutes ago: a page loaded now is not told.
+    const left = checkout('co8');
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    left.leave();
+    finish();
+    await ended('co8');
+    expect(await pageTasks(fromContent)).toEqual([expect.objectContaining({ taskId: 'co8' })]);
+    now += 5 * 60_000 + 1;
+    expect(await pageTasks(fromContent)).toEqual([]);
     hostOverrides.clear();
   });
 

@@ -4,7 +4,7 @@ import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTask
 import { repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
-import { createCloneBoard } from '../clone-board';
+import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
 import { toReplyError } from '../errors';
 import { clientFor } from '../connections';
@@ -107,7 +107,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   /** Follows a task on the board, as its own request would have answered: a page only its organization's. */
   async function followOwn<K extends 'clone' | 'pullRequest' | 'branch'>(taskId: string, kind: K, ctx: HandlerContext) {
     ownTask(taskId, ctx, await senderOrg(ctx));
-    return board.follow(taskId, kind, (p) => ctx.progress?.(p));
+    return board.follow(taskId, kind, (p) => ctx.progress?.(p), ctx.askerGone);
   }
 
   /** The organization a task is of: the asking page's, else its profile's (a popup's), so a page of that organization finds it. */
@@ -117,11 +117,15 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return p && profileScope(p);
   }
 
-  /** What a page may know of the board: its organization's tasks still running, as if it had started them (no profile, no error). */
+  /**
+   * What a page may know of the board, as if it had started it (no profile, no error): its
+   * organization's tasks still running, then its checkouts that ended lately unheard (a page
+   * reloaded as one ended), newest first, so a page follows the latest of its own.
+   */
   function pageTasks(org: string | undefined): CloneTaskView[] {
-    return board.list().flatMap(({ taskId, repo, state, progress, checkout, org: of }): CloneTaskView[] =>
-      state === 'running' && of !== undefined && of === org ? [{ taskId, repo, state, ...(checkout ? { checkout } : {}), ...(progress ? { progress } : {}) }] : [],
-    );
+    const ours = board.list().filter((e) => e.org !== undefined && e.org === org);
+    const unheard = ours.filter((e) => e.unheard && e.checkout && deps.now() - e.finishedAt! < UNHEARD_TOLD_MS).toReversed();
+    return [...ours.filter((e) => e.state === 'running'), ...unheard].map(({ taskId, repo, state, progress, checkout }) => ({ taskId, repo, state, ...(checkout ? { checkout } : {}), ...(progress ? { progress } : {}) }));
   }
 
   /**
@@ -226,11 +230,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   ): Promise<T> {
     const org = await taskOrg(req.profileId, ctx);
     if (taskTaken(req.taskId)) throw taskIdInUse();
-    return board.run({ taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, ...(checkout ? { checkout } : {}) }, (progress) =>
-      work((p) => {
-        progress(p);
-        ctx.progress?.(p);
-      }),
+    return board.run(
+      { taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, ...(checkout ? { checkout } : {}) },
+      (progress) =>
+        work((p) => {
+          progress(p);
+          ctx.progress?.(p);
+        }),
+      ctx.askerGone,
     );
   }
 

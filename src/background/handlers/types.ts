@@ -40,6 +40,8 @@ export interface HandlerContext {
   tab?: { tabId: number; frameId: number } | undefined;
   /** For long tasks asked through a port: report progress to the asker. */
   progress?: ((event: unknown) => void) | undefined;
+  /** For long tasks asked through a port: whether the asker has gone (its page reloaded or left, its popup closed). */
+  askerGone?: (() => boolean) | undefined;
 }
 
 export type Handlers = {
