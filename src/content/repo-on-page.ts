@@ -47,7 +47,8 @@ export async function readRemoteUrls(page: AdoPage, signal?: AbortSignal): Promi
     try {
       const res = await fetch(`${path}?api-version=${version}`, {
         credentials: 'same-origin',
-        headers: { accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
+        // No X-TFS-FedAuthRedirect: a plain 401 would have the browser ask for a password (ado/request.ts).
+        headers: { accept: 'application/json' },
         ...(signal ? { signal } : {}),
       });
       if (res.status === 400) continue;

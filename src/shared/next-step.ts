@@ -9,7 +9,7 @@ export type NextStep = readonly [label: string, section: OptionsSection];
  * no companion, no clone folder, or no editor.
  */
 export function nextStepFor(code: string | undefined): NextStep | undefined {
-  if (code === 'NO_PROFILE' || code === 'signInPage') return ['Add an account', 'accounts'];
+  if (code === 'NO_PROFILE' || code === 'signInPage' || code === 'sessionRefused') return ['Add an account', 'accounts'];
   if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED') return ['Update the token', 'profiles'];
   if (code === 'companion.NO_CREDENTIAL_HELPER') return ['Add a token', 'accounts'];
   if (code === 'companion.missing' || code === 'companion.outdated') return companionNeed(code.slice(10) as CompanionStatus['state']).fix;

@@ -445,6 +445,9 @@ describe('a page finds a clone of its repository that is still under way', () =>
 
 const repoJson = (id: string, project: string, remoteUrl: string) => ({ id, name: 'Web', url: 'https://x', remoteUrl, project: { id: project, name: project } });
 
+/** A page whose own session Azure DevOps answers with `status` (a 401: signed out; a 403: not allowed). */
+const refusing = (status: number) => async (): Promise<PageFetchAnswer> => ({ status, headers: [], text: '' });
+
 describe('a page of an organization without a profile', () => {
   const NORTHWIND = 'https://dev.azure.com/northwind';
   const onNorthwind = { id: 'abc', url: `${NORTHWIND}/Web/_git/Web`, frameId: 0, tab: { id: 5, url: `${NORTHWIND}/Web/_git/Web` } } as Runtime.MessageSender;
@@ -481,6 +484,19 @@ describe('a page of an organization without a profile', () => {
       expect(c.url.startsWith(`${NORTHWIND}/`)).toBe(true);
       expect(Object.keys(c.headers).map((k) => k.toLowerCase())).not.toContain('authorization');
     }
+  });
+
+  it("says a refused page sign-in is fixed by an account, not a token's update", async () => {
+    const refused = await setup(fakeAdo, { tabMessage: refusing(401) });
+    const reply = (await refused.handle({ type: 'projects.list' }, onNorthwind)) as { ok: false; error: { code: string; message: string } };
+    expect(reply.error.code).toBe('sessionRefused');
+    expect(reply.error.message).toContain("Azure DevOps did not accept this page's sign-in");
+    expect(nextStepFor(reply.error.code)).toEqual(['Add an account', 'accounts']);
+    // A refusal of the person's own session is about permissions: no Options button would help.
+    const forbidden = await setup(fakeAdo, { tabMessage: refusing(403) });
+    const denied = (await forbidden.handle({ type: 'projects.list' }, onNorthwind)) as { ok: false; error: { code: string } };
+    expect(denied.error.code).toBe('sessionForbidden');
+    expect(nextStepFor(denied.error.code)).toBeUndefined();
   });
 
   it('adds a remote with the URL the session read, for the page’s organization only', async () => {

@@ -50,9 +50,17 @@ describe('the page-session transport', () => {
     const h = sent[0]!.headers;
     expect(h.has('authorization')).toBe(false);
     expect(h.get('accept')).toBe('application/json;api-version=7.1');
-    expect(h.get('x-tfs-fedauthredirect')).toBe('Suppress');
+    // A read asks for the sign-in page, not a 401: the browser would answer a 401's Basic challenge with a password dialog.
+    expect(h.has('x-tfs-fedauthredirect')).toBe(false);
     expect(sent[0]!.init.credentials).toBe('include');
     expect(sent[0]!.init.redirect).toBe('manual');
+  });
+
+  it('marks a write as the web UI does, which cookie writes need', async () => {
+    const { client, sent } = sessionClient([() => json({ ...repo, id: 'f1' })]);
+    await client.createFork({ projectId: 'p1', name: 'Web-fork', parentRepositoryId: 'r1', parentProjectId: 'p1' }).catch(() => undefined);
+    expect(sent[0]!.init.method).toBe('POST');
+    expect(sent[0]!.headers.get('x-tfs-fedauthredirect')).toBe('Suppress');
   });
 
   it.each([

@@ -72,6 +72,8 @@ export class AdoError extends Error {
   readonly field: string | undefined;
   /** The token scope the failed call needs (for a "create a token with…" link). */
   readonly scope: Scope | undefined;
+  /** How the failed call signed in: `Session` is a page's own sign-in, with no token of ours. */
+  readonly authScheme: AuthScheme | undefined;
   readonly userMessage: string;
 
   constructor(d: AdoErrorDetails) {
@@ -84,6 +86,7 @@ export class AdoError extends Error {
     this.retryAfterSeconds = d.retryAfterSeconds;
     this.field = d.field;
     this.scope = d.scope;
+    this.authScheme = d.authScheme;
     this.userMessage = d.userMessage ?? describe(d);
   }
 }

@@ -80,7 +80,7 @@ export function createRequester(o: RequesterOptions): Requester {
       };
       const res = await o.fetch(spec.url, {
         method: spec.method,
-        headers: requestHeaders(header, spec.body === undefined ? undefined : (spec.contentType ?? 'application/json'), spec.url),
+        headers: requestHeaders(header, spec.body === undefined ? undefined : (spec.contentType ?? 'application/json'), spec.url, spec.method),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal: ctl.signal,
         // Our credential is the header; cookies of a signed-in browser session must not hide a bad
@@ -152,15 +152,20 @@ export function createRequester(o: RequesterOptions): Requester {
   };
 }
 
-function requestHeaders(auth: AuthHeader, contentType: string | undefined, url: string): Record<string, string> {
+function requestHeaders(auth: AuthHeader, contentType: string | undefined, url: string, method: HttpMethod): Record<string, string> {
   const session = auth.scheme === 'Session';
+  // A plain 401 carries a Basic challenge, and to a page's own call the browser answers it with a
+  // user name and password dialog of its own, holding the call until someone closes it (a panel
+  // stuck on "Looking…"). A read with the page's session asks for the sign-in page instead (203,
+  // read as signInPage); a write keeps the header, which cookie writes need (sandbox/README.md).
+  const plain401 = !(session && (method === 'GET' || method === 'HEAD'));
   // The web UI's own calls name the version in Accept too.
   const version = session ? new URL(url).searchParams.get('api-version') : null;
   return {
     Accept: version ? `application/json;api-version=${version}` : 'application/json',
     ...(session ? {} : { Authorization: `${auth.scheme} ${auth.value}` }),
     // Ask for a plain 401 instead of a redirect to a sign-in page.
-    'X-TFS-FedAuthRedirect': 'Suppress',
+    ...(plain401 ? { 'X-TFS-FedAuthRedirect': 'Suppress' } : {}),
     ...(contentType ? { 'Content-Type': contentType } : {}),
   };
 }
