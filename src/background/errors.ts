@@ -13,10 +13,11 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
     // The profile's token was refused: its tokens page helps, and its editor in Options replaces it.
     const refused = !!profile && (e.kind === 'unauthorized' || e.kind === 'forbidden');
     const helpUrl = base && e.kind === 'oauthDisabled' ? orgPolicyPageUrl(base) : base && refused && profile.auth === 'pat' ? tokensPageUrl(base) : undefined;
-    // The page's own sign-in (no profile) has no token to update: an account, or signing in to the
-    // page again, is the way on; a refusal is then the person's permissions, not a token's scope.
-    const session = e.authScheme === 'Session';
-    const code = session && e.kind === 'unauthorized' ? 'sessionRefused' : session && e.kind === 'forbidden' ? 'sessionForbidden' : e.kind;
+    // Only a token is updated. A Microsoft sign-in that was refused is signed in again, a page's own
+    // session (no profile) wants an account or the page signed in again, and either one's 403 is the
+    // person's permissions, not a token's scope.
+    const via = e.authScheme === 'Session' ? 'session' : e.authScheme === 'Bearer' ? 'signIn' : undefined;
+    const code = via && e.kind === 'unauthorized' ? `${via}Refused` : via && e.kind === 'forbidden' ? `${via}Forbidden` : e.kind;
     return { code, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(refused ? { profileId: profile.id } : {}) };
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };

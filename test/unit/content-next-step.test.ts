@@ -13,6 +13,8 @@ describe('problemOf: the next step', () => {
     ['unauthorized', ['Update the token', 'profiles']],
     ['forbidden', ['Update the token', 'profiles']],
     ['signedOut', ['Sign in again', 'accounts']],
+    ['signInRefused', ['Sign in again', 'profiles']],
+    ['sessionRefused', ['Add an account', 'accounts']],
     ['oauth.invalidGrant', ['Sign in again', 'accounts']],
     ['oauthDisabled', ['Add a token', 'accounts']],
     ['companion.NO_CLONE_ROOT', ['Choose a clone folder', 'companion']],
@@ -23,7 +25,8 @@ describe('problemOf: the next step', () => {
   ])('%s → %j', (code, step) => expect(nextStepOf(failure(code))).toEqual(step));
 
   it('offers nothing where trying again is the step (a network fault, a 429, a server error, anything thrown)', () => {
-    for (const code of ['network', 'rateLimited', 'server', 'companion.failed', 'BAD_REQUEST']) expect(nextStepOf(failure(code))).toBeUndefined();
+    // Nor where the person's permissions are the matter (a Microsoft sign-in's or a page session's 403).
+    for (const code of ['network', 'rateLimited', 'server', 'companion.failed', 'BAD_REQUEST', 'signInForbidden', 'sessionForbidden']) expect(nextStepOf(failure(code))).toBeUndefined();
     expect(nextStepOf(new Error('unauthorized'))).toBeUndefined();
   });
 });

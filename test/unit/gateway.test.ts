@@ -292,6 +292,25 @@ describe('errors', () => {
   });
 });
 
+/** Azure DevOps refusing every call signed in with `scheme` (Bearer: a Microsoft sign-in; Basic: a token). */
+const refusingScheme =
+  (scheme: string): typeof fetch =>
+  async (input, init) =>
+    new Headers(init?.headers).get('authorization')?.startsWith(`${scheme} `) ? new Response('', { status: 401 }) : fakeAdo(input, init);
+
+describe('a refused Microsoft sign-in', () => {
+  it('is signed in again from its profile, never offered a token update', async () => {
+    const { handle } = await setup(refusingScheme('Bearer'));
+    const reply = (await handle({ type: 'projects.list', profileId: 'oa1', refresh: true }, fromPage)) as { ok: false; error: { code: string; profileId?: string; message: string } };
+    expect(reply.error).toMatchObject({ code: 'signInRefused', profileId: 'oa1' });
+    expect(reply.error.message).toContain('Sign in with Microsoft again');
+    expect(nextStepFor(reply.error.code)).toEqual(['Sign in again', 'profiles']);
+    // A token's refusal is still the token's.
+    const pat = await setup(refusingScheme('Basic'));
+    expect(await pat.handle({ type: 'projects.list', profileId: 'pat1', refresh: true }, fromPage)).toMatchObject({ ok: false, error: { code: 'unauthorized', profileId: 'pat1' } });
+  });
+});
+
 describe('removing a profile', () => {
   it('takes its reviewer groups along and leaves the other profiles\' groups', async () => {
     const { handle } = await setup();
