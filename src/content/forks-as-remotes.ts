@@ -6,10 +6,10 @@ import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { featureOpener } from './open-feature';
 import { pullRequestFork, repoKeyOf } from './repo-on-page';
-import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
+import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, button, cancelButton, coin, pathText, problemBox, problemView, progressBar } from './ui/parts';
+import { actions, button, cancelButton, coin, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -108,6 +108,12 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     }
   }
 
+  /** A row's failure, with the Options button where trying again cannot fix it (a refused token). */
+  function failedStatus(before: string, error: unknown): HTMLElement {
+    const { message, next } = problemOf(error);
+    return h('span', { class: 'adoc-bad', role: 'status' }, `${before}${message}`, next ? h('span', null, ' ', optionsButton(...next, signal, { small: true })) : false);
+  }
+
   function remoteRow(s: Extract<State, { kind: 'ready' }>, r: RepoSummary, isParent: boolean): HTMLElement {
     const { data } = s;
     const current = s.remotes.get(r.id);
@@ -118,7 +124,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
       : step.kind === 'adding' ? h('span', { class: 'adoc-muted', role: 'status' }, 'Adding…')
       : step.kind === 'fetching' ? h('span', { class: 'adoc-muted', role: 'status' }, `Added; fetching ${current.name}…`)
       : step.kind === 'done' ? h('span', { class: 'adoc-good', role: 'status' }, `Added ${current.name} and fetched it.`)
-      : h('span', { class: 'adoc-bad', role: 'status' }, step.added ? `Added ${current.name}, but fetching it failed: ${problemText(step.error)}` : problemText(step.error));
+      : failedStatus(step.added ? `Added ${current.name}, but fetching it failed: ` : '', step.error);
     name.addEventListener('input', () => typedNames.set(r.id, name.value), { signal });
     const retryFetch = step?.kind === 'failed' && step.added;
     const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';

@@ -171,6 +171,27 @@ describe('Forks as remotes', () => {
     await page.keyboard.press('Escape');
   }, 90_000);
 
+  it('a remote that fails on a refused token offers Update the token in its row', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
+    pat.revoked = true;
+    try {
+      await world.type(POPOVER, 'input[aria-label="Remote name for Security/platform-fork"]', 'sec2');
+      await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('rejected'), 30_000);
+      const row = await world.run<string[]>(
+        `(sel) => [...[...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((li) => li.innerText.includes('Security / platform-fork')).querySelectorAll('button')].map((b) => b.textContent)`,
+        POPOVER,
+      );
+      expect(row).toContain('Update the token');
+    } finally {
+      pat.revoked = false;
+    }
+    await page.keyboard.press('Escape');
+  });
+
   it('keeps Fork and clone when the panel closes, and a clone that fails after the fork clones it again without forking twice', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const platform = sandbox.store.repository(org, 'Platform', sandbox.store.project(org, 'Platform'))!;
