@@ -1,11 +1,12 @@
 import { ask } from './ask';
+import { AskError } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
 import type { CompanionStatus, LinkedBranch, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { companionNeeded } from './companion-setup';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
+import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, helpLink, optionsButton, pathText, problemView, progressBar } from './ui/parts';
@@ -30,7 +31,7 @@ type State =
   | ({ kind: 'problem' } & Problem)
   | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
-  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | string };
+  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | Problem };
 
 /** The new branch's checkout on this computer; a failed one remembers whether it was into a worktree, for Try again. */
 type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | Exclude<TaskOutcome<'local.checkoutBranch'>, { kind: 'failed' }> | (Extract<TaskOutcome<'local.checkoutBranch'>, { kind: 'failed' }> & { worktree: boolean });
@@ -144,7 +145,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     set({ ...state, linkRetry: 'running' });
     ask({ type: 'workItem.linkBranch', repo: result.repo, workItemProject: project, id, branch: result.branch, setActive: state.setActive }).then(
       (done) => state.kind === 'created' && set({ ...state, result: { ...state.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) }, linkRetry: undefined }),
-      (e: unknown) => state.kind === 'created' && set({ ...state, linkRetry: problemText(e) }),
+      (e: unknown) => state.kind === 'created' && set({ ...state, linkRetry: problemOf(e) }),
     );
   }
 
@@ -239,12 +240,16 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     ];
     if (result.linked) steps.push(good('Linked it to the work item: its Development section shows it.'));
     else {
+      const failure = s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry : result.linkError && problemOf(new AskError(result.linkError));
       steps.push(
-        alertBox(`The branch exists, but linking it to the work item failed: ${s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry : (result.linkError?.message ?? 'unknown reason')}`),
-        actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' })),
+        alertBox(`The branch exists, but linking it to the work item failed: ${failure?.message ?? 'unknown reason'}`),
+        actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' }), !!failure?.next && optionsButton(...failure.next, signal)),
       );
     }
-    if (result.stateError) steps.push(alertBox(`The state was not changed: ${result.stateError.message}`));
+    if (result.stateError) {
+      const { message, next } = problemOf(new AskError(result.stateError));
+      steps.push(alertBox(`The state was not changed: ${message}`), !!next && actions(optionsButton(...next, signal)));
+    }
     else if (result.state) steps.push(good(`The work item is ${result.state}.`));
     const close = button('Close', () => panel.close(), signal);
     if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close)];

@@ -192,13 +192,15 @@ describe('Start work', () => {
     // Platform was used in this project just before.
     expect(form).toContain('Repository (last used in this project)');
     expect(form).toContain('Set the product backlog item to Committed');
-    sandbox.services.faults.add({ match: { method: 'PATCH', pathRegex: `/_apis/wit/workitems/${id}$` }, status: 500, times: 1 });
+    // Refused (a 403): the token's matter, so its button is there beside Link the branch again.
+    sandbox.services.faults.add({ match: { method: 'PATCH', pathRegex: `/_apis/wit/workitems/${id}$` }, status: 403, times: 1 });
     await world.click(POPOVER, 'button', 'Create branch');
 
     const branch = `users/ada/${id}-plugin-layout-load-plugins-from-a-folder`;
     const failed = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Link the branch again'), 60_000))[0]!;
     expect(failed).toContain(`Created the branch ${branch}`);
     expect(failed).toContain('The branch exists, but linking it to the work item failed');
+    expect(failed).toContain('Update the token');
     expect(await branchLinks('Platform', id)).toEqual([]);
     await screenshot(page, 'start-work-link-failed');
 
