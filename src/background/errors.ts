@@ -8,20 +8,40 @@ import { OAuthError } from './oauth';
 
 /** Turns anything a handler threw into words for a person, with a page that helps where one exists. */
 export function toReplyError(e: unknown, profile?: Profile): ReplyError {
+  // No credential to send at all (a sign-in removed, its refresh refused): say that, not a refusal.
+  if (e instanceof AdoError && (e.cause instanceof SignedOutError || e.cause instanceof OAuthError)) return toReplyError(e.cause, profile);
   if (e instanceof AdoError) {
     const base = profile ? orgBaseUrl(profile) : undefined;
-    // The profile's token was refused: its tokens page helps, and its editor in Options replaces it.
-    const refused = !!profile && (e.kind === 'unauthorized' || e.kind === 'forbidden');
+    const code = codeOf(e);
+    // A refused credential of the profile: its editor in Options replaces or renews it, and a token's own page helps.
+    const refused = !!profile && ['unauthorized', 'forbidden', 'signInRefused'].includes(code);
     const helpUrl = base && e.kind === 'oauthDisabled' ? orgPolicyPageUrl(base) : base && refused && profile.auth === 'pat' ? tokensPageUrl(base) : undefined;
-    // Only a token is updated. A Microsoft sign-in that was refused is signed in again, a page's own
-    // session (no profile) wants an account or the page signed in again, and either one's 403 is the
-    // person's permissions, not a token's scope.
-    const via = e.authScheme === 'Session' ? 'session' : e.authScheme === 'Bearer' ? 'signIn' : undefined;
-    const code = via && e.kind === 'unauthorized' ? `${via}Refused` : via && e.kind === 'forbidden' ? `${via}Forbidden` : e.kind;
     return { code, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(refused ? { profileId: profile.id } : {}) };
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
-  if (e instanceof CompanionError) return { code: `companion.${e.code}`, message: e.message, ...(profile && e.code === 'AUTH_FAILED' ? { profileId: profile.id } : {}) };
+  if (e instanceof CompanionError) {
+    // git refused the credential: a profile's token is updated there; without a profile git signed in
+    // with the credential helper's account, and a token of our own is the way past it.
+    if (e.code === 'AUTH_FAILED' && !profile) return { code: 'companion.AUTH_FAILED_NO_PROFILE', message: e.message };
+    return { code: `companion.${e.code}`, message: e.message, ...(profile && e.code === 'AUTH_FAILED' ? { profileId: profile.id } : {}) };
+  }
   return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * Whose matter a refusal is, so that its button fits: only a token is updated ('unauthorized',
+ * 'forbidden'); a Microsoft sign-in is signed in again ('signInRefused'); a page's own session
+ * wants an account or the page signed in again ('sessionRefused', 'signInPage'); and a 403 of
+ * either, or Azure DevOps' own "you may not" in a success answer (a branch permission: no HTTP
+ * status), is the person's permissions, which nothing in Options changes.
+ */
+function codeOf(e: AdoError): string {
+  const refusal = e.kind === 'unauthorized' || e.kind === 'forbidden' || e.kind === 'signInPage';
+  if (!refusal) return e.kind;
+  if (e.kind === 'forbidden' && e.status === undefined) return 'notPermitted';
+  if (e.authScheme === 'Session') return e.kind === 'forbidden' ? 'sessionForbidden' : e.kind === 'unauthorized' ? 'sessionRefused' : 'signInPage';
+  if (e.authScheme === 'Bearer') return e.kind === 'forbidden' ? 'signInForbidden' : 'signInRefused';
+  // A token answered with a sign-in page was refused all the same.
+  return e.authScheme === 'Basic' && e.kind === 'signInPage' ? 'unauthorized' : e.kind;
 }

@@ -11,7 +11,7 @@ export type NextStep = readonly [label: string, section: OptionsSection];
 export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'NO_PROFILE' || code === 'signInPage' || code === 'sessionRefused') return ['Add an account', 'accounts'];
   if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED') return ['Update the token', 'profiles'];
-  if (code === 'companion.NO_CREDENTIAL_HELPER') return ['Add a token', 'accounts'];
+  if (code === 'companion.NO_CREDENTIAL_HELPER' || code === 'companion.AUTH_FAILED_NO_PROFILE') return ['Add a token', 'accounts'];
   if (code === 'companion.missing' || code === 'companion.outdated') return companionNeed(code.slice(10) as CompanionStatus['state']).fix;
   if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
   // Its profile's editor, whose Sign in with Microsoft again renews it.

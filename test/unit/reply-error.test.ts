@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { CompanionError } from '../../src/background/companion';
+import { SignedOutError } from '../../src/background/connections';
+import { toReplyError } from '../../src/background/errors';
+import { AdoError } from '../../src/shared/ado/errors';
+import { nextStepFor } from '../../src/shared/next-step';
+import { Profile } from '../../src/shared/profile';
+
+/**
+ * toReplyError names whose matter a failure is, so that the button beside its words fits: a token
+ * is updated, a Microsoft sign-in signed in again, a page's own session wants an account, and a
+ * person's permissions get no Options button at all.
+ */
+const pat = Profile.parse({ id: 'p1', name: 'fabrikam', auth: 'pat', host: { kind: 'cloud' }, organization: 'fabrikam' });
+const oauth = Profile.parse({ id: 'o1', name: 'fabrikam (ada)', auth: 'oauth', host: { kind: 'cloud' }, organization: 'fabrikam' });
+const what = 'create the branch';
+const button = (reply: { code: string }) => nextStepFor(reply.code)?.[0];
+
+describe('toReplyError', () => {
+  it("gives a token's refusal Update the token, its profile and its tokens page", () => {
+    for (const kind of ['unauthorized', 'signInPage'] as const) {
+      const reply = toReplyError(new AdoError({ kind, what, status: kind === 'unauthorized' ? 401 : 203, authScheme: 'Basic' }), pat);
+      expect(reply).toMatchObject({ code: 'unauthorized', profileId: 'p1', helpUrl: 'https://dev.azure.com/fabrikam/_usersSettings/tokens' });
+      expect(button(reply)).toBe('Update the token');
+    }
+  });
+
+  it('gives a refused Microsoft sign-in Sign in again, with its profile, whether a 401 or a sign-in page', () => {
+    for (const kind of ['unauthorized', 'signInPage'] as const) {
+      const reply = toReplyError(new AdoError({ kind, what, status: 401, authScheme: 'Bearer' }), oauth);
+      expect(reply).toMatchObject({ code: 'signInRefused', profileId: 'o1' });
+      expect(reply).not.toHaveProperty('helpUrl');
+      expect(button(reply)).toBe('Sign in again');
+    }
+  });
+
+  it("offers nothing in Options for Azure DevOps' own \"you may not\" (a branch permission in a success answer)", () => {
+    const reply = toReplyError(new AdoError({ kind: 'forbidden', what, userMessage: 'You may not create branches in this repository.', authScheme: 'Basic' }), pat);
+    expect(reply).toEqual({ code: 'notPermitted', message: 'You may not create branches in this repository.' });
+    expect(button(reply)).toBeUndefined();
+  });
+
+  it('says a sign-in that is gone is signed out, not refused', () => {
+    const reply = toReplyError(new AdoError({ kind: 'unauthorized', what, cause: new SignedOutError(oauth) }), oauth);
+    expect(reply.code).toBe('signedOut');
+    expect(reply.message).toContain('is signed out');
+    expect(button(reply)).toBe('Sign in again');
+  });
+
+  it("gives git's refusal without a profile Add a token (git signed in with the credential helper's account)", () => {
+    const failed = new CompanionError('AUTH_FAILED', 'Azure DevOps refused the credentials git sent.');
+    expect(button(toReplyError(failed))).toBe('Add a token');
+    expect(toReplyError(failed, pat)).toMatchObject({ code: 'companion.AUTH_FAILED', profileId: 'p1' });
+    expect(button(toReplyError(failed, pat))).toBe('Update the token');
+  });
+});
