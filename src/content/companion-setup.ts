@@ -44,7 +44,8 @@ export function companionNeeded(status: CompanionStatus, uses: string, signal: A
           h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it runs.'),
         ]
       : []),
-    actions(optionsButton(...fix, signal, { primary: true }), !!opts.retry && button('Try again', opts.retry, signal)),
+    // Inside a panel that works without it, the panel's own action stays the one primary button.
+    actions(optionsButton(...fix, signal, { primary: !opts.sub }), !!opts.retry && button('Try again', opts.retry, signal)),
   ];
 }
 

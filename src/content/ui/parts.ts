@@ -92,7 +92,8 @@ export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
     helpLink(problem.helpUrl),
     (e as { code?: unknown } | null)?.code === 'companion.NO_CREDENTIAL_HELPER' &&
       h('p', null, 'Install ', h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'Git Credential Manager'), ' (it signs you in through your browser) and try again, or add a personal access token for this organization.'),
-    !!problem.next && actions(optionsButton(...problem.next, signal, { primary: true })),
+    // Beside the caller's own action (Add upstream again, Create branch), which stays the primary one.
+    !!problem.next && actions(optionsButton(...problem.next, signal)),
   );
 }
 
