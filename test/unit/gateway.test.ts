@@ -48,6 +48,8 @@ const sentToHost: { type: string; [k: string]: unknown }[] = [];
 type HostAnswer = { error: { code: string; message: string } } | { data: unknown };
 /** Answers a test puts in place of the usual ones (a promise holds the request until it settles). */
 const hostOverrides = new Map<string, (req: Record<string, unknown>) => HostAnswer | Promise<HostAnswer>>();
+// A test that fails half-way leaves no override behind for the next.
+afterEach(() => hostOverrides.clear());
 function fakeHost(): NativePort {
   let listener: (m: unknown) => void = ignore;
   const answers: Record<string, unknown> = {
@@ -372,7 +374,6 @@ describe('clones outlive the popup that started them', () => {
 describe('a page finds a clone of its repository that is still under way', () => {
   const repo = { id: 'r1', name: 'Platform', project: 'Platform' };
   const onContoso = { id: 'abc', url: 'https://dev.azure.com/contoso/Web/_git/Web', tab: { id: 3, url: 'https://dev.azure.com/contoso/Web/_git/Web' } } as Runtime.MessageSender;
-  afterEach(() => hostOverrides.clear());
 
   it('its plan names the task, which the page follows to the answer; another organization cannot', async () => {
     const { handle } = await setup();
