@@ -6,7 +6,7 @@ import { ADO_COMPANION_CHROME_ID } from '../../src/shared/extension-ids';
 import { HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-constants';
 import { ask, launch, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
-import { openPopup, textOf, waitForText } from './ui-steps';
+import { addPatProfile, openPopup, textOf, waitForText } from './ui-steps';
 
 /**
  * An installed companion that is too old for this extension (it answers hello, but lacks what the
@@ -48,8 +48,7 @@ beforeAll(async () => {
   await chmod(program, 0o755);
   await writeFile(join(hosts, `${HOST_NAME}.json`), JSON.stringify({ name: HOST_NAME, description: 'An old companion', path: program, type: 'stdio', allowed_origins: [`chrome-extension://${ADO_COMPANION_CHROME_ID}/`] }));
   const options = await session.openExtensionPage('options');
-  const added = await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam });
-  if (!added.ok) throw new Error(added.error?.message);
+  await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
   expect(await ask(options, { type: 'companion.status' })).toMatchObject({ ok: true, data: { state: 'outdated' } });
   await options.close();
 });

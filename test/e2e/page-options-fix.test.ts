@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ask, launch, type Session } from './harness';
+import { launch, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
+import { addPatProfile } from './ui-steps';
 
 /**
  * A failure on a page whose fix is in Options (here a token Azure DevOps refuses to let create a
@@ -18,9 +19,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox);
   const options = await session.openExtensionPage('options');
-  const added = await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam });
-  if (!added.ok) throw new Error(added.error?.message);
-  profileId = (added.data as { profile: { id: string } }).profile.id;
+  profileId = (await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!)).id;
   await options.close();
 });
 
