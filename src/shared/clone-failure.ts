@@ -9,8 +9,8 @@ import { companionNeed, nextStepFor, type NextStep } from './next-step';
 export interface CloneFailureHelp {
   cause: string;
   next: string;
-  /** The button that helps: a token in Options, the companion's setup, the SSH key, or trying again. */
-  action: 'token' | 'companion' | 'ssh' | 'retry' | 'none';
+  /** The button that helps: a token in Options, a Microsoft sign-in renewed, the companion's setup, the SSH key, or trying again. */
+  action: 'token' | 'signIn' | 'companion' | 'ssh' | 'retry' | 'none';
   /** git's own words, when it said any. */
   details?: string;
 }
@@ -43,7 +43,10 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   if (/Host key verification failed|Permission denied \(|publickey/i.test(said)) {
     return withDetails({ cause: 'The server did not accept your SSH key.', next: 'Add your public key to Azure DevOps, or test the connection, under Options › SSH key.', action: 'ssh' });
   }
+  // A Microsoft sign-in's git (the background names it so): it is signed in again, and its 403 is access alone.
+  const signIn = code === 'SIGN_IN_REFUSED';
   if (/\b401\b|Authentication failed|could not read (Username|Password)|terminal prompts disabled/i.test(said)) {
+    if (signIn) return withDetails({ cause: 'Azure DevOps did not accept your Microsoft sign-in: it may have expired or been revoked.', next: 'Sign in with Microsoft again in Options, then try again.', action: 'signIn' });
     return withDetails({
       cause: 'Azure DevOps did not accept the sign-in: the token may have expired or been revoked.',
       next: `Create a new token with the Code (Read) scope, then ${opts.profile ? 'update the token' : 'add a token'} in Options.`,
@@ -53,8 +56,8 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   if (/\b403\b|TF400813|Access denied/i.test(said)) {
     return withDetails({
       cause: 'You are signed in, but not allowed to read this repository’s code.',
-      next: 'Give the token the Code (Read) scope, or ask a project administrator for access.',
-      action: 'token',
+      next: signIn ? 'Ask a project administrator for access.' : 'Give the token the Code (Read) scope, or ask a project administrator for access.',
+      action: signIn ? 'none' : 'token',
     });
   }
   if (code === 'NOT_FOUND' || /\b404\b|TF401019|not found/i.test(said)) {
@@ -93,8 +96,10 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
 export function failureActions(error: ReplyError, help: CloneFailureHelp, opts: { profile: boolean }): { fix?: NextStep; retry: boolean } {
   const fix: NextStep | undefined =
     help.action === 'token' ? (opts.profile ? ['Update the token', 'profiles'] : ['Add a token', 'accounts'])
+    : help.action === 'signIn' ? ['Sign in again', 'profiles']
     : help.action === 'companion' ? (nextStepFor(error.code) ?? companionNeed('failed').fix)
     : help.action === 'ssh' ? ['Open the SSH key settings', 'ssh']
+    : help.action === 'none' ? undefined
     : nextStepFor(error.code);
   const retry = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';
   return fix ? { fix, retry } : { retry };

@@ -15,7 +15,7 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'companion.missing' || code === 'companion.outdated') return companionNeed(code.slice(10) as CompanionStatus['state']).fix;
   if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
   // Its profile's editor, whose Sign in with Microsoft again renews it.
-  if (code === 'signInRefused') return ['Sign in again', 'profiles'];
+  if (code === 'signInRefused' || code === 'companion.SIGN_IN_REFUSED') return ['Sign in again', 'profiles'];
   if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
   if (code === 'companion.EDITOR_MISSING') return ['Choose another editor', 'editor'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGitFailure } from '../../src/host/git-failure';
-import { explainCloneFailure, gitLine } from '../../src/shared/clone-failure';
+import { explainCloneFailure, failureActions, gitLine } from '../../src/shared/clone-failure';
 
 /** The error the popup and the page receive for a clone whose git wrote `stderr`. */
 const failure = (stderr: string) => {
@@ -8,6 +8,8 @@ const failure = (stderr: string) => {
   return { code: `companion.${code}`, message };
 };
 const help = (stderr: string, profile = true) => explainCloneFailure(failure(stderr), { profile });
+/** The same for a Microsoft sign-in's git, as the background names it. */
+const signIn = (stderr: string) => ({ code: 'companion.SIGN_IN_REFUSED', message: classifyGitFailure(stderr).message });
 
 describe('explainCloneFailure', () => {
   it('tells a rejected token (401) from missing access (403), each with its next step and git’s line', () => {
@@ -18,6 +20,17 @@ describe('explainCloneFailure', () => {
     const forbidden = help("fatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 403");
     expect(forbidden.cause).toMatch(/not allowed to read/);
     expect(forbidden.next).toMatch(/Code \(Read\)/);
+  });
+
+  it("for a Microsoft sign-in's git, a 401 is signed in again and a 403 is access alone, never a token", () => {
+    const refused = signIn("fatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 401");
+    const expired = explainCloneFailure(refused, { profile: true });
+    expect(expired).toMatchObject({ action: 'signIn', next: 'Sign in with Microsoft again in Options, then try again.' });
+    expect(failureActions(refused, expired, { profile: true }).fix).toEqual(['Sign in again', 'profiles']);
+    const denied = signIn("fatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 403");
+    const forbidden = explainCloneFailure(denied, { profile: true });
+    expect(forbidden).toMatchObject({ action: 'none', next: 'Ask a project administrator for access.' });
+    expect(failureActions(denied, forbidden, { profile: true }).fix).toBeUndefined();
   });
 
   it('without a profile, a prompt git could not show means no credential helper', () => {

@@ -52,5 +52,8 @@ describe('toReplyError', () => {
     expect(button(toReplyError(failed))).toBe('Add a token');
     expect(toReplyError(failed, pat)).toMatchObject({ code: 'companion.AUTH_FAILED', profileId: 'p1' });
     expect(button(toReplyError(failed, pat))).toBe('Update the token');
+    // A Microsoft sign-in's git is signed in again.
+    expect(toReplyError(failed, oauth)).toMatchObject({ code: 'companion.SIGN_IN_REFUSED', profileId: 'o1' });
+    expect(button(toReplyError(failed, oauth))).toBe('Sign in again');
   });
 });
