@@ -1,5 +1,5 @@
-import type { ReplyError } from '../shared/messages';
-import { nextStepFor } from '../shared/next-step';
+import type { CompanionStatus, ReplyError } from '../shared/messages';
+import { companionNeed, nextStepFor } from '../shared/next-step';
 import { openOptions } from './open';
 
 /** The Options button that fixes `error` where trying again cannot (an account, a token, a sign-in). */
@@ -25,5 +25,21 @@ export function FailedLine(props: { what: string; error: ReplyError; onRetry: ()
         Try again
       </button>
     </p>
+  );
+}
+
+/** Said once above a tab whose actions run git, while the companion is not there: which it is, what needs it, and the button. */
+export function CompanionNote(props: { state: CompanionStatus['state'] | undefined; uses: string }) {
+  if (!props.state || props.state === 'ready') return null;
+  const { title, fix } = companionNeed(props.state);
+  return (
+    <div class="note info small" role="status" data-testid="companion-note">
+      <span class="title">{title}</span> {props.uses}
+      <div class="actions">
+        <button type="button" class="small" onClick={() => openOptions(fix[1])}>
+          {fix[0]}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -215,8 +215,8 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
                 <NewRepoTab profile={profile} repos={repos} tasks={tasks} onNewPullRequest={newPullRequest} />
               </div>
             )}
-            {tab === 'prs' && <PullRequestsTab profile={profile} />}
-            {tab === 'work' && <WorkItemsTab profile={profile} />}
+            {tab === 'prs' && <PullRequestsTab profile={profile} companion={companion.status?.state} />}
+            {tab === 'work' && <WorkItemsTab profile={profile} companion={companion.status?.state} />}
             {form('new-pr') && (
               <div hidden={tab !== 'new-pr'}>
                 <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={clones.cloned} initialRepo={prRepo} />

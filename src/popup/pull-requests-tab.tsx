@@ -1,9 +1,9 @@
 import { ask } from '../shared/ask';
-import type { PullRequestSummary } from '../shared/messages';
+import type { CompanionStatus, PullRequestSummary } from '../shared/messages';
 import { nextStepFor } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
-import { FixButton } from './fix-button';
+import { CompanionNote, FixButton } from './fix-button';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
@@ -11,7 +11,7 @@ import { useAnswer } from './use-answer';
 import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 
 /** Active pull requests the user created, and those waiting for their review, across the organization. */
-export function PullRequestsTab(props: { profile: Profile }) {
+export function PullRequestsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
   const { data: mine, error, retry } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
 
@@ -30,6 +30,7 @@ export function PullRequestsTab(props: { profile: Profile }) {
   const fixable = mine?.failed.find((f) => nextStepFor(f.code));
   return (
     <div class="prs-tab">
+      <CompanionNote state={props.companion} uses="Check out runs git through it on this computer." />
       <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} profileId={profile.id} empty="You have no active pull requests." />
       <PullRequestList
         title="Waiting for my review"

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { BranchCheckout, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
+import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { FixButton } from './fix-button';
+import { CompanionNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -17,7 +17,7 @@ import { useAnswer } from './use-answer';
  * with "Start work" (the same steps as on the work item's page: a branch on the server, linked,
  * the item set to its in-progress state, checked out on this computer).
  */
-export function WorkItemsTab(props: { profile: Profile }) {
+export function WorkItemsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
   const { data: mine, error, retry } = useAnswer(() => ask({ type: 'workItems.mine', profileId: profile.id }), [profile.id]);
   const [open, setOpen] = useState<number>();
@@ -34,6 +34,7 @@ export function WorkItemsTab(props: { profile: Profile }) {
   }
   return (
     <section aria-labelledby="work-items-heading" class="pr-section">
+      <CompanionNote state={props.companion} uses="Start work still makes the branch and links it; checking it out runs git through it." />
       <h2 id="work-items-heading">
         Assigned to me {mine && <span class="badge">{mine.items.length}</span>}
       </h2>

@@ -96,4 +96,15 @@ describe('an outdated companion', () => {
     expect(await textOf(popup, '[data-testid="repo-actions"] button.primary')).toBe('Update the companion');
     await popup.close();
   });
+
+  it("the popup's Pull requests and Work tabs say so before any checkout, with Update the companion", async () => {
+    const popup = await openPopup(session);
+    for (const tab of ['#tab-prs', '#tab-work']) {
+      await popup.click(tab);
+      const note = await waitForText(popup, '[data-testid="companion-note"]', 'The companion needs an update');
+      expect(note).toContain('Update the companion');
+      expect(note).not.toContain('not installed');
+    }
+    await popup.close();
+  });
 });
