@@ -18,7 +18,9 @@ const KB = 1024;
  * 59.3, options 45.4 KB; popup 17.4 KB once its other tabs loaded on first use; host 71.6 KB once
  * zod was imported as a namespace, which lets esbuild drop what it does not use; 86 → 88 KB for
  * binding a token to its organization and the hand check of a plain clone request, → 90 KB for
- * the clone's git started ahead, src/host/ready-process.ts), so a large
+ * the clone's git started ahead, src/host/ready-process.ts; panels 23 → 25 KB and worker 72 → 74 KB
+ * when every failure got the Options button that fixes it and the one companion block, 2026-12-05,
+ * at 23.0 and 71.0 KB), so a large
  * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
  * same change that needs it. Only these files are read: the companion's executables in
  * dist/companion/ (~100 MB, nearly all of it Node itself) and its npm package (the host bundle
@@ -26,8 +28,8 @@ const KB = 1024;
  */
 export const BUDGETS = [
   { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 15 * KB },
-  { name: 'content panels', kind: 'file', path: 'chrome/src/content/panels.js', budget: 23 * KB },
-  { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 72 * KB },
+  { name: 'content panels', kind: 'file', path: 'chrome/src/content/panels.js', budget: 25 * KB },
+  { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 74 * KB },
   // The popup's page script draws the first frame, then loads the app (src/popup/first-frame.ts): both count.
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', next: 'chrome/main.js', budget: 21 * KB },
   { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },
