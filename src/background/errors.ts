@@ -21,12 +21,12 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
   if (e instanceof CompanionError) {
-    // git refused the credential: a profile's token is updated there; without a profile git signed in
-    // with the credential helper's account, and a token of our own is the way past it.
-    if (e.code === 'AUTH_FAILED' && !profile) return { code: 'companion.AUTH_FAILED_NO_PROFILE', message: e.message };
-    // A Microsoft sign-in's is signed in again, in its profile's editor.
-    if (e.code === 'AUTH_FAILED' && profile?.auth === 'oauth') return { code: 'companion.SIGN_IN_REFUSED', message: e.message, profileId: profile.id };
-    return { code: `companion.${e.code}`, message: e.message, ...(profile && e.code === 'AUTH_FAILED' ? { profileId: profile.id } : {}) };
+    if (e.code !== 'AUTH_FAILED') return { code: `companion.${e.code}`, message: e.message };
+    // git refused the credential. Without a profile git signed in with the credential helper's
+    // account, and a token of our own is the way past it; a profile's token is updated, and its
+    // Microsoft sign-in signed in again, in its editor.
+    if (!profile) return { code: 'companion.AUTH_FAILED_NO_PROFILE', message: e.message };
+    return { code: profile.auth === 'oauth' ? 'companion.SIGN_IN_REFUSED' : 'companion.AUTH_FAILED', message: e.message, profileId: profile.id };
   }
   return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
 }

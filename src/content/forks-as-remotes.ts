@@ -253,11 +253,14 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     const rows = [...(data.forks.parent ? [remoteRow(shown, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(shown, f, false))];
     return [
       title,
-      ...(data.companion !== 'ready' ? companionNeeded({ state: data.companion }, 'Remotes are added to your clone, and forks cloned, through it.', signal, { sub: true }) : [sub('Add as a remote of your clone')]),
-      data.companion === 'ready' &&
-        (data.cloning
-          ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${repo.name} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', () => void reload(), signal)))
-          : !data.clonePath && cloneFirst()),
+      ...(data.companion !== 'ready'
+        ? companionNeeded({ state: data.companion }, 'Remotes are added to your clone, and forks cloned, through it.', signal, { sub: true })
+        : [
+            sub('Add as a remote of your clone'),
+            data.cloning
+              ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${repo.name} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', () => void reload(), signal)))
+              : !data.clonePath && cloneFirst(),
+          ]),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
       rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
       forkView(shown),
