@@ -156,14 +156,27 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
   }
 
-  /** People being added now: a second click (a double click, the group after one of its members) does not ask twice. */
-  const adding = new Set<string>();
+  /** People being added now, each to whether that worked: a second click (a double click, the group after one of its members) does not ask twice. */
+  const adding = new Map<string, Promise<boolean>>();
 
-  /** Adds the choice's people not being added already; answers the ids of those it could not add. */
+  /**
+   * Adds the choice's people; answers the ids of those it could not add. People another click is
+   * adding are left to that click, which says how it went, and count by its outcome.
+   */
   async function add(choice: Choice, pr: number): Promise<string[]> {
     const people = choice.people.filter((p) => !adding.has(p.id));
-    if (people.length === 0) return [];
-    for (const p of people) adding.add(p.id);
+    const theirs = choice.people.filter((p) => adding.has(p.id)).map((p) => adding.get(p.id)!.then((ok) => (ok ? undefined : p.id)));
+    const mine = people.length ? addNow(people, choice, pr) : Promise.resolve([]);
+    for (const p of people) adding.set(p.id, mine.then((failed) => !failed.includes(p.id)));
+    try {
+      const failed = [...(await mine), ...(await Promise.all(theirs))];
+      return failed.filter((id): id is string => id !== undefined);
+    } finally {
+      for (const p of people) adding.delete(p.id);
+    }
+  }
+
+  async function addNow(people: Person[], choice: Choice, pr: number): Promise<string[]> {
     say('Adding…');
     try {
       const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
@@ -182,14 +195,12 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     } catch (e) {
       say(problemText(e), 'adoc-bad');
       return people.map((p) => p.id);
-    } finally {
-      for (const p of people) adding.delete(p.id);
     }
   }
 
   /**
-   * The choices made on the create page, added now; those that failed stay offered, not dropped.
-   * People a click is adding meanwhile are left to that click, which says how it went.
+   * The choices made on the create page, added now; those that failed stay offered, not dropped,
+   * also when a click that was adding them meanwhile failed.
    */
   async function addQueued(people: (Person & { isRequired: boolean })[], pr: number): Promise<void> {
     const left: typeof people = [];

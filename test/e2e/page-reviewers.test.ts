@@ -235,6 +235,30 @@ describe('Reviewer helpers', () => {
     }
   });
 
+  it('on the create page, choices a click on the new pull request failed to add are listed as not added', async () => {
+    const source = await newBranch('users/ada/reviewers-click-failed');
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=${source}&targetRef=main`, { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    // As above, the click starts adding the group before the queue does; here that click fails.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/pullrequests/\\d+$' }, latencyMs: 2500 });
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, latencyMs: 1500, status: 500 });
+    try {
+      await page.click('.repos-pr-create-form button[type=submit]');
+      await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+      await world.click(HELPER, 'button', 'Core team (2)');
+      const [left] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('not added yet'), 20_000);
+      expect(left).toContain('Ken Thompson');
+      expect(left).toContain('Margaret Hamilton');
+      sandbox.services.faults.clear();
+      await world.click(HELPER, 'button', 'Add them again');
+      const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+      await expect.poll(() => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id), { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
     const actions = '.repos-pr-header .bolt-header-commandbar-button-group';
