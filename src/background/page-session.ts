@@ -36,6 +36,33 @@ export function relayFetch(send: (m: PageFetchRequest) => Promise<unknown>): typ
   }) as typeof fetch;
 }
 
+/** When a page's session last answered, per tab and organization: a write soon after is not checked first. */
+const sessionAnswered = new Map<string, number>();
+export const SESSION_FRESH_MS = 10_000;
+
+/**
+ * A write through a page's session makes sure first that the session still signs in. A write must
+ * ask for a plain 401 (ado/request.ts), whose Basic challenge the browser answers with a password
+ * dialog that holds the call; a read asks for the sign-in page instead. So unless the session
+ * answered moments ago, a read of connectionData goes first, and a sign-in page or a refusal there
+ * is the write's answer: the write is not sent, and says the page's sign-in was not accepted.
+ */
+export function sessionChecked(send: typeof fetch, key: string, org: string, now: () => number): typeof fetch {
+  return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const answeredAt = sessionAnswered.get(key);
+    if (method !== 'GET' && method !== 'HEAD' && !(answeredAt !== undefined && now() - answeredAt < SESSION_FRESH_MS)) {
+      const probe = await send(`${org}/_apis/connectionData`, { method: 'GET', headers: { Accept: 'application/json' }, signal: init.signal });
+      if (notSignedIn(probe)) return probe;
+    }
+    const res = await send(input, init);
+    if (res.status === 200 && /json/i.test(res.headers.get('content-type') ?? '')) sessionAnswered.set(key, now());
+    return res;
+  }) as typeof fetch;
+}
+
+const notSignedIn = (res: Response) => res.status === 203 || res.status === 401 || (res.status >= 300 && res.status < 400) || /html/i.test(res.headers.get('content-type') ?? '');
+
 export interface Api {
   api: AdoClient;
   /** Where the organization's pages and APIs live. */
@@ -61,7 +88,7 @@ export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext
     // Azure DevOps Server 2019 and later all accept 5.0; the cloud speaks 7.1.
     apiVersion: page.hostKind === 'onprem' ? '5.0' : '7.1',
     auth: async () => PAGE_SESSION,
-    fetch: relayFetch((m) => tabMessage(tab.tabId, tab.frameId, m)),
+    fetch: sessionChecked(relayFetch((m) => tabMessage(tab.tabId, tab.frameId, m)), `${tab.tabId}|${page.orgBaseUrl}`, page.orgBaseUrl, deps.now ?? Date.now),
     now: deps.now,
   });
   return { api, orgBaseUrl: page.orgBaseUrl };

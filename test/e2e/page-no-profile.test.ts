@@ -10,6 +10,7 @@ import type { PullRequest } from '../../sandbox/store';
 import { writeEnvCredentialHelper } from '../../sandbox/testing';
 import { installCompanion, launch, privateHome, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
+import { SESSION_FRESH_MS } from '../../src/background/page-session';
 
 /**
  * No setup at all: no profile, only the companion, and a browser signed in to Azure DevOps (the
@@ -193,6 +194,30 @@ describe('Azure DevOps pages with no setup', () => {
       expect(panel).not.toContain('Update the token');
     } finally {
       // Signed in again, for whatever runs next.
+      await page.goto(`https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=${encodeURIComponent('/fabrikam/_git/Platform')}`, { waitUntil: 'domcontentloaded' });
+    }
+  });
+
+  it('checks that the page is still signed in before a write, which would otherwise meet a password dialog', async () => {
+    const platform = sandbox.store.repository(org(), 'Platform', sandbox.store.project(org(), 'Platform'))!;
+    const pr: PullRequest = sandbox.store.pullRequestsOf(platform).find((p) => p.title === 'Add a retry policy to the HTTP client')!;
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
+    await world.waitForText(HELPER, (t) => /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
+    const cookie = (await page.cookies('https://dev.azure.com')).find((c) => c.name === 'UserAuthentication');
+    sandbox.services.sessions.end(cookie!.value);
+    const from = sandbox.services.log.entries().length;
+    try {
+      // Later than a write right after the card's own reads, which is not checked.
+      await new Promise((r) => setTimeout(r, SESSION_FRESH_MS + 1000));
+      // The people search is a POST, which asks for a plain 401: the write the check is for.
+      await world.type(HELPER, 'input[type=search]', 'Barbara');
+      await page.keyboard.press('Enter');
+      const [card] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes("did not accept this page's sign-in"), 30_000);
+      expect(card).not.toContain('barbara@');
+      const asked = sandbox.services.log.entries().slice(from).map((e) => `${e.method} ${e.path.split('?')[0]}`);
+      expect(asked).toContain('GET /fabrikam/_apis/connectionData');
+      expect(asked.filter((a) => a.startsWith('POST'))).toEqual([]);
+    } finally {
       await page.goto(`https://dev.azure.com/_sandbox/signin?user=ada&returnUrl=${encodeURIComponent('/fabrikam/_git/Platform')}`, { waitUntil: 'domcontentloaded' });
     }
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayFetch } from '../../src/background/page-session';
+import { relayFetch, SESSION_FRESH_MS, sessionChecked } from '../../src/background/page-session';
 import { answerPageFetches, pageFetch } from '../../src/content/page-fetch';
 import { PAGE_SESSION } from '../../src/shared/ado/auth-header';
 import { AdoError, createAdoClient } from '../../src/shared/ado/client';
@@ -92,6 +92,60 @@ describe('the page-session transport', () => {
     const e = await failure(down.client.repository({ project: 'Web', repositoryId: 'r1' }));
     expect(e.kind).toBe('server');
     expect(e.userMessage).toContain('Azure DevOps had a problem');
+  });
+});
+
+const paths = (sent: { method: string; url: URL }[]) => sent.map((r) => `${r.method} ${r.url.pathname}`);
+
+describe('a write through a page’s session', () => {
+  const fork = { projectId: 'p1', name: 'Web-fork', parentRepositoryId: 'r1', parentProjectId: 'p1' };
+  let tab = 0;
+  /** A client whose session checks run on a clock the test moves; each test is another tab. */
+  function checkedClient(steps: Step[]) {
+    const f = scriptedFetch(...steps);
+    const clock = { now: 1_000_000 };
+    const fetch = sessionChecked(f.fetch, `${++tab}|${ORG}`, ORG, () => clock.now);
+    const client = createAdoClient({ orgBaseUrl: ORG, auth: async () => PAGE_SESSION, fetch, sleep: async () => undefined, random: () => 0.5 });
+    return { client, clock, ...f };
+  }
+
+  it('is not sent when the session no longer signs in: the sign-in page of a read answers it', async () => {
+    const { client, sent } = checkedClient([() => html(203)]);
+    const e = await failure(client.createFork(fork));
+    expect(e.kind).toBe('signInPage');
+    expect(e.userMessage).toContain("did not accept this page's sign-in");
+    expect(paths(sent)).toEqual(['GET /northwind/_apis/connectionData']);
+    // The check asks for the sign-in page, not for the 401 whose challenge opens a password dialog.
+    expect(sent[0]!.headers.has('x-tfs-fedauthredirect')).toBe(false);
+  });
+
+  it('is sent after a check that signs in, and not checked again while the session answered moments ago', async () => {
+    const { client, sent, clock } = checkedClient([() => json({ instanceId: 'i' }), () => json({ ...repo, id: 'f1' }), () => json({ ...repo, id: 'f2' }), () => json({ instanceId: 'i' }), () => json({ ...repo, id: 'f3' })]);
+    await client.createFork(fork);
+    clock.now += SESSION_FRESH_MS - 1;
+    await client.createFork(fork);
+    clock.now += SESSION_FRESH_MS;
+    await client.createFork(fork);
+    expect(paths(sent)).toEqual([
+      'GET /northwind/_apis/connectionData',
+      'POST /northwind/p1/_apis/git/repositories',
+      'POST /northwind/p1/_apis/git/repositories',
+      'GET /northwind/_apis/connectionData',
+      'POST /northwind/p1/_apis/git/repositories',
+    ]);
+  });
+
+  it('is not checked right after a read the session answered; a read is never checked', async () => {
+    const { client, sent } = checkedClient([() => json(repo), () => json({ ...repo, id: 'f1' })]);
+    await client.repository({ project: 'Web', repositoryId: 'r1' });
+    await client.createFork(fork);
+    expect(paths(sent)).toEqual(['GET /northwind/Web/_apis/git/repositories/r1', 'POST /northwind/p1/_apis/git/repositories']);
+  });
+
+  it('goes ahead when the check fails for another reason, which the write meets on its own', async () => {
+    const { client, sent } = checkedClient([() => new Response('', { status: 500 }), () => json({ ...repo, id: 'f1' })]);
+    expect((await client.createFork(fork)).id).toBe('f1');
+    expect(paths(sent)).toEqual(['GET /northwind/_apis/connectionData', 'POST /northwind/p1/_apis/git/repositories']);
   });
 });
 
