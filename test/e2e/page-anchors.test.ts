@@ -13,6 +13,7 @@ import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-he
  */
 const CLONE = '.adoc-clone-to-desktop';
 const FORKS = '.adoc-forks-as-remotes';
+const CHECKOUT = '.adoc-pull-request-checkout';
 const DOCK = '.adoc-dock';
 const FILES = '/fabrikam/_git/Platform';
 const BAR = '.bolt-header-commandbar.repos-files-header-commandbar';
@@ -156,8 +157,12 @@ describe('Files page header', () => {
     expect(await page.$(DOCK)).toBeNull();
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform/pullrequest/1', { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.repos-overview-right-pane > .adoc-pull-request-reviewers', { timeout: 10_000 });
+    await page.waitForSelector(`.repos-pr-header > ${CHECKOUT}`, { timeout: 10_000 });
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform/pullrequest/1?_a=files', { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.repos-pr-header > .adoc-pull-request-reviewers', { timeout: 10_000 });
+    await page.waitForSelector(`.repos-pr-header > ${CHECKOUT}`, { timeout: 10_000 });
+    // The registry floats what found no anchor after 5 s: nothing may be in the dock by then.
+    await new Promise((r) => setTimeout(r, 5500));
     expect(await page.$(DOCK)).toBeNull();
     await sandboxSwitch(page, 'lang', 'en', FILES);
   });
