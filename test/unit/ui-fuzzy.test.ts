@@ -32,14 +32,20 @@ describe('fuzzyMatch', () => {
   });
 
   it('is a subsequence test with consistent positions, for any text', () => {
+    // Few letters, so that queries often match and have positions to check; beyond ASCII too: an
+    // emoji (a surrogate pair, one character) and its halves alone, accents, and any code unit.
+    const letters = fc.constantFrom('a', 'b', 'A', 'B', '-', ' ', 'é', 'É', '😀', '\ud83d', '\ude00');
+    const char = fc.oneof({ weight: 8, arbitrary: letters }, { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) });
+    let matched = 0;
     fc.assert(
-      fc.property(fc.string({ maxLength: 6 }), fc.string({ maxLength: 40 }), (q, text) => {
+      fc.property(fc.string({ unit: letters, maxLength: 6 }), fc.string({ unit: char, minLength: 8, maxLength: 40 }), (q, text) => {
         const query = q.toLowerCase();
         const target = prepare(text);
         fc.pre(query.length > 0 && target.lower.length === text.length);
         const m = fuzzyMatch(query, target, true);
         expect(m !== undefined).toBe(isSubsequence(query, target.lower));
         if (!m) return;
+        matched++;
         expect(m.positions).toHaveLength(query.length);
         m.positions.forEach((p, i) => {
           expect(target.lower[p]).toBe(query[i]);
@@ -50,6 +56,8 @@ describe('fuzzyMatch', () => {
       }),
       { numRuns: 500 },
     );
+    // The positions are checked only for matches: many must have been made (about 180 a run).
+    expect(matched).toBeGreaterThan(60);
   });
 });
 
