@@ -121,7 +121,12 @@ describe('Start work', () => {
     await run('git', ['clone', '--quiet', `${ORG}/Platform/_git/Platform`, clone], { env: { ...process.env, ...gitEnvWithPat(sandbox, sandbox.pats.fabrikam!) } });
 
     await page.goto(`${ORG}/Platform/_boards/board/t/Platform%20Team/Backlog%20items`, { waitUntil: 'domcontentloaded' });
+    // The board itself has no button, not even in the dock, where the registry puts a feature that
+    // found no anchor after 5 s.
+    await page.waitForFunction(() => document.documentElement.dataset.adoCompanion === 'boards', { timeout: 15_000 });
+    await new Promise((r) => setTimeout(r, 5500));
     expect(await page.$(BUTTON)).toBeNull();
+    expect(await page.$('.adoc-dock')).toBeNull();
     // The card opens the form as a dialog over the board (?workitem= in the URL).
     await page.click(`[data-sandbox-card="${id}"]`);
     await page.waitForSelector(`.work-item-form-dialog .work-item-form-header-controls-container > ${BUTTON}`, { timeout: 15_000 });
