@@ -199,7 +199,10 @@ describe('empty repository and Branches pages', () => {
   it('has no forks page to anchor to: the features are on the Files page instead', async () => {
     const res = await page.goto('https://dev.azure.com/fabrikam/_git/Platform/forks', { waitUntil: 'domcontentloaded' });
     expect(res?.status()).toBe(404);
-    await new Promise((r) => setTimeout(r, 500));
+    // Nothing there, not even in the dock, where the registry puts a feature that found no anchor after 5 s.
+    await page.waitForFunction(() => document.documentElement.dataset.adoCompanion === 'forks', { timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 5500));
     expect(await page.$(FORKS)).toBeNull();
+    expect(await page.$(DOCK)).toBeNull();
   });
 });
