@@ -46,10 +46,8 @@ describe('popup: the large organization', () => {
     await popup.click('#repo-list [data-repo="service-217-04"]');
     await popup.click('[data-testid="repo-actions"] button.primary');
     const done = await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Cloned to', 60_000);
-    const project = sandbox.store.repositoriesOf(sandbox.store.projectsOf(org).find((p) => sandbox.store.repositoriesOf(p).some((r) => r.name === 'service-217-04'))!)[0]!;
     expect(done).toContain(join(cloneRoot, 'northwind'));
     expect(done).toContain('service-217-04');
-    expect(project).toBeDefined();
     await access(join(done.replace(/^Cloned to /, '').trim(), '.git'));
     await popup.close();
   });
