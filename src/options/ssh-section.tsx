@@ -39,7 +39,8 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   useEffect(() => {
     if (props.companionReady) load('find');
   }, [props.companionReady]);
-  const box = useFocusOnChange<HTMLElement>(props.companionReady === false ? 'no companion' : data ? `${busy ?? ''}|${!!data.key}` : undefined);
+  // Looking for the key is loading, not an action: its end must not take the focus (nor scroll the page to here).
+  const box = useFocusOnChange<HTMLElement>(props.companionReady === false ? 'no companion' : data && busy !== 'find' ? `${busy ?? ''}|${!!data.key}` : undefined);
 
   const key = data?.key;
   const addToAdo = async () => {

@@ -162,7 +162,13 @@ describe('with the desktop companion installed', () => {
   });
 
   it('creates an RSA key and shows it with its fingerprint and expiry reminder', async () => {
+    // At its top before the reload, which keeps the scroll position.
+    await options.evaluate(() => scrollTo(0, 0));
     await options.reload();
+    // Finding no key is no reason to take the focus: the page stays at its top, the focus where it was.
+    await options.waitForSelector('#ssh-generate:not(:disabled)', { timeout: 20_000 });
+    await options.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await options.evaluate(() => ({ focused: document.activeElement?.tagName, scrolled: scrollY }))).toEqual({ focused: 'BODY', scrolled: 0 });
     await options.locator('#ssh-generate').setTimeout(20_000).click();
     await options.waitForSelector('#ssh-public-key', { timeout: 60_000 });
     const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
