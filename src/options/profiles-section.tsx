@@ -139,6 +139,8 @@ export function ProfilesSection(props: {
           type="file"
           accept="application/json,.json"
           class="sr-only"
+          // Out of the Tab order: the button opens it, and a Tab stop one cannot see loses the keyboard user.
+          tabIndex={-1}
           aria-label="Import profiles from a file"
           onChange={(e) => {
             void importProfiles(e.currentTarget.files?.[0]);

@@ -290,6 +290,10 @@ describe('options page: accounts', () => {
     const copy = { ...parsed, profiles: [{ ...parsed.profiles[0]!, id: 'imported-profile', name: 'Imported copy' }] };
     const importFile = join(downloads, 'import.json');
     await writeFile(importFile, JSON.stringify(copy));
+    // Tab from Import profiles… goes on to something one can see, not to the hidden file field it opens.
+    await options.focus('.card#profiles .actions button:nth-of-type(2)');
+    await options.keyboard.press('Tab');
+    expect(await options.evaluate(() => document.activeElement?.id)).not.toBe('profiles-import');
     const input = await options.$('#profiles-import');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(importFile);
     await waitForText(options, '#profiles .note.success', 'Imported 1 profile');
