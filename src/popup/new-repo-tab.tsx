@@ -7,6 +7,7 @@ import type { CreatedRepo, GitignoreTemplatesAnswer, ProjectSummary, ReplyError 
 import type { Profile } from '../shared/profile';
 import { NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
 import type { CloneTasks } from './clone-tasks';
 import { FailedLine, FixButton } from './fix-button';
 import { RepoActions } from './repo-actions';
@@ -56,6 +57,8 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<CreatedRepo>();
+  // The form and the created repository replace each other: the focus goes on to the new one's main action, or back to the name.
+  const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.repo.id}` : 'form');
 
   const project = projects?.find((p) => p.id === projectId) ?? projects?.[0];
   const gitignores = useAnswer(
@@ -110,7 +113,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   if (created) {
     const files = created.files.map((f) => f.replace(/^\//, ''));
     return (
-      <div class="new-repo-done">
+      <div class="new-repo-done" ref={box}>
         <div class="note success" role="status">
           <span class="title">
             Created {created.repo.project.name} / {created.repo.name}
@@ -150,110 +153,113 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     );
   }
   return (
-    <form class="new-repo" onSubmit={submit} noValidate aria-busy={!projects}>
-      {projectsError && <FailedLine what="Could not refresh the projects" error={projectsError} onRetry={retryProjects} />}
-      <div class="field">
-        <label for="new-repo-project">Project</label>
-        <select id="new-repo-project" value={project?.id ?? ''} disabled={!projects} onChange={(e) => setProjectId(e.currentTarget.value)}>
-          {!projects && <option value="">Loading projects…</option>}
-          {projects?.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="new-repo-name">Repository name</label>
-        <input
-          id="new-repo-name"
-          type="text"
-          value={name}
-          maxLength={64}
-          autocomplete="off"
-          spellcheck={false}
-          aria-invalid={!!nameProblem}
-          aria-describedby="new-repo-name-problem"
-          onInput={(e) => setName(e.currentTarget.value)}
-        />
-        <div class="problem" id="new-repo-name-problem" aria-live="polite">
-          {nameProblem}
-        </div>
-      </div>
-      <label class="check">
-        <input type="checkbox" checked={readme} onChange={(e) => setReadme(e.currentTarget.checked)} /> Add a README
-      </label>
-      <div class="row two">
-        <div class="field grow">
-          <label for="new-repo-gitignore">.gitignore</label>
-          <select id="new-repo-gitignore" value={gitignore} onChange={(e) => setGitignore(e.currentTarget.value)}>
-            <option value="">None</option>
-            {templates?.names.map((n) => (
-              <option key={n} value={n}>
-                {n}
+    <div ref={box}>
+      <form class="new-repo" onSubmit={submit} noValidate aria-busy={!projects}>
+        {projectsError && <FailedLine what="Could not refresh the projects" error={projectsError} onRetry={retryProjects} />}
+        <div class="field">
+          <label for="new-repo-project">Project</label>
+          <select id="new-repo-project" value={project?.id ?? ''} disabled={!projects} onChange={(e) => setProjectId(e.currentTarget.value)}>
+            {!projects && <option value="">Loading projects…</option>}
+            {projects?.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
               </option>
             ))}
           </select>
         </div>
-        <div class="field grow">
-          <label for="new-repo-license">License</label>
-          <select id="new-repo-license" value={license} onChange={(e) => setLicense(e.currentTarget.value)}>
-            <option value="">None</option>
-            {LICENSES.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
+        <div class="field">
+          <label for="new-repo-name">Repository name</label>
+          <input
+            id="new-repo-name"
+            data-main
+            type="text"
+            value={name}
+            maxLength={64}
+            autocomplete="off"
+            spellcheck={false}
+            aria-invalid={!!nameProblem}
+            aria-describedby="new-repo-name-problem"
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+          <div class="problem" id="new-repo-name-problem" aria-live="polite">
+            {nameProblem}
+          </div>
         </div>
-      </div>
-      {gitignores.error && <FailedLine what="Could not list the .gitignore templates" error={gitignores.error} onRetry={gitignores.retry} />}
-      {templates?.builtIn && templates.names.length > 0 && (
-        <p class="small muted">Azure DevOps' template list needs a broader token, so this extension's own templates are offered.</p>
-      )}
-      {info?.hasCopyrightLine && (
+        <label class="check">
+          <input type="checkbox" checked={readme} onChange={(e) => setReadme(e.currentTarget.checked)} /> Add a README
+        </label>
         <div class="row two">
-          <div class="field" style={{ width: '90px' }}>
-            <label for="new-repo-year">Year</label>
-            <input id="new-repo-year" type="text" inputMode="numeric" value={year} onInput={(e) => setYear(e.currentTarget.value)} />
+          <div class="field grow">
+            <label for="new-repo-gitignore">.gitignore</label>
+            <select id="new-repo-gitignore" value={gitignore} onChange={(e) => setGitignore(e.currentTarget.value)}>
+              <option value="">None</option>
+              {templates?.names.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
           </div>
           <div class="field grow">
-            <label for="new-repo-holder">Copyright holder</label>
-            <input id="new-repo-holder" type="text" value={holder} onInput={(e) => setHolder(e.currentTarget.value)} />
+            <label for="new-repo-license">License</label>
+            <select id="new-repo-license" value={license} onChange={(e) => setLicense(e.currentTarget.value)}>
+              <option value="">None</option>
+              {LICENSES.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
           </div>
         </div>
-      )}
-      {info && (
-        <div class="problem small" aria-live="polite">
-          {licenseProblem}
+        {gitignores.error && <FailedLine what="Could not list the .gitignore templates" error={gitignores.error} onRetry={gitignores.retry} />}
+        {templates?.builtIn && templates.names.length > 0 && (
+          <p class="small muted">Azure DevOps' template list needs a broader token, so this extension's own templates are offered.</p>
+        )}
+        {info?.hasCopyrightLine && (
+          <div class="row two">
+            <div class="field" style={{ width: '90px' }}>
+              <label for="new-repo-year">Year</label>
+              <input id="new-repo-year" type="text" inputMode="numeric" value={year} onInput={(e) => setYear(e.currentTarget.value)} />
+            </div>
+            <div class="field grow">
+              <label for="new-repo-holder">Copyright holder</label>
+              <input id="new-repo-holder" type="text" value={holder} onInput={(e) => setHolder(e.currentTarget.value)} />
+            </div>
+          </div>
+        )}
+        {info && (
+          <div class="problem small" aria-live="polite">
+            {licenseProblem}
+          </div>
+        )}
+        <div class="field">
+          <label for="new-repo-branch">Default branch</label>
+          <input
+            id="new-repo-branch"
+            type="text"
+            value={branch}
+            spellcheck={false}
+            aria-invalid={!!branchProblem}
+            aria-describedby="new-repo-branch-problem"
+            onInput={(e) => setBranch(e.currentTarget.value)}
+          />
+          <div class="problem" id="new-repo-branch-problem" aria-live="polite">
+            {branchProblem}
+          </div>
         </div>
-      )}
-      <div class="field">
-        <label for="new-repo-branch">Default branch</label>
-        <input
-          id="new-repo-branch"
-          type="text"
-          value={branch}
-          spellcheck={false}
-          aria-invalid={!!branchProblem}
-          aria-describedby="new-repo-branch-problem"
-          onInput={(e) => setBranch(e.currentTarget.value)}
-        />
-        <div class="problem" id="new-repo-branch-problem" aria-live="polite">
-          {branchProblem}
+        {failure && <ErrorNote error={failure} title="The repository was not created" />}
+        {projects?.length === 0 && (
+          <p class="note info small" role="status">
+            This organization has no project you can create repositories in.
+          </p>
+        )}
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy || !project}>
+            {busy ? 'Creating…' : 'Create repository'}
+          </button>
         </div>
-      </div>
-      {failure && <ErrorNote error={failure} title="The repository was not created" />}
-      {projects?.length === 0 && (
-        <p class="note info small" role="status">
-          This organization has no project you can create repositories in.
-        </p>
-      )}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy || !project}>
-          {busy ? 'Creating…' : 'Create repository'}
-        </button>
-      </div>
-    </form>
+      </form>
+    </div>
   );
 }

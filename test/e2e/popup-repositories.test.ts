@@ -345,6 +345,9 @@ describe('popup: new repository', () => {
     const done = await waitForText(popup, '.new-repo-done .note.success', 'Created Platform / made-in-the-popup', 30_000);
     expect(done).toContain('First commit on main: README.md, .gitignore, LICENSE.');
     expect(await popup.$('.new-repo-done [data-testid="repo-actions"] button.primary')).not.toBeNull();
+    // The form went away with the focus in it: the focus goes on to the new repository's main action.
+    const focusIn = (sel: string) => popup.waitForFunction((s: string) => document.activeElement?.matches(s), { timeout: 5000 }, sel);
+    await focusIn('.new-repo-done [data-testid="repo-actions"] button.primary');
 
     // What Azure DevOps holds now: exactly those three files, on main.
     const dest = join(work, 'made-in-the-popup');
@@ -356,6 +359,11 @@ describe('popup: new repository', () => {
     expect(license.startsWith('MIT License\n\nCopyright (c) 2025 Fabrikam Fiber Ltd\n')).toBe(true);
     expect(await readFile(join(dest, 'README.md'), 'utf8')).toBe('# made-in-the-popup\n');
     expect((await readFile(join(dest, '.gitignore'), 'utf8')).length).toBeGreaterThan(20);
+
+    // Create another, from the keyboard: the empty form, with the focus in the name.
+    await popup.$$eval('.new-repo-done button', (bs) => bs.find((b) => b.textContent === 'Create another')!.focus());
+    await popup.keyboard.press('Enter');
+    await focusIn('#new-repo-name');
 
     // The repositories tab knows it now.
     await popup.click('#tab-repos');
