@@ -65,7 +65,6 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
           {item.type} {item.id} · {item.project}
           {item.changedDate ? ` · ${relativeTime(item.changedDate, Date.now())}` : ''}
         </span>
-        {props.open && <StartWork item={item} profile={props.profile} />}
       </span>
       <span class="pr-badges">
         <span class="badge accent">{item.state}</span>
@@ -73,6 +72,12 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
           Start work
         </button>
       </span>
+      {/* After its button, so Tab goes from the button into the form (the row wraps to draw it below). */}
+      {props.open && (
+        <div class="start-work">
+          <StartWork item={item} profile={props.profile} />
+        </div>
+      )}
     </li>
   );
 }

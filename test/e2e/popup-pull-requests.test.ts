@@ -131,6 +131,19 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it("Start work on the Work tab opens its form next in the Tab order, below the item's whole row", async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'work');
+    const toggle = '#work-items > li:first-child button[aria-expanded]';
+    await popup.waitForSelector(toggle, { timeout: 20_000 });
+    await popup.focus(toggle);
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 20_000 });
+    await popup.keyboard.press('Tab');
+    expect(await popup.evaluate(() => !!document.activeElement?.closest('#work-items > li:first-child .start-work-form'))).toBe(true);
+    await popup.close();
+  });
+
   it('names a project whose pull requests could not be read, with Try again and the Options button that fixes a refusal', async () => {
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/Mobile/_apis/git/pullrequests$' }, status: 403 });
     const popup = await openPopup(session);
