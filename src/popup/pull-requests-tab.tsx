@@ -81,18 +81,20 @@ function PullRequestList(props: { title: string; id: string; items?: PullRequest
 function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined; profileId: string; showMyVote?: boolean | undefined }) {
   const { pr } = props;
   const vote = props.showMyVote ? myVote(pr, props.me) : undefined;
+  // Both lines are cut short at the popup's width: their titles give them whole.
+  const where = `${pr.repo.name} · !${pr.id} · ${pr.sourceBranch} → ${pr.targetBranch} · ${relativeTime(pr.creationDate, Date.now())}`;
+  const votes = `${vote !== undefined ? `Your vote: ${voteLabel(vote).toLowerCase()} · ` : ''}${voteSummary(pr.reviewers)}`;
   return (
     <li data-pr={pr.id}>
       <span class="main">
         <a class="name pr-title" href={pr.webUrl} target="_blank" rel="noreferrer" title={pr.title}>
           {pr.title}
         </a>
-        <span class="sub">
-          {pr.repo.name} · !{pr.id} · {pr.sourceBranch} → {pr.targetBranch} · {relativeTime(pr.creationDate, Date.now())}
+        <span class="sub" title={where}>
+          {where}
         </span>
-        <span class="sub votes" title={pr.reviewers.map((r) => `${r.displayName}: ${voteLabel(r.vote)}${r.isRequired ? ' (required)' : ''}`).join('\n')}>
-          {vote !== undefined ? `Your vote: ${voteLabel(vote).toLowerCase()} · ` : ''}
-          {voteSummary(pr.reviewers)}
+        <span class="sub votes" title={[votes, ...pr.reviewers.map((r) => `${r.displayName}: ${voteLabel(r.vote)}${r.isRequired ? ' (required)' : ''}`)].join('\n')}>
+          {votes}
         </span>
         <PullRequestCheckoutAction pr={pr} profileId={props.profileId} />
       </span>

@@ -55,15 +55,16 @@ export function WorkItemsTab(props: { profile: Profile; companion?: CompanionSta
 
 function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boolean; onToggle: () => void }) {
   const { item } = props;
+  // Cut short at the popup's width: the title gives it whole.
+  const where = `${item.type} ${item.id} · ${item.project}${item.changedDate ? ` · ${relativeTime(item.changedDate, Date.now())}` : ''}`;
   return (
     <li data-work-item={item.id} class="work-item-row">
       <span class="main">
         <a class="name" href={item.webUrl} target="_blank" rel="noreferrer" title={item.title} onClick={(e) => (e.preventDefault(), openTab(item.webUrl))}>
           {item.title}
         </a>
-        <span class="sub">
-          {item.type} {item.id} · {item.project}
-          {item.changedDate ? ` · ${relativeTime(item.changedDate, Date.now())}` : ''}
+        <span class="sub" title={where}>
+          {where}
         </span>
       </span>
       <span class="pr-badges">

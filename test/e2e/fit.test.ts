@@ -73,6 +73,24 @@ describe('the popup', () => {
     await popup.close();
   });
 
+  it('gives every line it cuts short on the Pull requests and Work tabs its whole text in a tooltip', async () => {
+    const popup = await openPopup(session);
+    for (const [tab, ready] of [
+      ['prs', '#prs-reviewing li'],
+      ['work', '#work-items li'],
+    ] as const) {
+      await popup.click(`#tab-${tab}`);
+      await popup.waitForSelector(ready, { timeout: 20_000 });
+      const cut = await popup.$$eval(`#panel-${tab} *`, (els) =>
+        els.filter((e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth).map((e) => [e.textContent ?? '', e.getAttribute('title') ?? '']),
+      );
+      // At 380 px the seeded lists cut some lines: the check is not empty.
+      expect(cut.length, tab).toBeGreaterThan(0);
+      for (const [text, title] of cut) expect(title, `${tab}: ${text}`).toContain(text);
+    }
+    await popup.close();
+  });
+
   it('has no serious or critical accessibility finding on any tab, light or dark', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#repo-list [data-repo]', { timeout: 20_000 });
