@@ -4,6 +4,7 @@ import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
 import { CompanionNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
@@ -97,6 +98,8 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const [branch, setBranch] = useState<string>();
   const [active, setActive] = useState<boolean>();
   const [step, setStep] = useState<Step>({ kind: 'form' });
+  // Create replaces the form with a wait, then the result: the focus follows, instead of falling to the page.
+  const box = useFocusOnChange<HTMLDivElement>(step.kind);
 
   if (plan.error) {
     return (
@@ -149,11 +152,17 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
     );
   };
 
-  if (step.kind === 'working') return <p class="small muted" role="status">Creating the branch…</p>;
+  if (step.kind === 'working') {
+    return (
+      <div class="small muted" role="status" tabIndex={-1} ref={box}>
+        Creating the branch…
+      </div>
+    );
+  }
   if (step.kind === 'created') {
     const { result, checkout, linking } = step;
     return (
-      <div class="small start-work-result" style={{ marginTop: '6px' }}>
+      <div class="small start-work-result" style={{ marginTop: '6px' }} tabIndex={-1} ref={box}>
         <div role="status">
           <div>Created {result.branch} in {result.repo.name}.</div>
           {result.linked && <div>Linked to the work item.</div>}
@@ -192,7 +201,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
     );
   }
   return (
-    <>
+    <div ref={box}>
       {linked}
       <form
         class="start-work-form"
@@ -228,11 +237,11 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
             <FixButton error={step.failed} />
           </ErrorNote>
         )}
-        <button type="submit" class="primary small" disabled={!repo || !!problem}>
+        <button type="submit" class="primary small" data-main disabled={!repo || !!problem}>
           Create branch and check out
         </button>
       </form>
-    </>
+    </div>
   );
 }
 

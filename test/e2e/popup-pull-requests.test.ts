@@ -131,7 +131,7 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
-  it("Start work on the Work tab opens its form next in the Tab order, below the item's whole row", async () => {
+  it("Start work on the Work tab opens its form next in the Tab order, and keeps the focus in it after Create", async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'work');
     const toggle = '#work-items > li:first-child button[aria-expanded]';
@@ -141,6 +141,12 @@ describe('popup: pull requests', () => {
     await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 20_000 });
     await popup.keyboard.press('Tab');
     expect(await popup.evaluate(() => !!document.activeElement?.closest('#work-items > li:first-child .start-work-form'))).toBe(true);
+    // Create, from the keyboard: the form goes away, the focus stays with what replaced it, not on the page.
+    await popup.focus('#work-items > li:first-child .start-work-form button[type="submit"]');
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '#work-items > li:first-child .start-work', 'Created', 20_000);
+    await popup.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !/Checking it out/.test(document.querySelector('#work-items > li:first-child .start-work')?.textContent ?? ''), { timeout: 20_000 });
+    expect(await popup.evaluate(() => !!document.activeElement?.closest('#work-items > li:first-child .start-work'))).toBe(true);
     await popup.close();
   });
 

@@ -27,7 +27,8 @@ export function useFocusOnChange<T extends HTMLElement>(state: string | undefine
     if (!root) return;
     const active = document.activeElement;
     const here = !active || active === document.body || root.contains(active) || (!!opts.alsoFrom && !!active.closest(opts.alsoFrom));
-    if (here) mainActionIn(root)?.focus();
+    // A state with nothing to act on (a result, a wait) takes the focus itself when it can (tabindex="-1").
+    if (here) (mainActionIn(root) ?? (root.hasAttribute('tabindex') ? root : null))?.focus();
   }, [state]);
   return ref;
 }
