@@ -60,8 +60,10 @@ export function FeaturesSection() {
                     type="checkbox"
                     id={`feature-${f.id}`}
                     checked={f.enabled}
-                    disabled={saving === f.id}
+                    // Not \`disabled\` while its change is saved: that would drop the focus to the page.
+                    aria-disabled={saving === f.id}
                     aria-describedby={`feature-${f.id}-about`}
+                    onClick={(e) => saving === f.id && e.preventDefault()}
                     onChange={(e) => void toggle(f.id, e.currentTarget.checked)}
                   />
                   <strong>{f.title}</strong>

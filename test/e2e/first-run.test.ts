@@ -218,12 +218,18 @@ describe('feature switches', () => {
     const box = '#feature-clone-to-desktop';
     await options.waitForSelector(box);
     expect(await options.$eval(box, (b) => (b as HTMLInputElement).checked)).toBe(true);
+    // Saved once the switch is no longer marked busy.
+    const settled = (checked: boolean) =>
+      options.waitForFunction((sel: string, want: boolean) => (document.querySelector(sel) as HTMLInputElement).checked === want && document.querySelector(sel)!.getAttribute('aria-disabled') !== 'true', {}, box, checked);
     await options.click(box);
-    await options.waitForFunction((sel: string) => !(document.querySelector(sel) as HTMLInputElement).checked && !(document.querySelector(sel) as HTMLInputElement).disabled, {}, box);
+    await settled(false);
     expect(await pageButtons()).toEqual({ clone: false, forks: true });
     await options.bringToFront();
-    await options.click(box);
-    await options.waitForFunction((sel: string) => (document.querySelector(sel) as HTMLInputElement).checked && !(document.querySelector(sel) as HTMLInputElement).disabled, {}, box);
+    // From the keyboard: the switch keeps the focus while its change is saved, so the next one is a Tab away.
+    await options.focus(box);
+    await options.keyboard.press('Space');
+    await settled(true);
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('feature-clone-to-desktop');
     expect(await pageButtons()).toEqual({ clone: true, forks: true });
     await options.close();
   });
