@@ -3,6 +3,7 @@ import { ask } from '../shared/ask';
 import type { Person, ProjectSummary, ReplyError, ReviewerGroup } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
 import { PeoplePicker } from '../shared/ui/people-picker';
 import { useChosenProfile } from './use-chosen-profile';
 import { RemoveButton } from './remove-button';
@@ -16,6 +17,8 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
   const [error, setError] = useState<ReplyError>();
   const [confirming, setConfirming] = useState<string>();
   const [attempt, setAttempt] = useState(0);
+  // The editor replaces New reviewer group (or the group's row): the focus goes into it, and back to that button after.
+  const box = useFocusOnChange<HTMLElement>(groups && (editing === undefined ? 'list' : editing === 'new' ? 'new' : `edit ${editing.id}`));
 
   useEffect(() => {
     if (!profile) return;
@@ -36,7 +39,7 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
 
   if (!profile) {
     return (
-      <section id="groups" aria-labelledby="groups-heading" class="card">
+      <section id="groups" aria-labelledby="groups-heading" class="card" ref={box}>
         <h2 id="groups-heading">Reviewer groups</h2>
         <p class="muted">Add an account first: groups are kept per organization and project.</p>
       </section>
@@ -52,7 +55,7 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
     }
   };
   return (
-    <section id="groups" aria-labelledby="groups-heading" class="card">
+    <section id="groups" aria-labelledby="groups-heading" class="card" ref={box}>
       <h2 id="groups-heading">Reviewer groups</h2>
       <p class="muted small">Named sets of people per project, offered when you create a pull request from the toolbar popup.</p>
       {props.profiles.length > 1 && (
@@ -115,7 +118,7 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
         />
       ) : (
         <div class="actions">
-          <button type="button" id="group-new" onClick={() => setEditing('new')}>
+          <button type="button" id="group-new" data-main onClick={() => setEditing('new')}>
             New reviewer group
           </button>
         </div>
@@ -173,7 +176,7 @@ function GroupEditor(props: {
       <div class="row">
         <div class="field grow">
           <label for="group-name">Group name</label>
-          <input id="group-name" type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          <input id="group-name" data-main type="text" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </div>
         <div class="field grow">
           <label for="group-project">Project</label>

@@ -170,7 +170,12 @@ describe('popup: pull requests', () => {
   it('keeps reviewer groups made on the options page', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });
-    await options.locator('#group-new').click();
+    // From the keyboard: the focus goes into the editor that replaces the button, and back to the button after Save.
+    const focusOn = (id: string) => options.waitForFunction((i: string) => document.activeElement?.id === i, { timeout: 5000 }, id);
+    await options.waitForSelector('#group-new');
+    await options.focus('#group-new');
+    await options.keyboard.press('Enter');
+    await focusOn('group-name');
     await options.type('#group-name', 'Web reviewers');
     await waitForOption(options, '#group-project', 'Platform');
     await options.select('#group-project', 'Platform');
@@ -180,6 +185,7 @@ describe('popup: pull requests', () => {
     const saved = await waitForText(options, '.group-list li[data-group="Web reviewers"]', 'Margaret Hamilton');
     expect(saved).toContain('in Platform');
     expect(saved).toContain('Barbara Liskov, Margaret Hamilton');
+    await focusOn('group-new');
     await screenshots(options, 'options-reviewer-groups');
     await options.close();
   });
