@@ -65,6 +65,12 @@ export function ProfilesSection(props: {
       );
     });
 
+  // The editor goes, with the focus in it: its Edit button, which stays, takes the focus back.
+  const closeEditor = (id: string) => {
+    setEditing(undefined);
+    document.getElementById(`profile-${id}-edit`)?.focus();
+  };
+
   return (
     <section id="profiles" aria-labelledby="profiles-heading" class="card">
       <h2 id="profiles-heading" tabIndex={-1}>
@@ -91,7 +97,7 @@ export function ProfilesSection(props: {
                     Make active
                   </button>
                 )}
-                <button type="button" class="small" aria-expanded={editing === p.id} onClick={() => setEditing(editing === p.id ? undefined : p.id)}>
+                <button type="button" class="small" id={`profile-${p.id}-edit`} aria-expanded={editing === p.id} onClick={() => setEditing(editing === p.id ? undefined : p.id)}>
                   Edit
                 </button>
                 <RemoveButton
@@ -115,11 +121,11 @@ export function ProfilesSection(props: {
                   toToken={p.id === props.edit}
                   onSignIn={props.onSignIn}
                   onSaved={(saved) => {
-                    setEditing(undefined);
+                    closeEditor(p.id);
                     setNotice(saved);
                     props.reload();
                   }}
-                  onCancel={() => setEditing(undefined)}
+                  onCancel={() => closeEditor(p.id)}
                 />
               )}
             </li>

@@ -270,6 +270,8 @@ describe('options page: accounts', () => {
     await options.click('.profile-list > li[data-profile="fabrikam"] input[type="radio"]:not(:checked)');
     await options.click('.profile-list > li[data-profile="fabrikam"] .profile-editor button[type="submit"]');
     await waitForText(options, '.profile-list > li[data-profile="fabrikam"]', 'SSH');
+    // The editor closed with the focus in it: the focus is back on its Edit button, not on the page.
+    expect(await options.evaluate(() => document.activeElement?.matches('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]'))).toBe(true);
     const saved = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as {
       data: { profiles: { name: string; layout: string; cloneRoot?: string; protocol: string }[] };
     };
