@@ -5,6 +5,7 @@ import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummar
 import type { Profile } from '../shared/profile';
 import { FixButton } from './fix-button';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { useFocusOnChange } from '../shared/ui/focus';
 import { defaultBranches, titleFromBranch } from './pr-defaults';
 import { RepoPicker } from './repo-picker';
 import { ReviewerPicker } from './reviewer-picker';
@@ -25,6 +26,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
+  // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
+  const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.id}` : 'form');
 
   // Asked again by Try again after a failure (the same repository, chosen again, changes nothing).
   const [branchesAsked, setBranchesAsked] = useState(0);
@@ -92,7 +95,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
 
   if (created) {
     return (
-      <div class="note success" role="status" data-testid="pr-created">
+      <div class="note success" role="status" data-testid="pr-created" ref={box}>
         <span class="title">
           Pull request !{created.id} {created.isDraft ? 'created as a draft' : 'created'}
         </span>
@@ -122,97 +125,99 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   }
 
   return (
-    <form class="new-pr" onSubmit={submit} noValidate>
-      <div class="field">
-        <label for="pr-repo">Repository</label>
-        <RepoPicker id="pr-repo" index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
-        <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
-      </div>
-      {!props.repos.listing && props.repos.error && (
-        <ErrorNote error={props.repos.error} title="Could not list the repositories">
-          <FixButton error={props.repos.error} />
-          <button type="button" class="small" onClick={props.repos.refresh}>
-            Try again
-          </button>
-        </ErrorNote>
-      )}
-      {branchesError && (
-        <ErrorNote error={branchesError} title="Could not list the branches">
-          <FixButton error={branchesError} />
-          <button type="button" class="small" onClick={() => setBranchesAsked((n) => n + 1)}>
-            Try again
-          </button>
-        </ErrorNote>
-      )}
-      <div class="row two">
-        <div class="field grow">
-          <label for="pr-source">From branch</label>
-          <select id="pr-source" value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
-            {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
-            {branches?.branches.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
+    <div ref={box}>
+      <form class="new-pr" onSubmit={submit} noValidate>
+        <div class="field">
+          <label for="pr-repo">Repository</label>
+          <RepoPicker id="pr-repo" index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
+          <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
         </div>
-        <div class="field grow">
-          <label for="pr-target">Into branch</label>
-          <select id="pr-target" value={target ?? ''} disabled={!branches} onChange={(e) => setTarget(e.currentTarget.value)}>
-            {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
-            {branches?.branches.map((b) => (
-              <option key={b} value={b}>
-                {b}
-                {b === branches.defaultBranch ? ' (default)' : ''}
-              </option>
-            ))}
-          </select>
+        {!props.repos.listing && props.repos.error && (
+          <ErrorNote error={props.repos.error} title="Could not list the repositories">
+            <FixButton error={props.repos.error} />
+            <button type="button" class="small" onClick={props.repos.refresh}>
+              Try again
+            </button>
+          </ErrorNote>
+        )}
+        {branchesError && (
+          <ErrorNote error={branchesError} title="Could not list the branches">
+            <FixButton error={branchesError} />
+            <button type="button" class="small" onClick={() => setBranchesAsked((n) => n + 1)}>
+              Try again
+            </button>
+          </ErrorNote>
+        )}
+        <div class="row two">
+          <div class="field grow">
+            <label for="pr-source">From branch</label>
+            <select id="pr-source" data-main value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
+              {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
+              {branches?.branches.map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field grow">
+            <label for="pr-target">Into branch</label>
+            <select id="pr-target" value={target ?? ''} disabled={!branches} onChange={(e) => setTarget(e.currentTarget.value)}>
+              {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
+              {branches?.branches.map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                  {b === branches.defaultBranch ? ' (default)' : ''}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
-      </div>
-      <div class="field">
-        <label for="pr-title">Title</label>
-        <input
-          id="pr-title"
-          type="text"
-          value={title}
-          maxLength={400}
-          onInput={(e) => {
-            setTitle(e.currentTarget.value);
-            setTitleEdited(true);
-          }}
-        />
-      </div>
-      <div class="field">
-        <label for="pr-description">Description</label>
-        <textarea id="pr-description" rows={3} maxLength={4000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-      </div>
-      <label class="check">
-        <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.currentTarget.checked)} /> Create as a draft
-      </label>
-      {repo && (
-        <ReviewerPicker
-          profileId={profile.id}
-          project={repo.project.name}
-          repo={{ id: repo.id, name: repo.name, project: repo.project.name }}
-          source={source}
-          target={target}
-          value={reviewers}
-          onChange={setReviewers}
-        />
-      )}
-      {failure && (
-        <ErrorNote error={failure} title="The pull request was not created">
-          <FixButton error={failure} />
-        </ErrorNote>
-      )}
-      <div class="problem small" aria-live="polite">
-        {repo && branches ? problem : ''}
-      </div>
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy || !!problem || !branches}>
-          {busy ? 'Creating…' : 'Create pull request'}
-        </button>
-      </div>
-    </form>
+        <div class="field">
+          <label for="pr-title">Title</label>
+          <input
+            id="pr-title"
+            type="text"
+            value={title}
+            maxLength={400}
+            onInput={(e) => {
+              setTitle(e.currentTarget.value);
+              setTitleEdited(true);
+            }}
+          />
+        </div>
+        <div class="field">
+          <label for="pr-description">Description</label>
+          <textarea id="pr-description" rows={3} maxLength={4000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </div>
+        <label class="check">
+          <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.currentTarget.checked)} /> Create as a draft
+        </label>
+        {repo && (
+          <ReviewerPicker
+            profileId={profile.id}
+            project={repo.project.name}
+            repo={{ id: repo.id, name: repo.name, project: repo.project.name }}
+            source={source}
+            target={target}
+            value={reviewers}
+            onChange={setReviewers}
+          />
+        )}
+        {failure && (
+          <ErrorNote error={failure} title="The pull request was not created">
+            <FixButton error={failure} />
+          </ErrorNote>
+        )}
+        <div class="problem small" aria-live="polite">
+          {repo && branches ? problem : ''}
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy || !!problem || !branches}>
+            {busy ? 'Creating…' : 'Create pull request'}
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }

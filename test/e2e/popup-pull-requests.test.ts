@@ -237,6 +237,12 @@ describe('popup: pull requests', () => {
     expect(await popup.$eval('[data-testid="pr-created"] a', (a) => (a as HTMLAnchorElement).href)).toBe(
       `https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${id}`,
     );
+    // The form went away with the focus in it: the focus goes on to Open pull request, and after Create another to the source branch.
+    const focusIn = (sel: string) => popup.waitForFunction((x: string) => document.activeElement?.matches(x), { timeout: 5000 }, sel);
+    await focusIn('[data-testid="pr-created"] a');
+    await popup.$$eval('[data-testid="pr-created"] button', (bs) => bs.find((b) => b.textContent === 'Create another')!.focus());
+    await popup.keyboard.press('Enter');
+    await focusIn('#pr-source');
     await popup.close();
   });
 
