@@ -189,8 +189,15 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       say(text, 'adoc-good');
       fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
       if (answer.added.length) offerRefresh();
-      // Reviewers now: no longer suggestions.
-      for (const id of [...answer.added, ...answer.alreadyReviewing]) suggested.querySelector(`[data-person="${CSS.escape(id)}"]`)?.remove();
+      // Reviewers now: no longer suggestions. A row going with the focus hands it to the next one's Add, else the previous one's, else the search.
+      for (const id of [...answer.added, ...answer.alreadyReviewing]) {
+        const row = suggested.querySelector(`[data-person="${CSS.escape(id)}"]`);
+        if (!row) continue;
+        const focused = row.contains((row.getRootNode() as ShadowRoot).activeElement);
+        const near = row.nextElementSibling ?? row.previousElementSibling;
+        row.remove();
+        if (focused) (near?.querySelector<HTMLElement>('button') ?? search.querySelector<HTMLElement>('input'))?.focus();
+      }
       return [];
     } catch (e) {
       say(problemText(e), 'adoc-bad');

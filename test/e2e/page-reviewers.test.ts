@@ -113,6 +113,8 @@ describe('Reviewer helpers', () => {
     expect(card).toContain('Azure DevOps updates its own Reviewers list when the page reloads.');
     // No longer offered as a suggestion.
     expect(await world.centre(HELPER, `[aria-label="Suggested reviewers"] [data-person="${suggestion!.id}"]`)).toBeNull();
+    // Its row went with the Add button that had the focus: the focus stays in the card, not on the page.
+    expect(await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.tagName ?? null`, HELPER)).not.toBeNull();
     expect(await page.evaluate(() => (window as unknown as { adocPops: number }).adocPops)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(await shown()).not.toContain(suggestion!.name);
