@@ -62,6 +62,8 @@ describe('Forks as remotes', () => {
     await screenshot(page, 'forks-as-remotes-light');
     await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added security and fetched it.'), 30_000);
+    // The Add button that had the focus is disabled now: the focus stays in the panel, not on the page.
+    expect(await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.tagName ?? null`, POPOVER)).not.toBeNull();
     const found = await remotes(clone);
     expect(found.security).toBe('https://dev.azure.com/fabrikam/Security/_git/platform-fork');
     expect(found.origin).toBe('https://dev.azure.com/fabrikam/_git/Platform');

@@ -181,7 +181,8 @@ export function popoverToggle(
       // Unless the person has gone elsewhere meanwhile (the focus is still on the button).
       const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null || (focusLater && document.activeElement === opts.owner);
       fill(panel.body, ...content);
-      const first = panel.body.querySelector<HTMLElement>('[data-focus]') ?? panel.body.querySelector<HTMLElement>('button, input, select');
+      // A disabled control cannot take the focus (a row's Add while it adds): the first one that can does.
+      const first = panel.body.querySelector<HTMLElement>('[data-focus]') ?? panel.body.querySelector<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled)');
       if (hadFocus) first?.focus();
       if (first) focusLater = false;
     },
