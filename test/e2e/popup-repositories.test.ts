@@ -175,9 +175,13 @@ describe('popup: repositories', () => {
   it('switching the profile switches the organization', async () => {
     const popup = await openPopup(session);
     await waitForList(popup);
-    await popup.select('#profile-switcher', profiles.contoso!.id);
+    // From the keyboard: the arrow picks the next profile, and the switcher keeps the focus for the next one.
+    expect(await popup.$$eval('#profile-switcher option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([profiles.fabrikam!.id, profiles.contoso!.id]);
+    await popup.focus('#profile-switcher');
+    await popup.keyboard.press('ArrowDown');
     await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'contoso-api', { timeout: 20_000 });
     expect(await listedRepos(popup)).toEqual(listedFor('contoso', 'fabrikam'));
+    await popup.waitForFunction(() => document.activeElement?.id === 'profile-switcher' && !(document.activeElement as HTMLSelectElement).disabled, { timeout: 5000 });
     const active = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
     expect(active.data.activeId).toBe(profiles.contoso!.id);
 
