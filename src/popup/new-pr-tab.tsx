@@ -27,7 +27,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
   // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
-  const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.id}` : 'form');
+  // A failure too: Create pull request, disabled while it ran, lost the focus.
+  const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.id}` : failure ? 'failed' : 'form');
 
   // Asked again by Try again after a failure (the same repository, chosen again, changes nothing).
   const [branchesAsked, setBranchesAsked] = useState(0);

@@ -58,7 +58,8 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<CreatedRepo>();
   // The form and the created repository replace each other: the focus goes on to the new one's main action, or back to the name.
-  const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.repo.id}` : 'form');
+  // A failure too: Create repository, disabled while it ran, lost the focus.
+  const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.repo.id}` : failure ? 'failed' : 'form');
 
   const project = projects?.find((p) => p.id === projectId) ?? projects?.[0];
   const gitignores = useAnswer(

@@ -246,6 +246,22 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('says why a pull request was not created, with the focus back in the form to try again', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 503 });
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    const branches = await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    await popup.select('#pr-source', branches.find((b) => b !== 'main')!);
+    // From the keyboard: Create pull request, which is disabled while it creates.
+    await popup.focus('.new-pr button[type="submit"]');
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
+    await popup.waitForFunction(() => !!document.activeElement?.closest('.new-pr'), { timeout: 5000 });
+    sandbox.services.faults.clear();
+    await popup.close();
+  });
+
   it('suggests reviewers: people who recently changed the files that differ', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');

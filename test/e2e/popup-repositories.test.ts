@@ -375,6 +375,21 @@ describe('popup: new repository', () => {
     await popup.close();
   });
 
+  it('says why a repository was not created, with the focus back in the form to try again', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories$' }, status: 503 });
+    const popup = await openPopup(session);
+    await popup.locator('#tab-new-repo').click();
+    await waitForOption(popup, '#new-repo-project');
+    await popup.type('#new-repo-name', 'never-made');
+    // From the keyboard: Create repository, which is disabled while it creates.
+    await popup.focus('.new-repo button[type="submit"]');
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '.new-repo [role="alert"]', 'The repository was not created', 30_000);
+    await popup.waitForFunction(() => !!document.activeElement?.closest('.new-repo'), { timeout: 5000 });
+    sandbox.services.faults.clear();
+    await popup.close();
+  });
+
   it('in an organization with no project, says so and offers no Create', async () => {
     const ada = sandbox.store.user('ada')!.id;
     sandbox.store.addOrganization({ name: 'tailspin', hosting: 'cloud', oauthAllowed: true, maxApiVersion: 7.1, memberIds: [ada] });
