@@ -186,6 +186,8 @@ export function RepositoriesTab(props: {
   const refreshError = shownOrgs.find((o) => o.repos.refreshError)?.repos.refreshError;
   const retry = () => {
     for (const o of shownOrgs) if (o.repos.error || o.repos.refreshError) o.repos.refresh();
+    // Try again goes away with its problem: the search field, the tab's home, keeps the focus meanwhile.
+    document.getElementById('repo-search')?.focus();
   };
   return (
     <div class="repos-tab" data-snapshot={fromSnapshot ? '' : undefined}>
