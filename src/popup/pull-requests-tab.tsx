@@ -13,7 +13,12 @@ import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 /** Active pull requests the user created, and those waiting for their review, across the organization. */
 export function PullRequestsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
-  const { data: mine, error, retry } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
+  const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
+  // Try again goes away with its note: the tab keeps the focus meanwhile, one Tab from the lists.
+  const retry = () => {
+    askAgain();
+    document.getElementById('tab-prs')?.focus();
+  };
 
   if (error) {
     return (

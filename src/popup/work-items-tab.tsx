@@ -20,7 +20,12 @@ import { useAnswer } from './use-answer';
  */
 export function WorkItemsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
-  const { data: mine, error, retry } = useAnswer(() => ask({ type: 'workItems.mine', profileId: profile.id }), [profile.id]);
+  const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'workItems.mine', profileId: profile.id }), [profile.id]);
+  // Try again goes away with its note: the tab keeps the focus meanwhile, one Tab from the list.
+  const retry = () => {
+    askAgain();
+    document.getElementById('tab-work')?.focus();
+  };
   const [open, setOpen] = useState<number>();
 
   if (error) {

@@ -161,9 +161,25 @@ describe('popup: pull requests', () => {
     } finally {
       sandbox.services.faults.clear();
     }
-    await popup.$$eval(`${note} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    // From the keyboard: once read, the note and its Try again are gone, and the focus is on the tab, not on the page.
+    await popup.$$eval(`${note} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+    await popup.keyboard.press('Enter');
     await popup.waitForFunction((sel: string) => !document.querySelector(sel), { timeout: 30_000 }, note);
     expect(await titles(popup, 'prs-created')).toEqual(sandboxPullRequests('fabrikam').created);
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-prs');
+    await popup.close();
+  });
+
+  it('a Work tab that could not list the work items lists them on Try again, with the focus on the tab', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, status: 503 });
+    const popup = await openPopup(session);
+    await openTab(popup, 'work');
+    await waitForText(popup, '#panel-work [role="alert"]', 'Could not list your work items', 30_000);
+    sandbox.services.faults.clear();
+    await popup.$$eval('#panel-work [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('#work-items li', { timeout: 30_000 });
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-work');
     await popup.close();
   });
 
