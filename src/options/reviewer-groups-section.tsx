@@ -50,6 +50,8 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
     try {
       setGroups((await ask({ type: 'groups.remove', id: g.id })).groups);
       setConfirming(undefined);
+      // Its row, and the focused button in it, are gone: New reviewer group, which stays, takes the focus.
+      document.getElementById('group-new')?.focus();
     } catch (e) {
       setError(toReplyError(e));
     }

@@ -326,6 +326,8 @@ describe('popup: pull requests', () => {
     await press('Remove');
     await press('Remove “Web reviewers”');
     await options.waitForFunction((sel: string) => !document.querySelector(sel), { timeout: 10_000 }, row);
+    // The row went with the focused button: the focus goes to New reviewer group, not to the page.
+    await options.waitForFunction(() => document.activeElement?.id === 'group-new', { timeout: 5000 });
     expect((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'groups.list' }))) as unknown).toMatchObject({ ok: true, data: { groups: [] } });
     await options.close();
   });
