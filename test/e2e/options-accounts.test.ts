@@ -42,9 +42,19 @@ const counts = (orgName: string) => {
 
 const profileNames = () => options.$$eval('.profile-list > li', (rows) => rows.map((r) => (r as HTMLElement).dataset.profile));
 
+/** Empties a field as an edit does (see fillPat). */
+async function emptied(selector: string): Promise<void> {
+  await options.$eval(selector, (e) => {
+    (e as HTMLInputElement).value = '';
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
 async function fillPat(fields: { org?: string; collection?: string; pat: string }): Promise<void> {
+  // Emptied as an edit, with its input event: a bare `value = ''` leaves the form's state as it was,
+  // and any redraw before the typing (one arrives when the profiles change) puts the old value back.
   const set = async (selector: string, value: string) => {
-    await options.$eval(selector, (e) => ((e as HTMLInputElement).value = ''));
+    await emptied(selector);
     await options.type(selector, value);
   };
   await options.click(`input[name="pat-host"][value="${fields.collection ? 'onprem' : 'cloud'}"]`);
@@ -113,7 +123,7 @@ describe('options page: accounts', () => {
   });
 
   it('offers to replace the token of the profile an organization has, instead of adding a second one', async () => {
-    await options.$eval('#pat-org', (e) => ((e as HTMLInputElement).value = ''));
+    await emptied('#pat-org');
     await options.type('#pat-org', 'fabrikam');
     const offer = await textOf(options, 'label:has(#pat-replace)');
     expect(offer).toContain('Replace the token of “fabrikam”');
@@ -125,7 +135,7 @@ describe('options page: accounts', () => {
     expect(outcome).toContain('The profile keeps its settings and reviewer groups.');
     expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
     // An organization without a profile is not offered one to replace.
-    await options.$eval('#pat-org', (e) => ((e as HTMLInputElement).value = ''));
+    await emptied('#pat-org');
     await options.type('#pat-org', 'northwind');
     expect(await options.$('#pat-replace')).toBeNull();
   });
