@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /**
  * Remove, asked twice: Remove first, then the named removal (`children`) beside Keep. Which row
@@ -11,7 +11,9 @@ export function RemoveButton(props: { asking: boolean; onAsk: (asking: boolean) 
   const keep = useRef<HTMLButtonElement>(null);
   const remove = useRef<HTMLButtonElement>(null);
   const asked = useRef(false);
-  useEffect(() => {
+  // Before the page can paint or take a key press: until then the focus can sit on the named
+  // removal, where a second Enter would remove without the question (a fresh CI run saw it there).
+  useLayoutEffect(() => {
     // Only what the person did moves the focus: not the first draw, nor another row's asking.
     if (props.asking) keep.current?.focus();
     else if (asked.current && document.activeElement === document.body) remove.current?.focus();

@@ -279,6 +279,8 @@ describe('options page: accounts', () => {
     await options.type('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]', '/home/ada/code');
     await options.click('.profile-list > li[data-profile="fabrikam"] input[type="radio"]:not(:checked)');
     await options.click('.profile-list > li[data-profile="fabrikam"] .profile-editor button[type="submit"]');
+    // Saved once the editor is gone (its own text names SSH too, so the row's text cannot tell).
+    await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] .profile-editor', { hidden: true, timeout: 15_000 });
     await waitForText(options, '.profile-list > li[data-profile="fabrikam"]', 'SSH');
     // The editor closed with the focus in it: the focus is back on its Edit button, not on the page.
     expect(await options.evaluate(() => document.activeElement?.matches('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]'))).toBe(true);
@@ -312,11 +314,23 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toContain('Imported copy');
 
     const row = '.profile-list > li[data-profile="Imported copy"]';
-    const focused = () => options.evaluate(() => document.activeElement?.textContent ?? '');
-    await options.click(`${row} .row button:last-of-type`);
-    await waitForText(options, row, 'Remove “Imported copy”, its token and its reviewer groups');
     // The focus follows the buttons that replace the one clicked: Keep, then Remove again, then the list.
-    expect(await focused()).toBe('Keep');
+    // On Keep as soon as the question is drawn, before the next frame: a second Enter must not land on the removal.
+    const whenAsked = await options.evaluate(
+      (sel: string) =>
+        new Promise<string>((resolve) => {
+          const li = document.querySelector(sel)!;
+          new MutationObserver((_, seen) => {
+            if (!li.querySelector('button.danger')) return;
+            seen.disconnect();
+            resolve(document.activeElement?.textContent ?? '');
+          }).observe(li, { childList: true, subtree: true, attributes: true, characterData: true });
+          li.querySelector<HTMLButtonElement>('.row button:last-of-type')!.click();
+        }),
+      row,
+    );
+    expect(whenAsked).toBe('Keep');
+    expect(await textOf(options, row)).toContain('Remove “Imported copy”, its token and its reviewer groups');
     await options.keyboard.press('Enter');
     await options.waitForFunction(() => document.activeElement?.textContent === 'Remove', { timeout: 5000 });
     await options.keyboard.press('Enter');
