@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { companionOs, installInstructions } from '../../src/shared/companion-install';
 import { launch, type Session } from './harness';
-import { grantHostAccess, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
+import { focusWhenDrawn, grantHostAccess, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -316,19 +316,7 @@ describe('options page: accounts', () => {
     const row = '.profile-list > li[data-profile="Imported copy"]';
     // The focus follows the buttons that replace the one clicked: Keep, then Remove again, then the list.
     // On Keep as soon as the question is drawn, before the next frame: a second Enter must not land on the removal.
-    const whenAsked = await options.evaluate(
-      (sel: string) =>
-        new Promise<string>((resolve) => {
-          const li = document.querySelector(sel)!;
-          new MutationObserver((_, seen) => {
-            if (!li.querySelector('button.danger')) return;
-            seen.disconnect();
-            resolve(document.activeElement?.textContent ?? '');
-          }).observe(li, { childList: true, subtree: true, attributes: true, characterData: true });
-          li.querySelector<HTMLButtonElement>('.row button:last-of-type')!.click();
-        }),
-      row,
-    );
+    const whenAsked = await focusWhenDrawn(options, `${row} button.danger`, `${row} .row button:last-of-type`);
     expect(whenAsked).toBe('Keep');
     expect(await textOf(options, row)).toContain('Remove “Imported copy”, its token and its reviewer groups');
     await options.keyboard.press('Enter');

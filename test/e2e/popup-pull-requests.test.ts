@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { launch, type Session } from './harness';
-import { addPatProfile, openPopup, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, focusWhenDrawn, openPopup, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -190,8 +190,8 @@ describe('popup: pull requests', () => {
     const focusOn = (id: string) => options.waitForFunction((i: string) => document.activeElement?.id === i, { timeout: 5000 }, id);
     await options.waitForSelector('#group-new');
     await options.focus('#group-new');
-    await options.keyboard.press('Enter');
-    await focusOn('group-name');
+    // In the editor as soon as it is drawn, so what is typed next goes into the name.
+    expect(await focusWhenDrawn(options, '#group-name', '#group-new')).toBe('#group-name');
     await options.type('#group-name', 'Web reviewers');
     await waitForOption(options, '#group-project', 'Platform');
     await options.select('#group-project', 'Platform');

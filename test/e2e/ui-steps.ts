@@ -21,6 +21,27 @@ export async function screenshots(page: Page, name: string, opts: { fullPage?: b
 
 export const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (e) => e.textContent ?? '');
 
+/**
+ * Runs `act` in the page and answers where the focus is the moment `drawn` matches something, before
+ * the next frame: a key pressed then lands there, so "the focus moves later" is not good enough.
+ */
+export function focusWhenDrawn(page: Page, drawn: string, act: string): Promise<string> {
+  return page.evaluate(
+    (drawnSel: string, actSel: string) =>
+      new Promise<string>((resolve) => {
+        new MutationObserver((_, seen) => {
+          if (!document.querySelector(drawnSel)) return;
+          seen.disconnect();
+          const a = document.activeElement;
+          resolve(!a || a === document.body ? 'body' : a.id ? `#${a.id}` : (a.textContent ?? ''));
+        }).observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+        document.querySelector<HTMLElement>(actSel)!.click();
+      }),
+    drawn,
+    act,
+  );
+}
+
 /** Waits until the element's text contains `text` (or matches it), and answers the whole text. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 15_000): Promise<string> {
   const source = typeof text === 'string' ? { s: text } : { r: text.source, f: text.flags };

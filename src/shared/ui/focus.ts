@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 const MAIN = '[data-main]:not(:disabled)';
 const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), a[href], [tabindex="-1"], [tabindex="0"]';
@@ -19,7 +19,9 @@ export function mainActionIn(root: ParentNode): HTMLElement | null {
 export function useFocusOnChange<T extends HTMLElement>(state: string | undefined, opts: { alsoFrom?: string } = {}) {
   const ref = useRef<T>(null);
   const previous = useRef(state);
-  useEffect(() => {
+  // A layout effect, so the focus moves as the new state is drawn: an effect runs a frame later,
+  // and a key pressed in that frame would land on whatever the redraw left focused.
+  useLayoutEffect(() => {
     const before = previous.current;
     previous.current = state;
     if (before === undefined || state === undefined || before === state) return;
