@@ -242,13 +242,13 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     else {
       const failure = s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry : result.linkError && problemOf(new AskError(result.linkError));
       steps.push(
-        alertBox(`The branch exists, but linking it to the work item failed: ${failure?.message ?? 'unknown reason'}`),
+        alertBox(`The branch exists, but linking it to the work item failed: ${failure?.message ?? 'unknown reason'}`, helpLink(failure?.helpUrl)),
         actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' }), !!failure?.next && optionsButton(...failure.next, signal)),
       );
     }
     if (result.stateError) {
-      const { message, next } = problemOf(new AskError(result.stateError));
-      steps.push(alertBox(`The state was not changed: ${message}`), !!next && actions(optionsButton(...next, signal)));
+      const { message, next, helpUrl } = problemOf(new AskError(result.stateError));
+      steps.push(alertBox(`The state was not changed: ${message}`, helpLink(helpUrl)), !!next && actions(optionsButton(...next, signal)));
     }
     else if (result.state) steps.push(good(`The work item is ${result.state}.`));
     const close = button('Close', () => panel.close(), signal);

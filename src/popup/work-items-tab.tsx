@@ -172,7 +172,6 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
           <div>Created {result.branch} in {result.repo.name}.</div>
           {result.linked && <div>Linked to the work item.</div>}
           {result.state && <div>The work item is {result.state}.</div>}
-          {result.stateError && <div>The state was not changed: {result.stateError.message}</div>}
           <div>
             {checkout.kind === 'running'
               ? `Checking it out…${checkout.percent !== undefined ? ` ${Math.round(checkout.percent)} %` : ''}`
@@ -187,6 +186,11 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
             <button type="button" class="small" disabled={linking === 'running'} onClick={() => linkAgain(result)}>
               {linking === 'running' ? 'Linking…' : 'Link the branch again'}
             </button>
+          </ErrorNote>
+        )}
+        {result.stateError && (
+          <ErrorNote error={result.stateError} title="The state was not changed">
+            <FixButton error={result.stateError} />
           </ErrorNote>
         )}
         {checkout.kind === 'failed' && (

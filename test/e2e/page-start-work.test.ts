@@ -206,12 +206,20 @@ describe('Start work', () => {
     expect(failed).toContain(`Created the branch ${branch}`);
     expect(failed).toContain('The branch exists, but linking it to the work item failed');
     expect(failed).toContain('Update the token');
+    // And the token's own page, as every other refusal of the token offers it.
+    expect(failed).toContain('Open the personal access tokens page');
     expect(await branchLinks('Platform', id)).toEqual([]);
     await screenshot(page, 'start-work-link-failed');
 
+    // Linked this time, but the state cannot be read (a 403 again): said, with the token's button and page.
+    sandbox.services.faults.clear();
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/wit/workitemtypes/.*/states$' }, status: 403 });
     await world.click(POPOVER, 'button', 'Link the branch again');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Linked it to the work item') && (t[0] ?? '').includes('The work item is Committed.'), 30_000);
-    expect((await restItem('Platform', id)).fields['System.State']).toBe('Committed');
+    const linked = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Linked it to the work item') && (t[0] ?? '').includes('The state was not changed'), 30_000))[0]!;
+    expect(linked).toContain('Update the token');
+    expect(linked).toContain('Open the personal access tokens page');
+    sandbox.services.faults.clear();
+    expect((await restItem('Platform', id)).fields['System.State']).not.toBe('Committed');
     expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
     expect(await headOf(join(cloneRoot, 'fabrikam/Platform/Platform'))).toBe(branch);
@@ -395,6 +403,8 @@ describe('Start work', () => {
     await rename(branch);
     // The clone fails once on the server's side: said as the page panels say it, then Try again.
     sandbox.services.faults.add({ match: { pathRegex: 'mobile-android/info/refs' }, status: 500, times: 1 });
+    // And the item's states cannot be read (a 403): the state is left, said with the token's button and page.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/wit/workitemtypes/.*/states$' }, status: 403, times: 1 });
     await popup.click(`[data-work-item="${id}"] form button[type="submit"]`);
     const failed = `[data-work-item="${id}"] [data-testid="checkout-failed"]`;
     await popup.waitForSelector(failed, { timeout: 90_000 });
@@ -403,7 +413,9 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
     const text = await popup.$eval(`[data-work-item="${id}"] .start-work-result`, (el) => el.textContent ?? '');
     expect(text).toContain('Linked to the work item.');
-    expect(text).toContain('The work item is Doing.');
+    expect(text).toContain('The state was not changed');
+    expect(text).toContain('Update the token');
+    expect(text).toContain('Open the personal access tokens page');
     // Slow this time, and the popup closes (a click elsewhere) while the checkout runs.
     sandbox.services.faults.add({ match: { pathRegex: 'mobile-android/info/refs' }, latencyMs: 8000, times: 1 });
     await popup.$$eval(`${failed} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
