@@ -122,6 +122,13 @@ describe('A page of another organization than the active profile’s', () => {
     expect(Object.values(codes).every((c) => c !== 'FORBIDDEN' && c !== undefined)).toBe(true);
   });
 
+  it('cannot read a token from the extension’s storage', async () => {
+    // storage.local holds every profile's secret, and content scripts may read it unless the worker says otherwise.
+    const stored = await world.run<unknown>('() => chrome.storage.local.get(null).then((items) => items, (e) => ({ refused: String(e) }))');
+    expect(JSON.stringify(stored)).not.toContain(sandbox.pats.contoso);
+    expect(stored).toMatchObject({ refused: expect.stringMatching(/access/i) });
+  });
+
   it('left no trace in the other organization', () => {
     expect(reachedAnotherOrganization()).toEqual([]);
     expect(sandbox.store.pullRequest(contoso(), contosoPr)!.reviewers.map((r) => r.id)).not.toContain(grace().id);
