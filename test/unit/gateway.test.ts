@@ -900,4 +900,23 @@ describe('a page', () => {
     expect(calls).toEqual([]);
     expect(JSON.stringify(sentToHost)).not.toContain(CONTOSO_PAT);
   });
+
+  it('cannot lead a call with its profile’s credential out of its organization with a name of `..`', async () => {
+    const urls: string[] = [];
+    const { handle } = await setup(async (input, init) => {
+      urls.push(new URL(String(input)).href);
+      return fakeAdo(input, init);
+    });
+    for (const req of [
+      { type: 'forks.list', repo: { ...repo, project: '..' } },
+      { type: 'pullRequest.reviewers', repo: { ...repo, project: '..' }, pullRequestId: 1 },
+      { type: 'workItem.plan', project: '..', id: 5 },
+      { type: 'forks.create', repo, projectId: '..', name: 'planted' },
+      { type: 'forks.list', repo: { ...repo, id: '..' } },
+    ] satisfies Request[]) {
+      expect((await handle(req, onFabrikam)).ok, req.type).toBe(false);
+    }
+    // Every call that went out stayed below the page's organization.
+    expect(urls.filter((u) => !u.startsWith('https://dev.azure.com/fabrikam/'))).toEqual([]);
+  });
 });

@@ -11,6 +11,8 @@ export function path(strings: TemplateStringsArray, ...parts: Array<string | num
     if (i === 0) return literal;
     const part = String(parts[i - 1]);
     if (part === '') throw new Error(`Empty path segment in ${strings.join('…')}`);
+    // `..` would climb out of the organization (URLs resolve dot segments); no name in Azure DevOps is one.
+    if (part === '.' || part === '..') throw new Error(`"${part}" is not a name in Azure DevOps.`);
     return out + encodeURIComponent(part) + literal;
   }, '');
 }
