@@ -72,10 +72,12 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
         ctx.log.info(`${scope.id} clone cancelled; removed ${prepared.path}`);
         throw new HostError('CANCELLED', 'The clone was cancelled; its folder was removed.');
       }
-      const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
+      // Masked before it is cut: a token cut in two is no longer seen as one.
+      const said = ctx.redactor.redact(result.stderr);
+      const classified = classifyGitFailure(said);
       // Without a token, git signs in with the user's credential helper, if there is one.
       const failure = !request.auth && remote.transport === 'https' ? await signInFailure(classified, remote.url, ctx.env) : classified;
-      ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${result.stderr.slice(-2000)}`);
+      ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${said.slice(-2000)}`);
       throw new HostError(failure.code, failure.message);
     }
     // Complete: from here nothing of it may be undone, not even after a crash.

@@ -85,10 +85,12 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');
   if (result.code !== 0) {
-    const classified = classifyGitFailure(ctx.redactor.redact(result.stderr));
+    // Masked before it is cut: a token cut in two is no longer seen as one.
+    const said = ctx.redactor.redact(result.stderr);
+    const classified = classifyGitFailure(said);
     // Without a token, git signs in with the user's credential helper, if there is one.
     const failure = !auth && checked.transport === 'https' ? await signInFailure(classified, checked.url, ctx.env, entries) : classified;
-    ctx.log.warn(`${scope.id} fetch failed (${failure.code}): ${result.stderr.slice(-2000)}`);
+    ctx.log.warn(`${scope.id} fetch failed (${failure.code}): ${said.slice(-2000)}`);
     throw new HostError(failure.code, failure.message);
   }
 }
