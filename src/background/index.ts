@@ -8,6 +8,7 @@ import { PROFILES } from '../shared/storage-keys';
 import { dropCaches } from './lists';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
+import { secretStore } from './secret-store';
 import { oauthConfig } from './settings';
 import { optionsUrl } from '../shared/ui/open';
 
@@ -29,7 +30,7 @@ chrome.storage?.local?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).cat
 const local = kv(browser.storage.local);
 // storage.session keeps half-finished sign-ins across worker restarts but never on disk.
 const session = browser.storage.session ? kv(browser.storage.session) : local;
-const store = createProfileStore(local);
+const store = createProfileStore(local, secretStore());
 // Cached lists live in IndexedDB, where the popup reads them too.
 const withLists = withCachedListsIn(listStore(), local);
 
@@ -73,11 +74,12 @@ browser.storage.onChanged.addListener((changes, area) => {
 browser.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === 'install') void browser.tabs.create({ url: optionsUrl('welcome') });
 });
-// Lists were cached in storage.local until they moved to IndexedDB: free that space once.
+// Lists were cached in storage.local until they moved to IndexedDB: free that space once. Tokens
+// were kept there too, where content scripts can read them: reading each moves it to `secrets`.
 browser.runtime.onInstalled.addListener(() => {
   store
     .list()
-    .then((profiles) => dropCaches(local, profiles.map((p) => p.id)))
+    .then((profiles) => Promise.all([dropCaches(local, profiles.map((p) => p.id)), ...profiles.map((p) => store.secret(p.id))]))
     .catch(() => undefined);
 });
 browser.permissions.onAdded.addListener(() => void syncOnPrem());

@@ -3,9 +3,10 @@ import { Profile } from '../shared/profile';
 import { ACTIVE_PROFILE, PROFILE_SECRET, PROFILES } from '../shared/storage-keys';
 
 /**
- * Profiles and their secrets in extension-local storage (never storage.sync: secrets must not
- * leave this browser, and profiles are exported explicitly instead). Everything is read from
- * storage on each use because an MV3 worker can be stopped at any moment.
+ * Profiles in extension-local storage and their secrets in `secrets` (the worker's IndexedDB,
+ * secret-store.ts); never storage.sync: secrets must not leave this browser, and profiles are
+ * exported explicitly instead. Everything is read from storage on each use because an MV3 worker
+ * can be stopped at any moment.
  */
 export interface KeyValue {
   get(keys: string[]): Promise<Record<string, unknown>>;
@@ -29,7 +30,7 @@ function parseProfiles(raw: unknown): Profile[] {
   return parsed.success ? parsed.data : [];
 }
 
-export function createProfileStore(kv: KeyValue) {
+export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
   async function list(): Promise<Profile[]> {
     return parseProfiles((await kv.get([PROFILES.key]))[PROFILES.key]);
   }
@@ -54,20 +55,32 @@ export function createProfileStore(kv: KeyValue) {
     },
     /** Saves the secret first, so a profile never exists without the credential it needs. */
     async save(profile: Profile, secret?: Secret): Promise<void> {
-      if (secret) await kv.set({ [PROFILE_SECRET.key(profile.id)]: Secret.parse(secret) });
+      if (secret) await secrets.set({ [PROFILE_SECRET.key(profile.id)]: Secret.parse(secret) });
       const others = (await list()).filter((p) => p.id !== profile.id);
       await kv.set({ [PROFILES.key]: [...others, Profile.parse(profile)] });
     },
     async remove(id: string): Promise<void> {
       await kv.set({ [PROFILES.key]: (await list()).filter((p) => p.id !== id) });
-      await kv.remove([PROFILE_SECRET.key(id)]);
+      await secrets.remove([PROFILE_SECRET.key(id)]);
+      if (secrets !== kv) await kv.remove([PROFILE_SECRET.key(id)]);
     },
     async secret(id: string): Promise<Secret | undefined> {
-      const parsed = Secret.safeParse((await kv.get([PROFILE_SECRET.key(id)]))[PROFILE_SECRET.key(id)]);
+      const key = PROFILE_SECRET.key(id);
+      let stored = (await secrets.get([key]))[key];
+      if (stored === undefined && secrets !== kv) {
+        // Earlier versions kept it in storage.local, where content scripts can read it: moved on
+        // first use, written to its new place before it is removed from the old.
+        stored = (await kv.get([key]))[key];
+        if (stored !== undefined) {
+          await secrets.set({ [key]: stored });
+          await kv.remove([key]);
+        }
+      }
+      const parsed = Secret.safeParse(stored);
       return parsed.success ? parsed.data : undefined;
     },
     async setSecret(id: string, secret: Secret): Promise<void> {
-      await kv.set({ [PROFILE_SECRET.key(id)]: Secret.parse(secret) });
+      await secrets.set({ [PROFILE_SECRET.key(id)]: Secret.parse(secret) });
     },
   };
 }

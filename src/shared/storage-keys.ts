@@ -16,6 +16,8 @@ export type StorageArea =
   | 'storage.session'
   /** The extension's IndexedDB database `cached-lists` (src/shared/list-cache.ts): the worker and the popup. */
   | 'IndexedDB cached-lists'
+  /** The extension's IndexedDB database `secrets` (background/secret-store.ts): the worker only; no content script can open it. */
+  | 'IndexedDB secrets'
   /** `localStorage` of the extension's origin: only the extension's own pages can read it. */
   | 'popup localStorage'
   /** `sessionStorage` of the Azure DevOps page: the page can read it too, so it holds nothing private. */
@@ -36,9 +38,6 @@ export const PROFILES = { key: 'profiles', area: 'storage.local', secret: false 
 
 /** The active profile's id. background/profile-store.ts. */
 export const ACTIVE_PROFILE = { key: 'activeProfileId', area: 'storage.local', secret: false } as const satisfies StoredKey;
-
-/** A profile's personal access token, or its OAuth access and refresh tokens. background/profile-store.ts. */
-export const PROFILE_SECRET = { key: (profileId: string) => `secret:${profileId}`, area: 'storage.local', secret: true } as const satisfies StoredKey;
 
 /** Named groups of colleagues per profile and project. background/reviewer-groups.ts. */
 export const REVIEWER_GROUPS = { key: 'reviewerGroups', area: 'storage.local', secret: false } as const satisfies StoredKey;
@@ -77,6 +76,13 @@ export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'storage.lo
 export const PENDING_SIGN_IN = { key: (pendingId: string) => `pendingSignIn:${pendingId}`, area: 'storage.session', secret: true } as const satisfies StoredKey;
 
 // IndexedDB
+
+/**
+ * A profile's personal access token, or its OAuth access and refresh tokens. background/profile-store.ts.
+ * Kept in storage.local until content scripts were found able to read it there: a token found
+ * there is moved on first use.
+ */
+export const PROFILE_SECRET = { key: (profileId: string) => `secret:${profileId}`, area: 'IndexedDB secrets', secret: true } as const satisfies StoredKey;
 
 /**
  * A profile's projects or repositories as Azure DevOps listed them, and when. background/lists.ts

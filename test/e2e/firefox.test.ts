@@ -121,6 +121,8 @@ describe.skipIf(skip)('in real Firefox', () => {
     await page.waitForSelector(CLONE, { timeout: 15_000 });
     const world = await FirefoxContentWorld.of(options, page);
     await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    // The token is the worker's alone: the content script, which may read storage.local, finds none there.
+    expect(JSON.stringify(await world.run<unknown>('() => browser.storage.local.get(null)'))).not.toContain(sandbox.pats.fabrikam!);
     await world.click(CLONE, 'button');
     const target = join(cloneRoot, 'fabrikam/Platform/Platform');
     const plan = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));

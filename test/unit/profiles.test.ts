@@ -56,6 +56,24 @@ describe('profile store', () => {
     await expect(store.setActive('nope')).rejects.toThrow();
   });
 
+  it('keeps tokens in their own store, never in storage.local, and moves one an earlier version left there', async () => {
+    const local = memoryKeyValue();
+    const secrets = memoryKeyValue();
+    const store = createProfileStore(local, secrets);
+    await store.save(profile({ id: 'p1', organization: 'fabrikam' }), { kind: 'pat', pat: 'secret-pat' });
+    await store.setSecret('p1', { kind: 'pat', pat: 'renewed-pat' });
+    expect(JSON.stringify([...local.data])).not.toContain('-pat');
+    expect(await store.secret('p1')).toEqual({ kind: 'pat', pat: 'renewed-pat' });
+    // Where an earlier version kept it: read from there once, then only from the secrets' store.
+    await store.save(profile({ id: 'p2', organization: 'contoso' }));
+    await local.set({ 'secret:p2': { kind: 'pat', pat: 'old-pat' } });
+    expect(await store.secret('p2')).toEqual({ kind: 'pat', pat: 'old-pat' });
+    expect(local.data.has('secret:p2')).toBe(false);
+    expect(secrets.data.get('secret:p2')).toEqual({ kind: 'pat', pat: 'old-pat' });
+    await store.remove('p2');
+    expect(await store.secret('p2')).toBeUndefined();
+  });
+
   it('gives the profiles and the active one from one storage read', async () => {
     const kv = memoryKeyValue();
     const store = createProfileStore(kv);
