@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Profile } from '../shared/profile';
+import { orgBaseUrl, Profile } from '../shared/profile';
 import { ACTIVE_PROFILE, PROFILE_SECRET, PROFILES } from '../shared/storage-keys';
 
 /**
@@ -25,6 +25,14 @@ export const Secret = z.discriminatedUnion('kind', [
 ]);
 export type Secret = z.infer<typeof Secret>;
 
+/**
+ * The organization a token was saved for, kept with it. Profiles live in storage.local, which a
+ * content script can write in Firefox: one that moved its profile to another server would get
+ * the token sent there. A profile whose organization is not its token's gets none.
+ */
+const orgOf = (p: Pick<Profile, 'host' | 'organization'>) => orgBaseUrl(p).toLowerCase();
+const boundOrg = (record: unknown): unknown => (record as { orgUrl?: unknown } | undefined)?.orgUrl;
+
 function parseProfiles(raw: unknown): Profile[] {
   const parsed = z.array(Profile).safeParse(raw ?? []);
   return parsed.success ? parsed.data : [];
@@ -40,12 +48,23 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     const profiles = parseProfiles(stored[PROFILES.key]);
     return { profiles, activeId: profiles.find((p) => p.id === stored[ACTIVE_PROFILE.key])?.id ?? profiles[0]?.id };
   }
+  const get = async (id: string): Promise<Profile | undefined> => (await list()).find((p) => p.id === id);
+  async function storedSecret(key: string): Promise<unknown> {
+    const found = (await secrets.get([key]))[key];
+    if (found !== undefined || secrets === kv) return found;
+    // Earlier versions kept it in storage.local, where content scripts can read it: moved on
+    // first use, written to its new place before it is removed from the old.
+    const old = (await kv.get([key]))[key];
+    if (old !== undefined) {
+      await secrets.set({ [key]: old });
+      await kv.remove([key]);
+    }
+    return old;
+  }
   return {
     list,
     snapshot,
-    async get(id: string): Promise<Profile | undefined> {
-      return (await list()).find((p) => p.id === id);
-    },
+    get,
     async activeId(): Promise<string | undefined> {
       return (await snapshot()).activeId;
     },
@@ -55,7 +74,7 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     },
     /** Saves the secret first, so a profile never exists without the credential it needs. */
     async save(profile: Profile, secret?: Secret): Promise<void> {
-      if (secret) await secrets.set({ [PROFILE_SECRET.key(profile.id)]: Secret.parse(secret) });
+      if (secret) await secrets.set({ [PROFILE_SECRET.key(profile.id)]: { ...Secret.parse(secret), orgUrl: orgOf(profile) } });
       const others = (await list()).filter((p) => p.id !== profile.id);
       await kv.set({ [PROFILES.key]: [...others, Profile.parse(profile)] });
     },
@@ -66,21 +85,22 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     },
     async secret(id: string): Promise<Secret | undefined> {
       const key = PROFILE_SECRET.key(id);
-      let stored = (await secrets.get([key]))[key];
-      if (stored === undefined && secrets !== kv) {
-        // Earlier versions kept it in storage.local, where content scripts can read it: moved on
-        // first use, written to its new place before it is removed from the old.
-        stored = (await kv.get([key]))[key];
-        if (stored !== undefined) {
-          await secrets.set({ [key]: stored });
-          await kv.remove([key]);
-        }
-      }
-      const parsed = Secret.safeParse(stored);
-      return parsed.success ? parsed.data : undefined;
+      const raw = await storedSecret(key);
+      const parsed = Secret.safeParse(raw);
+      const profile = await get(id);
+      if (!parsed.success || !profile) return undefined;
+      const org = boundOrg(raw);
+      // Saved by an earlier version, which kept no organization: bound to its profile's now.
+      if (org === undefined) await secrets.set({ [key]: { ...parsed.data, orgUrl: orgOf(profile) } });
+      else if (org !== orgOf(profile)) return undefined;
+      return parsed.data;
     },
+    /** A renewed token: for the organization the one it replaces was saved for. */
     async setSecret(id: string, secret: Secret): Promise<void> {
-      await secrets.set({ [PROFILE_SECRET.key(id)]: Secret.parse(secret) });
+      const key = PROFILE_SECRET.key(id);
+      const profile = await get(id);
+      const org = boundOrg(await storedSecret(key)) ?? (profile && orgOf(profile));
+      await secrets.set({ [key]: { ...Secret.parse(secret), ...(org ? { orgUrl: org } : {}) } });
     },
   };
 }

@@ -69,9 +69,26 @@ describe('profile store', () => {
     await local.set({ 'secret:p2': { kind: 'pat', pat: 'old-pat' } });
     expect(await store.secret('p2')).toEqual({ kind: 'pat', pat: 'old-pat' });
     expect(local.data.has('secret:p2')).toBe(false);
-    expect(secrets.data.get('secret:p2')).toEqual({ kind: 'pat', pat: 'old-pat' });
+    expect(secrets.data.get('secret:p2')).toMatchObject({ kind: 'pat', pat: 'old-pat' });
     await store.remove('p2');
     expect(await store.secret('p2')).toBeUndefined();
+  });
+
+  it('gives no token to a profile moved to another server after it was saved, renewed or not', async () => {
+    const local = memoryKeyValue();
+    const store = createProfileStore(local, memoryKeyValue());
+    await store.save(profile({ id: 'p1', organization: 'fabrikam' }), { kind: 'oauth', accessToken: 'access', refreshToken: 'refresh', expiresAt: 1 });
+    await store.setSecret('p1', { kind: 'oauth', accessToken: 'renewed', refreshToken: 'refresh', expiresAt: 2 });
+    expect(await store.secret('p1')).toMatchObject({ accessToken: 'renewed' });
+    // What a content script that may write storage.local (Firefox) could do to send the token to its own server.
+    const moved = { ...profile({ id: 'p1', organization: 'fabrikam' }), host: { kind: 'onprem', collectionUrl: 'https://evil.example/tfs/fabrikam' } };
+    await local.set({ profiles: [moved] });
+    expect(await store.secret('p1')).toBeUndefined();
+    await store.setSecret('p1', { kind: 'oauth', accessToken: 'again', refreshToken: 'refresh', expiresAt: 3 });
+    expect(await store.secret('p1')).toBeUndefined();
+    // Saved again for that server by the user (Options), it is that server's.
+    await store.save(Profile.parse(moved), { kind: 'pat', pat: 'for-the-server' });
+    expect(await store.secret('p1')).toEqual({ kind: 'pat', pat: 'for-the-server' });
   });
 
   it('gives the profiles and the active one from one storage read', async () => {
