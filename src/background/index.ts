@@ -24,8 +24,9 @@ const kv = (area: browser.Storage.StorageArea): KeyValue => ({
   remove: (keys) => area.remove(keys),
 });
 
-// storage.local holds every profile's token, and content scripts may read it by default: only the
-// worker and our own pages may (Chrome; Firefox has no such switch for it).
+// Content scripts may read and write storage.local by default, and it holds the profiles and
+// settings the worker acts on: only the worker and our own pages may (Chrome; Firefox has no such
+// switch for it, which is why tokens are in `secrets`, each bound to its organization).
 chrome.storage?.local?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((e: unknown) => console.warn('Could not close storage to content scripts:', e));
 const local = kv(browser.storage.local);
 // storage.session keeps half-finished sign-ins across worker restarts but never on disk.
