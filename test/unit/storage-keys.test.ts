@@ -224,3 +224,15 @@ describe('secrets are stored only under keys the registry marks secret', () => {
     expect(keysHoldingTokens(local)).toEqual([`secret:${profile.id}`]);
   });
 });
+
+describe('where tokens are kept', () => {
+  // Tokens are in the extension's IndexedDB, which a browser may clear under disk pressure unless
+  // the extension may store without limit: asked for where it costs the user no prompt (SECURITY.md).
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as Record<string, string[]>;
+  it('is kept under disk pressure in Chromium browsers, and Firefox is not asked', () => {
+    expect(manifest['{{chrome}}.permissions']).toContain('unlimitedStorage');
+    expect(manifest['{{firefox}}.permissions']).not.toContain('unlimitedStorage');
+    // Otherwise the same permissions.
+    expect(manifest['{{chrome}}.permissions']!.filter((p) => p !== 'unlimitedStorage')).toEqual(manifest['{{firefox}}.permissions']);
+  });
+});
