@@ -318,6 +318,10 @@ describe('error kinds', () => {
 
     const notJson = await failure(setup([() => new Response('{oops', { status: 200, headers: { 'content-type': 'application/json' } })]).client.repositories());
     expect(notJson.kind).toBe('invalidResponse');
+    // Said in words, with the next step: not the field text meant for a report.
+    expect(notJson.userMessage).toBe(
+      "Azure DevOps' answer to the request to list repositories was not readable (not JSON): the connection may have been cut, or something between you and Azure DevOps answered instead. Try again; if it keeps happening, please report this.",
+    );
   });
 });
 

@@ -112,7 +112,9 @@ export function parseSuccess<T>(res: Response, text: string, schema: z.ZodType<T
   try {
     body = trimmed === '' ? undefined : JSON.parse(trimmed);
   } catch (cause) {
-    return fail(new AdoError({ ...base, kind: 'invalidResponse', field: '(body is not JSON)', cause }));
+    // A cut connection or a proxy's page, far more often than a change in Azure DevOps: asking again is the step.
+    const userMessage = `Azure DevOps' answer to the request to ${ctx.what} was not readable (not JSON): the connection may have been cut, or something between you and Azure DevOps answered instead. Try again; if it keeps happening, please report this.`;
+    return fail(new AdoError({ ...base, kind: 'invalidResponse', field: '(body is not JSON)', userMessage, cause }));
   }
   const checked = schema.safeParse(body);
   if (checked.success) return checked.data;
