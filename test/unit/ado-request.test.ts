@@ -1,6 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AdoError, basicAuthHeader, createAdoClient, type AdoClientOptions } from '../../src/shared/ado/client';
+import { forgetServerErrors } from '../../src/shared/ado/request';
 import { adoError, hang, html, json, networkFailure, scriptedFetch, type Step } from './ado-fake-fetch';
+
+beforeEach(forgetServerErrors);
 
 const PAT = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst';
 const ORG = 'https://dev.azure.com/fabrikam';
@@ -22,6 +25,7 @@ const page = (names: string[], token?: string) => () =>
   json({ count: names.length, value: names.map((n) => ({ id: n, name: n })) }, 200, token ? { 'x-ms-continuationtoken': token } : {});
 const limited = () => adoError(429, 'TF400733', 'X', { 'Retry-After': '1' });
 const bad = () => new Response('', { status: 502 });
+const unavailable = () => new Response('', { status: 503 });
 const login = () => new Response(null, { status: 302, headers: { location: 'https://login.microsoftonline.com/common/oauth2/authorize?client_id=x' } });
 const signin = () => new Response(null, { status: 302, headers: { location: '/_signin?realm=dev.azure.com' } });
 const elsewhere = () => new Response(null, { status: 301, headers: { location: 'https://other.example/fabrikam' } });
@@ -160,6 +164,20 @@ describe('rate limits and retries', () => {
     expect(e.kind).toBe('network');
     expect(e.userMessage).toContain('dev.azure.com');
     expect(post.sent).toHaveLength(1);
+  });
+
+  it("tells a failure after 5xx answers as Azure DevOps' problem: Chromium holds back such requests, and fetch fails as if offline", async () => {
+    // Another call's 503s, then this one's attempts are refused by the browser before they leave.
+    const earlier = setup([unavailable, unavailable, unavailable]);
+    await failure(earlier.client.repositories());
+    const later = setup([networkFailure, networkFailure, networkFailure]);
+    const e = await failure(later.client.repositories());
+    expect(e.kind).toBe('server');
+    expect(e.userMessage).toContain('Azure DevOps had a problem and could not list repositories (HTTP 503)');
+    expect(e.userMessage).not.toContain('internet connection');
+    // Once the path answers again, a lost connection is told as one.
+    await setup([() => json({ value: [] })]).client.repositories();
+    expect((await failure(setup([networkFailure, networkFailure, networkFailure]).client.repositories())).kind).toBe('network');
   });
 
   it('retries the idempotent reviewer PUT on 503 but not the DELETE', async () => {

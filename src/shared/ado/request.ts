@@ -51,6 +51,19 @@ type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 /**
+ * Chromium holds back an extension's requests to a URL (its path, without the query) that answered
+ * 5xx a few times in a row (www.chromium.org/throttling): fetch then fails at once, just as a lost
+ * connection does. So a network failure on a path whose last answer was a server error is told as
+ * that server error, not as "check your internet connection". Worker-wide: every call makes its own
+ * client. Kept as long as Chromium's throttling lasts at most (15 minutes).
+ */
+const lastServerStatus = new Map<string, { status: number; at: number }>();
+const THROTTLED_FOR_MS = 15 * 60_000;
+const throttleKey = (url: string): string => url.split(/[?#]/, 1)[0]!;
+/** For tests, which share the module: each starts with no answer remembered. */
+export const forgetServerErrors = (): void => lastServerStatus.clear();
+
+/**
  * The core of the client: one function that sends a request with the credential, within the
  * concurrency bound, retries what may safely be retried, and answers checked data or an AdoError.
  */
@@ -90,6 +103,8 @@ export function createRequester(o: RequesterOptions): Requester {
         redirect: 'manual',
       });
       const text = spec.method === 'HEAD' ? '' : await res.text();
+      if (res.status >= 500) lastServerStatus.set(throttleKey(spec.url), { status: res.status, at: o.now() });
+      else lastServerStatus.delete(throttleKey(spec.url));
       const success = res.status >= 200 && res.status < 300 && res.status !== 203;
       if (!success) return { ok: false, error: failureFor(res, text, ctx) };
       return { ok: true, answer: { data: parseSuccess(res, text, spec.schema, ctx), headers: res.headers, status: res.status } };
@@ -99,6 +114,10 @@ export function createRequester(o: RequesterOptions): Requester {
       if (header === undefined) {
         // auth() itself failed: no usable credential (or its refresh failed).
         return { ok: false, error: new AdoError({ kind: 'unauthorized', what: spec.what, cause: e }) };
+      }
+      const server = lastServerStatus.get(throttleKey(spec.url));
+      if (!timedOut && server && o.now() - server.at < THROTTLED_FOR_MS) {
+        return { ok: false, error: new AdoError({ kind: 'server', what: spec.what, status: server.status, cause: e, authScheme: header.scheme }) };
       }
       const host = safeHost(spec.url);
       const cause = timedOut ? new Error(`No answer within ${Math.round(o.timeoutMs / 1000)} s`) : e;
