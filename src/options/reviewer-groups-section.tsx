@@ -20,11 +20,12 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
   // The editor replaces New reviewer group (or the group's row): the focus goes into it, and back to that button after.
   const box = useFocusOnChange<HTMLElement>(groups && (editing === undefined ? 'list' : editing === 'new' ? 'new' : `edit ${editing.id}`));
 
+  // Another profile's groups: a group being written belongs to the one before. Try again keeps it.
+  useEffect(() => setEditing(undefined), [profile?.id]);
   useEffect(() => {
     if (!profile) return;
     let live = true;
     setGroups(undefined);
-    setEditing(undefined);
     setError(undefined);
     ask({ type: 'groups.list', profileId: profile.id })
       .then((a) => live && setGroups(a.groups))
@@ -146,7 +147,9 @@ function GroupEditor(props: {
   onCancel: () => void;
 }) {
   const [name, setName] = useState(props.group?.name ?? '');
-  const [project, setProject] = useState(props.group?.project ?? props.projects?.[0]?.name ?? '');
+  const [chosenProject, setProject] = useState(props.group?.project);
+  // The first project until one is chosen: the list may arrive after the editor opened (Try again).
+  const project = chosenProject ?? props.projects?.[0]?.name ?? '';
   const [members, setMembers] = useState<Person[]>(props.group?.members ?? []);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<ReplyError>();

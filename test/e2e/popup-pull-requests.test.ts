@@ -352,6 +352,37 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('Options, reviewer groups: Try again after the projects could not be listed keeps the group being written', async () => {
+    // No cached projects, so the section asks Azure DevOps, which fails until it is asked again.
+    await helper.evaluate(async (keys: string[]) => {
+      const open = indexedDB.open('cached-lists');
+      // Opened first here, it is made as the extension makes it.
+      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
+      await new Promise((done) => open.addEventListener('success', done));
+      const tx = open.result.transaction('lists', 'readwrite');
+      for (const k of keys) tx.objectStore('lists').delete(k);
+      await new Promise((done) => tx.addEventListener('complete', done));
+      open.result.close();
+    }, Object.values(profiles).map((p) => `cache:${p.id}:projects`));
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/projects$' }, status: 503 });
+    const options = await session.openExtensionPage('options');
+    try {
+      await options.locator('#group-new').setTimeout(15_000).click();
+      await options.type('#group-name', 'Half written');
+      await waitForText(options, '#groups', 'could not list projects', 30_000);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await options.$$eval('#groups button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await waitForOption(options, '#group-project', 'Platform');
+    expect(await options.$eval('#group-name', (e) => (e as HTMLInputElement).value)).toBe('Half written');
+    // A project is chosen, as when the list was there from the start: not an empty field.
+    const chosen = await options.$eval('#group-project', (e) => ({ value: (e as HTMLSelectElement).value, first: (e as HTMLSelectElement).options[0]!.value }));
+    expect(chosen.value).not.toBe('');
+    expect(chosen.value).toBe(chosen.first);
+    await options.close();
+  });
+
   it("a revoked token: the tab says so, and its button opens that profile's editor at its token field, where a new one is saved", async () => {
     const pat = sandbox.store.pats.get(sandbox.pats.fabrikam!)!;
     pat.revoked = true;
