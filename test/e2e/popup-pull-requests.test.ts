@@ -383,6 +383,18 @@ describe('popup: pull requests', () => {
     await options.close();
   });
 
+  it('Options, reviewer groups: a people search that failed offers Try again, which searches the same words again', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/IdentityPicker/Identities$' }, status: 503, times: 1 });
+    const options = await session.openExtensionPage('options');
+    await options.locator('#group-new').setTimeout(15_000).click();
+    await options.type('#group-people', 'margaret');
+    await waitForText(options, '#group-people-results', 'HTTP 503', 30_000);
+    await options.$$eval('#group-people-results button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await waitForText(options, '#group-people-results', 'Margaret Hamilton', 30_000);
+    expect(await options.$eval('#group-people', (e) => (e as HTMLInputElement).value)).toBe('margaret');
+    await options.close();
+  });
+
   it("a revoked token: the tab says so, and its button opens that profile's editor at its token field, where a new one is saved", async () => {
     const pat = sandbox.store.pats.get(sandbox.pats.fabrikam!)!;
     pat.revoked = true;

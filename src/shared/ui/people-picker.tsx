@@ -22,6 +22,8 @@ export function PeoplePicker(props: {
   const [error, setError] = useState<ReplyError>();
   const [active, setActive] = useState(0);
   const asked = useRef(0);
+  // Try again after a failed search: the same words, asked again.
+  const [tries, setTries] = useState(0);
   const exclude = new Set(props.exclude ?? []);
   const shown = people.filter((p) => !exclude.has(p.id));
   const open = query.trim().length >= 2 && state !== 'idle';
@@ -52,7 +54,7 @@ export function PeoplePicker(props: {
         });
     }, 250);
     return () => clearTimeout(timer);
-  }, [query, props.profileId]);
+  }, [query, props.profileId, tries]);
 
   const pick = (p: Person) => {
     props.onPick(p);
@@ -100,7 +102,14 @@ export function PeoplePicker(props: {
       {open && (
         <ul class="list results" id={listId} role="listbox" aria-label={props.label}>
           {state === 'searching' && shown.length === 0 && <li class="muted">Searching…</li>}
-          {state === 'done' && error && <li class="muted">{error.message}</li>}
+          {state === 'done' && error && (
+            <li class="muted">
+              {error.message}{' '}
+              <button type="button" class="small" onMouseDown={(e) => e.preventDefault()} onClick={() => setTries((n) => n + 1)}>
+                Try again
+              </button>
+            </li>
+          )}
           {state === 'done' && !error && shown.length === 0 && <li class="muted">Nobody found for “{query.trim()}”.</li>}
           {shown.map((p, i) => (
             <li
