@@ -31,7 +31,7 @@ export type CompanionProblem = 'missing' | 'outdated' | 'failed';
 
 export class CompanionError extends Error {
   constructor(
-    /** `missing`/`outdated`/`failed`, or the host's own error code such as `DEST_EXISTS`. */
+    /** `missing`/`outdated`/`failed`, `stopped` (while it worked), or the host's own error code such as `DEST_EXISTS`. */
     readonly code: string,
     message: string,
   ) {
@@ -127,13 +127,14 @@ export function createCompanion(deps: CompanionDeps) {
         hello = undefined;
       }
       const missing = refused !== undefined || /not found|not installed|forbidden/i.test(reason);
+      const cut = [...waiting].filter(([, w]) => w.port === p);
+      const interrupted = cut.some(([, w]) => w.type !== 'hello');
       const err = refused
         ? new CompanionError('missing', `The desktop companion refused this extension: ${refused}.`)
         : missing
           ? new CompanionError('missing', 'The desktop companion is not installed (or not allowed for this extension). Install it to clone and create SSH keys.')
-          : new CompanionError('failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
-      const cut = [...waiting].filter(([, w]) => w.port === p);
-      const interrupted = cut.some(([, w]) => w.type !== 'hello');
+          : // `stopped`: it was at work, so it did start; trying again (a new one) is the step, not its setup.
+            new CompanionError(interrupted ? 'stopped' : 'failed', `The desktop companion stopped unexpectedly${reason ? ` (${reason})` : ''}. Try again; if it keeps happening, run its "doctor" command.`);
       for (const [id, w] of cut) {
         waiting.delete(id);
         w.reject(err);

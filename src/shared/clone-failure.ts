@@ -28,6 +28,14 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   const said = `${details ?? ''}\n${error.message}`;
   const withDetails = (h: Omit<CloneFailureHelp, 'details'>): CloneFailureHelp => (details ? { ...h, details } : h);
 
+  if (code === 'stopped') {
+    // Its message quotes the browser ("Native host has exited."); what a person needs is that a new one is ready.
+    return {
+      cause: `The desktop companion stopped while it was working on the ${checkout ? 'checkout' : 'clone'}.`,
+      next: 'Try again: a new one has started and removed what was left half done. If it keeps happening, run the companion’s "doctor" command.',
+      action: 'retry',
+    };
+  }
   if (code === 'missing' || code === 'outdated' || code === 'failed') {
     return { cause: error.message, next: code === 'outdated' ? 'Update the companion, then try again.' : 'Set up the companion, then try again.', action: 'companion' };
   }

@@ -65,7 +65,7 @@ describe('the companion dying while it works', () => {
     connections[0]!.die('Native host has exited.');
     const error = await clone.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CompanionError);
-    expect(error).toMatchObject({ code: 'failed', message: expect.stringMatching(/stopped unexpectedly \(Native host has exited\.\)/) });
+    expect(error).toMatchObject({ code: 'stopped', message: expect.stringMatching(/stopped unexpectedly \(Native host has exited\.\)/) });
     await tick();
     // The new companion sweeps at its start; it only needs to be started (a hello does that).
     expect(connections).toHaveLength(2);

@@ -114,7 +114,7 @@ describe('a clone interrupted', () => {
     // SIGKILL: the companion gets no chance to clean up, and its git (a process group of its own) lives on.
     process.kill(host!, 'SIGKILL');
     const outcome = await taskOutcome(rig.page, 'killed', 5_000);
-    expect(outcome).toMatchObject({ ok: false, code: 'companion.failed', message: expect.stringMatching(/stopped unexpectedly/) });
+    expect(outcome).toMatchObject({ ok: false, code: 'companion.stopped', message: expect.stringMatching(/stopped unexpectedly/) });
 
     // The extension starts a new companion at once; at its start it finds the dead one's journal,
     // stops the git it left and removes what it had created, and nothing else.

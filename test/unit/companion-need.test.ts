@@ -22,4 +22,13 @@ describe('without the companion', () => {
     expect(fixOf('companion.failed')).toEqual(['Set up the companion', 'companion']);
     expect(fixOf('companion.NO_CLONE_ROOT')).toEqual(['Choose a clone folder', 'companion']);
   });
+
+  it('a companion that stopped while it worked (it did start) offers Try again, not its setup', () => {
+    const error = { code: 'companion.stopped', message: 'The desktop companion stopped unexpectedly (Native host has exited.). Try again; …' };
+    const help = explainCloneFailure(error, { profile: true });
+    expect(failureActions(error, help, { profile: true })).toEqual({ retry: true });
+    expect(help.cause).toBe('The desktop companion stopped while it was working on the clone.');
+    expect(help.next).toMatch(/^Try again: a new one has started/);
+    expect(`${help.cause} ${help.next}`).not.toContain('Native host');
+  });
 });
