@@ -1,3 +1,4 @@
+import { idbKeyValue, type IdbKeyValue } from './idb-store';
 import type { Listing, RepoSummary } from './messages';
 
 /**
@@ -56,21 +57,7 @@ export function sortRepos<T extends Pick<RepoSummary, 'name' | 'project'>>(repos
 // Where the lists live.
 
 /** The shape of the worker's `KeyValue`, so the worker can keep its cached lists here. */
-export interface ListStore {
-  get(keys: string[]): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-  remove(keys: string[]): Promise<void>;
-}
-
-const DB_NAME = 'cached-lists';
-const STORE = 'lists';
-
-/** The request's result once it succeeds; its error if it fails. */
-const settled = <T>(req: IDBRequest<T>): Promise<T> =>
-  new Promise((resolve, reject) => {
-    req.addEventListener('success', () => resolve(req.result));
-    req.addEventListener('error', () => reject(req.error ?? new Error('IndexedDB request failed')));
-  });
+export type ListStore = IdbKeyValue;
 
 /**
  * The extension's IndexedDB of cached lists (shared by the worker and the extension's pages). A
@@ -78,52 +65,11 @@ const settled = <T>(req: IDBRequest<T>): Promise<T> =>
  * fetched each time, which is slower but correct.
  */
 export function listStore(idb: IDBFactory | undefined = globalThis.indexedDB): ListStore {
-  let opened: Promise<IDBDatabase> | undefined;
-  const db = (): Promise<IDBDatabase> => {
-    if (opened) return opened;
-    if (!idb) return Promise.reject(new Error('IndexedDB is not available'));
-    const req = idb.open(DB_NAME, 1);
-    req.addEventListener('upgradeneeded', () => req.result.createObjectStore(STORE));
-    opened = settled(req).then(
-      (database) => {
-        // A newer version of the extension may need to change the database: let it.
-        database.addEventListener('versionchange', () => {
-          database.close();
-          opened = undefined;
-        });
-        return database;
-      },
-      (e: unknown) => {
-        opened = undefined;
-        throw e;
-      },
-    );
-    return opened;
-  };
-  const run = async <T>(mode: IDBTransactionMode, work: (lists: IDBObjectStore) => IDBRequest<T>[]): Promise<T[]> => {
-    const tx = (await db()).transaction(STORE, mode);
-    const requests = work(tx.objectStore(STORE));
-    await new Promise<void>((resolve, reject) => {
-      tx.addEventListener('complete', () => resolve());
-      for (const failed of ['error', 'abort']) tx.addEventListener(failed, () => reject(tx.error ?? new Error('IndexedDB transaction failed')));
-    });
-    return requests.map((r) => r.result);
-  };
+  const lists = idbKeyValue('cached-lists', 'lists', idb);
   return {
-    async get(keys) {
-      try {
-        const values: unknown[] = await run('readonly', (lists) => keys.map((k) => lists.get(k)));
-        return Object.fromEntries(keys.flatMap((k, i) => (values[i] === undefined ? [] : [[k, values[i]]])));
-      } catch {
-        return {};
-      }
-    },
-    async set(items) {
-      await run('readwrite', (lists) => Object.entries(items).map(([k, v]) => lists.put(v, k))).catch(warn);
-    },
-    async remove(keys) {
-      await run('readwrite', (lists) => keys.map((k) => lists.delete(k))).catch(warn);
-    },
+    get: (keys) => lists.get(keys).catch(() => ({})),
+    set: (items) => lists.set(items).catch(warn),
+    remove: (keys) => lists.remove(keys).catch(warn),
   };
 }
 
