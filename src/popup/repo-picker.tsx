@@ -36,6 +36,8 @@ export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: Repo
     }
   };
   const shown = open && results.hits.length > 0;
+  // Enter on words that find nothing would choose nothing without a word: say why instead.
+  const none = open && query.trim() !== '' && results.hits.length === 0 && (props.loading || props.index.length > 0);
   return (
     <div class="picker">
       <input
@@ -82,6 +84,11 @@ export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: Repo
             </li>
           ))}
         </ul>
+      )}
+      {none && (
+        <p class="muted small" role="status">
+          {props.loading ? 'The repositories are still loading: the matches appear as they arrive.' : `No repository matches “${query.trim()}”.`}
+        </p>
       )}
     </div>
   );

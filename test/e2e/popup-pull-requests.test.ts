@@ -352,6 +352,32 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('tells words typed in the repository field that the list is still coming, and words that find nothing that they do', async () => {
+    // No cached list, and a slow answer: the field is typed in before the list is there.
+    await helper.evaluate(async (key: string) => {
+      const open = indexedDB.open('cached-lists');
+      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
+      await new Promise((done) => open.addEventListener('success', done));
+      const tx = open.result.transaction('lists', 'readwrite');
+      tx.objectStore('lists').delete(key);
+      await new Promise((done) => tx.addEventListener('complete', done));
+      open.result.close();
+    }, `cache:${profiles.fabrikam!.id}:repos`);
+    sandbox.services.faults.add({ match: { pathRegex: '^/fabrikam/_apis/git/repositories$' }, latencyMs: 4000, times: 1 });
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await popup.waitForSelector('#pr-repo');
+    await popup.type('#pr-repo', 'Platf');
+    await waitForText(popup, '.new-pr .picker [role="status"]', 'The repositories are still loading');
+    await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform', { timeout: 20_000 });
+    expect(await popup.$('.new-pr .picker [role="status"]')).toBeNull();
+    // Enter on words that find nothing would choose nothing in silence: they are told so.
+    await popup.type('#pr-repo', 'zzqx');
+    expect(await waitForText(popup, '.new-pr .picker [role="status"]', 'No repository matches')).toBe('No repository matches “Platfzzqx”.');
+    sandbox.services.faults.clear();
+    await popup.close();
+  });
+
   it('Options, reviewer groups: Try again after the projects could not be listed keeps the group being written', async () => {
     // No cached projects, so the section asks Azure DevOps, which fails until it is asked again.
     await helper.evaluate(async (keys: string[]) => {
