@@ -51,7 +51,7 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
   const get = async (id: string): Promise<Profile | undefined> => (await list()).find((p) => p.id === id);
   async function storedSecret(key: string): Promise<unknown> {
     const found = (await secrets.get([key]))[key];
-    if (found !== undefined || secrets === kv) return found;
+    if (found !== undefined) return found;
     // Earlier versions kept it in storage.local, where content scripts can read it: moved on
     // first use, written to its new place before it is removed from the old.
     const old = (await kv.get([key]))[key];
@@ -81,7 +81,8 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     async remove(id: string): Promise<void> {
       await kv.set({ [PROFILES.key]: (await list()).filter((p) => p.id !== id) });
       await secrets.remove([PROFILE_SECRET.key(id)]);
-      if (secrets !== kv) await kv.remove([PROFILE_SECRET.key(id)]);
+      // And where an earlier version kept it, had it not been read since.
+      await kv.remove([PROFILE_SECRET.key(id)]);
     },
     async secret(id: string): Promise<Secret | undefined> {
       const key = PROFILE_SECRET.key(id);
