@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { launch, type Session } from './harness';
-import { addPatProfile, focusWhenDrawn, openPopup, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -354,15 +354,7 @@ describe('popup: pull requests', () => {
 
   it('tells words typed in the repository field that the list is still coming, and words that find nothing that they do', async () => {
     // No cached list, and a slow answer: the field is typed in before the list is there.
-    await helper.evaluate(async (key: string) => {
-      const open = indexedDB.open('cached-lists');
-      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
-      await new Promise((done) => open.addEventListener('success', done));
-      const tx = open.result.transaction('lists', 'readwrite');
-      tx.objectStore('lists').delete(key);
-      await new Promise((done) => tx.addEventListener('complete', done));
-      open.result.close();
-    }, `cache:${profiles.fabrikam!.id}:repos`);
+    await cachedList(helper, 'delete', `cache:${profiles.fabrikam!.id}:repos`);
     sandbox.services.faults.add({ match: { pathRegex: '^/fabrikam/_apis/git/repositories$' }, latencyMs: 4000, times: 1 });
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
@@ -380,16 +372,7 @@ describe('popup: pull requests', () => {
 
   it('Options, reviewer groups: Try again after the projects could not be listed keeps the group being written', async () => {
     // No cached projects, so the section asks Azure DevOps, which fails until it is asked again.
-    await helper.evaluate(async (keys: string[]) => {
-      const open = indexedDB.open('cached-lists');
-      // Opened first here, it is made as the extension makes it.
-      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
-      await new Promise((done) => open.addEventListener('success', done));
-      const tx = open.result.transaction('lists', 'readwrite');
-      for (const k of keys) tx.objectStore('lists').delete(k);
-      await new Promise((done) => tx.addEventListener('complete', done));
-      open.result.close();
-    }, Object.values(profiles).map((p) => `cache:${p.id}:projects`));
+    for (const p of Object.values(profiles)) await cachedList(helper, 'delete', `cache:${p.id}:projects`);
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/projects$' }, status: 503 });
     const options = await session.openExtensionPage('options');
     try {

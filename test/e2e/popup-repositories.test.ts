@@ -15,7 +15,7 @@ import { sandboxRepos } from './sandbox-lists';
 import { gitEnvFor } from '../../sandbox/testing';
 import { CollectionUrls } from '../../sandbox/urls';
 import { launch, type Session } from './harness';
-import { addPatProfile, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, cachedList, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -40,35 +40,6 @@ afterAll(async () => {
 
 /** What the popup lists: every organization's repositories, the active profile's organization first. */
 const listedFor = (...orgs: string[]) => orgs.flatMap((org) => sandboxRepos(sandbox, org));
-
-/**
- * Reads or writes one of the worker's cached lists where it keeps them (IndexedDB `cached-lists`,
- * store `lists`; see src/shared/list-cache.ts), from any extension context.
- */
-const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put', key: string, value?: unknown): Promise<unknown> =>
-  where.evaluate(
-    async (what, name, entry) => {
-      // oxlint-disable-next-line unicorn/consistent-function-scoping -- runs in the page, which sees nothing from out here
-      const done = <T>(req: IDBRequest<T>) =>
-        new Promise<T>((resolve, reject) => {
-          req.addEventListener('success', () => resolve(req.result));
-          req.addEventListener('error', () => reject(req.error));
-        });
-      const open = indexedDB.open('cached-lists');
-      // Opened first here, it is made as the extension makes it.
-      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
-      const db = await done(open);
-      try {
-        const lists = db.transaction('lists', 'readwrite').objectStore('lists');
-        return what === 'get' ? await done(lists.get(name)) : (await done(lists.put(entry, name)), undefined);
-      } finally {
-        db.close();
-      }
-    },
-    op,
-    key,
-    value,
-  );
 
 const git = async (args: string[], env?: NodeJS.ProcessEnv) => (await promisify(execFile)('git', args, { env, timeout: 30_000 })).stdout;
 

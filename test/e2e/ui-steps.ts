@@ -42,6 +42,38 @@ export function focusWhenDrawn(page: Page, drawn: string, act: string): Promise<
   );
 }
 
+/**
+ * Reads, writes or deletes one of the worker's cached lists where it keeps them (IndexedDB
+ * `cached-lists`, store `lists`; see src/shared/list-cache.ts), from any extension context.
+ */
+export const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
+  where.evaluate(
+    async (what, name, entry) => {
+      // oxlint-disable-next-line unicorn/consistent-function-scoping -- runs in the page, which sees nothing from out here
+      const done = <T>(req: IDBRequest<T>) =>
+        new Promise<T>((resolve, reject) => {
+          req.addEventListener('success', () => resolve(req.result));
+          req.addEventListener('error', () => reject(req.error));
+        });
+      const open = indexedDB.open('cached-lists');
+      // Opened first here, it is made as the extension makes it.
+      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
+      const db = await done(open);
+      try {
+        const lists = db.transaction('lists', 'readwrite').objectStore('lists');
+        if (what === 'get') return await done(lists.get(name));
+        if (what === 'put') await done(lists.put(entry, name));
+        else await done(lists.delete(name));
+        return undefined;
+      } finally {
+        db.close();
+      }
+    },
+    op,
+    key,
+    value,
+  );
+
 /** Waits until the element's text contains `text` (or matches it), and answers the whole text. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 15_000): Promise<string> {
   const source = typeof text === 'string' ? { s: text } : { r: text.source, f: text.flags };
