@@ -1,12 +1,13 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Profile } from '../shared/profile';
 
 /** Which profile (identity and organization) the popup works with; the first frame's snapshot has only names. */
 export function ProfileSwitcher(props: { profiles: (Pick<Profile, 'id' | 'name'> & Partial<Pick<Profile, 'identity'>>)[]; activeId: string; onChange: (id: string) => void; busy: boolean }) {
   const select = useRef<HTMLSelectElement>(null);
-  // Disabled while a switch runs, it loses the focus: a switch made from the keyboard gives it back once done.
+  // Disabled while a switch runs, it loses the focus: a switch made from the keyboard gives it back
+  // once done, as it is drawn enabled (a layout effect, as in useFocusOnChange: not a frame later).
   const refocus = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (props.busy || !refocus.current) return;
     refocus.current = false;
     select.current?.focus();
