@@ -241,6 +241,38 @@ describe('popup: repositories', () => {
   });
 });
 
+describe('popup: Azure DevOps limiting requests (429)', () => {
+  it('while one list waits out Retry-After, a request to the same organization waits too, and the popup says it is still at work', async () => {
+    const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
+    await cachedList(helper, 'put', reposKey, { ...((await cachedList(helper, 'get', reposKey)) as object), fetchedAt: 0 });
+    await cachedList(helper, 'put', `cache:${profiles.fabrikam!.id}:projects`, null);
+    const mark = sandbox.services.log.entries().length;
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/_apis/git/repositories$' }, status: 429, retryAfter: 5, times: 1 });
+    try {
+      const popup = await openPopup(session);
+      let limited: { time: string; ms: number } | undefined;
+      await expect.poll(() => (limited = sandbox.services.log.entries().slice(mark).find((e) => e.status === 429)), { timeout: 20_000 }).toBeDefined();
+      const limitedAt = Date.parse(limited!.time);
+
+      // The list being held says so, as it does while any refresh runs.
+      await waitForText(popup, '.repos-tab .status', 'refreshing…');
+      // During the wait: the projects of the same organization, for a new repository.
+      await popup.locator('#tab-new-repo').click();
+      await waitForText(popup, '#new-repo-project', 'Loading projects…');
+      // Asked well within the wait, or this would prove nothing.
+      expect(Date.now()).toBeLessThan(limitedAt + 4000);
+
+      await waitForOption(popup, '#new-repo-project');
+      const projects = sandbox.services.log.entries().slice(mark).find((e) => e.method === 'GET' && /^\/fabrikam\/_apis\/projects\b/.test(e.path));
+      // Its arrival (the log's time is when the answer ended) after the 429 and its five seconds.
+      expect(Date.parse(projects!.time) - projects!.ms - limitedAt).toBeGreaterThanOrEqual(4990);
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+});
+
 describe('popup: new repository', () => {
   it('says when the projects or the .gitignore templates cannot be listed, with Try again; a failed refresh keeps the projects it had', async () => {
     const key = `cache:${profiles.fabrikam!.id}:projects`;

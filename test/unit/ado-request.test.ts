@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AdoError, basicAuthHeader, createAdoClient, type AdoClientOptions } from '../../src/shared/ado/client';
 import { forgetServerErrors } from '../../src/shared/ado/request';
 import { adoError, hang, html, json, networkFailure, scriptedFetch, type Step } from './ado-fake-fetch';
@@ -31,20 +31,25 @@ const signin = () => new Response(null, { status: 302, headers: { location: '/_s
 const elsewhere = () => new Response(null, { status: 301, headers: { location: 'https://other.example/fabrikam' } });
 const opaque = () => ({ type: 'opaqueredirect', status: 0, headers: new Headers(), text: async () => '' }) as unknown as Response;
 
+/** A client on a clock that moves only as it sleeps, recording each wait. */
 function setup(steps: Step[], extra: Partial<AdoClientOptions> = {}) {
   const f = scriptedFetch(...steps);
   const waits: number[] = [];
+  let clock = Date.parse('2026-03-01T10:00:00Z');
   const client = createAdoClient({
     orgBaseUrl: ORG,
     auth: async () => basicAuthHeader(PAT),
     fetch: f.fetch,
+    now: () => clock,
     sleep: async (ms) => {
       waits.push(ms);
+      clock += ms;
     },
     random: () => 0.5,
     ...extra,
   });
-  return { client, waits, ...f };
+  const tick = (ms: number) => (clock += ms);
+  return { client, waits, tick, ...f };
 }
 
 async function failure(p: Promise<unknown>): Promise<AdoError> {
@@ -116,6 +121,20 @@ describe('rate limits and retries', () => {
     expect(e.kind).toBe('rateLimited');
     expect(sent).toHaveLength(3);
     expect(waits).toEqual([1000, 1000]);
+  });
+
+  it('fails at once, with the wait, a request to the origin held longer than the client waits; later, waits out the rest', async () => {
+    const { client, sent, waits, tick } = setup([() => adoError(429, 'TF400733', 'X', { 'Retry-After': '120' }), () => json({ count: 0, value: [] })]);
+    expect((await failure(client.repositories())).retryAfterSeconds).toBe(120);
+    const e = await failure(client.projects());
+    expect(e.kind).toBe('rateLimited');
+    expect(e.userMessage).toMatch(/TF400733.*about 2 minutes/);
+    expect(sent).toHaveLength(1);
+    // Within the client's patience (60 s) the rest is waited out, then the request goes.
+    tick(61_000);
+    await client.projects();
+    expect(waits).toEqual([59_000]);
+    expect(sent).toHaveLength(2);
   });
 
   it('retries a GET on 503 with backoff and honours Retry-After on 503', async () => {
@@ -340,6 +359,55 @@ describe('error kinds', () => {
     expect(notJson.userMessage).toBe(
       "Azure DevOps' answer to the request to list repositories was not readable (not JSON): the connection may have been cut, or something between you and Azure DevOps answered instead. Try again; if it keeps happening, please report this.",
     );
+  });
+});
+
+/** Clients on the faked timers and clock, sharing one scripted fetch that notes who was asked when. */
+function clients(...steps: Step[]) {
+  const f = scriptedFetch(...steps);
+  const start = Date.now();
+  const sentAt: string[] = [];
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    sentAt.push(`${new URL(String(input)).host} ${Date.now() - start}`);
+    return f.fetch(input, init);
+  };
+  const clientOf = (orgBaseUrl: string) => createAdoClient({ orgBaseUrl, auth: async () => basicAuthHeader(PAT), fetch, maxConcurrency: 1, random: () => 0.5 });
+  return { clientOf, sentAt };
+}
+
+const ok = () => json({ count: 0, value: [] });
+
+describe('one wait after a 429 for every request to its origin', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('holds every request to that host until Retry-After has passed; requests to other hosts go at once', async () => {
+    const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X', { 'Retry-After': '7' }), ok, ok, ok, ok);
+    const fabrikam = clientOf(ORG);
+    // Asked together: the second is given the slot just after the 429 came.
+    const together = [fabrikam.repositories(), fabrikam.projects()];
+    await vi.advanceTimersByTimeAsync(1000);
+    // Asked during the wait: another organization on the same host is held; another host is not.
+    const during = [clientOf('https://dev.azure.com/northwind').projects(), clientOf('https://contoso.visualstudio.com').projects()];
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(sentAt).toEqual(['dev.azure.com 0', 'contoso.visualstudio.com 1000']);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all([...together, ...during]);
+    expect(sentAt.slice(2)).toEqual(['dev.azure.com 7000', 'dev.azure.com 7000', 'dev.azure.com 7000']);
+  });
+
+  it('without Retry-After, holds the host for the backoff the 429 itself waits', async () => {
+    const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X'), ok, ok, ok);
+    const fabrikam = clientOf(ORG);
+    const together = [fabrikam.repositories(), fabrikam.projects()];
+    await vi.advanceTimersByTimeAsync(100);
+    const during = clientOf('https://dev.azure.com/northwind').projects();
+    // attempt 1: ceiling 500 ms, equal jitter with random 0.5 → 375 ms.
+    await vi.advanceTimersByTimeAsync(274);
+    expect(sentAt).toEqual(['dev.azure.com 0']);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all([...together, during]);
+    expect(sentAt.slice(1)).toEqual(['dev.azure.com 375', 'dev.azure.com 375', 'dev.azure.com 375']);
   });
 });
 

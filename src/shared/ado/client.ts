@@ -74,7 +74,7 @@ export interface AdoClientOptions {
   random?: () => number;
   /** Per attempt. Default 30 000 ms. */
   timeoutMs?: number;
-  /** A longer Retry-After fails at once with the wait in the error. Default 60 s. */
+  /** A longer Retry-After, or hold on the host after a 429, fails at once with the wait in the error. Default 60 s. */
   maxRetryAfterSeconds?: number;
 }
 

@@ -41,7 +41,7 @@ export interface RequesterOptions {
   random: () => number;
   /** One attempt may take this long before it counts as a network failure. */
   timeoutMs: number;
-  /** A Retry-After longer than this is not waited for: the call fails with the wait in the error. */
+  /** A Retry-After, or hold on the origin after a 429, longer than this is not waited for: the call fails with the wait in the error. */
   maxRetryAfterSeconds: number;
   maxAttempts: number;
 }
@@ -60,8 +60,20 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 const lastServerStatus = new Map<string, { status: number; at: number }>();
 const THROTTLED_FOR_MS = 15 * 60_000;
 const throttleKey = (url: string): string => url.split(/[?#]/, 1)[0]!;
+
+/**
+ * After a 429, Azure DevOps asks for no further request until its Retry-After has passed
+ * (learn.microsoft.com/azure/devops/integrate/concepts/rate-limits): so every request to that
+ * origin, whichever call makes it, is held until then. Worker-wide, like the memory above.
+ */
+const notBefore = new Map<string, number>();
+const originKey = (url: string): string => /^[^:]+:\/\/[^/?#]*/.exec(url)?.[0].toLowerCase() ?? url;
+
 /** For tests, which share the module: each starts with no answer remembered. */
-export const forgetServerErrors = (): void => lastServerStatus.clear();
+export const forgetServerErrors = (): void => {
+  lastServerStatus.clear();
+  notBefore.clear();
+};
 
 /**
  * The core of the client: one function that sends a request with the credential, within the
@@ -70,8 +82,26 @@ export const forgetServerErrors = (): void => lastServerStatus.clear();
 export function createRequester(o: RequesterOptions): Requester {
   const slots = createSemaphore(o.maxConcurrency);
 
-  async function attempt<T>(spec: RequestSpec<T>): Promise<Outcome<T>> {
+  /** Waits out the origin's hold; one longer than this client waits fails as a 429 with that wait does. */
+  async function holdOff(spec: RequestSpec<unknown>): Promise<void> {
+    const ms = (notBefore.get(originKey(spec.url)) ?? 0) - o.now();
+    if (ms <= 0) return;
+    if (ms > o.maxRetryAfterSeconds * 1000) {
+      throw new AdoError({ kind: 'rateLimited', what: spec.what, status: 429, retryAfterSeconds: Math.ceil(ms / 1000) });
+    }
+    await o.sleep(ms, spec.signal).catch((cause: unknown) => {
+      throw new AdoError({ kind: 'cancelled', what: spec.what, cause });
+    });
+  }
+
+  async function attempt<T>(spec: RequestSpec<T>, attemptNo: number): Promise<Outcome<T>> {
     const release = await slots.acquire(spec.what, spec.signal);
+    // Within the slot: a 429 may have come while this request waited for one.
+    const held = await holdOff(spec).then(() => undefined, (e: AdoError) => e);
+    if (held) {
+      release();
+      return { ok: false, error: held };
+    }
     const ctl = new AbortController();
     const forward = () => ctl.abort(spec.signal?.reason);
     spec.signal?.addEventListener('abort', forward, { once: true });
@@ -106,7 +136,16 @@ export function createRequester(o: RequesterOptions): Requester {
       if (res.status >= 500) lastServerStatus.set(throttleKey(spec.url), { status: res.status, at: o.now() });
       else lastServerStatus.delete(throttleKey(spec.url));
       const success = res.status >= 200 && res.status < 300 && res.status !== 203;
-      if (!success) return { ok: false, error: failureFor(res, text, ctx) };
+      if (!success) {
+        const error = failureFor(res, text, ctx);
+        if (error.kind === 'rateLimited') {
+          // Held before the slot is given back, so that no request waiting for it goes first.
+          const key = originKey(spec.url);
+          const ms = error.retryAfterSeconds === undefined ? backoffMs(attemptNo, o.random) : error.retryAfterSeconds * 1000;
+          notBefore.set(key, Math.max(notBefore.get(key) ?? 0, o.now() + ms));
+        }
+        return { ok: false, error };
+      }
       return { ok: true, answer: { data: parseSuccess(res, text, spec.schema, ctx), headers: res.headers, status: res.status } };
     } catch (e) {
       if (spec.signal?.aborted) return { ok: false, error: new AdoError({ kind: 'cancelled', what: spec.what, cause: e }) };
@@ -134,9 +173,10 @@ export function createRequester(o: RequesterOptions): Requester {
     if (attemptNo >= o.maxAttempts) return undefined;
     const after = error.retryAfterSeconds;
     if (after !== undefined && after > o.maxRetryAfterSeconds) return undefined;
+    // A 429 means the request was not processed, so even a POST may be sent again; no wait here,
+    // as the next attempt waits out the hold on its origin.
+    if (error.kind === 'rateLimited') return 0;
     const wait = after === undefined ? backoffMs(attemptNo, o.random) : after * 1000;
-    // A 429 means the request was not processed, so even a POST may be sent again.
-    if (error.kind === 'rateLimited') return wait;
     if (!retrySafe) return undefined;
     if (error.kind === 'server' && RETRYABLE_STATUS.has(error.status ?? 0)) return wait;
     if (error.kind === 'network') return backoffMs(attemptNo, o.random);
@@ -147,7 +187,7 @@ export function createRequester(o: RequesterOptions): Requester {
     const retrySafe = spec.method === 'GET' || spec.method === 'HEAD' || spec.idempotent === true;
     let refreshed = false;
     for (let attemptNo = 1; ; attemptNo++) {
-      const outcome = await attempt(spec);
+      const outcome = await attempt(spec, attemptNo);
       if (outcome.ok) return outcome.answer;
       const { error } = outcome;
       if ((error.kind === 'unauthorized' || error.kind === 'signInPage') && o.onUnauthorized && !refreshed) {
@@ -161,6 +201,8 @@ export function createRequester(o: RequesterOptions): Requester {
       }
       const wait = retryDelayMs(error, attemptNo, retrySafe);
       if (wait === undefined) throw error;
+      // A 429's wait is the hold on its origin, which the next attempt waits out.
+      if (wait === 0) continue;
       try {
         await o.sleep(wait, spec.signal);
       } catch (cause) {
