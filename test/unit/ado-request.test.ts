@@ -377,31 +377,32 @@ function clients(...steps: Step[]) {
 
 const ok = () => json({ count: 0, value: [] });
 
-describe('one wait after a 429 for every request to its origin', () => {
+describe('one wait after a 429 for every request to its organization', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('holds every request to that host until Retry-After has passed; requests to other hosts go at once', async () => {
-    const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X', { 'Retry-After': '7' }), ok, ok, ok, ok);
+  it('holds every request for that organization until Retry-After has passed; other organizations go at once', async () => {
+    const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X', { 'Retry-After': '7' }), ok, ok, ok, ok, ok);
     const fabrikam = clientOf(ORG);
     // Asked together: the second is given the slot just after the 429 came.
     const together = [fabrikam.repositories(), fabrikam.projects()];
     await vi.advanceTimersByTimeAsync(1000);
-    // Asked during the wait: another organization on the same host is held; another host is not.
-    const during = [clientOf('https://dev.azure.com/northwind').projects(), clientOf('https://contoso.visualstudio.com').projects()];
+    // Asked during the wait: the same organization through another client is held; another
+    // organization is not, on the same host or another.
+    const during = [clientOf(ORG).projects(), clientOf('https://dev.azure.com/northwind').projects(), clientOf('https://contoso.visualstudio.com').projects()];
     await vi.advanceTimersByTimeAsync(5999);
-    expect(sentAt).toEqual(['dev.azure.com 0', 'contoso.visualstudio.com 1000']);
+    expect(sentAt).toEqual(['dev.azure.com 0', 'dev.azure.com 1000', 'contoso.visualstudio.com 1000']);
     await vi.advanceTimersByTimeAsync(1);
     await Promise.all([...together, ...during]);
-    expect(sentAt.slice(2)).toEqual(['dev.azure.com 7000', 'dev.azure.com 7000', 'dev.azure.com 7000']);
+    expect(sentAt.slice(3)).toEqual(['dev.azure.com 7000', 'dev.azure.com 7000', 'dev.azure.com 7000']);
   });
 
-  it('without Retry-After, holds the host for the backoff the 429 itself waits', async () => {
+  it('without Retry-After, holds the organization for the backoff the 429 itself waits', async () => {
     const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X'), ok, ok, ok);
     const fabrikam = clientOf(ORG);
     const together = [fabrikam.repositories(), fabrikam.projects()];
     await vi.advanceTimersByTimeAsync(100);
-    const during = clientOf('https://dev.azure.com/northwind').projects();
+    const during = clientOf(ORG).projects();
     // attempt 1: ceiling 500 ms, equal jitter with random 0.5 → 375 ms.
     await vi.advanceTimersByTimeAsync(274);
     expect(sentAt).toEqual(['dev.azure.com 0']);

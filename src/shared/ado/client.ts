@@ -74,7 +74,7 @@ export interface AdoClientOptions {
   random?: () => number;
   /** Per attempt. Default 30 000 ms. */
   timeoutMs?: number;
-  /** A longer Retry-After, or hold on the host after a 429, fails at once with the wait in the error. Default 60 s. */
+  /** A longer Retry-After, or hold on the organization after a 429, fails at once with the wait in the error. Default 60 s. */
   maxRetryAfterSeconds?: number;
 }
 
@@ -109,6 +109,7 @@ export function createAdoClient(opts: AdoClientOptions) {
       timeoutMs: opts.timeoutMs ?? 30_000,
       maxRetryAfterSeconds: opts.maxRetryAfterSeconds ?? 60,
       maxAttempts: 3,
+      organization: orgBaseUrl.toLowerCase(),
     }),
   };
   type Rest<F> = F extends (ctx: ApiContext, ...rest: infer A) => infer R ? (...args: A) => R : never;

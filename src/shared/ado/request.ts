@@ -44,6 +44,8 @@ export interface RequesterOptions {
   /** A Retry-After, or hold on the origin after a 429, longer than this is not waited for: the call fails with the wait in the error. */
   maxRetryAfterSeconds: number;
   maxAttempts: number;
+  /** Whose rate limit a 429 speaks for: the organization's base URL (every client for it shares the hold). */
+  organization: string;
 }
 
 type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError };
@@ -63,11 +65,11 @@ const throttleKey = (url: string): string => url.split(/[?#]/, 1)[0]!;
 
 /**
  * After a 429, Azure DevOps asks for no further request until its Retry-After has passed
- * (learn.microsoft.com/azure/devops/integrate/concepts/rate-limits): so every request to that
- * origin, whichever call makes it, is held until then. Worker-wide, like the memory above.
+ * (learn.microsoft.com/azure/devops/integrate/concepts/rate-limits). Its limits are per
+ * organization, so every request for that organization, whichever client makes it, is held until
+ * then, and other organizations on the same host are not. Worker-wide, like the memory above.
  */
 const notBefore = new Map<string, number>();
-const originKey = (url: string): string => /^[^:]+:\/\/[^/?#]*/.exec(url)?.[0].toLowerCase() ?? url;
 
 /** For tests, which share the module: each starts with no answer remembered. */
 export const forgetServerErrors = (): void => {
@@ -84,7 +86,7 @@ export function createRequester(o: RequesterOptions): Requester {
 
   /** Waits out the origin's hold; one longer than this client waits fails as a 429 with that wait does. */
   async function holdOff(spec: RequestSpec<unknown>): Promise<void> {
-    const ms = (notBefore.get(originKey(spec.url)) ?? 0) - o.now();
+    const ms = (notBefore.get(o.organization) ?? 0) - o.now();
     if (ms <= 0) return;
     if (ms > o.maxRetryAfterSeconds * 1000) {
       throw new AdoError({ kind: 'rateLimited', what: spec.what, status: 429, retryAfterSeconds: Math.ceil(ms / 1000) });
@@ -140,9 +142,8 @@ export function createRequester(o: RequesterOptions): Requester {
         const error = failureFor(res, text, ctx);
         if (error.kind === 'rateLimited') {
           // Held before the slot is given back, so that no request waiting for it goes first.
-          const key = originKey(spec.url);
           const ms = error.retryAfterSeconds === undefined ? backoffMs(attemptNo, o.random) : error.retryAfterSeconds * 1000;
-          notBefore.set(key, Math.max(notBefore.get(key) ?? 0, o.now() + ms));
+          notBefore.set(o.organization, Math.max(notBefore.get(o.organization) ?? 0, o.now() + ms));
         }
         return { ok: false, error };
       }
