@@ -31,7 +31,7 @@ export type CompanionProblem = 'missing' | 'outdated' | 'failed';
 
 export class CompanionError extends Error {
   constructor(
-    /** `missing`/`outdated`/`failed`, `stopped` (while it worked), or the host's own error code such as `DEST_EXISTS`. */
+    /** `missing`/`outdated`/`failed`, `stopped` (while it worked), `hung` (no answer in time), or the host's own error code such as `DEST_EXISTS`. */
     readonly code: string,
     message: string,
   ) {
@@ -81,6 +81,7 @@ export function createCompanion(deps: CompanionDeps) {
   let idle: ReturnType<typeof setTimeout> | undefined;
   const waiting = new Map<string, Waiting>();
   let seq = 0;
+  const limitOf = (type: RequestType) => (deps.answerWithinMs ?? ((t) => ANSWER_WITHIN_MS[t]))(type);
 
   /**
    * A newer companion may answer with an error code or a shape this extension does not know: the
@@ -167,7 +168,7 @@ export function createCompanion(deps: CompanionDeps) {
       waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress });
     });
     if (idle) clearTimeout(idle);
-    const limit = (deps.answerWithinMs ?? ((t) => ANSWER_WITHIN_MS[t]))(body.type);
+    const limit = limitOf(body.type);
     if (limit !== undefined) {
       const timer = setTimeout(() => hung(id, limit), limit);
       void done.then(
@@ -187,25 +188,34 @@ export function createCompanion(deps: CompanionDeps) {
   }
 
   /**
-   * Ends a request the companion did not answer in time. The next request starts a new companion
-   * instead of asking the hung one again; the hung one keeps what still runs on it (a clone ends
-   * by itself if the companion wakes up) and is closed once that is done.
+   * Ends a request the companion did not answer in time, and with it the others on that connection
+   * that wait for a quick answer: it is hung for them too. The next request starts a new companion;
+   * the hung one keeps only the git work that reports progress (a clone ends by itself if the
+   * companion wakes up) and is closed once that is done. Closing the port makes the browser end
+   * the companion (it kills one that does not exit), so the words say which.
    */
   function hung(id: string, limit: number): void {
-    const w = waiting.get(id);
-    if (!w) return;
-    waiting.delete(id);
-    if (w.port && w.port === port) {
+    const p = waiting.get(id)?.port;
+    if (!p) return;
+    if (p === port) {
       port = undefined;
       hello = undefined;
     }
-    if (w.port) retireIfDone(w.port);
-    w.reject(new CompanionError('failed', `The desktop companion did not answer within ${limit / 1000} seconds. Try again: a new one starts. If it keeps happening, run the companion's "doctor" command.`));
+    const cut = [...waiting].filter(([other, w]) => w.port === p && (other === id || limitOf(w.type) !== undefined));
+    for (const [other] of cut) waiting.delete(other);
+    const ended = retireIfDone(p);
+    const err = new CompanionError(
+      'hung',
+      `The desktop companion did not answer within ${limit / 1000} seconds${ended ? ', so it was closed, which stops what it was doing' : '. It is left to finish the git work it runs (a clone, a fetch, a checkout), so this may still be done'}. Try again: a new one starts. If it keeps happening, run the companion's "doctor" command.`,
+    );
+    for (const [, w] of cut) w.reject(err);
   }
 
-  /** Closes a connection that no longer takes requests once nothing waits on it. */
-  function retireIfDone(p: NativePort): void {
-    if (p !== port && ![...waiting.values()].some((w) => w.port === p)) p.disconnect();
+  /** Closes a connection that no longer takes requests once nothing waits on it; says whether it did. */
+  function retireIfDone(p: NativePort): boolean {
+    const done = p !== port && ![...waiting.values()].some((w) => w.port === p);
+    if (done) p.disconnect();
+    return done;
   }
 
   /** Says hello once per connection and refuses a companion of another protocol version. */

@@ -31,7 +31,8 @@ export async function companionSetup(status: CompanionStatus): Promise<Companion
  */
 export function companionNeeded(status: CompanionStatus, uses: string, signal: AbortSignal, opts: { install?: InstallInstructions; sub?: boolean; retry?: () => void } = {}): (Node | false)[] {
   const { title, fix } = companionNeed(status.state);
-  const { install } = opts;
+  // A hung one is installed; the panel's watch asks again, which starts a new one.
+  const install = status.state === 'hung' ? undefined : opts.install;
   return [
     h(opts.sub ? 'h3' : 'h2', { class: opts.sub ? 'adoc-sub' : 'adoc-title' }, title),
     h('p', opts.sub ? { class: 'adoc-muted' } : null, uses),
@@ -44,6 +45,8 @@ export function companionNeeded(status: CompanionStatus, uses: string, signal: A
           h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it runs.'),
         ]
       : []),
+    // Given the install steps, the panel watches for the companion.
+    status.state === 'hung' && !!opts.install && h('p', { class: 'adoc-muted', role: 'status' }, 'This panel asks it again by itself.'),
     // Inside a panel that works without it, the panel's own action stays the one primary button.
     actions(optionsButton(...fix, signal, { primary: !opts.sub }), !!opts.retry && button('Try again', opts.retry, signal)),
   ];

@@ -13,7 +13,8 @@ const STATE_TITLES: Record<CompanionStatus['state'], string> = {
   ready: 'The desktop companion is ready',
   missing: 'The desktop companion is not installed',
   outdated: 'The desktop companion needs an update',
-  failed: 'The desktop companion did not answer',
+  failed: 'The desktop companion did not start',
+  hung: 'The desktop companion did not answer',
 };
 
 /**
@@ -64,8 +65,15 @@ export function CompanionSection(props: { companion: CompanionState; profile?: P
           ) : (
             <>
               {status.state !== 'missing' && status.message && <p>{status.message}</p>}
-              <InstallSteps update={status.state === 'outdated'} />
-              <p class="small muted">This page notices the companion by itself once it is installed.</p>
+              {/* A hung one is installed: the page's next ask starts a new one. */}
+              {status.state === 'hung' ? (
+                <p class="small muted">This page asks it again by itself.</p>
+              ) : (
+                <>
+                  <InstallSteps update={status.state === 'outdated'} />
+                  <p class="small muted">This page notices the companion by itself once it is installed.</p>
+                </>
+              )}
             </>
           )}
         </div>

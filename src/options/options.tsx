@@ -136,7 +136,7 @@ export function Options() {
           <CompanionSection companion={companion} profile={active} onProfileChanged={() => void reload()} />
           <EditorSection />
           <BranchNamesSection />
-          {state && <SshSection profiles={state.profiles} activeId={state.activeId} companionReady={companion.status && companion.status.state === 'ready'} />}
+          {state && <SshSection profiles={state.profiles} activeId={state.activeId} companion={companion.status?.state} />}
           {state && <ReviewerGroupsSection profiles={state.profiles} activeId={state.activeId} />}
           <FeaturesSection />
           <AdvancedSection onSaved={(s) => setOauthConfigured(s.oauth.configured)} />

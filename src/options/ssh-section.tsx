@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { sshKeysPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { SshKeyData, SshTestData } from '../shared/host-protocol';
-import type { ReplyError } from '../shared/messages';
+import type { CompanionStatus, ReplyError } from '../shared/messages';
+import { companionNeed } from '../shared/next-step';
 import { orgBaseUrl, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -15,7 +16,9 @@ import { useChosenProfile } from './use-chosen-profile';
  * The SSH key for Azure DevOps: find or create one (RSA: the only kind Azure DevOps accepts),
  * register it (by API with a Microsoft sign-in; by hand on the keys page with a token), test it.
  */
-export function SshSection(props: { profiles: Profile[]; activeId?: string | undefined; companionReady: boolean | undefined }) {
+export function SshSection(props: { profiles: Profile[]; activeId?: string | undefined; companion: CompanionStatus['state'] | undefined }) {
+  // Undefined while the status is on its way.
+  const companionReady = props.companion && props.companion === 'ready';
   const [data, setData] = useState<SshKeyData>();
   const [loadError, setLoadError] = useState<ReplyError>();
   const [busy, setBusy] = useState<string>();
@@ -37,10 +40,10 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   };
   // The key is looked for through the companion: as soon as it is there (installed while this page was open, too).
   useEffect(() => {
-    if (props.companionReady) load('find');
-  }, [props.companionReady]);
+    if (companionReady) load('find');
+  }, [companionReady]);
   // Looking for the key is loading, not an action: its end must not take the focus (nor scroll the page to here).
-  const box = useFocusOnChange<HTMLElement>(props.companionReady === false ? 'no companion' : data && busy !== 'find' ? `${busy ?? ''}|${!!data.key}` : undefined);
+  const box = useFocusOnChange<HTMLElement>(companionReady === false ? 'no companion' : data && busy !== 'find' ? `${busy ?? ''}|${!!data.key}` : undefined);
 
   const key = data?.key;
   const addToAdo = async () => {
@@ -87,18 +90,21 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       <h2 id="ssh-heading" tabIndex={-1}>
         SSH key
       </h2>
-      {props.companionReady === false ? (
+      {companionReady === false ? (
         <div class="note info">
           <p>The SSH key is found and created by the desktop companion.</p>
           <a class="button" href="#companion" data-main>
-            Set up the companion
+            {companionNeed(props.companion!).fix[0]}
           </a>
         </div>
       ) : loadError ? (
         <ErrorNote error={loadError} title="Could not look for your SSH key">
-          <a class="button" href="#companion">
-            Set up the companion
-          </a>
+          {/* One that hung or stopped is set up: trying again starts a new one. */}
+          {!/^companion\.(hung|stopped)$/.test(loadError.code) && (
+            <a class="button" href="#companion">
+              Set up the companion
+            </a>
+          )}
           <button type="button" onClick={() => load('find')}>
             Try again
           </button>

@@ -72,7 +72,8 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
           ) : (
             <>
               <p>A small program on this computer that runs git for the extension.</p>
-              <InstallSteps update={status.state === 'outdated'} main={step === 'companion'} />
+              {/* A hung one is installed: its words say what happened, and the next ask starts a new one. */}
+              {status.state === 'hung' ? <p>{status.message}</p> : <InstallSteps update={status.state === 'outdated'} main={step === 'companion'} />}
               <p class="small muted" role="status">
                 Waiting for the companion: this page notices it by itself.
               </p>

@@ -41,7 +41,12 @@ export const OptionsSection = z.enum(['welcome', 'profiles', 'accounts', 'compan
 export type OptionsSection = z.infer<typeof OptionsSection>;
 
 export interface ReplyError {
-  /** `BAD_REQUEST`, `FORBIDDEN`, `NO_PROFILE`, or an Azure DevOps failure kind such as `oauthDisabled`. */
+  /**
+   * `BAD_REQUEST`, `FORBIDDEN`, `NO_PROFILE`, an Azure DevOps failure kind such as `oauthDisabled`,
+   * or `companion.` and the companion's: `missing`, `outdated`, `failed` (did not start, or answered
+   * nonsense), `stopped` (exited while it worked), `hung` (no answer in time), or the host's own
+   * code such as `companion.DEST_EXISTS` (src/host/PROTOCOL.md).
+   */
   code: string;
   /** For a person: what happened and what to do next. */
   message: string;
@@ -113,8 +118,8 @@ export interface PageContextAnswer {
 }
 
 export interface CompanionStatus {
-  /** `ready`; `missing` (not installed); `outdated` (protocol mismatch); `failed` (crashed or refused). */
-  state: 'ready' | 'missing' | 'outdated' | 'failed';
+  /** `ready`; `missing` (not installed); `outdated` (protocol mismatch); `failed` (crashed or refused); `hung` (did not answer in time: the next ask starts a new one). */
+  state: 'ready' | 'missing' | 'outdated' | 'failed' | 'hung';
   message?: string;
   version?: string;
   git?: string | null;

@@ -24,12 +24,17 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
 
 /**
  * What every page and the popup say while the companion is not there, by its state: an outdated one
- * needs an update (it is installed), one that did not start is named so, and the button matches.
+ * needs an update (it is installed), one that did not start is named so, and the button matches. A
+ * hung one is set up: asking again starts a new one, which Options' status does at once.
  */
 export function companionNeed(state: CompanionStatus['state']): { title: string; fix: NextStep } {
   return {
-    title: state === 'outdated' ? 'The companion needs an update' : state === 'failed' ? 'The companion did not start' : 'The companion is not installed',
-    fix: [state === 'outdated' ? 'Update the companion' : 'Set up the companion', 'companion'],
+    title:
+      state === 'outdated' ? 'The companion needs an update'
+      : state === 'failed' ? 'The companion did not start'
+      : state === 'hung' ? 'The companion did not answer'
+      : 'The companion is not installed',
+    fix: [state === 'outdated' ? 'Update the companion' : state === 'hung' ? 'Check the companion' : 'Set up the companion', 'companion'],
   };
 }
 

@@ -78,7 +78,11 @@ describe('a companion that does not answer', () => {
   it('ends the request with what to do, and the next request starts a new companion', async () => {
     const host = silentHost();
     const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits });
-    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'failed', message: expect.stringMatching(/did not answer within 0\.05 seconds\. Try again: a new one starts/) });
+    // Closing the port makes the browser end the companion: the words say so.
+    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({
+      code: 'hung',
+      message: expect.stringMatching(/^The desktop companion did not answer within 0\.05 seconds, so it was closed, which stops what it was doing\. Try again: a new one starts/),
+    });
     expect(host.ports[0]!.disconnected).toBe(true);
     await expect(companion.request({ type: 'localClones' })).rejects.toBeInstanceOf(CompanionError);
     expect(host.ports).toHaveLength(2);
@@ -93,7 +97,11 @@ describe('a companion that does not answer', () => {
     const [a, b] = await Promise.allSettled([companion.request({ type: 'configure' }), companion.request({ type: 'localClones' })]);
     expect([a.status, b.status]).toEqual(['rejected', 'rejected']);
     expect(host.ports[0]!.disconnected).toBe(false);
-    await expect(companion.request({ type: 'status', path: '/r/r' })).rejects.toMatchObject({ code: 'failed' });
+    // Left running for the clone, the hung one may still carry these out. Once one gave up, the
+    // other did not wait for its own limit: the same outcome ended both.
+    expect(a.status === 'rejected' && a.reason).toMatchObject({ code: 'hung', message: expect.stringMatching(/within 0\.05 seconds\. It is left to finish the git work it runs \(a clone, a fetch, a checkout\), so this may still be done\. Try again/) });
+    expect(b.status === 'rejected' && b.reason).toBe(a.status === 'rejected' && a.reason);
+    await expect(companion.request({ type: 'status', path: '/r/r' })).rejects.toMatchObject({ code: 'hung' });
     expect(host.ports).toHaveLength(2);
     expect(host.ports[1]!.sent).toEqual(['hello', 'status']);
   });
@@ -104,7 +112,7 @@ describe('an idle companion', () => {
     const host = silentHost({ wakes: true });
     const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits, idleMs: 20 });
     void companion.request({ type: 'clone', url: 'https://dev.azure.com/o/p/_git/r', root: '/r', folder: 'r' }).catch(() => undefined);
-    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'failed' });
+    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'hung' });
     await expect(companion.request({ type: 'configure' })).resolves.toMatchObject({ configFile: '/c' });
     await vi.waitFor(() => expect(host.ports[1]!.disconnected).toBe(true), { timeout: 1000 });
     // The clone's connection stays until the clone ends.

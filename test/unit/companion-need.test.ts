@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainCloneFailure, failureActions } from '../../src/shared/clone-failure';
-import { companionNeed } from '../../src/shared/next-step';
+import { companionNeed, nextStepFor } from '../../src/shared/next-step';
 
 /** The Options button a failed clone or checkout offers. */
 function fixOf(code: string) {
@@ -14,6 +14,8 @@ describe('without the companion', () => {
     // An installed companion is not called missing.
     expect(companionNeed('outdated')).toEqual({ title: 'The companion needs an update', fix: ['Update the companion', 'companion'] });
     expect(companionNeed('failed')).toEqual({ title: 'The companion did not start', fix: ['Set up the companion', 'companion'] });
+    // It is set up: Options asks it again (a new one starts).
+    expect(companionNeed('hung')).toEqual({ title: 'The companion did not answer', fix: ['Check the companion', 'companion'] });
   });
 
   it('gives a failed clone the same button as the panels: an update for an outdated companion, the folder for no clone folder', () => {
@@ -30,5 +32,22 @@ describe('without the companion', () => {
     expect(help.cause).toBe('The desktop companion stopped while it was working on the clone.');
     expect(help.next).toMatch(/^Try again: a new one has started/);
     expect(`${help.cause} ${help.next}`).not.toContain('Native host');
+  });
+
+  it('a companion that did not answer in time (it is set up) offers Try again, and says what became of it', () => {
+    const error = {
+      code: 'companion.hung',
+      message: 'The desktop companion did not answer within 30 seconds, so it was closed, which stops what it was doing. Try again: a new one starts. If it keeps happening, run the companion\'s "doctor" command.',
+    };
+    for (const task of ['clone', 'checkout'] as const) {
+      const help = explainCloneFailure(error, { profile: true, task });
+      expect(failureActions(error, help, { profile: true })).toEqual({ retry: true });
+      expect(help).toEqual({
+        cause: 'The desktop companion did not answer within 30 seconds, so it was closed, which stops what it was doing.',
+        next: 'Try again: a new one starts. If it keeps happening, run the companion’s "doctor" command.',
+        action: 'retry',
+      });
+    }
+    expect(nextStepFor('companion.hung')).toBeUndefined();
   });
 });
