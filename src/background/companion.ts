@@ -54,7 +54,8 @@ export interface CompanionDeps {
  * How long the companion may take to answer each request before it is taken for hung (stopped by
  * a debugger, stuck on a frozen network drive). The rest have no limit here: they report progress
  * and can be cancelled, and the companion bounds the programs they run (PROTOCOL.md, Limits).
- * localClones runs git in every clone it finds (up to 500), so it gets minutes.
+ * localClones runs git in every clone it finds (up to 500), so it gets minutes; sshKey more than
+ * the companion's two minutes for ssh-keygen, sshTest more than its 30 s for ssh.
  */
 export const ANSWER_WITHIN_MS: Partial<Record<RequestType, number>> = {
   hello: 30_000,
@@ -64,6 +65,8 @@ export const ANSWER_WITHIN_MS: Partial<Record<RequestType, number>> = {
   addRemote: 60_000,
   status: 60_000,
   localClones: 180_000,
+  sshKey: 180_000,
+  sshTest: 60_000,
 };
 
 interface Waiting {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CompanionError, createCompanion, type NativePort } from '../../src/background/companion';
+import { ANSWER_WITHIN_MS, CompanionError, createCompanion, type NativePort } from '../../src/background/companion';
 import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 
 /** A host that says hello properly and answers everything else with the frame `answer` makes. */
@@ -104,6 +104,16 @@ describe('a companion that does not answer', () => {
     await expect(companion.request({ type: 'status', path: '/r/r' })).rejects.toMatchObject({ code: 'hung' });
     expect(host.ports).toHaveLength(2);
     expect(host.ports[1]!.sent).toEqual(['hello', 'status']);
+  });
+});
+
+describe('the limits', () => {
+  it('give up on a hung companion creating or testing an SSH key, later than the companion gives up on ssh-keygen (2 min) and ssh (30 s)', () => {
+    expect(ANSWER_WITHIN_MS.sshKey).toBeGreaterThan(120_000);
+    expect(ANSWER_WITHIN_MS.sshTest).toBeGreaterThan(30_000);
+    // Work that reports progress and can be cancelled has none.
+    expect(ANSWER_WITHIN_MS.clone).toBeUndefined();
+    expect(ANSWER_WITHIN_MS.checkout).toBeUndefined();
   });
 });
 
