@@ -5,10 +5,10 @@ import { createGateway } from './gateway';
 import { withCachedListsIn } from './cached-lists';
 import { listStore } from '../shared/list-cache';
 import { PROFILES } from '../shared/storage-keys';
-import { dropCaches } from './lists';
 import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { secretStore } from './secret-store';
+import { workerStore } from './worker-store';
 import { oauthConfig } from './settings';
 import { optionsUrl } from '../shared/ui/open';
 
@@ -24,14 +24,14 @@ const kv = (area: browser.Storage.StorageArea): KeyValue => ({
   remove: (keys) => area.remove(keys),
 });
 
-// Content scripts may read and write storage.local by default, and it holds the profiles and
-// settings the worker acts on: only the worker and our own pages may (Chrome; Firefox has no such
-// switch for it, which is why tokens are in `secrets`, each bound to its organization).
-chrome.storage?.local?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((e: unknown) => console.warn('Could not close storage to content scripts:', e));
-const local = kv(browser.storage.local);
+// Everything the worker keeps is in its IndexedDB, which no content script can open (worker-store.ts).
+const secrets = secretStore();
+const local = workerStore(browser.storage.local, secrets, (keys) => {
+  if (keys.includes(PROFILES.key)) void syncOnPrem();
+});
 // storage.session keeps half-finished sign-ins across worker restarts but never on disk.
 const session = browser.storage.session ? kv(browser.storage.session) : local;
-const store = createProfileStore(local, secretStore());
+const store = createProfileStore(local, secrets);
 // Cached lists live in IndexedDB, where the popup reads them too.
 const withLists = withCachedListsIn(listStore(), local);
 
@@ -67,21 +67,9 @@ const syncOnPrem = async () =>
     hasPermission: (origins) => browser.permissions.contains({ origins }),
     contentScript: browser.runtime.getManifest().content_scripts?.[0]?.js?.[0] ?? 'src/content/index.js',
   }).catch((e: unknown) => console.warn('Could not register content scripts for Azure DevOps Server hosts:', e));
-browser.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local') return;
-  if (PROFILES.key in changes) void syncOnPrem();
-});
 // A new user is led through the first steps: connect, the companion, a first clone.
 browser.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === 'install') void browser.tabs.create({ url: optionsUrl('welcome') });
-});
-// Lists were cached in storage.local until they moved to IndexedDB: free that space once. Tokens
-// were kept there too, where content scripts can read them: reading each moves it to `secrets`.
-browser.runtime.onInstalled.addListener(() => {
-  store
-    .list()
-    .then((profiles) => Promise.all([dropCaches(local, profiles.map((p) => p.id)), ...profiles.map((p) => store.secret(p.id))]))
-    .catch(() => undefined);
 });
 browser.permissions.onAdded.addListener(() => void syncOnPrem());
 browser.permissions.onRemoved.addListener(() => void syncOnPrem());

@@ -3,8 +3,8 @@ import { orgBaseUrl, Profile } from '../shared/profile';
 import { ACTIVE_PROFILE, PROFILE_SECRET, PROFILES } from '../shared/storage-keys';
 
 /**
- * Profiles in extension-local storage and their secrets in `secrets` (the worker's IndexedDB,
- * secret-store.ts); never storage.sync: secrets must not leave this browser, and profiles are
+ * Profiles in the worker's IndexedDB (worker-store.ts) and their secrets in `secrets`
+ * (secret-store.ts); never storage.sync: secrets must not leave this browser, and profiles are
  * exported explicitly instead. Everything is read from storage on each use because an MV3 worker
  * can be stopped at any moment.
  */
@@ -26,9 +26,9 @@ export const Secret = z.discriminatedUnion('kind', [
 export type Secret = z.infer<typeof Secret>;
 
 /**
- * The organization a token was saved for, kept with it. Profiles live in storage.local, which a
- * content script can write in Firefox: one that moved its profile to another server would get
- * the token sent there. A profile whose organization is not its token's gets none.
+ * The organization a token was saved for, kept with it. Profiles were kept in storage.local, which
+ * a content script can write in Firefox: one that moved its profile to another server would have
+ * got the token sent there. A profile whose organization is not its token's gets none.
  */
 const orgOf = (p: Pick<Profile, 'host' | 'organization'>) => orgBaseUrl(p).toLowerCase();
 const boundOrg = (record: unknown): unknown => (record as { orgUrl?: unknown } | undefined)?.orgUrl;
@@ -49,18 +49,7 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     return { profiles, activeId: profiles.find((p) => p.id === stored[ACTIVE_PROFILE.key])?.id ?? profiles[0]?.id };
   }
   const get = async (id: string): Promise<Profile | undefined> => (await list()).find((p) => p.id === id);
-  async function storedSecret(key: string): Promise<unknown> {
-    const found = (await secrets.get([key]))[key];
-    if (found !== undefined) return found;
-    // Earlier versions kept it in storage.local, where content scripts can read it: moved on
-    // first use, written to its new place before it is removed from the old.
-    const old = (await kv.get([key]))[key];
-    if (old !== undefined) {
-      await secrets.set({ [key]: old });
-      await kv.remove([key]);
-    }
-    return old;
-  }
+  const storedSecret = async (key: string): Promise<unknown> => (await secrets.get([key]))[key];
   return {
     list,
     snapshot,
@@ -81,8 +70,6 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     async remove(id: string): Promise<void> {
       await kv.set({ [PROFILES.key]: (await list()).filter((p) => p.id !== id) });
       await secrets.remove([PROFILE_SECRET.key(id)]);
-      // And where an earlier version kept it, had it not been read since.
-      await kv.remove([PROFILE_SECRET.key(id)]);
     },
     async secret(id: string): Promise<Secret | undefined> {
       const key = PROFILE_SECRET.key(id);

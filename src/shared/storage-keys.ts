@@ -10,9 +10,13 @@ import type { CachedKind } from './list-cache';
  * it holds and who uses it are comments, which the bundles leave out).
  */
 export type StorageArea =
-  /** The worker's `browser.storage.local`: on disk, this browser profile only, never synced. */
-  | 'storage.local'
-  /** `browser.storage.session`: in memory until the browser quits (storage.local where a browser has none). */
+  /**
+   * The extension's IndexedDB database `worker` (background/worker-store.ts): the worker only; no
+   * content script can open it. Earlier versions kept these keys in `storage.local`, which a content
+   * script can write in Firefox: moved from there once, and nothing is kept there now.
+   */
+  | 'IndexedDB worker'
+  /** `browser.storage.session`: in memory until the browser quits (the worker's IndexedDB where a browser has none). */
   | 'storage.session'
   /** The extension's IndexedDB database `cached-lists` (src/shared/list-cache.ts): the worker and the popup. */
   | 'IndexedDB cached-lists'
@@ -31,25 +35,25 @@ export interface StoredKey {
   secret: boolean;
 }
 
-// storage.local (the worker: src/background/index.ts)
+// The worker's IndexedDB database `worker` (src/background/worker-store.ts)
 
 /** The profiles: name, organization, host, identity, auth kind; never a token. background/profile-store.ts (index.ts watches it). */
-export const PROFILES = { key: 'profiles', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const PROFILES = { key: 'profiles', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /** The active profile's id. background/profile-store.ts. */
-export const ACTIVE_PROFILE = { key: 'activeProfileId', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const ACTIVE_PROFILE = { key: 'activeProfileId', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /** Named groups of colleagues per profile and project. background/reviewer-groups.ts. */
-export const REVIEWER_GROUPS = { key: 'reviewerGroups', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const REVIEWER_GROUPS = { key: 'reviewerGroups', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /** The Entra app's client id and tenant (Options › Advanced; a public client: no client secret). background/settings.ts. */
-export const OAUTH_SETTINGS = { key: 'settings:oauth', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const OAUTH_SETTINGS = { key: 'settings:oauth', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /** The editor files open in (Options › Editor). background/handlers/companion.ts. */
-export const EDITOR_SETTING = { key: 'settings:editor', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const EDITOR_SETTING = { key: 'settings:editor', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /** Start work's branch name template (Options › Branch names). background/handlers/work-items.ts. */
-export const BRANCH_TEMPLATE_SETTING = { key: 'settings:branchTemplate', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const BRANCH_TEMPLATE_SETTING = { key: 'settings:branchTemplate', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /**
  * The repository Start work last used in a project. background/handlers/work-items.ts. The project
@@ -57,15 +61,18 @@ export const BRANCH_TEMPLATE_SETTING = { key: 'settings:branchTemplate', area: '
  */
 export const START_WORK_REPO = {
   key: (profileId: string, projectId: string) => `startWork:lastRepo:${profileId}:${projectId.toLowerCase()}`,
-  area: 'storage.local',
+  area: 'IndexedDB worker',
   secret: false,
 } as const satisfies StoredKey;
 
+/** Set when what an earlier version kept in storage.local has been moved here. background/worker-store.ts. */
+export const MOVED_FROM_STORAGE_LOCAL = { key: 'movedFromStorageLocal', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
+
 /** Which injected features are switched off (Options › Features). background/handlers/features.ts. */
-export const FEATURE_SWITCHES = { key: 'featureSwitches', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const FEATURE_SWITCHES = { key: 'featureSwitches', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 /** The page anchors features did not find: feature, page, selectors, origin, counts. background/handlers/features.ts. */
-export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'storage.local', secret: false } as const satisfies StoredKey;
+export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'IndexedDB worker', secret: false } as const satisfies StoredKey;
 
 // storage.session
 
@@ -75,23 +82,23 @@ export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'storage.lo
  */
 export const PENDING_SIGN_IN = { key: (pendingId: string) => `pendingSignIn:${pendingId}`, area: 'storage.session', secret: true } as const satisfies StoredKey;
 
-// IndexedDB
+// The other IndexedDB databases
 
 /**
  * A profile's personal access token, or its OAuth access and refresh tokens. background/profile-store.ts.
- * Kept in storage.local until content scripts were found able to read it there: a token found
- * there is moved on first use.
+ * Kept in storage.local until content scripts were found able to read it there: one found there is
+ * moved here (background/worker-store.ts).
  */
 export const PROFILE_SECRET = { key: (profileId: string) => `secret:${profileId}`, area: 'IndexedDB secrets', secret: true } as const satisfies StoredKey;
 
 /**
  * A profile's projects or repositories as Azure DevOps listed them, and when. background/lists.ts
  * (through cached-lists.ts); popup/use-repos.ts reads them. They were kept in storage.local until
- * they moved here: background/index.ts removes those once.
+ * they moved here: background/worker-store.ts removes those once.
  */
 export const CACHED_LIST = { key: (profileId: string, kind: CachedKind) => `cache:${profileId}:${kind}`, area: 'IndexedDB cached-lists', secret: false } as const satisfies StoredKey;
 
-/** The worker keeps these keys in IndexedDB and the others in storage.local (background/cached-lists.ts). */
+/** The worker keeps these keys in `cached-lists` and the others in `worker` (background/cached-lists.ts). */
 export const isCachedListKey = (key: string) => key.startsWith('cache:');
 
 // The popup's localStorage

@@ -136,4 +136,24 @@ describe.skipIf(skip)('in real Firefox', () => {
     expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
     await page.close();
   });
+
+  it('acts on its own copy of the profiles: a wider clone root a content script writes to storage.local changes nothing', async () => {
+    const page = await session.open('https://dev.azure.com/fabrikam/_git/Platform');
+    await page.waitForSelector(CLONE, { timeout: 15_000 });
+    const world = await FirefoxContentWorld.of(options, page);
+    const rootOfPlan = async () => {
+      const plan = await world.run<{ ok: boolean; data?: { root: string } }>('(r) => browser.runtime.sendMessage(r)', { type: 'clone.plan', repo: { id: 'Platform', name: 'Platform', project: 'Platform' } });
+      return plan.data?.root ?? JSON.stringify(plan);
+    };
+    const before = await ask(options, { type: 'profiles.list' });
+    const cloneRoot = join(home.home, 'code');
+    expect(await rootOfPlan()).toBe(cloneRoot);
+    // What a subverted content script could do, Firefox having no way to close storage.local to
+    // content scripts: the profile's clone root moved up to the home folder.
+    const { profiles } = before.data as { profiles: object[] };
+    await world.run('(p) => browser.storage.local.set({ profiles: p })', profiles.map((p) => ({ ...p, cloneRoot: home.home })));
+    expect(await ask(options, { type: 'profiles.list' })).toEqual(before);
+    expect(await rootOfPlan()).toBe(cloneRoot);
+    await page.close();
+  });
 });

@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { launch, type Session } from './harness';
-import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -333,8 +333,8 @@ describe('popup: pull requests', () => {
   });
 
   it('says when the reviewer groups cannot be read, rather than offering none, and Try again reads them', async () => {
-    const kept = (await helper.evaluate(() => chrome.storage.local.get('reviewerGroups'))) as { reviewerGroups?: unknown };
-    const store = (groups: unknown) => helper.evaluate((g) => chrome.storage.local.set({ reviewerGroups: g }), groups);
+    const kept = await storedKey(helper, 'worker', 'get', 'reviewerGroups');
+    const store = (groups: unknown) => storedKey(helper, 'worker', 'put', 'reviewerGroups', groups);
     // A stored group the list cannot read (no project): the read fails.
     await store([{ id: 'unreadable', profileId: profiles.fabrikam!.id, project: null, name: 'Unreadable', members: [] }]);
     const popup = await openPopup(session);
@@ -347,7 +347,7 @@ describe('popup: pull requests', () => {
       expect(await waitForOption(popup, 'select[aria-label="Add a reviewer group"]')).toEqual(['web']);
       expect(await popup.$('.reviewers .failed-line')).toBeNull();
     } finally {
-      await store(kept.reviewerGroups ?? []);
+      await store(kept ?? []);
     }
     await popup.close();
   });

@@ -227,10 +227,9 @@ describe('popup: repositories', () => {
 
   it('ignores a list cached in an older format and replaces it', async () => {
     const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
-    // The first format: the plain list, with no format number, in IndexedDB and where it used to live.
+    // The first format: the plain list, with no format number.
     const old = { json: JSON.stringify([{ id: 'old', name: 'left-over', project: { id: 'p', name: 'Old' } }]), fetchedAt: Date.now() };
     await cachedList(helper, 'put', reposKey, old);
-    await helper.evaluate((entry, k) => chrome.storage.local.set({ [k]: entry }), old, reposKey);
 
     const popup = await openPopup(session);
     await popup.waitForFunction(() => !!document.querySelector('#repo-list [data-repo="fabrikam-web"]'), { timeout: 20_000 });

@@ -43,36 +43,43 @@ export function focusWhenDrawn(page: Page, drawn: string, act: string): Promise<
 }
 
 /**
- * Reads, writes or deletes one of the worker's cached lists where it keeps them (IndexedDB
- * `cached-lists`, store `lists`; see src/shared/list-cache.ts), from any extension context.
+ * Reads, writes or deletes one key of one of the extension's IndexedDB databases, where the worker
+ * keeps it (see src/shared/storage-keys.ts), from any extension context: `worker` (profiles,
+ * settings, reviewer groups, …) or `cached-lists` (store `lists`, src/shared/list-cache.ts).
  */
-export const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
+export const storedKey = (where: Pick<Page, 'evaluate'>, database: 'worker' | 'cached-lists', op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
   where.evaluate(
-    async (what, name, entry) => {
+    async (dbName, what, name, entry) => {
       // oxlint-disable-next-line unicorn/consistent-function-scoping -- runs in the page, which sees nothing from out here
       const done = <T>(req: IDBRequest<T>) =>
         new Promise<T>((resolve, reject) => {
           req.addEventListener('success', () => resolve(req.result));
           req.addEventListener('error', () => reject(req.error));
         });
-      const open = indexedDB.open('cached-lists');
+      const storeName = dbName === 'cached-lists' ? 'lists' : dbName;
+      const open = indexedDB.open(dbName);
       // Opened first here, it is made as the extension makes it.
-      open.addEventListener('upgradeneeded', () => open.result.createObjectStore('lists'));
+      open.addEventListener('upgradeneeded', () => open.result.createObjectStore(storeName));
       const db = await done(open);
       try {
-        const lists = db.transaction('lists', 'readwrite').objectStore('lists');
-        if (what === 'get') return await done(lists.get(name));
-        if (what === 'put') await done(lists.put(entry, name));
-        else await done(lists.delete(name));
+        const store = db.transaction(storeName, 'readwrite').objectStore(storeName);
+        if (what === 'get') return await done(store.get(name));
+        if (what === 'put') await done(store.put(entry, name));
+        else await done(store.delete(name));
         return undefined;
       } finally {
         db.close();
       }
     },
+    database,
     op,
     key,
     value,
   );
+
+/** Reads, writes or deletes one of the worker's cached lists where it keeps them. */
+export const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
+  storedKey(where, 'cached-lists', op, key, value);
 
 /** Waits until the element's text contains `text` (or matches it), and answers the whole text. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 15_000): Promise<string> {

@@ -56,7 +56,7 @@ describe('profile store', () => {
     await expect(store.setActive('nope')).rejects.toThrow();
   });
 
-  it('keeps tokens in their own store, never in storage.local, and moves one an earlier version left there', async () => {
+  it('keeps tokens in their own store, never with the profiles', async () => {
     const local = memoryKeyValue();
     const secrets = memoryKeyValue();
     const store = createProfileStore(local, secrets);
@@ -64,14 +64,9 @@ describe('profile store', () => {
     await store.setSecret('p1', { kind: 'pat', pat: 'renewed-pat' });
     expect(JSON.stringify([...local.data])).not.toContain('-pat');
     expect(await store.secret('p1')).toEqual({ kind: 'pat', pat: 'renewed-pat' });
-    // Where an earlier version kept it: read from there once, then only from the secrets' store.
-    await store.save(profile({ id: 'p2', organization: 'contoso' }));
-    await local.set({ 'secret:p2': { kind: 'pat', pat: 'old-pat' } });
-    expect(await store.secret('p2')).toEqual({ kind: 'pat', pat: 'old-pat' });
-    expect(local.data.has('secret:p2')).toBe(false);
-    expect(secrets.data.get('secret:p2')).toMatchObject({ kind: 'pat', pat: 'old-pat' });
-    await store.remove('p2');
-    expect(await store.secret('p2')).toBeUndefined();
+    await store.remove('p1');
+    expect(await store.secret('p1')).toBeUndefined();
+    expect(secrets.data.size).toBe(0);
   });
 
   it('gives no token to a profile moved to another server after it was saved, renewed or not', async () => {
@@ -80,7 +75,7 @@ describe('profile store', () => {
     await store.save(profile({ id: 'p1', organization: 'fabrikam' }), { kind: 'oauth', accessToken: 'access', refreshToken: 'refresh', expiresAt: 1 });
     await store.setSecret('p1', { kind: 'oauth', accessToken: 'renewed', refreshToken: 'refresh', expiresAt: 2 });
     expect(await store.secret('p1')).toMatchObject({ accessToken: 'renewed' });
-    // What a content script that may write storage.local (Firefox) could do to send the token to its own server.
+    // What a content script could do to send the token to its own server while profiles were in storage.local (Firefox).
     const moved = { ...profile({ id: 'p1', organization: 'fabrikam' }), host: { kind: 'onprem', collectionUrl: 'https://evil.example/tfs/fabrikam' } };
     await local.set({ profiles: [moved] });
     expect(await store.secret('p1')).toBeUndefined();

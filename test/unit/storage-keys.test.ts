@@ -37,6 +37,7 @@ describe('the storage key registry', () => {
       EDITOR_SETTING: 'settings:editor',
       BRANCH_TEMPLATE_SETTING: 'settings:branchTemplate',
       START_WORK_REPO: 'startWork:lastRepo:ID:id',
+      MOVED_FROM_STORAGE_LOCAL: 'movedFromStorageLocal',
       FEATURE_SWITCHES: 'featureSwitches',
       MISSING_ANCHORS: 'featureMissingAnchors',
       PENDING_SIGN_IN: 'pendingSignIn:ID',
@@ -48,12 +49,29 @@ describe('the storage key registry', () => {
     });
   });
 
-  it('gives every key one entry, and sends only the cached lists to IndexedDB', () => {
+  it('gives every key one entry, and sends only the cached lists to `cached-lists`', () => {
     for (const [name, e] of entries) {
       expect(entriesOf(sampleKey(e)).map(([n]) => n), name).toEqual([name]);
       // The worker routes keys by this test alone (background/cached-lists.ts).
       expect(registry.isCachedListKey(sampleKey(e)), name).toBe(e.area === 'IndexedDB cached-lists');
     }
+  });
+
+  it('keeps nothing in storage.local, which content scripts can write in Firefox', () => {
+    expect(entries.filter(([, e]) => (e.area as string) === 'storage.local')).toEqual([]);
+    // What the worker keeps, in its own database (background/worker-store.ts).
+    expect(entries.filter(([, e]) => e.area === 'IndexedDB worker').map(([n]) => n)).toEqual([
+      'PROFILES',
+      'ACTIVE_PROFILE',
+      'REVIEWER_GROUPS',
+      'OAUTH_SETTINGS',
+      'EDITOR_SETTING',
+      'BRANCH_TEMPLATE_SETTING',
+      'START_WORK_REPO',
+      'MOVED_FROM_STORAGE_LOCAL',
+      'FEATURE_SWITCHES',
+      'MISSING_ANCHORS',
+    ]);
   });
 
   it('keeps secrets only in the worker’s storage', () => {
@@ -166,7 +184,7 @@ describe('the code names stored keys only through the registry', () => {
 
   it('finds the storage calls it checks', () => {
     const using = files.filter((f) => storageKeysIn(fs.readFileSync(path.join(repoRoot, f), 'utf8')).length > 0);
-    expect(using).toEqual(expect.arrayContaining(['src/background/index.ts', 'src/background/profile-store.ts', 'src/background/accounts.ts', 'src/popup/snapshot.ts', 'src/content/pull-request-reviewers.ts']));
+    expect(using).toEqual(expect.arrayContaining(['src/background/worker-store.ts', 'src/background/profile-store.ts', 'src/background/accounts.ts', 'src/popup/snapshot.ts', 'src/content/pull-request-reviewers.ts']));
   });
 
   it.each(files)('%s', (file) => {
