@@ -244,8 +244,9 @@ describe('secrets are stored only under keys the registry marks secret', () => {
 });
 
 describe('where tokens are kept', () => {
-  // Tokens are in the extension's IndexedDB, which a browser may clear under disk pressure unless
-  // the extension may store without limit: asked for where it costs the user no prompt (SECURITY.md).
+  // Tokens, profiles and settings are in the extension's IndexedDB, which Chromium browsers may clear
+  // under disk pressure unless the extension may store without limit (Firefox never evicts an
+  // extension's origin, and would ask the user): SECURITY.md, *How durable that is*.
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as Record<string, string[]>;
   it('is kept under disk pressure in Chromium browsers, and Firefox is not asked', () => {
     expect(manifest['{{chrome}}.permissions']).toContain('unlimitedStorage');
