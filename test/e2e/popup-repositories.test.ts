@@ -14,8 +14,8 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { sandboxRepos } from './sandbox-lists';
 import { gitEnvFor } from '../../sandbox/testing';
 import { CollectionUrls } from '../../sandbox/urls';
-import { launch, type Session } from './harness';
-import { addPatProfile, cachedList, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, textOf, waitForOption, waitForText } from './ui-steps';
+import { ask, launch, type Session } from './harness';
+import { addPatProfile, cachedList, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -237,6 +237,28 @@ describe('popup: repositories', () => {
     expect(await listedRepos(popup)).toEqual(listedFor('fabrikam', 'contoso', 'DefaultCollection'));
     expect(await cachedList(helper, 'get', reposKey)).toMatchObject({ format: 2 });
     await popup.close();
+  });
+
+  it('after an update, moves the profiles, settings and tokens an earlier version kept in storage.local on the worker’s next start', async () => {
+    const before = await ask(helper, { type: 'profiles.list' });
+    const id = profiles.fabrikam!.id;
+    const token = await storedKey(helper, 'secrets', 'get', `secret:${id}`);
+    expect(token).toMatchObject({ kind: 'pat' });
+    // As an earlier version left them: in storage.local, and nothing in the worker's databases.
+    const { profiles: all, activeId } = before.data as { profiles: unknown[]; activeId: string };
+    const template = 'users/ada/{id}-{title}';
+    await helper.evaluate((items) => chrome.storage.local.set(items), { profiles: all, activeProfileId: activeId, [`secret:${id}`]: token, 'settings:branchTemplate': template });
+    for (const key of ['profiles', 'activeProfileId', 'movedFromStorageLocal']) await storedKey(helper, 'worker', 'delete', key);
+    await storedKey(helper, 'secrets', 'delete', `secret:${id}`);
+    await stopWorker(session);
+
+    expect(await ask(helper, { type: 'profiles.list' })).toEqual(before);
+    expect(await storedKey(helper, 'secrets', 'get', `secret:${id}`)).toEqual(token);
+    expect(await storedKey(helper, 'worker', 'get', 'settings:branchTemplate')).toBe(template);
+    expect(await helper.evaluate(() => chrome.storage.local.get(null))).toEqual({});
+    await storedKey(helper, 'worker', 'delete', 'settings:branchTemplate');
+    // The moved token is the one Azure DevOps takes.
+    expect(await ask(helper, { type: 'repos.list', profileId: id, refresh: true })).toMatchObject({ ok: true, data: { stale: false } });
   });
 });
 

@@ -45,9 +45,9 @@ export function focusWhenDrawn(page: Page, drawn: string, act: string): Promise<
 /**
  * Reads, writes or deletes one key of one of the extension's IndexedDB databases, where the worker
  * keeps it (see src/shared/storage-keys.ts), from any extension context: `worker` (profiles,
- * settings, reviewer groups, …) or `cached-lists` (store `lists`, src/shared/list-cache.ts).
+ * settings, reviewer groups, …), `secrets` or `cached-lists` (store `lists`, src/shared/list-cache.ts).
  */
-export const storedKey = (where: Pick<Page, 'evaluate'>, database: 'worker' | 'cached-lists', op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
+export const storedKey = (where: Pick<Page, 'evaluate'>, database: 'worker' | 'secrets' | 'cached-lists', op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
   where.evaluate(
     async (dbName, what, name, entry) => {
       // oxlint-disable-next-line unicorn/consistent-function-scoping -- runs in the page, which sees nothing from out here
