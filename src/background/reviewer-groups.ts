@@ -3,8 +3,8 @@ import { REVIEWER_GROUPS } from '../shared/storage-keys';
 import type { KeyValue } from './profile-store';
 
 /**
- * Reviewer groups: named sets of people per profile and project, kept in extension-local storage
- * (they name colleagues, so they stay on this computer like the profiles do): REVIEWER_GROUPS.
+ * Reviewer groups: named sets of people per profile and project, kept with the profiles in the
+ * worker's IndexedDB (they name colleagues, so they stay on this computer): REVIEWER_GROUPS.
  */
 export interface GroupInput {
   id?: string | undefined;
