@@ -49,13 +49,16 @@ const isToken = ([k]: [string, unknown]) => k.startsWith(PROFILE_SECRET.key(''))
  * stopped before emptying it), only emptied.
  */
 async function moveFrom(old: StorageLocal, kv: KeyValue, secrets: KeyValue): Promise<void> {
-  if ((await kv.get([MOVED_FROM_STORAGE_LOCAL.key]))[MOVED_FROM_STORAGE_LOCAL.key] === undefined) {
-    const items = Object.entries(await old.get(null)).filter(([k]) => !isCachedListKey(k));
-    const tokens = items.filter(isToken);
-    // A token `secrets` has was saved (or moved by a move cut short) since: it is the newer.
-    const kept = await secrets.get(tokens.map(([k]) => k));
-    await secrets.set(Object.fromEntries(tokens.filter(([k]) => !(k in kept))));
-    await kv.set(Object.fromEntries([...items.filter((e) => !isToken(e)), [MOVED_FROM_STORAGE_LOCAL.key, true]]));
+  if ((await kv.get([MOVED_FROM_STORAGE_LOCAL.key]))[MOVED_FROM_STORAGE_LOCAL.key] !== undefined) {
+    // Every worker start pays this: the first answer (the popup's profiles, say) does not wait for it.
+    old.clear().catch(() => undefined);
+    return;
   }
+  const items = Object.entries(await old.get(null)).filter(([k]) => !isCachedListKey(k));
+  const tokens = items.filter(isToken);
+  // A token `secrets` has was saved (or moved by a move cut short) since: it is the newer.
+  const kept = await secrets.get(tokens.map(([k]) => k));
+  await secrets.set(Object.fromEntries(tokens.filter(([k]) => !(k in kept))));
+  await kv.set(Object.fromEntries([...items.filter((e) => !isToken(e)), [MOVED_FROM_STORAGE_LOCAL.key, true]]));
   await old.clear();
 }
