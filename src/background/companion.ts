@@ -165,12 +165,16 @@ export function createCompanion(deps: CompanionDeps) {
     }, deps.idleMs ?? 30_000);
   }
 
-  function send<T extends RequestType>(body: HostRequestBody & { type: T }, onProgress?: (e: ProgressEvent) => void): { id: string; done: Promise<ResponseData<T>> } {
+  /** `on`: the connection to use, else the current one. */
+  function send<T extends RequestType>(
+    body: HostRequestBody & { type: T },
+    opts: { onProgress?: ((e: ProgressEvent) => void) | undefined; on?: NativePort } = {},
+  ): { id: string; done: Promise<ResponseData<T>> } {
     const id = `r${Date.now().toString(36)}-${++seq}`;
     const done = new Promise<ResponseData<T>>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress });
+      waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress: opts.onProgress });
     });
-    if (idle) clearTimeout(idle);
+    const w = waiting.get(id)!;
     const limit = limitOf(body.type);
     if (limit !== undefined) {
       const timer = setTimeout(() => hung(id, limit), limit);
@@ -180,8 +184,9 @@ export function createCompanion(deps: CompanionDeps) {
       );
     }
     try {
-      const p = open();
-      waiting.get(id)!.port = p;
+      const p = opts.on ?? open();
+      if (p === port && idle) clearTimeout(idle);
+      w.port = p;
       p.postMessage({ ...body, id });
     } catch (e) {
       waiting.get(id)?.reject(new CompanionError('missing', `Could not start the desktop companion (${(e as Error).message}).`));
@@ -241,9 +246,17 @@ export function createCompanion(deps: CompanionDeps) {
       opts: { onProgress?: (e: ProgressEvent) => void; started?: (id: string) => void } = {},
     ): Promise<ResponseData<T>> {
       await ready();
-      const { id, done } = send<T>(body, opts.onProgress);
+      const { id, done } = send<T>(body, { onProgress: opts.onProgress });
       opts.started?.(id);
       return done;
+    },
+    /**
+     * Cancels a request on the companion that runs it: after a `hung` the current one is another,
+     * which does not know it.
+     */
+    cancel(target: string): Promise<{ cancelled: boolean }> {
+      const on = waiting.get(target)?.port;
+      return on ? send({ type: 'cancel', target }, { on }).done : Promise.resolve({ cancelled: false });
     },
   };
 }

@@ -168,3 +168,57 @@ describe('the companion bridge when the host refuses this extension', () => {
     expect(await companion.ready().catch((e: unknown) => e)).toMatchObject({ code: 'failed' });
   });
 });
+
+/**
+ * Companions that answer hello (with `capabilities`), record what they are sent, and answer a
+ * `cancel` for a request they run; `frame(i, m)` sends frame `m` from the i-th.
+ */
+function recordingHosts(capabilities: string[]) {
+  const ports: { sent: { id: string; type: string; target?: string }[]; disconnected: boolean; frame(m: unknown): void }[] = [];
+  const connect = (): NativePort => {
+    const listeners: ((m: unknown) => void)[] = [];
+    const state = { sent: [] as { id: string; type: string; target?: string }[], disconnected: false, frame: (m: unknown) => listeners.forEach((l) => l(m)) };
+    ports.push(state);
+    return {
+      postMessage(m) {
+        const req = m as { id: string; type: string; target?: string };
+        state.sent.push(req);
+        const data = { name: HOST_NAME, version: '9.9.9', protocolVersion: PROTOCOL_VERSION, capabilities, platform: 'linux', node: '20.19.0', git: '2.39.5', sshKeygen: true, logFile: '/l', limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 } };
+        if (req.type === 'hello') queueMicrotask(() => state.frame({ id: req.id, ok: true, data }));
+        if (req.type === 'cancel') {
+          const runs = state.sent.some((s) => s.id === req.target);
+          queueMicrotask(() => state.frame({ id: req.id, ok: true, data: { cancelled: runs } }));
+        }
+      },
+      disconnect: () => void (state.disconnected = true),
+      onMessage: { addListener: (cb) => listeners.push(cb) },
+      onDisconnect: { addListener() {} },
+    };
+  };
+  return { connect, ports };
+}
+
+const clone = { type: 'clone', url: 'https://dev.azure.com/o/p/_git/r', root: '/r', folder: 'r' } as const;
+
+describe('cancelling a request', () => {
+  it('reaches the companion that runs it, also after a hung one was replaced', async () => {
+    const host = recordingHosts([...CAPABILITIES]);
+    const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits });
+    let target = '';
+    const cloning = companion.request(clone, { started: (id) => (target = id) }).catch((e: unknown) => e);
+    // The first companion does not answer configure in time: the next request goes to a new one.
+    await expect(companion.request({ type: 'configure' })).rejects.toMatchObject({ code: 'hung' });
+    await companion.ready();
+    expect(host.ports).toHaveLength(2);
+    expect(await companion.cancel(target)).toEqual({ cancelled: true });
+    expect(host.ports[0]!.sent.map((m) => m.type)).toEqual(['hello', 'clone', 'configure', 'cancel']);
+    expect(host.ports[0]!.sent.at(-1)).toMatchObject({ target });
+    expect(host.ports[1]!.sent.map((m) => m.type)).toEqual(['hello']);
+    // The clone's own answer still ends it.
+    host.ports[0]!.frame({ id: target, ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } });
+    expect(await cloning).toMatchObject({ code: 'CANCELLED' });
+    // One that no longer runs is not sent anywhere.
+    expect(await companion.cancel(target)).toEqual({ cancelled: false });
+    expect(host.ports.flatMap((p) => p.sent).filter((m) => m.type === 'cancel')).toHaveLength(1);
+  });
+});

@@ -475,7 +475,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       // A task on the board, a page cancels only if it is its organization's.
       ownTask(req.taskId, ctx, await senderOrg(ctx));
       const target = running.get(req.taskId);
-      if (target) return companion.request({ type: 'cancel', target });
+      if (target) return companion.cancel(target);
       // Not started yet: clone.start sees this before it runs git. Forget it after a while.
       cancelledEarly.add(req.taskId);
       setTimeout(() => cancelledEarly.delete(req.taskId), 60_000);
