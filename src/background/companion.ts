@@ -48,12 +48,15 @@ export interface CompanionDeps {
   idleMs?: number;
   /** Tests shorten ANSWER_WITHIN_MS. */
   answerWithinMs?: (type: RequestType) => number | undefined;
+  /** Tests shorten SILENT_WITHIN_MS. */
+  silentWithinMs?: number;
 }
 
 /**
  * How long the companion may take to answer each request before it is taken for hung (stopped by
- * a debugger, stuck on a frozen network drive). The rest have no limit here: they report progress
- * and can be cancelled, and the companion bounds the programs they run (PROTOCOL.md, Limits).
+ * a debugger, stuck on a frozen network drive). The rest have no answer limit: they report progress
+ * and can be cancelled, and the companion bounds the programs they run (PROTOCOL.md, Limits); only
+ * the silence between their frames has one (SILENT_WITHIN_MS).
  * localClones runs git in every clone it finds (up to 500), so it gets minutes; sshKey more than
  * the companion's two minutes for ssh-keygen, sshTest more than its 30 s for ssh.
  */
@@ -69,6 +72,13 @@ export const ANSWER_WITHIN_MS: Partial<Record<RequestType, number>> = {
   sshTest: 60_000,
 };
 
+/**
+ * clone, fetch, checkout and worktree may run as long as the network needs, but a companion with
+ * the capability `alive` sends a frame for each at least every 20 s (PROTOCOL.md, Signs of life):
+ * this long without one, it is taken for hung as well. One without it is waited for as before.
+ */
+export const SILENT_WITHIN_MS = 60_000;
+
 interface Waiting {
   resolve(data: unknown): void;
   reject(e: Error): void;
@@ -76,6 +86,8 @@ interface Waiting {
   onProgress?: ((e: ProgressEvent) => void) | undefined;
   /** The connection it was sent on (a hung one is left to finish what it runs, or not). */
   port?: NativePort;
+  /** Restarts the wait for a frame of a request that may run long. */
+  heard?: () => void;
 }
 
 export function createCompanion(deps: CompanionDeps) {
@@ -112,7 +124,10 @@ export function createCompanion(deps: CompanionDeps) {
       if (m.id === null && 'ok' in m && !m.ok && m.error.code === 'FORBIDDEN_CALLER') refused = m.error.message;
       const w = m.id === null ? undefined : waiting.get(m.id);
       if (!w) return;
-      if ('event' in m) return w.onProgress?.(m);
+      if ('event' in m) {
+        w.heard?.();
+        return m.event === 'progress' ? w.onProgress?.(m) : undefined;
+      }
       waiting.delete(m.id!);
       if (p === port) scheduleIdle();
       else retireIfDone(p);
@@ -165,19 +180,25 @@ export function createCompanion(deps: CompanionDeps) {
     }, deps.idleMs ?? 30_000);
   }
 
-  /** `on`: the connection to use, else the current one. */
+  /** `alive`: the companion sends frames while it works, so silence means hung. `on`: the connection to use, else the current one. */
   function send<T extends RequestType>(
     body: HostRequestBody & { type: T },
-    opts: { onProgress?: ((e: ProgressEvent) => void) | undefined; on?: NativePort } = {},
+    opts: { onProgress?: ((e: ProgressEvent) => void) | undefined; alive?: boolean; on?: NativePort } = {},
   ): { id: string; done: Promise<ResponseData<T>> } {
     const id = `r${Date.now().toString(36)}-${++seq}`;
     const done = new Promise<ResponseData<T>>((resolve, reject) => {
       waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress: opts.onProgress });
     });
     const w = waiting.get(id)!;
-    const limit = limitOf(body.type);
+    const limit = limitOf(body.type) ?? (opts.alive ? (deps.silentWithinMs ?? SILENT_WITHIN_MS) : undefined);
     if (limit !== undefined) {
-      const timer = setTimeout(() => hung(id, limit), limit);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const wait = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => hung(id, limit), limit);
+      };
+      wait();
+      if (limitOf(body.type) === undefined) w.heard = wait;
       void done.then(
         () => clearTimeout(timer),
         () => clearTimeout(timer),
@@ -245,8 +266,8 @@ export function createCompanion(deps: CompanionDeps) {
       body: HostRequestBody & { type: T },
       opts: { onProgress?: (e: ProgressEvent) => void; started?: (id: string) => void } = {},
     ): Promise<ResponseData<T>> {
-      await ready();
-      const { id, done } = send<T>(body, { onProgress: opts.onProgress });
+      const h = await ready();
+      const { id, done } = send<T>(body, { onProgress: opts.onProgress, alive: h.capabilities.includes('alive') });
       opts.started?.(id);
       return done;
     },

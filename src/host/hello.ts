@@ -13,7 +13,8 @@ export async function helloData(ctx: Pick<HostContext, 'platform' | 'env' | 'log
     name: HOST_NAME,
     version: COMPANION_VERSION,
     protocolVersion: PROTOCOL_VERSION,
-    capabilities: [...CAPABILITIES],
+    // `alive`: signs of life during long work (ALIVE_EVERY_MS), which the extension does not require.
+    capabilities: [...CAPABILITIES, 'alive'],
     platform: ctx.platform,
     node: process.versions.node,
     git: await ctx.gitVersion(),

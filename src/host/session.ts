@@ -6,6 +6,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import {
+  ALIVE_EVERY_MS,
   MAX_FRAME_FROM_BROWSER,
   MAX_FRAME_TO_BROWSER,
   RequestIdSchema,
@@ -21,6 +22,9 @@ import type { HostContext } from './host-context';
 
 /** How long no request may run before the host counts as idle (`onIdle`). */
 export const IDLE_MS = 100;
+
+/** The requests that may run as long as the network needs: they get signs of life (ALIVE_EVERY_MS). */
+const LONG = new Set(['clone', 'fetch', 'checkout', 'worktree']);
 
 export class Session {
   private readonly inflight = new Map<string, AbortController>();
@@ -116,12 +120,17 @@ export class Session {
     const controller = new AbortController();
     this.inflight.set(request.id, controller);
     const after: Array<() => void> = [];
+    let quiet = true;
     const scope = {
       id: request.id,
       signal: controller.signal,
-      progress: (p: GitProgress) => this.send({ id: request.id, event: 'progress', ...p }),
+      progress: (p: GitProgress) => {
+        quiet = false;
+        this.send({ id: request.id, event: 'progress', ...p });
+      },
       afterAnswer: (work: () => void) => void after.push(work),
     };
+    let alive: ReturnType<typeof setInterval> | undefined;
     // Started in arrival order, each after the previous one's synchronous part (a `configure`
     // finishes before a `clone` sent after it reads the configuration).
     const work = Promise.resolve()
@@ -134,14 +143,23 @@ export class Session {
         (error: unknown) => this.sendFailure(request.id, error),
       )
       .finally(() => {
+        clearInterval(alive);
         this.inflight.delete(request.id);
         this.running.delete(work);
         this.waitForIdle();
       });
     this.running.add(work);
     // Written once the handler's synchronous part ran (a clone's git runs by then): a log line is
-    // a stat and an append, not worth holding a request for.
-    queueMicrotask(() => this.ctx.log.info(`${request.id} ${request.type}`));
+    // a stat and an append, not worth holding a request for; nor is the timer for signs of life.
+    queueMicrotask(() => {
+      this.ctx.log.info(`${request.id} ${request.type}`);
+      if (!LONG.has(request.type) || !this.inflight.has(request.id)) return;
+      alive = setInterval(() => {
+        if (quiet) this.send({ id: request.id, event: 'alive' });
+        quiet = true;
+      }, ALIVE_EVERY_MS);
+      alive.unref();
+    });
   }
 
   private runAfter(id: string, work: () => void): void {

@@ -16,6 +16,13 @@ export const MAX_FRAME_TO_BROWSER = 1024 * 1024;
 export const MAX_FRAME_FROM_BROWSER = 1024 * 1024;
 /** Progress events per second per request, at most. */
 export const PROGRESS_EVENTS_PER_SECOND = 10;
+/**
+ * While a clone, fetch, checkout or worktree runs, the host sends `{ id, event: "alive" }` at these
+ * intervals when it sent nothing else for it meanwhile, so the extension can tell a stopped
+ * companion from slow work. Announced by the capability `alive` (not among CAPABILITIES: the
+ * extension works with companions without it, and only then waits for such work without a limit).
+ */
+export const ALIVE_EVERY_MS = 10_000;
 /** `localClones` lists at most this many repositories (and says `truncated`). */
 export const MAX_LOCAL_CLONES = 500;
 

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 
 export {
+  ALIVE_EVERY_MS,
   CAPABILITIES,
   CLOUD_GIT_HOSTS,
   CLOUD_HOST_SUFFIX,
@@ -406,7 +407,10 @@ export const ProgressEventSchema = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 
-export const HostMessageSchema = z.union([ProgressEventSchema, OkResponseSchema, ErrorResponseSchema]);
+/** A sign of life while a long request runs without progress to report (PROTOCOL.md, Liveness). */
+export const AliveEventSchema = z.object({ id: RequestIdSchema, event: z.literal('alive') });
+
+export const HostMessageSchema = z.union([ProgressEventSchema, AliveEventSchema, OkResponseSchema, ErrorResponseSchema]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 

@@ -122,7 +122,7 @@ export class HostProcess {
   }
 
   progressOf(id: string) {
-    return this.messages.filter((m) => m.id === id && 'event' in m);
+    return this.messages.filter((m) => m.id === id && 'event' in m && m.event === 'progress');
   }
 
   async close(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

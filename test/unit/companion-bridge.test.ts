@@ -36,6 +36,12 @@ describe('the companion bridge', () => {
     expect(result).toMatch(/^failed: The repository sets http\.proxy\. \(.*update the extension or the companion/);
   });
 
+  it('lets a request wait on through an event it does not know (as an extension before `alive` took it)', async () => {
+    const companion = createCompanion({ connect: hostAnswering((id) => ({ id, event: 'from-a-newer-companion' })), lastError: () => undefined, extensionVersion: '1.0.0', idleMs: 10 });
+    const outcome = companion.request({ type: 'fetch', path: '/r', remote: 'origin' }).then(() => 'ended', () => 'ended');
+    expect(await Promise.race([outcome, new Promise((r) => setTimeout(() => r('waiting'), 50))])).toBe('waiting');
+  });
+
   it('still takes known errors as they are', async () => {
     const companion = createCompanion({
       connect: hostAnswering((id) => ({ id, ok: false, error: { code: 'NOT_FOUND', message: 'No such folder.' } })),
@@ -220,5 +226,54 @@ describe('cancelling a request', () => {
     // One that no longer runs is not sent anywhere.
     expect(await companion.cancel(target)).toEqual({ cancelled: false });
     expect(host.ports.flatMap((p) => p.sent).filter((m) => m.type === 'cancel')).toHaveLength(1);
+  });
+});
+
+/** A clone on a companion with `capabilities` that answers nothing but hello and cancel. */
+function cloneOn(capabilities: string[]) {
+  const host = recordingHosts(capabilities);
+  const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', silentWithinMs: 60_000 });
+  let id = '';
+  const outcome = companion.request(clone, { started: (started) => (id = started) }).then(
+    () => 'done',
+    (e: CompanionError) => e,
+  );
+  return { host, outcome, id: () => id };
+}
+
+describe('a long request on a companion that stops', () => {
+  it('ends as hung after 60 s without a frame when the companion sends signs of life, each frame restarting the wait', async () => {
+    vi.useFakeTimers();
+    try {
+      const { host, outcome, id } = cloneOn([...CAPABILITIES, 'alive']);
+      await vi.advanceTimersByTimeAsync(0);
+      // Progress and signs of life keep it waiting, for as long as the work takes.
+      for (let i = 0; i < 10; i++) {
+        await vi.advanceTimersByTimeAsync(50_000);
+        host.ports[0]!.frame(i % 2 ? { id: id(), event: 'alive' } : { id: id(), event: 'progress', phase: 'receiving', percent: i * 10 });
+      }
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(await Promise.race([outcome, 'waiting'])).toBe('waiting');
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(await outcome).toMatchObject({
+        code: 'hung',
+        message: expect.stringMatching(/^The desktop companion did not answer within 60 seconds, so it was closed, which stops what it was doing\. Try again: a new one starts/),
+      });
+      expect(host.ports[0]!.disconnected).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('is left to run as long as it takes on a companion that sends no signs of life (an older one)', async () => {
+    vi.useFakeTimers();
+    try {
+      const { host, outcome } = cloneOn([...CAPABILITIES]);
+      await vi.advanceTimersByTimeAsync(600_000);
+      expect(await Promise.race([outcome, 'waiting'])).toBe('waiting');
+      expect(host.ports[0]!.disconnected).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -68,6 +68,7 @@ describe('host protocol schemas', () => {
 
   it('describes every message the host sends', () => {
     expect(HostMessageSchema.safeParse({ id: 'a', event: 'progress', phase: 'receiving', percent: 45, done: 1, total: 2 }).success).toBe(true);
+    expect(HostMessageSchema.safeParse({ id: 'a', event: 'alive' }).success).toBe(true);
     expect(HostMessageSchema.safeParse({ id: null, ok: false, error: { code: 'BAD_FRAME', message: 'x' } }).success).toBe(true);
     expect(HostMessageSchema.safeParse({ id: 'a', ok: true, data: {} }).success).toBe(true);
     expect(HostMessageSchema.safeParse({ id: 'a', ok: false, error: { code: 'NOPE', message: 'x' } }).success).toBe(false);

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_FRAME_TO_BROWSER } from '../../src/shared/host-protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ALIVE_EVERY_MS, MAX_FRAME_TO_BROWSER } from '../../src/shared/host-protocol';
 import { companionDirs } from '../../src/host/companion-dirs';
 import { decodeAll, encodeFrame } from '../../src/host/frame-codec';
 import type { HostContext, RequestScope } from '../../src/host/host-context';
@@ -121,5 +121,42 @@ describe('session idleness (work that blocks the host waits for it)', () => {
     await sleep(IDLE_MS * 2);
     expect(idle).toHaveLength(1);
     expect(idle[0]! - answered).toBeGreaterThanOrEqual(IDLE_MS - 5);
+  });
+});
+
+describe('signs of life', () => {
+  it('are sent for long work every ALIVE_EVERY_MS in which nothing else was sent for it, and stop with it; a fast clone and short requests get none', async () => {
+    vi.useFakeTimers();
+    try {
+      const finish = new Map<string, () => void>();
+      const progress = new Map<string, RequestScope['progress']>();
+      const { session, messages } = run((_request, _ctx, scope: RequestScope) => {
+        progress.set(scope.id, scope.progress);
+        return new Promise((resolve) => finish.set(scope.id, () => resolve({})));
+      });
+      const of = (id: string) => messages().filter((m) => m.id === id).map((m) => m.event ?? (m.ok ? 'answer' : 'error'));
+      session.push(Buffer.concat([frame({ id: 'slow', type: 'fetch', path: '/r', remote: 'origin' }), frame({ id: 'list', type: 'localClones' })]));
+      session.push(frame({ id: 'fast', type: 'clone', url: 'https://dev.azure.com/o/p/_git/r', root: '/r', folder: 'r' }));
+      await vi.advanceTimersByTimeAsync(300);
+      finish.get('fast')!();
+      await vi.advanceTimersByTimeAsync(ALIVE_EVERY_MS - 300);
+      expect(of('slow')).toEqual(['alive']);
+      // Progress in an interval counts as a sign: none for it, the next one after a quiet interval.
+      await vi.advanceTimersByTimeAsync(ALIVE_EVERY_MS / 2);
+      progress.get('slow')!({ phase: 'receiving', percent: 10 });
+      await vi.advanceTimersByTimeAsync(ALIVE_EVERY_MS / 2);
+      expect(of('slow')).toEqual(['alive', 'progress']);
+      await vi.advanceTimersByTimeAsync(ALIVE_EVERY_MS);
+      expect(of('slow')).toEqual(['alive', 'progress', 'alive']);
+      finish.get('slow')!();
+      finish.get('list')!();
+      await vi.advanceTimersByTimeAsync(ALIVE_EVERY_MS * 3);
+      expect(of('slow')).toEqual(['alive', 'progress', 'alive', 'answer']);
+      expect(of('fast')).toEqual(['answer']);
+      expect(of('list')).toEqual(['answer']);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
