@@ -15,9 +15,9 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-// tsx's own launcher: it passes signals on and exits with the program's code. (npx, i.e.
-// npm 11, dies of SIGTERM itself without passing it on, orphaning the sandbox.)
-const TSX = path.join(root, 'node_modules', '.bin', 'tsx');
+// What `npm run sandbox` runs: one process. tsx's own launcher is a second one, which kills the
+// sandbox if it has not reported a signal within 30 ms: on a busy machine, before it had stopped.
+const SANDBOX = [process.execPath, '--import', 'tsx', 'sandbox/cli.ts'] as const;
 
 function start(command: string, args: string[], opts: { detached?: boolean } = {}) {
   const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached });
@@ -36,7 +36,7 @@ function start(command: string, args: string[], opts: { detached?: boolean } = {
 describe('npm run sandbox', () => {
   it('prints one JSON line, serves, logs, and stops cleanly on SIGTERM', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'sandbox-cli-test-'));
-    const { child, closed, out, lines, firstLine } = start(TSX, ['sandbox/cli.ts', '--data', dataDir]);
+    const { child, closed, out, lines, firstLine } = start(SANDBOX[0], [...SANDBOX.slice(1), '--data', dataDir]);
     const first = await firstLine;
     const info = JSON.parse(first) as {
       url: string;
@@ -74,8 +74,8 @@ describe('npm run sandbox', () => {
     expect(log).not.toContain(info.pats.fabrikam);
   });
 
-  it('stops on Ctrl-C when started through npx', async () => {
-    const { child, closed, out, firstLine } = start('npx', ['tsx', 'sandbox/cli.ts', '--quiet'], { detached: true });
+  it('stops on Ctrl-C when started with npm run sandbox', async () => {
+    const { child, closed, out, firstLine } = start('npm', ['run', '--silent', 'sandbox', '--', '--quiet'], { detached: true });
     expect(JSON.parse(await firstLine)).toHaveProperty('port');
     // What a terminal does: the signal goes to the whole process group.
     process.kill(-child.pid!, 'SIGINT');
@@ -85,7 +85,7 @@ describe('npm run sandbox', () => {
   });
 
   it('refuses a bad --port', async () => {
-    const { closed, out } = start(TSX, ['sandbox/cli.ts', '--port', 'eighty']);
+    const { closed, out } = start(SANDBOX[0], [...SANDBOX.slice(1), '--port', 'eighty']);
     expect(await closed).toBe(1);
     expect(out.stderr).toContain("--port must be a port number, not 'eighty'");
   });

@@ -321,8 +321,9 @@ describe('lifecycle', () => {
   }, 60_000);
 
   it('npm run sandbox prints the endpoint in its JSON line and refuses a bad --ssh-port', async () => {
-    const tsx = path.resolve('node_modules/.bin/tsx');
-    const child = spawn(tsx, ['sandbox/cli.ts', '--quiet', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // As `npm run sandbox` runs it: one process, so SIGTERM reaches the sandbox itself.
+    const sandboxCli = [process.execPath, '--import', 'tsx', 'sandbox/cli.ts'];
+    const child = spawn(sandboxCli[0]!, [...sandboxCli.slice(1), '--quiet', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
       const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
@@ -342,7 +343,7 @@ describe('lifecycle', () => {
     }
     expect(await closed).toBe(0);
 
-    const bad = await run(tsx, ['sandbox/cli.ts', '--ssh-port', 'twenty-two']);
+    const bad = await run(sandboxCli[0]!, [...sandboxCli.slice(1), '--ssh-port', 'twenty-two']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("--ssh-port must be a port number, not 'twenty-two'");
   }, 60_000);
