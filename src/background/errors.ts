@@ -6,10 +6,23 @@ import { CompanionError } from './companion';
 import { SignedOutError } from './connections';
 import { OAuthError } from './oauth';
 
+/**
+ * A request to an Azure DevOps Server the browser no longer lets the extension reach: the person
+ * took back its access to the site (the browser's own menus can). Not a network failure: no
+ * connection or VPN brings it back, the access asked again in Options does.
+ */
+export class NoHostAccessError extends Error {
+  constructor(host: string) {
+    super(`The browser no longer lets Azure DevOps Companion reach ${host}: its access to the site was taken back. Allow it again in Options › Profiles.`);
+    this.name = 'NoHostAccessError';
+  }
+}
+
 /** Turns anything a handler threw into words for a person, with a page that helps where one exists. */
 export function toReplyError(e: unknown, profile?: Profile): ReplyError {
-  // No credential to send at all (a sign-in removed, its refresh refused): say that, not a refusal.
-  if (e instanceof AdoError && (e.cause instanceof SignedOutError || e.cause instanceof OAuthError)) return toReplyError(e.cause, profile);
+  // No credential to send at all (a sign-in removed, its refresh refused), or no access to the server: say that, not a refusal or a network failure.
+  if (e instanceof AdoError && (e.cause instanceof SignedOutError || e.cause instanceof OAuthError || e.cause instanceof NoHostAccessError)) return toReplyError(e.cause, profile);
+  if (e instanceof NoHostAccessError) return { code: 'hostAccess', message: e.message, ...(profile ? { profileId: profile.id } : {}) };
   if (e instanceof AdoError) {
     const base = profile ? orgBaseUrl(profile) : undefined;
     const code = codeOf(e);

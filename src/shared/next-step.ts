@@ -6,7 +6,7 @@ export type NextStep = readonly [label: string, section: OptionsSection];
 /**
  * The Options button for a failure that trying again cannot fix: no account for this organization,
  * a token refused or lacking a scope (by Azure DevOps, or by git), a Microsoft sign-in that lapsed,
- * no companion, no clone folder, or no editor.
+ * no access to an Azure DevOps Server, no companion, no clone folder, or no editor.
  */
 export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'NO_PROFILE' || code === 'signInPage' || code === 'sessionRefused') return ['Add an account', 'accounts'];
@@ -19,6 +19,7 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
   if (code === 'companion.EDITOR_MISSING') return ['Choose another editor', 'editor'];
+  if (code === 'hostAccess') return ['Allow access', 'profiles'];
   return undefined;
 }
 

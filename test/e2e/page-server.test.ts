@@ -8,7 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { removeBuilds } from '../integration/host-harness';
 import { ask, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld } from './page-helpers';
-import { addPatProfile, grantHostAccess } from './ui-steps';
+import { addPatProfile, grantHostAccess, openPopup, waitForText } from './ui-steps';
 
 /**
  * The page features away from dev.azure.com: on an Azure DevOps Server the user granted (the
@@ -133,6 +133,32 @@ describe('Azure DevOps Server', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await page.evaluate(() => document.documentElement.dataset.adoCompanion ?? null)).toBeNull();
     expect(await page.$(CLONE)).toBeNull();
+  });
+
+  it('says why the server profile fails once its access is removed, and Options asks for it again', async () => {
+    const popup = await openPopup(session);
+    const said = await waitForText(popup, '.status .problem', 'Could not list DefaultCollection', 30_000);
+    expect(said).toContain('The browser no longer lets Azure DevOps Companion reach tfs.fabrikam.test: its access to the site was taken back. Allow it again in Options › Profiles.');
+    const opened = session.browser.waitForTarget((t) => t.url().includes('/src/options/index.html#profiles/'), { timeout: 10_000 });
+    await popup.click('.status button::-p-text(Allow access)');
+    const editor = (await (await opened).asPage())!;
+    await popup.close();
+    const note = await waitForText(editor, '[data-profile="tfs.fabrikam.test · DefaultCollection"] [data-testid="host-access"]', 'no longer lets');
+    expect(note).toBe(
+      'The browser no longer lets Azure DevOps Companion reach tfs.fabrikam.test, so this profile and the features on its pages do not work. Allow access to tfs.fabrikam.test',
+    );
+    expect(await editor.$('[data-profile="fabrikam"] [data-testid="host-access"]')).toBeNull();
+    // Headless Chromium cannot answer the browser's prompt: the access is granted as on chrome://extensions, then the button's request is answered at once.
+    await grantHostAccess(session, `${SERVER}/*`);
+    await editor.bringToFront();
+    await editor.click('[data-testid="host-access"] button');
+    await editor.waitForFunction(() => !document.querySelector('[data-testid="host-access"]'), { timeout: 10_000 });
+    await editor.close();
+    // The page features are back on the server's pages.
+    await page.bringToFront();
+    await page.goto(`${SERVER}${path}`, { waitUntil: 'domcontentloaded' });
+    const world = await ContentWorld.of(page, session.extensionId);
+    await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally');
   });
 });
 

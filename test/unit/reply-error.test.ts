@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompanionError } from '../../src/background/companion';
 import { SignedOutError } from '../../src/background/connections';
-import { toReplyError } from '../../src/background/errors';
+import { NoHostAccessError, toReplyError } from '../../src/background/errors';
 import { AdoError } from '../../src/shared/ado/errors';
 import { nextStepFor } from '../../src/shared/next-step';
 import { Profile } from '../../src/shared/profile';
@@ -32,6 +32,17 @@ describe('toReplyError', () => {
       expect(reply).not.toHaveProperty('helpUrl');
       expect(button(reply)).toBe('Sign in again');
     }
+  });
+
+  it('says a server whose access was taken back needs it again, not a connection, with Allow access on its profile', () => {
+    const server = Profile.parse({ id: 's1', name: 'tfs', auth: 'pat', host: { kind: 'onprem', collectionUrl: 'https://tfs.fabrikam.test/tfs/DefaultCollection' }, organization: 'DefaultCollection' });
+    const reply = toReplyError(new AdoError({ kind: 'network', what: 'list repositories', host: 'tfs.fabrikam.test', cause: new NoHostAccessError('tfs.fabrikam.test') }), server);
+    expect(reply).toEqual({
+      code: 'hostAccess',
+      message: 'The browser no longer lets Azure DevOps Companion reach tfs.fabrikam.test: its access to the site was taken back. Allow it again in Options › Profiles.',
+      profileId: 's1',
+    });
+    expect(button(reply)).toBe('Allow access');
   });
 
   it("offers nothing in Options for Azure DevOps' own \"you may not\" (a branch permission in a success answer)", () => {
