@@ -36,6 +36,8 @@ const store = createProfileStore(local, secrets);
 // Cached lists live in IndexedDB, where the popup reads them too.
 const withLists = withCachedListsIn(listStore(), local);
 
+const hostAccess = (origin: string) => browser.permissions.contains({ origins: [`${origin}/*`] });
+
 const gateway = createGateway({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
@@ -47,13 +49,14 @@ const gateway = createGateway({
   fetch: (input, init) =>
     fetch(input, init).catch(async (e: unknown) => {
       const origin = new URL(input instanceof Request ? input.url : String(input)).origin;
-      throw (await browser.permissions.contains({ origins: [`${origin}/*`] })) ? e : new NoHostAccessError(new URL(origin).host);
+      throw (await hostAccess(origin)) ? e : new NoHostAccessError(new URL(origin).host);
     }),
   now: Date.now,
   newId: () => crypto.randomUUID(),
   oauthConfig: () => oauthConfig(local),
   openOptions: async (section, profileId) => void (await browser.tabs.create({ url: optionsUrl(section, profileId) })),
   tabMessage: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
+  hostAccess,
   injectFeatures: async (tabId, frameId) => void (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [FEATURES_SCRIPT] })),
   companion: createCompanion({
     connect: (name) => browser.runtime.connectNative(name),

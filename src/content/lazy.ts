@@ -2,6 +2,7 @@ import type { FeatureId } from '../shared/messages';
 import { ask } from './ask';
 import type { Attach, Drawn, MountContext } from './feature';
 import { setOpener } from './open-feature';
+import { AskError } from '../shared/ask';
 import { problemText } from './session';
 import { fill, h, onActivate, widget } from './ui/dom';
 
@@ -55,22 +56,29 @@ export function loadPanels(): Promise<Panels> {
 /** Starts loading when a person comes near a button (not for events a script made). */
 const preload = (e: Event) => e.isTrusted && void loadPanels().catch(() => undefined);
 
+/** An Azure DevOps Server whose access the person took back while its page was open: allowed again in Options. */
+const noAccess = (e: unknown) => e instanceof AskError && e.code === 'hostAccess';
+
 /** What to tell a person when the code did not load, with the next step. */
 export function loadProblem(e: unknown, what: string): string {
   const text = problemText(e);
   if (/reload the page/i.test(text)) return `${what} could not open: ${text}`;
+  // The fix is in Options: the reload comes after it.
+  if (noAccess(e)) return `${what} could not open: ${text} Then reload the page.`;
   return `${what} could not open: ${text.replace(/\.?$/, '.')} Reload the page to try again (the extension may have been updated since it opened).`;
 }
 
 /** The one failure panel shown (a second click replaces it). */
 let shownFailure: AbortController | undefined;
 
-/** The message and a "Reload the page" button, in the card or in a small panel under the button. */
+/** The message, Options' Allow access where that is the fix, and "Reload the page", in the card or in a small panel under the button. */
 function failure(drawn: Drawn, e: unknown, what: string, signal: AbortSignal): void {
-  const reload = h('button', { class: 'adoc-button primary', type: 'button' }, 'Reload the page');
+  const fix = noAccess(e) && h('button', { class: 'adoc-button primary', type: 'button' }, 'Allow access');
+  if (fix) onActivate(fix, () => void ask({ type: 'options.open', section: 'profiles' }).catch(() => undefined), signal);
+  const reload = h('button', { class: `adoc-button${fix ? '' : ' primary'}`, type: 'button' }, 'Reload the page');
   onActivate(reload, () => location.reload(), signal);
   const text = h('p', null, loadProblem(e, what));
-  if (drawn.card) return fill(drawn.card, h('div', { class: 'adoc-alert', role: 'alert' }, text), h('div', { class: 'adoc-row' }, reload));
+  if (drawn.card) return fill(drawn.card, h('div', { class: 'adoc-alert', role: 'alert' }, text), h('div', { class: 'adoc-row' }, fix, reload));
   shownFailure?.abort();
   const { host, root } = widget('load-failed', 'div');
   const r = drawn.trigger!.getBoundingClientRect();
@@ -83,9 +91,9 @@ function failure(drawn: Drawn, e: unknown, what: string, signal: AbortSignal): v
   onActivate(close, remove, life.signal);
   signal.addEventListener('abort', remove, { once: true, signal: life.signal });
   document.addEventListener('keydown', (k) => k.key === 'Escape' && remove(), { signal: life.signal });
-  root.append(h('div', { class: 'adoc-panel', role: 'alertdialog', 'aria-label': what }, h('div', { class: 'adoc-alert' }, text), h('div', { class: 'adoc-row' }, reload, close)));
+  root.append(h('div', { class: 'adoc-panel', role: 'alertdialog', 'aria-label': what }, h('div', { class: 'adoc-alert' }, text), h('div', { class: 'adoc-row' }, fix, reload, close)));
   document.body.append(host);
-  reload.focus();
+  (fix || reload).focus();
 }
 
 /**

@@ -123,10 +123,26 @@ describe('Azure DevOps Server', () => {
     expect(await git(serverClone(), 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/readme-update');
   }, 120_000);
 
-  it('does nothing on the server once its access is removed: the script is no longer registered there', async () => {
+  it('does nothing on the server once its access is removed; a page left open says why, and where to allow it again', async () => {
+    await page.goto(`${SERVER}${path}`, { waitUntil: 'domcontentloaded' });
+    const world = await ContentWorld.of(page, session.extensionId);
+    await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally');
     expect(await options.evaluate((origin) => chrome.permissions.remove({ origins: [origin] }), `${SERVER}/*`)).toBe(true);
     const worker = await session.worker();
     await expect.poll(() => worker.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).length)).toBe(0);
+
+    // The page left open keeps its buttons, but the browser no longer lets their code in.
+    await world.click(CLONE, 'button');
+    const [said] = await world.waitForText('.adoc-load-failed', (t) => (t[0] ?? '').includes('could not open'));
+    expect(said).toContain(
+      'Clone to desktop could not open: The browser no longer lets Azure DevOps Companion reach tfs.fabrikam.test: its access to the site was taken back. Allow it again in Options › Profiles. Then reload the page.',
+    );
+    const opened = session.browser.waitForTarget((t) => t.url().includes('/src/options/index.html#profiles/'), { timeout: 10_000 });
+    await world.click('.adoc-load-failed', 'button', 'Allow access');
+    await (await (await opened).asPage())!.close();
+    await page.bringToFront();
+
+    // Reloaded, the page has none of the features.
     await page.goto(`${SERVER}${path}`, { waitUntil: 'load' });
     // The page's late header is drawn: a registered script would have marked the page by then.
     await page.waitForSelector('.bolt-header-commandbar', { timeout: 10_000 });

@@ -300,6 +300,23 @@ const refusingScheme =
   async (input, init) =>
     new Headers(init?.headers).get('authorization')?.startsWith(`${scheme} `) ? new Response('', { status: 401 }) : fakeAdo(input, init);
 
+/** What Chromium's scripting.executeScript says for a tab of a host the extension may not reach. */
+const refusedInjection = async () => Promise.reject(new Error('Cannot access contents of the page. Extension manifest must request permission to access the respective host.'));
+
+describe('a page on a server whose access was taken back', () => {
+  it("is refused the features' code with that reason and Allow access, not the browser's words", async () => {
+    const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
+    const { handle, local } = await setup(fakeAdo, { injectFeatures: refusedInjection, hostAccess: async (origin) => origin !== 'https://tfs.fabrikam.test' });
+    await createProfileStore(local).save(Profile.parse({ id: 'srv', name: 'Server', host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' }), { kind: 'pat', pat: PAT });
+    const onServer = { id: 'abc', url: `${collectionUrl}/Platform/_git/Platform`, tab: { id: 6, url: `${collectionUrl}/Platform/_git/Platform` } } as Runtime.MessageSender;
+    const reply = await handle({ type: 'features.load' }, onServer);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'hostAccess', message: expect.stringContaining('no longer lets Azure DevOps Companion reach tfs.fabrikam.test') } });
+    expect(nextStepFor((reply as { error: { code: string } }).error.code)).toEqual(['Allow access', 'profiles']);
+    // A host the extension may reach keeps the browser's own reason.
+    expect(await handle({ type: 'features.load' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FAILED', message: expect.stringContaining('Cannot access contents of the page') } });
+  });
+});
+
 describe('a refused Microsoft sign-in', () => {
   it('is signed in again from its profile, never offered a token update', async () => {
     const { handle } = await setup(refusingScheme('Bearer'));

@@ -1,5 +1,6 @@
 import type { FeatureId, FeatureInfo, FeatureSettings, MissingAnchor } from '../../shared/messages';
 import { FEATURE_SWITCHES, MISSING_ANCHORS } from '../../shared/storage-keys';
+import { NoHostAccessError } from '../errors';
 import type { KeyValue } from '../profile-store';
 import { requestProfile, type GatewayDeps, type Handlers } from './types';
 
@@ -73,7 +74,11 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
     'features.load': async (_req, ctx) => {
       // Only into the frame that asked, and only our own file: a page gains nothing it did not have.
       if (!ctx.tab || !deps.injectFeatures) throw new Error("The extension's features can load only into an Azure DevOps page. Reload the page and try again.");
-      await deps.injectFeatures(ctx.tab.tabId, ctx.tab.frameId);
+      await deps.injectFeatures(ctx.tab.tabId, ctx.tab.frameId).catch(async (e: unknown) => {
+        // A page still open on a server whose access was taken back: the browser refuses, in its own words.
+        const origin = ctx.senderUrl ? new URL(ctx.senderUrl).origin : undefined;
+        throw origin && deps.hostAccess && !(await deps.hostAccess(origin)) ? new NoHostAccessError(new URL(origin).host) : e;
+      });
       return { loaded: true };
     },
     'features.missingAnchor': (req, ctx) => inTurn(async () => {

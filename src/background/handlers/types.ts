@@ -27,6 +27,8 @@ export interface GatewayDeps extends AccountDeps {
    * fails with a clear message.
    */
   injectFeatures?: (tabId: number, frameId: number) => Promise<void>;
+  /** Whether the browser lets the extension reach an origin (the person can take an Azure DevOps Server's access back). */
+  hostAccess?: (origin: string) => Promise<boolean>;
 }
 
 /** Who asks; what each may ask is the contract's (`REQUESTS`). */
