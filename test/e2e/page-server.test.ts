@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { removeBuilds } from '../integration/host-harness';
 import { ask, launchConnected, privateHome, type Session } from './harness';
-import { ContentWorld } from './page-helpers';
+import { clickLink, ContentWorld } from './page-helpers';
 import { addPatProfile, grantHostAccess, openPopup, waitForText } from './ui-steps';
 
 /**
@@ -18,6 +18,7 @@ import { addPatProfile, grantHostAccess, openPopup, waitForText } from './ui-ste
 const run = promisify(execFile);
 const CLONE = '.adoc-clone-to-desktop';
 const CHECKOUT = '.adoc-pull-request-checkout';
+const REVIEWERS = '.adoc-pull-request-reviewers';
 const POPOVER = '.adoc-popover';
 const SERVER = 'https://tfs.fabrikam.test';
 const COLLECTION = `${SERVER}/tfs/DefaultCollection`;
@@ -92,9 +93,14 @@ describe('Azure DevOps Server', () => {
     const fetches = sandbox.services.log.entries().slice(mark).filter((e) => e.host.startsWith('tfs.fabrikam.test') && e.path.endsWith('/git-upload-pack'));
     expect(fetches.length).toBeGreaterThan(0);
     expect(fetches.every((e) => e.status === 200 && e.auth === 'pat')).toBe(true);
+
+    // In-app navigation on the server keeps the button, which knows the clone.
+    await clickLink(page, '.region-navigation a.navigation-link[href$="/branches"]');
+    await page.waitForFunction(() => document.documentElement.dataset.adoCompanion === 'branches', { timeout: 10_000 });
+    await world.waitForText(CLONE, (t) => t.length === 1 && t[0] === 'Cloned locally');
   });
 
-  it('checks out a pull request of the server from its page, in the clone made above', async () => {
+  it('checks out a pull request of the server from its page, in the clone made above, and sums up its votes', async () => {
     const collection = sandbox.store.organization('DefaultCollection')!;
     const repo = sandbox.store.repository(collection, 'Legacy')!;
     const pr = sandbox.store.addPullRequest({
@@ -108,7 +114,10 @@ describe('Azure DevOps Server', () => {
       targetRefName: 'refs/heads/master',
       createdById: sandbox.store.user('grace')!.id,
       creationDate: '2026-08-20T10:00:00.000Z',
-      reviewers: [],
+      reviewers: [
+        { id: sandbox.store.user('alan')!.id, vote: 10, isRequired: false, hasDeclined: false, isFlagged: false },
+        { id: sandbox.store.user('ada')!.id, vote: 0, isRequired: true, hasDeclined: false, isFlagged: false },
+      ],
     });
     await page.goto(`${SERVER}${path}/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
     const world = await ContentWorld.of(page, session.extensionId);
@@ -121,6 +130,10 @@ describe('Azure DevOps Server', () => {
     const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${pr.pullRequestId}`) || (t[0] ?? '').includes('Try again'), 90_000);
     expect(done).toContain('Checked out the branch feature/readme-update, tracking origin/feature/readme-update');
     expect(await git(serverClone(), 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/readme-update');
+    // The reviewer helpers read the server's votes too.
+    const [reviewers] = await world.waitForText(REVIEWERS, (t) => (t[0] ?? '').includes('no response'));
+    expect(reviewers).toContain('1 approved · 1 no response');
+    expect(reviewers).toMatch(/Ada Lovelace\s*Required · No response\s*AT\s*Alan Turing\s*Approved/);
   }, 120_000);
 
   it('does nothing on the server once its access is removed; a page left open says why, and where to allow it again', async () => {
@@ -188,5 +201,12 @@ describe('{org}.visualstudio.com', () => {
     await cloneFromPage(world, 'platform-tools', target);
     // The organization's remote URL as its REST API gives it: the same repository under either host name.
     expect(await originOf(target)).toBe('https://dev.azure.com/fabrikam/Platform/_git/platform-tools');
+
+    // In-app navigation keeps the button, and the collection form of the address finds the same clone.
+    await clickLink(page, '.region-navigation a.navigation-link[href$="/branches"]');
+    await page.waitForFunction(() => document.documentElement.dataset.adoCompanion === 'branches', { timeout: 10_000 });
+    await world.waitForText(CLONE, (t) => t.length === 1 && t[0] === 'Cloned locally');
+    await page.goto('https://fabrikam.visualstudio.com/DefaultCollection/Platform/_git/platform-tools', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally');
   });
 });
