@@ -3,7 +3,7 @@ import browser from 'webextension-polyfill';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
-import { clonePathSegments, orgBaseUrl, profileOrigins, type Profile } from '../shared/profile';
+import { clonePathSegments, orgBaseUrl, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cloneRootProblem } from './folder-input';
 import { RemoveButton } from './remove-button';
@@ -165,22 +165,21 @@ export function ProfilesSection(props: {
 }
 
 /**
- * An Azure DevOps Server profile works only while the browser lets the extension reach the server,
- * and the browser's own menus can take that back: then it says so, with the button that asks again
- * (a click: the browser asks only after one). Cloud profiles need nothing (the manifest's hosts).
+ * A profile works only while the browser lets the extension reach its host, and the browser's own
+ * menus can take that back (an Azure DevOps Server's granted access; in Firefox, dev.azure.com's
+ * too): then it says so, with the button that asks again (a click: the browser asks only after one).
  */
 function HostAccess(props: { profile: Profile }) {
-  const [origin] = profileOrigins(props.profile);
+  const { host, origin } = new URL(orgBaseUrl(props.profile));
   const [allowed, setAllowed] = useState(true);
   useEffect(() => {
-    if (origin) void browser.permissions.contains({ origins: [origin] }).then(setAllowed);
+    void browser.permissions.contains({ origins: [`${origin}/*`] }).then(setAllowed);
   }, [origin]);
-  if (!origin || allowed) return null;
-  const host = new URL(orgBaseUrl(props.profile)).host;
+  if (allowed) return null;
   return (
     <p class="note warning small" role="alert" data-testid="host-access">
       The browser no longer lets Azure DevOps Companion reach {host}, so this profile and the features on its pages do not work.{' '}
-      <button type="button" class="small" onClick={() => void browser.permissions.request({ origins: [origin] }).then(setAllowed, () => setAllowed(false))}>
+      <button type="button" class="small" onClick={() => void browser.permissions.request({ origins: [`${origin}/*`] }).then(setAllowed, () => setAllowed(false))}>
         Allow access to {host}
       </button>
     </p>
