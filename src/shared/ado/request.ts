@@ -41,7 +41,7 @@ export interface RequesterOptions {
   random: () => number;
   /** One attempt may take this long before it counts as a network failure. */
   timeoutMs: number;
-  /** A Retry-After, or hold on the origin after a 429, longer than this is not waited for: the call fails with the wait in the error. */
+  /** A Retry-After, or hold on the organization after a 429, longer than this is not waited for: the call fails with the wait in the error. */
   maxRetryAfterSeconds: number;
   maxAttempts: number;
   /** Whose rate limit a 429 speaks for: the organization's base URL (every client for it shares the hold). */
@@ -84,7 +84,7 @@ export const forgetServerErrors = (): void => {
 export function createRequester(o: RequesterOptions): Requester {
   const slots = createSemaphore(o.maxConcurrency);
 
-  /** Waits out the origin's hold; one longer than this client waits fails as a 429 with that wait does. */
+  /** Waits out the organization's hold; one longer than this client waits fails as a 429 with that wait does. */
   async function holdOff(spec: RequestSpec<unknown>): Promise<void> {
     const ms = (notBefore.get(o.organization) ?? 0) - o.now();
     if (ms <= 0) return;
@@ -175,7 +175,7 @@ export function createRequester(o: RequesterOptions): Requester {
     const after = error.retryAfterSeconds;
     if (after !== undefined && after > o.maxRetryAfterSeconds) return undefined;
     // A 429 means the request was not processed, so even a POST may be sent again; no wait here,
-    // as the next attempt waits out the hold on its origin.
+    // as the next attempt waits out the hold on its organization.
     if (error.kind === 'rateLimited') return 0;
     const wait = after === undefined ? backoffMs(attemptNo, o.random) : after * 1000;
     if (!retrySafe) return undefined;
@@ -202,7 +202,7 @@ export function createRequester(o: RequesterOptions): Requester {
       }
       const wait = retryDelayMs(error, attemptNo, retrySafe);
       if (wait === undefined) throw error;
-      // A 429's wait is the hold on its origin, which the next attempt waits out.
+      // A 429's wait is the hold on its organization, which the next attempt waits out.
       if (wait === 0) continue;
       try {
         await o.sleep(wait, spec.signal);
