@@ -3,6 +3,7 @@ import {
   HelloDataSchema,
   HostMessageSchema,
   HOST_NAME,
+  LONG_REQUESTS,
   PROTOCOL_VERSION,
   RESPONSE_DATA_SCHEMAS,
   type HelloData,
@@ -190,7 +191,7 @@ export function createCompanion(deps: CompanionDeps) {
       waiting.set(id, { resolve: resolve as (d: unknown) => void, reject, type: body.type, onProgress: opts.onProgress });
     });
     const w = waiting.get(id)!;
-    const limit = limitOf(body.type) ?? (opts.alive ? (deps.silentWithinMs ?? SILENT_WITHIN_MS) : undefined);
+    const limit = limitOf(body.type) ?? (opts.alive && LONG_REQUESTS.includes(body.type) ? (deps.silentWithinMs ?? SILENT_WITHIN_MS) : undefined);
     if (limit !== undefined) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const wait = () => {

@@ -7,6 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import {
   ALIVE_EVERY_MS,
+  LONG_REQUESTS,
   MAX_FRAME_FROM_BROWSER,
   MAX_FRAME_TO_BROWSER,
   RequestIdSchema,
@@ -22,9 +23,6 @@ import type { HostContext } from './host-context';
 
 /** How long no request may run before the host counts as idle (`onIdle`). */
 export const IDLE_MS = 100;
-
-/** The requests that may run as long as the network needs: they get signs of life (ALIVE_EVERY_MS). */
-const LONG = new Set(['clone', 'fetch', 'checkout', 'worktree']);
 
 export class Session {
   private readonly inflight = new Map<string, AbortController>();
@@ -153,7 +151,7 @@ export class Session {
     // a stat and an append, not worth holding a request for; nor is the timer for signs of life.
     queueMicrotask(() => {
       this.ctx.log.info(`${request.id} ${request.type}`);
-      if (!LONG.has(request.type) || !this.inflight.has(request.id)) return;
+      if (!LONG_REQUESTS.includes(request.type) || !this.inflight.has(request.id)) return;
       alive = setInterval(() => {
         if (quiet) this.send({ id: request.id, event: 'alive' });
         quiet = true;

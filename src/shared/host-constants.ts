@@ -23,6 +23,8 @@ export const PROGRESS_EVENTS_PER_SECOND = 10;
  * extension works with companions without it, and only then waits for such work without a limit).
  */
 export const ALIVE_EVERY_MS = 10_000;
+/** The requests that may run as long as the network needs: the ones that get signs of life. */
+export const LONG_REQUESTS: readonly string[] = ['clone', 'fetch', 'checkout', 'worktree'];
 /** `localClones` lists at most this many repositories (and says `truncated`). */
 export const MAX_LOCAL_CLONES = 500;
 

@@ -9,6 +9,7 @@ import * as z from 'zod';
 export {
   ALIVE_EVERY_MS,
   CAPABILITIES,
+  LONG_REQUESTS,
   CLOUD_GIT_HOSTS,
   CLOUD_HOST_SUFFIX,
   CLOUD_SSH_HOSTS,
@@ -407,7 +408,7 @@ export const ProgressEventSchema = z.object({
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 
-/** A sign of life while a long request runs without progress to report (PROTOCOL.md, Liveness). */
+/** A sign of life while a long request runs without progress to report (PROTOCOL.md, Signs of life). */
 export const AliveEventSchema = z.object({ id: RequestIdSchema, event: z.literal('alive') });
 
 export const HostMessageSchema = z.union([ProgressEventSchema, AliveEventSchema, OkResponseSchema, ErrorResponseSchema]);
