@@ -149,15 +149,22 @@ export function seedStore(store: Store, reposRoot: string, opts: { large?: boole
   for (const u of SEED_USERS) users.set(u.alias, store.addUser({ ...u, mail: `${u.alias}@${TENANT_DOMAIN}`, kind: 'aad' }));
   store.addUser({ alias: MSA_ALIAS, displayName: 'Morgan Personal', mail: 'morgan.personal@outlook.test', kind: 'msa' });
   const ids = (aliases: readonly string[]) => aliases.map((a) => users.get(a)!.id);
-  const people: Person[] = [...users.values()].map((u) => ({ name: u.displayName, email: u.mail }));
+  // Whoever pushed to an organization's repositories is its member: its histories are written by
+  // its members only, so "who changed this file" names people the organization can find.
+  const people = (org: Organization): Person[] =>
+    org.memberIds.map((id) => {
+      const u = store.user(id)!;
+      return { name: u.displayName, email: u.mail };
+    });
   const tenantId = stableGuid('tenant', TENANT_DOMAIN);
 
   const fabrikam = store.addOrganization({ name: 'fabrikam', hosting: 'cloud', oauthAllowed: true, tenantId, maxApiVersion: 7.1, memberIds: ids(SEED_USERS.map((u) => u.alias)) });
   const contoso = store.addOrganization({ name: 'contoso', hosting: 'cloud', oauthAllowed: false, tenantId, maxApiVersion: 7.1, memberIds: ids(['ada', 'grace', 'alan', 'barbara']) });
-  const onprem = store.addOrganization({ name: 'DefaultCollection', hosting: 'onprem', oauthAllowed: false, maxApiVersion: 7.0, memberIds: ids(['ada', 'grace', 'alan']) });
+  const onprem = store.addOrganization({ name: 'DefaultCollection', hosting: 'onprem', oauthAllowed: false, maxApiVersion: 7.0, memberIds: ids(['ada', 'grace', 'alan', 'edsger', 'ken']) });
 
   const histories: HistorySpec[] = [];
   const seedOrg = (org: Organization, projects: ProjectSeed[]) => {
+    const authors = people(org);
     projects.forEach((ps, pi) => {
       const project = store.addProject(org, { name: ps.name, description: ps.description, lastUpdateTime: fixedDate(pi) });
       for (const t of ps.teams) store.addTeam(project, { name: t.name, description: `The ${t.name}.`, memberIds: ids(t.members), adminIds: ids(t.members.slice(0, 1)) });
@@ -178,8 +185,8 @@ export function seedStore(store: Store, reposRoot: string, opts: { large?: boole
         repo.gitDir = path.join(reposRoot, org.name.toLowerCase(), `${repo.id}.git`);
         if (rs.history) {
           repo.history = repo.id;
-          const rotate = histories.length % people.length;
-          histories.push({ key: repo.id, kind: rs.history, title: rs.name, mainBranch: repo.initialBranch, people: [...people.slice(rotate), ...people.slice(0, rotate)] });
+          const rotate = histories.length % authors.length;
+          histories.push({ key: repo.id, kind: rs.history, title: rs.name, mainBranch: repo.initialBranch, people: [...authors.slice(rotate), ...authors.slice(0, rotate)] });
         }
       }
     });
@@ -199,7 +206,7 @@ export function seedStore(store: Store, reposRoot: string, opts: { large?: boole
   if (opts.large) {
     const northwind = store.addOrganization({ name: LARGE_ORG.name, hosting: 'cloud', oauthAllowed: true, tenantId, maxApiVersion: 7.1, memberIds: ids(['ada', 'grace']) });
     const template = 'northwind-template';
-    histories.push({ key: template, kind: 'basic', title: 'Northwind service', mainBranch: 'main', people });
+    histories.push({ key: template, kind: 'basic', title: 'Northwind service', mainBranch: 'main', people: people(northwind) });
     for (let p = 1; p <= LARGE_ORG.projects; p++) {
       const project = store.addProject(northwind, { name: `Northwind ${String(p).padStart(3, '0')}`, lastUpdateTime: fixedDate(p) });
       for (let r = 1; r <= LARGE_ORG.reposPerProject; r++) {

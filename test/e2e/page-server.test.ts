@@ -134,6 +134,15 @@ describe('Azure DevOps Server', () => {
     const [reviewers] = await world.waitForText(REVIEWERS, (t) => (t[0] ?? '').includes('no response'));
     expect(reviewers).toContain('1 approved · 1 no response');
     expect(reviewers).toMatch(/Ada Lovelace\s*Required · No response\s*AT\s*Alan Turing\s*Approved/);
+    // And suggest who last changed the pull request's file on the target branch, as in the cloud.
+    // The clone's own history names them; the collection knows them as a member, like anyone who
+    // pushed to it (the seed writes each organization's histories by its members).
+    const changed = (await git(serverClone(), 'diff', '--name-only', 'origin/master...origin/feature/readme-update')).split('\n');
+    expect(changed).toEqual(['README.md']);
+    const lastAuthor = await git(serverClone(), 'log', '-1', '--format=%an', 'origin/master', '--', 'README.md');
+    expect(['Grace Hopper', 'Alan Turing', 'Ada Lovelace']).not.toContain(lastAuthor);
+    const [suggested] = await world.waitForText(REVIEWERS, (t) => /changed README\.md|Nobody else changed/.test(t[0] ?? ''), 30_000);
+    expect(suggested).toMatch(new RegExp(`${lastAuthor}\\s*changed README\\.md [^·]* ago`));
   }, 120_000);
 
   it('does nothing on the server once its access is removed; a page left open says why, and where to allow it again', async () => {

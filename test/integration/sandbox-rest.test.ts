@@ -252,4 +252,16 @@ describe('seed', () => {
     const touchingDocs = await services.git.commits(store.repository(fabrikam, 'Platform')!, { path: '/docs/architecture.md' });
     expect(touchingDocs.length).toBe(2);
   });
+
+  it('writes each organization’s histories by its members, as anyone who pushed there is', async () => {
+    const { store, services } = sandbox;
+    const seeded = [...store.repositories.values()].filter((r) => r.history);
+    expect(new Set(seeded.map((r) => r.orgId)).size).toBe(3);
+    for (const repo of seeded) {
+      const org = store.organizations.get(repo.orgId)!;
+      const authors = new Set((await services.git.git(repo, ['log', '--all', '--format=%ae'])).split('\n').filter(Boolean));
+      const strangers = [...authors].filter((mail) => !store.isMember(org, store.user(mail)?.id ?? ''));
+      expect(strangers, `${org.name}/${repo.name}`).toEqual([]);
+    }
+  });
 });
