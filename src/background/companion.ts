@@ -35,6 +35,8 @@ export class CompanionError extends Error {
     /** `missing`/`outdated`/`failed`, `stopped` (while it worked), `hung` (no answer in time), or the host's own error code such as `DEST_EXISTS`. */
     readonly code: string,
     message: string,
+    /** What happened alone, where `message` goes on to what to do next (a `hung`): for a place that says its own next step. */
+    readonly happened?: string,
   ) {
     super(message);
     this.name = 'CompanionError';
@@ -234,10 +236,8 @@ export function createCompanion(deps: CompanionDeps) {
     const cut = [...waiting].filter(([other, w]) => w.port === p && (other === id || limitOf(w.type) !== undefined));
     for (const [other] of cut) waiting.delete(other);
     const ended = retireIfDone(p);
-    const err = new CompanionError(
-      'hung',
-      `The desktop companion did not answer within ${limit / 1000} seconds${ended ? ', so it was closed, which stops what it was doing' : '. It is left to finish the git work it runs (a clone, a fetch, a checkout), so this may still be done'}. Try again: a new one starts. If it keeps happening, run the companion's "doctor" command.`,
-    );
+    const happened = `The desktop companion did not answer within ${limit / 1000} seconds${ended ? ', so it was closed, which stops what it was doing' : '. It is left to finish the git work it runs (a clone, a fetch, a checkout), so this may still be done'}.`;
+    const err = new CompanionError('hung', `${happened} Try again: a new one starts. If it keeps happening, run the companion's "doctor" command.`, happened);
     for (const [, w] of cut) w.reject(err);
   }
 

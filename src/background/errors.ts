@@ -34,7 +34,7 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
   if (e instanceof CompanionError) {
-    if (e.code !== 'AUTH_FAILED') return { code: `companion.${e.code}`, message: e.message };
+    if (e.code !== 'AUTH_FAILED') return { code: `companion.${e.code}`, message: e.message, ...(e.happened ? { happened: e.happened } : {}) };
     // git refused the credential. Without a profile git signed in with the credential helper's
     // account, and a token of our own is the way past it; a profile's token is updated, and its
     // Microsoft sign-in signed in again, in its editor.

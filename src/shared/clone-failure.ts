@@ -38,8 +38,8 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   }
   if (code === 'hung') {
     // The background's sentence says how long it waited and whether the companion was ended; its
-    // own "Try again" is for the places that show the sentence alone.
-    return { cause: error.message.split(' Try again')[0]!, next: 'Try again: a new one starts. If it keeps happening, run the companion’s "doctor" command.', action: 'retry' };
+    // message goes on to a "Try again" for the places that show it alone, which `next` says here.
+    return { cause: error.happened ?? error.message, next: 'Try again: a new one starts. If it keeps happening, run the companion’s "doctor" command.', action: 'retry' };
   }
   if (code === 'missing' || code === 'outdated' || code === 'failed') {
     return { cause: error.message, next: code === 'outdated' ? 'Update the companion, then try again.' : 'Set up the companion, then try again.', action: 'companion' };

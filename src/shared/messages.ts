@@ -50,6 +50,8 @@ export interface ReplyError {
   code: string;
   /** For a person: what happened and what to do next. */
   message: string;
+  /** What happened alone, where a place gives its own next step (a clone's failure): set where `message` goes on past it. */
+  happened?: string;
   /** A page that helps: the tokens page, the organization policy page. */
   helpUrl?: string;
   /** The profile whose token was refused: Options opens its editor, where the token is replaced. */

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ANSWER_WITHIN_MS, CompanionError, createCompanion, type NativePort } from '../../src/background/companion';
+import { toReplyError } from '../../src/background/errors';
+import { explainCloneFailure } from '../../src/shared/clone-failure';
 import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 
 /** A host that says hello properly and answers everything else with the frame `answer` makes. */
@@ -110,6 +112,16 @@ describe('a companion that does not answer', () => {
     await expect(companion.request({ type: 'status', path: '/r/r' })).rejects.toMatchObject({ code: 'hung' });
     expect(host.ports).toHaveLength(2);
     expect(host.ports[1]!.sent).toEqual(['hello', 'status']);
+  });
+
+  it('is said by a failed clone or checkout as its own cause, with its one Try again, however the message goes on', async () => {
+    const host = silentHost();
+    const companion = createCompanion({ connect: host.connect, lastError: () => undefined, extensionVersion: '1.0.0', answerWithinMs: limits });
+    const error = toReplyError(await companion.request({ type: 'configure' }).catch((e: unknown) => e));
+    expect(error.code).toBe('companion.hung');
+    const help = explainCloneFailure(error, { profile: true, task: 'checkout' });
+    expect(help.cause).toBe('The desktop companion did not answer within 0.05 seconds, so it was closed, which stops what it was doing.');
+    expect(`${help.cause} ${help.next}`.match(/try again/gi)).toHaveLength(1);
   });
 });
 

@@ -38,6 +38,7 @@ describe('without the companion', () => {
     const error = {
       code: 'companion.hung',
       message: 'The desktop companion did not answer within 30 seconds, so it was closed, which stops what it was doing. Try again: a new one starts. If it keeps happening, run the companion\'s "doctor" command.',
+      happened: 'The desktop companion did not answer within 30 seconds, so it was closed, which stops what it was doing.',
     };
     for (const task of ['clone', 'checkout'] as const) {
       const help = explainCloneFailure(error, { profile: true, task });
