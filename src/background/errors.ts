@@ -18,6 +18,16 @@ export class NoHostAccessError extends Error {
   }
 }
 
+/**
+ * Why a request to `url` failed: NoHostAccessError when the browser no longer lets the extension
+ * reach that site (`hostAccess` says so), else `e` as it was. Asked only after a failure: the
+ * browser's own error says nothing about access.
+ */
+export async function unlessHostAccessTaken(e: unknown, url: string | undefined, hostAccess: ((origin: string) => Promise<boolean>) | undefined): Promise<unknown> {
+  const origin = url ? new URL(url).origin : undefined;
+  return origin && hostAccess && !(await hostAccess(origin)) ? new NoHostAccessError(new URL(origin).host) : e;
+}
+
 /** Turns anything a handler threw into words for a person, with a page that helps where one exists. */
 export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   // No credential to send at all (a sign-in removed, its refresh refused), or no access to the server: say that, not a refusal or a network failure.

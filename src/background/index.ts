@@ -11,7 +11,7 @@ import { secretStore } from './secret-store';
 import { workerStore } from './worker-store';
 import { oauthConfig } from './settings';
 import { optionsUrl } from '../shared/ui/open';
-import { NoHostAccessError } from './errors';
+import { unlessHostAccessTaken } from './errors';
 
 /** The injected features' own code, loaded on first use (src/content/lazy.ts); vite.config.ts builds it. */
 const FEATURES_SCRIPT = 'src/content/panels.js';
@@ -48,8 +48,7 @@ const gateway = createGateway({
   // A server whose site access the person took back answers nothing: say so instead of a network failure.
   fetch: (input, init) =>
     fetch(input, init).catch(async (e: unknown) => {
-      const origin = new URL(input instanceof Request ? input.url : String(input)).origin;
-      throw (await hostAccess(origin)) ? e : new NoHostAccessError(new URL(origin).host);
+      throw await unlessHostAccessTaken(e, input instanceof Request ? input.url : String(input), hostAccess);
     }),
   now: Date.now,
   newId: () => crypto.randomUUID(),

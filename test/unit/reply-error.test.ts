@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompanionError } from '../../src/background/companion';
 import { SignedOutError } from '../../src/background/connections';
-import { NoHostAccessError, toReplyError } from '../../src/background/errors';
+import { NoHostAccessError, toReplyError, unlessHostAccessTaken } from '../../src/background/errors';
 import { AdoError } from '../../src/shared/ado/errors';
 import { nextStepFor } from '../../src/shared/next-step';
 import { Profile } from '../../src/shared/profile';
@@ -43,6 +43,20 @@ describe('toReplyError', () => {
       profileId: 's1',
     });
     expect(button(reply)).toBe('Allow access');
+  });
+
+  it('takes a failed request to a server whose access was taken back for that, and any other failure as it was', async () => {
+    const asked: string[] = [];
+    const hostAccess = async (origin: string) => (asked.push(origin), origin !== 'https://tfs.fabrikam.test');
+    const failed = new TypeError('Failed to fetch');
+    const taken = await unlessHostAccessTaken(failed, 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/projects', hostAccess);
+    expect(taken).toBeInstanceOf(NoHostAccessError);
+    expect((taken as Error).message).toContain('reach tfs.fabrikam.test:');
+    expect(await unlessHostAccessTaken(failed, 'https://dev.azure.com/fabrikam/_apis/projects', hostAccess)).toBe(failed);
+    expect(asked).toEqual(['https://tfs.fabrikam.test', 'https://dev.azure.com']);
+    // Nothing to ask about, or no one to ask: the failure stands.
+    expect(await unlessHostAccessTaken(failed, undefined, hostAccess)).toBe(failed);
+    expect(await unlessHostAccessTaken(failed, 'https://tfs.fabrikam.test/tfs', undefined)).toBe(failed);
   });
 
   it("offers nothing in Options for Azure DevOps' own \"you may not\" (a branch permission in a success answer)", () => {

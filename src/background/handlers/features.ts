@@ -1,6 +1,6 @@
 import type { FeatureId, FeatureInfo, FeatureSettings, MissingAnchor } from '../../shared/messages';
 import { FEATURE_SWITCHES, MISSING_ANCHORS } from '../../shared/storage-keys';
-import { NoHostAccessError } from '../errors';
+import { unlessHostAccessTaken } from '../errors';
 import type { KeyValue } from '../profile-store';
 import { requestProfile, type GatewayDeps, type Handlers } from './types';
 
@@ -76,8 +76,7 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
       if (!ctx.tab || !deps.injectFeatures) throw new Error("The extension's features can load only into an Azure DevOps page. Reload the page and try again.");
       await deps.injectFeatures(ctx.tab.tabId, ctx.tab.frameId).catch(async (e: unknown) => {
         // A page still open on a server whose access was taken back: the browser refuses, in its own words.
-        const origin = ctx.senderUrl ? new URL(ctx.senderUrl).origin : undefined;
-        throw origin && deps.hostAccess && !(await deps.hostAccess(origin)) ? new NoHostAccessError(new URL(origin).host) : e;
+        throw await unlessHostAccessTaken(e, ctx.senderUrl, deps.hostAccess);
       });
       return { loaded: true };
     },
