@@ -3,6 +3,7 @@ import type { CompanionStatus, PullRequestSummary } from '../shared/messages';
 import { nextStepFor } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
+import { focusAfter } from './focus-after';
 import { CompanionNote, FixButton } from './fix-button';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
@@ -14,11 +15,7 @@ import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 export function PullRequestsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
   const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
-  // Try again goes away with its note: the tab keeps the focus meanwhile, one Tab from the lists.
-  const retry = () => {
-    askAgain();
-    document.getElementById('tab-prs')?.focus();
-  };
+  const retry = focusAfter(askAgain, 'tab-prs');
 
   if (error) {
     return (

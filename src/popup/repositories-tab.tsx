@@ -3,6 +3,7 @@ import type { LocalClone } from '../shared/host-protocol';
 import type { CompanionStatus, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote } from '../shared/ui/error-note';
+import { focusAfter } from './focus-after';
 import { FixButton } from './fix-button';
 import { Highlighted } from '../shared/ui/highlighted';
 import { ProjectAvatar } from '../shared/ui/project-avatar';
@@ -184,11 +185,9 @@ export function RepositoriesTab(props: {
         organizations: shownLists.length,
       };
   const refreshError = shownOrgs.find((o) => o.repos.refreshError)?.repos.refreshError;
-  const retry = () => {
+  const retry = focusAfter(() => {
     for (const o of shownOrgs) if (o.repos.error || o.repos.refreshError) o.repos.refresh();
-    // Try again goes away with its problem: the search field, the tab's home, keeps the focus meanwhile.
-    document.getElementById('repo-search')?.focus();
-  };
+  }, 'repo-search');
   return (
     <div class="repos-tab" data-snapshot={fromSnapshot ? '' : undefined}>
       <div class={many ? 'search-row' : undefined}>

@@ -5,6 +5,7 @@ import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWo
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
+import { focusAfter } from './focus-after';
 import { CompanionNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
@@ -21,11 +22,7 @@ import { useAnswer } from './use-answer';
 export function WorkItemsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
   const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'workItems.mine', profileId: profile.id }), [profile.id]);
-  // Try again goes away with its note: the tab keeps the focus meanwhile, one Tab from the list.
-  const retry = () => {
-    askAgain();
-    document.getElementById('tab-work')?.focus();
-  };
+  const retry = focusAfter(askAgain, 'tab-work');
   const [open, setOpen] = useState<number>();
 
   if (error) {
