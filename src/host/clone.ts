@@ -13,8 +13,7 @@ import { findRoot } from './config';
 import { folderSegments, journalOf, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
-import { signInFailure } from './credential-helper';
-import { classifyGitFailure } from './git-failure';
+import { gitFailed } from './git-failure';
 import { ProgressParser, ProgressThrottle } from './git-progress';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
@@ -72,13 +71,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
         ctx.log.info(`${scope.id} clone cancelled; removed ${prepared.path}`);
         throw new HostError('CANCELLED', 'The clone was cancelled; its folder was removed.');
       }
-      // Masked before it is cut: a token cut in two is no longer seen as one.
-      const said = ctx.redactor.redact(result.stderr);
-      const classified = classifyGitFailure(said);
-      // Without a token, git signs in with the user's credential helper, if there is one.
-      const failure = !request.auth && remote.transport === 'https' ? await signInFailure(classified, remote.url, ctx.env) : classified;
-      ctx.log.warn(`${scope.id} clone failed (${failure.code}): ${said.slice(-2000)}`);
-      throw new HostError(failure.code, failure.message);
+      throw await gitFailed('clone', result.stderr, ctx, scope, { remote, auth: request.auth });
     }
     // Complete: from here nothing of it may be undone, not even after a crash.
     lock.finish();

@@ -1,5 +1,10 @@
 /** Reads why git failed from its stderr, as an error code and one plain sentence. */
-import type { ErrorCode } from '../shared/host-protocol';
+import type { ErrorCode, GitAuth } from '../shared/host-protocol';
+import { signInFailure } from './credential-helper';
+import type { CheckedGitUrl } from './git-url';
+import { HostError } from './host-error';
+import type { HostContext, RequestScope } from './host-context';
+import type { ConfigEntry } from './repo-config';
 
 const RULES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
   [/Remote branch .* not found|couldn't find remote ref/i, 'BRANCH_NOT_FOUND', 'The branch does not exist in the remote repository.'],
@@ -24,6 +29,26 @@ export function classifyGitFailure(stderr: string): { code: ErrorCode; message: 
     if (pattern.test(stderr)) return { code, message: gitSays ? `${sentence} (git: ${gitSays})` : sentence };
   }
   return { code: 'GIT_FAILED', message: gitSays ? `git failed: ${gitSays}` : 'git failed without saying why.' };
+}
+
+/**
+ * The error a clone or fetch of `remote` ends with when git failed, logged with git's own words.
+ * Without a token git signed in with the user's credential helper, if there is one: `entries` is
+ * the configuration it used (read outside any repository when absent, as for a clone).
+ */
+export async function gitFailed(
+  what: 'clone' | 'fetch',
+  stderr: string,
+  ctx: HostContext,
+  scope: RequestScope,
+  git: { remote: CheckedGitUrl; auth: GitAuth | undefined; entries?: readonly ConfigEntry[] },
+): Promise<HostError> {
+  // Masked before it is cut: a token cut in two is no longer seen as one.
+  const said = ctx.redactor.redact(stderr);
+  const classified = classifyGitFailure(said);
+  const failure = !git.auth && git.remote.transport === 'https' ? await signInFailure(classified, git.remote.url, ctx.env, git.entries) : classified;
+  ctx.log.warn(`${scope.id} ${what} failed (${failure.code}): ${said.slice(-2000)}`);
+  return new HostError(failure.code, failure.message);
 }
 
 function lastFatalLine(stderr: string): string | undefined {

@@ -1,7 +1,6 @@
 /** `addRemote` and `fetch` on a known clone (forks: add the fork or upstream, then fetch it). */
 import type { AddRemoteRequest, FetchRequest, GitAuth } from '../shared/host-protocol';
-import { signInFailure } from './credential-helper';
-import { classifyGitFailure } from './git-failure';
+import { gitFailed } from './git-failure';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
 import { checkGitUrl, checkTokenDestination } from './git-url';
@@ -84,13 +83,5 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
     scope,
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');
-  if (result.code !== 0) {
-    // Masked before it is cut: a token cut in two is no longer seen as one.
-    const said = ctx.redactor.redact(result.stderr);
-    const classified = classifyGitFailure(said);
-    // Without a token, git signs in with the user's credential helper, if there is one.
-    const failure = !auth && checked.transport === 'https' ? await signInFailure(classified, checked.url, ctx.env, entries) : classified;
-    ctx.log.warn(`${scope.id} fetch failed (${failure.code}): ${said.slice(-2000)}`);
-    throw new HostError(failure.code, failure.message);
-  }
+  if (result.code !== 0) throw await gitFailed('fetch', result.stderr, ctx, scope, { remote: checked, auth, entries });
 }
