@@ -36,8 +36,13 @@ export function relayFetch(send: (m: PageFetchRequest) => Promise<unknown>): typ
   }) as typeof fetch;
 }
 
-/** When a page's session last answered, per tab and organization: a write soon after is not checked first. */
-const sessionAnswered = new Map<string, number>();
+/**
+ * When a page's session last answered, per tab and organization: a write soon after is not checked
+ * first. An answer older than SESSION_FRESH_MS spares no check, so it is dropped as the next one is
+ * kept: the map holds only the tabs whose sessions answered moments ago.
+ */
+const answered = new Map<string, number>();
+export const sessionAnswered: ReadonlyMap<string, number> = answered;
 export const SESSION_FRESH_MS = 10_000;
 
 /**
@@ -50,13 +55,17 @@ export const SESSION_FRESH_MS = 10_000;
 export function sessionChecked(send: typeof fetch, key: string, org: string, now: () => number): typeof fetch {
   return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const method = (init.method ?? 'GET').toUpperCase();
-    const answeredAt = sessionAnswered.get(key);
+    const answeredAt = answered.get(key);
     if (method !== 'GET' && method !== 'HEAD' && !(answeredAt !== undefined && now() - answeredAt < SESSION_FRESH_MS)) {
       const probe = await send(`${org}/_apis/connectionData`, { method: 'GET', headers: { Accept: 'application/json' }, signal: init.signal });
       if (notSignedIn(probe)) return probe;
     }
     const res = await send(input, init);
-    if (res.status === 200 && /json/i.test(res.headers.get('content-type') ?? '')) sessionAnswered.set(key, now());
+    if (res.status === 200 && /json/i.test(res.headers.get('content-type') ?? '')) {
+      const at = now();
+      for (const [k, then] of answered) if (at - then >= SESSION_FRESH_MS) answered.delete(k);
+      answered.set(key, at);
+    }
     return res;
   }) as typeof fetch;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relayFetch, SESSION_FRESH_MS, sessionChecked } from '../../src/background/page-session';
+import { relayFetch, SESSION_FRESH_MS, sessionAnswered, sessionChecked } from '../../src/background/page-session';
 import { answerPageFetches, pageFetch } from '../../src/content/page-fetch';
 import { PAGE_SESSION } from '../../src/shared/ado/auth-header';
 import { AdoError, createAdoClient } from '../../src/shared/ado/client';
@@ -146,6 +146,22 @@ describe('a write through a page’s session', () => {
     const { client, sent } = checkedClient([() => new Response('', { status: 500 }), () => json({ ...repo, id: 'f1' })]);
     expect((await client.createFork(fork)).id).toBe('f1');
     expect(paths(sent)).toEqual(['GET /northwind/_apis/connectionData', 'POST /northwind/p1/_apis/git/repositories']);
+  });
+});
+
+describe('the sessions remembered as having answered', () => {
+  it('drop one whose answer is too old to spare a check, so closed tabs do not pile up', async () => {
+    const clock = { now: 5_000_000 };
+    const read = (key: string) => sessionChecked(async () => json({ instanceId: 'i' }), key, ORG, () => clock.now)(`${ORG}/_apis/projects`);
+    await read(`closed|${ORG}`);
+    clock.now += SESSION_FRESH_MS - 1;
+    await read(`other|${ORG}`);
+    // Still fresh: it would still spare a write its check.
+    expect(sessionAnswered.has(`closed|${ORG}`)).toBe(true);
+    clock.now += 1;
+    await read(`open|${ORG}`);
+    expect(sessionAnswered.has(`closed|${ORG}`)).toBe(false);
+    expect([...sessionAnswered.keys()]).toEqual(expect.arrayContaining([`other|${ORG}`, `open|${ORG}`]));
   });
 });
 
