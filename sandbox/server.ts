@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finished } from 'node:stream/promises';
 import { checkApiVersion, requestedApiVersion } from './api-version';
 import { authenticate, authorize, challengeHeaders } from './auth';
 import { RequestContext } from './context';
@@ -75,6 +76,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ServerOpt
   if (!isAdmin) {
     fault = services.faults.take(method, host.hostname, url.pathname);
     if (fault) {
+      // A server answers once the request has arrived: a fault answered mid-upload is a different
+      // failure (the client's write may break) from the one the test asked for.
+      if (!(await drained(req))) return;
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault!.latencyMs));
       if (fault.drop) {
         req.socket.destroy();
@@ -247,6 +251,16 @@ function gitRefusal(ctx: RequestContext, err: AzdoError): void {
   const headers: Record<string, string | string[]> = { 'content-type': 'text/plain; charset=utf-8' };
   if (err.status === 401) headers['www-authenticate'] = [`Basic realm="https://${ctx.host.hostname}/"`, 'TFS-Federated'];
   ctx.send(err.status, `${err.message}\n`, headers);
+}
+
+/** Reads and discards the request body; false when the client went away first. */
+async function drained(req: IncomingMessage): Promise<boolean> {
+  try {
+    await finished(req.resume());
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function faultError(f: Fault): AzdoError {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
@@ -52,6 +54,22 @@ describe('faults on demand', () => {
     const refused = await sandbox.fetch(PROJECTS, { headers: auth });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { message: string }).message).toMatch(/^Access Denied/);
+  });
+
+  it('answers a fault once the request body has arrived, as a server does', async () => {
+    await addFault({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql' }, status: 503, times: 1 });
+    const socket = connect({ host: '127.0.0.1', port: sandbox.port, servername: 'dev.azure.com', ca: sandbox.caPem });
+    await once(socket, 'secureConnect');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    const half = 'x'.repeat(64 * 1024);
+    const head = `POST /fabrikam/_apis/wit/wiql?api-version=7.1 HTTP/1.1\r\nhost: dev.azure.com\r\nauthorization: ${auth.authorization}\r\ncontent-type: application/json\r\ncontent-length: ${2 * half.length}\r\nconnection: close\r\n\r\n`;
+    socket.write(head + half);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answer).toBe('');
+    socket.end(half);
+    await once(socket, 'end');
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
   });
 
   it('drops the connection', async () => {
