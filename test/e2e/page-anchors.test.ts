@@ -14,6 +14,7 @@ import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-he
 const CLONE = '.adoc-clone-to-desktop';
 const FORKS = '.adoc-forks-as-remotes';
 const CHECKOUT = '.adoc-pull-request-checkout';
+const REVIEWERS = '.adoc-pull-request-reviewers';
 const DOCK = '.adoc-dock';
 const FILES = '/fabrikam/_git/Platform';
 const BAR = '.bolt-header-commandbar.repos-files-header-commandbar';
@@ -204,5 +205,31 @@ describe('empty repository and Branches pages', () => {
     await new Promise((r) => setTimeout(r, 5500));
     expect(await page.$(FORKS)).toBeNull();
     expect(await page.$(DOCK)).toBeNull();
+  });
+});
+
+describe('pull request page in a narrow window', () => {
+  it('keeps our controls in view at 512 px, and the Overview columns within the page', async () => {
+    await page.setViewport({ width: 512, height: 800 });
+    for (const tab of ['overview', 'files']) {
+      await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/1?_a=${tab}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector(`.repos-pr-header > ${CHECKOUT}`, { timeout: 10_000 });
+      if (tab === 'overview') await world.waitForText(REVIEWERS, (t) => /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
+      else await page.waitForSelector(`.repos-pr-header > ${REVIEWERS}`, { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      const main = await page.$eval('.region-content', (m) => ({ left: m.getBoundingClientRect().left, right: m.getBoundingClientRect().left + m.clientWidth, overflow: m.scrollWidth - m.clientWidth }));
+      expect(main.overflow, tab).toBe(0);
+      const controls = await world.run<{ name: string; left: number; right: number }[]>(
+        `() => [...document.querySelectorAll('[data-adoc]')].flatMap((h) => [...chrome.dom.openOrClosedShadowRoot(h).querySelectorAll('button, input')].filter((b) => b.getClientRects().length).map((b) => { const r = b.getBoundingClientRect(); return { name: b.getAttribute('aria-label') || b.innerText.trim() || b.placeholder, left: r.left, right: r.right }; }))`,
+      );
+      expect(controls.length, tab).toBeGreaterThanOrEqual(tab === 'overview' ? 3 : 2);
+      for (const c of controls) {
+        expect(c.left, `${tab}: ${c.name}`).toBeGreaterThanOrEqual(main.left);
+        expect(c.right, `${tab}: ${c.name}`).toBeLessThanOrEqual(main.right);
+      }
+      expect(await page.$(DOCK)).toBeNull();
+      await screenshot(page, `pull-request-512-${tab}-light`);
+    }
+    await page.setViewport({ width: 1280, height: 800 });
   });
 });
