@@ -29,6 +29,8 @@ const unavailable = () => new Response('', { status: 503 });
 const login = () => new Response(null, { status: 302, headers: { location: 'https://login.microsoftonline.com/common/oauth2/authorize?client_id=x' } });
 const signin = () => new Response(null, { status: 302, headers: { location: '/_signin?realm=dev.azure.com' } });
 const elsewhere = () => new Response(null, { status: 301, headers: { location: 'https://other.example/fabrikam' } });
+const anonymous = () => adoError(401, 'TF400813: Resource not available for anonymous access. Client authentication required.', 'UnauthorizedRequestException');
+const nobody = () => adoError(401, "TF400813: The user '' is not authorized to access this resource.", 'UnauthorizedRequestException');
 const opaque = () => ({ type: 'opaqueredirect', status: 0, headers: new Headers(), text: async () => '' }) as unknown as Response;
 
 /** A client on a clock that moves only as it sleeps, recording each wait. */
@@ -292,6 +294,18 @@ describe('sign-in pages and credentials', () => {
     const e = await failure(client.createPullRequest({ project: 'P', repositoryId: 'r1' }, newPr));
     expect(e.kind).toBe('forbidden');
     expect(e.userMessage).toMatch(/^This token lacks the scope Code \(Read & write\) needed to create the pull request\./);
+  });
+
+  it('reads TF400813 for an anonymous caller as a credential not accepted: a PAT rejected, a sign-in refreshed', async () => {
+    const e = await failure(setup([anonymous]).client.createPullRequest({ project: 'P', repositoryId: 'r1' }, newPr));
+    expect(e.kind).toBe('unauthorized');
+    expect(e.userMessage).toMatch(/^Your personal access token was rejected/);
+
+    const onUnauthorized = vi.fn(async () => true);
+    const { client, sent } = setup([nobody, () => json({ count: 1, value: [repo] })], { auth: async () => ({ scheme: 'Bearer', value: 'eyJ0' }), onUnauthorized });
+    expect(await client.repositories()).toHaveLength(1);
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    expect(sent).toHaveLength(2);
   });
 
   it('names the scope Azure DevOps names in a 403', async () => {

@@ -57,7 +57,9 @@ export function redact(text: string, secrets: string[]): string {
 }
 
 function kindForStatus(status: number, adoMessage: string, typeKey: string, scheme: CallContext['authScheme']): AdoErrorKind {
-  const tf400813 = /TF400813/.test(adoMessage);
+  // TF400813 for no one ("…anonymous access", "The user ''") is a credential not accepted at all,
+  // e.g. a mistyped PAT or an expired sign-in: not a scope, not the OAuth policy.
+  const tf400813 = /TF400813/.test(adoMessage) && !/TF400813: (Resource not available for anonymous|The user '' )/.test(adoMessage);
   const bearer = scheme === 'Bearer';
   // A page's session that is not accepted (anonymous, TF400813 included) is signed out, never a scope.
   if (status === 401) return tf400813 && scheme !== 'Session' ? (bearer ? 'oauthDisabled' : 'forbidden') : 'unauthorized';
