@@ -15,10 +15,15 @@ import type { Organization } from './store';
  * - Browser session: the `UserAuthentication` cookie from `/_sandbox/signin`.
  */
 
+/**
+ * `unknown`: a credential the service does not recognise (no such PAT, a forged or expired bearer
+ * token). REST answers it as it answers no credential at all (server.ts); a PAT it recognises but
+ * refuses (expired, revoked) gets its own 401.
+ */
 export type Credential =
   | { kind: 'none' }
   | { kind: 'ok'; principal: Principal }
-  | { kind: 'invalid'; error: AzdoError };
+  | { kind: 'invalid'; error: AzdoError; unknown?: boolean };
 
 export function authenticate(req: IncomingMessage, services: Services): Credential {
   const header = req.headers.authorization;
@@ -42,23 +47,30 @@ function fromPat(encoded: string, services: Services): Credential {
   const colon = decoded.indexOf(':');
   const token = colon < 0 ? '' : decoded.slice(colon + 1);
   const pat = token ? services.store.patByToken(token) : undefined;
-  if (!pat) return invalid('Access Denied: The Personal Access Token used is not valid.');
-  if (pat.revoked) return invalid('Access Denied: The Personal Access Token used has been revoked.');
-  if (Date.parse(pat.validTo) <= Date.now()) return invalid('Access Denied: The Personal Access Token used has expired.');
-  const user = services.store.user(pat.userId);
-  if (!user) return invalid('Access Denied: The Personal Access Token used is not valid.');
+  const user = pat && services.store.user(pat.userId);
+  if (!pat || !user) return { kind: 'invalid', error: azdoErrors.unauthorized('Access Denied: The Personal Access Token used is not valid.', challengeHeaders()), unknown: true };
+  if (pat.revoked) return refused('Access Denied: The Personal Access Token used has been revoked.');
+  if (Date.parse(pat.validTo) <= Date.now()) return refused('Access Denied: The Personal Access Token used has expired.');
   return { kind: 'ok', principal: { user, via: 'pat', pat } };
 }
 
-function invalid(message: string): Credential {
-  return { kind: 'invalid', error: azdoErrors.unauthorized(message, challengeHeaders()) };
+/**
+ * A PAT the service knows but refuses: 401 with an AccessCheckException, as seen for an expired
+ * one (microsoft/azure-pipelines-tasks#18732, SSWConsulting/SSW.People.Profiles#782,
+ * DonJayamanne/gitHistoryVSCode#627); the revoked one's message is the sandbox's.
+ */
+function refused(message: string): Credential {
+  const security = 'Microsoft.VisualStudio.Services.Security';
+  const web = 'Microsoft.VisualStudio.Services.WebApi';
+  const customProperties = { Descriptor: null, IdentityDisplayName: null, Token: null, RequestedPermissions: 0, NamespaceId: '00000000-0000-0000-0000-000000000000' };
+  return { kind: 'invalid', error: new AzdoError(401, message, 'AccessCheckException', `${security}.AccessCheckException, ${web}`, challengeHeaders(), customProperties) };
 }
 
 function fromBearer(token: string, services: Services): Credential {
   const grant = services.entra.tokens.accessToken(token);
   const user = grant && grant !== 'expired' ? services.store.user(grant.userId) : undefined;
   if (!grant || grant === 'expired' || !user) {
-    return { kind: 'invalid', error: azdoErrors.unauthorized(`VS30063: You are not authorized to access https://${CLOUD_HOST}.`, challengeHeaders()) };
+    return { kind: 'invalid', error: azdoErrors.unauthorized(`VS30063: You are not authorized to access https://${CLOUD_HOST}.`, challengeHeaders()), unknown: true };
   }
   return { kind: 'ok', principal: { user, via: 'bearer', clientId: grant.clientId } };
 }

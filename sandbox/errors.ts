@@ -12,6 +12,8 @@ export class AzdoError extends Error {
     readonly typeKey: string,
     readonly typeName: string,
     readonly headers: Record<string, string | string[]> = {},
+    /** Some exceptions carry them, right after `$id` (AccessCheckException). */
+    readonly customProperties?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -19,6 +21,7 @@ export class AzdoError extends Error {
   body(): Record<string, unknown> {
     return {
       $id: '1',
+      ...(this.customProperties ? { customProperties: this.customProperties } : {}),
       innerException: null,
       message: this.message,
       typeName: this.typeName,

@@ -211,13 +211,18 @@ function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: str
     ctx.redirect(`/_sandbox/signin?returnUrl=${encodeURIComponent(ctx.url.pathname + ctx.url.search)}`);
     return false;
   }
-  if (cred.kind === 'invalid') {
+  if (cred.kind === 'invalid' && !cred.unknown) {
     ctx.error(cred.error);
     return false;
   }
-  // Anonymous API call: the real service answers 203 with its sign-in page, or a plain 401
-  // when the client asked not to be redirected.
-  if (String(ctx.req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() === 'suppress') {
+  // Anonymous, or a credential the service does not recognise, which it answers the same way
+  // (MicrosoftDocs/vsts-rest-api-specs#97: a mis-encoded PAT gets the sign-in page;
+  // microsoft/azure-pipelines-agent#1500: a PAT not accepted gets the anonymous TF400813): 203 with
+  // its sign-in page, or a plain 401 when the client asked not to be redirected; a PATCH gets
+  // 401 for no one (microsoft/azure-devops-auth-samples#52: "different from a POST and GET").
+  if (ctx.method === 'PATCH') {
+    ctx.error(azdoErrors.userNotAuthorized('', challengeHeaders(ctx.org)));
+  } else if (String(ctx.req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() === 'suppress') {
     ctx.error(azdoErrors.unauthorized('TF400813: Resource not available for anonymous access. Client authentication required.', challengeHeaders(ctx.org)));
   } else {
     ctx.html(signInRequiredPage(), 203, { 'x-tfs-fedauthredirect': `https://${CLOUD_HOST}/_sandbox/signin` });

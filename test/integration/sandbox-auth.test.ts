@@ -48,13 +48,41 @@ describe('personal access tokens', () => {
     expect(res.status).toBe(200);
   });
 
-  it('answers 401 for an unknown, an expired and a revoked PAT', async () => {
-    const bad = await call(PROJECTS, { authorization: patAuthorization('not-a-real-token') });
-    expect(bad.status).toBe(401);
-    expect(azdoError(bad.text).typeKey).toBe('UnauthorizedRequestException');
-    expect((await call(PROJECTS, pat('ada-expired'))).text).toContain('has expired');
-    expect((await call(PROJECTS, pat('ada-revoked'))).text).toContain('has been revoked');
-    expect((await call(PROJECTS, pat('ada-expired'))).status).toBe(401);
+  it('answers a PAT it does not know as it answers no credential: sign-in page, anonymous TF400813, 401 for no one to a PATCH', async () => {
+    const unknown = { authorization: patAuthorization('not-a-real-token') };
+    const page = await call(PROJECTS, unknown);
+    expect(page.status).toBe(203);
+    expect(page.text).toContain('Sign In');
+    const suppressed = await call(PROJECTS, { ...unknown, 'X-TFS-FedAuthRedirect': 'Suppress' });
+    expect(suppressed.status).toBe(401);
+    expect(azdoError(suppressed.text).message).toBe('TF400813: Resource not available for anonymous access. Client authentication required.');
+    for (const headers of [unknown, {}]) {
+      const patch = await sandbox.fetch('https://dev.azure.com/fabrikam/_apis/wit/workitems/1?api-version=7.1', {
+        method: 'PATCH',
+        headers: { ...headers, 'content-type': 'application/json-patch+json' },
+        body: '[]',
+      });
+      expect(patch.status).toBe(401);
+      expect(azdoError(await patch.text())).toMatchObject({ message: "TF400813: The user '' is not authorized to access this resource.", typeKey: 'UnauthorizedRequestException' });
+    }
+  });
+
+  it('answers 401 AccessCheckException for an expired and a revoked PAT', async () => {
+    for (const [name, says] of [
+      ['ada-expired', 'has expired'],
+      ['ada-revoked', 'has been revoked'],
+    ] as const) {
+      const res = await call(PROJECTS, pat(name));
+      expect(res.status).toBe(401);
+      const body = JSON.parse(res.text);
+      expect(Object.keys(body)).toEqual(['$id', 'customProperties', 'innerException', 'message', 'typeName', 'typeKey', 'errorCode', 'eventId']);
+      expect(body).toMatchObject({
+        message: `Access Denied: The Personal Access Token used ${says}.`,
+        typeKey: 'AccessCheckException',
+        typeName: 'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
+        customProperties: { Descriptor: null, RequestedPermissions: 0, NamespaceId: '00000000-0000-0000-0000-000000000000' },
+      });
+    }
   });
 
   it('answers 403 when the PAT lacks the scope', async () => {
@@ -142,7 +170,9 @@ describe('OAuth bearer tokens', () => {
   it('are refused on-prem and when forged', async () => {
     const onprem = 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/projects?api-version=7.0';
     expect((await call(onprem, { authorization: `Bearer ${accessToken}` })).status).toBe(401);
-    expect((await call(PROJECTS, { authorization: `Bearer ${accessToken.slice(0, -2)}xx` })).status).toBe(401);
+    const forged = { authorization: `Bearer ${accessToken.slice(0, -2)}xx` };
+    expect((await call(PROJECTS, forged)).status).toBe(203);
+    expect((await call(PROJECTS, { ...forged, 'X-TFS-FedAuthRedirect': 'Suppress' })).status).toBe(401);
   });
 });
 
