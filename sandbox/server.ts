@@ -76,10 +76,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ServerOpt
   if (!isAdmin) {
     fault = services.faults.take(method, host.hostname, url.pathname);
     if (fault) {
-      // A server answers once the request has arrived: a fault answered mid-upload is a different
-      // failure (the client's write may break) from the one the test asked for.
-      if (!(await drained(req))) return;
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault!.latencyMs));
+      // A server answers once the request has arrived: a fault answered mid-upload is a different
+      // failure (the client's write may break) from the one the test asked for. (A latency alone
+      // leaves the body to the route.)
+      if ((fault.drop || fault.status) && !(await drained(req))) return;
       if (fault.drop) {
         req.socket.destroy();
         return;

@@ -87,6 +87,16 @@ describe('faults on demand', () => {
     const quick = Date.now();
     await sandbox.fetch(PROJECTS, { headers: auth });
     expect(Date.now() - quick).toBeLessThan(390);
+    // The request then goes on to its route, body and all.
+    await addFault({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql' }, latencyMs: 100, times: 1 });
+    const wiql = await sandbox.fetch('https://dev.azure.com/fabrikam/Platform/_apis/wit/wiql?api-version=7.1', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'SELECT [System.Id] FROM WorkItems' }),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(wiql.status).toBe(200);
+    expect(((await wiql.json()) as { workItems: unknown[] }).workItems.length).toBeGreaterThan(0);
   });
 
   it('lists the faults in force and refuses malformed ones', async () => {
