@@ -1,7 +1,7 @@
 import { ask } from './ask';
 import { AskError } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
-import type { CompanionStatus, LinkedBranch, StartWorkPlan, StartWorkResult } from '../shared/messages';
+import type { CompanionStatus, LinkedBranch, RepoKey, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { companionNeeded } from './companion-setup';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
@@ -9,7 +9,7 @@ import { localCloneActions } from './local-actions';
 import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, helpLink, optionsButton, pathText, problemView, progressBar } from './ui/parts';
+import { actions, alertBox, button, cancelButton, helpLink, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
 /**
@@ -26,20 +26,215 @@ type Repo = StartWorkPlan['repos'][number];
 /** What the person chose in the form, kept when creating fails so they change one thing and go again. */
 type Draft = { repoId: string; branch: string; base: string; setActive: boolean };
 
+/** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
 type State =
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
   | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
-  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | Problem };
+  /** `linkRetry`: Link the branch again, running or failed (with what it threw). */
+  | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | { error: unknown } };
+
+type Ready = Extract<State, { kind: 'ready' }>;
+type Created = Extract<State, { kind: 'created' }>;
 
 /** The new branch's checkout on this computer; a failed one remembers whether it was into a worktree, for Try again. */
 type Checkout = { kind: 'running'; task: GitTask<'local.checkoutBranch'> } | Exclude<TaskOutcome<'local.checkoutBranch'>, { kind: 'failed' }> | (Extract<TaskOutcome<'local.checkoutBranch'>, { kind: 'failed' }> & { worktree: boolean });
 
+/** What the panel's buttons and fields ask of `attach`. */
+interface Actions {
+  reload(): void;
+  close(): void;
+  /** Keeps what is typed in the form, without a redraw: one that comes (a linked branch's checkout ending) keeps it. */
+  keep(draft: Draft): void;
+  create(plan: StartWorkPlan, repo: RepoKey, draft: Draft, companion: CompanionStatus['state']): void;
+  retryLink(result: StartWorkResult): void;
+  /** Checks the branch just created out (again). */
+  checkOut(result: StartWorkResult, worktree: boolean): void;
+  /** Checks out a branch the item links to already. */
+  checkOutLinked(target: LinkedBranch, worktree: boolean): void;
+}
+
+/** The panel's content, and its progress bar while a checkout runs (progress moves it without a redraw). */
+type Shown = { nodes: (Node | false)[]; bar?: ProgressBar };
+type ProgressBar = ReturnType<typeof progressBar>;
 
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
 
+/** The button's words for a state. */
+function labelOf(state: State): string {
+  const running = state.kind === 'creating' || (state.kind === 'created' && state.checkout?.kind === 'running') || (state.kind === 'ready' && state.linked?.checkout.kind === 'running');
+  return running ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work';
+}
+
+/** `project`: the page's, which the new branch's repository is named against. */
+function view(state: State, project: string, act: Actions, signal: AbortSignal): Shown {
+  switch (state.kind) {
+    case 'loading':
+      return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')] };
+    case 'problem':
+      return { nodes: [title('Start work'), ...problemView(state, act.reload, signal)] };
+    case 'ready':
+      return form(state, act, signal);
+    case 'creating':
+      // Holds the focus Create branch had, so what comes next (the result, or the form again) gets it.
+      return {
+        nodes: [
+          title('Start work'),
+          h('p', { class: 'adoc-muted', role: 'status', tabindex: -1, 'data-focus': true }, 'Creating the branch and linking it… This goes on if you close the panel.'),
+          actions(button('Close', act.close, signal)),
+        ],
+      };
+    case 'created':
+      return created(state, project, act, signal);
+  }
+}
+
+function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
+  const { plan, companion, draft, failed } = s;
+  const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
+  const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
+  const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
+  // After a failure the person's own choices come back, and the branch name takes the focus: most
+  // failures are a name that exists already.
+  const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
+  const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
+  const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
+  const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `Nothing was created: ${failed.message}` : '');
+  /** Marks the field the problem is about (none: the form is fine) and takes the focus there. */
+  const blame = (field: HTMLElement | undefined) => {
+    for (const f of [search, branch, base]) {
+      f.setAttribute('aria-invalid', String(f === field));
+      if (f === field) f.setAttribute('aria-describedby', problem.id);
+      else f.removeAttribute('aria-describedby');
+    }
+    field?.focus();
+  };
+  const chosen = () => ordered.find((r) => r.id === select.value);
+  const showBase = () => (base.value = chosen() && 'defaultBranch' in chosen()! ? ((chosen() as Repo).defaultBranch ?? '') : '');
+  if (draft && ordered.some((r) => r.id === draft.repoId)) select.value = draft.repoId;
+  showBase();
+  if (draft) base.value = draft.base;
+  select.addEventListener('change', showBase, { signal });
+  search.addEventListener('input', () => {
+    const q = search.value.trim().toLowerCase();
+    for (const o of select.options) o.hidden = !!q && !o.text.toLowerCase().includes(q);
+    const first = [...select.options].find((o) => !o.hidden);
+    // Nothing chosen (an earlier filter matched nothing) counts as hidden.
+    if (first && (select.selectedOptions[0]?.hidden ?? true)) {
+      select.value = first.value;
+      showBase();
+    } else if (!first) {
+      // Nothing matches: no hidden repository may be the one Create branch uses.
+      select.value = '';
+      showBase();
+    }
+  }, { signal });
+  const keep = () => act.keep({ repoId: select.value, branch: branch.value, base: base.value, setActive: active.checked });
+  for (const field of [select, branch, base, active]) field.addEventListener('change', keep, { signal });
+  for (const field of [branch, base]) field.addEventListener('input', keep, { signal });
+  if (failed) blame(branch);
+  const go = button('Create branch', () => {
+    const repo = chosen();
+    const name = branch.value.trim();
+    const checks: [string | undefined, HTMLElement][] = [
+      [repo ? undefined : 'Choose a repository.', search],
+      [gitBranchNameProblem(name), branch],
+      [base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined, base],
+    ];
+    const [why, field] = checks.find(([w]) => w) ?? [];
+    problem.textContent = why ?? '';
+    blame(field);
+    if (why || !repo) return;
+    act.create(plan, { id: repo.id, name: repo.name, project: repo.project }, { repoId: repo.id, branch: name, base: base.value.trim(), setActive: active.checked }, companion);
+  }, signal, { primary: true });
+  const why = plan.suggested?.reason === 'linked' ? ' (linked to this item)' : plan.suggested?.reason === 'lastUsed' ? ' (last used in this project)' : '';
+  const linked = linkedBranches(s, act, signal);
+  return {
+    nodes: [
+      title(`Start work on ${plan.workItem.type} ${plan.workItem.id}`),
+      h('p', { class: 'adoc-muted' }, plan.workItem.title),
+      linked?.node ?? false,
+      plan.linked.length > 0 && companion === 'ready' && h('h3', { class: 'adoc-sub' }, 'Or a new branch'),
+      plan.repos.length === 0
+        ? alertBox(`${plan.workItem.project} has no repository to make a branch in.`)
+        : h('div', { class: 'adoc-col' },
+            h('label', { class: 'adoc-col' }, `Repository${why}`, h('div', { class: 'adoc-row' }, select, search)),
+            h('label', { class: 'adoc-col' }, 'Branch name', branch),
+            h('label', { class: 'adoc-col' }, 'Based on', base),
+            plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
+            problem,
+            !!failed && helpLink(failed.helpUrl),
+            !!failed?.next && actions(optionsButton(...failed.next, signal)),
+          ),
+      actions(plan.repos.length ? go : false, button('Close', act.close, signal)),
+      ...(companion !== 'ready' ? companionNeeded({ state: companion }, 'Start work still makes the branch on Azure DevOps and links it; you check it out yourself.', signal, { sub: true }) : []),
+    ],
+    ...(linked?.bar ? { bar: linked.bar } : {}),
+  };
+}
+
+/** The branches the item links to already, each to check out here (one at a time), and the one being checked out. */
+function linkedBranches(s: Ready, act: Actions, signal: AbortSignal): { node: HTMLElement; bar?: ProgressBar } | undefined {
+  if (s.plan.linked.length === 0 || s.companion !== 'ready') return undefined;
+  const busy = s.linked?.checkout.kind === 'running';
+  const rows = s.plan.linked.map((l) =>
+    h('li', null, h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`), button('Check out', () => act.checkOutLinked(l, false), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` })),
+  );
+  const shown = s.linked;
+  const steps = shown ? checkoutSteps(shown.checkout, shown.target.branch, (worktree) => act.checkOutLinked(shown.target, worktree), signal) : { nodes: [] };
+  return {
+    node: h('div', { class: 'adoc-col' }, h('h3', { class: 'adoc-sub' }, 'Linked to this item already'), h('ul', { class: 'adoc-list', 'aria-label': 'Branches linked to this item' }, rows), ...steps.nodes),
+    ...(steps.bar ? { bar: steps.bar } : {}),
+  };
+}
+
+/** How starting work went: the branch, its link (with one-click Link the branch again), the item's state, then its checkout. */
+function created(s: Created, project: string, act: Actions, signal: AbortSignal): Shown {
+  const { result, checkout: co } = s;
+  const steps: (Node | false)[] = [
+    title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
+    good('Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` from ${result.commitId.slice(0, 8)}.`),
+  ];
+  if (result.linked) steps.push(good('Linked it to the work item: its Development section shows it.'));
+  else {
+    const failure = s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry.error : result.linkError ? new AskError(result.linkError) : new Error('unknown reason');
+    steps.push(
+      problemBox(failure, signal, 'The branch exists, but linking it to the work item failed: '),
+      actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => act.retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' })),
+    );
+  }
+  if (result.stateError) steps.push(problemBox(new AskError(result.stateError), signal, 'The state was not changed: '));
+  else if (result.state) steps.push(good(`The work item is ${result.state}.`));
+  const close = button('Close', act.close, signal);
+  if (!co) return { nodes: [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close)] };
+  const checkout = checkoutSteps(co, result.branch, (worktree) => act.checkOut(result, worktree), signal, close);
+  return { ...checkout, nodes: [...steps, ...checkout.nodes] };
+}
+
+/** A checkout's progress or outcome, and what can be done next (`again`: check it out again; `close`: the panel's Close, if it has none). */
+function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) => void, signal: AbortSignal, close?: HTMLElement): Shown {
+  switch (co.kind) {
+    case 'running': {
+      const { task } = co;
+      const bar = progressBar(`Checking out ${branch}`);
+      bar.set(task.progress?.percent ?? 0, progressText(task.progress));
+      return { nodes: [bar.el, actions(cancelButton(() => task.cancel(), signal))], bar };
+    }
+    case 'done': {
+      const done = co.result;
+      const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
+      return { nodes: [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), localCloneActions(done.path, signal)] };
+    }
+    case 'dirty':
+      return { nodes: [alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`), actions(button('Check out into a new worktree', () => again(true), signal, { primary: true }), close ?? false)] };
+    case 'cancelled':
+      return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => again(false), signal, { primary: true }), close ?? false)] };
+    case 'failed':
+      return { nodes: [gitFailure(co.error, { profile: true, task: 'checkout', retry: () => again(co.worktree) }, signal)] };
+  }
+}
 
 /** Takes over the button features.ts drew. */
 export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork }) => {
@@ -47,12 +242,31 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
   const id = page.workItemId!;
 
   let state: State = { kind: 'loading' };
+  let bar: ProgressBar | undefined;
+  const act: Actions = {
+    reload: () => void load(),
+    close: () => panel.close(),
+    keep: (draft) => {
+      if (state.kind === 'ready') state = { ...state, draft };
+    },
+    create,
+    retryLink,
+    checkOut: (result, worktree) => {
+      if (state.kind === 'created') watch(checkOut(result, worktree), (co) => state.kind === 'created' && set({ ...state, ...(co ? { checkout: co } : {}) }));
+    },
+    checkOutLinked: (target, worktree) => followLinked(target, checkOut(target, worktree)),
+  };
+  const draw = () => {
+    const shown = view(state, project, act, signal);
+    bar = shown.bar;
+    return shown.nodes;
+  };
   const panel = popoverToggle({
     trigger: trigger!,
     owner: host,
     label: 'Start work',
     signal,
-    draw: (body) => fill(body, content()),
+    draw: (body) => fill(body, draw()),
     onOpen: () => {
       if (state.kind === 'loading' || state.kind === 'problem') void load();
       // Installed since the form was read: ask again, so the form stops saying it is missing.
@@ -62,14 +276,13 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
       }
     },
   });
-  let bar: ReturnType<typeof progressBar> | undefined;
 
-  const set = (next: State) => {
+  /** Moves to `next`: the label follows and an open panel is redrawn. */
+  function set(next: State): void {
     state = next;
-    const running = state.kind === 'creating' || (state.kind === 'created' && state.checkout?.kind === 'running') || (state.kind === 'ready' && state.linked?.checkout.kind === 'running');
-    label!.set(running ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work');
-    render();
-  };
+    label!.set(labelOf(next));
+    if (panel.current) panel.redraw(draw());
+  }
 
   /** Counts loads and what supersedes them (a newer load, Create branch): only the latest load draws. */
   let generation = 0;
@@ -90,7 +303,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
         const target = 'branch' in c ? plan.linked.find((l) => l.branch === c.branch && sameRepo(l.repo, repo)) : undefined;
         if (!target) continue;
         const request = { type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(c.worktree ? { worktree: true } : {}) } as const;
-        return checkoutLinked(target, runningTask('local.checkoutBranch', keyOf(target)) ?? followTask(taskId, request, keyOf(target)));
+        return followLinked(target, runningTask('local.checkoutBranch', keyOf(target)) ?? followTask(taskId, request, keyOf(target)));
       }
     } catch (e) {
       if (current()) set({ kind: 'problem', ...problemOf(e) });
@@ -113,17 +326,12 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     });
   }
 
-  /** The branch just created. */
-  function checkout(result: StartWorkResult, worktree: boolean): void {
-    if (state.kind === 'created') watch(checkOut(result, worktree), (co) => state.kind === 'created' && set({ ...state, ...(co ? { checkout: co } : {}) }));
-  }
-
   /** A branch the item links to already, and its checkout (started here, or found running). */
-  function checkoutLinked(target: LinkedBranch, task: GitTask<'local.checkoutBranch'>): void {
+  function followLinked(target: LinkedBranch, task: GitTask<'local.checkoutBranch'>): void {
     watch(task, (co) => state.kind === 'ready' && set({ ...state, linked: co && { target, checkout: co } }));
   }
 
-  function start(plan: StartWorkPlan, repo: Repo, draft: Draft, companion: CompanionStatus['state']): void {
+  function create(plan: StartWorkPlan, repo: RepoKey, draft: Draft, companion: CompanionStatus['state']): void {
     generation++;
     set({ kind: 'creating' });
     const { branch, base, setActive } = draft;
@@ -134,7 +342,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
       (result) => {
         if (signal.aborted) return;
         set({ kind: 'created', result, setActive });
-        if (companion === 'ready') checkout(result, false);
+        if (companion === 'ready') act.checkOut(result, false);
       },
       (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: problemOf(e) }),
     );
@@ -145,181 +353,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     set({ ...state, linkRetry: 'running' });
     ask({ type: 'workItem.linkBranch', repo: result.repo, workItemProject: project, id, branch: result.branch, setActive: state.setActive }).then(
       (done) => state.kind === 'created' && set({ ...state, result: { ...state.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) }, linkRetry: undefined }),
-      (e: unknown) => state.kind === 'created' && set({ ...state, linkRetry: problemOf(e) }),
+      (error: unknown) => state.kind === 'created' && set({ ...state, linkRetry: { error } }),
     );
-  }
-
-  function form(s: Extract<State, { kind: 'ready' }>): (Node | false)[] {
-    const { plan, companion, draft, failed } = s;
-    const ordered = plan.suggested ? [plan.repos.find((r) => r.id === plan.suggested!.id) ?? plan.suggested, ...plan.repos.filter((r) => r.id !== plan.suggested!.id)] : plan.repos;
-    const select = h('select', { class: 'adoc-input adoc-grow', 'aria-label': 'Repository' }, ordered.map((r) => h('option', { value: r.id }, r.name)));
-    const search = h('input', { class: 'adoc-input', type: 'search', placeholder: 'Find a repository', 'aria-label': 'Find a repository', size: 16 });
-    // After a failure the person's own choices come back, and the branch name takes the focus: most
-    // failures are a name that exists already.
-    const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
-    const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
-    const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-    const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `Nothing was created: ${failed.message}` : '');
-    /** Marks the field the problem is about (none: the form is fine) and takes the focus there. */
-    const blame = (field: HTMLElement | undefined) => {
-      for (const f of [search, branch, base]) {
-        f.setAttribute('aria-invalid', String(f === field));
-        if (f === field) f.setAttribute('aria-describedby', problem.id);
-        else f.removeAttribute('aria-describedby');
-      }
-      field?.focus();
-    };
-    const chosen = () => ordered.find((r) => r.id === select.value);
-    const showBase = () => (base.value = chosen() && 'defaultBranch' in chosen()! ? ((chosen() as Repo).defaultBranch ?? '') : '');
-    if (draft && ordered.some((r) => r.id === draft.repoId)) select.value = draft.repoId;
-    showBase();
-    if (draft) base.value = draft.base;
-    select.addEventListener('change', showBase, { signal });
-    search.addEventListener('input', () => {
-      const q = search.value.trim().toLowerCase();
-      for (const o of select.options) o.hidden = !!q && !o.text.toLowerCase().includes(q);
-      const first = [...select.options].find((o) => !o.hidden);
-      // Nothing chosen (an earlier filter matched nothing) counts as hidden.
-      if (first && (select.selectedOptions[0]?.hidden ?? true)) {
-        select.value = first.value;
-        showBase();
-      } else if (!first) {
-        // Nothing matches: no hidden repository may be the one Create branch uses.
-        select.value = '';
-        showBase();
-      }
-    }, { signal });
-    // What is typed is kept in the state, without a redraw: one that comes (a linked branch's checkout ending) keeps it.
-    const keep = () => {
-      if (state.kind === 'ready') state = { ...state, draft: { repoId: select.value, branch: branch.value, base: base.value, setActive: active.checked } };
-    };
-    for (const field of [select, branch, base, active]) field.addEventListener('change', keep, { signal });
-    for (const field of [branch, base]) field.addEventListener('input', keep, { signal });
-    if (failed) blame(branch);
-    const go = button('Create branch', () => {
-      const repo = chosen();
-      const name = branch.value.trim();
-      const checks: [string | undefined, HTMLElement][] = [
-        [repo ? undefined : 'Choose a repository.', search],
-        [gitBranchNameProblem(name), branch],
-        [base.value.trim() ? gitBranchNameProblem(base.value.trim()) : undefined, base],
-      ];
-      const [why, field] = checks.find(([w]) => w) ?? [];
-      problem.textContent = why ?? '';
-      blame(field);
-      if (why || !repo) return;
-      start(plan, { id: repo.id, name: repo.name, project: repo.project }, { repoId: repo.id, branch: name, base: base.value.trim(), setActive: active.checked }, companion);
-    }, signal, { primary: true });
-    const why = plan.suggested?.reason === 'linked' ? ' (linked to this item)' : plan.suggested?.reason === 'lastUsed' ? ' (last used in this project)' : '';
-    return [
-      title(`Start work on ${plan.workItem.type} ${plan.workItem.id}`),
-      h('p', { class: 'adoc-muted' }, plan.workItem.title),
-      linkedBranches(s),
-      plan.linked.length > 0 && companion === 'ready' && h('h3', { class: 'adoc-sub' }, 'Or a new branch'),
-      plan.repos.length === 0
-        ? alertBox(`${plan.workItem.project} has no repository to make a branch in.`)
-        : h('div', { class: 'adoc-col' },
-            h('label', { class: 'adoc-col' }, `Repository${why}`, h('div', { class: 'adoc-row' }, select, search)),
-            h('label', { class: 'adoc-col' }, 'Branch name', branch),
-            h('label', { class: 'adoc-col' }, 'Based on', base),
-            plan.activeState ? h('label', { class: 'adoc-row' }, active, plan.alreadyActive ? `It is ${plan.workItem.state} already` : `Set the ${plan.workItem.type.toLowerCase()} to ${plan.activeState}`) : false,
-            problem,
-            !!failed && helpLink(failed.helpUrl),
-            !!failed?.next && actions(optionsButton(...failed.next, signal)),
-          ),
-      actions(plan.repos.length ? go : false, button('Close', () => panel.close(), signal)),
-      ...(companion !== 'ready' ? companionNeeded({ state: companion }, 'Start work still makes the branch on Azure DevOps and links it; you check it out yourself.', signal, { sub: true }) : []),
-    ];
-  }
-
-  function created(s: Extract<State, { kind: 'created' }>): (Node | false)[] {
-    const { result, checkout: co } = s;
-    const steps: (Node | false)[] = [
-      title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
-      good('Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` from ${result.commitId.slice(0, 8)}.`),
-    ];
-    if (result.linked) steps.push(good('Linked it to the work item: its Development section shows it.'));
-    else {
-      const failure = s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry : result.linkError && problemOf(new AskError(result.linkError));
-      steps.push(
-        alertBox(`The branch exists, but linking it to the work item failed: ${failure?.message ?? 'unknown reason'}`, helpLink(failure?.helpUrl)),
-        actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' }), !!failure?.next && optionsButton(...failure.next, signal)),
-      );
-    }
-    if (result.stateError) {
-      const { message, next, helpUrl } = problemOf(new AskError(result.stateError));
-      steps.push(alertBox(`The state was not changed: ${message}`, helpLink(helpUrl)), !!next && actions(optionsButton(...next, signal)));
-    }
-    else if (result.state) steps.push(good(`The work item is ${result.state}.`));
-    const close = button('Close', () => panel.close(), signal);
-    if (!co) return [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close)];
-    return [...steps, ...checkoutSteps(co, result.branch, (worktree) => checkout(result, worktree), close)];
-  }
-
-  /** A checkout's progress or outcome, and what can be done next (`again`: check it out again; `close`: the panel's Close, if it has none). */
-  function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) => void, close?: HTMLElement): (Node | false)[] {
-    switch (co.kind) {
-      case 'running': {
-        const { task } = co;
-        bar = progressBar(`Checking out ${branch}`);
-        bar.set(task.progress?.percent ?? 0, progressText(task.progress));
-        return [bar.el, actions(cancelButton(() => task.cancel(), signal))];
-      }
-      case 'done': {
-        const done = co.result;
-        const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
-        return [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), localCloneActions(done.path, signal)];
-      }
-      case 'dirty':
-        return [alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`), actions(button('Check out into a new worktree', () => again(true), signal, { primary: true }), close ?? false)];
-      case 'cancelled':
-        return [h('p', { class: 'adoc-muted', role: 'status' }, 'You cancelled the checkout: your clone is as it was.'), actions(button('Check it out', () => again(false), signal, { primary: true }), close ?? false)];
-      case 'failed':
-        return [gitFailure(co.error, { profile: true, task: 'checkout', retry: () => again(co.worktree) }, signal)];
-    }
-  }
-
-  /** The branches the item links to already, each to check out here (one at a time). */
-  function linkedBranches(s: Extract<State, { kind: 'ready' }>): HTMLElement | false {
-    if (s.plan.linked.length === 0 || s.companion !== 'ready') return false;
-    const busy = s.linked?.checkout.kind === 'running';
-    const rows = s.plan.linked.map((l) =>
-      h('li', null, h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`), button('Check out', () => checkoutLinked(l, checkOut(l, false)), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` })),
-    );
-    const shown = s.linked;
-    return h(
-      'div',
-      { class: 'adoc-col' },
-      h('h3', { class: 'adoc-sub' }, 'Linked to this item already'),
-      h('ul', { class: 'adoc-list', 'aria-label': 'Branches linked to this item' }, rows),
-      ...(shown ? checkoutSteps(shown.checkout, shown.target.branch, (worktree) => checkoutLinked(shown.target, checkOut(shown.target, worktree))) : []),
-    );
-  }
-
-  function content(): (Node | false)[] {
-    switch (state.kind) {
-      case 'loading':
-        return [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')];
-      case 'problem':
-        return [title('Start work'), ...problemView(state, () => void load(), signal)];
-      case 'ready':
-        return form(state);
-      case 'creating':
-        // Holds the focus Create branch had, so what comes next (the result, or the form again) gets it.
-        return [
-          title('Start work'),
-          h('p', { class: 'adoc-muted', role: 'status', tabindex: -1, 'data-focus': true }, 'Creating the branch and linking it… This goes on if you close the panel.'),
-          actions(button('Close', () => panel.close(), signal)),
-        ];
-      case 'created':
-        return created(state);
-    }
-  }
-
-  function render(): void {
-    if (!panel.current) return;
-    bar = undefined;
-    panel.redraw(content());
   }
 
   // A branch's checkout that runs already (the page was reloaded during it) is on the button before the panel is opened.

@@ -83,12 +83,12 @@ export function alertBox(text: string, ...more: (Node | false)[]): HTMLElement {
 /**
  * A failure, said for a person, with the Options button that fixes it where trying again cannot
  * (a refused token, no account). When git had no way to sign in (no profile, so no token, and no
- * credential helper configured), it also says how to give it one.
+ * credential helper configured), it also says how to give it one. `lead` says what failed, before why.
  */
-export function problemBox(e: unknown, signal: AbortSignal): HTMLElement {
+export function problemBox(e: unknown, signal: AbortSignal, lead = ''): HTMLElement {
   const problem = problemOf(e);
   return alertBox(
-    problem.message,
+    lead + problem.message,
     helpLink(problem.helpUrl),
     (e as { code?: unknown } | null)?.code === 'companion.NO_CREDENTIAL_HELPER' &&
       h('p', null, 'Install ', h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'Git Credential Manager'), ' (it signs you in through your browser) and try again, or add a personal access token for this organization.'),
