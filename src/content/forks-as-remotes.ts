@@ -44,13 +44,41 @@ type ForkJob =
   | { kind: 'noUpstream'; fork: RepoSummary; path: string; error: unknown }
   | { kind: 'failed'; error: unknown };
 
-/** What the panel shows: `content` draws it. */
+/** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
 type State =
   /** Nothing asked yet: listing forks costs REST calls the page may never need, so it waits for the first opening. */
   | { kind: 'idle' }
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
   | { kind: 'ready'; data: Loaded; remotes: ReadonlyMap<string, { name: string; step: RemoteStep }>; job?: ForkJob };
+
+type Ready = Extract<State, { kind: 'ready' }>;
+
+/** What was typed, kept across redraws and reloads: the fork form's fields and each row's remote name. */
+interface Typed {
+  fork?: ForkDraft;
+  names: ReadonlyMap<string, string>;
+}
+type ForkDraft = { projectId: string; name: string; edited: boolean };
+
+/** What the panel's buttons and fields ask of `attach`. */
+interface Actions {
+  reload(): void;
+  close(): void;
+  /** Adds `remote` to the clone at `path` unless it is there already (`added`: a fetch that failed before), then fetches it. */
+  addRemote(path: string, r: RepoSummary, remote: string, added: boolean): void;
+  typeName(id: string, name: string): void;
+  typeFork(draft: ForkDraft): void;
+  forkAndClone(original: RepoSummary, projectId: string, name: string): void;
+  cloneFork(original: RepoSummary, fork: RepoSummary): void;
+  addUpstream(original: RepoSummary, fork: RepoSummary, path: string): void;
+  /** Opens Clone to desktop's own panel, when the page shows its button (not on a pull request, or switched off). */
+  cloneToDesktop(): (() => void) | undefined;
+}
+
+/** The repository's name, and the fork the pull request on the page comes from. */
+type Where = { repo: string; source: { project: string; name: string } | undefined };
+type ProgressBar = ReturnType<typeof progressBar>;
 
 async function load(repo: RepoKey): Promise<{ data: Loaded } | { problem: Problem }> {
   try {
@@ -68,31 +96,193 @@ const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r
 /** A remote name from a project name: `Security Team` → `security-team`. */
 const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
+const isSource = (r: RepoSummary, where: Where) => !!where.source && r.name.toLowerCase() === where.source.name.toLowerCase() && r.project.name.toLowerCase() === where.source.project.toLowerCase();
+
+/** The panel's content, and its progress bar while a fork is cloned (progress moves it without a redraw). */
+function view(state: State, where: Where, typed: Typed, act: Actions, signal: AbortSignal): { nodes: (Node | false)[]; bar?: ProgressBar } {
+  const title = h('h2', { class: 'adoc-title' }, `Remotes for ${where.repo}`);
+  if (state.kind === 'problem') return { nodes: [title, ...problemView(state, act.reload, signal)] };
+  if (state.kind !== 'ready') return { nodes: [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')] };
+  const { data } = state;
+  // The pull request's own fork first.
+  const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b, where)) - Number(isSource(a, where)));
+  const row = (r: RepoSummary, isParent: boolean) => remoteRow(state, r, isParent, where, typed, act, signal);
+  const rows = [...(data.forks.parent ? [row(data.forks.parent, true)] : []), ...forks.map((f) => row(f, false))];
+  const fork = forkView(state, typed, act, signal);
+  return {
+    nodes: [
+      title,
+      ...(data.companion !== 'ready'
+        ? companionNeeded({ state: data.companion }, 'Remotes are added to your clone, and forks cloned, through it.', signal, { sub: true })
+        : [
+            sub('Add as a remote of your clone'),
+            data.cloning
+              ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${where.repo} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', act.reload, signal)))
+              : !data.clonePath && cloneFirst(where.repo, act, signal),
+          ]),
+      data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
+      rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${where.repo} has no parent and no forks yet.`),
+      fork.node,
+    ],
+    ...(fork.bar ? { bar: fork.bar } : {}),
+  };
+}
+
+/** No clone yet: Clone to desktop's own panel, when the page shows its button. */
+function cloneFirst(repo: string, act: Actions, signal: AbortSignal): HTMLElement {
+  const cloneIt = act.cloneToDesktop();
+  if (!cloneIt) return h('p', { class: 'adoc-muted' }, `Clone ${repo} to this computer first (Clone to desktop) to add remotes to it.`);
+  return h('div', null, h('p', { class: 'adoc-muted' }, `Clone ${repo} to this computer first to add remotes to it.`), actions(button('Clone to desktop', () => (act.close(), cloneIt()), signal)));
+}
+
+/** A row's failure, with the Options button where trying again cannot fix it (a refused token). */
+function failedStatus(before: string, error: unknown, signal: AbortSignal): HTMLElement {
+  const { message, next } = problemOf(error);
+  return h('span', { class: 'adoc-bad', role: 'status' }, `${before}${message}`, next ? h('span', null, ' ', optionsButton(...next, signal, { small: true })) : false);
+}
+
+function remoteRow(s: Ready, r: RepoSummary, isParent: boolean, where: Where, typed: Typed, act: Actions, signal: AbortSignal): HTMLElement {
+  const { data } = s;
+  const current = s.remotes.get(r.id);
+  const step = current?.step;
+  const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typed.names.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed', 'data-focus': step?.kind === 'failed' && !current?.name });
+  const status =
+    !step ? h('span', { class: 'adoc-muted', role: 'status' })
+    : step.kind === 'adding' ? h('span', { class: 'adoc-muted', role: 'status' }, 'Adding…')
+    : step.kind === 'fetching' ? h('span', { class: 'adoc-muted', role: 'status' }, `Added; fetching ${current.name}…`)
+    : step.kind === 'done' ? h('span', { class: 'adoc-good', role: 'status' }, `Added ${current.name} and fetched it.`)
+    : failedStatus(step.added ? `Added ${current.name}, but fetching it failed: ` : '', step.error, signal);
+  name.addEventListener('input', () => act.typeName(r.id, name.value), { signal });
+  const retryFetch = step?.kind === 'failed' && step.added;
+  const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';
+  const add = button(label, () => {
+    if (data.clonePath) act.addRemote(data.clonePath, r, retryFetch ? current!.name : name.value.trim(), retryFetch);
+  }, signal, { small: true, ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath || (!!step && step.kind !== 'failed') });
+  return h(
+    'li',
+    { 'data-repo': r.id },
+    coin(r.project.name),
+    h(
+      'div',
+      { class: 'adoc-grow' },
+      h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r, where) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
+      status,
+    ),
+    name,
+    add,
+  );
+}
+
+const forkColumn = (...children: (Node | false | (Node | false)[])[]) => h('div', { class: 'adoc-col' }, sub('Fork and clone'), ...children);
+
+/** Fork and clone: its form, or how the fork and its clone are going. */
+function forkView(s: Ready, typed: Typed, act: Actions, signal: AbortSignal): { node: HTMLElement; bar?: ProgressBar } {
+  const { data, job } = s;
+  const original = data.forks.repo;
+  if (job?.kind === 'creating') return { node: forkColumn(h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…')) };
+  if (job?.kind === 'cloning') {
+    const bar = progressBar('Fork and clone');
+    bar.set(job.task.progress?.percent ?? 0, progressText(job.task.progress));
+    return { node: forkColumn(h('div', { class: 'adoc-muted' }, `Forked into ${job.fork.project.name} / ${job.fork.name}; cloning it…`), bar.el, actions(cancelButton(() => job.task.cancel(), signal))), bar };
+  }
+  if (job?.kind === 'done') {
+    return { node: forkColumn(h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${job.fork.project.name} / ${job.fork.name}, cloned to `, pathText(job.path), ' with upstream pointing at the original.'), localCloneActions(job.path, signal, { canFetch: true })) };
+  }
+  if (job?.kind === 'notCloned') {
+    const made = job.fork;
+    const cloneIt = () => act.cloneFork(original, made);
+    return {
+      node: forkColumn(
+        h('p', { class: 'adoc-good' }, `Forked into ${made.project.name} / ${made.name}.`),
+        job.error
+          ? gitFailure(job.error, { profile: data.profile, task: 'clone', retry: cloneIt, retryLabel: 'Clone it' }, signal)
+          : [h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled the clone: nothing was left behind.'), actions(button('Clone it', cloneIt, signal, { primary: true }))],
+      ),
+    };
+  }
+  if (job?.kind === 'noUpstream') {
+    const { fork, path } = job;
+    return {
+      node: forkColumn(
+        h('p', { class: 'adoc-good' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, pathText(path), '.'),
+        h('p', null, 'Adding upstream (the original) as a remote of the clone failed:'),
+        problemBox(job.error, signal),
+        actions(button('Add upstream again', () => act.addUpstream(original, fork, path), signal, { primary: true })),
+      ),
+    };
+  }
+  const draft = { ...(typed.fork ?? { projectId: original.project.id, name: `${original.name}-fork`, edited: false }) };
+  const suggested = () => (draft.projectId === original.project.id ? `${original.name}-fork` : original.name);
+  const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
+  projects.value = draft.projectId;
+  const name = h('input', { class: 'adoc-input adoc-grow', value: draft.name, 'aria-label': 'Name of the fork' });
+  name.addEventListener('input', () => act.typeFork(Object.assign(draft, { name: name.value, edited: true })), { signal });
+  projects.addEventListener('change', () => {
+    draft.projectId = projects.value;
+    if (!draft.edited) name.value = draft.name = suggested();
+    act.typeFork(draft);
+  }, { signal });
+  const go = button('Fork and clone', () => act.forkAndClone(original, draft.projectId, draft.name.trim()), signal, { primary: true, disabled: data.companion !== 'ready' });
+  return { node: forkColumn(h('div', { class: 'adoc-row' }, projects, name), actions(go), job?.kind === 'failed' ? problemBox(job.error, signal) : false) };
+}
 
 /** Takes over the button features.ts drew. */
 export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }) => {
   const trigger = drawnTrigger!;
   const repo = repoKeyOf(page)!;
-  const prSource = page.page === 'pullRequest' ? pullRequestFork(page) : undefined;
-
-  const isSource = (r: RepoSummary) => !!prSource && r.name.toLowerCase() === prSource.name.toLowerCase() && r.project.name.toLowerCase() === prSource.project.toLowerCase();
+  const where: Where = { repo: repo.name, source: page.page === 'pullRequest' ? pullRequestFork(page) : undefined };
 
   let state: State = { kind: 'idle' };
-  let bar: ReturnType<typeof progressBar> | undefined;
-  /** What was typed, kept across redraws: the fork form's fields and each row's remote name. */
-  const draft = { projectId: '', name: '', edited: false };
-  const typedNames = new Map<string, string>();
+  let bar: ProgressBar | undefined;
+  const typed: { fork?: ForkDraft; names: Map<string, string> } = { names: new Map() };
+  const act: Actions = {
+    reload: () => void reload(),
+    close: () => panel.close(),
+    addRemote: (path, r, remote, added) => {
+      if (remote) void addRemote(path, r, remote, added);
+      else setRemote(r.id, '', { kind: 'failed', error: new Error('Enter a remote name.'), added: false });
+    },
+    typeName: (id, name) => typed.names.set(id, name),
+    typeFork: (draft) => (typed.fork = { ...draft }),
+    forkAndClone: (original, projectId, name) => void forkAndClone(original, projectId, name),
+    cloneFork: (original, fork) => void cloneFork(original, fork),
+    addUpstream: (original, fork, path) => void addUpstream(original, fork, path),
+    cloneToDesktop: () => featureOpener('clone-to-desktop', page),
+  };
+  const draw = () => {
+    const shown = view(state, where, typed, act, signal);
+    bar = shown.bar;
+    return shown.nodes;
+  };
+  const panel = popoverToggle({
+    trigger,
+    owner: host,
+    label: `Remotes for ${repo.name}`,
+    signal,
+    draw: (body) => fill(body, draw()),
+    // A failure is not kept: opening again tries again; nor is "no clone yet" (it may have been cloned since).
+    onOpen: () => {
+      if (state.kind === 'idle' || state.kind === 'problem' || (state.kind === 'ready' && !state.data.clonePath && !state.job)) void reload();
+    },
+  });
+
   const set = (next: State) => {
     state = next;
-    if (panel.current) panel.redraw(content(state));
+    if (panel.current) panel.redraw(draw());
   };
   /** Changes the ready state, if the panel is still on it. */
-  const update = (change: (s: Extract<State, { kind: 'ready' }>) => Partial<Extract<State, { kind: 'ready' }>>) => {
+  const update = (change: (s: Ready) => Partial<Ready>) => {
     if (state.kind === 'ready' && !signal.aborted) set({ ...state, ...change(state) });
   };
   const setRemote = (id: string, name: string, step: RemoteStep) => update((s) => ({ remotes: new Map(s.remotes).set(id, { name, step }) }));
 
-  /** Adds the remote unless it is there already (a fetch that failed before), then fetches it. */
+  async function reload(): Promise<void> {
+    set({ kind: 'loading' });
+    const data = await load(repo);
+    if (signal.aborted) return;
+    set('problem' in data ? { kind: 'problem', ...data.problem } : { kind: 'ready', data: data.data, remotes: new Map() });
+  }
+
   async function addRemote(path: string, r: RepoSummary, remote: string, added: boolean): Promise<void> {
     try {
       if (!added) {
@@ -106,47 +296,6 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     } catch (error) {
       setRemote(r.id, remote, { kind: 'failed', error, added });
     }
-  }
-
-  /** A row's failure, with the Options button where trying again cannot fix it (a refused token). */
-  function failedStatus(before: string, error: unknown): HTMLElement {
-    const { message, next } = problemOf(error);
-    return h('span', { class: 'adoc-bad', role: 'status' }, `${before}${message}`, next ? h('span', null, ' ', optionsButton(...next, signal, { small: true })) : false);
-  }
-
-  function remoteRow(s: Extract<State, { kind: 'ready' }>, r: RepoSummary, isParent: boolean): HTMLElement {
-    const { data } = s;
-    const current = s.remotes.get(r.id);
-    const step = current?.step;
-    const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typedNames.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed', 'data-focus': step?.kind === 'failed' && !current?.name });
-    const status =
-      !step ? h('span', { class: 'adoc-muted', role: 'status' })
-      : step.kind === 'adding' ? h('span', { class: 'adoc-muted', role: 'status' }, 'Adding…')
-      : step.kind === 'fetching' ? h('span', { class: 'adoc-muted', role: 'status' }, `Added; fetching ${current.name}…`)
-      : step.kind === 'done' ? h('span', { class: 'adoc-good', role: 'status' }, `Added ${current.name} and fetched it.`)
-      : failedStatus(step.added ? `Added ${current.name}, but fetching it failed: ` : '', step.error);
-    name.addEventListener('input', () => typedNames.set(r.id, name.value), { signal });
-    const retryFetch = step?.kind === 'failed' && step.added;
-    const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';
-    const add = button(label, () => {
-      const remote = retryFetch ? current!.name : name.value.trim();
-      if (!data.clonePath) return;
-      if (remote) void addRemote(data.clonePath, r, remote, retryFetch);
-      else setRemote(r.id, '', { kind: 'failed', error: new Error('Enter a remote name.'), added: false });
-    }, signal, { small: true, ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath || (!!step && step.kind !== 'failed') });
-    return h(
-      'li',
-      { 'data-repo': r.id },
-      coin(r.project.name),
-      h(
-        'div',
-        { class: 'adoc-grow' },
-        h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
-        status,
-      ),
-      name,
-      add,
-    );
   }
 
   /** Clones the fork (made before, or just now) with `upstream` set to the original. */
@@ -170,120 +319,15 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     }
   }
 
-  async function forkAndClone(original: RepoSummary): Promise<void> {
+  async function forkAndClone(original: RepoSummary, projectId: string, name: string): Promise<void> {
     update(() => ({ job: { kind: 'creating' } }));
     let fork: RepoSummary;
     try {
-      fork = await ask({ type: 'forks.create', repo: keyOf(original), projectId: draft.projectId, name: draft.name.trim() });
+      fork = await ask({ type: 'forks.create', repo: keyOf(original), projectId, name });
     } catch (error) {
       return update(() => ({ job: { kind: 'failed', error } }));
     }
     await cloneFork(original, fork);
-  }
-
-  function forkView(s: Extract<State, { kind: 'ready' }>): HTMLElement {
-    const { data, job } = s;
-    const original = data.forks.repo;
-    const head = sub('Fork and clone');
-    if (job?.kind === 'creating') return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-muted', role: 'status' }, 'Creating the fork…'));
-    if (job?.kind === 'cloning') {
-      bar = progressBar('Fork and clone');
-      bar.set(job.task.progress?.percent ?? 0, progressText(job.task.progress));
-      return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-muted' }, `Forked into ${job.fork.project.name} / ${job.fork.name}; cloning it…`), bar.el, actions(cancelButton(() => job.task.cancel(), signal)));
-    }
-    if (job?.kind === 'done') {
-      return h('div', { class: 'adoc-col' }, head, h('p', { class: 'adoc-good', role: 'status' }, `Forked into ${job.fork.project.name} / ${job.fork.name}, cloned to `, pathText(job.path), ' with upstream pointing at the original.'), localCloneActions(job.path, signal, { canFetch: true }));
-    }
-    if (job?.kind === 'notCloned') {
-      const made = job.fork;
-      const cloneIt = () => void cloneFork(original, made);
-      return h(
-        'div',
-        { class: 'adoc-col' },
-        head,
-        h('p', { class: 'adoc-good' }, `Forked into ${made.project.name} / ${made.name}.`),
-        job.error
-          ? gitFailure(job.error, { profile: data.profile, task: 'clone', retry: cloneIt, retryLabel: 'Clone it' }, signal)
-          : [h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled the clone: nothing was left behind.'), actions(button('Clone it', cloneIt, signal, { primary: true }))],
-      );
-    }
-    if (job?.kind === 'noUpstream') {
-      const { fork, path } = job;
-      return h(
-        'div',
-        { class: 'adoc-col' },
-        head,
-        h('p', { class: 'adoc-good' }, `Forked into ${fork.project.name} / ${fork.name}, cloned to `, pathText(path), '.'),
-        h('p', null, 'Adding upstream (the original) as a remote of the clone failed:'),
-        problemBox(job.error, signal),
-        actions(button('Add upstream again', () => void addUpstream(original, fork, path), signal, { primary: true })),
-      );
-    }
-    if (!draft.projectId) {
-      draft.projectId = original.project.id;
-      draft.name = `${original.name}-fork`;
-    }
-    const suggested = () => (draft.projectId === original.project.id ? `${original.name}-fork` : original.name);
-    const projects = h('select', { class: 'adoc-input', 'aria-label': 'Project for the fork' }, data.projects.map((p) => h('option', { value: p.id }, p.name)));
-    projects.value = draft.projectId;
-    const name = h('input', { class: 'adoc-input adoc-grow', value: draft.name, 'aria-label': 'Name of the fork' });
-    name.addEventListener('input', () => ((draft.name = name.value), (draft.edited = true)), { signal });
-    projects.addEventListener('change', () => {
-      draft.projectId = projects.value;
-      if (!draft.edited) name.value = draft.name = suggested();
-    }, { signal });
-    const go = button('Fork and clone', () => void forkAndClone(original), signal, { primary: true, disabled: data.companion !== 'ready' });
-    return h('div', { class: 'adoc-col' }, head, h('div', { class: 'adoc-row' }, projects, name), actions(go), job?.kind === 'failed' ? problemBox(job.error, signal) : false);
-  }
-
-  /** No clone yet: Clone to desktop's own panel, when the page shows its button (not on a pull request, or switched off). */
-  function cloneFirst(): HTMLElement {
-    const cloneIt = featureOpener('clone-to-desktop', page);
-    if (!cloneIt) return h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first (Clone to desktop) to add remotes to it.`);
-    return h('div', null, h('p', { class: 'adoc-muted' }, `Clone ${repo.name} to this computer first to add remotes to it.`), actions(button('Clone to desktop', () => (panel.close(), cloneIt()), signal)));
-  }
-
-  function content(shown: State): (Node | false)[] {
-    const title = h('h2', { class: 'adoc-title' }, `Remotes for ${repo.name}`);
-    if (shown.kind === 'problem') return [title, ...problemView(shown, () => void reload(), signal)];
-    if (shown.kind !== 'ready') return [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')];
-    const { data } = shown;
-    // The pull request's own fork first.
-    const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b)) - Number(isSource(a)));
-    const rows = [...(data.forks.parent ? [remoteRow(shown, data.forks.parent, true)] : []), ...forks.map((f) => remoteRow(shown, f, false))];
-    return [
-      title,
-      ...(data.companion !== 'ready'
-        ? companionNeeded({ state: data.companion }, 'Remotes are added to your clone, and forks cloned, through it.', signal, { sub: true })
-        : [
-            sub('Add as a remote of your clone'),
-            data.cloning
-              ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${repo.name} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', () => void reload(), signal)))
-              : !data.clonePath && cloneFirst(),
-          ]),
-      data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
-      rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${repo.name} has no parent and no forks yet.`),
-      forkView(shown),
-    ];
-  }
-
-  const panel = popoverToggle({
-    trigger,
-    owner: host,
-    label: `Remotes for ${repo.name}`,
-    signal,
-    draw: (body) => fill(body, content(state)),
-    // A failure is not kept: opening again tries again; nor is "no clone yet" (it may have been cloned since).
-    onOpen: () => {
-      if (state.kind === 'idle' || state.kind === 'problem' || (state.kind === 'ready' && !state.data.clonePath && !state.job)) void reload();
-    },
-  });
-
-  async function reload(): Promise<void> {
-    set({ kind: 'loading' });
-    const data = await load(repo);
-    if (signal.aborted) return;
-    set('problem' in data ? { kind: 'problem', ...data.problem } : { kind: 'ready', data: data.data, remotes: new Map() });
   }
   return panel;
 };
