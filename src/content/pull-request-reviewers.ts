@@ -18,6 +18,13 @@ import { openPopover, type Popover } from './ui/popover';
  * exists, then are added to it.
  */
 
+/*
+ * Module state, on purpose: each of these outlives the mount that wrote it. The card is mounted
+ * again whenever the view changes, and a mount's own state goes with its signal; these must reach
+ * the next mount in the same tab. They last as long as this script (loaded once per document: a
+ * reload clears them), are keyed by the pull request or its branches so no other one sees them,
+ * and `pending` and `note` expire.
+ */
 /** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
 let pending: { repo: string; source: string; target: string; at: number; people: (Person & { isRequired: boolean })[] } | undefined;
 /** What the last addition said, shown again after the page re-rendered its Reviewers section (and us with it). */
@@ -27,6 +34,7 @@ type Lists = { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<Revi
 const cache = new Map<string, Lists>();
 
 const PENDING_MS = 10 * 60_000;
+const NOTE_MS = 15_000;
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 const repoId = (page: AdoPage, repo: RepoKey) => `${page.orgBaseUrl}|${repo.project}|${repo.name}`.toLowerCase();
@@ -123,7 +131,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     status.className = tone;
     status.textContent = text;
   };
-  if (note?.pr === prKey && Date.now() - note.at < 15_000) say(note.text, 'adoc-good');
+  if (note?.pr === prKey && Date.now() - note.at < NOTE_MS) say(note.text, 'adoc-good');
   /** A section that could not load: why, the Options button that fixes it, and a small Try again that loads that section only. */
   const failedSection = (into: HTMLElement, e: unknown, again: () => void) => {
     const { message, next, helpUrl } = problemOf(e);
