@@ -23,9 +23,9 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
-import { findFirefox, firefoxDist, FirefoxContentWorld, installCompanionForFirefox, launchFirefox, type FirefoxSession } from './firefox';
+import { findFirefox, firefoxDist, FirefoxContentWorld, installCompanionForFirefox, launchFirefox, type FirefoxSession, waitFor } from './firefox';
 import { ask, privateHome } from './harness';
-import { textOf, waitForText } from './ui-steps';
+import { textOf } from './ui-steps';
 
 const run = promisify(execFile);
 const CLONE = '[data-adoc="clone-to-desktop"]';
@@ -102,7 +102,8 @@ describe.skipIf(skip)('in real Firefox', () => {
     await options.type('#pat-token', sandbox.pats.fabrikam!);
     await options.click('.pat-form button[type="submit"]');
     const org = sandbox.store.organization('fabrikam')!;
-    const added = await waitForText(options, '[data-testid="pat-added"]', `It can see ${sandbox.store.projectsOf(org).length} projects`, 20_000).catch(async (e: unknown) => {
+    const seen = `It can see ${sandbox.store.projectsOf(org).length} projects`;
+    const added = await waitFor(() => textOf(options, '[data-testid="pat-added"]').catch(() => ''), (t) => t.includes(seen), `note “${seen}”`, 20_000).catch(async (e: unknown) => {
       throw new Error(`${String(e)}; the form says: ${await textOf(options, '.pat-form').catch(() => '?')}`);
     });
     expect(added).toContain('The token belongs to Ada Lovelace.');

@@ -120,8 +120,13 @@ export function firefoxPrefs(proxyPort: number, extensionUuid: string): Record<s
   };
 }
 
-/** Polls `probe` until `done` accepts its value (every 100 ms, at most `timeoutMs`). */
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls `probe` until `done` accepts its value (every 100 ms, at most `timeoutMs`). On an extension
+ * page use this, not puppeteer's waitForFunction: that builds its predicate with `new Function` in
+ * the page, which the page's CSP forbids, and Firefox ESR 140.12 enforces it there ("call to
+ * Function() blocked by CSP") where earlier versions let BiDi's evaluation through.
+ */
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
