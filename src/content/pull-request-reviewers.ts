@@ -27,8 +27,11 @@ import { openPopover, type Popover } from './ui/popover';
  */
 /** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
 let pending: { repo: string; source: string; target: string; at: number; people: (Person & { isRequired: boolean })[] } | undefined;
-/** What the last addition said, shown again after the page re-rendered its Reviewers section (and us with it). */
-let note: { pr: string; text: string; at: number } | undefined;
+/**
+ * What the last addition said, shown again after the page re-rendered its Reviewers section (and
+ * us with it), and whether someone was added, so the new card offers the same refresh.
+ */
+let note: { pr: string; text: string; at: number; added: boolean } | undefined;
 /** Suggestions and groups per pull request: they do not change while the page lives. */
 type Lists = { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<ReviewerGroup[]> };
 const cache = new Map<string, Lists>();
@@ -131,7 +134,10 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     status.className = tone;
     status.textContent = text;
   };
-  if (note?.pr === prKey && Date.now() - note.at < NOTE_MS) say(note.text, 'adoc-good');
+  if (note?.pr === prKey && Date.now() - note.at < NOTE_MS) {
+    say(note.text, 'adoc-good');
+    if (note.added) offerRefresh();
+  }
   /** A section that could not load: why, the Options button that fixes it, and a small Try again that loads that section only. */
   const failedSection = (into: HTMLElement, e: unknown, again: () => void) => {
     const { message, next, helpUrl } = problemOf(e);
@@ -193,10 +199,12 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
         answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
         answer.alreadyReviewing.length ? `${names(answer.alreadyReviewing)} already review${answer.alreadyReviewing.length === 1 ? 's' : ''} this pull request.` : '',
       ].join(' ').trim();
-      note = { pr: prKey, text, at: Date.now() };
+      // Someone added earlier still wants the refresh, also when this click added nobody new.
+      const added = answer.added.length > 0 || (note?.pr === prKey && note.added);
+      note = { pr: prKey, text, at: Date.now(), added };
       say(text, 'adoc-good');
       fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
-      if (answer.added.length) offerRefresh();
+      if (added) offerRefresh();
       // Reviewers now: no longer suggestions. A row going with the focus hands it to the next one's Add, else the previous one's, else the search.
       for (const id of [...answer.added, ...answer.alreadyReviewing]) {
         const row = suggested.querySelector(`[data-person="${CSS.escape(id)}"]`);

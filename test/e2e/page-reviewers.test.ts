@@ -151,15 +151,18 @@ describe('Reviewer helpers', () => {
     await expect.poll(shown, { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
   });
 
-  it('finds anyone and adds them as required, and still says so once the page draws its column anew', async () => {
+  it('finds anyone and adds them as required; once the page draws its column anew, still says so and offers the refresh', async () => {
     await world.type(HELPER, 'input[type=search]', 'Barbara');
     await page.keyboard.press('Enter');
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('barbara@'));
     await world.click(HELPER, `[data-person="${user('barbara').id}"] button`, 'Required');
     await expect.poll(() => recorded().find((r) => r.id === user('barbara').id), { timeout: 15_000 }).toMatchObject({ isRequired: true });
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('barbara')} as required.`));
+    // A second click adds nobody new; she still waits for the page's refresh.
+    await world.click(HELPER, `[data-person="${user('barbara').id}"] button`, 'Required');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`${nameOf('barbara')} already reviews this pull request.`));
     // Azure DevOps draws its right column again (as its live updates do): our card goes with it and
-    // is mounted anew, and the new card still says what was just added.
+    // is mounted anew, and the new card still says what the last click did.
     await page.evaluate((sel) => {
       const pane = document.querySelector('.repos-overview-right-pane')!;
       const again = pane.cloneNode(true) as Element;
@@ -169,10 +172,9 @@ describe('Reviewer helpers', () => {
     }, HELPER);
     await page.waitForFunction((sel) => !!document.querySelector(`.repos-overview-right-pane ${sel}`), { timeout: 15_000 }, HELPER);
     expect(await page.evaluate(() => (window as unknown as { adocOldCard: Element }).adocOldCard.isConnected)).toBe(false);
-    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('barbara')} as required.`));
-    // The new card has no Refresh the page of its own (nothing was added through it): the page is reloaded as a person would.
-    await page.reload({ waitUntil: 'domcontentloaded' });
-    world = await ContentWorld.of(page, session.extensionId);
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`${nameOf('barbara')} already reviews this pull request.`));
+    // With the same Refresh the page, which still reloads the page.
+    await refreshFromCard();
     await expect.poll(() => shown('.pr-required-reviewers-section'), { timeout: 15_000 }).toContain(nameOf('barbara'));
   });
 
