@@ -1,5 +1,6 @@
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import { companionNeed, nextStepFor } from '../shared/next-step';
+import { ErrorNote } from '../shared/ui/error-note';
 import { openOptions } from './open';
 
 /** The Options button that fixes `error` where trying again cannot (an account, a token, a sign-in). */
@@ -10,6 +11,18 @@ export function FixButton(props: { error: ReplyError | undefined; class?: string
     <button type="button" class={props.class ?? 'primary'} onClick={() => openOptions(step[1], props.error?.profileId)}>
       {step[0]}
     </button>
+  );
+}
+
+/** A failure in place of what could not load: what failed, why, and the way on. */
+export function FailedNote(props: { title: string; error: ReplyError; onRetry: () => void }) {
+  return (
+    <ErrorNote error={props.error} title={props.title}>
+      <FixButton error={props.error} />
+      <button type="button" onClick={props.onRetry}>
+        Try again
+      </button>
+    </ErrorNote>
   );
 }
 

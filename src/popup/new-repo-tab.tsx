@@ -9,7 +9,7 @@ import { NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import type { CloneTasks } from './clone-tasks';
-import { FailedLine, FixButton } from './fix-button';
+import { FailedLine, FailedNote } from './fix-button';
 import { RepoActions } from './repo-actions';
 import { useAnswer } from './use-answer';
 import type { ReposState } from './use-repos';
@@ -143,16 +143,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     );
   }
 
-  if (projectsError && !projects) {
-    return (
-      <ErrorNote error={projectsError} title="Could not list the projects">
-        <FixButton error={projectsError} />
-        <button type="button" onClick={retryProjects}>
-          Try again
-        </button>
-      </ErrorNote>
-    );
-  }
+  if (projectsError && !projects) return <FailedNote title="Could not list the projects" error={projectsError} onRetry={retryProjects} />;
   return (
     <div ref={box}>
       <form class="new-repo" onSubmit={submit} noValidate aria-busy={!projects}>

@@ -2,9 +2,8 @@ import { ask } from '../shared/ask';
 import type { CompanionStatus, PullRequestSummary } from '../shared/messages';
 import { nextStepFor } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
-import { ErrorNote } from '../shared/ui/error-note';
 import { focusAfter } from './focus-after';
-import { CompanionNote, FixButton } from './fix-button';
+import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
@@ -17,16 +16,7 @@ export function PullRequestsTab(props: { profile: Profile; companion?: Companion
   const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
   const retry = focusAfter(askAgain, 'tab-prs');
 
-  if (error) {
-    return (
-      <ErrorNote error={error} title="Could not list your pull requests">
-        <FixButton error={error} />
-        <button type="button" onClick={retry}>
-          Try again
-        </button>
-      </ErrorNote>
-    );
-  }
+  if (error) return <FailedNote title="Could not list your pull requests" error={error} onRetry={retry} />;
   const me = profile.identity?.id;
   // A project left out for a reason Options fixes (a refused token: this profile's).
   const fixable = mine?.failed.find((f) => nextStepFor(f.code));

@@ -2,9 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalClone } from '../shared/host-protocol';
 import type { CompanionStatus, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
-import { ErrorNote } from '../shared/ui/error-note';
 import { focusAfter } from './focus-after';
-import { FixButton } from './fix-button';
+import { FailedNote, FixButton } from './fix-button';
 import { Highlighted } from '../shared/ui/highlighted';
 import { ProjectAvatar } from '../shared/ui/project-avatar';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -249,12 +248,7 @@ export function RepositoriesTab(props: {
       </p>
       <div class="list-frame">
         {live && shownLists.length === 0 && failed.length > 0 ? (
-          <ErrorNote error={failed[0]!.repos.error!} title="Could not list repositories">
-            <FixButton error={failed[0]!.repos.error} />
-            <button type="button" onClick={retry}>
-              Try again
-            </button>
-          </ErrorNote>
+          <FailedNote title="Could not list repositories" error={failed[0]!.repos.error!} onRetry={retry} />
         ) : !live && !fromSnapshot ? (
           <SkeletonRows count={7} label="Loading repositories" />
         ) : count === 0 && !query ? (

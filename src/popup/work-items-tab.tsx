@@ -6,7 +6,7 @@ import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import { focusAfter } from './focus-after';
-import { CompanionNote, FixButton } from './fix-button';
+import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -25,16 +25,7 @@ export function WorkItemsTab(props: { profile: Profile; companion?: CompanionSta
   const retry = focusAfter(askAgain, 'tab-work');
   const [open, setOpen] = useState<number>();
 
-  if (error) {
-    return (
-      <ErrorNote error={error} title="Could not list your work items">
-        <FixButton error={error} />
-        <button type="button" onClick={retry}>
-          Try again
-        </button>
-      </ErrorNote>
-    );
-  }
+  if (error) return <FailedNote title="Could not list your work items" error={error} onRetry={retry} />;
   return (
     <section aria-labelledby="work-items-heading" class="pr-section">
       <CompanionNote state={props.companion} uses="Start work still makes the branch and links it; checking it out runs git through it." />
