@@ -35,7 +35,8 @@ export function EditorSection() {
   return (
     <section id="editor" aria-labelledby="editor-heading" class="card">
       <h2 id="editor-heading">Editor</h2>
-      <fieldset class="field" disabled={!editor}>
+      {/* Not a .field: its labels are the small bold captions of inputs, and these are the choices themselves. */}
+      <fieldset disabled={!editor}>
         <legend class="small muted">“Open in editor” opens clones, and files at their line, with:</legend>
         {CHOICES.map(([value, label, hint]) => (
           <label key={value} class="radio">

@@ -117,7 +117,8 @@ describe('the options page', () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });
     await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
-    const sizes = await fontSizes(options, ['body', '.options-nav a', '#profiles p, #profiles li', '#accounts label']);
+    await options.waitForSelector('#editor fieldset:not([disabled])', { timeout: 20_000 });
+    const sizes = await fontSizes(options, ['body', '.options-nav a', '#profiles p, #profiles li', '#accounts label', '#editor label']);
     for (const [selector, size] of Object.entries(sizes)) expect(size, selector).toBeGreaterThanOrEqual(13);
     // Paths wrap after their separators, not in the middle of a folder's name.
     const root = await options.$eval('[data-testid="companion-status"] code.path', (c) => ({ text: c.textContent, breaks: c.querySelectorAll('wbr').length, title: c.getAttribute('title') }));
