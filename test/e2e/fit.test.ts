@@ -128,6 +128,16 @@ describe('the options page', () => {
     await options.close();
   });
 
+  it('fits a window 320 px wide (a narrow or zoomed one) without scrolling sideways', async () => {
+    const options = await session.openExtensionPage('options');
+    await options.setViewport({ width: 320, height: 900 });
+    await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
+    await options.waitForSelector('#profiles .profile-list');
+    const width = await options.evaluate(() => ({ page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth }));
+    expect(width.page).toBeLessThanOrEqual(width.window);
+    await options.close();
+  });
+
   it('has no serious or critical accessibility finding in any section, light or dark', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });
