@@ -42,6 +42,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   /** The profile whose token the person chose to replace: only while the form is for its organization. */
   const [replaceId, setReplaceId] = useState<string>();
   const tokenInput = useRef<HTMLInputElement>(null);
+  const outcome = useRef<HTMLDivElement>(null);
 
   // Arriving from "use a token instead": the organization is known, the token is what is missing.
   useEffect(() => {
@@ -59,6 +60,11 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const base = hostProblem ? undefined : host === 'cloud' ? `https://dev.azure.com/${encodeURIComponent(organization)}` : normalizeCollectionUrl(collection);
   const existing = base ? props.profiles.find((p) => p.auth === 'pat' && orgBaseUrl(p).toLowerCase() === base.toLowerCase()) : undefined;
   const replace = !!existing && existing.id === replaceId;
+
+  // It lands below the button the focus is on: Enter in the token field at the window's foot showed nothing.
+  useEffect(() => {
+    if (failure || added) outcome.current?.scrollIntoView({ block: 'nearest' });
+  }, [failure, added]);
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -229,7 +235,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
           {busy && !added ? 'Checking the token…' : 'Add account'}
         </button>
       </div>
-      <div aria-live="polite" class="pat-outcome">
+      <div aria-live="polite" class="pat-outcome" ref={outcome}>
         {failure && <ErrorNote error={failure} title="The token was not added" />}
         {added && (
           <div class="note success" data-testid="pat-added">

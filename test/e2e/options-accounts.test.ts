@@ -96,8 +96,15 @@ describe('options page: accounts', () => {
   });
 
   it('shows why a bad token was refused, with a link to make a new one', async () => {
-    await fillPat({ org: 'fabrikam', pat: 'x'.repeat(52) });
+    await emptied('#pat-org');
+    await options.type('#pat-org', 'fabrikam');
+    await emptied('#pat-token');
+    await options.type('#pat-token', 'x'.repeat(52));
+    // Add account at the window's foot, as after scrolling down to it: the answer below it is brought into view.
+    await options.$eval('.pat-form button[type="submit"]', (b) => b.scrollIntoView({ block: 'end' }));
+    await options.keyboard.press('Enter');
     const note = await waitForText(options, '.pat-outcome [role="alert"]', 'rejected');
+    await options.waitForFunction(() => document.querySelector('.pat-outcome [role="alert"]')!.getBoundingClientRect().bottom <= innerHeight + 1, { timeout: 5000 });
     expect(note).toContain('The token was not added');
     expect(note).toContain('Your personal access token was rejected: it may be expired or revoked.');
     expect(await options.$eval('.pat-outcome [role="alert"] a', (a) => (a as HTMLAnchorElement).href)).toBe('https://dev.azure.com/fabrikam/_usersSettings/tokens');
