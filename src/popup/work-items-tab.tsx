@@ -49,6 +49,8 @@ export function WorkItemsTab(props: { profile: Profile; companion?: CompanionSta
 
 function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boolean; onToggle: () => void }) {
   const { item } = props;
+  // Start work may move the item on (To Do → Doing): the badge says so, as the result below it does.
+  const [state, setState] = useState(item.state);
   // Cut short at the popup's width: the title gives it whole.
   const where = `${item.type} ${item.id} · ${item.project}${item.changedDate ? ` · ${relativeTime(item.changedDate, Date.now())}` : ''}`;
   return (
@@ -62,7 +64,7 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
         </span>
       </span>
       <span class="pr-badges">
-        <span class="badge accent">{item.state}</span>
+        <span class="badge accent">{state}</span>
         <button type="button" class="small" aria-expanded={props.open} onClick={props.onToggle}>
           Start work
         </button>
@@ -70,7 +72,7 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
       {/* After its button, so Tab goes from the button into the form (the row wraps to draw it below). */}
       {props.open && (
         <div class="start-work">
-          <StartWork item={item} profile={props.profile} />
+          <StartWork item={item} profile={props.profile} onState={setState} />
         </div>
       )}
     </li>
@@ -84,7 +86,7 @@ type Step =
   | { kind: 'working' }
   | { kind: 'created'; result: StartWorkResult; checkout: Checkout; linking?: 'running' | ReplyError };
 
-function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
+function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (state: string) => void }) {
   const { item, profile } = props;
   const plan = useAnswer(() => ask({ type: 'workItem.plan', profileId: profile.id, project: item.project, id: item.id }), [item.id]);
   const [repoId, setRepoId] = useState<string>();
@@ -93,6 +95,10 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile }) {
   const [step, setStep] = useState<Step>({ kind: 'form' });
   // Create replaces the form with a wait, then the result: the focus follows, instead of falling to the page.
   const box = useFocusOnChange<HTMLDivElement>(step.kind);
+  const newState = step.kind === 'created' ? step.result.state : undefined;
+  useEffect(() => {
+    if (newState) props.onState(newState);
+  }, [newState]);
 
   if (plan.error) {
     return (

@@ -147,6 +147,10 @@ describe('popup: pull requests', () => {
     await waitForText(popup, '#work-items > li:first-child .start-work', 'Created', 20_000);
     await popup.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !/Checking it out/.test(document.querySelector('#work-items > li:first-child .start-work')?.textContent ?? ''), { timeout: 20_000 });
     expect(await popup.evaluate(() => !!document.activeElement?.closest('#work-items > li:first-child .start-work'))).toBe(true);
+    // The item was moved on: its badge says the state the result names, not the one it had.
+    const moved = /The work item is ([^.]+)\./.exec(await textOf(popup, '#work-items > li:first-child .start-work'))?.[1];
+    expect(moved).toBeTruthy();
+    expect(await textOf(popup, '#work-items > li:first-child .pr-badges .badge')).toBe(moved);
     await popup.close();
   });
 
