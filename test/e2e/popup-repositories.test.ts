@@ -112,6 +112,21 @@ describe('popup: repositories', () => {
     await popup.close();
   });
 
+  it('shows the focus ring when Tab moves the focus from the search into the list', async () => {
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    await popup.bringToFront();
+    // The list's frame and a few pixels around it, where a ring would be drawn.
+    const box = (await (await popup.$('.list-frame'))!.boundingBox())!;
+    const clip = { x: box.x - 4, y: box.y - 4, width: box.width + 8, height: box.height + 8 };
+    const before = await popup.screenshot({ clip });
+    for (let i = 0; i < 3 && (await popup.evaluate(() => document.activeElement?.id)) !== 'repo-list'; i++) await popup.keyboard.press('Tab');
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-list');
+    // The selected row looks the same either way: only a ring tells the focus is here now.
+    expect(Buffer.compare(await popup.screenshot({ clip }), before)).not.toBe(0);
+    await popup.close();
+  });
+
   it('says cloning needs the companion, and copies clone URLs', async () => {
     const popup = await openPopup(session);
     await waitForList(popup);
