@@ -254,7 +254,7 @@ export function RepositoriesTab(props: {
         ) : count === 0 && !query ? (
           <div class="empty">
             <p>{many && !only ? 'These organizations have no repositories yet.' : 'This organization has no repositories yet.'}</p>
-            <p class="muted small">Create one in the “New repository” tab.</p>
+            <p class="muted small">Create one in the “New repo” tab.</p>
           </div>
         ) : results.rows.length === 0 && live && !results.searching ? (
           <div class="empty">

@@ -448,6 +448,12 @@ describe('popup: new repository', () => {
     const popup = await openPopup(session);
     await popup.waitForFunction((id: string) => [...document.querySelectorAll('#profile-switcher option')].some((o) => (o as HTMLOptionElement).value === id), {}, tailspin.id);
     await popup.select('#profile-switcher', tailspin.id);
+    // Its empty list points to the tab that creates one, by the name that tab has.
+    await popup.waitForFunction(() => [...document.querySelectorAll('#repo-org option')].some((o) => o.textContent?.includes('tailspin')), { timeout: 30_000 });
+    const onlyTailspin = await popup.$$eval('#repo-org option', (os) => (os as HTMLOptionElement[]).find((o) => o.textContent?.includes('tailspin'))!.value);
+    await popup.select('#repo-org', onlyTailspin);
+    const empty = await waitForText(popup, '.list-frame .empty', 'no repositories yet', 30_000);
+    expect(empty).toContain(`“${await textOf(popup, '#tab-new-repo')}” tab`);
     await popup.locator('#tab-new-repo').click();
     await waitForText(popup, '.new-repo [role="status"]', 'This organization has no project you can create repositories in.', 30_000);
     await popup.type('#new-repo-name', 'nowhere-to-go');
