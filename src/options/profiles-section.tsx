@@ -5,6 +5,7 @@ import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
 import { clonePathSegments, orgBaseUrl, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { cancelOnEscape } from '../shared/ui/focus';
 import { cloneRootProblem } from './folder-input';
 import { RemoveButton } from './remove-button';
 
@@ -240,7 +241,7 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; onSignIn: (o
   };
   const id = (field: string) => `profile-${p.id}-${field}`;
   return (
-    <form ref={form} class="profile-editor" onSubmit={save} noValidate>
+    <form ref={form} class="profile-editor" onSubmit={save} onKeyDown={cancelOnEscape(props.onCancel)} noValidate>
       <div class="field">
         <label for={id('name')}>Name</label>
         <input id={id('name')} type="text" value={name} aria-invalid={!!nameProblem} onInput={(e) => setName(e.currentTarget.value)} />

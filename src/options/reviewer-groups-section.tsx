@@ -3,7 +3,7 @@ import { ask } from '../shared/ask';
 import type { Person, ProjectSummary, ReplyError, ReviewerGroup } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { useFocusOnChange } from '../shared/ui/focus';
+import { cancelOnEscape, useFocusOnChange } from '../shared/ui/focus';
 import { PeoplePicker } from '../shared/ui/people-picker';
 import { useChosenProfile } from './use-chosen-profile';
 import { RemoveButton } from './remove-button';
@@ -19,6 +19,13 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
   const [attempt, setAttempt] = useState(0);
   // The editor replaces New reviewer group (or the group's row): the focus goes into it, and back to that button after.
   const box = useFocusOnChange<HTMLElement>(groups && (editing === undefined ? 'list' : editing === 'new' ? 'new' : `edit ${editing.id}`));
+  // A group's editor closes to its row's Edit: marked the main action (before New reviewer group)
+  // for the one redraw that closes it, then no more, so going to the section later still finds New.
+  const [reopen, setReopen] = useState<string>();
+  useEffect(() => {
+    if (editing && editing !== 'new') setReopen(editing.id);
+    else if (!editing) setReopen(undefined);
+  }, [editing]);
 
   // Another profile's groups: a group being written belongs to the one before. Try again keeps it.
   useEffect(() => setEditing(undefined), [profile?.id]);
@@ -95,7 +102,7 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
                     <strong>{g.name}</strong> <span class="muted small">in {g.project}</span>
                     <div class="small muted">{g.members.map((m) => m.displayName).join(', ')}</div>
                   </div>
-                  <button type="button" class="small" onClick={() => setEditing(g)}>
+                  <button type="button" class="small" data-main={reopen === g.id ? '' : undefined} onClick={() => setEditing(g)}>
                     Edit
                   </button>
                   <RemoveButton asking={confirming === g.id} onAsk={(asking) => setConfirming(asking ? g.id : undefined)} onRemove={() => void remove(g)}>
@@ -177,7 +184,7 @@ function GroupEditor(props: {
     }
   };
   return (
-    <form class="group-editor" onSubmit={save} noValidate aria-label={props.group ? `Edit ${props.group.name}` : 'New reviewer group'}>
+    <form class="group-editor" onSubmit={save} onKeyDown={cancelOnEscape(props.onCancel)} noValidate aria-label={props.group ? `Edit ${props.group.name}` : 'New reviewer group'}>
       <div class="row">
         <div class="field grow">
           <label for="group-name">Group name</label>

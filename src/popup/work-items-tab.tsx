@@ -4,7 +4,7 @@ import { gitBranchNameProblem } from '../shared/branch-name';
 import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { useFocusOnChange } from '../shared/ui/focus';
+import { cancelOnEscape, useFocusOnChange } from '../shared/ui/focus';
 import { focusAfter } from './focus-after';
 import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
@@ -53,6 +53,12 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
   const [state, setState] = useState(item.state);
   // Cut short at the popup's width: the title gives it whole.
   const where = `${item.type} ${item.id} · ${item.project}${item.changedDate ? ` · ${relativeTime(item.changedDate, Date.now())}` : ''}`;
+  const toggle = useRef<HTMLButtonElement>(null);
+  // Escape closes the panel as its button does; the focus was in what goes, so it goes back to that button.
+  const close = cancelOnEscape(() => {
+    props.onToggle();
+    toggle.current?.focus();
+  });
   return (
     <li data-work-item={item.id} class="work-item-row">
       <span class="main">
@@ -65,13 +71,13 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
       </span>
       <span class="pr-badges">
         <span class="badge accent">{state}</span>
-        <button type="button" class="small" aria-expanded={props.open} onClick={props.onToggle}>
+        <button type="button" class="small" ref={toggle} aria-expanded={props.open} onClick={props.onToggle}>
           Start work
         </button>
       </span>
       {/* After its button, so Tab goes from the button into the form (the row wraps to draw it below). */}
       {props.open && (
-        <div class="start-work">
+        <div class="start-work" onKeyDown={close}>
           <StartWork item={item} profile={props.profile} onState={setState} />
         </div>
       )}

@@ -296,6 +296,16 @@ describe('options page: accounts', () => {
     };
     expect(saved.data.profiles.find((p) => p.name === 'fabrikam')).toMatchObject({ layout: '{project}/{repo}', cloneRoot: '/home/ada/code', protocol: 'ssh' });
 
+    // Escape closes the editor as Cancel does: nothing saved, the focus back on its Edit button.
+    await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+    const root = await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]');
+    await root!.type('/elsewhere');
+    await options.keyboard.press('Escape');
+    expect(await options.$('.profile-list > li[data-profile="fabrikam"] .profile-editor')).toBeNull();
+    expect(await options.evaluate(() => document.activeElement?.matches('.profile-list > li[data-profile="fabrikam"] button[aria-expanded="false"]'))).toBe(true);
+    const kept = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as typeof saved;
+    expect(kept.data.profiles.find((p) => p.name === 'fabrikam')).toMatchObject({ cloneRoot: '/home/ada/code' });
+
     await options.click('.card#profiles .actions button');
     await waitForText(options, '#profiles .note.success', 'Exported 4 profiles');
     let file: string | undefined;

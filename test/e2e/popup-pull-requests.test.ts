@@ -141,6 +141,18 @@ describe('popup: pull requests', () => {
     await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 20_000 });
     await popup.keyboard.press('Tab');
     expect(await popup.evaluate(() => !!document.activeElement?.closest('#work-items > li:first-child .start-work-form'))).toBe(true);
+    // Escape closes the form as its button does, nothing made, with the focus back on that button. Its
+    // default is prevented: Chromium closes an extension popup on an Escape the page leaves alone.
+    const badge = await textOf(popup, '#work-items > li:first-child .pr-badges .badge');
+    await popup.evaluate(() => addEventListener('keydown', (e) => ((globalThis as { lastKey?: KeyboardEvent }).lastKey = e), { capture: true }));
+    await popup.keyboard.press('Escape');
+    expect(await popup.$('#work-items > li:first-child .start-work')).toBeNull();
+    expect(await popup.evaluate((sel: string) => document.activeElement === document.querySelector(sel), toggle)).toBe(true);
+    expect(await popup.$eval(toggle, (b) => b.getAttribute('aria-expanded'))).toBe('false');
+    expect(await popup.evaluate(() => (globalThis as { lastKey?: KeyboardEvent }).lastKey?.defaultPrevented)).toBe(true);
+    expect(await textOf(popup, '#work-items > li:first-child .pr-badges .badge')).toBe(badge);
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 20_000 });
     // Create, from the keyboard: the form goes away, the focus stays with what replaced it, not on the page.
     await popup.focus('#work-items > li:first-child .start-work-form button[type="submit"]');
     await popup.keyboard.press('Enter');
@@ -207,6 +219,19 @@ describe('popup: pull requests', () => {
     expect(saved).toContain('Barbara Liskov, Margaret Hamilton');
     await focusOn('group-new');
     await screenshots(options, 'options-reviewer-groups');
+    // Escape closes a group's editor as Cancel does: nothing saved, the focus back on the group's Edit.
+    const edit = '.group-list li[data-group="Web reviewers"] .row > button';
+    await options.focus(edit);
+    await options.keyboard.press('Enter');
+    await focusOn('group-name');
+    await options.type('#group-name', ' and more');
+    await options.keyboard.press('Escape');
+    expect(await options.$('.group-editor')).toBeNull();
+    await options.waitForFunction((sel: string) => document.activeElement === document.querySelector(sel), { timeout: 5000 }, edit);
+    const stored = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'groups.list' }))) as { data: { groups: { name: string }[] } };
+    expect(stored.data.groups.map((g) => g.name)).toEqual(['Web reviewers']);
+    // Marked the main action for that once only: going to the section later still finds New reviewer group.
+    await options.waitForFunction(() => document.querySelector('#groups [data-main]')?.id === 'group-new', { timeout: 5000 });
     await options.close();
   });
 

@@ -34,3 +34,16 @@ export function useFocusOnChange<T extends HTMLElement>(state: string | undefine
   }, [state]);
   return ref;
 }
+
+/**
+ * A keydown handler for an inline editor or form: Escape does what its Cancel does, unless
+ * something inside took the key first (a picker closing its list). The default is prevented, as
+ * Chromium closes an extension popup on an Escape its page leaves alone (ExtensionViewHost), and
+ * the key goes no further, as it closed something: one press, one thing closed.
+ */
+export const cancelOnEscape = (cancel: () => void) => (e: KeyboardEvent) => {
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  e.preventDefault();
+  e.stopPropagation();
+  cancel();
+};
