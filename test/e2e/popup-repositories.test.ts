@@ -240,6 +240,32 @@ describe('popup: repositories', () => {
     }
   });
 
+  it('with nothing cached, a list Azure DevOps refuses says so with the Options button and Try again, and Try again lists it once fixed', async () => {
+    const worker = await session.worker();
+    const listed = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { profiles: { id: string }[] } };
+    const ids = listed.data.profiles.map((p) => p.id);
+    expect(ids).toHaveLength(3);
+    const kept = await Promise.all(ids.map((id) => cachedList(worker, 'get', `cache:${id}:repos`)));
+    const tokens = [sandbox.pats.fabrikam!, sandbox.pats.contoso!, sandbox.patsByName['ada-onprem']!].map((t) => sandbox.store.patByToken(t)!);
+    for (const id of ids) await cachedList(worker, 'delete', `cache:${id}:repos`);
+    for (const pat of tokens) pat.revoked = true;
+    try {
+      const popup = await openPopup(session);
+      const note = await waitForText(popup, '.list-frame', 'Could not list repositories', 30_000);
+      expect(note).toContain('revoked');
+      expect(await popup.$$eval('.list-frame button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
+      for (const pat of tokens) pat.revoked = false;
+      await retry(popup, '.list-frame');
+      await waitForList(popup);
+      expect(await listedRepos(popup)).toEqual(listedFor('fabrikam', 'contoso', 'DefaultCollection'));
+      await popup.close();
+    } finally {
+      for (const pat of tokens) pat.revoked = false;
+      // Each list as it was, whether or not the test got as far as listing them again.
+      for (const [i, id] of ids.entries()) if (kept[i] !== undefined) await cachedList(worker, 'put', `cache:${id}:repos`, kept[i]);
+    }
+  });
+
   it('ignores a list cached in an older format and replaces it', async () => {
     const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
     // The first format: the plain list, with no format number.
