@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ask, askWithProgress, isProgress } from '../shared/ask';
+import { askWithProgress, isProgress } from '../shared/ask';
 import type { BoardCheckout, CloneTaskView, PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
-import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import { boardTasks, cancelTask, checkoutOutcome, forgetTask as forget } from './clone-tasks';
 import { GitFailed } from './git-failed';
+import { OpenClone } from './open-clone';
 
 type State =
   | { kind: 'idle'; cancelled?: true }
@@ -21,7 +21,6 @@ type State =
 export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profileId: string }) {
   const { pr } = props;
   const [state, setState] = useState<State>({ kind: 'idle' });
-  const [problem, setProblem] = useState<ReplyError>();
 
   /** Shows a checkout's progress (of this popup's, or of an earlier popup's), then how it ended. */
   const followed = useRef(false);
@@ -81,10 +80,6 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
   // Check out → Cancel → how it ended, or Dismiss → Check out: the focus follows the row's next step,
   // once the person has acted here (`acted`); an earlier popup's checkout arriving does not take the focus.
   const box = useFocusOnChange<HTMLSpanElement>(acted.current ? state.kind : 'idle');
-  const open = (path: string, target: 'folder' | 'editor') => {
-    setProblem(undefined);
-    ask({ type: 'local.open', path, target }).catch((e: unknown) => setProblem(toReplyError(e)));
-  };
 
   return (
     <span class="pr-checkout" data-pr-checkout={pr.id} ref={box}>
@@ -127,14 +122,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
             {state.result.worktree ? ' in a new worktree at ' : state.result.cloned ? ' in a new clone at ' : ' in '}
             <code>{state.result.path}</code>.
           </p>
-          <div class="actions">
-            <button type="button" class="small primary" onClick={() => open(state.result.path, 'folder')}>
-              Open folder
-            </button>
-            <button type="button" class="small" onClick={() => open(state.result.path, 'editor')}>
-              Open in editor
-            </button>
-          </div>
+          <OpenClone path={state.result.path} />
         </>
       )}
       {state.kind === 'dirty' && (
@@ -151,7 +139,6 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
       {state.kind === 'failed' && (
         <GitFailed error={state.error} task="checkout" title="The checkout did not finish" onRetry={() => retry(state)} onDismiss={dismiss} />
       )}
-      {problem && <ErrorNote error={problem} />}
     </span>
   );
 }

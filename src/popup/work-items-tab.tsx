@@ -9,6 +9,7 @@ import { focusAfter } from './focus-after';
 import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';
+import { OpenClone } from './open-clone';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { openTab } from './open';
@@ -99,8 +100,9 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   const [branch, setBranch] = useState<string>();
   const [active, setActive] = useState<boolean>();
   const [step, setStep] = useState<Step>({ kind: 'form' });
-  // Create replaces the form with a wait, then the result: the focus follows, instead of falling to the page.
-  const box = useFocusOnChange<HTMLDivElement>(step.kind);
+  // Create replaces the form with a wait, then the result, then Open folder once checked out, as
+  // after a clone: the focus follows, instead of falling to the page.
+  const box = useFocusOnChange<HTMLDivElement>(step.kind === 'created' ? `created|${step.checkout.kind}` : step.kind);
   const newState = step.kind === 'created' ? step.result.state : undefined;
   useEffect(() => {
     if (newState) props.onState(newState);
@@ -180,6 +182,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
                 : ''}
           </div>
         </div>
+        {checkout.kind === 'done' && <OpenClone path={checkout.result.path} />}
         {!result.linked && (
           <ErrorNote error={linking && linking !== 'running' ? linking : (result.linkError ?? { code: 'unknown', message: 'The reason is unknown.' })} title="The branch exists, but it is not linked to the work item">
             <FixButton error={linking && linking !== 'running' ? linking : result.linkError} />
@@ -309,6 +312,7 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
               : ''}
         </div>
       )}
+      {shown?.checkout.kind === 'done' && <OpenClone path={shown.checkout.result.path} />}
       {shown?.checkout.kind === 'failed' && (
         <CheckoutFailed
           error={shown.checkout.error}

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -28,6 +28,22 @@ let home: Awaited<ReturnType<typeof privateHome>>;
 let cloneRoot: string;
 let page: Page;
 let world: ContentWorld;
+/** Stand-ins for the file manager and the editor the companion starts: each writes down its arguments. */
+let bin: string;
+
+/** The arguments a stand-in was started with (then forgotten, for the next start). */
+async function recorded(program: 'xdg-open' | 'code'): Promise<string[]> {
+  const file = join(bin, `${program}-args.txt`);
+  for (let i = 0; i < 100; i++) {
+    const args = await readFile(file, 'utf8').catch(() => undefined);
+    if (args !== undefined) {
+      await rm(file);
+      return args.split('\n').slice(0, -1);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${program} was not started`);
+}
 
 const itemId = (title: string) => {
   const org = sandbox.store.organization('fabrikam')!;
@@ -57,8 +73,16 @@ async function openForm(): Promise<string> {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
+  const tools = await privateHome();
+  bin = join(tools.home, 'bin');
+  await mkdir(bin);
+  for (const program of ['xdg-open', 'code']) {
+    // Written aside and moved into place: the test never reads it half-written.
+    await writeFile(join(bin, program), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(bin, `${program}.tmp`)}" && mv "${join(bin, `${program}.tmp`)}" "${join(bin, `${program}-args.txt`)}"\n`);
+    await chmod(join(bin, program), 0o755);
+  }
   let options: Page;
-  ({ session, home, cloneRoot, options } = await launchConnected(sandbox));
+  ({ session, home, cloneRoot, options } = await launchConnected(sandbox, { env: { PATH: `${bin}:${process.env.PATH}` } }));
   await options.close();
   page = await signedInPage(session, '/fabrikam/Fabrikam%20Fiber');
   world = await ContentWorld.of(page, session.extensionId);
@@ -68,6 +92,7 @@ afterAll(async () => {
   await session?.close();
   await sandbox?.close();
   await home?.cleanup();
+  if (bin) await rm(join(bin, '..'), { recursive: true, force: true });
 });
 
 describe('Start work', () => {
@@ -100,6 +125,12 @@ describe('Start work', () => {
     expect(done).toContain(clone);
     expect(done).toContain('Open folder');
     await screenshot(page, 'start-work-done');
+    // As after a clone, Open folder has the focus; it and Open in editor open this clone.
+    expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? ''`, POPOVER)).toBe('Open folder');
+    await page.keyboard.press('Enter');
+    expect(await recorded('xdg-open')).toEqual([clone]);
+    await world.click(POPOVER, 'button', 'Open in editor');
+    expect(await recorded('code')).toEqual([clone]);
 
     // On the server: the link the Development section shows, and the state.
     const repoId = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'fabrikam-web', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Fabrikam Fiber'))!.id;
@@ -456,6 +487,43 @@ describe('Start work', () => {
     expect(worktree.startsWith(`${clone}-`)).toBe(true);
     expect(await headOf(worktree)).toBe(branch);
     expect(await headOf(clone)).toBe('main');
+    // The worktree opens from there, as a clone does.
+    await again.$$eval(`${linked} button`, (bs) => bs.find((b) => b.textContent === 'Open folder')!.click());
+    expect(await recorded('xdg-open')).toEqual([worktree]);
     await again.close();
   }, 150_000);
+
+  it('from the popup: once the branch is checked out, Open folder has the focus, and it and Open in editor open the clone', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const project = sandbox.store.project(org, 'Fabrikam Fiber')!;
+    const ada = sandbox.store.user('ada')!.id;
+    const item = sandbox.store.workItems.add({
+      orgId: org.id,
+      projectId: project.id,
+      relations: [],
+      fields: { 'System.TeamProject': 'Fabrikam Fiber', 'System.AreaPath': 'Fabrikam Fiber', 'System.IterationPath': 'Fabrikam Fiber', 'System.WorkItemType': 'Task', 'System.State': 'New', 'System.Reason': 'New', 'System.Title': 'Print the packing slip', 'System.AssignedTo': ada, 'System.CreatedBy': ada, 'System.ChangedBy': ada, 'System.CreatedDate': '2026-12-01T09:00:00.000Z', 'System.ChangedDate': '2026-12-01T09:00:00.000Z' },
+    });
+    // Cloned by the first test; without the change a test above left in it, so the branch goes into the clone itself.
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    await rm(join(clone, 'notes.txt'), { force: true });
+    const row = `[data-work-item="${item.id}"]`;
+    const popup = await openPopup(session);
+    await popup.locator('#tab-work').click();
+    await popup.waitForSelector(`${row} button`, { timeout: 20_000 });
+    await popup.click(`${row} button`);
+    await popup.waitForSelector(`${row} form select`, { timeout: 20_000 });
+    const repoId = await popup.$eval(`${row} form select`, (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('fabrikam-web'))!.value);
+    await popup.select(`${row} form select`, repoId);
+    // From the keyboard: Create, then the focus lands on Open folder once checked out, as after a clone.
+    await popup.focus(`${row} form button[type="submit"]`);
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, `${row} .start-work-result [role="status"]`, `Checked out in ${clone}.`, 60_000);
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Open folder', { timeout: 5000 });
+    await popup.keyboard.press('Enter');
+    expect(await recorded('xdg-open')).toEqual([clone]);
+    await popup.$$eval(`${row} .start-work-result button`, (bs) => bs.find((b) => b.textContent === 'Open in editor')!.click());
+    expect(await recorded('code')).toEqual([clone]);
+    expect(await headOf(clone)).toBe(`users/ada/${item.id}-print-the-packing-slip`);
+    await popup.close();
+  }, 120_000);
 });
