@@ -50,6 +50,19 @@ const itemId = (title: string) => {
   return sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === title)!.id;
 };
 
+/** A new Task in fabrikam's `project`, assigned to Ada (the profile's user), as the work item form would save it. */
+function adaTask(project: { id: string; name: string }, title: string) {
+  const org = sandbox.store.organization('fabrikam')!;
+  const ada = sandbox.store.user('ada')!.id;
+  const at = '2026-12-01T09:00:00.000Z';
+  return sandbox.store.workItems.add({
+    orgId: org.id,
+    projectId: project.id,
+    relations: [],
+    fields: { 'System.TeamProject': project.name, 'System.AreaPath': project.name, 'System.IterationPath': project.name, 'System.WorkItemType': 'Task', 'System.State': 'New', 'System.Reason': 'New', 'System.Title': title, 'System.AssignedTo': ada, 'System.CreatedBy': ada, 'System.ChangedBy': ada, 'System.CreatedDate': at, 'System.ChangedDate': at },
+  });
+}
+
 /** The work item as the REST API answers it, with its links. */
 async function restItem(project: string, id: number): Promise<{ fields: Record<string, unknown>; relations?: { rel: string; url: string; attributes: { name?: string } }[] }> {
   const res = await sandbox.fetch(`${ORG}/${encodeURIComponent(project)}/_apis/wit/workitems/${id}?$expand=relations&api-version=7.1`, {
@@ -385,14 +398,7 @@ describe('Start work', () => {
 
   it('from the popup: a work item of a project with no repository says so, instead of an empty form', async () => {
     const org = sandbox.store.organization('fabrikam')!;
-    const research = sandbox.store.addProject(org, { name: 'Research' });
-    const ada = sandbox.store.user('ada')!.id;
-    const item = sandbox.store.workItems.add({
-      orgId: org.id,
-      projectId: research.id,
-      relations: [],
-      fields: { 'System.TeamProject': 'Research', 'System.AreaPath': 'Research', 'System.IterationPath': 'Research', 'System.WorkItemType': 'Task', 'System.State': 'New', 'System.Reason': 'New', 'System.Title': 'Read the papers', 'System.AssignedTo': ada, 'System.CreatedBy': ada, 'System.ChangedBy': ada, 'System.CreatedDate': '2026-12-01T09:00:00.000Z', 'System.ChangedDate': '2026-12-01T09:00:00.000Z' },
-    });
+    const item = adaTask(sandbox.store.addProject(org, { name: 'Research' }), 'Read the papers');
     const popup = await openPopup(session);
     await popup.locator('#tab-work').click();
     await popup.waitForSelector(`[data-work-item="${item.id}"] button`, { timeout: 20_000 });
@@ -495,14 +501,7 @@ describe('Start work', () => {
 
   it('from the popup: once the branch is checked out, Open folder has the focus, and it and Open in editor open the clone', async () => {
     const org = sandbox.store.organization('fabrikam')!;
-    const project = sandbox.store.project(org, 'Fabrikam Fiber')!;
-    const ada = sandbox.store.user('ada')!.id;
-    const item = sandbox.store.workItems.add({
-      orgId: org.id,
-      projectId: project.id,
-      relations: [],
-      fields: { 'System.TeamProject': 'Fabrikam Fiber', 'System.AreaPath': 'Fabrikam Fiber', 'System.IterationPath': 'Fabrikam Fiber', 'System.WorkItemType': 'Task', 'System.State': 'New', 'System.Reason': 'New', 'System.Title': 'Print the packing slip', 'System.AssignedTo': ada, 'System.CreatedBy': ada, 'System.ChangedBy': ada, 'System.CreatedDate': '2026-12-01T09:00:00.000Z', 'System.ChangedDate': '2026-12-01T09:00:00.000Z' },
-    });
+    const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Print the packing slip');
     // Cloned by the first test; without the change a test above left in it, so the branch goes into the clone itself.
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
     await rm(join(clone, 'notes.txt'), { force: true });
