@@ -12,6 +12,7 @@ import { workerStore } from './worker-store';
 import { oauthConfig } from './settings';
 import { optionsUrl } from '../shared/ui/open';
 import { unlessHostAccessTaken } from './errors';
+import { originPattern } from '../shared/profile';
 
 /** The injected features' own code, loaded on first use (src/content/lazy.ts); vite.config.ts builds it. */
 const FEATURES_SCRIPT = 'src/content/panels.js';
@@ -36,7 +37,7 @@ const store = createProfileStore(local, secrets);
 // Cached lists live in IndexedDB, where the popup reads them too.
 const withLists = withCachedListsIn(listStore(), local);
 
-const hostAccess = (origin: string) => browser.permissions.contains({ origins: [`${origin}/*`] });
+const hostAccess = (origin: string) => browser.permissions.contains({ origins: [originPattern(origin)] });
 
 const gateway = createGateway({
   extensionId: browser.runtime.id,

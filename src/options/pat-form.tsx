@@ -4,7 +4,7 @@ import { SCOPE_LABELS } from '../shared/ado/errors';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
-import { orgBaseUrl, type Profile } from '../shared/profile';
+import { orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import {
   COLLECTION_EXAMPLE,
@@ -13,7 +13,6 @@ import {
   normalizeCollectionUrl,
   organizationFromInput,
   organizationProblem,
-  originPattern,
 } from './pat-input';
 
 /** The scopes to tick on Azure DevOps' token page, by the names that page uses. */

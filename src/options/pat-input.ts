@@ -56,6 +56,3 @@ export const normalizeCollectionUrl = (text: string): string => {
 
 /** The last path segment: the collection's name. */
 export const collectionName = (url: string): string => decodeURIComponent(new URL(url).pathname.split('/').filter((s) => s !== '').pop() ?? '');
-
-/** The host permission an on-premises server needs (`https://server:8080/*`). */
-export const originPattern = (url: string): string => `${new URL(url).origin}/*`;

@@ -3,7 +3,7 @@ import browser from 'webextension-polyfill';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
-import { clonePathSegments, orgBaseUrl, type Profile } from '../shared/profile';
+import { clonePathSegments, orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cancelOnEscape } from '../shared/ui/focus';
 import { cloneRootProblem } from './folder-input';
@@ -174,13 +174,13 @@ function HostAccess(props: { profile: Profile }) {
   const { host, origin } = new URL(orgBaseUrl(props.profile));
   const [allowed, setAllowed] = useState(true);
   useEffect(() => {
-    void browser.permissions.contains({ origins: [`${origin}/*`] }).then(setAllowed);
+    void browser.permissions.contains({ origins: [originPattern(origin)] }).then(setAllowed);
   }, [origin]);
   if (allowed) return null;
   return (
     <p class="note warning small" role="alert" data-testid="host-access">
       The browser no longer lets Azure DevOps Companion reach {host}, so this profile and the features on its pages do not work.{' '}
-      <button type="button" class="small" onClick={() => void browser.permissions.request({ origins: [`${origin}/*`] }).then(setAllowed, () => setAllowed(false))}>
+      <button type="button" class="small" onClick={() => void browser.permissions.request({ origins: [originPattern(origin)] }).then(setAllowed, () => setAllowed(false))}>
         Allow access to {host}
       </button>
     </p>

@@ -45,9 +45,12 @@ export function orgBaseUrl(p: Pick<Profile, 'host' | 'organization'>): string {
     : p.host.collectionUrl.replace(/\/+$/, '');
 }
 
+/** The host permission a site needs, for a URL or an origin (`https://server:8080/*`). */
+export const originPattern = (url: string): string => `${new URL(url).origin}/*`;
+
 /** Origin patterns the extension needs permission for to serve this profile. */
 export function profileOrigins(p: Pick<Profile, 'host'>): string[] {
-  return p.host.kind === 'cloud' ? [] : [`${new URL(p.host.collectionUrl).origin}/*`];
+  return p.host.kind === 'cloud' ? [] : [originPattern(p.host.collectionUrl)];
 }
 
 /**

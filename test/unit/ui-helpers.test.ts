@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloneRootProblem } from '../../src/options/folder-input';
-import { collectionName, collectionUrlProblem, normalizeCollectionUrl, organizationFromInput, organizationProblem, originPattern } from '../../src/options/pat-input';
+import { collectionName, collectionUrlProblem, normalizeCollectionUrl, organizationFromInput, organizationProblem } from '../../src/options/pat-input';
+import { originPattern } from '../../src/shared/profile';
 import { defaultBranches, titleFromBranch } from '../../src/popup/pr-defaults';
 import { myVote, voteLabel, voteSummary, voteTone } from '../../src/popup/votes';
 import type { PullRequestSummary } from '../../src/shared/messages';
