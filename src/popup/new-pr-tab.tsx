@@ -24,6 +24,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [draft, setDraft] = useState(false);
   const [reviewers, setReviewers] = useState<Person[]>([]);
   const [busy, setBusy] = useState(false);
+  // Create was pressed: missing fields are named from then on.
+  const [tried, setTried] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
   // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
@@ -56,22 +58,30 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     setSource(b);
     if (!titleEdited) setTitle(titleFromBranch(b));
   };
-  const sameBranch = !!source && source === target;
-  const problem = !repo
-    ? 'Choose a repository.'
+  // What stops Create, and the field to fix it in. What the branches' choice makes wrong shows at
+  // once; a field still empty only once Create was pressed, so an untouched form does not scold.
+  const problem: { text: string; field: string; early?: true } | undefined = !repo
+    ? { text: 'Choose a repository: type part of its name.', field: 'pr-repo' }
     : !branches
       ? undefined
       : branches.branches.length < 2
-        ? 'This repository needs at least two branches for a pull request.'
-        : sameBranch
-          ? 'Choose two different branches.'
+        ? { text: 'A pull request needs two branches, and this repository has fewer. Push the branch with your changes, then choose it here.', field: 'pr-source', early: true }
+        : !!source && source === target
+          ? { text: 'Choose two different branches: the pull request merges “From” into “Into”.', field: 'pr-target', early: true }
           : !title.trim()
-            ? 'Enter a title.'
+            ? { text: 'Enter a title.', field: 'pr-title' }
             : undefined;
+  const shown = problem && (tried || problem.early) ? problem : undefined;
+  const invalid = (field: string) => (shown?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'pr-problem' } : {});
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!repo || !source || !target || problem) return;
+    setTried(true);
+    if (problem) {
+      document.getElementById(problem.field)?.focus();
+      return;
+    }
+    if (!repo || !source || !target) return;
     setBusy(true);
     setFailure(undefined);
     try {
@@ -116,6 +126,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
               setTitle(source ? titleFromBranch(source) : '');
               setDescription('');
               setReviewers([]);
+              setTried(false);
             }}
           >
             Create another
@@ -130,7 +141,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
       <form class="new-pr" onSubmit={submit} noValidate>
         <div class="field">
           <label for="pr-repo">Repository</label>
-          <RepoPicker id="pr-repo" index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
+          <RepoPicker id="pr-repo" problemId={shown?.field === 'pr-repo' ? 'pr-problem' : undefined} index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
           <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
         </div>
         {!props.repos.listing && props.repos.error && (
@@ -152,7 +163,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         <div class="row two">
           <div class="field grow">
             <label for="pr-source">From branch</label>
-            <select id="pr-source" data-main value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
+            <select id="pr-source" {...invalid('pr-source')} data-main value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
               {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
               {branches?.branches.map((b) => (
                 <option key={b} value={b}>
@@ -163,7 +174,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
           </div>
           <div class="field grow">
             <label for="pr-target">Into branch</label>
-            <select id="pr-target" value={target ?? ''} disabled={!branches} onChange={(e) => setTarget(e.currentTarget.value)}>
+            <select id="pr-target" {...invalid('pr-target')} value={target ?? ''} disabled={!branches} onChange={(e) => setTarget(e.currentTarget.value)}>
               {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
               {branches?.branches.map((b) => (
                 <option key={b} value={b}>
@@ -178,6 +189,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
           <label for="pr-title">Title</label>
           <input
             id="pr-title"
+            {...invalid('pr-title')}
             type="text"
             value={title}
             maxLength={400}
@@ -210,11 +222,11 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
             <FixButton error={failure} />
           </ErrorNote>
         )}
-        <div class="problem small" aria-live="polite">
-          {repo && branches ? problem : ''}
+        <div class="problem small" id="pr-problem" aria-live="polite">
+          {shown?.text}
         </div>
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy || !!problem || !branches}>
+          <button type="submit" class="primary" disabled={busy || (!!repo && !branches)}>
             {busy ? 'Creating…' : 'Create pull request'}
           </button>
         </div>

@@ -5,7 +5,7 @@ import { ProjectAvatar } from '../shared/ui/project-avatar';
 import { searchRepos, type RepoEntry } from './repo-search';
 
 /** Picks one repository by fuzzy search (a combobox: type, arrow keys, Enter). */
-export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: RepoSummary | undefined; onChange: (repo: RepoSummary) => void; loading: boolean }) {
+export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: RepoSummary | undefined; onChange: (repo: RepoSummary) => void; loading: boolean; problemId?: string | undefined }) {
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -50,6 +50,8 @@ export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: Repo
         aria-controls={listId}
         aria-autocomplete="list"
         aria-activedescendant={shown ? `${listId}-${active}` : undefined}
+        aria-invalid={props.problemId ? true : undefined}
+        aria-describedby={props.problemId}
         placeholder={props.loading ? 'Loading repositories…' : props.value ? `${props.value.name} (${props.value.project.name}): type to change` : 'Type to find a repository'}
         value={query}
         onInput={(e) => {

@@ -291,6 +291,47 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('Create pull request names what is missing, next to the field, and takes the focus there', async () => {
+    const before = sandbox.store.pullRequests.size;
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await popup.waitForSelector('#pr-repo');
+    const problem = () => popup.$eval('#pr-problem', (p) => p.textContent ?? '');
+    const create = () => popup.click('.new-pr button[type="submit"]');
+    /** The focused field, and whether it is marked invalid and described by the problem. */
+    const focused = () =>
+      popup.evaluate(() => {
+        const a = document.activeElement!;
+        return { id: a.id, invalid: a.getAttribute('aria-invalid'), describedBy: a.getAttribute('aria-describedby') };
+      });
+    // An untouched form says nothing yet; Create says what is missing, at the field.
+    expect(await problem()).toBe('');
+    await create();
+    await popup.waitForFunction(() => /Choose a repository/.test(document.querySelector('#pr-problem')?.textContent ?? ''), { timeout: 5000 });
+    expect(await focused()).toEqual({ id: 'pr-repo', invalid: 'true', describedBy: 'pr-problem' });
+
+    await chooseRepo(popup, 'Platform');
+    expect(await problem()).toBe('');
+    // The same branch twice is wrong as soon as it is chosen.
+    const source = await popup.$eval('#pr-source', (s) => (s as HTMLSelectElement).value);
+    await popup.select('#pr-target', source);
+    await popup.waitForFunction(() => /two different branches/.test(document.querySelector('#pr-problem')?.textContent ?? ''), { timeout: 5000 });
+    await create();
+    await popup.waitForFunction(() => document.activeElement?.id === 'pr-target', { timeout: 5000 });
+    expect(await focused()).toEqual({ id: 'pr-target', invalid: 'true', describedBy: 'pr-problem' });
+
+    const other = (await popup.$$eval('#pr-target option', (o) => o.map((x) => (x as HTMLOptionElement).value))).find((b) => b !== source)!;
+    await popup.select('#pr-target', other);
+    await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
+    await popup.keyboard.press('Backspace');
+    await create();
+    await popup.waitForFunction(() => document.activeElement?.id === 'pr-title', { timeout: 5000 });
+    expect(await problem()).toBe('Enter a title.');
+    expect(await focused()).toEqual({ id: 'pr-title', invalid: 'true', describedBy: 'pr-problem' });
+    expect(sandbox.store.pullRequests.size).toBe(before);
+    await popup.close();
+  });
+
   it('says why a pull request was not created, with the focus back in the form to try again', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 503 });
     const popup = await openPopup(session);
