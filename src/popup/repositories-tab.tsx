@@ -326,17 +326,19 @@ export function RepositoriesTab(props: {
   );
 }
 
-interface Status {
+export interface Status {
   count: number;
   fetchedAt: number | undefined;
   refreshing: boolean;
   organizations: number;
 }
 
-function statusLine(status: Status, total: number, query: string): string {
+export function statusLine(status: Status, total: number, query: string): string {
   const count = status.count.toLocaleString();
   const orgs = status.organizations > 1 ? ` in ${status.organizations} organizations` : '';
-  const shown = query.trim() ? `${total.toLocaleString()} of ${count} match` : `${count} repositories${orgs}`;
+  const shown = query.trim()
+    ? `${total.toLocaleString()} of ${count} ${total === 1 ? 'matches' : 'match'}`
+    : `${count} ${status.count === 1 ? 'repository' : 'repositories'}${orgs}`;
   const cut = total > MAX_ROWS ? ` (first ${MAX_ROWS} shown)` : '';
   const when = status.refreshing ? ' · refreshing…' : status.fetchedAt === undefined ? '' : ` · updated ${relativeTime(status.fetchedAt, Date.now())}`;
   return `${shown}${cut}${when}`;

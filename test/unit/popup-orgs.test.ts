@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { indexRepos } from '../../src/popup/repo-search';
-import { listRows, snapshotOf } from '../../src/popup/repositories-tab';
+import { listRows, snapshotOf, statusLine } from '../../src/popup/repositories-tab';
 import { loadSearch } from '../../src/popup/search-loader';
 import { readSnapshot, SNAPSHOT_ROWS, writeSnapshot, type Snapshot } from '../../src/popup/snapshot';
 import { listedProfiles, type OrgRepos } from '../../src/popup/use-repos';
@@ -161,5 +161,17 @@ describe('the first frame snapshot', () => {
   it('has nothing to keep before any list is read', () => {
     const unread: OrgRepos = { profile: ada, repos: { index: () => [], refreshing: false, refresh: () => undefined } };
     expect(snapshotOf([ada], 'ada', [unread])).toBeUndefined();
+  });
+});
+
+const status = (count: number, organizations = 1) => ({ count, organizations, fetchedAt: undefined, refreshing: false });
+
+describe('the repository list\'s status line', () => {
+  it('counts in words that agree with the number', () => {
+    expect(statusLine(status(31), 1, 'plat')).toBe('1 of 31 matches');
+    expect(statusLine(status(31), 3, 'plat')).toBe('3 of 31 match');
+    expect(statusLine(status(31), 0, 'zz')).toBe('0 of 31 match');
+    expect(statusLine(status(1), 0, '')).toBe('1 repository');
+    expect(statusLine(status(2, 2), 0, '')).toBe('2 repositories in 2 organizations');
   });
 });
