@@ -79,7 +79,7 @@ function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined
   return (
     <li data-pr={pr.id}>
       <span class="main">
-        <a class="name pr-title" href={pr.webUrl} target="_blank" rel="noreferrer" title={pr.title}>
+        <a class="name title-link" href={pr.webUrl} target="_blank" rel="noreferrer" title={pr.title}>
           {pr.title}
         </a>
         <span class="sub" title={where}>

@@ -63,7 +63,7 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
   return (
     <li data-work-item={item.id} class="work-item-row">
       <span class="main">
-        <a class="name" href={item.webUrl} target="_blank" rel="noreferrer" title={item.title} onClick={(e) => (e.preventDefault(), openTab(item.webUrl))}>
+        <a class="name title-link" href={item.webUrl} target="_blank" rel="noreferrer" title={item.title} onClick={(e) => (e.preventDefault(), openTab(item.webUrl))}>
           {item.title}
         </a>
         <span class="sub" title={where}>
@@ -217,15 +217,14 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
       {linked}
       <form
         class="start-work-form"
-        style={{ display: 'flex', flexDirection: 'column', gap: '4px', marginTop: '6px' }}
         onSubmit={(e) => {
           e.preventDefault();
           void start();
         }}
       >
-        <label class="small">
-          Repository
-          <select value={chosenId} onChange={(e) => setRepoId(e.currentTarget.value)}>
+        <div class="field">
+          <label for={`start-work-repo-${item.id}`}>Repository</label>
+          <select id={`start-work-repo-${item.id}`} value={chosenId} onChange={(e) => setRepoId(e.currentTarget.value)}>
             {p.repos.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -233,14 +232,24 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
               </option>
             ))}
           </select>
-        </label>
-        <label class="small">
-          Branch
-          <input type="text" spellcheck={false} value={name} aria-invalid={!!problem} onInput={(e) => setBranch(e.currentTarget.value)} />
-        </label>
-        {problem && <div class="problem small">{problem}</div>}
+        </div>
+        <div class="field">
+          <label for={`start-work-branch-${item.id}`}>Branch</label>
+          <input
+            id={`start-work-branch-${item.id}`}
+            type="text"
+            spellcheck={false}
+            value={name}
+            aria-invalid={!!problem}
+            aria-describedby={`start-work-problem-${item.id}`}
+            onInput={(e) => setBranch(e.currentTarget.value)}
+          />
+          <div class="problem small" id={`start-work-problem-${item.id}`}>
+            {problem}
+          </div>
+        </div>
         {p.activeState && !p.alreadyActive && (
-          <label class="small">
+          <label class="check small">
             <input type="checkbox" checked={setToActive} onChange={(e) => setActive(e.currentTarget.checked)} /> Set to {p.activeState}
           </label>
         )}

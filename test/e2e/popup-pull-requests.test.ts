@@ -40,7 +40,7 @@ function sandboxPullRequests(orgName: string): { created: string[]; reviewing: s
   };
 }
 
-const titles = (popup: Page, list: string) => popup.$$eval(`#${list} .pr-title`, (a) => a.map((x) => x.textContent ?? '').toSorted());
+const titles = (popup: Page, list: string) => popup.$$eval(`#${list} .title-link`, (a) => a.map((x) => x.textContent ?? '').toSorted());
 
 async function openTab(popup: Page, tab: string): Promise<void> {
   await popup.locator(`#tab-${tab}`).click();
@@ -122,7 +122,7 @@ describe('popup: pull requests', () => {
     expect(contoso.length).toBeGreaterThan(0);
     // fabrikam's list is still drawn until contoso's arrives: wait for contoso's titles.
     await popup.waitForFunction(
-      (want: string) => [...document.querySelectorAll('#prs-reviewing .pr-title')].some((t) => t.textContent === want),
+      (want: string) => [...document.querySelectorAll('#prs-reviewing .title-link')].some((t) => t.textContent === want),
       { timeout: 30_000 },
       contoso[0]!,
     );
@@ -139,6 +139,19 @@ describe('popup: pull requests', () => {
     await popup.focus(toggle);
     await popup.keyboard.press('Enter');
     await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 20_000 });
+    // Its fields are labelled as the other forms' are, in the same type, and its title is a link drawn as a pull request's.
+    const form = '#work-items > li:first-child .start-work-form';
+    expect(await popup.$$eval(`${form} .field > label`, (ls) => ls.map((l) => [l.textContent, (l as HTMLLabelElement).control?.tagName]))).toEqual([
+      ['Repository', 'SELECT'],
+      ['Branch', 'INPUT'],
+    ]);
+    const styleOf = (sel: string) =>
+      popup.$eval(sel, (e) => {
+        const s = getComputedStyle(e);
+        return { color: s.color, weight: s.fontWeight, size: s.fontSize, decoration: s.textDecorationLine };
+      });
+    const startWorkLabel = await styleOf(`${form} .field > label`);
+    const workItemTitle = await styleOf('#work-items > li:first-child .main > a');
     await popup.keyboard.press('Tab');
     expect(await popup.evaluate(() => !!document.activeElement?.closest('#work-items > li:first-child .start-work-form'))).toBe(true);
     // Escape closes the form as its button does, nothing made, with the focus back on that button. Its
@@ -163,6 +176,13 @@ describe('popup: pull requests', () => {
     const moved = /The work item is ([^.]+)\./.exec(await textOf(popup, '#work-items > li:first-child .start-work'))?.[1];
     expect(moved).toBeTruthy();
     expect(await textOf(popup, '#work-items > li:first-child .pr-badges .badge')).toBe(moved);
+
+    await openTab(popup, 'new-pr');
+    await popup.waitForSelector('label[for="pr-title"]');
+    expect(startWorkLabel).toEqual(await styleOf('label[for="pr-title"]'));
+    await openTab(popup, 'prs');
+    await popup.waitForSelector('#prs-created li .main > a', { timeout: 20_000 });
+    expect(workItemTitle).toEqual(await styleOf('#prs-created li .main > a'));
     await popup.close();
   });
 
