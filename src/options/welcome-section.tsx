@@ -6,9 +6,8 @@ import { useFocusOnChange } from '../shared/ui/focus';
 import { InstallSteps } from '../shared/ui/install-steps';
 import { Path } from '../shared/ui/path';
 import type { CompanionState } from '../shared/ui/use-companion';
+import { WELCOME_STEPS, type WelcomeStep } from '../shared/welcome-steps';
 
-/** The first steps a new user takes, each with its state: connect, the companion, a first clone. */
-export type WelcomeStep = 'connect' | 'companion' | 'clone';
 
 /** The step to do now: the first one not done. */
 export function currentStep(connected: boolean, companionReady: boolean): WelcomeStep {
@@ -51,7 +50,9 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
       </h2>
       <ol class="steps">
         <li data-state={state('connect')} aria-current={step === 'connect' ? 'step' : undefined}>
-          <h3>1. Connect to Azure DevOps {mark('connect')}</h3>
+          <h3>
+            {WELCOME_STEPS.connect} {mark('connect')}
+          </h3>
           {connected ? (
             <p>Connected: {props.profiles.map((p) => p.name).join(', ')}.</p>
           ) : (
@@ -64,7 +65,9 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
           )}
         </li>
         <li data-state={state('companion')} aria-current={step === 'companion' ? 'step' : undefined}>
-          <h3>2. Install the desktop companion {mark('companion')}</h3>
+          <h3>
+            {WELCOME_STEPS.companion} {mark('companion')}
+          </h3>
           {!status ? (
             <p class="muted">Looking for the companion…</p>
           ) : ready ? (
@@ -81,7 +84,7 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
           )}
         </li>
         <li data-state={state('clone')} aria-current={step === 'clone' ? 'step' : undefined}>
-          <h3>3. Clone your first repository</h3>
+          <h3>{WELCOME_STEPS.clone}</h3>
           <p>
             Open a repository in Azure DevOps and choose <strong>Clone to desktop</strong> next to Clone, or open this extension from the toolbar
             {shortcut ? (

@@ -3,6 +3,7 @@ import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { companionNeed } from '../shared/next-step';
+import { WELCOME_STEPS } from '../shared/welcome-steps';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { Shell } from '../shared/ui/shell';
 import { SkeletonRows } from '../shared/ui/skeleton';
@@ -118,7 +119,7 @@ function ConnectAccount() {
         <h2 id="connect-heading">Three steps to your first clone</h2>
         <ol class="steps">
           <li data-state="current">
-            <h3>1. Connect to Azure DevOps</h3>
+            <h3>{WELCOME_STEPS.connect}</h3>
             <p class="muted small">Add your organization to find, clone and create repositories and pull requests from here.</p>
             {/* oxlint-disable-next-line jsx-a11y/no-autofocus -- the one thing to do here */}
             <button class="primary" type="button" autoFocus onClick={() => openOptions('accounts')}>
@@ -126,7 +127,9 @@ function ConnectAccount() {
             </button>
           </li>
           <li data-state={ready ? 'done' : 'todo'}>
-            <h3>2. Install the desktop companion {ready && <span class="badge success">done</span>}</h3>
+            <h3>
+              {WELCOME_STEPS.companion} {ready && <span class="badge success">done</span>}
+            </h3>
             {ready ? (
               <p class="muted small">The companion is ready.</p>
             ) : (
@@ -136,7 +139,7 @@ function ConnectAccount() {
             )}
           </li>
           <li data-state="todo">
-            <h3>3. Clone a repository</h3>
+            <h3>{WELCOME_STEPS.clone}</h3>
             <p class="muted small">Pick one here, or choose “Clone to desktop” on its page in Azure DevOps.</p>
           </li>
         </ol>

@@ -37,6 +37,9 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
+/** The names of a welcome's steps, without their done marks. */
+const stepNames = (page: Page, list: string) => page.$$eval(`${list} > li > h3`, (hs) => hs.map((h) => h.firstChild?.textContent?.trim()));
+
 describe('the first run', () => {
   it('opens Options at the welcome when the extension is installed', async () => {
     const target = await session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#welcome'), { timeout: 15_000 });
@@ -66,6 +69,8 @@ describe('the first run', () => {
     // button is inserted: on a loaded machine that came after this check (fresh-clone CI, load 6).
     await popup.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Connect an account', { timeout: 5000 }).catch(() => undefined);
     expect(await focused(popup)).toBe('Connect an account');
+    // Named as on the options page's welcome, step for step.
+    expect(await stepNames(popup, '[data-testid="popup-welcome"] ol')).toEqual(await stepNames(welcome, '#welcome ol'));
     await screenshots(popup, 'first-run-popup');
     const opened = session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
     await popup.click('[data-testid="popup-welcome"] li:nth-child(2) button');
