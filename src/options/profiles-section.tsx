@@ -173,8 +173,17 @@ export function ProfilesSection(props: {
 function HostAccess(props: { profile: Profile }) {
   const { host, origin } = new URL(orgBaseUrl(props.profile));
   const [allowed, setAllowed] = useState(true);
+  // Live: access is granted and taken back outside this page too (the toolbar's site access menu,
+  // chrome://extensions, another Options tab), and a stale note would send the user the wrong way.
   useEffect(() => {
-    void browser.permissions.contains({ origins: [originPattern(origin)] }).then(setAllowed);
+    const check = () => void browser.permissions.contains({ origins: [originPattern(origin)] }).then(setAllowed);
+    check();
+    browser.permissions.onAdded.addListener(check);
+    browser.permissions.onRemoved.addListener(check);
+    return () => {
+      browser.permissions.onAdded.removeListener(check);
+      browser.permissions.onRemoved.removeListener(check);
+    };
   }, [origin]);
   if (allowed) return null;
   return (

@@ -186,7 +186,17 @@ describe('Azure DevOps Server', () => {
       'The browser no longer lets Azure DevOps Companion reach tfs.fabrikam.test, so this profile and the features on its pages do not work. Allow access to tfs.fabrikam.test',
     );
     expect(await editor.$('[data-profile="fabrikam"] [data-testid="host-access"]')).toBeNull();
-    // Headless Chromium cannot answer the browser's prompt: the access is granted as on chrome://extensions, then the button's request is answered at once.
+    // The note is live: access given or taken back in another of the extension's pages (another
+    // Options tab's Allow or Remove) shows here without a reload. Chromium answers such a request at
+    // once only for a site the user allowed on chrome://extensions (headless cannot answer its prompt).
+    await grantHostAccess(session, `${SERVER}/*`);
+    const other = await session.openExtensionPage('options');
+    expect(await other.evaluate((pattern: string) => chrome.permissions.request({ origins: [pattern] }), `${SERVER}/*`)).toBe(true);
+    await editor.waitForFunction(() => !document.querySelector('[data-testid="host-access"]'), { timeout: 10_000 });
+    expect(await other.evaluate((pattern: string) => chrome.permissions.remove({ origins: [pattern] }), `${SERVER}/*`)).toBe(true);
+    await waitForText(editor, '[data-profile="tfs.fabrikam.test · DefaultCollection"] [data-testid="host-access"]', 'no longer lets');
+    await other.close();
+    // Its own button asks again.
     await grantHostAccess(session, `${SERVER}/*`);
     await editor.bringToFront();
     await editor.click('[data-testid="host-access"] button');
