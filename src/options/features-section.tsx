@@ -46,12 +46,12 @@ export function FeaturesSection() {
   };
   return (
     <section id="features" aria-labelledby="features-heading" class="card">
-      <h2 id="features-heading">Features on Azure DevOps pages</h2>
+      <h2 id="features-heading">Page features</h2>
       {error && <ErrorNote error={error} />}
       {!settings && !error && <p class="muted">Loading…</p>}
       {settings && (
         <>
-          <p class="small muted">A change counts on the next Azure DevOps page you open (or reload).</p>
+          <p class="small muted">What this extension adds to Azure DevOps pages. A change counts on the next page you open (or reload).</p>
           <ul class="feature-list">
             {settings.features.map((f) => (
               <li key={f.id} data-feature={f.id}>

@@ -16,11 +16,12 @@ import { ProfilesSection } from './profiles-section';
 import { ReviewerGroupsSection } from './reviewer-groups-section';
 import { SshSection } from './ssh-section';
 import { WelcomeSection } from './welcome-section';
+import { useCurrentSection } from './current-section';
 
 const SECTIONS: readonly (readonly [OptionsSection, string])[] = [
   ['profiles', 'Profiles'],
   ['accounts', 'Add an account'],
-  ['companion', 'Companion'],
+  ['companion', 'Desktop companion'],
   ['editor', 'Editor'],
   ['branch-names', 'Branch names'],
   ['ssh', 'SSH key'],
@@ -77,6 +78,8 @@ export function Options() {
     if (state && section && !editProfile) requestAnimationFrame(() => showSection(section));
   }, [!!state, hash]);
 
+  const current = useCurrentSection(section, !!state);
+
   const active = state?.profiles.find((p) => p.id === state.activeId) ?? state?.profiles[0];
   const usePat = (organization: string) => {
     setPatFor({ organization, at: Date.now() });
@@ -97,7 +100,7 @@ export function Options() {
           <ul>
             {(welcome ? [['welcome', 'Welcome'] as const, ...SECTIONS] : SECTIONS).map(([id, label]) => (
               <li key={id}>
-                <a href={`#${id}`} aria-current={section === id ? 'location' : undefined}>
+                <a href={`#${id}`} aria-current={current === id ? 'location' : undefined}>
                   {label}
                 </a>
               </li>

@@ -221,3 +221,31 @@ describe('with the desktop companion installed', () => {
     expect(await options.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([publicKey]);
   });
 });
+
+describe('the side menu', () => {
+  it('names each section as its heading does, and marks the one in view as the page scrolls', async () => {
+    await options.bringToFront();
+    const entries = await options.$$eval('.options-nav a', (as) =>
+      as.map((a) => [a.textContent, document.querySelector(`${a.getAttribute('href')} h2`)?.textContent?.trim()] as const),
+    );
+    expect(entries.length).toBeGreaterThan(5);
+    // One name per section; a heading may say more after a colon ("Advanced: Microsoft sign-in").
+    for (const [label, heading] of entries) expect([label, heading?.split(':')[0]]).toEqual([label, label]);
+
+    const marked = () => options.$$eval('.options-nav a[aria-current]', (as) => as.map((a) => a.getAttribute('href')));
+    await options.click('.options-nav a[href="#ssh"]');
+    await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#ssh', { timeout: 5000 });
+    expect(await marked()).toEqual(['#ssh']);
+    const look = (href: string) => options.$eval(`.options-nav a[href="${href}"]`, (a) => [getComputedStyle(a).backgroundColor, getComputedStyle(a).fontWeight]);
+    expect(await look('#ssh')).not.toEqual(await look('#editor'));
+
+    // Scrolled back to the top, away from the section the address names: the first one is marked.
+    await options.evaluate(() => scrollTo(0, 0));
+    expect(await options.$eval('#ssh', (s) => s.getBoundingClientRect().top > innerHeight)).toBe(true);
+    await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#profiles', { timeout: 5000 });
+    expect(await marked()).toEqual(['#profiles']);
+    // Scrolled on to a later section, the mark follows.
+    await options.evaluate(() => scrollTo(0, document.querySelector('#groups')!.getBoundingClientRect().top + scrollY - 10));
+    await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#groups', { timeout: 5000 });
+  });
+});
