@@ -103,10 +103,6 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   // Create replaces the form with a wait, then the result, then Open folder once checked out, as
   // after a clone: the focus follows, instead of falling to the page.
   const box = useFocusOnChange<HTMLDivElement>(step.kind === 'created' ? `created|${step.checkout.kind}` : step.kind);
-  const newState = step.kind === 'created' ? step.result.state : undefined;
-  useEffect(() => {
-    if (newState) props.onState(newState);
-  }, [newState]);
 
   if (plan.error) {
     return (
@@ -139,6 +135,8 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
     setStep({ kind: 'working' });
     try {
       const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive });
+      // Told to the row at once, not from this panel's next render: Escape may have closed it meanwhile.
+      if (result.state) props.onState(result.state);
       setStep({ kind: 'created', result, checkout: { kind: 'running' } });
       await checkOut(result);
     } catch (e) {
@@ -149,12 +147,14 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   const linkAgain = (result: StartWorkResult) => {
     setStep((s) => (s.kind === 'created' ? { ...s, linking: 'running' } : s));
     ask({ type: 'workItem.linkBranch', profileId: profile.id, repo: result.repo, workItemProject: item.project, id: item.id, branch: result.branch, setActive: setToActive }).then(
-      (done) =>
+      (done) => {
+        if (done.state) props.onState(done.state);
         setStep((s) =>
           s.kind === 'created'
             ? { ...s, linking: undefined, result: { ...s.result, linked: true, ...(done.state ? { state: done.state } : {}), ...(done.stateError ? { stateError: done.stateError } : {}) } }
             : s,
-        ),
+        );
+      },
       (e: unknown) => setStep((s) => (s.kind === 'created' ? { ...s, linking: toReplyError(e) } : s)),
     );
   };

@@ -499,12 +499,42 @@ describe('Start work', () => {
     await again.close();
   }, 150_000);
 
+  it('from the popup: Escape while the branch is being made closes the form, and the row still shows the state the item was moved to', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Weigh the parcels');
+    // Cloned by the first test; without the change a test above left in it, the branch is checked out in the clone itself.
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    await rm(join(clone, 'notes.txt'), { force: true });
+    const row = `[data-work-item="${item.id}"]`;
+    const popup = await openPopup(session);
+    await popup.locator('#tab-work').click();
+    await popup.waitForSelector(`${row} button`, { timeout: 20_000 });
+    expect(await popup.$eval(`${row} .badge`, (b) => b.textContent)).toBe('New');
+    await popup.click(`${row} button`);
+    await popup.waitForSelector(`${row} form select`, { timeout: 20_000 });
+    const repoId = await popup.$eval(`${row} form select`, (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('fabrikam-web'))!.value);
+    await popup.select(`${row} form select`, repoId);
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
+    await popup.focus(`${row} form button[type="submit"]`);
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, `${row} .start-work`, 'Creating the branch', 10_000);
+    await popup.keyboard.press('Escape');
+    expect(await popup.$(`${row} .start-work`)).toBeNull();
+    // The work goes on without the form; once done, the row's badge says what Azure DevOps now has.
+    await popup.waitForFunction((sel: string) => document.querySelector(sel)?.textContent !== 'New', { timeout: 30_000 }, `${row} .badge`);
+    const state = sandbox.store.workItems.get(org.id, item.id)!.fields['System.State'];
+    expect(state).not.toBe('New');
+    expect(await popup.$eval(`${row} .badge`, (b) => b.textContent)).toBe(state);
+    sandbox.services.faults.clear();
+    // The checkout went on too (and is over before the next test uses the clone).
+    await expect.poll(() => headOf(clone), { timeout: 60_000 }).toBe(`users/ada/${item.id}-weigh-the-parcels`);
+    await popup.close();
+  }, 120_000);
+
   it('from the popup: once the branch is checked out, Open folder has the focus, and it and Open in editor open the clone', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Print the packing slip');
-    // Cloned by the first test; without the change a test above left in it, so the branch goes into the clone itself.
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
-    await rm(join(clone, 'notes.txt'), { force: true });
     const row = `[data-work-item="${item.id}"]`;
     const popup = await openPopup(session);
     await popup.locator('#tab-work').click();
