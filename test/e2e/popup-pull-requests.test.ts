@@ -329,6 +329,15 @@ describe('popup: pull requests', () => {
     await create();
     await popup.waitForFunction(() => /Choose a repository/.test(document.querySelector('#pr-problem')?.textContent ?? ''), { timeout: 5000 });
     expect(await focused()).toEqual({ id: 'pr-repo', invalid: 'true', describedBy: 'pr-problem' });
+    // Said in the colour of every other problem.
+    const danger = await popup.evaluate(() => {
+      const probe = document.body.appendChild(document.createElement('div'));
+      probe.style.color = 'var(--danger)';
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color;
+    });
+    expect(await popup.$eval('#pr-problem', (p) => getComputedStyle(p).color)).toBe(danger);
 
     await chooseRepo(popup, 'Platform');
     expect(await problem()).toBe('');
