@@ -87,7 +87,13 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   const submit = async (e: Event) => {
     e.preventDefault();
     setTried(true);
-    if (!project || repoNameProblem(name) || taken || branchProblem || licenseProblem) return;
+    // The first field in the form's order that stops Create takes the focus, where its problem is said.
+    const invalid = repoNameProblem(name) || taken ? 'new-repo-name' : licenseProblem ? (/year/.test(licenseProblem) ? 'new-repo-year' : 'new-repo-holder') : branchProblem ? 'new-repo-branch' : undefined;
+    if (invalid) {
+      document.getElementById(invalid)?.focus();
+      return;
+    }
+    if (!project) return;
     setBusy(true);
     setFailure(undefined);
     localStorage.setItem(NEW_REPO_PROJECT.key(profile.id), project.id);

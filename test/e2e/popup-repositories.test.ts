@@ -401,6 +401,14 @@ describe('popup: new repository', () => {
     await popup.type('#new-repo-branch', 'my branch');
     await waitForText(popup, '#new-repo-branch-problem', 'cannot contain spaces');
     await screenshots(popup, 'popup-new-repository');
+    // Create moves the focus to the first field that stops it, then, once that is right, to the next.
+    const focusOn = (id: string) => popup.waitForFunction((x: string) => document.activeElement?.id === x, { timeout: 5000 }, id);
+    await popup.click('.new-repo button[type="submit"]');
+    await focusOn('new-repo-name');
+    await popup.type('#new-repo-name', '-2');
+    await popup.click('.new-repo button[type="submit"]');
+    await focusOn('new-repo-branch');
+    expect(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'platform-tools-2')).toBeUndefined();
     await popup.close();
   });
 
