@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import webExtension from 'vite-plugin-web-extension';
+import { zodWithoutJsonSchemaVite } from './scripts/zod-without-json-schema.mjs';
 
 // One source manifest, two builds: TARGET_BROWSER picks the {{chrome}}. or {{firefox}}. keys.
 const browser = process.env.TARGET_BROWSER === 'firefox' ? 'firefox' : 'chrome';
@@ -31,6 +32,7 @@ export default defineConfig({
       additionalInputs: ['src/content/panels.ts'],
     }),
     inlineStylesheets(),
+    zodWithoutJsonSchemaVite(),
   ],
 });
 

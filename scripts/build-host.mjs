@@ -15,6 +15,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { zodWithoutJsonSchemaEsbuild } from './zod-without-json-schema.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +39,7 @@ export async function buildHost(outDir = join(root, 'dist', 'host')) {
     define: { ADO_COMPANION_BUILD_VERSION: JSON.stringify(version) },
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [zodWithoutJsonSchemaEsbuild()],
   });
   chmodSync(bundle, 0o755);
   const sh = join(out, 'ado-companion-host.sh');
