@@ -12,7 +12,6 @@ import { GitFailed } from './git-failed';
 import { OpenClone } from './open-clone';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
-import { openTab } from './open';
 import { useAnswer } from './use-answer';
 
 /**
@@ -63,7 +62,7 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
   return (
     <li data-work-item={item.id} class="work-item-row">
       <span class="main">
-        <a class="name title-link" href={item.webUrl} target="_blank" rel="noreferrer" title={item.title} onClick={(e) => (e.preventDefault(), openTab(item.webUrl))}>
+        <a class="name title-link" href={item.webUrl} target="_blank" rel="noreferrer" title={item.title}>
           {item.title}
         </a>
         <span class="sub" title={where}>

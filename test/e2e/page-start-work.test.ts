@@ -418,6 +418,13 @@ describe('Start work', () => {
     expect(titles).not.toContain('Gift cards at checkout');
 
     const id = itemId('Dark mode on the settings screen');
+    // Its title opens the work item in Azure DevOps, in a new tab.
+    const href = await popup.$eval(`[data-work-item="${id}"] .main > a`, (a) => (a as HTMLAnchorElement).href);
+    expect(href).toContain(`/_workitems/edit/${id}`);
+    const opened = session.browser.waitForTarget((t) => t.url() === href, { timeout: 10_000 });
+    await popup.click(`[data-work-item="${id}"] .main > a`);
+    await (await (await opened).asPage())?.close();
+    await popup.bringToFront();
     await popup.click(`[data-work-item="${id}"] button`);
     await popup.waitForSelector(`[data-work-item="${id}"] form select`, { timeout: 20_000 });
     expect(await popup.$eval(`[data-work-item="${id}"] form`, (f) => f.textContent)).toContain('Set to Doing');
