@@ -58,21 +58,27 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     setSource(b);
     if (!titleEdited) setTitle(titleFromBranch(b));
   };
-  // What stops Create, and the field to fix it in. What the branches' choice makes wrong shows at
-  // once; a field still empty only once Create was pressed, so an untouched form does not scold.
-  const problem: { text: string; field: string; early?: true } | undefined = !repo
-    ? { text: 'Choose a repository: type part of its name.', field: 'pr-repo' }
+  // What stops Create, the field to fix it in, and where it is said (under that field; the two
+  // branches share a line). What the branches' choice makes wrong shows at once; a field still
+  // empty only once Create was pressed, so an untouched form does not scold.
+  const problem: { text: string; field: string; at: 'repo' | 'branches' | 'title'; early?: true } | undefined = !repo
+    ? { text: 'Choose a repository: type part of its name.', field: 'pr-repo', at: 'repo' }
     : !branches
       ? undefined
       : branches.branches.length < 2
-        ? { text: 'A pull request needs two branches, and this repository has fewer. Push the branch with your changes, then choose it here.', field: 'pr-source', early: true }
+        ? { text: 'A pull request needs two branches, and this repository has fewer. Push the branch with your changes, then choose it here.', field: 'pr-source', at: 'branches', early: true }
         : !!source && source === target
-          ? { text: 'Choose two different branches: the pull request merges “From” into “Into”.', field: 'pr-target', early: true }
+          ? { text: 'Choose two different branches: the pull request merges “From” into “Into”.', field: 'pr-target', at: 'branches', early: true }
           : !title.trim()
-            ? { text: 'Enter a title.', field: 'pr-title' }
+            ? { text: 'Enter a title: it is what reviewers see first.', field: 'pr-title', at: 'title' }
             : undefined;
   const shown = problem && (tried || problem.early) ? problem : undefined;
-  const invalid = (field: string) => (shown?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'pr-problem' } : {});
+  const invalid = (field: string) => (shown?.field === field ? { 'aria-invalid': true, 'aria-describedby': `pr-${shown.at}-problem` } : {});
+  const said = (at: 'branches' | 'title') => (
+    <div class="problem small" id={`pr-${at}-problem`} aria-live="polite">
+      {shown?.at === at ? shown.text : ''}
+    </div>
+  );
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -141,8 +147,14 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
       <form class="new-pr" onSubmit={submit} noValidate>
         <div class="field">
           <label for="pr-repo">Repository</label>
-          <RepoPicker id="pr-repo" problemId={shown?.field === 'pr-repo' ? 'pr-problem' : undefined} index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
-          <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
+          <RepoPicker id="pr-repo" problemId={shown?.at === 'repo' ? 'pr-repo-problem' : undefined} index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
+          {shown?.at === 'repo' ? (
+            <div class="problem small" id="pr-repo-problem">
+              {shown.text}
+            </div>
+          ) : (
+            <div class="hint">{repo ? `${repo.project.name} / ${repo.name}` : '\u00a0'}</div>
+          )}
         </div>
         {!props.repos.listing && props.repos.error && (
           <ErrorNote error={props.repos.error} title="Could not list the repositories">
@@ -185,6 +197,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
             </select>
           </div>
         </div>
+        {said('branches')}
         <div class="field">
           <label for="pr-title">Title</label>
           <input
@@ -198,6 +211,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
               setTitleEdited(true);
             }}
           />
+          {said('title')}
         </div>
         <div class="field">
           <label for="pr-description">Description</label>
@@ -222,9 +236,6 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
             <FixButton error={failure} />
           </ErrorNote>
         )}
-        <div class="problem small" id="pr-problem" aria-live="polite">
-          {shown?.text}
-        </div>
         <div class="actions">
           <button type="submit" class="primary" disabled={busy || (!!repo && !branches)}>
             {busy ? 'Creating…' : 'Create pull request'}

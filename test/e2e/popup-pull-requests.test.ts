@@ -316,7 +316,7 @@ describe('popup: pull requests', () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
     await popup.waitForSelector('#pr-repo');
-    const problem = () => popup.$eval('#pr-problem', (p) => p.textContent ?? '');
+    const problems = () => popup.$$eval('.new-pr .problem', (ps) => ps.map((p) => p.textContent).join(''));
     const create = () => popup.click('.new-pr button[type="submit"]');
     /** The focused field, and whether it is marked invalid and described by the problem. */
     const focused = () =>
@@ -325,10 +325,11 @@ describe('popup: pull requests', () => {
         return { id: a.id, invalid: a.getAttribute('aria-invalid'), describedBy: a.getAttribute('aria-describedby') };
       });
     // An untouched form says nothing yet; Create says what is missing, at the field.
-    expect(await problem()).toBe('');
+    expect(await problems()).toBe('');
     await create();
-    await popup.waitForFunction(() => /Choose a repository/.test(document.querySelector('#pr-problem')?.textContent ?? ''), { timeout: 5000 });
-    expect(await focused()).toEqual({ id: 'pr-repo', invalid: 'true', describedBy: 'pr-problem' });
+    // Said under the field, so that it is in view where the focus goes.
+    await popup.waitForFunction(() => /Choose a repository/.test(document.querySelector('.field:has(#pr-repo) #pr-repo-problem')?.textContent ?? ''), { timeout: 5000 });
+    expect(await focused()).toEqual({ id: 'pr-repo', invalid: 'true', describedBy: 'pr-repo-problem' });
     // Said in the colour of every other problem.
     const danger = await popup.evaluate(() => {
       const probe = document.body.appendChild(document.createElement('div'));
@@ -337,17 +338,17 @@ describe('popup: pull requests', () => {
       probe.remove();
       return color;
     });
-    expect(await popup.$eval('#pr-problem', (p) => getComputedStyle(p).color)).toBe(danger);
+    expect(await popup.$eval('#pr-repo-problem', (p) => getComputedStyle(p).color)).toBe(danger);
 
     await chooseRepo(popup, 'Platform');
-    expect(await problem()).toBe('');
+    expect(await problems()).toBe('');
     // The same branch twice is wrong as soon as it is chosen.
     const source = await popup.$eval('#pr-source', (s) => (s as HTMLSelectElement).value);
     await popup.select('#pr-target', source);
-    await popup.waitForFunction(() => /two different branches/.test(document.querySelector('#pr-problem')?.textContent ?? ''), { timeout: 5000 });
+    await popup.waitForFunction(() => /two different branches/.test(document.querySelector('#pr-branches-problem')?.textContent ?? ''), { timeout: 5000 });
     await create();
     await popup.waitForFunction(() => document.activeElement?.id === 'pr-target', { timeout: 5000 });
-    expect(await focused()).toEqual({ id: 'pr-target', invalid: 'true', describedBy: 'pr-problem' });
+    expect(await focused()).toEqual({ id: 'pr-target', invalid: 'true', describedBy: 'pr-branches-problem' });
 
     const other = (await popup.$$eval('#pr-target option', (o) => o.map((x) => (x as HTMLOptionElement).value))).find((b) => b !== source)!;
     await popup.select('#pr-target', other);
@@ -355,8 +356,8 @@ describe('popup: pull requests', () => {
     await popup.keyboard.press('Backspace');
     await create();
     await popup.waitForFunction(() => document.activeElement?.id === 'pr-title', { timeout: 5000 });
-    expect(await problem()).toBe('Enter a title.');
-    expect(await focused()).toEqual({ id: 'pr-title', invalid: 'true', describedBy: 'pr-problem' });
+    expect(await popup.$eval('.field:has(#pr-title) #pr-title-problem', (p) => p.textContent)).toMatch(/^Enter a title/);
+    expect(await focused()).toEqual({ id: 'pr-title', invalid: 'true', describedBy: 'pr-title-problem' });
     expect(sandbox.store.pullRequests.size).toBe(before);
     await popup.close();
   });
