@@ -9,8 +9,8 @@ import { companionNeed, nextStepFor, type NextStep } from './next-step';
 export interface CloneFailureHelp {
   cause: string;
   next: string;
-  /** The button that helps: a token in Options, a Microsoft sign-in renewed, the companion's setup, the SSH key, or trying again. */
-  action: 'token' | 'signIn' | 'companion' | 'ssh' | 'retry' | 'none';
+  /** The button that helps: a token in Options, a Microsoft sign-in renewed, the companion's setup, the SSH key, another clone folder, or trying again. */
+  action: 'token' | 'signIn' | 'companion' | 'ssh' | 'folder' | 'retry' | 'none';
   /** git's own words, when it said any. */
   details?: string;
 }
@@ -43,6 +43,10 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   }
   if (code === 'missing' || code === 'outdated' || code === 'failed') {
     return { cause: error.message, next: code === 'outdated' ? 'Update the companion, then try again.' : 'Set up the companion, then try again.', action: 'companion' };
+  }
+  // Something else is where the clone would go (the companion's message names it): trying again alone would fail the same way.
+  if (code === 'DEST_EXISTS' && !error.message.startsWith('This repository is already cloned')) {
+    return { cause: `${error.message.replace(/\.?$/, '')}.`, next: 'Nothing was cloned. Move or rename what is there, then try again, or choose another clone folder in Options.', action: 'folder' };
   }
   if (code === 'NO_CLONE_ROOT') return { cause: error.message, next: 'Choose the folder clones go to, then try again.', action: 'companion' };
   if (code === 'NO_CREDENTIAL_HELPER' || (/terminal prompts disabled|could not read (Username|Password)/i.test(said) && !opts.profile)) {
@@ -112,6 +116,7 @@ export function failureActions(error: ReplyError, help: CloneFailureHelp, opts: 
     : help.action === 'signIn' ? ['Sign in again', 'profiles']
     : help.action === 'companion' ? (nextStepFor(error.code) ?? companionNeed('failed').fix)
     : help.action === 'ssh' ? ['Open the SSH key settings', 'ssh']
+    : help.action === 'folder' ? ['Choose another clone folder', 'companion']
     : help.action === 'none' ? undefined
     : nextStepFor(error.code);
   const retry = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';

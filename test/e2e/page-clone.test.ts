@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -335,6 +336,33 @@ describe('Clone to desktop', () => {
     }
     await world.click(POPOVER, 'button', 'Try again');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone docs') && !(t[0] ?? '').includes('Update the token'));
+  });
+
+  it('a folder in the way says what is there and how to get past it, and opens Options to choose another clone folder', async () => {
+    // Something of the person's own where runbooks would go: the companion leaves it alone.
+    const target = join(cloneRoot, 'fabrikam/Operations/runbooks');
+    await mkdir(target, { recursive: true });
+    await writeFile(join(target, 'notes.txt'), 'mine\n');
+    await page.goto('https://dev.azure.com/fabrikam/Operations/_git/runbooks', { waitUntil: 'domcontentloaded' });
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    const [said] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('exists and is not empty'), 30_000);
+    // Not a bare "Try again", which would fail the same way.
+    expect(said).toContain(`${target} exists and is not empty.`);
+    expect(said).toContain('Move or rename what is there, then try again, or choose another clone folder in Options.');
+    expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine\n');
+    await screenshot(page, 'clone-to-desktop-folder-in-the-way');
+    const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#companion'), { timeout: 10_000 });
+    await world.click(POPOVER, 'button', 'Choose another clone folder');
+    await (await (await opened).page())!.close();
+    await page.bringToFront();
+    // Moved away, Try again and Clone clone it there.
+    await rm(target, { recursive: true });
+    await world.click(POPOVER, 'button', 'Try again');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    expect((await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000))[0]).toContain(target);
   });
 
   it("without a clone, Open in editor and Forks as remotes open Clone to desktop's own panel", async () => {

@@ -22,6 +22,15 @@ describe('explainCloneFailure', () => {
     expect(forbidden.next).toMatch(/Code \(Read\)/);
   });
 
+  it('a folder in the way: names it, says how to get past it, and offers another clone folder beside Try again', () => {
+    const inTheWay = { code: 'companion.DEST_EXISTS', message: '/home/ada/code/f/p/r exists and is not empty' };
+    const explained = explainCloneFailure(inTheWay, { profile: true });
+    expect(explained).toMatchObject({ cause: '/home/ada/code/f/p/r exists and is not empty.', action: 'folder', next: expect.stringMatching(/^Nothing was cloned\. Move or rename/) });
+    expect(failureActions(inTheWay, explained, { profile: true })).toEqual({ fix: ['Choose another clone folder', 'companion'], retry: true });
+    // The background's own "already cloned" needs no folder moved: Try again finds the clone.
+    expect(explainCloneFailure({ code: 'companion.DEST_EXISTS', message: 'This repository is already cloned at /x.' }, { profile: true }).action).toBe('retry');
+  });
+
   it("for a Microsoft sign-in's git, a 401 is signed in again and a 403 is access alone, never a token", () => {
     const refused = signIn("fatal: unable to access 'https://dev.azure.com/f/p/_git/r/': The requested URL returned error: 401");
     const expired = explainCloneFailure(refused, { profile: true });
