@@ -379,7 +379,7 @@ describe('Start work', () => {
     expect(await readFile(join(clone, 'notes.txt'), 'utf8')).toBe('work in progress\n');
   }, 150_000);
 
-  it('lets the panel be closed while the branch is being made, and shows how it went when opened again', async () => {
+  it('lets the panel be closed while the branch is being made, and shows how it went when opened again, at its next step', async () => {
     const id = itemId('Gift cards at checkout');
     await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
     await openForm();
@@ -393,6 +393,11 @@ describe('Start work', () => {
     await world.click(BUTTON, 'button');
     const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Created the branch'));
     expect(done).toContain(`users/ada/${id}-gift-cards-at-checkout`);
+    // The clone still has the change the test above left: the panel opens at the choice it waits
+    // for, as it would had it stayed open, not on the branch's link above it.
+    expect(done).toContain('Check out into a new worktree');
+    const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel))?.activeElement?.textContent ?? null`, POPOVER);
+    await expect.poll(focused).toBe('Check out into a new worktree');
     sandbox.services.faults.clear();
   }, 120_000);
 

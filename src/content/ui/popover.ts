@@ -34,6 +34,14 @@ function nextInPage(owner: Element): HTMLElement | undefined {
 }
 
 /**
+ * Where the focus goes in a panel drawn or redrawn: its `data-focus`, else its first control that
+ * can take it (a link in a sentence, such as a new branch's, is not where the next step is), else
+ * anything focusable.
+ */
+const firstFocus = (body: HTMLElement) =>
+  body.querySelector<HTMLElement>('[data-focus]') ?? body.querySelector<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled)') ?? body.querySelector<HTMLElement>(FOCUSABLE);
+
+/**
  * A panel like Azure DevOps' callouts, drawn at the end of <body> (command bars clip their
  * content) and kept below its trigger while the page scrolls. Escape, a click outside, or the
  * view going away closes it.
@@ -127,7 +135,7 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
   document.body.append(host);
   render(body);
   place();
-  body.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+  firstFocus(body)?.focus();
   return { body, close };
 }
 
@@ -182,7 +190,7 @@ export function popoverToggle(
       const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null || (focusLater && document.activeElement === opts.owner);
       fill(panel.body, ...content);
       // A disabled control cannot take the focus (a row's Add while it adds): the first one that can does.
-      const first = panel.body.querySelector<HTMLElement>('[data-focus]') ?? panel.body.querySelector<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled)');
+      const first = firstFocus(panel.body);
       if (hadFocus) first?.focus();
       if (first) focusLater = false;
     },
