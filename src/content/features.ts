@@ -185,7 +185,7 @@ const startWork: Feature = {
   anchors: FEATURE_ANCHORS['start-work'],
   mount(anchor, ctx) {
     const { host, root } = widget('start-work');
-    const label = steadyLabel(['Start work', 'Working on it…', 'Branch created']);
+    const label = steadyLabel(['Start work', 'Working on it…', 'Branch created', 'Needs attention']);
     const trigger = h('button', { class: 'adoc-button', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, icon('branch'), label.el);
     root.append(trigger);
     if (ctx.floating) placeFloating(anchor, host);

@@ -62,10 +62,16 @@ type ProgressBar = ReturnType<typeof progressBar>;
 const title = (text: string) => h('h2', { class: 'adoc-title' }, text);
 const good = (...children: (Node | string)[]) => h('p', { class: 'adoc-good', role: 'status' }, ...children);
 
-/** The button's words for a state. */
+/**
+ * The button's words for a state. The panel may have been closed while the work went on: a step that
+ * failed or waits for a choice (the link, the state, the checkout) is not hidden behind "Branch created".
+ */
 function labelOf(state: State): string {
   const running = state.kind === 'creating' || (state.kind === 'created' && state.checkout?.kind === 'running') || (state.kind === 'ready' && state.linked?.checkout.kind === 'running');
-  return running ? 'Working on it…' : state.kind === 'created' ? 'Branch created' : 'Start work';
+  if (running) return 'Working on it…';
+  if (state.kind !== 'created') return 'Start work';
+  const stuck = !state.result.linked || !!state.result.stateError || state.checkout?.kind === 'failed' || state.checkout?.kind === 'dirty';
+  return stuck ? 'Needs attention' : 'Branch created';
 }
 
 /** `project`: the page's, which the new branch's repository is named against. */
