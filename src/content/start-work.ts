@@ -1,3 +1,4 @@
+import { isBoardWorkItem, isWorkItem } from '../shared/ado/urls';
 import { ask } from './ask';
 import { AskError } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
@@ -74,8 +75,8 @@ function labelOf(state: State): string {
   return stuck ? 'Needs attention' : 'Branch created';
 }
 
-/** `project`: the page's, which the new branch's repository is named against. */
-function view(state: State, project: string, act: Actions, signal: AbortSignal): Shown {
+/** `project`: the page's, which the new branch's repository is named against; `onForm`: the page shows the item's form. */
+function view(state: State, project: string, onForm: boolean, act: Actions, signal: AbortSignal): Shown {
   switch (state.kind) {
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')] };
@@ -93,7 +94,7 @@ function view(state: State, project: string, act: Actions, signal: AbortSignal):
         ],
       };
     case 'created':
-      return created(state, project, act, signal);
+      return created(state, project, onForm, act, signal);
   }
 }
 
@@ -197,13 +198,13 @@ function linkedBranches(s: Ready, act: Actions, signal: AbortSignal): { node: HT
 }
 
 /** How starting work went: the branch, its link (with one-click Link the branch again), the item's state, then its checkout. */
-function created(s: Created, project: string, act: Actions, signal: AbortSignal): Shown {
+function created(s: Created, project: string, onForm: boolean, act: Actions, signal: AbortSignal): Shown {
   const { result, checkout: co } = s;
   const steps: (Node | false)[] = [
     title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
     good('Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` from ${result.commitId.slice(0, 8)}.`),
   ];
-  if (result.linked) steps.push(good('Linked it to the work item: its Development section shows it.'));
+  if (result.linked) steps.push(good('Linked it to the work item.'));
   else {
     const failure = s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry.error : result.linkError ? new AskError(result.linkError) : new Error('unknown reason');
     steps.push(
@@ -214,9 +215,16 @@ function created(s: Created, project: string, act: Actions, signal: AbortSignal)
   if (result.stateError) steps.push(problemBox(new AskError(result.stateError), signal, 'The state was not changed: '));
   else if (result.state) steps.push(good(`The work item is ${result.state}.`));
   const close = button('Close', act.close, signal);
-  if (!co) return { nodes: [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close)] };
+  // The form on the page drew the item before: it shows the link and the state once reloaded (after
+  // the checkout, which a reload would leave to the list of linked branches).
+  const stale = onForm && (result.linked || !!result.state) && co?.kind !== 'running';
+  const refresh = stale && h('div', { class: 'adoc-row adoc-wrap' },
+    h('span', { class: 'adoc-muted adoc-grow' }, 'The work item form shows the branch and the state when the page reloads.'),
+    button('Refresh the page', () => location.reload(), signal, { small: true, ariaLabel: 'Reload the page to update the work item form' }),
+  );
+  if (!co) return { nodes: [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close), refresh] };
   const checkout = checkoutSteps(co, result.branch, (worktree) => act.checkOut(result, worktree), signal, close);
-  return { ...checkout, nodes: [...steps, ...checkout.nodes] };
+  return { ...checkout, nodes: [...steps, ...checkout.nodes, refresh] };
 }
 
 /** A checkout's progress or outcome, and what can be done next (`again`: check it out again; `close`: the panel's Close, if it has none). */
@@ -246,6 +254,7 @@ function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) 
 export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork }) => {
   const project = page.project!;
   const id = page.workItemId!;
+  const onForm = isWorkItem(page) || isBoardWorkItem(page);
 
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
@@ -263,7 +272,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     checkOutLinked: (target, worktree) => followLinked(target, checkOut(target, worktree)),
   };
   const draw = () => {
-    const shown = view(state, project, act, signal);
+    const shown = view(state, project, onForm, act, signal);
     bar = shown.bar;
     return shown.nodes;
   };

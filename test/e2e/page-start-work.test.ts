@@ -152,9 +152,13 @@ describe('Start work', () => {
     // On disk: a clone on the new branch, tracking it.
     expect(await headOf(clone)).toBe(branch);
     expect((await run('git', ['-C', clone, 'rev-parse', '--abbrev-ref', '@{upstream}'])).stdout.trim()).toBe(`origin/${branch}`);
-    // The page (reloaded) lists the branch under Development.
-    await page.reload({ waitUntil: 'domcontentloaded' });
+    // The form on the page was drawn before: the panel says so, and its button reloads the page,
+    // which then lists the branch under Development and shows the new state.
+    expect(await page.$eval('.work-item-form-state', (el) => el.textContent)).toBe('New');
+    expect(done).toContain('The work item form shows the branch and the state when the page reloads.');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), world.click(POPOVER, 'button', 'Refresh the page')]);
     expect(await page.$eval('[aria-label="Development"]', (el) => el.textContent)).toContain(branch);
+    expect(await page.$eval('.work-item-form-state', (el) => el.textContent)).toBe('Active');
   }, 150_000);
 
   it('from the board dialog: suggests the linked repository, fetches the new branch into the existing clone and switches to it', async () => {
