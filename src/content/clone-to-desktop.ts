@@ -76,7 +76,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone folder…')] };
     case 'problem':
-      return { nodes: [title(`Clone ${repo}`), ...problemView(state, act.reload, signal)] };
+      return { nodes: [title(`Clone ${repo}`), ...problemView(state, act.reload, signal, act.close)] };
     case 'cloning': {
       const { task } = state;
       const bar = progressBar(`Cloning ${repo}`);
@@ -88,7 +88,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
     case 'cancelled':
       return { nodes: [title(`Clone ${repo}`), h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled: nothing was left behind.'), actions(button('Clone again', act.reload, signal, { primary: true }), button('Close', act.close, signal))] };
     case 'failed':
-      return { nodes: [title(`Clone ${repo}`), gitFailure(state.error, { profile: state.hasProfile, task: 'clone', retry: act.reload }, signal)] };
+      return { nodes: [title(`Clone ${repo}`), gitFailure(state.error, { profile: state.hasProfile, task: 'clone', retry: act.reload, close: act.close }, signal)] };
     case 'noCompanion': {
       const { setup, urls } = state;
       return {

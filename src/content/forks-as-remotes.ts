@@ -101,7 +101,7 @@ const isSource = (r: RepoSummary, where: Where) => !!where.source && r.name.toLo
 /** The panel's content, and its progress bar while a fork is cloned (progress moves it without a redraw). */
 function view(state: State, where: Where, typed: Typed, act: Actions, signal: AbortSignal): { nodes: (Node | false)[]; bar?: ProgressBar } {
   const title = h('h2', { class: 'adoc-title' }, `Remotes for ${where.repo}`);
-  if (state.kind === 'problem') return { nodes: [title, ...problemView(state, act.reload, signal)] };
+  if (state.kind === 'problem') return { nodes: [title, ...problemView(state, act.reload, signal, act.close)] };
   if (state.kind !== 'ready') return { nodes: [title, h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for forks…')] };
   const { data } = state;
   // The pull request's own fork first.

@@ -77,7 +77,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Looking for your clone…')] };
     case 'problem':
-      return { nodes: [title(`Check out pull request ${id}`), ...problemView(state, act.reload, signal)] };
+      return { nodes: [title(`Check out pull request ${id}`), ...problemView(state, act.reload, signal, act.close)] };
     case 'noCompanion':
       return { nodes: companionNeeded(state.setup.status, 'Checking out a pull request runs git through it.', signal, state.setup) };
     case 'running': {
@@ -102,7 +102,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
     case 'cancelled':
       return { nodes: [title(`Pull request ${id}`), h('p', { class: 'adoc-muted', role: 'status' }, 'Cancelled: nothing was made, and your clone is as it was.'), actions(button('Check it out', act.reload, signal, { primary: true }), button('Close', act.close, signal))] };
     case 'failed':
-      return { nodes: [title(`Pull request ${id}`), gitFailure(state.error, { profile: true, task: 'checkout', retry: () => act.run(state.mode, state.worktree) }, signal)] };
+      return { nodes: [title(`Pull request ${id}`), gitFailure(state.error, { profile: true, task: 'checkout', retry: () => act.run(state.mode, state.worktree), close: act.close }, signal)] };
     case 'ready': {
       const { plan } = state;
       const [source, target] = state.branches;

@@ -81,7 +81,7 @@ function view(state: State, project: string, onForm: boolean, act: Actions, sign
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')] };
     case 'problem':
-      return { nodes: [title('Start work'), ...problemView(state, act.reload, signal)] };
+      return { nodes: [title('Start work'), ...problemView(state, act.reload, signal, act.close)] };
     case 'ready':
       return form(state, act, signal);
     case 'creating':

@@ -83,6 +83,10 @@ async function waitForPath(path: string): Promise<void> {
   throw new Error(`${path} did not appear`);
 }
 
+/** The open panel's buttons, in order. */
+const panelButtons = () =>
+  world.run<string[]>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('button')].map((b) => b.textContent.trim())`, POPOVER);
+
 describe('Clone to desktop', () => {
   it("appears exactly once, beside the header's command bar, after each of 50 in-app navigations", async () => {
     const repos = ['platform-infra', 'platform-tools', 'design-system', 'build-scripts', 'Café Service', 'Platform'];
@@ -316,6 +320,8 @@ describe('Clone to desktop', () => {
       await world.click(CLONE, 'button');
       const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Update the token'));
       expect(panel).toContain('Open the personal access tokens page');
+      // A failure ends the panel as a success does: Close is offered beside the fixes.
+      expect(await panelButtons()).toEqual(['Update the token', 'Try again', 'Close']);
       const link = await world.run<{ href: string; text: string } | null>(
         `(sel) => { for (const h of document.querySelectorAll(sel)) { const r = chrome.dom.openOrClosedShadowRoot(h); const a = r && r.querySelector('a[target="_blank"]'); if (a) return { href: a.href, text: a.textContent }; } return null; }`,
         POPOVER,
@@ -352,6 +358,7 @@ describe('Clone to desktop', () => {
     expect(said).toContain(`${target} exists and is not empty.`);
     expect(said).toContain('Move or rename what is there, then try again, or choose another clone folder in Options.');
     expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(await panelButtons()).toEqual(['Choose another clone folder', 'Try again', 'Close']);
     await screenshot(page, 'clone-to-desktop-folder-in-the-way');
     const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#companion'), { timeout: 10_000 });
     await world.click(POPOVER, 'button', 'Choose another clone folder');

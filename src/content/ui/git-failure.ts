@@ -10,7 +10,7 @@ import { actions, alertBox, button, helpLink, optionsButton } from './parts';
  * refused sign-in is its token's, not git's credential helper's). `retryLabel`: what trying again
  * does, where "Try again" would say less (Clone it).
  */
-export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'clone' | 'checkout'; retry: () => void; retryLabel?: string }, signal: AbortSignal): HTMLElement {
+export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'clone' | 'checkout'; retry: () => void; retryLabel?: string; close?: () => void }, signal: AbortSignal): HTMLElement {
   const { profile } = opts;
   const help = explainCloneFailure(error, { profile, task: opts.task });
   const retry = button(opts.retryLabel ?? 'Try again', opts.retry, signal, { primary: help.action === 'retry' || help.action === 'none' });
@@ -21,6 +21,6 @@ export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'c
     helpLink(error.helpUrl),
     error.code === 'companion.NO_CREDENTIAL_HELPER' && h('p', null, h('a', { href: GCM_INSTALL_URL, target: '_blank', rel: 'noopener noreferrer' }, 'How to install Git Credential Manager')),
     !!help.details && h('details', null, h('summary', null, 'Details'), h('div', { class: 'adoc-mono' }, help.details)),
-    actions(next.fix ? optionsButton(...next.fix, signal, { primary: true }) : false, next.retry && retry),
+    actions(next.fix ? optionsButton(...next.fix, signal, { primary: true }) : false, next.retry && retry, !!opts.close && button('Close', opts.close, signal)),
   );
 }

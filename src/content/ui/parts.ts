@@ -103,13 +103,16 @@ export function helpLink(url: string | undefined): HTMLElement | false {
 }
 
 /** A panel's failure: what went wrong, its help page, the Options button that fixes it, and Try again. */
-export function problemView(problem: Problem, retry: () => void, signal: AbortSignal): HTMLElement[] {
-  return [alertBox(problem.message, helpLink(problem.helpUrl)), retryActions(problem.next, retry, signal)];
+export function problemView(problem: Problem, retry: () => void, signal: AbortSignal, close?: () => void): HTMLElement[] {
+  return [alertBox(problem.message, helpLink(problem.helpUrl)), retryActions(problem.next, retry, signal, close)];
 }
 
-/** After a failure: the Options button that fixes it where trying again cannot (`next`), then Try again. */
-export function retryActions(next: NextStep | undefined, retry: () => void, signal: AbortSignal): HTMLElement {
-  return actions(next && optionsButton(...next, signal, { primary: true }), button('Try again', retry, signal));
+/**
+ * After a failure: the Options button that fixes it where trying again cannot (`next`), then Try
+ * again, then the panel's Close (a failure is a panel's end as much as a success is).
+ */
+export function retryActions(next: NextStep | undefined, retry: () => void, signal: AbortSignal, close?: () => void): HTMLElement {
+  return actions(next && optionsButton(...next, signal, { primary: true }), button('Try again', retry, signal), !!close && button('Close', close, signal));
 }
 
 /** A button that opens the extension's Options at a section. */
