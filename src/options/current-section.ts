@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 /**
  * The section the reader is at, for the side menu to mark: the one the address names while its top
  * is in view (a menu link followed to a short section near the end cannot bring it to the top),
- * else the last one whose top has passed a line an eighth of the way down the window.
+ * else the last one whose top has passed a line an eighth of the way down the window. `drawn`
+ * turns true once the sections that wait for the profiles are there, to measure them.
  */
 export function useCurrentSection(named: string | undefined, drawn: boolean): string | undefined {
   const [current, setCurrent] = useState(named);

@@ -8,7 +8,6 @@ import { Path } from '../shared/ui/path';
 import type { CompanionState } from '../shared/ui/use-companion';
 import { WELCOME_STEPS, type WelcomeStep } from '../shared/welcome-steps';
 
-
 /** The step to do now: the first one not done. */
 export function currentStep(connected: boolean, companionReady: boolean): WelcomeStep {
   if (!connected) return 'connect';
