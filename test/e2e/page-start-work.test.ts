@@ -76,6 +76,18 @@ const branchLinks = async (project: string, id: number) =>
 
 const headOf = async (dir: string) => (await run('git', ['-C', dir, 'rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim();
 
+/** A popup on its Work tab with `row`'s Start work form open and fabrikam-web chosen. */
+async function startWorkInPopup(row: string): Promise<Page> {
+  const popup = await openPopup(session);
+  await popup.locator('#tab-work').click();
+  await popup.waitForSelector(`${row} button`, { timeout: 20_000 });
+  await popup.click(`${row} button`);
+  await popup.waitForSelector(`${row} form select`, { timeout: 20_000 });
+  const repoId = await popup.$eval(`${row} form select`, (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('fabrikam-web'))!.value);
+  await popup.select(`${row} form select`, repoId);
+  return popup;
+}
+
 /** Opens the feature's panel and waits for its form. */
 async function openForm(): Promise<string> {
   await page.waitForSelector(BUTTON, { timeout: 15_000 });
@@ -526,14 +538,8 @@ describe('Start work', () => {
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
     await rm(join(clone, 'notes.txt'), { force: true });
     const row = `[data-work-item="${item.id}"]`;
-    const popup = await openPopup(session);
-    await popup.locator('#tab-work').click();
-    await popup.waitForSelector(`${row} button`, { timeout: 20_000 });
+    const popup = await startWorkInPopup(row);
     expect(await popup.$eval(`${row} .badge`, (b) => b.textContent)).toBe('New');
-    await popup.click(`${row} button`);
-    await popup.waitForSelector(`${row} form select`, { timeout: 20_000 });
-    const repoId = await popup.$eval(`${row} form select`, (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('fabrikam-web'))!.value);
-    await popup.select(`${row} form select`, repoId);
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
     await popup.focus(`${row} form button[type="submit"]`);
     await popup.keyboard.press('Enter');
@@ -556,13 +562,7 @@ describe('Start work', () => {
     const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Print the packing slip');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
     const row = `[data-work-item="${item.id}"]`;
-    const popup = await openPopup(session);
-    await popup.locator('#tab-work').click();
-    await popup.waitForSelector(`${row} button`, { timeout: 20_000 });
-    await popup.click(`${row} button`);
-    await popup.waitForSelector(`${row} form select`, { timeout: 20_000 });
-    const repoId = await popup.$eval(`${row} form select`, (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('fabrikam-web'))!.value);
-    await popup.select(`${row} form select`, repoId);
+    const popup = await startWorkInPopup(row);
     // From the keyboard: Create, then the focus lands on Open folder once checked out, as after a clone.
     await popup.focus(`${row} form button[type="submit"]`);
     await popup.keyboard.press('Enter');
