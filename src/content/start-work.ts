@@ -267,7 +267,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     create,
     retryLink,
     checkOut: (result, worktree) => {
-      if (state.kind === 'created') watch(checkOut(result, worktree), (co) => state.kind === 'created' && set({ ...state, ...(co ? { checkout: co } : {}) }));
+      if (state.kind === 'created') watchCreated(checkOut(result, worktree));
     },
     checkOutLinked: (target, worktree) => followLinked(target, checkOut(target, worktree)),
   };
@@ -341,6 +341,9 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     });
   }
 
+  /** The new branch's checkout, shown under how starting work went. */
+  const watchCreated = (task: GitTask<'local.checkoutBranch'>) => watch(task, (co) => state.kind === 'created' && set({ ...state, ...(co ? { checkout: co } : {}) }));
+
   /** A branch the item links to already, and its checkout (started here, or found running). */
   function followLinked(target: LinkedBranch, task: GitTask<'local.checkoutBranch'>): void {
     watch(task, (co) => state.kind === 'ready' && set({ ...state, linked: co && { target, checkout: co } }));
@@ -355,9 +358,13 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     onWork?.(creating);
     creating.then(
       (result) => {
+        // The checkout is part of what Create branch was pressed for, so it starts even when this
+        // view has gone (the dialog closed, the page moved on in-app): it runs in the background,
+        // and the button drawn again for this item follows it.
+        const task = companion === 'ready' ? checkOut(result, false) : undefined;
         if (signal.aborted) return;
         set({ kind: 'created', result, setActive });
-        if (companion === 'ready') act.checkOut(result, false);
+        if (task) watchCreated(task);
       },
       (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: problemOf(e) }),
     );

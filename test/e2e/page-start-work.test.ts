@@ -421,6 +421,30 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 120_000);
 
+  it('checks the new branch out even when the page moves on in-app while the branch is being made', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Platform')!, 'Cache the plugin list');
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.goto(`${ORG}/Platform/_boards/board/t/Platform%20Team/Backlog%20items`, { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => document.documentElement.dataset.adoCompanion === 'boards', { timeout: 15_000 });
+    await page.click(`[data-sandbox-card="${item.id}"]`);
+    await page.waitForSelector(`.work-item-form-dialog ${BUTTON}`, { timeout: 15_000 });
+    await openForm();
+    expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('select').selectedOptions[0].text`, POPOVER)).toBe('Platform');
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+    // Back to the board, in-app: the dialog, its button and the panel go while the branch is being made.
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => !location.search.includes('workitem=') && !document.querySelector('.work-item-form-dialog'), { timeout: 15_000 });
+    expect(await page.$(BUTTON)).toBeNull();
+    const branch = `users/ada/${item.id}-cache-the-plugin-list`;
+    await expect.poll(() => branchLinks('Platform', item.id), { timeout: 30_000 }).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    // What Create branch was pressed for happens all the same: the clone is on the new branch.
+    await expect.poll(() => headOf(clone), { timeout: 60_000 }).toBe(branch);
+    sandbox.services.faults.clear();
+  }, 120_000);
+
   it('from the popup: a work item of a project with no repository says so, instead of an empty form', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const item = adaTask(sandbox.store.addProject(org, { name: 'Research' }), 'Read the papers');
