@@ -36,16 +36,17 @@ export function classifySender(
 
 export function createGateway(deps: CompanionHandlerDeps) {
   // Each area of the product brings its own handlers; together they must cover every request.
+  const companion = companionHandlers(deps);
   const table: Handlers = {
     ...profileHandlers(deps),
     ...listHandlers(deps),
-    ...companionHandlers(deps),
+    ...companion,
     ...repoHandlers(deps),
     ...pullRequestHandlers(deps),
     ...peopleHandlers(deps),
     ...featureHandlers(deps),
     ...forkHandlers(deps),
-    ...workItemHandlers(deps),
+    ...workItemHandlers(deps, companion['local.checkoutBranch']),
     ...pullRequestReviewerHandlers(deps),
   };
   async function run(message: unknown, sender: Runtime.MessageSender, port?: Pick<HandlerContext, 'progress' | 'askerGone'>): Promise<Reply> {

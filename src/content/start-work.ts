@@ -7,7 +7,7 @@ import { companionNeeded } from './companion-setup';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
-import { companionStatus, pageContext, problemOf, type Problem } from './session';
+import { companionStatus, pageContext, problemOf, taskId as newTaskId, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, helpLink, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
@@ -353,15 +353,16 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     generation++;
     set({ kind: 'creating' });
     const { branch, base, setActive } = draft;
-    const creating = ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive });
+    // The background begins the checkout itself once the branch is made, so it happens even when
+    // this view, or this page, has gone by then; a button drawn again for the item follows it.
+    const checkoutTaskId = companion === 'ready' ? newTaskId() : undefined;
+    const creating = ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive, ...(checkoutTaskId ? { checkoutTaskId } : {}) });
     // The checkout that follows is reported too, as soon as this settles: the hand-off dialog waits for both.
     onWork?.(creating);
     creating.then(
       (result) => {
-        // The checkout is part of what Create branch was pressed for, so it starts even when this
-        // view has gone (the dialog closed, the page moved on in-app): it runs in the background,
-        // and the button drawn again for this item follows it.
-        const task = companion === 'ready' ? checkOut(result, false) : undefined;
+        const task = checkoutTaskId ? followTask(checkoutTaskId, { type: 'local.checkoutBranch', repo: result.repo, branch: result.branch }, keyOf(result)) : undefined;
+        if (task) onWork?.(task.result);
         if (signal.aborted) return;
         set({ kind: 'created', result, setActive });
         if (task) watchCreated(task);

@@ -123,21 +123,27 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   const problem = gitBranchNameProblem(name.trim());
 
   const update = (checkout: Checkout) => setStep((s) => (s.kind === 'created' ? { ...s, checkout } : s));
-  const checkOut = async (result: StartWorkResult, worktree = false) => {
+  /** Shows a checkout's progress, then how it ended: one asked for here, or the one Start work began. */
+  const watch = async (taskId: string, answer: (onProgress: (e: unknown) => void) => Promise<BranchCheckout>) => {
     update({ kind: 'running' });
+    update(await checkoutOutcome(taskId, answer((e) => isProgress(e) && update({ kind: 'running', percent: e.percent }))));
+  };
+  const checkOut = (result: StartWorkResult, worktree = false) => {
     const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: crypto.randomUUID(), ...(worktree ? { worktree } : {}) } as const;
-    update(await checkoutOutcome(request.taskId, askWithProgress(request, (e) => isProgress(e) && update({ kind: 'running', percent: e.percent }))));
+    return watch(request.taskId, (onProgress) => askWithProgress(request, onProgress));
   };
 
   const start = async () => {
     if (!repo || problem) return;
     setStep({ kind: 'working' });
     try {
-      const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive });
+      // The background begins the checkout once the branch is made: it happens even if the popup has closed by then.
+      const checkoutTaskId = crypto.randomUUID();
+      const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive, checkoutTaskId });
       // Told to the row at once, not from this panel's next render: Escape may have closed it meanwhile.
       if (result.state) props.onState(result.state);
       setStep({ kind: 'created', result, checkout: { kind: 'running' } });
-      await checkOut(result);
+      await watch(checkoutTaskId, (onProgress) => askWithProgress({ type: 'local.followCheckout', taskId: checkoutTaskId }, onProgress));
     } catch (e) {
       setStep({ kind: 'form', failed: toReplyError(e) });
     }

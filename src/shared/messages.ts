@@ -607,7 +607,16 @@ export const REQUESTS = {
    * is made first: when linking or the state fails, the answer says so and nothing is undone.
    */
   'workItem.startWork': {
-    input: { ...repoRequest, workItemProject: z.string().min(1).max(200), id: workItemId, branch: z.string().min(1).max(250), base: z.string().min(1).max(250).optional(), setActive: z.boolean() },
+    input: {
+      ...repoRequest,
+      workItemProject: z.string().min(1).max(200),
+      id: workItemId,
+      branch: z.string().min(1).max(250),
+      base: z.string().min(1).max(250).optional(),
+      setActive: z.boolean(),
+      /** The new branch's checkout, begun with this task id once the answer is ready: follow it with `local.followCheckout`. */
+      checkoutTaskId: id.optional(),
+    },
     answer: answer<StartWorkResult>(),
     senders: PAGES,
   },

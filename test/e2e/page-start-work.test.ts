@@ -445,6 +445,25 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 120_000);
 
+  it('checks the new branch out even when the page is reloaded while the branch is being made, and the panel opened again shows it', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Platform')!, 'Sign the plugin manifests');
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.goto(`${ORG}/Platform/_workitems/edit/${item.id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    const branch = `users/ada/${item.id}-sign-the-plugin-manifests`;
+    await expect.poll(() => headOf(clone), { timeout: 60_000 }).toBe(branch);
+    sandbox.services.faults.clear();
+    // The reloaded page's panel offers the branch, checked out, among the item's linked branches.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    const form = await openForm();
+    expect(form).toContain(branch);
+  }, 120_000);
+
   it('from the popup: a work item of a project with no repository says so, instead of an empty form', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const item = adaTask(sandbox.store.addProject(org, { name: 'Research' }), 'Read the papers');
@@ -598,5 +617,22 @@ describe('Start work', () => {
     expect(await recorded('code')).toEqual([clone]);
     expect(await headOf(clone)).toBe(`users/ada/${item.id}-print-the-packing-slip`);
     await popup.close();
+  }, 120_000);
+
+  it('from the popup: closing the popup while the branch is being made still checks it out', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Label the returns shelf');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    const row = `[data-work-item="${item.id}"]`;
+    const popup = await startWorkInPopup(row);
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
+    await popup.click(`${row} form button[type="submit"]`);
+    await waitForText(popup, `${row} .start-work`, 'Creating the branch', 10_000);
+    // A click anywhere else closes a real popup, and everything running in it.
+    await popup.close();
+    const branch = `users/ada/${item.id}-label-the-returns-shelf`;
+    await expect.poll(() => branchLinks('Fabrikam Fiber', item.id), { timeout: 30_000 }).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    await expect.poll(() => headOf(clone), { timeout: 60_000 }).toBe(branch);
+    sandbox.services.faults.clear();
   }, 120_000);
 });

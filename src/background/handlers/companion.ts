@@ -230,7 +230,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   ): Promise<T> {
     const org = await taskOrg(req.profileId, ctx);
     if (taskTaken(req.taskId)) throw taskIdInUse();
-    return board.run(
+    const task = board.run(
       { taskId: req.taskId, profileId: req.profileId, repo: req.repo, org, ...(checkout ? { checkout } : {}) },
       (progress) =>
         work((p) => {
@@ -239,6 +239,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         }),
       ctx.askerGone,
     );
+    ctx.onBoard?.();
+    return task;
   }
 
   /**

@@ -44,6 +44,8 @@ export interface HandlerContext {
   progress?: ((event: unknown) => void) | undefined;
   /** For long tasks asked through a port: whether the asker has gone (its page reloaded or left, its popup closed). */
   askerGone?: (() => boolean) | undefined;
+  /** For a task the background starts for its asker: called once the task is on the board, so the asker may follow it. */
+  onBoard?: (() => void) | undefined;
 }
 
 export type Handlers = {

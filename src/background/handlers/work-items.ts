@@ -2,18 +2,19 @@ import { AdoError, branchLinkOperation, MY_WORK_ITEMS_WIQL, parseBranchArtifactU
 import { repoWebUrl, workItemWebUrl } from '../../shared/ado/urls';
 import { aliasOf, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTemplate, gitBranchNameProblem } from '../../shared/branch-name';
 import { BRANCH_TEMPLATE_SETTING, START_WORK_REPO } from '../../shared/storage-keys';
-import type { BranchTemplateSetting, LinkedBranch, ReplyError, RepoKey, StartWorkPlan, WorkItemSummary } from '../../shared/messages';
+import type { BranchTemplateSetting, LinkedBranch, ReplyError, RepoKey, StartWorkPlan, StartWorkResult, WorkItemSummary } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
 import { clientFor } from '../connections';
 import { toReplyError } from '../errors';
 import { listing } from '../lists';
-import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
+import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
 
 /**
  * Start work on a work item (issue 14): the user's active work items (WIQL), what starting would
  * do, and its server side: a branch from the base, linked to the item (the `ArtifactLink` its
  * Development section shows), the item set to its in-progress state. The local checkout is
- * `local.checkoutBranch` (handlers/companion.ts).
+ * `local.checkoutBranch` (handlers/companion.ts), which `workItem.startWork` starts itself when
+ * asked to (`checkoutTaskId`).
  */
 type WorkItemRequests = 'workItems.mine' | 'workItem.plan' | 'workItem.startWork' | 'workItem.linkBranch' | 'settings.branchTemplate' | 'settings.setBranchTemplate';
 
@@ -70,7 +71,21 @@ async function link(api: AdoClient, project: string, id: number, repo: { id: str
   await api.updateWorkItem(project, id, [{ op: 'test', path: '/rev', value: w.rev }, branchLinkOperation(repo.projectId, repo.id, branch)], 'link the branch to the work item');
 }
 
-export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequests> {
+/**
+ * `workItem.startWork`'s checkout, begun here rather than by the asker once it has the answer: a
+ * popup closed or a page reloaded while the branch was being made would never begin it. The
+ * asker follows it (`local.followCheckout`); nobody following, it ends as unheard, which a page
+ * of the organization learns from `clone.tasks`.
+ */
+async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { profileId?: string | undefined; checkoutTaskId: string }, result: { repo: RepoKey; branch: string }, ctx: HandlerContext): Promise<void> {
+  const request = { type: 'local.checkoutBranch', ...(req.profileId ? { profileId: req.profileId } : {}), repo: result.repo, branch: result.branch, taskId: req.checkoutTaskId } as const;
+  await new Promise<void>((onBoard) => {
+    // Its failures are the board's to tell; one before it is on the board leaves nothing to follow (TASK_GONE).
+    checkOut(request, { ...ctx, progress: undefined, askerGone: () => true, onBoard }).catch(() => onBoard());
+  });
+}
+
+export function workItemHandlers(deps: GatewayDeps, checkOut?: Handlers['local.checkoutBranch']): Pick<Handlers, WorkItemRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
 
   async function template(): Promise<BranchTemplateSetting> {
@@ -156,12 +171,15 @@ export function workItemHandlers(deps: GatewayDeps): Pick<Handlers, WorkItemRequ
         repo: { id: repo.id, name: repo.name, project: repo.project.name },
         branchWebUrl: `${repoWebUrl(orgBaseUrl(p), repo.project.name, repo.name)}?version=GB${encodeURIComponent(branch)}`,
       };
+      let done: StartWorkResult;
       try {
         await link(api, req.workItemProject, req.id, { id: repo.id, projectId: repo.project.id }, branch);
+        done = { ...result, linked: true, ...(req.setActive ? await setInProgress(api, p, req.workItemProject, req.id) : {}) };
       } catch (e) {
-        return { ...result, linked: false, linkError: toReplyError(e, p) };
+        done = { ...result, linked: false, linkError: toReplyError(e, p) };
       }
-      return { ...result, linked: true, ...(req.setActive ? await setInProgress(api, p, req.workItemProject, req.id) : {}) };
+      if (req.checkoutTaskId && checkOut) await beginCheckout(checkOut, { profileId: req.profileId, checkoutTaskId: req.checkoutTaskId }, done, ctx);
+      return done;
     },
 
     'workItem.linkBranch': async (req, ctx) => {
