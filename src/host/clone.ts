@@ -5,12 +5,12 @@
  */
 import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHostRequest, type CloneData, type CloneRequest } from '../shared/host-protocol';
+import { parseHostRequest, type CloneData, type CloneRequest, type DestinationRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
 import { findRoot } from './config';
-import { folderSegments, journalOf, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
+import { checkDestination, folderSegments, journalOf, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv } from './git-env';
 import { gitFailed } from './git-failure';
@@ -30,6 +30,11 @@ export function cloneArgs(url: string, dest: string, options: { branch?: string;
   // Nothing after `--` can be read as an option, whatever it looks like.
   args.push('--', url, dest);
   return args;
+}
+
+/** `destination`: where a clone would go, or why it would stop before git runs; nothing is made. */
+export function destination(request: DestinationRequest, ctx: HostContext): { path: string } {
+  return { path: checkDestination(findRoot(request.root, ctx.config()), request.folder) };
 }
 
 export async function clone(request: CloneRequest, ctx: HostContext, scope: RequestScope): Promise<CloneData> {

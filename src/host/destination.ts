@@ -149,37 +149,68 @@ export function prepareDestination(realRoot: string, folder: string): PreparedDe
   const segments = folderSegments(folder);
   const created: string[] = [];
   try {
-    let current = realRoot;
-    for (const [index, segment] of segments.entries()) {
-      const next = join(current, segment);
-      const last = index === segments.length - 1;
-      const stat = lstatOrUndefined(next);
-      if (stat === undefined) {
-        mkdirSync(next);
-        created.push(next);
-        current = next;
-        continue;
-      }
-      if (stat.isSymbolicLink()) {
-        if (last) throw new HostError('DEST_EXISTS', `${next} exists (a symbolic link); choose another folder name`, { path: next });
-        const target = followLink(next);
-        if (!isInside(realRoot, target)) throw new HostError('DEST_OUTSIDE_ROOT', `${next} is a link that leads outside the clone folder ${realRoot}`);
-        current = target;
-        continue;
-      }
-      if (!stat.isDirectory()) throw new HostError('DEST_EXISTS', `${next} exists and is not a folder`, { path: next });
-      if (last) {
-        if (readdirSync(next).length > 0) throw new HostError('DEST_EXISTS', `${next} exists and is not empty`, { path: next });
-        return withIdentities({ path: next, created, existedEmpty: true });
-      }
-      current = next;
-    }
-    return withIdentities({ path: current, created, existedEmpty: false });
+    return withIdentities({ ...walkDestination(realRoot, segments, created), created });
   } catch (error) {
     removeCreated({ path: '', created, existedEmpty: false });
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new HostError('DEST_EXISTS', `${folder} appeared while preparing the clone`);
     throw error;
   }
+}
+
+/**
+ * The way from `realRoot` down `segments`, checked as `prepareDestination` documents. Given `made`,
+ * the missing folders are made and listed in it; else nothing is made, and the walk ends at the
+ * first missing folder, below which nothing can be in the way.
+ */
+function walkDestination(realRoot: string, segments: readonly string[], made?: string[]): { path: string; existedEmpty: boolean } {
+  let current = realRoot;
+  for (const [index, segment] of segments.entries()) {
+    const next = join(current, segment);
+    const last = index === segments.length - 1;
+    const stat = lstatOrUndefined(next);
+    if (stat === undefined) {
+      if (!made) return { path: join(next, ...segments.slice(index + 1)), existedEmpty: false };
+      mkdirSync(next);
+      made.push(next);
+      current = next;
+      continue;
+    }
+    if (stat.isSymbolicLink()) {
+      if (last) throw new HostError('DEST_EXISTS', `${next} exists (a symbolic link); choose another folder name`, { path: next });
+      const target = followLink(next);
+      if (!isInside(realRoot, target)) throw new HostError('DEST_OUTSIDE_ROOT', `${next} is a link that leads outside the clone folder ${realRoot}`);
+      current = target;
+      continue;
+    }
+    if (!stat.isDirectory()) throw new HostError('DEST_EXISTS', `${next} exists and is not a folder`, { path: next });
+    if (last) {
+      if (readdirSync(next).length > 0) throw new HostError('DEST_EXISTS', `${next} exists and is not empty`, { path: next });
+      return { path: next, existedEmpty: true };
+    }
+    current = next;
+  }
+  return { path: current, existedEmpty: false };
+}
+
+/**
+ * Where a clone into `folder` below `root` (a configured clone root) would go, or the error the
+ * clone would stop with before running git, found without making anything (`destination`). A
+ * root that does not exist yet is made by the clone, so nothing can be in the way.
+ */
+export function checkDestination(root: string, folder: string): string {
+  const segments = folderSegments(folder);
+  const unusable = () => new HostError('DEST_EXISTS', `the clone folder ${root} cannot be used: it is a file, or a link in a loop or to nothing`, { path: root });
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch (error) {
+    if (!isOddPath(error)) throw error;
+    // Missing, unless it is a link to nothing, which the clone could not make into a folder.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && lstatOrUndefined(root) === undefined) return join(root, ...segments);
+    throw unusable();
+  }
+  if (!lstatSync(realRoot).isDirectory()) throw unusable();
+  return walkDestination(realRoot, segments).path;
 }
 
 export interface KeptFolder {

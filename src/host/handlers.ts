@@ -7,7 +7,7 @@ import {
   type HostRequest,
 } from '../shared/host-protocol';
 import { checkout, status, worktree } from './checkout';
-import { clone } from './clone';
+import { clone, destination } from './clone';
 import { configFile } from './companion-dirs';
 import { defaultConfig, normalizeHost, normalizeRoot, saveConfig, type CompanionConfig } from './config';
 import { helloData } from './hello';
@@ -51,6 +51,8 @@ export function handle(request: Exclude<HostRequest, { type: 'cancel' }>, ctx: H
       return clone(request, ctx, scope);
     case 'localClones':
       return listLocalClones(ctx);
+    case 'destination':
+      return Promise.resolve(destination(request, ctx));
     case 'addRemote':
       return addRemote(request, ctx);
     case 'fetch':

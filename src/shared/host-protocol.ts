@@ -125,6 +125,9 @@ export const CancelRequestSchema = z.object({ ...base, type: z.literal('cancel')
 
 export const LocalClonesRequestSchema = z.object({ ...base, type: z.literal('localClones') }).strict();
 
+/** What `clone` would say of `root` and `folder` before running git, with nothing made. */
+export const DestinationRequestSchema = z.object({ ...base, type: z.literal('destination'), root: PathSchema, folder: line(1024) }).strict();
+
 export const AddRemoteRequestSchema = z
   .object({ ...base, type: z.literal('addRemote'), path: PathSchema, name: line(64), url: line(2048) })
   .strict();
@@ -221,6 +224,7 @@ export const REQUEST_SCHEMAS = {
   clone: CloneRequestSchema,
   cancel: CancelRequestSchema,
   localClones: LocalClonesRequestSchema,
+  destination: DestinationRequestSchema,
   addRemote: AddRemoteRequestSchema,
   fetch: FetchRequestSchema,
   sshKey: SshKeyRequestSchema,
@@ -238,6 +242,7 @@ export type ConfigureRequest = z.infer<typeof ConfigureRequestSchema>;
 export type CloneRequest = z.infer<typeof CloneRequestSchema>;
 export type CancelRequest = z.infer<typeof CancelRequestSchema>;
 export type LocalClonesRequest = z.infer<typeof LocalClonesRequestSchema>;
+export type DestinationRequest = z.infer<typeof DestinationRequestSchema>;
 export type AddRemoteRequest = z.infer<typeof AddRemoteRequestSchema>;
 export type FetchRequest = z.infer<typeof FetchRequestSchema>;
 export type SshKeyRequest = z.infer<typeof SshKeyRequestSchema>;
@@ -374,6 +379,7 @@ export const RESPONSE_DATA_SCHEMAS = {
   clone: CloneDataSchema,
   cancel: CancelDataSchema,
   localClones: LocalClonesDataSchema,
+  destination: z.object({ path: z.string() }),
   addRemote: AddRemoteDataSchema,
   fetch: FetchDataSchema,
   sshKey: SshKeyDataSchema,

@@ -144,6 +144,8 @@ export interface ClonePlan {
    * with `clone.follow`), `path` once git has made its folder (also when another browser runs it).
    */
   cloning?: { path?: string; taskId?: string };
+  /** Why a clone into `path` would stop before it starts, said by the companion (a folder that is not empty in the way). */
+  inTheWay?: string;
 }
 
 /** A clone's progress, as the companion reports it. */

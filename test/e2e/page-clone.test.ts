@@ -344,26 +344,39 @@ describe('Clone to desktop', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Clone docs') && !(t[0] ?? '').includes('Update the token'));
   });
 
-  it('a folder in the way says what is there and how to get past it, and opens Options to choose another clone folder', async () => {
+  it('a folder in the way is said before Clone is pressed, with how to get past it, and again if it comes back before the clone', async () => {
     // Something of the person's own where runbooks would go: the companion leaves it alone.
     const target = join(cloneRoot, 'fabrikam/Operations/runbooks');
     await mkdir(target, { recursive: true });
     await writeFile(join(target, 'notes.txt'), 'mine\n');
     await page.goto('https://dev.azure.com/fabrikam/Operations/_git/runbooks', { waitUntil: 'domcontentloaded' });
     await world.click(CLONE, 'button');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
-    await world.click(POPOVER, 'button', 'Clone');
-    const [said] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('exists and is not empty'), 30_000);
-    // Not a bare "Try again", which would fail the same way.
-    expect(said).toContain(`${target} exists and is not empty.`);
-    expect(said).toContain('Move or rename what is there, then try again, or choose another clone folder in Options.');
-    expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine\n');
-    expect(await panelButtons()).toEqual(['Choose another clone folder', 'Try again', 'Close']);
+    // Said as the panel opens, rather than offering a Clone that would stop at once.
+    const [early] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    expect(early).toContain(`A clone would stop: ${target} exists and is not empty.`);
+    expect(early).toContain('Move or rename what is there, then check again, or choose another clone folder in Options.');
+    expect(await panelButtons()).toEqual(['Check again', 'Choose another clone folder', 'Close']);
     await screenshot(page, 'clone-to-desktop-folder-in-the-way');
     const opened = session.browser.waitForTarget((t) => t.url().endsWith('/src/options/index.html#companion'), { timeout: 10_000 });
     await world.click(POPOVER, 'button', 'Choose another clone folder');
     await (await (await opened).page())!.close();
     await page.bringToFront();
+    expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine\n');
+
+    // Moved away, Check again offers Clone; back before Clone is pressed, the clone says so.
+    await rm(target, { recursive: true });
+    await world.click(POPOVER, 'button', 'Check again');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into') && !(t[0] ?? '').includes('would stop'));
+    expect(await panelButtons()).toEqual(['Clone', 'Close']);
+    await mkdir(target, { recursive: true });
+    await writeFile(join(target, 'notes.txt'), 'mine\n');
+    await world.click(POPOVER, 'button', 'Clone');
+    const [said] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Nothing was cloned'), 30_000);
+    // Not a bare "Try again", which would fail the same way.
+    expect(said).toContain(`${target} exists and is not empty.`);
+    expect(said).toContain('Move or rename what is there, then try again, or choose another clone folder in Options.');
+    expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(await panelButtons()).toEqual(['Choose another clone folder', 'Try again', 'Close']);
     // Moved away, Try again and Clone clone it there.
     await rm(target, { recursive: true });
     await world.click(POPOVER, 'button', 'Try again');

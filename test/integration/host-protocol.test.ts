@@ -145,6 +145,19 @@ describe('companion host over native messaging', () => {
     expect(await again.request({ type: 'configure' })).toMatchObject({ ok: true, data: { cloneRoots: [sandbox.roots], allowedHosts: ['tfs.contoso.com'] } });
   });
 
+  it('says where a clone would go, or what would stop it, without making anything (destination)', async () => {
+    const host = await start();
+    await host.request({ type: 'configure', cloneRoots: [sandbox.roots] });
+    const ask = (folder: string, root = sandbox.roots) => host.request({ type: 'destination', root, folder });
+    expect(await ask('fabrikam/api')).toMatchObject({ ok: true, data: { path: join(sandbox.roots, 'fabrikam/api') } });
+    mkdirSync(join(sandbox.roots, 'fabrikam/api'), { recursive: true });
+    writeFileSync(join(sandbox.roots, 'fabrikam/api/notes.txt'), 'mine');
+    expect(await ask('fabrikam/api')).toMatchObject({ ok: false, error: { code: 'DEST_EXISTS', message: expect.stringContaining('exists and is not empty') } });
+    expect(await ask('../elsewhere')).toMatchObject({ ok: false, error: { code: 'DEST_OUTSIDE_ROOT' } });
+    expect(await ask('fabrikam/web', '/tmp')).toMatchObject({ ok: false, error: { code: 'DEST_OUTSIDE_ROOT' } });
+    expect(spawnSync('find', [sandbox.roots], { encoding: 'utf8' }).stdout.trim().split('\n').toSorted()).toEqual([sandbox.roots, join(sandbox.roots, 'fabrikam'), join(sandbox.roots, 'fabrikam/api'), join(sandbox.roots, 'fabrikam/api/notes.txt')]);
+  });
+
   it('reports a damaged configuration file, and lets configure replace it', async () => {
     const host = await start();
     mkdirSync(sandbox.companionHome, { recursive: true });

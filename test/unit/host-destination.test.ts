@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareCloning } from '../../src/host/clone';
-import { folderIdentity, folderSegments, makeRoot, prepareDestination, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
+import { checkDestination, folderIdentity, folderSegments, makeRoot, prepareDestination, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
 import { lockDestination, prepareLocking } from '../../src/host/destination-lock';
 import { ownStartToken } from '../../src/host/process-start';
 import { HostError } from '../../src/host/host-error';
@@ -67,6 +67,46 @@ describe('folder names', () => {
   });
   it.each(['com10', 'lpt', 'console', 'nullable', 'auxiliary', 'conin', 'con$', 'a~b', '~1x', 'v~1a'])('accepts %s, which Windows does not reserve', (folder) => {
     expect(folderSegments(folder)).toEqual([folder]);
+  });
+});
+
+/** Every path below `dir`, links not followed: what a check must leave as it found it. */
+const tree = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).toSorted() : []);
+
+describe('checkDestination', () => {
+  const arrangements: [string, (r: string) => void][] = [
+    ['nothing there yet', () => undefined],
+    ['the parents there', (r) => mkdirSync(join(r, 'org/project'), { recursive: true })],
+    ['an empty clone folder', (r) => mkdirSync(join(r, 'org/project/repo'), { recursive: true })],
+    ['a clone folder with a file in it', (r) => (mkdirSync(join(r, 'org/project/repo'), { recursive: true }), writeFileSync(join(r, 'org/project/repo/notes.txt'), 'mine'))],
+    ['a file as the clone folder', (r) => (mkdirSync(join(r, 'org/project'), { recursive: true }), writeFileSync(join(r, 'org/project/repo'), 'x'))],
+    ['a file as a parent', (r) => writeFileSync(join(r, 'org'), 'x')],
+    ['a link as the clone folder', (r) => (mkdirSync(join(r, 'org/project'), { recursive: true }), symlinkSync(base, join(r, 'org/project/repo')))],
+    ['a parent linked inside the root', (r) => (mkdirSync(join(r, 'elsewhere/project'), { recursive: true }), symlinkSync(join(r, 'elsewhere'), join(r, 'org')))],
+    ['a parent linked outside the root', (r) => (mkdirSync(join(base, 'outside')), symlinkSync(join(base, 'outside'), join(r, 'org')))],
+    ['a parent linked to nothing', (r) => symlinkSync(join(base, 'gone'), join(r, 'org'))],
+  ];
+  it.each(arrangements)('says what the clone would, with %s, and makes nothing', (_, arrange) => {
+    arrange(root);
+    const before = tree(base);
+    const checked = codeOf(() => checkDestination(root, 'org/project/repo'));
+    expect(tree(base)).toEqual(before);
+    expect(checked).toBe(codeOf(() => prepareDestination(makeRoot(root), 'org/project/repo')));
+  });
+
+  it('answers where the clone goes, below a root that does not exist yet too', () => {
+    expect(checkDestination(root, 'org/project/repo')).toBe(join(root, 'org/project/repo'));
+    expect(checkDestination(join(base, 'later'), 'org/repo')).toBe(join(base, 'later', 'org/repo'));
+    expect(existsSync(join(base, 'later'))).toBe(false);
+  });
+
+  it('refuses a root that cannot be a folder, as the clone does', () => {
+    writeFileSync(join(base, 'file'), 'x');
+    symlinkSync(join(base, 'nowhere'), join(base, 'dangling'));
+    for (const bad of [join(base, 'file'), join(base, 'dangling'), join(base, 'file', 'below')]) {
+      expect(codeOf(() => checkDestination(bad, 'repo'))).toBe('DEST_EXISTS');
+      expect(codeOf(() => makeRoot(bad))).toBe('DEST_EXISTS');
+    }
   });
 });
 

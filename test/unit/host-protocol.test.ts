@@ -30,6 +30,7 @@ describe('host protocol schemas', () => {
     { id: '1', type: 'sshTest', host: 'ssh.dev.azure.com' },
     { id: '1', type: 'open', path: '/r/x', target: 'editor' },
     { id: '1', type: 'status', path: '/r/x' },
+    { id: '1', type: 'destination', root: '/r', folder: 'fabrikam/api' },
     { id: '1', type: 'checkout', path: '/r/x', remote: 'origin', branch: 'feature/x', newBranch: 'fork/feature/x', track: true, auth: { kind: 'pat', token: 'x' } },
     { id: '1', type: 'worktree', path: '/r/x', remote: 'origin', pullRequest: 12, folder: 'x-pr-12' },
   ])('accepts $type', (request) => {
@@ -38,7 +39,7 @@ describe('host protocol schemas', () => {
   });
 
   it('has one example above for every request type', () => {
-    expect(REQUEST_TYPES).toHaveLength(13);
+    expect(REQUEST_TYPES).toHaveLength(14);
   });
 
   it.each([

@@ -411,7 +411,16 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const config = await companion.request({ type: 'configure' });
       return { state: 'ready', cloneRoots: config.cloneRoots };
     },
-    'clone.plan': async (req, ctx) => plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch),
+    'clone.plan': async (req, ctx) => {
+      const planned = await plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch);
+      if (planned.existing || planned.cloning) return planned;
+      // Said before Clone is pressed; the clone itself checks again. A companion too old to be asked says nothing.
+      const inTheWay = await companion.request({ type: 'destination', root: planned.root, folder: planned.folder }).then(
+        () => undefined,
+        (e: unknown) => (e instanceof CompanionError && (e.code === 'DEST_EXISTS' || e.code === 'DEST_OUTSIDE_ROOT') ? e.message : undefined),
+      );
+      return inTheWay ? { ...planned, inTheWay } : planned;
+    },
     'clone.start': (req, ctx) =>
       runOnBoard(req, ctx, undefined, async (report) => {
         const p = await requestProfile(deps, req.profileId, ctx);
