@@ -9,8 +9,8 @@ import { localCloneActions } from './local-actions';
 import { readRemoteUrls, repoKeyOf, viewedBranch, type RemoteUrls } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, problemText, type Problem } from './session';
 import { fill, h } from './ui/dom';
-import { gitFailure } from './ui/git-failure';
-import { actions, alertBox, button, cancelButton, copyField, facts, optionsButton, pathText, problemView, progressBar } from './ui/parts';
+import { folderInTheWay, gitFailure } from './ui/git-failure';
+import { actions, button, cancelButton, copyField, facts, pathText, problemView, progressBar } from './ui/parts';
 
 type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
@@ -137,11 +137,7 @@ function view(state: State, where: { repo: string; organization: string }, act: 
           !hasProfile ? h('p', { class: 'adoc-muted' }, `No profile is connected for ${where.organization}: git's own credential helper will sign you in.`) : false,
           // A clone that would stop at once is not offered: what is in the way is said, with the ways past it.
           plan.inTheWay
-            ? alertBox(
-                `A clone would stop: ${plan.inTheWay.replace(/\.?$/, '.')}`,
-                h('p', null, 'Move or rename what is there, then check again, or choose another clone folder in Options.'),
-                actions(button('Check again', act.reload, signal, { primary: true }), optionsButton('Choose another clone folder', 'companion', signal), button('Close', act.close, signal)),
-              )
+            ? folderInTheWay(plan.inTheWay, act, signal)
             : actions(button('Clone', () => act.clone(plan), signal, { primary: true }), button('Close', act.close, signal)),
         ],
       };

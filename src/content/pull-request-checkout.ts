@@ -9,7 +9,7 @@ import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
-import { gitFailure } from './ui/git-failure';
+import { folderInTheWay, gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, facts, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
 
@@ -127,12 +127,17 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
               : ['Clone', h('span', null, 'none yet: cloned first into ', h('span', { class: 'adoc-mono' }, plan.path))],
           ]),
           worktree ? h('p', { class: 'adoc-muted' }, 'Your clone has uncommitted changes: it will not be touched. The pull request goes into a new worktree next to it.') : false,
-          actions(
-            button(worktree ? 'Check out in a new worktree' : 'Check out branch', () => act.run('branch', worktree), signal, { primary: true }),
-            button('Merge preview', () => act.run('merge', worktree), signal, { ariaLabel: 'Check out the merge preview (read-only, detached)' }),
-            button('Close', act.close, signal),
-          ),
-          h('p', { class: 'adoc-muted' }, 'The merge preview is the result of merging the pull request, as Azure DevOps keeps it: read-only, checked out detached.'),
+          // With no clone, the checkout clones first: a folder in the way would stop it at once.
+          ...(plan.inTheWay
+            ? [folderInTheWay(plan.inTheWay, act, signal)]
+            : [
+                actions(
+                  button(worktree ? 'Check out in a new worktree' : 'Check out branch', () => act.run('branch', worktree), signal, { primary: true }),
+                  button('Merge preview', () => act.run('merge', worktree), signal, { ariaLabel: 'Check out the merge preview (read-only, detached)' }),
+                  button('Close', act.close, signal),
+                ),
+                h('p', { class: 'adoc-muted' }, 'The merge preview is the result of merging the pull request, as Azure DevOps keeps it: read-only, checked out detached.'),
+              ]),
         ],
       };
     }

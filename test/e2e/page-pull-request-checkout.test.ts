@@ -83,7 +83,16 @@ describe('Check out a pull request from its page', () => {
       await page.goto(prPage(id, tab), { waitUntil: 'domcontentloaded' });
       await page.waitForSelector(`.repos-pr-header > ${CHECKOUT}`, { timeout: 10_000 });
     }
-    const plan = await openPanel(id, 'files');
+    // Something of the person's own where the clone would go: said before anything is pressed.
+    mkdirSync(clone, { recursive: true });
+    writeFileSync(join(clone, 'notes.txt'), 'mine\n');
+    await world.click(CHECKOUT, 'button');
+    const [blocked] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('A clone would stop'), 30_000);
+    expect(blocked).toContain(`${clone} exists and is not empty.`);
+    expect(await world.run<string[]>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('button')].map((b) => b.textContent.trim())`, POPOVER)).toEqual(['Check again', 'Choose another clone folder', 'Close']);
+    rmSync(clone, { recursive: true });
+    await world.click(POPOVER, 'button', 'Check again');
+    const plan = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000))[0]!;
     expect(plan).toContain('feature/retry-policy into main');
     expect(plan).toContain(`none yet: cloned first into ${clone}`);
     await screenshot(page, 'pull-request-checkout-plan-light');

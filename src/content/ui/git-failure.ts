@@ -24,3 +24,15 @@ export function gitFailure(error: ReplyError, opts: { profile: boolean; task: 'c
     actions(next.fix ? optionsButton(...next.fix, signal, { primary: true }) : false, next.retry && retry, !!opts.close && button('Close', opts.close, signal)),
   );
 }
+
+/**
+ * Said in place of the action when a clone would stop before it starts (`ClonePlan.inTheWay`):
+ * what is in the way, and the ways past it. The clone checks again when it runs.
+ */
+export function folderInTheWay(inTheWay: string, act: { reload: () => void; close: () => void }, signal: AbortSignal): HTMLElement {
+  return alertBox(
+    `A clone would stop: ${inTheWay.replace(/\.?$/, '.')}`,
+    h('p', null, 'Move or rename what is there, then check again, or choose another clone folder in Options.'),
+    actions(button('Check again', act.reload, signal, { primary: true }), optionsButton('Choose another clone folder', 'companion', signal), button('Close', act.close, signal)),
+  );
+}
