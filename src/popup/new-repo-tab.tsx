@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { branchNameProblem } from '../shared/ado/api-initial-push';
-import { LICENSES, renderLicense } from '../shared/ado/licenses';
+import { LICENSES, licenseFieldProblem } from '../shared/ado/licenses';
 import { repoNameProblem } from '../shared/ado/repo-name';
 import { ask } from '../shared/ask';
 import type { CreatedRepo, GitignoreTemplatesAnswer, ProjectSummary, ReplyError } from '../shared/messages';
@@ -75,20 +75,13 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     props.repos.listing?.items.some((r) => r.project.id === project.id && r.name.toLowerCase() === name.toLowerCase() && (r.defaultBranch || (r.size ?? 0) > 0));
   const nameProblem = name || tried ? (repoNameProblem(name) ?? (taken ? `${project?.name} already has a repository named “${name}”.` : undefined)) : undefined;
   const branchProblem = branchNameProblem(branch);
-  let licenseProblem: string | undefined;
-  if (info?.hasCopyrightLine) {
-    try {
-      renderLicense(info.id, { year, holder });
-    } catch (e) {
-      licenseProblem = (e as Error).message;
-    }
-  }
+  const licenseProblem = info?.hasCopyrightLine ? licenseFieldProblem(info.id, { year, holder }) : undefined;
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setTried(true);
     // The first field in the form's order that stops Create takes the focus, where its problem is said.
-    const invalid = repoNameProblem(name) || taken ? 'new-repo-name' : licenseProblem ? (/year/.test(licenseProblem) ? 'new-repo-year' : 'new-repo-holder') : branchProblem ? 'new-repo-branch' : undefined;
+    const invalid = repoNameProblem(name) || taken ? 'new-repo-name' : licenseProblem ? `new-repo-${licenseProblem.field}` : branchProblem ? 'new-repo-branch' : undefined;
     if (invalid) {
       document.getElementById(invalid)?.focus();
       return;
@@ -228,7 +221,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
         )}
         {info && (
           <div class="problem small" aria-live="polite">
-            {licenseProblem}
+            {licenseProblem?.message}
           </div>
         )}
         <div class="field">

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GITIGNORE_FALLBACK, builtInGitignore } from '../../src/shared/ado/gitignore-templates';
-import { LICENSES, isLicenseId, renderLicense } from '../../src/shared/ado/licenses';
+import { LICENSES, isLicenseId, licenseFieldProblem, renderLicense } from '../../src/shared/ado/licenses';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -65,6 +65,14 @@ describe('renderLicense', () => {
     expect(() => renderLicense('MIT', { year: 'last year', holder: 'A' })).toThrow(/year/);
     expect(() => renderLicense('MIT', { year: 2026, holder: 'A\nB' })).toThrow(/one line/);
     expect(renderLicense('Unlicense', { year: 2026, holder: '' })).toContain('unlicense.org');
+  });
+
+  it('names the field at fault, so a form can put the focus there whatever the wording', () => {
+    expect(licenseFieldProblem('MIT', { year: 'last year', holder: '' })?.field).toBe('year');
+    expect(licenseFieldProblem('MIT', { year: 2026, holder: '' })?.field).toBe('holder');
+    expect(licenseFieldProblem('MIT', { year: 2026, holder: 'A\nB' })?.field).toBe('holder');
+    expect(licenseFieldProblem('MIT', { year: '2020 – 2026', holder: 'A' })).toBeUndefined();
+    expect(licenseFieldProblem('Unlicense', { year: 2026, holder: '' })).toBeUndefined();
   });
 });
 

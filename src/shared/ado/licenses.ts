@@ -136,14 +136,22 @@ export const LICENSES: readonly LicenseInfo[] = [
 export const isLicenseId = (id: string): id is LicenseId => Object.hasOwn(TEXTS, id);
 
 /** The license text with the copyright line filled in. Throws on an unknown id or a missing holder. */
-export function renderLicense(id: string, fields: { year: number | string; holder: string }): string {
-  if (!isLicenseId(id)) throw new Error(`Unknown license “${id}”. Known: ${LICENSES.map((l) => l.id).join(', ')}.`);
+/** What keeps the license's copyright line from being written, and which of its two fields is at fault. */
+export function licenseFieldProblem(id: LicenseId, fields: { year: number | string; holder: string }): { field: 'year' | 'holder'; message: string } | undefined {
   const year = String(fields.year).trim();
   const holder = fields.holder.trim();
-  if (!/^\d{4}(\s*[-–]\s*\d{4})?$/.test(year)) throw new Error(`The copyright year should look like 2026 or 2020-2026, not “${year}”.`);
-  if (/[\r\n]/.test(holder)) throw new Error('The copyright holder must fit on one line.');
-  const text = TEXTS[id];
-  if (holder === '' && text.includes('{{holder}}')) throw new Error('Enter the copyright holder (your name or your organization).');
+  if (!/^\d{4}(\s*[-–]\s*\d{4})?$/.test(year)) return { field: 'year', message: `The copyright year should look like 2026 or 2020-2026, not “${year}”.` };
+  if (/[\r\n]/.test(holder)) return { field: 'holder', message: 'The copyright holder must fit on one line.' };
+  if (holder === '' && TEXTS[id].includes('{{holder}}')) return { field: 'holder', message: 'Enter the copyright holder (your name or your organization).' };
+  return undefined;
+}
+
+export function renderLicense(id: string, fields: { year: number | string; holder: string }): string {
+  if (!isLicenseId(id)) throw new Error(`Unknown license “${id}”. Known: ${LICENSES.map((l) => l.id).join(', ')}.`);
+  const problem = licenseFieldProblem(id, fields);
+  if (problem) throw new Error(problem.message);
+  const year = String(fields.year).trim();
+  const holder = fields.holder.trim();
   // A function replacement keeps `$&`-like sequences in a holder's name literal.
-  return text.replaceAll('{{year}}', () => year).replaceAll('{{holder}}', () => holder);
+  return TEXTS[id].replaceAll('{{year}}', () => year).replaceAll('{{holder}}', () => holder);
 }
