@@ -411,6 +411,18 @@ describe('one wait after a 429 for every request to its organization', () => {
     expect(sentAt.slice(3)).toEqual(['dev.azure.com 7000', 'dev.azure.com 7000', 'dev.azure.com 7000']);
   });
 
+  it('holds the organization no longer than the 5 minutes its limits slide over, whatever Retry-After says', async () => {
+    const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X', { 'Retry-After': '86400' }), ok, ok);
+    // The request that met the 429 says the server's wait; the next ones are held, not refused, once it is within the client's patience.
+    expect((await failure(clientOf(ORG).projects())).retryAfterSeconds).toBe(86_400);
+    expect((await failure(clientOf(ORG).projects())).retryAfterSeconds).toBe(300);
+    await vi.advanceTimersByTimeAsync(4 * 60_000 + 1000);
+    const later = clientOf(ORG).projects();
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(sentAt).toEqual(['dev.azure.com 0', 'dev.azure.com 300000']);
+    await later;
+  });
+
   it('without Retry-After, holds the organization for the backoff the 429 itself waits', async () => {
     const { clientOf, sentAt } = clients(() => adoError(429, 'TF400733', 'X'), ok, ok, ok);
     const fabrikam = clientOf(ORG);

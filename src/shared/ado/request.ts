@@ -70,6 +70,12 @@ const throttleKey = (url: string): string => url.split(/[?#]/, 1)[0]!;
  * then, and other organizations on the same host are not. Worker-wide, like the memory above.
  */
 const notBefore = new Map<string, number>();
+/**
+ * Azure DevOps' limits slide over 5 minutes, so no hold outlasts that: a Retry-After far longer
+ * (a proxy's, or a date in the wrong year) would otherwise hold the organization until the worker
+ * happens to restart. After it a request asks again, and a server still limiting says so again.
+ */
+const HOLD_AT_MOST_MS = 5 * 60_000;
 
 /** For tests, which share the module: each starts with no answer remembered. */
 export const forgetServerErrors = (): void => {
@@ -143,7 +149,7 @@ export function createRequester(o: RequesterOptions): Requester {
         if (error.kind === 'rateLimited') {
           // Held before the slot is given back, so that no request waiting for it goes first.
           const ms = error.retryAfterSeconds === undefined ? backoffMs(attemptNo, o.random) : error.retryAfterSeconds * 1000;
-          notBefore.set(o.organization, Math.max(notBefore.get(o.organization) ?? 0, o.now() + ms));
+          notBefore.set(o.organization, Math.max(notBefore.get(o.organization) ?? 0, o.now() + Math.min(ms, HOLD_AT_MOST_MS)));
         }
         return { ok: false, error };
       }
