@@ -88,6 +88,13 @@ async function startWorkInPopup(row: string): Promise<Page> {
   return popup;
 }
 
+/** Presses Create branch with the branch's creation held 3 s, and waits until the panel says it is under way. */
+async function createBranchSlowly(): Promise<void> {
+  sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
+  await world.click(POPOVER, 'button', 'Create branch');
+  await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+}
+
 /** Opens the feature's panel and waits for its form. */
 async function openForm(): Promise<string> {
   await page.waitForSelector(BUTTON, { timeout: 15_000 });
@@ -400,9 +407,7 @@ describe('Start work', () => {
     await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
     await openForm();
     await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
-    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
-    await world.click(POPOVER, 'button', 'Create branch');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+    await createBranchSlowly();
     // Escape closes it, as Close does, and the focus goes back to the button.
     await page.keyboard.press('Escape');
     await page.waitForFunction((sel) => !document.querySelector(sel), { timeout: 10_000 }, POPOVER);
@@ -431,9 +436,7 @@ describe('Start work', () => {
     await page.waitForSelector(`.work-item-form-dialog ${BUTTON}`, { timeout: 15_000 });
     await openForm();
     expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('select').selectedOptions[0].text`, POPOVER)).toBe('Platform');
-    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
-    await world.click(POPOVER, 'button', 'Create branch');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+    await createBranchSlowly();
     // Back to the board, in-app: the dialog, its button and the panel go while the branch is being made.
     await page.evaluate(() => history.back());
     await page.waitForFunction(() => !location.search.includes('workitem=') && !document.querySelector('.work-item-form-dialog'), { timeout: 15_000 });
@@ -451,9 +454,7 @@ describe('Start work', () => {
     const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
     await page.goto(`${ORG}/Platform/_workitems/edit/${item.id}`, { waitUntil: 'domcontentloaded' });
     await openForm();
-    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs' }, latencyMs: 3000, times: 1 });
-    await world.click(POPOVER, 'button', 'Create branch');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
+    await createBranchSlowly();
     await page.reload({ waitUntil: 'domcontentloaded' });
     const branch = `users/ada/${item.id}-sign-the-plugin-manifests`;
     await expect.poll(() => headOf(clone), { timeout: 60_000 }).toBe(branch);
