@@ -5,7 +5,7 @@ import { platformInfo } from './platform';
 import { companionStatus } from './session';
 import { h } from './ui/dom';
 import { companionNeed } from '../shared/next-step';
-import { actions, button, copyBlock, optionsButton } from './ui/parts';
+import { actions, copyBlock, optionsButton } from './ui/parts';
 
 /**
  * What a panel shows when the companion is missing, outdated or did not start: how to install it
@@ -27,9 +27,9 @@ export async function companionSetup(status: CompanionStatus): Promise<Companion
  * start): a title by its state, what the feature does with it or without it (`uses`), the install
  * steps for this computer when given (`install`: the panel then notices the companion by itself),
  * and the Options button that sets it up or updates it. `sub`: inside a panel that works without
- * it. `retry`: Try again beside the button.
+ * it.
  */
-export function companionNeeded(status: CompanionStatus, uses: string, signal: AbortSignal, opts: { install?: InstallInstructions; sub?: boolean; retry?: () => void } = {}): (Node | false)[] {
+export function companionNeeded(status: CompanionStatus, uses: string, signal: AbortSignal, opts: { install?: InstallInstructions; sub?: boolean } = {}): (Node | false)[] {
   const { title, fix } = companionNeed(status.state);
   // A hung one is installed; the panel's watch asks again, which starts a new one.
   const install = status.state === 'hung' ? undefined : opts.install;
@@ -48,7 +48,7 @@ export function companionNeeded(status: CompanionStatus, uses: string, signal: A
     // Given the install steps, the panel watches for the companion.
     status.state === 'hung' && !!opts.install && h('p', { class: 'adoc-muted', role: 'status' }, 'This panel asks it again by itself.'),
     // Inside a panel that works without it, the panel's own action stays the one primary button.
-    actions(optionsButton(...fix, signal, { primary: !opts.sub }), !!opts.retry && button('Try again', opts.retry, signal)),
+    actions(optionsButton(...fix, signal, { primary: !opts.sub })),
   ];
 }
 

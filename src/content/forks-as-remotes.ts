@@ -1,6 +1,6 @@
 import { ask } from './ask';
-import type { CompanionStatus, ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
-import { companionNeeded } from './companion-setup';
+import type { ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
+import { companionNeeded, companionSetup, watchForCompanion, type CompanionSetup } from './companion-setup';
 import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
@@ -25,7 +25,8 @@ interface Loaded {
   clonePath: string | undefined;
   /** Where the repository is still being cloned, when it is: remotes wait for that clone. */
   cloning: { path?: string } | undefined;
-  companion: CompanionStatus['state'];
+  /** How to install the companion, when it does not run: nothing can be added or cloned then. */
+  setup: CompanionSetup | undefined;
   /** The page's organization has a profile: a refused sign-in is its token's, not git's credential helper's. */
   profile: boolean;
 }
@@ -85,8 +86,9 @@ async function load(repo: RepoKey): Promise<{ data: Loaded } | { problem: Proble
     // Without a profile for the page's organization, the page's own session answers (through the background).
     const [status, context] = await Promise.all([companionStatus.get(), pageContext.get()]);
     const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
-    const plan = status.state === 'ready' ? await ask({ type: 'clone.plan', repo }) : undefined;
-    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, companion: status.state, profile: !!context.profile } };
+    const ready = status.state === 'ready';
+    const [plan, setup] = await Promise.all([ready ? ask({ type: 'clone.plan', repo }) : undefined, ready ? undefined : companionSetup(status)]);
+    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, setup, profile: !!context.profile } };
   } catch (e) {
     return { problem: problemOf(e) };
   }
@@ -108,20 +110,19 @@ function view(state: State, where: Where, typed: Typed, act: Actions, signal: Ab
   const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b, where)) - Number(isSource(a, where)));
   const row = (r: RepoSummary, isParent: boolean) => remoteRow(state, r, isParent, where, typed, act, signal);
   const rows = [...(data.forks.parent ? [row(data.forks.parent, true)] : []), ...forks.map((f) => row(f, false))];
+  const list = rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${where.repo} has no parent and no forks yet.`);
+  // Without the companion nothing here can be used: how to install it (as Clone to desktop shows it), then the forks it would offer.
+  if (data.setup) return { nodes: [...companionNeeded(data.setup.status, 'Remotes are added to your clone, and forks cloned, through it.', signal, data.setup), sub('Parent and forks'), list] };
   const fork = forkView(state, typed, act, signal);
   return {
     nodes: [
       title,
-      ...(data.companion !== 'ready'
-        ? companionNeeded({ state: data.companion }, 'Remotes are added to your clone, and forks cloned, through it.', signal, { sub: true })
-        : [
-            sub('Add as a remote of your clone'),
-            data.cloning
-              ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${where.repo} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', act.reload, signal)))
-              : !data.clonePath && cloneFirst(where.repo, act, signal),
-          ]),
+      sub('Add as a remote of your clone'),
+      data.cloning
+        ? h('div', null, h('p', { class: 'adoc-muted', role: 'status' }, `${where.repo} is still being cloned`, ...(data.cloning.path ? [' into ', pathText(data.cloning.path)] : []), '. Add remotes once the clone is done.'), actions(button('Check again', act.reload, signal)))
+        : !data.clonePath && cloneFirst(where.repo, act, signal),
       data.clonePath ? h('div', { class: 'adoc-muted' }, 'Clone: ', pathText(data.clonePath)) : false,
-      rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${where.repo} has no parent and no forks yet.`),
+      list,
       fork.node,
     ],
     ...(fork.bar ? { bar: fork.bar } : {}),
@@ -222,7 +223,7 @@ function forkView(s: Ready, typed: Typed, act: Actions, signal: AbortSignal): { 
     if (!draft.edited) name.value = draft.name = suggested();
     act.typeFork(draft);
   }, { signal });
-  const go = button('Fork and clone', () => act.forkAndClone(original, draft.projectId, draft.name.trim()), signal, { primary: true, disabled: data.companion !== 'ready' });
+  const go = button('Fork and clone', () => act.forkAndClone(original, draft.projectId, draft.name.trim()), signal, { primary: true });
   return { node: forkColumn(h('div', { class: 'adoc-row' }, projects, name), actions(go), job?.kind === 'failed' ? problemBox(job.error, signal) : false) };
 }
 
@@ -263,11 +264,16 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     // A failure is not kept: opening again tries again; nor is "no clone yet" (it may have been cloned since).
     onOpen: () => {
       if (state.kind === 'idle' || state.kind === 'problem' || (state.kind === 'ready' && !state.data.clonePath && !state.job)) void reload();
+      watchCompanion();
     },
+    onClose: () => watchCompanion(),
   });
+  // The panel moves on by itself once the companion is installed.
+  const watchCompanion = watchForCompanion(() => !!panel.current && state.kind === 'ready' && !!state.data.setup, () => void reload(), signal);
 
   const set = (next: State) => {
     state = next;
+    watchCompanion();
     if (panel.current) panel.redraw(draw());
   };
   /** Changes the ready state, if the panel is still on it. */

@@ -4,7 +4,7 @@ import type { Attach } from './feature';
 import { repoKeyOf, viewedBranch } from './repo-on-page';
 import { companionStatus, problemOf } from './session';
 import { FILE_EDIT_COMMAND } from './anchors';
-import { companionNeeded } from './companion-setup';
+import { companionNeeded, companionSetup, watchForCompanion } from './companion-setup';
 import { featureOpener } from './open-feature';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, problemView } from './ui/parts';
@@ -27,6 +27,8 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
   const file = isFile ? page.path : undefined;
 
   let body: (Node | false)[] = [];
+  /** The panel shows the companion's install steps. */
+  let needsCompanion = false;
   const panel = popoverToggle({
     trigger: trigger!,
     owner: host,
@@ -34,10 +36,15 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     signal,
     draw: (b) => fill(b, body),
     onOpen: () => void start(),
+    onClose: () => watchCompanion(),
   });
+  // The panel moves on by itself once the companion is installed, as Clone to desktop's does.
+  const watchCompanion = watchForCompanion(() => !!panel.current && needsCompanion, () => void start(), signal);
   // Through redraw, so the focus moves to the panel's buttons as in the other features.
-  const show = (content: (Node | false)[]) => {
+  const show = (content: (Node | false)[], waiting = false) => {
     body = content;
+    needsCompanion = waiting;
+    watchCompanion();
     panel.redraw(body);
   };
   /** A failure, with the Options button that fixes it where trying again cannot, and Try again. */
@@ -61,7 +68,8 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
     try {
       const status = await companionStatus.get();
       if (status.state !== 'ready') {
-        return show(companionNeeded(status, 'Open in editor opens your clone’s files through it.', signal, { retry: () => (companionStatus.forget(), void start()) }));
+        const setup = await companionSetup(status);
+        return show(companionNeeded(status, 'Open in editor opens your clone’s files through it.', signal, setup), true);
       }
       // Without a profile, the background reads which repository this is through the page's session.
       const branch = viewedBranch(page);

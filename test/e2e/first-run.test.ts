@@ -37,6 +37,9 @@ afterAll(async () => {
   await home?.cleanup();
 });
 
+/** The install command a page's open panel shows. */
+const installCommand = (w: ContentWorld) => w.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('pre').textContent`, '.adoc-popover');
+
 /** The names of a welcome's steps, without their done marks. */
 const stepNames = (page: Page, list: string) => page.$$eval(`${list} > li > h3`, (hs) => hs.map((h) => h.firstChild?.textContent?.trim()));
 
@@ -125,13 +128,25 @@ describe('the first run', () => {
     expect(form).toContain('The companion is not installed');
     expect(form).toContain('Set up the companion');
     await itemWorld.click('.adoc-popover', 'button', 'Close');
-    // Forks as remotes says so too, with the same button (it used to point to Clone to desktop).
+    // Forks as remotes and Open in editor give the same steps, and notice the companion by themselves too.
     const forksPage = await signedInPage(session, '/fabrikam/Platform/_git/Platform?path=/src');
     const forksWorld = await ContentWorld.of(forksPage, session.extensionId);
     await forksWorld.click('.adoc-forks-as-remotes', 'button', 'Add remote…');
     const [forks] = await forksWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('The companion is not installed') && (t[0] ?? '').includes('Remotes are added'), 15_000);
     expect(forks).toContain('Set up the companion');
-    await forksPage.close();
+    expect(forks).toContain(steps.explanation);
+    expect(forks).toContain('This panel notices the companion by itself once it runs.');
+    expect(await installCommand(forksWorld)).toBe(steps.commands.join('\n'));
+    const editorPage = await signedInPage(session, '/fabrikam/Platform/_git/Platform?path=/README.md');
+    const editorWorld = await ContentWorld.of(editorPage, session.extensionId);
+    await editorWorld.click('.adoc-open-in-editor', 'button', 'Open in editor');
+    const [editor] = await editorWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Open in editor opens your clone’s files through it'), 15_000);
+    expect(editor).toContain('The companion is not installed');
+    expect(editor).toContain(steps.explanation);
+    expect(editor).toContain('This panel notices the companion by itself once it runs.');
+    // No Try again: the panel watches for the companion by itself.
+    expect(editor).not.toContain('Try again');
+    expect(await installCommand(editorWorld)).toBe(steps.commands.join('\n'));
     await page.bringToFront();
     // Its "Set up the companion" opens Options at the companion's section, in a new tab.
     const known = new Set(session.browser.targets());
@@ -151,6 +166,12 @@ describe('the first run', () => {
     await prPage.bringToFront();
     await prWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Merge preview'), 15_000);
     await prPage.close();
+    await forksPage.bringToFront();
+    await forksWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Clone Platform to this computer first'), 15_000);
+    await forksPage.close();
+    await editorPage.bringToFront();
+    await editorWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Platform is not cloned on this computer yet'), 15_000);
+    await editorPage.close();
     // Start work, opened again, no longer says the companion is missing.
     await itemPage.bringToFront();
     await itemWorld.click('.adoc-start-work', 'button');
