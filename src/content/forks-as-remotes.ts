@@ -143,7 +143,10 @@ function failedStatus(before: string, error: unknown, signal: AbortSignal): HTML
 }
 
 function remoteRow(s: Ready, r: RepoSummary, isParent: boolean, where: Where, typed: Typed, act: Actions, signal: AbortSignal): HTMLElement {
-  const { data } = s;
+  const path = s.data.clonePath;
+  const who = h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r, where) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false);
+  // No clone (or no companion) to add it to: the panel says why above, and the row only names the fork.
+  if (!path) return h('li', { 'data-repo': r.id }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who));
   const current = s.remotes.get(r.id);
   const step = current?.step;
   const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typed.names.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed', 'data-focus': step?.kind === 'failed' && !current?.name });
@@ -156,22 +159,12 @@ function remoteRow(s: Ready, r: RepoSummary, isParent: boolean, where: Where, ty
   name.addEventListener('input', () => act.typeName(r.id, name.value), { signal });
   const retryFetch = step?.kind === 'failed' && step.added;
   const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';
-  const add = button(label, () => {
-    if (data.clonePath) act.addRemote(data.clonePath, r, retryFetch ? current!.name : name.value.trim(), retryFetch);
-  }, signal, { small: true, ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`, disabled: !data.clonePath || (!!step && step.kind !== 'failed') });
-  return h(
-    'li',
-    { 'data-repo': r.id },
-    coin(r.project.name),
-    h(
-      'div',
-      { class: 'adoc-grow' },
-      h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r, where) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false),
-      status,
-    ),
-    name,
-    add,
-  );
+  const add = button(label, () => act.addRemote(path, r, retryFetch ? current!.name : name.value.trim(), retryFetch), signal, {
+    small: true,
+    ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`,
+    disabled: !!step && step.kind !== 'failed',
+  });
+  return h('li', { 'data-repo': r.id }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who, status), name, add);
 }
 
 const forkColumn = (...children: (Node | false | (Node | false)[])[]) => h('div', { class: 'adoc-col' }, sub('Fork and clone'), ...children);

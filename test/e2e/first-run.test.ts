@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { installInstructions } from '../../src/shared/companion-install';
 import { installCompanion, launch, privateHome, type Session } from './harness';
-import { ContentWorld, signedInPage } from './page-helpers';
+import { ContentWorld, screenshot, signedInPage } from './page-helpers';
 import { openPopup, screenshots, textOf, waitForText } from './ui-steps';
 
 /**
@@ -39,6 +39,9 @@ afterAll(async () => {
 
 /** The install command a page's open panel shows. */
 const installCommand = (w: ContentWorld) => w.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('pre').textContent`, '.adoc-popover');
+
+/** The remote-name fields and Add buttons of Forks' open panel. */
+const remoteControls = (w: ContentWorld) => w.run<number>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('input[aria-label^="Remote name"], button[aria-label$="as a remote"]').length`, '.adoc-popover');
 
 /** The names of a welcome's steps, without their done marks. */
 const stepNames = (page: Page, list: string) => page.$$eval(`${list} > li > h3`, (hs) => hs.map((h) => h.firstChild?.textContent?.trim()));
@@ -137,6 +140,10 @@ describe('the first run', () => {
     expect(forks).toContain(steps.explanation);
     expect(forks).toContain('This panel notices the companion by itself once it runs.');
     expect(await installCommand(forksWorld)).toBe(steps.commands.join('\n'));
+    // The fork is listed, but nothing that cannot be used without the companion is offered.
+    expect(forks).toContain('Security / platform-fork');
+    expect(await remoteControls(forksWorld)).toBe(0);
+    await screenshot(forksPage, 'forks-as-remotes-no-companion-light');
     const editorPage = await signedInPage(session, '/fabrikam/Platform/_git/Platform?path=/README.md');
     const editorWorld = await ContentWorld.of(editorPage, session.extensionId);
     await editorWorld.click('.adoc-open-in-editor', 'button', 'Open in editor');
@@ -168,6 +175,8 @@ describe('the first run', () => {
     await prPage.close();
     await forksPage.bringToFront();
     await forksWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Clone Platform to this computer first'), 15_000);
+    // No clone to add a remote to: no remote name to type either.
+    expect(await remoteControls(forksWorld)).toBe(0);
     await forksPage.close();
     await editorPage.bringToFront();
     await editorWorld.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Platform is not cloned on this computer yet'), 15_000);

@@ -34,6 +34,46 @@ async function remotes(path: string): Promise<Record<string, string>> {
   return out;
 }
 
+/**
+ * How legible the panel's buttons are when disabled (a row's Add, and the primary Fork and clone):
+ * the contrast ratio of their words, as drawn (alpha and opacity composed over the panel), against
+ * the button's own background and against the panel's. Each is disabled for the measure, then put back.
+ */
+const disabledContrast = () =>
+  world.run<Record<string, { button: number; panel: number }>>(
+    `(sel) => {
+      const root = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel));
+      const rgba = (c) => { const [r, g, b, a = 1] = c.match(/[\\d.]+/g).map(Number); return [r, g, b, a]; };
+      const over = (fg, bg) => [0, 1, 2].map((i) => fg[i] * fg[3] + bg[i] * (1 - fg[3]));
+      const lum = (c) => c.slice(0, 3).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+      const panel = rgba(getComputedStyle(root.querySelector('.adoc-panel')).backgroundColor);
+      const out = {};
+      for (const b of [root.querySelector('li button'), [...root.querySelectorAll('button.primary')].find((x) => x.textContent === 'Fork and clone')]) {
+        const was = b.disabled;
+        b.disabled = true;
+        const s = getComputedStyle(b);
+        const opacity = Number(s.opacity);
+        const background = over(rgba(s.backgroundColor), panel);
+        const text = over(rgba(s.color), background);
+        const seen = (c) => over([...c, opacity], panel);
+        out[b.textContent] = { button: ratio(seen(text), seen(background)), panel: ratio(seen(text), panel) };
+        b.disabled = was;
+      }
+      return out;
+    }`,
+    POPOVER,
+  );
+
+const expectLegibleWhenDisabled = async () => {
+  const measured = await disabledContrast();
+  expect(Object.keys(measured)).toHaveLength(2);
+  for (const [label, { button, panel }] of Object.entries(measured)) {
+    expect(button, label).toBeGreaterThanOrEqual(3);
+    expect(panel, label).toBeGreaterThanOrEqual(3);
+  }
+};
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   let options: Page;
@@ -64,6 +104,8 @@ describe('Forks as remotes', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added security and fetched it.'), 30_000);
     // The Add button that had the focus is disabled now: the focus stays in the panel, not on the page.
     expect(await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.tagName ?? null`, POPOVER)).not.toBeNull();
+    // Disabled buttons stay legible.
+    await expectLegibleWhenDisabled();
     const found = await remotes(clone);
     expect(found.security).toBe('https://dev.azure.com/fabrikam/Security/_git/platform-fork');
     expect(found.origin).toBe('https://dev.azure.com/fabrikam/_git/Platform');
@@ -276,6 +318,7 @@ describe('Forks as remotes', () => {
     await world.click(FORKS, 'button', 'Add remote…');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     await screenshot(page, 'forks-as-remotes-dark');
+    await expectLegibleWhenDisabled();
     await sandboxSwitch(page, 'theme', 'light', '/fabrikam/_git/Platform');
   });
 });
