@@ -53,14 +53,28 @@ export function voteSummary(reviewers: Reviewers, added: ReadonlySet<string> = n
   );
 }
 
+/**
+ * A person with their buttons beside the name, and why they are offered under both, across the
+ * card: in a narrow card (a page 512 px wide, where the card also drops the avatars) the name
+ * stays whole, the buttons going under it when both do not fit, and the reason takes two lines, not four.
+ */
 function personRow(p: Person, detail: string | undefined, choose: Choose, signal: AbortSignal, both: boolean): HTMLElement {
   return h(
     'li',
     { 'data-person': p.id },
     coin(p.displayName),
-    h('div', { class: 'adoc-grow' }, h('div', { class: 'adoc-ellipsis', title: p.displayName }, p.displayName), detail ? h('div', { class: 'adoc-muted' }, detail) : false),
-    button(both ? 'Optional' : 'Add', () => choose({ people: [p], isRequired: false }), signal, { small: true, ariaLabel: `Add ${p.displayName} as an optional reviewer` }),
-    both ? button('Required', () => choose({ people: [p], isRequired: true }), signal, { small: true, ariaLabel: `Add ${p.displayName} as a required reviewer` }) : false,
+    h(
+      'div',
+      { class: 'adoc-grow' },
+      h(
+        'div',
+        { class: 'adoc-row adoc-wrap' },
+        h('div', { class: 'adoc-ellipsis adoc-fit', title: p.displayName }, p.displayName),
+        button(both ? 'Optional' : 'Add', () => choose({ people: [p], isRequired: false }), signal, { small: true, ariaLabel: `Add ${p.displayName} as an optional reviewer` }),
+        both ? button('Required', () => choose({ people: [p], isRequired: true }), signal, { small: true, ariaLabel: `Add ${p.displayName} as a required reviewer` }) : false,
+      ),
+      detail ? h('div', { class: 'adoc-muted' }, detail) : false,
+    ),
   );
 }
 

@@ -88,6 +88,38 @@ describe('Reviewer helpers', () => {
     expect(place).toEqual({ before: true, last: false });
   });
 
+  it('reads well on a page 512 px wide: nothing cut or wider than the card, a suggestion in at most three lines', async () => {
+    await page.setViewport({ width: 512, height: 800 });
+    try {
+      await world.waitForText(HELPER, (t) => /changed \S+ .*ago/.test(t[0] ?? ''), 30_000);
+      await screenshot(page, 'pull-request-reviewers-512-light', `${HELPER}`);
+      const fit = await world.run<{ title: string; overflow: string[]; cut: string[]; lines: number[] }>(
+        `(sel) => {
+          const root = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel));
+          const card = root.querySelector('.adoc-card');
+          const edge = card.getBoundingClientRect().right;
+          // Its text laid out in full is wider than its box (an ellipsis hides the rest).
+          const range = document.createRange();
+          const cut = (e) => (range.selectNodeContents(e), range.getBoundingClientRect().width > e.getBoundingClientRect().width + 0.1);
+          return {
+            title: root.querySelector('.adoc-card h2').textContent,
+            overflow: [card, ...card.querySelectorAll('h2, li, li > *')].filter((e) => e.scrollWidth > e.clientWidth || e.getBoundingClientRect().right > edge + 0.5).map((e) => e.tagName + '.' + e.className),
+            cut: [root.querySelector('.adoc-card h2'), ...root.querySelectorAll('[aria-label="Suggested reviewers"] li .adoc-ellipsis')].filter(cut).map((e) => e.textContent),
+            lines: [...root.querySelectorAll('[aria-label="Suggested reviewers"] li')].map((li) => Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight))),
+          };
+        }`,
+        HELPER,
+      );
+      expect(fit.title).toBe('Reviewer helpers');
+      expect(fit.overflow).toEqual([]);
+      expect(fit.cut).toEqual([]);
+      expect(fit.lines.length).toBeGreaterThan(0);
+      for (const lines of fit.lines) expect(lines).toBeLessThanOrEqual(3);
+    } finally {
+      await page.setViewport({ width: 1280, height: 800 });
+    }
+  });
+
   it('adds a suggested reviewer, shows it in its own card, and offers a real reload for the page list', async () => {
     const [text] = await world.waitForText(HELPER, (t) => /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
     expect(text).toMatch(/changed \S+ (just now|.* ago|yesterday)/);

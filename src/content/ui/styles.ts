@@ -29,13 +29,14 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-button:focus-visible,.adoc-input:focus-visible,.adoc-link:focus-visible{outline:2px solid var(--adoc-accent);outline-offset:1px}
 .adoc-icon{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:1.4;stroke-linecap:round;stroke-linejoin:round;flex:none}
 .adoc-panel{background:var(--adoc-bg);color:var(--adoc-fg);border-radius:4px;box-shadow:0 6px 24px rgba(0,0,0,.3);padding:16px;width:440px;max-width:calc(100vw - 24px);max-height:70vh;overflow:auto;display:flex;flex-direction:column;gap:10px}
-.adoc-card{display:flex;flex-direction:column;gap:10px;width:100%;border:1px solid rgba(var(--adoc-n),1);border-radius:4px;padding:12px;background:var(--background-color,transparent)}
+.adoc-card{container-type:inline-size;display:flex;flex-direction:column;gap:10px;width:100%;border:1px solid rgba(var(--adoc-n),1);border-radius:4px;padding:12px;background:var(--background-color,transparent)}
 .adoc-title{font-weight:600;font-size:14px;margin:0}
 .adoc-sub{font-weight:600;font-size:12px;color:var(--adoc-fg2);margin:4px 0 0}
 .adoc-muted{color:var(--adoc-fg2);font-size:12px}
 .adoc-col{display:flex;flex-direction:column;gap:6px}
 .adoc-row{display:flex;align-items:center;gap:8px;min-width:0}
 .adoc-grow{flex:1;min-width:0}
+.adoc-fit{flex:1 1 auto;min-width:0}
 .adoc-wrap{flex-wrap:wrap}
 .adoc-ellipsis{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .adoc-mono{font-family:Consolas,"Cascadia Code",Menlo,monospace;font-size:12px;overflow-wrap:anywhere}
@@ -48,6 +49,7 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-alert{border-left:4px solid var(--adoc-bad);background:rgba(var(--adoc-n1),1);padding:6px 10px}
 .adoc-good{color:var(--adoc-ok)}.adoc-bad{color:var(--adoc-bad)}.adoc-warn{color:var(--adoc-warn)}
 .adoc-coin{width:24px;height:24px;border-radius:50%;color:#fff;display:inline-flex;align-items:center;justify-content:center;font-size:10px;font-weight:600;flex:none}
+@container (max-width:240px){.adoc-coin{display:none}}
 .adoc-list{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}
 .adoc-list>li{display:flex;align-items:center;gap:8px;min-width:0}
 .adoc-pill{font-size:11px;padding:0 6px;border-radius:8px;background:rgba(var(--adoc-n),1);color:var(--adoc-fg2);flex:none}
