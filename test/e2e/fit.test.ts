@@ -190,6 +190,34 @@ describe.each(SCHEMES)('the injected widgets in the %s theme', (theme) => {
     await page.close();
   });
 
+  it("start work: its checkbox takes the panels' own focus ring, as its fields do", async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Show the delivery date in the order summary')!;
+    const path = `/fabrikam/Fabrikam%20Fiber/_workitems/edit/${item.id}`;
+    const page = await signedInPage(session, path);
+    await sandboxSwitch(page, 'theme', theme, path);
+    const world = await ContentWorld.of(page, session.extensionId);
+    await world.click('.adoc-start-work', 'button');
+    await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Create branch'));
+    /** The focused control in the panel (its type, or its label) and its outline. */
+    const focused = () =>
+      world.run<{ what: string; outline: string; offset: string }>(
+        `() => { const at = chrome.dom.openOrClosedShadowRoot(document.querySelector('.adoc-popover')).activeElement; const s = at && getComputedStyle(at); return { what: at ? at.type === 'checkbox' ? 'checkbox' : at.getAttribute('aria-label') ?? at.textContent : '', outline: s ? s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor : '', offset: s ? s.outlineOffset : '' }; }`,
+      );
+    // The keyboard reaches it (a click would not show a focus ring).
+    for (let i = 0; i < 12 && (await focused()).what !== 'checkbox'; i++) await page.keyboard.press('Tab');
+    const checkbox = await focused();
+    expect(checkbox.what).toBe('checkbox');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    const field = await focused();
+    expect(field.what).toBe('Base branch');
+    expect(field.outline).toMatch(/^solid 2px /);
+    expect(checkbox).toEqual({ ...field, what: 'checkbox' });
+    await page.close();
+  });
+
   it('reviewer helpers on a pull request have no serious or critical finding', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const platform = sandbox.store.repository(org, 'Platform', sandbox.store.project(org, 'Platform'))!;
