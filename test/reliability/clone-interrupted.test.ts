@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { SILENT_WITHIN_MS } from '../../src/background/companion';
 import {
   addFault,
   clearFaults,
@@ -51,8 +52,8 @@ async function repoKey(project: string, name: string) {
 }
 
 /** Starts a clone whose pack request the sandbox holds back, and waits until git is writing its folder. */
-async function startHeldBackClone(key: { id: string; name: string; project: string }, branch: string, taskId: string): Promise<string> {
-  await addFault(sandbox, { match: { method: 'POST', pathRegex: 'git-upload-pack$' }, latencyMs: HELD_BACK_MS, times: 1 });
+async function startHeldBackClone(key: { id: string; name: string; project: string }, branch: string, taskId: string, heldBackMs = HELD_BACK_MS): Promise<string> {
+  await addFault(sandbox, { match: { method: 'POST', pathRegex: 'git-upload-pack$' }, latencyMs: heldBackMs, times: 1 });
   await loadProductAsker(rig.page);
   await startTask(rig.page, taskId, { type: 'clone.start', repo: key, branch, taskId });
   const folder = join(rig.cloneRoot, 'fabrikam', key.project, key.name);
@@ -136,4 +137,45 @@ describe('a clone interrupted', () => {
     expect(await git(folder, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
     expect(await git(folder, 'status', '--porcelain')).toBe('');
   });
+
+  it('when the companion stops answering: its signs of life keep the clone past the silence limit; stopped, the clone ends with `hung` within it, and a retry lands the branch', async () => {
+    // What test/reliability/companion-silent.test.ts shows with the bridge in Node and a shortened
+    // limit, here in Chromium with the real one: the frames cross the browser's native messaging
+    // and the limit's timers run in a real service worker, which the open port keeps alive.
+    const key = await repoKey('Fabrikam Fiber', 'fabrikam-api');
+    const branch = await otherBranch(sandbox, 'Fabrikam Fiber', 'fabrikam-api');
+    // Held for the sandbox's longest (2 minutes): past the limit, with the companion stopped before it ends.
+    const folder = await startHeldBackClone(key, branch, 'silent', 120_000);
+    const [host, ...others] = companionPids(rig.home.home);
+    expect(others).toEqual([]);
+    // The server sends nothing for longer than the limit: the companion's signs of life keep the clone.
+    await new Promise((r) => setTimeout(r, SILENT_WITHIN_MS + 10_000));
+    expect(await taskOutcome(rig.page, 'silent', 100)).toBe('no answer');
+    expect(companionPids(rig.home.home)).toEqual([host]);
+
+    process.kill(host!, 'SIGSTOP');
+    const stopped = Date.now();
+    const outcome = await taskOutcome(rig.page, 'silent', SILENT_WITHIN_MS + 15_000);
+    expect(outcome).toMatchObject({ ok: false, code: 'companion.hung', message: expect.stringMatching(/^The desktop companion did not answer within 60 seconds, so it was closed.*Try again: a new one starts/s) });
+    expect(Date.now() - stopped).toBeLessThan(SILENT_WITHIN_MS + 5_000);
+    // The extension closed it; the browser ends it (a stopped process too).
+    try {
+      await waitUntil('the stopped companion to end', () => (companionPids(rig.home.home).includes(host!) ? undefined : true), 15_000);
+    } finally {
+      try {
+        process.kill(host!, 'SIGKILL');
+      } catch {
+        // Ended already.
+      }
+    }
+
+    // Try again: a new companion stops the git the stopped one left, removes its half-written folder, and clones.
+    await clearFaults(sandbox);
+    await loadProductAsker(rig.page);
+    await startTask(rig.page, 'silent-retry', { type: 'clone.start', repo: key, branch, taskId: 'silent-retry' });
+    const retry = await taskOutcome(rig.page, 'silent-retry', 60_000);
+    expect(retry).toMatchObject({ ok: true, data: { path: folder, branch } });
+    expect(await git(folder, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
+    expect(await git(folder, 'status', '--porcelain')).toBe('');
+  }, 240_000);
 });
