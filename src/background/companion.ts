@@ -68,6 +68,7 @@ export const ANSWER_WITHIN_MS: Partial<Record<RequestType, number>> = {
   configure: 30_000,
   cancel: 30_000,
   open: 30_000,
+  destination: 30_000,
   addRemote: 60_000,
   status: 60_000,
   localClones: 180_000,

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ANSWER_WITHIN_MS, CompanionError, createCompanion, type NativePort } from '../../src/background/companion';
+import { LONG_REQUESTS } from '../../src/shared/host-constants';
+import { REQUEST_TYPES } from '../../src/shared/host-protocol';
 import { toReplyError } from '../../src/background/errors';
 import { explainCloneFailure } from '../../src/shared/clone-failure';
 import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
@@ -132,6 +134,12 @@ describe('the limits', () => {
     // Work that reports progress and can be cancelled has none.
     expect(ANSWER_WITHIN_MS.clone).toBeUndefined();
     expect(ANSWER_WITHIN_MS.checkout).toBeUndefined();
+  });
+
+  it('bound every request that sends no signs of life, so none waits on a hung companion for ever', () => {
+    const unbounded = REQUEST_TYPES.filter((t) => !LONG_REQUESTS.includes(t) && ANSWER_WITHIN_MS[t] === undefined);
+    expect(unbounded).toEqual([]);
+    for (const t of LONG_REQUESTS) expect(ANSWER_WITHIN_MS[t as keyof typeof ANSWER_WITHIN_MS]).toBeUndefined();
   });
 });
 
