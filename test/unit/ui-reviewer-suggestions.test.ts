@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { clientFor, SignedOutError } from '../../src/background/connections';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
 import { listGroups, removeGroup, saveGroup } from '../../src/background/reviewer-groups';
+import { findPerson } from '../../src/background/handlers/people';
 import { rankAuthors, reasonFor, suggestReviewers, type FileChange } from '../../src/background/suggest-reviewers';
+import type { AdoClient } from '../../src/shared/ado/client';
 import type { Person } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
 import { scriptedFetch } from './ado-fake-fetch';
@@ -152,5 +154,32 @@ describe('reviewer groups', () => {
     await saveGroup(kv, 'p1', { project: 'Platform', name: 'Web', members: [member('a')] }, () => 'g1');
     await expect(saveGroup(kv, 'p1', { project: 'platform', name: 'WEB', members: [member('b')] }, () => 'g2')).rejects.toThrow(/already exists/);
     await expect(saveGroup(kv, 'p1', { id: 'gone', project: 'Platform', name: 'X', members: [member('b')] }, () => 'g3')).rejects.toThrow(/no longer exists/);
+  });
+});
+
+/** An organization's picker: people found by any part of their name or e-mail, as the web UI's search finds them. */
+const picker = (people: { id: string; displayName: string; mail?: string }[]) => {
+  const asked: string[] = [];
+  const api = {
+    async searchPeople(query: string) {
+      asked.push(query);
+      const q = query.toLowerCase();
+      return people
+        .filter((p) => p.displayName.toLowerCase().includes(q) || p.mail?.toLowerCase().includes(q))
+        .map((p) => ({ entityId: p.id, entityType: 'User', localId: p.id, displayName: p.displayName, ...(p.mail ? { mail: p.mail } : {}) }));
+    },
+  } as unknown as AdoClient;
+  return { api, asked };
+};
+
+describe('findPerson', () => {
+  it('finds a commit author by e-mail, and by name when the directory does not know that e-mail', async () => {
+    // A server's Windows account (N202\Administrator in Microsoft's own example) with no e-mail, and a cloud one with one.
+    const { api, asked } = picker([{ id: 'w1', displayName: 'Grace Hopper' }, { id: 'c1', displayName: 'Alan Turing', mail: 'alan@fabrikam.test' }]);
+    expect(await findPerson(api, { name: 'Alan Turing', email: 'alan@fabrikam.test' })).toMatchObject({ id: 'c1' });
+    expect(asked).toEqual(['alan@fabrikam.test']);
+    expect(await findPerson(api, { name: 'Grace Hopper', email: 'grace@users.noreply.example' })).toMatchObject({ id: 'w1' });
+    expect(asked.slice(1)).toEqual(['grace@users.noreply.example', 'Grace Hopper']);
+    expect(await findPerson(api, { name: 'Nobody Here', email: 'nobody@example.test' })).toBeUndefined();
   });
 });

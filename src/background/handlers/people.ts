@@ -33,14 +33,22 @@ export async function searchPeople(api: AdoClient, query: string): Promise<Perso
   });
 }
 
-/** The organization's identity for a commit author (by e-mail, else by exact name). */
+/**
+ * The organization's identity for a commit author: by e-mail, else by exact name. A commit's
+ * e-mail is often one the directory does not know (a personal or no-reply address; a server's
+ * Windows accounts, `DOMAIN\user`, may have none), so when a search by it does not find them,
+ * one by name follows.
+ */
 export async function findPerson(api: AdoClient, author: { name: string; email?: string | undefined }): Promise<Person | undefined> {
-  const people = (await searchPeople(api, author.email ?? author.name)).filter((p) => !p.isGroup);
+  const search = async (query: string) => (await searchPeople(api, query)).filter((p) => !p.isGroup);
+  const byName = (people: Person[]) => people.find((p) => p.displayName.toLowerCase() === author.name.toLowerCase());
   const email = author.email?.toLowerCase();
-  return (
-    (email ? people.find((p) => p.mail?.toLowerCase() === email) : undefined) ??
-    people.find((p) => p.displayName.toLowerCase() === author.name.toLowerCase())
-  );
+  if (email) {
+    const people = await search(email);
+    const found = people.find((p) => p.mail?.toLowerCase() === email) ?? byName(people);
+    if (found) return found;
+  }
+  return byName(await search(author.name));
 }
 
 /** Azure DevOps lets a public SSH key live at most a year; a day less leaves room for clock skew. */
