@@ -85,7 +85,7 @@ async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { 
   });
 }
 
-export function workItemHandlers(deps: GatewayDeps, checkOut?: Handlers['local.checkoutBranch']): Pick<Handlers, WorkItemRequests> {
+export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.checkoutBranch']): Pick<Handlers, WorkItemRequests> {
   const client = (p: Profile): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
 
   async function template(): Promise<BranchTemplateSetting> {
@@ -178,7 +178,7 @@ export function workItemHandlers(deps: GatewayDeps, checkOut?: Handlers['local.c
       } catch (e) {
         done = { ...result, linked: false, linkError: toReplyError(e, p) };
       }
-      if (req.checkoutTaskId && checkOut) await beginCheckout(checkOut, { profileId: req.profileId, checkoutTaskId: req.checkoutTaskId }, done, ctx);
+      if (req.checkoutTaskId) await beginCheckout(checkOut, { profileId: req.profileId, checkoutTaskId: req.checkoutTaskId }, done, ctx);
       return done;
     },
 

@@ -135,7 +135,6 @@ export const LICENSES: readonly LicenseInfo[] = [
 
 export const isLicenseId = (id: string): id is LicenseId => Object.hasOwn(TEXTS, id);
 
-/** The license text with the copyright line filled in. Throws on an unknown id or a missing holder. */
 /** What keeps the license's copyright line from being written, and which of its two fields is at fault. */
 export function licenseFieldProblem(id: LicenseId, fields: { year: number | string; holder: string }): { field: 'year' | 'holder'; message: string } | undefined {
   const year = String(fields.year).trim();
@@ -146,6 +145,7 @@ export function licenseFieldProblem(id: LicenseId, fields: { year: number | stri
   return undefined;
 }
 
+/** The license text with the copyright line filled in. Throws on an unknown id, a bad year or a missing holder. */
 export function renderLicense(id: string, fields: { year: number | string; holder: string }): string {
   if (!isLicenseId(id)) throw new Error(`Unknown license “${id}”. Known: ${LICENSES.map((l) => l.id).join(', ')}.`);
   const problem = licenseFieldProblem(id, fields);
