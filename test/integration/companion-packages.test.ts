@@ -60,7 +60,10 @@ function hello(command: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; 
       for (const item of decoder.push(chunk)) {
         if (item.kind !== 'frame') continue;
         clearTimeout(timer);
-        resolve(JSON.parse(item.payload.toString()) as never);
+        const answer = JSON.parse(item.payload.toString()) as never;
+        // Answered once it has exited, as the browser leaves it: a companion still starting (its
+        // scratch files, its waiting shell) would write into the folder the test then removes.
+        child.once('exit', () => resolve(answer));
         child.stdin.end();
       }
     });

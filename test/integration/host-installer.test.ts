@@ -31,7 +31,9 @@ function helloThrough(launcher: string, env: NodeJS.ProcessEnv): Promise<{ ok: b
     child.stdout.on('data', (chunk: Buffer) => {
       for (const item of decoder.push(chunk)) {
         if (item.kind === 'frame') {
-          resolve(JSON.parse(item.payload.toString()) as never);
+          const answer = JSON.parse(item.payload.toString()) as never;
+          // Once it has exited: a companion still starting would write into the folder the test removes.
+          child.once('exit', () => resolve(answer));
           child.stdin.end();
         }
       }
