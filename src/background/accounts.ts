@@ -78,6 +78,8 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
       apiVersion = version;
       break;
     } catch (e) {
+      // The first call of all: not found is the organization or collection typed, not the token.
+      if (e instanceof AdoError && e.kind === 'notFound') throw new AdoError({ kind: 'notFound', what: e.what, userMessage: noSuchPlace(host, organization), cause: e });
       // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
       if (!(e instanceof AdoError && e.kind === 'badRequest' && /version/i.test(e.adoMessage ?? ''))) throw e;
     }
@@ -98,6 +100,12 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
   // scoped differently on purpose, and must not quietly take a working token's place.
   const existing = input.profileId ? await profileToReplace(input.profileId, profile, deps) : undefined;
   return saveAccount(profile, { kind: 'pat', pat: input.pat.trim() }, deps, existing);
+}
+
+function noSuchPlace(host: Host, organization: string): string {
+  return host.kind === 'cloud'
+    ? `Azure DevOps has no organization named “${organization}” that this token can see. Check the name: it is the part after dev.azure.com/ in the organization's address.`
+    : `${new URL(host.collectionUrl).host} has no collection at ${host.collectionUrl}. Check the collection URL: open the collection in the browser and copy its address up to the collection's name.`;
 }
 
 /** Signs in with Microsoft and lists the organizations the user can pick from. */

@@ -48,9 +48,9 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
     if (props.organization) tokenInput.current?.focus();
   }, [props.organization]);
 
-  // A refused token: the focus goes back to the token, the field to change.
+  // The focus goes to the field to change: the organization or collection not found, else the token.
   useEffect(() => {
-    if (failure) tokenInput.current?.focus();
+    if (failure) (failure.code === 'notFound' ? document.getElementById(host === 'cloud' ? 'pat-org' : 'pat-collection') : tokenInput.current)?.focus();
   }, [failure]);
 
   const organization = organizationFromInput(org);

@@ -111,6 +111,16 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toEqual(['fabrikam']);
   });
 
+  it('says when there is no such organization, with the focus on its name and the token kept', async () => {
+    await fillPat({ org: 'fabrikamm', pat: sandbox.pats.fabrikam! });
+    const note = await waitForText(options, '.pat-outcome [role="alert"]', 'no organization named');
+    expect(note).toContain('Azure DevOps has no organization named “fabrikamm” that this token can see. Check the name');
+    // The name is what to change, not the token: Enter after fixing it tries again.
+    await options.waitForFunction(() => document.activeElement?.id === 'pat-org', { timeout: 5000 });
+    expect(await options.$eval('#pat-token', (e) => (e as HTMLInputElement).value)).toBe(sandbox.pats.fabrikam);
+    expect(await profileNames()).toEqual(['fabrikam']);
+  });
+
   it('names the missing scope of an under-scoped token and offers to remove it', async () => {
     await fillPat({ org: 'fabrikam', pat: sandbox.patsByName['ada-read-code']! });
     const problem = await waitForText(options, '.pat-outcome [role="alert"]', 'lacks the scope');
@@ -208,6 +218,14 @@ describe('options page: accounts', () => {
     const { projects, repos } = counts('DefaultCollection');
     const added = await waitForText(options, '[data-testid="pat-added"]', `It can see ${projects} project and ${repos} repositories.`);
     expect(added).toContain('Added “tfs.fabrikam.test · DefaultCollection”');
+    await options.click('input[name="pat-host"][value="cloud"]');
+  });
+
+  it('says when the server has no such collection, with the focus on its URL', async () => {
+    await fillPat({ collection: 'https://tfs.fabrikam.test/tfs/NoSuchCollection/', pat: sandbox.patsByName['ada-onprem']! });
+    const note = await waitForText(options, '.pat-outcome [role="alert"]', 'has no collection');
+    expect(note).toContain('tfs.fabrikam.test has no collection at https://tfs.fabrikam.test/tfs/NoSuchCollection. Check the collection URL');
+    await options.waitForFunction(() => document.activeElement?.id === 'pat-collection', { timeout: 5000 });
     await options.click('input[name="pat-host"][value="cloud"]');
   });
 
