@@ -4,6 +4,7 @@ import type { LocalClone } from '../shared/host-protocol';
 import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { FixButton } from './fix-button';
+import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import { defaultBranches, titleFromBranch } from './pr-defaults';
@@ -234,6 +235,12 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         {failure && (
           <ErrorNote error={failure} title="The pull request was not created">
             <FixButton error={failure} />
+            {/* The one already open for these branches is there. */}
+            {failure.code === 'conflict' && repo && (
+              <button type="button" onClick={() => openRepoPage(profile, repo, '/pullrequests')}>
+                Open its pull requests
+              </button>
+            )}
           </ErrorNote>
         )}
         <div class="actions">

@@ -16,8 +16,8 @@ export function openOptions(section?: OptionsSection, profileId?: string): void 
   void import('../shared/ui/open').then((m) => m.openOptions(section, profileId));
 }
 
-/** The repository's page in Azure DevOps: the web URL it came with, else one built from the profile. */
-export function openRepoPage(profile: Profile, repo: RepoSummary): void {
-  if (repo.webUrl) return openTab(repo.webUrl);
-  void import('./repo-page-url').then((m) => openTab(m.builtRepoPageUrl(profile, repo)));
+/** The repository's page in Azure DevOps (`/pullrequests`: its pull requests): the web URL it came with, else one built from the profile. */
+export function openRepoPage(profile: Profile, repo: RepoSummary, page = ''): void {
+  if (repo.webUrl) return openTab(repo.webUrl + page);
+  void import('./repo-page-url').then((m) => openTab(m.builtRepoPageUrl(profile, repo) + page));
 }

@@ -378,6 +378,27 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('says in plain words that the branches have an open pull request already, and opens the repository’s pull requests', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    const org = sandbox.store.organization('fabrikam')!;
+    const platform = sandbox.store.repository(org, 'Platform')!;
+    const open = sandbox.store.pullRequestsOf(platform).find((p) => p.status === 'active' && p.targetRefName === 'refs/heads/main')!;
+    await popup.select('#pr-source', open.sourceRefName.replace('refs/heads/', ''));
+    await popup.type('#pr-description', 'Kept when it fails.');
+    await popup.click('.new-pr button[type="submit"]');
+    const note = await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
+    expect(note).toContain('A pull request from this branch into that one is already open');
+    expect(note).not.toContain('TF401179');
+    expect(await popup.$eval('#pr-description', (e) => (e as HTMLTextAreaElement).value)).toBe('Kept when it fails.');
+    // The repository's own web URL, which leaves out a project named as the repository (as Azure DevOps does).
+    const opened = session.browser.waitForTarget((t) => /^https:\/\/dev\.azure\.com\/fabrikam\/(Platform\/)?_git\/Platform\/pullrequests$/.test(t.url()), { timeout: 10_000 });
+    await popup.locator('::-p-text(Open its pull requests)').click();
+    await (await (await opened).asPage())?.close();
+    await popup.close();
+  });
+
   it('suggests reviewers: people who recently changed the files that differ', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');

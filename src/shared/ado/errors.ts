@@ -142,9 +142,11 @@ function describe(d: AdoErrorDetails): string {
     case 'notFound':
       return `Could not ${d.what}: Azure DevOps did not find it. It may have been deleted or renamed, or you may not have access to it.${quote(d.adoMessage)}`;
     case 'conflict':
-      return /TF400948/.test(d.adoMessage ?? '') || /NameAlreadyExists/i.test(d.typeKey ?? '')
-        ? 'A repository with this name already exists in the project. Choose another name.'
-        : `Could not ${d.what}: it conflicts with something that already exists.${quote(d.adoMessage)}`;
+      if (/TF400948/.test(d.adoMessage ?? '') || /NameAlreadyExists/i.test(d.typeKey ?? '')) return 'A repository with this name already exists in the project. Choose another name.';
+      if (/TF401179/.test(d.adoMessage ?? '') || /PullRequestExists/i.test(d.typeKey ?? '')) {
+        return 'A pull request from this branch into that one is already open: there is one per pair of branches. Open the pull requests to find it, or choose other branches.';
+      }
+      return `Could not ${d.what}: it conflicts with something that already exists.${quote(d.adoMessage)}`;
     case 'badRequest':
       return `Azure DevOps refused to ${d.what}.${quote(d.adoMessage)}`;
     case 'rateLimited':
