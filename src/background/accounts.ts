@@ -80,6 +80,8 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
     } catch (e) {
       // The first call of all: not found is the organization or collection typed, not the token.
       if (e instanceof AdoError && e.kind === 'notFound') throw new AdoError({ kind: 'notFound', what: e.what, userMessage: noSuchPlace(host, organization), cause: e });
+      // connectionData needs no scope: a token refused there is for another place, not short of permissions in a project.
+      if (e instanceof AdoError && e.kind === 'forbidden') throw new AdoError({ kind: 'forbidden', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notForThisPlace(host, organization), cause: e });
       // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
       if (!(e instanceof AdoError && e.kind === 'badRequest' && /version/i.test(e.adoMessage ?? ''))) throw e;
     }
@@ -106,6 +108,12 @@ function noSuchPlace(host: Host, organization: string): string {
   return host.kind === 'cloud'
     ? `Azure DevOps has no organization named “${organization}” that this token can see. Check the name: it is the part after dev.azure.com/ in the organization's address.`
     : `${new URL(host.collectionUrl).host} has no collection at ${host.collectionUrl}. Check the collection URL: open the collection in the browser and copy its address up to the collection's name.`;
+}
+
+function notForThisPlace(host: Host, organization: string): string {
+  return host.kind === 'cloud'
+    ? `This token does not open “${organization}”: it was made for another organization, or its owner is not a member of this one. Create a token with “${organization}” (or All accessible organizations) chosen under Organization, and paste it here.`
+    : `This token does not open ${host.collectionUrl}: its owner may not be a member of the collection. Create a token on this server, signed in as a member, and paste it here.`;
 }
 
 /** Signs in with Microsoft and lists the organizations the user can pick from. */

@@ -121,6 +121,17 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toEqual(['fabrikam']);
   });
 
+  it('says when a token was made for another organization, with the link to make one', async () => {
+    await fillPat({ org: 'contoso', pat: sandbox.patsByName['ada-fabrikam-only']! });
+    const note = await waitForText(options, '.pat-outcome [role="alert"]', 'does not open');
+    expect(note).toContain('This token does not open “contoso”: it was made for another organization');
+    // Not a project's permissions, which nothing here changes.
+    expect(note).not.toContain('permission in this project');
+    expect(await options.$eval('.pat-outcome [role="alert"] a', (a) => (a as HTMLAnchorElement).href)).toBe('https://dev.azure.com/contoso/_usersSettings/tokens');
+    await options.waitForFunction(() => document.activeElement?.id === 'pat-token', { timeout: 5000 });
+    expect(await profileNames()).toEqual(['fabrikam']);
+  });
+
   it('names the missing scope of an under-scoped token and offers to remove it', async () => {
     await fillPat({ org: 'fabrikam', pat: sandbox.patsByName['ada-read-code']! });
     const problem = await waitForText(options, '.pat-outcome [role="alert"]', 'lacks the scope');
