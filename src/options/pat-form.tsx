@@ -235,7 +235,16 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
         </button>
       </div>
       <div aria-live="polite" class="pat-outcome" ref={outcome}>
-        {failure && <ErrorNote error={failure} title="The token was not added" />}
+        {failure && (
+          <ErrorNote error={failure} title="The token was not added">
+            {/* Azure DevOps or the way to it failed, not what was typed: the same again may work. */}
+            {['server', 'network', 'rateLimited'].includes(failure.code) && (
+              <button type="button" onClick={submit}>
+                Try again
+              </button>
+            )}
+          </ErrorNote>
+        )}
         {added && (
           <div class="note success" data-testid="pat-added">
             <span class="title">{added.replaced ? `Updated the token of “${added.profile.name}”` : `Added “${added.profile.name}”`}</span>

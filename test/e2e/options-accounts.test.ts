@@ -143,8 +143,13 @@ describe('options page: accounts', () => {
     expect(await profileNames()).toEqual(['fabrikam']);
   });
 
-  it('adds a second token, for contoso', async () => {
+  it('adds a second token, for contoso, with Try again after Azure DevOps failed', async () => {
+    // Every attempt of the first Add account (the client tries a 500 three times).
+    sandbox.services.faults.add({ match: { pathRegex: '/_apis/connectionData$' }, status: 500, times: 3 });
     await fillPat({ org: 'contoso', pat: sandbox.pats.contoso! });
+    await waitForText(options, '.pat-outcome [role="alert"]', 'Azure DevOps had a problem', 30_000);
+    // What was typed is what is tried again.
+    await options.$$eval('.pat-outcome [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
     const { projects, repos } = counts('contoso');
     await waitForText(options, '[data-testid="pat-added"]', `It can see ${projects} projects and ${repos} repositories.`);
     expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
