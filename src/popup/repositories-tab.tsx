@@ -172,6 +172,8 @@ export function RepositoriesTab(props: {
 
   const shownLists = shownOrgs.filter((o) => o.repos.listing);
   const failed = shownOrgs.filter((o) => o.repos.error);
+  // Not "0 repositories": none could be listed, as the note in the list says.
+  const noneListed = live && shownLists.length === 0 && failed.length > 0;
   const count = fromSnapshot ? (only ? results.rows.length : snapshot.total) : shownLists.reduce((n, o) => n + o.repos.listing!.items.length, 0);
   const many = orgs.length > 1;
   const status: Status = fromSnapshot
@@ -221,7 +223,7 @@ export function RepositoriesTab(props: {
         )}
       </div>
       <p class="status small muted" aria-live="polite">
-        {results.searching ? 'Searching…' : live || fromSnapshot ? statusLine(status, results.total, query) : failed.length ? '' : 'Loading repositories…'}
+        {results.searching ? 'Searching…' : noneListed ? '' : live || fromSnapshot ? statusLine(status, results.total, query) : failed.length ? '' : 'Loading repositories…'}
         {live && failed.length > 0 && shownLists.length > 0 && (
           <>
             {' '}
@@ -247,7 +249,7 @@ export function RepositoriesTab(props: {
         )}
       </p>
       <div class="list-frame">
-        {live && shownLists.length === 0 && failed.length > 0 ? (
+        {noneListed ? (
           <FailedNote title="Could not list repositories" error={failed[0]!.repos.error!} onRetry={retry} />
         ) : !live && !fromSnapshot ? (
           <SkeletonRows count={7} label="Loading repositories" />

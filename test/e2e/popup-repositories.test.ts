@@ -254,6 +254,8 @@ describe('popup: repositories', () => {
       const note = await waitForText(popup, '.list-frame', 'Could not list repositories', 30_000);
       expect(note).toContain('revoked');
       expect(await popup.$$eval('.list-frame button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
+      // Not "0 repositories" above it: none could be listed.
+      expect(await textOf(popup, '.repos-tab .status')).toBe('');
       for (const pat of tokens) pat.revoked = false;
       await retry(popup, '.list-frame');
       await waitForList(popup);
