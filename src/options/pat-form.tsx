@@ -42,6 +42,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const [replaceId, setReplaceId] = useState<string>();
   const tokenInput = useRef<HTMLInputElement>(null);
   const outcome = useRef<HTMLDivElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
 
   // Arriving from "use a token instead": the organization is known, the token is what is missing.
   useEffect(() => {
@@ -52,6 +53,11 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   useEffect(() => {
     if (failure) (failure.code === 'notFound' ? document.getElementById(host === 'cloud' ? 'pat-org' : 'pat-collection') : tokenInput.current)?.focus();
   }, [failure]);
+
+  // Add account, disabled while it checks, or Try again, gone with its note, dropped the focus: it goes back to Add account.
+  useEffect(() => {
+    if (!busy && document.activeElement === document.body) addButton.current?.focus();
+  }, [busy]);
 
   const organization = organizationFromInput(org);
   const hostProblem = host === 'cloud' ? organizationProblem(organization) : collectionUrlProblem(collection);
@@ -230,7 +236,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
         <input id="pat-name" type="text" value={name} disabled={replace} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
       </div>
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy} ref={addButton}>
           {busy && !added ? 'Checking the token…' : 'Add account'}
         </button>
       </div>
