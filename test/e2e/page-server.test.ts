@@ -142,7 +142,8 @@ describe('Azure DevOps Server', () => {
     const lastAuthor = await git(serverClone(), 'log', '-1', '--format=%an', 'origin/master', '--', 'README.md');
     expect(['Grace Hopper', 'Alan Turing', 'Ada Lovelace']).not.toContain(lastAuthor);
     const [suggested] = await world.waitForText(REVIEWERS, (t) => /changed README\.md|Nobody else changed/.test(t[0] ?? ''), 30_000);
-    expect(suggested).toMatch(new RegExp(`${lastAuthor}\\s*changed README\\.md [^·]* ago`));
+    // The person's Add button sits beside the name, the reason under both.
+    expect(suggested).toMatch(new RegExp(`${lastAuthor}\\s*Add\\s*changed README\\.md [^·]* ago`));
   }, 120_000);
 
   it('does nothing on the server once its access is removed; a page left open says why, and where to allow it again', async () => {
