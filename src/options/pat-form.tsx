@@ -54,9 +54,12 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
     if (failure) (failure.code === 'notFound' ? document.getElementById(host === 'cloud' ? 'pat-org' : 'pat-collection') : tokenInput.current)?.focus();
   }, [failure]);
 
-  // Add account, disabled while it checks, or Try again, gone with its note, dropped the focus: it goes back to Add account.
+  // Add account, disabled while it checks, or Try again, gone with its note, dropped the focus: it
+  // goes back to Add account once a check ends (not when the page opens, which takes no focus).
+  const checked = useRef(false);
   useEffect(() => {
-    if (!busy && document.activeElement === document.body) addButton.current?.focus();
+    if (busy) checked.current = true;
+    else if (checked.current && document.activeElement === document.body) addButton.current?.focus();
   }, [busy]);
 
   const organization = organizationFromInput(org);
