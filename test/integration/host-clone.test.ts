@@ -197,7 +197,13 @@ describe('clone over HTTPS with a PAT', () => {
       const listed = async (h: HostProcess) => ((await h.request<LocalClonesData>({ type: 'localClones' })) as { data: LocalClonesData }).data.clones.find((c) => c.path === path);
       for (const h of [host, other]) expect(await listed(h)).toMatchObject({ path, cloning: true });
       expect(await host.waitFor((m) => m.id === 'held' && 'ok' in m, 60_000)).toMatchObject({ ok: true });
-      const clone = await listed(other);
+      // The cloning host writes its registry just after it answers (clone.ts, afterAnswer): another
+      // process may list the clone a moment before that, found below the root but not yet known.
+      let clone = await listed(other);
+      for (let i = 0; i < 100 && !clone?.known; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        clone = await listed(other);
+      }
       expect(clone).toMatchObject({ path, known: true, branch: 'main' });
       expect(clone).not.toHaveProperty('cloning');
     } finally {
