@@ -46,7 +46,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     // signs in by itself.
     const hasProfile = !!context.profile;
     const branch = viewedBranch(page);
-    const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
+    const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}), inTheWay: true });
     return { kind: 'ready', plan, hasProfile };
   } catch (e) {
     return { kind: 'problem', ...problemOf(e) };

@@ -50,7 +50,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') return { kind: 'noCompanion', setup: await companionSetup(status) };
     if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to check pull requests out.`, next: ['Add an account', 'accounts'] };
-    return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)! }), branches: headerBranches() };
+    return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)!, inTheWay: true }), branches: headerBranches() };
   } catch (e) {
     return { kind: 'problem', ...problemOf(e) };
   }

@@ -144,7 +144,7 @@ export interface ClonePlan {
    * with `clone.follow`), `path` once git has made its folder (also when another browser runs it).
    */
   cloning?: { path?: string; taskId?: string };
-  /** Why a clone into `path` would stop before it starts, said by the companion (a folder that is not empty in the way). */
+  /** Why a clone into `path` would stop before it starts, said by the companion (a folder that is not empty in the way); asked for with `inTheWay`. */
   inTheWay?: string;
 }
 
@@ -451,7 +451,8 @@ export const REQUESTS = {
   'companion.status': { input: {}, answer: answer<CompanionStatus>(), senders: PAGES },
   'companion.setCloneRoot': { input: { profileId, cloneRoot: z.string().trim().min(1).max(1000) }, answer: answer<CompanionStatus>() },
   /** Where a clone of this repository would go and with which URL; also whether it is cloned already. */
-  'clone.plan': { input: { ...repoRequest, branch: z.string().max(255).optional() }, answer: answer<ClonePlan>(), senders: PAGES },
+  /** `inTheWay`: also ask the companion whether something at the path would stop a clone (`ClonePlan.inTheWay`), for a panel that offers one. */
+  'clone.plan': { input: { ...repoRequest, branch: z.string().max(255).optional(), inTheWay: z.literal(true).optional() }, answer: answer<ClonePlan>(), senders: PAGES },
   /** Ask through a port (askWithProgress) to receive progress events. */
   'clone.start': {
     input: {

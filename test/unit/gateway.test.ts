@@ -458,6 +458,17 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect(await followed).toEqual(await started);
   });
 
+  it('asks the companion what is in the way only for a panel that offers the clone, not for a button label', async () => {
+    const { handle } = await setup();
+    hostOverrides.set('localClones', () => ({ data: { clones: [], truncated: false } }));
+    hostOverrides.set('destination', () => ({ error: { code: 'DEST_EXISTS', message: '/home/ada/source/repos/fabrikam/Platform/Platform exists and is not empty' } }));
+    sentToHost.length = 0;
+    expect((await handle({ type: 'clone.plan', repo }, fromContent)) as { data: object }).not.toHaveProperty('data.inTheWay');
+    expect(sentToHost.map((m) => m.type)).not.toContain('destination');
+    expect(await handle({ type: 'clone.plan', repo, inTheWay: true }, fromContent)).toMatchObject({ ok: true, data: { inTheWay: expect.stringContaining('exists and is not empty') } });
+    expect(sentToHost.filter((m) => m.type === 'destination')).toHaveLength(1);
+  });
+
   it("a folder the companion says is still being cloned is not the repository's clone", async () => {
     const { handle } = await setup();
     const path = '/home/ada/source/repos/fabrikam/Platform/Platform';

@@ -413,7 +413,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'clone.plan': async (req, ctx) => {
       const planned = await plan(await requestProfile(deps, req.profileId, ctx), req.repo, ctx, req.branch);
-      if (planned.existing || planned.cloning) return planned;
+      // Asked only by a panel that offers the clone: a button's label, drawn on every repository page, does not need it.
+      if (!req.inTheWay || planned.existing || planned.cloning) return planned;
       // Said before Clone is pressed; the clone itself checks again. A companion too old to be asked says nothing.
       const inTheWay = await companion.request({ type: 'destination', root: planned.root, folder: planned.folder }).then(
         () => undefined,
