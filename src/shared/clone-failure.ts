@@ -20,6 +20,9 @@ export function gitLine(message: string): string | undefined {
   return /\(git: ([\s\S]*)\)\s*$/.exec(message)?.[1] ?? /^git failed: ([\s\S]*)$/.exec(message)?.[1];
 }
 
+/** The way past something in the clone's way, before the clone (a panel's note) or after it failed. */
+export const ANOTHER_CLONE_FOLDER: NextStep = ['Choose another clone folder', 'companion'];
+
 /** `task`: what git was doing, for the words (a clone unless said). */
 export function explainCloneFailure(error: ReplyError, opts: { profile: boolean; task?: 'clone' | 'checkout' }): CloneFailureHelp {
   const checkout = opts.task === 'checkout';
@@ -116,7 +119,7 @@ export function failureActions(error: ReplyError, help: CloneFailureHelp, opts: 
     : help.action === 'signIn' ? ['Sign in again', 'profiles']
     : help.action === 'companion' ? (nextStepFor(error.code) ?? companionNeed('failed').fix)
     : help.action === 'ssh' ? ['Open the SSH key settings', 'ssh']
-    : help.action === 'folder' ? ['Choose another clone folder', 'companion']
+    : help.action === 'folder' ? ANOTHER_CLONE_FOLDER
     : help.action === 'none' ? undefined
     : nextStepFor(error.code);
   const retry = help.action !== 'companion' || error.code.replace(/^companion\./, '') === 'failed';

@@ -1,4 +1,4 @@
-import { explainCloneFailure, failureActions } from '../../shared/clone-failure';
+import { ANOTHER_CLONE_FOLDER, explainCloneFailure, failureActions } from '../../shared/clone-failure';
 import { GCM_INSTALL_URL } from '../../shared/git-help';
 import type { ReplyError } from '../../shared/messages';
 import { h } from './dom';
@@ -33,6 +33,6 @@ export function folderInTheWay(inTheWay: string, act: { reload: () => void; clos
   return alertBox(
     `A clone would stop: ${inTheWay.replace(/\.?$/, '.')}`,
     h('p', null, 'Move or rename what is there, then check again, or choose another clone folder in Options.'),
-    actions(button('Check again', act.reload, signal, { primary: true }), optionsButton('Choose another clone folder', 'companion', signal), button('Close', act.close, signal)),
+    actions(button('Check again', act.reload, signal, { primary: true }), optionsButton(...ANOTHER_CLONE_FOLDER, signal), button('Close', act.close, signal)),
   );
 }
