@@ -1,3 +1,4 @@
+import { accountNames } from '../account-names';
 import type { RequestContext } from '../context';
 import type { Router } from '../router';
 import type { User } from '../store';
@@ -30,14 +31,16 @@ function connectionData(ctx: RequestContext): void {
 }
 
 function identityOf(ctx: RequestContext, user: User): Record<string, unknown> {
-  const tenant = ctx.organization().tenantId ?? '00000000-0000-0000-0000-000000000000';
+  const org = ctx.organization();
+  const names = accountNames(org, user);
+  const tenant = org.tenantId ?? '00000000-0000-0000-0000-000000000000';
   return {
     id: user.id,
-    descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${tenant}\\${user.mail}`,
-    subjectDescriptor: user.descriptor,
+    descriptor: org.hosting === 'onprem' ? names.descriptor : `Microsoft.IdentityModel.Claims.ClaimsIdentity;${tenant}\\${user.mail}`,
+    subjectDescriptor: names.subjectDescriptor,
     providerDisplayName: user.displayName,
     isActive: true,
-    properties: { Account: { $type: 'System.String', $value: user.mail } },
+    properties: { Account: { $type: 'System.String', $value: names.account } },
     resourceVersion: 2,
     metaTypeId: 0,
   };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { accountNames } from '../account-names';
 import type { RequestContext } from '../context';
 import { azdoErrors } from '../errors';
 import { stableGuid } from '../ids';
@@ -34,7 +35,7 @@ function search(ctx: RequestContext): void {
     if (!FILTERS.includes(filter)) throw azdoErrors.badRequest(`The value '${q.get('searchFilter')}' is not valid for searchFilter.`, 'InvalidArgumentValueException');
     const value = (q.get('filterValue') ?? '').trim().toLowerCase();
     if (!value) throw azdoErrors.badRequest('Value cannot be null.\r\nParameter name: filterValue', 'ArgumentNullException');
-    found = all.filter((i) => matches(i, filter, value));
+    found = all.filter((i) => matches(org, i, filter, value));
   } else {
     const list = (name: string) => q.get(name)!.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
     if (q.get('identityIds')) {
@@ -45,7 +46,7 @@ function search(ctx: RequestContext): void {
       found = all.filter((i) => wanted.includes(descriptorOf(org, i).toLowerCase()));
     } else {
       const wanted = list('subjectDescriptors');
-      found = all.filter((i) => wanted.includes(subjectDescriptorOf(i).toLowerCase()));
+      found = all.filter((i) => wanted.includes(subjectDescriptorOf(org, i).toLowerCase()));
     }
   }
   const membership = (q.get('queryMembership') ?? 'None').toLowerCase();
@@ -65,15 +66,17 @@ function organizationIdentities(store: Store, org: Organization): Identity[] {
   return [...users, ...groups, ...teams];
 }
 
-function matches(i: Identity, filter: string, value: string): boolean {
+function matches(org: Organization, i: Identity, filter: string, value: string): boolean {
   if (i.kind === 'user') {
     const { mail, displayName, alias } = i.user;
     const m = mail.toLowerCase();
     const d = displayName.toLowerCase();
+    // A Windows account is found by DOMAIN\user as well as by its bare name.
+    const unique = accountNames(org, i.user).uniqueName.toLowerCase();
     if (filter === 'mailaddress') return m === value;
-    if (filter === 'accountname') return m === value || alias === value;
+    if (filter === 'accountname') return m === value || alias === value || unique === value;
     if (filter === 'displayname') return d.startsWith(value);
-    return m === value || alias === value || d === value || d.startsWith(value);
+    return m === value || alias === value || unique === value || d === value || d.startsWith(value);
   }
   const full = i.group.displayName.toLowerCase();
   const short = full.replace(/^\[[^\]]*\]\\/, '');
@@ -83,11 +86,11 @@ function matches(i: Identity, filter: string, value: string): boolean {
 }
 
 const idOf = (i: Identity) => (i.kind === 'user' ? i.user.id : i.group.id);
-const subjectDescriptorOf = (i: Identity) => (i.kind === 'user' ? i.user.descriptor : i.group.descriptor);
+const subjectDescriptorOf = (org: Organization, i: Identity) => (i.kind === 'user' ? accountNames(org, i.user).subjectDescriptor : i.group.descriptor);
 
-/** The legacy identity descriptor: `ClaimsIdentity;{tenant}\{mail}` for users, a `S-1-9-...` SID for groups. */
+/** The legacy identity descriptor: a user's (account-names.ts), a `S-1-9-...` SID for groups. */
 function descriptorOf(org: Organization, i: Identity): string {
-  if (i.kind === 'user') return `Microsoft.IdentityModel.Claims.ClaimsIdentity;${org.tenantId ?? 'windows'}\\${i.user.mail}`;
+  if (i.kind === 'user') return accountNames(org, i.user).descriptor;
   return `Microsoft.TeamFoundation.Identity;${sidOf(i.group.id)}`;
 }
 
@@ -107,10 +110,12 @@ function identityJson(store: Store, org: Organization, i: Identity, withMembersh
     : [];
   if (i.kind === 'user') {
     const u = i.user;
+    const names = accountNames(org, u);
+    const cloud = org.hosting === 'cloud';
     return {
       id: u.id,
-      descriptor: descriptorOf(org, i),
-      subjectDescriptor: u.descriptor,
+      descriptor: names.descriptor,
+      subjectDescriptor: names.subjectDescriptor,
       providerDisplayName: u.displayName,
       isActive: true,
       members: [],
@@ -119,15 +124,20 @@ function identityJson(store: Store, org: Organization, i: Identity, withMembersh
       properties: {
         SchemaClassName: str('User'),
         Description: str(''),
-        Domain: str(org.tenantId ?? 'Windows Live ID'),
-        Account: str(u.mail),
+        Domain: str(names.domain),
+        Account: str(names.account),
         DN: str(''),
         Mail: str(u.mail),
         SpecialType: str('Generic'),
-        Alias: str(u.alias),
-        PUID: str(`aad:${createHash('sha1').update(u.id).digest('hex').slice(0, 16).toUpperCase()}`),
-        ComplianceValidated: { $type: 'System.DateTime', $value: '2026-08-01T00:00:00Z' },
-        'http://schemas.microsoft.com/identity/claims/objectidentifier': str(stableGuid('aad-object', u.id)),
+        // What only Entra (or a Microsoft account) gives an identity.
+        ...(cloud
+          ? {
+              Alias: str(u.alias),
+              PUID: str(`aad:${createHash('sha1').update(u.id).digest('hex').slice(0, 16).toUpperCase()}`),
+              ComplianceValidated: { $type: 'System.DateTime', $value: '2026-08-01T00:00:00Z' },
+              'http://schemas.microsoft.com/identity/claims/objectidentifier': str(stableGuid('aad-object', u.id)),
+            }
+          : {}),
         MetadataUpdateDate: { $type: 'System.DateTime', $value: '2026-08-01T00:00:00Z' },
         DirectoryAlias: str(u.alias),
       },

@@ -1,3 +1,4 @@
+import { accountNames } from '../account-names';
 import { z } from 'zod';
 import type { RequestContext } from '../context';
 import { stableGuid } from '../ids';
@@ -91,7 +92,7 @@ function entity(ctx: RequestContext, org: Organization, c: Candidate): Record<st
       signInAddress: u.mail,
       samAccountName: u.alias,
       active: true,
-      subjectDescriptor: c.member ? u.descriptor : null,
+      subjectDescriptor: c.member ? accountNames(org, u).subjectDescriptor : null,
       department: null,
       jobTitle: null,
       image: `/_api/_common/identityImage?id=${c.member ? u.id : objectId}`,

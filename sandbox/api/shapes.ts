@@ -1,3 +1,4 @@
+import { accountNames } from '../account-names';
 import type { RequestContext } from '../context';
 import type { Group, Project, Repository, User } from '../store';
 
@@ -76,15 +77,17 @@ export function parentRef(ctx: RequestContext, repo: Repository): Record<string,
 /** IdentityRef (reviewers, creators, team members). */
 export function identityRef(ctx: RequestContext, who: User | Group): Record<string, unknown> {
   const isGroup = 'orgId' in who;
-  const avatar = `${ctx.collectionUrl}/_apis/GraphProfile/MemberAvatars/${who.descriptor}`;
+  const names = isGroup ? undefined : accountNames(ctx.organization(), who);
+  const descriptor = names?.subjectDescriptor ?? who.descriptor;
+  const avatar = `${ctx.collectionUrl}/_apis/GraphProfile/MemberAvatars/${descriptor}`;
   return {
     displayName: who.displayName,
     url: `${ctx.urls.vssps}/_apis/Identities/${who.id}`,
     _links: { avatar: { href: avatar } },
     id: who.id,
-    uniqueName: isGroup ? `vstfs:///Classification/TeamProject/${who.id}\\${who.displayName}` : who.mail,
+    uniqueName: names?.uniqueName ?? `vstfs:///Classification/TeamProject/${who.id}\\${who.displayName}`,
     imageUrl: avatar,
-    descriptor: who.descriptor,
+    descriptor,
     ...(isGroup ? { isContainer: true } : {}),
   };
 }

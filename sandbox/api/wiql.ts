@@ -17,6 +17,8 @@ export interface WiqlContext {
   /** The project of the request's path, for `@project`. */
   project: Project | undefined;
   users: Map<string, User>;
+  /** How the organization names a person: a mail address in the cloud, DOMAIN\\user on a server. */
+  uniqueName: (user: User) => string;
   projectName: (id: string) => string;
 }
 
@@ -266,7 +268,7 @@ function valueOf(w: WorkItem, field: string, ctx: WiqlContext): string | number 
   if (v === undefined) return '';
   if (IDENTITY_FIELDS.has(field)) {
     const u = ctx.users.get(String(v));
-    return u ? `${u.displayName} <${u.mail}>` : '';
+    return u ? `${u.displayName} <${ctx.uniqueName(u)}>` : '';
   }
   return v;
 }
@@ -274,11 +276,12 @@ function valueOf(w: WorkItem, field: string, ctx: WiqlContext): string | number 
 function resolve(v: Value, field: string, ctx: WiqlContext): string | number {
   if (typeof v !== 'object') {
     if (!IDENTITY_FIELDS.has(field) || typeof v !== 'string') return v;
-    // People are named by display name, mail, or both ("Ada Lovelace <ada@fabrikam.test>").
-    const u = [...ctx.users.values()].find((x) => [x.displayName, x.mail, `${x.displayName} <${x.mail}>`].some((n) => n.toLowerCase() === v.toLowerCase()));
-    return u ? `${u.displayName} <${u.mail}>` : v;
+    // People are named by display name, unique name, or both ("Ada Lovelace <ada@fabrikam.test>",
+    // on a server "Ada Lovelace <FABRIKAM\\ada>").
+    const u = [...ctx.users.values()].find((x) => [x.displayName, x.mail, ctx.uniqueName(x), `${x.displayName} <${ctx.uniqueName(x)}>`].some((n) => n.toLowerCase() === v.toLowerCase()));
+    return u ? `${u.displayName} <${ctx.uniqueName(u)}>` : v;
   }
-  if (v.macro === '@me') return `${ctx.me.displayName} <${ctx.me.mail}>`;
+  if (v.macro === '@me') return `${ctx.me.displayName} <${ctx.uniqueName(ctx.me)}>`;
   if (!ctx.project) throw syntax('@project needs a project in the request path.');
   return ctx.project.name;
 }

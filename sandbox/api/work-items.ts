@@ -1,3 +1,4 @@
+import { accountNames } from '../account-names';
 import type { RequestContext } from '../context';
 import { AzdoError, azdoErrors } from '../errors';
 import type { Router } from '../router';
@@ -260,6 +261,7 @@ async function wiql(ctx: RequestContext): Promise<void> {
     me: ctx.user(),
     project,
     users: ctx.store.users,
+    uniqueName: (user) => accountNames(ctx.organization(), user).uniqueName,
     projectName: (id) => ctx.store.projects.get(id)?.name ?? '',
   });
   const field = (ref: string) => ({ referenceName: ref, name: friendlyName(ref), url: ctx.urls.api(`wit/fields/${ref}`) });

@@ -1,3 +1,4 @@
+import { accountNames } from '../account-names';
 import type { Repository } from '../store';
 import { html, jsonForScript, raw, type Html } from './html';
 import type { PageRequest } from './page-request';
@@ -84,7 +85,7 @@ function header(req: PageRequest): Html {
 <div class="bolt-breadcrumb flex-row flex-grow" data-sandbox-region="breadcrumb">${breadcrumb(req)}</div>
 <div class="region-header-menubar flex-row rhythm-horizontal-8">
 <a class="bolt-button subtle" href="${req.links.orgPulls()}">My pull requests</a>
-<button class="bolt-button subtle" type="button" aria-label="Account manager for ${req.user.displayName}" title="${req.user.displayName} (${req.user.mail})"><span class="bolt-coin">${initials(req.user.displayName)}</span>${req.user.displayName}</button>
+<button class="bolt-button subtle" type="button" aria-label="Account manager for ${req.user.displayName}" title="${req.user.displayName} (${accountNames(req.org, req.user).uniqueName})"><span class="bolt-coin">${initials(req.user.displayName)}</span>${req.user.displayName}</button>
 </div>
 </div>`;
 }
@@ -134,7 +135,7 @@ ${link(req.links.orgPulls(), 'My pull requests', kind === 'orgPulls')}`;
 async function dataProviders(req: PageRequest, view: View): Promise<unknown> {
   const data: Record<string, unknown> = {
     'ms.vss-web.page-data': {
-      user: { id: req.user.id, displayName: req.user.displayName, uniqueName: req.user.mail, descriptor: req.user.descriptor },
+      user: (({ uniqueName, subjectDescriptor }) => ({ id: req.user.id, displayName: req.user.displayName, uniqueName, descriptor: subjectDescriptor }))(accountNames(req.org, req.user)),
       hostId: req.org.id,
       hostName: req.org.name,
       hostType: req.page.form === 'onprem' ? 'collection' : 'organization',

@@ -121,5 +121,8 @@ describe('the product REST client against the sandbox', () => {
     await onprem.initialPush({ project: 'Legacy', repositoryId: repo.id, branch: 'master', readme: '# on-prem\n' });
     expect((await onprem.branches({ project: 'Legacy', repositoryId: repo.id })).map((b) => b.name)).toEqual(['refs/heads/master']);
     expect((await onprem.searchIdentities('grace@fabrikam.test')).map((i) => i.providerDisplayName)).toEqual(['Grace Hopper']);
+    // A server's people are Windows accounts: DOMAIN\user, not a mail address (account-names.ts).
+    const pr = await onprem.createPullRequest({ project: 'Legacy', repositoryId: 'tfs-tools' }, { sourceRefName: 'feature/readme-update', targetRefName: 'master', title: 'On-prem' });
+    expect(pr.createdBy).toMatchObject({ displayName: 'Ada Lovelace', uniqueName: 'FABRIKAM\\ada', descriptor: expect.stringMatching(/^win\./) });
   });
 });

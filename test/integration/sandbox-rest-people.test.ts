@@ -91,6 +91,24 @@ describe('identities (ims)', () => {
     expect(res.status).toBe(200);
     expect(res.body.value[0].id).toBe(ids.alan);
     expect((await search('queryMembership=None')).status).toBe(400);
+
+    // A server in a Windows domain names its people by their Windows accounts, as Microsoft's own
+    // example does (wit/7.1 githubConnections: `N202\Administrator`, `win.` + the SID in base64).
+    const [alan] = res.body.value as Json[];
+    expect(alan.descriptor).toMatch(/^System\.Security\.Principal\.WindowsIdentity;S-1-5-21-\d+-\d+-\d+-\d+$/);
+    expect(Buffer.from(alan.subjectDescriptor.replace(/^win\./, ''), 'base64url').toString()).toBe(alan.descriptor.split(';')[1]);
+    expect(alan.properties).toMatchObject({ Domain: { $value: 'FABRIKAM' }, Account: { $value: 'alan' }, Mail: { $value: 'alan@fabrikam.test' } });
+    expect(alan.properties.PUID).toBeUndefined();
+    const byAccount = await search(`searchFilter=AccountName&filterValue=${encodeURIComponent('FABRIKAM\\alan')}`, onprem, 'https://tfs.fabrikam.test/tfs/DefaultCollection', '7.0');
+    expect(byAccount.body.value.map((i: Json) => i.id)).toEqual([ids.alan]);
+    const bySubject = await search(`subjectDescriptors=${alan.subjectDescriptor}`, onprem, 'https://tfs.fabrikam.test/tfs/DefaultCollection', '7.0');
+    expect(bySubject.body.value.map((i: Json) => i.id)).toEqual([ids.alan]);
+    const me = await onprem('GET', 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/connectionData');
+    expect(me.body.authenticatedUser).toMatchObject({ id: ids.ada, properties: { Account: { $value: 'ada' } } });
+    expect(me.body.authenticatedUser.subjectDescriptor).toMatch(/^win\./);
+    // The cloud's are unchanged: Entra accounts named by their sign-in address.
+    expect((await search(`identityIds=${ids.alan}`)).body.value[0]).toMatchObject({ subjectDescriptor: expect.stringMatching(/^aad\./), properties: { Account: { $value: 'alan@fabrikam.test' } } });
+
     const denied = await search('searchFilter=General&filterValue=ada', readOnly);
     expect(denied.status).toBe(403);
     expect(denied.body.message).toContain("scope 'vso.identity'");
