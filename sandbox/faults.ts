@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Faults tests ask for through `/_sandbox/faults`: latency, error statuses, dropped connections. */
+/** Faults tests ask for through `/_sandbox/faults`: latency, error statuses, dropped connections, servers that never answer. */
 export const faultSchema = z
   .object({
     match: z
@@ -15,13 +15,18 @@ export const faultSchema = z
     status: z.union([z.literal(403), z.literal(429), z.literal(500), z.literal(503)]).optional(),
     retryAfter: z.number().int().min(0).max(3600).optional(),
     drop: z.literal(true).optional(),
+    /**
+     * The connection is accepted and no answer ever comes, until the client gives up: a hung
+     * application pool on Azure DevOps Server, or a firewall that swallows the packets.
+     */
+    hang: z.literal(true).optional(),
     times: z.number().int().min(1).optional(),
   })
   .strict()
-  .refine((f) => f.latencyMs !== undefined || f.status !== undefined || f.drop, {
-    message: 'a fault needs latencyMs, status or drop',
+  .refine((f) => f.latencyMs !== undefined || f.status !== undefined || f.drop || f.hang, {
+    message: 'a fault needs latencyMs, status, drop or hang',
   })
-  .refine((f) => !(f.drop && f.status), { message: 'drop and status exclude each other' })
+  .refine((f) => [f.drop, f.status, f.hang].filter(Boolean).length <= 1, { message: 'drop, status and hang exclude each other' })
   .refine((f) => f.match.pathRegex === undefined || isRegex(f.match.pathRegex), { message: 'match.pathRegex is not a valid regular expression' });
 
 export type FaultSpec = z.infer<typeof faultSchema>;

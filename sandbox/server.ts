@@ -77,6 +77,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ServerOpt
     fault = services.faults.take(method, host.hostname, url.pathname);
     if (fault) {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault!.latencyMs));
+      // No answer at all: the request is held until the client closes the connection (or the sandbox closes all of them).
+      if (fault.hang) return;
       // A server answers once the request has arrived: a fault answered mid-upload is a different
       // failure (the client's write may break) from the one the test asked for. (A latency alone
       // leaves the body to the route.)

@@ -78,6 +78,14 @@ describe('faults on demand', () => {
     expect((await sandbox.fetch(PROJECTS, { headers: auth })).status).toBe(200);
   });
 
+  it('holds a request without an answer until the client gives up', async () => {
+    await addFault({ match: { pathRegex: 'projects' }, hang: true, times: 1 });
+    const started = Date.now();
+    await expect(sandbox.fetch(PROJECTS, { headers: auth, signal: AbortSignal.timeout(500) })).rejects.toThrow(/abort|timeout/i);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+    expect((await sandbox.fetch(PROJECTS, { headers: auth })).status).toBe(200);
+  });
+
   it('adds latency', async () => {
     await addFault({ match: { pathRegex: 'projects' }, latencyMs: 400, times: 1 });
     const started = Date.now();
