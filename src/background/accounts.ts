@@ -63,7 +63,12 @@ async function profileToReplace(id: string, candidate: Profile, deps: AccountDep
 /** API versions to try on a server, newest first (Server 2022 → 7.0, 2020 → 6.0, 2019 → 5.0). */
 const SERVER_VERSIONS = ['7.1', '7.0', '6.0', '5.0'];
 
-export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise<AddedProfile> {
+/**
+ * `signal`: the person cancelled the check. Nothing is saved after it aborts. The first contact does
+ * not try a server that did not answer again: that would hold the form for minutes on a server that
+ * is down or mistyped, while a failed connection is still tried again at once.
+ */
+export async function addPatProfile(input: PatInput, deps: AccountDeps, signal?: AbortSignal): Promise<AddedProfile> {
   const host: Host = input.collectionUrl ? { kind: 'onprem', collectionUrl: input.collectionUrl.replace(/\/+$/, '') } : { kind: 'cloud' };
   const organization = host.kind === 'onprem' ? decodeURIComponent(new URL(host.collectionUrl).pathname.split('/').filter(Boolean).pop() ?? input.organization) : input.organization.trim();
   const orgBaseUrl = host.kind === 'onprem' ? host.collectionUrl : `https://dev.azure.com/${encodeURIComponent(organization)}`;
@@ -72,9 +77,9 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
   let apiVersion = '7.1';
   let who;
   for (const version of host.kind === 'onprem' ? SERVER_VERSIONS : ['7.1']) {
-    const client = createAdoClient({ orgBaseUrl, apiVersion: version, fetch: deps.fetch, now: deps.now, auth: async () => header });
+    const client = createAdoClient({ orgBaseUrl, apiVersion: version, fetch: deps.fetch, now: deps.now, auth: async () => header, retryTimeouts: false });
     try {
-      who = await client.connectionData();
+      who = await client.connectionData({ signal });
       apiVersion = version;
       break;
     } catch (e) {
@@ -101,6 +106,7 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps): Promise
   // Another token of the same user is a new profile unless the user asked to replace one: it may be
   // scoped differently on purpose, and must not quietly take a working token's place.
   const existing = input.profileId ? await profileToReplace(input.profileId, profile, deps) : undefined;
+  if (signal?.aborted) throw new AdoError({ kind: 'cancelled', what: 'add the account' });
   return saveAccount(profile, { kind: 'pat', pat: input.pat.trim() }, deps, existing);
 }
 

@@ -34,7 +34,8 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const [pat, setPat] = useState('');
   const [name, setName] = useState('');
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
+  /** Checking the token: with which host (said on the button), and the id that cancels the check. */
+  const [busy, setBusy] = useState<{ host: string; taskId: string }>();
   const [failure, setFailure] = useState<ReplyError>();
   const [added, setAdded] = useState<AddedProfile>();
   const [check, setCheck] = useState<Check>();
@@ -88,7 +89,8 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   };
 
   async function add(permission: Promise<boolean>, collectionOrOrg: string) {
-    setBusy(true);
+    const taskId = crypto.randomUUID();
+    setBusy({ host: new URL(collectionOrOrg).host, taskId });
     setFailure(undefined);
     setAdded(undefined);
     setCheck(undefined);
@@ -108,6 +110,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
         ...(host === 'onprem' ? { collectionUrl: collectionOrOrg, organization: collectionName(collectionOrOrg) } : { organization }),
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(replace ? { profileId: existing.id } : {}),
+        taskId,
       });
       // The secret has done its job here; it lives on in the background only.
       setPat('');
@@ -127,11 +130,13 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
       }
     } catch (err) {
       const reply = toReplyError(err);
+      // Cancelled: the form stays as it was, to be sent again or changed.
+      if (reply.code === 'cancelled') return;
       // The background names the help page of the active profile; this token is for another place.
       const tokenTrouble = ['unauthorized', 'forbidden', 'signInPage'].includes(reply.code);
       setFailure(tokenTrouble ? { ...reply, helpUrl: tokensPageUrl(collectionOrOrg) } : reply);
     } finally {
-      setBusy(false);
+      setBusy(undefined);
     }
   }
 
@@ -239,9 +244,15 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
         <input id="pat-name" type="text" value={name} disabled={replace} placeholder={host === 'cloud' ? organization || 'fabrikam' : 'server · collection'} onInput={(e) => setName(e.currentTarget.value)} />
       </div>
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy} ref={addButton}>
-          {busy && !added ? 'Checking the token…' : 'Add account'}
+        <button type="submit" class="primary" disabled={!!busy} ref={addButton}>
+          {busy && !added ? `Checking the token with ${busy.host}…` : 'Add account'}
         </button>
+        {/* A server that does not answer holds the check until it times out: the person need not wait. */}
+        {busy && !added && (
+          <button type="button" onClick={() => void ask({ type: 'profiles.cancelAdd', taskId: busy.taskId }).catch(() => undefined)}>
+            Cancel
+          </button>
+        )}
       </div>
       <div aria-live="polite" class="pat-outcome" ref={outcome}>
         {failure && (

@@ -417,9 +417,13 @@ export const REQUESTS = {
       name: z.string().trim().max(100).optional(),
       /** The profile whose token this replaces: the token must be the same user's, or nothing changes. */
       profileId: id.optional(),
+      /** Chosen by the asker so it can stop the check: `profiles.cancelAdd` with the same id. */
+      taskId: id.optional(),
     },
     answer: answer<AddedProfile>(),
   },
+  /** Stops a `profiles.addPat` still checking the token: it then fails as cancelled and adds nothing; the one that ended stays as it ended. */
+  'profiles.cancelAdd': { input: { taskId: id }, answer: answer<void>() },
   'profiles.signIn': { input: {}, answer: answer<SignInAnswer>() },
   'profiles.finishSignIn': { input: { pending: id, organization: z.string().min(1).max(200) }, answer: answer<AddedProfile>() },
   'profiles.update': {

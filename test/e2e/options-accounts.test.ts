@@ -250,6 +250,32 @@ describe('options page: accounts', () => {
     await options.click('input[name="pat-host"][value="cloud"]');
   });
 
+  it('offers Cancel while it checks a server that does not answer, which stops the check and keeps the form as it was', async () => {
+    const collection = 'https://tfs.fabrikam.test/tfs/DefaultCollection/';
+    const pat = sandbox.patsByName['ada-onprem']!;
+    const before = await profileNames();
+    sandbox.services.faults.add({ match: { host: 'tfs.fabrikam.test', pathRegex: '/_apis/connectionData$' }, hang: true });
+    const mark = sandbox.services.log.entries().length;
+    await fillPat({ collection, pat });
+    // The button says where it checks, and Cancel is the next stop from it.
+    await waitForText(options, '.pat-form button[type="submit"]', 'Checking the token with tfs.fabrikam.test…');
+    await screenshots(options, 'options-onprem-checking');
+    await options.keyboard.press('Tab');
+    expect(await options.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await options.keyboard.press('Enter');
+    await options.waitForFunction(() => document.activeElement?.textContent === 'Add account', { timeout: 5000 });
+    expect(await options.$eval('#pat-token', (e) => (e as HTMLInputElement).value)).toBe(pat);
+    expect(await options.$eval('#pat-collection', (e) => (e as HTMLInputElement).value)).toBe(collection);
+    expect(await options.$$('.pat-outcome [role="alert"], [data-testid="pat-added"]')).toHaveLength(0);
+    // The request itself was given up: the server saw it closed without an answer, sent once.
+    const checks = () => sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/connectionData'));
+    for (let i = 0; i < 50 && checks().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(checks().map((e) => e.status)).toEqual([0]);
+    sandbox.services.faults.clear();
+    expect(await profileNames()).toEqual(before);
+    await options.click('input[name="pat-host"][value="cloud"]');
+  });
+
   it('signs in with Microsoft through the Entra stand-in and adds fabrikam', async () => {
     await options.type('#oauth-client-id', sandbox.entraClientId);
     await options.click('#oauth-save');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addPatProfile, finishOAuth, startOAuth } from '../../src/background/accounts';
 import { memoryKeyValue } from '../../src/background/profile-store';
 import { accountDeps } from './account-deps';
@@ -98,5 +98,52 @@ describe('signing in with Microsoft again', () => {
     expect(again).toMatchObject({ replaced: true, profile: { id: first.id, cloneRoot: '/home/ada/work' } });
     expect(await store.list()).toHaveLength(1);
     expect(await store.secret(first.id)).toMatchObject({ kind: 'oauth', accessToken: 'ada-access' });
+  });
+});
+
+describe('the first contact with a server', () => {
+  afterEach(() => vi.useRealTimers());
+  const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
+
+  it('gives up once when the server does not answer, without trying again', async () => {
+    vi.useFakeTimers();
+    let asked = 0;
+    const silent = ((_input: RequestInfo | URL, init?: RequestInit) => {
+      asked++;
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    }) as typeof fetch;
+    const deps = accountDeps(silent);
+    const adding = addPatProfile({ collectionUrl, organization: 'DefaultCollection', pat: 'ada-1' }, deps).then(
+      () => undefined,
+      (e: unknown) => e as { kind: string; userMessage: string },
+    );
+    await vi.advanceTimersByTimeAsync(30_000);
+    const e = await adding;
+    expect(asked).toBe(1);
+    expect(e?.kind).toBe('network');
+    expect(await deps.store.list()).toEqual([]);
+  });
+
+  it('still tries a refused connection again, which may be a moment’s trouble', async () => {
+    let asked = 0;
+    const refused = (async () => {
+      asked++;
+      throw new TypeError('fetch failed');
+    }) as typeof fetch;
+    await expect(addPatProfile({ organization: 'fabrikam', pat: 'ada-1' }, accountDeps(refused))).rejects.toMatchObject({ kind: 'network' });
+    expect(asked).toBe(3);
+  });
+
+  it('saves nothing once cancelled, even when the answer was on its way', async () => {
+    const { deps } = rig();
+    const cancel = new AbortController();
+    const answering = deps.fetch;
+    deps.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await answering(input, init);
+      cancel.abort();
+      return res;
+    }) as typeof fetch;
+    await expect(addPatProfile({ organization: 'fabrikam', pat: 'ada-1' }, deps, cancel.signal)).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(await deps.store.list()).toEqual([]);
   });
 });

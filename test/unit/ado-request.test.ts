@@ -212,6 +212,12 @@ describe('rate limits and retries', () => {
     expect(del.sent).toHaveLength(1);
   });
 
+  it('gives up on an attempt that took too long at once when the client is told not to try again', async () => {
+    const { client, sent } = setup([hang, () => json({ value: [] })], { timeoutMs: 30, retryTimeouts: false });
+    expect((await failure(client.repositories())).kind).toBe('network');
+    expect(sent).toHaveLength(1);
+  });
+
   it('counts an attempt that takes too long as a network failure and retries it', async () => {
     const { client, sent } = setup([hang, () => json({ value: [] })], { timeoutMs: 30 });
     expect(await client.repositories()).toEqual([]);

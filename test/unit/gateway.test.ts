@@ -135,6 +135,7 @@ const everyRequest: Request[] = [
   { type: 'ping' },
   { type: 'profiles.list' },
   { type: 'profiles.addPat', organization: 'fabrikam', pat: 'another-pat-value-123' },
+  { type: 'profiles.cancelAdd', taskId: 'add1' },
   { type: 'profiles.signIn' },
   { type: 'profiles.finishSignIn', pending: 'x', organization: 'fabrikam' },
   { type: 'profiles.update', id: 'pat1', patch: { name: 'Renamed' } },
@@ -327,6 +328,31 @@ describe('a refused Microsoft sign-in', () => {
     // A token's refusal is still the token's.
     const pat = await setup(refusingScheme('Basic'));
     expect(await pat.handle({ type: 'projects.list', profileId: 'pat1', refresh: true }, fromPage)).toMatchObject({ ok: false, error: { code: 'unauthorized', profileId: 'pat1' } });
+  });
+});
+
+/** A server that accepts the connection and never answers: only the caller's abort ends the wait. */
+const silent: typeof fetch = (_input, init) =>
+  new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+const profileIds = async (handle: Awaited<ReturnType<typeof setup>>['handle']) =>
+  ((await handle({ type: 'profiles.list' }, fromPage)) as { data: { profiles: { id: string }[] } }).data.profiles.map((p) => p.id);
+
+describe('adding a token for a server that does not answer', () => {
+  const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
+  const add = { type: 'profiles.addPat', collectionUrl, organization: 'DefaultCollection', pat: 'another-pat-value-123' };
+  it('stops the check when its asker cancels it, and adds nothing', async () => {
+    const { handle } = await setup(silent);
+    const checking = handle({ ...add, taskId: 'add1' }, fromPage);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await handle({ type: 'profiles.cancelAdd', taskId: 'add1' }, fromPage)).toEqual({ ok: true, data: undefined });
+    expect(await checking).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1']);
+  });
+
+  it('stops a check whose cancel overtook it on the way in', async () => {
+    const { handle } = await setup(silent);
+    await handle({ type: 'profiles.cancelAdd', taskId: 'add2' }, fromPage);
+    expect(await handle({ ...add, taskId: 'add2' }, fromPage)).toMatchObject({ ok: false, error: { code: 'cancelled' } });
   });
 });
 

@@ -5,7 +5,7 @@ import { removeGroupsOf } from '../reviewer-groups';
 import { oauthConfig, setOAuthConfig } from '../settings';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
-type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.update'
+type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.cancelAdd' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.update'
   | 'profiles.remove' | 'profiles.setActive' | 'profiles.export' | 'profiles.import' | 'settings.get' | 'settings.setOAuth';
 
 export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileRequests> {
@@ -15,9 +15,29 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     const c = await oauthConfig(deps.local);
     return { oauth: { clientId: c.clientId, tenant: c.tenant, configured: c.clientId !== '' } };
   };
+  // Token checks that may be cancelled, by their asker's task id; as with clones, a cancel may
+  // overtake its check on the way in, and then stops it as it starts.
+  const checks = new Map<string, AbortController>();
+  const cancelledEarly = new Set<string>();
   return {
     'profiles.list': listProfiles,
-    'profiles.addPat': (req) => addPatProfile(req, deps),
+    'profiles.addPat': async ({ taskId, ...input }) => {
+      const check = new AbortController();
+      if (taskId === undefined) return addPatProfile(input, deps);
+      if (cancelledEarly.delete(taskId)) check.abort();
+      checks.set(taskId, check);
+      try {
+        return await addPatProfile(input, deps, check.signal);
+      } finally {
+        checks.delete(taskId);
+      }
+    },
+    'profiles.cancelAdd': async ({ taskId }) => {
+      const check = checks.get(taskId);
+      if (check) return check.abort();
+      cancelledEarly.add(taskId);
+      setTimeout(() => cancelledEarly.delete(taskId), 60_000);
+    },
     'profiles.signIn': () => startOAuth(deps),
     'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
     'profiles.update': async (req, ctx) => {

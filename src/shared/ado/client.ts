@@ -74,6 +74,8 @@ export interface AdoClientOptions {
   random?: () => number;
   /** Per attempt. Default 30 000 ms. */
   timeoutMs?: number;
+  /** Whether an attempt that got no answer within timeoutMs is tried again. Default true. */
+  retryTimeouts?: boolean;
   /** A longer Retry-After, or hold on the organization after a 429, fails at once with the wait in the error. Default 60 s. */
   maxRetryAfterSeconds?: number;
 }
@@ -109,6 +111,7 @@ export function createAdoClient(opts: AdoClientOptions) {
       timeoutMs: opts.timeoutMs ?? 30_000,
       maxRetryAfterSeconds: opts.maxRetryAfterSeconds ?? 60,
       maxAttempts: 3,
+      retryTimeouts: opts.retryTimeouts ?? true,
       organization: orgBaseUrl.toLowerCase(),
     }),
   };

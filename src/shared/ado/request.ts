@@ -44,11 +44,13 @@ export interface RequesterOptions {
   /** A Retry-After, or hold on the organization after a 429, longer than this is not waited for: the call fails with the wait in the error. */
   maxRetryAfterSeconds: number;
   maxAttempts: number;
+  /** False: an attempt that got no answer in time is not tried again (a first contact says at once that the server does not answer). */
+  retryTimeouts: boolean;
   /** Whose rate limit a 429 speaks for: the organization's base URL (every client for it shares the hold). */
   organization: string;
 }
 
-type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError };
+type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError; timedOut?: boolean };
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
@@ -167,7 +169,7 @@ export function createRequester(o: RequesterOptions): Requester {
       }
       const host = safeHost(spec.url);
       const cause = timedOut ? new Error(`No answer within ${Math.round(o.timeoutMs / 1000)} s`) : e;
-      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme }) };
+      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme }), timedOut };
     } finally {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', forward);
@@ -197,6 +199,7 @@ export function createRequester(o: RequesterOptions): Requester {
       const outcome = await attempt(spec, attemptNo);
       if (outcome.ok) return outcome.answer;
       const { error } = outcome;
+      if (outcome.timedOut && !o.retryTimeouts) throw error;
       if ((error.kind === 'unauthorized' || error.kind === 'signInPage') && o.onUnauthorized && !refreshed) {
         refreshed = true;
         // One refresh of the credential, then one more try that does not count as a retry.
