@@ -85,6 +85,8 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps, signal?:
     } catch (e) {
       // The first call of all: not found is the organization or collection typed, not the token.
       if (e instanceof AdoError && e.kind === 'notFound') throw new AdoError({ kind: 'notFound', what: e.what, userMessage: noSuchPlace(host, organization), cause: e });
+      // A server of the company's own: its address is as likely mistyped as the way to it is down.
+      if (e instanceof AdoError && e.kind === 'network' && host.kind === 'onprem') throw new AdoError({ kind: 'network', what: e.what, authScheme: e.authScheme, userMessage: unreachable(host.collectionUrl), cause: e });
       // connectionData needs no scope: a token refused there is for another place, not short of permissions in a project.
       if (e instanceof AdoError && e.kind === 'forbidden') throw new AdoError({ kind: 'forbidden', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notForThisPlace(host, organization), cause: e });
       // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
@@ -114,6 +116,10 @@ function noSuchPlace(host: Host, organization: string): string {
   return host.kind === 'cloud'
     ? `Azure DevOps has no organization named “${organization}” that this token can see. Check the name: it is the part after dev.azure.com/ in the organization's address.`
     : `${new URL(host.collectionUrl).host} has no collection at ${host.collectionUrl}. Check the collection URL: open the collection in the browser and copy its address up to the collection's name.`;
+}
+
+function unreachable(collectionUrl: string): string {
+  return `Could not reach ${new URL(collectionUrl).host} to read who you are signed in as. Check that the collection URL ${collectionUrl} is right, and that this computer can reach the server (on your company’s network, or through its VPN).`;
 }
 
 function notForThisPlace(host: Host, organization: string): string {

@@ -50,9 +50,11 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
     if (props.organization) tokenInput.current?.focus();
   }, [props.organization]);
 
-  // The focus goes to the field to change: the organization or collection not found, else the token.
+  // The focus goes to the field to change: the organization or collection not found, or a server not
+  // reached (its address is as likely mistyped as the way to it is down), else the token.
   useEffect(() => {
-    if (failure) (failure.code === 'notFound' ? document.getElementById(host === 'cloud' ? 'pat-org' : 'pat-collection') : tokenInput.current)?.focus();
+    const place = failure?.code === 'notFound' || (failure?.code === 'network' && host === 'onprem');
+    if (failure) (place ? document.getElementById(host === 'cloud' ? 'pat-org' : 'pat-collection') : tokenInput.current)?.focus();
   }, [failure]);
 
   // Add account, disabled while it checks, or Try again, gone with its note, dropped the focus: it

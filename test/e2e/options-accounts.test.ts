@@ -276,6 +276,21 @@ describe('options page: accounts', () => {
     await options.click('input[name="pat-host"][value="cloud"]');
   });
 
+  it('says a server that cannot be reached by its address, with the focus on the collection URL to check', async () => {
+    await grantHostAccess(session, 'https://tfs.nowhere.test/*');
+    const pat = sandbox.patsByName['ada-onprem']!;
+    await fillPat({ collection: 'https://tfs.nowhere.test/tfs/DefaultCollection/', pat });
+    const note = await waitForText(options, '.pat-outcome [role="alert"]', 'Could not reach', 30_000);
+    expect(note).toContain(
+      'Could not reach tfs.nowhere.test to read who you are signed in as. Check that the collection URL https://tfs.nowhere.test/tfs/DefaultCollection is right, and that this computer can reach the server (on your company’s network, or through its VPN).',
+    );
+    expect(note).not.toContain('internet connection');
+    await options.waitForFunction(() => document.activeElement?.id === 'pat-collection', { timeout: 5000 });
+    expect(await options.$eval('#pat-token', (e) => (e as HTMLInputElement).value)).toBe(pat);
+    await screenshots(options, 'options-onprem-unreachable');
+    await options.click('input[name="pat-host"][value="cloud"]');
+  });
+
   it('signs in with Microsoft through the Entra stand-in and adds fabrikam', async () => {
     await options.type('#oauth-client-id', sandbox.entraClientId);
     await options.click('#oauth-save');

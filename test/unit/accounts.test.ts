@@ -105,7 +105,7 @@ describe('the first contact with a server', () => {
   afterEach(() => vi.useRealTimers());
   const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
 
-  it('gives up once when the server does not answer, without trying again', async () => {
+  it('gives up once when the server does not answer, without trying again, and names the address to check', async () => {
     vi.useFakeTimers();
     let asked = 0;
     const silent = ((_input: RequestInfo | URL, init?: RequestInit) => {
@@ -121,6 +121,9 @@ describe('the first contact with a server', () => {
     const e = await adding;
     expect(asked).toBe(1);
     expect(e?.kind).toBe('network');
+    expect(e?.userMessage).toBe(
+      `Could not reach tfs.fabrikam.test to read who you are signed in as. Check that the collection URL ${collectionUrl} is right, and that this computer can reach the server (on your company’s network, or through its VPN).`,
+    );
     expect(await deps.store.list()).toEqual([]);
   });
 
@@ -130,7 +133,10 @@ describe('the first contact with a server', () => {
       asked++;
       throw new TypeError('fetch failed');
     }) as typeof fetch;
-    await expect(addPatProfile({ organization: 'fabrikam', pat: 'ada-1' }, accountDeps(refused))).rejects.toMatchObject({ kind: 'network' });
+    await expect(addPatProfile({ organization: 'fabrikam', pat: 'ada-1' }, accountDeps(refused))).rejects.toMatchObject({
+      kind: 'network',
+      userMessage: 'Could not reach Azure DevOps at dev.azure.com to read who you are signed in as. Check your internet connection (or VPN) and try again.',
+    });
     expect(asked).toBe(3);
   });
 

@@ -212,6 +212,16 @@ describe('rate limits and retries', () => {
     expect(del.sent).toHaveLength(1);
   });
 
+  it("blames the connection for Microsoft's hosts, and names a company's own server to check", async () => {
+    expect((await failure(setup([networkFailure, networkFailure, networkFailure]).client.repositories())).userMessage).toBe(
+      'Could not reach Azure DevOps at dev.azure.com to list repositories. Check your internet connection (or VPN) and try again.',
+    );
+    const onprem = setup([networkFailure, networkFailure, networkFailure], { orgBaseUrl: 'https://tfs.fabrikam.test:8080/tfs/DefaultCollection' });
+    expect((await failure(onprem.client.repositories())).userMessage).toBe(
+      'Could not reach the server tfs.fabrikam.test:8080 to list repositories. Check that this computer can reach it (on your company’s network, or through its VPN) and try again.',
+    );
+  });
+
   it('gives up on an attempt that took too long at once when the client is told not to try again', async () => {
     const { client, sent } = setup([hang, () => json({ value: [] })], { timeoutMs: 30, retryTimeouts: false });
     expect((await failure(client.repositories())).kind).toBe('network');

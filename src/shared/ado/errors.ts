@@ -156,7 +156,10 @@ function describe(d: AdoErrorDetails): string {
     case 'server':
       return `Azure DevOps had a problem and could not ${d.what}${d.status ? ` (HTTP ${d.status})` : ''}. Try again in a moment; if it keeps happening, check the Azure DevOps service status.`;
     case 'network':
-      return `Could not reach Azure DevOps${d.host ? ` at ${d.host}` : ''} to ${d.what}. Check your internet connection (or VPN, for a server on your company network) and try again.`;
+      // A company's own server is reached on its network or through its VPN: the internet connection may be fine.
+      return d.host && !isMicrosoftHost(d.host)
+        ? `Could not reach the server ${d.host} to ${d.what}. Check that this computer can reach it (on your company’s network, or through its VPN) and try again.`
+        : `Could not reach Azure DevOps${d.host ? ` at ${d.host}` : ''} to ${d.what}. Check your internet connection (or VPN) and try again.`;
     case 'cancelled':
       return `Stopped: the request to ${d.what} was cancelled.`;
     case 'invalidResponse':
@@ -165,6 +168,9 @@ function describe(d: AdoErrorDetails): string {
       }. Azure DevOps may have changed; please report this.`;
   }
 }
+
+/** Azure DevOps Services' hosts (dev.azure.com, vssps.dev.azure.com, {org}.visualstudio.com), with or without a port. */
+const isMicrosoftHost = (host: string): boolean => /(^|\.)(dev\.azure\.com|visualstudio\.com)(:\d+)?$/i.test(host);
 
 function forbiddenMessage(d: AdoErrorDetails, pat: boolean): string {
   const named = scopeInMessage(d.adoMessage);
