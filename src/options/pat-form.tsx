@@ -238,7 +238,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
       {existing && (
         <label class="check">
           <input type="checkbox" id="pat-replace" checked={replace} onChange={(e) => setReplaceId(e.currentTarget.checked ? existing.id : undefined)} /> Replace the token of “{existing.name}”,
-          which keeps its settings and reviewer groups, instead of adding a second profile for {organization || collectionName(base!)}
+          which keeps its settings and reviewer groups, instead of adding a second profile for {host === 'cloud' ? organization : collectionName(base!)}
         </label>
       )}
       <div class="field">

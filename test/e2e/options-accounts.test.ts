@@ -242,6 +242,18 @@ describe('options page: accounts', () => {
     await options.click('input[name="pat-host"][value="cloud"]');
   });
 
+  it('offers to replace the server profile’s token, naming its collection, not the organization field', async () => {
+    await options.click('input[name="pat-host"][value="cloud"]');
+    await emptied('#pat-org');
+    await options.type('#pat-org', 'northwind');
+    await options.click('input[name="pat-host"][value="onprem"]');
+    await emptied('#pat-collection');
+    await options.type('#pat-collection', 'https://tfs.fabrikam.test/tfs/DefaultCollection/');
+    const offer = await textOf(options, 'label:has(#pat-replace)');
+    expect(offer).toContain('Replace the token of “tfs.fabrikam.test · DefaultCollection”');
+    expect(offer).toMatch(/second profile for DefaultCollection\s*$/);
+  });
+
   it('says when the server has no such collection, with the focus on its URL', async () => {
     await fillPat({ collection: 'https://tfs.fabrikam.test/tfs/NoSuchCollection/', pat: sandbox.patsByName['ada-onprem']! });
     const note = await waitForText(options, '.pat-outcome [role="alert"]', 'has no collection');
