@@ -86,7 +86,7 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps, signal?:
       // The first call of all: not found is the organization or collection typed, not the token.
       if (e instanceof AdoError && e.kind === 'notFound') throw new AdoError({ kind: 'notFound', what: e.what, userMessage: noSuchPlace(host, organization), cause: e });
       // A server of the company's own: its address is as likely mistyped as the way to it is down.
-      if (e instanceof AdoError && e.kind === 'network' && host.kind === 'onprem') throw new AdoError({ kind: 'network', what: e.what, authScheme: e.authScheme, userMessage: unreachable(host.collectionUrl), cause: e });
+      if (e instanceof AdoError && e.kind === 'network' && host.kind === 'onprem') throw new AdoError({ kind: 'network', what: e.what, authScheme: e.authScheme, userMessage: unreachable(host.collectionUrl, e.noAnswerWithinSeconds), cause: e });
       // connectionData needs no scope: a token refused there is for another place, not short of permissions in a project.
       if (e instanceof AdoError && e.kind === 'forbidden') throw new AdoError({ kind: 'forbidden', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notForThisPlace(host, organization), cause: e });
       // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
@@ -118,7 +118,10 @@ function noSuchPlace(host: Host, organization: string): string {
     : `${new URL(host.collectionUrl).host} has no collection at ${host.collectionUrl}. Check the collection URL: open the collection in the browser and copy its address up to the collection's name.`;
 }
 
-function unreachable(collectionUrl: string): string {
+function unreachable(collectionUrl: string, noAnswerWithinSeconds: number | undefined): string {
+  if (noAnswerWithinSeconds !== undefined) {
+    return `${new URL(collectionUrl).host} did not answer within ${noAnswerWithinSeconds} s when asked who you are signed in as. The server may be busy or stuck: try again in a few minutes, or ask its administrator. If the collection URL ${collectionUrl} is not your server's, correct it.`;
+  }
   return `Could not reach ${new URL(collectionUrl).host} to read who you are signed in as. Check that the collection URL ${collectionUrl} is right, and that this computer can reach the server (on your company’s network, or through its VPN).`;
 }
 

@@ -105,7 +105,7 @@ describe('the first contact with a server', () => {
   afterEach(() => vi.useRealTimers());
   const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
 
-  it('gives up once when the server does not answer, without trying again, and names the address to check', async () => {
+  it('gives up once when the server does not answer, without trying again, and says it did not answer', async () => {
     vi.useFakeTimers();
     let asked = 0;
     const silent = ((_input: RequestInfo | URL, init?: RequestInit) => {
@@ -122,7 +122,7 @@ describe('the first contact with a server', () => {
     expect(asked).toBe(1);
     expect(e?.kind).toBe('network');
     expect(e?.userMessage).toBe(
-      `Could not reach tfs.fabrikam.test to read who you are signed in as. Check that the collection URL ${collectionUrl} is right, and that this computer can reach the server (on your company’s network, or through its VPN).`,
+      `tfs.fabrikam.test did not answer within 30 s when asked who you are signed in as. The server may be busy or stuck: try again in a few minutes, or ask its administrator. If the collection URL ${collectionUrl} is not your server's, correct it.`,
     );
     expect(await deps.store.list()).toEqual([]);
   });

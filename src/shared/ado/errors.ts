@@ -44,6 +44,8 @@ export interface AdoErrorDetails {
   /** Azure DevOps' own message, e.g. `TF400813: The user '…' is not authorized…`. */
   adoMessage?: string;
   retryAfterSeconds?: number;
+  /** For network: the request was sent and no answer came within this many seconds (a host reached but silent). */
+  noAnswerWithinSeconds?: number;
   /** For invalidResponse: the path of the field that did not fit, e.g. `value[0].id`. */
   field?: string;
   /** The scope the request needs, to name it when a token lacks it. */
@@ -69,6 +71,7 @@ export class AdoError extends Error {
   readonly typeKey: string | undefined;
   readonly adoMessage: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly noAnswerWithinSeconds: number | undefined;
   readonly field: string | undefined;
   /** The token scope the failed call needs (for a "create a token with…" link). */
   readonly scope: Scope | undefined;
@@ -84,6 +87,7 @@ export class AdoError extends Error {
     this.typeKey = d.typeKey;
     this.adoMessage = d.adoMessage;
     this.retryAfterSeconds = d.retryAfterSeconds;
+    this.noAnswerWithinSeconds = d.noAnswerWithinSeconds;
     this.field = d.field;
     this.scope = d.scope;
     this.authScheme = d.authScheme;
@@ -156,6 +160,10 @@ function describe(d: AdoErrorDetails): string {
     case 'server':
       return `Azure DevOps had a problem and could not ${d.what}${d.status ? ` (HTTP ${d.status})` : ''}. Try again in a moment; if it keeps happening, check the Azure DevOps service status.`;
     case 'network':
+      // Silence is not a failed connection: the server is there but busy or stuck, not mistyped.
+      if (d.noAnswerWithinSeconds !== undefined) {
+        return `${d.host && !isMicrosoftHost(d.host) ? `The server ${d.host}` : 'Azure DevOps'} did not answer within ${d.noAnswerWithinSeconds} s when asked to ${d.what}. It may be busy or stuck: try again in a few minutes.`;
+      }
       // A company's own server is reached on its network or through its VPN: the internet connection may be fine.
       return d.host && !isMicrosoftHost(d.host)
         ? `Could not reach the server ${d.host} to ${d.what}. Check that this computer can reach it (on your company’s network, or through its VPN) and try again.`

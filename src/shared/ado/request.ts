@@ -168,8 +168,9 @@ export function createRequester(o: RequesterOptions): Requester {
         return { ok: false, error: new AdoError({ kind: 'server', what: spec.what, status: server.status, cause: e, authScheme: header.scheme }) };
       }
       const host = safeHost(spec.url);
-      const cause = timedOut ? new Error(`No answer within ${Math.round(o.timeoutMs / 1000)} s`) : e;
-      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme }), timedOut };
+      const seconds = Math.ceil(o.timeoutMs / 1000);
+      const cause = timedOut ? new Error(`No answer within ${seconds} s`) : e;
+      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme, ...(timedOut ? { noAnswerWithinSeconds: seconds } : {}) }), timedOut };
     } finally {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', forward);
