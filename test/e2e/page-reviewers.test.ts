@@ -18,6 +18,23 @@ let sandbox: Sandbox;
 let session: Session;
 let page: Page;
 let world: ContentWorld;
+
+/**
+ * Presses one section's Try again a second while `left` counts any: one at a time, as the card
+ * redraws after each, and again while one still fails, as Chromium holds back an extension's
+ * requests to a URL for a few seconds after its 5xx answers (www.chromium.org/throttling).
+ */
+const pressTryAgainWhile = (left: () => Promise<number>) =>
+  expect
+    .poll(
+      async () => {
+        const n = await left();
+        if (n > 0) await world.click(HELPER, '.adoc-alert button', 'Try again');
+        return n;
+      },
+      { timeout: 60_000, interval: 1000 },
+    )
+    .toBe(0);
 let pr: PullRequest;
 const user = (alias: string) => [...sandbox.store.users.values()].find((u) => u.alias === alias)!;
 const org = () => sandbox.store.organization('fabrikam')!;
@@ -333,19 +350,7 @@ describe('Reviewer helpers', () => {
     expect(failed).toContain('could not read pull request');
     expect(failed).not.toContain('no response');
     sandbox.services.faults.clear();
-    // Each section's own Try again, one at a time (the card redraws after each), pressed again while
-    // one still fails: Chromium holds back an extension's requests to a URL for a few seconds after
-    // its 5xx answers (www.chromium.org/throttling), and under load those seconds grow.
-    await expect
-      .poll(
-        async () => {
-          const left = await retries();
-          if (left > 0) await world.click(HELPER, '.adoc-alert button', 'Try again');
-          return left;
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toBe(0);
+    await pressTryAgainWhile(retries);
     const [loaded] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('no response') && /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
     expect(loaded).not.toContain('could not read pull request');
     expect(await retries()).toBe(0);
@@ -361,17 +366,7 @@ describe('Reviewer helpers', () => {
     } finally {
       sandbox.services.faults.clear();
     }
-    // Each section's own Try again, one at a time (the card redraws after each).
-    await expect
-      .poll(
-        async () => {
-          const left = await fixes();
-          if (left > 0) await world.click(HELPER, '.adoc-alert button', 'Try again');
-          return left;
-        },
-        { timeout: 30_000, interval: 1000 },
-      )
-      .toBe(0);
+    await pressTryAgainWhile(fixes);
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('no response'), 30_000);
   }, 120_000);
 
