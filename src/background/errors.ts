@@ -28,10 +28,22 @@ export async function unlessHostAccessTaken(e: unknown, url: string | undefined,
   return origin && hostAccess && !(await hostAccess(origin)) ? new NoHostAccessError(new URL(origin).host) : e;
 }
 
+/** A pull request refused because one is open for the same two branches (TF401179), and that one. */
+export class PullRequestExistsError extends Error {
+  constructor(
+    readonly existing: { id: number; webUrl: string },
+    cause: unknown,
+  ) {
+    super(`Pull request ${existing.id} from this branch into that one is already open: there is one per pair of branches. Open it, or choose other branches.`, { cause });
+    this.name = 'PullRequestExistsError';
+  }
+}
+
 /** Turns anything a handler threw into words for a person, with a page that helps where one exists. */
 export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   // No credential to send at all (a sign-in removed, its refresh refused), or no access to the server: say that, not a refusal or a network failure.
   if (e instanceof AdoError && (e.cause instanceof SignedOutError || e.cause instanceof OAuthError || e.cause instanceof NoHostAccessError)) return toReplyError(e.cause, profile);
+  if (e instanceof PullRequestExistsError) return { code: 'conflict', message: e.message, pullRequest: { id: e.existing.id, webUrl: e.existing.webUrl } };
   if (e instanceof NoHostAccessError) return { code: 'hostAccess', message: e.message, ...(profile ? { profileId: profile.id } : {}) };
   if (e instanceof AdoError) {
     const base = profile ? orgBaseUrl(profile) : undefined;

@@ -6,6 +6,7 @@ import { ask } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
 import { orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { mayTryAgain } from '../shared/next-step';
 import {
   COLLECTION_EXAMPLE,
   collectionName,
@@ -259,8 +260,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
       <div aria-live="polite" class="pat-outcome" ref={outcome}>
         {failure && (
           <ErrorNote error={failure} title="The token was not added">
-            {/* Azure DevOps or the way to it failed, not what was typed: the same again may work. */}
-            {['server', 'network', 'rateLimited'].includes(failure.code) && (
+            {mayTryAgain(failure.code) && (
               <button type="button" onClick={submit}>
                 Try again
               </button>

@@ -1,16 +1,37 @@
 import type { CompanionStatus, ReplyError } from '../shared/messages';
-import { companionNeed, nextStepFor } from '../shared/next-step';
+import { companionNeed, mayTryAgain, nextStepFor } from '../shared/next-step';
 import { ErrorNote } from '../shared/ui/error-note';
 import { openOptions } from './open';
 
 /** The Options button that fixes `error` where trying again cannot (an account, a token, a sign-in). */
-export function FixButton(props: { error: ReplyError | undefined; class?: string }) {
+export function FixButton(props: { error: ReplyError | undefined; class?: string; main?: boolean }) {
   const step = nextStepFor(props.error?.code);
   if (!step) return null;
   return (
-    <button type="button" class={props.class ?? 'primary'} onClick={() => openOptions(step[1], props.error?.profileId)}>
+    <button type="button" class={props.class ?? 'primary'} data-main={props.main || undefined} onClick={() => openOptions(step[1], props.error?.profileId)}>
       {step[0]}
     </button>
+  );
+}
+
+/**
+ * Whether a form's failed create has its way on in the note: an Options button that fixes it, or
+ * Try again. Then that is the form's next step and takes the focus (data-main); otherwise (what
+ * was typed was refused) the form's own first field does.
+ */
+export const failureLeads = (error: ReplyError | undefined) => !!error && (!!nextStepFor(error.code) || mayTryAgain(error.code));
+
+/** A form's failed create, its way on: the Options button that fixes it, else Try again where the same again may work, each the form's main action. */
+export function FailedCreateActions(props: { error: ReplyError; onRetry: (e: Event) => void }) {
+  return (
+    <>
+      <FixButton error={props.error} main />
+      {mayTryAgain(props.error.code) && (
+        <button type="button" data-main onClick={props.onRetry}>
+          Try again
+        </button>
+      )}
+    </>
   );
 }
 

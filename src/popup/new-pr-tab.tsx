@@ -3,7 +3,7 @@ import { ask } from '../shared/ask';
 import type { LocalClone } from '../shared/host-protocol';
 import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
-import { FixButton } from './fix-button';
+import { FailedCreateActions, failureLeads, FixButton } from './fix-button';
 import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
@@ -30,7 +30,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
   // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
-  // A failure too: Create pull request, disabled while it ran, lost the focus.
+  // A failure too: Create pull request, disabled while it ran, lost the focus. It goes to the
+  // note's way on (Update the token, Try again), else to the source branch (other branches).
   const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.id}` : failure ? 'failed' : 'form');
 
   // Asked again by Try again after a failure (the same repository, chosen again, changes nothing).
@@ -176,7 +177,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         <div class="row two">
           <div class="field grow">
             <label for="pr-source">From branch</label>
-            <select id="pr-source" {...invalid('pr-source')} data-main value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
+            <select id="pr-source" {...invalid('pr-source')} data-main={failureLeads(failure) ? undefined : true} value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
               {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
               {branches?.branches.map((b) => (
                 <option key={b} value={b}>
@@ -234,12 +235,19 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         )}
         {failure && (
           <ErrorNote error={failure} title="The pull request was not created">
-            <FixButton error={failure} />
-            {/* The one already open for these branches is there. */}
-            {failure.code === 'conflict' && repo && (
-              <button type="button" onClick={() => openRepoPage(profile, repo, '/pullrequests')}>
-                Open its pull requests
-              </button>
+            <FailedCreateActions error={failure} onRetry={submit} />
+            {/* The one already open for these branches: itself when it was found, else the list it is in. */}
+            {failure.pullRequest ? (
+              <a class="button" href={failure.pullRequest.webUrl} target="_blank" rel="noreferrer">
+                Open pull request {failure.pullRequest.id}
+              </a>
+            ) : (
+              failure.code === 'conflict' &&
+              repo && (
+                <button type="button" onClick={() => openRepoPage(profile, repo, '/pullrequests')}>
+                  Open its pull requests
+                </button>
+              )
             )}
           </ErrorNote>
         )}

@@ -9,7 +9,7 @@ import { NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import type { CloneTasks } from './clone-tasks';
-import { FailedLine, FailedNote } from './fix-button';
+import { FailedCreateActions, FailedLine, FailedNote, failureLeads } from './fix-button';
 import { RepoActions } from './repo-actions';
 import { useAnswer } from './use-answer';
 import type { ReposState } from './use-repos';
@@ -58,7 +58,8 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<CreatedRepo>();
   // The form and the created repository replace each other: the focus goes on to the new one's main action, or back to the name.
-  // A failure too: Create repository, disabled while it ran, lost the focus.
+  // A failure too: Create repository, disabled while it ran, lost the focus. It goes to the note's
+  // way on (Update the token, Try again), else back to the name (a name taken).
   const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.repo.id}` : failure ? 'failed' : 'form');
 
   const project = projects?.find((p) => p.id === projectId) ?? projects?.[0];
@@ -162,7 +163,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
           <label for="new-repo-name">Repository name</label>
           <input
             id="new-repo-name"
-            data-main
+            data-main={failureLeads(failure) ? undefined : true}
             type="text"
             value={name}
             maxLength={64}
@@ -239,7 +240,11 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
             {branchProblem}
           </div>
         </div>
-        {failure && <ErrorNote error={failure} title="The repository was not created" />}
+        {failure && (
+          <ErrorNote error={failure} title="The repository was not created">
+            {failureLeads(failure) && <FailedCreateActions error={failure} onRetry={submit} />}
+          </ErrorNote>
+        )}
         {projects?.length === 0 && (
           <p class="note info small" role="status">
             This organization has no project you can create repositories in.

@@ -56,6 +56,8 @@ export interface ReplyError {
   helpUrl?: string;
   /** The profile whose token was refused: Options opens its editor, where the token is replaced. */
   profileId?: string;
+  /** The pull request already open for the branches a new one was refused for (TF401179). */
+  pullRequest?: { id: number; webUrl: string };
 }
 export type Reply<T = unknown> = { ok: true; data: T } | { ok: false; error: ReplyError };
 

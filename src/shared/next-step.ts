@@ -23,6 +23,9 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   return undefined;
 }
 
+/** Azure DevOps or the way to it failed, not what was sent: the same request again may work. */
+export const mayTryAgain = (code: string | undefined) => code === 'server' || code === 'network' || code === 'rateLimited';
+
 /**
  * What every page and the popup say while the companion is not there, by its state: an outdated one
  * needs an update (it is installed), one that did not start is named so, and the button matches. A

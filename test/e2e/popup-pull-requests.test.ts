@@ -67,6 +67,29 @@ async function chooseRepo(popup: Page, name: string): Promise<void> {
   await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
 }
 
+/** A Platform branch with no active pull request into main yet. */
+function freeBranch(branches: string[]): string {
+  const org = sandbox.store.organization('fabrikam')!;
+  const platform = sandbox.store.repository(org, 'Platform')!;
+  const busy = new Set(sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active' && p.targetRefName === 'refs/heads/main').map((p) => p.sourceRefName));
+  return branches.find((b) => b !== 'main' && !busy.has(`refs/heads/${b}`))!;
+}
+/** The focused element: its words, its id, and whether it is in a note. */
+const focusedIn = (popup: Page) => popup.evaluate(() => ({ text: document.activeElement?.textContent ?? '', id: document.activeElement?.id ?? '', inNote: !!document.activeElement?.closest('.note') }));
+
+/** Chooses branches that have an active pull request into main, types a description, and presses Create; answers that pull request's id. */
+async function createTwin(popup: Page): Promise<number> {
+  await openTab(popup, 'new-pr');
+  await chooseRepo(popup, 'Platform');
+  const org = sandbox.store.organization('fabrikam')!;
+  const platform = sandbox.store.repository(org, 'Platform')!;
+  const open = sandbox.store.pullRequestsOf(platform).find((p) => p.status === 'active' && p.targetRefName === 'refs/heads/main')!;
+  await popup.select('#pr-source', open.sourceRefName.replace('refs/heads/', ''));
+  await popup.type('#pr-description', 'Kept when it fails.');
+  await popup.click('.new-pr button[type="submit"]');
+  return open.pullRequestId;
+}
+
 describe('popup: pull requests', () => {
   it('says why the repository field is empty when the list failed, and fills it on Try again', async () => {
     sandbox.services.faults.add({ match: { pathRegex: '^/fabrikam/_apis/git/repositories$' }, status: 500 });
@@ -362,36 +385,82 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
-  it('says why a pull request was not created, with the focus back in the form to try again', async () => {
+  it('a pull request not created for a server failure offers Try again, which takes the focus and creates it as typed', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 503 });
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
     await chooseRepo(popup, 'Platform');
-    const branches = await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
-    await popup.select('#pr-source', branches.find((b) => b !== 'main')!);
+    const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
+    await popup.select('#pr-source', source);
+    await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
+    await popup.type('#pr-title', 'Typed before the failure');
+    await popup.type('#pr-description', 'Kept for Try again.');
     // From the keyboard: Create pull request, which is disabled while it creates.
     await popup.focus('.new-pr button[type="submit"]');
     await popup.keyboard.press('Enter');
     await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
-    await popup.waitForFunction(() => !!document.activeElement?.closest('.new-pr'), { timeout: 5000 });
+    // The next step is trying again: the focus is there, not on a branch to change.
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Try again', { timeout: 5000 });
+    expect(await focusedIn(popup)).toEqual({ text: 'Try again', id: '', inNote: true });
+    await screenshots(popup, 'popup-new-pull-request-failed', { fullPage: true });
     sandbox.services.faults.clear();
+    await popup.keyboard.press('Enter');
+    const created = await waitForText(popup, '[data-testid="pr-created"]', 'created', 30_000);
+    const recorded = sandbox.store.pullRequest(sandbox.store.organization('fabrikam')!, Number(/Pull request !(\d+)/.exec(created)![1]))!;
+    expect(recorded).toMatchObject({ title: 'Typed before the failure', description: 'Kept for Try again.', sourceRefName: `refs/heads/${source}` });
     await popup.close();
   });
 
-  it('says in plain words that the branches have an open pull request already, and opens the repository’s pull requests', async () => {
+  it('a pull request the token may not create: the focus goes to Update the token, and no Try again is offered', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 403 });
     const popup = await openPopup(session);
-    await openTab(popup, 'new-pr');
-    await chooseRepo(popup, 'Platform');
-    const org = sandbox.store.organization('fabrikam')!;
-    const platform = sandbox.store.repository(org, 'Platform')!;
-    const open = sandbox.store.pullRequestsOf(platform).find((p) => p.status === 'active' && p.targetRefName === 'refs/heads/main')!;
-    await popup.select('#pr-source', open.sourceRefName.replace('refs/heads/', ''));
-    await popup.type('#pr-description', 'Kept when it fails.');
-    await popup.click('.new-pr button[type="submit"]');
+    try {
+      await openTab(popup, 'new-pr');
+      await chooseRepo(popup, 'Platform');
+      await popup.select('#pr-source', freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value))));
+      await popup.click('.new-pr button[type="submit"]');
+      await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
+      await popup.waitForFunction(() => document.activeElement?.textContent === 'Update the token', { timeout: 5000 });
+      expect(await focusedIn(popup)).toMatchObject({ text: 'Update the token', inNote: true });
+      expect(await popup.$$eval('.new-pr [role="alert"] button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token']);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await popup.close();
+  });
+
+  it('branches with a pull request open already: says so, with the focus on the branches to change, and opens that pull request', async () => {
+    const popup = await openPopup(session);
+    const id = await createTwin(popup);
     const note = await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
-    expect(note).toContain('A pull request from this branch into that one is already open');
+    expect(note).toContain(`Pull request ${id} from this branch into that one is already open`);
     expect(note).not.toContain('TF401179');
     expect(await popup.$eval('#pr-description', (e) => (e as HTMLTextAreaElement).value)).toBe('Kept when it fails.');
+    // Trying again would fail the same way: other branches are the way on.
+    await popup.waitForFunction(() => document.activeElement?.id === 'pr-source', { timeout: 5000 });
+    expect(await popup.$$eval('.new-pr [role="alert"] .actions > *', (bs) => bs.map((b) => b.textContent))).toEqual([`Open pull request ${id}`]);
+    await screenshots(popup, 'popup-new-pull-request-exists', { fullPage: true });
+    const page = `https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${id}`;
+    expect(await popup.$eval('.new-pr [role="alert"] a.button', (a) => (a as HTMLAnchorElement).href)).toBe(page);
+    // Its page opens; this browser is not signed in to Azure DevOps' web pages, which ask to sign in on the way there.
+    const reached = (url: string) => url === page || new URL(url).searchParams.get('returnUrl') === new URL(page).pathname;
+    const opened = session.browser.waitForTarget((t) => t.url() !== '' && reached(t.url()), { timeout: 10_000 });
+    await popup.locator(`::-p-text(Open pull request ${id})`).click();
+    await (await (await opened).asPage())?.close();
+    await popup.close();
+  });
+
+  it('branches with a pull request open already, which cannot be found: opens the repository’s pull requests', async () => {
+    // The search by branches fails; the create's own refusal still says why.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+/pullrequests$' }, status: 500 });
+    const popup = await openPopup(session);
+    try {
+      await createTwin(popup);
+      const note = await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
+      expect(note).toContain('A pull request from this branch into that one is already open');
+    } finally {
+      sandbox.services.faults.clear();
+    }
     // The repository's own web URL, which leaves out a project named as the repository (as Azure DevOps does).
     const opened = session.browser.waitForTarget((t) => /^https:\/\/dev\.azure\.com\/fabrikam\/(Platform\/)?_git\/Platform\/pullrequests$/.test(t.url()), { timeout: 10_000 });
     await popup.locator('::-p-text(Open its pull requests)').click();

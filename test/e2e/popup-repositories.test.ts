@@ -462,18 +462,43 @@ describe('popup: new repository', () => {
     await popup.close();
   });
 
-  it('says why a repository was not created, with the focus back in the form to try again', async () => {
+  it('a repository not created for a server failure offers Try again, which takes the focus and creates it as typed', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories$' }, status: 503 });
     const popup = await openPopup(session);
     await popup.locator('#tab-new-repo').click();
     await waitForOption(popup, '#new-repo-project');
-    await popup.type('#new-repo-name', 'never-made');
+    await popup.type('#new-repo-name', 'made-on-try-again');
+    await popup.click('#new-repo-branch', { count: 3 });
+    await popup.type('#new-repo-branch', 'trunk');
     // From the keyboard: Create repository, which is disabled while it creates.
     await popup.focus('.new-repo button[type="submit"]');
     await popup.keyboard.press('Enter');
     await waitForText(popup, '.new-repo [role="alert"]', 'The repository was not created', 30_000);
-    await popup.waitForFunction(() => !!document.activeElement?.closest('.new-repo'), { timeout: 5000 });
+    // The next step is trying again: the focus is there, not on the name, which was fine.
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Try again' && !!document.activeElement.closest('.new-repo [role="alert"]'), { timeout: 5000 });
+    await screenshots(popup, 'popup-new-repository-failed');
     sandbox.services.faults.clear();
+    await popup.keyboard.press('Enter');
+    const done = await waitForText(popup, '.new-repo-done .note.success', 'made-on-try-again', 30_000);
+    expect(done).toContain('First commit on trunk: README.md.');
+    await popup.close();
+  });
+
+  it('a repository the token may not create: the focus goes to Update the token, and no Try again is offered', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories$' }, status: 403 });
+    const popup = await openPopup(session);
+    try {
+      await popup.locator('#tab-new-repo').click();
+      await waitForOption(popup, '#new-repo-project');
+      await popup.type('#new-repo-name', 'never-made');
+      await popup.click('.new-repo button[type="submit"]');
+      await waitForText(popup, '.new-repo [role="alert"]', 'The repository was not created', 30_000);
+      await popup.waitForFunction(() => document.activeElement?.textContent === 'Update the token', { timeout: 5000 });
+      expect(await popup.$$eval('.new-repo [role="alert"] button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token']);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    expect(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'never-made')).toBeUndefined();
     await popup.close();
   });
 

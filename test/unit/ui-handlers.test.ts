@@ -275,6 +275,35 @@ describe('prs.create', () => {
     });
   });
 
+  const twin = on('POST', /\/repositories\/r-Platform\/pullrequests$/, () =>
+    failure(409, 'TF401179: An active pull request for the source and target branch already exists.', 'GitPullRequestExistsException'),
+  );
+  const ask: Request = { type: 'prs.create', repo, sourceBranch: 'feature/x', targetBranch: 'main', title: 'Again', reviewerIds: [] };
+
+  it('refused as one is open for the branches (TF401179), names that one: found by its branches', async () => {
+    const { send, seen } = await setup(
+      twin,
+      on('GET', /\/repositories\/r-Platform\/pullrequests$/, () => json({ count: 1, value: [pullRequest(4, 'The first')] })),
+    );
+    const reply = await send(ask);
+    expect(reply.ok).toBe(false);
+    expect(reply.error).toMatchObject({ code: 'conflict', pullRequest: { id: 4, webUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/4' } });
+    expect(reply.error.message).toMatch(/^Pull request 4 from this branch into that one is already open/);
+    expect(seen[1]!.query).toMatchObject({
+      'searchCriteria.status': 'active',
+      'searchCriteria.sourceRefName': 'refs/heads/feature/x',
+      'searchCriteria.targetRefName': 'refs/heads/main',
+    });
+  });
+
+  it('refused as one is open, and that one not found (the search failed): says so as Azure DevOps did', async () => {
+    const { send } = await setup(twin, on('GET', /\/repositories\/r-Platform\/pullrequests$/, () => failure(500, 'Boom')));
+    const reply = await send(ask);
+    expect(reply.error.code).toBe('conflict');
+    expect(reply.error).not.toHaveProperty('pullRequest');
+    expect(reply.error.message).toMatch(/^A pull request from this branch into that one is already open/);
+  });
+
   it('refuses a pull request from a branch into itself', async () => {
     const { send, seen } = await setup();
     const reply = await send({ type: 'prs.create', repo, sourceBranch: 'main', targetBranch: 'refs/heads/main', title: 'x', reviewerIds: [] });

@@ -4,7 +4,7 @@ import { pullRequestWebUrl } from '../../shared/ado/urls';
 import type { PullRequestSummary } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
 import { clientFor } from '../connections';
-import { toReplyError } from '../errors';
+import { PullRequestExistsError, toReplyError } from '../errors';
 import { listing } from '../lists';
 import { suggestReviewers } from '../suggest-reviewers';
 import { findPerson } from './people';
@@ -85,18 +85,25 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       const source = shortBranch(req.sourceBranch);
       const target = shortBranch(req.targetBranch);
       if (source === target) throw new Error('Choose two different branches: the source branch is merged into the target branch.');
-      const pr = await client(p).createPullRequest(
-        { project: req.repo.project, repositoryId: req.repo.id },
-        {
+      const api = client(p);
+      const scope = { project: req.repo.project, repositoryId: req.repo.id };
+      try {
+        const pr = await api.createPullRequest(scope, {
           sourceRefName: source,
           targetRefName: target,
           title: req.title,
           ...(req.description ? { description: req.description } : {}),
           isDraft: req.isDraft ?? false,
           reviewers: [...new Set(req.reviewerIds)].map((id) => ({ id })),
-        },
-      );
-      return summarize(pr, orgBaseUrl(p), req.repo.project);
+        });
+        return summarize(pr, orgBaseUrl(p), req.repo.project);
+      } catch (e) {
+        if (!isAdoError(e, 'conflict') || !(/TF401179/.test(e.adoMessage ?? '') || /PullRequestExists/i.test(e.typeKey ?? ''))) throw e;
+        // TF401179 does not say which one is open: ask, so that the person opens it rather than
+        // a list to search. Not found (the search failed too), the refusal is said as it was.
+        const [open] = await api.pullRequests(scope, { status: 'active', sourceRefName: source, targetRefName: target, top: 1 }).catch(() => []);
+        throw open ? new PullRequestExistsError(summarize(open, orgBaseUrl(p), req.repo.project), e) : e;
+      }
     },
 
     'prs.suggestReviewers': async (req, ctx) => {
