@@ -1,4 +1,4 @@
-import { createAdoClient, type AdoClient } from '../shared/ado/client';
+import { createAdoClient, type AdoClient, type Wait } from '../shared/ado/client';
 import { basicAuthHeader } from '../shared/ado/auth-header';
 import { orgBaseUrl, type Profile } from '../shared/profile';
 import { needsRefresh, refresh, type OAuthConfig } from './oauth';
@@ -9,6 +9,8 @@ export interface ConnectionDeps {
   oauthConfig: () => Promise<OAuthConfig>;
   fetch: typeof fetch;
   now: () => number;
+  /** The asker's: told when a request waits before its next attempt. */
+  onWait?: ((wait: Wait) => void) | undefined;
 }
 
 /** Thrown when a profile has lost its credential (removed, or a refresh token that expired). */
@@ -48,6 +50,7 @@ export function clientFor(profile: Profile, deps: ConnectionDeps): AdoClient {
     apiVersion: profile.apiVersion,
     fetch: deps.fetch,
     now: deps.now,
+    ...(deps.onWait ? { onWait: deps.onWait } : {}),
     async auth() {
       let secret = await deps.store.secret(profile.id);
       if (secret?.kind === 'oauth' && needsRefresh(secret, deps.now())) {

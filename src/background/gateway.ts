@@ -1,6 +1,6 @@
 import type { Runtime } from 'webextension-polyfill';
 import { isAzureDevOps } from '../shared/ado/urls';
-import { parseRequest, type Reply, type Request } from '../shared/messages';
+import { parseRequest, type Reply, type Request, type Waiting } from '../shared/messages';
 import { onPremServers } from '../shared/profile';
 import { toReplyError } from './errors';
 import { requestProfile, type GatewayDeps, type HandlerContext, type Handlers, type SenderKind } from './handlers/types';
@@ -49,7 +49,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
     ...workItemHandlers(deps, companion['local.checkoutBranch']),
     ...pullRequestReviewerHandlers(deps),
   };
-  async function run(message: unknown, sender: Runtime.MessageSender, port?: Pick<HandlerContext, 'progress' | 'askerGone'>): Promise<Reply> {
+  async function run(message: unknown, sender: Runtime.MessageSender, port?: Pick<HandlerContext, 'progress' | 'askerGone' | 'onWait'>): Promise<Reply> {
     const from = classifySender(sender, deps, onPremServers(await deps.store.list()));
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };
     const parsed = parseRequest(message, from);
@@ -76,7 +76,10 @@ export function createGateway(deps: CompanionHandlerDeps) {
 
   return {
     handleMessage: (message: unknown, sender: Runtime.MessageSender) => run(message, sender),
-    /** Long tasks (a clone) ask through a port: progress events flow back, then `{ reply }`. */
+    /**
+     * Long tasks (a clone) ask through a port: progress events flow back, then `{ reply }`. So do
+     * lists that should say why they are slow: `{ waiting }` while a request waits to try again.
+     */
     handlePort(port: Runtime.Port): void {
       let gone = false;
       port.onDisconnect.addListener(() => (gone = true));
@@ -88,7 +91,11 @@ export function createGateway(deps: CompanionHandlerDeps) {
             // The asker went away (popup closed); the task itself goes on.
           }
         };
-        const reply = await run(message, port.sender ?? {}, { progress: (event) => post({ progress: event }), askerGone: () => gone });
+        const reply = await run(message, port.sender ?? {}, {
+          progress: (event) => post({ progress: event }),
+          askerGone: () => gone,
+          onWait: ({ until, error, host }) => post({ progress: { waiting: { until, error: toReplyError(error), ...(host ? { host } : {}) } satisfies Waiting } }),
+        });
         post({ reply });
       });
     },

@@ -104,9 +104,9 @@ export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext
 }
 
 /** The profile's client, else the page's session, else `NO_PROFILE`. */
-export async function apiFor(deps: GatewayDeps, profileId: string | undefined, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab'>): Promise<Api> {
+export async function apiFor(deps: GatewayDeps, profileId: string | undefined, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab' | 'onWait'>): Promise<Api> {
   const profile = await requestProfile(deps, profileId, ctx);
   if (!profile) return pageSessionApi(deps, ctx);
-  const api = clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  const api = clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx.onWait });
   return { api, orgBaseUrl: orgBaseUrl(profile), profile };
 }

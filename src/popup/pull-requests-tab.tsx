@@ -1,4 +1,3 @@
-import { ask } from '../shared/ask';
 import type { CompanionStatus, PullRequestSummary } from '../shared/messages';
 import { nextStepFor } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
@@ -8,12 +7,13 @@ import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
 import { useAnswer } from './use-answer';
+import { askTellingWaits, WaitLine } from './waiting';
 import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 
 /** Active pull requests the user created, and those waiting for their review, across the organization. */
 export function PullRequestsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
-  const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'prs.mine', profileId: profile.id }), [profile.id]);
+  const { data: mine, error, wait, retry: askAgain } = useAnswer((onWait) => askTellingWaits({ type: 'prs.mine', profileId: profile.id }, onWait), [profile.id]);
   const retry = focusAfter(askAgain, 'tab-prs');
 
   if (error) return <FailedNote title="Could not list your pull requests" error={error} onRetry={retry} />;
@@ -22,6 +22,7 @@ export function PullRequestsTab(props: { profile: Profile; companion?: Companion
   const fixable = mine?.failed.find((f) => nextStepFor(f.code));
   return (
     <div class="prs-tab">
+      <WaitLine wait={wait} home="tab-prs" />
       <CompanionNote state={props.companion} uses="Check out runs git through it on this computer." />
       <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} profileId={profile.id} empty="You have no active pull requests." />
       <PullRequestList

@@ -16,6 +16,7 @@ import { queryTokens } from './query';
 import { loadedSearch } from './search-loader';
 import { SNAPSHOT_FORMAT, SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
 import type { OrgRepos, ReposState } from './use-repos';
+import { WaitSaid } from './waiting';
 
 // The first frame (from the snapshot) has no repository to act on: the actions' code (clone,
 // progress, failures) loads right after it, in place of the hint it would draw anyway.
@@ -186,6 +187,8 @@ export function RepositoriesTab(props: {
         organizations: shownLists.length,
       };
   const refreshError = shownOrgs.find((o) => o.repos.refreshError)?.repos.refreshError;
+  const waits = shownOrgs.flatMap((o) => (o.repos.wait ? [o.repos.wait] : []));
+  const wait = waits[0];
   const retry = focusAfter(() => {
     for (const o of shownOrgs) if (o.repos.error || o.repos.refreshError) o.repos.refresh();
   }, 'repo-search');
@@ -223,7 +226,17 @@ export function RepositoriesTab(props: {
         )}
       </div>
       <p class="status small muted" aria-live="polite">
-        {results.searching ? 'Searching…' : noneListed ? '' : live || fromSnapshot ? statusLine(status, results.total, query) : failed.length ? '' : 'Loading repositories…'}
+        {results.searching
+          ? 'Searching…'
+          : noneListed
+            ? ''
+            : live || fromSnapshot
+              ? // While a list waits, the wait is what is said of it, not when it was fetched.
+                `${statusLine(wait ? { ...status, refreshing: false, fetchedAt: undefined } : status, results.total, query)}${wait ? ' · ' : ''}`
+              : failed.length || wait
+                ? ''
+                : 'Loading repositories…'}
+        {wait && <WaitSaid wait={wait} home="repo-search" onStop={() => waits.forEach((w) => w.stop())} />}
         {live && failed.length > 0 && shownLists.length > 0 && (
           <>
             {' '}

@@ -1,5 +1,4 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ask } from '../shared/ask';
 import type { ListStore } from '../shared/list-cache';
 import type { Listing, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
@@ -7,6 +6,7 @@ import { CACHED_LIST } from '../shared/storage-keys';
 import { toReplyError } from '../shared/ui/error-note';
 import type { RepoEntry } from './repo-search';
 import { loadedSearch, loadSearch } from './search-loader';
+import { askTellingWaits, type Wait } from './waiting';
 
 /** A list this recent is not fetched again right after drawing it. */
 const RECENT_MS = 10_000;
@@ -21,6 +21,8 @@ export interface ReposState {
   /** A cached list is shown, but refreshing it failed. */
   refreshError?: ReplyError;
   refreshing: boolean;
+  /** Why the list is slow: the background waits to try again. */
+  wait?: Wait | undefined;
   /** Fetch again from Azure DevOps (after creating a repository, or on request). */
   refresh: () => void;
 }
@@ -79,6 +81,7 @@ interface Loaded {
   error?: ReplyError;
   refreshError?: ReplyError;
   refreshing: boolean;
+  wait?: Wait | undefined;
 }
 
 /**
@@ -103,14 +106,15 @@ export function useOrgRepos(profiles: readonly Profile[], early?: (profileId: st
 
   const load = async (profileId: string, forced: boolean) => {
     let shown: Listing<RepoSummary> | undefined;
+    const onWait = (wait: Wait | undefined) => patch(profileId, { wait });
     try {
       if (!forced) {
-        shown = (await (early?.(profileId) ?? cachedRepos(profileId))) ?? (await ask({ type: 'repos.list', profileId }));
+        shown = (await (early?.(profileId) ?? cachedRepos(profileId))) ?? (await askTellingWaits({ type: 'repos.list', profileId }, onWait));
         patch(profileId, { listing: shown, error: undefined });
         if (Date.now() - shown.fetchedAt < RECENT_MS) return;
       }
       patch(profileId, { refreshing: true });
-      const fresh = await ask({ type: 'repos.list', profileId, refresh: true });
+      const fresh = await askTellingWaits({ type: 'repos.list', profileId, refresh: true }, onWait);
       patch(profileId, { listing: fresh, error: undefined, refreshError: undefined, refreshing: false });
     } catch (e) {
       patch(profileId, shown || forced ? { refreshError: toReplyError(e), refreshing: false } : { error: toReplyError(e), refreshing: false });

@@ -13,6 +13,7 @@ import { OpenClone } from './open-clone';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { useAnswer } from './use-answer';
+import { askTellingWaits, WaitLine } from './waiting';
 
 /**
  * My work items: active ones assigned to the user across the organization's projects (WIQL), each
@@ -21,13 +22,14 @@ import { useAnswer } from './use-answer';
  */
 export function WorkItemsTab(props: { profile: Profile; companion?: CompanionStatus['state'] | undefined }) {
   const { profile } = props;
-  const { data: mine, error, retry: askAgain } = useAnswer(() => ask({ type: 'workItems.mine', profileId: profile.id }), [profile.id]);
+  const { data: mine, error, wait, retry: askAgain } = useAnswer((onWait) => askTellingWaits({ type: 'workItems.mine', profileId: profile.id }, onWait), [profile.id]);
   const retry = focusAfter(askAgain, 'tab-work');
   const [open, setOpen] = useState<number>();
 
   if (error) return <FailedNote title="Could not list your work items" error={error} onRetry={retry} />;
   return (
     <section aria-labelledby="work-items-heading" class="pr-section">
+      <WaitLine wait={wait} home="tab-work" />
       <CompanionNote state={props.companion} uses="Start work still makes the branch and links it; checking it out runs git through it." />
       <h2 id="work-items-heading">
         Assigned to me {mine && <span class="badge">{mine.items.length}</span>}

@@ -1,4 +1,4 @@
-import type { Answers, CloneProgress, Reply, ReplyError, Request } from './messages';
+import type { Answers, CloneProgress, Reply, ReplyError, Request, Waiting } from './messages';
 
 /** A failed request, as the background explained it. */
 export class AskError extends Error {
@@ -31,13 +31,22 @@ const PHASES = new Set(['counting', 'compressing', 'receiving', 'resolving', 'ch
 export const isProgress = (e: unknown): e is CloneProgress =>
   typeof e === 'object' && e !== null && PHASES.has(String((e as CloneProgress).phase)) && typeof (e as CloneProgress).percent === 'number';
 
+/** What the background says while a request waits to try again (a 429's Retry-After, a retry after a failure). */
+export const isWaiting = (e: unknown): e is { waiting: Waiting } =>
+  typeof e === 'object' && e !== null && typeof (e as { waiting?: Waiting }).waiting?.until === 'number';
+
 /**
- * For long tasks: asks through a port so the background can report progress while it works.
- * Closing the asker (the popup) does not stop the task.
+ * For long tasks, and for lists that should say why they are slow: asks through a port so the
+ * background can report progress (and `{ waiting }`) while it works. Closing the asker (the popup)
+ * does not stop the task; `signal` stops waiting for its answer, rejecting with its reason.
  */
-export function askWithProgress<R extends Request>(request: R, onProgress: (event: unknown) => void): Promise<Answers[R['type']]> {
+export function askWithProgress<R extends Request>(request: R, onProgress: (event: unknown) => void, signal?: AbortSignal): Promise<Answers[R['type']]> {
   return new Promise((resolve, reject) => {
     const port = runtime().connect({ name: 'task' });
+    signal?.addEventListener('abort', () => {
+      port.disconnect();
+      reject(signal.reason);
+    });
     port.onMessage.addListener((m: { progress?: unknown; reply?: Reply<Answers[R['type']]> }) => {
       if (m.progress !== undefined) onProgress(m.progress);
       if (!m.reply) return;

@@ -150,6 +150,17 @@ export interface ClonePlan {
   inTheWay?: string;
 }
 
+/**
+ * Reported while a request asked through a port (askWithProgress) waits to try again: until when
+ * (ms since the epoch), the failure it waits out (a 429, a network or server failure), and the
+ * host asked.
+ */
+export interface Waiting {
+  until: number;
+  error: ReplyError;
+  host?: string;
+}
+
 /** A clone's progress, as the companion reports it. */
 export interface CloneProgress {
   phase: ProgressPhase;

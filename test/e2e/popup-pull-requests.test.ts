@@ -242,6 +242,43 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('a pull request list with no answer says so within a second, politely, the skeleton kept; Stop waiting shows the failure with Try again', async () => {
+    const mark = sandbox.services.log.entries().length;
+    // Every attempt takes a while and then loses its connection: the background retries in between.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/[^/]+/_apis/git/pullrequests$' }, latencyMs: 1500, drop: true });
+    try {
+      const popup = await openPopup(session);
+      await openTab(popup, 'prs');
+      const said = await waitForText(popup, '#panel-prs .wait-line', 'No answer from dev.azure.com yet: trying again', 20_000);
+      const seenAt = Date.now();
+      // Said within about a second of a failure (the log's time is when the connection went; Chromium
+      // itself may send a GET again once when its connection resets, before fetch fails).
+      const dropped = sandbox.services.log.entries().slice(mark).filter((e) => e.fault && e.path.includes('/_apis/git/pullrequests') && Date.parse(e.time) <= seenAt);
+      expect(seenAt - Math.max(...dropped.map((e) => Date.parse(e.time)))).toBeLessThan(1000);
+      expect(said).toMatch(/trying again( in \d s)?…/);
+      // In a polite live region, heard once (the countdown is for the eyes), with the skeleton under it; the focus stays on the tab.
+      expect(await popup.$eval('#panel-prs .wait-line', (p) => p.getAttribute('aria-live'))).toBe('polite');
+      expect(await textOf(popup, '#panel-prs .wait-line .sr-only')).toMatch(/^No answer from dev\.azure\.com yet: trying again( in about \d seconds)?\.$/);
+      expect(await popup.$('#panel-prs [aria-busy="true"]')).not.toBeNull();
+      expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-prs');
+      await screenshots(popup, 'popup-prs-waiting');
+
+      await popup.$$eval('#panel-prs .wait-line button', (bs) => bs.find((b) => b.textContent === 'Stop waiting')!.click());
+      const failed = await waitForText(popup, '#panel-prs [role="alert"]', 'Could not list your pull requests', 2000);
+      expect(failed).toContain('Could not reach Azure DevOps at dev.azure.com');
+      expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-prs');
+      await screenshots(popup, 'popup-prs-stopped-waiting');
+
+      sandbox.services.faults.clear();
+      await popup.$$eval('#panel-prs [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+      await popup.waitForSelector('#prs-created-heading .badge', { timeout: 30_000 });
+      expect(await textOf(popup, '#panel-prs .wait-line')).toBe('');
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('keeps reviewer groups made on the options page', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });

@@ -318,8 +318,14 @@ describe('popup: Azure DevOps limiting requests (429)', () => {
       await expect.poll(() => (limited = sandbox.services.log.entries().slice(mark).find((e) => e.status === 429)), { timeout: 20_000 }).toBeDefined();
       const limitedAt = Date.parse(limited!.time);
 
-      // The list being held says so, as it does while any refresh runs.
-      await waitForText(popup, '.repos-tab .status', 'refreshing…');
+      // The list being held says so within about a second, politely, the cached list still there and the focus still in the search.
+      const said = await waitForText(popup, '.repos-tab .status', /Azure DevOps asked us to wait: trying again in \d s…/);
+      expect(Date.now()).toBeLessThan(limitedAt + 1500);
+      expect(said).not.toContain('refreshing');
+      expect(await popup.$eval('.repos-tab .status', (p) => p.getAttribute('aria-live'))).toBe('polite');
+      expect(await popup.$$eval('#repo-list [role="option"]', (o) => o.length)).toBeGreaterThan(0);
+      expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
+      await screenshots(popup, 'popup-repos-waiting');
       // During the wait: the projects of the same organization, for a new repository.
       await popup.locator('#tab-new-repo').click();
       await waitForText(popup, '#new-repo-project', 'Loading projects…');
@@ -333,6 +339,29 @@ describe('popup: Azure DevOps limiting requests (429)', () => {
       await popup.close();
     } finally {
       sandbox.services.faults.clear();
+    }
+  });
+
+  it('Stop waiting ends the wait: the cached list stays, with why it could not be refreshed and Try again', async () => {
+    const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
+    await cachedList(helper, 'put', reposKey, { ...((await cachedList(helper, 'get', reposKey)) as object), fetchedAt: 0 });
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/_apis/git/repositories$' }, status: 429, retryAfter: 30, times: 1 });
+    try {
+      const popup = await openPopup(session);
+      await waitForText(popup, '.repos-tab .status', /Azure DevOps asked us to wait: trying again in \d+ s…/, 20_000);
+      await popup.$$eval('.repos-tab .status button', (bs) => bs.find((b) => b.textContent === 'Stop waiting')!.click());
+      // At once, not after the 30 seconds.
+      const status = await waitForText(popup, '.repos-tab .status', 'Could not refresh: Azure DevOps is limiting', 2000);
+      expect(status).not.toContain('asked us to wait');
+      expect(await popup.$$eval('.repos-tab .status button', (bs) => bs.map((b) => b.textContent))).toContain('Try again');
+      expect(await listedRepos(popup)).toEqual(expect.arrayContaining(listedFor('fabrikam')));
+      expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
+      await screenshots(popup, 'popup-repos-stopped-waiting');
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+      // The worker holds fabrikam for the rest of the 30 seconds: a fresh worker does not, for the tests after this one.
+      await stopWorker(session);
     }
   });
 });

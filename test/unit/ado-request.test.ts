@@ -238,6 +238,50 @@ describe('rate limits and retries', () => {
   });
 });
 
+/** What onWait was told, with `until` made relative to the clock at the start. */
+function told(extra: Partial<AdoClientOptions> = {}) {
+  const start = Date.parse('2026-03-01T10:00:00Z');
+  const waits: { in: number; kind: string; retryAfterSeconds: number | undefined; host: string | undefined }[] = [];
+  return {
+    waits,
+    extra: { onWait: ({ until, error, host }) => waits.push({ in: until - start, kind: error.kind, retryAfterSeconds: error.retryAfterSeconds, host }), ...extra } satisfies Partial<AdoClientOptions>,
+  };
+}
+
+describe('telling the asker why a request waits', () => {
+  it("says before waiting out a 429's Retry-After: until when, and the 429 it waits out", async () => {
+    const t = told();
+    const { client, waits } = setup([() => adoError(429, 'TF400733', 'X', { 'Retry-After': '30' }), () => json({ count: 0, value: [] })], t.extra);
+    await client.repositories();
+    expect(waits).toEqual([30_000]);
+    expect(t.waits).toEqual([{ in: 30_000, kind: 'rateLimited', retryAfterSeconds: 30, host: 'dev.azure.com' }]);
+  });
+
+  it('says before each retry after a network failure or a server error, with the backoff it waits', async () => {
+    const t = told();
+    const { client, waits } = setup([networkFailure, bad, () => json({ count: 0, value: [] })], t.extra);
+    await client.repositories();
+    expect(waits).toEqual([375, 750]);
+    expect(t.waits).toEqual([
+      { in: 375, kind: 'network', retryAfterSeconds: undefined, host: 'dev.azure.com' },
+      { in: 375 + 750, kind: 'server', retryAfterSeconds: undefined, host: 'dev.azure.com' },
+    ]);
+  });
+
+  it("a request held by another's 429 says so too; one that goes at once or gives up at once says nothing", async () => {
+    const t = told();
+    const first = setup([() => adoError(429, 'TF400733', 'X', { 'Retry-After': '120' })], t.extra);
+    expect((await failure(first.client.repositories())).retryAfterSeconds).toBe(120);
+    // Held beyond the client's patience: fails at once, nothing to wait for.
+    expect((await failure(first.client.projects())).kind).toBe('rateLimited');
+    expect(t.waits).toEqual([]);
+    first.tick(100_000);
+    const held = setup([() => json({ count: 0, value: [] })], { ...t.extra, now: () => Date.parse('2026-03-01T10:00:00Z') + 100_000 });
+    await held.client.projects();
+    expect(t.waits).toEqual([{ in: 120_000, kind: 'rateLimited', retryAfterSeconds: 20, host: 'dev.azure.com' }]);
+  });
+});
+
 describe('sign-in pages and credentials', () => {
   it('treats 203 with an HTML sign-in page as a sign-in page', async () => {
     const e = await failure(setup([() => html(203)]).client.repositories());

@@ -11,6 +11,7 @@ import { REQUEST_TYPES, REQUESTS, sendersOf, type Request } from '../../src/shar
 import { Profile } from '../../src/shared/profile';
 import type { PageFetchAnswer, PageFetchRequest } from '../../src/shared/page-fetch';
 import { nextStepFor } from '../../src/shared/next-step';
+import { forgetServerErrors } from '../../src/shared/ado/request';
 
 const PAT = 'pat-secret-0123456789abcdef';
 const ACCESS = 'access-token-secret-xyz';
@@ -303,6 +304,28 @@ const refusingScheme =
 
 /** What Chromium's scripting.executeScript says for a tab of a host the extension may not reach. */
 const refusedInjection = async () => Promise.reject(new Error('Cannot access contents of the page. Extension manifest must request permission to access the respective host.'));
+
+describe('a list asked through a port says why it is slow', () => {
+  afterEach(forgetServerErrors);
+
+  it('posts { waiting } while the request waits to try again after a server error, then the reply', async () => {
+    let failures = 1;
+    const busyOnce: typeof fetch = async (input, init) =>
+      new URL(String(input)).pathname.endsWith('/_apis/git/repositories') && failures-- > 0 ? new Response('', { status: 503 }) : fakeAdo(input, init);
+    const { handlePort } = await setup(busyOnce);
+    const popup = portFrom(handlePort, fromPage);
+    const before = Date.now();
+    popup.ask({ type: 'repos.list', profileId: 'pat1', refresh: true });
+    await vi.waitFor(() => expect(popup.posted.some((m) => 'reply' in (m as object))).toBe(true), { timeout: 3000 });
+    const [told, replied] = popup.posted as [{ progress: { waiting: { until: number; error: { code: string; message: string }; host: string } } }, { reply: { ok: boolean } }];
+    expect(popup.posted).toHaveLength(2);
+    expect(told.progress.waiting).toMatchObject({ error: { code: 'server', message: expect.stringContaining('HTTP 503') }, host: 'dev.azure.com' });
+    // The backoff of a first retry: at most half a second.
+    expect(told.progress.waiting.until).toBeGreaterThan(before);
+    expect(told.progress.waiting.until).toBeLessThanOrEqual(Date.now() + 1);
+    expect(replied.reply.ok).toBe(true);
+  });
+});
 
 describe('a page on a server whose access was taken back', () => {
   it("is refused the features' code with that reason and Allow access, not the browser's words", async () => {

@@ -54,7 +54,7 @@ const withoutUser = (url: string) => {
 
 export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, CompanionRequests> {
   const { companion, store } = deps;
-  const client = (p: Profile): AdoClient => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig });
+  const client = (p: Profile, ctx?: Pick<HandlerContext, 'onWait'>): AdoClient => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
   /** Host request ids of running clones, by the asker's task id; kept in memory only while the port lives. */
   const running = new Map<string, string>();
   /** Cancels that arrived before their clone reached git (while its place was being planned). */
@@ -162,7 +162,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function lookup(p: Profile | undefined, key: RepoKey, ctx: HandlerContext) {
     if (p) {
       // With a profile, URLs come from Azure DevOps itself, never from the asking page.
-      const repo = await client(p).repository({ project: key.project, repositoryId: key.id });
+      const repo = await client(p, ctx).repository({ project: key.project, repositoryId: key.id });
       return { org: p.organization, layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
     const onPremHosts = onPremServers(await store.list());
@@ -267,7 +267,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     report: (p: CloneProgress) => void,
   ): Promise<BranchCheckout> {
     const p = await profileOrThrow(deps, req.profileId, ctx);
-    const repo = await client(p).repository({ project: req.repo.project, repositoryId: req.repo.id });
+    const repo = await client(p, ctx).repository({ project: req.repo.project, repositoryId: req.repo.id });
     const branch = shortBranch(req.branch);
     const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
     const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl]));
@@ -310,7 +310,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     report: (p: CloneProgress) => void,
   ): Promise<PullRequestCheckout> {
     const p = await profileOrThrow(deps, req.profileId, ctx);
-    const api = client(p);
+    const api = client(p, ctx);
     const pr = await api.pullRequest(req.repo.project, req.pullRequestId);
     const named = (s: string) => s.toLowerCase() === req.repo.id.toLowerCase() || s.toLowerCase() === req.repo.name.toLowerCase();
     if (!named(pr.repository.id) && !named(pr.repository.name)) throw new Error(`Pull request ${req.pullRequestId} belongs to another repository.`);

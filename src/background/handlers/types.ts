@@ -4,6 +4,7 @@ import { onPremServers, profileForPage, type Profile } from '../../shared/profil
 import type { AccountDeps } from '../accounts';
 import type { KeyValue } from '../profile-store';
 import type { PageFetchRequest } from '../../shared/page-fetch';
+import type { Wait } from '../../shared/ado/request';
 
 export interface GatewayDeps extends AccountDeps {
   extensionId: string;
@@ -42,6 +43,8 @@ export interface HandlerContext {
   tab?: { tabId: number; frameId: number } | undefined;
   /** For long tasks asked through a port: report progress to the asker. */
   progress?: ((event: unknown) => void) | undefined;
+  /** For requests asked through a port: a request to Azure DevOps waits before its next attempt (a 429's hold, a retry); tell the asker. */
+  onWait?: ((wait: Wait) => void) | undefined;
   /** For long tasks asked through a port: whether the asker has gone (its page reloaded or left, its popup closed). */
   askerGone?: (() => boolean) | undefined;
   /** For a task the background starts for its asker: called once the task is on the board, so the asker may follow it. */

@@ -9,9 +9,10 @@ import * as ssh from './api-ssh-keys';
 import * as wit from './api-work-items';
 import type { AuthHeader } from './auth-header';
 import { abortableSleep, type Sleep } from './backoff';
-import { createRequester } from './request';
+import { createRequester, type Wait } from './request';
 
 export type { AuthHeader } from './auth-header';
+export type { Wait } from './request';
 export { basicAuthHeader } from './auth-header';
 export { AdoError, isAdoError, SCOPE_LABELS, type AdoErrorKind, type Scope } from './errors';
 export type {
@@ -78,6 +79,8 @@ export interface AdoClientOptions {
   retryTimeouts?: boolean;
   /** A longer Retry-After, or hold on the organization after a 429, fails at once with the wait in the error. Default 60 s. */
   maxRetryAfterSeconds?: number;
+  /** Told when a request waits before its next attempt (a 429's hold, a retry after a failure). */
+  onWait?: (wait: Wait) => void;
 }
 
 /** Where vssps lives for an organization: its cloud identity host, or the collection itself on-prem. */
@@ -113,6 +116,7 @@ export function createAdoClient(opts: AdoClientOptions) {
       maxAttempts: 3,
       retryTimeouts: opts.retryTimeouts ?? true,
       organization: orgBaseUrl.toLowerCase(),
+      onWait: opts.onWait,
     }),
   };
   type Rest<F> = F extends (ctx: ApiContext, ...rest: infer A) => infer R ? (...args: A) => R : never;

@@ -48,6 +48,15 @@ export interface RequesterOptions {
   retryTimeouts: boolean;
   /** Whose rate limit a 429 speaks for: the organization's base URL (every client for it shares the hold). */
   organization: string;
+  /** Told each time a request waits before its next attempt, so that whoever asked can say why it is slow. */
+  onWait?: ((wait: Wait) => void) | undefined;
+}
+
+/** A request to `host` waiting until `until` (ms since the epoch) because of `error`: a 429's hold, or the pause before retrying a failure. */
+export interface Wait {
+  until: number;
+  error: AdoError;
+  host: string | undefined;
 }
 
 type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError; timedOut?: boolean };
@@ -96,9 +105,9 @@ export function createRequester(o: RequesterOptions): Requester {
   async function holdOff(spec: RequestSpec<unknown>): Promise<void> {
     const ms = (notBefore.get(o.organization) ?? 0) - o.now();
     if (ms <= 0) return;
-    if (ms > o.maxRetryAfterSeconds * 1000) {
-      throw new AdoError({ kind: 'rateLimited', what: spec.what, status: 429, retryAfterSeconds: Math.ceil(ms / 1000) });
-    }
+    const error = new AdoError({ kind: 'rateLimited', what: spec.what, status: 429, retryAfterSeconds: Math.ceil(ms / 1000) });
+    if (ms > o.maxRetryAfterSeconds * 1000) throw error;
+    o.onWait?.({ until: o.now() + ms, error, host: safeHost(spec.url) });
     await o.sleep(ms, spec.signal).catch((cause: unknown) => {
       throw new AdoError({ kind: 'cancelled', what: spec.what, cause });
     });
@@ -214,6 +223,7 @@ export function createRequester(o: RequesterOptions): Requester {
       if (wait === undefined) throw error;
       // A 429's wait is the hold on its organization, which the next attempt waits out.
       if (wait === 0) continue;
+      o.onWait?.({ until: o.now() + wait, error, host: safeHost(spec.url) });
       try {
         await o.sleep(wait, spec.signal);
       } catch (cause) {

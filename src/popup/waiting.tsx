@@ -1,0 +1,76 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { AskError, askWithProgress, isWaiting } from '../shared/ask';
+import type { Answers, Request, Waiting } from '../shared/messages';
+
+/** A request's wait as the background reported it, and the way to stop waiting for it. */
+export interface Wait extends Waiting {
+  /** Ends the wait at once: the request fails with the failure it was waiting out. */
+  stop: () => void;
+}
+
+/**
+ * Asks for a list through a port, so that the tab can say why it is slow: `onWait` hears each
+ * wait of the background's (a 429's Retry-After, a retry after a failure), and undefined once the
+ * answer is in.
+ */
+export function askTellingWaits<R extends Request>(request: R, onWait: (wait: Wait | undefined) => void): Promise<Answers[R['type']]> {
+  const stopped = new AbortController();
+  const heard = (e: unknown) => {
+    if (isWaiting(e)) onWait({ ...e.waiting, stop: () => stopped.abort(new AskError(e.waiting.error)) });
+  };
+  return askWithProgress(request, heard, stopped.signal).finally(() => onWait(undefined));
+}
+
+/** What the background waits out, in a person's words. */
+function reason(w: Waiting): string {
+  if (w.error.code === 'rateLimited') return 'Azure DevOps asked us to wait';
+  if (w.error.code === 'network') return `No answer from ${w.host ?? 'Azure DevOps'} yet`;
+  return 'Azure DevOps had a problem';
+}
+
+const secondsLeft = (until: number) => Math.ceil((until - Date.now()) / 1000);
+
+/**
+ * Why a list is slow, for a polite live region: seen with a countdown, heard once per wait (not
+ * every second), and Stop waiting, which leaves the focus on `home` as the failure replaces it.
+ */
+export function WaitSaid(props: { wait: Wait; home: string; onStop?: () => void }) {
+  const { wait } = props;
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const heard = useMemo(() => secondsLeft(wait.until), [wait.until]);
+  const left = secondsLeft(wait.until);
+  const why = reason(wait);
+  return (
+    <span class="waiting">
+      <span aria-hidden="true">
+        {why}: trying again{left > 0 ? ` in ${left} s` : ''}…
+      </span>
+      <span class="sr-only">
+        {why}: trying again{heard > 0 ? ` in about ${heard} seconds` : ''}.
+      </span>{' '}
+      <button
+        type="button"
+        class="link small"
+        onClick={() => {
+          (props.onStop ?? wait.stop)();
+          document.getElementById(props.home)?.focus();
+        }}
+      >
+        Stop waiting
+      </button>
+    </span>
+  );
+}
+
+/** A tab's line for its wait: always there, so that screen readers hear what comes into it. */
+export function WaitLine(props: { wait: Wait | undefined; home: string }) {
+  return (
+    <p class="wait-line small" aria-live="polite">
+      {props.wait && <WaitSaid wait={props.wait} home={props.home} />}
+    </p>
+  );
+}
