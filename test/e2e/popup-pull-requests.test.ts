@@ -279,6 +279,22 @@ describe('popup: pull requests', () => {
     }
   });
 
+  it('a Work tab whose query Azure DevOps holds back (429) says how long it waits, then lists the work items and says nothing more', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, status: 429, retryAfter: 4, times: 1 });
+    try {
+      const popup = await openPopup(session);
+      await openTab(popup, 'work');
+      await waitForText(popup, '#panel-work .wait-line', /^Azure DevOps asked us to wait: trying again in [1-4] s…/, 10_000);
+      expect(await textOf(popup, '#panel-work .wait-line .sr-only')).toMatch(/^Azure DevOps asked us to wait: trying again in about [1-4] seconds\.$/);
+      expect(await popup.$('#panel-work [aria-busy="true"]')).not.toBeNull();
+      await popup.waitForSelector('#work-items li', { timeout: 15_000 });
+      expect(await textOf(popup, '#panel-work .wait-line')).toBe('');
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('keeps reviewer groups made on the options page', async () => {
     const options = await session.openExtensionPage('options');
     await options.setViewport({ width: 1100, height: 900 });
