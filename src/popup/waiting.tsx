@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { AskError, askWithProgress, isWaiting } from '../shared/ask';
-import type { Answers, Request, Waiting } from '../shared/messages';
+import type { Answers, ReplyError, Request, Waiting } from '../shared/messages';
 
 /** A request's wait as the background reported it, and the way to stop waiting for it. */
 export interface Wait extends Waiting {
@@ -16,7 +16,7 @@ export interface Wait extends Waiting {
 export function askTellingWaits<R extends Request>(request: R, onWait: (wait: Wait | undefined) => void): Promise<Answers[R['type']]> {
   const stopped = new AbortController();
   const heard = (e: unknown) => {
-    if (isWaiting(e)) onWait({ ...e.waiting, stop: () => stopped.abort(new AskError(e.waiting.error)) });
+    if (isWaiting(e)) onWait({ ...e.waiting, stop: () => stopped.abort(new AskError(stoppedWith(e.waiting))) });
   };
   return askWithProgress(request, heard, stopped.signal).finally(() => onWait(undefined));
 }
@@ -29,6 +29,17 @@ function reason(w: Waiting): string {
 }
 
 const secondsLeft = (until: number) => Math.ceil((until - Date.now()) / 1000);
+
+/**
+ * The failure a stopped wait ends with. A 429's words count from when the wait began ("Try again
+ * in about 30 seconds"): when stopped, only what is left of the hold is still to wait.
+ */
+function stoppedWith(w: Waiting): ReplyError {
+  const left = secondsLeft(w.until);
+  if (w.error.code !== 'rateLimited' || left <= 0) return w.error;
+  const about = left < 90 ? `${left} seconds` : `${Math.ceil(left / 60)} minutes`;
+  return { ...w.error, message: w.error.message.replace(/Try again in about [^.]*\./, `Try again in about ${about}.`) };
+}
 
 /**
  * Why a list is slow, for a polite live region: seen with a countdown, heard once per wait (not
