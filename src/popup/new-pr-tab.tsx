@@ -235,7 +235,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         )}
         {failure && (
           <ErrorNote error={failure} title="The pull request was not created">
-            <FailedCreateActions error={failure} onRetry={submit} />
+            {failureLeads(failure) && <FailedCreateActions error={failure} onRetry={submit} />}
             {/* The one already open for these branches: itself when it was found, else the list it is in. */}
             {failure.pullRequest ? (
               <a class="button" href={failure.pullRequest.webUrl} target="_blank" rel="noreferrer">

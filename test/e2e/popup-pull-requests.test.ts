@@ -74,6 +74,9 @@ function freeBranch(branches: string[]): string {
   const busy = new Set(sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active' && p.targetRefName === 'refs/heads/main').map((p) => p.sourceRefName));
   return branches.find((b) => b !== 'main' && !busy.has(`refs/heads/${b}`))!;
 }
+/** Where the first row of a panel's list (or of its skeleton) starts, in pixels from the top. */
+const firstRowTop = (popup: Page, panel: string) => popup.$eval(`${panel} .list > li`, (li) => li.getBoundingClientRect().top);
+
 /** The focused element: its words, its id, and whether it is in a note. */
 const focusedIn = (popup: Page) => popup.evaluate(() => ({ text: document.activeElement?.textContent ?? '', id: document.activeElement?.id ?? '', inNote: !!document.activeElement?.closest('.note') }));
 
@@ -249,8 +252,14 @@ describe('popup: pull requests', () => {
     try {
       const popup = await openPopup(session);
       await openTab(popup, 'prs');
+      // The first attempt is still on its way: the skeleton, and no wait said yet.
+      await popup.waitForSelector('#panel-prs [aria-busy="true"] > li');
+      expect(await textOf(popup, '#panel-prs .wait-line')).toBe('');
+      const topBefore = await firstRowTop(popup, '#panel-prs');
       const said = await waitForText(popup, '#panel-prs .wait-line', 'No answer from dev.azure.com yet: trying again', 20_000);
       const seenAt = Date.now();
+      // The wait's line comes without moving the list under it.
+      expect(await firstRowTop(popup, '#panel-prs')).toBe(topBefore);
       // Said within about a second of a failure (the log's time is when the connection went; Chromium
       // itself may send a GET again once when its connection resets, before fetch fails).
       const dropped = sandbox.services.log.entries().slice(mark).filter((e) => e.fault && e.path.includes('/_apis/git/pullrequests') && Date.parse(e.time) <= seenAt);
@@ -280,11 +289,18 @@ describe('popup: pull requests', () => {
   });
 
   it('a Work tab whose query Azure DevOps holds back (429) says how long it waits, then lists the work items and says nothing more', async () => {
-    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, status: 429, retryAfter: 4, times: 1 });
+    // Held back after a second, so that the skeleton is seen first without the wait's line.
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, latencyMs: 1000, status: 429, retryAfter: 4, times: 1 });
     try {
       const popup = await openPopup(session);
       await openTab(popup, 'work');
+      await popup.waitForSelector('#panel-work [aria-busy="true"] > li');
+      expect(await textOf(popup, '#panel-work .wait-line')).toBe('');
+      const topBefore = await firstRowTop(popup, '#panel-work');
       await waitForText(popup, '#panel-work .wait-line', /^Azure DevOps asked us to wait: trying again in [1-4] s…/, 10_000);
+      // The wait's line comes without moving the list under it.
+      expect(await firstRowTop(popup, '#panel-work')).toBe(topBefore);
+      await screenshots(popup, 'popup-work-waiting');
       expect(await textOf(popup, '#panel-work .wait-line .sr-only')).toMatch(/^Azure DevOps asked us to wait: trying again in about [1-4] seconds\.$/);
       expect(await popup.$('#panel-work [aria-busy="true"]')).not.toBeNull();
       await popup.waitForSelector('#work-items li', { timeout: 15_000 });
@@ -479,6 +495,26 @@ describe('popup: pull requests', () => {
     } finally {
       sandbox.services.faults.clear();
     }
+    await popup.close();
+  });
+
+  it('a pull request refused as asked (400): the note has no row of buttons, the focus on the branches', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await popup.select('#pr-source', freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value))));
+    // A description past Azure DevOps' 4000 characters (the field's maxlength stops typing, not a script): refused before it is sent, as Azure DevOps would (400).
+    await popup.$eval('#pr-description', (t) => {
+      (t as HTMLTextAreaElement).value = 'x'.repeat(4001);
+      t.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await popup.click('.new-pr button[type="submit"]');
+    const note = await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
+    expect(note).toContain('4000 characters');
+    // Nothing to offer (trying again would be refused the same way): no empty row where buttons go.
+    expect(await popup.$$('.new-pr [role="alert"] .actions')).toHaveLength(0);
+    await popup.waitForFunction(() => document.activeElement?.id === 'pr-source', { timeout: 5000 });
+    await screenshots(popup, 'popup-new-pull-request-refused', { fullPage: true });
     await popup.close();
   });
 

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import { toChildArray, type ComponentChildren } from 'preact';
 import type { ReplyError } from '../messages';
 import { AskError } from '../ask';
 import { helpLabel } from '../next-step';
@@ -17,7 +17,8 @@ export function ErrorNote(props: { error: ReplyError | Error; title?: string; ch
           </a>
         </p>
       )}
-      {props.children && <div class="actions">{props.children}</div>}
+      {/* Children that are all false or null (no action for this failure) draw no empty row. */}
+      {toChildArray(props.children).length > 0 && <div class="actions">{props.children}</div>}
     </div>
   );
 }
