@@ -6,6 +6,7 @@ import { ask } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
 import { orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
+import { askTellingWaits, WaitSaid, type Wait } from '../shared/ui/waiting';
 import { mayTryAgain } from '../shared/next-step';
 import {
   COLLECTION_EXAMPLE,
@@ -40,6 +41,9 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
   const [failure, setFailure] = useState<ReplyError>();
   const [added, setAdded] = useState<AddedProfile>();
   const [check, setCheck] = useState<Check>();
+  // The check's two lists each say when they wait; the first waiting is the one told.
+  const [waits, setWaits] = useState<{ projects?: Wait | undefined; repos?: Wait | undefined }>({});
+  const wait = waits.projects ?? waits.repos;
   /** The profile whose token the person chose to replace: only while the form is for its organization. */
   const [replaceId, setReplaceId] = useState<string>();
   const tokenInput = useRef<HTMLInputElement>(null);
@@ -123,9 +127,10 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
       const { profile } = answer;
       setCheck({ state: 'checking' });
       try {
+        // Asked telling their waits, so that a 429's hold or a retry is said, not waited out in silence.
         const [projects, repos] = await Promise.all([
-          ask({ type: 'projects.list', profileId: profile.id, refresh: true }),
-          ask({ type: 'repos.list', profileId: profile.id, refresh: true }),
+          askTellingWaits({ type: 'projects.list', profileId: profile.id, refresh: true }, (w) => setWaits((all) => ({ ...all, projects: w }))),
+          askTellingWaits({ type: 'repos.list', profileId: profile.id, refresh: true }, (w) => setWaits((all) => ({ ...all, repos: w }))),
         ]);
         setCheck({ state: 'ok', projects: projects.items.length, repos: repos.items.length });
       } catch (err) {
@@ -268,13 +273,18 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
           </ErrorNote>
         )}
         {added && (
-          <div class="note success" data-testid="pat-added">
+          <div class="note success" data-testid="pat-added" id="pat-added" tabIndex={-1}>
             <span class="title">{added.replaced ? `Updated the token of “${added.profile.name}”` : `Added “${added.profile.name}”`}</span>
             <p>
               The token belongs to {added.profile.identity?.displayName ?? 'an unknown user'}.
               {added.replaced && ' The profile keeps its settings and reviewer groups.'}
             </p>
-            {check?.state === 'checking' && <p class="muted">Checking what the token may do…</p>}
+            {check?.state === 'checking' && (
+              <p class="muted" aria-live="polite">
+                Checking what the token may do…{' '}
+                {wait && <WaitSaid wait={wait} home="pat-added" onStop={() => [waits.projects, waits.repos].forEach((w) => w?.stop())} />}
+              </p>
+            )}
             {check?.state === 'ok' && (
               <p>
                 It can see {check.projects} project{check.projects === 1 ? '' : 's'} and {check.repos} repositor{check.repos === 1 ? 'y' : 'ies'}.

@@ -7,7 +7,7 @@ import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
 import { useAnswer } from './use-answer';
-import { askTellingWaits, WaitLine } from './waiting';
+import { askTellingWaits, WaitLine } from '../shared/ui/waiting';
 import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 
 /** Active pull requests the user created, and those waiting for their review, across the organization. */

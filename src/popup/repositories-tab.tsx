@@ -16,7 +16,7 @@ import { queryTokens } from './query';
 import { loadedSearch } from './search-loader';
 import { SNAPSHOT_FORMAT, SNAPSHOT_ROWS, snapshotProfile, snapshotRepo, type Snapshot } from './snapshot';
 import type { OrgRepos, ReposState } from './use-repos';
-import { WaitSaid } from './waiting';
+import { WaitSaid } from '../shared/ui/waiting';
 
 // The first frame (from the snapshot) has no repository to act on: the actions' code (clone,
 // progress, failures) loads right after it, in place of the hint it would draw anyway.

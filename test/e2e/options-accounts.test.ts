@@ -152,9 +152,16 @@ describe('options page: accounts', () => {
     // From the keyboard, as the note is the next stop after the form.
     await options.focus('.pat-outcome [role="alert"] .actions button');
     expect(await options.evaluate(() => document.activeElement?.textContent)).toBe('Try again');
+    // Checking what the new token may do, Azure DevOps holds the repositories back (429) for 3 s: said, not waited out in silence.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/contoso/_apis/git/repositories$' }, status: 429, retryAfter: 3, times: 1 });
     await options.keyboard.press('Enter');
+    await waitForText(options, '[data-testid="pat-added"]', /Checking what the token may do… Azure DevOps asked us to wait: trying again in [1-3] s…/, 20_000);
+    expect(await options.$eval('[data-testid="pat-added"] .waiting', (w) => w.parentElement?.getAttribute('aria-live'))).toBe('polite');
+    await options.$eval('[data-testid="pat-added"]', (n) => n.scrollIntoView({ block: 'center' }));
+    await screenshots(options, 'options-token-check-waiting');
     const { projects, repos } = counts('contoso');
     await waitForText(options, '[data-testid="pat-added"]', `It can see ${projects} projects and ${repos} repositories.`);
+    expect(await textOf(options, '[data-testid="pat-added"]')).not.toContain('asked us to wait');
     expect(await profileNames()).toEqual(['contoso', 'fabrikam']);
     // The button pressed is gone with its note: the focus is where Add account keeps it, not lost.
     await options.waitForFunction(() => document.activeElement?.textContent === 'Add account', { timeout: 5000 });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { AskError, askWithProgress, isWaiting } from '../shared/ask';
-import type { Answers, ReplyError, Request, Waiting } from '../shared/messages';
+import { AskError, askWithProgress, isWaiting } from '../ask';
+import type { Answers, ReplyError, Request, Waiting } from '../messages';
 
 /** A request's wait as the background reported it, and the way to stop waiting for it. */
 export interface Wait extends Waiting {
