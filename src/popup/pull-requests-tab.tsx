@@ -22,7 +22,7 @@ export function PullRequestsTab(props: { profile: Profile; companion?: Companion
   const fixable = mine?.failed.find((f) => nextStepFor(f.code));
   return (
     <div class="prs-tab">
-      <WaitLine wait={wait} home="tab-prs" />
+      <WaitLine wait={wait} home="tab-prs" loading={!mine} />
       <CompanionNote state={props.companion} uses="Check out runs git through it on this computer." />
       <PullRequestList title="Created by me" id="prs-created" items={mine?.created} me={me} profileId={profile.id} empty="You have no active pull requests." />
       <PullRequestList

@@ -29,7 +29,7 @@ export function WorkItemsTab(props: { profile: Profile; companion?: CompanionSta
   if (error) return <FailedNote title="Could not list your work items" error={error} onRetry={retry} />;
   return (
     <section aria-labelledby="work-items-heading" class="pr-section">
-      <WaitLine wait={wait} home="tab-work" />
+      <WaitLine wait={wait} home="tab-work" loading={!mine} />
       <CompanionNote state={props.companion} uses="Start work still makes the branch and links it; checking it out runs git through it." />
       <h2 id="work-items-heading">
         Assigned to me {mine && <span class="badge">{mine.items.length}</span>}

@@ -282,6 +282,8 @@ describe('popup: pull requests', () => {
       await popup.$$eval('#panel-prs [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
       await popup.waitForSelector('#prs-created-heading .badge', { timeout: 30_000 });
       expect(await textOf(popup, '#panel-prs .wait-line')).toBe('');
+      // Once listed, the line gives its room back: no empty gap above the lists.
+      expect(await popup.$eval('#panel-prs .wait-line', (e) => e.getBoundingClientRect().height)).toBe(0);
       await popup.close();
     } finally {
       sandbox.services.faults.clear();

@@ -78,9 +78,9 @@ export function WaitSaid(props: { wait: Wait; home: string; onStop?: () => void 
 }
 
 /** A tab's line for its wait: always there, so that screen readers hear what comes into it. */
-export function WaitLine(props: { wait: Wait | undefined; home: string }) {
+export function WaitLine(props: { wait: Wait | undefined; home: string; loading: boolean }) {
   return (
-    <p class="wait-line small" aria-live="polite">
+    <p class={props.loading ? 'wait-line small loading' : 'wait-line small'} aria-live="polite">
       {props.wait && <WaitSaid wait={props.wait} home={props.home} />}
     </p>
   );
