@@ -1,15 +1,15 @@
-import { isAdoError, type AdoClient } from '../../shared/ado/client';
+import { isAdoError, pullRequestAlreadyOpen } from '../../shared/ado/client';
 import type { PullRequest } from '../../shared/ado/schemas';
 import { pullRequestWebUrl } from '../../shared/ado/urls';
 import type { PullRequestSummary } from '../../shared/messages';
-import { orgBaseUrl, type Profile } from '../../shared/profile';
-import { clientFor } from '../connections';
+import { orgBaseUrl } from '../../shared/profile';
+import { clientOf } from '../connections';
 import { PullRequestExistsError, toReplyError } from '../errors';
 import { listing } from '../lists';
 import { suggestReviewers } from '../suggest-reviewers';
 import { findPerson } from './people';
 import { apiFor } from '../page-session';
-import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
 type PullRequestRequests = 'prs.mine' | 'prs.create' | 'prs.suggestReviewers';
 
@@ -45,13 +45,12 @@ export function summarize(pr: PullRequest, base: string, project: string): PullR
 const newestFirst = (a: PullRequestSummary, b: PullRequestSummary) => Date.parse(b.creationDate) - Date.parse(a.creationDate);
 
 export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullRequestRequests> {
-  const client = (p: Profile, ctx?: Pick<HandlerContext, 'onWait'>): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
   return {
     'prs.mine': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
       const me = p.identity?.id;
       if (!me) throw new Error(`“${p.name}” does not know who you are yet. Remove it and add it again in Options.`);
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       // Pull requests are listed per project; the project list is usually cached already.
       const projects = (await listing('projects', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
       const failed: { project: string; code: string; message: string; error: unknown }[] = [];
@@ -85,7 +84,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
       const source = shortBranch(req.sourceBranch);
       const target = shortBranch(req.targetBranch);
       if (source === target) throw new Error('Choose two different branches: the source branch is merged into the target branch.');
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       const scope = { project: req.repo.project, repositoryId: req.repo.id };
       try {
         const pr = await api.createPullRequest(scope, {
@@ -98,7 +97,7 @@ export function pullRequestHandlers(deps: GatewayDeps): Pick<Handlers, PullReque
         });
         return summarize(pr, orgBaseUrl(p), req.repo.project);
       } catch (e) {
-        if (!isAdoError(e, 'conflict') || !(/TF401179/.test(e.adoMessage ?? '') || /PullRequestExists/i.test(e.typeKey ?? ''))) throw e;
+        if (!isAdoError(e, 'conflict') || !pullRequestAlreadyOpen(e)) throw e;
         // TF401179 does not say which one is open: ask, so that the person opens it rather than
         // a list to search. Not found (the search failed too), the refusal is said as it was.
         const [open] = await api.pullRequests(scope, { status: 'active', sourceRefName: source, targetRefName: target, top: 1 }).catch(() => []);

@@ -14,7 +14,7 @@ import { createRequester, type Wait } from './request';
 export type { AuthHeader } from './auth-header';
 export type { Wait } from './request';
 export { basicAuthHeader } from './auth-header';
-export { AdoError, isAdoError, SCOPE_LABELS, type AdoErrorKind, type Scope } from './errors';
+export { AdoError, isAdoError, pullRequestAlreadyOpen, SCOPE_LABELS, type AdoErrorKind, type Scope } from './errors';
 export type {
   Account,
   Commit,

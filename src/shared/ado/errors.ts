@@ -147,7 +147,7 @@ function describe(d: AdoErrorDetails): string {
       return `Could not ${d.what}: Azure DevOps did not find it. It may have been deleted or renamed, or you may not have access to it.${quote(d.adoMessage)}`;
     case 'conflict':
       if (/TF400948/.test(d.adoMessage ?? '') || /NameAlreadyExists/i.test(d.typeKey ?? '')) return 'A repository with this name already exists in the project. Choose another name.';
-      if (/TF401179/.test(d.adoMessage ?? '') || /PullRequestExists/i.test(d.typeKey ?? '')) {
+      if (pullRequestAlreadyOpen(d)) {
         return 'A pull request from this branch into that one is already open: there is one per pair of branches. Open the pull requests to find it, or choose other branches.';
       }
       return `Could not ${d.what}: it conflicts with something that already exists.${quote(d.adoMessage)}`;
@@ -176,6 +176,10 @@ function describe(d: AdoErrorDetails): string {
       }. Azure DevOps may have changed; please report this.`;
   }
 }
+
+/** A pull request refused because one is open for the same two branches (TF401179): one per pair. */
+export const pullRequestAlreadyOpen = (d: Pick<AdoErrorDetails, 'adoMessage' | 'typeKey'>): boolean =>
+  /TF401179/.test(d.adoMessage ?? '') || /PullRequestExists/i.test(d.typeKey ?? '');
 
 /** Azure DevOps Services' hosts (dev.azure.com, vssps.dev.azure.com, {org}.visualstudio.com), with or without a port. */
 const isMicrosoftHost = (host: string): boolean => /(^|\.)(dev\.azure\.com|visualstudio\.com)(:\d+)?$/i.test(host);
