@@ -13,6 +13,13 @@ export interface ConnectionDeps {
   onWait?: ((wait: Wait) => void) | undefined;
 }
 
+/**
+ * A handler's client for `profile`, made from the worker's own connection deps; a request asked
+ * through a port passes its asker's `onWait`, so that its waits are told.
+ */
+export const clientOf = (deps: Omit<ConnectionDeps, 'onWait'>, profile: Profile, ctx?: Pick<ConnectionDeps, 'onWait'>): AdoClient =>
+  clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
+
 /** Thrown when a profile has lost its credential (removed, or a refresh token that expired). */
 export class SignedOutError extends Error {
   constructor(readonly profile: Profile) {

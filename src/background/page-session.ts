@@ -3,7 +3,7 @@ import { PAGE_SESSION } from '../shared/ado/auth-header';
 import { parseAdoUrl } from '../shared/ado/urls';
 import { PAGE_FETCH, type PageFetchAnswer, type PageFetchRequest } from '../shared/page-fetch';
 import { onPremServers, orgBaseUrl, type Profile } from '../shared/profile';
-import { clientFor } from './connections';
+import { clientOf } from './connections';
 import { requestProfile, type GatewayDeps, type HandlerContext } from './handlers/types';
 
 /**
@@ -107,6 +107,6 @@ export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext
 export async function apiFor(deps: GatewayDeps, profileId: string | undefined, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab' | 'onWait'>): Promise<Api> {
   const profile = await requestProfile(deps, profileId, ctx);
   if (!profile) return pageSessionApi(deps, ctx);
-  const api = clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx.onWait });
+  const api = clientOf(deps, profile, ctx);
   return { api, orgBaseUrl: orgBaseUrl(profile), profile };
 }

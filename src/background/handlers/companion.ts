@@ -1,4 +1,3 @@
-import type { AdoClient } from '../../shared/ado/client';
 import type { CloneData, Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { repoUrlKey } from '../../shared/ado/repo-url-key';
@@ -7,7 +6,7 @@ import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../sha
 import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
 import { toReplyError } from '../errors';
-import { clientFor } from '../connections';
+import { clientOf } from '../connections';
 import { pageSessionApi } from '../page-session';
 import { EDITOR_SETTING } from '../../shared/storage-keys';
 import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
@@ -54,7 +53,6 @@ const withoutUser = (url: string) => {
 
 export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, CompanionRequests> {
   const { companion, store } = deps;
-  const client = (p: Profile, ctx?: Pick<HandlerContext, 'onWait'>): AdoClient => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
   /** Host request ids of running clones, by the asker's task id; kept in memory only while the port lives. */
   const running = new Map<string, string>();
   /** Cancels that arrived before their clone reached git (while its place was being planned). */
@@ -162,7 +160,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function lookup(p: Profile | undefined, key: RepoKey, ctx: HandlerContext) {
     if (p) {
       // With a profile, URLs come from Azure DevOps itself, never from the asking page.
-      const repo = await client(p, ctx).repository({ project: key.project, repositoryId: key.id });
+      const repo = await clientOf(deps, p, ctx).repository({ project: key.project, repositoryId: key.id });
       return { org: p.organization, layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
     const onPremHosts = onPremServers(await store.list());
@@ -267,7 +265,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     report: (p: CloneProgress) => void,
   ): Promise<BranchCheckout> {
     const p = await profileOrThrow(deps, req.profileId, ctx);
-    const repo = await client(p, ctx).repository({ project: req.repo.project, repositoryId: req.repo.id });
+    const repo = await clientOf(deps, p, ctx).repository({ project: req.repo.project, repositoryId: req.repo.id });
     const branch = shortBranch(req.branch);
     const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
     const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl]));
@@ -310,7 +308,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     report: (p: CloneProgress) => void,
   ): Promise<PullRequestCheckout> {
     const p = await profileOrThrow(deps, req.profileId, ctx);
-    const api = client(p, ctx);
+    const api = clientOf(deps, p, ctx);
     const pr = await api.pullRequest(req.repo.project, req.pullRequestId);
     const named = (s: string) => s.toLowerCase() === req.repo.id.toLowerCase() || s.toLowerCase() === req.repo.name.toLowerCase();
     if (!named(pr.repository.id) && !named(pr.repository.name)) throw new Error(`Pull request ${req.pullRequestId} belongs to another repository.`);

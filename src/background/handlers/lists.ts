@@ -1,12 +1,10 @@
 import { onPremServers } from '../../shared/profile';
-import { clientFor } from '../connections';
+import { clientOf } from '../connections';
 import { fetchers, listing } from '../lists';
 import { pageSessionApi } from '../page-session';
-import { pageProfile, profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import { pageProfile, profileOrThrow, requestProfile, type GatewayDeps, type Handlers } from './types';
 
 export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projects.list' | 'repos.list' | 'page.context'> {
-  const { store } = deps;
-  const client = (p: Parameters<typeof clientFor>[0], ctx?: Pick<HandlerContext, 'onWait'>) => () => clientFor(p, { store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
   return {
     ping: async (_req, { from }) => ({ version: deps.version, sender: from }),
     'projects.list': async (req, ctx) => {
@@ -16,11 +14,11 @@ export function listHandlers(deps: GatewayDeps): Pick<Handlers, 'ping' | 'projec
         const items = await fetchers.projects((await pageSessionApi(deps, ctx)).api);
         return { items, fetchedAt: deps.now(), stale: false, profileId: '' };
       }
-      return listing('projects', p.id, { refresh: req.refresh, kv: deps.local, client: client(p, ctx), now: deps.now });
+      return listing('projects', p.id, { refresh: req.refresh, kv: deps.local, client: () => clientOf(deps, p, ctx), now: deps.now });
     },
     'repos.list': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: client(p, ctx), now: deps.now });
+      return listing('repos', p.id, { refresh: req.refresh, kv: deps.local, client: () => clientOf(deps, p, ctx), now: deps.now });
     },
     'page.context': async (_req, { senderUrl }) => {
       const { profile: p, profiles } = await pageProfile(deps, senderUrl);

@@ -2,11 +2,11 @@ import { identityMail, isAdoError, type AdoClient } from '../../shared/ado/clien
 import type { PickerIdentity } from '../../shared/ado/schemas';
 import { sshKeysPageUrl } from '../../shared/ado/urls';
 import type { Person } from '../../shared/messages';
-import { orgBaseUrl, type Profile } from '../../shared/profile';
-import { clientFor } from '../connections';
+import { orgBaseUrl } from '../../shared/profile';
+import { clientOf } from '../connections';
 import { apiFor } from '../page-session';
 import { listGroups, removeGroup, saveGroup } from '../reviewer-groups';
-import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
 /**
  * People: finding colleagues (for reviewers), the user's reviewer groups, and registering the
@@ -55,7 +55,6 @@ export async function findPerson(api: AdoClient, author: { name: string; email?:
 const SSH_KEY_DAYS = 364;
 
 export function peopleHandlers(deps: GatewayDeps): Pick<Handlers, PeopleRequests> {
-  const client = (p: Profile, ctx?: Pick<HandlerContext, 'onWait'>): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
   return {
     'people.search': async (req, ctx) => ({ people: await searchPeople((await apiFor(deps, req.profileId, ctx)).api, req.query) }),
 
@@ -78,7 +77,7 @@ export function peopleHandlers(deps: GatewayDeps): Pick<Handlers, PeopleRequests
       }
       if (!p.instanceId) throw new Error(`“${p.name}” does not know its organization's id yet. Remove it and sign in again in Options.`);
       const today = new Date(deps.now());
-      const key = await client(p, ctx).addSshKey({
+      const key = await clientOf(deps, p, ctx).addSshKey({
         displayName: `Azure DevOps Companion ${today.toISOString().slice(0, 10)}`,
         publicKey: req.publicKey,
         validTo: new Date(deps.now() + SSH_KEY_DAYS * 86_400_000),

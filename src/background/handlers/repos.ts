@@ -1,23 +1,21 @@
 import { builtInGitignore, GITIGNORE_FALLBACK } from '../../shared/ado/gitignore-templates';
-import { isAdoError, type AdoClient, type InitialPushInput } from '../../shared/ado/client';
+import { isAdoError, type InitialPushInput } from '../../shared/ado/client';
 import { renderLicense } from '../../shared/ado/licenses';
 import type { RepoSummary } from '../../shared/messages';
-import type { Profile } from '../../shared/profile';
-import { clientFor } from '../connections';
+import { clientOf } from '../connections';
 import { toReplyError } from '../errors';
-import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
+import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
 type RepoRequests = 'repos.gitignoreTemplates' | 'repos.create' | 'repos.branches';
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
 export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
-  const client = (p: Profile, ctx?: Pick<HandlerContext, 'onWait'>): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
   return {
     'repos.gitignoreTemplates': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
       try {
-        const names = await client(p, ctx).gitignoreTemplates(req.project);
+        const names = await clientOf(deps, p, ctx).gitignoreTemplates(req.project);
         if (names.length > 0) return { names: names.toSorted((a, b) => a.localeCompare(b)), builtIn: false };
       } catch (e) {
         // The list needs OAuth or a full-scope token; without it the built-in templates serve. A server
@@ -39,7 +37,7 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
       } else if (req.gitignore) {
         gitignore = { template: req.gitignore.name };
       }
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       let created;
       try {
         created = await api.createRepository({ projectId: req.projectId, name: req.name });
@@ -84,7 +82,7 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
 
     'repos.branches': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       const ref = { project: req.repo.project, repositoryId: req.repo.id };
       const [repo, refs] = await Promise.all([api.repository(ref), api.branches(ref)]);
       const branches = refs.map((r) => shortBranch(r.name)).toSorted((a, b) => a.localeCompare(b));

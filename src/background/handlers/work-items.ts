@@ -4,7 +4,7 @@ import { aliasOf, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTe
 import { BRANCH_TEMPLATE_SETTING, START_WORK_REPO } from '../../shared/storage-keys';
 import type { BranchTemplateSetting, LinkedBranch, ReplyError, RepoKey, StartWorkPlan, StartWorkResult, WorkItemSummary } from '../../shared/messages';
 import { orgBaseUrl, type Profile } from '../../shared/profile';
-import { clientFor } from '../connections';
+import { clientOf } from '../connections';
 import { toReplyError } from '../errors';
 import { listing } from '../lists';
 import { profileOrThrow, type GatewayDeps, type HandlerContext, type Handlers } from './types';
@@ -86,7 +86,6 @@ async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { 
 }
 
 export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.checkoutBranch']): Pick<Handlers, WorkItemRequests> {
-  const client = (p: Profile, ctx?: Pick<HandlerContext, 'onWait'>): AdoClient => clientFor(p, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
 
   async function template(): Promise<BranchTemplateSetting> {
     const saved = (await deps.local.get([BRANCH_TEMPLATE_SETTING.key]))[BRANCH_TEMPLATE_SETTING.key];
@@ -107,7 +106,7 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
   return {
     'workItems.mine': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       const ids = await api.queryWorkItemIds(MY_WORK_ITEMS_WIQL, MAX_MINE);
       const items = await api.workItemsByIds(ids, WORK_ITEM_LIST_FIELDS);
       return { items: items.map((w) => summarizeWorkItem(w, p)) };
@@ -115,7 +114,7 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
 
     'workItem.plan': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       const w = await api.workItem(req.project, req.id);
       const project = text(w.fields['System.TeamProject']) || req.project;
       const projects = (await listing('projects', p.id, { kv: deps.local, client: () => api, now: deps.now })).items;
@@ -155,7 +154,7 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
       const branch = req.branch.replace(/^refs\/heads\//, '');
       const problem = gitBranchNameProblem(branch);
       if (problem) throw refused(problem);
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const base = (req.base ?? repo.defaultBranch ?? '').replace(/^refs\/heads\//, '');
       if (!base) throw refused(`${repo.name} has no branches yet: push a first commit, then start work.`);
@@ -184,7 +183,7 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
 
     'workItem.linkBranch': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      const api = client(p, ctx);
+      const api = clientOf(deps, p, ctx);
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
       const branch = req.branch.replace(/^refs\/heads\//, '');
       if (!(await api.branchTip({ project: repo.project.name, repositoryId: repo.id }, branch))) {
