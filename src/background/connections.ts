@@ -10,15 +10,17 @@ export interface ConnectionDeps {
   fetch: typeof fetch;
   now: () => number;
   /** The asker's: told when a request waits before its next attempt. */
-  onWait?: ((wait: Wait) => void) | undefined;
+  onWait?: ((wait: Wait | undefined) => void) | undefined;
+  /** The asker's: aborted when it stops waiting, which stops the client's requests. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
  * A handler's client for `profile`, made from the worker's own connection deps; a request asked
- * through a port passes its asker's `onWait`, so that its waits are told.
+ * through a port passes its asker's `onWait`, so that its waits are told, and its `stopped`.
  */
-export const clientOf = (deps: Omit<ConnectionDeps, 'onWait'>, profile: Profile, ctx?: Pick<ConnectionDeps, 'onWait'>): AdoClient =>
-  clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait });
+export const clientOf = (deps: Omit<ConnectionDeps, 'onWait' | 'signal'>, profile: Profile, ctx?: { onWait?: ConnectionDeps['onWait']; stopped?: AbortSignal | undefined }): AdoClient =>
+  clientFor(profile, { store: deps.store, fetch: deps.fetch, now: deps.now, oauthConfig: deps.oauthConfig, onWait: ctx?.onWait, signal: ctx?.stopped });
 
 /** Thrown when a profile has lost its credential (removed, or a refresh token that expired). */
 export class SignedOutError extends Error {
@@ -58,6 +60,7 @@ export function clientFor(profile: Profile, deps: ConnectionDeps): AdoClient {
     fetch: deps.fetch,
     now: deps.now,
     ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
     async auth() {
       let secret = await deps.store.secret(profile.id);
       if (secret?.kind === 'oauth' && needsRefresh(secret, deps.now())) {

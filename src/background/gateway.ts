@@ -49,7 +49,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
     ...workItemHandlers(deps, companion['local.checkoutBranch']),
     ...pullRequestReviewerHandlers(deps),
   };
-  async function run(message: unknown, sender: Runtime.MessageSender, port?: Pick<HandlerContext, 'progress' | 'askerGone' | 'onWait'>): Promise<Reply> {
+  async function run(message: unknown, sender: Runtime.MessageSender, port?: Pick<HandlerContext, 'progress' | 'askerGone' | 'onWait' | 'stopped'>): Promise<Reply> {
     const from = classifySender(sender, deps, onPremServers(await deps.store.list()));
     if (!from) return { ok: false, error: { code: 'FORBIDDEN', message: 'This sender may not talk to Azure DevOps Companion.' } };
     const parsed = parseRequest(message, from);
@@ -78,12 +78,16 @@ export function createGateway(deps: CompanionHandlerDeps) {
     handleMessage: (message: unknown, sender: Runtime.MessageSender) => run(message, sender),
     /**
      * Long tasks (a clone) ask through a port: progress events flow back, then `{ reply }`. So do
-     * lists that should say why they are slow: `{ waiting }` while a request waits to try again.
+     * lists that should say why they are slow: `{ waiting }` while a request waits to try again
+     * or for a slow answer (`{ waiting: null }` once that answer is in).
      */
     handlePort(port: Runtime.Port): void {
       let gone = false;
       port.onDisconnect.addListener(() => (gone = true));
+      const stop = new AbortController();
       port.onMessage.addListener(async (message: unknown) => {
+        // Stop waiting: the asker's requests to Azure DevOps stop with it (see HandlerContext.stopped).
+        if (isStop(message)) return stop.abort();
         const post = (m: unknown) => {
           try {
             port.postMessage(m);
@@ -94,10 +98,18 @@ export function createGateway(deps: CompanionHandlerDeps) {
         const reply = await run(message, port.sender ?? {}, {
           progress: (event) => post({ progress: event }),
           askerGone: () => gone,
-          onWait: ({ until, error, host }) => post({ progress: { waiting: { until, error: toReplyError(error), ...(host ? { host } : {}) } satisfies Waiting } }),
+          stopped: stop.signal,
+          onWait: (w) =>
+            post({
+              progress: {
+                waiting: w ? ({ until: w.until, error: toReplyError(w.error), ...(w.host ? { host: w.host } : {}), ...(w.sent ? { sent: w.sent } : {}) } satisfies Waiting) : null,
+              },
+            }),
         });
         post({ reply });
       });
     },
   };
 }
+
+const isStop = (m: unknown): boolean => typeof m === 'object' && m !== null && (m as { stop?: unknown }).stop === true;

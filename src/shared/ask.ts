@@ -38,12 +38,15 @@ export const isWaiting = (e: unknown): e is { waiting: Waiting } =>
 /**
  * For long tasks, and for lists that should say why they are slow: asks through a port so the
  * background can report progress (and `{ waiting }`) while it works. Closing the asker (the popup)
- * does not stop the task; `signal` stops waiting for its answer, rejecting with its reason.
+ * does not stop the task; `signal` stops waiting for its answer, rejecting with its reason, and
+ * stops the background's requests to Azure DevOps for it.
  */
 export function askWithProgress<R extends Request>(request: R, onProgress: (event: unknown) => void, signal?: AbortSignal): Promise<Answers[R['type']]> {
   return new Promise((resolve, reject) => {
     const port = runtime().connect({ name: 'task' });
     signal?.addEventListener('abort', () => {
+      // Said before going, so that the background stops the request too (a plain disconnect does not).
+      port.postMessage({ stop: true });
       port.disconnect();
       reject(signal.reason);
     });

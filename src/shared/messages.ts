@@ -153,12 +153,14 @@ export interface ClonePlan {
 /**
  * Reported while a request asked through a port (askWithProgress) waits to try again: until when
  * (ms since the epoch), the failure it waits out (a 429, a network or server failure), and the
- * host asked.
+ * host asked. With `sent`: a request sent then has no answer yet, and gives up at `until`;
+ * `{ waiting: null }` says its answer came after all.
  */
 export interface Waiting {
   until: number;
   error: ReplyError;
   host?: string;
+  sent?: number;
 }
 
 /** A clone's progress, as the companion reports it. */

@@ -290,6 +290,42 @@ describe('popup: pull requests', () => {
     }
   });
 
+  it('a pull request list sent and never answered says so after a few seconds, not after the 30 s timeout; Stop waiting names how long it waited', async () => {
+    // A network that swallows requests: the connection is taken and nothing comes back.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/fabrikam/[^/]+/_apis/git/pullrequests$' }, hang: true });
+    try {
+      const popup = await openPopup(session);
+      await openTab(popup, 'prs');
+      await popup.waitForSelector('#panel-prs [aria-busy="true"] > li');
+      const openedAt = Date.now();
+      const said = await waitForText(popup, '#panel-prs .wait-line', 'No answer from dev.azure.com yet: waiting', 15_000);
+      // Told at about 5 s, while the attempt is still out (it gives up at 30 s).
+      expect(Date.now() - openedAt).toBeLessThan(12_000);
+      expect(said).toMatch(/^No answer from dev\.azure\.com yet: waiting (1\d|2\d) s more…/);
+      expect(await textOf(popup, '#panel-prs .wait-line .sr-only')).toMatch(/^No answer from dev\.azure\.com yet: waiting about (1\d|2\d) seconds more\.$/);
+      expect(await popup.$('#panel-prs [aria-busy="true"]')).not.toBeNull();
+      await screenshots(popup, 'popup-prs-no-answer-yet');
+
+      await popup.$$eval('#panel-prs .wait-line button', (bs) => bs.find((b) => b.textContent === 'Stop waiting')!.focus());
+      await popup.keyboard.press('Enter');
+      const failed = await waitForText(popup, '#panel-prs [role="alert"]', 'Could not list your pull requests', 2000);
+      // Silence, not a failed connection, with how long it has really been waited for.
+      expect(failed).toMatch(/Azure DevOps did not answer within ([5-9]|1\d) s when asked to/);
+      expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-prs');
+
+      // Stop waiting stopped the requests too: the hung ones hold no connection for Try again to wait behind.
+      sandbox.services.faults.clear();
+      const retriedAt = Date.now();
+      await popup.$$eval('#panel-prs [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+      await popup.waitForSelector('#prs-created-heading .badge', { timeout: 30_000 });
+      expect(Date.now() - retriedAt).toBeLessThan(10_000);
+      expect(await textOf(popup, '#panel-prs .wait-line')).toBe('');
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('a Work tab whose query Azure DevOps holds back (429) says how long it waits, then lists the work items and says nothing more', async () => {
     // Held back after a second, so that the skeleton is seen first without the wait's line.
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, latencyMs: 1000, status: 429, retryAfter: 4, times: 1 });

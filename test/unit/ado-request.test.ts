@@ -244,7 +244,10 @@ function told(extra: Partial<AdoClientOptions> = {}) {
   const waits: { in: number; kind: string; retryAfterSeconds: number | undefined; host: string | undefined }[] = [];
   return {
     waits,
-    extra: { onWait: ({ until, error, host }) => waits.push({ in: until - start, kind: error.kind, retryAfterSeconds: error.retryAfterSeconds, host }), ...extra } satisfies Partial<AdoClientOptions>,
+    extra: {
+      onWait: (w) => w && waits.push({ in: w.until - start, kind: w.error.kind, retryAfterSeconds: w.error.retryAfterSeconds, host: w.host }),
+      ...extra,
+    } satisfies Partial<AdoClientOptions>,
   };
 }
 
@@ -279,6 +282,38 @@ describe('telling the asker why a request waits', () => {
     const held = setup([() => json({ count: 0, value: [] })], { ...t.extra, now: () => Date.parse('2026-03-01T10:00:00Z') + 100_000 });
     await held.client.projects();
     expect(t.waits).toEqual([{ in: 120_000, kind: 'rateLimited', retryAfterSeconds: 20, host: 'dev.azure.com' }]);
+  });
+});
+
+/** An answer that comes after `ms`. */
+const late = (ms: number) => () => new Promise<Response>((resolve) => setTimeout(() => resolve(json({ count: 0, value: [] })), ms));
+
+describe('telling the asker of an answer that is slow to come', () => {
+  const start = Date.parse('2026-03-01T10:00:00Z');
+
+  it('says when an attempt has had no answer for slowAfterMs, until its timeout, and that the wait is over when the answer comes', async () => {
+    const heard: unknown[] = [];
+    const onWait: AdoClientOptions['onWait'] = (w) =>
+      heard.push(w && { in: w.until - start, sent: w.sent, kind: w.error.kind, message: w.error.userMessage, host: w.host });
+    const { client } = setup([late(80)], { onWait, slowAfterMs: 20, timeoutMs: 5_000 });
+    expect(await client.repositories()).toEqual([]);
+    expect(heard).toEqual([
+      {
+        in: 5_000,
+        sent: start,
+        kind: 'network',
+        message: 'Azure DevOps did not answer within 1 s when asked to list repositories. It may be busy or stuck: try again in a few minutes.',
+        host: 'dev.azure.com',
+      },
+      undefined,
+    ]);
+  });
+
+  it('says nothing of an answer that comes before slowAfterMs', async () => {
+    const heard: unknown[] = [];
+    const { client } = setup([late(5)], { onWait: (w) => heard.push(w), slowAfterMs: 200 });
+    await client.repositories();
+    expect(heard).toEqual([]);
   });
 });
 

@@ -327,6 +327,49 @@ describe('a list asked through a port says why it is slow', () => {
   });
 });
 
+describe('Stop waiting stops the request, leaving does not', () => {
+  afterEach(forgetServerErrors);
+
+  /** Repository lists that never answer until their signal aborts them, as fetch does. */
+  function hanging() {
+    const aborted: string[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) =>
+      new URL(String(input)).pathname.endsWith('/_apis/git/repositories')
+        ? new Promise((_, reject) =>
+            init?.signal?.addEventListener('abort', () => {
+              aborted.push(String(input));
+              reject(new DOMException('aborted', 'AbortError'));
+            }),
+          )
+        : fakeAdo(input, init);
+    return { fetch, aborted };
+  }
+
+  it('{ stop: true } on the port aborts its request to Azure DevOps at once', async () => {
+    const { fetch, aborted } = hanging();
+    const { handlePort } = await setup(fetch);
+    const popup = portFrom(handlePort, fromPage);
+    popup.ask({ type: 'repos.list', profileId: 'pat1', refresh: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(aborted).toEqual([]);
+    popup.ask({ stop: true });
+    await vi.waitFor(() => expect(popup.posted.some((m) => 'reply' in (m as object))).toBe(true), { timeout: 2000 });
+    expect(aborted).toHaveLength(1);
+    expect(popup.posted.at(-1)).toMatchObject({ reply: { ok: false } });
+  });
+
+  it('an asker that only goes (a popup closed) leaves its request running', async () => {
+    const { fetch, aborted } = hanging();
+    const { handlePort } = await setup(fetch);
+    const popup = portFrom(handlePort, fromPage);
+    popup.ask({ type: 'repos.list', profileId: 'pat1', refresh: true });
+    popup.leave();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(aborted).toEqual([]);
+    expect(popup.posted.some((m) => 'reply' in (m as object))).toBe(false);
+  });
+});
+
 describe('a page on a server whose access was taken back', () => {
   it("is refused the features' code with that reason and Allow access, not the browser's words", async () => {
     const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';

@@ -44,7 +44,12 @@ export interface HandlerContext {
   /** For long tasks asked through a port: report progress to the asker. */
   progress?: ((event: unknown) => void) | undefined;
   /** For requests asked through a port: a request to Azure DevOps waits before its next attempt (a 429's hold, a retry); tell the asker. */
-  onWait?: ((wait: Wait) => void) | undefined;
+  onWait?: ((wait: Wait | undefined) => void) | undefined;
+  /**
+   * For requests asked through a port: aborted when the asker stops waiting (Stop waiting), so that
+   * its requests to Azure DevOps stop too. Not when the asker just goes: a refresh still fills the cache.
+   */
+  stopped?: AbortSignal | undefined;
   /** For long tasks asked through a port: whether the asker has gone (its page reloaded or left, its popup closed). */
   askerGone?: (() => boolean) | undefined;
   /** For a task the background starts for its asker: called once the task is on the board, so the asker may follow it. */

@@ -79,8 +79,12 @@ export interface AdoClientOptions {
   retryTimeouts?: boolean;
   /** A longer Retry-After, or hold on the organization after a 429, fails at once with the wait in the error. Default 60 s. */
   maxRetryAfterSeconds?: number;
-  /** Told when a request waits before its next attempt (a 429's hold, a retry after a failure). */
-  onWait?: (wait: Wait) => void;
+  /** Told when a request waits (a 429's hold, a retry after a failure, a slow answer); undefined when a slow answer is in. */
+  onWait?: (wait: Wait | undefined) => void;
+  /** Stops every request of this client, waiting or sent (its asker stopped waiting). */
+  signal?: AbortSignal;
+  /** An attempt still unanswered after this long is told to onWait. Default 5 000 ms. */
+  slowAfterMs?: number;
 }
 
 /** Where vssps lives for an organization: its cloud identity host, or the collection itself on-prem. */
@@ -117,6 +121,8 @@ export function createAdoClient(opts: AdoClientOptions) {
       retryTimeouts: opts.retryTimeouts ?? true,
       organization: orgBaseUrl.toLowerCase(),
       onWait: opts.onWait,
+      slowAfterMs: opts.slowAfterMs ?? 5_000,
+      signal: opts.signal,
     }),
   };
   type Rest<F> = F extends (ctx: ApiContext, ...rest: infer A) => infer R ? (...args: A) => R : never;

@@ -48,15 +48,27 @@ export interface RequesterOptions {
   retryTimeouts: boolean;
   /** Whose rate limit a 429 speaks for: the organization's base URL (every client for it shares the hold). */
   organization: string;
-  /** Told each time a request waits before its next attempt, so that whoever asked can say why it is slow. */
-  onWait?: ((wait: Wait) => void) | undefined;
+  /**
+   * Told each time a request waits (before its next attempt, or for an answer that is slow to
+   * come), so that whoever asked can say why it is slow; undefined once a slow answer is in.
+   */
+  onWait?: ((wait: Wait | undefined) => void) | undefined;
+  /** An attempt with no answer after this long is told to onWait as a wait (until its timeout). */
+  slowAfterMs: number;
+  /** Stops every request, as each request's own signal does. */
+  signal?: AbortSignal | undefined;
 }
 
-/** A request to `host` waiting until `until` (ms since the epoch) because of `error`: a 429's hold, or the pause before retrying a failure. */
+/**
+ * A request to `host` waiting until `until` (ms since the epoch) because of `error`: a 429's hold,
+ * the pause before retrying a failure, or, with `sent`, an attempt sent then with no answer yet
+ * (`until` is its timeout; `error` is what a person who stops waiting is told).
+ */
 export interface Wait {
   until: number;
   error: AdoError;
   host: string | undefined;
+  sent?: number;
 }
 
 type Outcome<T> = { ok: true; answer: Answer<T> } | { ok: false; error: AdoError; timedOut?: boolean };
@@ -129,6 +141,18 @@ export function createRequester(o: RequesterOptions): Requester {
       timedOut = true;
       ctl.abort();
     }, o.timeoutMs);
+    // A network that swallows requests shows nothing for the whole timeout: say so well before it.
+    const sent = o.now();
+    let slow = false;
+    const slowTimer = o.onWait
+      ? setTimeout(() => {
+          slow = true;
+          const host = safeHost(spec.url);
+          const seconds = Math.max(1, Math.round(o.slowAfterMs / 1000));
+          const error = new AdoError({ kind: 'network', what: spec.what, host, noAnswerWithinSeconds: seconds, cause: new Error(`No answer within ${seconds} s`) });
+          o.onWait?.({ until: sent + o.timeoutMs, error, host, sent });
+        }, o.slowAfterMs)
+      : undefined;
     let header: AuthHeader | undefined;
     try {
       header = await o.auth();
@@ -182,6 +206,8 @@ export function createRequester(o: RequesterOptions): Requester {
       return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme, ...(timedOut ? { noAnswerWithinSeconds: seconds } : {}) }), timedOut };
     } finally {
       clearTimeout(timer);
+      clearTimeout(slowTimer);
+      if (slow) o.onWait?.(undefined);
       spec.signal?.removeEventListener('abort', forward);
       release();
     }
@@ -202,7 +228,8 @@ export function createRequester(o: RequesterOptions): Requester {
     return undefined;
   }
 
-  return async function request<T>(spec: RequestSpec<T>): Promise<Answer<T>> {
+  return async function request<T>(asked: RequestSpec<T>): Promise<Answer<T>> {
+    const spec = o.signal ? { ...asked, signal: asked.signal ? AbortSignal.any([asked.signal, o.signal]) : o.signal } : asked;
     const retrySafe = spec.method === 'GET' || spec.method === 'HEAD' || spec.idempotent === true;
     let refreshed = false;
     for (let attemptNo = 1; ; attemptNo++) {

@@ -17,9 +17,12 @@ export function askTellingWaits<R extends Request>(request: R, onWait: (wait: Wa
   const stopped = new AbortController();
   const heard = (e: unknown) => {
     if (isWaiting(e)) onWait({ ...e.waiting, stop: () => stopped.abort(new AskError(stoppedWith(e.waiting))) });
+    else if (isWaitOver(e)) onWait(undefined);
   };
   return askWithProgress(request, heard, stopped.signal).finally(() => onWait(undefined));
 }
+
+const isWaitOver = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { waiting?: unknown }).waiting === null;
 
 /** What the background waits out, in a person's words. */
 function reason(w: Waiting): string {
@@ -32,9 +35,14 @@ const secondsLeft = (until: number) => Math.ceil((until - Date.now()) / 1000);
 
 /**
  * The failure a stopped wait ends with. A 429's words count from when the wait began ("Try again
- * in about 30 seconds"): when stopped, only what is left of the hold is still to wait.
+ * in about 30 seconds"): when stopped, only what is left of the hold is still to wait. A slow
+ * answer's words name how long it has been waited for.
  */
 function stoppedWith(w: Waiting): ReplyError {
+  if (w.sent !== undefined) {
+    const waited = Math.max(1, Math.round((Date.now() - w.sent) / 1000));
+    return { ...w.error, message: w.error.message.replace(/within \d+ s/, `within ${waited} s`) };
+  }
   const left = secondsLeft(w.until);
   if (w.error.code !== 'rateLimited' || left <= 0) return w.error;
   const about = left < 90 ? `${left} seconds` : `${Math.ceil(left / 60)} minutes`;
@@ -55,13 +63,17 @@ export function WaitSaid(props: { wait: Wait; home: string; onStop?: () => void 
   const heard = useMemo(() => secondsLeft(wait.until), [wait.until]);
   const left = secondsLeft(wait.until);
   const why = reason(wait);
+  // A slow answer is waited for, then given up on; a failure's pause ends in another try.
+  const then = wait.sent === undefined ? 'trying again' : 'waiting';
   return (
     <span class="waiting">
       <span aria-hidden="true">
-        {why}: trying again{left > 0 ? ` in ${left} s` : ''}…
+        {why}: {then}
+        {left > 0 ? (wait.sent === undefined ? ` in ${left} s` : ` ${left} s more`) : ''}…
       </span>
       <span class="sr-only">
-        {why}: trying again{heard > 0 ? ` in about ${heard} seconds` : ''}.
+        {why}: {then}
+        {heard > 0 ? (wait.sent === undefined ? ` in about ${heard} seconds` : ` about ${heard} seconds more`) : ''}.
       </span>{' '}
       <button
         type="button"
