@@ -75,6 +75,9 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
             ? { text: 'Enter a title: it is what reviewers see first.', field: 'pr-title', at: 'title' }
             : undefined;
   const shown = problem && (tried || problem.early) ? problem : undefined;
+  // A field the request was refused for (a description too long): the focus goes there, where it is shortened.
+  const refused = failure?.field && ['title', 'description'].includes(failure.field) ? `pr-${failure.field}` : undefined;
+  const mainIf = (field: string) => (refused === field ? { 'data-main': true } : {});
   const invalid = (field: string) => (shown?.field === field ? { 'aria-invalid': true, 'aria-describedby': `pr-${shown.at}-problem` } : {});
   const said = (at: 'branches' | 'title') => (
     <div class="problem small" id={`pr-${at}-problem`} aria-live="polite">
@@ -177,7 +180,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         <div class="row two">
           <div class="field grow">
             <label for="pr-source">From branch</label>
-            <select id="pr-source" {...invalid('pr-source')} data-main={failureLeads(failure) ? undefined : true} value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
+            <select id="pr-source" {...invalid('pr-source')} data-main={failureLeads(failure) || refused ? undefined : true} value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
               {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
               {branches?.branches.map((b) => (
                 <option key={b} value={b}>
@@ -205,6 +208,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
           <input
             id="pr-title"
             {...invalid('pr-title')}
+            {...mainIf('pr-title')}
             type="text"
             value={title}
             maxLength={400}
@@ -217,7 +221,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         </div>
         <div class="field">
           <label for="pr-description">Description</label>
-          <textarea id="pr-description" rows={3} maxLength={4000} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          {/* No maxlength: it would cut a pasted text short without a word; Create says what is too long, by how much. */}
+          <textarea id="pr-description" {...mainIf('pr-description')} rows={3} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         </div>
         <label class="check">
           <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.currentTarget.checked)} /> Create as a draft

@@ -56,6 +56,8 @@ export interface ReplyError {
   helpUrl?: string;
   /** The profile whose token was refused: Options opens its editor, where the token is replaced. */
   profileId?: string;
+  /** The request's field a `BAD_REQUEST` is about (`description`): a form puts the focus there, where it is fixed. */
+  field?: string;
   /** The pull request already open for the branches a new one was refused for (TF401179). */
   pullRequest?: { id: number; webUrl: string };
 }
@@ -700,7 +702,35 @@ export function parseRequest(message: unknown, from: Sender): { ok: true; reques
   // A page reaches only its own organization: it may not choose another profile.
   if (from === 'content' && (message as { profileId?: unknown }).profileId !== undefined)
     return { ok: false, error: { code: 'FORBIDDEN', message: 'Pages may not choose a profile: each page is served by its own organization’s.' } };
-  const parsed = REQUEST_SCHEMAS[t].safeParse(message);
-  if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'Invalid request.' } };
+  // With the input in each issue: a field too long is said with its length (as checked, trimmed where trimmed).
+  const parsed = REQUEST_SCHEMAS[t].safeParse(message, { reportInput: true });
+  if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', ...problemOf(parsed.error.issues[0]) } };
   return { ok: true, request: parsed.data as Request };
+}
+
+/** Fields whose names say little to a person, in the words the forms use. */
+const FIELD_WORDS: Record<string, string> = { pat: 'token', cloneRoot: 'clone folder', reviewerIds: 'reviewers', json: 'file' };
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Why a request was refused, for the person who filled the form: zod's own words ("Too big:
+ * expected string to have <=4000 characters") say neither which field nor what to do. A field
+ * too long is the one a person meets (a pasted or templated text), so it is said with its numbers.
+ */
+function problemOf(issue: z.core.$ZodIssue | undefined): Pick<ReplyError, 'message' | 'field'> {
+  if (!issue) return { message: 'Invalid request.' };
+  const key = issue.path.findLast((k): k is string => typeof k === 'string');
+  const field = key ? (FIELD_WORDS[key] ?? key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)) : 'request';
+  const value = issue.input;
+  const at = key ? { field: key } : {};
+  if (issue.code === 'too_big' && (typeof value === 'string' || Array.isArray(value))) {
+    const max = Number(issue.maximum);
+    const over = value.length - max;
+    const message =
+      typeof value === 'string'
+        ? `The ${field} is ${count(value.length)} characters; it can have at most ${count(max)}. Shorten it by ${count(over)}.`
+        : `The ${field} are ${count(value.length)}; at most ${count(max)} can be given. Remove ${count(over)}.`;
+    return { message, ...at };
+  }
+  return { message: `The ${field} was refused: ${issue.message}`, ...at };
 }

@@ -536,22 +536,25 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
-  it('a pull request refused as asked (400): the note has no row of buttons, the focus on the branches', async () => {
+  it('a description too long for Azure DevOps: says by how much, keeps it, the focus on it, and no row of buttons', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
     await chooseRepo(popup, 'Platform');
     await popup.select('#pr-source', freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value))));
-    // A description past Azure DevOps' 4000 characters (the field's maxlength stops typing, not a script): refused before it is sent, as Azure DevOps would (400).
-    await popup.$eval('#pr-description', (t) => {
-      (t as HTMLTextAreaElement).value = 'x'.repeat(4001);
-      t.dispatchEvent(new Event('input', { bubbles: true }));
-    });
+    // A description past Azure DevOps' 4000 characters, pasted (insertText is what a paste does, and a maxlength would cut it short).
+    const pasted = `${'A long release note. '.repeat(200)}${'x'.repeat(13)}`;
+    await popup.focus('#pr-description');
+    await popup.keyboard.sendCharacter(pasted);
+    expect(pasted).toHaveLength(4213);
     await popup.click('.new-pr button[type="submit"]');
     const note = await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
-    expect(note).toContain('4000 characters');
+    // Refused before it is sent, as Azure DevOps would (400), in words: how long, the limit, how much to cut.
+    expect(note).toContain('The description is 4,213 characters; it can have at most 4,000. Shorten it by 213.');
+    expect(note).not.toContain('Too big');
+    expect(await popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value)).toBe(pasted);
     // Nothing to offer (trying again would be refused the same way): no empty row where buttons go.
     expect(await popup.$$('.new-pr [role="alert"] .actions')).toHaveLength(0);
-    await popup.waitForFunction(() => document.activeElement?.id === 'pr-source', { timeout: 5000 });
+    await popup.waitForFunction(() => document.activeElement?.id === 'pr-description', { timeout: 5000 });
     await screenshots(popup, 'popup-new-pull-request-refused', { fullPage: true });
     await popup.close();
   });
