@@ -82,8 +82,8 @@ export function createGateway(deps: CompanionHandlerDeps) {
      * or for a slow answer (`{ waiting: null }` once that answer is in).
      */
     handlePort(port: Runtime.Port): void {
-      let gone = false;
-      port.onDisconnect.addListener(() => (gone = true));
+      const gone = new AbortController();
+      port.onDisconnect.addListener(() => gone.abort());
       const stop = new AbortController();
       port.onMessage.addListener(async (message: unknown) => {
         // Stop waiting: the asker's requests to Azure DevOps stop with it (see HandlerContext.stopped).
@@ -97,7 +97,7 @@ export function createGateway(deps: CompanionHandlerDeps) {
         };
         const reply = await run(message, port.sender ?? {}, {
           progress: (event) => post({ progress: event }),
-          askerGone: () => gone,
+          askerGone: gone.signal,
           stopped: stop.signal,
           onWait: (w) =>
             post({

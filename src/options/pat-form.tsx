@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { SCOPE_LABELS } from '../shared/ado/errors';
 import { tokensPageUrl } from '../shared/ado/urls';
-import { ask } from '../shared/ask';
+import { ask, askWithProgress } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
 import { orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -111,14 +111,15 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
       if (!granted) {
         throw new Error(`Access to ${new URL(collectionOrOrg).origin} was not granted. The extension can only talk to your server with that permission: add the account again and choose “Allow”.`);
       }
-      const answer = await ask({
+      // Through a port: closing this page abandons the add, as Cancel does (the background sees the port go).
+      const answer = await askWithProgress({
         type: 'profiles.addPat',
         pat: pat.trim(),
         ...(host === 'onprem' ? { collectionUrl: collectionOrOrg, organization: collectionName(collectionOrOrg) } : { organization }),
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(replace ? { profileId: existing.id } : {}),
         taskId,
-      });
+      }, () => undefined);
       // The secret has done its job here; it lives on in the background only.
       setPat('');
       setTried(false);

@@ -37,9 +37,10 @@ export const isWaiting = (e: unknown): e is { waiting: Waiting } =>
 
 /**
  * For long tasks, and for lists that should say why they are slow: asks through a port so the
- * background can report progress (and `{ waiting }`) while it works. Closing the asker (the popup)
- * does not stop the task; `signal` stops waiting for its answer, rejecting with its reason, and
- * stops the background's requests to Azure DevOps for it.
+ * background can report progress (and `{ waiting }`) while it works, and sees the asker go. Closing
+ * the asker (the popup) does not stop a task that must outlive it (a clone), only what was for the
+ * asker alone (adding an account); `signal` stops waiting for its answer, rejecting with its reason,
+ * and stops the background's requests to Azure DevOps for it.
  */
 export function askWithProgress<R extends Request>(request: R, onProgress: (event: unknown) => void, signal?: AbortSignal): Promise<Answers[R['type']]> {
   return new Promise((resolve, reject) => {

@@ -40,28 +40,28 @@ const counts = (orgName: string) => {
   return { projects: sandbox.store.projectsOf(org).length, repos: sandbox.store.repositoriesOf(org).length };
 };
 
-const profileNames = () => options.$$eval('.profile-list > li', (rows) => rows.map((r) => (r as HTMLElement).dataset.profile));
+const profileNames = (page = options) => page.$$eval('.profile-list > li', (rows) => rows.map((r) => (r as HTMLElement).dataset.profile));
 
 /** Empties a field as an edit does (see fillPat). */
-async function emptied(selector: string): Promise<void> {
-  await options.$eval(selector, (e) => {
+async function emptied(selector: string, page = options): Promise<void> {
+  await page.$eval(selector, (e) => {
     (e as HTMLInputElement).value = '';
     e.dispatchEvent(new Event('input', { bubbles: true }));
   });
 }
 
-async function fillPat(fields: { org?: string; collection?: string; pat: string }): Promise<void> {
+async function fillPat(fields: { org?: string; collection?: string; pat: string }, page = options): Promise<void> {
   // Emptied as an edit, with its input event: a bare `value = ''` leaves the form's state as it was,
   // and any redraw before the typing (one arrives when the profiles change) puts the old value back.
   const set = async (selector: string, value: string) => {
-    await emptied(selector);
-    await options.type(selector, value);
+    await emptied(selector, page);
+    await page.type(selector, value);
   };
-  await options.click(`input[name="pat-host"][value="${fields.collection ? 'onprem' : 'cloud'}"]`);
+  await page.click(`input[name="pat-host"][value="${fields.collection ? 'onprem' : 'cloud'}"]`);
   if (fields.collection) await set('#pat-collection', fields.collection);
   if (fields.org !== undefined) await set('#pat-org', fields.org);
   await set('#pat-token', fields.pat);
-  await options.click('.pat-form button[type="submit"]');
+  await page.click('.pat-form button[type="submit"]');
 }
 
 describe('options page: accounts', () => {
@@ -293,6 +293,28 @@ describe('options page: accounts', () => {
     sandbox.services.faults.clear();
     expect(await profileNames()).toEqual(before);
     await options.click('input[name="pat-host"][value="cloud"]');
+  });
+
+  it('abandons the add when Options is closed during the check, as Cancel does: no account appears once the server answers', async () => {
+    const before = await profileNames();
+    // The server answers, but only after the page has gone; then the account would be added unseen.
+    // (A hang would not tell: a check no one cancels ends in its own timeout, adding nothing either.)
+    sandbox.services.faults.add({ match: { host: 'tfs.fabrikam.test', pathRegex: '/_apis/connectionData$' }, latencyMs: 2000 });
+    const mark = sandbox.services.log.entries().length;
+    const closing = await session.openExtensionPage('options');
+    await closing.waitForSelector('#pat-org');
+    await fillPat({ collection: 'https://tfs.fabrikam.test/tfs/DefaultCollection/', pat: sandbox.patsByName['ada-onprem']! }, closing);
+    await waitForText(closing, '.pat-form button[type="submit"]', 'Checking the token with tfs.fabrikam.test…');
+    await closing.close();
+    // Long past the server's answer (each API version tried waits 2 s): nothing more was asked, nothing added.
+    await new Promise((r) => setTimeout(r, 6000));
+    sandbox.services.faults.clear();
+    const checks = sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/connectionData'));
+    expect(checks.map((e) => e.status)).toEqual([0]);
+    const fresh = await session.openExtensionPage('options');
+    await fresh.waitForSelector('.profile-list > li');
+    expect(await profileNames(fresh)).toEqual(before);
+    await fresh.close();
   });
 
   it('says a server that cannot be reached by its address, with the focus on the collection URL to check', async () => {

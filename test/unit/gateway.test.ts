@@ -415,6 +415,17 @@ describe('adding a token for a server that does not answer', () => {
     expect(await profileIds(handle)).toEqual(['pat1', 'oa1']);
   });
 
+  it('stops the check when the page that asked goes (Options closed), and adds nothing', async () => {
+    const { handle, handlePort } = await setup(silent);
+    const page = portFrom(handlePort, fromPage);
+    const checking = page.ask({ ...add, taskId: 'add3' });
+    await new Promise((r) => setTimeout(r, 20));
+    page.leave();
+    await checking;
+    expect(page.posted).toEqual([{ reply: { ok: false, error: expect.objectContaining({ code: 'cancelled' }) } }]);
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1']);
+  });
+
   it('stops a check whose cancel overtook it on the way in', async () => {
     const { handle } = await setup(silent);
     await handle({ type: 'profiles.cancelAdd', taskId: 'add2' }, fromPage);

@@ -105,7 +105,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   /** Follows a task on the board, as its own request would have answered: a page only its organization's. */
   async function followOwn<K extends 'clone' | 'pullRequest' | 'branch'>(taskId: string, kind: K, ctx: HandlerContext) {
     ownTask(taskId, ctx, await senderOrg(ctx));
-    return board.follow(taskId, kind, (p) => ctx.progress?.(p), ctx.askerGone);
+    return board.follow(taskId, kind, (p) => ctx.progress?.(p), () => !!ctx.askerGone?.aborted);
   }
 
   /** The organization a task is of: the asking page's, else its profile's (a popup's), so a page of that organization finds it. */
@@ -235,7 +235,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
           progress(p);
           ctx.progress?.(p);
         }),
-      ctx.askerGone,
+      () => !!ctx.askerGone?.aborted,
     );
     ctx.onBoard?.();
     return task;

@@ -21,9 +21,13 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
   const cancelledEarly = new Set<string>();
   return {
     'profiles.list': listProfiles,
-    'profiles.addPat': async ({ taskId, ...input }) => {
+    'profiles.addPat': async ({ taskId, ...input }, ctx) => {
       const check = new AbortController();
-      if (taskId === undefined) return addPatProfile(input, deps);
+      // Closing the page that asked abandons the add, as its Cancel does: no account appears that
+      // nobody saw added. (Asked through a port; a plain message cannot tell that its page went.)
+      if (ctx.askerGone?.aborted) check.abort();
+      ctx.askerGone?.addEventListener('abort', () => check.abort(), { once: true });
+      if (taskId === undefined) return addPatProfile(input, deps, check.signal);
       if (cancelledEarly.delete(taskId)) check.abort();
       checks.set(taskId, check);
       try {

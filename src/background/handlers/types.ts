@@ -50,8 +50,11 @@ export interface HandlerContext {
    * its requests to Azure DevOps stop too. Not when the asker just goes: a refresh still fills the cache.
    */
   stopped?: AbortSignal | undefined;
-  /** For long tasks asked through a port: whether the asker has gone (its page reloaded or left, its popup closed). */
-  askerGone?: (() => boolean) | undefined;
+  /**
+   * For requests asked through a port: aborts when the asker has gone (its page reloaded or left, its
+   * popup closed). A clone goes on without it; what only its page wanted (adding an account) stops.
+   */
+  askerGone?: AbortSignal | undefined;
   /** For a task the background starts for its asker: called once the task is on the board, so the asker may follow it. */
   onBoard?: (() => void) | undefined;
 }

@@ -81,7 +81,7 @@ async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { 
   const request = { type: 'local.checkoutBranch', ...(req.profileId ? { profileId: req.profileId } : {}), repo: result.repo, branch: result.branch, taskId: req.checkoutTaskId } as const;
   await new Promise<void>((onBoard) => {
     // Its failures are the board's to tell; one before it is on the board leaves nothing to follow (TASK_GONE).
-    checkOut(request, { ...ctx, progress: undefined, askerGone: () => true, onBoard }).catch(() => onBoard());
+    checkOut(request, { ...ctx, progress: undefined, askerGone: AbortSignal.abort(), onBoard }).catch(() => onBoard());
   });
 }
 
