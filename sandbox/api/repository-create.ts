@@ -38,6 +38,9 @@ async function create(ctx: RequestContext): Promise<void> {
   if (!isValidRepositoryName(name)) {
     throw new AzdoError(400, `TF401025: '${name}' is not a valid name for a Git repository.`, 'InvalidGitRepositoryNameException', `${GIT}.InvalidGitRepositoryNameException, ${GIT}`);
   }
+  // Any case, in the project, whoever made it. TF400948 and GitRepositoryNameAlreadyExistsException as
+  // Azure DevOps answers (the Server's own Microsoft.TeamFoundation.Git.Server throws that exception for
+  // a name taken; the words as clients quote them). Not in the OpenAPI spec, which names no errors.
   if (ctx.store.repositoriesOf(project).some((r) => r.name.toLowerCase() === name.toLowerCase())) {
     throw new AzdoError(409, `TF400948: A Git repository with the name ${name} already exists.`, 'GitRepositoryNameAlreadyExistsException', `${GIT}.GitRepositoryNameAlreadyExistsException, ${GIT}`);
   }

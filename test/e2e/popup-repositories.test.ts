@@ -533,6 +533,41 @@ describe('popup: new repository', () => {
     await popup.close();
   });
 
+  it('a name someone else took after the list was read: Azure DevOps’ 409 is said, the focus back in the name, as typed', async () => {
+    const popup = await openPopup(session);
+    // The popup's list is read (and refreshed, when it was old) before anyone else creates the repository.
+    await popup.waitForFunction(() => /updated/.test(document.querySelector('.repos-tab .status')?.textContent ?? ''), { timeout: 20_000 });
+    await popup.locator('#tab-new-repo').click();
+    const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
+    await waitForOption(popup, '#new-repo-project', platformId);
+    await popup.select('#new-repo-project', platformId);
+    // Grace creates it meanwhile, in Azure DevOps, with a first commit (an empty one would be finished instead).
+    const api = (path: string, body: unknown) =>
+      sandbox.fetch(`https://dev.azure.com/fabrikam/Platform/_apis/git/repositories${path}?api-version=7.1`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`:${sandbox.patsByName['grace-full']!}`).toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const made = await api('', { name: 'taken-meanwhile' });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    const first = { refUpdates: [{ name: 'refs/heads/main', oldObjectId: '0'.repeat(40) }], commits: [{ comment: 'Grace’s start', changes: [{ changeType: 'add', item: { path: '/README.md' }, newContent: { content: '# Grace’s\n', contentType: 'rawtext' } }] }] };
+    expect((await api(`/${id}/pushes`, first)).status).toBe(201);
+
+    await popup.type('#new-repo-name', 'Taken-Meanwhile');
+    // The popup does not know it yet: no problem said before Create.
+    expect(await textOf(popup, '#new-repo-name-problem')).toBe('');
+    await popup.click('.new-repo button[type="submit"]');
+    const note = await waitForText(popup, '.new-repo [role="alert"]', 'The repository was not created', 30_000);
+    expect(note).toContain('A repository with this name already exists in the project. Choose another name.');
+    await popup.waitForFunction(() => document.activeElement?.id === 'new-repo-name', { timeout: 5000 });
+    expect(await popup.$eval('#new-repo-name', (e) => (e as HTMLInputElement).value)).toBe('Taken-Meanwhile');
+    // Sent, and refused by Azure DevOps: not caught by the popup's own check.
+    const creates = sandbox.services.log.entries().filter((e) => e.method === 'POST' && e.path.split('?')[0]!.endsWith('/_apis/git/repositories'));
+    expect(creates.at(-1)?.status).toBe(409);
+    await popup.close();
+  });
+
   it('in an organization with no project, says so and offers no Create', async () => {
     const ada = sandbox.store.user('ada')!.id;
     sandbox.store.addOrganization({ name: 'tailspin', hosting: 'cloud', oauthAllowed: true, maxApiVersion: 7.1, memberIds: [ada] });
