@@ -327,23 +327,23 @@ describe('a list asked through a port says why it is slow', () => {
   });
 });
 
+/** Repository lists that never answer until their signal aborts them, as fetch does. */
+function hanging() {
+  const aborted: string[] = [];
+  const fetch: typeof globalThis.fetch = (input, init) =>
+    new URL(String(input)).pathname.endsWith('/_apis/git/repositories')
+      ? new Promise((_, reject) =>
+          init?.signal?.addEventListener('abort', () => {
+            aborted.push(String(input));
+            reject(new DOMException('aborted', 'AbortError'));
+          }),
+        )
+      : fakeAdo(input, init);
+  return { fetch, aborted };
+}
+
 describe('Stop waiting stops the request, leaving does not', () => {
   afterEach(forgetServerErrors);
-
-  /** Repository lists that never answer until their signal aborts them, as fetch does. */
-  function hanging() {
-    const aborted: string[] = [];
-    const fetch: typeof globalThis.fetch = (input, init) =>
-      new URL(String(input)).pathname.endsWith('/_apis/git/repositories')
-        ? new Promise((_, reject) =>
-            init?.signal?.addEventListener('abort', () => {
-              aborted.push(String(input));
-              reject(new DOMException('aborted', 'AbortError'));
-            }),
-          )
-        : fakeAdo(input, init);
-    return { fetch, aborted };
-  }
 
   it('{ stop: true } on the port aborts its request to Azure DevOps at once', async () => {
     const { fetch, aborted } = hanging();
