@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSandbox } from '../sandbox/index';
+import { SCOPE_LABELS, TOKEN_SCOPES } from '../src/shared/ado/errors';
 import { ask, installCompanion, launch, privateHome, repoRoot } from '../test/e2e/harness';
 import { runTour } from './tour/run';
 
@@ -24,8 +25,7 @@ const REAL_HELP = `Using Azure DevOps Companion with the real dev.azure.com
                         (--browser chrome|chromium|edge|brave|firefox to choose; check with: ... doctor)
 4. Connect an account:  open the extension's Options →
                         • "Add with a personal access token": organization (or your Azure DevOps Server
-                          collection URL) and a token with Code (Read, write & manage), Project and Team (Read),
-                          Graph (Read), Identity (Read), User Profile (Read); or
+                          collection URL) and a token with ${TOKEN_SCOPES.map((s) => SCOPE_LABELS[s]).join(', ')}; or
                         • "Sign in with Microsoft": needs an Entra app registration (client id under Advanced),
                           work or school accounts only.
 5. Open any repository on dev.azure.com: "Clone to desktop" sits next to Azure DevOps' Clone button.

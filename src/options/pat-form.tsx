@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { SCOPE_LABELS } from '../shared/ado/errors';
+import { SCOPE_LABELS, TOKEN_SCOPES } from '../shared/ado/errors';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask, askWithProgress } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
@@ -18,7 +18,7 @@ import {
 } from './pat-input';
 
 /** The scopes to tick on Azure DevOps' token page, by the names that page uses. */
-const SCOPES = (['vso.code_manage', 'vso.project', 'vso.graph', 'vso.identity', 'vso.profile'] as const).map((s) => SCOPE_LABELS[s]);
+const SCOPES = TOKEN_SCOPES.map((s) => SCOPE_LABELS[s]);
 
 type Check = { state: 'checking' } | { state: 'ok'; projects: number; repos: number } | { state: 'problem'; error: ReplyError };
 

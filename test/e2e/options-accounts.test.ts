@@ -70,7 +70,7 @@ describe('options page: accounts', () => {
     await options.type('#pat-org', 'https://dev.azure.com/fabrikam/');
     expect(await options.$eval('#pat-generate', (a) => (a as HTMLAnchorElement).href)).toBe('https://dev.azure.com/fabrikam/_usersSettings/tokens');
     const scopes = await options.$$eval('.scopes li', (li) => li.map((l) => l.textContent));
-    expect(scopes).toEqual(['Code (Read, write, & manage)', 'Project and Team (Read)', 'Graph (Read)', 'Identity (Read)', 'User Profile (Read)']);
+    expect(scopes).toEqual(['Code (Read, write, & manage)', 'Project and Team (Read)', 'Graph (Read)', 'Identity (Read)', 'User Profile (Read)', 'Work Items (Read & write)']);
 
     await fillPat({ pat: sandbox.pats.fabrikam! });
     const { projects, repos } = counts('fabrikam');

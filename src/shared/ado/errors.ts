@@ -34,6 +34,13 @@ export const SCOPE_LABELS = {
 } as const;
 export type Scope = keyof typeof SCOPE_LABELS;
 
+/**
+ * What Options tells a user to tick for a personal access token: enough for every request the
+ * extension makes (a broader scope covers its narrower ones, as Code (Read, write, & manage) covers
+ * Code (Read)). Work Items is for the popup's Work tab and Start work.
+ */
+export const TOKEN_SCOPES = ['vso.code_manage', 'vso.project', 'vso.graph', 'vso.identity', 'vso.profile', 'vso.work_write'] as const satisfies readonly Scope[];
+
 export interface AdoErrorDetails {
   kind: AdoErrorKind;
   /** What the caller was doing, as a verb phrase: "list repositories". */
