@@ -1,5 +1,6 @@
 import { companionOs, installInstructions, type InstallInstructions } from '../shared/companion-install';
 import { COMPANION_POLL_MS } from '../shared/companion-poll';
+import { RELEASES_URL } from '../shared/project-links';
 import type { CompanionStatus } from '../shared/messages';
 import { platformInfo } from './platform';
 import { companionStatus } from './session';
@@ -39,7 +40,14 @@ export function companionNeeded(status: CompanionStatus, uses: string, signal: A
     status.state !== 'missing' && !!status.message && h('p', { class: 'adoc-muted' }, status.message),
     ...(install
       ? [
-          h('p', null, 'It is a small program on this computer that runs git for the extension.', install.download ? ' Download ' : ' Run this in a terminal:', install.download ? h('span', { class: 'adoc-mono' }, install.download) : false, install.download ? ' from its release page into your Downloads folder, then run this in a terminal:' : false),
+          h(
+            'p',
+            null,
+            'It is a small program on this computer that runs git for the extension.',
+            install.download
+              ? [' Download ', h('span', { class: 'adoc-mono' }, install.download), ' from its ', h('a', { href: RELEASES_URL, target: '_blank', rel: 'noopener noreferrer' }, 'release page'), ' into your Downloads folder, then run this in a terminal:']
+              : ' Run this in a terminal:',
+          ),
           copyBlock('Install command', install.commands.join('\n'), signal),
           h('p', { class: 'adoc-muted' }, install.explanation),
           h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it runs.'),

@@ -5,6 +5,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { installInstructions } from '../../src/shared/companion-install';
+import { RELEASES_URL } from '../../src/shared/project-links';
 import { installCompanion, launch, privateHome, type Session } from './harness';
 import { ContentWorld, screenshot, signedInPage } from './page-helpers';
 import { openPopup, screenshots, textOf, waitForText } from './ui-steps';
@@ -62,6 +63,8 @@ describe('the first run', () => {
     const install = await textOf(welcome, '#welcome [data-testid="install-steps"]');
     expect(install).toMatch(/install/);
     expect(install).toContain('registers there with every browser it finds');
+    // Where to download it is a link, not a name to search for.
+    expect(await welcome.$$eval('#welcome [data-testid="install-steps"] a', (as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href]))).toEqual([['release page', RELEASES_URL]]);
     // No client id in this build: only the token way is offered.
     expect(await welcome.$('#signin-start')).toBeNull();
     expect(await textOf(welcome, '#accounts')).toContain('set it under Advanced');
@@ -122,6 +125,7 @@ describe('the first run', () => {
     expect(checkout).toContain(steps.explanation);
     expect(checkout).toContain('Set up the companion');
     expect(await prWorld.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('pre').textContent`, '.adoc-popover')).toBe(steps.commands.join('\n'));
+    expect(await prWorld.run<string | undefined>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('a')].find((a) => a.textContent === 'release page')?.href`, '.adoc-popover')).toBe(RELEASES_URL);
     const org = sandbox.store.organization('fabrikam')!;
     const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Show the delivery date in the order summary')!.id;
     const itemPage = await signedInPage(session, `/fabrikam/Fabrikam%20Fiber/_workitems/edit/${item}`);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { companionOs, installInstructions, type InstallInstructions } from '../companion-install';
+import { RELEASES_URL } from '../project-links';
 import { copyText } from './clipboard';
 
 /**
@@ -24,7 +25,11 @@ export function InstallSteps(props: { update?: boolean; main?: boolean }) {
       <p>
         {steps.download && (
           <>
-            Download <code>{steps.download}</code> from the companion’s release page into your Downloads folder, then{' '}
+            Download <code>{steps.download}</code> from the companion’s{' '}
+            <a href={RELEASES_URL} target="_blank" rel="noreferrer">
+              release page
+            </a>{' '}
+            into your Downloads folder, then{' '}
           </>
         )}
         {props.update ? 'update it by running this in a terminal:' : steps.download ? 'run this in a terminal:' : 'Run this in a terminal:'}
