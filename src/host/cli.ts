@@ -66,7 +66,9 @@ export async function runCli(argv: readonly string[], machine: Machine, print: (
       print(`Installed the companion host ${COMPANION_VERSION}: ${result.launcher} (runs ${result.program})`);
       for (const m of result.manifests) print(`  ${m.browser}: ${m.manifestPath}${m.registryKey ? ` (registry ${m.registryKey})` : ''}`);
       print(`Allowed extensions: ${[...result.ids.chrome, ...result.ids.gecko].join(', ')}`);
-      print('Restart the browser if it was running; check with: doctor');
+      // Browsers read the registration at each connection: the extension's pages find it without a restart.
+      print("The extension's pages notice it by themselves within seconds; restart the browser only if one does not.");
+      print('To check it: the same command with doctor instead of install.');
       return 0;
     }
     if (verb === 'uninstall') {

@@ -62,6 +62,9 @@ describe('install, doctor, uninstall', () => {
     expect(installed.code).toBe(0);
     const manifestPath = join(profile, 'NativeMessagingHosts', `${HOST_NAME}.json`);
     expect(installed.out).toContain(manifestPath);
+    // What next, in the words the extension's pages use: they notice it; no restart to do first.
+    expect(installed.out).toContain("The extension's pages notice it by themselves within seconds; restart the browser only if one does not.");
+    expect(installed.out).toContain('To check it: the same command with doctor instead of install.');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
     const launcher = join(sandbox.companionHome, 'host', 'ado-companion-host.sh');
     expect(manifest).toEqual({
