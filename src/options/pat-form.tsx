@@ -120,8 +120,13 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
         ...(replace ? { profileId: existing.id } : {}),
         taskId,
       }, () => undefined);
-      // The secret has done its job here; it lives on in the background only.
+      // The secret has done its job here; it lives on in the background only. The form is blank
+      // again for another account: left as it was, it offered to replace the token just added.
       setPat('');
+      setOrg('');
+      setCollection('');
+      setName('');
+      setReplaceId(undefined);
       setTried(false);
       setAdded(answer);
       props.onAdded();

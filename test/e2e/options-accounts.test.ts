@@ -78,6 +78,9 @@ describe('options page: accounts', () => {
     expect(added).toContain('Added “fabrikam”');
     expect(added).toContain('The token belongs to Ada Lovelace.');
     expect(await options.$eval('#pat-token', (e) => (e as HTMLInputElement).value)).toBe('');
+    // Blank for another account: not offering to replace the token just added.
+    expect(await options.$eval('#pat-org', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await options.$('#pat-replace')).toBeNull();
     expect(await options.content()).not.toContain(sandbox.pats.fabrikam);
     await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] .badge');
     expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"]')).toContain('active');
