@@ -175,7 +175,9 @@ export const steps: TourStep[] = [
       // The tour runs on machines with and without VS Code: the companion opens the file, or says the editor is missing.
       const [said] = await world.waitForText(POPOVER, (t) => /Opened component\.ts at line 1 with|was not found on this computer/.test(t[0] ?? ''), 30_000);
       await ctx.shot(page, '7-page-open-in-editor');
-      return (said ?? '').split('\n').find((l) => /Opened component\.ts|was not found/.test(l)) ?? '';
+      const opened = (said ?? '').split('\n').find((l) => /Opened component\.ts/.test(l));
+      // Said as what happened, not quoted: a ✓ beside "was not found" reads as a step half broken.
+      return opened ?? 'VS Code is not installed here, and the page says so, with how to install it or choose another editor';
     },
   },
   {
