@@ -5,6 +5,7 @@ import type { FeatureId, FeatureSettings, MissingAnchor, ReplyError } from '../s
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { relativeTime } from '../shared/ui/relative-time';
+import { SECTIONS } from './sections';
 
 /**
  * A plain-text report of the missing anchors for a bug report: page kinds and origins, never a
@@ -69,7 +70,7 @@ export function FeaturesSection() {
                   <strong>{f.title}</strong>
                 </label>
                 <div class="small muted" id={`feature-${f.id}-about`}>
-                  {f.description}
+                  <WithSectionLinks text={f.description} />
                 </div>
               </li>
             ))}
@@ -109,5 +110,28 @@ export function FeaturesSection() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A feature's description (written for pages too) with "Options › Editor" as a link to that
+ * section: here the reader is on Options already, a click away from it.
+ */
+function WithSectionLinks(props: { text: string }) {
+  const parts = props.text.split(/Options › ([A-Z][a-z]*(?: [a-z]+)*)/);
+  return (
+    <>
+      {parts.map((part, i) => {
+        if (i % 2 === 0) return part;
+        const id = SECTIONS.find(([, label]) => label === part)?.[0];
+        return id ? (
+          <a key={i} href={`#${id}`}>
+            {part}
+          </a>
+        ) : (
+          `Options › ${part}`
+        );
+      })}
+    </>
   );
 }

@@ -17,18 +17,7 @@ import { ReviewerGroupsSection } from './reviewer-groups-section';
 import { SshSection } from './ssh-section';
 import { WelcomeSection } from './welcome-section';
 import { useCurrentSection } from './current-section';
-
-const SECTIONS: readonly (readonly [OptionsSection, string])[] = [
-  ['profiles', 'Profiles'],
-  ['accounts', 'Add an account'],
-  ['companion', 'Desktop companion'],
-  ['editor', 'Editor'],
-  ['branch-names', 'Branch names'],
-  ['ssh', 'SSH key'],
-  ['groups', 'Reviewer groups'],
-  ['features', 'Page features'],
-  ['advanced', 'Advanced'],
-];
+import { SECTIONS } from './sections';
 
 /** Brings a section into view and puts the focus on its main action (or its heading). */
 function showSection(id: string): void {

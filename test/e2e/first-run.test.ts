@@ -273,6 +273,14 @@ describe('feature switches', () => {
     await settled(true);
     expect(await options.evaluate(() => document.activeElement?.id)).toBe('feature-clone-to-desktop');
     expect(await pageButtons()).toEqual({ clone: true, forks: true });
+    // The descriptions' "Options › Editor" are links to those sections here, where the reader already is.
+    const links = await options.$$eval('#features .feature-list a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    expect(links).toEqual([
+      ['Editor', '#editor'],
+      ['Branch names', '#branch-names'],
+    ]);
+    await options.click('#feature-open-in-editor-about a');
+    await options.waitForFunction(() => location.hash === '#editor');
     await options.close();
   });
 });
