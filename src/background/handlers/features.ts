@@ -16,7 +16,7 @@ export const FEATURES: readonly Omit<FeatureInfo, 'enabled'>[] = [
   { id: 'pull-request-reviewers', title: 'Pull request reviewers', description: 'Suggested reviewers, your reviewer groups, a reviewer search and a summary of the votes.' },
   { id: 'pull-request-checkout', title: 'Check out pull requests', description: "Check a pull request's branch (or its merge preview) out in your local clone, from a fork too; a new worktree when your clone has changes." },
   { id: 'open-in-editor', title: 'Open in editor', description: 'Open the file you are reading, at its line, in your editor (Options › Editor).' },
-  { id: 'start-work', title: 'Start work', description: 'On a work item: a new branch named from Options › Branch names, linked to the item, the item set to active, checked out on your computer.' },
+  { id: 'start-work', title: 'Start work', description: 'On a work item: a new branch named from Options › Branch names, linked to the item, the item moved to its in-progress state (Active, Committed, Doing…), checked out on your computer.' },
 ];
 
 /** Enough to see a pattern; old entries fall off. */
