@@ -84,7 +84,7 @@ const noProfile = () =>
   Object.assign(new Error('No profile is connected for this organization: add an account in Options.'), { code: 'NO_PROFILE' });
 
 /** The client for a page of an organization without a profile, through that page's session. */
-export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab'>): Promise<Api> {
+export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext, 'from' | 'senderUrl' | 'tab' | 'onWait'>): Promise<Api> {
   const { tabMessage } = deps;
   const tab = ctx.tab;
   if (ctx.from !== 'content' || !ctx.senderUrl || !tab || !tabMessage) throw noProfile();
@@ -99,6 +99,8 @@ export async function pageSessionApi(deps: GatewayDeps, ctx: Pick<HandlerContext
     auth: async () => PAGE_SESSION,
     fetch: sessionChecked(relayFetch((m) => tabMessage(tab.tabId, tab.frameId, m)), `${tab.tabId}|${page.orgBaseUrl}`, page.orgBaseUrl, deps.now ?? Date.now),
     now: deps.now,
+    // Its panel says why it is slow, as a profile's does (connections.ts).
+    onWait: ctx.onWait,
   });
   return { api, orgBaseUrl: page.orgBaseUrl };
 }

@@ -10,6 +10,7 @@ import { pageContext, problemOf, problemText } from './session';
 import { fill, h, icon, onActivate } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
 import { openPopover, type Popover } from './ui/popover';
+import { waitLine } from './ui/waiting';
 
 /**
  * Reviewer helpers on a pull request (and on the create page): the votes at a glance, people who
@@ -101,11 +102,14 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const search = h('div', { class: 'adoc-col' });
   const queued = h('div', { class: 'adoc-col' });
   const refresh = h('div', { class: 'adoc-col' });
+  // Stopped waiting: on the first section's Try again, which took the place of what waited.
+  const waits = waitLine(signal, () => card.querySelector<HTMLElement>('.adoc-alert button:last-child'));
   const card = h(
     'section',
     { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },
     h('div', { class: 'adoc-row' }, icon('people'), h('h2', { class: 'adoc-title adoc-grow' }, 'Reviewer helpers')),
     status,
+    waits.line,
     refresh,
     creating ? false : votes,
     sub('Suggested'),
@@ -274,7 +278,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     };
     const votesNow = async (): Promise<void> => {
       try {
-        const summary = await ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
+        const summary = await waits.ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
         if (signal.aborted) return;
         fill(votes, voteSummary(summary.reviewers));
         // Choices made while creating this pull request.
@@ -299,7 +303,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       }
       if (signal.aborted) return;
       if (!context.profile) return void fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
-      await section('groups', groups, () => ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups), (g) => groupButtons(g, repo.project, choose, signal));
+      await section('groups', groups, () => waits.ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups), (g) => groupButtons(g, repo.project, choose, signal));
     };
     await Promise.all([
       groupsNow(),
@@ -307,8 +311,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
         'suggestions',
         suggested,
         () =>
-          !creating ? ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! })
-          : branches ? ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
+          !creating ? waits.ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! })
+          : branches ? waits.ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
           : Promise.resolve({ suggestions: [], changedFiles: 0 }),
         (s) => suggestionList(s.suggestions, choose, signal),
       ),

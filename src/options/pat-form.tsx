@@ -6,7 +6,8 @@ import { ask, askWithProgress } from '../shared/ask';
 import type { AddedProfile, ReplyError } from '../shared/messages';
 import { orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { askTellingWaits, WaitSaid, type Wait } from '../shared/ui/waiting';
+import { WaitSaid } from '../shared/ui/waiting';
+import { askTellingWaits, type Wait } from '../shared/waiting';
 import { mayTryAgain } from '../shared/next-step';
 import {
   COLLECTION_EXAMPLE,

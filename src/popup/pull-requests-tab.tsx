@@ -7,7 +7,8 @@ import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { PullRequestCheckoutAction } from './pr-checkout';
 import { useAnswer } from './use-answer';
-import { askTellingWaits, WaitLine } from '../shared/ui/waiting';
+import { WaitLine } from '../shared/ui/waiting';
+import { askTellingWaits } from '../shared/waiting';
 import { myVote, voteLabel, voteSummary, voteTone } from './votes';
 
 /** Active pull requests the user created, and those waiting for their review, across the organization. */

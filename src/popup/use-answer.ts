@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ReplyError } from '../shared/messages';
 import { toReplyError } from '../shared/ui/error-note';
-import type { Wait } from '../shared/ui/waiting';
+import type { Wait } from '../shared/waiting';
 
 /**
  * The answer to one request for a component: asked again when `deps` change or on `retry`. An

@@ -6,7 +6,7 @@ import { CACHED_LIST } from '../shared/storage-keys';
 import { toReplyError } from '../shared/ui/error-note';
 import type { RepoEntry } from './repo-search';
 import { loadedSearch, loadSearch } from './search-loader';
-import { askTellingWaits, type Wait } from '../shared/ui/waiting';
+import { askTellingWaits, type Wait } from '../shared/waiting';
 
 /** A list this recent is not fetched again right after drawing it. */
 const RECENT_MS = 10_000;

@@ -13,7 +13,8 @@ import { OpenClone } from './open-clone';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import { useAnswer } from './use-answer';
-import { askTellingWaits, WaitLine } from '../shared/ui/waiting';
+import { WaitLine } from '../shared/ui/waiting';
+import { askTellingWaits } from '../shared/waiting';
 
 /**
  * My work items: active ones assigned to the user across the organization's projects (WIQL), each

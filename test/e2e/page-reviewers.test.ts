@@ -376,4 +376,44 @@ describe('Reviewer helpers', () => {
     await screenshot(page, 'pull-request-reviewers-dark', HELPER);
     await sandboxSwitch(page, 'theme', 'light', `/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`);
   });
+
+  // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
+  it('says why it waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 429, retryAfter: 20, times: 1 });
+    try {
+      await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
+      world = await ContentWorld.of(page, session.extensionId);
+      const lineOf = () =>
+        world.run<{ seen: string; heard: string } | null>(
+          `(sel) => { const p = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('p[role=status]')].find((e) => e.querySelector('button')); return p ? { seen: p.querySelector('[aria-hidden]').textContent, heard: p.querySelector('.adoc-sr').textContent } : null; }`,
+          HELPER,
+        );
+      // Within a couple of seconds of the 429: most of its 20 seconds are still to come.
+      await expect.poll(lineOf, { timeout: 20_000, interval: 200 }).not.toBeNull();
+      const said = (await lineOf())!;
+      expect(said.seen).toMatch(/^Azure DevOps asked us to wait: trying again in (1[7-9]|20) s…$/);
+      expect(said.heard).toMatch(/^Azure DevOps asked us to wait: trying again in about (1[7-9]|20) seconds\.$/);
+      await screenshot(page, 'pull-request-reviewers-waiting-light', HELPER);
+
+      await world.click(HELPER, 'button', 'Stop waiting');
+      // At once, not after the 20 seconds: what waited says why it failed, each with its Try again.
+      const [failed] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Azure DevOps is limiting'), 2000);
+      expect(failed).not.toContain('asked us to wait');
+      expect(Number(/Try again in about (\d+) seconds\./.exec(failed!)?.[1])).toBeLessThanOrEqual(20);
+      // The Stop waiting button went with the line: the focus is on the first failure's Try again, not lost to the page.
+      const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? null`, HELPER);
+      await expect.poll(focused, { timeout: 2000 }).toBe('Try again');
+
+      // Try again while the organization is still held: the wait is said again, then what waited comes.
+      await page.keyboard.press('Enter');
+      await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
+      // Another section that waited too (it asked after the 429) has its own Try again.
+      const retries = () => world.run<number>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('.adoc-alert button')].filter((b) => b.textContent === 'Try again').length`, HELPER);
+      if ((await retries()) > 0) await world.click(HELPER, '.adoc-alert button', 'Try again');
+      const [loaded] = await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('asked us to wait') && !(t[0] ?? '').includes('Loading…'), 30_000);
+      expect(loaded).not.toContain('Azure DevOps is limiting');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  }, 90_000);
 });

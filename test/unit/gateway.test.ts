@@ -325,6 +325,22 @@ describe('a list asked through a port says why it is slow', () => {
     expect(told.progress.waiting.until).toBeLessThanOrEqual(Date.now() + 1);
     expect(replied.reply.ok).toBe(true);
   });
+
+  it("keeps a content script's port to its page's requests and organization: the page gateway's checks, not a second set", async () => {
+    const { handlePort } = await setup(fakeAdo);
+    const asked = async (sender: Runtime.MessageSender, request: unknown) => {
+      const port = portFrom(handlePort, sender);
+      port.ask(request);
+      await vi.waitFor(() => expect(port.posted.length).toBeGreaterThan(0));
+      return port.posted;
+    };
+    // A request the contract does not open to pages, and one naming a profile.
+    expect(await asked(fromContent, { type: 'profiles.list' })).toEqual([{ reply: expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) }) }]);
+    expect(await asked(fromContent, { type: 'groups.list', project: 'Platform', profileId: 'pat1' })).toEqual([{ reply: expect.objectContaining({ ok: false }) }]);
+    // Not an Azure DevOps page.
+    const elsewhere = { id: 'abc', url: 'https://example.com/', tab: { id: 9, url: 'https://example.com/' } } as Runtime.MessageSender;
+    expect(await asked(elsewhere, { type: 'groups.list', project: 'Platform' })).toEqual([{ reply: expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) }) }]);
+  });
 });
 
 /** Repository lists that never answer until their signal aborts them, as fetch does. */
@@ -673,6 +689,21 @@ describe('a page of an organization without a profile', () => {
     const clone = sentToHost.find((m) => m.type === 'clone')!;
     expect(clone).toMatchObject({ url: `${NORTHWIND}/Web/_git/Web`, folder: 'northwind/Web/Web' });
     expect(clone).not.toHaveProperty('auth');
+  });
+
+  it("tells a page's panel asking through a port why its page-session call waits, then answers", async () => {
+    let failures = 1;
+    const tab = pageTab();
+    const busyOnce = async (tabId: number, frameId: number, m: PageFetchRequest): Promise<PageFetchAnswer> =>
+      new URL(m.url).pathname.endsWith('/forks/nw') && failures-- > 0 ? { status: 503, headers: [], text: '' } : tab.tabMessage(tabId, frameId, m);
+    const { handlePort } = await setup(fakeAdo, { tabMessage: busyOnce });
+    const page = portFrom(handlePort, onNorthwind);
+    page.ask({ type: 'forks.list', repo: web });
+    await vi.waitFor(() => expect(page.posted.some((m) => 'reply' in (m as object))).toBe(true), { timeout: 3000 });
+    expect(page.posted).toEqual([
+      { progress: { waiting: { until: expect.any(Number), error: expect.objectContaining({ code: 'server' }), host: 'dev.azure.com' } } },
+      { reply: expect.objectContaining({ ok: true, data: expect.objectContaining({ forks: [expect.objectContaining({ id: 'f1' })] }) }) },
+    ]);
   });
 
   it('answers NO_PROFILE when no tab can make the calls, and keeps reviewer groups for profiles', async () => {

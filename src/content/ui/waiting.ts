@@ -1,0 +1,41 @@
+import type { Answers, PageRequest, PageRequestType } from '../../shared/messages';
+import { askTellingWaits, secondsLeft, waitHeard, waitSeen, type Wait } from '../../shared/waiting';
+import { fill, h } from './dom';
+import { button } from './parts';
+
+/**
+ * A panel's line for the asks that fill it, said as the popup's (shared/ui/waiting.tsx): why they
+ * wait (a 429's Retry-After, a retry after a failure), seen counting down and heard once per wait,
+ * with Stop waiting. A 429 holds the whole organization, so the panel's asks wait together: the
+ * line says the longest wait, and Stop waiting ends them all; their failures show at once, and the
+ * focus goes to `home()` (drawn by then) rather than to the page under the panel.
+ */
+export function waitLine(signal: AbortSignal, home: () => HTMLElement | null | undefined) {
+  const line = h('p', { class: 'adoc-muted', role: 'status' });
+  const waits = new Set<Wait>();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const show = () => {
+    clearInterval(timer);
+    const wait = [...waits].toSorted((a, b) => b.until - a.until)[0];
+    if (!wait || signal.aborted) return fill(line);
+    const seen = h('span', { 'aria-hidden': 'true' }, waitSeen(wait));
+    timer = setInterval(() => (seen.textContent = waitSeen(wait)), 1000);
+    const stop = () => {
+      for (const w of waits) w.stop();
+      // After the failures have replaced what waited (a task, not a microtask: they come in several).
+      setTimeout(() => home()?.focus());
+    };
+    fill(line, seen, h('span', { class: 'adoc-sr' }, waitHeard(wait, secondsLeft(wait.until))), ' ', button('Stop waiting', stop, signal, { small: true }));
+  };
+  signal.addEventListener('abort', show);
+  /** `ask` for what fills the panel, its waits said on the line. */
+  const ask = <T extends PageRequestType>(request: PageRequest & { type: T }): Promise<Answers[T]> => {
+    let mine: Wait | undefined;
+    return askTellingWaits(request, (wait) => {
+      if (mine) waits.delete(mine);
+      if ((mine = wait)) waits.add(wait);
+      show();
+    });
+  };
+  return { line, ask };
+}
