@@ -2,6 +2,7 @@ import { ask } from './ask';
 import type { ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
 import { companionNeeded, companionSetup, watchForCompanion, type CompanionSetup } from './companion-setup';
 import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
+import { waitLine, type AskSaying } from './ui/waiting';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { featureOpener } from './open-feature';
@@ -81,13 +82,13 @@ interface Actions {
 type Where = { repo: string; source: { project: string; name: string } | undefined };
 type ProgressBar = ReturnType<typeof progressBar>;
 
-async function load(repo: RepoKey): Promise<{ data: Loaded } | { problem: Problem }> {
+async function load(repo: RepoKey, saying: AskSaying): Promise<{ data: Loaded } | { problem: Problem }> {
   try {
     // Without a profile for the page's organization, the page's own session answers (through the background).
     const [status, context] = await Promise.all([companionStatus.get(), pageContext.get()]);
-    const [forks, projects] = await Promise.all([ask({ type: 'forks.list', repo }), ask({ type: 'projects.list' })]);
+    const [forks, projects] = await Promise.all([saying({ type: 'forks.list', repo }), saying({ type: 'projects.list' })]);
     const ready = status.state === 'ready';
-    const [plan, setup] = await Promise.all([ready ? ask({ type: 'clone.plan', repo }) : undefined, ready ? undefined : companionSetup(status)]);
+    const [plan, setup] = await Promise.all([ready ? saying({ type: 'clone.plan', repo }) : undefined, ready ? undefined : companionSetup(status)]);
     return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, setup, profile: !!context.profile } };
   } catch (e) {
     return { problem: problemOf(e) };
@@ -243,10 +244,11 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
     addUpstream: (original, fork, path) => void addUpstream(original, fork, path),
     cloneToDesktop: () => featureOpener('clone-to-desktop', page),
   };
+  const waits = waitLine(signal);
   const draw = () => {
     const shown = view(state, where, typed, act, signal);
     bar = shown.bar;
-    return shown.nodes;
+    return [...shown.nodes, waits.line];
   };
   const panel = popoverToggle({
     trigger,
@@ -277,7 +279,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }
 
   async function reload(): Promise<void> {
     set({ kind: 'loading' });
-    const data = await load(repo);
+    const data = await load(repo, waits.ask);
     if (signal.aborted) return;
     set('problem' in data ? { kind: 'problem', ...data.problem } : { kind: 'ready', data: data.data, remotes: new Map() });
   }

@@ -1,4 +1,3 @@
-import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import type { ClonePlan, PullRequestCheckout, ReplyError } from '../shared/messages';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask } from './git-task';
@@ -12,6 +11,7 @@ import { fill, h } from './ui/dom';
 import { folderInTheWay, gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, facts, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
+import { waitLine, type AskSaying } from './ui/waiting';
 
 /**
  * Check out a pull request on this computer: a button among the pull request's header actions
@@ -45,12 +45,12 @@ type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
 /** The pull request's source and target branch links in the header (`.pr-header-branches`). */
 const headerBranches = () => [...document.querySelectorAll(PR_BRANCH_LINKS)].map((a) => a.textContent?.trim() ?? '');
 
-async function load(page: AdoPage): Promise<Loaded> {
+async function load(page: AdoPage, saying: AskSaying): Promise<Loaded> {
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
     if (status.state !== 'ready') return { kind: 'noCompanion', setup: await companionSetup(status) };
     if (!context.profile) return { kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to check pull requests out.`, next: ['Add an account', 'accounts'] };
-    return { kind: 'ready', plan: await ask({ type: 'clone.plan', repo: repoKeyOf(page)!, inTheWay: true }), branches: headerBranches() };
+    return { kind: 'ready', plan: await saying({ type: 'clone.plan', repo: repoKeyOf(page)!, inTheWay: true }), branches: headerBranches() };
   } catch (e) {
     return { kind: 'problem', ...problemOf(e) };
   }
@@ -165,6 +165,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
 
   let state: State = { kind: 'idle' };
   let bar: ProgressBar | undefined;
+  const waits = waitLine(signal);
   const act: Actions = {
     run: (mode, worktree) => follow(startTask({ type: 'pullRequest.checkout', repo, pullRequestId: id, mode, ...(worktree ? { worktree: true } : {}) }, key, onWork)),
     reload: () => void reload(),
@@ -173,7 +174,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
   const draw = () => {
     const shown = view(state, id, act, signal);
     bar = shown.bar;
-    return shown.nodes;
+    return [...shown.nodes, waits.line];
   };
   const panel = popoverToggle({
     trigger,
@@ -200,7 +201,7 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, label: drawnLabel 
 
   async function reload(): Promise<void> {
     set({ kind: 'loading' });
-    const [loaded, elsewhere] = await Promise.all([load(page), runningElsewhere()]);
+    const [loaded, elsewhere] = await Promise.all([load(page, waits.ask), runningElsewhere()]);
     if (signal.aborted) return;
     if (elsewhere) follow(elsewhere);
     else set(loaded);

@@ -102,8 +102,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const search = h('div', { class: 'adoc-col' });
   const queued = h('div', { class: 'adoc-col' });
   const refresh = h('div', { class: 'adoc-col' });
-  // Stopped waiting: on the first section's Try again, which took the place of what waited.
-  const waits = waitLine(signal, () => card.querySelector<HTMLElement>('.adoc-alert button:last-child'));
+  const waits = waitLine(signal);
   const card = h(
     'section',
     { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },

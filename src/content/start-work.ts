@@ -12,6 +12,7 @@ import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, helpLink, optionsButton, pathText, problemBox, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
+import { waitLine } from './ui/waiting';
 
 /**
  * Start work on a work item, from its form (the full page and the dialog over boards and
@@ -258,6 +259,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
 
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
+  const waits = waitLine(signal);
   const act: Actions = {
     reload: () => void load(),
     close: () => panel.close(),
@@ -274,7 +276,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
   const draw = () => {
     const shown = view(state, project, onForm, act, signal);
     bar = shown.bar;
-    return shown.nodes;
+    return [...shown.nodes, waits.line];
   };
   const panel = popoverToggle({
     trigger: trigger!,
@@ -310,7 +312,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
       const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
       if (!current()) return;
       if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to start work from here.`, next: ['Add an account', 'accounts'] });
-      const [plan, checkouts] = await Promise.all([ask({ type: 'workItem.plan', project, id }), runningCheckouts().catch(() => [])]);
+      const [plan, checkouts] = await Promise.all([waits.ask({ type: 'workItem.plan', project, id }), runningCheckouts().catch(() => [])]);
       if (!current()) return;
       set({ kind: 'ready', plan, companion: status.state });
       // A linked branch's checkout that runs already (started before the page was reloaded, or from the popup) is followed.

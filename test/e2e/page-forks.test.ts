@@ -321,4 +321,40 @@ describe('Forks as remotes', () => {
     await expectLegibleWhenDisabled();
     await sandboxSwitch(page, 'theme', 'light', '/fabrikam/_git/Platform');
   });
+
+  // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
+  it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/forks/' }, status: 429, retryAfter: 15, times: 1 });
+    try {
+      await world.click(FORKS, 'button', 'Add remote…');
+      const lineOf = () =>
+        world.run<{ seen: string; heard: string } | null>(
+          `(sel) => { const p = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('p[role=status]')].find((e) => e.querySelector('button')); return p ? { seen: p.querySelector('[aria-hidden]').textContent, heard: p.querySelector('.adoc-sr').textContent } : null; }`,
+          POPOVER,
+        );
+      // Within a couple of seconds of the 429: most of its 15 seconds are still to come.
+      await expect.poll(lineOf, { timeout: 10_000, interval: 200 }).not.toBeNull();
+      const said = (await lineOf())!;
+      expect(said.seen).toMatch(/^Azure DevOps asked us to wait: trying again in 1[2-5] s…$/);
+      expect(said.heard).toMatch(/^Azure DevOps asked us to wait: trying again in about 1[2-5] seconds\.$/);
+      expect((await world.texts(POPOVER))[0]).toContain('Looking for forks…');
+
+      await world.click(POPOVER, 'button', 'Stop waiting');
+      // At once, not after the 15 seconds: why it failed, with Try again, which has the focus.
+      const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Azure DevOps is limiting'), 2000);
+      expect(failed).not.toContain('asked us to wait');
+      const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? null`, POPOVER);
+      await expect.poll(focused, { timeout: 2000 }).toBe('Try again');
+
+      // Try again while the organization is still held: the wait is said again, then the forks come.
+      await page.keyboard.press('Enter');
+      await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
+      const [listed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'), 30_000);
+      expect(listed).not.toContain('asked us to wait');
+      await page.keyboard.press('Escape');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  }, 90_000);
 });

@@ -8,9 +8,9 @@ import { button } from './parts';
  * wait (a 429's Retry-After, a retry after a failure), seen counting down and heard once per wait,
  * with Stop waiting. A 429 holds the whole organization, so the panel's asks wait together: the
  * line says the longest wait, and Stop waiting ends them all; their failures show at once, and the
- * focus goes to `home()` (drawn by then) rather than to the page under the panel.
+ * focus goes to the first one's Try again (the panel's own, not the page under it).
  */
-export function waitLine(signal: AbortSignal, home: () => HTMLElement | null | undefined) {
+export function waitLine(signal: AbortSignal) {
   const line = h('p', { class: 'adoc-muted', role: 'status' });
   const waits = new Set<Wait>();
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -23,7 +23,7 @@ export function waitLine(signal: AbortSignal, home: () => HTMLElement | null | u
     const stop = () => {
       for (const w of waits) w.stop();
       // After the failures have replaced what waited (a task, not a microtask: they come in several).
-      setTimeout(() => home()?.focus());
+      setTimeout(() => [...(line.getRootNode() as ParentNode).querySelectorAll('button')].find((b) => b.textContent === 'Try again')?.focus());
     };
     fill(line, seen, h('span', { class: 'adoc-sr' }, waitHeard(wait, secondsLeft(wait.until))), ' ', button('Stop waiting', stop, signal, { small: true }));
   };
@@ -39,3 +39,6 @@ export function waitLine(signal: AbortSignal, home: () => HTMLElement | null | u
   };
   return { line, ask };
 }
+
+/** A panel's `ask` that says its waits on the panel's line. */
+export type AskSaying = ReturnType<typeof waitLine>['ask'];
