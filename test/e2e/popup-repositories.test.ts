@@ -78,6 +78,25 @@ describe('popup: repositories', () => {
     await popup.close();
   });
 
+  it('keeps every tab where it is whichever tab is selected (the bold label does not widen its tab)', async () => {
+    const popup = await openPopup(session);
+    await waitForList(popup);
+    const ids = await popup.$$eval('[role="tab"]', (tabs) => tabs.map((t) => t.id));
+    const strip = () => popup.$$eval('[role="tab"]', (tabs) => tabs.map((t) => Math.round(t.getBoundingClientRect().left * 10) / 10));
+    const first = await strip();
+    for (const id of ids) {
+      await popup.click(`#${id}`);
+      await popup.waitForSelector(`#${id}[aria-selected="true"]`);
+      expect(await strip(), id).toEqual(first);
+    }
+    // Selected shows by more than weight: its colour and the accent bar under it.
+    const look = await popup.$eval(`#${ids.at(-1)}`, (t) => ({ selected: getComputedStyle(t).borderBottomColor, other: getComputedStyle(t.previousElementSibling!).borderBottomColor }));
+    expect(look.selected).not.toBe(look.other);
+    await popup.keyboard.press('ArrowLeft');
+    await screenshots(popup, 'popup-tabs-focused');
+    await popup.close();
+  });
+
   it('finds repositories by fuzzy search over repository and project names, and moves with the keyboard', async () => {
     const popup = await openPopup(session);
     await waitForList(popup);

@@ -31,6 +31,7 @@ export function Tabs<K extends string>(props: { tabs: TabDef<K>[]; selected: K; 
           role="tab"
           aria-selected={t.id === props.selected}
           aria-controls={`panel-${t.id}`}
+          data-label={t.label}
           tabIndex={t.id === props.selected ? 0 : -1}
           onClick={() => props.onSelect(t.id)}
         >
