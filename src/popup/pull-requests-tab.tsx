@@ -77,7 +77,7 @@ function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined
   const vote = props.showMyVote ? myVote(pr, props.me) : undefined;
   // Both lines are cut short at the popup's width: their titles give them whole.
   const where = `${pr.repo.name} · !${pr.id} · ${pr.sourceBranch} → ${pr.targetBranch} · ${relativeTime(pr.creationDate, Date.now())}`;
-  const votes = `${vote !== undefined ? `Your vote: ${voteLabel(vote).toLowerCase()} · ` : ''}${voteSummary(pr.reviewers)}`;
+  const votes = `${vote !== undefined ? `Your vote: ${voteLabel(vote)} · ` : ''}${voteSummary(pr.reviewers)}`;
   return (
     <li data-pr={pr.id}>
       <span class="main">
@@ -93,7 +93,8 @@ function PullRequestRow(props: { pr: PullRequestSummary; me?: string | undefined
         <PullRequestCheckoutAction pr={pr} profileId={props.profileId} />
       </span>
       <span class="pr-badges">
-        {pr.isDraft ? <span class="badge">draft</span> : <span class="badge accent">{pr.status}</span>}
+        {/* Capitalised, as the vote badge under it. */}
+        {pr.isDraft ? <span class="badge">Draft</span> : <span class="badge accent">{pr.status.charAt(0).toUpperCase() + pr.status.slice(1)}</span>}
         {vote !== undefined && vote !== 0 && <span class={`badge ${voteTone(vote)}`}>{voteLabel(vote)}</span>}
       </span>
     </li>

@@ -133,10 +133,12 @@ describe('popup: pull requests', () => {
 
     const draft = await popup.$eval('#prs-created li', (li) => li.textContent ?? '');
     expect(draft).toContain('Refactor nested components');
-    expect(draft).toContain('draft');
+    expect(draft).toContain('Draft');
     const retry = sandbox.store.pullRequestsOf(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform')!).find((p) => p.title === 'Add a retry policy to the HTTP client')!;
     const row = `#prs-reviewing li[data-pr="${retry.pullRequestId}"]`;
-    expect(await textOf(popup, row)).toContain('Your vote: no vote · 1 approved · 2 no vote');
+    expect(await textOf(popup, row)).toContain('Your vote: Not voted yet · Reviewers: 1 approved · 2 not voted yet');
+    // The badges read as the vote words do: capitalised.
+    expect(await popup.$$eval('.pr-badges .badge', (bs) => bs.map((b) => b.textContent ?? '').filter((t) => t[0] !== t[0]!.toUpperCase()))).toEqual([]);
     expect(await popup.$eval(`${row} a`, (a) => (a as HTMLAnchorElement).href)).toBe(
       `https://dev.azure.com/fabrikam/Platform/_git/Platform/pullrequest/${retry.pullRequestId}`,
     );

@@ -44,13 +44,14 @@ describe('relativeTime', () => {
 const reviewer = (id: string, vote: number) => ({ id, displayName: id, vote, isRequired: false, isGroup: false });
 
 describe('votes', () => {
-  it('names each vote as Azure DevOps does', () => {
-    expect([10, 5, 0, -5, -10].map(voteLabel)).toEqual(['Approved', 'Approved with suggestions', 'No vote', 'Waiting for author', 'Rejected']);
+  it('names each vote as Azure DevOps does, and no vote as not voted yet', () => {
+    expect([10, 5, 0, -5, -10].map(voteLabel)).toEqual(['Approved', 'Approved with suggestions', 'Not voted yet', 'Waiting for author', 'Rejected']);
     expect([10, 5, 0, -5, -10].map(voteTone)).toEqual(['success', 'success', 'none', 'accent', 'danger']);
   });
 
-  it('sums up the votes, strongest first', () => {
-    expect(voteSummary([reviewer('a', 0), reviewer('b', 10), reviewer('c', -10), reviewer('d', 10)])).toBe('2 approved · 1 rejected · 1 no vote');
+  it('sums up the reviewers\' votes, strongest first, in words that follow a count', () => {
+    expect(voteSummary([reviewer('a', 0), reviewer('b', 10), reviewer('c', -10), reviewer('d', 10)])).toBe('Reviewers: 2 approved · 1 rejected · 1 not voted yet');
+    expect(voteSummary([reviewer('a', 0)])).toBe('Reviewers: 1 not voted yet');
     expect(voteSummary([])).toBe('No reviewers');
   });
 
