@@ -4,9 +4,14 @@ import { Highlighted } from '../shared/ui/highlighted';
 import { ProjectAvatar } from '../shared/ui/project-avatar';
 import { searchRepos, type RepoEntry } from './repo-search';
 
-/** Picks one repository by fuzzy search (a combobox: type, arrow keys, Enter). */
+/**
+ * Picks one repository by fuzzy search (a combobox: type, arrow keys, Enter). The field shows the
+ * chosen repository's name as its value; words typed into it search until one is chosen again.
+ */
 export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: RepoSummary | undefined; onChange: (repo: RepoSummary) => void; loading: boolean; problemId?: string | undefined }) {
-  const [query, setQuery] = useState('');
+  // null: nothing typed since the last choice, so the field shows the chosen repository.
+  const [typed, setTyped] = useState<string | null>(null);
+  const query = typed ?? '';
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const results = useMemo(() => searchRepos(props.index, query, 8), [props.index, query]);
@@ -14,7 +19,7 @@ export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: Repo
 
   const choose = (repo: RepoSummary) => {
     props.onChange(repo);
-    setQuery('');
+    setTyped(null);
     setOpen(false);
   };
   const onKeyDown = (e: KeyboardEvent) => {
@@ -33,6 +38,7 @@ export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: Repo
       e.preventDefault();
       e.stopPropagation();
       setOpen(false);
+      if (props.value) setTyped(null);
     }
   };
   const shown = open && results.hits.length > 0;
@@ -52,15 +58,19 @@ export function RepoPicker(props: { id: string; index: RepoEntry[]; value?: Repo
         aria-activedescendant={shown ? `${listId}-${active}` : undefined}
         aria-invalid={props.problemId ? true : undefined}
         aria-describedby={props.problemId}
-        placeholder={props.loading ? 'Loading repositories…' : props.value ? `${props.value.name} (${props.value.project.name}): type to change` : 'Type to find a repository'}
-        value={query}
+        placeholder={props.loading ? 'Loading repositories…' : 'Type to find a repository'}
+        value={typed ?? props.value?.name ?? ''}
         onInput={(e) => {
-          setQuery(e.currentTarget.value);
+          setTyped(e.currentTarget.value);
           setActive(0);
           setOpen(true);
         }}
         onFocus={() => setOpen(query !== '')}
-        onBlur={() => setOpen(false)}
+        onBlur={() => {
+          setOpen(false);
+          // Words left unchosen would read as the repository the pull request goes to.
+          if (props.value) setTyped(null);
+        }}
         onKeyDown={onKeyDown}
       />
       {shown && (

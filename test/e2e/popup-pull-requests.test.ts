@@ -757,6 +757,28 @@ describe('popup: pull requests', () => {
     }
   });
 
+  it('shows the chosen repository as the field’s value: words typed over it search, Escape gives the choice back, Enter takes another', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    const field = () => popup.$eval('#pr-repo', (i) => ({ value: (i as HTMLInputElement).value, expanded: i.getAttribute('aria-expanded') }));
+    expect(await field()).toEqual({ value: 'Platform', expanded: 'false' });
+    await screenshots(popup, 'popup-new-pr-chosen');
+    // Typing over the name searches (Tab into a field selects its words; here, select them).
+    await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await popup.keyboard.type('fabrikam-web');
+    await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'fabrikam-web');
+    expect(await field()).toEqual({ value: 'fabrikam-web', expanded: 'true' });
+    await popup.keyboard.press('Escape');
+    expect(await field()).toEqual({ value: 'Platform', expanded: 'false' });
+    await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await popup.keyboard.type('fabrikam-web');
+    await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'fabrikam-web');
+    await popup.keyboard.press('Enter');
+    expect(await field()).toEqual({ value: 'fabrikam-web', expanded: 'false' });
+    await popup.close();
+  });
+
   it('keeps a half-written pull request and repository while another tab is open', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
@@ -769,7 +791,7 @@ describe('popup: pull requests', () => {
     await popup.waitForSelector('#prs-created-heading');
     await openTab(popup, 'new-pr');
     expect(await popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value)).toBe('Why this change: the retry policy.');
-    expect(await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).placeholder)).toContain('Platform');
+    expect(await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).value)).toBe('Platform');
     await openTab(popup, 'new-repo');
     expect(await popup.$eval('#new-repo-name', (i) => (i as HTMLInputElement).value)).toBe('half-written');
     await popup.close();
