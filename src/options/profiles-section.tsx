@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
@@ -199,11 +199,13 @@ function HostAccess(props: { profile: Profile }) {
 function ProfileEditor(props: { profile: Profile; toToken: boolean; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
   const form = useRef<HTMLFormElement>(null);
-  // Opened to replace a refused token: the token field (or, for a Microsoft sign-in, its Sign in again) comes first.
-  useEffect(() => {
-    const renew = props.toToken ? form.current?.querySelector<HTMLElement>('[data-renew]') : undefined;
-    renew?.scrollIntoView({ block: 'center' });
-    renew?.focus({ preventScroll: true });
+  // The focus goes into the editor as it opens (so Escape closes it at once): its first field, or,
+  // opened to replace a refused token, the token field (for a Microsoft sign-in, Sign in again).
+  // A layout effect, so a key pressed right after Edit lands in the editor.
+  useLayoutEffect(() => {
+    const first = form.current?.querySelector<HTMLElement>(props.toToken ? '[data-renew]' : 'input');
+    if (props.toToken) first?.scrollIntoView({ block: 'center' });
+    first?.focus({ preventScroll: props.toToken });
   }, [props.toToken]);
   const [name, setName] = useState(p.name);
   const [cloneRoot, setCloneRoot] = useState(p.cloneRoot ?? '');

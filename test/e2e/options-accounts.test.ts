@@ -420,6 +420,15 @@ describe('options page: accounts', () => {
     };
     expect(saved.data.profiles.find((p) => p.name === 'fabrikam')).toMatchObject({ layout: '{project}/{repo}', cloneRoot: '/home/ada/code', protocol: 'ssh' });
 
+    // Edit puts the focus in the editor's first field, so Escape at once closes it again.
+    await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+    await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] .profile-editor');
+    expect(await options.evaluate(() => document.activeElement?.matches('.profile-list > li[data-profile="fabrikam"] .profile-editor input[id$="-name"]'))).toBe(true);
+    await screenshots(options, 'options-profile-edit-focused');
+    await options.keyboard.press('Escape');
+    expect(await options.$('.profile-list > li[data-profile="fabrikam"] .profile-editor')).toBeNull();
+    expect(await options.evaluate(() => document.activeElement?.matches('.profile-list > li[data-profile="fabrikam"] button[aria-expanded="false"]'))).toBe(true);
+
     // Escape closes the editor as Cancel does: nothing saved, the focus back on its Edit button.
     await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
     const root = await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]');
