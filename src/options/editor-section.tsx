@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
 import { ask } from '../shared/ask';
 import type { Editor } from '../shared/host-protocol';
 import type { ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 
-const CHOICES: [Editor, string, string][] = [
+// The last, where there is one: the only system (getPlatformInfo's os) the editor runs on.
+const CHOICES: [Editor, string, string, string?][] = [
   ['vscode', 'Visual Studio Code', 'code or codium on your PATH'],
-  ['visualstudio', 'Visual Studio', 'Windows only'],
+  ['visualstudio', 'Visual Studio', 'Windows only', 'win'],
   ['jetbrains', 'JetBrains IDE', 'the command-line launcher (idea, webstorm, rider, …) on your PATH'],
   ['default', 'System default', 'whatever opens the file type on this computer; no line'],
 ];
@@ -16,6 +18,11 @@ export function EditorSection() {
   const [editor, setEditor] = useState<Editor>();
   const [error, setError] = useState<ReplyError>();
   const [attempt, setAttempt] = useState(0);
+  // The companion runs on this computer: an editor only another system has is shown, not offered.
+  const [os, setOs] = useState<string>();
+  useEffect(() => {
+    browser.runtime.getPlatformInfo().then((p) => setOs(p.os), () => {});
+  }, []);
   useEffect(() => {
     setError(undefined);
     ask({ type: 'settings.editor' })
@@ -38,11 +45,15 @@ export function EditorSection() {
       {/* Not a .field: its labels are the small bold captions of inputs, and these are the choices themselves. */}
       <fieldset disabled={!editor}>
         <legend class="small muted">“Open in editor” opens clones, and files at their line, with:</legend>
-        {CHOICES.map(([value, label, hint]) => (
-          <label key={value} class="radio">
-            <input type="radio" name="editor" value={value} checked={editor === value} onChange={() => choose(value)} /> {label} <span class="small muted">({hint})</span>
-          </label>
-        ))}
+        {CHOICES.map(([value, label, hint, only]) => {
+          const elsewhere = !!only && !!os && os !== only;
+          return (
+            <label key={value} class={elsewhere ? 'radio muted' : 'radio'}>
+              <input type="radio" name="editor" value={value} checked={editor === value} disabled={elsewhere} onChange={() => choose(value)} /> {label}{' '}
+              <span class="small muted">({elsewhere ? `${hint}: not this computer` : hint})</span>
+            </label>
+          );
+        })}
       </fieldset>
       {error && (
         <ErrorNote error={error} title={editor ? 'The editor was not changed' : 'Could not read the editor setting'}>

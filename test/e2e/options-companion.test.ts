@@ -249,3 +249,18 @@ describe('the side menu', () => {
     await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#groups', { timeout: 5000 });
   });
 });
+
+describe('Options › Editor', () => {
+  it('offers only the editors this computer runs: Visual Studio is shown disabled, with why, off Windows', async () => {
+    await options.bringToFront();
+    await options.evaluate(() => (location.hash = 'editor'));
+    await options.waitForSelector('#editor fieldset:not([disabled])', { timeout: 20_000 });
+    const windows = process.platform === 'win32';
+    await options.waitForFunction((want: boolean) => (document.querySelector('#editor input[value="visualstudio"]') as HTMLInputElement).disabled === want, { timeout: 5000 }, !windows);
+    const label = await options.$eval('#editor input[value="visualstudio"]', (i) => i.closest('label')!.textContent ?? '');
+    expect(label).toContain(windows ? '(Windows only)' : '(Windows only: not this computer)');
+    // The others stay choices.
+    expect(await options.$$eval('#editor input:not([value="visualstudio"])', (is) => is.map((i) => (i as HTMLInputElement).disabled))).toEqual([false, false, false]);
+    await screenshots(options, 'options-editor');
+  });
+});
