@@ -47,8 +47,13 @@ export function askWithProgress<R extends Request>(request: R, onProgress: (even
     const port = runtime().connect({ name: 'task' });
     signal?.addEventListener('abort', () => {
       // Said before going, so that the background stops the request too (a plain disconnect does not).
-      port.postMessage({ stop: true });
-      port.disconnect();
+      // A port the background has closed throws; the wait must end all the same.
+      try {
+        port.postMessage({ stop: true });
+        port.disconnect();
+      } catch {
+        // Nothing left to stop.
+      }
       reject(signal.reason);
     });
     port.onMessage.addListener((m: { progress?: unknown; reply?: Reply<Answers[R['type']]> }) => {

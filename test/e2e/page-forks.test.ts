@@ -5,7 +5,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { askWithProgress, launchConnected, privateHome, type Session } from './harness';
-import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
  * Forks as remotes on the sandbox's pages, with the real companion: a fork of the repository is
@@ -328,30 +328,7 @@ describe('Forks as remotes', () => {
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/forks/' }, status: 429, retryAfter: 15, times: 1 });
     try {
       await world.click(FORKS, 'button', 'Add remote…');
-      const lineOf = () =>
-        world.run<{ seen: string; heard: string } | null>(
-          `(sel) => { const p = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('p[role=status]')].find((e) => e.querySelector('button')); return p ? { seen: p.querySelector('[aria-hidden]').textContent, heard: p.querySelector('.adoc-sr').textContent } : null; }`,
-          POPOVER,
-        );
-      // Within a couple of seconds of the 429: most of its 15 seconds are still to come.
-      await expect.poll(lineOf, { timeout: 10_000, interval: 200 }).not.toBeNull();
-      const said = (await lineOf())!;
-      expect(said.seen).toMatch(/^Azure DevOps asked us to wait: trying again in 1[2-5] s…$/);
-      expect(said.heard).toMatch(/^Azure DevOps asked us to wait: trying again in about 1[2-5] seconds\.$/);
-      expect((await world.texts(POPOVER))[0]).toContain('Looking for forks…');
-
-      await world.click(POPOVER, 'button', 'Stop waiting');
-      // At once, not after the 15 seconds: why it failed, with Try again, which has the focus.
-      const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Azure DevOps is limiting'), 2000);
-      expect(failed).not.toContain('asked us to wait');
-      const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? null`, POPOVER);
-      await expect.poll(focused, { timeout: 2000 }).toBe('Try again');
-
-      // Try again while the organization is still held: the wait is said again, then the forks come.
-      await page.keyboard.press('Enter');
-      await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
-      const [listed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'), 30_000);
-      expect(listed).not.toContain('asked us to wait');
+      await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Looking for forks…', loaded: 'Security / platform-fork' });
       await page.keyboard.press('Escape');
     } finally {
       sandbox.services.faults.clear();

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'puppeteer-core';
+import { expect } from 'vitest';
 import { repoRoot, type Session } from './harness';
 
 export const screenshotDir = join(repoRoot, 'artifacts/screenshots');
@@ -167,4 +168,43 @@ export async function screenshot(page: Page, name: string, show?: string): Promi
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** A panel's waiting line (the status line with Stop waiting) in `sel`'s shadow root: as seen, as heard; null when there is none. */
+export const waitLineIn = (world: ContentWorld, sel: string) =>
+  world.run<{ seen: string; heard: string } | null>(
+    `(sel) => { const p = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('p[role=status]')].find((e) => e.querySelector('button')); return p ? { seen: p.querySelector('[aria-hidden]').textContent, heard: p.querySelector('.adoc-sr').textContent } : null; }`,
+    sel,
+  );
+
+/** The text of what has the focus in `sel`'s shadow root. */
+export const focusedIn = (world: ContentWorld, sel: string) =>
+  world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? null`, sel);
+
+/**
+ * A panel whose loading request got a 429 with a Retry-After of `seconds`, once (the fault already
+ * added, the panel being opened): within a few seconds it says how long it waits, seen and heard,
+ * over `loading`; Stop waiting shows at once why it failed, with the focus on Try again; Enter on it
+ * waits again (the organization is still held), then `loaded` comes.
+ */
+export async function panelSaysItsWait(page: Page, world: ContentWorld, sel: string, want: { seconds: number; loading: string; loaded: string; whileWaiting?: () => Promise<unknown> }): Promise<void> {
+  await expect.poll(() => waitLineIn(world, sel), { timeout: 10_000, interval: 200 }).not.toBeNull();
+  const said = (await waitLineIn(world, sel))!;
+  // Most of the wait is still to come.
+  const left = Number(/^Azure DevOps asked us to wait: trying again in (\d+) s…$/.exec(said.seen)?.[1]);
+  expect(left).toBeGreaterThanOrEqual(want.seconds - 3);
+  expect(left).toBeLessThanOrEqual(want.seconds);
+  expect(said.heard).toMatch(/^Azure DevOps asked us to wait: trying again in about \d+ seconds\.$/);
+  expect((await world.texts(sel))[0]).toContain(want.loading);
+  await want.whileWaiting?.();
+
+  await world.click(sel, 'button', 'Stop waiting');
+  const [failed] = await world.waitForText(sel, (t) => (t[0] ?? '').includes('Azure DevOps is limiting'), 2000);
+  expect(failed).not.toContain('asked us to wait');
+  await expect.poll(() => focusedIn(world, sel), { timeout: 2000 }).toBe('Try again');
+
+  await page.keyboard.press('Enter');
+  await expect.poll(() => waitLineIn(world, sel), { timeout: 5000, interval: 200 }).not.toBeNull();
+  const [loaded] = await world.waitForText(sel, (t) => (t[0] ?? '').includes(want.loaded), 30_000);
+  expect(loaded).not.toContain('asked us to wait');
 }

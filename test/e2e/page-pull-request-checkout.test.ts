@@ -6,7 +6,7 @@ import type { HTTPRequest, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ask, launchConnected, privateHome, type Session } from './harness';
-import { clickLink, ContentWorld, screenshot, signedInPage } from './page-helpers';
+import { clickLink, ContentWorld, panelSaysItsWait, screenshot, signedInPage } from './page-helpers';
 import { openPopup, waitForText } from './ui-steps';
 
 /**
@@ -293,30 +293,7 @@ describe('Check out a pull request from its page', () => {
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+$' }, status: 429, retryAfter: 15, times: 1 });
     try {
       await world.click(CHECKOUT, 'button');
-      const lineOf = () =>
-        world.run<{ seen: string; heard: string } | null>(
-          `(sel) => { const p = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('p[role=status]')].find((e) => e.querySelector('button')); return p ? { seen: p.querySelector('[aria-hidden]').textContent, heard: p.querySelector('.adoc-sr').textContent } : null; }`,
-          POPOVER,
-        );
-      // Within a couple of seconds of the 429: most of its 15 seconds are still to come.
-      await expect.poll(lineOf, { timeout: 10_000, interval: 200 }).not.toBeNull();
-      const said = (await lineOf())!;
-      expect(said.seen).toMatch(/^Azure DevOps asked us to wait: trying again in 1[2-5] s…$/);
-      expect(said.heard).toMatch(/^Azure DevOps asked us to wait: trying again in about 1[2-5] seconds\.$/);
-      expect((await world.texts(POPOVER))[0]).toContain('Looking for your clone…');
-
-      await world.click(POPOVER, 'button', 'Stop waiting');
-      // At once, not after the 15 seconds: why it failed, with Try again, which has the focus.
-      const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Azure DevOps is limiting'), 2000);
-      expect(failed).not.toContain('asked us to wait');
-      const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? null`, POPOVER);
-      await expect.poll(focused, { timeout: 2000 }).toBe('Try again');
-
-      // Try again while the organization is still held: the wait is said again, then the plan comes.
-      await page.keyboard.press('Enter');
-      await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
-      const [plan] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Merge preview'), 30_000);
-      expect(plan).not.toContain('asked us to wait');
+      await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Looking for your clone…', loaded: 'Merge preview' });
       await page.keyboard.press('Escape');
     } finally {
       sandbox.services.faults.clear();

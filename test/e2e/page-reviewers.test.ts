@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import type { PullRequest } from '../../sandbox/store';
 import { ask, launch, type Session } from './harness';
-import { ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { ContentWorld, focusedIn, sandboxSwitch, screenshot, signedInPage, waitLineIn } from './page-helpers';
 import { patAuthorization } from '../../sandbox/testing';
 
 /**
@@ -383,11 +383,7 @@ describe('Reviewer helpers', () => {
     try {
       await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
       world = await ContentWorld.of(page, session.extensionId);
-      const lineOf = () =>
-        world.run<{ seen: string; heard: string } | null>(
-          `(sel) => { const p = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('p[role=status]')].find((e) => e.querySelector('button')); return p ? { seen: p.querySelector('[aria-hidden]').textContent, heard: p.querySelector('.adoc-sr').textContent } : null; }`,
-          HELPER,
-        );
+      const lineOf = () => waitLineIn(world, HELPER);
       // Within a couple of seconds of the 429: most of its 20 seconds are still to come.
       await expect.poll(lineOf, { timeout: 20_000, interval: 200 }).not.toBeNull();
       const said = (await lineOf())!;
@@ -401,8 +397,7 @@ describe('Reviewer helpers', () => {
       expect(failed).not.toContain('asked us to wait');
       expect(Number(/Try again in about (\d+) seconds\./.exec(failed!)?.[1])).toBeLessThanOrEqual(20);
       // The Stop waiting button went with the line: the focus is on the first failure's Try again, not lost to the page.
-      const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.textContent ?? null`, HELPER);
-      await expect.poll(focused, { timeout: 2000 }).toBe('Try again');
+      await expect.poll(() => focusedIn(world, HELPER), { timeout: 2000 }).toBe('Try again');
 
       // Try again while the organization is still held: the wait is said again, then what waited comes.
       await page.keyboard.press('Enter');
