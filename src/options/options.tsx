@@ -105,7 +105,7 @@ export function Options() {
               <p class="muted">Loading…</p>
             </section>
           ) : (
-            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} onSignIn={signInAgain} />
+            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} onSignIn={signInAgain} companionRoot={companion.status?.cloneRoots?.[0]} />
           )}
           <section id="accounts" aria-labelledby="accounts-heading" class="card">
             <h2 id="accounts-heading" tabIndex={-1}>

@@ -20,6 +20,8 @@ export function ProfilesSection(props: {
   edit?: string | undefined;
   /** Renews a Microsoft sign-in: Add an account's sign-in, started for this organization. */
   onSignIn: (organization: string) => void;
+  /** Where a profile without a clone folder of its own clones: the companion's first, when it is known. */
+  companionRoot?: string | undefined;
 }) {
   const { activeId } = props.state;
   // By name, so saving a profile does not move it.
@@ -122,6 +124,7 @@ export function ProfilesSection(props: {
                 <ProfileEditor
                   profile={p}
                   toToken={p.id === props.edit}
+                  companionRoot={props.companionRoot}
                   onSignIn={props.onSignIn}
                   onSaved={(saved) => {
                     closeEditor(p.id);
@@ -196,7 +199,7 @@ function HostAccess(props: { profile: Profile }) {
   );
 }
 
-function ProfileEditor(props: { profile: Profile; toToken: boolean; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
+function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoot?: string | undefined; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
   const form = useRef<HTMLFormElement>(null);
   // The focus goes into the editor as it opens (so Escape closes it at once): its first field, or,
@@ -260,7 +263,9 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; onSignIn: (o
       </div>
       <div class="field">
         <label for={id('root')}>Clone folder</label>
-        <input id={id('root')} type="text" value={cloneRoot} placeholder="The companion’s first clone folder"
+        {/* Empty, it clones where the companion does: that folder is named, not described. */}
+        <input id={id('root')} type="text" value={cloneRoot}
+          placeholder={props.companionRoot ? `${props.companionRoot} (the companion’s)` : 'The companion’s clone folder'}
           aria-invalid={!!rootProblem}
           onInput={(e) => setCloneRoot(e.currentTarget.value)}
         />

@@ -60,6 +60,14 @@ describe('with the desktop companion installed', () => {
     await options.click('.clone-root button[type="submit"]');
     await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${cloneRoot}.`);
     expect(await textOf(options, '[data-testid="companion-status"]')).toContain(cloneRoot);
+
+    // A profile's editor names the folder an empty Clone folder means (the companion's first, where
+    // its installer began), not "the companion's first clone folder".
+    await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+    const root = await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]');
+    expect(await root!.evaluate((e) => (e as HTMLInputElement).value)).toBe(cloneRoot);
+    expect(await root!.evaluate((e) => (e as HTMLInputElement).placeholder)).toBe(`${join(home.home, 'source', 'repos')} (the companion’s)`);
+    await options.keyboard.press('Escape');
   });
 
   it('clones from the popup with a progress bar, then offers to open it and marks it cloned', async () => {
