@@ -53,6 +53,11 @@ export interface Drawn {
   label?: { set(text: string): void };
   /** A card's body, drawn with a loading line until the feature's code fills it. */
   card?: HTMLElement;
+  /**
+   * Forks as remotes on a pull request: the fork it comes from, as `mount` read it from the page.
+   * Read there, so that the URL parser stays out of the features' code (lazy.ts: panels' size).
+   */
+  fork?: { project: string; name: string };
 }
 
 /** A feature's own code: takes over what `mount` drew; `open` opens its panel as a click would. */

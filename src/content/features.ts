@@ -108,7 +108,7 @@ const forksAsRemotes: Feature = {
       anchors: this.anchors,
       tooltip: () => (fork ? `Add the fork ${fork.project}/${fork.name} as a remote` : 'Forks: add as remote, fork and clone'),
     });
-    lazyFeature('forks-as-remotes', 'Forks as remotes', drawn, ctx);
+    lazyFeature('forks-as-remotes', 'Forks as remotes', fork ? { ...drawn, fork } : drawn, ctx);
     return drawn.host;
   },
 };

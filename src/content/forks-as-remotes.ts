@@ -6,7 +6,7 @@ import { waitLine, type AskSaying } from './ui/waiting';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { featureOpener } from './open-feature';
-import { pullRequestFork, repoKeyOf } from './repo-on-page';
+import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { fill, h } from './ui/dom';
 import { gitFailure } from './ui/git-failure';
@@ -222,10 +222,10 @@ function forkView(s: Ready, typed: Typed, act: Actions, signal: AbortSignal): { 
 }
 
 /** Takes over the button features.ts drew. */
-export const attach: Attach = ({ host, trigger: drawnTrigger }, { signal, page }) => {
+export const attach: Attach = ({ host, trigger: drawnTrigger, fork: forkedFrom }, { signal, page }) => {
   const trigger = drawnTrigger!;
   const repo = repoKeyOf(page)!;
-  const where: Where = { repo: repo.name, source: page.page === 'pullRequest' ? pullRequestFork(page) : undefined };
+  const where: Where = { repo: repo.name, source: forkedFrom };
 
   let state: State = { kind: 'idle' };
   let bar: ProgressBar | undefined;

@@ -1,4 +1,3 @@
-import { isBoardWorkItem, isWorkItem } from '../shared/ado/urls';
 import { ask } from './ask';
 import { AskError } from '../shared/ask';
 import { gitBranchNameProblem } from '../shared/branch-name';
@@ -255,7 +254,9 @@ function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) 
 export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork }) => {
   const project = page.project!;
   const id = page.workItemId!;
-  const onForm = isWorkItem(page) || isBoardWorkItem(page);
+  // isWorkItem || isBoardWorkItem (urls.ts), on the page parsed already: those take URLs too, and
+  // would bring the URL parser into the features' code.
+  const onForm = page.page === 'workItem' || (page.page === 'boards' && page.workItemId !== undefined);
 
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
