@@ -1,4 +1,3 @@
-import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
 import { AskError } from '../shared/ask';
 import type { ClonePlan, ReplyError } from '../shared/messages';
@@ -14,6 +13,7 @@ import { actions, button, cancelButton, copyField, facts, pathText, problemView,
 
 type ProgressBar = ReturnType<typeof progressBar>;
 import { popoverToggle } from './ui/popover';
+import { waitLine, type AskSaying } from './ui/waiting';
 
 /**
  * Clone to desktop: a button beside the Files page's command bar (and in the empty repository's
@@ -37,7 +37,7 @@ type State =
 
 type Loaded = Extract<State, { kind: 'problem' | 'noCompanion' | 'ready' }>;
 
-async function load(page: AdoPage): Promise<Loaded> {
+async function load(page: AdoPage, saying: AskSaying): Promise<Loaded> {
   const repo = repoKeyOf(page)!;
   try {
     const [context, status] = await Promise.all([pageContext.get(), companionStatus.get()]);
@@ -46,7 +46,7 @@ async function load(page: AdoPage): Promise<Loaded> {
     // signs in by itself.
     const hasProfile = !!context.profile;
     const branch = viewedBranch(page);
-    const plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}), inTheWay: true });
+    const plan = await saying({ type: 'clone.plan', repo, ...(branch ? { branch } : {}), inTheWay: true });
     return { kind: 'ready', plan, hasProfile };
   } catch (e) {
     return { kind: 'problem', ...problemOf(e) };
@@ -155,6 +155,7 @@ export const attach: Attach = (drawn, { signal, page, onWork }) => {
 
   let state: State = { kind: 'loading' };
   let bar: ProgressBar | undefined;
+  const waits = waitLine(signal);
   const act: Actions = {
     clone: (plan) => follow(startTask({ type: 'clone.start', repo, ...(plan.branch ? { branch: plan.branch } : {}), protocol: plan.protocol }, key, onWork), state.kind === 'ready' ? state.hasProfile : undefined),
     reload: () => void reload(),
@@ -163,7 +164,7 @@ export const attach: Attach = (drawn, { signal, page, onWork }) => {
   const draw = () => {
     const shown = view(state, where, act, signal);
     bar = shown.bar;
-    return shown.nodes;
+    return [...shown.nodes, waits.line];
   };
   const panel = popoverToggle({
     trigger,
@@ -196,7 +197,7 @@ export const attach: Attach = (drawn, { signal, page, onWork }) => {
 
   async function reload(): Promise<void> {
     set({ kind: 'loading' });
-    const loaded = await load(page);
+    const loaded = await load(page, waits.ask);
     if (!signal.aborted) arrive(loaded);
   }
 
@@ -231,7 +232,7 @@ export const attach: Attach = (drawn, { signal, page, onWork }) => {
 
   const running = runningTask('clone.start', key);
   if (running) follow(running, undefined);
-  void load(page).then((loaded) => {
+  void load(page, waits.ask).then((loaded) => {
     if (signal.aborted) return;
     // A clone under way keeps the panel; what it learned (the profile) is kept for its outcome.
     if (state.kind === 'cloning') state = { ...state, hasProfile: loaded.kind === 'ready' ? loaded.hasProfile : state.hasProfile };

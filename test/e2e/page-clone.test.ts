@@ -9,7 +9,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
 import { HostProcess, removeBuilds } from '../integration/host-harness';
 import { ask, gitEnv, launchConnected, privateHome, type Session } from './harness';
-import { clickLink, ContentWorld, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { clickLink, ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 import { openPopup, textOf, waitForText } from './ui-steps';
 
 /**
@@ -438,4 +438,17 @@ describe('Clone to desktop', () => {
     await page.bringToFront();
     await page.keyboard.press('Escape');
   });
+
+  // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
+  it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+$' }, status: 429, retryAfter: 15, times: 1 });
+    try {
+      await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+      await world.click(CLONE, 'button');
+      await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Looking for your clone folder…', loaded: 'Open folder' });
+      await page.keyboard.press('Escape');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  }, 90_000);
 });
