@@ -9,6 +9,7 @@ import { featureOpener } from './open-feature';
 import { fill, h } from './ui/dom';
 import { actions, alertBox, button, problemView } from './ui/parts';
 import { popoverToggle } from './ui/popover';
+import { waitLine } from './ui/waiting';
 
 /**
  * Open in editor: on a file view (`?path=…&line=…`), opens that file at that line in the local
@@ -29,6 +30,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
   let body: (Node | false)[] = [];
   /** The panel shows the companion's install steps. */
   let needsCompanion = false;
+  const waits = waitLine(signal);
   const panel = popoverToggle({
     trigger: trigger!,
     owner: host,
@@ -42,7 +44,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
   const watchCompanion = watchForCompanion(() => !!panel.current && needsCompanion, () => void start(), signal);
   // Through redraw, so the focus moves to the panel's buttons as in the other features.
   const show = (content: (Node | false)[], waiting = false) => {
-    body = content;
+    body = [...content, waits.line];
     needsCompanion = waiting;
     watchCompanion();
     panel.redraw(body);
@@ -73,7 +75,7 @@ export const attach: Attach = ({ host, trigger, anchor }, { signal, page, floati
       }
       // Without a profile, the background reads which repository this is through the page's session.
       const branch = viewedBranch(page);
-      plan = await ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
+      plan = await waits.ask({ type: 'clone.plan', repo, ...(branch ? { branch } : {}) });
     } catch (e) {
       return failed(e, () => void start());
     }

@@ -451,4 +451,18 @@ describe('Clone to desktop', () => {
       sandbox.services.faults.clear();
     }
   }, 90_000);
+
+  // After the one above, whose Try again waited its hold out.
+  it('Open in editor says why it waits too, and goes on to the file once Try again gets an answer', async () => {
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+$' }, status: 429, retryAfter: 15, times: 1 });
+    try {
+      await page.goto('https://dev.azure.com/fabrikam/_git/Platform?path=%2FREADME.md&version=GBfeature%2Fretry-policy&line=1', { waitUntil: 'domcontentloaded' });
+      await world.click('.adoc-open-in-editor', 'button', 'Open in editor');
+      // No VS Code here: once the clone is found, the companion says so.
+      await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Looking for your clone…', loaded: 'was not found' });
+      await page.keyboard.press('Escape');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  }, 90_000);
 });
