@@ -74,13 +74,14 @@ async function heard(): Promise<Heard[]> {
 /**
  * What a hostile page must never get the background to hear: anything from outside the extension,
  * and from the Azure DevOps tab anything but the button's own look-ups. (The extension's own pages
- * may ask what they like.)
+ * may ask what they like.) A look-up may come through a port (the panels' waiting line asks so);
+ * opening one asks nothing by itself, what is sent on it is checked.
  */
+const LOOK_UPS = ['features.settings', 'page.context', 'companion.status', 'clone.plan', 'features.missingAnchor', 'features.load'];
 const dangerous = (h: Heard) =>
   h.via === 'external' ||
   h.via === 'connectExternal' ||
-  (!h.url?.startsWith('chrome-extension://') &&
-    (h.via !== 'message' || !['features.settings', 'page.context', 'companion.status', 'clone.plan', 'features.missingAnchor', 'features.load'].includes(h.type ?? '')));
+  (!h.url?.startsWith('chrome-extension://') && h.via !== 'connect' && !((h.via === 'message' || h.via === 'port') && LOOK_UPS.includes(h.type ?? '')));
 
 /** Requests the companion was sent (its log names each request's type). */
 const companionRequests = (): string[] => {
