@@ -35,6 +35,9 @@ export const isProgress = (e: unknown): e is CloneProgress =>
 export const isWaiting = (e: unknown): e is { waiting: Waiting } =>
   typeof e === 'object' && e !== null && typeof (e as { waiting?: Waiting }).waiting?.until === 'number';
 
+/** What the background says when a slow answer it told of came after all: `{ waiting: null }`. */
+export const isWaitOver = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { waiting?: unknown }).waiting === null;
+
 /**
  * For long tasks, and for lists that should say why they are slow: asks through a port so the
  * background can report progress (and `{ waiting }`) while it works, and sees the asker go. Closing

@@ -1,4 +1,4 @@
-import { AskError, askWithProgress, isWaiting } from './ask';
+import { AskError, askWithProgress, isWaiting, isWaitOver } from './ask';
 import type { Answers, ReplyError, Request, Waiting } from './messages';
 
 /*
@@ -25,8 +25,6 @@ export function askTellingWaits<R extends Request>(request: R, onWait: (wait: Wa
   };
   return askWithProgress(request, heard, stopped.signal).finally(() => onWait(undefined));
 }
-
-const isWaitOver = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { waiting?: unknown }).waiting === null;
 
 /** What the background waits out, in a person's words. */
 function reason(w: Waiting): string {

@@ -147,10 +147,8 @@ export function createRequester(o: RequesterOptions): Requester {
     const slowTimer = o.onWait
       ? setTimeout(() => {
           slow = true;
-          const host = safeHost(spec.url);
-          const seconds = Math.max(1, Math.round(o.slowAfterMs / 1000));
-          const error = new AdoError({ kind: 'network', what: spec.what, host, noAnswerWithinSeconds: seconds, cause: new Error(`No answer within ${seconds} s`) });
-          o.onWait?.({ until: sent + o.timeoutMs, error, host, sent });
+          const error = noAnswer(spec, Math.max(1, Math.round(o.slowAfterMs / 1000)));
+          o.onWait?.({ until: sent + o.timeoutMs, error, host: safeHost(spec.url), sent });
         }, o.slowAfterMs)
       : undefined;
     let header: AuthHeader | undefined;
@@ -200,10 +198,8 @@ export function createRequester(o: RequesterOptions): Requester {
       if (!timedOut && server && o.now() - server.at < THROTTLED_FOR_MS) {
         return { ok: false, error: new AdoError({ kind: 'server', what: spec.what, status: server.status, cause: e, authScheme: header.scheme }) };
       }
-      const host = safeHost(spec.url);
-      const seconds = Math.ceil(o.timeoutMs / 1000);
-      const cause = timedOut ? new Error(`No answer within ${seconds} s`) : e;
-      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host, cause, authScheme: header.scheme, ...(timedOut ? { noAnswerWithinSeconds: seconds } : {}) }), timedOut };
+      if (timedOut) return { ok: false, error: noAnswer(spec, Math.ceil(o.timeoutMs / 1000), header), timedOut };
+      return { ok: false, error: new AdoError({ kind: 'network', what: spec.what, host: safeHost(spec.url), cause: e, authScheme: header.scheme }), timedOut };
     } finally {
       clearTimeout(timer);
       clearTimeout(slowTimer);
@@ -259,6 +255,18 @@ export function createRequester(o: RequesterOptions): Requester {
       if (spec.signal?.aborted) throw new AdoError({ kind: 'cancelled', what: spec.what });
     }
   };
+}
+
+/** `spec` sent, and no answer within `seconds`: a host reached but silent, not a failed connection. */
+function noAnswer(spec: RequestSpec<unknown>, seconds: number, header?: AuthHeader): AdoError {
+  return new AdoError({
+    kind: 'network',
+    what: spec.what,
+    host: safeHost(spec.url),
+    noAnswerWithinSeconds: seconds,
+    cause: new Error(`No answer within ${seconds} s`),
+    ...(header ? { authScheme: header.scheme } : {}),
+  });
 }
 
 function requestHeaders(auth: AuthHeader, contentType: string | undefined, url: string, method: HttpMethod): Record<string, string> {
