@@ -1,8 +1,9 @@
 /**
  * The Firefox build (dist/firefox) in real Firefox ESR, driven over WebDriver BiDi, against the
  * sandbox Azure DevOps with the real companion: the content script on a repository page, the
- * options page adding a token profile (the background's requests to the sandbox), and a clone
- * started from the page through native messaging that lands on disk with the viewed branch.
+ * options page adding a token profile (the background's requests to the sandbox), a clone
+ * started from the page through native messaging that lands on disk with the viewed branch, and
+ * the popup: its list, search, the clones it knows of, and a clone started from it.
  *
  * How Firefox is pointed at the sandbox (see firefox.ts): an HTTP CONNECT proxy of the test's own
  * for the sandbox's host names, the test certificate accepted for the session (BiDi
@@ -25,7 +26,8 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
 import { findFirefox, firefoxDist, FirefoxContentWorld, installCompanionForFirefox, launchFirefox, type FirefoxSession, waitFor } from './firefox';
 import { ask, privateHome } from './harness';
-import { textOf } from './ui-steps';
+import { sandboxRepos } from './sandbox-lists';
+import { listedRepos, textOf } from './ui-steps';
 
 const run = promisify(execFile);
 const CLONE = '[data-adoc="clone-to-desktop"]';
@@ -136,6 +138,39 @@ describe.skipIf(skip)('in real Firefox', () => {
     expect(stdout.trim()).toBe(branch);
     expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
     await page.close();
+  });
+
+  it('the popup lists every repository, finds one by search, knows the clone made from the page, and clones another', async () => {
+    const popup = await session.openExtensionPage('popup');
+    // The app's own list (not the first frame's snapshot, which a first open does not have).
+    await popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
+    expect(await listedRepos(popup)).toEqual(sandboxRepos(sandbox, 'fabrikam'));
+    // The page's clone, from the companion's list of clones (native messaging from the popup's port).
+    await popup.waitForSelector('#repo-list [data-repo="Platform"] .badge.success', { timeout: 20_000 });
+    expect(await popup.$$eval('#repo-list .badge.success', (b) => b.length)).toBe(1);
+
+    await popup.type('#repo-search', 'fabweb');
+    // (Polled from here: the extension's CSP refuses the function waitForFunction would make.)
+    await waitFor(() => listedRepos(popup), (names) => names[0] === 'fabrikam-web', 'fabrikam-web first', 5000);
+    await popup.keyboard.press('Escape');
+    await waitFor(() => listedRepos(popup), (names) => names.length === sandboxRepos(sandbox, 'fabrikam').length, 'the whole list again', 5000);
+
+    await popup.click('#repo-list [data-repo="docs"]');
+    await waitFor(() => textOf(popup, '[data-testid="repo-actions"] button.primary').catch(() => ''), (t) => t === 'Clone', 'the Clone button');
+    await popup.click('[data-testid="repo-actions"] button.primary');
+    const path = join(home.home, 'code', 'fabrikam/Fabrikam Fiber/docs');
+    const done = await waitFor(() => textOf(popup, '[data-testid="repo-actions"] .feedback').catch(() => ''), (t) => t.startsWith('Cloned to') || t.includes('failed'), 'the clone to end', 60_000);
+    expect(done).toBe(`Cloned to ${path}`);
+    const { stdout } = await run('git', ['-C', path, 'rev-parse', '--abbrev-ref', 'HEAD']);
+    expect(stdout.trim()).toBe('main');
+    await popup.waitForSelector('#repo-list [data-repo="docs"] .badge.success', { timeout: 5000 });
+    await popup.close();
+
+    // Opened again: both clones marked, from the companion's list.
+    const again = await session.openExtensionPage('popup');
+    await again.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [data-repo="docs"] .badge.success', { timeout: 20_000 });
+    expect(await again.$$eval('#repo-list .badge.success', (b) => b.map((x) => x.closest('[data-repo]')?.getAttribute('data-repo')).toSorted())).toEqual(['Platform', 'docs']);
+    await again.close();
   });
 
   it('acts on its own copy of the profiles: a wider clone root a content script writes to storage.local changes nothing', async () => {
