@@ -173,6 +173,29 @@ describe.skipIf(skip)('in real Firefox', () => {
     await again.close();
   });
 
+  it('signs in with Microsoft through Firefox’s identity API (its own redirect URL) and adds the organization', async () => {
+    // Firefox's redirect URL is https://{hash}.extensions.allizom.org/, not Chromium's chromiumapp.org.
+    const redirect = await options.evaluate(() => (globalThis as unknown as { browser: { identity: { getRedirectURL(): string } } }).browser.identity.getRedirectURL());
+    expect(redirect).toMatch(/^https:\/\/[0-9a-f]{40}\.extensions\.allizom\.org\/$/);
+    await options.type('#oauth-client-id', sandbox.entraClientId);
+    await options.click('#oauth-save');
+    await options.waitForSelector('#advanced [role="status"]');
+    await options.waitForSelector('#signin-start', { visible: true, timeout: 15_000 });
+    await options.click('#signin-start');
+    const target = await session.browser.waitForTarget((t) => t.url().includes('/authorize'), { timeout: 15_000 });
+    const signIn = (await target.asPage())!;
+    await signIn.waitForSelector('#idSIButton9');
+    await signIn.click('input[name="user"][value="ada"]');
+    await signIn.click('#idSIButton9');
+    await options.waitForSelector('.org-choice, .sign-in .note.error', { timeout: 15_000 });
+    expect(await textOf(options, '.org-choice')).toContain('Signed in as Ada Lovelace (ada@fabrikam.test)');
+    await options.click('input[name="signin-org"][value="fabrikam"]');
+    await options.click('#signin-finish');
+    const added = await waitFor(() => textOf(options, '[data-testid="signin-added"]').catch(() => ''), (t) => t.includes('Added'), 'the added note', 15_000);
+    expect(added).toContain('fabrikam (ada@fabrikam.test)');
+    expect(await textOf(options, '.profile-list > li[data-profile="fabrikam (ada@fabrikam.test)"]')).toContain('Microsoft sign-in');
+  });
+
   it('acts on its own copy of the profiles: a wider clone root a content script writes to storage.local changes nothing', async () => {
     const page = await session.open('https://dev.azure.com/fabrikam/_git/Platform');
     await page.waitForSelector(CLONE, { timeout: 15_000 });
