@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from './context';
 import { AzdoError, azdoErrors } from './errors';
-import { CLOUD_HOST, LOGIN_HOST } from './hosts';
+import { CLOUD_HOST, LOGIN_HOST, ONPREM_HOST, ONPREM_PREFIX } from './hosts';
 import { grantsScope } from './scopes';
 import type { Services } from './services';
 import { readCookie, SESSION_COOKIE } from './sessions';
@@ -48,10 +48,19 @@ function fromPat(encoded: string, services: Services): Credential {
   const token = colon < 0 ? '' : decoded.slice(colon + 1);
   const pat = token ? services.store.patByToken(token) : undefined;
   const user = pat && services.store.user(pat.userId);
-  if (!pat || !user) return { kind: 'invalid', error: azdoErrors.unauthorized('Access Denied: The Personal Access Token used is not valid.', challengeHeaders()), unknown: true };
+  if (!pat || !user) return notRecognised();
   if (pat.revoked) return refused('Access Denied: The Personal Access Token used has been revoked.');
   if (Date.parse(pat.validTo) <= Date.now()) return refused('Access Denied: The Personal Access Token used has expired.');
   return { kind: 'ok', principal: { user, via: 'pat', pat } };
+}
+
+/**
+ * Answered as no credential at all: the anonymous TF400813 (VS30063, "You are not authorized to
+ * access …", is what .NET clients print for a 401, not what the service sends:
+ * microsoft/azure-pipelines-agent#2486, #3271).
+ */
+function notRecognised(): Credential {
+  return { kind: 'invalid', error: azdoErrors.anonymous(challengeHeaders()), unknown: true };
 }
 
 /**
@@ -69,9 +78,7 @@ function refused(message: string): Credential {
 function fromBearer(token: string, services: Services): Credential {
   const grant = services.entra.tokens.accessToken(token);
   const user = grant && grant !== 'expired' ? services.store.user(grant.userId) : undefined;
-  if (!grant || grant === 'expired' || !user) {
-    return { kind: 'invalid', error: azdoErrors.unauthorized(`VS30063: You are not authorized to access https://${CLOUD_HOST}.`, challengeHeaders()), unknown: true };
-  }
+  if (!grant || grant === 'expired' || !user) return notRecognised();
   return { kind: 'ok', principal: { user, via: 'bearer', clientId: grant.clientId } };
 }
 
@@ -100,13 +107,35 @@ export function authorize(p: Principal, org: Organization | undefined, scope: st
   return undefined;
 }
 
-/** The challenges the real service sends with a 401. */
+/**
+ * The challenges the real service sends with a REST 401. Cloud: microsoft/azure-pipelines-agent#1164, #4826,
+ * #4916 (`Basic realm="https://tfsprod….visualstudio.com/"`, `Bearer`, `TFS-Federated`, the
+ * X-TFS-FedAuth* headers). On-prem: `Bearer, Basic realm="{server URL}", Negotiate, NTLM`
+ * (microsoft/azure-pipelines-agent#3271: `realm="http://10.0.0.26:8080/tfs"`, #5616), no FedAuth
+ * headers; the sandbox leaves out Negotiate and NTLM: it has no Windows authentication, and curl
+ * (git) would pick them over Basic.
+ */
 export function challengeHeaders(org?: Organization): Record<string, string | string[]> {
+  if (org?.hosting === 'onprem') return { 'www-authenticate': ['Bearer', `Basic realm="https://${ONPREM_HOST}${ONPREM_PREFIX}"`] };
   const tenant = org?.tenantId ?? 'organizations';
   return {
-    'www-authenticate': [`Bearer authorization_uri=https://${LOGIN_HOST}/${tenant}`, 'Basic realm="https://tfsprodweu5.visualstudio.com/"', 'TFS-Federated'],
-    'x-tfs-fedauthrealm': 'https://tfsprodweu5.visualstudio.com/',
+    'www-authenticate': [`Bearer authorization_uri=https://${LOGIN_HOST}/${tenant}`, `Basic realm="${DEPLOYMENT_URL}"`, 'TFS-Federated'],
+    'x-tfs-fedauthrealm': DEPLOYMENT_URL,
     'x-tfs-fedauthissuer': `https://${CLOUD_HOST}/`,
     'x-vss-resourcetenant': org?.tenantId ?? '00000000-0000-0000-0000-000000000000',
   };
 }
+
+/**
+ * The challenges of a git route's 401: in the cloud `Basic realm="{deployment}"` then
+ * `TFS-Federated` (coder/coder#12351, a token not accepted on `git clone`, 2024) and no Bearer
+ * (curl/curl#13899, 2024: the Basic challenge is the first, and it has the FedAuth headers too);
+ * on-prem as for REST.
+ */
+export function gitChallengeHeaders(org?: Organization): Record<string, string | string[]> {
+  if (org?.hosting === 'onprem') return challengeHeaders(org);
+  return { ...challengeHeaders(org), 'www-authenticate': [`Basic realm="${DEPLOYMENT_URL}"`, 'TFS-Federated'] };
+}
+
+/** The scale unit behind the cloud organizations (the realm names one, e.g. tfsprodneu2). */
+const DEPLOYMENT_URL = 'https://tfsprodweu5.visualstudio.com/';

@@ -51,6 +51,10 @@ export const azdoErrors = {
   unauthorized(message: string, headers: Record<string, string | string[]> = {}): AzdoError {
     return new AzdoError(401, message, 'UnauthorizedRequestException', `${FRAMEWORK}.UnauthorizedRequestException, ${FRAMEWORK}`, headers);
   },
+  /** No credential, or one the service does not recognise (auth.ts). */
+  anonymous(headers: Record<string, string | string[]> = {}): AzdoError {
+    return azdoErrors.unauthorized('TF400813: Resource not available for anonymous access. Client authentication required.', headers);
+  },
   userNotAuthorized(userId: string, headers: Record<string, string | string[]> = {}): AzdoError {
     return azdoErrors.unauthorized(`TF400813: The user '${userId}' is not authorized to access this resource.`, headers);
   },
@@ -110,6 +114,27 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/**
+ * Azure DevOps repeats an error's message, URL-encoded, in `X-TFS-ServiceError`. Public dumps show
+ * it on 401s (REST and git), so the sandbox sends it there: cloud REST
+ * (microsoft/azure-pipelines-agent#1559: `Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.`),
+ * cloud git (curl/curl#13899: `TF400813%3A%20The%20user%20%27…%27%20is%20not%20authorized…`),
+ * on-prem (microsoft/azure-pipelines-agent#5616, an Azure DevOps Server in 2026). Whether
+ * 400/403/404/409 answers carry it is not known.
+ */
+export function withServiceError(err: AzdoError): Record<string, string | string[]> {
+  return err.status === 401 ? { 'x-tfs-serviceerror': serviceErrorValue(err.message), ...err.headers } : err.headers;
+}
+
+/**
+ * Written as .NET's Uri.EscapeDataString does (`%20`, upper-case hex, `'` as `%27`), as in the
+ * threads above. TFS 2017 wrote the form style (`TF400813%3a+Resource+not+available…`,
+ * microsoft/azure-repos-vscode#246); clients must read both.
+ */
+export function serviceErrorValue(message: string): string {
+  return encodeURIComponent(message).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 export function sendAzdoError(res: ServerResponse, err: AzdoError): void {
-  sendJson(res, err.status, err.body(), err.headers);
+  sendJson(res, err.status, err.body(), withServiceError(err));
 }

@@ -24,3 +24,12 @@ export function signInRequiredPage(): string {
 <p><a href="/_sandbox/signin">Sign in to Azure DevOps</a></p>`,
   );
 }
+
+/**
+ * The service's error page (a git 401, server.ts): the message as the title, "- {product}" after
+ * it, and again in `#errorMessageDetailed` (the on-prem page in
+ * microsoft/Git-Credential-Manager-for-Windows#752 and #848; the rest of the real page is left out).
+ */
+export function serviceErrorPage(message: string, product: string): string {
+  return page(`${message} - ${product}`, `<h1>${escapeHtml(product)}</h1><pre id="errorMessageDetailed">${escapeHtml(message)}</pre>`);
+}

@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { checkApiVersion, requestedApiVersion } from './api-version';
-import { authenticate, authorize, challengeHeaders } from './auth';
+import { authenticate, authorize, challengeHeaders, gitChallengeHeaders } from './auth';
 import { RequestContext } from './context';
-import { AzdoError, azdoErrors, sendAzdoError } from './errors';
+import { AzdoError, azdoErrors, sendAzdoError, withServiceError } from './errors';
 import type { Fault } from './faults';
 import { classifyHost, CLOUD_HOST, type HostInfo, ONPREM_PREFIX } from './hosts';
 import { randomGuid } from './ids';
-import { escapeHtml, page, signInRequiredPage } from './pages';
+import { escapeHtml, page, serviceErrorPage, signInRequiredPage } from './pages';
 import { loggablePath } from './request-log';
 import type { Route, Router, Surface } from './router';
 import type { Services } from './services';
@@ -207,7 +207,7 @@ function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: str
   if (cred.kind === 'invalid') noteVia('invalid');
   if (mode === 'optional' && cred.kind === 'none') return true;
   if (mode === 'git') {
-    gitRefusal(ctx, cred.kind === 'invalid' ? cred.error : azdoErrors.unauthorized('Authentication required.'));
+    gitRefusal(ctx, cred.kind === 'invalid' ? cred.error : azdoErrors.anonymous());
     return false;
   }
   if (mode === 'page') {
@@ -226,7 +226,7 @@ function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: str
   if (ctx.method === 'PATCH') {
     ctx.error(azdoErrors.userNotAuthorized('', challengeHeaders(ctx.org)));
   } else if (String(ctx.req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() === 'suppress') {
-    ctx.error(azdoErrors.unauthorized('TF400813: Resource not available for anonymous access. Client authentication required.', challengeHeaders(ctx.org)));
+    ctx.error(azdoErrors.anonymous(challengeHeaders(ctx.org)));
   } else {
     ctx.html(signInRequiredPage(), 203, { 'x-tfs-fedauthredirect': `https://${CLOUD_HOST}/_sandbox/signin` });
   }
@@ -254,11 +254,21 @@ function isForgeableWrite(ctx: RequestContext): boolean {
   }
 }
 
-/** git understands status codes and WWW-Authenticate, not JSON. */
+/**
+ * git reads the status and WWW-Authenticate (a 401 sends it to its credential helper, then to
+ * "Authentication failed"); it shows a body only when it is text/plain. Azure DevOps answers a
+ * git 401 with an HTML error page (text/html: microsoft/Git-Credential-Manager-for-Windows#415,
+ * #811 in the cloud; #752, #848 on-prem, the page's title and `errorMessageDetailed` the message)
+ * and the message in X-TFS-ServiceError, so git users never see it. Other refusals (403) stay
+ * plain text: what the service sends there is not known.
+ */
 function gitRefusal(ctx: RequestContext, err: AzdoError): void {
-  const headers: Record<string, string | string[]> = { 'content-type': 'text/plain; charset=utf-8' };
-  if (err.status === 401) headers['www-authenticate'] = [`Basic realm="https://${ctx.host.hostname}/"`, 'TFS-Federated'];
-  ctx.send(err.status, `${err.message}\n`, headers);
+  if (err.status !== 401) {
+    ctx.send(err.status, `${err.message}\n`, { 'content-type': 'text/plain; charset=utf-8' });
+    return;
+  }
+  const challenge = new AzdoError(401, err.message, err.typeKey, err.typeName, gitChallengeHeaders(ctx.org));
+  ctx.html(serviceErrorPage(err.message, ctx.org?.hosting === 'onprem' ? 'Azure DevOps Server' : 'Azure DevOps Services'), 401, withServiceError(challenge));
 }
 
 /** Reads and discards the request body; false when the client went away first. */

@@ -39,6 +39,8 @@ describe('without credentials', () => {
     expect(challenges).toContain('Basic realm=');
     expect(challenges).toContain(`Bearer authorization_uri=https://login.microsoftonline.com/${sandbox.store.organization('fabrikam')!.tenantId}`);
     expect(azdoError(res.text).message).toMatch(/^TF400813: Resource not available for anonymous access/);
+    // As microsoft/azure-pipelines-agent#5616 shows it, byte for byte.
+    expect(res.headers.get('x-tfs-serviceerror')).toBe('TF400813%3A%20Resource%20not%20available%20for%20anonymous%20access.%20Client%20authentication%20required.');
   });
 });
 
@@ -82,7 +84,10 @@ describe('personal access tokens', () => {
         typeName: 'Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi',
         customProperties: { Descriptor: null, RequestedPermissions: 0, NamespaceId: '00000000-0000-0000-0000-000000000000' },
       });
+      expect(decodeURIComponent(res.headers.get('x-tfs-serviceerror')!)).toBe(body.message);
     }
+    // microsoft/azure-pipelines-agent#1559, byte for byte.
+    expect((await call(PROJECTS, pat('ada-expired'))).headers.get('x-tfs-serviceerror')).toBe('Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.');
   });
 
   it('answers 403 when the PAT lacks the scope', async () => {
@@ -90,6 +95,8 @@ describe('personal access tokens', () => {
     const res = await call(PROJECTS, pat('ada-read-code'));
     expect(res.status).toBe(403);
     expect(azdoError(res.text).message).toContain('vso.project');
+    // Seen on 401s only; what a 403 carries is not known.
+    expect(res.headers.get('x-tfs-serviceerror')).toBeNull();
   });
 
   it('keeps an organization-scoped PAT to its organization and away from profiles/me and accounts', async () => {
@@ -99,6 +106,8 @@ describe('personal access tokens', () => {
     const me = await call(ME, pat('ada-fabrikam-only'));
     expect(me.status).toBe(401);
     expect(azdoError(me.text).message).toMatch(/^TF400813: The user '[0-9a-f-]{36}' is not authorized to access this resource\.$/);
+    // Quotes escaped as the service does (curl/curl#13899): `%27`, which encodeURIComponent leaves alone.
+    expect(me.headers.get('x-tfs-serviceerror')).toMatch(/^TF400813%3A%20The%20user%20%27[0-9a-f-]{36}%27%20is%20not%20authorized%20to%20access%20this%20resource\.$/);
     const ada = sandbox.store.user('ada')!.id;
     expect((await call(`https://app.vssps.visualstudio.com/_apis/accounts?memberId=${ada}&api-version=7.1`, pat('ada-fabrikam-only'))).status).toBe(401);
     expect((await call(ME, pat('ada-full-fabrikam'))).status).toBe(200);
@@ -106,7 +115,12 @@ describe('personal access tokens', () => {
 
   it('keeps cloud PATs off the on-prem server and its PAT off the cloud', async () => {
     const onprem = 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/projects?api-version=7.0';
-    expect((await call(onprem, pat('ada-full-fabrikam'))).status).toBe(401);
+    const refused = await call(onprem, pat('ada-full-fabrikam'));
+    expect(refused.status).toBe(401);
+    // The server's own challenges (microsoft/azure-pipelines-agent#3271): no Entra, no FedAuth headers.
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer, Basic realm="https://tfs.fabrikam.test/tfs"');
+    expect(refused.headers.get('x-tfs-fedauthrealm')).toBeNull();
+    expect(decodeURIComponent(refused.headers.get('x-tfs-serviceerror')!)).toBe(azdoError(refused.text).message);
     expect((await call(onprem, pat('ada-onprem'))).status).toBe(200);
     expect((await call(PROJECTS, pat('ada-onprem'))).status).toBe(401);
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { gitEnvFor, patAuthorization, writeEnvCredentialHelper } from '../../sandbox/testing';
+import { entraSignIn, gitEnvFor, patAuthorization, writeEnvCredentialHelper } from '../../sandbox/testing';
 
 const exec = promisify(execFile);
 let sandbox: Sandbox;
@@ -87,6 +87,59 @@ describe('git clone over HTTPS', () => {
     const unknown = await git(['ls-remote', 'https://dev.azure.com/fabrikam/Platform/_git/does-not-exist'], withPat('ada-full-fabrikam'));
     expect(unknown.ok).toBe(false);
     expect(unknown.stderr).toMatch(/not found|404/);
+  });
+});
+
+/** GET info/refs as a client would, reading everything. */
+async function advertisement(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
+  const res = await sandbox.fetch(url, { headers });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+const serviceError = (headers: Headers) => decodeURIComponent(headers.get('x-tfs-serviceerror') ?? '');
+
+describe('git refusals, as Azure DevOps sends them', () => {
+  const REFS = 'https://dev.azure.com/fabrikam/Platform/_git/platform-tools/info/refs?service=git-upload-pack';
+  const ONPREM_REFS = 'https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools/info/refs?service=git-upload-pack';
+  const ANONYMOUS = 'TF400813: Resource not available for anonymous access. Client authentication required.';
+  it('answers no credential, a bearer token or PAT it does not know alike: 401, its challenges, an HTML page, the message in X-TFS-ServiceError', async () => {
+    const credentials: Record<string, string>[] = [{}, { authorization: 'Bearer not.a-token' }, { authorization: patAuthorization('not-a-real-token') }];
+    for (const headers of credentials) {
+      const res = await advertisement(REFS, headers);
+      expect(res.status).toBe(401);
+      // coder/coder#12351: what the cloud sent git for a token it did not accept.
+      expect(res.headers.get('www-authenticate')).toBe('Basic realm="https://tfsprodweu5.visualstudio.com/", TFS-Federated');
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toContain(`<pre id="errorMessageDetailed">${ANONYMOUS}</pre>`);
+      expect(serviceError(res.headers)).toBe(ANONYMOUS);
+      expect(res.text + serviceError(res.headers)).not.toContain('VS30063');
+    }
+  });
+
+  it('names what it refuses in X-TFS-ServiceError: an expired PAT, a bearer token where OAuth is off', async () => {
+    const expired = await advertisement(REFS, { authorization: patAuthorization(sandbox.patsByName['ada-expired']!) });
+    expect(expired.status).toBe(401);
+    expect(serviceError(expired.headers)).toBe('Access Denied: The Personal Access Token used has expired.');
+    const { accessToken } = await entraSignIn(sandbox, 'ada');
+    const contoso = await advertisement('https://dev.azure.com/contoso/Research/_git/Research/info/refs?service=git-upload-pack', { authorization: `Bearer ${accessToken}` });
+    expect(contoso.status).toBe(401);
+    expect(serviceError(contoso.headers)).toBe(`TF400813: The user '${sandbox.store.user('ada')!.id}' is not authorized to access this resource.`);
+    expect(contoso.headers.get('www-authenticate')).toBe('Basic realm="https://tfsprodweu5.visualstudio.com/", TFS-Federated');
+  });
+
+  it('challenges on-prem as the server does, and git still signs in with Basic through its credential helper', async () => {
+    const res = await advertisement(ONPREM_REFS);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer, Basic realm="https://tfs.fabrikam.test/tfs"');
+    expect(res.headers.get('x-tfs-fedauthrealm')).toBeNull();
+    expect(res.text).toContain(`<title>${ANONYMOUS} - Azure DevOps Server</title>`);
+    expect(serviceError(res.headers)).toBe(ANONYMOUS);
+    const helper = await writeEnvCredentialHelper(work);
+    const env = gitEnvFor(sandbox, { home: work, extra: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: helper } });
+    const url = 'https://tfs.fabrikam.test/tfs/DefaultCollection/Legacy/_git/tfs-tools';
+    const ok = await git(['ls-remote', url], { ...env, SANDBOX_GIT_PAT: sandbox.patsByName['ada-onprem']! });
+    expect(ok.stdout).toMatch(/^[0-9a-f]{40}\tHEAD$/m);
+    const bad = await git(['ls-remote', url], { ...env, SANDBOX_GIT_PAT: 'wrong' });
+    expect(bad.stderr).toContain('Authentication failed');
   });
 });
 
