@@ -458,6 +458,20 @@ describe('error kinds', () => {
     expect(e.adoMessage).toBe('TF200016: The project does not exist.');
   });
 
+  it('reads a 401 whose body is an HTML page (on-prem) through X-TFS-ServiceError, in the encodings servers use', async () => {
+    // TFS 2017's form style (microsoft/azure-repos-vscode#246) and today's (microsoft/azure-pipelines-agent#5616).
+    const headers = [
+      'TF400813%3a+The+user+%27FABRIKAM%5cada%27+is+not+authorized+to+access+this+resource.',
+      'TF400813%3A%20The%20user%20%27FABRIKAM%5Cada%27%20is%20not%20authorized%20to%20access%20this%20resource.',
+    ];
+    for (const header of headers) {
+      const e = await failure(setup([() => html(401, { 'X-TFS-ServiceError': header })]).client.createPullRequest({ project: 'P', repositoryId: 'r1' }, newPr));
+      expect(e.adoMessage).toBe("TF400813: The user 'FABRIKAM\\ada' is not authorized to access this resource.");
+      // A named user refused is a missing scope for a PAT, as in a JSON body: the page alone would not say so.
+      expect(e.kind).toBe('forbidden');
+    }
+  });
+
   it('rejects an answer that does not fit the schema, naming the field', async () => {
     const broken = { value: [repo, { ...repo, id: undefined }] };
     const e = await failure(setup([() => json(broken)]).client.repositories());
