@@ -33,6 +33,20 @@ const OBSERVER = `(() => {
     reply.then(() => { m.answered = performance.now(); }, () => {});
     return reply;
   };
+  // Lists are asked on a port (so that their waits can be said): the first request posted on it,
+  // answered by the first message that carries the reply.
+  const connect = chrome.runtime.connect.bind(chrome.runtime);
+  chrome.runtime.connect = (...args) => {
+    const port = connect(...args);
+    const post = port.postMessage.bind(port);
+    let m;
+    port.postMessage = (message) => {
+      if (!m && message && message.type) t.messages.push((m = { type: message.type, sent: performance.now() }));
+      return post(message);
+    };
+    port.onMessage.addListener((message) => { if (m && message && message.reply && m.answered === undefined) m.answered = performance.now(); });
+    return port;
+  };
   const seen = () => {
     if (t.inserted !== undefined || !document.querySelector(${JSON.stringify(ROW)})) return false;
     t.inserted = performance.now();
@@ -227,7 +241,7 @@ export async function runPopup(repoRoot: string): Promise<BenchResult> {
         { measure: 'cold: worker answered repos.list (median)', value: ms(coldAnswer) },
       ],
       notes: [
-        `Real Chromium (headless, the built extension, the companion installed in a private HOME), a PAT profile for '${ORG}' added through \`profiles.addPat\` from the options page. Each open is a new tab on chrome-extension://…/src/popup/index.html; a script installed before the page's own (evaluateOnNewDocument) timestamps, in ms since the navigation started, when the first \`${ROW}\` enters the DOM and the next animation frame (reported: the list is on screen). The run checks the popup says it has all ${expected} repositories. The same script wraps chrome.runtime.sendMessage to timestamp when each request to the worker is answered (the breakdown rows).`,
+        `Real Chromium (headless, the built extension, the companion installed in a private HOME), a PAT profile for '${ORG}' added through \`profiles.addPat\` from the options page. Each open is a new tab on chrome-extension://…/src/popup/index.html; a script installed before the page's own (evaluateOnNewDocument) timestamps, in ms since the navigation started, when the first \`${ROW}\` enters the DOM and the next animation frame (reported: the list is on screen). The run checks the popup says it has all ${expected} repositories. The same script wraps chrome.runtime.sendMessage and the ports of chrome.runtime.connect to timestamp when each request to the worker is answered (the breakdown rows).`,
         `From cache: the popup reads the worker's cached list from the extension's IndexedDB itself (one packed JSON string, src/shared/list-cache.ts) and asks the worker only to refresh a stale one; the cached list is marked as just fetched before each open so no background refresh overlaps the measurement (with an older cache the popup draws the same way and then refreshes behind it). Cold: the entries \`cache:{profileId}:*\` are deleted from that database first, so the worker fetches all repositories from the sandbox (one request, checked in the sandbox log) before the list draws.`,
         `Baseline: a blank extension page (\`${BLANK}\`: an HTML page whose one module script draws one \`${ROW}\`), written only into the bench's copy of the built extension and opened the same way (a new tab, the same observer script, the same timestamps: the first row in the DOM, then the next animation frame). The ratio is popup from cache ÷ blank page, medians, and paired per round. The popup counts as drawn at its first frame with rows: the page's one small script draws the markup the app rendered for the snapshot of the last list's first rows, kept in the popup's own localStorage, then loads the app, which takes those elements over (the row 'the app took over' is when it sends its first request); the run then waits for the status line to say all ${expected} repositories (the full cached list, reconciled) before the tab closes.`,
         `${ROUNDS} rounds of one cold, one cached and one blank open, the order rotating each round, after one untimed open of each; medians.`,
