@@ -88,18 +88,21 @@ export function groupButtons(groups: ReviewerGroup[], project: string, choose: C
   return h(
     'div',
     { class: 'adoc-row adoc-wrap' },
-    groups.map((g) =>
-      button(`${g.name} (${g.members.length})`, () => choose({ people: g.members, isRequired: false }), signal, {
+    groups.map((g) => {
+      const b = button(`${g.name} (${g.members.length})`, () => choose({ people: g.members, isRequired: false }), signal, {
         small: true,
         ariaLabel: `Add the group ${g.name}: ${g.members.map((m) => m.displayName).join(', ')}`,
-      }),
-    ),
+      });
+      // A long name wraps in a narrow card (a page 512 px wide) rather than running past its edge.
+      b.classList.add('adoc-wraps');
+      return b;
+    }),
   );
 }
 
 /** A search box for anyone in the organization, each result addable as optional or required. */
 export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
-  const input = h('input', { class: 'adoc-input adoc-grow', type: 'search', placeholder: 'Search people and groups', 'aria-label': 'Search people and groups to add as reviewers' });
+  const input = h('input', { class: 'adoc-input adoc-field', type: 'search', placeholder: 'People and groups', 'aria-label': 'Search people and groups to add as reviewers' });
   const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite' });
   let asked = 0;
   const search = () => {
@@ -117,5 +120,6 @@ export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
   input.addEventListener('keydown', (e) => e.key === 'Enter' && e.isTrusted && search(), { signal });
   const go = h('button', { class: 'adoc-button small', type: 'button' }, 'Search');
   onActivate(go, search, signal);
-  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row' }, input, go), results);
+  // Narrow (a page 512 px wide), Search goes under the field, which keeps a name's width.
+  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row adoc-wrap' }, input, go), results);
 }

@@ -13,6 +13,7 @@ import { patAuthorization } from '../../sandbox/testing';
  * card offers (no synthetic history events: Azure DevOps' router ignores them).
  */
 const HELPER = '.adoc-pull-request-reviewers';
+const LONG_GROUP = 'Platform reliability reviewers on call';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -77,6 +78,8 @@ beforeAll(async () => {
   expect(await ask(options, { type: 'profiles.addPat', organization: 'fabrikam', pat: sandbox.pats.fabrikam })).toMatchObject({ ok: true });
   const members = ['ken', 'margaret'].map((a) => ({ id: user(a).id, displayName: user(a).displayName }));
   expect(await ask(options, { type: 'groups.save', group: { project: 'Platform', name: 'Core team', members } })).toMatchObject({ ok: true });
+  // A name as long as real ones get, for the card at 512 px.
+  expect(await ask(options, { type: 'groups.save', group: { project: 'Platform', name: LONG_GROUP, members } })).toMatchObject({ ok: true });
   await options.close();
   const platform = sandbox.store.repository(org(), 'Platform', sandbox.store.project(org(), 'Platform'))!;
   pr = sandbox.store.pullRequestsOf(platform).find((p) => p.title === 'Add a retry policy to the HTTP client')!;
@@ -105,31 +108,45 @@ describe('Reviewer helpers', () => {
     expect(place).toEqual({ before: true, last: false });
   });
 
-  it('reads well on a page 512 px wide: nothing cut or wider than the card, a suggestion in at most three lines', async () => {
+  it('reads well on a page 512 px wide: nothing cut or wider than the card, a suggestion in at most three lines, group names whole, the search field wide enough for a name', async () => {
     await page.setViewport({ width: 512, height: 800 });
     try {
-      await world.waitForText(HELPER, (t) => /changed \S+ .*ago/.test(t[0] ?? ''), 30_000);
+      await world.waitForText(HELPER, (t) => /changed \S+ .*ago/.test(t[0] ?? '') && (t[0] ?? '').includes(LONG_GROUP), 30_000);
       await screenshot(page, 'pull-request-reviewers-512-light', `${HELPER}`);
-      const fit = await world.run<{ title: string; overflow: string[]; cut: string[]; lines: number[] }>(
-        `(sel) => {
+      const fit = await world.run<{ title: string; overflow: string[]; cut: string[]; lines: number[]; groups: number; field: { width: number; room: number; placeholder: number; name: number } }>(
+        `(sel, name) => {
           const root = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel));
           const card = root.querySelector('.adoc-card');
           const edge = card.getBoundingClientRect().right;
           // Its text laid out in full is wider than its box (an ellipsis hides the rest).
           const range = document.createRange();
           const cut = (e) => (range.selectNodeContents(e), range.getBoundingClientRect().width > e.getBoundingClientRect().width + 0.1);
+          const groups = [...root.querySelectorAll('button[aria-label^="Add the group"]')];
+          const field = root.querySelector('input[type=search]');
+          const style = getComputedStyle(field);
+          const pen = document.createElement('canvas').getContext('2d');
+          pen.font = style.font;
           return {
             title: root.querySelector('.adoc-card h2').textContent,
-            overflow: [card, ...card.querySelectorAll('h2, li, li > *')].filter((e) => e.scrollWidth > e.clientWidth || e.getBoundingClientRect().right > edge + 0.5).map((e) => e.tagName + '.' + e.className),
-            cut: [root.querySelector('.adoc-card h2'), ...root.querySelectorAll('[aria-label="Suggested reviewers"] li .adoc-ellipsis')].filter(cut).map((e) => e.textContent),
+            overflow: [card, ...card.querySelectorAll('h2, li, li > *'), ...groups, field].filter((e) => e.scrollWidth > e.clientWidth || e.getBoundingClientRect().right > edge + 0.5).map((e) => e.tagName + '.' + e.className),
+            cut: [root.querySelector('.adoc-card h2'), ...root.querySelectorAll('[aria-label="Suggested reviewers"] li .adoc-ellipsis'), ...groups].filter(cut).map((e) => e.textContent),
             lines: [...root.querySelectorAll('[aria-label="Suggested reviewers"] li')].map((li) => Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight))),
+            groups: groups.length,
+            // The room for text in the field, and what its placeholder and a name need.
+            field: { width: field.getBoundingClientRect().width, room: field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight), placeholder: pen.measureText(field.placeholder).width, name: pen.measureText(name).width },
           };
         }`,
         HELPER,
+        nameOf('margaret'),
       );
       expect(fit.title).toBe('Reviewer helpers');
       expect(fit.overflow).toEqual([]);
       expect(fit.cut).toEqual([]);
+      expect(fit.groups).toBe(2);
+      // A typical name, and the field's own words, read whole.
+      expect(fit.field.width).toBeGreaterThanOrEqual(150);
+      expect(fit.field.room).toBeGreaterThanOrEqual(fit.field.placeholder);
+      expect(fit.field.room).toBeGreaterThanOrEqual(fit.field.name);
       expect(fit.lines.length).toBeGreaterThan(0);
       for (const lines of fit.lines) expect(lines).toBeLessThanOrEqual(3);
     } finally {

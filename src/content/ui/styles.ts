@@ -25,6 +25,7 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-button.primary:hover:not(:disabled){filter:brightness(1.1);background:var(--adoc-accent)}
 .adoc-button.subtle{background:transparent}
 .adoc-button.small{min-height:24px;padding:2px 8px;font-size:12px}
+.adoc-button.adoc-wraps{white-space:normal;text-align:start;overflow-wrap:anywhere;max-width:100%}
 .adoc-button:disabled,.adoc-panel .adoc-button:disabled,.adoc-card .adoc-button:disabled{color:var(--adoc-fg2);background:rgba(var(--adoc-n2),.3);cursor:default}
 .adoc-button:focus-visible,.adoc-input:focus-visible,.adoc-link:focus-visible,[type=checkbox]:focus-visible{outline:2px solid var(--adoc-accent);outline-offset:1px}
 .adoc-icon{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:1.4;stroke-linecap:round;stroke-linejoin:round;flex:none}
@@ -40,6 +41,7 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-wrap{flex-wrap:wrap}
 .adoc-ellipsis{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .adoc-mono{font-family:Consolas,"Cascadia Code",Menlo,monospace;font-size:12px;overflow-wrap:anywhere}
+.adoc-field{flex:1 1 12em;min-width:0}
 .adoc-input{font:inherit;color:var(--adoc-fg);background:var(--background-color,transparent);border:1px solid rgba(var(--adoc-n2),1);border-radius:2px;padding:4px 8px;min-height:30px;min-width:0}
 .adoc-command{margin:0;padding:8px;white-space:pre-wrap;background:rgba(var(--adoc-n1),1);border:1px solid rgba(var(--adoc-n),1);border-radius:2px;color:var(--adoc-fg)}
 .adoc-facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}
