@@ -1,7 +1,7 @@
-import { ask } from './ask';
-import type { Person, PullRequestSummary, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
+import type { PageRequest, Person, PullRequestSummary, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
+import { askTellingWaits, secondsLeft, waitHeard, waitSeen, type Wait } from '../shared/waiting';
 import { problemText } from './session';
-import { h, onActivate } from './ui/dom';
+import { fill, h, onActivate } from './ui/dom';
 import { button, coin, optionsButton } from './ui/parts';
 
 /** The pieces of the reviewer helpers: the vote summary, suggestions, groups and the people search. */
@@ -100,26 +100,54 @@ export function groupButtons(groups: ReviewerGroup[], project: string, choose: C
   );
 }
 
-/** A search box for anyone in the organization, each result addable as optional or required. */
+/**
+ * A search box for anyone in the organization, each result addable as optional or required. Its
+ * waits (a 429 holds the whole organization) are said on a line of its own under the field, where
+ * the field does not move as it comes and goes, with Stop waiting as the panels' waiting line has
+ * (ui/waiting.ts, whose Stop waiting ends the card's other asks). A new search ends the one before,
+ * its request too.
+ */
 export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
   const input = h('input', { class: 'adoc-input adoc-field', type: 'search', placeholder: 'People and groups', 'aria-label': 'Search people and groups to add as reviewers' });
+  const waiting = h('p', { class: 'adoc-muted', role: 'status' });
   const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite' });
-  let asked = 0;
-  const search = () => {
-    const query = input.value.trim();
-    if (!query) return;
-    const mine = ++asked;
+  let current: AbortController | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  /** The wait seen counting down, heard once. */
+  const say = (wait: Wait | undefined) => {
+    clearInterval(timer);
+    if (!wait) return fill(waiting);
+    const seen = h('span', { 'aria-hidden': 'true' }, waitSeen(wait));
+    timer = setInterval(() => (seen.textContent = waitSeen(wait)), 1000);
+    fill(waiting, seen, h('span', { class: 'adoc-sr' }, waitHeard(wait, secondsLeft(wait.until))), ' ', button('Stop waiting', wait.stop, signal, { small: true }));
+  };
+  const run = (query: string) => {
+    if (!query || signal.aborted) return;
+    current?.abort();
+    say(undefined);
+    const mine = (current = new AbortController());
+    let stopped = false;
     results.replaceChildren(h('li', { class: 'adoc-muted' }, 'Searching…'));
-    ask({ type: 'people.search', query })
+    const request: PageRequest = { type: 'people.search', query };
+    askTellingWaits(request, (wait) => current === mine && say(wait && { ...wait, stop: () => ((stopped = true), wait.stop()) }), mine.signal)
       .then(({ people }) => {
-        if (mine !== asked) return;
+        if (current !== mine) return;
         results.replaceChildren(...(people.length ? people.map((p) => personRow(p, p.mail, choose, signal, true)) : [h('li', { class: 'adoc-muted' }, `Nobody matches “${query}”.`)]));
       })
-      .catch((e: unknown) => mine === asked && results.replaceChildren(h('li', { class: 'adoc-bad' }, problemText(e))));
+      .catch((e: unknown) => {
+        if (current !== mine || signal.aborted) return;
+        const again = button('Try again', () => run(query), signal, { small: true });
+        results.replaceChildren(h('li', null, h('span', { class: 'adoc-bad adoc-grow' }, problemText(e)), again));
+        // Stop waiting went with its line: the focus goes to this search's Try again, not to the page.
+        if (stopped) again.focus();
+      });
   };
+  // The card gone, so is what it searched for.
+  signal.addEventListener('abort', () => current?.abort(), { once: true });
+  const search = () => run(input.value.trim());
   input.addEventListener('keydown', (e) => e.key === 'Enter' && e.isTrusted && search(), { signal });
   const go = h('button', { class: 'adoc-button small', type: 'button' }, 'Search');
   onActivate(go, search, signal);
   // Narrow (a page 512 px wide), Search goes under the field, which keeps a name's width.
-  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row adoc-wrap' }, input, go), results);
+  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row adoc-wrap' }, input, go), waiting, results);
 }

@@ -15,10 +15,12 @@ export interface Wait extends Waiting {
 /**
  * Asks through a port, so that the asker can say why it is slow: `onWait` hears each wait of the
  * background's (a 429's Retry-After, a retry after a failure, an answer slow to come), and
- * undefined once the answer is in.
+ * undefined once the answer is in. `signal` ends the request as Stop waiting does, with its reason
+ * (a newer search replacing this one).
  */
-export function askTellingWaits<R extends Request>(request: R, onWait: (wait: Wait | undefined) => void): Promise<Answers[R['type']]> {
+export function askTellingWaits<R extends Request>(request: R, onWait: (wait: Wait | undefined) => void, signal?: AbortSignal): Promise<Answers[R['type']]> {
   const stopped = new AbortController();
+  signal?.addEventListener('abort', () => stopped.abort(signal.reason), { once: true });
   const heard = (e: unknown) => {
     if (isWaiting(e)) onWait({ ...e.waiting, stop: () => stopped.abort(new AskError(stoppedWith(e.waiting))) });
     else if (isWaitOver(e)) onWait(undefined);

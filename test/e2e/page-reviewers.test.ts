@@ -428,4 +428,67 @@ describe('Reviewer helpers', () => {
       sandbox.services.faults.clear();
     }
   }, 90_000);
+
+  // After the one above: its hold is over (what waited came), and this one's holds the organization in turn.
+  it('the people search says its wait under the field, a new search ends the one waiting, and Stop waiting leaves the focus on its Try again', async () => {
+    const SEARCH = '/_apis/IdentityPicker/Identities';
+    const searches = () => sandbox.services.log.entries().filter((e) => e.method === 'POST' && e.path.startsWith(`/fabrikam${SEARCH}`)).length;
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Core team (2)'), 30_000);
+    const lineOf = () => waitLineIn(world, HELPER);
+    /** The field's place in the card, and the wait line's top in it (null without one). */
+    const places = () =>
+      world.run<{ field: { top: number; bottom: number; left: number; width: number }; line: number | null }>(
+        `(sel) => {
+          const root = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel));
+          const card = root.querySelector('.adoc-card').getBoundingClientRect();
+          const f = root.querySelector('input[type=search]').getBoundingClientRect();
+          const line = [...root.querySelectorAll('p[role=status]')].find((e) => e.querySelector('button'));
+          return { field: { top: f.top - card.top, bottom: f.bottom - card.top, left: f.left - card.left, width: f.width }, line: line ? line.getBoundingClientRect().top - card.top : null };
+        }`,
+        HELPER,
+      );
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: SEARCH }, status: 429, retryAfter: 20, times: 1 });
+    try {
+      const before = searches();
+      await world.type(HELPER, 'input[type=search]', 'Barb');
+      const field = (await places()).field;
+      await page.keyboard.press('Enter');
+      await expect.poll(lineOf, { timeout: 10_000, interval: 200 }).not.toBeNull();
+      const said = (await lineOf())!;
+      expect(said.seen).toMatch(/^Azure DevOps asked us to wait: trying again in (1[6-9]|20) s…$/);
+      expect(said.heard).toMatch(/^Azure DevOps asked us to wait: trying again in about (1[6-9]|20) seconds\.$/);
+      // Under the field, which stays where the typing is.
+      const now = await places();
+      expect(now.field).toEqual(field);
+      expect(now.line).toBeGreaterThanOrEqual(field.bottom);
+      expect(searches() - before).toBe(1);
+      await screenshot(page, 'pull-request-reviewers-search-waiting-light', HELPER);
+
+      // A new search while the first waits: the first ends, its request too (it is not sent again once the hold is over).
+      await world.type(HELPER, 'input[type=search]', 'Barbara');
+      await page.keyboard.press('Enter');
+      await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
+      expect((await places()).field).toEqual(field);
+
+      await world.click(HELPER, 'button', 'Stop waiting');
+      const [failed] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Azure DevOps is limiting'), 2000);
+      expect(failed).not.toContain('asked us to wait');
+      expect(await lineOf()).toBeNull();
+      // Its line went with the Stop waiting button: the focus is on the search's own Try again.
+      const focused = () =>
+        world.run<string | null>(`(sel) => { const at = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement; return at && at.closest('[aria-label="People found"]') ? at.textContent : null; }`, HELPER);
+      await expect.poll(focused, { timeout: 2000 }).toBe('Try again');
+
+      // Try again while the organization is still held: the wait is said again, then the people come.
+      await page.keyboard.press('Enter');
+      await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
+      await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('barbara@'), 30_000);
+      expect(await lineOf()).toBeNull();
+      // The first search and the stopped one were never sent again: the 429 and the last one only.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(searches() - before).toBe(2);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  }, 90_000);
 });
