@@ -5,7 +5,7 @@ import { CLOUD_HOST, LOGIN_HOST, ONPREM_HOST, ONPREM_PREFIX } from './hosts';
 import { grantsScope } from './scopes';
 import type { Services } from './services';
 import { readCookie, SESSION_COOKIE } from './sessions';
-import type { Organization } from './store';
+import type { Hosting, Organization, Pat } from './store';
 
 /**
  * Authentication and authorization as Azure DevOps does them:
@@ -25,15 +25,16 @@ export type Credential =
   | { kind: 'ok'; principal: Principal }
   | { kind: 'invalid'; error: AzdoError; unknown?: boolean };
 
-export function authenticate(req: IncomingMessage, services: Services): Credential {
+/** `org`: the organization or collection asked for, whose challenges a refusal carries. */
+export function authenticate(req: IncomingMessage, services: Services, org?: Organization): Credential {
   const header = req.headers.authorization;
   if (header) {
     const space = header.indexOf(' ');
     const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
     const value = space < 0 ? '' : header.slice(space + 1).trim();
-    if (scheme === 'basic') return fromPat(value, services);
-    if (scheme === 'bearer') return fromBearer(value, services);
-    return { kind: 'invalid', error: azdoErrors.unauthorized(`The authorization scheme '${scheme}' is not supported.`, challengeHeaders()) };
+    if (scheme === 'basic') return fromPat(value, services, org);
+    if (scheme === 'bearer') return fromBearer(value, services, org);
+    return { kind: 'invalid', error: azdoErrors.unauthorized(`The authorization scheme '${scheme}' is not supported.`, challengeHeaders(org)) };
   }
   const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
   const userId = cookie && services.sessions.userId(cookie);
@@ -42,16 +43,24 @@ export function authenticate(req: IncomingMessage, services: Services): Credenti
   return { kind: 'none' };
 }
 
-function fromPat(encoded: string, services: Services): Credential {
+function fromPat(encoded: string, services: Services, org: Organization | undefined): Credential {
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const token = colon < 0 ? '' : decoded.slice(colon + 1);
   const pat = token ? services.store.patByToken(token) : undefined;
   const user = pat && services.store.user(pat.userId);
-  if (!pat || !user) return notRecognised();
-  if (pat.revoked) return refused('Access Denied: The Personal Access Token used has been revoked.');
-  if (Date.parse(pat.validTo) <= Date.now()) return refused('Access Denied: The Personal Access Token used has expired.');
+  if (!pat || !user || (org && madeOn(pat, services) !== org.hosting)) return notRecognised(org);
+  if (pat.revoked) return refused('Access Denied: The Personal Access Token used has been revoked.', org);
+  if (Date.parse(pat.validTo) <= Date.now()) return refused('Access Denied: The Personal Access Token used has expired.', org);
   return { kind: 'ok', principal: { user, via: 'pat', pat } };
+}
+
+/**
+ * Where a PAT was made. The cloud and an Azure DevOps Server each keep their own tokens: one made
+ * on the other is as unknown to them as a mistyped one.
+ */
+function madeOn(pat: Pat, services: Services): Hosting {
+  return pat.orgs === 'all' || pat.orgs.some((id) => services.store.organization(id)?.hosting === 'cloud') ? 'cloud' : 'onprem';
 }
 
 /**
@@ -59,8 +68,8 @@ function fromPat(encoded: string, services: Services): Credential {
  * access …", is what .NET clients print for a 401, not what the service sends:
  * microsoft/azure-pipelines-agent#2486, #3271).
  */
-function notRecognised(): Credential {
-  return { kind: 'invalid', error: azdoErrors.anonymous(challengeHeaders()), unknown: true };
+function notRecognised(org: Organization | undefined): Credential {
+  return { kind: 'invalid', error: azdoErrors.anonymous(challengeHeaders(org)), unknown: true };
 }
 
 /**
@@ -68,17 +77,17 @@ function notRecognised(): Credential {
  * one (microsoft/azure-pipelines-tasks#18732, SSWConsulting/SSW.People.Profiles#782,
  * DonJayamanne/gitHistoryVSCode#627); the revoked one's message is the sandbox's.
  */
-function refused(message: string): Credential {
+function refused(message: string, org: Organization | undefined): Credential {
   const security = 'Microsoft.VisualStudio.Services.Security';
   const web = 'Microsoft.VisualStudio.Services.WebApi';
   const customProperties = { Descriptor: null, IdentityDisplayName: null, Token: null, RequestedPermissions: 0, NamespaceId: '00000000-0000-0000-0000-000000000000' };
-  return { kind: 'invalid', error: new AzdoError(401, message, 'AccessCheckException', `${security}.AccessCheckException, ${web}`, challengeHeaders(), customProperties) };
+  return { kind: 'invalid', error: new AzdoError(401, message, 'AccessCheckException', `${security}.AccessCheckException, ${web}`, challengeHeaders(org), customProperties) };
 }
 
-function fromBearer(token: string, services: Services): Credential {
+function fromBearer(token: string, services: Services, org: Organization | undefined): Credential {
   const grant = services.entra.tokens.accessToken(token);
   const user = grant && grant !== 'expired' ? services.store.user(grant.userId) : undefined;
-  if (!grant || grant === 'expired' || !user) return notRecognised();
+  if (!grant || grant === 'expired' || !user) return notRecognised(org);
   return { kind: 'ok', principal: { user, via: 'bearer', clientId: grant.clientId } };
 }
 
@@ -93,7 +102,7 @@ export function authorize(p: Principal, org: Organization | undefined, scope: st
     if (!org) {
       // profiles/me and accounts need an "All accessible organizations" PAT (or OAuth).
       if (orgs !== 'all') return denied;
-    } else if (orgs === 'all' ? org.hosting !== 'cloud' : !orgs.includes(org.id)) {
+    } else if (orgs !== 'all' && !orgs.includes(org.id)) {
       return denied;
     }
     if (scope && !grantsScope(p.pat.scopes, scope)) {
@@ -110,18 +119,19 @@ export function authorize(p: Principal, org: Organization | undefined, scope: st
 /**
  * The challenges the real service sends with a REST 401. Cloud: microsoft/azure-pipelines-agent#1164, #4826,
  * #4916 (`Basic realm="https://tfsprod….visualstudio.com/"`, `Bearer`, `TFS-Federated`, the
- * X-TFS-FedAuth* headers). On-prem: `Bearer, Basic realm="{server URL}", Negotiate, NTLM`
- * (microsoft/azure-pipelines-agent#3271: `realm="http://10.0.0.26:8080/tfs"`, #5616), no FedAuth
- * headers; the sandbox leaves out Negotiate and NTLM: it has no Windows authentication, and curl
- * (git) would pick them over Basic.
+ * X-TFS-FedAuth* headers); the issuer is the organization's URL (`https://dev.azure.com/{org}/`:
+ * curl/curl#13899; #1164 shows `https://{org}.visualstudio.com/` for the older URLs), the bare
+ * host only where no organization is asked for. On-prem: `Bearer, Basic realm="{server URL}",
+ * Negotiate, NTLM` (microsoft/azure-pipelines-agent#2486: `realm="http://…:8080/tfs"`, #3271,
+ * #5616), no FedAuth headers.
  */
 export function challengeHeaders(org?: Organization): Record<string, string | string[]> {
-  if (org?.hosting === 'onprem') return { 'www-authenticate': ['Bearer', `Basic realm="https://${ONPREM_HOST}${ONPREM_PREFIX}"`] };
+  if (org?.hosting === 'onprem') return { 'www-authenticate': [...ONPREM_CHALLENGES, 'Negotiate', 'NTLM'] };
   const tenant = org?.tenantId ?? 'organizations';
   return {
     'www-authenticate': [`Bearer authorization_uri=https://${LOGIN_HOST}/${tenant}`, `Basic realm="${DEPLOYMENT_URL}"`, 'TFS-Federated'],
     'x-tfs-fedauthrealm': DEPLOYMENT_URL,
-    'x-tfs-fedauthissuer': `https://${CLOUD_HOST}/`,
+    'x-tfs-fedauthissuer': `https://${CLOUD_HOST}/${org ? `${org.name}/` : ''}`,
     'x-vss-resourcetenant': org?.tenantId ?? '00000000-0000-0000-0000-000000000000',
   };
 }
@@ -130,12 +140,15 @@ export function challengeHeaders(org?: Organization): Record<string, string | st
  * The challenges of a git route's 401: in the cloud `Basic realm="{deployment}"` then
  * `TFS-Federated` (coder/coder#12351, a token not accepted on `git clone`, 2024) and no Bearer
  * (curl/curl#13899, 2024: the Basic challenge is the first, and it has the FedAuth headers too);
- * on-prem as for REST.
+ * on-prem as for REST less Negotiate and NTLM: the sandbox has no Windows authentication, and curl
+ * (git) would pick them over Basic and never ask the credential helper.
  */
 export function gitChallengeHeaders(org?: Organization): Record<string, string | string[]> {
-  if (org?.hosting === 'onprem') return challengeHeaders(org);
+  if (org?.hosting === 'onprem') return { 'www-authenticate': ONPREM_CHALLENGES };
   return { ...challengeHeaders(org), 'www-authenticate': [`Basic realm="${DEPLOYMENT_URL}"`, 'TFS-Federated'] };
 }
+
+const ONPREM_CHALLENGES = ['Bearer', `Basic realm="https://${ONPREM_HOST}${ONPREM_PREFIX}"`];
 
 /** The scale unit behind the cloud organizations (the realm names one, e.g. tfsprodneu2). */
 const DEPLOYMENT_URL = 'https://tfsprodweu5.visualstudio.com/';

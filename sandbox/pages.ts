@@ -26,7 +26,7 @@ export function signInRequiredPage(): string {
 }
 
 /**
- * The service's error page (a git 401, server.ts): the message as the title, "- {product}" after
+ * The service's error page (a 401 on git routes and on-prem REST, server.ts): the message as the title, "- {product}" after
  * it, and again in `#errorMessageDetailed` (the on-prem page in
  * microsoft/Git-Credential-Manager-for-Windows#752 and #848; the rest of the real page is left out).
  */

@@ -187,7 +187,7 @@ function resolveTarget(host: HostInfo, pathname: string, services: Services): Ta
 function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: string) => void): boolean {
   const mode = route.options.auth;
   if (mode === 'none') return true;
-  const cred = authenticate(ctx.req, ctx.services);
+  const cred = authenticate(ctx.req, ctx.services, ctx.org);
   if (cred.kind === 'ok') {
     noteVia(cred.principal.via);
     if (cred.principal.via === 'cookie' && mode !== 'page' && isForgeableWrite(ctx)) {
@@ -223,7 +223,12 @@ function authenticateRoute(ctx: RequestContext, route: Route, noteVia: (via: str
   // microsoft/azure-pipelines-agent#1500: a PAT not accepted gets the anonymous TF400813): 203 with
   // its sign-in page, or a plain 401 when the client asked not to be redirected; a PATCH gets
   // 401 for no one (microsoft/azure-devops-auth-samples#52: "different from a POST and GET").
-  if (ctx.method === 'PATCH') {
+  // An Azure DevOps Server has no sign-in page to send a client to: it answers 401 with its
+  // error page (edgafner/dorkag#331, 2026: GET _apis/connectionData; microsoft/azure-repos-vscode#246;
+  // microsoft/azure-pipelines-agent#996: "PAT was wrong").
+  if (ctx.org?.hosting === 'onprem') {
+    refusalPage(ctx, azdoErrors.anonymous(challengeHeaders(ctx.org)));
+  } else if (ctx.method === 'PATCH') {
     ctx.error(azdoErrors.userNotAuthorized('', challengeHeaders(ctx.org)));
   } else if (String(ctx.req.headers['x-tfs-fedauthredirect'] ?? '').toLowerCase() === 'suppress') {
     ctx.error(azdoErrors.anonymous(challengeHeaders(ctx.org)));
@@ -267,8 +272,12 @@ function gitRefusal(ctx: RequestContext, err: AzdoError): void {
     ctx.send(err.status, `${err.message}\n`, { 'content-type': 'text/plain; charset=utf-8' });
     return;
   }
-  const challenge = new AzdoError(401, err.message, err.typeKey, err.typeName, gitChallengeHeaders(ctx.org));
-  ctx.html(serviceErrorPage(err.message, ctx.org?.hosting === 'onprem' ? 'Azure DevOps Server' : 'Azure DevOps Services'), 401, withServiceError(challenge));
+  refusalPage(ctx, new AzdoError(401, err.message, err.typeKey, err.typeName, gitChallengeHeaders(ctx.org)));
+}
+
+/** The service's error page for a 401, its message also in X-TFS-ServiceError (errors.ts). */
+function refusalPage(ctx: RequestContext, err: AzdoError): void {
+  ctx.html(serviceErrorPage(err.message, ctx.org?.hosting === 'onprem' ? 'Azure DevOps Server' : 'Azure DevOps Services'), err.status, withServiceError(err));
 }
 
 /** Reads and discards the request body; false when the client went away first. */

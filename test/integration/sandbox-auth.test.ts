@@ -17,6 +17,7 @@ const pat = (name: string) => ({ authorization: patAuthorization(sandbox.patsByN
 const PROJECTS = 'https://dev.azure.com/fabrikam/_apis/projects?api-version=7.1';
 const REPOS = 'https://dev.azure.com/fabrikam/_apis/git/repositories?api-version=7.1';
 const ME = 'https://app.vssps.visualstudio.com/_apis/profile/profiles/me?api-version=7.1';
+const ONPREM = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
 
 function azdoError(text: string): Record<string, unknown> {
   const body = JSON.parse(text);
@@ -41,6 +42,31 @@ describe('without credentials', () => {
     expect(azdoError(res.text).message).toMatch(/^TF400813: Resource not available for anonymous access/);
     // As microsoft/azure-pipelines-agent#5616 shows it, byte for byte.
     expect(res.headers.get('x-tfs-serviceerror')).toBe('TF400813%3A%20Resource%20not%20available%20for%20anonymous%20access.%20Client%20authentication%20required.');
+    // The issuer names the organization (curl/curl#13899), not the bare host.
+    expect(res.headers.get('x-tfs-fedauthissuer')).toBe('https://dev.azure.com/fabrikam/');
+  });
+
+  it('answers the on-prem server with its 401 error page, never the cloud sign-in page, whatever the request', async () => {
+    const connectionData = `${ONPREM}/_apis/connectionData`;
+    const unknown = { authorization: patAuthorization('not-a-real-token') };
+    const answers = [
+      await call(connectionData),
+      await call(`${ONPREM}/_apis/projects?api-version=7.0`, unknown),
+      await call(connectionData, { 'X-TFS-FedAuthRedirect': 'Suppress' }),
+      await sandbox.fetch(`${ONPREM}/_apis/wit/workitems/1?api-version=7.0`, { method: 'PATCH', headers: { 'content-type': 'application/json-patch+json' }, body: '[]' }).then(async (r) => ({ status: r.status, text: await r.text(), headers: r.headers })),
+    ];
+    for (const res of answers) {
+      // As edgafner/dorkag#331 (Azure DevOps Server, 2026) shows it.
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toContain('<title>TF400813: Resource not available for anonymous access. Client authentication required. - Azure DevOps Server</title>');
+      expect(res.text).not.toContain('Sign In');
+      expect(res.headers.get('x-tfs-serviceerror')).toBe('TF400813%3A%20Resource%20not%20available%20for%20anonymous%20access.%20Client%20authentication%20required.');
+      // microsoft/azure-pipelines-agent#2486: Windows authentication offered too, no FedAuth headers.
+      expect(res.headers.get('www-authenticate')).toBe('Bearer, Basic realm="https://tfs.fabrikam.test/tfs", Negotiate, NTLM');
+      expect(res.headers.get('x-tfs-fedauthredirect')).toBeNull();
+      expect(res.headers.get('x-tfs-fedauthissuer')).toBeNull();
+    }
   });
 });
 
@@ -90,6 +116,20 @@ describe('personal access tokens', () => {
     expect((await call(PROJECTS, pat('ada-expired'))).headers.get('x-tfs-serviceerror')).toBe('Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.');
   });
 
+  it('refuses a revoked PAT on the on-prem server with the server’s challenges, not the cloud’s', async () => {
+    const onprem = sandbox.store.pats.get(sandbox.patsByName['ada-onprem']!)!;
+    onprem.revoked = true;
+    try {
+      const res = await call(`${ONPREM}/_apis/projects?api-version=7.0`, pat('ada-onprem'));
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.text)).toMatchObject({ typeKey: 'AccessCheckException' });
+      expect(res.headers.get('www-authenticate')).toBe('Bearer, Basic realm="https://tfs.fabrikam.test/tfs", Negotiate, NTLM');
+      expect(res.headers.get('x-tfs-fedauthissuer')).toBeNull();
+    } finally {
+      onprem.revoked = false;
+    }
+  });
+
   it('answers 403 when the PAT lacks the scope', async () => {
     expect((await call(REPOS, pat('ada-read-code'))).status).toBe(200);
     const res = await call(PROJECTS, pat('ada-read-code'));
@@ -113,16 +153,23 @@ describe('personal access tokens', () => {
     expect((await call(ME, pat('ada-full-fabrikam'))).status).toBe(200);
   });
 
-  it('keeps cloud PATs off the on-prem server and its PAT off the cloud', async () => {
-    const onprem = 'https://tfs.fabrikam.test/tfs/DefaultCollection/_apis/projects?api-version=7.0';
-    const refused = await call(onprem, pat('ada-full-fabrikam'));
-    expect(refused.status).toBe(401);
-    // The server's own challenges (microsoft/azure-pipelines-agent#3271): no Entra, no FedAuth headers.
-    expect(refused.headers.get('www-authenticate')).toBe('Bearer, Basic realm="https://tfs.fabrikam.test/tfs"');
-    expect(refused.headers.get('x-tfs-fedauthrealm')).toBeNull();
-    expect(decodeURIComponent(refused.headers.get('x-tfs-serviceerror')!)).toBe(azdoError(refused.text).message);
+  it('keeps cloud PATs off the on-prem server and its PAT off the cloud: each is a stranger to the other', async () => {
+    const onprem = `${ONPREM}/_apis/projects?api-version=7.0`;
+    const anonymous = 'TF400813: Resource not available for anonymous access. Client authentication required.';
+    for (const name of ['ada-full-fabrikam', 'ada-fabrikam-only']) {
+      // Answered as a token the server does not know: its 401 page, its own challenges (no Entra, no FedAuth headers).
+      const refused = await call(onprem, pat(name));
+      expect(refused.status).toBe(401);
+      expect(refused.text).toContain(`<title>${anonymous} - Azure DevOps Server</title>`);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer, Basic realm="https://tfs.fabrikam.test/tfs", Negotiate, NTLM');
+      expect(refused.headers.get('x-tfs-fedauthrealm')).toBeNull();
+    }
     expect((await call(onprem, pat('ada-onprem'))).status).toBe(200);
-    expect((await call(PROJECTS, pat('ada-onprem'))).status).toBe(401);
+    // And the cloud does not know the server's: its sign-in page, or the anonymous 401 when redirects are suppressed.
+    expect((await call(PROJECTS, pat('ada-onprem'))).status).toBe(203);
+    const suppressed = await call(PROJECTS, { ...pat('ada-onprem'), 'X-TFS-FedAuthRedirect': 'Suppress' });
+    expect(suppressed.status).toBe(401);
+    expect(azdoError(suppressed.text).message).toBe(anonymous);
   });
 
   it('refuses users who are not members of the organization', async () => {
