@@ -87,6 +87,8 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps, signal?:
       if (e instanceof AdoError && e.kind === 'notFound') throw new AdoError({ kind: 'notFound', what: e.what, userMessage: noSuchPlace(host, organization), cause: e });
       // A server of the company's own: its address is as likely mistyped as the way to it is down.
       if (e instanceof AdoError && e.kind === 'network' && host.kind === 'onprem') throw new AdoError({ kind: 'network', what: e.what, authScheme: e.authScheme, userMessage: unreachable(host.collectionUrl, e.noAnswerWithinSeconds), cause: e });
+      // A server knows only its own tokens: a refused one is as likely one from dev.azure.com as a mistyped one.
+      if (e instanceof AdoError && (e.kind === 'unauthorized' || e.kind === 'signInPage') && host.kind === 'onprem') throw new AdoError({ kind: 'unauthorized', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notAccepted(host.collectionUrl), cause: e });
       // connectionData needs no scope: a token refused there is for another place, not short of permissions in a project.
       if (e instanceof AdoError && e.kind === 'forbidden') throw new AdoError({ kind: 'forbidden', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notForThisPlace(host, organization), cause: e });
       // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
@@ -123,6 +125,10 @@ function unreachable(collectionUrl: string, noAnswerWithinSeconds: number | unde
     return `${new URL(collectionUrl).host} did not answer within ${noAnswerWithinSeconds} s when asked who you are signed in as. The server may be busy or stuck: try again in a few minutes, or ask its administrator. If the collection URL ${collectionUrl} is not your server's, correct it.`;
   }
   return `Could not reach ${new URL(collectionUrl).host} to read who you are signed in as. Check that the collection URL ${collectionUrl} is right, and that this computer can reach the server (on your company’s network, or through its VPN).`;
+}
+
+function notAccepted(collectionUrl: string): string {
+  return `${new URL(collectionUrl).host} did not accept this token: it may be mistyped, expired or revoked, or made somewhere else (a token from dev.azure.com does not open an Azure DevOps Server). Create a token on this server (User settings › Personal access tokens), and paste it here.`;
 }
 
 function notForThisPlace(host: Host, organization: string): string {

@@ -272,6 +272,46 @@ describe('options page: accounts', () => {
     await options.click('input[name="pat-host"][value="cloud"]');
   });
 
+  it('says in words why the server refused a wrong, cloud or revoked token, with the server’s token page, never its error page', async () => {
+    const collection = 'https://tfs.fabrikam.test/tfs/DefaultCollection/';
+    const before = await profileNames();
+    // The token field left empty is not sent: the form asks for it.
+    await options.click('input[name="pat-host"][value="onprem"]');
+    await emptied('#pat-collection');
+    await options.type('#pat-collection', collection);
+    await emptied('#pat-token');
+    const mark = sandbox.services.log.entries().length;
+    await options.click('.pat-form button[type="submit"]');
+    expect(await textOf(options, '#pat-token-problem')).toBe('Paste the personal access token.');
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('pat-token');
+    const revoked = sandbox.store.patByToken(sandbox.patsByName['ada-onprem']!)!;
+    // A token the server does not know (mistyped, or one from dev.azure.com) gets its 401 error page
+    // (edgafner/dorkag#331), the message only in X-TFS-ServiceError; one it knows but refuses, its
+    // JSON AccessCheckException.
+    for (const pat of ['x'.repeat(52), sandbox.pats.fabrikam!, revoked.token]) {
+      revoked.revoked = pat === revoked.token;
+      try {
+        const asked = sandbox.services.log.entries().length;
+        await fillPat({ collection, pat });
+        const note = await waitForText(options, '.pat-outcome [role="alert"]', 'did not accept');
+        expect(note).toContain('The token was not added');
+        // What went wrong, the likely causes (a cloud token among them) and where to make one.
+        expect(note).toContain('tfs.fabrikam.test did not accept this token: it may be mistyped, expired or revoked, or made somewhere else (a token from dev.azure.com does not open an Azure DevOps Server).');
+        expect(note).toContain('Create a token on this server');
+        // Words and a next step: not the page's markup, nor a bare TF code.
+        expect(note).not.toMatch(/<|TF400813|Azure DevOps Server<|Client authentication required/);
+        expect(await options.$eval('.pat-outcome [role="alert"] a', (a) => (a as HTMLAnchorElement).href)).toBe(`${collection}_usersSettings/tokens`);
+        const checks = sandbox.services.log.entries().slice(asked).filter((e) => e.path.includes('/_apis/connectionData'));
+        expect(checks.map((e) => e.status)).toEqual([401]);
+      } finally {
+        revoked.revoked = false;
+      }
+    }
+    expect(sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/connectionData'))).toHaveLength(3);
+    expect(await profileNames()).toEqual(before);
+    await options.click('input[name="pat-host"][value="cloud"]');
+  });
+
   it('offers Cancel while it checks a server that does not answer, which stops the check and keeps the form as it was', async () => {
     const collection = 'https://tfs.fabrikam.test/tfs/DefaultCollection/';
     const pat = sandbox.patsByName['ada-onprem']!;

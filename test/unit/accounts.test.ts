@@ -127,6 +127,22 @@ describe('the first contact with a server', () => {
     expect(await deps.store.list()).toEqual([]);
   });
 
+  it('says a token the server refuses may be mistyped, expired or from dev.azure.com, and to make one on the server', async () => {
+    // The server's answer to a token it does not know (edgafner/dorkag#331): its error page, the message in a header.
+    const page = (async () =>
+      new Response('<!DOCTYPE html><html><head><title>TF400813: Resource not available for anonymous access. Client authentication required. - Azure DevOps Server</title></head></html>', {
+        status: 401,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'x-tfs-serviceerror': 'TF400813%3A%20Resource%20not%20available%20for%20anonymous%20access.%20Client%20authentication%20required.' },
+      })) as typeof fetch;
+    const deps = accountDeps(page);
+    await expect(addPatProfile({ collectionUrl, organization: 'DefaultCollection', pat: 'ada-1' }, deps)).rejects.toMatchObject({
+      kind: 'unauthorized',
+      userMessage:
+        'tfs.fabrikam.test did not accept this token: it may be mistyped, expired or revoked, or made somewhere else (a token from dev.azure.com does not open an Azure DevOps Server). Create a token on this server (User settings › Personal access tokens), and paste it here.',
+    });
+    expect(await deps.store.list()).toEqual([]);
+  });
+
   it('still tries a refused connection again, which may be a moment’s trouble', async () => {
     let asked = 0;
     const refused = (async () => {
