@@ -287,6 +287,35 @@ describe('popup: repositories', () => {
     }
   });
 
+  it('a server that no longer knows the token (deleted there) answers its 401 page: the popup says why in words, with Update the token', async () => {
+    const worker = await session.worker();
+    const listed = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { profiles: { id: string; organization: string }[] } };
+    const onprem = listed.data.profiles.find((p) => p.organization === 'DefaultCollection')!;
+    const key = `cache:${onprem.id}:repos`;
+    const kept = await cachedList(worker, 'get', key);
+    await cachedList(worker, 'delete', key);
+    const token = sandbox.patsByName['ada-onprem']!;
+    const pat = sandbox.store.patByToken(token)!;
+    sandbox.store.pats.delete(token);
+    const mark = sandbox.services.log.entries().length;
+    try {
+      const popup = await openPopup(session);
+      await waitForList(popup);
+      // The other organizations are listed; the server's failure is said beside them.
+      const status = await waitForText(popup, '.status', 'Could not list DefaultCollection', 30_000);
+      expect(status).toContain('Your personal access token was rejected: it may be expired or revoked.');
+      // Words and a next step: not the server's page (edgafner/dorkag#331), nor its TF code alone.
+      expect(status).not.toMatch(/<|TF400813|Client authentication required|Azure DevOps Server/);
+      expect(await popup.$$eval('.status button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
+      const asked = sandbox.services.log.entries().slice(mark).filter((e) => e.host === 'tfs.fabrikam.test' && e.path.includes('/_apis/git/repositories'));
+      expect(asked.map((e) => e.status)).toContain(401);
+      await popup.close();
+    } finally {
+      sandbox.store.pats.set(token, pat);
+      if (kept !== undefined) await cachedList(worker, 'put', key, kept);
+    }
+  });
+
   it('ignores a list cached in an older format and replaces it', async () => {
     const reposKey = `cache:${profiles.fabrikam!.id}:repos`;
     // The first format: the plain list, with no format number.
