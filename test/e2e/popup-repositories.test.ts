@@ -277,8 +277,10 @@ describe('popup: repositories', () => {
       expect(await textOf(popup, '.repos-tab .status')).toBe('');
       for (const pat of tokens) pat.revoked = false;
       await retry(popup, '.list-frame');
-      await waitForList(popup);
-      expect(await listedRepos(popup)).toEqual(listedFor('fabrikam', 'contoso', 'DefaultCollection'));
+      // Each organization's list arrives on its own: all three, not the first one drawn.
+      const all = listedFor('fabrikam', 'contoso', 'DefaultCollection');
+      await popup.waitForFunction((n: number) => document.querySelectorAll('.repos-tab:not([data-snapshot]) #repo-list [role="option"]').length === n, { timeout: 20_000 }, all.length);
+      expect(await listedRepos(popup)).toEqual(all);
       await popup.close();
     } finally {
       for (const pat of tokens) pat.revoked = false;
