@@ -10,8 +10,8 @@ import type { Hosting, Organization, Pat } from './store';
 /**
  * Authentication and authorization as Azure DevOps does them:
  * - PAT: `Authorization: Basic base64(anyname:PAT)`; each PAT has scopes and organizations.
- * - OAuth: `Authorization: Bearer` with a token from the Entra stand-in; refused on-prem and
- *   where the organization turned third-party OAuth off (401 TF400813).
+ * - OAuth: `Authorization: Bearer` with a token from the Entra stand-in; unknown on-prem (the
+ *   server's 401 page), refused where the organization turned third-party OAuth off (401 TF400813).
  * - Browser session: the `UserAuthentication` cookie from `/_sandbox/signin`.
  */
 
@@ -87,7 +87,8 @@ function refused(message: string, org: Organization | undefined): Credential {
 function fromBearer(token: string, services: Services, org: Organization | undefined): Credential {
   const grant = services.entra.tokens.accessToken(token);
   const user = grant && grant !== 'expired' ? services.store.user(grant.userId) : undefined;
-  if (!grant || grant === 'expired' || !user) return notRecognised(org);
+  // An Azure DevOps Server does not know Entra's tokens, as it does not know the cloud's PATs.
+  if (!grant || grant === 'expired' || !user || org?.hosting === 'onprem') return notRecognised(org);
   return { kind: 'ok', principal: { user, via: 'bearer', clientId: grant.clientId } };
 }
 
@@ -111,7 +112,7 @@ export function authorize(p: Principal, org: Organization | undefined, scope: st
       );
     }
   }
-  if (p.via === 'bearer' && org && (org.hosting !== 'cloud' || !org.oauthAllowed)) return denied;
+  if (p.via === 'bearer' && org && !org.oauthAllowed) return denied;
   if (org && !org.memberIds.includes(p.user.id)) return denied;
   return undefined;
 }
