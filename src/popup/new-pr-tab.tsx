@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { LocalClone } from '../shared/host-protocol';
 import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { NEW_PR_DRAFT } from '../shared/storage-keys';
 import { FailedCreateActions, failureLeads, FixButton } from './fix-button';
+import { readDraft, useKeptDraft } from './form-draft';
 import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
@@ -12,23 +14,45 @@ import { RepoPicker } from './repo-picker';
 import { ReviewerPicker } from './reviewer-picker';
 import type { ReposState } from './use-repos';
 
+/** What was typed and not yet created, kept across popups (form-draft.ts). */
+interface Draft {
+  repo: RepoSummary;
+  source?: string | undefined;
+  target?: string | undefined;
+  title: string;
+  titleEdited: boolean;
+  description: string;
+  isDraft: boolean;
+  reviewers: Person[];
+}
+
 export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; cloned: Map<string, LocalClone>; initialRepo?: RepoSummary | undefined }) {
   const { profile } = props;
-  const [repo, setRepo] = useState<RepoSummary | undefined>(props.initialRepo);
+  const draftKey = NEW_PR_DRAFT.key(profile.id);
+  // A form opened from a repository's actions starts on it: another repository's draft waits.
+  const [kept] = useState(() => {
+    const d = readDraft<Draft>(draftKey);
+    return d && (!props.initialRepo || d.repo.id === props.initialRepo.id) ? d : undefined;
+  });
+  const [repo, setRepo] = useState<RepoSummary | undefined>(kept?.repo ?? props.initialRepo);
   const [branches, setBranches] = useState<BranchesAnswer>();
   const [branchesError, setBranchesError] = useState<ReplyError>();
   const [source, setSource] = useState<string>();
   const [target, setTarget] = useState<string>();
-  const [title, setTitle] = useState('');
-  const [titleEdited, setTitleEdited] = useState(false);
-  const [description, setDescription] = useState('');
-  const [draft, setDraft] = useState(false);
-  const [reviewers, setReviewers] = useState<Person[]>([]);
+  const [title, setTitle] = useState(kept?.title ?? '');
+  const [titleEdited, setTitleEdited] = useState(kept?.titleEdited ?? false);
+  const [description, setDescription] = useState(kept?.description ?? '');
+  const [draft, setDraft] = useState(kept?.isDraft ?? false);
+  const [reviewers, setReviewers] = useState<Person[]>(kept?.reviewers ?? []);
+  // The kept branches are chosen once, when the repository's branches first come (if they still exist).
+  const keptBranches = useRef(kept);
   const [busy, setBusy] = useState(false);
   // Create was pressed: missing fields are named from then on.
   const [tried, setTried] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
+  const typed = (titleEdited && !!title.trim()) || !!description.trim();
+  useKeptDraft<Draft>(draftKey, !created && repo && typed ? { repo, source, target, title, titleEdited, description, isDraft: draft, reviewers } : undefined, !!kept);
   // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
   // A failure too: Create pull request, disabled while it ran, lost the focus. It goes to the
   // note's way on (Update the token, Try again), else to the source branch (other branches).
@@ -46,9 +70,13 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         if (!live) return;
         setBranches(b);
         const d = defaultBranches(b.branches, b.defaultBranch, props.cloned.get(repo.id)?.branch);
-        setSource(d.source);
-        setTarget(d.target);
-        if (!titleEdited) setTitle(d.source ? titleFromBranch(d.source) : '');
+        const k = keptBranches.current;
+        keptBranches.current = undefined;
+        const still = (name: string | undefined) => (name && b.branches.includes(name) ? name : undefined);
+        const from = still(k?.source) ?? d.source;
+        setSource(from);
+        setTarget(still(k?.target) ?? d.target);
+        if (!titleEdited) setTitle(from ? titleFromBranch(from) : '');
       })
       .catch((e: unknown) => live && setBranchesError(toReplyError(e)));
     return () => {

@@ -5,11 +5,12 @@ import { repoNameProblem } from '../shared/ado/repo-name';
 import { ask } from '../shared/ask';
 import type { CreatedRepo, GitignoreTemplatesAnswer, ProjectSummary, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
-import { NEW_REPO_PROJECT } from '../shared/storage-keys';
+import { NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
 import type { CloneTasks } from './clone-tasks';
 import { FailedCreateActions, FailedLine, FailedNote, failureLeads } from './fix-button';
+import { readDraft, useKeptDraft } from './form-draft';
 import { RepoActions } from './repo-actions';
 import { useAnswer } from './use-answer';
 import type { ReposState } from './use-repos';
@@ -42,21 +43,36 @@ function useProjects(profileId: string) {
   return { projects, error, retry: () => setAsked((n) => n + 1) };
 }
 
+/** What was typed and not yet created, kept across popups (form-draft.ts). */
+interface Draft {
+  projectId: string;
+  name: string;
+  readme: boolean;
+  gitignore: string;
+  license: string;
+  year: string;
+  holder: string;
+  branch: string;
+}
+
 export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: CloneTasks; onNewPullRequest: Parameters<typeof RepoActions>[0]['onNewPullRequest'] }) {
   const { profile } = props;
   const { projects, error: projectsError, retry: retryProjects } = useProjects(profile.id);
-  const [projectId, setProjectId] = useState(() => localStorage.getItem(NEW_REPO_PROJECT.key(profile.id)) ?? '');
-  const [name, setName] = useState('');
-  const [readme, setReadme] = useState(true);
-  const [gitignore, setGitignore] = useState('');
-  const [license, setLicense] = useState('');
-  const [year, setYear] = useState(String(new Date().getFullYear()));
-  const [holder, setHolder] = useState(profile.identity?.displayName ?? '');
-  const [branch, setBranch] = useState('main');
+  const draftKey = NEW_REPO_DRAFT.key(profile.id);
+  const [kept] = useState(() => readDraft<Draft>(draftKey));
+  const [projectId, setProjectId] = useState(() => kept?.projectId ?? localStorage.getItem(NEW_REPO_PROJECT.key(profile.id)) ?? '');
+  const [name, setName] = useState(kept?.name ?? '');
+  const [readme, setReadme] = useState(kept?.readme ?? true);
+  const [gitignore, setGitignore] = useState(kept?.gitignore ?? '');
+  const [license, setLicense] = useState(kept?.license ?? '');
+  const [year, setYear] = useState(kept?.year ?? String(new Date().getFullYear()));
+  const [holder, setHolder] = useState(kept?.holder ?? profile.identity?.displayName ?? '');
+  const [branch, setBranch] = useState(kept?.branch ?? 'main');
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<CreatedRepo>();
+  useKeptDraft<Draft>(draftKey, !created && name.trim() ? { projectId, name, readme, gitignore, license, year, holder, branch } : undefined, !!kept);
   // The form and the created repository replace each other: the focus goes on to the new one's main action, or back to the name.
   // A failure too: Create repository, disabled while it ran, lost the focus. It goes to the note's
   // way on (Update the token, Try again), else back to the name (a name taken).

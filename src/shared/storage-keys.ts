@@ -112,6 +112,12 @@ export const POPUP_PROFILE = { key: 'popup.profile', area: 'popup localStorage',
 /** The project a repository was last created in. popup/new-repo-tab.tsx. */
 export const NEW_REPO_PROJECT = { key: (profileId: string) => `newRepo.project:${profileId}`, area: 'popup localStorage', secret: false } as const satisfies StoredKey;
 
+/** What was typed in the New repository form and not yet created, for a day: the popup closes without asking. popup/new-repo-tab.tsx. */
+export const NEW_REPO_DRAFT = { key: (profileId: string) => `newRepo.draft:${profileId}`, area: 'popup localStorage', secret: false } as const satisfies StoredKey;
+
+/** What was typed in the New pull request form and not yet created, for a day. popup/new-pr-tab.tsx. */
+export const NEW_PR_DRAFT = { key: (profileId: string) => `newPr.draft:${profileId}`, area: 'popup localStorage', secret: false } as const satisfies StoredKey;
+
 // The Azure DevOps page's sessionStorage
 
 /** The page's URL and scroll position across the reload the reviewer panel offers (for a minute). content/pull-request-reviewers.ts. */

@@ -67,6 +67,16 @@ async function chooseRepo(popup: Page, name: string): Promise<void> {
   await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
 }
 
+/** What the New pull request form holds. */
+const prForm = (popup: Page) =>
+  popup.evaluate(() => ({
+    repo: (document.querySelector('#pr-repo') as HTMLInputElement).value,
+    source: (document.querySelector('#pr-source') as HTMLSelectElement).value,
+    title: (document.querySelector('#pr-title') as HTMLInputElement).value,
+    description: (document.querySelector('#pr-description') as HTMLTextAreaElement).value,
+    draft: (document.querySelector('.new-pr .check input') as HTMLInputElement).checked,
+  }));
+
 /** A Platform branch with no active pull request into main yet. */
 function freeBranch(branches: string[]): string {
   const org = sandbox.store.organization('fabrikam')!;
@@ -755,6 +765,50 @@ describe('popup: pull requests', () => {
     } finally {
       pat.revoked = false;
     }
+  });
+
+  it('a pull request refused for a revoked token: the next popup has all that was typed (Update the token closes this one); once created, the form is empty', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
+    await popup.select('#pr-source', source);
+    await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
+    await popup.type('#pr-title', 'Typed before the token lapsed');
+    await popup.type('#pr-description', 'Nothing typed is lost.');
+    await popup.click('.new-pr .check input');
+    const typed = { repo: 'Platform', source, title: 'Typed before the token lapsed', description: 'Nothing typed is lost.', draft: true };
+    expect(await prForm(popup)).toEqual(typed);
+    // The profile's token: the first one, or the one the test above put in its place.
+    const tokens = [sandbox.pats.fabrikam!, sandbox.patsByName['ada-fabrikam-only']!].map((t) => sandbox.store.pats.get(t)!);
+    for (const pat of tokens) pat.revoked = true;
+    try {
+      await popup.click('.new-pr button[type="submit"]');
+      await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
+      await popup.waitForFunction(() => document.activeElement?.textContent === 'Update the token', { timeout: 5000 });
+    } finally {
+      for (const pat of tokens) pat.revoked = false;
+    }
+    // The real popup closes as Options opens in a tab; the token is updated there (the test above).
+    await popup.close();
+
+    const again = await openPopup(session, { keepDrafts: true });
+    await openTab(again, 'new-pr');
+    // The tab's code loads on first use; the kept repository's branches come then.
+    await again.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    expect(await prForm(again)).toEqual(typed);
+    await again.click('.new-pr button[type="submit"]');
+    const created = await waitForText(again, '[data-testid="pr-created"]', 'created', 30_000);
+    const recorded = sandbox.store.pullRequest(sandbox.store.organization('fabrikam')!, Number(/Pull request !(\d+)/.exec(created)![1]))!;
+    expect(recorded).toMatchObject({ title: typed.title, description: typed.description, isDraft: true, sourceRefName: `refs/heads/${source}` });
+    await again.close();
+
+    // Created, nothing is kept: the next form is empty.
+    const third = await openPopup(session, { keepDrafts: true });
+    await openTab(third, 'new-pr');
+    await third.waitForSelector('#pr-repo');
+    expect(await prForm(third)).toMatchObject({ repo: '', title: '', description: '', draft: false });
+    await third.close();
   });
 
   it('shows the chosen repository as the field’s value: words typed over it search, Escape gives the choice back, Enter takes another', async () => {

@@ -43,6 +43,17 @@ const listedFor = (...orgs: string[]) => orgs.flatMap((org) => sandboxRepos(sand
 
 const git = async (args: string[], env?: NodeJS.ProcessEnv) => (await promisify(execFile)('git', args, { env, timeout: 30_000 })).stdout;
 
+/** What the New repository form holds. */
+const repoForm = (popup: Page) =>
+  popup.evaluate(() => ({
+    project: (document.querySelector('#new-repo-project') as HTMLSelectElement).value,
+    name: (document.querySelector('#new-repo-name') as HTMLInputElement).value,
+    readme: (document.querySelector('.new-repo .check input') as HTMLInputElement).checked,
+    license: (document.querySelector('#new-repo-license') as HTMLSelectElement).value,
+    holder: (document.querySelector('#new-repo-holder') as HTMLInputElement | null)?.value,
+    branch: (document.querySelector('#new-repo-branch') as HTMLInputElement).value,
+  }));
+
 /** Presses the Try again button within `within`. */
 const retry = (popup: Page, within: string) => popup.$$eval(`${within} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
 
@@ -581,6 +592,52 @@ describe('popup: new repository', () => {
     }
     expect(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'never-made')).toBeUndefined();
     await popup.close();
+  });
+
+  it('a repository refused for a revoked token: the next popup has all that was typed (Update the token closes this one); once created, the form is empty', async () => {
+    const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
+    const popup = await openPopup(session);
+    await popup.locator('#tab-new-repo').click();
+    await waitForOption(popup, '#new-repo-project', platformId);
+    await popup.select('#new-repo-project', platformId);
+    await popup.type('#new-repo-name', 'kept-while-the-token-lapsed');
+    await popup.click('.new-repo .check input');
+    await popup.select('#new-repo-license', 'MIT');
+    await popup.waitForSelector('#new-repo-holder');
+    await popup.$eval('#new-repo-holder', (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type('#new-repo-holder', 'Fabrikam Fiber Ltd');
+    await popup.click('#new-repo-branch', { count: 3 });
+    await popup.type('#new-repo-branch', 'trunk');
+    const typed = { project: platformId, name: 'kept-while-the-token-lapsed', readme: false, license: 'MIT', holder: 'Fabrikam Fiber Ltd', branch: 'trunk' };
+    expect(await repoForm(popup)).toEqual(typed);
+    const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
+    pat.revoked = true;
+    try {
+      await popup.click('.new-repo button[type="submit"]');
+      await waitForText(popup, '.new-repo [role="alert"]', 'The repository was not created', 30_000);
+      await popup.waitForFunction(() => document.activeElement?.textContent === 'Update the token', { timeout: 5000 });
+    } finally {
+      pat.revoked = false;
+    }
+    // The real popup closes as Options opens in a tab.
+    await popup.close();
+
+    const again = await openPopup(session, { keepDrafts: true });
+    await again.locator('#tab-new-repo').click();
+    await waitForOption(again, '#new-repo-project', platformId);
+    await again.waitForSelector('#new-repo-holder');
+    expect(await repoForm(again)).toEqual(typed);
+    await again.click('.new-repo button[type="submit"]');
+    const done = await waitForText(again, '.new-repo-done .note.success', 'Created Platform / kept-while-the-token-lapsed', 30_000);
+    expect(done).toContain('First commit on trunk: LICENSE.');
+    await again.close();
+
+    // Created, nothing is kept: the next form is empty.
+    const third = await openPopup(session, { keepDrafts: true });
+    await third.locator('#tab-new-repo').click();
+    await third.waitForSelector('#new-repo-name');
+    expect(await repoForm(third)).toMatchObject({ name: '', readme: true, license: '', branch: 'main' });
+    await third.close();
   });
 
   it('a name someone else took after the list was read: Azure DevOps’ 409 is said, the focus back in the name, as typed', async () => {

@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT } from '../../src/shared/storage-keys';
 import { repoRoot, type Session } from './harness';
 
 export const screenshotDir = join(repoRoot, 'artifacts/screenshots');
@@ -153,10 +154,18 @@ export async function grantHostAccess(session: Session, pattern: string, opts: {
   }
 }
 
-/** Opens the popup as a tab of the popup's size. */
-export async function openPopup(session: Session): Promise<Page> {
+/**
+ * Opens the popup as a tab of the popup's size. Its forms start empty: the drafts earlier tests left
+ * (src/popup/form-draft.ts) are dropped before a form is shown, unless `keepDrafts`.
+ */
+export async function openPopup(session: Session, opts: { keepDrafts?: boolean } = {}): Promise<Page> {
   const page = await session.openExtensionPage('popup');
   await page.setViewport({ width: 380, height: 600 });
+  if (!opts.keepDrafts) {
+    await page.evaluate((prefixes: string[]) => {
+      for (const key of Object.keys(localStorage)) if (prefixes.some((p) => key.startsWith(p))) localStorage.removeItem(key);
+    }, [NEW_PR_DRAFT.key(''), NEW_REPO_DRAFT.key('')]);
+  }
   return page;
 }
 

@@ -45,6 +45,8 @@ describe('the storage key registry', () => {
       POPUP_SNAPSHOT: 'popup.snapshot',
       POPUP_PROFILE: 'popup.profile',
       NEW_REPO_PROJECT: 'newRepo.project:ID',
+      NEW_REPO_DRAFT: 'newRepo.draft:ID',
+      NEW_PR_DRAFT: 'newPr.draft:ID',
       REVIEWERS_SCROLL: 'adoc-reviewers-scroll',
     });
   });

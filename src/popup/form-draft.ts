@@ -1,0 +1,32 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+/** Long enough to update a token in Options and come back; short enough that a forgotten draft does not greet a later form. */
+const KEPT_MS = 24 * 60 * 60_000;
+
+/** The draft kept under `key` (popup localStorage), unless it is older than a day. */
+export function readDraft<T>(key: string): T | undefined {
+  try {
+    const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as { at: number; draft: T } | null;
+    if (kept && Date.now() - kept.at < KEPT_MS) return kept.draft;
+  } catch {
+    // Not ours to read: no draft.
+  }
+  localStorage.removeItem(key);
+  return undefined;
+}
+
+/**
+ * Keeps `draft` under `key` while it is defined (something typed and not yet created), so that a
+ * popup closed before Create finds it again: the popup closes whenever the focus leaves it, and a
+ * failed create's Update the token opens Options, which takes it. Undefined removes the draft
+ * this form wrote or restored; another one (of a repository this form did not open on) is left.
+ */
+export function useKeptDraft<T>(key: string, draft: T | undefined, restored: boolean): void {
+  const mine = useRef(restored);
+  const json = draft === undefined ? undefined : JSON.stringify(draft);
+  useEffect(() => {
+    if (json !== undefined) localStorage.setItem(key, `{"at":${Date.now()},"draft":${json}}`);
+    else if (mine.current) localStorage.removeItem(key);
+    mine.current = json !== undefined;
+  }, [key, json]);
+}
