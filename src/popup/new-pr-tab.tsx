@@ -9,6 +9,8 @@ import { readDraft, useKeptDraft } from './form-draft';
 import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
+import { WaitLine } from '../shared/ui/waiting';
+import { askTellingWaits, type Wait } from '../shared/waiting';
 import { defaultBranches, titleFromBranch } from './pr-defaults';
 import { RepoPicker } from './repo-picker';
 import { ReviewerPicker } from './reviewer-picker';
@@ -47,6 +49,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   // The kept branches are chosen once, when the repository's branches first come (if they still exist).
   const keptBranches = useRef(kept);
   const [busy, setBusy] = useState(false);
+  // Why Create is slow (a 429's Retry-After, an answer that does not come), said as the lists say theirs.
+  const [wait, setWait] = useState<Wait>();
   // Create was pressed: missing fields are named from then on.
   const [tried, setTried] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
@@ -124,7 +128,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     setBusy(true);
     setFailure(undefined);
     try {
-      const pr = await ask({
+      const pr = await askTellingWaits({
         type: 'prs.create',
         profileId: profile.id,
         repo: { id: repo.id, name: repo.name, project: repo.project.name },
@@ -134,7 +138,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         ...(description.trim() ? { description } : {}),
         isDraft: draft,
         reviewerIds: reviewers.map((r) => r.id),
-      });
+      }, setWait);
       setCreated(pr);
     } catch (err) {
       setFailure(toReplyError(err));
@@ -284,6 +288,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
             )}
           </ErrorNote>
         )}
+        <WaitLine wait={wait} home="pr-title" loading={false} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy || (!!repo && !branches)}>
             {busy ? 'Creating…' : 'Create pull request'}

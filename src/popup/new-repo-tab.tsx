@@ -8,6 +8,8 @@ import type { Profile } from '../shared/profile';
 import { NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
+import { WaitLine } from '../shared/ui/waiting';
+import { askTellingWaits, type Wait } from '../shared/waiting';
 import type { CloneTasks } from './clone-tasks';
 import { FailedCreateActions, FailedLine, FailedNote, failureLeads } from './fix-button';
 import { readDraft, useKeptDraft } from './form-draft';
@@ -70,6 +72,8 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   const [branch, setBranch] = useState(kept?.branch ?? 'main');
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
+  // Why Create is slow (a 429's Retry-After, an answer that does not come), said as the lists say theirs.
+  const [wait, setWait] = useState<Wait>();
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<CreatedRepo>();
   useKeptDraft<Draft>(draftKey, !created && name.trim() ? { projectId, name, readme, gitignore, license, year, holder, branch } : undefined, !!kept);
@@ -108,7 +112,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     setFailure(undefined);
     localStorage.setItem(NEW_REPO_PROJECT.key(profile.id), project.id);
     try {
-      const answer = await ask({
+      const answer = await askTellingWaits({
         type: 'repos.create',
         profileId: profile.id,
         projectId: project.id,
@@ -117,7 +121,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
         defaultBranch: branch,
         ...(gitignore && templates ? { gitignore: { name: gitignore, builtIn: templates.builtIn } } : {}),
         ...(info ? { license: { id: info.id, year, holder } } : {}),
-      });
+      }, setWait);
       setCreated(answer);
       props.repos.refresh();
     } catch (err) {
@@ -266,6 +270,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
             This organization has no project you can create repositories in.
           </p>
         )}
+        <WaitLine wait={wait} home="new-repo-name" loading={false} />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy || !project}>
             {busy ? 'Creating…' : 'Create repository'}

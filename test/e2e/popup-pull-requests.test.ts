@@ -530,6 +530,44 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('a pull request Create sent and never answered says so within seconds; Stop waiting says it was not created, with Try again, which creates it as typed', async () => {
+    // A network that swallows the request: Azure DevOps never sees it.
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, hang: true, times: 1 });
+    try {
+      const popup = await openPopup(session);
+      await openTab(popup, 'new-pr');
+      await chooseRepo(popup, 'Platform');
+      const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
+      await popup.select('#pr-source', source);
+      await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
+      await popup.type('#pr-title', 'Sent into silence');
+      const sentAt = Date.now();
+      await popup.click('.new-pr button[type="submit"]');
+      const said = await waitForText(popup, '.new-pr .wait-line', 'No answer from dev.azure.com yet: waiting', 15_000);
+      // Told at about 5 s, while the attempt is still out (it gives up at 30 s).
+      expect(Date.now() - sentAt).toBeLessThan(12_000);
+      expect(said).toMatch(/^No answer from dev\.azure\.com yet: waiting (1\d|2\d) s more…/);
+      expect(await textOf(popup, '.new-pr .wait-line .sr-only')).toMatch(/^No answer from dev\.azure\.com yet: waiting about (1\d|2\d) seconds more\.$/);
+      expect(await textOf(popup, '.new-pr button[type="submit"]')).toBe('Creating…');
+
+      await popup.$$eval('.new-pr .wait-line button', (bs) => bs.find((b) => b.textContent === 'Stop waiting')!.focus());
+      await popup.keyboard.press('Enter');
+      const failed = await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 2000);
+      expect(failed).toMatch(/did not answer within ([5-9]|1\d) s/);
+      await popup.waitForFunction(() => document.activeElement?.textContent === 'Try again', { timeout: 5000 });
+      expect(await textOf(popup, '.new-pr .wait-line')).toBe('');
+      await popup.keyboard.press('Enter');
+      const created = await waitForText(popup, '[data-testid="pr-created"]', 'created', 30_000);
+      const recorded = sandbox.store.pullRequest(sandbox.store.organization('fabrikam')!, Number(/Pull request !(\d+)/.exec(created)![1]))!;
+      expect(recorded).toMatchObject({ title: 'Sent into silence', sourceRefName: `refs/heads/${source}` });
+      // Abandoned, so that the tests below still find a branch with no pull request into main.
+      recorded.status = 'abandoned';
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('a pull request the token may not create: the focus goes to Update the token, and no Try again is offered', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 403 });
     const popup = await openPopup(session);
@@ -801,6 +839,7 @@ describe('popup: pull requests', () => {
     const created = await waitForText(again, '[data-testid="pr-created"]', 'created', 30_000);
     const recorded = sandbox.store.pullRequest(sandbox.store.organization('fabrikam')!, Number(/Pull request !(\d+)/.exec(created)![1]))!;
     expect(recorded).toMatchObject({ title: typed.title, description: typed.description, isDraft: true, sourceRefName: `refs/heads/${source}` });
+    recorded.status = 'abandoned';
     await again.close();
 
     // Created, nothing is kept: the next form is empty.

@@ -576,6 +576,25 @@ describe('popup: new repository', () => {
     await popup.close();
   });
 
+  it('a repository Create that Azure DevOps holds back (429) says how long it waits, then creates it', async () => {
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories$' }, status: 429, retryAfter: 4, times: 1 });
+    try {
+      const popup = await openPopup(session);
+      await popup.locator('#tab-new-repo').click();
+      await waitForOption(popup, '#new-repo-project');
+      await popup.type('#new-repo-name', 'made-after-the-wait');
+      expect(await textOf(popup, '.new-repo .wait-line')).toBe('');
+      await popup.click('.new-repo button[type="submit"]');
+      await waitForText(popup, '.new-repo .wait-line', /^Azure DevOps asked us to wait: trying again in [1-4] s…/, 10_000);
+      expect(await textOf(popup, '.new-repo .wait-line .sr-only')).toMatch(/^Azure DevOps asked us to wait: trying again in about [1-4] seconds\.$/);
+      expect(await textOf(popup, '.new-repo button[type="submit"]')).toBe('Creating…');
+      await waitForText(popup, '.new-repo-done .note.success', 'made-after-the-wait', 30_000);
+      await popup.close();
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('a repository the token may not create: the focus goes to Update the token, and no Try again is offered', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories$' }, status: 403 });
     const popup = await openPopup(session);
