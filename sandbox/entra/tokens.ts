@@ -99,6 +99,14 @@ export class EntraTokens {
   refreshToken(token: string): Grant | undefined {
     return this.refresh.get(token);
   }
+
+  /**
+   * For tests: `userId`'s sign-ins as they are a day later, when every access token and a
+   * single-page app's refresh token (24 hours, not extended by use) have run out.
+   */
+  lapse(userId: string): void {
+    for (const g of [...this.access.values(), ...this.refresh.values()]) if (g.userId === userId) g.expiresAt = Date.now();
+  }
 }
 
 /** One part of a JWT. */

@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { sshKeysPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { SshKeyData, SshTestData } from '../shared/host-protocol';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
-import { companionNeed } from '../shared/next-step';
+import { companionNeed, mayTryAgain, nextStepFor } from '../shared/next-step';
 import { orgBaseUrl, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
-import { openTab } from '../shared/ui/open';
+import { openTab, optionsHash } from '../shared/ui/open';
 import { Path } from '../shared/ui/path';
 import { useChosenProfile } from './use-chosen-profile';
 
@@ -26,8 +26,11 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   const [outcome, setOutcome] = useState<string>();
   const [test, setTest] = useState<SshTestData>();
   const [profile, setProfileId] = useChosenProfile(props.profiles, props.activeId);
+  // The action that failed, for its note's Try again.
+  const again = useRef<() => void>(undefined);
 
   const load = (action: 'find' | 'generate') => {
+    if (action === 'generate') again.current = () => load('generate');
     setBusy(action);
     setError(undefined);
     ask({ type: 'ssh.key', action })
@@ -61,6 +64,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       );
       return;
     }
+    again.current = () => void addToAdo();
     setBusy('add');
     try {
       const added = await ask({ type: 'ssh.addToAdo', profileId: profile.id, publicKey: key.publicKey });
@@ -72,6 +76,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
     }
   };
   const runTest = async () => {
+    again.current = () => void runTest();
     setBusy('test');
     setTest(undefined);
     setError(undefined);
@@ -84,6 +89,13 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       setBusy(undefined);
     }
   };
+
+  // A failed action's way on, in its note: the part of Options that fixes it (a lapsed sign-in, no
+  // companion), or Try again where the same again may work (a server failure, no answer, a companion
+  // that stopped: trying again starts a new one). It, not the action's button, then takes the focus.
+  const step = error && nextStepFor(error.code);
+  const retry = !!error && (mayTryAgain(error.code) || /^companion\.(hung|stopped)$/.test(error.code));
+  const main = step || retry ? undefined : true;
 
   return (
     <section id="ssh" aria-labelledby="ssh-heading" class="card" ref={box}>
@@ -116,7 +128,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       ) : !key ? (
         <div class="note info">
           <p>No RSA key for Azure DevOps was found in ~/.ssh. Azure DevOps accepts RSA keys only (not ed25519).</p>
-          <button type="button" class="primary" id="ssh-generate" data-main disabled={!!busy} onClick={() => load('generate')}>
+          <button type="button" class="primary" id="ssh-generate" data-main={main} disabled={!!busy} onClick={() => load('generate')}>
             {busy === 'generate' ? 'Creating a key…' : 'Create an RSA key'}
           </button>
         </div>
@@ -152,7 +164,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
                   </option>
                 ))}
               </select>
-              <button type="button" class="primary" id="ssh-add" data-main disabled={!!busy} onClick={() => void addToAdo()}>
+              <button type="button" class="primary" id="ssh-add" data-main={main} disabled={!!busy} onClick={() => void addToAdo()}>
                 {busy === 'add' ? 'Adding…' : profile?.auth === 'pat' ? 'Copy and open the keys page' : 'Add to Azure DevOps'}
               </button>
               <button type="button" id="ssh-test" disabled={!!busy} onClick={() => void runTest()}>
@@ -170,7 +182,20 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
             {test.detail && <pre class="small">{test.detail}</pre>}
           </div>
         )}
-        {error && <ErrorNote error={error} />}
+        {error && (
+          <ErrorNote error={error}>
+            {step && (
+              <a class="button primary" data-main href={`#${optionsHash(step[1], error.profileId)}`}>
+                {step[0]}
+              </a>
+            )}
+            {retry && (
+              <button type="button" data-main={step ? undefined : true} onClick={() => again.current?.()}>
+                Try again
+              </button>
+            )}
+          </ErrorNote>
+        )}
       </div>
     </section>
   );

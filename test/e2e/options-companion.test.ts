@@ -212,6 +212,40 @@ describe('with the desktop companion installed', () => {
     expect(outcome).toContain(keys[0]!.displayName);
   });
 
+  it('a key Azure DevOps could not add (a server failure) offers Try again, which takes the focus and adds it', async () => {
+    // Removed on Azure DevOps' keys page since the test above, so that it can be added again.
+    sandbox.store.sshKeys.clear();
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/Contribution/HierarchyQuery$' }, status: 503 });
+    try {
+      await options.click('#ssh-add');
+      const note = await waitForText(options, '#ssh [role="alert"]', 'Azure DevOps had a problem', 30_000);
+      expect(note).toContain('HTTP 503');
+      expect(await options.$$eval('#ssh [role="alert"] :is(a, button)', (bs) => bs.map((b) => b.textContent))).toEqual(['Try again']);
+      await options.waitForFunction(() => document.activeElement?.textContent === 'Try again', { timeout: 5000 });
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await options.keyboard.press('Enter');
+    await waitForText(options, '[data-testid="ssh-outcome"]', 'Added to fabrikam as', 30_000);
+    expect(sandbox.store.sshKeys.size).toBe(1);
+    expect(await options.$('#ssh [role="alert"]')).toBeNull();
+  });
+
+  it('a key not added because the Microsoft sign-in lapsed offers Sign in again, with the focus, which goes where it is renewed', async () => {
+    sandbox.store.sshKeys.clear();
+    sandbox.services.entra.tokens.lapse(sandbox.store.user('ada')!.id);
+    await options.click('#ssh-add');
+    await options.waitForSelector('#ssh [role="alert"]', { timeout: 30_000 });
+    expect(await options.$$eval('#ssh [role="alert"] :is(a, button)', (bs) => bs.map((b) => b.textContent))).toEqual(['Sign in again']);
+    await options.waitForFunction(() => document.activeElement?.textContent === 'Sign in again', { timeout: 5000 });
+    const before = await options.evaluate(() => location.hash);
+    await options.keyboard.press('Enter');
+    await options.waitForFunction((h: string) => location.hash !== h, { timeout: 5000 }, before);
+    // Options' own section for it: its Sign in with Microsoft renews the sign-in.
+    expect(await options.evaluate(() => location.hash)).toMatch(/^#(accounts|profiles\/.+)$/);
+    expect(sandbox.store.sshKeys.size).toBe(0);
+  });
+
   it('with a token profile, copies the key and opens the SSH keys page', async () => {
     const patProfile = await options.$$eval('#ssh-profile option', (o) => (o as HTMLOptionElement[]).find((x) => x.textContent === 'fabrikam')!.value);
     await options.select('#ssh-profile', patProfile);
