@@ -124,6 +124,33 @@ describe('starting work', () => {
     expect(again).toMatchObject({ ok: false, error: { message: expect.stringContaining('exists already') } });
   });
 
+  it('takes the branch Azure DevOps made when its answer was lost (the connection reset), and goes on to link it', async () => {
+    const w = item('Gift cards at checkout');
+    const refs = `https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_apis/git/repositories/fabrikam-web/refs`;
+    const auth = { authorization: `Basic ${Buffer.from(`:${sandbox.pats.fabrikam}`).toString('base64')}` };
+    const tipOf = async (branch: string) =>
+      ((await (await sandbox.fetch(`${refs}?filter=heads/${branch}&api-version=7.1`, { headers: auth })).json()) as { value: { name: string; objectId: string }[] }).value.find((r) => r.name === `refs/heads/${branch}`)?.objectId;
+    const tip = (await tipOf('main'))!;
+    // Azure DevOps made the branch, then the connection broke before its answer came back.
+    const made = await sandbox.fetch(`${refs}?api-version=7.1`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify([{ name: 'refs/heads/users/ada/gift-cards', oldObjectId: '0'.repeat(40), newObjectId: tip }]) });
+    expect(made.status).toBe(200);
+    const reset = () => sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs$' }, drop: true, times: 1 });
+    reset();
+    try {
+      const r = await data<StartWorkResult>({ type: 'workItem.startWork', repo: repoKey('Fabrikam Fiber', 'fabrikam-web'), workItemProject: 'Fabrikam Fiber', id: w.id, branch: 'users/ada/gift-cards', setActive: false });
+      expect(r).toMatchObject({ branch: 'users/ada/gift-cards', commitId: tip, linked: true });
+      expect(w.relations.map((x) => decodeURIComponent(x.url))).toContainEqual(expect.stringMatching(/GBusers\/ada\/gift-cards$/));
+      // A branch of that name at another commit is not the one asked for: the reset is said, nothing taken.
+      const before = structuredClone(w);
+      reset();
+      const other = await ask({ type: 'workItem.startWork', repo: repoKey('Platform', 'Platform'), workItemProject: 'Fabrikam Fiber', id: w.id, branch: 'feature/retry-policy', base: 'main', setActive: false });
+      expect(other).toMatchObject({ ok: false, error: { code: 'network' } });
+      expect(w).toEqual(before);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('keeps the branch and says so when linking fails; linking a branch that does not exist is refused', async () => {
     const w = item('Crash when the cart is empty');
     sandbox.services.faults.add({ match: { method: 'PATCH', pathRegex: `/_apis/wit/workitems/${w.id}$` }, status: 500, times: 1 });

@@ -162,7 +162,12 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
       const tip = await api.branchTip(ref, base);
       if (!tip) throw refused(`${repo.name} has no branch ${base}. Choose another base branch.`);
       // The branch first: what follows may fail, and is then reported with a way to finish it.
-      await api.createBranch(ref, branch, tip);
+      await api.createBranch(ref, branch, tip).catch(async (e: unknown) => {
+        // No answer (a connection reset, a timeout) is not "not made": Azure DevOps may have made
+        // it and the answer been lost, and then trying again would be refused for a name that
+        // exists. The branch at the very commit asked for is that one.
+        if (!(e instanceof AdoError && e.kind === 'network') || (await api.branchTip(ref, branch).catch(() => undefined)) !== tip) throw e;
+      });
       await deps.local.set({ [START_WORK_REPO.key(p.id, repo.project.id)]: { id: repo.id, name: repo.name, project: repo.project.name } });
       const result = {
         branch,
