@@ -262,7 +262,8 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
           </label>
         )}
         {step.failed && (
-          <ErrorNote error={step.failed} title="Nothing was created">
+          // With no answer it is not known whether Azure DevOps made the branch: trying again takes it if so.
+          <ErrorNote error={step.failed} title={step.failed.code === 'network' ? 'The branch may have been created' : 'Nothing was created'}>
             <FixButton error={step.failed} />
           </ErrorNote>
         )}

@@ -326,6 +326,27 @@ describe('Start work', () => {
     expect(await headOf(join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web'))).toBe(branch);
   }, 150_000);
 
+  it('a branch request never answered says the branch may have been created, not that nothing was, and keeps what was typed', async () => {
+    const id = itemId('Gift cards at checkout');
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    await world.type(POPOVER, 'input[aria-label="Branch name"]', `users/ada/${id}-cut-off`);
+    // Sent, and no answer (a reset is no test here: Chromium sends a POST again itself when a reused connection breaks before any answer).
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs$' }, hang: true, times: 1 });
+    try {
+      await world.click(POPOVER, 'button', 'Create branch');
+      // No answer does not say whether Azure DevOps made it (Create branch again takes it if so).
+      const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('may have been created'), 45_000);
+      expect(failed).toContain('The branch may have been created: Azure DevOps did not answer within 30 s');
+      expect(failed).not.toContain('Nothing was created');
+      expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('input[aria-label="Branch name"]').value`, POPOVER)).toBe(`users/ada/${id}-cut-off`);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await page.keyboard.press('Escape');
+  }, 120_000);
+
   it('cancels the checkout under way: the branch stays on the server, the clone is untouched, and Check it out does it', async () => {
     const id = itemId('Show the delivery date in the order summary');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
@@ -514,6 +535,12 @@ describe('Start work', () => {
     expect(await popup.$eval(`[data-work-item="${id}"] form input[type="checkbox"]`, (i) => (i as HTMLInputElement).checked)).toBe(false);
     await popup.click(`[data-work-item="${id}"] form input[type="checkbox"]`);
     await rename(branch);
+    // Never answered: whether Azure DevOps made the branch is not known, and the note says so.
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/git/repositories/[^/]+/refs$' }, hang: true, times: 1 });
+    await popup.click(`[data-work-item="${id}"] form button[type="submit"]`);
+    await popup.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('The branch may have been created'), { timeout: 45_000 }, `[data-work-item="${id}"] form`);
+    expect(await popup.$eval(`[data-work-item="${id}"] form`, (f) => f.textContent)).not.toContain('Nothing was created');
+    expect(await popup.$eval(nameInput, (i) => (i as HTMLInputElement).value)).toBe(branch);
     // The clone fails once on the server's side: said as the page panels say it, then Try again.
     sandbox.services.faults.add({ match: { pathRegex: 'mobile-android/info/refs' }, status: 500, times: 1 });
     // And the item's states cannot be read (a 403): the state is left, said with the token's button and page.
@@ -573,7 +600,7 @@ describe('Start work', () => {
     await again.$$eval(`${linked} button`, (bs) => bs.find((b) => b.textContent === 'Open folder')!.click());
     expect(await recorded('xdg-open')).toEqual([worktree]);
     await again.close();
-  }, 150_000);
+  }, 180_000);
 
   it('from the popup: Escape while the branch is being made closes the form, and the row still shows the state the item was moved to', async () => {
     const org = sandbox.store.organization('fabrikam')!;
