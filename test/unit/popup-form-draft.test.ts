@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readDraft } from '../../src/popup/form-draft';
+
+/** The popup's localStorage, as a Map. */
+function memoryStorage(): Storage & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    get length() {
+      return data.size;
+    },
+    clear: () => data.clear(),
+    getItem: (k) => data.get(k) ?? null,
+    key: (i) => [...data.keys()][i] ?? null,
+    removeItem: (k) => void data.delete(k),
+    setItem: (k, v) => void data.set(k, String(v)),
+  };
+}
+
+describe('a popup form’s kept draft', () => {
+  let storage: ReturnType<typeof memoryStorage>;
+  beforeEach(() => {
+    storage = memoryStorage();
+    vi.stubGlobal('localStorage', storage);
+    vi.useFakeTimers({ now: new Date('2026-12-07T09:00:00Z') });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('is read back for a day, then dropped', () => {
+    storage.setItem('draft', JSON.stringify({ at: Date.now(), draft: { name: 'kept' } }));
+    vi.advanceTimersByTime(23 * 60 * 60_000);
+    expect(readDraft('draft')).toEqual({ name: 'kept' });
+    vi.advanceTimersByTime(60 * 60_000);
+    expect(readDraft('draft')).toBeUndefined();
+    expect(storage.data.has('draft')).toBe(false);
+  });
+
+  it('is no draft when it is not one the form wrote', () => {
+    storage.setItem('draft', '{not json');
+    expect(readDraft('draft')).toBeUndefined();
+    expect(storage.data.has('draft')).toBe(false);
+    expect(readDraft('absent')).toBeUndefined();
+  });
+});
