@@ -1,8 +1,9 @@
 import type { PageRequest, Person, PullRequestSummary, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
-import { askTellingWaits, secondsLeft, waitHeard, waitSeen, type Wait } from '../shared/waiting';
+import { askTellingWaits } from '../shared/waiting';
 import { problemText } from './session';
-import { fill, h, onActivate } from './ui/dom';
+import { h, onActivate } from './ui/dom';
 import { button, coin, optionsButton } from './ui/parts';
+import { waitSaying } from './ui/waiting';
 
 /** The pieces of the reviewer helpers: the vote summary, suggestions, groups and the people search. */
 
@@ -91,7 +92,7 @@ export function groupButtons(groups: ReviewerGroup[], project: string, choose: C
     groups.map((g) => {
       const b = button(`${g.name} (${g.members.length})`, () => choose({ people: g.members, isRequired: false }), signal, {
         small: true,
-        ariaLabel: `Add the group ${g.name}: ${g.members.map((m) => m.displayName).join(', ')}`,
+        ariaLabel: `Add the group ${g.name} (${g.members.length}): ${g.members.map((m) => m.displayName).join(', ')}`,
       });
       // A long name wraps in a narrow card (a page 512 px wide) rather than running past its edge.
       b.classList.add('adoc-wraps');
@@ -103,33 +104,23 @@ export function groupButtons(groups: ReviewerGroup[], project: string, choose: C
 /**
  * A search box for anyone in the organization, each result addable as optional or required. Its
  * waits (a 429 holds the whole organization) are said on a line of its own under the field, where
- * the field does not move as it comes and goes, with Stop waiting as the panels' waiting line has
- * (ui/waiting.ts, whose Stop waiting ends the card's other asks). A new search ends the one before,
- * its request too.
+ * the field does not move as it comes and goes: not the card's `waitLine`, whose Stop waiting ends
+ * the card's other asks too. A new search ends the one before, its request too.
  */
 export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
   const input = h('input', { class: 'adoc-input adoc-field', type: 'search', placeholder: 'People and groups', 'aria-label': 'Search people and groups to add as reviewers' });
-  const waiting = h('p', { class: 'adoc-muted', role: 'status' });
+  const waiting = waitSaying(signal);
   const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite' });
   let current: AbortController | undefined;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  /** The wait seen counting down, heard once. */
-  const say = (wait: Wait | undefined) => {
-    clearInterval(timer);
-    if (!wait) return fill(waiting);
-    const seen = h('span', { 'aria-hidden': 'true' }, waitSeen(wait));
-    timer = setInterval(() => (seen.textContent = waitSeen(wait)), 1000);
-    fill(waiting, seen, h('span', { class: 'adoc-sr' }, waitHeard(wait, secondsLeft(wait.until))), ' ', button('Stop waiting', wait.stop, signal, { small: true }));
-  };
   const run = (query: string) => {
     if (!query || signal.aborted) return;
     current?.abort();
-    say(undefined);
+    waiting.say(undefined);
     const mine = (current = new AbortController());
     let stopped = false;
     results.replaceChildren(h('li', { class: 'adoc-muted' }, 'Searching…'));
     const request: PageRequest = { type: 'people.search', query };
-    askTellingWaits(request, (wait) => current === mine && say(wait && { ...wait, stop: () => ((stopped = true), wait.stop()) }), mine.signal)
+    askTellingWaits(request, (wait) => current === mine && waiting.say(wait, () => ((stopped = true), wait?.stop())), mine.signal)
       .then(({ people }) => {
         if (current !== mine) return;
         results.replaceChildren(...(people.length ? people.map((p) => personRow(p, p.mail, choose, signal, true)) : [h('li', { class: 'adoc-muted' }, `Nobody matches “${query}”.`)]));
@@ -149,5 +140,5 @@ export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
   const go = h('button', { class: 'adoc-button small', type: 'button' }, 'Search');
   onActivate(go, search, signal);
   // Narrow (a page 512 px wide), Search goes under the field, which keeps a name's width.
-  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row adoc-wrap' }, input, go), waiting, results);
+  return h('div', { class: 'adoc-col' }, h('div', { class: 'adoc-row adoc-wrap' }, input, go), waiting.line, results);
 }

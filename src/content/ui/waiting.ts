@@ -1,33 +1,41 @@
-import type { Answers, PageRequest, PageRequestType } from '../../shared/messages';
+import type { Answers, PageRequest, PageRequestType, Waiting } from '../../shared/messages';
 import { askTellingWaits, secondsLeft, waitHeard, waitSeen, type Wait } from '../../shared/waiting';
 import { fill, h } from './dom';
 import { button } from './parts';
 
 /**
- * A panel's line for the asks that fill it, said as the popup's (shared/ui/waiting.tsx): why they
- * wait (a 429's Retry-After, a retry after a failure), seen counting down and heard once per wait,
- * with Stop waiting. A 429 holds the whole organization, so the panel's asks wait together: the
- * line says the longest wait, and Stop waiting ends them all; their failures show at once, and the
- * focus goes to the first one's Try again (the panel's own, not the page under it).
+ * A line that says one wait as the popup's does (shared/ui/waiting.tsx): why, seen counting down
+ * and heard once, with Stop waiting doing `stop`; empty without a wait, or once `signal` aborts.
  */
-export function waitLine(signal: AbortSignal) {
+export function waitSaying(signal: AbortSignal) {
   const line = h('p', { class: 'adoc-muted', role: 'status' });
-  const waits = new Set<Wait>();
   let timer: ReturnType<typeof setInterval> | undefined;
-  const show = () => {
+  const say = (wait: Waiting | undefined, stop: () => void = () => undefined) => {
     clearInterval(timer);
-    const wait = [...waits].toSorted((a, b) => b.until - a.until)[0];
-    if (!wait || signal.aborted) return fill(line);
+    if (!wait || signal.aborted) return void fill(line);
     const seen = h('span', { 'aria-hidden': 'true' }, waitSeen(wait));
     timer = setInterval(() => (seen.textContent = waitSeen(wait)), 1000);
-    const stop = () => {
+    fill(line, seen, h('span', { class: 'adoc-sr' }, waitHeard(wait, secondsLeft(wait.until))), ' ', button('Stop waiting', stop, signal, { small: true }));
+  };
+  signal.addEventListener('abort', () => say(undefined), { once: true });
+  return { line, say };
+}
+
+/**
+ * A panel's line for the asks that fill it. A 429 holds the whole organization, so the panel's
+ * asks wait together: the line says the longest wait, and Stop waiting ends them all; their
+ * failures show at once, and the focus goes to the first one's Try again (the panel's own, not the
+ * page under it).
+ */
+export function waitLine(signal: AbortSignal) {
+  const { line, say } = waitSaying(signal);
+  const waits = new Set<Wait>();
+  const show = () =>
+    say([...waits].toSorted((a, b) => b.until - a.until)[0], () => {
       for (const w of waits) w.stop();
       // After the failures have replaced what waited (a task, not a microtask: they come in several).
       setTimeout(() => [...(line.getRootNode() as ParentNode).querySelectorAll('button')].find((b) => b.textContent === 'Try again')?.focus());
-    };
-    fill(line, seen, h('span', { class: 'adoc-sr' }, waitHeard(wait, secondsLeft(wait.until))), ' ', button('Stop waiting', stop, signal, { small: true }));
-  };
-  signal.addEventListener('abort', show);
+    });
   /** `ask` for what fills the panel, its waits said on the line. */
   const ask = <T extends PageRequestType>(request: PageRequest & { type: T }): Promise<Answers[T]> => {
     let mine: Wait | undefined;
