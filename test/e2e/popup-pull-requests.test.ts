@@ -84,6 +84,17 @@ function freeBranch(branches: string[]): string {
   const busy = new Set(sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active' && p.targetRefName === 'refs/heads/main').map((p) => p.sourceRefName));
   return branches.find((b) => b !== 'main' && !busy.has(`refs/heads/${b}`))!;
 }
+/** New PR on Platform, from a branch with no pull request into main yet, its title (and description) typed; answers the branch. */
+async function typeNewPr(popup: Page, title: string, description?: string): Promise<string> {
+  await openTab(popup, 'new-pr');
+  await chooseRepo(popup, 'Platform');
+  const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
+  await popup.select('#pr-source', source);
+  await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
+  await popup.type('#pr-title', title);
+  if (description !== undefined) await popup.type('#pr-description', description);
+  return source;
+}
 /** Where the first row of a panel's list (or of its skeleton) starts, in pixels from the top. */
 const firstRowTop = (popup: Page, panel: string) => popup.$eval(`${panel} .list > li`, (li) => li.getBoundingClientRect().top);
 
@@ -507,13 +518,7 @@ describe('popup: pull requests', () => {
   it('a pull request not created for a server failure offers Try again, which takes the focus and creates it as typed', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 503 });
     const popup = await openPopup(session);
-    await openTab(popup, 'new-pr');
-    await chooseRepo(popup, 'Platform');
-    const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
-    await popup.select('#pr-source', source);
-    await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
-    await popup.type('#pr-title', 'Typed before the failure');
-    await popup.type('#pr-description', 'Kept for Try again.');
+    const source = await typeNewPr(popup, 'Typed before the failure', 'Kept for Try again.');
     // From the keyboard: Create pull request, which is disabled while it creates.
     await popup.focus('.new-pr button[type="submit"]');
     await popup.keyboard.press('Enter');
@@ -535,12 +540,7 @@ describe('popup: pull requests', () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, hang: true, times: 1 });
     try {
       const popup = await openPopup(session);
-      await openTab(popup, 'new-pr');
-      await chooseRepo(popup, 'Platform');
-      const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
-      await popup.select('#pr-source', source);
-      await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
-      await popup.type('#pr-title', 'Sent into silence');
+      const source = await typeNewPr(popup, 'Sent into silence');
       const sentAt = Date.now();
       await popup.click('.new-pr button[type="submit"]');
       const said = await waitForText(popup, '.new-pr .wait-line', 'No answer from dev.azure.com yet: waiting', 15_000);
@@ -807,13 +807,7 @@ describe('popup: pull requests', () => {
 
   it('a pull request refused for a revoked token: the next popup has all that was typed (Update the token closes this one); once created, the form is empty', async () => {
     const popup = await openPopup(session);
-    await openTab(popup, 'new-pr');
-    await chooseRepo(popup, 'Platform');
-    const source = freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value)));
-    await popup.select('#pr-source', source);
-    await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).select());
-    await popup.type('#pr-title', 'Typed before the token lapsed');
-    await popup.type('#pr-description', 'Nothing typed is lost.');
+    const source = await typeNewPr(popup, 'Typed before the token lapsed', 'Nothing typed is lost.');
     await popup.click('.new-pr .check input');
     const typed = { repo: 'Platform', source, title: 'Typed before the token lapsed', description: 'Nothing typed is lost.', draft: true };
     expect(await prForm(popup)).toEqual(typed);
