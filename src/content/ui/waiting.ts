@@ -32,9 +32,18 @@ export function waitLine(signal: AbortSignal) {
   const waits = new Set<Wait>();
   const show = () =>
     say([...waits].toSorted((a, b) => b.until - a.until)[0], () => {
+      const root = line.getRootNode() as ShadowRoot;
       for (const w of waits) w.stop();
-      // After the failures have replaced what waited (a task, not a microtask: they come in several).
-      setTimeout(() => [...(line.getRootNode() as ParentNode).querySelectorAll('button')].find((b) => b.textContent === 'Try again')?.focus());
+      // The failures replace what waited over the next tasks, and a section may be drawn again
+      // after that: for a second, while the focus is nowhere (it left with Stop waiting), it goes
+      // to the first Try again.
+      const until = Date.now() + 1000;
+      const settle = () => {
+        if (signal.aborted || Date.now() > until) return;
+        if (!root.activeElement && document.activeElement === document.body) [...root.querySelectorAll('button')].find((b) => b.textContent === 'Try again')?.focus();
+        setTimeout(settle, 50);
+      };
+      setTimeout(settle);
     });
   /** `ask` for what fills the panel, its waits said on the line. */
   const ask = <T extends PageRequestType>(request: PageRequest & { type: T }): Promise<Answers[T]> => {
