@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import { AskError } from '../shared/ask';
-import { gitBranchNameProblem } from '../shared/branch-name';
+import { gitBranchNameProblem, startWorkFailedTitle } from '../shared/branch-name';
 import type { CompanionStatus, LinkedBranch, RepoKey, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { companionNeeded } from './companion-setup';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
@@ -31,7 +31,7 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 type State =
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
-  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem & { unsure?: boolean }; linked?: { target: LinkedBranch; checkout: Checkout } }
+  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem & { title: string }; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
   /** `linkRetry`: Link the branch again, running or failed (with what it threw). */
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | { error: unknown } };
@@ -108,7 +108,7 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
   const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
   const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
   const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-  const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `${failed.unsure ? 'The branch may have been created' : 'Nothing was created'}: ${failed.message}` : '');
+  const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `${failed.title}: ${failed.message}` : '');
   /** Marks the field the problem is about (none: the form is fine) and takes the focus there. */
   const blame = (field: HTMLElement | undefined) => {
     for (const f of [search, branch, base]) {
@@ -370,8 +370,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
         set({ kind: 'created', result, setActive });
         if (task) watchCreated(task);
       },
-      // With no answer it is not known whether Azure DevOps made the branch: trying again takes it if so.
-      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: { ...problemOf(e), unsure: e instanceof AskError && e.code === 'network' } }),
+      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: { ...problemOf(e), title: startWorkFailedTitle(e instanceof AskError ? e.code : undefined) } }),
     );
   }
 

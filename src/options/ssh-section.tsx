@@ -94,7 +94,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   // companion), or Try again where the same again may work (a server failure, no answer, a companion
   // that stopped: trying again starts a new one). It, not the action's button, then takes the focus.
   const step = error && nextStepFor(error.code);
-  const retry = !!error && (mayTryAgain(error.code) || /^companion\.(hung|stopped)$/.test(error.code));
+  const retry = !!error && (mayTryAgain(error.code) || restartsCompanion(error.code));
   const main = step || retry ? undefined : true;
 
   return (
@@ -111,8 +111,7 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
         </div>
       ) : loadError ? (
         <ErrorNote error={loadError} title="Could not look for your SSH key">
-          {/* One that hung or stopped is set up: trying again starts a new one. */}
-          {!/^companion\.(hung|stopped)$/.test(loadError.code) && (
+          {!restartsCompanion(loadError.code) && (
             <a class="button" href="#companion">
               Set up the companion
             </a>
@@ -200,3 +199,6 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
     </section>
   );
 }
+
+/** A companion that hung or stopped is set up: trying again starts a new one. */
+const restartsCompanion = (code: string) => code === 'companion.hung' || code === 'companion.stopped';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
-import { gitBranchNameProblem } from '../shared/branch-name';
+import { gitBranchNameProblem, startWorkFailedTitle } from '../shared/branch-name';
 import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -262,8 +262,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
           </label>
         )}
         {step.failed && (
-          // With no answer it is not known whether Azure DevOps made the branch: trying again takes it if so.
-          <ErrorNote error={step.failed} title={step.failed.code === 'network' ? 'The branch may have been created' : 'Nothing was created'}>
+          <ErrorNote error={step.failed} title={startWorkFailedTitle(step.failed.code)}>
             <FixButton error={step.failed} />
           </ErrorNote>
         )}

@@ -4,6 +4,13 @@
  * item type as a slug). The result must be a valid git branch name (git check-ref-format).
  */
 
+/**
+ * What Start work's failure before the branch is known says first (the page's panel and the
+ * popup's Work tab). With no answer (a reset, a timeout) Azure DevOps may have made the branch,
+ * and trying again takes it (background/handlers/work-items.ts).
+ */
+export const startWorkFailedTitle = (code: string | undefined): string => (code === 'network' ? 'The branch may have been created' : 'Nothing was created');
+
 export const DEFAULT_BRANCH_TEMPLATE = 'users/{alias}/{id}-{title-slug}';
 export const BRANCH_PLACEHOLDERS = ['alias', 'id', 'title-slug', 'type'] as const;
 export type BranchPlaceholder = (typeof BRANCH_PLACEHOLDERS)[number];
