@@ -127,11 +127,15 @@ export function ReviewerGroupsSection(props: { profiles: Profile[]; activeId?: s
           onCancel={() => setEditing(undefined)}
         />
       ) : (
-        <div class="actions">
-          <button type="button" id="group-new" data-main onClick={() => setEditing('new')}>
-            New reviewer group
-          </button>
-        </div>
+        // Only once the groups are there: opened while they load, the editor would not take the
+        // focus (data arriving moves none), and a group saved then would be drawn alone.
+        groups && (
+          <div class="actions">
+            <button type="button" id="group-new" data-main onClick={() => setEditing('new')}>
+              New reviewer group
+            </button>
+          </div>
+        )
       )}
       {error && groups && (
         <ErrorNote error={error}>

@@ -373,8 +373,20 @@ describe('popup: pull requests', () => {
   });
 
   it('keeps reviewer groups made on the options page', async () => {
-    const options = await session.openExtensionPage('options');
+    // New reviewer group is offered once the groups are there, not while they load: the editor it
+    // opens would then not take the focus.
+    const options = await session.browser.newPage();
+    await options.evaluateOnNewDocument(() => {
+      new MutationObserver((_, seen) => {
+        if (!document.querySelector('#group-new')) return;
+        seen.disconnect();
+        document.documentElement.dataset.newWhileLoading = String(!!document.querySelector('#groups [aria-busy="true"]'));
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await options.goto(`chrome-extension://${session.extensionId}/src/options/index.html`, { waitUntil: 'domcontentloaded' });
     await options.setViewport({ width: 1100, height: 900 });
+    await options.waitForSelector('#group-new');
+    expect(await options.$eval('html', (h) => h.dataset.newWhileLoading)).toBe('false');
     // From the keyboard: the focus goes into the editor that replaces the button, and back to the button after Save.
     const focusOn = (id: string) => options.waitForFunction((i: string) => document.activeElement?.id === i, { timeout: 5000 }, id);
     await options.waitForSelector('#group-new');
