@@ -31,7 +31,8 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 type State =
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
-  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem & { title: string }; linked?: { target: LinkedBranch; checkout: Checkout } }
+  /** `failed.exists`: the branch name is taken on the server, and working on that branch is offered. */
+  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem & { title: string; exists: boolean }; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
   /** `linkRetry`: Link the branch again, running or failed (with what it threw). */
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | { error: unknown } };
@@ -48,7 +49,8 @@ interface Actions {
   close(): void;
   /** Keeps what is typed in the form, without a redraw: one that comes (a linked branch's checkout ending) keeps it. */
   keep(draft: Draft): void;
-  create(plan: StartWorkPlan, repo: RepoKey, draft: Draft, companion: CompanionStatus['state']): void;
+  /** `existing`: work on the branch as it is if it exists (else it is made as asked). */
+  create(plan: StartWorkPlan, repo: RepoKey, draft: Draft, companion: CompanionStatus['state'], existing?: boolean): void;
   retryLink(result: StartWorkResult): void;
   /** Checks the branch just created out (again). */
   checkOut(result: StartWorkResult, worktree: boolean): void;
@@ -142,7 +144,7 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
   for (const field of [select, branch, base, active]) field.addEventListener('change', keep, { signal });
   for (const field of [branch, base]) field.addEventListener('input', keep, { signal });
   if (failed) blame(branch);
-  const go = button('Create branch', () => {
+  const submit = (existing: boolean) => {
     const repo = chosen();
     const name = branch.value.trim();
     const checks: [string | undefined, HTMLElement][] = [
@@ -154,8 +156,9 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
     problem.textContent = why ?? '';
     blame(field);
     if (why || !repo) return;
-    act.create(plan, { id: repo.id, name: repo.name, project: repo.project }, { repoId: repo.id, branch: name, base: base.value.trim(), setActive: active.checked }, companion);
-  }, signal, { primary: true });
+    act.create(plan, { id: repo.id, name: repo.name, project: repo.project }, { repoId: repo.id, branch: name, base: base.value.trim(), setActive: active.checked }, companion, existing);
+  };
+  const go = button('Create branch', () => submit(false), signal, { primary: true });
   const why = plan.suggested?.reason === 'linked' ? ' (linked to this item)' : plan.suggested?.reason === 'lastUsed' ? ' (last used in this project)' : '';
   const linked = linkedBranches(s, act, signal);
   return {
@@ -174,6 +177,7 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
             problem,
             !!failed && helpLink(failed.helpUrl),
             !!failed?.next && actions(optionsButton(...failed.next, signal)),
+            !!failed?.exists && actions(button('Work on the existing branch', () => submit(true), signal)),
           ),
       actions(plan.repos.length ? go : false, button('Close', act.close, signal)),
       ...(companion !== 'ready' ? companionNeeded({ state: companion }, 'Start work still makes the branch on Azure DevOps and links it; you check it out yourself.', signal, { sub: true }) : []),
@@ -202,7 +206,7 @@ function created(s: Created, project: string, onForm: boolean, act: Actions, sig
   const { result, checkout: co } = s;
   const steps: (Node | false)[] = [
     title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
-    good('Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` from ${result.commitId.slice(0, 8)}.`),
+    good(result.existing ? 'Working on the existing branch ' : 'Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` ${result.existing ? 'at' : 'from'} ${result.commitId.slice(0, 8)}.`),
   ];
   if (result.linked) steps.push(good('Linked it to the work item.'));
   else {
@@ -352,14 +356,14 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     watch(task, (co) => state.kind === 'ready' && set({ ...state, linked: co && { target, checkout: co } }));
   }
 
-  function create(plan: StartWorkPlan, repo: RepoKey, draft: Draft, companion: CompanionStatus['state']): void {
+  function create(plan: StartWorkPlan, repo: RepoKey, draft: Draft, companion: CompanionStatus['state'], existing = false): void {
     generation++;
     set({ kind: 'creating' });
     const { branch, base, setActive } = draft;
     // The background begins the checkout itself once the branch is made, so it happens even when
     // this view, or this page, has gone by then; a button drawn again for the item follows it.
     const checkoutTaskId = companion === 'ready' ? newTaskId() : undefined;
-    const creating = ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive, ...(checkoutTaskId ? { checkoutTaskId } : {}) });
+    const creating = ask({ type: 'workItem.startWork', repo, workItemProject: plan.workItem.project, id, branch, ...(base ? { base } : {}), setActive, ...(checkoutTaskId ? { checkoutTaskId } : {}), ...(existing ? { existing } : {}) });
     // The checkout that follows is reported too, as soon as this settles: the hand-off dialog waits for both.
     onWork?.(creating);
     creating.then(
@@ -370,7 +374,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
         set({ kind: 'created', result, setActive });
         if (task) watchCreated(task);
       },
-      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: { ...problemOf(e), title: startWorkFailedTitle(e instanceof AskError ? e.code : undefined) } }),
+      (e: unknown) => {
+        const code = e instanceof AskError ? e.code : undefined;
+        if (!signal.aborted) set({ kind: 'ready', plan, companion, draft, failed: { ...problemOf(e), title: startWorkFailedTitle(code), exists: code === 'conflict' } });
+      },
     );
   }
 

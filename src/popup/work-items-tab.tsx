@@ -136,13 +136,14 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
     return watch(request.taskId, (onProgress) => askWithProgress(request, onProgress));
   };
 
-  const start = async () => {
+  /** `existing`: work on the branch as it is if it exists already (offered after "exists already"). */
+  const start = async (existing = false) => {
     if (!repo || problem) return;
     setStep({ kind: 'working' });
     try {
       // The background begins the checkout once the branch is made: it happens even if the popup has closed by then.
       const checkoutTaskId = crypto.randomUUID();
-      const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive, checkoutTaskId });
+      const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive, checkoutTaskId, ...(existing ? { existing } : {}) });
       // Told to the row at once, not from this panel's next render: Escape may have closed it meanwhile.
       if (result.state) props.onState(result.state);
       setStep({ kind: 'created', result, checkout: { kind: 'running' } });
@@ -179,7 +180,9 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
     return (
       <div class="small start-work-result" style={{ marginTop: '6px' }} tabIndex={-1} ref={box}>
         <div role="status">
-          <div>Created {result.branch} in {result.repo.name}.</div>
+          <div>
+            {result.existing ? 'Working on the existing branch' : 'Created'} {result.branch} in {result.repo.name}.
+          </div>
           {result.linked && <div>Linked to the work item.</div>}
           {result.state && <div>The work item is {result.state}.</div>}
           <div>
@@ -264,6 +267,11 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
         {step.failed && (
           <ErrorNote error={step.failed} title={startWorkFailedTitle(step.failed.code)}>
             <FixButton error={step.failed} />
+            {step.failed.code === 'conflict' && (
+              <button type="button" class="small" onClick={() => void start(true)}>
+                Work on the existing branch
+              </button>
+            )}
           </ErrorNote>
         )}
         <button type="submit" class="primary small" data-main disabled={!repo || !!problem}>

@@ -362,6 +362,8 @@ export interface StartWorkPlan {
 export interface StartWorkResult {
   branch: string;
   commitId: string;
+  /** The branch existed already and was taken as it is (`existing` asked); else it was made. */
+  existing?: true;
   repo: { id: string; name: string; project: string };
   linked: boolean;
   /** Why the link failed: the branch exists on the server but the work item does not show it. */
@@ -640,6 +642,8 @@ export const REQUESTS = {
       setActive: z.boolean(),
       /** The new branch's checkout, begun with this task id once the answer is ready: follow it with `local.followCheckout`. */
       checkoutTaskId: id.optional(),
+      /** Work on `branch` as it is when it exists already (the person chose it after "exists already"); made from `base` when it does not. */
+      existing: z.literal(true).optional(),
     },
     answer: answer<StartWorkResult>(),
     senders: PAGES,

@@ -8,7 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { gitEnvWithPat, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, panelSaysItsWait, screenshot, signedInPage } from './page-helpers';
-import { openPopup, waitForText } from './ui-steps';
+import { openPopup, textOf, waitForText } from './ui-steps';
 
 /**
  * Start work on a work item, in real Chromium with the real companion: from the work item form
@@ -311,7 +311,7 @@ describe('Start work', () => {
     await world.click(POPOVER, 'button', 'Create branch');
 
     const failed = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Nothing was created'), 30_000))[0]!;
-    expect(failed).toContain('A branch named main exists already. Choose another name.');
+    expect(failed).toContain('A branch named main exists already. Choose another name, or work on that branch.');
     // The form as it was, with the name to change in focus.
     expect(await form()).toEqual({ ...typed, focused: 'Branch name' });
     await screenshot(page, 'start-work-create-failed');
@@ -323,6 +323,30 @@ describe('Start work', () => {
     expect(done).toContain(`Created the branch ${branch}`);
     // Left as chosen: not set to Active.
     expect((await restItem('Fabrikam Fiber', id)).fields['System.State']).toBe('New');
+    expect(await headOf(join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web'))).toBe(branch);
+  }, 150_000);
+
+  it('offers to work on a branch that exists already, and takes it as it is: linked and checked out at its own commit', async () => {
+    const id = itemId('Gift cards at checkout');
+    const branch = 'bugfix/crash-on-start';
+    const tipOf = async () => {
+      const res = await sandbox.fetch(`${ORG}/Fabrikam%20Fiber/_apis/git/repositories/fabrikam-web/refs?filter=heads/${branch}&api-version=7.1`, { headers: { authorization: patAuthorization(sandbox.pats.fabrikam!) } });
+      return ((await res.json()) as { value: { name: string; objectId: string }[] }).value.find((r) => r.name === `refs/heads/${branch}`)?.objectId;
+    };
+    const tip = await tipOf();
+    expect(tip).toBeDefined();
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    await world.type(POPOVER, 'input[aria-label="Branch name"]', branch);
+    await world.click(POPOVER, 'button', 'Create branch');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('exists already'), 30_000);
+    await world.click(POPOVER, 'button', 'Work on the existing branch');
+    const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
+    expect(done).toContain(`Working on the existing branch ${branch} at ${tip!.slice(0, 8)}.`);
+    expect(done).toContain('Linked it to the work item.');
+    expect(await tipOf()).toBe(tip);
+    expect(await branchLinks('Fabrikam Fiber', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     expect(await headOf(join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web'))).toBe(branch);
   }, 150_000);
 
@@ -662,6 +686,26 @@ describe('Start work', () => {
     await expect.poll(() => branchLinks('Fabrikam Fiber', item.id), { timeout: 30_000 }).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     await expect.poll(() => headOf(clone), { timeout: 60_000 }).toBe(branch);
     sandbox.services.faults.clear();
+  }, 120_000);
+
+  it('from the popup: a branch name that exists already offers to work on that branch, which is linked and checked out as it is', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Sort the parcels');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    const row = `[data-work-item="${item.id}"]`;
+    const branch = 'feature/deep/nested/refactor';
+    const popup = await startWorkInPopup(row);
+    const field = `#start-work-branch-${item.id}`;
+    await popup.$eval(field, (e) => ((e as HTMLInputElement).value = ''));
+    await popup.type(field, branch);
+    await popup.click(`${row} form button[type="submit"]`);
+    await waitForText(popup, `${row} .start-work`, 'exists already', 30_000);
+    await popup.$$eval(`${row} .start-work button`, (bs) => bs.find((b) => b.textContent === 'Work on the existing branch')!.click());
+    await waitForText(popup, `${row} .start-work-result [role="status"]`, `Checked out in ${clone}.`, 60_000);
+    expect(await textOf(popup, `${row} .start-work-result [role="status"]`)).toContain(`Working on the existing branch ${branch} in fabrikam-web.`);
+    expect(await branchLinks('Fabrikam Fiber', item.id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
+    expect(await headOf(clone)).toBe(branch);
+    await popup.close();
   }, 120_000);
 
   // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.

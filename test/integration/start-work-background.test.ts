@@ -121,7 +121,28 @@ describe('starting work', () => {
     expect(w.relations).toHaveLength(1);
     expect((await data<StartWorkPlan>({ type: 'workItem.plan', project: 'Mobile', id: w.id })).suggested).toMatchObject({ name: 'mobile-ios', reason: 'linked' });
     const again = await ask({ type: 'workItem.startWork', repo: repoKey('Mobile', 'mobile-ios'), workItemProject: 'Mobile', id: w.id, branch: 'users/ada/dark-mode', setActive: true });
-    expect(again).toMatchObject({ ok: false, error: { message: expect.stringContaining('exists already') } });
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('exists already') } });
+  });
+
+  it('works on a branch that exists as it is when asked to (offered after "exists already"), and makes one that does not', async () => {
+    const w = item('Plugin layout: load plugins from a folder');
+    const refs = `https://dev.azure.com/fabrikam/Platform/_apis/git/repositories/Platform/refs`;
+    const auth = { authorization: `Basic ${Buffer.from(`:${sandbox.pats.fabrikam}`).toString('base64')}` };
+    const tipOf = async (branch: string) =>
+      ((await (await sandbox.fetch(`${refs}?filter=heads/${branch}&api-version=7.1`, { headers: auth })).json()) as { value: { name: string; objectId: string }[] }).value.find((r) => r.name === `refs/heads/${branch}`)?.objectId;
+    const [tip, mainTip] = [await tipOf('feature/retry-policy'), await tipOf('main')];
+    // Not where a new branch would start: taken at its own commit, not moved to the base's.
+    expect(tip).toBeDefined();
+    expect(tip).not.toBe(mainTip);
+    const r = await data<StartWorkResult>({ type: 'workItem.startWork', repo: repoKey('Platform', 'Platform'), workItemProject: 'Platform', id: w.id, branch: 'feature/retry-policy', base: 'main', setActive: false, existing: true });
+    expect(r).toMatchObject({ branch: 'feature/retry-policy', commitId: tip, existing: true, linked: true });
+    expect(await tipOf('feature/retry-policy')).toBe(tip);
+    expect(w.relations.map((x) => decodeURIComponent(x.url))).toContainEqual(expect.stringMatching(/GBfeature\/retry-policy$/));
+    // Asked for a branch that is not there, it is made from the base as usual.
+    const made = await data<StartWorkResult>({ type: 'workItem.startWork', repo: repoKey('Platform', 'Platform'), workItemProject: 'Platform', id: w.id, branch: 'users/ada/plugins', base: 'main', setActive: false, existing: true });
+    expect(made).toMatchObject({ branch: 'users/ada/plugins', commitId: mainTip, linked: true });
+    expect(made.existing).toBeUndefined();
+    expect(await tipOf('users/ada/plugins')).toBe(mainTip);
   });
 
   it('takes the branch Azure DevOps made when its answer was lost (the connection reset), and goes on to link it', async () => {

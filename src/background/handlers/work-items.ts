@@ -85,6 +85,21 @@ async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { 
   });
 }
 
+/** Makes `branch` from the tip of `base` (the repository's default branch when not named) and answers that commit. */
+async function newBranch(api: AdoClient, ref: { project: string; repositoryId: string }, repo: { name: string; defaultBranch?: string | undefined }, branch: string, baseName: string | undefined): Promise<string> {
+  const base = (baseName ?? repo.defaultBranch ?? '').replace(/^refs\/heads\//, '');
+  if (!base) throw refused(`${repo.name} has no branches yet: push a first commit, then start work.`);
+  const tip = await api.branchTip(ref, base);
+  if (!tip) throw refused(`${repo.name} has no branch ${base}. Choose another base branch.`);
+  await api.createBranch(ref, branch, tip).catch(async (e: unknown) => {
+    // No answer (a connection reset, a timeout) is not "not made": Azure DevOps may have made it
+    // and the answer been lost, and then trying again would be refused for a name that exists.
+    // The branch at the very commit asked for is that one.
+    if (!(e instanceof AdoError && e.kind === 'network') || (await api.branchTip(ref, branch).catch(() => undefined)) !== tip) throw e;
+  });
+  return tip;
+}
+
 export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.checkoutBranch']): Pick<Handlers, WorkItemRequests> {
 
   async function template(): Promise<BranchTemplateSetting> {
@@ -156,22 +171,16 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
       if (problem) throw refused(problem);
       const api = clientOf(deps, p, ctx);
       const repo = await api.repository({ project: req.repo.project, repositoryId: req.repo.id });
-      const base = (req.base ?? repo.defaultBranch ?? '').replace(/^refs\/heads\//, '');
-      if (!base) throw refused(`${repo.name} has no branches yet: push a first commit, then start work.`);
       const ref = { project: repo.project.name, repositoryId: repo.id };
-      const tip = await api.branchTip(ref, base);
-      if (!tip) throw refused(`${repo.name} has no branch ${base}. Choose another base branch.`);
-      // The branch first: what follows may fail, and is then reported with a way to finish it.
-      await api.createBranch(ref, branch, tip).catch(async (e: unknown) => {
-        // No answer (a connection reset, a timeout) is not "not made": Azure DevOps may have made
-        // it and the answer been lost, and then trying again would be refused for a name that
-        // exists. The branch at the very commit asked for is that one.
-        if (!(e instanceof AdoError && e.kind === 'network') || (await api.branchTip(ref, branch).catch(() => undefined)) !== tip) throw e;
-      });
+      // The person chose to work on the branch that exists (offered after "exists already"): taken
+      // as it is, at whatever commit, and carried on with like a new one.
+      const existing = req.existing ? await api.branchTip(ref, branch) : undefined;
+      const tip = existing ?? (await newBranch(api, ref, repo, branch, req.base));
       await deps.local.set({ [START_WORK_REPO.key(p.id, repo.project.id)]: { id: repo.id, name: repo.name, project: repo.project.name } });
       const result = {
         branch,
         commitId: tip,
+        ...(existing ? { existing: true as const } : {}),
         repo: { id: repo.id, name: repo.name, project: repo.project.name },
         branchWebUrl: `${repoWebUrl(orgBaseUrl(p), repo.project.name, repo.name)}?version=GB${encodeURIComponent(branch)}`,
       };

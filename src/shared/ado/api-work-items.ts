@@ -114,7 +114,7 @@ export async function createBranch(ctx: ApiContext, r: RepoRef, branch: string, 
   const status = result?.updateStatus ?? 'unknown';
   const message =
     status === 'staleOldObjectId'
-      ? `A branch named ${branch} exists already. Choose another name.`
+      ? `A branch named ${branch} exists already. Choose another name, or work on that branch.`
       : status === 'invalidRefName'
         ? `Azure DevOps does not accept ${branch} as a branch name.`
         : status === 'createBranchPermissionRequired'
