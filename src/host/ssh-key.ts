@@ -3,11 +3,12 @@
  * Azure DevOps refuses other key types) without ever replacing an existing file, and name it in
  * the companion's block of ~/.ssh/config.
  */
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CLOUD_SSH_HOSTS, type SshKeyData, type SshKeyInfo, type SshKeyRequest } from '../shared/host-protocol';
+import { isProcessAlive } from './clone-journal';
 import { isAllowedHost, normalizeHost } from './config';
 import { isInside } from './destination';
 import { HostError } from './host-error';
@@ -165,38 +166,35 @@ async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>,
   };
   if (lstatOrUndefined(keyPath) || lstatOrUndefined(`${keyPath}.pub`)) refuseExisting();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Generated under a temporary name, then hard-linked into place: a link never replaces a file,
-  // so even a key that appears meanwhile is safe.
-  const temp = join(dir, `.${DEFAULT_KEY_NAME}.${randomBytes(6).toString('hex')}.tmp`);
+  sweepKeygenFolders(dir);
+  // Generated in a folder of its own, then hard-linked into place: a link never replaces a file, so
+  // even a key that appears meanwhile is safe. The folder names this companion: should it be killed,
+  // the next one removes the folder, and an ssh-keygen still running then has nowhere to write.
+  const temp = mkdtempSync(join(dir, `${KEYGEN_FOLDER}${process.pid}.`));
+  const generated = join(temp, DEFAULT_KEY_NAME);
   const comment = request.comment ?? `azure-devops-companion@${hostname()}`;
   try {
     ctx.log.info(`generating an RSA 4096 key at ${keyPath}`);
-    const result = await runProgram('ssh-keygen', ['-q', '-t', 'rsa', '-b', '4096', '-N', '', '-C', comment, '-f', temp], {
+    const result = await runProgram('ssh-keygen', ['-q', '-t', 'rsa', '-b', '4096', '-N', '', '-C', comment, '-f', generated], {
       env: ctx.env,
       timeoutMs: 120_000,
     });
     if (result.code !== 0) throw new HostError('INTERNAL', `ssh-keygen failed: ${result.stderr.trim().slice(0, 500)}`);
     try {
-      linkSync(temp, keyPath);
+      linkSync(generated, keyPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseExisting();
       throw error;
     }
     try {
-      linkSync(`${temp}.pub`, `${keyPath}.pub`);
+      linkSync(`${generated}.pub`, `${keyPath}.pub`);
     } catch (error) {
       unlinkSync(keyPath);
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') refuseExisting();
       throw error;
     }
   } finally {
-    for (const file of [temp, `${temp}.pub`]) {
-      try {
-        unlinkSync(file);
-      } catch {
-        // Not created.
-      }
-    }
+    rmSync(temp, { recursive: true, force: true });
   }
   const sshConfig = await writeSshConfig(ctx, resolveKey(keyPath, ctx.home).forConfig, hosts);
   const key = await describeKey(keyPath, true, ctx.env);
@@ -221,6 +219,29 @@ async function configure(request: Extract<SshKeyRequest, { action: 'configure' }
   return { key: (await describeKey(keyPath, true, ctx.env)) ?? null, sshConfig };
 }
 
+/** `~/.ssh/.id_rsa_azure_devops.{pid}.{random}`: where one `generate` runs ssh-keygen. */
+const KEYGEN_FOLDER = `.${DEFAULT_KEY_NAME}.`;
+
+/**
+ * Removes the folders of generates whose companion no longer runs (it was killed): an ssh-keygen
+ * it started runs on in a process group of its own, and would leave a private key nothing uses.
+ */
+function sweepKeygenFolders(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(KEYGEN_FOLDER) ? /^(\d+)\.[^.]+$/.exec(name.slice(KEYGEN_FOLDER.length))?.[1] : undefined;
+    if (pid === undefined || isProcessAlive(Number(pid))) continue;
+    const path = join(dir, name);
+    // Never through a link: only a folder a generate made.
+    if (lstatOrUndefined(path)?.isDirectory()) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 function lstatOrUndefined(path: string) {
   try {
     return lstatSync(path);
@@ -232,6 +253,7 @@ function lstatOrUndefined(path: string) {
 export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<SshKeyData> {
   switch (request.action) {
     case 'find':
+      sweepKeygenFolders(sshDir(ctx.home));
       return { key: await findKey(ctx) };
     case 'generate':
       return generate(request, ctx);

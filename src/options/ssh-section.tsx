@@ -38,7 +38,16 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
         setData(d);
         setLoadError(undefined);
       })
-      .catch((e: unknown) => (action === 'find' ? setLoadError(toReplyError(e)) : setError(toReplyError(e))))
+      .catch(async (e: unknown) => {
+        const failed = toReplyError(e);
+        if (action === 'find') return setLoadError(failed);
+        // A key is there already (made by a companion that stopped before it answered, or by hand):
+        // it is the one to use, shown as it is, not a failure.
+        const there = failed.code === 'companion.KEY_EXISTS' ? await ask({ type: 'ssh.key', action: 'find' }).catch(() => undefined) : undefined;
+        if (!there?.key) return setError(failed);
+        setData(there);
+        setOutcome('An RSA key was there already, so no new one was made: it is shown above, left as it was.');
+      })
       .finally(() => setBusy(undefined));
   };
   // The key is looked for through the companion: as soon as it is there (installed while this page was open, too).

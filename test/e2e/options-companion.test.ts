@@ -3,12 +3,15 @@
  * companion installed by its own installer into a private HOME: its status and clone folder,
  * cloning from the popup with progress, and the SSH key (create, show, add to Azure DevOps).
  */
-import { existsSync } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { companionPids, processesOf, waitUntil } from '../reliability/harness';
 import { launchWithCompanion, privateHome, type Session } from './harness';
 import { addPatProfile, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
@@ -43,6 +46,13 @@ async function popupOn(name: string): Promise<Page> {
   await popup.waitForFunction((n) => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === n, {}, name);
   await popup.click(`#repo-list [data-repo="${name}"]`);
   return popup;
+}
+
+/** ~/.ssh as the next test expects it: no key, no config. */
+async function noKey(): Promise<void> {
+  for (const name of ['id_rsa_azure_devops', 'id_rsa_azure_devops.pub', 'config']) await rm(join(home.home, '.ssh', name), { force: true });
+  await options.reload();
+  await options.waitForSelector('#ssh-generate:not(:disabled)', { timeout: 20_000 });
 }
 
 describe('with the desktop companion installed', () => {
@@ -169,6 +179,52 @@ describe('with the desktop companion installed', () => {
     sandbox.services.faults.clear();
   });
 
+  it('a companion killed while ssh-keygen runs: Try again starts a new one and creates the key, and no other key is left in ~/.ssh', async () => {
+    await options.reload();
+    try {
+      await options.locator('#ssh-generate:not(:disabled)').setTimeout(20_000).click();
+      // Caught at work (an RSA 4096 key takes a while): its companion is killed, ssh-keygen runs on in
+      // a process group of its own and writes what it made after the companion is gone.
+      const keygen = await waitUntil('ssh-keygen to run', () => processesOf(home.home).find((p) => p.comm === 'ssh-keygen' && p.cmdline.includes('-t'))?.pid, 20_000, 5);
+      const parent = Number(readFileSync(`/proc/${keygen}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      expect(companionPids(home.home)).toContain(parent);
+      process.kill(parent, 'SIGKILL');
+      const note = await waitForText(options, '#ssh [role="alert"]', 'stopped unexpectedly', 20_000);
+      expect(note).toContain('Try again');
+      expect(await options.$$eval('#ssh [role="alert"] :is(a, button)', (bs) => bs.map((b) => b.textContent))).toEqual(['Try again']);
+      await options.waitForFunction(() => document.activeElement?.textContent === 'Try again', { timeout: 5000 });
+      await waitUntil('the orphaned ssh-keygen to end', () => !processesOf(home.home).some((p) => p.pid === keygen), 60_000);
+
+      await options.keyboard.press('Enter');
+      await options.waitForSelector('#ssh-public-key', { timeout: 60_000 });
+      expect(await textOf(options, '#ssh')).toContain('A new RSA key was created and ~/.ssh/config now uses it for Azure DevOps');
+      const ssh = join(home.home, '.ssh');
+      const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value.trim());
+      expect(readFileSync(join(ssh, 'id_rsa_azure_devops.pub'), 'utf8').trim()).toBe(publicKey);
+      // The killed run's key went with it: ~/.ssh holds the one key in use, not a second one nothing uses.
+      expect(readdirSync(ssh).toSorted()).toEqual(['config', 'id_rsa_azure_devops', 'id_rsa_azure_devops.pub']);
+    } finally {
+      await noKey();
+    }
+  });
+
+  it('a key already there when Create runs (a killed companion linked it before it wrote ~/.ssh/config) is shown as it is, not refused', async () => {
+    // What a companion killed between placing the key and writing ~/.ssh/config leaves, while the page still shows no key.
+    const keyPath = join(home.home, '.ssh', 'id_rsa_azure_devops');
+    // Asynchronously: the sandbox answers from this process meanwhile.
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'made-before', '-f', keyPath]);
+    const before = readFileSync(keyPath, 'utf8');
+    try {
+      await options.click('#ssh-generate');
+      await waitForText(options, '[data-testid="ssh-outcome"]', 'An RSA key was there already, so no new one was made', 20_000);
+      expect(await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value.trim())).toBe(readFileSync(`${keyPath}.pub`, 'utf8').trim());
+      expect(await options.$('#ssh [role="alert"]')).toBeNull();
+      expect(readFileSync(keyPath, 'utf8')).toBe(before);
+    } finally {
+      await noKey();
+    }
+  });
+
   it('creates an RSA key and shows it with its fingerprint and expiry reminder', async () => {
     // At its top before the reload, which keeps the scroll position.
     await options.evaluate(() => scrollTo(0, 0));
@@ -217,11 +273,11 @@ describe('with the desktop companion installed', () => {
     sandbox.store.sshKeys.clear();
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/Contribution/HierarchyQuery$' }, status: 503 });
     try {
-      await options.click('#ssh-add');
-      const note = await waitForText(options, '#ssh [role="alert"]', 'Azure DevOps had a problem', 30_000);
-      expect(note).toContain('HTTP 503');
-      expect(await options.$$eval('#ssh [role="alert"] :is(a, button)', (bs) => bs.map((b) => b.textContent))).toEqual(['Try again']);
-      await options.waitForFunction(() => document.activeElement?.textContent === 'Try again', { timeout: 5000 });
+        await options.click('#ssh-add');
+        const note = await waitForText(options, '#ssh [role="alert"]', 'Azure DevOps had a problem', 30_000);
+        expect(note).toContain('HTTP 503');
+        expect(await options.$$eval('#ssh [role="alert"] :is(a, button)', (bs) => bs.map((b) => b.textContent))).toEqual(['Try again']);
+        await options.waitForFunction(() => document.activeElement?.textContent === 'Try again', { timeout: 5000 });
     } finally {
       sandbox.services.faults.clear();
     }

@@ -1,5 +1,5 @@
 /** SSH keys with the real ssh-keygen in a private HOME, the ~/.ssh/config block, and the SSH test. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,28 @@ describe('sshKey', () => {
 
     const found = await host.request<SshKeyData>({ type: 'sshKey', action: 'find' });
     expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath, configured: true, publicKey: data.key!.publicKey } } });
+  });
+
+  it("removes what a killed companion's generate left (its folder), not a running one's, nor a link", async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh, { mode: 0o700 });
+    // A process id no process has any more: one that has ended.
+    const ended = spawnSync('true').pid!;
+    const dead = join(ssh, `.id_rsa_azure_devops.${ended}.Ab12Cd`);
+    const running = join(ssh, `.id_rsa_azure_devops.${process.pid}.Ef34Gh`);
+    const elsewhere = join(sandbox.home, 'elsewhere');
+    for (const dir of [dead, running, elsewhere]) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'id_rsa_azure_devops'), 'PRIVATE');
+    }
+    const link = join(ssh, `.id_rsa_azure_devops.${ended}.Ij56Kl`);
+    symlinkSync(elsewhere, link);
+
+    expect(await host.request({ type: 'sshKey', action: 'find' })).toMatchObject({ ok: true, data: { key: null } });
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(join(running, 'id_rsa_azure_devops'))).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(elsewhere, 'id_rsa_azure_devops'))).toBe(true);
   });
 
   it('refuses to generate over a lone public key file', async () => {
