@@ -62,17 +62,8 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
     if (!key || !profile) return;
     setError(undefined);
     setOutcome(undefined);
-    if (profile.auth === 'pat') {
-      // Azure DevOps takes new keys from a token only through its web page.
-      const copied = await copyText(key.publicKey);
-      openTab(sshKeysPageUrl(orgBaseUrl(profile)));
-      setOutcome(
-        copied
-          ? 'The public key is copied. On the page that opened, choose “New Key”, paste it, name it and save.'
-          : 'Copy the public key above, then on the page that opened choose “New Key”, paste it and save.',
-      );
-      return;
-    }
+    // Azure DevOps takes new keys from a token only through its web page.
+    if (profile.auth === 'pat') return addByHand();
     again.current = () => void addToAdo();
     setBusy('add');
     try {
@@ -83,6 +74,18 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
     } finally {
       setBusy(undefined);
     }
+  };
+  /** The key copied and the keys page opened, for the person to add it there. */
+  const addByHand = async () => {
+    if (!key || !profile) return;
+    setError(undefined);
+    const copied = await copyText(key.publicKey);
+    openTab(sshKeysPageUrl(orgBaseUrl(profile)));
+    setOutcome(
+      copied
+        ? 'The public key is copied. On the page that opened, choose “New Key”, paste it, name it and save.'
+        : 'Copy the public key above, then on the page that opened choose “New Key”, paste it and save.',
+    );
   };
   const runTest = async () => {
     again.current = () => void runTest();
@@ -104,7 +107,9 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
   // that stopped: trying again starts a new one). It, not the action's button, then takes the focus.
   const step = error && nextStepFor(error.code);
   const retry = !!error && (mayTryAgain(error.code) || restartsCompanion(error.code));
-  const main = step || retry ? undefined : true;
+  // A Microsoft sign-in refused the key (403): the keys page may still take it by hand, and shows why not.
+  const byHand = error?.code === 'signInForbidden';
+  const main = step || retry || byHand ? undefined : true;
 
   return (
     <section id="ssh" aria-labelledby="ssh-heading" class="card" ref={box}>
@@ -196,6 +201,11 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
               <a class="button primary" data-main href={`#${optionsHash(step[1], error.profileId)}`}>
                 {step[0]}
               </a>
+            )}
+            {byHand && (
+              <button type="button" class="primary" data-main onClick={() => void addByHand()}>
+                Copy and open the keys page
+              </button>
             )}
             {retry && (
               <button type="button" data-main={step ? undefined : true} onClick={() => again.current?.()}>

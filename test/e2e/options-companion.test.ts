@@ -287,6 +287,39 @@ describe('with the desktop companion installed', () => {
     expect(await options.$('#ssh [role="alert"]')).toBeNull();
   });
 
+  it('a key the organization refuses to a Microsoft sign-in (403) says who decides, and offers to add it by hand on the keys page', async () => {
+    sandbox.store.sshKeys.clear();
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/Contribution/HierarchyQuery$' }, status: 403 });
+    try {
+      await options.click('#ssh-add');
+      const note = await waitForText(options, '#ssh [role="alert"]', 'did not let your sign-in add an SSH key to fabrikam', 30_000);
+      // Not "a project administrator": a key is the person's own, for the whole organization.
+      expect(note).not.toContain('project');
+      expect(note).toContain('its administrators turn on SSH authentication under Organization settings › Policies');
+      expect(note).toContain('ask an administrator of fabrikam');
+      expect(await options.$$eval('#ssh [role="alert"] :is(a, button)', (bs) => bs.map((b) => b.textContent))).toEqual(['Copy and open the keys page']);
+      await options.waitForFunction(() => document.activeElement?.textContent === 'Copy and open the keys page', { timeout: 5000 });
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await options.evaluate(() => {
+      const copied: string[] = [];
+      (window as unknown as { copied: string[] }).copied = copied;
+      navigator.clipboard.writeText = async (text: string) => void copied.push(text);
+    });
+    const opened = session.browser.waitForTarget((t) => t.url() === 'https://dev.azure.com/fabrikam/_usersSettings/keys', { timeout: 10_000 });
+    await options.keyboard.press('Enter');
+    const keysPage = await opened;
+    await waitForText(options, '[data-testid="ssh-outcome"]', 'The public key is copied.');
+    expect(await options.$('#ssh [role="alert"]')).toBeNull();
+    const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
+    expect(await options.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([publicKey]);
+    expect(sandbox.store.sshKeys.size).toBe(0);
+    // Closed, so that a later test sees its own tab open.
+    await (await keysPage.page())?.close();
+    await options.bringToFront();
+  });
+
   it('a key not added because the Microsoft sign-in lapsed offers Sign in again, with the focus, which goes where it is renewed', async () => {
     sandbox.store.sshKeys.clear();
     sandbox.services.entra.tokens.lapse(sandbox.store.user('ada')!.id);

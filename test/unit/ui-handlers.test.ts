@@ -379,6 +379,15 @@ describe('ssh.addToAdo', () => {
     expect(Date.parse(props.validTo as string) - NOW).toBe(364 * 86_400_000);
   });
 
+  it('a 403 to a Microsoft sign-in says the organization decides, not a project administrator', async () => {
+    const { send } = await setup(on('POST', /\/_apis\/Contribution\/HierarchyQuery$/, () => json({ message: 'Access Denied', typeKey: 'UnauthorizedRequestException' }, 403)));
+    const reply = await send({ type: 'ssh.addToAdo', profileId: 'oa1', publicKey: KEY });
+    expect(reply.error.code).toBe('signInForbidden');
+    expect(reply.error.message).toMatch(/^Azure DevOps did not let your sign-in add an SSH key to fabrikam\. Azure DevOps said: “Access Denied”/);
+    expect(reply.error.message).toContain('Organization settings › Policies');
+    expect(reply.error.message).not.toContain('project');
+  });
+
   it('explains that a token cannot add keys, naming the keys page, and sends nothing', async () => {
     const { send, seen } = await setup();
     const reply = await send({ type: 'ssh.addToAdo', profileId: 'pat1', publicKey: KEY });

@@ -1,4 +1,5 @@
 import { identityMail, isAdoError, type AdoClient } from '../../shared/ado/client';
+import { AdoError } from '../../shared/ado/errors';
 import type { PickerIdentity } from '../../shared/ado/schemas';
 import { sshKeysPageUrl } from '../../shared/ado/urls';
 import type { Person } from '../../shared/messages';
@@ -77,12 +78,31 @@ export function peopleHandlers(deps: GatewayDeps): Pick<Handlers, PeopleRequests
       }
       if (!p.instanceId) throw new Error(`“${p.name}” does not know its organization's id yet. Remove it and sign in again in Options.`);
       const today = new Date(deps.now());
-      const key = await clientOf(deps, p, ctx).addSshKey({
-        displayName: `Azure DevOps Companion ${today.toISOString().slice(0, 10)}`,
-        publicKey: req.publicKey,
-        validTo: new Date(deps.now() + SSH_KEY_DAYS * 86_400_000),
-        instanceId: p.instanceId,
-      });
+      const key = await clientOf(deps, p, ctx)
+        .addSshKey({
+          displayName: `Azure DevOps Companion ${today.toISOString().slice(0, 10)}`,
+          publicKey: req.publicKey,
+          validTo: new Date(deps.now() + SSH_KEY_DAYS * 86_400_000),
+          instanceId: p.instanceId,
+        })
+        .catch((e: unknown) => {
+          if (!isAdoError(e, 'forbidden')) throw e;
+          // A key is the person's own, for the whole organization: a refusal is no project's permission
+          // (what a 403 says elsewhere) but the organization's choice, which the keys page shows too.
+          const said = e.adoMessage ? ` Azure DevOps said: “${e.adoMessage}”` : '';
+          throw new AdoError({
+            kind: 'forbidden',
+            what: e.what,
+            status: e.status,
+            authScheme: e.authScheme,
+            adoMessage: e.adoMessage,
+            cause: e,
+            userMessage:
+              `Azure DevOps did not let your sign-in add an SSH key to ${p.organization}.${said} Whether keys can be added is up to the organization: ` +
+              `its administrators turn on SSH authentication under Organization settings › Policies. Try adding the key yourself on your SSH keys page; ` +
+              `if it is refused there too, ask an administrator of ${p.organization}.`,
+          });
+        });
       return { name: key.displayName, validTo: key.validTo };
     },
   };
