@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
-import type { Person, ReplyError, ReviewerSuggestions } from '../shared/messages';
-import { toReplyError } from '../shared/ui/error-note';
+import type { Person } from '../shared/messages';
 import { PeoplePicker } from '../shared/ui/people-picker';
 import { FailedLine } from './fix-button';
+import { focusAfter } from './focus-after';
 import { useAnswer } from './use-answer';
 
 const SEARCH = 'pr-reviewer-search';
@@ -21,8 +20,6 @@ export function ReviewerPicker(props: {
   value: Person[];
   onChange: (people: Person[]) => void;
 }) {
-  const [suggested, setSuggested] = useState<ReviewerSuggestions>();
-  const [suggestError, setSuggestError] = useState<ReplyError>();
   const chosen = new Set(props.value.map((p) => p.id));
   const add = (people: Person[]) => props.onChange([...props.value, ...people.filter((p) => !chosen.has(p.id))]);
   /** Removes a chosen reviewer; the focus moves first (so it never falls to the page) to the next chip's ×, else the previous one's, else the search field. */
@@ -36,19 +33,12 @@ export function ReviewerPicker(props: {
   const listed = useAnswer(() => ask({ type: 'groups.list', profileId: props.profileId, project: props.project }), [props.profileId, props.project]);
   const groups = listed.data?.groups ?? [];
 
-  useEffect(() => {
-    setSuggested(undefined);
-    setSuggestError(undefined);
-    if (!props.source || !props.target || props.source === props.target) return;
-    let live = true;
-    ask({ type: 'prs.suggestReviewers', profileId: props.profileId, repo: props.repo, sourceBranch: props.source, targetBranch: props.target })
-      .then((a) => live && setSuggested(a))
-      .catch((e: unknown) => live && setSuggestError(toReplyError(e)));
-    return () => {
-      live = false;
-    };
-  }, [props.profileId, props.repo.id, props.source, props.target]);
-
+  const compared = !!props.source && !!props.target && props.source !== props.target;
+  const suggesting = useAnswer(
+    async () => (compared ? ask({ type: 'prs.suggestReviewers', profileId: props.profileId, repo: props.repo, sourceBranch: props.source!, targetBranch: props.target! }) : undefined),
+    [props.profileId, props.repo.id, props.source, props.target],
+  );
+  const { data: suggested, error: suggestError } = suggesting;
   const suggestions = suggested?.suggestions.filter((s) => !chosen.has(s.id)) ?? [];
   return (
     <fieldset class="reviewers">
@@ -90,10 +80,14 @@ export function ReviewerPicker(props: {
       </div>
       {listed.error && <FailedLine what="Could not read your reviewer groups" error={listed.error} onRetry={listed.retry} />}
       <div class="suggestions" aria-live="polite">
-        {!props.source || !props.target || props.source === props.target ? null : suggestError ? (
+        {!compared ? null : suggestError?.code === 'notFound' ? (
+          // Asking again compares the same branches again: no Try again.
           <p class="small muted" title={suggestError.message}>
-            No suggestions: {suggestError.code === 'notFound' ? 'Azure DevOps could not compare these branches.' : suggestError.message}
+            No suggestions: Azure DevOps could not compare these branches.
           </p>
+        ) : suggestError ? (
+          // Try again goes with its line: the focus waits in the search field rather than falling to the page.
+          <FailedLine what="Could not suggest reviewers" error={suggestError} onRetry={focusAfter(suggesting.retry, SEARCH)} />
         ) : !suggested ? (
           <p class="small muted">Looking at who changed these files…</p>
         ) : suggestions.length === 0 ? (

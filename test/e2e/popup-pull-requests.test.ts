@@ -6,6 +6,7 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { patAuthorization } from '../../sandbox/testing';
 import { launch, type Session } from './harness';
 import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
@@ -586,7 +587,9 @@ describe('popup: pull requests', () => {
     try {
       await openTab(popup, 'new-pr');
       await chooseRepo(popup, 'Platform');
-      await popup.select('#pr-source', freeBranch(await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value))));
+      // Other branches: asked again.
+      const other = await popup.$eval('#pr-source', (s) => [...(s as HTMLSelectElement).options].map((o) => o.value).find((v) => v && v !== (s as HTMLSelectElement).value && v !== 'main')!);
+      await popup.select('#pr-source', other);
       await popup.click('.new-pr button[type="submit"]');
       await waitForText(popup, '.new-pr [role="alert"]', 'The pull request was not created', 30_000);
       await popup.waitForFunction(() => document.activeElement?.textContent === 'Update the token', { timeout: 5000 });
@@ -670,6 +673,51 @@ describe('popup: pull requests', () => {
     expect(first.name).not.toBe('Ada Lovelace');
     await popup.click('.suggestion-list li button');
     await popup.waitForSelector(`.reviewers .chip[data-reviewer="${first.name}"]`);
+    await popup.close();
+  });
+
+  it('suggestions that failed say so with Try again, which asks again and shows them, the focus in the search field; branches that cannot be compared have none', async () => {
+    // A branch listed in the form and deleted before it is chosen: Azure DevOps cannot compare it (404 TF401175).
+    const rest = (path: string, body?: unknown) =>
+      sandbox.fetch(`https://dev.azure.com/fabrikam/Platform/_apis/git/repositories/Platform/refs${path}api-version=7.1`, {
+        ...(body ? { method: 'POST', body: JSON.stringify(body) } : {}),
+        headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), 'content-type': 'application/json' },
+      });
+    const main = ((await (await rest('?filter=heads/main&')).json()) as { value: { objectId: string }[] }).value[0]!.objectId;
+    const zero = '0'.repeat(40);
+    expect((await rest('?', [{ name: 'refs/heads/gone-soon', oldObjectId: zero, newObjectId: main }])).status).toBe(200);
+    const popup = await openPopup(session);
+    const suggestions = '.reviewers .suggestions';
+    const line = `${suggestions} .failed-line`;
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    // The branch the form starts from, which has suggestions (the test before).
+    const source = await popup.$eval('#pr-source', (s) => (s as HTMLSelectElement).value);
+    expect((await rest('?', [{ name: 'refs/heads/gone-soon', oldObjectId: main, newObjectId: zero }])).status).toBe(200);
+    await popup.select('#pr-source', 'gone-soon');
+    // Asking again would compare the same branches again: no Try again.
+    await waitForText(popup, suggestions, 'No suggestions: Azure DevOps could not compare these branches.', 30_000);
+    expect(await popup.$(`${suggestions} button`)).toBeNull();
+
+    // The comparison of the branches is what the suggestions start from (Diffs - Get).
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+/diffs/commits$' }, status: 503 });
+    try {
+      await popup.select('#pr-source', source);
+      await waitForText(popup, line, 'Could not suggest reviewers', 30_000);
+      expect(await textOf(popup, line)).toContain('(HTTP 503)');
+      expect(await popup.$$eval(`${line} button`, (bs) => bs.map((b) => b.textContent))).toEqual(['Try again']);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    // From the keyboard: the line goes, the suggestions come, and the focus waits in the search field, not on the page.
+    await popup.focus(`${line} button`);
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('.suggestion-list li', { timeout: 30_000 });
+    expect(await popup.$(line)).toBeNull();
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('pr-reviewer-search');
+    // Search still works beside them.
+    await pickPerson(popup, '#pr-reviewer-search', 'grace', 'Grace Hopper');
+    await popup.waitForSelector('.reviewers .chip[data-reviewer="Grace Hopper"]');
     await popup.close();
   });
 
