@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../shared/storage-keys';
 
 /** Long enough to update a token in Options and come back; short enough that a forgotten draft does not greet a later form. */
 const KEPT_MS = 24 * 60 * 60_000;
@@ -29,4 +30,16 @@ export function useKeptDraft<T>(key: string, draft: T | undefined, restored: boo
     else if (mine.current) localStorage.removeItem(key);
     mine.current = json !== undefined;
   }, [key, json]);
+}
+
+/**
+ * Forgets what the popup's forms keep for a profile: its drafts and its New repository project.
+ * Called by Options as it removes the profile, since the worker cannot reach the popup's
+ * localStorage (Options shares it: one origin); else a profile imported again, under the same id,
+ * would find them.
+ */
+export function forgetFormsOf(profileId: string): void {
+  localStorage.removeItem(NEW_PR_DRAFT.key(profileId));
+  localStorage.removeItem(NEW_REPO_DRAFT.key(profileId));
+  localStorage.removeItem(NEW_REPO_PROJECT.key(profileId));
 }

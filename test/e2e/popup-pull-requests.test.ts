@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { launch, type Session } from './harness';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../../src/shared/storage-keys';
 import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -954,5 +955,34 @@ describe('popup: pull requests', () => {
     expect(note).not.toContain('could not start');
     expect(await popup.$('#tab-repos')).not.toBeNull();
     await popup.close();
+  });
+
+  it('forgets the drafts and the remembered project of a profile removed in Options: imported again, it finds none', async () => {
+    const id = profiles.fabrikam!.id;
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await popup.type('#pr-description', 'Written before the profile went.');
+    await openTab(popup, 'new-repo');
+    await popup.waitForSelector('#new-repo-name');
+    await popup.type('#new-repo-name', 'written-before');
+    await popup.close();
+    // Kept in the extension's localStorage, which Options shares; the project is remembered on Create.
+    const keys = [NEW_PR_DRAFT.key(id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
+    const kept = () => helper.evaluate((ks: string[]) => ks.filter((k) => localStorage.getItem(k) !== null), keys);
+    await helper.evaluate((k: string) => localStorage.setItem(k, 'a-project-id'), NEW_REPO_PROJECT.key(id));
+    expect(await kept()).toEqual(keys);
+    const exported = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.export' }))) as { data: string };
+
+    const options = await session.openExtensionPage('options');
+    const row = `.profile-list > li[data-profile="${profiles.fabrikam!.name}"]`;
+    await options.waitForSelector(`${row} .row button:last-of-type`, { timeout: 10_000 });
+    await options.click(`${row} .row button:last-of-type`);
+    await options.click(`${row} button.danger`);
+    await options.waitForFunction((sel: string) => !document.querySelector(sel), { timeout: 10_000 }, row);
+    await options.close();
+    // The same profile, by its id, back from the export.
+    expect(await helper.evaluate((json: string) => chrome.runtime.sendMessage({ type: 'profiles.import', json }), exported.data)).toMatchObject({ ok: true });
+    expect(await kept()).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readDraft } from '../../src/popup/form-draft';
+import { forgetFormsOf, readDraft } from '../../src/popup/form-draft';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../../src/shared/storage-keys';
 
 /** The popup's localStorage, as a Map. */
 function memoryStorage(): Storage & { data: Map<string, string> } {
@@ -16,6 +17,9 @@ function memoryStorage(): Storage & { data: Map<string, string> } {
     setItem: (k, v) => void data.set(k, String(v)),
   };
 }
+
+/** What the popup's forms keep for a profile. */
+const keptFor = (id: string) => [NEW_PR_DRAFT.key(id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
 
 describe('a popup form’s kept draft', () => {
   let storage: ReturnType<typeof memoryStorage>;
@@ -43,5 +47,12 @@ describe('a popup form’s kept draft', () => {
     expect(readDraft('draft')).toBeUndefined();
     expect(storage.data.has('draft')).toBe(false);
     expect(readDraft('absent')).toBeUndefined();
+  });
+
+  it('is forgotten with its profile, with the project a repository was last created in; another profile’s stay', () => {
+    for (const key of [...keptFor('removed'), ...keptFor('other')]) storage.setItem(key, JSON.stringify({ at: Date.now(), draft: { name: key } }));
+    forgetFormsOf('removed');
+    expect([...storage.data.keys()].toSorted()).toEqual(keptFor('other').toSorted());
+    expect(readDraft(NEW_PR_DRAFT.key('removed'))).toBeUndefined();
   });
 });
