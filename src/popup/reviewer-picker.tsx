@@ -78,7 +78,7 @@ export function ReviewerPicker(props: {
           </select>
         )}
       </div>
-      {listed.error && <FailedLine what="Could not read your reviewer groups" error={listed.error} onRetry={listed.retry} />}
+      {listed.error && <FailedLine what="Could not read your reviewer groups" error={listed.error} onRetry={focusAfter(listed.retry, SEARCH)} />}
       <div class="suggestions" aria-live="polite">
         {!compared ? null : suggestError?.code === 'notFound' ? (
           // Asking again compares the same branches again: no Try again.
