@@ -9,7 +9,7 @@ import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { WaitSaid } from '../shared/ui/waiting';
 import { askTellingWaits, type Wait } from '../shared/waiting';
 import { mayTryAgain } from '../shared/next-step';
-import { forgetFormsOf } from '../popup/form-draft';
+import { forgetProfileInPopup } from '../popup/form-draft';
 import {
   COLLECTION_EXAMPLE,
   collectionName,
@@ -158,7 +158,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
 
   const removeAdded = async () => {
     if (!added) return;
-    await ask({ type: 'profiles.remove', id: added.profile.id }).then(() => forgetFormsOf(added.profile.id), () => undefined);
+    await ask({ type: 'profiles.remove', id: added.profile.id }).then(() => forgetProfileInPopup(added.profile.id), () => undefined);
     setAdded(undefined);
     setCheck(undefined);
     props.onAdded();

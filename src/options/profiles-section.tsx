@@ -6,7 +6,7 @@ import type { ProfilesAnswer, ReplyError } from '../shared/messages';
 import { clonePathSegments, orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cancelOnEscape } from '../shared/ui/focus';
-import { forgetFormsOf } from '../popup/form-draft';
+import { forgetProfileInPopup } from '../popup/form-draft';
 import { cloneRootProblem } from './folder-input';
 import { RemoveButton } from './remove-button';
 
@@ -112,7 +112,7 @@ export function ProfilesSection(props: {
                   onRemove={() =>
                     run(async () => {
                       props.onChange(await ask({ type: 'profiles.remove', id: p.id }));
-                      forgetFormsOf(p.id);
+                      forgetProfileInPopup(p.id);
                       setConfirming(undefined);
                       // Its row, and the focused button in it, are gone: the list's heading takes the focus.
                       document.getElementById('profiles-heading')?.focus();

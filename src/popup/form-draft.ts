@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../shared/storage-keys';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_PROFILE } from '../shared/storage-keys';
+import { forgetSnapshot, readSnapshot } from './snapshot';
 
 /** Long enough to update a token in Options and come back; short enough that a forgotten draft does not greet a later form. */
 const KEPT_MS = 24 * 60 * 60_000;
@@ -33,13 +34,15 @@ export function useKeptDraft<T>(key: string, draft: T | undefined, restored: boo
 }
 
 /**
- * Forgets what the popup's forms keep for a profile: its drafts and its New repository project.
- * Called by Options as it removes the profile, since the worker cannot reach the popup's
- * localStorage (Options shares it: one origin); else a profile imported again, under the same id,
- * would find them.
+ * Forgets what the popup keeps for a profile: its forms' drafts, its New repository project, and
+ * the first screen of the last list (which names every profile, and may show this one's rows) and
+ * the last profile shown, when they are this one's. Called by Options as it removes the profile,
+ * since the worker cannot reach the popup's localStorage (Options shares it: one origin); else a
+ * removed account's repositories would flash in the next popup's first frame, and a profile
+ * imported again, under the same id, would find its drafts.
  */
-export function forgetFormsOf(profileId: string): void {
-  localStorage.removeItem(NEW_PR_DRAFT.key(profileId));
-  localStorage.removeItem(NEW_REPO_DRAFT.key(profileId));
-  localStorage.removeItem(NEW_REPO_PROJECT.key(profileId));
+export function forgetProfileInPopup(profileId: string, storage: Storage = localStorage): void {
+  for (const key of [NEW_PR_DRAFT.key(profileId), NEW_REPO_DRAFT.key(profileId), NEW_REPO_PROJECT.key(profileId)]) storage.removeItem(key);
+  if (storage.getItem(POPUP_PROFILE.key) === profileId) storage.removeItem(POPUP_PROFILE.key);
+  if (readSnapshot(storage)?.profiles.some((p) => p.id === profileId)) forgetSnapshot(storage);
 }

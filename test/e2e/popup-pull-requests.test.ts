@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { launch, type Session } from './harness';
-import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../../src/shared/storage-keys';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_SNAPSHOT } from '../../src/shared/storage-keys';
 import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -975,6 +975,7 @@ describe('popup: pull requests', () => {
     const kept = () => helper.evaluate((ks: string[]) => ks.filter((k) => localStorage.getItem(k) !== null), keys);
     await helper.evaluate((k: string) => localStorage.setItem(k, 'a-project-id'), NEW_REPO_PROJECT.key(id));
     expect(await kept()).toEqual(keys);
+    expect(await helper.evaluate((k: string) => localStorage.getItem(k), POPUP_SNAPSHOT.key)).toContain(id);
     const exported = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.export' }))) as { data: string };
 
     const options = await session.openExtensionPage('options');
@@ -984,6 +985,8 @@ describe('popup: pull requests', () => {
     await options.click(`${row} button.danger`);
     await options.waitForFunction((sel: string) => !document.querySelector(sel), { timeout: 10_000 }, row);
     await options.close();
+    // Nor does the next popup's first frame draw the last list, which showed its repositories.
+    expect(await helper.evaluate((k: string) => localStorage.getItem(k), POPUP_SNAPSHOT.key)).toBeNull();
     // The same profile, by its id, back from the export.
     expect(await helper.evaluate((json: string) => chrome.runtime.sendMessage({ type: 'profiles.import', json }), exported.data)).toMatchObject({ ok: true });
     expect(await kept()).toEqual([]);

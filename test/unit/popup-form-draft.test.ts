@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { forgetFormsOf, readDraft } from '../../src/popup/form-draft';
-import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../../src/shared/storage-keys';
+import { forgetProfileInPopup, readDraft } from '../../src/popup/form-draft';
+import { writeSnapshot, SNAPSHOT_FORMAT } from '../../src/popup/snapshot';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_PROFILE, POPUP_SNAPSHOT } from '../../src/shared/storage-keys';
 
 /** The popup's localStorage, as a Map. */
 function memoryStorage(): Storage & { data: Map<string, string> } {
@@ -51,8 +52,23 @@ describe('a popup form’s kept draft', () => {
 
   it('is forgotten with its profile, with the project a repository was last created in; another profile’s stay', () => {
     for (const key of [...keptFor('removed'), ...keptFor('other')]) storage.setItem(key, JSON.stringify({ at: Date.now(), draft: { name: key } }));
-    forgetFormsOf('removed');
+    forgetProfileInPopup('removed');
     expect([...storage.data.keys()].toSorted()).toEqual(keptFor('other').toSorted());
     expect(readDraft(NEW_PR_DRAFT.key('removed'))).toBeUndefined();
+  });
+
+  it('takes the last list’s first screen with the profile, as it names it, and the last profile shown if it was that one', () => {
+    const profiles = [
+      { id: 'removed', name: 'Work', organization: 'fabrikam' },
+      { id: 'other', name: 'Home', organization: 'contoso' },
+    ];
+    writeSnapshot(storage, { format: SNAPSHOT_FORMAT, profiles, activeId: 'other', listed: ['other'], rows: [], total: 0 });
+    storage.setItem(POPUP_PROFILE.key, 'other');
+    forgetProfileInPopup('removed', storage);
+    expect(storage.data.has(POPUP_SNAPSHOT.key)).toBe(false);
+    expect(storage.getItem(POPUP_PROFILE.key)).toBe('other');
+    storage.setItem(POPUP_PROFILE.key, 'removed');
+    forgetProfileInPopup('removed', storage);
+    expect(storage.data.has(POPUP_PROFILE.key)).toBe(false);
   });
 });
