@@ -87,6 +87,23 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
         : 'Copy the public key above, then on the page that opened choose “New Key”, paste it and save.',
     );
   };
+  /** Names the key shown in the companion's block of ~/.ssh/config, so ssh uses it for Azure DevOps (a key made by hand has no block). */
+  const configure = async () => {
+    if (!key) return;
+    again.current = () => void configure();
+    setBusy('configure');
+    setError(undefined);
+    setOutcome(undefined);
+    try {
+      const configured = await ask({ type: 'ssh.key', action: 'configure', keyPath: key.privateKeyPath });
+      setData(configured);
+      setOutcome(`~/.ssh/config now uses this key for ${configured.sshConfig?.hosts.join(' and ') ?? 'Azure DevOps'}.`);
+    } catch (e) {
+      setError(toReplyError(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
   const runTest = async () => {
     again.current = () => void runTest();
     setBusy('test');
@@ -162,7 +179,18 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
               <Path value={key.publicKeyPath} />
             </dd>
             <dt>~/.ssh/config</dt>
-            <dd>{key.configured ? 'uses this key for Azure DevOps' : 'does not name this key for Azure DevOps yet'}</dd>
+            <dd>
+              {key.configured ? (
+                'uses this key for Azure DevOps'
+              ) : (
+                <>
+                  does not name this key for Azure DevOps yet{' '}
+                  <button type="button" class="small" id="ssh-configure" disabled={!!busy} onClick={() => void configure()}>
+                    {busy === 'configure' ? 'Writing ~/.ssh/config…' : 'Use it for Azure DevOps'}
+                  </button>
+                </>
+              )}
+            </dd>
           </dl>
           <p class="small muted">Azure DevOps lets a public key live one year: when it expires, add it again.</p>
           {props.profiles.length > 0 && (

@@ -534,7 +534,8 @@ export const REQUESTS = {
     answer: AddRemoteDataSchema,
     senders: PAGES,
   },
-  'ssh.key': { input: { action: z.enum(['find', 'generate']) }, answer: SshKeyDataSchema },
+  /** `configure` names `keyPath` (the key Options shows) in the companion's block of ~/.ssh/config. */
+  'ssh.key': { input: { action: z.enum(['find', 'generate', 'configure']), keyPath: z.string().min(1).max(4096).optional() }, answer: SshKeyDataSchema },
   'ssh.test': { input: { host: z.string().min(1).max(253).optional() }, answer: SshTestDataSchema },
 
   // ── Popup and options: new repositories, pull requests, people, reviewer groups (issue 7) ──

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -50,7 +50,7 @@ async function popupOn(name: string): Promise<Page> {
 
 /** ~/.ssh as the next test expects it: no key, no config. */
 async function noKey(): Promise<void> {
-  for (const name of ['id_rsa_azure_devops', 'id_rsa_azure_devops.pub', 'config']) await rm(join(home.home, '.ssh', name), { force: true });
+  for (const name of ['id_rsa_azure_devops', 'id_rsa_azure_devops.pub', 'id_rsa', 'id_rsa.pub', 'config']) await rm(join(home.home, '.ssh', name), { force: true });
   await options.reload();
   await options.waitForSelector('#ssh-generate:not(:disabled)', { timeout: 20_000 });
 }
@@ -221,6 +221,62 @@ describe('with the desktop companion installed', () => {
       expect(await options.$('#ssh [role="alert"]')).toBeNull();
       expect(readFileSync(keyPath, 'utf8')).toBe(before);
     } finally {
+      await noKey();
+    }
+  });
+
+  it('a key made by hand that ~/.ssh/config does not name: Use it for Azure DevOps writes the block naming it', async () => {
+    // Under a name of its own (not the one Create uses), and no ~/.ssh/config at all.
+    const ssh = join(home.home, '.ssh');
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'made-by-hand', '-f', join(ssh, 'id_rsa')]);
+    const config = join(ssh, 'config');
+    try {
+      await options.reload();
+      await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
+      expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configdoes not name this key for Azure DevOps yet');
+      expect(await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value.trim())).toBe(readFileSync(join(ssh, 'id_rsa.pub'), 'utf8').trim());
+      expect(existsSync(config)).toBe(false);
+
+      await options.focus('#ssh-configure');
+      await options.keyboard.press('Enter');
+      await waitForText(options, '[data-testid="ssh-outcome"]', '~/.ssh/config now uses this key for ssh.dev.azure.com and vs-ssh.visualstudio.com.', 20_000);
+      expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');
+      expect(await options.$('#ssh-configure')).toBeNull();
+      expect(await options.$('#ssh [role="alert"]')).toBeNull();
+      // The button went away: the focus is on the section's next step, adding the key to Azure DevOps.
+      expect(await options.evaluate(() => document.activeElement?.id)).toBe('ssh-add');
+      const written = readFileSync(config, 'utf8');
+      expect(written).toContain('# >>> Azure DevOps Companion >>>');
+      expect(written).toMatch(/^Host ssh\.dev\.azure\.com vs-ssh\.visualstudio\.com\n {2}IdentityFile ~\/\.ssh\/id_rsa\n/m);
+      // And ssh itself, reading it, now offers that key to Azure DevOps.
+      const { stdout } = await promisify(execFile)('ssh', ['-G', '-F', config, '--', 'ssh.dev.azure.com'], { env: { ...process.env, HOME: home.home } });
+      // (As written, or expanded, as some ssh versions print it.)
+      expect(stdout.split('\n').filter((l) => l === 'identityfile ~/.ssh/id_rsa' || l === `identityfile ${join(ssh, 'id_rsa')}`)).toHaveLength(1);
+    } finally {
+      await noKey();
+    }
+  });
+
+  it('a key outside ~/.ssh that a Host section names is not written into the block: the note gives the companion’s words', async () => {
+    // ssh would take it, but the companion names only keys inside ~/.ssh in its block.
+    const elsewhere = join(home.home, 'elsewhere');
+    await mkdir(elsewhere, { recursive: true });
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'outside', '-f', join(elsewhere, 'id_rsa')]);
+    const config = join(home.home, '.ssh', 'config');
+    const before = `Host ssh.dev.azure.com\n  IdentityFile ${join(elsewhere, 'id_rsa')}\n`;
+    await writeFile(config, before, { mode: 0o600 });
+    try {
+      await options.reload();
+      await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
+      expect(await textOf(options, '#ssh .key-value')).toContain(join(elsewhere, 'id_rsa.pub'));
+      await options.click('#ssh-configure');
+      const note = await waitForText(options, '#ssh [role="alert"]', 'is not a key file in', 20_000);
+      expect(note).toContain(`${join(elsewhere, 'id_rsa')} is not a key file in ${join(home.home, '.ssh')}`);
+      expect(readFileSync(config, 'utf8')).toBe(before);
+      expect(await textOf(options, '#ssh .key-value')).toContain('does not name this key for Azure DevOps yet');
+      expect(await options.$('[data-testid="ssh-outcome"]')).toBeNull();
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
       await noKey();
     }
   });

@@ -524,7 +524,10 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const url = repo.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
       return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });
     },
-    'ssh.key': (req) => companion.request({ type: 'sshKey', action: req.action }),
+    'ssh.key': (req) =>
+      companion.request(
+        req.action === 'configure' ? { type: 'sshKey', action: 'configure', ...(req.keyPath ? { keyPath: req.keyPath } : {}) } : { type: 'sshKey', action: req.action },
+      ),
     'ssh.test': async (req) => {
       const active = await store.activeId();
       const p = active ? await store.get(active) : undefined;
