@@ -353,19 +353,20 @@ describe('popup: pull requests', () => {
 
   it('a Work tab whose query Azure DevOps holds back (429) says how long it waits, then lists the work items and says nothing more', async () => {
     // Held back after a second, so that the skeleton is seen first without the wait's line.
-    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, latencyMs: 1000, status: 429, retryAfter: 4, times: 1 });
+    // Long enough that the checks of the wait (before the screenshots, which are slow under load) see it.
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/wit/wiql$' }, latencyMs: 1000, status: 429, retryAfter: 6, times: 1 });
     try {
       const popup = await openPopup(session);
       await openTab(popup, 'work');
       await popup.waitForSelector('#panel-work [aria-busy="true"] > li');
       expect(await textOf(popup, '#panel-work .wait-line')).toBe('');
       const topBefore = await firstRowTop(popup, '#panel-work');
-      await waitForText(popup, '#panel-work .wait-line', /^Azure DevOps asked us to wait: trying again in [1-4] s…/, 10_000);
+      await waitForText(popup, '#panel-work .wait-line', /^Azure DevOps asked us to wait: trying again in [1-6] s…/, 10_000);
       // The wait's line comes without moving the list under it.
       expect(await firstRowTop(popup, '#panel-work')).toBe(topBefore);
-      await screenshots(popup, 'popup-work-waiting');
-      expect(await textOf(popup, '#panel-work .wait-line .sr-only')).toMatch(/^Azure DevOps asked us to wait: trying again in about [1-4] seconds\.$/);
+      expect(await textOf(popup, '#panel-work .wait-line .sr-only')).toMatch(/^Azure DevOps asked us to wait: trying again in about [1-6] seconds\.$/);
       expect(await popup.$('#panel-work [aria-busy="true"]')).not.toBeNull();
+      await screenshots(popup, 'popup-work-waiting');
       await popup.waitForSelector('#work-items li', { timeout: 15_000 });
       expect(await textOf(popup, '#panel-work .wait-line')).toBe('');
       await popup.close();
