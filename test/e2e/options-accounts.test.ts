@@ -10,7 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { companionOs, installInstructions } from '../../src/shared/companion-install';
-import { launch, type Session } from './harness';
+import { ask, launch, type Session } from './harness';
 import { focusWhenDrawn, grantHostAccess, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -416,6 +416,31 @@ describe('options page: accounts', () => {
     const note = await waitForText(options, '.sign-in .note.error', 'Personal Microsoft accounts');
     expect(note).toContain('Use a work or school account, or connect with a personal access token instead.');
     expect(await options.$eval('.sign-in .note.error', (e) => (e as HTMLElement).dataset.code)).toBe('oauth.personalAccount');
+  });
+
+  it('offers Save for the Microsoft sign-in settings once they are read: pressed before, it wrote the blank form over the client id set', async () => {
+    const fresh = await session.browser.newPage();
+    // Save pressed the moment it is drawn, as a quick keyboard user on a slow computer would.
+    await fresh.evaluateOnNewDocument(() => {
+      new MutationObserver((_, seen) => {
+        const save = document.querySelector<HTMLButtonElement>('#oauth-save');
+        if (!save) return;
+        seen.disconnect();
+        document.documentElement.dataset.saveWhileLoading = String(!save.disabled);
+        save.click();
+      }).observe(document, { childList: true, subtree: true });
+    });
+    try {
+      await fresh.goto(`chrome-extension://${session.extensionId}/src/options/index.html`, { waitUntil: 'domcontentloaded' });
+      // The settings read, or the save that click made said.
+      await fresh.waitForFunction(() => !!(document.querySelector('#oauth-client-id') as HTMLInputElement | null)?.value || !!document.querySelector('#advanced [role="status"]'), { timeout: 10_000 });
+      expect(await fresh.$eval('html', (h) => h.dataset.saveWhileLoading)).toBe('false');
+      expect(await fresh.$eval('#oauth-client-id', (i) => (i as HTMLInputElement).value)).toBe(sandbox.entraClientId);
+      const stored = (await ask(fresh, { type: 'settings.get' })) as { data: { oauth: { clientId: string } } };
+      expect(stored.data.oauth.clientId).toBe(sandbox.entraClientId);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("opens a Microsoft sign-in profile's editor at Sign in with Microsoft again, which renews it for its organization", async () => {
