@@ -41,11 +41,14 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [branchesError, setBranchesError] = useState<ReplyError>();
   const [source, setSource] = useState<string>();
   const [target, setTarget] = useState<string>();
-  const [title, setTitle] = useState(kept?.title ?? '');
+  const [typedTitle, setTitle] = useState(kept?.titleEdited ? kept.title : '');
   const [titleEdited, setTitleEdited] = useState(kept?.titleEdited ?? false);
   const [description, setDescription] = useState(kept?.description ?? '');
   const [draft, setDraft] = useState(kept?.isDraft ?? false);
   const [reviewers, setReviewers] = useState<Person[]>(kept?.reviewers ?? []);
+  // Until one is typed, the source branch's, drawn from it each time: set when the branches came, it
+  // overwrote a title typed while they loaded.
+  const title = titleEdited ? typedTitle : source ? titleFromBranch(source) : '';
   // The kept branches are chosen once, when the repository's branches first come (if they still exist).
   const keptBranches = useRef(kept);
   const [busy, setBusy] = useState(false);
@@ -80,7 +83,6 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         const from = still(k?.source) ?? d.source;
         setSource(from);
         setTarget(still(k?.target) ?? d.target);
-        if (!titleEdited) setTitle(from ? titleFromBranch(from) : '');
       })
       .catch((e: unknown) => live && setBranchesError(toReplyError(e)));
     return () => {
@@ -88,10 +90,6 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     };
   }, [repo?.id, branchesAsked]);
 
-  const chooseSource = (b: string) => {
-    setSource(b);
-    if (!titleEdited) setTitle(titleFromBranch(b));
-  };
   // What stops Create, the field to fix it in, and where it is said (under that field; the two
   // branches share a line). What the branches' choice makes wrong shows at once; a field still
   // empty only once Create was pressed, so an untouched form does not scold.
@@ -166,7 +164,6 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
             onClick={() => {
               setCreated(undefined);
               setTitleEdited(false);
-              setTitle(source ? titleFromBranch(source) : '');
               setDescription('');
               setReviewers([]);
               setTried(false);
@@ -212,7 +209,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         <div class="row two">
           <div class="field grow">
             <label for="pr-source">From branch</label>
-            <select id="pr-source" {...invalid('pr-source')} data-main={failureLeads(failure) || refused ? undefined : true} value={source ?? ''} disabled={!branches} onChange={(e) => chooseSource(e.currentTarget.value)}>
+            <select id="pr-source" {...invalid('pr-source')} data-main={failureLeads(failure) || refused ? undefined : true} value={source ?? ''} disabled={!branches} onChange={(e) => setSource(e.currentTarget.value)}>
               {!branches && <option value="">{repo ? 'Loading…' : '—'}</option>}
               {branches?.branches.map((b) => (
                 <option key={b} value={b}>

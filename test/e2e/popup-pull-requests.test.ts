@@ -530,6 +530,26 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('keeps a title typed while the branches load: the source branch’s title, set when they came, replaced it', async () => {
+    const popup = await openPopup(session);
+    // The branches come slowly, so the title is typed before them.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/refs$' }, latencyMs: 2500 });
+    try {
+      await openTab(popup, 'new-pr');
+      await popup.waitForSelector('#pr-repo');
+      await popup.type('#pr-repo', 'Platform');
+      await popup.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
+      await popup.keyboard.press('Enter');
+      await popup.type('#pr-title', 'Typed while the branches load');
+      expect(await popup.$eval('#pr-source', (s) => (s as HTMLSelectElement).disabled)).toBe(true);
+      await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
+      expect(await popup.$eval('#pr-title', (i) => (i as HTMLInputElement).value)).toBe('Typed while the branches load');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await popup.close();
+  });
+
   it('a pull request not created for a server failure offers Try again, which takes the focus and creates it as typed', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 503 });
     const popup = await openPopup(session);
