@@ -173,6 +173,12 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
   }
 
+  /**
+   * Additions that drew the votes: a read of them asked before one answers with the list as it was
+   * then (without who was added, or their "added"), and is not drawn over it.
+   */
+  let votesDrawn = 0;
+
   /** People being added now, each to whether that worked: a second click (a double click, the group after one of its members) does not ask twice. */
   const adding = new Map<string, Promise<boolean>>();
 
@@ -207,6 +213,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       note = { pr: prKey, text, at: Date.now(), added };
       say(text, 'adoc-good');
       fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
+      votesDrawn++;
       if (added) offerRefresh();
       // Reviewers now: no longer suggestions. A row going with the focus hands it to the next one's Add, else the previous one's, else the search.
       for (const id of [...answer.added, ...answer.alreadyReviewing]) {
@@ -276,10 +283,11 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       );
     };
     const votesNow = async (): Promise<void> => {
+      const drawn = votesDrawn;
       try {
         const summary = await waits.ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
         if (signal.aborted) return;
-        fill(votes, voteSummary(summary.reviewers));
+        if (votesDrawn === drawn) fill(votes, voteSummary(summary.reviewers));
         // Choices made while creating this pull request.
         const queue = pending;
         if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {
@@ -287,7 +295,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
           await addQueued(queue.people, summary.id);
         }
       } catch (e) {
-        if (!signal.aborted) failedSection(votes, e, () => void votesNow());
+        if (!signal.aborted && votesDrawn === drawn) failedSection(votes, e, () => void votesNow());
       }
     };
     // Reviewer groups are saved with a profile: without one there are none to offer. Not knowing

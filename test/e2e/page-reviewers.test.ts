@@ -359,6 +359,40 @@ describe('Reviewer helpers', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('someone added while the votes are still read stays shown as added: the read asked earlier does not draw over it', async () => {
+    // The card's two reads of the pull request (its votes and its suggestions) are answered 503 with
+    // Retry-After, so they are sent again 5 s later; the addition's reads are not held.
+    // Once the page's earlier card has asked all it asks: a read of its own arriving later would take one of the two.
+    for (let seen = -1; seen !== sandbox.services.log.entries().length; ) {
+      seen = sandbox.services.log.entries().length;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503, retryAfter: 5, times: 2 });
+    const mark = sandbox.services.log.entries().length;
+    try {
+      await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
+      world = await ContentWorld.of(page, session.extensionId);
+      const alias = ['grace', 'edsger', 'donald'].find((a) => user(a).id !== pr.createdById && !recorded().some((r) => r.id === user(a).id))!;
+      const name = nameOf(alias);
+      await world.type(HELPER, 'input[type=search]', name.split(' ')[0]!);
+      await page.keyboard.press('Enter');
+      await world.click(HELPER, `[data-person="${user(alias).id}"] button`, 'Required');
+      const added = new RegExp(`${name}\\s*added`);
+      await world.waitForText(HELPER, (t) => added.test(t[0] ?? ''), 15_000);
+      // Both reads sent again answered after the addition: with its own read after it, three reads of the pull request end after its PUT.
+      const since = () => sandbox.services.log.entries().slice(mark);
+      const put = since().find((e) => e.method === 'PUT' && e.path.includes('/reviewers/'))!;
+      const readsAfter = () => since().filter((e) => e.method === 'GET' && !e.fault && e.time > put.time && new RegExp(`/pullrequests/${pr.pullRequestId}\\?`).test(e.path)).length;
+      await expect.poll(readsAfter, { timeout: 20_000 }).toBe(3);
+      await new Promise((r) => setTimeout(r, 1000));
+      const [card] = await world.texts(HELPER);
+      expect(card).toContain(`Added ${name} as required.`);
+      expect(card).toMatch(added);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('a section that could not load says why, with its own Try again that loads it', async () => {
     // The votes and the suggestions both read the pull request; the page draws itself without that call.
     sandbox.services.faults.add({ match: { pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503 });
