@@ -272,7 +272,8 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
         )}
         <WaitLine wait={wait} home="new-repo-name" loading={false} />
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy || !project}>
+          {/* Not while a chosen .gitignore's templates load: without them it would be left out, unsaid. */}
+          <button type="submit" class="primary" disabled={busy || !project || (!!gitignore && !templates)}>
             {busy ? 'Creating…' : 'Create repository'}
           </button>
         </div>

@@ -659,6 +659,37 @@ describe('popup: new repository', () => {
     await third.close();
   });
 
+  it('a kept .gitignore is created with the repository: Create waits for the templates it needs, instead of leaving it out', async () => {
+    const popup = await openPopup(session);
+    await popup.locator('#tab-new-repo').click();
+    const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
+    await waitForOption(popup, '#new-repo-project', platformId);
+    await popup.select('#new-repo-project', platformId);
+    let template: string | undefined;
+    await expect.poll(async () => (template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v))), { timeout: 20_000 }).toBeDefined();
+    await popup.type('#new-repo-name', 'kept-with-its-gitignore');
+    await popup.select('#new-repo-gitignore', template!);
+    await popup.close();
+
+    // The next popup has the draft, and its templates come slowly.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/templates$' }, latencyMs: 4000 });
+    const again = await openPopup(session, { keepDrafts: true });
+    try {
+      await again.locator('#tab-new-repo').click();
+      await waitForOption(again, '#new-repo-project', platformId);
+      expect(await again.$$eval('#new-repo-gitignore option', (o) => o.length)).toBe(1);
+      const create = '.new-repo button[type="submit"]';
+      await again.click(create);
+      await again.waitForFunction((sel: string) => !!document.querySelector('.new-repo-done') || !(document.querySelector(sel) as HTMLButtonElement).disabled, { timeout: 20_000 }, create);
+      if (!(await again.$('.new-repo-done'))) await again.click(create);
+      const done = await waitForText(again, '.new-repo-done .note.success', 'Created Platform / kept-with-its-gitignore', 30_000);
+      expect(done).toContain('First commit on main: README.md, .gitignore.');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await again.close();
+  });
+
   it('a name someone else took after the list was read: Azure DevOps’ 409 is said, the focus back in the name, as typed', async () => {
     const popup = await openPopup(session);
     // The popup's list is read (and refreshed, when it was old) before anyone else creates the repository.
