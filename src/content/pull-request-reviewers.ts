@@ -36,6 +36,11 @@ let note: { pr: string; text: string; at: number; added: boolean } | undefined;
 /** Suggestions and groups per pull request: they do not change while the page lives. */
 type Lists = { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<ReviewerGroup[]> };
 const cache = new Map<string, Lists>();
+/**
+ * Who the card added to each pull request: no longer suggestions, also in a list read before they
+ * were added (still on its way then, or kept in `cache` for the next mount).
+ */
+const addedTo = new Map<string, Set<string>>();
 
 const PENDING_MS = 10 * 60_000;
 const NOTE_MS = 15_000;
@@ -95,6 +100,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const repo = repoKeyOf(page)!;
   const creating = page.page === 'pullRequestCreate';
   const prKey = `${repoId(page, repo)}|${page.pullRequestId ?? 'new'}`;
+  const reviewing = addedTo.get(prKey) ?? new Set<string>();
+  addedTo.set(prKey, reviewing);
   const status = h('div', { class: 'adoc-muted', role: 'status' });
   const votes = h('div', { class: 'adoc-col' });
   const suggested = h('div', { class: 'adoc-col' }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
@@ -217,6 +224,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       if (added) offerRefresh();
       // Reviewers now: no longer suggestions. A row going with the focus hands it to the next one's Add, else the previous one's, else the search.
       for (const id of [...answer.added, ...answer.alreadyReviewing]) {
+        reviewing.add(id);
         const row = suggested.querySelector(`[data-person="${CSS.escape(id)}"]`);
         if (!row) continue;
         const focused = row.contains((row.getRootNode() as ShadowRoot).activeElement);
@@ -321,7 +329,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
           !creating ? waits.ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! })
           : branches ? waits.ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
           : Promise.resolve({ suggestions: [], changedFiles: 0 }),
-        (s) => suggestionList(s.suggestions, choose, signal),
+        (s) => suggestionList(s.suggestions.filter((p) => !reviewing.has(p.id)), choose, signal),
       ),
       !creating && votesNow(),
     ]);

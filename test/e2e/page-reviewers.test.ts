@@ -189,6 +189,17 @@ describe('Reviewer helpers', () => {
     expect(await shown()).not.toContain(suggestion!.name);
     await screenshot(page, 'pull-request-reviewers-added-light', HELPER);
 
+    // Azure DevOps draws its right column again (its live updates do): the card mounted anew draws
+    // the suggestions read before the addition, without who was added.
+    await page.evaluate((sel) => {
+      const pane = document.querySelector('.repos-overview-right-pane')!;
+      const again = pane.cloneNode(true) as Element;
+      again.querySelector(sel)?.remove();
+      pane.replaceWith(again);
+    }, HELPER);
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Your reviewer groups') && !(t[0] ?? '').includes('Looking at who changed'), 15_000);
+    expect(await world.centre(HELPER, `[aria-label="Suggested reviewers"] [data-person="${suggestion!.id}"]`)).toBeNull();
+
     // The offered refresh reloads the page where it was scrolled to; the page's list then shows the reviewer.
     await page.setViewport({ width: 1280, height: 500 });
     const scrolled = await page.evaluate(() => {
