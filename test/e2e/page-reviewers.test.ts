@@ -390,11 +390,11 @@ describe('Reviewer helpers', () => {
       await world.click(HELPER, `[data-person="${user(alias).id}"] button`, 'Required');
       const added = new RegExp(`${name}\\s*added`);
       await world.waitForText(HELPER, (t) => added.test(t[0] ?? ''), 15_000);
-      // Both reads sent again answered after the addition: with its own read after it, three reads of the pull request end after its PUT.
+      // Both reads sent again answered after the addition: with its own read after it, three reads of the pull request (at least) end after its PUT.
       const since = () => sandbox.services.log.entries().slice(mark);
       const put = since().find((e) => e.method === 'PUT' && e.path.includes('/reviewers/'))!;
       const readsAfter = () => since().filter((e) => e.method === 'GET' && !e.fault && e.time > put.time && new RegExp(`/pullrequests/${pr.pullRequestId}\\?`).test(e.path)).length;
-      await expect.poll(readsAfter, { timeout: 20_000 }).toBe(3);
+      await expect.poll(readsAfter, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
       await new Promise((r) => setTimeout(r, 1000));
       const [card] = await world.texts(HELPER);
       expect(card).toContain(`Added ${name} as required.`);
