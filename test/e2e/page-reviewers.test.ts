@@ -372,13 +372,14 @@ describe('Reviewer helpers', () => {
 
   it('someone added while the votes are still read stays shown as added: the read asked earlier does not draw over it', async () => {
     // The card's two reads of the pull request (its votes and its suggestions) are answered 503 with
-    // Retry-After, so they are sent again 5 s later; the addition's reads are not held.
+    // Retry-After, so they are sent again 10 s later (time enough to add someone on a loaded machine;
+    // added after them, the reads would not race it); the addition's reads are not held.
     // Once the page's earlier card has asked all it asks: a read of its own arriving later would take one of the two.
     for (let seen = -1; seen !== sandbox.services.log.entries().length; ) {
       seen = sandbox.services.log.entries().length;
       await new Promise((r) => setTimeout(r, 1500));
     }
-    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503, retryAfter: 5, times: 2 });
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503, retryAfter: 10, times: 2 });
     const mark = sandbox.services.log.entries().length;
     try {
       await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
@@ -394,7 +395,7 @@ describe('Reviewer helpers', () => {
       const since = () => sandbox.services.log.entries().slice(mark);
       const put = since().find((e) => e.method === 'PUT' && e.path.includes('/reviewers/'))!;
       const readsAfter = () => since().filter((e) => e.method === 'GET' && !e.fault && e.time > put.time && new RegExp(`/pullrequests/${pr.pullRequestId}\\?`).test(e.path)).length;
-      await expect.poll(readsAfter, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+      await expect.poll(readsAfter, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
       await new Promise((r) => setTimeout(r, 1000));
       const [card] = await world.texts(HELPER);
       expect(card).toContain(`Added ${name} as required.`);
