@@ -69,27 +69,34 @@ async function describeKey(privateKeyPath: string, configured: boolean, env: Nod
   return { privateKeyPath, publicKeyPath, publicKey, fingerprint: await fingerprint(publicKeyPath, env), configured };
 }
 
-export async function findKey(ctx: HostContext): Promise<SshKeyInfo | null> {
+/**
+ * The first RSA key for Azure DevOps; `configured` when the companion's block names it for every
+ * one of `hosts` (a block written for the cloud only does not serve a server the user clones from).
+ */
+export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<SshKeyInfo | null> {
   const config = readText(sshConfigPath(ctx.home)) ?? '';
   const block = readBlock(config);
   const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
-  const named = identityFilesFor(config, CLOUD_SSH_HOSTS).map((p) => expandHome(p, ctx.home));
+  const blockHosts = new Set(block?.hosts.map((h) => h.toLowerCase()));
+  const forAll = hosts.every((h) => blockHosts.has(h));
+  const named = identityFilesFor(config, [...CLOUD_SSH_HOSTS, ...hosts]).map((p) => expandHome(p, ctx.home));
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named, join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
-    const key = await describeKey(candidate, candidate === blockKey, ctx.env);
+    const key = await describeKey(candidate, candidate === blockKey && forAll, ctx.env);
     if (key) return key;
   }
   return null;
 }
 
-function checkHosts(hosts: readonly string[] | undefined, ctx: HostContext): string[] {
+/** The hosts asked for, as host names; to be written, each must be one the companion allows. */
+function checkHosts(hosts: readonly string[] | undefined, ctx: HostContext, forWriting = true): string[] {
   if (hosts === undefined) return [...CLOUD_SSH_HOSTS];
   const config = ctx.config();
   return [
     ...new Set(
       hosts.map((h) => {
         const host = normalizeHost(h);
-        if (!isAllowedHost(host, config)) throw new HostError('HOST_NOT_ALLOWED', `${host} is not an Azure DevOps host the companion knows`, { host });
+        if (forWriting && !isAllowedHost(host, config)) throw new HostError('HOST_NOT_ALLOWED', `${host} is not an Azure DevOps host the companion knows`, { host });
         return host;
       }),
     ),
@@ -206,7 +213,7 @@ async function configure(request: Extract<SshKeyRequest, { action: 'configure' }
   const hosts = checkHosts(request.hosts, ctx);
   let requested = request.keyPath;
   if (requested === undefined) {
-    const found = await findKey(ctx);
+    const found = await findKey(ctx, hosts);
     if (!found) throw new HostError('NOT_FOUND', 'no RSA key for Azure DevOps was found; generate one');
     requested = found.privateKeyPath;
   }
@@ -254,7 +261,8 @@ export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<
   switch (request.action) {
     case 'find':
       sweepKeygenFolders(sshDir(ctx.home));
-      return { key: await findKey(ctx) };
+      // Only compared with the block, never written: any host name will do.
+      return { key: await findKey(ctx, checkHosts(request.hosts, ctx, false)) };
     case 'generate':
       return generate(request, ctx);
     case 'configure':

@@ -4,7 +4,7 @@ import { ask } from '../shared/ask';
 import type { SshKeyData, SshTestData } from '../shared/host-protocol';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import { companionNeed, mayTryAgain, nextStepFor } from '../shared/next-step';
-import { orgBaseUrl, type Profile } from '../shared/profile';
+import { orgBaseUrl, sshHosts, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
@@ -50,10 +50,12 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
       })
       .finally(() => setBusy(undefined));
   };
-  // The key is looked for through the companion: as soon as it is there (installed while this page was open, too).
+  // The key is looked for through the companion: as soon as it is there (installed while this page was open, too),
+  // and again when a profile brings a server (or the cloud) the key may not be configured for yet.
+  const hosts = sshHosts(props.profiles).join(' ');
   useEffect(() => {
     if (companionReady) load('find');
-  }, [companionReady]);
+  }, [companionReady, hosts]);
   // Looking for the key is loading, not an action: its end must not take the focus (nor scroll the page to here).
   const box = useFocusOnChange<HTMLElement>(companionReady === false ? 'no companion' : data && busy !== 'find' ? `${busy ?? ''}|${!!data.key}` : undefined);
 
@@ -97,7 +99,8 @@ export function SshSection(props: { profiles: Profile[]; activeId?: string | und
     try {
       const configured = await ask({ type: 'ssh.key', action: 'configure', keyPath: key.privateKeyPath });
       setData(configured);
-      setOutcome(`~/.ssh/config now uses this key for ${configured.sshConfig?.hosts.join(' and ') ?? 'Azure DevOps'}.`);
+      const named = configured.sshConfig?.hosts;
+      setOutcome(`~/.ssh/config now uses this key for ${named ? new Intl.ListFormat('en').format(named) : 'Azure DevOps'}.`);
     } catch (e) {
       setError(toReplyError(e));
     } finally {

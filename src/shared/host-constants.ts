@@ -46,6 +46,8 @@ export const CAPABILITIES = [
   'addRemote',
   'fetch',
   'sshKey',
+  // `find` takes `hosts` (a key named for the cloud only is not configured for a server).
+  'sshKey.hosts',
   'sshTest',
   'open',
   'open.file',

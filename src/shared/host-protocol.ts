@@ -137,7 +137,15 @@ export const FetchRequestSchema = z
   .strict();
 
 export const SshKeyRequestSchema = z.discriminatedUnion('action', [
-  z.object({ ...base, type: z.literal('sshKey'), action: z.literal('find') }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('sshKey'),
+      action: z.literal('find'),
+      /** The hosts the key must be named for to count as `configured`; default: the Azure DevOps Services SSH hosts. */
+      hosts: z.array(line(253)).min(1).max(16).optional(),
+    })
+    .strict(),
   z
     .object({
       ...base,
@@ -319,7 +327,7 @@ export const SshKeyInfoSchema = z.object({
   publicKeyPath: z.string(),
   publicKey: z.string(),
   fingerprint: z.string().nullable(),
-  /** Named by the companion's block in ~/.ssh/config. */
+  /** Named by the companion's block in ~/.ssh/config, for every host asked (`find`) or written. */
   configured: z.boolean(),
 });
 export type SshKeyInfo = z.infer<typeof SshKeyInfoSchema>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { AdoPage } from './ado/urls';
+import { CLOUD_SSH_HOSTS } from './host-constants';
 
 /**
  * A profile is one signed-in identity in one organization (or on-prem collection). Secrets are
@@ -60,6 +61,18 @@ export function profileOrigins(p: Pick<Profile, 'host'>): string[] {
 export function onPremServers(profiles: Pick<Profile, 'host'>[]): string[] {
   const servers = profiles.flatMap((p) => (p.host.kind === 'onprem' ? [p.host.collectionUrl.replace(/\/+$/, '').replace(/\/[^/]*$/, '')] : []));
   return [...new Set(servers)];
+}
+
+/**
+ * The SSH hosts git reaches these profiles' repositories at, for the companion's ~/.ssh/config
+ * block: the Azure DevOps Services pair when a profile is in the cloud (or there is none yet), and
+ * each server by the name its SSH clone URLs give (`ssh://tfs.contoso.com:22/…`, the name of its
+ * web address). An ssh `Host` matches the name alone: the port comes from the URL.
+ */
+export function sshHosts(profiles: Pick<Profile, 'host'>[]): string[] {
+  const servers = profiles.flatMap((p) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []));
+  const cloud = servers.length < profiles.length || profiles.length === 0 ? CLOUD_SSH_HOSTS : [];
+  return [...new Set([...cloud, ...servers])];
 }
 
 /** Expands a layout such as `{org}/{project}/{repo}` into path segments, each safe as a folder name. */

@@ -11,9 +11,10 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { CollectionUrls } from '../../sandbox/urls';
 import { companionPids, processesOf, waitUntil } from '../reliability/harness';
 import { launchWithCompanion, privateHome, type Session } from './harness';
-import { addPatProfile, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
+import { addPatProfile, grantHostAccess, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -406,6 +407,54 @@ describe('with the desktop companion installed', () => {
     await waitForText(options, '[data-testid="ssh-outcome"]', 'The public key is copied.');
     const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
     expect(await options.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([publicKey]);
+  });
+
+  it('with an Azure DevOps Server profile, the block names the server too: Use it for Azure DevOps and Create write it, and ssh picks the key there', async () => {
+    const ssh = join(home.home, '.ssh');
+    const config = join(ssh, 'config');
+    // Where git reaches the server over SSH: the host and port of its repositories' SSH clone URLs.
+    const collection = sandbox.store.organization('DefaultCollection')!;
+    const legacy = sandbox.store.project(collection, 'Legacy')!;
+    const sshUrl = new URL(new CollectionUrls(collection, 'onprem').sshUrl(legacy, sandbox.store.repository(collection, 'Legacy', legacy)!));
+    expect(sshUrl.hostname).toBe('tfs.fabrikam.test');
+    /** The key ssh offers the server, as git runs it for that URL (`ssh -p PORT HOST`). */
+    const serverKey = async () => {
+      const { stdout } = await promisify(execFile)('ssh', ['-G', '-F', config, '-p', sshUrl.port || '22', '--', sshUrl.hostname], { env: { ...process.env, HOME: home.home } });
+      return stdout.split('\n').filter((l) => l.startsWith('identityfile ')).map((l) => l.slice('identityfile '.length).replace(ssh, '~/.ssh'));
+    };
+    const blockFor = /^Host ssh\.dev\.azure\.com vs-ssh\.visualstudio\.com tfs\.fabrikam\.test\n {2}IdentityFile ~\/\.ssh\/id_rsa_azure_devops\n/m;
+
+    // The key Create made above, configured for the cloud pair only.
+    expect(readFileSync(config, 'utf8')).toMatch(/^Host ssh\.dev\.azure\.com vs-ssh\.visualstudio\.com\n/m);
+    expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');
+    expect(await serverKey()).not.toContain('~/.ssh/id_rsa_azure_devops');
+
+    // The server added with Options' own form, as a user does.
+    await grantHostAccess(session, 'https://tfs.fabrikam.test/*');
+    // In front again (the keys page the test above opened, and chrome://extensions, took it): a hidden page draws no frames.
+    await options.bringToFront();
+    await options.click('input[name="pat-host"][value="onprem"]');
+    await options.type('#pat-collection', 'https://tfs.fabrikam.test/tfs/DefaultCollection/');
+    await options.type('#pat-token', sandbox.patsByName['ada-onprem']!);
+    await options.click('.pat-form button[type="submit"]');
+    await waitForText(options, '[data-testid="pat-added"]', 'Added “tfs.fabrikam.test · DefaultCollection”', 20_000);
+    // No reload: the new profile's server is one the key is not named for yet.
+    await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
+    expect(await textOf(options, '#ssh .key-value')).toContain('does not name this key for Azure DevOps yet');
+    await options.click('#ssh-configure');
+    await waitForText(options, '[data-testid="ssh-outcome"]', '~/.ssh/config now uses this key for ssh.dev.azure.com, vs-ssh.visualstudio.com, and tfs.fabrikam.test.', 20_000);
+    expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');
+    expect(readFileSync(config, 'utf8')).toMatch(blockFor);
+    expect(await serverKey()).toEqual(['~/.ssh/id_rsa_azure_devops']);
+
+    // A new key names the server from the start.
+    await noKey();
+    await options.click('#ssh-generate');
+    await options.waitForSelector('#ssh-public-key', { timeout: 60_000 });
+    expect(await textOf(options, '#ssh')).toContain('A new RSA key was created and ~/.ssh/config now uses it for Azure DevOps');
+    expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');
+    expect(readFileSync(config, 'utf8')).toMatch(blockFor);
+    expect(await serverKey()).toEqual(['~/.ssh/id_rsa_azure_devops']);
   });
 });
 

@@ -119,6 +119,31 @@ describe('sshKey', () => {
     expect(text.endsWith('Host ssh.dev.azure.com\n  IdentityFile ~/.ssh/id_ed25519\n')).toBe(true);
   });
 
+  it('finds a key configured only for the hosts asked: a block for the cloud does not serve a server', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'mine', '-f', join(ssh, 'id_rsa')]);
+    const find = (hosts?: string[]) => host.request<SshKeyData>({ type: 'sshKey', action: 'find', ...(hosts ? { hosts } : {}) });
+    expect(await host.request({ type: 'sshKey', action: 'configure' })).toMatchObject({ ok: true, data: { key: { configured: true } } });
+
+    // Asking compares only: a server the companion was not configured with is no error here.
+    const withServer = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'TFS.Fabrikam.test'];
+    expect(await find()).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'id_rsa'), configured: true } } });
+    expect(await find(withServer)).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'id_rsa'), configured: false } } });
+    expect(await host.request({ type: 'sshKey', action: 'configure', hosts: withServer })).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED' } });
+
+    await host.request({ type: 'configure', allowedHosts: ['tfs.fabrikam.test'] });
+    expect(await host.request({ type: 'sshKey', action: 'configure', hosts: withServer })).toMatchObject({
+      ok: true,
+      data: { key: { configured: true }, sshConfig: { changed: true, hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.fabrikam.test'] } },
+    });
+    expect(await find(withServer)).toMatchObject({ ok: true, data: { key: { configured: true } } });
+    // A server only (no cloud profile): the block covers it too.
+    expect(await find(['tfs.fabrikam.test'])).toMatchObject({ ok: true, data: { key: { configured: true } } });
+    expect(await find(['tfs.contoso.com'])).toMatchObject({ ok: true, data: { key: { configured: false } } });
+    expect(await find(['not a host'])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
   it('updates a symlinked ~/.ssh/config where it really lives', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
-import { clonePathSegments, orgBaseUrl, Profile, profileForPage } from '../../src/shared/profile';
+import { clonePathSegments, orgBaseUrl, Profile, profileForPage, sshHosts } from '../../src/shared/profile';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
 
 const profile = (over: Partial<Profile> & Pick<Profile, 'id' | 'organization'>): Profile =>
@@ -99,5 +99,26 @@ describe('profile store', () => {
     expect(profiles.map((p) => p.id)).toEqual(['p1', 'p2']);
     expect(activeId).toBe('p2');
     expect(reads).toBe(1);
+  });
+});
+
+const cloud = { host: { kind: 'cloud' as const } };
+const server = (collectionUrl: string) => ({ host: { kind: 'onprem' as const, collectionUrl } });
+
+describe('sshHosts', () => {
+
+  it('names the cloud pair when a profile is in the cloud or there is none, and each server by its host name alone', () => {
+    expect(sshHosts([])).toEqual(['ssh.dev.azure.com', 'vs-ssh.visualstudio.com']);
+    expect(sshHosts([cloud, cloud])).toEqual(['ssh.dev.azure.com', 'vs-ssh.visualstudio.com']);
+    // A server's web port is not its SSH port: ssh's Host matches the name, the clone URL gives the port.
+    expect(sshHosts([server('https://TFS.Contoso.com:8443/tfs/DefaultCollection'), server('https://tfs.contoso.com/tfs/Other'), cloud])).toEqual([
+      'ssh.dev.azure.com',
+      'vs-ssh.visualstudio.com',
+      'tfs.contoso.com',
+    ]);
+    expect(sshHosts([server('https://tfs.contoso.com/tfs/DefaultCollection'), server('http://ado.fabrikam.test:8080/DefaultCollection')])).toEqual([
+      'tfs.contoso.com',
+      'ado.fabrikam.test',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { CloneData, Editor, GitAuth, LocalClone } from '../../shared/host-p
 import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
-import { clonePathSegments, onPremServers, orgBaseUrl, Profile } from '../../shared/profile';
+import { clonePathSegments, onPremServers, orgBaseUrl, Profile, sshHosts } from '../../shared/profile';
 import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
 import { toReplyError } from '../errors';
@@ -43,6 +43,9 @@ const profileScope = (p: Profile) => orgScope({ hostKind: p.host.kind, organizat
 const keysOf = (urls: readonly (string | undefined)[]): Set<string> => new Set(urls.flatMap((u) => (u && repoUrlKey(u)) || []));
 const hasKey = (keys: ReadonlySet<string>, url: string) => keys.has(repoUrlKey(url) ?? '');
 
+/** An on-prem profile's server, as the companion's allowed hosts name it; none for the cloud. */
+const serverOf = (p: Profile) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []);
+
 /** HTTPS clone URLs carry the organization as user name (`https://fabrikam@dev.azure.com/…`): drop it. */
 const withoutUser = (url: string) => {
   const u = new URL(url);
@@ -67,12 +70,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     return s.kind === 'pat' ? { kind: 'pat', token: s.pat, orgUrl: orgBaseUrl(p) } : { kind: 'bearer', token: s.accessToken, orgUrl: orgBaseUrl(p) };
   }
 
-  /** Tells the companion about this profile's clone root and on-prem host, once they change. */
-  async function configureFor(p: Profile, root: string): Promise<void> {
+  /** Tells the companion about a clone root and on-prem hosts (the profiles' own), once they change. */
+  async function configureFor(root: string | undefined, servers: string[]): Promise<void> {
     const config = await companion.request({ type: 'configure' });
-    const host = p.host.kind === 'onprem' ? new URL(p.host.collectionUrl).hostname : undefined;
-    const roots = config.cloneRoots.includes(root) ? undefined : [...config.cloneRoots, root];
-    const hosts = host && !config.allowedHosts.includes(host) ? [...config.allowedHosts, host] : undefined;
+    const roots = root === undefined || config.cloneRoots.includes(root) ? undefined : [...config.cloneRoots, root];
+    const missing = [...new Set(servers)].filter((h) => !config.allowedHosts.includes(h));
+    const hosts = missing.length > 0 ? [...config.allowedHosts, ...missing] : undefined;
     if (roots || hosts) await companion.request({ type: 'configure', ...(roots ? { cloneRoots: roots } : {}), ...(hosts ? { allowedHosts: hosts } : {}) });
   }
 
@@ -271,7 +274,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl]));
     if (!clone) {
       const planned = await plan(p, { id: repo.id, name: repo.name, project: repo.project.name }, ctx, branch);
-      await configureFor(p, planned.root);
+      await configureFor(planned.root, serverOf(p));
       const auth = /^https:/i.test(planned.url) ? await gitAuth(p) : undefined;
       const data = await step(
         req.taskId,
@@ -326,7 +329,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       // Cloned as clone.start does; a pull request from this repository is cloned on its branch directly.
       const direct = req.mode === 'branch' && !fork;
       const planned = await plan(p, { id: target.id, name: target.name, project: target.project.name }, ctx, direct ? branch : undefined);
-      await configureFor(p, planned.root);
+      await configureFor(planned.root, serverOf(p));
       const auth = await authFor(planned.url);
       const data = await step(req.taskId, (started) =>
         companion.request(
@@ -404,7 +407,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     },
     'companion.setCloneRoot': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      await configureFor(p, req.cloneRoot);
+      await configureFor(req.cloneRoot, serverOf(p));
       await store.save({ ...p, cloneRoot: req.cloneRoot });
       const config = await companion.request({ type: 'configure' });
       return { state: 'ready', cloneRoots: config.cloneRoots };
@@ -428,7 +431,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         if (target.cloning) throw beingCloned(target.cloning.path);
         // Its organization is known from the start (runOnBoard); its clone URL from now, for a plan of the same repository.
         board.place(req.taskId, { remote: repoUrlKey(target.url) });
-        if (p) await configureFor(p, target.root);
+        if (p) await configureFor(target.root, serverOf(p));
         // Without a profile, git's own credential helper (e.g. Git Credential Manager) signs in.
         const auth = p && target.protocol === 'https' ? await gitAuth(p) : undefined;
         if (cancelledEarly.delete(req.taskId)) throw new CompanionError('CANCELLED', 'The clone was cancelled before it started.');
@@ -524,10 +527,18 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       const url = repo.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
       return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });
     },
-    'ssh.key': (req) =>
-      companion.request(
-        req.action === 'configure' ? { type: 'sshKey', action: 'configure', ...(req.keyPath ? { keyPath: req.keyPath } : {}) } : { type: 'sshKey', action: req.action },
-      ),
+    'ssh.key': async (req) => {
+      // The hosts of the user's own profiles, never the asker's: a server must be one the companion
+      // was configured with before a block may name it (the companion checks).
+      const profiles = await store.list();
+      const hosts = sshHosts(profiles);
+      if (req.action !== 'find') await configureFor(undefined, profiles.flatMap(serverOf));
+      return companion.request(
+        req.action === 'configure'
+          ? { type: 'sshKey', action: 'configure', hosts, ...(req.keyPath ? { keyPath: req.keyPath } : {}) }
+          : { type: 'sshKey', action: req.action, hosts },
+      );
+    },
     'ssh.test': async (req) => {
       const active = await store.activeId();
       const p = active ? await store.get(active) : undefined;
