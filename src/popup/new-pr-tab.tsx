@@ -5,6 +5,7 @@ import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummar
 import type { Profile } from '../shared/profile';
 import { NEW_PR_DRAFT } from '../shared/storage-keys';
 import { FailedCreateActions, failureLeads, FixButton } from './fix-button';
+import { focusAfter } from './focus-after';
 import { readDraft, useKeptDraft } from './form-draft';
 import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -193,7 +194,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         {!props.repos.listing && props.repos.error && (
           <ErrorNote error={props.repos.error} title="Could not list the repositories">
             <FixButton error={props.repos.error} />
-            <button type="button" class="small" onClick={props.repos.refresh}>
+            {/* Its note goes once the list comes: the focus waits in the field the list fills. */}
+            <button type="button" class="small" onClick={focusAfter(props.repos.refresh, 'pr-repo')}>
               Try again
             </button>
           </ErrorNote>
@@ -201,7 +203,8 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
         {branchesError && (
           <ErrorNote error={branchesError} title="Could not list the branches">
             <FixButton error={branchesError} />
-            <button type="button" class="small" onClick={() => setBranchesAsked((n) => n + 1)}>
+            {/* Its note goes at once, the branch lists disabled while they load: the focus waits in the repository field, a Tab before them. */}
+            <button type="button" class="small" onClick={focusAfter(() => setBranchesAsked((n) => n + 1), 'pr-repo')}>
               Try again
             </button>
           </ErrorNote>

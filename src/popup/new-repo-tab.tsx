@@ -12,6 +12,7 @@ import { WaitLine } from '../shared/ui/waiting';
 import { askTellingWaits, type Wait } from '../shared/waiting';
 import type { CloneTasks } from './clone-tasks';
 import { FailedCreateActions, FailedLine, FailedNote, failureLeads } from './fix-button';
+import { focusAfter } from './focus-after';
 import { readDraft, useKeptDraft } from './form-draft';
 import { RepoActions } from './repo-actions';
 import { useAnswer } from './use-answer';
@@ -163,11 +164,12 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
     );
   }
 
-  if (projectsError && !projects) return <FailedNote title="Could not list the projects" error={projectsError} onRetry={retryProjects} />;
+  // Each Try again goes with its note or line: the focus waits on the tab, or on the list asked again.
+  if (projectsError && !projects) return <FailedNote title="Could not list the projects" error={projectsError} onRetry={focusAfter(retryProjects, 'tab-new-repo')} />;
   return (
     <div ref={box}>
       <form class="new-repo" onSubmit={submit} noValidate aria-busy={!projects}>
-        {projectsError && <FailedLine what="Could not refresh the projects" error={projectsError} onRetry={retryProjects} />}
+        {projectsError && <FailedLine what="Could not refresh the projects" error={projectsError} onRetry={focusAfter(retryProjects, 'new-repo-project')} />}
         <div class="field">
           <label for="new-repo-project">Project</label>
           <select id="new-repo-project" value={project?.id ?? ''} disabled={!projects} onChange={(e) => setProjectId(e.currentTarget.value)}>
@@ -224,7 +226,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
             </select>
           </div>
         </div>
-        {gitignores.error && <FailedLine what="Could not list the .gitignore templates" error={gitignores.error} onRetry={gitignores.retry} />}
+        {gitignores.error && <FailedLine what="Could not list the .gitignore templates" error={gitignores.error} onRetry={focusAfter(gitignores.retry, 'new-repo-gitignore')} />}
         {templates?.builtIn && templates.names.length > 0 && (
           <p class="small muted">Azure DevOps' template list needs a broader token, so this extension's own templates are offered.</p>
         )}

@@ -49,7 +49,9 @@ export function RepoActions(props: {
   const repo = profile ? props.repo : undefined;
   const task = repo ? props.tasks.tasks[repo.id] : undefined;
   // Clone → progress (Cancel) → Open folder, or a failure's next step: the focus follows the main action.
-  const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionNeeded}` : undefined);
+  // So does Check again → Open folder, once a clone made elsewhere is found done.
+  const here = props.clone ? (props.clone.cloning ? 'elsewhere' : 'here') : '';
+  const box = useFocusOnChange<HTMLElement>(repo ? `${repo.id}|${task?.state}|${props.companionNeeded}|${here}` : undefined);
   const need = props.companionNeeded && companionNeed(props.companionNeeded);
   if (!repo) {
     return <RepoActionsHint />;

@@ -74,7 +74,7 @@ function WorkItemRow(props: { item: WorkItemSummary; profile: Profile; open: boo
       </span>
       <span class="pr-badges">
         <span class="badge accent">{state}</span>
-        <button type="button" class="small" ref={toggle} aria-expanded={props.open} onClick={props.onToggle}>
+        <button type="button" class="small" id={`start-work-${item.id}`} ref={toggle} aria-expanded={props.open} onClick={props.onToggle}>
           Start work
         </button>
       </span>
@@ -103,14 +103,16 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   const [active, setActive] = useState<boolean>();
   const [step, setStep] = useState<Step>({ kind: 'form' });
   // Create replaces the form with a wait, then the result, then Open folder once checked out, as
-  // after a clone: the focus follows, instead of falling to the page.
-  const box = useFocusOnChange<HTMLDivElement>(step.kind === 'created' ? `created|${step.checkout.kind}` : step.kind);
+  // after a clone: the focus follows, instead of falling to the page. So it does when Link the
+  // branch again goes with its note, linked.
+  const box = useFocusOnChange<HTMLDivElement>(step.kind === 'created' ? `created|${step.checkout.kind}|${step.result.linked}` : step.kind);
 
   if (plan.error) {
     return (
       <ErrorNote error={plan.error} title="Cannot start work">
         <FixButton error={plan.error} />
-        <button type="button" class="small" onClick={plan.retry}>
+        {/* It goes with its note while the plan is read again: the focus waits on Start work, a Tab before the form. */}
+        <button type="button" class="small" onClick={focusAfter(plan.retry, `start-work-${item.id}`)}>
           Try again
         </button>
       </ErrorNote>
@@ -197,7 +199,8 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
         {!result.linked && (
           <ErrorNote error={linking && linking !== 'running' ? linking : (result.linkError ?? { code: 'unknown', message: 'The reason is unknown.' })} title="The branch exists, but it is not linked to the work item">
             <FixButton error={linking && linking !== 'running' ? linking : result.linkError} />
-            <button type="button" class="small" disabled={linking === 'running'} onClick={() => linkAgain(result)}>
+            {/* Not disabled while it links: that would drop the focus, which stays here if it fails again. */}
+            <button type="button" class="small" aria-disabled={linking === 'running'} onClick={() => linking !== 'running' && linkAgain(result)}>
               {linking === 'running' ? 'Linking…' : 'Link the branch again'}
             </button>
           </ErrorNote>
@@ -313,8 +316,11 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
     });
   }, []);
   const busy = shown?.checkout.kind === 'running';
+  // Check out, disabled while it runs, and Try again or Dismiss, gone with the failure, dropped the
+  // focus: it follows to what comes (this list while it runs, then Open folder or the failure's way on).
+  const box = useFocusOnChange<HTMLDivElement>(shown ? `${shown.taskId}|${shown.checkout.kind}` : 'none');
   return (
-    <div class="small linked-branches" style={{ marginTop: '6px' }}>
+    <div class="small linked-branches" style={{ marginTop: '6px' }} tabIndex={-1} ref={box}>
       <div class="muted">Linked to this item already</div>
       <ul class="plain">
         {props.linked.map((l) => (

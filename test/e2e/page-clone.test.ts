@@ -287,8 +287,11 @@ describe('Clone to desktop', () => {
       expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
       // And the popup, asked again, finds the clone.
       await popup.bringToFront();
-      await popup.click('[data-testid="repo-actions"] button.primary');
+      // From the keyboard: Check again goes once the clone is found, and the focus moves to Open folder, which replaced it.
+      await popup.focus('[data-testid="repo-actions"] button.primary');
+      await popup.keyboard.press('Enter');
       await waitForText(popup, '[data-testid="repo-actions"] .feedback', `Cloned at ${target}`);
+      expect(await popup.evaluate(() => document.activeElement?.textContent)).toBe('Open folder');
       const row = await textOf(popup, '#repo-list [data-repo="build-scripts"]');
       expect(row).toMatch(/cloned$/);
       expect(row).not.toContain('being cloned');

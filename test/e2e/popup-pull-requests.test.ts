@@ -128,8 +128,11 @@ describe('popup: pull requests', () => {
     } finally {
       sandbox.services.faults.clear();
     }
-    await popup.click('.new-pr [role="alert"] button');
+    // From the keyboard: the note goes with its Try again once the list comes, and the focus waits in the field it fills.
+    await popup.$$eval('.new-pr [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+    await popup.keyboard.press('Enter');
     await popup.waitForFunction(() => !document.querySelector('.new-pr [role="alert"]'), { timeout: 20_000 });
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('pr-repo');
     // The branches fail once too: Try again reads them (choosing the same repository again would not).
     sandbox.services.faults.add({ match: { pathRegex: '/_apis/git/repositories/[^/]+/refs$' }, status: 503 });
     await popup.waitForSelector('#pr-repo');
@@ -138,9 +141,12 @@ describe('popup: pull requests', () => {
     await popup.keyboard.press('Enter');
     await waitForText(popup, '.new-pr [role="alert"]', 'Could not list the branches', 30_000);
     sandbox.services.faults.clear();
-    await popup.$$eval('.new-pr [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await popup.$$eval('.new-pr [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+    await popup.keyboard.press('Enter');
     await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
     expect(await popup.$('.new-pr [role="alert"]')).toBeNull();
+    // In the repository field, a Tab before the branches that came, not on the page.
+    expect(await popup.evaluate(() => document.activeElement?.id)).toBe('pr-repo');
     await popup.close();
   });
 
@@ -267,6 +273,76 @@ describe('popup: pull requests', () => {
     await popup.keyboard.press('Enter');
     await popup.waitForSelector('#work-items li', { timeout: 30_000 });
     expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-work');
+    await popup.close();
+  });
+
+  it('Start work on a work item that could not be read says so, and Try again reads it with the focus on Start work', async () => {
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/wit/workitems/\\d+$' }, status: 503 });
+    const popup = await openPopup(session);
+    const toggle = '#work-items > li:first-child button[aria-expanded]';
+    try {
+      await openTab(popup, 'work');
+      await popup.waitForSelector(toggle, { timeout: 20_000 });
+      await popup.click(toggle);
+      await waitForText(popup, '#work-items > li:first-child .start-work [role="alert"]', 'Cannot start work', 30_000);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    // From the keyboard: the note goes with its Try again, and the focus waits on Start work, a Tab before the form.
+    await popup.$$eval('#work-items > li:first-child .start-work [role="alert"] button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 30_000 });
+    expect(await popup.evaluate((sel: string) => document.activeElement === document.querySelector(sel), toggle)).toBe(true);
+    await popup.close();
+  });
+
+  it('Start work whose link was refused says so, and Link the branch again, from the keyboard, links it with the focus kept in the result', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'work');
+    const row = '#work-items > li:first-child';
+    await popup.waitForSelector(`${row} button[aria-expanded]`, { timeout: 20_000 });
+    const id = await popup.$eval(row, (li) => (li as HTMLElement).dataset.workItem);
+    await popup.click(`${row} button[aria-expanded]`);
+    const branch = await popup.waitForSelector(`${row} .start-work-form input[type="text"]`, { timeout: 20_000 });
+    // A branch of its own: an earlier test may have made the suggested one.
+    await branch!.evaluate((e) => ((e as HTMLInputElement).value = ''));
+    await branch!.type(`users/ada/link-again-${Date.now()}`);
+    sandbox.services.faults.add({ match: { method: 'PATCH', pathRegex: `/_apis/wit/workitems/${id}$` }, status: 403, times: 1 });
+    try {
+      await popup.focus(`${row} .start-work-form button[type="submit"]`);
+      await popup.keyboard.press('Enter');
+      await waitForText(popup, `${row} .start-work`, 'Link the branch again', 30_000);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    // Once the checkout has ended, which moves the focus to its outcome.
+    await popup.waitForFunction((sel: string) => !/Checking it out/.test(document.querySelector(sel)?.textContent ?? ''), { timeout: 30_000 }, `${row} .start-work`);
+    await popup.$$eval(`${row} .start-work button`, (bs) => bs.find((b) => b.textContent === 'Link the branch again')!.focus());
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, `${row} .start-work`, 'Linked to the work item.', 30_000);
+    expect(await popup.$$eval(`${row} .start-work button`, (bs) => bs.map((b) => b.textContent))).not.toContain('Link the branch again');
+    // The button went with its note: the focus is in the result, not on the page.
+    expect(await popup.evaluate((sel: string) => !!document.activeElement?.closest(sel), `${row} .start-work`)).toBe(true);
+    await popup.close();
+  });
+
+  it('a branch linked already, checked out from the keyboard: the focus stays in its list while Check out is disabled, and goes on to the outcome', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'work');
+    const row = '#work-items > li:first-child';
+    await popup.waitForSelector(`${row} button[aria-expanded]`, { timeout: 20_000 });
+    await popup.click(`${row} button[aria-expanded]`);
+    const list = `${row} .linked-branches`;
+    await popup.waitForSelector(`${list} button[aria-label^="Check out"]`, { timeout: 20_000 });
+    await popup.focus(`${list} button[aria-label^="Check out"]`);
+    await popup.keyboard.press('Enter');
+    // Done (Open folder) or not (its failure, or the choice of a worktree): either way the focus is in the list, not on the page.
+    await popup.waitForFunction(
+      (sel: string) => !!document.querySelector(`${sel} [data-testid="checkout-failed"], ${sel} [data-testid="checkout-dirty"], ${sel} button.primary`),
+      { timeout: 60_000 },
+      list,
+    );
+    expect(await popup.evaluate((sel: string) => !!document.activeElement?.closest(sel), list)).toBe(true);
     await popup.close();
   });
 
@@ -853,9 +929,12 @@ describe('popup: pull requests', () => {
     await options.locator('#group-new').setTimeout(15_000).click();
     await options.type('#group-people', 'margaret');
     await waitForText(options, '#group-people-results', 'HTTP 503', 30_000);
-    await options.$$eval('#group-people-results button', (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    // From the keyboard: the line goes with its Try again, and the focus goes back to the search, where the people come.
+    await options.$$eval('#group-people-results button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+    await options.keyboard.press('Enter');
     await waitForText(options, '#group-people-results', 'Margaret Hamilton', 30_000);
     expect(await options.$eval('#group-people', (e) => (e as HTMLInputElement).value)).toBe('margaret');
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('group-people');
     await options.close();
   });
 

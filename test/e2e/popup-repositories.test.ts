@@ -56,6 +56,12 @@ const repoForm = (popup: Page) =>
 
 /** Presses the Try again button within `within`. */
 const retry = (popup: Page, within: string) => popup.$$eval(`${within} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+/** Try again from the keyboard: Enter on it, as one who tabbed there would. */
+const retryByKey = async (popup: Page, within: string) => {
+  await popup.$$eval(`${within} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+  await popup.keyboard.press('Enter');
+};
+const focusedId = (popup: Page) => popup.evaluate(() => document.activeElement?.id);
 
 /** The full lists drawn: not the first frame's snapshot of the last list's first rows. */
 const waitForList = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
@@ -443,16 +449,19 @@ describe('popup: new repository', () => {
     await waitForText(popup, '#panel-new-repo [role="alert"]', 'Could not list the projects', 30_000);
     sandbox.services.faults.clear();
     templatesFail();
-    await retry(popup, '#panel-new-repo [role="alert"]');
+    // Each Try again goes with its note or line: the focus waits on the tab, or on the list asked again, not on the page.
+    await retryByKey(popup, '#panel-new-repo [role="alert"]');
     await waitForOption(popup, '#new-repo-project');
+    expect(await focusedId(popup)).toBe('tab-new-repo');
     // The template list failed: said so, rather than a .gitignore list of only "None".
     const line = await waitForText(popup, '.new-repo .failed-line', 'Could not list the .gitignore templates', 30_000);
     expect(line).toContain('503');
     expect(await popup.$$eval('#new-repo-gitignore option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['']);
     sandbox.services.faults.clear();
-    await retry(popup, '.new-repo .failed-line');
+    await retryByKey(popup, '.new-repo .failed-line');
     await waitForOption(popup, '#new-repo-gitignore');
     expect(await popup.$('.new-repo .failed-line')).toBeNull();
+    expect(await focusedId(popup)).toBe('new-repo-gitignore');
     await popup.close();
 
     // An old list, and its refresh fails: the list stays, with the reason and Try again.
@@ -470,13 +479,14 @@ describe('popup: new repository', () => {
     await expect
       .poll(
         async () => {
-          if (await popup.$('.new-repo .failed-line button')) await retry(popup, '.new-repo .failed-line');
+          if (await popup.$('.new-repo .failed-line button')) await retryByKey(popup, '.new-repo .failed-line');
           return ((await cachedList(helper, 'get', key)) as { fetchedAt: number }).fetchedAt;
         },
         { timeout: 30_000, interval: 2000 },
       )
       .toBeGreaterThan(Date.now() - 30_000);
     expect(await popup.$('.new-repo .failed-line')).toBeNull();
+    expect(await focusedId(popup)).toBe('new-repo-project');
     await popup.close();
   });
 

@@ -105,7 +105,16 @@ export function PeoplePicker(props: {
           {state === 'done' && error && (
             <li class="muted">
               {error.message}{' '}
-              <button type="button" class="small" onMouseDown={(e) => e.preventDefault()} onClick={() => setTries((n) => n + 1)}>
+              <button
+                type="button"
+                class="small"
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => {
+                  setTries((n) => n + 1);
+                  // Its line goes while the same words are asked again: the focus goes back to them, where the people come.
+                  document.getElementById(props.id)?.focus();
+                }}
+              >
                 Try again
               </button>
             </li>
