@@ -32,7 +32,9 @@ export function BranchNamesSection() {
   };
   return (
     <section id="branch-names" aria-labelledby="branch-names-heading" class="card">
-      <h2 id="branch-names-heading">Branch names</h2>
+      <h2 id="branch-names-heading" tabIndex={-1}>
+        Branch names
+      </h2>
       <form onSubmit={save} noValidate>
         <div class="field">
           <label for="branch-template">Branch for a work item</label>
@@ -75,7 +77,14 @@ export function BranchNamesSection() {
       {error && (
         <ErrorNote error={error} title={template === undefined ? 'Could not read the branch name template' : 'The template was not saved'}>
           {template === undefined && (
-            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            <button
+              type="button"
+              onClick={() => {
+                setAttempt((n) => n + 1);
+                // Its note goes, the field disabled until the template is read: the heading holds the focus, a Tab before it.
+                document.getElementById('branch-names-heading')?.focus();
+              }}
+            >
               Try again
             </button>
           )}

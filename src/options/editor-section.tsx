@@ -41,7 +41,9 @@ export function EditorSection() {
   };
   return (
     <section id="editor" aria-labelledby="editor-heading" class="card">
-      <h2 id="editor-heading">Editor</h2>
+      <h2 id="editor-heading" tabIndex={-1}>
+        Editor
+      </h2>
       {/* Not a .field: its labels are the small bold captions of inputs, and these are the choices themselves. */}
       <fieldset disabled={!editor}>
         <legend class="small muted">“Open in editor” opens clones, and files at their line, with:</legend>
@@ -58,7 +60,14 @@ export function EditorSection() {
       {error && (
         <ErrorNote error={error} title={editor ? 'The editor was not changed' : 'Could not read the editor setting'}>
           {!editor && (
-            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            <button
+              type="button"
+              onClick={() => {
+                setAttempt((n) => n + 1);
+                // Its note goes, the choices disabled until the setting is read: the heading holds the focus, a Tab before them.
+                document.getElementById('editor-heading')?.focus();
+              }}
+            >
               Try again
             </button>
           )}

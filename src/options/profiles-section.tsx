@@ -99,7 +99,17 @@ export function ProfilesSection(props: {
                   <HostAccess profile={p} />
                 </div>
                 {p.id !== activeId && (
-                  <button type="button" class="small" onClick={() => run(async () => props.onChange(await ask({ type: 'profiles.setActive', id: p.id })))}>
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() =>
+                      run(async () => {
+                        props.onChange(await ask({ type: 'profiles.setActive', id: p.id }));
+                        // The button goes once the profile is active: its Edit button, beside it, takes the focus.
+                        document.getElementById(`profile-${p.id}-edit`)?.focus();
+                      })
+                    }
+                  >
                     Make active
                   </button>
                 )}
@@ -194,7 +204,20 @@ function HostAccess(props: { profile: Profile }) {
   return (
     <p class="note warning small" role="alert" data-testid="host-access">
       The browser no longer lets Azure DevOps Companion reach {host}, so this profile and the features on its pages do not work.{' '}
-      <button type="button" class="small" onClick={() => void browser.permissions.request({ origins: [originPattern(origin)] }).then(setAllowed, () => setAllowed(false))}>
+      <button
+        type="button"
+        class="small"
+        onClick={() =>
+          void browser.permissions.request({ origins: [originPattern(origin)] }).then(
+            (granted) => {
+              setAllowed(granted);
+              // The note goes with its button once allowed: the profile's Edit button takes the focus.
+              if (granted) document.getElementById(`profile-${props.profile.id}-edit`)?.focus();
+            },
+            () => setAllowed(false),
+          )
+        }
+      >
         Allow access to {host}
       </button>
     </p>

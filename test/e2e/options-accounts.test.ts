@@ -463,8 +463,15 @@ describe('options page: accounts', () => {
   });
 
   it('makes a profile active, edits its clone settings, exports without secrets, imports and removes', async () => {
-    await options.click('.profile-list > li[data-profile="contoso"] .row button');
-    await options.waitForSelector('.profile-list > li[data-profile="contoso"].active');
+    // contoso is active by now. From the keyboard: Make active goes once the profile is,
+    // and the focus moves to its Edit button beside it, not to the page; and back to contoso.
+    for (const name of ['fabrikam', 'contoso']) {
+      const row = `.profile-list > li[data-profile="${name}"]`;
+      await options.focus(`${row} .row button::-p-text(Make active)`);
+      await options.keyboard.press('Enter');
+      await options.waitForSelector(`${row}.active`);
+      expect(await options.evaluate((sel: string) => document.activeElement?.matches(`${sel} button[aria-expanded]`), row)).toBe(true);
+    }
 
     await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
     const layout = await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] input[id$="-layout"]');
@@ -563,6 +570,38 @@ describe('options page: accounts', () => {
     expect((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'settings.branchTemplate' }))) as unknown).toMatchObject({ data: { template: 'work/{id}-{title-slug}' } });
     await options.click('#branch-template-save');
     await waitForText(options, '#branch-names [role="status"]', 'Saved.');
+  });
+
+  it('the branch name template and the editor that could not be read say so, and Try again reads them with the focus on the heading', async () => {
+    const page = await session.browser.newPage();
+    // The worker gives no answer to each setting's first read (as when it was stopped mid-request).
+    await page.evaluateOnNewDocument(() => {
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+      const unanswered = new Set(['settings.branchTemplate', 'settings.editor']);
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+        const type = (args[0] as { type?: string } | undefined)?.type ?? '';
+        return unanswered.delete(type) ? Promise.resolve(undefined) : send(...args);
+      };
+    });
+    try {
+      await page.goto(`chrome-extension://${session.extensionId}/src/options/index.html`, { waitUntil: 'domcontentloaded' });
+      await page.setViewport({ width: 1100, height: 900 });
+      for (const [section, title, ready] of [
+        ['branch-names', 'Could not read the branch name template', '#branch-template:not(:disabled)'],
+        ['editor', 'Could not read the editor setting', '#editor fieldset:not([disabled])'],
+      ] as const) {
+        await waitForText(page, `#${section} .note.error`, title);
+        // From the keyboard: the note goes with its Try again, and the heading holds the focus, a Tab before what was read.
+        await page.$$eval(`#${section} .note.error button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
+        await page.keyboard.press('Enter');
+        await page.waitForSelector(ready);
+        expect(await page.$(`#${section} .note.error`)).toBeNull();
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe(`${section}-heading`);
+      }
+    } finally {
+      await page.close();
+      await options.bringToFront();
+    }
   });
 
   it('shows the companion section with the install command for this computer when it is missing', async () => {

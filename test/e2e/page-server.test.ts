@@ -200,8 +200,11 @@ describe('Azure DevOps Server', () => {
     // Its own button asks again.
     await grantHostAccess(session, `${SERVER}/*`);
     await editor.bringToFront();
-    await editor.click('[data-testid="host-access"] button');
+    // From the keyboard: the note goes with its button once allowed, and the focus moves to the profile's Edit button.
+    await editor.focus('[data-testid="host-access"] button');
+    await editor.keyboard.press('Enter');
     await editor.waitForFunction(() => !document.querySelector('[data-testid="host-access"]'), { timeout: 10_000 });
+    expect(await editor.evaluate(() => document.activeElement?.matches('[data-profile="tfs.fabrikam.test · DefaultCollection"] button[aria-expanded]'))).toBe(true);
     await editor.close();
     // The page features are back on the server's pages.
     await page.bringToFront();
