@@ -1,6 +1,4 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_PROFILE } from '../shared/storage-keys';
-import { forgetSnapshot, readSnapshot } from './snapshot';
 
 /** Long enough to update a token in Options and come back; short enough that a forgotten draft does not greet a later form. */
 const KEPT_MS = 24 * 60 * 60_000;
@@ -34,15 +32,18 @@ export function useKeptDraft<T>(key: string, draft: T | undefined, restored: boo
 }
 
 /**
- * Forgets what the popup keeps for a profile: its forms' drafts, its New repository project, and
- * the first screen of the last list (which names every profile, and may show this one's rows) and
- * the last profile shown, when they are this one's. Called by Options as it removes the profile,
- * since the worker cannot reach the popup's localStorage (Options shares it: one origin); else a
- * removed account's repositories would flash in the next popup's first frame, and a profile
- * imported again, under the same id, would find its drafts.
+ * Forgets what the popup keeps for a profile in its localStorage: every entry whose key or value
+ * names the profile's id (a UUID): its forms' drafts and New repository project, the last profile
+ * shown, and the first screen of the last list (which names every profile, and may show this
+ * one's rows). Called by Options as it removes the profile, since the worker cannot reach the
+ * popup's localStorage (Options shares it: one origin); else a removed account's repositories
+ * would flash in the next popup's first frame, and a profile imported again, under the same id,
+ * would find its drafts. By the id rather than by the keys in storage-keys.ts: Options would then
+ * share that module with the popup's first frame, which would load it as a second script.
  */
 export function forgetProfileInPopup(profileId: string, storage: Storage = localStorage): void {
-  for (const key of [NEW_PR_DRAFT.key(profileId), NEW_REPO_DRAFT.key(profileId), NEW_REPO_PROJECT.key(profileId)]) storage.removeItem(key);
-  if (storage.getItem(POPUP_PROFILE.key) === profileId) storage.removeItem(POPUP_PROFILE.key);
-  if (readSnapshot(storage)?.profiles.some((p) => p.id === profileId)) forgetSnapshot(storage);
+  for (let i = storage.length - 1; i >= 0; i--) {
+    const key = storage.key(i);
+    if (key !== null && (key.includes(profileId) || storage.getItem(key)?.includes(profileId))) storage.removeItem(key);
+  }
 }

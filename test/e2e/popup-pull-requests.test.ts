@@ -975,6 +975,8 @@ describe('popup: pull requests', () => {
     await popup.click('.new-pr .check input');
     const typed = { repo: 'Platform', source, title: 'Typed before the token lapsed', description: 'Nothing typed is lost.', draft: true };
     expect(await prForm(popup)).toEqual(typed);
+    // The suggestions read before the token goes: refused, their line would grow under the pointer's Create.
+    await popup.waitForFunction(() => !document.querySelector('.new-pr .suggestions')?.textContent?.includes('Looking at who changed'), { timeout: 20_000 });
     // The profile's token: the first one, or the one the test above put in its place.
     const tokens = [sandbox.pats.fabrikam!, sandbox.patsByName['ada-fabrikam-only']!].map((t) => sandbox.store.pats.get(t)!);
     for (const pat of tokens) pat.revoked = true;
