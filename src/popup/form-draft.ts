@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /** Long enough to update a token in Options and come back; short enough that a forgotten draft does not greet a later form. */
 const KEPT_MS = 24 * 60 * 60_000;
@@ -24,7 +24,9 @@ export function readDraft<T>(key: string): T | undefined {
 export function useKeptDraft<T>(key: string, draft: T | undefined, restored: boolean): void {
   const mine = useRef(restored);
   const json = draft === undefined ? undefined : JSON.stringify(draft);
-  useEffect(() => {
+  // Written as the change is drawn, not a frame later: a popup closed in between (a click elsewhere
+  // right after choosing) would lose the last change.
+  useLayoutEffect(() => {
     if (json !== undefined) localStorage.setItem(key, `{"at":${Date.now()},"draft":${json}}`);
     else if (mine.current) localStorage.removeItem(key);
     mine.current = json !== undefined;

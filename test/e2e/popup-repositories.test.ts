@@ -57,6 +57,18 @@ const repoForm = (popup: Page) =>
 /** Presses the Try again button within `within`. */
 const retry = (popup: Page, within: string) => popup.$$eval(`${within} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
 /** Try again from the keyboard: Enter on it, as one who tabbed there would. */
+/** Opens New repository on Platform and waits for Platform's .gitignore templates: answers one of them. */
+async function newRepoInPlatform(popup: Page): Promise<string> {
+  await popup.locator('#tab-new-repo').click();
+  const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
+  await waitForOption(popup, '#new-repo-project', platformId);
+  await popup.select('#new-repo-project', platformId);
+  // The first project's list may still be drawn until the chosen project's replaces it: ask again until it is there.
+  let template: string | undefined;
+  await expect.poll(async () => (template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v))), { timeout: 20_000 }).toBeDefined();
+  return template!;
+}
+
 const retryByKey = async (popup: Page, within: string) => {
   await popup.$$eval(`${within} button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
   await popup.keyboard.press('Enter');
@@ -518,15 +530,9 @@ describe('popup: new repository', () => {
 
   it('creates a repository with a README, a .gitignore template and the MIT license', async () => {
     const popup = await openPopup(session);
-    await popup.locator('#tab-new-repo').click();
-    const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
-    await waitForOption(popup, '#new-repo-project', platformId);
-    await popup.select('#new-repo-project', platformId);
-    // The first project's list may still be drawn until the chosen project's replaces it: ask again until it is there.
-    let template: string | undefined;
-    await expect.poll(async () => (template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v))), { timeout: 20_000 }).toBeDefined();
+    const template = await newRepoInPlatform(popup);
     await popup.type('#new-repo-name', 'made-in-the-popup');
-    await popup.select('#new-repo-gitignore', template!);
+    await popup.select('#new-repo-gitignore', template);
     await popup.select('#new-repo-license', 'MIT');
     await popup.waitForSelector('#new-repo-holder');
     expect(await popup.$eval('#new-repo-holder', (e) => (e as HTMLInputElement).value)).toBe('Ada Lovelace');
@@ -671,14 +677,10 @@ describe('popup: new repository', () => {
 
   it('a kept .gitignore is created with the repository: Create waits for the templates it needs, instead of leaving it out', async () => {
     const popup = await openPopup(session);
-    await popup.locator('#tab-new-repo').click();
+    const template = await newRepoInPlatform(popup);
     const platformId = sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform')!.id;
-    await waitForOption(popup, '#new-repo-project', platformId);
-    await popup.select('#new-repo-project', platformId);
-    let template: string | undefined;
-    await expect.poll(async () => (template = (await waitForOption(popup, '#new-repo-gitignore')).find((v) => /^(VisualStudio|Node)$/.test(v))), { timeout: 20_000 }).toBeDefined();
     await popup.type('#new-repo-name', 'kept-with-its-gitignore');
-    await popup.select('#new-repo-gitignore', template!);
+    await popup.select('#new-repo-gitignore', template);
     await popup.close();
 
     // The next popup has the draft, and its templates come slowly.
