@@ -87,6 +87,17 @@ async function waitForPath(path: string): Promise<void> {
 const panelButtons = () =>
   world.run<string[]>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('button')].map((b) => b.textContent.trim())`, POPOVER);
 
+/**
+ * Once Clone to desktop's button has asked whether the repository is cloned here (its label, when
+ * the page is idle). A fault added before may go to that read instead of the panel's, or Chromium
+ * may hold the panel's read of the same URL behind it until the fault is spent: the CI once saw
+ * the panel draw no wait, and the next test meet the organization still held.
+ */
+const buttonLooked = () =>
+  expect
+    .poll(() => world.run<boolean>(`(sel) => { const h = document.querySelector(sel); const b = h && chrome.dom.openOrClosedShadowRoot(h)?.querySelector('button'); return !!b && !b.hasAttribute('aria-busy'); }`, CLONE), { timeout: 15_000, interval: 100 })
+    .toBe(true);
+
 describe('Clone to desktop', () => {
   it("appears exactly once, beside the header's command bar, after each of 50 in-app navigations", async () => {
     const repos = ['platform-infra', 'platform-tools', 'design-system', 'build-scripts', 'Café Service', 'Platform'];
@@ -444,9 +455,10 @@ describe('Clone to desktop', () => {
 
   // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
   it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await buttonLooked();
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+$' }, status: 429, retryAfter: 15, times: 1 });
     try {
-      await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
       await world.click(CLONE, 'button');
       await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Looking for your clone folder…', loaded: 'Open folder' });
       await page.keyboard.press('Escape');
@@ -457,9 +469,10 @@ describe('Clone to desktop', () => {
 
   // After the one above, whose Try again waited its hold out.
   it('Open in editor says why it waits too, and goes on to the file once Try again gets an answer', async () => {
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform?path=%2FREADME.md&version=GBfeature%2Fretry-policy&line=1', { waitUntil: 'domcontentloaded' });
+    await buttonLooked();
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/git/repositories/[^/]+$' }, status: 429, retryAfter: 15, times: 1 });
     try {
-      await page.goto('https://dev.azure.com/fabrikam/_git/Platform?path=%2FREADME.md&version=GBfeature%2Fretry-policy&line=1', { waitUntil: 'domcontentloaded' });
       await world.click('.adoc-open-in-editor', 'button', 'Open in editor');
       // No VS Code here: once the clone is found, the companion says so.
       await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Looking for your clone…', loaded: 'was not found' });
