@@ -1,3 +1,4 @@
+import { focusAfter } from '../shared/ui/focus';
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import { BRANCH_PLACEHOLDERS, branchTemplateProblem, DEFAULT_BRANCH_TEMPLATE, expandBranchTemplate } from '../shared/branch-name';
@@ -79,11 +80,8 @@ export function BranchNamesSection() {
           {template === undefined && (
             <button
               type="button"
-              onClick={() => {
-                setAttempt((n) => n + 1);
-                // Its note goes, the field disabled until the template is read: the heading holds the focus, a Tab before it.
-                document.getElementById('branch-names-heading')?.focus();
-              }}
+              // Its note goes, the field disabled until the template is read: the heading holds the focus, a Tab before it.
+              onClick={focusAfter(() => setAttempt((n) => n + 1), 'branch-names-heading')}
             >
               Try again
             </button>

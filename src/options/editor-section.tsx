@@ -1,3 +1,4 @@
+import { focusAfter } from '../shared/ui/focus';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { ask } from '../shared/ask';
@@ -62,11 +63,8 @@ export function EditorSection() {
           {!editor && (
             <button
               type="button"
-              onClick={() => {
-                setAttempt((n) => n + 1);
-                // Its note goes, the choices disabled until the setting is read: the heading holds the focus, a Tab before them.
-                document.getElementById('editor-heading')?.focus();
-              }}
+              // Its note goes, the choices disabled until the setting is read: the heading holds the focus, a Tab before them.
+              onClick={focusAfter(() => setAttempt((n) => n + 1), 'editor-heading')}
             >
               Try again
             </button>

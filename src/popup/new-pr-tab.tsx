@@ -5,7 +5,7 @@ import type { BranchesAnswer, Person, PullRequestSummary, ReplyError, RepoSummar
 import type { Profile } from '../shared/profile';
 import { NEW_PR_DRAFT } from '../shared/storage-keys';
 import { FailedCreateActions, failureLeads, FixButton } from './fix-button';
-import { focusAfter } from './focus-after';
+import { focusAfter } from '../shared/ui/focus';
 import { readDraft, useKeptDraft } from './form-draft';
 import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';

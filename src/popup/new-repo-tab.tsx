@@ -12,7 +12,7 @@ import { WaitLine } from '../shared/ui/waiting';
 import { askTellingWaits, type Wait } from '../shared/waiting';
 import type { CloneTasks } from './clone-tasks';
 import { FailedCreateActions, FailedLine, FailedNote, failureLeads } from './fix-button';
-import { focusAfter } from './focus-after';
+import { focusAfter } from '../shared/ui/focus';
 import { readDraft, useKeptDraft } from './form-draft';
 import { RepoActions } from './repo-actions';
 import { useAnswer } from './use-answer';

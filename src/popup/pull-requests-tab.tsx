@@ -1,7 +1,7 @@
 import type { CompanionStatus, PullRequestSummary } from '../shared/messages';
 import { nextStepFor } from '../shared/next-step';
 import type { Profile } from '../shared/profile';
-import { focusAfter } from './focus-after';
+import { focusAfter } from '../shared/ui/focus';
 import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';

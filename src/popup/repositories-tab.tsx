@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalClone } from '../shared/host-protocol';
 import type { CompanionStatus, ReplyError, RepoSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
-import { focusAfter } from './focus-after';
+import { focusAfter } from '../shared/ui/focus';
 import { FailedNote, FixButton } from './fix-button';
 import { Highlighted } from '../shared/ui/highlighted';
 import { ProjectAvatar } from '../shared/ui/project-avatar';

@@ -2,7 +2,7 @@ import { ask } from '../shared/ask';
 import type { Person } from '../shared/messages';
 import { PeoplePicker } from '../shared/ui/people-picker';
 import { FailedLine } from './fix-button';
-import { focusAfter } from './focus-after';
+import { focusAfter } from '../shared/ui/focus';
 import { useAnswer } from './use-answer';
 
 const SEARCH = 'pr-reviewer-search';

@@ -5,7 +5,7 @@ import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWo
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cancelOnEscape, useFocusOnChange } from '../shared/ui/focus';
-import { focusAfter } from './focus-after';
+import { focusAfter } from '../shared/ui/focus';
 import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
 import { GitFailed } from './git-failed';

@@ -47,3 +47,13 @@ export const cancelOnEscape = (cancel: () => void) => (e: KeyboardEvent) => {
   e.stopPropagation();
   cancel();
 };
+
+/**
+ * A Try again that goes away with its note while the thing is asked again: after `retry`, the
+ * focus waits on `home` (the tab, the search field, the section's heading), one Tab from what
+ * comes back, instead of falling to the page.
+ */
+export const focusAfter = (retry: () => void, home: string) => () => {
+  retry();
+  document.getElementById(home)?.focus();
+};

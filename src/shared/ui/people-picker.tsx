@@ -1,3 +1,4 @@
+import { focusAfter } from './focus';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../ask';
 import type { Person, ReplyError } from '../messages';
@@ -109,11 +110,8 @@ export function PeoplePicker(props: {
                 type="button"
                 class="small"
                 onMouseDown={(e) => e.preventDefault()}
-                onClick={() => {
-                  setTries((n) => n + 1);
-                  // Its line goes while the same words are asked again: the focus goes back to them, where the people come.
-                  document.getElementById(props.id)?.focus();
-                }}
+                // Its line goes while the same words are asked again: the focus goes back to them, where the people come.
+                onClick={focusAfter(() => setTries((n) => n + 1), props.id)}
               >
                 Try again
               </button>
