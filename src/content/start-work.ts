@@ -31,8 +31,8 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 type State =
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
-  /** `failed.exists`: the branch name is taken on the server, and working on that branch is offered. */
-  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem & { title: string; exists: boolean }; linked?: { target: LinkedBranch; checkout: Checkout } }
+  /** `failed.code`: the reply's, which says what the failure leaves (startWorkFailedTitle) and whether the name is taken. */
+  | { kind: 'ready'; plan: StartWorkPlan; companion: CompanionStatus['state']; draft?: Draft; failed?: Problem & { code: string | undefined }; linked?: { target: LinkedBranch; checkout: Checkout } }
   | { kind: 'creating' }
   /** `linkRetry`: Link the branch again, running or failed (with what it threw). */
   | { kind: 'created'; result: StartWorkResult; setActive: boolean; checkout?: Checkout; linkRetry?: 'running' | { error: unknown } };
@@ -110,7 +110,7 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
   const branch = h('input', { class: 'adoc-input adoc-mono adoc-grow', value: draft?.branch ?? plan.branch, 'aria-label': 'Branch name', spellcheck: false, 'data-focus': !!failed });
   const base = h('input', { class: 'adoc-input adoc-mono', 'aria-label': 'Base branch', size: 14 });
   const active = h('input', { type: 'checkbox', checked: draft ? draft.setActive : !!plan.activeState && !plan.alreadyActive, disabled: !plan.activeState || plan.alreadyActive });
-  const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `${failed.title}: ${failed.message}` : '');
+  const problem = h('div', { class: 'adoc-bad', role: 'alert', id: 'adoc-start-work-problem' }, failed ? `${startWorkFailedTitle(failed.code)}: ${failed.message}` : '');
   /** Marks the field the problem is about (none: the form is fine) and takes the focus there. */
   const blame = (field: HTMLElement | undefined) => {
     for (const f of [search, branch, base]) {
@@ -177,7 +177,7 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
             problem,
             !!failed && helpLink(failed.helpUrl),
             !!failed?.next && actions(optionsButton(...failed.next, signal)),
-            !!failed?.exists && actions(button('Work on the existing branch', () => submit(true), signal)),
+            failed?.code === 'conflict' && actions(button('Work on the existing branch', () => submit(true), signal)),
           ),
       actions(plan.repos.length ? go : false, button('Close', act.close, signal)),
       ...(companion !== 'ready' ? companionNeeded({ state: companion }, 'Start work still makes the branch on Azure DevOps and links it; you check it out yourself.', signal, { sub: true }) : []),
@@ -374,10 +374,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
         set({ kind: 'created', result, setActive });
         if (task) watchCreated(task);
       },
-      (e: unknown) => {
-        const code = e instanceof AskError ? e.code : undefined;
-        if (!signal.aborted) set({ kind: 'ready', plan, companion, draft, failed: { ...problemOf(e), title: startWorkFailedTitle(code), exists: code === 'conflict' } });
-      },
+      (e: unknown) => !signal.aborted && set({ kind: 'ready', plan, companion, draft, failed: { ...problemOf(e), code: e instanceof AskError ? e.code : undefined } }),
     );
   }
 
