@@ -171,9 +171,10 @@ async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>,
       path: keyPath,
     });
   };
+  sweepKeygenFolders(dir);
+  await completeLonePair(ctx);
   if (lstatOrUndefined(keyPath) || lstatOrUndefined(`${keyPath}.pub`)) refuseExisting();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  sweepKeygenFolders(dir);
   // Generated in a folder of its own, then hard-linked into place: a link never replaces a file, so
   // even a key that appears meanwhile is safe. The folder names this companion: should it be killed,
   // the next one removes the folder, and an ssh-keygen still running then has nowhere to write.
@@ -249,6 +250,35 @@ function sweepKeygenFolders(dir: string): void {
   }
 }
 
+/**
+ * A companion killed between linking the private key and its `.pub` leaves the private key alone,
+ * which `find` (it reads the `.pub`) cannot show and `generate` (it never replaces a file) refuses.
+ * Its public half is derived from it (`ssh-keygen -y`: an RSA key without a passphrase, as
+ * `generate` makes) and written beside it; nothing is replaced or removed, and a link is not
+ * followed. Not while a generate runs: its folder is there, and its pair half-placed for a moment.
+ */
+async function completeLonePair(ctx: HostContext): Promise<void> {
+  const dir = sshDir(ctx.home);
+  const keyPath = join(dir, DEFAULT_KEY_NAME);
+  if (!lstatOrUndefined(keyPath)?.isFile() || lstatOrUndefined(`${keyPath}.pub`)) return;
+  if (readdirSync(dir).some((name) => name.startsWith(KEYGEN_FOLDER))) return;
+  let result;
+  try {
+    result = await runProgram('ssh-keygen', ['-y', '-P', '', '-f', keyPath], { env: ctx.env, timeoutMs: 10_000 });
+  } catch {
+    return;
+  }
+  const publicKey = result.stdout.trim();
+  if (result.code !== 0 || !/^ssh-rsa [^\r\n]+$/.test(publicKey)) return;
+  try {
+    writeFileSync(`${keyPath}.pub`, `${publicKey}\n`, { flag: 'wx', mode: 0o644 });
+    ctx.log.info(`wrote the missing ${keyPath}.pub, derived from the private key beside it`);
+  } catch (error) {
+    // Written meanwhile (a generate finished): that one stays.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 function lstatOrUndefined(path: string) {
   try {
     return lstatSync(path);
@@ -261,6 +291,7 @@ export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<
   switch (request.action) {
     case 'find':
       sweepKeygenFolders(sshDir(ctx.home));
+      await completeLonePair(ctx);
       // Only compared with the block, never written: any host name will do.
       return { key: await findKey(ctx, checkHosts(request.hosts, ctx, false)) };
     case 'generate':

@@ -98,6 +98,53 @@ describe('sshKey', () => {
     expect(readFileSync(join(ssh, 'id_rsa_azure_devops.pub'), 'utf8')).toBe('ssh-rsa AAAA old\n');
   });
 
+  it('completes the pair a killed generate left half-placed: a private key alone gets its .pub, nothing else changes', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh, { mode: 0o700 });
+    const keyPath = join(ssh, 'id_rsa_azure_devops');
+    // What a generate killed between its two links leaves: the private key, no .pub.
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'azure-devops-companion@test', '-f', keyPath]);
+    const publicKey = readFileSync(`${keyPath}.pub`, 'utf8');
+    rmSync(`${keyPath}.pub`);
+    const privateKey = readFileSync(keyPath, 'utf8');
+    const find = () => host.request<SshKeyData>({ type: 'sshKey', action: 'find' });
+
+    // While a generate runs (its folder names a live process), a lone private key may be its own: left alone.
+    const running = join(ssh, `.id_rsa_azure_devops.${process.pid}.Ab12Cd`);
+    mkdirSync(running);
+    expect(await find()).toMatchObject({ ok: true, data: { key: null } });
+    expect(existsSync(`${keyPath}.pub`)).toBe(false);
+    rmSync(running, { recursive: true });
+
+    expect(await find()).toMatchObject({ ok: true, data: { key: { privateKeyPath: keyPath, publicKey: publicKey.trim(), configured: false } } });
+    expect(readFileSync(`${keyPath}.pub`, 'utf8')).toBe(publicKey);
+    expect(readFileSync(keyPath, 'utf8')).toBe(privateKey);
+    expect(await host.request({ type: 'sshKey', action: 'configure' })).toMatchObject({ ok: true, data: { key: { privateKeyPath: keyPath, configured: true } } });
+
+    // Generate finds the half pair itself too: it answers that the key is there, now whole, and usable.
+    rmSync(`${keyPath}.pub`);
+    expect(await host.request({ type: 'sshKey', action: 'generate' }, 60_000)).toMatchObject({ ok: false, error: { code: 'KEY_EXISTS', details: { path: keyPath } } });
+    expect(readFileSync(`${keyPath}.pub`, 'utf8')).toBe(publicKey);
+    expect(readFileSync(keyPath, 'utf8')).toBe(privateKey);
+    expect(await find()).toMatchObject({ ok: true, data: { key: { privateKeyPath: keyPath, configured: true } } });
+  });
+
+  it('leaves a lone private key it cannot derive a public key from as it is (a passphrase, not RSA)', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh, { mode: 0o700 });
+    const keyPath = join(ssh, 'id_rsa_azure_devops');
+    for (const args of [['-t', 'rsa', '-b', '2048', '-N', 'a passphrase'], ['-t', 'ed25519', '-N', '']]) {
+      rmSync(keyPath, { force: true });
+      execFileSync('ssh-keygen', ['-q', ...args, '-f', keyPath]);
+      rmSync(`${keyPath}.pub`);
+      const privateKey = readFileSync(keyPath, 'utf8');
+      expect(await host.request({ type: 'sshKey', action: 'find' })).toMatchObject({ ok: true, data: { key: null } });
+      expect(await host.request({ type: 'sshKey', action: 'generate' }, 60_000)).toMatchObject({ ok: false, error: { code: 'KEY_EXISTS' } });
+      expect(readdirSync(ssh)).toEqual(['id_rsa_azure_devops']);
+      expect(readFileSync(keyPath, 'utf8')).toBe(privateKey);
+    }
+  });
+
   it('finds an existing RSA key, ignores non-RSA keys, and configures hosts only when allowed', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);
