@@ -35,12 +35,21 @@ const expandHome = (path: string, home: string) => (path === '~' || path.startsW
 /**
  * The key as the config names it: its real path (no symlink is followed later by ssh, so it
  * cannot be re-pointed after the check), which must be inside ~/.ssh, as `~/.ssh/...` (portable
- * across OSes and profile moves). NOT_FOUND when there is no such file inside ~/.ssh.
+ * across OSes and profile moves). NOT_FOUND when there is no such file, or it is not inside
+ * ~/.ssh: then the words say where to put it, as that is all the user can do about it.
  */
 function resolveKey(keyPath: string, home: string): { real: string; forConfig: string } {
+  const dir = sshDir(home);
   const real = realpathOrUndefined(keyPath);
-  const realDir = realpathOrUndefined(sshDir(home));
-  if (!real || !realDir || !isInside(realDir, real) || !statSync(real).isFile()) throw new HostError('NOT_FOUND', `${keyPath} is not a key file in ${sshDir(home)}`);
+  if (!real || !statSync(real).isFile()) throw new HostError('NOT_FOUND', `there is no key file at ${keyPath}`);
+  const realDir = realpathOrUndefined(dir);
+  if (!realDir || !isInside(realDir, real)) {
+    const what = real === keyPath ? keyPath : `${keyPath} (a link to ${real})`;
+    throw new HostError(
+      'NOT_FOUND',
+      `${what} is outside ${dir}, and the companion names only keys in that folder in ~/.ssh/config: move or copy the key and its .pub into ${dir}, then try again`,
+    );
+  }
   return { real, forConfig: `~/.ssh/${relative(realDir, real).split(sep).join('/')}` };
 }
 

@@ -271,8 +271,10 @@ describe('with the desktop companion installed', () => {
       await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
       expect(await textOf(options, '#ssh .key-value')).toContain(join(elsewhere, 'id_rsa.pub'));
       await options.click('#ssh-configure');
-      const note = await waitForText(options, '#ssh [role="alert"]', 'is not a key file in', 20_000);
-      expect(note).toContain(`${join(elsewhere, 'id_rsa')} is not a key file in ${join(home.home, '.ssh')}`);
+      const note = await waitForText(options, '#ssh [role="alert"]', 'move or copy', 20_000);
+      // It says what to do: where the key must go.
+      expect(note).toContain(`${join(elsewhere, 'id_rsa')} is outside ${join(home.home, '.ssh')}`);
+      expect(note).toContain(`move or copy the key and its .pub into ${join(home.home, '.ssh')}, then try again`);
       expect(readFileSync(config, 'utf8')).toBe(before);
       expect(await textOf(options, '#ssh .key-value')).toContain('does not name this key for Azure DevOps yet');
       expect(await options.$('[data-testid="ssh-outcome"]')).toBeNull();

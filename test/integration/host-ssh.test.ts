@@ -240,13 +240,39 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     symlinkSync(join(outside, 'id_rsa'), join(ssh, 'id_rsa'));
     symlinkSync(join(outside, 'id_rsa.pub'), join(ssh, 'id_rsa.pub'));
     const before = readFileSync(join(ssh, 'config'), 'utf8');
-    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'id_rsa') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'id_rsa') })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `${join(ssh, 'id_rsa')} (a link to ${join(outside, 'id_rsa')}) is outside ${ssh}, and the companion names only keys in that folder in ~/.ssh/config: move or copy the key and its .pub into ${ssh}, then try again` },
+    });
     rmSync(join(ssh, 'config'));
     rmSync(join(ssh, 'keys'), { recursive: true });
     rmSync(join(ssh, 'current'));
     expect(await host.request({ type: 'sshKey', action: 'configure' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(existsSync(join(ssh, 'config'))).toBe(false);
     expect(before).not.toContain('id_rsa');
+  });
+
+  it('refuses a key outside ~/.ssh with words that say to move or copy it into ~/.ssh, and configures it once there', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    const keys = join(sandbox.dir, 'keys');
+    mkdirSync(keys);
+    await rsaPair(join(keys, 'ado'));
+    const moveIt = `move or copy the key and its .pub into ${ssh}, then try again`;
+    const answer = await host.request({ type: 'sshKey', action: 'configure', keyPath: join(keys, 'ado') });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `${join(keys, 'ado')} is outside ${ssh}, and the companion names only keys in that folder in ~/.ssh/config: ${moveIt}` } });
+
+    // Found through the user's own Host section, as Options shows it: configuring it says the same.
+    const own = `Host ssh.dev.azure.com\n  IdentityFile ${join(keys, 'ado')}\n`;
+    writeFileSync(join(ssh, 'config'), own);
+    expect(await host.request({ type: 'sshKey', action: 'find' })).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(keys, 'ado') } } });
+    expect(await host.request({ type: 'sshKey', action: 'configure' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining(moveIt) } });
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toBe(own);
+    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'nothing') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `there is no key file at ${join(ssh, 'nothing')}` } });
+
+    // Done as it says, it is configured.
+    await rsaPair(join(ssh, 'ado'));
+    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'ado') })).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'ado'), configured: true } } });
   });
 
   it.each([
