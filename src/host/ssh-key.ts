@@ -117,11 +117,12 @@ function checkHosts(hosts: readonly string[] | undefined, ctx: HostContext, forW
  * file replaces the old one only after ssh has read it and found the block's key for each host,
  * so a file ssh cannot read is never left behind.
  */
-async function writeSshConfig(ctx: HostContext, identityFile: string, hosts: string[]): Promise<{ path: string; changed: boolean; hosts: string[] }> {
+async function writeSshConfig(ctx: HostContext, identityFile: string, asked: string[]): Promise<{ path: string; changed: boolean; hosts: string[] }> {
   const home = ctx.home;
   mkdirSync(sshDir(home), { recursive: true, mode: 0o700 });
   const path = sshConfigPath(home);
   const before = readText(path) ?? '';
+  const hosts = [...new Set([...blockHostsKept(before, ctx), ...asked])];
   const { text, changed } = upsertBlock(before, { hosts, identityFile });
   if (changed) {
     const target = existsSync(path) ? realpathSync(path) : path;
@@ -144,6 +145,23 @@ async function writeSshConfig(ctx: HostContext, identityFile: string, hosts: str
     }
   }
   return { path, changed, hosts };
+}
+
+/**
+ * The hosts the block names now that the companion still allows: a rewrite adds hosts, never drops
+ * one. The hosts asked for are those of the user's profiles right now (only the servers, when all
+ * of them are servers), not every host the user clones from with this key, such as the cloud pair.
+ */
+function blockHostsKept(configText: string, ctx: HostContext): string[] {
+  const config = ctx.config();
+  return (readBlock(configText)?.hosts ?? []).flatMap((name) => {
+    try {
+      const host = normalizeHost(name);
+      return isAllowedHost(host, config) ? [host] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** What is wrong when ssh (`ssh -G`) reads `configPath`: a parse error, or a host without the block's key. */

@@ -191,6 +191,29 @@ describe('sshKey', () => {
     expect(await find(['not a host'])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
+  it('a rewrite keeps the hosts the block named: profiles now all servers do not drop the cloud pair', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(ssh, 'id_rsa')]);
+    const configure = (hosts?: string[]) => host.request<SshKeyData>({ type: 'sshKey', action: 'configure', ...(hosts ? { hosts } : {}) });
+    const all = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'];
+    expect(await configure()).toMatchObject({ ok: true, data: { sshConfig: { hosts: all.slice(0, 2) } } });
+
+    // The extension asks for the servers alone once every profile is a server (sshHosts).
+    await host.request({ type: 'configure', allowedHosts: ['tfs.contoso.com'] });
+    expect(await configure(['tfs.contoso.com'])).toMatchObject({ ok: true, data: { key: { configured: true }, sshConfig: { changed: true, hosts: all } } });
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toContain(`Host ${all.join(' ')}\n  IdentityFile ~/.ssh/id_rsa\n`);
+    for (const name of all) expect(sshG(name)).toContain('identityfile ~/.ssh/id_rsa\n');
+    expect(await host.request({ type: 'sshKey', action: 'find' })).toMatchObject({ ok: true, data: { key: { configured: true } } });
+    // Asked again, in any order or case: nothing to write.
+    expect(await configure(['TFS.contoso.com', 'ssh.dev.azure.com'])).toMatchObject({ ok: true, data: { sshConfig: { changed: false, hosts: all } } });
+
+    // A host the companion no longer allows is not kept.
+    await host.request({ type: 'configure', allowedHosts: [] });
+    expect(await configure()).toMatchObject({ ok: true, data: { sshConfig: { changed: true, hosts: all.slice(0, 2) } } });
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toContain(`Host ${all.slice(0, 2).join(' ')}\n  IdentityFile`);
+  });
+
   it('updates a symlinked ~/.ssh/config where it really lives', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);
