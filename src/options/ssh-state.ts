@@ -1,0 +1,97 @@
+import { ask } from '../shared/ask';
+import type { SshKeyData, SshKeyInfo, SshTestData } from '../shared/host-protocol';
+import type { ReplyError } from '../shared/messages';
+import { orgBaseUrl, type Profile } from '../shared/profile';
+import { toReplyError } from '../shared/ui/error-note';
+
+/** What the SSH key section can be doing: the one under way shows on its button, and every button waits for it. */
+export type SshAction = 'find' | 'generate' | 'add' | 'configure' | 'test';
+
+/** What the section shows once the companion is ready. `view` draws it; the actions below move it on. */
+export type SshState =
+  /** The first look for the key, with nothing to show yet. */
+  | { kind: 'looking' }
+  /** Looking failed: shown, with its Try again, until a look succeeds. */
+  | { kind: 'lookFailed'; error: ReplyError }
+  /** A key or none (`data.key` null), and under it what the last actions said. */
+  | Shown;
+
+export interface Shown {
+  kind: 'shown';
+  data: SshKeyData;
+  busy?: SshAction | undefined;
+  outcome?: string | undefined;
+  test?: SshTestData | undefined;
+  /** The action that failed, for its note's Try again. */
+  failed?: { error: ReplyError; again: Exclude<SshAction, 'find'> } | undefined;
+}
+
+/** `action` starts: an earlier failure goes, and so does the result it is about to replace. */
+export function begin(s: SshState, action: SshAction): SshState {
+  // A look again after a failure leaves that failure (and its Try again) in place until it ends.
+  if (s.kind !== 'shown') return s;
+  const replaced = action === 'test' ? { test: undefined } : action === 'add' || action === 'configure' ? { outcome: undefined } : {};
+  return { ...s, busy: action, failed: undefined, ...replaced };
+}
+
+type Said = Partial<Omit<Shown, 'kind'>>;
+
+/** What an action said (a key found or made, an outcome, a test), over what the section showed. */
+export function said(s: SshState, what: Said): SshState {
+  if (s.kind === 'shown') return { ...s, ...what };
+  return what.data ? { kind: 'shown', data: what.data, ...what } : s;
+}
+
+/** A look that failed replaces the key with its note; any other action's failure goes under the key. */
+export function failed(s: SshState, action: SshAction, error: ReplyError): SshState {
+  if (action === 'find') return { kind: 'lookFailed', error };
+  return s.kind === 'shown' ? { ...s, busy: undefined, failed: { error, again: action } } : s;
+}
+
+export type Move = (move: (s: SshState) => SshState) => void;
+
+/** Runs `action` from its start to what it said, or to its failure. */
+async function run(set: Move, action: SshAction, asked: () => Promise<Said>): Promise<void> {
+  set((s) => begin(s, action));
+  try {
+    const what = await asked();
+    set((s) => said(s, { busy: undefined, ...what }));
+  } catch (e) {
+    set((s) => failed(s, action, toReplyError(e)));
+  }
+}
+
+/** Looks for the key, or makes one (RSA: the only kind Azure DevOps accepts). */
+export const load = (set: Move, action: 'find' | 'generate') =>
+  run(set, action, async () => {
+    try {
+      return { data: await ask({ type: 'ssh.key', action }) };
+    } catch (e) {
+      // A key is there already (made by a companion that stopped before it answered, or by hand):
+      // it is the one to use, shown as it is, not a failure.
+      const there = action === 'generate' && toReplyError(e).code === 'companion.KEY_EXISTS' ? await ask({ type: 'ssh.key', action: 'find' }).catch(() => undefined) : undefined;
+      if (!there?.key) throw e;
+      return { data: there, outcome: 'An RSA key was there already, so no new one was made: it is shown above, left as it was.' };
+    }
+  });
+
+/** Adds the key to the profile's organization with its Microsoft sign-in (with a token, the section copies it for the keys page instead). */
+export const addToAdo = (set: Move, key: SshKeyInfo, profile: Profile) =>
+  run(set, 'add', async () => {
+    const added = await ask({ type: 'ssh.addToAdo', profileId: profile.id, publicKey: key.publicKey });
+    return { outcome: `Added to ${profile.organization} as “${added.name}”, valid until ${new Date(added.validTo).toLocaleDateString()}.` };
+  });
+
+/** Names the key in the companion's block of ~/.ssh/config, so ssh uses it for Azure DevOps (a key made by hand has no block). */
+export const configure = (set: Move, key: SshKeyInfo) =>
+  run(set, 'configure', async () => {
+    const data = await ask({ type: 'ssh.key', action: 'configure', keyPath: key.privateKeyPath });
+    return { data, outcome: `~/.ssh/config now uses this key for ${data.sshConfig ? new Intl.ListFormat('en').format(data.sshConfig.hosts) : 'Azure DevOps'}.` };
+  });
+
+/** Tries ssh against Azure DevOps: the cloud's, or the server of an Azure DevOps Server profile. */
+export const runTest = (set: Move, profile: Profile | undefined) =>
+  run(set, 'test', async () => {
+    const host = profile?.host.kind === 'onprem' ? new URL(orgBaseUrl(profile)).hostname : undefined;
+    return { test: await ask({ type: 'ssh.test', ...(host ? { host } : {}) }) };
+  });

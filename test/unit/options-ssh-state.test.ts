@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SshKeyData } from '../../src/shared/host-protocol';
+import type { Request } from '../../src/shared/messages';
+import { begin, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
+
+const key = { privateKeyPath: '/home/ada/.ssh/id_rsa', publicKeyPath: '/home/ada/.ssh/id_rsa.pub', publicKey: 'ssh-rsa AAAA ada', fingerprint: 'SHA256:x', configured: true };
+const error = { code: 'companion.stopped', message: 'The desktop companion stopped unexpectedly.' };
+const test = { ok: true, summary: 'ssh reached Azure DevOps with this key.', detail: '' };
+/** A key shown, after an add that said so and a test. */
+const shown: Shown = { kind: 'shown', data: { key }, outcome: 'Added to fabrikam as “ada”.', test };
+
+describe('Options › SSH key: the moves between states', () => {
+  it('an action starting disables the buttons and drops the last failure, and the result it replaces, not the others', () => {
+    const withFailure: Shown = { ...shown, failed: { error, again: 'add' } };
+    expect(begin(withFailure, 'add')).toEqual({ kind: 'shown', data: { key }, busy: 'add', outcome: undefined, test, failed: undefined });
+    expect(begin(withFailure, 'configure')).toEqual({ kind: 'shown', data: { key }, busy: 'configure', outcome: undefined, test, failed: undefined });
+    expect(begin(withFailure, 'test')).toEqual({ kind: 'shown', data: { key }, busy: 'test', outcome: shown.outcome, test: undefined, failed: undefined });
+    // Looking again (a profile with a new server) leaves what the actions said.
+    expect(begin(withFailure, 'find')).toEqual({ ...shown, busy: 'find', failed: undefined });
+  });
+
+  it('a first look shows Looking…, and a look again after a failure keeps the failure and its Try again until it ends', () => {
+    expect(begin({ kind: 'looking' }, 'find')).toEqual({ kind: 'looking' });
+    const lookFailed: SshState = { kind: 'lookFailed', error };
+    expect(begin(lookFailed, 'find')).toBe(lookFailed);
+  });
+
+  it('a key found shows it, and keeps what the actions said; a look that fails replaces the key with its note', () => {
+    const other = { ...key, publicKey: 'ssh-rsa BBBB ada', configured: false };
+    expect(said({ kind: 'looking' }, { busy: undefined, data: { key: null } })).toEqual({ kind: 'shown', busy: undefined, data: { key: null } });
+    expect(said({ kind: 'lookFailed', error }, { busy: undefined, data: { key } })).toEqual({ kind: 'shown', busy: undefined, data: { key } });
+    expect(said({ ...shown, busy: 'find' }, { busy: undefined, data: { key: other } })).toEqual({ ...shown, busy: undefined, data: { key: other } });
+    expect(failed({ ...shown, busy: 'find' }, 'find', error)).toEqual({ kind: 'lookFailed', error });
+  });
+
+  it('an action that fails keeps the key, frees the buttons, and remembers itself for Try again', () => {
+    expect(failed({ ...shown, busy: 'configure' }, 'configure', error)).toEqual({ ...shown, busy: undefined, failed: { error, again: 'configure' } });
+    expect(failed({ kind: 'shown', data: { key: null }, busy: 'generate' }, 'generate', error)).toEqual({ kind: 'shown', data: { key: null }, busy: undefined, failed: { error, again: 'generate' } });
+  });
+});
+
+/** The background's replies, by request, as `ask` receives them. */
+function background(reply: (request: Request) => unknown) {
+  (globalThis as { chrome?: unknown }).chrome = { runtime: { sendMessage: async (request: Request) => reply(request) } };
+}
+
+/** The states `load(…, 'generate')` moves through from no key. */
+async function generate(): Promise<SshState[]> {
+  let state: SshState = { kind: 'shown', data: { key: null } };
+  const states: SshState[] = [];
+  await load((move) => states.push((state = move(state))), 'generate');
+  return states;
+}
+
+describe('Options › SSH key: Create an RSA key', () => {
+  afterEach(() => delete (globalThis as { chrome?: unknown }).chrome);
+
+  it('a key made already (KEY_EXISTS) is looked for and shown as it is, with why, not as a failure', async () => {
+    const found: SshKeyData = { key };
+    background((r) => (r.type === 'ssh.key' && r.action === 'find' ? { ok: true, data: found } : { ok: false, error: { code: 'companion.KEY_EXISTS', message: 'exists' } }));
+    expect(await generate()).toEqual([
+      { kind: 'shown', data: { key: null }, busy: 'generate', failed: undefined },
+      { kind: 'shown', data: found, busy: undefined, failed: undefined, outcome: 'An RSA key was there already, so no new one was made: it is shown above, left as it was.' },
+    ]);
+  });
+
+  it('KEY_EXISTS with no key to be found after all is the failure it was, with Try again creating', async () => {
+    const exists = { code: 'companion.KEY_EXISTS', message: 'exists' };
+    background((r) => (r.type === 'ssh.key' && r.action === 'find' ? { ok: true, data: { key: null } } : { ok: false, error: exists }));
+    expect((await generate()).at(-1)).toEqual({ kind: 'shown', data: { key: null }, busy: undefined, failed: { error: exists, again: 'generate' } });
+  });
+});
