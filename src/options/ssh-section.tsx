@@ -5,7 +5,7 @@ import { companionNeed, mayTryAgain, nextStepFor } from '../shared/next-step';
 import { orgBaseUrl, sshHosts, type Profile } from '../shared/profile';
 import { copyText } from '../shared/ui/clipboard';
 import { ErrorNote } from '../shared/ui/error-note';
-import { useFocusOnChange } from '../shared/ui/focus';
+import { focusAfter, useFocusOnChange } from '../shared/ui/focus';
 import { openTab, optionsHash } from '../shared/ui/open';
 import { Path } from '../shared/ui/path';
 import { addToAdo, configure, load, runTest, said, type Shown, type SshAction, type SshState } from './ssh-state';
@@ -91,7 +91,8 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
             Set up the companion
           </a>
         )}
-        <button type="button" onClick={act.find}>
+        {/* Its note goes while the key is looked for again: the heading holds the focus, a Tab before what is found. */}
+        <button type="button" onClick={focusAfter(act.find, 'ssh-heading')}>
           Try again
         </button>
       </ErrorNote>

@@ -11,7 +11,7 @@ export type SshAction = 'find' | 'generate' | 'add' | 'configure' | 'test';
 export type SshState =
   /** The first look for the key, with nothing to show yet. */
   | { kind: 'looking' }
-  /** Looking failed: shown, with its Try again, until a look succeeds. */
+  /** Looking failed: its note, with Try again (which looks again, from `looking`). */
   | { kind: 'lookFailed'; error: ReplyError }
   /** A key or none (`data.key` null), and under it what the last actions said. */
   | Shown;
@@ -28,8 +28,8 @@ export interface Shown {
 
 /** `action` starts: an earlier failure goes, and so does the result it is about to replace. */
 export function begin(s: SshState, action: SshAction): SshState {
-  // A look again after a failure leaves that failure (and its Try again) in place until it ends.
-  if (s.kind !== 'shown') return s;
+  // A look again after a failure shows the look, as the first one did.
+  if (s.kind !== 'shown') return { kind: 'looking' };
   const replaced = action === 'test' ? { test: undefined } : action === 'add' || action === 'configure' ? { outcome: undefined } : {};
   return { ...s, busy: action, failed: undefined, ...replaced };
 }

@@ -284,6 +284,24 @@ describe('with the desktop companion installed', () => {
     }
   });
 
+  it('a look for the key that failed: Try again shows the look again, with the focus on the heading, a Tab from what it finds', async () => {
+    // A ~/.ssh/config the companion cannot read (a folder here) makes its look fail.
+    const config = join(home.home, '.ssh', 'config');
+    await mkdir(config);
+    try {
+      await options.reload();
+      await waitForText(options, '#ssh [role="alert"]', 'Could not look for your SSH key', 20_000);
+    } finally {
+      await rm(config, { recursive: true, force: true });
+    }
+    await options.focus('#ssh [role="alert"] button');
+    await options.keyboard.press('Enter');
+    await options.waitForSelector('#ssh-generate:not(:disabled)', { timeout: 20_000 });
+    expect(await options.$('#ssh [role="alert"]')).toBeNull();
+    // Not left on the page, where the Try again that went away had it.
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('ssh-heading');
+  });
+
   it('creates an RSA key and shows it with its fingerprint and expiry reminder', async () => {
     // At its top before the reload, which keeps the scroll position.
     await options.evaluate(() => scrollTo(0, 0));
