@@ -12,8 +12,9 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { CollectionUrls } from '../../sandbox/urls';
+import { HOST_NAME } from '../../src/shared/host-constants';
 import { companionPids, processesOf, waitUntil } from '../reliability/harness';
-import { launchWithCompanion, privateHome, type Session } from './harness';
+import { ask, launchWithCompanion, privateHome, type Session } from './harness';
 import { addPatProfile, grantHostAccess, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
@@ -518,5 +519,89 @@ describe('Options › Editor', () => {
     // The others stay choices.
     expect(await options.$$eval('#editor input:not([value="visualstudio"])', (is) => is.map((i) => (i as HTMLInputElement).disabled))).toEqual([false, false, false]);
     await screenshots(options, 'options-editor');
+  });
+});
+
+/**
+ * Between the companion and the browser for one test: forwards every frame both ways, but holds
+ * back the answer to the first `configure` (the page's status asking for the clone folders) until
+ * the test writes `release`. `asked` says that request has gone to the companion.
+ */
+const HOLDING_HOST = (host: string, dir: string) => `#!${process.execPath}
+const { spawn } = require('node:child_process');
+const { existsSync, writeFileSync } = require('node:fs');
+const host = spawn(${JSON.stringify(host)}, process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
+function frames(stream, each) {
+  let buffer = Buffer.alloc(0);
+  stream.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    while (buffer.length >= 4 && buffer.length >= 4 + buffer.readUInt32LE(0)) {
+      const frame = buffer.subarray(0, 4 + buffer.readUInt32LE(0));
+      buffer = buffer.subarray(frame.length);
+      each(JSON.parse(frame.subarray(4).toString('utf8')), frame);
+    }
+  });
+}
+let held;
+frames(process.stdin, (request, frame) => {
+  if (held === undefined && request.type === 'configure') {
+    held = request.id;
+    writeFileSync(${JSON.stringify(join(dir, 'asked'))}, '');
+  }
+  host.stdin.write(frame);
+});
+frames(host.stdout, (answer, frame) => {
+  if (answer.id !== held) return process.stdout.write(frame);
+  const timer = setInterval(() => existsSync(${JSON.stringify(join(dir, 'release'))}) && (clearInterval(timer), process.stdout.write(frame)), 50);
+});
+process.stdin.on('end', () => host.stdin.end());
+host.on('exit', (code) => process.exit(code ?? 0));
+`;
+
+describe('Options › Desktop companion, saved before its status has come', () => {
+  it('the clone folders the status shows include the one saved while it was looking for the companion', async () => {
+    await options.bringToFront();
+    const manifest = join(session.userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+    const installed = await readFile(manifest, 'utf8');
+    const dir = join(session.userDataDir, 'holding');
+    await mkdir(dir, { recursive: true });
+    const program = join(dir, 'host.cjs');
+    await writeFile(program, HOLDING_HOST(JSON.parse(installed).path as string, dir), { mode: 0o755 });
+    const elsewhere = join(home.home, 'elsewhere');
+    // Named active: with none named the first profile is, and a save moves its profile last (profile-store.ts).
+    const { activeId } = (await ask(options, { type: 'profiles.list' })).data as { activeId: string };
+    expect(await ask(options, { type: 'profiles.setActive', id: activeId })).toMatchObject({ ok: true });
+    try {
+      await writeFile(manifest, JSON.stringify({ ...JSON.parse(installed), path: program }));
+      // The next ask starts the companion again, through the holder.
+      for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
+      await waitUntil('the companion stopped', () => (companionPids(home.home).length === 0 ? true : undefined));
+      await options.reload();
+      await waitUntil('the status asked for the clone folders', () => (existsSync(join(dir, 'asked')) ? true : undefined));
+      expect(await textOf(options, '#companion')).toContain('Looking for the companion…');
+
+      // Typed over what is there: the page still draws as its parts load, which would put back a value cleared by hand.
+      await options.focus('#clone-root');
+      await options.keyboard.down('Control');
+      await options.keyboard.press('a');
+      await options.keyboard.up('Control');
+      await options.keyboard.type(elsewhere);
+      expect(await options.$eval('#clone-root', (e) => (e as HTMLInputElement).value)).toBe(elsewhere);
+      await options.click('.clone-root button[type="submit"]');
+      await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${elsewhere}.`);
+
+      // The status asked before the save answers now, with the clone folders as they were then.
+      await writeFile(join(dir, 'release'), '');
+      await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
+      await waitForText(options, '[data-testid="companion-status"]', elsewhere, 5000);
+      expect(await textOf(options, '[data-testid="companion-status"]')).toContain(cloneRoot);
+    } finally {
+      await writeFile(manifest, installed);
+      await writeFile(join(dir, 'release'), '');
+      for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
+      // Clones of this profile go where the earlier tests put them, through a companion started anew
+      // (an ask may still meet the killed one: asked again).
+      await waitUntil('the clone folder set back', async () => ((await ask(options, { type: 'companion.setCloneRoot', profileId: activeId, cloneRoot })).ok ? true : undefined), 15_000, 200);
+    }
   });
 });

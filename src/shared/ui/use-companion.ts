@@ -8,7 +8,10 @@ import { toReplyError } from './error-note';
 export interface CompanionState {
   /** Undefined while the first answer is on its way. */
   status: CompanionStatus | undefined;
-  /** Takes a newer answer (after saving a clone folder) without losing what it does not say. */
+  /**
+   * Takes a newer answer (after saving a clone folder) without losing what it does not say; before
+   * the first answer, asks again.
+   */
   update(partial: Partial<CompanionStatus>): void;
 }
 
@@ -36,6 +39,11 @@ export function useCompanionStatus(pollMs = COMPANION_POLL_MS): CompanionState {
   }, [waiting, asks]);
   return {
     status,
-    update: (partial) => setStatus((s) => (s ? { ...s, ...partial } : s)),
+    update: (partial) => {
+      if (status) setStatus((s) => s && { ...s, ...partial });
+      // The first answer was asked before this change (and may be on its way still): ask again,
+      // and the effect's cleanup drops the older answer.
+      else setAsks((n) => n + 1);
+    },
   };
 }
