@@ -93,11 +93,6 @@ export function snapshotOf(profiles: readonly Profile[], activeId: string, orgs:
   };
 }
 
-/** A row's repository page in Azure DevOps, through the row's own profile. */
-function open(row: Row | undefined): void {
-  if (row?.org.profile) openRepoPage(row.org.profile, row.repo);
-}
-
 /** The snapshot's rows, as the live list will draw them. */
 function snapshotRows(snapshot: Snapshot, orgs: ListedOrg[], only: string): Row[] {
   return snapshot.rows.filter((r) => !only || orgs[r.list]?.id === only).map((r) => ({ repo: r.repo, org: orgs[r.list]!, namePositions: [], projectPositions: [] }));
@@ -150,6 +145,16 @@ export function RepositoriesTab(props: {
   }, [live, shownOrgs, query, snapshot]);
   const selectedRow = results.rows[Math.min(active, results.rows.length - 1)];
   const selected = selectedRow?.repo;
+  // A first-frame row opened before the profiles are read: it opens once its profile is known.
+  const [opening, setOpening] = useState<Row>();
+  /** A row's repository page in Azure DevOps, through the row's own profile. */
+  const open = (row: Row) => (row.org.profile ? openRepoPage(row.org.profile, row.repo) : setOpening(row));
+  useEffect(() => {
+    if (!opening || props.orgs.length === 0) return;
+    const profile = orgs.find((o) => o.id === opening.org.id)?.profile;
+    if (profile) openRepoPage(profile, opening.repo);
+    setOpening(undefined);
+  }, [orgs]);
 
   useEffect(() => setActive(0), [query, only]);
   useEffect(() => {
@@ -236,6 +241,7 @@ export function RepositoriesTab(props: {
               : failed.length || wait
                 ? ''
                 : 'Loading repositories…'}
+        {opening && ` · opening ${opening.repo.name}…`}
         {wait && <WaitSaid wait={wait} home="repo-search" onStop={() => waits.forEach((w) => w.stop())} />}
         {live && failed.length > 0 && shownLists.length > 0 && (
           <>

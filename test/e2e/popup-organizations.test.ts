@@ -180,4 +180,36 @@ describe('popup: the first frame', () => {
     expect((await rowsOf(popup)).slice(0, snapshotRows.length)).toEqual(snapshotRows);
     await popup.close();
   });
+
+  it('Enter on a first-frame row before the profiles are read says it is opening, and opens its page once they are', async () => {
+    const popup = await session.browser.newPage();
+    await popup.setViewport({ width: 380, height: 600 });
+    // Holds back the worker's answer about profiles until released; `asked`: the app has started and drawn.
+    await popup.evaluateOnNewDocument(() => {
+      const w = window as unknown as { release: () => void; asked?: boolean };
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+      const held = new Promise<void>((resolve) => (w.release = resolve));
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+        if ((args[0] as { type?: string } | undefined)?.type !== 'profiles.list') return send(...args);
+        w.asked = true;
+        return held.then(() => send(...args));
+      };
+    });
+    await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
+    await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
+    const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
+    expect(await popup.$eval('.repos-tab[data-snapshot] #repo-list [aria-selected="true"]', (r) => (r as HTMLElement).dataset.repo)).toBe(name);
+    const opened = (t: { url(): string }) => t.url().includes(`/_git/${encodeURIComponent(name)}`);
+
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '.status', `opening ${name}…`, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(session.browser.targets().filter(opened)).toEqual([]);
+
+    await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+    const target = await session.browser.waitForTarget(opened, { timeout: 10_000 });
+    await (await target.page())?.close();
+    await popup.waitForFunction(() => !document.querySelector('.status')?.textContent?.includes('opening'), { timeout: 5000 });
+    await popup.close();
+  });
 });
