@@ -64,8 +64,12 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
     /** Saves the secret first, so a profile never exists without the credential it needs. */
     async save(profile: Profile, secret?: Secret): Promise<void> {
       if (secret) await secrets.set({ [PROFILE_SECRET.key(profile.id)]: { ...Secret.parse(secret), orgUrl: orgOf(profile) } });
-      const others = (await list()).filter((p) => p.id !== profile.id);
-      await kv.set({ [PROFILES.key]: [...others, Profile.parse(profile)] });
+      // In its place: the first profile stands for the active one when none is stored, and the
+      // lists draw the profiles in this order, so an edit must move neither.
+      const saved = Profile.parse(profile);
+      const profiles = await list();
+      const kept = profiles.some((p) => p.id === saved.id);
+      await kv.set({ [PROFILES.key]: kept ? profiles.map((p) => (p.id === saved.id ? saved : p)) : [...profiles, saved] });
     },
     async remove(id: string): Promise<void> {
       await kv.set({ [PROFILES.key]: (await list()).filter((p) => p.id !== id) });

@@ -86,6 +86,19 @@ describe('profile store', () => {
     expect(await store.secret('p1')).toEqual({ kind: 'pat', pat: 'for-the-server' });
   });
 
+  it('saves an edited profile in its place, so the first (active when none is chosen) stays first', async () => {
+    const kv = memoryKeyValue();
+    const store = createProfileStore(kv);
+    await store.save(profile({ id: 'p1', organization: 'fabrikam' }));
+    await store.save(profile({ id: 'p2', organization: 'contoso' }));
+    await store.save(profile({ id: 'p1', organization: 'fabrikam', cloneRoot: '/home/ada/work' }));
+    expect((await store.list()).map((p) => [p.id, p.cloneRoot])).toEqual([
+      ['p1', '/home/ada/work'],
+      ['p2', undefined],
+    ]);
+    expect(await store.activeId()).toBe('p1');
+  });
+
   it('gives the profiles and the active one from one storage read', async () => {
     const kv = memoryKeyValue();
     const store = createProfileStore(kv);
