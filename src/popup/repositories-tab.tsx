@@ -93,9 +93,16 @@ export function snapshotOf(profiles: readonly Profile[], activeId: string, orgs:
   };
 }
 
-/** The snapshot's rows, as the live list will draw them. */
-function snapshotRows(snapshot: Snapshot, orgs: ListedOrg[], only: string): Row[] {
-  return snapshot.rows.filter((r) => !only || orgs[r.list]?.id === only).map((r) => ({ repo: r.repo, org: orgs[r.list]!, namePositions: [], projectPositions: [] }));
+/**
+ * The snapshot's rows, as the live list will draw them. A row names its organization by its place
+ * in the snapshot's lists, which is not its place among the profiles once they are read (a list
+ * that failed last time was not in the snapshot): so by id, and a removed profile's rows go.
+ */
+export function snapshotRows(snapshot: Pick<Snapshot, 'rows' | 'listed'>, orgs: readonly ListedOrg[], only: string): Row[] {
+  return snapshot.rows.flatMap((r) => {
+    const org = orgs.find((o) => o.id === snapshot.listed[r.list]);
+    return org && (!only || org.id === only) ? [{ repo: r.repo, org, namePositions: [], projectPositions: [] }] : [];
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { indexRepos } from '../../src/popup/repo-search';
-import { listRows, snapshotOf, statusLine } from '../../src/popup/repositories-tab';
+import { listRows, snapshotOf, snapshotRows, statusLine } from '../../src/popup/repositories-tab';
 import { loadSearch } from '../../src/popup/search-loader';
 import { readSnapshot, SNAPSHOT_ROWS, writeSnapshot, type Snapshot } from '../../src/popup/snapshot';
 import { listedProfiles, type OrgRepos } from '../../src/popup/use-repos';
@@ -111,6 +111,19 @@ describe('the first frame snapshot', () => {
     const live = listRows(asRows(lists), '').rows.slice(0, SNAPSHOT_ROWS);
     // The reconcile: the live list's first screen is the snapshot, row for row, organization for organization.
     expect(snapshot.rows.map((r) => [snapshot.listed[r.list], r.repo.id])).toEqual(live.map((r) => [r.org.id, r.repo.id]));
+  });
+
+  it('draws each snapshot row with its own organization once the profiles are read, whatever their order', () => {
+    // Last time only bob's list was read (ada's failed), so the snapshot's lists are [bob].
+    const snapshot = snapshotOf([ada, bob], 'ada', [{ ...lists[0]!, repos: { ...lists[0]!.repos, listing: undefined } }, lists[1]!])!;
+    expect(snapshot.listed).toEqual(['bob']);
+    const orgs = [ada, bob].map((p) => ({ id: p.id, organization: p.organization, profile: p }));
+    const rows = snapshotRows(snapshot, orgs, '');
+    expect(rows).toHaveLength(SNAPSHOT_ROWS);
+    expect(new Set(rows.map((r) => r.org.id))).toEqual(new Set(['bob']));
+    expect(snapshotRows(snapshot, orgs, 'ada')).toEqual([]);
+    // A profile removed since: its rows go rather than borrow another organization.
+    expect(snapshotRows(snapshot, orgs.slice(0, 1), '')).toEqual([]);
   });
 
   it('keeps names, projects, organizations and web URLs only: no clone URLs, identities or anything else', () => {
