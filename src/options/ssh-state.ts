@@ -26,10 +26,14 @@ export interface Shown {
   failed?: { error: ReplyError; again: Exclude<SshAction, 'find'> } | undefined;
 }
 
-/** `action` starts: an earlier failure goes, and so does the result it is about to replace. */
+/**
+ * `action` starts: an earlier failure goes, and so does the result it is about to replace. A look
+ * (the profiles' hosts changed) is no step of the user's: it leaves what the actions said.
+ */
 export function begin(s: SshState, action: SshAction): SshState {
   // A look again after a failure shows the look, as the first one did.
   if (s.kind !== 'shown') return { kind: 'looking' };
+  if (action === 'find') return { ...s, busy: action };
   const replaced = action === 'test' ? { test: undefined } : action === 'add' || action === 'configure' ? { outcome: undefined } : {};
   return { ...s, busy: action, failed: undefined, ...replaced };
 }
@@ -50,8 +54,21 @@ export function failed(s: SshState, action: SshAction, error: ReplyError): SshSt
 
 export type Move = (move: (s: SshState) => SshState) => void;
 
-/** Runs `action` from its start to what it said, or to its failure. */
-async function run(set: Move, action: SshAction, asked: () => Promise<Said>): Promise<void> {
+/** What each section (by its `set`) runs or has yet to run: the last action's end. */
+const queues = new WeakMap<Move, Promise<void>>();
+
+/**
+ * Runs `action` from its start to what it said, or to its failure, once the section's earlier
+ * actions have ended: a look started by a new account while Create, Add or Configure runs would
+ * otherwise free the buttons when it ends, or answer "no key" from before a key was made.
+ */
+function run(set: Move, action: SshAction, asked: () => Promise<Said>): Promise<void> {
+  const ended = (queues.get(set) ?? Promise.resolve()).then(() => runNow(set, action, asked));
+  queues.set(set, ended);
+  return ended;
+}
+
+async function runNow(set: Move, action: SshAction, asked: () => Promise<Said>): Promise<void> {
   set((s) => begin(s, action));
   try {
     const what = await asked();

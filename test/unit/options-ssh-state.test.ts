@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SshKeyData } from '../../src/shared/host-protocol';
 import type { Request } from '../../src/shared/messages';
-import { begin, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
+import { begin, configure, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
 
 const key = { privateKeyPath: '/home/ada/.ssh/id_rsa', publicKeyPath: '/home/ada/.ssh/id_rsa.pub', publicKey: 'ssh-rsa AAAA ada', fingerprint: 'SHA256:x', configured: true };
 const error = { code: 'companion.stopped', message: 'The desktop companion stopped unexpectedly.' };
@@ -15,8 +15,8 @@ describe('Options › SSH key: the moves between states', () => {
     expect(begin(withFailure, 'add')).toEqual({ kind: 'shown', data: { key }, busy: 'add', outcome: undefined, test, failed: undefined });
     expect(begin(withFailure, 'configure')).toEqual({ kind: 'shown', data: { key }, busy: 'configure', outcome: undefined, test, failed: undefined });
     expect(begin(withFailure, 'test')).toEqual({ kind: 'shown', data: { key }, busy: 'test', outcome: shown.outcome, test: undefined, failed: undefined });
-    // Looking again (a profile with a new server) leaves what the actions said.
-    expect(begin(withFailure, 'find')).toEqual({ ...shown, busy: 'find', failed: undefined });
+    // Looking again (a profile with a new server) leaves what the actions said, a failure too.
+    expect(begin(withFailure, 'find')).toEqual({ ...withFailure, busy: 'find' });
   });
 
   it('a first look shows Looking…, and so does a look again after a failure (its note and Try again go)', () => {
@@ -67,5 +67,59 @@ describe('Options › SSH key: Create an RSA key', () => {
     const exists = { code: 'companion.KEY_EXISTS', message: 'exists' };
     background((r) => (r.type === 'ssh.key' && r.action === 'find' ? { ok: true, data: { key: null } } : { ok: false, error: exists }));
     expect((await generate()).at(-1)).toEqual({ kind: 'shown', data: { key: null }, busy: undefined, failed: { error: exists, again: 'generate' } });
+  });
+});
+
+/** The background, answering each request when the test says so, in the order they came. */
+function held() {
+  const asked: { request: Request; answer: (reply: unknown) => void }[] = [];
+  (globalThis as { chrome?: unknown }).chrome = {
+    runtime: { sendMessage: (request: Request) => new Promise((answer) => asked.push({ request, answer })) },
+  };
+  return asked;
+}
+const settled = () => new Promise((r) => setTimeout(r));
+
+describe('Options › SSH key: a look while an action runs', () => {
+  afterEach(() => delete (globalThis as { chrome?: unknown }).chrome);
+
+  it('waits for the action: the buttons stay disabled until it ends, then the look runs and has the last word', async () => {
+    const asked = held();
+    const unconfigured = { ...key, configured: false };
+    let state: SshState = { kind: 'shown', data: { key: unconfigured } };
+    const states: SshState[] = [];
+    const set = (move: (s: SshState) => SshState) => states.push((state = move(state)));
+    const configuring = configure(set, unconfigured);
+    // An account added meanwhile: its hosts are looked for again.
+    const looking = load(set, 'find');
+    await settled();
+    expect(asked.map((a) => a.request.type === 'ssh.key' && a.request.action)).toEqual(['configure']);
+    expect(states.map((s) => s.kind === 'shown' && s.busy)).toEqual(['configure']);
+
+    asked[0]!.answer({ ok: true, data: { key, sshConfig: { path: '/home/ada/.ssh/config', changed: true, hosts: ['ssh.dev.azure.com'] } } });
+    await configuring;
+    await settled();
+    // Only now is the look asked for, and the buttons wait for it in turn.
+    expect(asked.map((a) => a.request.type === 'ssh.key' && a.request.action)).toEqual(['configure', 'find']);
+    expect(states.map((s) => s.kind === 'shown' && s.busy)).toEqual(['configure', undefined, 'find']);
+    const found = { ...key, configured: false };
+    asked[1]!.answer({ ok: true, data: { key: found } });
+    await looking;
+    expect(state).toEqual({ kind: 'shown', data: { key: found }, busy: undefined, failed: undefined, outcome: '~/.ssh/config now uses this key for ssh.dev.azure.com.' });
+  });
+
+  it('an action that fails keeps its note through the look that waited for it', async () => {
+    const asked = held();
+    let state: SshState = { kind: 'shown', data: { key } };
+    const set = (move: (s: SshState) => SshState) => void (state = move(state));
+    const configuring = configure(set, key);
+    const looking = load(set, 'find');
+    await settled();
+    asked[0]!.answer({ ok: false, error });
+    await configuring;
+    await settled();
+    asked[1]!.answer({ ok: true, data: { key } });
+    await looking;
+    expect(state).toEqual({ kind: 'shown', data: { key }, busy: undefined, failed: { error, again: 'configure' }, outcome: undefined });
   });
 });
