@@ -396,6 +396,8 @@ describe('with the desktop companion installed', () => {
     // Closed, so that a later test sees its own tab open.
     await (await keysPage.page())?.close();
     await options.bringToFront();
+    // Back from the keys page, the focus is on the next step, not on the page where the button that went away had it.
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('ssh-test');
   });
 
   it('a key not added because the Microsoft sign-in lapsed offers Sign in again, with the focus, which goes where it is renewed', async () => {
