@@ -104,22 +104,38 @@ export function readBlock(text: string): SshBlock | undefined {
   return { hosts: hosts.trim().split(/\s+/), identityFile: identity.trim().replace(/^"(.*)"$/, '$1') };
 }
 
+/** An IdentityFile line of a Host section: the hosts asked for that the section names, and whether it is the companion's block. */
+export interface NamedKey {
+  identityFile: string;
+  hosts: string[];
+  inBlock: boolean;
+}
+
 /**
  * IdentityFile values of Host sections that name one of `hosts` (anywhere in the file, the
  * block included), in file order. Patterns and Match sections are not interpreted.
  */
-export function identityFilesFor(text: string, hosts: readonly string[]): string[] {
-  const wanted = new Set(hosts.map((h) => h.toLowerCase()));
-  const found: string[] = [];
-  let applies = false;
-  for (const line of text.split(/\r?\n/)) {
+export function identityFilesFor(text: string, hosts: readonly string[]): NamedKey[] {
+  const wanted = hosts.map((h) => h.toLowerCase());
+  let block: { start: number; end: number } = { start: -1, end: -1 };
+  try {
+    block = locate(text);
+  } catch {
+    // Damaged markers: no block, every section is the user's.
+  }
+  const found: NamedKey[] = [];
+  let named: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    // What follows the block's end belongs to its section for ssh, but was written by the user.
+    if (i === block.end) named = [];
     const section = /^\s*(host|match)(?:\s*=\s*|\s+)(.+)$/i.exec(line);
     if (section) {
-      applies = section[1]!.toLowerCase() === 'host' && section[2]!.trim().split(/\s+/).some((h) => wanted.has(h.toLowerCase()));
-      continue;
+      const names = new Set(section[2]!.trim().split(/\s+/).map((h) => h.toLowerCase()));
+      named = section[1]!.toLowerCase() === 'host' ? [...new Set(wanted)].filter((h) => names.has(h)) : [];
+      return;
     }
     const identity = /^\s*identityfile(?:\s*=\s*|\s+)(.+)$/i.exec(line);
-    if (applies && identity) found.push(identity[1]!.trim().replace(/^"(.*)"$/, '$1'));
-  }
+    if (named.length > 0 && identity) found.push({ identityFile: identity[1]!.trim().replace(/^"(.*)"$/, '$1'), hosts: named, inBlock: i > block.start && i < block.end });
+  });
   return found;
 }

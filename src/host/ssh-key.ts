@@ -14,7 +14,7 @@ import { isInside } from './destination';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
-import { identityFilesFor, readBlock, upsertBlock } from './ssh-config-block';
+import { identityFileProblem, identityFilesFor, readBlock, upsertBlock } from './ssh-config-block';
 
 export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
 
@@ -71,16 +71,26 @@ async function fingerprint(publicKeyPath: string, env: NodeJS.ProcessEnv): Promi
 }
 
 /** Key info for a private key whose `.pub` holds an RSA public key; undefined otherwise. */
-async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<SshKeyInfo | undefined> {
+async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<Omit<SshKeyInfo, 'userConfig'> | undefined> {
   const publicKeyPath = `${privateKeyPath}.pub`;
   const publicKey = readText(publicKeyPath)?.trim();
   if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !existsSync(privateKeyPath)) return undefined;
   return { privateKeyPath, publicKeyPath, publicKey, fingerprint: await fingerprint(publicKeyPath, env), configured };
 }
 
+/** Whether `configure` can name the key in the block: its real file is in ~/.ssh, at a path ssh can be told. */
+function configurable(keyPath: string, home: string): boolean {
+  try {
+    return identityFileProblem(resolveKey(keyPath, home).forConfig) === undefined;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The first RSA key for Azure DevOps; `configured` when the companion's block names it for every
- * one of `hosts` (a block written for the cloud only does not serve a server the user clones from).
+ * one of `hosts` (a block written for the cloud only does not serve a server the user clones from);
+ * `userConfig` when the user's own Host sections name it, for which hosts: ssh uses it there already.
  */
 export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<SshKeyInfo | null> {
   const config = readText(sshConfigPath(ctx.home)) ?? '';
@@ -88,11 +98,13 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
   const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
   const blockHosts = new Set(block?.hosts.map((h) => h.toLowerCase()));
   const forAll = hosts.every((h) => blockHosts.has(h));
-  const named = identityFilesFor(config, [...CLOUD_SSH_HOSTS, ...hosts]).map((p) => expandHome(p, ctx.home));
-  const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named, join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
+  const named = identityFilesFor(config, [...CLOUD_SSH_HOSTS, ...hosts]).map((n) => ({ ...n, identityFile: expandHome(n.identityFile, ctx.home) }));
+  const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
     const key = await describeKey(candidate, candidate === blockKey && forAll, ctx.env);
-    if (key) return key;
+    if (!key) continue;
+    const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
+    return own.length > 0 ? { ...key, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : key;
   }
   return null;
 }

@@ -8,7 +8,7 @@ import { ErrorNote } from '../shared/ui/error-note';
 import { focusAfter, useFocusOnChange } from '../shared/ui/focus';
 import { openTab, optionsHash } from '../shared/ui/open';
 import { Path } from '../shared/ui/path';
-import { addToAdo, configure, load, runTest, said, type Shown, type SshAction, type SshState } from './ssh-state';
+import { addToAdo, configUse, configure, load, runTest, said, type Shown, type SshAction, type SshState } from './ssh-state';
 import { useChosenProfile } from './use-chosen-profile';
 
 /** What the buttons do, for the key shown and the profile chosen now (a Try again too). */
@@ -112,6 +112,7 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
       </div>
     );
   }
+  const use = configUse(key, sshHosts(profiles));
   return (
     <div class="ssh-key">
       {data.created && <p class="note success">A new RSA key was created{data.sshConfig?.changed ? ' and ~/.ssh/config now uses it for Azure DevOps' : ''}.</p>}
@@ -132,13 +133,18 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
         <dd>
           {key.configured ? (
             'uses this key for Azure DevOps'
-          ) : (
+          ) : use.own.length > 0 ? (
             <>
-              does not name this key for Azure DevOps yet{' '}
-              <button type="button" class="small" id="ssh-configure" disabled={!!busy} onClick={act.configure}>
-                {busy === 'configure' ? 'Writing ~/.ssh/config…' : 'Use it for Azure DevOps'}
-              </button>
+              Your ~/.ssh/config already gives ssh this key for {list(use.own)}.
+              {use.missing.length > 0 && (use.offer ? <> Not for {list(use.missing)} yet </> : ` Not for ${list(use.missing)}: the companion names only keys kept in ~/.ssh.`)}
             </>
+          ) : (
+            'does not name this key for Azure DevOps yet '
+          )}
+          {use.offer && (
+            <button type="button" class="small" id="ssh-configure" disabled={!!busy} onClick={act.configure}>
+              {busy === 'configure' ? 'Writing ~/.ssh/config…' : 'Use it for Azure DevOps'}
+            </button>
           )}
         </dd>
       </dl>
@@ -166,6 +172,8 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
     </div>
   );
 }
+
+const list = (hosts: string[]) => new Intl.ListFormat('en').format(hosts);
 
 /** What the last actions said, under the key: an outcome, a test, a failure. */
 function notes({ outcome, test, failed }: Shown, act: Act) {

@@ -99,6 +99,19 @@ export const addToAdo = (set: Move, key: SshKeyInfo, profile: Profile) =>
     return { outcome: `Added to ${profile.organization} as “${added.name}”, valid until ${new Date(added.validTo).toLocaleDateString()}.` };
   });
 
+/**
+ * What ~/.ssh/config does with `key` for `hosts` (those of the user's profiles): the hosts the
+ * user's own Host sections give it to already, those they do not, and whether Use it for Azure
+ * DevOps can do anything: not for a key the block names, nor when the user's own config serves
+ * every host, nor for a key the companion cannot name (outside ~/.ssh). From an older companion,
+ * which does not say, the key is offered as before.
+ */
+export function configUse(key: SshKeyInfo, hosts: readonly string[]) {
+  const own = key.userConfig?.hosts ?? [];
+  const missing = hosts.filter((h) => !own.includes(h));
+  return { own, missing, offer: !key.configured && missing.length > 0 && key.userConfig?.configurable !== false };
+}
+
 /** Names the key in the companion's block of ~/.ssh/config, so ssh uses it for Azure DevOps (a key made by hand has no block). */
 export const configure = (set: Move, key: SshKeyInfo) =>
   run(set, 'configure', async () => {

@@ -329,6 +329,12 @@ export const SshKeyInfoSchema = z.object({
   fingerprint: z.string().nullable(),
   /** Named by the companion's block in ~/.ssh/config, for every host asked (`find`) or written. */
   configured: z.boolean(),
+  /**
+   * Set by `find` when the user's own Host sections (outside the block) name this key: for which of
+   * the Azure DevOps Services pair and the hosts asked (so ssh uses it there already), and whether
+   * `configure` can name it in the block (its real file is inside ~/.ssh). Older companions leave it out.
+   */
+  userConfig: z.object({ hosts: z.array(z.string()), configurable: z.boolean() }).optional(),
 });
 export type SshKeyInfo = z.infer<typeof SshKeyInfoSchema>;
 export const SshKeyDataSchema = z.object({

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -259,26 +259,42 @@ describe('with the desktop companion installed', () => {
     }
   });
 
-  it('a key outside ~/.ssh that a Host section names is not written into the block: the note gives the companion’s words', async () => {
-    // ssh would take it, but the companion names only keys inside ~/.ssh in its block.
+  it('a key the user’s own Host section names: Options says ssh has it for those hosts, and offers the block only where it can help', async () => {
+    // ssh takes a key named there, wherever it lives; the companion names only keys inside ~/.ssh in its block.
     const elsewhere = join(home.home, 'elsewhere');
     await mkdir(elsewhere, { recursive: true });
     await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'outside', '-f', join(elsewhere, 'id_rsa')]);
     const config = join(home.home, '.ssh', 'config');
-    const before = `Host ssh.dev.azure.com\n  IdentityFile ${join(elsewhere, 'id_rsa')}\n`;
-    await writeFile(config, before, { mode: 0o600 });
-    try {
+    /** The page after a reload with `text` as ~/.ssh/config, once the key is shown. */
+    const withConfig = async (text: string) => {
+      await writeFile(config, text, { mode: 0o600 });
       await options.reload();
-      await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
-      expect(await textOf(options, '#ssh .key-value')).toContain(join(elsewhere, 'id_rsa.pub'));
+      await options.waitForSelector('#ssh-public-key', { timeout: 20_000 });
+      return textOf(options, '#ssh .key-value');
+    };
+    try {
+      // Every host of the profiles (the cloud pair) served already: nothing to offer.
+      const both = `Host ssh.dev.azure.com vs-ssh.visualstudio.com\n  IdentityFile ${join(elsewhere, 'id_rsa')}\n`;
+      let shown = await withConfig(both);
+      expect(shown).toContain(join(elsewhere, 'id_rsa.pub'));
+      expect(shown).toContain('Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com and vs-ssh.visualstudio.com.');
+      expect(await options.$('#ssh-configure')).toBeNull();
+
+      // One host left, but a key outside ~/.ssh the companion cannot name: it says so instead of offering what must fail.
+      shown = await withConfig(`Host ssh.dev.azure.com\n  IdentityFile ${join(elsewhere, 'id_rsa')}\n`);
+      expect(shown).toContain('Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. Not for vs-ssh.visualstudio.com: the companion names only keys kept in ~/.ssh.');
+      expect(await options.$('#ssh-configure')).toBeNull();
+
+      // Kept in ~/.ssh, the host left is offered, and the block names it.
+      for (const ext of ['', '.pub']) await copyFile(join(elsewhere, `id_rsa${ext}`), join(home.home, '.ssh', `id_rsa${ext}`));
+      const inside = 'Host ssh.dev.azure.com\n  IdentityFile ~/.ssh/id_rsa\n';
+      shown = await withConfig(inside);
+      expect(shown).toContain('Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. Not for vs-ssh.visualstudio.com yet Use it for Azure DevOps');
       await options.click('#ssh-configure');
-      const note = await waitForText(options, '#ssh [role="alert"]', 'move or copy', 20_000);
-      // It says what to do: where the key must go.
-      expect(note).toContain(`${join(elsewhere, 'id_rsa')} is outside ${join(home.home, '.ssh')}`);
-      expect(note).toContain(`move or copy the key and its .pub into ${join(home.home, '.ssh')}, then try again`);
-      expect(readFileSync(config, 'utf8')).toBe(before);
-      expect(await textOf(options, '#ssh .key-value')).toContain('does not name this key for Azure DevOps yet');
-      expect(await options.$('[data-testid="ssh-outcome"]')).toBeNull();
+      await waitForText(options, '[data-testid="ssh-outcome"]', '~/.ssh/config now uses this key for ssh.dev.azure.com and vs-ssh.visualstudio.com.', 20_000);
+      expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');
+      expect(readFileSync(config, 'utf8')).toMatch(/^Host ssh\.dev\.azure\.com vs-ssh\.visualstudio\.com\n {2}IdentityFile ~\/\.ssh\/id_rsa\n/m);
+      expect(readFileSync(config, 'utf8').endsWith(inside)).toBe(true);
     } finally {
       await rm(elsewhere, { recursive: true, force: true });
       await noKey();

@@ -275,6 +275,35 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     expect(before).not.toContain('id_rsa');
   });
 
+  it('find says which hosts the user’s own Host sections give the key for, and whether configure can name it', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    const keys = join(sandbox.dir, 'keys');
+    mkdirSync(keys);
+    await rsaPair(join(keys, 'ado'));
+    const find = (hosts?: string[]) => host.request<SshKeyData>({ type: 'sshKey', action: 'find', ...(hosts ? { hosts } : {}) }).then((r) => r.ok && r.data.key);
+
+    // Outside ~/.ssh: ssh uses it for the host named, and configure could not name it.
+    writeFileSync(join(ssh, 'config'), `Host SSH.dev.azure.com github.com\n  IdentityFile ${join(keys, 'ado')}\n`);
+    expect(await find()).toMatchObject({ privateKeyPath: join(keys, 'ado'), configured: false, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } });
+
+    // Inside ~/.ssh: configure can; a server counts when it is asked for.
+    await rsaPair(join(ssh, 'ado'));
+    const own = 'Host ssh.dev.azure.com tfs.contoso.com\n  IdentityFile ~/.ssh/ado\n';
+    writeFileSync(join(ssh, 'config'), own);
+    expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'ado'), configured: false, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } });
+    const withServer = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'];
+    expect(await find(withServer)).toMatchObject({ userConfig: { hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], configurable: true } });
+
+    // The companion's block naming it is not the user's own: it counts as configured, not there.
+    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath: join(ssh, 'ado') })).toMatchObject({ ok: true });
+    expect(await find()).toMatchObject({ configured: true, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } });
+    writeFileSync(join(ssh, 'config'), readFileSync(join(ssh, 'config'), 'utf8').replace(own, ''));
+    const blockOnly = await find();
+    expect(blockOnly).toMatchObject({ privateKeyPath: join(ssh, 'ado'), configured: true });
+    expect(blockOnly).not.toHaveProperty('userConfig');
+  });
+
   it('refuses a key outside ~/.ssh with words that say to move or copy it into ~/.ssh, and configures it once there', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);

@@ -81,6 +81,16 @@ describe('ssh config block', () => {
 
   it('finds IdentityFile lines of Host sections naming Azure DevOps', () => {
     const text = 'IdentityFile ~/.ssh/global\nHost github.com\n  IdentityFile ~/.ssh/gh\nHost=ssh.dev.azure.com\n  IdentityFile=~/.ssh/ado\nHost *\n  IdentityFile ~/.ssh/all\n';
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual(['~/.ssh/ado']);
+    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([{ identityFile: '~/.ssh/ado', hosts: ['ssh.dev.azure.com'], inBlock: false }]);
+  });
+
+  it('tells the block’s IdentityFile from those of the user’s own sections, and which hosts asked each names', () => {
+    const own = 'Host SSH.dev.azure.com github.com tfs.contoso.com\n  IdentityFile "~/.ssh/my key"\n';
+    const { text } = upsertBlock(own, { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
+    expect(identityFilesFor(`${text}Host vs-ssh.visualstudio.com\n  IdentityFile ~/.ssh/old\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([
+      { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
+      { identityFile: '~/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
+      { identityFile: '~/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
+    ]);
   });
 });

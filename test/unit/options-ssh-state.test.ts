@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SshKeyData } from '../../src/shared/host-protocol';
 import type { Request } from '../../src/shared/messages';
-import { begin, configure, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
+import { begin, configUse, configure, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
 
 const key = { privateKeyPath: '/home/ada/.ssh/id_rsa', publicKeyPath: '/home/ada/.ssh/id_rsa.pub', publicKey: 'ssh-rsa AAAA ada', fingerprint: 'SHA256:x', configured: true };
 const error = { code: 'companion.stopped', message: 'The desktop companion stopped unexpectedly.' };
@@ -121,5 +121,24 @@ describe('Options › SSH key: a look while an action runs', () => {
     asked[1]!.answer({ ok: true, data: { key } });
     await looking;
     expect(state).toEqual({ kind: 'shown', data: { key }, busy: undefined, failed: { error, again: 'configure' }, outcome: undefined });
+  });
+});
+
+describe('Options › SSH key: what ~/.ssh/config does with the key', () => {
+  const cloud = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'];
+  const unconfigured = { ...key, configured: false };
+
+  it('a key the user’s own config gives ssh for every host is not offered to the block; for some, only when the companion can name it', () => {
+    expect(configUse({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, cloud)).toEqual({ own: cloud, missing: [], offer: false });
+    expect(configUse({ ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud)).toEqual({ own: ['ssh.dev.azure.com'], missing: ['vs-ssh.visualstudio.com'], offer: false });
+    expect(configUse({ ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } }, cloud)).toEqual({ own: ['ssh.dev.azure.com'], missing: ['vs-ssh.visualstudio.com'], offer: true });
+    // A server added: the cloud pair served by the user's config does not serve it.
+    expect(configUse({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, [...cloud, 'tfs.contoso.com']).offer).toBe(true);
+  });
+
+  it('a key the block names is not offered; one from an older companion, which does not say, is offered as before', () => {
+    expect(configUse({ ...key, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } }, cloud).offer).toBe(false);
+    expect(configUse(key, cloud)).toEqual({ own: [], missing: cloud, offer: false });
+    expect(configUse(unconfigured, cloud)).toEqual({ own: [], missing: cloud, offer: true });
   });
 });
