@@ -300,21 +300,18 @@ async function completeLonePair(ctx: HostContext): Promise<void> {
   const dir = sshDir(ctx.home);
   const keyPath = join(dir, DEFAULT_KEY_NAME);
   if (!lstatOrUndefined(keyPath)?.isFile() || lstatOrUndefined(`${keyPath}.pub`)) return;
-  if (readdirSync(dir).some((name) => name.startsWith(KEYGEN_FOLDER))) return;
-  let result;
+  // A rescue only: whatever stops it leaves the key as it was, and `find` and `generate` answer as
+  // they would without it, not with an error no Try again gets past (a ~/.ssh it cannot write).
   try {
-    result = await runProgram('ssh-keygen', ['-y', '-P', '', '-f', keyPath], { env: ctx.env, timeoutMs: 10_000 });
-  } catch {
-    return;
-  }
-  const publicKey = result.stdout.trim();
-  if (result.code !== 0 || !/^ssh-rsa [^\r\n]+$/.test(publicKey)) return;
-  try {
+    if (readdirSync(dir).some((name) => name.startsWith(KEYGEN_FOLDER))) return;
+    const result = await runProgram('ssh-keygen', ['-y', '-P', '', '-f', keyPath], { env: ctx.env, timeoutMs: 10_000 });
+    const publicKey = result.stdout.trim();
+    if (result.code !== 0 || !/^ssh-rsa [^\r\n]+$/.test(publicKey)) return;
     writeFileSync(`${keyPath}.pub`, `${publicKey}\n`, { flag: 'wx', mode: 0o644 });
     ctx.log.info(`wrote the missing ${keyPath}.pub, derived from the private key beside it`);
   } catch (error) {
-    // Written meanwhile (a generate finished): that one stays.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // EEXIST: written meanwhile (a generate finished), and that one stays.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') ctx.log.warn(`could not write the missing ${keyPath}.pub: ${(error as Error).message}`);
   }
 }
 
