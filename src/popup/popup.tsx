@@ -14,7 +14,7 @@ import { useCloneTasks } from './clone-tasks';
 import { lazyComponent } from './lazy';
 import { openOptions } from './open';
 import { ProfileSwitcher } from './profile-switcher';
-import { RepositoriesTab, snapshotOf } from './repositories-tab';
+import { RepositoriesTab, snapshotOf, type Opening, type Row } from './repositories-tab';
 import type { Snapshot } from './snapshot';
 import { rememberProfile, type Startup } from './startup';
 import { useLocalClones } from './use-local-clones';
@@ -32,6 +32,9 @@ export function Popup(props: { start: Startup }) {
   const [state, setState] = useState<ProfilesAnswer>();
   const [error, setError] = useState<ReplyError>();
   const [switching, setSwitching] = useState(false);
+  // A first-frame row opened before the profiles are read, kept here: when the active profile is no
+  // longer the snapshot's, the list is drawn afresh for it, and the row must still open.
+  const [opening, setOpening] = useState<Row>();
   /** A switch that failed: the popup stays on the profile it had, with the reason above it. */
   const [switchError, setSwitchError] = useState<ReplyError>();
   // Every popup opens on the repository search (focus in it); switching profile keeps the tab.
@@ -74,7 +77,7 @@ export function Popup(props: { start: Startup }) {
     if (snapshot) {
       return (
         <Shell title={TITLE} header={<ProfileSwitcher profiles={snapshot.profiles} activeId={snapshot.activeId} busy onChange={() => undefined} />}>
-          <Workspace key={snapshot.activeId} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} />
+          <Workspace key={snapshot.activeId} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} opening={[opening, setOpening]} />
         </Shell>
       );
     }
@@ -104,6 +107,7 @@ export function Popup(props: { start: Startup }) {
         start={props.start}
         tab={tab}
         onTab={setTab}
+        opening={[opening, setOpening]}
       />
     </Shell>
   );
@@ -159,7 +163,15 @@ const TABS: TabDef<TabId>[] = [
 ];
 
 /** The tabs. Without `profile` (the first frame, from the snapshot) only the repository list draws. */
-function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: Snapshot | undefined; start: Startup; tab: TabId; onTab: (tab: TabId) => void }) {
+function Workspace(props: {
+  profiles?: Profile[];
+  profile?: Profile;
+  snapshot?: Snapshot | undefined;
+  start: Startup;
+  tab: TabId;
+  onTab: (tab: TabId) => void;
+  opening: Opening;
+}) {
   const { profile, tab, onTab: select } = props;
   const listed = useMemo(() => (profile && props.profiles ? listedProfiles(props.profiles, profile.id) : []), [profile, props.profiles]);
   const orgs = useOrgRepos(listed, props.start.takeCachedRepos);
@@ -202,6 +214,7 @@ function Workspace(props: { profiles?: Profile[]; profile?: Profile; snapshot?: 
           <RepositoriesTab
             orgs={orgs}
             snapshot={props.snapshot}
+            opening={props.opening}
             typed={props.snapshot ? props.start.typed : ''}
             clones={{ ...clones, problem: local.problem }}
             onCheckClones={local.refresh}

@@ -39,6 +39,9 @@ export interface Row {
   projectPositions: number[];
 }
 
+/** A first-frame row opened before the profiles are read, and its setter: the popup keeps it. */
+export type Opening = [Row | undefined, (row: Row | undefined) => void];
+
 /**
  * The rows for a query over these organizations' lists. With none, the lists' own first rows, one
  * organization after another: each comes in the order the search index would give (project, then
@@ -114,6 +117,7 @@ export function snapshotRows(snapshot: Pick<Snapshot, 'rows' | 'listed'>, orgs: 
 export function RepositoriesTab(props: {
   orgs: OrgRepos[];
   snapshot?: Snapshot | undefined;
+  opening: Opening;
   /** Typed into the first frame's search field before the app took it over. */
   typed?: string;
   /** The companion's clones matched to repositories; `problem`: it could not list them. */
@@ -153,7 +157,7 @@ export function RepositoriesTab(props: {
   const selectedRow = results.rows[Math.min(active, results.rows.length - 1)];
   const selected = selectedRow?.repo;
   // A first-frame row opened before the profiles are read: it opens once its profile is known.
-  const [opening, setOpening] = useState<Row>();
+  const [opening, setOpening] = props.opening;
   /** A row's repository page in Azure DevOps, through the row's own profile. */
   const open = (row: Row) => (row.org.profile ? openRepoPage(row.org.profile, row.repo) : setOpening(row));
   useEffect(() => {

@@ -212,4 +212,39 @@ describe('popup: the first frame', () => {
     await popup.waitForFunction(() => !document.querySelector('.status')?.textContent?.includes('opening'), { timeout: 5000 });
     await popup.close();
   });
+
+  it('a first-frame row opened while another profile became the active one still opens, through its own profile', async () => {
+    // The snapshot is fabrikam's (the popups above); contoso is made the active one without a popup
+    // drawing its list, so the live list is keyed to another profile than the first frame.
+    expect(await ask(options, { type: 'profiles.setActive', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+    const popup = await session.browser.newPage();
+    await popup.setViewport({ width: 380, height: 600 });
+    await popup.evaluateOnNewDocument(() => {
+      const w = window as unknown as { release: () => void; asked?: boolean };
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+      const held = new Promise<void>((resolve) => (w.release = resolve));
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+        if ((args[0] as { type?: string } | undefined)?.type !== 'profiles.list') return send(...args);
+        w.asked = true;
+        return held.then(() => send(...args));
+      };
+    });
+    try {
+      await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
+      await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
+      const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
+      expect(await popup.$eval('.repos-tab[data-snapshot] #repo-list [aria-selected="true"]', (r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`)).toBe(`fabrikam/${name}`);
+      const opened = (t: { url(): string }) => t.url().includes(`/fabrikam/`) && t.url().includes(`/_git/${encodeURIComponent(name)}`);
+
+      await popup.keyboard.press('Enter');
+      await waitForText(popup, '.status', `opening ${name}…`, 5000);
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+      const target = await session.browser.waitForTarget(opened, { timeout: 10_000 });
+      await (await target.page())?.close();
+      await popup.waitForFunction(() => !document.querySelector('.status')?.textContent?.includes('opening'), { timeout: 5000 });
+    } finally {
+      await popup.close();
+      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
 });
