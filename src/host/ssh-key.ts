@@ -26,7 +26,8 @@ function readText(path: string): string | undefined {
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    // Said as the file it is, for the person to fix: not as an unexpected error of the companion's.
+    throw new HostError('INTERNAL', `${path} could not be read (${(error as Error).message}): make it a file you can read, then try again`);
   }
 }
 

@@ -86,7 +86,8 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
   if (state.kind === 'lookFailed') {
     return (
       <ErrorNote error={state.error} title="Could not look for your SSH key">
-        {!restartsCompanion(state.error.code) && (
+        {/* Only for a companion that did not start: a look that failed on a file needs no set-up. */}
+        {state.error.code === 'companion.failed' && (
           <a class="button" href="#companion">
             Set up the companion
           </a>
