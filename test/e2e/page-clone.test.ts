@@ -421,6 +421,39 @@ describe('Clone to desktop', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('from the keyboard, the focus stays in the panel while it loads again, and Close gives it back to the button', async () => {
+    const REPO = '/_apis/git/repositories/[^/]+$';
+    /** What has the focus in a widget's root: a button's words, or the panel itself. */
+    const focused = (sel: string) =>
+      world.run<string | null>(`(sel) => { const h = document.querySelector(sel); const at = h && document.activeElement === h ? chrome.dom.openOrClosedShadowRoot(h).activeElement : null; return at ? (at.getAttribute('role') === 'dialog' ? 'panel' : at.textContent.trim()) : null; }`, sel);
+    await page.goto('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/docs', { waitUntil: 'domcontentloaded' });
+    await buttonLooked();
+    // Azure DevOps fails the panel's read of the repository (retried, then said).
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: REPO }, status: 503 });
+    try {
+      await world.run(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('button').focus()`, CLONE);
+      await page.keyboard.press('Enter');
+      await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Try again'), 30_000);
+      await expect.poll(() => focused(POPOVER)).toBe('Try again');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    // Try again goes with the failure; while the panel loads, the panel itself holds the focus.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: REPO }, latencyMs: 2000, times: 1 });
+    await page.keyboard.press('Enter');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Looking for your clone folder…'), 2000);
+    expect(await focused(POPOVER)).toBe('panel');
+    // Then the plan's first action takes it.
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await expect.poll(() => focused(POPOVER)).toBe('Clone');
+    // Close goes with the panel: the focus is back on the button, not on the page.
+    await page.keyboard.press('Tab');
+    expect(await focused(POPOVER)).toBe('Close');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((sel) => !document.querySelector(sel), {}, POPOVER);
+    expect(await focused(CLONE)).toContain('Clone to desktop');
+  });
+
   it('knows the repository is cloned: offers Open and Fetch instead', async () => {
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
     await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally');

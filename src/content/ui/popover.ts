@@ -49,14 +49,19 @@ const firstFocus = (body: HTMLElement) =>
 export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) => void): Popover {
   const { host, root } = widget('popover', 'div');
   host.style.cssText = 'position:fixed;z-index:2147483000;top:0;left:0';
-  const body = h('div', { class: 'adoc-panel', role: 'dialog', 'aria-label': opts.label });
+  // It holds the focus itself while a view has no control (loading, a result), so the focus stays
+  // in the panel, not on the page, until the next view's control takes it.
+  const body = h('div', { class: 'adoc-panel', role: 'dialog', 'aria-label': opts.label, tabindex: -1 });
   root.append(body);
   const life = new AbortController();
   const close = () => {
     if (life.signal.aborted) return;
+    // Its Close (or a control that closes it) goes with it: the focus goes back to the button.
+    const hadFocus = root.activeElement !== null;
     life.abort();
     host.remove();
     opts.onClose?.();
+    if (hadFocus) opts.trigger.focus();
   };
   opts.signal.addEventListener('abort', close, { once: true, signal: life.signal });
 
@@ -118,13 +123,13 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
       if (e.key !== 'Tab') return;
       const controls = [...body.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((c) => c.getClientRects().length > 0);
       const at = root.activeElement;
-      if (!e.shiftKey && at === controls[controls.length - 1]) {
+      if (!e.shiftKey && at === (controls[controls.length - 1] ?? body)) {
         e.preventDefault();
         const next = nextInPage(opts.owner);
         close();
         if (next?.dataset.adoc) (widgetRoot(next)?.querySelector<HTMLElement>(FOCUSABLE) ?? next).focus();
         else (next ?? opts.trigger).focus();
-      } else if (e.shiftKey && at === controls[0]) {
+      } else if (e.shiftKey && (at === controls[0] || at === body)) {
         e.preventDefault();
         opts.trigger.focus();
       }
@@ -135,7 +140,7 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
   document.body.append(host);
   render(body);
   place();
-  firstFocus(body)?.focus();
+  (firstFocus(body) ?? body).focus();
   return { body, close };
 }
 
@@ -158,8 +163,6 @@ export function popoverToggle(
   opts: Omit<PopoverOptions, 'onClose'> & { draw: (body: HTMLElement) => void; onOpen?: () => void; onClose?: () => void },
 ): PopoverToggle {
   let panel: Popover | undefined;
-  /** Opened while it had nothing to focus yet (still loading): its first control takes the focus once drawn. */
-  let focusLater = false;
   const open = () => {
     if (panel || opts.signal.aborted) return;
     opts.trigger.setAttribute('aria-expanded', 'true');
@@ -174,7 +177,6 @@ export function popoverToggle(
       },
       opts.draw,
     );
-    focusLater = (panel.body.getRootNode() as ShadowRoot).activeElement === null;
     opts.onOpen?.();
   };
   onActivate(opts.trigger, () => (panel ? panel.close() : open()), opts.signal);
@@ -186,13 +188,12 @@ export function popoverToggle(
     close: () => panel?.close(),
     redraw(content) {
       if (!panel) return;
-      // Unless the person has gone elsewhere meanwhile (the focus is still on the button).
-      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null || (focusLater && document.activeElement === opts.owner);
+      // Unless the person has gone elsewhere meanwhile.
+      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
       fill(panel.body, ...content);
-      // A disabled control cannot take the focus (a row's Add while it adds): the first one that can does.
-      const first = firstFocus(panel.body);
-      if (hadFocus) first?.focus();
-      if (first) focusLater = false;
+      // A disabled control cannot take the focus (a row's Add while it adds): the first one that can
+      // does; with none (loading), the panel keeps it.
+      if (hadFocus) (firstFocus(panel.body) ?? panel.body).focus();
     },
   };
 }
