@@ -9,7 +9,7 @@ import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } 
 import { pageContext, problemOf, problemText } from './session';
 import { fill, h, icon, onActivate } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
-import { openPopover, type Popover } from './ui/popover';
+import { openPopover, refill, type Popover } from './ui/popover';
 import { waitLine } from './ui/waiting';
 
 /**
@@ -103,11 +103,12 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const reviewing = addedTo.get(prKey) ?? new Set<string>();
   addedTo.set(prKey, reviewing);
   const status = h('div', { class: 'adoc-muted', role: 'status' });
-  const votes = h('div', { class: 'adoc-col' });
-  const suggested = h('div', { class: 'adoc-col' }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
-  const groups = h('div', { class: 'adoc-col' });
+  // A section loading again (its Try again) keeps the focus its button had (refill).
+  const votes = h('div', { class: 'adoc-col', tabindex: -1 });
+  const suggested = h('div', { class: 'adoc-col', tabindex: -1 }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
+  const groups = h('div', { class: 'adoc-col', tabindex: -1 });
   const search = h('div', { class: 'adoc-col' });
-  const queued = h('div', { class: 'adoc-col' });
+  const queued = h('div', { class: 'adoc-col', tabindex: -1 });
   const refresh = h('div', { class: 'adoc-col' });
   const waits = waitLine(signal);
   const card = h(
@@ -151,7 +152,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   /** A section that could not load: why, the Options button that fixes it, and a small Try again that loads that section only. */
   const failedSection = (into: HTMLElement, e: unknown, again: () => void) => {
     const { message, next, helpUrl } = problemOf(e);
-    fill(into, alertBox(message, helpLink(helpUrl), actions(!!next && optionsButton(...next, signal, { small: true }), button('Try again', () => (fill(into, h('p', { class: 'adoc-muted', role: 'status' }, 'Loading…')), again()), signal, { small: true }))));
+    refill(into, alertBox(message, helpLink(helpUrl), actions(!!next && optionsButton(...next, signal, { small: true }), button('Try again', () => (refill(into, h('p', { class: 'adoc-muted', role: 'status' }, 'Loading…')), again()), signal, { small: true }))));
   };
 
   function offerRefresh(): void {
@@ -251,8 +252,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       left.push(...some.filter((p) => failed.includes(p.id)));
     }
     if (signal.aborted) return;
-    if (!left.length) return fill(queued);
-    fill(
+    if (!left.length) return refill(queued);
+    refill(
       queued,
       sub('Chosen before the pull request existed, not added yet'),
       h('ul', { class: 'adoc-list' }, left.map((p) => h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false))),
@@ -283,7 +284,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     const section = <K extends keyof Lists>(key: K, into: HTMLElement, load: () => NonNullable<Lists[K]>, draw: (v: Awaited<NonNullable<Lists[K]>>) => HTMLElement): Promise<void> => {
       const asked = (cached[key] ??= load()) as Promise<Awaited<NonNullable<Lists[K]>>>;
       return asked.then(
-        (v) => void (!signal.aborted && fill(into, draw(v))),
+        (v) => void (!signal.aborted && refill(into, draw(v))),
         (e: unknown) => {
           if (cached[key] === asked) delete cached[key];
           if (!signal.aborted) failedSection(into, e, () => void section(key, into, load, draw));
@@ -295,7 +296,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       try {
         const summary = await waits.ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
         if (signal.aborted) return;
-        if (votesDrawn === drawn) fill(votes, voteSummary(summary.reviewers));
+        if (votesDrawn === drawn) refill(votes, voteSummary(summary.reviewers));
         // Choices made while creating this pull request.
         const queue = pending;
         if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {

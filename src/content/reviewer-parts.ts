@@ -3,6 +3,7 @@ import { askTellingWaits } from '../shared/waiting';
 import { problemText } from './session';
 import { h, onActivate } from './ui/dom';
 import { button, coin, optionsButton } from './ui/parts';
+import { refill } from './ui/popover';
 import { waitSaying } from './ui/waiting';
 
 /** The pieces of the reviewer helpers: the vote summary, suggestions, groups and the people search. */
@@ -110,7 +111,8 @@ export function groupButtons(groups: ReviewerGroup[], project: string, choose: C
 export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
   const input = h('input', { class: 'adoc-input adoc-field', type: 'search', placeholder: 'People and groups', 'aria-label': 'Search people and groups to add as reviewers' });
   const waiting = waitSaying(signal);
-  const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite' });
+  // Its Try again goes with a failure: the list keeps the focus while it searches again (refill).
+  const results = h('ul', { class: 'adoc-list', 'aria-label': 'People found', 'aria-live': 'polite', tabindex: -1 });
   let current: AbortController | undefined;
   const run = (query: string) => {
     if (!query || signal.aborted) return;
@@ -118,17 +120,17 @@ export function peopleSearch(choose: Choose, signal: AbortSignal): HTMLElement {
     waiting.say(undefined);
     const mine = (current = new AbortController());
     let stopped = false;
-    results.replaceChildren(h('li', { class: 'adoc-muted' }, 'Searching…'));
+    refill(results, h('li', { class: 'adoc-muted' }, 'Searching…'));
     const request: PageRequest = { type: 'people.search', query };
     askTellingWaits(request, (wait) => current === mine && waiting.say(wait, () => ((stopped = true), wait?.stop())), mine.signal)
       .then(({ people }) => {
         if (current !== mine) return;
-        results.replaceChildren(...(people.length ? people.map((p) => personRow(p, p.mail, choose, signal, true)) : [h('li', { class: 'adoc-muted' }, `Nobody matches “${query}”.`)]));
+        refill(results, people.length ? people.map((p) => personRow(p, p.mail, choose, signal, true)) : h('li', { class: 'adoc-muted' }, `Nobody matches “${query}”.`));
       })
       .catch((e: unknown) => {
         if (current !== mine || signal.aborted) return;
         const again = button('Try again', () => run(query), signal, { small: true });
-        results.replaceChildren(h('li', null, h('span', { class: 'adoc-bad adoc-grow' }, problemText(e)), again));
+        refill(results, h('li', null, h('span', { class: 'adoc-bad adoc-grow' }, problemText(e)), again));
         // Stop waiting went with its line: the focus goes to this search's Try again, not to the page.
         if (stopped) again.focus();
       });

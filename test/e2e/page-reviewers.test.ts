@@ -37,6 +37,8 @@ const pressTryAgainWhile = (left: () => Promise<number>) =>
     )
     .toBe(0);
 let pr: PullRequest;
+/** Whether the focus is in the card (not on the page under it). */
+const focusInCard = () => world.run<boolean>(`(sel) => !!chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement`, HELPER);
 const user = (alias: string) => [...sandbox.store.users.values()].find((u) => u.alias === alias)!;
 const org = () => sandbox.store.organization('fabrikam')!;
 /** The reviewers the sandbox has recorded for the pull request. */
@@ -303,6 +305,8 @@ describe('Reviewer helpers', () => {
     const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
     await expect.poll(created, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
     await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('not added yet'));
+    // Add them again went with the list: the focus stays in the card.
+    expect(await focusInCard()).toBe(true);
   });
 
   it('on the create page, choices a click on the new pull request is already adding are not listed as not added', async () => {
@@ -416,6 +420,12 @@ describe('Reviewer helpers', () => {
     expect(failed).toContain('could not read pull request');
     expect(failed).not.toContain('no response');
     sandbox.services.faults.clear();
+    // From the keyboard: Try again goes with its failure; the focus stays in the card while the section loads, and after.
+    await world.run(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('.adoc-alert button')].find((b) => b.textContent === 'Try again').focus()`, HELPER);
+    await page.keyboard.press('Enter');
+    expect(await focusInCard()).toBe(true);
+    await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('Loading…'), 30_000);
+    expect(await focusInCard()).toBe(true);
     await pressTryAgainWhile(retries);
     const [loaded] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('no response') && /changed \S+ .*ago|Nobody else changed/.test(t[0] ?? ''), 30_000);
     expect(loaded).not.toContain('could not read pull request');
@@ -540,6 +550,8 @@ describe('Reviewer helpers', () => {
       await expect.poll(lineOf, { timeout: 5000, interval: 200 }).not.toBeNull();
       await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('barbara@'), 30_000);
       expect(await lineOf()).toBeNull();
+      // Its Try again went with the failure: the focus is on the first person found.
+      expect(await focused()).toBe('Optional');
       // The first search and the stopped one were never sent again: the 429 and the last one only.
       await new Promise((r) => setTimeout(r, 2000));
       expect(searches() - before).toBe(2);

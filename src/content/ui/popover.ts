@@ -42,6 +42,17 @@ const firstFocus = (body: HTMLElement) =>
   body.querySelector<HTMLElement>('[data-focus]') ?? body.querySelector<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled)') ?? body.querySelector<HTMLElement>(FOCUSABLE);
 
 /**
+ * Draws `content` in place of what `el` shows. Focus that was inside it moves to the new content's
+ * `data-focus` or first control; with none (loading), `el` keeps it (give it a tabindex of -1), so
+ * the focus never falls to the page under it.
+ */
+export function refill(el: HTMLElement, ...content: (Child | Child[])[]): void {
+  const had = el.contains((el.getRootNode() as ShadowRoot).activeElement);
+  fill(el, ...content);
+  if (had) (firstFocus(el) ?? el).focus();
+}
+
+/**
  * A panel like Azure DevOps' callouts, drawn at the end of <body> (command bars clip their
  * content) and kept below its trigger while the page scrolls. Escape, a click outside, or the
  * view going away closes it.
@@ -186,14 +197,7 @@ export function popoverToggle(
     },
     open,
     close: () => panel?.close(),
-    redraw(content) {
-      if (!panel) return;
-      // Unless the person has gone elsewhere meanwhile.
-      const hadFocus = (panel.body.getRootNode() as ShadowRoot).activeElement !== null;
-      fill(panel.body, ...content);
-      // A disabled control cannot take the focus (a row's Add while it adds): the first one that can
-      // does; with none (loading), the panel keeps it.
-      if (hadFocus) (firstFocus(panel.body) ?? panel.body).focus();
-    },
+    // A disabled control cannot take the focus (a row's Add while it adds): the first one that can does.
+    redraw: (content) => panel && refill(panel.body, ...content),
   };
 }
