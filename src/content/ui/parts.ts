@@ -29,6 +29,8 @@ export function cancelButton(cancel: () => Promise<unknown>, signal: AbortSignal
     b.setAttribute('aria-description', why);
   };
   const b = button('Cancel', () => {
+    // A disabled button drops the focus to the page: the panel (or card) around it holds it meanwhile.
+    b.closest<HTMLElement>('[tabindex="-1"]')?.focus();
     b.disabled = true;
     b.textContent = 'Cancelling…';
     void cancel().then(
