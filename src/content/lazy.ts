@@ -86,7 +86,8 @@ function failure(drawn: Drawn, e: unknown, what: string, signal: AbortSignal): v
   const close = h('button', { class: 'adoc-button', type: 'button' }, 'Close');
   const life = new AbortController();
   shownFailure = life;
-  const remove = () => life.abort();
+  // Its Close goes with it: the focus goes back to the button, not to the page.
+  const remove = () => (root.activeElement && drawn.trigger!.focus(), life.abort());
   life.signal.addEventListener('abort', () => host.remove(), { once: true });
   onActivate(close, remove, life.signal);
   signal.addEventListener('abort', remove, { once: true, signal: life.signal });
