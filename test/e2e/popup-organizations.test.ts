@@ -45,6 +45,28 @@ afterAll(async () => {
 const rowsOf = (popup: Page) => popup.$$eval('#repo-list [role="option"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
 const live = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
 
+/**
+ * A popup whose worker answer about profiles is held back until `window.release()`: open once the
+ * app has asked (it has started, and the first frame is drawn).
+ */
+async function popupHoldingProfiles() {
+  const popup = await session.browser.newPage();
+  await popup.setViewport({ width: 380, height: 600 });
+  await popup.evaluateOnNewDocument(() => {
+    const w = window as unknown as { release: () => void; asked?: boolean };
+    const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+    const held = new Promise<void>((resolve) => (w.release = resolve));
+    (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+      if ((args[0] as { type?: string } | undefined)?.type !== 'profiles.list') return send(...args);
+      w.asked = true;
+      return held.then(() => send(...args));
+    };
+  });
+  await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
+  await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
+  return popup;
+}
+
 describe('popup: every organization at once', () => {
   it('lists and searches both organizations, shows each row’s organization, and filters to one by keyboard', async () => {
     const popup = await openPopup(session);
@@ -182,21 +204,7 @@ describe('popup: the first frame', () => {
   });
 
   it('Enter on a first-frame row before the profiles are read says it is opening, and opens its page once they are', async () => {
-    const popup = await session.browser.newPage();
-    await popup.setViewport({ width: 380, height: 600 });
-    // Holds back the worker's answer about profiles until released; `asked`: the app has started and drawn.
-    await popup.evaluateOnNewDocument(() => {
-      const w = window as unknown as { release: () => void; asked?: boolean };
-      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
-      const held = new Promise<void>((resolve) => (w.release = resolve));
-      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
-        if ((args[0] as { type?: string } | undefined)?.type !== 'profiles.list') return send(...args);
-        w.asked = true;
-        return held.then(() => send(...args));
-      };
-    });
-    await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
-    await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
+    const popup = await popupHoldingProfiles();
     const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
     expect(await popup.$eval('.repos-tab[data-snapshot] #repo-list [aria-selected="true"]', (r) => (r as HTMLElement).dataset.repo)).toBe(name);
     const opened = (t: { url(): string }) => t.url().includes(`/_git/${encodeURIComponent(name)}`);
@@ -217,21 +225,8 @@ describe('popup: the first frame', () => {
     // The snapshot is fabrikam's (the popups above); contoso is made the active one without a popup
     // drawing its list, so the live list is keyed to another profile than the first frame.
     expect(await ask(options, { type: 'profiles.setActive', id: profiles.contoso!.id })).toMatchObject({ ok: true });
-    const popup = await session.browser.newPage();
-    await popup.setViewport({ width: 380, height: 600 });
-    await popup.evaluateOnNewDocument(() => {
-      const w = window as unknown as { release: () => void; asked?: boolean };
-      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
-      const held = new Promise<void>((resolve) => (w.release = resolve));
-      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
-        if ((args[0] as { type?: string } | undefined)?.type !== 'profiles.list') return send(...args);
-        w.asked = true;
-        return held.then(() => send(...args));
-      };
-    });
+    const popup = await popupHoldingProfiles();
     try {
-      await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
-      await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
       const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
       expect(await popup.$eval('.repos-tab[data-snapshot] #repo-list [aria-selected="true"]', (r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`)).toBe(`fabrikam/${name}`);
       const opened = (t: { url(): string }) => t.url().includes(`/fabrikam/`) && t.url().includes(`/_git/${encodeURIComponent(name)}`);
