@@ -211,8 +211,7 @@ async function generate(request: Extract<SshKeyRequest, { action: 'generate' }>,
       path: keyPath,
     });
   };
-  sweepKeygenFolders(dir);
-  await completeLonePair(ctx);
+  await mendKilledGenerates(ctx);
   if (lstatOrUndefined(keyPath) || lstatOrUndefined(`${keyPath}.pub`)) refuseExisting();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Generated in a folder of its own, then hard-linked into place: a link never replaces a file, so
@@ -291,14 +290,17 @@ function sweepKeygenFolders(dir: string): void {
 }
 
 /**
- * A companion killed between linking the private key and its `.pub` leaves the private key alone,
- * which `find` (it reads the `.pub`) cannot show and `generate` (it never replaces a file) refuses.
- * Its public half is derived from it (`ssh-keygen -y`: an RSA key without a passphrase, as
+ * What a killed generate left, mended before `find` and `generate` look: its folder goes (above),
+ * and a companion killed between linking the private key and its `.pub` leaves the private key
+ * alone, which `find` (it reads the `.pub`) cannot show and `generate` (it never replaces a file)
+ * refuses. Its public half is derived from it (`ssh-keygen -y`: an RSA key without a passphrase, as
  * `generate` makes) and written beside it; nothing is replaced or removed, and a link is not
- * followed. Not while a generate runs: its folder is there, and its pair half-placed for a moment.
+ * followed. Not while a generate runs: its folder is there (the sweep left only live ones), and its
+ * pair half-placed for a moment.
  */
-async function completeLonePair(ctx: HostContext): Promise<void> {
+async function mendKilledGenerates(ctx: HostContext): Promise<void> {
   const dir = sshDir(ctx.home);
+  sweepKeygenFolders(dir);
   const keyPath = join(dir, DEFAULT_KEY_NAME);
   if (!lstatOrUndefined(keyPath)?.isFile() || lstatOrUndefined(`${keyPath}.pub`)) return;
   // A rescue only: whatever stops it leaves the key as it was, and `find` and `generate` answer as
@@ -327,8 +329,7 @@ function lstatOrUndefined(path: string) {
 export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<SshKeyData> {
   switch (request.action) {
     case 'find':
-      sweepKeygenFolders(sshDir(ctx.home));
-      await completeLonePair(ctx);
+      await mendKilledGenerates(ctx);
       // Only compared with the block, never written: any host name will do.
       return { key: await findKey(ctx, checkHosts(request.hosts, ctx, false)) };
     case 'generate':
