@@ -5,6 +5,7 @@
  * keep applying to all hosts and the block is not swallowed by a section above it.
  */
 import { HostError } from './host-error';
+import { configWords, hostLineApplies } from './ssh-host-patterns';
 
 export const BLOCK_START = '# >>> Azure DevOps Companion >>>';
 export const BLOCK_END = '# <<< Azure DevOps Companion <<<';
@@ -112,11 +113,13 @@ export interface NamedKey {
 }
 
 /**
- * IdentityFile values of Host sections that name one of `hosts` (anywhere in the file, the
- * block included), in file order. Patterns and Match sections are not interpreted.
+ * IdentityFile values of Host sections that apply to one of `hosts` (anywhere in the file, the
+ * block included), in file order: ssh tries every one of them. `hosts` are the names ssh is given
+ * (lower case, as in clone URLs); a Host line applies as ssh decides it (patterns, negation). What
+ * a Match section gives cannot be told without ssh, so it counts for no host.
  */
 export function identityFilesFor(text: string, hosts: readonly string[]): NamedKey[] {
-  const wanted = hosts.map((h) => h.toLowerCase());
+  const wanted = [...new Set(hosts)];
   let block: { start: number; end: number } = { start: -1, end: -1 };
   try {
     block = locate(text);
@@ -130,8 +133,8 @@ export function identityFilesFor(text: string, hosts: readonly string[]): NamedK
     if (i === block.end) named = [];
     const section = /^\s*(host|match)(?:\s*=\s*|\s+)(.+)$/i.exec(line);
     if (section) {
-      const names = new Set(section[2]!.trim().split(/\s+/).map((h) => h.toLowerCase()));
-      named = section[1]!.toLowerCase() === 'host' ? [...new Set(wanted)].filter((h) => names.has(h)) : [];
+      const patterns = section[1]!.toLowerCase() === 'host' ? configWords(section[2]!) : undefined;
+      named = patterns ? wanted.filter((h) => hostLineApplies(patterns, h)) : [];
       return;
     }
     const identity = /^\s*identityfile(?:\s*=\s*|\s+)(.+)$/i.exec(line);

@@ -284,7 +284,7 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     const find = (hosts?: string[]) => host.request<SshKeyData>({ type: 'sshKey', action: 'find', ...(hosts ? { hosts } : {}) }).then((r) => r.ok && r.data.key);
 
     // Outside ~/.ssh: ssh uses it for the host named, and configure could not name it.
-    writeFileSync(join(ssh, 'config'), `Host SSH.dev.azure.com github.com\n  IdentityFile ${join(keys, 'ado')}\n`);
+    writeFileSync(join(ssh, 'config'), `Host ssh.dev.azure.com github.com\n  IdentityFile ${join(keys, 'ado')}\n`);
     expect(await find()).toMatchObject({ privateKeyPath: join(keys, 'ado'), configured: false, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } });
 
     // Inside ~/.ssh: configure can; a server counts when it is asked for.
@@ -302,6 +302,31 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     const blockOnly = await find();
     expect(blockOnly).toMatchObject({ privateKeyPath: join(ssh, 'ado'), configured: true });
     expect(blockOnly).not.toHaveProperty('userConfig');
+  });
+
+  it('find reads Host lines as ssh does: a wildcard gives the key, a negated match takes it away, for each host asked', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    await rsaPair(join(ssh, 'ado'));
+    const hosts = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'];
+    const cases: [string, string[]][] = [
+      ['Host *.azure.com', ['ssh.dev.azure.com']],
+      ['Host *', hosts],
+      ['Host ssh.dev.azure.com vs-ssh.*', hosts.slice(0, 2)],
+      ['Host tfs.*', ['tfs.contoso.com']],
+      ['Host * !ssh.dev.azure.com', ['vs-ssh.visualstudio.com', 'tfs.contoso.com']],
+      ['Host ssh.dev.azure.com !*.azure.com', []],
+      ['Host SSH.dev.azure.com', []],
+    ];
+    for (const [line, served] of cases) {
+      writeFileSync(join(ssh, 'config'), `${line}\n  IdentityFile ~/.ssh/ado\n`);
+      // ssh itself gives the key to exactly these hosts.
+      expect(hosts.filter((h) => sshG(h).includes('identityfile ~/.ssh/ado\n')), line).toEqual(served);
+      const found = await host.request<SshKeyData>({ type: 'sshKey', action: 'find', hosts }).then((r) => r.ok && r.data.key);
+      // Found through the Host line only: a key no line gives is not found at all.
+      expect(found ? found.userConfig : undefined, line).toEqual(served.length > 0 ? { hosts: served, configurable: true } : undefined);
+      if (served.length > 0) expect(found, line).toMatchObject({ privateKeyPath: join(ssh, 'ado'), configured: false });
+    }
   });
 
   it('refuses a key outside ~/.ssh with words that say to move or copy it into ~/.ssh, and configures it once there', async () => {

@@ -1,0 +1,63 @@
+/**
+ * Which `Host` lines of an ssh config apply to a host name, decided as OpenSSH decides it
+ * (ssh_config(5), PATTERNS; readconf.c, match.c), so the companion never says ssh uses a key that
+ * ssh would not use, nor misses one that it would.
+ */
+
+/**
+ * The words of a config line after its keyword, as ssh splits them: spaces and tabs separate, `"`
+ * and `'` quote, a backslash escapes a quote, a backslash or (unquoted) a space, and a word that
+ * starts with `#` ends the line. Undefined for an unterminated quote, which ssh refuses.
+ */
+export function configWords(text: string): string[] | undefined {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === ' ' || text[i] === '\t') {
+      i++;
+      continue;
+    }
+    if (text[i] === '#') break;
+    let word = '';
+    let quote: string | undefined;
+    for (; i < text.length && (quote !== undefined || (text[i] !== ' ' && text[i] !== '\t')); i++) {
+      const c = text[i]!;
+      const next = text[i + 1];
+      if (c === '\\' && next !== undefined && (next === '"' || next === "'" || next === '\\' || (quote === undefined && next === ' '))) word += text[++i];
+      else if (quote === undefined && (c === '"' || c === "'")) quote = c;
+      else if (c === quote) quote = undefined;
+      else word += c;
+    }
+    if (quote !== undefined) return undefined;
+    words.push(word);
+  }
+  return words;
+}
+
+const SPECIAL = /[.+^${}()|[\]\\]/g;
+
+/**
+ * Whether `name` matches `pattern`: `*` stands for any run of characters, `?` for exactly one,
+ * anything else for itself, case and all. ssh compares a `Host` pattern with the host name as it
+ * was given (lower case in Azure DevOps clone URLs): `Host SSH.dev.azure.com` does not serve them.
+ */
+export function matchesPattern(name: string, pattern: string): boolean {
+  const source = pattern.replace(SPECIAL, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${source}$`, 's').test(name);
+}
+
+/**
+ * Whether a `Host` line with these patterns applies to `host`: one of its patterns matches, and
+ * none of its negated ones (`!pattern`) does; a negated match rules the whole line out, so a line
+ * of negated patterns alone applies to no host.
+ */
+export function hostLineApplies(patterns: readonly string[], host: string): boolean {
+  let applies = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith('!');
+    if (!matchesPattern(host, negated ? pattern.slice(1) : pattern)) continue;
+    if (negated) return false;
+    applies = true;
+  }
+  return applies;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { configWords, hostLineApplies, matchesPattern } from '../../src/host/ssh-host-patterns';
+
+describe('ssh Host patterns', () => {
+  it('`*` is any run of characters (none too), `?` exactly one, everything else itself', () => {
+    for (const [pattern, host] of [
+      ['*', 'ssh.dev.azure.com'],
+      ['*.azure.com', 'ssh.dev.azure.com'],
+      ['**.azure.com', 'ssh.dev.azure.com'],
+      ['vs-ssh.*', 'vs-ssh.visualstudio.com'],
+      ['ssh.dev.azure.com*', 'ssh.dev.azure.com'],
+      ['ssh.dev.azure.co?', 'ssh.dev.azure.com'],
+      ['s*h.*.a?ure.*', 'ssh.dev.azure.com'],
+      ['tfs.contoso.com', 'tfs.contoso.com'],
+    ]) {
+      expect(matchesPattern(host!, pattern!), `${pattern} ${host}`).toBe(true);
+    }
+    for (const [pattern, host] of [
+      ['*.azure.com', 'azure.com'],
+      ['ssh.dev.azure.co?', 'ssh.dev.azure.co'],
+      ['ssh.dev.azure.co', 'ssh.dev.azure.com'],
+      ['?ssh.dev.azure.com', 'ssh.dev.azure.com'],
+      // A dot is a dot, a backslash a backslash: nothing else is special.
+      ['ssh.dev.azure.co.', 'ssh.dev.azure.com'],
+      ['ssh\\.dev.azure.com', 'ssh.dev.azure.com'],
+      ['ssh.dev.azure.com|x', 'ssh.dev.azure.com'],
+      ['tfs.contoso.com', 'tfs.contoso.com.evil.test'],
+      ['', 'ssh.dev.azure.com'],
+    ]) {
+      expect(matchesPattern(host!, pattern!), `${pattern} ${host}`).toBe(false);
+    }
+  });
+
+  it('compares case and all, as ssh does with the name it is given (lower case in clone URLs)', () => {
+    expect(matchesPattern('ssh.dev.azure.com', 'SSH.dev.azure.com')).toBe(false);
+    expect(matchesPattern('ssh.dev.azure.com', '*.AZURE.com')).toBe(false);
+    expect(matchesPattern('tfs.contoso.com', 'TFS.*')).toBe(false);
+  });
+
+  it('a Host line applies when a pattern matches and no negated one does; negation alone applies to nothing', () => {
+    expect(hostLineApplies(['github.com', '*.azure.com'], 'ssh.dev.azure.com')).toBe(true);
+    expect(hostLineApplies(['ssh.dev.azure.com', 'vs-ssh.*'], 'vs-ssh.visualstudio.com')).toBe(true);
+    expect(hostLineApplies(['*', '!ssh.dev.azure.com'], 'ssh.dev.azure.com')).toBe(false);
+    expect(hostLineApplies(['!ssh.dev.azure.com', '*'], 'ssh.dev.azure.com')).toBe(false);
+    expect(hostLineApplies(['*', '!ssh.dev.azure.com'], 'vs-ssh.visualstudio.com')).toBe(true);
+    expect(hostLineApplies(['ssh.dev.azure.com', '!*.azure.com'], 'ssh.dev.azure.com')).toBe(false);
+    expect(hostLineApplies(['!github.com'], 'ssh.dev.azure.com')).toBe(false);
+    // `!!x` negates `!x`, which matches no host name.
+    expect(hostLineApplies(['!!ssh.dev.azure.com', '*'], 'ssh.dev.azure.com')).toBe(true);
+    expect(hostLineApplies(['!SSH.dev.azure.com', '*'], 'ssh.dev.azure.com')).toBe(true);
+    expect(hostLineApplies([], 'ssh.dev.azure.com')).toBe(false);
+  });
+
+  it('splits a line’s words as ssh does: quotes, escapes, a word starting with # ends the line', () => {
+    expect(configWords('  ssh.dev.azure.com\tvs-ssh.*  ')).toEqual(['ssh.dev.azure.com', 'vs-ssh.*']);
+    expect(configWords('"ssh.dev.azure.com" \'vs-ssh.*\'')).toEqual(['ssh.dev.azure.com', 'vs-ssh.*']);
+    expect(configWords('"a b" c')).toEqual(['a b', 'c']);
+    expect(configWords('a\\ b c')).toEqual(['a b', 'c']);
+    expect(configWords('a"b c"d')).toEqual(['ab cd']);
+    expect(configWords('a\\"b \\x')).toEqual(['a"b', '\\x']);
+    expect(configWords('ssh.dev.azure.com # work')).toEqual(['ssh.dev.azure.com']);
+    expect(configWords('github.com #ssh.dev.azure.com')).toEqual(['github.com']);
+    expect(configWords('a#b ssh.dev.azure.com')).toEqual(['a#b', 'ssh.dev.azure.com']);
+    expect(configWords('"#a" b')).toEqual(['#a', 'b']);
+    expect(configWords('"ssh.dev.azure.com')).toBeUndefined();
+    expect(configWords('')).toEqual([]);
+  });
+});
