@@ -72,7 +72,7 @@ async function fingerprint(publicKeyPath: string, env: NodeJS.ProcessEnv): Promi
 }
 
 /** Key info for a private key whose `.pub` holds an RSA public key; undefined otherwise. */
-async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<Omit<SshKeyInfo, 'userConfig'> | undefined> {
+async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<Omit<SshKeyInfo, 'userConfig' | 'configuredFor'> | undefined> {
   const publicKeyPath = `${privateKeyPath}.pub`;
   const publicKey = readText(publicKeyPath)?.trim();
   if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !existsSync(privateKeyPath)) return undefined;
@@ -90,22 +90,25 @@ function configurable(keyPath: string, home: string): boolean {
 
 /**
  * The first RSA key for Azure DevOps; `configured` when the companion's block names it for every
- * one of `hosts` (a block written for the cloud only does not serve a server the user clones from);
- * `userConfig` when the user's own Host sections name it, for which hosts: ssh uses it there already.
+ * one of `hosts` (a block written for the cloud only does not serve a server the user clones from),
+ * `configuredFor` the hosts it does name it for; `userConfig` when the user's own Host sections
+ * name it, for which hosts: ssh uses it there already.
  */
 export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<SshKeyInfo | null> {
   const config = readText(sshConfigPath(ctx.home)) ?? '';
   const block = readBlock(config);
   const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
   const blockHosts = new Set(block?.hosts.map((h) => h.toLowerCase()));
-  const forAll = hosts.every((h) => blockHosts.has(h));
-  const named = identityFilesFor(config, [...CLOUD_SSH_HOSTS, ...hosts]).map((n) => ({ ...n, identityFile: expandHome(n.identityFile, ctx.home) }));
+  const asked = [...new Set([...CLOUD_SSH_HOSTS, ...hosts])];
+  const named = identityFilesFor(config, asked).map((n) => ({ ...n, identityFile: expandHome(n.identityFile, ctx.home) }));
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
-    const key = await describeKey(candidate, candidate === blockKey && forAll, ctx.env);
+    const configuredFor = candidate === blockKey ? asked.filter((h) => blockHosts.has(h)) : [];
+    const key = await describeKey(candidate, candidate === blockKey && hosts.every((h) => blockHosts.has(h)), ctx.env);
     if (!key) continue;
     const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
-    return own.length > 0 ? { ...key, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : key;
+    const found = { ...key, configuredFor };
+    return own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found;
   }
   return null;
 }

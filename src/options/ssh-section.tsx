@@ -134,9 +134,11 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
         <dd>
           {key.configured ? (
             'uses this key for Azure DevOps'
-          ) : use.own.length > 0 ? (
+          ) : use.own.length > 0 || use.block.length > 0 ? (
             <>
-              Your ~/.ssh/config already gives ssh this key for {list(use.own)}.
+              {use.own.length > 0 && `Your ~/.ssh/config already gives ssh this key for ${list(use.own)}.`}
+              {/* The block names it for some hosts only: a server was added since it was written. */}
+              {use.block.length > 0 && (use.own.length > 0 ? ` The companion’s block names it for ${list(use.block)}.` : `uses this key for ${list(use.block)}.`)}
               {use.missing.length > 0 && (use.offer ? <> Not for {list(use.missing)} yet </> : ` Not for ${list(use.missing)}: the companion names only keys kept in ~/.ssh.`)}
             </>
           ) : (

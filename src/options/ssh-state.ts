@@ -101,15 +101,18 @@ export const addToAdo = (set: Move, key: SshKeyInfo, profile: Profile) =>
 
 /**
  * What ~/.ssh/config does with `key` for `hosts` (those of the user's profiles): the hosts the
- * user's own Host sections give it to already, those they do not, and whether Use it for Azure
- * DevOps can do anything: not for a key the block names, nor when the user's own config serves
- * every host, nor for a key the companion cannot name (outside ~/.ssh). From an older companion,
- * which does not say, the key is offered as before.
+ * user's own Host sections give it to already, those only the companion's block names it for (it
+ * was written before a server was added), those neither does, and whether Use it for Azure DevOps
+ * can do anything: not for a key the block names for every host, nor when the config serves every
+ * host, nor for a key the companion cannot name (outside ~/.ssh). From an older companion, which
+ * does not say, the key is offered as before.
  */
 export function configUse(key: SshKeyInfo, hosts: readonly string[]) {
   const own = key.userConfig?.hosts ?? [];
-  const missing = hosts.filter((h) => !own.includes(h));
-  return { own, missing, offer: !key.configured && missing.length > 0 && key.userConfig?.configurable !== false };
+  const inBlock = key.configuredFor ?? (key.configured ? hosts : []);
+  const block = hosts.filter((h) => inBlock.includes(h) && !own.includes(h));
+  const missing = hosts.filter((h) => !own.includes(h) && !block.includes(h));
+  return { own, block, missing, offer: !key.configured && missing.length > 0 && key.userConfig?.configurable !== false };
 }
 
 /** Names the key in the companion's block of ~/.ssh/config, so ssh uses it for Azure DevOps (a key made by hand has no block). */

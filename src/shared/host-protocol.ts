@@ -330,6 +330,11 @@ export const SshKeyInfoSchema = z.object({
   /** Named by the companion's block in ~/.ssh/config, for every host asked (`find`) or written. */
   configured: z.boolean(),
   /**
+   * Set by `find`: the hosts among the Azure DevOps Services pair and the hosts asked that the block
+   * names this key for (some, when a server was added since it was written). Older companions leave it out.
+   */
+  configuredFor: z.array(z.string()).optional(),
+  /**
    * Set by `find` when the user's own Host sections (outside the block) name this key: for which of
    * the Azure DevOps Services pair and the hosts asked (so ssh uses it there already), and whether
    * `configure` can name it in the block (its real file is inside ~/.ssh). Older companions leave it out.

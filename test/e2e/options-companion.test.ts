@@ -480,9 +480,9 @@ describe('with the desktop companion installed', () => {
     await options.type('#pat-token', sandbox.patsByName['ada-onprem']!);
     await options.click('.pat-form button[type="submit"]');
     await waitForText(options, '[data-testid="pat-added"]', 'Added “tfs.fabrikam.test · DefaultCollection”', 20_000);
-    // No reload: the new profile's server is one the key is not named for yet.
+    // No reload: the new profile's server is one the key is not named for yet, and said to be the one.
     await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
-    expect(await textOf(options, '#ssh .key-value')).toContain('does not name this key for Azure DevOps yet');
+    expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for ssh.dev.azure.com and vs-ssh.visualstudio.com. Not for tfs.fabrikam.test yet Use it for Azure DevOps');
     await options.click('#ssh-configure');
     await waitForText(options, '[data-testid="ssh-outcome"]', '~/.ssh/config now uses this key for ssh.dev.azure.com, vs-ssh.visualstudio.com, and tfs.fabrikam.test.', 20_000);
     expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');

@@ -129,16 +129,26 @@ describe('Options › SSH key: what ~/.ssh/config does with the key', () => {
   const unconfigured = { ...key, configured: false };
 
   it('a key the user’s own config gives ssh for every host is not offered to the block; for some, only when the companion can name it', () => {
-    expect(configUse({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, cloud)).toEqual({ own: cloud, missing: [], offer: false });
-    expect(configUse({ ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud)).toEqual({ own: ['ssh.dev.azure.com'], missing: ['vs-ssh.visualstudio.com'], offer: false });
-    expect(configUse({ ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } }, cloud)).toEqual({ own: ['ssh.dev.azure.com'], missing: ['vs-ssh.visualstudio.com'], offer: true });
+    expect(configUse({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, cloud)).toEqual({ own: cloud, block: [], missing: [], offer: false });
+    expect(configUse({ ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud)).toEqual({ own: ['ssh.dev.azure.com'], block: [], missing: ['vs-ssh.visualstudio.com'], offer: false });
+    expect(configUse({ ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } }, cloud)).toEqual({ own: ['ssh.dev.azure.com'], block: [], missing: ['vs-ssh.visualstudio.com'], offer: true });
     // A server added: the cloud pair served by the user's config does not serve it.
     expect(configUse({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, [...cloud, 'tfs.contoso.com']).offer).toBe(true);
   });
 
+  it('a block written before a server was added: the hosts it names the key for, and the server it does not', () => {
+    const withServer = [...cloud, 'tfs.contoso.com'];
+    expect(configUse({ ...unconfigured, configuredFor: cloud }, withServer)).toEqual({ own: [], block: cloud, missing: ['tfs.contoso.com'], offer: true });
+    // The user's own section for one host, the block for the other: only the server is missing.
+    const both = { ...unconfigured, configuredFor: cloud, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } };
+    expect(configUse(both, withServer)).toEqual({ own: ['ssh.dev.azure.com'], block: ['vs-ssh.visualstudio.com'], missing: ['tfs.contoso.com'], offer: true });
+    // A host the profiles no longer have is not shown.
+    expect(configUse({ ...unconfigured, configuredFor: withServer }, ['tfs.contoso.com', 'tfs.fabrikam.test'])).toMatchObject({ block: ['tfs.contoso.com'], missing: ['tfs.fabrikam.test'] });
+  });
+
   it('a key the block names is not offered; one from an older companion, which does not say, is offered as before', () => {
     expect(configUse({ ...key, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } }, cloud).offer).toBe(false);
-    expect(configUse(key, cloud)).toEqual({ own: [], missing: cloud, offer: false });
-    expect(configUse(unconfigured, cloud)).toEqual({ own: [], missing: cloud, offer: true });
+    expect(configUse(key, cloud)).toEqual({ own: [], block: cloud, missing: [], offer: false });
+    expect(configUse(unconfigured, cloud)).toEqual({ own: [], block: [], missing: cloud, offer: true });
   });
 });
