@@ -81,7 +81,7 @@ export function listRows(orgs: readonly { org: ListedOrg; repos: ReposState }[],
 export function snapshotOf(profiles: readonly Profile[], activeId: string, orgs: readonly OrgRepos[]): Snapshot | undefined {
   const shown = orgs.filter((o) => o.repos.listing);
   if (shown.length === 0) return undefined;
-  const { rows, total } = listRows(
+  const { rows } = listRows(
     shown.map((o) => ({ org: { id: o.profile.id, organization: o.profile.organization }, repos: o.repos })),
     '',
     SNAPSHOT_ROWS,
@@ -90,22 +90,28 @@ export function snapshotOf(profiles: readonly Profile[], activeId: string, orgs:
     format: SNAPSHOT_FORMAT,
     profiles: profiles.map(snapshotProfile),
     activeId,
-    listed: shown.map((o) => o.profile.id),
+    listed: shown.map((o) => ({ id: o.profile.id, total: o.repos.listing!.items.length })),
     rows: rows.map((r) => ({ list: shown.findIndex((o) => o.profile.id === r.org.id), repo: snapshotRepo(r.repo) })),
-    total,
   };
 }
 
 /**
- * The snapshot's rows, as the live list will draw them. A row names its organization by its place
- * in the snapshot's lists, which is not its place among the profiles once they are read (a list
- * that failed last time was not in the snapshot): so by id, and a removed profile's rows go.
+ * The snapshot's rows, as the live list will draw them, and what the status line counts of them. A
+ * row names its organization by its place in the snapshot's lists, which is not its place among
+ * the profiles once they are read (a list that failed last time was not in the snapshot): so by
+ * id, and a removed profile's list goes, its rows and its count with it.
  */
-export function snapshotRows(snapshot: Pick<Snapshot, 'rows' | 'listed'>, orgs: readonly ListedOrg[], only: string): Row[] {
-  return snapshot.rows.flatMap((r) => {
-    const org = orgs.find((o) => o.id === snapshot.listed[r.list]);
-    return org && (!only || org.id === only) ? [{ repo: r.repo, org, namePositions: [], projectPositions: [] }] : [];
-  });
+export function snapshotList(snapshot: Pick<Snapshot, 'rows' | 'listed'>, orgs: readonly ListedOrg[], only: string): { rows: Row[]; total: number; organizations: number } {
+  const lists = snapshot.listed.map((l) => ({ total: l.total, org: orgs.find((o) => o.id === l.id && (!only || o.id === only)) }));
+  const kept = lists.filter((l) => l.org);
+  return {
+    rows: snapshot.rows.flatMap((r) => {
+      const org = lists[r.list]?.org;
+      return org ? [{ repo: r.repo, org, namePositions: [], projectPositions: [] }] : [];
+    }),
+    total: kept.reduce((n, l) => n + l.total, 0),
+    organizations: kept.length,
+  };
 }
 
 /**
@@ -143,17 +149,18 @@ export function RepositoriesTab(props: {
     () =>
       props.orgs.length > 0 || !snapshot
         ? props.orgs.map((o) => ({ id: o.profile.id, organization: o.profile.organization, profile: o.profile }))
-        : snapshot.listed.map((id) => ({ id, organization: snapshot.profiles.find((p) => p.id === id)!.organization })),
+        : snapshot.listed.map(({ id }) => ({ id, organization: snapshot.profiles.find((p) => p.id === id)!.organization })),
     [props.orgs.map((o) => o.profile.id).join('\n'), snapshot],
   );
   const shownOrgs = useMemo(
     () => props.orgs.map((o, i) => ({ org: orgs[i]!, repos: o.repos })).filter((o) => !only || o.org.id === only),
     [props.orgs, orgs, only],
   );
+  const fromLast = useMemo(() => (fromSnapshot ? snapshotList(snapshot, orgs, only) : undefined), [fromSnapshot, snapshot, orgs, only]);
   const results = useMemo((): ReturnType<typeof listRows> => {
-    if (!live) return fromSnapshot && !queryTokens(query).length ? { rows: snapshotRows(snapshot, orgs, only), total: only ? 0 : snapshot.total } : { rows: [], total: 0 };
+    if (!live) return fromLast && !queryTokens(query).length ? { rows: fromLast.rows, total: fromLast.total } : { rows: [], total: 0 };
     return listRows(shownOrgs, query);
-  }, [live, shownOrgs, query, snapshot]);
+  }, [live, shownOrgs, query, fromLast]);
   const selectedRow = results.rows[Math.min(active, results.rows.length - 1)];
   const selected = selectedRow?.repo;
   // A first-frame row opened before the profiles are read: it opens once its profile is known.
@@ -191,11 +198,11 @@ export function RepositoriesTab(props: {
   const failed = shownOrgs.filter((o) => o.repos.error);
   // Not "0 repositories": none could be listed, as the note in the list says.
   const noneListed = live && shownLists.length === 0 && failed.length > 0;
-  const count = fromSnapshot ? (only ? results.rows.length : snapshot.total) : shownLists.reduce((n, o) => n + o.repos.listing!.items.length, 0);
+  const count = fromLast ? fromLast.total : shownLists.reduce((n, o) => n + o.repos.listing!.items.length, 0);
   const many = orgs.length > 1;
-  const status: Status = fromSnapshot
+  const status: Status = fromLast
     ? // Not when it was fetched: drawn before the app runs, "updated 2 minutes ago" would be as old as the snapshot.
-      { count, fetchedAt: undefined, refreshing: false, organizations: only ? 1 : orgs.length }
+      { count, fetchedAt: undefined, refreshing: false, organizations: fromLast.organizations }
     : {
         count,
         fetchedAt: shownLists.length ? Math.min(...shownLists.map((o) => o.repos.listing!.fetchedAt)) : undefined,

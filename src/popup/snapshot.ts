@@ -13,7 +13,7 @@ import { POPUP_SNAPSHOT } from '../shared/storage-keys';
  */
 
 /** Bumped when what `Snapshot` holds changes: another format reads as none. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 /** Rows kept: more than the list shows before scrolling. */
 export const SNAPSHOT_ROWS = 12;
 
@@ -27,12 +27,14 @@ export interface Snapshot {
   /** Every profile, in the switcher's order, and the active one. */
   profiles: SnapshotProfile[];
   activeId: string;
-  /** The profiles whose organizations the list covers, in the list's order (ids). */
-  listed: string[];
+  /**
+   * The profiles whose organizations the list covers, in the list's order, and how many
+   * repositories each list has: a list whose profile is removed by the next popup leaves the count
+   * with its rows.
+   */
+  listed: { id: string; total: number }[];
   /** The first rows of the list with nothing typed, each with its profile (index into `listed`). */
   rows: { list: number; repo: SnapshotRepo }[];
-  /** How many repositories the whole list has. */
-  total: number;
   /**
    * The app's own markup for this snapshot (first-screen.tsx), drawn before the app's code has
    * loaded, and the extension version that drew it: another version's markup is not drawn.
@@ -71,13 +73,13 @@ export function readSnapshot(storage: Pick<Storage, 'getItem'>): Snapshot | unde
 }
 
 function isSnapshot(v: unknown): v is Snapshot {
-  if (!isObject(v) || v.format !== SNAPSHOT_FORMAT || !isString(v.activeId) || typeof v.total !== 'number') return false;
+  if (!isObject(v) || v.format !== SNAPSHOT_FORMAT || !isString(v.activeId)) return false;
   if ((v.html !== undefined && !isString(v.html)) || (v.version !== undefined && !isString(v.version))) return false;
   const { profiles, listed, rows } = v;
   if (!Array.isArray(profiles) || !Array.isArray(listed) || !Array.isArray(rows)) return false;
   if (!profiles.every((p) => isObject(p) && isString(p.id) && isString(p.name) && isString(p.organization))) return false;
   const ids = new Set(profiles.map((p: SnapshotProfile) => p.id));
-  if (!ids.has(v.activeId) || !listed.every((id) => isString(id) && ids.has(id))) return false;
+  if (!ids.has(v.activeId) || !listed.every((l) => isObject(l) && isString(l.id) && ids.has(l.id) && Number.isInteger(l.total) && (l.total as number) >= 0)) return false;
   return rows.every(
     (r) =>
       isObject(r) &&

@@ -23,7 +23,7 @@ export function startLoading(snapshot: Snapshot | undefined, typed = '', storage
   const profiles = ask({ type: 'profiles.list' });
   const last = storage.getItem(POPUP_PROFILE.key);
   const early = new Map<string, Promise<Listing<RepoSummary> | undefined>>();
-  for (const id of snapshot ? snapshot.listed : last ? [last] : []) early.set(id, cachedRepos(id));
+  for (const id of snapshot ? snapshot.listed.map((l) => l.id) : last ? [last] : []) early.set(id, cachedRepos(id));
   return {
     snapshot,
     typed,

@@ -67,6 +67,29 @@ async function popupHoldingProfiles() {
   return popup;
 }
 
+/**
+ * Opens a popup on fabrikam's profile (the active one) and waits until it has kept the snapshot of
+ * its first screen over these organizations.
+ */
+async function keepSnapshot(orgs: string[]) {
+  const popup = await openPopup(session);
+  try {
+    await live(popup);
+    const ids = orgs.map((o) => profiles[o]!.id);
+    await popup.waitForFunction(
+      (active: string, want: string[]) => {
+        const kept = JSON.parse(localStorage.getItem('popup.snapshot') ?? 'null') as { activeId: string; listed: unknown[] } | null;
+        return kept?.activeId === active && kept.listed.length === want.length && want.every((id) => JSON.stringify(kept.listed).includes(id));
+      },
+      { timeout: 10_000 },
+      profiles.fabrikam!.id,
+      ids,
+    );
+  } finally {
+    await popup.close();
+  }
+}
+
 describe('popup: every organization at once', () => {
   it('lists and searches both organizations, shows each row’s organization, and filters to one by keyboard', async () => {
     const popup = await openPopup(session);
@@ -240,6 +263,43 @@ describe('popup: the first frame', () => {
     } finally {
       await popup.close();
       await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
+
+  it('a first frame whose other organization’s profile is removed before the profiles are read counts only the rows it still shows', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    const fabrikam = sandboxRepos(sandbox, 'fabrikam');
+    const total = fabrikam.length + sandboxRepos(sandbox, 'contoso').length;
+    const popup = await popupHoldingProfiles();
+    let removed = false;
+    try {
+      await waitForText(popup, '.status', `${total} repositories in 2 organizations`);
+      // Everything the status line says from here on: each text it had before it changed (preact
+      // writes a changed text into the same node), then its last.
+      const firstFrame = await popup.evaluate(() => {
+        const w = window as unknown as { said: string[] };
+        w.said = [];
+        const status = document.querySelector('.status')!;
+        new MutationObserver((records) => {
+          for (const r of records) if (r.type === 'characterData' && r.oldValue !== null) w.said.push(r.oldValue);
+        }).observe(status, { characterData: true, characterDataOldValue: true, subtree: true });
+        return status.textContent;
+      });
+
+      expect(await ask(options, { type: 'profiles.remove', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+      removed = true;
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+      await live(popup);
+      await waitForText(popup, '.status', `${fabrikam.length} repositories · `);
+      const said = [...(await popup.evaluate(() => (window as unknown as { said: string[] }).said)), await textOf(popup, '.status')].filter((t) => t !== firstFrame);
+      // The first frame drawn with the profiles known, then the live list: both count fabrikam's only.
+      const counts = said.flatMap((t) => /^([\d,]+) repositor/.exec(t)?.[1] ?? []);
+      expect(counts.length).toBeGreaterThan(1);
+      expect(new Set(counts)).toEqual(new Set([String(fabrikam.length)]));
+      expect(await rowsOf(popup)).toEqual(fabrikam.map((n) => `fabrikam/${n}`));
+    } finally {
+      await popup.close();
+      if (removed) profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
     }
   });
 });

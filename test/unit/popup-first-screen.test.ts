@@ -9,9 +9,11 @@ const snapshot = (names: string[], extra: Partial<Snapshot> = {}): Snapshot => (
     { id: 'bob', name: 'Bob (fabrikam)', organization: 'fabrikam' },
   ],
   activeId: 'ada',
-  listed: ['ada', 'bob'],
+  listed: [
+    { id: 'ada', total: 1000 },
+    { id: 'bob', total: 234 },
+  ],
   rows: names.map((name, i) => ({ list: i % 2, repo: { id: `id-${i}`, name, project: { id: 'p', name: 'Core' } } })),
-  total: 1234,
   ...extra,
 });
 

@@ -62,7 +62,7 @@ describe('a popup form’s kept draft', () => {
       { id: 'removed', name: 'Work', organization: 'fabrikam' },
       { id: 'other', name: 'Home', organization: 'contoso' },
     ];
-    writeSnapshot(storage, { format: SNAPSHOT_FORMAT, profiles, activeId: 'other', listed: ['other'], rows: [], total: 0 });
+    writeSnapshot(storage, { format: SNAPSHOT_FORMAT, profiles, activeId: 'other', listed: [{ id: 'other', total: 0 }], rows: [] });
     storage.setItem(POPUP_PROFILE.key, 'other');
     forgetProfileInPopup('removed', storage);
     expect(storage.data.has(POPUP_SNAPSHOT.key)).toBe(false);

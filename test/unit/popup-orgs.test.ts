@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { indexRepos } from '../../src/popup/repo-search';
-import { listRows, snapshotOf, snapshotRows, statusLine } from '../../src/popup/repositories-tab';
+import { listRows, snapshotList, snapshotOf, statusLine } from '../../src/popup/repositories-tab';
 import { loadSearch } from '../../src/popup/search-loader';
 import { readSnapshot, SNAPSHOT_ROWS, writeSnapshot, type Snapshot } from '../../src/popup/snapshot';
 import { listedProfiles, type OrgRepos } from '../../src/popup/use-repos';
@@ -99,6 +99,9 @@ describe('rows over several organizations', () => {
   });
 });
 
+/** What the first frame draws of a snapshot: each row's organization, the count, the organizations counted. */
+const named = (shown: ReturnType<typeof snapshotList>) => ({ rows: shown.rows.map((r) => r.org.id), total: shown.total, organizations: shown.organizations });
+const times = (n: number, id: string) => Array.from({ length: n }, () => id);
 const many = (org: string, n: number) => Array.from({ length: n }, (_, i) => repo(org, `repo-${String(i).padStart(2, '0')}`));
 
 describe('the first frame snapshot', () => {
@@ -107,23 +110,42 @@ describe('the first frame snapshot', () => {
   it('holds the first rows as the full lists draw them, and the status line figures', () => {
     const snapshot = snapshotOf([ada, bob], 'ada', lists)!;
     expect(snapshot.rows).toHaveLength(SNAPSHOT_ROWS);
-    expect(snapshot.total).toBe(35);
+    expect(snapshot.listed).toEqual([
+      { id: 'ada', total: 5 },
+      { id: 'bob', total: 30 },
+    ]);
     const live = listRows(asRows(lists), '').rows.slice(0, SNAPSHOT_ROWS);
     // The reconcile: the live list's first screen is the snapshot, row for row, organization for organization.
-    expect(snapshot.rows.map((r) => [snapshot.listed[r.list], r.repo.id])).toEqual(live.map((r) => [r.org.id, r.repo.id]));
+    expect(snapshot.rows.map((r) => [snapshot.listed[r.list]!.id, r.repo.id])).toEqual(live.map((r) => [r.org.id, r.repo.id]));
+    const orgs = [ada, bob].map((p) => ({ id: p.id, organization: p.organization, profile: p }));
+    expect(snapshotList(snapshot, orgs, '')).toMatchObject({ total: 35, organizations: 2 });
   });
 
   it('draws each snapshot row with its own organization once the profiles are read, whatever their order', () => {
     // Last time only bob's list was read (ada's failed), so the snapshot's lists are [bob].
     const snapshot = snapshotOf([ada, bob], 'ada', [{ ...lists[0]!, repos: { ...lists[0]!.repos, listing: undefined } }, lists[1]!])!;
-    expect(snapshot.listed).toEqual(['bob']);
+    expect(snapshot.listed).toEqual([{ id: 'bob', total: 30 }]);
     const orgs = [ada, bob].map((p) => ({ id: p.id, organization: p.organization, profile: p }));
-    const rows = snapshotRows(snapshot, orgs, '');
+    const { rows } = snapshotList(snapshot, orgs, '');
     expect(rows).toHaveLength(SNAPSHOT_ROWS);
     expect(new Set(rows.map((r) => r.org.id))).toEqual(new Set(['bob']));
-    expect(snapshotRows(snapshot, orgs, 'ada')).toEqual([]);
+    expect(snapshotList(snapshot, orgs, 'ada').rows).toEqual([]);
     // A profile removed since: its rows go rather than borrow another organization.
-    expect(snapshotRows(snapshot, orgs.slice(0, 1), '')).toEqual([]);
+    expect(snapshotList(snapshot, orgs.slice(0, 1), '').rows).toEqual([]);
+  });
+
+  it('counts only the lists whose rows it draws: a removed profile’s list leaves the count with its rows', () => {
+    // Ada's 5 rows, then bob's first 7 of 30.
+    const snapshot = snapshotOf([ada, bob], 'ada', lists)!;
+    const orgs = [ada, bob].map((p) => ({ id: p.id, organization: p.organization, profile: p }));
+
+    expect(named(snapshotList(snapshot, orgs, ''))).toEqual({ rows: [...times(5, 'ada'), ...times(7, 'bob')], total: 35, organizations: 2 });
+    // Bob's profile removed since the snapshot was kept: ada's rows, ada's count, one organization.
+    expect(named(snapshotList(snapshot, orgs.slice(0, 1), ''))).toEqual({ rows: times(5, 'ada'), total: 5, organizations: 1 });
+    // Filtered to bob: his rows and his whole list's count, not only the rows the snapshot holds.
+    expect(named(snapshotList(snapshot, orgs, 'bob'))).toEqual({ rows: times(7, 'bob'), total: 30, organizations: 1 });
+    // What the status line then says, as the full list will.
+    expect(statusLine({ count: snapshotList(snapshot, orgs.slice(0, 1), '').total, organizations: 1, fetchedAt: undefined, refreshing: false }, 5, '')).toBe('5 repositories');
   });
 
   it('keeps names, projects, organizations and web URLs only: no clone URLs, identities or anything else', () => {
@@ -151,7 +173,9 @@ describe('the first frame snapshot', () => {
     expect(broken((s) => ({ ...s, format: 1 }))).toBeUndefined();
     expect(broken((s) => ({ ...s, html: 5 }))).toBeUndefined();
     expect(broken((s) => ({ ...s, activeId: 'nobody' }))).toBeUndefined();
-    expect(broken((s) => ({ ...s, listed: ['ada', 'nobody'] }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, listed: [...s.listed, { id: 'nobody', total: 1 }] }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, listed: s.listed.map((l) => l.id) }))).toBeUndefined();
+    expect(broken((s) => ({ ...s, listed: [{ id: 'ada', total: -1 }] }))).toBeUndefined();
     expect(broken((s) => ({ ...s, rows: [{ list: 5, repo: s.rows[0]!.repo }] }))).toBeUndefined();
     expect(broken((s) => ({ ...s, rows: [{ list: 0, repo: { id: 'x' } }] }))).toBeUndefined();
     storage.setItem('popup.snapshot', '{not json');
