@@ -14,7 +14,7 @@ import { useCloneTasks } from './clone-tasks';
 import { lazyComponent } from './lazy';
 import { openOptions } from './open';
 import { ProfileSwitcher } from './profile-switcher';
-import { RepositoriesTab, snapshotOf, type Opening, type Row } from './repositories-tab';
+import { RepositoriesTab, snapshotOf, type Opening, type PendingOpen } from './repositories-tab';
 import type { Snapshot } from './snapshot';
 import { rememberProfile, type Startup } from './startup';
 import { useLocalClones } from './use-local-clones';
@@ -33,8 +33,8 @@ export function Popup(props: { start: Startup }) {
   const [error, setError] = useState<ReplyError>();
   const [switching, setSwitching] = useState(false);
   // A first-frame row opened before the profiles are read, kept here: when the active profile is no
-  // longer the snapshot's, the list is drawn afresh for it, and the row must still open.
-  const [opening, setOpening] = useState<Row>();
+  // longer the snapshot's, the list is drawn afresh for it, and the row must still open (or say why not).
+  const [opening, setOpening] = useState<PendingOpen>();
   /** A switch that failed: the popup stays on the profile it had, with the reason above it. */
   const [switchError, setSwitchError] = useState<ReplyError>();
   // Every popup opens on the repository search (focus in it); switching profile keeps the tab.

@@ -9,7 +9,7 @@ import { ProjectAvatar } from '../shared/ui/project-avatar';
 import { relativeTime } from '../shared/ui/relative-time';
 import { SkeletonRows } from '../shared/ui/skeleton';
 import type { CloneTasks } from './clone-tasks';
-import { openRepoPage } from './open';
+import { openOptions, openRepoPage } from './open';
 import { lazyComponent } from './lazy';
 import { RepoActionsHint } from './repo-actions-hint';
 import { queryTokens } from './query';
@@ -39,8 +39,14 @@ export interface Row {
   projectPositions: number[];
 }
 
-/** A first-frame row opened before the profiles are read, and its setter: the popup keeps it. */
-export type Opening = [Row | undefined, (row: Row | undefined) => void];
+/**
+ * A first-frame row opened before the profiles are read: `queued` until they are, then opened, or
+ * `unopened` when its profile was removed meanwhile. Its row has then left the list, so the popup
+ * says why nothing opened rather than nothing at all.
+ */
+export type PendingOpen = { state: 'queued' | 'unopened'; row: Row } | undefined;
+/** The pending open and its setter: the popup keeps it, as the list may be drawn afresh for another profile. */
+export type Opening = [PendingOpen, (open: PendingOpen) => void];
 
 /**
  * The rows for a query over these organizations' lists. With none, the lists' own first rows, one
@@ -166,12 +172,17 @@ export function RepositoriesTab(props: {
   // A first-frame row opened before the profiles are read: it opens once its profile is known.
   const [opening, setOpening] = props.opening;
   /** A row's repository page in Azure DevOps, through the row's own profile. */
-  const open = (row: Row) => (row.org.profile ? openRepoPage(row.org.profile, row.repo) : setOpening(row));
+  const open = (row: Row) => {
+    setOpening(row.org.profile ? undefined : { state: 'queued', row });
+    if (row.org.profile) openRepoPage(row.org.profile, row.repo);
+  };
   useEffect(() => {
-    if (!opening || props.orgs.length === 0) return;
-    const profile = orgs.find((o) => o.id === opening.org.id)?.profile;
-    if (profile) openRepoPage(profile, opening.repo);
-    setOpening(undefined);
+    if (opening?.state !== 'queued' || props.orgs.length === 0) return;
+    const profile = orgs.find((o) => o.id === opening.row.org.id)?.profile;
+    if (profile) openRepoPage(profile, opening.row.repo);
+    setOpening(profile ? undefined : { state: 'unopened', row: opening.row });
+    // The list drawn afresh for another profile (the snapshot's was removed) took the focused field with it.
+    if (!document.activeElement || document.activeElement === document.body) document.getElementById('repo-search')?.focus();
   }, [orgs]);
 
   useEffect(() => setActive(0), [query, only]);
@@ -259,7 +270,18 @@ export function RepositoriesTab(props: {
               : failed.length || wait
                 ? ''
                 : 'Loading repositories…'}
-        {opening && ` · opening ${opening.repo.name}…`}
+        {opening?.state === 'queued' && ` · opening ${opening.row.repo.name}…`}
+        {opening?.state === 'unopened' && (
+          <>
+            {' '}
+            <span class="problem">
+              {opening.row.repo.name} did not open: the profile for {opening.row.org.organization} has been removed. To open its repositories here, connect the account again.
+            </span>{' '}
+            <button type="button" class="link small" onClick={() => openOptions('accounts')}>
+              Connect an account
+            </button>
+          </>
+        )}
         {wait && <WaitSaid wait={wait} home="repo-search" onStop={() => waits.forEach((w) => w.stop())} />}
         {live && failed.length > 0 && shownLists.length > 0 && (
           <>

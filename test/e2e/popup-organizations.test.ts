@@ -302,4 +302,44 @@ describe('popup: the first frame', () => {
       if (removed) profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
     }
   });
+
+  it('a first-frame row whose profile is removed before the profiles are read says it did not open and what to do, the focus staying in the search field', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
+    const popup = await popupHoldingProfiles();
+    let removed = false;
+    try {
+      await popup.keyboard.press('Enter');
+      await waitForText(popup, '.status', `opening ${name}…`, 5000);
+      // The snapshot's own (active) profile goes: contoso's becomes the active one, and its list is drawn afresh.
+      expect(await ask(options, { type: 'profiles.remove', id: profiles.fabrikam!.id })).toMatchObject({ ok: true });
+      removed = true;
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+
+      await waitForText(popup, '.status .problem', `${name} did not open: the profile for fabrikam has been removed. To open its repositories here, connect the account again.`, 10_000);
+      expect(await textOf(popup, '.status')).not.toContain('opening');
+      expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(session.browser.targets().filter((t) => t.url().includes('/_git/'))).toEqual([]);
+
+      // The next step: the options page, where accounts are connected.
+      const accounts = session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#accounts'), { timeout: 10_000 });
+      await popup.click('.status button');
+      await (await (await accounts).asPage())?.close();
+
+      // Another row still opens, and the note goes with it.
+      await live(popup);
+      await popup.focus('#repo-search');
+      const next = await popup.$eval('#repo-list [aria-selected="true"]', (r) => (r as HTMLElement).dataset.repo!);
+      expect(sandboxRepos(sandbox, 'contoso')).toContain(next);
+      await popup.keyboard.press('Enter');
+      const target = await session.browser.waitForTarget((t) => t.url().includes(`/_git/${encodeURIComponent(next)}`), { timeout: 10_000 });
+      await (await target.page())?.close();
+      await popup.waitForFunction(() => !document.querySelector('.status .problem'), { timeout: 5000 });
+    } finally {
+      await popup.close();
+      if (removed) profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
 });
