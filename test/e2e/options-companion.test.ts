@@ -546,7 +546,8 @@ describe('Options › Editor', () => {
 /**
  * Between the companion and the browser for one test: forwards every frame both ways, but holds
  * back the answer to the first `configure` (the page's status asking for the clone folders) until
- * the test writes `release`. `asked` says that request has gone to the companion.
+ * the test writes `release`. `asked` says that request has gone to the companion, `delivered` that
+ * its answer has gone on to the browser.
  */
 const HOLDING_HOST = (host: string, dir: string) => `#!${process.execPath}
 const { spawn } = require('node:child_process');
@@ -573,7 +574,11 @@ frames(process.stdin, (request, frame) => {
 });
 frames(host.stdout, (answer, frame) => {
   if (answer.id !== held) return process.stdout.write(frame);
-  const timer = setInterval(() => existsSync(${JSON.stringify(join(dir, 'release'))}) && (clearInterval(timer), process.stdout.write(frame)), 50);
+  const timer = setInterval(() => {
+    if (!existsSync(${JSON.stringify(join(dir, 'release'))})) return;
+    clearInterval(timer);
+    process.stdout.write(frame, () => writeFileSync(${JSON.stringify(join(dir, 'delivered'))}, ''));
+  }, 50);
 });
 process.stdin.on('end', () => host.stdin.end());
 host.on('exit', (code) => process.exit(code ?? 0));
@@ -622,6 +627,55 @@ describe('Options › Desktop companion, saved before its status has come', () =
       for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
       // Clones of this profile go where the earlier tests put them, through a companion started anew
       // (an ask may still meet the killed one: asked again).
+      await waitUntil('the clone folder set back', async () => ((await ask(options, { type: 'companion.setCloneRoot', profileId: activeId, cloneRoot })).ok ? true : undefined), 15_000, 200);
+    }
+  });
+});
+
+describe('Options › Desktop companion, saved while a status poll is on its way', () => {
+  it('the poll asked before the save, answering after it, does not put back the clone folders as they were', async () => {
+    await options.bringToFront();
+    const manifest = join(session.userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+    const installed = await readFile(manifest, 'utf8');
+    const dir = join(session.userDataDir, 'holding-poll');
+    await mkdir(dir, { recursive: true });
+    const program = join(dir, 'host.cjs');
+    await writeFile(program, HOLDING_HOST(JSON.parse(installed).path as string, dir), { mode: 0o755 });
+    const other = join(home.home, 'other');
+    const { activeId } = (await ask(options, { type: 'profiles.list' })).data as { activeId: string };
+    expect(await ask(options, { type: 'profiles.setActive', id: activeId })).toMatchObject({ ok: true });
+    try {
+      // No companion where the manifest says: the page polls.
+      await writeFile(manifest, JSON.stringify({ ...JSON.parse(installed), path: join(dir, 'nowhere') }));
+      for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
+      await waitUntil('the companion stopped', () => (companionPids(home.home).length === 0 ? true : undefined));
+      await options.reload();
+      await options.waitForSelector('[data-testid="companion-status"]:not([data-state="ready"])', { timeout: 20_000 });
+      // Set as an edit, not typed: a poll whose answer changes the state moves the focus out of the field (useFocusOnChange).
+      await options.$eval(
+        '#clone-root',
+        (e, value) => {
+          (e as HTMLInputElement).value = value;
+          e.dispatchEvent(new Event('input', { bubbles: true }));
+        },
+        other,
+      );
+
+      // The next poll finds the companion, through the holder, which holds back its clone folders.
+      await writeFile(manifest, JSON.stringify({ ...JSON.parse(installed), path: program }));
+      await waitUntil('a poll asked for the clone folders', () => (existsSync(join(dir, 'asked')) ? true : undefined), 15_000);
+      await options.click('.clone-root button[type="submit"]');
+      await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${other}.`);
+      // Let go at once, before a next poll (COMPANION_POLL_MS after it) would have been asked: the
+      // answer says the clone folders as they were before the save, and the companion ready.
+      await writeFile(join(dir, 'release'), '');
+      await waitUntil('the held answer delivered', () => (existsSync(join(dir, 'delivered')) ? true : undefined));
+      await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
+      await waitForText(options, '[data-testid="companion-status"]', other, 5000);
+    } finally {
+      await writeFile(manifest, installed);
+      await writeFile(join(dir, 'release'), '');
+      for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
       await waitUntil('the clone folder set back', async () => ((await ask(options, { type: 'companion.setCloneRoot', profileId: activeId, cloneRoot })).ok ? true : undefined), 15_000, 200);
     }
   });

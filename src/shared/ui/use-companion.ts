@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useReducer } from 'preact/hooks';
 import { ask } from '../ask';
 import { COMPANION_POLL_MS } from '../companion-poll';
 import type { CompanionStatus } from '../messages';
+import { FIRST_ASK, nextCompanion } from './companion-answers';
 import { toReplyError } from './error-note';
 
 
@@ -9,8 +10,8 @@ export interface CompanionState {
   /** Undefined while the first answer is on its way. */
   status: CompanionStatus | undefined;
   /**
-   * Takes a newer answer (after saving a clone folder) without losing what it does not say; before
-   * the first answer, asks again.
+   * Takes a newer answer (after saving a clone folder) without losing what it does not say; an
+   * answer asked before it is not taken (companion-answers.ts).
    */
   update(partial: Partial<CompanionStatus>): void;
 }
@@ -20,30 +21,17 @@ export interface CompanionState {
  * asked once, then again every few seconds while the companion is not ready.
  */
 export function useCompanionStatus(pollMs = COMPANION_POLL_MS): CompanionState {
-  const [status, setStatus] = useState<CompanionStatus>();
-  const [asks, setAsks] = useState(0);
+  const [{ status, ask: asked }, dispatch] = useReducer(nextCompanion, FIRST_ASK);
   useEffect(() => {
-    let live = true;
     ask({ type: 'companion.status' })
-      .then((s) => live && setStatus(s))
-      .catch((e: unknown) => live && setStatus({ state: 'failed', message: toReplyError(e).message }));
-    return () => {
-      live = false;
-    };
-  }, [asks]);
+      .catch((e: unknown): CompanionStatus => ({ state: 'failed', message: toReplyError(e).message }))
+      .then((s) => dispatch({ type: 'answer', ask: asked, status: s }));
+  }, [asked]);
   const waiting = status !== undefined && status.state !== 'ready';
   useEffect(() => {
     if (!waiting) return;
-    const timer = setTimeout(() => setAsks((n) => n + 1), pollMs);
+    const timer = setTimeout(() => dispatch({ type: 'poll' }), pollMs);
     return () => clearTimeout(timer);
-  }, [waiting, asks]);
-  return {
-    status,
-    update: (partial) => {
-      if (status) setStatus((s) => s && { ...s, ...partial });
-      // The first answer was asked before this change (and may be on its way still): ask again,
-      // and the effect's cleanup drops the older answer.
-      else setAsks((n) => n + 1);
-    },
-  };
+  }, [waiting, asked]);
+  return { status, update: (partial) => dispatch({ type: 'saved', partial }) };
 }
