@@ -3,8 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 /**
  * The section the reader is at, for the side menu to mark: the one the address names while its top
  * is in view (a menu link followed to a short section near the end cannot bring it to the top),
- * else the last one whose top has passed a line an eighth of the way down the window. `drawn`
- * turns true once the sections that wait for the profiles are there, to measure them.
+ * else the last one at the end of the page (it cannot reach the line either), else the last one
+ * whose top has passed a line an eighth of the way down the window. `drawn` turns true once the
+ * sections that wait for the profiles are there: until then the page is not where the address
+ * says yet, and the one it names stays marked.
  */
 export function useCurrentSection(named: string | undefined, drawn: boolean): string | undefined {
   const [current, setCurrent] = useState(named);
@@ -12,12 +14,13 @@ export function useCurrentSection(named: string | undefined, drawn: boolean): st
     let frame = 0;
     const measure = () => {
       frame = 0;
-      setCurrent(sectionAt(named));
+      setCurrent(drawn || !named ? sectionAt(named) : named);
     };
     const later = () => {
       frame ||= requestAnimationFrame(measure);
     };
-    measure();
+    // A frame on, as the section the address names is brought into view then (options.tsx).
+    later();
     addEventListener('scroll', later, { passive: true });
     addEventListener('resize', later);
     return () => {
@@ -33,6 +36,8 @@ function sectionAt(named: string | undefined): string | undefined {
   const sections = [...document.querySelectorAll<HTMLElement>('.options-content > section[id]')];
   const top = sections.find((s) => s.id === named)?.getBoundingClientRect().top;
   if (top !== undefined && top > -1 && top < innerHeight) return named;
+  const end = scrollY > 0 && Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight - 1;
+  if (end) return sections.at(-1)?.id;
   const line = innerHeight / 8;
   return (sections.findLast((s) => s.getBoundingClientRect().top <= line) ?? sections[0])?.id;
 }

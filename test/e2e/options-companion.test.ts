@@ -526,6 +526,53 @@ describe('the side menu', () => {
     await options.evaluate(() => scrollTo(0, document.querySelector('#groups')!.getBoundingClientRect().top + scrollY - 10));
     await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#groups', { timeout: 5000 });
   });
+
+  it('marks the section a #hash names from the first draw on load, and follows the wheel to the end of the page and back', async () => {
+    await options.bringToFront();
+    // Every mark the menu shows, from the first draw on, recorded as the page loads.
+    const { identifier } = await options.evaluateOnNewDocument(() => {
+      const marks: string[] = [];
+      (globalThis as { marks?: string[] }).marks = marks;
+      new MutationObserver(() => {
+        const mark = document.querySelector('.options-nav a[aria-current]')?.getAttribute('href');
+        if (mark && marks.at(-1) !== mark) marks.push(mark);
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-current'] });
+    });
+    const marks = () => options.evaluate(() => (globalThis as { marks?: string[] }).marks);
+    const markIs = (href: string) =>
+      options.waitForFunction((h: string) => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === h, { timeout: 5000 }, href);
+    try {
+      await options.evaluate(() => history.replaceState(null, '', '#groups'));
+      await options.reload();
+      await options.waitForSelector('#groups-heading');
+      // Drawn in full: nothing loads any more, and the SSH key, found after the scroll to here, is shown above.
+      await options.waitForFunction(() => !document.querySelector('.options-content [aria-busy="true"]') && document.querySelector('#ssh-public-key'), { timeout: 20_000 });
+      await options.evaluate(() => new Promise(requestAnimationFrame));
+      // Kept at the top as the sections above it grew.
+      expect(await options.$eval('#groups', (s) => Math.abs(s.getBoundingClientRect().top) < 2)).toBe(true);
+      expect(await marks()).toEqual(['#groups']);
+
+      // Wheeled down to the end: the last section, whose top cannot reach the line, is marked.
+      await options.mouse.move(700, 450);
+      for (let before = -1; before !== (await options.evaluate(() => scrollY)); ) {
+        before = await options.evaluate(() => scrollY);
+        await options.mouse.wheel({ deltaY: 400 });
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      expect(await options.evaluate(() => Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight - 1)).toBe(true);
+      await markIs('#advanced');
+
+      // Wheeled back up until Desktop companion is at the top, Reviewer groups out of view: that one.
+      await options.mouse.wheel({ deltaY: await options.$eval('#companion', (s) => s.getBoundingClientRect().top - 20) });
+      await options.waitForFunction(() => Math.abs(document.getElementById('companion')!.getBoundingClientRect().top - 20) < 2, { timeout: 5000 });
+      expect(await options.$eval('#groups', (s) => s.getBoundingClientRect().top > innerHeight)).toBe(true);
+      await markIs('#companion');
+      await options.mouse.wheel({ deltaY: -(await options.evaluate(() => scrollY)) });
+      await markIs('#profiles');
+    } finally {
+      await options.removeScriptToEvaluateOnNewDocument(identifier);
+    }
+  });
 });
 
 describe('Options › Editor', () => {
