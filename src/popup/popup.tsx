@@ -21,6 +21,8 @@ import { useLocalClones } from './use-local-clones';
 import { listedProfiles, useOrgRepos } from './use-repos';
 
 const TITLE = 'Azure DevOps Companion';
+/** The key of the workspace the popup opens on, before any switch. */
+const FIRST = 'first';
 
 // The popup opens on the repository list: the other tabs load their code when first shown.
 const NewRepoTab = lazyComponent(() => import('./new-repo-tab').then((m) => m.NewRepoTab));
@@ -32,8 +34,8 @@ export function Popup(props: { start: Startup }) {
   const [state, setState] = useState<ProfilesAnswer>();
   const [error, setError] = useState<ReplyError>();
   const [switching, setSwitching] = useState(false);
-  // A first-frame row opened before the profiles are read, kept here: when the active profile is no
-  // longer the snapshot's, the list is drawn afresh for it, and the row must still open (or say why not).
+  // A first-frame row opened before the profiles are read, kept here: another tab and back draws the
+  // list afresh, and the row must still open (or say why not).
   const [opening, setOpening] = useState<PendingOpen>();
   /** A switch that failed: the popup stays on the profile it had, with the reason above it. */
   const [switchError, setSwitchError] = useState<ReplyError>();
@@ -77,7 +79,7 @@ export function Popup(props: { start: Startup }) {
     if (snapshot) {
       return (
         <Shell title={TITLE} header={<ProfileSwitcher profiles={snapshot.profiles} activeId={snapshot.activeId} busy onChange={() => undefined} />}>
-          <Workspace key={snapshot.activeId} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} opening={[opening, setOpening]} />
+          <Workspace key={FIRST} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} opening={[opening, setOpening]} />
         </Shell>
       );
     }
@@ -98,9 +100,10 @@ export function Popup(props: { start: Startup }) {
           </button>
         </ErrorNote>
       )}
-      {/* Keyed by profile: switching starts every tab afresh for the new organization. */}
+      {/* Keyed by profile once switched: a switch starts every tab afresh for the new organization. The
+          first frame's takes the live data, whichever profile is active, keeping what was typed in it. */}
       <Workspace
-        key={active.id}
+        key={switched ? active.id : FIRST}
         profiles={state.profiles}
         profile={active}
         snapshot={!switched && snapshot?.activeId === active.id ? snapshot : undefined}

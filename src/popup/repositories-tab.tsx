@@ -181,8 +181,6 @@ export function RepositoriesTab(props: {
     const profile = orgs.find((o) => o.id === opening.row.org.id)?.profile;
     if (profile) openRepoPage(profile, opening.row.repo);
     setOpening(profile ? undefined : { state: 'unopened', row: opening.row });
-    // The list drawn afresh for another profile (the snapshot's was removed) took the focused field with it.
-    if (!document.activeElement || document.activeElement === document.body) document.getElementById('repo-search')?.focus();
   }, [orgs]);
 
   useEffect(() => setActive(0), [query, only]);

@@ -266,6 +266,37 @@ describe('popup: the first frame', () => {
     }
   });
 
+  it('what was typed into the first frame stays, with its caret and the focus, when another profile became the active one', async () => {
+    // The snapshot is fabrikam's (the popup before drew contoso's); contoso is made the active one, so the live list is another profile's than the first frame's.
+    await keepSnapshot(['fabrikam', 'contoso']);
+    expect(await ask(options, { type: 'profiles.setActive', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+    const popup = await popupHoldingProfiles();
+    try {
+      // Typed, then the caret moved back to the start.
+      await popup.keyboard.type('pi');
+      await popup.keyboard.press('Home');
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+      await popup.waitForFunction(
+        (id: string) => (document.querySelector('#profile-switcher') as HTMLSelectElement | null)?.value === id && !!document.querySelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]'),
+        { timeout: 20_000 },
+        profiles.contoso!.id,
+      );
+      const field = () =>
+        popup.evaluate(() => {
+          const input = document.querySelector('#repo-search') as HTMLInputElement;
+          return { value: input.value, caret: [input.selectionStart, input.selectionEnd], focused: document.activeElement?.id };
+        });
+      expect(await field()).toEqual({ value: 'pi', caret: [0, 0], focused: 'repo-search' });
+      // Typing goes on where the caret was, and searches contoso's list with the rest.
+      await popup.keyboard.type('a');
+      expect(await field()).toEqual({ value: 'api', caret: [1, 1], focused: 'repo-search' });
+      await popup.waitForFunction(() => [...document.querySelectorAll('#repo-list [role="option"]')].some((r) => r.getAttribute('data-repo') === 'contoso-api'), { timeout: 5000 });
+    } finally {
+      await popup.close();
+      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
+
   it('a first frame whose other organization’s profile is removed before the profiles are read counts only the rows it still shows', async () => {
     await keepSnapshot(['fabrikam', 'contoso']);
     const fabrikam = sandboxRepos(sandbox, 'fabrikam');
