@@ -55,6 +55,8 @@ export function Popup(props: { start: Startup }) {
     setSwitchError(undefined);
     try {
       setState(await ask({ type: 'profiles.setActive', id }));
+      // A row that did not open was in the list the user has left: its note goes with it.
+      setOpening(undefined);
     } catch (e) {
       setSwitchError(toReplyError(e));
     } finally {

@@ -373,4 +373,39 @@ describe('popup: the first frame', () => {
       await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
     }
   });
+
+  it('the note of a first-frame row that did not open goes when the user switches profile', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
+    const popup = await popupHoldingProfiles();
+    let removed = false;
+    try {
+      await popup.keyboard.press('Enter');
+      await waitForText(popup, '.status', `opening ${name}…`, 5000);
+      // The row's profile goes and comes back as another one: contoso's becomes the active one, with fabrikam's new one to switch to.
+      expect(await ask(options, { type: 'profiles.remove', id: profiles.fabrikam!.id })).toMatchObject({ ok: true });
+      removed = true;
+      profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+      removed = false;
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+      await waitForText(popup, '.status .problem', `${name} did not open`, 10_000);
+      await live(popup);
+
+      await popup.select('#profile-switcher', profiles.fabrikam.id);
+      await popup.waitForFunction(
+        (id: string) => {
+          const switcher = document.querySelector('#profile-switcher') as HTMLSelectElement;
+          return switcher.value === id && !switcher.disabled;
+        },
+        { timeout: 10_000 },
+        profiles.fabrikam.id,
+      );
+      await live(popup);
+      expect(await popup.$('.status .problem')).toBeNull();
+    } finally {
+      await popup.close();
+      if (removed) profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
 });
