@@ -145,7 +145,7 @@ export function RepositoriesTab(props: {
 }) {
   const { snapshot } = props;
   const [query, setQuery] = useState(props.typed ?? '');
-  const [only, setOnly] = useState('');
+  const [picked, setOnly] = useState('');
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
   // Live once every organization's list is read (or failed): until then the snapshot, if any, stands in.
@@ -158,6 +158,9 @@ export function RepositoriesTab(props: {
         : snapshot.listed.map(({ id }) => ({ id, organization: snapshot.profiles.find((p) => p.id === id)!.organization })),
     [props.orgs.map((o) => o.profile.id).join('\n'), snapshot],
   );
+  // Picked in the first frame, an organization whose profile was removed since: filtered to it, the list
+  // would show nothing, without even the filter to undo it (one organization left has none).
+  const only = orgs.some((o) => o.id === picked) ? picked : '';
   const shownOrgs = useMemo(
     () => props.orgs.map((o, i) => ({ org: orgs[i]!, repos: o.repos })).filter((o) => !only || o.org.id === only),
     [props.orgs, orgs, only],

@@ -408,4 +408,24 @@ describe('popup: the first frame', () => {
       await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
     }
   });
+
+  it('a first frame filtered to an organization whose profile is removed before the profiles are read lists the organizations left', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    const fabrikam = sandboxRepos(sandbox, 'fabrikam');
+    const popup = await popupHoldingProfiles();
+    let removed = false;
+    try {
+      await popup.select('#repo-org', profiles.contoso!.id);
+      await waitForText(popup, '.status', `${sandboxRepos(sandbox, 'contoso').length} repositories`);
+      expect(await ask(options, { type: 'profiles.remove', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+      removed = true;
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+      await live(popup);
+      await waitForText(popup, '.status', `${fabrikam.length} repositories · `);
+      expect(await rowsOf(popup)).toEqual(fabrikam.map((n) => `fabrikam/${n}`));
+    } finally {
+      await popup.close();
+      if (removed) profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
+    }
+  });
 });
