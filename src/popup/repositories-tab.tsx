@@ -186,7 +186,10 @@ export function RepositoriesTab(props: {
     setOpening(profile ? undefined : { state: 'unopened', row: opening.row });
   }, [orgs]);
 
-  useEffect(() => setActive(0), [query, only]);
+  // New words or another organization start at the first row, in the same event: reset by an
+  // effect, after the draw, it would undo an arrow key pressed right after typing.
+  const search = (words: string) => (setQuery(words), setActive(0));
+  const filter = (id: string) => (setOnly(id), setActive(0));
   useEffect(() => {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [active, results]);
@@ -202,7 +205,7 @@ export function RepositoriesTab(props: {
       open(selectedRow);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
-      setQuery('');
+      search('');
     }
   };
 
@@ -246,11 +249,11 @@ export function RepositoriesTab(props: {
           value={query}
           // oxlint-disable-next-line jsx-a11y/no-autofocus -- the popup exists to search: typing starts at once
           autoFocus
-          onInput={(e) => setQuery(e.currentTarget.value)}
+          onInput={(e) => search(e.currentTarget.value)}
           onKeyDown={onKeyDown}
         />
         {many && (
-          <select id="repo-org" class="org-filter" aria-label="Organization" value={only} onChange={(e) => setOnly(e.currentTarget.value)}>
+          <select id="repo-org" class="org-filter" aria-label="Organization" value={only} onChange={(e) => filter(e.currentTarget.value)}>
             <option value="">All</option>
             {orgs.map((o) => (
               <option key={o.id} value={o.id}>

@@ -155,6 +155,19 @@ describe('popup: repositories', () => {
     await popup.keyboard.press('Escape');
     await popup.waitForFunction((n: number) => document.querySelectorAll('#repo-list [role="option"]').length === n, {}, listedFor('fabrikam', 'contoso').length);
 
+    // An arrow key pressed in the same moment as the words (a fast typist) moves from the new list's
+    // first row: it is not undone once the list is drawn.
+    await popup.$eval('#repo-search', (e) => {
+      const field = e as HTMLInputElement;
+      field.value = 'data sci';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      field.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    });
+    await popup.waitForFunction(() => document.querySelectorAll('#repo-list [role="option"]').length === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await popup.$eval('#repo-list [aria-selected="true"]', (e) => (e as HTMLElement).dataset.repo)).toBe((await listedRepos(popup))[1]);
+    await popup.$eval('#repo-search', (e) => ((e as HTMLInputElement).value = ''));
+
     await popup.type('#repo-search', 'zzqx');
     await waitForText(popup, '.list-frame', 'No repository or project matches “zzqx”');
     await popup.close();
