@@ -5,7 +5,7 @@
  * keep applying to all hosts and the block is not swallowed by a section above it.
  */
 import { HostError } from './host-error';
-import { configWords, hostLineApplies } from './ssh-host-patterns';
+import { configLine } from './ssh-host-patterns';
 
 export const BLOCK_START = '# >>> Azure DevOps Companion >>>';
 export const BLOCK_END = '# <<< Azure DevOps Companion <<<';
@@ -44,13 +44,15 @@ export function renderBlock(block: SshBlock): string[] {
   ];
 }
 
-interface Located {
+export interface Located {
   lines: string[];
+  /** The marker lines' indexes, -1 without a block. */
   start: number;
   end: number;
 }
 
-function locate(text: string): Located {
+/** The file's lines and where the block is in them; SSH_CONFIG_CONFLICT for damaged markers. */
+export function locate(text: string): Located {
   const lines = text.split(/\r?\n/);
   const starts = lines.flatMap((l, i) => (l.trim() === BLOCK_START ? [i] : []));
   const ends = lines.flatMap((l, i) => (l.trim() === BLOCK_END ? [i] : []));
@@ -98,47 +100,9 @@ export function readBlock(text: string): SshBlock | undefined {
     return undefined;
   }
   if (located.start < 0) return undefined;
-  const inside = located.lines.slice(located.start + 1, located.end);
-  const hosts = inside.map((l) => /^\s*host(?:\s*=\s*|\s+)(.+)$/i.exec(l)?.[1]).find((h) => h !== undefined);
-  const identity = inside.map((l) => /^\s*identityfile(?:\s*=\s*|\s+)(.+)$/i.exec(l)?.[1]).find((h) => h !== undefined);
-  if (hosts === undefined || identity === undefined) return undefined;
-  return { hosts: hosts.trim().split(/\s+/), identityFile: identity.trim().replace(/^"(.*)"$/, '$1') };
-}
-
-/** An IdentityFile line of a Host section: the hosts asked for that the section names, and whether it is the companion's block. */
-export interface NamedKey {
-  identityFile: string;
-  hosts: string[];
-  inBlock: boolean;
-}
-
-/**
- * IdentityFile values of Host sections that apply to one of `hosts` (anywhere in the file, the
- * block included), in file order: ssh tries every one of them. `hosts` are the names ssh is given
- * (lower case, as in clone URLs); a Host line applies as ssh decides it (patterns, negation). What
- * a Match section gives cannot be told without ssh, so it counts for no host.
- */
-export function identityFilesFor(text: string, hosts: readonly string[]): NamedKey[] {
-  const wanted = [...new Set(hosts)];
-  let block: { start: number; end: number } = { start: -1, end: -1 };
-  try {
-    block = locate(text);
-  } catch {
-    // Damaged markers: no block, every section is the user's.
-  }
-  const found: NamedKey[] = [];
-  let named: string[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    // What follows the block's end belongs to its section for ssh, but was written by the user.
-    if (i === block.end) named = [];
-    const section = /^\s*(host|match)(?:\s*=\s*|\s+)(.+)$/i.exec(line);
-    if (section) {
-      const patterns = section[1]!.toLowerCase() === 'host' ? configWords(section[2]!) : undefined;
-      named = patterns ? wanted.filter((h) => hostLineApplies(patterns, h)) : [];
-      return;
-    }
-    const identity = /^\s*identityfile(?:\s*=\s*|\s+)(.+)$/i.exec(line);
-    if (named.length > 0 && identity) found.push({ identityFile: identity[1]!.trim().replace(/^"(.*)"$/, '$1'), hosts: named, inBlock: i > block.start && i < block.end });
-  });
-  return found;
+  const inside = located.lines.slice(located.start + 1, located.end).map(configLine);
+  const hosts = inside.find((l) => l?.keyword === 'host')?.words;
+  const identity = inside.find((l) => l?.keyword === 'identityfile')?.words;
+  if (!hosts?.length || identity?.length !== 1) return undefined;
+  return { hosts, identityFile: identity[0]! };
 }

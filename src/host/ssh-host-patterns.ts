@@ -34,6 +34,17 @@ export function configWords(text: string): string[] | undefined {
   return words;
 }
 
+/**
+ * A line of an ssh config as ssh reads it: its keyword, in lower case (ssh's keywords ignore case),
+ * then spaces, tabs and at most one `=` (`IdentityFile=~/.ssh/a`), then its words (configWords).
+ * Undefined for a blank line or a comment.
+ */
+export function configLine(line: string): { keyword: string; words: string[] | undefined } | undefined {
+  const parts = /^[ \t]*([^ \t"=]+)[ \t]*=?[ \t]*(.*)$/s.exec(line.replace(/[ \t\r\n\f]+$/, ''));
+  if (!parts || parts[1]!.startsWith('#')) return undefined;
+  return { keyword: parts[1]!.toLowerCase(), words: configWords(parts[2]!) };
+}
+
 const SPECIAL = /[.+^${}()|[\]\\]/g;
 
 /**

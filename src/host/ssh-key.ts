@@ -14,7 +14,8 @@ import { isInside } from './destination';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
-import { identityFileProblem, identityFilesFor, readBlock, upsertBlock } from './ssh-config-block';
+import { identityFileProblem, readBlock, upsertBlock } from './ssh-config-block';
+import { identityFilesFor } from './ssh-config-read';
 
 export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
 

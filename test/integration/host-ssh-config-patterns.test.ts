@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { identityFilesFor } from '../../src/host/ssh-config-block';
+import { upsertBlock } from '../../src/host/ssh-config-block';
+import { identityFilesFor } from '../../src/host/ssh-config-read';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-patterns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,3 +64,33 @@ describe('Host lines, as ssh reads them', () => {
     expect(identityFilesFor(config, ['ssh.dev.azure.com'])).toEqual([]);
   });
 });
+
+describe('IdentityFile lines and sections, as ssh reads them', () => {
+  it('give the keys ssh gives: any spelling of the line, lines before any section, lines after the block’s end', () => {
+    const { text: withBlock } = upsertBlock('IdentityFile /keys/global\n', { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '/keys/block' });
+    const config = [
+      withBlock,
+      'identityfile /keys/after # mine',
+      'Host vs-ssh.visualstudio.com github.com',
+      '  IdentityFile=/keys/equals',
+      '\tIDENTITYFILE\t"/keys/quoted key" #work',
+      '  IdentityFile = /keys/spaced\t',
+      'Host *',
+      "  IdentityFile '/keys/single'",
+      '',
+    ].join('\n');
+    for (const host of ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'github.com']) {
+      expect(identityFilesFor(config, [host]).map((n) => n.identityFile), host).toEqual(sshIdentityFiles(config, host));
+    }
+    expect(sshIdentityFiles(config, 'ssh.dev.azure.com')).toEqual(['/keys/global', '/keys/block', '/keys/after', '/keys/single']);
+  });
+
+  it('a line ssh refuses gives no key (ssh refuses the whole file)', () => {
+    for (const line of ['IdentityFile /keys/a extra', 'IdentityFile ""', 'IdentityFile "/keys/open']) {
+      const config = `Host ssh.dev.azure.com\n  ${line}\n`;
+      expect(() => sshIdentityFiles(config, 'ssh.dev.azure.com'), line).toThrow();
+      expect(identityFilesFor(config, ['ssh.dev.azure.com']), line).toEqual([]);
+    }
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_END, BLOCK_START, identityFilesFor, readBlock, upsertBlock } from '../../src/host/ssh-config-block';
+import { BLOCK_END, BLOCK_START, readBlock, upsertBlock } from '../../src/host/ssh-config-block';
 import { HostError } from '../../src/host/host-error';
 
 const block = { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' };
@@ -79,62 +79,9 @@ describe('ssh config block', () => {
     }
   });
 
-  it('finds IdentityFile lines of Host sections that apply to Azure DevOps, patterns included', () => {
-    const text = 'IdentityFile ~/.ssh/global\nHost github.com\n  IdentityFile ~/.ssh/gh\nHost=ssh.dev.azure.com\n  IdentityFile=~/.ssh/ado\nHost *\n  IdentityFile ~/.ssh/all\n';
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([
-      { identityFile: '~/.ssh/ado', hosts: ['ssh.dev.azure.com'], inBlock: false },
-      { identityFile: '~/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false },
-    ]);
-  });
-
-  it('reads wildcard Host lines for each host asked: the cloud pair and a server', () => {
-    const hosts = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'];
-    const text = [
-      'Host *.azure.com',
-      '  IdentityFile ~/.ssh/azure',
-      'Host ssh.dev.azure.com vs-ssh.*',
-      '  IdentityFile ~/.ssh/pair',
-      'Host tfs.*.com "github.com"',
-      '  IdentityFile ~/.ssh/tfs',
-      'Host *',
-      '  IdentityFile ~/.ssh/all',
-      '',
-    ].join('\n');
-    expect(identityFilesFor(text, hosts)).toEqual([
-      { identityFile: '~/.ssh/azure', hosts: ['ssh.dev.azure.com'], inBlock: false },
-      { identityFile: '~/.ssh/pair', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
-      { identityFile: '~/.ssh/tfs', hosts: ['tfs.contoso.com'], inBlock: false },
-      { identityFile: '~/.ssh/all', hosts, inBlock: false },
-    ]);
-  });
-
-  it('a Host line that excludes a host with ! does not give it the key, even when it names it too', () => {
-    const text = 'Host * !ssh.dev.azure.com\n  IdentityFile ~/.ssh/not-ado\nHost ssh.dev.azure.com !*.azure.com\n  IdentityFile ~/.ssh/never\nHost !github.com\n  IdentityFile ~/.ssh/negated-only\n';
-    expect(identityFilesFor(text, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'])).toEqual([{ identityFile: '~/.ssh/not-ado', hosts: ['vs-ssh.visualstudio.com'], inBlock: false }]);
-  });
-
-  it('counts no Match section, a Host pattern in other case, a commented-out name, nor a line ssh refuses', () => {
-    const text = [
-      'Match host ssh.dev.azure.com',
-      '  IdentityFile ~/.ssh/match',
-      'Host SSH.dev.azure.com',
-      '  IdentityFile ~/.ssh/upper',
-      'Host github.com # ssh.dev.azure.com',
-      '  IdentityFile ~/.ssh/comment',
-      'Host "ssh.dev.azure.com',
-      '  IdentityFile ~/.ssh/unterminated',
-      '',
-    ].join('\n');
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([]);
-  });
-
-  it('tells the block’s IdentityFile from those of the user’s own sections, and which hosts asked each names', () => {
-    const own = 'Host ssh.dev.azure.com github.com tfs.contoso.com\n  IdentityFile "~/.ssh/my key"\n';
-    const { text } = upsertBlock(own, { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
-    expect(identityFilesFor(`${text}Host vs-ssh.visualstudio.com\n  IdentityFile ~/.ssh/old\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([
-      { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
-      { identityFile: '~/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
-      { identityFile: '~/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
-    ]);
+  it('reads the block’s lines as ssh does: a comment or `=` the user added does not change the key', () => {
+    const { text } = upsertBlock('', block);
+    const edited = text.replace('  IdentityFile ~/.ssh/id_rsa_azure_devops', '  IdentityFile=~/.ssh/id_rsa_azure_devops # for work').replace('Host ssh', 'host\tssh');
+    expect(readBlock(edited)).toEqual(block);
   });
 });

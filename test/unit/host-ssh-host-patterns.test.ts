@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configWords, hostLineApplies, matchesPattern } from '../../src/host/ssh-host-patterns';
+import { configLine, configWords, hostLineApplies, matchesPattern } from '../../src/host/ssh-host-patterns';
 
 describe('ssh Host patterns', () => {
   it('`*` is any run of characters (none too), `?` exactly one, everything else itself', () => {
@@ -64,5 +64,16 @@ describe('ssh Host patterns', () => {
     expect(configWords('"#a" b')).toEqual(['#a', 'b']);
     expect(configWords('"ssh.dev.azure.com')).toBeUndefined();
     expect(configWords('')).toEqual([]);
+  });
+
+  it('reads a line’s keyword as ssh does: any case, then spaces, tabs and one `=`; a comment or blank line is none', () => {
+    expect(configLine('IdentityFile ~/.ssh/a')).toEqual({ keyword: 'identityfile', words: ['~/.ssh/a'] });
+    expect(configLine('\tIDENTITYFILE=~/.ssh/a # mine')).toEqual({ keyword: 'identityfile', words: ['~/.ssh/a'] });
+    expect(configLine('  Host \t= \tssh.dev.azure.com\r')).toEqual({ keyword: 'host', words: ['ssh.dev.azure.com'] });
+    // One `=` only: a second is the first word's.
+    expect(configLine('IdentityFile = =~/.ssh/a')).toEqual({ keyword: 'identityfile', words: ['=~/.ssh/a'] });
+    expect(configLine('Host')).toEqual({ keyword: 'host', words: [] });
+    expect(configLine('Host "open')).toEqual({ keyword: 'host', words: undefined });
+    for (const none of ['', '  \t', '# IdentityFile ~/.ssh/a', '  #Host *']) expect(configLine(none), none).toBeUndefined();
   });
 });

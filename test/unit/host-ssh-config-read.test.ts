@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { upsertBlock } from '../../src/host/ssh-config-block';
+import { identityFilesFor } from '../../src/host/ssh-config-read';
+
+describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
+  it('finds IdentityFile lines that apply to Azure DevOps: before the first section (every host), and of Host sections', () => {
+    const text = 'IdentityFile ~/.ssh/global\nHost github.com\n  IdentityFile ~/.ssh/gh\nHost=ssh.dev.azure.com\n  IdentityFile=~/.ssh/ado\nHost *\n  IdentityFile ~/.ssh/all\n';
+    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([
+      { identityFile: '~/.ssh/global', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '~/.ssh/ado', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '~/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false },
+    ]);
+  });
+
+  it('reads wildcard Host lines for each host asked: the cloud pair and a server', () => {
+    const hosts = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'];
+    const text = [
+      'Host *.azure.com',
+      '  IdentityFile ~/.ssh/azure',
+      'Host ssh.dev.azure.com vs-ssh.*',
+      '  IdentityFile ~/.ssh/pair',
+      'Host tfs.*.com "github.com"',
+      '  IdentityFile ~/.ssh/tfs',
+      'Host *',
+      '  IdentityFile ~/.ssh/all',
+      '',
+    ].join('\n');
+    expect(identityFilesFor(text, hosts)).toEqual([
+      { identityFile: '~/.ssh/azure', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '~/.ssh/pair', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
+      { identityFile: '~/.ssh/tfs', hosts: ['tfs.contoso.com'], inBlock: false },
+      { identityFile: '~/.ssh/all', hosts, inBlock: false },
+    ]);
+  });
+
+  it('a Host line that excludes a host with ! does not give it the key, even when it names it too', () => {
+    const text = 'Host * !ssh.dev.azure.com\n  IdentityFile ~/.ssh/not-ado\nHost ssh.dev.azure.com !*.azure.com\n  IdentityFile ~/.ssh/never\nHost !github.com\n  IdentityFile ~/.ssh/negated-only\n';
+    expect(identityFilesFor(text, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'])).toEqual([{ identityFile: '~/.ssh/not-ado', hosts: ['vs-ssh.visualstudio.com'], inBlock: false }]);
+  });
+
+  it('counts no Match section, a Host pattern in other case, a commented-out name, nor a line ssh refuses', () => {
+    const text = [
+      'Match host ssh.dev.azure.com',
+      '  IdentityFile ~/.ssh/match',
+      'Host SSH.dev.azure.com',
+      '  IdentityFile ~/.ssh/upper',
+      'Host github.com # ssh.dev.azure.com',
+      '  IdentityFile ~/.ssh/comment',
+      'Host "ssh.dev.azure.com',
+      '  IdentityFile ~/.ssh/unterminated',
+      '',
+    ].join('\n');
+    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([]);
+  });
+
+  it('tells the block’s IdentityFile from those of the user’s own sections, and which hosts asked each names', () => {
+    const own = 'Host ssh.dev.azure.com github.com tfs.contoso.com\n  IdentityFile "~/.ssh/my key"\n';
+    const { text } = upsertBlock(own, { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
+    expect(identityFilesFor(`${text}Host vs-ssh.visualstudio.com\n  IdentityFile ~/.ssh/old\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([
+      { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
+      { identityFile: '~/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
+      { identityFile: '~/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
+    ]);
+  });
+
+  it('reads an IdentityFile line as ssh does: any case, `=` or tabs, quotes, a trailing comment', () => {
+    const lines = [
+      'identityfile ~/.ssh/lower',
+      'IDENTITYFILE\t~/.ssh/tab',
+      'IdentityFile=~/.ssh/equals',
+      '\tIdentityFile\t =\t~/.ssh/spaced',
+      'IdentityFile ~/.ssh/commented # my work key',
+      'IdentityFile "~/.ssh/my key" #work',
+      "IdentityFile '~/.ssh/single'",
+      'IdentityFile ~/.ssh/trailing \t',
+      'IdentityFile ~/.ssh/windows\r',
+    ];
+    const text = `Host ssh.dev.azure.com\n${lines.map((l) => `  ${l}\n`).join('')}`;
+    expect(identityFilesFor(text, ['ssh.dev.azure.com']).map((n) => n.identityFile)).toEqual([
+      '~/.ssh/lower',
+      '~/.ssh/tab',
+      '~/.ssh/equals',
+      '~/.ssh/spaced',
+      '~/.ssh/commented',
+      '~/.ssh/my key',
+      '~/.ssh/single',
+      '~/.ssh/trailing',
+      '~/.ssh/windows',
+    ]);
+  });
+
+  it('counts no IdentityFile line ssh refuses, nor a commented-out one', () => {
+    for (const line of ['IdentityFile ~/.ssh/a extra', 'IdentityFile ""', 'IdentityFile', 'IdentityFile "~/.ssh/open', '# IdentityFile ~/.ssh/a', 'IdentityFiles ~/.ssh/a']) {
+      expect(identityFilesFor(`Host ssh.dev.azure.com\n  ${line}\n`, ['ssh.dev.azure.com']), line).toEqual([]);
+    }
+  });
+
+  it('lines after the block’s end marker are in the block’s section for ssh: the user’s, for the block’s hosts', () => {
+    const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
+    expect(identityFilesFor(`${text}IdentityFile ~/.ssh/after\nHost github.com\n  IdentityFile ~/.ssh/gh\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'github.com'])).toEqual([
+      { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
+      { identityFile: '~/.ssh/after', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
+      { identityFile: '~/.ssh/gh', hosts: ['github.com'], inBlock: false },
+    ]);
+  });
+});
