@@ -101,7 +101,7 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
   const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
   const blockHosts = new Set(block?.hosts.map((h) => h.toLowerCase()));
   const asked = [...new Set([...CLOUD_SSH_HOSTS, ...hosts])];
-  const named = identityFilesFor(config, asked).map((n) => ({ ...n, identityFile: expandHome(n.identityFile, ctx.home) }));
+  const named = identityFilesFor(config, asked, { home: ctx.home }).map((n) => ({ ...n, identityFile: expandHome(n.identityFile, ctx.home) }));
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
     const configuredFor = candidate === blockKey ? asked.filter((h) => blockHosts.has(h)) : [];

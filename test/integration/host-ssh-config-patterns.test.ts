@@ -1,6 +1,6 @@
 /** The companion reads `Host` lines of ~/.ssh/config as the real ssh does (`ssh -G`), line for line. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,9 @@ import { identityFilesFor } from '../../src/host/ssh-config-read';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-patterns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The companion's reading, with `dir` as the home both it and ssh read relative Includes in. */
+const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, { home: dir });
 
 /** The IdentityFile values ssh resolves for `host` from `config` (and nothing else: -F skips the system file). */
 function sshIdentityFiles(config: string, host: string): string[] {
@@ -53,7 +56,7 @@ describe('Host lines, as ssh reads them', () => {
   it('give a key to exactly the hosts ssh gives it to', () => {
     const config = LINES.map((line, i) => `${line}\n  IdentityFile /keys/${i}\n`).join('');
     for (const host of HOSTS) {
-      const companion = identityFilesFor(config, [host]).map((n) => n.identityFile);
+      const companion = filesFor(config, [host]).map((n) => n.identityFile);
       expect(companion, host).toEqual(sshIdentityFiles(config, host));
     }
   });
@@ -61,7 +64,7 @@ describe('Host lines, as ssh reads them', () => {
   it('a Match section ssh applies counts for no host: what a Match gives cannot be told without ssh', () => {
     const config = 'Match host ssh.dev.azure.com\n  IdentityFile /keys/match\n';
     expect(sshIdentityFiles(config, 'ssh.dev.azure.com')).toEqual(['/keys/match']);
-    expect(identityFilesFor(config, ['ssh.dev.azure.com'])).toEqual([]);
+    expect(filesFor(config, ['ssh.dev.azure.com'])).toEqual([]);
   });
 });
 
@@ -80,7 +83,7 @@ describe('IdentityFile lines and sections, as ssh reads them', () => {
       '',
     ].join('\n');
     for (const host of ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'github.com']) {
-      expect(identityFilesFor(config, [host]).map((n) => n.identityFile), host).toEqual(sshIdentityFiles(config, host));
+      expect(filesFor(config, [host]).map((n) => n.identityFile), host).toEqual(sshIdentityFiles(config, host));
     }
     expect(sshIdentityFiles(config, 'ssh.dev.azure.com')).toEqual(['/keys/global', '/keys/block', '/keys/after', '/keys/single']);
   });
@@ -89,8 +92,57 @@ describe('IdentityFile lines and sections, as ssh reads them', () => {
     for (const line of ['IdentityFile /keys/a extra', 'IdentityFile ""', 'IdentityFile "/keys/open']) {
       const config = `Host ssh.dev.azure.com\n  ${line}\n`;
       expect(() => sshIdentityFiles(config, 'ssh.dev.azure.com'), line).toThrow();
-      expect(identityFilesFor(config, ['ssh.dev.azure.com']), line).toEqual([]);
+      expect(filesFor(config, ['ssh.dev.azure.com']), line).toEqual([]);
     }
   });
 });
 
+describe('Include, as ssh reads it', () => {
+  it('reads the files named where the Include stands, for the hosts its section applies to: relative to ~/.ssh, globs, nested', () => {
+    const files: Record<string, string> = {
+      '.ssh/conf.d/a': 'Host ssh.dev.azure.com\n  IdentityFile /keys/a\n',
+      '.ssh/conf.d/b.conf': 'IdentityFile /keys/b-section\nHost *\n  IdentityFile /keys/b-star\n',
+      '.ssh/conf.d/.hidden': 'IdentityFile /keys/hidden\n',
+      '.ssh/conf.d/c': `Include ${join(dir, 'nested')}\n`,
+      nested: 'Host tfs.contoso.com\n  IdentityFile /keys/nested\n',
+      'other/x1': 'IdentityFile /keys/x1\n',
+      'other/x2': 'IdentityFile /keys/x2\n',
+      'other/xa': 'IdentityFile /keys/xa\n',
+      'other/y': 'IdentityFile /keys/y\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const config = [
+      'Host github.com',
+      '  Include conf.d/*',
+      'Host ssh.dev.azure.com vs-ssh.visualstudio.com tfs.contoso.com',
+      '  Include conf.d/[abc]*',
+      // The section goes on after the included files, whatever sections they had.
+      '  IdentityFile /keys/after-include',
+      'Host *',
+      `  Include ${join(dir, 'other')}/x[0-9] ${join(dir, 'other')}/? missing/*`,
+      'IdentityFile /keys/last',
+      '',
+    ].join('\n');
+    for (const host of ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com', 'github.com']) {
+      // ssh names a file once, where it first met it.
+      const companion = [...new Set(filesFor(config, [host]).map((n) => n.identityFile))];
+      expect(companion, host).toEqual(sshIdentityFiles(config, host));
+    }
+    expect(sshIdentityFiles(config, 'tfs.contoso.com')).toEqual(['/keys/b-section', '/keys/b-star', '/keys/nested', '/keys/after-include', '/keys/x1', '/keys/x2', '/keys/y', '/keys/last']);
+  });
+
+  it('globs as ssh does: `*` `?` `[…]` `[!…]` within a part, no hidden file unless named, in sorted order', () => {
+    for (const name of ['b', 'a', 'a1', '.h', 'c.conf', 'd/x', 'e/x', 'e/y']) {
+      mkdirSync(join(dir, '.ssh/g', name, '..'), { recursive: true });
+      writeFileSync(join(dir, '.ssh/g', name), `IdentityFile /keys/${name}\n`);
+    }
+    for (const include of ['g/*', 'g/? g/*.conf g/[!ab]* g/.*', 'g/*/x g/[a-c]1 g/[.]h', 'g/none/* g/missing']) {
+      const config = `Include ${include}\n`;
+      expect([...new Set(filesFor(config, ['ssh.dev.azure.com']).map((n) => n.identityFile))], include).toEqual(sshIdentityFiles(config, 'ssh.dev.azure.com'));
+    }
+    expect(sshIdentityFiles('Include g/*/x g/[a-c]1\n', 'ssh.dev.azure.com')).toEqual(['/keys/d/x', '/keys/e/x', '/keys/a1']);
+  });
+});

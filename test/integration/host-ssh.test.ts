@@ -330,6 +330,16 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     }
   });
 
+  it('find reads the files an Include names, and an IdentityFile line with a comment, as ssh does', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(join(ssh, 'config.d'), { recursive: true });
+    await rsaPair(join(ssh, 'ado'));
+    writeFileSync(join(ssh, 'config'), 'Include config.d/*\n');
+    writeFileSync(join(ssh, 'config.d', 'work'), 'Host ssh.dev.azure.com tfs.contoso.com\n  identityfile=~/.ssh/ado # work key\n');
+    const found = await host.request<SshKeyData>({ type: 'sshKey', action: 'find', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'] });
+    expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'ado'), configured: false, userConfig: { hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], configurable: true } } } });
+  });
+
   it('refuses a key outside ~/.ssh with words that say to move or copy it into ~/.ssh, and configures it once there', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);

@@ -1,11 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { upsertBlock } from '../../src/host/ssh-config-block';
 import { identityFilesFor } from '../../src/host/ssh-config-read';
+
+const HOME = '/home/ann';
+const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, { home: HOME });
 
 describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('finds IdentityFile lines that apply to Azure DevOps: before the first section (every host), and of Host sections', () => {
     const text = 'IdentityFile ~/.ssh/global\nHost github.com\n  IdentityFile ~/.ssh/gh\nHost=ssh.dev.azure.com\n  IdentityFile=~/.ssh/ado\nHost *\n  IdentityFile ~/.ssh/all\n';
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([
+    expect(filesFor(text, ['ssh.dev.azure.com'])).toEqual([
       { identityFile: '~/.ssh/global', hosts: ['ssh.dev.azure.com'], inBlock: false },
       { identityFile: '~/.ssh/ado', hosts: ['ssh.dev.azure.com'], inBlock: false },
       { identityFile: '~/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false },
@@ -25,7 +31,7 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
       '  IdentityFile ~/.ssh/all',
       '',
     ].join('\n');
-    expect(identityFilesFor(text, hosts)).toEqual([
+    expect(filesFor(text, hosts)).toEqual([
       { identityFile: '~/.ssh/azure', hosts: ['ssh.dev.azure.com'], inBlock: false },
       { identityFile: '~/.ssh/pair', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
       { identityFile: '~/.ssh/tfs', hosts: ['tfs.contoso.com'], inBlock: false },
@@ -35,7 +41,7 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
 
   it('a Host line that excludes a host with ! does not give it the key, even when it names it too', () => {
     const text = 'Host * !ssh.dev.azure.com\n  IdentityFile ~/.ssh/not-ado\nHost ssh.dev.azure.com !*.azure.com\n  IdentityFile ~/.ssh/never\nHost !github.com\n  IdentityFile ~/.ssh/negated-only\n';
-    expect(identityFilesFor(text, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'])).toEqual([{ identityFile: '~/.ssh/not-ado', hosts: ['vs-ssh.visualstudio.com'], inBlock: false }]);
+    expect(filesFor(text, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'])).toEqual([{ identityFile: '~/.ssh/not-ado', hosts: ['vs-ssh.visualstudio.com'], inBlock: false }]);
   });
 
   it('counts no Match section, a Host pattern in other case, a commented-out name, nor a line ssh refuses', () => {
@@ -50,13 +56,13 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
       '  IdentityFile ~/.ssh/unterminated',
       '',
     ].join('\n');
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'])).toEqual([]);
+    expect(filesFor(text, ['ssh.dev.azure.com'])).toEqual([]);
   });
 
   it('tells the block’s IdentityFile from those of the user’s own sections, and which hosts asked each names', () => {
     const own = 'Host ssh.dev.azure.com github.com tfs.contoso.com\n  IdentityFile "~/.ssh/my key"\n';
     const { text } = upsertBlock(own, { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
-    expect(identityFilesFor(`${text}Host vs-ssh.visualstudio.com\n  IdentityFile ~/.ssh/old\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([
+    expect(filesFor(`${text}Host vs-ssh.visualstudio.com\n  IdentityFile ~/.ssh/old\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([
       { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
       { identityFile: '~/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
       { identityFile: '~/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
@@ -76,7 +82,7 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
       'IdentityFile ~/.ssh/windows\r',
     ];
     const text = `Host ssh.dev.azure.com\n${lines.map((l) => `  ${l}\n`).join('')}`;
-    expect(identityFilesFor(text, ['ssh.dev.azure.com']).map((n) => n.identityFile)).toEqual([
+    expect(filesFor(text, ['ssh.dev.azure.com']).map((n) => n.identityFile)).toEqual([
       '~/.ssh/lower',
       '~/.ssh/tab',
       '~/.ssh/equals',
@@ -91,16 +97,61 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
 
   it('counts no IdentityFile line ssh refuses, nor a commented-out one', () => {
     for (const line of ['IdentityFile ~/.ssh/a extra', 'IdentityFile ""', 'IdentityFile', 'IdentityFile "~/.ssh/open', '# IdentityFile ~/.ssh/a', 'IdentityFiles ~/.ssh/a']) {
-      expect(identityFilesFor(`Host ssh.dev.azure.com\n  ${line}\n`, ['ssh.dev.azure.com']), line).toEqual([]);
+      expect(filesFor(`Host ssh.dev.azure.com\n  ${line}\n`, ['ssh.dev.azure.com']), line).toEqual([]);
     }
   });
 
   it('lines after the block’s end marker are in the block’s section for ssh: the user’s, for the block’s hosts', () => {
     const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
-    expect(identityFilesFor(`${text}IdentityFile ~/.ssh/after\nHost github.com\n  IdentityFile ~/.ssh/gh\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'github.com'])).toEqual([
+    expect(filesFor(`${text}IdentityFile ~/.ssh/after\nHost github.com\n  IdentityFile ~/.ssh/gh\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'github.com'])).toEqual([
       { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
       { identityFile: '~/.ssh/after', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
       { identityFile: '~/.ssh/gh', hosts: ['github.com'], inBlock: false },
     ]);
   });
 });
+
+describe('Include', () => {
+  let home = '';
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  /** A home with these files (paths relative to it), and the companion's reading of `config` there. */
+  function withFiles(files: Record<string, string>) {
+    home = mkdtempSync(join(tmpdir(), 'ssh-include-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(home, path, '..'), { recursive: true });
+      writeFileSync(join(home, path), text);
+    }
+    return (config: string, hosts = ['ssh.dev.azure.com']) => identityFilesFor(config, hosts, { home }).map((n) => n.identityFile);
+  }
+
+  it('reads a file named from ~ or relative to ~/.ssh, not one of another user’s home', () => {
+    const read = withFiles({ '.ssh/work': 'IdentityFile /keys/work\n', extra: 'IdentityFile /keys/extra\n' });
+    expect(read('Include work ~/extra ~/.ssh/work ~nobody/extra\n')).toEqual(['/keys/work', '/keys/extra', '/keys/work']);
+  });
+
+  it('reads nothing for hosts its section does not apply to, and the section goes on after it', () => {
+    const read = withFiles({ '.ssh/ado': 'IdentityFile /keys/included\n' });
+    const config = 'Host github.com\n  Include ado\nHost ssh.dev.azure.com\n  Include ado\n  IdentityFile /keys/after\n';
+    expect(read(config, ['ssh.dev.azure.com', 'github.com', 'tfs.contoso.com'])).toEqual(['/keys/included', '/keys/included', '/keys/after']);
+    expect(identityFilesFor(config, ['tfs.contoso.com'], { home })).toEqual([]);
+  });
+
+  it('a file that includes itself, or others in a ring, is read a bounded number of times', () => {
+    const read = withFiles({ '.ssh/a': 'IdentityFile /keys/a\nInclude b\n', '.ssh/b': 'IdentityFile /keys/b\nInclude a *\n' });
+    const keys = read('Include a\n');
+    expect(keys.slice(0, 3)).toEqual(['/keys/a', '/keys/b', '/keys/a']);
+    expect(keys.length).toBeGreaterThan(3);
+    expect(keys.length).toBeLessThanOrEqual(64);
+  });
+
+  it('a key named in an included file is the user’s, even when the Include is in the block', () => {
+    const read = withFiles({ '.ssh/mine': 'IdentityFile /keys/mine\n' });
+    const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com'], identityFile: '/keys/block' });
+    expect(read(text)).toEqual(['/keys/block']);
+    expect(identityFilesFor(text.replace('  IdentitiesOnly yes', '  Include mine'), ['ssh.dev.azure.com'], { home })).toEqual([
+      { identityFile: '/keys/block', hosts: ['ssh.dev.azure.com'], inBlock: true },
+      { identityFile: '/keys/mine', hosts: ['ssh.dev.azure.com'], inBlock: false },
+    ]);
+  });
+});
+
