@@ -9,15 +9,27 @@ import { configLine, hostLineApplies } from './ssh-host-patterns';
 
 /** An IdentityFile line that applies: the hosts asked for it applies to, and whether it is the companion's block. */
 export interface NamedKey {
+  /** The file ssh reads for these hosts: `~`, % tokens and `${VAR}` expanded. */
   identityFile: string;
   hosts: string[];
   inBlock: boolean;
 }
 
-/** What ssh knows of the side it runs on, for the files a config names. */
+/** What ssh knows of the side it runs on, for the files a config names (`~`, % tokens, `${VAR}`). */
 export interface LocalSide {
   home: string;
+  /** The user's login name (%u), when the system has one. */
+  user: string | undefined;
+  /** This computer's name (%l, and %L up to its first dot). */
+  hostname: string;
+  /** The user's id (%i); none on Windows. */
+  uid: number | undefined;
+  /** The environment ssh runs with (the one the companion gives git). */
+  env: NodeJS.ProcessEnv;
 }
+
+/** %r where the clone URLs always give the same user (`git@ssh.dev.azure.com:v3/…`); elsewhere it depends on the URL. */
+const REMOTE_USERS: Record<string, string> = { 'ssh.dev.azure.com': 'git' };
 
 // ssh refuses Includes nested deeper than 16 (READCONF_MAX_DEPTH); the count of files bounds a
 // config that includes itself, or a glob that names very many.
@@ -25,14 +37,15 @@ const MAX_DEPTH = 16;
 const MAX_FILES = 64;
 
 /**
- * IdentityFile values that apply to one of `hosts` (anywhere in the file, the block included, and
+ * The files of IdentityFile lines that apply to one of `hosts` (anywhere in the file, the block included, and
  * in the files it includes), in the order ssh reads them: ssh tries every one of them. `hosts` are
  * the names ssh is given (lower case, as in clone URLs). A Host line applies as ssh decides it
  * (patterns, negation), until the next Host or Match line: a line the user put after the block's
  * end marker is in the block's section. What a Match section gives cannot be told without ssh, so
  * it counts for no host; nor does a line ssh refuses (an unterminated quote, a missing or extra
  * word). An Include is read where it stands, for the hosts its section applies to; a section in
- * the included file ends at the file's end.
+ * the included file ends at the file's end. A value
+ * whose file cannot be told (identityFile below) names none.
  */
 export function identityFilesFor(text: string, hosts: readonly string[], local: LocalSide): NamedKey[] {
   let block = { start: -1, end: -1 };
@@ -41,7 +54,9 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
   } catch {
     // Damaged markers: no block, every section is the user's.
   }
-  const found: NamedKey[] = [];
+  const found: { value: string; hosts: string[]; inBlock: boolean }[] = [];
+  // The first HostName that applies to a host is ssh's (%h).
+  const hostNames = new Map<string, string>();
   let filesLeft = MAX_FILES;
   const read = (lines: string[], allowed: string[], depth: number) => {
     let named = allowed;
@@ -54,17 +69,61 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
       } else if (named.length === 0 || !words) {
         // Applies to none of the hosts asked, or ssh refuses it.
       } else if (keyword === 'include' && depth < MAX_DEPTH) {
-        for (const path of words.flatMap((word) => includedFiles(word, local.home))) {
+        for (const path of words.flatMap((word) => includedFiles(word, local))) {
           const included = filesLeft-- > 0 ? readConfig(path) : undefined;
           if (included !== undefined) read(included.split(/\r?\n/), named, depth + 1);
         }
+      } else if (keyword === 'hostname' && words.length === 1 && words[0] !== '') {
+        for (const host of named) if (!hostNames.has(host)) hostNames.set(host, words[0]!);
       } else if (keyword === 'identityfile' && words.length === 1 && words[0] !== '') {
-        found.push({ identityFile: words[0]!, hosts: named, inBlock: depth === 0 && i > block.start && i < block.end });
+        found.push({ value: words[0]!, hosts: named, inBlock: depth === 0 && i > block.start && i < block.end });
       }
     });
   };
   read(text.split(/\r?\n/), [...new Set(hosts)], 0);
-  return found;
+  // A value with tokens can name a file of its own for each host.
+  return found.flatMap(({ value, hosts: named, inBlock }) => {
+    const byFile = new Map<string, string[]>();
+    for (const host of named) {
+      const file = identityFile(value, host, hostNames.get(host), local);
+      if (file !== undefined) byFile.set(file, [...(byFile.get(file) ?? []), host]);
+    }
+    return [...byFile].map(([file, served]) => ({ identityFile: file, hosts: served, inBlock }));
+  });
+}
+
+/**
+ * The file ssh reads for an IdentityFile value when it connects to `host`: `~` expanded, then %
+ * tokens and `${VAR}`. Undefined when that cannot be told here: a token that depends on more than
+ * the host and this computer (%p, %C, %k, %j; %r but for ssh.dev.azure.com), a variable not set,
+ * another user's home, or a relative path (ssh reads it from the folder git runs it in).
+ */
+function identityFile(value: string, host: string, hostName: string | undefined, local: LocalSide): string | undefined {
+  const name = hostName === undefined ? host : expand(hostName, { h: host, '%': '%' }, {})?.toLowerCase();
+  const tokens = { '%': '%', d: local.home, u: local.user, h: name, n: host, r: REMOTE_USERS[host], l: local.hostname, L: local.hostname.split('.')[0], i: local.uid?.toString() };
+  const tilded = tilde(value, local);
+  const file = tilded === undefined ? undefined : expand(tilded, tokens, local.env);
+  return file !== undefined && isAbsolute(file) ? file : undefined;
+}
+
+/** `text` with its `%x` tokens and `${VAR}`s replaced; undefined when one has no value (ssh refuses it). */
+function expand(text: string, tokens: Record<string, string | undefined>, env: NodeJS.ProcessEnv): string | undefined {
+  let unknown = false;
+  const expanded = text.replace(/%(.?)|\$\{([^}]*)(\}?)/g, (_, token: string | undefined, variable: string | undefined, close: string | undefined) => {
+    const value = token !== undefined ? tokens[token] : close ? env[variable!] : undefined;
+    if (value === undefined) unknown = true;
+    return value ?? '';
+  });
+  return unknown ? undefined : expanded;
+}
+
+/** A path with `~`, `~/…` or `~user/…` (the user's own name) expanded as ssh does; undefined for another user's home. */
+function tilde(path: string, local: LocalSide): string | undefined {
+  if (!path.startsWith('~')) return path;
+  const slash = path.indexOf('/');
+  const user = path.slice(1, slash < 0 ? undefined : slash);
+  if (user !== '' && user !== local.user) return undefined;
+  return slash < 0 ? local.home : join(local.home, path.slice(slash + 1));
 }
 
 function readConfig(path: string): string | undefined {
@@ -77,11 +136,9 @@ function readConfig(path: string): string | undefined {
 }
 
 /** The files an Include word names: relative to ~/.ssh unless it starts at `/` or `~`, a glob. */
-function includedFiles(word: string, home: string): string[] {
-  if (word === '~' || word.startsWith('~/')) return glob(join(home, word.slice(2)));
-  // `~user/`: another user's home, which the companion does not look up.
-  if (word.startsWith('~')) return [];
-  return glob(isAbsolute(word) ? word : join(home, '.ssh', word));
+function includedFiles(word: string, local: LocalSide): string[] {
+  const path = word.startsWith('~') ? tilde(word, local) : isAbsolute(word) ? word : join(local.home, '.ssh', word);
+  return path === undefined ? [] : glob(path);
 }
 
 /**

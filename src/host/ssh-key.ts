@@ -4,7 +4,7 @@
  * the companion's block of ~/.ssh/config.
  */
 import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CLOUD_SSH_HOSTS, type SshKeyData, type SshKeyInfo, type SshKeyRequest } from '../shared/host-protocol';
@@ -15,7 +15,7 @@ import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
 import { identityFileProblem, readBlock, upsertBlock } from './ssh-config-block';
-import { identityFilesFor } from './ssh-config-read';
+import { identityFilesFor, type LocalSide } from './ssh-config-read';
 
 export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
 
@@ -101,7 +101,7 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
   const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
   const blockHosts = new Set(block?.hosts.map((h) => h.toLowerCase()));
   const asked = [...new Set([...CLOUD_SSH_HOSTS, ...hosts])];
-  const named = identityFilesFor(config, asked, { home: ctx.home }).map((n) => ({ ...n, identityFile: expandHome(n.identityFile, ctx.home) }));
+  const named = identityFilesFor(config, asked, localSide(ctx));
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
     const configuredFor = candidate === blockKey ? asked.filter((h) => blockHosts.has(h)) : [];
@@ -112,6 +112,17 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
     return own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found;
   }
   return null;
+}
+
+/** What ssh expands in a config's paths: this user and computer, and the environment git runs ssh with. */
+function localSide(ctx: HostContext): LocalSide {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    // No entry for this user in the system's user list: %u cannot be told.
+  }
+  return { home: ctx.home, user, hostname: hostname(), uid: process.getuid?.(), env: ctx.env };
 }
 
 /** The hosts asked for, as host names; to be written, each must be one the companion allows. */

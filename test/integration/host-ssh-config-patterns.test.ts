@@ -1,17 +1,18 @@
 /** The companion reads `Host` lines of ~/.ssh/config as the real ssh does (`ssh -G`), line for line. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { upsertBlock } from '../../src/host/ssh-config-block';
-import { identityFilesFor } from '../../src/host/ssh-config-read';
+import { identityFilesFor, type LocalSide } from '../../src/host/ssh-config-read';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-patterns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The companion's reading, with `dir` as the home both it and ssh read relative Includes in. */
-const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, { home: dir });
+/** This side as the companion sees it, with `dir` as the home (HOME): both it and ssh read relative Includes there. */
+const local: LocalSide = { home: dir, user: userInfo().username, hostname: hostname(), uid: process.getuid?.(), env: { ...process.env, HOME: dir } };
+const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, local);
 
 /** The IdentityFile values ssh resolves for `host` from `config` (and nothing else: -F skips the system file). */
 function sshIdentityFiles(config: string, host: string): string[] {
@@ -19,6 +20,17 @@ function sshIdentityFiles(config: string, host: string): string[] {
   writeFileSync(path, config);
   const out = execFileSync('ssh', ['-G', '-F', path, '--', host], { encoding: 'utf8', env: { ...process.env, HOME: dir }, stdio: ['ignore', 'pipe', 'ignore'] });
   return out.split('\n').flatMap((l) => (l.startsWith('identityfile /keys/') ? [l.slice('identityfile '.length)] : []));
+}
+
+/**
+ * The files ssh offers for `destination`, `~`, tokens and variables expanded (`ssh -G` prints them
+ * as written): `ssh -v` names each, with a proxy that ends at once, so nothing leaves this computer.
+ */
+function sshOffers(config: string, destination: string): string[] {
+  const path = join(dir, 'config');
+  writeFileSync(path, config);
+  const run = spawnSync('ssh', ['-v', '-F', path, '-o', 'ProxyCommand=true', '-o', 'BatchMode=yes', '--', destination], { encoding: 'utf8', env: local.env, timeout: 20_000 });
+  return run.stderr.split(/\r?\n/).flatMap((l) => /^debug1: identity file (.+) type -?\d+$/.exec(l)?.slice(1).filter((file) => !file.endsWith('-cert')) ?? []);
 }
 
 // Lines with a mark of their own; each is tried for every host below, by ssh and by the companion.
@@ -146,3 +158,34 @@ describe('Include, as ssh reads it', () => {
     expect(sshIdentityFiles('Include g/*/x g/[a-c]1\n', 'ssh.dev.azure.com')).toEqual(['/keys/d/x', '/keys/e/x', '/keys/a1']);
   });
 });
+
+describe('% tokens, ${VAR} and ~ in IdentityFile, as ssh expands them', () => {
+  it('name the files ssh offers, for ssh.dev.azure.com (as git) and a server (its HostName too)', () => {
+    const config = [
+      'Host tfs.contoso.com',
+      '  HostName TFS.%h.Example',
+      '  HostName second.example',
+      'Host *',
+      '  IdentityFile /keys/%h/%n',
+      '  IdentityFile ~/keys/%d/%u-%l-%L-%i-%%',
+      '  IdentityFile ${HOME}/keys/env',
+      `  IdentityFile ~${userInfo().username}/keys/own-home`,
+      'Host ssh.dev.azure.com',
+      '  IdentityFile /keys/%r',
+      '',
+    ].join('\n');
+    // ssh expands `~` and %d to the home the system gives the user, ${HOME} to the environment's.
+    const side = { ...local, home: userInfo().homedir };
+    for (const [host, destination] of [
+      ['ssh.dev.azure.com', 'git@ssh.dev.azure.com'],
+      ['tfs.contoso.com', 'tfs.contoso.com'],
+    ] as const) {
+      const offered = sshOffers(config, destination);
+      expect(offered.length, destination).toBeGreaterThanOrEqual(4);
+      expect(identityFilesFor(config, [host], side).map((n) => n.identityFile), destination).toEqual(offered);
+    }
+    expect(sshOffers(config, 'tfs.contoso.com')[0]).toBe('/keys/tfs.tfs.contoso.com.example/tfs.contoso.com');
+    expect(sshOffers(config, 'git@ssh.dev.azure.com').at(-1)).toBe('/keys/git');
+  });
+});
+

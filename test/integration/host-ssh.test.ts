@@ -340,6 +340,16 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'ado'), configured: false, userConfig: { hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], configurable: true } } } });
   });
 
+  it('find expands the % tokens of an IdentityFile value it can tell, for each host', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(ssh);
+    await rsaPair(join(ssh, 'ssh.dev.azure.com'));
+    writeFileSync(join(ssh, 'config'), 'Host *.azure.com tfs.contoso.com\n  IdentityFile %d/.ssh/%h\n');
+    const found = await host.request<SshKeyData>({ type: 'sshKey', action: 'find', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'] });
+    // The line names ~/.ssh/tfs.contoso.com for the server, which is not there.
+    expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'ssh.dev.azure.com'), userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } } } });
+  });
+
   it('refuses a key outside ~/.ssh with words that say to move or copy it into ~/.ssh, and configures it once there', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);

@@ -5,16 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { upsertBlock } from '../../src/host/ssh-config-block';
 import { identityFilesFor } from '../../src/host/ssh-config-read';
 
-const HOME = '/home/ann';
-const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, { home: HOME });
+/** Ann's side: what ssh fills `~`, % tokens and `${VAR}` in with. */
+const ann = { home: '/home/ann', user: 'ann', hostname: 'ann-pc.corp.example', uid: 1000, env: { HOME: '/home/ann', KEYS: '/srv/keys' } };
+const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, ann);
 
 describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('finds IdentityFile lines that apply to Azure DevOps: before the first section (every host), and of Host sections', () => {
     const text = 'IdentityFile ~/.ssh/global\nHost github.com\n  IdentityFile ~/.ssh/gh\nHost=ssh.dev.azure.com\n  IdentityFile=~/.ssh/ado\nHost *\n  IdentityFile ~/.ssh/all\n';
     expect(filesFor(text, ['ssh.dev.azure.com'])).toEqual([
-      { identityFile: '~/.ssh/global', hosts: ['ssh.dev.azure.com'], inBlock: false },
-      { identityFile: '~/.ssh/ado', hosts: ['ssh.dev.azure.com'], inBlock: false },
-      { identityFile: '~/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/global', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/ado', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false },
     ]);
   });
 
@@ -32,16 +33,16 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
       '',
     ].join('\n');
     expect(filesFor(text, hosts)).toEqual([
-      { identityFile: '~/.ssh/azure', hosts: ['ssh.dev.azure.com'], inBlock: false },
-      { identityFile: '~/.ssh/pair', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
-      { identityFile: '~/.ssh/tfs', hosts: ['tfs.contoso.com'], inBlock: false },
-      { identityFile: '~/.ssh/all', hosts, inBlock: false },
+      { identityFile: '/home/ann/.ssh/azure', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/pair', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/tfs', hosts: ['tfs.contoso.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/all', hosts, inBlock: false },
     ]);
   });
 
   it('a Host line that excludes a host with ! does not give it the key, even when it names it too', () => {
     const text = 'Host * !ssh.dev.azure.com\n  IdentityFile ~/.ssh/not-ado\nHost ssh.dev.azure.com !*.azure.com\n  IdentityFile ~/.ssh/never\nHost !github.com\n  IdentityFile ~/.ssh/negated-only\n';
-    expect(filesFor(text, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'])).toEqual([{ identityFile: '~/.ssh/not-ado', hosts: ['vs-ssh.visualstudio.com'], inBlock: false }]);
+    expect(filesFor(text, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'])).toEqual([{ identityFile: '/home/ann/.ssh/not-ado', hosts: ['vs-ssh.visualstudio.com'], inBlock: false }]);
   });
 
   it('counts no Match section, a Host pattern in other case, a commented-out name, nor a line ssh refuses', () => {
@@ -63,9 +64,9 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
     const own = 'Host ssh.dev.azure.com github.com tfs.contoso.com\n  IdentityFile "~/.ssh/my key"\n';
     const { text } = upsertBlock(own, { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
     expect(filesFor(`${text}Host vs-ssh.visualstudio.com\n  IdentityFile ~/.ssh/old\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([
-      { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
-      { identityFile: '~/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
-      { identityFile: '~/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
+      { identityFile: '/home/ann/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
     ]);
   });
 
@@ -83,15 +84,15 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
     ];
     const text = `Host ssh.dev.azure.com\n${lines.map((l) => `  ${l}\n`).join('')}`;
     expect(filesFor(text, ['ssh.dev.azure.com']).map((n) => n.identityFile)).toEqual([
-      '~/.ssh/lower',
-      '~/.ssh/tab',
-      '~/.ssh/equals',
-      '~/.ssh/spaced',
-      '~/.ssh/commented',
-      '~/.ssh/my key',
-      '~/.ssh/single',
-      '~/.ssh/trailing',
-      '~/.ssh/windows',
+      '/home/ann/.ssh/lower',
+      '/home/ann/.ssh/tab',
+      '/home/ann/.ssh/equals',
+      '/home/ann/.ssh/spaced',
+      '/home/ann/.ssh/commented',
+      '/home/ann/.ssh/my key',
+      '/home/ann/.ssh/single',
+      '/home/ann/.ssh/trailing',
+      '/home/ann/.ssh/windows',
     ]);
   });
 
@@ -104,10 +105,42 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('lines after the block’s end marker are in the block’s section for ssh: the user’s, for the block’s hosts', () => {
     const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
     expect(filesFor(`${text}IdentityFile ~/.ssh/after\nHost github.com\n  IdentityFile ~/.ssh/gh\n`, ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com', 'github.com'])).toEqual([
-      { identityFile: '~/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
-      { identityFile: '~/.ssh/after', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
-      { identityFile: '~/.ssh/gh', hosts: ['github.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/id_rsa_azure_devops', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: true },
+      { identityFile: '/home/ann/.ssh/after', hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/gh', hosts: ['github.com'], inBlock: false },
     ]);
+  });
+});
+
+describe('% tokens, ${VAR} and ~ in IdentityFile', () => {
+  it('fills in what ssh would: the host (HostName too), home, user, this computer, `git` for ssh.dev.azure.com', () => {
+    const text = [
+      'Host tfs.contoso.com',
+      '  HostName TFS.%h.Example',
+      '  HostName second.example',
+      'Host *',
+      '  IdentityFile ~/.ssh/%h',
+      '  IdentityFile %d/keys/%u-%l-%L-%i-%n-%%',
+      '  IdentityFile ${KEYS}/%r',
+      '  IdentityFile ~ann/k',
+      '',
+    ].join('\n');
+    expect(filesFor(text, ['ssh.dev.azure.com', 'tfs.contoso.com'])).toEqual([
+      { identityFile: '/home/ann/.ssh/ssh.dev.azure.com', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/.ssh/tfs.tfs.contoso.com.example', hosts: ['tfs.contoso.com'], inBlock: false },
+      { identityFile: '/home/ann/keys/ann-ann-pc.corp.example-ann-pc-1000-ssh.dev.azure.com-%', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/keys/ann-ann-pc.corp.example-ann-pc-1000-tfs.contoso.com-%', hosts: ['tfs.contoso.com'], inBlock: false },
+      // The user of a server's clone URLs, and so %r, is not known: that line names no file for it.
+      { identityFile: '/srv/keys/git', hosts: ['ssh.dev.azure.com'], inBlock: false },
+      { identityFile: '/home/ann/k', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
+    ]);
+  });
+
+  it('a value it cannot tell names no file: port, hash, other tokens, a variable not set, another home, a relative path', () => {
+    const values = ['~/.ssh/%p', '~/.ssh/%C', '~/.ssh/%k', '~/.ssh/%j', '~/.ssh/%z', '~/.ssh/key%', '${NOPE}/k', '${KEYS/k', '~bob/k', '.ssh/k', 'k'];
+    for (const value of values) expect(filesFor(`IdentityFile ${value}\n`, ['ssh.dev.azure.com']), value).toEqual([]);
+    expect(filesFor('IdentityFile ~/.ssh/%r\n', ['vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([]);
+    expect(identityFilesFor('IdentityFile ~/.ssh/%u\n', ['ssh.dev.azure.com'], { ...ann, user: undefined })).toEqual([]);
   });
 });
 
@@ -121,19 +154,19 @@ describe('Include', () => {
       mkdirSync(join(home, path, '..'), { recursive: true });
       writeFileSync(join(home, path), text);
     }
-    return (config: string, hosts = ['ssh.dev.azure.com']) => identityFilesFor(config, hosts, { home }).map((n) => n.identityFile);
+    return (config: string, hosts = ['ssh.dev.azure.com']) => identityFilesFor(config, hosts, { ...ann, home }).map((n) => n.identityFile);
   }
 
   it('reads a file named from ~ or relative to ~/.ssh, not one of another user’s home', () => {
     const read = withFiles({ '.ssh/work': 'IdentityFile /keys/work\n', extra: 'IdentityFile /keys/extra\n' });
-    expect(read('Include work ~/extra ~/.ssh/work ~nobody/extra\n')).toEqual(['/keys/work', '/keys/extra', '/keys/work']);
+    expect(read('Include work ~/extra ~/.ssh/work ~nobody/extra ~ann/extra\n')).toEqual(['/keys/work', '/keys/extra', '/keys/work', '/keys/extra']);
   });
 
   it('reads nothing for hosts its section does not apply to, and the section goes on after it', () => {
     const read = withFiles({ '.ssh/ado': 'IdentityFile /keys/included\n' });
     const config = 'Host github.com\n  Include ado\nHost ssh.dev.azure.com\n  Include ado\n  IdentityFile /keys/after\n';
     expect(read(config, ['ssh.dev.azure.com', 'github.com', 'tfs.contoso.com'])).toEqual(['/keys/included', '/keys/included', '/keys/after']);
-    expect(identityFilesFor(config, ['tfs.contoso.com'], { home })).toEqual([]);
+    expect(identityFilesFor(config, ['tfs.contoso.com'], { ...ann, home })).toEqual([]);
   });
 
   it('a file that includes itself, or others in a ring, is read a bounded number of times', () => {
@@ -148,7 +181,7 @@ describe('Include', () => {
     const read = withFiles({ '.ssh/mine': 'IdentityFile /keys/mine\n' });
     const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com'], identityFile: '/keys/block' });
     expect(read(text)).toEqual(['/keys/block']);
-    expect(identityFilesFor(text.replace('  IdentitiesOnly yes', '  Include mine'), ['ssh.dev.azure.com'], { home })).toEqual([
+    expect(identityFilesFor(text.replace('  IdentitiesOnly yes', '  Include mine'), ['ssh.dev.azure.com'], { ...ann, home })).toEqual([
       { identityFile: '/keys/block', hosts: ['ssh.dev.azure.com'], inBlock: true },
       { identityFile: '/keys/mine', hosts: ['ssh.dev.azure.com'], inBlock: false },
     ]);
