@@ -711,11 +711,14 @@ describe('Start work', () => {
   // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
   it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
     const id = itemId('Gift cards at checkout');
-    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector(BUTTON, { timeout: 15_000 });
-    await world.waitForText(BUTTON, (t) => t[0] === 'Start work');
+    // In place before the page loads: the panel may read the item as the page loads, before it is
+    // opened (it looks for a checkout of the organization's that ended unheard, as the popup's above
+    // did), and a 429 that came after that read would meet nothing: the panel would open on its form.
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/wit/workitems/${id}$` }, status: 429, retryAfter: 15, times: 1 });
     try {
+      await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector(BUTTON, { timeout: 15_000 });
+      await world.waitForText(BUTTON, (t) => t[0] === 'Start work');
       await world.click(BUTTON, 'button');
       await panelSaysItsWait(page, world, POPOVER, { seconds: 15, loading: 'Reading the work item…', loaded: 'Create branch', whileWaiting: () => screenshot(page, 'start-work-waiting') });
       await page.keyboard.press('Escape');
