@@ -1,13 +1,14 @@
 import { ask } from './ask';
 import type { AdoPage } from '../shared/ado/urls';
-import type { Person, RepoKey, ReviewerGroup, ReviewerSuggestions } from '../shared/messages';
+import type { Person, RepoKey, ReviewerGroup, ReviewerSuggestion } from '../shared/messages';
 import { CREATE_BRANCH_LABELS } from './anchors';
 import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { REVIEWERS_SCROLL } from '../shared/storage-keys';
-import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice } from './reviewer-parts';
+import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice, type Choose } from './reviewer-parts';
+import { addedText, addQueued, oneAddEach, outcome, queueChoice, queuedFor, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
 import { pageContext, problemOf, problemText } from './session';
-import { fill, h, icon, onActivate } from './ui/dom';
+import { h, icon, onActivate, type Child } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
 import { openPopover, refill, type Popover } from './ui/popover';
 import { waitLine } from './ui/waiting';
@@ -27,14 +28,14 @@ import { waitLine } from './ui/waiting';
  * and `pending` and `note` expire.
  */
 /** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
-let pending: { repo: string; source: string; target: string; at: number; people: (Person & { isRequired: boolean })[] } | undefined;
+let pending: Pending | undefined;
 /**
  * What the last addition said, shown again after the page re-rendered its Reviewers section (and
  * us with it), and whether someone was added, so the new card offers the same refresh.
  */
 let note: { pr: string; text: string; at: number; added: boolean } | undefined;
 /** Suggestions and groups per pull request: they do not change while the page lives. */
-type Lists = { suggestions?: Promise<ReviewerSuggestions>; groups?: Promise<ReviewerGroup[]> };
+type Lists = { suggestions?: Promise<ReviewerSuggestion[]>; groups?: Promise<ReviewerGroup[]> };
 const cache = new Map<string, Lists>();
 /**
  * Who the card added to each pull request: no longer suggestions, also in a list read before they
@@ -42,7 +43,6 @@ const cache = new Map<string, Lists>();
  */
 const addedTo = new Map<string, Set<string>>();
 
-const PENDING_MS = 10 * 60_000;
 const NOTE_MS = 15_000;
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
@@ -92,6 +92,91 @@ function restoreScroll(at: Element): void {
   }
 }
 
+/** The choices on the create page, or those that could not be added once the pull request existed. */
+type Queue = { kind: 'none' } | { kind: 'chosen'; people: Queued[] } | { kind: 'left'; people: Queued[]; pr: number };
+
+/** What the card shows, part by part; each part's view draws it, `attach` only moves from one state to the next. */
+interface Card {
+  votes: Votes;
+  suggested: Section<ReviewerSuggestion[]>;
+  /** Reviewer groups are saved with a profile: without one there are none to offer. */
+  groups: Section<ReviewerGroup[]> | { kind: 'noProfile' };
+  queue: Queue;
+  /** Someone was added: Azure DevOps' own list shows them after a reload, which the card offers. */
+  refresh: boolean;
+}
+
+/** What the views need besides their part's state: the page's, and what the card's buttons ask of `attach`. */
+interface Ctx {
+  project: string;
+  organization: string;
+  /** The card opens from a "Reviewers…" button (not drawn in the page's column). */
+  entry: boolean;
+  /** Who the card added: no longer suggestions. */
+  reviewing: ReadonlySet<string>;
+  signal: AbortSignal;
+  choose: Choose;
+  /** A section's Try again: loads that section only. */
+  again: Record<'votes' | 'suggested' | 'groups', () => void>;
+  unqueue(id: string): void;
+  addAgain(people: Queued[], pr: number): void;
+  reload(): void;
+}
+
+/** A section that loads: its loading line, why it could not load (the Options button that fixes it, and a small Try again), or `shown`. */
+function sectionView<T>(s: Section<T>, shown: (value: T) => Child, again: () => void, signal: AbortSignal): Child {
+  if (s.kind === 'shown') return shown(s.value);
+  if (s.kind === 'loading') return !!s.text && h('p', { class: 'adoc-muted', role: 'status' }, s.text);
+  const { message, next, helpUrl } = problemOf(s.error);
+  return alertBox(message, helpLink(helpUrl), actions(!!next && optionsButton(...next, signal, { small: true }), button('Try again', again, signal, { small: true })));
+}
+
+/** A part of the card; one whose Try again or buttons go as it is drawn again keeps the focus meanwhile (refill). */
+const part = (focusable: boolean) => h('div', { class: 'adoc-col', tabindex: focusable ? -1 : null });
+
+/** Each part's view, from its state alone. */
+const views: { [K in keyof Card]: (state: Card[K], c: Ctx) => Child | Child[] } = {
+  votes: (votes, c) => sectionView(votes, (v) => voteSummary(v.reviewers, v.added), c.again.votes, c.signal),
+  suggested: (s, c) => sectionView(s, (list) => suggestionList(list.filter((p) => !c.reviewing.has(p.id)), c.choose, c.signal), c.again.suggested, c.signal),
+  groups: (g, c) =>
+    g.kind === 'noProfile'
+      ? [h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${c.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', c.signal))]
+      : sectionView(g, (list) => groupButtons(list, c.project, c.choose, c.signal), c.again.groups, c.signal),
+  queue: (q, c) => {
+    if (q.kind === 'none') return [];
+    const chosen = q.kind === 'chosen';
+    const rows = q.people.map((p) =>
+      h('li', { 'data-person': p.id }, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired && h('span', { class: 'adoc-pill' }, 'Required'),
+        chosen && button('Remove', () => c.unqueue(p.id), c.signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
+    );
+    return [
+      sub(chosen ? 'Added when you create the pull request' : 'Chosen before the pull request existed, not added yet'),
+      h('ul', { class: 'adoc-list' }, rows),
+      !chosen && actions(button('Add them again', () => c.addAgain(q.people, q.pr), c.signal, { primary: true })),
+    ];
+  },
+  refresh: (offered, c) =>
+    !offered ? []
+    : c.entry ? h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.')
+    : h('div', { class: 'adoc-row adoc-wrap' },
+        h('span', { class: 'adoc-muted adoc-grow' }, "Azure DevOps updates its own Reviewers list when the page reloads."),
+        button('Refresh the page', c.reload, c.signal, { small: true, ariaLabel: "Reload the page to update Azure DevOps' Reviewers list" }),
+      ),
+};
+
+/**
+ * `refill`, for a list whose rows (`data-person`) an addition or a Remove takes out: the focus on
+ * a row that went goes to the next row's button, else the previous one's, else `fallback`.
+ */
+function redraw(into: HTMLElement, content: Child | Child[], fallback: () => HTMLElement | null): void {
+  const rows = [...into.querySelectorAll<HTMLElement>('[data-person]')];
+  const at = rows.findIndex((r) => r.contains((into.getRootNode() as ShadowRoot).activeElement));
+  refill(into, content);
+  if (at < 0) return;
+  const near = [...rows.slice(at), ...rows.slice(0, at).toReversed()].map((r) => into.querySelector<HTMLElement>(`[data-person="${CSS.escape(r.dataset.person!)}"] button`)).find(Boolean);
+  (near ?? fallback())?.focus();
+}
+
 /**
  * Takes over what features.ts drew: the card's shell in the page (filled here), or the
  * "Reviewers…" button in the header or the dock (it opens the card).
@@ -99,36 +184,84 @@ function restoreScroll(at: Element): void {
 export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal, page }) => {
   const repo = repoKeyOf(page)!;
   const creating = page.page === 'pullRequestCreate';
-  const prKey = `${repoId(page, repo)}|${page.pullRequestId ?? 'new'}`;
+  const branches = creating ? createBranches(page) : undefined;
+  const repoKey = repoId(page, repo);
+  const prKey = `${repoKey}|${page.pullRequestId ?? 'new'}`;
   const reviewing = addedTo.get(prKey) ?? new Set<string>();
   addedTo.set(prKey, reviewing);
-  const status = h('div', { class: 'adoc-muted', role: 'status' });
-  // A section loading again (its Try again) keeps the focus its button had (refill).
-  const votes = h('div', { class: 'adoc-col', tabindex: -1 });
-  const suggested = h('div', { class: 'adoc-col', tabindex: -1 }, h('p', { class: 'adoc-muted' }, 'Looking at who changed these files…'));
-  const groups = h('div', { class: 'adoc-col', tabindex: -1 });
-  const search = h('div', { class: 'adoc-col' });
-  const queued = h('div', { class: 'adoc-col', tabindex: -1 });
-  const refresh = h('div', { class: 'adoc-col' });
+  const lists = cache.get(prKey) ?? {};
+  cache.set(prKey, lists);
   const waits = waitLine(signal);
+
+  const status = h('div', { class: 'adoc-muted', role: 'status' });
+  const say = (text: string, tone = 'adoc-muted') => {
+    status.className = tone;
+    status.textContent = text;
+  };
+  const fresh = note?.pr === prKey && Date.now() - note.at < NOTE_MS ? note : undefined;
+  if (fresh) say(fresh.text, 'adoc-good');
+
+  const chosen = (): Queue => (creating && pending?.people.length ? { kind: 'chosen', people: pending.people } : { kind: 'none' });
+  let state: Card = {
+    votes: { kind: 'loading', drawnBy: 0 },
+    suggested: { kind: 'loading', text: 'Looking at who changed these files…' },
+    groups: { kind: 'loading' },
+    queue: chosen(),
+    refresh: !!fresh?.added,
+  };
+  const parts: Record<keyof Card, HTMLElement> = { votes: part(true), suggested: part(true), groups: part(true), queue: part(true), refresh: part(false) };
+  const set = (next: Partial<Card>) => {
+    state = { ...state, ...next };
+    if (signal.aborted) return;
+    for (const key of Object.keys(next) as (keyof Card)[]) redraw(parts[key], (views[key] as (s: unknown, c: Ctx) => Child | Child[])(state[key], c), () => search.querySelector('input'));
+  };
+
+  const choose = (choice: Choice) => {
+    if (!creating) return void add(choice, page.pullRequestId!);
+    if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
+    pending = queueChoice(pending, { repo: repoKey, ...branches }, choice, Date.now());
+    set({ queue: chosen() });
+  };
+  const loading = { kind: 'loading', text: 'Loading…' } as const;
+  const c: Ctx = {
+    project: repo.project,
+    organization: page.organization,
+    entry: !!trigger,
+    reviewing,
+    signal,
+    choose,
+    again: {
+      votes: () => (set({ votes: { ...loading, drawnBy: state.votes.drawnBy } }), void votesNow()),
+      suggested: () => (set({ suggested: loading }), void suggestedNow()),
+      groups: () => (set({ groups: loading }), void groupsNow()),
+    },
+    unqueue: (id) => {
+      if (pending) pending = { ...pending, people: pending.people.filter((p) => p.id !== id) };
+      set({ queue: chosen() });
+    },
+    addAgain: (people, pr) => void addAgain(people, pr),
+    reload: () => reloadKeepingScroll(anchor),
+  };
+
+  const search = h('div', { class: 'adoc-col' }, peopleSearch(choose, signal));
   const card = h(
     'section',
     { class: 'adoc-card', 'aria-label': 'Reviewer helpers' },
     h('div', { class: 'adoc-row' }, icon('people'), h('h2', { class: 'adoc-title adoc-grow' }, 'Reviewer helpers')),
     status,
     waits.line,
-    refresh,
-    creating ? false : votes,
+    parts.refresh,
+    !creating && parts.votes,
     sub('Suggested'),
-    suggested,
+    parts.suggested,
     sub('Your reviewer groups'),
-    groups,
+    parts.groups,
     sub('Add anyone'),
     search,
-    queued,
+    parts.queue,
   );
+  set(state);
 
-  const entry = !!trigger;
   let open: Popover | undefined;
   const openCard = () => {
     if (open || !trigger || signal.aborted) return;
@@ -141,199 +274,73 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     restoreScroll(anchor);
   }
 
-  const say = (text: string, tone = 'adoc-muted') => {
-    status.className = tone;
-    status.textContent = text;
-  };
-  if (note?.pr === prKey && Date.now() - note.at < NOTE_MS) {
-    say(note.text, 'adoc-good');
-    if (note.added) offerRefresh();
-  }
-  /** A section that could not load: why, the Options button that fixes it, and a small Try again that loads that section only. */
-  const failedSection = (into: HTMLElement, e: unknown, again: () => void) => {
-    const { message, next, helpUrl } = problemOf(e);
-    refill(into, alertBox(message, helpLink(helpUrl), actions(!!next && optionsButton(...next, signal, { small: true }), button('Try again', () => (refill(into, h('p', { class: 'adoc-muted', role: 'status' }, 'Loading…')), again()), signal, { small: true }))));
-  };
-
-  function offerRefresh(): void {
-    if (entry) return fill(refresh, h('p', { class: 'adoc-muted' }, 'Azure DevOps shows them in its own Reviewers list after the page reloads.'));
-    fill(
-      refresh,
-      h('div', { class: 'adoc-row adoc-wrap' },
-        h('span', { class: 'adoc-muted adoc-grow' }, "Azure DevOps updates its own Reviewers list when the page reloads."),
-        button('Refresh the page', () => reloadKeepingScroll(anchor), signal, { small: true, ariaLabel: "Reload the page to update Azure DevOps' Reviewers list" }),
-      ),
-    );
-  }
-
-  function showQueue(): void {
-    if (!creating || !pending?.people.length) return fill(queued);
-    const list = pending.people.map((p, i) =>
-      h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false,
-        button('Remove', () => {
-          if (pending) pending.people = pending.people.filter((x) => x.id !== p.id);
-          showQueue();
-          // The clicked button is gone: the focus goes to the next person's Remove, else the previous one's, else the search.
-          const left = [...queued.querySelectorAll<HTMLElement>('button')];
-          (left[i] ?? left[i - 1] ?? search.querySelector<HTMLElement>('input'))?.focus();
-        }, signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
-    );
-    fill(queued, sub('Added when you create the pull request'), h('ul', { class: 'adoc-list' }, list));
-  }
-
-  /**
-   * Additions that drew the votes: a read of them asked before one answers with the list as it was
-   * then (without who was added, or their "added"), and is not drawn over it.
-   */
-  let votesDrawn = 0;
-
-  /** People being added now, each to whether that worked: a second click (a double click, the group after one of its members) does not ask twice. */
-  const adding = new Map<string, Promise<boolean>>();
-
-  /**
-   * Adds the choice's people; answers the ids of those it could not add. People another click is
-   * adding are left to that click, which says how it went, and count by its outcome.
-   */
-  async function add(choice: Choice, pr: number): Promise<string[]> {
-    const people = choice.people.filter((p) => !adding.has(p.id));
-    const theirs = choice.people.filter((p) => adding.has(p.id)).map((p) => adding.get(p.id)!.then((ok) => (ok ? undefined : p.id)));
-    const mine = people.length ? addNow(people, choice, pr) : Promise.resolve([]);
-    for (const p of people) adding.set(p.id, mine.then((failed) => !failed.includes(p.id)));
-    try {
-      const failed = [...(await mine), ...(await Promise.all(theirs))];
-      return failed.filter((id): id is string => id !== undefined);
-    } finally {
-      for (const p of people) adding.delete(p.id);
-    }
-  }
-
-  async function addNow(people: Person[], choice: Choice, pr: number): Promise<string[]> {
+  /** Adds people now; answers the ids of those it could not add. */
+  const add = oneAddEach(async (people: Person[], choice: Choice, pr: number): Promise<string[]> => {
     say('Adding…');
     try {
       const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
-      const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
-      const text = [
-        answer.added.length ? `Added ${names(answer.added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
-        answer.alreadyReviewing.length ? `${names(answer.alreadyReviewing)} already review${answer.alreadyReviewing.length === 1 ? 's' : ''} this pull request.` : '',
-      ].join(' ').trim();
+      const text = addedText(choice, answer);
       // Someone added earlier still wants the refresh, also when this click added nobody new.
       const added = answer.added.length > 0 || (note?.pr === prKey && note.added);
       note = { pr: prKey, text, at: Date.now(), added };
       say(text, 'adoc-good');
-      fill(votes, voteSummary(answer.reviewers, new Set(answer.added)));
-      votesDrawn++;
-      if (added) offerRefresh();
-      // Reviewers now: no longer suggestions. A row going with the focus hands it to the next one's Add, else the previous one's, else the search.
-      for (const id of [...answer.added, ...answer.alreadyReviewing]) {
-        reviewing.add(id);
-        const row = suggested.querySelector(`[data-person="${CSS.escape(id)}"]`);
-        if (!row) continue;
-        const focused = row.contains((row.getRootNode() as ShadowRoot).activeElement);
-        const near = row.nextElementSibling ?? row.previousElementSibling;
-        row.remove();
-        if (focused) (near?.querySelector<HTMLElement>('button') ?? search.querySelector<HTMLElement>('input'))?.focus();
-      }
+      // Reviewers now: no longer suggestions (a row going with the focus hands it to a neighbour, see redraw).
+      for (const id of [...answer.added, ...answer.alreadyReviewing]) reviewing.add(id);
+      set({ votes: votesAdded(state.votes, answer.reviewers, answer.added), suggested: state.suggested, ...(added && { refresh: true }) });
       return [];
     } catch (e) {
       say(problemText(e), 'adoc-bad');
       return people.map((p) => p.id);
     }
+  });
+
+  /** The choices made on the create page, added now; those that failed stay offered, not dropped, also when a click that was adding them meanwhile failed. */
+  async function addAgain(people: Queued[], pr: number): Promise<void> {
+    const left = await addQueued(people, (choice) => add(choice, pr));
+    set({ queue: left.length ? { kind: 'left', people: left, pr } : { kind: 'none' } });
   }
 
-  /**
-   * The choices made on the create page, added now; those that failed stay offered, not dropped,
-   * also when a click that was adding them meanwhile failed.
-   */
-  async function addQueued(people: (Person & { isRequired: boolean })[], pr: number): Promise<void> {
-    const left: typeof people = [];
-    for (const isRequired of [true, false]) {
-      const some = people.filter((p) => p.isRequired === isRequired);
-      const failed = some.length ? await add({ people: some, isRequired }, pr) : [];
-      left.push(...some.filter((p) => failed.includes(p.id)));
-    }
+  /** A list asked once per pull request (`cache`); a failure is not kept, so Try again asks again. */
+  const listed = <K extends keyof Lists>(key: K, load: () => NonNullable<Lists[K]>): NonNullable<Lists[K]> => {
+    const asked = (lists[key] ??= load()) as NonNullable<Lists[K]>;
+    (asked as Promise<unknown>).catch(() => lists[key] === asked && delete lists[key]);
+    return asked;
+  };
+
+  async function votesNow(): Promise<void> {
+    const asked = state.votes.drawnBy;
+    const read = await outcome(waits.ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! }));
     if (signal.aborted) return;
-    if (!left.length) return refill(queued);
-    refill(
-      queued,
-      sub('Chosen before the pull request existed, not added yet'),
-      h('ul', { class: 'adoc-list' }, left.map((p) => h('li', null, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired ? h('span', { class: 'adoc-pill' }, 'Required') : false))),
-      actions(button('Add them again', () => void addQueued(left, pr), signal, { primary: true })),
-    );
+    set({ votes: votesRead(state.votes, asked, read) });
+    // Choices made while creating this pull request.
+    const queue = pending;
+    if (read.kind === 'shown' && queuedFor(queue, { repo: repoKey, source: read.value.sourceBranch, target: read.value.targetBranch }, Date.now())) {
+      pending = undefined;
+      await addAgain(queue.people, read.value.id);
+    }
   }
 
-  void (async () => {
-    // Without a profile for this organization everything but the groups works through the page's own session.
-    const branches = creating ? createBranches(page) : undefined;
-    const choose = (choice: Choice) => {
-      if (!creating) return void add(choice, page.pullRequestId!);
-      if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
-      if (pending?.repo !== repoId(page, repo) || pending.source !== branches.source || pending.target !== branches.target) {
-        pending = { repo: repoId(page, repo), ...branches, at: Date.now(), people: [] };
-      }
-      const known = new Set(pending.people.map((p) => p.id));
-      pending.people.push(...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired })));
-      pending.at = Date.now();
-      showQueue();
-    };
-    fill(search, peopleSearch(choose, signal));
-    showQueue();
+  async function suggestedNow(): Promise<void> {
+    const asked = listed('suggestions', () =>
+      (!creating ? waits.ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! })
+      : branches ? waits.ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
+      : Promise.resolve({ suggestions: [] })).then((a) => a.suggestions),
+    );
+    set({ suggested: await outcome(asked) });
+  }
 
-    const cached = cache.get(prKey) ?? {};
-    cache.set(prKey, cached);
-    /** Draws a section once its list arrives (asked once per pull request); a failure is not kept, and offers Try again. */
-    const section = <K extends keyof Lists>(key: K, into: HTMLElement, load: () => NonNullable<Lists[K]>, draw: (v: Awaited<NonNullable<Lists[K]>>) => HTMLElement): Promise<void> => {
-      const asked = (cached[key] ??= load()) as Promise<Awaited<NonNullable<Lists[K]>>>;
-      return asked.then(
-        (v) => void (!signal.aborted && refill(into, draw(v))),
-        (e: unknown) => {
-          if (cached[key] === asked) delete cached[key];
-          if (!signal.aborted) failedSection(into, e, () => void section(key, into, load, draw));
-        },
-      );
-    };
-    const votesNow = async (): Promise<void> => {
-      const drawn = votesDrawn;
-      try {
-        const summary = await waits.ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! });
-        if (signal.aborted) return;
-        if (votesDrawn === drawn) refill(votes, voteSummary(summary.reviewers));
-        // Choices made while creating this pull request.
-        const queue = pending;
-        if (queue?.repo === repoId(page, repo) && queue.source === summary.sourceBranch && queue.target === summary.targetBranch && Date.now() - queue.at < PENDING_MS) {
-          pending = undefined;
-          await addQueued(queue.people, summary.id);
-        }
-      } catch (e) {
-        if (!signal.aborted && votesDrawn === drawn) failedSection(votes, e, () => void votesNow());
-      }
-    };
-    // Reviewer groups are saved with a profile: without one there are none to offer. Not knowing
-    // (the extension was updated under the page, say) is said as such, not as having none.
-    const groupsNow = async (): Promise<void> => {
-      let context;
-      try {
-        context = await pageContext.get();
-      } catch (e) {
-        if (!signal.aborted) failedSection(groups, e, () => void groupsNow());
-        return;
-      }
-      if (signal.aborted) return;
-      if (!context.profile) return void fill(groups, h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${page.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', signal)));
-      await section('groups', groups, () => waits.ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups), (g) => groupButtons(g, repo.project, choose, signal));
-    };
-    await Promise.all([
-      groupsNow(),
-      section(
-        'suggestions',
-        suggested,
-        () =>
-          !creating ? waits.ask({ type: 'pullRequest.suggestReviewers', repo, pullRequestId: page.pullRequestId! })
-          : branches ? waits.ask({ type: 'prs.suggestReviewers', repo, sourceBranch: branches.source, targetBranch: branches.target })
-          : Promise.resolve({ suggestions: [], changedFiles: 0 }),
-        (s) => suggestionList(s.suggestions.filter((p) => !reviewing.has(p.id)), choose, signal),
-      ),
-      !creating && votesNow(),
-    ]);
-  })();
+  // Not knowing whether there is a profile (the extension was updated under the page, say) is said as such, not as having none.
+  async function groupsNow(): Promise<void> {
+    const context = await outcome(pageContext.get());
+    if (signal.aborted) return;
+    if (context.kind !== 'shown') return set({ groups: context });
+    if (!context.value.profile) return set({ groups: { kind: 'noProfile' } });
+    set({ groups: await outcome(listed('groups', () => waits.ask({ type: 'groups.list', project: repo.project }).then((a) => a.groups))) });
+  }
+
+  // Without a profile for this organization everything but the groups works through the page's own session.
+  void groupsNow();
+  void suggestedNow();
+  if (!creating) void votesNow();
   return { open: openCard };
 };

@@ -1,0 +1,106 @@
+import type { Person, PullRequestSummary } from '../shared/messages';
+import type { Choice } from './reviewer-parts';
+
+/**
+ * The reviewer helpers' rules, apart from the card that draws them (no DOM): what a section
+ * shows, which read of the votes may draw them, how clicks that add the same people share one
+ * request, and the choices kept on the create page until the pull request exists.
+ */
+
+/** A part of the card filled by a request: waiting for it (saying `text`), why it failed, or what came. */
+export type Section<T> = { kind: 'loading'; text?: string } | { kind: 'failed'; error: unknown } | { kind: 'shown'; value: T };
+
+export type Reviewers = PullRequestSummary['reviewers'];
+
+/**
+ * The votes, and how many additions drew them. An addition answers with the reviewers as they are
+ * then; a read asked before it answers with the list as it was (without who was added, or their
+ * "added"), and is not drawn over it.
+ */
+export type Votes = Section<{ reviewers: Reviewers; added: ReadonlySet<string> }> & { drawnBy: number };
+
+const votesShown = (reviewers: Reviewers, added: readonly string[], drawnBy: number): Votes => ({ kind: 'shown', value: { reviewers, added: new Set(added) }, drawnBy });
+
+/** The votes once an addition answered with the reviewers now, `added` among them. */
+export const votesAdded = (votes: Votes, reviewers: Reviewers, added: readonly string[]): Votes => votesShown(reviewers, added, votes.drawnBy + 1);
+
+/** The votes once a read asked when `asked` additions had drawn them answered (or failed): kept as they are if one drew them since. */
+export const votesRead = (votes: Votes, asked: number, read: Section<{ reviewers: Reviewers }>): Votes =>
+  votes.drawnBy !== asked ? votes : read.kind === 'shown' ? votesShown(read.value.reviewers, [], asked) : { ...read, drawnBy: asked };
+
+/** What the card says once an addition answered. */
+export function addedText(choice: Choice, answer: { added: string[]; alreadyReviewing: string[] }): string {
+  const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
+  const { added, alreadyReviewing: already } = answer;
+  return [
+    added.length ? `Added ${names(added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
+    already.length ? `${names(already)} already review${already.length === 1 ? 's' : ''} this pull request.` : '',
+  ].join(' ').trim();
+}
+
+/** Adds people to pull request `pr`; answers the ids of those it could not add (it does not throw). */
+export type Add = (choice: Choice, pr: number) => Promise<string[]>;
+
+/**
+ * `send`, asked once for each person at a time: a second click (a double click, the group after
+ * one of its members) leaves the people another click is adding to that click, which says how it
+ * went, and counts them by its outcome.
+ */
+export function oneAddEach(send: (people: Person[], choice: Choice, pr: number) => Promise<string[]>): Add {
+  /** People being added now, each to whether that worked. */
+  const adding = new Map<string, Promise<boolean>>();
+  return async (choice, pr) => {
+    const people = choice.people.filter((p) => !adding.has(p.id));
+    const theirs = choice.people.filter((p) => adding.has(p.id)).map((p) => adding.get(p.id)!.then((ok) => (ok ? undefined : p.id)));
+    const mine = people.length ? send(people, choice, pr) : Promise.resolve([]);
+    for (const p of people) adding.set(p.id, mine.then((failed) => !failed.includes(p.id)));
+    try {
+      const failed = [...(await mine), ...(await Promise.all(theirs))];
+      return failed.filter((id): id is string => id !== undefined);
+    } finally {
+      for (const p of people) adding.delete(p.id);
+    }
+  };
+}
+
+/** A person chosen on the create page, and how. */
+export type Queued = Person & { isRequired: boolean };
+
+/** The choices made on the create page of `repo` for a pair of branches, last changed `at`. */
+export interface Pending {
+  repo: string;
+  source: string;
+  target: string;
+  at: number;
+  people: Queued[];
+}
+type Branches = Pick<Pending, 'repo' | 'source' | 'target'>;
+
+/** How long choices wait for their pull request. */
+export const PENDING_MS = 10 * 60_000;
+
+const sameBranches = (a: Branches, b: Branches) => a.repo === b.repo && a.source === b.source && a.target === b.target;
+
+/** The choices with `choice` among them: kept for the same branches, each person once (as first chosen); new for others. */
+export function queueChoice(pending: Pending | undefined, where: Branches, choice: Choice, now: number): Pending {
+  const people = pending && sameBranches(pending, where) ? pending.people : [];
+  const known = new Set(people.map((p) => p.id));
+  return { ...where, at: now, people: [...people, ...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired }))] };
+}
+
+/** Whether the choices were made for this pull request (its repository and branches), recently enough. */
+export const queuedFor = (pending: Pending | undefined, pr: Branches, now: number): pending is Pending => !!pending && sameBranches(pending, pr) && now - pending.at < PENDING_MS;
+
+/** Adds the choices, required ones first; answers those it could not add. */
+export async function addQueued(people: Queued[], add: (choice: Choice) => Promise<string[]>): Promise<Queued[]> {
+  const left: Queued[] = [];
+  for (const isRequired of [true, false]) {
+    const some = people.filter((p) => p.isRequired === isRequired);
+    const failed = some.length ? await add({ people: some, isRequired }) : [];
+    left.push(...some.filter((p) => failed.includes(p.id)));
+  }
+  return left;
+}
+
+/** What a section shows once `asked` answers, or fails. */
+export const outcome = <T>(asked: Promise<T>): Promise<Section<T>> => asked.then((value): Section<T> => ({ kind: 'shown', value }), (error: unknown): Section<T> => ({ kind: 'failed', error }));

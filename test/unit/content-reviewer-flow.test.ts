@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { addedText, addQueued, oneAddEach, PENDING_MS, queueChoice, queuedFor, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
+import type { Person } from '../../src/shared/messages';
+
+/** The reviewer helpers' rules without the card: the e2e in page-reviewers.test.ts drives them through it. */
+
+const ada: Person = { id: 'ada', displayName: 'Ada Lovelace' };
+const ken: Person = { id: 'ken', displayName: 'Ken Thompson' };
+const meg: Person = { id: 'meg', displayName: 'Margaret Hamilton' };
+const vote = (p: Person, v = 0) => ({ id: p.id, displayName: p.displayName, vote: v, isRequired: false, isGroup: false });
+
+/** A `send` whose calls the test answers, one by one. */
+function scripted() {
+  const calls: { ids: string[]; isRequired: boolean; pr: number; answer(failed: string[]): void }[] = [];
+  const send = (people: Person[], choice: { isRequired: boolean }, pr: number) =>
+    new Promise<string[]>((answer) => calls.push({ ids: people.map((p) => p.id), isRequired: choice.isRequired, pr, answer }));
+  return { calls, send };
+}
+
+describe('oneAddEach: clicks that add the same people', () => {
+  it('a double click asks once, and both clicks hear how it went', async () => {
+    const { calls, send } = scripted();
+    const add = oneAddEach(send);
+    const first = add({ people: [ken, meg], isRequired: false }, 7);
+    const second = add({ people: [ken, meg], isRequired: false }, 7);
+    expect(calls.map((c) => c.ids)).toEqual([['ken', 'meg']]);
+    calls[0]!.answer(['meg']);
+    expect(await first).toEqual(['meg']);
+    expect(await second).toEqual(['meg']);
+  });
+
+  it('the group after one of its members asks only for the others, and counts that member by the first click', async () => {
+    const { calls, send } = scripted();
+    const add = oneAddEach(send);
+    const member = add({ people: [ken], isRequired: true }, 7);
+    const group = add({ people: [ken, meg], isRequired: false }, 7);
+    expect(calls.map((c) => [c.ids, c.isRequired, c.pr])).toEqual([
+      [['ken'], true, 7],
+      [['meg'], false, 7],
+    ]);
+    calls[1]!.answer([]);
+    calls[0]!.answer(['ken']);
+    expect(await member).toEqual(['ken']);
+    // Ken's failure is the group's too: it was not added.
+    expect(await group).toEqual(['ken']);
+  });
+
+  it('asks again once a click is over', async () => {
+    const { calls, send } = scripted();
+    const add = oneAddEach(send);
+    const first = add({ people: [ken], isRequired: false }, 7);
+    calls[0]!.answer(['ken']);
+    await first;
+    const again = add({ people: [ken], isRequired: false }, 7);
+    expect(calls).toHaveLength(2);
+    calls[1]!.answer([]);
+    expect(await again).toEqual([]);
+  });
+});
+
+const shownIds = (v: Votes) => (v.kind === 'shown' ? v.value.reviewers.map((r) => r.id) : v.kind);
+
+describe('votes: a read asked before an addition does not draw over it', () => {
+  const loading: Votes = { kind: 'loading', drawnBy: 0 };
+
+  it('keeps the list the addition answered, with its "added"', () => {
+    const asked = loading.drawnBy;
+    const added = votesAdded(loading, [vote(ada, 10), vote(ken)], ['ken']);
+    const late = votesRead(added, asked, { kind: 'shown', value: { reviewers: [vote(ada, 10)] } });
+    expect(late).toBe(added);
+    expect(shownIds(late)).toEqual(['ada', 'ken']);
+    expect(late.kind === 'shown' && [...late.value.added]).toEqual(['ken']);
+    // Nor does its failure.
+    expect(votesRead(added, asked, { kind: 'failed', error: new Error('503') })).toBe(added);
+  });
+
+  it('draws a read asked after the addition, and one no addition came before', () => {
+    const added = votesAdded(loading, [vote(ada)], ['ada']);
+    const after = votesRead(added, added.drawnBy, { kind: 'shown', value: { reviewers: [vote(ada, 10), vote(ken)] } });
+    expect(shownIds(after)).toEqual(['ada', 'ken']);
+    expect(after.kind === 'shown' && after.value.added.size).toBe(0);
+    expect(votesRead(loading, 0, { kind: 'failed', error: 'x' })).toEqual({ kind: 'failed', error: 'x', drawnBy: 0 });
+  });
+});
+
+describe('the choices on the create page', () => {
+  const here = { repo: 'org|platform|platform', source: 'feature/a', target: 'main' };
+
+  it('keeps each person once, as first chosen, and starts anew for other branches', () => {
+    const one = queueChoice(undefined, here, { people: [ken], isRequired: true }, 1);
+    const two = queueChoice(one, here, { people: [ken, meg], isRequired: false }, 2);
+    expect(two).toEqual({ ...here, at: 2, people: [{ ...ken, isRequired: true }, { ...meg, isRequired: false }] });
+    const other = queueChoice(two, { ...here, source: 'feature/b' }, { people: [ada], isRequired: false }, 3);
+    expect(other.people.map((p) => p.id)).toEqual(['ada']);
+    expect(queueChoice(two, { ...here, repo: 'org|platform|web' }, { people: [ada], isRequired: false }, 3).people.map((p) => p.id)).toEqual(['ada']);
+  });
+
+  it('are for the pull request made from the same repository and branches, for a while', () => {
+    const queue = queueChoice(undefined, here, { people: [ken], isRequired: false }, 1000);
+    expect(queuedFor(queue, here, 1000 + PENDING_MS - 1)).toBe(true);
+    expect(queuedFor(queue, here, 1000 + PENDING_MS)).toBe(false);
+    expect(queuedFor(queue, { ...here, target: 'release' }, 1000)).toBe(false);
+    expect(queuedFor(queue, { ...here, source: 'feature/b' }, 1000)).toBe(false);
+    expect(queuedFor(queue, { ...here, repo: 'org|platform|web' }, 1000)).toBe(false);
+    expect(queuedFor(undefined, here, 1000)).toBe(false);
+  });
+
+  it('are added required ones first, and those that failed are left', async () => {
+    const asked: [string[], boolean][] = [];
+    const left = await addQueued([{ ...ken, isRequired: false }, { ...ada, isRequired: true }, { ...meg, isRequired: false }], async (choice) => {
+      asked.push([choice.people.map((p) => p.id), choice.isRequired]);
+      return choice.isRequired ? [] : ['meg'];
+    });
+    expect(asked).toEqual([
+      [['ada'], true],
+      [['ken', 'meg'], false],
+    ]);
+    expect(left).toEqual([{ ...meg, isRequired: false }]);
+  });
+});
+
+describe('addedText', () => {
+  it('names who was added and who already reviews', () => {
+    expect(addedText({ people: [ken, meg], isRequired: false }, { added: ['ken', 'meg'], alreadyReviewing: [] })).toBe('Added Ken Thompson, Margaret Hamilton as optional.');
+    expect(addedText({ people: [ken, meg], isRequired: true }, { added: ['ken'], alreadyReviewing: ['meg'] })).toBe('Added Ken Thompson as required. Margaret Hamilton already reviews this pull request.');
+    expect(addedText({ people: [ken, meg], isRequired: true }, { added: [], alreadyReviewing: ['ken', 'meg'] })).toBe('Ken Thompson, Margaret Hamilton already review this pull request.');
+  });
+});
