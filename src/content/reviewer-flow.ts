@@ -54,12 +54,11 @@ export function oneAddEach(send: (people: Person[], choice: Choice, pr: number) 
     const theirs = choice.people.filter((p) => adding.has(p.id)).map((p) => adding.get(p.id)!.then((ok) => (ok ? undefined : p.id)));
     const mine = people.length ? send(people, choice, pr) : Promise.resolve([]);
     for (const p of people) adding.set(p.id, mine.then((failed) => !failed.includes(p.id)));
-    try {
-      const failed = [...(await mine), ...(await Promise.all(theirs))];
-      return failed.filter((id): id is string => id !== undefined);
-    } finally {
-      for (const p of people) adding.delete(p.id);
-    }
+    // Theirs may take longer: a click after this one's request is over asks again.
+    const over = () => people.forEach((p) => adding.delete(p.id));
+    void mine.then(over, over);
+    const failed = [...(await mine), ...(await Promise.all(theirs))];
+    return failed.filter((id): id is string => id !== undefined);
   };
 }
 

@@ -45,6 +45,23 @@ describe('oneAddEach: clicks that add the same people', () => {
     expect(await group).toEqual(['ken']);
   });
 
+  it('a click on someone whose addition failed asks again, though the click that failed still waits for another one', async () => {
+    const { calls, send } = scripted();
+    const add = oneAddEach(send);
+    const member = add({ people: [ken], isRequired: false }, 7);
+    const group = add({ people: [ken, meg], isRequired: false }, 7);
+    // Margaret's request fails; Ken's, the first click's, is still on its way.
+    calls[1]!.answer(['meg']);
+    await new Promise((r) => setTimeout(r));
+    const again = add({ people: [meg], isRequired: false }, 7);
+    expect(calls.map((c) => c.ids)).toEqual([['ken'], ['meg'], ['meg']]);
+    calls[2]!.answer([]);
+    expect(await again).toEqual([]);
+    calls[0]!.answer([]);
+    expect(await member).toEqual([]);
+    expect(await group).toEqual(['meg']);
+  });
+
   it('asks again once a click is over', async () => {
     const { calls, send } = scripted();
     const add = oneAddEach(send);
