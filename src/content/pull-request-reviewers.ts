@@ -6,7 +6,7 @@ import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { REVIEWERS_SCROLL } from '../shared/storage-keys';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice, type Choose } from './reviewer-parts';
-import { addedText, addQueued, oneAddEach, outcome, queueChoice, queuedFor, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
+import { addedText, addQueued, oneAddEach, outcome, queueChoice, queuedFor, queueOf, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
 import { pageContext, problemOf, problemText } from './session';
 import { h, icon, onActivate, type Child } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
@@ -201,7 +201,10 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const fresh = note?.pr === prKey && Date.now() - note.at < NOTE_MS ? note : undefined;
   if (fresh) say(fresh.text, 'adoc-good');
 
-  const chosen = (): Queue => (creating && pending?.people.length ? { kind: 'chosen', people: pending.people } : { kind: 'none' });
+  const chosen = (): Queue => {
+    const people = branches ? queueOf(pending, { repo: repoKey, ...branches }) : [];
+    return people.length ? { kind: 'chosen', people } : { kind: 'none' };
+  };
   let state: Card = {
     votes: { kind: 'loading', drawnBy: 0 },
     suggested: { kind: 'loading', text: 'Looking at who changed these files…' },

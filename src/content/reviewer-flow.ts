@@ -80,9 +80,12 @@ export const PENDING_MS = 10 * 60_000;
 
 const sameBranches = (a: Branches, b: Branches) => a.repo === b.repo && a.source === b.source && a.target === b.target;
 
+/** The choices made on the create page for these branches: those made for others would not be added to their pull request. */
+export const queueOf = (pending: Pending | undefined, where: Branches): Queued[] => (pending && sameBranches(pending, where) ? pending.people : []);
+
 /** The choices with `choice` among them: kept for the same branches, each person once (as first chosen); new for others. */
 export function queueChoice(pending: Pending | undefined, where: Branches, choice: Choice, now: number): Pending {
-  const people = pending && sameBranches(pending, where) ? pending.people : [];
+  const people = queueOf(pending, where);
   const known = new Set(people.map((p) => p.id));
   return { ...where, at: now, people: [...people, ...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired }))] };
 }

@@ -64,6 +64,8 @@ const rest = (path: string, init: RequestInit = {}) =>
     headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json', 'content-type': 'application/json' },
   });
 
+const createPage = (source: string) => `https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=${source}&targetRef=main`;
+
 /** A branch of its own for a new pull request, made with the REST API as a push would. */
 async function newBranch(source: string): Promise<string> {
   const heads = (await (await rest('/refs?filter=heads/main&api-version=7.1')).json()) as { value: { name: string; objectId: string }[] };
@@ -284,6 +286,32 @@ describe('Reviewer helpers', () => {
     // The new pull request's page draws its list after the reviewers were added.
     await page.reload({ waitUntil: 'domcontentloaded' });
     await expect.poll(() => shown(), { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
+  });
+
+  it('on the create page, shows only the choices made for its own branches: another pair of branches has none yet', async () => {
+    const [first, other] = [await newBranch('users/ada/reviewers-first'), await newBranch('users/ada/reviewers-other')];
+    /** In-app, as the page's own links go: our module state stays with the document. */
+    const goInApp = async (href: string) => {
+      await page.evaluate((to) => {
+        const a = Object.assign(document.createElement('a'), { href: to });
+        document.body.append(a);
+        a.click();
+        a.remove();
+      }, href);
+      await page.waitForFunction((to) => location.href === to, { timeout: 15_000 }, href);
+      return world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Core team (2)'), 15_000);
+    };
+    await page.goto(createPage(first), { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    const [elsewhere] = await goInApp(createPage(other));
+    // They would not be added to a pull request from these branches.
+    expect(elsewhere).not.toContain('Added when you create the pull request');
+    expect(elsewhere).not.toContain('Do not add');
+    // Back on the first pair of branches, they still wait for its pull request.
+    const [back] = await goInApp(createPage(first));
+    expect(back).toContain('Added when you create the pull request');
+    expect(back).toContain('Ken Thompson');
   });
 
   it('on the create page, keeps the choices that could not be added once the pull request exists, and adds them again', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedText, addQueued, oneAddEach, PENDING_MS, queueChoice, queuedFor, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
+import { addedText, addQueued, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueOf, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
 import type { Person } from '../../src/shared/messages';
 
 /** The reviewer helpers' rules without the card: the e2e in page-reviewers.test.ts drives them through it. */
@@ -110,6 +110,14 @@ describe('the choices on the create page', () => {
     const other = queueChoice(two, { ...here, source: 'feature/b' }, { people: [ada], isRequired: false }, 3);
     expect(other.people.map((p) => p.id)).toEqual(['ada']);
     expect(queueChoice(two, { ...here, repo: 'org|platform|web' }, { people: [ada], isRequired: false }, 3).people.map((p) => p.id)).toEqual(['ada']);
+  });
+
+  it('are shown on the create page of their own branches only', () => {
+    const queue = queueChoice(undefined, here, { people: [ken], isRequired: false }, 1);
+    expect(queueOf(queue, here).map((p) => p.id)).toEqual(['ken']);
+    expect(queueOf(queue, { ...here, source: 'feature/b' })).toEqual([]);
+    expect(queueOf(queue, { ...here, repo: 'org|platform|web' })).toEqual([]);
+    expect(queueOf(undefined, here)).toEqual([]);
   });
 
   it('are for the pull request made from the same repository and branches, for a while', () => {
