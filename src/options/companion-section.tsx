@@ -23,9 +23,10 @@ const STATE_TITLES: Record<CompanionStatus['state'], string> = {
  */
 export function CompanionSection(props: { companion: CompanionState; profile?: Profile | undefined; onProfileChanged: () => void }) {
   const { status } = props.companion;
-  const box = useFocusOnChange<HTMLDivElement>(status?.state);
+  // Only the note: a change of state must not take the focus from the clone folder form below it.
+  const note = useFocusOnChange<HTMLDivElement>(status?.state);
   return (
-    <section id="companion" aria-labelledby="companion-heading" class="card" ref={box}>
+    <section id="companion" aria-labelledby="companion-heading" class="card">
       <h2 id="companion-heading" tabIndex={-1}>
         Desktop companion
       </h2>
@@ -35,7 +36,7 @@ export function CompanionSection(props: { companion: CompanionState; profile?: P
           Looking for the companion…
         </p>
       ) : (
-        <div class={`note ${status.state === 'ready' ? 'success' : 'warning'}`} data-state={status.state} data-testid="companion-status" role="status">
+        <div class={`note ${status.state === 'ready' ? 'success' : 'warning'}`} data-state={status.state} data-testid="companion-status" role="status" tabIndex={-1} ref={note}>
           <span class="title">{STATE_TITLES[status.state]}</span>
           {status.state === 'ready' ? (
             <dl class="key-value">

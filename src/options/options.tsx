@@ -19,11 +19,18 @@ import { WelcomeSection } from './welcome-section';
 import { useCurrentSection } from './current-section';
 import { SECTIONS } from './sections';
 
-/** Brings a section into view and puts the focus on its main action (or its heading). */
+const FIELD = 'input, textarea, select';
+
+/**
+ * Brings a section into view and puts the focus on its main action (or its heading), unless the
+ * reader is in a field: the page may still be drawing as they begin to type, and the rest of what
+ * they type must not land elsewhere.
+ */
 function showSection(id: string): void {
   const section = document.getElementById(id);
   if (!section) return;
   section.scrollIntoView({ block: 'start' });
+  if (document.activeElement?.matches(FIELD)) return;
   (section.querySelector<HTMLElement>('[data-main]:not(:disabled)') ?? section.querySelector<HTMLElement>('h2[tabindex]') ?? mainActionIn(section))?.focus({ preventScroll: true });
 }
 

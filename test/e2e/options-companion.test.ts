@@ -12,6 +12,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { CollectionUrls } from '../../sandbox/urls';
+import { COMPANION_POLL_MS } from '../../src/shared/companion-poll';
 import { HOST_NAME } from '../../src/shared/host-constants';
 import { companionPids, processesOf, waitUntil } from '../reliability/harness';
 import { ask, launchWithCompanion, privateHome, type Session } from './harness';
@@ -698,23 +699,20 @@ describe('Options › Desktop companion, saved while a status poll is on its way
       await waitUntil('the companion stopped', () => (companionPids(home.home).length === 0 ? true : undefined));
       await options.reload();
       await options.waitForSelector('[data-testid="companion-status"]:not([data-state="ready"])', { timeout: 20_000 });
-      // Set as an edit, not typed: a poll whose answer changes the state moves the focus out of the field (useFocusOnChange).
-      await options.$eval(
-        '#clone-root',
-        (e, value) => {
-          (e as HTMLInputElement).value = value;
-          e.dispatchEvent(new Event('input', { bubbles: true }));
-        },
-        other,
-      );
-
-      // The next poll finds the companion, through the holder, which holds back its clone folders.
+      // Typed over what is there, for longer than a poll waits, while a poll finds the companion
+      // through the holder, which holds back its clone folders: every key goes to the field.
+      await options.focus('#clone-root');
+      await options.keyboard.down('Control');
+      await options.keyboard.press('a');
+      await options.keyboard.up('Control');
+      const typing = options.keyboard.type(other, { delay: Math.ceil((2 * COMPANION_POLL_MS) / other.length) });
       await writeFile(manifest, JSON.stringify({ ...JSON.parse(installed), path: program }));
+      await typing;
+      expect(await options.$eval('#clone-root', (e) => (e as HTMLInputElement).value)).toBe(other);
       await waitUntil('a poll asked for the clone folders', () => (existsSync(join(dir, 'asked')) ? true : undefined), 15_000);
       await options.click('.clone-root button[type="submit"]');
       await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${other}.`);
-      // Let go at once, before a next poll (COMPANION_POLL_MS after it) would have been asked: the
-      // answer says the clone folders as they were before the save, and the companion ready.
+      // Let go: the answer says the clone folders as they were before the save, and the companion ready.
       await writeFile(join(dir, 'release'), '');
       await waitUntil('the held answer delivered', () => (existsSync(join(dir, 'delivered')) ? true : undefined));
       await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
@@ -724,6 +722,81 @@ describe('Options › Desktop companion, saved while a status poll is on its way
       await writeFile(join(dir, 'release'), '');
       for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
       await waitUntil('the clone folder set back', async () => ((await ask(options, { type: 'companion.setCloneRoot', profileId: activeId, cloneRoot })).ok ? true : undefined), 15_000, 200);
+    }
+  });
+});
+
+/** From now on the browser starts the companion at `path` (a holder, or nothing there), as `installed` says the rest: the running one is stopped. */
+async function companionAt(installed: string, path: string): Promise<void> {
+  await writeFile(join(session.userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`), JSON.stringify({ ...JSON.parse(installed), path }));
+  for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
+  await waitUntil('the companion stopped', () => (companionPids(home.home).length === 0 ? true : undefined));
+}
+
+const select = async (page: Page) => {
+  await page.keyboard.down('Control');
+  await page.keyboard.press('a');
+  await page.keyboard.up('Control');
+};
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-testid') || document.activeElement?.textContent);
+
+describe('Options › Desktop companion, its state changing while the reader is in the section', () => {
+  it('moves the focus within the status note only: never out of the clone folder form, and from the note’s Copy button, gone, to the note', async () => {
+    await options.bringToFront();
+    const manifest = join(session.userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+    const installed = await readFile(manifest, 'utf8');
+    const other = join(home.home, 'other');
+    const { activeId } = (await ask(options, { type: 'profiles.list' })).data as { activeId: string };
+    // No section named: the page takes no focus as it loads.
+    await options.evaluate(() => history.replaceState(null, '', location.pathname));
+    const missingThenReady = async (onIt: () => Promise<void>) => {
+      await companionAt(installed, join(home.home, 'nowhere'));
+      await options.reload();
+      await options.waitForSelector('[data-testid="companion-status"]:not([data-state="ready"]) [data-testid="install-steps"] button', { timeout: 20_000 });
+      await onIt();
+      await writeFile(manifest, installed);
+      await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: 20_000 });
+    };
+    try {
+      // On the form's Save, with a folder typed: the focus stays there, and Enter saves.
+      await missingThenReady(async () => {
+        await options.focus('#clone-root');
+        await select(options);
+        await options.keyboard.type(other);
+        await options.keyboard.press('Tab');
+        expect(await focused(options)).toBe('Save');
+      });
+      expect(await focused(options)).toBe('Save');
+      await options.keyboard.press('Enter');
+      await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${other}.`);
+
+      // On the Copy button a ready companion takes away: the note, which now says it is ready, has the focus.
+      await missingThenReady(() => options.focus('#companion [data-testid="install-steps"] button'));
+      expect(await focused(options)).toBe('companion-status');
+    } finally {
+      await writeFile(manifest, installed);
+      await waitUntil('the clone folder set back', async () => ((await ask(options, { type: 'companion.setCloneRoot', profileId: activeId, cloneRoot })).ok ? true : undefined), 15_000, 200);
+    }
+  });
+
+  it('a section the address names, shown once the page is drawn, leaves the focus in the field the reader began typing in', async () => {
+    await options.evaluate(() => history.replaceState(null, '', '#editor'));
+    // Behind another tab the page draws, but its frames wait: the section is shown when it comes to the front.
+    const front = await session.browser.newPage();
+    try {
+      await options.reload();
+      await options.waitForSelector('#clone-root');
+      await options.focus('#clone-root');
+      await select(options);
+      await options.keyboard.type('/tmp/began');
+      await options.bringToFront();
+      await options.waitForFunction(() => Math.abs(document.getElementById('editor')!.getBoundingClientRect().top) < 2, { timeout: 5000 });
+      await options.keyboard.type('/and-went-on');
+      expect(await options.$eval('#clone-root', (e) => (e as HTMLInputElement).value)).toBe('/tmp/began/and-went-on');
+      expect(await focused(options)).toBe('clone-root');
+    } finally {
+      await front.close();
+      await options.bringToFront();
     }
   });
 });
