@@ -9,12 +9,16 @@ import { Path } from '../shared/ui/path';
 import type { CompanionState } from '../shared/ui/use-companion';
 import { cloneRootProblem } from './folder-input';
 
-const STATE_TITLES: Record<CompanionStatus['state'], string> = {
+/** What the status note says: the last answer, or that the ask on its way is taking long. */
+type NoteState = CompanionStatus['state'] | 'slow';
+
+const STATE_TITLES: Record<NoteState, string> = {
   ready: 'The desktop companion is ready',
   missing: 'The desktop companion is not installed',
   outdated: 'The desktop companion needs an update',
   failed: 'The desktop companion did not start',
   hung: 'The desktop companion did not answer',
+  slow: 'The desktop companion is slow to answer',
 };
 
 /**
@@ -22,23 +26,26 @@ const STATE_TITLES: Record<CompanionStatus['state'], string> = {
  * is the page's one status (`companion`), which notices an install by itself.
  */
 export function CompanionSection(props: { companion: CompanionState; profile?: Profile | undefined; onProfileChanged: () => void }) {
-  const { status } = props.companion;
+  const { status, slow } = props.companion;
+  const state: NoteState | undefined = slow ? 'slow' : status?.state;
   // Only the note: a change of state must not take the focus from the clone folder form below it.
-  const note = useFocusOnChange<HTMLDivElement>(status?.state);
+  const note = useFocusOnChange<HTMLDivElement>(state);
   return (
     <section id="companion" aria-labelledby="companion-heading" class="card">
       <h2 id="companion-heading" tabIndex={-1}>
         Desktop companion
       </h2>
       <p class="muted small">A small program on this computer that clones repositories, opens them in your editor and manages SSH keys.</p>
-      {!status ? (
+      {!state ? (
         <p class="muted" aria-busy="true">
           Looking for the companion…
         </p>
       ) : (
-        <div class={`note ${status.state === 'ready' ? 'success' : 'warning'}`} data-state={status.state} data-testid="companion-status" role="status" tabIndex={-1} ref={note}>
-          <span class="title">{STATE_TITLES[status.state]}</span>
-          {status.state === 'ready' ? (
+        <div class={`note ${state === 'ready' ? 'success' : 'warning'}`} data-state={state} data-testid="companion-status" role="status" tabIndex={-1} ref={note}>
+          <span class="title">{STATE_TITLES[state]}</span>
+          {state === 'slow' ? (
+            <p>It has not answered yet. This page waits for its answer; if none comes in time, the next ask starts a new one.</p>
+          ) : status?.state === 'ready' ? (
             <dl class="key-value">
               {status.version && (
                 <>
@@ -65,13 +72,13 @@ export function CompanionSection(props: { companion: CompanionState; profile?: P
             </dl>
           ) : (
             <>
-              {status.state !== 'missing' && status.message && <p>{status.message}</p>}
+              {state !== 'missing' && status?.message && <p>{status.message}</p>}
               {/* A hung one is installed: the page's next ask starts a new one. */}
-              {status.state === 'hung' ? (
+              {state === 'hung' ? (
                 <p class="small muted">This page asks it again by itself.</p>
               ) : (
                 <>
-                  <InstallSteps update={status.state === 'outdated'} />
+                  <InstallSteps update={state === 'outdated'} />
                   <p class="small muted">This page notices the companion by itself once it is installed.</p>
                 </>
               )}

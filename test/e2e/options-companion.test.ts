@@ -595,9 +595,10 @@ describe('Options › Editor', () => {
  * Between the companion and the browser for one test: forwards every frame both ways, but holds
  * back the answer to the first `configure` (the page's status asking for the clone folders) until
  * the test writes `release`. `asked` says that request has gone to the companion, `delivered` that
- * its answer has gone on to the browser.
+ * its answer has gone on to the browser. With `slowMs`, it holds none but answers every `configure`
+ * that much late instead, and `most` says the most of them it had on their way at once.
  */
-const HOLDING_HOST = (host: string, dir: string) => `#!${process.execPath}
+const HOLDING_HOST = (host: string, dir: string, slowMs = 0) => `#!${process.execPath}
 const { spawn } = require('node:child_process');
 const { existsSync, writeFileSync } = require('node:fs');
 const host = spawn(${JSON.stringify(host)}, process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -613,14 +614,25 @@ function frames(stream, each) {
   });
 }
 let held;
+const configures = new Set();
+let most = 0;
 frames(process.stdin, (request, frame) => {
-  if (held === undefined && request.type === 'configure') {
+  if (request.type === 'configure') {
+    configures.add(request.id);
+    most = Math.max(most, configures.size);
+    writeFileSync(${JSON.stringify(join(dir, 'most'))}, String(most));
+  }
+  if (held === undefined && request.type === 'configure' && !${slowMs}) {
     held = request.id;
     writeFileSync(${JSON.stringify(join(dir, 'asked'))}, '');
   }
   host.stdin.write(frame);
 });
 frames(host.stdout, (answer, frame) => {
+  if (${slowMs} && configures.has(answer.id)) {
+    return setTimeout(() => process.stdout.write(frame, () => configures.delete(answer.id)), ${slowMs});
+  }
+  configures.delete(answer.id);
   if (answer.id !== held) return process.stdout.write(frame);
   const timer = setInterval(() => {
     if (!existsSync(${JSON.stringify(join(dir, 'release'))})) return;
@@ -733,6 +745,15 @@ async function companionAt(installed: string, path: string): Promise<void> {
   await waitUntil('the companion stopped', () => (companionPids(home.home).length === 0 ? true : undefined));
 }
 
+/** A holder (HOLDING_HOST) written for one test, in a folder of its own. */
+async function holder(name: string, installed: string, slowMs?: number): Promise<{ dir: string; program: string }> {
+  const dir = join(session.userDataDir, name);
+  await mkdir(dir, { recursive: true });
+  const program = join(dir, 'host.cjs');
+  await writeFile(program, HOLDING_HOST(JSON.parse(installed).path as string, dir, slowMs), { mode: 0o755 });
+  return { dir, program };
+}
+
 const select = async (page: Page) => {
   await page.keyboard.down('Control');
   await page.keyboard.press('a');
@@ -797,6 +818,33 @@ describe('Options › Desktop companion, its state changing while the reader is 
     } finally {
       await front.close();
       await options.bringToFront();
+    }
+  });
+});
+
+describe('Options › Desktop companion, slower to answer than the poll', () => {
+  it('waits for the answer on its way, says the companion is slow meanwhile, then shows the answer; one status ask at a time', async () => {
+    await options.bringToFront();
+    const manifest = join(session.userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+    const installed = await readFile(manifest, 'utf8');
+    const slowMs = 2 * COMPANION_POLL_MS;
+    const { dir, program } = await holder('slow', installed, slowMs);
+    try {
+      // Not there: the page polls. Then there, but slower to answer than the poll waits.
+      await companionAt(installed, join(dir, 'nowhere'));
+      await options.reload();
+      await options.waitForSelector('[data-testid="companion-status"]:not([data-state="ready"])', { timeout: 20_000 });
+      await writeFile(manifest, JSON.stringify({ ...JSON.parse(installed), path: program }));
+      await options.waitForSelector('[data-testid="companion-status"][data-state="slow"]', { timeout: COMPANION_POLL_MS + slowMs });
+      expect(await textOf(options, '[data-testid="companion-status"]')).toContain('The desktop companion is slow to answer');
+      await options.waitForSelector('[data-testid="companion-status"][data-state="ready"]', { timeout: slowMs + 5000 });
+      expect(await textOf(options, '[data-testid="companion-status"]')).toContain(cloneRoot);
+      // No ask went out while one was on its way.
+      expect(await readFile(join(dir, 'most'), 'utf8')).toBe('1');
+    } finally {
+      // The next ask starts the installed one.
+      await writeFile(manifest, installed);
+      for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
     }
   });
 });

@@ -28,14 +28,35 @@ describe('Options › Desktop companion: which answer the status shows', () => {
   it('a save to a ready status keeps the rest of it and asks nothing, as none is on its way', () => {
     const shown = after([{ type: 'answer', ask: 1, status: ready(['/home/ada/old']) }]);
     expect(nextCompanion(shown, { type: 'saved', partial: { cloneRoots: ['/home/ada/new', '/home/ada/old'] } })).toEqual({
+      ...shown,
       status: ready(['/home/ada/new', '/home/ada/old']),
-      ask: shown.ask,
     });
   });
 
-  it('a poll overtakes the ask before it: only the newest answer is taken', () => {
-    const polled = after([{ type: 'answer', ask: 1, status: hung }, { type: 'poll' }, { type: 'poll' }]);
-    expect(nextCompanion(polled, { type: 'answer', ask: polled.ask - 1, status: ready([]) }).status).toEqual(hung);
-    expect(nextCompanion(polled, { type: 'answer', ask: polled.ask, status: ready([]) }).status).toEqual(ready([]));
+  it('a poll waits for the answer on its way: one slower than the poll is taken, not overtaken', () => {
+    const asking = after([{ type: 'answer', ask: 1, status: hung }, { type: 'poll' }]);
+    expect(asking.asking).toBe(true);
+    // The poll's timer again while the companion has not answered: no second ask.
+    expect(nextCompanion(asking, { type: 'poll' })).toEqual(asking);
+    const answered = nextCompanion(asking, { type: 'answer', ask: asking.ask, status: ready([]) });
+    expect(answered).toMatchObject({ status: ready([]), asking: false });
+    // Answered, the next poll asks again.
+    expect(nextCompanion({ ...answered, status: hung }, { type: 'poll' })).toMatchObject({ ask: asking.ask + 1, asking: true });
+  });
+
+  it('an ask that waits as long as a poll is slow until it is answered, a hung companion too', () => {
+    expect(after([{ type: 'slow', ask: 1 }])).toMatchObject({ status: undefined, slow: true });
+    const asking = after([{ type: 'answer', ask: 1, status: hung }, { type: 'saved', partial: {} }]);
+    // The slow of an ask overtaken by a save says nothing of the one on its way now.
+    expect(nextCompanion(asking, { type: 'slow', ask: 1 }).slow).toBe(false);
+    const slow = nextCompanion(asking, { type: 'slow', ask: asking.ask });
+    expect(slow.slow).toBe(true);
+    // The background's answer limit: the companion did not answer, and the page says so.
+    const hungAnswer = nextCompanion(slow, { type: 'answer', ask: asking.ask, status: hung });
+    expect(hungAnswer).toMatchObject({ status: hung, asking: false, slow: false });
+    // A slow timer that fires after its answer changes nothing.
+    expect(nextCompanion(hungAnswer, { type: 'slow', ask: asking.ask })).toEqual(hungAnswer);
+    // A save while slow asks again: that ask is not slow (yet).
+    expect(nextCompanion(slow, { type: 'saved', partial: {} })).toMatchObject({ ask: asking.ask + 1, slow: false });
   });
 });
