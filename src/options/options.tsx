@@ -17,6 +17,7 @@ import { ReviewerGroupsSection } from './reviewer-groups-section';
 import { SshSection } from './ssh-section';
 import { WelcomeSection } from './welcome-section';
 import { useCurrentSection } from './current-section';
+import { useKeptInView } from './kept-in-view';
 import { SECTIONS } from './sections';
 
 const FIELD = 'input, textarea, select';
@@ -70,9 +71,11 @@ export function Options() {
   // Compared encoded: a hash typed by hand may not decode.
   const editProfile = profilePart ? state?.profiles.find((p) => encodeURIComponent(p.id) === profilePart)?.id : undefined;
   // Sections render after data arrives, so a link to one (options.html#companion) is followed then.
+  const followed = state && section && !editProfile ? section : undefined;
   useEffect(() => {
-    if (state && section && !editProfile) requestAnimationFrame(() => showSection(section));
+    if (followed) requestAnimationFrame(() => showSection(followed));
   }, [!!state, hash]);
+  useKeptInView(followed);
 
   const current = useCurrentSection(section, !!state);
 
