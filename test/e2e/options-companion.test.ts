@@ -17,6 +17,7 @@ import { HOST_NAME } from '../../src/shared/host-constants';
 import { companionPids, processesOf, waitUntil } from '../reliability/harness';
 import { ask, launchWithCompanion, privateHome, type Session } from './harness';
 import { addPatProfile, grantHostAccess, openPopup, screenshots, signInWithMicrosoft, textOf, waitForText } from './ui-steps';
+import { KEEP_MS } from '../../src/options/kept-in-view';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -866,6 +867,15 @@ describe('Options › a #hash naming a section near the end of the page', () => 
     await drawn(options);
     await options.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     expect(await offTarget(options, 'advanced')).toBe(0);
+
+    // Not for ever: once the page has long been drawn, what grows it later (a poll's note) leaves the
+    // reader where they are, who may be moving through the page without scrolling (a screen reader).
+    await new Promise((r) => setTimeout(r, KEEP_MS + 500));
+    const before = await options.evaluate(() => scrollY);
+    await options.evaluate(() => document.querySelector('.options-content')!.append(Object.assign(document.createElement('div'), { id: 'grown', style: 'height: 600px' })));
+    await options.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await options.evaluate(() => scrollY)).toBe(before);
+    await options.evaluate(() => document.getElementById('grown')!.remove());
   });
 
   it('leaves the page where the reader scrolled it to while it was drawing', async () => {
