@@ -45,7 +45,37 @@ export function configLine(line: string): { keyword: string; words: string[] | u
   return { keyword: parts[1]!.toLowerCase(), words: configWords(parts[2]!) };
 }
 
-const SPECIAL = /[.+^${}()|[\]\\]/g;
+/** One part of a pattern: `*`, any run of characters, or a test of exactly one character. */
+export type PatternPart = '*' | ((c: string) => boolean);
+
+/**
+ * Whether all of `name` matches `parts`, in at most (name length × parts) steps. A regular
+ * expression of a pattern such as `*a*a*a*a*a*a*a*b` backtracks for minutes, and the companion
+ * answers nothing meanwhile. Here a mismatch after a `*` only ever lets the latest `*` take one
+ * more character: what earlier ones took can only be shifted into it.
+ */
+export function matchesParts(name: string, parts: readonly PatternPart[]): boolean {
+  let n = 0;
+  let p = 0;
+  // The latest `*` met, and where in `name` the parts after it are being tried.
+  let star = -1;
+  let from = 0;
+  while (n < name.length) {
+    const part = parts[p];
+    if (part === '*') {
+      star = p++;
+      from = n;
+    } else if (part?.(name[n]!)) {
+      n++;
+      p++;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++from;
+    } else return false;
+  }
+  while (parts[p] === '*') p++;
+  return p === parts.length;
+}
 
 /**
  * Whether `name` matches `pattern`: `*` stands for any run of characters, `?` for exactly one,
@@ -53,8 +83,8 @@ const SPECIAL = /[.+^${}()|[\]\\]/g;
  * was given (lower case in Azure DevOps clone URLs): `Host SSH.dev.azure.com` does not serve them.
  */
 export function matchesPattern(name: string, pattern: string): boolean {
-  const source = pattern.replace(SPECIAL, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
-  return new RegExp(`^${source}$`, 's').test(name);
+  const parts = pattern.split('').map((c): PatternPart => (c === '*' ? '*' : c === '?' ? () => true : (d) => d === c));
+  return matchesParts(name, parts);
 }
 
 /**

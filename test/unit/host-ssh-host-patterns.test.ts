@@ -1,5 +1,9 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configLine, configWords, hostLineApplies, matchesPattern } from '../../src/host/ssh-host-patterns';
+
+/** Strings of these characters, up to `max` long. */
+const text = (chars: string[], max: number) => fc.array(fc.constantFrom(...chars), { maxLength: max }).map((a) => a.join(''));
 
 describe('ssh Host patterns', () => {
   it('`*` is any run of characters (none too), `?` exactly one, everything else itself', () => {
@@ -29,6 +33,31 @@ describe('ssh Host patterns', () => {
     ]) {
       expect(matchesPattern(host!, pattern!), `${pattern} ${host}`).toBe(false);
     }
+  });
+
+  it('takes no time on a pattern of many `*`s that does not match (a backtracking regular expression takes minutes)', () => {
+    const started = performance.now();
+    expect(matchesPattern('a'.repeat(40), `${'*a'.repeat(8)}*b`)).toBe(false);
+    expect(matchesPattern('vs-ssh.visualstudio.com', '*s*s*s*s*s*s*s*s*s*x')).toBe(false);
+    expect(hostLineApplies(['*s*s*s*s*s*s*s*s*s*x', '!*.*.*.*.*.*.*.*.*x', '*s*s*.*'], 'vs-ssh.visualstudio.com')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // And still every way a `*` can take what it needs.
+    expect(matchesPattern('aaab', '*a*b')).toBe(true);
+    expect(matchesPattern('abcabd', '*ab?')).toBe(true);
+    expect(matchesPattern('ab', 'a*?*b')).toBe(false);
+    expect(matchesPattern('axb', 'a*?*b')).toBe(true);
+    expect(matchesPattern('ssh.dev.azure.com', 's*s*.*.*.c*m')).toBe(true);
+    expect(matchesPattern('ssh.dev.azure.com', 's*s*.*.*.*.c*m')).toBe(false);
+  });
+
+  it('decides as the regular expression of the pattern does, on short patterns and names', () => {
+    fc.assert(
+      fc.property(text(['a', 'b', '.', '*', '?'], 8), text(['a', 'b', '.'], 10), (pattern, name) => {
+        const source = pattern.replace(/[.]/g, '\\.').replaceAll('*', '.*').replaceAll('?', '.');
+        expect(matchesPattern(name, pattern)).toBe(new RegExp(`^${source}$`).test(name));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('compares case and all, as ssh does with the name it is given (lower case in clone URLs)', () => {
