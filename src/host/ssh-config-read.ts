@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, parse, sep } from 'node:path';
 import { locate } from './ssh-config-block';
-import { configLine, hostLineApplies } from './ssh-host-patterns';
+import { configLine, hostLineApplies, matchesParts, type PatternPart } from './ssh-host-patterns';
 
 /** An IdentityFile line that applies: the hosts asked for it applies to, and whether it is the companion's block. */
 export interface NamedKey {
@@ -156,7 +156,7 @@ function glob(pattern: string): string[] {
     }
     const matches = globPart(part);
     paths = paths
-      .flatMap((dir) => namesIn(dir).flatMap((name) => (matches.test(name) && (!name.startsWith('.') || part.startsWith('.')) ? [join(dir, name)] : [])))
+      .flatMap((dir) => namesIn(dir).flatMap((name) => (matchesParts(name, matches) && (!name.startsWith('.') || part.startsWith('.')) ? [join(dir, name)] : [])))
       .toSorted()
       .slice(0, MAX_FILES);
   }
@@ -171,22 +171,38 @@ function namesIn(dir: string): string[] {
   }
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** One part of a glob as a regular expression: `*` any run, `?` one character, `[a-f]` or `[!a]` a set, `\\` escapes. */
-function globPart(part: string): RegExp {
-  let source = '';
+/**
+ * One part of a glob as pattern parts: `*` any run, `?` one character, `[a-f]` or `[!a]` a set
+ * (`[^a]` too, as glibc has it; a range out of order has nothing in it), `\\` escapes.
+ */
+function globPart(part: string): PatternPart[] {
+  const parts: PatternPart[] = [];
   for (let i = 0; i < part.length; i++) {
     const c = part[i]!;
     // A set's first character may be its `]`; without a closing `]`, `[` is itself.
-    const close = c === '[' ? part.indexOf(']', i + (part[i + 1] === '!' ? 3 : 2)) : -1;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
+    const close = c === '[' ? part.indexOf(']', i + (part[i + 1] === '!' || part[i + 1] === '^' ? 3 : 2)) : -1;
+    if (c === '*') parts.push('*');
+    else if (c === '?') parts.push(() => true);
     else if (close > 0) {
-      source += `[${part.slice(i + 1, close).replace(/^!/, '^').replace(/[[\]\\]/g, '\\$&')}]`;
+      parts.push(inSet(part.slice(i + 1, close)));
       i = close;
-    } else if (c === '\\' && i + 1 < part.length) source += escape(part[++i]!);
-    else source += escape(c);
+    } else {
+      const literal = c === '\\' && i + 1 < part.length ? part[++i]! : c;
+      parts.push((d) => d === literal);
+    }
   }
-  return new RegExp(`^${source}$`, 's');
+  return parts;
+}
+
+/** Whether a character is in the set `[…]` whose inside this is: single characters and `a-f` ranges, `!` or `^` first to negate. */
+function inSet(inside: string): (c: string) => boolean {
+  const negated = inside.startsWith('!') || inside.startsWith('^');
+  const items = negated ? inside.slice(1) : inside;
+  const ranges: [string, string][] = [];
+  for (let i = 0; i < items.length; i++) {
+    const range = items[i + 1] === '-' && i + 2 < items.length;
+    ranges.push([items[i]!, range ? items[i + 2]! : items[i]!]);
+    if (range) i += 2;
+  }
+  return (c) => ranges.some(([low, high]) => low <= c && c <= high) !== negated;
 }

@@ -177,6 +177,21 @@ describe('Include', () => {
     expect(keys.length).toBeLessThanOrEqual(64);
   });
 
+  it('globs a name with many `*`s in no time (a backtracking regular expression takes minutes)', () => {
+    const read = withFiles({ [`.ssh/conf.d/${'a'.repeat(40)}`]: 'IdentityFile /keys/long\n' });
+    const started = performance.now();
+    expect(read(`Include conf.d/${'*a'.repeat(8)}*b\n`)).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(read(`Include conf.d/${'*a'.repeat(8)}*\n`)).toEqual(['/keys/long']);
+  });
+
+  it('a set with a range out of order names nothing, and the other words are read (ssh finds no file for it)', () => {
+    const read = withFiles({ '.ssh/conf.d/b': 'IdentityFile /keys/b\n', '.ssh/conf.d/x]': 'IdentityFile /keys/x\n' });
+    expect(read('Include conf.d/[z-a] conf.d/[a-c]\n')).toEqual(['/keys/b']);
+    expect(read('Include conf.d/[^a] conf.d/[!]]\n')).toEqual(['/keys/b', '/keys/b']);
+    expect(read('Include conf.d/[]x]]\n')).toEqual(['/keys/x']);
+  });
+
   it('a key named in an included file is the user’s, even when the Include is in the block', () => {
     const read = withFiles({ '.ssh/mine': 'IdentityFile /keys/mine\n' });
     const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com'], identityFile: '/keys/block' });
