@@ -2,7 +2,7 @@
  * Which keys ~/.ssh/config gives ssh for a host, read as OpenSSH reads it (ssh_config(5);
  * readconf.c), so the companion never says ssh uses a key that it would not, nor misses one.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, parse, sep } from 'node:path';
 import { locate } from './ssh-config-block';
 import { configLine, hostLineApplies, matchesParts, type PatternPart } from './ssh-host-patterns';
@@ -126,11 +126,15 @@ function tilde(path: string, local: LocalSide): string | undefined {
   return slash < 0 ? local.home : join(local.home, path.slice(slash + 1));
 }
 
+/**
+ * An included file's text. Only a regular file's: a named pipe would hold the whole companion (the
+ * read is synchronous) until something writes to it, and a device such as /dev/zero never ends.
+ */
 function readConfig(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
   } catch {
-    // Gone, a folder, or unreadable: ssh reads nothing from it either (or refuses the config).
+    // Gone, or unreadable: ssh reads nothing from it either (or refuses the config).
     return undefined;
   }
 }

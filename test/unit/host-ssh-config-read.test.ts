@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +191,18 @@ describe('Include', () => {
     expect(read('Include conf.d/[z-a] conf.d/[a-c]\n')).toEqual(['/keys/b']);
     expect(read('Include conf.d/[^a] conf.d/[!]]\n')).toEqual(['/keys/b', '/keys/b']);
     expect(read('Include conf.d/[]x]]\n')).toEqual(['/keys/x']);
+  });
+
+  it.skipIf(process.platform === 'win32')('does not read a named pipe: reading one holds the whole companion until something writes to it', () => {
+    const read = withFiles({ '.ssh/conf.d/a': 'IdentityFile /keys/a\n' });
+    execFileSync('mkfifo', [join(home, '.ssh/conf.d/pipe')]);
+    // A writer waiting, so that a read of the pipe gets this line (rather than waiting for ever).
+    const writer = spawn('sh', ['-c', 'printf "IdentityFile /keys/pipe\\n" > "$0"', join(home, '.ssh/conf.d/pipe')], { stdio: 'ignore' });
+    try {
+      expect(read('Include conf.d/*\n')).toEqual(['/keys/a']);
+    } finally {
+      writer.kill();
+    }
   });
 
   it('a key named in an included file is the user’s, even when the Include is in the block', () => {
