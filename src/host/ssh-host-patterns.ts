@@ -40,7 +40,8 @@ export function configWords(text: string): string[] | undefined {
  * Undefined for a blank line or a comment.
  */
 export function configLine(line: string): { keyword: string; words: string[] | undefined } | undefined {
-  const parts = /^[ \t]*([^ \t"=]+)[ \t]*=?[ \t]*(.*)$/s.exec(line.replace(/[ \t\r\n\f]+$/, ''));
+  // Tried only where a run of blanks starts: from every blank of a long run, to the run's end, is quadratic.
+  const parts = /^[ \t]*([^ \t"=]+)[ \t]*=?[ \t]*(.*)$/s.exec(line.replace(/(?<![ \t\r\n\f])[ \t\r\n\f]+$/, ''));
   if (!parts || parts[1]!.startsWith('#')) return undefined;
   return { keyword: parts[1]!.toLowerCase(), words: configWords(parts[2]!) };
 }

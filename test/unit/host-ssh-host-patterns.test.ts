@@ -104,5 +104,13 @@ describe('ssh Host patterns', () => {
     expect(configLine('Host')).toEqual({ keyword: 'host', words: [] });
     expect(configLine('Host "open')).toEqual({ keyword: 'host', words: undefined });
     for (const none of ['', '  \t', '# IdentityFile ~/.ssh/a', '  #Host *']) expect(configLine(none), none).toBeUndefined();
+    expect(configLine('Host a \t\f')).toEqual({ keyword: 'host', words: ['a'] });
+  });
+
+  it('reads a line with a long run of blanks in no time (trailing blanks were looked for from each blank)', () => {
+    const started = performance.now();
+    expect(configLine(`Host a${' '.repeat(60_000)}b`)).toEqual({ keyword: 'host', words: ['a', 'b'] });
+    expect(configLine(`Host a${' '.repeat(60_000)}`)).toEqual({ keyword: 'host', words: ['a'] });
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
