@@ -150,7 +150,6 @@ export function RepositoriesTab(props: {
   const list = useRef<HTMLUListElement>(null);
   // Live once every organization's list is read (or failed): until then the snapshot, if any, stands in.
   const live = props.orgs.length > 0 && props.orgs.every((o) => o.repos.listing || o.repos.error);
-  const fromSnapshot = !live && !!snapshot;
   const orgs: ListedOrg[] = useMemo(
     () =>
       props.orgs.length > 0 || !snapshot
@@ -165,7 +164,13 @@ export function RepositoriesTab(props: {
     () => props.orgs.map((o, i) => ({ org: orgs[i]!, repos: o.repos })).filter((o) => !only || o.org.id === only),
     [props.orgs, orgs, only],
   );
-  const fromLast = useMemo(() => (fromSnapshot ? snapshotList(snapshot, orgs, only) : undefined), [fromSnapshot, snapshot, orgs, only]);
+  // The snapshot stands in for the lists it has. With none of those shown (their profiles removed,
+  // or filtered to an organization it did not list) it would say "no repositories yet": the list loads.
+  const fromLast = useMemo(() => {
+    const last = !live && snapshot ? snapshotList(snapshot, orgs, only) : undefined;
+    return last?.organizations ? last : undefined;
+  }, [live, snapshot, orgs, only]);
+  const fromSnapshot = fromLast !== undefined;
   const results = useMemo((): ReturnType<typeof listRows> => {
     if (!live) return fromLast && !queryTokens(query).length ? { rows: fromLast.rows, total: fromLast.total } : { rows: [], total: 0 };
     return listRows(shownOrgs, query);

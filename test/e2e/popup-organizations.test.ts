@@ -428,4 +428,40 @@ describe('popup: the first frame', () => {
       if (removed) profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
     }
   });
+
+  it('a first frame filtered to an organization its snapshot did not list shows that list loading, not that it has no repositories', async () => {
+    // A snapshot of fabrikam's list alone; contoso connected again since (a profile whose list no popup has read).
+    expect(await ask(options, { type: 'profiles.remove', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+    let removed = true;
+    let popup: Page | undefined;
+    try {
+      await keepSnapshot(['fabrikam']);
+      profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
+      removed = false;
+      // Contoso's list takes its time, so the popup is a while on the snapshot with both profiles known.
+      sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '^/contoso/_apis/git/repositories$' }, latencyMs: 3000 });
+      popup = await popupHoldingProfiles();
+      // Every empty-list note and status line drawn from here on.
+      await popup.evaluate(() => {
+        const w = window as unknown as { said: string[] };
+        w.said = [];
+        new MutationObserver(() => {
+          for (const el of document.querySelectorAll('.list-frame .empty, .status')) w.said.push(el.textContent ?? '');
+        }).observe(document, { childList: true, subtree: true, characterData: true });
+      });
+      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+      await popup.waitForSelector('#repo-org', { timeout: 10_000 });
+      expect(await popup.$('.repos-tab[data-snapshot]')).not.toBeNull();
+      await popup.select('#repo-org', profiles.contoso.id);
+      await popup.waitForSelector('.list-frame [aria-busy="true"][aria-label="Loading repositories"]', { timeout: 2000 });
+
+      await popup.waitForFunction((n: number) => document.querySelectorAll('.repos-tab:not([data-snapshot]) #repo-list [role="option"][data-org="contoso"]').length === n, { timeout: 20_000 }, sandboxRepos(sandbox, 'contoso').length);
+      const said = await popup.evaluate(() => (window as unknown as { said: string[] }).said);
+      expect(said.filter((t) => /no repositories yet|^0 repositories/.test(t))).toEqual([]);
+    } finally {
+      sandbox.services.faults.clear();
+      await popup?.close();
+      if (removed) profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
+    }
+  });
 });
