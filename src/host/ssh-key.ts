@@ -92,8 +92,8 @@ function configurable(keyPath: string, home: string): boolean {
 /**
  * The first RSA key for Azure DevOps; `configured` when the companion's block names it for every
  * one of `hosts` (a block written for the cloud only does not serve a server the user clones from),
- * `configuredFor` the hosts it does name it for; `userConfig` when the user's own Host sections
- * name it, for which hosts: ssh uses it there already.
+ * `configuredFor` the hosts it does name it for; `userConfig` when the user's own lines (outside the
+ * block; included files too) give it to ssh, for which hosts: ssh uses it there already.
  */
 export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<SshKeyInfo | null> {
   const config = readText(sshConfigPath(ctx.home)) ?? '';

@@ -335,9 +335,10 @@ export const SshKeyInfoSchema = z.object({
    */
   configuredFor: z.array(z.string()).optional(),
   /**
-   * Set by `find` when the user's own Host sections (outside the block) name this key: for which of
-   * the Azure DevOps Services pair and the hosts asked (so ssh uses it there already), and whether
-   * `configure` can name it in the block (its real file is inside ~/.ssh). Older companions leave it out.
+   * Set by `find` when the user's own lines of ~/.ssh/config (outside the block; included files
+   * too) give ssh this key: for which of the Azure DevOps Services pair and the hosts asked (so ssh
+   * uses it there already), and whether `configure` can name it in the block (its real file is
+   * inside ~/.ssh). Older companions leave it out.
    */
   userConfig: z.object({ hosts: z.array(z.string()), configurable: z.boolean() }).optional(),
 });
