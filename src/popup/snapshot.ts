@@ -108,11 +108,3 @@ export function writeSnapshot(storage: Pick<Storage, 'setItem'>, snapshot: Snaps
     // The next popup draws from IndexedDB instead.
   }
 }
-
-export function forgetSnapshot(storage: Pick<Storage, 'removeItem'>): void {
-  try {
-    storage.removeItem(POPUP_SNAPSHOT.key);
-  } catch {
-    // Nothing kept, nothing to forget.
-  }
-}
