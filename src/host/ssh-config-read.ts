@@ -29,7 +29,7 @@ export interface LocalSide {
 }
 
 /** %r where the clone URLs always give the same user (`git@ssh.dev.azure.com:v3/…`); elsewhere it depends on the URL. */
-const REMOTE_USERS: Record<string, string> = { 'ssh.dev.azure.com': 'git' };
+const REMOTE_USERS = new Map([['ssh.dev.azure.com', 'git']]);
 
 // ssh refuses Includes nested deeper than 16 (READCONF_MAX_DEPTH); the count of files bounds a
 // config that includes itself, or a glob that names very many.
@@ -100,7 +100,7 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
  */
 function identityFile(value: string, host: string, hostName: string | undefined, local: LocalSide): string | undefined {
   const name = hostName === undefined ? host : expand(hostName, { h: host, '%': '%' }, {})?.toLowerCase();
-  const tokens = { '%': '%', d: local.home, u: local.user, h: name, n: host, r: REMOTE_USERS[host], l: local.hostname, L: local.hostname.split('.')[0], i: local.uid?.toString() };
+  const tokens = { '%': '%', d: local.home, u: local.user, h: name, n: host, r: REMOTE_USERS.get(host), l: local.hostname, L: local.hostname.split('.')[0], i: local.uid?.toString() };
   const tilded = tilde(value, local);
   const file = tilded === undefined ? undefined : expand(tilded, tokens, local.env);
   return file !== undefined && isAbsolute(file) ? file : undefined;
@@ -110,7 +110,8 @@ function identityFile(value: string, host: string, hostName: string | undefined,
 function expand(text: string, tokens: Record<string, string | undefined>, env: NodeJS.ProcessEnv): string | undefined {
   let unknown = false;
   const expanded = text.replace(/%(.?)|\$\{([^}]*)(\}?)/g, (_, token: string | undefined, variable: string | undefined, close: string | undefined) => {
-    const value = token !== undefined ? tokens[token] : close ? env[variable!] : undefined;
+    // Own properties only: `${constructor}` or `${toString}` is no variable of the environment.
+    const value = token !== undefined ? tokens[token] : close && Object.hasOwn(env, variable!) ? env[variable!] : undefined;
     if (value === undefined) unknown = true;
     return value ?? '';
   });

@@ -143,6 +143,12 @@ describe('% tokens, ${VAR} and ~ in IdentityFile', () => {
     expect(filesFor('IdentityFile ~/.ssh/%r\n', ['vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([]);
     expect(identityFilesFor('IdentityFile ~/.ssh/%u\n', ['ssh.dev.azure.com'], { ...ann, user: undefined })).toEqual([]);
   });
+
+  it('`${VAR}` is a variable of the environment only, and %r a user it knows: not a property every object has', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(filesFor(`IdentityFile /keys/\${${name}}\n`, ['ssh.dev.azure.com']), name).toEqual([]);
+    // A host name (a find's `hosts`) can be `constructor` too.
+    expect(filesFor('IdentityFile /keys/%r\n', ['constructor'])).toEqual([]);
+  });
 });
 
 describe('Include', () => {
