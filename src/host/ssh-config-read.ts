@@ -2,7 +2,7 @@
  * Which keys ~/.ssh/config gives ssh for a host, read as OpenSSH reads it (ssh_config(5);
  * readconf.c), so the companion never says ssh uses a key that it would not, nor misses one.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, parse, sep } from 'node:path';
 import { locate } from './ssh-config-block';
 import { configLine, hostLineApplies, matchesParts, type PatternPart } from './ssh-host-patterns';
@@ -127,16 +127,36 @@ function tilde(path: string, local: LocalSide): string | undefined {
   return slash < 0 ? local.home : join(local.home, path.slice(slash + 1));
 }
 
-/**
- * An included file's text. Only a regular file's: a named pipe would hold the whole companion (the
- * read is synchronous) until something writes to it, and a device such as /dev/zero never ends.
- */
+/** An included file's text; undefined when it is gone, unreadable or not a regular file: ssh reads nothing from it either (or refuses the config). */
 function readConfig(path: string): string | undefined {
   try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    return readRegularFile(path);
   } catch {
-    // Gone, or unreadable: ssh reads nothing from it either (or refuses the config).
     return undefined;
+  }
+}
+
+/**
+ * A regular file's text; undefined when there is nothing at `path`. Anything else (a folder, a
+ * named pipe, a device) throws, unread: the read is synchronous, so a named pipe would hold the
+ * whole companion until something writes to it, and a device such as /dev/zero never ends. Opened
+ * without waiting (opening a named pipe waits for a writer), and checked as the file opened.
+ */
+export function readRegularFile(path: string): string | undefined {
+  let fd: number;
+  try {
+    // No O_NONBLOCK on Windows, which has no named pipes among files.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error(`it is ${stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe' : 'a device or socket'}, not a file`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -3,7 +3,7 @@
  * Azure DevOps refuses other key types) without ever replacing an existing file, and name it in
  * the companion's block of ~/.ssh/config.
  */
-import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,18 +15,18 @@ import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
 import { identityFileProblem, readBlock, upsertBlock } from './ssh-config-block';
-import { identityFilesFor, type LocalSide } from './ssh-config-read';
+import { identityFilesFor, readRegularFile, type LocalSide } from './ssh-config-read';
 
 export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
 
 const sshDir = (home: string) => join(home, '.ssh');
 const sshConfigPath = (home: string) => join(sshDir(home), 'config');
 
+/** A regular file's text (never a named pipe's, which would hold the companion); undefined when there is none. */
 function readText(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // Said as the file it is, for the person to fix: not as an unexpected error of the companion's.
     throw new HostError('INTERNAL', `${path} could not be read (${(error as Error).message}): make it a file you can read, then try again`);
   }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsertBlock } from '../../src/host/ssh-config-block';
+import type { HostContext } from '../../src/host/host-context';
 import { identityFilesFor } from '../../src/host/ssh-config-read';
+import { sshKey } from '../../src/host/ssh-key';
 
 /** Ann's side: what ssh fills `~`, % tokens and `${VAR}` in with. */
 const ann = { home: '/home/ann', user: 'ann', hostname: 'ann-pc.corp.example', uid: 1000, env: { HOME: '/home/ann', KEYS: '/srv/keys' } };
@@ -222,3 +224,25 @@ describe('Include', () => {
   });
 });
 
+describe('~/.ssh/config itself', () => {
+  let home = '';
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  it.skipIf(process.platform === 'win32')('is not read when it is a named pipe: find says what it is, rather than holding the whole companion', async () => {
+    home = mkdtempSync(join(tmpdir(), 'ssh-config-'));
+    const config = join(home, '.ssh', 'config');
+    mkdirSync(join(home, '.ssh'));
+    execFileSync('mkfifo', [config]);
+    // A writer waiting, so that a read of the pipe gets this config (rather than waiting for ever).
+    const writer = spawn('sh', ['-c', 'printf "IdentityFile ~/.ssh/pipe\\n" > "$0"', config], { stdio: 'ignore' });
+    const ctx = { home, env: {}, log: { info: () => undefined, warn: () => undefined } } as unknown as HostContext;
+    try {
+      await expect(sshKey({ id: '1', type: 'sshKey', action: 'find' }, ctx)).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: `${config} could not be read (it is a named pipe, not a file): make it a file you can read, then try again`,
+      });
+    } finally {
+      writer.kill();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+/** The key files `sshKey` reads: one that cannot be read is said as it is, and none is waited on. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HostContext } from '../../src/host/host-context';
+import { sshKey } from '../../src/host/ssh-key';
+
+let home: string;
+let ssh: string;
+let warned: string[];
+let writers: ChildProcess[];
+const ctx = () =>
+  ({ home, env: { PATH: process.env.PATH }, log: { info: () => undefined, warn: (m: string) => warned.push(m) }, config: () => ({ cloneRoots: [], allowedHosts: [] }) }) as unknown as HostContext;
+
+/** A named pipe with a writer waiting, so that a read of it gets `text` (rather than waiting for ever). */
+function pipeWriting(path: string, text: string) {
+  execFileSync('mkfifo', [path]);
+  writers.push(spawn('sh', ['-c', 'printf "%s\\n" "$1" > "$0"', path, text], { stdio: 'ignore' }));
+}
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'ssh-key-files-'));
+  ssh = join(home, '.ssh');
+  mkdirSync(ssh);
+  warned = [];
+  writers = [];
+  // The user's usable pair, the last candidate.
+  writeFileSync(join(ssh, 'id_rsa'), 'private\n', { mode: 0o600 });
+  writeFileSync(join(ssh, 'id_rsa.pub'), 'ssh-rsa AAAAmine ann\n');
+});
+afterEach(() => {
+  for (const writer of writers) writer.kill();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('sshKey configure: the key the user chose, when its .pub cannot be read', () => {
+  it('says which file and what it is, and leaves ~/.ssh/config as it was', async () => {
+    writeFileSync(join(ssh, 'config'), 'Host github.com\n  User git\n');
+    writeFileSync(join(ssh, 'work'), 'private\n');
+    mkdirSync(join(ssh, 'work.pub'));
+    await expect(sshKey({ id: '2', type: 'sshKey', action: 'configure', keyPath: join(ssh, 'work') }, ctx())).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: `${join(ssh, 'work.pub')} could not be read (it is a folder, not a file): make it a file you can read, then try again`,
+    });
+    expect(readFileSync(join(ssh, 'config'), 'utf8')).toBe('Host github.com\n  User git\n');
+  });
+
+  it.skipIf(process.platform === 'win32')('does not read a .pub that is a named pipe', async () => {
+    writeFileSync(join(ssh, 'work'), 'private\n');
+    pipeWriting(join(ssh, 'work.pub'), 'ssh-rsa AAAApipe');
+    await expect(sshKey({ id: '3', type: 'sshKey', action: 'configure', keyPath: join(ssh, 'work') }, ctx())).rejects.toMatchObject({
+      message: expect.stringContaining('(it is a named pipe, not a file)'),
+    });
+  });
+});
