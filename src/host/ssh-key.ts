@@ -72,11 +72,17 @@ async function fingerprint(publicKeyPath: string, env: NodeJS.ProcessEnv): Promi
   }
 }
 
-/** Key info for a private key whose `.pub` holds an RSA public key; undefined otherwise. */
-async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<Omit<SshKeyInfo, 'userConfig' | 'configuredFor'> | undefined> {
+/** A key as the files show it; `find` adds what the config says of it. */
+type KeyInfo = Omit<SshKeyInfo, 'userConfig' | 'configuredFor'>;
+
+/**
+ * Key info for a private key (a regular file) whose `.pub` holds an RSA public key; undefined
+ * otherwise. A `.pub` that is there but cannot be read throws, in words that say which file.
+ */
+async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<KeyInfo | undefined> {
   const publicKeyPath = `${privateKeyPath}.pub`;
   const publicKey = readText(publicKeyPath)?.trim();
-  if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !existsSync(privateKeyPath)) return undefined;
+  if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !statOrUndefined(privateKeyPath)?.isFile()) return undefined;
   return { privateKeyPath, publicKeyPath, publicKey, fingerprint: await fingerprint(publicKeyPath, env), configured };
 }
 
@@ -105,13 +111,28 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
     const configuredFor = candidate === blockKey ? asked.filter((h) => blockHosts.has(h)) : [];
-    const key = await describeKey(candidate, candidate === blockKey && hosts.every((h) => blockHosts.has(h)), ctx.env);
+    const key = await candidateKey(candidate, candidate === blockKey && hosts.every((h) => blockHosts.has(h)), ctx);
     if (!key) continue;
     const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
     const found = { ...key, configuredFor };
     return own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found;
   }
   return null;
+}
+
+/**
+ * A candidate as `find` sees it: one whose `.pub` cannot be read is skipped (the log says why), as
+ * it is not a key the companion can show. Many files are candidates (every IdentityFile that
+ * applies), and one of them unreadable must not stop the others being found.
+ */
+async function candidateKey(privateKeyPath: string, configured: boolean, ctx: HostContext): Promise<KeyInfo | undefined> {
+  try {
+    return await describeKey(privateKeyPath, configured, ctx.env);
+  } catch (error) {
+    if (!(error instanceof HostError)) throw error;
+    ctx.log.warn(`skipped the key ${privateKeyPath}: ${error.message}`);
+    return undefined;
+  }
 }
 
 /** What ssh expands in a config's paths: this user and computer, and the environment git runs ssh with. */
@@ -330,6 +351,14 @@ async function mendKilledGenerates(ctx: HostContext): Promise<void> {
   } catch (error) {
     // EEXIST: written meanwhile (a generate finished), and that one stays.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') ctx.log.warn(`could not write the missing ${keyPath}.pub: ${(error as Error).message}`);
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -350,6 +350,16 @@ describe('sshKey configure: the config names the checked file, in words ssh read
     expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'ssh.dev.azure.com'), userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } } } });
   });
 
+  it('find skips a key whose .pub cannot be read (a folder) and finds the next one, rather than failing', async () => {
+    const ssh = join(sandbox.home, '.ssh');
+    mkdirSync(join(ssh, 'work.pub'), { recursive: true });
+    writeFileSync(join(ssh, 'work'), 'private\n', { mode: 0o600 });
+    await rsaPair(join(ssh, 'id_rsa'));
+    writeFileSync(join(ssh, 'config'), 'Host ssh.dev.azure.com\n  IdentityFile ~/.ssh/work\n');
+    const found = await host.request<SshKeyData>({ type: 'sshKey', action: 'find' });
+    expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath: join(ssh, 'id_rsa'), fingerprint: expect.stringMatching(/^SHA256:/) } } });
+  });
+
   it('refuses a key outside ~/.ssh with words that say to move or copy it into ~/.ssh, and configures it once there', async () => {
     const ssh = join(sandbox.home, '.ssh');
     mkdirSync(ssh);

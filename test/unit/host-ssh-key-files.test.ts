@@ -1,4 +1,4 @@
-/** The key files `sshKey` reads: one that cannot be read is said as it is, and none is waited on. */
+/** The key files `sshKey` reads: one that cannot be read is skipped by `find`, and said as it is by `configure`; none is waited on. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ let warned: string[];
 let writers: ChildProcess[];
 const ctx = () =>
   ({ home, env: { PATH: process.env.PATH }, log: { info: () => undefined, warn: (m: string) => warned.push(m) }, config: () => ({ cloneRoots: [], allowedHosts: [] }) }) as unknown as HostContext;
+const find = async () => (await sshKey({ id: '1', type: 'sshKey', action: 'find' }, ctx())).key;
 
 /** A named pipe with a writer waiting, so that a read of it gets `text` (rather than waiting for ever). */
 function pipeWriting(path: string, text: string) {
@@ -33,6 +34,31 @@ beforeEach(() => {
 afterEach(() => {
   for (const writer of writers) writer.kill();
   rmSync(home, { recursive: true, force: true });
+});
+
+describe('sshKey find: a candidate it cannot read is not the key, and the others are still found', () => {
+  it('skips a key whose .pub is a folder (EISDIR), or under a file (ENOTDIR), and says why in the log', async () => {
+    writeFileSync(join(ssh, 'work'), 'private\n');
+    mkdirSync(join(ssh, 'work.pub'));
+    writeFileSync(join(ssh, 'config'), 'Host *\n  IdentityFile ~/.ssh/work\n  IdentityFile ~/.ssh/id_rsa/nested\n');
+    expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'id_rsa'), publicKey: 'ssh-rsa AAAAmine ann' });
+    expect(warned).toHaveLength(2);
+    expect(warned[0]).toContain(`skipped the key ${join(ssh, 'work')}: ${join(ssh, 'work.pub')} could not be read (it is a folder, not a file)`);
+    expect(warned[1]).toContain(`skipped the key ${join(ssh, 'id_rsa', 'nested')}: ${join(ssh, 'id_rsa', 'nested.pub')} could not be read (ENOTDIR`);
+  });
+
+  it.skipIf(process.platform === 'win32')('does not read a .pub that is a named pipe: reading one holds the whole companion until something writes to it', async () => {
+    writeFileSync(join(ssh, 'id_rsa_azure_devops'), 'private\n', { mode: 0o600 });
+    pipeWriting(join(ssh, 'id_rsa_azure_devops.pub'), 'ssh-rsa AAAApipe');
+    expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'id_rsa'), publicKey: 'ssh-rsa AAAAmine ann' });
+    expect(warned).toEqual([expect.stringContaining('(it is a named pipe, not a file)')]);
+  });
+
+  it('skips a private key that is a folder: ssh cannot use it, and configure would refuse it', async () => {
+    mkdirSync(join(ssh, 'id_rsa_azure_devops'));
+    writeFileSync(join(ssh, 'id_rsa_azure_devops.pub'), 'ssh-rsa AAAAfolder ann\n');
+    expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'id_rsa') });
+  });
 });
 
 describe('sshKey configure: the key the user chose, when its .pub cannot be read', () => {
