@@ -6,7 +6,7 @@ import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { REVIEWERS_SCROLL } from '../shared/storage-keys';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice, type Choose } from './reviewer-parts';
-import { addedText, addQueued, oneAddEach, outcome, queueChoice, queuedFor, queueOf, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
+import { addedText, addQueued, oneAddEach, outcome, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
 import { pageContext, problemOf, problemText } from './session';
 import { h, icon, onActivate, type Child } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
@@ -25,7 +25,7 @@ import { waitLine } from './ui/waiting';
  * again whenever the view changes, and a mount's own state goes with its signal; these must reach
  * the next mount in the same tab. They last as long as this script (loaded once per document: a
  * reload clears them), are keyed by the pull request or its branches so no other one sees them,
- * and `pending` and `note` expire.
+ * and `pending` (once its create page went away) and `note` expire.
  */
 /** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
 let pending: Pending | undefined;
@@ -205,6 +205,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     const people = branches ? queueOf(pending, { repo: repoKey, ...branches }) : [];
     return people.length ? { kind: 'chosen', people } : { kind: 'none' };
   };
+  // The choices wait from when their create page goes away (Create included), however long it was open.
+  if (branches) signal.addEventListener('abort', () => (pending = queueLeft(pending, { repo: repoKey, ...branches }, Date.now())), { once: true });
   let state: Card = {
     votes: { kind: 'loading', drawnBy: 0 },
     suggested: { kind: 'loading', text: 'Looking at who changed these files…' },

@@ -65,7 +65,11 @@ export function oneAddEach(send: (people: Person[], choice: Choice, pr: number) 
 /** A person chosen on the create page, and how. */
 export type Queued = Person & { isRequired: boolean };
 
-/** The choices made on the create page of `repo` for a pair of branches, last changed `at`. */
+/**
+ * The choices made on the create page of `repo` for a pair of branches, last made or shown there
+ * `at`: their clock runs from when that page went away, not from the last choice (writing the
+ * description may take longer than they wait).
+ */
 export interface Pending {
   repo: string;
   source: string;
@@ -75,7 +79,7 @@ export interface Pending {
 }
 type Branches = Pick<Pending, 'repo' | 'source' | 'target'>;
 
-/** How long choices wait for their pull request. */
+/** How long choices wait for their pull request once their create page went away. */
 export const PENDING_MS = 10 * 60_000;
 
 const sameBranches = (a: Branches, b: Branches) => a.repo === b.repo && a.source === b.source && a.target === b.target;
@@ -89,6 +93,9 @@ export function queueChoice(pending: Pending | undefined, where: Branches, choic
   const known = new Set(people.map((p) => p.id));
   return { ...where, at: now, people: [...people, ...choice.people.filter((p) => !known.has(p.id)).map((p) => ({ ...p, isRequired: choice.isRequired }))] };
 }
+
+/** The choices once the create page for `where`, which showed them if they are its own, went away `now`. */
+export const queueLeft = (pending: Pending | undefined, where: Branches, now: number): Pending | undefined => (pending && sameBranches(pending, where) ? { ...pending, at: now } : pending);
 
 /** Whether the choices were made for this pull request (its repository and branches), recently enough. */
 export const queuedFor = (pending: Pending | undefined, pr: Branches, now: number): pending is Pending => !!pending && sameBranches(pending, pr) && now - pending.at < PENDING_MS;

@@ -288,6 +288,22 @@ describe('Reviewer helpers', () => {
     await expect.poll(() => shown(), { timeout: 15_000 }).toEqual(expect.arrayContaining([nameOf('ken'), nameOf('margaret')]));
   });
 
+  it('on the create page, choices made long before Create are added: they wait from when the page went away, not from the last choice', async () => {
+    const source = await newBranch('users/ada/reviewers-slow-description');
+    await page.goto(createPage(source), { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    // Writing the description takes a quarter of an hour: the content script's clock is moved on
+    // (its world only; the page, the extension and the sandbox keep theirs).
+    await world.run(`() => { const now = Date.now; Date.now = () => now() + 15 * 60_000; }`);
+    await page.click('.repos-pr-create-form button[type=submit]');
+    await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+    const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+    const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
+    await expect.poll(created, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('ken')}, ${nameOf('margaret')} as optional.`), 15_000);
+  });
+
   it('on the create page, shows only the choices made for its own branches: another pair of branches has none yet', async () => {
     const [first, other] = [await newBranch('users/ada/reviewers-first'), await newBranch('users/ada/reviewers-other')];
     /** In-app, as the page's own links go: our module state stays with the document. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedText, addQueued, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueOf, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
+import { addedText, addQueued, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
 import type { Person } from '../../src/shared/messages';
 
 /** The reviewer helpers' rules without the card: the e2e in page-reviewers.test.ts drives them through it. */
@@ -128,6 +128,22 @@ describe('the choices on the create page', () => {
     expect(queuedFor(queue, { ...here, source: 'feature/b' }, 1000)).toBe(false);
     expect(queuedFor(queue, { ...here, repo: 'org|platform|web' }, 1000)).toBe(false);
     expect(queuedFor(undefined, here, 1000)).toBe(false);
+  });
+
+  it('wait from when their create page went away, not from the last choice: a long description loses none', async () => {
+    const minute = 60_000;
+    const chosen = queueChoice(undefined, here, { people: [ken], isRequired: false }, 1000);
+    // The description took half an hour; Create then left the page.
+    const created = 1000 + 30 * minute;
+    const left = queueLeft(chosen, here, created);
+    expect(queuedFor(left, here, created + 2000)).toBe(true);
+    expect(queuedFor(left, here, created + PENDING_MS - 1)).toBe(true);
+    // Left long ago, they are dropped.
+    expect(queuedFor(left, here, created + PENDING_MS)).toBe(false);
+    // Another pair's create page going away leaves their clock alone.
+    expect(queueLeft(chosen, { ...here, source: 'feature/b' }, created)).toBe(chosen);
+    expect(queuedFor(queueLeft(chosen, { ...here, repo: 'org|platform|web' }, created), here, created + 2000)).toBe(false);
+    expect(queueLeft(undefined, here, created)).toBeUndefined();
   });
 
   it('are added required ones first, and those that failed are left', async () => {
