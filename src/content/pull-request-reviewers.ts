@@ -137,7 +137,7 @@ const part = (focusable: boolean) => h('div', { class: 'adoc-col', tabindex: foc
 /** Each part's view, from its state alone. */
 const views: { [K in keyof Card]: (state: Card[K], c: Ctx) => Child | Child[] } = {
   votes: (votes, c) => sectionView(votes, (v) => voteSummary(v.reviewers, v.added), c.again.votes, c.signal),
-  suggested: (s, c) => sectionView(s, (list) => suggestionList(list.filter((p) => !c.reviewing.has(p.id)), c.choose, c.signal), c.again.suggested, c.signal),
+  suggested: (s, c) => sectionView(s, (list) => suggestionList(list, c.reviewing, c.choose, c.signal), c.again.suggested, c.signal),
   groups: (g, c) =>
     g.kind === 'noProfile'
       ? [h('p', { class: 'adoc-muted' }, `Reviewer groups are saved with an account, and ${c.organization} has none in the extension.`), actions(optionsButton('Add an account', 'accounts', c.signal))]

@@ -80,8 +80,10 @@ function personRow(p: Person, detail: string | undefined, choose: Choose, signal
   );
 }
 
-export function suggestionList(suggestions: ReviewerSuggestion[], choose: Choose, signal: AbortSignal): HTMLElement {
-  if (suggestions.length === 0) return h('p', { class: 'adoc-muted' }, 'Nobody else changed these files recently.');
+/** The suggestions but those who now review (the card added them): they changed these files too, so an empty list says which. */
+export function suggestionList(all: ReviewerSuggestion[], reviewing: ReadonlySet<string>, choose: Choose, signal: AbortSignal): HTMLElement {
+  const suggestions = all.filter((s) => !reviewing.has(s.id));
+  if (suggestions.length === 0) return h('p', { class: 'adoc-muted' }, all.length ? 'Everyone suggested now reviews this pull request.' : 'Nobody else changed these files recently.');
   return h('ul', { class: 'adoc-list', 'aria-label': 'Suggested reviewers' }, suggestions.map((s) => personRow(s, s.reason, choose, signal, false)));
 }
 

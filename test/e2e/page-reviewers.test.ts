@@ -170,6 +170,8 @@ describe('Reviewer helpers', () => {
       HELPER,
     );
     expect(suggestion).not.toBeNull();
+    // The only one: of those who changed src/lib/http-client.ts, Alan already reviews.
+    expect(await world.run<number>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('[aria-label="Suggested reviewers"] li').length`, HELPER)).toBe(1);
     // The author and the current reviewers are never suggested.
     expect([pr.createdById, ...pr.reviewers.map((r) => r.id)]).not.toContain(suggestion!.id);
     // No synthetic history events: Azure DevOps' router ignores them.
@@ -186,6 +188,9 @@ describe('Reviewer helpers', () => {
     expect(card).toContain('Azure DevOps updates its own Reviewers list when the page reloads.');
     // No longer offered as a suggestion.
     expect(await world.centre(HELPER, `[aria-label="Suggested reviewers"] [data-person="${suggestion!.id}"]`)).toBeNull();
+    // They did change these files: the list is empty because they now review.
+    expect(card).toContain('Everyone suggested now reviews this pull request.');
+    expect(card).not.toContain('Nobody else changed');
     // Its row went with the Add button that had the focus: the focus stays in the card, not on the page.
     expect(await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.tagName ?? null`, HELPER)).not.toBeNull();
     expect(await page.evaluate(() => (window as unknown as { adocPops: number }).adocPops)).toBe(0);
@@ -201,8 +206,9 @@ describe('Reviewer helpers', () => {
       again.querySelector(sel)?.remove();
       pane.replaceWith(again);
     }, HELPER);
-    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Your reviewer groups') && !(t[0] ?? '').includes('Looking at who changed'), 15_000);
+    const [again] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Your reviewer groups') && !(t[0] ?? '').includes('Looking at who changed'), 15_000);
     expect(await world.centre(HELPER, `[aria-label="Suggested reviewers"] [data-person="${suggestion!.id}"]`)).toBeNull();
+    expect(again).toContain('Everyone suggested now reviews this pull request.');
 
     // The offered refresh reloads the page where it was scrolled to; the page's list then shows the reviewer.
     await page.setViewport({ width: 1280, height: 500 });
