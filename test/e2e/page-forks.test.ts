@@ -65,6 +65,36 @@ const disabledContrast = () =>
     POPOVER,
   );
 
+/**
+ * Where the focus is in the panel: the row it is in (named as shown) or `fork` (Fork and clone's
+ * part), what has it (`row`, `panel`, or a control's label), and its focus ring (style, width, and
+ * its contrast with the panel's background).
+ */
+const focusAt = () =>
+  world.run<{ row: string | null; what: string; ring: string; contrast: number } | null>(
+    `(sel) => {
+      const root = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel));
+      const at = root.activeElement;
+      if (!at) return null;
+      const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+      const lum = (c) => c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const s = getComputedStyle(at);
+      const [x, y] = [lum(rgb(s.outlineColor)), lum(rgb(getComputedStyle(root.querySelector('.adoc-panel')).backgroundColor))].sort((p, q) => q - p);
+      const row = at.closest('li[data-repo]');
+      const fork = [...root.querySelectorAll('.adoc-col')].find((c) => c.querySelector(':scope > h3')?.textContent === 'Fork and clone');
+      return {
+        row: row ? row.querySelector('[title]').title : fork?.contains(at) ? 'fork' : null,
+        what: at === row ? 'row' : at.classList.contains('adoc-panel') ? 'panel' : at.getAttribute('aria-label') ?? at.textContent,
+        ring: s.outlineStyle + ' ' + s.outlineWidth,
+        contrast: (x + 0.05) / (y + 0.05),
+      };
+    }`,
+    POPOVER,
+  );
+
+/** The next listing of forks takes 3 s: the panel holds the focus meanwhile. */
+const loadingSlowly = () => sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/forks/' }, latencyMs: 3000, times: 1 });
+
 const expectLegibleWhenDisabled = async () => {
   const measured = await disabledContrast();
   expect(Object.keys(measured)).toHaveLength(2);
@@ -313,9 +343,25 @@ describe('Forks as remotes', () => {
     await page.keyboard.press('Escape');
   }, 120_000);
 
-  it('looks like the page in the dark theme too', async () => {
+  it('looks like the page in the dark theme too, and the panel shows the focus it holds while it loads to the keyboard only', async () => {
     await sandboxSwitch(page, 'theme', 'dark', '/fabrikam/_git/Platform');
+    // Opened from the keyboard: while it loads the panel itself has the focus, and shows it, legibly.
+    await page.waitForSelector(FORKS);
+    loadingSlowly();
+    await world.run(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('button').focus()`, FORKS);
+    await page.keyboard.press('Enter');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Looking for forks…'));
+    const held = await focusAt();
+    expect(held).toMatchObject({ what: 'panel', ring: 'solid 2px' });
+    expect(held!.contrast).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'forks-as-remotes-loading-dark');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    // Opened with the mouse (on a fresh page, so it loads again): no ring.
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    loadingSlowly();
     await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Looking for forks…'));
+    expect(await focusAt()).toMatchObject({ what: 'panel', ring: expect.stringMatching(/^none /) });
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     await screenshot(page, 'forks-as-remotes-dark');
     await expectLegibleWhenDisabled();

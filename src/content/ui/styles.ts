@@ -27,9 +27,9 @@ p,h2,h3,ul,dl{margin:0}
 .adoc-button.small{min-height:24px;padding:2px 8px;font-size:12px}
 .adoc-button.adoc-wraps{white-space:normal;text-align:start;overflow-wrap:anywhere;max-width:100%}
 .adoc-button:disabled,.adoc-panel .adoc-button:disabled,.adoc-card .adoc-button:disabled{color:var(--adoc-fg2);background:rgba(var(--adoc-n2),.3);cursor:default}
-.adoc-button:focus-visible,.adoc-input:focus-visible,.adoc-link:focus-visible,[type=checkbox]:focus-visible{outline:2px solid var(--adoc-accent);outline-offset:1px}
+.adoc-button:focus-visible,.adoc-input:focus-visible,.adoc-link:focus-visible,[type=checkbox]:focus-visible,[tabindex="-1"]:focus-visible{outline:2px solid var(--adoc-link);outline-offset:1px}
+[tabindex="-1"]:focus-visible{outline-offset:3px}
 .adoc-icon{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:1.4;stroke-linecap:round;stroke-linejoin:round;flex:none}
-.adoc-panel:focus{outline:none}
 .adoc-panel{background:var(--adoc-bg);color:var(--adoc-fg);border-radius:4px;box-shadow:0 6px 24px rgba(0,0,0,.3);padding:16px;width:440px;max-width:calc(100vw - 24px);max-height:70vh;overflow:auto;display:flex;flex-direction:column;gap:10px}
 .adoc-card{container-type:inline-size;display:flex;flex-direction:column;gap:10px;width:100%;border:1px solid rgba(var(--adoc-n),1);border-radius:4px;padding:12px;background:var(--background-color,transparent)}
 .adoc-title{font-weight:600;font-size:14px;margin:0}
