@@ -165,10 +165,14 @@ function remoteRow(s: Ready, r: RepoSummary, isParent: boolean, where: Where, ty
     ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`,
     disabled: !!step && step.kind !== 'failed',
   });
-  return h('li', { 'data-repo': r.id }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who, status), name, add);
+  // After a failure the row's own button is its next step (Fetch again, or Add again), not its name or the Options button beside the failure.
+  if (step?.kind === 'failed' && current?.name) add.dataset.focus = '';
+  // The focus stays in the row that was acted on while it is redrawn (refill): on the row itself while it has no control.
+  return h('li', { 'data-repo': r.id, 'data-key': r.id, tabindex: -1 }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who, status), name, add);
 }
 
-const forkColumn = (...children: (Node | false | (Node | false)[])[]) => h('div', { class: 'adoc-col' }, sub('Fork and clone'), ...children);
+/** Its own part of the panel for the focus (refill): Fork and clone, then Cancel, then Clone it or Open folder, each takes it in turn. */
+const forkColumn = (...children: (Node | false | (Node | false)[])[]) => h('div', { class: 'adoc-col', 'data-key': 'fork', tabindex: -1 }, sub('Fork and clone'), ...children);
 
 /** Fork and clone: its form, or how the fork and its clone are going. */
 function forkView(s: Ready, typed: Typed, act: Actions, signal: AbortSignal): { node: HTMLElement; bar?: ProgressBar } {

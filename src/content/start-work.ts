@@ -189,14 +189,20 @@ function form(s: Ready, act: Actions, signal: AbortSignal): Shown {
 /** The branches the item links to already, each to check out here (one at a time), and the one being checked out. */
 function linkedBranches(s: Ready, act: Actions, signal: AbortSignal): { node: HTMLElement; bar?: ProgressBar } | undefined {
   if (s.plan.linked.length === 0 || s.companion !== 'ready') return undefined;
-  const busy = s.linked?.checkout.kind === 'running';
-  const rows = s.plan.linked.map((l) =>
-    h('li', null, h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`), button('Check out', () => act.checkOutLinked(l, false), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` })),
-  );
   const shown = s.linked;
+  const busy = shown?.checkout.kind === 'running';
   const steps = shown ? checkoutSteps(shown.checkout, shown.target.branch, (worktree) => act.checkOutLinked(shown.target, worktree), signal) : { nodes: [] };
+  // The branch being checked out shows how it goes in its own row, in place of its Check out (the
+  // steps say what can be done next), so the focus stays in that row as it is redrawn (refill).
+  const rows = s.plan.linked.map((l) => {
+    const mine = shown && shown.target.branch === l.branch && sameRepo(shown.target.repo, l.repo);
+    return h('li', { class: 'adoc-wrap', 'data-key': `${l.repo.id}|${l.branch}`, tabindex: -1 },
+      h('div', { class: 'adoc-grow adoc-mono adoc-ellipsis', title: `${l.repo.project}/${l.repo.name}: ${l.branch}` }, `${l.repo.name} / ${l.branch}`),
+      mine ? h('div', { class: 'adoc-col', style: 'flex-basis:100%' }, steps.nodes) : button('Check out', () => act.checkOutLinked(l, false), signal, { small: true, disabled: busy, ariaLabel: `Check out ${l.branch} of ${l.repo.name}` }),
+    );
+  });
   return {
-    node: h('div', { class: 'adoc-col' }, h('h3', { class: 'adoc-sub' }, 'Linked to this item already'), h('ul', { class: 'adoc-list', 'aria-label': 'Branches linked to this item' }, rows), ...steps.nodes),
+    node: h('div', { class: 'adoc-col' }, h('h3', { class: 'adoc-sub' }, 'Linked to this item already'), h('ul', { class: 'adoc-list', 'aria-label': 'Branches linked to this item' }, rows)),
     ...(steps.bar ? { bar: steps.bar } : {}),
   };
 }
@@ -208,12 +214,15 @@ function created(s: Created, project: string, onForm: boolean, act: Actions, sig
     title(`Working on ${project === result.repo.project ? '' : `${result.repo.project}/`}${result.repo.name}`),
     good(result.existing ? 'Working on the existing branch ' : 'Created the branch ', h('a', { href: result.branchWebUrl, class: 'adoc-mono' }, result.branch), ` ${result.existing ? 'at' : 'from'} ${result.commitId.slice(0, 8)}.`),
   ];
-  if (result.linked) steps.push(good('Linked it to the work item.'));
+  // The link's line and its Link the branch again are one part for the focus (refill): Link the
+  // branch again keeps it while it links, and passes it to what that did.
+  const link = { 'data-key': 'link', tabindex: -1 };
+  if (result.linked) steps.push(h('p', { class: 'adoc-good', role: 'status', ...link }, 'Linked it to the work item.'));
   else {
     const failure = s.linkRetry && s.linkRetry !== 'running' ? s.linkRetry.error : result.linkError ? new AskError(result.linkError) : new Error('unknown reason');
     steps.push(
       problemBox(failure, signal, 'The branch exists, but linking it to the work item failed: '),
-      actions(button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => act.retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' })),
+      h('div', { class: 'adoc-row adoc-wrap', ...link }, button(s.linkRetry === 'running' ? 'Linking…' : 'Link the branch again', () => act.retryLink(result), signal, { primary: true, disabled: s.linkRetry === 'running' })),
     );
   }
   if (result.stateError) steps.push(problemBox(new AskError(result.stateError), signal, 'The state was not changed: '));

@@ -130,10 +130,21 @@ describe('Forks as remotes', () => {
     const panel = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     expect(panel[0]).toContain(clone);
     await screenshot(page, 'forks-as-remotes-light');
-    await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+    // From the keyboard: the row's name, Tab to its Add, Enter.
+    await world.click(POPOVER, 'input[aria-label="Remote name for Security/platform-fork"]');
+    await page.keyboard.press('Tab');
+    expect(await focusAt()).toMatchObject({ row: 'Security / platform-fork', what: 'Add Security/platform-fork as a remote' });
+    await page.keyboard.press('Enter');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added security and fetched it.'), 30_000);
-    // The Add button that had the focus is disabled now: the focus stays in the panel, not on the page.
-    expect(await world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement?.tagName ?? null`, POPOVER)).not.toBeNull();
+    // The row's Add is disabled now (added): the row itself keeps the focus, with a ring the keyboard user sees,
+    // not the panel's first control (another row).
+    expect(await focusAt()).toMatchObject({ row: 'Security / platform-fork', what: 'row', ring: 'solid 2px' });
+    await screenshot(page, 'forks-as-remotes-added');
+    // No control before that row: Shift+Tab goes back to the panel's button, not to the page at the end of which the panel is drawn.
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
+    expect(await world.run<string | null>(`(sel) => { const h = document.querySelector(sel); return document.activeElement === h ? chrome.dom.openOrClosedShadowRoot(h).activeElement?.textContent ?? null : null; }`, FORKS)).toBe('Add remote…');
     // Disabled buttons stay legible.
     await expectLegibleWhenDisabled();
     const found = await remotes(clone);
@@ -238,8 +249,11 @@ describe('Forks as remotes', () => {
     const [failed] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added mobile, but fetching it failed'), 30_000);
     expect(failed).toContain('Fetch again');
     expect((await remotes(clone)).mobile).toBe('https://dev.azure.com/fabrikam/Mobile/_git/Platform');
-    await world.click(POPOVER, 'button[aria-label="Fetch mobile again"]');
+    // The focus stayed in the row, on its next step, so Enter fetches again.
+    expect(await focusAt()).toMatchObject({ row: 'Mobile / Platform', what: 'Fetch mobile again' });
+    await page.keyboard.press('Enter');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added mobile and fetched it.'), 30_000);
+    expect(await focusAt()).toMatchObject({ row: 'Mobile / Platform', what: 'row' });
     const { stdout } = await run('git', ['-C', clone, 'branch', '-r']);
     expect(stdout).toContain('mobile/');
     await page.keyboard.press('Escape');
@@ -317,10 +331,17 @@ describe('Forks as remotes', () => {
       POPOVER,
       operations.id,
     );
-    await world.click(POPOVER, 'button', 'Fork and clone');
+    // From the keyboard: the fork's name, Tab to Fork and clone, Enter. Each step's next control
+    // (Cancel, Clone it, Add upstream again, Open folder) takes the focus, not the rows above.
+    await world.click(POPOVER, 'input[aria-label="Name of the fork"]');
+    await page.keyboard.press('Tab');
+    expect(await focusAt()).toMatchObject({ row: 'fork', what: 'Fork and clone' });
+    await page.keyboard.press('Enter');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Forked into Operations / Platform; cloning it…'), 30_000);
-    await world.click(POPOVER, 'button', 'Cancel');
+    expect(await focusAt()).toMatchObject({ row: 'fork', what: 'Cancel' });
+    await page.keyboard.press('Enter');
     const [cancelled] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancelled the clone: nothing was left behind.'), 30_000);
+    await expect.poll(focusAt).toMatchObject({ row: 'fork', what: 'Clone it' });
     expect(cancelled).toContain('Forked into Operations / Platform.');
     expect(cancelled).toContain('Clone it');
     expect(await world.run<number>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('[role=alert]').length`, POPOVER)).toBe(0);
@@ -328,16 +349,18 @@ describe('Forks as remotes', () => {
     sandbox.services.faults.clear();
     // The original cannot be looked up when its remote is added: the clone stands, upstream is missing.
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/repositories/${platform.id}$` }, status: 503 });
-    await world.click(POPOVER, 'button', 'Clone it');
+    await page.keyboard.press('Enter');
     const [partial] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Add upstream again'), 60_000);
+    expect(await focusAt()).toMatchObject({ row: 'fork', what: 'Add upstream again' });
     expect(partial).toContain(`cloned to ${forkClone}.`);
     expect(partial).toContain('Adding upstream (the original) as a remote of the clone failed');
     expect(Object.keys(await remotes(forkClone))).toEqual(['origin']);
     sandbox.services.faults.clear();
     // Trying again adds the remote to the same clone: nothing is cloned a second time.
-    await world.click(POPOVER, 'button', 'Add upstream again');
+    await page.keyboard.press('Enter');
     const [done] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('with upstream pointing at the original'), 60_000);
     expect(done).toContain(forkClone);
+    expect(await focusAt()).toMatchObject({ row: 'fork', what: 'Open folder' });
     expect(await remotes(forkClone)).toMatchObject({ upstream: 'https://dev.azure.com/fabrikam/_git/Platform' });
     expect(sandbox.store.forksOf(platform).length).toBe(forksBefore + 1);
     await page.keyboard.press('Escape');

@@ -95,6 +95,23 @@ async function createBranchSlowly(): Promise<void> {
   await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('This goes on if you close the panel.'));
 }
 
+/** What has the focus in the panel (a control's label, else its words; `row` for a row itself), and the row of a linked branch it is in. */
+const focusAt = () =>
+  world.run<{ row: string | null; what: string } | null>(
+    `(sel) => { const at = chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).activeElement; if (!at) return null; const row = at.closest('li'); return { row: row ? row.querySelector('[title]').textContent : null, what: at === row ? 'row' : at.getAttribute('aria-label') ?? at.textContent }; }`,
+    POPOVER,
+  );
+
+/** Presses Tab (Shift+Tab, `back`) until the control labelled `what` has the focus. */
+async function tabTo(what: string, back = false): Promise<void> {
+  for (let i = 0; i < 12 && (await focusAt())?.what !== what; i++) {
+    if (back) await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    if (back) await page.keyboard.up('Shift');
+  }
+  expect((await focusAt())?.what).toBe(what);
+}
+
 /** Opens the feature's panel and waits for its form. */
 async function openForm(): Promise<string> {
   await page.waitForSelector(BUTTON, { timeout: 15_000 });
@@ -248,9 +265,14 @@ describe('Start work', () => {
     expect(await invalidField()).toMatchObject({ label: 'Branch name', describedBy: 'adoc-start-work-problem', said: expect.stringContaining('..') });
     // A name typed for a new branch meanwhile is still there when the checkout's outcome is drawn.
     await world.type(POPOVER, 'input[aria-label="Branch name"]', 'users/ada/next-try');
-    await world.click(POPOVER, 'button[aria-label="Check out feature/retry-policy of Platform"]');
+    // From the keyboard, back up to the branch's Check out.
+    await tabTo('Check out feature/retry-policy of Platform', true);
+    await page.keyboard.press('Enter');
     const done = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 90_000))[0]!;
     expect(done).toContain(`Checked out feature/retry-policy in ${clone}`);
+    // The focus stayed in that branch's row, where the checkout's next step is.
+    expect(await focusAt()).toEqual({ row: 'Platform / feature/retry-policy', what: 'Open folder' });
+    await screenshot(page, 'start-work-linked-checked-out');
     expect(await world.run<string>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelector('input[aria-label="Branch name"]').value`, POPOVER)).toBe('users/ada/next-try');
     expect(await headOf(clone)).toBe('feature/retry-policy');
     // Nothing new on the server: no branch was created, no link added.
@@ -281,11 +303,16 @@ describe('Start work', () => {
     // Linked this time, but the state cannot be read (a 403 again): said, with the token's button and page.
     sandbox.services.faults.clear();
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/wit/workitemtypes/.*/states$' }, status: 403 });
-    await world.click(POPOVER, 'button', 'Link the branch again');
+    // From the keyboard; the checkout that goes on meanwhile does not take the focus away.
+    await tabTo('Link the branch again');
+    await page.keyboard.press('Enter');
     const linked = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Linked it to the work item') && (t[0] ?? '').includes('The state was not changed'), 30_000))[0]!;
+    const focused = await focusAt();
+    sandbox.services.faults.clear();
+    // The focus is on what became of it, not on the panel's first control.
+    expect(focused).toEqual({ row: null, what: 'Linked it to the work item.' });
     expect(linked).toContain('Update the token');
     expect(linked).toContain('Open the personal access tokens page');
-    sandbox.services.faults.clear();
     expect((await restItem('Platform', id)).fields['System.State']).not.toBe('Committed');
     expect(await branchLinks('Platform', id)).toContainEqual(expect.stringMatching(new RegExp(`GB${branch}$`)));
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
@@ -420,8 +447,12 @@ describe('Start work', () => {
     await world.click(BUTTON, 'button');
     const [running] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 20_000);
     expect(running).toContain('Linked to this item already');
-    await world.click(POPOVER, 'button', 'Cancel');
+    // The running checkout's Cancel is the panel's first control that can act.
+    await expect.poll(focusAt).toMatchObject({ what: 'Cancel' });
+    await page.keyboard.press('Enter');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout: your clone is as it was.'), 20_000);
+    // Check it out again is where the focus went, in the same row, not the first branch's Check out.
+    await expect.poll(focusAt).toEqual({ row: `fabrikam-web / ${branch}`, what: 'Check it out' });
     expect(await headOf(clone)).toBe(before);
     expect((await world.texts(BUTTON))[0]).toBe('Start work');
     sandbox.services.faults.clear();

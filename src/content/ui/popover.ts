@@ -44,12 +44,19 @@ const firstFocus = (body: HTMLElement) =>
 /**
  * Draws `content` in place of what `el` shows. Focus that was inside it moves to the new content's
  * `data-focus` or first control; with none (loading), `el` keeps it (give it a tabindex of -1), so
- * the focus never falls to the page under it.
+ * the focus never falls to the page under it. Focus that was in a part marked `data-key` (a row; give
+ * it a tabindex of -1 too) stays with the part of that key in the new content: its own `data-focus`
+ * or first control, else the part itself, which shows how the row's action went.
  */
 export function refill(el: HTMLElement, ...content: (Child | Child[])[]): void {
-  const had = el.contains((el.getRootNode() as ShadowRoot).activeElement);
+  const at = (el.getRootNode() as ShadowRoot).activeElement;
+  const had = el.contains(at);
+  const key = at?.closest<HTMLElement>('[data-key]')?.dataset.key;
   fill(el, ...content);
-  if (had) (firstFocus(el) ?? el).focus();
+  if (!had) return;
+  const part = key === undefined ? undefined : [...el.querySelectorAll<HTMLElement>('[data-key]')].find((p) => p.dataset.key === key);
+  const within = part ?? el;
+  (firstFocus(within) ?? within).focus();
 }
 
 /**
@@ -127,20 +134,22 @@ export function openPopover(opts: PopoverOptions, render: (body: HTMLElement) =>
   );
 
   // Tab past the panel's last control goes on to what follows its button in the page (the panel
-  // closes); Shift+Tab before its first goes back to the button.
+  // closes); Shift+Tab before its first goes back to the button. The focus may be on no control
+  // (the panel, or a row that holds it after its action): what counts is whether one is after it, or before.
   body.addEventListener(
     'keydown',
     (e) => {
       if (e.key !== 'Tab') return;
+      const at = root.activeElement ?? body;
       const controls = [...body.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((c) => c.getClientRects().length > 0);
-      const at = root.activeElement;
-      if (!e.shiftKey && at === (controls[controls.length - 1] ?? body)) {
+      const beyond = (side: number) => controls.some((c) => at.compareDocumentPosition(c) & side);
+      if (!e.shiftKey && !beyond(Node.DOCUMENT_POSITION_FOLLOWING)) {
         e.preventDefault();
         const next = nextInPage(opts.owner);
         close();
         if (next?.dataset.adoc) (widgetRoot(next)?.querySelector<HTMLElement>(FOCUSABLE) ?? next).focus();
         else (next ?? opts.trigger).focus();
-      } else if (e.shiftKey && (at === controls[0] || at === body)) {
+      } else if (e.shiftKey && !beyond(Node.DOCUMENT_POSITION_PRECEDING)) {
         e.preventDefault();
         opts.trigger.focus();
       }
@@ -162,7 +171,7 @@ export interface PopoverToggle {
   /** Opens it as a click on the trigger would (the first click, taken while the feature's code loaded). */
   open(): void;
   close(): void;
-  /** Draws `content` in the open panel; focus that was inside it moves to its `data-focus` or first control. */
+  /** Draws `content` in the open panel; focus that was inside it moves as `refill` says. */
   redraw(content: (Child | Child[])[]): void;
 }
 
