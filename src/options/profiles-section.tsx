@@ -229,11 +229,16 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
   const form = useRef<HTMLFormElement>(null);
   // The focus goes into the editor as it opens (so Escape closes it at once): its first field, or,
   // opened to replace a refused token, the token field (for a Microsoft sign-in, Sign in again).
-  // A layout effect, so a key pressed right after Edit lands in the editor.
+  // Layout effects, so a key pressed right after Edit lands in the editor.
   useLayoutEffect(() => {
-    const first = form.current?.querySelector<HTMLElement>(props.toToken ? '[data-renew]' : 'input');
-    if (props.toToken) first?.scrollIntoView({ block: 'center' });
-    first?.focus({ preventScroll: props.toToken });
+    if (!props.toToken) form.current?.querySelector('input')?.focus();
+  }, []);
+  // The token field again whenever the address asks for it, the editor open or not; but not as the
+  // address moves on (a menu link followed elsewhere): the focus would pull the page back up here.
+  useLayoutEffect(() => {
+    const renew = props.toToken ? form.current?.querySelector<HTMLElement>('[data-renew]') : undefined;
+    renew?.scrollIntoView({ block: 'center' });
+    renew?.focus({ preventScroll: true });
   }, [props.toToken]);
   const [name, setName] = useState(p.name);
   const [cloneRoot, setCloneRoot] = useState(p.cloneRoot ?? '');

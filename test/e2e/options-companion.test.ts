@@ -529,6 +529,35 @@ describe('the side menu', () => {
     await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#groups', { timeout: 5000 });
   });
 
+  it('a link followed from a profile’s editor opened at its token goes to its section: the page does not jump back up to the editor, nor the focus stay there', async () => {
+    await options.bringToFront();
+    const listed = (await ask(options, { type: 'profiles.list' })) as { data: { profiles: { id: string; name: string }[] } };
+    const id = listed.data.profiles.find((p) => p.name === 'fabrikam')!.id;
+    // Where a refused token's Update button leads: the editor opens with the focus on its token field.
+    await options.evaluate((hash) => (location.hash = hash), `profiles/${encodeURIComponent(id)}`);
+    await options.waitForFunction(() => document.activeElement?.matches('.profile-list > li[data-profile="fabrikam"] .profile-editor [data-renew]'), { timeout: 10_000 });
+    await options.waitForFunction(() => document.querySelector('.options-nav a[aria-current]')?.getAttribute('href') === '#profiles', { timeout: 5000 });
+    // From the click on: every mark the menu shows, and where each scroll leaves the SSH key section.
+    await options.evaluate(() => {
+      const seen = { marks: [] as string[], tops: [] as number[] };
+      (globalThis as { seen?: typeof seen }).seen = seen;
+      new MutationObserver(() => {
+        const mark = document.querySelector('.options-nav a[aria-current]')?.getAttribute('href');
+        if (mark && seen.marks.at(-1) !== mark) seen.marks.push(mark);
+      }).observe(document.querySelector('.options-nav')!, { subtree: true, attributes: true, attributeFilter: ['aria-current'] });
+      addEventListener('scroll', () => seen.tops.push(Math.round(document.getElementById('ssh')!.getBoundingClientRect().top)), { passive: true });
+    });
+    await options.click('.options-nav a[href="#ssh"]');
+    // The focus has gone on from the link (to the section, or back into the editor), and the page has had frames to move.
+    await options.waitForFunction(() => document.activeElement && !document.activeElement.closest('.options-nav'), { timeout: 5000 });
+    for (let i = 0; i < 3; i++) await options.evaluate(() => new Promise(requestAnimationFrame));
+    const seen = await options.evaluate(() => (globalThis as { seen?: { marks: string[]; tops: number[] } }).seen!);
+    expect(seen.marks).toEqual(['#ssh']);
+    expect(seen.tops.length).toBeGreaterThan(0);
+    expect(seen.tops.filter((top) => Math.abs(top) >= 2)).toEqual([]);
+    expect(await options.evaluate(() => !!document.activeElement?.closest('#ssh'))).toBe(true);
+  });
+
   it('marks the section a #hash names from the first draw on load, and follows the wheel to the end of the page and back', async () => {
     await options.bringToFront();
     // Every mark the menu shows, from the first draw on, recorded as the page loads.
