@@ -240,10 +240,15 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
     renew?.scrollIntoView({ block: 'center' });
     renew?.focus({ preventScroll: true });
   }, [props.toToken]);
-  const [name, setName] = useState(p.name);
-  const [cloneRoot, setCloneRoot] = useState(p.cloneRoot ?? '');
-  const [layout, setLayout] = useState(p.layout);
-  const [protocol, setProtocol] = useState(p.protocol);
+  // Only what the user changes here: a field left alone shows the profile as it is now and is not
+  // saved, so a change made meanwhile elsewhere (the companion's clone folder) is neither hidden
+  // nor written back over.
+  const [edits, setEdits] = useState<Partial<Record<'name' | 'cloneRoot' | 'layout', string>> & { protocol?: Profile['protocol'] }>({});
+  const edit = (change: typeof edits) => setEdits((e) => ({ ...e, ...change }));
+  const name = edits.name ?? p.name;
+  const cloneRoot = edits.cloneRoot ?? p.cloneRoot ?? '';
+  const layout = edits.layout ?? p.layout;
+  const protocol = edits.protocol ?? p.protocol;
   const [token, setToken] = useState('');
   const [error, setError] = useState<ReplyError>();
   const [busy, setBusy] = useState(false);
@@ -274,7 +279,13 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
       await ask({
         type: 'profiles.update',
         id: p.id,
-        patch: { name: name.trim(), layout: layout.trim(), protocol, ...(cloneRoot.trim() ? { cloneRoot: cloneRoot.trim() } : {}) },
+        patch: {
+          ...(edits.name !== undefined && { name: name.trim() }),
+          ...(edits.layout !== undefined && { layout: layout.trim() }),
+          ...(edits.protocol && { protocol }),
+          // Emptied: clones go where the companion's do again.
+          ...(edits.cloneRoot !== undefined && { cloneRoot: cloneRoot.trim() || null }),
+        },
       });
       props.onSaved(replacing ? `“${name.trim()}” has its new token, and Azure DevOps accepts it.` : undefined);
     } catch (err) {
@@ -288,7 +299,7 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
     <form ref={form} class="profile-editor" onSubmit={save} onKeyDown={cancelOnEscape(props.onCancel)} noValidate>
       <div class="field">
         <label for={id('name')}>Name</label>
-        <input id={id('name')} type="text" value={name} aria-invalid={!!nameProblem} onInput={(e) => setName(e.currentTarget.value)} />
+        <input id={id('name')} type="text" value={name} aria-invalid={!!nameProblem} onInput={(e) => edit({ name: e.currentTarget.value })} />
         <div class="problem">{nameProblem}</div>
       </div>
       <div class="field">
@@ -297,13 +308,13 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
         <input id={id('root')} type="text" value={cloneRoot}
           placeholder={props.companionRoot ? `${props.companionRoot} (the companion’s)` : 'The companion’s clone folder'}
           aria-invalid={!!rootProblem}
-          onInput={(e) => setCloneRoot(e.currentTarget.value)}
+          onInput={(e) => edit({ cloneRoot: e.currentTarget.value })}
         />
         <div class="problem">{rootProblem}</div>
       </div>
       <div class="field">
         <label for={id('layout')}>Folder layout</label>
-        <input id={id('layout')} type="text" value={layout} spellcheck={false} aria-invalid={!!layoutProblem} onInput={(e) => setLayout(e.currentTarget.value)} />
+        <input id={id('layout')} type="text" value={layout} spellcheck={false} aria-invalid={!!layoutProblem} onInput={(e) => edit({ layout: e.currentTarget.value })} />
         <div class="hint">
           <code>{'{org}'}</code>, <code>{'{project}'}</code> and <code>{'{repo}'}</code> are filled in. Example: {cloneRoot.trim() || '…'}/{segments.join('/')}
         </div>
@@ -336,10 +347,10 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
       <fieldset>
         <legend>Clone with</legend>
         <label class="check">
-          <input type="radio" name={id('protocol')} checked={protocol === 'https'} onChange={() => setProtocol('https')} /> HTTPS (uses this profile’s token)
+          <input type="radio" name={id('protocol')} checked={protocol === 'https'} onChange={() => edit({ protocol: 'https' })} /> HTTPS (uses this profile’s token)
         </label>
         <label class="check">
-          <input type="radio" name={id('protocol')} checked={protocol === 'ssh'} onChange={() => setProtocol('ssh')} /> SSH (uses your SSH key)
+          <input type="radio" name={id('protocol')} checked={protocol === 'ssh'} onChange={() => edit({ protocol: 'ssh' })} /> SSH (uses your SSH key)
         </label>
       </fieldset>
       {error && <ErrorNote error={error} />}

@@ -450,7 +450,8 @@ export const REQUESTS = {
       id,
       patch: z.object({
         name: z.string().trim().min(1).max(100).optional(),
-        cloneRoot: z.string().trim().min(1).max(1000).optional(),
+        /** `null`: no folder of its own, clones go where the companion's do. */
+        cloneRoot: z.string().trim().min(1).max(1000).nullable().optional(),
         layout: z.string().trim().min(1).max(200).optional(),
         protocol: z.enum(['https', 'ssh']).optional(),
       }),

@@ -513,6 +513,29 @@ describe('options page: accounts', () => {
     const kept = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as typeof saved;
     expect(kept.data.profiles.find((p) => p.name === 'fabrikam')).toMatchObject({ cloneRoot: '/home/ada/code' });
 
+    // The editor saves what was changed in it: a clone folder saved elsewhere while it was open (the
+    // Desktop companion's form) is not written back over by the one it opened with.
+    const editor = '.profile-list > li[data-profile="fabrikam"] .profile-editor';
+    const fabrikam = async () => ((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { profiles: { id: string; name: string; cloneRoot?: string; protocol: string }[] } }).data.profiles.find((p) => p.name === 'fabrikam')!;
+    await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+    await options.waitForSelector(editor);
+    await options.evaluate((id: string) => chrome.runtime.sendMessage({ type: 'profiles.update', id, patch: { cloneRoot: '/home/ada/elsewhere' } }), (await fabrikam()).id);
+    await options.click(`${editor} input[type="radio"]:not(:checked)`);
+    await options.click(`${editor} button[type="submit"]`);
+    await options.waitForSelector(editor, { hidden: true, timeout: 15_000 });
+    expect(await fabrikam()).toMatchObject({ protocol: 'https', cloneRoot: '/home/ada/elsewhere' });
+
+    // Emptied, the clone folder is the companion's again, as its placeholder says.
+    await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+    const rootField = await options.waitForSelector(`${editor} input[id$="-root"]`);
+    await rootField!.click({ clickCount: 3 });
+    await options.keyboard.press('Backspace');
+    await options.click(`${editor} input[type="radio"]:not(:checked)`);
+    await options.click(`${editor} button[type="submit"]`);
+    await options.waitForSelector(editor, { hidden: true, timeout: 15_000 });
+    expect(await fabrikam()).toMatchObject({ protocol: 'ssh' });
+    expect(await fabrikam()).not.toHaveProperty('cloneRoot');
+
     await options.click('.card#profiles .actions button');
     await waitForText(options, '#profiles .note.success', 'Exported 4 profiles');
     let file: string | undefined;

@@ -463,6 +463,19 @@ describe('removing a profile', () => {
   });
 });
 
+describe('editing a profile', () => {
+  it('changes only what the patch names, and a clone folder of null is no folder of its own', async () => {
+    const { handle } = await setup();
+    const profile = async () => ((await handle({ type: 'profiles.list' }, fromPage)) as { data: { profiles: { id: string; name: string; cloneRoot?: string }[] } }).data.profiles.find((p) => p.id === 'pat1');
+    await handle({ type: 'profiles.update', id: 'pat1', patch: { cloneRoot: '/home/ada/code' } }, fromPage);
+    await handle({ type: 'profiles.update', id: 'pat1', patch: { name: 'Renamed' } }, fromPage);
+    expect(await profile()).toMatchObject({ name: 'Renamed', cloneRoot: '/home/ada/code' });
+    expect(await handle({ type: 'profiles.update', id: 'pat1', patch: { cloneRoot: null } }, fromPage)).toMatchObject({ ok: true });
+    expect(await profile()).not.toHaveProperty('cloneRoot');
+    expect(await profile()).toMatchObject({ name: 'Renamed' });
+  });
+});
+
 describe('cloning through the companion', () => {
   it('gives the credential to the companion alone, with a clean URL and the profile layout', async () => {
     const { handle } = await setup();

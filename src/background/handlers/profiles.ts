@@ -45,7 +45,10 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     'profiles.signIn': () => startOAuth(deps),
     'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
     'profiles.update': async (req, ctx) => {
-      const next = Profile.parse({ ...(await profileOrThrow(deps, req.id, ctx)), ...req.patch });
+      const { cloneRoot, ...patch } = req.patch;
+      const { cloneRoot: was, ...profile } = await profileOrThrow(deps, req.id, ctx);
+      const root = cloneRoot === undefined ? was : (cloneRoot ?? undefined);
+      const next = Profile.parse({ ...profile, ...patch, ...(root !== undefined && { cloneRoot: root }) });
       await store.save(next);
       return next;
     },
