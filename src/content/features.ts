@@ -191,7 +191,8 @@ const startWork: Feature = {
     if (ctx.floating) placeFloating(anchor, host);
     // At the end of the header's controls, where public userscripts add theirs.
     else placeAt(anchorOf(this.anchors, anchor), anchor, host);
-    loadIfCheckingOut(ctx, (c) => 'branch' in c);
+    // Only a checkout started for this item: another's would load the code only to find it is not this page's.
+    loadIfCheckingOut(ctx, (c) => 'branch' in c && c.workItem === ctx.page.workItemId);
     lazyFeature('start-work', 'Start work', { host, root, anchor, trigger, label }, ctx);
     return host;
   },

@@ -344,7 +344,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
   /** A branch's checkout is kept under this key while it runs, so the same task is never followed twice. */
   const keyOf = (target: LinkedBranch) => `${page.orgBaseUrl}|${target.repo.project}|${target.repo.name}|${target.branch}`.toLowerCase();
   /** Checks a branch out on this computer. */
-  const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}) }, keyOf(target), onWork);
+  const checkOut = (target: LinkedBranch, worktree: boolean) => startTask({ type: 'local.checkoutBranch', repo: target.repo, branch: target.branch, ...(worktree ? { worktree: true } : {}), workItem: id }, keyOf(target), onWork);
 
   /** A branch's checkout on this computer; `put` keeps each step in the state that shows it (`undefined`: a followed task that has gone). */
   function watch(task: GitTask<'local.checkoutBranch'>, put: (co: Checkout | undefined) => void): void {
@@ -396,9 +396,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     );
   }
 
-  // A branch's checkout that runs already (the page was reloaded during it) is on the button before the panel is opened.
+  // A checkout started for this item that runs already (the page was reloaded during it) is on the
+  // button before the panel is opened. Another item's is no reason to read this one.
   void runningCheckouts().then((tasks) => {
-    if (!signal.aborted && !panel.current && tasks.some((t) => t.checkout && 'branch' in t.checkout)) void load();
+    if (!signal.aborted && !panel.current && tasks.some((t) => 'branch' in t.checkout && t.checkout.workItem === id)) void load();
   }, () => undefined);
   return panel;
 };

@@ -190,8 +190,11 @@ export interface CloneTaskView {
   error?: ReplyError;
 }
 
-/** A checkout on the background's board: a pull request's, or a branch's (Start work). */
-export type BoardCheckout = { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean } | { branch: string; worktree: boolean };
+/**
+ * A checkout on the background's board: a pull request's, or a branch's (Start work). `workItem`:
+ * the work item whose Start work asked for it, so only that item's pages read themselves for it.
+ */
+export type BoardCheckout = { pullRequestId: number; mode: 'branch' | 'merge'; worktree: boolean } | { branch: string; worktree: boolean; workItem?: number };
 
 /** A pull request checked out on this computer. */
 export interface PullRequestCheckout extends Omit<CheckoutData, 'path'> {
@@ -660,9 +663,9 @@ export const REQUESTS = {
    * Checks a branch of the repository out on this computer: fetched and switched to in its clone,
    * or cloned on that branch when there is no clone; `worktree` puts it in a new worktree next to
    * the clone (a clone with changes answers `companion.WORKTREE_DIRTY`). Progress through a port;
-   * cancel with `clone.cancel` and the same task id.
+   * cancel with `clone.cancel` and the same task id. `workItem`: the work item it is for (its board entry says so).
    */
-  'local.checkoutBranch': { input: { ...repoRequest, branch: z.string().min(1).max(250), worktree: z.boolean().optional(), taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
+  'local.checkoutBranch': { input: { ...repoRequest, branch: z.string().min(1).max(250), worktree: z.boolean().optional(), workItem: workItemId.optional(), taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
   /** Ask through a port: a branch checkout's progress, then its answer (`clone.tasks` lists them). */
   'local.followCheckout': { input: { taskId: id }, answer: answer<BranchCheckout>(), senders: PAGES },
   'settings.branchTemplate': { input: {}, answer: answer<BranchTemplateSetting>() },

@@ -458,6 +458,30 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 120_000);
 
+  it('reads nothing on another work item’s page while a checkout started for one item runs; that item’s own page shows it', async () => {
+    const id = itemId('Show the delivery date in the order summary');
+    const other = itemId('Crash when the cart is empty');
+    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+    await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+    const mark = sandbox.services.log.entries().length;
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${other}`, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(BUTTON, { timeout: 15_000 });
+    await world.waitForText(BUTTON, (t) => t[0] === 'Start work');
+    // Time enough for a read on load (one is over in about a second here): none comes.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(sandbox.services.log.entries().slice(mark).filter((e) => new RegExp(`/_apis/wit/workitems/${other}(\\?|$)`).test(e.path))).toEqual([]);
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await world.waitForText(BUTTON, (t) => t[0] === 'Working on it…', 20_000);
+    await world.click(BUTTON, 'button');
+    await world.click(POPOVER, 'button', 'Cancel');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
+    sandbox.services.faults.clear();
+  }, 120_000);
+
   it('leaves a clone with changes alone and checks the new branch out into a worktree next to it', async () => {
     const id = itemId('Crash when the cart is empty');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
@@ -743,8 +767,8 @@ describe('Start work', () => {
   it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
     const id = itemId('Gift cards at checkout');
     // In place before the page loads: the panel may read the item as the page loads, before it is
-    // opened (it looks for a checkout of the organization's that ended unheard, as the popup's above
-    // did), and a 429 that came after that read would meet nothing: the panel would open on its form.
+    // opened (when a checkout started for the item runs, or ended unheard), and a 429 that came
+    // after that read would meet nothing: the panel would open on its form.
     sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/wit/workitems/${id}$` }, status: 429, retryAfter: 15, times: 1 });
     try {
       await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });

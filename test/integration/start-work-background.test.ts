@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '../../src/background/gateway';
 import type { CompanionHandlerDeps } from '../../src/background/handlers/companion';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
-import type { Reply, StartWorkPlan, StartWorkResult } from '../../src/shared/messages';
+import type { CloneTaskView, Reply, StartWorkPlan, StartWorkResult } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 
@@ -170,6 +170,15 @@ describe('starting work', () => {
     } finally {
       sandbox.services.faults.clear();
     }
+  });
+
+  it('puts the checkout it begins on the board under the work item, so only that item\'s pages read themselves for it', async () => {
+    const w = item('Retry policy for the HTTP client');
+    const r = await data<StartWorkResult>({ type: 'workItem.startWork', repo: repoKey('Platform', 'Platform'), workItemProject: 'Platform', id: w.id, branch: 'users/ada/retry-board', setActive: false, checkoutTaskId: 'sw1' });
+    expect(r.linked).toBe(true);
+    // No companion here: the checkout fails, and is listed all the same, as a page reloaded meanwhile would find it.
+    const { tasks } = await data<{ tasks: CloneTaskView[] }>({ type: 'clone.tasks' });
+    expect(tasks.find((t) => t.taskId === 'sw1')?.checkout).toEqual({ branch: 'users/ada/retry-board', worktree: false, workItem: w.id });
   });
 
   it('keeps the branch and says so when linking fails; linking a branch that does not exist is refused', async () => {

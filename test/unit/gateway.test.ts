@@ -816,14 +816,15 @@ describe('checking out a pull request through the companion', () => {
     // Ended, it is no longer a page's to find (its outcome was the asker's).
     expect(await handle({ type: 'clone.tasks' }, fromContent)).toEqual({ ok: true, data: { tasks: [] } });
 
-    // A branch checkout a page started: the page's organization's, followed with local.followCheckout.
+    // A branch checkout a page started (Start work on item 7): the page's organization's, followed
+    // with local.followCheckout, and named for its item, whose pages alone read themselves for it.
     hostOverrides.set('localClones', () => ({ data: { clones: [clone], truncated: false } }));
     let switched!: () => void;
     hostOverrides.set('checkout', () => new Promise((resolve) => (switched = () => resolve({ data: { path: clone.path, branch: 'feature/x', result: 'switched' } }))));
     sentToHost.length = 0;
-    const branch = handle({ type: 'local.checkoutBranch', repo, branch: 'feature/x', taskId: 'b2' }, fromContent);
+    const branch = handle({ type: 'local.checkoutBranch', repo, branch: 'feature/x', workItem: 7, taskId: 'b2' }, fromContent);
     await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'checkout')).toBe(true));
-    expect(((await handle({ type: 'clone.tasks' }, fromContent)) as { data: { tasks: object[] } }).data.tasks).toEqual([expect.objectContaining({ taskId: 'b2', checkout: { branch: 'feature/x', worktree: false } })]);
+    expect(((await handle({ type: 'clone.tasks' }, fromContent)) as { data: { tasks: object[] } }).data.tasks).toEqual([expect.objectContaining({ taskId: 'b2', checkout: { branch: 'feature/x', worktree: false, workItem: 7 } })]);
     expect(await handle({ type: 'local.followCheckout', taskId: 'b2' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const again = handle({ type: 'local.followCheckout', taskId: 'b2' }, fromContent);
     switched();

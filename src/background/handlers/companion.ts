@@ -392,7 +392,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'pullRequest.checkout': (req, ctx) =>
       runOnBoard(req, ctx, { pullRequestId: req.pullRequestId, mode: req.mode, worktree: req.worktree === true }, (report) => checkoutPullRequest(req, ctx, report)),
     'pullRequest.follow': (req, ctx) => followOwn(req.taskId, 'pullRequest', ctx),
-    'local.checkoutBranch': (req, ctx) => runOnBoard(req, ctx, { branch: shortBranch(req.branch), worktree: req.worktree === true }, (report) => checkoutBranch(req, ctx, report)),
+    'local.checkoutBranch': (req, ctx) => runOnBoard(req, ctx, { branch: shortBranch(req.branch), worktree: req.worktree === true, ...(req.workItem ? { workItem: req.workItem } : {}) }, (report) => checkoutBranch(req, ctx, report)),
     'local.followCheckout': (req, ctx) => followOwn(req.taskId, 'branch', ctx),
     'companion.status': async (): Promise<CompanionStatus> => {
       try {

@@ -77,8 +77,8 @@ async function link(api: AdoClient, project: string, id: number, repo: { id: str
  * asker follows it (`local.followCheckout`); nobody following, it ends as unheard, which a page
  * of the organization learns from `clone.tasks`.
  */
-async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { profileId?: string | undefined; checkoutTaskId: string }, result: { repo: RepoKey; branch: string }, ctx: HandlerContext): Promise<void> {
-  const request = { type: 'local.checkoutBranch', ...(req.profileId ? { profileId: req.profileId } : {}), repo: result.repo, branch: result.branch, taskId: req.checkoutTaskId } as const;
+async function beginCheckout(checkOut: Handlers['local.checkoutBranch'], req: { profileId?: string | undefined; checkoutTaskId: string; id: number }, result: { repo: RepoKey; branch: string }, ctx: HandlerContext): Promise<void> {
+  const request = { type: 'local.checkoutBranch', ...(req.profileId ? { profileId: req.profileId } : {}), repo: result.repo, branch: result.branch, workItem: req.id, taskId: req.checkoutTaskId } as const;
   await new Promise<void>((onBoard) => {
     // Its failures are the board's to tell; one before it is on the board leaves nothing to follow (TASK_GONE).
     checkOut(request, { ...ctx, progress: undefined, askerGone: AbortSignal.abort(), onBoard }).catch(() => onBoard());
@@ -191,7 +191,7 @@ export function workItemHandlers(deps: GatewayDeps, checkOut: Handlers['local.ch
       } catch (e) {
         done = { ...result, linked: false, linkError: toReplyError(e, p) };
       }
-      if (req.checkoutTaskId) await beginCheckout(checkOut, { profileId: req.profileId, checkoutTaskId: req.checkoutTaskId }, done, ctx);
+      if (req.checkoutTaskId) await beginCheckout(checkOut, { profileId: req.profileId, checkoutTaskId: req.checkoutTaskId, id: req.id }, done, ctx);
       return done;
     },
 
