@@ -29,6 +29,8 @@ type Draft = { repoId: string; branch: string; base: string; setActive: boolean 
 
 /** What the panel shows. `view` draws it; `attach` only moves from one state to the next. */
 type State =
+  /** Not read yet: opening the panel reads it, as does a checkout started for this item (the page reloaded during it). */
+  | { kind: 'unread' }
   | { kind: 'loading' }
   | ({ kind: 'problem' } & Problem)
   /** `failed.code`: the reply's, which says what the failure leaves (startWorkFailedTitle) and whether the name is taken. */
@@ -80,6 +82,7 @@ function labelOf(state: State): string {
 /** `project`: the page's, which the new branch's repository is named against; `onForm`: the page shows the item's form. */
 function view(state: State, project: string, onForm: boolean, act: Actions, signal: AbortSignal): Shown {
   switch (state.kind) {
+    case 'unread':
     case 'loading':
       return { nodes: [h('p', { class: 'adoc-muted', role: 'status' }, 'Reading the work item…')] };
     case 'problem':
@@ -271,7 +274,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
   // would bring the URL parser into the features' code.
   const onForm = page.page === 'workItem' || (page.page === 'boards' && page.workItemId !== undefined);
 
-  let state: State = { kind: 'loading' };
+  let state: State = { kind: 'unread' };
   let bar: ProgressBar | undefined;
   const waits = waitLine(signal);
   const act: Actions = {
@@ -299,7 +302,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     signal,
     draw: (body) => fill(body, draw()),
     onOpen: () => {
-      if (state.kind === 'loading' || state.kind === 'problem') void load();
+      // A read under way (begun as the page loaded) is not begun again: it draws the open panel once done.
+      if (state.kind === 'unread' || state.kind === 'problem') void load();
       // Installed since the form was read: ask again, so the form stops saying it is missing.
       else if (state.kind === 'ready' && state.companion !== 'ready') {
         companionStatus.forget();

@@ -458,6 +458,32 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 120_000);
 
+  it('reads the item once when the panel is opened while the page, reloaded during the item’s checkout, is reading it', async () => {
+    const id = itemId('Show the delivery date in the order summary');
+    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+    await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+    // The reloaded page reads the item for its checkout at once; that read is slow, and the panel is opened during it.
+    const slow = sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/wit/workitems/${id}$` }, latencyMs: 5000, times: 1 });
+    const mark = sandbox.services.log.entries().length;
+    const reads = () => sandbox.services.log.entries().slice(mark).filter((e) => e.method === 'GET' && new RegExp(`/_apis/wit/workitems/${id}(\\?|$)`).test(e.path));
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expect.poll(() => sandbox.services.faults.list().includes(slow), { timeout: 20_000 }).toBe(false);
+    await world.click(BUTTON, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 20_000);
+    await expect.poll(() => reads().some((e) => e.fault === slow.id), { timeout: 20_000 }).toBe(true);
+    const made = reads().length;
+    // Cancelled first, so that the tests below find no checkout running whatever this one finds.
+    await world.click(POPOVER, 'button', 'Cancel');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
+    sandbox.services.faults.clear();
+    // The slow read over, it was the only one: opening the panel did not read the item again.
+    expect(made).toBe(1);
+  }, 120_000);
+
   it('reads nothing on another work item’s page while a checkout started for one item runs; that item’s own page shows it', async () => {
     const id = itemId('Show the delivery date in the order summary');
     const other = itemId('Crash when the cart is empty');
