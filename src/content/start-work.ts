@@ -240,7 +240,8 @@ function created(s: Created, project: string, onForm: boolean, act: Actions, sig
   );
   if (!co) return { nodes: [...steps, h('p', { class: 'adoc-muted' }, 'Fetch it and check it out in your clone: ', h('span', { class: 'adoc-mono' }, `git fetch && git switch ${result.branch}`)), actions(close), refresh] };
   const checkout = checkoutSteps(co, result.branch, (worktree) => act.checkOut(result, worktree), signal, close);
-  return { ...checkout, nodes: [...steps, ...checkout.nodes, refresh] };
+  // One part for the focus too (refill): Cancel passes it to Check it out, not to the panel's first control.
+  return { ...checkout, nodes: [...steps, h('div', { class: 'adoc-col', 'data-key': 'checkout', tabindex: -1 }, checkout.nodes), refresh] };
 }
 
 /** A checkout's progress or outcome, and what can be done next (`again`: check it out again; `close`: the panel's Close, if it has none). */

@@ -430,6 +430,29 @@ describe('Start work', () => {
     expect((await world.texts(BUTTON))[0]).toBe('Branch created');
   }, 150_000);
 
+  it('keeps the focus at the new branch’s checkout: Cancel from the keyboard passes it to Check it out, not to a step above', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Tag the returns');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${item.id}`, { waitUntil: 'domcontentloaded' });
+    await openForm();
+    await world.type(POPOVER, 'input[aria-label="Find a repository"]', 'fabrikam-web');
+    // The state cannot be set (a 403): its Update the token comes before the checkout, which is held long enough to cancel.
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/_apis/wit/workitemtypes/.*/states$' }, status: 403, times: 1 });
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+    await world.click(POPOVER, 'button', 'Create branch');
+    const running = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000))[0]!;
+    expect(running).toContain('Update the token');
+    await tabTo('Cancel');
+    await page.keyboard.press('Enter');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
+    await expect.poll(focusAt).toEqual({ row: null, what: 'Check it out' });
+    sandbox.services.faults.clear();
+    await page.keyboard.press('Enter');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Checked out'), 60_000);
+    expect(await headOf(clone)).toBe(`users/ada/${item.id}-tag-the-returns`);
+  }, 120_000);
+
   it('follows a linked branch’s checkout again after the page is reloaded, and cancels it from there', async () => {
     const id = itemId('Show the delivery date in the order summary');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
