@@ -134,7 +134,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
     update(await checkoutOutcome(taskId, answer((e) => isProgress(e) && update({ kind: 'running', percent: e.percent }))));
   };
   const checkOut = (result: StartWorkResult, worktree = false) => {
-    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: crypto.randomUUID(), ...(worktree ? { worktree } : {}) } as const;
+    const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: crypto.randomUUID(), ...(worktree ? { worktree } : {}), workItem: p.workItem.id } as const;
     return watch(request.taskId, (onProgress) => askWithProgress(request, onProgress));
   };
 
@@ -216,7 +216,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
       </div>
     );
   }
-  const linked = p.linked.length > 0 && <LinkedBranches profile={profile} linked={p.linked} />;
+  const linked = p.linked.length > 0 && <LinkedBranches profile={profile} linked={p.linked} workItem={p.workItem.id} />;
   // Nothing to make a branch in: said, instead of an empty list and a button that does nothing (branches linked elsewhere stay offered).
   if (p.repos.length === 0) {
     return (
@@ -289,7 +289,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
  * The branches the item links to already (started before, here or elsewhere), each to check out
  * here. A checkout of one that an earlier popup started (Start work's, or this list's) is followed.
  */
-function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
+function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[]; workItem: number }) {
   const [shown, setShown] = useState<{ target: LinkedBranch; taskId: string; checkout: Checkout }>();
   const followed = useRef(false);
   const follow = (target: LinkedBranch, taskId: string, answer: (onProgress: (e: unknown) => void) => Promise<BranchCheckout>) => {
@@ -303,7 +303,8 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[] }) {
   const checkOut = (target: LinkedBranch, replacing?: string, worktree = false) => {
     if (replacing) forgetTask(replacing);
     const taskId = crypto.randomUUID();
-    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId, ...(worktree ? { worktree } : {}) } as const;
+    // For the item: its page, opened while this runs, shows it (and no other item's page reads itself for it).
+    const request = { type: 'local.checkoutBranch', profileId: props.profile.id, repo: target.repo, branch: target.branch, taskId, ...(worktree ? { worktree } : {}), workItem: props.workItem } as const;
     follow(target, taskId, (onProgress) => askWithProgress(request, onProgress));
   };
   useEffect(() => {

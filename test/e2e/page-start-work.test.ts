@@ -531,6 +531,28 @@ describe('Start work', () => {
     sandbox.services.faults.clear();
   }, 120_000);
 
+  it('from the popup: a linked branch’s checkout started there shows on its item’s page, opened while it runs', async () => {
+    const id = itemId('Show the delivery date in the order summary');
+    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
+    const popup = await openPopup(session);
+    await popup.locator('#tab-work').click();
+    await popup.waitForSelector(`[data-work-item="${id}"] button`, { timeout: 20_000 });
+    await popup.click(`[data-work-item="${id}"] button`);
+    const linked = `[data-work-item="${id}"] .linked-branches`;
+    await popup.waitForSelector(linked, { timeout: 20_000 });
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+    await popup.click(`${linked} button[aria-label="Check out ${branch} of fabrikam-web"]`);
+    await waitForText(popup, `${linked} [role="status"]`, `Checking out ${branch}`, 20_000);
+    await page.bringToFront();
+    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+    await world.waitForText(BUTTON, (t) => t[0] === 'Working on it…', 20_000);
+    await world.click(BUTTON, 'button');
+    await world.click(POPOVER, 'button', 'Cancel');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
+    sandbox.services.faults.clear();
+    await popup.close();
+  }, 120_000);
+
   it('leaves a clone with changes alone and checks the new branch out into a worktree next to it', async () => {
     const id = itemId('Crash when the cart is empty');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
