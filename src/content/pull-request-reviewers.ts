@@ -186,7 +186,8 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const creating = page.page === 'pullRequestCreate';
   const branches = creating ? createBranches(page) : undefined;
   const repoKey = repoId(page, repo);
-  const prKey = `${repoKey}|${page.pullRequestId ?? 'new'}`;
+  // A create page's lists are those of its branches: another pair's page may follow in-app.
+  const prKey = `${repoKey}|${page.pullRequestId ?? `new|${branches?.source}|${branches?.target}`}`;
   const reviewing = addedTo.get(prKey) ?? new Set<string>();
   addedTo.set(prKey, reviewing);
   const lists = cache.get(prKey) ?? {};

@@ -75,6 +75,18 @@ async function newBranch(source: string): Promise<string> {
   return source;
 }
 
+/** In-app, as the page's own links go: our module state stays with the document. Answers the card once it says `says`. */
+async function goInApp(href: string, says = 'Core team (2)') {
+  await page.evaluate((to) => {
+    const a = Object.assign(document.createElement('a'), { href: to });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }, href);
+  await page.waitForFunction((to) => location.href === to, { timeout: 15_000 }, href);
+  return world.waitForText(HELPER, (t) => (t[0] ?? '').includes(says), 15_000);
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox);
@@ -312,17 +324,6 @@ describe('Reviewer helpers', () => {
 
   it('on the create page, shows only the choices made for its own branches: another pair of branches has none yet', async () => {
     const [first, other] = [await newBranch('users/ada/reviewers-first'), await newBranch('users/ada/reviewers-other')];
-    /** In-app, as the page's own links go: our module state stays with the document. */
-    const goInApp = async (href: string) => {
-      await page.evaluate((to) => {
-        const a = Object.assign(document.createElement('a'), { href: to });
-        document.body.append(a);
-        a.click();
-        a.remove();
-      }, href);
-      await page.waitForFunction((to) => location.href === to, { timeout: 15_000 }, href);
-      return world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Core team (2)'), 15_000);
-    };
     await page.goto(createPage(first), { waitUntil: 'domcontentloaded' });
     await world.click(HELPER, 'button', 'Core team (2)');
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
@@ -334,6 +335,18 @@ describe('Reviewer helpers', () => {
     const [back] = await goInApp(createPage(first));
     expect(back).toContain('Added when you create the pull request');
     expect(back).toContain('Ken Thompson');
+  });
+
+  it('on the create page, suggests those who changed its own branches\' files: not those of the pair whose page came before', async () => {
+    const suggested = () => world.run<string[]>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('[aria-label="Suggested reviewers"] li')].map((li) => li.dataset.person)`, HELPER);
+    // feature/retry-policy changes src/lib/http-client.ts, which others changed on main.
+    await page.goto(createPage('feature/retry-policy'), { waitUntil: 'domcontentloaded' });
+    await world.waitForText(HELPER, (t) => /changed \S+ .*ago/.test(t[0] ?? ''), 30_000);
+    expect(await suggested()).not.toEqual([]);
+    // A branch at main's tip changes nothing: nobody to suggest.
+    const [fresh] = await goInApp(createPage(await newBranch('users/ada/reviewers-nothing-changed')), 'Nobody else changed these files recently.');
+    expect(fresh).not.toMatch(/changed \S+ .*ago/);
+    expect(await suggested()).toEqual([]);
   });
 
   it('on the create page, keeps the choices that could not be added once the pull request exists, and adds them again', async () => {
