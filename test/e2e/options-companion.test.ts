@@ -312,7 +312,8 @@ describe('with the desktop companion installed', () => {
       const alert = await waitForText(options, '#ssh [role="alert"]', 'Could not look for your SSH key', 20_000);
       // The companion works: the file is what failed, and setting the companion up would not help.
       expect(alert).not.toContain('Set up the companion');
-      expect(alert).toContain(`${config} could not be read (EISDIR`);
+      // Said as what it is, with what to do (PROTOCOL.md, sshKey).
+      expect(alert).toContain(`${config} could not be read (it is a folder, not a file): make it a file you can read, then try again`);
     } finally {
       await rm(config, { recursive: true, force: true });
     }
