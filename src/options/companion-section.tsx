@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
-import { useFocusOnChange } from '../shared/ui/focus';
 import { InstallSteps } from '../shared/ui/install-steps';
 import { Path } from '../shared/ui/path';
 import type { CompanionState } from '../shared/ui/use-companion';
@@ -22,14 +21,30 @@ const STATE_TITLES: Record<NoteState, string> = {
 };
 
 /**
+ * The note's ref. The focus on something in it that a change of state took away (the install steps'
+ * Copy button, once the companion is ready or slow) goes to the note, not to the page; nothing else
+ * moves it. The state changes by itself, at every poll while the companion is slow and then fails:
+ * a reader in the clone folder form, elsewhere, or scrolling with the focus nowhere is not brought
+ * back to the note each time.
+ */
+function useFocusKeptInNote(state: NoteState | undefined) {
+  const note = useRef<HTMLDivElement>(null);
+  // Read as the new state draws, before that takes away what had the focus.
+  const had = !!note.current?.contains(document.activeElement);
+  useLayoutEffect(() => {
+    if (had && !note.current?.contains(document.activeElement)) note.current?.focus();
+  }, [state]);
+  return note;
+}
+
+/**
  * The companion program that runs git and ssh-keygen: is it there, and where clones go. The status
  * is the page's one status (`companion`), which notices an install by itself.
  */
 export function CompanionSection(props: { companion: CompanionState; profile?: Profile | undefined; onProfileChanged: () => void }) {
   const { status, slow } = props.companion;
   const state: NoteState | undefined = slow ? 'slow' : status?.state;
-  // Only the note: a change of state must not take the focus from the clone folder form below it.
-  const note = useFocusOnChange<HTMLDivElement>(state);
+  const note = useFocusKeptInNote(state);
   return (
     <section id="companion" aria-labelledby="companion-heading" class="card">
       <h2 id="companion-heading" tabIndex={-1}>

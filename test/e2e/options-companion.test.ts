@@ -954,3 +954,44 @@ describe('Options › a #hash naming a section near the end of the page', () => 
     }
   });
 });
+
+describe('Options › Desktop companion, slow and then failing at every ask', () => {
+  it('leaves a reader further down the page where they are, the focus nowhere, as its note changes at each poll', async () => {
+    await options.bringToFront();
+    const manifest = join(session.userDataDir, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+    const installed = await readFile(manifest, 'utf8');
+    const dir = join(session.userDataDir, 'slow-failing');
+    await mkdir(dir, { recursive: true });
+    const program = join(dir, 'host.sh');
+    // Answers nothing, and exits after longer than a poll waits: each ask is slow, then failed.
+    await writeFile(program, `#!/bin/sh\nsleep ${(COMPANION_POLL_MS + 2000) / 1000}\n`, { mode: 0o755 });
+    const note = '[data-testid="companion-status"]';
+    /** The focus still nowhere, and the note still above the window (not brought into view). */
+    const leftWhereTheyAre = async () => {
+      await options.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const seen = await options.evaluate((sel) => ({ focus: document.activeElement?.tagName, above: document.querySelector(sel)!.getBoundingClientRect().bottom < 0 }), note);
+      expect(seen).toEqual({ focus: 'BODY', above: true });
+    };
+    try {
+      await companionAt(installed, program);
+      // No section named: the page takes no focus as it loads.
+      await options.evaluate(() => history.replaceState(null, '', location.pathname));
+      await options.reload();
+      await options.waitForSelector(`${note}[data-state="failed"]`, { timeout: 20_000 });
+      await drawn(options);
+      // Read on with the wheel, to the end of the page: the focus stays nowhere.
+      await options.mouse.move(700, 450);
+      await options.mouse.wheel({ deltaY: 10_000 });
+      await options.waitForFunction(() => Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight - 1, { timeout: 5000 });
+      await leftWhereTheyAre();
+      // The next poll: slow, then failed again.
+      await options.waitForSelector(`${note}[data-state="slow"]`, { timeout: 2 * COMPANION_POLL_MS + 5000 });
+      await leftWhereTheyAre();
+      await options.waitForSelector(`${note}[data-state="failed"]`, { timeout: 2 * COMPANION_POLL_MS + 5000 });
+      await leftWhereTheyAre();
+    } finally {
+      await writeFile(manifest, installed);
+      for (const pid of companionPids(home.home)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
