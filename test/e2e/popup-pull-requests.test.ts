@@ -333,8 +333,19 @@ describe('popup: pull requests', () => {
     await popup.waitForSelector(`${row} button[aria-expanded]`, { timeout: 20_000 });
     await popup.click(`${row} button[aria-expanded]`);
     const list = `${row} .linked-branches`;
-    await popup.waitForSelector(`${list} button[aria-label^="Check out"]`, { timeout: 20_000 });
-    await popup.focus(`${list} button[aria-label^="Check out"]`);
+    // Focused for good: while the list follows an earlier popup's checkout of the branch (the
+    // board's last one), Check out is disabled and the focus goes to the list; Enter would then
+    // reach Start work, which the click left focused, and close the row.
+    const checkOut = `${list} button[aria-label^="Check out"]:not(:disabled)`;
+    await popup.waitForFunction(
+      async (sel: string) => {
+        document.querySelector<HTMLElement>(sel)?.focus();
+        await new Promise((r) => setTimeout(r, 150));
+        return !!document.activeElement?.matches(sel);
+      },
+      { timeout: 20_000, polling: 200 },
+      checkOut,
+    );
     await popup.keyboard.press('Enter');
     // Done (Open folder) or not (its failure, or the choice of a worktree): either way the focus is in the list, not on the page.
     await popup.waitForFunction(
@@ -353,7 +364,9 @@ describe('popup: pull requests', () => {
     try {
       const popup = await openPopup(session);
       await openTab(popup, 'prs');
-      // The first attempt is still on its way: the skeleton, and no wait said yet.
+      // The first attempt is still on its way: the skeleton, and no wait said yet (the tab's own
+      // skeleton, under its wait line, not the one shown while the tab's code loads).
+      await popup.waitForSelector('#panel-prs .wait-line');
       await popup.waitForSelector('#panel-prs [aria-busy="true"] > li');
       expect(await textOf(popup, '#panel-prs .wait-line')).toBe('');
       const topBefore = await firstRowTop(popup, '#panel-prs');
@@ -434,6 +447,8 @@ describe('popup: pull requests', () => {
     try {
       const popup = await openPopup(session);
       await openTab(popup, 'work');
+      // The tab's own skeleton, under its wait line (not the one shown while the tab's code loads).
+      await popup.waitForSelector('#panel-work .wait-line');
       await popup.waitForSelector('#panel-work [aria-busy="true"] > li');
       expect(await textOf(popup, '#panel-work .wait-line')).toBe('');
       const topBefore = await firstRowTop(popup, '#panel-work');
