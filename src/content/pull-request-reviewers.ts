@@ -6,7 +6,7 @@ import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { REVIEWERS_SCROLL } from '../shared/storage-keys';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice, type Choose } from './reviewer-parts';
-import { addedText, addQueued, oneAddEach, outcome, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
+import { addedText, addQueued, notAddedAfter, notAddedWith, oneAddEach, outcome, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
 import { pageContext, problemOf, problemText } from './session';
 import { h, icon, onActivate, type Child } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
@@ -29,6 +29,13 @@ import { waitLine } from './ui/waiting';
  */
 /** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
 let pending: Pending | undefined;
+/**
+ * Those that could not be added to their pull request, until added or removed; each mount of its
+ * card shows them, and draws them again when they change (`queueChanged`), also from another mount.
+ */
+const notAdded = new Map<string, Queued[]>();
+const queues = new EventTarget();
+const queueChanged = () => queues.dispatchEvent(new Event('change'));
 /**
  * What the last addition said, shown again after the page re-rendered its Reviewers section (and
  * us with it), and whether someone was added, so the new card offers the same refresh.
@@ -93,7 +100,7 @@ function restoreScroll(at: Element): void {
 }
 
 /** The choices on the create page, or those that could not be added once the pull request existed. */
-type Queue = { kind: 'none' } | { kind: 'chosen'; people: Queued[] } | { kind: 'left'; people: Queued[]; pr: number };
+type Queue = { kind: 'none' } | { kind: 'chosen' | 'left'; people: Queued[] };
 
 /** What the card shows, part by part; each part's view draws it, `attach` only moves from one state to the next. */
 interface Card {
@@ -118,8 +125,9 @@ interface Ctx {
   choose: Choose;
   /** A section's Try again: loads that section only. */
   again: Record<'votes' | 'suggested' | 'groups', () => void>;
+  /** Removes a choice: not added when the pull request is created, or no longer offered to add again. */
   unqueue(id: string): void;
-  addAgain(people: Queued[], pr: number): void;
+  addAgain(people: Queued[]): void;
   reload(): void;
 }
 
@@ -147,12 +155,12 @@ const views: { [K in keyof Card]: (state: Card[K], c: Ctx) => Child | Child[] } 
     const chosen = q.kind === 'chosen';
     const rows = q.people.map((p) =>
       h('li', { 'data-person': p.id }, coin(p.displayName), h('span', { class: 'adoc-grow adoc-ellipsis', title: p.displayName }, p.displayName), p.isRequired && h('span', { class: 'adoc-pill' }, 'Required'),
-        chosen && button('Remove', () => c.unqueue(p.id), c.signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
+        button('Remove', () => c.unqueue(p.id), c.signal, { small: true, ariaLabel: `Do not add ${p.displayName}` })),
     );
     return [
       sub(chosen ? 'Added when you create the pull request' : 'Chosen before the pull request existed, not added yet'),
       h('ul', { class: 'adoc-list' }, rows),
-      !chosen && actions(button('Add them again', () => c.addAgain(q.people, q.pr), c.signal, { primary: true })),
+      !chosen && actions(button('Add them again', () => c.addAgain(q.people), c.signal, { primary: true })),
     ];
   },
   refresh: (offered, c) =>
@@ -202,9 +210,9 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
   const fresh = note?.pr === prKey && Date.now() - note.at < NOTE_MS ? note : undefined;
   if (fresh) say(fresh.text, 'adoc-good');
 
-  const chosen = (): Queue => {
-    const people = branches ? queueOf(pending, { repo: repoKey, ...branches }) : [];
-    return people.length ? { kind: 'chosen', people } : { kind: 'none' };
+  const queued = (): Queue => {
+    const people = !creating ? (notAdded.get(prKey) ?? []) : branches ? queueOf(pending, { repo: repoKey, ...branches }) : [];
+    return people.length ? { kind: creating ? 'chosen' : 'left', people } : { kind: 'none' };
   };
   // The choices wait from when their create page goes away (Create included), however long it was open.
   if (branches) signal.addEventListener('abort', () => (pending = queueLeft(pending, { repo: repoKey, ...branches }, Date.now())), { once: true });
@@ -212,7 +220,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     votes: { kind: 'loading', drawnBy: 0 },
     suggested: { kind: 'loading', text: 'Looking at who changed these files…' },
     groups: { kind: 'loading' },
-    queue: chosen(),
+    queue: queued(),
     refresh: !!fresh?.added,
   };
   const parts: Record<keyof Card, HTMLElement> = { votes: part(true), suggested: part(true), groups: part(true), queue: part(true), refresh: part(false) };
@@ -221,12 +229,13 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     if (signal.aborted) return;
     for (const key of Object.keys(next) as (keyof Card)[]) redraw(parts[key], (views[key] as (s: unknown, c: Ctx) => Child | Child[])(state[key], c), () => search.querySelector('input'));
   };
+  queues.addEventListener('change', () => set({ queue: queued() }), { signal });
 
   const choose = (choice: Choice) => {
     if (!creating) return void add(choice, page.pullRequestId!);
     if (!branches) return say('Choose the source and target branches first.', 'adoc-bad');
     pending = queueChoice(pending, { repo: repoKey, ...branches }, choice, Date.now());
-    set({ queue: chosen() });
+    set({ queue: queued() });
   };
   const loading = { kind: 'loading', text: 'Loading…' } as const;
   const c: Ctx = {
@@ -242,10 +251,12 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       groups: () => (set({ groups: loading }), void groupsNow()),
     },
     unqueue: (id) => {
-      if (pending) pending = { ...pending, people: pending.people.filter((p) => p.id !== id) };
-      set({ queue: chosen() });
+      const others = (people: Queued[]) => people.filter((p) => p.id !== id);
+      if (!creating) notAdded.set(prKey, others(notAdded.get(prKey) ?? []));
+      else if (pending) pending = { ...pending, people: others(pending.people) };
+      queueChanged();
     },
-    addAgain: (people, pr) => void addAgain(people, pr),
+    addAgain: (people) => void addAgain(people),
     reload: () => reloadKeepingScroll(anchor),
   };
 
@@ -300,10 +311,15 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     }
   });
 
-  /** The choices made on the create page, added now; those that failed stay offered, not dropped, also when a click that was adding them meanwhile failed. */
-  async function addAgain(people: Queued[], pr: number): Promise<void> {
-    const left = await addQueued(people, (choice) => add(choice, pr));
-    set({ queue: left.length ? { kind: 'left', people: left, pr } : { kind: 'none' } });
+  /**
+   * The choices made on the create page, added now; those that failed stay offered (`notAdded`),
+   * not dropped, also when a click that was adding them meanwhile failed or this card went away.
+   */
+  async function addAgain(people: Queued[]): Promise<void> {
+    notAdded.set(prKey, notAddedWith(notAdded.get(prKey) ?? [], people));
+    const failed = await addQueued(people, (choice) => add(choice, page.pullRequestId!));
+    notAdded.set(prKey, notAddedAfter(notAdded.get(prKey) ?? [], people, failed));
+    queueChanged();
   }
 
   /** A list asked once per pull request (`cache`); a failure is not kept, so Try again asks again. */
@@ -322,7 +338,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     const queue = pending;
     if (read.kind === 'shown' && queuedFor(queue, { repo: repoKey, source: read.value.sourceBranch, target: read.value.targetBranch }, Date.now())) {
       pending = undefined;
-      await addAgain(queue.people, read.value.id);
+      await addAgain(queue.people);
     }
   }
 

@@ -4,7 +4,8 @@ import type { Choice } from './reviewer-parts';
 /**
  * The reviewer helpers' rules, apart from the card that draws them (no DOM): what a section
  * shows, which read of the votes may draw them, how clicks that add the same people share one
- * request, and the choices kept on the create page until the pull request exists.
+ * request, and the choices kept on the create page until the pull request exists (and until they
+ * are added to it).
  */
 
 /** A part of the card filled by a request: waiting for it (saying `text`), why it failed, or what came. */
@@ -99,6 +100,12 @@ export const queueLeft = (pending: Pending | undefined, where: Branches, now: nu
 
 /** Whether the choices were made for this pull request (its repository and branches), recently enough. */
 export const queuedFor = (pending: Pending | undefined, pr: Branches, now: number): pending is Pending => !!pending && sameBranches(pending, pr) && now - pending.at < PENDING_MS;
+
+/** The choices not added yet with `tried` among them while they are added: a card mounted meanwhile shows them, and a failure loses none. Each person once. */
+export const notAddedWith = (list: Queued[], tried: Queued[]): Queued[] => [...list, ...tried.filter((p) => !list.some((q) => q.id === p.id))];
+
+/** The choices not added yet once adding `tried` answered those it could not add: the others go, and one removed meanwhile stays removed. */
+export const notAddedAfter = (list: Queued[], tried: Queued[], failed: Queued[]): Queued[] => list.filter((p) => failed.some((f) => f.id === p.id) || !tried.some((t) => t.id === p.id));
 
 /** Adds the choices, required ones first; answers those it could not add. */
 export async function addQueued(people: Queued[], add: (choice: Choice) => Promise<string[]>): Promise<Queued[]> {

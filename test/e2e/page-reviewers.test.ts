@@ -87,6 +87,20 @@ async function goInApp(href: string, says = 'Core team (2)') {
   return world.waitForText(HELPER, (t) => (t[0] ?? '').includes(says), 15_000);
 }
 
+/**
+ * Azure DevOps draws its right column again (as its live updates do): our card goes with it and is
+ * mounted anew. Answers the new card once it says `says`.
+ */
+async function redrawColumn(says = 'Core team (2)') {
+  await page.evaluate((sel) => {
+    const pane = document.querySelector('.repos-overview-right-pane')!;
+    const again = pane.cloneNode(true) as Element;
+    again.querySelector(sel)?.remove();
+    pane.replaceWith(again);
+  }, HELPER);
+  return world.waitForText(HELPER, (t) => (t[0] ?? '').includes(says), 15_000);
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox);
@@ -349,27 +363,67 @@ describe('Reviewer helpers', () => {
     expect(await suggested()).toEqual([]);
   });
 
-  it('on the create page, keeps the choices that could not be added once the pull request exists, and adds them again', async () => {
+  it('on the create page, keeps the choices that could not be added once the pull request exists, in every card the page mounts until removed or added, and adds them again', async () => {
     const source = await newBranch('users/ada/reviewers-again');
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequestcreate?sourceRef=${source}&targetRef=main`, { waitUntil: 'domcontentloaded' });
     await world.click(HELPER, 'button', 'Core team (2)');
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
     // Azure DevOps fails the first attempt to add them.
     sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, status: 500 });
-    await page.click('.repos-pr-create-form button[type=submit]');
-    await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
-    const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
-    const [left] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('not added yet'), 20_000);
-    expect(left).toContain('Ken Thompson');
-    expect(left).toContain('Margaret Hamilton');
-    expect(sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id)).not.toContain(user('ken').id);
-    sandbox.services.faults.clear();
-    await world.click(HELPER, 'button', 'Add them again');
-    const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
-    await expect.poll(created, { timeout: 15_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
-    await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('not added yet'));
-    // Add them again went with the list: the focus stays in the card.
-    expect(await focusInCard()).toBe(true);
+    try {
+      await page.click('.repos-pr-create-form button[type=submit]');
+      await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+      const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+      const [left] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('not added yet'), 20_000);
+      expect(left).toContain('Ken Thompson');
+      expect(left).toContain('Margaret Hamilton');
+      expect(sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id)).not.toContain(user('ken').id);
+      // The card that failed to add them goes with the column; the new one still offers them.
+      // (Drawn in full, its votes too: a click does not land on a row moved meanwhile.)
+      const [again] = await redrawColumn('No reviewers yet');
+      expect(again).toContain('not added yet');
+      expect(again).toContain('Ken Thompson');
+      expect(again).toContain('Margaret Hamilton');
+      // Not wanted after all: removed, and no card offers her again.
+      await world.click(HELPER, 'button[aria-label="Do not add Margaret Hamilton"]');
+      const [removed] = await redrawColumn('No reviewers yet');
+      expect(removed).toContain('not added yet');
+      expect(removed).toContain('Ken Thompson');
+      expect(removed).not.toContain('Margaret Hamilton');
+      sandbox.services.faults.clear();
+      await world.click(HELPER, 'button', 'Add them again');
+      const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
+      await expect.poll(created, { timeout: 15_000 }).toContain(user('ken').id);
+      await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('not added yet'));
+      expect(created()).not.toContain(user('margaret').id);
+      // Add them again went with the list: the focus stays in the card.
+      expect(await focusInCard()).toBe(true);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
+  it('on the create page, a card the page mounts while the choices are added to the new pull request shows how that went: added, they are no longer offered', async () => {
+    const source = await newBranch('users/ada/reviewers-redrawn');
+    await page.goto(createPage(source), { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    // Adding them is slow: the column is drawn anew meanwhile.
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, latencyMs: 5000 });
+    try {
+      await page.click('.repos-pr-create-form button[type=submit]');
+      await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+      const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
+      await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Adding…'), 15_000);
+      // The new card knows them while the card that adds them is gone: not added yet.
+      const [during] = await redrawColumn();
+      expect(during).toContain('not added yet');
+      const created = () => sandbox.store.pullRequest(org(), id)!.reviewers.map((r) => r.id);
+      await expect.poll(created, { timeout: 20_000 }).toEqual(expect.arrayContaining([user('ken').id, user('margaret').id]));
+      await world.waitForText(HELPER, (t) => !(t[0] ?? '').includes('not added yet'), 10_000);
+    } finally {
+      sandbox.services.faults.clear();
+    }
   });
 
   it('on the create page, choices a click on the new pull request is already adding are not listed as not added', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedText, addQueued, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
+import { addedText, addQueued, notAddedAfter, notAddedWith, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
 import type { Person } from '../../src/shared/messages';
 
 /** The reviewer helpers' rules without the card: the e2e in page-reviewers.test.ts drives them through it. */
@@ -157,6 +157,29 @@ describe('the choices on the create page', () => {
       [['ken', 'meg'], false],
     ]);
     expect(left).toEqual([{ ...meg, isRequired: false }]);
+  });
+});
+
+const ids = (people: Person[]) => people.map((p) => p.id);
+
+describe('the choices not added yet once the pull request exists', () => {
+  const [k, m, a] = [{ ...ken, isRequired: true }, { ...meg, isRequired: false }, { ...ada, isRequired: false }];
+
+  it('are kept while they are added, each person once: a card mounted meanwhile shows them', () => {
+    expect(notAddedWith([], [k, m])).toEqual([k, m]);
+    expect(ids(notAddedWith([k, a], [k, m]))).toEqual(['ken', 'ada', 'meg']);
+  });
+
+  it('keep those that failed and those not tried, not those added', () => {
+    expect(notAddedAfter([k, m], [k, m], [m])).toEqual([m]);
+    expect(notAddedAfter([k, m], [k, m], [])).toEqual([]);
+    expect(ids(notAddedAfter([k, m, a], [k, m], [k]))).toEqual(['ken', 'ada']);
+  });
+
+  it('keep one removed while it was added removed, though adding it failed', () => {
+    // Margaret was removed from the list while the attempt was on its way.
+    const during = notAddedWith([], [k, m]).filter((p) => p.id !== 'meg');
+    expect(notAddedAfter(during, [k, m], [k, m])).toEqual([k]);
   });
 });
 
