@@ -29,12 +29,8 @@ async function main(): Promise<void> {
   const pkg = values['ado-extension'];
   const adoExtension = pkg ? { path: pkg, organizations: values['ado-extension-orgs'].split(',').filter(Boolean) } : undefined;
   const sandbox = await startSandbox({ port, dataDir: values.data, large: values.large, quiet: values.quiet, ssh, adoExtension });
-  const { url, caFile, spki, gitConfig, pats } = sandbox;
-  process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats, ssh: sandbox.ssh }) + '\n');
-  console.error(`[sandbox] listening on 127.0.0.1:${sandbox.port}; data in ${sandbox.dataDir}`);
-  if (sandbox.ssh) console.error(`[sandbox] ssh (ssh.dev.azure.com) on 127.0.0.1:${sandbox.ssh.port}, host key ${sandbox.ssh.fingerprint}`);
-  console.error(`[sandbox] chromium: --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors-spki-list=${spki}`);
-
+  // Before the line that says it is ready: a Ctrl-C right after it (a script that waited for it) must
+  // stop it cleanly, not find the default action that kills it half-stopped.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -53,6 +49,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const { url, caFile, spki, gitConfig, pats } = sandbox;
+  process.stdout.write(JSON.stringify({ url, port: sandbox.port, caFile, spki, gitConfig, pats, ssh: sandbox.ssh }) + '\n');
+  console.error(`[sandbox] listening on 127.0.0.1:${sandbox.port}; data in ${sandbox.dataDir}`);
+  if (sandbox.ssh) console.error(`[sandbox] ssh (ssh.dev.azure.com) on 127.0.0.1:${sandbox.ssh.port}, host key ${sandbox.ssh.fingerprint}`);
+  console.error(`[sandbox] chromium: --host-resolver-rules="${sandbox.hostResolverRules}" --ignore-certificate-errors-spki-list=${spki}`);
 }
 
 main().catch((err: unknown) => {
