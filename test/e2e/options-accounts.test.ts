@@ -469,7 +469,18 @@ describe('options page: accounts', () => {
     expect(await options.$eval('.profile-list > li.active', (li) => li.getAttribute('data-profile'))).toBe('fabrikam');
     for (const name of ['contoso', 'fabrikam']) {
       const row = `.profile-list > li[data-profile="${name}"]`;
-      await options.focus(`${row} .row button::-p-text(Make active)`);
+      // Focused for good: the address the test above set (#profiles) is followed a frame or more
+      // later, and that moves the focus to the section; Enter then would make nothing active.
+      await options.waitForFunction(
+        async (sel: string) => {
+          const button = [...document.querySelectorAll<HTMLElement>(`${sel} .row button`)].find((b) => b.textContent?.includes('Make active'));
+          button?.focus();
+          await new Promise((r) => setTimeout(r, 150));
+          return !!button && document.activeElement === button;
+        },
+        { timeout: 10_000, polling: 200 },
+        row,
+      );
       await options.keyboard.press('Enter');
       await options.waitForSelector(`${row}.active`);
       expect(await options.evaluate((sel: string) => document.activeElement?.matches(`${sel} button[aria-expanded]`), row)).toBe(true);
