@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
@@ -118,18 +118,22 @@ export function CompanionSection(props: { companion: CompanionState; profile?: P
 }
 
 function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefined; onSaved: (s: CompanionStatus) => void }) {
-  const [root, setRoot] = useState(props.profile.cloneRoot ?? '');
+  // What is typed shows until the profile's folder changes: a folder saved since (here, or in the
+  // profile editor) shows then, so Save cannot write an old one back.
+  const [typed, setTyped] = useState<string>();
+  useEffect(() => setTyped(undefined), [props.profile.cloneRoot]);
+  const root = typed ?? props.profile.cloneRoot ?? '';
   const [error, setError] = useState<ReplyError>();
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<string>();
   const problem = cloneRootProblem(root);
   const save = async (e: Event) => {
     e.preventDefault();
     if (!root.trim() || problem) return;
     setError(undefined);
-    setSaved(false);
+    setSaved(undefined);
     try {
       props.onSaved(await ask({ type: 'companion.setCloneRoot', profileId: props.profile.id, cloneRoot: root.trim() }));
-      setSaved(true);
+      setSaved(root.trim());
     } catch (err) {
       setError(toReplyError(err));
     }
@@ -148,8 +152,8 @@ function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefin
             placeholder={props.status?.cloneRoots?.[0] ?? '/home/you/src'}
             aria-invalid={!!problem}
             onInput={(e) => {
-              setRoot(e.currentTarget.value);
-              setSaved(false);
+              setTyped(e.currentTarget.value);
+              setSaved(undefined);
             }}
           />
           <button type="submit" disabled={!root.trim() || !!problem}>
@@ -157,7 +161,7 @@ function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefin
           </button>
         </div>
         <div class="problem">{problem}</div>
-        {saved && <div class="hint">Saved: new clones of this profile go to {root.trim()}.</div>}
+        {saved && <div class="hint">Saved: new clones of this profile go to {saved}.</div>}
       </div>
       {error && <ErrorNote error={error} />}
     </form>

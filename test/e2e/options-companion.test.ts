@@ -84,6 +84,27 @@ describe('with the desktop companion installed', () => {
     await options.keyboard.press('Escape');
   });
 
+  it('shows the clone folder the profile editor saved, so Save here cannot write the old one back', async () => {
+    const editor = '.profile-list > li[data-profile="fabrikam"] .profile-editor';
+    expect(await options.$eval('#clone-root', (e) => (e as HTMLInputElement).value)).toBe(cloneRoot);
+    try {
+      // Emptied in the editor: clones go to the companion's folder again.
+      await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
+      await options.waitForSelector(`${editor} input[id$="-root"]`);
+      await options.$eval(`${editor} input[id$="-root"]`, (e) => (e as HTMLInputElement).select());
+      await options.keyboard.press('Backspace');
+      await options.click(`${editor} button[type="submit"]`);
+      await options.waitForSelector(editor, { hidden: true, timeout: 15_000 });
+      await options.waitForFunction(() => (document.querySelector('#clone-root') as HTMLInputElement | null)?.value === '', { timeout: 10_000 });
+      expect(await options.$eval('.clone-root button[type="submit"]', (e) => (e as HTMLButtonElement).disabled)).toBe(true);
+    } finally {
+      await options.$eval('#clone-root', (e) => ((e as HTMLInputElement).value = ''));
+      await options.type('#clone-root', cloneRoot);
+      await options.click('.clone-root button[type="submit"]');
+      await waitForText(options, '.clone-root .hint', `Saved: new clones of this profile go to ${cloneRoot}.`);
+    }
+  });
+
   it('clones from the popup with a progress bar, then offers to open it and marks it cloned', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#repo-list [data-repo="docs"]', { timeout: 20_000 });
