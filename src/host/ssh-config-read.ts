@@ -26,6 +26,8 @@ export interface LocalSide {
   uid: number | undefined;
   /** The environment ssh runs with (the one the companion gives git). */
   env: NodeJS.ProcessEnv;
+  /** The names in a folder, for an Include's glob: readdirSync unless a test counts the reads. */
+  readdir?: (dir: string) => string[];
 }
 
 /** %r where the clone URLs always give the same user (`git@ssh.dev.azure.com:v3/…`); elsewhere it depends on the URL. */
@@ -69,7 +71,7 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
       } else if (named.length === 0 || !words) {
         // Applies to none of the hosts asked, or ssh refuses it.
       } else if (keyword === 'include' && depth < MAX_DEPTH) {
-        for (const path of words.flatMap((word) => includedFiles(word, local))) {
+        for (const path of words.flatMap((word) => includedFiles(word, local, MAX_FILES))) {
           const included = filesLeft-- > 0 ? readConfig(path) : undefined;
           if (included !== undefined) read(included.split(/\r?\n/), named, depth + 1);
         }
@@ -160,17 +162,17 @@ export function readRegularFile(path: string): string | undefined {
   }
 }
 
-/** The files an Include word names: relative to ~/.ssh unless it starts at `/` or `~`, a glob. */
-function includedFiles(word: string, local: LocalSide): string[] {
+/** The files an Include word names, at most `limit`: relative to ~/.ssh unless it starts at `/` or `~`, a glob. */
+function includedFiles(word: string, local: LocalSide, limit: number): string[] {
   const path = word.startsWith('~') ? tilde(word, local) : isAbsolute(word) ? word : join(local.home, '.ssh', word);
-  return path === undefined ? [] : glob(path);
+  return path === undefined ? [] : glob(path, local.readdir ?? readdirSync, limit);
 }
 
 /**
  * The paths a glob(3) pattern names, sorted: `*`, `?` and `[…]` within a part of the path, a name
  * starting with `.` only where the pattern's part does too. A part without them is taken as it is.
  */
-function glob(pattern: string): string[] {
+function glob(pattern: string, readdir: (dir: string) => string[], limit: number): string[] {
   const { root } = parse(pattern);
   let paths = [root];
   for (const part of pattern.slice(root.length).split(sep === '\\' ? /[\\/]/ : '/')) {
@@ -181,16 +183,16 @@ function glob(pattern: string): string[] {
     }
     const matches = globPart(part);
     paths = paths
-      .flatMap((dir) => namesIn(dir).flatMap((name) => (matchesParts(name, matches) && (!name.startsWith('.') || part.startsWith('.')) ? [join(dir, name)] : [])))
+      .flatMap((dir) => namesIn(dir, readdir).flatMap((name) => (matchesParts(name, matches) && (!name.startsWith('.') || part.startsWith('.')) ? [join(dir, name)] : [])))
       .toSorted()
-      .slice(0, MAX_FILES);
+      .slice(0, limit);
   }
   return paths.toSorted();
 }
 
-function namesIn(dir: string): string[] {
+function namesIn(dir: string, readdir: (dir: string) => string[]): string[] {
   try {
-    return readdirSync(dir);
+    return readdir(dir);
   } catch {
     return [];
   }
