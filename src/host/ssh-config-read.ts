@@ -71,9 +71,13 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
       } else if (named.length === 0 || !words) {
         // Applies to none of the hosts asked, or ssh refuses it.
       } else if (keyword === 'include' && depth < MAX_DEPTH) {
-        for (const path of words.flatMap((word) => includedFiles(word, local, MAX_FILES))) {
-          const included = filesLeft-- > 0 ? readConfig(path) : undefined;
-          if (included !== undefined) read(included.split(/\r?\n/), named, depth + 1);
+        for (const word of words) {
+          // Past the limit no glob is worth a folder's read.
+          if (filesLeft <= 0) break;
+          for (const path of includedFiles(word, local, filesLeft)) {
+            const included = filesLeft-- > 0 ? readConfig(path) : undefined;
+            if (included !== undefined) read(included.split(/\r?\n/), named, depth + 1);
+          }
         }
       } else if (keyword === 'hostname' && words.length === 1 && words[0] !== '') {
         for (const host of named) if (!hostNames.has(host)) hostNames.set(host, words[0]!);

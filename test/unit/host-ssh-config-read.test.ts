@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -184,6 +184,19 @@ describe('Include', () => {
     expect(keys.slice(0, 3)).toEqual(['/keys/a', '/keys/b', '/keys/a']);
     expect(keys.length).toBeGreaterThan(3);
     expect(keys.length).toBeLessThanOrEqual(64);
+  });
+
+  it('once 64 files are read, an Include globs no more: no folder is read for the words and lines after it', () => {
+    const files = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`.ssh/conf.d/${String(i).padStart(2, '0')}`, '']));
+    withFiles({ ...files, '.ssh/more/a': 'IdentityFile /keys/more\n', '.ssh/last/a': 'IdentityFile /keys/last\n' });
+    const reads: string[] = [];
+    const local = { ...ann, home, readdir: (dir: string) => (reads.push(dir), readdirSync(dir)) };
+    expect(identityFilesFor('Include conf.d/* more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local)).toEqual([]);
+    expect(reads).toEqual([join(home, '.ssh', 'conf.d')]);
+    // Below the limit both are read, through the same seam.
+    reads.length = 0;
+    expect(identityFilesFor('Include more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).map((n) => n.identityFile)).toEqual(['/keys/more', '/keys/last']);
+    expect(reads).toEqual([join(home, '.ssh', 'more'), join(home, '.ssh', 'last')]);
   });
 
   it('globs a name with many `*`s in no time (a backtracking regular expression takes minutes)', () => {
