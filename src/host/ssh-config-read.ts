@@ -38,9 +38,20 @@ const REMOTE_USERS = new Map([['ssh.dev.azure.com', 'git']]);
 const MAX_DEPTH = 16;
 const MAX_FILES = 64;
 
+/** What ~/.ssh/config gives ssh for the hosts asked. */
+export interface ConfigKeys {
+  /** The IdentityFile lines that apply to the hosts, in the order ssh reads them: ssh tries every one of them. */
+  named: NamedKey[];
+  /**
+   * The companion's block: the file its IdentityFile names (the block's own value, whether or not
+   * its Host line serves a host asked) and the hosts asked that the block's section serves.
+   */
+  block: { identityFile: string; hosts: string[] } | undefined;
+}
+
 /**
  * The files of IdentityFile lines that apply to one of `hosts` (anywhere in the file, the block included, and
- * in the files it includes), in the order ssh reads them: ssh tries every one of them. `hosts` are
+ * in the files it includes), in the order ssh reads them, and the block's. `hosts` are
  * the names ssh is given (lower case, as in clone URLs). A Host line applies as ssh decides it
  * (patterns, negation), until the next Host or Match line: a line the user put after the block's
  * end marker is in the block's section. What a Match section gives cannot be told without ssh, so
@@ -49,14 +60,15 @@ const MAX_FILES = 64;
  * the included file ends at the file's end. A value
  * whose file cannot be told (identityFile below) names none.
  */
-export function identityFilesFor(text: string, hosts: readonly string[], local: LocalSide): NamedKey[] {
-  let block = { start: -1, end: -1 };
+export function identityFilesFor(text: string, hosts: readonly string[], local: LocalSide): ConfigKeys {
+  let markers = { start: -1, end: -1 };
   try {
-    block = locate(text);
+    markers = locate(text);
   } catch {
     // Damaged markers: no block, every section is the user's.
   }
   const found: { value: string; hosts: string[]; inBlock: boolean }[] = [];
+  let block: { value: string; hosts: string[] } | undefined;
   // The first HostName that applies to a host is ssh's (%h).
   const hostNames = new Map<string, string>();
   let filesLeft = MAX_FILES;
@@ -66,10 +78,17 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
       const parsed = configLine(line);
       if (!parsed) return;
       const { keyword, words } = parsed;
+      const inBlock = depth === 0 && i > markers.start && i < markers.end;
       if (keyword === 'host' || keyword === 'match') {
         named = keyword === 'host' && words ? allowed.filter((h) => hostLineApplies(words, h)) : [];
-      } else if (named.length === 0 || !words) {
-        // Applies to none of the hosts asked, or ssh refuses it.
+      } else if (!words) {
+        // ssh refuses it.
+      } else if (keyword === 'identityfile' && words.length === 1 && words[0] !== '') {
+        // The block's key is its own even where the block serves none of the hosts asked (written for a server alone).
+        if (inBlock) block ??= { value: words[0]!, hosts: named };
+        if (named.length > 0) found.push({ value: words[0]!, hosts: named, inBlock });
+      } else if (named.length === 0) {
+        // Applies to none of the hosts asked.
       } else if (keyword === 'include' && depth < MAX_DEPTH) {
         for (const word of words) {
           // Past the limit no glob is worth a folder's read.
@@ -81,32 +100,33 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
         }
       } else if (keyword === 'hostname' && words.length === 1 && words[0] !== '') {
         for (const host of named) if (!hostNames.has(host)) hostNames.set(host, words[0]!);
-      } else if (keyword === 'identityfile' && words.length === 1 && words[0] !== '') {
-        found.push({ value: words[0]!, hosts: named, inBlock: depth === 0 && i > block.start && i < block.end });
       }
     });
   };
   read(text.split(/\r?\n/), [...new Set(hosts)], 0);
   // A value with tokens can name a file of its own for each host.
-  return found.flatMap(({ value, hosts: named, inBlock }) => {
+  const named = found.flatMap(({ value, hosts: served, inBlock }) => {
     const byFile = new Map<string, string[]>();
-    for (const host of named) {
+    for (const host of served) {
       const file = identityFile(value, host, hostNames.get(host), local);
       if (file !== undefined) byFile.set(file, [...(byFile.get(file) ?? []), host]);
     }
-    return [...byFile].map(([file, served]) => ({ identityFile: file, hosts: served, inBlock }));
+    return [...byFile].map(([file, forHosts]) => ({ identityFile: file, hosts: forHosts, inBlock }));
   });
+  // The companion writes `~/.ssh/…`, no token: a hand-made token that needs a host names no file.
+  const blockFile = block && identityFile(block.value, undefined, undefined, local);
+  return { named, block: block && blockFile !== undefined ? { identityFile: blockFile, hosts: block.hosts } : undefined };
 }
 
 /**
- * The file ssh reads for an IdentityFile value when it connects to `host`: `~` expanded, then %
- * tokens and `${VAR}`. Undefined when that cannot be told here: a token that depends on more than
+ * The file ssh reads for an IdentityFile value when it connects to `host` (undefined: any host):
+ * `~` expanded, then % tokens and `${VAR}`. Undefined when that cannot be told here: a token that depends on more than
  * the host and this computer (%p, %C, %k, %j; %r but for ssh.dev.azure.com), a variable not set,
  * another user's home, or a relative path (ssh reads it from the folder git runs it in).
  */
-function identityFile(value: string, host: string, hostName: string | undefined, local: LocalSide): string | undefined {
+function identityFile(value: string, host: string | undefined, hostName: string | undefined, local: LocalSide): string | undefined {
   const name = hostName === undefined ? host : expand(hostName, { h: host, '%': '%' }, {})?.toLowerCase();
-  const tokens = { '%': '%', d: local.home, u: local.user, h: name, n: host, r: REMOTE_USERS.get(host), l: local.hostname, L: local.hostname.split('.')[0], i: local.uid?.toString() };
+  const tokens = { '%': '%', d: local.home, u: local.user, h: name, n: host, r: host === undefined ? undefined : REMOTE_USERS.get(host), l: local.hostname, L: local.hostname.split('.')[0], i: local.uid?.toString() };
   const tilded = tilde(value, local);
   const file = tilded === undefined ? undefined : expand(tilded, tokens, local.env);
   return file !== undefined && isAbsolute(file) ? file : undefined;

@@ -103,15 +103,13 @@ function configurable(keyPath: string, home: string): boolean {
  */
 export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<SshKeyInfo | null> {
   const config = readText(sshConfigPath(ctx.home)) ?? '';
-  const block = readBlock(config);
-  const blockKey = block ? expandHome(block.identityFile, ctx.home) : undefined;
-  const blockHosts = new Set(block?.hosts.map((h) => h.toLowerCase()));
   const asked = [...new Set([...CLOUD_SSH_HOSTS, ...hosts])];
-  const named = identityFilesFor(config, asked, localSide(ctx));
+  const { named, block } = identityFilesFor(config, asked, localSide(ctx));
+  const blockKey = block?.identityFile;
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
-    const configuredFor = candidate === blockKey ? asked.filter((h) => blockHosts.has(h)) : [];
-    const key = await candidateKey(candidate, candidate === blockKey && hosts.every((h) => blockHosts.has(h)), ctx);
+    const configuredFor = block && candidate === blockKey ? block.hosts : [];
+    const key = await candidateKey(candidate, candidate === blockKey && hosts.every((h) => configuredFor.includes(h)), ctx);
     if (!key) continue;
     const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
     const found = { ...key, configuredFor };

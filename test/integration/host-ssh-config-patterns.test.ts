@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** This side as the companion sees it, with `dir` as the home (HOME): both it and ssh read relative Includes there. */
 const local: LocalSide = { home: dir, user: userInfo().username, hostname: hostname(), uid: process.getuid?.(), env: { ...process.env, HOME: dir } };
-const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, local);
+const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, local).named;
 
 /** The IdentityFile values ssh resolves for `host` from `config` (and nothing else: -F skips the system file). */
 function sshIdentityFiles(config: string, host: string): string[] {
@@ -182,7 +182,7 @@ describe('% tokens, ${VAR} and ~ in IdentityFile, as ssh expands them', () => {
     ] as const) {
       const offered = sshOffers(config, destination);
       expect(offered.length, destination).toBeGreaterThanOrEqual(4);
-      expect(identityFilesFor(config, [host], side).map((n) => n.identityFile), destination).toEqual(offered);
+      expect(identityFilesFor(config, [host], side).named.map((n) => n.identityFile), destination).toEqual(offered);
     }
     expect(sshOffers(config, 'tfs.contoso.com')[0]).toBe('/keys/tfs.tfs.contoso.com.example/tfs.contoso.com');
     expect(sshOffers(config, 'git@ssh.dev.azure.com').at(-1)).toBe('/keys/git');

@@ -10,7 +10,7 @@ import { sshKey } from '../../src/host/ssh-key';
 
 /** Ann's side: what ssh fills `~`, % tokens and `${VAR}` in with. */
 const ann = { home: '/home/ann', user: 'ann', hostname: 'ann-pc.corp.example', uid: 1000, env: { HOME: '/home/ann', KEYS: '/srv/keys' } };
-const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, ann);
+const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, ann).named;
 
 describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('finds IdentityFile lines that apply to Azure DevOps: before the first section (every host), and of Host sections', () => {
@@ -71,6 +71,13 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
       { identityFile: '/home/ann/.ssh/my key', hosts: ['ssh.dev.azure.com', 'tfs.contoso.com'], inBlock: false },
       { identityFile: '/home/ann/.ssh/old', hosts: ['vs-ssh.visualstudio.com'], inBlock: false },
     ]);
+  });
+
+  it('the block’s key and the hosts asked it serves: none, for a block written for a server alone, and still its key', () => {
+    const { text } = upsertBlock('Host *\n  IdentityFile ~/.ssh/all\n', { hosts: ['tfs.contoso.com'], identityFile: '~/.ssh/work key' });
+    expect(identityFilesFor(text, ['ssh.dev.azure.com', 'tfs.contoso.com'], ann).block).toEqual({ identityFile: '/home/ann/.ssh/work key', hosts: ['tfs.contoso.com'] });
+    expect(identityFilesFor(text, ['ssh.dev.azure.com'], ann)).toEqual({ named: [{ identityFile: '/home/ann/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: { identityFile: '/home/ann/.ssh/work key', hosts: [] } });
+    expect(identityFilesFor('Host *\n  IdentityFile ~/.ssh/all\n', ['ssh.dev.azure.com'], ann).block).toBeUndefined();
   });
 
   it('reads an IdentityFile line as ssh does: any case, `=` or tabs, quotes, a trailing comment', () => {
@@ -143,7 +150,7 @@ describe('% tokens, ${VAR} and ~ in IdentityFile', () => {
     const values = ['~/.ssh/%p', '~/.ssh/%C', '~/.ssh/%k', '~/.ssh/%j', '~/.ssh/%z', '~/.ssh/key%', '${NOPE}/k', '${KEYS/k', '~bob/k', '.ssh/k', 'k'];
     for (const value of values) expect(filesFor(`IdentityFile ${value}\n`, ['ssh.dev.azure.com']), value).toEqual([]);
     expect(filesFor('IdentityFile ~/.ssh/%r\n', ['vs-ssh.visualstudio.com', 'tfs.contoso.com'])).toEqual([]);
-    expect(identityFilesFor('IdentityFile ~/.ssh/%u\n', ['ssh.dev.azure.com'], { ...ann, user: undefined })).toEqual([]);
+    expect(identityFilesFor('IdentityFile ~/.ssh/%u\n', ['ssh.dev.azure.com'], { ...ann, user: undefined }).named).toEqual([]);
   });
 
   it('`${VAR}` is a variable of the environment only, and %r a user it knows: not a property every object has', () => {
@@ -163,7 +170,7 @@ describe('Include', () => {
       mkdirSync(join(home, path, '..'), { recursive: true });
       writeFileSync(join(home, path), text);
     }
-    return (config: string, hosts = ['ssh.dev.azure.com']) => identityFilesFor(config, hosts, { ...ann, home }).map((n) => n.identityFile);
+    return (config: string, hosts = ['ssh.dev.azure.com']) => identityFilesFor(config, hosts, { ...ann, home }).named.map((n) => n.identityFile);
   }
 
   it('reads a file named from ~ or relative to ~/.ssh, not one of another user’s home', () => {
@@ -175,7 +182,7 @@ describe('Include', () => {
     const read = withFiles({ '.ssh/ado': 'IdentityFile /keys/included\n' });
     const config = 'Host github.com\n  Include ado\nHost ssh.dev.azure.com\n  Include ado\n  IdentityFile /keys/after\n';
     expect(read(config, ['ssh.dev.azure.com', 'github.com', 'tfs.contoso.com'])).toEqual(['/keys/included', '/keys/included', '/keys/after']);
-    expect(identityFilesFor(config, ['tfs.contoso.com'], { ...ann, home })).toEqual([]);
+    expect(identityFilesFor(config, ['tfs.contoso.com'], { ...ann, home }).named).toEqual([]);
   });
 
   it('a file that includes itself, or others in a ring, is read a bounded number of times', () => {
@@ -191,11 +198,11 @@ describe('Include', () => {
     withFiles({ ...files, '.ssh/more/a': 'IdentityFile /keys/more\n', '.ssh/last/a': 'IdentityFile /keys/last\n' });
     const reads: string[] = [];
     const local = { ...ann, home, readdir: (dir: string) => (reads.push(dir), readdirSync(dir)) };
-    expect(identityFilesFor('Include conf.d/* more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local)).toEqual([]);
+    expect(identityFilesFor('Include conf.d/* more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).named).toEqual([]);
     expect(reads).toEqual([join(home, '.ssh', 'conf.d')]);
     // Below the limit both are read, through the same seam.
     reads.length = 0;
-    expect(identityFilesFor('Include more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).map((n) => n.identityFile)).toEqual(['/keys/more', '/keys/last']);
+    expect(identityFilesFor('Include more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).named.map((n) => n.identityFile)).toEqual(['/keys/more', '/keys/last']);
     expect(reads).toEqual([join(home, '.ssh', 'more'), join(home, '.ssh', 'last')]);
   });
 
@@ -230,7 +237,7 @@ describe('Include', () => {
     const read = withFiles({ '.ssh/mine': 'IdentityFile /keys/mine\n' });
     const { text } = upsertBlock('', { hosts: ['ssh.dev.azure.com'], identityFile: '/keys/block' });
     expect(read(text)).toEqual(['/keys/block']);
-    expect(identityFilesFor(text.replace('  IdentitiesOnly yes', '  Include mine'), ['ssh.dev.azure.com'], { ...ann, home })).toEqual([
+    expect(identityFilesFor(text.replace('  IdentitiesOnly yes', '  Include mine'), ['ssh.dev.azure.com'], { ...ann, home }).named).toEqual([
       { identityFile: '/keys/block', hosts: ['ssh.dev.azure.com'], inBlock: true },
       { identityFile: '/keys/mine', hosts: ['ssh.dev.azure.com'], inBlock: false },
     ]);

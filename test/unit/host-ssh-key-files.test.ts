@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostContext } from '../../src/host/host-context';
+import { upsertBlock } from '../../src/host/ssh-config-block';
 import { sshKey } from '../../src/host/ssh-key';
 
 let home: string;
@@ -58,6 +59,18 @@ describe('sshKey find: a candidate it cannot read is not the key, and the others
     mkdirSync(join(ssh, 'id_rsa_azure_devops'));
     writeFileSync(join(ssh, 'id_rsa_azure_devops.pub'), 'ssh-rsa AAAAfolder ann\n');
     expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'id_rsa') });
+  });
+});
+
+describe('sshKey find: the key the companion’s block names', () => {
+  it('comes first, and is configured for the hosts the block names it for, even when it serves none of those asked', async () => {
+    writeFileSync(join(ssh, 'work'), 'private\n');
+    writeFileSync(join(ssh, 'work.pub'), 'ssh-rsa AAAAwork ann\n');
+    // Written when the user's profiles were all on a server; the cloud is asked for now.
+    writeFileSync(join(ssh, 'config'), upsertBlock('Host *\n  IdentityFile ~/.ssh/id_rsa\n', { hosts: ['tfs.contoso.com'], identityFile: '~/.ssh/work' }).text);
+    expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'work'), configured: false, configuredFor: [] });
+    const forServer = (await sshKey({ id: '1', type: 'sshKey', action: 'find', hosts: ['tfs.contoso.com'] }, ctx())).key;
+    expect(forServer).toMatchObject({ privateKeyPath: join(ssh, 'work'), configured: true, configuredFor: ['tfs.contoso.com'] });
   });
 });
 
