@@ -47,6 +47,11 @@ export interface ConfigKeys {
    * its Host line serves a host asked) and the hosts asked that the block's section serves.
    */
   block: { identityFile: string; hosts: string[] } | undefined;
+  /**
+   * The files (~/.ssh/config, or one it includes) with a Match section that holds an IdentityFile
+   * line: it may give ssh a key for a host asked, and only ssh can tell (a Match without one names no key).
+   */
+  matchFiles: string[];
 }
 
 /**
@@ -55,10 +60,10 @@ export interface ConfigKeys {
  * the names ssh is given (lower case, as in clone URLs). A Host line applies as ssh decides it
  * (patterns, negation), until the next Host or Match line: a line the user put after the block's
  * end marker is in the block's section. What a Match section gives cannot be told without ssh, so
- * it counts for no host; nor does a line ssh refuses (an unterminated quote, a missing or extra
- * word). An Include is read where it stands, for the hosts its section applies to; a section in
- * the included file ends at the file's end. A value
- * whose file cannot be told (identityFile below) names none.
+ * it counts for no host (matchFiles says where one may give a key); nor does a line ssh refuses (an
+ * unterminated quote, a missing or extra word). An Include is read where it stands, for the hosts
+ * its section applies to (in a Match section, for matchFiles only); a section in the included file
+ * ends at the file's end. A value whose file cannot be told (identityFile below) names none.
  */
 export function identityFilesFor(text: string, hosts: readonly string[], local: LocalSide): ConfigKeys {
   let markers = { start: -1, end: -1 };
@@ -69,11 +74,14 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
   }
   const found: { value: string; hosts: string[]; inBlock: boolean }[] = [];
   let block: { value: string; hosts: string[] } | undefined;
+  const matchFiles = new Set<string>();
   // The first HostName that applies to a host is ssh's (%h).
   const hostNames = new Map<string, string>();
   let filesLeft = MAX_FILES;
-  const read = (lines: string[], allowed: string[], depth: number) => {
+  const read = (file: string, lines: string[], allowed: string[], underMatch: boolean, depth: number) => {
     let named = allowed;
+    // In a Match section, or in a file included from one: what it gives, only ssh can tell.
+    let inMatch = underMatch;
     lines.forEach((line, i) => {
       const parsed = configLine(line);
       if (!parsed) return;
@@ -81,13 +89,15 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
       const inBlock = depth === 0 && i > markers.start && i < markers.end;
       if (keyword === 'host' || keyword === 'match') {
         named = keyword === 'host' && words ? allowed.filter((h) => hostLineApplies(words, h)) : [];
+        inMatch = underMatch || keyword === 'match';
       } else if (!words) {
         // ssh refuses it.
       } else if (keyword === 'identityfile' && words.length === 1 && words[0] !== '') {
+        if (inMatch) matchFiles.add(file);
         // The block's key is its own even where the block serves none of the hosts asked (written for a server alone).
         if (inBlock) block ??= { value: words[0]!, hosts: named };
         if (named.length > 0) found.push({ value: words[0]!, hosts: named, inBlock });
-      } else if (named.length === 0) {
+      } else if (named.length === 0 && !inMatch) {
         // Applies to none of the hosts asked.
       } else if (keyword === 'include' && depth < MAX_DEPTH) {
         for (const word of words) {
@@ -95,7 +105,7 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
           if (filesLeft <= 0) break;
           for (const path of includedFiles(word, local, filesLeft)) {
             const included = filesLeft-- > 0 ? readConfig(path) : undefined;
-            if (included !== undefined) read(included.split(/\r?\n/), named, depth + 1);
+            if (included !== undefined) read(path, included.split(/\r?\n/), named, inMatch, depth + 1);
           }
         }
       } else if (keyword === 'hostname' && words.length === 1 && words[0] !== '') {
@@ -103,7 +113,7 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
       }
     });
   };
-  read(text.split(/\r?\n/), [...new Set(hosts)], 0);
+  read(join(local.home, '.ssh', 'config'), text.split(/\r?\n/), [...new Set(hosts)], false, 0);
   // A value with tokens can name a file of its own for each host.
   const named = found.flatMap(({ value, hosts: served, inBlock }) => {
     const byFile = new Map<string, string[]>();
@@ -115,7 +125,7 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
   });
   // The companion writes `~/.ssh/…`, no token: a hand-made token that needs a host names no file.
   const blockFile = block && identityFile(block.value, undefined, undefined, local);
-  return { named, block: block && blockFile !== undefined ? { identityFile: blockFile, hosts: block.hosts } : undefined };
+  return { named, block: block && blockFile !== undefined ? { identityFile: blockFile, hosts: block.hosts } : undefined, matchFiles: [...matchFiles] };
 }
 
 /**

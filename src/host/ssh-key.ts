@@ -99,12 +99,13 @@ function configurable(keyPath: string, home: string): boolean {
  * The first RSA key for Azure DevOps; `configured` when the companion's block names it for every
  * one of `hosts` (a block written for the cloud only does not serve a server the user clones from),
  * `configuredFor` the hosts it does name it for; `userConfig` when the user's own lines (outside the
- * block; included files too) give it to ssh, for which hosts: ssh uses it there already.
+ * block; included files too) give it to ssh, for which hosts: ssh uses it there already. With it,
+ * `matchFiles`: where Match sections may give ssh a key that the companion cannot tell.
  */
-export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<SshKeyInfo | null> {
+export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<{ key: SshKeyInfo | null; matchFiles: string[] }> {
   const config = readText(sshConfigPath(ctx.home)) ?? '';
   const asked = [...new Set([...CLOUD_SSH_HOSTS, ...hosts])];
-  const { named, block } = identityFilesFor(config, asked, localSide(ctx));
+  const { named, block, matchFiles } = identityFilesFor(config, asked, localSide(ctx));
   const blockKey = block?.identityFile;
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
@@ -113,9 +114,9 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
     if (!key) continue;
     const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
     const found = { ...key, configuredFor };
-    return own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found;
+    return { key: own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found, matchFiles };
   }
-  return null;
+  return { key: null, matchFiles };
 }
 
 /**
@@ -287,7 +288,7 @@ async function configure(request: Extract<SshKeyRequest, { action: 'configure' }
   const hosts = checkHosts(request.hosts, ctx);
   let requested = request.keyPath;
   if (requested === undefined) {
-    const found = await findKey(ctx, hosts);
+    const { key: found } = await findKey(ctx, hosts);
     if (!found) throw new HostError('NOT_FOUND', 'no RSA key for Azure DevOps was found; generate one');
     requested = found.privateKeyPath;
   }
@@ -370,10 +371,12 @@ function lstatOrUndefined(path: string) {
 
 export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<SshKeyData> {
   switch (request.action) {
-    case 'find':
+    case 'find': {
       await mendKilledGenerates(ctx);
       // Only compared with the block, never written: any host name will do.
-      return { key: await findKey(ctx, checkHosts(request.hosts, ctx, false)) };
+      const { key, matchFiles } = await findKey(ctx, checkHosts(request.hosts, ctx, false));
+      return matchFiles.length > 0 ? { key, matchFiles } : { key };
+    }
     case 'generate':
       return generate(request, ctx);
     case 'configure':

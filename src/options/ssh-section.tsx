@@ -8,7 +8,7 @@ import { ErrorNote } from '../shared/ui/error-note';
 import { focusAfter, useFocusOnChange } from '../shared/ui/focus';
 import { openTab, optionsHash } from '../shared/ui/open';
 import { Path } from '../shared/ui/path';
-import { addToAdo, configUse, configure, load, runTest, said, type Shown, type SshAction, type SshState } from './ssh-state';
+import { addToAdo, configSays, configure, load, runTest, said, type Shown, type SshAction, type SshState } from './ssh-state';
 import { useChosenProfile } from './use-chosen-profile';
 
 /** What the buttons do, for the key shown and the profile chosen now (a Try again too). */
@@ -113,7 +113,7 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
       </div>
     );
   }
-  const use = configUse(key, sshHosts(profiles));
+  const use = configSays(key, sshHosts(profiles), data.matchFiles);
   return (
     <div class="ssh-key">
       {data.created && <p class="note success">A new RSA key was created{data.sshConfig?.changed ? ' and ~/.ssh/config now uses it for Azure DevOps' : ''}.</p>}
@@ -132,18 +132,7 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
         </dd>
         <dt>~/.ssh/config</dt>
         <dd>
-          {key.configured ? (
-            'uses this key for Azure DevOps'
-          ) : use.own.length > 0 || use.block.length > 0 ? (
-            <>
-              {use.own.length > 0 && `Your ~/.ssh/config already gives ssh this key for ${list(use.own)}.`}
-              {/* The block names it for some hosts only: a server was added since it was written. */}
-              {use.block.length > 0 && (use.own.length > 0 ? ` The companion’s block names it for ${list(use.block)}.` : `uses this key for ${list(use.block)}.`)}
-              {use.missing.length > 0 && (use.offer ? <> Not for {list(use.missing)} yet </> : ` Not for ${list(use.missing)}: the companion names only keys kept in ~/.ssh.`)}
-            </>
-          ) : (
-            'does not name this key for Azure DevOps yet '
-          )}
+          {use.says}
           {use.offer && (
             <button type="button" class="small" id="ssh-configure" disabled={!!busy} onClick={act.configure}>
               {busy === 'configure' ? 'Writing ~/.ssh/config…' : 'Use it for Azure DevOps'}
@@ -175,8 +164,6 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
     </div>
   );
 }
-
-const list = (hosts: string[]) => new Intl.ListFormat('en').format(hosts);
 
 /** What the last actions said, under the key: an outcome, a test, a failure. */
 function notes({ outcome, test, failed }: Shown, act: Act) {

@@ -349,6 +349,11 @@ export const SshKeyDataSchema = z.object({
   sshConfig: z.object({ path: z.string(), changed: z.boolean(), hosts: z.array(z.string()) }).optional(),
   /** Set by `generate`. */
   created: z.boolean().optional(),
+  /**
+   * Set by `find` when ~/.ssh/config (or a file it includes) has Match sections that hold IdentityFile
+   * lines: the files. ssh alone can tell which hosts they give a key for; the companion counts them for none.
+   */
+  matchFiles: z.array(z.string()).optional(),
 });
 export type SshKeyData = z.infer<typeof SshKeyDataSchema>;
 

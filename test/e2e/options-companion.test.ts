@@ -324,6 +324,22 @@ describe('with the desktop companion installed', () => {
     }
   });
 
+  it('Match rules in ~/.ssh/config: Options says it cannot tell what they give, rather than “not yet”, and still offers the block', async () => {
+    const ssh = join(home.home, '.ssh');
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'made-by-hand', '-f', join(ssh, 'id_rsa')]);
+    const config = join(ssh, 'config');
+    await writeFile(config, 'Match host ssh.dev.azure.com exec true\n  IdentityFile ~/.ssh/id_rsa\n', { mode: 0o600 });
+    try {
+      await options.reload();
+      await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
+      const shown = await textOf(options, '#ssh .key-value');
+      expect(shown).toContain(`~/.ssh/confighas Match rules the companion cannot evaluate (in ${config}), so it cannot tell whether ssh uses this key for Azure DevOps. Use it for Azure DevOps`);
+      expect(shown).not.toContain('yet');
+    } finally {
+      await noKey();
+    }
+  });
+
   it('a look for the key that failed: Try again shows the look again, with the focus on the heading, a Tab from what it finds', async () => {
     // A ~/.ssh/config the companion cannot read (a folder here) makes its look fail.
     const config = join(home.home, '.ssh', 'config');

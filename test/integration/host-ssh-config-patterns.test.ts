@@ -77,6 +77,8 @@ describe('Host lines, as ssh reads them', () => {
     const config = 'Match host ssh.dev.azure.com\n  IdentityFile /keys/match\n';
     expect(sshIdentityFiles(config, 'ssh.dev.azure.com')).toEqual(['/keys/match']);
     expect(filesFor(config, ['ssh.dev.azure.com'])).toEqual([]);
+    // Said as such: ssh applies it here, and the companion cannot tell.
+    expect(identityFilesFor(config, ['ssh.dev.azure.com'], local).matchFiles).toEqual([join(dir, '.ssh', 'config')]);
   });
 });
 

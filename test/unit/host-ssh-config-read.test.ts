@@ -11,6 +11,8 @@ import { sshKey } from '../../src/host/ssh-key';
 /** Ann's side: what ssh fills `~`, % tokens and `${VAR}` in with. */
 const ann = { home: '/home/ann', user: 'ann', hostname: 'ann-pc.corp.example', uid: 1000, env: { HOME: '/home/ann', KEYS: '/srv/keys' } };
 const filesFor = (text: string, hosts: string[]) => identityFilesFor(text, hosts, ann).named;
+/** All that is read for ssh.dev.azure.com: the keys, the block's, the files of Match sections with keys. */
+const readAll = (text: string) => identityFilesFor(text, ['ssh.dev.azure.com'], ann);
 
 describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('finds IdentityFile lines that apply to Azure DevOps: before the first section (every host), and of Host sections', () => {
@@ -63,6 +65,19 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
     expect(filesFor(text, ['ssh.dev.azure.com'])).toEqual([]);
   });
 
+  it('says where a Match section holds an IdentityFile line (it may give a key, only ssh can tell), and only there', () => {
+    const config = '/home/ann/.ssh/config';
+    expect(readAll('Match host ssh.dev.azure.com\n  IdentityFile ~/.ssh/match\n')).toEqual({ named: [], block: undefined, matchFiles: [config] });
+    expect(readAll('match=user ann\n\tidentityfile=~/.ssh/a\nMatch all\n  IdentityFile ~/.ssh/b\n').matchFiles).toEqual([config]);
+    // A Match that names no key, a line ssh refuses, and a Host section after one: no Match key.
+    expect(readAll('Match host ssh.dev.azure.com\n  User git\n  IdentityFile\n  IdentityFile "~/.ssh/open\nHost ssh.dev.azure.com\n  IdentityFile ~/.ssh/host\n')).toEqual({
+      named: [{ identityFile: '/home/ann/.ssh/host', hosts: ['ssh.dev.azure.com'], inBlock: false }],
+      block: undefined,
+      matchFiles: [],
+    });
+    expect(readAll('Host *\n  IdentityFile ~/.ssh/a\n').matchFiles).toEqual([]);
+  });
+
   it('tells the block’s IdentityFile from those of the user’s own sections, and which hosts asked each names', () => {
     const own = 'Host ssh.dev.azure.com github.com tfs.contoso.com\n  IdentityFile "~/.ssh/my key"\n';
     const { text } = upsertBlock(own, { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' });
@@ -76,7 +91,7 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('the block’s key and the hosts asked it serves: none, for a block written for a server alone, and still its key', () => {
     const { text } = upsertBlock('Host *\n  IdentityFile ~/.ssh/all\n', { hosts: ['tfs.contoso.com'], identityFile: '~/.ssh/work key' });
     expect(identityFilesFor(text, ['ssh.dev.azure.com', 'tfs.contoso.com'], ann).block).toEqual({ identityFile: '/home/ann/.ssh/work key', hosts: ['tfs.contoso.com'] });
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'], ann)).toEqual({ named: [{ identityFile: '/home/ann/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: { identityFile: '/home/ann/.ssh/work key', hosts: [] } });
+    expect(identityFilesFor(text, ['ssh.dev.azure.com'], ann)).toEqual({ named: [{ identityFile: '/home/ann/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: { identityFile: '/home/ann/.ssh/work key', hosts: [] }, matchFiles: [] });
     expect(identityFilesFor('Host *\n  IdentityFile ~/.ssh/all\n', ['ssh.dev.azure.com'], ann).block).toBeUndefined();
   });
 
@@ -231,6 +246,16 @@ describe('Include', () => {
     } finally {
       writer.kill();
     }
+  });
+
+  it('a Match section in an included file, or an Include in a Match section: the file whose Match may give a key', () => {
+    withFiles({ '.ssh/matched': 'Match exec true\n  IdentityFile /keys/in-match\nHost *\n  IdentityFile /keys/star\n', '.ssh/keys': 'IdentityFile /keys/from-match\n', '.ssh/plain': 'User git\n' });
+    const read = (text: string) => identityFilesFor(text, ['ssh.dev.azure.com'], { ...ann, home });
+    expect(read('Include matched\n')).toEqual({ named: [{ identityFile: '/keys/star', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: undefined, matchFiles: [join(home, '.ssh/matched')] });
+    // An Include in a Match section: what it names is the Match's (ssh reads it only where the Match applies).
+    expect(read('Match host *.azure.com\n  Include plain keys\n')).toEqual({ named: [], block: undefined, matchFiles: [join(home, '.ssh/keys')] });
+    // Not in a Host section that applies to none of the hosts asked: ssh does not read it for them.
+    expect(read('Host github.com\n  Include matched\n').matchFiles).toEqual([]);
   });
 
   it('a key named in an included file is the user’s, even when the Include is in the block', () => {

@@ -14,7 +14,8 @@ let warned: string[];
 let writers: ChildProcess[];
 const ctx = () =>
   ({ home, env: { PATH: process.env.PATH }, log: { info: () => undefined, warn: (m: string) => warned.push(m) }, config: () => ({ cloneRoots: [], allowedHosts: [] }) }) as unknown as HostContext;
-const find = async () => (await sshKey({ id: '1', type: 'sshKey', action: 'find' }, ctx())).key;
+const answer = () => sshKey({ id: '1', type: 'sshKey', action: 'find' }, ctx());
+const find = async () => (await answer()).key;
 
 /** A named pipe with a writer waiting, so that a read of it gets `text` (rather than waiting for ever). */
 function pipeWriting(path: string, text: string) {
@@ -71,6 +72,17 @@ describe('sshKey find: the key the companion’s block names', () => {
     expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'work'), configured: false, configuredFor: [] });
     const forServer = (await sshKey({ id: '1', type: 'sshKey', action: 'find', hosts: ['tfs.contoso.com'] }, ctx())).key;
     expect(forServer).toMatchObject({ privateKeyPath: join(ssh, 'work'), configured: true, configuredFor: ['tfs.contoso.com'] });
+  });
+});
+
+describe('sshKey find: Match sections', () => {
+  it('names the files whose Match sections hold IdentityFile lines, and says nothing without one', async () => {
+    writeFileSync(join(ssh, 'config'), 'Match host ssh.dev.azure.com\n  User git\n');
+    expect(await answer()).toEqual({ key: expect.objectContaining({ privateKeyPath: join(ssh, 'id_rsa') }) });
+    writeFileSync(join(ssh, 'config'), 'Match host ssh.dev.azure.com\n  IdentityFile ~/.ssh/work\n');
+    expect(await answer()).toEqual({ key: expect.objectContaining({ privateKeyPath: join(ssh, 'id_rsa') }), matchFiles: [join(ssh, 'config')] });
+    rmSync(join(ssh, 'id_rsa'));
+    expect(await answer()).toEqual({ key: null, matchFiles: [join(ssh, 'config')] });
   });
 });
 

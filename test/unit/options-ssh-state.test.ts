@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SshKeyData } from '../../src/shared/host-protocol';
 import type { Request } from '../../src/shared/messages';
-import { begin, configUse, configure, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
+import { begin, configSays, configUse, configure, failed, load, said, type Shown, type SshState } from '../../src/options/ssh-state';
 
 const key = { privateKeyPath: '/home/ada/.ssh/id_rsa', publicKeyPath: '/home/ada/.ssh/id_rsa.pub', publicKey: 'ssh-rsa AAAA ada', fingerprint: 'SHA256:x', configured: true };
 const error = { code: 'companion.stopped', message: 'The desktop companion stopped unexpectedly.' };
@@ -150,5 +150,39 @@ describe('Options › SSH key: what ~/.ssh/config does with the key', () => {
     expect(configUse({ ...key, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } }, cloud).offer).toBe(false);
     expect(configUse(key, cloud)).toEqual({ own: [], block: cloud, missing: [], offer: false });
     expect(configUse(unconfigured, cloud)).toEqual({ own: [], block: [], missing: cloud, offer: true });
+  });
+});
+
+describe('Options › SSH key: what it says of ~/.ssh/config, Match rules too', () => {
+  const cloud = ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'];
+  const unconfigured = { ...key, configured: false };
+  const matchFiles = ['/home/ada/.ssh/config', '/home/ada/.ssh/conf.d/work'];
+  const unevaluated = 'Match rules the companion cannot evaluate (in /home/ada/.ssh/config and /home/ada/.ssh/conf.d/work)';
+
+  it('without Match rules: as it was, “not … yet” where nothing names the key', () => {
+    expect(configSays(key, cloud)).toEqual({ says: 'uses this key for Azure DevOps', offer: false });
+    expect(configSays(unconfigured, cloud)).toEqual({ says: 'does not name this key for Azure DevOps yet ', offer: true });
+    const own = { ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } };
+    expect(configSays(own, cloud)).toEqual({ says: 'Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. Not for vs-ssh.visualstudio.com yet ', offer: true });
+    expect(configSays({ ...own, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud)).toEqual({
+      says: 'Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. Not for vs-ssh.visualstudio.com: the companion names only keys kept in ~/.ssh.',
+      offer: false,
+    });
+    expect(configSays({ ...unconfigured, configuredFor: cloud }, [...cloud, 'tfs.contoso.com']).says).toBe('uses this key for ssh.dev.azure.com and vs-ssh.visualstudio.com. Not for tfs.contoso.com yet ');
+  });
+
+  it('with Match rules it says it cannot tell for the hosts nothing else names the key for, and still offers the block', () => {
+    expect(configSays(unconfigured, cloud, matchFiles)).toEqual({ says: `has ${unevaluated}, so it cannot tell whether ssh uses this key for Azure DevOps. `, offer: true });
+    const own = { ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } };
+    expect(configSays(own, cloud, matchFiles)).toEqual({
+      says: `Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. For vs-ssh.visualstudio.com, ~/.ssh/config has ${unevaluated}: it cannot tell whether they give ssh this key. `,
+      offer: true,
+    });
+    expect(configSays({ ...own, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud, matchFiles).says).toBe(
+      `Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. For vs-ssh.visualstudio.com, ~/.ssh/config has ${unevaluated}: it cannot tell whether they give ssh this key. The companion names only keys kept in ~/.ssh.`,
+    );
+    // Nothing missing: what is named is so, whatever a Match adds.
+    expect(configSays(key, cloud, matchFiles)).toEqual({ says: 'uses this key for Azure DevOps', offer: false });
+    expect(configSays({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, cloud, matchFiles).says).toBe('Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com and vs-ssh.visualstudio.com.');
   });
 });
