@@ -22,13 +22,30 @@ export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
 const sshDir = (home: string) => join(home, '.ssh');
 const sshConfigPath = (home: string) => join(sshDir(home), 'config');
 
+// Said as the file it is, for the person to fix: not as an unexpected error of the companion's.
+const couldNotRead = (path: string, why: string) => new HostError('INTERNAL', `${path} could not be read (${why}): make it a file you can read, then try again`);
+
+/**
+ * The block's key is the one the user made here, or chose: its `.pub` there but unreadable is a key
+ * to mend, said with how, not one to pass over for another (whose Use it would replace it in the
+ * block). Create makes a new one only where none is: not beside the companion's own name.
+ */
+function blockPubUnreadable(path: string, why: string): HostError {
+  const privateKey = path.slice(0, -'.pub'.length);
+  const anew = basename(privateKey) === DEFAULT_KEY_NAME ? `move ${privateKey} and its .pub out of ~/.ssh, then create a new key` : 'create a new key';
+  return new HostError(
+    'KEY_UNREADABLE',
+    `the public half of your SSH key, ${path}, cannot be read (${why}): put the public key back in its place (ssh-keygen -y -f ${privateKey} prints it), or ${anew}`,
+    { path },
+  );
+}
+
 /** A regular file's text (never a named pipe's, which would hold the companion); undefined when there is none. */
-function readText(path: string): string | undefined {
+function readText(path: string, unreadable = couldNotRead): string | undefined {
   try {
     return readRegularFile(path);
   } catch (error) {
-    // Said as the file it is, for the person to fix: not as an unexpected error of the companion's.
-    throw new HostError('INTERNAL', `${path} could not be read (${(error as Error).message}): make it a file you can read, then try again`);
+    throw unreadable(path, (error as Error).message);
   }
 }
 
@@ -77,11 +94,11 @@ type KeyInfo = Omit<SshKeyInfo, 'userConfig' | 'configuredFor'>;
 
 /**
  * Key info for a private key (a regular file) whose `.pub` holds an RSA public key; undefined
- * otherwise. A `.pub` that is there but cannot be read throws, in words that say which file.
+ * otherwise. A `.pub` that is there but cannot be read throws `unreadable`'s error.
  */
-async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv): Promise<KeyInfo | undefined> {
+async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv, unreadable = couldNotRead): Promise<KeyInfo | undefined> {
   const publicKeyPath = `${privateKeyPath}.pub`;
-  const publicKey = readText(publicKeyPath)?.trim();
+  const publicKey = readText(publicKeyPath, unreadable)?.trim();
   if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !statOrUndefined(privateKeyPath)?.isFile()) return undefined;
   return { privateKeyPath, publicKeyPath, publicKey, fingerprint: await fingerprint(publicKeyPath, env), configured };
 }
@@ -110,7 +127,7 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
     const configuredFor = block && candidate === blockKey ? block.hosts : [];
-    const key = await candidateKey(candidate, candidate === blockKey && hosts.every((h) => configuredFor.includes(h)), ctx);
+    const key = await candidateKey(candidate, candidate === blockKey, candidate === blockKey && hosts.every((h) => configuredFor.includes(h)), ctx);
     if (!key) continue;
     const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
     const found = { ...key, configuredFor };
@@ -122,9 +139,11 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
 /**
  * A candidate as `find` sees it: one whose `.pub` cannot be read is skipped (the log says why), as
  * it is not a key the companion can show. Many files are candidates (every IdentityFile that
- * applies), and one of them unreadable must not stop the others being found.
+ * applies), and one of them unreadable must not stop the others being found. Not so the block's
+ * key (`ofBlock`), when its private key is there: KEY_UNREADABLE, saying what to do.
  */
-async function candidateKey(privateKeyPath: string, configured: boolean, ctx: HostContext): Promise<KeyInfo | undefined> {
+async function candidateKey(privateKeyPath: string, ofBlock: boolean, configured: boolean, ctx: HostContext): Promise<KeyInfo | undefined> {
+  if (ofBlock) return statOrUndefined(privateKeyPath)?.isFile() ? describeKey(privateKeyPath, configured, ctx.env, blockPubUnreadable) : undefined;
   try {
     return await describeKey(privateKeyPath, configured, ctx.env);
   } catch (error) {

@@ -85,14 +85,14 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
   }
   if (state.kind === 'lookFailed') {
     return (
-      <ErrorNote error={state.error} title="Could not look for your SSH key">
+      <ErrorNote error={state.error} title={state.error.code === 'companion.KEY_UNREADABLE' ? 'Your SSH key cannot be shown' : 'Could not look for your SSH key'}>
         {/* Only for a companion that did not start: a look that failed on a file needs no set-up. */}
         {state.error.code === 'companion.failed' && (
           <a class="button" href="#companion">
             Set up the companion
           </a>
         )}
-        {/* Its note goes while the key is looked for again: the heading holds the focus, a Tab before what is found. */}
+        {/* Its note goes while the key is looked for again (a key mended, too): the heading holds the focus, a Tab before what is found. */}
         <button type="button" onClick={focusAfter(act.find, 'ssh-heading')}>
           Try again
         </button>

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { CollectionUrls } from '../../sandbox/urls';
 import { COMPANION_POLL_MS } from '../../src/shared/companion-poll';
+import { upsertBlock } from '../../src/host/ssh-config-block';
 import { HOST_NAME } from '../../src/shared/host-constants';
 import { companionPids, processesOf, waitUntil } from '../reliability/harness';
 import { ask, launchWithCompanion, privateHome, type Session } from './harness';
@@ -336,6 +337,34 @@ describe('with the desktop companion installed', () => {
       expect(shown).toContain(`~/.ssh/confighas Match rules the companion cannot evaluate (in ${config}), so it cannot tell whether ssh uses this key for Azure DevOps. Use it for Azure DevOps`);
       expect(shown).not.toContain('yet');
     } finally {
+      await noKey();
+    }
+  });
+
+  it('the public half of the key the block names cannot be read: Options says so and what to do, rather than show another key', async () => {
+    const ssh = join(home.home, '.ssh');
+    const key = join(ssh, 'id_rsa_azure_devops');
+    // A usable key beside it, which find would otherwise show (and Use it would put in the block instead).
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'other', '-f', join(ssh, 'id_rsa')]);
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'ours', '-f', key]);
+    await writeFile(join(ssh, 'config'), upsertBlock('', { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: '~/.ssh/id_rsa_azure_devops' }).text, { mode: 0o600 });
+    await rm(`${key}.pub`);
+    await mkdir(`${key}.pub`);
+    try {
+      await options.reload();
+      const alert = await waitForText(options, '#ssh [role="alert"]', 'Your SSH key cannot be shown', 20_000);
+      expect(alert).toContain(`the public half of your SSH key, ${key}.pub, cannot be read (it is a folder, not a file): put the public key back in its place (ssh-keygen -y -f ${key} prints it), or move ${key} and its .pub out of ~/.ssh, then create a new key`);
+      expect(await options.$('#ssh-public-key')).toBeNull();
+      // Mended as it says, Try again shows the key.
+      await rm(`${key}.pub`, { recursive: true });
+      const { stdout } = await promisify(execFile)('ssh-keygen', ['-y', '-f', key]);
+      await writeFile(`${key}.pub`, stdout);
+      await options.click('#ssh [role="alert"] button');
+      await options.waitForSelector('#ssh-public-key', { timeout: 20_000 });
+      expect(await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value.trim())).toBe(stdout.trim());
+      expect(await textOf(options, '#ssh .key-value')).toContain('~/.ssh/configuses this key for Azure DevOps');
+    } finally {
+      await rm(`${key}.pub`, { recursive: true, force: true });
       await noKey();
     }
   });

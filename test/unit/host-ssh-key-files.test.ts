@@ -75,6 +75,29 @@ describe('sshKey find: the key the companion’s block names', () => {
   });
 });
 
+describe('sshKey find: the block’s own key, when its .pub cannot be read', () => {
+  it('is no key to pass over: KEY_UNREADABLE names the file and says what to do, for the companion’s key and for one the user chose', async () => {
+    for (const name of ['id_rsa_azure_devops', 'work']) {
+      writeFileSync(join(ssh, name), 'private\n', { mode: 0o600 });
+      mkdirSync(join(ssh, `${name}.pub`));
+      writeFileSync(join(ssh, 'config'), upsertBlock('', { hosts: ['ssh.dev.azure.com', 'vs-ssh.visualstudio.com'], identityFile: `~/.ssh/${name}` }).text);
+      const key = join(ssh, name);
+      const anew = name === 'work' ? 'create a new key' : `move ${key} and its .pub out of ~/.ssh, then create a new key`;
+      await expect(find(), name).rejects.toMatchObject({
+        code: 'KEY_UNREADABLE',
+        message: `the public half of your SSH key, ${key}.pub, cannot be read (it is a folder, not a file): put the public key back in its place (ssh-keygen -y -f ${key} prints it), or ${anew}`,
+        details: { path: `${key}.pub` },
+      });
+    }
+  });
+
+  it('a block whose key is gone altogether is passed over as before: there is nothing of it to mend', async () => {
+    mkdirSync(join(ssh, 'gone.pub'));
+    writeFileSync(join(ssh, 'config'), upsertBlock('', { hosts: ['ssh.dev.azure.com'], identityFile: '~/.ssh/gone' }).text);
+    expect(await find()).toMatchObject({ privateKeyPath: join(ssh, 'id_rsa') });
+  });
+});
+
 describe('sshKey find: Match sections', () => {
   it('names the files whose Match sections hold IdentityFile lines, and says nothing without one', async () => {
     writeFileSync(join(ssh, 'config'), 'Match host ssh.dev.azure.com\n  User git\n');
