@@ -513,7 +513,9 @@ describe('with the desktop companion installed', () => {
       navigator.clipboard.writeText = async (text: string) => void copied.push(text);
     });
     const opened = session.browser.waitForTarget((t) => t.url() === 'https://dev.azure.com/fabrikam/_usersSettings/keys', { timeout: 10_000 });
-    await options.click('#ssh-add');
+    // A locator clicks the button as drawn when it is clicked: the section may draw it anew just
+    // after the profile changed (a click on the old one failed once, 'not clickable').
+    await options.locator('#ssh-add').click();
     await opened;
     await waitForText(options, '[data-testid="ssh-outcome"]', 'The public key is copied.');
     const publicKey = await options.$eval('#ssh-public-key', (t) => (t as HTMLTextAreaElement).value);
