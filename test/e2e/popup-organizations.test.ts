@@ -44,6 +44,7 @@ afterAll(async () => {
 
 const rowsOf = (popup: Page) => popup.$$eval('#repo-list [role="option"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
 const live = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
+const release = (popup: Page) => popup.evaluate(() => (window as unknown as { release: () => void }).release());
 
 /**
  * A popup whose worker answer about profiles is held back until `window.release()`: open once the
@@ -87,6 +88,34 @@ async function keepSnapshot(orgs: string[]) {
     );
   } finally {
     await popup.close();
+  }
+}
+
+/**
+ * Enter on the first frame's first row (fabrikam's) before the popup has read the profiles, then
+ * fabrikam's profile removed, the profiles still held back: `then` goes on from the queued open,
+ * with `connectAgain` to add fabrikam's profile back (as a new one). Afterwards fabrikam's profile
+ * is there and the active one again.
+ */
+async function queuedOpenOfRemovedProfile(then: (popup: Page, name: string, connectAgain: () => Promise<void>) => Promise<void>) {
+  await keepSnapshot(['fabrikam', 'contoso']);
+  const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
+  const popup = await popupHoldingProfiles();
+  let removed = false;
+  const connectAgain = async () => {
+    profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+    removed = false;
+  };
+  try {
+    await popup.keyboard.press('Enter');
+    await waitForText(popup, '.status', `opening ${name}…`, 5000);
+    expect(await ask(options, { type: 'profiles.remove', id: profiles.fabrikam!.id })).toMatchObject({ ok: true });
+    removed = true;
+    await then(popup, name, connectAgain);
+  } finally {
+    await popup.close();
+    if (removed) await connectAgain();
+    await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
   }
 }
 
@@ -335,18 +364,9 @@ describe('popup: the first frame', () => {
   });
 
   it('a first-frame row whose profile is removed before the profiles are read says it did not open and what to do, the focus staying in the search field', async () => {
-    await keepSnapshot(['fabrikam', 'contoso']);
-    const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
-    const popup = await popupHoldingProfiles();
-    let removed = false;
-    try {
-      await popup.keyboard.press('Enter');
-      await waitForText(popup, '.status', `opening ${name}…`, 5000);
-      // The snapshot's own (active) profile goes: contoso's becomes the active one, and its list is drawn afresh.
-      expect(await ask(options, { type: 'profiles.remove', id: profiles.fabrikam!.id })).toMatchObject({ ok: true });
-      removed = true;
-      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
-
+    // The snapshot's own (active) profile goes: contoso's becomes the active one, and its list is drawn afresh.
+    await queuedOpenOfRemovedProfile(async (popup, name) => {
+      await release(popup);
       await waitForText(popup, '.status .problem', `${name} did not open: the profile for fabrikam has been removed. To open its repositories here, connect the account again.`, 10_000);
       expect(await textOf(popup, '.status')).not.toContain('opening');
       expect(await popup.evaluate(() => document.activeElement?.id)).toBe('repo-search');
@@ -367,46 +387,29 @@ describe('popup: the first frame', () => {
       const target = await session.browser.waitForTarget((t) => t.url().includes(`/_git/${encodeURIComponent(next)}`), { timeout: 10_000 });
       await (await target.page())?.close();
       await popup.waitForFunction(() => !document.querySelector('.status .problem'), { timeout: 5000 });
-    } finally {
-      await popup.close();
-      if (removed) profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
-      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
-    }
+    });
   });
 
   it('the note of a first-frame row that did not open goes when the user switches profile', async () => {
-    await keepSnapshot(['fabrikam', 'contoso']);
-    const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
-    const popup = await popupHoldingProfiles();
-    let removed = false;
-    try {
-      await popup.keyboard.press('Enter');
-      await waitForText(popup, '.status', `opening ${name}…`, 5000);
-      // The row's profile goes and comes back as another one: contoso's becomes the active one, with fabrikam's new one to switch to.
-      expect(await ask(options, { type: 'profiles.remove', id: profiles.fabrikam!.id })).toMatchObject({ ok: true });
-      removed = true;
-      profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
-      removed = false;
-      await popup.evaluate(() => (window as unknown as { release: () => void }).release());
+    // The row's profile goes and comes back as another one: contoso's becomes the active one, with fabrikam's new one to switch to.
+    await queuedOpenOfRemovedProfile(async (popup, name, connectAgain) => {
+      await connectAgain();
+      await release(popup);
       await waitForText(popup, '.status .problem', `${name} did not open`, 10_000);
       await live(popup);
 
-      await popup.select('#profile-switcher', profiles.fabrikam.id);
+      await popup.select('#profile-switcher', profiles.fabrikam!.id);
       await popup.waitForFunction(
         (id: string) => {
           const switcher = document.querySelector('#profile-switcher') as HTMLSelectElement;
           return switcher.value === id && !switcher.disabled;
         },
         { timeout: 10_000 },
-        profiles.fabrikam.id,
+        profiles.fabrikam!.id,
       );
       await live(popup);
       expect(await popup.$('.status .problem')).toBeNull();
-    } finally {
-      await popup.close();
-      if (removed) profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
-      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
-    }
+    });
   });
 
   it('a first frame filtered to an organization whose profile is removed before the profiles are read lists the organizations left', async () => {
