@@ -146,7 +146,12 @@ export function RepositoriesTab(props: {
   const { snapshot } = props;
   const [query, setQuery] = useState(props.typed ?? '');
   const [picked, setOnly] = useState('');
-  const [active, setActive] = useState(0);
+  /**
+   * The row picked with the arrow keys or a click, by its organization and repository: the list is
+   * drawn afresh under it (the live lists replacing the snapshot, a refresh), in another order or
+   * without it. None: the first row.
+   */
+  const [chosen, setChosen] = useState<string>();
   const list = useRef<HTMLUListElement>(null);
   // Live once every organization's list is read (or failed): until then the snapshot, if any, stands in.
   const live = props.orgs.length > 0 && props.orgs.every((o) => o.repos.listing || o.repos.error);
@@ -175,7 +180,14 @@ export function RepositoriesTab(props: {
     if (!live) return fromLast && !queryTokens(query).length ? { rows: fromLast.rows, total: fromLast.total } : { rows: [], total: 0 };
     return listRows(shownOrgs, query);
   }, [live, shownOrgs, query, fromLast]);
-  const selectedRow = results.rows[Math.min(active, results.rows.length - 1)];
+  const at = chosen === undefined ? 0 : results.rows.findIndex((r) => rowKey(r) === chosen);
+  // Gone from a list drawn afresh: the first row stands in, but Enter opens it only once it has been
+  // drawn selected (effects run after the paint), not the row the user had in mind.
+  const lost = at < 0 && results.rows.length > 0;
+  useEffect(() => {
+    if (lost) setChosen(undefined);
+  }, [lost]);
+  const selectedRow = results.rows[Math.max(at, 0)];
   const selected = selectedRow?.repo;
   // A first-frame row opened before the profiles are read: it opens once its profile is known.
   const [opening, setOpening] = props.opening;
@@ -193,13 +205,14 @@ export function RepositoriesTab(props: {
 
   // New words or another organization start at the first row, in the same event: reset by an
   // effect, after the draw, it would undo an arrow key pressed right after typing.
-  const search = (words: string) => (setQuery(words), setActive(0));
-  const filter = (id: string) => (setOnly(id), setActive(0));
+  const search = (words: string) => (setQuery(words), setChosen(undefined));
+  const filter = (id: string) => (setOnly(id), setChosen(undefined));
   useEffect(() => {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
-  }, [active, results]);
+  }, [selectedRow]);
 
-  const move = (delta: number) => setActive((a) => Math.max(0, Math.min(results.rows.length - 1, a + delta)));
+  const pick = (row: Row | undefined) => row && setChosen(rowKey(row));
+  const move = (delta: number) => pick(results.rows[Math.max(0, Math.min(results.rows.length - 1, Math.max(at, 0) + delta))]);
   const onKeyDown = (e: KeyboardEvent) => {
     const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8 };
     if (e.key in steps) {
@@ -207,7 +220,7 @@ export function RepositoriesTab(props: {
       move(steps[e.key]!);
     } else if (e.key === 'Enter' && selectedRow) {
       e.preventDefault();
-      open(selectedRow);
+      if (!lost) open(selectedRow);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       search('');
@@ -343,7 +356,7 @@ export function RepositoriesTab(props: {
             aria-activedescendant={selected ? `repo-${selected.id}` : undefined}
             onKeyDown={onKeyDown}
           >
-            {results.rows.map((row, i) => {
+            {results.rows.map((row) => {
               const r = row.repo;
               const task = props.tasks.tasks[r.id];
               // A clone that runs is in the companion's list already (its folder has a .git): not cloned yet.
@@ -354,10 +367,10 @@ export function RepositoriesTab(props: {
                   key={`${row.org.id}:${r.id}`}
                   id={`repo-${r.id}`}
                   role="option"
-                  aria-selected={i === active}
+                  aria-selected={row === selectedRow}
                   data-repo={r.name}
                   data-org={row.org.organization}
-                  onClick={() => setActive(i)}
+                  onClick={() => pick(row)}
                   onDblClick={() => open(row)}
                 >
                   <ProjectAvatar name={r.project.name} />
@@ -395,6 +408,9 @@ export function RepositoriesTab(props: {
     </div>
   );
 }
+
+/** A row's repository, whichever profile lists its organization. */
+const rowKey = (row: Row) => `${row.org.organization}/${row.repo.id}`;
 
 export interface Status {
   count: number;

@@ -44,17 +44,30 @@ afterAll(async () => {
 
 const rowsOf = (popup: Page) => popup.$$eval('#repo-list [role="option"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
 const live = (popup: Page) => popup.waitForSelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]', { timeout: 20_000 });
+const selectedOf = (popup: Page) => popup.$$eval('#repo-list [aria-selected="true"]', (rows) => rows.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
 const release = (popup: Page) => popup.evaluate(() => (window as unknown as { release: () => void }).release());
+/** Once what is on screen has been painted, when preact runs its effects: after the next frame, or 100 ms in a page not shown. */
+const painted = (popup: Page) =>
+  popup.evaluate(
+    () =>
+      new Promise((resolve) => {
+        setTimeout(resolve, 200);
+        requestAnimationFrame(() => setTimeout(resolve));
+      }),
+  );
+/** The addresses of the tabs the popup opened, in order. */
+const tabsOpened = (popup: Page) => popup.evaluate(() => (window as unknown as { opened: string[] }).opened);
 
 /**
  * A popup whose worker answer about profiles is held back until `window.release()`: open once the
- * app has asked (it has started, and the first frame is drawn).
+ * app has asked (it has started, and the first frame is drawn). It notes the tabs it opens
+ * (`tabsOpened`).
  */
 async function popupHoldingProfiles() {
   const popup = await session.browser.newPage();
   await popup.setViewport({ width: 380, height: 600 });
   await popup.evaluateOnNewDocument(() => {
-    const w = window as unknown as { release: () => void; asked?: boolean };
+    const w = window as unknown as { release: () => void; asked?: boolean; opened: string[] };
     const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
     const held = new Promise<void>((resolve) => (w.release = resolve));
     (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
@@ -62,6 +75,9 @@ async function popupHoldingProfiles() {
       w.asked = true;
       return held.then(() => send(...args));
     };
+    w.opened = [];
+    const create = chrome.tabs.create.bind(chrome.tabs) as (...args: unknown[]) => unknown;
+    (chrome.tabs as { create: unknown }).create = (...args: unknown[]) => (w.opened.push((args[0] as { url: string }).url), create(...args));
   });
   await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
   await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
@@ -73,6 +89,8 @@ async function popupHoldingProfiles() {
  * its first screen over these organizations.
  */
 async function keepSnapshot(orgs: string[]) {
+  // Not one an earlier popup kept, of lists that have changed since.
+  await options.evaluate(() => localStorage.removeItem('popup.snapshot'));
   const popup = await openPopup(session);
   try {
     await live(popup);
@@ -323,6 +341,75 @@ describe('popup: the first frame', () => {
     } finally {
       await popup.close();
       await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
+
+  it('a row picked in the first frame stays picked when the live list, in another order, replaces it, and Enter opens that one', async () => {
+    // The snapshot lists fabrikam's rows first; contoso is made the active one, so the live list starts with contoso's.
+    await keepSnapshot(['fabrikam', 'contoso']);
+    expect(await ask(options, { type: 'profiles.setActive', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+    const popup = await popupHoldingProfiles();
+    try {
+      const name = sandboxRepos(sandbox, 'fabrikam')[2]!;
+      await popup.keyboard.press('ArrowDown');
+      await popup.keyboard.press('ArrowDown');
+      expect(await selectedOf(popup)).toEqual([`fabrikam/${name}`]);
+
+      await release(popup);
+      await popup.waitForFunction(() => document.querySelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]')?.getAttribute('data-org') === 'contoso', { timeout: 20_000 });
+      expect(await selectedOf(popup)).toEqual([`fabrikam/${name}`]);
+      await popup.keyboard.press('Enter');
+      const target = await session.browser.waitForTarget((t) => t.url().includes('/_git/'), { timeout: 10_000 });
+      expect(target.url()).toContain(`/fabrikam/`);
+      expect(target.url()).toContain(`/_git/${encodeURIComponent(name)}`);
+      await (await target.page())?.close();
+    } finally {
+      await popup.close();
+      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
+
+  it('a row picked in the first frame whose repository is gone from the live list gives way to the first row, which Enter opens once it is drawn picked', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    const fabrikam = sandboxRepos(sandbox, 'fabrikam');
+    // Deleted in Azure DevOps since the snapshot, and the worker's cached list, which the popup reads, refreshed without it.
+    const org = sandbox.store.organization('fabrikam')!;
+    const gone = sandbox.store.repository(org, fabrikam[1]!)!;
+    sandbox.store.repositories.delete(gone.id);
+    let popup: Page | undefined;
+    try {
+      expect(await ask(options, { type: 'repos.list', profileId: profiles.fabrikam!.id, refresh: true })).toMatchObject({ ok: true });
+      popup = await popupHoldingProfiles();
+      await popup.keyboard.press('ArrowDown');
+      expect(await selectedOf(popup)).toEqual([`fabrikam/${gone.name}`]);
+      // Enter in the very moment the live list is drawn, before it is painted: the first row, picked
+      // in its place, has not been seen.
+      await popup.evaluate(() => {
+        const w = window as unknown as { enteredOn?: string };
+        new MutationObserver((_, observer) => {
+          if (!document.querySelector('.repos-tab:not([data-snapshot]) #repo-list [role="option"]')) return;
+          observer.disconnect();
+          w.enteredOn = document.querySelector('#repo-list [aria-selected="true"]')?.getAttribute('data-repo') ?? '';
+          document.querySelector('#repo-search')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+        }).observe(document, { subtree: true, childList: true, attributes: true });
+      });
+
+      await release(popup);
+      await live(popup);
+      expect(await rowsOf(popup)).not.toContain(`fabrikam/${gone.name}`);
+      expect(await popup.evaluate(() => (window as unknown as { enteredOn?: string }).enteredOn)).toBe(fabrikam[0]);
+      // Seen picked, it opens; and it alone opened: a tab the early Enter opened would have come first.
+      expect(await selectedOf(popup)).toEqual([`fabrikam/${fabrikam[0]}`]);
+      await painted(popup);
+      await popup.keyboard.press('Enter');
+      const target = await session.browser.waitForTarget((t) => t.url().includes('/_git/'), { timeout: 10_000 });
+      expect(target.url()).toContain(`/_git/${encodeURIComponent(fabrikam[0]!)}`);
+      await (await target.page())?.close();
+      expect((await tabsOpened(popup)).map((url) => url.split('/_git/')[1])).toEqual([encodeURIComponent(fabrikam[0]!)]);
+    } finally {
+      sandbox.store.repositories.set(gone.id, gone);
+      await ask(options, { type: 'repos.list', profileId: profiles.fabrikam!.id, refresh: true });
+      await popup?.close();
     }
   });
 
