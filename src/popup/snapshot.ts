@@ -7,9 +7,10 @@ import { POPUP_SNAPSHOT } from '../shared/storage-keys';
  * it synchronously as its script starts and draws it in its first frame, before the app's code,
  * IndexedDB or the worker answer; the full lists replace it as they come, row for row (the same
  * first rows, the same status line), so nothing on screen moves. Written whenever the list is drawn
- * from fresh data. It holds what a row shows and what opening the popup on it needs: profile and
- * organization names, project and repository names, their URLs, and the markup the app draws for
- * exactly that (`html`). Never a token (profiles hold none).
+ * from fresh data; rid of removed profiles as the popup reads the profiles (prune-snapshot.ts). It
+ * holds what a row shows and what opening the popup on it needs: profile and organization names,
+ * project and repository names, their URLs, and the markup the app draws for exactly that
+ * (`html`). Never a token (profiles hold none).
  */
 
 /** Bumped when what `Snapshot` holds changes: another format reads as none. */

@@ -1,6 +1,7 @@
 import { ask } from '../shared/ask';
 import type { Listing, ProfilesAnswer, RepoSummary } from '../shared/messages';
 import { POPUP_PROFILE } from '../shared/storage-keys';
+import { pruneSnapshot } from './prune-snapshot';
 import type { Snapshot } from './snapshot';
 import { cachedRepos } from './use-repos';
 
@@ -21,6 +22,9 @@ export interface Startup {
 
 export function startLoading(snapshot: Snapshot | undefined, typed = '', storage: Storage = localStorage): Startup {
   const profiles = ask({ type: 'profiles.list' });
+  // Only Options forgets a profile's entries as it removes it: one removed any other way would still
+  // be in the next popup's first frame.
+  if (snapshot) profiles.then((answer) => pruneSnapshot(storage, snapshot, answer.profiles.map((p) => p.id)), () => undefined);
   const last = storage.getItem(POPUP_PROFILE.key);
   const early = new Map<string, Promise<Listing<RepoSummary> | undefined>>();
   for (const id of snapshot ? snapshot.listed.map((l) => l.id) : last ? [last] : []) early.set(id, cachedRepos(id));

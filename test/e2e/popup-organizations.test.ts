@@ -61,12 +61,13 @@ const tabsOpened = (popup: Page) => popup.evaluate(() => (window as unknown as {
 /**
  * A popup whose worker answer about profiles is held back until `window.release()`: open once the
  * app has asked (it has started, and the first frame is drawn). It notes the tabs it opens
- * (`tabsOpened`).
+ * (`tabsOpened`). With `holdLists`, its reads of the cached lists (the extension's IndexedDB, read
+ * by the popup itself) never answer, so it stays on its first frame.
  */
-async function popupHoldingProfiles() {
+async function popupHoldingProfiles(opts: { holdLists?: boolean } = {}) {
   const popup = await session.browser.newPage();
   await popup.setViewport({ width: 380, height: 600 });
-  await popup.evaluateOnNewDocument(() => {
+  await popup.evaluateOnNewDocument((holdLists: boolean) => {
     const w = window as unknown as { release: () => void; asked?: boolean; opened: string[] };
     const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
     const held = new Promise<void>((resolve) => (w.release = resolve));
@@ -78,7 +79,8 @@ async function popupHoldingProfiles() {
     w.opened = [];
     const create = chrome.tabs.create.bind(chrome.tabs) as (...args: unknown[]) => unknown;
     (chrome.tabs as { create: unknown }).create = (...args: unknown[]) => (w.opened.push((args[0] as { url: string }).url), create(...args));
-  });
+    if (holdLists) indexedDB.open = () => new EventTarget() as IDBOpenDBRequest;
+  }, !!opts.holdLists);
   await popup.goto(`chrome-extension://${session.extensionId}/src/popup/index.html`, { waitUntil: 'domcontentloaded' });
   await popup.waitForFunction(() => (window as unknown as { asked?: boolean }).asked);
   return popup;
@@ -552,6 +554,37 @@ describe('popup: the first frame', () => {
       sandbox.services.faults.clear();
       await popup?.close();
       if (removed) profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
+    }
+  });
+
+  it('a profile removed by another page than Options is gone from the next popup’s first frame, though the popup that read the profiles closed before any list', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    const fabrikam = sandboxRepos(sandbox, 'fabrikam');
+    // Through the worker, as a sign-out or any other page would: only the options page's own Remove forgets the popup's entries.
+    expect(await ask(options, { type: 'profiles.remove', id: profiles.contoso!.id })).toMatchObject({ ok: true });
+    let popup: Page | undefined;
+    try {
+      expect(await options.evaluate(() => localStorage.getItem('popup.snapshot'))).toContain(profiles.contoso!.id);
+      // This popup reads the profiles (its switcher goes, one profile left) but no list: it keeps no snapshot of its own.
+      const reader = await popupHoldingProfiles({ holdLists: true });
+      try {
+        await release(reader);
+        await reader.waitForFunction(() => !document.querySelector('#profile-switcher') && !!document.querySelector('.repos-tab[data-snapshot]'), { timeout: 10_000 });
+      } finally {
+        await reader.close();
+      }
+
+      // The next popup's first frame, before it reads anything: fabrikam's rows, count and name only.
+      popup = await popupHoldingProfiles();
+      await popup.waitForSelector('.repos-tab[data-snapshot] #repo-list [role="option"]', { timeout: 10_000 });
+      expect(await popup.$('#profile-switcher')).toBeNull();
+      expect(await popup.$('#repo-org')).toBeNull();
+      expect(new Set((await rowsOf(popup)).map((r) => r.split('/')[0]))).toEqual(new Set(['fabrikam']));
+      expect(await textOf(popup, '.status')).toBe(`${fabrikam.length} repositories`);
+      expect(await popup.evaluate(() => document.body.textContent)).not.toContain('contoso');
+    } finally {
+      await popup?.close();
+      profiles.contoso = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
     }
   });
 });

@@ -4,6 +4,7 @@ import { listRows, snapshotList, snapshotOf, statusLine } from '../../src/popup/
 import { loadSearch } from '../../src/popup/search-loader';
 import { readSnapshot, SNAPSHOT_ROWS, writeSnapshot, type Snapshot } from '../../src/popup/snapshot';
 import { listedProfiles, type OrgRepos } from '../../src/popup/use-repos';
+import { pruneSnapshot } from '../../src/popup/prune-snapshot';
 import type { RepoSummary } from '../../src/shared/messages';
 import { Profile } from '../../src/shared/profile';
 
@@ -102,6 +103,8 @@ describe('rows over several organizations', () => {
 /** What the first frame draws of a snapshot: each row's organization, the count, the organizations counted. */
 const named = (shown: ReturnType<typeof snapshotList>) => ({ rows: shown.rows.map((r) => r.org.id), total: shown.total, organizations: shown.organizations });
 const times = (n: number, id: string) => Array.from({ length: n }, () => id);
+/** What the first frame draws of `snapshot` once these profiles are read. */
+const drawn = (snapshot: Snapshot, profiles: Profile[]) => named(snapshotList(snapshot, profiles.map((p) => ({ id: p.id, organization: p.organization, profile: p })), ''));
 const many = (org: string, n: number) => Array.from({ length: n }, (_, i) => repo(org, `repo-${String(i).padStart(2, '0')}`));
 
 describe('the first frame snapshot', () => {
@@ -193,6 +196,61 @@ describe('the first frame snapshot', () => {
     };
     expect(readSnapshot(refusing)).toBeUndefined();
     expect(() => writeSnapshot(refusing, snapshotOf([ada], 'ada', [lists[0]!])!)).not.toThrow();
+  });
+
+  describe('pruned when the popup reads the profiles, of those removed since (by whatever removed them)', () => {
+    // Ada's 3 rows, bob's 4, the server's 3; ada-2 is in the switcher only (ada's organization).
+    const three = [orgRepos(ada, many('contoso', 3)), orgRepos(bob, many('fabrikam', 4)), orgRepos(server, many('tfs', 3))];
+    const kept = () => {
+      const storage = new MemoryStorage();
+      const snapshot = { ...snapshotOf([ada, adaAgain, bob, server], 'ada', three)!, html: '<p>bob’s rows</p>', version: '1.0.0' };
+      writeSnapshot(storage, snapshot);
+      return { storage, snapshot };
+    };
+
+    it('loses a removed profile’s rows, count and name, and the markup that showed them; the rest draws as before', () => {
+      const { storage, snapshot } = kept();
+      expect(drawn(snapshot, [ada, adaAgain, bob, server])).toEqual({ rows: [...times(3, 'ada'), ...times(4, 'bob'), ...times(3, 'srv')], total: 10, organizations: 3 });
+      pruneSnapshot(storage, snapshot, ['ada', 'ada-2', 'srv']);
+      const pruned = readSnapshot(storage)!;
+      expect(pruned.profiles.map((p) => p.id)).toEqual(['ada', 'ada-2', 'srv']);
+      expect(pruned.activeId).toBe('ada');
+      expect(pruned.listed).toEqual([
+        { id: 'ada', total: 3 },
+        { id: 'srv', total: 3 },
+      ]);
+      expect(JSON.stringify(pruned)).not.toContain('fabrikam');
+      expect(pruned.html).toBeUndefined();
+      expect(pruned.version).toBeUndefined();
+      // The server's rows still name the server's list, which is now the second.
+      expect(drawn(pruned, [ada, adaAgain, server])).toEqual({ rows: [...times(3, 'ada'), ...times(3, 'srv')], total: 6, organizations: 2 });
+    });
+
+    it('loses a removed profile the list did not cover from the switcher only', () => {
+      const { storage, snapshot } = kept();
+      pruneSnapshot(storage, snapshot, ['ada', 'bob', 'srv']);
+      const pruned = readSnapshot(storage)!;
+      expect(pruned.profiles.map((p) => p.id)).toEqual(['ada', 'bob', 'srv']);
+      expect(pruned.listed).toEqual(snapshot.listed);
+      expect(pruned.rows).toEqual(snapshot.rows);
+    });
+
+    it('goes whole with its active profile: its list came first, and the next one starts with another', () => {
+      const { storage, snapshot } = kept();
+      pruneSnapshot(storage, snapshot, ['ada-2', 'bob', 'srv']);
+      expect(storage.items.has('popup.snapshot')).toBe(false);
+      expect(readSnapshot(storage)).toBeUndefined();
+    });
+
+    it('is left as it is, markup and all, when every profile it names is still there', () => {
+      const { storage, snapshot } = kept();
+      const written = storage.getItem('popup.snapshot');
+      storage.setItem = () => {
+        throw new Error('written again');
+      };
+      pruneSnapshot(storage, snapshot, ['srv', 'bob', 'new', 'ada-2', 'ada']);
+      expect(storage.getItem('popup.snapshot')).toBe(written);
+    });
   });
 
   it('has nothing to keep before any list is read', () => {
