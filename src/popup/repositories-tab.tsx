@@ -198,7 +198,9 @@ export function RepositoriesTab(props: {
   };
   useEffect(() => {
     if (opening?.state !== 'queued' || props.orgs.length === 0) return;
-    const profile = orgs.find((o) => o.id === opening.row.org.id)?.profile;
+    // Its own profile, else the one its organization is listed through now (another profile of it became the active one).
+    const { id, organization } = opening.row.org;
+    const profile = (orgs.find((o) => o.id === id) ?? orgs.find((o) => o.organization.toLowerCase() === organization.toLowerCase()))?.profile;
     if (profile) openRepoPage(profile, opening.row.repo);
     setOpening(profile ? undefined : { state: 'unopened', row: opening.row });
   }, [orgs]);

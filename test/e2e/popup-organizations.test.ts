@@ -113,28 +113,23 @@ async function keepSnapshot(orgs: string[]) {
 
 /**
  * Enter on the first frame's first row (fabrikam's) before the popup has read the profiles, then
- * fabrikam's profile removed, the profiles still held back: `then` goes on from the queued open,
- * with `connectAgain` to add fabrikam's profile back (as a new one). Afterwards fabrikam's profile
- * is there and the active one again.
+ * fabrikam's profile removed, the profiles still held back: `then` goes on from the queued open.
+ * Afterwards fabrikam's profile (added back as a new one) is there and the active one again.
  */
-async function queuedOpenOfRemovedProfile(then: (popup: Page, name: string, connectAgain: () => Promise<void>) => Promise<void>) {
+async function queuedOpenOfRemovedProfile(then: (popup: Page, name: string) => Promise<void>) {
   await keepSnapshot(['fabrikam', 'contoso']);
   const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
   const popup = await popupHoldingProfiles();
   let removed = false;
-  const connectAgain = async () => {
-    profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
-    removed = false;
-  };
   try {
     await popup.keyboard.press('Enter');
     await waitForText(popup, '.status', `opening ${name}…`, 5000);
     expect(await ask(options, { type: 'profiles.remove', id: profiles.fabrikam!.id })).toMatchObject({ ok: true });
     removed = true;
-    await then(popup, name, connectAgain);
+    await then(popup, name);
   } finally {
     await popup.close();
-    if (removed) await connectAgain();
+    if (removed) profiles.fabrikam = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
     await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
   }
 }
@@ -315,6 +310,27 @@ describe('popup: the first frame', () => {
     }
   });
 
+  it('a first-frame row opened while another profile of its organization became the active one opens through that one, not as removed', async () => {
+    await keepSnapshot(['fabrikam', 'contoso']);
+    // The popup lists one profile per organization, the active one: fabrikam's first profile is not listed now.
+    const second = await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
+    expect(await ask(options, { type: 'profiles.setActive', id: second.id })).toMatchObject({ ok: true });
+    const popup = await popupHoldingProfiles();
+    try {
+      const name = sandboxRepos(sandbox, 'fabrikam')[0]!;
+      await popup.keyboard.press('Enter');
+      await waitForText(popup, '.status', `opening ${name}…`, 5000);
+      await release(popup);
+      await popup.waitForFunction(() => !document.querySelector('.status')?.textContent?.includes('opening'), { timeout: 5000 });
+      expect(await popup.evaluate(() => document.querySelector('.status')?.textContent ?? '')).not.toContain('did not open');
+      expect((await tabsOpened(popup)).map((url) => url.split('/_git/')[1])).toEqual([encodeURIComponent(name)]);
+    } finally {
+      await popup.close();
+      await ask(options, { type: 'profiles.remove', id: second.id });
+      await ask(options, { type: 'profiles.setActive', id: profiles.fabrikam!.id });
+    }
+  });
+
   it('what was typed into the first frame stays, with its caret and the focus, when another profile became the active one', async () => {
     // The snapshot is fabrikam's (the popup before drew contoso's); contoso is made the active one, so the live list is another profile's than the first frame's.
     await keepSnapshot(['fabrikam', 'contoso']);
@@ -480,24 +496,30 @@ describe('popup: the first frame', () => {
   });
 
   it('the note of a first-frame row that did not open goes when the user switches profile', async () => {
-    // The row's profile goes and comes back as another one: contoso's becomes the active one, with fabrikam's new one to switch to.
-    await queuedOpenOfRemovedProfile(async (popup, name, connectAgain) => {
-      await connectAgain();
-      await release(popup);
-      await waitForText(popup, '.status .problem', `${name} did not open`, 10_000);
-      await live(popup);
+    // The row's profile goes, and contoso gets a second profile to switch to. (One of fabrikam's
+    // would open the row instead: the organization is listed through it.)
+    await queuedOpenOfRemovedProfile(async (popup, name) => {
+      const other = await addPatProfile(options, 'contoso', sandbox.pats.contoso!);
+      try {
+        await release(popup);
+        await waitForText(popup, '.status .problem', `${name} did not open`, 10_000);
+        await live(popup);
 
-      await popup.select('#profile-switcher', profiles.fabrikam!.id);
-      await popup.waitForFunction(
-        (id: string) => {
-          const switcher = document.querySelector('#profile-switcher') as HTMLSelectElement;
-          return switcher.value === id && !switcher.disabled;
-        },
-        { timeout: 10_000 },
-        profiles.fabrikam!.id,
-      );
-      await live(popup);
-      expect(await popup.$('.status .problem')).toBeNull();
+        const to = (await popup.$eval('#profile-switcher', (s) => (s as HTMLSelectElement).value)) === other.id ? profiles.contoso!.id : other.id;
+        await popup.select('#profile-switcher', to);
+        await popup.waitForFunction(
+          (id: string) => {
+            const switcher = document.querySelector('#profile-switcher') as HTMLSelectElement;
+            return switcher.value === id && !switcher.disabled;
+          },
+          { timeout: 10_000 },
+          to,
+        );
+        await live(popup);
+        expect(await popup.$('.status .problem')).toBeNull();
+      } finally {
+        await ask(options, { type: 'profiles.remove', id: other.id });
+      }
     });
   });
 
