@@ -19,7 +19,7 @@ export function useCurrentSection(named: string | undefined, drawn: boolean): st
     const later = () => {
       frame ||= requestAnimationFrame(measure);
     };
-    // A frame on, as the section the address names is brought into view then (options.tsx).
+    // A frame on: by then the section the address names has been brought into view (useKeptInView).
     later();
     addEventListener('scroll', later, { passive: true });
     addEventListener('resize', later);

@@ -23,22 +23,22 @@ import { SECTIONS } from './sections';
 const FIELD = 'input, textarea, select';
 
 /**
- * Brings a section into view and puts the focus on its main action (or its heading), unless the
- * reader is in a field: the page may still be drawing as they begin to type, and the rest of what
- * they type must not land elsewhere.
+ * Puts the focus on a section's main action (or its heading), unless the reader is in a field: the
+ * page may still be drawing as they begin to type, and the rest of what they type must not land elsewhere.
  */
-function showSection(id: string): void {
+function focusSection(id: string): void {
   const section = document.getElementById(id);
-  if (!section) return;
-  section.scrollIntoView({ block: 'start' });
-  if (document.activeElement?.matches(FIELD)) return;
+  if (!section || document.activeElement?.matches(FIELD)) return;
   (section.querySelector<HTMLElement>('[data-main]:not(:disabled)') ?? section.querySelector<HTMLElement>('h2[tabindex]') ?? mainActionIn(section))?.focus({ preventScroll: true });
 }
 
 /** Goes to a section; the address says where, so going back returns. */
 function goTo(section: OptionsSection): void {
-  if (location.hash === `#${section}`) showSection(section);
-  else location.hash = section;
+  if (location.hash !== `#${section}`) location.hash = section;
+  else {
+    document.getElementById(section)?.scrollIntoView({ block: 'start' });
+    focusSection(section);
+  }
 }
 
 export function Options() {
@@ -70,10 +70,11 @@ export function Options() {
   const [section, profilePart] = hash.split('/');
   // Compared encoded: a hash typed by hand may not decode.
   const editProfile = profilePart ? state?.profiles.find((p) => encodeURIComponent(p.id) === profilePart)?.id : undefined;
-  // Sections render after data arrives, so a link to one (options.html#companion) is followed then.
+  // Sections render after data arrives, so a link to one (options.html#companion) is followed then:
+  // useKeptInView brings it into view, unless the reader has scrolled on since the link was followed.
   const followed = state && section && !editProfile ? section : undefined;
   useEffect(() => {
-    if (followed) requestAnimationFrame(() => showSection(followed));
+    if (followed) requestAnimationFrame(() => focusSection(followed));
   }, [!!state, hash]);
   useKeptInView(followed);
 

@@ -53,7 +53,7 @@ export interface Session {
 
 export async function launch(
   sandbox: SandboxLike,
-  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string; extensionId?: string; keepWelcome?: boolean } = {},
+  opts: { env?: NodeJS.ProcessEnv; userDataDir?: string; headless?: boolean; extensionDir?: string; extensionId?: string; keepWelcome?: boolean; scrollbars?: boolean } = {},
 ): Promise<Session> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('No Chromium: run `npm run test:e2e`, which finds or installs one.');
@@ -67,6 +67,8 @@ export async function launch(
     // but well under it, so a stuck call fails while the test can still say which one.
     protocolTimeout: 75_000,
     enableExtensions: [opts.extensionDir ?? chromeDist],
+    // Headless, Puppeteer hides the scrollbars unless told not to: a test that drags one needs them.
+    ignoreDefaultArgs: opts.scrollbars ? ['--hide-scrollbars'] : undefined,
     userDataDir,
     env: { ...process.env, ...gitEnv(sandbox), ...opts.env },
     args: [

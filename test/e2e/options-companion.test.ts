@@ -587,8 +587,8 @@ describe('the side menu', () => {
     expect(await marked()).toEqual(['#ssh']);
     const look = (href: string) => options.$eval(`.options-nav a[href="${href}"]`, (a) => [getComputedStyle(a).backgroundColor, getComputedStyle(a).fontWeight]);
     expect(await look('#ssh')).not.toEqual(await look('#editor'));
-    // Followed: the page brings the section into view and puts the focus in it a frame or two after
-    // the browser's own jump to the #hash has moved the mark; a scroll made before that is undone.
+    // Followed: the page puts the focus in the section a frame or two after the browser's own jump to
+    // the #hash has moved the mark (a scroll the reader makes meanwhile stays: options-kept-in-view).
     await options.waitForFunction(() => !!document.activeElement?.closest('#ssh'), { timeout: 5000 });
 
     // Wheeled back to the top (a reader's own move: from then on the page is left where they put it),
