@@ -120,6 +120,21 @@ async function openForm(): Promise<string> {
   return (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Create branch')))[0]!;
 }
 
+/**
+ * On the delivery-date item's page, starts the checkout of the branch linked to it (the first test
+ * made it) with git's first request held 30 s, and waits until the panel offers Cancel.
+ */
+async function startHeldCheckout(): Promise<{ id: number; branch: string }> {
+  const id = itemId('Show the delivery date in the order summary');
+  const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
+  await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+  await openForm();
+  sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
+  await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
+  await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+  return { id, branch };
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   const tools = await privateHome();
@@ -454,15 +469,9 @@ describe('Start work', () => {
   }, 120_000);
 
   it('follows a linked branch’s checkout again after the page is reloaded, and cancels it from there', async () => {
-    const id = itemId('Show the delivery date in the order summary');
     const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
-    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
     const before = await headOf(clone);
-    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
-    await openForm();
-    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
-    await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+    const { branch } = await startHeldCheckout();
 
     await page.reload({ waitUntil: 'domcontentloaded' });
     // Before the panel is opened, the button drawn again says the checkout runs.
@@ -482,13 +491,7 @@ describe('Start work', () => {
   }, 120_000);
 
   it('reads the item once when the panel is opened while the page, reloaded during the item’s checkout, is reading it', async () => {
-    const id = itemId('Show the delivery date in the order summary');
-    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
-    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
-    await openForm();
-    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
-    await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
+    const { id } = await startHeldCheckout();
     // The reloaded page reads the item for its checkout at once; that read is slow, and the panel is opened during it.
     const slow = sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/wit/workitems/${id}$` }, latencyMs: 5000, times: 1 });
     const mark = sandbox.services.log.entries().length;
@@ -508,14 +511,8 @@ describe('Start work', () => {
   }, 120_000);
 
   it('reads nothing on another work item’s page while a checkout started for one item runs; that item’s own page shows it', async () => {
-    const id = itemId('Show the delivery date in the order summary');
+    const { id } = await startHeldCheckout();
     const other = itemId('Crash when the cart is empty');
-    const branch = `users/ada/${id}-show-the-delivery-date-in-the-order-summary`;
-    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
-    await openForm();
-    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, latencyMs: 30_000, times: 1 });
-    await world.click(POPOVER, `button[aria-label="Check out ${branch} of fabrikam-web"]`);
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancel'), 30_000);
     const mark = sandbox.services.log.entries().length;
     await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${other}`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector(BUTTON, { timeout: 15_000 });
