@@ -180,7 +180,7 @@ export function RepositoriesTab(props: {
     if (!live) return fromLast && !queryTokens(query).length ? { rows: fromLast.rows, total: fromLast.total } : { rows: [], total: 0 };
     return listRows(shownOrgs, query);
   }, [live, shownOrgs, query, fromLast]);
-  const at = chosen === undefined ? 0 : results.rows.findIndex((r) => rowKey(r) === chosen);
+  const at = chosen === undefined ? 0 : results.rows.findIndex((r) => rowIdentity(r) === chosen);
   // Gone from a list drawn afresh: the first row stands in, but Enter opens it only once it has been
   // drawn selected (effects run after the paint), not the row the user had in mind.
   const lost = at < 0 && results.rows.length > 0;
@@ -213,7 +213,7 @@ export function RepositoriesTab(props: {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [selectedRow]);
 
-  const pick = (row: Row | undefined) => row && setChosen(rowKey(row));
+  const pick = (row: Row | undefined) => row && setChosen(rowIdentity(row));
   const move = (delta: number) => pick(results.rows[Math.max(0, Math.min(results.rows.length - 1, Math.max(at, 0) + delta))]);
   const onKeyDown = (e: KeyboardEvent) => {
     const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8 };
@@ -412,7 +412,7 @@ export function RepositoriesTab(props: {
 }
 
 /** A row's repository, whichever profile lists its organization. */
-const rowKey = (row: Row) => `${row.org.organization}/${row.repo.id}`;
+const rowIdentity = (row: Row) => `${row.org.organization}/${row.repo.id}`;
 
 export interface Status {
   count: number;
