@@ -2,7 +2,7 @@
  * Which keys ~/.ssh/config gives ssh for a host, read as OpenSSH reads it (ssh_config(5);
  * readconf.c), so the companion never says ssh uses a key that it would not, nor misses one.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, opendirSync, openSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, parse, sep } from 'node:path';
 import { locate } from './ssh-config-block';
 import { configLine, hostLineApplies, matchesParts, type PatternPart } from './ssh-host-patterns';
@@ -26,8 +26,8 @@ export interface LocalSide {
   uid: number | undefined;
   /** The environment ssh runs with (the one the companion gives git). */
   env: NodeJS.ProcessEnv;
-  /** The names in a folder, for an Include's glob: readdirSync unless a test counts the reads. */
-  readdir?: (dir: string) => string[];
+  /** The names in a folder, for an Include's glob, read one by one (a glob may stop early): a test counts them. */
+  readdir?: (dir: string) => Iterable<string>;
 }
 
 /** %r where the clone URLs always give the same user (`git@ssh.dev.azure.com:v3/…`); elsewhere it depends on the URL. */
@@ -37,6 +37,12 @@ const REMOTE_USERS = new Map([['ssh.dev.azure.com', 'git']]);
 // config that includes itself, or a glob that names very many.
 const MAX_DEPTH = 16;
 const MAX_FILES = 64;
+// The read is synchronous, so all Include globs of one find share a budget: enough for any
+// config.d layout, and a few milliseconds at most, however many Include lines list huge folders.
+const MAX_FOLDERS = 256;
+const MAX_NAMES = 10_000;
+/** The most the companion reads of an ssh file (a config or a .pub is a few KB): read whole, a file of hundreds of MB holds it for seconds. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 /** What ~/.ssh/config gives ssh for the hosts asked. */
 export interface ConfigKeys {
@@ -52,6 +58,11 @@ export interface ConfigKeys {
    * line: it may give ssh a key for a host asked, and only ssh can tell (a Match without one names no key).
    */
   matchFiles: string[];
+  /**
+   * What the companion did not read, and why: an included file too large, or a file whose Include
+   * lines name more than it reads (files, folders, names), so what ssh gets from them cannot be told.
+   */
+  unread: { file: string; why: string }[];
 }
 
 /**
@@ -78,6 +89,11 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
   // The first HostName that applies to a host is ssh's (%h).
   const hostNames = new Map<string, string>();
   let filesLeft = MAX_FILES;
+  const globBudget = { folders: MAX_FOLDERS, names: MAX_NAMES };
+  const unread = new Map<string, string>();
+  const cutShort = (file: string) => {
+    if (!unread.has(file)) unread.set(file, `its Include lines name more than the companion reads (${MAX_FILES} files, ${MAX_FOLDERS} folders, ${MAX_NAMES} names in all)`);
+  };
   const read = (file: string, lines: string[], allowed: string[], underMatch: boolean, depth: number) => {
     let named = allowed;
     // In a Match section, or in a file included from one: what it gives, only ssh can tell.
@@ -101,11 +117,22 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
         // Applies to none of the hosts asked.
       } else if (keyword === 'include' && depth < MAX_DEPTH) {
         for (const word of words) {
-          // Past the limit no glob is worth a folder's read.
-          if (filesLeft <= 0) break;
-          for (const path of includedFiles(word, local, filesLeft)) {
-            const included = filesLeft-- > 0 ? readConfig(path) : undefined;
-            if (included !== undefined) read(path, included.split(/\r?\n/), named, inMatch, depth + 1);
+          const paths = filesLeft > 0 ? includedFiles(word, local, globBudget) : undefined;
+          // Past a limit no glob is worth a folder's read.
+          if (paths === undefined) {
+            cutShort(file);
+            break;
+          }
+          if (paths.length > filesLeft) cutShort(file);
+          for (const path of paths.slice(0, filesLeft)) {
+            // Files read from this one may have used up the limit meanwhile.
+            if (filesLeft-- <= 0) {
+              cutShort(file);
+              break;
+            }
+            const included = readConfig(path);
+            if (typeof included === 'string') read(path, included.split(/\r?\n/), named, inMatch, depth + 1);
+            else if (included) unread.set(path, included.message);
           }
         }
       } else if (keyword === 'hostname' && words.length === 1 && words[0] !== '') {
@@ -125,7 +152,12 @@ export function identityFilesFor(text: string, hosts: readonly string[], local: 
   });
   // The companion writes `~/.ssh/…`, no token: a hand-made token that needs a host names no file.
   const blockFile = block && identityFile(block.value, undefined, undefined, local);
-  return { named, block: block && blockFile !== undefined ? { identityFile: blockFile, hosts: block.hosts } : undefined, matchFiles: [...matchFiles] };
+  return {
+    named,
+    block: block && blockFile !== undefined ? { identityFile: blockFile, hosts: block.hosts } : undefined,
+    matchFiles: [...matchFiles],
+    unread: [...unread].map(([file, why]) => ({ file, why })),
+  };
 }
 
 /**
@@ -163,20 +195,28 @@ function tilde(path: string, local: LocalSide): string | undefined {
   return slash < 0 ? local.home : join(local.home, path.slice(slash + 1));
 }
 
-/** An included file's text; undefined when it is gone, unreadable or not a regular file: ssh reads nothing from it either (or refuses the config). */
-function readConfig(path: string): string | undefined {
+/**
+ * An included file's text; undefined when it is gone, unreadable or not a regular file: ssh reads
+ * nothing from it either (or refuses the config). A file too large to read is its error: what it
+ * gives ssh cannot be told.
+ */
+function readConfig(path: string): string | Error | undefined {
   try {
     return readRegularFile(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return tooLarge(error) ? error : undefined;
   }
 }
 
+/** Whether readRegularFile refused a file for its size (EFBIG), rather than failing to read it. */
+export const tooLarge = (error: unknown): error is Error => (error as NodeJS.ErrnoException | undefined)?.code === 'EFBIG';
+
 /**
  * A regular file's text; undefined when there is nothing at `path`. Anything else (a folder, a
- * named pipe, a device) throws, unread: the read is synchronous, so a named pipe would hold the
- * whole companion until something writes to it, and a device such as /dev/zero never ends. Opened
- * without waiting (opening a named pipe waits for a writer), and checked as the file opened.
+ * named pipe, a device), or a file above MAX_FILE_BYTES (EFBIG: tooLarge), throws, unread: the
+ * read is synchronous, so a named pipe would hold the whole companion until something writes to
+ * it, and a device such as /dev/zero never ends. Opened without waiting (opening a named pipe
+ * waits for a writer), and checked as the file opened.
  */
 export function readRegularFile(path: string): string | undefined {
   let fd: number;
@@ -190,23 +230,37 @@ export function readRegularFile(path: string): string | undefined {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new Error(`it is ${stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe' : 'a device or socket'}, not a file`);
+    // Read whole, it would hold the companion for seconds and take gigabytes of memory.
+    if (stats.size > MAX_FILE_BYTES) {
+      throw Object.assign(new Error(`it is ${(stats.size / MAX_FILE_BYTES).toFixed(1)} MiB, and the companion reads none above 1 MiB: an ssh config or key is a few KB`), { code: 'EFBIG' });
+    }
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
   }
 }
 
-/** The files an Include word names, at most `limit`: relative to ~/.ssh unless it starts at `/` or `~`, a glob. */
-function includedFiles(word: string, local: LocalSide, limit: number): string[] {
+/**
+ * The files an Include word names: relative to ~/.ssh unless it starts at `/` or `~`, a glob.
+ * Undefined when the glob used up the budget.
+ */
+function includedFiles(word: string, local: LocalSide, budget: GlobBudget): string[] | undefined {
   const path = word.startsWith('~') ? tilde(word, local) : isAbsolute(word) ? word : join(local.home, '.ssh', word);
-  return path === undefined ? [] : glob(path, local.readdir ?? readdirSync, limit);
+  return path === undefined ? [] : glob(path, local.readdir ?? namesOf, budget);
+}
+
+/** What the globs of one find may still list: folders, and names in them. */
+interface GlobBudget {
+  folders: number;
+  names: number;
 }
 
 /**
  * The paths a glob(3) pattern names, sorted: `*`, `?` and `[…]` within a part of the path, a name
  * starting with `.` only where the pattern's part does too. A part without them is taken as it is.
+ * Undefined when listing its folders used up the budget (the paths would be a guess).
  */
-function glob(pattern: string, readdir: (dir: string) => string[], limit: number): string[] {
+function glob(pattern: string, readdir: (dir: string) => Iterable<string>, budget: GlobBudget): string[] | undefined {
   const { root } = parse(pattern);
   let paths = [root];
   for (const part of pattern.slice(root.length).split(sep === '\\' ? /[\\/]/ : '/')) {
@@ -216,19 +270,41 @@ function glob(pattern: string, readdir: (dir: string) => string[], limit: number
       continue;
     }
     const matches = globPart(part);
-    paths = paths
-      .flatMap((dir) => namesIn(dir, readdir).flatMap((name) => (matchesParts(name, matches) && (!name.startsWith('.') || part.startsWith('.')) ? [join(dir, name)] : [])))
-      .toSorted()
-      .slice(0, limit);
+    const found: string[] = [];
+    for (const dir of paths) {
+      const names = namesIn(dir, readdir, budget);
+      if (names === undefined) return undefined;
+      for (const name of names) if (matchesParts(name, matches) && (!name.startsWith('.') || part.startsWith('.'))) found.push(join(dir, name));
+    }
+    paths = found;
   }
   return paths.toSorted();
 }
 
-function namesIn(dir: string, readdir: (dir: string) => string[]): string[] {
+/** The names in a folder (none when it cannot be listed); undefined once the budget is used up, the rest unread. */
+function namesIn(dir: string, readdir: (dir: string) => Iterable<string>, budget: GlobBudget): string[] | undefined {
+  // Spent, it stays spent: a later Include opens no folder.
+  if (budget.folders <= 0 || budget.names <= 0) return undefined;
+  budget.folders--;
+  const names: string[] = [];
   try {
-    return readdir(dir);
+    for (const name of readdir(dir)) {
+      if (budget.names-- <= 0) return undefined;
+      names.push(name);
+    }
   } catch {
     return [];
+  }
+  return names;
+}
+
+/** A folder's names, read as they are asked for: a glob that stops early lists no more of it. */
+function* namesOf(dir: string): Generator<string> {
+  const folder = opendirSync(dir);
+  try {
+    for (let entry = folder.readSync(); entry !== null; entry = folder.readSync()) yield entry.name;
+  } finally {
+    folder.closeSync();
   }
 }
 

@@ -15,7 +15,7 @@ import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
 import { identityFileProblem, readBlock, upsertBlock } from './ssh-config-block';
-import { identityFilesFor, readRegularFile, type LocalSide } from './ssh-config-read';
+import { identityFilesFor, readRegularFile, tooLarge, type LocalSide } from './ssh-config-read';
 
 export const DEFAULT_KEY_NAME = 'id_rsa_azure_devops';
 
@@ -23,14 +23,15 @@ const sshDir = (home: string) => join(home, '.ssh');
 const sshConfigPath = (home: string) => join(sshDir(home), 'config');
 
 // Said as the file it is, for the person to fix: not as an unexpected error of the companion's.
-const couldNotRead = (path: string, why: string) => new HostError('INTERNAL', `${path} could not be read (${why}): make it a file you can read, then try again`);
+const couldNotRead = (path: string, error: Error) =>
+  new HostError('INTERNAL', `${path} could not be read (${error.message}): ${tooLarge(error) ? 'is it the file you meant? Make it smaller' : 'make it a file you can read'}, then try again`);
 
 /**
  * The block's key is the one the user made here, or chose: its `.pub` there but unreadable is a key
  * to mend, said with how, not one to pass over for another (whose Use it would replace it in the
  * block). Create makes a new one only where none is: not beside the companion's own name.
  */
-function blockPubUnreadable(path: string, why: string): HostError {
+function blockPubUnreadable(path: string, { message: why }: Error): HostError {
   const privateKey = path.slice(0, -'.pub'.length);
   const anew = basename(privateKey) === DEFAULT_KEY_NAME ? `move ${privateKey} and its .pub out of ~/.ssh, then create a new key` : 'create a new key';
   return new HostError(
@@ -45,7 +46,7 @@ function readText(path: string, unreadable = couldNotRead): string | undefined {
   try {
     return readRegularFile(path);
   } catch (error) {
-    throw unreadable(path, (error as Error).message);
+    throw unreadable(path, error as Error);
   }
 }
 
@@ -117,12 +118,17 @@ function configurable(keyPath: string, home: string): boolean {
  * one of `hosts` (a block written for the cloud only does not serve a server the user clones from),
  * `configuredFor` the hosts it does name it for; `userConfig` when the user's own lines (outside the
  * block; included files too) give it to ssh, for which hosts: ssh uses it there already. With it,
- * `matchFiles`: where Match sections may give ssh a key that the companion cannot tell.
+ * `matchFiles`: where Match sections may give ssh a key that the companion cannot tell; and
+ * `unreadFiles`: what it did not read (the log says why), where anything may be.
  */
-export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<{ key: SshKeyInfo | null; matchFiles: string[] }> {
-  const config = readText(sshConfigPath(ctx.home)) ?? '';
+export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD_SSH_HOSTS): Promise<{ key: SshKeyInfo | null; matchFiles: string[]; unreadFiles: string[] }> {
+  const { config, unread: unreadConfig } = readSshConfig(ctx.home);
   const asked = [...new Set([...CLOUD_SSH_HOSTS, ...hosts])];
-  const { named, block, matchFiles } = identityFilesFor(config, asked, localSide(ctx));
+  const { named, block, matchFiles, unread } = identityFilesFor(config, asked, localSide(ctx));
+  const unreadFiles = [...unreadConfig, ...unread].map(({ file, why }) => {
+    ctx.log.warn(`did not read all of ${file}, so cannot tell what ssh gets from it: ${why}`);
+    return file;
+  });
   const blockKey = block?.identityFile;
   const candidates = [...new Set([...(blockKey ? [blockKey] : []), ...named.map((n) => n.identityFile), join(sshDir(ctx.home), DEFAULT_KEY_NAME), join(sshDir(ctx.home), 'id_rsa')])];
   for (const candidate of candidates) {
@@ -131,9 +137,20 @@ export async function findKey(ctx: HostContext, hosts: readonly string[] = CLOUD
     if (!key) continue;
     const own = [...new Set(named.flatMap((n) => (!n.inBlock && n.identityFile === candidate ? n.hosts : [])))];
     const found = { ...key, configuredFor };
-    return { key: own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found, matchFiles };
+    return { key: own.length > 0 ? { ...found, userConfig: { hosts: own, configurable: configurable(candidate, ctx.home) } } : found, matchFiles, unreadFiles };
   }
-  return { key: null, matchFiles };
+  return { key: null, matchFiles, unreadFiles };
+}
+
+/** ~/.ssh/config's text for find: one too large to read is none, said as unread (a key may still be found by its name). */
+function readSshConfig(home: string): { config: string; unread: { file: string; why: string }[] } {
+  const path = sshConfigPath(home);
+  try {
+    return { config: readRegularFile(path) ?? '', unread: [] };
+  } catch (error) {
+    if (tooLarge(error)) return { config: '', unread: [{ file: path, why: error.message }] };
+    throw couldNotRead(path, error as Error);
+  }
 }
 
 /**
@@ -393,8 +410,8 @@ export async function sshKey(request: SshKeyRequest, ctx: HostContext): Promise<
     case 'find': {
       await mendKilledGenerates(ctx);
       // Only compared with the block, never written: any host name will do.
-      const { key, matchFiles } = await findKey(ctx, checkHosts(request.hosts, ctx, false));
-      return matchFiles.length > 0 ? { key, matchFiles } : { key };
+      const { key, matchFiles, unreadFiles } = await findKey(ctx, checkHosts(request.hosts, ctx, false));
+      return { key, ...(matchFiles.length > 0 ? { matchFiles } : {}), ...(unreadFiles.length > 0 ? { unreadFiles } : {}) };
     }
     case 'generate':
       return generate(request, ctx);

@@ -113,7 +113,7 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
       </div>
     );
   }
-  const use = configSays(key, sshHosts(profiles), data.matchFiles);
+  const use = configSays(key, sshHosts(profiles), data);
   return (
     <div class="ssh-key">
       {data.created && <p class="note success">A new RSA key was created{data.sshConfig?.changed ? ' and ~/.ssh/config now uses it for Azure DevOps' : ''}.</p>}

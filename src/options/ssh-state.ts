@@ -118,22 +118,27 @@ export function configUse(key: SshKeyInfo, hosts: readonly string[]) {
 /**
  * What the section says ~/.ssh/config does with `key` (after the words "~/.ssh/config"), and
  * whether it offers Use it for Azure DevOps. Match rules (`matchFiles`, from `find`) may give ssh a
- * key for any host, and only ssh can tell: for the hosts nothing else names the key for, it says
- * it cannot tell, not that the config does not name it.
+ * key for any host, and only ssh can tell; so may what `find` did not read (`unreadFiles`: too
+ * large, or too many): for the hosts nothing else names the key for, it says it cannot tell, not
+ * that the config does not name it.
  */
-export function configSays(key: SshKeyInfo, hosts: readonly string[], matchFiles: readonly string[] = []): { says: string; offer: boolean } {
+export function configSays(key: SshKeyInfo, hosts: readonly string[], { matchFiles = [], unreadFiles = [] }: Pick<SshKeyData, 'matchFiles' | 'unreadFiles'> = {}): { says: string; offer: boolean } {
   const { own, block, missing, offer } = configUse(key, hosts);
-  const unevaluated = `Match rules the companion cannot evaluate (in ${list(matchFiles)})`;
+  const unknowns = [
+    ...(matchFiles.length > 0 ? [`Match rules the companion cannot evaluate (in ${list(matchFiles)})`] : []),
+    ...(unreadFiles.length > 0 ? [`parts the companion did not read (in ${list(unreadFiles)}: too large, or naming too many files; its log says why)`] : []),
+  ];
+  const unevaluated = list(unknowns);
   if (key.configured) return { says: 'uses this key for Azure DevOps', offer };
   if (own.length === 0 && block.length === 0) {
-    return { says: matchFiles.length > 0 ? `has ${unevaluated}, so it cannot tell whether ssh uses this key for Azure DevOps. ` : 'does not name this key for Azure DevOps yet ', offer };
+    return { says: unknowns.length > 0 ? `has ${unevaluated}, so it cannot tell whether ssh uses this key for Azure DevOps. ` : 'does not name this key for Azure DevOps yet ', offer };
   }
   const parts = [
     own.length > 0 ? `Your ~/.ssh/config already gives ssh this key for ${list(own)}.` : '',
     // The block names it for some hosts only: a server was added since it was written.
     block.length > 0 ? (own.length > 0 ? ` The companion’s block names it for ${list(block)}.` : `uses this key for ${list(block)}.`) : '',
   ];
-  if (missing.length > 0 && matchFiles.length > 0) {
+  if (missing.length > 0 && unknowns.length > 0) {
     parts.push(` For ${list(missing)}, ~/.ssh/config has ${unevaluated}: it cannot tell whether they give ssh this key.`, offer ? ' ' : ' The companion names only keys kept in ~/.ssh.');
   } else if (missing.length > 0) {
     parts.push(offer ? ` Not for ${list(missing)} yet ` : ` Not for ${list(missing)}: the companion names only keys kept in ~/.ssh.`);

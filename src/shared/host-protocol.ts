@@ -355,6 +355,11 @@ export const SshKeyDataSchema = z.object({
    * lines: the files. ssh alone can tell which hosts they give a key for; the companion counts them for none.
    */
   matchFiles: z.array(z.string()).optional(),
+  /**
+   * Set by `find` when it did not read all that ssh reads: a file too large (~/.ssh/config, or one it
+   * includes), or one whose Include lines name more than the companion reads. What they give ssh cannot be told.
+   */
+  unreadFiles: z.array(z.string()).optional(),
 });
 export type SshKeyData = z.infer<typeof SshKeyDataSchema>;
 

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { access, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
@@ -337,6 +337,28 @@ describe('with the desktop companion installed', () => {
       expect(shown).toContain(`~/.ssh/confighas Match rules the companion cannot evaluate (in ${config}), so it cannot tell whether ssh uses this key for Azure DevOps. Use it for Azure DevOps`);
       expect(shown).not.toContain('yet');
     } finally {
+      await noKey();
+    }
+  });
+
+  it('a file ~/.ssh/config includes is above 1 MiB: the companion does not read it, and Options says it cannot tell, rather than “not yet”', async () => {
+    const ssh = join(home.home, '.ssh');
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'made-by-hand', '-f', join(ssh, 'id_rsa')]);
+    const big = join(ssh, 'big');
+    // Sparse: as large as the companion sees it, in no time.
+    await writeFile(big, 'Host ssh.dev.azure.com\n  IdentityFile ~/.ssh/id_rsa\n', { mode: 0o600 });
+    await truncate(big, 2 * 1024 * 1024);
+    await writeFile(join(ssh, 'config'), 'Include big\n', { mode: 0o600 });
+    try {
+      await options.reload();
+      await options.waitForSelector('#ssh-configure:not(:disabled)', { timeout: 20_000 });
+      const shown = await textOf(options, '#ssh .key-value');
+      expect(shown).toContain(
+        `~/.ssh/confighas parts the companion did not read (in ${big}: too large, or naming too many files; its log says why), so it cannot tell whether ssh uses this key for Azure DevOps. Use it for Azure DevOps`,
+      );
+      expect(shown).not.toContain('yet');
+    } finally {
+      await rm(big, { force: true });
       await noKey();
     }
   });

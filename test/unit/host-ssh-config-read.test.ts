@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,13 +67,14 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
 
   it('says where a Match section holds an IdentityFile line (it may give a key, only ssh can tell), and only there', () => {
     const config = '/home/ann/.ssh/config';
-    expect(readAll('Match host ssh.dev.azure.com\n  IdentityFile ~/.ssh/match\n')).toEqual({ named: [], block: undefined, matchFiles: [config] });
+    expect(readAll('Match host ssh.dev.azure.com\n  IdentityFile ~/.ssh/match\n')).toEqual({ named: [], block: undefined, matchFiles: [config], unread: [] });
     expect(readAll('match=user ann\n\tidentityfile=~/.ssh/a\nMatch all\n  IdentityFile ~/.ssh/b\n').matchFiles).toEqual([config]);
     // A Match that names no key, a line ssh refuses, and a Host section after one: no Match key.
     expect(readAll('Match host ssh.dev.azure.com\n  User git\n  IdentityFile\n  IdentityFile "~/.ssh/open\nHost ssh.dev.azure.com\n  IdentityFile ~/.ssh/host\n')).toEqual({
       named: [{ identityFile: '/home/ann/.ssh/host', hosts: ['ssh.dev.azure.com'], inBlock: false }],
       block: undefined,
       matchFiles: [],
+      unread: [],
     });
     expect(readAll('Host *\n  IdentityFile ~/.ssh/a\n').matchFiles).toEqual([]);
   });
@@ -91,7 +92,7 @@ describe('IdentityFile lines that apply to a host, as ssh reads them', () => {
   it('the block’s key and the hosts asked it serves: none, for a block written for a server alone, and still its key', () => {
     const { text } = upsertBlock('Host *\n  IdentityFile ~/.ssh/all\n', { hosts: ['tfs.contoso.com'], identityFile: '~/.ssh/work key' });
     expect(identityFilesFor(text, ['ssh.dev.azure.com', 'tfs.contoso.com'], ann).block).toEqual({ identityFile: '/home/ann/.ssh/work key', hosts: ['tfs.contoso.com'] });
-    expect(identityFilesFor(text, ['ssh.dev.azure.com'], ann)).toEqual({ named: [{ identityFile: '/home/ann/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: { identityFile: '/home/ann/.ssh/work key', hosts: [] }, matchFiles: [] });
+    expect(identityFilesFor(text, ['ssh.dev.azure.com'], ann)).toEqual({ named: [{ identityFile: '/home/ann/.ssh/all', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: { identityFile: '/home/ann/.ssh/work key', hosts: [] }, matchFiles: [], unread: [] });
     expect(identityFilesFor('Host *\n  IdentityFile ~/.ssh/all\n', ['ssh.dev.azure.com'], ann).block).toBeUndefined();
   });
 
@@ -213,12 +214,16 @@ describe('Include', () => {
     withFiles({ ...files, '.ssh/more/a': 'IdentityFile /keys/more\n', '.ssh/last/a': 'IdentityFile /keys/last\n' });
     const reads: string[] = [];
     const local = { ...ann, home, readdir: (dir: string) => (reads.push(dir), readdirSync(dir)) };
-    expect(identityFilesFor('Include conf.d/* more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).named).toEqual([]);
+    const cut = identityFilesFor('Include conf.d/* more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local);
+    expect(cut.named).toEqual([]);
     expect(reads).toEqual([join(home, '.ssh', 'conf.d')]);
+    // What the files past the limit give ssh cannot be told.
+    expect(cut.unread).toEqual([{ file: join(home, '.ssh', 'config'), why: expect.stringContaining('its Include lines name more than the companion reads') }]);
     // Below the limit both are read, through the same seam.
     reads.length = 0;
     expect(identityFilesFor('Include more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).named.map((n) => n.identityFile)).toEqual(['/keys/more', '/keys/last']);
     expect(reads).toEqual([join(home, '.ssh', 'more'), join(home, '.ssh', 'last')]);
+    expect(identityFilesFor('Include more/*\nInclude last/*\n', ['ssh.dev.azure.com'], local).unread).toEqual([]);
   });
 
   it('globs a name with many `*`s in no time (a backtracking regular expression takes minutes)', () => {
@@ -251,9 +256,9 @@ describe('Include', () => {
   it('a Match section in an included file, or an Include in a Match section: the file whose Match may give a key', () => {
     withFiles({ '.ssh/matched': 'Match exec true\n  IdentityFile /keys/in-match\nHost *\n  IdentityFile /keys/star\n', '.ssh/keys': 'IdentityFile /keys/from-match\n', '.ssh/plain': 'User git\n' });
     const read = (text: string) => identityFilesFor(text, ['ssh.dev.azure.com'], { ...ann, home });
-    expect(read('Include matched\n')).toEqual({ named: [{ identityFile: '/keys/star', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: undefined, matchFiles: [join(home, '.ssh/matched')] });
+    expect(read('Include matched\n')).toEqual({ named: [{ identityFile: '/keys/star', hosts: ['ssh.dev.azure.com'], inBlock: false }], block: undefined, matchFiles: [join(home, '.ssh/matched')], unread: [] });
     // An Include in a Match section: what it names is the Match's (ssh reads it only where the Match applies).
-    expect(read('Match host *.azure.com\n  Include plain keys\n')).toEqual({ named: [], block: undefined, matchFiles: [join(home, '.ssh/keys')] });
+    expect(read('Match host *.azure.com\n  Include plain keys\n')).toEqual({ named: [], block: undefined, matchFiles: [join(home, '.ssh/keys')], unread: [] });
     // Not in a Host section that applies to none of the hosts asked: ssh does not read it for them.
     expect(read('Host github.com\n  Include matched\n').matchFiles).toEqual([]);
   });
@@ -266,6 +271,74 @@ describe('Include', () => {
       { identityFile: '/keys/block', hosts: ['ssh.dev.azure.com'], inBlock: true },
       { identityFile: '/keys/mine', hosts: ['ssh.dev.azure.com'], inBlock: false },
     ]);
+  });
+});
+
+describe('Include: the work a hostile ~/.ssh/config can make the companion do is bounded (its read holds the whole companion)', () => {
+  let home = '';
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  const config = () => join(home, '.ssh', 'config');
+  /** The reading of `text` as ~/.ssh/config, the folders listed and the names handed out through the seam. */
+  function readCounting(text: string) {
+    const reads: string[] = [];
+    let names = 0;
+    const readdir = (dir: string) => {
+      reads.push(dir);
+      const found = readdirSync(dir);
+      names += found.length;
+      return found;
+    };
+    return { ...identityFilesFor(text, ['ssh.dev.azure.com'], { ...ann, home, readdir }), reads, names };
+  }
+
+  it('an included file above 1 MiB is not read (an ssh config is a few KB): it names nothing, and is said unread; one of 1 MiB is read', () => {
+    home = mkdtempSync(join(tmpdir(), 'ssh-bounds-'));
+    mkdirSync(join(home, '.ssh'));
+    // Sparse: as large as fstat says, in no time; the key is named in its first line.
+    for (const [name, size] of [['big', 1024 * 1024 + 1], ['fits', 1024 * 1024]] as const) {
+      writeFileSync(join(home, '.ssh', name), `IdentityFile /keys/${name}\n`);
+      truncateSync(join(home, '.ssh', name), size);
+    }
+    const { named, unread } = identityFilesFor('Include big fits\n', ['ssh.dev.azure.com'], { ...ann, home });
+    expect(named.map((n) => n.identityFile)).toEqual(['/keys/fits']);
+    expect(unread).toEqual([{ file: join(home, '.ssh', 'big'), why: 'it is 1.0 MiB, and the companion reads none above 1 MiB: an ssh config or key is a few KB' }]);
+  });
+
+  it('all Include lines share one budget of folders: 100 lines that glob 300 folders each list at most 256 in all', () => {
+    home = mkdtempSync(join(tmpdir(), 'ssh-bounds-'));
+    for (let i = 0; i < 300; i++) mkdirSync(join(home, 'many', `d${i}`), { recursive: true });
+    // No path is named, so the 64-file limit never stops it: each line lists `many` and its folders again.
+    const { reads, named, unread } = readCounting(Array(100).fill(`Include ${join(home, 'many')}/*/none*`).join('\n'));
+    expect(reads.length).toBeLessThanOrEqual(256);
+    expect(named).toEqual([]);
+    expect(unread).toEqual([{ file: config(), why: expect.stringContaining('256 folders') }]);
+  });
+
+  it('all Include lines share one budget of names: 1000 lines that each list a folder of 300 names are handed 10,000 and a folder’s more at most', () => {
+    home = mkdtempSync(join(tmpdir(), 'ssh-bounds-'));
+    mkdirSync(join(home, 'few'));
+    for (let i = 0; i < 300; i++) writeFileSync(join(home, 'few', `f${i}`), '');
+    const { reads, names, unread } = readCounting(Array(1000).fill(`Include ${join(home, 'few')}/none*`).join('\n'));
+    expect(names).toBeLessThanOrEqual(10_000 + 300);
+    expect(reads.length).toBeLessThanOrEqual(Math.ceil(10_000 / 300));
+    expect(unread.map((u) => u.file)).toEqual([config()]);
+    // A few lines are listed in full, and said as read.
+    expect(readCounting(Array(3).fill(`Include ${join(home, 'few')}/none*`).join('\n'))).toMatchObject({ names: 900, unread: [] });
+  });
+
+  it('a folder is read only as far as the budget: a glob stops in the middle of one with a million names', () => {
+    home = mkdtempSync(join(tmpdir(), 'ssh-bounds-'));
+    let pulled = 0;
+    function* readdir() {
+      for (let i = 0; i < 1_000_000; i++) {
+        pulled++;
+        yield `name${i}`;
+      }
+    }
+    const { named, unread } = identityFilesFor('Include /huge/*\n', ['ssh.dev.azure.com'], { ...ann, home, readdir });
+    expect(pulled).toBeLessThanOrEqual(10_001);
+    expect(named).toEqual([]);
+    expect(unread.map((u) => u.file)).toEqual([config()]);
   });
 });
 

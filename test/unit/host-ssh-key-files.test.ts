@@ -1,6 +1,6 @@
 /** The key files `sshKey` reads: one that cannot be read is skipped by `find`, and said as it is by `configure`; none is waited on. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +106,29 @@ describe('sshKey find: Match sections', () => {
     expect(await answer()).toEqual({ key: expect.objectContaining({ privateKeyPath: join(ssh, 'id_rsa') }), matchFiles: [join(ssh, 'config')] });
     rmSync(join(ssh, 'id_rsa'));
     expect(await answer()).toEqual({ key: null, matchFiles: [join(ssh, 'config')] });
+  });
+});
+
+describe('sshKey find: a ~/.ssh/config above 1 MiB (an ssh config is a few KB) is not read', () => {
+  beforeEach(() => {
+    writeFileSync(join(ssh, 'work'), 'private\n');
+    writeFileSync(join(ssh, 'work.pub'), 'ssh-rsa AAAAwork ann\n');
+    // Sparse: as large as fstat says, in no time; it names the key in its first lines.
+    writeFileSync(join(ssh, 'config'), 'Host *\n  IdentityFile ~/.ssh/work\n');
+    truncateSync(join(ssh, 'config'), 2 * 1024 * 1024);
+  });
+
+  it('find answers from the key names alone and says the config is unread, so “cannot tell” rather than “not configured”; the log says why', async () => {
+    expect(await answer()).toEqual({ key: expect.objectContaining({ privateKeyPath: join(ssh, 'id_rsa'), configured: false }), unreadFiles: [join(ssh, 'config')] });
+    expect(warned).toEqual([`did not read all of ${join(ssh, 'config')}, so cannot tell what ssh gets from it: it is 2.0 MiB, and the companion reads none above 1 MiB: an ssh config or key is a few KB`]);
+  });
+
+  it('configure refuses to rewrite it, says why and what to do, and leaves it as it was', async () => {
+    await expect(sshKey({ id: '2', type: 'sshKey', action: 'configure', keyPath: join(ssh, 'work') }, ctx())).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: `${join(ssh, 'config')} could not be read (it is 2.0 MiB, and the companion reads none above 1 MiB: an ssh config or key is a few KB): is it the file you meant? Make it smaller, then try again`,
+    });
+    expect(statSync(join(ssh, 'config')).size).toBe(2 * 1024 * 1024);
   });
 });
 

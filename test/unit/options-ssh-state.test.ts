@@ -172,17 +172,29 @@ describe('Options › SSH key: what it says of ~/.ssh/config, Match rules too', 
   });
 
   it('with Match rules it says it cannot tell for the hosts nothing else names the key for, and still offers the block', () => {
-    expect(configSays(unconfigured, cloud, matchFiles)).toEqual({ says: `has ${unevaluated}, so it cannot tell whether ssh uses this key for Azure DevOps. `, offer: true });
+    expect(configSays(unconfigured, cloud, { matchFiles })).toEqual({ says: `has ${unevaluated}, so it cannot tell whether ssh uses this key for Azure DevOps. `, offer: true });
     const own = { ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } };
-    expect(configSays(own, cloud, matchFiles)).toEqual({
+    expect(configSays(own, cloud, { matchFiles })).toEqual({
       says: `Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. For vs-ssh.visualstudio.com, ~/.ssh/config has ${unevaluated}: it cannot tell whether they give ssh this key. `,
       offer: true,
     });
-    expect(configSays({ ...own, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud, matchFiles).says).toBe(
+    expect(configSays({ ...own, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: false } }, cloud, { matchFiles }).says).toBe(
       `Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. For vs-ssh.visualstudio.com, ~/.ssh/config has ${unevaluated}: it cannot tell whether they give ssh this key. The companion names only keys kept in ~/.ssh.`,
     );
     // Nothing missing: what is named is so, whatever a Match adds.
-    expect(configSays(key, cloud, matchFiles)).toEqual({ says: 'uses this key for Azure DevOps', offer: false });
-    expect(configSays({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, cloud, matchFiles).says).toBe('Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com and vs-ssh.visualstudio.com.');
+    expect(configSays(key, cloud, { matchFiles })).toEqual({ says: 'uses this key for Azure DevOps', offer: false });
+    expect(configSays({ ...unconfigured, userConfig: { hosts: cloud, configurable: true } }, cloud, { matchFiles }).says).toBe('Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com and vs-ssh.visualstudio.com.');
+  });
+
+  it('with files find did not read (too large, or Includes naming too many) it says it cannot tell, alone or with Match rules', () => {
+    const unreadFiles = ['/home/ada/.ssh/config'];
+    const unread = 'parts the companion did not read (in /home/ada/.ssh/config: too large, or naming too many files; its log says why)';
+    expect(configSays(unconfigured, cloud, { unreadFiles })).toEqual({ says: `has ${unread}, so it cannot tell whether ssh uses this key for Azure DevOps. `, offer: true });
+    expect(configSays(unconfigured, cloud, { matchFiles, unreadFiles }).says).toBe(`has ${unevaluated} and ${unread}, so it cannot tell whether ssh uses this key for Azure DevOps. `);
+    const own = { ...unconfigured, userConfig: { hosts: ['ssh.dev.azure.com'], configurable: true } };
+    expect(configSays(own, cloud, { unreadFiles }).says).toBe(
+      `Your ~/.ssh/config already gives ssh this key for ssh.dev.azure.com. For vs-ssh.visualstudio.com, ~/.ssh/config has ${unread}: it cannot tell whether they give ssh this key. `,
+    );
+    expect(configSays(key, cloud, { unreadFiles })).toEqual({ says: 'uses this key for Azure DevOps', offer: false });
   });
 });
