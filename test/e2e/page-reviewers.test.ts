@@ -226,15 +226,8 @@ describe('Reviewer helpers', () => {
 
     // Azure DevOps draws its right column again (its live updates do): the card mounted anew draws
     // the suggestions read before the addition, without who was added.
-    await page.evaluate((sel) => {
-      const pane = document.querySelector('.repos-overview-right-pane')!;
-      const again = pane.cloneNode(true) as Element;
-      again.querySelector(sel)?.remove();
-      pane.replaceWith(again);
-    }, HELPER);
-    const [again] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Your reviewer groups') && !(t[0] ?? '').includes('Looking at who changed'), 15_000);
+    await redrawColumn('Everyone suggested now reviews this pull request.');
     expect(await world.centre(HELPER, `[aria-label="Suggested reviewers"] [data-person="${suggestion!.id}"]`)).toBeNull();
-    expect(again).toContain('Everyone suggested now reviews this pull request.');
 
     // The offered refresh reloads the page where it was scrolled to; the page's list then shows the reviewer.
     await page.setViewport({ width: 1280, height: 500 });
@@ -279,16 +272,7 @@ describe('Reviewer helpers', () => {
     await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`${nameOf('barbara')} already reviews this pull request.`));
     // Azure DevOps draws its right column again (as its live updates do): our card goes with it and
     // is mounted anew, and the new card still says what the last click did.
-    await page.evaluate((sel) => {
-      const pane = document.querySelector('.repos-overview-right-pane')!;
-      const again = pane.cloneNode(true) as Element;
-      again.querySelector(sel)?.remove();
-      (window as unknown as { adocOldCard?: Element }).adocOldCard = pane.querySelector(sel)!;
-      pane.replaceWith(again);
-    }, HELPER);
-    await page.waitForFunction((sel) => !!document.querySelector(`.repos-overview-right-pane ${sel}`), { timeout: 15_000 }, HELPER);
-    expect(await page.evaluate(() => (window as unknown as { adocOldCard: Element }).adocOldCard.isConnected)).toBe(false);
-    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`${nameOf('barbara')} already reviews this pull request.`));
+    await redrawColumn(`${nameOf('barbara')} already reviews this pull request.`);
     // With the same Refresh the page, which still reloads the page.
     await refreshFromCard();
     await expect.poll(() => shown('.pr-required-reviewers-section'), { timeout: 15_000 }).toContain(nameOf('barbara'));
