@@ -6,7 +6,7 @@ import type { Attach } from './feature';
 import { repoKeyOf } from './repo-on-page';
 import { REVIEWERS_SCROLL } from '../shared/storage-keys';
 import { groupButtons, peopleSearch, suggestionList, voteSummary, type Choice, type Choose } from './reviewer-parts';
-import { addedText, addQueued, notAddedAfter, notAddedWith, oneAddEach, outcome, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Pending, type Queued, type Section, type Votes } from './reviewer-flow';
+import { addedText, addQueued, notAddedAfter, notAddedWith, notReviewing, oneAddEach, outcome, queueChoice, queuedFor, queueLeft, queueOf, stillWait, votesAdded, votesRead, type NotAdded, type Pending, type Queued, type Reviewers, type Section, type Votes } from './reviewer-flow';
 import { pageContext, problemOf, problemText } from './session';
 import { h, icon, onActivate, type Child } from './ui/dom';
 import { actions, alertBox, button, coin, helpLink, optionsButton } from './ui/parts';
@@ -25,22 +25,23 @@ import { waitLine } from './ui/waiting';
  * again whenever the view changes, and a mount's own state goes with its signal; these must reach
  * the next mount in the same tab. They last as long as this script (loaded once per document: a
  * reload clears them), are keyed by the pull request or its branches so no other one sees them,
- * and `pending` (once its create page went away) and `note` expire.
+ * and `pending` and `notAdded` (once no page of theirs shows them) and `note` expire. A change is
+ * drawn in every mounted card of the page (`changes`): one mounted while an addition ran shows how
+ * it went.
  */
 /** Choices made on the create page, added once the pull request exists (the page navigates to it in-app). */
 let pending: Pending | undefined;
+/** Those that could not be added to their pull request, until added, removed, reviewing or left long enough; each mount of its card shows them. */
+const notAdded = new Map<string, NotAdded>();
+/** Tells every mounted card that `notAdded`/`pending` ('queue') or `note` ('note') changed. */
+const changes = new EventTarget();
+const changed = (what: 'queue' | 'note') => changes.dispatchEvent(new Event(what));
 /**
- * Those that could not be added to their pull request, until added or removed; each mount of its
- * card shows them, and draws them again when they change (`queueChanged`), also from another mount.
+ * What the last addition said (also while it runs, and its failure), shown again after the page
+ * re-rendered its Reviewers section (and us with it); whether someone was added, so the new card
+ * offers the same refresh; and what it answered, which the cards mounted then draw.
  */
-const notAdded = new Map<string, Queued[]>();
-const queues = new EventTarget();
-const queueChanged = () => queues.dispatchEvent(new Event('change'));
-/**
- * What the last addition said, shown again after the page re-rendered its Reviewers section (and
- * us with it), and whether someone was added, so the new card offers the same refresh.
- */
-let note: { pr: string; text: string; at: number; added: boolean } | undefined;
+let note: { pr: string; text: string; tone: string; at: number; added: boolean; answer?: { reviewers: Reviewers; added: string[] } } | undefined;
 /** Suggestions and groups per pull request: they do not change while the page lives. */
 type Lists = { suggestions?: Promise<ReviewerSuggestion[]>; groups?: Promise<ReviewerGroup[]> };
 const cache = new Map<string, Lists>();
@@ -207,15 +208,27 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     status.className = tone;
     status.textContent = text;
   };
-  const fresh = note?.pr === prKey && Date.now() - note.at < NOTE_MS ? note : undefined;
-  if (fresh) say(fresh.text, 'adoc-good');
+  const noteNow = () => (note?.pr === prKey && Date.now() - note.at < NOTE_MS ? note : undefined);
+  const fresh = noteNow();
+  if (fresh) say(fresh.text, fresh.tone);
+  /** Says `text` in every card of this pull request (and again in one mounted soon after), with what an addition answered. */
+  const tell = (text: string, tone: string, answer?: { reviewers: Reviewers; added: string[] }) => {
+    // Someone added earlier still wants the refresh, also when this click added nobody new.
+    note = { pr: prKey, text, tone, at: Date.now(), added: !!answer?.added.length || (note?.pr === prKey && note.added), answer };
+    changed('note');
+  };
 
+  const left = () => notAdded.get(prKey)?.people ?? [];
+  /** The choices not added yet, changed (or shown) now: their clock starts again. */
+  const leave = (people: Queued[]) => (people.length ? notAdded.set(prKey, { at: Date.now(), people }) : notAdded.delete(prKey));
+  for (const [key, q] of notAdded) if (!stillWait(q, Date.now())) notAdded.delete(key);
+  leave(left());
   const queued = (): Queue => {
-    const people = !creating ? (notAdded.get(prKey) ?? []) : branches ? queueOf(pending, { repo: repoKey, ...branches }) : [];
+    const people = !creating ? left() : branches ? queueOf(pending, { repo: repoKey, ...branches }) : [];
     return people.length ? { kind: creating ? 'chosen' : 'left', people } : { kind: 'none' };
   };
-  // The choices wait from when their create page goes away (Create included), however long it was open.
-  if (branches) signal.addEventListener('abort', () => (pending = queueLeft(pending, { repo: repoKey, ...branches }, Date.now())), { once: true });
+  // The choices wait from when their page goes away (Create included), however long it was open.
+  signal.addEventListener('abort', () => (branches ? (pending = queueLeft(pending, { repo: repoKey, ...branches }, Date.now())) : leave(left())), { once: true });
   let state: Card = {
     votes: { kind: 'loading', drawnBy: 0 },
     suggested: { kind: 'loading', text: 'Looking at who changed these files…' },
@@ -229,7 +242,19 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     if (signal.aborted) return;
     for (const key of Object.keys(next) as (keyof Card)[]) redraw(parts[key], (views[key] as (s: unknown, c: Ctx) => Child | Child[])(state[key], c), () => search.querySelector('input'));
   };
-  queues.addEventListener('change', () => set({ queue: queued() }), { signal });
+  changes.addEventListener('queue', () => set({ queue: queued() }), { signal });
+  // An addition run by this card or another (one the page took away while it ran).
+  changes.addEventListener(
+    'note',
+    () => {
+      const n = noteNow();
+      if (!n) return;
+      say(n.text, n.tone);
+      // Reviewers now: no longer suggestions (a row going with the focus hands it to a neighbour, see redraw).
+      set({ ...(n.answer && { votes: votesAdded(state.votes, n.answer.reviewers, n.answer.added), suggested: state.suggested }), ...(n.added && { refresh: true }) });
+    },
+    { signal },
+  );
 
   const choose = (choice: Choice) => {
     if (!creating) return void add(choice, page.pullRequestId!);
@@ -252,9 +277,9 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     },
     unqueue: (id) => {
       const others = (people: Queued[]) => people.filter((p) => p.id !== id);
-      if (!creating) notAdded.set(prKey, others(notAdded.get(prKey) ?? []));
+      if (!creating) leave(others(left()));
       else if (pending) pending = { ...pending, people: others(pending.people) };
-      queueChanged();
+      changed('queue');
     },
     addAgain: (people) => void addAgain(people),
     reload: () => reloadKeepingScroll(anchor),
@@ -293,20 +318,15 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
 
   /** Adds people now; answers the ids of those it could not add. */
   const add = oneAddEach(async (people: Person[], choice: Choice, pr: number): Promise<string[]> => {
-    say('Adding…');
+    tell('Adding…', 'adoc-muted');
     try {
       const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
-      const text = addedText(choice, answer);
-      // Someone added earlier still wants the refresh, also when this click added nobody new.
-      const added = answer.added.length > 0 || (note?.pr === prKey && note.added);
-      note = { pr: prKey, text, at: Date.now(), added };
-      say(text, 'adoc-good');
-      // Reviewers now: no longer suggestions (a row going with the focus hands it to a neighbour, see redraw).
       for (const id of [...answer.added, ...answer.alreadyReviewing]) reviewing.add(id);
-      set({ votes: votesAdded(state.votes, answer.reviewers, answer.added), suggested: state.suggested, ...(added && { refresh: true }) });
+      reviewingNow(answer.reviewers);
+      tell(addedText(choice, answer), 'adoc-good', answer);
       return [];
     } catch (e) {
-      say(problemText(e), 'adoc-bad');
+      tell(problemText(e), 'adoc-bad');
       return people.map((p) => p.id);
     }
   });
@@ -316,10 +336,18 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
    * not dropped, also when a click that was adding them meanwhile failed or this card went away.
    */
   async function addAgain(people: Queued[]): Promise<void> {
-    notAdded.set(prKey, notAddedWith(notAdded.get(prKey) ?? [], people));
+    leave(notAddedWith(left(), people));
     const failed = await addQueued(people, (choice) => add(choice, page.pullRequestId!));
-    notAdded.set(prKey, notAddedAfter(notAdded.get(prKey) ?? [], people, failed));
-    queueChanged();
+    leave(notAddedAfter(left(), people, failed));
+    changed('queue');
+  }
+
+  /** Those who review the pull request now (a read, or an addition's answer) are no longer offered as not added. */
+  function reviewingNow(reviewers: Reviewers): void {
+    const people = notReviewing(left(), reviewers);
+    if (people.length === left().length) return;
+    leave(people);
+    changed('queue');
   }
 
   /** A list asked once per pull request (`cache`); a failure is not kept, so Try again asks again. */
@@ -334,6 +362,7 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
     const read = await outcome(waits.ask({ type: 'pullRequest.reviewers', repo, pullRequestId: page.pullRequestId! }));
     if (signal.aborted) return;
     set({ votes: votesRead(state.votes, asked, read) });
+    if (read.kind === 'shown') reviewingNow(read.value.reviewers);
     // Choices made while creating this pull request.
     const queue = pending;
     if (read.kind === 'shown' && queuedFor(queue, { repo: repoKey, source: read.value.sourceBranch, target: read.value.targetBranch }, Date.now())) {

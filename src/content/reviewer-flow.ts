@@ -98,8 +98,22 @@ export function queueChoice(pending: Pending | undefined, where: Branches, choic
 /** The choices once the create page for `where`, which showed them if they are its own, went away `now`. */
 export const queueLeft = (pending: Pending | undefined, where: Branches, now: number): Pending | undefined => (pending && sameBranches(pending, where) ? { ...pending, at: now } : pending);
 
+/** Whether choices whose clock last started `at` still wait (see PENDING_MS). */
+export const stillWait = (queue: { at: number }, now: number): boolean => now - queue.at < PENDING_MS;
+
 /** Whether the choices were made for this pull request (its repository and branches), recently enough. */
-export const queuedFor = (pending: Pending | undefined, pr: Branches, now: number): pending is Pending => !!pending && sameBranches(pending, pr) && now - pending.at < PENDING_MS;
+export const queuedFor = (pending: Pending | undefined, pr: Branches, now: number): pending is Pending => !!pending && sameBranches(pending, pr) && stillWait(pending, now);
+
+/**
+ * The choices that could not be added to their pull request, last changed, or shown or no longer
+ * shown by a card of it, `at`. Like `pending`, they wait PENDING_MS while no card of it shows them:
+ * a user away from every page of that pull request for that long has moved on (the failure was
+ * said when it happened), and choosing again is a click.
+ */
+export type NotAdded = Pick<Pending, 'at' | 'people'>;
+
+/** The choices not added yet, without those who review the pull request now: someone added them (here, in Azure DevOps, or another user). */
+export const notReviewing = (list: Queued[], reviewers: Reviewers): Queued[] => list.filter((p) => !reviewers.some((r) => r.id === p.id));
 
 /** The choices not added yet with `tried` among them while they are added: a card mounted meanwhile shows them, and a failure loses none. Each person once. */
 export const notAddedWith = (list: Queued[], tried: Queued[]): Queued[] => [...list, ...tried.filter((p) => !list.some((q) => q.id === p.id))];

@@ -463,6 +463,76 @@ describe('Reviewer helpers', () => {
     }
   });
 
+  it('on the new pull request, choices not added yet that someone else added are no longer offered; the others wait while no page of it shows them, for ten minutes', async () => {
+    const source = await newBranch('users/ada/reviewers-added-elsewhere');
+    await page.goto(createPage(source), { waitUntil: 'domcontentloaded' });
+    await world.click(HELPER, 'button', 'Core team (2)');
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Added when you create the pull request'));
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, status: 500 });
+    const offered = (name: string) => world.centre(HELPER, `button[aria-label="Do not add ${name}"]`).then((at) => at !== null);
+    const [ken, margaret] = [nameOf('ken'), nameOf('margaret')];
+    try {
+      await page.click('.repos-pr-create-form button[type=submit]');
+      await page.waitForFunction(() => /\/pullrequest\/\d+$/.test(location.pathname), { timeout: 15_000 });
+      const here = page.url();
+      const id = Number(/\/pullrequest\/(\d+)$/.exec(new URL(here).pathname)![1]);
+      await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('not added yet'), 20_000);
+      sandbox.services.faults.clear();
+      // Someone adds Ken in Azure DevOps: the next card reads him among the reviewers.
+      const put = await rest(`/pullRequests/${id}/reviewers/${user('ken').id}?api-version=7.1`, { method: 'PUT', body: JSON.stringify({ vote: 0 }) });
+      expect(put.status).toBe(200);
+      const [read] = await redrawColumn('1 no response');
+      expect(read).toContain('not added yet');
+      expect(await offered(ken)).toBe(false);
+      expect(await offered(margaret)).toBe(true);
+
+      // The content script's clock is moved on (its world only), while another pull request's page is shown.
+      const later = (minutes: number) => world.run(`(m) => { globalThis.adocNow ??= Date.now; Date.now = () => globalThis.adocNow() + m * 60_000; }`, minutes);
+      const elsewhere = `https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`;
+      try {
+        await goInApp(elsewhere);
+        await later(5);
+        const [back] = await goInApp(here, '1 no response');
+        expect(back).toContain('not added yet');
+        expect(await offered(margaret)).toBe(true);
+        await goInApp(elsewhere);
+        // Last shown five minutes in: away from then for more than ten minutes, they go.
+        await later(16);
+        const [gone] = await goInApp(here, '1 no response');
+        expect(gone).not.toContain('not added yet');
+        expect(await offered(margaret)).toBe(false);
+      } finally {
+        await world.run(`() => { if (globalThis.adocNow) Date.now = globalThis.adocNow; }`);
+      }
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
+  it('a card the page mounts while an addition runs says how it went when it ends, and draws who was added', async () => {
+    const source = await newBranch('users/ada/reviewers-told-later');
+    const made = await rest('/pullrequests?api-version=7.1', { method: 'POST', body: JSON.stringify({ sourceRefName: `refs/heads/${source}`, targetRefName: 'refs/heads/main', title: 'Tell every card' }) });
+    expect(made.status).toBe(201);
+    const { pullRequestId } = (await made.json()) as { pullRequestId: number };
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pullRequestId}`, { waitUntil: 'domcontentloaded' });
+    await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('No reviewers yet') && (t[0] ?? '').includes('Core team (2)'), 30_000);
+    // Adding them is slow: the column is drawn anew meanwhile.
+    sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: '/reviewers/' }, latencyMs: 5000 });
+    try {
+      await world.click(HELPER, 'button', 'Core team (2)');
+      await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Adding…'), 10_000);
+      const [during] = await redrawColumn('No reviewers yet');
+      expect(during).toContain('Adding…');
+      const said = `Added ${nameOf('ken')}, ${nameOf('margaret')} as optional.`;
+      const [after] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(said), 20_000);
+      expect(after).toMatch(new RegExp(`${nameOf('ken')}\\s*added`));
+      expect(after).toContain('2 no response');
+      expect(after).toContain('Azure DevOps updates its own Reviewers list when the page reloads.');
+    } finally {
+      sandbox.services.faults.clear();
+    }
+  });
+
   it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
     const actions = '.repos-pr-header .bolt-header-commandbar-button-group';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedText, addQueued, notAddedAfter, notAddedWith, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueLeft, queueOf, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
+import { addedText, addQueued, notAddedAfter, notAddedWith, notReviewing, oneAddEach, PENDING_MS, queueChoice, queuedFor, queueLeft, queueOf, stillWait, votesAdded, votesRead, type Votes } from '../../src/content/reviewer-flow';
 import type { Person } from '../../src/shared/messages';
 
 /** The reviewer helpers' rules without the card: the e2e in page-reviewers.test.ts drives them through it. */
@@ -180,6 +180,20 @@ describe('the choices not added yet once the pull request exists', () => {
     // Margaret was removed from the list while the attempt was on its way.
     const during = notAddedWith([], [k, m]).filter((p) => p.id !== 'meg');
     expect(notAddedAfter(during, [k, m], [k, m])).toEqual([k]);
+  });
+
+  it('leave out those who review the pull request now, whoever added them, and keep the others in order', () => {
+    expect(notReviewing([k, m, a], [vote(meg, 10)])).toEqual([k, a]);
+    expect(notReviewing([k, m], [vote(ken), vote(meg, -5)])).toEqual([]);
+    expect(notReviewing([k, m], [vote(ada)])).toEqual([k, m]);
+    expect(notReviewing([k], [])).toEqual([k]);
+  });
+
+  it('wait as long as choices on the create page, from when a card last showed them', () => {
+    const shown = { at: 1000, people: [k] };
+    expect(stillWait(shown, 1000)).toBe(true);
+    expect(stillWait(shown, 1000 + PENDING_MS - 1)).toBe(true);
+    expect(stillWait(shown, 1000 + PENDING_MS)).toBe(false);
   });
 });
 
