@@ -8,6 +8,8 @@ import { documentSource } from './observe';
 import { answerPageFetches } from './page-fetch';
 import { startRegistry } from './registry';
 import { pageContext } from './session';
+import { shareStyles } from './ui/dom';
+import { STYLES } from './ui/styles';
 
 /**
  * The feature switches: asked once, then answered from memory while a fresh copy is fetched, so a
@@ -34,6 +36,9 @@ async function onPremHosts(): Promise<string[]> {
   if (parseAdoUrl(location.href)) return [];
   return (await pageContext.get().catch(() => ({ onPremHosts: [] }))).onPremHosts;
 }
+
+// Before any widget: ours and those of the panels, loaded later into this world.
+shareStyles(STYLES);
 
 // A page of an organization without a profile: the background's REST calls go out from here, with the page's session.
 answerPageFetches(((globalThis as { browser?: typeof chrome }).browser ?? globalThis.chrome).runtime);

@@ -90,6 +90,8 @@ describe.skipIf(skip)('in real Firefox', () => {
     const mark = sandbox.services.log.entries().length;
     await world.click(FORKS, 'button', 'Add remote…');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'), 30_000);
+    // The panels' popover is styled by the sheet the content script shares with them (they do not carry it): a flex callout (unstyled: block).
+    expect(await world.run<string>(`(sel) => getComputedStyle(document.querySelector(sel).openOrClosedShadowRoot.querySelector('.adoc-panel')).display`, POPOVER)).toBe('flex');
     const calls = sandbox.services.log.entries().slice(mark).filter((e) => e.path.includes('/_apis/'));
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.filter((e) => e.auth !== 'cookie')).toEqual([]);

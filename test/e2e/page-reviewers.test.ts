@@ -541,6 +541,9 @@ describe('Reviewer helpers', () => {
     expect(await page.$$eval(`${actions} > *`, (kids) => kids.map((k) => k.className.split(' ')[0]))).toEqual(['repos-pr-header-vote-button', 'repos-pr-header-complete-button', 'bolt-header-command-item-button']);
     await world.click(HELPER, 'button', 'Reviewers…');
     await world.waitForText('.adoc-popover', (t) => (t[0] ?? '').includes('Core team (2)'));
+    // Styled by the sheet the content script shares with the panels (which do not carry it): a 440 px callout with its shadow, like the page's.
+    const look = await world.run<string>(`() => { const s = getComputedStyle(chrome.dom.openOrClosedShadowRoot(document.querySelector('.adoc-popover')).querySelector('.adoc-panel')); return s.width + ' ' + s.boxShadow; }`);
+    expect(look).toBe('440px rgba(0, 0, 0, 0.3) 0px 6px 24px 0px');
     await screenshot(page, 'pull-request-reviewers-entry-light');
     await page.keyboard.press('Escape');
   });

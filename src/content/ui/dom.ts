@@ -1,5 +1,3 @@
-import { STYLES } from './styles';
-
 /**
  * Plain DOM building for the injected UI (no framework: the content script must stay small), and
  * the widget host every feature draws into: a closed shadow root, so the page's scripts cannot read
@@ -76,6 +74,15 @@ function applyTheme(): void {
   }
 }
 
+/**
+ * Our stylesheet's text (styles.ts), on the content scripts' global like ROOTS: the script every
+ * page loads puts it there (shareStyles, index.ts) and the panels, run in the same world on first
+ * use, take it from there rather than carry those 6 KB again.
+ */
+const SHARED_STYLES = Symbol.for('azure-devops-companion.styles');
+export const shareStyles = (css: string) => ((globalThis as Record<symbol, string>)[SHARED_STYLES] = css);
+const styles = () => (globalThis as Record<symbol, string | undefined>)[SHARED_STYLES] ?? '';
+
 let sheet: CSSStyleSheet | false | undefined;
 
 /**
@@ -86,7 +93,7 @@ function styleRoot(root: ShadowRoot): void {
   if (sheet === undefined) {
     try {
       sheet = new CSSStyleSheet();
-      sheet.replaceSync(STYLES);
+      sheet.replaceSync(styles());
       root.adoptedStyleSheets = [sheet];
       if (root.adoptedStyleSheets.length === 1) return;
     } catch {
@@ -97,7 +104,7 @@ function styleRoot(root: ShadowRoot): void {
     root.adoptedStyleSheets = [sheet];
     return;
   }
-  root.append(h('style', null, STYLES));
+  root.append(h('style', null, styles()));
 }
 
 export interface Widget {
