@@ -4,23 +4,25 @@
  * failure or cancellation removes exactly what it created.
  */
 import { rmdirSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { join } from 'node:path';
-import { parseHostRequest, type CloneData, type CloneRequest, type DestinationRequest } from '../shared/host-protocol';
+import { parseHostRequest, type CloneData, type CloneRequest, type DestinationRequest, type GitAuth } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
 import { addToRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
-import { findRoot } from './config';
+import { findRoot, type CompanionConfig } from './config';
 import { checkDestination, folderSegments, journalOf, makeRoot, prepareDestination, removeCreated, resolveBelow, type PreparedDestination } from './destination';
 import { lockDestination, prepareLocking } from './destination-lock';
-import { gitEnv } from './git-env';
+import { gitEnv, type Credentials } from './git-env';
 import { gitFailed } from './git-failure';
 import { ProgressParser, ProgressThrottle } from './git-progress';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
 import { branchFromHeadFile, parseHeadFile } from './head-file';
-import { checkGitUrl, checkTokenDestination } from './git-url';
+import { checkGitUrl, checkTokenDestination, tokenScope, type CheckedGitUrl } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
+import { runProgram } from './run-program';
 
 export function cloneArgs(url: string, dest: string, options: { branch?: string; partial?: boolean; depth?: number }): string[] {
   const args = ['clone', '--progress'];
@@ -42,6 +44,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const remote = checkGitUrl(request.url, config);
   if (request.auth && remote.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// URLs');
   checkTokenDestination(remote.url, request.auth);
+  const credentials = request.auth && (await tokenCredentials(remote, request.auth, config, ctx));
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
@@ -58,7 +61,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
     let result;
     try {
       const git = runGitWithProgress(cloneArgs(remote.url, prepared.path, { branch, partial: request.partial, depth: request.depth }), {
-        env: gitEnv(ctx.env, request.auth),
+        env: gitEnv(ctx.env, credentials),
         scope,
         onSpawn: (pid) => lock.record({ git: pid }),
         ready: ctx.readyGit,
@@ -96,6 +99,23 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
 }
 
 /**
+ * The token with the URL git will really fetch from: the user's own `url.*.insteadOf` (global or
+ * system configuration; a clone reads no other) may rewrite the request's, and the token's header
+ * is scoped to the URL git contacts (git-env.ts). The rewritten URL is checked as the request's
+ * is, as `fetch` checks a remote's.
+ */
+async function tokenCredentials(remote: CheckedGitUrl, auth: GitAuth, config: CompanionConfig, ctx: HostContext): Promise<Credentials> {
+  // GIT_DIR names no repository: like the clone, this reads no configuration of the folder the
+  // host happens to run in.
+  const result = await runProgram('git', ['ls-remote', '--get-url', '--', remote.url], { env: { ...gitEnv(ctx.env), GIT_DIR: devNull }, timeoutMs: 20_000 });
+  if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not read where ${remote.url} leads (${ctx.redactor.redact(result.stderr.trim()).split('\n').pop()?.slice(0, 300) ?? ''})`);
+  const effective = checkGitUrl(result.stdout.split('\n')[0]!.trim(), config);
+  if (effective.transport !== 'https') throw new HostError('BAD_REQUEST', `credentials can only be given for https:// URLs; your git configuration rewrites ${remote.url} to ${effective.url}`);
+  checkTokenDestination(effective.url, auth);
+  return { auth, scope: tokenScope(effective.url, auth.orgUrl) };
+}
+
+/**
  * Run once when the host starts serving (serve.ts), before it reads a request. V8 compiles each
  * function on its first call, and Node's file functions cost more on their first call too: a
  * fresh host's first clone paid for that between the request and git's start. Here they run on a
@@ -111,7 +131,7 @@ export function prepareCloning(locks: string): void {
   checkBranchName('main');
   folderSegments('org/repo');
   cloneArgs(url, '/repo', {});
-  gitEnv({}, auth);
+  gitEnv({}, { auth, scope: tokenScope(url, auth.orgUrl) });
   const throttle = new ProgressThrottle(10, ignore);
   for (const progress of new ProgressParser().push('Receiving objects:  50% (1/2)\rReceiving objects: 100% (2/2)\r')) throttle.offer(progress);
   throttle.stop();

@@ -5,6 +5,12 @@
  */
 import type { GitAuth } from '../shared/host-protocol';
 
+/** A token, and the URL prefix git may send it to: `tokenScope` of the remote's checked URL (git-url.ts). */
+export interface Credentials {
+  auth: GitAuth;
+  scope: string;
+}
+
 export function authorizationHeader(auth: GitAuth): string {
   return auth.kind === 'pat'
     ? `Authorization: Basic ${Buffer.from(`:${auth.token}`, 'utf8').toString('base64')}`
@@ -12,7 +18,7 @@ export function authorizationHeader(auth: GitAuth): string {
 }
 
 /** `config`: more entries, after the credentials' (the last value of a key wins). */
-export function gitEnv(base: NodeJS.ProcessEnv, auth?: GitAuth, config: ReadonlyArray<readonly [string, string]> = []): NodeJS.ProcessEnv {
+export function gitEnv(base: NodeJS.ProcessEnv, credentials?: Credentials, config: ReadonlyArray<readonly [string, string]> = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
     // Only these transports, for the clone and anything it leads to (submodules, redirects).
@@ -24,8 +30,10 @@ export function gitEnv(base: NodeJS.ProcessEnv, auth?: GitAuth, config: Readonly
     LANGUAGE: 'C',
   };
   const extra: Array<readonly [string, string]> = [];
-  if (auth) {
-    extra.push(['http.extraHeader', authorizationHeader(auth)]);
+  if (credentials) {
+    // For the organization's URLs only: a plain http.extraHeader would go to every URL git or a
+    // program it runs contacts, such as the LFS server a repository's .lfsconfig names.
+    extra.push([`http.${credentials.scope}.extraHeader`, authorizationHeader(credentials.auth)]);
     // With a token from the extension: no helper may answer instead (or store it), and no
     // redirect may carry the header to another server.
     extra.push(['credential.helper', '']);

@@ -118,3 +118,25 @@ export function checkTokenDestination(url: string, auth: { orgUrl?: string | und
   if (auth?.orgUrl === undefined || withinOrganization(url, auth.orgUrl)) return;
   throw new HostError('URL_REFUSED', `refused to send ${auth.orgUrl}'s token to ${JSON.stringify(url)}: that remote belongs to another organization or server`);
 }
+
+/**
+ * The URL prefix a token's header is configured for, `http.<scope>.extraHeader`, so that git (and
+ * whatever it runs: Git LFS, a submodule's clone) sends it to the organization's own URLs only,
+ * never to an LFS server or other address a repository names. `url`: the https URL git really
+ * uses (after the user's `url.*.insteadOf`), already checked against `orgUrl`.
+ *
+ * git matches the scheme, host and port exactly and the path by whole segments, case-sensitively;
+ * a key without a user name matches any. So the scope is the URL's own origin and its first
+ * segments as written there, as many as name the organization: one on dev.azure.com, none on
+ * `{org}.visualstudio.com`, the organization URL's (a collection's) count elsewhere, none without
+ * one (then the host's allowed hosts are all that binds the token, as before).
+ */
+export function tokenScope(url: string, orgUrl: string | undefined): string {
+  const remote = new URL(url);
+  const host = remote.hostname.toLowerCase();
+  let kept = 0;
+  if (host === 'dev.azure.com') kept = 1;
+  else if (cloudName(remote, []) === undefined && orgUrl !== undefined) kept = segments(new URL(orgUrl).pathname).length;
+  const path = remote.pathname.split('/').filter(Boolean).slice(0, kept);
+  return `https://${remote.host}/${path.map((s) => `${s}/`).join('')}`;
+}

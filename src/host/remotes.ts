@@ -3,7 +3,7 @@ import type { AddRemoteRequest, FetchRequest, GitAuth } from '../shared/host-pro
 import { gitFailed } from './git-failure';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
-import { checkGitUrl, checkTokenDestination } from './git-url';
+import { checkGitUrl, checkTokenDestination, tokenScope } from './git-url';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import { windowsAltersName } from './destination';
@@ -79,7 +79,7 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
   // Submodules are repositories with configurations of their own: not fetched from here.
   const result = await runGitWithProgress(['fetch', '--progress', '--no-recurse-submodules', '--', name, ...refspecs], {
     cwd: path,
-    env: repoGitEnv(ctx.env, { auth, config: [...credentialOverrides(entries, auth), ...programOverrides(entries, ctx.env)] }),
+    env: repoGitEnv(ctx.env, { credentials: auth && { auth, scope: tokenScope(checked.url, auth.orgUrl) }, config: [...credentialOverrides(entries, auth), ...programOverrides(entries, ctx.env)] }),
     scope,
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');

@@ -12,7 +12,7 @@
  */
 import { homedir } from 'node:os';
 import { noHooksDir } from './companion-dirs';
-import { gitEnv } from './git-env';
+import { gitEnv, type Credentials } from './git-env';
 import { HostError } from './host-error';
 import type { GitAuth } from '../shared/host-protocol';
 import { runProgram } from './run-program';
@@ -38,8 +38,8 @@ const always = (base: NodeJS.ProcessEnv): ConfigPairs => [
 ];
 
 /** The environment for git in an existing folder, with `config` added after the fixed entries. */
-export function repoGitEnv(base: NodeJS.ProcessEnv, options: { auth?: GitAuth; config?: ConfigPairs; readOnly?: boolean } = {}): NodeJS.ProcessEnv {
-  const env = gitEnv({ ...base, GIT_PAGER: 'cat', GIT_EDITOR: ':' }, options.auth, [...always(base), ...(options.config ?? [])]);
+export function repoGitEnv(base: NodeJS.ProcessEnv, options: { credentials?: Credentials; config?: ConfigPairs; readOnly?: boolean } = {}): NodeJS.ProcessEnv {
+  const env = gitEnv({ ...base, GIT_PAGER: 'cat', GIT_EDITOR: ':' }, options.credentials, [...always(base), ...(options.config ?? [])]);
   // Reading takes no optional locks, so `status` never rewrites the index (nor fires the hooks
   // and filters that a write brings).
   if (options.readOnly) env.GIT_OPTIONAL_LOCKS = '0';

@@ -16,10 +16,10 @@ describe('git environment', () => {
     expect(env.GIT_CONFIG_COUNT).toBeUndefined();
   });
 
-  it('passes a PAT as an http.extraHeader through GIT_CONFIG_*, never elsewhere', () => {
-    const env = gitEnv({}, { kind: 'pat', token: 'abc' });
+  it("passes a PAT as an http.extraHeader for the remote's organization through GIT_CONFIG_*, never elsewhere", () => {
+    const env = gitEnv({}, { auth: { kind: 'pat', token: 'abc' }, scope: 'https://dev.azure.com/fabrikam/' });
     expect(env.GIT_CONFIG_COUNT).toBe('3');
-    expect(env.GIT_CONFIG_KEY_0).toBe('http.extraHeader');
+    expect(env.GIT_CONFIG_KEY_0).toBe('http.https://dev.azure.com/fabrikam/.extraHeader');
     expect(env.GIT_CONFIG_VALUE_0).toBe(`Authorization: Basic ${Buffer.from(':abc').toString('base64')}`);
     expect([env.GIT_CONFIG_KEY_1, env.GIT_CONFIG_VALUE_1]).toEqual(['credential.helper', '']);
     expect([env.GIT_CONFIG_KEY_2, env.GIT_CONFIG_VALUE_2]).toEqual(['http.followRedirects', 'false']);
@@ -27,10 +27,10 @@ describe('git environment', () => {
   });
 
   it('appends to configuration the environment already carries', () => {
-    const env = gitEnv({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.sslCAInfo', GIT_CONFIG_VALUE_0: '/ca.pem' }, { kind: 'pat', token: 'abc' });
+    const env = gitEnv({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.sslCAInfo', GIT_CONFIG_VALUE_0: '/ca.pem' }, { auth: { kind: 'pat', token: 'abc' }, scope: 'https://dev.azure.com/o/' });
     expect(env.GIT_CONFIG_COUNT).toBe('4');
     expect(env.GIT_CONFIG_KEY_0).toBe('http.sslCAInfo');
-    expect(env.GIT_CONFIG_KEY_1).toBe('http.extraHeader');
+    expect(env.GIT_CONFIG_KEY_1).toBe('http.https://dev.azure.com/o/.extraHeader');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noHooksDir } from '../../src/host/companion-dirs';
-import { checkTokenDestination, withinOrganization } from '../../src/host/git-url';
+import { checkTokenDestination, tokenScope, withinOrganization } from '../../src/host/git-url';
 
 describe('withinOrganization: where an organization-bound token may go', () => {
   const inside: Array<[string, string]> = [
@@ -33,6 +33,17 @@ describe('withinOrganization: where an organization-bound token may go', () => {
     );
     expect(() => checkTokenDestination('https://dev.azure.com/contoso/p/_git/r', {})).not.toThrow();
   });
+});
+
+describe("tokenScope: the URL prefix a token's header is configured for (test/integration/host-token-scope.test.ts asks real git)", () => {
+  it.each([
+    ['https://fabrikam@dev.azure.com/Fabrikam/p/_git/r', 'https://dev.azure.com/fabrikam', 'https://dev.azure.com/Fabrikam/'],
+    ['https://dev.azure.com:8443/fabrikam/p/_git/r', 'https://dev.azure.com/fabrikam/', 'https://dev.azure.com:8443/fabrikam/'],
+    ['https://dev.azure.com:443/my%20org/p/_git/r', undefined, 'https://dev.azure.com/my%20org/'],
+    ['https://fabrikam.visualstudio.com/DefaultCollection/p/_git/r', 'https://dev.azure.com/fabrikam', 'https://fabrikam.visualstudio.com/'],
+    ['https://tfs.example/tfs/defaultcollection/p/_git/r', 'https://tfs.example/tfs/DefaultCollection/', 'https://tfs.example/tfs/defaultcollection/'],
+    ['https://tfs.example/tfs/Main/p/_git/r', undefined, 'https://tfs.example/'],
+  ])('%s, organization %s: %s', (url, orgUrl, scope) => expect(tokenScope(url, orgUrl)).toBe(scope));
 });
 
 describe('noHooksDir', () => {
