@@ -44,7 +44,11 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
   const remote = checkGitUrl(request.url, config);
   if (request.auth && remote.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// URLs');
   checkTokenDestination(remote.url, request.auth);
-  const credentials = request.auth && (await tokenCredentials(remote, request.auth, config, ctx));
+  // Asked now and awaited just before git starts: that git runs while the destination is made
+  // ready (a process start is ~1 % of a small clone). Refused, what was made ready is undone.
+  const credentials = request.auth && tokenCredentials(remote, request.auth, config, ctx);
+  // A check below may throw before it is awaited: its failure is not this request's answer then.
+  credentials?.catch(() => undefined);
   const branch = request.branch === undefined ? undefined : checkBranchName(request.branch);
   const root = findRoot(request.root, config);
   const segments = folderSegments(request.folder);
@@ -61,7 +65,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
     let result;
     try {
       const git = runGitWithProgress(cloneArgs(remote.url, prepared.path, { branch, partial: request.partial, depth: request.depth }), {
-        env: gitEnv(ctx.env, credentials),
+        env: gitEnv(ctx.env, await credentials),
         scope,
         onSpawn: (pid) => lock.record({ git: pid }),
         ready: ctx.readyGit,

@@ -153,7 +153,7 @@ describe('clone with a token of a branch whose .gitattributes and .lfsconfig rou
 
   it('clones with the token where the user’s insteadOf sends the URL, and refuses a rewrite to another organization', async () => {
     // A clone URL of another organization that the user's own configuration rewrites into fabrikam
-    // is fabrikam's; one rewritten out of fabrikam is not, before anything is made.
+    // is fabrikam's; one rewritten out of fabrikam is not, and nothing of it is left.
     const global = sandbox.env.GIT_CONFIG_GLOBAL!;
     writeFileSync(global, `${readFileSync(global, 'utf8')}[url "https://dev.azure.com:${ado.port}/contoso/"]\n\tinsteadOf = https://dev.azure.com/fabrikam/Shared/\n`);
     const refused = await host.request({
@@ -165,6 +165,19 @@ describe('clone with a token of a branch whose .gitattributes and .lfsconfig rou
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'URL_REFUSED' } });
     expect(existsSync(join(sandbox.roots, 'away'))).toBe(false);
+    // Refused by a check that answers before the rewrite's (the branch): that is the answer, and the
+    // rewrite's refusal, which comes later, is not left for the host to log as unhandled.
+    const badBranch = await host.request({
+      type: 'clone',
+      url: 'https://dev.azure.com/fabrikam/Shared/_git/Shared',
+      root: sandbox.roots,
+      folder: 'away',
+      branch: 'a..b',
+      auth: { kind: 'pat', token: pat, orgUrl: 'https://dev.azure.com/fabrikam' },
+    });
+    expect(badBranch).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(readFileSync(join(sandbox.companionHome, 'logs', 'companion.log'), 'utf8')).not.toContain('unhandled rejection');
     const answer = await host.request<CloneData>(
       { type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'plain', auth: { kind: 'pat', token: pat, orgUrl: 'https://dev.azure.com/fabrikam' } },
       60_000,
