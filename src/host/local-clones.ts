@@ -4,7 +4,7 @@
  * "a known clone" for addRemote, fetch and open.
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData } from '../shared/host-protocol';
 import { inspectLock } from './clone-journal';
 import { readRegistry } from './clone-registry';
@@ -141,18 +141,36 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /**
+ * Whether a path, as written, names a clone the companion made or something below a clone root.
+ * Read from the path alone (the roots' and the registry's own real paths aside), so what is at the
+ * path, or whether anything is, cannot change the answer.
+ */
+function inCloneFolders(path: string, ctx: HostContext): boolean {
+  const asked = resolve(path);
+  const same = (a: string) => relative(a, asked) === '';
+  const registered = readRegistry(registryFile(ctx.dirs)).flatMap((e) => [e.path, realOrUndefined(e.path) ?? e.path]);
+  if (registered.some(same)) return true;
+  return ctx.config().cloneRoots.some((root) => [root, realOrUndefined(root) ?? root].some((r) => !same(r) && isInside(resolve(r), asked)));
+}
+
+/**
  * The real path of a work tree the companion may act on: one it cloned, or one below a clone
- * root; and the top of that work tree, not a folder inside it. Otherwise NOT_FOUND.
+ * root; and the top of that work tree, not a folder inside it. Otherwise NOT_FOUND. Outside the
+ * clone folders every path gets the same answer, decided before the disk is looked at: a page
+ * cannot learn this way whether a file exists.
  */
 export async function resolveKnownClone(path: string, ctx: HostContext): Promise<string> {
-  const real = isAbsolute(path) ? realOrUndefined(path) : undefined;
+  const unknown = new HostError('NOT_FOUND', `${path} is not a clone the companion knows (nor below a clone folder)`);
+  if (!isAbsolute(path) || !inCloneFolders(path, ctx)) throw unknown;
+  const real = realOrUndefined(path);
   if (!real) throw new HostError('NOT_FOUND', `${path} does not exist (or is a link that leads nowhere)`);
   const known = readRegistry(registryFile(ctx.dirs)).some((e) => realOrUndefined(e.path) === real);
   const belowRoot = ctx.config().cloneRoots.some((root) => {
     const realRoot = realOrUndefined(root);
     return realRoot !== undefined && realRoot !== real && isInside(realRoot, real);
   });
-  if (!known && !belowRoot) throw new HostError('NOT_FOUND', `${path} is not a clone the companion knows (nor below a clone folder)`);
+  // Written below a root, but a link there leads elsewhere.
+  if (!known && !belowRoot) throw unknown;
   if (!isDirectory(real)) throw new HostError('NOT_FOUND', `${path} is not a folder`);
   const top = await workTreeTop(real, ctx.env);
   if (top === null || realOrUndefined(top) !== real) throw new HostError('NOT_FOUND', `${path} is not the top folder of a git repository`);

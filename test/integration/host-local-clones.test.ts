@@ -115,6 +115,21 @@ describe('open', () => {
     expect(await host.request({ type: 'open', path: '/etc', target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await host.request({ type: 'open', path: sandbox.roots, target: 'folder' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
+
+  it('outside the clone folders, answers a path that exists as one that does not: no probing for files', async () => {
+    const there = makeRepo(join(sandbox.dir, 'private-project'));
+    const answers = [];
+    for (const path of [there, join(sandbox.dir, 'no-such-project'), '/etc/passwd', '/etc/no-such-file', join(sandbox.roots, '..', 'home')]) {
+      for (const request of [{ type: 'open', path, target: 'folder' }, { type: 'fetch', path, remote: 'origin' }, { type: 'addRemote', path, name: 'fork', url: 'https://dev.azure.com/fabrikam/Platform/_git/api' }]) {
+        const reply = (await host.request(request)) as { ok: boolean; error?: { code: string; message: string } };
+        answers.push({ code: reply.error?.code, message: reply.error?.message.replace(path, 'PATH') });
+      }
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ code: 'NOT_FOUND', message: 'PATH is not a clone the companion knows (nor below a clone folder)' })]));
+    // Inside them, the answer still says what is wrong.
+    const missing = await host.request({ type: 'open', path: join(sandbox.roots, 'fabrikam', 'api'), target: 'folder' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('does not exist') } });
+  });
 });
 
 /** What a stand-in program was started with, once it has written it. */
