@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ask, launchWithCompanion, privateHome, type Session } from './harness';
+import { ask, askWithProgress, gitEnv, launchWithCompanion, privateHome, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
 
 /**
@@ -21,6 +22,8 @@ let world: ContentWorld;
 let contosoId: string;
 let contosoRepo: { id: string; name: string; project: string };
 let contosoPr: number;
+/** The user's clone of contoso's repository, below the clone root. */
+let contosoClone: string;
 /** Where the request log stood when the page opened. */
 let mark: number;
 
@@ -38,6 +41,9 @@ beforeAll(async () => {
   const repos = (await ask(options, { type: 'repos.list' })).data as { items: { id: string; name: string; project: { name: string } }[] };
   const web = repos.items.find((r) => r.name === 'contoso-web')!;
   contosoRepo = { id: web.id, name: web.name, project: web.project.name };
+  const cloned = await askWithProgress(options, { type: 'clone.start', profileId: contosoId, repo: contosoRepo, taskId: 'contoso-web' });
+  expect(cloned.reply).toMatchObject({ ok: true });
+  contosoClone = (cloned.reply.data as { path: string }).path;
   await options.close();
   contosoPr = sandbox.store.pullRequestsOf(sandbox.store.repository(contoso(), web.id)!).find((p) => p.title === 'Add HTTP retries')!.pullRequestId;
 
@@ -56,7 +62,9 @@ afterAll(async () => {
 
 /** Sends a message from the page's content script world, as a compromised content script could. */
 const fromContentScript = (request: object) =>
-  world.run<{ ok: boolean; error?: { code: string } }>('(r) => chrome.runtime.sendMessage(r)', request);
+  world.run<{ ok: boolean; error?: { code: string; message: string } }>('(r) => chrome.runtime.sendMessage(r)', request);
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...gitEnv(sandbox) }, encoding: 'utf8' }).trim();
 
 /** The same through a task port, the way clones are asked for. */
 const throughPort = (request: object) =>
@@ -120,6 +128,28 @@ describe('A page of another organization than the active profile’s', () => {
       codes[request.type] = reply.error?.code;
     }
     expect(Object.values(codes).every((c) => c !== 'FORBIDDEN' && c !== undefined)).toBe(true);
+  });
+
+  it('cannot add its repository as a remote of the user’s contoso clone, fetch it or open it, nor learn which files exist', async () => {
+    const remotes = git(contosoClone, 'remote', '-v');
+    const fabrikamRepo = { id: 'Platform', name: 'Platform', project: 'Platform' };
+    const refusals = new Set<string>();
+    // The clone roots and the folders' layout are no secret (companion.status, a clone plan): any path can be named.
+    for (const path of [contosoClone, '/etc/passwd', '/etc/no-such-file']) {
+      for (const request of [
+        { type: 'local.addRemote', repo: fabrikamRepo, path, name: 'planted' },
+        { type: 'local.fetch', path, remote: 'origin' },
+        { type: 'local.open', path, target: 'folder' },
+        { type: 'local.open', path, target: 'editor', file: '/README.md' },
+      ]) {
+        const reply = await fromContentScript(request);
+        expect(reply, `${request.type} ${path}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+        refusals.add(reply.error!.message.replace(path, 'PATH'));
+      }
+    }
+    // One answer whatever is at the path: not whether a file exists, nor whether a clone is there.
+    expect(refusals.size).toBe(1);
+    expect(git(contosoClone, 'remote', '-v')).toBe(remotes);
   });
 
   it('left no trace in the other organization', () => {

@@ -51,6 +51,10 @@ type HostAnswer = { error: { code: string; message: string } } | { data: unknown
 const hostOverrides = new Map<string, (req: Record<string, unknown>) => HostAnswer | Promise<HostAnswer>>();
 // A test that fails half-way leaves no override behind for the next.
 afterEach(() => hostOverrides.clear());
+/** The companion lists one clone, at `path`, of `origin`: a page names only its own organization's clones. */
+const listClone = (path: string, origin: string, more: { name: string; fetchUrl: string }[] = []) =>
+  hostOverrides.set('localClones', () => ({ data: { clones: [{ path, known: true, remotes: [{ name: 'origin', fetchUrl: origin }, ...more], branch: 'main', dirty: false }], truncated: false } }));
+const FABRIKAM_PLATFORM = 'https://dev.azure.com/fabrikam/Platform/_git/Platform';
 function fakeHost(): NativePort {
   let listener: (m: unknown) => void = ignore;
   const answers: Record<string, unknown> = {
@@ -200,6 +204,14 @@ const everyRequest: Request[] = [
   { type: 'profiles.remove', id: 'pat1' },
 ];
 
+/** Every request a page sends naming a clone's path. */
+const pathAsks = (path: string) => [
+  { type: 'local.open', path, target: 'folder' },
+  { type: 'local.open', path, target: 'editor', file: '/README.md' },
+  { type: 'local.fetch', path, remote: 'planted' },
+  { type: 'local.addRemote', path, name: 'planted2', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
+] satisfies Request[];
+
 describe('gateway', () => {
   it('covers every request type in this test', () => {
     const covered = new Set(everyRequest.map((r) => r.type));
@@ -225,9 +237,32 @@ describe('gateway', () => {
 
   it('opens a folder or the editor for a page, never a terminal', async () => {
     const { handle } = await setup();
+    listClone('/x', FABRIKAM_PLATFORM);
     expect(await handle({ type: 'local.open', path: '/x', target: 'terminal' }, fromContent)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handle({ type: 'local.open', path: '/x', target: 'folder' }, fromContent)).toMatchObject({ ok: true });
     expect(await handle({ type: 'local.open', path: '/x', target: 'terminal' }, fromPage)).toMatchObject({ ok: true });
+  });
+
+  it('opens, fetches and adds remotes to its own organization’s clones only, with one answer for any other path; our own pages to any', async () => {
+    const { handle } = await setup();
+    const contoso = { path: '/home/ada/src/web', known: true, remotes: [{ name: 'origin', fetchUrl: 'https://dev.azure.com/contoso/Web/_git/Web' }, { name: 'planted', fetchUrl: FABRIKAM_PLATFORM }], branch: 'main', dirty: false };
+    // No origin, and more than one remote: of no organization.
+    const unclear = { path: '/home/ada/src/mixed', known: false, remotes: [{ name: 'upstream', fetchUrl: FABRIKAM_PLATFORM }, { name: 'mine', fetchUrl: 'https://dev.azure.com/contoso/Web/_git/Web' }], branch: 'main', dirty: false };
+    const own = { path: '/home/ada/src/platform', known: true, remotes: [{ name: 'origin', fetchUrl: 'git@ssh.dev.azure.com:v3/fabrikam/Platform/Platform' }], branch: 'main', dirty: false };
+    hostOverrides.set('localClones', () => ({ data: { clones: [contoso, unclear, own], truncated: false } }));
+    sentToHost.length = 0;
+    const refusals = new Set<string>();
+    for (const path of [contoso.path, unclear.path, '/etc/passwd', '/home/ada/no-such-folder', `${own.path}/`, '/home/ada/src/../src/platform']) {
+      for (const req of pathAsks(path)) {
+        const reply = (await handle(req, fromContent)) as { ok: boolean; error?: { code: string; message: string } };
+        expect(reply, `${req.type} ${path}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+        refusals.add(reply.error!.message.replace(path, 'PATH'));
+      }
+    }
+    expect([...refusals]).toEqual(['PATH is not a clone of one of fabrikam’s repositories. Reload the page to look for its clone again.']);
+    expect(sentToHost.filter((m) => ['open', 'fetch', 'addRemote'].includes(m.type))).toEqual([]);
+    for (const req of pathAsks(own.path)) expect(await handle(req, fromContent), req.type).toMatchObject({ ok: true });
+    for (const req of pathAsks(contoso.path)) expect(await handle(req, fromPage), req.type).toMatchObject({ ok: true });
   });
 
   it('refuses other extensions, other sites and malformed requests', async () => {
@@ -682,6 +717,7 @@ describe('a page of an organization without a profile', () => {
   it('adds a remote with the URL the session read, for the page’s organization only', async () => {
     const tab = pageTab();
     const { handle } = await setup(fakeAdo, { tabMessage: tab.tabMessage });
+    listClone('/home/ada/x', `${NORTHWIND}/Web/_git/Web`);
     sentToHost.length = 0;
     expect(await handle({ type: 'local.addRemote', repo: web, path: '/home/ada/x', name: 'web' }, onNorthwind)).toMatchObject({ ok: true });
     expect(sentToHost.find((m) => m.type === 'addRemote')).toMatchObject({ url: `${NORTHWIND}/Web/_git/Web`, name: 'web' });
@@ -918,6 +954,22 @@ describe('checking out a pull request through the companion', () => {
     hostOverrides.clear();
   });
 
+  it('checks out only in a clone of the repository itself: a clone of another organization’s with it as a remote is not its clone', async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    hostOverrides.clear();
+    // contoso's clone, with fabrikam's repository added as a remote (by a page before, or by anyone).
+    listClone('/home/ada/source/repos/contoso/Web/Web', 'https://dev.azure.com/contoso/Web/_git/Web', [{ name: 'planted', fetchUrl: clone.remotes[0]!.fetchUrl }]);
+    expect((await handle({ type: 'clone.plan', repo }, fromContent)) as { data: object }).not.toHaveProperty('data.existing');
+    const branch = await handle({ type: 'local.checkoutBranch', repo, branch: 'feature/x', taskId: 'b' }, fromContent);
+    expect(branch).toMatchObject({ ok: true, data: { cloned: true } });
+    const pr = await handle({ type: 'pullRequest.checkout', repo, pullRequestId: 1, mode: 'merge', taskId: 'p' }, fromContent);
+    expect(pr).toMatchObject({ ok: true, data: { cloned: true } });
+    expect(sentToHost.filter((m) => m.type === 'clone')).toHaveLength(2);
+    expect(sentToHost.filter((m) => m.path === '/home/ada/source/repos/contoso/Web/Web')).toEqual([]);
+    hostOverrides.clear();
+  });
+
   it('passes a dirty clone on as WORKTREE_DIRTY, and makes the worktree next to the clone when asked', async () => {
     const { handle } = await setup();
     sentToHost.length = 0;
@@ -937,6 +989,7 @@ describe('checking out a pull request through the companion', () => {
 
   it("opens with the editor chosen in Options, a file at its line", async () => {
     const { handle } = await setup();
+    listClone('/x', FABRIKAM_PLATFORM);
     sentToHost.length = 0;
     expect(await handle({ type: 'settings.setEditor', editor: 'jetbrains' }, fromPage)).toMatchObject({ ok: true, data: { editor: 'jetbrains' } });
     await handle({ type: 'local.open', path: '/x', target: 'editor', file: '/src/a.ts', line: 7 }, fromContent);
@@ -946,6 +999,7 @@ describe('checking out a pull request through the companion', () => {
 
   it('says that a missing editor is fixed in Options, and only for the editor', async () => {
     const { handle } = await setup();
+    listClone('/x', FABRIKAM_PLATFORM);
     hostOverrides.set('open', () => ({ error: { code: 'TOOL_MISSING', message: 'VS Code was not found on this computer' } }));
     try {
       const editorMissing = await handle({ type: 'local.open', path: '/x', target: 'editor' }, fromContent);
@@ -1042,6 +1096,7 @@ describe('a page', () => {
 
   it('is served by its own organization’s profile, not the active one of another', async () => {
     const { handle, calls } = await withContosoActive();
+    listClone('/x', FABRIKAM_PLATFORM);
     expect(await handle({ type: 'page.context' }, onFabrikam)).toMatchObject({ ok: true, data: { profile: { organization: 'fabrikam' } } });
     expect(await handle({ type: 'projects.list' }, onFabrikam)).toMatchObject({ ok: true, data: { profileId: expect.stringMatching(/^(pat1|oa1)$/) } });
     expect(await handle({ type: 'local.fetch', path: '/x', remote: 'origin' }, onFabrikam)).toMatchObject({ ok: true });
@@ -1054,6 +1109,7 @@ describe('a page', () => {
 
   it('of an organization without a profile gets NO_PROFILE, and nothing reaches the active one', async () => {
     const { handle, calls } = await withContosoActive();
+    listClone('/x', 'https://dev.azure.com/northwind/Web/_git/Web');
     expect(await handle({ type: 'page.context' }, onNorthwind)).toMatchObject({ ok: true, data: { onPremHosts: [] } });
     expect(((await handle({ type: 'page.context' }, onNorthwind)) as { data: { profile?: unknown } }).data.profile).toBeUndefined();
     for (const req of [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repoUrlKey } from '../../src/shared/ado/repo-url-key';
+import { repoUrlInOrg, repoUrlKey } from '../../src/shared/ado/repo-url-key';
 
 /** The popup and the background find a repository's clone by any of its remotes' URLs through this one key. */
 describe('repoUrlKey', () => {
@@ -48,5 +48,29 @@ describe('repoUrlKey', () => {
   it('keeps repositories apart whose project differs from their name', () => {
     expect(repoUrlKey('https://dev.azure.com/fabrikam/Security/_git/Platform')).not.toBe(repoUrlKey('https://dev.azure.com/fabrikam/_git/Platform'));
     expect(repoUrlKey('https://dev.azure.com/fabrikam/Platform/_git/platform-infra')).not.toBe(repoUrlKey('https://dev.azure.com/fabrikam/_git/platform-infra'));
+  });
+});
+
+describe('repoUrlInOrg', () => {
+  it('places a clone URL of any form in its organization or collection, and no other', () => {
+    const fabrikam = [
+      'https://fabrikam@dev.azure.com/fabrikam/Platform/_git/api',
+      'git@ssh.dev.azure.com:v3/fabrikam/Platform/api',
+      'https://fabrikam.visualstudio.com/DefaultCollection/Platform/_git/api',
+      'fabrikam@vs-ssh.visualstudio.com:v3/fabrikam/Platform/api',
+    ];
+    for (const org of ['https://dev.azure.com/fabrikam', 'https://dev.azure.com/Fabrikam/', 'https://fabrikam.visualstudio.com']) {
+      for (const url of fabrikam) expect(repoUrlInOrg(url, org), `${url} in ${org}`).toBe(true);
+    }
+    for (const url of ['https://dev.azure.com/contoso/Platform/_git/api', 'https://dev.azure.com/fabrikam2/Platform/_git/api', 'https://tfs.fabrikam.test/fabrikam/Platform/_git/api', 'not a url']) {
+      expect(repoUrlInOrg(url, 'https://dev.azure.com/fabrikam'), url).toBe(false);
+    }
+    const collection = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
+    expect(repoUrlInOrg('https://tfs.fabrikam.test/tfs/DefaultCollection/Platform/_git/api', collection)).toBe(true);
+    expect(repoUrlInOrg('https://tfs.fabrikam.test/tfs/DefaultCollection/_git/Tools', collection)).toBe(true);
+    expect(repoUrlInOrg('ssh://tfs.fabrikam.test:22/tfs/DefaultCollection/Platform/_git/api', collection)).toBe(true);
+    expect(repoUrlInOrg('https://tfs.fabrikam.test/tfs/OtherCollection/Platform/_git/api', collection)).toBe(false);
+    expect(repoUrlInOrg('https://tfs.contoso.test/tfs/DefaultCollection/Platform/_git/api', collection)).toBe(false);
+    expect(repoUrlInOrg('https://dev.azure.com/fabrikam/Platform/_git/api', collection)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { CloneData, Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
 import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
-import { repoUrlKey } from '../../shared/ado/repo-url-key';
-import { parseAdoUrl, type AdoHostKind } from '../../shared/ado/urls';
+import { repoUrlInOrg, repoUrlKey } from '../../shared/ado/repo-url-key';
+import { parseAdoUrl, type AdoHostKind, type AdoPage } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile, sshHosts } from '../../shared/profile';
 import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
@@ -43,6 +43,12 @@ const profileScope = (p: Profile) => orgScope({ hostKind: p.host.kind, organizat
 const keysOf = (urls: readonly (string | undefined)[]): Set<string> => new Set(urls.flatMap((u) => (u && repoUrlKey(u)) || []));
 const hasKey = (keys: ReadonlySet<string>, url: string) => keys.has(repoUrlKey(url) ?? '');
 
+/**
+ * The remote a clone is of: `origin`, or its only remote. Other remotes (forks, `upstream`, one
+ * anybody added) do not make a folder the clone of their repository.
+ */
+const originOf = (clone: LocalClone) => clone.remotes.find((r) => r.name === 'origin') ?? (clone.remotes.length === 1 ? clone.remotes[0] : undefined);
+
 /** An on-prem profile's server, as the companion's allowed hosts name it; none for the cloud. */
 const serverOf = (p: Profile) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []);
 
@@ -79,17 +85,36 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (roots || hosts) await companion.request({ type: 'configure', ...(roots ? { cloneRoots: roots } : {}), ...(hosts ? { allowedHosts: hosts } : {}) });
   }
 
-  /** The organization of the page that asks, as `orgScope` names it; undefined for our own pages. Read once per request. */
-  const sendersOrgs = new WeakMap<HandlerContext, Promise<string | undefined>>();
-  function senderOrg(ctx: HandlerContext): Promise<string | undefined> {
-    let org = sendersOrgs.get(ctx);
-    if (!org) sendersOrgs.set(ctx, (org = readSenderOrg(ctx)));
-    return org;
+  /** The page that asks; undefined for our own pages. Read once per request. */
+  const senderPages = new WeakMap<HandlerContext, Promise<AdoPage | undefined>>();
+  function senderPage(ctx: HandlerContext): Promise<AdoPage | undefined> {
+    let page = senderPages.get(ctx);
+    if (!page) senderPages.set(ctx, (page = readSenderPage(ctx)));
+    return page;
   }
-  async function readSenderOrg(ctx: HandlerContext): Promise<string | undefined> {
+  async function readSenderPage(ctx: HandlerContext): Promise<AdoPage | undefined> {
     if (ctx.from !== 'content' || !ctx.senderUrl) return undefined;
-    const page = parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await store.list()) });
+    return parseAdoUrl(ctx.senderUrl, { onPremHosts: onPremServers(await store.list()) });
+  }
+  /** The organization of the page that asks, as `orgScope` names it; undefined for our own pages. */
+  async function senderOrg(ctx: HandlerContext): Promise<string | undefined> {
+    const page = await senderPage(ctx);
     return page ? orgScope(page) : undefined;
+  }
+
+  /**
+   * Refuses a page a path (`local.open`, `local.fetch`, `local.addRemote`) other than a clone of its
+   * own organization: one the companion lists at exactly that path, whose origin is in the page's
+   * organization. One answer for every other path, there or not. Our own pages may name any.
+   */
+  async function ownClone(path: string, ctx: HandlerContext): Promise<void> {
+    if (ctx.from !== 'content') return;
+    const page = await senderPage(ctx);
+    const { clones } = await companion.request({ type: 'localClones' });
+    const clone = clones.find((c) => c.path === path);
+    const origin = clone && originOf(clone);
+    if (page && origin && repoUrlInOrg(origin.fetchUrl, page.orgBaseUrl)) return;
+    throw Object.assign(new Error(`${path} is not a clone of one of ${page?.organization ?? 'this organization'}’s repositories. Reload the page to look for its clone again.`), { code: 'FORBIDDEN' });
   }
 
   /**
@@ -137,7 +162,10 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   async function findClone(urls: (string | undefined)[], asker?: { org: string | undefined }): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
     const keys = keysOf(urls);
     const { clones } = await companion.request({ type: 'localClones' });
-    const matching = clones.filter((c) => c.remotes.some((r) => hasKey(keys, r.fetchUrl)));
+    const matching = clones.filter((c) => {
+      const origin = originOf(c);
+      return origin !== undefined && hasKey(keys, origin.fetchUrl);
+    });
     // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
     const done = matching.filter((c) => !c.cloning);
     const existing = done.find((c) => !c.worktree) ?? done[0];
@@ -283,8 +311,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       );
       return { path: data.path, clonePath: data.path, branch: data.branch, result: 'cloned', cloned: true, worktree: false };
     }
-    const keys = keysOf([repo.remoteUrl, repo.sshUrl]);
-    const remote = clone.remotes.find((r) => hasKey(keys, r.fetchUrl)) ?? clone.remotes[0];
+    const remote = originOf(clone);
     if (!remote) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${repo.name}.`);
     const auth = /^https:/i.test(remote.fetchUrl) ? await gitAuth(p) : undefined;
     const base = clone.path.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
@@ -322,7 +349,6 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
     const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
 
-    const targetKeys = keysOf([target.remoteUrl, target.sshUrl]);
     let clone = notBeingCloned(await findClone([target.remoteUrl, target.sshUrl]));
     let cloned = false;
     if (!clone) {
@@ -345,7 +371,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       }
       clone = { path: data.path, known: true, remotes: [{ name: 'origin', fetchUrl: planned.url }], branch: data.branch, dirty: false };
     }
-    const origin = clone.remotes.find((r) => hasKey(targetKeys, r.fetchUrl)) ?? clone.remotes[0];
+    const origin = originOf(clone);
     if (!origin) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${target.name}.`);
     let remote = origin;
     if (req.mode === 'branch' && fork) {
@@ -498,6 +524,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'local.open': async (req, ctx) => {
       // Pages open a clone's folder or a file in the editor; a terminal is our own pages' offer.
       if (ctx.from === 'content' && req.target === 'terminal') throw Object.assign(new Error('Pages may not open a terminal.'), { code: 'FORBIDDEN' });
+      await ownClone(req.path, ctx);
       try {
         return await companion.request({
           type: 'open',
@@ -518,11 +545,13 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'local.fetch': async (req, ctx) => {
       // A page's own organization decides the credential, never whichever profile is active.
       const p = await requestProfile(deps, req.profileId, ctx);
+      await ownClone(req.path, ctx);
       const auth = p ? await gitAuth(p) : undefined;
       return companion.request({ type: 'fetch', path: req.path, remote: req.remote, ...(auth ? { auth } : {}) });
     },
     'local.addRemote': async (req, ctx) => {
       const p = await requestProfile(deps, req.profileId, ctx);
+      await ownClone(req.path, ctx);
       const repo = await lookup(p, req.repo, ctx);
       const url = repo.protocol === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
       return companion.request({ type: 'addRemote', path: req.path, name: req.name, url });

@@ -69,3 +69,14 @@ function cloudKey(parts: string[]): string | undefined {
   if (withoutGit.length !== 3) return undefined;
   return withoutGit.join('/');
 }
+
+/**
+ * Whether a clone URL, in any form `repoUrlKey` reads (SSH included), is of the organization or
+ * collection whose web address is `orgBaseUrl` (`AdoPage.orgBaseUrl`): its key starts with the key
+ * of a repository made up under that address, less the made-up part.
+ */
+export function repoUrlInOrg(url: string, orgBaseUrl: string): boolean {
+  const key = repoUrlKey(url);
+  const probe = repoUrlKey(`${orgBaseUrl.replace(/\/+$/, '')}/p/_git/r`);
+  return key !== undefined && probe !== undefined && key.startsWith(probe.slice(0, -'p/r'.length));
+}
