@@ -11,6 +11,7 @@ import { secretStore } from './secret-store';
 import { workerStore } from './worker-store';
 import { oauthConfig } from './settings';
 import { optionsUrl } from '../shared/ui/open';
+import { optionsOpener } from './open-options';
 import { unlessHostAccessTaken } from './errors';
 import { originPattern } from '../shared/profile';
 
@@ -54,7 +55,23 @@ const gateway = createGateway({
   now: Date.now,
   newId: () => crypto.randomUUID(),
   oauthConfig: () => oauthConfig(local),
-  openOptions: async (section, profileId) => void (await browser.tabs.create({ url: optionsUrl(section, profileId) })),
+  openOptions: optionsOpener(
+    {
+      ownPages: async () =>
+        (await browser.runtime.getContexts({ contextTypes: ['TAB'] })).flatMap((c) =>
+          c.tabId >= 0 && c.documentUrl ? [{ tabId: c.tabId, windowId: c.windowId, url: c.documentUrl }] : [],
+        ),
+      loading: (tabId) => browser.tabs.get(tabId).then((t) => t.status === 'loading', () => false),
+      create: async (url) => {
+        const tab = await browser.tabs.create({ url });
+        return tab.id === undefined ? undefined : { tabId: tab.id, windowId: tab.windowId ?? browser.windows.WINDOW_ID_CURRENT };
+      },
+      show: (tabId, url) => browser.tabs.update(tabId, { url, active: true }),
+      focusWindow: (windowId) => browser.windows.update(windowId, { focused: true }),
+    },
+    optionsUrl(),
+    optionsUrl,
+  ),
   tabMessage: (tabId, frameId, message) => browser.tabs.sendMessage(tabId, message, { frameId }),
   hostAccess,
   injectFeatures: async (tabId, frameId) => void (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [FEATURES_SCRIPT] })),

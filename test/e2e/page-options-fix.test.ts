@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { launch, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
@@ -49,6 +49,25 @@ describe('a failure fixed in Options', () => {
     const opened = session.browser.waitForTarget((t) => !known.has(t) && t.url().includes('src/options/index.html#profiles'), { timeout: 10_000 });
     await world.click(POPOVER, 'button', 'Update the token');
     expect((await opened).url()).toContain(`#profiles/${encodeURIComponent(profileId)}`);
+    await page.close();
+  });
+
+  it('a page asking for Options again and again, without a click, opens one tab, moved to the section asked last', async () => {
+    const optionsTabs = () => session.browser.targets().filter((t) => t.type() === 'page' && t.url().includes('src/options/index.html'));
+    for (const target of optionsTabs()) await (await target.page())?.close();
+    const page = await signedInPage(session, '/fabrikam/_git/Platform');
+    const world = await ContentWorld.of(page, session.extensionId);
+    const ask = (section: string, times: number) =>
+      world.run<{ ok: boolean }[]>('(section, times) => Promise.all(Array.from({ length: times }, () => chrome.runtime.sendMessage({ type: "options.open", section })))', section, times);
+    // All at once, as a (subverted) content script could.
+    expect(await ask('companion', 20)).toEqual(Array.from({ length: 20 }, () => ({ ok: true, data: { opened: true } })));
+    await vi.waitFor(() => expect(optionsTabs().map((t) => t.url())).toEqual([expect.stringMatching(/#companion$/)]), { timeout: 10_000 });
+    // Asked again at another section: the same tab goes there, and is the one shown.
+    expect(await ask('editor', 1)).toEqual([{ ok: true, data: { opened: true } }]);
+    await vi.waitFor(() => expect(optionsTabs().map((t) => t.url())).toEqual([expect.stringMatching(/#editor$/)]), { timeout: 10_000 });
+    const options = (await optionsTabs()[0]!.page())!;
+    expect(await options.evaluate(() => document.visibilityState)).toBe('visible');
+    expect(await page.evaluate(() => document.visibilityState)).toBe('hidden');
     await page.close();
   });
 });
