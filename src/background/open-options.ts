@@ -37,7 +37,8 @@ export function optionsOpener(
   let made: TabRef | undefined;
   async function open(section: OptionsSection, profileId: string | undefined): Promise<void> {
     const url = urlOf(section, profileId);
-    const tab = (await tabs.ownPages()).find((t) => isOptions(t.url)) ?? (made && (await tabs.loading(made.tabId)) ? made : undefined);
+    // A browser that cannot list them still opens Options, in a new tab.
+    const tab = (await tabs.ownPages().catch(() => [])).find((t) => isOptions(t.url)) ?? (made && (await tabs.loading(made.tabId)) ? made : undefined);
     if (!tab) {
       made = await tabs.create(url);
       return;

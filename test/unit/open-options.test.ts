@@ -50,3 +50,12 @@ describe('opening Options', () => {
     expect([...browser.tabs.values()].map((t) => t.url)).toEqual(['chrome-extension://id/src/popup/index.html', `${PAGE}#editor`]);
   });
 });
+
+describe('opening Options where the browser cannot list its pages', () => {
+  it('opens it in a new tab', async () => {
+    const browser = browserTabs();
+    const open = optionsOpener({ ...browser.api, ownPages: () => Promise.reject(new Error('runtime.getContexts is not a function')) }, PAGE, urlOf);
+    await open('companion');
+    expect([...browser.tabs.values()].map((t) => t.url)).toEqual([`${PAGE}#companion`]);
+  });
+});
