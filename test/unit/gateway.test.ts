@@ -970,6 +970,19 @@ describe('checking out a pull request through the companion', () => {
     hostOverrides.clear();
   });
 
+  it('checks a branch out in a clone of its organization where the repository was added as a remote (Forks), through that remote', async () => {
+    const { handle } = await setup();
+    sentToHost.length = 0;
+    hostOverrides.clear();
+    // The clone of fabrikam's Upstream, with Platform (a fork of it, say) added as `ada-fork`.
+    listClone('/home/ada/source/repos/fabrikam/Platform/Upstream', 'https://dev.azure.com/fabrikam/Platform/_git/Upstream', [{ name: 'ada-fork', fetchUrl: clone.remotes[0]!.fetchUrl }]);
+    const branch = await handle({ type: 'local.checkoutBranch', repo, branch: 'feature/x', taskId: 'b' }, fromContent);
+    expect(branch).toMatchObject({ ok: true, data: { cloned: false } });
+    expect(sentToHost.filter((m) => m.type === 'clone')).toEqual([]);
+    expect(sentToHost.find((m) => m.type === 'checkout')).toMatchObject({ path: '/home/ada/source/repos/fabrikam/Platform/Upstream', remote: 'ada-fork' });
+    hostOverrides.clear();
+  });
+
   it('passes a dirty clone on as WORKTREE_DIRTY, and makes the worktree next to the clone when asked', async () => {
     const { handle } = await setup();
     sentToHost.length = 0;

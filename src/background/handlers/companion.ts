@@ -48,6 +48,11 @@ const hasKey = (keys: ReadonlySet<string>, url: string) => keys.has(repoUrlKey(u
  * anybody added) do not make a folder the clone of their repository.
  */
 const originOf = (clone: LocalClone) => clone.remotes.find((r) => r.name === 'origin') ?? (clone.remotes.length === 1 ? clone.remotes[0] : undefined);
+/** The remote of the repository `urls` name in a clone `findClone` found: its origin, or the remote it was added as. */
+const remoteOf = (clone: LocalClone, urls: (string | undefined)[]) => {
+  const keys = keysOf(urls);
+  return clone.remotes.find((r) => hasKey(keys, r.fetchUrl)) ?? originOf(clone);
+};
 
 /** An on-prem profile's server, as the companion's allowed hosts name it; none for the cloud. */
 const serverOf = (p: Profile) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []);
@@ -159,13 +164,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
    * program's). `asker`: the asking page's organization; a board clone of it is named (to follow)
    * only when it is that organization's, else it is only a folder being made.
    */
-  async function findClone(urls: (string | undefined)[], asker?: { org: string | undefined }): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
+  async function findClone(urls: (string | undefined)[], orgBase: string, asker?: { org: string | undefined }): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
     const keys = keysOf(urls);
     const { clones } = await companion.request({ type: 'localClones' });
-    const matching = clones.filter((c) => {
-      const origin = originOf(c);
-      return origin !== undefined && hasKey(keys, origin.fetchUrl);
-    });
+    // Its own clones first, then those of its organization's repositories it was added to as a
+    // remote (a fork added by Forks); never another organization's, whatever remotes it has.
+    const own = (c: LocalClone) => hasKey(keys, originOf(c)?.fetchUrl ?? '');
+    const added = (c: LocalClone) => repoUrlInOrg(originOf(c)?.fetchUrl ?? '', orgBase) && c.remotes.some((r) => hasKey(keys, r.fetchUrl));
+    const matching = [...clones.filter(own), ...clones.filter((c) => !own(c) && added(c))];
     // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
     const done = matching.filter((c) => !c.cloning);
     const existing = done.find((c) => !c.worktree) ?? done[0];
@@ -192,7 +198,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (p) {
       // With a profile, URLs come from Azure DevOps itself, never from the asking page.
       const repo = await clientOf(deps, p, ctx).repository({ project: key.project, repositoryId: key.id });
-      return { org: p.organization, layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
+      return { org: p.organization, orgBase: orgBaseUrl(p), layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
     const onPremHosts = onPremServers(await store.list());
     const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts }) : undefined;
@@ -204,6 +210,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       throw Object.assign(new Error(`The repository's clone URL is not one of ${page.organization}.`), { code: 'FORBIDDEN' });
     return {
       org: page.organization,
+      orgBase: page.orgBaseUrl,
       layout: Profile.shape.layout.parse(undefined),
       cloneRoot: undefined,
       protocol: 'https' as const,
@@ -223,7 +230,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const root = repo.cloneRoot ?? config.cloneRoots[0];
     if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set: choose a clone folder in Options.');
     const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
-    const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl], ctx.from === 'content' ? { org: await senderOrg(ctx) } : undefined);
+    const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl], repo.orgBase, ctx.from === 'content' ? { org: await senderOrg(ctx) } : undefined);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
     return {
       url,
@@ -299,7 +306,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const repo = await clientOf(deps, p, ctx).repository({ project: req.repo.project, repositoryId: req.repo.id });
     const branch = shortBranch(req.branch);
     const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
-    const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl]));
+    const clone = notBeingCloned(await findClone([repo.remoteUrl, repo.sshUrl], orgBaseUrl(p)));
     if (!clone) {
       const planned = await plan(p, { id: repo.id, name: repo.name, project: repo.project.name }, ctx, branch);
       await configureFor(planned.root, serverOf(p));
@@ -311,7 +318,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       );
       return { path: data.path, clonePath: data.path, branch: data.branch, result: 'cloned', cloned: true, worktree: false };
     }
-    const remote = originOf(clone);
+    const remote = remoteOf(clone, [repo.remoteUrl, repo.sshUrl]);
     if (!remote) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${repo.name}.`);
     const auth = /^https:/i.test(remote.fetchUrl) ? await gitAuth(p) : undefined;
     const base = clone.path.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
@@ -349,7 +356,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const onProgress = (e: CloneProgress) => report({ phase: e.phase, percent: e.percent });
     const authFor = async (url: string) => (/^https:/i.test(url) ? gitAuth(p) : undefined);
 
-    let clone = notBeingCloned(await findClone([target.remoteUrl, target.sshUrl]));
+    let clone = notBeingCloned(await findClone([target.remoteUrl, target.sshUrl], orgBaseUrl(p)));
     let cloned = false;
     if (!clone) {
       // Cloned as clone.start does; a pull request from this repository is cloned on its branch directly.
@@ -371,7 +378,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       }
       clone = { path: data.path, known: true, remotes: [{ name: 'origin', fetchUrl: planned.url }], branch: data.branch, dirty: false };
     }
-    const origin = originOf(clone);
+    const origin = remoteOf(clone, [target.remoteUrl, target.sshUrl]);
     if (!origin) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${target.name}.`);
     let remote = origin;
     if (req.mode === 'branch' && fork) {
