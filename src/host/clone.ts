@@ -108,15 +108,17 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
  * is scoped to the URL git contacts (git-env.ts). The rewritten URL is checked as the request's
  * is, as `fetch` checks a remote's.
  */
-async function tokenCredentials(remote: CheckedGitUrl, auth: GitAuth, config: CompanionConfig, ctx: HostContext): Promise<Credentials> {
+async function tokenCredentials(remote: CheckedGitUrl, auth: GitAuth, config: CompanionConfig, ctx: HostContext): Promise<Credentials | undefined> {
   // GIT_DIR names no repository: like the clone, this reads no configuration of the folder the
   // host happens to run in.
   const result = await runProgram('git', ['ls-remote', '--get-url', '--', remote.url], { env: { ...gitEnv(ctx.env), GIT_DIR: devNull }, timeoutMs: 20_000 });
   if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not read where ${remote.url} leads (${ctx.redactor.redact(result.stderr.trim()).split('\n').pop()?.slice(0, 300) ?? ''})`);
   const effective = checkGitUrl(result.stdout.split('\n')[0]!.trim(), config);
-  if (effective.transport !== 'https') throw new HostError('BAD_REQUEST', `credentials can only be given for https:// URLs; your git configuration rewrites ${remote.url} to ${effective.url}`);
+  // Sent to SSH by the user's own configuration: git signs in with their SSH key there, as it
+  // did before the extension asked, and the token goes nowhere.
+  if (effective.transport !== 'https') return undefined;
   checkTokenDestination(effective.url, auth);
-  return { auth, scope: tokenScope(effective.url, auth.orgUrl) };
+  return { auth, scopes: [tokenScope(effective.url, auth.orgUrl)] };
 }
 
 /**
@@ -135,7 +137,7 @@ export function prepareCloning(locks: string): void {
   checkBranchName('main');
   folderSegments('org/repo');
   cloneArgs(url, '/repo', {});
-  gitEnv({}, { auth, scope: tokenScope(url, auth.orgUrl) });
+  gitEnv({}, { auth, scopes: [tokenScope(url, auth.orgUrl)] });
   const throttle = new ProgressThrottle(10, ignore);
   for (const progress of new ProgressParser().push('Receiving objects:  50% (1/2)\rReceiving objects: 100% (2/2)\r')) throttle.offer(progress);
   throttle.stop();

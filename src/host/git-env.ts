@@ -5,10 +5,13 @@
  */
 import type { GitAuth } from '../shared/host-protocol';
 
-/** A token, and the URL prefix git may send it to: `tokenScope` of the remote's checked URL (git-url.ts). */
+/**
+ * A token, and the URL prefixes git may send it to: `tokenScope` of each checked URL it fetches
+ * from (git-url.ts): the remote's, and a partial clone's promisor remotes' written another way.
+ */
 export interface Credentials {
   auth: GitAuth;
-  scope: string;
+  scopes: readonly string[];
 }
 
 export function authorizationHeader(auth: GitAuth): string {
@@ -33,7 +36,7 @@ export function gitEnv(base: NodeJS.ProcessEnv, credentials?: Credentials, confi
   if (credentials) {
     // For the organization's URLs only: a plain http.extraHeader would go to every URL git or a
     // program it runs contacts, such as the LFS server a repository's .lfsconfig names.
-    extra.push([`http.${credentials.scope}.extraHeader`, authorizationHeader(credentials.auth)]);
+    for (const scope of new Set(credentials.scopes)) extra.push([`http.${scope}.extraHeader`, authorizationHeader(credentials.auth)]);
     // With a token from the extension: no helper may answer instead (or store it), and no
     // redirect may carry the header to another server.
     extra.push(['credential.helper', '']);

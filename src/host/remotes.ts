@@ -62,6 +62,7 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
   const entries = await readConfig(path, ctx.env);
   refuseUnsafe(unsafeForNetwork(entries), path);
   const checked = await checkEffectiveUrl(path, name, ctx);
+  const scopes: string[] = [];
   if (auth) {
     if (checked.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
     checkTokenDestination(checked.url, auth);
@@ -70,16 +71,19 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
     for (const promisor of otherPromisorRemotes(entries, name)) {
       if (!REMOTE_NAME.test(promisor)) refuseUnsafe([`remote.${promisor}.promisor`], path);
       const other = await checkEffectiveUrl(path, promisor, ctx);
-      // The header travels over https only.
+      // The header travels over https only; to the promisor's URL as it writes it (git matches
+      // paths case-sensitively, and it may name the organization's other host).
       if (other.transport === 'https') checkTokenDestination(other.url, auth);
+      if (other.transport === 'https') scopes.push(tokenScope(other.url, auth.orgUrl));
     }
+    scopes.unshift(tokenScope(checked.url, auth.orgUrl));
   }
   if (auth) ctx.redactor.addSecret(auth.token);
   ctx.log.info(`${scope.id} fetch ${name} ${refspecs.join(' ')} (${checked.url}) in ${path}${auth ? ' with a token' : ''}`);
   // Submodules are repositories with configurations of their own: not fetched from here.
   const result = await runGitWithProgress(['fetch', '--progress', '--no-recurse-submodules', '--', name, ...refspecs], {
     cwd: path,
-    env: repoGitEnv(ctx.env, { credentials: auth && { auth, scope: tokenScope(checked.url, auth.orgUrl) }, config: [...credentialOverrides(entries, auth), ...programOverrides(entries, ctx.env)] }),
+    env: repoGitEnv(ctx.env, { credentials: auth && { auth, scopes }, config: [...credentialOverrides(entries, auth), ...programOverrides(entries, ctx.env)] }),
     scope,
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');

@@ -25,7 +25,7 @@ const g = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, e
 
 /** The header real git gives `url` in the environment the host makes for a token of `orgUrl` and the remote at (effective) URL `remote`. */
 function headerFor(url: string, remote: string, orgUrl?: string): string {
-  const env = gitEnv({ PATH: process.env.PATH, HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: devNull, GIT_DIR: devNull }, { auth: { kind: 'pat', token: TOKEN, orgUrl }, scope: tokenScope(remote, orgUrl) });
+  const env = gitEnv({ PATH: process.env.PATH, HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: devNull, GIT_DIR: devNull }, { auth: { kind: 'pat', token: TOKEN, orgUrl }, scopes: [tokenScope(remote, orgUrl)] });
   try {
     return execFileSync('git', ['config', '--get-urlmatch', 'http.extraheader', url], { env, encoding: 'utf8' }).trim();
   } catch (error) {
@@ -183,5 +183,23 @@ describe('clone with a token of a branch whose .gitattributes and .lfsconfig rou
       60_000,
     );
     expect(answer).toMatchObject({ ok: true, data: { remoteUrl: PLATFORM } });
+  });
+
+  it('clones without the token where the user’s insteadOf sends the URL to SSH, as git did before', async () => {
+    const global = sandbox.env.GIT_CONFIG_GLOBAL!;
+    writeFileSync(global, `${readFileSync(global, 'utf8')}[url "git@ssh.dev.azure.com:v3/fabrikam/"]\n\tinsteadOf = https://fabrikam@dev.azure.com/fabrikam/\n`);
+    // ssh as git starts it: says what it was asked to reach, and fails (no SSH server here).
+    const asked = join(sandbox.dir, 'ssh-asked.txt');
+    const ssh = join(sandbox.dir, 'fake-ssh');
+    writeFileSync(ssh, `#!/bin/sh\necho "$@" >> '${asked}'\nexit 128\n`);
+    chmodSync(ssh, 0o755);
+    await host.close();
+    host = await HostProcess.start({ ...sandbox.env, GIT_SSH_COMMAND: ssh });
+    expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
+    const answer = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'over-ssh', auth: { kind: 'pat', token: pat, orgUrl: 'https://dev.azure.com/fabrikam' } }, 60_000);
+    expect(answer, JSON.stringify(answer)).toMatchObject({ ok: false });
+    expect(answer).not.toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    expect(readFileSync(asked, 'utf8')).toContain('ssh.dev.azure.com');
+    expect(existsSync(join(sandbox.roots, 'over-ssh'))).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ describe('git environment', () => {
   });
 
   it("passes a PAT as an http.extraHeader for the remote's organization through GIT_CONFIG_*, never elsewhere", () => {
-    const env = gitEnv({}, { auth: { kind: 'pat', token: 'abc' }, scope: 'https://dev.azure.com/fabrikam/' });
+    const env = gitEnv({}, { auth: { kind: 'pat', token: 'abc' }, scopes: ['https://dev.azure.com/fabrikam/'] });
     expect(env.GIT_CONFIG_COUNT).toBe('3');
     expect(env.GIT_CONFIG_KEY_0).toBe('http.https://dev.azure.com/fabrikam/.extraHeader');
     expect(env.GIT_CONFIG_VALUE_0).toBe(`Authorization: Basic ${Buffer.from(':abc').toString('base64')}`);
@@ -26,8 +26,14 @@ describe('git environment', () => {
     expect(authorizationHeader({ kind: 'bearer', token: 'tok' })).toBe('Authorization: Bearer tok');
   });
 
+  it('sends the header to each URL prefix it is given, once each', () => {
+    const env = gitEnv({}, { auth: { kind: 'pat', token: 'abc' }, scopes: ['https://dev.azure.com/Fabrikam/', 'https://fabrikam.visualstudio.com/', 'https://dev.azure.com/Fabrikam/'] });
+    expect(env.GIT_CONFIG_COUNT).toBe('4');
+    expect([env.GIT_CONFIG_KEY_0, env.GIT_CONFIG_KEY_1]).toEqual(['http.https://dev.azure.com/Fabrikam/.extraHeader', 'http.https://fabrikam.visualstudio.com/.extraHeader']);
+  });
+
   it('appends to configuration the environment already carries', () => {
-    const env = gitEnv({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.sslCAInfo', GIT_CONFIG_VALUE_0: '/ca.pem' }, { auth: { kind: 'pat', token: 'abc' }, scope: 'https://dev.azure.com/o/' });
+    const env = gitEnv({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.sslCAInfo', GIT_CONFIG_VALUE_0: '/ca.pem' }, { auth: { kind: 'pat', token: 'abc' }, scopes: ['https://dev.azure.com/o/'] });
     expect(env.GIT_CONFIG_COUNT).toBe('4');
     expect(env.GIT_CONFIG_KEY_0).toBe('http.sslCAInfo');
     expect(env.GIT_CONFIG_KEY_1).toBe('http.https://dev.azure.com/o/.extraHeader');
