@@ -85,15 +85,22 @@ export const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put' | 'd
 /** Waits until the element's text contains `text` (or matches it), and answers the whole text. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 15_000): Promise<string> {
   const source = typeof text === 'string' ? { s: text } : { r: text.source, f: text.flags };
-  await page.waitForFunction(
-    (sel: string, want: { s?: string; r?: string; f?: string }) => {
-      const t = document.querySelector(sel)?.textContent ?? '';
-      return want.s !== undefined ? t.includes(want.s) : new RegExp(want.r!, want.f).test(t);
-    },
-    { timeout },
-    selector,
-    source,
-  );
+  try {
+    await page.waitForFunction(
+      (sel: string, want: { s?: string; r?: string; f?: string }) => {
+        const t = document.querySelector(sel)?.textContent ?? '';
+        return want.s !== undefined ? t.includes(want.s) : new RegExp(want.r!, want.f).test(t);
+      },
+      { timeout },
+      selector,
+      source,
+    );
+  } catch (error) {
+    // Say what was there instead: a failure under load is otherwise hard to tell from a wrong text.
+    const there = await page.evaluate((sel: string) => document.querySelector(sel)?.textContent ?? '(no such element)', selector).catch(() => '(the page is gone)');
+    const around = await page.evaluate(() => document.body?.innerText.slice(0, 600) ?? '').catch(() => '');
+    throw new Error(`${(error as Error).message}: waited for “${String(text)}” in ${selector}, which says “${there}”; the page says: ${around}`, { cause: error });
+  }
   return textOf(page, selector);
 }
 
