@@ -73,4 +73,36 @@ describe('repoUrlInOrg', () => {
     expect(repoUrlInOrg('https://tfs.contoso.test/tfs/DefaultCollection/Platform/_git/api', collection)).toBe(false);
     expect(repoUrlInOrg('https://dev.azure.com/fabrikam/Platform/_git/api', collection)).toBe(false);
   });
+
+  it('keeps apart two servers on one host name by the port of an https or http URL', () => {
+    const at8080 = 'https://ado.corp.example:8080/tfs/DefaultCollection';
+    const at443 = 'https://ado.corp.example/tfs/DefaultCollection';
+    expect(repoUrlInOrg('https://ado.corp.example/tfs/DefaultCollection/p/_git/r', at8080)).toBe(false);
+    expect(repoUrlInOrg('https://ado.corp.example:8443/tfs/DefaultCollection/p/_git/r', at8080)).toBe(false);
+    expect(repoUrlInOrg('https://ado.corp.example:8080/tfs/DefaultCollection/p/_git/r', at443)).toBe(false);
+    expect(repoUrlInOrg('http://ado.corp.example/tfs/DefaultCollection/p/_git/r', at443)).toBe(false);
+    // The default port, written or not; a user name; http on the collection's own port is that server.
+    expect(repoUrlInOrg('https://ado.corp.example:8080/tfs/DefaultCollection/p/_git/r', at8080)).toBe(true);
+    expect(repoUrlInOrg('https://ado.corp.example:443/tfs/DefaultCollection/p/_git/r', at443)).toBe(true);
+    expect(repoUrlInOrg('https://ada@ado.corp.example/tfs/DefaultCollection/p/_git/r', `${at443}/`)).toBe(true);
+    expect(repoUrlInOrg('http://ado.corp.example:8080/tfs/DefaultCollection/p/_git/r', at8080)).toBe(true);
+    expect(repoUrlInOrg('http://ado.corp.example/tfs/DefaultCollection/p/_git/r', 'http://ado.corp.example:80/tfs/DefaultCollection')).toBe(true);
+  });
+
+  it('places a server\'s SSH URL by host name and collection path, as its port is not the web port', () => {
+    for (const org of ['https://ado.corp.example:8080/tfs/DefaultCollection', 'https://ado.corp.example/tfs/DefaultCollection']) {
+      expect(repoUrlInOrg('ssh://ado.corp.example:22/tfs/DefaultCollection/p/_git/r', org), org).toBe(true);
+      expect(repoUrlInOrg('ssh://ado.corp.example:2222/tfs/DefaultCollection/p/_git/r', org), org).toBe(true);
+      expect(repoUrlInOrg('git@ado.corp.example:tfs/DefaultCollection/p/_git/r', org), org).toBe(true);
+      expect(repoUrlInOrg('ssh://ado.corp.example:22/tfs/OtherCollection/p/_git/r', org), org).toBe(false);
+      expect(repoUrlInOrg('ssh://tfs.fabrikam.test:22/tfs/DefaultCollection/p/_git/r', org), org).toBe(false);
+    }
+  });
+
+  it('leaves the port out for the cloud, one service at each of its host names', () => {
+    expect(repoUrlInOrg('https://dev.azure.com:443/fabrikam/Platform/_git/api', 'https://dev.azure.com/fabrikam')).toBe(true);
+    expect(repoUrlInOrg('https://dev.azure.com:8443/fabrikam/Platform/_git/api', 'https://dev.azure.com/fabrikam')).toBe(true);
+    expect(repoUrlInOrg('https://fabrikam.visualstudio.com:8443/Platform/_git/api', 'https://dev.azure.com/fabrikam')).toBe(true);
+    expect(repoUrlInOrg('ssh://git@ssh.dev.azure.com:22/v3/fabrikam/Platform/api', 'https://dev.azure.com/fabrikam')).toBe(true);
+  });
 });

@@ -74,9 +74,31 @@ function cloudKey(parts: string[]): string | undefined {
  * Whether a clone URL, in any form `repoUrlKey` reads (SSH included), is of the organization or
  * collection whose web address is `orgBaseUrl` (`AdoPage.orgBaseUrl`): its key starts with the key
  * of a repository made up under that address, less the made-up part.
+ *
+ * Keys leave the port out (one repository's SSH and HTTPS URLs differ in it), but two servers may
+ * share a host name on different ports, so an http(s) URL of a server must also be at the
+ * collection's port. An SSH URL's port (22 or the server's own) says nothing about the web port it
+ * goes with, so an SSH URL of a server counts by its host name and collection path alone: two
+ * servers on one host name with a collection at the same path are one to it. The cloud's hosts
+ * are each one service whatever the port.
  */
 export function repoUrlInOrg(url: string, orgBaseUrl: string): boolean {
   const key = repoUrlKey(url);
   const probe = repoUrlKey(`${orgBaseUrl.replace(/\/+$/, '')}/p/_git/r`);
-  return key !== undefined && probe !== undefined && key.startsWith(probe.slice(0, -'p/r'.length));
+  if (key === undefined || probe === undefined || !key.startsWith(probe.slice(0, -'p/r'.length))) return false;
+  const port = webPort(url);
+  return !probe.startsWith('//') || port === undefined || port === webPort(orgBaseUrl);
+}
+
+/** The port of an http(s) URL, its scheme's default when it names none; undefined for SSH. */
+function webPort(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if (u.protocol === 'https:') return u.port || '443';
+  if (u.protocol === 'http:') return u.port || '80';
+  return undefined;
 }
