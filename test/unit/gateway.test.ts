@@ -265,6 +265,24 @@ describe('gateway', () => {
     for (const req of pathAsks(contoso.path)) expect(await handle(req, fromPage), req.type).toMatchObject({ ok: true });
   });
 
+  it('on a server: opens, fetches and adds remotes only to its own server’s clones, not those of another server at the same name on another port', async () => {
+    const { handle, local } = await setup();
+    const collectionUrl = 'https://ado.corp.example:8080/tfs/DefaultCollection';
+    await createProfileStore(local).save(Profile.parse({ id: 'srv', name: 'Server', host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' }), { kind: 'pat', pat: PAT });
+    const onServer = { id: 'abc', url: `${collectionUrl}/Platform/_git/Platform`, tab: { id: 6, url: `${collectionUrl}/Platform/_git/Platform` } } as Runtime.MessageSender;
+    const clones = {
+      '/src/other-port': 'https://ado.corp.example/tfs/DefaultCollection/Platform/_git/Platform',
+      '/src/own': `${collectionUrl}/Platform/_git/Platform`,
+      '/src/own-ssh': 'ssh://ado.corp.example:22/tfs/DefaultCollection/Platform/_git/Platform',
+    };
+    hostOverrides.set('localClones', () => ({ data: { clones: Object.entries(clones).map(([path, fetchUrl]) => ({ path, known: true, remotes: [{ name: 'origin', fetchUrl }], branch: 'main', dirty: false })), truncated: false } }));
+    sentToHost.length = 0;
+    for (const req of pathAsks('/src/other-port')) expect(await handle(req, onServer), req.type).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(sentToHost.filter((m) => ['open', 'fetch', 'addRemote'].includes(m.type))).toEqual([]);
+    for (const path of ['/src/own', '/src/own-ssh']) expect(await handle({ type: 'local.open', path, target: 'folder' }, onServer), path).toMatchObject({ ok: true });
+    hostOverrides.clear();
+  });
+
   it('refuses other extensions, other sites and malformed requests', async () => {
     const { handle } = await setup();
     expect(await handle({ type: 'ping' }, { id: 'other', url: `${EXT}x.html` })).toMatchObject({ error: { code: 'FORBIDDEN' } });
