@@ -988,6 +988,22 @@ describe('checking out a pull request through the companion', () => {
     hostOverrides.clear();
   });
 
+  it('on a server: a clone of another server at the same name on another port, with the same path, is not the repository’s clone', async () => {
+    const collectionUrl = 'https://ado.corp.example:8080/tfs/DefaultCollection';
+    const onServerAdo: typeof fetch = async (input) =>
+      new URL(String(input)).pathname.endsWith('/_apis/git/repositories/r1')
+        ? json({ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: `${collectionUrl}/Platform/_git/Platform`, project: { id: 'p1', name: 'Platform' } })
+        : fakeAdo(input);
+    const { handle, local } = await setup(onServerAdo);
+    await createProfileStore(local).save(Profile.parse({ id: 'srv', name: 'Server', host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' }), { kind: 'pat', pat: PAT });
+    const onServer = { id: 'abc', url: `${collectionUrl}/Platform/_git/Platform`, tab: { id: 6, url: `${collectionUrl}/Platform/_git/Platform` } } as Runtime.MessageSender;
+    listClone('/src/other-port', 'https://ado.corp.example/tfs/DefaultCollection/Platform/_git/Platform');
+    expect((await handle({ type: 'clone.plan', repo }, onServer)) as { data: object }).not.toHaveProperty('data.existing');
+    expect((await handle({ type: 'clone.plan', profileId: 'srv', repo }, fromPage)) as { data: object }).not.toHaveProperty('data.existing');
+    listClone('/src/own', `${collectionUrl}/Platform/_git/Platform`);
+    expect(await handle({ type: 'clone.plan', repo }, onServer)).toMatchObject({ ok: true, data: { existing: { path: '/src/own' } } });
+  });
+
   it('checks a branch out in a clone of its organization where the repository was added as a remote (Forks), through that remote', async () => {
     const { handle } = await setup();
     sentToHost.length = 0;
