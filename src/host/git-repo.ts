@@ -46,14 +46,14 @@ export function remotesOf(entries: readonly ConfigEntry[]): RemoteInfo[] {
 }
 
 /** The repository's remotes and whether it has changes (none and null when git cannot read its configuration). */
-export async function repositoryState(path: string, env: NodeJS.ProcessEnv): Promise<{ remotes: RemoteInfo[]; dirty: boolean | null }> {
+export async function repositoryState(path: string, env: NodeJS.ProcessEnv, read = { dirty: true }): Promise<{ remotes: RemoteInfo[]; dirty: boolean | null }> {
   let entries: ConfigEntry[];
   try {
     entries = await readConfig(path, env);
   } catch {
     return { remotes: [], dirty: null };
   }
-  return { remotes: remotesOf(entries), dirty: await isDirty(path, env, entries) };
+  return { remotes: remotesOf(entries), dirty: read.dirty ? await isDirty(path, env, entries) : null };
 }
 
 /** `git config --get-regexp` lines: `remote.<name>.url <url>` or `remote.<name>.pushurl <url>`. */

@@ -50,7 +50,7 @@ export function handle(request: Exclude<HostRequest, { type: 'cancel' }>, ctx: H
     case 'clone':
       return clone(request, ctx, scope);
     case 'localClones':
-      return listLocalClones(ctx);
+      return listLocalClones(request, ctx);
     case 'destination':
       return Promise.resolve(destination(request, ctx));
     case 'addRemote':

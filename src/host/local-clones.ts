@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData } from '../shared/host-protocol';
+import { MAX_LOCAL_CLONES, type LocalClone, type LocalClonesData, type LocalClonesRequest } from '../shared/host-protocol';
 import { inspectLock } from './clone-journal';
 import { readRegistry } from './clone-registry';
 import { locksDir, registryFile } from './companion-dirs';
@@ -87,7 +87,8 @@ function foldersBeingCloned(dir: string): Set<string> {
   return folders;
 }
 
-export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData> {
+export async function listLocalClones(request: LocalClonesRequest, ctx: HostContext): Promise<LocalClonesData> {
+  if (request.paths) return readClones(request.paths, ctx);
   const config = ctx.config();
   const paths = new Map<string, boolean>();
   let truncated = false;
@@ -109,6 +110,24 @@ export async function listLocalClones(ctx: HostContext): Promise<LocalClonesData
   return { clones, truncated };
 }
 
+/**
+ * Only the folders asked for, each resolved as `open` resolves its path, with nothing scanned: to
+ * check one clone without waiting for every clone's git. A path that is not a known clone is left
+ * out, whatever the reason, so each such path gets the same answer. `dirty` is not looked at
+ * (null): `git status` reads the work tree's files, which none who asks for a path needs.
+ */
+async function readClones(asked: readonly string[], ctx: HostContext): Promise<LocalClonesData> {
+  const resolved = await Promise.all(asked.map((path) => resolveKnownClone(path, ctx).catch(() => undefined)));
+  const paths = [...new Set(resolved.filter((p) => p !== undefined))];
+  const registered = new Set(readRegistry(registryFile(ctx.dirs)).map((e) => realOrUndefined(e.path)));
+  const cloning = foldersBeingCloned(locksDir(ctx.dirs));
+  const clones = await mapLimited(paths, 4, async (path) => ({
+    ...(await describe(path, registered.has(path), ctx.env, { dirty: false })),
+    ...(cloning.has(path) ? { cloning: true } : {}),
+  }));
+  return { clones, truncated: false };
+}
+
 /** A linked work tree (`git worktree add`) has a `.git` file; its main work tree a `.git` folder. */
 const isLinkedWorktree = (path: string) => {
   try {
@@ -118,9 +137,9 @@ const isLinkedWorktree = (path: string) => {
   }
 };
 
-async function describe(path: string, known: boolean, env: NodeJS.ProcessEnv): Promise<LocalClone> {
+async function describe(path: string, known: boolean, env: NodeJS.ProcessEnv, read = { dirty: true }): Promise<LocalClone> {
   try {
-    const [state, branch] = await Promise.all([repositoryState(path, env), currentBranch(path, env)]);
+    const [state, branch] = await Promise.all([repositoryState(path, env, read), currentBranch(path, env)]);
     return { path, known, remotes: state.remotes, branch, dirty: state.dirty, ...(isLinkedWorktree(path) ? { worktree: true } : {}) };
   } catch (error) {
     return { path, known, remotes: [], branch: null, dirty: null, error: (error as Error).message };

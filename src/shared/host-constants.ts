@@ -27,6 +27,8 @@ export const ALIVE_EVERY_MS = 10_000;
 export const LONG_REQUESTS: readonly string[] = ['clone', 'fetch', 'checkout', 'worktree'];
 /** `localClones` lists at most this many repositories (and says `truncated`). */
 export const MAX_LOCAL_CLONES = 500;
+/** `localClones` with `paths` reads at most this many folders. */
+export const MAX_LOCAL_CLONE_PATHS = 8;
 
 /** Azure DevOps Services hosts: always allowed, need no configuration. */
 export const CLOUD_GIT_HOSTS = ['dev.azure.com', 'ssh.dev.azure.com', 'vs-ssh.visualstudio.com'] as const;
@@ -43,6 +45,8 @@ export const CAPABILITIES = [
   'clone.partial',
   'clone.depth',
   'localClones',
+  // `localClones` takes `paths`: reads those folders only (a page's own clone, without a scan).
+  'localClones.paths',
   'addRemote',
   'fetch',
   'sshKey',

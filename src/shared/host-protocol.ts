@@ -17,10 +17,11 @@ export {
   MAX_FRAME_FROM_BROWSER,
   MAX_FRAME_TO_BROWSER,
   MAX_LOCAL_CLONES,
+  MAX_LOCAL_CLONE_PATHS,
   PROGRESS_EVENTS_PER_SECOND,
   PROTOCOL_VERSION,
 } from './host-constants';
-import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from './host-constants';
+import { CAPABILITIES, HOST_NAME, MAX_LOCAL_CLONE_PATHS, PROTOCOL_VERSION } from './host-constants';
 
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -124,7 +125,14 @@ export const CloneRequestSchema = z
 
 export const CancelRequestSchema = z.object({ ...base, type: z.literal('cancel'), target: RequestIdSchema }).strict();
 
-export const LocalClonesRequestSchema = z.object({ ...base, type: z.literal('localClones') }).strict();
+export const LocalClonesRequestSchema = z
+  .object({
+    ...base,
+    type: z.literal('localClones'),
+    /** Only these folders, each resolved as `open` resolves its path; nothing is scanned (capability `localClones.paths`). */
+    paths: z.array(PathSchema).min(1).max(MAX_LOCAL_CLONE_PATHS).optional(),
+  })
+  .strict();
 
 /** What `clone` would say of `root` and `folder` before running git, with nothing made. */
 export const DestinationRequestSchema = z.object({ ...base, type: z.literal('destination'), root: PathSchema, folder: line(1024) }).strict();

@@ -75,6 +75,31 @@ describe('localClones', () => {
     });
     expect(clones.find((c) => c.path === web)).toMatchObject({ branch: 'develop', dirty: true, remotes: [] });
   });
+
+  it('with paths, reads only those folders, as open resolves them, and leaves out every other path alike', async () => {
+    const api = makeRepo(join(sandbox.roots, 'fabrikam', 'Platform', 'api'));
+    git(api, 'remote', 'add', 'origin', 'https://dev.azure.com/fabrikam/Platform/_git/api');
+    writeFileSync(join(api, 'new.txt'), 'change');
+    makeRepo(join(sandbox.roots, 'web'));
+    symlinkSync(api, join(sandbox.roots, 'api-link'));
+    const read = async (paths: string[]) => {
+      const answer = await host.request<LocalClonesData>({ type: 'localClones', paths });
+      expect(answer.ok, JSON.stringify(paths)).toBe(true);
+      return (answer as { data: LocalClonesData }).data;
+    };
+    // Its real path, once; `dirty` is not looked at (no `git status`). The other clone below the root is not read.
+    expect(await read([`${api}/`, join(sandbox.roots, 'api-link'), api])).toEqual({
+      clones: [{ path: api, known: false, remotes: [{ name: 'origin', fetchUrl: 'https://dev.azure.com/fabrikam/Platform/_git/api' }], branch: 'main', dirty: null }],
+      truncated: false,
+    });
+    const outside = makeRepo(join(sandbox.dir, 'private-project'));
+    mkdirSync(join(api, 'sub'));
+    for (const path of [outside, join(sandbox.dir, 'no-such-project'), '/etc/passwd', 'relative/api', sandbox.roots, join(sandbox.roots, 'missing'), join(api, 'sub')]) {
+      expect(await read([path]), path).toEqual({ clones: [], truncated: false });
+    }
+    expect(await host.request({ type: 'localClones', paths: Array.from({ length: 9 }, () => api) })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await host.request({ type: 'localClones', paths: [] })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
 });
 
 describe('addRemote and fetch', () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCompanion, type NativePort } from '../../src/background/companion';
 import { createGateway } from '../../src/background/gateway';
 import type { CompanionHandlerDeps } from '../../src/background/handlers/companion';
-import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
+import { CAPABILITIES, HOST_NAME, parseHostRequest, PROTOCOL_VERSION } from '../../src/shared/host-protocol';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +79,10 @@ function fakeHost(): NativePort {
     postMessage(m) {
       const req = m as { id: string; type: string };
       sentToHost.push(req);
-      void Promise.resolve(hostOverrides.get(req.type)?.(req as never)).then((override) =>
+      // As the real companion, it refuses what its schemas do not accept.
+      const parsed = parseHostRequest(req);
+      const refusal = parsed.ok ? undefined : { error: { code: 'BAD_REQUEST', message: parsed.message } };
+      void Promise.resolve(refusal ?? hostOverrides.get(req.type)?.(req as never)).then((override) =>
         listener(override && 'error' in override ? { id: req.id, ok: false, error: override.error } : { id: req.id, ok: true, data: override ? override.data : answers[req.type] }),
       );
     },
@@ -249,10 +252,14 @@ describe('gateway', () => {
     // No origin, and more than one remote: of no organization.
     const unclear = { path: '/home/ada/src/mixed', known: false, remotes: [{ name: 'upstream', fetchUrl: FABRIKAM_PLATFORM }, { name: 'mine', fetchUrl: 'https://dev.azure.com/contoso/Web/_git/Web' }], branch: 'main', dirty: false };
     const own = { path: '/home/ada/src/platform', known: true, remotes: [{ name: 'origin', fetchUrl: 'git@ssh.dev.azure.com:v3/fabrikam/Platform/Platform' }], branch: 'main', dirty: false };
-    hostOverrides.set('localClones', () => ({ data: { clones: [contoso, unclear, own], truncated: false } }));
+    // Like the companion: only the folders asked for, at their own path (the real one).
+    hostOverrides.set('localClones', (req) => {
+      const paths = req.paths as string[] | undefined;
+      return { data: { clones: [contoso, unclear, own].filter((c) => !paths || paths.includes(c.path)), truncated: false } };
+    });
     sentToHost.length = 0;
     const refusals = new Set<string>();
-    for (const path of [contoso.path, unclear.path, '/etc/passwd', '/home/ada/no-such-folder', `${own.path}/`, '/home/ada/src/../src/platform']) {
+    for (const path of [contoso.path, unclear.path, '/etc/passwd', '/home/ada/no-such-folder', `${own.path}/`, '/home/ada/src/../src/platform', `${own.path}\n`]) {
       for (const req of pathAsks(path)) {
         const reply = (await handle(req, fromContent)) as { ok: boolean; error?: { code: string; message: string } };
         expect(reply, `${req.type} ${path}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -261,7 +268,12 @@ describe('gateway', () => {
     }
     expect([...refusals]).toEqual(['PATH is not a clone of one of fabrikam’s repositories. Reload the page to look for its clone again.']);
     expect(sentToHost.filter((m) => ['open', 'fetch', 'addRemote'].includes(m.type))).toEqual([]);
+    sentToHost.length = 0;
     for (const req of pathAsks(own.path)) expect(await handle(req, fromContent), req.type).toMatchObject({ ok: true });
+    // Only the folder named is read: no listing of every clone, which takes seconds and stops at 500.
+    const listings = sentToHost.filter((m) => m.type === 'localClones');
+    expect(listings.length).toBe(pathAsks(own.path).length);
+    for (const m of listings) expect(m).toMatchObject({ paths: [own.path] });
     for (const req of pathAsks(contoso.path)) expect(await handle(req, fromPage), req.type).toMatchObject({ ok: true });
   });
 

@@ -1,4 +1,4 @@
-import type { CloneData, Editor, GitAuth, LocalClone } from '../../shared/host-protocol';
+import { PathSchema, type CloneData, type Editor, type GitAuth, type LocalClone } from '../../shared/host-protocol';
 import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { repoUrlInOrg, repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind, type AdoPage } from '../../shared/ado/urls';
@@ -111,11 +111,14 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
    * Refuses a page a path (`local.open`, `local.fetch`, `local.addRemote`) other than a clone of its
    * own organization: one the companion lists at exactly that path, whose origin is in the page's
    * organization. One answer for every other path, there or not. Our own pages may name any.
+   * Only that folder is read: a full listing takes seconds with many clones, and one cut at its
+   * limit would refuse a clone it left out.
    */
   async function ownClone(path: string, ctx: HandlerContext): Promise<void> {
     if (ctx.from !== 'content') return;
     const page = await senderPage(ctx);
-    const { clones } = await companion.request({ type: 'localClones' });
+    // A path the companion would refuse to read is no clone either: the same answer, not its BAD_REQUEST.
+    const { clones } = PathSchema.safeParse(path).success ? await companion.request({ type: 'localClones', paths: [path] }) : { clones: [] };
     const clone = clones.find((c) => c.path === path);
     const origin = clone && originOf(clone);
     if (page && origin && repoUrlInOrg(origin.fetchUrl, page.orgBaseUrl)) return;
