@@ -1,4 +1,5 @@
 import type { OptionsSection } from '../shared/messages';
+import { inTurns } from './in-turn';
 
 /** A tab, and the window it is in. */
 export interface TabRef {
@@ -46,10 +47,6 @@ export function optionsOpener(
     await tabs.show(tab.tabId, url);
     await tabs.focusWindow(tab.windowId);
   }
-  let last: Promise<unknown> = Promise.resolve();
-  return (section, profileId) => {
-    const next = last.then(() => open(section, profileId), () => open(section, profileId));
-    last = next.catch(() => undefined);
-    return next;
-  };
+  const inTurn = inTurns();
+  return (section, profileId) => inTurn(() => open(section, profileId));
 }

@@ -1,6 +1,7 @@
 import type { FeatureId, FeatureInfo, FeatureSettings, MissingAnchor } from '../../shared/messages';
 import { FEATURE_SWITCHES, MISSING_ANCHORS } from '../../shared/storage-keys';
 import { unlessHostAccessTaken } from '../errors';
+import { inTurns } from '../in-turn';
 import type { KeyValue } from '../profile-store';
 import { requestProfile, type GatewayDeps, type Handlers } from './types';
 
@@ -47,12 +48,7 @@ const originOf = (url: string | undefined) => {
 export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureRequests> {
   const kv = deps.local;
   // Reports arrive together (every feature of a page at once): one read-modify-write at a time.
-  let last: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = last.then(work, work);
-    last = next.catch(() => undefined);
-    return next;
-  };
+  const inTurn = inTurns();
   return {
     'features.settings': () => settings(kv),
     'features.setEnabled': (req) => inTurn(async () => {
