@@ -66,6 +66,7 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
   if (auth) {
     if (checked.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
     checkTokenDestination(checked.url, auth);
+    scopes.push(tokenScope(checked.url, auth.orgUrl));
     // A partial clone's missing objects come from its promisor remote, fetched by a git this one
     // starts, with the same token: that remote's host must be allowed too.
     for (const promisor of otherPromisorRemotes(entries, name)) {
@@ -73,10 +74,11 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
       const other = await checkEffectiveUrl(path, promisor, ctx);
       // The header travels over https only; to the promisor's URL as it writes it (git matches
       // paths case-sensitively, and it may name the organization's other host).
-      if (other.transport === 'https') checkTokenDestination(other.url, auth);
-      if (other.transport === 'https') scopes.push(tokenScope(other.url, auth.orgUrl));
+      if (other.transport === 'https') {
+        checkTokenDestination(other.url, auth);
+        scopes.push(tokenScope(other.url, auth.orgUrl));
+      }
     }
-    scopes.unshift(tokenScope(checked.url, auth.orgUrl));
   }
   if (auth) ctx.redactor.addSecret(auth.token);
   ctx.log.info(`${scope.id} fetch ${name} ${refspecs.join(' ')} (${checked.url}) in ${path}${auth ? ' with a token' : ''}`);

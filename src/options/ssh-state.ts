@@ -152,7 +152,7 @@ const list = (items: readonly string[]) => new Intl.ListFormat('en').format(item
 export const configure = (set: Move, key: SshKeyInfo) =>
   run(set, 'configure', async () => {
     const data = await ask({ type: 'ssh.key', action: 'configure', keyPath: key.privateKeyPath });
-    return { data, outcome: `~/.ssh/config now uses this key for ${data.sshConfig ? new Intl.ListFormat('en').format(data.sshConfig.hosts) : 'Azure DevOps'}.` };
+    return { data, outcome: `~/.ssh/config now uses this key for ${data.sshConfig ? list(data.sshConfig.hosts) : 'Azure DevOps'}.` };
   });
 
 /** Tries ssh against Azure DevOps: the cloud's, or the server of an Azure DevOps Server profile. */

@@ -173,12 +173,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     // Its own clones first, then those of its organization's repositories it was added to as a
     // remote (a fork added by Forks); never another organization's, whatever remotes it has. Keys
     // leave the port out: a clone of another server at the same name and path is not its own.
-    const own = (c: LocalClone) => {
-      const origin = originOf(c)?.fetchUrl ?? '';
-      return hasKey(keys, origin) && repoUrlInOrg(origin, orgBase);
-    };
-    const added = (c: LocalClone) => repoUrlInOrg(originOf(c)?.fetchUrl ?? '', orgBase) && c.remotes.some((r) => hasKey(keys, r.fetchUrl));
-    const matching = [...clones.filter(own), ...clones.filter((c) => !own(c) && added(c))];
+    const ofOrg = clones.filter((c) => repoUrlInOrg(originOf(c)?.fetchUrl ?? '', orgBase));
+    const own = (c: LocalClone) => hasKey(keys, originOf(c)!.fetchUrl);
+    const matching = [...ofOrg.filter(own), ...ofOrg.filter((c) => !own(c) && c.remotes.some((r) => hasKey(keys, r.fetchUrl)))];
     // A worktree made for a pull request shares the clone's remotes: the clone itself comes first.
     const done = matching.filter((c) => !c.cloning);
     const existing = done.find((c) => !c.worktree) ?? done[0];
