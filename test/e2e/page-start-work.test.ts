@@ -135,6 +135,19 @@ async function startHeldCheckout(): Promise<{ id: number; branch: string }> {
   return { id, branch };
 }
 
+/**
+ * The item's page, opened while a checkout started for it runs, shows it on the button; its panel
+ * cancels it, so that the tests after find none running.
+ */
+async function cancelShownCheckout(id: number): Promise<void> {
+  await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
+  await world.waitForText(BUTTON, (t) => t[0] === 'Working on it…', 20_000);
+  await world.click(BUTTON, 'button');
+  await world.click(POPOVER, 'button', 'Cancel');
+  await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
+  sandbox.services.faults.clear();
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   const tools = await privateHome();
@@ -520,12 +533,7 @@ describe('Start work', () => {
     // Time enough for a read on load (one is over in about a second here): none comes.
     await new Promise((r) => setTimeout(r, 5000));
     expect(sandbox.services.log.entries().slice(mark).filter((e) => new RegExp(`/_apis/wit/workitems/${other}(\\?|$)`).test(e.path))).toEqual([]);
-    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
-    await world.waitForText(BUTTON, (t) => t[0] === 'Working on it…', 20_000);
-    await world.click(BUTTON, 'button');
-    await world.click(POPOVER, 'button', 'Cancel');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
-    sandbox.services.faults.clear();
+    await cancelShownCheckout(id);
   }, 120_000);
 
   it('from the popup: a linked branch’s checkout started there shows on its item’s page, opened while it runs', async () => {
@@ -541,12 +549,7 @@ describe('Start work', () => {
     await popup.click(`${linked} button[aria-label="Check out ${branch} of fabrikam-web"]`);
     await waitForText(popup, `${linked} [role="status"]`, `Checking out ${branch}`, 20_000);
     await page.bringToFront();
-    await page.goto(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${id}`, { waitUntil: 'domcontentloaded' });
-    await world.waitForText(BUTTON, (t) => t[0] === 'Working on it…', 20_000);
-    await world.click(BUTTON, 'button');
-    await world.click(POPOVER, 'button', 'Cancel');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('You cancelled the checkout'), 20_000);
-    sandbox.services.faults.clear();
+    await cancelShownCheckout(id);
     await popup.close();
   }, 120_000);
 
