@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
@@ -119,10 +119,16 @@ export function CompanionSection(props: { companion: CompanionState; profile?: P
 
 function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefined; onSaved: (s: CompanionStatus) => void }) {
   // What is typed shows until the profile's folder changes: a folder saved since (here, or in the
-  // profile editor) shows then, so Save cannot write an old one back.
-  const [typed, setTyped] = useState<string>();
-  useEffect(() => setTyped(undefined), [props.profile.cloneRoot]);
-  const root = typed ?? props.profile.cloneRoot ?? '';
+  // profile editor) shows then, so Save cannot write an old one back. Noticed in the draw, not by
+  // an effect: an effect runs after the paint, in a tab not shown after the first keys, and wiped them.
+  const over = `${props.profile.id}\n${props.profile.cloneRoot ?? ''}`;
+  const [typed, setTyped] = useState<{ over: string; value: string }>();
+  const drawnOver = useRef(over);
+  if (drawnOver.current !== over) {
+    drawnOver.current = over;
+    if (typed) setTyped(undefined);
+  }
+  const root = typed?.over === over ? typed.value : props.profile.cloneRoot ?? '';
   const [error, setError] = useState<ReplyError>();
   const [saved, setSaved] = useState<string>();
   const problem = cloneRootProblem(root);
@@ -152,7 +158,7 @@ function CloneRoot(props: { profile: Profile; status?: CompanionStatus | undefin
             placeholder={props.status?.cloneRoots?.[0] ?? '/home/you/src'}
             aria-invalid={!!problem}
             onInput={(e) => {
-              setTyped(e.currentTarget.value);
+              setTyped({ over, value: e.currentTarget.value });
               setSaved(undefined);
             }}
           />

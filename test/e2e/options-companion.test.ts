@@ -106,6 +106,29 @@ describe('with the desktop companion installed', () => {
     }
   });
 
+  it('keys typed into the clone folder the moment it is drawn stay: nothing after the first paint puts the saved folder back', async () => {
+    // The "keys" are put in by the page itself, in the task that draws the field, so they always
+    // come before the draw's effects (after the next frame, or 100 ms in a tab not shown).
+    const page = await session.browser.newPage();
+    try {
+      await page.evaluateOnNewDocument(() => {
+        new MutationObserver((_, seen) => {
+          const field = document.getElementById('clone-root') as HTMLInputElement | null;
+          if (!field) return;
+          seen.disconnect();
+          field.value = '/tmp/typed-first';
+          field.dispatchEvent(new Event('input', { bubbles: true }));
+        }).observe(document, { childList: true, subtree: true });
+      });
+      await page.goto(`chrome-extension://${session.extensionId}/src/options/index.html`, { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector('#clone-root');
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 300))));
+      expect(await page.$eval('#clone-root', (e) => (e as HTMLInputElement).value)).toBe('/tmp/typed-first');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('clones from the popup with a progress bar, then offers to open it and marks it cloned', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#repo-list [data-repo="docs"]', { timeout: 20_000 });

@@ -323,6 +323,8 @@ describe('popup: the first frame', () => {
       await release(popup);
       await popup.waitForFunction(() => !document.querySelector('.status')?.textContent?.includes('opening'), { timeout: 5000 });
       expect(await popup.evaluate(() => document.querySelector('.status')?.textContent ?? '')).not.toContain('did not open');
+      // A row without its web address (a first frame's) builds it in a module loaded on demand: the tab comes a moment later.
+      await popup.waitForFunction(() => (window as unknown as { opened: string[] }).opened.length > 0, { timeout: 5000 });
       expect((await tabsOpened(popup)).map((url) => url.split('/_git/')[1])).toEqual([encodeURIComponent(name)]);
     } finally {
       await popup.close();
