@@ -58,13 +58,15 @@ export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope
  * refused, the URL git really uses checked, no program of its own run. Throws CANCELLED or what
  * git's failure means.
  */
-export async function fetchFrom(path: string, name: string, refspecs: readonly string[], auth: GitAuth | undefined, ctx: HostContext, scope: RequestScope): Promise<void> {
+export async function fetchFrom(path: string, name: string, refspecs: readonly string[], given: GitAuth | undefined, ctx: HostContext, scope: RequestScope): Promise<void> {
   const entries = await readConfig(path, ctx.env);
   refuseUnsafe(unsafeForNetwork(entries), path);
   const checked = await checkEffectiveUrl(path, name, ctx);
+  // The extension cannot tell what a remote's URL is: an SSH one (an SSH profile's fork, or the
+  // user's own insteadOf) signs in with the user's SSH key, and the token goes nowhere.
+  const auth = checked.transport === 'https' ? given : undefined;
   const scopes: string[] = [];
   if (auth) {
-    if (checked.transport !== 'https') throw new HostError('BAD_REQUEST', 'credentials can only be given for https:// remotes');
     checkTokenDestination(checked.url, auth);
     scopes.push(tokenScope(checked.url, auth.orgUrl));
     // A partial clone's missing objects come from its promisor remote, fetched by a git this one

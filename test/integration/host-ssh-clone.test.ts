@@ -97,6 +97,10 @@ describe('SSH through the companion', () => {
     expect(git('config', '--get', 'remote.origin.url')).toBe(PLATFORM);
     expect(host.progressOf('ssh1').length).toBeGreaterThan(0);
 
+    // A token profile's Fetch sends its token whatever the remote's URL: over SSH it is left out, not refused.
+    const fetched = await host.request({ id: 'ssh2', type: 'fetch', path, remote: 'origin', auth: { kind: 'pat', token: 'token-not-for-ssh-0123456789', orgUrl: 'https://dev.azure.com/fabrikam/' } }, 60_000);
+    expect(fetched).toEqual({ id: 'ssh2', ok: true, data: { path, remote: 'origin' } });
+
     // An unknown repository over SSH: the service's TF401019, read as NOT_FOUND.
     const missing = await host.request({ type: 'clone', url: 'git@ssh.dev.azure.com:v3/fabrikam/Platform/nope', root: sandbox.roots, folder: 'nope' }, 60_000);
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
