@@ -1,5 +1,6 @@
 import { AdoError } from '../shared/ado/errors';
 import { orgPolicyPageUrl, tokensPageUrl } from '../shared/ado/urls';
+import { refusedBySsh } from '../shared/clone-failure';
 import type { ReplyError } from '../shared/messages';
 import { orgBaseUrl, type Profile } from '../shared/profile';
 import { CompanionError } from './companion';
@@ -57,6 +58,8 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
   if (e instanceof CompanionError) {
     if (e.code !== 'AUTH_FAILED') return { code: `companion.${e.code}`, message: e.message, ...(e.happened ? { happened: e.happened } : {}) };
+    // Refused by ssh: the SSH key is at stake, whatever profile asked, never its token.
+    if (refusedBySsh(e.message)) return { code: 'companion.SSH_REFUSED', message: e.message };
     // git refused the credential. Without a profile git signed in with the credential helper's
     // account, and a token of our own is the way past it; a profile's token is updated, and its
     // Microsoft sign-in signed in again, in its editor.

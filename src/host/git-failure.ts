@@ -8,6 +8,7 @@ import type { ConfigEntry } from './repo-config';
 
 const RULES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
   [/Remote branch .* not found|couldn't find remote ref/i, 'BRANCH_NOT_FOUND', 'The branch does not exist in the remote repository.'],
+  [/cannot run ssh/i, 'TOOL_MISSING', 'git could not run ssh, which an SSH remote needs: it is not installed on this computer.'],
   [/Host key verification failed/i, 'AUTH_FAILED', 'The server’s SSH host key is unknown or has changed; run the SSH test first.'],
   [/Permission denied \((?:[\w-]+,)*publickey/i, 'AUTH_FAILED', 'The server did not accept your SSH key. Add your public key to Azure DevOps (User settings › SSH public keys).'],
   [
@@ -23,11 +24,19 @@ const RULES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
   ],
 ];
 
+/** ssh's own refusals: the two SSH rules above. */
+const SSH_REFUSED = /Host key verification failed|Permission denied \((?:[\w-]+,)*publickey/i;
+
 export function classifyGitFailure(stderr: string): { code: ErrorCode; message: string } {
-  const gitSays = lastFatalLine(stderr);
+  const lines = linesOf(stderr);
   for (const [pattern, code, sentence] of RULES) {
-    if (pattern.test(stderr)) return { code, message: gitSays ? `${sentence} (git: ${gitSays})` : sentence };
+    if (!pattern.test(stderr)) continue;
+    // The line that tells: ssh's "Permission denied (publickey)" comes before git's last "fatal:
+    // Could not read from remote repository", which is the same for every SSH failure.
+    const gitSays = (lines.find((l) => pattern.test(l)) ?? lastFatalLine(lines))?.slice(0, 500);
+    return { code, message: gitSays ? `${sentence} (git: ${gitSays})` : sentence };
   }
+  const gitSays = lastFatalLine(lines)?.slice(0, 500);
   return { code: 'GIT_FAILED', message: gitSays ? `git failed: ${gitSays}` : 'git failed without saying why.' };
 }
 
@@ -46,16 +55,19 @@ export async function gitFailed(
   // Masked before it is cut: a token cut in two is no longer seen as one.
   const said = ctx.redactor.redact(stderr);
   const classified = classifyGitFailure(said);
-  const failure = !git.auth && git.remote.transport === 'https' ? await signInFailure(classified, git.remote.url, ctx.env, git.entries) : classified;
+  // Refused by ssh (the user's insteadOf took an https URL there): no credential helper is at stake.
+  const overHttps = git.remote.transport === 'https' && !SSH_REFUSED.test(said);
+  const failure = !git.auth && overHttps ? await signInFailure(classified, git.remote.url, ctx.env, git.entries) : classified;
   ctx.log.warn(`${scope.id} ${what} failed (${failure.code}): ${said.slice(-2000)}`);
   return new HostError(failure.code, failure.message);
 }
 
-function lastFatalLine(stderr: string): string | undefined {
-  const lines = stderr
+const linesOf = (stderr: string) =>
+  stderr
     .split(/[\r\n]+/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
-  const fatal = lines.filter((l) => /^(fatal|error):/i.test(l)).pop();
-  return (fatal ?? lines.pop())?.slice(0, 500);
+
+function lastFatalLine(lines: readonly string[]): string | undefined {
+  return lines.filter((l) => /^(fatal|error):/i.test(l)).pop() ?? lines.at(-1);
 }

@@ -20,6 +20,12 @@ export function gitLine(message: string): string | undefined {
   return /\(git: ([\s\S]*)\)\s*$/.exec(message)?.[1] ?? /^git failed: ([\s\S]*)$/.exec(message)?.[1];
 }
 
+/** ssh refused: git's line (ssh's own) or the companion's sentence for it. */
+const SSH_HOST_KEY = /Host key verification failed|SSH host key/i;
+const SSH_KEY_REFUSED = /Permission denied \((?:[\w-]+,)*publickey|did not accept your SSH key/i;
+/** Whether git was refused by ssh, not by Azure DevOps over https: the SSH key, not the token, is what to fix. */
+export const refusedBySsh = (message: string) => SSH_HOST_KEY.test(message) || SSH_KEY_REFUSED.test(message);
+
 /** The way past something in the clone's way, before the clone (a panel's note) or after it failed. */
 export const ANOTHER_CLONE_FOLDER: NextStep = ['Choose another clone folder', 'companion'];
 
@@ -52,6 +58,21 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
     return { cause: `${error.message.replace(/\.?$/, '')}.`, next: 'Nothing was cloned. Move or rename what is there, then try again, or choose another clone folder in Options.', action: 'folder' };
   }
   if (code === 'NO_CLONE_ROOT') return { cause: error.message, next: 'Choose the folder clones go to, then try again.', action: 'companion' };
+  // Before the credential helper's case: a companion older than its SSH check said that of an
+  // https URL the user's insteadOf sent to SSH.
+  if (SSH_HOST_KEY.test(said)) {
+    return withDetails({
+      cause: 'ssh does not know the server’s host key, or the key has changed.',
+      next: 'Test the connection under Options › SSH key: it records the key of a server seen for the first time. If the key has changed, ask your administrator why before you go on.',
+      action: 'ssh',
+    });
+  }
+  if (SSH_KEY_REFUSED.test(said)) {
+    return withDetails({ cause: 'The server did not accept your SSH key.', next: 'Add your public key to Azure DevOps, or test the connection, under Options › SSH key.', action: 'ssh' });
+  }
+  if (code === 'TOOL_MISSING' && /\bssh\b/.test(said)) {
+    return withDetails({ cause: 'git could not run ssh, which an SSH remote needs: it is not installed on this computer.', next: 'Install OpenSSH (the ssh command), or switch this profile to HTTPS in Options › Profiles, then try again.', action: 'none' });
+  }
   if (code === 'NO_CREDENTIAL_HELPER' || (/terminal prompts disabled|could not read (Username|Password)/i.test(said) && !opts.profile)) {
     return withDetails({
       // The companion's own sentence names the server.
@@ -59,9 +80,6 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
       next: 'Install Git Credential Manager (it signs in through your browser), or add a token in Options.',
       action: 'token',
     });
-  }
-  if (/Host key verification failed|Permission denied \(|publickey/i.test(said)) {
-    return withDetails({ cause: 'The server did not accept your SSH key.', next: 'Add your public key to Azure DevOps, or test the connection, under Options › SSH key.', action: 'ssh' });
   }
   // A Microsoft sign-in's git (the background names it so): it is signed in again, and its 403 is access alone.
   const signIn = code === 'SIGN_IN_REFUSED';

@@ -17,6 +17,7 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   // Its profile's editor, whose Sign in with Microsoft again renews it.
   if (code === 'signInRefused' || code === 'companion.SIGN_IN_REFUSED') return ['Sign in again', 'profiles'];
   if (code === 'oauthDisabled') return ['Add a token', 'accounts'];
+  if (code === 'companion.SSH_REFUSED') return ['Open the SSH key settings', 'ssh'];
   if (code === 'companion.NO_CLONE_ROOT') return ['Choose a clone folder', 'companion'];
   if (code === 'companion.EDITOR_MISSING') return ['Choose another editor', 'editor'];
   if (code === 'hostAccess') return ['Allow access', 'profiles'];

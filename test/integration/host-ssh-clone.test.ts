@@ -75,7 +75,17 @@ describe('SSH through the companion', () => {
     const before = await host.request<SshTestData>({ type: 'sshTest', host: 'ssh.dev.azure.com' }, 40_000);
     expect(before).toMatchObject({ ok: true, data: { ok: false, summary: expect.stringMatching(/did not accept any of your SSH keys/) } });
     const refused = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'refused' }, 60_000);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: expect.stringMatching(/did not accept your SSH key/) } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: expect.stringMatching(/did not accept your SSH key.*\(git: .*Permission denied \(/) } });
+    // The user's own insteadOf sends an https clone (a page without a profile: no token) to SSH:
+    // ssh's refusal is said, not a credential helper that was never asked.
+    const gitGlobal = (...args: string[]) => execFileSync('git', ['config', '--global', ...args], { env: sandbox.env });
+    gitGlobal('url.git@ssh.dev.azure.com:v3/.insteadOf', 'https://dev.azure.com/');
+    try {
+      const rewritten = await host.request({ type: 'clone', url: 'https://dev.azure.com/fabrikam/Platform/_git/Platform', root: sandbox.roots, folder: 'rewritten' }, 60_000);
+      expect(rewritten).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: expect.stringMatching(/did not accept your SSH key/) } });
+    } finally {
+      gitGlobal('--unset', 'url.git@ssh.dev.azure.com:v3/.insteadOf');
+    }
 
     await registerKey(key.publicKey);
     const after = await host.request<SshTestData>({ type: 'sshTest', host: 'ssh.dev.azure.com' }, 40_000);

@@ -50,6 +50,20 @@ describe('explainCloneFailure', () => {
     expect(explainCloneFailure({ code: 'companion.NO_CREDENTIAL_HELPER', message: 'git has no credential helper.' }, { profile: false })).toMatchObject({ action: 'token', next: expect.stringMatching(/Git Credential Manager/) });
   });
 
+  it('a refusal by ssh: the SSH key settings, told apart from a host key ssh does not know, and never a credential helper', () => {
+    const refused = help('git@ssh.dev.azure.com: Permission denied (publickey).\nfatal: Could not read from remote repository.');
+    expect(refused).toMatchObject({ cause: 'The server did not accept your SSH key.', action: 'ssh', details: 'git@ssh.dev.azure.com: Permission denied (publickey).' });
+    const unknownHost = help('Host key verification failed.\nfatal: Could not read from remote repository.', false);
+    expect(unknownHost).toMatchObject({ cause: expect.stringMatching(/host key/), next: expect.stringMatching(/^Test the connection under Options › SSH key/), action: 'ssh' });
+    // A companion before its SSH check called an https URL sent to SSH by insteadOf a missing credential helper, quoting ssh's line.
+    const older = { code: 'companion.NO_CREDENTIAL_HELPER', message: 'git has no credential helper for https://dev.azure.com. (git: git@ssh.dev.azure.com: Permission denied (publickey).)' };
+    expect(explainCloneFailure(older, { profile: false }).action).toBe('ssh');
+    expect(failureActions(failure('Host key verification failed.'), unknownHost, { profile: true }).fix).toEqual(['Open the SSH key settings', 'ssh']);
+    // No ssh at all: install it or use HTTPS; trying again alone cannot help, and no token would.
+    const noSsh = help('error: cannot run ssh: No such file or directory\nfatal: unable to fork');
+    expect(noSsh).toMatchObject({ cause: expect.stringMatching(/could not run ssh/), next: expect.stringMatching(/Install OpenSSH/), action: 'none' });
+  });
+
   it('explains 404, TLS, 5xx and network failures', () => {
     expect(help('remote: TF401019: The Git repository with name or identifier r does not exist\nfatal: repository not found').cause).toMatch(/not found/);
     expect(help("fatal: unable to access 'https://x/': SSL certificate problem: unable to get local issuer certificate").cause).toMatch(/certificate/);

@@ -78,11 +78,21 @@ describe('reading git output', () => {
     ["fatal: unable to access 'https://x/': Could not resolve host: x", 'NETWORK_FAILED'],
     ["fatal: unable to access 'https://127.0.0.1:1/': Failed to connect to 127.0.0.1 port 1 after 0 ms: Connection refused", 'NETWORK_FAILED'],
     ['git@ssh.dev.azure.com: Permission denied (publickey).\nfatal: Could not read from remote repository.', 'AUTH_FAILED'],
+    ['Host key verification failed.\r\nfatal: Could not read from remote repository.', 'AUTH_FAILED'],
+    ['error: cannot run ssh: No such file or directory\nfatal: unable to fork', 'TOOL_MISSING'],
     ['fatal: something else entirely', 'GIT_FAILED'],
   ])('%s → %s', (stderr, code) => {
     const failure = classifyGitFailure(stderr);
     expect(failure.code).toBe(code);
     expect(failure.message.length).toBeGreaterThan(10);
+  });
+
+  it('quotes the line that tells: ssh’s own refusal, not git’s last line, which every SSH failure shares', () => {
+    const refused = classifyGitFailure('git@ssh.dev.azure.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.');
+    expect(refused.message).toMatch(/\(git: git@ssh\.dev\.azure\.com: Permission denied \(publickey\)\.\)$/);
+    expect(classifyGitFailure('Host key verification failed.\nfatal: Could not read from remote repository.').message).toMatch(/\(git: Host key verification failed\.\)$/);
+    // Where git's last fatal line is the one that matched, it is still the one quoted.
+    expect(classifyGitFailure("remote: TF401444: x\nfatal: unable to access 'https://x/': The requested URL returned error: 401").message).toMatch(/\(git: fatal: unable to access 'https:\/\/x\/': The requested URL returned error: 401\)$/);
   });
 
   it('reads remotes as configured, with different push URLs', () => {

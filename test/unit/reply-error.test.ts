@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompanionError } from '../../src/background/companion';
 import { SignedOutError } from '../../src/background/connections';
 import { NoHostAccessError, toReplyError, unlessHostAccessTaken } from '../../src/background/errors';
+import { classifyGitFailure } from '../../src/host/git-failure';
 import { AdoError } from '../../src/shared/ado/errors';
 import { nextStepFor } from '../../src/shared/next-step';
 import { Profile } from '../../src/shared/profile';
@@ -80,5 +81,20 @@ describe('toReplyError', () => {
     // A Microsoft sign-in's git is signed in again.
     expect(toReplyError(failed, oauth)).toMatchObject({ code: 'companion.SIGN_IN_REFUSED', profileId: 'o1' });
     expect(button(toReplyError(failed, oauth))).toBe('Sign in again');
+  });
+
+  it('gives a refusal by ssh the SSH key settings, whatever profile asked: never its token or sign-in', () => {
+    const sshSaid = [
+      'git@ssh.dev.azure.com: Permission denied (publickey).\nfatal: Could not read from remote repository.',
+      'Host key verification failed.\nfatal: Could not read from remote repository.',
+    ];
+    for (const stderr of sshSaid) {
+      const failed = new CompanionError('AUTH_FAILED', classifyGitFailure(stderr).message);
+      for (const profile of [pat, oauth, undefined]) {
+        const reply = toReplyError(failed, profile);
+        expect(reply).toEqual({ code: 'companion.SSH_REFUSED', message: failed.message });
+        expect(button(reply)).toBe('Open the SSH key settings');
+      }
+    }
   });
 });
