@@ -192,7 +192,8 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     await expect.poll(shown, { timeout: 60_000 }).toBe(true);
     const [back] = await world.texts(HANDOFF);
     expect(back).toContain('It has ended: open it to see how it went.');
-    expect((await world.texts(CLONE))[0]).toBe('Cloned locally');
+    // The clone button is drawn apart from the dialog's note: it may come a moment after it.
+    await world.waitForText(CLONE, (t) => t[0] === 'Cloned locally', 15_000);
     expect(await git(target, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
     await world.click(HANDOFF, 'button', 'Dismiss');
     await world.waitForText(HANDOFF, (t) => t.length === 0);

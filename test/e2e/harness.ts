@@ -99,7 +99,8 @@ export async function launch(
   // Installing the extension opens Options at its welcome (first-run.test.ts follows it); other
   // tests start from a quiet browser, where the pages they open are the ones in front.
   if (!opts.keepWelcome) {
-    const welcome = await browser.waitForTarget((t) => t.url().endsWith('#welcome'), { timeout: 5000 }).catch(() => undefined);
+    // Up to 15 s on a loaded machine: a welcome come later would be in front of the test's page.
+    const welcome = await browser.waitForTarget((t) => t.url().endsWith('#welcome'), { timeout: 15_000 }).catch(() => undefined);
     await (await welcome?.asPage())?.close();
   }
 

@@ -122,7 +122,8 @@ describe('with the desktop companion installed', () => {
       });
       await page.goto(`chrome-extension://${session.extensionId}/src/options/index.html`, { waitUntil: 'domcontentloaded' });
       await page.waitForSelector('#clone-root');
-      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 300))));
+      // Past the draw's effects: the next frame, or 100 ms where frames wait (a tab not shown).
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 400)));
       expect(await page.$eval('#clone-root', (e) => (e as HTMLInputElement).value)).toBe('/tmp/typed-first');
     } finally {
       await page.close();
