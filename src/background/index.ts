@@ -10,7 +10,7 @@ import { createProfileStore, type KeyValue } from './profile-store';
 import { secretStore } from './secret-store';
 import { workerStore } from './worker-store';
 import { oauthConfig } from './settings';
-import { optionsUrl } from '../shared/ui/open';
+import { optionsUrl, type ShownAgain } from '../shared/ui/open';
 import { optionsOpener } from './open-options';
 import { unlessHostAccessTaken } from './errors';
 import { originPattern } from '../shared/profile';
@@ -68,6 +68,7 @@ const gateway = createGateway({
       },
       show: (tabId, url) => browser.tabs.update(tabId, { url, active: true }),
       focusWindow: (windowId) => browser.windows.update(windowId, { focused: true }),
+      tell: (url) => browser.runtime.sendMessage({ type: 'options.shown', url } satisfies ShownAgain),
     },
     optionsUrl(),
     optionsUrl,

@@ -19,6 +19,8 @@ export interface OptionsTabs {
   create(url: string): Promise<TabRef | undefined>;
   /** Shows `url` in the tab and makes it its window's current tab. */
   show(tabId: number, url: string): Promise<unknown>;
+  /** Tells the Options page it was shown at `url` (`ShownAgain`): one at that address already gets no hashchange. */
+  tell(url: string): Promise<unknown>;
   focusWindow(windowId: number): Promise<unknown>;
 }
 
@@ -46,6 +48,8 @@ export function optionsOpener(
     }
     await tabs.show(tab.tabId, url);
     await tabs.focusWindow(tab.windowId);
+    // Not waited for: an answer that never came would hold every later opening.
+    void tabs.tell(url).catch(() => undefined);
   }
   const inTurn = inTurns();
   return (section, profileId) => inTurn(() => open(section, profileId));

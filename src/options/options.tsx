@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import browser, { type Runtime } from 'webextension-polyfill';
 import { ask } from '../shared/ask';
 import type { OptionsSection, ProfilesAnswer, ReplyError } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { mainActionIn } from '../shared/ui/focus';
+import { isShownAgain } from '../shared/ui/open';
 import { Shell } from '../shared/ui/shell';
 import { useCompanionStatus } from '../shared/ui/use-companion';
 import { AdvancedSection } from './advanced-section';
@@ -60,11 +62,25 @@ export function Options() {
         setError(undefined);
       })
       .catch((e: unknown) => setError(toReplyError(e)));
+  // Options shown again at the address it is at (a second Update the token): no hashchange comes,
+  // so the worker says so (src/background/open-options.ts), and the section is brought back.
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     void reload();
     const onHash = () => setHash(location.hash.slice(1));
+    // From the worker only: a content script's message reaches extension pages too.
+    const onShown = (m: unknown, sender: Runtime.MessageSender) => {
+      if (!isShownAgain(m) || sender.tab || m.url !== location.href) return;
+      // It may come before the hashchange: the address is read here too, for the same draw.
+      setHash(location.hash.slice(1));
+      setAsked((n) => n + 1);
+    };
     addEventListener('hashchange', onHash);
-    return () => removeEventListener('hashchange', onHash);
+    browser.runtime.onMessage.addListener(onShown);
+    return () => {
+      removeEventListener('hashchange', onHash);
+      browser.runtime.onMessage.removeListener(onShown);
+    };
   }, []);
   // `profiles/ID`: that profile's editor, opened where its token is replaced (a refused token's Update button).
   const [section, profilePart] = hash.split('/');
@@ -76,6 +92,16 @@ export function Options() {
   useEffect(() => {
     if (followed) requestAnimationFrame(() => focusSection(followed));
   }, [!!state, hash]);
+  useEffect(() => {
+    if (!asked || !followed) return;
+    // Never the address: a section's own, it is where the page is already.
+    document.getElementById(followed)?.scrollIntoView({ block: 'start' });
+    focusSection(followed);
+  }, [asked]);
+  // A profile this page has not read yet (added, or its token replaced, in another tab): read them again.
+  useEffect(() => {
+    if (profilePart && state && !editProfile) void reload();
+  }, [hash, asked]);
   useKeptInView(followed);
 
   const current = useCurrentSection(section, !!state);
@@ -116,7 +142,7 @@ export function Options() {
               <p class="muted">Loading…</p>
             </section>
           ) : (
-            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} onSignIn={signInAgain} companionRoot={companion.status?.cloneRoots?.[0]} />
+            <ProfilesSection state={state} onChange={setState} reload={() => void reload()} edit={editProfile} asked={asked} onSignIn={signInAgain} companionRoot={companion.status?.cloneRoots?.[0]} />
           )}
           <section id="accounts" aria-labelledby="accounts-heading" class="card">
             <h2 id="accounts-heading" tabIndex={-1}>

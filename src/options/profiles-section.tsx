@@ -12,13 +12,15 @@ import { RemoveButton } from './remove-button';
 
 /**
  * The connected accounts: which one is active, their clone settings, removal, export and import.
- * `edit`: a profile whose editor opens at once, at its token (Options was opened to replace it).
+ * `edit`: a profile whose editor opens at once, at its token (Options was opened to replace it);
+ * again each time `asked` grows (Options shown at that address again).
  */
 export function ProfilesSection(props: {
   state: ProfilesAnswer;
   onChange: (next: ProfilesAnswer) => void;
   reload: () => void;
   edit?: string | undefined;
+  asked?: number;
   /** Renews a Microsoft sign-in: Add an account's sign-in, started for this organization. */
   onSignIn: (organization: string) => void;
   /** Where a profile without a clone folder of its own clones: the companion's first, when it is known. */
@@ -31,7 +33,7 @@ export function ProfilesSection(props: {
   const [editing, setEditing] = useState<string | undefined>(props.edit);
   useEffect(() => {
     if (props.edit) setEditing(props.edit);
-  }, [props.edit]);
+  }, [props.edit, props.asked]);
   const [confirming, setConfirming] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const file = useRef<HTMLInputElement>(null);
@@ -136,6 +138,7 @@ export function ProfilesSection(props: {
                 <ProfileEditor
                   profile={p}
                   toToken={p.id === props.edit}
+                  asked={props.asked}
                   companionRoot={props.companionRoot}
                   onSignIn={props.onSignIn}
                   onSaved={(saved) => {
@@ -224,7 +227,7 @@ function HostAccess(props: { profile: Profile }) {
   );
 }
 
-function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoot?: string | undefined; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
+function ProfileEditor(props: { profile: Profile; toToken: boolean; asked?: number | undefined; companionRoot?: string | undefined; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
   const form = useRef<HTMLFormElement>(null);
   // The focus goes into the editor as it opens (so Escape closes it at once): its first field, or,
@@ -239,7 +242,7 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; companionRoo
     const renew = props.toToken ? form.current?.querySelector<HTMLElement>('[data-renew]') : undefined;
     renew?.scrollIntoView({ block: 'center' });
     renew?.focus({ preventScroll: true });
-  }, [props.toToken]);
+  }, [props.toToken, props.asked]);
   // Only what the user changes here: a field left alone shows the profile as it is now and is not
   // saved, so a change made meanwhile elsewhere (the companion's clone folder) is neither hidden
   // nor written back over.

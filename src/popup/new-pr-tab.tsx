@@ -38,7 +38,10 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
     return d && (!props.initialRepo || d.repo.id === props.initialRepo.id) ? d : undefined;
   });
   const [repo, setRepo] = useState<RepoSummary | undefined>(kept?.repo ?? props.initialRepo);
-  const [branches, setBranches] = useState<BranchesAnswer>();
+  // Kept with the repository they are of: for the draws between choosing another and the effect
+  // that asks for its branches, the last one's are not offered (a pick there would be overwritten).
+  const [listed, setListed] = useState<{ repoId: string; answer: BranchesAnswer }>();
+  const branches = listed && listed.repoId === repo?.id ? listed.answer : undefined;
   const [branchesError, setBranchesError] = useState<ReplyError>();
   const [source, setSource] = useState<string>();
   const [target, setTarget] = useState<string>();
@@ -71,12 +74,12 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   useEffect(() => {
     if (!repo) return;
     let live = true;
-    setBranches(undefined);
+    setListed(undefined);
     setBranchesError(undefined);
     ask({ type: 'repos.branches', profileId: profile.id, repo: { id: repo.id, name: repo.name, project: repo.project.name } })
       .then((b) => {
         if (!live) return;
-        setBranches(b);
+        setListed({ repoId: repo.id, answer: b });
         const d = defaultBranches(b.branches, b.defaultBranch, props.cloned.get(repo.id)?.branch);
         const k = keptBranches.current;
         keptBranches.current = undefined;

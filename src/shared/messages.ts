@@ -600,8 +600,12 @@ export const REQUESTS = {
   'features.settings': { input: {}, answer: answer<FeatureSettings>(), senders: PAGES },
   'features.setEnabled': { input: { feature: FeatureId, enabled: z.boolean() }, answer: answer<FeatureSettings>() },
   'features.clearLog': { input: {}, answer: answer<FeatureSettings>() },
-  /** A page's panel opens Options at a section (content scripts cannot open extension pages themselves). */
-  'options.open': { input: { section: OptionsSection }, answer: z.object({ opened: z.boolean() }), senders: PAGES },
+  /**
+   * Options at a section, in the Options tab already open if there is one: for a page's panel
+   * (content scripts cannot open extension pages themselves) and the popup. `profileId`, with
+   * `profiles`, is that profile's editor; a page's is its own organization's, whatever it sends.
+   */
+  'options.open': { input: { section: OptionsSection, profileId }, answer: z.object({ opened: z.boolean() }), senders: PAGES },
   /**
    * A page's first use of an injected feature: the features' own code (`src/content/panels.js`)
    * is run in the asking frame, next to the content script (src/content/lazy.ts). Only that file,

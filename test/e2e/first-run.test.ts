@@ -8,7 +8,7 @@ import { installInstructions } from '../../src/shared/companion-install';
 import { RELEASES_URL } from '../../src/shared/project-links';
 import { installCompanion, launch, privateHome, type Session } from './harness';
 import { ContentWorld, screenshot, signedInPage } from './page-helpers';
-import { openPopup, screenshots, textOf, waitForText } from './ui-steps';
+import { openPopup, optionsMovedTo, screenshots, textOf, waitForText } from './ui-steps';
 
 /**
  * A new user's first run, in a fresh browser: Options opens at the welcome on install, leads
@@ -81,13 +81,10 @@ describe('the first run', () => {
     // Named as on the options page's welcome, step for step.
     expect(await stepNames(popup, '[data-testid="popup-welcome"] ol')).toEqual(await stepNames(welcome, '#welcome ol'));
     await screenshots(popup, 'first-run-popup');
-    const opened = session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
-    await popup.click('[data-testid="popup-welcome"] li:nth-child(2) button');
-    const companionPage = (await (await opened).asPage())!;
-    await companionPage.bringToFront();
-    // Opened at its section, with the focus there.
-    await companionPage.waitForFunction(() => document.activeElement?.closest('#companion') !== null, { timeout: 10_000 });
-    await companionPage.close();
+    // In the Options tab already open (the welcome), moved to its section, with the focus there.
+    await optionsMovedTo(session, welcome, '#companion', () => popup.click('[data-testid="popup-welcome"] li:nth-child(2) button'));
+    await welcome.bringToFront();
+    await welcome.waitForFunction(() => document.activeElement?.closest('#companion') !== null, { timeout: 10_000 });
     await popup.close();
   });
 
@@ -219,12 +216,15 @@ describe('the popup once connected', () => {
   it('opens on the repository search with the focus in it', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#repo-list [data-repo]', { timeout: 20_000 });
+    // autofocus applies at the next rendering update, not when the field is inserted.
+    await popup.waitForFunction(() => document.activeElement?.id === 'repo-search', { timeout: 10_000 }).catch(() => undefined);
     expect(await focused(popup)).toBe('repo-search');
     // Another tab chosen, then a new popup: still the search.
     await popup.click('#tab-prs');
     await popup.close();
     const again = await openPopup(session);
     await again.waitForSelector('#repo-search');
+    await again.waitForFunction(() => document.activeElement?.id === 'repo-search', { timeout: 10_000 }).catch(() => undefined);
     expect(await focused(again)).toBe('repo-search');
     await again.close();
   });

@@ -9,7 +9,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { launch, type Session } from './harness';
 import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_SNAPSHOT } from '../../src/shared/storage-keys';
-import { addPatProfile, cachedList, focusWhenDrawn, openPopup, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, cachedList, focusWhenDrawn, openPopup, optionsMovedTo, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -641,6 +641,36 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('another repository chosen: its branch lists wait for its own branches, never offering the last one’s meanwhile', async () => {
+    const popup = await openPopup(session);
+    try {
+      await openTab(popup, 'new-pr');
+      await chooseRepo(popup, 'Platform');
+      const platform = await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+      // Each draw of the form, as it is drawn (before the next frame, when effects run): a branch
+      // picked from a list that is not the chosen repository's would be overwritten when its own came.
+      await popup.evaluate(() => {
+        const w = window as unknown as { draws: { repo: string; enabled: boolean; options: string[] }[] };
+        w.draws = [];
+        new MutationObserver(() => {
+          const source = document.querySelector('#pr-source') as HTMLSelectElement;
+          // The field names the chosen repository once its results are closed (while typing, they are open).
+          const field = document.querySelector('#pr-repo') as HTMLInputElement;
+          const repo = field.getAttribute('aria-expanded') === 'true' ? '' : field.value;
+          w.draws.push({ repo, enabled: !source.disabled, options: [...source.options].map((o) => o.value) });
+        }).observe(document.querySelector('.new-pr')!, { subtree: true, childList: true, attributes: true, characterData: true });
+      });
+      await popup.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+      await chooseRepo(popup, 'fabrikam-api');
+      const api = await popup.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+      expect(api).not.toEqual(platform);
+      const draws = await popup.evaluate(() => (window as unknown as { draws: { repo: string; enabled: boolean; options: string[] }[] }).draws);
+      expect(draws.filter((d) => d.repo === 'fabrikam-api' && d.enabled).map((d) => d.options)).toEqual(draws.filter((d) => d.repo === 'fabrikam-api' && d.enabled).map(() => api));
+    } finally {
+      await popup.close();
+    }
+  });
+
   it('a pull request not created for a server failure offers Try again, which takes the focus and creates it as typed', async () => {
     sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/pullrequests$' }, status: 503 });
     const popup = await openPopup(session);
@@ -963,15 +993,21 @@ describe('popup: pull requests', () => {
       expect(note).toContain('rejected');
       const { data } = (await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
       // Not the list of profiles: the editor of the one whose token was refused, at its token field.
-      const opened = session.browser.waitForTarget((t) => t.url().endsWith(`/src/options/index.html#profiles/${data.activeId}`), { timeout: 10_000 });
-      await popup.locator('::-p-text(Update the token)').click();
-      const options = (await (await opened).page())!;
+      const options = helper;
+      await optionsMovedTo(session, options, `#profiles/${data.activeId}`, () => popup.locator('::-p-text(Update the token)').click());
       const field = `#profile-${data.activeId}-token`;
       await options.waitForFunction((id: string) => document.activeElement?.id === id, { timeout: 10_000 }, field.slice(1));
+      // Asked again, Options already at that address (no hashchange comes): the token field is brought back.
+      await options.evaluate(() => (document.activeElement as HTMLElement).blur());
+      const second = await openPopup(session);
+      await openTab(second, 'prs');
+      await waitForText(second, '[role="alert"]', 'Could not list your pull requests', 30_000);
+      await second.locator('::-p-text(Update the token)').click();
+      await options.waitForFunction((id: string) => document.activeElement?.id === id, { timeout: 10_000 }, field.slice(1));
+      if (!second.isClosed()) await second.close();
       await options.type(field, sandbox.patsByName['ada-fabrikam-only']!);
       await options.keyboard.press('Enter');
       await waitForText(options, '#profiles .note.success', 'has its new token, and Azure DevOps accepts it.');
-      await options.close();
       await popup.close();
       // The popup lists with the new token at once: the old one is still revoked.
       const again = await openPopup(session);

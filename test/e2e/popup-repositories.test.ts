@@ -15,7 +15,7 @@ import { sandboxRepos } from './sandbox-lists';
 import { gitEnvFor } from '../../sandbox/testing';
 import { CollectionUrls } from '../../sandbox/urls';
 import { ask, launch, type Session } from './harness';
-import { addPatProfile, cachedList, grantHostAccess, isFreshWorker, listedRepos, openPopup, screenshots, stopWorker, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
+import { addPatProfile, cachedList, grantHostAccess, isFreshWorker, listedRepos, openPopup, optionsMovedTo, screenshots, stopWorker, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
 
 let sandbox: Sandbox;
 let session: Session;
@@ -84,9 +84,7 @@ describe('popup: repositories', () => {
     await popup.waitForSelector('#connect-heading');
     expect(await textOf(popup, '.connect')).toContain('Connect an account');
     await screenshots(popup, 'popup-no-profile');
-    await popup.click('.connect button');
-    const options = await session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#accounts'), { timeout: 10_000 });
-    await (await options.asPage())?.close();
+    await optionsMovedTo(session, helper, '#accounts', () => popup.click('.connect button'));
     await popup.close();
   });
 
@@ -213,9 +211,7 @@ describe('popup: repositories', () => {
     const project = sandbox.store.project(fabrikam, platform.projectId)!;
     expect(await popup.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([urls.remoteUrl(project, platform), urls.sshUrl(project, platform)]);
 
-    const opened = session.browser.waitForTarget((t) => t.url().endsWith('src/options/index.html#companion'), { timeout: 10_000 });
-    await popup.click('[data-testid="repo-actions"] button.primary');
-    await (await (await opened).asPage())?.close();
+    await optionsMovedTo(session, helper, '#companion', () => popup.click('[data-testid="repo-actions"] button.primary'));
     await popup.close();
   });
 

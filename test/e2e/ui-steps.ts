@@ -82,6 +82,19 @@ export const storedKey = (where: Pick<Page, 'evaluate'>, database: 'worker' | 's
 export const cachedList = (where: Pick<Page, 'evaluate'>, op: 'get' | 'put' | 'delete', key: string, value?: unknown): Promise<unknown> =>
   storedKey(where, 'cached-lists', op, key, value);
 
+/**
+ * Does what opens Options at `hash` (`#accounts`), and waits until `tab`, the Options tab already
+ * open, shows it: Options is moved there, not opened in another tab.
+ */
+export async function optionsMovedTo(session: Session, tab: Page, hash: string, opening: () => Promise<unknown>): Promise<void> {
+  const optionsTabs = () => session.browser.targets().filter((t) => t.type() === 'page' && t.url().includes('/src/options/index.html')).length;
+  const before = optionsTabs();
+  if ((await tab.evaluate(() => location.hash)) === hash) throw new Error(`The Options tab shows ${hash} already: a move there could not be told.`);
+  await opening();
+  await tab.waitForFunction((h: string) => location.hash === h, { timeout: 10_000 }, hash);
+  if (optionsTabs() !== before) throw new Error(`Options was opened in another tab too (${optionsTabs()} Options tabs, ${before} before), not only moved to ${hash}.`);
+}
+
 /** Waits until the element's text contains `text` (or matches it), and answers the whole text. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 15_000): Promise<string> {
   const source = typeof text === 'string' ? { s: text } : { r: text.source, f: text.flags };

@@ -357,7 +357,10 @@ describe('errors', () => {
     // A page of an organization without a profile opens the list; our own pages name a profile themselves.
     await handle({ type: 'options.open', section: 'profiles' }, onNorthwind);
     await handle({ type: 'options.open', section: 'profiles' }, fromPage);
-    expect(opened).toEqual([['profiles', 'c1'], ['profiles', undefined], ['profiles', undefined]]);
+    // The popup names the profile whose token was refused; a page cannot name another than its own.
+    await handle({ type: 'options.open', section: 'profiles', profileId: 'pat1' }, fromPage);
+    expect(await handle({ type: 'options.open', section: 'profiles', profileId: 'pat1' }, onContoso)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(opened).toEqual([['profiles', 'c1'], ['profiles', undefined], ['profiles', undefined], ['profiles', 'pat1']]);
   });
 });
 

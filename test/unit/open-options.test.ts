@@ -7,6 +7,7 @@ const PAGE = 'chrome-extension://id/src/options/index.html';
 function browserTabs() {
   const tabs = new Map<number, { windowId: number; url: string; loaded: boolean; active: boolean }>();
   const focused: number[] = [];
+  const told: string[] = [];
   let nextId = 1;
   const api: OptionsTabs = {
     ownPages: async () => [...tabs].filter(([, t]) => t.loaded && t.url.startsWith('chrome-extension://id/')).map(([tabId, t]) => ({ tabId, windowId: t.windowId, url: t.url })),
@@ -18,9 +19,10 @@ function browserTabs() {
     },
     show: async (tabId, url) => tabs.set(tabId, { ...tabs.get(tabId)!, url, active: true }),
     focusWindow: async (windowId) => focused.push(windowId),
+    tell: async (url) => told.push(url),
   };
   const load = () => tabs.forEach((t) => (t.loaded = true));
-  return { api, tabs, focused, load };
+  return { api, tabs, focused, told, load };
 }
 
 const urlOf = (section: string, profileId?: string) => `${PAGE}#${section}${profileId ? `/${profileId}` : ''}`;
@@ -36,6 +38,10 @@ describe('opening Options', () => {
     await open('profiles', 'p1');
     expect([...browser.tabs.values()].map((t) => t.url)).toEqual([`${PAGE}#profiles/p1`]);
     expect(browser.focused).toContain(1);
+    // Asked again at the address it is at: no hashchange tells the page, so the worker does.
+    await open('profiles', 'p1');
+    expect([...browser.tabs.values()].map((t) => t.url)).toEqual([`${PAGE}#profiles/p1`]);
+    expect(browser.told.slice(-2)).toEqual([`${PAGE}#profiles/p1`, `${PAGE}#profiles/p1`]);
   });
 
   it('opens a new tab once the Options tab is closed, and never takes over another tab', async () => {

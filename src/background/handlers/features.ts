@@ -63,8 +63,8 @@ export function featureHandlers(deps: GatewayDeps): Pick<Handlers, FeatureReques
     'options.open': async (req, ctx) => {
       if (!deps.openOptions) return { opened: false };
       // A page's token is its own organization's profile's: Profiles opens at that profile's editor, where it is replaced.
-      const profile = ctx.from === 'content' ? await requestProfile(deps, undefined, ctx).catch(() => undefined) : undefined;
-      await deps.openOptions(req.section, profile?.id);
+      const profileId = ctx.from === 'content' ? (await requestProfile(deps, undefined, ctx).catch(() => undefined))?.id : req.profileId;
+      await deps.openOptions(req.section, profileId);
       return { opened: true };
     },
     'features.load': async (_req, ctx) => {
