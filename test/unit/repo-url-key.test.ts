@@ -13,8 +13,15 @@ describe('repoUrlKey', () => {
       'git@ssh.dev.azure.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
       'ssh://git@ssh.dev.azure.com/v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
       'fabrikam@vs-ssh.visualstudio.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
+      // No user: ~/.ssh/config's `User git` gives it.
+      'ssh.dev.azure.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
     ];
     for (const url of forms) expect(repoUrlKey(url), url).toBe('fabrikam/fabrikam fiber/fabrikam-web');
+  });
+
+  it('reads no folder as an SSH address', () => {
+    expect(repoUrlKey('C:\\src\\fabrikam\\_git\\web')).toBeUndefined();
+    expect(repoUrlKey('C:/src/fabrikam/Platform/_git/web')).toBeUndefined();
   });
 
   it('reads a URL without the project (repository named like its project) as that project', () => {

@@ -19,8 +19,9 @@ const decode = (s: string) => {
 /** `org/project/repo` for Azure DevOps Services, `//host/path/project/repo` for a server; lower case, decoded. */
 export function repoUrlKey(url: string): string | undefined {
   const trimmed = url.trim();
-  // scp-like SSH: git@ssh.dev.azure.com:v3/org/project/repo, org@vs-ssh.visualstudio.com:v3/…
-  const scp = /^[^@/\s]+@([^:/\s]+):(.+)$/.exec(trimmed);
+  // scp-like SSH: git@ssh.dev.azure.com:v3/org/project/repo, org@vs-ssh.visualstudio.com:v3/…, and
+  // without the user when ~/.ssh/config gives it (a host name with a dot: `C:\…` is a folder).
+  const scp = /^(?:[^@/\s]+@|(?=[^:/\s]*\.))([^:/\s]+):(.+)$/.exec(trimmed);
   let host: string;
   let path: string;
   if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
