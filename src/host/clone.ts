@@ -20,6 +20,7 @@ import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
 import { branchFromHeadFile, parseHeadFile } from './head-file';
 import { checkGitUrl, checkTokenDestination, tokenScope, type CheckedGitUrl } from './git-url';
+import { checkGitUrlOrAlias } from './ssh-alias';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import { runProgram } from './run-program';
@@ -113,7 +114,7 @@ async function tokenCredentials(remote: CheckedGitUrl, auth: GitAuth, config: Co
   // host happens to run in.
   const result = await runProgram('git', ['ls-remote', '--get-url', '--', remote.url], { env: { ...gitEnv(ctx.env), GIT_DIR: devNull }, timeoutMs: 20_000 });
   if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not read where ${remote.url} leads (${ctx.redactor.redact(result.stderr.trim()).split('\n').pop()?.slice(0, 300) ?? ''})`);
-  const effective = checkGitUrl(result.stdout.split('\n')[0]!.trim(), config);
+  const effective = await checkGitUrlOrAlias(result.stdout.split('\n')[0]!.trim(), config, ctx.env);
   // Sent to SSH by the user's own configuration: git signs in with their SSH key there, as it
   // did before the extension asked, and the token goes nowhere.
   if (effective.transport !== 'https') return undefined;

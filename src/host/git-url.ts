@@ -63,7 +63,9 @@ export function checkGitUrl(url: string, config: CompanionConfig): CheckedGitUrl
   if (!isAllowedHost(parsed.host, config)) {
     throw new HostError(
       'HOST_NOT_ALLOWED',
-      `${parsed.host} is not an Azure DevOps host the companion knows; add it as a server in the extension's options first`,
+      parsed.transport === 'ssh'
+        ? `${parsed.host} is not an Azure DevOps host the companion knows, nor a name your ~/.ssh/config gives one (HostName ssh.dev.azure.com, or one of your servers)`
+        : `${parsed.host} is not an Azure DevOps host the companion knows; add it as a server in the extension's options first`,
       { host: parsed.host },
     );
   }

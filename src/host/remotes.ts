@@ -4,6 +4,7 @@ import { gitFailed } from './git-failure';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
 import { checkGitUrl, checkTokenDestination, tokenScope } from './git-url';
+import { checkGitUrlOrAlias } from './ssh-alias';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import { windowsAltersName } from './destination';
@@ -42,7 +43,7 @@ async function checkEffectiveUrl(path: string, name: string, ctx: HostContext) {
   const result = await runProgram('git', ['remote', 'get-url', name], { cwd: path, env: repoGitEnv(ctx.env, { readOnly: true }), timeoutMs: 20_000 });
   if (result.code === 2) throw new HostError('NOT_FOUND', `the clone has no remote named "${name}"`);
   if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not read the remote "${name}": ${ctx.redactor.redact(result.stderr.trim()).slice(0, 500)}`);
-  return checkGitUrl(result.stdout.split('\n')[0]!.trim(), ctx.config());
+  return checkGitUrlOrAlias(result.stdout.split('\n')[0]!.trim(), ctx.config(), ctx.env);
 }
 
 export async function fetchRemote(request: FetchRequest, ctx: HostContext, scope: RequestScope) {

@@ -8,7 +8,7 @@
  * organization can push such a branch; the header must reach the organization's own URLs only.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -201,5 +201,42 @@ describe('clone with a token of a branch whose .gitattributes and .lfsconfig rou
     expect(answer).not.toMatchObject({ error: { code: 'BAD_REQUEST' } });
     expect(readFileSync(asked, 'utf8')).toContain('ssh.dev.azure.com');
     expect(existsSync(join(sandbox.roots, 'over-ssh'))).toBe(false);
+  });
+
+  it('clones without the token where the user’s insteadOf sends the URL to an alias their ~/.ssh/config gives Azure DevOps; one leading elsewhere is refused', async () => {
+    const global = sandbox.env.GIT_CONFIG_GLOBAL!;
+    const original = readFileSync(global, 'utf8');
+    // ssh -G as the user's ~/.ssh/config answers it: work-ado is ssh.dev.azure.com, away-ado is not.
+    const bin = join(sandbox.dir, 'alias-bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'ssh'), `#!/bin/sh
+case "$3" in work-ado) echo 'hostname ssh.dev.azure.com' ;; *) echo 'hostname elsewhere.example' ;; esac
+`);
+    chmodSync(join(bin, 'ssh'), 0o755);
+    const asked = join(sandbox.dir, 'alias-asked.txt');
+    const connect = join(sandbox.dir, 'alias-connect');
+    writeFileSync(connect, `#!/bin/sh
+echo "$@" >> '${asked}'
+exit 128
+`);
+    chmodSync(connect, 0o755);
+    await host.close();
+    host = await HostProcess.start({ ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH}`, GIT_SSH_COMMAND: connect });
+    expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
+    const auth = { kind: 'pat', token: pat, orgUrl: 'https://dev.azure.com/fabrikam' };
+    try {
+      writeFileSync(global, `${original}[url "git@work-ado:v3/fabrikam/"]\n\tinsteadOf = https://fabrikam@dev.azure.com/fabrikam/\n`);
+      const aliased = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'alias', auth }, 60_000);
+      expect(aliased, JSON.stringify(aliased)).toMatchObject({ ok: false });
+      expect(aliased).not.toMatchObject({ error: { code: 'HOST_NOT_ALLOWED' } });
+      expect(readFileSync(asked, 'utf8')).toContain('work-ado');
+
+      writeFileSync(global, `${original}[url "git@away-ado:v3/fabrikam/"]\n\tinsteadOf = https://fabrikam@dev.azure.com/fabrikam/\n`);
+      const away = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'away', auth }, 60_000);
+      expect(away).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED', message: expect.stringMatching(/~\/\.ssh\/config/) } });
+      expect(readFileSync(asked, 'utf8')).not.toContain('away-ado');
+    } finally {
+      writeFileSync(global, original);
+    }
   });
 });
