@@ -342,12 +342,14 @@ describe('options page: accounts', () => {
     const before = await profileNames();
     // The server answers, but only after the page has gone; then the account would be added unseen.
     // (A hang would not tell: a check no one cancels ends in its own timeout, adding nothing either.)
-    sandbox.services.faults.add({ match: { host: 'tfs.fabrikam.test', pathRegex: '/_apis/connectionData$' }, latencyMs: 2000 });
+    // `times` only to see when the check has reached the server: closed before, nothing would be logged.
+    const held = sandbox.services.faults.add({ match: { host: 'tfs.fabrikam.test', pathRegex: '/_apis/connectionData$' }, latencyMs: 2000, times: 100 });
     const mark = sandbox.services.log.entries().length;
     const closing = await session.openExtensionPage('options');
     await closing.waitForSelector('#pat-org');
     await fillPat({ collection: 'https://tfs.fabrikam.test/tfs/DefaultCollection/', pat: sandbox.patsByName['ada-onprem']! }, closing);
     await waitForText(closing, '.pat-form button[type="submit"]', 'Checking the token with tfs.fabrikam.test…');
+    await expect.poll(() => held.remaining, { timeout: 10_000 }).toBeLessThan(100);
     await closing.close();
     // Long past the server's answer (each API version tried waits 2 s): nothing more was asked, nothing added.
     await new Promise((r) => setTimeout(r, 6000));
