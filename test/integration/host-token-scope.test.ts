@@ -206,35 +206,47 @@ describe('clone with a token of a branch whose .gitattributes and .lfsconfig rou
   it('clones without the token where the user’s insteadOf sends the URL to an alias their ~/.ssh/config gives Azure DevOps; one leading elsewhere is refused', async () => {
     const global = sandbox.env.GIT_CONFIG_GLOBAL!;
     const original = readFileSync(global, 'utf8');
-    // ssh -G as the user's ~/.ssh/config answers it: work-ado is ssh.dev.azure.com, away-ado is not.
+    // The ssh git runs (plain ssh, from PATH): -G answers as the user's ~/.ssh/config would (work-ado
+    // is ssh.dev.azure.com, away-ado is not); a connection says what it was asked to reach, and fails.
     const bin = join(sandbox.dir, 'alias-bin');
-    mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, 'ssh'), `#!/bin/sh
-case "$3" in work-ado) echo 'hostname ssh.dev.azure.com' ;; *) echo 'hostname elsewhere.example' ;; esac
-`);
-    chmodSync(join(bin, 'ssh'), 0o755);
     const asked = join(sandbox.dir, 'alias-asked.txt');
-    const connect = join(sandbox.dir, 'alias-connect');
-    writeFileSync(connect, `#!/bin/sh
-echo "$@" >> '${asked}'
-exit 128
-`);
-    chmodSync(connect, 0o755);
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'ssh'),
+      [
+        '#!/bin/sh',
+        'for last; do :; done',
+        'if [ "$1" = -G ]; then',
+        `  case "$last" in work-ado) echo 'hostname ssh.dev.azure.com' ;; *) echo 'hostname elsewhere.example' ;; esac`,
+        '  exit 0',
+        'fi',
+        `echo "$@" >> '${asked}'`,
+        'exit 128',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'ssh'), 0o755);
     await host.close();
-    host = await HostProcess.start({ ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH}`, GIT_SSH_COMMAND: connect });
+    host = await HostProcess.start({ ...sandbox.env, PATH: `${bin}:${sandbox.env.PATH}` });
     expect((await host.request({ type: 'configure', cloneRoots: [sandbox.roots] })).ok).toBe(true);
     const auth = { kind: 'pat', token: pat, orgUrl: 'https://dev.azure.com/fabrikam' };
+    const sendTo = (alias: string, extra = '') => writeFileSync(global, `${original}${extra}[url "git@${alias}:v3/fabrikam/"]\n\tinsteadOf = https://fabrikam@dev.azure.com/fabrikam/\n`);
     try {
-      writeFileSync(global, `${original}[url "git@work-ado:v3/fabrikam/"]\n\tinsteadOf = https://fabrikam@dev.azure.com/fabrikam/\n`);
+      sendTo('work-ado');
       const aliased = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'alias', auth }, 60_000);
       expect(aliased, JSON.stringify(aliased)).toMatchObject({ ok: false });
       expect(aliased).not.toMatchObject({ error: { code: 'HOST_NOT_ALLOWED' } });
       expect(readFileSync(asked, 'utf8')).toContain('work-ado');
 
-      writeFileSync(global, `${original}[url "git@away-ado:v3/fabrikam/"]\n\tinsteadOf = https://fabrikam@dev.azure.com/fabrikam/\n`);
+      sendTo('away-ado');
       const away = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'away', auth }, 60_000);
       expect(away).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED', message: expect.stringMatching(/~\/\.ssh\/config/) } });
       expect(readFileSync(asked, 'utf8')).not.toContain('away-ado');
+
+      // git's ssh is a command of the user's own, whose configuration ssh -G would not read: not asked.
+      sendTo('work-ado', `[core]\n\tsshCommand = ${join(bin, 'ssh')} -F /dev/null\n`);
+      const own = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'own', auth }, 60_000);
+      expect(own).toMatchObject({ ok: false, error: { code: 'HOST_NOT_ALLOWED' } });
     } finally {
       writeFileSync(global, original);
     }
