@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
 import { HostProcess, removeBuilds } from '../integration/host-harness';
@@ -44,6 +44,9 @@ afterAll(async () => {
   await sandbox?.close();
   await home?.cleanup();
 });
+
+// A test that fails before it clears its faults would leave them to the tests after it: one failure stays one.
+afterEach(() => sandbox.services.faults.clear());
 
 /** The header command bar the button sits beside (outside Azure DevOps' ResponsiveLayout). */
 const BAR = '.bolt-header-commandbar';

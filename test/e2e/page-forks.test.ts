@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { askWithProgress, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
@@ -121,6 +121,9 @@ afterAll(async () => {
   await sandbox?.close();
   await home?.cleanup();
 });
+
+// A test that fails before it clears its faults would leave them to the tests after it: one failure stays one.
+afterEach(() => sandbox.services.faults.clear());
 
 describe('Forks as remotes', () => {
   it('adds a fork as a remote of the local clone and fetches it', async () => {

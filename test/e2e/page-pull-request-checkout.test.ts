@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HTTPRequest, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { ask, launchConnected, privateHome, type Session } from './harness';
 import { clickLink, ContentWorld, panelSaysItsWait, screenshot, signedInPage } from './page-helpers';
@@ -59,6 +59,9 @@ afterAll(async () => {
   await home?.cleanup();
   if (bin) rmSync(join(bin, '..'), { recursive: true, force: true });
 });
+
+// A test that fails before it clears its faults would leave them to the tests after it: one failure stays one.
+afterEach(() => sandbox.services.faults.clear());
 
 /** Opens the pull request's page and its Check out panel. */
 async function openPanel(id: number, tab = ''): Promise<string> {

@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import type { PullRequest } from '../../sandbox/store';
 import { ask, launch, type Session } from './harness';
@@ -121,6 +121,9 @@ afterAll(async () => {
   await session?.close();
   await sandbox?.close();
 });
+
+// A test that fails before it clears its faults would leave them to the tests after it: one failure stays one.
+afterEach(() => sandbox.services.faults.clear());
 
 describe('Reviewer helpers', () => {
   it('summarises the votes, required reviewers first', async () => {
@@ -550,14 +553,14 @@ describe('Reviewer helpers', () => {
 
   it('someone added while the votes are still read stays shown as added: the read asked earlier does not draw over it', async () => {
     // The card's two reads of the pull request (its votes and its suggestions) are answered 503 with
-    // Retry-After, so they are sent again 10 s later (time enough to add someone on a loaded machine;
+    // Retry-After, so they are sent again 20 s later (time enough to add someone on a loaded machine;
     // added after them, the reads would not race it); the addition's reads are not held.
     // Once the page's earlier card has asked all it asks: a read of its own arriving later would take one of the two.
     for (let seen = -1; seen !== sandbox.services.log.entries().length; ) {
       seen = sandbox.services.log.entries().length;
       await new Promise((r) => setTimeout(r, 1500));
     }
-    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503, retryAfter: 10, times: 2 });
+    sandbox.services.faults.add({ match: { method: 'GET', pathRegex: `/_apis/git/pullrequests/${pr.pullRequestId}$` }, status: 503, retryAfter: 20, times: 2 });
     const mark = sandbox.services.log.entries().length;
     try {
       await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}`, { waitUntil: 'domcontentloaded' });
@@ -573,7 +576,7 @@ describe('Reviewer helpers', () => {
       const since = () => sandbox.services.log.entries().slice(mark);
       const put = since().find((e) => e.method === 'PUT' && e.path.includes('/reviewers/'))!;
       const readsAfter = () => since().filter((e) => e.method === 'GET' && !e.fault && e.time > put.time && new RegExp(`/pullrequests/${pr.pullRequestId}\\?`).test(e.path)).length;
-      await expect.poll(readsAfter, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+      await expect.poll(readsAfter, { timeout: 45_000 }).toBeGreaterThanOrEqual(3);
       await new Promise((r) => setTimeout(r, 1000));
       const [card] = await world.texts(HELPER);
       expect(card).toContain(`Added ${name} as required.`);
