@@ -195,6 +195,8 @@ describe.skipIf(skip)('in real Firefox', () => {
     await options.click('#signin-finish');
     const added = await waitFor(() => textOf(options, '[data-testid="signin-added"]').catch(() => ''), (t) => t.includes('Added'), 'the added note', 15_000);
     expect(added).toContain('fabrikam (ada@fabrikam.test)');
+    // The list is read again after the note is drawn (onAdded → profiles.list): it comes a moment later.
+    await options.waitForSelector('.profile-list > li[data-profile="fabrikam (ada@fabrikam.test)"]', { timeout: 10_000 });
     expect(await textOf(options, '.profile-list > li[data-profile="fabrikam (ada@fabrikam.test)"]')).toContain('Microsoft sign-in');
   });
 
