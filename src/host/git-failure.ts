@@ -6,35 +6,52 @@ import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import type { ConfigEntry } from './repo-config';
 
-const RULES: ReadonlyArray<[RegExp, ErrorCode, string]> = [
-  [/Remote branch .* not found|couldn't find remote ref/i, 'BRANCH_NOT_FOUND', 'The branch does not exist in the remote repository.'],
-  [/cannot run ssh/i, 'TOOL_MISSING', 'git could not run ssh, which an SSH remote needs: it is not installed on this computer.'],
-  [/Host key verification failed/i, 'AUTH_FAILED', 'The server’s SSH host key is unknown or has changed; run the SSH test first.'],
-  [/Permission denied \((?:[\w-]+,)*publickey/i, 'AUTH_FAILED', 'The server did not accept your SSH key. Add your public key to Azure DevOps (User settings › SSH public keys).'],
-  [
-    /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Access denied|returned error: 40[13]\b|TF400813/i,
-    'AUTH_FAILED',
-    'Azure DevOps did not accept the credentials. Check that the token is valid and has the Code (read) scope.',
-  ],
-  [/repository .* not found|TF401019|returned error: 404\b|does not appear to be a git repository/i, 'NOT_FOUND', 'The repository was not found, or you have no access to it.'],
-  [
-    /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Operation timed out|Network is unreachable|SSL certificate problem|Could not resolve hostname|early EOF|RPC failed/i,
-    'NETWORK_FAILED',
-    'The server could not be reached, or the connection broke off.',
-  ],
+interface Rule {
+  pattern: RegExp;
+  code: ErrorCode;
+  sentence: string;
+  /** ssh's own refusal: whatever URL the user gave, no credential helper was asked. */
+  bySsh?: true;
+}
+
+const RULES: readonly Rule[] = [
+  { pattern: /Remote branch .* not found|couldn't find remote ref/i, code: 'BRANCH_NOT_FOUND', sentence: 'The branch does not exist in the remote repository.' },
+  { pattern: /cannot run ssh/i, code: 'TOOL_MISSING', sentence: 'git could not run ssh, which an SSH remote needs: it is not installed on this computer.' },
+  { pattern: /Host key verification failed/i, code: 'AUTH_FAILED', sentence: 'The server’s SSH host key is unknown or has changed; run the SSH test first.', bySsh: true },
+  {
+    pattern: /Permission denied \((?:[\w-]+,)*publickey/i,
+    code: 'AUTH_FAILED',
+    sentence: 'The server did not accept your SSH key. Add your public key to Azure DevOps (User settings › SSH public keys).',
+    bySsh: true,
+  },
+  {
+    pattern: /Authentication failed|could not read (Username|Password)|terminal prompts disabled|Access denied|returned error: 40[13]\b|TF400813/i,
+    code: 'AUTH_FAILED',
+    sentence: 'Azure DevOps did not accept the credentials. Check that the token is valid and has the Code (read) scope.',
+  },
+  {
+    pattern: /repository .* not found|TF401019|returned error: 404\b|does not appear to be a git repository/i,
+    code: 'NOT_FOUND',
+    sentence: 'The repository was not found, or you have no access to it.',
+  },
+  {
+    pattern:
+      /Could not resolve host|Failed to connect|Connection refused|Connection timed out|Operation timed out|Network is unreachable|SSL certificate problem|Could not resolve hostname|early EOF|RPC failed/i,
+    code: 'NETWORK_FAILED',
+    sentence: 'The server could not be reached, or the connection broke off.',
+  },
 ];
 
-/** ssh's own refusals: the two SSH rules above. */
-const SSH_REFUSED = /Host key verification failed|Permission denied \((?:[\w-]+,)*publickey/i;
+const ruleFor = (stderr: string) => RULES.find((rule) => rule.pattern.test(stderr));
 
 export function classifyGitFailure(stderr: string): { code: ErrorCode; message: string } {
   const lines = linesOf(stderr);
-  for (const [pattern, code, sentence] of RULES) {
-    if (!pattern.test(stderr)) continue;
+  const rule = ruleFor(stderr);
+  if (rule) {
     // The line that tells: ssh's "Permission denied (publickey)" comes before git's last "fatal:
     // Could not read from remote repository", which is the same for every SSH failure.
-    const gitSays = (lines.find((l) => pattern.test(l)) ?? lastFatalLine(lines))?.slice(0, 500);
-    return { code, message: gitSays ? `${sentence} (git: ${gitSays})` : sentence };
+    const gitSays = (lines.find((l) => rule.pattern.test(l)) ?? lastFatalLine(lines))?.slice(0, 500);
+    return { code: rule.code, message: gitSays ? `${rule.sentence} (git: ${gitSays})` : rule.sentence };
   }
   const gitSays = lastFatalLine(lines)?.slice(0, 500);
   return { code: 'GIT_FAILED', message: gitSays ? `git failed: ${gitSays}` : 'git failed without saying why.' };
@@ -56,7 +73,7 @@ export async function gitFailed(
   const said = ctx.redactor.redact(stderr);
   const classified = classifyGitFailure(said);
   // Refused by ssh (the user's insteadOf took an https URL there): no credential helper is at stake.
-  const overHttps = git.remote.transport === 'https' && !SSH_REFUSED.test(said);
+  const overHttps = git.remote.transport === 'https' && !ruleFor(said)?.bySsh;
   const failure = !git.auth && overHttps ? await signInFailure(classified, git.remote.url, ctx.env, git.entries) : classified;
   ctx.log.warn(`${scope.id} ${what} failed (${failure.code}): ${said.slice(-2000)}`);
   return new HostError(failure.code, failure.message);

@@ -13,6 +13,9 @@ export interface CheckedGitUrl {
   url: string;
   transport: 'https' | 'ssh';
   host: string;
+  /** An SSH URL's user and port, as git passes them to ssh (`-l`, `-p`). */
+  user?: string;
+  port?: string;
 }
 
 /** RFC 3986 characters minus `?`, `#`, `[`, `]` and backslash: Azure DevOps clone URLs need no others. */
@@ -47,14 +50,16 @@ export function parseGitUrl(url: string): CheckedGitUrl {
     }
     if (whatwg.hostname.toLowerCase() !== host || whatwg.password !== '') refuse(url, 'its host is ambiguous');
     if (match![5] === '/') refuse(url, 'it names no repository');
-    return { url, transport: scheme as 'https' | 'ssh', host };
+    const user = match![2];
+    return scheme === 'https' ? { url, transport: 'https', host } : { url, transport: 'ssh', host, ...(user && { user }), ...(port && { port }) };
   }
   const scp = SCP_FORM.exec(url);
   if (!scp) refuse(url, 'only https:// URLs and SSH addresses (user@host:path or ssh://) are allowed');
   const host = scp![2]!.toLowerCase();
   // git reads "C:path" as a Windows drive, not a host.
   if (host.length === 1) refuse(url, 'a one-letter host is read as a drive letter');
-  return { url, transport: 'ssh', host };
+  const user = scp![1];
+  return { url, transport: 'ssh', host, ...(user && { user }) };
 }
 
 /** A URL git may be given: right shape and transport, and a host that is Azure DevOps or configured. */

@@ -17,18 +17,11 @@ import { runProgram } from './run-program';
  * (its `Match` rules, `exec` ones included, as ssh evaluates them before any connection), for the
  * URL's user and port as git passes them. Undefined when it cannot tell; TOOL_MISSING without ssh.
  */
-export async function sshHostName(url: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { host, user, port } = sshParts(url);
+export async function sshHostName({ host, user, port }: CheckedGitUrl, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const args = ['-G', ...(user ? ['-l', user] : []), ...(port ? ['-p', port] : []), '--', host];
   const result = await runProgram('ssh', args, { env, timeoutMs: 10_000 });
   if (result.code !== 0) return undefined;
   return /^hostname (\S+)$/m.exec(result.stdout)?.[1]?.toLowerCase();
-}
-
-/** The parts of an SSH URL (checked by parseGitUrl) that ssh is given. */
-function sshParts(url: string): { host: string; user?: string; port?: string } {
-  const form = /^ssh:\/\/(?:([^@/]+)@)?([^:/]+)(?::(\d+))?\//i.exec(url) ?? /^(?:([^@:]+)@)?([^:]+):/.exec(url);
-  return { host: form![2]!, ...(form![1] && { user: form![1] }), ...(form![3] && { port: form![3] }) };
 }
 
 /** Whether git runs plain `ssh` from PATH, whose answer `ssh -G` gives: not a command of the user's own. */
@@ -50,7 +43,7 @@ export async function checkGitUrlOrAlias(url: string, config: CompanionConfig, e
   } catch (e) {
     const parsed = parseGitUrl(url);
     if (!(e instanceof HostError) || e.code !== 'HOST_NOT_ALLOWED' || parsed.transport !== 'ssh' || !(await gitRunsPlainSsh(env))) throw e;
-    const real = await sshHostName(url, env);
+    const real = await sshHostName(parsed, env);
     if (real !== undefined && real !== parsed.host && isAllowedHost(real, config)) return parsed;
     throw e;
   }

@@ -26,7 +26,19 @@ describe('git URL checks', () => {
     ['ssh://tfs.contoso.com:22/DefaultCollection/P/_git/r', 'ssh', 'tfs.contoso.com'],
     ['HTTPS://DEV.AZURE.COM/o/p/_git/r', 'https', 'dev.azure.com'],
   ])('accepts %s', (url, transport, host) => {
-    expect(checkGitUrl(url, config)).toEqual({ url, transport, host });
+    expect(checkGitUrl(url, config)).toMatchObject({ url, transport, host });
+  });
+
+  it.each([
+    ['git@ssh.dev.azure.com:v3/fabrikam/Platform/api', { user: 'git' }],
+    ['ssh.dev.azure.com:v3/fabrikam/Platform/api', {}],
+    ['ssh://git@ssh.dev.azure.com/v3/fabrikam/Platform/api', { user: 'git' }],
+    ['ssh://tfs.contoso.com:2222/DefaultCollection/P/_git/r', { port: '2222' }],
+    ['ssh://fabrikam@vs-ssh.visualstudio.com:22/v3/fabrikam/P/r', { user: 'fabrikam', port: '22' }],
+    ['https://build@dev.azure.com:443/o/p/_git/r', {}],
+  ])('keeps the SSH user and port git gives ssh: %s', (url, parts) => {
+    const { user, port } = parseGitUrl(url);
+    expect({ ...(user && { user }), ...(port && { port }) }).toEqual(parts);
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseGitUrl } from '../../src/host/git-url';
 import { checkGitUrlOrAlias, sshHostName } from '../../src/host/ssh-alias';
 
 // A stand-in ssh that answers `-G [-l user] [-p port] -- host` as OpenSSH does, from a made-up
@@ -34,9 +35,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('an SSH host the user’s ~/.ssh/config names for Azure DevOps', () => {
   it('reads the host ssh would connect to, for the URL’s user and port', async () => {
-    expect(await sshHostName('git@work-ado:v3/fabrikam/p/r', env)).toBe('ssh.dev.azure.com');
-    expect(await sshHostName('ssh://evil@work-ado/v3/fabrikam/p/r', env)).toBe('attacker.example');
-    expect(await sshHostName('ssh://git@work-ado:2222/v3/fabrikam/p/r', env)).toBe('elsewhere.example');
+    expect(await sshHostName(parseGitUrl('git@work-ado:v3/fabrikam/p/r'), env)).toBe('ssh.dev.azure.com');
+    expect(await sshHostName(parseGitUrl('ssh://evil@work-ado/v3/fabrikam/p/r'), env)).toBe('attacker.example');
+    expect(await sshHostName(parseGitUrl('ssh://git@work-ado:2222/v3/fabrikam/p/r'), env)).toBe('elsewhere.example');
   });
 
   it('passes when it leads to the cloud or a known server, over SSH only', async () => {
