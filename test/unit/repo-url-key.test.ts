@@ -15,6 +15,9 @@ describe('repoUrlKey', () => {
       'fabrikam@vs-ssh.visualstudio.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
       // No user: ~/.ssh/config's `User git` gives it.
       'ssh.dev.azure.com:v3/fabrikam/Fabrikam%20Fiber/fabrikam-web',
+      // The SSH forms of 2017, before and after that November (kenmuse.com/blog/vsts-ssh).
+      'ssh://fabrikam@fabrikam.visualstudio.com:22/DefaultCollection/Fabrikam%20Fiber/_git/fabrikam-web',
+      'ssh://fabrikam@vs-ssh.visualstudio.com:22/Fabrikam%20Fiber/_ssh/fabrikam-web',
     ];
     for (const url of forms) expect(repoUrlKey(url), url).toBe('fabrikam/fabrikam fiber/fabrikam-web');
   });
@@ -50,6 +53,8 @@ describe('repoUrlKey', () => {
     expect(repoUrlKey('file:///home/ada/src/web')).toBeUndefined();
     expect(repoUrlKey('not a url')).toBeUndefined();
     expect(repoUrlKey('https://dev.azure.com/fabrikam')).toBeUndefined();
+    // The 2017 form names its organization only as the user.
+    expect(repoUrlKey('ssh://vs-ssh.visualstudio.com:22/Fabrikam%20Fiber/_ssh/fabrikam-web')).toBeUndefined();
   });
 
   it('keeps repositories apart whose project differs from their name', () => {

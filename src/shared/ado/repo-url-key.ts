@@ -24,6 +24,7 @@ export function repoUrlKey(url: string): string | undefined {
   const scp = /^(?:[^@/\s]+@|(?=[^:/\s]*\.))([^:/\s]+):(.+)$/.exec(trimmed);
   let host: string;
   let path: string;
+  let user = '';
   if (scp && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
     host = scp[1]!.toLowerCase();
     path = scp[2]!;
@@ -37,6 +38,7 @@ export function repoUrlKey(url: string): string | undefined {
     if (!['https:', 'http:', 'ssh:'].includes(u.protocol)) return undefined;
     host = u.hostname.toLowerCase();
     path = u.pathname;
+    user = decode(u.username).toLowerCase();
   }
   const parts = path
     .split('/')
@@ -46,6 +48,9 @@ export function repoUrlKey(url: string): string | undefined {
   if (last >= 0) parts[last] = parts[last]!.replace(/\.git$/, '');
 
   if (CLOUD_HOSTS.has(host) && parts[0] === 'v3') return cloudKey(parts.slice(1));
+  // The SSH URLs of 2017, still in old clones' remotes: the organization is the user name,
+  // `ssh://{org}@vs-ssh.visualstudio.com:22/{project}/_ssh/{repo}` (kenmuse.com/blog/vsts-ssh).
+  if (host === 'vs-ssh.visualstudio.com' && parts[1] === '_ssh' && parts.length === 3 && user) return `${user}/${parts[0]}/${parts[2]}`;
   if (host === 'dev.azure.com') return cloudKey(parts);
   const legacy = /^([a-z0-9][a-z0-9-]*)\.visualstudio\.com$/.exec(host);
   if (legacy) {
