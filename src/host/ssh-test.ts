@@ -5,7 +5,8 @@ import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
 
-export function describeSshTest(host: string, code: number | null, output: string, timedOut = false): SshTestData {
+export function describeSshTest(host: string, code: number | null, output: string, timedOut = false, port?: number): SshTestData {
+  const sshPort = port ? `the SSH port (${port})` : 'the SSH port';
   const detail = output
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -16,7 +17,7 @@ export function describeSshTest(host: string, code: number | null, output: strin
   const result = (ok: boolean, summary: string): SshTestData => ({ ok, summary, detail });
   // Azure DevOps accepts the key, then refuses a shell (exit status 1).
   if (says(/shell access is not supported/i)) return result(true, `SSH works: ${host} accepted your key.`);
-  if (timedOut) return result(false, `${host} did not answer in time. Check your network or proxy; port 22 may be blocked.`);
+  if (timedOut) return result(false, `${host} did not answer in time. Check your network or proxy; ${sshPort} may be blocked.`);
   // ssh.dev.azure.com offers password too: "Permission denied (password,publickey)."
   if (says(/permission denied \((?:[\w-]+,)*publickey/i)) {
     return result(false, `${host} did not accept any of your SSH keys. Add your public key in Azure DevOps under User settings › SSH public keys.`);
@@ -26,7 +27,7 @@ export function describeSshTest(host: string, code: number | null, output: strin
   }
   if (says(/could not resolve hostname|name or service not known|nodename nor servname/i)) return result(false, `${host} could not be found: check the host name and your network.`);
   if (says(/connection refused|connection timed out|operation timed out|network is unreachable|no route to host/i)) {
-    return result(false, `${host} could not be reached on the SSH port. A firewall or proxy may block SSH; try HTTPS instead.`);
+    return result(false, `${host} could not be reached on ${sshPort}. A firewall or proxy may block SSH; try HTTPS instead.`);
   }
   if (says(/no matching host key type|no matching key exchange|no mutual signature/i)) {
     return result(false, `Your SSH client and ${host} found no algorithm in common. Update OpenSSH.`);
@@ -40,10 +41,10 @@ export async function sshTest(request: SshTestRequest, ctx: HostContext): Promis
   const result = await runProgram(
     'ssh',
     // BatchMode: never prompt; accept-new: remember a first-seen host key, refuse a changed one.
-    ['-T', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', '--', `git@${host}`],
+    ['-T', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', ...(request.port ? ['-p', String(request.port)] : []), '--', `git@${host}`],
     { env: ctx.env, timeoutMs: 30_000 },
   );
-  const data = describeSshTest(host, result.code, `${result.stderr}\n${result.stdout}`, result.timedOut);
+  const data = describeSshTest(host, result.code, `${result.stderr}\n${result.stdout}`, result.timedOut, request.port);
   ctx.log.info(`ssh test ${host}: ${data.ok ? 'ok' : 'failed'} (${data.detail.replace(/\n/g, ' | ')})`);
   return data;
 }

@@ -1,7 +1,7 @@
 import { ask } from '../shared/ask';
 import type { SshKeyData, SshKeyInfo, SshTestData } from '../shared/host-protocol';
 import type { ReplyError } from '../shared/messages';
-import { orgBaseUrl, type Profile } from '../shared/profile';
+import type { Profile } from '../shared/profile';
 import { toReplyError } from '../shared/ui/error-note';
 
 /** What the SSH key section can be doing: the one under way shows on its button, and every button waits for it. */
@@ -158,6 +158,5 @@ export const configure = (set: Move, key: SshKeyInfo) =>
 /** Tries ssh against Azure DevOps: the cloud's, or the server of an Azure DevOps Server profile. */
 export const runTest = (set: Move, profile: Profile | undefined) =>
   run(set, 'test', async () => {
-    const host = profile?.host.kind === 'onprem' ? new URL(orgBaseUrl(profile)).hostname : undefined;
-    return { test: await ask({ type: 'ssh.test', ...(host ? { host } : {}) }) };
+    return { test: await ask({ type: 'ssh.test', ...(profile ? { profileId: profile.id } : {}) }) };
   });

@@ -177,7 +177,8 @@ export const SshKeyRequestSchema = z.discriminatedUnion('action', [
     .strict(),
 ]);
 
-export const SshTestRequestSchema = z.object({ ...base, type: z.literal('sshTest'), host: line(253) }).strict();
+/** `port`: a server's own SSH port, as its clone URLs name it; 22 when left out. */
+export const SshTestRequestSchema = z.object({ ...base, type: z.literal('sshTest'), host: line(253), port: z.number().int().min(1).max(65535).optional() }).strict();
 
 export const EDITORS = ['vscode', 'visualstudio', 'jetbrains', 'default'] as const;
 export type Editor = (typeof EDITORS)[number];

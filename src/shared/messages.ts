@@ -540,7 +540,8 @@ export const REQUESTS = {
   },
   /** `configure` names `keyPath` (the key Options shows) in the companion's block of ~/.ssh/config. */
   'ssh.key': { input: { action: z.enum(['find', 'generate', 'configure']), keyPath: z.string().min(1).max(4096).optional() }, answer: SshKeyDataSchema },
-  'ssh.test': { input: { host: z.string().min(1).max(253).optional() }, answer: SshTestDataSchema },
+  /** Against the profile's server (its SSH port as its clone URLs name it), or the cloud's SSH host. */
+  'ssh.test': { input: { profileId }, answer: SshTestDataSchema },
 
   // ── Popup and options: new repositories, pull requests, people, reviewer groups (issue 7) ──
   'repos.gitignoreTemplates': { input: { profileId, project: z.string().min(1).max(200) }, answer: answer<GitignoreTemplatesAnswer>() },

@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SshKeyData } from '../../src/shared/host-protocol';
 import { HostProcess, makeSandbox, removeBuilds, type Sandbox } from './host-harness';
@@ -437,5 +438,19 @@ describe('sshTest', () => {
     const answer = await host.request({ type: 'sshTest', host: '127.0.0.1' }, 40_000);
     expect(answer).toMatchObject({ ok: true, data: { ok: false, summary: expect.stringMatching(/could not be reached/) } });
     expect((answer as { data: { detail: string } }).data.detail).toMatch(/Connection refused/);
+  });
+
+  it('tries a server’s own SSH port when it is given', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const free = (server.address() as AddressInfo).port;
+        server.close(() => resolve(free));
+      });
+    });
+    await host.request({ type: 'configure', allowedHosts: ['127.0.0.1'] });
+    const answer = await host.request({ type: 'sshTest', host: '127.0.0.1', port }, 40_000);
+    expect(answer).toMatchObject({ ok: true, data: { ok: false, summary: `127.0.0.1 could not be reached on the SSH port (${port}). A firewall or proxy may block SSH; try HTTPS instead.` } });
+    expect((answer as { data: { detail: string } }).data.detail).toContain(`port ${port}: Connection refused`);
+    expect(await host.request({ type: 'sshTest', host: '127.0.0.1', port: 0 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 });

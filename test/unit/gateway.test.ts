@@ -295,6 +295,26 @@ describe('gateway', () => {
     hostOverrides.clear();
   });
 
+  it('tests SSH against a server on the port its SSH clone URLs name, and against the cloud for a cloud profile', async () => {
+    // An admin moved one server's SSH to 2222; the other kept 22.
+    const servers = { 'ado.corp.example': 2222, 'tfs.corp.example': 22 } as Record<string, number>;
+    const reposOf = (url: URL) =>
+      json({ count: 1, value: [{ id: 'r1', name: 'Platform', url: 'https://x', remoteUrl: 'https://x', sshUrl: `ssh://${url.hostname}:${servers[url.hostname]}/tfs/DefaultCollection/Platform/_git/Platform`, project: { id: 'p1', name: 'Platform' } }] });
+    const { handle, local } = await setup(async (input, init) => (new URL(String(input)).pathname.endsWith('/_apis/git/repositories') ? reposOf(new URL(String(input))) : fakeAdo(input, init)));
+    for (const host of Object.keys(servers)) {
+      const collectionUrl = `https://${host}/tfs/DefaultCollection`;
+      await createProfileStore(local).save(Profile.parse({ id: host, name: host, host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' }), { kind: 'pat', pat: PAT });
+    }
+    sentToHost.length = 0;
+    for (const profileId of ['ado.corp.example', 'tfs.corp.example', 'pat1']) expect(await handle({ type: 'ssh.test', profileId }, fromPage), profileId).toMatchObject({ ok: true });
+    expect(sentToHost.filter((m) => m.type === 'sshTest').map(({ host, port }) => ({ host, port }))).toEqual([
+      { host: 'ado.corp.example', port: 2222 },
+      // 22 is not named: a companion from before the field would refuse it.
+      { host: 'tfs.corp.example', port: undefined },
+      { host: 'ssh.dev.azure.com', port: undefined },
+    ]);
+  });
+
   it('refuses other extensions, other sites and malformed requests', async () => {
     const { handle } = await setup();
     expect(await handle({ type: 'ping' }, { id: 'other', url: `${EXT}x.html` })).toMatchObject({ error: { code: 'FORBIDDEN' } });

@@ -7,6 +7,7 @@ import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
 import { toReplyError } from '../errors';
 import { clientOf } from '../connections';
+import { listing } from '../lists';
 import { pageSessionApi } from '../page-session';
 import { EDITOR_SETTING } from '../../shared/storage-keys';
 import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
@@ -73,6 +74,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
   const cancelledEarly = new Set<string>();
   /** Every clone.start, running or lately ended, for a popup opened again. */
   const board = createCloneBoard(deps.now);
+  /** A server's SSH port, which an admin may have moved from 22: as its repositories' SSH URLs name it. */
+  const sshPortOf = async (p: Profile, ctx: HandlerContext) => {
+    const repos = await listing('repos', p.id, { kv: deps.local, client: () => clientOf(deps, p, ctx), now: deps.now });
+    const ssh = repos.items.find((r) => r.sshUrl?.startsWith('ssh://'))?.sshUrl;
+    return ssh ? Number(new URL(ssh).port || 22) : undefined;
+  };
 
   async function gitAuth(p: Profile): Promise<GitAuth | undefined> {
     const s = await store.secret(p.id);
@@ -579,11 +586,12 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
           : { type: 'sshKey', action: req.action, hosts },
       );
     },
-    'ssh.test': async (req) => {
-      const active = await store.activeId();
-      const p = active ? await store.get(active) : undefined;
-      const onprem = p?.host.kind === 'onprem' ? new URL(orgBaseUrl(p)).hostname : undefined;
-      return companion.request({ type: 'sshTest', host: req.host ?? onprem ?? 'ssh.dev.azure.com' });
+    'ssh.test': async (req, ctx) => {
+      const p = await requestProfile(deps, req.profileId, ctx);
+      if (p?.host.kind !== 'onprem') return companion.request({ type: 'sshTest', host: 'ssh.dev.azure.com' });
+      const port = await sshPortOf(p, ctx).catch(() => undefined);
+      // Only another port is named: a companion older than the field refuses it.
+      return companion.request({ type: 'sshTest', host: new URL(orgBaseUrl(p)).hostname, ...(port !== undefined && port !== 22 ? { port } : {}) });
     },
   };
 }
