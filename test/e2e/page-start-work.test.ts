@@ -3,7 +3,7 @@ import { appendFile, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promi
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { gitEnvWithPat, launchConnected, privateHome, type Session } from './harness';
@@ -164,6 +164,9 @@ beforeAll(async () => {
   page = await signedInPage(session, '/fabrikam/Fabrikam%20Fiber');
   world = await ContentWorld.of(page, session.extensionId);
 });
+
+// A test that fails half-way leaves no fault behind to fail the next.
+afterEach(() => sandbox.services.faults.clear());
 
 afterAll(async () => {
   await session?.close();
