@@ -3,6 +3,7 @@ import { branchNameProblem } from '../shared/ado/api-initial-push';
 import { LICENSES, licenseFieldProblem } from '../shared/ado/licenses';
 import { repoNameProblem } from '../shared/ado/repo-name';
 import { ask } from '../shared/ask';
+import { refusedOutright } from '../shared/next-step';
 import type { CreatedRepo, GitignoreTemplatesAnswer, ProjectSummary, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { NEW_REPO_DRAFT, NEW_REPO_PROJECT } from '../shared/storage-keys';
@@ -82,6 +83,20 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
   // A failure too: Create repository, disabled while it ran, lost the focus. It goes to the note's
   // way on (Update the token, Try again), else back to the name (a name taken).
   const box = useFocusOnChange<HTMLDivElement>(created ? `created ${created.repo.id}` : failure ? 'failed' : 'form');
+  // A draft kept from a popup that closed while its Create ran: made since, it is shown as made.
+  useEffect(() => {
+    // Create names the project it used, also when it was the first one, which a draft leaves unsaid.
+    const sentTo = kept?.projectId || localStorage.getItem(NEW_REPO_PROJECT.key(profile.id));
+    if (!kept?.name.trim() || !sentTo) return;
+    void ask({ type: 'repos.ourCreate', profileId: profile.id, projectId: sentTo, name: kept.name }).then(
+      (earlier) => {
+        if (!earlier.created) return;
+        setCreated(earlier.created);
+        props.repos.refresh();
+      },
+      () => undefined,
+    );
+  }, []);
 
   const project = projects?.find((p) => p.id === projectId) ?? projects?.[0];
   const gitignores = useAnswer(
@@ -145,8 +160,15 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
         {created.warning && (
           <div class="note warning" role="alert">
             {created.warning}
+            <div class="actions">
+              {/* Create again finishes our own empty repository (background/handlers/repos.ts). */}
+              <button type="button" disabled={busy} onClick={submit}>
+                {busy ? 'Adding the files…' : 'Add the files again'}
+              </button>
+            </div>
           </div>
         )}
+        {failure && <ErrorNote error={failure} title="The first files were not added" />}
         <RepoActions profile={profile} repo={created.repo} tasks={props.tasks} onNewPullRequest={props.onNewPullRequest} />
         <div class="actions">
           <button
@@ -263,7 +285,7 @@ export function NewRepoTab(props: { profile: Profile; repos: ReposState; tasks: 
           </div>
         </div>
         {failure && (
-          <ErrorNote error={failure} title="The repository was not created">
+          <ErrorNote error={failure} title={refusedOutright(failure.code) ? 'The repository was not created' : 'Creating the repository did not finish'}>
             {failureLeads(failure) && <FailedCreateActions error={failure} onRetry={submit} />}
           </ErrorNote>
         )}

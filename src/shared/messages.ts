@@ -558,6 +558,8 @@ export const REQUESTS = {
     },
     answer: answer<CreatedRepo>(),
   },
+  /** What a `repos.create` of this name in this browser session made, if it finished. */
+  'repos.ourCreate': { input: { profileId, projectId: id, name: z.string().min(1).max(64) }, answer: answer<{ created?: CreatedRepo }>() },
   'repos.branches': { input: repoRequest, answer: answer<BranchesAnswer>() },
   'prs.mine': { input: { profileId }, answer: answer<MyPullRequests>() },
   'prs.create': {

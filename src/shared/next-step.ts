@@ -28,6 +28,14 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
 export const mayTryAgain = (code: string | undefined) => code === 'server' || code === 'network' || code === 'rateLimited';
 
 /**
+ * Azure DevOps (or the extension, before asking it) refused a request that makes something, so
+ * nothing was made. Any other failure (no answer, a server error, Stop waiting) may have come
+ * after it was made.
+ */
+export const refusedOutright = (code: string | undefined) =>
+  ['badRequest', 'unauthorized', 'forbidden', 'oauthDisabled', 'notFound', 'conflict', 'rateLimited', 'signInPage', 'BAD_REQUEST', 'FORBIDDEN', 'NO_PROFILE'].includes(code ?? '');
+
+/**
  * What every page and the popup say while the companion is not there, by its state: an outdated one
  * needs an update (it is installed), one that did not start is named so, and the button matches. A
  * hung one is set up: asking again starts a new one, which Options' status does at once.

@@ -82,6 +82,17 @@ export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'IndexedDB 
  */
 export const PENDING_SIGN_IN = { key: (pendingId: string) => `pendingSignIn:${pendingId}`, area: 'storage.session', secret: true } as const satisfies StoredKey;
 
+/**
+ * A repository this browser asked Azure DevOps to create, by profile and `{projectId}/{name in
+ * lower case}`, and the answer once it is done: a create whose popup closed is shown when it opens again,
+ * and only a name of ours is finished rather than refused. background/handlers/repos.ts.
+ */
+export const OUR_NEW_REPO = {
+  key: (profileId: string, projectAndName: string) => `newRepo:${profileId}:${projectAndName}`,
+  area: 'storage.session',
+  secret: false,
+} as const satisfies StoredKey;
+
 // The other IndexedDB databases
 
 /**

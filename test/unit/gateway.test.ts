@@ -171,6 +171,7 @@ const everyRequest: Request[] = [
   { type: 'ssh.test' },
   { type: 'repos.gitignoreTemplates', project: 'Platform' },
   { type: 'repos.create', projectId: 'p1', name: 'new-repo', readme: true, defaultBranch: 'main' },
+  { type: 'repos.ourCreate', projectId: 'p1', name: 'new-repo' },
   { type: 'repos.branches', repo: { id: 'r1', name: 'Platform', project: 'Platform' } },
   { type: 'prs.mine' },
   { type: 'prs.create', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, sourceBranch: 'feature/x', targetBranch: 'main', title: 'T', reviewerIds: ['u1'] },

@@ -179,13 +179,48 @@ describe('repos.create', () => {
     expect((await send(create())).error).toMatchObject({ code: 'conflict', message: 'A repository with this name already exists in the project. Choose another name.' });
   });
 
-  it('finishes an empty repository of that name (a create cut off before its first commit)', async () => {
-    const { defaultBranch: _none, ...empty } = repository('new-repo') as { defaultBranch?: string };
-    const { send, seen } = await setup(exists, existing({ ...empty, size: 0 }), pushed);
+  const { defaultBranch: _none, ...emptyRepo } = repository('new-repo') as { defaultBranch?: string };
+  /** Azure DevOps answers the first create with `first`, and every later one: the name is taken. */
+  const createdFirst = (first: () => Response) => {
+    let creates = 0;
+    return on('POST', /\/_apis\/git\/repositories$/, () => (++creates === 1 ? first() : failure(409, 'TF400948: A Git repository with the name new-repo already exists.', 'GitRepositoryNameAlreadyExistsException')));
+  };
+
+  it('finishes the empty repository an earlier Create of ours left (its answer lost, before its first commit)', async () => {
+    // The first answer never arrives whole, though Azure DevOps made the repository.
+    const { send, seen } = await setup(createdFirst(() => failure(503, 'Service Unavailable')), existing({ ...emptyRepo, size: 0 }), pushed);
+    expect((await send(create())).ok).toBe(false);
     const reply = await send<{ files: string[] }>(create());
     expect(reply.ok).toBe(true);
     expect(reply.data.files).toEqual(['/README.md', '/.gitignore', '/LICENSE']);
-    expect(seen.map((s) => s.method)).toEqual(['POST', 'GET', 'POST']);
+    expect(seen.map((s) => s.method)).toEqual(['POST', 'POST', 'GET', 'POST']);
+  });
+
+  it('refuses an empty repository of that name that someone else made: not ours to commit to', async () => {
+    const { send, seen } = await setup(exists, existing({ ...emptyRepo, size: 0 }), pushed);
+    expect((await send(create())).error).toMatchObject({ code: 'conflict' });
+    expect(seen.map((s) => s.method)).toEqual(['POST']);
+    // A refusal leaves no mark: asked again, the same.
+    expect((await send(create())).error).toMatchObject({ code: 'conflict' });
+  });
+
+  it('answers a Create sent again with what the first made, and tells a popup opened later', async () => {
+    const { send, seen } = await setup(createdFirst(() => json(repository('new-repo'), 201)), pushed, existing({ ...repository('new-repo'), size: 2048 }));
+    const first = await send(create());
+    expect(first.ok).toBe(true);
+    const again = await send(create());
+    expect(again).toEqual(first);
+    expect(seen.filter((s) => s.path.endsWith('/pushes'))).toHaveLength(1);
+    expect((await send({ type: 'repos.ourCreate', projectId: 'p-Platform', name: 'New-Repo' })).data).toEqual({ created: first.data });
+    expect((await send({ type: 'repos.ourCreate', projectId: 'p-Platform', name: 'other' })).data).toEqual({});
+  });
+
+  it('finishes its own repository whose first files failed, when Create is sent again', async () => {
+    let pushes = 0;
+    const pushedSecond = on('POST', /\/pushes$/, () => (++pushes === 1 ? failure(500, 'Internal error') : json({ pushId: 1, commits: [{ commitId: 'c0ffee' }] }, 201)));
+    const { send } = await setup(createdFirst(() => json(repository('new-repo'), 201)), pushedSecond, existing({ ...emptyRepo, size: 0 }));
+    expect((await send<{ warning: string }>(create())).data.warning).toMatch(/first files could not be added/);
+    expect((await send<{ files: string[]; commitId: string }>(create())).data).toMatchObject({ files: ['/README.md', '/.gitignore', '/LICENSE'], commitId: 'c0ffee' });
   });
 });
 

@@ -1,16 +1,28 @@
 import { builtInGitignore, GITIGNORE_FALLBACK } from '../../shared/ado/gitignore-templates';
 import { isAdoError, type InitialPushInput } from '../../shared/ado/client';
 import { renderLicense } from '../../shared/ado/licenses';
-import type { RepoSummary } from '../../shared/messages';
+import type { CreatedRepo, RepoSummary } from '../../shared/messages';
+import { refusedOutright } from '../../shared/next-step';
+import { OUR_NEW_REPO } from '../../shared/storage-keys';
 import { clientOf } from '../connections';
 import { toReplyError } from '../errors';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
-type RepoRequests = 'repos.gitignoreTemplates' | 'repos.create' | 'repos.branches';
+type RepoRequests = 'repos.gitignoreTemplates' | 'repos.create' | 'repos.ourCreate' | 'repos.branches';
+
+/** A create this browser sent (OUR_NEW_REPO), and its answer once it finished. */
+interface OurCreate {
+  at: number;
+  answer?: CreatedRepo;
+}
+
+
+const ourKey = (profileId: string, req: { projectId: string; name: string }) => OUR_NEW_REPO.key(profileId, `${req.projectId}/${req.name.toLowerCase()}`);
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
 export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
+  const ours = async (key: string) => (await deps.session.get([key]))[key] as OurCreate | undefined;
   return {
     'repos.gitignoreTemplates': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
@@ -38,15 +50,29 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         gitignore = { template: req.gitignore.name };
       }
       const api = clientOf(deps, p, ctx);
+      const key = ourKey(p.id, req);
+      const earlier = await ours(key);
+      // Marked before it is sent: a worker stopped while Azure DevOps creates it still knows it as ours.
+      await deps.session.set({ [key]: { ...earlier, at: deps.now() } satisfies OurCreate });
+      const done = async (answer: CreatedRepo) => {
+        await deps.session.set({ [key]: { at: deps.now(), answer } satisfies OurCreate });
+        return answer;
+      };
       let created;
       try {
         created = await api.createRepository({ projectId: req.projectId, name: req.name });
       } catch (e) {
-        // An earlier create that was cut off (worker stopped) may have left the repository empty:
-        // finish that one instead of refusing its name.
-        if (!isAdoError(e) || e.kind !== 'conflict') throw e;
+        if (!isAdoError(e) || e.kind !== 'conflict' || !earlier) {
+          if (!earlier && isAdoError(e) && refusedOutright(e.kind)) await deps.session.remove([key]);
+          throw e;
+        }
         const existing = await api.repository({ project: req.projectId, repositoryId: req.name }).catch(() => undefined);
-        if (!existing || existing.defaultBranch || (existing.size ?? 0) > 0) throw e;
+        if (!existing) throw e;
+        // Made by an earlier Create whose answer never reached its popup (closed, Stop waiting): that answer.
+        if (earlier.answer && earlier.answer.repo.id === existing.id && !earlier.answer.warning) return earlier.answer;
+        // Ours, cut off before its first commit (worker stopped, the files failed): finished, not
+        // refused. Someone else's empty repository of that name is not ours to commit to.
+        if (existing.defaultBranch || (existing.size ?? 0) > 0) throw e;
         created = existing;
       }
       const repo: RepoSummary = {
@@ -61,7 +87,7 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         (f): f is string => f !== undefined,
       );
       const branch = shortBranch(req.defaultBranch);
-      if (files.length === 0) return { repo, branch, files };
+      if (files.length === 0) return done({ repo, branch, files });
       try {
         const push = await api.initialPush({
           project: created.project.id,
@@ -72,12 +98,18 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
           ...(license ? { license } : {}),
         });
         const commitId = push.commits?.[0]?.commitId;
-        return { repo: { ...repo, defaultBranch: `refs/heads/${branch}` }, branch, files, ...(commitId ? { commitId } : {}) };
+        return done({ repo: { ...repo, defaultBranch: `refs/heads/${branch}` }, branch, files, ...(commitId ? { commitId } : {}) });
       } catch (e) {
         // The repository exists now: say so, and what went wrong with its first files.
         const why = toReplyError(e, p).message;
-        return { repo, branch, files: [], warning: `The repository was created, but its first files could not be added. ${why}` };
+        return done({ repo, branch, files: [], warning: `The repository was created, but its first files could not be added. ${why}` });
       }
+    },
+
+    'repos.ourCreate': async (req, ctx) => {
+      const p = await profileOrThrow(deps, req.profileId, ctx);
+      const answer = (await ours(ourKey(p.id, req)))?.answer;
+      return answer ? { created: answer } : {};
     },
 
     'repos.branches': async (req, ctx) => {
