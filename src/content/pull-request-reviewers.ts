@@ -323,8 +323,9 @@ export const attach: Attach = ({ host, anchor, trigger, card: shell }, { signal,
       const answer = await ask({ type: 'pullRequest.addReviewers', repo, pullRequestId: pr, reviewers: people.map((p) => ({ id: p.id, isRequired: choice.isRequired })) });
       for (const id of [...answer.added, ...answer.alreadyReviewing]) reviewing.add(id);
       reviewingNow(answer.reviewers);
-      tell(addedText(choice, answer), 'adoc-good', answer);
-      return [];
+      // Some may not have been added while the others were: those are said, and offered again where the card offers that.
+      tell(addedText(choice, answer), answer.failed.length ? 'adoc-warn' : 'adoc-good', answer);
+      return answer.failed.map((f) => f.id);
     } catch (e) {
       tell(problemText(e), 'adoc-bad');
       return people.map((p) => p.id);

@@ -29,14 +29,17 @@ export const votesAdded = (votes: Votes, reviewers: Reviewers, added: readonly s
 export const votesRead = (votes: Votes, asked: number, read: Section<{ reviewers: Reviewers }>): Votes =>
   votes.drawnBy !== asked ? votes : read.kind === 'shown' ? votesShown(read.value.reviewers, [], asked) : { ...read, drawnBy: asked };
 
-/** What the card says once an addition answered. */
-export function addedText(choice: Choice, answer: { added: string[]; alreadyReviewing: string[] }): string {
+/** What the card says once an addition answered: who was added, who already reviews, and who was not added and why (one sentence per reason). */
+export function addedText(choice: Choice, answer: { added: string[]; alreadyReviewing: string[]; failed: { id: string; message: string }[] }): string {
   const names = (ids: string[]) => choice.people.filter((p) => ids.includes(p.id)).map((p) => p.displayName).join(', ');
   const { added, alreadyReviewing: already } = answer;
+  const why = new Map<string, string[]>();
+  for (const f of answer.failed) why.set(f.message, [...(why.get(f.message) ?? []), f.id]);
   return [
     added.length ? `Added ${names(added)} as ${choice.isRequired ? 'required' : 'optional'}.` : '',
     already.length ? `${names(already)} already review${already.length === 1 ? 's' : ''} this pull request.` : '',
-  ].join(' ').trim();
+    ...[...why].map(([message, ids]) => `Not added: ${names(ids)}. ${message}`),
+  ].filter(Boolean).join(' ');
 }
 
 /** Adds people to pull request `pr`; answers the ids of those it could not add (it does not throw). */

@@ -630,7 +630,8 @@ export const REQUESTS = {
   /** People who are reviewers already keep their vote: they are left out, not added again. */
   'pullRequest.addReviewers': {
     input: { ...repoRequest, pullRequestId, reviewers: z.array(z.object({ id, isRequired: z.boolean() })).min(1).max(100) },
-    answer: answer<PullRequestSummary & { added: string[]; alreadyReviewing: string[] }>(),
+    /** `failed`: those not added (the others were), each with why; when nobody could be added the request fails instead. */
+    answer: answer<PullRequestSummary & { added: string[]; alreadyReviewing: string[]; failed: { id: string; code: string; message: string }[] }>(),
     senders: PAGES,
   },
 

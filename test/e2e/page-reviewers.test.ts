@@ -536,6 +536,40 @@ describe('Reviewer helpers', () => {
     }
   });
 
+  it('a group of three, one of them refused: the card says who was added and who was not, and a click on the group adds that one', async () => {
+    const source = await newBranch('users/ada/reviewers-one-refused');
+    const made = await rest('/pullrequests?api-version=7.1', { method: 'POST', body: JSON.stringify({ sourceRefName: `refs/heads/${source}`, targetRefName: 'refs/heads/main', title: 'One reviewer refused' }) });
+    expect(made.status).toBe(201);
+    const { pullRequestId } = (await made.json()) as { pullRequestId: number };
+    const reviewers = () => sandbox.store.pullRequest(org(), pullRequestId)!.reviewers.map((r) => r.id);
+    const trio = ['ken', 'margaret', 'donald'];
+    const options = await session.openExtensionPage('options');
+    const saved = (await ask(options, { type: 'groups.save', group: { project: 'Platform', name: 'Trio', members: trio.map((a) => ({ id: user(a).id, displayName: nameOf(a) })) } })) as { ok: boolean; data: { id: string } };
+    expect(saved.ok).toBe(true);
+    try {
+      await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pullRequestId}`, { waitUntil: 'domcontentloaded' });
+      world = await ContentWorld.of(page, session.extensionId);
+      await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('No reviewers yet') && (t[0] ?? '').includes('Trio (3)'), 30_000);
+      // The second one's PUT is refused, once.
+      sandbox.services.faults.add({ match: { method: 'PUT', pathRegex: `/reviewers/${user('margaret').id}$` }, status: 403, times: 1 });
+      await world.click(HELPER, 'button', 'Trio (3)');
+      const [after] = await world.waitForText(HELPER, (t) => (t[0] ?? '').includes('Not added:'), 20_000);
+      expect(reviewers().toSorted()).toEqual([user('ken').id, user('donald').id].toSorted());
+      expect(after).toContain(`Added ${nameOf('ken')}, ${nameOf('donald')} as optional. Not added: ${nameOf('margaret')}.`);
+      expect(after).toMatch(new RegExp(`${nameOf('ken')}\\s*added`));
+      expect(after).toMatch(new RegExp(`${nameOf('donald')}\\s*added`));
+      expect(after).toContain('2 no response');
+      // The group again: only the one not added is.
+      await world.click(HELPER, 'button', 'Trio (3)');
+      await world.waitForText(HELPER, (t) => (t[0] ?? '').includes(`Added ${nameOf('margaret')} as optional. ${nameOf('ken')}, ${nameOf('donald')} already review this pull request.`), 20_000);
+      expect(reviewers().toSorted()).toEqual(trio.map((a) => user(a).id).toSorted());
+    } finally {
+      sandbox.services.faults.clear();
+      expect(await ask(options, { type: 'groups.remove', id: saved.data.id })).toMatchObject({ ok: true });
+      await options.close();
+    }
+  });
+
   it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
     const actions = '.repos-pr-header .bolt-header-commandbar-button-group';

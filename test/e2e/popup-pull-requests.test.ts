@@ -885,6 +885,34 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('Enter on new words in the reviewer search, before their people come, adds nobody the words before found', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    const options = () => popup.$$eval('#pr-reviewer-search-results [role="option"]', (o) => o.map((x) => x.querySelector('.name')!.textContent!.trim()));
+    const chips = () => popup.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer));
+    await popup.type('#pr-reviewer-search', 'grace');
+    await popup.waitForFunction(() => document.querySelector('#pr-reviewer-search-results [role="option"]')?.textContent?.includes('Grace Hopper'), { timeout: 15_000 });
+    // The new words' answer is slow: Enter comes before it.
+    sandbox.services.faults.add({ match: { method: 'POST', pathRegex: '/_apis/IdentityPicker/Identities$' }, latencyMs: 3000 });
+    try {
+      await popup.$eval('#pr-reviewer-search', (i) => (i as HTMLInputElement).select());
+      await popup.type('#pr-reviewer-search', 'alan');
+      await popup.keyboard.press('Enter');
+      expect(await chips()).toEqual([]);
+      // Nor is Grace offered as found for "alan": the list says it searches.
+      expect(await options()).toEqual([]);
+      expect(await textOf(popup, '#pr-reviewer-search-results')).toContain('Searching…');
+      await popup.waitForFunction(() => document.querySelector('#pr-reviewer-search-results [role="option"]')?.textContent?.includes('Alan Turing'), { timeout: 15_000 });
+      await popup.keyboard.press('Enter');
+      await popup.waitForSelector('.reviewers .chip[data-reviewer="Alan Turing"]', { timeout: 5000 });
+      expect(await chips()).toEqual(['Alan Turing']);
+    } finally {
+      sandbox.services.faults.clear();
+    }
+    await popup.close();
+  });
+
   it('removes a reviewer group only once confirmed, and Keep leaves it', async () => {
     const options = await session.openExtensionPage('options');
     const row = '.group-list li[data-group="Web reviewers"]';

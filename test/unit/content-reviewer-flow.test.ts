@@ -199,8 +199,15 @@ describe('the choices not added yet once the pull request exists', () => {
 
 describe('addedText', () => {
   it('names who was added and who already reviews', () => {
-    expect(addedText({ people: [ken, meg], isRequired: false }, { added: ['ken', 'meg'], alreadyReviewing: [] })).toBe('Added Ken Thompson, Margaret Hamilton as optional.');
-    expect(addedText({ people: [ken, meg], isRequired: true }, { added: ['ken'], alreadyReviewing: ['meg'] })).toBe('Added Ken Thompson as required. Margaret Hamilton already reviews this pull request.');
-    expect(addedText({ people: [ken, meg], isRequired: true }, { added: [], alreadyReviewing: ['ken', 'meg'] })).toBe('Ken Thompson, Margaret Hamilton already review this pull request.');
+    expect(addedText({ people: [ken, meg], isRequired: false }, { added: ['ken', 'meg'], alreadyReviewing: [], failed: [] })).toBe('Added Ken Thompson, Margaret Hamilton as optional.');
+    expect(addedText({ people: [ken, meg], isRequired: true }, { added: ['ken'], alreadyReviewing: ['meg'], failed: [] })).toBe('Added Ken Thompson as required. Margaret Hamilton already reviews this pull request.');
+    expect(addedText({ people: [ken, meg], isRequired: true }, { added: [], alreadyReviewing: ['ken', 'meg'], failed: [] })).toBe('Ken Thompson, Margaret Hamilton already review this pull request.');
+  });
+
+  it('names who was not added, with why, once per reason', () => {
+    const refused = 'Could not add the reviewer: refused.';
+    const failed = [{ id: 'meg', message: refused }, { id: 'ken', message: refused }];
+    expect(addedText({ people: [ken, meg], isRequired: false }, { added: [], alreadyReviewing: [], failed })).toBe(`Not added: Ken Thompson, Margaret Hamilton. ${refused}`);
+    expect(addedText({ people: [ken, meg], isRequired: false }, { added: ['ken'], alreadyReviewing: [], failed: [{ id: 'meg', message: 'HTTP 503.' }] })).toBe('Added Ken Thompson as optional. Not added: Margaret Hamilton. HTTP 503.');
   });
 });

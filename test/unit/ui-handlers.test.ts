@@ -381,6 +381,51 @@ describe('people.search', () => {
   });
 });
 
+/** Whom the PUTs added, in order. */
+const puts = (seen: Seen[]) => seen.filter((s) => s.method === 'PUT').map((s) => s.path.split('/').at(-1));
+
+describe('pullRequest.addReviewers', () => {
+  const repo = { id: 'r-Platform', name: 'Platform', project: 'Platform' };
+  const refusal = 'TF401027: You need the Git permission Contribute to perform this action.';
+  /** Pull request 1, whose reviewers are those its PUTs added; the PUT for someone in `refused` answers 403. */
+  const pullRequestWith = (refused: string[]): Route[] => {
+    const reviewers = [{ id: 'g1', displayName: 'Grace Hopper', vote: 10 }];
+    return [
+      on('GET', /\/Platform\/_apis\/git\/pullrequests\/1$/, () => json(pullRequest(1, 'Add a retry policy', 'Platform', { reviewers }))),
+      on('PUT', /\/pullRequests\/1\/reviewers\/[^/]+$/, (req) => {
+        const id = req.path.split('/').at(-1)!;
+        if (refused.includes(id)) return failure(403, refusal, 'GitNeedsPermissionException');
+        const added = { id, displayName: id, vote: 0, isRequired: (req.body as { isRequired: boolean }).isRequired };
+        reviewers.push(added);
+        return json(added);
+      }),
+    ];
+  };
+  const add = (ids: string[]): Request => ({ type: 'pullRequest.addReviewers', repo, pullRequestId: 1, reviewers: ids.map((id) => ({ id, isRequired: false })) });
+
+  it('adds everyone it can when one is refused, and answers who was added and who was not, with why', async () => {
+    const { send, seen } = await setup(...pullRequestWith(['u2']));
+    const reply = await send<{ added: string[]; alreadyReviewing: string[]; failed: unknown[]; reviewers: { id: string }[] }>(add(['u1', 'u2', 'u3', 'g1']), fromContent);
+    expect(reply.ok).toBe(true);
+    expect(puts(seen)).toEqual(['u1', 'u2', 'u3']);
+    expect(reply.data).toMatchObject({ added: ['u1', 'u3'], alreadyReviewing: ['g1'], failed: [{ id: 'u2', message: expect.stringContaining('TF401027') }] });
+    expect(reply.data.reviewers.map((r) => r.id)).toEqual(['g1', 'u1', 'u3']);
+  });
+
+  it('fails as a whole, with the reason, when nobody could be added', async () => {
+    const { send, seen } = await setup(...pullRequestWith(['u1', 'u2']));
+    const reply = await send(add(['u1', 'u2']), fromContent);
+    expect(reply.ok).toBe(false);
+    expect(reply.error.message).toContain('TF401027');
+    expect(puts(seen)).toEqual(['u1', 'u2']);
+  });
+
+  it('answers an empty list of failures when everyone was added', async () => {
+    const { send } = await setup(...pullRequestWith([]));
+    expect((await send(add(['u1', 'u2']), fromContent)).data).toMatchObject({ added: ['u1', 'u2'], alreadyReviewing: [], failed: [] });
+  });
+});
+
 describe('reviewer groups through the gateway', () => {
   it('saves, lists and removes groups; pages cannot change them', async () => {
     const { send } = await setup();

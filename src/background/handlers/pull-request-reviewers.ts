@@ -1,5 +1,6 @@
 import { isAdoError, type PullRequest } from '../../shared/ado/client';
 import type { RepoKey } from '../../shared/messages';
+import { toReplyError } from '../errors';
 import { apiFor } from '../page-session';
 import { suggestReviewers } from '../suggest-reviewers';
 import { findPerson } from './people';
@@ -17,11 +18,11 @@ export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, R
    * request, checked to belong to the named repository.
    */
   async function open(profileId: string | undefined, repo: RepoKey, pullRequestId: number, ctx: HandlerContext) {
-    const { api, orgBaseUrl: base } = await apiFor(deps, profileId, ctx);
+    const { api, orgBaseUrl: base, profile } = await apiFor(deps, profileId, ctx);
     const pr = await api.pullRequest(repo.project, pullRequestId);
     const named = (s: string) => s.toLowerCase() === repo.id.toLowerCase() || s.toLowerCase() === repo.name.toLowerCase();
     if (!named(pr.repository.id) && !named(pr.repository.name)) throw new Error(`Pull request ${pullRequestId} belongs to another repository.`);
-    return { base, api, pr };
+    return { base, api, pr, profile };
   }
 
   return {
@@ -57,15 +58,31 @@ export function pullRequestReviewerHandlers(deps: GatewayDeps): Pick<Handlers, R
       return { suggestions: suggestions.filter((s) => !reviewing.has(s.id.toLowerCase())), changedFiles: paths.length };
     },
     'pullRequest.addReviewers': async (req, ctx) => {
-      const { base, api, pr } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
+      const { base, api, pr, profile } = await open(req.profileId, req.repo, req.pullRequestId, ctx);
       const current = new Set(pr.reviewers.map((r) => r.id.toLowerCase()));
       const wanted = [...new Map(req.reviewers.map((r) => [r.id.toLowerCase(), r])).values()];
       // Adding someone again would reset their vote: people already reviewing are left as they are.
       const fresh = wanted.filter((r) => !current.has(r.id.toLowerCase()));
       const alreadyReviewing = wanted.filter((r) => current.has(r.id.toLowerCase())).map((r) => r.id);
-      for (const r of fresh) await api.addReviewer(ref(pr, req.repo.project), r.id, { isRequired: r.isRequired });
-      const after = fresh.length > 0 ? await api.pullRequest(req.repo.project, req.pullRequestId) : pr;
-      return { ...summarize(after, base, req.repo.project), added: fresh.map((r) => r.id), alreadyReviewing };
+      // One PUT each: one refused leaves those before it added, so each is tried and the answer says who was not added.
+      const added: string[] = [];
+      const failed: { id: string; error: unknown }[] = [];
+      for (const r of fresh) {
+        try {
+          await api.addReviewer(ref(pr, req.repo.project), r.id, { isRequired: r.isRequired });
+          added.push(r.id);
+        } catch (error) {
+          failed.push({ id: r.id, error });
+        }
+      }
+      // Nobody added: the reason is likely the same for all (a token, the network), said once as the request's failure.
+      if (failed.length > 0 && added.length === 0) throw failed[0]!.error;
+      const after = added.length > 0 ? await api.pullRequest(req.repo.project, req.pullRequestId) : pr;
+      const notAdded = failed.map(({ id, error }) => {
+        const { code, message } = toReplyError(error, profile);
+        return { id, code, message };
+      });
+      return { ...summarize(after, base, req.repo.project), added, alreadyReviewing, failed: notAdded };
     },
   };
 }

@@ -18,50 +18,42 @@ export function PeoplePicker(props: {
   placeholder?: string;
 }) {
   const [query, setQuery] = useState('');
-  const [people, setPeople] = useState<Person[]>([]);
-  const [state, setState] = useState<'idle' | 'searching' | 'done'>('idle');
-  const [error, setError] = useState<ReplyError>();
+  // With the words it answers: drawn (and picked from with Enter) only while they are still the
+  // field's, not while new words are searched for.
+  const [found, setFound] = useState<{ query: string; people: Person[]; error?: ReplyError }>();
   const [active, setActive] = useState(0);
   const asked = useRef(0);
   // Try again after a failed search: the same words, asked again.
   const [tries, setTries] = useState(0);
+  const words = query.trim();
+  const open = words.length >= 2;
+  const answer = open && found?.query === words ? found : undefined;
   const exclude = new Set(props.exclude ?? []);
-  const shown = people.filter((p) => !exclude.has(p.id));
-  const open = query.trim().length >= 2 && state !== 'idle';
+  const shown = (answer?.people ?? []).filter((p) => !exclude.has(p.id));
 
   useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
-      setState('idle');
-      return;
-    }
+    if (words.length < 2) return;
     const mine = ++asked.current;
-    setState('searching');
     // A short pause so typing a name asks once, not once per letter.
     const timer = setTimeout(() => {
-      ask({ type: 'people.search', profileId: props.profileId, query: q })
+      ask({ type: 'people.search', profileId: props.profileId, query: words })
         .then((a) => {
           if (mine !== asked.current) return;
-          setPeople(a.people);
-          setError(undefined);
+          setFound({ query: words, people: a.people });
           setActive(0);
-          setState('done');
         })
         .catch((e: unknown) => {
           if (mine !== asked.current) return;
-          setPeople([]);
-          setError(toReplyError(e));
-          setState('done');
+          setFound({ query: words, people: [], error: toReplyError(e) });
         });
     }, 250);
     return () => clearTimeout(timer);
-  }, [query, props.profileId, tries]);
+  }, [words, props.profileId, tries]);
 
   const pick = (p: Person) => {
     props.onPick(p);
     setQuery('');
-    setPeople([]);
-    setState('idle');
+    setFound(undefined);
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown' && shown.length > 0) {
@@ -102,22 +94,22 @@ export function PeoplePicker(props: {
       />
       {open && (
         <ul class="list results" id={listId} role="listbox" aria-label={props.label}>
-          {state === 'searching' && shown.length === 0 && <li class="muted">Searching…</li>}
-          {state === 'done' && error && (
+          {!answer && <li class="muted">Searching…</li>}
+          {answer?.error && (
             <li class="muted">
-              {error.message}{' '}
+              {answer.error.message}{' '}
               <button
                 type="button"
                 class="small"
                 onMouseDown={(e) => e.preventDefault()}
                 // Its line goes while the same words are asked again: the focus goes back to them, where the people come.
-                onClick={focusAfter(() => setTries((n) => n + 1), props.id)}
+                onClick={focusAfter(() => (setFound(undefined), setTries((n) => n + 1)), props.id)}
               >
                 Try again
               </button>
             </li>
           )}
-          {state === 'done' && !error && shown.length === 0 && <li class="muted">Nobody found for “{query.trim()}”.</li>}
+          {answer && !answer.error && shown.length === 0 && <li class="muted">Nobody found for “{words}”.</li>}
           {shown.map((p, i) => (
             <li
               key={p.id}
