@@ -122,6 +122,30 @@ async function fetchSource(path: string, request: CheckoutRequest | WorktreeRequ
   return { remote, branch, target: tracking, local };
 }
 
+/** Where fetch refspec `spec` puts `ref` (`+refs/heads/*:refs/remotes/origin/*`), if it names it. */
+export function fetchedInto(spec: string, ref: string): string | undefined {
+  const [src, dst] = spec.replace(/^\+/, '').split(':');
+  if (!src || !dst) return undefined;
+  const star = src.indexOf('*');
+  if (star < 0) return src === ref ? dst : undefined;
+  const [before, after] = [src.slice(0, star), src.slice(star + 1)];
+  if (ref.length < before.length + after.length || !ref.startsWith(before) || !ref.endsWith(after)) return undefined;
+  return dst.replace('*', ref.slice(before.length, ref.length - after.length));
+}
+
+/**
+ * A clone made with --single-branch or --depth fetches its first branch only, and git will not let
+ * a branch track a remote-tracking ref that no fetch refspec names ("cannot set up tracking
+ * information"). The branch is added to what the remote fetches, as `git remote set-branches
+ * --add` does, so it can track it and later fetches keep it current.
+ */
+async function fetchedByRemote(path: string, source: Source, entries: readonly ConfigEntry[], ctx: HostContext): Promise<void> {
+  const ref = `refs/heads/${source.branch}`;
+  const specs = entries.filter((e) => e.key === `remote.${source.remote}.fetch` && e.value !== null).map((e) => e.value!);
+  if (specs.some((spec) => fetchedInto(spec, ref) === source.target)) return;
+  await gitOrFail(path, ['config', '--add', `remote.${source.remote}.fetch`, `+${ref}:${source.target}`], ctx, `adding ${source.branch} to what ${source.remote} fetches`);
+}
+
 const headOf = (path: string, ctx: HostContext) => gitOrFail(path, ['rev-parse', '--verify', 'HEAD^{commit}'], ctx, 'reading HEAD');
 
 /** The local branch's upstream as a full ref, '' when it has none, undefined when the branch does not exist. */
@@ -200,6 +224,7 @@ export async function checkout(request: CheckoutRequest, ctx: HostContext, scope
   const track = request.track ?? true;
   let result: CheckoutData['result'];
   if (existing === undefined) {
+    if (track) await fetchedByRemote(path, source, entries, ctx);
     await gitOrFail(path, ['switch', '--no-guess', track ? '--track' : '--no-track', '-c', source.local, source.target], ctx, `creating the branch ${source.local}`, config);
     result = 'created';
   } else {
@@ -261,6 +286,7 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
     } else {
       const existing = await localBranch(path, source.local, ctx);
       if (existing === undefined) {
+        await fetchedByRemote(path, source, entries, ctx);
         branchArgs = ['--track', '-b', source.local];
         result = 'created';
       } else {

@@ -193,6 +193,26 @@ describe('checkout', () => {
   });
 });
 
+describe('a clone that fetches one branch only (--single-branch, --depth)', () => {
+  it('checks out another branch, tracking it, in the clone and in a work tree, and fetches it from then on', async () => {
+    git(clone, 'config', 'remote.origin.fetch', '+refs/heads/main:refs/remotes/origin/main');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { branch: 'feature/retry-policy', upstream: 'origin/feature/retry-policy', result: 'created' } });
+    expect(git(clone, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/retry-policy');
+    expect(git(clone, 'config', '--get-all', 'remote.origin.fetch').split('\n')).toEqual([
+      '+refs/heads/main:refs/remotes/origin/main',
+      '+refs/heads/feature/retry-policy:refs/remotes/origin/feature/retry-policy',
+    ]);
+    // Asked again, nothing is added twice.
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { result: 'unchanged' } });
+    expect(git(clone, 'config', '--get-all', 'remote.origin.fetch').split('\n')).toHaveLength(2);
+
+    git(clone, 'switch', '-q', 'main');
+    const added = await worktree({ branch: 'feature/deep/nested/refactor', folder: 'Platform-refactor' });
+    expect(added).toMatchObject({ ok: true, data: { branch: 'feature/deep/nested/refactor', upstream: 'origin/feature/deep/nested/refactor', result: 'created' } });
+    expect(git(join(sandbox.roots, 'fabrikam', 'Platform-refactor'), 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/deep/nested/refactor');
+  });
+});
+
 describe('worktree', () => {
   it('checks a pull request out next to a clone with changes, leaving the clone as it was', async () => {
     writeFileSync(join(clone, 'README.md'), 'my edit\n');

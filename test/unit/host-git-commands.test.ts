@@ -5,6 +5,7 @@ import { authorizationHeader, gitEnv } from '../../src/host/git-env';
 import { classifyGitFailure } from '../../src/host/git-failure';
 import { parseRemoteConfig } from '../../src/host/git-repo';
 import { checkRemoteName } from '../../src/host/remotes';
+import { fetchedInto } from '../../src/host/checkout';
 import { describeSshTest } from '../../src/host/ssh-test';
 
 describe('git environment', () => {
@@ -116,5 +117,18 @@ describe('ssh test answers in plain words', () => {
     const result = describeSshTest('ssh.dev.azure.com', code, output);
     expect(result.ok).toBe(ok);
     expect(result.summary).toMatch(summary);
+  });
+});
+
+describe('fetchedInto', () => {
+  it('maps a ref through a fetch refspec, glob or exact, forced or not', () => {
+    expect(fetchedInto('+refs/heads/*:refs/remotes/origin/*', 'refs/heads/feature/x')).toBe('refs/remotes/origin/feature/x');
+    expect(fetchedInto('refs/heads/main:refs/remotes/origin/main', 'refs/heads/main')).toBe('refs/remotes/origin/main');
+    expect(fetchedInto('+refs/heads/main:refs/remotes/origin/main', 'refs/heads/feature/x')).toBeUndefined();
+    expect(fetchedInto('+refs/heads/feature/*:refs/remotes/origin/f/*', 'refs/heads/feature/x')).toBe('refs/remotes/origin/f/x');
+    expect(fetchedInto('+refs/heads/feature/*:refs/remotes/origin/f/*', 'refs/heads/main')).toBeUndefined();
+    // Negative refspecs and refspecs without a destination put nothing anywhere.
+    expect(fetchedInto('^refs/heads/secret', 'refs/heads/secret')).toBeUndefined();
+    expect(fetchedInto('refs/heads/main', 'refs/heads/main')).toBeUndefined();
   });
 });
