@@ -23,8 +23,19 @@ type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
-/** A remote name from a project name, as forks as remotes names them: `Security Team` → `security-team`. */
-export const remoteNameFor = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
+/**
+ * A remote name from a project name, as forks as remotes names them: `Security Team` → `security-team`.
+ * One the companion accepts (PROTOCOL.md, `addRemote`: 64 characters, a letter or digit first, no
+ * `..`), with room for a `-{pull request id}` after it.
+ */
+export const remoteNameFor = (project: string) =>
+  project
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .slice(0, 48)
+    .replace(/\.lock$/, '')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'fork';
 
 /** The folder name of a pull request's worktree, next to the clone: `api-pr-42` (`api-pr-42-merge`). */
 export function worktreeFolder(clonePath: string, pullRequestId: number, mode: 'branch' | 'merge'): string {
