@@ -45,7 +45,8 @@ export function folderSegments(folder: string): string[] {
 /** True when `child` is `parent` or below it (both real, absolute paths). */
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  // `..foo` is a name inside; only `..` itself as the first segment leads out.
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareCloning } from '../../src/host/clone';
-import { checkDestination, folderIdentity, folderSegments, makeRoot, prepareDestination, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
+import { checkDestination, folderIdentity, folderSegments, isInside, makeRoot, prepareDestination, removeCreated, resolveBelow, resolveExisting } from '../../src/host/destination';
 import { lockDestination, prepareLocking } from '../../src/host/destination-lock';
 import { ownStartToken } from '../../src/host/process-start';
 import { HostError } from '../../src/host/host-error';
@@ -387,5 +387,17 @@ describe('destination lock', () => {
     expect(existsSync(outer)).toBe(false);
     expect(readdirSync(locks)).toHaveLength(1);
     inner.release();
+  });
+});
+
+describe('isInside', () => {
+  it('tells a path below a folder from one beside or above it, names starting with two dots included', () => {
+    expect(isInside('/home/ann/repo', '/home/ann/repo')).toBe(true);
+    expect(isInside('/home/ann/repo', '/home/ann/repo/src/a.ts')).toBe(true);
+    expect(isInside('/home/ann/repo', '/home/ann/repo/..config')).toBe(true);
+    expect(isInside('/home/ann/repo', '/home/ann/repo/..')).toBe(false);
+    expect(isInside('/home/ann/repo', '/home/ann/repo-other/a.ts')).toBe(false);
+    expect(isInside('/home/ann/repo', '/home/ann')).toBe(false);
+    expect(isInside('/home/ann/repo', '/etc/passwd')).toBe(false);
   });
 });
