@@ -93,7 +93,8 @@ type Checkout = { kind: 'running'; percent?: number } | { kind: 'done'; result: 
 type Step =
   | { kind: 'form'; failed?: ReplyError }
   | { kind: 'working' }
-  | { kind: 'created'; result: StartWorkResult; checkout: Checkout; linking?: 'running' | ReplyError };
+  /** `taskId`: the checkout's on the background's board, taken off it when tried again. */
+  | { kind: 'created'; result: StartWorkResult; checkout: Checkout; taskId: string; linking?: 'running' | ReplyError };
 
 function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (state: string) => void }) {
   const { item, profile } = props;
@@ -133,8 +134,12 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
     update({ kind: 'running' });
     update(await checkoutOutcome(taskId, answer((e) => isProgress(e) && update({ kind: 'running', percent: e.percent }))));
   };
-  const checkOut = (result: StartWorkResult, worktree = false) => {
+  const checkOut = (result: StartWorkResult, failed: string, worktree = false) => {
+    // The failure tried again leaves the board: else the next popup's linked branches would show it
+    // as the branch's last checkout, over the one that worked.
+    forgetTask(failed);
     const request = { type: 'local.checkoutBranch', profileId: profile.id, repo: result.repo, branch: result.branch, taskId: crypto.randomUUID(), ...(worktree ? { worktree } : {}), workItem: p.workItem.id } as const;
+    setStep((s) => (s.kind === 'created' ? { ...s, taskId: request.taskId } : s));
     return watch(request.taskId, (onProgress) => askWithProgress(request, onProgress));
   };
 
@@ -148,7 +153,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
       const result = await ask({ type: 'workItem.startWork', profileId: profile.id, repo, workItemProject: item.project, id: item.id, branch: name.trim(), setActive: setToActive, checkoutTaskId, ...(existing ? { existing } : {}) });
       // Told to the row at once, not from this panel's next render: Escape may have closed it meanwhile.
       if (result.state) props.onState(result.state);
-      setStep({ kind: 'created', result, checkout: { kind: 'running' } });
+      setStep({ kind: 'created', result, checkout: { kind: 'running' }, taskId: checkoutTaskId });
       await watch(checkoutTaskId, (onProgress) => askWithProgress({ type: 'local.followCheckout', taskId: checkoutTaskId }, onProgress));
     } catch (e) {
       setStep({ kind: 'form', failed: toReplyError(e) });
@@ -211,7 +216,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
           </ErrorNote>
         )}
         {checkout.kind === 'failed' && (
-          <CheckoutFailed error={checkout.error} onRetry={() => void checkOut(result)} onWorktree={() => void checkOut(result, true)} />
+          <CheckoutFailed error={checkout.error} onRetry={() => void checkOut(result, step.taskId)} onWorktree={() => void checkOut(result, step.taskId, true)} />
         )}
       </div>
     );

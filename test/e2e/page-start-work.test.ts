@@ -800,6 +800,29 @@ describe('Start work', () => {
     await popup.close();
   }, 120_000);
 
+  it('from the popup: a checkout that failed and worked on Try again is not shown as failed by the next popup', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Stack the pallets');
+    const clone = join(cloneRoot, 'fabrikam/Fabrikam Fiber/fabrikam-web');
+    const row = `[data-work-item="${item.id}"]`;
+    const popup = await startWorkInPopup(row);
+    // The checkout's fetch fails once.
+    sandbox.services.faults.add({ match: { pathRegex: '/_git/fabrikam-web/info/refs' }, status: 500, times: 1 });
+    await popup.click(`${row} form button[type="submit"]`);
+    await waitForText(popup, `${row} .start-work-result`, 'Not checked out', 60_000);
+    await popup.$$eval(`${row} .start-work-result button`, (bs) => bs.find((b) => b.textContent === 'Try again')!.click());
+    await waitForText(popup, `${row} .start-work-result [role="status"]`, `Checked out in ${clone}.`, 60_000);
+    await popup.close();
+
+    const next = await startWorkInPopup(row);
+    const list = `${row} .linked-branches`;
+    await next.waitForSelector(`${list} button[aria-label^="Check out"]:not(:disabled)`, { timeout: 20_000 });
+    // The board's last checkout of the branch is the one that worked: nothing failed is said.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await textOf(next, list)).not.toContain('Not checked out');
+    await next.close();
+  }, 120_000);
+
   it('from the popup: closing the popup while the branch is being made still checks it out', async () => {
     const org = sandbox.store.organization('fabrikam')!;
     const item = adaTask(sandbox.store.project(org, 'Fabrikam Fiber')!, 'Label the returns shelf');
