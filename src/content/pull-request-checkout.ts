@@ -8,6 +8,7 @@ import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, type Problem } from './session';
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
+import { keptOwnCommits } from '../shared/branch-name';
 import { folderInTheWay, gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, facts, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
@@ -150,7 +151,7 @@ function done(result: PullRequestCheckout, id: number, signal: AbortSignal): (No
   return [
     title(`Checked out pull request ${id}`),
     h('p', { class: 'adoc-good', role: 'status' }, `Checked out ${what}${result.upstream ? `, tracking ${result.upstream}` : ''}, in ${where}`, h('span', { class: 'adoc-mono' }, result.path), '.'),
-    result.result === 'diverged' && h('p', { class: 'adoc-muted' }, `Your local ${result.branch} has commits of its own, so it was left where it is; pull or rebase it yourself.`),
+    keptOwnCommits(result) !== undefined && h('p', { class: 'adoc-muted' }, keptOwnCommits(result)!),
     localCloneActions(result.path, signal),
   ];
 }

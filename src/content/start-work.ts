@@ -1,6 +1,6 @@
 import { ask } from './ask';
 import { AskError } from '../shared/ask';
-import { gitBranchNameProblem, startWorkFailedTitle } from '../shared/branch-name';
+import { gitBranchNameProblem, keptOwnCommits, startWorkFailedTitle } from '../shared/branch-name';
 import type { CompanionStatus, LinkedBranch, RepoKey, StartWorkPlan, StartWorkResult } from '../shared/messages';
 import { companionNeeded } from './companion-setup';
 import { followTask, outcomeOf, progressText, runningCheckouts, runningTask, sameRepo, startTask, type GitTask, type TaskOutcome } from './git-task';
@@ -256,7 +256,8 @@ function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) 
     case 'done': {
       const done = co.result;
       const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
-      return { nodes: [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), localCloneActions(done.path, signal)] };
+      const own = keptOwnCommits(done);
+      return { nodes: [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), own !== undefined && h('p', { class: 'adoc-muted' }, own), localCloneActions(done.path, signal)] };
     }
     case 'dirty':
       return { nodes: [alertBox(`${co.message.replace(/;.*$/, '')}: nothing was touched.`), actions(button('Check out into a new worktree', () => again(true), signal, { primary: true }), close ?? false)] };

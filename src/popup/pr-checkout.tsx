@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { askWithProgress, isProgress } from '../shared/ask';
+import { keptOwnCommits } from '../shared/branch-name';
 import type { BoardCheckout, CloneTaskView, PullRequestCheckout, PullRequestSummary, ReplyError } from '../shared/messages';
 import { useFocusOnChange } from '../shared/ui/focus';
 import { boardTasks, cancelTask, checkoutOutcome, forgetTask as forget } from './clone-tasks';
@@ -122,6 +123,7 @@ export function PullRequestCheckoutAction(props: { pr: PullRequestSummary; profi
             {state.result.worktree ? ' in a new worktree at ' : state.result.cloned ? ' in a new clone at ' : ' in '}
             <code>{state.result.path}</code>.
           </p>
+          {keptOwnCommits(state.result) && <p class="small muted">{keptOwnCommits(state.result)}</p>}
           <OpenClone path={state.result.path} />
         </>
       )}

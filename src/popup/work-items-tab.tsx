@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ask, askWithProgress, isProgress } from '../shared/ask';
-import { gitBranchNameProblem, startWorkFailedTitle } from '../shared/branch-name';
+import { gitBranchNameProblem, keptOwnCommits, startWorkFailedTitle } from '../shared/branch-name';
 import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -199,6 +199,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
                 ? `Checked out in ${checkout.result.path}.`
                 : ''}
           </div>
+          {checkout.kind === 'done' && keptOwnCommits(checkout.result) && <div>{keptOwnCommits(checkout.result)}</div>}
         </div>
         {checkout.kind === 'done' && <OpenClone path={checkout.result.path} />}
         {!result.linked && (
@@ -347,6 +348,7 @@ function LinkedBranches(props: { profile: Profile; linked: LinkedBranch[]; workI
             : shown.checkout.kind === 'done'
               ? `Checked out ${shown.checkout.result.branch ?? shown.target.branch} in ${shown.checkout.result.path}.`
               : ''}
+          {shown.checkout.kind === 'done' && keptOwnCommits(shown.checkout.result) && <div>{keptOwnCommits(shown.checkout.result)}</div>}
         </div>
       )}
       {shown?.checkout.kind === 'done' && <OpenClone path={shown.checkout.result.path} />}

@@ -83,3 +83,10 @@ export function aliasOf(uniqueName: string | undefined, displayName = ''): strin
   const name = uniqueName?.split('@')[0]?.split('\\').pop() ?? '';
   return name || displayName;
 }
+
+/**
+ * What a checkout says when the local branch had commits of its own (the companion's `diverged`):
+ * switched to, but not moved to the remote's, which the user would otherwise think they have.
+ */
+export const keptOwnCommits = (checkout: { result: string; branch?: string | null }): string | undefined =>
+  checkout.result === 'diverged' ? `Your local ${checkout.branch ?? 'branch'} has commits of its own, so it was left where it is; pull or rebase it yourself.` : undefined;

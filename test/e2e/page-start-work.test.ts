@@ -820,6 +820,16 @@ describe('Start work', () => {
     // The board's last checkout of the branch is the one that worked: nothing failed is said.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await textOf(next, list)).not.toContain('Not checked out');
+
+    // With a commit of its own, the local branch is switched to but not moved, and the list says so.
+    await run('git', ['-C', clone, '-c', 'user.name=Ada', '-c', 'user.email=ada@fabrikam.test', 'commit', '-q', '--allow-empty', '-m', 'mine']);
+    try {
+      await next.click(`${list} button[aria-label^="Check out"]:not(:disabled)`);
+      await waitForText(next, list, 'Checked out', 60_000);
+      expect(await textOf(next, list)).toContain(`Your local users/ada/${item.id}-stack-the-pallets has commits of its own, so it was left where it is; pull or rebase it yourself.`);
+    } finally {
+      await run('git', ['-C', clone, 'reset', '-q', '--keep', 'HEAD~1']);
+    }
     await next.close();
   }, 120_000);
 
