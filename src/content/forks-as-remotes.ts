@@ -1,4 +1,5 @@
 import { ask } from './ask';
+import { AskError } from '../shared/ask';
 import type { CloneRemote, ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
 import { companionNeeded, companionSetup, watchForCompanion, type CompanionSetup } from './companion-setup';
 import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
@@ -313,9 +314,20 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, fork: forkedFrom }
       await ask({ type: 'local.fetch', path, remote });
       setRemote(r.id, remote, { kind: 'done' });
     } catch (error) {
-      setRemote(r.id, remote, { kind: 'failed', error, added });
+      // The clone changed since the panel loaded (a pull request's checkout added the fork, or git did): what it has now decides the rows.
+      const now = !added && error instanceof AskError && error.code === 'companion.REMOTE_EXISTS' ? await remotesOf(path) : undefined;
+      update((s) => {
+        const rows = new Map(s.remotes);
+        // The clone has this one already, under that name or another: shown as added, with Fetch.
+        if (now && remoteNamed(now, r)) rows.delete(r.id);
+        else rows.set(r.id, { name: remote, step: { kind: 'failed', error, added } });
+        return { remotes: rows, ...(now ? { data: { ...s.data, remotes: now } } : {}) };
+      });
     }
   }
+
+  /** The remotes the clone at `path` has now; undefined when it cannot be told. */
+  const remotesOf = (path: string) => ask({ type: 'clone.plan', repo }).then((p) => (p.existing?.path === path ? p.existing.remotes : undefined), () => undefined);
 
   /** Clones the fork (made before, or just now) with `upstream` set to the original. */
   async function cloneFork(original: RepoSummary, fork: RepoSummary): Promise<void> {

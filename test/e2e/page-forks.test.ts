@@ -463,6 +463,21 @@ describe('Forks as remotes', () => {
     await sandboxSwitch(page, 'theme', 'light', '/fabrikam/_git/Platform');
   });
 
+  it('a fork added to the clone while the panel was open is shown as added once Add finds its name taken, not added a second time', async () => {
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Website / platform-web'));
+    expect(await rowControls('Website / platform-web')).toEqual({ buttons: ['Add'], name: 'website' });
+    // Meanwhile (a pull request's checkout, or git itself) the fork became a remote, its URL in another form.
+    await run('git', ['-C', clone, 'remote', 'add', 'website', 'https://fabrikam@dev.azure.com/fabrikam/Website/_git/platform-web']);
+    await world.click(POPOVER, 'button[aria-label="Add Website/platform-web as a remote"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Already added as website.'), 30_000);
+    expect(await rowControls('Website / platform-web')).toEqual({ buttons: ['Fetch'], name: null });
+    expect(Object.values(await remotes(clone)).filter((u) => u.endsWith('/Website/_git/platform-web'))).toHaveLength(1);
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
   // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
   it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
