@@ -1,10 +1,12 @@
 import { ask } from './ask';
-import type { ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
+import { AskError } from '../shared/ask';
+import type { CloneRemote, ForkList, ProjectSummary, ReplyError, RepoKey, RepoSummary } from '../shared/messages';
 import { companionNeeded, companionSetup, watchForCompanion, type CompanionSetup } from './companion-setup';
 import { outcomeOf, progressText, startTask, type CloneTask } from './git-task';
 import { waitLine, type AskSaying } from './ui/waiting';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
+import { offeredNames, remoteNamed } from './fork-remotes';
 import { featureOpener } from './open-feature';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, type Problem } from './session';
@@ -24,6 +26,8 @@ interface Loaded {
   projects: ProjectSummary[];
   /** The local clone of this repository, if there is one (and the companion runs). */
   clonePath: string | undefined;
+  /** That clone's remotes when the panel loaded: a fork among them is fetched, not added again, and their names are not offered. */
+  remotes: readonly CloneRemote[];
   /** Where the repository is still being cloned, when it is: remotes wait for that clone. */
   cloning: { path?: string } | undefined;
   /** How to install the companion, when it does not run: nothing can be added or cloned then. */
@@ -89,7 +93,7 @@ async function load(repo: RepoKey, saying: AskSaying): Promise<{ data: Loaded } 
     const [forks, projects] = await Promise.all([saying({ type: 'forks.list', repo }), saying({ type: 'projects.list' })]);
     const ready = status.state === 'ready';
     const [plan, setup] = await Promise.all([ready ? saying({ type: 'clone.plan', repo }) : undefined, ready ? undefined : companionSetup(status)]);
-    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, cloning: plan?.existing ? undefined : plan?.cloning, setup, profile: !!context.profile } };
+    return { data: { forks, projects: projects.items, clonePath: plan?.existing?.path, remotes: plan?.existing?.remotes ?? [], cloning: plan?.existing ? undefined : plan?.cloning, setup, profile: !!context.profile } };
   } catch (e) {
     return { problem: problemOf(e) };
   }
@@ -109,8 +113,12 @@ function view(state: State, where: Where, typed: Typed, act: Actions, signal: Ab
   const { data } = state;
   // The pull request's own fork first.
   const forks = data.forks.forks.toSorted((a, b) => Number(isSource(b, where)) - Number(isSource(a, where)));
-  const row = (r: RepoSummary, isParent: boolean) => remoteRow(state, r, isParent, where, typed, act, signal);
-  const rows = [...(data.forks.parent ? [row(data.forks.parent, true)] : []), ...forks.map((f) => row(f, false))];
+  const listed = [...(data.forks.parent ? [{ r: data.forks.parent, isParent: true }] : []), ...forks.map((r) => ({ r, isParent: false }))];
+  const had = new Map(listed.map(({ r }) => [r.id, remoteNamed(data.remotes, r)]));
+  // Names the clone has, or has had added since, are not offered again: Add works as offered.
+  const taken = [...data.remotes.map((x) => x.name), ...[...state.remotes.values()].filter((x) => x.step.kind !== 'failed' || x.step.added).map((x) => x.name)];
+  const offered = offeredNames(listed.filter(({ r }) => !had.get(r.id) && !state.remotes.has(r.id)).map(({ r, isParent }) => ({ id: r.id, base: isParent ? 'upstream' : remoteName(r.project.name) })), taken);
+  const rows = listed.map(({ r, isParent }) => remoteRow(state, r, isParent, { had: had.get(r.id), offered: offered.get(r.id) }, where, typed, act, signal));
   const list = rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${where.repo} has no parent and no forks yet.`);
   // Without the companion nothing here can be used: how to install it (as Clone to desktop shows it), then the forks it would offer.
   if (data.setup) return { nodes: [...companionNeeded(data.setup.status, 'Remotes are added to your clone, and forks cloned, through it.', signal, data.setup), sub('Parent and forks'), list] };
@@ -143,32 +151,39 @@ function failedStatus(before: string, error: unknown, signal: AbortSignal): HTML
   return h('span', { class: 'adoc-bad', role: 'status' }, `${before}${message}`, next ? h('span', null, ' ', optionsButton(...next, signal, { small: true })) : false);
 }
 
-function remoteRow(s: Ready, r: RepoSummary, isParent: boolean, where: Where, typed: Typed, act: Actions, signal: AbortSignal): HTMLElement {
+/**
+ * One repository's row: `had` is its remote's name when the clone had it as a remote already (it is
+ * fetched, not added), `offered` the name Add offers when it had not.
+ */
+function remoteRow(s: Ready, r: RepoSummary, isParent: boolean, names: { had: string | undefined; offered: string | undefined }, where: Where, typed: Typed, act: Actions, signal: AbortSignal): HTMLElement {
   const path = s.data.clonePath;
   const who = h('div', { class: 'adoc-ellipsis', title: `${r.project.name} / ${r.name}` }, `${r.project.name} / ${r.name}`, isParent ? h('span', { class: 'adoc-pill' }, 'parent') : false, isSource(r, where) ? h('span', { class: 'adoc-pill' }, 'this pull request') : false);
   // No clone (or no companion) to add it to: the panel says why above, and the row only names the fork.
   if (!path) return h('li', { 'data-repo': r.id }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who));
   const current = s.remotes.get(r.id);
   const step = current?.step;
-  const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typed.names.get(r.id) ?? (isParent ? 'upstream' : remoteName(r.project.name)), 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed', 'data-focus': step?.kind === 'failed' && !current?.name });
+  const { had } = names;
+  const name = h('input', { class: 'adoc-input adoc-mono', value: current?.name ?? typed.names.get(r.id) ?? names.offered ?? '', 'aria-label': `Remote name for ${r.project.name}/${r.name}`, size: 12, disabled: !!step && step.kind !== 'failed', 'data-focus': step?.kind === 'failed' && !current?.name });
   const status =
-    !step ? h('span', { class: 'adoc-muted', role: 'status' })
+    !step ? h('span', { class: 'adoc-muted', role: 'status' }, had ? `Already added as ${had}.` : '')
     : step.kind === 'adding' ? h('span', { class: 'adoc-muted', role: 'status' }, 'Adding…')
-    : step.kind === 'fetching' ? h('span', { class: 'adoc-muted', role: 'status' }, `Added; fetching ${current.name}…`)
-    : step.kind === 'done' ? h('span', { class: 'adoc-good', role: 'status' }, `Added ${current.name} and fetched it.`)
-    : failedStatus(step.added ? `Added ${current.name}, but fetching it failed: ` : '', step.error, signal);
+    : step.kind === 'fetching' ? h('span', { class: 'adoc-muted', role: 'status' }, had ? `Fetching ${had}…` : `Added; fetching ${current.name}…`)
+    : step.kind === 'done' ? h('span', { class: 'adoc-good', role: 'status' }, had ? `Fetched ${had}.` : `Added ${current.name} and fetched it.`)
+    : failedStatus(had ? `Fetching ${had} failed: ` : step.added ? `Added ${current.name}, but fetching it failed: ` : '', step.error, signal);
   name.addEventListener('input', () => act.typeName(r.id, name.value), { signal });
-  const retryFetch = step?.kind === 'failed' && step.added;
-  const label = retryFetch ? 'Fetch again' : step?.kind === 'done' ? 'Added' : 'Add';
-  const add = button(label, () => act.addRemote(path, r, retryFetch ? current!.name : name.value.trim(), retryFetch), signal, {
+  const again = step?.kind === 'failed' && step.added;
+  // A remote the clone has is only fetched: under its own name, never added again beside it.
+  const fetched = had ?? (again ? current!.name : undefined);
+  const label = step?.kind === 'done' ? (had ? 'Fetched' : 'Added') : again ? 'Fetch again' : had ? 'Fetch' : 'Add';
+  const add = button(label, () => act.addRemote(path, r, fetched ?? name.value.trim(), !!fetched), signal, {
     small: true,
-    ariaLabel: retryFetch ? `Fetch ${current!.name} again` : `Add ${r.project.name}/${r.name} as a remote`,
+    ariaLabel: fetched ? `Fetch ${fetched}${again ? ' again' : ''}` : `Add ${r.project.name}/${r.name} as a remote`,
     disabled: !!step && step.kind !== 'failed',
   });
   // After a failure the row's own button is its next step (Fetch again, or Add again), not its name or the Options button beside the failure.
   if (step?.kind === 'failed' && current?.name) add.dataset.focus = '';
   // The focus stays in the row that was acted on while it is redrawn (refill): on the row itself while it has no control.
-  return h('li', { 'data-repo': r.id, 'data-key': r.id, tabindex: -1 }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who, status), name, add);
+  return h('li', { 'data-repo': r.id, 'data-key': r.id, tabindex: -1 }, coin(r.project.name), h('div', { class: 'adoc-grow' }, who, status), !had && name, add);
 }
 
 /** Its own part of the panel for the focus (refill): Fork and clone, then Cancel, then Clone it or Open folder, each takes it in turn. */
@@ -299,9 +314,20 @@ export const attach: Attach = ({ host, trigger: drawnTrigger, fork: forkedFrom }
       await ask({ type: 'local.fetch', path, remote });
       setRemote(r.id, remote, { kind: 'done' });
     } catch (error) {
-      setRemote(r.id, remote, { kind: 'failed', error, added });
+      // The clone changed since the panel loaded (a pull request's checkout added the fork, or git did): what it has now decides the rows.
+      const now = !added && error instanceof AskError && error.code === 'companion.REMOTE_EXISTS' ? await remotesOf(path) : undefined;
+      update((s) => {
+        const rows = new Map(s.remotes);
+        // The clone has this one already, under that name or another: shown as added, with Fetch.
+        if (now && remoteNamed(now, r)) rows.delete(r.id);
+        else rows.set(r.id, { name: remote, step: { kind: 'failed', error, added } });
+        return { remotes: rows, ...(now ? { data: { ...s.data, remotes: now } } : {}) };
+      });
     }
   }
+
+  /** The remotes the clone at `path` has now; undefined when it cannot be told. */
+  const remotesOf = (path: string) => ask({ type: 'clone.plan', repo }).then((p) => (p.existing?.path === path ? p.existing.remotes : undefined), () => undefined);
 
   /** Clones the fork (made before, or just now) with `upstream` set to the original. */
   async function cloneFork(original: RepoSummary, fork: RepoSummary): Promise<void> {

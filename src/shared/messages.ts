@@ -133,6 +133,15 @@ export interface CompanionStatus {
   logFile?: string;
 }
 
+/**
+ * A remote of a local clone, as a page may know it: its name, and `key` (`repoUrlKey`) only when its
+ * URL is a repository of the asker's organization. Never the URL, which may carry a credential.
+ */
+export interface CloneRemote {
+  name: string;
+  key?: string;
+}
+
 export interface ClonePlan {
   url: string;
   protocol: 'https' | 'ssh';
@@ -142,7 +151,7 @@ export interface ClonePlan {
   path: string;
   branch?: string;
   /** A local clone of this repository, if the companion knows one. */
-  existing?: { path: string; branch: string | null; dirty: boolean | null };
+  existing?: { path: string; branch: string | null; dirty: boolean | null; remotes: CloneRemote[] };
   /**
    * A clone of this repository still under way: `taskId` when this extension runs it (follow it
    * with `clone.follow`), `path` once git has made its folder (also when another browser runs it).

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { patAuthorization } from '../../sandbox/testing';
 import { askWithProgress, launchConnected, privateHome, type Session } from './harness';
 import { ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
@@ -92,6 +93,29 @@ const focusAt = () =>
     POPOVER,
   );
 
+/** A fork of Platform in `project`, made as Azure DevOps' Fork does (REST). */
+async function forkPlatform(project: string, name: string): Promise<void> {
+  const org = sandbox.store.organization('fabrikam')!;
+  const platform = sandbox.store.repository(org, 'Platform', sandbox.store.project(org, 'Platform'))!;
+  const made = await sandbox.fetch(`https://dev.azure.com/fabrikam/${encodeURIComponent(project)}/_apis/git/repositories?api-version=7.1`, {
+    method: 'POST',
+    headers: { authorization: patAuthorization(sandbox.pats.fabrikam!), accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({ name, parentRepository: { id: platform.id, project: { id: platform.projectId } } }),
+  });
+  expect(made.status).toBe(201);
+}
+
+/** The texts of a row's buttons, and its remote name field's value (null without one). */
+const rowControls = (title: string) =>
+  world.run<{ buttons: string[]; name: string | null }>(
+    `(sel, title) => {
+      const li = [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((l) => l.querySelector('[title]').title === title);
+      return { buttons: [...li.querySelectorAll('button')].map((b) => b.textContent), name: li.querySelector('input')?.value ?? null };
+    }`,
+    POPOVER,
+    title,
+  );
+
 /** The next listing of forks takes 3 s: the panel holds the focus meanwhile. */
 const loadingSlowly = () => sandbox.services.faults.add({ match: { method: 'GET', pathRegex: '/forks/' }, latencyMs: 3000, times: 1 });
 
@@ -112,6 +136,8 @@ beforeAll(async () => {
   const cloned = await askWithProgress(options, { type: 'clone.start', repo: { id: 'Platform', name: 'Platform', project: 'Platform' }, taskId: 'setup' });
   expect(cloned.reply).toMatchObject({ ok: true });
   await options.close();
+  // A fork no test adds: its row always offers a name and Add.
+  await forkPlatform('Website', 'platform-web');
   page = await signedInPage(session, '/fabrikam/_git/Platform');
   world = await ContentWorld.of(page, session.extensionId);
 });
@@ -158,21 +184,45 @@ describe('Forks as remotes', () => {
     expect(stdout).toContain('security/');
   });
 
+  it('a fork the clone has as a remote is fetched, not added again; a new fork whose name the clone has is offered a free one', async () => {
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    // A second fork in Security: `security`, its project's name, is the first fork's remote already.
+    await forkPlatform('Security', 'platform-security');
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-security'));
+    expect(panel).toContain('Already added as security.');
+    expect(await rowControls('Security / platform-fork')).toEqual({ buttons: ['Fetch'], name: null });
+    expect(await rowControls('Security / platform-security')).toEqual({ buttons: ['Add'], name: 'security-2' });
+    // Added at once under the name offered.
+    await world.click(POPOVER, 'button[aria-label="Add Security/platform-security as a remote"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Added security-2 and fetched it.'), 30_000);
+    // The fork added before is fetched under its own name.
+    await world.click(POPOVER, 'button[aria-label="Fetch security"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fetched security.'), 30_000);
+    expect(await remotes(clone)).toEqual({
+      origin: 'https://dev.azure.com/fabrikam/_git/Platform',
+      security: 'https://dev.azure.com/fabrikam/Security/_git/platform-fork',
+      'security-2': 'https://dev.azure.com/fabrikam/Security/_git/platform-security',
+    });
+    await page.keyboard.press('Escape');
+  }, 90_000);
+
   it('Add with the remote name cleared says so in that row, and adds nothing', async () => {
     const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
     const before = await remotes(clone);
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
     await world.click(FORKS, 'button', 'Add remote…');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Website / platform-web'));
     // Cleared as a person would: select the name and delete it.
-    await world.click(POPOVER, 'input[aria-label="Remote name for Security/platform-fork"]');
+    await world.click(POPOVER, 'input[aria-label="Remote name for Website/platform-web"]');
     await page.keyboard.down('Control');
     await page.keyboard.press('KeyA');
     await page.keyboard.up('Control');
     await page.keyboard.press('Backspace');
-    await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+    await world.click(POPOVER, 'button[aria-label="Add Website/platform-web as a remote"]');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Enter a remote name.'), 5_000);
-    const row = await world.run<string>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((li) => li.innerText.includes('Security / platform-fork'))?.innerText ?? ''`, POPOVER);
+    const row = await world.run<string>(`(sel) => [...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((li) => li.innerText.includes('Website / platform-web'))?.innerText ?? ''`, POPOVER);
     expect(row).toContain('Enter a remote name.');
     expect(await remotes(clone)).toEqual(before);
     await page.keyboard.press('Escape');
@@ -200,6 +250,25 @@ describe('Forks as remotes', () => {
     });
     expect(sandbox.store.forksOf(sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!).map((f) => f.name)).toContain('Platform');
   });
+
+  it("on the fork's page, the original its clone has as upstream is fetched, not offered as a second remote", async () => {
+    const forkClone = join(cloneRoot, 'fabrikam/Mobile/Platform');
+    await page.goto('https://dev.azure.com/fabrikam/Mobile/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Platform / Platform'));
+    expect(panel).toContain(forkClone);
+    expect(panel).toContain('Already added as upstream.');
+    expect(await rowControls('Platform / Platform')).toEqual({ buttons: ['Fetch'], name: null });
+    await world.click(POPOVER, 'button[aria-label="Fetch upstream"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Fetched upstream.'), 30_000);
+    expect(await remotes(forkClone)).toEqual({
+      origin: 'https://dev.azure.com/fabrikam/Mobile/_git/Platform',
+      upstream: 'https://dev.azure.com/fabrikam/_git/Platform',
+    });
+    const { stdout } = await run('git', ['-C', forkClone, 'branch', '-r']);
+    expect(stdout).toContain('upstream/');
+    await page.keyboard.press('Escape');
+  }, 90_000);
 
   it('offers the fork on a pull request that comes from it, and nothing on one that does not', async () => {
     const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!;
@@ -265,15 +334,15 @@ describe('Forks as remotes', () => {
   it('a remote that fails on a refused token offers Update the token in its row', async () => {
     await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
     await world.click(FORKS, 'button', 'Add remote…');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Website / platform-web'));
     const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
     pat.revoked = true;
     try {
-      await world.type(POPOVER, 'input[aria-label="Remote name for Security/platform-fork"]', 'sec2');
-      await world.click(POPOVER, 'button[aria-label="Add Security/platform-fork as a remote"]');
+      await world.type(POPOVER, 'input[aria-label="Remote name for Website/platform-web"]', 'web2');
+      await world.click(POPOVER, 'button[aria-label="Add Website/platform-web as a remote"]');
       await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('rejected'), 30_000);
       const row = await world.run<string[]>(
-        `(sel) => [...[...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((li) => li.innerText.includes('Security / platform-fork')).querySelectorAll('button')].map((b) => b.textContent)`,
+        `(sel) => [...[...chrome.dom.openOrClosedShadowRoot(document.querySelector(sel)).querySelectorAll('li[data-repo]')].find((li) => li.innerText.includes('Website / platform-web')).querySelectorAll('button')].map((b) => b.textContent)`,
         POPOVER,
       );
       expect(row).toContain('Update the token');
@@ -393,6 +462,21 @@ describe('Forks as remotes', () => {
     await expectLegibleWhenDisabled();
     await sandboxSwitch(page, 'theme', 'light', '/fabrikam/_git/Platform');
   });
+
+  it('a fork added to the clone while the panel was open is shown as added once Add finds its name taken, not added a second time', async () => {
+    const clone = join(cloneRoot, 'fabrikam/Platform/Platform');
+    await page.goto('https://dev.azure.com/fabrikam/_git/Platform', { waitUntil: 'domcontentloaded' });
+    await world.click(FORKS, 'button', 'Add remote…');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Website / platform-web'));
+    expect(await rowControls('Website / platform-web')).toEqual({ buttons: ['Add'], name: 'website' });
+    // Meanwhile (a pull request's checkout, or git itself) the fork became a remote, its URL in another form.
+    await run('git', ['-C', clone, 'remote', 'add', 'website', 'https://fabrikam@dev.azure.com/fabrikam/Website/_git/platform-web']);
+    await world.click(POPOVER, 'button[aria-label="Add Website/platform-web as a remote"]');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Already added as website.'), 30_000);
+    expect(await rowControls('Website / platform-web')).toEqual({ buttons: ['Fetch'], name: null });
+    expect(Object.values(await remotes(clone)).filter((u) => u.endsWith('/Website/_git/platform-web'))).toHaveLength(1);
+    await page.keyboard.press('Escape');
+  }, 60_000);
 
   // Last: the organization stays held for the rest of the Retry-After, which the tests above would wait out.
   it('says why the panel waits when Azure DevOps holds it back (429), with Stop waiting, which shows the failure and its Try again at once', async () => {

@@ -710,6 +710,27 @@ describe('a page finds a clone of its repository that is still under way', () =>
       expect(await handle({ type: 'clone.plan', repo }, fromContent), fetchUrl).toMatchObject({ ok: true, data: { existing: { path } } });
     }
   });
+
+  it("tells a page its clone's remotes by name, which repository each is only for its own organization's, and never their URLs", async () => {
+    const { handle } = await setup();
+    const remotes = [
+      { name: 'origin', fetchUrl: 'https://dev.azure.com/fabrikam/Platform/_git/Platform' },
+      { name: 'security', fetchUrl: 'https://ada:s3cret@dev.azure.com/fabrikam/Security/_git/platform-fork' },
+      { name: 'upstream', fetchUrl: 'git@ssh.dev.azure.com:v3/fabrikam/Platform/Upstream' },
+      { name: 'mine', fetchUrl: 'https://dev.azure.com/contoso/Web/_git/Web' },
+      { name: 'github', fetchUrl: 'https://github.com/ada/platform.git' },
+    ];
+    hostOverrides.set('localClones', () => ({ data: { clones: [{ path: '/src/platform', known: true, remotes, branch: 'main', dirty: false }], truncated: false } }));
+    const plan = (await handle({ type: 'clone.plan', repo }, fromContent)) as { data: { existing: { remotes: unknown } } };
+    expect(plan.data.existing.remotes).toEqual([
+      { name: 'origin', key: 'fabrikam/platform/platform' },
+      { name: 'security', key: 'fabrikam/security/platform-fork' },
+      { name: 'upstream', key: 'fabrikam/platform/upstream' },
+      { name: 'mine' },
+      { name: 'github' },
+    ]);
+    expect(JSON.stringify(plan)).not.toMatch(/s3cret|contoso|github\.com/);
+  });
 });
 
 const repoJson = (id: string, project: string, remoteUrl: string) => ({ id, name: 'Web', url: 'https://x', remoteUrl, project: { id: project, name: project } });

@@ -1,5 +1,5 @@
 import { PathSchema, type CloneData, type Editor, type GitAuth, type LocalClone } from '../../shared/host-protocol';
-import type { BoardCheckout, BranchCheckout, ClonePlan, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
+import type { BoardCheckout, BranchCheckout, ClonePlan, CloneRemote, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
 import { repoUrlInOrg, repoUrlKey } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind, type AdoPage } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile, sshHosts } from '../../shared/profile';
@@ -65,6 +65,13 @@ const remoteOf = (clone: LocalClone, urls: (string | undefined)[]) => {
   const keys = keysOf(urls);
   return clone.remotes.find((r) => hasKey(keys, r.fetchUrl)) ?? originOf(clone);
 };
+
+/** A clone's remotes as a page may know them (`CloneRemote`): which repository each is, only of the organization asked about. */
+const remotesFor = (clone: LocalClone, orgBase: string): CloneRemote[] =>
+  clone.remotes.map((r) => {
+    const key = repoUrlInOrg(r.fetchUrl, orgBase) ? repoUrlKey(r.fetchUrl) : undefined;
+    return { name: r.name, ...(key ? { key } : {}) };
+  });
 
 /** An on-prem profile's server, as the companion's allowed hosts name it; none for the cloud. */
 const serverOf = (p: Profile) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []);
@@ -261,7 +268,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       folder,
       path: `${root.replace(/[\\/]+$/, '')}/${folder}`,
       ...(b ? { branch: b } : {}),
-      ...(existing ? { existing: { path: existing.path, branch: existing.branch, dirty: existing.dirty } } : {}),
+      ...(existing ? { existing: { path: existing.path, branch: existing.branch, dirty: existing.dirty, remotes: remotesFor(existing, repo.orgBase) } } : {}),
       ...(cloning && !existing ? { cloning } : {}),
     };
   }
