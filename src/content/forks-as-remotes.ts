@@ -7,6 +7,7 @@ import { waitLine, type AskSaying } from './ui/waiting';
 import type { Attach } from './feature';
 import { localCloneActions } from './local-actions';
 import { offeredNames, remoteNamed } from './fork-remotes';
+import { remoteNameFor } from '../shared/remote-name';
 import { featureOpener } from './open-feature';
 import { repoKeyOf } from './repo-on-page';
 import { companionStatus, pageContext, problemOf, type Problem } from './session';
@@ -100,8 +101,6 @@ async function load(repo: RepoKey, saying: AskSaying): Promise<{ data: Loaded } 
 }
 
 const keyOf = (r: RepoSummary): RepoKey => ({ id: r.id, name: r.name, project: r.project.name });
-/** A remote name from a project name: `Security Team` → `security-team`. */
-const remoteName = (project: string) => project.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'fork';
 const sub = (text: string) => h('h3', { class: 'adoc-sub' }, text);
 const isSource = (r: RepoSummary, where: Where) => !!where.source && r.name.toLowerCase() === where.source.name.toLowerCase() && r.project.name.toLowerCase() === where.source.project.toLowerCase();
 
@@ -117,7 +116,7 @@ function view(state: State, where: Where, typed: Typed, act: Actions, signal: Ab
   const had = new Map(listed.map(({ r }) => [r.id, remoteNamed(data.remotes, r)]));
   // Names the clone has, or has had added since, are not offered again: Add works as offered.
   const taken = [...data.remotes.map((x) => x.name), ...[...state.remotes.values()].filter((x) => x.step.kind !== 'failed' || x.step.added).map((x) => x.name)];
-  const offered = offeredNames(listed.filter(({ r }) => !had.get(r.id) && !state.remotes.has(r.id)).map(({ r, isParent }) => ({ id: r.id, base: isParent ? 'upstream' : remoteName(r.project.name) })), taken);
+  const offered = offeredNames(listed.filter(({ r }) => !had.get(r.id) && !state.remotes.has(r.id)).map(({ r, isParent }) => ({ id: r.id, base: isParent ? 'upstream' : remoteNameFor(r.project.name) })), taken);
   const rows = listed.map(({ r, isParent }) => remoteRow(state, r, isParent, { had: had.get(r.id), offered: offered.get(r.id) }, where, typed, act, signal));
   const list = rows.length ? h('ul', { class: 'adoc-list', 'aria-label': 'Parent and forks' }, rows) : h('p', { class: 'adoc-muted' }, `${where.repo} has no parent and no forks yet.`);
   // Without the companion nothing here can be used: how to install it (as Clone to desktop shows it), then the forks it would offer.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remoteNameFor } from '../../src/background/handlers/companion';
+import { remoteNameFor } from '../../src/shared/remote-name';
 import { checkRemoteName } from '../../src/host/remotes';
 
 /** The background names a fork's remote; the companion refuses names it would not accept. Both must agree. */

@@ -7,6 +7,7 @@ import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
 import { CompanionError, type Companion } from '../companion';
 import { toReplyError } from '../errors';
 import { clientOf } from '../connections';
+import { remoteNameFor } from '../../shared/remote-name';
 import { listing } from '../lists';
 import { pageSessionApi } from '../page-session';
 import { EDITOR_SETTING } from '../../shared/storage-keys';
@@ -22,20 +23,6 @@ type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.
   | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'pullRequest.follow' | 'local.checkoutBranch' | 'local.followCheckout';
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
-
-/**
- * A remote name from a project name, as forks as remotes names them: `Security Team` → `security-team`.
- * One the companion accepts (PROTOCOL.md, `addRemote`: 64 characters, a letter or digit first, no
- * `..`), with room for a `-{pull request id}` after it.
- */
-export const remoteNameFor = (project: string) =>
-  project
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .slice(0, 48)
-    .replace(/\.lock$/, '')
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'fork';
 
 /** The folder name of a pull request's worktree, next to the clone: `api-pr-42` (`api-pr-42-merge`). */
 export function worktreeFolder(clonePath: string, pullRequestId: number, mode: 'branch' | 'merge'): string {
