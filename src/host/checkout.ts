@@ -4,7 +4,7 @@
  * touched. Every git command runs under the rules of *A repository's own configuration*
  * (repo-config.ts): no hooks, no filter or merge program of the repository's, no submodules.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import type { CheckoutData, CheckoutRequest, StatusData, StatusRequest, WorktreeRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
@@ -179,13 +179,29 @@ async function checkedOutElsewhere(path: string, branch: string, except: string,
 }
 
 /**
+ * A local branch of that name that tracks nothing (made here, then pushed without -u) and is at or
+ * behind the remote branch is that branch: it is set to track it, and answers the new upstream.
+ * One with commits the remote does not have is left to refuseForeignBranch.
+ */
+async function adoptUntracked(path: string, local: string, upstream: string, source: Source, entries: readonly ConfigEntry[], ctx: HostContext): Promise<string> {
+  if (upstream !== '' || source.branch === undefined) return upstream;
+  const behind = await git(path, ['merge-base', '--is-ancestor', `refs/heads/${local}`, source.target], ctx, { readOnly: true });
+  if (behind.code !== 0) return upstream;
+  await fetchedByRemote(path, source, entries, ctx);
+  await gitOrFail(path, ['branch', `--set-upstream-to=${source.remote}/${source.branch}`, '--', local], ctx, `setting ${local} to track ${source.remote}/${source.branch}`);
+  return source.target;
+}
+
+/**
  * An existing local branch of the same name is only reused when it tracks the same remote branch,
  * and is not checked out in another work tree (moving it would change that tree under its files).
  */
 async function refuseForeignBranch(path: string, local: string, upstream: string, source: Source, except: string, ctx: HostContext, track = true): Promise<void> {
   const elsewhere = await checkedOutElsewhere(path, local, except, ctx);
   if (elsewhere !== undefined) {
-    throw new HostError('BRANCH_EXISTS', `The local branch "${local}" is checked out in ${elsewhere}; choose another name for the local branch.`, {
+    // A folder deleted by hand: git holds the branch there until told the folder is gone.
+    const gone = existsSync(elsewhere) ? '' : ` (a folder that no longer exists: run "git worktree prune" in ${path} to let git forget it)`;
+    throw new HostError('BRANCH_EXISTS', `The local branch "${local}" is checked out in ${elsewhere}${gone}; choose another name for the local branch.`, {
       branch: local,
       upstream: upstream ? upstream.replace(/^refs\/remotes\//, '') : null,
       checkedOutAt: elsewhere,
@@ -228,7 +244,7 @@ export async function checkout(request: CheckoutRequest, ctx: HostContext, scope
     await gitOrFail(path, ['switch', '--no-guess', track ? '--track' : '--no-track', '-c', source.local, source.target], ctx, `creating the branch ${source.local}`, config);
     result = 'created';
   } else {
-    await refuseForeignBranch(path, source.local, existing, source, path, ctx, track);
+    await refuseForeignBranch(path, source.local, track ? await adoptUntracked(path, source.local, existing, source, entries, ctx) : existing, source, path, ctx, track);
     await gitOrFail(path, ['switch', '--no-guess', source.local], ctx, `switching to ${source.local}`, config);
     const next = await gitOrFail(path, ['rev-parse', '--verify', `${source.target}^{commit}`], ctx, 'reading the fetched branch');
     const behind = await git(path, ['merge-base', '--is-ancestor', 'HEAD', next], ctx, { readOnly: true });
@@ -291,7 +307,7 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
         result = 'created';
       } else {
         // Checked out anywhere (the clone included), it cannot be checked out again, nor moved.
-        await refuseForeignBranch(path, source.local, existing, source, '', ctx);
+        await refuseForeignBranch(path, source.local, await adoptUntracked(path, source.local, existing, source, entries, ctx), source, '', ctx);
         branchArgs = [];
         result = await fastForwardBranch(path, source.local, source.target, ctx);
       }

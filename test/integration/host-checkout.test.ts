@@ -4,7 +4,7 @@
  * is never touched, and hostile names, paths and repository configuration.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
@@ -165,11 +165,36 @@ describe('checkout', () => {
     expect(() => git(clone, 'rev-parse', '--verify', '-q', 'refs/heads/feature/deep/nested/refactor')).toThrow();
   });
 
-  it('does not reuse a local branch of the same name that tracks something else', async () => {
-    git(clone, 'branch', '--no-track', 'feature/retry-policy', 'main');
+  it('does not reuse a local branch of the same name that tracks something else, or tracks nothing and has commits of its own', async () => {
+    git(clone, 'branch', '--track', 'feature/retry-policy', 'origin/main');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { branch: 'feature/retry-policy', upstream: 'origin/main' } } });
+    git(clone, 'branch', '-D', 'feature/retry-policy');
+    git(clone, 'switch', '-q', '-c', 'feature/retry-policy');
+    git(clone, '-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '-q', '--allow-empty', '-m', 'mine');
+    const mine = git(clone, 'rev-parse', 'HEAD');
+    git(clone, 'switch', '-q', 'main');
     expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { branch: 'feature/retry-policy', upstream: null } } });
     expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
-    expect(git(clone, 'rev-parse', 'feature/retry-policy')).toBe(git(clone, 'rev-parse', 'main'));
+    expect(git(clone, 'rev-parse', 'feature/retry-policy')).toBe(mine);
+  });
+
+  it('takes a local branch that tracks nothing (pushed without -u) and is behind the remote one as that branch: tracking it, moved forward', async () => {
+    // One commit behind the remote's, as a push from another computer leaves it.
+    git(clone, 'branch', '--no-track', 'feature/retry-policy', 'origin/feature/retry-policy~1');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true, data: { branch: 'feature/retry-policy', upstream: 'origin/feature/retry-policy', result: 'updated' } });
+    expect(git(clone, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/feature/retry-policy');
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(git(clone, 'rev-parse', 'origin/feature/retry-policy'));
+  });
+
+  it('names a work tree whose folder was deleted by hand as what holds the branch, and how to let git forget it', async () => {
+    expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-gone' })).toMatchObject({ ok: true });
+    const gone = join(sandbox.roots, 'fabrikam', 'Platform-gone');
+    rmSync(gone, { recursive: true, force: true });
+    const refused = await checkout({ branch: 'feature/retry-policy' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { checkedOutAt: gone } } });
+    expect((refused as { error: { message: string } }).error.message).toContain(`(a folder that no longer exists: run "git worktree prune" in ${clone} to let git forget it)`);
+    git(clone, 'worktree', 'prune');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: true });
   });
 
   it("runs none of the repository's own programs: hooks, filter drivers, submodule recursion", async () => {
