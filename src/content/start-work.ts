@@ -255,7 +255,7 @@ function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) 
     }
     case 'done': {
       const done = co.result;
-      const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
+      const where = done.worktree ? (done.reused ? 'the worktree at ' : 'a new worktree at ') : done.cloned ? 'a new clone at ' : '';
       return { nodes: [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), localCloneActions(done.path, signal)] };
     }
     case 'dirty':
