@@ -147,7 +147,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
 
 function done(result: PullRequestCheckout, id: number, signal: AbortSignal): (Node | false)[] {
   const what = result.branch ? `the branch ${result.branch}` : 'the merge preview (detached, read-only)';
-  const where = result.worktree ? `a new worktree at ` : result.cloned ? 'a new clone at ' : '';
+  const where = result.worktree ? (result.reused ? 'the worktree at ' : 'a new worktree at ') : result.cloned ? 'a new clone at ' : '';
   return [
     title(`Checked out pull request ${id}`),
     h('p', { class: 'adoc-good', role: 'status' }, `Checked out ${what}${result.upstream ? `, tracking ${result.upstream}` : ''}, in ${where}`, h('span', { class: 'adoc-mono' }, result.path), '.'),

@@ -255,7 +255,7 @@ function checkoutSteps(co: Checkout, branch: string, again: (worktree: boolean) 
     }
     case 'done': {
       const done = co.result;
-      const where = done.worktree ? 'a new worktree at ' : done.cloned ? 'a new clone at ' : '';
+      const where = done.worktree ? (done.reused ? 'the worktree at ' : 'a new worktree at ') : done.cloned ? 'a new clone at ' : '';
       const own = keptOwnCommits(done);
       return { nodes: [good(`Checked out ${done.branch ?? branch} in ${where}`, pathText(done.path), '.'), own !== undefined && h('p', { class: 'adoc-muted' }, own), localCloneActions(done.path, signal)] };
     }

@@ -4,7 +4,7 @@
  * touched. Every git command runs under the rules of *A repository's own configuration*
  * (repo-config.ts): no hooks, no filter or merge program of the repository's, no submodules.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import type { CheckoutData, CheckoutRequest, StatusData, StatusRequest, WorktreeRequest } from '../shared/host-protocol';
 import { checkBranchName } from './branch-name';
@@ -158,24 +158,31 @@ async function localBranch(path: string, name: string, ctx: HostContext): Promis
   return line === undefined ? undefined : line.slice(ref.length + 1);
 }
 
-/** Where `branch` is checked out, other than in the work tree `except` (`git worktree list`). */
-async function checkedOutElsewhere(path: string, branch: string, except: string, ctx: HostContext): Promise<string | undefined> {
+/** The clone's work trees (`git worktree list`), its own first; `prunable`: git found its folder gone or not pointing back. */
+async function workTrees(path: string, ctx: HostContext): Promise<Array<{ path: string; branch?: string; prunable: boolean }>> {
   const result = await git(path, ['worktree', 'list', '--porcelain'], ctx, { readOnly: true });
   if (result.code !== 0) throw new HostError('GIT_FAILED', `git could not list the work trees of ${path}`);
-  let current: string | undefined;
+  const trees: Array<{ path: string; branch?: string; prunable: boolean }> = [];
   for (const line of result.stdout.split('\n')) {
-    if (line.startsWith('worktree ')) current = line.slice('worktree '.length);
-    else if (line === `branch refs/heads/${branch}` && current !== undefined && current !== except) {
-      let real = current;
-      try {
-        real = realpathSync(current);
-      } catch {
-        // A work tree whose folder is gone still holds its branch until pruned.
-      }
-      if (real !== except) return current;
-    }
+    if (line.startsWith('worktree ')) trees.push({ path: line.slice('worktree '.length), prunable: false });
+    else if (line.startsWith('branch refs/heads/') && trees.length > 0) trees.at(-1)!.branch = line.slice('branch refs/heads/'.length);
+    else if ((line === 'prunable' || line.startsWith('prunable ')) && trees.length > 0) trees.at(-1)!.prunable = true;
   }
-  return undefined;
+  return trees;
+}
+
+const realOr = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    // A work tree whose folder is gone still holds its branch until pruned.
+    return path;
+  }
+};
+
+/** Where `branch` is checked out, other than in the work tree `except` (`git worktree list`). */
+async function checkedOutElsewhere(path: string, branch: string, except: string, ctx: HostContext): Promise<string | undefined> {
+  return (await workTrees(path, ctx)).find((t) => t.branch === branch && t.path !== except && realOr(t.path) !== except)?.path;
 }
 
 /**
@@ -290,6 +297,13 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
     for (const kept of removeCreated(prepared, { running: true })) ctx.log.warn(`${scope.id} left ${kept.path}: ${kept.reason}`);
   };
   try {
+    // Checked out a second time (the branch pushed again): the worktree made the first time is
+    // updated in place, as a checkout in it would be. Git's own list says it is this clone's.
+    const earlier = await ownWorktreeAt(path, resolveBelow(realRoot, folderSegments(folder)), ctx);
+    if (earlier !== undefined) {
+      const { folder: _folder, ...source } = request;
+      return { ...(await checkout({ ...source, type: 'checkout', path: earlier }, ctx, scope)), reused: true };
+    }
     // Checked before fetching: nothing is fetched for a folder that cannot be made.
     undo(prepareDestination(realRoot, folder));
     const entries = await readConfig(path, ctx.env);
@@ -336,6 +350,14 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
   } finally {
     lock.release();
   }
+}
+
+/** `target` when it is a folder (not a link) that git lists as a linked work tree of the clone at `path`. */
+async function ownWorktreeAt(path: string, target: string, ctx: HostContext): Promise<string | undefined> {
+  if (lstatSync(target, { throwIfNoEntry: false })?.isDirectory() !== true) return undefined;
+  // The first is the clone's own work tree, never one to check out in from here.
+  const [, ...linked] = await workTrees(path, ctx);
+  return linked.some((t) => !t.prunable && realOr(t.path) === target) ? target : undefined;
 }
 
 /**

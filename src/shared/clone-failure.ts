@@ -55,6 +55,8 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
   }
   // Something else is where the clone would go (the companion's message names it): trying again alone would fail the same way.
   if (code === 'DEST_EXISTS' && !error.message.startsWith('This repository is already cloned')) {
+    // A checkout's new worktree goes next to the clone, wherever the clone folder is: another one would not help.
+    if (checkout) return { cause: `${error.message.replace(/\.?$/, '')}.`, next: 'Nothing was checked out. Move or rename what is there, then try again.', action: 'retry' };
     return { cause: `${error.message.replace(/\.?$/, '')}.`, next: 'Nothing was cloned. Move or rename what is there, then try again, or choose another clone folder in Options.', action: 'folder' };
   }
   if (code === 'NO_CLONE_ROOT') return { cause: error.message, next: 'Choose the folder clones go to, then try again.', action: 'companion' };

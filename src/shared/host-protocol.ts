@@ -410,6 +410,8 @@ export const CheckoutDataSchema = z.object({
    * `detached`: HEAD at the fetched commit.
    */
   result: z.enum(['created', 'updated', 'unchanged', 'diverged', 'detached']),
+  /** `worktree` only: the folder was already a worktree of the clone, and was checked out in as `checkout` does. */
+  reused: z.literal(true).optional(),
 });
 export type CheckoutData = z.infer<typeof CheckoutDataSchema>;
 

@@ -393,6 +393,8 @@ export interface BranchCheckout {
   result: string;
   cloned: boolean;
   worktree: boolean;
+  /** The worktree was there already, from an earlier checkout of the branch: it was updated, not made. */
+  reused?: true;
 }
 
 export interface BranchTemplateSetting {

@@ -140,7 +140,25 @@ describe('Check out a pull request from its page', () => {
     expect(await git(clone, 'rev-parse', 'HEAD')).toBe(head);
     expect(readFileSync(join(clone, 'work in progress.txt'), 'utf8')).toBe('mine\n');
     expect((await git(clone, 'status', '--porcelain')).split('\n')).toEqual([expect.stringContaining('work in progress.txt')]);
-  }, 120_000);
+    // Pushed to again: Check out a second time updates that worktree, never asking to move it away.
+    const tip = await git(worktree, 'rev-parse', 'HEAD');
+    await git(worktree, 'reset', '-q', '--hard', 'HEAD~1');
+    // As once the board has let the first checkout go (a quarter of an hour, or a new browser).
+    const options = await session.openExtensionPage('options');
+    try {
+      const { tasks } = (await ask(options, { type: 'clone.tasks' })).data as { tasks: { taskId: string; checkout?: { pullRequestId?: number } }[] };
+      for (const task of tasks.filter((t) => t.checkout?.pullRequestId === id)) await ask(options, { type: 'clone.forget', taskId: task.taskId });
+    } finally {
+      await options.close();
+    }
+    await openPanel(id);
+    await world.click(POPOVER, 'button', 'Check out in a new worktree');
+    const again = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 90_000))[0]!;
+    expect(again).toContain(`in the worktree at ${worktree}`);
+    expect(await git(worktree, 'rev-parse', 'HEAD')).toBe(tip);
+    expect(await git(worktree, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(`pr/${id}/feature/deep/nested/refactor`);
+    expect(await git(clone, 'rev-parse', 'HEAD')).toBe(head);
+  }, 180_000);
 
   it('cancels a checkout under way: nothing is made, and the button offers it again', async () => {
     const id = prId('Add a retry policy');

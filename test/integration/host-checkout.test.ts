@@ -283,6 +283,36 @@ describe('worktree', () => {
     expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
   });
 
+  it("checked out again into the clone's own worktree, updates it there; a worktree with changes, or another repository's, is refused", async () => {
+    writeFileSync(join(clone, 'README.md'), 'my edit\n');
+    const head = git(clone, 'rev-parse', 'HEAD');
+    const path = join(sandbox.roots, 'fabrikam', 'Platform-pr-1');
+    expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-pr-1' })).toMatchObject({ ok: true, data: { path, result: 'created' } });
+    expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-pr-1' })).toMatchObject({ ok: true, data: { path, result: 'unchanged', reused: true } });
+    // The author pushed again: the worktree's branch is behind its upstream.
+    const tip = git(path, 'rev-parse', 'HEAD');
+    git(path, 'reset', '-q', '--hard', 'HEAD~1');
+    const again = await worktree({ branch: 'feature/retry-policy', folder: 'Platform-pr-1' });
+    expect(again).toMatchObject({ ok: true, data: { path, branch: 'feature/retry-policy', upstream: 'origin/feature/retry-policy', head: tip, result: 'updated', reused: true } });
+    expect(git(path, 'rev-parse', 'HEAD')).toBe(tip);
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
+    expect(readFileSync(join(clone, 'README.md'), 'utf8')).toBe('my edit\n');
+    // Work in the worktree is never touched.
+    git(path, 'reset', '-q', '--hard', 'HEAD~1');
+    writeFileSync(join(path, 'README.md'), 'worktree edit\n');
+    expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-pr-1' })).toMatchObject({ ok: false, error: { code: 'WORKTREE_DIRTY', details: { path } } });
+    expect(git(path, 'rev-parse', 'HEAD')).toBe(git(path, 'rev-parse', `${tip}~1`));
+    expect(readFileSync(join(path, 'README.md'), 'utf8')).toBe('worktree edit\n');
+    // A worktree of another repository, under the same kind of name, is not this clone's.
+    const other = join(sandbox.roots, 'other');
+    mkdirSync(other);
+    git(other, 'init', '-q');
+    git(other, '-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '-q', '--allow-empty', '-m', 'other');
+    git(other, 'worktree', 'add', '-q', join(sandbox.roots, 'fabrikam', 'Platform-pr-2'));
+    expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-pr-2' })).toMatchObject({ ok: false, error: { code: 'DEST_EXISTS' } });
+    expect(git(join(sandbox.roots, 'fabrikam', 'Platform-pr-2'), 'log', '-1', '--format=%s')).toBe('other');
+  });
+
   it('refuses folders that are not one new name next to the clone, making nothing', async () => {
     mkdirSync(join(sandbox.roots, 'fabrikam', 'taken'));
     writeFileSync(join(sandbox.roots, 'fabrikam', 'taken', 'f'), 'x');

@@ -29,6 +29,11 @@ describe('explainCloneFailure', () => {
     expect(failureActions(inTheWay, explained, { profile: true })).toEqual({ fix: ['Choose another clone folder', 'companion'], retry: true });
     // The background's own "already cloned" needs no folder moved: Try again finds the clone.
     expect(explainCloneFailure({ code: 'companion.DEST_EXISTS', message: 'This repository is already cloned at /x.' }, { profile: true }).action).toBe('retry');
+    // A checkout's new worktree in the way: nothing was cloned, and another clone folder would not move it.
+    const worktree = { code: 'companion.DEST_EXISTS', message: '/home/ada/code/f/p/r-pr-1 exists and is not empty' };
+    const forCheckout = explainCloneFailure(worktree, { profile: true, task: 'checkout' });
+    expect(forCheckout).toMatchObject({ cause: '/home/ada/code/f/p/r-pr-1 exists and is not empty.', next: 'Nothing was checked out. Move or rename what is there, then try again.', action: 'retry' });
+    expect(failureActions(worktree, forCheckout, { profile: true })).toEqual({ retry: true });
   });
 
   it("for a Microsoft sign-in's git, a 401 is signed in again and a 403 is access alone, never a token", () => {

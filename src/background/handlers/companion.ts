@@ -347,7 +347,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         : companion.request({ type: 'checkout', path: clone.path, remote: remote.name, branch, ...(auth ? { auth } : {}) }, { onProgress, started }),
       { onBoard: true },
     );
-    return { path: data.path, clonePath: clone.path, branch: data.branch, result: data.result, cloned: false, worktree: req.worktree === true };
+    return { path: data.path, clonePath: clone.path, branch: data.branch, result: data.result, cloned: false, worktree: req.worktree === true, ...(data.reused ? { reused: true } : {}) };
   }
 
   /**
