@@ -88,7 +88,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
       return { nodes: [title(`Checking out pull request ${id}…`), bar.el, actions(cancelButton(() => task.cancel(), signal))], bar };
     }
     case 'done':
-      return { nodes: done(state.result, id, signal) };
+      return { nodes: done(state.result, id, act, signal) };
     case 'dirty': {
       const { mode } = state;
       return {
@@ -145,7 +145,7 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
   }
 }
 
-function done(result: PullRequestCheckout, id: number, signal: AbortSignal): (Node | false)[] {
+function done(result: PullRequestCheckout, id: number, act: Actions, signal: AbortSignal): (Node | false)[] {
   const what = result.branch ? `the branch ${result.branch}` : 'the merge preview (detached, read-only)';
   const where = result.worktree ? (result.reused ? 'the worktree at ' : 'a new worktree at ') : result.cloned ? 'a new clone at ' : '';
   return [
@@ -153,6 +153,8 @@ function done(result: PullRequestCheckout, id: number, signal: AbortSignal): (No
     h('p', { class: 'adoc-good', role: 'status' }, `Checked out ${what}${result.upstream ? `, tracking ${result.upstream}` : ''}, in ${where}`, h('span', { class: 'adoc-mono' }, result.path), '.'),
     keptOwnCommits(result) !== undefined && h('p', { class: 'adoc-muted' }, keptOwnCommits(result)!),
     localCloneActions(result.path, signal),
+    // Pushed to since: the panel keeps this outcome a while, and the author's new commits are one click away.
+    actions(button('Check out again', act.reload, signal)),
   ];
 }
 
