@@ -1,4 +1,4 @@
-import { AdoError } from '../shared/ado/errors';
+import { AdoError, refusedForPermission } from '../shared/ado/errors';
 import { orgPolicyPageUrl, tokensPageUrl } from '../shared/ado/urls';
 import { refusedBySsh } from '../shared/clone-failure';
 import type { ReplyError } from '../shared/messages';
@@ -79,7 +79,7 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
 function codeOf(e: AdoError): string {
   const refusal = e.kind === 'unauthorized' || e.kind === 'forbidden' || e.kind === 'signInPage';
   if (!refusal) return e.kind;
-  if (e.kind === 'forbidden' && e.status === undefined) return 'notPermitted';
+  if (e.kind === 'forbidden' && (e.status === undefined || refusedForPermission(e.adoMessage))) return 'notPermitted';
   if (e.authScheme === 'Session') return e.kind === 'forbidden' ? 'sessionForbidden' : e.kind === 'unauthorized' ? 'sessionRefused' : 'signInPage';
   if (e.authScheme === 'Bearer') return e.kind === 'forbidden' ? 'signInForbidden' : 'signInRefused';
   // A token answered with a sign-in page was refused all the same.

@@ -66,6 +66,18 @@ describe('toReplyError', () => {
     expect(button(reply)).toBeUndefined();
   });
 
+  it('offers no new token for a 403 that names a permission in the project (TF401027), for a token or a sign-in alike', () => {
+    const adoMessage = "TF401027: You need the Git 'CreateRepository' permission to perform this action. Details: identity 'Ada', scope 'repository'.";
+    for (const [auth, profile] of [['Basic', pat], ['Bearer', oauth]] as const) {
+      const reply = toReplyError(new AdoError({ kind: 'forbidden', status: 403, what: 'create the repository', adoMessage, authScheme: auth }), profile);
+      expect(reply.code, auth).toBe('notPermitted');
+      expect(reply.message).toMatch(/^Azure DevOps did not allow you to create the repository: your account lacks a permission for it in this project, which a project administrator can grant\. .*CreateRepository/);
+      expect(button(reply)).toBeUndefined();
+    }
+    // A 403 that does not say: still the token's matter first.
+    expect(toReplyError(new AdoError({ kind: 'forbidden', status: 403, what: 'create the repository', adoMessage: 'Access Denied', authScheme: 'Basic' }), pat).code).toBe('forbidden');
+  });
+
   it('says a sign-in that is gone is signed out, not refused', () => {
     const reply = toReplyError(new AdoError({ kind: 'unauthorized', what, cause: new SignedOutError(oauth) }), oauth);
     expect(reply.code).toBe('signedOut');

@@ -191,7 +191,17 @@ export const pullRequestAlreadyOpen = (d: Pick<AdoErrorDetails, 'adoMessage' | '
 /** Azure DevOps Services' hosts (dev.azure.com, vssps.dev.azure.com, {org}.visualstudio.com), with or without a port. */
 const isMicrosoftHost = (host: string): boolean => /(^|\.)(dev\.azure\.com|visualstudio\.com)(:\d+)?$/i.test(host);
 
+/**
+ * A permission the account lacks in the project or repository, which no token changes: "TF401027:
+ * You need the Git 'CreateRepository' permission to perform this action" (the message quoted in
+ * Azure/azure-functions-ux#4029).
+ */
+export const refusedForPermission = (adoMessage: string | undefined) => /TF401027|You need the Git '[^']+' permission/i.test(adoMessage ?? '');
+
 function forbiddenMessage(d: AdoErrorDetails, pat: boolean): string {
+  if (refusedForPermission(d.adoMessage)) {
+    return `Azure DevOps did not allow you to ${d.what}: your account lacks a permission for it in this project, which a project administrator can grant.${quote(d.adoMessage)}`;
+  }
   const named = scopeInMessage(d.adoMessage);
   // With a PAT, TF400813 ("not authorized to access this resource") is how Azure DevOps reports a
   // scope the token was not given.
