@@ -17,8 +17,9 @@ export async function listReviewers(ctx: ApiContext, pr: PullRequestRef, o: Call
 }
 
 /**
- * Adds one reviewer. The body carries vote 0, so calling this for someone who already voted resets
- * their vote: callers add people who are not reviewers yet. Safe to repeat, hence retried.
+ * Adds one reviewer. The body carries vote 0, so for someone who already voted it would be a vote
+ * cast in their name, which only they may cast (refused, 400): callers add people who are not
+ * reviewers yet. Safe to repeat for them, hence retried.
  */
 export async function addReviewer(
   ctx: ApiContext,
