@@ -87,12 +87,17 @@ export function createProfileStore(kv: KeyValue, secrets: KeyValue = kv) {
       else if (org !== orgOf(profile)) return undefined;
       return parsed.data;
     },
-    /** A renewed token: for the organization the one it replaces was saved for. */
+    /**
+     * A renewed token: for the organization the one it replaces was saved for. Written only while
+     * its profile exists: a refresh that ends after the profile was removed would otherwise put
+     * back a token the user was told was deleted, bound to no organization.
+     */
     async setSecret(id: string, secret: Secret): Promise<void> {
       const key = PROFILE_SECRET.key(id);
       const profile = await get(id);
-      const org = boundOrg(await storedSecret(key)) ?? (profile && orgOf(profile));
-      await secrets.set({ [key]: { ...Secret.parse(secret), ...(org ? { orgUrl: org } : {}) } });
+      if (!profile) return;
+      const org = boundOrg(await storedSecret(key)) ?? orgOf(profile);
+      await secrets.set({ [key]: { ...Secret.parse(secret), orgUrl: org } });
     },
   };
 }

@@ -69,6 +69,20 @@ describe('profile store', () => {
     expect(secrets.data.size).toBe(0);
   });
 
+  it('writes no renewed token for a profile removed while the renewal ran, so none comes back with a profile of that id', async () => {
+    const secrets = memoryKeyValue();
+    const store = createProfileStore(memoryKeyValue(), secrets);
+    const p1 = profile({ id: 'p1', organization: 'fabrikam' });
+    await store.save(p1, { kind: 'oauth', accessToken: 'access', refreshToken: 'refresh', expiresAt: 1 });
+    await store.remove('p1');
+    // The refresh that was under way ends now.
+    await store.setSecret('p1', { kind: 'oauth', accessToken: 'renewed', refreshToken: 'renewed-refresh', expiresAt: 2 });
+    expect(secrets.data.size).toBe(0);
+    // An export made before the removal, imported again: a profile without a token.
+    await store.save(Profile.parse({ ...p1, host: { kind: 'onprem', collectionUrl: 'https://evil.example/tfs/fabrikam' } }));
+    expect(await store.secret('p1')).toBeUndefined();
+  });
+
   it('gives no token to a profile moved to another server after it was saved, renewed or not', async () => {
     const local = memoryKeyValue();
     const store = createProfileStore(local, memoryKeyValue());
