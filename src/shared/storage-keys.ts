@@ -83,12 +83,13 @@ export const MISSING_ANCHORS = { key: 'featureMissingAnchors', area: 'IndexedDB 
 export const PENDING_SIGN_IN = { key: (pendingId: string) => `pendingSignIn:${pendingId}`, area: 'storage.session', secret: true } as const satisfies StoredKey;
 
 /**
- * A repository this browser asked Azure DevOps to create, by profile and `{projectId}/{name in
- * lower case}`, and the answer once it is done: a create whose popup closed is shown when it opens again,
- * and only a name of ours is finished rather than refused. background/handlers/repos.ts.
+ * The repositories this browser asked Azure DevOps to create for a profile, by `{projectId}/{name
+ * in lower case}`, and each answer once it is done: a create whose popup closed is shown when it
+ * opens again, and only a name of ours is finished rather than refused. One key per profile, gone
+ * with it. background/handlers/repos.ts.
  */
 export const OUR_NEW_REPO = {
-  key: (profileId: string, projectAndName: string) => `newRepo:${profileId}:${projectAndName}`,
+  key: (profileId: string) => `newRepo:${profileId}`,
   area: 'storage.session',
   secret: false,
 } as const satisfies StoredKey;

@@ -11,6 +11,7 @@ import { REQUEST_TYPES, REQUESTS, sendersOf, type Request } from '../../src/shar
 import { Profile } from '../../src/shared/profile';
 import type { PageFetchAnswer, PageFetchRequest } from '../../src/shared/page-fetch';
 import { nextStepFor } from '../../src/shared/next-step';
+import { OUR_NEW_REPO, START_WORK_REPO } from '../../src/shared/storage-keys';
 import { forgetServerErrors } from '../../src/shared/ado/request';
 
 const PAT = 'pat-secret-0123456789abcdef';
@@ -549,6 +550,21 @@ describe('removing a profile', () => {
     expect(await handle({ type: 'groups.list', profileId: 'oa1' }, fromPage)).toMatchObject({ ok: true, data: { groups: [{ name: 'Web' }] } });
     await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [{ id: 'pat1', name: 'PAT', auth: 'pat', host: { kind: 'cloud' }, organization: 'fabrikam' }] }) }, fromPage);
     expect(await handle({ type: 'groups.list', profileId: 'pat1' }, fromPage)).toMatchObject({ ok: true, data: { groups: [] } });
+  });
+});
+
+describe('removing a profile, what was kept for it', () => {
+  it('goes too: Start work’s last repository per project, and the repositories created from this browser', async () => {
+    const session = memoryKeyValue();
+    const { handle, local } = await setup(fakeAdo, { session });
+    // Its projects listed (cached), as Start work needs them.
+    expect(await handle({ type: 'projects.list', profileId: 'pat1' }, fromPage)).toMatchObject({ ok: true });
+    const last = { id: 'r1', name: 'Platform', project: 'Platform' };
+    await local.set({ [START_WORK_REPO.key('pat1', 'p1')]: last, [START_WORK_REPO.key('oa1', 'p1')]: last });
+    await session.set({ [OUR_NEW_REPO.key('pat1')]: { 'p1/new-repo': { at: 1 } }, [OUR_NEW_REPO.key('oa1')]: { 'p1/new-repo': { at: 1 } } });
+    await handle({ type: 'profiles.remove', id: 'pat1' }, fromPage);
+    expect(await local.get([START_WORK_REPO.key('pat1', 'p1'), START_WORK_REPO.key('oa1', 'p1')])).toEqual({ [START_WORK_REPO.key('oa1', 'p1')]: last });
+    expect(Object.keys(await session.get([OUR_NEW_REPO.key('pat1'), OUR_NEW_REPO.key('oa1')]))).toEqual([OUR_NEW_REPO.key('oa1')]);
   });
 });
 

@@ -1,5 +1,7 @@
 import { Profile, ProfilesExport } from '../../shared/profile';
 import { addPatProfile, finishOAuth, startOAuth } from '../accounts';
+import { fromCacheEntry } from '../../shared/list-cache';
+import { CACHED_LIST, OUR_NEW_REPO, START_WORK_REPO } from '../../shared/storage-keys';
 import { dropCaches } from '../lists';
 import { removeGroupsOf } from '../reviewer-groups';
 import { oauthConfig, setOAuthConfig } from '../settings';
@@ -54,6 +56,11 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     },
     'profiles.remove': async (req) => {
       await store.remove(req.id);
+      // What was kept for it goes too: Start work's last repository per project (the projects it
+      // had listed), and the repositories created from this browser.
+      const projects = fromCacheEntry<{ id: string }>('projects', (await deps.local.get([CACHED_LIST.key(req.id, 'projects')]))[CACHED_LIST.key(req.id, 'projects')], req.id, deps.now());
+      await deps.local.remove((projects?.items ?? []).map((project) => START_WORK_REPO.key(req.id, project.id)));
+      await deps.session.remove([OUR_NEW_REPO.key(req.id)]);
       await dropCaches(deps.local, [req.id]);
       await removeGroupsOf(deps.local, req.id);
       return listProfiles();

@@ -16,13 +16,23 @@ interface OurCreate {
   answer?: CreatedRepo;
 }
 
-
-const ourKey = (profileId: string, req: { projectId: string; name: string }) => OUR_NEW_REPO.key(profileId, `${req.projectId}/${req.name.toLowerCase()}`);
+/** A profile's creates sent from this browser (OUR_NEW_REPO), by `{projectId}/{name in lower case}`. */
+function ourCreates(deps: GatewayDeps, profileId: string, req: { projectId: string; name: string }) {
+  const key = OUR_NEW_REPO.key(profileId);
+  const repo = `${req.projectId}/${req.name.toLowerCase()}`;
+  const all = async () => ((await deps.session.get([key]))[key] ?? {}) as Record<string, OurCreate>;
+  return {
+    get: async () => (await all())[repo],
+    keep: async (create: OurCreate | undefined) => {
+      const { [repo]: _was, ...others } = await all();
+      await deps.session.set({ [key]: create ? { ...others, [repo]: create } : others });
+    },
+  };
+}
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
 
 export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
-  const ours = async (key: string) => (await deps.session.get([key]))[key] as OurCreate | undefined;
   return {
     'repos.gitignoreTemplates': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
@@ -50,12 +60,12 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         gitignore = { template: req.gitignore.name };
       }
       const api = clientOf(deps, p, ctx);
-      const key = ourKey(p.id, req);
-      const earlier = await ours(key);
+      const ours = ourCreates(deps, p.id, req);
+      const earlier = await ours.get();
       // Marked before it is sent: a worker stopped while Azure DevOps creates it still knows it as ours.
-      await deps.session.set({ [key]: { ...earlier, at: deps.now() } satisfies OurCreate });
+      await ours.keep({ ...earlier, at: deps.now() });
       const done = async (answer: CreatedRepo) => {
-        await deps.session.set({ [key]: { at: deps.now(), answer } satisfies OurCreate });
+        await ours.keep({ at: deps.now(), answer });
         return answer;
       };
       let created;
@@ -63,7 +73,7 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
         created = await api.createRepository({ projectId: req.projectId, name: req.name });
       } catch (e) {
         if (!isAdoError(e) || e.kind !== 'conflict' || !earlier) {
-          if (!earlier && isAdoError(e) && refusedOutright(e.kind)) await deps.session.remove([key]);
+          if (!earlier && isAdoError(e) && refusedOutright(e.kind)) await ours.keep(undefined);
           throw e;
         }
         const existing = await api.repository({ project: req.projectId, repositoryId: req.name }).catch(() => undefined);
@@ -108,7 +118,7 @@ export function repoHandlers(deps: GatewayDeps): Pick<Handlers, RepoRequests> {
 
     'repos.ourCreate': async (req, ctx) => {
       const p = await profileOrThrow(deps, req.profileId, ctx);
-      const answer = (await ours(ourKey(p.id, req)))?.answer;
+      const answer = (await ourCreates(deps, p.id, req).get())?.answer;
       return answer ? { created: answer } : {};
     },
 
