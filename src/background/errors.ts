@@ -55,6 +55,11 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
     return { code, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(refused ? { profileId: profile.id } : {}) };
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
+  // A token profile without its token (imported: exports carry none) is mended in its own editor,
+  // not by adding another account.
+  if (e instanceof SignedOutError && e.profile.auth === 'pat') {
+    return { code: 'unauthorized', message: `“${e.profile.name}” has no token on this computer (a profile imported from another one comes without it). Update the token to use it.`, profileId: e.profile.id };
+  }
   if (e instanceof SignedOutError) return { code: 'signedOut', message: e.message };
   if (e instanceof CompanionError) {
     if (e.code !== 'AUTH_FAILED') return { code: `companion.${e.code}`, message: e.message, ...(e.happened ? { happened: e.happened } : {}) };

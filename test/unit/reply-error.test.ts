@@ -78,6 +78,12 @@ describe('toReplyError', () => {
     expect(toReplyError(new AdoError({ kind: 'forbidden', status: 403, what: 'create the repository', adoMessage: 'Access Denied', authScheme: 'Basic' }), pat).code).toBe('forbidden');
   });
 
+  it('sends a token profile without its token (imported) to its own editor, not to Add an account', () => {
+    const reply = toReplyError(new AdoError({ kind: 'unauthorized', what, cause: new SignedOutError(pat) }), pat);
+    expect(reply).toEqual({ code: 'unauthorized', message: expect.stringContaining('“fabrikam” has no token on this computer'), profileId: 'p1' });
+    expect(nextStepFor(reply.code)).toEqual(['Update the token', 'profiles']);
+  });
+
   it('says a sign-in that is gone is signed out, not refused', () => {
     const reply = toReplyError(new AdoError({ kind: 'unauthorized', what, cause: new SignedOutError(oauth) }), oauth);
     expect(reply.code).toBe('signedOut');
