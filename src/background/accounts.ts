@@ -3,7 +3,7 @@ import { basicAuthHeader } from '../shared/ado/auth-header';
 import { AdoError } from '../shared/ado/errors';
 import type { AddedProfile } from '../shared/messages';
 import { orgBaseUrl as baseUrlOf, Profile, type Host } from '../shared/profile';
-import { signIn, type OAuthConfig, type OAuthDeps, type Tokens } from './oauth';
+import { needsRefresh, refresh, signIn, type OAuthConfig, type OAuthDeps, type Tokens } from './oauth';
 import type { KeyValue, ProfileStore, Secret } from './profile-store';
 import { PENDING_SIGN_IN } from '../shared/storage-keys';
 
@@ -161,8 +161,13 @@ export async function finishOAuth(pending: string, organization: string, deps: A
     | { tokens: Tokens; me: { id: string; displayName: string; emailAddress?: string } }
     | undefined;
   if (!saved) throw new Error('That sign-in has expired. Sign in again.');
+  // Chosen long after the sign-in (the access token lasts about an hour): its refresh token renews it.
+  const tokens =
+    needsRefresh(saved.tokens, deps.now()) && saved.tokens.refreshToken
+      ? await refresh(await deps.oauthConfig(), { ...deps.oauth, fetch: deps.fetch, now: deps.now }, saved.tokens.refreshToken)
+      : saved.tokens;
   const orgBaseUrl = `https://dev.azure.com/${encodeURIComponent(organization)}`;
-  const client = createAdoClient({ orgBaseUrl, fetch: deps.fetch, now: deps.now, auth: async () => ({ scheme: 'Bearer', value: saved.tokens.accessToken }) });
+  const client = createAdoClient({ orgBaseUrl, fetch: deps.fetch, now: deps.now, auth: async () => ({ scheme: 'Bearer', value: tokens.accessToken }) });
   // TF400813 surfaces here, as an AdoError of kind oauthDisabled, before any profile is saved.
   const who = await client.connectionData();
   const profile = Profile.parse({
@@ -176,7 +181,7 @@ export async function finishOAuth(pending: string, organization: string, deps: A
   });
   // Signing in again as the same user to the same organization renews that profile's sign-in.
   const existing = (await deps.store.list()).find((p) => sameAccount(p, profile));
-  const added = await saveAccount(profile, { kind: 'oauth', ...saved.tokens }, deps, existing);
+  const added = await saveAccount(profile, { kind: 'oauth', ...tokens }, deps, existing);
   await deps.session.remove([PENDING_SIGN_IN.key(pending)]);
   return added;
 }

@@ -101,6 +101,32 @@ describe('signing in with Microsoft again', () => {
   });
 });
 
+describe('an organization chosen long after signing in with Microsoft', () => {
+  it('renews the lapsed access token with the refresh token, and saves the renewed ones', async () => {
+    const { deps, store } = rig();
+    let now = 1_000;
+    const late = { ...deps, now: () => now };
+    const started = await startOAuth(late);
+    // Two hours on: the first access token (an hour) has lapsed; Azure DevOps refuses it.
+    now += 2 * 3_600_000;
+    const refused = new Set(['ada-access']);
+    let renewals = 0;
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input));
+      if (url.pathname.endsWith('/oauth2/v2.0/token')) {
+        renewals++;
+        return json({ access_token: 'ada-renewed', refresh_token: 'ada-refresh-2', expires_in: 3600 });
+      }
+      const token = new Headers(init?.headers).get('authorization')?.split(' ')[1] ?? '';
+      if (refused.has(token)) return new Response('', { status: 401 });
+      return deps.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const { profile } = await finishOAuth(started.pending, 'fabrikam', { ...late, fetch });
+    expect(renewals).toBe(1);
+    expect(await store.secret(profile.id)).toMatchObject({ kind: 'oauth', accessToken: 'ada-renewed', refreshToken: 'ada-refresh-2' });
+  });
+});
+
 describe('the first contact with a server', () => {
   afterEach(() => vi.useRealTimers());
   const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
