@@ -19,6 +19,7 @@ const CONTENT_TYPES = {
   '.css': 'text/css',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.md': 'text/markdown',
   '.vsixmanifest': 'text/xml',
   '.vsomanifest': 'application/json',
 };
@@ -30,11 +31,20 @@ function filesUnder(dir) {
   });
 }
 
+/**
+ * vss-extension.json's `content` (as tfx reads it): `details` is the overview page the Marketplace
+ * requires, `Microsoft.VisualStudio.Services.Content.Details`.
+ */
+function contentFiles(m) {
+  return Object.entries(m.content ?? {}).map(([kind, { path }]) => ({ type: `Microsoft.VisualStudio.Services.Content.${kind[0].toUpperCase()}${kind.slice(1)}`, path }));
+}
+
 /** The package manifest the Marketplace and Azure DevOps Server read to list and install it. */
 function vsixManifest(m, addressable) {
   const assets = [
     `<Asset Type="Microsoft.VisualStudio.Services.Manifest" d:Source="File" Path="extension.vsomanifest" Addressable="true" />`,
     `<Asset Type="Microsoft.VisualStudio.Services.Icons.Default" d:Source="File" Path="${xml(m.icons.default)}" Addressable="true" />`,
+    ...contentFiles(m).map(({ type, path }) => `<Asset Type="${xml(type)}" d:Source="File" Path="${xml(path)}" Addressable="true" />`),
     ...addressable.map((p) => `<Asset Type="${xml(p)}" d:Source="File" Path="${xml(p)}" Addressable="true" />`),
   ];
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -76,6 +86,7 @@ export async function buildAdoExtension(outDir) {
     logLevel: 'warning',
   });
   for (const name of ['action.html', 'dialog.html', 'dialog.css', 'img']) cpSync(join(source, name), join(stage, name), { recursive: true });
+  for (const { path } of contentFiles(manifest)) cpSync(join(source, path), join(stage, path));
 
   const files = filesUnder(stage).map((f) => relative(stage, f).split('\\').join('/')).toSorted();
   const declared = manifest.files.flatMap((f) => files.filter((p) => p === f.path || p.startsWith(`${f.path}/`)).map((p) => ({ p, addressable: !!f.addressable })));
@@ -89,6 +100,7 @@ export async function buildAdoExtension(outDir) {
     'extension.vsomanifest': Buffer.from(JSON.stringify(vso, null, 2)),
   };
   for (const { p } of declared) entries[p] = readFileSync(join(stage, p));
+  for (const { path } of contentFiles(manifest)) entries[path] = readFileSync(join(stage, path));
   // The unpacked package holds the same manifests, so it can be read like the .vsix (the sandbox does).
   writeFileSync(join(stage, 'extension.vsixmanifest'), entries['extension.vsixmanifest']);
   writeFileSync(join(stage, 'extension.vsomanifest'), entries['extension.vsomanifest']);

@@ -20,7 +20,7 @@ export interface CompanionSetup {
 
 export async function companionSetup(status: CompanionStatus): Promise<CompanionSetup> {
   const { os, arch } = await platformInfo();
-  return { status, install: installInstructions(companionOs(os), arch) };
+  return { status, install: installInstructions(companionOs(os), arch, globalThis.chrome?.runtime?.id) };
 }
 
 /**

@@ -1,11 +1,14 @@
 /**
  * What a user runs to install the companion on their system: the one source for the extension's
  * pages (Options, the in-page "needs the companion" panel) and README. Pure: the OS and the
- * architecture come from the caller (`runtime.getPlatformInfo()`).
+ * architecture come from the caller (`runtime.getPlatformInfo()`), and so does the running
+ * extension's id (`runtime.id`).
  *
  * The executables are release files with these names (no version in the name, so a link to the
  * latest release stays right); scripts/build-companion.mjs builds them under the same names.
  */
+
+import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID, CHROME_ID, GECKO_ID } from './extension-ids';
 
 export type CompanionOs = 'linux' | 'mac' | 'win';
 
@@ -43,8 +46,18 @@ export function companionOs(os: string): CompanionOs {
   return os === 'win' || os === 'mac' ? os : 'linux';
 }
 
-export function installInstructions(os: CompanionOs, arch: string): InstallInstructions {
-  const npx = [`npx ${COMPANION_NPM_PACKAGE} install`];
+/**
+ * ` --extension-id ID` when the running extension is not the development build: a store gives it
+ * its own id, which the companion refuses unless `install` was told it.
+ */
+function extensionIdOption(extensionId: string | undefined): string {
+  if (extensionId === undefined || extensionId === ADO_COMPANION_CHROME_ID || extensionId === ADO_COMPANION_GECKO_ID) return '';
+  return CHROME_ID.test(extensionId) || GECKO_ID.test(extensionId) ? ` --extension-id ${extensionId}` : '';
+}
+
+export function installInstructions(os: CompanionOs, arch: string, extensionId?: string): InstallInstructions {
+  const install = `install${extensionIdOption(extensionId)}`;
+  const npx = [`npx ${COMPANION_NPM_PACKAGE} ${install}`];
   const cpu = normalArch(arch);
   // Windows 11 on Arm runs x64 programs, so the x64 executable serves both.
   const key = os === 'win' ? 'win-x64' : `${os}-${cpu}`;
@@ -57,7 +70,7 @@ export function installInstructions(os: CompanionOs, arch: string): InstallInstr
       npx,
     };
   }
-  const commands = os === 'win' ? ['cd Downloads', `.\\${download} install`] : ['cd ~/Downloads', `chmod +x ${download}`, `./${download} install`];
+  const commands = os === 'win' ? ['cd Downloads', `.\\${download} ${install}`] : ['cd ~/Downloads', `chmod +x ${download}`, `./${download} ${install}`];
   return {
     download,
     commands,

@@ -1,6 +1,6 @@
 /** The installer CLI of the built host, into a private HOME and a custom Chromium profile. */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
@@ -120,8 +120,10 @@ describe('install, doctor, uninstall', () => {
 
   it('installs for the browsers found in HOME, Firefox with its add-on id', async () => {
     expect((await cli('install')).code).toBe(1);
+    // A browser is told by its own files, not by a folder alone.
     mkdirSync(join(sandbox.home, '.config', 'chromium'), { recursive: true });
-    mkdirSync(join(sandbox.home, '.mozilla'), { recursive: true });
+    writeFileSync(join(sandbox.home, '.config', 'chromium', 'Local State'), '{}');
+    mkdirSync(join(sandbox.home, 'snap', 'firefox', 'common', '.mozilla', 'firefox'), { recursive: true });
     const installed = await cli('install', '--extension-id', 'tester@example.org');
     expect(installed.code).toBe(0);
     const chromium = JSON.parse(readFileSync(join(sandbox.home, '.config', 'chromium', 'NativeMessagingHosts', `${HOST_NAME}.json`), 'utf8')) as Record<string, unknown>;

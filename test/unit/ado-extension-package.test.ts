@@ -52,6 +52,14 @@ describe('the Azure DevOps extension package', () => {
     }
   });
 
+  it('carries the overview page the Marketplace requires (content.details)', () => {
+    const manifest = text('extension.vsixmanifest');
+    expect(manifest).toContain('<Asset Type="Microsoft.VisualStudio.Services.Content.Details" d:Source="File" Path="overview.md" Addressable="true" />');
+    expect(text('[Content_Types].xml')).toContain('<Default Extension=".md" ContentType="text/markdown" />');
+    expect(text('overview.md')).toMatch(/^# Azure DevOps Companion\n/);
+    expect(text('overview.md')).toContain('Azure DevOps Companion browser extension');
+  });
+
   it('asks for no scope: everything comes from the menu, the browser extension does the REST calls', () => {
     expect(vso.scopes).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NPM_PACKAGE, TARGETS } from '../../scripts/build-companion.mjs';
 import { programCommand, NPM_PACKAGE as HOST_NPM_PACKAGE } from '../../src/host/installer/install';
 import { COMPANION_DOWNLOADS, COMPANION_NPM_PACKAGE, installInstructions } from '../../src/shared/companion-install';
+import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
 
 describe('installInstructions', () => {
   it('Linux x64: download, make executable, run install, from the Downloads folder', () => {
@@ -27,6 +28,19 @@ describe('installInstructions', () => {
     expect(linuxArm).toMatchObject({ download: null, commands: ['npx ado-companion install'] });
     expect(linuxArm.explanation).toContain('Node 20.19');
     expect(installInstructions('linux', 'x86-32').download).toBeNull();
+  });
+  it('a store build (its own id) has install allow that id; the development build and Firefox’s own id need nothing', () => {
+    const store = 'abcdefghijklmnopabcdefghijklmnop';
+    expect(installInstructions('linux', 'x86-64', store)).toMatchObject({
+      commands: ['cd ~/Downloads', 'chmod +x ado-companion-linux-x64', `./ado-companion-linux-x64 install --extension-id ${store}`],
+      npx: [`npx ado-companion install --extension-id ${store}`],
+    });
+    expect(installInstructions('win', 'x86-64', store).commands).toEqual(['cd Downloads', `.\\ado-companion-win-x64.exe install --extension-id ${store}`]);
+    expect(installInstructions('linux', 'arm64', store).commands).toEqual([`npx ado-companion install --extension-id ${store}`]);
+    expect(installInstructions('linux', 'x86-64', ADO_COMPANION_CHROME_ID).commands.at(-1)).toBe('./ado-companion-linux-x64 install');
+    expect(installInstructions('linux', 'x86-64', ADO_COMPANION_GECKO_ID).commands.at(-1)).toBe('./ado-companion-linux-x64 install');
+    // Nothing the installer would reject ends up in a command to paste.
+    expect(installInstructions('linux', 'x86-64', 'x; rm -rf ~').commands.at(-1)).toBe('./ado-companion-linux-x64 install');
   });
 });
 

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ADO_COMPANION_CHROME_ID, ADO_COMPANION_GECKO_ID } from '../../src/shared/extension-ids';
 import { HOST_NAME } from '../../src/shared/host-protocol';
 import { companionDirs } from '../../src/host/companion-dirs';
 import { BROWSERS, manifestLocation, type Browser } from '../../src/host/installer/browser-locations';
 import { extensionIds, hostManifest } from '../../src/host/installer/host-manifest';
+import { chooseBrowsers, type Machine } from '../../src/host/installer/install';
 import { posixLauncher, windowsLauncher } from '../../src/host/installer/launcher';
 import { parseRegDefault, regAddArgs, regDeleteArgs, regQueryArgs } from '../../src/host/installer/windows-registry';
 import { versionAtLeast } from '../../src/host/installer/doctor';
@@ -63,6 +67,50 @@ describe('manifest locations', () => {
       const paths = BROWSERS.map((b) => at(platform, b).manifestPath);
       expect(new Set(paths).size).toBe(BROWSERS.length);
     }
+  });
+});
+
+describe('which browsers install finds in HOME', () => {
+  let home = '';
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+  const found = (platform: NodeJS.Platform = 'linux', env: NodeJS.ProcessEnv = {}) => {
+    const machine: Machine = { platform, home, env, dirs: companionDirs(platform, env, home), program: { kind: 'executable', path: '/x/ado-companion' } };
+    try {
+      return chooseBrowsers([], undefined, machine);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const touch = (...path: string[]) => {
+    mkdirSync(join(home, ...path.slice(0, -1)), { recursive: true });
+    writeFileSync(join(home, ...path), '');
+  };
+
+  it('Firefox by ~/.mozilla, Ubuntu’s snap folder or the XDG folder of Firefox 147+', () => {
+    home = mkdtempSync(join(tmpdir(), 'adoc-home-'));
+    expect(found()).toMatch(/^no browser profile was found/);
+    touch('snap', 'firefox', 'common', '.mozilla', 'firefox', 'profiles.ini');
+    expect(found()).toEqual(['firefox']);
+    rmSync(join(home, 'snap'), { recursive: true });
+    touch('.config', 'mozilla', 'firefox', 'profiles.ini');
+    expect(found()).toEqual(['firefox']);
+    expect(found('linux', { XDG_CONFIG_HOME: join(home, 'elsewhere') })).toMatch(/^no browser profile was found/);
+    rmSync(join(home, '.config'), { recursive: true });
+    touch('.mozilla', 'firefox', 'profiles.ini');
+    expect(found()).toEqual(['firefox']);
+  });
+
+  it('the manifests folder an uninstall leaves is not a browser', () => {
+    home = mkdtempSync(join(tmpdir(), 'adoc-home-'));
+    mkdirSync(join(home, '.mozilla', 'native-messaging-hosts'), { recursive: true });
+    mkdirSync(join(home, '.config', 'chromium', 'NativeMessagingHosts'), { recursive: true });
+    mkdirSync(join(home, 'Library', 'Application Support', 'Mozilla', 'NativeMessagingHosts'), { recursive: true });
+    expect(found()).toMatch(/^no browser profile was found/);
+    expect(found('darwin')).toMatch(/^no browser profile was found/);
+    touch('.config', 'chromium', 'Local State');
+    expect(found()).toEqual(['chromium']);
+    touch('Library', 'Application Support', 'Firefox', 'profiles.ini');
+    expect(found('darwin')).toEqual(['firefox']);
   });
 });
 

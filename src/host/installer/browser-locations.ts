@@ -36,8 +36,11 @@ export interface ManifestLocation {
   browser: Browser;
   /** The manifest file to write. */
   manifestPath: string;
-  /** The browser's own folder: when it exists, the browser is (or was) used here. */
-  browserDir?: string;
+  /**
+   * The browser's own folders: one holding anything besides the manifests folder (which install
+   * makes and uninstall leaves) means the browser is (or was) used here.
+   */
+  browserDirs: string[];
   /** Windows: the HKCU key whose default value is `manifestPath`. */
   registryKey?: string;
 }
@@ -60,26 +63,33 @@ export function manifestLocation(input: LocationInput): ManifestLocation {
   if (userDataDir !== undefined) {
     if (isFirefox(browser)) throw new Error('--user-data-dir is for Chromium-based browsers; Firefox reads only its per-user folder');
     if (platform === 'win32') throw new Error('--user-data-dir is not supported on Windows: browsers there read the registry only');
-    return { browser, manifestPath: posix.join(userDataDir, 'NativeMessagingHosts', manifestName), browserDir: userDataDir };
+    return { browser, manifestPath: posix.join(userDataDir, 'NativeMessagingHosts', manifestName), browserDirs: [userDataDir] };
   }
   if (platform === 'win32') {
     return {
       browser,
       manifestPath: win32.join(installDir, 'manifests', browser, manifestName),
       registryKey: `HKCU\\${WINDOWS_KEYS[browser]}\\NativeMessagingHosts\\${HOST_NAME}`,
+      browserDirs: [],
     };
   }
   if (platform === 'darwin') {
-    const browserDir = posix.join(home, 'Library', 'Application Support', MAC_DIRS[browser]);
-    return { browser, manifestPath: posix.join(browserDir, 'NativeMessagingHosts', manifestName), browserDir };
-  }
-  if (isFirefox(browser)) {
-    const browserDir = posix.join(home, '.mozilla');
-    return { browser, manifestPath: posix.join(browserDir, 'native-messaging-hosts', manifestName), browserDir };
+    const support = posix.join(home, 'Library', 'Application Support');
+    const browserDir = posix.join(support, MAC_DIRS[browser]);
+    // Firefox keeps its profiles in …/Firefox; …/Mozilla may hold nothing but manifests.
+    const browserDirs = isFirefox(browser) ? [browserDir, posix.join(support, 'Firefox')] : [browserDir];
+    return { browser, manifestPath: posix.join(browserDir, 'NativeMessagingHosts', manifestName), browserDirs };
   }
   const config = env.XDG_CONFIG_HOME || posix.join(home, '.config');
+  if (isFirefox(browser)) {
+    const mozilla = posix.join(home, '.mozilla');
+    // Ubuntu's snap Firefox and Firefox 147+'s new profiles (XDG) live elsewhere, but every Firefox
+    // still reads manifests from ~/.mozilla/native-messaging-hosts only.
+    const browserDirs = [mozilla, posix.join(home, 'snap', 'firefox', 'common', '.mozilla'), posix.join(config, 'mozilla')];
+    return { browser, manifestPath: posix.join(mozilla, 'native-messaging-hosts', manifestName), browserDirs };
+  }
   const browserDir = posix.join(config, LINUX_DIRS[browser]);
-  return { browser, manifestPath: posix.join(browserDir, 'NativeMessagingHosts', manifestName), browserDir };
+  return { browser, manifestPath: posix.join(browserDir, 'NativeMessagingHosts', manifestName), browserDirs: [browserDir] };
 }
 
 /** Windows registry keys are the browsers' own (HKCU\Software\...); used to tell whether a browser is present. */

@@ -4,8 +4,8 @@
  * Windows also a registry value). The copy is what browsers start, so the file the user ran (a
  * download, or npx's temporary cache) may be moved or deleted afterwards.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { HOST_NAME } from '../../shared/host-protocol';
 import type { CompanionDirs } from '../companion-dirs';
 import { callersFile, readCallerRecord } from '../caller';
@@ -59,11 +59,21 @@ export function chooseBrowsers(named: readonly Browser[], userDataDir: string | 
   if (userDataDir !== undefined) throw new Error('with --user-data-dir, name the browser too (e.g. --browser chromium)');
   if (machine.platform === 'win32') return [...BROWSERS];
   const present = BROWSERS.filter((browser) => {
-    const { browserDir } = manifestLocation({ platform: machine.platform, browser, home: machine.home, env: machine.env, installDir: machine.dirs.install });
-    return browserDir !== undefined && existsSync(browserDir);
+    const { browserDirs, manifestPath } = manifestLocation({ platform: machine.platform, browser, home: machine.home, env: machine.env, installDir: machine.dirs.install });
+    const manifests = basename(dirname(manifestPath));
+    return browserDirs.some((dir) => holdsOtherThan(dir, manifests));
   });
   if (present.length === 0) throw new Error(`no browser profile was found under ${machine.home}; name one with --browser (${BROWSERS.join(', ')})`);
   return present;
+}
+
+/** True when `dir` holds anything but `name` (the manifests folder an uninstall leaves behind). */
+function holdsOtherThan(dir: string, name: string): boolean {
+  try {
+    return readdirSync(dir).some((entry) => entry !== name);
+  } catch {
+    return false;
+  }
 }
 
 export interface InstallResult {

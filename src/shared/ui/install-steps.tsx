@@ -15,8 +15,8 @@ export function InstallSteps(props: { update?: boolean; main?: boolean }) {
   useEffect(() => {
     browser.runtime
       .getPlatformInfo()
-      .then((p) => setSteps(installInstructions(companionOs(p.os), p.arch)))
-      .catch(() => setSteps(installInstructions('linux', 'x86-64')));
+      .then((p) => setSteps(installInstructions(companionOs(p.os), p.arch, browser.runtime.id)))
+      .catch(() => setSteps(installInstructions('linux', 'x86-64', browser.runtime.id)));
   }, []);
   if (!steps) return null;
   const command = steps.commands.join('\n');
