@@ -219,4 +219,19 @@ describe.skipIf(skip)('in real Firefox', () => {
     expect(await rootOfPlan()).toBe(cloneRoot);
     await page.close();
   });
+
+  it('adds an Azure DevOps Server on a port of its own from Options', async () => {
+    // Firefox grants a host permission with a port, then refuses every request through it.
+    const collection = 'https://tfs.fabrikam.test:8443/tfs/DefaultCollection';
+    await options.click('input[name="pat-host"][value="onprem"]');
+    await options.waitForSelector('#pat-collection');
+    await options.type('#pat-collection', collection);
+    await options.type('#pat-token', sandbox.patsByName['ada-onprem']!);
+    await options.click('.pat-form button[type="submit"]');
+    const added = await waitFor(() => textOf(options, '[data-testid="pat-added"]').catch(() => ''), (t) => t.includes('It can see'), 'the added note', 20_000).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}; the form says: ${await textOf(options, '.pat-form').catch(() => '?')}`);
+    });
+    expect(added).toContain('The token belongs to Ada Lovelace.');
+    expect(await options.evaluate(() => (globalThis as unknown as { browser: typeof chrome }).browser.permissions.getAll())).toMatchObject({ origins: expect.arrayContaining(['https://tfs.fabrikam.test/*']) });
+  });
 });

@@ -40,4 +40,18 @@ describe('Azure DevOps Server hosts', () => {
     expect(await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => granted.has(o!), contentScript: 'x' })).toEqual([]);
     expect(calls).toEqual(['unregister ado-companion-onprem']);
   });
+
+  it('registers a server on another port by its host alone, as the permission was asked', async () => {
+    let matches: string[] = [];
+    const scripting: ScriptingApi = {
+      getRegisteredContentScripts: async () => [],
+      registerContentScripts: async (s) => void (matches = s[0]!.matches),
+      unregisterContentScripts: async () => undefined,
+    };
+    const asked: string[] = [];
+    const profiles = [onprem('a', 'https://tfs.fabrikam.test:8443/tfs/DefaultCollection'), onprem('b', 'http://tfs:8080/tfs/DefaultCollection')];
+    await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => (asked.push(o!), true), contentScript: 'x' });
+    expect(asked).toEqual(['https://tfs.fabrikam.test/*', 'http://tfs/*']);
+    expect(matches).toEqual(['https://tfs.fabrikam.test/*', 'http://tfs/*']);
+  });
 });
