@@ -5,7 +5,7 @@ import { createGateway } from './gateway';
 import { withCachedListsIn } from './cached-lists';
 import { listStore } from '../shared/list-cache';
 import { PROFILES } from '../shared/storage-keys';
-import { syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
+import { extensionPath, syncOnPremContentScripts, type ScriptingApi } from './onprem-scripts';
 import { createProfileStore, type KeyValue } from './profile-store';
 import { secretStore } from './secret-store';
 import { workerStore } from './worker-store';
@@ -92,7 +92,7 @@ const syncOnPrem = async () =>
   syncOnPremContentScripts(await store.list(), {
     scripting: browser.scripting as unknown as ScriptingApi | undefined,
     hasPermission: (origins) => browser.permissions.contains({ origins }),
-    contentScript: browser.runtime.getManifest().content_scripts?.[0]?.js?.[0] ?? 'src/content/index.js',
+    contentScript: extensionPath(browser.runtime.getManifest().content_scripts?.[0]?.js?.[0] ?? 'src/content/index.js', browser.runtime.getURL('')),
   }).catch((e: unknown) => console.warn('Could not register content scripts for Azure DevOps Server hosts:', e));
 // A new user is led through the first steps: connect, the companion, a first clone.
 browser.runtime.onInstalled.addListener(({ reason }) => {

@@ -13,6 +13,12 @@ export interface ScriptingApi {
 
 const ID = 'ado-companion-onprem';
 
+/**
+ * A file of the manifest as registerContentScripts takes it: relative. Firefox's getManifest()
+ * gives content_scripts' files as full moz-extension:// URLs, which it then refuses there.
+ */
+export const extensionPath = (file: string, extensionOrigin: string): string => (file.startsWith(extensionOrigin) ? file.slice(extensionOrigin.length) : file);
+
 export async function syncOnPremContentScripts(
   profiles: Profile[],
   deps: { scripting: ScriptingApi | undefined; hasPermission: (origins: string[]) => Promise<boolean>; contentScript: string },

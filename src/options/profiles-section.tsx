@@ -34,6 +34,7 @@ export function ProfilesSection(props: {
   useEffect(() => {
     if (props.edit) setEditing(props.edit);
   }, [props.edit, props.asked]);
+  const hostAccess = useHostAccess(profiles.map((p) => new URL(orgBaseUrl(p)).origin));
   const [confirming, setConfirming] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const file = useRef<HTMLInputElement>(null);
@@ -98,7 +99,7 @@ export function ProfilesSection(props: {
                     {p.identity?.displayName ?? 'Unknown user'} · {orgBaseUrl(p)} · {p.auth === 'pat' ? 'personal access token' : 'Microsoft sign-in'} ·{' '}
                     {p.protocol.toUpperCase()}
                   </div>
-                  <HostAccess profile={p} />
+                  <HostAccess profile={p} allowed={hostAccess[new URL(orgBaseUrl(p)).origin] !== false} />
                 </div>
                 {p.id !== activeId && (
                   <button
@@ -139,6 +140,7 @@ export function ProfilesSection(props: {
                   profile={p}
                   toToken={p.id === props.edit}
                   asked={props.asked}
+                  hostAccess={hostAccess[new URL(orgBaseUrl(p)).origin]}
                   companionRoot={props.companionRoot}
                   onSignIn={props.onSignIn}
                   onSaved={(saved) => {
@@ -184,40 +186,52 @@ export function ProfilesSection(props: {
 }
 
 /**
- * A profile works only while the browser lets the extension reach its host, and the browser's own
- * menus can take that back (an Azure DevOps Server's granted access; in Firefox, dev.azure.com's
- * too): then it says so, with the button that asks again (a click: the browser asks only after one).
+ * Whether the browser lets the extension reach each of these origins (absent until known). A
+ * profile works only while it does, and the browser's own menus can take that back (an Azure
+ * DevOps Server's granted access; in Firefox, dev.azure.com's too). Live: access is granted and
+ * taken back outside this page too (the toolbar's site access menu, chrome://extensions, another
+ * Options tab), and a stale note would send the user the wrong way.
  */
-function HostAccess(props: { profile: Profile }) {
-  const { host, origin } = new URL(orgBaseUrl(props.profile));
-  const [allowed, setAllowed] = useState(true);
-  // Live: access is granted and taken back outside this page too (the toolbar's site access menu,
-  // chrome://extensions, another Options tab), and a stale note would send the user the wrong way.
+function useHostAccess(origins: string[]): Partial<Record<string, boolean>> {
+  const [allowed, setAllowed] = useState<Partial<Record<string, boolean>>>({});
+  const key = [...new Set(origins)].toSorted().join(' ');
   useEffect(() => {
-    const check = () => void browser.permissions.contains({ origins: [originPattern(origin)] }).then(setAllowed);
+    let current = true;
+    const check = () =>
+      void Promise.all(key.split(' ').filter(Boolean).map(async (o) => [o, await browser.permissions.contains({ origins: [originPattern(o)] })] as const)).then(
+        (answers) => current && setAllowed(Object.fromEntries(answers)),
+      );
     check();
     browser.permissions.onAdded.addListener(check);
     browser.permissions.onRemoved.addListener(check);
     return () => {
+      current = false;
       browser.permissions.onAdded.removeListener(check);
       browser.permissions.onRemoved.removeListener(check);
     };
-  }, [origin]);
-  if (allowed) return null;
+  }, [key]);
+  return allowed;
+}
+
+/** A profile whose host the browser no longer lets the extension reach says so, with the button that asks again (a click: the browser asks only after one). */
+function HostAccess(props: { profile: Profile; allowed: boolean }) {
+  const { host, origin } = new URL(orgBaseUrl(props.profile));
+  if (props.allowed) return null;
   return (
     <p class="note warning small" role="alert" data-testid="host-access">
       The browser no longer lets Azure DevOps Companion reach {host}, so this profile and the features on its pages do not work.{' '}
       <button
         type="button"
         class="small"
+        id={`profile-${props.profile.id}-allow`}
         onClick={() =>
           void browser.permissions.request({ origins: [originPattern(origin)] }).then(
             (granted) => {
-              setAllowed(granted);
               // The note goes with its button once allowed: the profile's Edit button takes the focus.
               if (granted) document.getElementById(`profile-${props.profile.id}-edit`)?.focus();
             },
-            () => setAllowed(false),
+            // Refused by the browser: the note stays, as nothing changed.
+            () => undefined,
           )
         }
       >
@@ -227,7 +241,7 @@ function HostAccess(props: { profile: Profile }) {
   );
 }
 
-function ProfileEditor(props: { profile: Profile; toToken: boolean; asked?: number | undefined; companionRoot?: string | undefined; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
+function ProfileEditor(props: { profile: Profile; toToken: boolean; asked?: number | undefined; hostAccess: boolean | undefined; companionRoot?: string | undefined; onSignIn: (organization: string) => void; onSaved: (notice: string | undefined) => void; onCancel: () => void }) {
   const p = props.profile;
   const form = useRef<HTMLFormElement>(null);
   // The focus goes into the editor as it opens (so Escape closes it at once): its first field, or,
@@ -238,11 +252,15 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; asked?: numb
   }, []);
   // The token field again whenever the address asks for it, the editor open or not; but not as the
   // address moves on (a menu link followed elsewhere): the focus would pull the page back up here.
+  // A browser that no longer lets the extension reach the host refused the request, not Azure
+  // DevOps: then the profile's Allow access button, above, is the fix. Known only once asked.
+  const accessKnown = props.hostAccess !== undefined;
   useLayoutEffect(() => {
-    const renew = props.toToken ? form.current?.querySelector<HTMLElement>('[data-renew]') : undefined;
-    renew?.scrollIntoView({ block: 'center' });
-    renew?.focus({ preventScroll: true });
-  }, [props.toToken, props.asked]);
+    if (!props.toToken || !accessKnown) return;
+    const fix = props.hostAccess ? form.current?.querySelector<HTMLElement>('[data-renew]') : document.getElementById(`profile-${p.id}-allow`);
+    fix?.scrollIntoView({ block: 'center' });
+    fix?.focus({ preventScroll: true });
+  }, [props.toToken, props.asked, accessKnown]);
   // Only what the user changes here: a field left alone shows the profile as it is now and is not
   // saved, so a change made meanwhile elsewhere (the companion's clone folder) is neither hidden
   // nor written back over.

@@ -46,8 +46,16 @@ export function orgBaseUrl(p: Pick<Profile, 'host' | 'organization'>): string {
     : p.host.collectionUrl.replace(/\/+$/, '');
 }
 
-/** The host permission a site needs, for a URL or an origin (`https://server:8080/*`). */
-export const originPattern = (url: string): string => `${new URL(url).origin}/*`;
+/**
+ * The host permission (and content script match) a site needs, for a URL or an origin: without its
+ * port (`https://server:8080/…` → `https://server/*`). Firefox's match patterns have no port: it
+ * grants `https://server:8080/*` yet refuses every request to server:8080, while a pattern without
+ * one covers every port, there and in Chrome. Which profile a page is of still compares the port.
+ */
+export const originPattern = (url: string): string => {
+  const { protocol, hostname } = new URL(url);
+  return `${protocol}//${hostname}/*`;
+};
 
 /** Origin patterns the extension needs permission for to serve this profile. */
 export function profileOrigins(p: Pick<Profile, 'host'>): string[] {

@@ -219,4 +219,27 @@ describe.skipIf(skip)('in real Firefox', () => {
     expect(await rootOfPlan()).toBe(cloneRoot);
     await page.close();
   });
+
+  it('adds an Azure DevOps Server on a port of its own from Options, and runs the content script on its pages', async () => {
+    // Firefox grants a host permission with a port, then refuses every request through it.
+    const collection = 'https://tfs.fabrikam.test:8443/tfs/DefaultCollection';
+    await options.click('input[name="pat-host"][value="onprem"]');
+    await options.waitForSelector('#pat-collection');
+    await options.type('#pat-collection', collection);
+    await options.type('#pat-token', sandbox.patsByName['ada-onprem']!);
+    await options.click('.pat-form button[type="submit"]');
+    const added = await waitFor(() => textOf(options, '[data-testid="pat-added"]').catch(() => ''), (t) => t.includes('It can see'), 'the added note', 20_000).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}; the form says: ${await textOf(options, '.pat-form').catch(() => '?')}`);
+    });
+    expect(added).toContain('The token belongs to Ada Lovelace.');
+    expect(await options.evaluate(() => (globalThis as unknown as { browser: typeof chrome }).browser.permissions.getAll())).toMatchObject({ origins: expect.arrayContaining(['https://tfs.fabrikam.test/*']) });
+
+    // Registered at run time for the granted server (src/background/onprem-scripts.ts).
+    const page = await session.open('https://tfs.fabrikam.test:8443/_sandbox/signin?user=ada&returnUrl=%2Ftfs%2FDefaultCollection%2FLegacy%2F_git%2FLegacy');
+    expect(page.url()).toBe('https://tfs.fabrikam.test:8443/tfs/DefaultCollection/Legacy/_git/Legacy');
+    await waitFor(() => page.evaluate(() => document.documentElement.dataset.adoCompanion ?? ''), (v) => v === 'repoHome', 'the content script on the server’s page', 15_000);
+    const world = await FirefoxContentWorld.of(options, page);
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop' || t[0] === 'Cloned locally');
+    await page.close();
+  });
 });

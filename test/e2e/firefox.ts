@@ -43,14 +43,15 @@ export interface FirefoxSandbox extends SandboxLike {
 
 export interface SandboxProxy {
   port: number;
-  /** CONNECT targets that were refused (anything but a sandbox host on :443). */
+  /** CONNECT targets that were refused (anything but a sandbox host on :443 or :8443). */
   refused: string[];
   close(): Promise<void>;
 }
 
 /**
  * An HTTP proxy that tunnels CONNECT to the sandbox's hosts on port 443 to the sandbox and refuses
- * everything else, so the browser reaches nothing outside the test.
+ * everything else, so the browser reaches nothing outside the test. Port 8443 goes there too: an
+ * Azure DevOps Server on a port of its own (the sandbox ignores the port).
  */
 export async function startSandboxProxy(sandbox: Pick<FirefoxSandbox, 'port' | 'hosts'>): Promise<SandboxProxy> {
   const hosts = new Set(sandbox.hosts.map((h) => h.toLowerCase()));
@@ -67,7 +68,7 @@ export async function startSandboxProxy(sandbox: Pick<FirefoxSandbox, 'port' | '
     client.on('error', () => client.destroy());
     const target = req.url ?? '';
     const match = /^([^:]+):(\d+)$/.exec(target);
-    if (!match || match[2] !== '443' || !hosts.has(match[1]!.toLowerCase())) {
+    if (!match || !['443', '8443'].includes(match[2]!) || !hosts.has(match[1]!.toLowerCase())) {
       refused.push(target);
       client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
@@ -107,6 +108,8 @@ export function firefoxPrefs(proxyPort: number, extensionUuid: string): Record<s
     'network.proxy.allow_hijacking_localhost': true,
     'network.dns.disableIPv6': true,
     'network.http.http3.enable': false,
+    // permissions.request granted without its prompt, which headless Firefox cannot answer.
+    'extensions.webextOptionalPermissionPrompts': false,
     // moz-extension://{uuid}/ is random per profile unless fixed here.
     'extensions.webextensions.uuids': JSON.stringify({ [ADO_COMPANION_GECKO_ID]: extensionUuid }),
     'browser.shell.checkDefaultBrowser': false,

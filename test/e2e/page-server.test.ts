@@ -22,6 +22,8 @@ const REVIEWERS = '.adoc-pull-request-reviewers';
 const POPOVER = '.adoc-popover';
 const SERVER = 'https://tfs.fabrikam.test';
 const COLLECTION = `${SERVER}/tfs/DefaultCollection`;
+/** In Options: the focus is on the server profile's Allow access button. */
+const onAllowAccess = () => document.activeElement?.matches('[data-profile="tfs.fabrikam.test · DefaultCollection"] [data-testid="host-access"] button') ?? false;
 
 let sandbox: Sandbox;
 let session: Session;
@@ -187,24 +189,27 @@ describe('Azure DevOps Server', () => {
       'The browser no longer lets Azure DevOps Companion reach tfs.fabrikam.test, so this profile and the features on its pages do not work. Allow access to tfs.fabrikam.test',
     );
     expect(await editor.$('[data-profile="fabrikam"] [data-testid="host-access"]')).toBeNull();
-    // The note is live: access given or taken back in another of the extension's pages (another
-    // Options tab's Allow or Remove) shows here without a reload. Chromium answers such a request at
-    // once only for a site the user allowed on chrome://extensions (headless cannot answer its prompt).
-    await grantHostAccess(session, `${SERVER}/*`);
-    const other = await session.openExtensionPage('options');
-    expect(await other.evaluate((pattern: string) => chrome.permissions.request({ origins: [pattern] }), `${SERVER}/*`)).toBe(true);
-    await editor.waitForFunction(() => !document.querySelector('[data-testid="host-access"]'), { timeout: 10_000 });
-    expect(await other.evaluate((pattern: string) => chrome.permissions.remove({ origins: [pattern] }), `${SERVER}/*`)).toBe(true);
-    await waitForText(editor, '[data-profile="tfs.fabrikam.test · DefaultCollection"] [data-testid="host-access"]', 'no longer lets');
-    await other.close();
-    // Its own button asks again.
+    // The focus arrives at the fix, its Allow access button, not at the token field the editor
+    // opens at for a refused token: the token was not refused.
+    await editor.waitForFunction(onAllowAccess, { timeout: 10_000 });
+    // From the keyboard: Enter asks again; the note goes with its button once allowed, and the
+    // focus moves to the profile's Edit button. Chromium answers such a request at once only for a
+    // site the user allowed on chrome://extensions (headless cannot answer its prompt).
     await grantHostAccess(session, `${SERVER}/*`);
     await editor.bringToFront();
-    // From the keyboard: the note goes with its button once allowed, and the focus moves to the profile's Edit button.
-    await editor.focus('[data-testid="host-access"] button');
+    expect(await editor.evaluate(onAllowAccess)).toBe(true);
     await editor.keyboard.press('Enter');
     await editor.waitForFunction(() => !document.querySelector('[data-testid="host-access"]'), { timeout: 10_000 });
     expect(await editor.evaluate(() => document.activeElement?.matches('[data-profile="tfs.fabrikam.test · DefaultCollection"] button[aria-expanded]'))).toBe(true);
+    // The note is live: access taken back or given in another of the extension's pages (another
+    // Options tab's Remove or Allow) shows here without a reload.
+    const other = await session.openExtensionPage('options');
+    expect(await other.evaluate((pattern: string) => chrome.permissions.remove({ origins: [pattern] }), `${SERVER}/*`)).toBe(true);
+    await waitForText(editor, '[data-profile="tfs.fabrikam.test · DefaultCollection"] [data-testid="host-access"]', 'no longer lets');
+    await grantHostAccess(session, `${SERVER}/*`);
+    expect(await other.evaluate((pattern: string) => chrome.permissions.request({ origins: [pattern] }), `${SERVER}/*`)).toBe(true);
+    await editor.waitForFunction(() => !document.querySelector('[data-testid="host-access"]'), { timeout: 10_000 });
+    await other.close();
     await editor.close();
     // The page features are back on the server's pages.
     await page.bringToFront();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syncOnPremContentScripts, type ScriptingApi } from '../../src/background/onprem-scripts';
+import { extensionPath, syncOnPremContentScripts, type ScriptingApi } from '../../src/background/onprem-scripts';
 import { isRepo } from '../../src/shared/ado/urls';
 import { onPremServers, Profile } from '../../src/shared/profile';
 
@@ -39,5 +39,24 @@ describe('Azure DevOps Server hosts', () => {
     granted.clear();
     expect(await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => granted.has(o!), contentScript: 'x' })).toEqual([]);
     expect(calls).toEqual(['unregister ado-companion-onprem']);
+  });
+
+  it('registers the manifest’s content script by its path in the extension, as Firefox’s full URL would be refused', () => {
+    expect(extensionPath('moz-extension://42104a2e/src/content/index.js', 'moz-extension://42104a2e/')).toBe('src/content/index.js');
+    expect(extensionPath('src/content/index.js', 'chrome-extension://abc/')).toBe('src/content/index.js');
+  });
+
+  it('registers a server on another port by its host alone, as the permission was asked', async () => {
+    let matches: string[] = [];
+    const scripting: ScriptingApi = {
+      getRegisteredContentScripts: async () => [],
+      registerContentScripts: async (s) => void (matches = s[0]!.matches),
+      unregisterContentScripts: async () => undefined,
+    };
+    const asked: string[] = [];
+    const profiles = [onprem('a', 'https://tfs.fabrikam.test:8443/tfs/DefaultCollection'), onprem('b', 'http://tfs:8080/tfs/DefaultCollection')];
+    await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => (asked.push(o!), true), contentScript: 'x' });
+    expect(asked).toEqual(['https://tfs.fabrikam.test/*', 'http://tfs/*']);
+    expect(matches).toEqual(['https://tfs.fabrikam.test/*', 'http://tfs/*']);
   });
 });
