@@ -13,7 +13,7 @@ import { oauthConfig } from './settings';
 import { optionsUrl, type ShownAgain } from '../shared/ui/open';
 import { optionsOpener } from './open-options';
 import { unlessHostAccessTaken } from './errors';
-import { originPattern } from '../shared/profile';
+import { grantedPattern } from '../shared/profile';
 
 /** The injected features' own code, loaded on first use (src/content/lazy.ts); vite.config.ts builds it. */
 const FEATURES_SCRIPT = 'src/content/panels.js';
@@ -38,7 +38,7 @@ const store = createProfileStore(local, secrets);
 // Cached lists live in IndexedDB, where the popup reads them too.
 const withLists = withCachedListsIn(listStore(), local);
 
-const hostAccess = (origin: string) => browser.permissions.contains({ origins: [originPattern(origin)] });
+const hostAccess = async (origin: string) => (await grantedPattern(origin, (pattern) => browser.permissions.contains({ origins: [pattern] }))) !== undefined;
 
 const gateway = createGateway({
   extensionId: browser.runtime.id,

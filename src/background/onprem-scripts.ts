@@ -1,4 +1,4 @@
-import { profileOrigins, type Profile } from '../shared/profile';
+import { grantedPattern, type Profile } from '../shared/profile';
 
 /**
  * Azure DevOps Server lives on hosts the manifest cannot name. Once the user grants an on-prem
@@ -24,11 +24,14 @@ export async function syncOnPremContentScripts(
   deps: { scripting: ScriptingApi | undefined; hasPermission: (origins: string[]) => Promise<boolean>; contentScript: string },
 ): Promise<string[]> {
   if (!deps.scripting) return [];
-  const wanted: string[] = [];
-  for (const origin of new Set(profiles.flatMap(profileOrigins))) if (await deps.hasPermission([origin])) wanted.push(origin);
+  const wanted = new Set<string>();
+  for (const p of profiles) {
+    const granted = p.host.kind === 'onprem' ? await grantedPattern(p.host.collectionUrl, (pattern) => deps.hasPermission([pattern])) : undefined;
+    if (granted) wanted.add(granted);
+  }
   const registered = await deps.scripting.getRegisteredContentScripts();
   if (registered.some((s) => s.id === ID)) await deps.scripting.unregisterContentScripts({ ids: [ID] });
-  if (wanted.length > 0)
-    await deps.scripting.registerContentScripts([{ id: ID, matches: wanted, js: [deps.contentScript], runAt: 'document_idle', persistAcrossSessions: true }]);
-  return wanted;
+  if (wanted.size > 0)
+    await deps.scripting.registerContentScripts([{ id: ID, matches: [...wanted], js: [deps.contentScript], runAt: 'document_idle', persistAcrossSessions: true }]);
+  return [...wanted];
 }

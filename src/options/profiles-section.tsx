@@ -3,7 +3,7 @@ import browser from 'webextension-polyfill';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
-import { clonePathSegments, orgBaseUrl, originPattern, type Profile } from '../shared/profile';
+import { clonePathSegments, grantedPattern, orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cancelOnEscape } from '../shared/ui/focus';
 import { forgetProfileInPopup } from '../popup/form-draft';
@@ -198,7 +198,7 @@ function useHostAccess(origins: string[]): Partial<Record<string, boolean>> {
   useEffect(() => {
     let current = true;
     const check = () =>
-      void Promise.all(key.split(' ').filter(Boolean).map(async (o) => [o, await browser.permissions.contains({ origins: [originPattern(o)] })] as const)).then(
+      void Promise.all(key.split(' ').filter(Boolean).map(async (o) => [o, (await grantedPattern(o, (pattern) => browser.permissions.contains({ origins: [pattern] }))) !== undefined] as const)).then(
         (answers) => current && setAllowed(Object.fromEntries(answers)),
       );
     check();

@@ -57,9 +57,21 @@ export const originPattern = (url: string): string => {
   return `${protocol}//${hostname}/*`;
 };
 
-/** Origin patterns the extension needs permission for to serve this profile. */
-export function profileOrigins(p: Pick<Profile, 'host'>): string[] {
-  return p.host.kind === 'cloud' ? [] : [originPattern(p.host.collectionUrl)];
+/**
+ * The patterns whose grant lets the extension reach `url`'s site, the one asked for now first.
+ * Earlier versions asked with the port (`https://server:8080/*`), which Chrome honours: a grant
+ * from then still counts, so an update does not take a working server away (Firefox never honoured
+ * it, and could not add such a server then).
+ */
+export const grantingPatterns = (url: string): string[] => {
+  const { protocol, hostname, port } = new URL(url);
+  return port ? [originPattern(url), `${protocol}//${hostname}:${port}/*`] : [originPattern(url)];
+};
+
+/** The first of `url`'s granting patterns that `contains` says is granted. */
+export async function grantedPattern(url: string, contains: (pattern: string) => Promise<boolean>): Promise<string | undefined> {
+  for (const pattern of grantingPatterns(url)) if (await contains(pattern)) return pattern;
+  return undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extensionPath, syncOnPremContentScripts, type ScriptingApi } from '../../src/background/onprem-scripts';
 import { isRepo } from '../../src/shared/ado/urls';
-import { onPremServers, Profile } from '../../src/shared/profile';
+import { grantingPatterns, onPremServers, Profile } from '../../src/shared/profile';
 
 const onprem = (id: string, collectionUrl: string) =>
   Profile.parse({ id, name: id, host: { kind: 'onprem', collectionUrl }, organization: 'DefaultCollection', auth: 'pat' });
@@ -58,5 +58,20 @@ describe('Azure DevOps Server hosts', () => {
     await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => (asked.push(o!), true), contentScript: 'x' });
     expect(asked).toEqual(['https://tfs.fabrikam.test/*', 'http://tfs/*']);
     expect(matches).toEqual(['https://tfs.fabrikam.test/*', 'http://tfs/*']);
+  });
+
+  it('still serves a server whose access an earlier version was granted with its port (Chrome honours it), asking for none anew', async () => {
+    let matches: string[] = [];
+    const scripting: ScriptingApi = {
+      getRegisteredContentScripts: async () => [],
+      registerContentScripts: async (s) => void (matches = s[0]!.matches),
+      unregisterContentScripts: async () => undefined,
+    };
+    const granted = new Set(['https://tfs.fabrikam.test:8443/*']);
+    const profiles = [onprem('a', 'https://tfs.fabrikam.test:8443/tfs/DefaultCollection'), onprem('b', 'https://other.example:8443/tfs/X')];
+    expect(await syncOnPremContentScripts(profiles, { scripting, hasPermission: async ([o]) => granted.has(o!), contentScript: 'x' })).toEqual(['https://tfs.fabrikam.test:8443/*']);
+    expect(matches).toEqual(['https://tfs.fabrikam.test:8443/*']);
+    expect(grantingPatterns('https://tfs.fabrikam.test:8443/tfs/DefaultCollection')).toEqual(['https://tfs.fabrikam.test/*', 'https://tfs.fabrikam.test:8443/*']);
+    expect(grantingPatterns('https://tfs.fabrikam.test/tfs/DefaultCollection')).toEqual(['https://tfs.fabrikam.test/*']);
   });
 });
