@@ -155,6 +155,12 @@ export async function startOAuth(deps: AccountDeps) {
   };
 }
 
+/** Drops a sign-in's tokens kept for the organization choice, once the person left that choice. */
+export async function forgetSignIn(pending: string, deps: Pick<AccountDeps, 'session'>): Promise<Record<string, never>> {
+  await deps.session.remove([PENDING_SIGN_IN.key(pending)]);
+  return {};
+}
+
 /** Makes a profile for the organization the user picked; checks the token works there first. */
 export async function finishOAuth(pending: string, organization: string, deps: AccountDeps): Promise<AddedProfile> {
   const saved = (await deps.session.get([PENDING_SIGN_IN.key(pending)]))[PENDING_SIGN_IN.key(pending)] as

@@ -79,6 +79,7 @@ export function MicrosoftSignIn(props: { organization?: string | undefined; onAd
           busy={step.step === 'finishing'}
           onFinish={() => void finish(step.answer, chosen)}
           onCancel={() => {
+            void ask({ type: 'profiles.forgetSignIn', pending: step.answer.pending }).catch(() => undefined);
             setStep({ step: 'start' });
             setError(undefined);
           }}

@@ -459,6 +459,8 @@ export const REQUESTS = {
   'profiles.cancelAdd': { input: { taskId: id }, answer: answer<void>() },
   'profiles.signIn': { input: {}, answer: answer<SignInAnswer>() },
   'profiles.finishSignIn': { input: { pending: id, organization: z.string().min(1).max(200) }, answer: answer<AddedProfile>() },
+  /** A sign-in left at the organization choice (Cancel, Start over): its tokens are dropped now, not when the browser quits. */
+  'profiles.forgetSignIn': { input: { pending: id }, answer: answer<Record<string, never>>() },
   'profiles.update': {
     input: {
       id,

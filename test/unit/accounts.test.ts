@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addPatProfile, finishOAuth, startOAuth } from '../../src/background/accounts';
+import { addPatProfile, finishOAuth, forgetSignIn, startOAuth } from '../../src/background/accounts';
 import { memoryKeyValue } from '../../src/background/profile-store';
 import { accountDeps } from './account-deps';
 import { PROFILE_SECRET } from '../../src/shared/storage-keys';
@@ -98,6 +98,19 @@ describe('signing in with Microsoft again', () => {
     expect(again).toMatchObject({ replaced: true, profile: { id: first.id, cloneRoot: '/home/ada/work' } });
     expect(await store.list()).toHaveLength(1);
     expect(await store.secret(first.id)).toMatchObject({ kind: 'oauth', accessToken: 'ada-access' });
+  });
+});
+
+describe('a sign-in left at the organization choice', () => {
+  it('keeps its tokens no longer once forgotten: finishing it then says it has expired', async () => {
+    const session = memoryKeyValue();
+    const { deps } = rig();
+    const left = { ...deps, session };
+    const { pending } = await startOAuth(left);
+    expect(JSON.stringify([...session.data])).toContain('ada-refresh');
+    await forgetSignIn(pending, left);
+    expect(session.data.size).toBe(0);
+    await expect(finishOAuth(pending, 'fabrikam', left)).rejects.toThrow('That sign-in has expired. Sign in again.');
   });
 });
 

@@ -1,5 +1,5 @@
 import { Profile, ProfilesExport } from '../../shared/profile';
-import { addPatProfile, finishOAuth, startOAuth } from '../accounts';
+import { addPatProfile, finishOAuth, forgetSignIn, startOAuth } from '../accounts';
 import { fromCacheEntry } from '../../shared/list-cache';
 import { CACHED_LIST, OUR_NEW_REPO, START_WORK_REPO } from '../../shared/storage-keys';
 import { dropCaches } from '../lists';
@@ -7,7 +7,7 @@ import { removeGroupsOf } from '../reviewer-groups';
 import { oauthConfig, setOAuthConfig } from '../settings';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
-type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.cancelAdd' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.update'
+type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.cancelAdd' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.forgetSignIn' | 'profiles.update'
   | 'profiles.remove' | 'profiles.setActive' | 'profiles.export' | 'profiles.import' | 'settings.get' | 'settings.setOAuth';
 
 export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileRequests> {
@@ -46,6 +46,7 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     },
     'profiles.signIn': () => startOAuth(deps),
     'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
+    'profiles.forgetSignIn': (req) => forgetSignIn(req.pending, deps),
     'profiles.update': async (req, ctx) => {
       const { cloneRoot, ...patch } = req.patch;
       const { cloneRoot: was, ...profile } = await profileOrThrow(deps, req.id, ctx);
