@@ -32,7 +32,8 @@ export interface PatInput {
 }
 
 /** The same user in the same organization, signed in the same way: one profile, not two. */
-const sameAccount = (a: Profile, b: Profile) =>
+/** One user's sign-in of one kind to one organization or collection: two profiles of it would be twins. */
+export const sameAccount = (a: Profile, b: Profile) =>
   a.auth === b.auth && baseUrlOf(a).toLowerCase() === baseUrlOf(b).toLowerCase() && !!a.identity && a.identity.id === b.identity?.id;
 
 /**

@@ -554,6 +554,18 @@ describe('removing a profile', () => {
   });
 });
 
+const exported = (id: string) => ({ id, name: 'fabrikam (ada)', auth: 'oauth', host: { kind: 'cloud' }, organization: 'fabrikam', identity: { id: 'u-ada', displayName: 'Ada' } });
+describe('importing profiles', () => {
+  it('adds none that this browser has already: by id, or as the same account signed in here under another id', async () => {
+    const { handle } = await setup();
+    const imported = (profiles: object[]) => handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles }) }, fromPage);
+    await imported([exported('from-laptop')]);
+    // The same account from another computer's export, and an organization of its own.
+    await imported([exported('from-desktop'), { ...exported('other-org'), organization: 'contoso' }]);
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'from-laptop', 'other-org']);
+  });
+});
+
 describe('removing a profile, what was kept for it', () => {
   it('goes too: Start work’s last repository per project, and the repositories created from this browser', async () => {
     const session = memoryKeyValue();

@@ -1,5 +1,5 @@
 import { Profile, ProfilesExport } from '../../shared/profile';
-import { addPatProfile, finishOAuth, forgetSignIn, startOAuth } from '../accounts';
+import { addPatProfile, finishOAuth, forgetSignIn, sameAccount, startOAuth } from '../accounts';
 import { fromCacheEntry } from '../../shared/list-cache';
 import { CACHED_LIST, OUR_NEW_REPO, START_WORK_REPO } from '../../shared/storage-keys';
 import { dropCaches } from '../lists';
@@ -74,9 +74,10 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     'profiles.import': async (req) => {
       const parsed = ProfilesExport.safeParse(JSON.parse(req.json));
       if (!parsed.success) throw new Error('This file is not an Azure DevOps Companion profiles export.');
-      const existing = new Set((await store.list()).map((p) => p.id));
-      // Imported profiles carry no secret: they ask for sign-in on first use.
-      for (const p of parsed.data.profiles) if (!existing.has(p.id)) await store.save(p);
+      const existing = await store.list();
+      // Imported profiles carry no secret: they ask for sign-in on first use. One this browser has
+      // already, under its id or as the same account signed in here, is not added a second time.
+      for (const p of parsed.data.profiles) if (!existing.some((e) => e.id === p.id || sameAccount(e, p))) await store.save(p);
       return listProfiles();
     },
     'settings.get': settings,
