@@ -88,6 +88,10 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps, signal?:
       if (e instanceof AdoError && e.kind === 'notFound') throw new AdoError({ kind: 'notFound', what: e.what, userMessage: noSuchPlace(host, organization), cause: e });
       // A server of the company's own: its address is as likely mistyped as the way to it is down.
       if (e instanceof AdoError && e.kind === 'network' && host.kind === 'onprem') throw new AdoError({ kind: 'network', what: e.what, authScheme: e.authScheme, userMessage: unreachable(host.collectionUrl, e.noAnswerWithinSeconds), cause: e });
+      // An http:// address the server sends on (to https://, most often): the address is what to change, not the token.
+      if (e instanceof AdoError && e.kind === 'signInPage' && host.kind === 'onprem' && host.collectionUrl.startsWith('http://')) {
+        throw new AdoError({ kind: 'notFound', what: e.what, status: e.status, userMessage: redirectedFromHttp(host.collectionUrl), cause: e });
+      }
       // A server knows only its own tokens: a refused one is as likely one from dev.azure.com as a mistyped one.
       if (e instanceof AdoError && (e.kind === 'unauthorized' || e.kind === 'signInPage') && host.kind === 'onprem') throw new AdoError({ kind: 'unauthorized', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notAccepted(host.collectionUrl), cause: e });
       // connectionData needs no scope: a token refused there is for another place, not short of permissions in a project.
@@ -126,6 +130,11 @@ function unreachable(collectionUrl: string, noAnswerWithinSeconds: number | unde
     return `${new URL(collectionUrl).host} did not answer within ${noAnswerWithinSeconds} s when asked who you are signed in as. The server may be busy or stuck: try again in a few minutes, or ask its administrator. If the collection URL ${collectionUrl} is not your server's, correct it.`;
   }
   return `Could not reach ${new URL(collectionUrl).host} to read who you are signed in as. Check that the collection URL ${collectionUrl} is right, and that this computer can reach the server (on your company’s network, or through its VPN).`;
+}
+
+function redirectedFromHttp(collectionUrl: string): string {
+  const secure = collectionUrl.replace(/^http:/, 'https:').replace(/:80(?=\/|$)/, '');
+  return `${new URL(collectionUrl).host} sent the request for ${collectionUrl} elsewhere instead of answering it, as a server that takes only https:// does. Try the address ${secure}.`;
 }
 
 function notAccepted(collectionUrl: string): string {

@@ -182,6 +182,17 @@ describe('the first contact with a server', () => {
     expect(await deps.store.list()).toEqual([]);
   });
 
+  it('says an http:// address that the server sends on (as to https://) is the address to change, not the token', async () => {
+    // What a browser's manual redirect gives a page: no status, no Location.
+    const sentOn = (async () => Object.defineProperties(new Response(null), { type: { value: 'opaqueredirect' }, status: { value: 0 }, ok: { value: false } })) as typeof fetch;
+    const deps = accountDeps(sentOn);
+    await expect(addPatProfile({ collectionUrl: 'http://tfs.fabrikam.test:80/tfs/DefaultCollection', organization: 'DefaultCollection', pat: 'ada-1' }, deps)).rejects.toMatchObject({
+      kind: 'notFound',
+      userMessage: expect.stringMatching(/instead of answering it, as a server that takes only https:\/\/ does\. Try the address https:\/\/tfs\.fabrikam\.test\/tfs\/DefaultCollection\.$/),
+    });
+    expect(await deps.store.list()).toEqual([]);
+  });
+
   it('still tries a refused connection again, which may be a moment’s trouble', async () => {
     let asked = 0;
     const refused = (async () => {
