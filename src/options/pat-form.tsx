@@ -13,6 +13,7 @@ import { forgetProfileInPopup } from '../popup/form-draft';
 import {
   COLLECTION_EXAMPLE,
   collectionName,
+  collectionUrlCaution,
   collectionUrlProblem,
   normalizeCollectionUrl,
   organizationFromInput,
@@ -212,6 +213,7 @@ export function PatForm(props: { organization?: string | undefined; profiles: re
           <div class="problem" id="pat-collection-problem">
             {tried || collection ? hostProblem : ''}
           </div>
+          {collectionUrlCaution(collection) && <div class="note warning small">{collectionUrlCaution(collection)}</div>}
           <div class="hint">Your browser will ask to let the extension reach this server.</div>
         </div>
       )}

@@ -48,6 +48,12 @@ export function collectionUrlProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** What a valid address that is unwise to send a token to should say: http:// carries it in the clear. */
+export function collectionUrlCaution(text: string): string | undefined {
+  if (collectionUrlProblem(text) !== undefined || new URL(text.trim()).protocol !== 'http:') return undefined;
+  return 'Over http:// the token travels unencrypted: anyone on the network on the way to the server can read it. Use https:// if the server offers it.';
+}
+
 /** The collection URL as the profile stores it: no trailing slash. */
 export const normalizeCollectionUrl = (text: string): string => {
   const u = new URL(text.trim());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cloneRootProblem } from '../../src/options/folder-input';
-import { collectionName, collectionUrlProblem, normalizeCollectionUrl, organizationFromInput, organizationProblem } from '../../src/options/pat-input';
+import { collectionName, collectionUrlCaution, collectionUrlProblem, normalizeCollectionUrl, organizationFromInput, organizationProblem } from '../../src/options/pat-input';
 import { originPattern } from '../../src/shared/profile';
 import { defaultBranches, titleFromBranch } from '../../src/popup/pr-defaults';
 import { myVote, voteLabel, voteSummary, voteTone } from '../../src/popup/votes';
@@ -106,6 +106,11 @@ describe('what people type when adding a token', () => {
     expect(collectionUrlProblem('https://tfs.fabrikam.test/')).toMatch(/Include the collection/);
     expect(collectionUrlProblem('https://ada:pw@tfs.fabrikam.test/tfs/x')).toMatch(/user name and password/);
     expect(collectionUrlProblem('https://tfs.fabrikam.test/tfs/x?y=1')).toMatch(/after \?/);
+    // http:// is allowed, with a word that the token then travels unencrypted.
+    expect(collectionUrlProblem('http://tfs:8080/tfs/DefaultCollection')).toBeUndefined();
+    expect(collectionUrlCaution('http://tfs:8080/tfs/DefaultCollection')).toMatch(/^Over http:\/\/ the token travels unencrypted/);
+    expect(collectionUrlCaution('https://tfs.fabrikam.test/tfs/DefaultCollection')).toBeUndefined();
+    expect(collectionUrlCaution('http://')).toBeUndefined();
     expect(normalizeCollectionUrl(' https://tfs.fabrikam.test:8080/tfs/Default%20Collection/ ')).toBe('https://tfs.fabrikam.test:8080/tfs/Default%20Collection');
     expect(collectionName('https://tfs.fabrikam.test:8080/tfs/Default%20Collection')).toBe('Default Collection');
     // Without the port: Firefox grants a pattern with one but reaches nothing through it.
