@@ -33,7 +33,12 @@ export const mayTryAgain = (code: string | undefined) => code === 'server' || co
  * after it was made.
  */
 export const refusedOutright = (code: string | undefined) =>
-  ['badRequest', 'unauthorized', 'forbidden', 'oauthDisabled', 'notFound', 'conflict', 'rateLimited', 'signInPage', 'BAD_REQUEST', 'FORBIDDEN', 'NO_PROFILE'].includes(code ?? '');
+  [
+    'badRequest', 'notFound', 'conflict', 'rateLimited', 'oauthDisabled', 'notPermitted', 'hostAccess', 'signedOut',
+    // A credential refused, as toReplyError names it for a token, a sign-in or a page's session.
+    'unauthorized', 'forbidden', 'signInPage', 'signInRefused', 'signInForbidden', 'sessionRefused', 'sessionForbidden',
+    'BAD_REQUEST', 'FORBIDDEN', 'NO_PROFILE',
+  ].includes(code ?? '') || (code ?? '').startsWith('oauth.');
 
 /**
  * What every page and the popup say while the companion is not there, by its state: an outdated one

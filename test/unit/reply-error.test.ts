@@ -4,7 +4,7 @@ import { SignedOutError } from '../../src/background/connections';
 import { NoHostAccessError, toReplyError, unlessHostAccessTaken } from '../../src/background/errors';
 import { classifyGitFailure } from '../../src/host/git-failure';
 import { AdoError } from '../../src/shared/ado/errors';
-import { nextStepFor } from '../../src/shared/next-step';
+import { nextStepFor, refusedOutright } from '../../src/shared/next-step';
 import { Profile } from '../../src/shared/profile';
 
 /**
@@ -74,6 +74,10 @@ describe('toReplyError', () => {
       expect(reply.message).toMatch(/^Azure DevOps did not allow you to create the repository: your account lacks a permission for it in this project, which a project administrator can grant\. .*CreateRepository/);
       expect(button(reply)).toBeUndefined();
     }
+    // Refused before anything was made: New repository says "was not created", not "did not finish".
+    expect(refusedOutright(toReplyError(new AdoError({ kind: 'forbidden', status: 403, what: 'create the repository', adoMessage, authScheme: 'Bearer' }), oauth).code)).toBe(true);
+    for (const code of ['signInRefused', 'sessionForbidden', 'hostAccess', 'oauth.invalidGrant', 'unauthorized']) expect(refusedOutright(code), code).toBe(true);
+    for (const code of ['network', 'server', 'invalidResponse', 'cancelled', 'NO_ANSWER']) expect(refusedOutright(code), code).toBe(false);
     // A 403 that does not say: still the token's matter first.
     expect(toReplyError(new AdoError({ kind: 'forbidden', status: 403, what: 'create the repository', adoMessage: 'Access Denied', authScheme: 'Basic' }), pat).code).toBe('forbidden');
   });
