@@ -5,7 +5,7 @@
  * and keeps working from its installed copy after the file the user ran is gone.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { buildCompanion } from '../../scripts/build-companion.mjs';
@@ -115,8 +115,10 @@ describe('the single executable (Linux x64)', () => {
     expect(broken.out).toContain(`fix: run: ${copy} install --browser chromium`);
 
     // Without --browser: every browser found in HOME; uninstall then removes the copy too.
+    // The browsers' own files, by which the installer finds them (not an empty folder).
     mkdirSync(join(sandbox.home, '.config', 'chromium'), { recursive: true });
-    mkdirSync(join(sandbox.home, '.mozilla'), { recursive: true });
+    writeFileSync(join(sandbox.home, '.config', 'chromium', 'Local State'), '{}');
+    mkdirSync(join(sandbox.home, '.mozilla', 'firefox'), { recursive: true });
     expect(runProgram(copy, ['install'], env).code).toBe(0);
     for (const manifest of [join(sandbox.home, '.config', 'chromium', 'NativeMessagingHosts'), join(sandbox.home, '.mozilla', 'native-messaging-hosts')]) {
       expect(JSON.parse(readFileSync(join(manifest, `${HOST_NAME}.json`), 'utf8'))).toMatchObject({ path: launcher });
