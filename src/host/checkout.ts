@@ -13,7 +13,7 @@ import { lockDestination } from './destination-lock';
 import { locksDir } from './companion-dirs';
 import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
-import { resolveKnownClone } from './local-clones';
+import { realOrUndefined, resolveKnownClone } from './local-clones';
 import { checkRemoteName, fetchFrom } from './remotes';
 import { filterOverrides, readConfig, repoGitEnv, type ConfigEntry } from './repo-config';
 import { runProgram } from './run-program';
@@ -171,14 +171,8 @@ async function workTrees(path: string, ctx: HostContext): Promise<Array<{ path: 
   return trees;
 }
 
-const realOr = (path: string) => {
-  try {
-    return realpathSync(path);
-  } catch {
-    // A work tree whose folder is gone still holds its branch until pruned.
-    return path;
-  }
-};
+// A work tree whose folder is gone still holds its branch until pruned: compared by the path git has.
+const realOr = (path: string) => realOrUndefined(path) ?? path;
 
 /** Where `branch` is checked out, other than in the work tree `except` (`git worktree list`). */
 async function checkedOutElsewhere(path: string, branch: string, except: string, ctx: HostContext): Promise<string | undefined> {

@@ -57,7 +57,8 @@ const isDirectory = (path: string) => {
   }
 };
 
-const realOrUndefined = (path: string) => {
+/** `path` with its links resolved, or undefined when it does not exist. */
+export const realOrUndefined = (path: string) => {
   try {
     return realpathSync(path);
   } catch {
