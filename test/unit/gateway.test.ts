@@ -556,13 +556,16 @@ describe('removing a profile', () => {
 
 const exported = (id: string) => ({ id, name: 'fabrikam (ada)', auth: 'oauth', host: { kind: 'cloud' }, organization: 'fabrikam', identity: { id: 'u-ada', displayName: 'Ada' } });
 describe('importing profiles', () => {
-  it('adds none that this browser has already: by id, or as the same account signed in here under another id', async () => {
+  it('adds none that this browser has already: by id, or as the same account by the same name under another id', async () => {
     const { handle } = await setup();
     const imported = (profiles: object[]) => handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles }) }, fromPage);
     await imported([exported('from-laptop')]);
     // The same account from another computer's export, and an organization of its own.
     await imported([exported('from-desktop'), { ...exported('other-org'), organization: 'contoso' }]);
     expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'from-laptop', 'other-org']);
+    // Under a name of its own, a second profile of the account is meant.
+    await imported([{ ...exported('renamed'), name: 'fabrikam (read only)' }]);
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'from-laptop', 'other-org', 'renamed']);
   });
 });
 

@@ -76,8 +76,10 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
       if (!parsed.success) throw new Error('This file is not an Azure DevOps Companion profiles export.');
       const existing = await store.list();
       // Imported profiles carry no secret: they ask for sign-in on first use. One this browser has
-      // already, under its id or as the same account signed in here, is not added a second time.
-      for (const p of parsed.data.profiles) if (!existing.some((e) => e.id === p.id || sameAccount(e, p))) await store.save(p);
+      // already, under its id or as the same account by the same name (another computer's export),
+      // is not added a second time; a second profile of an account under a name of its own may be
+      // meant (scoped differently), as when added by hand.
+      for (const p of parsed.data.profiles) if (!existing.some((e) => e.id === p.id || (sameAccount(e, p) && e.name === p.name))) await store.save(p);
       return listProfiles();
     },
     'settings.get': settings,
