@@ -181,23 +181,24 @@ async function checkedOutElsewhere(path: string, branch: string, except: string,
 
 /**
  * A local branch of that name that tracks nothing (made here, then pushed without -u) and is at or
- * behind the remote branch is that branch: it is set to track it, and answers the new upstream.
- * One with commits the remote does not have is left to refuseForeignBranch.
+ * behind the remote branch is that branch: it is set to track it. One with commits the remote does
+ * not have is not (false).
  */
-async function adoptUntracked(path: string, local: string, upstream: string, source: Source, entries: readonly ConfigEntry[], ctx: HostContext): Promise<string> {
-  if (upstream !== '' || source.branch === undefined) return upstream;
+async function adoptUntracked(path: string, local: string, upstream: string, source: Source, entries: readonly ConfigEntry[], ctx: HostContext): Promise<boolean> {
+  if (upstream !== '' || source.branch === undefined) return false;
   const behind = await git(path, ['merge-base', '--is-ancestor', `refs/heads/${local}`, source.target], ctx, { readOnly: true });
-  if (behind.code !== 0) return upstream;
+  if (behind.code !== 0) return false;
   await fetchedByRemote(path, source, entries, ctx);
   await gitOrFail(path, ['branch', `--set-upstream-to=${source.remote}/${source.branch}`, '--', local], ctx, `setting ${local} to track ${source.remote}/${source.branch}`);
-  return source.target;
+  return true;
 }
 
 /**
- * An existing local branch of the same name is only reused when it tracks the same remote branch,
- * and is not checked out in another work tree (moving it would change that tree under its files).
+ * An existing local branch of the same name is only reused when it tracks the same remote branch
+ * (or is taken as it, adoptUntracked), and is not checked out in another work tree (moving it would
+ * change that tree under its files). A refused one is left as it was.
  */
-async function refuseForeignBranch(path: string, local: string, upstream: string, source: Source, except: string, ctx: HostContext, track = true): Promise<void> {
+async function refuseForeignBranch(path: string, local: string, upstream: string, source: Source, except: string, entries: readonly ConfigEntry[], ctx: HostContext, track = true): Promise<void> {
   const elsewhere = await checkedOutElsewhere(path, local, except, ctx);
   if (elsewhere !== undefined) {
     // A folder deleted by hand: git holds the branch there until told the folder is gone.
@@ -208,7 +209,7 @@ async function refuseForeignBranch(path: string, local: string, upstream: string
       checkedOutAt: elsewhere,
     });
   }
-  if (!track || upstream === source.target) return;
+  if (!track || upstream === source.target || (await adoptUntracked(path, local, upstream, source, entries, ctx))) return;
   throw new HostError(
     'BRANCH_EXISTS',
     `A local branch "${local}" exists already and ${upstream ? `tracks ${upstream.replace(/^refs\/remotes\//, '')}` : 'tracks nothing'}, not ${source.remote}/${source.branch}; choose another name for the local branch.`,
@@ -245,7 +246,7 @@ export async function checkout(request: CheckoutRequest, ctx: HostContext, scope
     await gitOrFail(path, ['switch', '--no-guess', track ? '--track' : '--no-track', '-c', source.local, source.target], ctx, `creating the branch ${source.local}`, config);
     result = 'created';
   } else {
-    await refuseForeignBranch(path, source.local, track ? await adoptUntracked(path, source.local, existing, source, entries, ctx) : existing, source, path, ctx, track);
+    await refuseForeignBranch(path, source.local, existing, source, path, entries, ctx, track);
     await gitOrFail(path, ['switch', '--no-guess', source.local], ctx, `switching to ${source.local}`, config);
     const next = await gitOrFail(path, ['rev-parse', '--verify', `${source.target}^{commit}`], ctx, 'reading the fetched branch');
     const behind = await git(path, ['merge-base', '--is-ancestor', 'HEAD', next], ctx, { readOnly: true });
@@ -315,7 +316,7 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
         result = 'created';
       } else {
         // Checked out anywhere (the clone included), it cannot be checked out again, nor moved.
-        await refuseForeignBranch(path, source.local, await adoptUntracked(path, source.local, existing, source, entries, ctx), source, '', ctx);
+        await refuseForeignBranch(path, source.local, existing, source, '', entries, ctx);
         branchArgs = [];
         result = await fastForwardBranch(path, source.local, source.target, ctx);
       }

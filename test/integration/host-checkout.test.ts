@@ -186,6 +186,13 @@ describe('checkout', () => {
     expect(git(clone, 'rev-parse', 'HEAD')).toBe(git(clone, 'rev-parse', 'origin/feature/retry-policy'));
   });
 
+  it('leaves such a branch as it was, tracking nothing, when it is checked out in another work tree and so refused', async () => {
+    const elsewhere = join(sandbox.roots, 'fabrikam', 'Platform-mine');
+    git(clone, 'worktree', 'add', '-q', '--no-track', '-b', 'feature/retry-policy', elsewhere, 'origin/feature/retry-policy~1');
+    expect(await checkout({ branch: 'feature/retry-policy' })).toMatchObject({ ok: false, error: { code: 'BRANCH_EXISTS', details: { checkedOutAt: elsewhere } } });
+    expect(() => git(clone, 'config', '--get', 'branch.feature/retry-policy.merge')).toThrow();
+  });
+
   it('names a work tree whose folder was deleted by hand as what holds the branch, and how to let git forget it', async () => {
     expect(await worktree({ branch: 'feature/retry-policy', folder: 'Platform-gone' })).toMatchObject({ ok: true });
     const gone = join(sandbox.roots, 'fabrikam', 'Platform-gone');
