@@ -9,6 +9,7 @@ import { companionStatus, pageContext, problemOf, type Problem } from './session
 import { PR_BRANCH_LINKS } from './anchors';
 import { fill, h } from './ui/dom';
 import { keptOwnCommits } from '../shared/branch-name';
+import { worktreePath } from '../shared/worktree-folder';
 import { folderInTheWay, gitFailure } from './ui/git-failure';
 import { actions, alertBox, button, cancelButton, facts, pathText, problemView, progressBar } from './ui/parts';
 import { popoverToggle } from './ui/popover';
@@ -109,6 +110,8 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
       const [source, target] = state.branches;
       const existing = plan.existing;
       const worktree = !!existing?.dirty;
+      // Checked out into a worktree before: the checkout updates it (the companion recognises its own).
+      const earlier = existing && existing.worktrees?.includes(worktreePath(existing.path, id, 'branch')) ? worktreePath(existing.path, id, 'branch') : undefined;
       if (plan.cloning) {
         return {
           nodes: [
@@ -127,13 +130,20 @@ function view(state: State, id: number, act: Actions, signal: AbortSignal): { no
               ? ['Clone', h('span', null, h('span', { class: 'adoc-mono' }, existing.path), ` (on ${existing.branch ?? 'a detached HEAD'}${existing.dirty ? ', uncommitted changes' : ''})`)]
               : ['Clone', h('span', null, 'none yet: cloned first into ', h('span', { class: 'adoc-mono' }, plan.path))],
           ]),
-          worktree ? h('p', { class: 'adoc-muted' }, 'Your clone has uncommitted changes: it will not be touched. The pull request goes into a new worktree next to it.') : false,
+          worktree
+            ? h(
+                'p',
+                { class: 'adoc-muted' },
+                'Your clone has uncommitted changes: it will not be touched. ',
+                ...(earlier ? ['The pull request goes into its worktree, made by an earlier checkout: ', pathText(earlier), '.'] : ['The pull request goes into a new worktree next to it.']),
+              )
+            : false,
           // With no clone, the checkout clones first: a folder in the way would stop it at once.
           ...(plan.inTheWay
             ? [folderInTheWay(plan.inTheWay, act, signal)]
             : [
                 actions(
-                  button(worktree ? 'Check out in a new worktree' : 'Check out branch', () => act.run('branch', worktree), signal, { primary: true }),
+                  button(worktree ? (earlier ? 'Check out in its worktree' : 'Check out in a new worktree') : 'Check out branch', () => act.run('branch', worktree), signal, { primary: true }),
                   button('Merge preview', () => act.run('merge', worktree), signal, { ariaLabel: 'Check out the merge preview (read-only, detached)' }),
                   button('Close', act.close, signal),
                 ),

@@ -151,7 +151,8 @@ export interface ClonePlan {
   path: string;
   branch?: string;
   /** A local clone of this repository, if the companion knows one. */
-  existing?: { path: string; branch: string | null; dirty: boolean | null; remotes: CloneRemote[] };
+  /** `worktrees`: this repository's linked work trees the companion knows (a pull request's, Start work's), by path. */
+  existing?: { path: string; branch: string | null; dirty: boolean | null; remotes: CloneRemote[]; worktrees?: string[] };
   /**
    * A clone of this repository still under way: `taskId` when this extension runs it (follow it
    * with `clone.follow`), `path` once git has made its folder (also when another browser runs it).

@@ -143,10 +143,12 @@ describe('Check out a pull request from its page', () => {
     // Pushed to again: Check out a second time updates that worktree, never asking to move it away.
     const tip = await git(worktree, 'rev-parse', 'HEAD');
     await git(worktree, 'reset', '-q', '--hard', 'HEAD~1');
-    // From the outcome the panel still shows: Check out again reads the clone again, and offers the same.
+    // From the outcome the panel still shows: Check out again reads the clone again, and offers that worktree.
     await world.click(POPOVER, 'button', 'Check out again');
-    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Check out in a new worktree'), 30_000);
-    await world.click(POPOVER, 'button', 'Check out in a new worktree');
+    const offer = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Check out in its worktree'), 30_000))[0]!;
+    expect(offer).toContain(`goes into its worktree, made by an earlier checkout: ${worktree}`);
+    expect(offer).not.toContain('new worktree');
+    await world.click(POPOVER, 'button', 'Check out in its worktree');
     const again = (await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes(`Checked out pull request ${id}`), 90_000))[0]!;
     expect(again).toContain(`in the worktree at ${worktree}`);
     expect(await git(worktree, 'rev-parse', 'HEAD')).toBe(tip);

@@ -11,6 +11,7 @@ import { remoteNameFor } from '../../shared/remote-name';
 import { listing } from '../lists';
 import { pageSessionApi } from '../page-session';
 import { EDITOR_SETTING } from '../../shared/storage-keys';
+import { worktreeFolder } from '../../shared/worktree-folder';
 import { profileOrThrow, requestProfile, type GatewayDeps, type HandlerContext, type Handlers } from './types';
 
 export interface CompanionHandlerDeps extends GatewayDeps {
@@ -23,12 +24,6 @@ type CompanionRequests = 'companion.status' | 'companion.setCloneRoot' | 'clone.
   | 'settings.editor' | 'settings.setEditor' | 'pullRequest.checkout' | 'pullRequest.follow' | 'local.checkoutBranch' | 'local.followCheckout';
 
 const shortBranch = (ref: string) => ref.replace(/^refs\/heads\//, '');
-
-/** The folder name of a pull request's worktree, next to the clone: `api-pr-42` (`api-pr-42-merge`). */
-export function worktreeFolder(clonePath: string, pullRequestId: number, mode: 'branch' | 'merge'): string {
-  const base = clonePath.split(/[\\/]/).filter(Boolean).pop() ?? 'repo';
-  return `${base}-pr-${pullRequestId}${mode === 'merge' ? '-merge' : ''}`;
-}
 
 const taskIdInUse = () => new CompanionError('BUSY', 'A task with this id is already running.');
 const beingCloned = (path: string | undefined) => new CompanionError('BUSY', `This repository is being cloned already${path ? ` into ${path}` : ''}. Wait for that clone to end, then try again.`);
@@ -179,7 +174,11 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
    * program's). `asker`: the asking page's organization; a board clone of it is named (to follow)
    * only when it is that organization's, else it is only a folder being made.
    */
-  async function findClone(urls: (string | undefined)[], orgBase: string, asker?: { org: string | undefined }): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']> }> {
+  async function findClone(
+    urls: (string | undefined)[],
+    orgBase: string,
+    asker?: { org: string | undefined },
+  ): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']>; worktrees: string[] }> {
     const keys = keysOf(urls);
     const { clones } = await companion.request({ type: 'localClones' });
     // Its own clones first, then those of its organization's repositories it was added to as a
@@ -196,7 +195,8 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const folder = matching.find((c) => c.cloning)?.path;
     // Before git has made the folder, only the board knows; a clone by another browser, only the companion.
     const cloning = task || folder ? { ...(folder ? { path: folder } : {}), ...(task ? { taskId: task.taskId } : {}) } : undefined;
-    return { ...(existing ? { existing } : {}), ...(cloning ? { cloning } : {}) };
+    const worktrees = done.filter((c) => c.worktree && c !== existing).map((c) => c.path);
+    return { ...(existing ? { existing } : {}), ...(cloning ? { cloning } : {}), worktrees };
   }
 
   /** The clone to check out in; BUSY while the repository is still being cloned (a second clone would race it). */
@@ -246,7 +246,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     const root = repo.cloneRoot ?? config.cloneRoots[0];
     if (!root) throw new CompanionError('NO_CLONE_ROOT', 'No clone folder is set: choose a clone folder in Options.');
     const folder = clonePathSegments(repo.layout, { org: repo.org, project: repo.project, repo: repo.name }).join('/');
-    const { existing, cloning } = await findClone([repo.remoteUrl, repo.sshUrl], repo.orgBase, ctx.from === 'content' ? { org: await senderOrg(ctx) } : undefined);
+    const { existing, cloning, worktrees } = await findClone([repo.remoteUrl, repo.sshUrl], repo.orgBase, ctx.from === 'content' ? { org: await senderOrg(ctx) } : undefined);
     const b = branch?.replace(/^refs\/heads\//, '') ?? repo.defaultBranch?.replace(/^refs\/heads\//, '');
     return {
       url,
@@ -255,7 +255,9 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       folder,
       path: `${root.replace(/[\\/]+$/, '')}/${folder}`,
       ...(b ? { branch: b } : {}),
-      ...(existing ? { existing: { path: existing.path, branch: existing.branch, dirty: existing.dirty, remotes: remotesFor(existing, repo.orgBase) } } : {}),
+      ...(existing
+        ? { existing: { path: existing.path, branch: existing.branch, dirty: existing.dirty, remotes: remotesFor(existing, repo.orgBase), ...(worktrees.length ? { worktrees } : {}) } }
+        : {}),
       ...(cloning && !existing ? { cloning } : {}),
     };
   }
