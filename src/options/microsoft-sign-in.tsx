@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { orgPolicyPageUrl } from '../shared/ado/urls';
-import { ask } from '../shared/ask';
+import { ask, AskError, askWithProgress } from '../shared/ask';
 import type { AddedProfile, ReplyError, SignInAnswer } from '../shared/messages';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
@@ -38,6 +38,21 @@ export function MicrosoftSignIn(props: { organization?: string | undefined; onAd
       setStep({ step: 'start' });
     }
   };
+
+  // While the organization is chosen the worker holds the sign-in's tokens; this port's end (the
+  // page closed, Cancel, Start over, the choice made) tells it to drop them. A worker that stopped
+  // meanwhile ended the port with it: the next one is asked to hold them again.
+  const holding = step.step === 'pick' || step.step === 'finishing' ? step.answer.pending : undefined;
+  useEffect(() => {
+    if (!holding) return;
+    const stop = new AbortController();
+    const hold = (): void =>
+      void askWithProgress({ type: 'profiles.holdSignIn', pending: holding }, () => undefined, stop.signal).catch((e: unknown) => {
+        if (!stop.signal.aborted && e instanceof AskError && e.code === 'NO_ANSWER') hold();
+      });
+    hold();
+    return () => stop.abort();
+  }, [holding]);
 
   // A profile's "Sign in with Microsoft again": the sign-in starts at once, and its organization is offered first.
   useEffect(() => {
@@ -79,7 +94,6 @@ export function MicrosoftSignIn(props: { organization?: string | undefined; onAd
           busy={step.step === 'finishing'}
           onFinish={() => void finish(step.answer, chosen)}
           onCancel={() => {
-            void ask({ type: 'profiles.forgetSignIn', pending: step.answer.pending }).catch(() => undefined);
             setStep({ step: 'start' });
             setError(undefined);
           }}

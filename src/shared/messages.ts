@@ -460,8 +460,11 @@ export const REQUESTS = {
   'profiles.cancelAdd': { input: { taskId: id }, answer: answer<void>() },
   'profiles.signIn': { input: {}, answer: answer<SignInAnswer>() },
   'profiles.finishSignIn': { input: { pending: id, organization: z.string().min(1).max(200) }, answer: answer<AddedProfile>() },
-  /** A sign-in left at the organization choice (Cancel, Start over): its tokens are dropped now, not when the browser quits. */
-  'profiles.forgetSignIn': { input: { pending: id }, answer: answer<Record<string, never>>() },
+  /**
+   * Asked through a port while Options shows a sign-in's organization choice: answers once the
+   * asker goes (the page closed, Cancel, Start over), having dropped that sign-in's tokens.
+   */
+  'profiles.holdSignIn': { input: { pending: id }, answer: answer<Record<string, never>>() },
   'profiles.update': {
     input: {
       id,

@@ -420,6 +420,19 @@ describe('options page: accounts', () => {
     expect(await options.$eval('.sign-in .note.error', (e) => (e as HTMLElement).dataset.code)).toBe('oauth.personalAccount');
   });
 
+  it('drops a sign-in’s tokens when Options is closed at the organization choice, and when Cancel leaves it', async () => {
+    const pendingKeys = async () => Object.keys(await options.evaluate(() => chrome.storage.session.get(null))).filter((k) => k.startsWith('pendingSignIn:'));
+    const closing = await session.openExtensionPage('options');
+    await signInWithMicrosoft(session, closing, 'ada');
+    expect(await pendingKeys()).toHaveLength(1);
+    await closing.close();
+    await options.waitForFunction(async () => Object.keys(await chrome.storage.session.get(null)).every((k) => !k.startsWith('pendingSignIn:')), { timeout: 10_000 });
+    await signInWithMicrosoft(session, options, 'ada');
+    expect(await pendingKeys()).toHaveLength(1);
+    await options.click('.org-choice button[type="button"]');
+    await options.waitForFunction(async () => Object.keys(await chrome.storage.session.get(null)).every((k) => !k.startsWith('pendingSignIn:')), { timeout: 10_000 });
+  });
+
   it('offers Save for the Microsoft sign-in settings once they are read: pressed before, it wrote the blank form over the client id set', async () => {
     const fresh = await session.browser.newPage();
     // Save pressed the moment it is drawn, as a quick keyboard user on a slow computer would.

@@ -147,7 +147,7 @@ const everyRequest: Request[] = [
   { type: 'profiles.cancelAdd', taskId: 'add1' },
   { type: 'profiles.signIn' },
   { type: 'profiles.finishSignIn', pending: 'x', organization: 'fabrikam' },
-  { type: 'profiles.forgetSignIn', pending: 'x' },
+  { type: 'profiles.holdSignIn', pending: 'x' },
   { type: 'profiles.update', id: 'pat1', patch: { name: 'Renamed' } },
   { type: 'profiles.setActive', id: 'oa1' },
   { type: 'profiles.export' },

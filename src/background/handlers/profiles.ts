@@ -7,7 +7,7 @@ import { removeGroupsOf } from '../reviewer-groups';
 import { oauthConfig, setOAuthConfig } from '../settings';
 import { profileOrThrow, type GatewayDeps, type Handlers } from './types';
 
-type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.cancelAdd' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.forgetSignIn' | 'profiles.update'
+type ProfileRequests = 'profiles.list' | 'profiles.addPat' | 'profiles.cancelAdd' | 'profiles.signIn' | 'profiles.finishSignIn' | 'profiles.holdSignIn' | 'profiles.update'
   | 'profiles.remove' | 'profiles.setActive' | 'profiles.export' | 'profiles.import' | 'settings.get' | 'settings.setOAuth';
 
 export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileRequests> {
@@ -46,7 +46,13 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     },
     'profiles.signIn': () => startOAuth(deps),
     'profiles.finishSignIn': (req) => finishOAuth(req.pending, req.organization, deps),
-    'profiles.forgetSignIn': (req) => forgetSignIn(req.pending, deps),
+    // Closing Options at the choice sends nothing: the port's end is the only word of it.
+    'profiles.holdSignIn': async (req, ctx) => {
+      const gone = ctx.askerGone;
+      if (!gone) throw new Error('profiles.holdSignIn is asked through a port.');
+      if (!gone.aborted) await new Promise((resolve) => gone.addEventListener('abort', resolve, { once: true }));
+      return forgetSignIn(req.pending, deps);
+    },
     'profiles.update': async (req, ctx) => {
       const { cloneRoot, ...patch } = req.patch;
       const { cloneRoot: was, ...profile } = await profileOrThrow(deps, req.id, ctx);
