@@ -76,6 +76,11 @@ describe('install, doctor, uninstall', () => {
     });
     accessSync(launcher, constants.X_OK);
     expect(readFileSync(launcher, 'utf8')).toContain(process.execPath);
+    // Installed again to update, without --extension-id: the extension allowed before is still let in.
+    const again = await cli('install', '--browser', 'chromium', '--user-data-dir', profile);
+    expect(again.out).toContain(`Allowed extensions: ${ADO_COMPANION_CHROME_ID}, ${TEST_ID}`);
+    expect((JSON.parse(readFileSync(manifestPath, 'utf8')) as { allowed_origins: string[] }).allowed_origins).toEqual(manifest.allowed_origins);
+    expect(await firstFrame([`chrome-extension://${TEST_ID}/`])).toMatchObject({ ok: true });
 
     // Started with a minimal PATH and no ADO_COMPANION_HOME, the launcher still finds node and the
     // companion folder the installer used.

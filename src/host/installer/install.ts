@@ -11,6 +11,7 @@ import type { CompanionDirs } from '../companion-dirs';
 import { callersFile, readCallerRecord } from '../caller';
 import { writeJsonFile } from '../json-file';
 import { BROWSERS, isFirefox, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
+import { CHROME_ID, GECKO_ID } from '../../shared/extension-ids';
 import { extensionIds, hostManifest } from './host-manifest';
 import { BUNDLE_NAME, executableName, launcherName, posixLauncher, windowsLauncher } from './launcher';
 import { reg, regAddArgs, regDeleteArgs } from './windows-registry';
@@ -85,8 +86,13 @@ export interface InstallResult {
 }
 
 export async function install(selection: Selection, extraIds: readonly string[], machine: Machine): Promise<InstallResult> {
-  const ids = extensionIds(extraIds);
   const locations = locationsFor(selection, machine);
+  const record = readCallerRecord(machine.dirs.install);
+  // Installed again (to update) without the --extension-id a store build was given the first time,
+  // the manifest still lets that extension in; uninstall forgets the ids.
+  const idsFor = (location: ManifestLocation) => extensionIds([...extraIds, ...(record[location.manifestPath] ?? []).filter((id) => CHROME_ID.test(id) || GECKO_ID.test(id))]);
+  const allowed = new Map(locations.map((l) => [l, idsFor(l)]));
+  const ids = extensionIds([...allowed.values()].flatMap((at) => [...at.chrome, ...at.gecko]));
   mkdirSync(machine.dirs.install, { recursive: true, mode: 0o755 });
   const { program, platform } = machine;
   const names = { executable: executableName(platform), bundle: BUNDLE_NAME };
@@ -100,12 +106,11 @@ export async function install(selection: Selection, extraIds: readonly string[],
   writeFileSync(launcher, platform === 'win32' ? windowsLauncher(command, home) : posixLauncher(command, home));
   chmodSync(launcher, 0o755);
   // The host serves only the extensions its manifests allow; it reads them from this record.
-  const record = readCallerRecord(machine.dirs.install);
-  for (const location of locations) record[location.manifestPath] = isFirefox(location.browser) ? ids.gecko : ids.chrome;
+  for (const [location, at] of allowed) record[location.manifestPath] = isFirefox(location.browser) ? at.gecko : at.chrome;
   writeJsonFile(callersFile(machine.dirs.install), record);
-  for (const location of locations) {
+  for (const [location, at] of allowed) {
     mkdirSync(join(location.manifestPath, '..'), { recursive: true });
-    writeFileSync(location.manifestPath, JSON.stringify(hostManifest(location.browser, launcher, ids), null, 2) + '\n');
+    writeFileSync(location.manifestPath, JSON.stringify(hostManifest(location.browser, launcher, at), null, 2) + '\n');
     if (location.registryKey) {
       const result = await reg(regAddArgs(location.registryKey, location.manifestPath));
       if (!result.ok) throw new Error(`reg.exe could not write ${location.registryKey}: ${result.output.trim()}`);
