@@ -4,7 +4,7 @@ import { HOST_NAME } from '../shared/host-protocol';
 import { resolve } from 'node:path';
 import { BROWSERS, isFirefox, type Browser } from './installer/browser-locations';
 import { doctor, formatChecks } from './installer/doctor';
-import { chooseBrowsers, install, uninstall, type Machine } from './installer/install';
+import { chooseBrowsers, install, sandboxedBrowsersNote, uninstall, type Machine } from './installer/install';
 import { COMPANION_VERSION } from './version';
 
 export const USAGE = `Azure DevOps Companion host ${COMPANION_VERSION} (${HOST_NAME})
@@ -69,6 +69,8 @@ export async function runCli(argv: readonly string[], machine: Machine, print: (
       // Browsers read the registration at each connection: the extension's pages find it without a restart.
       print("The extension's pages notice it by themselves within seconds; restart the browser only if one does not.");
       print('To check it: the same command with doctor instead of install.');
+      const sandboxed = sandboxedBrowsersNote(machine);
+      if (sandboxed) print(`Note: ${sandboxed}`);
       return 0;
     }
     if (verb === 'uninstall') {

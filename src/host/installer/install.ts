@@ -54,6 +54,27 @@ export function locationsFor(selection: Selection, machine: Machine): ManifestLo
   );
 }
 
+/**
+ * Chromium-family browsers installed as a Snap or a Flatpak (Linux): their sandbox starts no native
+ * messaging host outside it, whatever manifest is written (keepassxreboot/keepassxc#12741,
+ * andy-portmen/open-in#61, flathub/org.chromium.Chromium#2), so they are named, not installed for.
+ */
+const SANDBOXED = [
+  ['Chromium from the Snap Store', 'snap/chromium'],
+  ['Chromium (Flatpak)', '.var/app/org.chromium.Chromium'],
+  ['Google Chrome (Flatpak)', '.var/app/com.google.Chrome'],
+  ['Microsoft Edge (Flatpak)', '.var/app/com.microsoft.Edge'],
+  ['Brave (Flatpak)', '.var/app/com.brave.Browser'],
+] as const;
+
+/** What to tell of the sandboxed browsers found on this machine, if any. */
+export function sandboxedBrowsersNote(machine: Pick<Machine, 'platform' | 'home'>): string | undefined {
+  if (machine.platform !== 'linux') return undefined;
+  const found = SANDBOXED.filter(([, dir]) => existsSync(join(machine.home, dir))).map(([name]) => name);
+  if (found.length === 0) return undefined;
+  return `${found.join(', ')} cannot use the companion: ${found.length > 1 ? 'their' : 'its'} sandbox does not start programs outside it. Install the browser from your distribution's packages (.deb, .rpm) or from its maker's site instead.`;
+}
+
 /** The browsers to act on: those named, else those whose folders exist (all of them on Windows). */
 export function chooseBrowsers(named: readonly Browser[], userDataDir: string | undefined, machine: Machine): Browser[] {
   if (named.length > 0) return [...new Set(named)];
@@ -64,7 +85,10 @@ export function chooseBrowsers(named: readonly Browser[], userDataDir: string | 
     const manifests = basename(dirname(manifestPath));
     return browserDirs.some((dir) => holdsOtherThan(dir, manifests));
   });
-  if (present.length === 0) throw new Error(`no browser profile was found under ${machine.home}; name one with --browser (${BROWSERS.join(', ')})`);
+  if (present.length === 0) {
+    const sandboxed = sandboxedBrowsersNote(machine);
+    throw new Error(`no browser profile was found under ${machine.home}; name one with --browser (${BROWSERS.join(', ')})${sandboxed ? `. ${sandboxed}` : ''}`);
+  }
   return present;
 }
 
