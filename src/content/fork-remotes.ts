@@ -1,4 +1,4 @@
-import { repoUrlKey } from '../shared/ado/repo-url-key';
+import { repoUrlKeys } from '../shared/ado/repo-url-key';
 import type { CloneRemote, RepoSummary } from '../shared/messages';
 
 /**
@@ -8,7 +8,7 @@ import type { CloneRemote, RepoSummary } from '../shared/messages';
 
 /** The name of the clone's remote that is `r`, by any form of its URL (as the background finds clones). */
 export function remoteNamed(remotes: readonly CloneRemote[], r: Pick<RepoSummary, 'remoteUrl' | 'sshUrl'>): string | undefined {
-  const keys = new Set([r.remoteUrl, r.sshUrl].flatMap((u) => (u && repoUrlKey(u)) || []));
+  const keys = repoUrlKeys([r.remoteUrl, r.sshUrl]);
   return remotes.find((x) => x.key !== undefined && keys.has(x.key))?.name;
 }
 

@@ -1,6 +1,6 @@
 import { PathSchema, type CloneData, type Editor, type GitAuth, type LocalClone } from '../../shared/host-protocol';
 import type { BoardCheckout, BranchCheckout, ClonePlan, CloneRemote, CloneProgress, CloneTaskView, CompanionStatus, PullRequestCheckout, RepoKey } from '../../shared/messages';
-import { repoUrlInOrg, repoUrlKey } from '../../shared/ado/repo-url-key';
+import { repoUrlInOrg, repoUrlKey, repoUrlKeys } from '../../shared/ado/repo-url-key';
 import { parseAdoUrl, type AdoHostKind, type AdoPage } from '../../shared/ado/urls';
 import { clonePathSegments, onPremServers, orgBaseUrl, Profile, sshHosts } from '../../shared/profile';
 import { createCloneBoard, UNHEARD_TOLD_MS } from '../clone-board';
@@ -34,7 +34,6 @@ export const orgScope = (o: { hostKind: AdoHostKind; organization: string; orgBa
 const profileScope = (p: Profile) => orgScope({ hostKind: p.host.kind, organization: p.organization, orgBaseUrl: orgBaseUrl(p) });
 
 /** The keys (`repoUrlKey`) of a repository's URLs, for finding its clone by any of its remotes. */
-const keysOf = (urls: readonly (string | undefined)[]): Set<string> => new Set(urls.flatMap((u) => (u && repoUrlKey(u)) || []));
 const hasKey = (keys: ReadonlySet<string>, url: string) => keys.has(repoUrlKey(url) ?? '');
 
 /**
@@ -44,7 +43,7 @@ const hasKey = (keys: ReadonlySet<string>, url: string) => keys.has(repoUrlKey(u
 const originOf = (clone: LocalClone) => clone.remotes.find((r) => r.name === 'origin') ?? (clone.remotes.length === 1 ? clone.remotes[0] : undefined);
 /** The remote of the repository `urls` name in a clone `findClone` found: its origin, or the remote it was added as. */
 const remoteOf = (clone: LocalClone, urls: (string | undefined)[]) => {
-  const keys = keysOf(urls);
+  const keys = repoUrlKeys(urls);
   return clone.remotes.find((r) => hasKey(keys, r.fetchUrl)) ?? originOf(clone);
 };
 
@@ -179,7 +178,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     orgBase: string,
     asker?: { org: string | undefined },
   ): Promise<{ existing?: LocalClone; cloning?: NonNullable<ClonePlan['cloning']>; worktrees: string[] }> {
-    const keys = keysOf(urls);
+    const keys = repoUrlKeys(urls);
     const { clones } = await companion.request({ type: 'localClones' });
     // Its own clones first, then those of its organization's repositories it was added to as a
     // remote (a fork added by Forks); never another organization's, whatever remotes it has. Keys
@@ -400,7 +399,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (!origin) throw new CompanionError('NOT_FOUND', `The clone at ${clone.path} has no remote for ${target.name}.`);
     let remote = origin;
     if (req.mode === 'branch' && fork) {
-      const forkKeys = keysOf([fork.remoteUrl, fork.sshUrl]);
+      const forkKeys = repoUrlKeys([fork.remoteUrl, fork.sshUrl]);
       const known = clone.remotes.find((r) => hasKey(forkKeys, r.fetchUrl));
       if (known) remote = known;
       else {

@@ -76,6 +76,9 @@ function cloudKey(parts: string[]): string | undefined {
   return withoutGit.join('/');
 }
 
+/** The keys of a repository's URLs (clone, SSH), those that have one. */
+export const repoUrlKeys = (urls: readonly (string | undefined)[]): Set<string> => new Set(urls.flatMap((u) => (u && repoUrlKey(u)) || []));
+
 /**
  * Whether a clone URL, in any form `repoUrlKey` reads (SSH included), is of the organization or
  * collection whose web address is `orgBaseUrl` (`AdoPage.orgBaseUrl`): its key starts with the key
