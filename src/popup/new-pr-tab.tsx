@@ -62,8 +62,20 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [tried, setTried] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
-  const typed = (titleEdited && !!title.trim()) || !!description.trim();
-  useKeptDraft<Draft>(draftKey, !created && repo && typed ? { repo, source, target, title, titleEdited, description, isDraft: draft, reviewers } : undefined, !!kept);
+  // Kept whenever it is not the form a new one would be: the title fills itself, so a form with its
+  // repository, branches and reviewers chosen and nothing typed was lost with the popup.
+  const fresh = branches && repo ? defaultBranches(branches.branches, branches.defaultBranch, props.cloned.get(repo.id)?.branch) : undefined;
+  const pending = keptBranches.current;
+  const changed =
+    (titleEdited && !!title.trim()) ||
+    !!description.trim() ||
+    draft ||
+    reviewers.length > 0 ||
+    repo?.id !== props.initialRepo?.id ||
+    (fresh ? source !== fresh.source || target !== fresh.target : !!(pending?.source || pending?.target));
+  // Until the repository's branches come, the kept ones (`source` may still be another repository's).
+  const chosenBranches = branches ? { source, target } : { source: pending?.source, target: pending?.target };
+  useKeptDraft<Draft>(draftKey, !created && repo && changed ? { repo, ...chosenBranches, title, titleEdited, description, isDraft: draft, reviewers } : undefined, !!kept);
   // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
   // A failure too: Create pull request, disabled while it ran, lost the focus. It goes to the
   // note's way on (Update the token, Try again), else to the source branch (other branches).

@@ -1129,6 +1129,33 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('keeps a form nothing was typed in: its repository, then its branch, draft flag and reviewers, come back in the next popup', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    // A click on the page closes the popup: nothing typed, the repository was chosen all the same.
+    await popup.close();
+    const again = await openPopup(session, { keepDrafts: true });
+    await openTab(again, 'new-pr');
+    await again.waitForSelector('#pr-repo');
+    expect(await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).value)).toBe('Platform');
+    await again.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    const branches = await again.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    await again.select('#pr-source', branches.findLast((b) => b !== 'main')!);
+    await again.click('.new-pr .check input');
+    await pickPerson(again, '#pr-reviewer-search', 'grace', 'Grace Hopper');
+    await again.waitForSelector('.reviewers .chip[data-reviewer="Grace Hopper"]');
+    const chosen = await prForm(again);
+    expect(chosen).toMatchObject({ repo: 'Platform', description: '', draft: true });
+    await again.close();
+    const third = await openPopup(session, { keepDrafts: true });
+    await openTab(third, 'new-pr');
+    await third.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    expect(await prForm(third)).toEqual(chosen);
+    expect(await third.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer))).toEqual(['Grace Hopper']);
+    await third.close();
+  });
+
   it('a profile switch that fails keeps the popup on its profile, with the reason above it', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#profile-switcher');
