@@ -1156,6 +1156,49 @@ describe('popup: pull requests', () => {
     await third.close();
   });
 
+  it('keeps each repository’s draft: a pull request started on another repository leaves the first one’s, and the tab reopens on the latest', async () => {
+    /** Opens the New PR tab from the repository list's actions on `name`, once its branches are there. */
+    const startFromList = async (popup: Page, name: string) => {
+      await openTab(popup, 'repos');
+      await popup.waitForSelector('#repo-search');
+      await popup.$eval('#repo-search', (i) => (i as HTMLInputElement).select());
+      await popup.type('#repo-search', name);
+      await waitForText(popup, '[data-testid="repo-actions"] .selected-name', name);
+      await popup.$$eval('[data-testid="repo-actions"] button', (bs) => bs.find((b) => b.textContent?.trim() === 'New pull request')!.click());
+      await popup.waitForFunction((n: string) => (document.querySelector('#pr-repo') as HTMLInputElement | null)?.value === n, { timeout: 20_000 }, name);
+      await popup.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    };
+    const description = (popup: Page) => popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value);
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await popup.type('#pr-description', 'For Platform.');
+    await startFromList(popup, 'fabrikam-web');
+    expect(await description(popup)).toBe('');
+    await popup.type('#pr-description', 'For the web site.');
+    await popup.close();
+
+    const again = await openPopup(session, { keepDrafts: true });
+    await openTab(again, 'new-pr');
+    await again.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    expect(await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).value)).toBe('fabrikam-web');
+    expect(await description(again)).toBe('For the web site.');
+    await startFromList(again, 'Platform');
+    expect(await description(again)).toBe('For Platform.');
+    // Chosen in the form's own field, a repository with a draft brings it; the one left keeps its own.
+    await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await again.type('#pr-repo', 'fabrikam-web');
+    await again.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'fabrikam-web');
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => (document.querySelector('#pr-description') as HTMLTextAreaElement).value === 'For the web site.', { timeout: 5000 });
+    await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await again.type('#pr-repo', 'Platform');
+    await again.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => (document.querySelector('#pr-description') as HTMLTextAreaElement).value === 'For Platform.', { timeout: 5000 });
+    await again.close();
+  });
+
   it('a profile switch that fails keeps the popup on its profile, with the reason above it', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#profile-switcher');
@@ -1179,7 +1222,8 @@ describe('popup: pull requests', () => {
     await popup.type('#new-repo-name', 'written-before');
     await popup.close();
     // Kept in the extension's localStorage, which Options shares; the project is remembered on Create.
-    const keys = [NEW_PR_DRAFT.key(id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
+    const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform')!;
+    const keys = [NEW_PR_DRAFT.key(id, platform.id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
     const kept = () => helper.evaluate((ks: string[]) => ks.filter((k) => localStorage.getItem(k) !== null), keys);
     await helper.evaluate((k: string) => localStorage.setItem(k, 'a-project-id'), NEW_REPO_PROJECT.key(id));
     expect(await kept()).toEqual(keys);
