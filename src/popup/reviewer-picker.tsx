@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { Person } from '../shared/messages';
 import { PeoplePicker } from '../shared/ui/people-picker';
@@ -32,6 +33,8 @@ export function ReviewerPicker(props: {
 
   const listed = useAnswer(() => ask({ type: 'groups.list', profileId: props.profileId, project: props.project }), [props.profileId, props.project]);
   const groups = listed.data?.groups ?? [];
+  const [groupId, setGroupId] = useState<string>();
+  const group = groups.find((g) => g.id === groupId) ?? groups[0];
 
   const compared = !!props.source && !!props.target && props.source !== props.target;
   const suggesting = useAnswer(
@@ -59,23 +62,21 @@ export function ReviewerPicker(props: {
         <div class="grow">
           <PeoplePicker id={SEARCH} label="Add a reviewer" profileId={props.profileId} exclude={[...chosen]} onPick={(p) => add([p])} />
         </div>
-        {groups.length > 0 && (
-          <select
-            aria-label="Add a reviewer group"
-            value=""
-            style={{ width: '130px' }}
-            onChange={(e) => {
-              const g = groups.find((x) => x.id === e.currentTarget.value);
-              if (g) add(g.members);
-            }}
-          >
-            <option value="">Add a group…</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name} ({g.members.length})
-              </option>
-            ))}
-          </select>
+        {/* Added by its button only: a closed list's arrow keys fire change (Windows, Linux, ChromeOS), so
+            adding on change took the first group at ArrowDown and left the others out of the keys' reach. */}
+        {group && (
+          <>
+            <select aria-label="Reviewer group" value={group.id} style={{ width: '110px' }} onChange={(e) => setGroupId(e.currentTarget.value)}>
+              {groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name} ({g.members.length})
+                </option>
+              ))}
+            </select>
+            <button type="button" class="small" onClick={() => add(group.members)}>
+              Add group
+            </button>
+          </>
         )}
       </div>
       {listed.error && <FailedLine what="Could not read your reviewer groups" error={listed.error} onRetry={focusAfter(listed.retry, SEARCH)} />}

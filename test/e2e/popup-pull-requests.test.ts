@@ -536,8 +536,9 @@ describe('popup: pull requests', () => {
     await pickPerson(popup, '#pr-reviewer-search', 'alan', 'Alan Turing');
     expect(await popup.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer))).toEqual(['Grace Hopper', 'Alan Turing']);
     // The group made on the options page (previous test) adds its people, taken off again here.
-    const [groupId] = await waitForOption(popup, 'select[aria-label="Add a reviewer group"]');
-    await popup.select('select[aria-label="Add a reviewer group"]', groupId!);
+    const [groupId] = await waitForOption(popup, 'select[aria-label="Reviewer group"]');
+    await popup.select('select[aria-label="Reviewer group"]', groupId!);
+    await popup.$$eval('.reviewers button', (bs) => bs.find((b) => b.textContent === 'Add group')!.click());
     await popup.waitForFunction(() => document.querySelectorAll('.reviewers .chip').length === 4);
     await popup.click('.reviewers .chip[data-reviewer="Barbara Liskov"] button');
     await popup.click('.reviewers .chip[data-reviewer="Margaret Hamilton"] button');
@@ -885,6 +886,38 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('adds a reviewer group only on Add group: arrow keys on its list choose one, adding nobody', async () => {
+    const kept = await storedKey(helper, 'worker', 'get', 'reviewerGroups');
+    const member = (alias: string) => ({ id: userId(alias), displayName: sandbox.store.user(alias)!.displayName });
+    await storedKey(helper, 'worker', 'put', 'reviewerGroups', [
+      { id: 'web', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Web', members: [member('grace')] },
+      { id: 'data', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Data', members: [member('alan'), member('barbara')] },
+    ]);
+    const popup = await openPopup(session);
+    try {
+      await openTab(popup, 'new-pr');
+      await chooseRepo(popup, 'Platform');
+      const groups = 'select[aria-label="Reviewer group"]';
+      // By name: Data first.
+      expect(await waitForOption(popup, groups, 'data')).toEqual(['data', 'web']);
+      const chips = () => popup.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer));
+      // A closed list's ArrowDown changes its value (and fires change) on Windows, Linux and ChromeOS.
+      await popup.focus(groups);
+      await popup.keyboard.press('ArrowDown');
+      expect(await popup.$eval(groups, (s) => (s as HTMLSelectElement).value)).toBe('web');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await chips()).toEqual([]);
+      await popup.keyboard.press('Tab');
+      expect(await popup.evaluate(() => document.activeElement?.textContent)).toBe('Add group');
+      await popup.keyboard.press('Enter');
+      await popup.waitForFunction(() => document.querySelectorAll('.reviewers .chip').length === 1, { timeout: 5000 });
+      expect(await chips()).toEqual(['Grace Hopper']);
+    } finally {
+      await storedKey(helper, 'worker', 'put', 'reviewerGroups', kept ?? []);
+    }
+    await popup.close();
+  });
+
   it('Enter on new words in the reviewer search, before their people come, adds nobody the words before found', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
@@ -947,7 +980,7 @@ describe('popup: pull requests', () => {
       // From the keyboard: the line goes with its Try again, and the focus waits in the search field, not on the page.
       await popup.$$eval('.reviewers .failed-line button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
       await popup.keyboard.press('Enter');
-      expect(await waitForOption(popup, 'select[aria-label="Add a reviewer group"]')).toEqual(['web']);
+      expect(await waitForOption(popup, 'select[aria-label="Reviewer group"]')).toEqual(['web']);
       expect(await popup.$('.reviewers .failed-line')).toBeNull();
       expect(await popup.evaluate(() => document.activeElement?.id)).toBe('pr-reviewer-search');
     } finally {
