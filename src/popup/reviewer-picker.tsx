@@ -23,11 +23,13 @@ export function ReviewerPicker(props: {
 }) {
   const chosen = new Set(props.value.map((p) => p.id));
   const add = (people: Person[]) => props.onChange([...props.value, ...people.filter((p) => !chosen.has(p.id))]);
-  /** Removes a chosen reviewer; the focus moves first (so it never falls to the page) to the next chip's ×, else the previous one's, else the search field. */
+  /** Before the row holding `button` goes: the focus moves (so it never falls to the page) to the next row's button, else the previous one's, else the search field. */
+  const focusBeside = (button: HTMLElement) => {
+    const row = button.closest('li');
+    ((row?.nextElementSibling ?? row?.previousElementSibling)?.querySelector('button') ?? document.getElementById(SEARCH))?.focus();
+  };
   const remove = (person: Person, button: HTMLElement) => {
-    const chip = button.closest('li');
-    const to = (chip?.nextElementSibling ?? chip?.previousElementSibling)?.querySelector('button') ?? document.getElementById(SEARCH);
-    to?.focus();
+    focusBeside(button);
     props.onChange(props.value.filter((v) => v.id !== person.id));
   };
 
@@ -93,7 +95,11 @@ export function ReviewerPicker(props: {
           <p class="small muted">Looking at who changed these files…</p>
         ) : suggestions.length === 0 ? (
           <p class="small muted">
-            {suggested.changedFiles === 0 ? 'The branches do not differ yet.' : 'No suggestions: nobody else changed these files recently.'}
+            {suggested.changedFiles === 0
+              ? 'The branches do not differ yet.'
+              : suggested.suggestions.length > 0
+                ? 'All suggested reviewers added.'
+                : 'No suggestions: nobody else changed these files recently.'}
           </p>
         ) : (
           <ul class="list suggestion-list" aria-label="Suggested reviewers">
@@ -103,7 +109,15 @@ export function ReviewerPicker(props: {
                   <span class="name">{s.displayName}</span>
                   <span class="sub">{s.reason}</span>
                 </span>
-                <button type="button" class="small" aria-label={`Add ${s.displayName}`} onClick={() => add([s])}>
+                <button
+                  type="button"
+                  class="small"
+                  aria-label={`Add ${s.displayName}`}
+                  onClick={(e) => {
+                    focusBeside(e.currentTarget);
+                    add([s]);
+                  }}
+                >
                   Add
                 </button>
               </li>

@@ -918,6 +918,35 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('moves the focus, when a suggested reviewer is added, to the next suggestion’s Add, else the previous one’s, else the search field; then says all were added', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    // Two people changed the file this branch changes (sandbox/seed-history.ts).
+    await popup.select('#pr-source', 'feature/retry-policy');
+    await popup.waitForFunction(() => document.querySelectorAll('.suggestion-list li').length === 2, { timeout: 30_000 });
+    const adds = () => popup.$$eval('.suggestion-list li button', (bs) => bs.map((b) => b.getAttribute('aria-label')!));
+    const focused = () => popup.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id);
+    /** Adds the suggestion whose Add is `button` from the keyboard; answers where the focus is then. */
+    const addFrom = async (button: string) => {
+      const before = (await adds()).length;
+      await popup.focus(button);
+      await popup.keyboard.press('Enter');
+      await popup.waitForFunction((n: number) => document.querySelectorAll('.suggestion-list li').length === n, { timeout: 5000 }, before - 1);
+      return focused();
+    };
+    const [first, second] = await adds();
+    expect(await addFrom('.suggestion-list li:first-child button')).toBe(second);
+    // Taken off again, the first is suggested again: the last one's Add gives the focus to the one before it.
+    await popup.click(`.reviewers .chip button[aria-label="${first!.replace('Add', 'Remove')}"]`);
+    await popup.waitForFunction(() => document.querySelectorAll('.suggestion-list li').length === 2, { timeout: 5000 });
+    expect(await addFrom('.suggestion-list li:last-child button')).toBe(first);
+    expect(await addFrom('.suggestion-list li:last-child button')).toBe('pr-reviewer-search');
+    expect(await textOf(popup, '.reviewers .suggestions')).toBe('All suggested reviewers added.');
+    expect(await popup.$$eval('.reviewers .chip', (c) => c.length)).toBe(2);
+    await popup.close();
+  });
+
   it('Enter on new words in the reviewer search, before their people come, adds nobody the words before found', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
