@@ -30,6 +30,8 @@ afterAll(async () => {
 });
 
 const userId = (alias: string) => sandbox.store.user(alias)!.id;
+/** A user as a reviewer group keeps them. */
+const member = (alias: string) => ({ id: userId(alias), displayName: sandbox.store.user(alias)!.displayName });
 
 /** Active pull requests of an organization that Ada created, and those she reviews, by title. */
 function sandboxPullRequests(orgName: string): { created: string[]; reviewing: string[] } {
@@ -68,6 +70,8 @@ async function chooseRepo(popup: Page, name: string): Promise<void> {
   await popup.keyboard.press('Enter');
   await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
 }
+
+const descriptionIn = (popup: Page) => popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value);
 
 /** What the New pull request form holds. */
 const prForm = (popup: Page) =>
@@ -888,7 +892,6 @@ describe('popup: pull requests', () => {
 
   it('adds a reviewer group only on Add group: arrow keys on its list choose one, adding nobody', async () => {
     const kept = await storedKey(helper, 'worker', 'get', 'reviewerGroups');
-    const member = (alias: string) => ({ id: userId(alias), displayName: sandbox.store.user(alias)!.displayName });
     await storedKey(helper, 'worker', 'put', 'reviewerGroups', [
       { id: 'web', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Web', members: [member('grace')] },
       { id: 'data', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Data', members: [member('alan'), member('barbara')] },
@@ -1230,13 +1233,12 @@ describe('popup: pull requests', () => {
       await popup.waitForFunction((n: string) => (document.querySelector('#pr-repo') as HTMLInputElement | null)?.value === n, { timeout: 20_000 }, name);
       await popup.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
     };
-    const description = (popup: Page) => popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value);
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
     await chooseRepo(popup, 'Platform');
     await popup.type('#pr-description', 'For Platform.');
     await startFromList(popup, 'fabrikam-web');
-    expect(await description(popup)).toBe('');
+    expect(await descriptionIn(popup)).toBe('');
     await popup.type('#pr-description', 'For the web site.');
     await popup.close();
 
@@ -1244,9 +1246,9 @@ describe('popup: pull requests', () => {
     await openTab(again, 'new-pr');
     await again.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
     expect(await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).value)).toBe('fabrikam-web');
-    expect(await description(again)).toBe('For the web site.');
+    expect(await descriptionIn(again)).toBe('For the web site.');
     await startFromList(again, 'Platform');
-    expect(await description(again)).toBe('For Platform.');
+    expect(await descriptionIn(again)).toBe('For Platform.');
     // Chosen in the form's own field, a repository with a draft brings it; the one left keeps its own.
     await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
     await again.type('#pr-repo', 'fabrikam-web');
