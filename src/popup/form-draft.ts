@@ -3,11 +3,15 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 /** Long enough to update a token in Options and come back; short enough that a forgotten draft does not greet a later form. */
 const KEPT_MS = 24 * 60 * 60_000;
 
-/** The draft kept under `key` (popup localStorage), unless it is older than a day. */
-export function readDraft<T>(key: string): T | undefined {
+interface Kept<T> {
+  at: number;
+  draft: T;
+}
+
+function readKept<T>(key: string): Kept<T> | undefined {
   try {
-    const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as { at: number; draft: T } | null;
-    if (kept && Date.now() - kept.at < KEPT_MS) return kept.draft;
+    const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as Kept<T> | null;
+    if (kept && Date.now() - kept.at < KEPT_MS) return kept;
   } catch {
     // Not ours to read: no draft.
   }
@@ -15,21 +19,47 @@ export function readDraft<T>(key: string): T | undefined {
   return undefined;
 }
 
+/** The draft kept under `key` (popup localStorage), unless it is older than a day. */
+export const readDraft = <T>(key: string): T | undefined => readKept<T>(key)?.draft;
+
+/**
+ * The latest of the drafts kept under keys starting with `prefix` (a form keeps one per thing it is
+ * of); those older than a day are dropped on the way, or nothing else would.
+ */
+export function latestDraft<T>(prefix: string): T | undefined {
+  const keys: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key?.startsWith(prefix)) keys.push(key);
+  }
+  let latest: Kept<T> | undefined;
+  for (const key of keys) {
+    const kept = readKept<T>(key);
+    if (kept && (!latest || kept.at > latest.at)) latest = kept;
+  }
+  return latest?.draft;
+}
+
+/** Drops the draft under `key`: what it held has gone on with the form, under another key. */
+export const dropDraft = (key: string) => localStorage.removeItem(key);
+
 /**
  * Keeps `draft` under `key` while it is defined (something typed and not yet created), so that a
  * popup closed before Create finds it again: the popup closes whenever the focus leaves it, and a
  * failed create's Update the token opens Options, which takes it. Undefined removes the draft
- * this form wrote or restored; another one (of a repository this form did not open on) is left.
+ * this form wrote or restored under `key`; another one (of a repository this form did not open on) is left.
  */
-export function useKeptDraft<T>(key: string, draft: T | undefined, restored: boolean): void {
-  const mine = useRef(restored);
+export function useKeptDraft<T>(key: string | undefined, draft: T | undefined, restored: boolean): void {
+  // The key this form's draft is under.
+  const mine = useRef(restored ? key : undefined);
   const json = draft === undefined ? undefined : JSON.stringify(draft);
   // Written as the change is drawn, not a frame later: a popup closed in between (a click elsewhere
   // right after choosing) would lose the last change.
   useLayoutEffect(() => {
+    if (key === undefined) return;
     if (json !== undefined) localStorage.setItem(key, `{"at":${Date.now()},"draft":${json}}`);
-    else if (mine.current) localStorage.removeItem(key);
-    mine.current = json !== undefined;
+    else if (mine.current === key) localStorage.removeItem(key);
+    mine.current = json === undefined ? undefined : key;
   }, [key, json]);
 }
 

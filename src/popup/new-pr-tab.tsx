@@ -6,7 +6,7 @@ import type { Profile } from '../shared/profile';
 import { NEW_PR_DRAFT } from '../shared/storage-keys';
 import { FailedCreateActions, failureLeads, FixButton } from './fix-button';
 import { focusAfter } from '../shared/ui/focus';
-import { readDraft, useKeptDraft } from './form-draft';
+import { dropDraft, latestDraft, readDraft, useKeptDraft } from './form-draft';
 import { openRepoPage } from './open';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { useFocusOnChange } from '../shared/ui/focus';
@@ -31,12 +31,9 @@ interface Draft {
 
 export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; cloned: Map<string, LocalClone>; initialRepo?: RepoSummary | undefined }) {
   const { profile } = props;
-  const draftKey = NEW_PR_DRAFT.key(profile.id);
-  // A form opened from a repository's actions starts on it: another repository's draft waits.
-  const [kept] = useState(() => {
-    const d = readDraft<Draft>(draftKey);
-    return d && (!props.initialRepo || d.repo.id === props.initialRepo.id) ? d : undefined;
-  });
+  const keyOf = (r: RepoSummary) => NEW_PR_DRAFT.key(profile.id, r.id);
+  // A form opened from a repository's actions starts on it, with its draft; else on the latest draft.
+  const [kept] = useState(() => (props.initialRepo ? readDraft<Draft>(keyOf(props.initialRepo)) : latestDraft<Draft>(NEW_PR_DRAFT.key(profile.id, ''))));
   const [repo, setRepo] = useState<RepoSummary | undefined>(kept?.repo ?? props.initialRepo);
   // Kept with the repository they are of: for the draws between choosing another and the effect
   // that asks for its branches, the last one's are not offered (a pick there would be overwritten).
@@ -62,8 +59,39 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
   const [tried, setTried] = useState(false);
   const [failure, setFailure] = useState<ReplyError>();
   const [created, setCreated] = useState<PullRequestSummary>();
-  const typed = (titleEdited && !!title.trim()) || !!description.trim();
-  useKeptDraft<Draft>(draftKey, !created && repo && typed ? { repo, source, target, title, titleEdited, description, isDraft: draft, reviewers } : undefined, !!kept);
+  // Kept whenever it is not the form a new one would be: the title fills itself, so a form with its
+  // repository, branches and reviewers chosen and nothing typed was lost with the popup.
+  const fresh = branches && repo ? defaultBranches(branches.branches, branches.defaultBranch, props.cloned.get(repo.id)?.branch) : undefined;
+  const pending = keptBranches.current;
+  const changed =
+    (titleEdited && !!title.trim()) ||
+    !!description.trim() ||
+    draft ||
+    reviewers.length > 0 ||
+    repo?.id !== props.initialRepo?.id ||
+    (fresh ? source !== fresh.source || target !== fresh.target : !!(pending?.source || pending?.target));
+  // Until the repository's branches come, the kept ones (`source` may still be another repository's).
+  const chosenBranches = branches ? { source, target } : { source: pending?.source, target: pending?.target };
+  useKeptDraft<Draft>(repo && keyOf(repo), !created && repo && changed ? { repo, ...chosenBranches, title, titleEdited, description, isDraft: draft, reviewers } : undefined, !!kept);
+  /**
+   * Another repository chosen: it comes with its own draft, if it has one, and the one left keeps
+   * its own; else what is in the form goes on with it, and the draft of the one left with it.
+   */
+  const chooseRepo = (next: RepoSummary) => {
+    if (next.id === repo?.id) return;
+    const theirs = readDraft<Draft>(keyOf(next));
+    if (theirs) {
+      setTitle(theirs.titleEdited ? theirs.title : '');
+      setTitleEdited(theirs.titleEdited);
+      setDescription(theirs.description);
+      setDraft(theirs.isDraft);
+      setReviewers(theirs.reviewers);
+    } else if (repo) {
+      dropDraft(keyOf(repo));
+    }
+    keptBranches.current = theirs;
+    setRepo(next);
+  };
   // The form and the created pull request replace each other: the focus goes on to Open, or back to the source branch.
   // A failure too: Create pull request, disabled while it ran, lost the focus. It goes to the
   // note's way on (Update the token, Try again), else to the source branch (other branches).
@@ -185,7 +213,7 @@ export function NewPullRequestTab(props: { profile: Profile; repos: ReposState; 
       <form class="new-pr" onSubmit={submit} noValidate>
         <div class="field">
           <label for="pr-repo">Repository</label>
-          <RepoPicker id="pr-repo" problemId={shown?.at === 'repo' ? 'pr-repo-problem' : undefined} index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={setRepo} />
+          <RepoPicker id="pr-repo" problemId={shown?.at === 'repo' ? 'pr-repo-problem' : undefined} index={props.repos.index()} value={repo} loading={!props.repos.listing && !props.repos.error} onChange={chooseRepo} />
           {shown?.at === 'repo' ? (
             <div class="problem small" id="pr-repo-problem">
               {shown.text}

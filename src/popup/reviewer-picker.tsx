@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import type { Person } from '../shared/messages';
 import { PeoplePicker } from '../shared/ui/people-picker';
@@ -22,16 +23,20 @@ export function ReviewerPicker(props: {
 }) {
   const chosen = new Set(props.value.map((p) => p.id));
   const add = (people: Person[]) => props.onChange([...props.value, ...people.filter((p) => !chosen.has(p.id))]);
-  /** Removes a chosen reviewer; the focus moves first (so it never falls to the page) to the next chip's ×, else the previous one's, else the search field. */
+  /** Before the row holding `button` goes: the focus moves (so it never falls to the page) to the next row's button, else the previous one's, else the search field. */
+  const focusBeside = (button: HTMLElement) => {
+    const row = button.closest('li');
+    ((row?.nextElementSibling ?? row?.previousElementSibling)?.querySelector('button') ?? document.getElementById(SEARCH))?.focus();
+  };
   const remove = (person: Person, button: HTMLElement) => {
-    const chip = button.closest('li');
-    const to = (chip?.nextElementSibling ?? chip?.previousElementSibling)?.querySelector('button') ?? document.getElementById(SEARCH);
-    to?.focus();
+    focusBeside(button);
     props.onChange(props.value.filter((v) => v.id !== person.id));
   };
 
   const listed = useAnswer(() => ask({ type: 'groups.list', profileId: props.profileId, project: props.project }), [props.profileId, props.project]);
   const groups = listed.data?.groups ?? [];
+  const [groupId, setGroupId] = useState<string>();
+  const group = groups.find((g) => g.id === groupId) ?? groups[0];
 
   const compared = !!props.source && !!props.target && props.source !== props.target;
   const suggesting = useAnswer(
@@ -59,23 +64,21 @@ export function ReviewerPicker(props: {
         <div class="grow">
           <PeoplePicker id={SEARCH} label="Add a reviewer" profileId={props.profileId} exclude={[...chosen]} onPick={(p) => add([p])} />
         </div>
-        {groups.length > 0 && (
-          <select
-            aria-label="Add a reviewer group"
-            value=""
-            style={{ width: '130px' }}
-            onChange={(e) => {
-              const g = groups.find((x) => x.id === e.currentTarget.value);
-              if (g) add(g.members);
-            }}
-          >
-            <option value="">Add a group…</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name} ({g.members.length})
-              </option>
-            ))}
-          </select>
+        {/* Added by its button only: a closed list's arrow keys fire change (Windows, Linux, ChromeOS), so
+            adding on change took the first group at ArrowDown and left the others out of the keys' reach. */}
+        {group && (
+          <>
+            <select aria-label="Reviewer group" value={group.id} style={{ width: '110px' }} onChange={(e) => setGroupId(e.currentTarget.value)}>
+              {groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name} ({g.members.length})
+                </option>
+              ))}
+            </select>
+            <button type="button" class="small" onClick={() => add(group.members)}>
+              Add group
+            </button>
+          </>
         )}
       </div>
       {listed.error && <FailedLine what="Could not read your reviewer groups" error={listed.error} onRetry={focusAfter(listed.retry, SEARCH)} />}
@@ -92,7 +95,11 @@ export function ReviewerPicker(props: {
           <p class="small muted">Looking at who changed these files…</p>
         ) : suggestions.length === 0 ? (
           <p class="small muted">
-            {suggested.changedFiles === 0 ? 'The branches do not differ yet.' : 'No suggestions: nobody else changed these files recently.'}
+            {suggested.changedFiles === 0
+              ? 'The branches do not differ yet.'
+              : suggested.suggestions.length > 0
+                ? 'All suggested reviewers added.'
+                : 'No suggestions: nobody else changed these files recently.'}
           </p>
         ) : (
           <ul class="list suggestion-list" aria-label="Suggested reviewers">
@@ -102,7 +109,15 @@ export function ReviewerPicker(props: {
                   <span class="name">{s.displayName}</span>
                   <span class="sub">{s.reason}</span>
                 </span>
-                <button type="button" class="small" aria-label={`Add ${s.displayName}`} onClick={() => add([s])}>
+                <button
+                  type="button"
+                  class="small"
+                  aria-label={`Add ${s.displayName}`}
+                  onClick={(e) => {
+                    focusBeside(e.currentTarget);
+                    add([s]);
+                  }}
+                >
                   Add
                 </button>
               </li>

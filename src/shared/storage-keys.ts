@@ -127,8 +127,16 @@ export const NEW_REPO_PROJECT = { key: (profileId: string) => `newRepo.project:$
 /** What was typed in the New repository form and not yet created, for a day: the popup closes without asking. popup/new-repo-tab.tsx. */
 export const NEW_REPO_DRAFT = { key: (profileId: string) => `newRepo.draft:${profileId}`, area: 'popup localStorage', secret: false } as const satisfies StoredKey;
 
-/** What was typed in the New pull request form and not yet created, for a day. popup/new-pr-tab.tsx. */
-export const NEW_PR_DRAFT = { key: (profileId: string) => `newPr.draft:${profileId}`, area: 'popup localStorage', secret: false } as const satisfies StoredKey;
+/**
+ * What was chosen or typed in the New pull request form and not yet created, for a day, one per
+ * repository: starting another repository's does not overwrite it. `key(profileId, '')` starts all
+ * of a profile's. popup/new-pr-tab.tsx.
+ */
+export const NEW_PR_DRAFT = {
+  key: (profileId: string, repoId: string) => `newPr.draft:${profileId}:${repoId}`,
+  area: 'popup localStorage',
+  secret: false,
+} as const satisfies StoredKey;
 
 // The Azure DevOps page's sessionStorage
 

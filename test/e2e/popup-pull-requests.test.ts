@@ -30,6 +30,8 @@ afterAll(async () => {
 });
 
 const userId = (alias: string) => sandbox.store.user(alias)!.id;
+/** A user as a reviewer group keeps them. */
+const member = (alias: string) => ({ id: userId(alias), displayName: sandbox.store.user(alias)!.displayName });
 
 /** Active pull requests of an organization that Ada created, and those she reviews, by title. */
 function sandboxPullRequests(orgName: string): { created: string[]; reviewing: string[] } {
@@ -68,6 +70,8 @@ async function chooseRepo(popup: Page, name: string): Promise<void> {
   await popup.keyboard.press('Enter');
   await popup.waitForFunction(() => !(document.querySelector('#pr-source') as HTMLSelectElement).disabled, { timeout: 20_000 });
 }
+
+const descriptionIn = (popup: Page) => popup.$eval('#pr-description', (t) => (t as HTMLTextAreaElement).value);
 
 /** What the New pull request form holds. */
 const prForm = (popup: Page) =>
@@ -536,8 +540,9 @@ describe('popup: pull requests', () => {
     await pickPerson(popup, '#pr-reviewer-search', 'alan', 'Alan Turing');
     expect(await popup.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer))).toEqual(['Grace Hopper', 'Alan Turing']);
     // The group made on the options page (previous test) adds its people, taken off again here.
-    const [groupId] = await waitForOption(popup, 'select[aria-label="Add a reviewer group"]');
-    await popup.select('select[aria-label="Add a reviewer group"]', groupId!);
+    const [groupId] = await waitForOption(popup, 'select[aria-label="Reviewer group"]');
+    await popup.select('select[aria-label="Reviewer group"]', groupId!);
+    await popup.$$eval('.reviewers button', (bs) => bs.find((b) => b.textContent === 'Add group')!.click());
     await popup.waitForFunction(() => document.querySelectorAll('.reviewers .chip').length === 4);
     await popup.click('.reviewers .chip[data-reviewer="Barbara Liskov"] button');
     await popup.click('.reviewers .chip[data-reviewer="Margaret Hamilton"] button');
@@ -885,6 +890,66 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('adds a reviewer group only on Add group: arrow keys on its list choose one, adding nobody', async () => {
+    const kept = await storedKey(helper, 'worker', 'get', 'reviewerGroups');
+    await storedKey(helper, 'worker', 'put', 'reviewerGroups', [
+      { id: 'web', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Web', members: [member('grace')] },
+      { id: 'data', profileId: profiles.fabrikam!.id, project: 'Platform', name: 'Data', members: [member('alan'), member('barbara')] },
+    ]);
+    const popup = await openPopup(session);
+    try {
+      await openTab(popup, 'new-pr');
+      await chooseRepo(popup, 'Platform');
+      const groups = 'select[aria-label="Reviewer group"]';
+      // By name: Data first.
+      expect(await waitForOption(popup, groups, 'data')).toEqual(['data', 'web']);
+      const chips = () => popup.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer));
+      // A closed list's ArrowDown changes its value (and fires change) on Windows, Linux and ChromeOS.
+      await popup.focus(groups);
+      await popup.keyboard.press('ArrowDown');
+      expect(await popup.$eval(groups, (s) => (s as HTMLSelectElement).value)).toBe('web');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await chips()).toEqual([]);
+      await popup.keyboard.press('Tab');
+      expect(await popup.evaluate(() => document.activeElement?.textContent)).toBe('Add group');
+      await popup.keyboard.press('Enter');
+      await popup.waitForFunction(() => document.querySelectorAll('.reviewers .chip').length === 1, { timeout: 5000 });
+      expect(await chips()).toEqual(['Grace Hopper']);
+    } finally {
+      await storedKey(helper, 'worker', 'put', 'reviewerGroups', kept ?? []);
+    }
+    await popup.close();
+  });
+
+  it('moves the focus, when a suggested reviewer is added, to the next suggestion’s Add, else the previous one’s, else the search field; then says all were added', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    // Two people changed the file this branch changes (sandbox/seed-history.ts).
+    await popup.select('#pr-source', 'feature/retry-policy');
+    await popup.waitForFunction(() => document.querySelectorAll('.suggestion-list li').length === 2, { timeout: 30_000 });
+    const adds = () => popup.$$eval('.suggestion-list li button', (bs) => bs.map((b) => b.getAttribute('aria-label')!));
+    const focused = () => popup.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id);
+    /** Adds the suggestion whose Add is `button` from the keyboard; answers where the focus is then. */
+    const addFrom = async (button: string) => {
+      const before = (await adds()).length;
+      await popup.focus(button);
+      await popup.keyboard.press('Enter');
+      await popup.waitForFunction((n: number) => document.querySelectorAll('.suggestion-list li').length === n, { timeout: 5000 }, before - 1);
+      return focused();
+    };
+    const [first, second] = await adds();
+    expect(await addFrom('.suggestion-list li:first-child button')).toBe(second);
+    // Taken off again, the first is suggested again: the last one's Add gives the focus to the one before it.
+    await popup.click(`.reviewers .chip button[aria-label="${first!.replace('Add', 'Remove')}"]`);
+    await popup.waitForFunction(() => document.querySelectorAll('.suggestion-list li').length === 2, { timeout: 5000 });
+    expect(await addFrom('.suggestion-list li:last-child button')).toBe(first);
+    expect(await addFrom('.suggestion-list li:last-child button')).toBe('pr-reviewer-search');
+    expect(await textOf(popup, '.reviewers .suggestions')).toBe('All suggested reviewers added.');
+    expect(await popup.$$eval('.reviewers .chip', (c) => c.length)).toBe(2);
+    await popup.close();
+  });
+
   it('Enter on new words in the reviewer search, before their people come, adds nobody the words before found', async () => {
     const popup = await openPopup(session);
     await openTab(popup, 'new-pr');
@@ -947,7 +1012,7 @@ describe('popup: pull requests', () => {
       // From the keyboard: the line goes with its Try again, and the focus waits in the search field, not on the page.
       await popup.$$eval('.reviewers .failed-line button', (bs) => bs.find((b) => b.textContent === 'Try again')!.focus());
       await popup.keyboard.press('Enter');
-      expect(await waitForOption(popup, 'select[aria-label="Add a reviewer group"]')).toEqual(['web']);
+      expect(await waitForOption(popup, 'select[aria-label="Reviewer group"]')).toEqual(['web']);
       expect(await popup.$('.reviewers .failed-line')).toBeNull();
       expect(await popup.evaluate(() => document.activeElement?.id)).toBe('pr-reviewer-search');
     } finally {
@@ -1129,6 +1194,75 @@ describe('popup: pull requests', () => {
     await popup.close();
   });
 
+  it('keeps a form nothing was typed in: its repository, then its branch, draft flag and reviewers, come back in the next popup', async () => {
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    // A click on the page closes the popup: nothing typed, the repository was chosen all the same.
+    await popup.close();
+    const again = await openPopup(session, { keepDrafts: true });
+    await openTab(again, 'new-pr');
+    await again.waitForSelector('#pr-repo');
+    expect(await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).value)).toBe('Platform');
+    await again.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    const branches = await again.$$eval('#pr-source option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    await again.select('#pr-source', branches.findLast((b) => b !== 'main')!);
+    await again.click('.new-pr .check input');
+    await pickPerson(again, '#pr-reviewer-search', 'grace', 'Grace Hopper');
+    await again.waitForSelector('.reviewers .chip[data-reviewer="Grace Hopper"]');
+    const chosen = await prForm(again);
+    expect(chosen).toMatchObject({ repo: 'Platform', description: '', draft: true });
+    await again.close();
+    const third = await openPopup(session, { keepDrafts: true });
+    await openTab(third, 'new-pr');
+    await third.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    expect(await prForm(third)).toEqual(chosen);
+    expect(await third.$$eval('.reviewers .chip', (c) => c.map((x) => (x as HTMLElement).dataset.reviewer))).toEqual(['Grace Hopper']);
+    await third.close();
+  });
+
+  it('keeps each repository’s draft: a pull request started on another repository leaves the first one’s, and the tab reopens on the latest', async () => {
+    /** Opens the New PR tab from the repository list's actions on `name`, once its branches are there. */
+    const startFromList = async (popup: Page, name: string) => {
+      await openTab(popup, 'repos');
+      await popup.waitForSelector('#repo-search');
+      await popup.$eval('#repo-search', (i) => (i as HTMLInputElement).select());
+      await popup.type('#repo-search', name);
+      await waitForText(popup, '[data-testid="repo-actions"] .selected-name', name);
+      await popup.$$eval('[data-testid="repo-actions"] button', (bs) => bs.find((b) => b.textContent?.trim() === 'New pull request')!.click());
+      await popup.waitForFunction((n: string) => (document.querySelector('#pr-repo') as HTMLInputElement | null)?.value === n, { timeout: 20_000 }, name);
+      await popup.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    };
+    const popup = await openPopup(session);
+    await openTab(popup, 'new-pr');
+    await chooseRepo(popup, 'Platform');
+    await popup.type('#pr-description', 'For Platform.');
+    await startFromList(popup, 'fabrikam-web');
+    expect(await descriptionIn(popup)).toBe('');
+    await popup.type('#pr-description', 'For the web site.');
+    await popup.close();
+
+    const again = await openPopup(session, { keepDrafts: true });
+    await openTab(again, 'new-pr');
+    await again.waitForSelector('#pr-source:not(:disabled)', { timeout: 20_000 });
+    expect(await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).value)).toBe('fabrikam-web');
+    expect(await descriptionIn(again)).toBe('For the web site.');
+    await startFromList(again, 'Platform');
+    expect(await descriptionIn(again)).toBe('For Platform.');
+    // Chosen in the form's own field, a repository with a draft brings it; the one left keeps its own.
+    await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await again.type('#pr-repo', 'fabrikam-web');
+    await again.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'fabrikam-web');
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => (document.querySelector('#pr-description') as HTMLTextAreaElement).value === 'For the web site.', { timeout: 5000 });
+    await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await again.type('#pr-repo', 'Platform');
+    await again.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => (document.querySelector('#pr-description') as HTMLTextAreaElement).value === 'For Platform.', { timeout: 5000 });
+    await again.close();
+  });
+
   it('a profile switch that fails keeps the popup on its profile, with the reason above it', async () => {
     const popup = await openPopup(session);
     await popup.waitForSelector('#profile-switcher');
@@ -1152,7 +1286,8 @@ describe('popup: pull requests', () => {
     await popup.type('#new-repo-name', 'written-before');
     await popup.close();
     // Kept in the extension's localStorage, which Options shares; the project is remembered on Create.
-    const keys = [NEW_PR_DRAFT.key(id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
+    const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform')!;
+    const keys = [NEW_PR_DRAFT.key(id, platform.id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
     const kept = () => helper.evaluate((ks: string[]) => ks.filter((k) => localStorage.getItem(k) !== null), keys);
     await helper.evaluate((k: string) => localStorage.setItem(k, 'a-project-id'), NEW_REPO_PROJECT.key(id));
     expect(await kept()).toEqual(keys);

@@ -182,9 +182,10 @@ export async function openPopup(session: Session, opts: { keepDrafts?: boolean }
   const page = await session.openExtensionPage('popup');
   await page.setViewport({ width: 380, height: 600 });
   if (!opts.keepDrafts) {
+    // Every profile's drafts: a New PR draft's key of no profile and no repository, cut where the profile's id starts.
     await page.evaluate((prefixes: string[]) => {
       for (const key of Object.keys(localStorage)) if (prefixes.some((p) => key.startsWith(p))) localStorage.removeItem(key);
-    }, [NEW_PR_DRAFT.key(''), NEW_REPO_DRAFT.key('')]);
+    }, [NEW_PR_DRAFT.key('', '').slice(0, -1), NEW_REPO_DRAFT.key('')]);
   }
   return page;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { forgetProfileInPopup, readDraft } from '../../src/popup/form-draft';
+import { forgetProfileInPopup, latestDraft, readDraft } from '../../src/popup/form-draft';
 import { writeSnapshot, SNAPSHOT_FORMAT } from '../../src/popup/snapshot';
 import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_PROFILE, POPUP_SNAPSHOT } from '../../src/shared/storage-keys';
 
@@ -20,7 +20,7 @@ function memoryStorage(): Storage & { data: Map<string, string> } {
 }
 
 /** What the popup's forms keep for a profile. */
-const keptFor = (id: string) => [NEW_PR_DRAFT.key(id), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
+const keptFor = (id: string) => [NEW_PR_DRAFT.key(id, 'repo-1'), NEW_PR_DRAFT.key(id, 'repo-2'), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
 
 describe('a popup form’s kept draft', () => {
   let storage: ReturnType<typeof memoryStorage>;
@@ -50,11 +50,22 @@ describe('a popup form’s kept draft', () => {
     expect(readDraft('absent')).toBeUndefined();
   });
 
+  it('of a form that keeps one per repository: the latest is read, those older than a day dropped, another profile’s left', () => {
+    const keep = (key: string, hoursAgo: number) => storage.setItem(key, JSON.stringify({ at: Date.now() - hoursAgo * 60 * 60_000, draft: { key } }));
+    keep(NEW_PR_DRAFT.key('ada', 'old'), 25);
+    keep(NEW_PR_DRAFT.key('ada', 'earlier'), 3);
+    keep(NEW_PR_DRAFT.key('ada', 'latest'), 1);
+    keep(NEW_PR_DRAFT.key('bob', 'newer'), 0);
+    expect(latestDraft(NEW_PR_DRAFT.key('ada', ''))).toEqual({ key: NEW_PR_DRAFT.key('ada', 'latest') });
+    expect([...storage.data.keys()].toSorted()).toEqual([NEW_PR_DRAFT.key('ada', 'earlier'), NEW_PR_DRAFT.key('ada', 'latest'), NEW_PR_DRAFT.key('bob', 'newer')].toSorted());
+    expect(latestDraft(NEW_PR_DRAFT.key('carol', ''))).toBeUndefined();
+  });
+
   it('is forgotten with its profile, with the project a repository was last created in; another profile’s stay', () => {
     for (const key of [...keptFor('removed'), ...keptFor('other')]) storage.setItem(key, JSON.stringify({ at: Date.now(), draft: { name: key } }));
     forgetProfileInPopup('removed');
     expect([...storage.data.keys()].toSorted()).toEqual(keptFor('other').toSorted());
-    expect(readDraft(NEW_PR_DRAFT.key('removed'))).toBeUndefined();
+    expect(readDraft(NEW_PR_DRAFT.key('removed', 'repo-1'))).toBeUndefined();
   });
 
   it('takes the last list’s first screen with the profile, as it names it, and the last profile shown if it was that one', () => {
