@@ -28,11 +28,11 @@ export interface NativePort {
   onDisconnect: { addListener(cb: (port?: { error?: { message?: string } | null }) => void): void };
 }
 
-export type CompanionProblem = 'missing' | 'outdated' | 'failed';
+export type CompanionProblem = 'missing' | 'outdated' | 'gitTooOld' | 'failed';
 
 export class CompanionError extends Error {
   constructor(
-    /** `missing`/`outdated`/`failed`, `stopped` (while it worked), `hung` (no answer in time), or the host's own error code such as `DEST_EXISTS`. */
+    /** `missing`/`outdated`/`gitTooOld`/`failed`, `stopped` (while it worked), `hung` (no answer in time), or the host's own error code such as `DEST_EXISTS`. */
     readonly code: string,
     message: string,
     /** What happened alone, where `message` goes on to what to do next (a `hung`): for a place that says its own next step. */
@@ -173,15 +173,17 @@ export function createCompanion(deps: CompanionDeps) {
 
   function scheduleIdle() {
     if (idle) clearTimeout(idle);
-    idle = setTimeout(() => {
-      // Only this connection's requests keep it: one given up on (hung) keeps only its own.
-      if (port && ![...waiting.values()].some((w) => w.port === port)) {
-        const p = port;
-        port = undefined;
-        hello = undefined;
-        p.disconnect();
-      }
-    }, deps.idleMs ?? 30_000);
+    idle = setTimeout(closeIfIdle, deps.idleMs ?? 30_000);
+  }
+
+  /** Closes the current connection unless a request waits on it (a hung one keeps only its own): the next request starts a new companion. */
+  function closeIfIdle() {
+    if (port && ![...waiting.values()].some((w) => w.port === port)) {
+      const p = port;
+      port = undefined;
+      hello = undefined;
+      p.disconnect();
+    }
   }
 
   /** `alive`: the companion sends frames while it works, so silence means hung. `on`: the connection to use, else the current one. */
@@ -254,7 +256,11 @@ export function createCompanion(deps: CompanionDeps) {
     hello ??= send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, extensionVersion: deps.extensionVersion }).done.then((h) => {
       const data = HelloDataSchema.parse(h);
       const fit = checkCompanion(data);
-      if (!fit.ok) throw new CompanionError('outdated', fit.reason);
+      if (!fit.ok) {
+        // A companion asks git its version once, at its start: a git updated since is seen by a new one.
+        if (fit.problem === 'gitTooOld') closeIfIdle();
+        throw new CompanionError(fit.problem, fit.reason);
+      }
       return data;
     });
     hello.catch(() => (hello = undefined));

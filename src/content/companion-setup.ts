@@ -1,5 +1,6 @@
 import { companionOs, installInstructions, type InstallInstructions } from '../shared/companion-install';
 import { COMPANION_POLL_MS } from '../shared/companion-poll';
+import { GIT_DOWNLOAD_URL } from '../shared/git-help';
 import { RELEASES_URL } from '../shared/project-links';
 import type { CompanionStatus } from '../shared/messages';
 import { platformInfo } from './platform';
@@ -32,8 +33,9 @@ export async function companionSetup(status: CompanionStatus): Promise<Companion
  */
 export function companionNeeded(status: CompanionStatus, uses: string, signal: AbortSignal, opts: { install?: InstallInstructions; sub?: boolean } = {}): (Node | false)[] {
   const { title, fix } = companionNeed(status.state);
-  // A hung one is installed; the panel's watch asks again, which starts a new one.
-  const install = status.state === 'hung' ? undefined : opts.install;
+  // A hung one is installed; the panel's watch asks again, which starts a new one. So is one whose git is too old: git is what to install.
+  const oldGit = status.state === 'gitTooOld';
+  const install = status.state === 'hung' || oldGit ? undefined : opts.install;
   return [
     h(opts.sub ? 'h3' : 'h2', { class: opts.sub ? 'adoc-sub' : 'adoc-title' }, title),
     h('p', opts.sub ? { class: 'adoc-muted' } : null, uses),
@@ -53,8 +55,10 @@ export function companionNeeded(status: CompanionStatus, uses: string, signal: A
           h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the companion by itself once it runs.'),
         ]
       : []),
+    oldGit && h('p', null, h('a', { href: GIT_DOWNLOAD_URL, target: '_blank', rel: 'noopener noreferrer' }, 'Download git'), ' for this computer and install it.'),
     // Given the install steps, the panel watches for the companion.
     status.state === 'hung' && !!opts.install && h('p', { class: 'adoc-muted', role: 'status' }, 'This panel asks it again by itself.'),
+    oldGit && !!opts.install && h('p', { class: 'adoc-muted', role: 'status' }, 'This panel notices the newer git by itself once it is installed.'),
     // Inside a panel that works without it, the panel's own action stays the one primary button.
     actions(optionsButton(...fix, signal, { primary: !opts.sub })),
   ];

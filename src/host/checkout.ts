@@ -16,7 +16,7 @@ import type { HostContext, RequestScope } from './host-context';
 import { realOrUndefined, resolveKnownClone } from './local-clones';
 import { checkRemoteName, fetchFrom } from './remotes';
 import { filterOverrides, readConfig, repoGitEnv, type ConfigEntry } from './repo-config';
-import { runProgram } from './run-program';
+import { runProgram, type RunResult } from './run-program';
 
 type ConfigPairs = Array<[string, string]>;
 
@@ -26,17 +26,46 @@ type ConfigPairs = Array<[string, string]>;
  */
 const writeConfig = (entries: readonly ConfigEntry[]): ConfigPairs => [...filterOverrides(entries), ['submodule.recurse', 'false']];
 
+/** Commands that read, or write only git's own files: quick, so one that takes minutes is stuck. */
 async function git(path: string, args: string[], ctx: HostContext, options: { config?: ConfigPairs; readOnly?: boolean } = {}) {
   return runProgram('git', args, { cwd: path, env: repoGitEnv(ctx.env, options), timeoutMs: 120_000, maxOutputBytes: 2 * 1024 * 1024 });
 }
 
-async function gitOrFail(path: string, args: string[], ctx: HostContext, what: string, config?: ConfigPairs): Promise<string> {
-  const result = await git(path, args, ctx, { config });
-  if (result.code !== 0) {
-    const said = ctx.redactor.redact(result.stderr.trim()).split('\n').filter((l) => /^(fatal|error):/.test(l)).pop() ?? result.stderr.trim().split('\n').pop() ?? '';
-    throw new HostError('GIT_FAILED', `${what} failed (git: ${said.slice(0, 500)})`);
-  }
+/**
+ * A command that writes the work tree runs as long as it takes (the user's own filters, such as
+ * Git LFS on a slow link, fetch while they write): no time limit, which would cut it off mid-write,
+ * but the request's cancel stops it. Not started once the request is cancelled.
+ */
+async function writeTree(path: string, args: string[], ctx: HostContext, config: ConfigPairs, signal: AbortSignal) {
+  return runProgram('git', args, { cwd: path, env: repoGitEnv(ctx.env, { config }), signal, maxOutputBytes: 2 * 1024 * 1024 });
+}
+
+function failed(result: RunResult, what: string, ctx: HostContext): HostError {
+  const said = ctx.redactor.redact(result.stderr.trim()).split('\n').filter((l) => /^(fatal|error):/.test(l)).pop() ?? result.stderr.trim().split('\n').pop() ?? '';
+  return new HostError('GIT_FAILED', `${what} failed (git: ${said.slice(0, 500)})`);
+}
+
+async function gitOrFail(path: string, args: string[], ctx: HostContext, what: string): Promise<string> {
+  const result = await git(path, args, ctx);
+  if (result.code !== 0) throw failed(result, what, ctx);
   return result.stdout.trim();
+}
+
+/**
+ * `git switch` or `git reset --keep` in the clone. Stopped midway, git removes its lock files and
+ * leaves HEAD, the index and the branches as they were, but the files it wrote or removed so far
+ * stay so: the tree then shows them as changes, which the answer says how to undo.
+ */
+async function switchTree(path: string, args: string[], ctx: HostContext, what: string, config: ConfigPairs, scope: RequestScope): Promise<void> {
+  if (scope.signal.aborted) throw new HostError('CANCELLED', `The checkout was cancelled; nothing was checked out in ${path}.`);
+  const result = await writeTree(path, args, ctx, config, scope.signal);
+  if (result.cancelled) {
+    throw new HostError(
+      'CANCELLED',
+      `The checkout was cancelled while git was writing the files of ${path}: what was checked out before still is, but some of its files may have been replaced or removed already. Run "git status" there to see which, and "git restore ." to put them back.`,
+    );
+  }
+  if (result.code !== 0) throw failed(result, what, ctx);
 }
 
 /** `git status --porcelain=v2 --branch` output, read. */
@@ -234,7 +263,7 @@ export async function checkout(request: CheckoutRequest, ctx: HostContext, scope
   const config = writeConfig(entries);
   const upstreamName = source.branch === undefined ? null : `${source.remote}/${source.branch}`;
   if (source.local === undefined) {
-    await gitOrFail(path, ['switch', '--detach', '--no-guess', source.target], ctx, 'switching to the fetched commit', config);
+    await switchTree(path, ['switch', '--detach', '--no-guess', source.target], ctx, 'switching to the fetched commit', config, scope);
     ctx.log.info(`${scope.id} checked out ${source.target} detached in ${path}`);
     return { path, branch: null, head: await headOf(path, ctx), upstream: null, result: 'detached' };
   }
@@ -243,18 +272,18 @@ export async function checkout(request: CheckoutRequest, ctx: HostContext, scope
   let result: CheckoutData['result'];
   if (existing === undefined) {
     if (track) await fetchedByRemote(path, source, entries, ctx);
-    await gitOrFail(path, ['switch', '--no-guess', track ? '--track' : '--no-track', '-c', source.local, source.target], ctx, `creating the branch ${source.local}`, config);
+    await switchTree(path, ['switch', '--no-guess', track ? '--track' : '--no-track', '-c', source.local, source.target], ctx, `creating the branch ${source.local}`, config, scope);
     result = 'created';
   } else {
     await refuseForeignBranch(path, source.local, existing, source, path, entries, ctx, track);
-    await gitOrFail(path, ['switch', '--no-guess', source.local], ctx, `switching to ${source.local}`, config);
+    await switchTree(path, ['switch', '--no-guess', source.local], ctx, `switching to ${source.local}`, config, scope);
     const next = await gitOrFail(path, ['rev-parse', '--verify', `${source.target}^{commit}`], ctx, 'reading the fetched branch');
     const behind = await git(path, ['merge-base', '--is-ancestor', 'HEAD', next], ctx, { readOnly: true });
     if ((await headOf(path, ctx)) === next) result = 'unchanged';
     else if (behind.code === 0) {
       // The tree is clean and HEAD is an ancestor: --keep moves the branch like a fast-forward
       // merge, without a merge's programs (drivers, signature checks).
-      await gitOrFail(path, ['reset', '--keep', source.target], ctx, `updating ${source.local}`, config);
+      await switchTree(path, ['reset', '--keep', source.target], ctx, `updating ${source.local}`, config, scope);
       result = 'updated';
     } else result = 'diverged';
   }
@@ -325,11 +354,12 @@ export async function worktree(request: WorktreeRequest, ctx: HostContext, scope
     // From here until the lock is released, a successor can undo this if the process dies.
     lock.record(journalOf(prepared));
     const args = ['worktree', 'add', ...branchArgs, '--', prepared.path, source.local !== undefined && result !== 'created' ? source.local : source.target];
-    const added = await git(path, args, ctx, { config: writeConfig(entries) });
-    if (added.code !== 0) {
+    const added = await writeTree(path, args, ctx, writeConfig(entries), scope.signal);
+    if (added.cancelled || added.code !== 0) {
       undo(prepared);
-      // git may have registered the work tree before failing: forget it now that its folder is gone.
+      // git may have registered the work tree before it stopped: forget it now that its folder is gone.
       await git(path, ['worktree', 'prune'], ctx);
+      if (added.cancelled) throw new HostError('CANCELLED', `The worktree was cancelled; its folder ${prepared.path} was removed.`);
       const said = ctx.redactor.redact(added.stderr.trim()).split('\n').pop() ?? '';
       throw new HostError('GIT_FAILED', `git could not make the worktree (git: ${said.slice(0, 500)})`);
     }

@@ -6,11 +6,13 @@ import {
   type ConfigureRequest,
   type HostRequest,
 } from '../shared/host-protocol';
+import { gitTooOld, gitTooOldMessage, MIN_GIT_VERSION } from '../shared/git-help';
 import { checkout, status, worktree } from './checkout';
 import { clone, destination } from './clone';
 import { configFile } from './companion-dirs';
 import { defaultConfig, normalizeHost, normalizeRoot, saveConfig, type CompanionConfig } from './config';
 import { helloData } from './hello';
+import { HostError } from './host-error';
 import type { HostContext, RequestScope } from './host-context';
 import { listLocalClones } from './local-clones';
 import { openClone } from './open-clone';
@@ -38,6 +40,22 @@ export function configure(request: ConfigureRequest, ctx: HostContext): ConfigDa
     ctx.log.info(`configured clone roots [${next.cloneRoots.join(', ')}], hosts [${next.allowedHosts.join(', ')}]`);
   }
   return { ...next, cloudHosts: [...CLOUD_GIT_HOSTS, `*${CLOUD_HOST_SUFFIX}`], configFile: file };
+}
+
+/** The requests that never run git; every other one is refused with a git older than MIN_GIT_VERSION. */
+const WITHOUT_GIT: ReadonlySet<HostRequest['type']> = new Set(['hello', 'configure', 'destination', 'sshKey', 'sshTest']);
+
+type Handler = typeof handle;
+
+/**
+ * `handle` for a companion whose git reported `version`. An older git ignores the settings given
+ * in its environment (git-env.ts): it would send no token and run a repository's fsmonitor, hooks
+ * and filters, so no request runs it. No git at all is left to the command (TOOL_MISSING).
+ */
+export function handlerFor(version: string | null): Handler {
+  if (!gitTooOld(version)) return handle;
+  const refusal = new HostError('GIT_TOO_OLD', gitTooOldMessage(version), { version, minimum: MIN_GIT_VERSION.join('.') });
+  return (request, ctx, scope) => (WITHOUT_GIT.has(request.type) ? handle(request, ctx, scope) : Promise.reject(refusal));
 }
 
 /** Everything but `cancel`, which the session answers itself. */

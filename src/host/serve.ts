@@ -8,7 +8,7 @@ import { loadConfig } from './config';
 import { prepareCloning } from './clone';
 import { sweepStaleLocks } from './destination-lock';
 import { gitEnv } from './git-env';
-import { handle } from './handlers';
+import { handlerFor } from './handlers';
 import { collectYoungGeneration } from './idle-gc';
 import type { HostContext } from './host-context';
 import type { Logger } from './log';
@@ -29,6 +29,8 @@ export interface Serve {
 }
 
 export async function serve({ home, dirs, log, redactor, gitVersion, gitProgram, pending }: Serve): Promise<void> {
+  // Known before any request is read: whether this git may run at all (handlers.ts) is decided once.
+  const handle = handlerFor(await gitVersion);
   // Only where starting a program forks the whole host (ready-process.ts).
   const git = process.platform === 'linux' ? gitProgram : undefined;
   const ctx: HostContext = {

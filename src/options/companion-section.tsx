@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
+import { GIT_DOWNLOAD_URL } from '../shared/git-help';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
@@ -15,6 +16,7 @@ const STATE_TITLES: Record<NoteState, string> = {
   ready: 'The desktop companion is ready',
   missing: 'The desktop companion is not installed',
   outdated: 'The desktop companion needs an update',
+  gitTooOld: 'The desktop companion needs a newer git',
   failed: 'The desktop companion did not start',
   hung: 'The desktop companion did not answer',
   slow: 'The desktop companion is slow to answer',
@@ -91,6 +93,15 @@ export function CompanionSection(props: { companion: CompanionState; profile?: P
               {/* A hung one is installed: the page's next ask starts a new one. */}
               {state === 'hung' ? (
                 <p class="small muted">This page asks it again by itself.</p>
+              ) : state === 'gitTooOld' ? (
+                <>
+                  <p>
+                    <a class="button" href={GIT_DOWNLOAD_URL} target="_blank" rel="noreferrer">
+                      Download git
+                    </a>
+                  </p>
+                  <p class="small muted">This page notices the newer git by itself once it is installed.</p>
+                </>
               ) : (
                 <>
                   <InstallSteps update={state === 'outdated'} />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { GIT_DOWNLOAD_URL } from '../shared/git-help';
 import type { OptionsSection } from '../shared/messages';
 import type { Profile } from '../shared/profile';
 import { useFocusOnChange } from '../shared/ui/focus';
@@ -75,7 +76,18 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
             <>
               <p>A small program on this computer that runs git for the extension.</p>
               {/* A hung one is installed: its words say what happened, and the next ask starts a new one. */}
-              {status.state === 'hung' ? <p>{status.message}</p> : <InstallSteps update={status.state === 'outdated'} main={step === 'companion'} />}
+              {status.state === 'hung' ? (
+                <p>{status.message}</p>
+              ) : status.state === 'gitTooOld' ? (
+                <p>
+                  {status.message}{' '}
+                  <a href={GIT_DOWNLOAD_URL} target="_blank" rel="noreferrer">
+                    Download git
+                  </a>
+                </p>
+              ) : (
+                <InstallSteps update={status.state === 'outdated'} main={step === 'companion'} />
+              )}
               <p class="small muted" role="status">
                 Waiting for the companion: this page notices it by itself.
               </p>

@@ -1,3 +1,4 @@
+import { GIT_TOO_OLD_NEXT } from './git-help';
 import type { ReplyError } from './messages';
 import { companionNeed, nextStepFor, type NextStep } from './next-step';
 
@@ -50,6 +51,8 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
     // message goes on to a "Try again" for the places that show it alone, which `next` says here.
     return { cause: error.happened ?? error.message, next: 'Try again: a new one starts. If it keeps happening, run the companion’s "doctor" command.', action: 'retry' };
   }
+  // Said by the extension from the companion's hello, or by a companion asked anyway: the same words.
+  if (code === 'gitTooOld' || code === 'GIT_TOO_OLD') return { cause: error.message.replace(` ${GIT_TOO_OLD_NEXT}`, ''), next: GIT_TOO_OLD_NEXT, action: 'companion' };
   if (code === 'missing' || code === 'outdated' || code === 'failed') {
     return { cause: error.message, next: code === 'outdated' ? 'Update the companion, then try again.' : 'Set up the companion, then try again.', action: 'companion' };
   }

@@ -21,6 +21,7 @@ export {
   PROGRESS_EVENTS_PER_SECOND,
   PROTOCOL_VERSION,
 } from './host-constants';
+import { gitTooOld, gitTooOldMessage } from './git-help';
 import { CAPABILITIES, HOST_NAME, MAX_LOCAL_CLONE_PATHS, PROTOCOL_VERSION } from './host-constants';
 
 export type Capability = (typeof CAPABILITIES)[number];
@@ -50,6 +51,7 @@ export const ERROR_CODES = [
   'KEY_UNREADABLE',
   'SSH_CONFIG_CONFLICT',
   'TOOL_MISSING',
+  'GIT_TOO_OLD',
   'FORBIDDEN_CALLER',
   'INTERNAL',
 ] as const;
@@ -511,16 +513,18 @@ export function parseHostRequest(value: unknown): { ok: true; request: HostReque
 
 /**
  * Whether the extension can work with the companion that answered `hello`. When not, the reason
- * is meant for a "please update the companion" notice.
+ * is meant for a "please update the companion" notice (`outdated`), or says to install a newer
+ * git, which the companion refuses to run (`gitTooOld`).
  */
 export function checkCompanion(
   hello: HelloData,
   needs: readonly Capability[] = CAPABILITIES,
-): { ok: true } | { ok: false; reason: string } {
+): { ok: true } | { ok: false; problem: 'outdated' | 'gitTooOld'; reason: string } {
   if (hello.protocolVersion !== PROTOCOL_VERSION) {
     const older = hello.protocolVersion < PROTOCOL_VERSION;
     return {
       ok: false,
+      problem: 'outdated',
       reason: older
         ? `The companion (version ${hello.version}) is older than this extension: please update the companion.`
         : `The companion (version ${hello.version}) is newer than this extension: please update the extension.`,
@@ -528,7 +532,8 @@ export function checkCompanion(
   }
   const missing = needs.filter((c) => !hello.capabilities.includes(c));
   if (missing.length > 0) {
-    return { ok: false, reason: `The companion (version ${hello.version}) lacks ${missing.join(', ')}: please update the companion.` };
+    return { ok: false, problem: 'outdated', reason: `The companion (version ${hello.version}) lacks ${missing.join(', ')}: please update the companion.` };
   }
+  if (gitTooOld(hello.git)) return { ok: false, problem: 'gitTooOld', reason: gitTooOldMessage(hello.git) };
   return { ok: true };
 }

@@ -124,8 +124,8 @@ export interface PageContextAnswer {
 }
 
 export interface CompanionStatus {
-  /** `ready`; `missing` (not installed); `outdated` (protocol mismatch); `failed` (crashed or refused); `hung` (did not answer in time: the next ask starts a new one). */
-  state: 'ready' | 'missing' | 'outdated' | 'failed' | 'hung';
+  /** `ready`; `missing` (not installed); `outdated` (protocol mismatch); `gitTooOld` (git older than the companion runs: `message` says which and what to do); `failed` (crashed or refused); `hung` (did not answer in time: the next ask starts a new one). */
+  state: 'ready' | 'missing' | 'outdated' | 'gitTooOld' | 'failed' | 'hung';
   message?: string;
   version?: string;
   git?: string | null;

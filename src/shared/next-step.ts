@@ -13,6 +13,7 @@ export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED') return ['Update the token', 'profiles'];
   if (code === 'companion.NO_CREDENTIAL_HELPER' || code === 'companion.AUTH_FAILED_NO_PROFILE') return ['Add a token', 'accounts'];
   if (code === 'companion.missing' || code === 'companion.outdated') return companionNeed(code.slice(10) as CompanionStatus['state']).fix;
+  if (code === 'companion.gitTooOld' || code === 'companion.GIT_TOO_OLD') return companionNeed('gitTooOld').fix;
   if (code === 'signedOut' || code === 'oauth.invalidGrant') return ['Sign in again', 'accounts'];
   // Its profile's editor, whose Sign in with Microsoft again renews it.
   if (code === 'signInRefused' || code === 'companion.SIGN_IN_REFUSED') return ['Sign in again', 'profiles'];
@@ -43,16 +44,18 @@ export const refusedOutright = (code: string | undefined) =>
 /**
  * What every page and the popup say while the companion is not there, by its state: an outdated one
  * needs an update (it is installed), one that did not start is named so, and the button matches. A
- * hung one is set up: asking again starts a new one, which Options' status does at once.
+ * hung one is set up: asking again starts a new one, which Options' status does at once. With a git
+ * too old for it, git is what to update: Options' companion section says how.
  */
 export function companionNeed(state: CompanionStatus['state']): { title: string; fix: NextStep } {
   return {
     title:
       state === 'outdated' ? 'The companion needs an update'
+      : state === 'gitTooOld' ? 'git on this computer is too old'
       : state === 'failed' ? 'The companion did not start'
       : state === 'hung' ? 'The companion did not answer'
       : 'The companion is not installed',
-    fix: [state === 'outdated' ? 'Update the companion' : state === 'hung' ? 'Check the companion' : 'Set up the companion', 'companion'],
+    fix: [state === 'outdated' ? 'Update the companion' : state === 'gitTooOld' ? 'Update git' : state === 'hung' ? 'Check the companion' : 'Set up the companion', 'companion'],
   };
 }
 

@@ -341,3 +341,48 @@ describe('worktree', () => {
     expect(git(clone, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
   });
 });
+
+/** A companion whose user configuration smudges every file with a 5 s wait; `started` appears once git writes the first one. */
+async function slowCompanion(): Promise<string> {
+  const started = join(sandbox.dir, 'smudge-started');
+  const attributes = join(sandbox.dir, 'attributes');
+  writeFileSync(attributes, '* filter=slow\n');
+  const config = join(sandbox.dir, 'gitconfig-slow');
+  writeFileSync(config, `[include]\n\tpath = ${ado.gitConfig}\n[core]\n\tattributesFile = ${attributes}\n[filter "slow"]\n\tsmudge = "touch '${started}'; sleep 5; cat"\n`);
+  await host.close();
+  host = await HostProcess.start({ ...sandbox.env, GIT_CONFIG_GLOBAL: config });
+  return started;
+}
+async function cancelOnceWriting(id: string, started: string): Promise<{ answer: unknown; ms: number }> {
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(started) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(existsSync(started)).toBe(true);
+  await new Promise((r) => setTimeout(r, 1000));
+  const at = Date.now();
+  expect(await host.request({ type: 'cancel', target: id })).toMatchObject({ ok: true, data: { cancelled: true } });
+  const answer = await host.waitFor((m) => m.id === id && 'ok' in m, 60_000);
+  return { answer, ms: Date.now() - at };
+}
+
+describe('writing files slowly (a filter of the user’s, such as Git LFS on a slow link)', () => {
+  it('a checkout is cancelled while git writes the files: git is stopped at once, HEAD and the branches are as they were, and the answer says what may be left', async () => {
+    const started = await slowCompanion();
+    host.send({ id: 'writing', type: 'checkout', path: clone, remote: 'origin', branch: 'feature/retry-policy', auth: auth() });
+    const { answer, ms } = await cancelOnceWriting('writing', started);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining(`Run "git status" there to see which, and "git restore ." to put them back.`) } });
+    expect(ms).toBeLessThan(3000);
+    expect(git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(() => git(clone, 'rev-parse', '--verify', '-q', 'refs/heads/feature/retry-policy')).toThrow();
+    expect(existsSync(join(clone, '.git', 'index.lock'))).toBe(false);
+  });
+
+  it('a new worktree is cancelled while git writes its files: its folder is removed and git forgets it', async () => {
+    const started = await slowCompanion();
+    host.send({ id: 'adding', type: 'worktree', path: clone, remote: 'origin', branch: 'feature/retry-policy', folder: 'Platform-slow', auth: auth() });
+    const { answer, ms } = await cancelOnceWriting('adding', started);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: expect.stringContaining('its folder') } });
+    expect(ms).toBeLessThan(3000);
+    expect(existsSync(join(sandbox.roots, 'fabrikam', 'Platform-slow'))).toBe(false);
+    expect(git(clone, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+  });
+});

@@ -180,6 +180,39 @@ function exitingHost(frames: unknown[], exitReason: string): { connect: () => Na
   };
 }
 
+describe('a companion whose git is too old', () => {
+  it('is refused with the words to show, and the next ask starts a new companion, which sees a git updated since', async () => {
+    const gits = ['2.30.9', '2.45.1'];
+    const ports: { disconnected: boolean; sent: string[] }[] = [];
+    const connect = (): NativePort => {
+      const listeners: ((m: unknown) => void)[] = [];
+      const state = { disconnected: false, sent: [] as string[] };
+      const git = gits[ports.length];
+      ports.push(state);
+      return {
+        postMessage(m) {
+          const { id, type } = m as { id: string; type: string };
+          state.sent.push(type);
+          const data = { name: HOST_NAME, version: '9.9.9', protocolVersion: PROTOCOL_VERSION, capabilities: [...CAPABILITIES], platform: 'linux', node: '20.19.0', git, sshKeygen: true, logFile: '/l', limits: { maxFrameToBrowser: 1, maxFrameFromBrowser: 1 } };
+          const config = { cloneRoots: [], allowedHosts: [], cloudHosts: [], configFile: '/c' };
+          queueMicrotask(() => listeners.forEach((l) => l({ id, ok: true, data: type === 'hello' ? data : config })));
+        },
+        disconnect: () => void (state.disconnected = true),
+        onMessage: { addListener: (cb) => listeners.push(cb) },
+        onDisconnect: { addListener() {} },
+      };
+    };
+    const companion = createCompanion({ connect, lastError: () => undefined, extensionVersion: '1.0.0' });
+    await expect(companion.request({ type: 'localClones' })).rejects.toMatchObject({ code: 'gitTooOld', message: expect.stringMatching(/^git 2\.30\.9 on this computer is too old/) });
+    // Nothing but hello was sent to it, and it was closed: it asked git its version once, at its start.
+    expect(ports[0]).toEqual({ disconnected: true, sent: ['hello'] });
+    const error = await companion.ready().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeUndefined();
+    expect(ports).toHaveLength(2);
+    expect(toReplyError(new CompanionError('gitTooOld', 'x'))).toMatchObject({ code: 'companion.gitTooOld' });
+  });
+});
+
 describe('the companion bridge when the host refuses this extension', () => {
   it('reports the refusal as a companion to install for this extension, with the host’s reason', async () => {
     const refusal = { id: null, ok: false, error: { code: 'FORBIDDEN_CALLER', message: 'abc is not an extension the companion was installed for' } };

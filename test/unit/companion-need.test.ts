@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainCloneFailure, failureActions } from '../../src/shared/clone-failure';
+import { gitTooOldMessage } from '../../src/shared/git-help';
 import { companionNeed, nextStepFor } from '../../src/shared/next-step';
 
 /** The Options button a failed clone or checkout offers. */
@@ -16,6 +17,23 @@ describe('without the companion', () => {
     expect(companionNeed('failed')).toEqual({ title: 'The companion did not start', fix: ['Set up the companion', 'companion'] });
     // It is set up: Options asks it again (a new one starts).
     expect(companionNeed('hung')).toEqual({ title: 'The companion did not answer', fix: ['Check the companion', 'companion'] });
+    // git is what to update: Options' companion section links to its download.
+    expect(companionNeed('gitTooOld')).toEqual({ title: 'git on this computer is too old', fix: ['Update git', 'companion'] });
+  });
+
+  it('a git too old for the companion, seen in its hello or said by a companion asked anyway, is named with what to install', () => {
+    const message = gitTooOldMessage('2.30.9');
+    for (const code of ['companion.gitTooOld', 'companion.GIT_TOO_OLD']) {
+      const error = { code, message };
+      const help = explainCloneFailure(error, { profile: true });
+      expect(help).toEqual({
+        cause: "git 2.30.9 on this computer is too old for the companion: it needs git 2.31 or newer to keep your token and a repository's own programs under its control.",
+        next: 'Install a newer git (https://git-scm.com/downloads), then try again.',
+        action: 'companion',
+      });
+      // Trying again does not help until git is updated.
+      expect(failureActions(error, help, { profile: true })).toEqual({ fix: ['Update git', 'companion'], retry: false });
+    }
   });
 
   it('gives a failed clone the same button as the panels: an update for an outdated companion, the folder for no clone folder', () => {

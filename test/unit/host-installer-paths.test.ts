@@ -10,7 +10,7 @@ import { extensionIds, hostManifest } from '../../src/host/installer/host-manife
 import { chooseBrowsers, type Machine } from '../../src/host/installer/install';
 import { posixLauncher, windowsLauncher } from '../../src/host/installer/launcher';
 import { parseRegDefault, regAddArgs, regDeleteArgs, regQueryArgs } from '../../src/host/installer/windows-registry';
-import { versionAtLeast } from '../../src/host/installer/doctor';
+import { versionAtLeast } from '../../src/shared/git-help';
 
 const file = `${HOST_NAME}.json`;
 const at = (platform: NodeJS.Platform, browser: Browser, env: NodeJS.ProcessEnv = {}, userDataDir?: string) =>

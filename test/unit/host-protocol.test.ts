@@ -169,4 +169,15 @@ describe('companion compatibility', () => {
     const lacking = checkCompanion(hello({ capabilities: ['clone'] }), ['clone', 'sshKey']);
     expect(!lacking.ok && lacking.reason).toMatch(/lacks sshKey: please update the companion/);
   });
+  it('says a git too old for the companion (it runs none before 2.31) is what to update, with where to get one', () => {
+    expect(checkCompanion(hello({ git: '2.30.9' }))).toEqual({
+      ok: false,
+      problem: 'gitTooOld',
+      reason:
+        "git 2.30.9 on this computer is too old for the companion: it needs git 2.31 or newer to keep your token and a repository's own programs under its control. Install a newer git (https://git-scm.com/downloads), then try again.",
+    });
+    expect(checkCompanion(hello({ git: '2.31.0' }))).toEqual({ ok: true });
+    // No git at all: the companion is ready, and says so where git is needed (TOOL_MISSING).
+    expect(checkCompanion(hello({ git: null }))).toEqual({ ok: true });
+  });
 });

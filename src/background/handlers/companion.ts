@@ -451,7 +451,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
         return { state: 'ready', version: hello.version, git: hello.git, cloneRoots: config.cloneRoots, logFile: hello.logFile };
       } catch (e) {
         const code = e instanceof CompanionError ? e.code : 'failed';
-        const state = code === 'missing' || code === 'outdated' || code === 'hung' ? code : 'failed';
+        const state = code === 'missing' || code === 'outdated' || code === 'gitTooOld' || code === 'hung' ? code : 'failed';
         return { state, message: (e as Error).message };
       }
     },

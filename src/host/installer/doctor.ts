@@ -7,6 +7,7 @@ import { configFile, logFile } from '../companion-dirs';
 import { loadConfig } from '../config';
 import { findProgram, isExecutableFile } from '../find-program';
 import { gitVersion } from '../git-repo';
+import { GIT_DOWNLOAD_URL, MIN_GIT_VERSION, versionAtLeast } from '../../shared/git-help';
 import { BROWSERS, isFirefox, manifestLocation, type Browser, type ManifestLocation } from './browser-locations';
 import type { HostManifest } from './host-manifest';
 import { programCommand, type Machine } from './install';
@@ -20,18 +21,6 @@ export interface Check {
 }
 
 const MIN_NODE = [20, 19];
-/** GIT_CONFIG_COUNT (credentials through the environment) arrived in git 2.31. */
-const MIN_GIT = [2, 31];
-
-export function versionAtLeast(version: string, minimum: readonly number[]): boolean {
-  const parts = version.split(/[.-]/).map((p) => Number.parseInt(p, 10));
-  for (const [i, min] of minimum.entries()) {
-    const part = parts[i] ?? 0;
-    if (Number.isNaN(part)) return false;
-    if (part !== min) return part > min;
-  }
-  return true;
-}
 
 export async function doctor(named: readonly Browser[], userDataDir: string | undefined, machine: Machine, probe = true): Promise<Check[]> {
   const checks: Check[] = [];
@@ -48,7 +37,7 @@ export async function doctor(named: readonly Browser[], userDataDir: string | un
   );
   const git = await gitVersion(machine.env);
   if (git === null) checks.push({ status: 'fail', title: 'git was not found', fix: 'install Git (https://git-scm.com/downloads) and make sure it is on PATH' });
-  else if (!versionAtLeast(git, MIN_GIT)) checks.push({ status: 'fail', title: `git ${git} is too old`, fix: `update Git to ${MIN_GIT.join('.')} or newer` });
+  else if (!versionAtLeast(git, MIN_GIT_VERSION)) checks.push({ status: 'fail', title: `git ${git} is too old`, fix: `update Git to ${MIN_GIT_VERSION.join('.')} or newer (${GIT_DOWNLOAD_URL})` });
   else checks.push({ status: 'ok', title: `git ${git}` });
   for (const tool of ['ssh-keygen', 'ssh']) {
     const found = findProgram(tool, machine.env, machine.platform);
