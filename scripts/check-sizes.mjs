@@ -20,7 +20,8 @@ const KB = 1024;
  * binding a token to its organization and the hand check of a plain clone request, → 90 KB for
  * the clone's git started ahead, src/host/ready-process.ts; panels 23 → 25 KB and worker 72 → 74 KB
  * when every failure got the Options button that fixes it and the one companion block, 2026-12-05,
- * at 23.0 and 71.0 KB), so a large
+ * at 23.0 and 71.0 KB; host 90 → 94 KB when it refused a git too old for its protections, named
+ * sandboxed browsers at install and took git from a fixed path on Windows, 2026-12-07, at 90.1 KB), so a large
  * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
  * same change that needs it. Only these files are read: the companion's executables in
  * dist/companion/ (~100 MB, nearly all of it Node itself) and its npm package (the host bundle
@@ -33,7 +34,7 @@ export const BUDGETS = [
   // The popup's page script draws the first frame, then loads the app (src/popup/first-frame.ts): both count.
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', next: 'chrome/main.js', budget: 21 * KB },
   { name: 'options', kind: 'page', path: 'chrome/src/options/index.html', budget: 55 * KB },
-  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 90 * KB },
+  { name: 'companion host', kind: 'file', path: 'host/ado-companion-host.mjs', budget: 94 * KB },
 ];
 
 /** gzip at level 9, what a store or a CDN would serve; the figure that matters is relative anyway. */
