@@ -111,9 +111,10 @@ const RUNNABLE = /\.(exe|com|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|wsh|msc|msi|msp
 /**
  * What Windows opens with its associated program, safely: text and source files. Windows runs too
  * many kinds (scripts of installed interpreters, ClickOnce, installers, help files) for a list of
- * those to be complete, so there only these are handed to explorer.exe.
+ * those to be complete, so there only these are handed to explorer.exe. Not source types an
+ * installer commonly makes runnable: .rb (RubyInstaller), .php (PHP's), .jsx (Adobe's ExtendScript).
  */
-const WINDOWS_TEXT = /\.(txt|md|markdown|rst|adoc|json|jsonc|ya?ml|toml|ini|cfg|conf|xml|csv|tsv|log|ts|tsx|mts|cts|jsx|css|scss|less|html?|c|h|cc|cpp|hpp|cs|fs|vb|java|kt|go|rs|rb|php|swift|sql|gradle|properties|tf|bicep|dockerfile|gitignore|gitattributes|editorconfig)$/i;
+const WINDOWS_TEXT = /\.(txt|md|markdown|rst|adoc|json|jsonc|ya?ml|toml|ini|cfg|conf|xml|csv|tsv|log|ts|tsx|mts|cts|css|scss|less|html?|c|h|cc|cpp|hpp|cs|fs|vb|java|kt|go|rs|swift|sql|gradle|properties|tf|bicep|dockerfile|gitignore|gitattributes|editorconfig)$/i;
 
 /** Whether the system's "open" could run `file` rather than show it. */
 export function isRunnable(file: string, platform: NodeJS.Platform, mode: number): boolean {

@@ -36,7 +36,8 @@ describe('files the system would run rather than open', () => {
   });
 
   it('on Windows are everything but text and source files (interpreters, ClickOnce, installers, help files run)', () => {
-    for (const name of ['setup.py', 'tool.pyw', 'app.application', 'x.jnlp', 'help.chm', 'pkg.msix', 'a.appinstaller', 'c.rdp', 'noext']) {
+    // .rb, .php and .jsx are source, but RubyInstaller, PHP and Adobe's ExtendScript make them run.
+    for (const name of ['setup.py', 'tool.pyw', 'app.application', 'x.jnlp', 'help.chm', 'pkg.msix', 'a.appinstaller', 'c.rdp', 'noext', 'task.rb', 'index.php', 'export.jsx', 'Gemfile.RB']) {
       expect(isRunnable(`C:\\r\\${name}`, 'win32', 0o644), name).toBe(true);
     }
     for (const name of ['readme.md', 'src.ts', 'App.cs', 'config.yml', 'index.html']) expect(isRunnable(`C:\\r\\${name}`, 'win32', 0o644), name).toBe(false);
