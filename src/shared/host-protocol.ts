@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'KEY_UNREADABLE',
   'SSH_CONFIG_CONFLICT',
   'TOOL_MISSING',
+  'CANNOT_WRITE',
   'FORBIDDEN_CALLER',
   'INTERNAL',
 ] as const;
