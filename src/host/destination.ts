@@ -31,7 +31,8 @@ export function folderSegments(folder: string): string[] {
   for (const segment of segments) {
     if (segment === '..') throw new HostError('DEST_OUTSIDE_ROOT', `folder "${folder}" must not contain ".."`);
     if (segment === '' || segment === '.') throw new HostError('BAD_REQUEST', `folder "${folder}" has an empty or "." segment`);
-    if (segment.length > 255) throw new HostError('BAD_REQUEST', `a folder name is longer than 255 characters`);
+    // File systems count bytes (ext4, APFS) or UTF-16 units (NTFS): 255 bytes of UTF-8 fits all of them.
+    if (Buffer.byteLength(segment) > 255) throw new HostError('BAD_REQUEST', `the folder name "${[...segment].slice(0, 40).join('')}…" is too long: at most 255 bytes, which is fewer characters outside plain ASCII`);
     if (BAD_CHARS.test(segment)) throw new HostError('BAD_REQUEST', `folder name "${segment}" contains a character folders cannot have (< > : " | ? * \\ or control characters)`);
     // Leading dots would reach .git, .ssh and the like below a root that is a home folder.
     if (segment.startsWith('-') || segment.startsWith('.')) throw new HostError('BAD_REQUEST', `folder name "${segment}" must not start with "-" or "."`);

@@ -15,6 +15,8 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
+  // First: on a full disk git's last line names what it failed at next (a ref it could not update), not why.
+  { pattern: /No space left on device|Disk quota exceeded/i, code: 'CANNOT_WRITE', sentence: 'The disk that holds the clone folder is full.' },
   { pattern: /Remote branch .* not found|couldn't find remote ref/i, code: 'BRANCH_NOT_FOUND', sentence: 'The branch does not exist in the remote repository.' },
   { pattern: /cannot run ssh/i, code: 'TOOL_MISSING', sentence: 'git could not run ssh, which an SSH remote needs: it is not installed on this computer.' },
   { pattern: /Host key verification failed/i, code: 'AUTH_FAILED', sentence: 'The server’s SSH host key is unknown or has changed; run the SSH test first.', bySsh: true },

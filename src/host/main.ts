@@ -15,9 +15,11 @@ import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { isCliVerb } from './cli-verbs';
 import { companionDirs } from './companion-dirs';
+import { shieldProgramLookups } from './find-program';
 import { lookUpGitVersion } from './git-version-cache';
 
 async function main(): Promise<void> {
+  shieldProgramLookups(process.env, process.platform);
   const home = homedir();
   const dirs = companionDirs(process.platform, process.env, home);
   const arg = process.argv[2];

@@ -1,7 +1,7 @@
 /** `open`: a known clone in the file manager, an editor (optionally one file at a line), or a terminal. */
 import { spawn } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, win32 } from 'node:path';
 import type { Editor, OpenRequest } from '../shared/host-protocol';
 import { isInside } from './destination';
 import { findProgram, isExecutableFile } from './find-program';
@@ -54,9 +54,15 @@ function visualStudio(platform: NodeJS.Platform, lookup: Lookup, env: NodeJS.Pro
   return installs.find((p) => isExecutableFile(p, platform));
 }
 
+/**
+ * Windows' own programs by their full path: started by name, Windows would look for them in the
+ * host's working folder first, and a terminal is started in the clone, which may carry a cmd.exe.
+ */
+const windowsProgram = (env: NodeJS.ProcessEnv, ...path: string[]) => win32.join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', ...path);
+
 /** The file manager, or the program the system opens a file with. */
-function systemOpen(platform: NodeJS.Platform, path: string, lookup: Lookup): OpenCommand | undefined {
-  if (platform === 'win32') return { command: 'explorer.exe', args: [path] };
+function systemOpen(platform: NodeJS.Platform, path: string, lookup: Lookup, env: NodeJS.ProcessEnv): OpenCommand | undefined {
+  if (platform === 'win32') return { command: windowsProgram(env, 'explorer.exe'), args: [path] };
   // A folder named like a bundle (`Tools.app`, `x.workflow`) is launched by `open`, not shown:
   // a repository can be named so and carry the program. Finder shows such a folder selected instead.
   if (platform === 'darwin') return { command: 'open', args: /\.[^./]+$/.test(basename(path)) ? ['-R', path] : [path] };
@@ -95,7 +101,7 @@ function editorCommand(platform: NodeJS.Platform, path: string, target: EditorTa
     case 'default':
       // `open -t`: the default text editor, whatever the file's type says.
       if (platform === 'darwin' && file !== undefined) return { command: 'open', args: ['-t', file] };
-      return systemOpen(platform, file ?? path, lookup);
+      return systemOpen(platform, file ?? path, lookup, env);
   }
 }
 
@@ -105,9 +111,10 @@ const RUNNABLE = /\.(exe|com|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|wsh|msc|msi|msp
 /**
  * What Windows opens with its associated program, safely: text and source files. Windows runs too
  * many kinds (scripts of installed interpreters, ClickOnce, installers, help files) for a list of
- * those to be complete, so there only these are handed to explorer.exe.
+ * those to be complete, so there only these are handed to explorer.exe. Not source types an
+ * installer commonly makes runnable: .rb (RubyInstaller), .php (PHP's), .jsx (Adobe's ExtendScript).
  */
-const WINDOWS_TEXT = /\.(txt|md|markdown|rst|adoc|json|jsonc|ya?ml|toml|ini|cfg|conf|xml|csv|tsv|log|ts|tsx|mts|cts|jsx|css|scss|less|html?|c|h|cc|cpp|hpp|cs|fs|vb|java|kt|go|rs|rb|php|swift|sql|gradle|properties|tf|bicep|dockerfile|gitignore|gitattributes|editorconfig)$/i;
+const WINDOWS_TEXT = /\.(txt|md|markdown|rst|adoc|json|jsonc|ya?ml|toml|ini|cfg|conf|xml|csv|tsv|log|ts|tsx|mts|cts|css|scss|less|html?|c|h|cc|cpp|hpp|cs|fs|vb|java|kt|go|rs|swift|sql|gradle|properties|tf|bicep|dockerfile|gitignore|gitattributes|editorconfig)$/i;
 
 /** Whether the system's "open" could run `file` rather than show it. */
 export function isRunnable(file: string, platform: NodeJS.Platform, mode: number): boolean {
@@ -127,14 +134,15 @@ export function openCommand(
 ): OpenCommand | undefined {
   switch (target) {
     case 'folder':
-      return systemOpen(platform, path, lookup);
+      return systemOpen(platform, path, lookup, env);
     case 'editor':
       return editorCommand(platform, path, editor, lookup, env);
     case 'terminal':
       if (platform === 'darwin') return { command: 'open', args: ['-a', 'Terminal', path] };
       if (platform === 'win32') {
         // A detached console program gets its own window, opened in `cwd`.
-        return lookup('wt') ? { command: 'wt.exe', args: ['-d', path] } : { command: 'cmd.exe', args: [], cwd: path };
+        const wt = lookup('wt');
+        return wt && /\.exe$/i.test(wt) ? { command: wt, args: ['-d', path] } : { command: windowsProgram(env, 'System32', 'cmd.exe'), args: [], cwd: path };
       }
       for (const name of LINUX_TERMINALS) {
         const found = lookup(name);

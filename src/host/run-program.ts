@@ -5,6 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { isInside } from './destination';
+import { findProgram, isExecutableFile } from './find-program';
 import { HostError } from './host-error';
 import type { ReadyProcess } from './ready-process';
 
@@ -30,6 +33,26 @@ export interface RunResult {
   timedOut: boolean;
 }
 
+const found = new Map<string, string>();
+
+/**
+ * The program to start as `command` in `cwd`, a repository for git. Given a bare name, Windows
+ * looks in the working folder before PATH (a git.exe committed to the repository would run), and
+ * POSIX does for an empty or relative PATH entry: so the name is looked up on PATH's absolute
+ * folders here (once per PATH), as libuv would on Windows (.com, .exe), and one there is refused
+ * when it lies inside `cwd`.
+ */
+export function programIn(command: string, cwd: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  if (isAbsolute(command)) return command;
+  const key = [platform, command, env.PATH ?? env.Path].join('\0');
+  const cached = found.get(key);
+  const program = cached !== undefined && isExecutableFile(cached, platform) ? cached : findProgram(command, env, platform, ['.com', '.exe']);
+  if (program === undefined) throw new HostError('TOOL_MISSING', `${command} was not found; install it or add it to PATH`, { tool: command });
+  if (isInside(cwd, program)) throw new HostError('TOOL_MISSING', `${command} on PATH is ${program}, inside the folder it would work in; it is not started from there`, { tool: command });
+  found.set(key, program);
+  return program;
+}
+
 export function runProgram(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const max = options.maxOutputBytes ?? 4 * 1024 * 1024;
   return new Promise((resolve, reject) => {
@@ -38,9 +61,16 @@ export function runProgram(command: string, args: readonly string[], options: Ru
       return;
     }
     const env = options.env ?? process.env;
+    let program = command;
+    try {
+      if (options.cwd !== undefined) program = programIn(command, options.cwd, env, process.platform);
+    } catch (error) {
+      reject(error);
+      return;
+    }
     const child =
       (options.cwd === undefined ? options.ready?.take(args, env) : undefined) ??
-      spawn(command, args, {
+      spawn(program, args, {
         cwd: options.cwd,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,6 +21,18 @@ import { handle } from './handlers';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 
+/**
+ * What the file system refused the companion's own writes (locks, journals, the registry, the
+ * folders a clone goes into), in words: not a bug to look up in the log.
+ */
+const REFUSED_WRITES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the disk is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
 /** How long no request may run before the host counts as idle (`onIdle`). */
 export const IDLE_MS = 100;
 
@@ -175,6 +187,12 @@ export class Session {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
+    const { code, path } = error as NodeJS.ErrnoException;
+    if (code !== undefined && Object.hasOwn(REFUSED_WRITES, code)) {
+      this.ctx.log.warn(`${id} ${message}`);
+      this.sendError(id, 'CANNOT_WRITE', `The companion could not write ${path ?? 'a file it needs'}: ${REFUSED_WRITES[code]}.`);
+      return;
+    }
     this.ctx.log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
     this.sendError(id, 'INTERNAL', `unexpected error: ${message}`);
   }

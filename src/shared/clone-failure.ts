@@ -62,6 +62,14 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
     if (checkout) return { cause: `${error.message.replace(/\.?$/, '')}.`, next: 'Nothing was checked out. Move or rename what is there, then try again.', action: 'retry' };
     return { cause: `${error.message.replace(/\.?$/, '')}.`, next: 'Nothing was cloned. Move or rename what is there, then try again, or choose another clone folder in Options.', action: 'folder' };
   }
+  // The companion's sentence says what the disk refused (git's line stays in Details): trying again alone fails the same way.
+  if (code === 'CANNOT_WRITE') {
+    return withDetails({
+      cause: error.message.replace(/ \(git: [\s\S]*\)$/, ''),
+      next: `Nothing was ${checkout ? 'checked out' : 'cloned'}. Free some space or fix the folder’s permissions, then try again${checkout ? '' : ', or choose another clone folder in Options'}.`,
+      action: checkout ? 'retry' : 'folder',
+    });
+  }
   if (code === 'NO_CLONE_ROOT') return { cause: error.message, next: 'Choose the folder clones go to, then try again.', action: 'companion' };
   // Before the credential helper's case: a companion older than its SSH check said that of an
   // https URL the user's insteadOf sent to SSH.

@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'SSH_CONFIG_CONFLICT',
   'TOOL_MISSING',
   'GIT_TOO_OLD',
+  'CANNOT_WRITE',
   'FORBIDDEN_CALLER',
   'INTERNAL',
 ] as const;

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
 import { loadOrCreateTls, type TlsMaterial } from '../../sandbox/tls';
@@ -261,5 +261,24 @@ describe('reading a folder (localClones)', () => {
     const clone = (answer as { data: LocalClonesData }).data.clones.find((c) => c.path === repo);
     // Still a useful answer: the files' contents are what was committed.
     expect(clone).toMatchObject({ branch: 'main', dirty: false, remotes: [] });
+  });
+  it('never runs a git the repository carries, even where PATH names the working folder', async () => {
+    const repo = makeRepo('carries-git');
+    // What Windows would start for a bare `git` in this folder; on POSIX a relative PATH entry does the same.
+    for (const name of ['git', 'git.exe']) {
+      writeFileSync(join(repo, name), `#!/bin/sh\ntouch '${join(markers, name)}'\n`);
+      chmodSync(join(repo, name), 0o755);
+    }
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'programs');
+    const dotFirst = await HostProcess.start({ ...sandbox.env, PATH: `.${delimiter}${sandbox.env.PATH}` });
+    try {
+      expect((await dotFirst.request({ type: 'configure', cloneRoots: [sandbox.roots], allowedHosts: ['127.0.0.1'] })).ok).toBe(true);
+      const answer = await dotFirst.request<LocalClonesData>({ type: 'localClones' });
+      expect(ranMarkers()).toEqual([]);
+      expect(answer.ok && answer.data.clones.find((c) => c.path === repo)).toMatchObject({ branch: 'main', dirty: false });
+    } finally {
+      await dotFirst.close();
+    }
   });
 });

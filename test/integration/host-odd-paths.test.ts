@@ -47,6 +47,17 @@ describe('clone', () => {
   });
 });
 
+describe('a folder name within 255 characters but over 255 bytes', () => {
+  it('is BAD_REQUEST for destination and clone, in words that say so, and nothing is created', async () => {
+    const folder = `org/${'é'.repeat(128)}`;
+    for (const request of [{ type: 'destination' }, { type: 'clone', url }]) {
+      const answer = await host.request({ ...request, root: sandbox.roots, folder });
+      expect(answer, request.type).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('255 bytes') } });
+    }
+    expect(readdirSync(sandbox.roots).toSorted()).toEqual(['dangling', 'file', 'loop']);
+  });
+});
+
 describe('open, fetch and addRemote', () => {
   it('on a file, a missing folder, or through a link loop: NOT_FOUND', async () => {
     mkdirSync(join(sandbox.roots, 'org'));

@@ -69,6 +69,14 @@ describe('explainCloneFailure', () => {
     expect(noSsh).toMatchObject({ cause: expect.stringMatching(/could not run ssh/), next: expect.stringMatching(/Install OpenSSH/), action: 'none' });
   });
 
+  it('a full disk or a refused write: says which, and offers another clone folder', () => {
+    const full = help("error: could not write config file /r/api/.git/config: No space left on device\nfatal: unable to update refs/remotes/origin/HEAD");
+    expect(full).toMatchObject({ cause: 'The disk that holds the clone folder is full.', action: 'folder', details: 'error: could not write config file /r/api/.git/config: No space left on device' });
+    expect(full.next).toMatch(/^Nothing was cloned\. Free some space .*another clone folder in Options\.$/);
+    const refused = explainCloneFailure({ code: 'companion.CANNOT_WRITE', message: 'The companion could not write /r/org: permission denied.' }, { profile: true, task: 'checkout' });
+    expect(refused).toEqual({ cause: 'The companion could not write /r/org: permission denied.', next: expect.stringMatching(/^Nothing was checked out\. .*try again\.$/), action: 'retry' });
+  });
+
   it('explains 404, TLS, 5xx and network failures', () => {
     expect(help('remote: TF401019: The Git repository with name or identifier r does not exist\nfatal: repository not found').cause).toMatch(/not found/);
     expect(help("fatal: unable to access 'https://x/': SSL certificate problem: unable to get local issuer certificate").cause).toMatch(/certificate/);

@@ -28,7 +28,7 @@ const codeOf = (fn: () => unknown) => {
 };
 
 describe('folder names', () => {
-  it.each(['api', 'fabrikam/Platform/api', 'My Repo', 'ünïcode', 'a.b_c-d'])('accepts %s', (folder) => {
+  it.each(['api', 'fabrikam/Platform/api', 'My Repo', 'ünïcode', 'a.b_c-d', 'é'.repeat(127) + 'x', 'x'.repeat(255)])('accepts %s', (folder) => {
     expect(folderSegments(folder)).toEqual(folder.split('/'));
   });
   it.each([
@@ -47,6 +47,9 @@ describe('folder names', () => {
     ['con', 'BAD_REQUEST'],
     ['trailing.', 'BAD_REQUEST'],
     ['x'.repeat(256), 'BAD_REQUEST'],
+    // 128 characters, 256 bytes: what file systems count.
+    ['é'.repeat(128), 'BAD_REQUEST'],
+    ['org/' + '📁'.repeat(64), 'BAD_REQUEST'],
   ])('refuses %s', (folder, code) => {
     expect(codeOf(() => folderSegments(folder))).toBe(code);
   });

@@ -96,6 +96,17 @@ describe('reading git output', () => {
     expect(classifyGitFailure("remote: TF401444: x\nfatal: unable to access 'https://x/': The requested URL returned error: 401").message).toMatch(/\(git: fatal: unable to access 'https:\/\/x\/': The requested URL returned error: 401\)$/);
   });
 
+  it('says a full disk is full, quoting the line that says so, not the ref git could not update after it', () => {
+    const full = classifyGitFailure(
+      "Cloning into '/r/api'...\nReceiving objects: 100% (1234/1234), done.\nerror: could not write config file /r/api/.git/config: No space left on device\nfatal: unable to update refs/remotes/origin/HEAD",
+    );
+    expect(full).toEqual({
+      code: 'CANNOT_WRITE',
+      message: 'The disk that holds the clone folder is full. (git: error: could not write config file /r/api/.git/config: No space left on device)',
+    });
+    expect(classifyGitFailure('error: unable to create temporary file: Disk quota exceeded\nfatal: index-pack failed').code).toBe('CANNOT_WRITE');
+  });
+
   it('reads remotes as configured, with different push URLs', () => {
     expect(parseRemoteConfig('remote.origin.url https://a\nremote.fork.url https://b\nremote.fork.pushurl https://c\nremote.my.fork.url https://d\n')).toEqual([
       { name: 'origin', fetchUrl: 'https://a' },

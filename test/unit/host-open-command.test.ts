@@ -36,7 +36,8 @@ describe('files the system would run rather than open', () => {
   });
 
   it('on Windows are everything but text and source files (interpreters, ClickOnce, installers, help files run)', () => {
-    for (const name of ['setup.py', 'tool.pyw', 'app.application', 'x.jnlp', 'help.chm', 'pkg.msix', 'a.appinstaller', 'c.rdp', 'noext']) {
+    // .rb, .php and .jsx are source, but RubyInstaller, PHP and Adobe's ExtendScript make them run.
+    for (const name of ['setup.py', 'tool.pyw', 'app.application', 'x.jnlp', 'help.chm', 'pkg.msix', 'a.appinstaller', 'c.rdp', 'noext', 'task.rb', 'index.php', 'export.jsx', 'Gemfile.RB']) {
       expect(isRunnable(`C:\\r\\${name}`, 'win32', 0o644), name).toBe(true);
     }
     for (const name of ['readme.md', 'src.ts', 'App.cs', 'config.yml', 'index.html']) expect(isRunnable(`C:\\r\\${name}`, 'win32', 0o644), name).toBe(false);
@@ -50,5 +51,28 @@ describe('files the system would run rather than open', () => {
 
   it('opens with the text editor on macOS', () => {
     expect(openCommand('darwin', 'editor', '/r', () => undefined, {}, { editor: 'default', file: '/r/a.command' })).toEqual({ command: 'open', args: ['-t', '/r/a.command'] });
+  });
+});
+
+describe('Windows programs the companion starts to open a clone', () => {
+  const env = { SystemRoot: 'C:\\Windows' };
+  const targets = [
+    ['folder', undefined],
+    ['editor', { editor: 'default' as const }],
+    ['editor', { editor: 'default' as const, file: 'C:\\r\\api\\readme.md' }],
+    ['terminal', undefined],
+  ] as const;
+
+  it('are started by their full path, never by a name Windows would look up in the clone or the working folder first', () => {
+    for (const lookup of [only({}), only({ wt: 'C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe' }), only({ wt: 'C:\\bin\\wt.cmd' })]) {
+      for (const [target, editor] of targets) {
+        const command = openCommand('win32', target, 'C:\\r\\api', lookup, env, editor);
+        expect(command?.command, `${target} ${JSON.stringify(editor)}`).toMatch(/^C:\\/);
+      }
+    }
+    expect(openCommand('win32', 'folder', 'C:\\r\\api', only({}), env)?.command).toBe('C:\\Windows\\explorer.exe');
+    expect(openCommand('win32', 'terminal', 'C:\\r\\api', only({}), env)).toEqual({ command: 'C:\\Windows\\System32\\cmd.exe', args: [], cwd: 'C:\\r\\api' });
+    // wt.cmd would need cmd.exe to start it: the terminal is cmd.exe itself then.
+    expect(openCommand('win32', 'terminal', 'C:\\r\\api', only({ wt: 'C:\\bin\\wt.cmd' }), env)?.command).toBe('C:\\Windows\\System32\\cmd.exe');
   });
 });

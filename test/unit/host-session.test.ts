@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -94,6 +94,32 @@ describe('session', () => {
     const [answer] = messages();
     expect(answer).toMatchObject({ id: 'x', ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(answer)).not.toContain('top-secret-token');
+  });
+});
+
+/** The errors `count` requests get from `handler`. */
+async function answers(handler: () => Promise<unknown>, count: number) {
+  const { session, messages } = run(handler);
+  for (let i = 0; i < count; i++) session.push(frame({ id: `r${i}`, type: 'localClones' }));
+  await session.settle();
+  return messages().map((m) => m.error);
+}
+
+const refused = (code: string, path: string) => Object.assign(new Error(`${code}: ..., mkdir '${path}'`), { code, path, syscall: 'mkdir' });
+
+describe('what the file system refuses the companion', () => {
+  it('is CANNOT_WRITE in words that name the place and the cause, not INTERNAL', async () => {
+    const errors = [refused('EACCES', '/r/org'), refused('EROFS', '/r/org'), refused('EDQUOT', '/c/locks/x.lock')];
+    expect(await answers(async () => Promise.reject(errors.shift()), 3)).toEqual([
+      { code: 'CANNOT_WRITE', message: 'The companion could not write /r/org: permission denied.' },
+      { code: 'CANNOT_WRITE', message: 'The companion could not write /r/org: the disk is read-only.' },
+      { code: 'CANNOT_WRITE', message: 'The companion could not write /c/locks/x.lock: the disk quota is used up.' },
+    ]);
+  });
+
+  // Linux's /dev/full answers every write with ENOSPC.
+  it.runIf(existsSync('/dev/full'))('a real full disk says so', async () => {
+    expect(await answers(async () => writeFileSync('/dev/full', 'x'), 1)).toEqual([{ code: 'CANNOT_WRITE', message: 'The companion could not write a file it needs: the disk is full.' }]);
   });
 });
 
