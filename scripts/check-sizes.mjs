@@ -21,7 +21,9 @@ const KB = 1024;
  * the clone's git started ahead, src/host/ready-process.ts; panels 23 → 25 KB and worker 72 → 74 KB
  * when every failure got the Options button that fixes it and the one companion block, 2026-12-05,
  * at 23.0 and 71.0 KB; host 90 → 94 KB when it refused a git too old for its protections, named
- * sandboxed browsers at install and took git from a fixed path on Windows, 2026-12-07, at 90.1 KB), so a large
+ * sandboxed browsers at install and took git from a fixed path on Windows, 2026-12-07, at 90.1 KB;
+ * panels 25 → 27 KB the same day, at 25.0 KB, for the words of a git too old and a disk full and a
+ * pull request's own worktree), so a large
  * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
  * same change that needs it. Only these files are read: the companion's executables in
  * dist/companion/ (~100 MB, nearly all of it Node itself) and its npm package (the host bundle
@@ -29,7 +31,7 @@ const KB = 1024;
  */
 export const BUDGETS = [
   { name: 'content script', kind: 'file', path: 'chrome/src/content/index.js', budget: 15 * KB },
-  { name: 'content panels', kind: 'file', path: 'chrome/src/content/panels.js', budget: 25 * KB },
+  { name: 'content panels', kind: 'file', path: 'chrome/src/content/panels.js', budget: 27 * KB },
   { name: 'service worker', kind: 'file', path: 'chrome/src/background/index.js', budget: 74 * KB },
   // The popup's page script draws the first frame, then loads the app (src/popup/first-frame.ts): both count.
   { name: 'popup', kind: 'page', path: 'chrome/src/popup/index.html', next: 'chrome/main.js', budget: 21 * KB },
