@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { askWithProgress, launchConnected, privateHome, type Session } from './harness';
-import { ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { clickLink, ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
  * Forks as remotes on the sandbox's pages, with the real companion: a fork of the repository is
@@ -297,6 +297,26 @@ describe('Forks as remotes', () => {
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${own.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.repos-pr-header .adoc-pull-request-reviewers', { timeout: 10_000 });
     expect(await page.$$eval(FORKS, (hosts) => hosts.every((h) => (h as HTMLElement).hidden))).toBe(true);
+  });
+
+  it('offers the fork again on Back from another pull request, though the page still shows that one when the URL changes', async () => {
+    const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!;
+    const prs = sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active');
+    const fromFork = prs.find((p) => p.forkSourceRepositoryId)!;
+    const own = prs.find((p) => !p.forkSourceRepositoryId)!;
+    const offered = () => world.waitForText(FORKS, (t) => t.some((x) => x.includes('Fork remote…')), 10_000);
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${fromFork.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
+    await offered();
+    // A link to the other pull request in the page (as a mention in its description is), followed in-app.
+    await page.evaluate((href) => {
+      const a = Object.assign(document.createElement('a'), { href, id: 'to-own', textContent: 'the other pull request' });
+      document.querySelector('.repos-pr-header')!.parentElement!.append(a);
+    }, `/fabrikam/_git/Platform/pullrequest/${own.pullRequestId}?_a=files`);
+    await clickLink(page, '#to-own');
+    await page.waitForSelector('.repos-pr-header .adoc-pull-request-reviewers', { timeout: 10_000 });
+    expect(await page.$$eval(FORKS, (hosts) => hosts.every((h) => (h as HTMLElement).hidden))).toBe(true);
+    await page.goBack();
+    await offered();
   });
 
   it('says why the forks could not be listed, and lists them once Try again works', async () => {
