@@ -7,7 +7,8 @@ import { addPatProfile } from './ui-steps';
 
 /**
  * Start work in a browser where the companion is not installed: the form still makes and links the
- * branch, and says how to get the companion for the checkout.
+ * branch, and says how to get the companion for the checkout. Also where the form is found: a work
+ * item opened from query results.
  */
 const START = '.adoc-start-work';
 const POPOVER = '.adoc-popover';
@@ -53,6 +54,18 @@ describe('Start work without the companion', () => {
     // Opened again, the form is read again (the companion may have been installed meanwhile), with what was typed.
     await openStartWork(page, world);
     expect(await branchName(world)).toBe('users/ada/typed-here');
+    await page.close();
+  });
+
+  it('is on a work item opened from query results (/_queries/edit/{id}), for that item', async () => {
+    const id = itemId();
+    const page = await signedInPage(session, `/fabrikam/Fabrikam%20Fiber/_queries/edit/${id}/?queryId=447cfb06-b57c-4c39-83f9-8b13fc14a8ef`);
+    const world = await ContentWorld.of(page, session.extensionId);
+    const text = await openStartWork(page, world);
+    expect(text).toContain(`Start work on User Story ${id}`);
+    expect(text).toContain('Show the delivery date in the order summary');
+    // In the form's header, not the floating dock.
+    expect(await page.$eval(START, (h) => !!h.closest('.work-item-form-header-controls-container'))).toBe(true);
     await page.close();
   });
 });
