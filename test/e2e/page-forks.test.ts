@@ -276,7 +276,7 @@ describe('Forks as remotes', () => {
     const fromFork = prs.find((p) => p.forkSourceRepositoryId)!;
     const own = prs.find((p) => !p.forkSourceRepositoryId)!;
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${fromFork.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector(`.repos-pr-header > ${FORKS} ~ .bolt-header-commandbar`, { timeout: 10_000 });
+    await page.waitForSelector(`.repos-pr-header > ${FORKS}`, { timeout: 10_000 });
     // Ours give way (icon-only) once Azure DevOps had to move a command into ⋮, so its vote button stays.
     await page.waitForFunction(() => !!document.querySelector('.repos-pr-header .repos-pr-header-vote-button'), { timeout: 5000 });
     const compact = await world.run<boolean[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button').classList.contains('adoc-compact'))`);
@@ -288,6 +288,9 @@ describe('Forks as remotes', () => {
     const tops = await world.run<number[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => Math.round(chrome.dom.openOrClosedShadowRoot(h).querySelector('button').getBoundingClientRect().top))`);
     const theirs = await page.$eval('.repos-pr-header .bolt-header-commandbar button', (b) => Math.round(b.getBoundingClientRect().top));
     expect(tops).toEqual([theirs, theirs, theirs]);
+    // After the header's actions, in the order they are mounted: the actions stay its second child, where other extensions (G) look for them.
+    expect(await page.$$eval('.repos-pr-header > [data-adoc]', (hosts) => hosts.map((h) => h.getAttribute('data-adoc')))).toEqual(['forks-as-remotes', 'pull-request-reviewers', 'pull-request-checkout']);
+    expect(await page.$('.repos-pr-header > div:nth-child(2) > div:nth-child(1) .repos-pr-header-vote-button')).not.toBeNull();
     await world.click(FORKS, 'button', 'Fork remote…');
     const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     expect(panel).toMatch(/Security \/ platform-fork\s*this pull request/);
