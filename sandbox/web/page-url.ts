@@ -12,7 +12,7 @@ export interface PagePath {
   project?: string;
   repo?: string;
   pullRequestId?: number;
-  /** The work item of `/_workitems/edit/{id}`, or the one a board shows in its dialog (`?workitem=`). */
+  /** The work item of `/_workitems/edit/{id}` (or `/_queries/edit/{id}`), or the one a board shows in its dialog (`?workitem=`). */
   workItemId?: number;
   team?: string;
 }
@@ -73,7 +73,7 @@ function parseBelowOrg(form: HostForm, org: string, parts: string[]): PagePath |
     lower.shift();
     if (!project || project.startsWith('_')) return undefined;
   }
-  if (project && (lower[0] === '_workitems' || lower[0] === '_boards')) return parseBoards(form, org, project, parts);
+  if (project && (lower[0] === '_workitems' || lower[0] === '_queries' || lower[0] === '_boards')) return parseBoards(form, org, project, parts);
   if (lower[0] !== '_git' || !parts[1] || parts[1].startsWith('_')) return undefined;
   const base = { form, org, project, repo: parts[1] };
   const sub = lower.slice(2);
@@ -85,10 +85,14 @@ function parseBelowOrg(form: HostForm, org: string, parts: string[]): PagePath |
   return undefined;
 }
 
-/** `/{project}/_workitems/edit/{id}`, `/{project}/_boards/board/t/{team}/{backlog}` (see views/work-item.ts). */
+/**
+ * `/{project}/_workitems/edit/{id}`, the same form opened from query results at
+ * `/{project}/_queries/edit/{id}` (MARKUP.md, Q), `/{project}/_boards/board/t/{team}/{backlog}`
+ * (see views/work-item.ts).
+ */
 function parseBoards(form: HostForm, org: string, project: string, parts: string[]): PagePath | undefined {
   const lower = parts.map((p) => p.toLowerCase());
-  if (lower[0] === '_workitems' && lower[1] === 'edit' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(parts[2]!)) {
+  if ((lower[0] === '_workitems' || lower[0] === '_queries') && lower[1] === 'edit' && parts.length === 3 && /^[1-9]\d{0,8}$/.test(parts[2]!)) {
     return { form, org, project, kind: 'workItem', workItemId: Number(parts[2]) };
   }
   if (lower[0] === '_boards' && lower[1] === 'board' && lower[2] === 't' && parts.length === 5) return { form, org, project, kind: 'board', team: parts[3] };

@@ -24,7 +24,7 @@ import { renderPart, renderView } from './views/index';
  * Register last: the page patterns are the broadest.
  */
 export function registerWebPages(router: Router): void {
-  const patterns = ['/', '/{project}', '/_pulls', '/{project}/_git/{repo}', '/{project}/_git/{repo}/{*rest}', '/_git/{repo}', '/_git/{repo}/{*rest}', '/{project}/_workitems/{*rest}', '/{project}/_boards/{*rest}'];
+  const patterns = ['/', '/{project}', '/_pulls', '/{project}/_git/{repo}', '/{project}/_git/{repo}/{*rest}', '/_git/{repo}', '/_git/{repo}/{*rest}', '/{project}/_workitems/{*rest}', '/{project}/_queries/{*rest}', '/{project}/_boards/{*rest}'];
   for (const pattern of patterns) router.get('collection', pattern, fullPage, { auth: 'page' });
 
   router.get('admin', '/web/view', viewRegions, { auth: 'optional' });

@@ -27,7 +27,9 @@ export interface Anchor {
  *   ResponsiveLayout whose children azure-devops-ui measures by DOM index, so none of Azure
  *   DevOps' own commands changes index or overflow order);
  * - `inside`: appended to the element;
- * - `after`: after the element, in its parent.
+ * - `after`: after the element, in its parent, behind those of ours placed there before (so they
+ *   keep the order they were mounted in). The page's own children keep their positions: other
+ *   extensions find the pull request header's actions as its second child (G).
  */
 export type Placement = 'beside' | 'inside' | 'after';
 
@@ -80,14 +82,14 @@ export const PR_RIGHT_PANE: Anchor = {
   confidence: 'high',
 };
 /**
- * The pull request header's actions (vote, complete, ⋮), on every tab: our entries go before the
- * header's child that holds them (`.repos-pr-header > div:nth-child(2)`), outside anything that
- * lays the actions out.
+ * The pull request header's actions (vote, complete, ⋮), on every tab: our entries go after the
+ * header's child that holds them, outside anything that lays the actions out, so that child stays
+ * `.repos-pr-header > div:nth-child(2)`, where Gitpod's extension (G) looks for it.
  */
 export const PR_HEADER_ACTIONS: Anchor = {
   selector: '.repos-pr-header > :has(.repos-pr-header-vote-button)',
   pages: ['pullRequest'],
-  place: 'beside',
+  place: 'after',
   source: 'A, U (checked live), G (.repos-pr-header-vote-button; G inserts into the actions container)',
   confidence: 'high',
 };
@@ -99,7 +101,7 @@ export const PR_HEADER_ACTIONS: Anchor = {
 export const PR_HEADER_COMMANDBAR: Anchor = {
   selector: '.repos-pr-header > :is(.bolt-header-commandbar, :has(.bolt-header-commandbar))',
   pages: ['pullRequest'],
-  place: 'beside',
+  place: 'after',
   source: 'UI (.bolt-header-commandbar, a bolt header\'s commands) + G (the actions are the header\'s second child); for a header without a vote button',
   confidence: 'medium',
 };
@@ -173,18 +175,21 @@ export const anchorOf = (anchors: readonly Anchor[], el: Element): Anchor | unde
 /** Puts `host` at `el` the way its anchor says. */
 export function placeAt(anchor: Anchor | undefined, el: Element, host: Element): void {
   if (anchor?.place === 'beside') el.before(host);
-  else if (anchor?.place === 'after') el.after(host);
-  else el.append(host);
+  else if (anchor?.place === 'after') {
+    let last = el;
+    while (last.nextElementSibling?.matches('[data-adoc]')) last = last.nextElementSibling;
+    last.after(host);
+  } else el.append(host);
 }
 
 /**
- * Puts a header feature at the anchor it was found by: beside a command bar (shaped like its
- * commands, icon-only while the header is narrow), or inside the empty repository's clone area.
+ * Puts a header feature at the anchor it was found by: beside or after a command bar (shaped like
+ * its commands, icon-only while the header is narrow), or inside the empty repository's clone area.
  */
 export function placeInHeader(anchors: readonly Anchor[], el: Element, host: HTMLElement, button: HTMLElement, label: () => string, signal: AbortSignal): void {
   const anchor = anchorOf(anchors, el);
   placeAt(anchor, el, host);
-  if (anchor?.place !== 'beside') return shapeLike(host, el.querySelector('button, a'));
+  if (anchor?.place !== 'beside' && anchor?.place !== 'after') return shapeLike(host, el.querySelector('button, a'));
   host.classList.add('adoc-beside');
   // Level with the bar's commands: Azure DevOps' bar keeps to the top of a header whose title
   // runs to two lines (a pull request's), where the header's middle would be lower.

@@ -32,6 +32,12 @@ interface Running {
   control: AbortController;
   /** The node of the current mount, anchored or floating. */
   root?: Element;
+  /**
+   * The anchor a mount that drew nothing was given. After Back or Forward the view starts before the
+   * page replaces its parts, so that anchor may be the previous page's: once it goes, the feature
+   * is tried again on what replaced it.
+   */
+  idle?: Element;
   /** When it was mounted, latest last. */
   mounts: number[];
 }
@@ -49,7 +55,8 @@ const child = (parent: AbortSignal): AbortController => {
 /**
  * Mounts features once per view. A view starts when the URL changes (in-app navigation included)
  * and ends at the next change, aborting every mount. A mount whose node the page removed (it
- * re-rendered the anchor) starts again in the same view. Pages where no feature applies cost one
+ * re-rendered the anchor) starts again in the same view, as does one that drew nothing once the
+ * page removed the anchor it was given. Pages where no feature applies cost one
  * string comparison per DOM change.
  */
 export function startRegistry(features: readonly Feature[], host: RegistryHost, opts: RegistryOptions = {}): { stop(): void } {
@@ -62,10 +69,12 @@ export function startRegistry(features: readonly Feature[], host: RegistryHost, 
   /** False when the feature drew nothing (it has nothing for this page, or failed). */
   function mount(item: Running, anchor: Element, page: AdoPage, floating: boolean, signal: AbortSignal): boolean {
     try {
-      // Nothing drawn: not mounted again in this view (`root` stays unset, so `check` leaves it).
+      // Nothing drawn: not mounted again in this view while its anchor stays (`check`).
       const root = item.feature.mount(anchor, { signal, page, floating });
-      if (!root) return false;
       item.root = root;
+      // The dock's place goes with its mount: only a page's anchor is worth watching.
+      item.idle = root || floating ? undefined : anchor;
+      if (!root) return false;
       signal.addEventListener('abort', () => root.remove(), { once: true });
       return true;
     } catch (e) {
@@ -128,12 +137,14 @@ export function startRegistry(features: readonly Feature[], host: RegistryHost, 
       return;
     }
     for (const item of view.running) {
-      if (!item.root || item.root.isConnected) continue;
+      const left = item.root ?? item.idle;
+      if (!left || left.isConnected) continue;
       if (item.mounts.length >= maxMounts && Date.now() - item.mounts[0]! < 2000) continue;
-      // The page replaced the part we sat in: wait for the anchor again, in the same view.
+      // The page replaced the part we sat in (or the one we were shown and had nothing for): wait for the anchor again, in the same view.
       item.control.abort();
       item.control = child(view.control.signal);
       item.root = undefined;
+      item.idle = undefined;
       const page = parse(key);
       if (page) void run(item, page);
     }

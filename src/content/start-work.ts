@@ -306,10 +306,10 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
     onOpen: () => {
       // A read under way (begun as the page loaded) is not begun again: it draws the open panel once done.
       if (state.kind === 'unread' || state.kind === 'problem') void load();
-      // Installed since the form was read: ask again, so the form stops saying it is missing.
+      // Installed since the form was read: ask again, so the form stops saying it is missing, and keeps what was typed.
       else if (state.kind === 'ready' && state.companion !== 'ready') {
         companionStatus.forget();
-        void load();
+        void load(state.draft);
       }
     },
   });
@@ -324,7 +324,8 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
   /** Counts loads and what supersedes them (a newer load, Create branch): only the latest load draws. */
   let generation = 0;
 
-  async function load(): Promise<void> {
+  /** `draft`: what was typed in the form read before, shown again in the one read now. */
+  async function load(draft?: Draft): Promise<void> {
     const mine = ++generation;
     const current = () => !signal.aborted && mine === generation;
     set({ kind: 'loading' });
@@ -334,7 +335,7 @@ export const attach: Attach = ({ host, trigger, label }, { signal, page, onWork 
       if (!context.profile) return set({ kind: 'problem', message: `No profile is connected for ${page.organization}: add an account for it to start work from here.`, next: ['Add an account', 'accounts'] });
       const [plan, checkouts] = await Promise.all([waits.ask({ type: 'workItem.plan', project, id }), runningCheckouts().catch(() => [])]);
       if (!current()) return;
-      set({ kind: 'ready', plan, companion: status.state });
+      set({ kind: 'ready', plan, companion: status.state, ...(draft ? { draft } : {}) });
       // A linked branch's checkout that runs already (started before the page was reloaded, or from the popup) is followed.
       for (const { taskId, repo, checkout: c } of checkouts) {
         const target = 'branch' in c ? plan.linked.find((l) => l.branch === c.branch && sameRepo(l.repo, repo)) : undefined;

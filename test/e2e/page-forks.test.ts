@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
 import { askWithProgress, launchConnected, privateHome, type Session } from './harness';
-import { ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
+import { clickLink, ContentWorld, panelSaysItsWait, sandboxSwitch, screenshot, signedInPage } from './page-helpers';
 
 /**
  * Forks as remotes on the sandbox's pages, with the real companion: a fork of the repository is
@@ -276,7 +276,7 @@ describe('Forks as remotes', () => {
     const fromFork = prs.find((p) => p.forkSourceRepositoryId)!;
     const own = prs.find((p) => !p.forkSourceRepositoryId)!;
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${fromFork.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector(`.repos-pr-header > ${FORKS} ~ .bolt-header-commandbar`, { timeout: 10_000 });
+    await page.waitForSelector(`.repos-pr-header > ${FORKS}`, { timeout: 10_000 });
     // Ours give way (icon-only) once Azure DevOps had to move a command into ⋮, so its vote button stays.
     await page.waitForFunction(() => !!document.querySelector('.repos-pr-header .repos-pr-header-vote-button'), { timeout: 5000 });
     const compact = await world.run<boolean[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => chrome.dom.openOrClosedShadowRoot(h).querySelector('button').classList.contains('adoc-compact'))`);
@@ -288,6 +288,9 @@ describe('Forks as remotes', () => {
     const tops = await world.run<number[]>(`() => [...document.querySelectorAll('.repos-pr-header > [data-adoc]')].map((h) => Math.round(chrome.dom.openOrClosedShadowRoot(h).querySelector('button').getBoundingClientRect().top))`);
     const theirs = await page.$eval('.repos-pr-header .bolt-header-commandbar button', (b) => Math.round(b.getBoundingClientRect().top));
     expect(tops).toEqual([theirs, theirs, theirs]);
+    // After the header's actions, in the order they are mounted: the actions stay its second child, where other extensions (G) look for them.
+    expect(await page.$$eval('.repos-pr-header > [data-adoc]', (hosts) => hosts.map((h) => h.getAttribute('data-adoc')))).toEqual(['forks-as-remotes', 'pull-request-reviewers', 'pull-request-checkout']);
+    expect(await page.$('.repos-pr-header > div:nth-child(2) > div:nth-child(1) .repos-pr-header-vote-button')).not.toBeNull();
     await world.click(FORKS, 'button', 'Fork remote…');
     const [panel] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Security / platform-fork'));
     expect(panel).toMatch(/Security \/ platform-fork\s*this pull request/);
@@ -297,6 +300,26 @@ describe('Forks as remotes', () => {
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${own.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.repos-pr-header .adoc-pull-request-reviewers', { timeout: 10_000 });
     expect(await page.$$eval(FORKS, (hosts) => hosts.every((h) => (h as HTMLElement).hidden))).toBe(true);
+  });
+
+  it('offers the fork again on Back from another pull request, though the page still shows that one when the URL changes', async () => {
+    const platform = sandbox.store.repository(sandbox.store.organization('fabrikam')!, 'Platform', sandbox.store.project(sandbox.store.organization('fabrikam')!, 'Platform'))!;
+    const prs = sandbox.store.pullRequestsOf(platform).filter((p) => p.status === 'active');
+    const fromFork = prs.find((p) => p.forkSourceRepositoryId)!;
+    const own = prs.find((p) => !p.forkSourceRepositoryId)!;
+    const offered = () => world.waitForText(FORKS, (t) => t.some((x) => x.includes('Fork remote…')), 10_000);
+    await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${fromFork.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
+    await offered();
+    // A link to the other pull request in the page (as a mention in its description is), followed in-app.
+    await page.evaluate((href) => {
+      const a = Object.assign(document.createElement('a'), { href, id: 'to-own', textContent: 'the other pull request' });
+      document.querySelector('.repos-pr-header')!.parentElement!.append(a);
+    }, `/fabrikam/_git/Platform/pullrequest/${own.pullRequestId}?_a=files`);
+    await clickLink(page, '#to-own');
+    await page.waitForSelector('.repos-pr-header .adoc-pull-request-reviewers', { timeout: 10_000 });
+    expect(await page.$$eval(FORKS, (hosts) => hosts.every((h) => (h as HTMLElement).hidden))).toBe(true);
+    await page.goBack();
+    await offered();
   });
 
   it('says why the forks could not be listed, and lists them once Try again works', async () => {

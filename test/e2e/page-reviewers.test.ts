@@ -573,7 +573,7 @@ describe('Reviewer helpers', () => {
   it('is reachable from every tab: a "Reviewers…" entry beside the header actions opens the card', async () => {
     await page.goto(`https://dev.azure.com/fabrikam/_git/Platform/pullrequest/${pr.pullRequestId}?_a=files`, { waitUntil: 'domcontentloaded' });
     const actions = '.repos-pr-header .bolt-header-commandbar-button-group';
-    await page.waitForSelector(`.repos-pr-header > ${HELPER} ~ .bolt-header-commandbar`, { timeout: 10_000 });
+    await page.waitForSelector(`.repos-pr-header > .bolt-header-commandbar ~ ${HELPER}`, { timeout: 10_000 });
     // Azure DevOps' own actions keep their items: vote, complete, ⋮.
     expect(await page.$$eval(`${actions} > *`, (kids) => kids.map((k) => k.className.split(' ')[0]))).toEqual(['repos-pr-header-vote-button', 'repos-pr-header-complete-button', 'bolt-header-command-item-button']);
     await world.click(HELPER, 'button', 'Reviewers…');

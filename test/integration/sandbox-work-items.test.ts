@@ -117,6 +117,10 @@ describe('linking a branch and changing the state', () => {
     const page = await (await sandbox.fetch(`${ORG}/Fabrikam%20Fiber/_workitems/edit/${ids.story}`, { headers: { cookie } })).text();
     expect(page).toContain('class="work-item-form-header-controls-container');
     expect(page).toContain('data-sandbox-branch="users/ada/1-delivery-date"');
+    // Opened from query results: the same form.
+    const fromQuery = await (await sandbox.fetch(`${ORG}/Fabrikam%20Fiber/_queries/edit/${ids.story}/?queryId=447cfb06-b57c-4c39-83f9-8b13fc14a8ef`, { headers: { cookie } })).text();
+    expect(fromQuery).toContain('class="work-item-form-header-controls-container');
+    expect(fromQuery).toContain('data-sandbox-branch="users/ada/1-delivery-date"');
     const board = await (await sandbox.fetch(`${ORG}/Fabrikam%20Fiber/_boards/board/t/Fabrikam%20Fiber%20Team/Stories?workitem=${ids.story}`, { headers: { cookie } })).text();
     expect(board).toMatch(/class="bolt-dialog-root work-item-form-dialog"[^>]*>.*data-sandbox-work-item="\d+"/s);
     const other = await sandbox.fetch(`${ORG}/Mobile/_workitems/edit/${ids.story}`, { headers: { cookie } });

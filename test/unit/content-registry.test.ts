@@ -148,6 +148,41 @@ describe('feature registry', () => {
     expect(calls).toBe(3);
   });
 
+  it('tries a feature that drew nothing again once the page replaces the anchor it was given (Back runs the view on the old page)', async () => {
+    stop();
+    page = new FakePage();
+    page.href = `${REPO}/pullrequest/6`;
+    // What it reads from the page: the previous pull request's header has no fork, the new one's has.
+    const seen: string[] = [];
+    const fork: Feature = {
+      id: 'forks-as-remotes',
+      title: 'forks',
+      include: [(p) => isPullRequest(p)],
+      anchors: [anchorFor('.repos-pr-header')],
+      mount: (anchor) => (seen.push((anchor as unknown as FakeNode).name), (anchor as unknown as FakeNode).name === 'header of 6' ? (new FakeNode('fork-root') as unknown as Element) : undefined),
+    };
+    const old = new FakeNode('header of 1');
+    page.anchors.set('.repos-pr-header', old);
+    ({ stop } = startRegistry([fork], page, { anchorTimeoutMs: 5000 }));
+    await flush();
+    expect(seen).toEqual(['header of 1']);
+    for (let i = 0; i < 3; i++) page.changed();
+    await flush();
+    expect(seen).toEqual(['header of 1']);
+    // The page draws the pull request of the URL: the old header goes, the new one comes.
+    old.remove();
+    page.anchors.delete('.repos-pr-header');
+    page.changed();
+    const header = new FakeNode('header of 6');
+    page.anchors.set('.repos-pr-header', header);
+    page.changed();
+    await flush();
+    expect(seen).toEqual(['header of 1', 'header of 6']);
+    for (let i = 0; i < 3; i++) page.changed();
+    await flush();
+    expect(seen).toHaveLength(2);
+  });
+
   it('mounts a feature once when its anchor appears, and not again while the view stays', async () => {
     await flush();
     expect(clone.mounts).toHaveLength(0);

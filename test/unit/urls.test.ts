@@ -491,10 +491,13 @@ describe('work item pages', () => {
   it('reads the work item of the form and of a board\'s dialog, and builds the form\'s URL', () => {
     expect(parseAdoUrl('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_workitems/edit/7')).toMatchObject({ page: 'workItem', project: 'Fabrikam Fiber', workItemId: 7 });
     expect(parseAdoUrl('https://dev.azure.com/fabrikam/P/_boards/board/t/T/Stories?workitem=12')).toMatchObject({ page: 'boards', project: 'P', workItemId: 12 });
+    // Opened from query results: the same form, under the query's route.
+    expect(parseAdoUrl('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_queries/edit/7/?queryId=447cfb06-b57c-4c39-83f9-8b13fc14a8ef')).toMatchObject({ page: 'workItem', project: 'Fabrikam Fiber', workItemId: 7 });
+    expect(parseAdoUrl('https://dev.azure.com/fabrikam/P/_queries/query/447cfb06-b57c-4c39-83f9-8b13fc14a8ef/')).toMatchObject({ page: 'boards' });
     const board = parseAdoUrl('https://dev.azure.com/fabrikam/P/_boards/board/t/T/Stories');
     expect(board?.page).toBe('boards');
     expect(board?.workItemId).toBeUndefined();
-    for (const bad of ['_workitems/edit/0', '_workitems/edit/x', '_workitems/edit/1/2', '_boards/board/t/T/S?workitem=-1', '_boards/board/t/T/S?workitem=1e3']) {
+    for (const bad of ['_workitems/edit/0', '_workitems/edit/x', '_workitems/edit/1/2', '_queries/edit/x', '_queries/edit/0', '_boards/board/t/T/S?workitem=-1', '_boards/board/t/T/S?workitem=1e3']) {
       const page = parseAdoUrl(`https://dev.azure.com/fabrikam/P/${bad}`);
       expect(page?.workItemId, bad).toBeUndefined();
     }

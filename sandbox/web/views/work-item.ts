@@ -80,7 +80,7 @@ ${
 </div>`;
 }
 
-/** `/{project}/_workitems/edit/{id}`. */
+/** `/{project}/_workitems/edit/{id}`, and `/{project}/_queries/edit/{id}` (the item opened from query results). */
 export function workItemView(req: PageRequest): View {
   const w = req.workItem!;
   return {

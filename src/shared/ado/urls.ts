@@ -56,7 +56,7 @@ export interface AdoPage {
   /** Compare page: the raw `baseVersion` / `targetVersion` queries, such as `GBmain`. */
   readonly baseVersion?: string;
   readonly targetVersion?: string;
-  /** The work item of the form (`/_workitems/edit/{id}`), or the one a board or backlog shows as a dialog (`?workitem={id}`). */
+  /** The work item of the form (`/_workitems/edit/{id}`, `/_queries/edit/{id}`), or the one a board or backlog shows as a dialog (`?workitem={id}`). */
   readonly workItemId?: number;
 }
 
@@ -236,11 +236,15 @@ function repoPage(project: string, repository: string, tail: readonly string[], 
 const BOARD_ROUTES = new Set(['_boards', '_backlogs', '_sprints', '_workitems', '_queries']);
 const WORK_ITEM_ID = /^[1-9]\d{0,9}$/;
 
-/** `{project}/_workitems/edit/{id}` (the form), or a board, backlog, sprint or query page, with the dialog's `?workitem={id}`. */
+/**
+ * `{project}/_workitems/edit/{id}` (the form), or a board, backlog, sprint or query page, with the
+ * dialog's `?workitem={id}`. A work item opened from query results is the same form at
+ * `{project}/_queries/edit/{id}` (sandbox/web/MARKUP.md, Q).
+ */
 function boardsPage(project: string, tail: readonly string[], query: URLSearchParams): PageFields | undefined {
   const route = tail[0]!.toLowerCase();
   if (!BOARD_ROUTES.has(route)) return undefined;
-  if (route === '_workitems' && tail[1]?.toLowerCase() === 'edit' && tail.length === 3 && WORK_ITEM_ID.test(tail[2]!)) {
+  if ((route === '_workitems' || route === '_queries') && tail[1]?.toLowerCase() === 'edit' && tail.length === 3 && WORK_ITEM_ID.test(tail[2]!)) {
     return { project, page: 'workItem', workItemId: Number(tail[2]) };
   }
   const dialog = query.get('workitem');
@@ -419,6 +423,10 @@ export const examples = {
     'https://fabrikam.visualstudio.com/FabrikamFiber/_workitems/edit/1',
     'https://fabrikam.visualstudio.com/DefaultCollection/FabrikamFiber/_workitems/edit/9000',
     'https://tfs.fabrikam.test/tfs/DefaultCollection/FabrikamFiber/_workitems/edit/12',
+    `${CLOUD}/FabrikamFiber/_queries/edit/1516804/?queryId=447cfb06-b57c-4c39-83f9-8b13fc14a8ef`,
+    `${CLOUD}/Fabrikam%20Fiber/_queries/edit/32613`,
+    'https://fabrikam.visualstudio.com/FabrikamFiber/_queries/edit/3982342',
+    'https://tfs.fabrikam.test/tfs/DefaultCollection/FabrikamFiber/_queries/edit/1183224/?triage=true',
   ],
   isBoardWorkItem: [
     `${CLOUD}/FabrikamFiber/_boards/board/t/FabrikamFiber%20Team/Stories?workitem=42`,
