@@ -269,7 +269,7 @@ describe('popup: repositories', () => {
     const all = listedFor('fabrikam', 'contoso', 'DefaultCollection');
     expect(await listedRepos(popup)).toEqual(all);
     // The reason is on screen, not only in a tooltip.
-    expect(await waitForText(popup, '.status', 'Could not refresh: ', 30_000)).toContain('HTTP 503');
+    expect(await waitForText(popup, '.status', 'Could not refresh fabrikam: ', 30_000)).toContain('HTTP 503');
     expect(await listedRepos(popup)).toEqual(all);
 
     sandbox.services.faults.clear();
@@ -283,20 +283,29 @@ describe('popup: repositories', () => {
     await popup.close();
   });
 
-  it('a refresh Azure DevOps refuses (a revoked token) offers the Options button that fixes it, beside Try again', async () => {
-    const key = `cache:${profiles.fabrikam!.id}:repos`;
+  it('refreshes Azure DevOps refuses (revoked tokens) are said per organization, each with the Options button for its own profile, beside Try again', async () => {
     const worker = await session.worker();
-    await cachedList(worker, 'put', key, { ...((await cachedList(worker, 'get', key)) as object), fetchedAt: 0 });
-    const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
-    pat.revoked = true;
+    const refused = ['fabrikam', 'contoso'];
+    for (const org of refused) {
+      const key = `cache:${profiles[org]!.id}:repos`;
+      await cachedList(worker, 'put', key, { ...((await cachedList(worker, 'get', key)) as object), fetchedAt: 0 });
+    }
+    const pats = refused.map((org) => sandbox.store.patByToken(sandbox.pats[org]!)!);
+    for (const pat of pats) pat.revoked = true;
     try {
       const popup = await openPopup(session);
       await waitForList(popup);
-      await waitForText(popup, '.status', 'Could not refresh: ', 30_000);
-      expect(await popup.$$eval('.status button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
-      await popup.close();
+      // Each organization named, each with its reason: not one unnamed "Could not refresh" for the first.
+      const status = await waitForText(popup, '.status', /Could not refresh fabrikam: .*Could not refresh contoso: /, 30_000);
+      expect(status).toContain('Could not refresh contoso: Your personal access token was rejected');
+      expect(status).not.toContain('Could not refresh:');
+      const buttons = await popup.$$eval('.status button', (bs) => bs.map((b) => [b.textContent, b.getAttribute('aria-label')]));
+      expect(buttons).toEqual([['Update the token', 'Update the token (fabrikam)'], ['Update the token', 'Update the token (contoso)'], ['Try again', null]]);
+      // Contoso's button opens contoso's profile, not the first failure's.
+      await optionsMovedTo(session, helper, `#profiles/${profiles.contoso!.id}`, () => popup.click('.status button[aria-label$="(contoso)"]'));
+      if (!popup.isClosed()) await popup.close();
     } finally {
-      pat.revoked = false;
+      for (const pat of pats) pat.revoked = false;
     }
   });
 
@@ -443,7 +452,7 @@ describe('popup: Azure DevOps limiting requests (429)', () => {
       await waitForText(popup, '.repos-tab .status', /Azure DevOps asked us to wait: trying again in 2[0-7] s…/, 20_000);
       await popup.$$eval('.repos-tab .status button', (bs) => bs.find((b) => b.textContent === 'Stop waiting')!.click());
       // At once, not after the 30 seconds.
-      const status = await waitForText(popup, '.repos-tab .status', 'Could not refresh: Azure DevOps is limiting', 2000);
+      const status = await waitForText(popup, '.repos-tab .status', 'Could not refresh fabrikam: Azure DevOps is limiting', 2000);
       expect(status).not.toContain('asked us to wait');
       expect(Number(/Try again in about (\d+) seconds\./.exec(status)?.[1])).toBeLessThanOrEqual(27);
       expect(await popup.$$eval('.repos-tab .status button', (bs) => bs.map((b) => b.textContent))).toContain('Try again');
