@@ -131,8 +131,8 @@ export function RepositoriesTab(props: {
   orgs: OrgRepos[];
   snapshot?: Snapshot | undefined;
   opening: Opening;
-  /** Typed into the first frame's search field before the app took it over. */
-  typed?: string;
+  /** What is typed into the search, and its setter: kept by the popup, across a switch of profile. */
+  search: [string, (query: string) => void];
   /** The companion's clones matched to repositories; `problem`: it could not list them. */
   clones: { cloned: Map<string, LocalClone>; cloning: Map<string, LocalClone>; problem?: ReplyError | undefined };
   /** Reads the companion's clones again (one another program was making may be done). */
@@ -145,7 +145,7 @@ export function RepositoriesTab(props: {
   onNewPullRequest: (repo: RepoSummary) => void;
 }) {
   const { snapshot } = props;
-  const [query, setQuery] = useState(props.typed ?? '');
+  const [query, setQuery] = props.search;
   const [picked, setOnly] = useState('');
   /**
    * The row picked with the arrow keys or a click, by its organization and repository: the list is

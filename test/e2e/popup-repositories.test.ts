@@ -221,15 +221,60 @@ describe('popup: repositories', () => {
   it('switching the profile switches the organization', async () => {
     const popup = await openPopup(session);
     await waitForList(popup);
-    // From the keyboard: the arrow picks the next profile, and the switcher keeps the focus for the next one.
     expect(await popup.$$eval('#profile-switcher option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([profiles.fabrikam!.id, profiles.contoso!.id]);
+    // Every switch the popup asks for, in order.
+    await popup.evaluate(() => {
+      const w = window as unknown as { switches: string[] };
+      w.switches = [];
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+        const message = args[0] as { type?: string; id?: string };
+        if (message.type === 'profiles.setActive') w.switches.push(message.id!);
+        return send(...args);
+      };
+    });
+    const switches = () => popup.evaluate(() => (window as unknown as { switches: string[] }).switches);
+    const rows = () => popup.$$eval('#repo-list [role="option"]', (rs) => rs.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
+    const activeId = async () => ((await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } }).data.activeId;
+    /** Once a switch to `id` is done: the worker has it active, and the switcher is drawn enabled again. */
+    const switchedTo = async (id: string) => {
+      await expect.poll(activeId, { timeout: 20_000 }).toBe(id);
+      await popup.waitForFunction((want: string) => { const s = document.querySelector('#profile-switcher') as HTMLSelectElement; return s.value === want && !s.disabled; }, { timeout: 20_000 }, id);
+    };
+    // What is typed searches every organization, whichever profile is active: a switch keeps it.
+    await popup.type('#repo-search', 'api');
+    await popup.waitForFunction(() => document.querySelectorAll('#repo-list [data-repo="contoso-api"], #repo-list [data-repo="fabrikam-api"]').length === 2, { timeout: 20_000 });
+    const found = await rows();
+    // From the keyboard: the arrow only picks the next profile (Chrome changes a closed select on it); Enter switches to it.
     await popup.focus('#profile-switcher');
     await popup.keyboard.press('ArrowDown');
+    expect(await popup.$eval('#profile-switcher', (s) => (s as HTMLSelectElement).value)).toBe(profiles.contoso!.id);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await switches()).toEqual([]);
+    expect(await activeId()).toBe(profiles.fabrikam!.id);
+    // Up and down again: passed through, fabrikam is not switched to either.
+    await popup.keyboard.press('ArrowUp');
+    await popup.keyboard.press('ArrowDown');
+    expect(await switches()).toEqual([]);
+    await popup.keyboard.press('Enter');
+    await switchedTo(profiles.contoso!.id);
+    expect(await switches()).toEqual([profiles.contoso!.id]);
+    expect(await popup.$eval('#repo-search', (i) => (i as HTMLInputElement).value)).toBe('api');
+    await popup.waitForFunction((n: number) => document.querySelectorAll('.repos-tab:not([data-snapshot]) #repo-list [role="option"]').length === n, { timeout: 20_000 }, found.length);
+    expect((await rows()).toSorted()).toEqual(found.toSorted());
+    await popup.waitForFunction(() => document.activeElement?.id === 'profile-switcher' && !(document.activeElement as HTMLSelectElement).disabled, { timeout: 5000 });
+    // A profile picked with the arrow is switched to when the focus leaves the switcher, as it is shown.
+    await popup.keyboard.press('ArrowUp');
+    await popup.focus('#repo-search');
+    await switchedTo(profiles.fabrikam!.id);
+    expect(await switches()).toEqual([profiles.contoso!.id, profiles.fabrikam!.id]);
+    // Back on contoso, with nothing typed, for what follows.
+    await popup.select('#profile-switcher', profiles.contoso!.id);
+    await switchedTo(profiles.contoso!.id);
+    await popup.$eval('#repo-search', (i) => (i as HTMLInputElement).focus());
+    await popup.keyboard.press('Escape');
     await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'contoso-api', { timeout: 20_000 });
     expect(await listedRepos(popup)).toEqual(listedFor('contoso', 'fabrikam'));
-    await popup.waitForFunction(() => document.activeElement?.id === 'profile-switcher' && !(document.activeElement as HTMLSelectElement).disabled, { timeout: 5000 });
-    const active = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
-    expect(active.data.activeId).toBe(profiles.contoso!.id);
 
     // Azure DevOps Server, once the browser lets the extension reach it.
     await grantHostAccess(session, 'https://tfs.fabrikam.test/*', { activate: true });
