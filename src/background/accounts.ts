@@ -97,7 +97,7 @@ export async function addPatProfile(input: PatInput, deps: AccountDeps, signal?:
       // connectionData needs no scope: a token refused there is for another place, not short of permissions in a project.
       if (e instanceof AdoError && e.kind === 'forbidden') throw new AdoError({ kind: 'forbidden', what: e.what, status: e.status, authScheme: e.authScheme, userMessage: notForThisPlace(host, organization), cause: e });
       // An older server refuses a newer api-version with 400 (VssVersionOutOfRangeException).
-      if (!(e instanceof AdoError && e.kind === 'badRequest' && /version/i.test(e.adoMessage ?? ''))) throw e;
+      if (!(e instanceof AdoError && (e.kind === 'serverTooOld' || (e.kind === 'badRequest' && /version/i.test(e.adoMessage ?? ''))))) throw e;
     }
   }
   if (!who) throw new Error('This server supports none of the API versions this extension speaks (5.0 or newer).');

@@ -1,4 +1,4 @@
-import { AdoError, refusedForPermission } from '../shared/ado/errors';
+import { AdoError, OLDEST_API_VERSION, refusedForPermission, serverApiVersions } from '../shared/ado/errors';
 import { orgPolicyPageUrl, tokensPageUrl } from '../shared/ado/urls';
 import { refusedBySsh } from '../shared/clone-failure';
 import type { ReplyError } from '../shared/messages';
@@ -52,7 +52,9 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
     // A refused credential of the profile: its editor in Options replaces or renews it, and a token's own page helps.
     const refused = !!profile && ['unauthorized', 'forbidden', 'signInRefused'].includes(code);
     const helpUrl = base && e.kind === 'oauthDisabled' ? orgPolicyPageUrl(base) : base && refused && profile.auth === 'pat' ? tokensPageUrl(base) : undefined;
-    return { code, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(refused ? { profileId: profile.id } : {}) };
+    // A server older than the profile's api-version: its editor, where the token entered again checks the version afresh.
+    const mended = refused || code === 'serverTooOld';
+    return { code, message: e.userMessage, ...(helpUrl ? { helpUrl } : {}), ...(profile && mended ? { profileId: profile.id } : {}) };
   }
   if (e instanceof OAuthError) return { code: `oauth.${e.kind}`, message: e.message };
   // A token profile without its token (imported: exports carry none) is mended in its own editor,
@@ -82,6 +84,8 @@ export function toReplyError(e: unknown, profile?: Profile): ReplyError {
  * status), is the person's permissions, which nothing in Options changes.
  */
 function codeOf(e: AdoError): string {
+  // Older than any version the extension speaks: nothing in Options mends that.
+  if (e.kind === 'serverTooOld' && (serverApiVersions(e.adoMessage).latest ?? OLDEST_API_VERSION) < OLDEST_API_VERSION) return 'serverUnsupported';
   const refusal = e.kind === 'unauthorized' || e.kind === 'forbidden' || e.kind === 'signInPage';
   if (!refusal) return e.kind;
   if (e.kind === 'forbidden' && (e.status === undefined || refusedForPermission(e.adoMessage))) return 'notPermitted';

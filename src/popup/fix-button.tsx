@@ -3,12 +3,21 @@ import { companionNeed, mayTryAgain, nextStepFor } from '../shared/next-step';
 import { ErrorNote } from '../shared/ui/error-note';
 import { openOptions } from './open';
 
-/** The Options button that fixes `error` where trying again cannot (an account, a token, a sign-in). */
-export function FixButton(props: { error: ReplyError | undefined; class?: string; main?: boolean }) {
+/**
+ * The Options button that fixes `error` where trying again cannot (an account, a token, a sign-in).
+ * `about`: whose failure it is, when several such buttons stand side by side.
+ */
+export function FixButton(props: { error: ReplyError | undefined; class?: string; main?: boolean; about?: string | undefined }) {
   const step = nextStepFor(props.error?.code);
   if (!step) return null;
   return (
-    <button type="button" class={props.class ?? 'primary'} data-main={props.main || undefined} onClick={() => openOptions(step[1], props.error?.profileId)}>
+    <button
+      type="button"
+      class={props.class ?? 'primary'}
+      data-main={props.main || undefined}
+      aria-label={props.about ? `${step[0]} (${props.about})` : undefined}
+      onClick={() => openOptions(step[1], props.error?.profileId)}
+    >
       {step[0]}
     </button>
   );

@@ -41,6 +41,9 @@ export function Popup(props: { start: Startup }) {
   const [switchError, setSwitchError] = useState<ReplyError>();
   // Every popup opens on the repository search (focus in it); switching profile keeps the tab.
   const [tab, setTab] = useState<TabId>('repos');
+  // The search covers every profile's organization whichever is active: a switch, which draws the
+  // tabs afresh, keeps what was typed (and so does the first frame's field, taken over).
+  const search = useState(props.start.typed);
 
   // A layout effect: the answer is taken as soon as it comes, not a frame after the first paint.
   useLayoutEffect(() => {
@@ -81,7 +84,7 @@ export function Popup(props: { start: Startup }) {
     if (snapshot) {
       return (
         <Shell title={TITLE} header={<ProfileSwitcher profiles={snapshot.profiles} activeId={snapshot.activeId} busy onChange={() => undefined} />}>
-          <Workspace key={FIRST} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} opening={[opening, setOpening]} />
+          <Workspace key={FIRST} snapshot={snapshot} start={props.start} tab={tab} onTab={setTab} opening={[opening, setOpening]} search={search} />
         </Shell>
       );
     }
@@ -113,6 +116,7 @@ export function Popup(props: { start: Startup }) {
         tab={tab}
         onTab={setTab}
         opening={[opening, setOpening]}
+        search={search}
       />
     </Shell>
   );
@@ -176,6 +180,8 @@ function Workspace(props: {
   tab: TabId;
   onTab: (tab: TabId) => void;
   opening: Opening;
+  /** What is typed into the repository search, and its setter. */
+  search: [string, (query: string) => void];
 }) {
   const { profile, tab, onTab: select } = props;
   const listed = useMemo(() => (profile && props.profiles ? listedProfiles(props.profiles, profile.id) : []), [profile, props.profiles]);
@@ -220,7 +226,7 @@ function Workspace(props: {
             orgs={orgs}
             snapshot={props.snapshot}
             opening={props.opening}
-            typed={props.snapshot ? props.start.typed : ''}
+            search={props.search}
             clones={{ ...clones, problem: local.problem }}
             onCheckClones={local.refresh}
             companionNeeded={companion.status?.state === 'ready' ? undefined : companion.status?.state}

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalClone } from '../shared/host-protocol';
 import type { CompanionStatus, ReplyError, RepoSummary } from '../shared/messages';
@@ -130,8 +131,8 @@ export function RepositoriesTab(props: {
   orgs: OrgRepos[];
   snapshot?: Snapshot | undefined;
   opening: Opening;
-  /** Typed into the first frame's search field before the app took it over. */
-  typed?: string;
+  /** What is typed into the search, and its setter: kept by the popup, across a switch of profile. */
+  search: [string, (query: string) => void];
   /** The companion's clones matched to repositories; `problem`: it could not list them. */
   clones: { cloned: Map<string, LocalClone>; cloning: Map<string, LocalClone>; problem?: ReplyError | undefined };
   /** Reads the companion's clones again (one another program was making may be done). */
@@ -144,7 +145,7 @@ export function RepositoriesTab(props: {
   onNewPullRequest: (repo: RepoSummary) => void;
 }) {
   const { snapshot } = props;
-  const [query, setQuery] = useState(props.typed ?? '');
+  const [query, setQuery] = props.search;
   const [picked, setOnly] = useState('');
   /**
    * The row picked with the arrow keys or a click, by its organization and repository: the list is
@@ -244,7 +245,12 @@ export function RepositoriesTab(props: {
         refreshing: shownOrgs.some((o) => o.repos.refreshing),
         organizations: shownLists.length,
       };
-  const refreshError = shownOrgs.find((o) => o.repos.refreshError)?.repos.refreshError;
+  // Each organization's failure said on its own, with its own way on: one organization's refused
+  // token is not another's, and the first alone would hide the rest.
+  const problems = [
+    ...(live && shownLists.length > 0 ? failed.map((o) => ({ verb: 'list', org: o.org, error: o.repos.error! })) : []),
+    ...shownOrgs.flatMap((o) => (o.repos.refreshError ? [{ verb: 'refresh', org: o.org, error: o.repos.refreshError }] : [])),
+  ];
   const waits = shownOrgs.flatMap((o) => (o.repos.wait ? [o.repos.wait] : []));
   const wait = waits[0];
   const retry = focusAfter(() => {
@@ -307,24 +313,19 @@ export function RepositoriesTab(props: {
           </>
         )}
         {wait && <WaitSaid wait={wait} home="repo-search" onStop={() => waits.forEach((w) => w.stop())} />}
-        {live && failed.length > 0 && shownLists.length > 0 && (
-          <>
+        {problems.map((p) => (
+          <Fragment key={`${p.verb}:${p.org.id}`}>
             {' '}
             <span class="problem">
-              Could not list {failed.map((o) => o.org.organization).join(', ')}: {failed[0]!.repos.error!.message}
+              Could not {p.verb} {p.org.organization}: {p.error.message}
             </span>{' '}
             {/* A refused token is not fixed by trying again. */}
-            <FixButton error={failed[0]!.repos.error} class="link small" />{' '}
-            <button type="button" class="link small" onClick={retry}>
-              Try again
-            </button>
-          </>
-        )}
-        {refreshError && (
+            <FixButton error={p.error} class="link small" about={problems.length > 1 ? p.org.organization : undefined} />
+          </Fragment>
+        ))}
+        {problems.length > 0 && (
           <>
             {' '}
-            <span class="problem">Could not refresh: {refreshError.message}</span>{' '}
-            <FixButton error={refreshError} class="link small" />{' '}
             <button type="button" class="link small" onClick={retry}>
               Try again
             </button>

@@ -10,7 +10,8 @@ export type NextStep = readonly [label: string, section: OptionsSection];
  */
 export function nextStepFor(code: string | undefined): NextStep | undefined {
   if (code === 'NO_PROFILE' || code === 'signInPage' || code === 'sessionRefused') return ['Add an account', 'accounts'];
-  if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED') return ['Update the token', 'profiles'];
+  // A server older than the profile's api-version: the token entered again checks the version afresh.
+  if (code === 'unauthorized' || code === 'forbidden' || code === 'companion.AUTH_FAILED' || code === 'serverTooOld') return ['Update the token', 'profiles'];
   if (code === 'companion.NO_CREDENTIAL_HELPER' || code === 'companion.AUTH_FAILED_NO_PROFILE') return ['Add a token', 'accounts'];
   if (code === 'companion.missing' || code === 'companion.outdated') return companionNeed(code.slice(10) as CompanionStatus['state']).fix;
   if (code === 'companion.gitTooOld' || code === 'companion.GIT_TOO_OLD') return companionNeed('gitTooOld').fix;
@@ -35,7 +36,7 @@ export const mayTryAgain = (code: string | undefined) => code === 'server' || co
  */
 export const refusedOutright = (code: string | undefined) =>
   [
-    'badRequest', 'notFound', 'conflict', 'rateLimited', 'oauthDisabled', 'notPermitted', 'hostAccess', 'signedOut',
+    'badRequest', 'serverTooOld', 'serverUnsupported', 'notFound', 'conflict', 'rateLimited', 'oauthDisabled', 'notPermitted', 'hostAccess', 'signedOut',
     // A credential refused, as toReplyError names it for a token, a sign-in or a page's session.
     'unauthorized', 'forbidden', 'signInPage', 'signInRefused', 'signInForbidden', 'sessionRefused', 'sessionForbidden',
     'BAD_REQUEST', 'FORBIDDEN', 'NO_PROFILE',

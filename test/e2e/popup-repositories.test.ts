@@ -221,15 +221,60 @@ describe('popup: repositories', () => {
   it('switching the profile switches the organization', async () => {
     const popup = await openPopup(session);
     await waitForList(popup);
-    // From the keyboard: the arrow picks the next profile, and the switcher keeps the focus for the next one.
     expect(await popup.$$eval('#profile-switcher option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual([profiles.fabrikam!.id, profiles.contoso!.id]);
+    // Every switch the popup asks for, in order.
+    await popup.evaluate(() => {
+      const w = window as unknown as { switches: string[] };
+      w.switches = [];
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...args: unknown[]) => Promise<unknown>;
+      (chrome.runtime as { sendMessage: unknown }).sendMessage = (...args: unknown[]) => {
+        const message = args[0] as { type?: string; id?: string };
+        if (message.type === 'profiles.setActive') w.switches.push(message.id!);
+        return send(...args);
+      };
+    });
+    const switches = () => popup.evaluate(() => (window as unknown as { switches: string[] }).switches);
+    const rows = () => popup.$$eval('#repo-list [role="option"]', (rs) => rs.map((r) => `${(r as HTMLElement).dataset.org}/${(r as HTMLElement).dataset.repo}`));
+    const activeId = async () => ((await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } }).data.activeId;
+    /** Once a switch to `id` is done: the worker has it active, and the switcher is drawn enabled again. */
+    const switchedTo = async (id: string) => {
+      await expect.poll(activeId, { timeout: 20_000 }).toBe(id);
+      await popup.waitForFunction((want: string) => { const s = document.querySelector('#profile-switcher') as HTMLSelectElement; return s.value === want && !s.disabled; }, { timeout: 20_000 }, id);
+    };
+    // What is typed searches every organization, whichever profile is active: a switch keeps it.
+    await popup.type('#repo-search', 'api');
+    await popup.waitForFunction(() => document.querySelectorAll('#repo-list [data-repo="contoso-api"], #repo-list [data-repo="fabrikam-api"]').length === 2, { timeout: 20_000 });
+    const found = await rows();
+    // From the keyboard: the arrow only picks the next profile (Chrome changes a closed select on it); Enter switches to it.
     await popup.focus('#profile-switcher');
     await popup.keyboard.press('ArrowDown');
+    expect(await popup.$eval('#profile-switcher', (s) => (s as HTMLSelectElement).value)).toBe(profiles.contoso!.id);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await switches()).toEqual([]);
+    expect(await activeId()).toBe(profiles.fabrikam!.id);
+    // Up and down again: passed through, fabrikam is not switched to either.
+    await popup.keyboard.press('ArrowUp');
+    await popup.keyboard.press('ArrowDown');
+    expect(await switches()).toEqual([]);
+    await popup.keyboard.press('Enter');
+    await switchedTo(profiles.contoso!.id);
+    expect(await switches()).toEqual([profiles.contoso!.id]);
+    expect(await popup.$eval('#repo-search', (i) => (i as HTMLInputElement).value)).toBe('api');
+    await popup.waitForFunction((n: number) => document.querySelectorAll('.repos-tab:not([data-snapshot]) #repo-list [role="option"]').length === n, { timeout: 20_000 }, found.length);
+    expect((await rows()).toSorted()).toEqual(found.toSorted());
+    await popup.waitForFunction(() => document.activeElement?.id === 'profile-switcher' && !(document.activeElement as HTMLSelectElement).disabled, { timeout: 5000 });
+    // A profile picked with the arrow is switched to when the focus leaves the switcher, as it is shown.
+    await popup.keyboard.press('ArrowUp');
+    await popup.focus('#repo-search');
+    await switchedTo(profiles.fabrikam!.id);
+    expect(await switches()).toEqual([profiles.contoso!.id, profiles.fabrikam!.id]);
+    // Back on contoso, with nothing typed, for what follows.
+    await popup.select('#profile-switcher', profiles.contoso!.id);
+    await switchedTo(profiles.contoso!.id);
+    await popup.$eval('#repo-search', (i) => (i as HTMLInputElement).focus());
+    await popup.keyboard.press('Escape');
     await popup.waitForFunction(() => document.querySelector('#repo-list [role="option"]')?.getAttribute('data-repo') === 'contoso-api', { timeout: 20_000 });
     expect(await listedRepos(popup)).toEqual(listedFor('contoso', 'fabrikam'));
-    await popup.waitForFunction(() => document.activeElement?.id === 'profile-switcher' && !(document.activeElement as HTMLSelectElement).disabled, { timeout: 5000 });
-    const active = (await helper.evaluate(() => chrome.runtime.sendMessage({ type: 'profiles.list' }))) as { data: { activeId: string } };
-    expect(active.data.activeId).toBe(profiles.contoso!.id);
 
     // Azure DevOps Server, once the browser lets the extension reach it.
     await grantHostAccess(session, 'https://tfs.fabrikam.test/*', { activate: true });
@@ -269,7 +314,7 @@ describe('popup: repositories', () => {
     const all = listedFor('fabrikam', 'contoso', 'DefaultCollection');
     expect(await listedRepos(popup)).toEqual(all);
     // The reason is on screen, not only in a tooltip.
-    expect(await waitForText(popup, '.status', 'Could not refresh: ', 30_000)).toContain('HTTP 503');
+    expect(await waitForText(popup, '.status', 'Could not refresh fabrikam: ', 30_000)).toContain('HTTP 503');
     expect(await listedRepos(popup)).toEqual(all);
 
     sandbox.services.faults.clear();
@@ -283,20 +328,29 @@ describe('popup: repositories', () => {
     await popup.close();
   });
 
-  it('a refresh Azure DevOps refuses (a revoked token) offers the Options button that fixes it, beside Try again', async () => {
-    const key = `cache:${profiles.fabrikam!.id}:repos`;
+  it('refreshes Azure DevOps refuses (revoked tokens) are said per organization, each with the Options button for its own profile, beside Try again', async () => {
     const worker = await session.worker();
-    await cachedList(worker, 'put', key, { ...((await cachedList(worker, 'get', key)) as object), fetchedAt: 0 });
-    const pat = sandbox.store.patByToken(sandbox.pats.fabrikam!)!;
-    pat.revoked = true;
+    const refused = ['fabrikam', 'contoso'];
+    for (const org of refused) {
+      const key = `cache:${profiles[org]!.id}:repos`;
+      await cachedList(worker, 'put', key, { ...((await cachedList(worker, 'get', key)) as object), fetchedAt: 0 });
+    }
+    const pats = refused.map((org) => sandbox.store.patByToken(sandbox.pats[org]!)!);
+    for (const pat of pats) pat.revoked = true;
     try {
       const popup = await openPopup(session);
       await waitForList(popup);
-      await waitForText(popup, '.status', 'Could not refresh: ', 30_000);
-      expect(await popup.$$eval('.status button', (bs) => bs.map((b) => b.textContent))).toEqual(['Update the token', 'Try again']);
-      await popup.close();
+      // Each organization named, each with its reason: not one unnamed "Could not refresh" for the first.
+      const status = await waitForText(popup, '.status', /Could not refresh fabrikam: .*Could not refresh contoso: /, 30_000);
+      expect(status).toContain('Could not refresh contoso: Your personal access token was rejected');
+      expect(status).not.toContain('Could not refresh:');
+      const buttons = await popup.$$eval('.status button', (bs) => bs.map((b) => [b.textContent, b.getAttribute('aria-label')]));
+      expect(buttons).toEqual([['Update the token', 'Update the token (fabrikam)'], ['Update the token', 'Update the token (contoso)'], ['Try again', null]]);
+      // Contoso's button opens contoso's profile, not the first failure's.
+      await optionsMovedTo(session, helper, `#profiles/${profiles.contoso!.id}`, () => popup.click('.status button[aria-label$="(contoso)"]'));
+      if (!popup.isClosed()) await popup.close();
     } finally {
-      pat.revoked = false;
+      for (const pat of pats) pat.revoked = false;
     }
   });
 
@@ -443,7 +497,7 @@ describe('popup: Azure DevOps limiting requests (429)', () => {
       await waitForText(popup, '.repos-tab .status', /Azure DevOps asked us to wait: trying again in 2[0-7] s…/, 20_000);
       await popup.$$eval('.repos-tab .status button', (bs) => bs.find((b) => b.textContent === 'Stop waiting')!.click());
       // At once, not after the 30 seconds.
-      const status = await waitForText(popup, '.repos-tab .status', 'Could not refresh: Azure DevOps is limiting', 2000);
+      const status = await waitForText(popup, '.repos-tab .status', 'Could not refresh fabrikam: Azure DevOps is limiting', 2000);
       expect(status).not.toContain('asked us to wait');
       expect(Number(/Try again in about (\d+) seconds\./.exec(status)?.[1])).toBeLessThanOrEqual(27);
       expect(await popup.$$eval('.repos-tab .status button', (bs) => bs.map((b) => b.textContent))).toContain('Try again');

@@ -11,6 +11,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tempDir } from './sandbox-rest-harness';
+import { addPatProfile } from '../../src/background/accounts';
+import { accountDeps } from '../unit/account-deps';
 
 let sandbox: Sandbox;
 let client: ReturnType<typeof createAdoClient>;
@@ -124,5 +126,15 @@ describe('the product REST client against the sandbox', () => {
     // A server's people are Windows accounts: DOMAIN\user, not a mail address (account-names.ts).
     const pr = await onprem.createPullRequest({ project: 'Legacy', repositoryId: 'tfs-tools' }, { sourceRefName: 'feature/readme-update', targetRefName: 'master', title: 'On-prem' });
     expect(pr.createdBy).toMatchObject({ displayName: 'Ada Lovelace', uniqueName: 'FABRIKAM\\ada', descriptor: expect.stringMatching(/^win\./) });
+  });
+
+  it('a profile whose api-version the server is too old for (7.1 on a server of 7.0): says so with the way on; adding the account again picks 7.0', async () => {
+    const collectionUrl = 'https://tfs.fabrikam.test/tfs/DefaultCollection';
+    const pat = sandbox.patsByName['ada-onprem']!;
+    const e = await clientFor(basicAuthHeader(pat), collectionUrl, '7.1').repositories().catch((err: unknown) => err);
+    expect(isAdoError(e, 'serverTooOld')).toBe(true);
+    expect((e as { userMessage: string }).userMessage).toContain('it supports the REST API up to version 7.0, and the profile asks for version 7.1');
+    const { profile } = await addPatProfile({ collectionUrl, organization: 'DefaultCollection', pat }, accountDeps(sandbox.fetch));
+    expect(profile.apiVersion).toBe('7.0');
   });
 });

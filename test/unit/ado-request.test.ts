@@ -31,6 +31,12 @@ const signin = () => new Response(null, { status: 302, headers: { location: '/_s
 const elsewhere = () => new Response(null, { status: 301, headers: { location: 'https://other.example/fabrikam' } });
 const anonymous = () => adoError(401, 'TF400813: Resource not available for anonymous access. Client authentication required.', 'UnauthorizedRequestException');
 const nobody = () => adoError(401, "TF400813: The user '' is not authorized to access this resource.", 'UnauthorizedRequestException');
+/** An Azure DevOps Server's refusal of an api-version newer than it speaks. */
+const outOfRange = (requested: string, latest: string) => () =>
+  adoError(400, `The requested REST API version of ${requested} is out of range for this server. The latest REST API version this server supports is ${latest}.`, 'VssVersionOutOfRangeException');
+/** Another release's words for it, and only the header to carry them. */
+const outOfRangeHeader = () =>
+  new Response('', { status: 400, headers: { 'X-TFS-ServiceError': encodeURIComponent('The requested REST API version of "6.1" is out of the valid range for this server. The latest REST API version supported by this server is 5.1') } });
 const opaque = () => ({ type: 'opaqueredirect', status: 0, headers: new Headers(), text: async () => '' }) as unknown as Response;
 
 /** A client on a clock that moves only as it sleeps, recording each wait. */
@@ -449,6 +455,25 @@ describe('error kinds', () => {
     expect(conflict.kind).toBe('conflict');
     expect(conflict.userMessage).toBe('A repository with this name already exists in the project. Choose another name.');
     expect((await failure(setup([() => adoError(400, exists, 'X')]).client.createRepository({ projectId: 'p1', name: 'New' }))).kind).toBe('conflict');
+  });
+
+  it('says a server older than the api-version in use is so, with the way on: the token entered again checks the version afresh', async () => {
+    const e = await failure(setup([outOfRange('7.1', '7.0')]).client.repositories());
+    expect(e.kind).toBe('serverTooOld');
+    expect(e.userMessage).toContain('older than this profile expects: it supports the REST API up to version 7.0, and the profile asks for version 7.1');
+    expect(e.userMessage).toContain('Enter the profile’s token again in Options › Profiles');
+    expect(e.userMessage).not.toMatch(/refused/);
+    const other = await failure(setup([outOfRangeHeader]).client.repositories());
+    expect(other.kind).toBe('serverTooOld');
+    expect(other.userMessage).toContain('up to version 5.1, and the profile asks for version 6.1');
+  });
+
+  it('says a server older than any version the extension speaks (below 5.0) is not supported', async () => {
+    const e = await failure(setup([outOfRange('5.0', '4.1')]).client.repositories());
+    expect(e.kind).toBe('serverTooOld');
+    expect(e.userMessage).toBe(
+      'This server is too old for Azure DevOps Companion: it supports the REST API up to version 4.1, and the extension needs 5.0 or newer (Azure DevOps Server 2019 or later). Team Foundation Server 2018 and older are not supported.',
+    );
   });
 
   it('reads the message from X-TFS-ServiceError when the body has none', async () => {

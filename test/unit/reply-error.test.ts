@@ -16,6 +16,9 @@ const pat = Profile.parse({ id: 'p1', name: 'fabrikam', auth: 'pat', host: { kin
 const oauth = Profile.parse({ id: 'o1', name: 'fabrikam (ada)', auth: 'oauth', host: { kind: 'cloud' }, organization: 'fabrikam' });
 const what = 'create the branch';
 const button = (reply: { code: string }) => nextStepFor(reply.code)?.[0];
+/** An Azure DevOps Server's refusal of api-version 7.1, its latest being `latest`. */
+const outOfRange = (latest: string) =>
+  new AdoError({ kind: 'serverTooOld', what: 'list repositories', status: 400, typeKey: 'VssVersionOutOfRangeException', adoMessage: `The requested REST API version of 7.1 is out of range for this server. The latest REST API version this server supports is ${latest}.` });
 
 describe('toReplyError', () => {
   it("gives a token's refusal Update the token, its profile and its tokens page", () => {
@@ -33,6 +36,19 @@ describe('toReplyError', () => {
       expect(reply).not.toHaveProperty('helpUrl');
       expect(button(reply)).toBe('Sign in again');
     }
+  });
+
+  it("sends a server older than its profile's api-version to the profile's editor (the token entered again checks it afresh); one older than 5.0 nowhere", () => {
+    const server = Profile.parse({ id: 's1', name: 'tfs', auth: 'pat', host: { kind: 'onprem', collectionUrl: 'https://tfs.fabrikam.test/tfs/DefaultCollection' }, organization: 'DefaultCollection', apiVersion: '7.1' });
+    const tooOld = toReplyError(outOfRange('7.0'), server);
+    expect(tooOld).toMatchObject({ code: 'serverTooOld', profileId: 's1' });
+    expect(button(tooOld)).toBe('Update the token');
+    const unsupported = toReplyError(outOfRange('4.1'), server);
+    expect(unsupported.code).toBe('serverUnsupported');
+    expect(unsupported).not.toHaveProperty('profileId');
+    expect(button(unsupported)).toBeUndefined();
+    // Refused before anything was made.
+    expect(refusedOutright(tooOld.code) && refusedOutright(unsupported.code)).toBe(true);
   });
 
   it('says a server whose access was taken back needs it again, not a connection, with Allow access on its profile', () => {

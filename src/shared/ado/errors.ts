@@ -10,6 +10,8 @@ export type AdoErrorKind =
   | 'notFound'
   | 'conflict'
   | 'badRequest'
+  /** An Azure DevOps Server older than the api-version asked for (VssVersionOutOfRangeException). */
+  | 'serverTooOld'
   | 'rateLimited'
   | 'server'
   | 'network'
@@ -160,6 +162,8 @@ function describe(d: AdoErrorDetails): string {
       return `Could not ${d.what}: it conflicts with something that already exists.${quote(d.adoMessage)}`;
     case 'badRequest':
       return `Azure DevOps refused to ${d.what}.${quote(d.adoMessage)}`;
+    case 'serverTooOld':
+      return serverTooOldMessage(d.adoMessage);
     case 'rateLimited':
       return `Azure DevOps is limiting how many requests you can make right now (TF400733). ${
         d.retryAfterSeconds === undefined ? 'Try again in a few minutes.' : `Try again in about ${seconds(d.retryAfterSeconds)}.`
@@ -182,6 +186,35 @@ function describe(d: AdoErrorDetails): string {
         d.field ? ` (field ${d.field})` : ''
       }. Azure DevOps may have changed; please report this.`;
   }
+}
+
+/**
+ * The REST API versions an Azure DevOps Server's refusal names: "The requested REST API version of
+ * 7.1 is out of range for this server. The latest REST API version this server supports is 7.0."
+ * (other releases word it "…supported by this server is 5.1"). Unnamed in a translated message.
+ */
+export function serverApiVersions(adoMessage: string | undefined): { requested?: number; latest?: number } {
+  const requested = /REST API version of "?(\d+\.\d+)/i.exec(adoMessage ?? '')?.[1];
+  const latest = /latest REST API version[^.]*?(\d+\.\d+)/i.exec(adoMessage ?? '')?.[1];
+  return { ...(requested ? { requested: Number(requested) } : {}), ...(latest ? { latest: Number(latest) } : {}) };
+}
+
+/** REST API 5.0 (Azure DevOps Server 2019) is the oldest this extension speaks: no profile is made for an older server. */
+export const OLDEST_API_VERSION = 5;
+
+/** A server older than its profile's api-version, or than any this extension speaks. */
+function serverTooOldMessage(adoMessage: string | undefined): string {
+  const { requested, latest } = serverApiVersions(adoMessage);
+  const range = latest === undefined ? '' : `: it supports the REST API up to version ${latest.toFixed(1)}`;
+  if (latest !== undefined && latest < OLDEST_API_VERSION) {
+    return `This server is too old for Azure DevOps Companion${range}, and the extension needs 5.0 or newer (Azure DevOps Server 2019 or later). Team Foundation Server 2018 and older are not supported.`;
+  }
+  const asked = requested === undefined ? 'a newer version' : `version ${requested.toFixed(1)}`;
+  return (
+    `This Azure DevOps Server is older than this profile expects${range}, and the profile asks for ${asked} ` +
+    '(the server may have been moved to an older release since the profile was added). Enter the profile’s token again in ' +
+    'Options › Profiles (a new one if you no longer have it): the version the server speaks is then checked afresh.'
+  );
 }
 
 /** A pull request refused because one is open for the same two branches (TF401179): one per pair. */

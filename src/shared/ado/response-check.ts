@@ -65,6 +65,8 @@ function kindForStatus(status: number, adoMessage: string, typeKey: string, sche
   if (status === 401) return tf400813 && scheme !== 'Session' ? (bearer ? 'oauthDisabled' : 'forbidden') : 'unauthorized';
   if (status === 403) return tf400813 && bearer ? 'oauthDisabled' : 'forbidden';
   if (status === 404) return 'notFound';
+  // Not what was sent but the server's age: an older server refuses a newer api-version outright.
+  if (status === 400 && (/VssVersionOutOfRange/i.test(typeKey) || /REST API version .* out of (the valid )?range/i.test(adoMessage))) return 'serverTooOld';
   if (status === 409 || /TF400948/.test(adoMessage) || /AlreadyExists/i.test(typeKey)) return 'conflict';
   if (status === 429) return 'rateLimited';
   if (status >= 500) return 'server';
