@@ -406,6 +406,29 @@ describe('Clone to desktop', () => {
     expect((await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000))[0]).toContain(target);
   });
 
+  it('clones a repository whose name is no folder name as it stands (-legacy) into a folder named after it', async () => {
+    // Created as a person would, with a first commit: Azure DevOps accepts the name.
+    const popup = await openPopup(session);
+    const profileId = ((await ask(popup, { type: 'profiles.list' })).data as { profiles: { id: string }[] }).profiles[0]!.id;
+    const projects = ((await ask(popup, { type: 'projects.list', profileId })).data as { items: { id: string; name: string }[] }).items;
+    const projectId = projects.find((p) => p.name === 'Platform')!.id;
+    expect(await ask(popup, { type: 'repos.create', profileId, projectId, name: '-legacy', readme: true, defaultBranch: 'main' })).toMatchObject({ ok: true });
+    await popup.close();
+    await page.bringToFront();
+
+    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/-legacy', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    const target = join(cloneRoot, 'fabrikam/Platform/_-legacy');
+    const [plan] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    expect(plan).toContain(target);
+    expect(plan).not.toContain('would stop');
+    await world.click(POPOVER, 'button', 'Clone');
+    expect((await world.waitForText(POPOVER, (t) => /Cloned |could not|Try again/.test(t[0] ?? ''), 60_000))[0]).toContain(`Cloned `);
+    const { stdout } = await run('git', ['-C', target, 'remote', 'get-url', 'origin']);
+    expect(stdout.trim()).toMatch(/\/_git\/-legacy$/);
+  });
+
   it("without a clone, Open in editor and Forks as remotes open Clone to desktop's own panel", async () => {
     const focused = () => world.run<string | null>(`(sel) => chrome.dom.openOrClosedShadowRoot(document.querySelector(sel))?.activeElement?.textContent ?? null`, POPOVER);
     await page.goto('https://dev.azure.com/fabrikam/Fabrikam%20Fiber/_git/docs?path=%2FREADME.md&version=GBmain', { waitUntil: 'domcontentloaded' });

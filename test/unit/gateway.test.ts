@@ -722,6 +722,15 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect(sentToHost.filter((m) => m.type === 'destination')).toHaveLength(1);
   });
 
+  it('says a folder name the companion refuses before Clone is pressed, but not a companion too old to be asked', async () => {
+    const { handle } = await setup();
+    hostOverrides.set('localClones', () => ({ data: { clones: [], truncated: false } }));
+    hostOverrides.set('destination', () => ({ error: { code: 'BAD_REQUEST', message: 'folder name "-x" must not start with "-" or "."' } }));
+    expect(await handle({ type: 'clone.plan', repo, inTheWay: true }, fromContent)).toMatchObject({ ok: true, data: { inTheWay: expect.stringContaining('must not start with') } });
+    hostOverrides.set('destination', () => ({ error: { code: 'BAD_REQUEST', message: 'unknown request type "destination"; known: hello, clone' } }));
+    expect((await handle({ type: 'clone.plan', repo, inTheWay: true }, fromContent)) as { data: object }).not.toHaveProperty('data.inTheWay');
+  });
+
   it("a folder the companion says is still being cloned is not the repository's clone", async () => {
     const { handle } = await setup();
     const path = '/home/ada/source/repos/fabrikam/Platform/Platform';

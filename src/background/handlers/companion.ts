@@ -54,6 +54,14 @@ const remotesFor = (clone: LocalClone, orgBase: string): CloneRemote[] =>
     return { name: r.name, ...(key ? { key } : {}) };
   });
 
+/**
+ * What the companion's `destination` says that a clone there would stop on: a folder in the way,
+ * one outside the root, or a folder name it refuses. Not an unknown request: a companion too old
+ * for `destination` still clones.
+ */
+const stopsTheClone = (e: CompanionError) =>
+  e.code === 'DEST_EXISTS' || e.code === 'DEST_OUTSIDE_ROOT' || (e.code === 'BAD_REQUEST' && !e.message.startsWith('unknown request type'));
+
 /** An on-prem profile's server, as the companion's allowed hosts name it; none for the cloud. */
 const serverOf = (p: Profile) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []);
 
@@ -467,9 +475,10 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       // Asked only by a panel that offers the clone: a button's label, drawn on every repository page, does not need it.
       if (!req.inTheWay || planned.existing || planned.cloning) return planned;
       // Said before Clone is pressed; the clone itself checks again. A companion too old to be asked says nothing.
+      // BAD_REQUEST is a folder name the companion refuses: the clone would fail on it every time.
       const inTheWay = await companion.request({ type: 'destination', root: planned.root, folder: planned.folder }).then(
         () => undefined,
-        (e: unknown) => (e instanceof CompanionError && (e.code === 'DEST_EXISTS' || e.code === 'DEST_OUTSIDE_ROOT') ? e.message : undefined),
+        (e: unknown) => (e instanceof CompanionError && stopsTheClone(e) ? e.message : undefined),
       );
       return inTheWay ? { ...planned, inTheWay } : planned;
     },
