@@ -263,6 +263,31 @@ describe('Clone to desktop', () => {
     sandbox.services.faults.clear();
   });
 
+  it('shows a clone started on the page in the popup with its progress and Cancel, which cancels it', async () => {
+    sandbox.services.faults.add({ match: { pathRegex: 'monitoring/info/refs' }, latencyMs: 30_000, times: 1 });
+    await page.goto('https://dev.azure.com/fabrikam/Operations/_git/monitoring', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning monitoring'));
+
+    const popup = await openPopup(session);
+    const row = '#repo-list [data-repo="monitoring"]';
+    await popup.waitForSelector(row, { timeout: 20_000 });
+    expect(await textOf(popup, row)).toMatch(/cloning \d+%/);
+    await popup.click(row);
+    // Its own progress and Cancel, not "being cloned elsewhere" with only Check again.
+    await popup.waitForSelector('[data-testid="repo-actions"] [role="progressbar"]');
+    expect(await textOf(popup, '[data-testid="repo-actions"]')).not.toContain('elsewhere');
+    await popup.click('[data-testid="repo-actions"] .clone-progress button');
+    await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Clone cancelled.', 20_000);
+    await popup.close();
+    await page.bringToFront();
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancelled'), 20_000);
+    expect(existsSync(join(cloneRoot, 'fabrikam/Operations/monitoring'))).toBe(false);
+  });
+
   it('says when another program is cloning the repository, and finds the clone once it is done', async () => {
     // A second companion, as another browser would start it, sharing this HOME's configuration and locks.
     sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 20_000, times: 1 });

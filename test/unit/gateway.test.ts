@@ -44,6 +44,9 @@ const fakeAdo: typeof fetch = async (input) => {
   return new Response('{}', { status: 404 });
 };
 
+/** Azure DevOps answering for Platform by its name too, as a page names it. */
+const byName: typeof fetch = (input, init) => fakeAdo(String(input).replace('/_apis/git/repositories/Platform?', '/_apis/git/repositories/r1?'), init);
+
 /** A companion that answers every request plausibly, and remembers the credentials it was given. */
 const ignore = () => undefined;
 const sentToHost: { type: string; [k: string]: unknown }[] = [];
@@ -670,6 +673,19 @@ describe('a page finds a clone of its repository that is still under way', () =>
     finish();
     expect(await followed).toEqual(await started);
     expect(await followed).toMatchObject({ ok: true, data: { branch: 'main' } });
+  });
+
+  it("a clone a page started, naming the repository by its name, is listed for the popup under the repository's id", async () => {
+    const { handle } = await setup(byName);
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'main', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    const started = handle({ type: 'clone.start', repo: { id: 'Platform', name: 'Platform', project: 'Platform' }, taskId: 'from-page' }, fromContent);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    const listed = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string; repo: unknown }[] } };
+    expect(listed.data.tasks).toEqual([expect.objectContaining({ taskId: 'from-page', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, state: 'running' })]);
+    finish();
+    expect(await started).toMatchObject({ ok: true });
   });
 
   it('a page at the organization’s legacy address follows and cancels its clone; one gone from the board is said gone, not refused', async () => {

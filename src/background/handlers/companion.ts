@@ -221,7 +221,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (p) {
       // With a profile, URLs come from Azure DevOps itself, never from the asking page.
       const repo = await clientOf(deps, p, ctx).repository({ project: key.project, repositoryId: key.id });
-      return { org: p.organization, orgBase: orgBaseUrl(p), layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
+      return { org: p.organization, orgBase: orgBaseUrl(p), layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, id: repo.id, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
     const onPremHosts = onPremServers(await store.list());
     const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts }) : undefined;
@@ -237,6 +237,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       layout: Profile.shape.layout.parse(undefined),
       cloneRoot: undefined,
       protocol: 'https' as const,
+      id: read.id,
       project: read.project.name,
       name: read.name,
       remoteUrl,
@@ -245,8 +246,11 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     };
   }
 
-  async function plan(p: Profile | undefined, key: RepoKey, ctx: HandlerContext, branch?: string, protocol?: 'https' | 'ssh'): Promise<ClonePlan> {
-    const repo = await lookup(p, key, ctx);
+  type Looked = Awaited<ReturnType<typeof lookup>>;
+
+  /** `known`: the repository as `lookup` found it already. */
+  async function plan(p: Profile | undefined, key: RepoKey, ctx: HandlerContext, branch?: string, protocol?: 'https' | 'ssh', known?: Looked): Promise<ClonePlan> {
+    const repo = known ?? (await lookup(p, key, ctx));
     const use = protocol ?? repo.protocol;
     const url = use === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
     const config = await companion.request({ type: 'configure' });
@@ -485,7 +489,10 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     'clone.start': (req, ctx) =>
       runOnBoard(req, ctx, undefined, async (report) => {
         const p = await requestProfile(deps, req.profileId, ctx);
-        const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
+        const repo = await lookup(p, req.repo, ctx);
+        // A page names the repository by its name; the popup finds a task by the repository's id.
+        board.place(req.taskId, { repo: { id: repo.id, name: repo.name, project: repo.project } });
+        const target = await plan(p, req.repo, ctx, req.branch, req.protocol, repo);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
         if (target.cloning) throw beingCloned(target.cloning.path);
         // Its organization is known from the start (runOnBoard); its clone URL from now, for a plan of the same repository.
