@@ -85,8 +85,8 @@ export function createCloneBoard(now: () => number = Date.now) {
       }
     },
 
-    /** Records where a running clone goes, once it knows. */
-    place(taskId: string, where: Pick<BoardEntry, 'remote'>): void {
+    /** Records where a running clone goes, and the repository by its id (a page asks by name), once it knows. */
+    place(taskId: string, where: Partial<Pick<BoardEntry, 'remote' | 'repo'>>): void {
       const entry = entries.get(taskId);
       if (entry) Object.assign(entry, where);
     },

@@ -15,6 +15,7 @@ import { checkDestination, folderSegments, journalOf, makeRoot, prepareDestinati
 import { lockDestination, prepareLocking } from './destination-lock';
 import { gitEnv, type Credentials } from './git-env';
 import { gitFailed } from './git-failure';
+import { sshRefusalCause } from './ssh-key';
 import { ProgressParser, ProgressThrottle } from './git-progress';
 import { runGitWithProgress } from './git-with-progress';
 import { currentBranch } from './git-repo';
@@ -84,7 +85,7 @@ export async function clone(request: CloneRequest, ctx: HostContext, scope: Requ
         ctx.log.info(`${scope.id} clone cancelled; removed ${prepared.path}`);
         throw new HostError('CANCELLED', 'The clone was cancelled; its folder was removed.');
       }
-      throw await gitFailed('clone', result.stderr, ctx, scope, { remote, auth: request.auth });
+      throw await sshRefusalCause(await gitFailed('clone', result.stderr, ctx, scope, { remote, auth: request.auth }), remote.host, ctx);
     }
     // Complete: from here nothing of it may be undone, not even after a crash.
     lock.finish();

@@ -1,6 +1,7 @@
 /** `addRemote` and `fetch` on a known clone (forks: add the fork or upstream, then fetch it). */
 import type { AddRemoteRequest, FetchRequest, GitAuth } from '../shared/host-protocol';
 import { gitFailed } from './git-failure';
+import { sshRefusalCause } from './ssh-key';
 import { remoteUrls } from './git-repo';
 import { runGitWithProgress } from './git-with-progress';
 import { checkGitUrl, checkTokenDestination, tokenScope } from './git-url';
@@ -92,5 +93,5 @@ export async function fetchFrom(path: string, name: string, refspecs: readonly s
     scope,
   });
   if (result.cancelled) throw new HostError('CANCELLED', 'The fetch was cancelled.');
-  if (result.code !== 0) throw await gitFailed('fetch', result.stderr, ctx, scope, { remote: checked, auth, entries });
+  if (result.code !== 0) throw await sshRefusalCause(await gitFailed('fetch', result.stderr, ctx, scope, { remote: checked, auth, entries }), checked.host, ctx);
 }

@@ -90,18 +90,52 @@ async function fingerprint(publicKeyPath: string, env: NodeJS.ProcessEnv): Promi
   }
 }
 
+/**
+ * Whether the private key has a passphrase (ssh-keygen, given an empty one, says it is wrong: any
+ * other failure says nothing of one), and then whether ssh-agent holds it (`ssh-add -L` lists its
+ * public key; status 1 is an agent without keys, 2 no agent).
+ */
+async function keyLock(privateKeyPath: string, publicKey: string, env: NodeJS.ProcessEnv): Promise<Pick<SshKeyInfo, 'passphrase' | 'inAgent'>> {
+  const run = (...args: string[]) => runProgram(args.shift()!, args, { env, timeoutMs: 10_000 }).catch(() => undefined);
+  if (!/passphrase/i.test((await run('ssh-keygen', '-y', '-P', '', '-f', privateKeyPath))?.stderr ?? '')) return { passphrase: false };
+  const agent = await run('ssh-add', '-L');
+  return { passphrase: true, inAgent: agent?.code === 0 && agent.stdout.includes(publicKey.split(' ', 2).join(' ')) };
+}
+
 /** A key as the files show it; `find` adds what the config says of it. */
 type KeyInfo = Omit<SshKeyInfo, 'userConfig' | 'configuredFor'>;
 
 /**
  * Key info for a private key (a regular file) whose `.pub` holds an RSA public key; undefined
- * otherwise. A `.pub` that is there but cannot be read throws `unreadable`'s error.
+ * otherwise. A `.pub` that is there but cannot be read throws `unreadable`'s error. A key with a
+ * passphrase says whether ssh-agent holds it: without, git (run with no terminal) cannot use it.
  */
 async function describeKey(privateKeyPath: string, configured: boolean, env: NodeJS.ProcessEnv, unreadable = couldNotRead): Promise<KeyInfo | undefined> {
   const publicKeyPath = `${privateKeyPath}.pub`;
   const publicKey = readText(publicKeyPath, unreadable)?.trim();
   if (!publicKey || !publicKey.startsWith('ssh-rsa ') || !statOrUndefined(privateKeyPath)?.isFile()) return undefined;
-  return { privateKeyPath, publicKeyPath, publicKey, fingerprint: await fingerprint(publicKeyPath, env), configured };
+  const [print, lock] = await Promise.all([fingerprint(publicKeyPath, env), keyLock(privateKeyPath, publicKey, env)]);
+  return { privateKeyPath, publicKeyPath, publicKey, fingerprint: print, configured, ...lock };
+}
+
+/** ssh's refusal of every key it offered (ssh.dev.azure.com offers password too). */
+const SSH_KEY_REFUSED = /permission denied \((?:[\w-]+,)*publickey/i;
+
+/**
+ * Why ssh refused every key (`said`: its words) for `host`, when the key `find` reports for it has a
+ * passphrase that ssh-agent does not hold: ssh, run with no terminal, cannot ask for it, so adding
+ * the key to Azure DevOps would not help. Undefined otherwise, or when that cannot be told.
+ */
+export async function lockedKeySays(said: string, host: string, ctx: HostContext): Promise<string | undefined> {
+  const { key } = SSH_KEY_REFUSED.test(said) ? await findKey(ctx, [host]).catch(() => ({ key: null })) : { key: null };
+  // The next step (ssh-add, or another key) is the extension's to say, with its buttons.
+  if (key?.passphrase && !key.inAgent) return `Your SSH key ${key.privateKeyPath} has a passphrase and ssh-agent does not hold it, so ssh cannot use it`;
+}
+
+/** `error` as git's failure said it, or, for ssh's refusal of a key with a passphrase, that cause with git's line. */
+export async function sshRefusalCause(error: HostError, host: string, ctx: HostContext): Promise<HostError> {
+  const says = await lockedKeySays(error.message, host, ctx);
+  return says ? new HostError(error.code, `${says}. ${/\(git: [\s\S]*\)$/.exec(error.message)?.[0] ?? ''}`.trim()) : error;
 }
 
 /** Whether `configure` can name the key in the block: its real file is in ~/.ssh, at a path ssh can be told. */

@@ -4,6 +4,7 @@ import { isAllowedHost, normalizeHost } from './config';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
+import { lockedKeySays } from './ssh-key';
 
 export function describeSshTest(host: string, code: number | null, output: string, timedOut = false, port?: number): SshTestData {
   const sshPort = port ? `the SSH port (${port})` : 'the SSH port';
@@ -44,7 +45,10 @@ export async function sshTest(request: SshTestRequest, ctx: HostContext): Promis
     ['-T', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', ...(request.port ? ['-p', String(request.port)] : []), '--', `git@${host}`],
     { env: ctx.env, timeoutMs: 30_000 },
   );
-  const data = describeSshTest(host, result.code, `${result.stderr}\n${result.stdout}`, result.timedOut, request.port);
+  const described = describeSshTest(host, result.code, `${result.stderr}\n${result.stdout}`, result.timedOut, request.port);
+  // Refused, with a key whose passphrase ssh could not ask for (BatchMode): adding it again would not help.
+  const locked = !described.ok && (await lockedKeySays(result.stderr, host, ctx));
+  const data = locked ? { ...described, summary: `${host} accepted no key ssh could use. ${locked}.` } : described;
   ctx.log.info(`ssh test ${host}: ${data.ok ? 'ok' : 'failed'} (${data.detail.replace(/\n/g, ' | ')})`);
   return data;
 }

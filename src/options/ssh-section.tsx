@@ -139,7 +139,14 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
             </button>
           )}
         </dd>
+        {key.passphrase && key.inAgent && (
+          <>
+            <dt>Passphrase</dt>
+            <dd>Yes, and ssh-agent holds the key, so ssh can use it</dd>
+          </>
+        )}
       </dl>
+      {key.passphrase && !key.inAgent && <Locked path={key.privateKeyPath} busy={busy} act={act} />}
       <p class="small muted">Azure DevOps lets a public key live one year: when it expires, add it again.</p>
       {profiles.length > 0 && (
         <div class="row">
@@ -161,6 +168,38 @@ function view(state: SshState, act: Act, profiles: Profile[], profile: Profile |
           </button>
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * A key with a passphrase that ssh-agent does not hold: git runs ssh with no terminal to ask for
+ * the passphrase, so Azure DevOps refuses the key even once it is added there. Create is offered
+ * unless this is the companion's own key (it never replaces one).
+ */
+function Locked(props: { path: string; busy: SshAction | undefined; act: Act }) {
+  const { path, busy, act } = props;
+  const own = /[\\/]id_rsa_azure_devops$/.test(path);
+  return (
+    <div class="note warning" id="ssh-passphrase">
+      <p>
+        This key has a passphrase, and ssh-agent does not hold it: git, run by the companion, cannot ask for the passphrase, so ssh cannot use the key, and Azure DevOps
+        refuses it even once it is added there.
+      </p>
+      <p>
+        Load it into ssh-agent: run <code>ssh-add {/\s/.test(path) ? `"${path}"` : path}</code> (on Windows, start the “OpenSSH Authentication Agent” service first), then
+        check again.{own ? '' : ' Or create a key for Azure DevOps, without a passphrase.'}
+      </p>
+      <div class="row">
+        <button type="button" id="ssh-check-again" disabled={!!busy} onClick={act.find}>
+          {busy === 'find' ? 'Checking…' : 'Check again'}
+        </button>
+        {!own && (
+          <button type="button" id="ssh-generate" disabled={!!busy} onClick={act.generate}>
+            {busy === 'generate' ? 'Creating a key…' : 'Create a key for Azure DevOps'}
+          </button>
+        )}
+      </div>
     </div>
   );
 }

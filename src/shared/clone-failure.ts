@@ -24,6 +24,8 @@ export function gitLine(message: string): string | undefined {
 /** ssh refused: git's line (ssh's own) or the companion's sentence for it. */
 const SSH_HOST_KEY = /Host key verification failed|SSH host key/i;
 const SSH_KEY_REFUSED = /Permission denied \((?:[\w-]+,)*publickey|did not accept your SSH key/i;
+/** The companion's sentence for a refusal with a key whose passphrase ssh could not ask for: the key's path. */
+const SSH_KEY_LOCKED = /^Your SSH key (.+?) has a passphrase and ssh-agent does not hold it/;
 /** Whether git was refused by ssh, not by Azure DevOps over https: the SSH key, not the token, is what to fix. */
 export const refusedBySsh = (message: string) => SSH_HOST_KEY.test(message) || SSH_KEY_REFUSED.test(message);
 
@@ -77,6 +79,15 @@ export function explainCloneFailure(error: ReplyError, opts: { profile: boolean;
     return withDetails({
       cause: 'ssh does not know the server’s host key, or the key has changed.',
       next: 'Test the connection under Options › SSH key: it records the key of a server seen for the first time. If the key has changed, ask your administrator why before you go on.',
+      action: 'ssh',
+    });
+  }
+  // Refused because ssh could not use the key, not because Azure DevOps does not know it (the companion tells).
+  const locked = SSH_KEY_LOCKED.exec(error.message);
+  if (locked) {
+    return withDetails({
+      cause: 'Your SSH key has a passphrase, and ssh-agent does not hold it: git cannot ask for the passphrase, so ssh could not use the key.',
+      next: `Load it into ssh-agent (ssh-add ${locked[1]}; on Windows, start the OpenSSH Authentication Agent service first), or create a key for Azure DevOps under Options › SSH key, then try again.`,
       action: 'ssh',
     });
   }

@@ -354,6 +354,10 @@ export const SshKeyInfoSchema = z.object({
    * inside ~/.ssh). Older companions leave it out.
    */
   userConfig: z.object({ hosts: z.array(z.string()), configurable: z.boolean() }).optional(),
+  /** Whether the private key has a passphrase (git, run with no terminal, cannot ask for it). Older companions leave it out. */
+  passphrase: z.boolean().optional(),
+  /** With a passphrase: whether ssh-agent holds the key, so ssh can use it all the same. */
+  inAgent: z.boolean().optional(),
 });
 export type SshKeyInfo = z.infer<typeof SshKeyInfoSchema>;
 export const SshKeyDataSchema = z.object({

@@ -95,13 +95,33 @@ export function sshHosts(profiles: Pick<Profile, 'host'>[]): string[] {
   return [...new Set([...cloud, ...servers])];
 }
 
-/** Expands a layout such as `{org}/{project}/{repo}` into path segments, each safe as a folder name. */
+// The companion's rules for a folder name (src/host/destination.ts folderSegments), which refuses
+// rather than renames: a Windows device name with any extension, and what looks like an 8.3 short name.
+const DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?= *(\..*)?$)/i;
+const SHORT_NAME_TILDE = /~(?=\d+(\.|$))/g;
+
+/**
+ * A name Azure DevOps accepts, as a folder name the companion accepts: `-legacy`, `aux.service` and
+ * `tools~1` are repository names, and a folder the companion refuses could never be cloned into.
+ */
+function folderName(seg: string): string {
+  return [...seg]
+    .map((ch) => (ch < ' ' || '<>:"\\|?*'.includes(ch) ? '_' : ch))
+    .join('')
+    .trim()
+    .replace(/^[-.]/, '_$&')
+    .replace(/\.+$/, '$&_')
+    .replace(DEVICE_NAME, '$1_')
+    .replace(SHORT_NAME_TILDE, '~_');
+}
+
+/** Expands a layout such as `{org}/{project}/{repo}` into path segments, each one the companion takes as a folder name. */
 export function clonePathSegments(layout: string, names: { org: string; project: string; repo: string }): string[] {
   return layout
     .split('/')
-    .map((part) => part.replace(/\{(org|project|repo)\}/g, (_, key: keyof typeof names) => names[key]))
-    .map((seg) => [...seg].map((ch) => (ch < ' ' || '<>:"\\|?*'.includes(ch) ? '_' : ch)).join('').trim())
-    .filter((seg) => seg !== '' && seg !== '.' && seg !== '..');
+    .map((part) => part.replace(/\{(org|project|repo)\}/g, (_, key: keyof typeof names) => names[key]).trim())
+    .filter((seg) => seg !== '' && seg !== '.' && seg !== '..')
+    .map(folderName);
 }
 
 /** The profile to use on a page of this organization, if the user has one. */

@@ -307,6 +307,27 @@ describe('with the desktop companion installed', () => {
     }
   });
 
+  it('a key with a passphrase ssh-agent does not hold: Options says git cannot use it and how to load it, and Create makes a key for Azure DevOps instead', async () => {
+    const ssh = join(home.home, '.ssh');
+    await mkdir(ssh, { recursive: true, mode: 0o700 });
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', 'secret-pass', '-C', 'locked', '-f', join(ssh, 'id_rsa')]);
+    try {
+      await options.reload();
+      await options.waitForSelector('#ssh-passphrase', { timeout: 20_000 });
+      const note = await textOf(options, '#ssh-passphrase');
+      expect(note).toContain('This key has a passphrase, and ssh-agent does not hold it');
+      expect(note).toContain(`ssh-add ${join(ssh, 'id_rsa')}`);
+      expect(note).toContain('OpenSSH Authentication Agent');
+      expect(await options.$$eval('#ssh-passphrase button', (bs) => bs.map((b) => b.textContent))).toEqual(['Check again', 'Create a key for Azure DevOps']);
+      await options.click('#ssh-passphrase #ssh-generate');
+      await waitForText(options, '#ssh', 'A new RSA key was created and ~/.ssh/config now uses it for Azure DevOps', 60_000);
+      expect(await options.$('#ssh-passphrase')).toBeNull();
+      expect(await textOf(options, '#ssh .key-value')).toContain(join(ssh, 'id_rsa_azure_devops.pub'));
+    } finally {
+      await noKey();
+    }
+  });
+
   it('a key the user’s own Host section names: Options says ssh has it for those hosts, and offers the block only where it can help', async () => {
     // ssh takes a key named there, wherever it lives; the companion names only keys inside ~/.ssh in its block.
     const elsewhere = join(home.home, 'elsewhere');

@@ -263,6 +263,31 @@ describe('Clone to desktop', () => {
     sandbox.services.faults.clear();
   });
 
+  it('shows a clone started on the page in the popup with its progress and Cancel, which cancels it', async () => {
+    sandbox.services.faults.add({ match: { pathRegex: 'monitoring/info/refs' }, latencyMs: 30_000, times: 1 });
+    await page.goto('https://dev.azure.com/fabrikam/Operations/_git/monitoring', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    await world.click(POPOVER, 'button', 'Clone');
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloning monitoring'));
+
+    const popup = await openPopup(session);
+    const row = '#repo-list [data-repo="monitoring"]';
+    await popup.waitForSelector(row, { timeout: 20_000 });
+    expect(await textOf(popup, row)).toMatch(/cloning \d+%/);
+    await popup.click(row);
+    // Its own progress and Cancel, not "being cloned elsewhere" with only Check again.
+    await popup.waitForSelector('[data-testid="repo-actions"] [role="progressbar"]');
+    expect(await textOf(popup, '[data-testid="repo-actions"]')).not.toContain('elsewhere');
+    await popup.click('[data-testid="repo-actions"] .clone-progress button');
+    await waitForText(popup, '[data-testid="repo-actions"] .feedback', 'Clone cancelled.', 20_000);
+    await popup.close();
+    await page.bringToFront();
+    await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cancelled'), 20_000);
+    expect(existsSync(join(cloneRoot, 'fabrikam/Operations/monitoring'))).toBe(false);
+  });
+
   it('says when another program is cloning the repository, and finds the clone once it is done', async () => {
     // A second companion, as another browser would start it, sharing this HOME's configuration and locks.
     sandbox.services.faults.add({ match: { pathRegex: 'build-scripts/info/refs' }, latencyMs: 20_000, times: 1 });
@@ -404,6 +429,29 @@ describe('Clone to desktop', () => {
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
     await world.click(POPOVER, 'button', 'Clone');
     expect((await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Cloned '), 60_000))[0]).toContain(target);
+  });
+
+  it('clones a repository whose name is no folder name as it stands (-legacy) into a folder named after it', async () => {
+    // Created as a person would, with a first commit: Azure DevOps accepts the name.
+    const popup = await openPopup(session);
+    const profileId = ((await ask(popup, { type: 'profiles.list' })).data as { profiles: { id: string }[] }).profiles[0]!.id;
+    const projects = ((await ask(popup, { type: 'projects.list', profileId })).data as { items: { id: string; name: string }[] }).items;
+    const projectId = projects.find((p) => p.name === 'Platform')!.id;
+    expect(await ask(popup, { type: 'repos.create', profileId, projectId, name: '-legacy', readme: true, defaultBranch: 'main' })).toMatchObject({ ok: true });
+    await popup.close();
+    await page.bringToFront();
+
+    await page.goto('https://dev.azure.com/fabrikam/Platform/_git/-legacy', { waitUntil: 'domcontentloaded' });
+    await world.waitForText(CLONE, (t) => t[0] === 'Clone to desktop');
+    await world.click(CLONE, 'button');
+    const target = join(cloneRoot, 'fabrikam/Platform/_-legacy');
+    const [plan] = await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));
+    expect(plan).toContain(target);
+    expect(plan).not.toContain('would stop');
+    await world.click(POPOVER, 'button', 'Clone');
+    expect((await world.waitForText(POPOVER, (t) => /Cloned |could not|Try again/.test(t[0] ?? ''), 60_000))[0]).toContain(`Cloned `);
+    const { stdout } = await run('git', ['-C', target, 'remote', 'get-url', 'origin']);
+    expect(stdout.trim()).toMatch(/\/_git\/-legacy$/);
   });
 
   it("without a clone, Open in editor and Forks as remotes open Clone to desktop's own panel", async () => {

@@ -4,8 +4,8 @@
  * the sandbox Azure DevOps like the web UI does it, then `sshTest` and `clone` with an SSH URL
  * run the real ssh against the sandbox's SSH endpoint.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox as AdoSandbox } from '../../sandbox/index';
@@ -114,5 +114,57 @@ describe('SSH through the companion', () => {
     // An unknown repository over SSH: the service's TF401019, read as NOT_FOUND.
     const missing = await host.request({ type: 'clone', url: 'git@ssh.dev.azure.com:v3/fabrikam/Platform/nope', root: sandbox.roots, folder: 'nope' }, 60_000);
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('says a key with a passphrase that ssh-agent does not hold is why ssh refused it, not a key missing from Azure DevOps; held by the agent, it works', async () => {
+    await writeSshClientConfig(ado.ssh!, sandbox.home);
+    const keyPath = join(sandbox.home, '.ssh', 'id_rsa');
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', 'secret-pass', '-C', 'locked', '-f', keyPath]);
+    const publicKey = readFileSync(`${keyPath}.pub`, 'utf8').trim();
+    // The key is registered: only its passphrase stands in the way.
+    await registerKey(publicKey);
+    expect(await host.request({ type: 'sshKey', action: 'configure', keyPath }, 60_000)).toMatchObject({ ok: true });
+
+    const found = await host.request<SshKeyData>({ type: 'sshKey', action: 'find' }, 60_000);
+    expect(found).toMatchObject({ ok: true, data: { key: { privateKeyPath: keyPath, passphrase: true, inAgent: false } } });
+    const test = await host.request<SshTestData>({ type: 'sshTest', host: 'ssh.dev.azure.com' }, 40_000);
+    expect(test).toMatchObject({
+      ok: true,
+      data: { ok: false, summary: `ssh.dev.azure.com accepted no key ssh could use. Your SSH key ${keyPath} has a passphrase and ssh-agent does not hold it, so ssh cannot use it.` },
+    });
+    expect((test as { data: SshTestData }).data.summary).not.toContain('Add your public key');
+    const refused = await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'locked' }, 60_000);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'AUTH_FAILED', message: expect.stringMatching(new RegExp(`^Your SSH key ${keyPath} has a passphrase and ssh-agent does not hold it, so ssh cannot use it\\. \\(git: .*Permission denied \\(`)) },
+    });
+
+    // Loaded into an agent (the passphrase given once, as ssh-add asks for it), ssh uses it.
+    const socket = join(sandbox.dir, 'agent.sock');
+    const agent = spawnSync('ssh-agent', ['-a', socket], { encoding: 'utf8' });
+    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+    expect(agentPid).toBeGreaterThan(0);
+    try {
+      const askpass = join(sandbox.dir, 'askpass');
+      writeFileSync(askpass, '#!/bin/sh\necho secret-pass\n', { mode: 0o755 });
+      execFileSync('ssh-add', [keyPath], { env: { ...sandbox.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' }, stdio: 'ignore' });
+      await host.close();
+      host = await HostProcess.start({ ...sandbox.env, SSH_AUTH_SOCK: socket });
+      const held = await host.request<SshKeyData>({ type: 'sshKey', action: 'find' }, 60_000);
+      expect(held).toMatchObject({ ok: true, data: { key: { passphrase: true, inAgent: true } } });
+      expect(await host.request<SshTestData>({ type: 'sshTest', host: 'ssh.dev.azure.com' }, 40_000)).toMatchObject({ ok: true, data: { ok: true } });
+      expect(await host.request({ type: 'clone', url: PLATFORM, root: sandbox.roots, folder: 'held' }, 60_000)).toMatchObject({ ok: true });
+    } finally {
+      process.kill(agentPid);
+    }
+  });
+
+  it('says nothing of a passphrase for a key without one', async () => {
+    await writeSshClientConfig(ado.ssh!, sandbox.home);
+    const generated = await host.request<SshKeyData>({ type: 'sshKey', action: 'generate' }, 60_000);
+    expect(generated).toMatchObject({ ok: true, data: { key: { passphrase: false } } });
+    expect((generated as { data: SshKeyData }).data.key).not.toHaveProperty('inAgent');
+    const test = await host.request<SshTestData>({ type: 'sshTest', host: 'ssh.dev.azure.com' }, 40_000);
+    expect(test).toMatchObject({ ok: true, data: { ok: false, summary: expect.stringMatching(/did not accept any of your SSH keys. Add your public key/) } });
   });
 });

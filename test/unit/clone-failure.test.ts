@@ -55,6 +55,15 @@ describe('explainCloneFailure', () => {
     expect(explainCloneFailure({ code: 'companion.NO_CREDENTIAL_HELPER', message: 'git has no credential helper.' }, { profile: false })).toMatchObject({ action: 'token', next: expect.stringMatching(/Git Credential Manager/) });
   });
 
+  it('a refusal by ssh of a key with a passphrase ssh-agent does not hold: load it or create a key, not add it to Azure DevOps', () => {
+    const message =
+      'Your SSH key /home/ann/.ssh/id_rsa has a passphrase and ssh-agent does not hold it, so ssh cannot use it. (git: git@ssh.dev.azure.com: Permission denied (publickey).)';
+    const locked = explainCloneFailure({ code: 'companion.AUTH_FAILED', message }, { profile: true });
+    expect(locked).toMatchObject({ cause: expect.stringMatching(/has a passphrase/), next: expect.stringContaining('ssh-add /home/ann/.ssh/id_rsa'), action: 'ssh', details: 'git@ssh.dev.azure.com: Permission denied (publickey).' });
+    expect(locked.next).not.toMatch(/Add your public key/);
+    expect(failureActions({ code: 'companion.AUTH_FAILED', message }, locked, { profile: true }).fix).toEqual(['Open the SSH key settings', 'ssh']);
+  });
+
   it('a refusal by ssh: the SSH key settings, told apart from a host key ssh does not know, and never a credential helper', () => {
     const refused = help('git@ssh.dev.azure.com: Permission denied (publickey).\nfatal: Could not read from remote repository.');
     expect(refused).toMatchObject({ cause: 'The server did not accept your SSH key.', action: 'ssh', details: 'git@ssh.dev.azure.com: Permission denied (publickey).' });

@@ -44,6 +44,9 @@ const fakeAdo: typeof fetch = async (input) => {
   return new Response('{}', { status: 404 });
 };
 
+/** Azure DevOps answering for Platform by its name too, as a page names it. */
+const byName: typeof fetch = (input, init) => fakeAdo(String(input).replace('/_apis/git/repositories/Platform?', '/_apis/git/repositories/r1?'), init);
+
 /** A companion that answers every request plausibly, and remembers the credentials it was given. */
 const ignore = () => undefined;
 const sentToHost: { type: string; [k: string]: unknown }[] = [];
@@ -672,6 +675,19 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect(await followed).toMatchObject({ ok: true, data: { branch: 'main' } });
   });
 
+  it("a clone a page started, naming the repository by its name, is listed for the popup under the repository's id", async () => {
+    const { handle } = await setup(byName);
+    let finish!: () => void;
+    hostOverrides.set('clone', () => new Promise((resolve) => (finish = () => resolve({ data: { path: '/home/ada/source/repos/fabrikam/Platform/Platform', branch: 'main', remoteUrl: 'x' } }))));
+    sentToHost.length = 0;
+    const started = handle({ type: 'clone.start', repo: { id: 'Platform', name: 'Platform', project: 'Platform' }, taskId: 'from-page' }, fromContent);
+    await vi.waitFor(() => expect(sentToHost.some((m) => m.type === 'clone')).toBe(true));
+    const listed = (await handle({ type: 'clone.tasks' }, fromPage)) as { ok: true; data: { tasks: { taskId: string; repo: unknown }[] } };
+    expect(listed.data.tasks).toEqual([expect.objectContaining({ taskId: 'from-page', repo: { id: 'r1', name: 'Platform', project: 'Platform' }, state: 'running' })]);
+    finish();
+    expect(await started).toMatchObject({ ok: true });
+  });
+
   it('a page at the organization’s legacy address follows and cancels its clone; one gone from the board is said gone, not refused', async () => {
     const { handle } = await setup();
     const onLegacy = { id: 'abc', url: 'https://fabrikam.visualstudio.com/Platform/_git/Platform', tab: { id: 4, url: 'https://fabrikam.visualstudio.com/Platform/_git/Platform' } } as Runtime.MessageSender;
@@ -720,6 +736,15 @@ describe('a page finds a clone of its repository that is still under way', () =>
     expect(sentToHost.map((m) => m.type)).not.toContain('destination');
     expect(await handle({ type: 'clone.plan', repo, inTheWay: true }, fromContent)).toMatchObject({ ok: true, data: { inTheWay: expect.stringContaining('exists and is not empty') } });
     expect(sentToHost.filter((m) => m.type === 'destination')).toHaveLength(1);
+  });
+
+  it('says a folder name the companion refuses before Clone is pressed, but not a companion too old to be asked', async () => {
+    const { handle } = await setup();
+    hostOverrides.set('localClones', () => ({ data: { clones: [], truncated: false } }));
+    hostOverrides.set('destination', () => ({ error: { code: 'BAD_REQUEST', message: 'folder name "-x" must not start with "-" or "."' } }));
+    expect(await handle({ type: 'clone.plan', repo, inTheWay: true }, fromContent)).toMatchObject({ ok: true, data: { inTheWay: expect.stringContaining('must not start with') } });
+    hostOverrides.set('destination', () => ({ error: { code: 'BAD_REQUEST', message: 'unknown request type "destination"; known: hello, clone' } }));
+    expect((await handle({ type: 'clone.plan', repo, inTheWay: true }, fromContent)) as { data: object }).not.toHaveProperty('data.inTheWay');
   });
 
   it("a folder the companion says is still being cloned is not the repository's clone", async () => {

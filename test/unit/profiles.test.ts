@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createProfileStore, memoryKeyValue } from '../../src/background/profile-store';
 import { clonePathSegments, orgBaseUrl, Profile, profileForPage, sshHosts } from '../../src/shared/profile';
 import { parseAdoUrl } from '../../src/shared/ado/urls';
+import { folderSegments } from '../../src/host/destination';
 
 const profile = (over: Partial<Profile> & Pick<Profile, 'id' | 'organization'>): Profile =>
   Profile.parse({ name: over.organization, host: { kind: 'cloud' }, auth: 'pat', ...over });
+
+/** The folder a repository of this name is cloned into, by itself. */
+const repoFolder = (repo: string) => clonePathSegments('{repo}', { org: 'o', project: 'p', repo })[0];
 
 const page = (u: string) => parseAdoUrl(u, { onPremHosts: ['tfs.fabrikam.test'] })!;
 
@@ -23,6 +27,16 @@ describe('profile model', () => {
       'web_app',
     ]);
     expect(clonePathSegments('{org}/../{repo}', { org: 'o', project: 'p', repo: '..' })).toEqual(['o']);
+  });
+
+  it('makes every name Azure DevOps accepts a folder the companion accepts, keeping it recognizable', () => {
+    const awkward = ['-legacy', '.github', 'tools~1', 'LONGNA~12.TXT', 'aux.service', 'AUX', 'nul .txt', 'com1', 'LPT\u00b9.x', 'conin$', 'release.', 'a<b>c', 'tab\there', ' padded ', 'plain-name'];
+    for (const name of awkward) {
+      const segments = clonePathSegments('{org}/{project}/{repo}', { org: name, project: name, repo: name });
+      expect(segments).toHaveLength(3);
+      expect(folderSegments(segments.join('/'))).toEqual(segments);
+    }
+    expect(['-legacy', 'tools~1', 'aux.service', 'release.', 'plain-name'].map(repoFolder)).toEqual(['_-legacy', 'tools~_1', 'aux_.service', 'release._', 'plain-name']);
   });
 
   it('picks the profile of the page organization, preferring the active one', () => {

@@ -54,6 +54,14 @@ const remotesFor = (clone: LocalClone, orgBase: string): CloneRemote[] =>
     return { name: r.name, ...(key ? { key } : {}) };
   });
 
+/**
+ * What the companion's `destination` says that a clone there would stop on: a folder in the way,
+ * one outside the root, or a folder name it refuses. Not an unknown request: a companion too old
+ * for `destination` still clones.
+ */
+const stopsTheClone = (e: CompanionError) =>
+  e.code === 'DEST_EXISTS' || e.code === 'DEST_OUTSIDE_ROOT' || (e.code === 'BAD_REQUEST' && !e.message.startsWith('unknown request type'));
+
 /** An on-prem profile's server, as the companion's allowed hosts name it; none for the cloud. */
 const serverOf = (p: Profile) => (p.host.kind === 'onprem' ? [new URL(p.host.collectionUrl).hostname] : []);
 
@@ -213,7 +221,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     if (p) {
       // With a profile, URLs come from Azure DevOps itself, never from the asking page.
       const repo = await clientOf(deps, p, ctx).repository({ project: key.project, repositoryId: key.id });
-      return { org: p.organization, orgBase: orgBaseUrl(p), layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
+      return { org: p.organization, orgBase: orgBaseUrl(p), layout: p.layout, cloneRoot: p.cloneRoot, protocol: p.protocol, id: repo.id, project: repo.project.name, name: repo.name, remoteUrl: repo.remoteUrl, sshUrl: repo.sshUrl, defaultBranch: repo.defaultBranch };
     }
     const onPremHosts = onPremServers(await store.list());
     const page = ctx.from === 'content' && ctx.senderUrl ? parseAdoUrl(ctx.senderUrl, { onPremHosts }) : undefined;
@@ -229,6 +237,7 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       layout: Profile.shape.layout.parse(undefined),
       cloneRoot: undefined,
       protocol: 'https' as const,
+      id: read.id,
       project: read.project.name,
       name: read.name,
       remoteUrl,
@@ -237,8 +246,11 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
     };
   }
 
-  async function plan(p: Profile | undefined, key: RepoKey, ctx: HandlerContext, branch?: string, protocol?: 'https' | 'ssh'): Promise<ClonePlan> {
-    const repo = await lookup(p, key, ctx);
+  type Looked = Awaited<ReturnType<typeof lookup>>;
+
+  /** `known`: the repository as `lookup` found it already. */
+  async function plan(p: Profile | undefined, key: RepoKey, ctx: HandlerContext, branch?: string, protocol?: 'https' | 'ssh', known?: Looked): Promise<ClonePlan> {
+    const repo = known ?? (await lookup(p, key, ctx));
     const use = protocol ?? repo.protocol;
     const url = use === 'ssh' && repo.sshUrl ? repo.sshUrl : withoutUser(repo.remoteUrl);
     const config = await companion.request({ type: 'configure' });
@@ -467,16 +479,20 @@ export function companionHandlers(deps: CompanionHandlerDeps): Pick<Handlers, Co
       // Asked only by a panel that offers the clone: a button's label, drawn on every repository page, does not need it.
       if (!req.inTheWay || planned.existing || planned.cloning) return planned;
       // Said before Clone is pressed; the clone itself checks again. A companion too old to be asked says nothing.
+      // BAD_REQUEST is a folder name the companion refuses: the clone would fail on it every time.
       const inTheWay = await companion.request({ type: 'destination', root: planned.root, folder: planned.folder }).then(
         () => undefined,
-        (e: unknown) => (e instanceof CompanionError && (e.code === 'DEST_EXISTS' || e.code === 'DEST_OUTSIDE_ROOT') ? e.message : undefined),
+        (e: unknown) => (e instanceof CompanionError && stopsTheClone(e) ? e.message : undefined),
       );
       return inTheWay ? { ...planned, inTheWay } : planned;
     },
     'clone.start': (req, ctx) =>
       runOnBoard(req, ctx, undefined, async (report) => {
         const p = await requestProfile(deps, req.profileId, ctx);
-        const target = await plan(p, req.repo, ctx, req.branch, req.protocol);
+        const repo = await lookup(p, req.repo, ctx);
+        // A page names the repository by its name; the popup finds a task by the repository's id.
+        board.place(req.taskId, { repo: { id: repo.id, name: repo.name, project: repo.project } });
+        const target = await plan(p, req.repo, ctx, req.branch, req.protocol, repo);
         if (target.existing) throw new CompanionError('DEST_EXISTS', `This repository is already cloned at ${target.existing.path}.`);
         if (target.cloning) throw beingCloned(target.cloning.path);
         // Its organization is known from the start (runOnBoard); its clone URL from now, for a plan of the same repository.
