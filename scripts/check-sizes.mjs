@@ -21,7 +21,8 @@ const KB = 1024;
  * the clone's git started ahead, src/host/ready-process.ts; panels 23 → 25 KB and worker 72 → 74 KB
  * when every failure got the Options button that fixes it and the one companion block, 2026-12-05,
  * at 23.0 and 71.0 KB; host 90 → 94 KB when it refused a git too old for its protections, named
- * sandboxed browsers at install and took git from a fixed path on Windows, 2026-12-07, at 90.1 KB;
+ * sandboxed browsers at install, took git from a fixed path on Windows and told a key's passphrase,
+ * 2026-12-07, at 90.1 KB;
  * panels 25 → 27 KB the same day, at 25.0 KB, for the words of a git too old and a disk full and a
  * pull request's own worktree), so a large
  * accidental addition fails the build while ordinary growth does not; raise one on purpose, in the
