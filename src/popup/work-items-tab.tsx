@@ -121,11 +121,15 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   }
   if (!plan.data) return <SkeletonRows count={2} label="Reading the work item" />;
   const p = plan.data;
+  // The suggestion first, also when it is not among the project's repositories (a branch linked in
+  // another project's), as the page's Start work offers it.
+  const suggested = p.suggested;
+  const repos = suggested ? [p.repos.find((r) => r.id === suggested.id) ?? suggested, ...p.repos.filter((r) => r.id !== suggested.id)] : p.repos;
   // What the person chose, else the plan's suggestion: a failed attempt keeps their choices.
-  const chosenId = repoId ?? p.suggested?.id ?? p.repos[0]?.id ?? '';
+  const chosenId = repoId ?? repos[0]?.id ?? '';
   const name = branch ?? p.branch;
   const setToActive = active ?? (!!p.activeState && !p.alreadyActive);
-  const repo = p.repos.find((r) => r.id === chosenId);
+  const repo = repos.find((r) => r.id === chosenId);
   const problem = gitBranchNameProblem(name.trim());
 
   const update = (checkout: Checkout) => setStep((s) => (s.kind === 'created' ? { ...s, checkout } : s));
@@ -245,7 +249,7 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
         <div class="field">
           <label for={`start-work-repo-${item.id}`}>Repository</label>
           <select id={`start-work-repo-${item.id}`} value={chosenId} onChange={(e) => setRepoId(e.currentTarget.value)}>
-            {p.repos.map((r) => (
+            {repos.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
                 {p.suggested?.id === r.id ? (p.suggested.reason === 'linked' ? ' (linked)' : ' (last used)') : ''}

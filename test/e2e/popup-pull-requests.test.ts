@@ -7,6 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { patAuthorization } from '../../sandbox/testing';
+import { branchArtifactUri } from '../../sandbox/work-items';
 import { launch, type Session } from './harness';
 import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_SNAPSHOT } from '../../src/shared/storage-keys';
 import { addPatProfile, cachedList, focusWhenDrawn, openPopup, optionsMovedTo, screenshots, storedKey, textOf, waitForOption, waitForText } from './ui-steps';
@@ -298,6 +299,31 @@ describe('popup: pull requests', () => {
     await popup.waitForSelector('#work-items > li:first-child .start-work-form select', { timeout: 30_000 });
     expect(await popup.evaluate((sel: string) => document.activeElement === document.querySelector(sel), toggle)).toBe(true);
     await popup.close();
+  });
+
+  it('Start work on a work item linked to a branch in another project starts on that repository, as the page does', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const platform = sandbox.store.project(org, 'Platform')!;
+    const repo = sandbox.store.repository(org, 'Platform', platform)!;
+    const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Dark mode on the settings screen')!;
+    const link = { rel: 'ArtifactLink', url: branchArtifactUri(platform.id, repo.id, 'feature/retry-policy'), attributes: { name: 'Branch' } };
+    item.relations.push(link as never);
+    const popup = await openPopup(session);
+    const row = `#work-items > li[data-work-item="${item.id}"]`;
+    try {
+      await openTab(popup, 'work');
+      await popup.waitForSelector(`${row} button[aria-expanded]`, { timeout: 20_000 });
+      await popup.click(`${row} button[aria-expanded]`);
+      await popup.waitForSelector(`${row} .start-work-form select`, { timeout: 30_000 });
+      const form = await popup.$eval(row, (li) => {
+        const select = li.querySelector('.start-work-form select') as HTMLSelectElement;
+        return { value: select.value, first: select.options[0]?.text, submit: (li.querySelector('.start-work-form button[type="submit"]') as HTMLButtonElement).disabled };
+      });
+      expect(form).toEqual({ value: repo.id, first: 'Platform (linked)', submit: false });
+    } finally {
+      item.relations.splice(item.relations.indexOf(link as never), 1);
+      await popup.close();
+    }
   });
 
   it('Start work whose link was refused says so, and Link the branch again, from the keyboard, links it with the focus kept in the result', async () => {
