@@ -4,8 +4,12 @@ import { delimiter, join, posix, win32 } from 'node:path';
 
 /** `extensions`: those tried on Windows (PATHEXT's unless given). */
 export function findProgram(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform, extensions?: readonly string[]): string | undefined {
-  // A relative folder (".", or an empty entry) means wherever the program is started: a repository, for git.
-  const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter((d) => (platform === 'win32' ? win32 : posix).isAbsolute(d));
+  // A relative folder (".", or an empty entry) means wherever the program is started: a repository,
+  // for git. Windows allows an entry in quotes ("C:\Program Files\Git\cmd"), as libuv reads it.
+  const dirs = (env.PATH ?? env.Path ?? '')
+    .split(delimiter)
+    .map((d) => (platform === 'win32' ? d.replace(/^"(.*)"$/, '$1') : d))
+    .filter((d) => (platform === 'win32' ? win32 : posix).isAbsolute(d));
   const suffixes = platform === 'win32' ? (extensions ?? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean)]) : [''];
   for (const dir of dirs) {
     for (const ext of suffixes) {

@@ -52,6 +52,11 @@ describe('programs started in a repository on Windows', () => {
     expect(() => programIn('git', repo, { PATH: '.' }, 'win32')).toThrow(expect.objectContaining({ code: 'TOOL_MISSING' }));
   });
 
+  it('reads a PATH entry in quotes, as Windows allows and libuv reads it ("C:\\Program Files\\Git\\cmd")', () => {
+    touch(join(bin, 'git.exe'));
+    expect(programIn('git', repo, { PATH: `"${bin}"` }, 'win32')).toBe(join(bin, 'git.exe'));
+  });
+
   it('takes git.exe over a git.cmd, as Windows itself starts only .com and .exe by a bare name', () => {
     const other = join(dir, 'shims');
     mkdirSync(other);
