@@ -4,7 +4,7 @@
  * helpers such as git-remote-https and index-pack).
  */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { isInside } from './destination';
 import { findProgram, isExecutableFile } from './find-program';
@@ -110,6 +110,8 @@ export function runProgram(command: string, args: readonly string[], options: Ru
       cleanup();
       // spawn says ENOENT for a missing working folder too: not a missing program then.
       if (options.cwd !== undefined && !isDirectory(options.cwd)) reject(new HostError('NOT_FOUND', `${options.cwd} is not a folder (any more)`));
+      else if (options.cwd !== undefined && (error.code === 'EACCES' || error.code === 'EPERM') && !canEnter(options.cwd))
+        reject(new HostError('CANNOT_WRITE', `The companion was refused ${options.cwd}: permission denied.`));
       else if (error.code === 'ENOENT') reject(new HostError('TOOL_MISSING', `${command} was not found; install it or add it to PATH`, { tool: command }));
       else reject(error);
     });
@@ -127,6 +129,16 @@ export function runProgram(command: string, args: readonly string[], options: Ru
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this process may work in `path` (search it). */
+function canEnter(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
   } catch {
     return false;
   }

@@ -22,15 +22,16 @@ import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 
 /**
- * What the file system refused the companion's own writes (locks, journals, the registry, the
+ * What the file system refused the companion's own files (locks, journals, the registry, the
  * folders a clone goes into), in words: not a bug to look up in the log.
  */
-const REFUSED_WRITES: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the disk is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
+const REFUSED: Record<string, string> = {
+  ENOSPC: 'could not write $: the disk is full',
+  EDQUOT: 'could not write $: the disk quota is used up',
+  EROFS: 'could not write $: the disk is read-only',
+  // Reading or writing: a file or folder of the user's it may not use.
+  EACCES: 'was refused $: permission denied',
+  EPERM: 'was refused $: permission denied',
 };
 
 /** How long no request may run before the host counts as idle (`onIdle`). */
@@ -187,10 +188,11 @@ export class Session {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    const { code, path } = error as NodeJS.ErrnoException;
-    if (code !== undefined && Object.hasOwn(REFUSED_WRITES, code)) {
+    const { code, path, syscall } = error as NodeJS.ErrnoException;
+    // Not a program that could not be started: its path is no file the companion used.
+    if (code !== undefined && Object.hasOwn(REFUSED, code) && !syscall?.startsWith('spawn')) {
       this.ctx.log.warn(`${id} ${message}`);
-      this.sendError(id, 'CANNOT_WRITE', `The companion could not write ${path ?? 'a file it needs'}: ${REFUSED_WRITES[code]}.`);
+      this.sendError(id, 'CANNOT_WRITE', `The companion ${REFUSED[code]!.replace('$', path ?? 'a file it needs')}.`);
       return;
     }
     this.ctx.log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);

@@ -81,9 +81,10 @@ export class HostProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(env: NodeJS.ProcessEnv, args: string[] = [CALLER]): Promise<HostProcess> {
+  /** `user`: another user to run as (only root may). */
+  static async start(env: NodeJS.ProcessEnv, args: string[] = [CALLER], user?: { uid: number; gid: number }): Promise<HostProcess> {
     const bundle = await hostBundle();
-    return new HostProcess(spawn(process.execPath, [bundle, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+    return new HostProcess(spawn(process.execPath, [bundle, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...user }));
   }
 
   writeRaw(bytes: Buffer): void {

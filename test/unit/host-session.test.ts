@@ -111,10 +111,15 @@ describe('what the file system refuses the companion', () => {
   it('is CANNOT_WRITE in words that name the place and the cause, not INTERNAL', async () => {
     const errors = [refused('EACCES', '/r/org'), refused('EROFS', '/r/org'), refused('EDQUOT', '/c/locks/x.lock')];
     expect(await answers(async () => Promise.reject(errors.shift()), 3)).toEqual([
-      { code: 'CANNOT_WRITE', message: 'The companion could not write /r/org: permission denied.' },
+      { code: 'CANNOT_WRITE', message: 'The companion was refused /r/org: permission denied.' },
       { code: 'CANNOT_WRITE', message: 'The companion could not write /r/org: the disk is read-only.' },
       { code: 'CANNOT_WRITE', message: 'The companion could not write /c/locks/x.lock: the disk quota is used up.' },
     ]);
+  });
+
+  it('never blames on writing a program that could not be started', async () => {
+    const spawnRefused = Object.assign(new Error('spawn /usr/bin/git EACCES'), { code: 'EACCES', path: '/usr/bin/git', syscall: 'spawn /usr/bin/git' });
+    expect(await answers(async () => Promise.reject(spawnRefused), 1)).toEqual([{ code: 'INTERNAL', message: 'unexpected error: spawn /usr/bin/git EACCES' }]);
   });
 
   // Linux's /dev/full answers every write with ENOSPC.
