@@ -12,7 +12,6 @@ import { readChoice, type ActionChoice, type ActionKind } from './context';
 
 const ACTIONS: Record<string, ActionKind> = {
   'clone-repository': 'clone',
-  'clone-file': 'clone',
   'clone-branch': 'clone',
   'checkout-pull-request': 'checkout',
   'start-work-item': 'startWork',

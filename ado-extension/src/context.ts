@@ -29,13 +29,22 @@ const int = (v: unknown): number | undefined => {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 };
 
+/**
+ * What git refuses in a branch name (git check-ref-format). The Files list and tree pass their
+ * version as display text: a branch's is its name, but a commit's or a tag's is a resource text
+ * around the short id or the tag's name ("Commit 1a2b3c4d"), which must not pass for a branch.
+ */
+const NOT_A_BRANCH = /[\s~^:?*[\\]|\.\.|@\{|^-/;
+
 /** `refs/heads/x`, `GBx` (a Files view's version) or a plain name → `x`. */
 export function branchName(ref: unknown): string | undefined {
   const s = str(ref);
   if (!s) return undefined;
-  if (s.startsWith('refs/heads/')) return s.slice('refs/heads/'.length) || undefined;
-  if (s.startsWith('GB')) return s.slice(2) || undefined;
-  return s.startsWith('refs/') || /^G[CT]/.test(s) ? undefined : s;
+  let name = s;
+  if (s.startsWith('refs/heads/')) name = s.slice('refs/heads/'.length);
+  else if (s.startsWith('GB')) name = s.slice(2);
+  else if (s.startsWith('refs/') || /^G[CT]/.test(s)) return undefined;
+  return name && !NOT_A_BRANCH.test(name) ? name : undefined;
 }
 
 function repositoryOf(c: Loose): Loose | undefined {

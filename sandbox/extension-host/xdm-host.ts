@@ -206,7 +206,10 @@ export function hostExtension(ext: HostedExtension, page: HostPage, signal: Abor
   return { log, run };
 }
 
-/** The action contributions an extension adds to the menu `target`, in the manifest's order. */
-export function actionsFor(ext: Pick<HostedExtension, 'contributions'>, target: string): Contribution[] {
-  return ext.contributions.filter((c) => c.type === 'ms.vss-web.action' && c.targets?.includes(target));
+/**
+ * The action contributions an extension adds to a menu that asks for the target ids `targets`
+ * (Azure DevOps' Files list asks for two), in the manifest's order, each contribution once.
+ */
+export function actionsFor(ext: Pick<HostedExtension, 'contributions'>, targets: readonly string[]): Contribution[] {
+  return ext.contributions.filter((c) => c.type === 'ms.vss-web.action' && c.targets?.some((t) => targets.includes(t)));
 }

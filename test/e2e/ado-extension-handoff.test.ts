@@ -19,7 +19,7 @@ import { ContentWorld, signedInPage } from './page-helpers';
 /**
  * The Azure DevOps extension installed in the sandbox's fabrikam organization, with the browser
  * extension: the sandbox reads the built .vsix, serves its files from our publisher's Marketplace
- * CDN host name and draws its items in its own menus (Files ⋮, a branch row's ⋮, the pull
+ * CDN host name and draws its items in its own menus (a file list row's ⋮, a branch row's ⋮, the pull
  * request's ⋮, the work item form's toolbar ⋮, a board card's context menu). Choosing one runs
  * the contribution (the real SDK) against the sandbox's host side; the content script shows its
  * panel, and only the user's clicks there clone, check out or start work, through the real
@@ -35,6 +35,8 @@ const CLONE = inPanel('.adoc-clone-to-desktop');
 const CHECKOUT = inPanel('.adoc-pull-request-checkout');
 const START = inPanel('.adoc-start-work');
 const POPOVER = '.adoc-popover';
+/** A file list row's ⋮, where Azure DevOps shows source-item-menu's and source-grid-item-menu's items. */
+const FILES_ROW = (path: string) => `tr[data-sandbox-path="${path}"] [data-sandbox-action="more"]`;
 const ITEM = (id: string) => `[data-sandbox-callout="more"] [data-sandbox-contribution="adocompanion.azure-devops-companion.${id}"]`;
 
 let sandbox: Sandbox;
@@ -141,7 +143,12 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
 
   it("draws the extension's items in the organization's own menus, and none where it is not installed", async () => {
     await open('/Platform/_git/Platform');
-    expect(await openMenu('#__bolt-header-command-bar-menu-button')).toEqual(['Download as Zip', 'Fork', 'Clone to desktop']);
+    // Once per row, for a folder and a file alike; the header's ⋮ is Azure DevOps' own only.
+    expect(await openMenu(FILES_ROW('/src'))).toEqual(['Download', 'Rename', 'Delete', 'Clone to desktop']);
+    await page.keyboard.press('Escape');
+    expect(await openMenu(FILES_ROW('/README.md'))).toEqual(['Download', 'Rename', 'Delete', 'Clone to desktop']);
+    await page.keyboard.press('Escape');
+    expect(await openMenu('#__bolt-header-command-bar-menu-button')).toEqual(['Download as Zip', 'Fork']);
     await page.keyboard.press('Escape');
     await open('/Platform/_git/Platform/branches');
     expect(await openMenu('tr[data-sandbox-branch="main"] [data-sandbox-action="more"]')).toEqual(['New branch', 'New pull request', 'Delete branch', 'Clone to desktop']);
@@ -155,23 +162,23 @@ describe('menus of the Azure DevOps extension, with the browser extension', () =
     expect(await page.$('#sandbox-extension-host')).toBeNull();
   }, 60_000);
 
-  it('Clone to desktop on the Files ⋮ hands off the repository and the branch shown', async () => {
+  it("Clone to desktop on a file list row's ⋮ hands off the repository and the branch shown", async () => {
     await open('/Platform/_git/platform-tools?version=GBmain');
-    await openMenu('#__bolt-header-command-bar-menu-button');
+    await openMenu(FILES_ROW('/README.md'));
     const panel = await choose('clone-repository', 'platform-tools, branch main');
     expect(panel).toContain('Clone to desktop');
     // The focus the menu had comes to the dialog's first button (the feature's), and Escape dismisses it, giving the focus back to ⋮.
     expect(await focusedInPanel()).toBe('Clone to desktop');
     await page.keyboard.press('Escape');
     await world.waitForText(HANDOFF, (t) => t.length === 0);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('__bolt-header-command-bar-menu-button');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('More options for README.md');
   }, 60_000);
 
   it('Dismiss while its clone runs steps aside without stopping it, and the dialog comes back once the clone has ended', async () => {
     const target = join(cloneRoot, 'fabrikam/Platform/platform-infra');
     sandbox.services.faults.add({ match: { pathRegex: 'platform-infra/info/refs' }, latencyMs: 6000, times: 1 });
     await open('/Platform/_git/platform-infra?version=GBmain');
-    await openMenu('#__bolt-header-command-bar-menu-button');
+    await openMenu(FILES_ROW('/README.md'));
     await choose('clone-repository', 'platform-infra, branch main');
     await world.click(CLONE, 'button');
     await world.waitForText(POPOVER, (t) => (t[0] ?? '').includes('Into'));

@@ -84,6 +84,18 @@ describe("reading a menu's context", () => {
     expect(branchName('refs/tags/v1')).toBeUndefined();
   });
 
+  it("reads the Files list's and tree's own context: the version as its display text", () => {
+    // What both pass (MARKUP.md, Extension menus, W6): a branch's display text is its name; a
+    // commit's or a tag's is a sentence around it, which can be no branch name.
+    const context = (version: string) => ({ gitRepository: repository, item: { sourceProvider: 'Git', path: '/src', isFolder: true, isSymLink: false }, version });
+    expect(readChoice('clone', context('feature/x'), undefined)).toEqual({
+      action: 'clone', project: 'Web', repository: 'site', branch: 'feature/x', httpsUrl: repository.remoteUrl, sshUrl: repository.sshUrl,
+    });
+    expect(readChoice('clone', context('Commit 1a2b3c4d'), undefined).branch).toBeUndefined();
+    expect(readChoice('clone', context('Tag v1.0'), undefined).branch).toBeUndefined();
+    for (const notABranch of ['a..b', 'x~1', 'x^', 'a:b', 'a?', 'a*', 'a[b', 'a\\b', 'a@{1}', '-x']) expect(branchName(notABranch), notABranch).toBeUndefined();
+  });
+
   it('a pull request and work items', () => {
     expect(readChoice('checkout', { pullRequest: { pullRequestId: 12, repository } }, undefined)).toMatchObject({ repository: 'site', pullRequestId: 12 });
     // What the pull request's ⋮ menu passes: Azure DevOps' own view model of the pull request, which

@@ -67,8 +67,7 @@ describe('the Azure DevOps extension package', () => {
   it('puts each action in the menus it belongs to', () => {
     const targets = Object.fromEntries(vso.contributions.map((c) => [c.id, c.targets ?? []]));
     expect(targets).toEqual({
-      'clone-repository': ['ms.vss-code-web.source-tree-item-menu', 'ms.vss-code-web.source-item-menu'],
-      'clone-file': ['ms.vss-code-web.source-grid-item-menu'],
+      'clone-repository': ['ms.vss-code-web.source-item-menu'],
       'clone-branch': ['ms.vss-code-web.git-branches-tree-menu'],
       'checkout-pull-request': ['ms.vss-code-web.pull-request-action-menu'],
       'start-work-item': ['ms.vss-work-web.work-item-toolbar-menu'],
@@ -83,6 +82,35 @@ describe('the Azure DevOps extension package', () => {
       expect(files[action.properties.icon!], `${action.id} icon`).toBeDefined();
       expect(bundle).toContain(`"${action.id}"`);
     }
+  });
+
+  it('shows each of its entries once in every menu Azure DevOps draws', () => {
+    // A menu lists the contributions of all the target ids it asks for. Azure DevOps' own Files
+    // grid asks for source-item-menu and source-grid-item-menu, its tree for source-item-menu and
+    // source-tree-item-menu (Microsoft Learn, Extensibility points: source-item-menu is the "Source
+    // item (grid and tree) menu"; ado-extension/README.md). Every other menu asks for its one id.
+    const menus: Record<string, string[]> = {
+      'Files list item': ['ms.vss-code-web.source-item-menu', 'ms.vss-code-web.source-grid-item-menu'],
+      'Files tree item': ['ms.vss-code-web.source-item-menu', 'ms.vss-code-web.source-tree-item-menu'],
+      'branch row': ['ms.vss-code-web.git-branches-tree-menu'],
+      'pull request': ['ms.vss-code-web.pull-request-action-menu'],
+      'work item toolbar': ['ms.vss-work-web.work-item-toolbar-menu'],
+      'work item context': ['ms.vss-work-web.work-item-context-menu'],
+    };
+    const actions = vso.contributions.filter((c) => c.type === 'ms.vss-web.action');
+    const entries = (ids: string[]) => actions.filter((c) => c.targets?.some((t) => ids.includes(t))).map((c) => c.properties.text);
+    const shown = Object.fromEntries(Object.entries(menus).map(([menu, ids]) => [menu, entries(ids)]));
+    expect(shown).toEqual({
+      'Files list item': ['Clone to desktop'],
+      'Files tree item': ['Clone to desktop'],
+      'branch row': ['Clone to desktop'],
+      'pull request': ['Check out locally'],
+      'work item toolbar': ['Start work'],
+      'work item context': ['Start work'],
+    });
+    // No target outside these menus, where no test would see what it draws.
+    const known = new Set(Object.values(menus).flat());
+    for (const action of actions) for (const target of action.targets ?? []) expect(known, `${action.id}: ${target}`).toContain(target);
   });
 
   it("loads only files inside the package in every contribution's page", () => {

@@ -12,22 +12,23 @@ import type { PageRequest } from '../page-request';
  * their sources: MARKUP.md, "Extension menus".
  */
 
-/** The menus the sandbox draws contributions into: target id → where. */
+/** The menus the sandbox draws contributions into, each with the target ids it asks for. */
 export const EXTENSION_MENUS = {
-  filesItem: 'ms.vss-code-web.source-item-menu',
-  branchRow: 'ms.vss-code-web.git-branches-tree-menu',
-  pullRequest: 'ms.vss-code-web.pull-request-action-menu',
-  workItemToolbar: 'ms.vss-work-web.work-item-toolbar-menu',
-  workItemContext: 'ms.vss-work-web.work-item-context-menu',
+  filesListItem: ['ms.vss-code-web.source-item-menu', 'ms.vss-code-web.source-grid-item-menu'],
+  branchRow: ['ms.vss-code-web.git-branches-tree-menu'],
+  pullRequest: ['ms.vss-code-web.pull-request-action-menu'],
+  workItemToolbar: ['ms.vss-work-web.work-item-toolbar-menu'],
+  workItemContext: ['ms.vss-work-web.work-item-context-menu'],
 } as const;
 
 /**
- * The entries for `target`, inert in a `<template>` beside the menu's button until the menu opens
- * (client/callouts.ts copies them in). Nothing when no extension there targets the menu.
+ * The entries for a menu asking for `targets`, inert in a `<template>` beside the menu's button
+ * until the menu opens (client/callouts.ts copies them in). Nothing when no extension there
+ * targets the menu.
  */
-export function extensionItems(req: PageRequest, target: string, context: unknown): Html | undefined {
+export function extensionItems(req: PageRequest, targets: readonly string[], context: unknown): Html | undefined {
   const ext = req.store.extensions.get(req.org.id);
-  const actions = ext ? actionsFor(ext, target) : [];
+  const actions = ext ? actionsFor(ext, targets) : [];
   if (!ext || actions.length === 0) return undefined;
   return html`<template data-sandbox-extension-items>${actions.map(
     (c) =>

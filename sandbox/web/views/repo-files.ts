@@ -4,7 +4,7 @@ import { branches, defaultBranch, itemAt, type ItemAt } from '../repo-content';
 import { slot } from '../slot';
 import type { View } from '../view';
 import { EXTENSION_MENUS, extensionItems, gitRepository } from './extension-menus';
-import { commandBar, commandButton, messageBar, moreButton, pageHeader, tabBar, versionDropdown } from './common';
+import { commandBar, commandButton, messageBar, moreButton, pageHeader, rowMoreButton, tabBar, versionDropdown } from './common';
 import { emptyRepoView } from './empty-repo';
 
 /** `/_git/{repo}?path=&version=GB{branch}`: the files view, or the empty-repository page. */
@@ -52,11 +52,20 @@ function pathCrumbs(req: PageRequest, branch: string, path: string): Html {
 
 function folderTable(req: PageRequest, branch: string, requested: string | undefined, item: Extract<ItemAt, { kind: 'folder' }>): Html {
   const repo = req.repo!;
+  const gitRepo = gitRepository(req, req.project!, repo);
+  // Each row's ⋮ holds the extensions' items with the context Azure DevOps' Files list passes
+  // (MARKUP.md, Extension menus): `version` is the display text of the branch, its name.
+  const rowMenu = (e: (typeof item.entries)[number]) =>
+    rowMoreButton(
+      `More options for ${e.name}`,
+      ['Download', 'Rename', 'Delete'],
+      extensionItems(req, EXTENSION_MENUS.filesListItem, { gitRepository: gitRepo, item: { sourceProvider: 'Git', path: e.path, isFolder: e.kind === 'folder', isSymLink: false }, version: branch }),
+    );
   return html`<table class="bolt-table repos-files-table" aria-label="Files in ${branch}">
-<thead><tr><th aria-colindex="1">Name</th><th aria-colindex="2">Type</th></tr></thead>
+<thead><tr><th aria-colindex="1">Name</th><th aria-colindex="2">Type</th><th aria-colindex="3"><span class="visually-hidden">More options</span></th></tr></thead>
 <tbody>${item.entries.map(
     (e) =>
-      html`<tr class="bolt-table-row"><td aria-colindex="1"><span class="${e.kind === 'folder' ? 'repos-folder-icon' : 'repos-file-icon'}" aria-hidden="true"></span> <a class="bolt-link" href="${req.links.files(repo, requested, e.path)}">${e.name}</a></td><td aria-colindex="2" class="secondary-text">${e.kind === 'folder' ? 'Folder' : 'File'}</td></tr>`,
+      html`<tr class="bolt-table-row" data-sandbox-path="${e.path}"><td aria-colindex="1"><span class="${e.kind === 'folder' ? 'repos-folder-icon' : 'repos-file-icon'}" aria-hidden="true"></span> <a class="bolt-link" href="${req.links.files(repo, requested, e.path)}">${e.name}</a></td><td aria-colindex="2" class="secondary-text">${e.kind === 'folder' ? 'Folder' : 'File'}</td><td aria-colindex="3">${rowMenu(e)}</td></tr>`,
   )}</tbody>
 </table>`;
 }
@@ -68,7 +77,8 @@ function fileContent(item: Extract<ItemAt, { kind: 'file' }>): Html {
 
 /**
  * The late command bar with Clone (no id: no public source shows it). The ⋮ menu holds Fork, as
- * on the real page (forks are made from there). Edit (`#__bolt-edit`) comes first while a file is shown.
+ * on the real page (forks are made from there), and no extension's items: those are in the list's
+ * rows. Edit (`#__bolt-edit`) comes first while a file is shown.
  */
 export async function filesCommandBar(req: PageRequest): Promise<Html> {
   const path = req.url.searchParams.get('path');
@@ -80,11 +90,7 @@ export async function filesCommandBar(req: PageRequest): Promise<Html> {
       ...(isFile ? [commandButton({ id: 'edit', label: 'Edit', icon: 'ms-Icon--Edit' })] : []),
       commandButton({ label: 'Set up build', icon: 'ms-Icon--Rocket' }),
       commandButton({ label: 'Clone', icon: 'ms-Icon--Download', attrs: html` aria-haspopup="dialog" data-sandbox-action="clone"` }),
-      moreButton(
-        '__bolt-header-command-bar-menu-button',
-        ['Download as Zip', 'Fork'],
-        extensionItems(req, EXTENSION_MENUS.filesItem, { gitRepository: gitRepository(req, req.project!, req.repo!), version: branch ? `GB${branch}` : undefined, item: { path: path || '/', isFolder: !isFile } }),
-      ),
+      moreButton('__bolt-header-command-bar-menu-button', ['Download as Zip', 'Fork']),
     ],
     'repos-files-header-commandbar',
   );
