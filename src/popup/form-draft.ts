@@ -22,23 +22,25 @@ function readKept<T>(key: string): Kept<T> | undefined {
 /** The draft kept under `key` (popup localStorage), unless it is older than a day. */
 export const readDraft = <T>(key: string): T | undefined => readKept<T>(key)?.draft;
 
-/**
- * The latest of the drafts kept under keys starting with `prefix` (a form keeps one per thing it is
- * of); those older than a day are dropped on the way, or nothing else would.
- */
-export function latestDraft<T>(prefix: string): T | undefined {
+/** The drafts kept under keys starting with `prefix`; those older than a day are dropped on the way, or nothing else would. */
+function keptUnder<T>(prefix: string): Kept<T>[] {
   const keys: string[] = [];
   for (let i = 0; i < localStorage.length; i++) {
     const key = localStorage.key(i);
     if (key?.startsWith(prefix)) keys.push(key);
   }
+  return keys.flatMap((key) => readKept<T>(key) ?? []);
+}
+
+/** The latest of the drafts kept under keys starting with `prefix` (a form keeps one per thing it is of). */
+export function latestDraft<T>(prefix: string): T | undefined {
   let latest: Kept<T> | undefined;
-  for (const key of keys) {
-    const kept = readKept<T>(key);
-    if (kept && (!latest || kept.at > latest.at)) latest = kept;
-  }
+  for (const kept of keptUnder<T>(prefix)) if (!latest || kept.at > latest.at) latest = kept;
   return latest?.draft;
 }
+
+/** Drops the drafts under `prefix` older than a day: those of things no longer shown are read by nothing else. */
+export const dropStaleDrafts = (prefix: string) => void keptUnder(prefix);
 
 /** Drops the draft under `key`: what it held has gone on with the form, under another key. */
 export const dropDraft = (key: string) => localStorage.removeItem(key);

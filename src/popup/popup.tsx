@@ -211,10 +211,11 @@ function Workspace(props: {
     setPrRepo(repo);
     select('new-pr');
   };
-  // The two forms stay mounted, hidden, once opened: another tab and back keeps what was written.
+  // The forms stay mounted, hidden, once opened: another tab and back keeps what was written, and
+  // which Start work was open (the Work tab's), with its result.
   const [opened, setOpened] = useState<readonly TabId[]>([]);
   useEffect(() => {
-    if ((tab === 'new-repo' || tab === 'new-pr') && !opened.includes(tab)) setOpened([...opened, tab]);
+    if ((tab === 'new-repo' || tab === 'new-pr' || tab === 'work') && !opened.includes(tab)) setOpened([...opened, tab]);
   }, [tab]);
   const form = (id: TabId) => tab === id || opened.includes(id);
   return (
@@ -243,7 +244,11 @@ function Workspace(props: {
               </div>
             )}
             {tab === 'prs' && <PullRequestsTab profile={profile} companion={companion.status?.state} />}
-            {tab === 'work' && <WorkItemsTab profile={profile} companion={companion.status?.state} />}
+            {form('work') && (
+              <div hidden={tab !== 'work'}>
+                <WorkItemsTab profile={profile} companion={companion.status?.state} />
+              </div>
+            )}
             {form('new-pr') && (
               <div hidden={tab !== 'new-pr'}>
                 <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={clones.cloned} initialRepo={prRepo} />

@@ -3,11 +3,13 @@ import { ask, askWithProgress, isProgress } from '../shared/ask';
 import { gitBranchNameProblem, keptOwnCommits, startWorkFailedTitle } from '../shared/branch-name';
 import type { BranchCheckout, CompanionStatus, LinkedBranch, ReplyError, StartWorkResult, WorkItemSummary } from '../shared/messages';
 import type { Profile } from '../shared/profile';
+import { START_WORK_DRAFT } from '../shared/storage-keys';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cancelOnEscape, useFocusOnChange } from '../shared/ui/focus';
 import { focusAfter } from '../shared/ui/focus';
 import { CompanionNote, FailedNote, FixButton } from './fix-button';
 import { boardTasks, checkoutOutcome, forgetTask } from './clone-tasks';
+import { dropStaleDrafts, readDraft, useKeptDraft } from './form-draft';
 import { GitFailed } from './git-failed';
 import { OpenClone } from './open-clone';
 import { relativeTime } from '../shared/ui/relative-time';
@@ -26,6 +28,8 @@ export function WorkItemsTab(props: { profile: Profile; companion?: CompanionSta
   const { data: mine, error, wait, retry: askAgain } = useAnswer((onWait) => askTellingWaits({ type: 'workItems.mine', profileId: profile.id }, onWait), [profile.id]);
   const retry = focusAfter(askAgain, 'tab-work');
   const [open, setOpen] = useState<number>();
+  // Those of items no longer listed would stay: only an item's own form reads its draft.
+  useEffect(() => dropStaleDrafts(START_WORK_DRAFT.key(profile.id, '')), [profile.id]);
 
   if (error) return <FailedNote title="Could not list your work items" error={error} onRetry={retry} />;
   return (
@@ -96,13 +100,26 @@ type Step =
   /** `taskId`: the checkout's on the background's board, taken off it when tried again. */
   | { kind: 'created'; result: StartWorkResult; checkout: Checkout; taskId: string; linking?: 'running' | ReplyError };
 
+/** What the person chose or typed in Start work's form, kept across its row's closing and the popup's (form-draft.ts). */
+interface Draft {
+  repoId?: string | undefined;
+  branch?: string | undefined;
+  active?: boolean | undefined;
+}
+
 function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (state: string) => void }) {
   const { item, profile } = props;
   const plan = useAnswer(() => ask({ type: 'workItem.plan', profileId: profile.id, project: item.project, id: item.id }), [item.id]);
-  const [repoId, setRepoId] = useState<string>();
-  const [branch, setBranch] = useState<string>();
-  const [active, setActive] = useState<boolean>();
+  const draftKey = START_WORK_DRAFT.key(profile.id, item.id);
+  const [kept] = useState(() => readDraft<Draft>(draftKey));
+  const [repoId, setRepoId] = useState(kept?.repoId);
+  const [branch, setBranch] = useState(kept?.branch);
+  const [active, setActive] = useState(kept?.active);
   const [step, setStep] = useState<Step>({ kind: 'form' });
+  // Until the branch is made: a name typed over the template's was lost with the row (one is open at
+  // a time) or the popup, and a Create that did not look again made the template's.
+  const changed = repoId !== undefined || branch !== undefined || active !== undefined;
+  useKeptDraft<Draft>(draftKey, step.kind !== 'created' && changed ? { repoId, branch, active } : undefined, !!kept);
   // Create replaces the form with a wait, then the result, then Open folder once checked out, as
   // after a clone: the focus follows, instead of falling to the page. So it does when Link the
   // branch again goes with its note, linked.
@@ -125,8 +142,9 @@ function StartWork(props: { item: WorkItemSummary; profile: Profile; onState: (s
   // another project's), as the page's Start work offers it.
   const suggested = p.suggested;
   const repos = suggested ? [p.repos.find((r) => r.id === suggested.id) ?? suggested, ...p.repos.filter((r) => r.id !== suggested.id)] : p.repos;
-  // What the person chose, else the plan's suggestion: a failed attempt keeps their choices.
-  const chosenId = repoId ?? repos[0]?.id ?? '';
+  // What the person chose, else the plan's suggestion: a failed attempt keeps their choices. A kept
+  // choice the project no longer has is not offered: the select would show another, Create none.
+  const chosenId = repoId !== undefined && repos.some((r) => r.id === repoId) ? repoId : (repos[0]?.id ?? '');
   const name = branch ?? p.branch;
   const setToActive = active ?? (!!p.activeState && !p.alreadyActive);
   const repo = repos.find((r) => r.id === chosenId);

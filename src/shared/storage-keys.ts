@@ -138,6 +138,18 @@ export const NEW_PR_DRAFT = {
   secret: false,
 } as const satisfies StoredKey;
 
+/**
+ * What was chosen or typed in a work item's Start work form (repository, branch name, whether to
+ * set it active) and not yet created, for a day, one per work item: its row closes when another
+ * opens, and the popup whenever the focus leaves it. `key(profileId, '')` starts all of a
+ * profile's. popup/work-items-tab.tsx.
+ */
+export const START_WORK_DRAFT = {
+  key: (profileId: string, workItemId: number | '') => `startWork.draft:${profileId}:${workItemId}`,
+  area: 'popup localStorage',
+  secret: false,
+} as const satisfies StoredKey;
+
 // The Azure DevOps page's sessionStorage
 
 /** The page's URL and scroll position across the reload the reviewer panel offers (for a minute). content/pull-request-reviewers.ts. */

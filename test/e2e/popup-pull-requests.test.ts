@@ -51,6 +51,13 @@ async function openTab(popup: Page, tab: string): Promise<void> {
   await popup.locator(`#tab-${tab}`).click();
 }
 
+/** Opens or closes a work item row's Start work, from the keyboard: a click may land where the row was before one above it opened. */
+async function toggleStartWork(popup: Page, row: string): Promise<void> {
+  await popup.waitForSelector(`${row} button[aria-expanded]`, { timeout: 20_000 });
+  await popup.focus(`${row} button[aria-expanded]`);
+  await popup.keyboard.press('Enter');
+}
+
 /** Types into a people picker and takes the first person offered. */
 async function pickPerson(page: Page, input: string, query: string, expected: string): Promise<void> {
   await page.type(input, query);
@@ -324,6 +331,71 @@ describe('popup: pull requests', () => {
       item.relations.splice(item.relations.indexOf(link as never), 1);
       await popup.close();
     }
+  });
+
+  it('Start work keeps what was chosen and typed: another tab and back, another item’s Start work and back, the next popup; once created, the template’s name again', async () => {
+    const org = sandbox.store.organization('fabrikam')!;
+    const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Crash when the cart is empty')!;
+    const project = sandbox.store.project(org, 'Fabrikam Fiber')!;
+    const row = `#work-items > li[data-work-item="${item.id}"]`;
+    const select = `${row} .start-work-form select`;
+    const field = `${row} .start-work-form input[type="text"]`;
+    const form = (page: Page) =>
+      page.evaluate((sel: string) => {
+        const li = document.querySelector(sel);
+        return { repo: (li?.querySelector('.start-work-form select') as HTMLSelectElement | null)?.value, branch: (li?.querySelector('.start-work-form input[type="text"]') as HTMLInputElement | null)?.value };
+      }, row);
+    const openStartWork = async (page: Page) => {
+      await toggleStartWork(page, row);
+      await page.waitForSelector(field, { timeout: 30_000 });
+    };
+    const popup = await openPopup(session);
+    await openTab(popup, 'work');
+    await openStartWork(popup);
+    const { repo: started, branch: template } = await form(popup);
+    // Another repository than the one it starts on (one with branches), and a name of one's own over the template's.
+    const repoId = ['fabrikam-web', 'docs'].map((name) => sandbox.store.repository(org, name, project)!.id).find((id) => id !== started)!;
+    await popup.select(select, repoId);
+    const typed = `users/ada/my-own-name-${Date.now()}`;
+    await popup.$eval(field, (i) => (i as HTMLInputElement).select());
+    await popup.type(field, typed);
+    const chosen = { repo: repoId, branch: typed };
+    expect(await form(popup)).toEqual(chosen);
+
+    // (a) Another tab and back: the row is still open, as it was left.
+    await openTab(popup, 'prs');
+    await popup.waitForSelector('#prs-created-heading');
+    await openTab(popup, 'work');
+    await popup.waitForSelector(`${row} button[aria-expanded]`, { timeout: 20_000 });
+    expect(await popup.$eval(`${row} button[aria-expanded]`, (b) => b.getAttribute('aria-expanded'))).toBe('true');
+    expect(await form(popup)).toEqual(chosen);
+
+    // (b) Another item's Start work closes this row (one at a time); opened again, it has what was typed.
+    const otherRow = `#work-items > li:not([data-work-item="${item.id}"])`;
+    await toggleStartWork(popup, otherRow);
+    await popup.waitForSelector(`${otherRow} .start-work`, { timeout: 20_000 });
+    expect(await popup.$(`${row} .start-work`)).toBeNull();
+    await openStartWork(popup);
+    expect(await form(popup)).toEqual(chosen);
+
+    // (c) The popup closes (a click elsewhere, a Fix button opening Options); the next one has it too.
+    await popup.close();
+    const again = await openPopup(session, { keepDrafts: true });
+    await openTab(again, 'work');
+    await openStartWork(again);
+    expect(await form(again)).toEqual(chosen);
+    // Create makes the branch typed, in the repository chosen.
+    await again.click(`${row} .start-work-form button[type="submit"]`);
+    await waitForText(again, `${row} .start-work`, 'Created', 30_000);
+    expect(item.relations.map((r) => r.url)).toContain(branchArtifactUri(project.id, repoId, typed));
+    await again.close();
+
+    // Created, nothing is kept: the next form offers the template's name.
+    const third = await openPopup(session, { keepDrafts: true });
+    await openTab(third, 'work');
+    await openStartWork(third);
+    expect((await form(third)).branch).toBe(template);
+    await third.close();
   });
 
   it('Start work whose link was refused says so, and Link the branch again, from the keyboard, links it with the focus kept in the result', async () => {

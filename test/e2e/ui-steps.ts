@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { NEW_PR_DRAFT, NEW_REPO_DRAFT } from '../../src/shared/storage-keys';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, START_WORK_DRAFT } from '../../src/shared/storage-keys';
 import { repoRoot, type Session } from './harness';
 
 export const screenshotDir = join(repoRoot, 'artifacts/screenshots');
@@ -182,10 +182,10 @@ export async function openPopup(session: Session, opts: { keepDrafts?: boolean }
   const page = await session.openExtensionPage('popup');
   await page.setViewport({ width: 380, height: 600 });
   if (!opts.keepDrafts) {
-    // Every profile's drafts: a New PR draft's key of no profile and no repository, cut where the profile's id starts.
+    // Every profile's drafts: a New PR or Start work draft's key of no profile and no repository or item, cut where the profile's id starts.
     await page.evaluate((prefixes: string[]) => {
       for (const key of Object.keys(localStorage)) if (prefixes.some((p) => key.startsWith(p))) localStorage.removeItem(key);
-    }, [NEW_PR_DRAFT.key('', '').slice(0, -1), NEW_REPO_DRAFT.key('')]);
+    }, [NEW_PR_DRAFT.key('', '').slice(0, -1), NEW_REPO_DRAFT.key(''), START_WORK_DRAFT.key('', '').slice(0, -1)]);
   }
   return page;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { forgetProfileInPopup, latestDraft, readDraft } from '../../src/popup/form-draft';
+import { dropStaleDrafts, forgetProfileInPopup, latestDraft, readDraft } from '../../src/popup/form-draft';
 import { writeSnapshot, SNAPSHOT_FORMAT } from '../../src/popup/snapshot';
-import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_PROFILE, POPUP_SNAPSHOT } from '../../src/shared/storage-keys';
+import { NEW_PR_DRAFT, NEW_REPO_DRAFT, NEW_REPO_PROJECT, POPUP_PROFILE, POPUP_SNAPSHOT, START_WORK_DRAFT } from '../../src/shared/storage-keys';
 
 /** The popup's localStorage, as a Map. */
 function memoryStorage(): Storage & { data: Map<string, string> } {
@@ -20,7 +20,7 @@ function memoryStorage(): Storage & { data: Map<string, string> } {
 }
 
 /** What the popup's forms keep for a profile. */
-const keptFor = (id: string) => [NEW_PR_DRAFT.key(id, 'repo-1'), NEW_PR_DRAFT.key(id, 'repo-2'), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id)];
+const keptFor = (id: string) => [NEW_PR_DRAFT.key(id, 'repo-1'), NEW_PR_DRAFT.key(id, 'repo-2'), NEW_REPO_DRAFT.key(id), NEW_REPO_PROJECT.key(id), START_WORK_DRAFT.key(id, 2), START_WORK_DRAFT.key(id, 7)];
 
 describe('a popup form’s kept draft', () => {
   let storage: ReturnType<typeof memoryStorage>;
@@ -59,6 +59,15 @@ describe('a popup form’s kept draft', () => {
     expect(latestDraft(NEW_PR_DRAFT.key('ada', ''))).toEqual({ key: NEW_PR_DRAFT.key('ada', 'latest') });
     expect([...storage.data.keys()].toSorted()).toEqual([NEW_PR_DRAFT.key('ada', 'earlier'), NEW_PR_DRAFT.key('ada', 'latest'), NEW_PR_DRAFT.key('bob', 'newer')].toSorted());
     expect(latestDraft(NEW_PR_DRAFT.key('carol', ''))).toBeUndefined();
+  });
+
+  it('of a form that keeps one per work item: those older than a day are dropped, whichever item they are of; the others and another profile’s stay', () => {
+    const keep = (key: string, hoursAgo: number) => storage.setItem(key, JSON.stringify({ at: Date.now() - hoursAgo * 60 * 60_000, draft: { branch: key } }));
+    keep(START_WORK_DRAFT.key('ada', 2), 25);
+    keep(START_WORK_DRAFT.key('ada', 7), 3);
+    keep(START_WORK_DRAFT.key('bob', 2), 25);
+    dropStaleDrafts(START_WORK_DRAFT.key('ada', ''));
+    expect([...storage.data.keys()].toSorted()).toEqual([START_WORK_DRAFT.key('ada', 7), START_WORK_DRAFT.key('bob', 2)].toSorted());
   });
 
   it('is forgotten with its profile, with the project a repository was last created in; another profile’s stay', () => {

@@ -47,6 +47,7 @@ describe('the storage key registry', () => {
       NEW_REPO_PROJECT: 'newRepo.project:ID',
       NEW_REPO_DRAFT: 'newRepo.draft:ID',
       NEW_PR_DRAFT: 'newPr.draft:ID:ID',
+      START_WORK_DRAFT: 'startWork.draft:ID:ID',
       OUR_NEW_REPO: 'newRepo:ID',
       REVIEWERS_SCROLL: 'adoc-reviewers-scroll',
     });
