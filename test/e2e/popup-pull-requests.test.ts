@@ -314,7 +314,8 @@ describe('popup: pull requests', () => {
     const repo = sandbox.store.repository(org, 'Platform', platform)!;
     const item = sandbox.store.workItems.ofOrganization(org.id).find((w) => w.fields['System.Title'] === 'Dark mode on the settings screen')!;
     const link = { rel: 'ArtifactLink', url: branchArtifactUri(platform.id, repo.id, 'feature/retry-policy'), attributes: { name: 'Branch' } };
-    item.relations.push(link as never);
+    // Its only link: an earlier case may have linked a branch of its own project.
+    const kept = item.relations.splice(0, item.relations.length, link as never);
     const popup = await openPopup(session);
     const row = `#work-items > li[data-work-item="${item.id}"]`;
     try {
@@ -328,7 +329,7 @@ describe('popup: pull requests', () => {
       });
       expect(form).toEqual({ value: repo.id, first: 'Platform (linked)', submit: false });
     } finally {
-      item.relations.splice(item.relations.indexOf(link as never), 1);
+      item.relations.splice(0, item.relations.length, ...kept);
       await popup.close();
     }
   });
