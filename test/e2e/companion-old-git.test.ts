@@ -1,9 +1,7 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ADO_COMPANION_CHROME_ID } from '../../src/shared/extension-ids';
-import { CAPABILITIES, HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-constants';
+import { CAPABILITIES } from '../../src/shared/host-constants';
+import { installFakeCompanion } from './fake-companion';
 import { ask, launch, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
 import { addPatProfile, openPopup, textOf, waitForText } from './ui-steps';
@@ -18,34 +16,10 @@ const POPOVER = '.adoc-popover';
 let sandbox: Sandbox;
 let session: Session;
 
-/** A current companion on a computer with git 2.30.9; any request but hello is recorded as a failure. */
-const HOST = `#!/usr/bin/env node
-let buffer = Buffer.alloc(0);
-process.stdin.on('data', (chunk) => {
-  buffer = Buffer.concat([buffer, chunk]);
-  while (buffer.length >= 4 && buffer.length >= 4 + buffer.readUInt32LE(0)) {
-    const size = buffer.readUInt32LE(0);
-    const request = JSON.parse(buffer.subarray(4, 4 + size).toString('utf8'));
-    buffer = buffer.subarray(4 + size);
-    const data = { name: ${JSON.stringify(HOST_NAME)}, version: '9.9.9', protocolVersion: ${PROTOCOL_VERSION}, capabilities: ${JSON.stringify([...CAPABILITIES, 'alive'])}, platform: 'linux', node: process.version, git: '2.30.9', sshKeygen: true, logFile: '/dev/null', limits: { maxFrameToBrowser: 1000000, maxFrameFromBrowser: 1000000 } };
-    const body = Buffer.from(JSON.stringify(request.type === 'hello' ? { id: request.id, ok: true, data } : { id: request.id, ok: false, error: { code: 'INTERNAL', message: 'asked ' + request.type } }));
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(body.length, 0);
-    process.stdout.write(Buffer.concat([head, body]));
-  }
-});
-process.stdin.on('end', () => process.exit(0));
-`;
-
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox);
-  const hosts = join(session.userDataDir, 'NativeMessagingHosts');
-  await mkdir(hosts, { recursive: true });
-  const program = join(session.userDataDir, 'old-git-companion.js');
-  await writeFile(program, HOST);
-  await chmod(program, 0o755);
-  await writeFile(join(hosts, `${HOST_NAME}.json`), JSON.stringify({ name: HOST_NAME, description: 'A companion with an old git', path: program, type: 'stdio', allowed_origins: [`chrome-extension://${ADO_COMPANION_CHROME_ID}/`] }));
+  await installFakeCompanion(session, 'old-git-companion.js', { version: '9.9.9', capabilities: [...CAPABILITIES, 'alive'], git: '2.30.9', sshKeygen: true }, { code: 'INTERNAL', message: 'asked $type' });
   const options = await session.openExtensionPage('options');
   await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
   expect(await ask(options, { type: 'companion.status' })).toMatchObject({ ok: true, data: { state: 'gitTooOld', message: expect.stringContaining('git 2.30.9 on this computer is too old') } });

@@ -1,9 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ADO_COMPANION_CHROME_ID } from '../../src/shared/extension-ids';
-import { HOST_NAME, PROTOCOL_VERSION } from '../../src/shared/host-constants';
+import { installFakeCompanion } from './fake-companion';
 import { ask, launch, type Session } from './harness';
 import { ContentWorld, signedInPage } from './page-helpers';
 import { addPatProfile, openPopup, textOf, waitForText } from './ui-steps';
@@ -18,35 +15,10 @@ const POPOVER = '.adoc-popover';
 let sandbox: Sandbox;
 let session: Session;
 
-/** A companion of the same protocol with none of the capabilities: an older build. */
-const OLD_HOST = `#!/usr/bin/env node
-let buffer = Buffer.alloc(0);
-process.stdin.on('data', (chunk) => {
-  buffer = Buffer.concat([buffer, chunk]);
-  while (buffer.length >= 4 && buffer.length >= 4 + buffer.readUInt32LE(0)) {
-    const size = buffer.readUInt32LE(0);
-    const request = JSON.parse(buffer.subarray(4, 4 + size).toString('utf8'));
-    buffer = buffer.subarray(4 + size);
-    const data = { name: ${JSON.stringify(HOST_NAME)}, version: '0.0.1', protocolVersion: ${PROTOCOL_VERSION}, capabilities: [], platform: 'linux', node: process.version, git: null, sshKeygen: false, logFile: '/dev/null', limits: { maxFrameToBrowser: 1000000, maxFrameFromBrowser: 1000000 } };
-    const body = Buffer.from(JSON.stringify(request.type === 'hello' ? { id: request.id, ok: true, data } : { id: request.id, ok: false, error: { code: 'BAD_REQUEST', message: 'old' } }));
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(body.length, 0);
-    process.stdout.write(Buffer.concat([head, body]));
-  }
-});
-process.stdin.on('end', () => process.exit(0));
-`;
-
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox);
-  // Registered for this browser profile the way the companion's installer does it.
-  const hosts = join(session.userDataDir, 'NativeMessagingHosts');
-  await mkdir(hosts, { recursive: true });
-  const program = join(session.userDataDir, 'old-companion.js');
-  await writeFile(program, OLD_HOST);
-  await chmod(program, 0o755);
-  await writeFile(join(hosts, `${HOST_NAME}.json`), JSON.stringify({ name: HOST_NAME, description: 'An old companion', path: program, type: 'stdio', allowed_origins: [`chrome-extension://${ADO_COMPANION_CHROME_ID}/`] }));
+  await installFakeCompanion(session, 'old-companion.js', { version: '0.0.1', capabilities: [], git: null, sshKeygen: false }, { code: 'BAD_REQUEST', message: 'old' });
   const options = await session.openExtensionPage('options');
   await addPatProfile(options, 'fabrikam', sandbox.pats.fabrikam!);
   expect(await ask(options, { type: 'companion.status' })).toMatchObject({ ok: true, data: { state: 'outdated' } });
