@@ -188,7 +188,8 @@ function Workspace(props: {
   const orgs = useOrgRepos(listed, props.start.takeCachedRepos);
   const repos = orgs.find((o) => o.profile.id === profile?.id)?.repos;
   const companion = useCompanionStatus();
-  const [prRepo, setPrRepo] = useState<RepoSummary>();
+  // `n`: each New pull request of a repository opens the form on it, whichever repository the form has moved to since.
+  const [prStart, setPrStart] = useState<{ repo: RepoSummary; n: number }>();
   const tasks = useCloneTasks();
   // Read again whenever a clone ends: a clone that ran was in the list already, half made.
   const endedClones = Object.values(tasks.tasks).filter((t) => t.state !== 'running').length;
@@ -208,7 +209,7 @@ function Workspace(props: {
   }, [orgs]);
 
   const newPullRequest = (repo: RepoSummary) => {
-    setPrRepo(repo);
+    setPrStart((before) => ({ repo, n: (before?.n ?? 0) + 1 }));
     select('new-pr');
   };
   // The forms stay mounted, hidden, once opened: another tab and back keeps what was written, and
@@ -251,7 +252,7 @@ function Workspace(props: {
             )}
             {form('new-pr') && (
               <div hidden={tab !== 'new-pr'}>
-                <NewPullRequestTab key={prRepo?.id} profile={profile} repos={repos} cloned={clones.cloned} initialRepo={prRepo} />
+                <NewPullRequestTab key={prStart?.n} profile={profile} repos={repos} cloned={clones.cloned} initialRepo={prStart?.repo} />
               </div>
             )}
           </>

@@ -1359,6 +1359,14 @@ describe('popup: pull requests', () => {
     await again.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'Platform');
     await again.keyboard.press('Enter');
     await again.waitForFunction(() => (document.querySelector('#pr-description') as HTMLTextAreaElement).value === 'For Platform.', { timeout: 5000 });
+    // Moved to another repository in its own field, the form opens on Platform again from Platform's New pull request.
+    await again.$eval('#pr-repo', (i) => (i as HTMLInputElement).select());
+    await again.type('#pr-repo', 'fabrikam-web');
+    await again.waitForFunction(() => document.querySelector('#pr-repo-results [role="option"] .name')?.textContent === 'fabrikam-web');
+    await again.keyboard.press('Enter');
+    await again.waitForFunction(() => (document.querySelector('#pr-description') as HTMLTextAreaElement).value === 'For the web site.', { timeout: 5000 });
+    await startFromList(again, 'Platform');
+    expect(await descriptionIn(again)).toBe('For Platform.');
     await again.close();
   });
 
