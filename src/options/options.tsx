@@ -135,7 +135,7 @@ export function Options() {
         </nav>
         <div class="options-content">
           {error && <ErrorNote error={error} title="Could not read your profiles" />}
-          {welcome && <WelcomeSection profiles={state.profiles} companion={companion} goTo={goTo} />}
+          {welcome && <WelcomeSection profiles={state.profiles} active={active} companion={companion} goTo={goTo} />}
           {!state ? (
             <section id="profiles" aria-labelledby="profiles-heading" class="card" aria-busy="true">
               <h2 id="profiles-heading">Profiles</h2>

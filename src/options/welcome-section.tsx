@@ -31,7 +31,7 @@ function usePopupShortcut(): string | undefined {
  * Options opens here after the extension is installed (and whenever no account is connected yet).
  * Each step says whether it is done; the focus follows the step to do.
  */
-export function WelcomeSection(props: { profiles: Profile[]; companion: CompanionState; goTo: (section: OptionsSection) => void }) {
+export function WelcomeSection(props: { profiles: Profile[]; active: Profile | undefined; companion: CompanionState; goTo: (section: OptionsSection) => void }) {
   const status = props.companion.status;
   const connected = props.profiles.length > 0;
   const ready = status?.state === 'ready';
@@ -39,7 +39,8 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
   // Connecting happens in the accounts section: from there, the focus follows to the next step.
   const box = useFocusOnChange<HTMLElement>(step, { alsoFrom: '#accounts' });
   const shortcut = usePopupShortcut();
-  const root = props.profiles.find((p) => p.cloneRoot)?.cloneRoot ?? status?.cloneRoots?.[0];
+  // Where the active profile's clones go (Change leads to its clone folder), not another profile's.
+  const root = props.active?.cloneRoot ?? status?.cloneRoots?.[0];
   const state = (s: WelcomeStep) => (s === step ? 'current' : (s === 'connect' && connected) || (s === 'companion' && ready) ? 'done' : 'todo');
   const mark = (s: WelcomeStep) => (state(s) === 'done' ? <span class="badge success">done</span> : null);
 
@@ -86,7 +87,11 @@ export function WelcomeSection(props: { profiles: Profile[]; companion: Companio
                   </a>
                 </p>
               ) : (
-                <InstallSteps update={status.state === 'outdated'} main={step === 'companion'} />
+                <>
+                  {/* Installed but failing (it stopped, or refused this browser): its words say so, with its doctor command. */}
+                  {status.state !== 'missing' && status.message && <p>{status.message}</p>}
+                  <InstallSteps update={status.state === 'outdated'} main={step === 'companion'} />
+                </>
               )}
               <p class="small muted" role="status">
                 Waiting for the companion: this page notices it by itself.
