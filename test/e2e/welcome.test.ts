@@ -16,6 +16,9 @@ let sandbox: Sandbox;
 let session: Session;
 let welcome: Page;
 
+/** A token profile as an export file holds it. */
+const profile = (id: string, organization: string, cloneRoot?: string) => ({ id, name: organization, host: { kind: 'cloud' }, organization, auth: 'pat', ...(cloneRoot ? { cloneRoot } : {}) });
+
 beforeAll(async () => {
   sandbox = await startSandbox({ quiet: true });
   session = await launch(sandbox, { keepWelcome: true });
@@ -41,7 +44,6 @@ describe('the welcome', () => {
   });
 
   it("names the active profile's clone folder, not another profile's", async () => {
-    const profile = (id: string, organization: string, cloneRoot?: string) => ({ id, name: organization, host: { kind: 'cloud' }, organization, auth: 'pat', ...(cloneRoot ? { cloneRoot } : {}) });
     const json = JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [profile('contoso1', 'contoso', '/srv/contoso'), profile('fabrikam1', 'fabrikam')] });
     expect(await ask(welcome, { type: 'profiles.import', json })).toMatchObject({ ok: true });
     expect(await ask(welcome, { type: 'profiles.setActive', id: 'contoso1' })).toMatchObject({ ok: true });
