@@ -570,6 +570,12 @@ describe('importing profiles', () => {
     await imported([{ ...exported('renamed'), name: 'fabrikam (read only)' }]);
     expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'from-laptop', 'other-org', 'renamed']);
   });
+
+  it('adds an account the file lists twice (same name, another id) once', async () => {
+    const { handle } = await setup();
+    await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [exported('a1'), exported('a2'), exported('a1')] }) }, fromPage);
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'a1']);
+  });
 });
 
 describe('removing a profile, what was kept for it', () => {

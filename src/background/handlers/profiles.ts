@@ -85,7 +85,12 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
       // already, under its id or as the same account by the same name (another computer's export),
       // is not added a second time; a second profile of an account under a name of its own may be
       // meant (scoped differently), as when added by hand.
-      for (const p of parsed.data.profiles) if (!existing.some((e) => e.id === p.id || (sameAccount(e, p) && e.name === p.name))) await store.save(p);
+      // The file's own earlier entries count too: one listed twice is added once.
+      for (const p of parsed.data.profiles) {
+        if (existing.some((e) => e.id === p.id || (sameAccount(e, p) && e.name === p.name))) continue;
+        await store.save(p);
+        existing.push(p);
+      }
       return listProfiles();
     },
     'settings.get': settings,
