@@ -63,13 +63,16 @@ export function ProfilesSection(props: {
     run(async () => {
       if (!picked) return;
       const before = new Set(profiles.map((p) => p.id));
-      const next = await ask({ type: 'profiles.import', json: await picked.text() });
-      const added = next.profiles.filter((p) => !before.has(p.id)).length;
-      props.onChange(next);
+      const { skipped, ...state } = await ask({ type: 'profiles.import', json: await picked.text() });
+      const added = state.profiles.filter((p) => !before.has(p.id)).length;
+      props.onChange(state);
+      const left = skipped === 0 ? '' : ` ${skipped} profile${skipped === 1 ? '' : 's'} in it could not be read and ${skipped === 1 ? 'was' : 'were'} skipped (made by a newer version?).`;
       setNotice(
         added === 0
-          ? 'Nothing new in that file: every profile in it is here already.'
-          : `Imported ${added} profile${added === 1 ? '' : 's'}. Each needs its token or a sign-in again before use.`,
+          ? skipped === 0
+            ? 'Nothing new in that file: every profile in it is here already.'
+            : `Nothing imported.${left}`
+          : `Imported ${added} profile${added === 1 ? '' : 's'}. Each needs its token or a sign-in again before use.${left}`,
       );
     });
 

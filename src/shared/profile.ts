@@ -138,7 +138,25 @@ export function profileForPage(
   return matches.find((p) => p.id === activeId) ?? matches[0];
 }
 
-export const ProfilesExport = z.object({
-  format: z.literal('azure-devops-companion/profiles@1'),
-  profiles: z.array(Profile),
-});
+export const PROFILES_FORMAT = 'azure-devops-companion/profiles@1';
+const EXPORT_FORMAT = /^azure-devops-companion\/profiles@(\d+)$/;
+const ProfilesFile = z.object({ format: z.string(), profiles: z.array(z.unknown()) });
+
+/**
+ * The profiles of an export file, each read on its own: one this version cannot read (an auth kind
+ * of a later one, a field gone wrong) is skipped and counted, and the others still come in.
+ */
+export function readProfilesExport(json: string): { profiles: Profile[]; skipped: number } {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new Error('This file cannot be read: it is cut short or damaged. Export the profiles again and import the new file.');
+  }
+  const file = ProfilesFile.safeParse(data);
+  const version = file.success ? EXPORT_FORMAT.exec(file.data.format)?.[1] : undefined;
+  if (!file.success || version === undefined) throw new Error('This file is not an Azure DevOps Companion profiles export.');
+  if (Number(version) > 1) throw new Error('This file comes from a newer version of Azure DevOps Companion. Update the extension, then import it again.');
+  const read = file.data.profiles.map((entry) => Profile.safeParse(entry));
+  return { profiles: read.flatMap((r) => (r.success ? [r.data] : [])), skipped: read.filter((r) => !r.success).length };
+}

@@ -576,6 +576,24 @@ describe('importing profiles', () => {
     await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [exported('a1'), exported('a2'), exported('a1')] }) }, fromPage);
     expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'a1']);
   });
+
+  it('says a cut-short file cannot be read, and a newer version’s file asks for an update', async () => {
+    const { handle } = await setup();
+    const whole = JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [exported('a1')] });
+    expect(await handle({ type: 'profiles.import', json: whole.slice(0, -10) }, fromPage)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^This file cannot be read/) } });
+    const newer = JSON.stringify({ format: 'azure-devops-companion/profiles@2', profiles: [exported('a1')] });
+    expect(await handle({ type: 'profiles.import', json: newer }, fromPage)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/newer version.*Update the extension/) } });
+    expect(await handle({ type: 'profiles.import', json: '{"format":"something-else","profiles":[]}' }, fromPage)).toMatchObject({ ok: false, error: { message: 'This file is not an Azure DevOps Companion profiles export.' } });
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1']);
+  });
+
+  it('imports the profiles it can read and counts the ones it skips', async () => {
+    const { handle } = await setup();
+    const profiles = [exported('good'), { ...exported('later'), name: 'other', auth: 'certificate' }, { id: 'broken' }];
+    const reply = await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles }) }, fromPage);
+    expect(reply).toMatchObject({ ok: true, data: { skipped: 2 } });
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'good']);
+  });
 });
 
 describe('removing a profile, what was kept for it', () => {
