@@ -115,6 +115,26 @@ function folderName(seg: string): string {
     .replace(SHORT_NAME_TILDE, '~_');
 }
 
+/**
+ * The companion writes only below absolute folders (`/home/you/src`, `C:\src`, `\\server\share`),
+ * and never at the top of a drive, where a clone would land among the system's own folders.
+ */
+export function cloneRootProblem(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^([A-Za-z]:)?[\\/]+$/.test(t)) return 'Choose a folder below the top of the drive, such as /home/you/src or C:\\src.';
+  if (/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(t)) return undefined;
+  return 'Enter an absolute folder, such as /home/you/src or C:\\src (not ~ or a relative path).';
+}
+
+/** What is wrong with a clone layout: `{repo}` missing, or a placeholder there is no value for (it would become a folder of that name). */
+export function layoutProblem(layout: string): string | undefined {
+  const unknown = layout.replace(/\{(org|project|repo)\}/g, '').match(/\{[^{}/]*\}?|\}/)?.[0];
+  if (unknown !== undefined) return `${unknown} is not a placeholder: use {org}, {project} and {repo}.`;
+  if (!layout.includes('{repo}')) return 'Include {repo}, or every repository of a project would go to the same folder.';
+  return undefined;
+}
+
 /** Expands a layout such as `{org}/{project}/{repo}` into path segments, each one the companion takes as a folder name. */
 export function clonePathSegments(layout: string, names: { org: string; project: string; repo: string }): string[] {
   return layout

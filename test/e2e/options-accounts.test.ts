@@ -504,10 +504,15 @@ describe('options page: accounts', () => {
     await options.click('.profile-list > li[data-profile="fabrikam"] button[aria-expanded]');
     const layout = await options.waitForSelector('.profile-list > li[data-profile="fabrikam"] input[id$="-layout"]');
     await layout!.click({ clickCount: 3 });
+    await layout!.type('{proj}/{repo}');
+    expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"] .profile-editor')).toContain('{proj} is not a placeholder');
+    await layout!.click({ clickCount: 3 });
     await layout!.type('{project}');
     expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"] .profile-editor')).toContain('Include {repo}');
     await layout!.type('/{repo}');
-    await options.type('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]', '/home/ada/code');
+    await options.type('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]', '/');
+    expect(await textOf(options, '.profile-list > li[data-profile="fabrikam"] .profile-editor')).toContain('below the top of the drive');
+    await options.type('.profile-list > li[data-profile="fabrikam"] input[id$="-root"]', 'home/ada/code');
     await options.click('.profile-list > li[data-profile="fabrikam"] input[type="radio"]:not(:checked)');
     await options.click('.profile-list > li[data-profile="fabrikam"] .profile-editor button[type="submit"]');
     // Saved once the editor is gone (its own text names SSH too, so the row's text cannot tell).

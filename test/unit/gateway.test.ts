@@ -612,6 +612,16 @@ describe('removing a profile, what was kept for it', () => {
 });
 
 describe('editing a profile', () => {
+  it('refuses a clone folder at the top of a drive and a layout with a placeholder it cannot fill, and keeps the profile as it was', async () => {
+    const { handle } = await setup();
+    for (const patch of [{ cloneRoot: '/' }, { cloneRoot: 'C:\\' }, { layout: '{org}/{proj}/{repo}' }]) {
+      expect(await handle({ type: 'profiles.update', id: 'pat1', patch }, fromPage), JSON.stringify(patch)).toMatchObject({ ok: false });
+    }
+    const list = (await handle({ type: 'profiles.list' }, fromPage)) as { data: { profiles: { id: string; cloneRoot?: string; layout: string }[] } };
+    expect(list.data.profiles.find((p) => p.id === 'pat1')).toMatchObject({ layout: '{org}/{project}/{repo}' });
+    expect(list.data.profiles.find((p) => p.id === 'pat1')?.cloneRoot).toBeUndefined();
+  });
+
   it('changes only what the patch names, and a clone folder of null is no folder of its own', async () => {
     const { handle } = await setup();
     const profile = async () => ((await handle({ type: 'profiles.list' }, fromPage)) as { data: { profiles: { id: string; name: string; cloneRoot?: string }[] } }).data.profiles.find((p) => p.id === 'pat1');

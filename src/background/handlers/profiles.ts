@@ -1,4 +1,4 @@
-import { Profile, PROFILES_FORMAT, readProfilesExport } from '../../shared/profile';
+import { cloneRootProblem, layoutProblem, Profile, PROFILES_FORMAT, readProfilesExport } from '../../shared/profile';
 import { addPatProfile, finishOAuth, forgetSignIn, sameAccount, startOAuth } from '../accounts';
 import { fromCacheEntry } from '../../shared/list-cache';
 import { CACHED_LIST, OUR_NEW_REPO, START_WORK_REPO } from '../../shared/storage-keys';
@@ -55,6 +55,9 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     },
     'profiles.update': async (req, ctx) => {
       const { cloneRoot, ...patch } = req.patch;
+      // As Options checks them: another page (or an older Options) may send what it would refuse.
+      const problem = (cloneRoot && cloneRootProblem(cloneRoot)) || (patch.layout !== undefined && layoutProblem(patch.layout));
+      if (problem) throw new Error(problem);
       const { cloneRoot: was, ...profile } = await profileOrThrow(deps, req.id, ctx);
       const root = cloneRoot === undefined ? was : (cloneRoot ?? undefined);
       const next = Profile.parse({ ...profile, ...patch, ...(root !== undefined && { cloneRoot: root }) });
