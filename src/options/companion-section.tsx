@@ -2,12 +2,11 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask';
 import { GIT_DOWNLOAD_URL } from '../shared/git-help';
 import type { CompanionStatus, ReplyError } from '../shared/messages';
-import type { Profile } from '../shared/profile';
+import { cloneRootProblem, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { InstallSteps } from '../shared/ui/install-steps';
 import { Path } from '../shared/ui/path';
 import type { CompanionState } from '../shared/ui/use-companion';
-import { cloneRootProblem } from './folder-input';
 
 /** What the status note says: the last answer, or that the ask on its way is taking long. */
 type NoteState = CompanionStatus['state'] | 'slow';

@@ -3,11 +3,10 @@ import browser from 'webextension-polyfill';
 import { tokensPageUrl } from '../shared/ado/urls';
 import { ask } from '../shared/ask';
 import type { ProfilesAnswer, ReplyError } from '../shared/messages';
-import { clonePathSegments, grantedPattern, orgBaseUrl, originPattern, type Profile } from '../shared/profile';
+import { clonePathSegments, cloneRootProblem, grantedPattern, layoutProblem as layoutProblemOf, orgBaseUrl, originPattern, type Profile } from '../shared/profile';
 import { ErrorNote, toReplyError } from '../shared/ui/error-note';
 import { cancelOnEscape } from '../shared/ui/focus';
 import { forgetProfileInPopup } from '../popup/form-draft';
-import { cloneRootProblem } from './folder-input';
 import { RemoveButton } from './remove-button';
 
 /**
@@ -63,13 +62,16 @@ export function ProfilesSection(props: {
     run(async () => {
       if (!picked) return;
       const before = new Set(profiles.map((p) => p.id));
-      const next = await ask({ type: 'profiles.import', json: await picked.text() });
-      const added = next.profiles.filter((p) => !before.has(p.id)).length;
-      props.onChange(next);
+      const { skipped, ...state } = await ask({ type: 'profiles.import', json: await picked.text() });
+      const added = state.profiles.filter((p) => !before.has(p.id)).length;
+      props.onChange(state);
+      const left = skipped === 0 ? '' : ` ${skipped} profile${skipped === 1 ? '' : 's'} in it could not be read and ${skipped === 1 ? 'was' : 'were'} skipped (made by a newer version?).`;
       setNotice(
         added === 0
-          ? 'Nothing new in that file: every profile in it is here already.'
-          : `Imported ${added} profile${added === 1 ? '' : 's'}. Each needs its token or a sign-in again before use.`,
+          ? skipped === 0
+            ? 'Nothing new in that file: every profile in it is here already.'
+            : `Nothing imported.${left}`
+          : `Imported ${added} profile${added === 1 ? '' : 's'}. Each needs its token or a sign-in again before use.${left}`,
       );
     });
 
@@ -275,7 +277,7 @@ function ProfileEditor(props: { profile: Profile; toToken: boolean; asked?: numb
   const [busy, setBusy] = useState(false);
 
   const segments = clonePathSegments(layout, { org: p.organization, project: 'Fabrikam Fiber', repo: 'fabrikam-web' });
-  const layoutProblem = !layout.includes('{repo}') ? 'Include {repo}, or every repository of a project would go to the same folder.' : undefined;
+  const layoutProblem = layoutProblemOf(layout);
   const nameProblem = name.trim() === '' ? 'Enter a name.' : undefined;
   const rootProblem = cloneRootProblem(cloneRoot);
   const tokenProblem = /\s/.test(token.trim()) ? 'A token has no spaces in it.' : undefined;

@@ -17,6 +17,8 @@ export type BranchPlaceholder = (typeof BRANCH_PLACEHOLDERS)[number];
 
 /** A title's words cut at this length (at a word boundary): long enough to say what, short enough to type. */
 const SLUG_MAX = 48;
+const ALIAS_MAX = 40;
+const TYPE_MAX = 30;
 
 /** `Crash when the cart is empty!` → `crash-when-the-cart-is-empty`; letters lose their accents, other scripts stay. */
 export function slugify(text: string, max = SLUG_MAX): string {
@@ -58,7 +60,11 @@ export function branchTemplateProblem(template: string): string | undefined {
   if (!template.includes('{id}') && !template.includes('{title-slug}')) return 'Include {id} or {title-slug}, so each work item gets its own branch.';
   // Try it with a plain sample: what git refuses comes from the template's own characters.
   const problem = gitBranchNameProblem(expandBranchTemplate(template, { alias: 'ada', id: 1, title: 'Sample title', type: 'Task' }));
-  return problem && `With this template: ${problem}`;
+  if (problem) return `With this template: ${problem}`;
+  // The length with the longest each placeholder can be: a template that fits a short title would
+  // still fail Start work on a long one.
+  if (expandBranchTemplate(template, LONGEST).length > 250) return 'With this template, a work item with a long title would get a branch name longer than 250 characters: shorten it.';
+  return undefined;
 }
 
 export interface BranchNameInput {
@@ -68,12 +74,15 @@ export interface BranchNameInput {
   type: string;
 }
 
+/** Work item ids are 32-bit: the largest has 10 digits. */
+const LONGEST: BranchNameInput = { alias: 'a'.repeat(ALIAS_MAX), id: 2 ** 31 - 1, title: 'a'.repeat(SLUG_MAX), type: 'a'.repeat(TYPE_MAX) };
+
 export function expandBranchTemplate(template: string, input: BranchNameInput): string {
   const values: Record<BranchPlaceholder, string> = {
-    alias: slugify(input.alias, 40) || 'me',
+    alias: slugify(input.alias, ALIAS_MAX) || 'me',
     id: String(input.id),
     'title-slug': slugify(input.title) || 'work',
-    type: slugify(input.type, 30) || 'item',
+    type: slugify(input.type, TYPE_MAX) || 'item',
   };
   return template.replace(/\{(alias|id|title-slug|type)\}/g, (_, name: BranchPlaceholder) => values[name]);
 }

@@ -74,6 +74,11 @@ export interface ProfilesAnswer {
   activeId?: string;
 }
 
+/** After an import: how many of the file's profiles this version could not read, and left out. */
+export interface ImportAnswer extends ProfilesAnswer {
+  skipped: number;
+}
+
 /** An account added, or an existing profile of the same user and organization given the new token. */
 export interface AddedProfile {
   profile: Profile;
@@ -481,7 +486,7 @@ export const REQUESTS = {
   'profiles.remove': { input: { id }, answer: answer<ProfilesAnswer>() },
   'profiles.setActive': { input: { id }, answer: answer<ProfilesAnswer>() },
   'profiles.export': { input: {}, answer: z.string() },
-  'profiles.import': { input: { json: z.string().max(1_000_000) }, answer: answer<ProfilesAnswer>() },
+  'profiles.import': { input: { json: z.string().max(1_000_000) }, answer: answer<ImportAnswer>() },
   'settings.get': { input: {}, answer: answer<SettingsAnswer>() },
   'settings.setOAuth': { input: { clientId: z.string().trim().max(100), tenant: z.string().trim().max(100) }, answer: answer<SettingsAnswer>() },
 

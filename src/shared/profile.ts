@@ -115,6 +115,26 @@ function folderName(seg: string): string {
     .replace(SHORT_NAME_TILDE, '~_');
 }
 
+/**
+ * The companion writes only below absolute folders (`/home/you/src`, `C:\src`, `\\server\share`),
+ * and never at the top of a drive, where a clone would land among the system's own folders.
+ */
+export function cloneRootProblem(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (/^([A-Za-z]:)?[\\/]+$/.test(t)) return 'Choose a folder below the top of the drive, such as /home/you/src or C:\\src.';
+  if (/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(t)) return undefined;
+  return 'Enter an absolute folder, such as /home/you/src or C:\\src (not ~ or a relative path).';
+}
+
+/** What is wrong with a clone layout: `{repo}` missing, or a placeholder there is no value for (it would become a folder of that name). */
+export function layoutProblem(layout: string): string | undefined {
+  const unknown = layout.replace(/\{(org|project|repo)\}/g, '').match(/\{[^{}/]*\}?|\}/)?.[0];
+  if (unknown !== undefined) return `${unknown} is not a placeholder: use {org}, {project} and {repo}.`;
+  if (!layout.includes('{repo}')) return 'Include {repo}, or every repository of a project would go to the same folder.';
+  return undefined;
+}
+
 /** Expands a layout such as `{org}/{project}/{repo}` into path segments, each one the companion takes as a folder name. */
 export function clonePathSegments(layout: string, names: { org: string; project: string; repo: string }): string[] {
   return layout
@@ -138,7 +158,25 @@ export function profileForPage(
   return matches.find((p) => p.id === activeId) ?? matches[0];
 }
 
-export const ProfilesExport = z.object({
-  format: z.literal('azure-devops-companion/profiles@1'),
-  profiles: z.array(Profile),
-});
+export const PROFILES_FORMAT = 'azure-devops-companion/profiles@1';
+const EXPORT_FORMAT = /^azure-devops-companion\/profiles@(\d+)$/;
+const ProfilesFile = z.object({ format: z.string(), profiles: z.array(z.unknown()) });
+
+/**
+ * The profiles of an export file, each read on its own: one this version cannot read (an auth kind
+ * of a later one, a field gone wrong) is skipped and counted, and the others still come in.
+ */
+export function readProfilesExport(json: string): { profiles: Profile[]; skipped: number } {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new Error('This file cannot be read: it is cut short or damaged. Export the profiles again and import the new file.');
+  }
+  const file = ProfilesFile.safeParse(data);
+  const version = file.success ? EXPORT_FORMAT.exec(file.data.format)?.[1] : undefined;
+  if (!file.success || version === undefined) throw new Error('This file is not an Azure DevOps Companion profiles export.');
+  if (Number(version) > 1) throw new Error('This file comes from a newer version of Azure DevOps Companion. Update the extension, then import it again.');
+  const read = file.data.profiles.map((entry) => Profile.safeParse(entry));
+  return { profiles: read.flatMap((r) => (r.success ? [r.data] : [])), skipped: read.filter((r) => !r.success).length };
+}

@@ -70,6 +70,16 @@ describe('branchTemplateProblem', () => {
     expect(branchTemplateProblem('feature/{id}/')).toMatch(/end with/);
     expect(branchTemplateProblem('feature/{id')).toMatch(/brace/);
   });
+
+  it('refuses a template whose branch would be over 250 characters for a long title, though a short one fits', () => {
+    const long = `${'a'.repeat(235)}/{title-slug}`;
+    expect(expandBranchTemplate(long, { alias: 'ada', id: 1, title: 'Sample title', type: 'Task' }).length).toBeLessThanOrEqual(250);
+    expect(branchTemplateProblem(long)).toMatch(/longer than 250 characters/);
+    // The longest each placeholder takes: alias 40, id 10 digits, title 48, type 30.
+    const fits = `${'a'.repeat(250 - 128 - 2)}/{alias}{id}{title-slug}/{type}`;
+    expect(branchTemplateProblem(fits)).toBeUndefined();
+    expect(branchTemplateProblem(`a${fits}`)).toMatch(/longer than 250/);
+  });
 });
 
 describe('aliasOf', () => {

@@ -570,6 +570,30 @@ describe('importing profiles', () => {
     await imported([{ ...exported('renamed'), name: 'fabrikam (read only)' }]);
     expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'from-laptop', 'other-org', 'renamed']);
   });
+
+  it('adds an account the file lists twice (same name, another id) once', async () => {
+    const { handle } = await setup();
+    await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [exported('a1'), exported('a2'), exported('a1')] }) }, fromPage);
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'a1']);
+  });
+
+  it('says a cut-short file cannot be read, and a newer version’s file asks for an update', async () => {
+    const { handle } = await setup();
+    const whole = JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: [exported('a1')] });
+    expect(await handle({ type: 'profiles.import', json: whole.slice(0, -10) }, fromPage)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^This file cannot be read/) } });
+    const newer = JSON.stringify({ format: 'azure-devops-companion/profiles@2', profiles: [exported('a1')] });
+    expect(await handle({ type: 'profiles.import', json: newer }, fromPage)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/newer version.*Update the extension/) } });
+    expect(await handle({ type: 'profiles.import', json: '{"format":"something-else","profiles":[]}' }, fromPage)).toMatchObject({ ok: false, error: { message: 'This file is not an Azure DevOps Companion profiles export.' } });
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1']);
+  });
+
+  it('imports the profiles it can read and counts the ones it skips', async () => {
+    const { handle } = await setup();
+    const profiles = [exported('good'), { ...exported('later'), name: 'other', auth: 'certificate' }, { id: 'broken' }];
+    const reply = await handle({ type: 'profiles.import', json: JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles }) }, fromPage);
+    expect(reply).toMatchObject({ ok: true, data: { skipped: 2 } });
+    expect(await profileIds(handle)).toEqual(['pat1', 'oa1', 'good']);
+  });
 });
 
 describe('removing a profile, what was kept for it', () => {
@@ -588,6 +612,16 @@ describe('removing a profile, what was kept for it', () => {
 });
 
 describe('editing a profile', () => {
+  it('refuses a clone folder at the top of a drive and a layout with a placeholder it cannot fill, and keeps the profile as it was', async () => {
+    const { handle } = await setup();
+    for (const patch of [{ cloneRoot: '/' }, { cloneRoot: 'C:\\' }, { layout: '{org}/{proj}/{repo}' }]) {
+      expect(await handle({ type: 'profiles.update', id: 'pat1', patch }, fromPage), JSON.stringify(patch)).toMatchObject({ ok: false });
+    }
+    const list = (await handle({ type: 'profiles.list' }, fromPage)) as { data: { profiles: { id: string; cloneRoot?: string; layout: string }[] } };
+    expect(list.data.profiles.find((p) => p.id === 'pat1')).toMatchObject({ layout: '{org}/{project}/{repo}' });
+    expect(list.data.profiles.find((p) => p.id === 'pat1')?.cloneRoot).toBeUndefined();
+  });
+
   it('changes only what the patch names, and a clone folder of null is no folder of its own', async () => {
     const { handle } = await setup();
     const profile = async () => ((await handle({ type: 'profiles.list' }, fromPage)) as { data: { profiles: { id: string; name: string; cloneRoot?: string }[] } }).data.profiles.find((p) => p.id === 'pat1');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cloneRootProblem } from '../../src/options/folder-input';
 import { collectionName, collectionUrlCaution, collectionUrlProblem, normalizeCollectionUrl, organizationFromInput, organizationProblem } from '../../src/options/pat-input';
-import { originPattern } from '../../src/shared/profile';
+import { cloneRootProblem, layoutProblem, originPattern } from '../../src/shared/profile';
 import { defaultBranches, titleFromBranch } from '../../src/popup/pr-defaults';
 import { myVote, voteLabel, voteSummary, voteTone } from '../../src/popup/votes';
 import type { PullRequestSummary } from '../../src/shared/messages';
@@ -127,6 +126,21 @@ describe('what people type when adding a token', () => {
     expect(cloneRootProblem('\\\\server\\share')).toBeUndefined();
     expect(cloneRootProblem('~/src')).toMatch(/absolute/);
     expect(cloneRootProblem('src')).toMatch(/absolute/);
+  });
+
+  it('refuses the top of a drive as a clone folder, as the companion does', () => {
+    for (const top of ['/', ' // ', 'C:\\', 'c:/', 'D:\\\\']) expect(cloneRootProblem(top), top).toMatch(/below the top of the drive/);
+    expect(cloneRootProblem('C:\\src')).toBeUndefined();
+    expect(cloneRootProblem('/src')).toBeUndefined();
+  });
+
+  it('accepts a layout of {org}, {project} and {repo} only', () => {
+    expect(layoutProblem('{org}/{project}/{repo}')).toBeUndefined();
+    expect(layoutProblem('src/{repo}')).toBeUndefined();
+    expect(layoutProblem('{proj}/{repo}')).toBe('{proj} is not a placeholder: use {org}, {project} and {repo}.');
+    expect(layoutProblem('{org}/{Repo}')).toMatch(/^\{Repo\} is not a placeholder/);
+    expect(layoutProblem('{org/{repo}')).toMatch(/^\{org is not a placeholder/);
+    expect(layoutProblem('{org}/{project}')).toMatch(/Include \{repo\}/);
   });
 });
 

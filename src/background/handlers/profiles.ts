@@ -1,4 +1,4 @@
-import { Profile, ProfilesExport } from '../../shared/profile';
+import { cloneRootProblem, layoutProblem, Profile, PROFILES_FORMAT, readProfilesExport } from '../../shared/profile';
 import { addPatProfile, finishOAuth, forgetSignIn, sameAccount, startOAuth } from '../accounts';
 import { fromCacheEntry } from '../../shared/list-cache';
 import { CACHED_LIST, OUR_NEW_REPO, START_WORK_REPO } from '../../shared/storage-keys';
@@ -55,6 +55,9 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
     },
     'profiles.update': async (req, ctx) => {
       const { cloneRoot, ...patch } = req.patch;
+      // As Options checks them: another page (or an older Options) may send what it would refuse.
+      const problem = (cloneRoot && cloneRootProblem(cloneRoot)) || (patch.layout !== undefined && layoutProblem(patch.layout));
+      if (problem) throw new Error(problem);
       const { cloneRoot: was, ...profile } = await profileOrThrow(deps, req.id, ctx);
       const root = cloneRoot === undefined ? was : (cloneRoot ?? undefined);
       const next = Profile.parse({ ...profile, ...patch, ...(root !== undefined && { cloneRoot: root }) });
@@ -76,17 +79,21 @@ export function profileHandlers(deps: GatewayDeps): Pick<Handlers, ProfileReques
       await store.setActive(req.id);
       return listProfiles();
     },
-    'profiles.export': async () => JSON.stringify({ format: 'azure-devops-companion/profiles@1', profiles: await store.list() }, null, 2),
+    'profiles.export': async () => JSON.stringify({ format: PROFILES_FORMAT, profiles: await store.list() }, null, 2),
     'profiles.import': async (req) => {
-      const parsed = ProfilesExport.safeParse(JSON.parse(req.json));
-      if (!parsed.success) throw new Error('This file is not an Azure DevOps Companion profiles export.');
+      const { profiles, skipped } = readProfilesExport(req.json);
       const existing = await store.list();
       // Imported profiles carry no secret: they ask for sign-in on first use. One this browser has
       // already, under its id or as the same account by the same name (another computer's export),
       // is not added a second time; a second profile of an account under a name of its own may be
       // meant (scoped differently), as when added by hand.
-      for (const p of parsed.data.profiles) if (!existing.some((e) => e.id === p.id || (sameAccount(e, p) && e.name === p.name))) await store.save(p);
-      return listProfiles();
+      // The file's own earlier entries count too: one listed twice is added once.
+      for (const p of profiles) {
+        if (existing.some((e) => e.id === p.id || (sameAccount(e, p) && e.name === p.name))) continue;
+        await store.save(p);
+        existing.push(p);
+      }
+      return { ...(await listProfiles()), skipped };
     },
     'settings.get': settings,
     'settings.setOAuth': async (req) => {
