@@ -386,7 +386,7 @@ describe('popup: the first frame', () => {
       expect(await selectedOf(popup)).toEqual([`fabrikam/${name}`]);
       const known = new Set(session.browser.targets());
       await popup.keyboard.press('Enter');
-      const target = await session.browser.waitForTarget((t) => !known.has(t) && t.url().includes('/_git/'), { timeout: 10_000 });
+      const target = await session.browser.waitForTarget((t) => !known.has(t) && t.url().includes('/_git/'), { timeout: 20_000 });
       expect(target.url()).toContain(`/fabrikam/`);
       expect(target.url()).toContain(`/_git/${encodeURIComponent(name)}`);
       await (await target.page())?.close();
@@ -430,7 +430,7 @@ describe('popup: the first frame', () => {
       await painted(popup);
       const known = new Set(session.browser.targets());
       await popup.keyboard.press('Enter');
-      const target = await session.browser.waitForTarget((t) => !known.has(t) && t.url().includes('/_git/'), { timeout: 10_000 });
+      const target = await session.browser.waitForTarget((t) => !known.has(t) && t.url().includes('/_git/'), { timeout: 20_000 });
       expect(target.url()).toContain(`/_git/${encodeURIComponent(fabrikam[0]!)}`);
       await (await target.page())?.close();
       expect((await tabsOpened(popup)).map((url) => url.split('/_git/')[1])).toEqual([encodeURIComponent(fabrikam[0]!)]);
