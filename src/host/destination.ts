@@ -7,19 +7,13 @@
 import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, rmdirSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
 import type { CloneJournal } from './clone-journal';
+import { FOLDER_BAD_CHAR, SHORT_NAME_TILDE, WINDOWS_DEVICE_NAME } from '../shared/folder-name';
 import { HostError } from './host-error';
 
-// oxlint-disable-next-line no-control-regex -- control characters are exactly what is refused
-const BAD_CHARS = /[\u0000-\u001f<>:"|?*\\]/;
-// Device names Windows opens instead of a folder, with any extension (spaces before it too).
-// Superscript digits count: Windows reserves COM¹-COM³ and LPT¹-LPT³ as well.
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]) *(\..*)?$/i;
-// An 8.3 short name (GIT~1, SSH~1, LONGNA~1.TXT) reaches the long name it stands for, hidden ones too.
-const SHORT_NAME = /~\d+(\.|$)/;
 
 /** A name Windows would not keep as written: a device name, or a trailing dot or space it drops. */
 export function windowsAltersName(name: string): boolean {
-  return /[. ]$/.test(name) || WINDOWS_RESERVED.test(name);
+  return /[. ]$/.test(name) || WINDOWS_DEVICE_NAME.test(name);
 }
 
 /** Splits a relative folder (`a/b/c`) into checked segments, or throws DEST_OUTSIDE_ROOT / BAD_REQUEST. */
@@ -33,12 +27,12 @@ export function folderSegments(folder: string): string[] {
     if (segment === '' || segment === '.') throw new HostError('BAD_REQUEST', `folder "${folder}" has an empty or "." segment`);
     // File systems count bytes (ext4, APFS) or UTF-16 units (NTFS): 255 bytes of UTF-8 fits all of them.
     if (Buffer.byteLength(segment) > 255) throw new HostError('BAD_REQUEST', `the folder name "${[...segment].slice(0, 40).join('')}…" is too long: at most 255 bytes, which is fewer characters outside plain ASCII`);
-    if (BAD_CHARS.test(segment)) throw new HostError('BAD_REQUEST', `folder name "${segment}" contains a character folders cannot have (< > : " | ? * \\ or control characters)`);
+    if (FOLDER_BAD_CHAR.test(segment)) throw new HostError('BAD_REQUEST', `folder name "${segment}" contains a character folders cannot have (< > : " | ? * \\ or control characters)`);
     // Leading dots would reach .git, .ssh and the like below a root that is a home folder.
     if (segment.startsWith('-') || segment.startsWith('.')) throw new HostError('BAD_REQUEST', `folder name "${segment}" must not start with "-" or "."`);
     // Windows drops trailing dots and spaces, so "repo." would be "repo".
     if (windowsAltersName(segment)) throw new HostError('BAD_REQUEST', `"${segment}" is not a portable folder name`);
-    if (SHORT_NAME.test(segment)) throw new HostError('BAD_REQUEST', `"${segment}" looks like a Windows short name (NAME~1), which can stand for another folder`);
+    if (SHORT_NAME_TILDE.test(segment)) throw new HostError('BAD_REQUEST', `"${segment}" looks like a Windows short name (NAME~1), which can stand for another folder`);
   }
   return segments;
 }

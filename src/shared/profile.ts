@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AdoPage } from './ado/urls';
 import { CLOUD_SSH_HOSTS } from './host-constants';
+import { FOLDER_BAD_CHAR, SHORT_NAME_TILDE, WINDOWS_DEVICE_NAME } from './folder-name';
 
 /**
  * A profile is one signed-in identity in one organization (or on-prem collection). Secrets are
@@ -96,23 +97,22 @@ export function sshHosts(profiles: Pick<Profile, 'host'>[]): string[] {
 }
 
 // The companion's rules for a folder name (src/host/destination.ts folderSegments), which refuses
-// rather than renames: a Windows device name with any extension, and what looks like an 8.3 short name.
-const DEVICE_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(?= *(\..*)?$)/i;
-const SHORT_NAME_TILDE = /~(?=\d+(\.|$))/g;
+// rather than renames.
+const BAD_CHARS = new RegExp(FOLDER_BAD_CHAR.source, 'g');
+const SHORT_NAME_TILDES = new RegExp(SHORT_NAME_TILDE.source, 'g');
 
 /**
  * A name Azure DevOps accepts, as a folder name the companion accepts: `-legacy`, `aux.service` and
  * `tools~1` are repository names, and a folder the companion refuses could never be cloned into.
  */
 function folderName(seg: string): string {
-  return [...seg]
-    .map((ch) => (ch < ' ' || '<>:"\\|?*'.includes(ch) ? '_' : ch))
-    .join('')
+  return seg
+    .replace(BAD_CHARS, '_')
     .trim()
     .replace(/^[-.]/, '_$&')
     .replace(/\.+$/, '$&_')
-    .replace(DEVICE_NAME, '$1_')
-    .replace(SHORT_NAME_TILDE, '~_');
+    .replace(WINDOWS_DEVICE_NAME, '$1_')
+    .replace(SHORT_NAME_TILDES, '~_');
 }
 
 /**
