@@ -3,6 +3,7 @@ import type { ErrorCode, GitAuth } from '../shared/host-protocol';
 import { signInFailure } from './credential-helper';
 import type { CheckedGitUrl } from './git-url';
 import { HostError } from './host-error';
+import { SSH_KEY_REFUSED } from './ssh-key';
 import type { HostContext, RequestScope } from './host-context';
 import type { ConfigEntry } from './repo-config';
 
@@ -21,7 +22,7 @@ const RULES: readonly Rule[] = [
   { pattern: /cannot run ssh/i, code: 'TOOL_MISSING', sentence: 'git could not run ssh, which an SSH remote needs: it is not installed on this computer.' },
   { pattern: /Host key verification failed/i, code: 'AUTH_FAILED', sentence: 'The server’s SSH host key is unknown or has changed; run the SSH test first.', bySsh: true },
   {
-    pattern: /Permission denied \((?:[\w-]+,)*publickey/i,
+    pattern: SSH_KEY_REFUSED,
     code: 'AUTH_FAILED',
     sentence: 'The server did not accept your SSH key. Add your public key to Azure DevOps (User settings › SSH public keys).',
     bySsh: true,

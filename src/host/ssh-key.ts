@@ -118,8 +118,8 @@ async function describeKey(privateKeyPath: string, configured: boolean, env: Nod
   return { privateKeyPath, publicKeyPath, publicKey, fingerprint: print, configured, ...lock };
 }
 
-/** ssh's refusal of every key it offered (ssh.dev.azure.com offers password too). */
-const SSH_KEY_REFUSED = /permission denied \((?:[\w-]+,)*publickey/i;
+/** ssh's refusal of every key it offered (ssh.dev.azure.com offers password too: "Permission denied (password,publickey)"). */
+export const SSH_KEY_REFUSED = /permission denied \((?:[\w-]+,)*publickey/i;
 
 /**
  * Why ssh refused every key (`said`: its words) for `host`, when the key `find` reports for it has a

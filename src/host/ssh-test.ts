@@ -4,7 +4,7 @@ import { isAllowedHost, normalizeHost } from './config';
 import { HostError } from './host-error';
 import type { HostContext } from './host-context';
 import { runProgram } from './run-program';
-import { lockedKeySays } from './ssh-key';
+import { lockedKeySays, SSH_KEY_REFUSED } from './ssh-key';
 
 export function describeSshTest(host: string, code: number | null, output: string, timedOut = false, port?: number): SshTestData {
   const sshPort = port ? `the SSH port (${port})` : 'the SSH port';
@@ -19,8 +19,7 @@ export function describeSshTest(host: string, code: number | null, output: strin
   // Azure DevOps accepts the key, then refuses a shell (exit status 1).
   if (says(/shell access is not supported/i)) return result(true, `SSH works: ${host} accepted your key.`);
   if (timedOut) return result(false, `${host} did not answer in time. Check your network or proxy; ${sshPort} may be blocked.`);
-  // ssh.dev.azure.com offers password too: "Permission denied (password,publickey)."
-  if (says(/permission denied \((?:[\w-]+,)*publickey/i)) {
+  if (says(SSH_KEY_REFUSED)) {
     return result(false, `${host} did not accept any of your SSH keys. Add your public key in Azure DevOps under User settings › SSH public keys.`);
   }
   if (says(/host key verification failed|remote host identification has changed/i)) {
